@@ -1,0 +1,313 @@
+// The typed configuration model: what one parse of keepalived.conf produces and every subsystem
+// consumes. Values carry keepalived's defaults (applied by the parser). Times are in seconds
+// (fractions allowed) unless a name says otherwise. Each object keeps `pos` (where it was declared)
+// so cross-object checks and runtime messages can name the place.
+//
+// Ownership: the parser (src/parser) fills this model; subsystems only read it. Adding a field is
+// fine (keep it optional or give it a default in the parser); renaming one touches every subsystem.
+
+import type { SourcePos } from '../common/diagnostic.js';
+
+export type IpFamily = 'inet' | 'inet6';
+
+export interface ScriptSpec {
+  /** argv after keepalived's quoted/escaped split (features doc §1.2, pass 2). */
+  argv: string[];
+  /** The raw command string as written. */
+  raw: string;
+  user?: string;
+  group?: string;
+  pos?: SourcePos;
+}
+
+export interface FifoSpec { path: string; user?: string; group?: string; script?: ScriptSpec }
+
+export interface GlobalDefs {
+  routerId: string;                       // default: hostname
+  notificationEmail: string[];
+  notificationEmailFrom: string;          // default: keepalived@<hostname>
+  smtpServer?: { host: string; port: number };
+  smtpConnectTimeout: number;             // default 30
+  smtpHeloName: string;                   // default: hostname
+  smtpAlert?: boolean;
+  smtpAlertVrrp?: boolean;
+  smtpAlertChecker?: boolean;
+  noEmailFaults: boolean;
+  checkerLogAllFailures: boolean;
+  noCheckerEmails: boolean;
+  scriptUser?: { user: string; group?: string };
+  enableScriptSecurity: boolean;
+  vrrpVersion: 2 | 3;                     // default 2
+  vrrpStrict: boolean;
+  vrrpSkipCheckAdvAddr: boolean;
+  vrrpCheckUnicastSrc: boolean;
+  vrrpGarpMasterDelay: number;            // default 5
+  vrrpGarpMasterRepeat: number;           // default 5
+  vrrpGarpMasterRefresh: number;          // default 0 (off)
+  vrrpGarpMasterRefreshRepeat: number;    // default 1
+  vrrpGarpLowerPrioDelay?: number;        // default = master delay
+  vrrpGarpLowerPrioRepeat?: number;       // default = master repeat
+  vrrpGarpInterval: number;               // default 0
+  vrrpGnaInterval: number;                // default 0
+  vrrpMinGarp: boolean;
+  vrrpMcastGroup4: string;                // default 224.0.0.18
+  vrrpMcastGroup6: string;                // default ff02::12
+  defaultInterface: string;               // default eth0
+  dynamicInterfaces: boolean;
+  notifyFifo?: FifoSpec;
+  vrrpNotifyFifo?: FifoSpec;
+  lvsNotifyFifo?: FifoSpec;
+  maxAutoPriority?: number;
+  vrrpStartupDelay: number;
+  lvsSyncDaemon?: { interface: string; instance?: string; syncId?: number; maxlen?: number; port?: number; ttl?: number; group?: string };
+  lvsFlush: boolean;
+  lvsFlushOnStop: boolean;
+  lvsTimeouts?: { tcp?: number; tcpfin?: number; udp?: number };
+  stateDumpFile?: string;
+  statsDumpFile?: string;
+  jsonDumpFile?: string;
+  jsonVersion: 1 | 2;
+  childWaitTime: number;                  // default 5
+  logFacility?: string;
+  /** P2 keywords parsed and kept verbatim (name -> args), behaviour not implemented. */
+  extra: Record<string, string[]>;
+}
+
+export interface VirtualIp {
+  address: string;                        // without prefix
+  prefixLen: number;                      // default 32 / 128
+  family: IpFamily;
+  dev?: string;                           // default: the instance interface
+  brd?: string;
+  scope?: string;
+  label?: string;
+  peer?: string;
+  noTrack?: boolean;
+  /** Remaining options kept verbatim (home, -nodad, preferred_lft ...). */
+  options: string[];
+  pos?: SourcePos;
+}
+
+export interface VirtualRoute { raw: string[]; pos?: SourcePos }
+
+export interface TrackRef { name: string; weight: number; reverse: boolean; pos?: SourcePos }
+
+export type VrrpStateName = 'MASTER' | 'BACKUP';
+
+export interface VrrpInstance {
+  name: string;
+  pos?: SourcePos;
+  state: VrrpStateName;                   // default: MASTER if priority 255 else BACKUP
+  interface?: string;
+  virtualRouterId?: number;               // required 1..255
+  priority: number;                       // default 100
+  advertInt: number;                      // seconds, default 1
+  version: 2 | 3;                         // default from global vrrp_version; IPv6 forces 3
+  family: IpFamily;                       // from the VIPs (IPv6 VIPs -> inet6)
+  nativeIpv6: boolean;
+  authentication?: { type: 'PASS' | 'AH'; pass?: string };
+  virtualIpaddress: VirtualIp[];
+  virtualIpaddressExcluded: VirtualIp[];
+  virtualRoutes: VirtualRoute[];
+  virtualRules: VirtualRoute[];
+  trackInterface: TrackRef[];
+  trackScript: TrackRef[];
+  trackFile: TrackRef[];
+  trackProcess: TrackRef[];
+  dontTrackPrimary: boolean;
+  nopreempt: boolean;
+  preemptDelay: number;                   // seconds, default 0
+  unicastSrcIp?: string;
+  unicastPeer: { address: string; minTtl?: number; maxTtl?: number }[];
+  unicastTtl?: number;
+  useVmac?: { name?: string; mac?: string };
+  vmacXmitBase: boolean;
+  accept?: boolean;
+  strictMode: boolean;
+  skipCheckAdvAddr: boolean;
+  checkUnicastSrc: boolean;
+  promoteSecondaries: boolean;
+  noVirtualIpaddress: boolean;
+  garpMasterDelay?: number;
+  garpMasterRepeat?: number;
+  garpMasterRefresh?: number;
+  garpMasterRefreshRepeat?: number;
+  garpLowerPrioDelay?: number;
+  garpLowerPrioRepeat?: number;
+  lowerPrioNoAdvert: boolean;
+  higherPrioSendAdvert: boolean;
+  notifyMaster?: ScriptSpec;
+  notifyBackup?: ScriptSpec;
+  notifyFault?: ScriptSpec;
+  notifyStop?: ScriptSpec;
+  notify?: ScriptSpec;
+  notifyMasterRxLowerPri?: ScriptSpec;
+  smtpAlert?: boolean;                    // resolved default: smtp_alert_vrrp, then smtp_alert, else false
+  debug?: number;
+  extra: Record<string, string[]>;
+}
+
+export interface VrrpScript {
+  name: string;
+  pos?: SourcePos;
+  script: ScriptSpec;
+  interval: number;                       // default 1
+  timeout?: number;                       // default = interval
+  weight: number;                         // default 0
+  weightReverse: boolean;
+  rise: number;                           // default 1
+  fall: number;                           // default 1
+  user?: { user: string; group?: string };
+  initFail: boolean;
+  /** Set when enable_script_security disabled it ("Disabling track script X due to insecure"). */
+  insecure?: boolean;
+}
+
+export interface TrackFile { name: string; pos?: SourcePos; file: string; weight: number; reverse: boolean; initFile?: { value?: number; overwrite: boolean } }
+
+export interface VrrpTrackProcess { name: string; pos?: SourcePos; process: string[]; weight: number; reverse: boolean; quorum: number; quorumMax?: number; delay?: number; paramMatch?: 'initial' | 'partial'; fullCommand: boolean }
+
+export interface VrrpSyncGroup {
+  name: string;
+  pos?: SourcePos;
+  group: string[];
+  notifyMaster?: ScriptSpec;
+  notifyBackup?: ScriptSpec;
+  notifyFault?: ScriptSpec;
+  notifyStop?: ScriptSpec;
+  notify?: ScriptSpec;
+  smtpAlert?: boolean;
+  trackInterface: TrackRef[];
+  trackScript: TrackRef[];
+  trackFile: TrackRef[];
+  extra: Record<string, string[]>;
+}
+
+export type LbKind = 'NAT' | 'DR' | 'TUN';
+export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+
+export interface HttpUrl {
+  path: string;
+  digest?: string;                        // lowercase hex MD5
+  statusCode?: { from: number; to: number }[]; // default [200-299]
+  virtualhost?: string;
+  regex?: string;
+  regexNoMatch?: boolean;
+}
+
+/** Keywords every checker shares; undefined = inherit from real_server, then virtual_server, then checker default. */
+export interface CheckerCommon {
+  connectIp?: string;
+  connectPort?: number;
+  bindto?: string;
+  bindPort?: number;
+  bindIf?: string;
+  connectTimeout?: number;
+  fwmark?: number;
+  retry?: number;
+  delayBeforeRetry?: number;
+  warmup?: number;
+  delayLoop?: number;
+  alpha?: boolean;
+  logAllFailures?: boolean;
+  pos?: SourcePos;
+}
+
+export type Checker =
+  | ({ type: 'TCP_CHECK' } & CheckerCommon)
+  | ({ type: 'HTTP_GET' | 'SSL_GET'; urls: HttpUrl[]; virtualhost?: string; httpProtocol?: '1.0' | '1.0C' | '1.1'; enableSni?: boolean; sniName?: string; fastRecovery?: boolean; tlsCompliant?: boolean } & CheckerCommon)
+  | ({ type: 'SMTP_CHECK'; heloName?: string } & CheckerCommon)
+  | ({ type: 'MISC_CHECK'; miscPath: ScriptSpec; miscTimeout?: number; miscDynamic: boolean; user?: { user: string; group?: string } } & CheckerCommon)
+  | ({ type: 'DNS_CHECK'; queryType: string; name: string } & CheckerCommon)
+  | ({ type: 'UDP_CHECK'; payload?: string; requireReply?: string | true; minReplyLength?: number; maxReplyLength?: number } & CheckerCommon)
+  | ({ type: 'PING_CHECK' } & CheckerCommon)
+  | ({ type: 'FILE_CHECK'; trackFile: string; weight: number; reverse: boolean } & CheckerCommon)
+  | ({ type: 'BFD_CHECK'; name: string } & CheckerCommon);
+
+export interface RealServer {
+  address: string;
+  port: number;                           // 0 when omitted
+  family: IpFamily;
+  pos?: SourcePos;
+  weight: number;                         // default = VS weight (1)
+  inhibitOnFailure?: boolean;
+  notifyUp?: ScriptSpec;
+  notifyDown?: ScriptSpec;
+  lvsMethod?: LbKind;
+  smtpAlert?: boolean;
+  alpha?: boolean;
+  retry?: number;
+  delayBeforeRetry?: number;
+  warmup?: number;
+  connectTimeout?: number;
+  delayLoop?: number;
+  virtualhost?: string;
+  uthreshold?: number;
+  lthreshold?: number;
+  checkers: Checker[];
+  extra: Record<string, string[]>;
+}
+
+export type VsAddress =
+  | { kind: 'ip'; address: string; port: number; family: IpFamily }
+  | { kind: 'fwmark'; fwmark: number; family?: IpFamily }
+  | { kind: 'group'; group: string };
+
+export interface VirtualServer {
+  vs: VsAddress;
+  pos?: SourcePos;
+  lbAlgo: string;                         // default wlc
+  lbKind: LbKind;                         // default NAT
+  tunnel?: { type: 'ipip' | 'gue' | 'gre'; port?: number; csum?: 'nocsum' | 'csum' | 'remcsum' };
+  protocol: Protocol;                     // default TCP
+  delayLoop: number;                      // default 60
+  persistenceTimeout?: number;
+  persistenceGranularity?: string;
+  connectTimeout?: number;                // default 5 (applied at checker level)
+  retry?: number;
+  delayBeforeRetry?: number;
+  warmup?: number;
+  inhibitOnFailure: boolean;
+  sorryServer?: { address: string; port: number; family: IpFamily; lvsMethod?: LbKind; inhibit?: boolean };
+  quorum: number;                         // default 1
+  hysteresis: number;                     // default 0
+  quorumUp?: ScriptSpec;
+  quorumDown?: ScriptSpec;
+  alpha: boolean;
+  omega: boolean;
+  virtualhost?: string;
+  smtpAlert?: boolean;
+  haSuspend: boolean;
+  weight: number;                         // default 1
+  ops: boolean;
+  schedFlags: string[];                   // flag-1/2/3, sh-port, sh-fallback, mh-port, mh-fallback
+  ipFamily?: IpFamily;
+  realServers: RealServer[];
+  extra: Record<string, string[]>;
+}
+
+export type VsGroupEntry =
+  | { kind: 'range'; first: string; last: string; port: number; family: IpFamily; pos?: SourcePos }
+  | { kind: 'fwmark'; fwmark: number; family?: IpFamily; pos?: SourcePos };
+
+export interface VirtualServerGroup { name: string; pos?: SourcePos; entries: VsGroupEntry[] }
+
+export interface StaticAddress extends VirtualIp {}
+
+export interface KeepalivedConfig {
+  /** Every file read, in order (the main file first). */
+  files: string[];
+  global: GlobalDefs;
+  vrrpScripts: VrrpScript[];
+  trackFiles: TrackFile[];
+  trackProcesses: VrrpTrackProcess[];
+  vrrpInstances: VrrpInstance[];
+  vrrpSyncGroups: VrrpSyncGroup[];
+  virtualServerGroups: VirtualServerGroup[];
+  virtualServers: VirtualServer[];
+  staticIpaddress: StaticAddress[];
+  staticRoutes: VirtualRoute[];
+  staticRules: VirtualRoute[];
+  /** Top-level P2 blocks kept verbatim (bfd_instance, garp_group, ...). */
+  extra: { keyword: string; args: string[]; pos?: SourcePos }[];
+}
