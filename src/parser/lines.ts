@@ -1,0 +1,42 @@
+// Contract between the two halves of the parser:
+//  - the preprocessor (src/parser/preprocess.ts) turns files into a stream of logical ConfigLines:
+//    comments stripped, @conditionals applied, $DEFS substituted, ~SEQ/~LST expanded, includes
+//    spliced in, and braces split off into lines of their own (keepalived's read_line()).
+//  - the reader (src/parser/reader.ts) walks that stream with the keyword tables and builds the model.
+// Every word keeps the file, line and column it came from, through includes and macro expansion.
+import type { Diagnostic, SourcePos } from '../common/diagnostic.js';
+
+export interface Word {
+  /** The word with double quotes removed (keepalived's alloc_strvec). */
+  text: string;
+  /** Where the word starts: for words produced by a $DEF, the position of the reference. */
+  pos: SourcePos;
+  quoted: boolean;
+}
+
+export interface ConfigLine {
+  /** The processed line text (after decomment and substitution), as keepalived's handlers see it. */
+  text: string;
+  words: Word[];
+  pos: SourcePos;
+  /** Set when this line is a lone '{' or '}' (brace splitting). */
+  brace?: '{' | '}';
+}
+
+export interface PreprocessOptions {
+  /** -i/--config-id; default: hostname up to the first dot. */
+  configId: string;
+  /** include_check default / -e (all-config): strictness of include directives. */
+  includeCheck?: { read: boolean; match: boolean; wildcardMatch: boolean; braceMatch: boolean };
+  /** Random seed for ${_RANDOM}; default: time-based. */
+  randomSeed?: number;
+  /** Hard limit against hostile input (expanded lines); default 5,000,000. */
+  maxLines?: number;
+}
+
+export interface PreprocessResult {
+  lines: ConfigLine[];
+  diagnostics: Diagnostic[];
+  /** Every file opened, in order. */
+  files: string[];
+}
