@@ -1,0 +1,158 @@
+// Contract between the pure VRRP state machine (src/vrrp/fsm.ts) and the runtime that drives it
+// (sockets, timers, netlink, notify). Events go in, an ordered list of actions comes out; the core
+// does no I/O and reads time only from the injected Clock. Every timer carries a generation number:
+// the runtime hands it back on expiry and the core ignores stale ones, so the runtime never has to
+// race a cancel against a firing timer.
+
+import type { LogLevel } from '../common/log.js';
+import type { IpFamily } from '../config/model.js';
+import type { VrrpAdvert } from './packet.js';
+
+export type VrrpState = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT' | 'STOP';
+
+/** Timer slots an instance owns. At most one pending expiry per slot; a new setTimer replaces it. */
+export type VrrpTimerName =
+  | 'adver'        // MASTER: send the next advert
+  | 'masterDown'   // BACKUP: Master_Down_Interval / Skew_Time / startup timer
+  | 'garpDelay'    // MASTER: second GARP/NA burst garp_master_delay after becoming master
+  | 'garpRefresh'  // MASTER: periodic GARP/NA refresh (garp_master_refresh)
+  | 'garpLowerPrio'; // MASTER: delayed GARP burst after a lower-priority advert (garp_lower_prio_delay)
+
+/** Authentication as the instance sends/checks it (VRRPv2 only). */
+export interface VrrpAuthParams {
+  /** 0 none, 1 PASS (simple text), 2 AH. */
+  type: 0 | 1 | 2;
+  /** PASS password, at most 8 bytes, NUL padded on the wire. */
+  pass?: string;
+}
+
+/** One tracked object as the instance sees it (resolved from track_* refs + the tracker's own weight). */
+export interface TrackerParams {
+  /** Unique key the runtime uses in tracker events, e.g. 'interface:eth1', 'script:chk_nginx', 'file:tf1'. */
+  id: string;
+  kind: 'interface' | 'script' | 'file' | 'process' | 'bfd';
+  /** Effective weight after keepalived's rules (ref weight overrides object weight; 0 = failure means FAULT). */
+  weight: number;
+  reverse: boolean;
+  /** Initial status before the first event (interfaces: up; scripts: per init_fail; files: value 0). */
+  initial: TrackerStatus;
+}
+
+/** A tracker's current status. Files report their integer value; the rest report up/down. */
+export type TrackerStatus = { ok: boolean } | { value: number };
+
+export interface GarpParams {
+  /** Second burst delay after becoming MASTER (garp_master_delay), ms; 0 = no second burst. */
+  masterDelayMs: number;
+  /** GARPs/NAs per burst (garp_master_repeat). */
+  masterRepeat: number;
+  /** Refresh period while MASTER (garp_master_refresh), ms; 0 = off. */
+  masterRefreshMs: number;
+  masterRefreshRepeat: number;
+  /** After a lower-priority advert (garp_lower_prio_delay / _repeat). */
+  lowerPrioDelayMs: number;
+  lowerPrioRepeat: number;
+}
+
+/** Everything the FSM needs to know about one vrrp_instance (built by src/vrrp/params.ts). */
+export interface VrrpFsmParams {
+  name: string;
+  vrid: number;
+  version: 2 | 3;
+  family: IpFamily;
+  /** Interface name used in log lines ("Sending/queueing gratuitous ARPs on %s"). */
+  interface: string;
+  /** Configured (base) priority, 1..255. */
+  priority: number;
+  /** Initial state after keepalived's clearing rules (only a 255 owner starts MASTER at once). */
+  initialState: 'MASTER' | 'BACKUP';
+  /** Advertisement interval in centiseconds (v2: a multiple of 100). */
+  advertIntCs: number;
+  /** false when nopreempt. */
+  preempt: boolean;
+  /** preempt_delay in ms (0 = none). */
+  preemptDelayMs: number;
+  /** Our primary address on the interface (v4 primary / v6 link-local); tie-break and advert source. */
+  primaryAddress: string;
+  /** Multicast (or first unicast) destination used for the default advert encoding (checksum pseudo-header). */
+  destination: string;
+  /** VIPs carried in adverts and checked on receive (in config order, family = instance family). */
+  vips: string[];
+  /** VIPs on other families / excluded VIPs: added/removed with the others but never in adverts. */
+  otherVips: string[];
+  auth: VrrpAuthParams;
+  garp: GarpParams;
+  /** down_timer_adverts (3 by default). */
+  downTimerAdverts: number;
+  /** vrrp_lower_prio_no_advert / lower_prio_no_advert. */
+  lowerPrioNoAdvert: boolean;
+  /** higher_prio_send_advert. */
+  higherPrioSendAdvert: boolean;
+  /** skip_check_adv_addr (do not compare the advert's address list with ours). */
+  skipCheckAdvAddr: boolean;
+  /** v3 over IPv4: send with the IPv4 pseudo-header (keepalived's default; false = RFC 9568 message-only). */
+  v3Ipv4PseudoHeader: boolean;
+  /** dont_track_primary: our own interface going down does not mean FAULT. */
+  dontTrackPrimary: boolean;
+  trackers: TrackerParams[];
+  /** 'every' = keepalived 2.2.7 (each rejected advert logs its line, as captured); 'once' = log a rejection
+   *  kind once until the next state change or accepted advert (keepalived HEAD). */
+  rejectLogPolicy: 'every' | 'once';
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Events (runtime -> core)
+
+export type VrrpEvent =
+  /** Start the instance (after vrrp_startup_delay). Logs "removing VIPs." then BACKUP(init) / MASTER / FAULT(init). */
+  | { type: 'startup' }
+  /** A received VRRP message: the VRRP payload only (IP header stripped), with IP-level facts. */
+  | { type: 'packet'; payload: Uint8Array; ttl: number; src: string; dst: string; family: IpFamily }
+  /** A timer the core asked for has fired; stale generations are ignored. */
+  | { type: 'timer'; timer: VrrpTimerName; generation: number }
+  /** A tracker changed (id from TrackerParams.id). */
+  | { type: 'tracker'; id: string; status: TrackerStatus }
+  /** The instance's own interface went up or down (unless dontTrackPrimary). */
+  | { type: 'interface'; up: boolean }
+  /** Our primary address changed (e.g. interface re-addressed). */
+  | { type: 'primaryAddress'; address: string }
+  /** SIGTERM / reload removal: MASTER sends priority 0 and removes VIPs. */
+  | { type: 'shutdown' }
+  /** Sync-group commands (issued by src/vrrp/sync-group.ts, not by the runtime directly). */
+  | { type: 'sync'; to: 'MASTER' | 'BACKUP' | 'FAULT' };
+
+// ---------------------------------------------------------------------------------------------------
+// Actions (core -> runtime), executed in order
+
+export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'MASTER_RX_LOWER_PRI';
+
+export type VrrpAction =
+  /** Send one advert. `payload` is encoded for params.destination; for other unicast peers re-encode
+   *  `advert` with encodeAdvert(advert, { src, dst }) (the v3 checksum covers the addresses). */
+  | { kind: 'sendAdvert'; advert: VrrpAdvert; payload: Uint8Array }
+  /** Add every VIP (and eVIP) of the instance. The matching log line is a separate 'log' action. */
+  | { kind: 'addVips' }
+  | { kind: 'removeVips' }
+  /** Send `count` gratuitous ARPs (IPv4) / unsolicited NAs (IPv6) per VIP, spaced by vrrp_garp/gna_interval. */
+  | { kind: 'garp'; vips: string[]; count: number; reason: 'master' | 'delayed' | 'refresh' | 'lowerPrio' }
+  /** (Re)arm a timer slot; when it fires, feed { type:'timer', timer, generation }. */
+  | { kind: 'setTimer'; timer: VrrpTimerName; delayMs: number; generation: number }
+  | { kind: 'cancelTimer'; timer: VrrpTimerName }
+  /** Run notify scripts / FIFO / SMTP for this state with this priority (effective priority). */
+  | { kind: 'notify'; state: NotifyState; priority: number }
+  /** A log line, exact keepalived text. detail = only with -D (Logger.detail). */
+  | { kind: 'log'; level: LogLevel; msg: string; detail?: 1 | 2 }
+  /** The state changed (for sync groups, stats, dumps). */
+  | { kind: 'stateChange'; from: VrrpState; to: VrrpState };
+
+/** A snapshot for dumps and tests. */
+export interface VrrpInstanceView {
+  name: string;
+  state: VrrpState;
+  basePriority: number;
+  effectivePriority: number;
+  masterAdverIntCs: number;
+  /** Primary address of the current master as last seen (BACKUP), or ours (MASTER). */
+  masterAddress?: string;
+  faultReasons: string[];
+}
