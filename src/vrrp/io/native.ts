@@ -1,0 +1,79 @@
+// Loader and typed surface of the project's N-API addon (native/src/kanet.cc): raw IP sockets,
+// setsockopt with Buffers, recvmsg with TTL/hop-limit/pktinfo, AF_PACKET frame send, uv_poll
+// readiness. Calls return -errno on failure; `check()` turns those into error values.
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface RecvResult {
+  n: number;
+  truncated: boolean;
+  src: Buffer | null;
+  dst: Buffer | null;
+  /** IP_TTL / IPV6_HOPLIMIT from ancillary data, -1 if not enabled. */
+  ttl: number;
+  ifindex: number;
+}
+
+export interface KanetPoller { stop(): void }
+
+export interface Kanet {
+  socket(family: number, type: number, protocol: number): number;
+  close(fd: number): number;
+  setsockopt(fd: number, level: number, name: number, value: Buffer): number;
+  bind(fd: number, family: number, addr: Buffer, scope: number): number;
+  sendto(fd: number, data: Buffer, family: number, addr: Buffer, scope: number): number;
+  sendFrame(fd: number, frame: Buffer, ifindex: number): number;
+  recv(fd: number, buf: Buffer): RecvResult | number;
+  strerror(errno: number): string;
+  Poller: new (fd: number, onReadable: (status: number) => void) => KanetPoller;
+}
+
+/** Linux constants used by the adapters (x86_64/aarch64 values; identical on both). */
+export const C = {
+  AF_INET: 2, AF_INET6: 10, AF_PACKET: 17,
+  SOCK_RAW: 3,
+  SOL_SOCKET: 1, SO_BINDTODEVICE: 25, SO_RCVBUF: 8,
+  IPPROTO_IP: 0, IPPROTO_IPV6: 41, IPPROTO_VRRP: 112,
+  IP_TOS: 1, IP_TTL: 2, IP_HDRINCL: 3, IP_PKTINFO: 8, IP_RECVTTL: 12,
+  IP_MULTICAST_IF: 32, IP_MULTICAST_TTL: 33, IP_MULTICAST_LOOP: 34, IP_ADD_MEMBERSHIP: 35, IP_DROP_MEMBERSHIP: 36,
+  IPV6_UNICAST_HOPS: 16, IPV6_MULTICAST_IF: 17, IPV6_MULTICAST_HOPS: 18, IPV6_MULTICAST_LOOP: 19,
+  IPV6_ADD_MEMBERSHIP: 20, IPV6_DROP_MEMBERSHIP: 21, IPV6_RECVPKTINFO: 49, IPV6_RECVHOPLIMIT: 51, IPV6_TCLASS: 67,
+  EAGAIN: 11,
+} as const;
+
+export interface NativeError { errno: number; message: string; op: string }
+
+let cached: Kanet | undefined;
+
+/** Path of the built addon (npm run build:native). */
+export function addonPath(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  // src/vrrp/io -> repo root; dist/src/vrrp/io -> repo root
+  for (const up of ['../../..', '../../../..']) {
+    const p = path.resolve(here, up, 'native', 'build', 'Release', 'kanet.node');
+    if (existsSync(p)) return p;
+  }
+  return path.resolve(here, '../../..', 'native', 'build', 'Release', 'kanet.node');
+}
+
+/** Loads the addon once; an error value if it was not built. */
+export function loadKanet(): Kanet | NativeError {
+  if (cached) return cached;
+  const p = addonPath();
+  if (!existsSync(p)) return { errno: 2, op: 'load', message: `native addon not built (${p}); run npm run build:native` };
+  cached = createRequire(import.meta.url)(p) as Kanet;
+  return cached;
+}
+
+export function isNativeError(v: unknown): v is NativeError {
+  return typeof v === 'object' && v !== null && 'errno' in v && 'op' in v;
+}
+
+/** Maps a -errno return to an error value, or undefined on success. */
+export function check(k: Kanet, r: number, op: string): NativeError | undefined {
+  return r < 0 ? { errno: -r, op, message: `${op}: ${k.strerror(-r)}` } : undefined;
+}
+
+export function intOpt(v: number): Buffer { const b = Buffer.alloc(4); b.writeInt32LE(v); return b; }
