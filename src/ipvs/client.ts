@@ -1,0 +1,84 @@
+// IPVS Generic Netlink client: one method per kernel command, results as values, and counters of
+// the messages sent (mutations and dumps separately) so tests and benches can count them.
+import { IPVS_CMD, IPVS_GENL_NAME, IPVS_GENL_VERSION } from './constants.js';
+import { msg, parseDaemons, parseDest, parseInfo, parseService, parseTimeouts } from './codec.js';
+import type { GenlResult, GenlTransport } from './transport.js';
+import type { DestKey, IpvsDaemon, IpvsDest, IpvsService, IpvsTimeouts, SvcKey } from './types.js';
+import type { Af } from './ip.js';
+
+export interface IpvsCounters {
+  /** NEW/SET/DEL service and dest, FLUSH, SET_CONFIG, NEW/DEL_DAEMON requests sent. */
+  mutations: number;
+  /** GET_* requests sent (dumps and info). */
+  queries: number;
+  /** Requests the kernel rejected. */
+  errors: number;
+}
+
+export class IpvsClient {
+  readonly counters: IpvsCounters = { mutations: 0, queries: 0, errors: 0 };
+
+  private constructor(private readonly t: GenlTransport, readonly familyId: number) {}
+
+  /** Resolves the IPVS family; an error value (ENOENT when the kernel has no IPVS) otherwise. */
+  static async open(t: GenlTransport): Promise<GenlResult<IpvsClient>> {
+    const fam = await t.resolveFamily(IPVS_GENL_NAME);
+    if (!fam.ok) return fam;
+    return { ok: true, value: new IpvsClient(t, fam.value.id) };
+  }
+
+  private async send(cmd: number, data: Buffer, kind: 'mutation' | 'query', dump = false): Promise<GenlResult<Buffer[]>> {
+    if (kind === 'mutation') this.counters.mutations++; else this.counters.queries++;
+    const r = await this.t.request(this.familyId, cmd, IPVS_GENL_VERSION, data, dump);
+    if (!r.ok) this.counters.errors++;
+    return r;
+  }
+
+  private async done(cmd: number, data: Buffer): Promise<GenlResult<void>> {
+    const r = await this.send(cmd, data, 'mutation');
+    return r.ok ? { ok: true, value: undefined } : r;
+  }
+
+  addService(s: IpvsService) { return this.done(IPVS_CMD.NEW_SERVICE, msg.newService(s)); }
+  editService(s: IpvsService) { return this.done(IPVS_CMD.SET_SERVICE, msg.setService(s)); }
+  delService(k: SvcKey) { return this.done(IPVS_CMD.DEL_SERVICE, msg.delService(k)); }
+  addDest(k: SvcKey, d: IpvsDest) { return this.done(IPVS_CMD.NEW_DEST, msg.newDest(k, d)); }
+  editDest(k: SvcKey, d: IpvsDest) { return this.done(IPVS_CMD.SET_DEST, msg.setDest(k, d)); }
+  delDest(k: SvcKey, d: DestKey & { af: Af }) { return this.done(IPVS_CMD.DEL_DEST, msg.delDest(k, d)); }
+  flush() { return this.done(IPVS_CMD.FLUSH, msg.empty()); }
+  setTimeouts(t: Partial<IpvsTimeouts>) { return this.done(IPVS_CMD.SET_CONFIG, msg.setTimeouts(t)); }
+  startDaemon(d: IpvsDaemon) { return this.done(IPVS_CMD.NEW_DAEMON, msg.newDaemon(d)); }
+  stopDaemon(state: IpvsDaemon['state']) { return this.done(IPVS_CMD.DEL_DAEMON, msg.delDaemon(state)); }
+
+  async getServices(): Promise<GenlResult<IpvsService[]>> {
+    const r = await this.send(IPVS_CMD.GET_SERVICE, msg.empty(), 'query', true);
+    if (!r.ok) return r;
+    return { ok: true, value: r.value.map(parseService).filter((s): s is IpvsService => s !== null) };
+  }
+
+  async getDests(k: SvcKey): Promise<GenlResult<IpvsDest[]>> {
+    const r = await this.send(IPVS_CMD.GET_DEST, msg.getDests(k), 'query', true);
+    if (!r.ok) return r;
+    return { ok: true, value: r.value.map((p) => parseDest(p, k.af)).filter((d): d is IpvsDest => d !== null) };
+  }
+
+  async getTimeouts(): Promise<GenlResult<IpvsTimeouts>> {
+    const r = await this.send(IPVS_CMD.GET_CONFIG, msg.empty(), 'query');
+    if (!r.ok) return r;
+    return r.value[0] ? { ok: true, value: parseTimeouts(r.value[0]) } : { ok: false, errno: 'EIO', message: 'empty reply' };
+  }
+
+  async getInfo(): Promise<GenlResult<{ version: string; connTabSize: number }>> {
+    const r = await this.send(IPVS_CMD.GET_INFO, msg.empty(), 'query');
+    if (!r.ok) return r;
+    return r.value[0] ? { ok: true, value: parseInfo(r.value[0]) } : { ok: false, errno: 'EIO', message: 'empty reply' };
+  }
+
+  async getDaemons(): Promise<GenlResult<IpvsDaemon[]>> {
+    const r = await this.send(IPVS_CMD.GET_DAEMON, msg.empty(), 'query', true);
+    if (!r.ok) return r;
+    return { ok: true, value: r.value.map(parseDaemons).filter((d): d is IpvsDaemon => d !== null) };
+  }
+
+  close(): void { this.t.close(); }
+}

@@ -1,0 +1,46 @@
+// Public API of the IPVS layer: openIpvs() resolves the kernel's IPVS Generic Netlink family (or
+// logs keepalived's "Can't initialize ipvs" line and returns null: monitoring mode), and hands back
+// the client plus an IpvsSink (the LvsSink the checkers feed).
+import type { Logger } from '../common/log.js';
+import { IpvsClient } from './client.js';
+import { IpvsSink, type IpvsSinkOptions } from './sink.js';
+import { openGenlTransport, type GenlTransport } from './transport.js';
+
+export interface IpvsHandle {
+  client: IpvsClient;
+  sink: IpvsSink;
+  version: string;
+}
+
+export interface OpenIpvsOptions extends IpvsSinkOptions {
+  logger: Logger;
+  /** Injected transport (tests); default: a real NETLINK_GENERIC socket. */
+  transport?: GenlTransport;
+}
+
+export async function openIpvs(opts: OpenIpvsOptions): Promise<IpvsHandle | null> {
+  const { logger } = opts;
+  logger.info('Initializing ipvs');
+  let t = opts.transport;
+  if (!t) {
+    const r = openGenlTransport();
+    if (!r.ok) { logger.info(`IPVS: Can't initialize ipvs: ${r.message}`); return null; }
+    t = r.value;
+  }
+  const c = await IpvsClient.open(t);
+  if (!c.ok) {
+    logger.info(`IPVS: Can't initialize ipvs: ${c.message}`);
+    t.close();
+    return null;
+  }
+  const info = await c.value.getInfo();
+  return { client: c.value, sink: new IpvsSink(c.value, logger, opts), version: info.ok ? info.value.version : '' };
+}
+
+export { IpvsClient, type IpvsCounters } from './client.js';
+export { IpvsSink, type ApplyReport } from './sink.js';
+export { planOps, type IpvsOp } from './plan.js';
+export { toKernelState, type KernelState } from './desired.js';
+export { initialDesiredState, destinationsFor } from './initial.js';
+export type { IpvsService, IpvsDest, IpvsTimeouts, IpvsDaemon, SvcKey } from './types.js';
+export { openGenlTransport, type GenlTransport, type GenlResult } from './transport.js';

@@ -1,0 +1,173 @@
+// The IPVS reconciler adapter: implements LvsSink. Keeps a cache of what the kernel holds for our
+// services (seeded by a dump), plans with plan.ts, sends the operations pipelined over one genl
+// socket, repairs outside changes on a timer (dump + replan), and releases what it added on stop.
+import type { LvsDesiredState, LvsSink } from '../common/lvs-desired.js';
+import type { Logger } from '../common/log.js';
+import type { IpvsClient, IpvsCounters } from './client.js';
+import { toKernelState, type KernelState } from './desired.js';
+import { applyOpsToState, planOps, type IpvsOp } from './plan.js';
+import { svcKeyString, svcText, type IpvsDest, type SvcKey } from './types.js';
+import type { GenlResult } from './transport.js';
+
+export interface IpvsSinkOptions {
+  /** Requests in flight at once (netlink keeps their order). Default 64. */
+  window?: number;
+}
+
+export interface ApplyReport { planned: number; failed: number; ops: IpvsOp[] }
+
+export class IpvsSink implements LvsSink {
+  private current: KernelState | null = null;
+  private desired: KernelState = new Map();
+  private readonly owned = new Set<string>();
+  private readonly window: number;
+  private chain: Promise<unknown> = Promise.resolve();
+  private repairTimer: NodeJS.Timeout | null = null;
+  /** The operations of the last apply / repair (tests look at them). */
+  lastReport: ApplyReport = { planned: 0, failed: 0, ops: [] };
+
+  constructor(readonly client: IpvsClient, private readonly logger: Logger, opts: IpvsSinkOptions = {}) {
+    this.window = opts.window ?? 64;
+  }
+
+  get counters(): Readonly<IpvsCounters> { return this.client.counters; }
+
+  /** Serialises calls so that an apply never interleaves with a repair. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.chain.then(fn, fn);
+    this.chain = p.catch(() => undefined);
+    return p;
+  }
+
+  apply(state: LvsDesiredState): Promise<void> {
+    return this.serial(async () => {
+      this.desired = toKernelState(state);
+      if (this.current === null) await this.refresh();
+      await this.reconcile();
+    });
+  }
+
+  /** Dumps the kernel and converges it to the last desired state (outside changes such as ipvsadm -C). */
+  repair(): Promise<ApplyReport> {
+    return this.serial(async () => {
+      await this.refresh();
+      await this.reconcile();
+      return this.lastReport;
+    });
+  }
+
+  /** Repairs every `intervalMs` (keepalived's delay_loop) until release() / stopRepair(). */
+  startRepair(intervalMs: number): void {
+    this.stopRepair();
+    const tick = () => {
+      this.repairTimer = setTimeout(() => { void this.repair().finally(() => { if (this.repairTimer) tick(); }); }, intervalMs);
+      this.repairTimer.unref?.();
+    };
+    tick();
+  }
+
+  stopRepair(): void {
+    if (this.repairTimer) clearTimeout(this.repairTimer);
+    this.repairTimer = null;
+  }
+
+  /** Removes every service we added (unless keep: -I / --dont-release-ipvs), then closes the socket. */
+  release(opts: { keep?: boolean } = {}): Promise<void> {
+    this.stopRepair();
+    return this.serial(async () => {
+      if (!opts.keep) {
+        if (this.current === null) await this.refresh();
+        const ops: IpvsOp[] = [];
+        for (const key of this.owned) {
+          const e = this.current!.get(key);
+          if (e) ops.push({ op: 'delService', svc: e.svc });
+        }
+        await this.execute(ops);
+        this.owned.clear();
+      }
+      this.client.close();
+    });
+  }
+
+  /** Reloads the kernel's view of every service we want or own. */
+  private async refresh(): Promise<void> {
+    const svcs = await this.client.getServices();
+    const cur: KernelState = new Map();
+    if (!svcs.ok) {
+      this.logger.error(`IPVS: ${svcs.message}`);
+      this.current = cur;
+      return;
+    }
+    const wanted = svcs.value.filter((s) => { const k = svcKeyString(s); return this.desired.has(k) || this.owned.has(k); });
+    await this.pipelined(wanted, async (s) => {
+      const d = await this.client.getDests(s);
+      const dests = new Map<string, IpvsDest>();
+      if (d.ok) for (const x of d.value) dests.set(`${x.addr}/${x.port}`, x);
+      cur.set(svcKeyString(s), { svc: s, dests });
+    });
+    this.current = cur;
+  }
+
+  private async reconcile(): Promise<void> {
+    const ops = planOps(this.desired, this.current!, this.owned);
+    for (const k of this.desired.keys()) this.owned.add(k);
+    await this.execute(ops);
+    for (const k of [...this.owned]) if (!this.desired.has(k)) this.owned.delete(k);
+  }
+
+  private async execute(ops: IpvsOp[]): Promise<void> {
+    let failed = 0;
+    const done: IpvsOp[] = [];
+    await this.pipelined(ops, async (o) => {
+      const r = await this.send(o);
+      if (r.ok) done.push(o);
+      else { failed++; this.logger.error(`IPVS: ${r.message} (${o.op} ${svcText(o.svc)}${'dest' in o ? ` -> ${o.dest.addr}:${o.dest.port}` : ''})`); }
+    });
+    // Order inside `done` may differ from `ops` only across independent requests; replay in plan order.
+    const ok = new Set(done);
+    applyOpsToState(this.current!, ops.filter((o) => ok.has(o)), svcKeyString);
+    if (failed) this.current = null; // our cache may be wrong: dump again next time
+    this.lastReport = { planned: ops.length, failed, ops };
+  }
+
+  /** Sends one op; on the kernel's EEXIST / ENOENT falls back the way keepalived's ipvs_talk does. */
+  private async send(o: IpvsOp): Promise<GenlResult<void>> {
+    const c = this.client;
+    switch (o.op) {
+      case 'addService': {
+        const r = await c.addService(o.svc);
+        return !r.ok && r.errno === 'EEXIST' ? c.editService(o.svc) : r;
+      }
+      case 'editService': {
+        const r = await c.editService(o.svc);
+        return !r.ok && r.errno === 'ESRCH' ? c.addService(o.svc) : r;
+      }
+      case 'delService': {
+        const r = await c.delService(o.svc);
+        return !r.ok && r.errno === 'ESRCH' ? { ok: true, value: undefined } : r;
+      }
+      case 'addDest': {
+        const r = await c.addDest(o.svc, o.dest);
+        return !r.ok && r.errno === 'EEXIST' ? c.editDest(o.svc, o.dest) : r;
+      }
+      case 'editDest': {
+        const r = await c.editDest(o.svc, o.dest);
+        return !r.ok && r.errno === 'ENOENT' ? c.addDest(o.svc, o.dest) : r;
+      }
+      case 'delDest': {
+        const r = await c.delDest(o.svc, o.dest);
+        return !r.ok && r.errno === 'ENOENT' ? { ok: true, value: undefined } : r;
+      }
+    }
+  }
+
+  private async pipelined<T>(items: readonly T[], fn: (x: T) => Promise<void>): Promise<void> {
+    let i = 0;
+    const workers: Promise<void>[] = [];
+    const next = async (): Promise<void> => { while (i < items.length) await fn(items[i++]); };
+    for (let w = 0; w < Math.min(this.window, items.length); w++) workers.push(next());
+    await Promise.all(workers);
+  }
+}
+
+export type { SvcKey };

@@ -1,0 +1,72 @@
+// Thin adapter: the `netlink` package's Generic Netlink socket behind a small typed interface, with
+// kernel errors returned as values (errno name + strerror text) instead of thrown strings.
+import { getSystemErrorMap } from 'node:util';
+import { createRequire } from 'node:module';
+
+export type GenlResult<T> = { ok: true; value: T } | { ok: false; errno: string; message: string };
+
+export interface GenlTransport {
+  /** CTRL_CMD_GETFAMILY. */
+  resolveFamily(name: string): Promise<GenlResult<{ id: number; version: number }>>;
+  /** Sends one request (ACK requested) and returns the payloads (after the genl header) of the reply messages. */
+  request(family: number, cmd: number, version: number, data: Buffer, dump: boolean): Promise<GenlResult<Buffer[]>>;
+  close(): void;
+}
+
+const NLM_F_DUMP = 0x300;
+
+/** strerror(3) wording for an errno name, e.g. ENOENT -> "No such file or directory". */
+export function strerror(name: string): string {
+  for (const [, [n, text]] of getSystemErrorMap()) {
+    if (n === name) return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+  return name;
+}
+
+function asError(e: unknown): { ok: false; errno: string; message: string } {
+  const text = e instanceof Error ? e.message : String(e);
+  const m = /Request rejected: (\w+)/.exec(text);
+  const errno = m ? m[1] : (e as NodeJS.ErrnoException)?.code ?? 'EIO';
+  return { ok: false, errno, message: m || (e as NodeJS.ErrnoException)?.code ? strerror(errno) : text };
+}
+
+interface NlGenlSocket {
+  ctrlRequest(cmd: number, msg: { familyName: string }): Promise<{ familyId?: number; version?: number }[]>;
+  request(family: number, cmd: number, version: number, data: Uint8Array[], options?: { flags?: number }):
+    Promise<[{ data: Buffer }[], unknown]>;
+  socket: { close(): void; setRecvBufferSize(n: number): void; setSendBufferSize(n: number): void };
+}
+
+/** Opens an AF_NETLINK/NETLINK_GENERIC socket. Returns an error value if the socket cannot be created. */
+export function openGenlTransport(): GenlResult<GenlTransport> {
+  let sock: NlGenlSocket;
+  let GET_FAMILY: number;
+  try {
+    const require = createRequire(import.meta.url);
+    const nl = require('netlink') as { createGenericNetlink(): NlGenlSocket; genl: { Commands: { GET_FAMILY: number } } };
+    sock = nl.createGenericNetlink();
+    GET_FAMILY = nl.genl.Commands.GET_FAMILY;
+    try { sock.socket.setRecvBufferSize(4 << 20); sock.socket.setSendBufferSize(1 << 20); } catch { /* best effort */ }
+  } catch (e) {
+    return asError(e);
+  }
+  return {
+    ok: true,
+    value: {
+      async resolveFamily(name) {
+        try {
+          const [fam] = await sock.ctrlRequest(GET_FAMILY, { familyName: name });
+          if (!fam || fam.familyId === undefined) return { ok: false, errno: 'ENOENT', message: strerror('ENOENT') };
+          return { ok: true, value: { id: fam.familyId, version: fam.version ?? 1 } };
+        } catch (e) { return asError(e); }
+      },
+      async request(family, cmd, version, data, dump) {
+        try {
+          const [msgs] = await sock.request(family, cmd, version, [data], dump ? { flags: NLM_F_DUMP } : {});
+          return { ok: true, value: msgs.map((m) => m.data) };
+        } catch (e) { return asError(e); }
+      },
+      close() { try { sock.socket.close(); } catch { /* already closed */ } },
+    },
+  };
+}
