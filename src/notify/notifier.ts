@@ -1,0 +1,136 @@
+// The notify subsystem's front door: createNotifier() checks every notify script once (script
+// security), opens the FIFOs, starts the SMTP alerter, and then turns each VRRP / checker event
+// into deliveries in keepalived's order: specific notify_* script, generic notify, FIFO line(s),
+// SMTP alert. Event methods only queue work and return at once (scripts and mail are async).
+import type { Logger } from '../common/log.js';
+import type { KeepalivedConfig, ScriptSpec } from '../config/model.js';
+import type { CheckerEvent, VrrpEvent } from './events.js';
+import { FifoWriter } from './fifo.js';
+import { NotifyPlanner, type FifoName, type NotifyAction } from './plan.js';
+import { ScriptRunner, type ScriptResult } from './script-runner.js';
+import { checkAllScripts, notifyScripts, type SecurityReport } from './script-security.js';
+import { SmtpAlerter, type SmtpAlerterOptions, type SmtpSettings } from './smtp.js';
+import { scriptIds, systemUserDb, type ScriptIds, type UserDb } from './users.js';
+
+export interface NotifierOptions {
+  logger: Logger;
+  routerId?: string;
+  /** Timeout for notify scripts (keepalived has none except STOP; a hung script would stall its queue). Default 30 s. */
+  scriptTimeoutMs?: number;
+  /** Timeout for STOP notifies at shutdown (keepalived: 1 s). */
+  stopScriptTimeoutMs?: number;
+  /** SMTP queue/retry tuning. */
+  smtp?: Omit<SmtpAlerterOptions, 'logger'>;
+  userDb?: UserDb;
+  /** Called after each script finishes (tests, stats). */
+  onScriptDone?: (r: ScriptResult) => void;
+}
+
+export interface Notifier {
+  vrrpEvent(e: VrrpEvent): void;
+  checkerEvent(e: CheckerEvent): void;
+  /** Wait (bounded) for running scripts and queued mail, stop FIFO scripts, close FIFOs. */
+  stop(opts?: { scriptWaitMs?: number; smtpWaitMs?: number }): Promise<void>;
+  /** What script security decided at startup. */
+  readonly security: SecurityReport;
+  /** Present when SMTP alerts are configured. */
+  readonly smtp?: SmtpAlerter;
+}
+
+function flag(v: string[] | undefined): boolean {
+  if (!v) return false;
+  return v.length === 0 || !/^(false|no|off|0)$/i.test(v[0]!);
+}
+
+/** SMTP settings from global_defs, including our extra keywords (smtp_auth_user/pass, smtp_starttls, smtp_tls_verify). */
+export function smtpSettings(config: KeepalivedConfig): SmtpSettings | undefined {
+  const g = config.global;
+  if (!g.smtpServer || g.notificationEmail.length === 0) return undefined;
+  const x = g.extra ?? {};
+  const user = x['smtp_auth_user']?.[0];
+  const pass = x['smtp_auth_pass']?.[0];
+  return {
+    host: g.smtpServer.host,
+    port: g.smtpServer.port,
+    heloName: g.smtpHeloName,
+    from: g.notificationEmailFrom,
+    to: g.notificationEmail,
+    timeoutMs: g.smtpConnectTimeout * 1000,
+    ...(user !== undefined ? { auth: { user, pass: pass ?? '' } } : {}),
+    starttls: flag(x['smtp_starttls']),
+    tlsVerify: x['smtp_tls_verify'] ? flag(x['smtp_tls_verify']) : true,
+  };
+}
+
+export function createNotifier(config: KeepalivedConfig, opts: NotifierOptions): Notifier {
+  const log = opts.logger;
+  const db = opts.userDb ?? systemUserDb();
+  const security = checkAllScripts(notifyScripts(config), config, { db });
+  for (const m of security.messages) log.info(m);
+
+  const planner = new NotifyPlanner(config, { routerId: opts.routerId, disabled: security.disabled });
+  const runner = new ScriptRunner({ logger: log });
+  const idsCache = new Map<ScriptSpec, ScriptIds | undefined>();
+  const idsOf = (s: ScriptSpec): ScriptIds | undefined => {
+    if (!idsCache.has(s)) idsCache.set(s, scriptIds(s, config.global, db));
+    return idsCache.get(s);
+  };
+
+  const fifos = new Map<FifoName, FifoWriter>();
+  const g = config.global;
+  const specs: [FifoName, string, typeof g.notifyFifo][] = [['notify', 'notify', g.notifyFifo], ['vrrp', 'vrrp notify', g.vrrpNotifyFifo], ['lvs', 'lvs notify', g.lvsNotifyFifo]];
+  for (const [name, label, spec] of specs) {
+    if (!spec) continue;
+    const w = new FifoWriter(label, spec, {
+      logger: log,
+      ids: (u, grp) => scriptIds({ user: u ?? 'root', group: grp }, g, db),
+      scriptIds: spec.script ? idsOf(spec.script) : undefined,
+      scriptDisabled: spec.script ? security.disabled.has(spec.script) : false,
+    });
+    if (w.open()) fifos.set(name, w);
+  }
+
+  const settings = smtpSettings(config);
+  const smtp = settings ? new SmtpAlerter(settings, { logger: log, ...opts.smtp }) : undefined;
+  const timeout = opts.scriptTimeoutMs ?? 30_000;
+  const stopTimeout = opts.stopScriptTimeoutMs ?? 1000;
+  let stopped = false;
+
+  const apply = (actions: NotifyAction[]): void => {
+    for (const a of actions) {
+      switch (a.kind) {
+        case 'script': {
+          const ids = idsOf(a.script);
+          if (!ids) { log.error(`Unknown user for notify script ${a.argv[0]} - not run`); break; }
+          const p = runner.run(a.queue, { argv: a.argv, uid: ids.uid, gid: ids.gid, timeoutMs: a.stop ? stopTimeout : timeout });
+          if (opts.onScriptDone) void p.then(opts.onScriptDone);
+          break;
+        }
+        case 'fifo':
+          fifos.get(a.fifo)?.write(a.data);
+          break;
+        case 'mail':
+          smtp?.enqueue(a.subject, a.body);
+          break;
+      }
+    }
+  };
+
+  return {
+    security,
+    smtp,
+    vrrpEvent(e) { if (!stopped) apply(planner.planVrrp(e)); },
+    checkerEvent(e) { if (!stopped) apply(planner.planChecker(e)); },
+    async stop(so = {}) {
+      if (stopped) return;
+      stopped = true;
+      await Promise.all([
+        runner.drain(so.scriptWaitMs ?? stopTimeout + 1500),
+        smtp ? smtp.drain(so.smtpWaitMs ?? 2000) : Promise.resolve(true),
+      ]);
+      runner.close();
+      smtp?.close();
+      for (const w of fifos.values()) w.close();
+    },
+  };
+}

@@ -1,0 +1,171 @@
+// enable_script_security: keepalived's check_script_secure (lib/notify.c) as a pure-ish function
+// (it only stat()s; `stat` is injectable for tests). A script run by root (uid or gid 0) is
+// insecure if the file or any directory on its path is owned by non-root, or group/world
+// writable (sticky directories excepted). Messages are 2.2.7's, verified against the real binary.
+import { statSync, type Stats } from 'node:fs';
+import { constants as osConstants } from 'node:os';
+import type { KeepalivedConfig, ScriptSpec } from '../config/model.js';
+import { scriptIds, systemUserDb, type UserDb } from './users.js';
+
+export type ScriptSecurityStatus = 'ok' | 'insecure' | 'notfound' | 'not-executable';
+
+export interface ScriptSecurityResult {
+  status: ScriptSecurityStatus;
+  /** The file that will be executed (after a PATH search for a bare name). */
+  path: string;
+  /** keepalived's log lines for this script, in order. */
+  messages: string[];
+  /** Runs with root privileges (uid 0 / gid 0 / setuid root): the case script security protects. */
+  runsAsRoot: boolean;
+  /** Must not be run (not found, not executable, or insecure with enable_script_security). */
+  disable: boolean;
+}
+
+type StatFn = (p: string) => Pick<Stats, 'uid' | 'gid' | 'mode' | 'isFile'>;
+const S_ISUID = 0o4000, S_ISGID = 0o2000, S_ISVTX = 0o1000, S_IFREG = 0o100000;
+
+function errText(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code ?? '';
+  const texts: Record<string, string> = {
+    ENOENT: 'No such file or directory', EACCES: 'Permission denied', ENOTDIR: 'Not a directory',
+    ELOOP: 'Too many levels of symbolic links', ENAMETOOLONG: 'File name too long',
+  };
+  return texts[code] ?? (osConstants.errno && code ? code : String(e));
+}
+
+function isExecutable(st: { uid: number; gid: number; mode: number }, uid: number, gid: number): boolean {
+  const m = st.mode;
+  return (uid === 0 && (m & 0o111) !== 0)
+    || (uid === st.uid && (m & 0o100) !== 0)
+    || (uid !== st.uid && ((gid === st.gid && (m & 0o010) !== 0) || (gid !== st.gid && (m & 0o001) !== 0)));
+}
+
+export function checkScriptSecurity(
+  file: string,
+  ids: { uid: number; gid: number },
+  opts: { enableScriptSecurity: boolean; pathEnv?: string; stat?: StatFn } = { enableScriptSecurity: false },
+): ScriptSecurityResult {
+  const stat: StatFn = opts.stat ?? ((p) => statSync(p));
+  const messages: string[] = [];
+  const res = (status: ScriptSecurityStatus, path: string, runsAsRoot = false): ScriptSecurityResult => ({
+    status, path, messages, runsAsRoot,
+    disable: status === 'notfound' || status === 'not-executable' || (status === 'insecure' && opts.enableScriptSecurity),
+  });
+
+  let path = file;
+  if (!file.includes('/')) {
+    let found: string | undefined;
+    let eacces = false;
+    for (const dir of (opts.pathEnv ?? process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin').split(':')) {
+      const cand = `${dir}/${file}`;
+      try {
+        const st = stat(cand);
+        if (st.isFile() && isExecutable(st, ids.uid, ids.gid)) { found = cand; break; }
+        eacces = true;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EACCES') eacces = true;
+      }
+    }
+    if (!found) {
+      messages.push(eacces ? `Permissions failure for script ${file} in path - disabling` : `Cannot find script ${file} in path - disabling`);
+      return res('notfound', file);
+    }
+    messages.push(`WARNING - script \`${file}\` resolved by path search to \`${found}\`. Please specify full path.`);
+    path = found;
+  }
+
+  let fst;
+  try {
+    fst = stat(path);
+  } catch (e) {
+    messages.push(`Script ${path} cannot be accessed - ${errText(e)}`);
+    return res('notfound', path);
+  }
+  if (!isExecutable(fst, ids.uid, ids.gid)) {
+    messages.push(`WARNING - script '${path}' is not executable for uid:gid ${ids.uid}:${ids.gid} - disabling.`);
+    return res('not-executable', path);
+  }
+  const runsAsRoot = ids.uid === 0 || ids.gid === 0
+    || (fst.uid === 0 && (fst.mode & 0o100) !== 0 && (fst.mode & S_ISUID) !== 0)
+    || (fst.gid === 0 && (fst.mode & 0o010) !== 0 && (fst.mode & S_ISGID) !== 0);
+  if (!runsAsRoot) return res('ok', path, false);
+
+  // Every prefix: "/", "/a", "/a/b", ..., the file itself (consecutive slashes checked once).
+  const prefixes: string[] = ['/'];
+  const parts = path.split('/').filter((p) => p !== '');
+  let acc = '';
+  for (const p of parts) { acc += `/${p}`; prefixes.push(acc); }
+  if (!path.startsWith('/')) prefixes.shift();
+  for (const pre of prefixes) {
+    let st;
+    try {
+      st = stat(pre);
+    } catch (e) {
+      messages.push(`check_script_secure could not find script '${path}'`);
+      return res('notfound', path, true);
+    }
+    const isReg = (st.mode & S_IFREG) !== 0 && st.isFile();
+    const unsafe = st.uid !== 0
+      || ((!(st.mode & S_ISVTX) || isReg) && ((st.gid !== 0 && (st.mode & 0o020) !== 0) || (st.mode & 0o002) !== 0));
+    if (unsafe) {
+      messages.push(`Unsafe permissions found for script '${path}'${opts.enableScriptSecurity ? ' - disabling' : ''}.`);
+      return res('insecure', path, true);
+    }
+  }
+  return res('ok', path, true);
+}
+
+/** Every script the notify subsystem may run, with where it came from. */
+export function notifyScripts(config: KeepalivedConfig): ScriptSpec[] {
+  const out: ScriptSpec[] = [];
+  const add = (s: ScriptSpec | undefined): void => { if (s) out.push(s); };
+  for (const o of [...config.vrrpInstances, ...config.vrrpSyncGroups]) {
+    add(o.notifyMaster); add(o.notifyBackup); add(o.notifyFault); add(o.notifyStop); add(o.notify);
+    if ('notifyMasterRxLowerPri' in o) add(o.notifyMasterRxLowerPri);
+  }
+  for (const vs of config.virtualServers) {
+    add(vs.quorumUp); add(vs.quorumDown);
+    for (const rs of vs.realServers) { add(rs.notifyUp); add(rs.notifyDown); }
+  }
+  for (const f of [config.global.notifyFifo, config.global.vrrpNotifyFifo, config.global.lvsNotifyFifo]) add(f?.script);
+  return out;
+}
+
+export interface SecurityReport {
+  results: Map<ScriptSpec, ScriptSecurityResult>;
+  disabled: Set<ScriptSpec>;
+  /** Lines to log in order (per-script lines, then the SECURITY VIOLATION line if any). */
+  messages: string[];
+  /** keepalived -t exits 6 when root scripts run without script security. */
+  securityViolation: boolean;
+}
+
+/** Check a set of scripts as keepalived does at startup (and at -t). */
+export function checkAllScripts(scripts: ScriptSpec[], config: KeepalivedConfig, opts: { db?: UserDb; stat?: StatFn; pathEnv?: string } = {}): SecurityReport {
+  const db = opts.db ?? systemUserDb();
+  const enable = config.global.enableScriptSecurity;
+  const results = new Map<ScriptSpec, ScriptSecurityResult>();
+  const disabled = new Set<ScriptSpec>();
+  const messages: string[] = [];
+  let rootScripts = false, insecure = false;
+  for (const s of scripts) {
+    if (results.has(s) || s.argv.length === 0) continue;
+    const ids = scriptIds(s, config.global, db);
+    if (!ids) {
+      messages.push(`Unknown script user/group for ${s.argv[0]} - disabling`);
+      disabled.add(s);
+      continue;
+    }
+    const r = checkScriptSecurity(s.argv[0]!, ids, { enableScriptSecurity: enable, stat: opts.stat, pathEnv: opts.pathEnv });
+    results.set(s, r);
+    messages.push(...r.messages);
+    if (r.disable) disabled.add(s);
+    else if (r.runsAsRoot) rootScripts = true;
+    if (r.status === 'insecure') insecure = true;
+  }
+  const securityViolation = !enable && rootScripts;
+  if (securityViolation) {
+    messages.push(`SECURITY VIOLATION - scripts are being executed but script_security not enabled.${insecure ? ' There are insecure scripts.' : ''}`);
+  }
+  return { results, disabled, messages, securityViolation };
+}
