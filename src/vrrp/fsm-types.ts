@@ -98,6 +98,15 @@ export interface VrrpFsmParams {
   /** 'every' = keepalived 2.2.7 (each rejected advert logs its line, as captured); 'once' = log a rejection
    *  kind once until the next state change or accepted advert (keepalived HEAD). */
   rejectLogPolicy: 'every' | 'once';
+  /** keepalived quirk: a MASTER re-arms its advert timer on every packet received for its VRID, even
+   *  invalid ones (vrrp_init_instance_sands after each receive). Default true (as captured). */
+  rearmAdverOnRx?: boolean;
+  /** Discard (not only log) VRRPv2 adverts whose interval differs from ours (RFC 3768); keepalived 2.2.7 accepts them. */
+  v2IntervalDrop?: boolean;
+  /** vrrp_strict / strict_mode. */
+  strict?: boolean;
+  /** Member of a sync group (set by sync-group.ts; only changes notify suppression). */
+  syncGroup?: string;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -119,7 +128,7 @@ export type VrrpEvent =
   /** SIGTERM / reload removal: MASTER sends priority 0 and removes VIPs. */
   | { type: 'shutdown' }
   /** Sync-group commands (issued by src/vrrp/sync-group.ts, not by the runtime directly). */
-  | { type: 'sync'; to: 'MASTER' | 'BACKUP' | 'FAULT' };
+  | { type: 'sync'; to: 'MASTER' | 'BACKUP' | 'FAULT' | 'CLEAR_FAULT' };
 
 // ---------------------------------------------------------------------------------------------------
 // Actions (core -> runtime), executed in order

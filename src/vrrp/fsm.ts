@@ -1,0 +1,431 @@
+// The pure VRRP instance state machine (INIT -> BACKUP | MASTER | FAULT -> STOP), following RFC
+// 3768/5798/9568 §6 as keepalived 2.2.7 behaves (captures in keepalived-2.2.7-captures/logs).
+// handle(event) returns the ordered actions the runtime must execute; no I/O, time only from the
+// injected Clock, and every timer carries a generation so stale expiries are ignored.
+// Contract: src/vrrp/fsm-types.ts. Receive checks: validate.ts. Priorities: track.ts.
+
+import type { Clock } from '../common/clock.js';
+import { compareIp } from './addr.js';
+import type {
+  NotifyState, VrrpAction, VrrpEvent, VrrpFsmParams, VrrpInstanceView, VrrpState, VrrpTimerName,
+} from './fsm-types.js';
+import { encodeAdvert, makeAdvert, type VrrpAdvert } from './packet.js';
+import { newStats, type VrrpStats } from './stats.js';
+import { masterDownIntervalMs, skewPriority, skewTimeMs } from './timers.js';
+import { OWNER_PRIORITY, TrackSet } from './track.js';
+import { validateAdvert, type RejectReason } from './validate.js';
+
+const ALL_TIMERS: VrrpTimerName[] = ['adver', 'masterDown', 'garpDelay', 'garpRefresh', 'garpLowerPrio'];
+
+export class VrrpFsm {
+  readonly stats: VrrpStats = newStats();
+  private st: VrrpState = 'INIT';
+  private readonly track: TrackSet;
+  private eff: number;
+  private masterAdverIntCs: number;
+  private gen = 0;
+  private readonly timers = new Map<VrrpTimerName, number>();
+  private masterAddress: string | undefined;
+  private preemptUntil = 0;
+  private ifUp = true;
+  private syncFault = false;
+  private primary: string;
+  private readonly logged = new Set<RejectReason>();
+  private out: VrrpAction[] = [];
+  private adverRearmed = false;
+
+  constructor(readonly params: VrrpFsmParams, private readonly clock: Clock) {
+    this.track = new TrackSet(params.trackers, params.priority);
+    this.eff = this.track.effectivePriority();
+    this.masterAdverIntCs = params.advertIntCs;
+    this.primary = params.primaryAddress;
+  }
+
+  get state(): VrrpState { return this.st; }
+  get effectivePriority(): number { return this.eff; }
+
+  /** FAULT reasons of this instance itself (interface, trackers), without the sync group's. */
+  ownFaults(): string[] {
+    const r: string[] = [];
+    if (!this.ifUp && !this.params.dontTrackPrimary) r.push(`interface:${this.params.interface}`);
+    r.push(...this.track.faults());
+    return r;
+  }
+
+  view(): VrrpInstanceView {
+    const v: VrrpInstanceView = {
+      name: this.params.name, state: this.st, basePriority: this.params.priority, effectivePriority: this.eff,
+      masterAdverIntCs: this.masterAdverIntCs, faultReasons: this.faultReasons(),
+    };
+    const m = this.st === 'MASTER' ? this.primary : this.masterAddress;
+    if (m !== undefined) v.masterAddress = m;
+    return v;
+  }
+
+  handle(ev: VrrpEvent): VrrpAction[] {
+    this.out = [];
+    this.adverRearmed = false;
+    switch (ev.type) {
+      case 'startup': this.onStartup(); break;
+      case 'timer': this.onTimer(ev.timer, ev.generation); break;
+      case 'packet': this.onPacket(ev.payload, ev.ttl, ev.src, ev.dst); break;
+      case 'tracker':
+        if (this.track.update(ev.id, ev.status)) this.reevaluate();
+        break;
+      case 'interface':
+        this.ifUp = ev.up;
+        this.reevaluate();
+        break;
+      case 'primaryAddress': this.primary = ev.address; break;
+      case 'shutdown': this.onShutdown(); break;
+      case 'sync': this.onSync(ev.to); break;
+    }
+    return this.out;
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // helpers
+
+  private get n(): string { return this.params.name; }
+
+  private log(msg: string, detail?: 1): void {
+    this.out.push(detail ? { kind: 'log', level: 'info', msg, detail } : { kind: 'log', level: 'info', msg });
+  }
+
+  private setTimer(timer: VrrpTimerName, delayMs: number): void {
+    const generation = ++this.gen;
+    this.timers.set(timer, generation);
+    if (timer === 'adver') this.adverRearmed = true;
+    this.out.push({ kind: 'setTimer', timer, delayMs, generation });
+  }
+
+  private cancelTimer(timer: VrrpTimerName): void {
+    if (!this.timers.delete(timer)) return;
+    this.out.push({ kind: 'cancelTimer', timer });
+  }
+
+  private cancelAllTimers(): void { for (const t of ALL_TIMERS) this.cancelTimer(t); }
+
+  private notify(state: NotifyState): void { this.out.push({ kind: 'notify', state, priority: this.eff }); }
+
+  private changeState(to: VrrpState): VrrpState {
+    const from = this.st;
+    this.st = to;
+    this.logged.clear();
+    return from;
+  }
+
+  private stateChanged(from: VrrpState): void { this.out.push({ kind: 'stateChange', from, to: this.st }); }
+
+  private advert(priority: number): VrrpAdvert {
+    const p = this.params;
+    return makeAdvert({
+      version: p.version, vrid: p.vrid, priority, family: p.family, addresses: p.vips,
+      adverInt: p.version === 2 ? Math.round(p.advertIntCs / 100) : p.advertIntCs,
+      authType: p.auth.type, ...(p.auth.pass !== undefined ? { pass: p.auth.pass } : {}),
+    });
+  }
+
+  private send(priority: number): void {
+    const advert = this.advert(priority);
+    const payload = encodeAdvert(advert, {
+      src: this.primary, dst: this.params.destination,
+      v3Ipv4Checksum: this.params.v3Ipv4PseudoHeader ? 'pseudo' : 'plain',
+    });
+    advert.checksum = (payload[6]! << 8) | payload[7]!;
+    this.out.push({ kind: 'sendAdvert', advert, payload });
+    this.stats.advert_sent++;
+  }
+
+  private sendPriorityZero(): void {
+    this.send(0);
+    this.stats.pri_zero_sent++;
+    this.log(`(${this.n}) sent 0 priority`, 1);
+  }
+
+  private garp(count: number, reason: 'master' | 'delayed' | 'refresh' | 'lowerPrio'): void {
+    const vips = [...this.params.vips, ...this.params.otherVips];
+    if (count <= 0 || vips.length === 0) return;
+    for (const v of vips) {
+      const what = v.includes(':') ? 'Unsolicited Neighbour Adverts' : 'gratuitous ARPs';
+      this.log(`(${this.n}) Sending/queueing ${what} on ${this.params.interface} for ${v}`, 1);
+    }
+    this.out.push({ kind: 'garp', vips, count, reason });
+  }
+
+  private skewPrio(): number { return skewPriority(this.params.priority, this.eff); }
+  private masterDownMs(): number { return masterDownIntervalMs(this.skewPrio(), this.masterAdverIntCs, this.params.downTimerAdverts); }
+  private skewMs(): number { return skewTimeMs(this.skewPrio(), this.masterAdverIntCs); }
+  private adverMs(): number { return this.params.advertIntCs * 10; }
+
+  private faultReasons(): string[] {
+    const r = this.ownFaults();
+    if (this.syncFault) r.push('sync_group');
+    return r;
+  }
+
+  private rejectLog(reason: RejectReason, msg: string | undefined): void {
+    if (msg === undefined) return;
+    if (this.params.rejectLogPolicy === 'once') {
+      if (this.logged.has(reason)) return;
+      this.logged.add(reason);
+    }
+    this.log(msg);
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // transitions
+
+  private enterBackupTimers(): void {
+    this.masterAdverIntCs = this.params.advertIntCs;
+    this.preemptUntil = this.params.preemptDelayMs > 0 ? this.clock.now() + this.params.preemptDelayMs : 0;
+    this.setTimer('masterDown', this.masterDownMs());
+  }
+
+  private onStartup(): void {
+    if (this.st !== 'INIT') return;
+    this.log(`(${this.n}) removing VIPs.`, 1);
+    this.out.push({ kind: 'removeVips' });
+    if (this.faultReasons().length > 0) {
+      const from = this.changeState('FAULT');
+      this.log(`(${this.n}) Entering FAULT STATE (init)`);
+      this.notify('FAULT');
+      this.stateChanged(from);
+      return;
+    }
+    const from = this.changeState('BACKUP');
+    if (this.params.priority === OWNER_PRIORITY && this.params.initialState === 'MASTER') {
+      // keepalived: the owner "times out from the backup state very quickly"
+      this.masterAdverIntCs = this.params.advertIntCs;
+      this.setTimer('masterDown', 0);
+      this.stateChanged(from);
+      return;
+    }
+    this.log(`(${this.n}) Entering BACKUP STATE (init)`);
+    this.enterBackupTimers();
+    this.notify('BACKUP');
+    this.stateChanged(from);
+  }
+
+  private gotoMaster(): void {
+    const p = this.params;
+    const from = this.changeState('MASTER');
+    this.cancelTimer('masterDown');
+    if (p.version === 3 && this.masterAdverIntCs !== p.advertIntCs) {
+      this.log(`(${this.n}) changing advert interval from ${this.masterAdverIntCs * 10}ms to locally configured ${p.advertIntCs * 10}ms`, 1);
+    }
+    this.masterAdverIntCs = p.advertIntCs;
+    this.log(`(${this.n}) Entering MASTER STATE`);
+    this.send(this.eff);
+    this.setTimer('adver', this.adverMs());
+    this.log(`(${this.n}) setting VIPs.`, 1);
+    this.out.push({ kind: 'addVips' });
+    this.garp(p.garp.masterRepeat, 'master');
+    if (p.garp.masterDelayMs > 0 && p.garp.masterRepeat > 0) this.setTimer('garpDelay', p.garp.masterDelayMs);
+    if (p.garp.masterRefreshMs > 0) this.setTimer('garpRefresh', p.garp.masterRefreshMs);
+    this.stats.become_master++;
+    this.masterAddress = this.primary;
+    this.preemptUntil = 0;
+    this.notify('MASTER');
+    this.stateChanged(from);
+  }
+
+  private leaveMasterToBackup(): void {
+    const from = this.changeState('BACKUP');
+    for (const t of ['adver', 'garpDelay', 'garpRefresh', 'garpLowerPrio'] as const) this.cancelTimer(t);
+    this.log(`(${this.n}) Entering BACKUP STATE`);
+    this.log(`(${this.n}) removing VIPs.`, 1);
+    this.out.push({ kind: 'removeVips' });
+    this.stats.release_master++;
+    this.preemptUntil = 0;
+    this.setTimer('masterDown', this.masterDownMs());
+    this.notify('BACKUP');
+    this.stateChanged(from);
+  }
+
+  private enterFault(): void {
+    const from = this.changeState('FAULT');
+    this.log(`(${this.n}) Entering FAULT STATE`);
+    if (from === 'MASTER') {
+      // keepalived sends priority 0 twice: vrrp_state_leave_master() and vrrp_restore_interface()
+      this.send(0);
+      this.sendPriorityZero();
+      this.log(`(${this.n}) removing VIPs.`, 1);
+      this.out.push({ kind: 'removeVips' });
+      this.stats.release_master++;
+    }
+    this.cancelAllTimers();
+    this.notify('FAULT');
+    this.stateChanged(from);
+  }
+
+  private leaveFault(): void {
+    const from = this.changeState('BACKUP');
+    this.log(`(${this.n}) Entering BACKUP STATE`);
+    this.enterBackupTimers();
+    this.notify('BACKUP');
+    this.stateChanged(from);
+  }
+
+  private reevaluate(): void {
+    const eff = this.track.effectivePriority();
+    if (eff !== this.eff) {
+      this.log(`(${this.n}) Changing effective priority from ${this.eff} to ${eff}`);
+      this.eff = eff;
+    }
+    if (this.st === 'INIT' || this.st === 'STOP') return;
+    const faulted = this.faultReasons().length > 0;
+    if (faulted && this.st !== 'FAULT') this.enterFault();
+    else if (!faulted && this.st === 'FAULT') this.leaveFault();
+  }
+
+  private onShutdown(): void {
+    if (this.st === 'STOP') return;
+    const wasMaster = this.st === 'MASTER';
+    if (wasMaster) {
+      this.sendPriorityZero();
+      this.log(`(${this.n}) removing VIPs.`, 1);
+      this.out.push({ kind: 'removeVips' });
+    }
+    this.cancelAllTimers();
+    const from = this.changeState('STOP');
+    this.notify('STOP');
+    this.stateChanged(from);
+  }
+
+  private onSync(to: 'MASTER' | 'BACKUP' | 'FAULT' | 'CLEAR_FAULT'): void {
+    switch (to) {
+      case 'MASTER': if (this.st === 'BACKUP') this.gotoMaster(); break;
+      case 'BACKUP': if (this.st === 'MASTER') this.leaveMasterToBackup(); break;
+      case 'FAULT':
+        this.syncFault = true;
+        if (this.st === 'BACKUP' || this.st === 'MASTER') this.enterFault();
+        break;
+      case 'CLEAR_FAULT':
+        this.syncFault = false;
+        if (this.st === 'FAULT' && this.faultReasons().length === 0) this.leaveFault();
+        break;
+    }
+  }
+
+  private onTimer(timer: VrrpTimerName, generation: number): void {
+    if (this.timers.get(timer) !== generation) return; // stale or cancelled
+    this.timers.delete(timer);
+    const g = this.params.garp;
+    switch (timer) {
+      case 'masterDown':
+        if (this.st !== 'BACKUP') return;
+        this.log(`(${this.n}) Receive advertisement timeout`, 1);
+        this.gotoMaster();
+        return;
+      case 'adver':
+        if (this.st !== 'MASTER') return;
+        this.send(this.eff);
+        this.setTimer('adver', this.adverMs());
+        return;
+      case 'garpDelay':
+        if (this.st === 'MASTER') this.garp(g.masterRepeat, 'delayed');
+        return;
+      case 'garpRefresh':
+        if (this.st !== 'MASTER') return;
+        this.garp(g.masterRefreshRepeat, 'refresh');
+        this.setTimer('garpRefresh', g.masterRefreshMs);
+        return;
+      case 'garpLowerPrio':
+        if (this.st === 'MASTER') this.garp(g.lowerPrioRepeat, 'lowerPrio');
+        return;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // receive
+
+  private onPacket(payload: Uint8Array, ttl: number, src: string, dst: string): void {
+    if (this.st !== 'BACKUP' && this.st !== 'MASTER') return;
+    const p = this.params;
+    const checkAddrs = !p.skipCheckAdvAddr || src !== this.masterAddress;
+    const res = validateAdvert({
+      name: p.name, vrid: p.vrid, version: p.version, family: p.family, vips: p.vips, authType: p.auth.type,
+      ...(p.auth.pass !== undefined ? { pass: p.auth.pass } : {}),
+      advertIntCs: p.advertIntCs, checkAddrs, v2IntervalDrop: p.v2IntervalDrop ?? false, strict: p.strict ?? false,
+    }, { payload, ttl, src, dst });
+    const ourVrid = payload.length >= 2 && payload[1] === p.vrid;
+    if (!res.ok) {
+      this.stats[res.counter]++;
+      this.rejectLog(res.reason, res.log);
+    } else {
+      for (const c of res.counters) this.stats[c]++;
+      for (const note of res.notes) this.rejectLog(note.reason, note.log);
+      if (res.notes.length === 0) this.logged.clear();
+      if (this.st === 'BACKUP') this.backupRx(res.advert, src);
+      else this.masterRx(res.advert, src);
+    }
+    // keepalived re-arms a master's advert timer after every receive for its VRID
+    if (this.st === 'MASTER' && ourVrid && (p.rearmAdverOnRx ?? true) && !this.adverRearmed) {
+      this.setTimer('adver', this.adverMs());
+    }
+  }
+
+  private backupRx(a: VrrpAdvert, src: string): void {
+    const p = this.params;
+    if (a.priority === 0) {
+      this.log(`(${this.n}) Backup received priority 0 advertisement`, 1);
+      this.setTimer('masterDown', this.skewMs());
+      return;
+    }
+    const now = this.clock.now();
+    const inPreemptDelay = p.preemptDelayMs > 0 && this.preemptUntil > 0 && now < this.preemptUntil;
+    if (!p.preempt || a.priority >= this.eff || inPreemptDelay) {
+      if (p.version === 3 && a.adverInt !== this.masterAdverIntCs) {
+        this.log(`(${this.n}) advertisement interval updated from ${this.masterAdverIntCs * 10}ms to ${a.adverInt * 10}ms by master`, 1);
+        this.masterAdverIntCs = a.adverInt;
+      }
+      this.masterAddress = src;
+      this.setTimer('masterDown', this.masterDownMs());
+      return;
+    }
+    this.log(`(${this.n}) received lower priority (${a.priority}) advert from ${src} - discarding`);
+  }
+
+  private masterRx(a: VrrpAdvert, src: string): void {
+    const p = this.params;
+    if (a.priority === 0) {
+      this.log(`(${this.n}) Master received priority 0 message`, 1);
+      this.send(this.eff);
+      this.setTimer('adver', this.adverMs());
+      return;
+    }
+    if (a.priority === OWNER_PRIORITY && p.priority === OWNER_PRIORITY && this.eff === OWNER_PRIORITY) {
+      this.log(`(${this.n}) CONFIGURATION ERROR: local instance and a remote instance are both configured as address owner, please fix - reducing local priority`);
+      this.eff = OWNER_PRIORITY - 1;
+    }
+    const cmp = compareIp(src, this.primary, p.family);
+    if (a.priority > this.eff || (a.priority === this.eff && cmp > 0)) {
+      if (a.priority > this.eff) this.log(`(${this.n}) Master received advert from ${src} with higher priority ${a.priority}, ours ${this.eff}`);
+      else this.log(`(${this.n}) Master received advert from ${src} with same priority ${a.priority} but higher IP address than ours`);
+      if (p.higherPrioSendAdvert) this.send(this.eff);
+      this.masterAddress = src;
+      // v3: adopt the new master's interval before arming Master_Down (RFC 5798 §6.4.3)
+      if (p.version === 3) this.masterAdverIntCs = a.adverInt;
+      this.leaveMasterToBackup();
+      return;
+    }
+    if (a.priority === this.eff && cmp === 0) {
+      this.log(`(${this.n}) WARNING - equal priority advert received from remote host with our IP address.`);
+      return;
+    }
+    if (a.priority < this.eff) {
+      this.log(`(${this.n}) Received advert from ${src} with lower priority ${a.priority}, ours ${this.eff}${p.lowerPrioNoAdvert ? '' : ', forcing new election'}`);
+      if (!p.lowerPrioNoAdvert) {
+        this.send(this.eff);
+        this.setTimer('adver', this.adverMs());
+      }
+      if (p.garp.lowerPrioRepeat > 0) {
+        this.garp(p.garp.lowerPrioRepeat, 'lowerPrio');
+        if (p.garp.lowerPrioDelayMs > 0) this.setTimer('garpLowerPrio', p.garp.lowerPrioDelayMs);
+      }
+      this.notify('MASTER_RX_LOWER_PRI');
+    }
+    // equal priority from a lower address: we stay master and ignore it
+  }
+}

@@ -1,0 +1,101 @@
+// rtnetlink adapter (netlink@0.3.0): interface list, addresses, VIP add/remove (IPv4 with label /
+// broadcast / scope, IPv6 with nodad as keepalived), and a monitor of RTMGRP_LINK and address
+// events. Library errors ('Request rejected: EEXIST') become { code, message } values.
+import { createRtNetlink, rt, type RtNetlinkSocket } from 'netlink';
+import { bytesToIp, ipToBytes } from './addr.js';
+import type { IpFamily, VirtualIp } from '../../config/model.js';
+
+export interface LinkInfo { index: number; name: string; mac: Buffer; up: boolean; running: boolean }
+export interface AddrInfo { index: number; family: IpFamily; address: string; prefixLen: number; scope: number }
+export interface RtnlError { code: string; message: string }
+export type RtnlEvent =
+  | { kind: 'link'; index: number; name: string; up: boolean; running: boolean; deleted: boolean }
+  | { kind: 'addr'; added: boolean; addr: AddrInfo };
+
+const SCOPES: Record<string, number> = { global: 0, site: 200, link: 253, host: 254, nowhere: 255 };
+
+function toErr(e: unknown, what: string): RtnlError {
+  const msg = e instanceof Error ? e.message : String(e);
+  const m = /Request rejected: (\w+)/.exec(msg);
+  return { code: m?.[1] ?? 'EIO', message: `${what}: ${msg}` };
+}
+
+// netlink's typings are partial: message shapes as we read them.
+interface LinkMsg { data: { index?: number; flags?: Record<string, boolean>; }; attrs: { ifname?: string; address?: Buffer } }
+interface AddrMsg { data: { family?: number; prefixlen?: number; scope?: number; index?: number }; attrs: { address?: Buffer; local?: Buffer } }
+
+function linkOf(m: LinkMsg): LinkInfo {
+  const f = m.data.flags ?? {};
+  return { index: m.data.index ?? 0, name: m.attrs.ifname ?? '', mac: m.attrs.address ?? Buffer.alloc(6), up: !!f.up, running: !!f.running && !!f.up };
+}
+
+function addrOf(m: AddrMsg): AddrInfo | undefined {
+  const a = m.attrs.local ?? m.attrs.address;
+  if (!a) return undefined;
+  return { index: m.data.index ?? 0, family: m.data.family === 10 ? 'inet6' : 'inet', address: bytesToIp(a), prefixLen: m.data.prefixlen ?? 0, scope: m.data.scope ?? 0 };
+}
+
+export class Rtnl {
+  private monitorSock?: RtNetlinkSocket;
+  private constructor(private readonly sock: RtNetlinkSocket) {}
+
+  static open(): Rtnl { return new Rtnl(createRtNetlink()); }
+
+  async links(): Promise<LinkInfo[]> {
+    return ((await this.sock.getLinks()) as unknown as LinkMsg[]).map(linkOf);
+  }
+
+  async addresses(): Promise<AddrInfo[]> {
+    return ((await this.sock.getAddresses()) as unknown as AddrMsg[]).map(addrOf).filter((a): a is AddrInfo => !!a);
+  }
+
+  private addrRequest(vip: VirtualIp, ifindex: number) {
+    const ip = ipToBytes(vip.address)!;
+    const v6 = vip.family === 'inet6';
+    const data = { family: v6 ? 10 : 2, prefixlen: vip.prefixLen, index: ifindex, scope: vip.scope ? (SCOPES[vip.scope] ?? Number(vip.scope)) : (v6 && ip[0] === 0xfe && (ip[1]! & 0xc0) === 0x80 ? 253 : 0),
+      flags: v6 ? { nodad: true as const } : {} };
+    const attrs: Record<string, unknown> = { local: ip };
+    if (!v6) attrs.address = vip.peer ? ipToBytes(vip.peer) : ip;
+    else attrs.address = ip;
+    if (!v6 && vip.brd) attrs.broadcast = ipToBytes(vip.brd);
+    if (!v6 && vip.label) attrs.label = vip.label;
+    return { data, attrs };
+  }
+
+  /** Adds a VIP; EEXIST is reported as an error value (the caller decides whether it matters). */
+  async addAddress(vip: VirtualIp, ifindex: number): Promise<RtnlError | undefined> {
+    const { data, attrs } = this.addrRequest(vip, ifindex);
+    try { await this.sock.newAddress(data, attrs, { flags: { create: true, excl: true } } as never); return undefined; } catch (e) { return toErr(e, `add ${vip.address}`); }
+  }
+
+  async delAddress(vip: VirtualIp, ifindex: number): Promise<RtnlError | undefined> {
+    const { data, attrs } = this.addrRequest(vip, ifindex);
+    try { await this.sock.delAddress(data, attrs); return undefined; } catch (e) { return toErr(e, `del ${vip.address}`); }
+  }
+
+  /** Subscribes to link and address events on a second socket (kept referenced while open). */
+  monitor(cb: (ev: RtnlEvent) => void): void {
+    if (this.monitorSock) return;
+    const s = createRtNetlink({ ref: true } as never);
+    s.addMembership('LINK');
+    s.addMembership('IPV4_IFADDR');
+    s.addMembership('IPV6_IFADDR');
+    // The raw socket keeps the message type (RTM_NEWLINK 16 / DELLINK 17 / NEWADDR 20 / DELADDR 21).
+    s.socket.on('message', (raw: { type: number; data: Buffer }[]) => {
+      for (const r of raw) {
+        if (r.type !== 16 && r.type !== 17 && r.type !== 20 && r.type !== 21) continue;
+        let m: unknown;
+        try { m = rt.parseMessage(r.type, r.data); } catch { continue; }
+        if (r.type <= 17) cb({ kind: 'link', ...linkOf(m as LinkMsg), deleted: r.type === 17 });
+        else { const a = addrOf(m as AddrMsg); if (a) cb({ kind: 'addr', added: r.type === 20, addr: a }); }
+      }
+    });
+    this.monitorSock = s;
+  }
+
+  close(): void {
+    this.monitorSock?.socket.close();
+    this.monitorSock = undefined;
+    this.sock.socket.close();
+  }
+}

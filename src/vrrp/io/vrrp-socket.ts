@@ -1,0 +1,143 @@
+// One raw VRRP socket (IP protocol 112) on one interface and family, like an entry of keepalived's
+// sockpool: bound to the device, joined to the multicast group (or unicast only), multicast loop
+// off. IPv4 adverts are sent with our own IP header (IP_HDRINCL: TOS 0xc0, IP id from 1, no DF,
+// TTL 255, as keepalived); IPv6 adverts with traffic class 0xc0 and hop limit 255 from a socket
+// bound to the interface's link-local address. Received packets report the TTL / hop limit seen.
+import { C, check, intOpt, isNativeError, loadKanet, type Kanet, type KanetPoller, type NativeError } from './native.js';
+import { bytesToIp, ipToBytes } from './addr.js';
+import { buildIpv4Header } from './frames.js';
+import type { IpFamily } from '../../config/model.js';
+
+export interface VrrpRx {
+  family: IpFamily;
+  /** VRRP message only (the IPv4 header is stripped). */
+  payload: Buffer;
+  /** Received TTL (IPv4 header) or hop limit (IPV6_HOPLIMIT cmsg). */
+  ttl: number;
+  src: string;
+  dst: string;
+  ifindex: number;
+}
+
+export interface VrrpSocketOpts {
+  family: IpFamily;
+  ifname: string;
+  ifindex: number;
+  /** Our source address (IPv4 primary, or IPv6 link-local). */
+  srcAddr: string;
+  /** Multicast group to join; undefined for unicast-only instances. */
+  group?: string;
+  /** TTL / hop limit to send with (255 unless unicast_ttl). */
+  ttl?: number;
+}
+
+export class VrrpSocket {
+  private ipId = 0;
+  private poller?: KanetPoller;
+  private readonly rxBuf = Buffer.alloc(65536);
+  private closed = false;
+
+  private constructor(private readonly k: Kanet, readonly fd: number, readonly opts: VrrpSocketOpts, private readonly onRx: (rx: VrrpRx) => void,
+    private readonly onError: (e: NativeError) => void) {}
+
+  static open(opts: VrrpSocketOpts, onRx: (rx: VrrpRx) => void, onError: (e: NativeError) => void = () => {}): VrrpSocket | NativeError {
+    const k = loadKanet();
+    if (isNativeError(k)) return k;
+    const v6 = opts.family === 'inet6';
+    const fd = k.socket(v6 ? C.AF_INET6 : C.AF_INET, C.SOCK_RAW, C.IPPROTO_VRRP);
+    if (fd < 0) return check(k, fd, 'socket')!;
+    const sock = new VrrpSocket(k, fd, opts, onRx, onError);
+    const err = sock.configure();
+    if (err) { k.close(fd); return err; }
+    sock.poller = new k.Poller(fd, () => sock.drain());
+    return sock;
+  }
+
+  private configure(): NativeError | undefined {
+    const { k, fd, opts } = this;
+    const ttl = opts.ttl ?? 255;
+    const set = (level: number, name: number, v: Buffer, what: string) => check(k, k.setsockopt(fd, level, name, v), what);
+    const ifn = Buffer.from(`${opts.ifname}\0`);
+    let e = set(C.SOL_SOCKET, C.SO_BINDTODEVICE, ifn, `SO_BINDTODEVICE ${opts.ifname}`);
+    if (e) return e;
+    if (opts.family === 'inet') {
+      e = set(C.IPPROTO_IP, C.IP_HDRINCL, intOpt(1), 'IP_HDRINCL')
+        ?? set(C.IPPROTO_IP, C.IP_MULTICAST_LOOP, intOpt(0), 'IP_MULTICAST_LOOP')
+        ?? set(C.IPPROTO_IP, C.IP_MULTICAST_TTL, intOpt(ttl), 'IP_MULTICAST_TTL')
+        ?? set(C.IPPROTO_IP, C.IP_MULTICAST_IF, this.mreqn('0.0.0.0'), 'IP_MULTICAST_IF');
+      if (!e && opts.group) e = set(C.IPPROTO_IP, C.IP_ADD_MEMBERSHIP, this.mreqn(opts.group), `IP_ADD_MEMBERSHIP ${opts.group}`);
+      return e;
+    }
+    e = set(C.IPPROTO_IPV6, C.IPV6_RECVHOPLIMIT, intOpt(1), 'IPV6_RECVHOPLIMIT')
+      ?? set(C.IPPROTO_IPV6, C.IPV6_RECVPKTINFO, intOpt(1), 'IPV6_RECVPKTINFO')
+      ?? set(C.IPPROTO_IPV6, C.IPV6_MULTICAST_LOOP, intOpt(0), 'IPV6_MULTICAST_LOOP')
+      ?? set(C.IPPROTO_IPV6, C.IPV6_MULTICAST_HOPS, intOpt(ttl), 'IPV6_MULTICAST_HOPS')
+      ?? set(C.IPPROTO_IPV6, C.IPV6_UNICAST_HOPS, intOpt(ttl), 'IPV6_UNICAST_HOPS')
+      ?? set(C.IPPROTO_IPV6, C.IPV6_TCLASS, intOpt(0xc0), 'IPV6_TCLASS')
+      ?? set(C.IPPROTO_IPV6, C.IPV6_MULTICAST_IF, intOpt(opts.ifindex), 'IPV6_MULTICAST_IF');
+    if (e) return e;
+    const src = ipToBytes(opts.srcAddr);
+    if (src?.length === 16) {
+      e = check(k, k.bind(fd, C.AF_INET6, src, opts.ifindex), `bind ${opts.srcAddr}`);
+      if (e) return e;
+    }
+    if (opts.group) {
+      const mreq = Buffer.alloc(20);
+      ipToBytes(opts.group)!.copy(mreq, 0);
+      mreq.writeInt32LE(opts.ifindex, 16);
+      e = set(C.IPPROTO_IPV6, C.IPV6_ADD_MEMBERSHIP, mreq, `IPV6_ADD_MEMBERSHIP ${opts.group}`);
+    }
+    return e;
+  }
+
+  /** struct ip_mreqn { multiaddr, address(any), ifindex }. */
+  private mreqn(group: string): Buffer {
+    const b = Buffer.alloc(12);
+    ipToBytes(group)!.copy(b, 0);
+    b.writeInt32LE(this.opts.ifindex, 8);
+    return b;
+  }
+
+  /** Sends one VRRP message to `dst` (the group or a unicast peer). */
+  send(payload: Uint8Array, dst: string, srcOverride?: string): NativeError | undefined {
+    if (this.closed) return { errno: 9, op: 'send', message: 'send: socket closed' };
+    const d = ipToBytes(dst);
+    if (!d) return { errno: 22, op: 'send', message: `send: bad destination ${dst}` };
+    if (this.opts.family === 'inet') {
+      this.ipId = (this.ipId + 1) & 0xffff || 1;
+      const hdr = buildIpv4Header({ src: srcOverride ?? this.opts.srcAddr, dst, payloadLen: payload.length, id: this.ipId, ttl: this.opts.ttl ?? 255 });
+      const r = this.k.sendto(this.fd, Buffer.concat([hdr, payload]), C.AF_INET, d, 0);
+      return check(this.k, r, `sendto ${dst}`);
+    }
+    return check(this.k, this.k.sendto(this.fd, Buffer.from(payload), C.AF_INET6, d, this.opts.ifindex), `sendto ${dst}`);
+  }
+
+  private drain(): void {
+    for (let i = 0; i < 64 && !this.closed; i++) {
+      const r = this.k.recv(this.fd, this.rxBuf);
+      if (typeof r === 'number') {
+        if (-r !== C.EAGAIN) this.onError(check(this.k, r, 'recvmsg')!);
+        return;
+      }
+      const pkt = this.rxBuf.subarray(0, r.n);
+      if (this.opts.family === 'inet') {
+        if (pkt.length < 20) continue;
+        const ihl = (pkt[0]! & 0x0f) * 4;
+        const total = pkt.readUInt16BE(2);
+        if (pkt.length < ihl) continue;
+        this.onRx({ family: 'inet', payload: Buffer.from(pkt.subarray(ihl, Math.min(total, pkt.length))), ttl: pkt[8]!,
+          src: bytesToIp(pkt.subarray(12, 16)), dst: bytesToIp(pkt.subarray(16, 20)), ifindex: r.ifindex || this.opts.ifindex });
+      } else {
+        this.onRx({ family: 'inet6', payload: Buffer.from(pkt), ttl: r.ttl, src: r.src ? bytesToIp(r.src) : '::',
+          dst: r.dst ? bytesToIp(r.dst) : '::', ifindex: r.ifindex || this.opts.ifindex });
+      }
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.poller?.stop();
+    this.k.close(this.fd);
+  }
+}

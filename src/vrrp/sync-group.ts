@@ -1,0 +1,93 @@
+// vrrp_sync_group coordination (keepalived vrrp_sync.c semantics): members move together.
+//   - a member becoming MASTER (its Master_Down expired) pulls every BACKUP member to MASTER;
+//   - a MASTER member falling back to BACKUP (higher-priority advert) pulls the other masters down;
+//   - while any member has its own FAULT reason, every other member is held in FAULT; when the
+//     last one clears, they return to BACKUP.
+// Wraps the members' FSMs: the runtime feeds member events here instead of to the FSM and gets
+// back the actions of every member (tagged with the instance) plus the group's own log and notify.
+
+import type { VrrpAction, VrrpEvent, VrrpState } from './fsm-types.js';
+import type { VrrpFsm } from './fsm.js';
+
+export type SyncGroupOutput =
+  | { scope: 'instance'; instance: string; action: VrrpAction }
+  | { scope: 'group'; group: string; action: Extract<VrrpAction, { kind: 'log' } | { kind: 'notify' }> };
+
+export class SyncGroupCore {
+  private readonly members = new Map<string, VrrpFsm>();
+  private readonly held = new Set<string>();
+  private groupState: VrrpState = 'INIT';
+
+  constructor(readonly name: string, members: readonly VrrpFsm[]) {
+    for (const m of members) this.members.set(m.params.name, m);
+  }
+
+  get state(): VrrpState { return this.groupState; }
+
+  handle(instance: string, ev: VrrpEvent): SyncGroupOutput[] {
+    const out: SyncGroupOutput[] = [];
+    const m = this.members.get(instance);
+    if (!m) return out;
+    const pending: { from: string; action: VrrpAction }[] = [];
+    const feed = (name: string, e: VrrpEvent): void => {
+      const fsm = this.members.get(name)!;
+      for (const a of fsm.handle(e)) {
+        out.push({ scope: 'instance', instance: name, action: a });
+        if (a.kind === 'stateChange') pending.push({ from: name, action: a });
+      }
+    };
+    feed(instance, ev);
+    // settle: react to state changes until nothing moves (bounded by the member count)
+    for (let guard = 0; guard < 4 * this.members.size + 4; guard++) {
+      this.settleFaults(feed, out);
+      const sc = pending.shift();
+      if (!sc) break;
+      if (sc.action.kind !== 'stateChange') continue;
+      const { to, from } = sc.action;
+      if (to === 'MASTER' && this.groupState !== 'MASTER') {
+        this.setGroupState('MASTER', out);
+        for (const [name, f] of this.members) if (name !== sc.from && f.state === 'BACKUP') feed(name, { type: 'sync', to: 'MASTER' });
+      } else if (to === 'BACKUP' && from === 'MASTER' && this.groupState === 'MASTER') {
+        this.setGroupState('BACKUP', out);
+        for (const [name, f] of this.members) if (name !== sc.from && f.state === 'MASTER') feed(name, { type: 'sync', to: 'BACKUP' });
+      } else if (to === 'BACKUP' && this.groupState !== 'BACKUP' && this.allIn('BACKUP')) {
+        this.setGroupState('BACKUP', out);
+      } else if (to === 'STOP' && this.allIn('STOP')) {
+        this.groupState = 'STOP';
+      }
+    }
+    return out;
+  }
+
+  private allIn(s: VrrpState): boolean {
+    for (const f of this.members.values()) if (f.state !== s) return false;
+    return true;
+  }
+
+  private setGroupState(s: VrrpState, out: SyncGroupOutput[]): void {
+    if (this.groupState === s) return;
+    this.groupState = s;
+    if (s === 'MASTER' || s === 'BACKUP' || s === 'FAULT') {
+      out.push({ scope: 'group', group: this.name, action: { kind: 'log', level: 'info', msg: `VRRP_Group(${this.name}) Syncing instances to ${s} state` } });
+      out.push({ scope: 'group', group: this.name, action: { kind: 'notify', state: s, priority: 0 } });
+    }
+  }
+
+  private settleFaults(feed: (name: string, e: VrrpEvent) => void, out: SyncGroupOutput[]): void {
+    const own = new Map<string, boolean>();
+    for (const [name, f] of this.members) own.set(name, f.state !== 'INIT' && f.state !== 'STOP' && f.ownFaults().length > 0);
+    const anyFault = [...own.values()].some(Boolean);
+    if (anyFault && this.groupState !== 'FAULT') this.setGroupState('FAULT', out);
+    for (const [name, f] of this.members) {
+      if (f.state === 'INIT' || f.state === 'STOP') continue;
+      const otherFault = [...own].some(([k, v]) => k !== name && v);
+      if (otherFault && !this.held.has(name)) { this.held.add(name); feed(name, { type: 'sync', to: 'FAULT' }); }
+      else if (!otherFault && this.held.has(name)) { this.held.delete(name); feed(name, { type: 'sync', to: 'CLEAR_FAULT' }); }
+    }
+    if (!anyFault && this.groupState === 'FAULT') {
+      let allBackup = true;
+      for (const f of this.members.values()) if (f.state === 'FAULT') allBackup = false;
+      if (allBackup) this.setGroupState('BACKUP', out);
+    }
+  }
+}

@@ -1,0 +1,151 @@
+// The receive validation ladder (RFC 3768/5798/9568 §7.1 as keepalived 2.2.7 applies it). One call
+// per received message: returns the accepted advert or the first failed rung, with the counter it
+// bumps and keepalived's exact log line. Never throws. Rungs, in keepalived's order:
+//   length(header) -> TTL/hop limit -> version -> type -> VRID -> address count -> length(total)
+//   -> checksum -> v2 auth type valid -> v2 auth type match -> v2 PASS -> v2 interval -> addresses
+// keepalived 2.2.7 only logs a v2 interval mismatch and still accepts the advert (captured:
+// logs/mismatch-advint2-r2.log); `v2IntervalDrop` turns that rung into a real discard (RFC 3768).
+
+import type { IpFamily } from '../config/model.js';
+import { isLinkLocal6, parseIp } from './addr.js';
+import { computeChecksum, decodeAdvert, type VrrpAdvert, VRRP_AUTH_LEN } from './packet.js';
+import type { VrrpStatName } from './stats.js';
+
+export const VRRP_TTL = 255;
+
+export type RejectReason =
+  | 'too_short' | 'ttl' | 'version' | 'type' | 'vrid' | 'count_zero' | 'count_mismatch' | 'bad_length'
+  | 'checksum' | 'invalid_authtype' | 'authtype_mismatch' | 'auth_failure' | 'interval_zero'
+  | 'advert_interval' | 'addr_list' | 'first_not_link_local';
+
+/** What the local instance expects (a subset of VrrpFsmParams). */
+export interface LadderConfig {
+  name: string;
+  vrid: number;
+  version: 2 | 3;
+  family: IpFamily;
+  /** Our VIPs (the ones carried in adverts). */
+  vips: readonly string[];
+  /** v2 auth: 0 none, 1 PASS, 2 AH. */
+  authType: number;
+  /** PASS password (up to 8 bytes). */
+  pass?: string;
+  /** Our advert interval in centiseconds (v2 compares whole seconds). */
+  advertIntCs: number;
+  /** Compare the advert's address list with ours (false when skip_check_adv_addr applies). */
+  checkAddrs: boolean;
+  /** Discard (not only log) v2 interval mismatches. */
+  v2IntervalDrop?: boolean;
+  /** vrrp_strict: also enforce RFC 9568 rungs keepalived 2.2.7 does not check (v3 interval 0 is always checked). */
+  strict?: boolean;
+}
+
+export interface Rejection {
+  ok: false;
+  reason: RejectReason;
+  counter: VrrpStatName;
+  /** keepalived's exact line, or undefined where keepalived drops silently (other VRID). */
+  log?: string;
+  /** Decoded header fields where the rung got that far. */
+  advert?: VrrpAdvert;
+}
+
+export interface Acceptance {
+  ok: true;
+  advert: VrrpAdvert;
+  /** Counters to bump: always advert_rcvd; pri_zero_rcvd; which v3 IPv4 checksum form. */
+  counters: VrrpStatName[];
+  /** Rungs that only log (v2 interval mismatch in keepalived 2.2.7). */
+  notes: { reason: RejectReason; counter: VrrpStatName; log: string }[];
+  /** v3 over IPv4: the checksum form that verified. */
+  checksumForm?: 'pseudo' | 'plain';
+}
+
+export type LadderResult = Acceptance | Rejection;
+
+export interface RxPacket { payload: Uint8Array; ttl: number; src: string; dst: string }
+
+function reject(reason: RejectReason, counter: VrrpStatName, log: string | undefined, advert?: VrrpAdvert): Rejection {
+  return advert ? { ok: false, reason, counter, log, advert } : { ok: false, reason, counter, log };
+}
+
+export function validateAdvert(cfg: LadderConfig, rx: RxPacket): LadderResult {
+  const n = cfg.name;
+  const p = rx.payload;
+  if (p.length < 8) return reject('too_short', 'packet_len_err', `(${n}) vrrp packet too short, length ${p.length} and expect 8`);
+  if (rx.ttl !== VRRP_TTL) return reject('ttl', 'ip_ttl_err', `(${n}) invalid TTL/HL. Received ${rx.ttl} and expect ${VRRP_TTL}`);
+  const version = p[0]! >>> 4;
+  if (version !== cfg.version) return reject('version', 'version_err', `(${n}) wrong version. Received ${version} and expect ${cfg.version}`);
+  const type = p[0]! & 0x0f;
+  if (type !== 1) return reject('type', 'invalid_type_rcvd', `(${n}) Invalid packet type. ${type} and expect 1`);
+  if (p[1] !== cfg.vrid) return reject('vrid', 'vrid_err', undefined);
+  const count = p[3]!;
+  if (count === 0) return reject('count_zero', 'addr_list_err', `(${n}) received an unexpected ip number count ${count}, expected ${cfg.vips.length}!`);
+  const dec = decodeAdvert(p, cfg.family);
+  if (!dec.ok) {
+    const word = dec.length < dec.expect ? 'short' : 'long';
+    return reject('bad_length', 'packet_len_err', `(${n}) vrrp packet too ${word}, length ${dec.length} and expect ${dec.expect}`);
+  }
+  const a = dec.advert;
+  if (count !== cfg.vips.length && cfg.checkAddrs) {
+    return reject('count_mismatch', 'addr_list_err', `(${n}) expected ${cfg.vips.length} VIPs but received ${count}`, a);
+  }
+  // checksum
+  let checksumForm: 'pseudo' | 'plain' | undefined;
+  if (cfg.version === 2) {
+    if (computeChecksum(p, 2, cfg.family) !== a.checksum) return reject('checksum', 'checksum_err', `(${n}) Invalid VRRPv2 checksum`, a);
+  } else if (cfg.family === 'inet6') {
+    if (computeChecksum(p, 3, 'inet6', rx.src, rx.dst) !== a.checksum) return reject('checksum', 'checksum_err', `(${n}) Invalid VRRPv3 checksum`, a);
+  } else {
+    if (computeChecksum(p, 3, 'inet', rx.src, rx.dst, 'pseudo') === a.checksum && parseIp(rx.src, 'inet') && parseIp(rx.dst, 'inet')) checksumForm = 'pseudo';
+    else if (computeChecksum(p, 3, 'inet', undefined, undefined, 'plain') === a.checksum) checksumForm = 'plain';
+    else return reject('checksum', 'checksum_err', `(${n}) Invalid VRRPv3 checksum`, a);
+  }
+  // v2 authentication
+  if (cfg.version === 2) {
+    if (a.authType > 2) return reject('invalid_authtype', 'invalid_authtype', `(${n}) Invalid auth type: ${a.authType}`, a);
+    if (a.authType !== cfg.authType) return reject('authtype_mismatch', 'authtype_mismatch', `(${n}) received a ${a.authType} auth, expecting ${cfg.authType}!`, a);
+    if (cfg.authType === 1) {
+      const want = new Uint8Array(VRRP_AUTH_LEN);
+      if (cfg.pass) want.set(new TextEncoder().encode(cfg.pass).subarray(0, VRRP_AUTH_LEN));
+      for (let i = 0; i < VRRP_AUTH_LEN; i++) {
+        if (a.authData[i] !== want[i]) return reject('auth_failure', 'auth_failure', `(${n}) received an invalid passwd!`, a);
+      }
+    }
+  } else if (a.adverInt === 0) {
+    return reject('interval_zero', 'advert_interval_err', undefined, a);
+  }
+  const notes: Acceptance['notes'] = [];
+  if (cfg.version === 2) {
+    const mine = Math.round(cfg.advertIntCs / 100);
+    if (a.adverInt !== mine) {
+      const log = `(${n}) advertisement interval mismatch mine=${mine} sec rcv'd=${a.adverInt} sec`;
+      if (cfg.v2IntervalDrop) return reject('advert_interval', 'advert_interval_err', log, a);
+      notes.push({ reason: 'advert_interval', counter: 'advert_interval_err', log });
+    }
+  }
+  if (cfg.strict && cfg.family === 'inet6') {
+    const first = parseIp(a.addresses[0] ?? '', 'inet6');
+    if (!first || !isLinkLocal6(first)) return reject('first_not_link_local', 'addr_list_err', undefined, a);
+  }
+  if (cfg.checkAddrs) {
+    for (const vip of cfg.vips) {
+      const want = parseIp(vip, cfg.family);
+      const found = want !== undefined && a.addresses.some((x) => sameIp(x, want, cfg.family));
+      if (!found) return reject('addr_list', 'addr_list_err', `(${n}) ip address associated with VRID ${cfg.vrid} not present in MASTER advert: ${vip}`, a);
+    }
+  }
+  const counters: VrrpStatName[] = ['advert_rcvd'];
+  if (a.priority === 0) counters.push('pri_zero_rcvd');
+  if (checksumForm === 'pseudo') counters.push('v3_csum_pseudo_rcvd');
+  if (checksumForm === 'plain') counters.push('v3_csum_plain_rcvd');
+  for (const x of notes) counters.push(x.counter);
+  return checksumForm ? { ok: true, advert: a, counters, notes, checksumForm } : { ok: true, advert: a, counters, notes };
+}
+
+function sameIp(text: string, want: Uint8Array, family: IpFamily): boolean {
+  const b = parseIp(text, family);
+  if (!b) return false;
+  for (let i = 0; i < b.length; i++) if (b[i] !== want[i]) return false;
+  return true;
+}
