@@ -1,0 +1,288 @@
+// Pure per-checker state machine: keepalived's retry / delay_before_retry / has_run logic for
+// each checker family, with its exact log lines. Input: one probe outcome; output: the log lines,
+// whether the checker went up or down (with the mail body), and when to probe next.
+// No I/O and no clock: the caller owns timers and applies the transition to the RS/VS core.
+import type { Checker } from '../../config/model.js';
+
+export type CheckerType = Checker['type'];
+
+export interface FsmState {
+  isUp: boolean;
+  hasRun: boolean;
+  retryIt: number;
+  /** HTTP/SSL: index of the url to fetch next. */
+  urlIt: number;
+  /** HTTP/SSL: the url that failed (null = none). */
+  failedUrl: number | null;
+  /** MISC: last exit status acted upon. */
+  lastExitCode: number | null;
+}
+
+export interface FsmCtx {
+  type: CheckerType;
+  rsText: string;
+  vsText: string;
+  retry: number;
+  delayLoopMs: number;
+  delayBeforeRetryMs: number;
+  logAll: boolean;
+  urlPaths: string[];
+  fastRecovery: boolean;
+  miscArg0: string;
+  miscDynamic: boolean;
+  /** The RS configured weight (iweight), for misc_dynamic exit 0. */
+  rsWeight: number;
+  /** FILE_CHECK weight and reverse. */
+  fileWeight: number;
+  fileReverse: boolean;
+}
+
+/**
+ * One probe outcome. `msg` carries the failure text in keepalived's words for the type:
+ * TCP/UDP/PING 'timeout' | 'failed'; HTTP a debug_msg such as 'Connection failed' or
+ * 'HTTP status code error to', and on success 'HTTP status code' | 'MD5 digest' | 'Regex match';
+ * SMTP e.g. 'Bad HELO response from server [ip]:25'; DNS e.g. 'read timeout from socket'.
+ */
+export interface Outcome {
+  ok: boolean;
+  msg?: string;
+  /** MISC: exit status; signal number; or killed by timeout. */
+  exitCode?: number;
+  signal?: number;
+  timedOut?: boolean;
+  /** FILE_CHECK: the tracked file's value. */
+  value?: number;
+}
+
+export interface Step {
+  logs: string[];
+  delayMs: number;
+  /** Run the next probe at once (HTTP fast_recovery). */
+  immediate?: boolean;
+  /** The checker state to hand to update_svr_checker_state (set even when unchanged). */
+  update?: boolean;
+  /** Mail body for the RS alert if the checker changed state. */
+  mailBody?: string;
+  /** MISC: also alert when the checker state did not change (keepalived does at first run). */
+  alertEvenIfUnchanged?: boolean;
+  /** New effective weight for the RS (misc_dynamic, FILE_CHECK), applied before `update`. */
+  weight?: number;
+}
+
+export function initialFsm(alpha: boolean): FsmState {
+  return { isUp: !alpha, hasRun: false, retryIt: 0, urlIt: 0, failedUrl: null, lastExitCode: null };
+}
+
+interface SimpleTexts { ok: string; failAfter: string; fail: string; mailOk: string; mailFail: string; perFail?: (msg: string) => string }
+
+function simpleTexts(c: FsmCtx): SimpleTexts {
+  const rs = c.rsText;
+  switch (c.type) {
+    case 'UDP_CHECK':
+      return { ok: `UDP connection to ${rs} success.`, failAfter: `UDP_CHECK on service ${rs} failed after ${c.retry} retries.`,
+        fail: `UDP_CHECK on service ${rs} failed.`, mailOk: '=> UDP CHECK succeed on service <=', mailFail: '=> UDP CHECK failed on service <=',
+        perFail: (m) => `UDP connection to ${rs} ${m}.` };
+    case 'PING_CHECK':
+      return { ok: `ICMP connection to ${rs} success.`, failAfter: `ICMP CHECK on service ${rs} of ${c.vsText} failed after ${c.retry} retries.`,
+        fail: `ICMP CHECK on service ${rs} failed.`, mailOk: '=> ICMP CHECK succeed on service <=', mailFail: '=> ICMP CHECK failed on service <=',
+        perFail: (m) => `ICMP connection to ${rs} ${m}.` };
+    default:
+      return { ok: `TCP connection to ${rs} success.`, failAfter: `TCP_CHECK on service ${rs} failed after ${c.retry} retries.`,
+        fail: `TCP_CHECK on service ${rs} failed.`, mailOk: '=> TCP CHECK succeed on service <=', mailFail: '=> TCP CHECK failed on service <=',
+        perFail: (m) => `TCP connection to ${rs} ${m}.` };
+  }
+}
+
+/** TCP_CHECK, UDP_CHECK, PING_CHECK (check_tcp.c tcp_epilog and its copies). */
+function stepSimple(s: FsmState, c: FsmCtx, o: Outcome): Step {
+  const t = simpleTexts(c);
+  const step: Step = { logs: [], delayMs: c.delayLoopMs };
+  if (!o.ok && (s.isUp || !s.hasRun) && c.logAll && t.perFail) step.logs.push(t.perFail(o.msg ?? 'failed'));
+  if (o.ok || s.retryIt >= c.retry) {
+    s.retryIt = 0;
+    if (o.ok && (!s.isUp || !s.hasRun)) {
+      step.logs.push(t.ok);
+      step.update = true; step.mailBody = t.mailOk;
+    } else if (!o.ok && (s.isUp || !s.hasRun)) {
+      step.logs.push(c.retry && s.hasRun ? t.failAfter : t.fail);
+      step.update = false; step.mailBody = t.mailFail;
+    }
+  } else if (c.type !== 'PING_CHECK' || s.isUp) {
+    step.delayMs = c.delayBeforeRetryMs;
+    s.retryIt++;
+  }
+  s.hasRun = true;
+  return step;
+}
+
+/** HTTP_GET / SSL_GET (check_http.c http_handle_response / timeout_epilog / epilog). */
+function stepHttp(s: FsmState, c: FsmCtx, o: Outcome): Step {
+  const step: Step = { logs: [], delayMs: c.delayLoopMs };
+  const name = c.type === 'SSL_GET' ? 'SSL' : 'HTTP';
+  let method: 'new' | 'retry' | 'failed';
+  if (!o.ok) {
+    if (s.isUp || !s.hasRun) {
+      if (c.logAll) step.logs.push(`${o.msg ?? 'Connection failed'} server ${c.rsText}.`);
+      s.hasRun = true;
+      method = 'retry';
+    } else method = 'failed';
+  } else {
+    if (!s.isUp) step.logs.push(`${o.msg ?? 'HTTP status code'} success to ${c.rsText} url(${c.urlPaths[s.urlIt] ?? ''})`);
+    method = 'new';
+  }
+  const nUrls = Math.max(1, c.urlPaths.length);
+  let urlDone = false;
+  if (method === 'new') {
+    if (s.urlIt >= nUrls - 1) urlDone = true; else s.urlIt++;
+    s.retryIt = 0;
+  } else if (method === 'retry') s.retryIt++;
+
+  if (method === 'new' && urlDone && s.failedUrl === null) {
+    if (!s.isUp || !s.hasRun) {
+      step.logs.push(`Remote Web server ${c.rsText} succeed on service.`);
+      step.update = true; step.mailBody = '=> CHECK succeed on service <=';
+      s.isUp = true;
+      s.hasRun = true;
+    }
+    s.urlIt = 0; s.retryIt = 0;
+  } else if (method === 'retry' && s.retryIt > c.retry) {
+    if (s.isUp || !s.hasRun) {
+      step.logs.push(s.hasRun && c.retry
+        ? `${name}_CHECK on service ${c.rsText} failed after ${s.retryIt - 1} retries.`
+        : `${name}_CHECK on service ${c.rsText} failed.`);
+      step.update = false; step.mailBody = `=> CHECK failed on service : ${name} request failed <=`;
+      s.isUp = false;
+    }
+    s.failedUrl = s.urlIt;
+  } else if (method === 'new' && s.failedUrl !== null) {
+    s.failedUrl = null; s.urlIt = 0; s.retryIt = 0;
+  } else if (method === 'new' && urlDone) {
+    s.urlIt = 0;
+  }
+
+  if (method === 'new') {
+    step.delayMs = c.delayLoopMs;
+    if (!s.hasRun) s.retryIt = c.retry;
+  } else if (s.failedUrl !== null) step.delayMs = Math.max(c.delayBeforeRetryMs, c.delayLoopMs);
+  else step.delayMs = c.delayBeforeRetryMs;
+  if (c.fastRecovery && (!s.hasRun || (!s.isUp && s.failedUrl === null))) step.immediate = true;
+  return step;
+}
+
+/** SMTP_CHECK (check_smtp.c smtp_final). */
+function stepSmtp(s: FsmState, c: FsmCtx, o: Outcome): Step {
+  const step: Step = { logs: [], delayMs: c.delayLoopMs };
+  if (!o.ok) {
+    const msg = o.msg ?? 'Unknown smtp engine state encountered';
+    if ((s.isUp || !s.hasRun) && (c.logAll || s.retryIt >= c.retry)) step.logs.push(`SMTP_CHECK ${msg}`);
+    if (++s.retryIt <= c.retry) { step.delayMs = c.delayBeforeRetryMs; return step; }
+    if (s.isUp || !s.hasRun) {
+      step.update = false; step.mailBody = `=> CHECK failed on service : ${msg} <=`;
+      s.hasRun = true;
+    }
+    return step;
+  }
+  s.retryIt = 0;
+  if (!s.isUp || !s.hasRun) {
+    step.logs.push(`Remote SMTP server ${c.rsText} succeed on service.`);
+    step.update = true; step.mailBody = '=> CHECK succeed on service <=';
+  }
+  s.hasRun = true;
+  return step;
+}
+
+/** DNS_CHECK (check_dns.c dns_final). */
+function stepDns(s: FsmState, c: FsmCtx, o: Outcome): Step {
+  const step: Step = { logs: [], delayMs: c.delayLoopMs };
+  if (!o.ok) {
+    if (s.isUp || !s.hasRun) {
+      if (c.logAll || s.retryIt >= c.retry) {
+        const suffix = s.hasRun && s.retryIt >= c.retry ? ` after ${c.retry} retries` : '';
+        step.logs.push(`DNS_CHECK (${c.rsText}) ${o.msg ?? 'read timeout from socket'}${suffix}`);
+      }
+      if (s.retryIt < c.retry) { s.retryIt++; s.hasRun = true; step.delayMs = c.delayBeforeRetryMs; return step; }
+      step.update = false; step.mailBody = '=> DNS_CHECK: failed on service <=';
+      s.hasRun = true;
+    }
+  } else if (!s.isUp || !s.hasRun) {
+    step.update = true; step.mailBody = '=> DNS_CHECK: succeed on service <=';
+    s.hasRun = true;
+  }
+  s.retryIt = 0;
+  return step;
+}
+
+/** MISC_CHECK (check_misc.c misc_check_child_thread). delayMs counts from the script's start. */
+function stepMisc(s: FsmState, c: FsmCtx, o: Outcome): Step {
+  const step: Step = { logs: [], delayMs: c.delayLoopMs };
+  let exitType: string | null = null;
+  let success = false;
+  let reason: string | null = null;
+  let code = 0;
+  let messageOnly = false;
+  const retryLogic = (): void => {
+    if (s.retryIt < c.retry) {
+      s.retryIt++;
+      if (c.logAll) messageOnly = true; else exitType = null;
+    } else s.retryIt = 0;
+  };
+  if (o.exitCode !== undefined && !o.timedOut) {
+    const status = o.exitCode;
+    if (status === 0 || (c.miscDynamic && status >= 2 && status <= 255)) {
+      const eff = status >= 2 ? status - 2 : c.rsWeight;
+      if (status !== s.lastExitCode) { step.weight = eff; s.lastExitCode = status; }
+      if (!s.isUp || !s.hasRun) { exitType = 'succeeded'; success = true; }
+      s.retryIt = 0;
+    } else if (s.isUp || !s.hasRun) {
+      exitType = 'failed'; reason = 'exited with status'; code = status;
+      if (s.retryIt < c.retry) { s.retryIt++; if (c.logAll) messageOnly = true; else exitType = null; }
+      else { s.retryIt = 0; s.lastExitCode = status; }
+    }
+  } else if (s.isUp || !s.hasRun) {
+    if (o.timedOut) exitType = 'timed_out';
+    else { exitType = 'failed'; reason = 'due to signal'; code = o.signal ?? 0; }
+    retryLogic();
+  }
+  if (exitType) {
+    const msg = !success && c.retry ? ` after ${c.retry} retries` : '';
+    const who = `Misc check for [${c.rsText} VS ${c.vsText}] by [${c.miscArg0}] ${exitType}${msg}`;
+    step.logs.push(reason ? `${who} (${reason} ${code}).` : `${who}.`);
+    if (!messageOnly) {
+      step.update = success; step.mailBody = `=> MISC CHECK ${exitType} on service <=`;
+      step.alertEvenIfUnchanged = true;
+    }
+  }
+  step.delayMs = s.retryIt ? c.delayBeforeRetryMs : c.delayLoopMs;
+  s.hasRun = true;
+  return step;
+}
+
+/** FILE_CHECK: value x weight (reverse negates); <= -254 (IPVS_WEIGHT_FAULT) means down. */
+function stepFile(s: FsmState, c: FsmCtx, o: Outcome): Step {
+  const step: Step = { logs: [], delayMs: c.delayLoopMs };
+  const v = o.value ?? 0;
+  let up: boolean;
+  if (c.fileWeight) {
+    const delta = v * c.fileWeight * (c.fileReverse ? -1 : 1);
+    up = delta > -254;
+    if (up) step.weight = Math.max(0, c.rsWeight + delta);
+  } else up = v === 0;
+  if (up !== s.isUp || !s.hasRun) step.update = up;
+  s.hasRun = true;
+  return step;
+}
+
+/** Feeds one outcome to a checker; mutates `s` (its own state) and returns what to do. */
+export function stepChecker(s: FsmState, c: FsmCtx, o: Outcome): Step {
+  let step: Step;
+  switch (c.type) {
+    case 'HTTP_GET': case 'SSL_GET': step = stepHttp(s, c, o); break;
+    case 'SMTP_CHECK': step = stepSmtp(s, c, o); break;
+    case 'DNS_CHECK': step = stepDns(s, c, o); break;
+    case 'MISC_CHECK': step = stepMisc(s, c, o); break;
+    case 'FILE_CHECK': step = stepFile(s, c, o); break;
+    default: step = stepSimple(s, c, o); break;
+  }
+  if (step.update !== undefined) s.isUp = step.update;
+  return step;
+}

@@ -1,0 +1,198 @@
+// Pure RS/VS core (keepalived ipwrapper.c): which real servers are alive, each one's effective
+// weight, each virtual server's quorum (with hysteresis) and sorry server, and the log lines and
+// events those changes produce. It derives the desired IPVS state; it never talks to the kernel.
+import type { GlobalDefs, RealServer, VirtualServer } from '../../config/model.js';
+import type { LvsDesiredState, DesiredDest, DesiredService } from '../../common/lvs-desired.js';
+import type { CheckerEvent } from '../events.js';
+import { fmtRs, fmtVs, trio } from '../format.js';
+
+export interface RsState {
+  rs: RealServer;
+  text: string;
+  alive: boolean;
+  /** In the IPVS table (alive, or kept with weight 0 by inhibit_on_failure). */
+  set: boolean;
+  numFailed: number;
+  iweight: number;
+  effWeight: number;
+  inhibit: boolean;
+  smtpAlert: boolean;
+}
+
+export interface VsState {
+  vs: VirtualServer;
+  text: string;
+  quorumUp: boolean;
+  sorryAlive: boolean;
+  sorryText?: string;
+  smtpAlert: boolean;
+  rss: RsState[];
+}
+
+export interface CoreOut {
+  log(msg: string): void;
+  event(e: CheckerEvent): void;
+}
+
+export const IPVS_WEIGHT_MAX = 65535;
+export function realWeight(w: number): number { return w <= 0 ? 0 : w > IPVS_WEIGHT_MAX ? IPVS_WEIGHT_MAX : w; }
+
+export function rsSmtpAlert(rs: RealServer, g?: Partial<GlobalDefs>): boolean {
+  return rs.smtpAlert ?? g?.smtpAlertChecker ?? g?.smtpAlert ?? true;
+}
+export function vsSmtpAlert(vs: VirtualServer, g?: Partial<GlobalDefs>): boolean {
+  return vs.smtpAlert ?? g?.smtpAlertChecker ?? g?.smtpAlert ?? false;
+}
+
+export function newVsState(vs: VirtualServer, g?: Partial<GlobalDefs>): VsState {
+  const text = fmtVs(vs);
+  return {
+    vs, text, quorumUp: false, sorryAlive: false, smtpAlert: vsSmtpAlert(vs, g),
+    sorryText: vs.sorryServer ? trio(vs.sorryServer.address, vs.protocol, vs.sorryServer.port) : undefined,
+    rss: vs.realServers.map((rs) => newRsState(rs, vs, g)),
+  };
+}
+
+export function newRsState(rs: RealServer, vs: VirtualServer, g?: Partial<GlobalDefs>): RsState {
+  return {
+    rs, text: fmtRs(rs, vs), alive: false, set: false, numFailed: 0, iweight: rs.weight, effWeight: rs.weight,
+    inhibit: rs.inhibitOnFailure ?? vs.inhibitOnFailure ?? false, smtpAlert: rsSmtpAlert(rs, g),
+  };
+}
+
+export function weighLive(v: VsState): number {
+  let w = 0;
+  for (const r of v.rss) if (r.alive) w += realWeight(r.effWeight);
+  return w;
+}
+
+function vsNotify(v: VsState, out: CoreOut, init: boolean, threshold: number, weight: number): void {
+  const up = v.quorumUp;
+  const what = up ? (init ? 'Starting with quorum up' : 'Gained quorum') : (init ? 'Starting with quorum down' : 'Lost quorum');
+  const body = up
+    ? `=> ${what} ${v.vs.quorum}+${v.vs.hysteresis}=${threshold} <= ${weight} <=`
+    : `=> ${what} ${v.vs.quorum}-${v.vs.hysteresis}=${threshold} > ${weight} <=`;
+  out.event({ kind: 'vs-quorum', up, init, vs: v.vs, vsText: v.text, quorum: v.vs.quorum, hysteresis: v.vs.hysteresis,
+    threshold, weight, what, mailBody: body, script: up ? v.vs.quorumUp : v.vs.quorumDown, smtpAlert: v.smtpAlert });
+}
+
+/** update_quorum_state(). */
+export function updateQuorum(v: VsState, out: CoreOut, init: boolean): void {
+  const w = weighLive(v);
+  const q = v.vs.quorum, h = v.vs.hysteresis;
+  const threshold = q + (v.quorumUp ? -1 : 1) * h;
+  if (!v.quorumUp && w >= threshold) {
+    v.quorumUp = true;
+    out.log(`Gained quorum ${q}+${h}=${threshold} <= ${w} for VS ${v.text}`);
+    if (v.vs.sorryServer && v.sorryAlive) {
+      out.log(`${v.vs.sorryServer.inhibit ? 'Disabling' : 'Removing'} sorry server ${v.sorryText} from VS ${v.text}`);
+      v.sorryAlive = false;
+      out.log(`Adding alive servers to the pool for VS ${v.text}`);
+    }
+    vsNotify(v, out, init, threshold, w);
+  } else if ((v.quorumUp && (!w || w < threshold)) || (init && !v.quorumUp && v.vs.sorryServer && !v.sorryAlive)) {
+    v.quorumUp = false;
+    out.log(`${init ? 'Starting with quorum down' : 'Lost quorum'} ${q}-${h}=${threshold} > ${w} for VS ${v.text}`);
+    if (v.vs.sorryServer && !v.sorryAlive) {
+      out.log(`${v.vs.sorryServer.inhibit ? 'Enabling' : 'Adding'} sorry server ${v.sorryText} to VS ${v.text}`);
+      out.log(`Removing alive servers from the pool for VS ${v.text}`);
+      v.sorryAlive = true;
+    }
+    vsNotify(v, out, init, threshold, w);
+  }
+}
+
+/** init_service_rs() + update_quorum_state(init): RS without failed checkers start alive. */
+export function initVs(v: VsState, out: CoreOut): void {
+  for (const r of v.rss) {
+    if ((!r.numFailed && !r.alive) || (r.inhibit && !r.set)) {
+      r.set = true;
+      if (!r.numFailed) r.alive = true;
+    }
+  }
+  updateQuorum(v, out, true);
+}
+
+function rsStateEvent(v: VsState, r: RsState, out: CoreOut, reason: 'check' | 'removed' | 'shutdown', mailBody?: string): void {
+  out.event({ kind: 'rs-state', up: r.alive, vs: v.vs, rs: r.rs, vsText: v.text, rsText: r.text,
+    script: r.alive ? r.rs.notifyUp : r.rs.notifyDown, reason, mailBody, smtpAlert: r.smtpAlert });
+}
+
+/** perform_svr_state(). */
+function performSvrState(v: VsState, r: RsState, alive: boolean, out: CoreOut): void {
+  if (r.alive === alive) return;
+  const verb = alive ? (r.inhibit ? 'Enabl' : 'Add') : (r.inhibit ? 'Disabl' : 'Remov');
+  const prep = r.inhibit ? 'of' : alive ? 'to' : 'from';
+  out.log(`${verb}ing service ${r.text} ${prep} VS ${v.text}`);
+  r.alive = alive;
+  r.set = alive || r.inhibit;
+  rsStateEvent(v, r, out, 'check');
+  updateQuorum(v, out, false);
+}
+
+/**
+ * update_svr_checker_state() for a checker whose up state changed (wasUp -> up). Returns
+ * whether the RS alive state changed.
+ */
+export function checkerChanged(v: VsState, r: RsState, up: boolean, out: CoreOut): boolean {
+  const before = r.alive;
+  if (up) {
+    if (r.numFailed <= 1) performSvrState(v, r, true, out);
+    if (r.numFailed) r.numFailed--;
+  } else {
+    if (r.numFailed === 0) performSvrState(v, r, false, out);
+    r.numFailed++;
+  }
+  return before !== r.alive;
+}
+
+/** update_svr_wgt(): a new effective weight (misc_dynamic, FILE_CHECK). */
+export function setWeight(v: VsState, r: RsState, weight: number, out: CoreOut): void {
+  const nw = realWeight(weight), ow = realWeight(r.effWeight);
+  r.effWeight = weight;
+  if (nw !== ow) {
+    out.log(`Changing weight from ${ow} to ${nw} for ${r.alive ? '' : 'in'}active service ${r.text} of VS ${v.text}`);
+    updateQuorum(v, out, false);
+  }
+}
+
+/** clear_service_rs() at reload (stopping=false) or shutdown (stopping=true). */
+export function clearRs(v: VsState, r: RsState, out: CoreOut, stopping: boolean): void {
+  if (r.set || stopping) {
+    out.log(`${stopping ? 'Shutting down' : 'Removing'} ${r.inhibit && !r.alive ? '(inhibited) ' : ''}service ${r.text} from VS ${v.text}`);
+  }
+  if (!r.set) return;
+  r.set = false;
+  if (!r.alive) return;
+  r.alive = false;
+  if (!v.vs.omega && stopping) return;
+  rsStateEvent(v, r, out, stopping ? 'shutdown' : 'removed', stopping ? '=> Shutting down <=' : '=> Removing <=');
+}
+
+/** The IPVS table this VS should have now. */
+export function desiredService(v: VsState): DesiredService {
+  const dests: DesiredDest[] = [];
+  const vs = v.vs;
+  const sorryActive = !!vs.sorryServer && v.sorryAlive && !v.quorumUp;
+  for (const r of v.rss) {
+    const active = r.alive && !sorryActive;
+    if (!active && !(r.inhibit && r.set)) continue;
+    dests.push({
+      address: r.rs.address, port: r.rs.port, family: r.rs.family,
+      weight: active ? realWeight(r.effWeight) : 0,
+      fwdMethod: r.rs.lvsMethod ?? vs.lbKind,
+      ...(r.rs.uthreshold !== undefined ? { uthreshold: r.rs.uthreshold } : {}),
+      ...(r.rs.lthreshold !== undefined ? { lthreshold: r.rs.lthreshold } : {}),
+      ...(vs.tunnel ? { tunnel: vs.tunnel } : {}),
+    });
+  }
+  const ss = vs.sorryServer;
+  if (ss && (sorryActive || ss.inhibit)) {
+    dests.push({ address: ss.address, port: ss.port, family: ss.family, weight: sorryActive ? 1 : 0, fwdMethod: ss.lvsMethod ?? vs.lbKind });
+  }
+  return { vs, destinations: dests };
+}
+
+export function desiredState(vss: VsState[], groups: LvsDesiredState['groups']): LvsDesiredState {
+  return { services: vss.map(desiredService), groups };
+}

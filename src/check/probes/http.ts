@@ -1,0 +1,51 @@
+// HTTP_GET / SSL_GET probe: fetch one url of the checker and judge it as keepalived does:
+// status in status_code (default 200-299), then MD5 digest of the body, then regex.
+import type { Outcome } from '../core/checker-fsm.js';
+import type { HttpUrl } from '../../config/model.js';
+import type { Probe, ProbeSpec } from './types.js';
+import { bodyOf, httpGet, md5hex } from './http-client.js';
+
+export function statusOk(url: HttpUrl, status: number): boolean {
+  const ranges = url.statusCode && url.statusCode.length ? url.statusCode : [{ from: 200, to: 299 }];
+  return ranges.some((r) => status >= r.from && status <= r.to);
+}
+
+export function judge(url: HttpUrl, r: { raw: Buffer; headerEnd: number; status: number; contentLength?: number }): Outcome {
+  if (!statusOk(url, r.status)) return { ok: false, msg: 'HTTP status code error to' };
+  let msg = 'HTTP status code';
+  const body = bodyOf(r);
+  if (url.digest) {
+    if (md5hex(body) !== url.digest.toLowerCase()) return { ok: false, msg: 'MD5 digest error to' };
+    msg = 'MD5 digest';
+  }
+  if (url.regex) {
+    let matched: boolean;
+    try { matched = new RegExp(url.regex).test(body.toString('latin1')); } catch { matched = false; }
+    if (matched === !!url.regexNoMatch) return { ok: false, msg: 'Regex match failed' };
+    msg = 'Regex match';
+  }
+  return { ok: true, msg };
+}
+
+export function httpProbe(spec: ProbeSpec): Probe {
+  const c = spec.checker;
+  if (c.type !== 'HTTP_GET' && c.type !== 'SSL_GET') throw new Error('httpProbe: wrong checker');
+  const p = spec.params;
+  const ssl = c.type === 'SSL_GET';
+  const urls = c.urls.length ? c.urls : [{ path: '/' }];
+  const vhostFor = (u: HttpUrl): string | undefined => u.virtualhost ?? c.virtualhost ?? spec.rs.virtualhost ?? spec.vs.virtualhost;
+  return {
+    key: (i) => `${c.type}|${p.connectIp}|${p.connectPort}|${p.bindto ?? ''}|${p.connectTimeoutMs}|${c.httpProtocol ?? ''}|${JSON.stringify(urls[i])}|${vhostFor(urls[i]!) ?? ''}`,
+    async run(i) {
+      const url = urls[Math.min(i, urls.length - 1)]!;
+      const vhost = vhostFor(url);
+      const r = await httpGet({
+        host: p.connectIp, port: p.connectPort, path: url.path, ssl, vhost, protocol: c.httpProtocol,
+        timeoutMs: p.connectTimeoutMs, bindto: p.bindto, bindPort: p.bindPort,
+        sni: ssl && c.enableSni ? (c.sniName ?? vhost) : undefined,
+      });
+      if (!r.ok) return { ok: false, msg: r.msg };
+      return judge(url, r);
+    },
+  };
+}

@@ -1,0 +1,57 @@
+// UDP_CHECK probe: send the payload on a connected UDP socket. An ICMP unreachable (seen as
+// ECONNREFUSED) is a failure; silence until connect_timeout is a success unless require_reply is
+// set; a reply must be min..max_reply_length bytes and start with require_reply's bytes if given.
+import dgram from 'node:dgram';
+import type { Outcome } from '../core/checker-fsm.js';
+import type { Probe, ProbeSpec } from './types.js';
+
+export interface UdpOpts {
+  payload: Buffer;
+  requireReply?: Buffer | true;
+  minLen: number;
+  maxLen: number;
+}
+
+export function udpCheck(host: string, port: number, o: UdpOpts, timeoutMs: number, bindto?: string, bindPort?: number): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const sock = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    let done = false;
+    const finish = (r: Outcome): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      try { sock.close(); } catch { /* closed */ }
+      resolve(r);
+    };
+    const timer = setTimeout(() => finish(o.requireReply ? { ok: false, msg: 'timeout' } : { ok: true }), timeoutMs);
+    sock.on('error', () => finish({ ok: false, msg: 'failed' }));
+    sock.on('message', (m: Buffer) => {
+      if (!o.requireReply) { finish({ ok: true }); return; }
+      if (m.length < o.minLen || m.length > o.maxLen) { finish({ ok: false, msg: 'failed' }); return; }
+      if (Buffer.isBuffer(o.requireReply) && !m.subarray(0, o.requireReply.length).equals(o.requireReply)) { finish({ ok: false, msg: 'failed' }); return; }
+      finish({ ok: true });
+    });
+    const go = (): void => {
+      sock.connect(port, host, () => {
+        sock.send(o.payload, (err) => { if (err) finish({ ok: false, msg: 'failed' }); });
+      });
+    };
+    if (bindto || bindPort) sock.bind({ address: bindto, port: bindPort ?? 0 }, go); else go();
+  });
+}
+
+const hex = (s: string): Buffer => Buffer.from(s.replace(/^0x/i, '').replace(/\s+/g, ''), 'hex');
+
+export function udpProbe(spec: ProbeSpec): Probe {
+  const c = spec.checker;
+  if (c.type !== 'UDP_CHECK') throw new Error('udpProbe: wrong checker');
+  const p = spec.params;
+  const opts: UdpOpts = {
+    payload: c.payload ? hex(c.payload) : Buffer.alloc(0),
+    requireReply: c.requireReply === true ? true : c.requireReply ? hex(c.requireReply) : undefined,
+    minLen: c.minReplyLength ?? 0,
+    maxLen: c.maxReplyLength ?? 255,
+  };
+  const key = `UDP|${p.connectIp}|${p.connectPort}|${p.connectTimeoutMs}|${c.payload ?? ''}|${String(c.requireReply ?? '')}|${opts.minLen}|${opts.maxLen}`;
+  return { key: () => key, run: () => udpCheck(p.connectIp, p.connectPort, opts, p.connectTimeoutMs, p.bindto, p.bindPort) };
+}

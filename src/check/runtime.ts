@@ -1,0 +1,313 @@
+// The checker engine: builds RS/VS state and one checker instance per configured checker, runs
+// probes on their timers, feeds outcomes to the pure cores, logs keepalived's lines, emits
+// events, and hands the desired IPVS state to the LvsSink (coalesced, never concurrent).
+import os from 'node:os';
+import type { Checker, KeepalivedConfig, RealServer, VirtualServer } from '../config/model.js';
+import type { Logger } from '../common/log.js';
+import type { Clock } from '../common/clock.js';
+import { monotonicClock } from '../common/clock.js';
+import type { LvsSink } from '../common/lvs-desired.js';
+import type { CheckerEvent } from './events.js';
+import { initialFsm, stepChecker, type FsmCtx, type FsmState, type Outcome } from './core/checker-fsm.js';
+import { resolveParams, type EffectiveParams } from './core/params.js';
+import {
+  checkerChanged, clearRs, desiredState, initVs, newRsState, newVsState, setWeight, updateQuorum, weighLive,
+  type CoreOut, type RsState, type VsState,
+} from './core/lvs-core.js';
+import { makeProbe, type Probe } from './probes/index.js';
+import { firstDelay, ProbeSharer, realTimers, type Timers } from './scheduler.js';
+import { rsKey, vsKey } from './format.js';
+
+export interface CheckerDeps {
+  logger: Logger;
+  lvs: LvsSink;
+  onEvent?: (e: CheckerEvent) => void;
+  clock?: Clock;
+  timers?: Timers;
+  /** Replaces the probe adapters (tests). */
+  probeFactory?: (checker: Checker, params: EffectiveParams, rs: RealServer, vs: VirtualServer) => Probe | undefined;
+  /** ha_suspend: is this VS address configured locally? Default: os.networkInterfaces(). */
+  isLocalAddress?: (address: string) => boolean;
+  /** 1 s in keepalived; tests may shorten it. */
+  bootstrapDelayMs?: number;
+  random?: () => number;
+}
+
+interface Inst {
+  vs: VsState;
+  rs: RsState;
+  checker: Checker;
+  sig: string;
+  params: EffectiveParams;
+  ctx: FsmCtx;
+  fsm: FsmState;
+  probe: Probe;
+  timer?: unknown;
+  stopped: boolean;
+  checks: number;
+}
+
+function checkerSig(c: Checker): string {
+  return JSON.stringify(c, (k, v) => (k === 'pos' ? undefined : v));
+}
+
+function localAddress(addr: string): boolean {
+  for (const list of Object.values(os.networkInterfaces())) for (const a of list ?? []) if (a.address === addr) return true;
+  return false;
+}
+
+export class CheckerEngine {
+  vss: VsState[] = [];
+  insts: Inst[] = [];
+  private config: KeepalivedConfig;
+  private sharer = new ProbeSharer();
+  private timers: Timers;
+  private clock: Clock;
+  private dirty = false;
+  private applying = false;
+  private pending = false;
+  private stopped = false;
+  private applyDone: Promise<void> = Promise.resolve();
+  private coreOut: CoreOut;
+  private coreChanges = 0;
+  /** Checks completed (all checkers), for the bench and snapshot. */
+  checksDone = 0;
+
+  constructor(config: KeepalivedConfig, private deps: CheckerDeps) {
+    this.config = config;
+    this.timers = deps.timers ?? realTimers;
+    this.clock = deps.clock ?? monotonicClock;
+    this.coreOut = {
+      log: (m) => { this.coreChanges++; this.deps.logger.info(m); },
+      event: (e) => { try { this.deps.onEvent?.(e); } catch { /* a listener's failure is not ours */ } },
+    };
+  }
+
+  private g() { return this.config.global; }
+
+  private makeInst(vs: VsState, rs: RsState, c: Checker): Inst | undefined {
+    const params = resolveParams(c, rs.rs, vs.vs, this.g()?.checkerLogAllFailures ?? false);
+    const probe = this.deps.probeFactory
+      ? this.deps.probeFactory(c, params, rs.rs, vs.vs)
+      : makeProbe({ checker: c, params, rs: rs.rs, vs: vs.vs, config: this.config });
+    if (!probe) {
+      this.deps.logger.info(`${c.type} for service ${rs.text} of VS ${vs.text} is not supported - ignoring`);
+      return undefined;
+    }
+    const ctx: FsmCtx = {
+      type: c.type, rsText: rs.text, vsText: vs.text, retry: params.retry, delayLoopMs: params.delayLoopMs,
+      delayBeforeRetryMs: params.delayBeforeRetryMs, logAll: params.logAllFailures,
+      urlPaths: c.type === 'HTTP_GET' || c.type === 'SSL_GET' ? (c.urls.length ? c.urls.map((u) => u.path) : ['/']) : [],
+      fastRecovery: (c.type === 'HTTP_GET' || c.type === 'SSL_GET') && !!c.fastRecovery,
+      miscArg0: c.type === 'MISC_CHECK' ? (c.miscPath.argv[0] ?? '') : '',
+      miscDynamic: c.type === 'MISC_CHECK' && c.miscDynamic,
+      rsWeight: rs.iweight,
+      fileWeight: c.type === 'FILE_CHECK' ? c.weight : 0,
+      fileReverse: c.type === 'FILE_CHECK' && c.reverse,
+    };
+    return { vs, rs, checker: c, sig: checkerSig(c), params, ctx, fsm: initialFsm(params.alpha), probe, stopped: false, checks: 0 };
+  }
+
+  /** Builds state for a config (no kernel or timer side effects). */
+  private build(config: KeepalivedConfig): { vss: VsState[]; insts: Inst[] } {
+    const vss: VsState[] = [];
+    const insts: Inst[] = [];
+    for (const vs of config.virtualServers) {
+      const v = newVsState(vs, config.global);
+      for (const r of v.rss) {
+        for (const c of r.rs.checkers) {
+          const inst = this.makeInst(v, r, c);
+          if (!inst) continue;
+          insts.push(inst);
+          if (!inst.fsm.isUp) r.numFailed++;
+        }
+      }
+      vss.push(v);
+    }
+    return { vss, insts };
+  }
+
+  async start(): Promise<void> {
+    const b = this.build(this.config);
+    this.vss = b.vss;
+    this.insts = b.insts;
+    for (const v of this.vss) initVs(v, this.coreOut);
+    for (const i of this.insts) this.deps.logger.info(`Activating healthchecker for service ${i.rs.text} for VS ${i.vs.text}`);
+    this.markDirty();
+    for (const i of this.insts) this.schedule(i, firstDelay(i.params.warmupMs, this.deps.bootstrapDelayMs, this.deps.random));
+    await this.applyDone;
+  }
+
+  private schedule(i: Inst, ms: number): void {
+    if (i.stopped || this.stopped) return;
+    i.timer = this.timers.set(() => { i.timer = undefined; void this.tick(i); }, Math.max(0, ms));
+  }
+
+  private suspended(i: Inst): boolean {
+    const a = i.vs.vs.vs;
+    if (!i.vs.vs.haSuspend || a.kind !== 'ip') return false;
+    return !(this.deps.isLocalAddress ?? localAddress)(a.address);
+  }
+
+  private async tick(i: Inst): Promise<void> {
+    if (i.stopped || this.stopped) return;
+    if (this.suspended(i)) { this.schedule(i, i.params.delayLoopMs); return; }
+    const t0 = this.clock.now();
+    const outcome = await this.sharer.run(i.probe, i.fsm.urlIt);
+    if (i.stopped || this.stopped) return;
+    const delay = this.feed(i, outcome);
+    const elapsed = i.checker.type === 'MISC_CHECK' ? this.clock.now() - t0 : 0;
+    this.schedule(i, delay - elapsed);
+  }
+
+  /** Applies one outcome to a checker; returns the delay to its next probe. Exposed for tests. */
+  feed(i: Inst, outcome: Outcome): number {
+    i.checks++;
+    this.checksDone++;
+    const before = this.coreChanges;
+    const wasUp = i.fsm.isUp;
+    const step = stepChecker(i.fsm, i.ctx, outcome);
+    if (step.weight !== undefined) setWeight(i.vs, i.rs, step.weight, this.coreOut);
+    for (const l of step.logs) this.deps.logger.info(l);
+    let rsChanged = false;
+    const changed = step.update !== undefined && step.update !== wasUp;
+    if (changed) rsChanged = checkerChanged(i.vs, i.rs, step.update!, this.coreOut);
+    if (step.mailBody && (changed || (step.alertEvenIfUnchanged && step.update !== undefined))) {
+      this.coreOut.event({
+        kind: 'rs-checker', up: i.fsm.isUp, checkerType: i.checker.type, vs: i.vs.vs, rs: i.rs.rs, vsText: i.vs.text,
+        rsText: i.rs.text, rsAlive: i.rs.alive, rsAliveChanged: rsChanged, mailBody: step.mailBody,
+        smtpAlert: i.rs.smtpAlert && (rsChanged || !(this.g()?.noCheckerEmails ?? false)),
+      });
+    }
+    if (this.coreChanges !== before) this.markDirty();
+    return step.immediate ? 0 : step.delayMs;
+  }
+
+  private markDirty(): void {
+    if (this.dirty || this.stopped) return;
+    this.dirty = true;
+    this.applyDone = new Promise((resolve) => setImmediate(() => { void this.flush().then(resolve); }));
+  }
+
+  private async flush(): Promise<void> {
+    if (this.applying) { this.pending = true; return; }
+    this.applying = true;
+    this.dirty = false;
+    try {
+      await this.deps.lvs.apply(desiredState(this.vss, Object.fromEntries(this.config.virtualServerGroups.map((g) => [g.name, g]))));
+    } catch {
+      // Monitoring mode: the IPVS layer reports its own failure once; checking goes on.
+    } finally {
+      this.applying = false;
+      if (this.pending) { this.pending = false; this.markDirty(); }
+    }
+  }
+
+  desired() { return desiredState(this.vss, Object.fromEntries(this.config.virtualServerGroups.map((g) => [g.name, g]))); }
+
+  private stopInst(i: Inst): void {
+    i.stopped = true;
+    if (i.timer !== undefined) this.timers.clear(i.timer);
+    i.timer = undefined;
+  }
+
+  async reload(config: KeepalivedConfig): Promise<void> {
+    const old = this.vss;
+    const oldInsts = this.insts;
+    this.config = config;
+    const b = this.build(config);
+    const oldVs = new Map(old.map((v) => [vsKey(v.vs), v]));
+    const newInsts: Inst[] = [];
+    const instsByRs = new Map<RsState, Inst[]>();
+    for (const i of oldInsts) { const l = instsByRs.get(i.rs) ?? []; l.push(i); instsByRs.set(i.rs, l); }
+    const fresh: Inst[] = [];
+    for (const v of b.vss) {
+      const ov = oldVs.get(vsKey(v.vs));
+      if (ov) { v.quorumUp = ov.quorumUp; v.sorryAlive = ov.sorryAlive && !!v.vs.sorryServer; }
+      const oldRs = new Map((ov?.rss ?? []).map((r) => [rsKey(r.rs), r]));
+      for (const r of v.rss) {
+        const or = oldRs.get(rsKey(r.rs));
+        const mine = b.insts.filter((i) => i.rs === r);
+        if (!or) { fresh.push(...mine); newInsts.push(...mine); continue; }
+        r.alive = or.alive; r.set = or.set; r.effWeight = or.effWeight === or.iweight ? r.iweight : or.effWeight;
+        const olds = [...(instsByRs.get(or) ?? [])];
+        let failed = 0;
+        for (const ni of mine) {
+          const idx = olds.findIndex((oi) => oi.sig === ni.sig);
+          if (idx >= 0) {
+            const oi = olds.splice(idx, 1)[0]!;
+            ni.fsm = oi.fsm; ni.checks = oi.checks;
+            this.stopInst(oi);
+          }
+          fresh.push(ni);
+          if (!ni.fsm.isUp) failed++;
+          newInsts.push(ni);
+        }
+        r.numFailed = failed;
+        if (!failed && !r.alive) { r.alive = true; r.set = true; }
+        if (failed && r.alive) { r.alive = false; r.set = r.inhibit; }
+      }
+    }
+    for (const i of oldInsts) this.stopInst(i);
+    // Real servers and virtual servers that disappeared.
+    const newVsKeys = new Set(b.vss.map((v) => vsKey(v.vs)));
+    for (const ov of old) {
+      const nv = b.vss.find((v) => vsKey(v.vs) === vsKey(ov.vs));
+      const keep = new Set((nv?.rss ?? []).map((r) => rsKey(r.rs)));
+      for (const r of ov.rss) if (!keep.has(rsKey(r.rs)) || !newVsKeys.has(vsKey(ov.vs))) clearRs(ov, r, this.coreOut, false);
+    }
+    this.vss = b.vss;
+    this.insts = newInsts;
+    for (const v of this.vss) {
+      if (!oldVs.has(vsKey(v.vs))) initVs(v, this.coreOut);
+      else { for (const r of v.rss) if (!r.set && !r.numFailed) { r.alive = true; r.set = true; } updateQuorum(v, this.coreOut, false); }
+    }
+    for (const i of fresh) {
+      if (i.checks === 0) this.deps.logger.info(`Activating healthchecker for service ${i.rs.text} for VS ${i.vs.text}`);
+      this.schedule(i, i.checks === 0 ? firstDelay(i.params.warmupMs, this.deps.bootstrapDelayMs, this.deps.random) : i.params.delayLoopMs);
+    }
+    this.coreChanges++;
+    this.markDirty();
+    await this.applyDone;
+  }
+
+  async stop(): Promise<void> {
+    for (const i of this.insts) this.stopInst(i);
+    await this.applyDone;
+    for (const v of this.vss) {
+      for (const r of v.rss) clearRs(v, r, this.coreOut, true);
+      if (v.vs.omega && v.quorumUp) {
+        v.quorumUp = false;
+        const w = weighLive(v);
+        this.coreOut.event({ kind: 'vs-quorum', up: false, init: false, vs: v.vs, vsText: v.text, quorum: v.vs.quorum,
+          hysteresis: v.vs.hysteresis, threshold: v.vs.quorum - v.vs.hysteresis, weight: w, what: 'Shutting down',
+          mailBody: '=> Shutting down <=', script: v.vs.quorumDown, smtpAlert: v.smtpAlert });
+      }
+      v.sorryAlive = false;
+    }
+    this.stopped = true;
+    try { await this.deps.lvs.apply({ services: [], groups: {} }); } catch { /* monitoring mode */ }
+  }
+
+  /** Text dump for /tmp/keepalived_check.data (SIGUSR1-style). */
+  snapshot(): string {
+    const out: string[] = ['------< Health checkers >------'];
+    for (const v of this.vss) {
+      out.push(` VS = ${v.text}`);
+      out.push(`   quorum = ${v.vs.quorum}, hysteresis = ${v.vs.hysteresis}, quorum state = ${v.quorumUp ? 'UP' : 'DOWN'}, alive weight = ${weighLive(v)}`);
+      if (v.sorryText) out.push(`   sorry server = ${v.sorryText} (${v.sorryAlive ? 'in use' : 'idle'})`);
+      for (const r of v.rss) {
+        out.push(`   RS = ${r.text}`);
+        out.push(`     alive = ${r.alive ? 'yes' : 'no'}, weight = ${r.iweight}, effective weight = ${r.effWeight}, failed checkers = ${r.numFailed}, inhibit = ${r.inhibit ? 'yes' : 'no'}`);
+        for (const i of this.insts) if (i.rs === r) {
+          out.push(`     ${i.checker.type}: ${i.fsm.isUp ? 'UP' : 'DOWN'}, has_run = ${i.fsm.hasRun ? 'yes' : 'no'}, retry = ${i.params.retry}, retry_it = ${i.fsm.retryIt}, delay_loop = ${i.params.delayLoopMs / 1000}s, checks = ${i.checks}`);
+        }
+      }
+    }
+    return out.join('\n') + '\n';
+  }
+
+  stats(): { checks: number; probesStarted: number; probesShared: number } {
+    return { checks: this.checksDone, probesStarted: this.sharer.started, probesShared: this.sharer.shared };
+  }
+}
