@@ -21,6 +21,11 @@ export interface ConfigLine {
   pos: SourcePos;
   /** Set when this line is a lone '{' or '}' (brace splitting). */
   brace?: '{' | '}';
+  /**
+   * keepalived prefixes messages about this line with "(FILE: Line N)" rather than "(Line N)":
+   * true for lines of included files, and of the main file when -f matched several files.
+   */
+  showFile?: boolean;
 }
 
 export interface PreprocessOptions {
@@ -39,4 +44,14 @@ export interface PreprocessResult {
   diagnostics: Diagnostic[];
   /** Every file opened, in order. */
   files: string[];
+  /**
+   * Parallel to `diagnostics`: keepalived reported diagnostics[i] just before handing out
+   * lines[diagnosticsBefore[i]] (== lines.length: after the last line, e.g. "There are %d missing
+   * '}'s or extra '{'s", which keepalived prints after the blocks' end handlers ran). Lets the
+   * reader interleave its own messages in keepalived's order. Word-splitting messages (Unmatched
+   * quote) belong to the line they are reported before.
+   */
+  diagnosticsBefore?: number[];
+  /** Block depth left at end of input (already reported as KA_CFG_MISSING_EOB). */
+  unclosedBlocks?: number;
 }

@@ -1,0 +1,563 @@
+// The keepalived.conf preprocessor: keepalived 2.2.7's read_line() (lib/parser.c) turned into a
+// function from files to a stream of logical ConfigLines (see lines.ts). Per physical line:
+// fgets() into a 1024-byte buffer (longer lines come out in 1023-byte pieces, text after an
+// embedded NUL is lost, as in 2.2.7), CR/LF stripped, decomment(), multi-line $DEF collection,
+// @ID / @^ID conditionals, $NAME=VALUE definitions, ~SEQ/~LST generators, $NAME substitution
+// (then decomment again and re-check), include* directives (textual, glob with braces, relative to
+// the including file's directory), brace splitting, block depth ("Extra '}' found").
+// The sources of the next line are tried in keepalived's order: brace-split residue, then the
+// innermost generator, then the rest of a multi-line definition, then the file on top of the
+// include stack.
+// Our own additions, never in keepalived: include loops are refused (keepalived recurses until it
+// runs out of file descriptors), self-referencing definitions stop after 256 substitutions on a
+// line (keepalived spins forever), and opts.maxLines bounds the output.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Diagnostic, Severity } from '../common/diagnostic.js';
+import type { ConfigLine, PreprocessOptions, PreprocessResult } from './lines.js';
+import { splitWords } from './lexer.js';
+import { decomment } from './pre/decomment.js';
+import { Definitions, MAXBUF, type Def, type MultilineCtl } from './pre/defs.js';
+import { glob } from './pre/glob.js';
+import {
+  INCLUDE_B, INCLUDE_M, INCLUDE_R, INCLUDE_W, includeCheckFromOpts, includeCheckSet, parseInclude,
+} from './pre/include.js';
+import { type LineBuf, clone, colAt, dropPrefix, sub, truncate } from './pre/linebuf.js';
+import { GlibcRandom } from './pre/random.js';
+import { type SeqGen, addLst, addSeq } from './pre/seq.js';
+import { fromJs, toDisplay } from './pre/text.js';
+
+const MAX_INCLUDE_DEPTH = 100;
+const MAX_SEQ_DEPTH = 100;
+const DEFAULT_MAX_LINES = 5_000_000;
+
+interface Frame {
+  /** The pattern as written (keepalived's file->file_name). */
+  pattern: string;
+  includeType: number;
+  savIncludeCheck: number;
+  matches: string[];
+  next: number;
+  /** Directory the glob was evaluated in (restored when a file ends). */
+  globCwd: string;
+  /** Position of the include directive, for diagnostics. */
+  at: LineBuf | null;
+  // the file being read
+  name: string;
+  real: string;
+  dir: string;
+  showFile: boolean;
+  content: string;
+  off: number;
+  lineNo: number;
+  lineStart: number;
+}
+
+interface MlEnt { ptr: string; seqDepth: number }
+
+function errnoText(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case 'EACCES': return 'Permission denied';
+    case 'ENOENT': return 'No such file or directory';
+    case 'EISDIR': return 'Is a directory';
+    case 'ELOOP': return 'Too many levels of symbolic links';
+    case 'EMFILE': return 'Too many open files';
+    default: return code ?? String(e);
+  }
+}
+
+class Preprocessor {
+  readonly lines: ConfigLine[] = [];
+  readonly diags: Diagnostic[] = [];
+  readonly before: number[] = [];
+  readonly files: string[] = [];
+
+  private stack: Frame[] = [];
+  private residue: LineBuf | null = null;
+  private seqs: SeqGen[] = [];
+  private multilineSeqDepth = 0;
+  private nextPtr: { text: string; pos: LineBuf } | null = null;
+  private mlStack: MlEnt[] = [];
+  private multilineParamDef = false;
+  private def: Def | null = null;
+  private blockDepth = 0;
+  private includeCheck: number;
+  private defs: Definitions;
+  private readonly configIdBytes: string;
+  private readonly maxLines: number;
+  private baseCwd: string;
+  private stopped = false;
+  private lastPos: LineBuf | null = null;
+  private realCwdCache = new Map<string, string>();
+
+  constructor(opts: PreprocessOptions, baseCwd: string) {
+    this.configIdBytes = fromJs(opts.configId);
+    this.maxLines = opts.maxLines ?? DEFAULT_MAX_LINES;
+    this.includeCheck = includeCheckFromOpts(opts.includeCheck);
+    this.baseCwd = baseCwd;
+    const seed = opts.randomSeed ?? Math.floor(Date.now() / 1000);
+    this.defs = new Definitions({
+      configId: fromJs(opts.configId),
+      cwd: () => this.realCwd(),
+      random: new GlibcRandom(seed),
+      diags: this.diags,
+    });
+  }
+
+  private cwd(): string {
+    const top = this.stack[this.stack.length - 1];
+    return top ? top.dir : this.baseCwd;
+  }
+
+  private realCwd(): string {
+    const c = this.cwd();
+    let r = this.realCwdCache.get(c);
+    if (r === undefined) {
+      try { r = fs.realpathSync(c); } catch { r = c; }
+      this.realCwdCache.set(c, r);
+    }
+    return fromJs(r);
+  }
+
+  // ---------------------------------------------------------------- diagnostics
+
+  private diag(severity: Severity, code: string, message: string, lb: LineBuf | null, col?: number): void {
+    const d: Diagnostic = { severity, code, message };
+    const at = lb ?? this.lastPos;
+    if (at) d.pos = { file: toDisplay(at.file), line: at.line, col: col ?? colAt(at, 0) };
+    this.diags.push(d);
+  }
+
+  /** file_config_error(): strict (exit 6) when include_check or the include type asks for it. */
+  private fileError(level: number, code: string, message: string, frame: Frame | null): void {
+    const strict = ((this.includeCheck | (frame ? frame.includeType : 0)) & level) !== 0;
+    this.diag(strict ? 'security' : 'info', code, message, frame?.at ?? null);
+  }
+
+  // ---------------------------------------------------------------- include stack
+
+  /** open_glob_file() */
+  openGlob(pattern: string, type: number, at: LineBuf | null): boolean {
+    const globCwd = this.cwd();
+    const frame: Frame = {
+      pattern, includeType: type, savIncludeCheck: this.includeCheck, matches: [], next: 0,
+      globCwd, at, name: '', real: '', dir: globCwd, showFile: false, content: '', off: 0, lineNo: 0, lineStart: 0,
+    };
+    const shown = toDisplay(pattern);
+    if (this.stack.length >= MAX_INCLUDE_DEPTH) {
+      this.diag('error', 'KA_PRE_INCLUDE_DEPTH', `Includes nested more than ${MAX_INCLUDE_DEPTH} deep - skipping '${shown}'`, at);
+      return false;
+    }
+    this.stack.push(frame);
+    const g = glob(toDisplay(pattern), globCwd);
+    const chk = this.includeCheck | type;
+    if (g.matches.length === 0) {
+      if (g.missingFiles || g.missingDirs) {
+        this.fileError(g.hasBrace ? INCLUDE_B : INCLUDE_M, 'KA_INCLUDE_MISSING', `Config files missing '${shown}'.`, frame);
+      } else if (g.haveWildcards && (chk & INCLUDE_W)) {
+        this.fileError(INCLUDE_W, 'KA_INCLUDE_NO_MATCH', `No config files matched '${shown}'.`, frame);
+      }
+      this.stack.pop();
+      return false;
+    }
+    if (g.missingFiles || g.missingDirs) {
+      this.fileError(INCLUDE_B, 'KA_INCLUDE_SOME_MISSING', `Some config files missing: "${shown}".`, frame);
+      if (chk & INCLUDE_B) { this.stack.pop(); return false; }
+    }
+    frame.matches = g.matches.map(fromJs);
+    if (!this.openConfFile(frame)) {
+      this.stack.pop();
+      return false;
+    }
+    return true;
+  }
+
+  /** open_conf_file(): open the next usable match of the glob on top of the stack. */
+  private openConfFile(frame: Frame): boolean {
+    while (frame.next < frame.matches.length) {
+      const m = frame.matches[frame.next++]!;
+      const ms = toDisplay(m);
+      if (m.endsWith('/')) {
+        this.fileError(INCLUDE_R, 'KA_INCLUDE_DIRECTORY', `Configuration file '${ms}' is a directory - skipping`, frame);
+        continue;
+      }
+      const full = path.resolve(frame.globCwd, ms);
+      let st: fs.Stats;
+      try { st = fs.statSync(full); } catch { st = null as unknown as fs.Stats; }
+      if (!st || !st.isFile() || (st.mode & 0o111) !== 0) {
+        this.fileError(INCLUDE_R, 'KA_INCLUDE_NOT_REGULAR', `Configuration file '${ms}' is not a regular non-executable file - skipping`, frame);
+        continue;
+      }
+      let real: string;
+      try { real = fs.realpathSync(full); } catch { real = full; }
+      const looping = this.stack.some((f) => f !== frame && f.real === real) ;
+      if (looping) {
+        this.diag('error', 'KA_PRE_INCLUDE_LOOP', `Include loop: configuration file '${ms}' is already being read - skipping`, frame.at);
+        continue;
+      }
+      let content: string;
+      try {
+        content = fs.readFileSync(full).toString('latin1');
+      } catch (e) {
+        this.fileError(INCLUDE_R, 'KA_INCLUDE_OPEN', `Configuration file '${ms}' open problem (${errnoText(e)}) - skipping`, frame);
+        continue;
+      }
+      this.files.push(full);
+      frame.name = m;
+      frame.real = real;
+      frame.content = content;
+      frame.off = 0;
+      frame.lineNo = 1;
+      frame.lineStart = 0;
+      frame.showFile = this.stack.length > 1 || frame.matches.length > 1;
+      frame.dir = ms.includes('/') ? path.resolve(frame.globCwd, path.dirname(ms)) : frame.globCwd;
+      return true;
+    }
+    return false;
+  }
+
+  /** Push an in-memory file (preprocessText). */
+  openText(text: string, name: string): void {
+    const abs = path.resolve(this.baseCwd, name);
+    this.stack.push({
+      pattern: name, includeType: INCLUDE_R | INCLUDE_M | INCLUDE_W, savIncludeCheck: this.includeCheck,
+      matches: [name], next: 1, globCwd: this.baseCwd, at: null, name: fromJs(name), real: abs,
+      dir: path.dirname(abs), showFile: false, content: fromJs(text), off: 0, lineNo: 1, lineStart: 0,
+    });
+    this.files.push(abs);
+  }
+
+  /** get_next_file(): end the top file; false when every file is done. */
+  private nextFile(): boolean {
+    const frame = this.stack[this.stack.length - 1]!;
+    this.includeCheck = frame.savIncludeCheck;
+    frame.content = '';
+    if (this.openConfFile(frame)) return true;
+    this.stack.pop();
+    return this.stack.length > 0;
+  }
+
+  /** fgets() of the top file; null at the end of that file. */
+  private fgets(frame: Frame): LineBuf | null {
+    const c = frame.content;
+    if (frame.off >= c.length) return null;
+    let nl = c.indexOf('\n', frame.off);
+    const hasNl = nl >= 0;
+    if (!hasNl) nl = c.length;
+    const start = frame.off;
+    const col = start - frame.lineStart + 1;
+    let end: number;
+    let endsLine: boolean;
+    if (nl + (hasNl ? 1 : 0) - start > MAXBUF - 1) {
+      end = start + MAXBUF - 1;
+      endsLine = false;
+      frame.off = end;
+      if (start === frame.lineStart) {
+        this.diag('info', 'KA_PRE_LINE_SPLIT',
+          `line longer than ${MAXBUF - 1} bytes - read in ${MAXBUF - 1} byte pieces, each taken as a line (keepalived 2.2.7 behaviour)`,
+          { text: '', file: frame.name, line: frame.lineNo, base: 1, map: null, showFile: frame.showFile });
+      }
+    } else {
+      end = nl;
+      endsLine = true;
+      frame.off = hasNl ? nl + 1 : c.length;
+    }
+    let text = c.slice(start, end);
+    const nul = text.indexOf('\0');
+    if (nul >= 0) {
+      this.diag('info', 'KA_PRE_EMBEDDED_NUL',
+        'embedded NUL in configuration line - the rest of the line is ignored (keepalived 2.2.7 behaviour)',
+        { text: '', file: frame.name, line: frame.lineNo, base: col + nul, map: null, showFile: frame.showFile });
+      text = text.slice(0, nul);
+    }
+    const lb: LineBuf = { text, file: frame.name, line: frame.lineNo, base: col, map: null, showFile: frame.showFile };
+    if (endsLine) { frame.lineNo++; frame.lineStart = frame.off; }
+    return lb;
+  }
+
+  // ---------------------------------------------------------------- read_line()
+
+  private ml: MultilineCtl = {
+    rest: null,
+    budget: 256,
+    beginMultiline: (prev: string | null) => {
+      if (prev !== null) this.mlStack.push({ ptr: prev, seqDepth: this.multilineSeqDepth });
+      this.multilineSeqDepth = this.seqs.length;
+    },
+  };
+
+  /** Returns the next logical line, or null at the end of input. */
+  readLine(): LineBuf | null {
+    let buf: LineBuf | null = null;
+    let guard = 0;
+    for (;;) {
+      if (++guard > 1_000_000) {
+        this.diag('error', 'KA_PRE_RUNAWAY', 'Preprocessing does not make progress - stopping', buf);
+        return null;
+      }
+      // ---- get the next raw line
+      if (this.residue) {
+        buf = this.residue;
+        this.residue = null;
+      } else if (this.seqs.length > 0 && this.seqs.length > this.multilineSeqDepth) {
+        const seq = this.seqs[this.seqs.length - 1]!;
+        if (seq.kind === 'seq') {
+          this.defs.set(seq.name, seq.hex ? seq.next.toString(16) : String(seq.next));
+          buf = clone(seq.text);
+          seq.next += seq.step;
+          if ((seq.step > 0 && seq.next > seq.last) || (seq.step < 0 && seq.next < seq.last)) this.seqs.pop();
+        } else {
+          const vals = seq.values[seq.idx]!;
+          seq.params.forEach((p, i) => this.defs.set(p, vals[i] ?? ''));
+          buf = clone(seq.text);
+          if (++seq.idx >= seq.values.length) this.seqs.pop();
+        }
+      } else if (this.nextPtr) {
+        const np = this.nextPtr;
+        const nl = np.text.indexOf('\n');
+        buf = { ...np.pos, text: nl < 0 ? np.text : np.text.slice(0, nl) };
+        if (nl < 0) {
+          const popped = this.mlStack.pop();
+          if (popped) { this.nextPtr = { text: popped.ptr, pos: np.pos }; this.multilineSeqDepth = popped.seqDepth; }
+          else { this.nextPtr = null; this.multilineSeqDepth = 0; }
+        } else {
+          this.nextPtr = { text: np.text.slice(nl + 1), pos: np.pos };
+        }
+      } else {
+        // the next non-blank line of the files
+        if (this.stack.length === 0) return null;
+        buf = null;
+        for (;;) {
+          const frame = this.stack[this.stack.length - 1]!;
+          const lb = this.fgets(frame);
+          if (!lb) {
+            if (this.nextFile()) continue;
+            return null;
+          }
+          let len = lb.text.length;
+          while (len > 0) {
+            const c = lb.text.charCodeAt(len - 1);
+            if (c !== 10 && c !== 13) break;
+            len--;
+          }
+          if (len < lb.text.length) truncate(lb, len);
+          if (len === 0) {
+            if (this.multilineParamDef) {
+              this.multilineParamDef = false;
+              if (this.def && this.def.value.length === 0) this.def.multiline = false;
+            }
+            continue;
+          }
+          decomment(lb, this.diags);
+          if (lb.text.length) { buf = lb; break; }
+        }
+      }
+      this.lastPos = buf;
+
+      // ---- multi-line definition being collected
+      if (this.multilineParamDef) {
+        let t = buf.text;
+        if (t.endsWith('\\')) {
+          let n = t.length - 1;
+          while (n >= 1 && (t[n - 1] === ' ' || t[n - 1] === '\t')) n--;
+          t = t.slice(0, n) + '\n';
+        } else {
+          this.multilineParamDef = false;
+          if (this.def && this.def.value.length === 0) this.def.multiline = false;
+        }
+        if (this.def && (t.length >= 2 || (t.length > 0 && !this.multilineParamDef))) this.def.value += t;
+        continue;
+      }
+      if (buf.text.length === 0) continue;
+
+      // ---- conditionals, definitions, generators, substitution
+      let recheck: boolean;
+      let drop = false;
+      this.ml.budget = 256;
+      do {
+        recheck = false;
+        const t0 = buf.text;
+        if (t0.charCodeAt(0) === 64 /* @ */) {
+          const rev = t0[1] === '^';
+          const ofs = rev ? 2 : 1;
+          let sp = ofs;
+          while (sp < t0.length && t0[sp] !== ' ' && t0[sp] !== '\t') sp++;
+          if (sp >= t0.length) { drop = true; break; }
+          const id = t0.slice(ofs, sp);
+          const mismatch = id !== this.configIdBytes;
+          if (mismatch !== rev) { drop = true; break; }
+          while (sp < t0.length && (t0[sp] === ' ' || t0[sp] === '\t')) sp++;
+          dropPrefix(buf, sp);
+        }
+        const t = buf.text;
+        if (t.charCodeAt(0) === 36 /* $ */) {
+          const d = this.defs.checkDefinition(t);
+          if (d) {
+            this.def = d;
+            if (d.multiline) this.multilineParamDef = true;
+            drop = true;
+            break;
+          }
+        }
+        if (t.startsWith('~SEQ') || t.startsWith('~LST')) {
+          const isSeq = t[1] === 'S';
+          const g = isSeq ? addSeq(buf, this.defs, this.diags) : addLst(buf, this.diags);
+          if (!g) {
+            this.diag('error', 'KA_CFG_SEQ', isSeq ? `Invalid ~SEQ specification '${toDisplay(t)}'` : `Invalid ~LST specification '${toDisplay(t)}'`, buf);
+          } else if (this.seqs.length >= MAX_SEQ_DEPTH) {
+            this.diag('error', 'KA_PRE_SEQ_DEPTH', `~SEQ/~LST nested more than ${MAX_SEQ_DEPTH} deep - ignoring '${toDisplay(t)}'`, buf);
+          } else {
+            this.seqs.push(g);
+          }
+          drop = true;
+          break;
+        }
+        if (t.charCodeAt(0) === 126 /* ~ */) break;
+        if (t.indexOf('$') >= 0) {
+          this.ml.rest = this.nextPtr ? this.nextPtr.text : null;
+          const hadNext = this.nextPtr;
+          if (!this.defs.replace(buf, MAXBUF, this.ml)) break;
+          if (this.ml.rest !== (hadNext ? hadNext.text : null)) {
+            this.nextPtr = this.ml.rest === null ? null
+              : { text: this.ml.rest, pos: { ...buf, map: null, base: this.ml.refCol ?? colAt(buf, 0) } };
+          }
+          decomment(buf, this.diags);
+          if (buf.text.charCodeAt(0) === 64 || buf.text.indexOf('$') >= 0) recheck = true;
+          if (this.ml.budget < 0) break;
+        }
+      } while (recheck);
+      if (drop || buf.text.length === 0) continue;
+
+      // ---- include
+      const inc = buf.text.startsWith('include') ? parseInclude(buf.text) : null;
+      if (inc) {
+        this.openGlob(inc.pattern, inc.type, buf);
+        continue;
+      }
+      break;
+    }
+
+    // ---- brace splitting
+    const s = buf.text;
+    let p = -1;
+    const c0 = s.charCodeAt(0);
+    if (c0 === 123 || c0 === 125) p = 0;
+    else {
+      let i = 0;
+      for (;;) {
+        let j = i;
+        while (j < s.length) {
+          const c = s.charCodeAt(j);
+          if (c === 123 || c === 125 || c === 34) break;
+          j++;
+        }
+        if (j >= s.length) break;
+        if (s.charCodeAt(j) !== 34) { p = j; break; }
+        const close = s.indexOf('"', j + 1);
+        if (close < 0) break;
+        i = close + 1;
+      }
+    }
+    if (p >= 0) {
+      let skip = 0;
+      if (p === 0) {
+        skip = 1;
+        while (skip < s.length && (s[skip] === ' ' || s[skip] === '\t')) skip++;
+      }
+      if (p + skip < s.length) {
+        let e = s.length;
+        while (e > p + skip && (s[e - 1] === ' ' || s[e - 1] === '\t')) e--;
+        this.residue = sub(buf, p + skip, e);
+        truncate(buf, p + skip);
+      }
+    }
+    let e = buf.text.length;
+    while (e > 0 && (buf.text[e - 1] === ' ' || buf.text[e - 1] === '\t')) e--;
+    if (e < buf.text.length) truncate(buf, e);
+    if (buf.text === '{') this.blockDepth++;
+    else if (buf.text === '}') {
+      if (this.blockDepth-- < 1) {
+        this.diag('error', 'KA_CFG_EXTRA_EOB', "Extra '}' found", buf);
+        this.blockDepth = 0;
+      }
+    }
+    return buf;
+  }
+
+  // ---------------------------------------------------------------- driver
+
+  run(): void {
+    for (;;) {
+      if (this.lines.length >= this.maxLines) {
+        this.diag('error', 'KA_PRE_TOO_MANY_LINES', `Configuration expands to more than ${this.maxLines} lines - stopping`, this.lastPos);
+        this.stopped = true;
+        break;
+      }
+      const nd = this.diags.length;
+      const lb = this.readLine();
+      if (!lb) { this.markBefore(nd); break; }
+      const words = splitWords(lb, this.diags);
+      this.markBefore(nd);
+      const line: ConfigLine = {
+        text: toDisplay(lb.text),
+        words,
+        pos: { file: toDisplay(lb.file), line: lb.line, col: colAt(lb, 0) },
+      };
+      if (lb.text === '{') line.brace = '{';
+      else if (lb.text === '}') line.brace = '}';
+      if (lb.showFile) line.showFile = true;
+      this.lines.push(line);
+      if (words.length && words[0]!.text === 'include_check') {
+        this.includeCheck = includeCheckSet(this.includeCheck, words.slice(1).map((w) => w.text));
+      }
+    }
+    if (!this.stopped && this.blockDepth > 0) {
+      const nd = this.diags.length;
+      this.diags.push({
+        severity: 'error', code: 'KA_CFG_MISSING_EOB',
+        message: `There are ${this.blockDepth} missing '}'s or extra '{'s`,
+        ...(this.lastPos ? { pos: { file: toDisplay(this.lastPos.file), line: this.lastPos.line, col: 1 } } : {}),
+      });
+      this.markBefore(nd);
+    }
+  }
+
+  private markBefore(from: number): void {
+    for (let i = from; i < this.diags.length; i++) this.before[i] = this.lines.length;
+  }
+
+  result(): PreprocessResult {
+    return {
+      lines: this.lines, diagnostics: this.diags, files: this.files,
+      diagnosticsBefore: this.before, unclosedBlocks: this.blockDepth,
+    };
+  }
+}
+
+/**
+ * Preprocess a configuration file (the path may itself be a glob, as keepalived's -f allows).
+ * Relative includes resolve against each including file's directory.
+ */
+export function preprocessFile(file: string, opts: PreprocessOptions): PreprocessResult {
+  const pp = new Preprocessor(opts, process.cwd());
+  const ok = pp.openGlob(fromJs(file), INCLUDE_R | INCLUDE_M | INCLUDE_W, null);
+  if (!ok) {
+    // keepalived logs "Config files missing '<file>'." (already reported by openGlob) and reads nothing
+    const missing = pp.diags.find((d) => d.code === 'KA_INCLUDE_MISSING' || d.code === 'KA_INCLUDE_NO_MATCH');
+    if (missing) { missing.severity = 'fatal'; missing.code = 'KA_CONFIG_FILE_MISSING'; }
+    else pp.diags.push({ severity: 'fatal', code: 'KA_CONFIG_FILE_MISSING', message: 'Failed to open configuration file' });
+    for (let i = 0; i < pp.diags.length; i++) pp.before[i] = 0;
+  } else {
+    pp.run();
+  }
+  return pp.result();
+}
+
+/** Preprocess configuration text; includes still resolve relative to dirname(fileName). */
+export function preprocessText(text: string, fileName: string, opts: PreprocessOptions): PreprocessResult {
+  const pp = new Preprocessor(opts, process.cwd());
+  pp.openText(text, fileName);
+  pp.run();
+  return pp.result();
+}
