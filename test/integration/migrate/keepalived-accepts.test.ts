@@ -1,0 +1,41 @@
+// The migration output is accepted by the real keepalived 2.2.7 (`keepalived -t`, exit 0) for
+// every convertible case and every config id, inside a namespace that has the interfaces the
+// converted configs name (eth0, eth1).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { migrate, formatReport } from '../../../src/migrate/index.js';
+import { sh } from '../../helpers/netns.js';
+import { CASES, CORPUS } from '../../unit/migrate/cases.js';
+
+const NS = 'kmig-t';
+
+describe('migrate: real keepalived -t accepts every converted configuration', function () {
+  this.timeout(60000);
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'migrate-ka-'));
+    sh('ip', ['netns', 'del', NS], { allowFail: true });
+    sh('ip', ['netns', 'add', NS]);
+    for (const i of ['eth0', 'eth1']) sh('ip', ['-n', NS, 'link', 'add', i, 'type', 'veth', 'peer', 'name', `${i}p`]);
+  });
+  after(() => {
+    sh('ip', ['netns', 'del', NS], { allowFail: true });
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const c of CASES.filter((x) => !x.errors)) {
+    it(c.name, () => {
+      const r = migrate(c.from, path.join(CORPUS, c.input), c.opts);
+      assert.deepEqual(r.errors, [], formatReport(r));
+      const file = path.join(dir, `${c.input.replace(/\W/g, '_')}.conf`);
+      writeFileSync(file, r.config);
+      for (const id of c.configIds ?? ['anyhost']) {
+        const ka = spawnSync('ip', ['netns', 'exec', NS, 'keepalived', '-t', '-i', id, '-f', file], { encoding: 'utf8' });
+        assert.equal(ka.status, 0, `keepalived -t -i ${id} exited ${ka.status}:\n${ka.stderr}\n${r.config}`);
+      }
+    });
+  }
+});

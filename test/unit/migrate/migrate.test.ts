@@ -1,0 +1,94 @@
+// Every migration case is converted; malformed inputs must fail with the expected file:line
+// errors; converted outputs must parse with our own parser (no errors, as `keepalived -t` would
+// see them) and the model must hold what the source meant.
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { migrate, formatReport } from '../../../src/migrate/index.js';
+import { migrateMain } from '../../../src/migrate/cli.js';
+import { parseConfigFile } from '../../../src/parser/index.js';
+import type { KeepalivedConfig } from '../../../src/config/model.js';
+import { CASES, CORPUS } from './cases.js';
+
+const vsKey = (v: KeepalivedConfig['virtualServers'][number]): string =>
+  v.vs.kind === 'ip' ? `${v.vs.address}:${v.vs.port}` : v.vs.kind === 'fwmark' ? `fwmark ${v.vs.fwmark}` : `group ${v.vs.group}`;
+
+describe('migrate: cases from the seeds, the documented options and malformed inputs', () => {
+  let dir: string;
+  before(() => { dir = mkdtempSync(path.join(os.tmpdir(), 'migrate-')); });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  for (const c of CASES) {
+    it(c.name, () => {
+      const r = migrate(c.from, path.join(CORPUS, c.input), c.opts);
+      if (c.errors) {
+        assert.equal(r.errors.length, c.errors.length, formatReport(r));
+        for (const want of c.errors) {
+          const [where, line, ...rest] = want.split(':');
+          const text = rest.join(':').trim();
+          assert.ok(r.errors.some((e) => e.at.endsWith(`${where}:${line}`) && e.message.includes(text)), `missing error ${want}\n${formatReport(r)}`);
+        }
+        return;
+      }
+      assert.deepEqual(r.errors, [], formatReport(r));
+      const file = path.join(dir, `${c.input.replace(/\W/g, '_')}.conf`);
+      writeFileSync(file, r.config);
+      for (const id of c.configIds ?? ['anyhost']) {
+        const { config, diagnostics } = parseConfigFile(file, { configId: id, checkInterfaces: false });
+        const bad = diagnostics.filter((d) => d.severity !== 'info');
+        assert.deepEqual(bad, [], `our parser found problems in the output for config id ${id}:\n${r.config}`);
+        const e = c.expect ?? {};
+        const inst = config.vrrpInstances[0];
+        if (e.vips) assert.deepEqual(inst.virtualIpaddress.map((v) => (v.prefixLen === 32 ? v.address : `${v.address}/${v.prefixLen}`)), e.vips);
+        if (e.interface) assert.equal(inst.interface, e.interface);
+        if (e.priorities) assert.equal(inst.priority, e.priorities[id]);
+        if (e.advertInt !== undefined) assert.equal(inst.advertInt, e.advertInt);
+        if (e.nopreempt !== undefined) assert.equal(inst.nopreempt, e.nopreempt);
+        if (e.authPass !== undefined) assert.equal(inst.authentication?.pass, e.authPass);
+        if (e.unicastPeers) assert.deepEqual(inst.unicastPeer.map((p) => p.address), e.unicastPeers);
+        if (e.trackScripts !== undefined) assert.equal(inst.trackScript.length, e.trackScripts);
+        if (e.notifyMaster) assert.equal(inst.notifyMaster?.raw, e.notifyMaster);
+        if (e.emails) assert.deepEqual(config.global.notificationEmail, e.emails);
+        for (const want of e.virtualServers ?? []) {
+          const vs = config.virtualServers.find((v) => vsKey(v) === want.vs);
+          assert.ok(vs, `virtual server ${want.vs} missing`);
+          assert.equal(vs.lbAlgo, want.lbAlgo);
+          assert.equal(vs.lbKind, want.lbKind);
+          if (want.protocol) assert.equal(vs.protocol, want.protocol);
+          assert.deepEqual(vs.realServers.map((rs) => `${rs.address}:${rs.port}`), want.reals);
+          if (want.checker) for (const rs of vs.realServers) assert.equal(rs.checkers[0]?.type, want.checker);
+          if (!want.checker) for (const rs of vs.realServers) assert.equal(rs.checkers.length, 0);
+          if (want.sorry) assert.equal(`${vs.sorryServer?.address}:${vs.sorryServer?.port}`, want.sorry);
+          if (want.inhibit !== undefined) assert.equal(vs.inhibitOnFailure, want.inhibit);
+          if (want.persistence !== undefined) assert.equal(vs.persistenceTimeout, want.persistence);
+          if (want.delayLoop !== undefined) assert.equal(vs.delayLoop, want.delayLoop);
+          const ck = vs.realServers[0]?.checkers[0];
+          if (want.path) assert.equal(ck && 'urls' in ck ? ck.urls[0]?.path : undefined, want.path);
+          if (want.regex) assert.equal(ck && 'urls' in ck ? ck.urls[0]?.regex : undefined, want.regex);
+          if (want.retry !== undefined) assert.equal(ck?.retry, want.retry);
+        }
+      }
+    });
+  }
+
+  it('reports every ha.cf directive, including the ones with no equivalent', () => {
+    const r = migrate('heartbeat', path.join(CORPUS, 'seed-000'));
+    for (const line of [4, 5, 7, 8, 11, 14, 16, 17, 18, 19, 20, 21]) {
+      assert.ok(r.report.some((e) => e.at.endsWith(`ha.cf:${line}`)), `ha.cf:${line} not in the report\n${formatReport(r)}`);
+    }
+    const auth = r.report.find((e) => e.at.endsWith('authkeys:4'));
+    assert.match(auth?.note ?? '', /md5 has no VRRP equivalent/);
+    assert.ok(!formatReport(r).includes('Hello!'), 'the report must not print the key');
+  });
+
+  it('the CLI prints the config on stdout and the report on stderr; usage errors exit 2', () => {
+    let out = '', err = '';
+    const io = { out: (s: string) => { out += s; }, err: (s: string) => { err += s; } };
+    assert.equal(migrateMain(['--from', 'piranha', path.join(CORPUS, 'seed-003-lvs.cf')], io), 0);
+    assert.match(out, /^virtual_server 192\.168\.12\.200 80 \{$/m);
+    assert.match(err, /seed-003-lvs\.cf:10: network = direct -> lb_kind DR/);
+    assert.equal(migrateMain(['--from', 'nonsense', 'x'], io), 2);
+    assert.equal(migrateMain(['--from', 'ldirectord', path.join(CORPUS, 'bad-ldirectord.cf')], io), 1);
+  });
+});
