@@ -14,7 +14,7 @@
 #   -v                  print the guest's kernel console log to stderr at the end
 # env:
 #   IPVS_VM_CACHE       where build.sh puts vmlinux, initramfs.cpio, sysroot/ (default
-#                       /tmp/ipvs-vm-cache); built on first use (see IPVS_VM_AUTOBUILD)
+#                       <repo>/.cache/vm); built on first use (see IPVS_VM_AUTOBUILD)
 #   IPVS_VM_ACCEL       auto (default) | kvm | tcg
 #   IPVS_VM_MEM         guest RAM in MiB (default 1024; 160 was enough for node -e)
 #   IPVS_VM_CPUS        guest vCPUs (default 2)

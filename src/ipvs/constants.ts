@@ -52,21 +52,22 @@ export const SVC_ATTRS: AttrTable = {
 
 /** IPVS_DEST_ATTR_* */
 export const DEST_ATTRS: AttrTable = {
+  // Declaration order = wire order, the same as ipvsadm / libipvs.
+  addrFamily: { id: 11, kind: 'u16' },
   addr: { id: 1, kind: 'addr' },
   port: { id: 2, kind: 'be16' },
   fwdMethod: { id: 3, kind: 'u32' },
   weight: { id: 4, kind: 'u32' },
+  tunType: { id: 13, kind: 'u8' },
+  tunPort: { id: 14, kind: 'be16' },
+  tunFlags: { id: 15, kind: 'u16' },
   uThresh: { id: 5, kind: 'u32' },
   lThresh: { id: 6, kind: 'u32' },
   activeConns: { id: 7, kind: 'u32' },
   inactConns: { id: 8, kind: 'u32' },
   persistConns: { id: 9, kind: 'u32' },
   stats: { id: 10, kind: 'nested', nested: STATS_ATTRS },
-  addrFamily: { id: 11, kind: 'u16' },
   stats64: { id: 12, kind: 'nested', nested: STATS64_ATTRS },
-  tunType: { id: 13, kind: 'u8' },
-  tunPort: { id: 14, kind: 'be16' },
-  tunFlags: { id: 15, kind: 'u16' },
 };
 
 /** IPVS_DAEMON_ATTR_* */
