@@ -13,7 +13,7 @@ const clone = (k: KernelState): KernelState =>
 function state(...vss: VirtualServer[]): LvsDesiredState {
   return initialDesiredState({ virtualServers: vss, virtualServerGroups: [] });
 }
-const summary = (ops: IpvsOp[]) => ops.map((o) => `${o.op} ${o.svc.addr || o.svc.fwmark}:${o.svc.port}${'dest' in o ? ` ${o.dest.addr}:${o.dest.port} w${o.dest.weight}` : ''}${o.op.endsWith('Service') && o.op !== 'delService' ? ` ${o.svc.sched}` : ''}`);
+const summary = (ops: IpvsOp[]) => ops.map((o) => `${o.op} ${o.svc.addr || o.svc.fwmark}:${o.svc.port}${'dest' in o ? ` ${o.dest.addr}:${o.dest.port} w${o.dest.weight}` : ''}${o.op === 'addService' || o.op === 'editService' ? ` ${o.svc.sched}` : ''}`);
 
 const web = vsIp('10.0.0.1', 80, { realServers: [rs('10.0.1.1', 80), rs('10.0.1.2', 80, { weight: 3 })] });
 
