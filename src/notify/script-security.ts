@@ -147,6 +147,9 @@ export function checkAllScripts(scripts: ScriptSpec[], config: KeepalivedConfig,
   const results = new Map<ScriptSpec, ScriptSecurityResult>();
   const disabled = new Set<ScriptSpec>();
   const messages: string[] = [];
+  // keepalived reports in two passes: first the access / executable checks of scripts given with a
+  // path (at parse time), then PATH searches and the security walk (verified on 2.2.7).
+  const late: string[] = [];
   let rootScripts = false, insecure = false;
   for (const s of scripts) {
     if (results.has(s) || s.argv.length === 0) continue;
@@ -158,11 +161,13 @@ export function checkAllScripts(scripts: ScriptSpec[], config: KeepalivedConfig,
     }
     const r = checkScriptSecurity(s.argv[0]!, ids, { enableScriptSecurity: enable, stat: opts.stat, pathEnv: opts.pathEnv });
     results.set(s, r);
-    messages.push(...r.messages);
+    const early = s.argv[0]!.includes('/') && (r.status === 'notfound' || r.status === 'not-executable');
+    (early ? messages : late).push(...r.messages);
     if (r.disable) disabled.add(s);
     else if (r.runsAsRoot) rootScripts = true;
     if (r.status === 'insecure') insecure = true;
   }
+  messages.push(...late);
   const securityViolation = !enable && rootScripts;
   if (securityViolation) {
     messages.push(`SECURITY VIOLATION - scripts are being executed but script_security not enabled.${insecure ? ' There are insecure scripts.' : ''}`);
