@@ -51,7 +51,8 @@ export class SyncGroupCore {
         this.setGroupState('BACKUP', out);
         for (const [name, f] of this.members) if (name !== sc.from && f.state === 'MASTER') feed(name, { type: 'sync', to: 'BACKUP' });
       } else if (to === 'BACKUP' && this.groupState !== 'BACKUP' && this.allIn('BACKUP')) {
-        this.setGroupState('BACKUP', out);
+        if (this.groupState === 'INIT') this.groupState = 'BACKUP'; // start-up: no group sync line
+        else this.setGroupState('BACKUP', out);
       } else if (to === 'STOP' && this.allIn('STOP')) {
         this.groupState = 'STOP';
       }
