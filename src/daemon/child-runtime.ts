@@ -1,0 +1,147 @@
+// What runs inside a child process (VRRP or checker): receives its options and the parsed config
+// from the parent over the IPC channel, logs with its own ident and pid, writes its pid file,
+// starts the subsystem, and turns parent messages into reload / dump / stop. When the channel
+// closes (the parent died, even by SIGKILL) it stops cleanly, like keepalived's
+// PR_SET_PDEATHSIG(SIGTERM): no orphan keeps VIPs or IPVS entries.
+import { monotonicClock } from '../common/clock.js';
+import type { KeepalivedConfig } from '../config/model.js';
+import { formatJsonDump, formatStatsDump, formatVrrpDataDump, globalDefsLines, isVrrpSnapshot, writeDump } from './dumps/index.js';
+import { CHILD_EXIT, isParentToChild, type ChildRole, type ChildToParent, type DumpKind, type ParentToChild } from './ipc.js';
+import { createDaemonLogger, type DaemonLogger } from './log-sink.js';
+import { stoppedUsageLine } from './log-format.js';
+import { removePidFile, writePidFile } from './pidfile.js';
+import { probeStart } from './probe-subsystem.js';
+import { isPermanentError, type StartFn, type SubsystemHandle } from './subsystem.js';
+
+const send = (m: ChildToParent) => { if (process.connected && process.send) process.send(m); };
+
+async function importOptional(spec: string): Promise<Record<string, unknown> | undefined> {
+  try { return (await import(spec)) as Record<string, unknown>; } catch (e) {
+    if (process.env.KEEPALIVED_TS_DEBUG) process.stderr.write(`import ${spec}: ${(e as Error).message}\n`);
+    return undefined;
+  }
+}
+
+/** The subsystem entry for a role: the probe in test mode, else the real module's export. */
+async function loadStart(role: ChildRole): Promise<StartFn | undefined> {
+  if (process.env.KEEPALIVED_TS_PROBE_SUBSYSTEMS === '1') return probeStart(role);
+  const [spec, name] = role === 'vrrp' ? ['../vrrp/index.js', 'startVrrp'] : ['../check/index.js', 'startCheckers'];
+  const mod = await importOptional(new URL(spec, import.meta.url).href);
+  const fn = mod?.[name];
+  return typeof fn === 'function' ? (fn as StartFn) : undefined;
+}
+
+function firstMessage(): Promise<ParentToChild | undefined> {
+  return new Promise((resolve) => {
+    const onMsg = (m: unknown) => { if (isParentToChild(m)) { cleanup(); resolve(m); } };
+    const onDisc = () => { cleanup(); resolve(undefined); };
+    const cleanup = () => { process.off('message', onMsg); process.off('disconnect', onDisc); };
+    process.on('message', onMsg);
+    process.on('disconnect', onDisc);
+  });
+}
+
+export async function runChild(role: ChildRole): Promise<void> {
+  if (!process.send) { process.stderr.write('keepalived child: must be started by the keepalived parent\n'); process.exit(1); }
+  // Stop signals are handled below; until then ignore them, as a freshly forked keepalived child would block them.
+  const early = () => {};
+  process.on('SIGTERM', early); process.on('SIGINT', early); process.on('SIGHUP', early);
+  const init = await firstMessage();
+  if (!init || init.type !== 'init') process.exit(0);
+  const o = init.options;
+  let config: KeepalivedConfig = init.config;
+  const logger: DaemonLogger = createDaemonLogger({
+    ident: o.ident, facility: o.facility, detail: o.logDetail, console: o.logConsole, syslog: !o.noSyslog, syslogPath: o.syslogPath,
+  });
+  writePidFile(o.pidFile);
+  const what = role === 'vrrp' ? 'VRRP' : 'checker';
+  let handle: SubsystemHandle | undefined;
+  let stopping = false;
+
+  const finish = async (code: number) => {
+    const u = process.resourceUsage();
+    logger.info(stoppedUsageLine({ user: u.userCPUTime, system: u.systemCPUTime }));
+    send({ type: 'stopped', usage: { user: u.userCPUTime, system: u.systemCPUTime } });
+    removePidFile(o.pidFile);
+    logger.close();
+    // Let the IPC message and syslog datagrams flush before leaving.
+    setTimeout(() => process.exit(code), 20);
+  };
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    try { await handle?.stop(); } catch (e) { logger.error(`${what} stop failed: ${(e as Error).message}`); }
+    await finish(0);
+  };
+
+  const start = await loadStart(role);
+  if (!start) {
+    logger.error(`${role === 'vrrp' ? 'VRRP' : 'Healthcheck'} subsystem is not available in this build`);
+    send({ type: 'permanent-error', kind: 'FATAL' });
+    await finish(CHILD_EXIT.FATAL);
+    return;
+  }
+  process.on('disconnect', () => { void stop(); });
+  process.off('SIGTERM', early); process.off('SIGINT', early); process.off('SIGHUP', early);
+  process.on('SIGTERM', () => { void stop(); });
+  process.on('SIGINT', () => { void stop(); });
+  process.on('SIGHUP', () => { /* reloads come from the parent with the new config */ });
+
+  try {
+    const r = await start(config, {
+      logger, clock: monotonicClock, dontRelease: o.dontRelease, releaseVips: o.releaseVips, logDetail: o.logDetail,
+    });
+    if (isPermanentError(r)) {
+      if (r.permanentError.message) logger.error(r.permanentError.message);
+      send({ type: 'permanent-error', kind: r.permanentError.kind, message: r.permanentError.message });
+      stopping = true;
+      await finish(CHILD_EXIT[r.permanentError.kind]);
+      return;
+    }
+    handle = r;
+  } catch (e) {
+    logger.error(`${what} start failed: ${(e as Error).message}`);
+    send({ type: 'permanent-error', kind: 'FATAL', message: (e as Error).message });
+    stopping = true;
+    await finish(CHILD_EXIT.FATAL);
+    return;
+  }
+  send({ type: 'started' });
+  if (stopping) { await stop(); return; }
+
+  const dump = (kind: DumpKind) => {
+    if (!handle) return;
+    const pid = process.pid;
+    if (role === 'checker') {
+      if (kind !== 'data') return;
+      logger.info(`Printing checker data for process(${pid}) on signal`);
+      const extra = handle.dumpData?.() ?? '';
+      const err = writeDump(o.dumpPaths.data, globalDefsLines(config.global, { parent: false }).map((l) => `${l}\n`).join('') + extra);
+      if (err) logger.error(`Can't open dump file ${o.dumpPaths.data}: ${err}`);
+      return;
+    }
+    const snap = handle.snapshot();
+    if (!isVrrpSnapshot(snap)) { logger.error(`VRRP snapshot unavailable for ${kind} dump`); return; }
+    let path: string; let text: string;
+    if (kind === 'data') { logger.info(`Printing VRRP data for process(${pid}) on signal`); path = o.dumpPaths.data; text = formatVrrpDataDump(config, snap); }
+    else if (kind === 'json') { logger.info(`Printing VRRP as json for process(${pid}) on signal`); path = o.dumpPaths.json; text = formatJsonDump(config, snap); }
+    else { logger.info(`Printing VRRP stats for process(${pid}) on signal`); path = o.dumpPaths.stats; text = formatStatsDump(snap); }
+    const err = writeDump(path, text);
+    if (err) logger.error(`Can't open dump file ${path}: ${err}`);
+    if (kind === 'stats_clear') handle.clearStats?.();
+  };
+
+  process.on('message', (m: unknown) => {
+    if (!isParentToChild(m) || stopping) return;
+    if (m.type === 'stop') void stop();
+    else if (m.type === 'dump') dump(m.kind);
+    else if (m.type === 'reload') {
+      logger.info('Reloading');
+      config = m.config;
+      Promise.resolve(handle?.reload(m.config)).then(
+        () => send({ type: 'reloaded', ok: true }),
+        (e: Error) => { logger.error(`Reload failed: ${e.message}`); send({ type: 'reloaded', ok: false }); },
+      );
+    }
+  });
+}

@@ -1,0 +1,58 @@
+// Where the daemon gets its parsed configuration from. The parser (src/parser/index.ts) is
+// expected to export `loadConfig(path, opts)`; the module is imported lazily so the daemon shell
+// builds and is testable before/without it. KEEPALIVED_TS_CONFIG_LOADER names another module with
+// the same export (tests use a JSON loader). Diagnostics are formatted as keepalived logs them.
+import { pathToFileURL } from 'node:url';
+import type { Diagnostic } from '../common/diagnostic.js';
+import type { KeepalivedConfig } from '../config/model.js';
+
+export interface LoadOptions { configId?: string; allConfig: boolean }
+
+export interface ConfigLoadResult {
+  /** Undefined when the file could not be used at all. */
+  config?: KeepalivedConfig;
+  diagnostics: Diagnostic[];
+}
+
+export type ConfigLoader = (path: string, opts: LoadOptions) => Promise<ConfigLoadResult> | ConfigLoadResult;
+
+export type ConfigTestFn = (path: string, opts: Record<string, unknown>) => Promise<{ stderrLines: string[]; exitCode: number }> | { stderrLines: string[]; exitCode: number };
+
+async function importModule(spec: string, base: string): Promise<Record<string, unknown> | undefined> {
+  const url = spec.startsWith('.') ? new URL(spec, base).href : spec.startsWith('/') ? pathToFileURL(spec).href : spec;
+  try { return (await import(url)) as Record<string, unknown>; } catch (e) {
+    if (process.env.KEEPALIVED_TS_DEBUG) process.stderr.write(`import ${url}: ${(e as Error).message}\n`);
+    return undefined;
+  }
+}
+
+/** The parser module next to us (src/parser/index.ts under tsx, dist/parser/index.js built). */
+function parserSpec(): string { return '../parser/index.js'; }
+
+export async function resolveConfigLoader(): Promise<ConfigLoader | undefined> {
+  const override = process.env.KEEPALIVED_TS_CONFIG_LOADER;
+  const mod = await importModule(override || parserSpec(), import.meta.url);
+  const fn = mod?.loadConfig;
+  return typeof fn === 'function' ? (fn as ConfigLoader) : undefined;
+}
+
+export async function resolveConfigTest(): Promise<ConfigTestFn | undefined> {
+  const mod = await importModule(parserSpec(), import.meta.url);
+  const fn = mod?.runConfigTest;
+  return typeof fn === 'function' ? (fn as ConfigTestFn) : undefined;
+}
+
+/** `(FILE: Line N) message` as keepalived prefixes config errors in its log. */
+export function diagnosticLine(d: Diagnostic): string {
+  return d.pos ? `(${d.pos.file}: Line ${d.pos.line}) ${d.message}` : d.message;
+}
+
+/** A reload is refused when `keepalived -t` would reject the new file (keepalived's reload_check_config). */
+export function blocksReload(d: Diagnostic): boolean {
+  return d.severity !== 'info';
+}
+
+/** Diagnostics that stop a start (keepalived: missing parameter -> CONFIG, file missing -> exit 6 path). */
+export function blocksStart(d: Diagnostic): boolean {
+  return d.severity === 'abort' || d.severity === 'fatal';
+}

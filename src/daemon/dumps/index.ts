@@ -1,0 +1,26 @@
+// Dump files written on USR1 / USR2 / SIGRTMAX-1 / SIGRTMIN+2: default paths (KA_TMP_DIR /tmp),
+// the *_dump_file overrides, and writing with keepalived's umask (files are 0600).
+import { writeFileSync } from 'node:fs';
+import type { GlobalDefs } from '../../config/model.js';
+
+export * from './model.js';
+export { formatStatsDump } from './stats.js';
+export { formatJsonDump } from './json.js';
+export { formatVrrpDataDump, formatParentDataDump, globalDefsLines } from './data.js';
+
+export interface DumpPaths { data: string; stats: string; json: string; parentData: string; checkData: string }
+
+export function dumpPaths(g: Pick<GlobalDefs, 'stateDumpFile' | 'statsDumpFile' | 'jsonDumpFile'> | undefined, tmpDir = '/tmp'): DumpPaths {
+  return {
+    data: g?.stateDumpFile ?? `${tmpDir}/keepalived.data`,
+    stats: g?.statsDumpFile ?? `${tmpDir}/keepalived.stats`,
+    json: g?.jsonDumpFile ?? `${tmpDir}/keepalived.json`,
+    parentData: `${tmpDir}/keepalived_parent.data`,
+    checkData: `${tmpDir}/keepalived_check.data`,
+  };
+}
+
+/** Writes a dump file (mode 0600, truncating). Returns an error message instead of throwing. */
+export function writeDump(path: string, text: string): string | undefined {
+  try { writeFileSync(path, text, { mode: 0o600 }); return undefined; } catch (e) { return (e as Error).message; }
+}

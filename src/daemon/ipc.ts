@@ -1,0 +1,54 @@
+// The parent <-> child protocol (Node IPC channel of child_process.fork) and the exit codes a
+// child uses to tell the parent "permanent error, stop everything" apart from a crash (respawn).
+import type { KeepalivedConfig } from '../config/model.js';
+
+export type ChildRole = 'vrrp' | 'checker';
+export type DumpKind = 'data' | 'stats' | 'stats_clear' | 'json';
+
+/** Everything a child needs to run, sent once after fork (the parent parsed the config). */
+export interface ChildRuntimeOptions {
+  role: ChildRole;
+  ident: string;
+  facility: number;
+  logDetail: number;
+  logConsole: boolean;
+  noSyslog: boolean;
+  syslogPath?: string;
+  pidFile: string;
+  /** -V (VRRP) / -I (IPVS): keep what we installed when stopping. */
+  dontRelease: boolean;
+  /** -X */
+  releaseVips: boolean;
+  dumpConf: boolean;
+  /** Where USR1 / USR2 / JSON dumps go (state_dump_file & co, or /tmp defaults). */
+  dumpPaths: { data: string; stats: string; json: string };
+}
+
+export type ParentToChild =
+  | { type: 'init'; options: ChildRuntimeOptions; config: KeepalivedConfig }
+  | { type: 'reload'; config: KeepalivedConfig }
+  | { type: 'stop' }
+  | { type: 'dump'; kind: DumpKind };
+
+export type ChildToParent =
+  | { type: 'started' }
+  | { type: 'reloaded'; ok: boolean }
+  | { type: 'stopped'; usage: { user: number; system: number } }
+  | { type: 'permanent-error'; kind: PermanentKind; message?: string };
+
+export type PermanentKind = 'FATAL' | 'CONFIG';
+
+/** Child exit codes that mean "do not respawn, terminate keepalived" (keepalived's KEEPALIVED_EXIT_*). */
+export const CHILD_EXIT: Record<PermanentKind, number> = { FATAL: 70, CONFIG: 78 };
+/** What the parent then exits with: keepalived 2.2.7 exits 1 after FATAL, 2 after CONFIG. */
+export const PARENT_EXIT_FOR: Record<PermanentKind, number> = { FATAL: 1, CONFIG: 2 };
+
+export function permanentKindOf(exitCode: number | null): PermanentKind | undefined {
+  if (exitCode === CHILD_EXIT.FATAL) return 'FATAL';
+  if (exitCode === CHILD_EXIT.CONFIG) return 'CONFIG';
+  return undefined;
+}
+
+export function isParentToChild(m: unknown): m is ParentToChild {
+  return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string';
+}

@@ -1,0 +1,105 @@
+// keepalived(8) entry point: command line, -t / -T hand-offs, daemonising, and the parent's
+// signal wiring. bin/keepalived calls main(process.argv.slice(2)).
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { parseCommandLine, type CliOptions } from './cli.js';
+import { resolveConfigLoader, resolveConfigTest } from './config-source.js';
+import { syslogIdent } from './log-format.js';
+import { createDaemonLogger } from './log-sink.js';
+import { Parent, forkLauncher } from './parent.js';
+import { watchRealtimeSignal } from './rt-signals.js';
+import { usageText } from './usage.js';
+import { versionText } from './version.js';
+
+const DAEMON_ENV = 'KEEPALIVED_TS_DAEMONIZED';
+
+function out(lines: string[], stream: NodeJS.WriteStream): void {
+  for (const l of lines) stream.write(`${l}\n`);
+}
+
+async function importOptional(spec: string): Promise<Record<string, unknown> | undefined> {
+  try { return (await import(new URL(spec, import.meta.url).href)) as Record<string, unknown>; } catch { return undefined; }
+}
+
+/** Sets the exit code and lets stdout/stderr drain before leaving. */
+function finish(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const r = parseCommandLine(argv);
+  out(r.stderr, process.stderr);
+  out(r.stdout, process.stdout);
+  switch (r.action) {
+    case 'exit': return finish(r.code);
+    case 'help': process.stderr.write(usageText('keepalived')); return finish(0);
+    case 'version': process.stderr.write(versionText()); return finish(0);
+    case 'genhash': {
+      const mod = await importOptional('../check/genhash.js');
+      if (typeof mod?.main !== 'function') { process.stderr.write('genhash is not available in this build\n'); return finish(1); }
+      const code = await (mod.main as (a: string[]) => number | Promise<number | void> | void)(r.argv);
+      return finish(typeof code === 'number' ? code : (process.exitCode as number | undefined) ?? 0);
+    }
+    case 'config-test': return finish(await configTest(r.opts));
+    case 'run': break;
+  }
+  const opts = r.opts;
+  if (opts.umask !== undefined) process.umask(opts.umask);
+  if (!opts.dontFork && process.env[DAEMON_ENV] !== '1') return daemonize(argv);
+  await runParent(opts);
+}
+
+async function configTest(opts: CliOptions): Promise<number> {
+  const run = await resolveConfigTest();
+  if (!run) { process.stderr.write('Configuration test is not available in this build (src/parser missing)\n'); return 1; }
+  const res = await run(opts.configFile, { configId: opts.configId, allConfig: opts.allConfig, logFile: opts.configTest?.logFile });
+  const text = res.stderrLines.map((l) => `${l}\n`).join('');
+  if (opts.configTest?.logFile) {
+    try { writeFileSync(opts.configTest.logFile, text); } catch { process.stderr.write(text); }
+  } else process.stderr.write(text);
+  // keepalived counts a rejected -S value as a config error under -t.
+  return res.exitCode === 0 && opts.logFacilityInvalid !== undefined ? 5 : res.exitCode;
+}
+
+/** keepalived forks and the foreground process exits 0; the daemon runs in its own session. */
+function daemonize(argv: string[]): void {
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1], ...argv], {
+    detached: true, stdio: 'ignore', env: { ...process.env, [DAEMON_ENV]: '1' },
+  });
+  child.unref();
+  finish(0);
+}
+
+async function runParent(opts: CliOptions): Promise<void> {
+  const logger = createDaemonLogger({
+    ident: syslogIdent('parent', { namespace: opts.namespace }),
+    facility: opts.logFacility ?? 3,
+    detail: opts.logDetail,
+    console: opts.logConsole,
+    syslog: !opts.noSyslog,
+  });
+  const loadConfig = await resolveConfigLoader();
+  if (!loadConfig) {
+    logger.error('Configuration parser is not available in this build (src/parser/index.ts loadConfig)');
+    logger.close();
+    return finish(1);
+  }
+  const parent = new Parent(opts, {
+    logger,
+    loadConfig,
+    launch: forkLauncher,
+    commandLine: [process.argv[1] ?? 'keepalived', ...process.argv.slice(2)],
+    exit: (code) => finish(code),
+  });
+  process.on('SIGHUP', () => { void parent.reload(); });
+  process.on('SIGTERM', () => { void parent.stop(0); });
+  process.on('SIGINT', () => { if (!opts.ignoreSigint) void parent.stop(0); });
+  process.on('SIGUSR1', () => parent.dump('data'));
+  process.on('SIGUSR2', () => parent.dump('stats'));
+  process.on('SIGPIPE', () => {});
+  const json = watchRealtimeSignal(36, () => parent.dump('json'));
+  const clear = watchRealtimeSignal(63, () => parent.dump('stats_clear'));
+  if (!json || !clear) logger.warn('JSON (signal 36) and STATS_CLEAR (signal 63) dumps are unavailable: node was started without --expose-internals');
+  await parent.start();
+}

@@ -1,0 +1,343 @@
+// The keepalived parent process: reads the config, refuses to start twice, writes its pid file,
+// forks and supervises the VRRP and checker children (respawn with keepalived's lines, or stop
+// everything on a child's permanent error), and turns signals into reload / stop / dumps.
+// Process creation sits behind the ChildLauncher interface (fork in production).
+import { fork, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { exitCodeFor } from '../common/diagnostic.js';
+import type { KeepalivedConfig } from '../config/model.js';
+import type { CliOptions } from './cli.js';
+import { blocksReload, blocksStart, diagnosticLine, type ConfigLoader } from './config-source.js';
+import { dumpPaths, formatParentDataDump, writeDump } from './dumps/index.js';
+import { CHILD_EXIT, PARENT_EXIT_FOR, permanentKindOf, type ChildRole, type ChildRuntimeOptions, type ChildToParent, type DumpKind, type ParentToChild, type PermanentKind } from './ipc.js';
+import { commandLineLines, cpuUsageLine, syslogIdent } from './log-format.js';
+import type { DaemonLogger } from './log-sink.js';
+import { checkPidFile, pidPaths, removePidFile, removeStale, writePidFile, type PidPaths } from './pidfile.js';
+import { VERSION_STRING, runningOnLine } from './version.js';
+
+export interface ChildHandle {
+  readonly pid: number;
+  send(m: ParentToChild): void;
+  kill(sig: NodeJS.Signals): void;
+  onMessage(fn: (m: ChildToParent) => void): void;
+  onExit(fn: (code: number | null, signal: NodeJS.Signals | null) => void): void;
+}
+
+export type ChildLauncher = (role: ChildRole) => ChildHandle;
+
+const ROLE_NAME: Record<ChildRole, string> = { vrrp: 'VRRP', checker: 'Healthcheck' };
+
+/** Picks the child entry next to this module: .js under dist/, .ts under tsx (adding its loader). */
+export function childEntry(role: ChildRole, moduleUrl = import.meta.url, execArgv = process.execArgv): { path: string; execArgv: string[] } {
+  const ts = moduleUrl.endsWith('.ts');
+  const file = `${role === 'vrrp' ? 'child-vrrp' : 'child-check'}.${ts ? 'ts' : 'js'}`;
+  const path = fileURLToPath(new URL(`./${file}`, moduleUrl));
+  const args = [...execArgv];
+  if (ts && !args.some((a) => a.includes('tsx'))) args.push('--import', 'tsx');
+  return { path, execArgv: args };
+}
+
+export const forkLauncher: ChildLauncher = (role) => {
+  const { path, execArgv } = childEntry(role);
+  const cp: ChildProcess = fork(path, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: process.env });
+  return {
+    pid: cp.pid ?? -1,
+    send: (m) => { if (cp.connected) cp.send(m, (err) => { void err; }); },
+    kill: (sig) => { try { cp.kill(sig); } catch { /* gone */ } },
+    onMessage: (fn) => { cp.on('message', (m) => fn(m as ChildToParent)); },
+    onExit: (fn) => { cp.on('exit', fn); },
+  };
+};
+
+export interface ParentDeps {
+  logger: DaemonLogger;
+  loadConfig: ConfigLoader;
+  launch: ChildLauncher;
+  /** Full argv for the "Command line:" line (program first). */
+  commandLine: string[];
+  exit: (code: number) => void;
+  /** keepalived's KA_TMP_DIR. */
+  tmpDir?: string;
+}
+
+interface ChildSlot {
+  role: ChildRole;
+  handle: ChildHandle;
+  startedAt: number;
+  exited: boolean;
+  exitWaiters: (() => void)[];
+  reloadWaiter?: () => void;
+  quickDeaths: number;
+}
+
+const SIGNAL_TEXT: Record<string, string> = {
+  SIGKILL: 'Killed', SIGTERM: 'Terminated', SIGSEGV: 'Segmentation fault', SIGABRT: 'Aborted', SIGINT: 'Interrupt',
+  SIGHUP: 'Hangup', SIGBUS: 'Bus error', SIGFPE: 'Floating point exception', SIGILL: 'Illegal instruction', SIGUSR1: 'User defined signal 1',
+  SIGUSR2: 'User defined signal 2', SIGPIPE: 'Broken pipe', SIGQUIT: 'Quit',
+};
+
+export class Parent {
+  private config?: KeepalivedConfig;
+  private readonly children = new Map<ChildRole, ChildSlot>();
+  private stopping = false;
+  private reloading = false;
+  private reloadQueued = false;
+  private readonly pids: PidPaths;
+  private childUsage = { user: 0, system: 0 };
+
+  constructor(private readonly opts: CliOptions, private readonly deps: ParentDeps) {
+    this.pids = pidPaths(opts);
+  }
+
+  private get log(): DaemonLogger { return this.deps.logger; }
+
+  /** Start-up: returns false when the daemon did not start (already running, bad config). */
+  async start(): Promise<boolean> {
+    const log = this.log;
+    log.info(`Starting ${VERSION_STRING}`);
+    log.info(runningOnLine());
+    for (const l of commandLineLines(this.deps.commandLine)) log.info(l);
+    const { config: loaded, missing } = await this.load();
+    if (!loaded) {
+      // keepalived 2.2.7: a missing config file ends a real start with exit 6; a config the
+      // parser aborts on (missing parameter) ends it with CONFIG (2).
+      log.info(`Stopped ${VERSION_STRING}`);
+      log.close();
+      this.deps.exit(missing ? 6 : PARENT_EXIT_FOR.CONFIG);
+      return false;
+    }
+    this.config = loaded;
+    if (loaded.global.logFacility !== undefined && this.opts.logFacility === undefined) {
+      const f = facilityFromConfig(loaded.global.logFacility);
+      if (f !== undefined) log.setFacility(f);
+    }
+    // Refuse to run twice (any of our pid files naming a live process).
+    for (const path of [this.pids.parent, ...this.wantedRoles(loaded).map((r) => this.pidFor(r))]) {
+      const st = checkPidFile(path);
+      if (st.state === 'running') { log.info('daemon is already running'); this.deps.exit(0); return false; }
+    }
+    const st = checkPidFile(this.pids.parent);
+    if (st.state === 'stale') { log.info(`Remove a zombie pid file ${this.pids.parent}`); removeStale(this.pids.parent); }
+    if (!writePidFile(this.pids.parent)) log.error(`Unable to write pid file ${this.pids.parent}`);
+    if (loaded.global.maxAutoPriority === undefined) {
+      log.info('NOTICE: setting config option max_auto_priority should result in better keepalived performance');
+    }
+    if (this.opts.dumpConf) for (const l of formatParentDataDump(loaded).trimEnd().split('\n')) log.info(l);
+    const roles = this.wantedRoles(loaded);
+    if (!roles.length) log.info('Warning - keepalived has no configuration to run');
+    for (const r of roles) this.spawn(r);
+    log.info('Startup complete');
+    return true;
+  }
+
+  /** Which children this config (and -P / -C / --all) asks for; checker first, as keepalived forks. */
+  wantedRoles(cfg: KeepalivedConfig): ChildRole[] {
+    const o = this.opts;
+    const wantVrrp = !o.checkOnly && (o.all || cfg.vrrpInstances.length > 0);
+    const wantCheck = !o.vrrpOnly && (o.all || cfg.virtualServers.length > 0);
+    return [...(wantCheck ? ['checker' as const] : []), ...(wantVrrp ? ['vrrp' as const] : [])];
+  }
+
+  private pidFor(role: ChildRole): string { return role === 'vrrp' ? this.pids.vrrp : this.pids.checker; }
+
+  /** Reads and parses the config file; logs what keepalived logs. Undefined: unusable. */
+  private async load(): Promise<{ config?: KeepalivedConfig; missing: boolean }> {
+    const path = this.opts.configFile;
+    this.log.detail(`Opening file '${path}'.`);
+    this.log.info(`Configuration file ${path}`);
+    const r = await this.deps.loadConfig(path, { configId: this.opts.configId, allConfig: this.opts.allConfig });
+    for (const d of r.diagnostics) this.log.info(diagnosticLine(d));
+    if (!r.config) return { missing: true };
+    if (r.diagnostics.some(blocksStart)) return { missing: false };
+    return { config: r.config, missing: false };
+  }
+
+  private childOptions(role: ChildRole): ChildRuntimeOptions {
+    const o = this.opts;
+    const g = this.config?.global;
+    const dp = dumpPaths(g, this.deps.tmpDir);
+    return {
+      role,
+      ident: syslogIdent(role, { namespace: o.namespace }),
+      facility: this.facility(),
+      logDetail: o.logDetail,
+      logConsole: o.logConsole,
+      noSyslog: o.noSyslog,
+      syslogPath: process.env.KEEPALIVED_TS_SYSLOG_SOCKET || undefined,
+      pidFile: this.pidFor(role),
+      dontRelease: role === 'vrrp' ? o.dontReleaseVrrp : o.dontReleaseIpvs,
+      releaseVips: o.releaseVips,
+      dumpConf: o.dumpConf,
+      dumpPaths: { data: role === 'vrrp' ? dp.data : dp.checkData, stats: dp.stats, json: dp.json },
+    };
+  }
+
+  private facility(): number {
+    if (this.opts.logFacility !== undefined) return this.opts.logFacility;
+    const f = this.config?.global.logFacility !== undefined ? facilityFromConfig(this.config.global.logFacility) : undefined;
+    return f ?? 3;
+  }
+
+  private spawn(role: ChildRole, quickDeaths = 0): void {
+    if (!this.config) return;
+    const handle = this.deps.launch(role);
+    const slot: ChildSlot = { role, handle, startedAt: Date.now(), exited: false, exitWaiters: [], quickDeaths };
+    this.children.set(role, slot);
+    this.log.info(`Starting ${role === 'vrrp' ? 'VRRP' : 'Healthcheck'} child process, pid=${handle.pid}`);
+    handle.onMessage((m) => this.onChildMessage(slot, m));
+    handle.onExit((code, signal) => this.onChildExit(slot, code, signal));
+    handle.send({ type: 'init', options: this.childOptions(role), config: this.config });
+  }
+
+  private onChildMessage(slot: ChildSlot, m: ChildToParent): void {
+    if (m.type === 'stopped') { this.childUsage.user += m.usage.user; this.childUsage.system += m.usage.system; }
+    else if (m.type === 'reloaded') { const w = slot.reloadWaiter; slot.reloadWaiter = undefined; w?.(); }
+  }
+
+  private onChildExit(slot: ChildSlot, code: number | null, signal: NodeJS.Signals | null): void {
+    slot.exited = true;
+    const waiters = slot.exitWaiters.splice(0);
+    for (const w of waiters) w();
+    if (slot.reloadWaiter) { const w = slot.reloadWaiter; slot.reloadWaiter = undefined; w(); }
+    if (this.children.get(slot.role) === slot) this.children.delete(slot.role);
+    if (this.stopping) return;
+    const pid = slot.handle.pid;
+    const name = ROLE_NAME[slot.role];
+    const perm = permanentKindOf(code);
+    if (perm) {
+      this.log.info(`pid ${pid} exited with permanent error ${perm}. Terminating`);
+      void this.stop(PARENT_EXIT_FOR[perm]);
+      return;
+    }
+    if (signal) {
+      const num = os.constants.signals[signal] ?? 0;
+      this.log.info(`pid ${pid} exited due to signal ${num} (${SIGNAL_TEXT[signal] ?? signal})${signal === 'SIGKILL' ? ' - has rlimit_rttime been exceeded?' : ''}`);
+    } else if (code) {
+      this.log.info(`pid ${pid} exited with status ${code}`);
+    }
+    if (this.opts.dontRespawn) {
+      this.log.info(`${name} child process(${pid}) died: Exiting`);
+      void this.stop(0);
+      return;
+    }
+    this.log.info(`${name} child process(${pid}) died: Respawning`);
+    this.log.info('  Please log an issue at https://github.com/acassen/keepalived/issues/');
+    this.log.info('  and include a full copy of your keepalived configuration files, and');
+    this.log.info('  copies of the keepalived system log entries around the time this happened');
+    // Respawn rate limit: a child that keeps dying within 2 s of its start waits 1, 2, 4 ... 30 s.
+    const quick = Date.now() - slot.startedAt < 2000 ? slot.quickDeaths + 1 : 0;
+    const delay = quick > 1 ? Math.min(2 ** (quick - 2), 30) : 0;
+    this.log.info(`Restart of ${slot.role === 'vrrp' ? 'VRRP' : 'checker'} process delayed ${delay} seconds to limit respawn rate`);
+    const t = setTimeout(() => {
+      this.pendingRespawns.delete(slot.role);
+      if (!this.stopping) this.spawn(slot.role, quick);
+    }, delay * 1000);
+    this.pendingRespawns.set(slot.role, t);
+  }
+
+  private readonly pendingRespawns = new Map<ChildRole, NodeJS.Timeout>();
+
+  /** SIGHUP: re-read, validate, and hand the new config to the children. */
+  async reload(): Promise<void> {
+    if (this.stopping) return;
+    if (this.reloading) { this.reloadQueued = true; return; }
+    this.reloading = true;
+    try {
+      this.log.info('Reloading ...');
+      const path = this.opts.configFile;
+      this.log.detail(`Opening file '${path}'.`);
+      this.log.info(`Configuration file ${path}`);
+      const r = await this.deps.loadConfig(path, { configId: this.opts.configId, allConfig: this.opts.allConfig });
+      for (const d of r.diagnostics) this.log.info(diagnosticLine(d));
+      if (!r.config || r.diagnostics.some(blocksReload)) {
+        const code = r.config ? exitCodeFor(r.diagnostics) : 4;
+        this.log.error(`New config failed validation (config test exit ${code}) - reload aborted, keeping the running configuration`);
+        return;
+      }
+      const cfg = r.config;
+      this.config = cfg;
+      const wanted = this.wantedRoles(cfg);
+      const acks: Promise<void>[] = [];
+      for (const [role, slot] of this.children) {
+        if (!wanted.includes(role)) { acks.push(this.stopChild(slot)); continue; }
+        acks.push(new Promise<void>((resolve) => {
+          const t = setTimeout(() => { slot.reloadWaiter = undefined; resolve(); }, 30_000);
+          slot.reloadWaiter = () => { clearTimeout(t); resolve(); };
+          slot.handle.send({ type: 'reload', config: cfg });
+        }));
+      }
+      for (const role of wanted) if (!this.children.has(role) && !this.pendingRespawns.has(role)) this.spawn(role);
+      await Promise.all(acks);
+      this.log.info('Reload complete');
+    } finally {
+      this.reloading = false;
+      if (this.reloadQueued && !this.stopping) { this.reloadQueued = false; void this.reload(); }
+    }
+  }
+
+  /** USR1 / USR2 / SIGRTMAX-1 / SIGRTMIN+2. */
+  dump(kind: DumpKind): void {
+    if (this.stopping) return;
+    if (kind === 'data' && this.config) {
+      this.log.info(`Printing parent data for process(${process.pid}) on signal`);
+      const path = dumpPaths(this.config.global, this.deps.tmpDir).parentData;
+      const err = writeDump(path, formatParentDataDump(this.config));
+      if (err) this.log.error(`Can't open dump file ${path}: ${err}`);
+    }
+    for (const slot of this.children.values()) {
+      if (kind !== 'data' && slot.role !== 'vrrp') continue;
+      slot.handle.send({ type: 'dump', kind });
+    }
+  }
+
+  private stopChild(slot: ChildSlot): Promise<void> {
+    if (slot.exited) return Promise.resolve();
+    const waitMs = (this.config?.global.childWaitTime ?? 5) * 1000;
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        if (slot.exited) return;
+        this.log.info(`${ROLE_NAME[slot.role]} process failed to die - forcing termination`);
+        slot.handle.kill('SIGKILL');
+      }, waitMs);
+      slot.exitWaiters.push(() => { clearTimeout(t); resolve(); });
+      slot.handle.send({ type: 'stop' });
+    });
+  }
+
+  /** TERM / INT, or a child's permanent error: stop the children, then ourselves. */
+  async stop(code = 0): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    for (const t of this.pendingRespawns.values()) clearTimeout(t);
+    this.pendingRespawns.clear();
+    if (code === 0) this.log.info('Stopping');
+    await Promise.all([...this.children.values()].map((s) => this.stopChild(s)));
+    const self = process.resourceUsage();
+    this.log.info(cpuUsageLine({ user: self.userCPUTime, system: self.systemCPUTime }, this.childUsage));
+    this.log.info(`Stopped ${VERSION_STRING}`);
+    removePidFile(this.pids.parent);
+    this.log.close();
+    this.deps.exit(code);
+  }
+
+  /** For tests. */
+  childPids(): Partial<Record<ChildRole, number>> {
+    const r: Partial<Record<ChildRole, number>> = {};
+    for (const [role, s] of this.children) r[role] = s.handle.pid;
+    return r;
+  }
+}
+
+/** log_facility in the config: LOG_LOCAL0..7, or the names -S takes. */
+export function facilityFromConfig(v: string): number | undefined {
+  const s = v.toLowerCase().replace(/^log_/, '');
+  if (/^[0-7]$/.test(s)) return 16 + Number(s);
+  const m = /^local([0-7])$/.exec(s);
+  if (m) return 16 + Number(m[1]);
+  if (s === 'user') return 1;
+  if (s === 'daemon') return 3;
+  return undefined;
+}
+
+export { CHILD_EXIT, type PermanentKind };
