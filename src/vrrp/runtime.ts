@@ -1,0 +1,424 @@
+// VRRP runtime: wires the pure cores (VrrpFsm, SyncGroupCore) to the real world. Owns the socket
+// pool (one raw socket per interface+family+mode), deadline timers per instance, VIP add/remove over
+// rtnetlink, GARP / unsolicited NA frames, the link/address monitor (carrier -> interface and
+// track_interface events, "Netlink reports X up|down"), vrrp_script runners and track_file
+// watchers. Actions are executed in order; VIP changes are async, so GARPs wait for the VIP
+// operation queued before them.
+import type { Clock } from '../common/clock.js';
+import { monotonicClock } from '../common/clock.js';
+import type { Logger } from '../common/log.js';
+import type { KeepalivedConfig, VirtualIp, VrrpInstance } from '../config/model.js';
+import { VrrpFsm } from './fsm.js';
+import type { NotifyState, VrrpAction, VrrpEvent, VrrpInstanceView, VrrpState, VrrpTimerName } from './fsm-types.js';
+import { encodeAdvert } from './packet.js';
+import { deriveFsmParams } from './params.js';
+import type { VrrpStats } from './stats.js';
+import { SyncGroupCore } from './sync-group.js';
+import { DeadlineTimers } from './io/deadline-timers.js';
+import { FrameSender } from './io/frame-sender.js';
+import { buildGarp, buildUnsolicitedNa } from './io/frames.js';
+import { isNativeError } from './io/native.js';
+import { Rtnl, type AddrInfo, type LinkInfo, type RtnlEvent } from './io/rtnl.js';
+import { ScriptRunner } from './io/script-runner.js';
+import { TrackFileWatcher } from './io/track-file.js';
+import { VrrpSocket, type VrrpRx } from './io/vrrp-socket.js';
+
+export interface StateChangeEvent { kind: 'INSTANCE' | 'GROUP'; name: string; state: NotifyState; priority: number }
+
+export interface RuntimeDeps {
+  logger: Logger;
+  clock?: Clock;
+  onStateChange?: (ev: StateChangeEvent) => void;
+}
+
+export interface InstanceSnapshot {
+  name: string;
+  interface: string;
+  vrid: number;
+  family: 'inet' | 'inet6';
+  version: 2 | 3;
+  view: VrrpInstanceView;
+  stats: VrrpStats;
+  vips: string[];
+  syncGroup?: string;
+  lastTransitionMs: number;
+}
+
+export interface VrrpSnapshot { instances: InstanceSnapshot[]; groups: { name: string; state: VrrpState; members: string[] }[] }
+
+interface Inst {
+  cfg: VrrpInstance;
+  fsm: VrrpFsm;
+  paramsKey: string;
+  link: LinkInfo;
+  primary: string;
+  socket: VrrpSocket;
+  peers: string[];
+  group?: SyncGroupCore;
+  timers: DeadlineTimers<VrrpTimerName>;
+  vipOp: Promise<void>;
+  lastTransitionMs: number;
+}
+
+const ifUp = (l: LinkInfo | undefined): boolean => !!l && l.up && l.running;
+
+export class VrrpRuntime {
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private rtnl!: Rtnl;
+  private frames?: FrameSender;
+  private links = new Map<string, LinkInfo>();
+  private addrs: AddrInfo[] = [];
+  private readonly insts = new Map<string, Inst>();
+  private readonly groups = new Map<string, SyncGroupCore>();
+  private readonly sockets = new Map<string, { sock: VrrpSocket; users: Set<string> }>();
+  private readonly scripts = new Map<string, ScriptRunner>();
+  private readonly files = new Map<string, TrackFileWatcher>();
+  private config!: KeepalivedConfig;
+  private stopped = false;
+
+  constructor(private readonly deps: RuntimeDeps) {
+    this.clock = deps.clock ?? monotonicClock;
+    this.log = deps.logger;
+  }
+
+  async start(config: KeepalivedConfig): Promise<void> {
+    this.config = config;
+    this.rtnl = Rtnl.open();
+    this.log.info('Registering Kernel netlink reflector');
+    this.log.info('Registering Kernel netlink command channel');
+    await this.refreshLinks();
+    const used = new Set(config.vrrpInstances.map((i) => i.interface ?? config.global.defaultInterface));
+    for (const a of this.addrs) {
+      const l = [...this.links.values()].find((x) => x.index === a.index);
+      if (l && used.has(l.name)) this.log.info(`Assigned address ${a.address} for interface ${l.name}`);
+    }
+    if (config.vrrpInstances.some((i) => i.family === 'inet')) this.log.info('Registering gratuitous ARP shared channel');
+    if (config.vrrpInstances.some((i) => i.family === 'inet6' || i.virtualIpaddress.some((v) => v.family === 'inet6'))) this.log.info('Registering gratuitous NDISC shared channel');
+    const fs = FrameSender.open();
+    if (isNativeError(fs)) this.log.error(`Unable to open gratuitous ARP/NA socket: ${fs.message}`);
+    else this.frames = fs;
+    this.rtnl.monitor((ev) => this.onRtnl(ev));
+    this.startTrackers(config);
+    await this.startInstances(config.vrrpInstances, config);
+  }
+
+  private async refreshLinks(): Promise<void> {
+    this.links = new Map((await this.rtnl.links()).map((l) => [l.name, l]));
+    this.addrs = await this.rtnl.addresses();
+  }
+
+  private primaryOf(cfg: VrrpInstance, link: LinkInfo): string | undefined {
+    if (cfg.unicastSrcIp) return cfg.unicastSrcIp;
+    const mine = this.addrs.filter((a) => a.index === link.index && a.family === cfg.family);
+    const vips = new Set(cfg.virtualIpaddress.map((v) => v.address));
+    const cand = mine.filter((a) => !vips.has(a.address));
+    if (cfg.family === 'inet6') return cand.find((a) => a.address.startsWith('fe80:'))?.address;
+    return cand[0]?.address;
+  }
+
+  private startTrackers(config: KeepalivedConfig): void {
+    const usedScripts = new Set<string>();
+    const usedFiles = new Set<string>();
+    for (const i of config.vrrpInstances) { i.trackScript.forEach((r) => usedScripts.add(r.name)); i.trackFile.forEach((r) => usedFiles.add(r.name)); }
+    for (const g of config.vrrpSyncGroups) { g.trackScript.forEach((r) => usedScripts.add(r.name)); g.trackFile.forEach((r) => usedFiles.add(r.name)); }
+    for (const s of config.vrrpScripts) {
+      if (!usedScripts.has(s.name) || s.insecure || this.scripts.has(s.name)) continue;
+      const r = new ScriptRunner(s, this.log, (ok) => this.broadcastTracker(`script:${s.name}`, { ok }));
+      this.scripts.set(s.name, r);
+      r.start();
+    }
+    for (const f of config.trackFiles) {
+      if (!usedFiles.has(f.name) || this.files.has(f.name)) continue;
+      this.files.set(f.name, new TrackFileWatcher(f.file, (value) => this.broadcastTracker(`file:${f.name}`, { value })));
+    }
+  }
+
+  private async startInstances(list: readonly VrrpInstance[], config: KeepalivedConfig): Promise<void> {
+    const created: Inst[] = [];
+    for (const cfg of list) {
+      const inst = this.createInstance(cfg, config);
+      if (inst) created.push(inst);
+    }
+    // sync groups over the created members
+    for (const g of config.vrrpSyncGroups) {
+      const members = g.group.map((n) => this.insts.get(n)).filter((x): x is Inst => !!x);
+      if (members.length === 0 || this.groups.has(g.name)) continue;
+      const core = new SyncGroupCore(g.name, members.map((m) => m.fsm));
+      this.groups.set(g.name, core);
+      for (const m of members) m.group = core;
+    }
+    for (const inst of created) this.dispatch(inst, { type: 'startup' });
+    for (const inst of created) {
+      // initial tracker status (interfaces known now; scripts/files report on change)
+      for (const t of inst.fsm.params.trackers) {
+        if (t.kind === 'interface') {
+          const up = ifUp(this.links.get(t.id.slice('interface:'.length)));
+          if (!up) this.dispatch(inst, { type: 'tracker', id: t.id, status: { ok: false } });
+        } else if (t.kind === 'file') {
+          const w = this.files.get(t.id.slice('file:'.length));
+          if (w && w.value !== 0) this.dispatch(inst, { type: 'tracker', id: t.id, status: { value: w.value } });
+        } else if (t.kind === 'script') {
+          const s = this.scripts.get(t.id.slice('script:'.length));
+          if (s?.ok !== undefined) this.dispatch(inst, { type: 'tracker', id: t.id, status: { ok: s.ok } });
+        }
+      }
+      if (!ifUp(inst.link) && !inst.cfg.dontTrackPrimary) this.dispatch(inst, { type: 'interface', up: false });
+    }
+    for (const [key, s] of this.sockets) {
+      if (!created.some((i) => s.users.has(i.cfg.name))) continue;
+      const [ifindex, fam, mode] = key.split('/');
+      const addr = mode === 'm' ? (fam === 'inet' ? config.global.vrrpMcastGroup4 : config.global.vrrpMcastGroup6) : 'unicast';
+      this.log.info(`VRRP sockpool: [ifindex(${ifindex!.padStart(3)}), family(${fam === 'inet' ? 'IPv4' : 'IPv6'}), proto(112), fd(${s.sock.fd},${s.sock.fd}) ${mode === 'm' ? 'multicast' : 'unicast'}, address(${addr})]`);
+    }
+  }
+
+  private createInstance(cfg: VrrpInstance, config: KeepalivedConfig): Inst | undefined {
+    const ifname = cfg.interface ?? config.global.defaultInterface;
+    const link = this.links.get(ifname);
+    if (!link) { this.log.error(`(${cfg.name}) interface ${ifname} doesn't exist - ignoring instance`); return undefined; }
+    const primary = this.primaryOf(cfg, link);
+    if (!primary) { this.log.error(`(${cfg.name}) no ${cfg.family === 'inet' ? 'IPv4' : 'IPv6 link-local'} address on ${ifname} - ignoring instance`); return undefined; }
+    const syncGroup = config.vrrpSyncGroups.find((g) => g.group.includes(cfg.name));
+    const { params, logs } = deriveFsmParams(cfg, {
+      global: config.global, vrrpScripts: config.vrrpScripts, trackFiles: config.trackFiles, trackProcesses: config.trackProcesses,
+      primaryAddress: primary, ...(syncGroup ? { syncGroup } : {}),
+    });
+    for (const l of logs) this.log.info(l);
+    const fsm = new VrrpFsm(params, this.clock);
+    const unicast = cfg.unicastPeer.length > 0;
+    const key = `${link.index}/${cfg.family}/${unicast ? 'u' : 'm'}`;
+    let entry = this.sockets.get(key);
+    if (!entry) {
+      const group = unicast ? undefined : cfg.family === 'inet' ? config.global.vrrpMcastGroup4 : config.global.vrrpMcastGroup6;
+      const sock = VrrpSocket.open({ family: cfg.family, ifname, ifindex: link.index, srcAddr: primary, ...(group ? { group } : {}), ttl: unicast ? (cfg.unicastTtl ?? 255) : 255 },
+        (rx) => this.onRx(key, rx), (e) => this.log.error(`VRRP socket error on ${ifname}: ${e.message}`));
+      if (isNativeError(sock)) { this.log.error(`(${cfg.name}) cannot open VRRP socket on ${ifname}: ${sock.message}`); return undefined; }
+      entry = { sock, users: new Set() };
+      this.sockets.set(key, entry);
+    }
+    entry.users.add(cfg.name);
+    const inst: Inst = {
+      cfg, fsm, link, primary, socket: entry.sock, peers: cfg.unicastPeer.map((p) => p.address), paramsKey: JSON.stringify(params),
+      timers: new DeadlineTimers<VrrpTimerName>(this.clock, (name, generation) => this.dispatch(inst, { type: 'timer', timer: name, generation })),
+      vipOp: Promise.resolve(), lastTransitionMs: Date.now(),
+    };
+    this.insts.set(cfg.name, inst);
+    return inst;
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // events in
+
+  private onRx(key: string, rx: VrrpRx): void {
+    if (rx.payload.length < 2) return;
+    const vrid = rx.payload[1]!;
+    const users = this.sockets.get(key)?.users;
+    if (!users) return;
+    for (const name of users) {
+      const inst = this.insts.get(name);
+      if (!inst || inst.fsm.params.vrid !== vrid) continue;
+      if (inst.peers.length > 0 && inst.cfg.checkUnicastSrc && !inst.peers.includes(rx.src)) continue;
+      this.dispatch(inst, { type: 'packet', payload: rx.payload, ttl: rx.ttl, src: rx.src, dst: rx.dst, family: rx.family });
+    }
+  }
+
+  private onRtnl(ev: RtnlEvent): void {
+    if (this.stopped) return;
+    if (ev.kind === 'addr') {
+      const l = [...this.links.values()].find((x) => x.index === ev.addr.index);
+      const ours = [...this.insts.values()].some((i) => i.cfg.virtualIpaddress.some((v) => v.address === ev.addr.address) || i.cfg.virtualIpaddressExcluded.some((v) => v.address === ev.addr.address));
+      if (ev.added) this.addrs.push(ev.addr); else this.addrs = this.addrs.filter((a) => !(a.index === ev.addr.index && a.address === ev.addr.address));
+      if (l && !ours && this.interfaceUsed(l.name)) {
+        this.log.info(ev.added ? `Assigned address ${ev.addr.address} for interface ${l.name}` : `Deassigned address ${ev.addr.address} from interface ${l.name}`);
+      }
+      return;
+    }
+    const prev = [...this.links.values()].find((x) => x.index === ev.index);
+    const next: LinkInfo = { index: ev.index, name: ev.name || prev?.name || '', mac: prev?.mac ?? Buffer.alloc(6), up: ev.up && !ev.deleted, running: ev.running && !ev.deleted };
+    if (prev && prev.name !== next.name) this.links.delete(prev.name);
+    this.links.set(next.name, next);
+    const was = ifUp(prev), is = ifUp(next);
+    if (was === is || !this.interfaceUsed(next.name)) return;
+    this.log.info(`Netlink reports ${next.name} ${is ? 'up' : 'down'}`);
+    for (const inst of this.insts.values()) {
+      if (inst.link.index === next.index && !inst.cfg.dontTrackPrimary) this.dispatch(inst, { type: 'interface', up: is });
+      if (inst.fsm.params.trackers.some((t) => t.id === `interface:${next.name}`)) this.dispatch(inst, { type: 'tracker', id: `interface:${next.name}`, status: { ok: is } });
+    }
+  }
+
+  private interfaceUsed(name: string): boolean {
+    for (const i of this.insts.values()) {
+      if (i.link.name === name || i.fsm.params.trackers.some((t) => t.id === `interface:${name}`)) return true;
+    }
+    return false;
+  }
+
+  private broadcastTracker(id: string, status: { ok: boolean } | { value: number }): void {
+    if (this.stopped) return;
+    for (const inst of this.insts.values()) {
+      if (inst.fsm.params.trackers.some((t) => t.id === id)) this.dispatch(inst, { type: 'tracker', id, status });
+    }
+  }
+
+  /** Feeds one event to an instance (through its sync group) and executes the resulting actions. */
+  private dispatch(inst: Inst, ev: VrrpEvent): void {
+    if (inst.group) {
+      for (const o of inst.group.handle(inst.cfg.name, ev)) {
+        if (o.scope === 'instance') { const target = this.insts.get(o.instance); if (target) this.exec(target, o.action); }
+        else if (o.action.kind === 'log') this.log.info(o.action.msg);
+        else this.deps.onStateChange?.({ kind: 'GROUP', name: o.group, state: o.action.state, priority: o.action.priority });
+      }
+      return;
+    }
+    for (const a of inst.fsm.handle(ev)) this.exec(inst, a);
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // actions out
+
+  private exec(inst: Inst, a: VrrpAction): void {
+    switch (a.kind) {
+      case 'log':
+        if (a.detail) this.log.detail(a.msg, a.detail); else this.log.log(a.level, a.msg);
+        return;
+      case 'sendAdvert': this.sendAdvert(inst, a.advert, a.payload); return;
+      case 'setTimer': inst.timers.set(a.timer, a.delayMs, a.generation); return;
+      case 'cancelTimer': inst.timers.cancel(a.timer); return;
+      case 'addVips': this.queueVips(inst, true); return;
+      case 'removeVips': this.queueVips(inst, false); return;
+      case 'garp': {
+        const vips = a.vips, count = a.count;
+        inst.vipOp = inst.vipOp.then(() => this.sendGarps(inst, vips, count));
+        return;
+      }
+      case 'notify': this.deps.onStateChange?.({ kind: 'INSTANCE', name: inst.cfg.name, state: a.state, priority: a.priority }); return;
+      case 'stateChange': inst.lastTransitionMs = Date.now(); return;
+    }
+  }
+
+  private sendAdvert(inst: Inst, advert: Parameters<typeof encodeAdvert>[0], payload: Uint8Array): void {
+    const dsts = inst.peers.length > 0 ? inst.peers : [inst.fsm.params.destination];
+    dsts.forEach((dst, i) => {
+      const body = i === 0 && dst === inst.fsm.params.destination ? payload
+        : encodeAdvert(advert, { src: inst.primary, dst, v3Ipv4Checksum: inst.fsm.params.v3Ipv4PseudoHeader ? 'pseudo' : 'plain' });
+      const e = inst.socket.send(body, dst, inst.primary);
+      if (e && !(e.errno === 100 || e.errno === 101 || e.errno === 19)) this.log.error(`(${inst.cfg.name}) send advert to ${dst} failed: ${e.message}`);
+    });
+  }
+
+  private vipList(inst: Inst): VirtualIp[] { return [...inst.cfg.virtualIpaddress, ...inst.cfg.virtualIpaddressExcluded]; }
+
+  private vipIfindex(inst: Inst, v: VirtualIp): number {
+    return v.dev ? (this.links.get(v.dev)?.index ?? inst.link.index) : inst.link.index;
+  }
+
+  private queueVips(inst: Inst, add: boolean): void {
+    if (inst.cfg.noVirtualIpaddress) return;
+    const vips = this.vipList(inst);
+    inst.vipOp = inst.vipOp.then(async () => {
+      for (const v of vips) {
+        const idx = this.vipIfindex(inst, v);
+        const e = add ? await this.rtnl.addAddress(v, idx) : await this.rtnl.delAddress(v, idx);
+        if (e && e.code !== 'EEXIST' && e.code !== 'EADDRNOTAVAIL' && e.code !== 'ENODEV') this.log.error(`(${inst.cfg.name}) ${e.message}`);
+      }
+    });
+  }
+
+  private async sendGarps(inst: Inst, vips: readonly string[], count: number): Promise<void> {
+    if (!this.frames) return;
+    const g = this.config.global;
+    const byAddr = new Map(this.vipList(inst).map((v) => [v.address, v]));
+    for (const addr of vips) {
+      const v = byAddr.get(addr);
+      const idx = v ? this.vipIfindex(inst, v) : inst.link.index;
+      const link = [...this.links.values()].find((l) => l.index === idx) ?? inst.link;
+      const six = addr.includes(':');
+      const gap = (six ? g.vrrpGnaInterval : g.vrrpGarpInterval) * 1000;
+      for (let n = 0; n < count; n++) {
+        if (n > 0 && gap > 0) await new Promise((r) => setTimeout(r, gap));
+        if (this.stopped && inst.fsm.state !== 'MASTER') return;
+        const frame = six ? buildUnsolicitedNa(link.mac, addr) : buildGarp(link.mac, addr);
+        this.log.detail(six ? `Sending unsolicited Neighbour Advert on ${link.name} for ${addr}` : `Sending gratuitous ARP on ${link.name} for ${addr}`);
+        const e = this.frames.send(frame, idx);
+        if (e) this.log.error(`(${inst.cfg.name}) gratuitous ARP/NA on ${link.name} failed: ${e.message}`);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------
+  // lifecycle
+
+  /** Stops the given instances (all by default): MASTERs send priority 0 and remove their VIPs. */
+  private async stopInstances(names: readonly string[]): Promise<void> {
+    const list = names.map((n) => this.insts.get(n)).filter((x): x is Inst => !!x);
+    for (const inst of list) this.dispatch(inst, { type: 'shutdown' });
+    await Promise.all(list.map((i) => i.vipOp));
+    for (const inst of list) {
+      inst.timers.cancelAll();
+      this.insts.delete(inst.cfg.name);
+      for (const [key, s] of this.sockets) {
+        s.users.delete(inst.cfg.name);
+        if (s.users.size === 0) { s.sock.close(); this.sockets.delete(key); }
+      }
+    }
+    for (const [name, g] of this.groups) {
+      const alive = [...this.insts.values()].some((i) => i.group === g);
+      if (!alive) this.groups.delete(name);
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    await this.stopInstances([...this.insts.keys()]);
+    this.stopped = true;
+    for (const s of this.scripts.values()) s.stop();
+    for (const f of this.files.values()) f.close();
+    this.scripts.clear();
+    this.files.clear();
+    this.frames?.close();
+    this.rtnl.close();
+  }
+
+  /** Applies a new config: unchanged instances keep their state and VIPs; others restart. */
+  async reload(config: KeepalivedConfig): Promise<void> {
+    await this.refreshLinks();
+    const keep = new Set<string>();
+    for (const cfg of config.vrrpInstances) {
+      const cur = this.insts.get(cfg.name);
+      if (!cur) continue;
+      const link = this.links.get(cfg.interface ?? config.global.defaultInterface);
+      const primary = link ? this.primaryOf(cfg, link) : undefined;
+      const sg = config.vrrpSyncGroups.find((g) => g.group.includes(cfg.name));
+      if (!primary) continue;
+      const { params } = deriveFsmParams(cfg, { global: config.global, vrrpScripts: config.vrrpScripts, trackFiles: config.trackFiles, trackProcesses: config.trackProcesses, primaryAddress: primary, ...(sg ? { syncGroup: sg } : {}) });
+      const oldSg = this.config.vrrpSyncGroups.find((g) => g.group.includes(cfg.name));
+      if (JSON.stringify(params) === cur.paramsKey && JSON.stringify(cfg.virtualIpaddress) === JSON.stringify(cur.cfg.virtualIpaddress)
+        && JSON.stringify(sg?.group ?? null) === JSON.stringify(oldSg?.group ?? null)) keep.add(cfg.name);
+    }
+    const drop = [...this.insts.keys()].filter((n) => !keep.has(n));
+    // members of a group that changes restart together
+    await this.stopInstances(drop);
+    for (const s of this.scripts.values()) s.stop();
+    for (const f of this.files.values()) f.close();
+    this.scripts.clear();
+    this.files.clear();
+    this.config = config;
+    this.startTrackers(config);
+    for (const inst of this.insts.values()) inst.cfg = config.vrrpInstances.find((c) => c.name === inst.cfg.name) ?? inst.cfg;
+    await this.startInstances(config.vrrpInstances.filter((c) => !keep.has(c.name)), config);
+  }
+
+  snapshot(): VrrpSnapshot {
+    const instances = [...this.insts.values()].map((i): InstanceSnapshot => ({
+      name: i.cfg.name, interface: i.link.name, vrid: i.fsm.params.vrid, family: i.cfg.family, version: i.fsm.params.version,
+      view: i.fsm.view(), stats: { ...i.fsm.stats }, vips: this.vipList(i).map((v) => `${v.address}/${v.prefixLen}`),
+      ...(i.fsm.params.syncGroup ? { syncGroup: i.fsm.params.syncGroup } : {}), lastTransitionMs: i.lastTransitionMs,
+    }));
+    const groups = [...this.groups.values()].map((g) => ({ name: g.name, state: g.state, members: [...this.insts.values()].filter((i) => i.group === g).map((i) => i.cfg.name) }));
+    return { instances, groups };
+  }
+
+  /** Current state of one instance (tests, control). */
+  stateOf(name: string): VrrpState | undefined { return this.insts.get(name)?.fsm.state; }
+}

@@ -1,0 +1,32 @@
+// Test runner for our VRRP subsystem inside a lab namespace:
+//   node --import tsx run-ours.ts CONF
+// Parses CONF with the project parser, starts VRRP with -D detail, writes log lines (keepalived's
+// text, no prefix) to stderr and notify events as "NOTIFY KIND NAME STATE PRIO" to stdout.
+// SIGTERM: "Stopping", priority 0 / VIP removal, "Stopped", exit 0.
+import { makeLogger } from '../../../src/common/log.js';
+import { parseConfigFile } from '../../../src/parser/index.js';
+import { startVrrp } from '../../../src/vrrp/index.js';
+
+const conf = process.argv[2];
+if (!conf) { process.stderr.write('usage: run-ours.ts CONF\n'); process.exit(2); }
+const logger = makeLogger((_level, msg) => { process.stderr.write(`${msg}\n`); }, 1);
+const parsed = parseConfigFile(conf, { configId: 'lab' });
+for (const d of parsed.diagnostics) logger.warn(`config: ${d.message}`);
+if (parsed.aborted) process.exit(2);
+logger.info(`Configuration file ${conf}`);
+const handle = await startVrrp(parsed.config, {
+  logger,
+  onStateChange: (ev) => { process.stdout.write(`NOTIFY ${ev.kind} ${ev.name} ${ev.state} ${ev.priority}\n`); },
+});
+let stopping = false;
+const stop = async (): Promise<void> => {
+  if (stopping) return;
+  stopping = true;
+  logger.info('Stopping');
+  await handle.stop();
+  logger.info('Stopped');
+  process.exit(0);
+};
+process.on('SIGTERM', () => { void stop(); });
+process.on('SIGINT', () => { void stop(); });
+process.on('SIGUSR1', () => { process.stdout.write(`SNAPSHOT ${JSON.stringify(handle.snapshot())}\n`); });
