@@ -65,18 +65,23 @@ describe('notify/fifo', function () {
     const w = new FifoWriter('vrrp notify', { path }, { logger: log });
     assert.ok(w.open());
     const line = vrrpFifoLine({ kind: 'INSTANCE', name: 'VI_1', state: 'BACKUP', priority: 100 });
-    let ok = 0, worst = 0;
+    let ok = 0;
+    const times: number[] = [];
     const n = Math.ceil(100_000 / line.length);
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < n; i++) {
       const t = process.hrtime.bigint();
       if (w.write(line)) ok++;
-      worst = Math.max(worst, Number(process.hrtime.bigint() - t) / 1e6);
+      times.push(Number(process.hrtime.bigint() - t) / 1e6);
     }
     const total = Number(process.hrtime.bigint() - t0) / 1e6;
     w.close();
     assert.ok(ok > 1000 && ok < n, `accepted ${ok} of ${n}`);
-    assert.ok(worst < 50, `slowest write ${worst} ms`);
+    // A blocking write would hang here forever (mocha timeout); on this shared 2-core machine single
+    // writes can still be delayed by scheduling/GC, so bound the 99th percentile.
+    times.sort((a, b) => a - b);
+    const p99 = times[Math.floor(times.length * 0.99)]!;
+    assert.ok(p99 < 5, `p99 write ${p99} ms`);
     assert.ok(total < 5000, `total ${total} ms`);
     assert.equal(log.lines().filter((l) => l.includes('dropping notifications')).length, 1);
   });
