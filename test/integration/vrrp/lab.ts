@@ -1,0 +1,195 @@
+// VRRP interop lab: one L2 segment with a client and two routers, where each router runs either
+// our implementation (run-ours.ts) or Debian's keepalived 2.2.7. Collects every log line with a
+// monotonic receive time so tests can assert on lines and on timings.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { NetnsLab, waitFor } from '../../helpers/netns.js';
+
+export const RUN_OURS = new URL('./run-ours.ts', import.meta.url).pathname;
+export const KEEPALIVED = '/usr/sbin/keepalived';
+export const now = (): number => performance.now();
+
+export interface Line { t: number; text: string }
+
+export class Daemon {
+  readonly lines: Line[] = [];
+  readonly stdout: Line[] = [];
+  exited?: { code: number | null; signal: NodeJS.Signals | null; t: number };
+
+  constructor(readonly kind: 'ours' | 'keepalived', readonly proc: ChildProcess, readonly dir: string, readonly name: string) {
+    const feed = (into: Line[], strip: boolean) => {
+      let buf = '';
+      return (d: Buffer) => {
+        buf += d.toString();
+        let i: number;
+        while ((i = buf.indexOf('\n')) >= 0) {
+          let text = buf.slice(0, i);
+          buf = buf.slice(i + 1);
+          if (strip) text = text.replace(/^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}: /, '');
+          into.push({ t: now(), text });
+        }
+      };
+    };
+    proc.stderr!.on('data', feed(this.lines, kind === 'keepalived'));
+    proc.stdout!.on('data', feed(kind === 'keepalived' ? this.lines : this.stdout, kind === 'keepalived'));
+    proc.on('exit', (code, signal) => { this.exited = { code, signal, t: now() }; });
+  }
+
+  texts(): string[] { return this.lines.map((l) => l.text); }
+
+  has(re: RegExp | string, after = 0): Line | undefined {
+    return this.lines.find((l) => l.t >= after && (typeof re === 'string' ? l.text === re : re.test(l.text)));
+  }
+
+  async waitLine(re: RegExp | string, timeoutMs: number, after = 0): Promise<Line> {
+    try {
+      return await waitFor(() => this.has(re, after), timeoutMs, 5);
+    } catch {
+      throw new Error(`${this.name} (${this.kind}): no line ${String(re)} within ${timeoutMs} ms; log:\n  ${this.texts().join('\n  ')}`);
+    }
+  }
+
+  /** PID of the process that runs VRRP (keepalived: the VRRP child from -r). */
+  vrrpPid(): number {
+    if (this.kind === 'ours') return this.proc.pid!;
+    return Number(readFileSync(`${this.dir}/${this.name}.vrrp.pid`, 'utf8').trim());
+  }
+
+  signal(sig: NodeJS.Signals): void { try { process.kill(this.proc.pid!, sig); } catch { /* gone */ } }
+
+  /** A crash: SIGKILL the VRRP process (keepalived: the child, then the parent so it cannot respawn). */
+  crash(): void {
+    if (this.kind === 'keepalived') {
+      const child = this.vrrpPid();
+      try { process.kill(this.proc.pid!, 'SIGSTOP'); } catch { /* gone */ }
+      try { process.kill(child, 'SIGKILL'); } catch { /* gone */ }
+      try { process.kill(this.proc.pid!, 'SIGKILL'); } catch { /* gone */ }
+    } else this.signal('SIGKILL');
+  }
+
+  async exit(timeoutMs = 5000): Promise<void> { await waitFor(() => this.exited, timeoutMs, 10); }
+}
+
+export interface InstanceOpts {
+  name?: string;
+  vrid?: number;
+  priority: number;
+  state?: 'MASTER' | 'BACKUP';
+  advertInt?: number;
+  version?: 2 | 3;
+  iface?: string;
+  vips: string[];
+  pass?: string;
+  trackInterface?: string[];
+  unicastSrc?: string;
+  unicastPeers?: string[];
+  nopreempt?: boolean;
+}
+
+export function instanceBlock(o: InstanceOpts): string {
+  const lines = [
+    `vrrp_instance ${o.name ?? 'VI_1'} {`,
+    `    state ${o.state ?? 'BACKUP'}`,
+    `    interface ${o.iface ?? 'eth0'}`,
+    `    virtual_router_id ${o.vrid ?? 51}`,
+    `    priority ${o.priority}`,
+    `    advert_int ${o.advertInt ?? 1}`,
+  ];
+  if (o.version) lines.push(`    version ${o.version}`);
+  if (o.nopreempt) lines.push('    nopreempt');
+  if (o.pass !== undefined) lines.push('    authentication {', '        auth_type PASS', `        auth_pass ${o.pass}`, '    }');
+  if (o.trackInterface?.length) lines.push('    track_interface {', ...o.trackInterface.map((i) => `        ${i}`), '    }');
+  if (o.unicastSrc) lines.push(`    unicast_src_ip ${o.unicastSrc}`);
+  if (o.unicastPeers?.length) lines.push('    unicast_peer {', ...o.unicastPeers.map((p) => `        ${p}`), '    }');
+  lines.push('    virtual_ipaddress {', ...o.vips.map((v) => `        ${v}`), '    }', '}');
+  return lines.join('\n');
+}
+
+export function configText(instances: InstanceOpts[], extra = '', routerId = 'lab'): string {
+  return [`global_defs {\n    router_id ${routerId}\n    vrrp_garp_master_delay 5\n}`, extra, ...instances.map(instanceBlock)].filter(Boolean).join('\n') + '\n';
+}
+
+export class VrrpLab {
+  readonly lab: NetnsLab;
+  readonly dir: string;
+  readonly daemons: Daemon[] = [];
+
+  constructor(prefix: string, readonly opts: { v6?: boolean; extraIf?: boolean } = {}) {
+    this.lab = new NetnsLab(prefix);
+    this.dir = `/tmp/${prefix}-lab`;
+  }
+
+  up(): this {
+    rmSync(this.dir, { recursive: true, force: true });
+    mkdirSync(this.dir, { recursive: true });
+    this.lab.up();
+    this.lab.addHost('c', { addr4: '10.199.0.10/24' });
+    this.lab.addHost('r1', { addr4: '10.199.0.1/24' });
+    this.lab.addHost('r2', { addr4: '10.199.0.2/24' });
+    for (const h of ['c', 'r1', 'r2']) {
+      // link-local IPv6 comes up without DAD delay for the v3/IPv6 scenario
+      this.lab.exec(this.lab.ns(h), 'sysctl', ['-qw', 'net.ipv6.conf.eth0.accept_dad=0']);
+      this.lab.exec(this.lab.ns(h), 'ip', ['link', 'set', 'eth0', 'down']);
+      this.lab.exec(this.lab.ns(h), 'ip', ['link', 'set', 'eth0', 'up']);
+    }
+    return this;
+  }
+
+  /** A second veth inside a router namespace (track_interface target); returns its name. */
+  addTrackIf(host: string, name = 'trk0'): string {
+    const ns = this.lab.ns(host);
+    this.lab.exec(ns, 'ip', ['link', 'add', name, 'type', 'veth', 'peer', 'name', `${name}p`]);
+    this.lab.exec(ns, 'ip', ['link', 'set', name, 'up']);
+    this.lab.exec(ns, 'ip', ['link', 'set', `${name}p`, 'up']);
+    return name;
+  }
+
+  writeConf(name: string, text: string): string {
+    const p = `${this.dir}/${name}.conf`;
+    writeFileSync(p, text);
+    return p;
+  }
+
+  start(kind: 'ours' | 'keepalived', host: string, conf: string): Daemon {
+    const ns = this.lab.ns(host);
+    const name = host;
+    for (const f of ['pid', 'vrrp.pid', 'chk.pid']) rmSync(`${this.dir}/${name}.${f}`, { force: true });
+    const proc = kind === 'ours'
+      ? this.lab.spawn(ns, process.execPath, ['--import', 'tsx', RUN_OURS, conf])
+      : this.lab.spawn(ns, KEEPALIVED, ['-n', '-l', '-D', '-G', '-f', conf, '-p', `${this.dir}/${name}.pid`, '-r', `${this.dir}/${name}.vrrp.pid`, '-c', `${this.dir}/${name}.chk.pid`]);
+    const d = new Daemon(kind, proc, this.dir, name);
+    this.daemons.push(d);
+    return d;
+  }
+
+  hasAddr(host: string, addr: string): boolean {
+    const out = this.lab.exec(this.lab.ns(host), 'ip', ['-o', 'addr', 'show'], { allowFail: true });
+    return out.split('\n').some((l) => l.includes(` ${addr}/`));
+  }
+
+  async waitAddr(host: string, addr: string, present: boolean, timeoutMs: number, stepMs = 5): Promise<number> {
+    await waitFor(() => this.hasAddr(host, addr) === present, timeoutMs, stepMs);
+    return now();
+  }
+
+  mac(host: string, ifname = 'eth0'): string {
+    return this.lab.exec(this.lab.ns(host), 'cat', [`/sys/class/net/${ifname}/address`]).trim();
+  }
+
+  /** The client's neighbour entry (lladdr) for an address, or undefined. */
+  neigh(host: string, addr: string): string | undefined {
+    const out = this.lab.exec(this.lab.ns(host), 'ip', ['neigh', 'show', addr], { allowFail: true });
+    return /lladdr ([0-9a-f:]{17})/.exec(out)?.[1];
+  }
+
+  async down(): Promise<void> {
+    for (const d of this.daemons) if (!d.exited) d.signal('SIGKILL');
+    this.lab.down();
+    if (existsSync(this.dir)) rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Lines of a daemon log after time t, for assertion messages. */
+export function tail(d: Daemon, after = 0): string {
+  return d.lines.filter((l) => l.t >= after).map((l) => `  ${l.text}`).join('\n');
+}
