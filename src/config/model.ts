@@ -309,5 +309,5 @@ export interface KeepalivedConfig {
   staticRoutes: VirtualRoute[];
   staticRules: VirtualRoute[];
   /** Top-level P2 blocks kept verbatim (bfd_instance, garp_group, ...). */
-  extra: { keyword: string; args: string[]; pos?: SourcePos }[];
+  extra: { keyword: string; args: string[]; pos?: SourcePos; lines?: string[][] }[];
 }

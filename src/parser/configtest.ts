@@ -1,0 +1,50 @@
+// keepalived -t (--config-test): parse + validate with interface checks, print every diagnostic
+// in keepalived's wording with its "(Line N)" / "(FILE: Line N)" prefix, followed by our
+// file:line:col, and give keepalived 2.2.7's exit code (0 ok, 2 missing parameter, 4 fatal,
+// 5 config errors, 6 script security).
+//
+// keepalived 2.2.7 prints some messages up to three times under -t (its parent, then its checker
+// and vrrp children each re-read the file); we print each message once, in the order
+// parent -> checker -> vrrp, which is the order of first appearance in keepalived's output.
+import { parseConfigFile, type ParseOptions } from './index.js';
+import type { ParseDiagnostic, Proc } from './reader.js';
+
+export interface ConfigTestOptions extends ParseOptions {
+  /** Append our "\t[file:line:col]" to each message that has a position (default true). */
+  positions?: boolean;
+  /** Also print our own notes (P2 keywords, extra cross-checks) as "note: ..." (default false). */
+  notes?: boolean;
+}
+
+export interface ConfigTestResult { stderrLines: string[]; exitCode: number }
+
+/** One diagnostic as keepalived prints it (no position suffix). */
+export function formatDiagnostic(d: ParseDiagnostic, multiFile = false): string {
+  if (!d.pos || d.prefix === 'none') return d.message;
+  if (d.prefix === 'file' || d.showFile || multiFile) return `(${d.pos.file}: Line ${d.pos.line}) ${d.message}`;
+  return `(Line ${d.pos.line}) ${d.message}`;
+}
+
+const ORDER: Record<Proc, number> = { parent: 0, checker: 1, vrrp: 2 };
+
+export function isOurNote(d: ParseDiagnostic): boolean { return d.code.startsWith('KPB_'); }
+
+export function configTestLines(diags: readonly ParseDiagnostic[], opts: { positions?: boolean; notes?: boolean; multiFile?: boolean } = {}): string[] {
+  const withPos = opts.positions ?? true;
+  const sorted = diags.map((d, i) => ({ d, i })).sort((a, b) => ORDER[a.d.proc] - ORDER[b.d.proc] || a.i - b.i).map((x) => x.d);
+  const out: string[] = [];
+  for (const d of sorted) {
+    if (isOurNote(d)) {
+      if (opts.notes) out.push(`note: ${d.message}${d.pos && withPos ? `\t[${d.pos.file}:${d.pos.line}:${d.pos.col}]` : ''}`);
+      continue;
+    }
+    const text = formatDiagnostic(d, opts.multiFile);
+    out.push(withPos && d.pos ? `${text}\t[${d.pos.file}:${d.pos.line}:${d.pos.col}]` : text);
+  }
+  return out;
+}
+
+export function runConfigTest(path: string, opts: ConfigTestOptions = {}): ConfigTestResult {
+  const r = parseConfigFile(path, { checkInterfaces: true, ...opts });
+  return { stderrLines: configTestLines(r.diagnostics, { positions: opts.positions, notes: opts.notes }), exitCode: r.exitCode };
+}

@@ -1,0 +1,101 @@
+// Public API of the config parser: preprocess -> table-driven read -> end-of-parse validation.
+//   parseConfigFile(path, opts)  -> { config, diagnostics, exitCode }   (config always returned)
+//   parseConfigText(text, name, opts) (same, from a string)
+//   runConfigTest(path, opts)    -> { stderrLines, exitCode }           (keepalived -t)
+//   printConfig(config) / dumpConfig(config)
+import { hostname as osHostname } from 'node:os';
+import type { KeepalivedConfig } from '../config/model.js';
+import type { Diagnostic } from '../common/diagnostic.js';
+import type { PreprocessResult } from './lines.js';
+import { preprocessFile, preprocessText } from './preprocess.js';
+import { readConfig, type ParseDiagnostic } from './reader.js';
+import { topTable, procOf, type TopCtx } from './keywords/top.js';
+import { defaultGlobalDefs } from './keywords/global-defs.js';
+import { validateConfig, existingInterfaces } from './validate.js';
+import type { UserDb } from '../notify/users.js';
+import type { VirtualServer } from '../config/model.js';
+
+export { printConfig } from './printer.js';
+export { dumpConfig } from './dump.js';
+export { runConfigTest, formatDiagnostic } from './configtest.js';
+export type { ParseDiagnostic } from './reader.js';
+
+export interface ParseOptions {
+  /** -i/--config-id; default: hostname up to the first dot. */
+  configId?: string;
+  /** Check that referenced interfaces exist (keepalived -t does); default false. */
+  checkInterfaces?: boolean;
+  /** Override the set of existing interfaces (tests); implies checkInterfaces. */
+  interfaces?: ReadonlySet<string>;
+  /** -e/--all-config: strict includes. */
+  allConfig?: boolean;
+  /** Hostname used for defaults (router_id, email from, helo); default os.hostname(). */
+  hostname?: string;
+  userDb?: UserDb;
+  /** Skip stat()-based script security checks. */
+  skipScriptSecurity?: boolean;
+}
+
+export interface ParseResult {
+  config: KeepalivedConfig;
+  diagnostics: ParseDiagnostic[];
+  exitCode: number;
+  /** The parser stopped at a missing parameter (exit 2). */
+  aborted: boolean;
+}
+
+export function emptyConfig(hostname: string, files: string[] = []): KeepalivedConfig {
+  return {
+    files, global: defaultGlobalDefs(hostname), vrrpScripts: [], trackFiles: [], trackProcesses: [], vrrpInstances: [],
+    vrrpSyncGroups: [], virtualServerGroups: [], virtualServers: [], staticIpaddress: [], staticRoutes: [], staticRules: [], extra: [],
+  };
+}
+
+/** Structural messages the reader reports itself, in keepalived's order. */
+const READER_OWNS = new Set(['KA_CFG_EXTRA_EOB', 'KA_CFG_MISSING_EOB']);
+
+/** keepalived -t exit code: 2 abort, 6 security, 4 fatal, 5 any other printed config error, else 0. */
+export function exitCodeOf(diags: readonly Diagnostic[]): number {
+  let code = 0;
+  for (const d of diags) {
+    if (d.severity === 'abort') return 2;
+    const c = d.severity === 'security' ? 6 : d.severity === 'fatal' ? 4 : d.severity === 'error' || d.severity === 'warning' ? 5 : 0;
+    if (c === 6 || (c === 4 && code !== 6) || (c === 5 && code === 0)) code = c;
+  }
+  return code;
+}
+
+export function parsePreprocessed(pre: PreprocessResult, opts: ParseOptions = {}): ParseResult {
+  const host = opts.hostname ?? osHostname();
+  const cfg = emptyConfig(host, pre.files);
+  const vsSet = new Map<VirtualServer, Set<string>>();
+  const ctx: TopCtx = { cfg, hostname: host, seen: new Map(), scriptUserSet: false, rules: { nextPreference: 16384 }, vsSet };
+  const interfaces = opts.interfaces ?? (opts.checkInterfaces ? existingInterfaces() : undefined);
+  const before = pre.diagnosticsBefore ?? pre.diagnostics.map(() => 0);
+  const keep = pre.diagnostics.map((d, i) => [d, before[i] ?? 0] as const).filter(([d]) => !READER_OWNS.has(d.code))
+    // keepalived -t exits 0 on a missing main config unless -e (all-config) is given.
+    .map(([d, b]) => [d.code === 'KA_CONFIG_FILE_MISSING' && !opts.allConfig ? { ...d, severity: 'info' as const } : d, b] as const);
+  const r = readConfig(pre.lines, topTable, ctx, {
+    interfaces, procOf, pre: { diags: keep.map((k) => k[0]), before: keep.map((k) => k[1]) },
+  });
+  let diagnostics = r.diagnostics;
+  if (!r.aborted) {
+    diagnostics = diagnostics.concat(validateConfig(cfg, {
+      interfaces, missingInterface: r.missingInterface, vsSet, userDb: opts.userDb, skipScriptSecurity: opts.skipScriptSecurity,
+    }));
+  }
+  return { config: cfg, diagnostics, exitCode: exitCodeOf(diagnostics), aborted: r.aborted };
+}
+
+function ppOpts(opts: ParseOptions): { configId: string; includeCheck?: { read: boolean; match: boolean; wildcardMatch: boolean; braceMatch: boolean } } {
+  const configId = opts.configId ?? (opts.hostname ?? osHostname()).split('.')[0]!;
+  return opts.allConfig ? { configId, includeCheck: { read: true, match: true, wildcardMatch: true, braceMatch: true } } : { configId };
+}
+
+export function parseConfigFile(path: string, opts: ParseOptions = {}): ParseResult {
+  return parsePreprocessed(preprocessFile(path, ppOpts(opts)), opts);
+}
+
+export function parseConfigText(text: string, fileName: string, opts: ParseOptions = {}): ParseResult {
+  return parsePreprocessed(preprocessText(text, fileName, ppOpts(opts)), opts);
+}

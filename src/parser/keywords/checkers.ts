@@ -1,0 +1,206 @@
+// Checker keyword tables (keepalived/check/check_*.c): the 13 common keywords every checker
+// shares, then TCP_CHECK, HTTP_GET/SSL_GET with url{}, MISC_CHECK, SMTP_CHECK, DNS_CHECK,
+// UDP_CHECK, PING_CHECK, FILE_CHECK and BFD_CHECK.
+import { table, type KeywordDef, type KeywordTable, type KwArgs } from '../schema.js';
+import type { Checker, CheckerCommon, HttpUrl } from '../../config/model.js';
+import { bool, readNum, scriptSpec } from './common.js';
+import { ipFamily, readDecimal, readInt, isHexString } from '../values.js';
+
+/** Sub-context of one checker block. */
+export interface CkCtx { ck: Checker & CheckerCommon; extra: Record<string, string[]> }
+
+const common: KeywordDef<CkCtx>[] = [
+  {
+    name: 'connect_ip', priority: 'P1', args: ['ip'],
+    handle: (c, a) => { const ip = a.need(1); if (!ipFamily(ip)) { a.error(`Invalid connect_ip address ${ip} - ignoring`); return; } c.ck.connectIp = ip; },
+  },
+  {
+    name: 'connect_port', priority: 'P0', args: ['uint'],
+    handle: (c, a) => { const v = readNum(a, { kind: 'uint', min: 1, max: 65535, msg: (t) => `Invalid checker connect_port '${t}'` }); if (v !== undefined) c.ck.connectPort = v; },
+  },
+  {
+    name: 'bindto', priority: 'P1', args: ['ip'],
+    handle: (c, a) => { const ip = a.need(1); if (!ipFamily(ip)) { a.error(`Invalid bindto address ${ip} - ignoring`); return; } c.ck.bindto = ip; },
+  },
+  {
+    name: 'bind_port', priority: 'P1', args: ['uint'],
+    handle: (c, a) => { const v = readNum(a, { kind: 'uint', min: 1, max: 65535, msg: (t) => `Invalid checker bind_port '${t}'` }); if (v !== undefined) c.ck.bindPort = v; },
+  },
+  { name: 'bind_if', priority: 'P1', args: ['ifname'], handle: (c, a) => { c.ck.bindIf = a.need(1); } },
+  {
+    name: 'connect_timeout', priority: 'P0', args: ['timer'],
+    handle: (c, a) => { const t = a.need(1); const v = readDecimal(a, t, 0.000001, 2147483); if (v === undefined) { a.error(`connect_timeout ${t} invalid - ignoring`); return; } c.ck.connectTimeout = v; },
+  },
+  {
+    name: 'fwmark', priority: 'P1', args: ['uint'],
+    handle: (c, a) => { const v = readNum(a, { kind: 'uint', min: 0, max: 4294967295, msg: (t) => `Invalid fwmark connection value '${t}'` }); if (v !== undefined) c.ck.fwmark = v; },
+  },
+  {
+    name: 'retry', aliases: ['nb_get_retry'], priority: 'P0', args: ['uint'],
+    handle: (c, a) => { const v = readNum(a, { kind: 'uint', min: 0, max: 2147483647, msg: (t) => `Invalid retry connection value '${t}'` }); if (v !== undefined) c.ck.retry = v; },
+  },
+  {
+    name: 'delay_before_retry', priority: 'P0', args: ['timer'],
+    handle: (c, a) => { const t = a.need(1); const v = readDecimal(a, t, 0, 2147483); if (v === undefined) { a.error(`Invalid delay_before_retry connection value '${t}'`); return; } c.ck.delayBeforeRetry = v; },
+  },
+  {
+    name: 'warmup', priority: 'P1', args: ['timer'],
+    handle: (c, a) => { const t = a.need(1); const v = readDecimal(a, t, 0, 2147483); if (v === undefined) { a.error(`Invalid warmup connection value '${t}'`); return; } c.ck.warmup = v; },
+  },
+  {
+    name: 'delay_loop', priority: 'P1', args: ['timer'],
+    handle: (c, a) => { const t = a.need(1); const v = readDecimal(a, t, 0.000001, 2147483); if (v === undefined) { a.error(`checker delay_loop '${t}' invalid - ignoring`); return; } c.ck.delayLoop = v; },
+  },
+  bool<CkCtx>('alpha', (c, v) => { c.ck.alpha = v; }),
+  bool<CkCtx>('log_all_failures', (c, v) => { c.ck.logAllFailures = v; }),
+];
+
+type HttpCk = Extract<Checker, { type: 'HTTP_GET' | 'SSL_GET' }>;
+interface UrlCtx { url: HttpUrl; owner: CkCtx }
+
+const urlTable = table('url', [
+  { name: 'path', priority: 'P0', args: ['string'], handle: (c: UrlCtx, a) => { c.url.path = a.need(1); } },
+  {
+    name: 'digest', priority: 'P0', args: ['string'],
+    handle: (c: UrlCtx, a) => {
+      const d = a.need(1);
+      if (d.length !== 32 || !isHexString(d)) { a.error(`digest '${d}' is not a valid MD5 hex string - ignoring`); return; }
+      c.url.digest = d.toLowerCase();
+    },
+  },
+  {
+    name: 'status_code', priority: 'P0', args: ['rest'],
+    handle: (c: UrlCtx, a) => {
+      a.need(1);
+      const out: { from: number; to: number }[] = [];
+      for (let i = 1; i < a.size; i++) {
+        const w = a.opt(i)!;
+        const m = /^(\d+)(?:-(\d+))?$/.exec(w);
+        if (!m) { a.error(`Invalid HTTP_GET status code '${w}'`); continue; }
+        const from = Number(m[1]); const to = m[2] !== undefined ? Number(m[2]) : from;
+        if (from < 100 || to > 599 || from > to) { a.error(`Invalid HTTP_GET status code '${w}'`); continue; }
+        out.push({ from, to });
+      }
+      c.url.statusCode = [...(c.url.statusCode ?? []), ...out];
+    },
+  },
+  { name: 'virtualhost', priority: 'P1', args: ['string'], handle: (c: UrlCtx, a) => { c.url.virtualhost = a.need(1); } },
+  { name: 'regex', priority: 'P2', args: ['string'], handle: (c: UrlCtx, a) => { c.url.regex = a.need(1); } },
+  { name: 'regex_no_match', priority: 'P2', handle: (c: UrlCtx) => { c.url.regexNoMatch = true; } },
+  ...['regex_options', 'regex_min_offset', 'regex_max_offset', 'regex_stack'].map((n): KeywordDef<UrlCtx> => ({
+    name: n, priority: 'P2', args: ['rest'], handle: (c, a) => { c.owner.extra[`url.${n}`] = a.words.slice(1).map((w) => w.text); },
+  })),
+]);
+
+function httpTable(name: 'HTTP_GET' | 'SSL_GET'): KeywordTable {
+  const kws: KeywordDef<CkCtx>[] = [
+    ...common,
+    { name: 'virtualhost', priority: 'P1', args: ['string'], handle: (c, a) => { (c.ck as HttpCk).virtualhost = a.need(1); } },
+    {
+      name: 'http_protocol', priority: 'P1', args: ['word'],
+      handle: (c, a) => {
+        const v = a.need(1);
+        if (v === '1.0' || v === '1.0C' || v === '1.1') (c.ck as HttpCk).httpProtocol = v;
+        else if (v === '1.0c') (c.ck as HttpCk).httpProtocol = '1.0C';
+        else a.error(`Invalid http_protocol '${v}' - ignoring`);
+      },
+    },
+    bool<CkCtx>('enable_sni', (c, v) => { (c.ck as HttpCk).enableSni = v; }),
+    { name: 'sni_name', priority: 'P1', args: ['string'], handle: (c, a) => { (c.ck as HttpCk).sniName = a.need(1); } },
+    bool<CkCtx>('fast_recovery', (c, v) => { (c.ck as HttpCk).fastRecovery = v; }),
+    {
+      name: 'url', priority: 'P0', block: 'keywords', table: urlTable,
+      handle: (c): UrlCtx => { const url: HttpUrl = { path: '' }; (c.ck as HttpCk).urls.push(url); return { url, owner: c }; },
+      close: (u: UrlCtx, a: KwArgs) => { if (!u.url.path) a.error('Url path not specified - ignoring'); },
+    },
+  ];
+  if (name === 'SSL_GET') kws.push(bool<CkCtx>('tls_compliant', (c, v) => { (c.ck as HttpCk).tlsCompliant = v; }));
+  return table(name, kws);
+}
+
+type MiscCk = Extract<Checker, { type: 'MISC_CHECK' }>;
+type DnsCk = Extract<Checker, { type: 'DNS_CHECK' }>;
+type UdpCk = Extract<Checker, { type: 'UDP_CHECK' }>;
+type FileCk = Extract<Checker, { type: 'FILE_CHECK' }>;
+type BfdCk = Extract<Checker, { type: 'BFD_CHECK' }>;
+
+const TIMING = new Set(['retry', 'nb_get_retry', 'delay_before_retry', 'warmup', 'delay_loop', 'alpha', 'log_all_failures']);
+
+const DNS_TYPES = new Set(['A', 'NS', 'CNAME', 'SOA', 'MX', 'TXT', 'AAAA']);
+
+export const checkerTables: Record<Checker['type'], KeywordTable> = {
+  TCP_CHECK: table('TCP_CHECK', common),
+  HTTP_GET: httpTable('HTTP_GET'),
+  SSL_GET: httpTable('SSL_GET'),
+  SMTP_CHECK: table('SMTP_CHECK', [
+    ...common,
+    { name: 'helo_name', priority: 'P0', args: ['string'], handle: (c: CkCtx, a) => { (c.ck as Extract<Checker, { type: 'SMTP_CHECK' }>).heloName = a.need(1); } },
+    {
+      name: 'host', priority: 'P2', block: 'keywords', table: table('host', common),
+      handle: (c: CkCtx, a) => { a.error('The SMTP_CHECK host block is deprecated. Please define additional checkers.'); return c; },
+    },
+  ]),
+  MISC_CHECK: table('MISC_CHECK', [
+    ...common.filter((k) => TIMING.has(k.name)),
+    { name: 'misc_path', priority: 'P0', args: ['script'], handle: (c: CkCtx, a) => { (c.ck as MiscCk).miscPath = scriptSpec(a); } },
+    {
+      name: 'misc_timeout', priority: 'P1', args: ['uint'],
+      handle: (c: CkCtx, a) => { const v = readNum(a, { kind: 'uint', min: 0, max: 2147483647, msg: (t) => `Invalid misc_timeout value '${t}'` }); if (v !== undefined) (c.ck as MiscCk).miscTimeout = v; },
+    },
+    { name: 'misc_dynamic', priority: 'P1', handle: (c: CkCtx) => { (c.ck as MiscCk).miscDynamic = true; } },
+    {
+      name: 'user', priority: 'P1', args: ['word', 'word'],
+      handle: (c: CkCtx, a) => { const u = a.need(1); const g = a.opt(2)?.replace(/^:/, ''); (c.ck as MiscCk).user = g ? { user: u, group: g } : { user: u }; },
+    },
+  ]),
+  DNS_CHECK: table('DNS_CHECK', [
+    ...common,
+    {
+      name: 'type', priority: 'P1', args: ['word'],
+      handle: (c: CkCtx, a) => { const t = a.need(1); if (!DNS_TYPES.has(t.toUpperCase())) { a.error(`DNS_CHECK: unknown type '${t}' - defaulting to SOA`); return; } (c.ck as DnsCk).queryType = t.toUpperCase(); },
+    },
+    { name: 'name', priority: 'P1', args: ['string'], handle: (c: CkCtx, a) => { (c.ck as DnsCk).name = a.need(1); } },
+  ]),
+  UDP_CHECK: table('UDP_CHECK', [
+    ...common,
+    { name: 'payload', priority: 'P1', args: ['string'], handle: (c: CkCtx, a) => { const p = a.need(1); if (!isHexString(p)) { a.error(`Invalid hex payload '${p}' - ignoring`); return; } (c.ck as UdpCk).payload = p; } },
+    {
+      name: 'require_reply', priority: 'P1', args: ['string'],
+      handle: (c: CkCtx, a) => { const p = a.opt(1); if (p !== undefined && !isHexString(p)) { a.error(`Invalid hex reply '${p}' - ignoring`); return; } (c.ck as UdpCk).requireReply = p ?? true; },
+    },
+    { name: 'min_reply_length', priority: 'P1', args: ['uint'], handle: (c: CkCtx, a) => { const v = readNum(a, { kind: 'uint', min: 0, max: 65515, msg: (t) => `Invalid min_reply_length '${t}'` }); if (v !== undefined) (c.ck as UdpCk).minReplyLength = v; } },
+    { name: 'max_reply_length', priority: 'P1', args: ['uint'], handle: (c: CkCtx, a) => { const v = readNum(a, { kind: 'uint', min: 0, max: 65515, msg: (t) => `Invalid max_reply_length '${t}'` }); if (v !== undefined) (c.ck as UdpCk).maxReplyLength = v; } },
+  ]),
+  PING_CHECK: table('PING_CHECK', common),
+  FILE_CHECK: table('FILE_CHECK', [
+    { name: 'track_file', priority: 'P2', args: ['string'], handle: (c: CkCtx, a) => { (c.ck as FileCk).trackFile = a.need(1); } },
+    {
+      name: 'weight', priority: 'P2', args: ['int', 'word'],
+      handle: (c: CkCtx, a) => {
+        const t = a.need(1); const v = readInt(a, t, -254, 254);
+        if (v !== undefined) (c.ck as FileCk).weight = v;
+        if (a.opt(2) === 'reverse') (c.ck as FileCk).reverse = true;
+      },
+    },
+  ]),
+  BFD_CHECK: table('BFD_CHECK', [
+    { name: 'name', priority: 'P2', args: ['string'], handle: (c: CkCtx, a) => { (c.ck as BfdCk).name = a.need(1); } },
+    bool<CkCtx>('alpha', (c, v) => { c.ck.alpha = v; }, 'P2'),
+  ]),
+};
+
+export const CHECKER_PRIORITY: Record<Checker['type'], 'P0' | 'P1' | 'P2'> = {
+  TCP_CHECK: 'P0', HTTP_GET: 'P0', SSL_GET: 'P0', MISC_CHECK: 'P0', SMTP_CHECK: 'P0',
+  PING_CHECK: 'P1', UDP_CHECK: 'P1', DNS_CHECK: 'P1', FILE_CHECK: 'P2', BFD_CHECK: 'P2',
+};
+
+export function newChecker(type: Checker['type']): Checker {
+  switch (type) {
+    case 'HTTP_GET': case 'SSL_GET': return { type, urls: [] };
+    case 'MISC_CHECK': return { type, miscPath: { argv: [], raw: '' }, miscDynamic: false };
+    case 'DNS_CHECK': return { type, queryType: 'SOA', name: '.' };
+    case 'FILE_CHECK': return { type, trackFile: '', weight: 0, reverse: false };
+    case 'BFD_CHECK': return { type, name: '' };
+    default: return { type } as Checker;
+  }
+}

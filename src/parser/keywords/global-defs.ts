@@ -1,0 +1,211 @@
+// global_defs keyword table (keepalived/core/global_parser.c): P0/P1 keywords fill GlobalDefs with
+// keepalived's defaults and checks; every other real keyword is P2, kept verbatim in `extra`.
+import { table, type KeywordDef } from '../schema.js';
+import type { GlobalDefs, FifoSpec } from '../../config/model.js';
+import { bool, flag, num, p2, str, readNum, scriptSpec } from './common.js';
+import { ipFamily, readUnsigned } from '../values.js';
+import { rest } from '../reader.js';
+
+type G = GlobalDefs;
+
+export function defaultGlobalDefs(hostname: string): GlobalDefs {
+  return {
+    routerId: hostname,
+    notificationEmail: [],
+    notificationEmailFrom: `keepalived@${hostname}`,
+    smtpConnectTimeout: 30,
+    smtpHeloName: hostname || 'localhost',
+    noEmailFaults: false,
+    checkerLogAllFailures: false,
+    noCheckerEmails: false,
+    enableScriptSecurity: false,
+    vrrpVersion: 2,
+    vrrpStrict: false,
+    vrrpSkipCheckAdvAddr: false,
+    vrrpCheckUnicastSrc: false,
+    vrrpGarpMasterDelay: 5,
+    vrrpGarpMasterRepeat: 5,
+    vrrpGarpMasterRefresh: 0,
+    vrrpGarpMasterRefreshRepeat: 1,
+    vrrpGarpInterval: 0,
+    vrrpGnaInterval: 0,
+    vrrpMinGarp: false,
+    vrrpMcastGroup4: '224.0.0.18',
+    vrrpMcastGroup6: 'ff02::12',
+    defaultInterface: 'eth0',
+    dynamicInterfaces: false,
+    vrrpStartupDelay: 0,
+    lvsFlush: false,
+    lvsFlushOnStop: false,
+    jsonVersion: 1,
+    childWaitTime: 5,
+    extra: {},
+  };
+}
+
+function fifo(which: 'notifyFifo' | 'vrrpNotifyFifo' | 'lvsNotifyFifo', name: string): KeywordDef<G> {
+  return {
+    name, priority: 'P1', args: ['string', 'word', 'word'],
+    handle: (g, a) => {
+      const f: FifoSpec = { path: a.need(1), script: g[which]?.script };
+      if (a.opt(2)) f.user = a.opt(2);
+      if (a.opt(3)) f.group = a.opt(3)!.replace(/^:/, '');
+      g[which] = f;
+    },
+  };
+}
+function fifoScript(which: 'notifyFifo' | 'vrrpNotifyFifo' | 'lvsNotifyFifo', name: string): KeywordDef<G> {
+  return {
+    name, priority: 'P1', args: ['script'],
+    handle: (g, a) => { const f = g[which] ?? { path: '' }; f.script = scriptSpec(a); g[which] = f; },
+  };
+}
+
+const garp = (name: string, field: 'vrrpGarpMasterDelay' | 'vrrpGarpMasterRepeat' | 'vrrpGarpMasterRefresh' | 'vrrpGarpMasterRefreshRepeat' | 'vrrpGarpLowerPrioDelay' | 'vrrpGarpLowerPrioRepeat', max: number): KeywordDef<G> =>
+  num<G>(name, { kind: 'uint', min: 0, max, msg: (t) => `${name} '${t}' invalid - ignoring` }, (g, v) => { g[field] = v; });
+
+const P2_NAMES = [
+  'rs_init_notifies', 'vrrp_priority', 'checker_priority', 'bfd_priority', 'vrrp_no_swap', 'checker_no_swap', 'bfd_no_swap',
+  'vrrp_rt_priority', 'checker_rt_priority', 'bfd_rt_priority', 'vrrp_cpu_affinity', 'checker_cpu_affinity', 'bfd_cpu_affinity',
+  'vrrp_rlimit_rttime', 'checker_rlimit_rttime', 'bfd_rlimit_rttime', 'vrrp_rlimit_rtime', 'checker_rlimit_rtime', 'bfd_rlimit_rtime',
+  'process_names', 'process_name', 'vrrp_process_name', 'checker_process_name', 'bfd_process_name', 'lvs_process_name',
+  'use_symlink_paths', 'set_supplementary_groups', 'startup_script', 'startup_script_timeout', 'shutdown_script', 'shutdown_script_timeout',
+  'min_auto_priority_delay', 'vrrp_down_timer_adverts', 'v3_checksum_as_v2', 'vrrp_garp_extra_if', 'vrrp_vmac_garp_intvl',
+  'disable_local_igmp', 'vrrp_iptables', 'vrrp_ipsets', 'nftables', 'nftables_priority', 'nftables_ifindex', 'nftables_counters',
+  'nftables_ipvs', 'nftables_ipvs_priority', 'nftables_ipvs_start_fwmark', 'fifo_write_vrrp_states_on_reload',
+  'vrrp_notify_priority_changes', 'snmp_socket', 'enable_traps', 'enable_snmp_vrrp', 'enable_snmp_keepalived', 'enable_snmp_rfc',
+  'enable_snmp_rfcv2', 'enable_snmp_rfcv3', 'enable_snmp_checker', 'snmp_vs_stats_update_interval', 'snmp_rs_stats_update_interval',
+  'enable_dbus', 'dbus_service_name', 'dbus_no_interface_name', 'vrrp_netlink_cmd_rcv_bufs', 'vrrp_netlink_cmd_rcv_bufs_force',
+  'vrrp_netlink_monitor_rcv_bufs', 'vrrp_netlink_monitor_rcv_bufs_force', 'lvs_netlink_cmd_rcv_bufs', 'lvs_netlink_cmd_rcv_bufs_force',
+  'lvs_netlink_monitor_rcv_bufs', 'lvs_netlink_monitor_rcv_bufs_force', 'process_monitor_rcv_bufs', 'process_monitor_rcv_bufs_force',
+  'vrrp_rx_bufs_policy', 'vrrp_rx_bufs_multiplier', 'log_unknown_vrids', 'vrrp_owner_ignore_adverts', 'vmac_prefix', 'vmac_addr_prefix',
+  'umask', 'random_seed', 'reload_check_config', 'reload_time_file', 'reload_repeat', 'reload_file', 'include_check', 'config_save_dir',
+  'tmp_config_directory', 'data_use_instance', 'iproute_usr_dir', 'iproute_etc_dir', 'vrrp_lower_prio_no_advert',
+  'vrrp_higher_prio_send_advert', 'lvs_netlink_monitor_rcv_bufs', 'notify_fifo_script_timeout',
+  'linkbeat_use_polling', 
+  'vrrp_delay_after_boot',
+];
+
+export const globalDefsTable = table('global_defs', [
+  str<G>('router_id', (g, v) => { g.routerId = v; }, 'P0', ['lvs_id']),
+  {
+    name: 'notification_email', priority: 'P0', block: 'words', args: ['none'],
+    item: (g: G, a) => { g.notificationEmail.push(a.need(0)); },
+  },
+  {
+    name: 'notification_email_from', priority: 'P0', args: ['string'],
+    handle: (g: G, a) => { const v = a.opt(1); if (!v) { a.error('emailfrom missing - ignoring'); return; } g.notificationEmailFrom = v; },
+  },
+  {
+    name: 'smtp_server', priority: 'P0', args: ['ip', 'uint'],
+    handle: (g: G, a) => {
+      const host = a.need(1);
+      let port = 25;
+      if (a.opt(2) !== undefined) {
+        const p = readUnsigned(a, a.opt(2)!, 1, 65535);
+        if (p === undefined) { a.error(`Invalid port '${a.opt(2)}' for smtp_server`); return; }
+        port = p;
+      }
+      g.smtpServer = { host, port };
+    },
+  },
+  num<G>('smtp_connect_timeout', { kind: 'uint', min: 0, max: 4294, default: 30, msg: (t) => `smtp_connect_timeout '${t}' must be in [0, 4294] - ignoring` }, (g, v) => { g.smtpConnectTimeout = v; }, 'P0'),
+  str<G>('smtp_helo_name', (g, v) => { g.smtpHeloName = v; }, 'P1'),
+  bool<G>('smtp_alert', (g, v) => { g.smtpAlert = v; }),
+  bool<G>('smtp_alert_vrrp', (g, v) => { g.smtpAlertVrrp = v; }),
+  bool<G>('smtp_alert_checker', (g, v) => { g.smtpAlertChecker = v; }),
+  flag<G>('no_email_faults', (g) => { g.noEmailFaults = true; }),
+  bool<G>('checker_log_all_failures', (g, v) => { g.checkerLogAllFailures = v; }),
+  flag<G>('no_checker_emails', (g) => { g.noCheckerEmails = true; }),
+  {
+    name: 'script_user', priority: 'P1', args: ['word', 'word'],
+    handle: (g: G, a) => {
+      const user = a.need(1);
+      const grp = a.opt(2)?.replace(/^:/, '');
+      g.scriptUser = grp ? { user, group: grp } : { user };
+    },
+  },
+  flag<G>('enable_script_security', (g) => { g.enableScriptSecurity = true; }),
+  {
+    name: 'vrrp_version', priority: 'P1', args: ['uint'], default: 2,
+    handle: (g: G, a) => {
+      const v = readNum(a, { kind: 'uint', min: 2, max: 3, msg: (t) => `Unknown vrrp_version ${t} - ignoring` });
+      if (v === 2 || v === 3) g.vrrpVersion = v;
+    },
+  },
+  flag<G>('vrrp_strict', (g) => { g.vrrpStrict = true; }),
+  flag<G>('vrrp_skip_check_adv_addr', (g) => { g.vrrpSkipCheckAdvAddr = true; }),
+  flag<G>('vrrp_check_unicast_src', (g) => { g.vrrpCheckUnicastSrc = true; }),
+  garp('vrrp_garp_master_delay', 'vrrpGarpMasterDelay', 255),
+  garp('vrrp_garp_master_repeat', 'vrrpGarpMasterRepeat', 255),
+  garp('vrrp_garp_master_refresh', 'vrrpGarpMasterRefresh', 2147483647),
+  garp('vrrp_garp_master_refresh_repeat', 'vrrpGarpMasterRefreshRepeat', 255),
+  garp('vrrp_garp_lower_prio_delay', 'vrrpGarpLowerPrioDelay', 255),
+  garp('vrrp_garp_lower_prio_repeat', 'vrrpGarpLowerPrioRepeat', 255),
+  num<G>('vrrp_garp_interval', { kind: 'dec', min: 0, max: 1, msg: (t) => `vrrp_garp_interval '${t}' is invalid` }, (g, v) => { g.vrrpGarpInterval = v; }),
+  num<G>('vrrp_gna_interval', { kind: 'dec', min: 0, max: 1, msg: (t) => `vrrp_gna_interval '${t}' is invalid` }, (g, v) => { g.vrrpGnaInterval = v; }),
+  bool<G>('vrrp_min_garp', (g, v) => { g.vrrpMinGarp = v; }),
+  {
+    name: 'vrrp_mcast_group4', priority: 'P1', args: ['ip'], default: '224.0.0.18',
+    handle: (g: G, a) => { const v = a.need(1); if (ipFamily(v) !== 'inet') { a.error(`vrrp_mcast_group4 '${v}' is invalid`); return; } g.vrrpMcastGroup4 = v; },
+  },
+  {
+    name: 'vrrp_mcast_group6', priority: 'P1', args: ['ip'], default: 'ff02::12',
+    handle: (g: G, a) => { const v = a.need(1); if (ipFamily(v) !== 'inet6') { a.error(`vrrp_mcast_group6 '${v}' is invalid`); return; } g.vrrpMcastGroup6 = v; },
+  },
+  str<G>('default_interface', (g, v) => { g.defaultInterface = v; }),
+  flag<G>('dynamic_interfaces', (g) => { g.dynamicInterfaces = true; }),
+  fifo('notifyFifo', 'notify_fifo'), fifoScript('notifyFifo', 'notify_fifo_script'),
+  fifo('vrrpNotifyFifo', 'vrrp_notify_fifo'), fifoScript('vrrpNotifyFifo', 'vrrp_notify_fifo_script'),
+  fifo('lvsNotifyFifo', 'lvs_notify_fifo'), fifoScript('lvsNotifyFifo', 'lvs_notify_fifo_script'),
+  num<G>('max_auto_priority', { kind: 'int', min: -1, max: 99, msg: (t) => `max_auto_priority '${t}' must be in [-1, 99] - ignoring` }, (g, v) => { g.maxAutoPriority = v; }),
+  num<G>('vrrp_startup_delay', { kind: 'dec', min: 0, max: 3600, msg: (t) => `vrrp_startup_delay '${t}' must be in [0, 3600] - ignoring` }, (g, v) => { g.vrrpStartupDelay = v; }),
+  {
+    name: 'lvs_sync_daemon', priority: 'P1', args: ['ifname', 'rest'],
+    handle: (g: G, a) => {
+      const s: NonNullable<G['lvsSyncDaemon']> = { interface: a.need(1) };
+      let i = 2;
+      if (a.opt(i) !== undefined && !['id', 'maxlen', 'port', 'ttl', 'group', 'inst'].includes(a.opt(i)!)) s.instance = a.opt(i++);
+      for (; i < a.size; i += 2) {
+        const k = a.opt(i)!; const v = a.opt(i + 1);
+        if (k === 'inst') { s.instance = v; continue; }
+        if (v === undefined) { a.error(`lvs_sync_daemon ${k} missing value`); break; }
+        if (k === 'group') { s.group = v; continue; }
+        const n = readUnsigned(a, v, 0, k === 'id' ? 255 : 65535);
+        if (n === undefined) { a.error(`Invalid lvs_sync_daemon ${k} '${v}'`); continue; }
+        if (k === 'id') s.syncId = n; else if (k === 'maxlen') s.maxlen = n; else if (k === 'port') s.port = n; else if (k === 'ttl') s.ttl = n;
+        else a.error(`Unknown option ${k} specified for lvs_sync_daemon`);
+      }
+      g.lvsSyncDaemon = s;
+    },
+  },
+  flag<G>('lvs_flush', (g) => { g.lvsFlush = true; }),
+  { name: 'lvs_flush_on_stop', priority: 'P1', args: ['word'], handle: (g: G) => { g.lvsFlushOnStop = true; } },
+  {
+    name: 'lvs_timeouts', priority: 'P1', args: ['rest'],
+    handle: (g: G, a) => {
+      const t: NonNullable<G['lvsTimeouts']> = {};
+      for (let i = 1; i < a.size; i += 2) {
+        const k = a.opt(i)!; const v = a.opt(i + 1);
+        if (v === undefined) { a.error(`No value specified for lvs_timeout ${k} - ignoring`); break; }
+        const n = readUnsigned(a, v, 0, 86400 * 31);
+        if (n === undefined) { a.error(`Invalid lvs_timeout ${k} (${v}) - ignoring`); continue; }
+        if (k === 'tcp') t.tcp = n; else if (k === 'tcpfin') t.tcpfin = n; else if (k === 'udp') t.udp = n;
+        else a.error(`Unknown option ${k} specified for lvs_timeouts`);
+      }
+      g.lvsTimeouts = t;
+    },
+  },
+  str<G>('state_dump_file', (g, v) => { g.stateDumpFile = v; }),
+  str<G>('stats_dump_file', (g, v) => { g.statsDumpFile = v; }),
+  str<G>('json_dump_file', (g, v) => { g.jsonDumpFile = v; }),
+  {
+    name: 'json_version', priority: 'P1', args: ['uint'], default: 1,
+    handle: (g: G, a) => { const v = readNum(a, { kind: 'uint', min: 1, max: 2, msg: (t) => `Invalid json_version ${t} - ignoring` }); if (v === 1 || v === 2) g.jsonVersion = v; },
+  },
+  num<G>('child_wait_time', { kind: 'uint', min: 0, max: 2147483647 }, (g, v) => { g.childWaitTime = v; }),
+  str<G>('log_facility', (g, v) => { g.logFacility = v; }),
+  ...[...new Set(P2_NAMES)].map((n) => p2<G>(n)),
+]);
+
+export function restWords(words: Parameters<typeof rest>[0]): string[] { return rest(words, 1); }

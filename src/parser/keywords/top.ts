@@ -1,0 +1,107 @@
+// Top-level keyword table: the 25 top-level keywords of keepalived.conf (features doc §2.1), each
+// creating its model object and handing the sub-table its context. P2 top-level blocks and
+// keywords are kept verbatim in KeepalivedConfig.extra.
+import { table, type KeywordDef, type KwArgs } from '../schema.js';
+import type { KeepalivedConfig, VirtualServer } from '../../config/model.js';
+import { SKIP_BLOCK, rest, type Proc } from '../reader.js';
+import { globalDefsTable } from './global-defs.js';
+import { vrrpInstanceTable, newInstance, closeInstance, parseVip, type ViCtx } from './vrrp-instance.js';
+import { vrrpScriptTable, newScript, closeScript, syncGroupTable, newSyncGroup, trackFileTable, trackProcessTable, newTrackProcess, type ScriptCtx, type SyncCtx, type TrackFileCtx, type ProcCtx } from './vrrp-blocks.js';
+import { virtualServerTable, newVirtualServer, vsHeader, vsgItem, type VsCtx } from './lvs.js';
+import { parseRouteLine, parseRuleLine, type RuleState } from './routes.js';
+import type { BuildCtx } from './common.js';
+
+export interface TopCtx extends BuildCtx { rules: RuleState; vsSet: Map<VirtualServer, Set<string>> }
+
+type Extra = KeepalivedConfig['extra'][number];
+
+/** A top-level P2 block: kept verbatim (header args + inner lines). */
+function p2TopBlock(name: string, aliases?: string[]): KeywordDef<TopCtx> {
+  return {
+    name, aliases, priority: 'P2', block: 'raw',
+    handle: (c, a): Extra => { const e: Extra = { keyword: a.words[0]!.text, args: rest(a.words, 1), pos: a.pos(0), lines: [] }; c.cfg.extra.push(e); return e; },
+    item: (e: Extra, a: KwArgs) => { e.lines!.push(a.line.brace ? [a.line.brace] : rest(a.words, 0)); },
+  };
+}
+
+function p2TopKw(name: string): KeywordDef<TopCtx> {
+  return { name, priority: 'P2', args: ['rest'], handle: (c, a) => { c.cfg.extra.push({ keyword: name, args: rest(a.words, 1), pos: a.pos(0) }); } };
+}
+
+const named = <S>(a: KwArgs, make: (name: string) => S): S => make(a.need(1));
+
+export const topTable = table('top', [
+  { name: 'global_defs', priority: 'P0', block: 'keywords', table: globalDefsTable, handle: (c: TopCtx) => c.cfg.global },
+  {
+    name: 'vrrp_instance', priority: 'P0', block: 'keywords', table: vrrpInstanceTable,
+    handle: (c: TopCtx, a): ViCtx => {
+      const vi = named(a, (n) => newInstance(n, c.cfg));
+      vi.pos = a.pos(0);
+      c.cfg.vrrpInstances.push(vi);
+      return { vi, cfg: c.cfg, stateSet: false, familySet: false, rules: c.rules };
+    },
+    close: (v: ViCtx) => closeInstance(v),
+  },
+  {
+    name: 'vrrp_script', priority: 'P0', block: 'keywords', table: vrrpScriptTable,
+    handle: (c: TopCtx, a): ScriptCtx => { const s = named(a, newScript); s.pos = a.pos(0); c.cfg.vrrpScripts.push(s); return { s, timeoutSet: false }; },
+    close: (s: ScriptCtx) => closeScript(s),
+  },
+  {
+    name: 'vrrp_sync_group', priority: 'P1', block: 'keywords', table: syncGroupTable,
+    handle: (c: TopCtx, a): SyncCtx => { const g = named(a, newSyncGroup); g.pos = a.pos(0); c.cfg.vrrpSyncGroups.push(g); return { g }; },
+  },
+  {
+    name: 'track_file', aliases: ['vrrp_track_file'], priority: 'P1', block: 'keywords', table: trackFileTable,
+    handle: (c: TopCtx, a): TrackFileCtx => {
+      const t = { name: a.need(1), pos: a.pos(0), file: '', weight: 1, reverse: false };
+      c.cfg.trackFiles.push(t);
+      return { t };
+    },
+    close: (t: TrackFileCtx, a: KwArgs) => { if (!t.t.file) a.error(`No file set for track_file ${t.t.name} - removing`); },
+  },
+  {
+    name: 'vrrp_track_process', priority: 'P1', block: 'keywords', table: trackProcessTable,
+    handle: (c: TopCtx, a): ProcCtx => { const p = named(a, newTrackProcess); p.pos = a.pos(0); c.cfg.trackProcesses.push(p); return { p }; },
+  },
+  {
+    name: 'virtual_server_group', priority: 'P1', block: 'lines',
+    handle: (c: TopCtx, a) => { const g = { name: a.need(1), pos: a.pos(0), entries: [] }; c.cfg.virtualServerGroups.push(g); return g; },
+    item: vsgItem,
+  },
+  {
+    name: 'virtual_server', priority: 'P0', block: 'keywords', table: virtualServerTable,
+    handle: (c: TopCtx, a): VsCtx | typeof SKIP_BLOCK => {
+      const h = vsHeader(a);
+      if (!h) return SKIP_BLOCK;
+      const vs = newVirtualServer(h, a.pos(0));
+      c.cfg.virtualServers.push(vs);
+      const set = new Set<string>();
+      c.vsSet.set(vs, set);
+      return { vs, cfg: c.cfg, set };
+    },
+  },
+  {
+    name: 'static_ipaddress', priority: 'P1', block: 'lines',
+    item: (c: TopCtx, a) => { const v = parseVip(a, 'VRRP', undefined); if (v) c.cfg.staticIpaddress.push(v); },
+  },
+  { name: 'static_routes', priority: 'P1', block: 'lines', item: (c: TopCtx, a) => { c.cfg.staticRoutes.push(parseRouteLine(a, false)); } },
+  { name: 'static_rules', priority: 'P2', block: 'lines', item: (c: TopCtx, a) => { const r = parseRuleLine(a, c.rules); if (r) c.cfg.staticRules.push(r); } },
+  p2TopBlock('bfd_instance'),
+  p2TopBlock('garp_group'),
+  p2TopBlock('linkbeat_interfaces'),
+  p2TopBlock('track_group'),
+  p2TopBlock('interface_up_down_delays'),
+  p2TopBlock('SSL'),
+  ...['net_namespace', 'net_namespace_ipvs', 'namespace_with_ipsets', 'use_pid_dir', 'instance', 'child_wait_time', 'linkbeat_use_polling'].map(p2TopKw),
+]);
+
+const CHECKER_TOP = new Set(['virtual_server', 'virtual_server_group']);
+const PARENT_TOP = new Set(['global_defs', 'net_namespace', 'net_namespace_ipvs', 'namespace_with_ipsets', 'use_pid_dir', 'instance', 'child_wait_time', 'linkbeat_use_polling']);
+
+/** Which keepalived process reports on a top-level block: parent ('(Line N)'), checker or vrrp child. */
+export function procOf(kw: string): Proc {
+  return PARENT_TOP.has(kw) ? 'parent' : CHECKER_TOP.has(kw) ? 'checker' : 'vrrp';
+}
+
+export { SKIP_BLOCK };

@@ -1,0 +1,184 @@
+// vrrp_script, vrrp_sync_group, track_file and vrrp_track_process keyword tables
+// (keepalived/vrrp/vrrp_parser.c, keepalived/trackers/track_file.c).
+import { table, type KeywordDef } from '../schema.js';
+import type { VrrpScript, VrrpSyncGroup, TrackFile, VrrpTrackProcess, TrackRef } from '../../config/model.js';
+import { bool, flag, readNum, scriptSpec, trackRef } from './common.js';
+import { readInt, readUnsigned, readDecimal } from '../values.js';
+import { rest } from '../reader.js';
+
+export interface ScriptCtx { s: VrrpScript; timeoutSet: boolean }
+
+export function newScript(name: string): VrrpScript {
+  return { name, script: { argv: [], raw: '' }, interval: 1, weight: 0, weightReverse: false, rise: 1, fall: 1, initFail: false };
+}
+
+export const vrrpScriptTable = table('vrrp_script', [
+  {
+    name: 'script', priority: 'P0', args: ['script'],
+    handle: (c: ScriptCtx, a) => { c.s.script = scriptSpec(a); },
+  },
+  {
+    name: 'interval', priority: 'P0', args: ['uint'], default: 1,
+    handle: (c: ScriptCtx, a) => {
+      const t = a.need(1);
+      const v = readUnsigned(a, t, 1, 4294);
+      if (v === undefined) { a.error(`(${c.s.name}): vrrp script interval '${t}' must be between 1 and 4294 - ignoring`); return; }
+      c.s.interval = v;
+    },
+  },
+  {
+    name: 'timeout', priority: 'P1', args: ['uint'],
+    handle: (c: ScriptCtx, a) => {
+      const t = a.need(1);
+      const v = readUnsigned(a, t, 1, 4294);
+      if (v === undefined) { a.error(`(${c.s.name}): vrrp script timeout '${t}' invalid - ignoring`); return; }
+      c.s.timeout = v; c.timeoutSet = true;
+    },
+  },
+  {
+    name: 'weight', priority: 'P0', args: ['int', 'word'], default: 0,
+    handle: (c: ScriptCtx, a) => {
+      const t = a.need(1);
+      const v = readInt(a, t, -253, 253);
+      if (v === undefined) { a.error(`vrrp_script ${c.s.name} weight ${t} must be in [-253, 253]`); return; }
+      c.s.weight = v;
+      const r = a.opt(2);
+      if (r === 'reverse') c.s.weightReverse = true;
+      else if (r === 'noreverse') c.s.weightReverse = false;
+      else if (r !== undefined) a.error(`vrrp_script ${c.s.name} weight has unknown option ${r}`);
+    },
+  },
+  {
+    name: 'rise', priority: 'P0', args: ['uint'], default: 1,
+    handle: (c: ScriptCtx, a) => {
+      const t = a.need(1);
+      const v = readInt(a, t, 1, 2147483647);
+      if (v === undefined) { a.error(`(${c.s.name}): vrrp script rise value '${t}' invalid, defaulting to 1`); c.s.rise = 1; return; }
+      c.s.rise = v;
+    },
+  },
+  {
+    name: 'fall', priority: 'P0', args: ['uint'], default: 1,
+    handle: (c: ScriptCtx, a) => {
+      const t = a.need(1);
+      const v = readInt(a, t, 1, 2147483647);
+      if (v === undefined) { a.error(`(${c.s.name}): vrrp script fall value '${t}' invalid, defaulting to 1`); c.s.fall = 1; return; }
+      c.s.fall = v;
+    },
+  },
+  {
+    name: 'user', priority: 'P1', args: ['word', 'word'],
+    handle: (c: ScriptCtx, a) => {
+      const user = a.need(1); const g = a.opt(2)?.replace(/^:/, '');
+      c.s.user = g ? { user, group: g } : { user };
+    },
+  },
+  flag<ScriptCtx>('init_fail', (c) => { c.s.initFail = true; }, 'P2'),
+]);
+
+export function closeScript(c: ScriptCtx): void { if (!c.timeoutSet) c.s.timeout = undefined; }
+
+export interface SyncCtx { g: VrrpSyncGroup }
+
+export function newSyncGroup(name: string): VrrpSyncGroup {
+  return { name, group: [], trackInterface: [], trackScript: [], trackFile: [], extra: {} };
+}
+
+const sgNotify = (name: string, field: 'notifyMaster' | 'notifyBackup' | 'notifyFault' | 'notifyStop' | 'notify', prio: 'P0' | 'P1'): KeywordDef<SyncCtx> => ({
+  name, priority: prio, args: ['script'],
+  handle: (c, a) => {
+    if (c.g[field]) { a.error(`(${c.g.name}) ${name} script already specified - ignoring ${rest(a.words, 1).join(' ')}`); return; }
+    c.g[field] = scriptSpec(a);
+  },
+});
+
+const sgTrack = (name: string, field: 'trackInterface' | 'trackScript' | 'trackFile', what: string, min: number, max: number): KeywordDef<SyncCtx> => ({
+  name, priority: 'P2', block: 'lines',
+  item: (c, a) => { const t: TrackRef | undefined = trackRef(a, min, max, what, c.g.name); if (t) c.g[field].push(t); },
+});
+
+export const syncGroupTable = table('vrrp_sync_group', [
+  { name: 'group', priority: 'P0', block: 'words', item: (c: SyncCtx, a) => { c.g.group.push(a.need(0)); } },
+  sgNotify('notify_master', 'notifyMaster', 'P0'), sgNotify('notify_backup', 'notifyBackup', 'P0'), sgNotify('notify_fault', 'notifyFault', 'P0'),
+  sgNotify('notify_stop', 'notifyStop', 'P1'), sgNotify('notify', 'notify', 'P1'),
+  bool<SyncCtx>('smtp_alert', (c, v) => { c.g.smtpAlert = v; }),
+  sgTrack('track_interface', 'trackInterface', 'interface', -254, 254),
+  sgTrack('track_script', 'trackScript', 'script', -253, 253),
+  sgTrack('track_file', 'trackFile', 'file', -254, 254),
+  { name: 'track_process', priority: 'P2', block: 'lines', item: (c: SyncCtx, a) => { (c.g.extra['track_process'] ??= []).push(...rest(a.words, 0)); } },
+  { name: 'track_bfd', priority: 'P2', block: 'lines', item: (c: SyncCtx, a) => { (c.g.extra['track_bfd'] ??= []).push(...rest(a.words, 0)); } },
+  { name: 'global_tracking', priority: 'P2', handle: (c: SyncCtx) => { c.g.extra['global_tracking'] = []; } },
+  { name: 'sync_group_tracking_weight', priority: 'P2', handle: (c: SyncCtx) => { c.g.extra['sync_group_tracking_weight'] = []; } },
+  { name: 'notify_priority_changes', priority: 'P2', handle: (c: SyncCtx, a) => { c.g.extra['notify_priority_changes'] = rest(a.words, 1); } },
+]);
+
+export interface TrackFileCtx { t: TrackFile }
+
+export const trackFileTable = table('track_file', [
+  { name: 'file', priority: 'P1', args: ['string'], handle: (c: TrackFileCtx, a) => { c.t.file = a.need(1); } },
+  {
+    name: 'weight', priority: 'P1', args: ['int', 'word'], default: 1,
+    handle: (c: TrackFileCtx, a) => {
+      const t = a.need(1);
+      const v = readInt(a, t, -254, 254);
+      if (v === undefined) { a.error(`track file ${c.t.name} weight ${t} must be in [-254, 254]`); return; }
+      c.t.weight = v;
+      if (a.opt(2) === 'reverse') c.t.reverse = true;
+    },
+  },
+  {
+    name: 'init_file', priority: 'P2', args: ['int', 'word'],
+    handle: (c: TrackFileCtx, a) => {
+      const f: NonNullable<TrackFile['initFile']> = { overwrite: false };
+      for (let i = 1; i < a.size; i++) {
+        const w = a.opt(i)!;
+        if (w === 'overwrite') f.overwrite = true;
+        else { const v = readInt(a, w, -2147483647, 2147483647); if (v !== undefined) f.value = v; }
+      }
+      c.t.initFile = f;
+    },
+  },
+]);
+
+export interface ProcCtx { p: VrrpTrackProcess }
+
+export function newTrackProcess(name: string): VrrpTrackProcess {
+  return { name, process: [], weight: 0, reverse: false, quorum: 1, fullCommand: false };
+}
+
+export const trackProcessTable = table('vrrp_track_process', [
+  { name: 'process', priority: 'P1', args: ['string', 'rest'], handle: (c: ProcCtx, a) => { a.need(1); c.p.process = rest(a.words, 1); } },
+  {
+    name: 'param_match', priority: 'P2', args: ['word'],
+    handle: (c: ProcCtx, a) => {
+      const v = a.need(1);
+      if (v === 'initial' || v === 'partial') c.p.paramMatch = v;
+      else a.error(`Invalid param_match type '${v}' - ignoring`);
+    },
+  },
+  {
+    name: 'weight', priority: 'P1', args: ['int', 'word'],
+    handle: (c: ProcCtx, a) => {
+      const t = a.need(1);
+      const v = readInt(a, t, -254, 254);
+      if (v === undefined) { a.error(`Invalid weight ${t} for vrrp_track_process ${c.p.name}`); return; }
+      c.p.weight = v;
+      if (a.opt(2) === 'reverse') c.p.reverse = true;
+    },
+  },
+  {
+    name: 'quorum', priority: 'P1', args: ['uint'], default: 1,
+    handle: (c: ProcCtx, a) => { const v = readNum(a, { kind: 'uint', min: 1, max: 65535, msg: (t) => `Invalid quorum ${t} for vrrp_track_process ${c.p.name}` }); if (v !== undefined) c.p.quorum = v; },
+  },
+  {
+    name: 'quorum_max', priority: 'P2', args: ['uint'],
+    handle: (c: ProcCtx, a) => { const v = readNum(a, { kind: 'uint', min: 0, max: 65535, msg: (t) => `Invalid quorum_max ${t} for vrrp_track_process ${c.p.name}` }); if (v !== undefined) c.p.quorumMax = v; },
+  },
+  {
+    name: 'delay', priority: 'P2', args: ['timer'],
+    handle: (c: ProcCtx, a) => { const t = a.need(1); const v = readDecimal(a, t, 0, 3600); if (v === undefined) a.error(`Invalid delay ${t} for vrrp_track_process ${c.p.name}`); else c.p.delay = v; },
+  },
+  { name: 'terminate_delay', priority: 'P2', args: ['timer'], handle: (c: ProcCtx, a) => { void c; readDecimal(a, a.need(1), 0, 3600); } },
+  { name: 'fork_delay', priority: 'P2', args: ['timer'], handle: (c: ProcCtx, a) => { void c; readDecimal(a, a.need(1), 0, 3600); } },
+  flag<ProcCtx>('full_command', (c) => { c.p.fullCommand = true; }, 'P2'),
+]);

@@ -1,0 +1,281 @@
+// vrrp_instance NAME { ... } keyword table (keepalived/vrrp/vrrp_parser.c), with the nested
+// authentication{} block and the address/route list syntaxes shared with static_* blocks.
+import { table, type KeywordDef, type KwArgs } from '../schema.js';
+import type { VrrpInstance, VirtualIp, KeepalivedConfig, TrackRef } from '../../config/model.js';
+import { bool, flag, num, p2, readNum, scriptSpec, trackRef } from './common.js';
+import { ipFamily, parsePrefix, readUnsigned, readDecimal } from '../values.js';
+import { rest } from '../reader.js';
+import { parseRouteLine, parseRuleLine, type RuleState } from './routes.js';
+
+/** Sub-context of one vrrp_instance block. */
+export interface ViCtx { vi: VrrpInstance; cfg: KeepalivedConfig; stateSet: boolean; familySet: boolean; rules: RuleState }
+
+export function newInstance(name: string, cfg: KeepalivedConfig): VrrpInstance {
+  return {
+    name, state: 'BACKUP', priority: 100, advertInt: 1, version: cfg.global.vrrpVersion, family: 'inet', nativeIpv6: false,
+    virtualIpaddress: [], virtualIpaddressExcluded: [], virtualRoutes: [], virtualRules: [],
+    trackInterface: [], trackScript: [], trackFile: [], trackProcess: [],
+    dontTrackPrimary: false, nopreempt: false, preemptDelay: 0, unicastPeer: [], vmacXmitBase: false,
+    strictMode: false, skipCheckAdvAddr: false, checkUnicastSrc: false, promoteSecondaries: false, noVirtualIpaddress: false,
+    lowerPrioNoAdvert: false, higherPrioSendAdvert: false, extra: {},
+  };
+}
+
+const VIP_FLAGS = new Set(['home', '-nodad', 'nodad', 'mngtmpaddr', 'noprefixroute', 'autojoin', 'use_vmac', 'no_track']);
+const VIP_OPTS = new Set(['brd', 'broadcast', 'dev', 'scope', 'label', 'peer', 'preferred_lft', 'track_group']);
+
+/** One line of virtual_ipaddress / static_ipaddress: IP[/len] [brd X] [dev IF] [scope S] [label L] [peer IP] [flags]. */
+export function parseVip(a: KwArgs, what: string, defaultDev: string | undefined): VirtualIp | undefined {
+  const text = a.need(0);
+  const p = parsePrefix(text);
+  if (!p) { a.error(`${what} parsed invalid IP ${text}. skipping IP...`); return undefined; }
+  const vip: VirtualIp = { address: p.address, prefixLen: p.prefixLen, family: p.family, options: [], pos: a.pos(0) };
+  for (let i = 1; i < a.size; i++) {
+    const w = a.opt(i)!;
+    if (VIP_OPTS.has(w)) {
+      const v = a.opt(i + 1);
+      if (v === undefined) { a.error(`${what} ${w} missing value for ${text}`); break; }
+      i++;
+      if (w === 'brd' || w === 'broadcast') vip.brd = v;
+      else if (w === 'dev') vip.dev = v;
+      else if (w === 'scope') vip.scope = v;
+      else if (w === 'label') vip.label = v;
+      else if (w === 'peer') vip.peer = v;
+      else vip.options.push(w, v);
+    } else if (w === 'no_track') vip.noTrack = true;
+    else if (VIP_FLAGS.has(w)) vip.options.push(w);
+    else a.error(`Unknown configuration entry '${w}' for ip address - ignoring`);
+  }
+  if (vip.dev !== undefined && a.interfaces && !a.interfaces.has(vip.dev)) {
+    a.error(`WARNING - interface ${vip.dev} for ip address ${text} doesn't exist`);
+    a.markMissingInterface();
+  }
+  void defaultDev;
+  return vip;
+}
+
+
+function vipBlock(name: string, field: 'virtualIpaddress' | 'virtualIpaddressExcluded', prio: 'P0' | 'P1'): KeywordDef<ViCtx> {
+  return {
+    name, priority: prio, block: 'lines',
+    item: (c, a) => {
+      const v = parseVip(a, 'VRRP', c.vi.interface);
+      if (!v) return;
+      if (!c.familySet) { c.familySet = true; c.vi.family = v.family; if (v.family === 'inet6') c.vi.version = 3; }
+      else if (v.family !== c.vi.family) { a.error(`(${c.vi.name}): address family must match VRRP instance [${a.opt(0)}] - ignoring`); return; }
+      c.vi[field].push(v);
+    },
+  };
+}
+
+function trackBlock(name: string, field: 'trackScript' | 'trackInterface' | 'trackFile' | 'trackProcess', what: string, min: number, max: number, prio: 'P0' | 'P1'): KeywordDef<ViCtx> {
+  return {
+    name, priority: prio, block: 'lines',
+    item: (c, a) => {
+      const t: TrackRef | undefined = trackRef(a, min, max, what, c.vi.name);
+      if (!t) return;
+      if (field === 'trackInterface' && a.interfaces && !a.interfaces.has(t.name)) {
+        a.error(`(${c.vi.name}) tracked interface ${t.name} doesn't exist`);
+        a.markMissingInterface();
+        return;
+      }
+      c.vi[field].push(t);
+    },
+  };
+}
+
+const notify = (name: string, field: 'notifyMaster' | 'notifyBackup' | 'notifyFault' | 'notifyStop' | 'notify' | 'notifyMasterRxLowerPri', prio: 'P0' | 'P1' | 'P2' = 'P0'): KeywordDef<ViCtx> => ({
+  name, priority: prio, args: ['script'],
+  handle: (c, a) => {
+    if (c.vi[field]) { a.error(`(${c.vi.name}) ${name} script already specified - ignoring ${rest(a.words, 1).join(' ')}`); return; }
+    c.vi[field] = scriptSpec(a);
+  },
+});
+
+type GarpField = 'garpMasterDelay' | 'garpMasterRepeat' | 'garpMasterRefresh' | 'garpMasterRefreshRepeat' | 'garpLowerPrioDelay' | 'garpLowerPrioRepeat';
+function garpKw(name: string, field: GarpField, max: number): KeywordDef<ViCtx> {
+  return {
+    name, priority: 'P1', args: ['uint'],
+    handle: (c, a) => {
+      const t = a.need(1);
+      const v = readUnsigned(a, t, 0, max);
+      if (v === undefined) { a.error(`(${c.vi.name}): ${name} '${t}' invalid - ignoring`); return; }
+      c.vi[field] = v;
+    },
+  };
+}
+
+export const authTable = table('authentication', [
+  {
+    name: 'auth_type', priority: 'P0', args: ['word'],
+    handle: (c: ViCtx, a) => {
+      const t = a.need(1);
+      if (t === 'PASS' || t === 'AH') c.vi.authentication = { ...(c.vi.authentication ?? {}), type: t };
+      else a.error(`(${c.vi.name}) unknown authentication type '${t}'`);
+    },
+  },
+  {
+    name: 'auth_pass', priority: 'P0', args: ['string'],
+    handle: (c: ViCtx, a) => {
+      let p = a.need(1);
+      if (p.length > 8) { a.error('Truncating auth_pass to 8 characters'); p = p.slice(0, 8); }
+      c.vi.authentication = { type: c.vi.authentication?.type ?? ('' as 'PASS'), pass: p };
+    },
+  },
+]);
+
+const P2_VI = [
+  'use_vmac_addr', 'use_ipvlan', 'unicast_fault_no_peer', 'old_unicast_checksum', 'vrf', 'mcast_dst_ip', 'track_src_ip',
+  'v3_checksum_as_v2', 'linkbeat_use_polling', 'notify_deleted', 'notify_priority_changes', 'down_timer_adverts', 'timer_expired_backup',
+  'thread_timer_expired', 'garp_extra_if', 'vmac_garp_intvl', 'owner_ignore_adverts', 'kernel_rx_buf_size', 'sync_group_tracking_weight',
+];
+
+export const vrrpInstanceTable = table('vrrp_instance', [
+  {
+    name: 'state', priority: 'P0', args: ['word'],
+    handle: (c: ViCtx, a) => {
+      const s = a.need(1);
+      c.stateSet = true;
+      if (s === 'MASTER' || s === 'BACKUP') c.vi.state = s;
+      else { a.error(`(${c.vi.name}) unknown state '${s}', defaulting to BACKUP`); c.vi.state = 'BACKUP'; }
+    },
+  },
+  {
+    name: 'interface', priority: 'P0', args: ['ifname'],
+    handle: (c: ViCtx, a) => {
+      const ifn = a.need(1);
+      if (ifn === 'lo') { a.error(`(${c.vi.name}) cannot use a loopback interface (${ifn}) for vrrp - ignoring`); return; }
+      if (a.interfaces && !a.interfaces.has(ifn)) {
+        a.error(`WARNING - interface ${ifn} for vrrp_instance ${c.vi.name} doesn't exist`);
+        a.markMissingInterface();
+      }
+      c.vi.interface = ifn;
+    },
+  },
+  {
+    name: 'virtual_router_id', priority: 'P0', args: ['uint'],
+    handle: (c: ViCtx, a) => {
+      const v = readNum(a, { kind: 'uint', min: 1, max: 255, msg: (t) => `(${c.vi.name}): VRID '${t}' not valid - must be between 1 & 255` });
+      if (v !== undefined) c.vi.virtualRouterId = v;
+    },
+  },
+  {
+    name: 'priority', priority: 'P0', args: ['uint'], default: 100,
+    handle: (c: ViCtx, a) => {
+      const v = readNum(a, { kind: 'uint', min: 1, max: 255, msg: () => `(${c.vi.name}) Priority not valid! must be between 1 & 255. Using default 100` });
+      c.vi.priority = v ?? 100;
+    },
+  },
+  {
+    name: 'advert_int', priority: 'P0', args: ['timer'], default: 1,
+    handle: (c: ViCtx, a) => {
+      const t = a.need(1);
+      const v = readDecimal(a, t, 0.01, 255);
+      if (v === undefined || v <= 0) { a.error(`(${c.vi.name}) Advert interval (${t}) not valid! Must be > 0 - ignoring`); return; }
+      c.vi.advertInt = v;
+    },
+  },
+  { name: 'authentication', priority: 'P0', block: 'keywords', table: authTable },
+  vipBlock('virtual_ipaddress', 'virtualIpaddress', 'P0'),
+  vipBlock('virtual_ipaddress_excluded', 'virtualIpaddressExcluded', 'P1'),
+  { name: 'virtual_routes', priority: 'P1', block: 'lines', item: (c: ViCtx, a) => { c.vi.virtualRoutes.push(parseRouteLine(a, true)); } },
+  { name: 'virtual_rules', priority: 'P1', block: 'lines', item: (c: ViCtx, a) => { const r = parseRuleLine(a, c.rules); if (r) c.vi.virtualRules.push(r); } },
+  trackBlock('track_script', 'trackScript', 'script', -253, 253, 'P0'),
+  trackBlock('track_interface', 'trackInterface', 'interface', -254, 254, 'P0'),
+  trackBlock('track_file', 'trackFile', 'file', -254, 254, 'P1'),
+  trackBlock('track_process', 'trackProcess', 'process', -254, 254, 'P1'),
+  { name: 'track_bfd', priority: 'P2', block: 'lines', item: (c: ViCtx, a) => { (c.vi.extra['track_bfd'] ??= []).push(...rest(a.words, 0)); } },
+  flag<ViCtx>('nopreempt', (c) => { c.vi.nopreempt = true; }, 'P0'),
+  flag<ViCtx>('preempt', (c) => { c.vi.nopreempt = false; }, 'P0'),
+  {
+    name: 'preempt_delay', priority: 'P1', args: ['timer'],
+    handle: (c: ViCtx, a) => {
+      const t = a.need(1);
+      const v = readDecimal(a, t, 0, 1000);
+      if (v !== undefined) c.vi.preemptDelay = v;
+    },
+  },
+  notify('notify_master', 'notifyMaster'), notify('notify_backup', 'notifyBackup'), notify('notify_fault', 'notifyFault'),
+  notify('notify_stop', 'notifyStop', 'P1'), notify('notify', 'notify'), notify('notify_master_rx_lower_pri', 'notifyMasterRxLowerPri', 'P2'),
+  bool<ViCtx>('smtp_alert', (c, v) => { c.vi.smtpAlert = v; }, 'P0'),
+  {
+    name: 'unicast_src_ip', aliases: ['mcast_src_ip'], priority: 'P0', args: ['ip'],
+    handle: (c: ViCtx, a) => {
+      const ip = a.need(1);
+      if (!ipFamily(ip)) { a.error(`(${c.vi.name}) invalid ${a.words[0]!.text} ${ip} - ignoring`); return; }
+      c.vi.unicastSrcIp = ip;
+    },
+  },
+  {
+    name: 'unicast_peer', priority: 'P0', block: 'lines',
+    item: (c: ViCtx, a) => {
+      const ip = a.need(0);
+      if (!ipFamily(ip)) { a.error(`(${c.vi.name}) unicast_peer address ${ip} invalid - ignoring`); return; }
+      const p: VrrpInstance['unicastPeer'][number] = { address: ip };
+      for (let i = 1; i < a.size; i += 2) {
+        const k = a.opt(i)!; const v = a.opt(i + 1);
+        if ((k === 'min_ttl' || k === 'max_ttl') && v !== undefined) {
+          const n = readUnsigned(a, v, 0, 255);
+          if (n === undefined) { a.error(`(${c.vi.name}) invalid ${k} ${v} for unicast peer ${ip} - ignoring`); continue; }
+          if (k === 'min_ttl') p.minTtl = n; else p.maxTtl = n;
+        } else a.error(`(${c.vi.name}) unknown unicast_peer option ${k} - ignoring`);
+      }
+      c.vi.unicastPeer.push(p);
+    },
+  },
+  num<ViCtx>('unicast_ttl', { kind: 'uint', min: 0, max: 255 }, (c, v) => { c.vi.unicastTtl = v; }),
+  garpKw('garp_master_delay', 'garpMasterDelay', 255),
+  garpKw('garp_master_repeat', 'garpMasterRepeat', 255),
+  garpKw('garp_master_refresh', 'garpMasterRefresh', 2147483647),
+  garpKw('garp_master_refresh_repeat', 'garpMasterRefreshRepeat', 255),
+  garpKw('garp_lower_prio_delay', 'garpLowerPrioDelay', 255),
+  garpKw('garp_lower_prio_repeat', 'garpLowerPrioRepeat', 255),
+  {
+    name: 'version', priority: 'P1', args: ['uint'],
+    handle: (c: ViCtx, a) => {
+      const v = readNum(a, { kind: 'uint', min: 2, max: 3, msg: (t) => `(${c.vi.name}): Version must be either 2 or 3 - ignoring ${t}` });
+      if (v === 2 || v === 3) c.vi.version = v;
+    },
+  },
+  {
+    name: 'use_vmac', priority: 'P1', args: ['word', 'word'],
+    handle: (c: ViCtx, a) => {
+      const u: NonNullable<VrrpInstance['useVmac']> = {};
+      for (let i = 1; i < a.size; i++) {
+        const w = a.opt(i)!;
+        if (/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/.test(w)) u.mac = w;
+        else if (w === 'netlink_notify_msg') continue;
+        else if (w === 'group') i++;
+        else u.name = w;
+      }
+      c.vi.useVmac = u;
+    },
+  },
+  flag<ViCtx>('vmac_xmit_base', (c) => { c.vi.vmacXmitBase = true; }),
+  flag<ViCtx>('dont_track_primary', (c) => { c.vi.dontTrackPrimary = true; }),
+  flag<ViCtx>('native_ipv6', (c) => { c.vi.nativeIpv6 = true; c.vi.family = 'inet6'; c.familySet = true; c.vi.version = 3; }),
+  flag<ViCtx>('accept', (c) => { c.vi.accept = true; }),
+  flag<ViCtx>('no_accept', (c) => { c.vi.accept = false; }),
+  bool<ViCtx>('strict_mode', (c, v) => { c.vi.strictMode = v; }),
+  bool<ViCtx>('skip_check_adv_addr', (c, v) => { c.vi.skipCheckAdvAddr = v; }),
+  flag<ViCtx>('check_unicast_src', (c) => { c.vi.checkUnicastSrc = true; }),
+  flag<ViCtx>('promote_secondaries', (c) => { c.vi.promoteSecondaries = true; }),
+  flag<ViCtx>('no_virtual_ipaddress', (c) => { c.vi.noVirtualIpaddress = true; }),
+  bool<ViCtx>('lower_prio_no_advert', (c, v) => { c.vi.lowerPrioNoAdvert = v; }, 'P2'),
+  bool<ViCtx>('higher_prio_send_advert', (c, v) => { c.vi.higherPrioSendAdvert = v; }, 'P2'),
+  {
+    name: 'lvs_sync_daemon_interface', priority: 'P1', args: ['ifname'],
+    handle: (c: ViCtx, a) => {
+      a.error(`(${c.vi.name}) Specifying lvs_sync_daemon_interface against a vrrp is deprecated.`);
+      a.error('      Please use global lvs_sync_daemon');
+      c.cfg.global.lvsSyncDaemon ??= { interface: a.need(1), instance: c.vi.name };
+    },
+  },
+  num<ViCtx>('debug', { kind: 'uint', min: 0, max: 4 }, (c, v) => { c.vi.debug = v; }),
+  ...P2_VI.map((n) => p2<VrrpInstance & { extra: Record<string, string[]> }>(n) as unknown as KeywordDef<ViCtx>).map((d) => ({ ...d, handle: (c: ViCtx, a: KwArgs) => { c.vi.extra[a.words[0]!.text] = rest(a.words, 1); } })),
+]);
+
+/** End of a vrrp_instance block: defaults that depend on other keywords. */
+export function closeInstance(c: ViCtx): void {
+  if (!c.stateSet) c.vi.state = c.vi.priority === 255 ? 'MASTER' : 'BACKUP';
+}

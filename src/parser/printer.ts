@@ -1,0 +1,369 @@
+// Canonical printer: KeepalivedConfig -> keepalived.conf text that parses back to the same model
+// (positions aside). Every value is written explicitly (defaults included where the parser's
+// end-of-parse checks would otherwise complain or default differently), one keyword per line,
+// blocks indented by 4, words quoted when they contain blanks or special characters.
+import type {
+  KeepalivedConfig, GlobalDefs, VrrpInstance, VirtualIp, ScriptSpec, TrackRef, VirtualServer, RealServer, Checker, VrrpScript,
+  VrrpSyncGroup, TrackFile, VrrpTrackProcess, VirtualServerGroup, HttpUrl,
+} from '../config/model.js';
+
+class Out {
+  lines: string[] = [];
+  depth = 0;
+  line(...words: (string | number | undefined)[]): void {
+    const w = words.filter((x) => x !== undefined).map((x) => q(String(x)));
+    this.lines.push('    '.repeat(this.depth) + w.join(' '));
+  }
+  raw(text: string): void { this.lines.push('    '.repeat(this.depth) + text); }
+  open(...words: (string | number | undefined)[]): void { this.line(...words, '{'); this.depth++; }
+  close(): void { this.depth--; this.raw('}'); }
+}
+
+/** Quote a word when keepalived's tokenizer would otherwise split or comment it. */
+function q(s: string): string {
+  if (s === '{' || s === '}') return s;
+  if (s === '' || /[\s"{}#!]/.test(s) || s.startsWith('@') || s.startsWith('~') || s.includes('$')) return `"${s}"`;
+  return s;
+}
+
+function script(o: Out, kw: string, s: ScriptSpec | undefined): void { if (s) o.raw(`${kw} ${s.raw}`); }
+
+function g(o: Out, gd: GlobalDefs): void {
+  o.open('global_defs');
+  o.line('router_id', gd.routerId);
+  if (gd.notificationEmail.length) { o.open('notification_email'); for (const e of gd.notificationEmail) o.line(e); o.close(); }
+  o.line('notification_email_from', gd.notificationEmailFrom);
+  if (gd.smtpServer) o.line('smtp_server', gd.smtpServer.host, gd.smtpServer.port);
+  o.line('smtp_connect_timeout', gd.smtpConnectTimeout);
+  o.line('smtp_helo_name', gd.smtpHeloName);
+  if (gd.smtpAlert !== undefined) o.line('smtp_alert', gd.smtpAlert ? 'true' : 'false');
+  if (gd.smtpAlertVrrp !== undefined) o.line('smtp_alert_vrrp', gd.smtpAlertVrrp ? 'true' : 'false');
+  if (gd.smtpAlertChecker !== undefined) o.line('smtp_alert_checker', gd.smtpAlertChecker ? 'true' : 'false');
+  if (gd.noEmailFaults) o.line('no_email_faults');
+  if (gd.checkerLogAllFailures) o.line('checker_log_all_failures', 'true');
+  if (gd.noCheckerEmails) o.line('no_checker_emails');
+  if (gd.scriptUser) o.line('script_user', gd.scriptUser.user, gd.scriptUser.group);
+  if (gd.enableScriptSecurity) o.line('enable_script_security');
+  o.line('vrrp_version', gd.vrrpVersion);
+  if (gd.vrrpStrict) o.line('vrrp_strict');
+  if (gd.vrrpSkipCheckAdvAddr) o.line('vrrp_skip_check_adv_addr');
+  if (gd.vrrpCheckUnicastSrc) o.line('vrrp_check_unicast_src');
+  o.line('vrrp_garp_master_delay', gd.vrrpGarpMasterDelay);
+  o.line('vrrp_garp_master_repeat', gd.vrrpGarpMasterRepeat);
+  o.line('vrrp_garp_master_refresh', gd.vrrpGarpMasterRefresh);
+  o.line('vrrp_garp_master_refresh_repeat', gd.vrrpGarpMasterRefreshRepeat);
+  if (gd.vrrpGarpLowerPrioDelay !== undefined) o.line('vrrp_garp_lower_prio_delay', gd.vrrpGarpLowerPrioDelay);
+  if (gd.vrrpGarpLowerPrioRepeat !== undefined) o.line('vrrp_garp_lower_prio_repeat', gd.vrrpGarpLowerPrioRepeat);
+  o.line('vrrp_garp_interval', gd.vrrpGarpInterval);
+  o.line('vrrp_gna_interval', gd.vrrpGnaInterval);
+  if (gd.vrrpMinGarp) o.line('vrrp_min_garp', 'true');
+  o.line('vrrp_mcast_group4', gd.vrrpMcastGroup4);
+  o.line('vrrp_mcast_group6', gd.vrrpMcastGroup6);
+  o.line('default_interface', gd.defaultInterface);
+  if (gd.dynamicInterfaces) o.line('dynamic_interfaces');
+  const fifo = (kw: string, f: GlobalDefs['notifyFifo']): void => {
+    if (!f) return;
+    if (f.path) o.line(kw, f.path, f.user, f.group);
+    script(o, `${kw}_script`, f.script);
+  };
+  fifo('notify_fifo', gd.notifyFifo); fifo('vrrp_notify_fifo', gd.vrrpNotifyFifo); fifo('lvs_notify_fifo', gd.lvsNotifyFifo);
+  if (gd.maxAutoPriority !== undefined) o.line('max_auto_priority', gd.maxAutoPriority);
+  if (gd.vrrpStartupDelay) o.line('vrrp_startup_delay', gd.vrrpStartupDelay);
+  if (gd.lvsSyncDaemon) {
+    const s = gd.lvsSyncDaemon;
+    o.line('lvs_sync_daemon', s.interface, s.instance, ...(s.syncId !== undefined ? ['id', s.syncId] : []), ...(s.maxlen !== undefined ? ['maxlen', s.maxlen] : []),
+      ...(s.port !== undefined ? ['port', s.port] : []), ...(s.ttl !== undefined ? ['ttl', s.ttl] : []), ...(s.group !== undefined ? ['group', s.group] : []));
+  }
+  if (gd.lvsFlush) o.line('lvs_flush');
+  if (gd.lvsFlushOnStop) o.line('lvs_flush_on_stop');
+  if (gd.lvsTimeouts) {
+    const t = gd.lvsTimeouts;
+    o.line('lvs_timeouts', ...(t.tcp !== undefined ? ['tcp', t.tcp] : []), ...(t.tcpfin !== undefined ? ['tcpfin', t.tcpfin] : []), ...(t.udp !== undefined ? ['udp', t.udp] : []));
+  }
+  if (gd.stateDumpFile) o.line('state_dump_file', gd.stateDumpFile);
+  if (gd.statsDumpFile) o.line('stats_dump_file', gd.statsDumpFile);
+  if (gd.jsonDumpFile) o.line('json_dump_file', gd.jsonDumpFile);
+  o.line('json_version', gd.jsonVersion);
+  o.line('child_wait_time', gd.childWaitTime);
+  if (gd.logFacility) o.line('log_facility', gd.logFacility);
+  extra(o, gd.extra);
+  o.close();
+}
+
+function extra(o: Out, e: Record<string, string[]>): void { for (const [k, v] of Object.entries(e)) o.line(k, ...v); }
+
+function vip(v: VirtualIp): (string | number | undefined)[] {
+  const full = v.family === 'inet' ? 32 : 128;
+  return [v.prefixLen === full ? v.address : `${v.address}/${v.prefixLen}`,
+    ...(v.brd !== undefined ? ['brd', v.brd] : []), ...(v.dev !== undefined ? ['dev', v.dev] : []), ...(v.scope !== undefined ? ['scope', v.scope] : []),
+    ...(v.label !== undefined ? ['label', v.label] : []), ...(v.peer !== undefined ? ['peer', v.peer] : []), ...v.options, ...(v.noTrack ? ['no_track'] : [])];
+}
+
+function track(o: Out, kw: string, refs: TrackRef[], withWeight = true): void {
+  if (!refs.length) return;
+  o.open(kw);
+  for (const r of refs) o.line(r.name, ...(withWeight ? ['weight', r.weight] : []), r.reverse ? 'reverse' : undefined);
+  o.close();
+}
+
+function instance(o: Out, vi: VrrpInstance): void {
+  o.open('vrrp_instance', vi.name);
+  o.line('state', vi.state);
+  if (vi.interface !== undefined) o.line('interface', vi.interface);
+  if (vi.virtualRouterId !== undefined) o.line('virtual_router_id', vi.virtualRouterId);
+  o.line('priority', vi.priority);
+  o.line('advert_int', vi.advertInt);
+  if (vi.nativeIpv6) o.line('native_ipv6');
+  o.line('version', vi.version);
+  if (vi.authentication) {
+    o.open('authentication');
+    if (vi.authentication.type) o.line('auth_type', vi.authentication.type);
+    if (vi.authentication.pass !== undefined) o.line('auth_pass', vi.authentication.pass);
+    o.close();
+  }
+  if (vi.virtualIpaddress.length) { o.open('virtual_ipaddress'); for (const v of vi.virtualIpaddress) o.line(...vip(v)); o.close(); }
+  if (vi.virtualIpaddressExcluded.length) { o.open('virtual_ipaddress_excluded'); for (const v of vi.virtualIpaddressExcluded) o.line(...vip(v)); o.close(); }
+  if (vi.virtualRoutes.length) { o.open('virtual_routes'); for (const r of vi.virtualRoutes) o.line(...r.raw); o.close(); }
+  if (vi.virtualRules.length) { o.open('virtual_rules'); for (const r of vi.virtualRules) o.line(...r.raw); o.close(); }
+  track(o, 'track_script', vi.trackScript); track(o, 'track_interface', vi.trackInterface);
+  track(o, 'track_file', vi.trackFile); track(o, 'track_process', vi.trackProcess);
+  if (vi.dontTrackPrimary) o.line('dont_track_primary');
+  if (vi.nopreempt) o.line('nopreempt');
+  if (vi.preemptDelay) o.line('preempt_delay', vi.preemptDelay);
+  if (vi.unicastSrcIp) o.line('unicast_src_ip', vi.unicastSrcIp);
+  if (vi.unicastPeer.length) {
+    o.open('unicast_peer');
+    for (const p of vi.unicastPeer) o.line(p.address, ...(p.minTtl !== undefined ? ['min_ttl', p.minTtl] : []), ...(p.maxTtl !== undefined ? ['max_ttl', p.maxTtl] : []));
+    o.close();
+  }
+  if (vi.unicastTtl !== undefined) o.line('unicast_ttl', vi.unicastTtl);
+  if (vi.useVmac) o.line('use_vmac', vi.useVmac.name, vi.useVmac.mac);
+  if (vi.vmacXmitBase) o.line('vmac_xmit_base');
+  if (vi.accept !== undefined) o.line(vi.accept ? 'accept' : 'no_accept');
+  if (vi.strictMode) o.line('strict_mode', 'true');
+  if (vi.skipCheckAdvAddr) o.line('skip_check_adv_addr', 'true');
+  if (vi.checkUnicastSrc) o.line('check_unicast_src');
+  if (vi.promoteSecondaries) o.line('promote_secondaries');
+  if (vi.noVirtualIpaddress) o.line('no_virtual_ipaddress');
+  const gm: [string, number | undefined][] = [['garp_master_delay', vi.garpMasterDelay], ['garp_master_repeat', vi.garpMasterRepeat],
+    ['garp_master_refresh', vi.garpMasterRefresh], ['garp_master_refresh_repeat', vi.garpMasterRefreshRepeat],
+    ['garp_lower_prio_delay', vi.garpLowerPrioDelay], ['garp_lower_prio_repeat', vi.garpLowerPrioRepeat]];
+  for (const [k, v] of gm) if (v !== undefined) o.line(k, v);
+  if (vi.lowerPrioNoAdvert) o.line('lower_prio_no_advert', 'true');
+  if (vi.higherPrioSendAdvert) o.line('higher_prio_send_advert', 'true');
+  script(o, 'notify_master', vi.notifyMaster); script(o, 'notify_backup', vi.notifyBackup); script(o, 'notify_fault', vi.notifyFault);
+  script(o, 'notify_stop', vi.notifyStop); script(o, 'notify', vi.notify); script(o, 'notify_master_rx_lower_pri', vi.notifyMasterRxLowerPri);
+  if (vi.smtpAlert !== undefined) o.line('smtp_alert', vi.smtpAlert ? 'true' : 'false');
+  if (vi.debug !== undefined) o.line('debug', vi.debug);
+  for (const [k, v] of Object.entries(vi.extra)) {
+    if (k === 'track_bfd') { o.open(k); for (const w of v) o.line(w); o.close(); } else o.line(k, ...v);
+  }
+  o.close();
+}
+
+function vrrpScript(o: Out, s: VrrpScript): void {
+  o.open('vrrp_script', s.name);
+  script(o, 'script', s.script);
+  o.line('interval', s.interval);
+  if (s.timeout !== undefined) o.line('timeout', s.timeout);
+  o.line('weight', s.weight, s.weightReverse ? 'reverse' : undefined);
+  o.line('rise', s.rise); o.line('fall', s.fall);
+  if (s.user) o.line('user', s.user.user, s.user.group);
+  if (s.initFail) o.line('init_fail');
+  o.close();
+}
+
+function syncGroup(o: Out, sg: VrrpSyncGroup): void {
+  o.open('vrrp_sync_group', sg.name);
+  o.open('group'); for (const n of sg.group) o.line(n); o.close();
+  script(o, 'notify_master', sg.notifyMaster); script(o, 'notify_backup', sg.notifyBackup); script(o, 'notify_fault', sg.notifyFault);
+  script(o, 'notify_stop', sg.notifyStop); script(o, 'notify', sg.notify);
+  if (sg.smtpAlert !== undefined) o.line('smtp_alert', sg.smtpAlert ? 'true' : 'false');
+  track(o, 'track_interface', sg.trackInterface); track(o, 'track_script', sg.trackScript); track(o, 'track_file', sg.trackFile);
+  for (const [k, v] of Object.entries(sg.extra)) {
+    if (k === 'track_bfd' || k === 'track_process') { o.open(k); for (const w of v) o.line(w); o.close(); } else o.line(k, ...v);
+  }
+  o.close();
+}
+
+function trackFile(o: Out, t: TrackFile): void {
+  o.open('track_file', t.name);
+  if (t.file) o.line('file', t.file);
+  o.line('weight', t.weight, t.reverse ? 'reverse' : undefined);
+  if (t.initFile) o.line('init_file', t.initFile.value, t.initFile.overwrite ? 'overwrite' : undefined);
+  o.close();
+}
+
+function trackProcess(o: Out, p: VrrpTrackProcess): void {
+  o.open('vrrp_track_process', p.name);
+  if (p.process.length) o.line('process', ...p.process);
+  if (p.paramMatch) o.line('param_match', p.paramMatch);
+  o.line('weight', p.weight, p.reverse ? 'reverse' : undefined);
+  o.line('quorum', p.quorum);
+  if (p.quorumMax !== undefined) o.line('quorum_max', p.quorumMax);
+  if (p.delay !== undefined) o.line('delay', p.delay);
+  if (p.fullCommand) o.line('full_command');
+  o.close();
+}
+
+function vsGroup(o: Out, gr: VirtualServerGroup): void {
+  o.open('virtual_server_group', gr.name);
+  for (const e of gr.entries) {
+    if (e.kind === 'fwmark') o.line('fwmark', e.fwmark, e.family);
+    else o.line(e.first === e.last ? e.first : `${e.first}-${e.last}`, e.port);
+  }
+  o.close();
+}
+
+function common(o: Out, c: Checker): void {
+  if (c.connectIp !== undefined) o.line('connect_ip', c.connectIp);
+  if (c.connectPort !== undefined) o.line('connect_port', c.connectPort);
+  if (c.bindto !== undefined) o.line('bindto', c.bindto);
+  if (c.bindPort !== undefined) o.line('bind_port', c.bindPort);
+  if (c.bindIf !== undefined) o.line('bind_if', c.bindIf);
+  if (c.connectTimeout !== undefined) o.line('connect_timeout', c.connectTimeout);
+  if (c.fwmark !== undefined) o.line('fwmark', c.fwmark);
+  if (c.retry !== undefined) o.line('retry', c.retry);
+  if (c.delayBeforeRetry !== undefined) o.line('delay_before_retry', c.delayBeforeRetry);
+  if (c.warmup !== undefined) o.line('warmup', c.warmup);
+  if (c.delayLoop !== undefined) o.line('delay_loop', c.delayLoop);
+  if (c.alpha !== undefined) o.line('alpha', c.alpha ? 'true' : 'false');
+  if (c.logAllFailures !== undefined) o.line('log_all_failures', c.logAllFailures ? 'true' : 'false');
+}
+
+function url(o: Out, u: HttpUrl): void {
+  o.open('url');
+  if (u.path) o.line('path', u.path);
+  if (u.digest) o.line('digest', u.digest);
+  if (u.statusCode) o.line('status_code', ...u.statusCode.map((s) => (s.from === s.to ? String(s.from) : `${s.from}-${s.to}`)));
+  if (u.virtualhost) o.line('virtualhost', u.virtualhost);
+  if (u.regex) o.line('regex', u.regex);
+  if (u.regexNoMatch) o.line('regex_no_match');
+  o.close();
+}
+
+function checker(o: Out, c: Checker): void {
+  o.open(c.type);
+  common(o, c);
+  switch (c.type) {
+    case 'HTTP_GET': case 'SSL_GET':
+      if (c.virtualhost) o.line('virtualhost', c.virtualhost);
+      if (c.httpProtocol) o.line('http_protocol', c.httpProtocol);
+      if (c.enableSni !== undefined) o.line('enable_sni', c.enableSni ? 'true' : 'false');
+      if (c.sniName) o.line('sni_name', c.sniName);
+      if (c.fastRecovery !== undefined) o.line('fast_recovery', c.fastRecovery ? 'true' : 'false');
+      if (c.tlsCompliant !== undefined) o.line('tls_compliant', c.tlsCompliant ? 'true' : 'false');
+      for (const u of c.urls) url(o, u);
+      break;
+    case 'SMTP_CHECK': if (c.heloName) o.line('helo_name', c.heloName); break;
+    case 'MISC_CHECK':
+      if (c.miscPath.raw) script(o, 'misc_path', c.miscPath);
+      if (c.miscTimeout !== undefined) o.line('misc_timeout', c.miscTimeout);
+      if (c.miscDynamic) o.line('misc_dynamic');
+      if (c.user) o.line('user', c.user.user, c.user.group);
+      break;
+    case 'DNS_CHECK': o.line('type', c.queryType); o.line('name', c.name); break;
+    case 'UDP_CHECK':
+      if (c.payload !== undefined) o.line('payload', c.payload);
+      if (c.requireReply !== undefined) o.line('require_reply', c.requireReply === true ? undefined : c.requireReply);
+      if (c.minReplyLength !== undefined) o.line('min_reply_length', c.minReplyLength);
+      if (c.maxReplyLength !== undefined) o.line('max_reply_length', c.maxReplyLength);
+      break;
+    case 'FILE_CHECK':
+      if (c.trackFile) o.line('track_file', c.trackFile);
+      o.line('weight', c.weight, c.reverse ? 'reverse' : undefined);
+      break;
+    case 'BFD_CHECK': if (c.name) o.line('name', c.name); break;
+    default: break;
+  }
+  o.close();
+}
+
+function realServer(o: Out, rs: RealServer, vs: VirtualServer): void {
+  o.open('real_server', rs.address, vs.vs.kind === 'ip' && rs.port === 0 ? undefined : rs.port);
+  o.line('weight', rs.weight);
+  if (rs.inhibitOnFailure !== undefined) o.line('inhibit_on_failure', rs.inhibitOnFailure ? 'true' : 'false');
+  script(o, 'notify_up', rs.notifyUp); script(o, 'notify_down', rs.notifyDown);
+  if (rs.lvsMethod) o.line('lvs_method', rs.lvsMethod);
+  if (rs.smtpAlert !== undefined) o.line('smtp_alert', rs.smtpAlert ? 'true' : 'false');
+  if (rs.alpha !== undefined) o.line('alpha', rs.alpha ? 'true' : 'false');
+  if (rs.retry !== undefined) o.line('retry', rs.retry);
+  if (rs.delayBeforeRetry !== undefined) o.line('delay_before_retry', rs.delayBeforeRetry);
+  if (rs.warmup !== undefined) o.line('warmup', rs.warmup);
+  if (rs.connectTimeout !== undefined) o.line('connect_timeout', rs.connectTimeout);
+  if (rs.delayLoop !== undefined) o.line('delay_loop', rs.delayLoop);
+  if (rs.virtualhost !== undefined) o.line('virtualhost', rs.virtualhost);
+  if (rs.uthreshold !== undefined) o.line('uthreshold', rs.uthreshold);
+  if (rs.lthreshold !== undefined) o.line('lthreshold', rs.lthreshold);
+  const ex = rs.extra;
+  for (const [k, v] of Object.entries(ex)) if (!k.startsWith('url.')) o.line(k, ...v);
+  for (const c of rs.checkers) checker(o, c);
+  o.close();
+}
+
+function virtualServer(o: Out, vs: VirtualServer): void {
+  const a = vs.vs;
+  if (a.kind === 'ip') o.open('virtual_server', a.address, a.port === 0 ? undefined : a.port);
+  else if (a.kind === 'fwmark') o.open('virtual_server', 'fwmark', a.fwmark, a.family);
+  else o.open('virtual_server', 'group', a.group);
+  // weight first: real servers take the VS weight as their default when declared.
+  o.line('weight', vs.weight);
+  o.line('lb_algo', vs.lbAlgo);
+  if (vs.lbKind === 'TUN' && vs.tunnel) {
+    const t = vs.tunnel;
+    o.line('lb_kind', 'TUN', 'type', t.type, ...(t.port !== undefined ? ['port', t.port] : []), t.csum);
+  } else o.line('lb_kind', vs.lbKind);
+  if (a.kind !== 'fwmark') o.line('protocol', vs.protocol);
+  o.line('delay_loop', vs.delayLoop);
+  if (vs.persistenceTimeout !== undefined) o.line('persistence_timeout', vs.persistenceTimeout);
+  if (vs.persistenceGranularity) o.line('persistence_granularity', vs.persistenceGranularity);
+  if (vs.connectTimeout !== undefined) o.line('connect_timeout', vs.connectTimeout);
+  if (vs.retry !== undefined) o.line('retry', vs.retry);
+  if (vs.delayBeforeRetry !== undefined) o.line('delay_before_retry', vs.delayBeforeRetry);
+  if (vs.warmup !== undefined) o.line('warmup', vs.warmup);
+  if (vs.inhibitOnFailure) o.line('inhibit_on_failure', 'true');
+  if (vs.sorryServer) {
+    const s = vs.sorryServer;
+    o.line('sorry_server', s.address, s.port === 0 ? undefined : s.port);
+    if (s.inhibit) o.line('sorry_server_inhibit');
+    if (s.lvsMethod) o.line('sorry_server_lvs_method', s.lvsMethod);
+  }
+  o.line('quorum', vs.quorum);
+  o.line('hysteresis', vs.hysteresis);
+  script(o, 'quorum_up', vs.quorumUp); script(o, 'quorum_down', vs.quorumDown);
+  if (vs.alpha) o.line('alpha', 'true');
+  if (vs.omega) o.line('omega', 'true');
+  if (vs.virtualhost) o.line('virtualhost', vs.virtualhost);
+  if (vs.smtpAlert !== undefined) o.line('smtp_alert', vs.smtpAlert ? 'true' : 'false');
+  if (vs.haSuspend) o.line('ha_suspend');
+  if (vs.ops) o.line('ops');
+  for (const f of vs.schedFlags) o.line(f);
+  if (vs.ipFamily) o.line('ip_family', vs.ipFamily);
+  extra(o, vs.extra);
+  for (const rs of vs.realServers) realServer(o, rs, vs);
+  o.close();
+}
+
+export function printConfig(cfg: KeepalivedConfig): string {
+  const o = new Out();
+  g(o, cfg.global);
+  for (const e of cfg.extra) {
+    if (!e.lines) { o.line(e.keyword, ...e.args); continue; }
+    o.open(e.keyword, ...e.args);
+    for (const l of e.lines) {
+      if (l[0] === '{') { o.raw('{'); o.depth++; } else if (l[0] === '}') { o.depth--; o.raw('}'); } else o.line(...l);
+    }
+    o.close();
+  }
+  if (cfg.staticIpaddress.length) { o.open('static_ipaddress'); for (const v of cfg.staticIpaddress) o.line(...vip(v)); o.close(); }
+  if (cfg.staticRoutes.length) { o.open('static_routes'); for (const r of cfg.staticRoutes) o.line(...r.raw); o.close(); }
+  if (cfg.staticRules.length) { o.open('static_rules'); for (const r of cfg.staticRules) o.line(...r.raw); o.close(); }
+  for (const s of cfg.vrrpScripts) vrrpScript(o, s);
+  for (const t of cfg.trackFiles) trackFile(o, t);
+  for (const p of cfg.trackProcesses) trackProcess(o, p);
+  for (const vi of cfg.vrrpInstances) instance(o, vi);
+  for (const sg of cfg.vrrpSyncGroups) syncGroup(o, sg);
+  for (const gr of cfg.virtualServerGroups) vsGroup(o, gr);
+  for (const vs of cfg.virtualServers) virtualServer(o, vs);
+  return o.lines.join('\n') + '\n';
+}

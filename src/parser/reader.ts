@@ -1,0 +1,250 @@
+// Table-driven block reader (keepalived's process_stream / alloc_value_block): walks the
+// preprocessed ConfigLine stream with the keyword tables and calls their handlers. It owns the
+// brace rules: '{' on the same or next line, "Missing '{'", "Unexpected '{' - ignoring" (the
+// unknown keyword's block is NOT skipped: its '}' closes the parent), "Extra '}' found",
+// "There are N missing '}'s or extra '{'s", and the missing-parameter abort (exit 2).
+import type { ConfigLine, Word } from './lines.js';
+import type { Diagnostic, Severity, SourcePos } from '../common/diagnostic.js';
+import type { KeywordDef, KeywordTable, KwArgs } from './schema.js';
+
+/**
+ * How keepalived prefixes the message under -t: '(Line N) ' for what its parent process reads
+ * (global_defs and top-level structure), '(FILE: Line N) ' for what the children read (and for
+ * everything once includes are involved), nothing for end-of-parse checks.
+ */
+export type PrefixStyle = 'line' | 'file' | 'none';
+
+/** Which keepalived process prints a message under -t: the parent, the checker or the vrrp child. */
+export type Proc = 'parent' | 'checker' | 'vrrp';
+
+export interface ParseDiagnostic extends Diagnostic {
+  prefix: PrefixStyle;
+  proc: Proc;
+  /** The line came from an included file (or -f matched several): '(FILE: Line N)' even for the parent. */
+  showFile?: boolean;
+}
+
+/** Returned by a block handler to make the reader skip the block silently (keepalived's skip_block). */
+export const SKIP_BLOCK = Symbol('skip-block');
+
+class AbortParse { constructor(readonly diag: ParseDiagnostic) {} }
+
+export interface ReaderOptions {
+  /** Interfaces that exist (for keepalived -t's interface checks); undefined = no checks. */
+  interfaces?: ReadonlySet<string>;
+  /** Which keepalived process reads (and reports on) a top-level keyword's block; default parent. */
+  procOf?: (topKeyword: string) => Proc;
+  /** Preprocessor diagnostics to interleave: diags[i] is reported just before lines[before[i]]. */
+  pre?: { diags: readonly Diagnostic[]; before: readonly number[] };
+}
+
+export interface ReadResult {
+  diagnostics: ParseDiagnostic[];
+  aborted: boolean;
+  missingInterface: boolean;
+}
+
+/** Our note that a P2 keyword is parsed and kept but not acted on. */
+export const P2_CODE = 'KPB_P2_NOT_IMPLEMENTED';
+
+class Reader {
+  i = 0;
+  pi = 0;
+  depth = 0;
+  curLine: ConfigLine | undefined;
+  diags: ParseDiagnostic[] = [];
+  missingInterface = false;
+  prefix: PrefixStyle = 'line';
+  proc: Proc = 'parent';
+
+  constructor(readonly lines: readonly ConfigLine[], readonly opts: ReaderOptions) {}
+
+  /** Next line, counting braces as keepalived's read_line does. */
+  next(): ConfigLine | undefined {
+    const pre = this.opts.pre;
+    if (pre) {
+      while (this.pi < pre.diags.length && (pre.before[this.pi] ?? 0) <= this.i) {
+        const d = pre.diags[this.pi++]!;
+        const at = this.lines[Math.min(this.i, this.lines.length - 1)];
+        this.diags.push({ ...d, prefix: d.pos ? 'line' : 'none', proc: 'parent', showFile: at?.showFile });
+      }
+    }
+    const l = this.lines[this.i++];
+    if (!l) return undefined;
+    this.curLine = l;
+    if (l.brace === '{') this.depth++;
+    else if (l.brace === '}') {
+      if (--this.depth < 0) {
+        this.report('line', "Extra '}' found", l.pos, 'error', 'KA_CFG_EXTRA_BRACE');
+        this.depth = 0;
+      }
+    }
+    return l;
+  }
+
+  report(prefix: PrefixStyle, message: string, pos: SourcePos | undefined, severity: Severity, code: string): void {
+    this.diags.push({ severity, code, message, pos, prefix, proc: prefix === 'line' ? 'parent' : this.proc, showFile: this.curLine?.showFile });
+  }
+
+  args(line: ConfigLine): KwArgs {
+    const r = this;
+    const words = line.words;
+    return {
+      line, words, size: words.length,
+      need(i: number): string {
+        const w = words[i];
+        if (w === undefined) {
+          throw new AbortParse({
+            severity: 'abort', code: 'KA_CFG_MISSING_PARAMETER', prefix: r.prefix, proc: r.proc,
+            pos: line.pos,
+            message: `*** Configuration line starting \`${words[0]?.text ?? '***MISSING***'}\` is missing a parameter after keyword \`${words[i - 1]?.text ?? '***MISSING***'}\` at word position ${i + 1}`,
+          });
+        }
+        return w.text;
+      },
+      opt(i: number): string | undefined { return words[i]?.text; },
+      pos(i?: number): SourcePos { return (i !== undefined && words[i]?.pos) || line.pos; },
+      error(message: string, severity: Severity = 'error', code = 'KA_CFG_ERROR'): void {
+        r.report(r.prefix, message, line.pos, severity, code);
+      },
+      info(message: string, code = 'KPB_INFO'): void { r.report('none', message, line.pos, 'info', code); },
+      interfaces: r.opts.interfaces,
+      markMissingInterface(): void { r.missingInterface = true; },
+    };
+  }
+
+  /** process_stream: returns when the block's '}' is read (or at EOF). */
+  block(t: KeywordTable, ctx: unknown, needBob: boolean, level: number): void {
+    for (;;) {
+      const line = this.next();
+      if (!line) return;
+      if (needBob) {
+        needBob = false;
+        if (line.brace === '{') continue;
+        this.report(this.prefix, "Missing '{' at beginning of configuration block", line.pos, 'error', 'KA_CFG_MISSING_BOB');
+      } else if (line.brace === '{') {
+        this.report(this.prefix, "Unexpected '{' - ignoring", line.pos, 'error', 'KA_CFG_UNEXPECTED_BOB');
+        continue;
+      }
+      if (line.brace === '}' && level > 0) return;
+      const w0 = line.words[0];
+      if (!w0) continue;
+      if (level === 0) {
+        this.proc = t.index.has(w0.text) && this.opts.procOf ? this.opts.procOf(w0.text) : 'parent';
+        this.prefix = this.proc === 'parent' ? 'line' : 'file';
+      }
+      const def = t.index.get(w0.text);
+      if (!def) {
+        this.report(this.prefix, `Unknown keyword '${w0.text}'`, w0.pos, 'error', 'KA_CFG_UNKNOWN_KEYWORD');
+        continue;
+      }
+      this.keyword(def, ctx, line, level);
+    }
+  }
+
+  keyword(def: KeywordDef, ctx: unknown, line: ConfigLine, level: number): void {
+    const a = this.args(line);
+    if (def.priority === 'P2') {
+      a.info(`'${def.name}' is parsed and kept; its behaviour is not implemented yet`, P2_CODE);
+    }
+    switch (def.block) {
+      case undefined: def.handle?.(ctx, a); return;
+      case 'keywords': {
+        const sub = def.handle ? def.handle(ctx, a) : ctx;
+        if (sub === SKIP_BLOCK) { this.skip(); return; }
+        this.block(def.table!, sub, true, level + 1);
+        def.close?.(sub, a);
+        return;
+      }
+      case 'raw': {
+        const sub = def.handle ? def.handle(ctx, a) : ctx;
+        this.raw(def, sub, line);
+        def.close?.(sub, a);
+        return;
+      }
+      default: {
+        const sub = def.handle ? def.handle(ctx, a) : ctx;
+        if (sub === SKIP_BLOCK) { this.skip(); return; }
+        this.values(def, sub, line);
+        def.close?.(sub, a);
+      }
+    }
+  }
+
+  /** alloc_value_block: '{' expected first, then items until '}'. */
+  values(def: KeywordDef, ctx: unknown, kwLine: ConfigLine): void {
+    let first = true;
+    for (;;) {
+      const line = this.next();
+      if (!line) return;
+      if (first) {
+        first = false;
+        if (line.brace === '{') continue;
+        this.report(this.prefix, `'{' missing from beginning of block ${kwLine.words[0]?.text}`, line.pos, 'error', 'KA_CFG_MISSING_BOB');
+      }
+      if (line.brace === '}') return;
+      if (line.words.length === 0) continue;
+      if (def.block === 'words') {
+        for (const w of line.words) def.item?.(ctx, this.args({ text: w.text, words: [w], pos: w.pos }));
+      } else {
+        def.item?.(ctx, this.args(line));
+      }
+    }
+  }
+
+  /** A P2 block kept verbatim: balanced braces, every inner line handed to `item`. */
+  raw(def: KeywordDef, ctx: unknown, kwLine: ConfigLine): void {
+    let d = 0;
+    let first = true;
+    for (;;) {
+      const line = this.next();
+      if (!line) return;
+      if (first) {
+        first = false;
+        if (line.brace === '{') continue;
+        this.report(this.prefix, "Missing '{' at beginning of configuration block", line.pos, 'error', 'KA_CFG_MISSING_BOB');
+      }
+      if (line.brace === '}') { if (d === 0) return; d--; }
+      else if (line.brace === '{') d++;
+      def.item?.(ctx, this.args(line));
+    }
+    void kwLine;
+  }
+
+  /** skip_block: consume a balanced block without reporting anything inside. */
+  skip(): void {
+    let d = 0;
+    for (;;) {
+      const line = this.next();
+      if (!line) return;
+      if (line.brace === '{') d++;
+      else if (line.brace === '}') { if (--d <= 0) return; }
+      else if (d === 0) { this.i--; return; } // no block followed
+    }
+  }
+}
+
+/** Reads the whole stream with the top-level table; `ctx` is handed to top-level handlers. */
+export function readConfig(lines: readonly ConfigLine[], top: KeywordTable, ctx: unknown, opts: ReaderOptions = {}): ReadResult {
+  const r = new Reader(lines, opts);
+  let aborted = false;
+  try {
+    r.block(top, ctx, false, 0);
+    r.next(); // flush preprocessor diagnostics reported after the last line
+    if (r.depth > 0) {
+      r.report('none', `There are ${r.depth} missing '}'s or extra '{'s`, lines[lines.length - 1]?.pos, 'error', 'KA_CFG_MISSING_EOB');
+    }
+  } catch (e) {
+    if (!(e instanceof AbortParse)) throw e;
+    r.diags.push(e.diag);
+    aborted = true;
+  }
+  return { diagnostics: r.diags, aborted, missingInterface: r.missingInterface };
+}
+
+/** Helper for tables: the words of a line from index `from` joined by spaces. */
+export function rest(words: readonly Word[], from: number): string[] {
+  const out: string[] = [];
+  for (let i = from; i < words.length; i++) out.push(words[i]!.text);
+  return out;
+}

@@ -1,0 +1,257 @@
+// End-of-parse checks, in keepalived 2.2.7's wording and order (checker child, then vrrp child):
+// virtual-server defaults and sanity (no scheduler/method/protocol, zero port, no real servers, DR
+// port mismatch), vrrp instance checks (VRID set, VIPs, duplicate VRID per interface+family, AH with
+// MASTER), sync groups naming missing instances, track_script naming undefined scripts, script
+// security (exit 6) and our own cross-object checks (severity 'info': they never change the exit
+// code keepalived would give, but name both places).
+import { existsSync } from 'node:fs';
+import type { KeepalivedConfig, VirtualServer, VrrpInstance, ScriptSpec, TrackRef } from '../config/model.js';
+import type { SourcePos, Severity } from '../common/diagnostic.js';
+import type { ParseDiagnostic, Proc, PrefixStyle } from './reader.js';
+import { checkScriptSecurity } from '../notify/script-security.js';
+import { scriptIds, systemUserDb, type UserDb } from '../notify/users.js';
+
+export interface ValidateOptions {
+  /** Interfaces that exist (keepalived -t checks them); undefined = skip interface checks. */
+  interfaces?: ReadonlySet<string>;
+  /** The parse already referenced a missing interface ("Non-existent interface specified"). */
+  missingInterface: boolean;
+  /** Per-item `set` markers recorded by the tables (which VS keywords were given). */
+  vsSet: Map<VirtualServer, Set<string>>;
+  userDb?: UserDb;
+  /** Skip the script-security stat() checks (unit tests). */
+  skipScriptSecurity?: boolean;
+}
+
+class Sink {
+  out: ParseDiagnostic[] = [];
+  constructor(public proc: Proc) {}
+  add(message: string, opts: { severity?: Severity; code?: string; pos?: SourcePos; prefix?: PrefixStyle; related?: SourcePos[] } = {}): void {
+    this.out.push({
+      severity: opts.severity ?? 'error', code: opts.code ?? 'KA_CFG_ERROR', message, pos: opts.pos,
+      prefix: opts.prefix ?? 'none', proc: this.proc, related: opts.related,
+    });
+  }
+}
+
+export function vsName(vs: VirtualServer, protoSet = true): string {
+  const a = vs.vs;
+  if (a.kind === 'fwmark') return `FWM ${a.fwmark}`;
+  const proto = protoSet ? vs.protocol.toLowerCase() : 'none';
+  if (a.kind === 'group') return `[${a.group}]:${proto}:0`;
+  return `[${a.address}]:${proto}:${a.port}`;
+}
+
+function checkVirtualServers(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink): void {
+  const groups = new Map(cfg.virtualServerGroups.map((g) => [g.name, g]));
+  const keep: VirtualServer[] = [];
+  for (const vs of cfg.virtualServers) {
+    const set = o.vsSet.get(vs) ?? new Set<string>();
+    if (vs.vs.kind === 'group' && !groups.has(vs.vs.group)) {
+      s.add(`Virtual server group ${vs.vs.group} specified by virtual_server at ${fmt(vs.pos)} is not defined`, { severity: 'info', code: 'KPB_VSG_UNDEFINED', pos: vs.pos });
+    }
+    if (vs.vs.kind === 'fwmark') {
+      if (set.has('protocol')) s.add(`Warning: Virtual server ${vsName(vs)}: protocol specified for fwmark - protocol will be ignored`);
+    } else if (!set.has('protocol')) {
+      s.add(`Virtual server ${vsName(vs, false)}: no protocol set - defaulting to UDP`);
+      vs.protocol = 'UDP';
+    }
+    if (vs.vs.kind === 'ip' && vs.vs.port === 0 && vs.persistenceTimeout === undefined) {
+      s.add(`Virtual server ${vsName(vs)}: zero port only valid for persistent services - setting`);
+      vs.persistenceTimeout = 360;
+    }
+    if (!set.has('sched')) s.add(`Virtual server ${vsName(vs)}: no scheduler set, setting default 'wlc'`);
+    if (!set.has('method')) s.add(`Virtual server ${vsName(vs)}: no forwarding method set, setting default NAT`);
+    if (vs.realServers.length === 0) {
+      s.add(`Virtual server ${vsName(vs)} has no real servers - ignoring`);
+      continue;
+    }
+    for (const rs of vs.realServers) {
+      const method = rs.lvsMethod ?? vs.lbKind;
+      if (vs.vs.kind === 'ip' && vs.vs.port !== 0 && rs.port !== vs.vs.port && method !== 'NAT') {
+        s.add(`WARNING - virtual server ${vsName(vs)} and real server [${rs.address}]:${vs.protocol.toLowerCase()}:${rs.port} ports don't match - resetting`);
+        rs.port = vs.vs.port;
+      }
+      if (rs.port === 0 && vs.vs.kind === 'ip') rs.port = vs.vs.port;
+    }
+    keep.push(vs);
+  }
+  cfg.virtualServers = keep;
+}
+
+function fmt(p: SourcePos | undefined): string { return p ? `${p.file}:${p.line}:${p.col}` : '?'; }
+
+const fam = (vi: VrrpInstance): string => (vi.family === 'inet6' ? 'IPv6' : 'IPv4');
+
+function allScripts(cfg: KeepalivedConfig, trackedOnly: Set<string>): { spec: ScriptSpec; kind: 'track'; name: string }[] {
+  return cfg.vrrpScripts.filter((v) => trackedOnly.has(v.name)).map((v) => ({ spec: v.script, kind: 'track' as const, name: v.name }));
+}
+
+function notifyScriptsOf(cfg: KeepalivedConfig): ScriptSpec[] {
+  const out: ScriptSpec[] = [];
+  const add = (x: ScriptSpec | undefined): void => { if (x && x.argv.length) out.push(x); };
+  for (const o of [...cfg.vrrpInstances, ...cfg.vrrpSyncGroups]) { add(o.notifyMaster); add(o.notifyBackup); add(o.notifyFault); add(o.notifyStop); add(o.notify); }
+  for (const vi of cfg.vrrpInstances) add(vi.notifyMasterRxLowerPri);
+  for (const vs of cfg.virtualServers) {
+    add(vs.quorumUp); add(vs.quorumDown);
+    for (const rs of vs.realServers) {
+      add(rs.notifyUp); add(rs.notifyDown);
+      for (const ck of rs.checkers) if (ck.type === 'MISC_CHECK') add(ck.miscPath);
+    }
+  }
+  for (const f of [cfg.global.notifyFifo, cfg.global.vrrpNotifyFifo, cfg.global.lvsNotifyFifo]) add(f?.script);
+  return out;
+}
+
+function checkScripts(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink): void {
+  const db = o.userDb ?? systemUserDb();
+  const g = cfg.global;
+  // vrrp_script without a script is removed at its end handler.
+  cfg.vrrpScripts = cfg.vrrpScripts.filter((v) => {
+    if (v.script.argv.length === 0) { s.add(`No script set for vrrp_script ${v.name} - removing`, { pos: v.pos, prefix: 'file' }); return false; }
+    return true;
+  });
+  // Without script_user, keepalived tries keepalived_script; with enable_script_security that must exist.
+  const defaultUserMissing = !g.scriptUser && !db.user('keepalived_script');
+  if (g.enableScriptSecurity && defaultUserMissing) {
+    cfg.vrrpScripts = cfg.vrrpScripts.filter((v) => {
+      if (v.user) return true;
+      s.add('Unable to set default user keepalived_script for script', { pos: v.script.pos ?? v.pos, prefix: 'file' });
+      s.add(`Unable to set default user for vrrp script ${v.name} - removing`, { pos: v.script.pos ?? v.pos, prefix: 'file' });
+      return false;
+    });
+  }
+}
+
+function checkTracks(cfg: KeepalivedConfig, s: Sink): Set<string> {
+  const scripts = new Set(cfg.vrrpScripts.map((v) => v.name));
+  const files = new Set(cfg.trackFiles.map((t) => t.name));
+  const procs = new Set(cfg.trackProcesses.map((t) => t.name));
+  const used = new Set<string>();
+  const filter = (owner: string, refs: TrackRef[], known: Set<string>, what: string): TrackRef[] => refs.filter((r) => {
+    if (known.has(r.name)) { if (what === 'script') used.add(r.name); return true; }
+    s.add(`(${owner}) track ${what} ${r.name} not found, ignoring...`, { pos: r.pos, prefix: 'file', code: 'KA_TRACK_NOT_FOUND' });
+    return false;
+  });
+  for (const vi of cfg.vrrpInstances) {
+    vi.trackScript = filter(vi.name, vi.trackScript, scripts, 'script');
+    vi.trackFile = filter(vi.name, vi.trackFile, files, 'file');
+    vi.trackProcess = filter(vi.name, vi.trackProcess, procs, 'process');
+  }
+  for (const sg of cfg.vrrpSyncGroups) {
+    sg.trackScript = filter(sg.name, sg.trackScript, scripts, 'script');
+    sg.trackFile = filter(sg.name, sg.trackFile, files, 'file');
+  }
+  return used;
+}
+
+function checkSecurity(cfg: KeepalivedConfig, used: Set<string>, o: ValidateOptions, s: Sink): void {
+  if (o.skipScriptSecurity) return;
+  const db = o.userDb ?? systemUserDb();
+  const g = cfg.global;
+  let rootScripts = false;
+  const disabled = new Set<string>();
+  for (const t of allScripts(cfg, used)) {
+    const v = cfg.vrrpScripts.find((x) => x.name === t.name)!;
+    const ids = scriptIds({ user: v.user?.user, group: v.user?.group }, g, db);
+    if (!ids) continue;
+    const r = checkScriptSecurity(t.spec.argv[0]!, ids, { enableScriptSecurity: g.enableScriptSecurity });
+    if (r.status === 'notfound' || r.status === 'not-executable') { s.add(`Disabling track script ${t.name} since not found/accessible`); disabled.add(t.name); continue; }
+    if (r.status === 'insecure' && g.enableScriptSecurity) { s.add(`Disabling track script ${t.name} due to insecure`); v.insecure = true; disabled.add(t.name); continue; }
+    if (r.runsAsRoot) rootScripts = true;
+  }
+  for (const spec of notifyScriptsOf(cfg)) {
+    const ids = scriptIds(spec, g, db);
+    if (!ids) continue;
+    const r = checkScriptSecurity(spec.argv[0]!, ids, { enableScriptSecurity: g.enableScriptSecurity });
+    if (r.status === 'ok' || r.status === 'insecure') { if (r.runsAsRoot) rootScripts = true; }
+  }
+  if (!g.enableScriptSecurity && rootScripts) {
+    s.add('SECURITY VIOLATION - scripts are being executed but script_security not enabled.', { severity: 'security', code: 'KA_SCRIPT_SECURITY' });
+  }
+  if (disabled.size) for (const vi of cfg.vrrpInstances) vi.trackScript = vi.trackScript.filter((r) => !disabled.has(r.name));
+}
+
+function checkVrrp(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink): void {
+  const names = new Map(cfg.vrrpInstances.map((v) => [v.name, v]));
+  // Sync groups.
+  cfg.vrrpSyncGroups = cfg.vrrpSyncGroups.filter((sg) => {
+    if (sg.group.length === 0) { s.add(`Sync group ${sg.name} has no virtual router(s). removing`); return false; }
+    const found: string[] = [];
+    for (const n of sg.group) {
+      if (names.has(n)) found.push(n);
+      else s.add(`Virtual router ${n} specified in sync group ${sg.name} doesn't exist - ignoring`, { related: sg.pos ? [sg.pos] : undefined });
+    }
+    if (found.length === 0) { s.add(`Sync group ${sg.name}, no matching virtual router found in group declaration - removing`); return false; }
+    if (found.length === 1) s.add(`Sync group ${sg.name} has only 1 virtual router(s) - this probably isn't what you want`);
+    sg.group = found;
+    return true;
+  });
+  const inGroup = new Map<string, string>();
+  for (const sg of cfg.vrrpSyncGroups) for (const n of sg.group) {
+    const prev = inGroup.get(n);
+    if (prev) s.add(`Virtual router ${n} cannot exist in more than one sync group; it is in ${prev} and ${sg.name}`, { severity: 'info', code: 'KPB_SYNC_DUP', pos: sg.pos });
+    else inGroup.set(n, sg.name);
+  }
+  const seen = new Map<string, VrrpInstance>();
+  const kept: VrrpInstance[] = [];
+  for (const vi of cfg.vrrpInstances) {
+    if (vi.interface === undefined) {
+      if (o.interfaces && o.interfaces.has(cfg.global.defaultInterface)) vi.interface = cfg.global.defaultInterface;
+      else if (!o.interfaces && cfg.global.defaultInterface) vi.interface = cfg.global.defaultInterface;
+      else { s.add(`(${vi.name}) Unknown interface!`); continue; }
+    }
+    if (vi.virtualRouterId === undefined) { s.add(`(${vi.name}) the virtual router id must be set`); continue; }
+    if (vi.virtualIpaddress.length === 0 && !vi.noVirtualIpaddress) s.add(`(${vi.name}) No VIP specified; at least one is sensible`);
+    if (vi.authentication?.type === 'AH' && vi.state === 'MASTER') {
+      s.add(`(${vi.name}) Initial state master is incompatible with AH authentication - clearing`);
+      vi.state = 'BACKUP';
+    }
+    if (vi.authentication && !vi.authentication.pass) {
+      s.add(`(${vi.name}) Authentication specified but no password given. Ignoring`);
+      delete vi.authentication;
+    } else if (vi.authentication && !vi.authentication.type) {
+      delete vi.authentication;
+    }
+    if (vi.version === 2 && vi.family === 'inet6') {
+      s.add(`(${vi.name}) VRRP version 2 does not support IPv6 - using version 3`, { severity: 'info', code: 'KPB_V2_IPV6', pos: vi.pos });
+      vi.version = 3;
+    }
+    const key = `${vi.interface}/${vi.family}/${vi.virtualRouterId}`;
+    const prev = seen.get(key);
+    if (prev) {
+      s.add(`${prev.name} and ${vi.name} both use VRID ${vi.virtualRouterId} with ${fam(vi)} on interface ${vi.interface}`, {
+        code: 'KA_DUP_VRID', pos: vi.pos, related: prev.pos ? [prev.pos] : undefined,
+      });
+    } else seen.set(key, vi);
+    kept.push(vi);
+  }
+  cfg.vrrpInstances = kept;
+}
+
+/** Runs every end-of-parse check; mutates `cfg` the way keepalived's init does (defaults, removals). */
+export function validateConfig(cfg: KeepalivedConfig, o: ValidateOptions): ParseDiagnostic[] {
+  const ck = new Sink('checker');
+  checkVirtualServers(cfg, o, ck);
+  const vr = new Sink('vrrp');
+  checkScripts(cfg, o, vr);
+  const used = checkTracks(cfg, vr);
+  if (o.missingInterface) {
+    vr.add('Non-existent interface specified in configuration', { code: 'KA_NO_INTERFACE' });
+    return [...ck.out, ...vr.out];
+  }
+  checkSecurity(cfg, used, o, vr);
+  checkVrrp(cfg, o, vr);
+  return [...ck.out, ...vr.out];
+}
+
+/** Interfaces that exist in this network namespace (/sys/class/net). */
+export function existingInterfaces(sysClassNet = '/sys/class/net'): Set<string> {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return new Set(readdirNames(sysClassNet));
+  } catch { return new Set(); }
+}
+
+import { readdirSync } from 'node:fs';
+function readdirNames(p: string): string[] { return existsSync(p) ? readdirSync(p) : []; }
