@@ -31,14 +31,34 @@ async function loadStart(role: ChildRole): Promise<StartFn | undefined> {
   return typeof fn === 'function' ? (fn as StartFn) : undefined;
 }
 
-function firstMessage(): Promise<ParentToChild | undefined> {
-  return new Promise((resolve) => {
-    const onMsg = (m: unknown) => { if (isParentToChild(m)) { cleanup(); resolve(m); } };
-    const onDisc = () => { cleanup(); resolve(undefined); };
-    const cleanup = () => { process.off('message', onMsg); process.off('disconnect', onDisc); };
-    process.on('message', onMsg);
-    process.on('disconnect', onDisc);
-  });
+/**
+ * One listener from the first moment: messages that arrive while the subsystem is still starting
+ * (a reload, a dump, a stop) are queued and handled in order once it is up.
+ */
+class Inbox {
+  private queue: ParentToChild[] = [];
+  private handler?: (m: ParentToChild) => void;
+  private waiter?: (m: ParentToChild | undefined) => void;
+  constructor() {
+    process.on('message', (m: unknown) => {
+      if (!isParentToChild(m)) return;
+      if (this.waiter) { const w = this.waiter; this.waiter = undefined; w(m); }
+      else if (this.handler) this.handler(m);
+      else this.queue.push(m);
+    });
+    process.on('disconnect', () => { if (this.waiter) { const w = this.waiter; this.waiter = undefined; w(undefined); } });
+  }
+  next(): Promise<ParentToChild | undefined> {
+    const m = this.queue.shift();
+    if (m) return Promise.resolve(m);
+    if (!process.connected) return Promise.resolve(undefined);
+    return new Promise((resolve) => { this.waiter = resolve; });
+  }
+  /** Handles the queued messages, then every later one, with `fn`. */
+  drainTo(fn: (m: ParentToChild) => void): void {
+    this.handler = fn;
+    for (const m of this.queue.splice(0)) fn(m);
+  }
 }
 
 export async function runChild(role: ChildRole): Promise<void> {
@@ -46,7 +66,8 @@ export async function runChild(role: ChildRole): Promise<void> {
   // Stop signals are handled below; until then ignore them, as a freshly forked keepalived child would block them.
   const early = () => {};
   process.on('SIGTERM', early); process.on('SIGINT', early); process.on('SIGHUP', early);
-  const init = await firstMessage();
+  const inbox = new Inbox();
+  const init = await inbox.next();
   if (!init || init.type !== 'init') process.exit(0);
   const o = init.options;
   let config: KeepalivedConfig = init.config;
@@ -107,7 +128,8 @@ export async function runChild(role: ChildRole): Promise<void> {
     return;
   }
   send({ type: 'started' });
-  if (stopping) { await stop(); return; }
+  // The parent went away while we were starting: stop now (nothing else will tell us).
+  if (!process.connected) { await stop(); return; }
 
   const dump = (kind: DumpKind) => {
     if (!handle) return;
@@ -131,8 +153,8 @@ export async function runChild(role: ChildRole): Promise<void> {
     if (kind === 'stats_clear') handle.clearStats?.();
   };
 
-  process.on('message', (m: unknown) => {
-    if (!isParentToChild(m) || stopping) return;
+  inbox.drainTo((m) => {
+    if (stopping) return;
     if (m.type === 'stop') void stop();
     else if (m.type === 'dump') dump(m.kind);
     else if (m.type === 'reload') {

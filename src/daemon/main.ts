@@ -91,6 +91,7 @@ async function runParent(opts: CliOptions): Promise<void> {
     launch: forkLauncher,
     commandLine: [process.argv[1] ?? 'keepalived', ...process.argv.slice(2)],
     exit: (code) => finish(code),
+    tmpDir: process.env.KEEPALIVED_TS_TMP_DIR || '/tmp',
   });
   process.on('SIGHUP', () => { void parent.reload(); });
   process.on('SIGTERM', () => { void parent.stop(0); });

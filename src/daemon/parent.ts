@@ -34,7 +34,8 @@ export function childEntry(role: ChildRole, moduleUrl = import.meta.url, execArg
   const file = `${role === 'vrrp' ? 'child-vrrp' : 'child-check'}.${ts ? 'ts' : 'js'}`;
   const path = fileURLToPath(new URL(`./${file}`, moduleUrl));
   const args = [...execArgv];
-  if (ts && !args.some((a) => a.includes('tsx'))) args.push('--import', 'tsx');
+  // tsx resolved from here, not from the daemon's working directory.
+  if (ts && !args.some((a) => a.includes('tsx'))) args.push('--import', import.meta.resolve('tsx'));
   return { path, execArgv: args };
 }
 
@@ -269,7 +270,7 @@ export class Parent {
       }
       for (const role of wanted) if (!this.children.has(role) && !this.pendingRespawns.has(role)) this.spawn(role);
       await Promise.all(acks);
-      this.log.info('Reload complete');
+      if (!this.stopping) this.log.info('Reload complete');
     } finally {
       this.reloading = false;
       if (this.reloadQueued && !this.stopping) { this.reloadQueued = false; void this.reload(); }
