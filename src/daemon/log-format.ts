@@ -38,7 +38,7 @@ export function formatConsole(msg: string, at: Date): string {
 }
 
 /**
- * keepalived's "Command line:" lines: each argument single-quoted, lines kept under 100
+ * keepalived's "Command line:" lines: each argument single-quoted, lines of at most 102
  * columns, continuation lines indented by 14 spaces (under the first argument).
  */
 export function commandLineLines(argv: string[]): string[] {
@@ -47,7 +47,7 @@ export function commandLineLines(argv: string[]): string[] {
   let fresh = true;
   for (const a of argv) {
     const word = ` '${a}'`;
-    if (!fresh && cur.length + word.length > 99) { lines.push(cur); cur = ' '.repeat(13); }
+    if (!fresh && cur.length + word.length > 102) { lines.push(cur); cur = ' '.repeat(13); }
     cur += word;
     fresh = false;
   }

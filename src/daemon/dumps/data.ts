@@ -175,9 +175,11 @@ function instanceLines(cfg: KeepalivedConfig, inst: VrrpInstance, rt: VrrpInstan
 }
 
 function scriptLines(cfg: KeepalivedConfig, rts: VrrpScriptRuntime[] | undefined): string[] {
-  if (!cfg.vrrpScripts.length) return [];
+  const used = cfg.vrrpScripts.filter((s) => cfg.vrrpInstances.some((i) => i.trackScript.some((t) => t.name === s.name)));
+  if (!used.length) return [];
+  // keepalived drops scripts no instance tracks ("Warning - script X is not used").
   const L = ['------< VRRP Scripts >------'];
-  for (const s of cfg.vrrpScripts) {
+  for (const s of used) {
     const rt = rts?.find((r) => r.name === s.name);
     L.push(
       ` VRRP Script = ${s.name}`,
