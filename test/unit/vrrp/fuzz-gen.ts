@@ -83,7 +83,10 @@ export function runFuzz(n: number, seed = 1): FuzzResult {
     try {
       const { pkt, family } = makePacket(rnd);
       if (decodeAdvert(pkt.payload, family).ok) res.decodeOk++;
-      const cfg = fuzzConfigs[i % fuzzConfigs.length]!;
+      // mostly a config that matches the packet's version/family, so the deeper rungs are reached
+      const ver = pkt.payload.length ? pkt.payload[0]! >>> 4 : 0;
+      const matching = fuzzConfigs.filter((c) => c.family === family && c.version === ver);
+      const cfg = matching.length && (i & 3) !== 0 ? matching[i % matching.length]! : fuzzConfigs[i % fuzzConfigs.length]!;
       const r = validateAdvert(cfg, pkt);
       const key = r.ok ? `accepted${r.checksumForm ? `:${r.checksumForm}` : ''}` : r.reason;
       if (r.ok) res.accepted++;
