@@ -167,7 +167,32 @@ export class VrrpLab {
     return out.split('\n').some((l) => l.includes(` ${addr}/`));
   }
 
-  async waitAddr(host: string, addr: string, present: boolean, timeoutMs: number, stepMs = 5): Promise<number> {
+  private monitors = new Map<string, Line[]>();
+
+  /** Starts `ip -o monitor address` in a host so VIP changes are timed by event, not by polling. */
+  monitorAddrs(host: string): void {
+    if (this.monitors.has(host)) return;
+    const ev: Line[] = [];
+    const p = this.lab.spawn(this.lab.ns(host), 'ip', ['-o', 'monitor', 'address']);
+    let buf = '';
+    p.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      let i: number;
+      while ((i = buf.indexOf('\n')) >= 0) { ev.push({ t: now(), text: buf.slice(0, i) }); buf = buf.slice(i + 1); }
+    });
+    this.monitors.set(host, ev);
+  }
+
+  /** Time the address appeared (present) or went away; uses the monitor when running. */
+  async waitAddr(host: string, addr: string, present: boolean, timeoutMs: number, stepMs = 5, after = 0): Promise<number> {
+    const ev = this.monitors.get(host);
+    if (ev) {
+      const match = (l: Line) => l.t >= after && l.text.includes(` ${addr}/`) && l.text.startsWith('Deleted') !== present;
+      const hit = await waitFor(() => ev.find(match), timeoutMs, 1).catch(() => undefined);
+      if (hit) return hit.t;
+      if (this.hasAddr(host, addr) === present) return now();
+      throw new Error(`${host}: ${addr} ${present ? 'not added' : 'not removed'} within ${timeoutMs} ms`);
+    }
     await waitFor(() => this.hasAddr(host, addr) === present, timeoutMs, stepMs);
     return now();
   }
