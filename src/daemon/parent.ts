@@ -4,7 +4,9 @@
 // Process creation sits behind the ChildLauncher interface (fork in production).
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { exitCodeFor } from '../common/diagnostic.js';
 import type { KeepalivedConfig } from '../config/model.js';
 import type { CliOptions } from './cli.js';
@@ -35,8 +37,14 @@ export function childEntry(role: ChildRole, moduleUrl = import.meta.url, execArg
   const path = fileURLToPath(new URL(`./${file}`, moduleUrl));
   const args = [...execArgv];
   // tsx resolved from here, not from the daemon's working directory.
-  if (ts && !args.some((a) => a.includes('tsx'))) args.push('--import', import.meta.resolve('tsx'));
+  if (ts && !args.some((a) => a.includes('tsx'))) args.push('--import', tsxLoaderUrl());
   return { path, execArgv: args };
+}
+
+/** file: URL of tsx's ESM loader (its package "." export), found from this module's location. */
+function tsxLoaderUrl(): string {
+  const require = createRequire(import.meta.url);
+  return pathToFileURL(join(dirname(require.resolve('tsx/package.json')), 'dist/loader.mjs')).href;
 }
 
 export const forkLauncher: ChildLauncher = (role) => {
@@ -69,6 +77,8 @@ interface ChildSlot {
   exited: boolean;
   exitWaiters: (() => void)[];
   reloadWaiter?: () => void;
+  /** Stopped on purpose by a reload: its exit is not a death. */
+  retiring?: boolean;
   quickDeaths: number;
 }
 
@@ -202,7 +212,7 @@ export class Parent {
     for (const w of waiters) w();
     if (slot.reloadWaiter) { const w = slot.reloadWaiter; slot.reloadWaiter = undefined; w(); }
     if (this.children.get(slot.role) === slot) this.children.delete(slot.role);
-    if (this.stopping) return;
+    if (this.stopping || slot.retiring) return;
     const pid = slot.handle.pid;
     const name = ROLE_NAME[slot.role];
     const perm = permanentKindOf(code);
@@ -261,7 +271,7 @@ export class Parent {
       const wanted = this.wantedRoles(cfg);
       const acks: Promise<void>[] = [];
       for (const [role, slot] of this.children) {
-        if (!wanted.includes(role)) { acks.push(this.stopChild(slot)); continue; }
+        if (!wanted.includes(role)) { slot.retiring = true; acks.push(this.stopChild(slot)); continue; }
         acks.push(new Promise<void>((resolve) => {
           const t = setTimeout(() => { slot.reloadWaiter = undefined; resolve(); }, 30_000);
           slot.reloadWaiter = () => { clearTimeout(t); resolve(); };
