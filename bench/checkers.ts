@@ -1,0 +1,99 @@
+// Checker benchmark: N real servers (VS x RS-per-VS) with TCP_CHECK at delay_loop 1 s against
+// TCP listeners on loopback addresses 127.1.x.y:8080 (a child process accepts and closes).
+// Prints checks/s, CPU per check, RSS, event-loop lag p50/p99. Loopback only; bounded in time.
+//   node --import tsx bench/checkers.ts [--vs 1000] [--per-vs 10] [--seconds 30] [--delay-loop 1]
+// keepalived's own checker needs IPVS to run (this kernel has none), so it is not compared here.
+import net from 'node:net';
+import { spawn } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { startCheckers } from '../src/check/index.js';
+import { makeLogger } from '../src/common/log.js';
+import type { KeepalivedConfig, VirtualServer } from '../src/config/model.js';
+
+const arg = (name: string, def: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : def;
+};
+const addr = (k: number): string => `127.1.${Math.floor(k / 250)}.${(k % 250) + 1}`;
+const PORT = 8080;
+
+async function listener(n: number): Promise<void> {
+  let accepted = 0;
+  for (let k = 0; k < n; k++) {
+    const srv = net.createServer({ pauseOnConnect: true }, (c) => { accepted++; c.destroy(); });
+    srv.on('error', (e) => { process.stderr.write(`listen ${addr(k)}: ${e.message}\n`); });
+    await new Promise<void>((r) => srv.listen({ host: addr(k), port: PORT, backlog: 1024 }, r));
+  }
+  process.stdout.write('ready\n');
+  setInterval(() => { process.stdout.write(`accepted ${accepted}\n`); }, 5000).unref();
+  process.stdin.resume();
+  process.stdin.on('end', () => process.exit(0));
+}
+
+function config(nVs: number, perVs: number, delayLoop: number): KeepalivedConfig {
+  const vss: VirtualServer[] = [];
+  for (let v = 0; v < nVs; v++) {
+    vss.push({
+      vs: { kind: 'ip', address: `10.99.${Math.floor(v / 250)}.${(v % 250) + 1}`, port: PORT, family: 'inet' },
+      lbAlgo: 'rr', lbKind: 'NAT', protocol: 'TCP', delayLoop, inhibitOnFailure: false, quorum: 1, hysteresis: 0,
+      alpha: false, omega: false, haSuspend: false, weight: 1, ops: false, schedFlags: [], extra: {},
+      realServers: Array.from({ length: perVs }, (_, r) => ({
+        address: addr(v * perVs + r), port: PORT, family: 'inet' as const, weight: 1, extra: {},
+        checkers: [{ type: 'TCP_CHECK' as const, connectTimeout: 3, retry: 1, delayBeforeRetry: 1 }],
+      })),
+    });
+  }
+  return {
+    files: [], global: { checkerLogAllFailures: false, noCheckerEmails: false } as KeepalivedConfig['global'], vrrpScripts: [],
+    trackFiles: [], trackProcesses: [], vrrpInstances: [], vrrpSyncGroups: [], virtualServerGroups: [], virtualServers: vss,
+    staticIpaddress: [], staticRoutes: [], staticRules: [], extra: [],
+  };
+}
+
+async function main(): Promise<void> {
+  const nVs = arg('vs', 1000), perVs = arg('per-vs', 10), seconds = arg('seconds', 30), delayLoop = arg('delay-loop', 1);
+  const n = nVs * perVs;
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--listener', String(n)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('ready')) resolve(); });
+    child.once('exit', () => reject(new Error('listener died')));
+  });
+  let downs = 0, lines = 0;
+  const logger = makeLogger((_l, m) => { lines++; if (m.includes('failed')) downs++; }, 0);
+  let applies = 0;
+  const cpu0 = process.cpuUsage();
+  const h = await startCheckers(config(nVs, perVs, delayLoop), { logger, lvs: { apply: async () => { applies++; } } });
+  const startCpu = process.cpuUsage(cpu0);
+  // Let the first round (bootstrap 1 s + warmup) pass, then measure.
+  await new Promise((r) => setTimeout(r, 1000 + delayLoop * 1000 + 500));
+  const eld = monitorEventLoopDelay({ resolution: 10 });
+  eld.enable();
+  const c0 = h.stats().checks;
+  const u0 = process.cpuUsage();
+  const t0 = performance.now();
+  let rssMax = 0;
+  const sampler = setInterval(() => { rssMax = Math.max(rssMax, process.memoryUsage().rss); }, 250);
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  clearInterval(sampler);
+  eld.disable();
+  const dt = (performance.now() - t0) / 1000;
+  const checks = h.stats().checks - c0;
+  const u = process.cpuUsage(u0);
+  const cpuUs = u.user + u.system;
+  await h.stop();
+  child.stdin!.end();
+  child.kill();
+  const r = {
+    realServers: n, virtualServers: nVs, delayLoopS: delayLoop, measuredS: +dt.toFixed(1),
+    checksPerS: Math.round(checks / dt), expectedPerS: Math.round(n / delayLoop),
+    cpuUsPerCheck: +(cpuUs / checks).toFixed(1), cpuCoreFraction: +(cpuUs / 1e6 / dt).toFixed(3),
+    rssMaxMB: +(rssMax / 1048576).toFixed(1), eventLoopLagP50ms: +(eld.percentile(50) / 1e6).toFixed(2),
+    eventLoopLagP99ms: +(eld.percentile(99) / 1e6).toFixed(2), eventLoopLagMaxMs: +(eld.max / 1e6).toFixed(2),
+    startupCpuMs: Math.round((startCpu.user + startCpu.system) / 1000), failureLines: downs, logLines: lines, lvsApplies: applies,
+  };
+  console.log(JSON.stringify(r, null, 2));
+}
+
+if (process.argv[2] === '--listener') await listener(Number(process.argv[3]));
+else await main();
