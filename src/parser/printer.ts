@@ -80,12 +80,6 @@ function g(o: Out, gd: GlobalDefs): void {
     const t = gd.lvsTimeouts;
     o.line('lvs_timeouts', ...(t.tcp !== undefined ? ['tcp', t.tcp] : []), ...(t.tcpfin !== undefined ? ['tcpfin', t.tcpfin] : []), ...(t.udp !== undefined ? ['udp', t.udp] : []));
   }
-  if (gd.stateDumpFile) o.line('state_dump_file', gd.stateDumpFile);
-  if (gd.statsDumpFile) o.line('stats_dump_file', gd.statsDumpFile);
-  if (gd.jsonDumpFile) o.line('json_dump_file', gd.jsonDumpFile);
-  o.line('json_version', gd.jsonVersion);
-  o.line('child_wait_time', gd.childWaitTime);
-  if (gd.logFacility) o.line('log_facility', gd.logFacility);
   extra(o, gd.extra);
   o.close();
 }
@@ -144,7 +138,6 @@ function instance(o: Out, vi: VrrpInstance): void {
   if (vi.skipCheckAdvAddr) o.line('skip_check_adv_addr', 'true');
   if (vi.checkUnicastSrc) o.line('check_unicast_src');
   if (vi.promoteSecondaries) o.line('promote_secondaries');
-  if (vi.noVirtualIpaddress) o.line('no_virtual_ipaddress');
   const gm: [string, number | undefined][] = [['garp_master_delay', vi.garpMasterDelay], ['garp_master_repeat', vi.garpMasterRepeat],
     ['garp_master_refresh', vi.garpMasterRefresh], ['garp_master_refresh_repeat', vi.garpMasterRefreshRepeat],
     ['garp_lower_prio_delay', vi.garpLowerPrioDelay], ['garp_lower_prio_repeat', vi.garpLowerPrioRepeat]];
@@ -250,9 +243,7 @@ function checker(o: Out, c: Checker): void {
       if (c.virtualhost) o.line('virtualhost', c.virtualhost);
       if (c.httpProtocol) o.line('http_protocol', c.httpProtocol);
       if (c.enableSni !== undefined) o.line('enable_sni', c.enableSni ? 'true' : 'false');
-      if (c.sniName) o.line('sni_name', c.sniName);
       if (c.fastRecovery !== undefined) o.line('fast_recovery', c.fastRecovery ? 'true' : 'false');
-      if (c.tlsCompliant !== undefined) o.line('tls_compliant', c.tlsCompliant ? 'true' : 'false');
       for (const u of c.urls) url(o, u);
       break;
     case 'SMTP_CHECK': if (c.heloName) o.line('helo_name', c.heloName); break;

@@ -171,8 +171,15 @@ class Reader {
     }
   }
 
-  /** alloc_value_block: '{' expected first, then items until '}'. */
+  /**
+   * alloc_value_block: '{' expected first, then items until '}'. keepalived 2.2.7 says nothing when
+   * the '{' is missing (the first line is then an item), and "Block X has extra parameters Y ..."
+   * when the keyword line has words after it.
+   */
   values(def: KeywordDef, ctx: unknown, kwLine: ConfigLine): void {
+    if (kwLine.words.length > 1 && !def.args?.length) {
+      this.report(this.prefix, `Block ${kwLine.words[0]!.text} has extra parameters ${kwLine.words[1]!.text} ...`, kwLine.pos, 'error', 'KA_CFG_BLOCK_EXTRA_PARAMS');
+    }
     let first = true;
     for (;;) {
       const line = this.next();
@@ -180,12 +187,11 @@ class Reader {
       if (first) {
         first = false;
         if (line.brace === '{') continue;
-        this.report(this.prefix, `'{' missing from beginning of block ${kwLine.words[0]?.text}`, line.pos, 'error', 'KA_CFG_MISSING_BOB');
       }
       if (line.brace === '}') return;
       if (line.words.length === 0) continue;
       if (def.block === 'words') {
-        for (const w of line.words) def.item?.(ctx, this.args({ text: w.text, words: [w], pos: w.pos }));
+        for (const w of line.words) def.item?.(ctx, this.args({ text: w.text, words: [w], pos: w.pos, showFile: line.showFile }));
       } else {
         def.item?.(ctx, this.args(line));
       }

@@ -65,7 +65,7 @@ export function ipFamily(addr: string): IpFamily | undefined {
   return undefined;
 }
 
-export interface Prefix { address: string; prefixLen: number; family: IpFamily; hasLen: boolean }
+export interface Prefix { address: string; prefixLen: number; family: IpFamily; hasLen: boolean; badLen?: string }
 
 /** "IP[/len]" as inet_stosockaddr/parse_ipaddress: the length must fit the family. */
 export function parsePrefix(text: string): Prefix | undefined {
@@ -78,7 +78,8 @@ export function parsePrefix(text: string): Prefix | undefined {
   const ls = text.slice(slash + 1);
   if (!/^\d+$/.test(ls)) return undefined;
   const len = Number(ls);
-  if (len > max) return undefined;
+  // keepalived: "number '33' outside range [0, 32]" + "Invalid address prefix len ... - using 32"
+  if (len > max) return { address: addr, prefixLen: max, family, hasLen: true, badLen: ls };
   return { address: addr, prefixLen: len, family, hasLen: true };
 }
 

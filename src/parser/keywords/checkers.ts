@@ -36,7 +36,7 @@ const common: KeywordDef<CkCtx>[] = [
     handle: (c, a) => { const v = readNum(a, { kind: 'uint', min: 0, max: 4294967295, msg: (t) => `Invalid fwmark connection value '${t}'` }); if (v !== undefined) c.ck.fwmark = v; },
   },
   {
-    name: 'retry', aliases: ['nb_get_retry'], priority: 'P0', args: ['uint'],
+    name: 'retry', priority: 'P0', args: ['uint'],
     handle: (c, a) => { const v = readNum(a, { kind: 'uint', min: 0, max: 2147483647, msg: (t) => `Invalid retry connection value '${t}'` }); if (v !== undefined) c.ck.retry = v; },
   },
   {
@@ -106,7 +106,6 @@ function httpTable(name: 'HTTP_GET' | 'SSL_GET'): KeywordTable {
       },
     },
     bool<CkCtx>('enable_sni', (c, v) => { (c.ck as HttpCk).enableSni = v; }),
-    { name: 'sni_name', priority: 'P1', args: ['string'], handle: (c, a) => { (c.ck as HttpCk).sniName = a.need(1); } },
     bool<CkCtx>('fast_recovery', (c, v) => { (c.ck as HttpCk).fastRecovery = v; }),
     {
       name: 'url', priority: 'P0', block: 'keywords', table: urlTable,
@@ -114,7 +113,9 @@ function httpTable(name: 'HTTP_GET' | 'SSL_GET'): KeywordTable {
       close: (u: UrlCtx, a: KwArgs) => { if (!u.url.path) a.error('Url path not specified - ignoring'); },
     },
   ];
-  if (name === 'SSL_GET') kws.push(bool<CkCtx>('tls_compliant', (c, v) => { (c.ck as HttpCk).tlsCompliant = v; }));
+  // nb_get_retry: deprecated alias of retry, HTTP_GET/SSL_GET only in 2.2.7 (sni_name, tls_compliant are HEAD only).
+  const retry = common.find((k) => k.name === 'retry')!;
+  kws.push({ ...retry, name: 'nb_get_retry', aliases: undefined });
   return table(name, kws);
 }
 

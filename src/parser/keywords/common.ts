@@ -104,7 +104,8 @@ export function trackRef(a: KwArgs, min: number, max: number, what: string, owne
       weight = v; set = true; i++;
     } else if (w === 'reverse') reverse = true;
     else if (w === 'noreverse') reverse = false;
-    else { a.error(`(${owner}) unknown track ${what} option ${w} - ignoring`); }
+    else if (what === 'interface') a.error(`(${owner}) unknown track_interface ${name} option ${w} - ignoring`);
+    else a.error(`(${owner}) unknown track ${what} option ${w} - ignoring`);
   }
   void set;
   return { name, weight, reverse, pos: a.pos(0) };

@@ -1,5 +1,7 @@
 // global_defs keyword table (keepalived/core/global_parser.c): P0/P1 keywords fill GlobalDefs with
 // keepalived's defaults and checks; every other real keyword is P2, kept verbatim in `extra`.
+// The set of names is exactly keepalived 2.2.7's (test/corpus/keywords-2.2.7.json, harvested from
+// the real binary): HEAD-only keywords (json_version, state_dump_file, ...) are unknown in 2.2.7.
 import { table, type KeywordDef } from '../schema.js';
 import type { GlobalDefs, FifoSpec } from '../../config/model.js';
 import { bool, flag, num, p2, str, readNum, scriptSpec } from './common.js';
@@ -69,25 +71,25 @@ const P2_NAMES = [
   'vrrp_rt_priority', 'checker_rt_priority', 'bfd_rt_priority', 'vrrp_cpu_affinity', 'checker_cpu_affinity', 'bfd_cpu_affinity',
   'vrrp_rlimit_rttime', 'checker_rlimit_rttime', 'bfd_rlimit_rttime', 'vrrp_rlimit_rtime', 'checker_rlimit_rtime', 'bfd_rlimit_rtime',
   'process_names', 'process_name', 'vrrp_process_name', 'checker_process_name', 'bfd_process_name', 'lvs_process_name',
-  'use_symlink_paths', 'set_supplementary_groups', 'startup_script', 'startup_script_timeout', 'shutdown_script', 'shutdown_script_timeout',
-  'min_auto_priority_delay', 'vrrp_down_timer_adverts', 'v3_checksum_as_v2', 'vrrp_garp_extra_if', 'vrrp_vmac_garp_intvl',
-  'disable_local_igmp', 'vrrp_iptables', 'vrrp_ipsets', 'nftables', 'nftables_priority', 'nftables_ifindex', 'nftables_counters',
+  'startup_script', 'startup_script_timeout', 'shutdown_script', 'shutdown_script_timeout',
+  'min_auto_priority_delay', 'vrrp_down_timer_adverts', 'vrrp_garp_extra_if', 'vrrp_vmac_garp_intvl',
+  'disable_local_igmp', 'vrrp_iptables', 'nftables', 'nftables_priority', 'nftables_ifindex', 'nftables_counters',
   'nftables_ipvs', 'nftables_ipvs_priority', 'nftables_ipvs_start_fwmark', 'fifo_write_vrrp_states_on_reload',
   'vrrp_notify_priority_changes', 'snmp_socket', 'enable_traps', 'enable_snmp_vrrp', 'enable_snmp_keepalived', 'enable_snmp_rfc',
-  'enable_snmp_rfcv2', 'enable_snmp_rfcv3', 'enable_snmp_checker', 'snmp_vs_stats_update_interval', 'snmp_rs_stats_update_interval',
-  'enable_dbus', 'dbus_service_name', 'dbus_no_interface_name', 'vrrp_netlink_cmd_rcv_bufs', 'vrrp_netlink_cmd_rcv_bufs_force',
+  'enable_snmp_rfcv2', 'enable_snmp_rfcv3', 'enable_snmp_checker', 
+  'enable_dbus', 'dbus_service_name', 'vrrp_netlink_cmd_rcv_bufs', 'vrrp_netlink_cmd_rcv_bufs_force',
   'vrrp_netlink_monitor_rcv_bufs', 'vrrp_netlink_monitor_rcv_bufs_force', 'lvs_netlink_cmd_rcv_bufs', 'lvs_netlink_cmd_rcv_bufs_force',
   'lvs_netlink_monitor_rcv_bufs', 'lvs_netlink_monitor_rcv_bufs_force', 'process_monitor_rcv_bufs', 'process_monitor_rcv_bufs_force',
-  'vrrp_rx_bufs_policy', 'vrrp_rx_bufs_multiplier', 'log_unknown_vrids', 'vrrp_owner_ignore_adverts', 'vmac_prefix', 'vmac_addr_prefix',
+  'vrrp_rx_bufs_policy', 'vrrp_rx_bufs_multiplier', 'log_unknown_vrids', 'vmac_prefix', 'vmac_addr_prefix',
   'umask', 'random_seed', 'reload_check_config', 'reload_time_file', 'reload_repeat', 'reload_file', 'include_check', 'config_save_dir',
-  'tmp_config_directory', 'data_use_instance', 'iproute_usr_dir', 'iproute_etc_dir', 'vrrp_lower_prio_no_advert',
-  'vrrp_higher_prio_send_advert', 'lvs_netlink_monitor_rcv_bufs', 'notify_fifo_script_timeout',
-  'linkbeat_use_polling', 
-  'vrrp_delay_after_boot',
+  'tmp_config_directory', 'data_use_instance', 'vrrp_lower_prio_no_advert',
+  'vrrp_higher_prio_send_advert', 'lvs_netlink_monitor_rcv_bufs', 
+  
+  
 ];
 
 export const globalDefsTable = table('global_defs', [
-  str<G>('router_id', (g, v) => { g.routerId = v; }, 'P0', ['lvs_id']),
+  str<G>('router_id', (g, v) => { g.routerId = v; }, 'P0'),
   {
     name: 'notification_email', priority: 'P0', block: 'words', args: ['none'],
     item: (g: G, a) => { g.notificationEmail.push(a.need(0)); },
@@ -180,7 +182,7 @@ export const globalDefsTable = table('global_defs', [
     },
   },
   flag<G>('lvs_flush', (g) => { g.lvsFlush = true; }),
-  { name: 'lvs_flush_on_stop', priority: 'P1', args: ['word'], handle: (g: G) => { g.lvsFlushOnStop = true; } },
+  { name: 'lvs_flush_on_stop', aliases: ['lvs_flush_onstop'], priority: 'P1', args: ['word'], handle: (g: G) => { g.lvsFlushOnStop = true; } },
   {
     name: 'lvs_timeouts', priority: 'P1', args: ['rest'],
     handle: (g: G, a) => {
@@ -196,15 +198,6 @@ export const globalDefsTable = table('global_defs', [
       g.lvsTimeouts = t;
     },
   },
-  str<G>('state_dump_file', (g, v) => { g.stateDumpFile = v; }),
-  str<G>('stats_dump_file', (g, v) => { g.statsDumpFile = v; }),
-  str<G>('json_dump_file', (g, v) => { g.jsonDumpFile = v; }),
-  {
-    name: 'json_version', priority: 'P1', args: ['uint'], default: 1,
-    handle: (g: G, a) => { const v = readNum(a, { kind: 'uint', min: 1, max: 2, msg: (t) => `Invalid json_version ${t} - ignoring` }); if (v === 1 || v === 2) g.jsonVersion = v; },
-  },
-  num<G>('child_wait_time', { kind: 'uint', min: 0, max: 2147483647 }, (g, v) => { g.childWaitTime = v; }),
-  str<G>('log_facility', (g, v) => { g.logFacility = v; }),
   ...[...new Set(P2_NAMES)].map((n) => p2<G>(n)),
 ]);
 

@@ -65,7 +65,7 @@ export const topTable = table('top', [
     handle: (c: TopCtx, a): ProcCtx => { const p = named(a, newTrackProcess); p.pos = a.pos(0); c.cfg.trackProcesses.push(p); return { p }; },
   },
   {
-    name: 'virtual_server_group', priority: 'P1', block: 'lines',
+    name: 'virtual_server_group', priority: 'P1', block: 'lines', args: ['string'],
     handle: (c: TopCtx, a) => { const g = { name: a.need(1), pos: a.pos(0), entries: [] }; c.cfg.virtualServerGroups.push(g); return g; },
     item: vsgItem,
   },

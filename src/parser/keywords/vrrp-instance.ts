@@ -29,6 +29,11 @@ export function parseVip(a: KwArgs, what: string, defaultDev: string | undefined
   const text = a.need(0);
   const p = parsePrefix(text);
   if (!p) { a.error(`${what} parsed invalid IP ${text}. skipping IP...`); return undefined; }
+  if (p.badLen !== undefined) {
+    const max = p.family === 'inet' ? 32 : 128;
+    a.error(`number '${p.badLen}' outside range [0, ${max}]`);
+    a.error(`Invalid address prefix len ${p.badLen} for address ${text} - using ${max}`);
+  }
   const vip: VirtualIp = { address: p.address, prefixLen: p.prefixLen, family: p.family, options: [], pos: a.pos(0) };
   for (let i = 1; i < a.size; i++) {
     const w = a.opt(i)!;
@@ -126,8 +131,8 @@ export const authTable = table('authentication', [
 
 const P2_VI = [
   'use_vmac_addr', 'use_ipvlan', 'unicast_fault_no_peer', 'old_unicast_checksum', 'vrf', 'mcast_dst_ip', 'track_src_ip',
-  'v3_checksum_as_v2', 'linkbeat_use_polling', 'notify_deleted', 'notify_priority_changes', 'down_timer_adverts', 'timer_expired_backup',
-  'thread_timer_expired', 'garp_extra_if', 'vmac_garp_intvl', 'owner_ignore_adverts', 'kernel_rx_buf_size', 'sync_group_tracking_weight',
+  'linkbeat_use_polling', 'notify_deleted', 'notify_priority_changes', 'down_timer_adverts', 
+  'garp_extra_if', 'vmac_garp_intvl', 'kernel_rx_buf_size', 
 ];
 
 export const vrrpInstanceTable = table('vrrp_instance', [
@@ -260,7 +265,6 @@ export const vrrpInstanceTable = table('vrrp_instance', [
   bool<ViCtx>('skip_check_adv_addr', (c, v) => { c.vi.skipCheckAdvAddr = v; }),
   flag<ViCtx>('check_unicast_src', (c) => { c.vi.checkUnicastSrc = true; }),
   flag<ViCtx>('promote_secondaries', (c) => { c.vi.promoteSecondaries = true; }),
-  flag<ViCtx>('no_virtual_ipaddress', (c) => { c.vi.noVirtualIpaddress = true; }),
   bool<ViCtx>('lower_prio_no_advert', (c, v) => { c.vi.lowerPrioNoAdvert = v; }, 'P2'),
   bool<ViCtx>('higher_prio_send_advert', (c, v) => { c.vi.higherPrioSendAdvert = v; }, 'P2'),
   {
