@@ -359,3 +359,32 @@ describe('vrrp/fsm: rejected-advert log policy', () => {
     assert.equal(h.fsm.stats.auth_failure, 6);
   });
 });
+
+describe('vrrp/fsm: IPv6 and GARP refresh', () => {
+  it('IPv6 instance logs Unsolicited Neighbour Adverts and sends v3 adverts that verify over the IPv6 pseudo-header (captures v3-ipv6-r1)', async () => {
+    const { decodeAdvert, computeChecksum } = await import('../../../src/vrrp/packet.js');
+    const p = baseParams({ family: 'inet6', version: 3, vrid: 61, vips: ['fe80::198:100'], destination: 'ff02::12', primaryAddress: 'fe80::945b:6fff:fe07:5fd2', priority: 150, initialState: 'MASTER' });
+    const h = started(p);
+    h.advance(3414.062);
+    assert.deepEqual(h.logs().slice(-4), [
+      '(VI_1) Receive advertisement timeout',
+      '(VI_1) Entering MASTER STATE',
+      '(VI_1) setting VIPs.',
+      '(VI_1) Sending/queueing Unsolicited Neighbour Adverts on pe0 for fe80::198:100',
+    ]);
+    const adv = h.actions.find((x) => x.action.kind === 'sendAdvert')!.action as Extract<VrrpAction, { kind: 'sendAdvert' }>;
+    const d = decodeAdvert(adv.payload, 'inet6');
+    assert.ok(d.ok);
+    assert.equal(computeChecksum(adv.payload, 3, 'inet6', p.primaryAddress, 'ff02::12'), d.advert.checksum);
+  });
+
+  it('garp_master_refresh repeats GARPs while MASTER and stops on leaving', () => {
+    const p = r1({ garp: { masterDelayMs: 0, masterRepeat: 5, masterRefreshMs: 10_000, masterRefreshRepeat: 2, lowerPrioDelayMs: 0, lowerPrioRepeat: 0 } });
+    const h = started(p);
+    h.advance(3414.062 + 25_000);
+    const g = h.actions.filter((x) => x.action.kind === 'garp').map((x) => [Math.round(x.at * 1000) / 1000, (x.action as { count: number }).count, (x.action as { reason: string }).reason]);
+    assert.deepEqual(g, [[3414.062, 5, 'master'], [13414.062, 2, 'refresh'], [23414.062, 2, 'refresh']]);
+    h.feed(peerAdvert(p, '10.198.0.9', 200));
+    assert.equal(h.due('garpRefresh'), undefined);
+  });
+});
