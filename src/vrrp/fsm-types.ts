@@ -3,6 +3,16 @@
 // does no I/O and reads time only from the injected Clock. Every timer carries a generation number:
 // the runtime hands it back on expiry and the core ignores stale ones, so the runtime never has to
 // race a cancel against a firing timer.
+//
+// Driving one instance (runtime side):
+//   1. params = deriveFsmParams(instance, ctx).params  (src/vrrp/params.ts; log its `logs` lines)
+//   2. fsm = new VrrpFsm(params, clock); feed the real initial statuses first ({type:'interface'},
+//      {type:'tracker'}) - they are recorded silently while INIT - then {type:'startup'}.
+//   3. Execute every returned action in order. setTimer replaces the slot's pending timer; on expiry
+//      feed {type:'timer', timer, generation}. Feed every received VRRP message as {type:'packet'}
+//      (IPv4: splitIpv4() from packet.ts gives ttl/src/dst/payload; IPv6: hop limit from the cmsg).
+//   4. On SIGTERM feed {type:'shutdown'} and execute the actions (priority 0 + VIP removal) before exit.
+//   Sync-group members are fed through SyncGroupCore.handle(instance, event) instead (sync-group.ts).
 
 import type { LogLevel } from '../common/log.js';
 import type { IpFamily } from '../config/model.js';
