@@ -35,18 +35,21 @@ function isSep(c: number): boolean {
  * Split a processed line into words, each with its source position. The text is a latin1 byte
  * string; words are returned UTF-8 decoded.
  */
-export function splitWords(lb: LineBuf, diags: Diagnostic[]): Word[] {
+export function splitWords(lb: LineBuf, diags: Diagnostic[], ascii = false): Word[] {
   const s = lb.text;
   const words: Word[] = [];
   if (s.indexOf('"') < 0) {
     let i = 0;
     const n = s.length;
+    const file = ascii ? lb.file : toDisplay(lb.file);
+    const line = lb.line;
     while (i < n) {
       while (i < n && isSep(s.charCodeAt(i))) i++;
       if (i >= n) break;
       const st = i;
       while (i < n && !isSep(s.charCodeAt(i))) i++;
-      words.push({ text: toDisplay(s.slice(st, i)), pos: { file: lb.file, line: lb.line, col: colAt(lb, st) }, quoted: false });
+      const w = s.slice(st, i);
+      words.push({ text: ascii ? w : toDisplay(w), pos: { file, line, col: lb.map ? colAt(lb, st) : lb.base + st }, quoted: false });
     }
     return words;
   }

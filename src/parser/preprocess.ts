@@ -27,6 +27,7 @@ import { GlibcRandom } from './pre/random.js';
 import { type SeqGen, addLst, addSeq } from './pre/seq.js';
 import { fromJs, toDisplay } from './pre/text.js';
 
+const NON_ASCII = /[\x80-\xff]/;
 const MAX_INCLUDE_DEPTH = 100;
 const MAX_SEQ_DEPTH = 100;
 const DEFAULT_MAX_LINES = 5_000_000;
@@ -54,6 +55,25 @@ interface Frame {
 }
 
 interface MlEnt { ptr: string; seqDepth: number }
+
+/**
+ * decomment() for the common line with none of # ! " \\ : only blanks to trim.
+ * Returns false (nothing done) when the full decomment() is needed.
+ */
+function quickClean(lb: LineBuf): boolean {
+  const s = lb.text;
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 35 || c === 33 || c === 34 || c === 92) return false;
+  }
+  let a = 0;
+  while (a < n && (s.charCodeAt(a) === 32 || s.charCodeAt(a) === 9)) a++;
+  let e = n;
+  while (e > a && (s.charCodeAt(e - 1) === 32 || s.charCodeAt(e - 1) === 9)) e--;
+  if (a > 0 || e < n) { lb.text = s.slice(a, e); lb.base += a; }
+  return true;
+}
 
 function errnoText(e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;
@@ -90,9 +110,12 @@ class Preprocessor {
   private stopped = false;
   private lastPos: LineBuf | null = null;
   private realCwdCache = new Map<string, string>();
+  /** Every input so far is ASCII: words need no UTF-8 decoding. */
+  private ascii = true;
 
   constructor(opts: PreprocessOptions, baseCwd: string) {
     this.configIdBytes = fromJs(opts.configId);
+    if (NON_ASCII.test(this.configIdBytes)) this.ascii = false;
     this.maxLines = opts.maxLines ?? DEFAULT_MAX_LINES;
     this.includeCheck = includeCheckFromOpts(opts.includeCheck);
     this.baseCwd = baseCwd;
@@ -204,6 +227,7 @@ class Preprocessor {
         continue;
       }
       this.files.push(full);
+      if (this.ascii && (NON_ASCII.test(content) || NON_ASCII.test(m))) this.ascii = false;
       frame.name = m;
       frame.real = real;
       frame.content = content;
@@ -225,6 +249,8 @@ class Preprocessor {
       matches: [name], next: 1, globCwd: this.baseCwd, at: null, name: fromJs(name), real: abs,
       dir: path.dirname(abs), showFile: false, content: fromJs(text), off: 0, lineNo: 1, lineStart: 0,
     });
+    const top = this.stack[this.stack.length - 1]!;
+    if (NON_ASCII.test(top.content) || NON_ASCII.test(top.name)) this.ascii = false;
     this.files.push(abs);
   }
 
@@ -349,7 +375,7 @@ class Preprocessor {
             }
             continue;
           }
-          decomment(lb, this.diags);
+          if (!quickClean(lb)) decomment(lb, this.diags);
           if (lb.text.length) { buf = lb; break; }
         }
       }
@@ -497,12 +523,12 @@ class Preprocessor {
       const nd = this.diags.length;
       const lb = this.readLine();
       if (!lb) { this.markBefore(nd); break; }
-      const words = splitWords(lb, this.diags);
-      this.markBefore(nd);
+      const words = splitWords(lb, this.diags, this.ascii);
+      if (this.diags.length !== nd) this.markBefore(nd);
       const line: ConfigLine = {
-        text: toDisplay(lb.text),
+        text: this.ascii ? lb.text : toDisplay(lb.text),
         words,
-        pos: { file: toDisplay(lb.file), line: lb.line, col: colAt(lb, 0) },
+        pos: { file: this.ascii ? lb.file : toDisplay(lb.file), line: lb.line, col: colAt(lb, 0) },
       };
       if (lb.text === '{') line.brace = '{';
       else if (lb.text === '}') line.brace = '}';

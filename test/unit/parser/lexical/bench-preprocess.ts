@@ -1,0 +1,56 @@
+// Manual benchmark: npx tsx test/unit/parser/lexical/bench-preprocess.ts [nVs] [runs]
+// Prints wall and CPU time of preprocessFile() on the generated benchmark configuration, next to a
+// naive baseline (split lines, trim, split words into the same object shapes) so that results on a
+// loaded machine can still be compared.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { preprocessFile } from '../../../../src/parser/preprocess.js';
+import { genBenchConfig } from './gen-bench.js';
+
+const nVs = Number(process.argv[2] ?? 10000);
+const runs = Number(process.argv[3] ?? 3);
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kpa-bench-'));
+const file = path.join(dir, 'keepalived.conf');
+fs.writeFileSync(file, genBenchConfig(nVs));
+const size = fs.statSync(file).size;
+
+function baseline(): number {
+  const c = fs.readFileSync(file).toString('latin1');
+  const res: unknown[] = [];
+  let off = 0;
+  let ln = 0;
+  while (off < c.length) {
+    let nl = c.indexOf('\n', off);
+    if (nl < 0) nl = c.length;
+    const s = c.slice(off, nl).trim();
+    off = nl + 1;
+    ln++;
+    if (!s) continue;
+    const words = s.split(/\s+/).map((w, i) => ({ text: w, pos: { file, line: ln, col: i + 1 }, quoted: false }));
+    res.push({ text: s, words, pos: { file, line: ln, col: 1 } });
+  }
+  return res.length;
+}
+
+function measure(label: string, fn: () => string): void {
+  const c0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  const what = fn();
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const cu = process.cpuUsage(c0);
+  console.log(`${label}: ${what} in ${ms.toFixed(0)} ms wall, ${((cu.user + cu.system) / 1000).toFixed(0)} ms cpu`);
+}
+
+try {
+  console.log(`${(size / 1e6).toFixed(1)} MB, ${genBenchConfig(nVs).split('\n').length - 1} physical lines`);
+  for (let run = 0; run < runs; run++) {
+    measure('baseline  ', () => `${baseline()} lines`);
+    measure('preprocess', () => {
+      const r = preprocessFile(file, { configId: 'bench', randomSeed: 1 });
+      return `${r.lines.length} lines, ${r.diagnostics.length} diagnostics`;
+    });
+  }
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
