@@ -182,7 +182,7 @@ export class SmtpAlerter {
         }
         finish({ keepalivedLine: line, reason, permanent: !!err.responseCode && err.responseCode >= 500 });
       };
-      conn.once('error', fail);
+      conn.on('error', fail); // stays attached: late socket errors must not become unhandled 'error' events
       conn.connect((cerr?: Error | null) => {
         if (cerr) return fail(cerr);
         connected = true;
