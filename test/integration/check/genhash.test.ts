@@ -1,0 +1,55 @@
+// genhash from source vs Debian's /usr/bin/genhash (keepalived 2.2.7) against nginx on loopback:
+// plain and TLS, 200 and 404, vhost and protocol options, verbose layout (volatile lines removed).
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { waitFor } from '../../helpers/netns.js';
+
+const DIR = '/tmp/kc-genhash';
+const run = (cmd: string, args: string[]): string => {
+  try { return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }); } catch (e) { return `rc!=0 ${(e as { stdout?: string }).stdout ?? ''}`; }
+};
+const ours = (args: string[]): string => run('node', ['--import', 'tsx', 'src/check/genhash-cli.ts', ...args]);
+const theirs = (args: string[]): string => run('/usr/bin/genhash', args);
+const stable = (s: string): string => s.split('\n').filter((l) => !/Date|Last-Modified|Global response time|ETag/.test(l) && !/^0(0[4-9]|[1-9])/.test(l)).join('\n');
+
+describe('check (integration): genhash matches /usr/bin/genhash', function () {
+  this.timeout(60000);
+  let nginx: ChildProcess | undefined;
+  before(async function () {
+    if (!existsSync('/usr/bin/genhash') || !existsSync('/usr/sbin/nginx')) this.skip();
+    rmSync(DIR, { recursive: true, force: true });
+    mkdirSync(`${DIR}/html`, { recursive: true });
+    mkdirSync(`${DIR}/tmp`);
+    writeFileSync(`${DIR}/html/index.html`, '<html>kc genhash</html>\n'.repeat(300));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${DIR}/key.pem`, '-out', `${DIR}/cert.pem`, '-days', '2', '-subj', '/CN=kc'], { stdio: 'ignore' });
+    writeFileSync(`${DIR}/nginx.conf`, `worker_processes 1; daemon off; pid ${DIR}/nginx.pid; error_log ${DIR}/error.log;
+events { worker_connections 64; }
+http { access_log off; client_body_temp_path ${DIR}/tmp; proxy_temp_path ${DIR}/tmp; fastcgi_temp_path ${DIR}/tmp; uwsgi_temp_path ${DIR}/tmp; scgi_temp_path ${DIR}/tmp;
+  server { listen 127.0.0.1:18780; root ${DIR}/html; }
+  server { listen 127.0.0.1:18781 ssl; ssl_certificate ${DIR}/cert.pem; ssl_certificate_key ${DIR}/key.pem; root ${DIR}/html; } }
+`);
+    nginx = spawn('/usr/sbin/nginx', ['-c', `${DIR}/nginx.conf`, '-p', DIR], { stdio: 'ignore' });
+    await waitFor(() => existsSync(`${DIR}/nginx.pid`) && run('/usr/bin/genhash', ['-s', '127.0.0.1', '-p', '18781', '-S', '-u', '/']).length > 0, 10000);
+  });
+  after(() => {
+    try { process.kill(Number(readFileSync(`${DIR}/nginx.pid`, 'utf8')), 'SIGKILL'); } catch { /* not started */ }
+    if (nginx?.pid && nginx.exitCode === null) { try { process.kill(nginx.pid, 'SIGKILL'); } catch { /* gone */ } }
+  });
+
+  const cases: string[][] = [
+    ['-s', '127.0.0.1', '-p', '18780', '-u', '/index.html'],
+    ['-s', '127.0.0.1', '-p', '18780', '-u', '/missing'],
+    ['-s', '127.0.0.1', '-p', '18780', '-u', '/index.html', '-P', '1.1', '-V', 'www.kc.test'],
+    ['-S', '-s', '127.0.0.1', '-p', '18781', '-u', '/index.html'],
+    ['-S', '-s', '127.0.0.1', '-p', '18781', '-u', '/index.html', '-I', '-V', 'kc'],
+    ['-s', '127.0.0.1', '-p', '18782', '-u', '/'],
+    ['-s', '127.0.0.1', '-p', '18780', '-u', '/index.html', '-S', '-t', '1'],
+  ];
+  for (const args of cases) it(`genhash ${args.join(' ')}`, () => assert.equal(ours(args), theirs(args)));
+  it('verbose output layout (small body)', () => {
+    writeFileSync(`${DIR}/html/small.html`, 'hello keepalived\n');
+    const a = ['-s', '127.0.0.1', '-p', '18780', '-u', '/small.html', '-v'];
+    assert.equal(stable(ours(a)), stable(theirs(a)));
+  });
+});
