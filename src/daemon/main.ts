@@ -8,6 +8,7 @@ import { syslogIdent } from './log-format.js';
 import { createDaemonLogger } from './log-sink.js';
 import { Parent, forkLauncher } from './parent.js';
 import { watchRealtimeSignal } from './rt-signals.js';
+import { sdNotifier } from './sd-notify.js';
 import { usageText } from './usage.js';
 import { versionText } from './version.js';
 
@@ -92,6 +93,7 @@ async function runParent(opts: CliOptions): Promise<void> {
     commandLine: [process.argv[1] ?? 'keepalived', ...process.argv.slice(2)],
     exit: (code) => finish(code),
     tmpDir: process.env.KEEPALIVED_TS_TMP_DIR || '/tmp',
+    notify: sdNotifier(),
   });
   process.on('SIGHUP', () => { void parent.reload(); });
   process.on('SIGTERM', () => { void parent.stop(0); });

@@ -68,6 +68,8 @@ export interface ParentDeps {
   exit: (code: number) => void;
   /** keepalived's KA_TMP_DIR. */
   tmpDir?: string;
+  /** systemd notification (READY=1, RELOADING=1, STOPPING=1), when run by a Type=notify unit. */
+  notify?: (state: string) => void;
 }
 
 interface ChildSlot {
@@ -139,6 +141,7 @@ export class Parent {
     if (!roles.length) log.info('Warning - keepalived has no configuration to run');
     for (const r of roles) this.spawn(r);
     log.info('Startup complete');
+    this.deps.notify?.(`READY=1\nMAINPID=${process.pid}`);
     return true;
   }
 
@@ -256,6 +259,7 @@ export class Parent {
     this.reloading = true;
     try {
       this.log.info('Reloading ...');
+      this.deps.notify?.('RELOADING=1');
       const path = this.opts.configFile;
       this.log.detail(`Opening file '${path}'.`);
       this.log.info(`Configuration file ${path}`);
@@ -282,6 +286,7 @@ export class Parent {
       await Promise.all(acks);
       if (!this.stopping) this.log.info('Reload complete');
     } finally {
+      if (!this.stopping) this.deps.notify?.('READY=1');
       this.reloading = false;
       if (this.reloadQueued && !this.stopping) { this.reloadQueued = false; void this.reload(); }
     }
@@ -323,6 +328,7 @@ export class Parent {
     for (const t of this.pendingRespawns.values()) clearTimeout(t);
     this.pendingRespawns.clear();
     if (code === 0) this.log.info('Stopping');
+    this.deps.notify?.('STOPPING=1');
     await Promise.all([...this.children.values()].map((s) => this.stopChild(s)));
     const self = process.resourceUsage();
     this.log.info(cpuUsageLine({ user: self.userCPUTime, system: self.systemCPUTime }, this.childUsage));

@@ -33,12 +33,13 @@ describe('daemon (integration): process tree, syslog, signals', function () {
     if (!haveRsyslog()) this.skip();
     lab = new Lab();
     await lab.startSyslog();
+    lab.listenNotify();
     conf = lab.writeConfig('k.conf', cfg(lab, ['VI_1']));
   });
   after(() => lab?.cleanup());
 
   it('starts a parent and two children that log to syslog with keepalived\'s identities, pids and facility', async () => {
-    main = lab.run(base());
+    main = lab.run(base(), { NOTIFY_SOCKET: lab.notifySock });
     const v = await lab.waitLog((l) => l.ident === 'Keepalived_vrrp' && l.msg === 'probe: vrrp stand-in started with 1 instance(s)');
     const c = await lab.waitLog((l) => l.ident === 'Keepalived_healthcheckers' && l.msg.startsWith('probe: checker stand-in started'));
     const lines = lab.syslog();
@@ -57,6 +58,8 @@ describe('daemon (integration): process tree, syslog, signals', function () {
     assert.equal(lab.pidFile('ka.pid'), main.pid);
     await waitFor(() => lab.pidFile('v.pid') === vrrpPid && lab.pidFile('c.pid') === chkPid, 5000);
     assert.equal(readFileSync(lab.path('ka.pid'), 'utf8'), `${main.pid}\n`);
+    // systemd Type=notify readiness
+    await waitFor(() => lab.notifications.includes(`READY=1\nMAINPID=${main.pid}`), 5000);
   });
 
   it('refuses a second start while the first runs ("daemon is already running", exit 0, console format)', async () => {
@@ -108,6 +111,7 @@ describe('daemon (integration): process tree, syslog, signals', function () {
     assert.ok(lines.some((l) => l.ident === 'Keepalived' && l.msg === 'Reloading ...'));
     assert.ok(lines.some((l) => l.ident === 'Keepalived_vrrp' && l.pid === vrrpPid && l.msg === 'Reloading'));
     assert.ok(lines.some((l) => l.ident === 'Keepalived_healthcheckers' && l.pid === chkPid && l.msg === 'Reloading'));
+    await waitFor(() => lab.notifications.slice(-2).join(',') === 'RELOADING=1,READY=1', 5000);
   });
 
   it('HUP with a broken file: an error line, no reload, the running config untouched', async () => {
@@ -154,6 +158,7 @@ describe('daemon (integration): process tree, syslog, signals', function () {
     assert.equal(lines.at(-1)!.msg, 'Stopped Keepalived v2.2.7 (keepalived-ts 0.1.0)');
     for (const f of ['ka.pid', 'v.pid', 'c.pid']) assert.equal(existsSync(lab.path(f)), false, f);
     assert.ok(!alive(vrrpPid) && !alive(chkPid));
+    assert.equal(lab.notifications.at(-1), 'STOPPING=1');
   });
 
   it('a child\'s permanent error stops everything (exit 1), with -S local3 as the facility', async () => {

@@ -2,6 +2,7 @@
 // file), and bin/keepalived runs with the test config loader and the probe subsystems. Every
 // process started here is ended by PID in cleanup().
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,20 @@ export class Lab {
   private rsyslog?: ChildProcess;
   private procs: ChildProcess[] = [];
   private extraPids: number[] = [];
+  /** Datagrams received on the sd_notify socket (NOTIFY_SOCKET). */
+  readonly notifications: string[] = [];
+  readonly notifySock = join(this.dir, 'notify.sock');
+  private notifyServer?: { close(): void };
+
+  /** A fake systemd notify socket, like a Type=notify unit provides. */
+  listenNotify(): void {
+    const require = createRequire(import.meta.url);
+    const unix = require('unix-dgram') as { createSocket(t: string, cb: (b: Buffer) => void): { bind(p: string): void; close(): void; on(e: string, f: () => void): void } };
+    const s = unix.createSocket('unix_dgram', (b) => { this.notifications.push(b.toString()); });
+    s.on('error', () => {});
+    s.bind(this.notifySock);
+    this.notifyServer = s;
+  }
 
   async startSyslog(): Promise<void> {
     const conf = join(this.dir, 'rsyslog.conf');
@@ -85,6 +100,7 @@ export class Lab {
   cleanup(): void {
     const pids = [...this.procs.map((p) => (p.exitCode === null && p.signalCode === null ? p.pid : undefined)), ...this.extraPids, ...['ka.pid', 'v.pid', 'c.pid', 'd.pid', 'dv.pid', 'dc.pid'].map((f) => this.pidFile(f))];
     for (const pid of pids) if (pid && pid !== process.pid && isOurs(pid)) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+    try { this.notifyServer?.close(); } catch { /* closed */ }
     if (this.rsyslog?.pid && this.rsyslog.exitCode === null) { try { process.kill(this.rsyslog.pid, 'SIGTERM'); } catch { /* gone */ } }
     rmSync(this.dir, { recursive: true, force: true });
   }
