@@ -1,9 +1,11 @@
 // The notify subsystem's front door: createNotifier() checks every notify script once (script
 // security), opens the FIFOs, starts the SMTP alerter, and then turns each VRRP / checker event
 // into deliveries in keepalived's order: specific notify_* script, generic notify, FIFO line(s),
-// SMTP alert. Event methods only queue work and return at once (scripts and mail are async).
+// SMTP alert. Event methods only queue work and return at once (scripts and mail are async; the
+// script processes are spawned right after the call returns). reload() swaps the configuration,
+// keeping FIFOs whose settings did not change open (readers see no EOF) and queued mail.
 import type { Logger } from '../common/log.js';
-import type { KeepalivedConfig, ScriptSpec } from '../config/model.js';
+import type { FifoSpec, KeepalivedConfig, ScriptSpec } from '../config/model.js';
 import type { CheckerEvent, VrrpEvent } from './events.js';
 import { FifoWriter } from './fifo.js';
 import { NotifyPlanner, type FifoName, type NotifyAction } from './plan.js';
@@ -29,9 +31,11 @@ export interface NotifierOptions {
 export interface Notifier {
   vrrpEvent(e: VrrpEvent): void;
   checkerEvent(e: CheckerEvent): void;
+  /** Switch to a new configuration (SIGHUP). Script security is re-checked and logged. */
+  reload(config: KeepalivedConfig, opts?: { routerId?: string }): void;
   /** Wait (bounded) for running scripts and queued mail, stop FIFO scripts, close FIFOs. */
   stop(opts?: { scriptWaitMs?: number; smtpWaitMs?: number }): Promise<void>;
-  /** What script security decided at startup. */
+  /** What script security decided for the current configuration. */
   readonly security: SecurityReport;
   /** Present when SMTP alerts are configured. */
   readonly smtp?: SmtpAlerter;
@@ -62,39 +66,65 @@ export function smtpSettings(config: KeepalivedConfig): SmtpSettings | undefined
   };
 }
 
-export function createNotifier(config: KeepalivedConfig, opts: NotifierOptions): Notifier {
+const FIFO_KEYS: [FifoName, string, 'notifyFifo' | 'vrrpNotifyFifo' | 'lvsNotifyFifo'][] = [
+  ['notify', 'notify', 'notifyFifo'], ['vrrp', 'vrrp notify', 'vrrpNotifyFifo'], ['lvs', 'lvs notify', 'lvsNotifyFifo'],
+];
+const fifoKey = (f: FifoSpec): string => JSON.stringify([f.path, f.user, f.group, f.script?.argv, f.script?.user, f.script?.group]);
+
+export function createNotifier(initial: KeepalivedConfig, opts: NotifierOptions): Notifier {
   const log = opts.logger;
   const db = opts.userDb ?? systemUserDb();
-  const security = checkAllScripts(notifyScripts(config), config, { db });
-  for (const m of security.messages) log.info(m);
-
-  const planner = new NotifyPlanner(config, { routerId: opts.routerId, disabled: security.disabled });
   const runner = new ScriptRunner({ logger: log });
-  const idsCache = new Map<ScriptSpec, ScriptIds | undefined>();
+  const timeout = opts.scriptTimeoutMs ?? 30_000;
+  const stopTimeout = opts.stopScriptTimeoutMs ?? 1000;
+  const fifos = new Map<FifoName, FifoWriter>();
+  let config = initial;
+  let security!: SecurityReport;
+  let planner!: NotifyPlanner;
+  let idsCache = new Map<ScriptSpec, ScriptIds | undefined>();
+  let smtp: SmtpAlerter | undefined;
+  let smtpKey = '';
+  let stopped = false;
+  const lastMailed = new Map<string, string>();
+
   const idsOf = (s: ScriptSpec): ScriptIds | undefined => {
     if (!idsCache.has(s)) idsCache.set(s, scriptIds(s, config.global, db));
     return idsCache.get(s);
   };
 
-  const fifos = new Map<FifoName, FifoWriter>();
-  const g = config.global;
-  const specs: [FifoName, string, typeof g.notifyFifo][] = [['notify', 'notify', g.notifyFifo], ['vrrp', 'vrrp notify', g.vrrpNotifyFifo], ['lvs', 'lvs notify', g.lvsNotifyFifo]];
-  for (const [name, label, spec] of specs) {
-    if (!spec) continue;
-    const w = new FifoWriter(label, spec, {
-      logger: log,
-      ids: (u, grp) => scriptIds({ user: u ?? 'root', group: grp }, g, db),
-      scriptIds: spec.script ? idsOf(spec.script) : undefined,
-      scriptDisabled: spec.script ? security.disabled.has(spec.script) : false,
-    });
-    if (w.open()) fifos.set(name, w);
-  }
+  const configure = (cfg: KeepalivedConfig, routerId: string | undefined): void => {
+    config = cfg;
+    idsCache = new Map();
+    security = checkAllScripts(notifyScripts(cfg), cfg, { db });
+    for (const m of security.messages) log.info(m);
+    planner = new NotifyPlanner(cfg, { routerId, disabled: security.disabled, lastMailed });
 
-  const settings = smtpSettings(config);
-  const smtp = settings ? new SmtpAlerter(settings, { logger: log, ...opts.smtp }) : undefined;
-  const timeout = opts.scriptTimeoutMs ?? 30_000;
-  const stopTimeout = opts.stopScriptTimeoutMs ?? 1000;
-  let stopped = false;
+    const g = cfg.global;
+    for (const [name, label, key] of FIFO_KEYS) {
+      const spec = g[key];
+      const old = fifos.get(name);
+      if (old && spec && fifoKey(old.spec) === fifoKey(spec)) continue;
+      if (old) { old.close(); fifos.delete(name); }
+      if (!spec) continue;
+      const w = new FifoWriter(label, spec, {
+        logger: log,
+        ids: (u, grp) => scriptIds({ user: u ?? 'root', group: grp }, g, db),
+        scriptIds: spec.script ? idsOf(spec.script) : undefined,
+        scriptDisabled: spec.script ? security.disabled.has(spec.script) : false,
+      });
+      if (w.open()) fifos.set(name, w);
+    }
+
+    const settings = smtpSettings(cfg);
+    const key = JSON.stringify(settings ?? null);
+    if (key !== smtpKey) {
+      const old = smtp;
+      if (old) void old.drain(5000).then(() => old.close());
+      smtp = settings ? new SmtpAlerter(settings, { logger: log, ...opts.smtp }) : undefined;
+      smtpKey = key;
+    }
+  };
+  configure(initial, opts.routerId);
 
   const apply = (actions: NotifyAction[]): void => {
     for (const a of actions) {
@@ -117,10 +147,11 @@ export function createNotifier(config: KeepalivedConfig, opts: NotifierOptions):
   };
 
   return {
-    security,
-    smtp,
+    get security() { return security; },
+    get smtp() { return smtp; },
     vrrpEvent(e) { if (!stopped) apply(planner.planVrrp(e)); },
     checkerEvent(e) { if (!stopped) apply(planner.planChecker(e)); },
+    reload(cfg, ro = {}) { if (!stopped) configure(cfg, ro.routerId ?? opts.routerId); },
     async stop(so = {}) {
       if (stopped) return;
       stopped = true;
@@ -131,6 +162,7 @@ export function createNotifier(config: KeepalivedConfig, opts: NotifierOptions):
       runner.close();
       smtp?.close();
       for (const w of fifos.values()) w.close();
+      fifos.clear();
     },
   };
 }

@@ -22,12 +22,14 @@ export interface PlannerOptions {
   routerId?: string;
   /** Scripts refused at startup (insecure, not found, not executable): never run. */
   disabled?: ReadonlySet<ScriptSpec>;
+  /** last_email_state per `INSTANCE:name` / `GROUP:name`, shared across reloads. */
+  lastMailed?: Map<string, string>;
 }
 
 export class NotifyPlanner {
   private readonly instances = new Map<string, VrrpInstance>();
   private readonly groups = new Map<string, VrrpSyncGroup>();
-  private readonly lastMailed = new Map<string, string>();
+  private readonly lastMailed: Map<string, string>;
   private readonly routerId: string;
   private readonly disabled: ReadonlySet<ScriptSpec>;
 
@@ -36,6 +38,7 @@ export class NotifyPlanner {
     for (const g of config.vrrpSyncGroups) this.groups.set(g.name, g);
     this.routerId = opts.routerId ?? config.global.routerId;
     this.disabled = opts.disabled ?? new Set();
+    this.lastMailed = opts.lastMailed ?? new Map();
   }
 
   /** Whether SMTP alerts can be sent at all (notification_email and smtp_server both set). */

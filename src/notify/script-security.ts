@@ -151,6 +151,10 @@ export function checkAllScripts(scripts: ScriptSpec[], config: KeepalivedConfig,
   // path (at parse time), then PATH searches and the security walk (verified on 2.2.7).
   const late: string[] = [];
   let rootScripts = false, insecure = false;
+  // keepalived's default script user: logged once when some script needs it and it is missing.
+  if (!config.global.scriptUser && scripts.some((s) => !s.user && s.argv.length > 0) && !db.user('keepalived_script')) {
+    messages.push("Script user 'keepalived_script' does not exist");
+  }
   for (const s of scripts) {
     if (results.has(s) || s.argv.length === 0) continue;
     const ids = scriptIds(s, config.global, db);

@@ -154,3 +154,28 @@ describe('notify/notifier (integration)', function () {
     chmodSync(outDir, 0o755);
   });
 });
+
+describe('notify/notifier reload', function () {
+  this.timeout(20000);
+  it('keeps an unchanged FIFO open across reload (reader sees no EOF), opens a new one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kn-rl-'));
+    try {
+      const f1 = join(dir, 'a.fifo'), f2 = join(dir, 'b.fifo');
+      const cfg1 = config({ global: globalDefs({ notifyFifo: { path: f1 } }), vrrpInstances: [instance('VI_1')] });
+      const logger = memoryLogger();
+      const n = createNotifier(cfg1, { logger });
+      const r1 = openSync(f1, constants.O_RDONLY | constants.O_NONBLOCK);
+      n.vrrpEvent({ kind: 'INSTANCE', name: 'VI_1', state: 'BACKUP', priority: 100 });
+      const cfg2 = config({ global: globalDefs({ notifyFifo: { path: f1 }, vrrpNotifyFifo: { path: f2 } }), vrrpInstances: [instance('VI_1'), instance('VI_2')] });
+      n.reload(cfg2);
+      assert.ok(existsSync(f2));
+      const r2 = openSync(f2, constants.O_RDONLY | constants.O_NONBLOCK);
+      n.vrrpEvent({ kind: 'INSTANCE', name: 'VI_2', state: 'MASTER', priority: 200 });
+      assert.equal(drainFd(r1).toString(), 'INSTANCE "VI_1" BACKUP 100\nINSTANCE "VI_2" MASTER 200\n');
+      assert.equal(drainFd(r2).toString(), 'INSTANCE "VI_2" MASTER 200\n');
+      await n.stop();
+      closeSync(r1); closeSync(r2);
+      assert.ok(!existsSync(f1) && !existsSync(f2));
+    } finally { rmSync(dir, { recursive: true, force: true }); }
+  });
+});

@@ -52,6 +52,13 @@ describe('notify/plan', () => {
     assert.deepEqual([mails('BACKUP'), mails('BACKUP'), mails('MASTER'), mails('MASTER'), mails('BACKUP')], [1, 0, 1, 0, 1]);
   });
 
+  it('last_email_state survives a reload (shared map)', () => {
+    const shared = new Map<string, string>();
+    const mails = (p: NotifyPlanner) => p.planVrrp({ kind: 'INSTANCE', name: 'VI_1', state: 'MASTER', priority: 1 }).filter((x) => x.kind === 'mail').length;
+    assert.equal(mails(new NotifyPlanner(cfg, { lastMailed: shared })), 1);
+    assert.equal(mails(new NotifyPlanner(cfg, { lastMailed: shared })), 0);
+  });
+
   it('no_email_faults suppresses FAULT mails only', () => {
     const p = new NotifyPlanner(config({ global: globalDefs({ ...mailGlobal, noEmailFaults: true }), vrrpInstances: [full] }));
     assert.equal(p.planVrrp({ kind: 'INSTANCE', name: 'VI_1', state: 'FAULT', priority: 1 }).filter((x) => x.kind === 'mail').length, 0);

@@ -108,3 +108,22 @@ describe('notify/script-security', () => {
     });
   });
 });
+
+describe('notify/script-security default user', () => {
+  it("no script_user and no keepalived_script user: logged once, scripts run as root (2.2.7 text)", () => {
+    const db: UserDb = { user: (n) => (n === 'root' ? { uid: 0, gid: 0 } : undefined), group: () => 0 };
+    const c = config({ vrrpInstances: [instance('V', { notifyMaster: script('/bin/sh'), notifyBackup: script('/bin/sh') })] });
+    const rep = checkAllScripts(notifyScripts(c), c, { db });
+    assert.deepEqual(rep.messages, [
+      "Script user 'keepalived_script' does not exist",
+      'SECURITY VIOLATION - scripts are being executed but script_security not enabled.',
+    ]);
+  });
+  it('keepalived_script exists: scripts run as it, no root, no violation', () => {
+    const db: UserDb = { user: (n) => (n === 'keepalived_script' ? { uid: 990, gid: 990 } : undefined), group: () => undefined };
+    const c = config({ vrrpInstances: [instance('V', { notifyMaster: script('/bin/sh') })] });
+    const rep = checkAllScripts(notifyScripts(c), c, { db });
+    assert.deepEqual(rep.messages, []);
+    assert.equal(rep.securityViolation, false);
+  });
+});
