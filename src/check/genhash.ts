@@ -130,3 +130,6 @@ export async function genhashMain(argv: string[], io: GenhashIo = stdio): Promis
   if (o.verbose) io.out(`\nGlobal response time for [${o.url}] = ${r.elapsedUs} usecs\n`);
   return 0;
 }
+
+/** The daemon's `keepalived -T` entry (src/daemon/main.ts looks for `main`). */
+export const main = genhashMain;

@@ -1,26 +1,51 @@
 // Public entry of the checker process: start every checker of a config, with reload (keeping the
 // state of unchanged real servers), stop, and a state snapshot. See runtime.ts for the engine.
+// Without an injected LvsSink it opens the kernel's IPVS (src/ipvs); when IPVS is missing that
+// layer logs keepalived's "IPVS: Can't initialize ipvs" once and the checkers keep checking,
+// logging and alerting (monitoring mode).
 import type { KeepalivedConfig } from '../config/model.js';
+import type { LvsSink } from '../common/lvs-desired.js';
 import { CheckerEngine, type CheckerDeps } from './runtime.js';
 
 export type { CheckerEvent, RsCheckerEvent, RsStateEvent, VsQuorumEvent } from './events.js';
 export type { CheckerDeps } from './runtime.js';
+
+export interface StartCheckersDeps extends Omit<CheckerDeps, 'lvs'> {
+  /** Where the desired IPVS state goes; default: the kernel via src/ipvs (or nowhere if absent). */
+  lvs?: LvsSink;
+  /** -I / --dont-release-ipvs: leave the IPVS table as it is on stop. */
+  dontRelease?: boolean;
+}
 
 export interface CheckerHandle {
   stop(): Promise<void>;
   reload(config: KeepalivedConfig): Promise<void>;
   /** Text for /tmp/keepalived_check.data. */
   snapshot(): string;
+  /** Same text, for the daemon's dump (SubsystemHandle.dumpData). */
+  dumpData(): string;
   stats(): { checks: number; probesStarted: number; probesShared: number };
 }
 
-export async function startCheckers(config: KeepalivedConfig, deps: CheckerDeps): Promise<CheckerHandle> {
-  const engine = new CheckerEngine(config, deps);
+/** A sink for monitoring mode: the desired state has nowhere to go. */
+export const monitoringSink: LvsSink = { apply: async () => {} };
+
+export async function startCheckers(config: KeepalivedConfig, deps: StartCheckersDeps): Promise<CheckerHandle> {
+  let lvs = deps.lvs;
+  let release: (() => Promise<void>) | undefined;
+  if (!lvs) {
+    const { openIpvs } = await import('../ipvs/index.js');
+    const ipvs = await openIpvs({ logger: deps.logger }).catch(() => null);
+    lvs = ipvs ? ipvs.sink : monitoringSink;
+    if (ipvs) release = () => ipvs.sink.release({ keep: !!deps.dontRelease });
+  }
+  const engine = new CheckerEngine(config, { ...deps, lvs }, { clearOnStop: !deps.dontRelease && !release });
   await engine.start();
   return {
-    stop: () => engine.stop(),
+    stop: async () => { await engine.stop(); if (release) await release().catch(() => undefined); },
     reload: (c) => engine.reload(c),
     snapshot: () => engine.snapshot(),
+    dumpData: () => engine.snapshot(),
     stats: () => engine.stats(),
   };
 }

@@ -73,7 +73,7 @@ export class CheckerEngine {
   /** Checks completed (all checkers), for the bench and snapshot. */
   checksDone = 0;
 
-  constructor(config: KeepalivedConfig, private deps: CheckerDeps) {
+  constructor(config: KeepalivedConfig, private deps: CheckerDeps, private opts: { clearOnStop?: boolean } = {}) {
     this.config = config;
     this.timers = deps.timers ?? realTimers;
     this.clock = deps.clock ?? monotonicClock;
@@ -286,7 +286,9 @@ export class CheckerEngine {
       v.sorryAlive = false;
     }
     this.stopped = true;
-    try { await this.deps.lvs.apply({ services: [], groups: {} }); } catch { /* monitoring mode */ }
+    if (this.opts.clearOnStop !== false) {
+      try { await this.deps.lvs.apply({ services: [], groups: {} }); } catch { /* monitoring mode */ }
+    }
   }
 
   /** Text dump for /tmp/keepalived_check.data (SIGUSR1-style). */
