@@ -5,7 +5,8 @@
 // PR_SET_PDEATHSIG(SIGTERM): no orphan keeps VIPs or IPVS entries.
 import { monotonicClock } from '../common/clock.js';
 import type { KeepalivedConfig } from '../config/model.js';
-import { formatJsonDump, formatStatsDump, formatVrrpDataDump, globalDefsLines, isVrrpSnapshot, writeDump } from './dumps/index.js';
+import { formatJsonDump, formatStatsDump, formatVrrpDataDump, globalDefsLines, writeDump } from './dumps/index.js';
+import { toDumpSnapshot } from './dumps/from-vrrp.js';
 import { CHILD_EXIT, isParentToChild, type ChildRole, type ChildToParent, type DumpKind, type ParentToChild } from './ipc.js';
 import { createDaemonLogger, type DaemonLogger } from './log-sink.js';
 import { stoppedUsageLine } from './log-format.js';
@@ -142,8 +143,8 @@ export async function runChild(role: ChildRole): Promise<void> {
       if (err) logger.error(`Can't open dump file ${o.dumpPaths.data}: ${err}`);
       return;
     }
-    const snap = handle.snapshot();
-    if (!isVrrpSnapshot(snap)) { logger.error(`VRRP snapshot unavailable for ${kind} dump`); return; }
+    const snap = toDumpSnapshot(handle.snapshot());
+    if (!snap) { logger.error(`VRRP snapshot unavailable for ${kind} dump`); return; }
     let path: string; let text: string;
     if (kind === 'data') { logger.info(`Printing VRRP data for process(${pid}) on signal`); path = o.dumpPaths.data; text = formatVrrpDataDump(config, snap); }
     else if (kind === 'json') { logger.info(`Printing VRRP as json for process(${pid}) on signal`); path = o.dumpPaths.json; text = formatJsonDump(config, snap); }

@@ -29,11 +29,26 @@ async function importModule(spec: string, base: string): Promise<Record<string, 
 /** The parser module next to us (src/parser/index.ts under tsx, dist/parser/index.js built). */
 function parserSpec(): string { return '../parser/index.js'; }
 
+type ParseFile = (path: string, o: { configId?: string; allConfig?: boolean }) => { config: KeepalivedConfig; diagnostics: Diagnostic[]; aborted: boolean };
+type FormatDiag = (d: Diagnostic) => string;
+
+/**
+ * The loader: KEEPALIVED_TS_CONFIG_LOADER's `loadConfig`, else the parser's `loadConfig`, else an
+ * adapter over the parser's `parseConfigFile` (a missing main file = no config, as keepalived).
+ */
 export async function resolveConfigLoader(): Promise<ConfigLoader | undefined> {
   const override = process.env.KEEPALIVED_TS_CONFIG_LOADER;
   const mod = await importModule(override || parserSpec(), import.meta.url);
-  const fn = mod?.loadConfig;
-  return typeof fn === 'function' ? (fn as ConfigLoader) : undefined;
+  if (typeof mod?.loadConfig === 'function') return mod.loadConfig as ConfigLoader;
+  const parse = mod?.parseConfigFile as ParseFile | undefined;
+  if (typeof parse !== 'function') return undefined;
+  const fmt = typeof mod?.formatDiagnostic === 'function' ? (mod.formatDiagnostic as FormatDiag) : undefined;
+  return (path, o) => {
+    const r = parse(path, { configId: o.configId, allConfig: o.allConfig });
+    const diagnostics = fmt ? r.diagnostics.map((d) => ({ ...d, formatted: fmt(d) })) : r.diagnostics;
+    if (r.diagnostics.some((d) => d.code === 'KA_CONFIG_FILE_MISSING')) return { diagnostics };
+    return { config: r.config, diagnostics };
+  };
 }
 
 export async function resolveConfigTest(): Promise<ConfigTestFn | undefined> {
@@ -43,7 +58,8 @@ export async function resolveConfigTest(): Promise<ConfigTestFn | undefined> {
 }
 
 /** `(FILE: Line N) message` as keepalived prefixes config errors in its log. */
-export function diagnosticLine(d: Diagnostic): string {
+export function diagnosticLine(d: Diagnostic & { formatted?: string }): string {
+  if (d.formatted !== undefined) return d.formatted;
   return d.pos ? `(${d.pos.file}: Line ${d.pos.line}) ${d.message}` : d.message;
 }
 
