@@ -70,6 +70,7 @@ function expandRange(host: string): string[] | undefined {
 /** Converts a parsed ldirectord.cf into virtual servers (added to `draft`) and report entries. */
 export function convertLdirectord(p: LdirectordParse, draft: Draft, report: ReportEntry[], errors: MigrationError[]): void {
   errors.push(...p.errors);
+  const before = draft.virtualServers.length;
   report.push(...p.notes);
   const g = (k: string): Setting | undefined => p.globals.get(k)?.at(-1);
   for (const [key, list] of p.globals) {
@@ -89,6 +90,7 @@ export function convertLdirectord(p: LdirectordParse, draft: Draft, report: Repo
     const vs = convertVirtual(sec, (k) => sec.settings.get(k)?.at(-1) ?? g(k), report, errors, draft);
     if (vs) draft.virtualServers.push(vs);
   }
+  if (draft.virtualServers.slice(before).some((v) => v.check?.type === 'MISC_CHECK' || v.realServers.some((r) => r.check?.type === 'MISC_CHECK'))) draft.usesScripts = true;
   for (const k of ['checktimeout', 'negotiatetimeout', 'connecttimeout', 'checkinterval', 'failurecount', 'quiescent', 'fallback', 'emailalert', 'emailalertfreq', 'emailalertstatus', 'fallbackcommand', 'cleanstop']) {
     const s = g(k);
     if (s && p.virtuals.length === 0) report.push({ at: s.at, source: s.raw, became: null, note: 'global default with no virtual= to apply to' });

@@ -88,6 +88,7 @@ export function convertPiranha(text: string, file: string, draft: Draft, report:
     if (v.kind !== 'virtual') { report.push({ at: v.at, source: `${v.kind} ${v.name}`, became: null, note: 'failover services (pulse without LVS) have no keepalived equivalent' }); continue; }
     const vs = convertVirtual(v, lbKind, vrrp, report, errors);
     if (vs) draft.virtualServers.push(vs);
+    if (vs?.check?.type === 'MISC_CHECK') draft.usesScripts = true;
   }
   if (vrrp.vips.length === 0) errors.push({ at: file, message: 'no virtual address found: nothing for VRRP to fail over' });
   vrrp.interface = vrrp.vips[0]?.dev ?? 'eth0';

@@ -7,12 +7,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { migrate, formatReport } from '../../../src/migrate/index.js';
+import { runConfigTest } from '../../../src/parser/index.js';
 import { sh } from '../../helpers/netns.js';
 import { CASES, CORPUS } from '../../unit/migrate/cases.js';
 
 const NS = 'kmig-t';
 
-describe('migrate: real keepalived -t accepts every converted configuration', function () {
+describe('migrate: real keepalived -t and our -t accept every converted configuration', function () {
   this.timeout(60000);
   let dir: string;
   before(() => {
@@ -35,6 +36,8 @@ describe('migrate: real keepalived -t accepts every converted configuration', fu
       for (const id of c.configIds ?? ['anyhost']) {
         const ka = spawnSync('ip', ['netns', 'exec', NS, 'keepalived', '-t', '-i', id, '-f', file], { encoding: 'utf8' });
         assert.equal(ka.status, 0, `keepalived -t -i ${id} exited ${ka.status}:\n${ka.stderr}\n${r.config}`);
+        const ours = runConfigTest(file, { configId: id, interfaces: new Set(['lo', 'eth0', 'eth1']) });
+        assert.equal(ours.exitCode, 0, `our -t -i ${id} exited ${ours.exitCode}:\n${ours.stderrLines.join('\n')}`);
       }
     });
   }

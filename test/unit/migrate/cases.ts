@@ -25,7 +25,7 @@ export interface MigrationCase {
     unicastPeers?: string[];
     virtualServers?: { vs: string; lbAlgo: string; lbKind: string; protocol?: string; checker?: string; reals: string[]; sorry?: string; inhibit?: boolean; persistence?: number; path?: string; regex?: string; retry?: number; delayLoop?: number }[];
     trackScripts?: number;
-    notifyMaster?: string;
+    notifyMaster?: string[];
     emails?: string[];
   };
 }
@@ -36,7 +36,7 @@ export const CASES: MigrationCase[] = [
     from: 'heartbeat', input: 'seed-000', configIds: ['station3', 'station4'],
     expect: {
       vips: ['192.168.0.200/24'], interface: 'eth1', priorities: { station3: 110, station4: 100 }, advertInt: 2, nopreempt: false,
-      authPass: 'Hello!', trackScripts: 1, notifyMaster: "/bin/sh -c '/etc/init.d/httpd start'",
+      authPass: 'Hello!', trackScripts: 1, notifyMaster: ['/bin/sh', '-c', '/etc/init.d/httpd start'],
       virtualServers: [{ vs: '192.168.0.147:80', lbAlgo: 'rr', lbKind: 'DR', protocol: 'TCP', checker: 'HTTP_GET', reals: ['192.168.0.64:80', '192.168.0.57:80'], sorry: '127.0.0.1:80', inhibit: false, path: '/', retry: 0, delayLoop: 1 }],
     },
   },
@@ -50,7 +50,7 @@ export const CASES: MigrationCase[] = [
     from: 'heartbeat', input: 'seed-002', configIds: ['name1', 'name2'],
     expect: {
       vips: ['203.0.113.165'], interface: 'eth0', priorities: { name1: 110, name2: 100 }, advertInt: 2, unicastPeers: ['192.168.2.20'], trackScripts: 1,
-      notifyMaster: "/bin/sh -c '/etc/init.d/lvsdr-basic start'",
+      notifyMaster: ['/bin/sh', '-c', '/etc/init.d/lvsdr-basic start'],
       virtualServers: [{ vs: '203.0.113.165:80', lbAlgo: 'sh', lbKind: 'DR', checker: 'HTTP_GET', reals: ['203.0.113.171:80', '203.0.113.164:80'], path: '/test.html', regex: 'Test', inhibit: false }],
     },
   },
@@ -62,7 +62,7 @@ export const CASES: MigrationCase[] = [
   {
     name: 'seed 002: heartbeat 2.x example, auto_failback off, a resource group without an IP',
     from: 'heartbeat', input: 'seed-002-v2', configIds: ['node1', 'node2'],
-    expect: { vips: ['192.168.1.205'], interface: 'eth0', priorities: { node1: 110, node2: 100 }, advertInt: 1, nopreempt: true, notifyMaster: "/bin/sh -c '/etc/init.d/runhttpd.sh start'" },
+    expect: { vips: ['192.168.1.205'], interface: 'eth0', priorities: { node1: 110, node2: 100 }, advertInt: 1, nopreempt: true, notifyMaster: ['/bin/sh', '-c', '/etc/init.d/runhttpd.sh start'] },
   },
   {
     name: 'seed 003: piranha lvs.cf (direct routing, send/expect HTTP check)',

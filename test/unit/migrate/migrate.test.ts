@@ -48,7 +48,7 @@ describe('migrate: cases from the seeds, the documented options and malformed in
         if (e.authPass !== undefined) assert.equal(inst.authentication?.pass, e.authPass);
         if (e.unicastPeers) assert.deepEqual(inst.unicastPeer.map((p) => p.address), e.unicastPeers);
         if (e.trackScripts !== undefined) assert.equal(inst.trackScript.length, e.trackScripts);
-        if (e.notifyMaster) assert.equal(inst.notifyMaster?.raw, e.notifyMaster);
+        if (e.notifyMaster) assert.deepEqual(inst.notifyMaster?.argv, e.notifyMaster);
         if (e.emails) assert.deepEqual(config.global.notificationEmail, e.emails);
         for (const want of e.virtualServers ?? []) {
           const vs = config.virtualServers.find((v) => vsKey(v) === want.vs);
