@@ -111,11 +111,10 @@ export interface VrrpFsmParams {
   /** keepalived quirk: a MASTER re-arms its advert timer on every packet received for its VRID, even
    *  invalid ones (vrrp_init_instance_sands after each receive). Default true (as captured). */
   rearmAdverOnRx?: boolean;
-  /** Discard (not only log) VRRPv2 adverts whose interval differs from ours (RFC 3768); keepalived 2.2.7 accepts them. */
-  v2IntervalDrop?: boolean;
   /** vrrp_strict / strict_mode. */
   strict?: boolean;
-  /** Member of a sync group (set by sync-group.ts; only changes notify suppression). */
+  /** Member of a sync group: a Master_Down expiry then only marks the instance as wanting MASTER and
+   *  SyncGroupCore decides (all members must want it); set it for every member of a vrrp_sync_group. */
   syncGroup?: string;
 }
 

@@ -33,6 +33,7 @@ export class VrrpFsm {
   private readonly logged = new Set<RejectReason>();
   private out: VrrpAction[] = [];
   private adverRearmed = false;
+  private wantMaster = false;
 
   constructor(readonly params: VrrpFsmParams, private readonly clock: Clock) {
     this.track = new TrackSet(params.trackers, params.priority);
@@ -43,6 +44,8 @@ export class VrrpFsm {
 
   get state(): VrrpState { return this.st; }
   get effectivePriority(): number { return this.eff; }
+  /** Sync-group member whose Master_Down expired and that waits for the group to go MASTER. */
+  get wantsMaster(): boolean { return this.wantMaster; }
 
   /** FAULT reasons of this instance itself (interface, trackers), without the sync group's. */
   ownFaults(): string[] {
@@ -111,6 +114,7 @@ export class VrrpFsm {
   private changeState(to: VrrpState): VrrpState {
     const from = this.st;
     this.st = to;
+    this.wantMaster = false;
     this.logged.clear();
     return from;
   }
@@ -243,13 +247,15 @@ export class VrrpFsm {
     this.stateChanged(from);
   }
 
-  private enterFault(): void {
+  private enterFault(bySync = false): void {
     const from = this.changeState('FAULT');
     this.log(`(${this.n}) Entering FAULT STATE`);
     if (from === 'MASTER') {
-      // keepalived sends priority 0 twice: vrrp_state_leave_master() and vrrp_restore_interface()
+      // keepalived sends priority 0 from vrrp_state_leave_master() and, for the instance's own fault,
+      // again (logged) from vrrp_restore_interface(); a member pulled into FAULT by its sync group
+      // sends only the first (verified with tcpdump against keepalived 2.2.7)
       this.send(0);
-      this.sendPriorityZero();
+      if (!bySync) this.sendPriorityZero();
       this.log(`(${this.n}) removing VIPs.`, 1);
       this.out.push({ kind: 'removeVips' });
       this.stats.release_master++;
@@ -299,7 +305,7 @@ export class VrrpFsm {
       case 'BACKUP': if (this.st === 'MASTER') this.leaveMasterToBackup(); break;
       case 'FAULT':
         this.syncFault = true;
-        if (this.st === 'BACKUP' || this.st === 'MASTER') this.enterFault();
+        if (this.st === 'BACKUP' || this.st === 'MASTER') this.enterFault(true);
         break;
       case 'CLEAR_FAULT':
         this.syncFault = false;
@@ -316,6 +322,12 @@ export class VrrpFsm {
       case 'masterDown':
         if (this.st !== 'BACKUP') return;
         this.log(`(${this.n}) Receive advertisement timeout`, 1);
+        if (this.params.syncGroup !== undefined) {
+          // keepalived vrrp_sync_can_goto_master(): wait until every member wants MASTER
+          this.wantMaster = true;
+          this.setTimer('masterDown', this.masterDownMs());
+          return;
+        }
         this.gotoMaster();
         return;
       case 'adver':
@@ -347,7 +359,7 @@ export class VrrpFsm {
     const res = validateAdvert({
       name: p.name, vrid: p.vrid, version: p.version, family: p.family, vips: p.vips, authType: p.auth.type,
       ...(p.auth.pass !== undefined ? { pass: p.auth.pass } : {}),
-      advertIntCs: p.advertIntCs, checkAddrs, v2IntervalDrop: p.v2IntervalDrop ?? false, strict: p.strict ?? false,
+      advertIntCs: p.advertIntCs, checkAddrs, strict: p.strict ?? false,
     }, { payload, ttl, src, dst });
     const ourVrid = payload.length >= 2 && payload[1] === p.vrid;
     if (!res.ok) {
@@ -355,8 +367,7 @@ export class VrrpFsm {
       this.rejectLog(res.reason, res.log);
     } else {
       for (const c of res.counters) this.stats[c]++;
-      for (const note of res.notes) this.rejectLog(note.reason, note.log);
-      if (res.notes.length === 0) this.logged.clear();
+      this.logged.clear();
       if (this.st === 'BACKUP') this.backupRx(res.advert, src);
       else this.masterRx(res.advert, src);
     }
@@ -381,6 +392,7 @@ export class VrrpFsm {
         this.masterAdverIntCs = a.adverInt;
       }
       this.masterAddress = src;
+      this.wantMaster = false;
       this.setTimer('masterDown', this.masterDownMs());
       return;
     }

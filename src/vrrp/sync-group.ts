@@ -1,5 +1,7 @@
-// vrrp_sync_group coordination (keepalived vrrp_sync.c semantics): members move together.
-//   - a member becoming MASTER (its Master_Down expired) pulls every BACKUP member to MASTER;
+// vrrp_sync_group coordination (keepalived 2.2.7 vrrp_sync.c semantics, checked against the real
+// binary in namespaces): members move together.
+//   - a member whose Master_Down expires only *wants* MASTER (it logs the timeout and re-arms); when
+//     every member wants MASTER, the last one goes MASTER and pulls the others (group line after it);
 //   - a MASTER member falling back to BACKUP (higher-priority advert) pulls the other masters down;
 //   - while any member has its own FAULT reason, every other member is held in FAULT; when the
 //     last one clears, they return to BACKUP.
@@ -37,6 +39,7 @@ export class SyncGroupCore {
       }
     };
     feed(instance, ev);
+    this.checkWantMaster(instance, feed);
     // settle: react to state changes until nothing moves (bounded by the member count)
     for (let guard = 0; guard < 4 * this.members.size + 4; guard++) {
       this.settleFaults(feed, out);
@@ -60,6 +63,19 @@ export class SyncGroupCore {
     return out;
   }
 
+  /** keepalived vrrp_sync_can_goto_master(): the member that completes the set goes first. */
+  private checkWantMaster(first: string, feed: (name: string, e: VrrpEvent) => void): void {
+    const order = [first, ...[...this.members.keys()].filter((k) => k !== first)];
+    for (const name of order) {
+      const f = this.members.get(name)!;
+      if (!f.wantsMaster || f.state !== 'BACKUP') continue;
+      const all = [...this.members.values()].every((o) => o === f || o.wantsMaster || o.state === 'MASTER');
+      if (!all) continue;
+      feed(name, { type: 'sync', to: 'MASTER' });
+      return;
+    }
+  }
+
   private allIn(s: VrrpState): boolean {
     for (const f of this.members.values()) if (f.state !== s) return false;
     return true;
@@ -79,6 +95,7 @@ export class SyncGroupCore {
     for (const [name, f] of this.members) own.set(name, f.state !== 'INIT' && f.state !== 'STOP' && f.ownFaults().length > 0);
     const anyFault = [...own.values()].some(Boolean);
     if (anyFault && this.groupState !== 'FAULT') this.setGroupState('FAULT', out);
+    if (!anyFault && this.groupState === 'FAULT' && this.held.size > 0) this.setGroupState('BACKUP', out);
     for (const [name, f] of this.members) {
       if (f.state === 'INIT' || f.state === 'STOP') continue;
       const otherFault = [...own].some(([k, v]) => k !== name && v);

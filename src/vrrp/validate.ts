@@ -3,8 +3,9 @@
 // bumps and keepalived's exact log line. Never throws. Rungs, in keepalived's order:
 //   length(header) -> TTL/hop limit -> version -> type -> VRID -> address count -> length(total)
 //   -> checksum -> v2 auth type valid -> v2 auth type match -> v2 PASS -> v2 interval -> addresses
-// keepalived 2.2.7 only logs a v2 interval mismatch and still accepts the advert (captured:
-// logs/mismatch-advint2-r2.log); `v2IntervalDrop` turns that rung into a real discard (RFC 3768).
+// A v2 interval mismatch is logged and the advert discarded (RFC 3768 §7.1; keepalived 2.2.7 does the
+// same: verified against the real binary in namespaces, the Master_Down timer is not reset by it, so
+// logs/mismatch-advint2-r2.log, which ends before r2's 6.6 s timer, does not show the takeover).
 
 import type { IpFamily } from '../config/model.js';
 import { isLinkLocal6, parseIp } from './addr.js';
@@ -34,8 +35,6 @@ export interface LadderConfig {
   advertIntCs: number;
   /** Compare the advert's address list with ours (false when skip_check_adv_addr applies). */
   checkAddrs: boolean;
-  /** Discard (not only log) v2 interval mismatches. */
-  v2IntervalDrop?: boolean;
   /** vrrp_strict: also enforce RFC 9568 rungs keepalived 2.2.7 does not check (v3 interval 0 is always checked). */
   strict?: boolean;
 }
@@ -55,8 +54,6 @@ export interface Acceptance {
   advert: VrrpAdvert;
   /** Counters to bump: always advert_rcvd; pri_zero_rcvd; which v3 IPv4 checksum form. */
   counters: VrrpStatName[];
-  /** Rungs that only log (v2 interval mismatch in keepalived 2.2.7). */
-  notes: { reason: RejectReason; counter: VrrpStatName; log: string }[];
   /** v3 over IPv4: the checksum form that verified. */
   checksumForm?: 'pseudo' | 'plain';
 }
@@ -115,13 +112,10 @@ export function validateAdvert(cfg: LadderConfig, rx: RxPacket): LadderResult {
   } else if (a.adverInt === 0) {
     return reject('interval_zero', 'advert_interval_err', undefined, a);
   }
-  const notes: Acceptance['notes'] = [];
   if (cfg.version === 2) {
     const mine = Math.round(cfg.advertIntCs / 100);
     if (a.adverInt !== mine) {
-      const log = `(${n}) advertisement interval mismatch mine=${mine} sec rcv'd=${a.adverInt} sec`;
-      if (cfg.v2IntervalDrop) return reject('advert_interval', 'advert_interval_err', log, a);
-      notes.push({ reason: 'advert_interval', counter: 'advert_interval_err', log });
+      return reject('advert_interval', 'advert_interval_err', `(${n}) advertisement interval mismatch mine=${mine} sec rcv'd=${a.adverInt} sec`, a);
     }
   }
   if (cfg.strict && cfg.family === 'inet6') {
@@ -139,8 +133,7 @@ export function validateAdvert(cfg: LadderConfig, rx: RxPacket): LadderResult {
   if (a.priority === 0) counters.push('pri_zero_rcvd');
   if (checksumForm === 'pseudo') counters.push('v3_csum_pseudo_rcvd');
   if (checksumForm === 'plain') counters.push('v3_csum_plain_rcvd');
-  for (const x of notes) counters.push(x.counter);
-  return checksumForm ? { ok: true, advert: a, counters, notes, checksumForm } : { ok: true, advert: a, counters, notes };
+  return checksumForm ? { ok: true, advert: a, counters, checksumForm } : { ok: true, advert: a, counters };
 }
 
 function sameIp(text: string, want: Uint8Array, family: IpFamily): boolean {

@@ -153,14 +153,19 @@ describe('vrrp/fsm: BACKUP receive [RFC 3768 §6.4.2 / RFC 5798 §6.4.2]', () =>
     assert.deepEqual(h.logs().slice(-1), ['(VI_1) advertisement interval updated from 1000ms to 500ms by master']);
   });
 
-  it('v2 Backup does not adopt a different interval (it only logs the mismatch)', () => {
+  it('v2 Backup discards an advert with another interval: logged, timer not reset, takes over (keepalived 2.2.7, verified in namespaces) [RFC 3768 §7.1]', () => {
     const p = baseParams();
     const h = started(p);
-    h.advance(100);
-    h.feed(peerAdvert(p, '10.198.0.1', 200, { adverInt: 2 }));
+    for (let i = 0; i < 5; i++) { h.advance(500); h.feed(peerAdvert(p, '10.198.0.1', 200, { adverInt: 2 })); h.advance(500); }
     assert.equal(h.fsm.view().masterAdverIntCs, 100);
-    assert.deepEqual(h.logs().slice(-1), ["(VI_1) advertisement interval mismatch mine=1 sec rcv'd=2 sec"]);
-    assert.equal(h.due('masterDown'), 100 + 3609.375);
+    assert.deepEqual(h.logs(false).slice(0, 4), [
+      '(VI_1) Entering BACKUP STATE (init)',
+      "(VI_1) advertisement interval mismatch mine=1 sec rcv'd=2 sec",
+      "(VI_1) advertisement interval mismatch mine=1 sec rcv'd=2 sec",
+      "(VI_1) advertisement interval mismatch mine=1 sec rcv'd=2 sec",
+    ]);
+    assert.equal(h.actions.find((x) => x.action.kind === 'stateChange' && (x.action as { to: string }).to === 'MASTER')!.at, 3609.375);
+    assert.equal(h.fsm.stats.advert_interval_err, 5);
   });
 
   it('stale timer generations are ignored', () => {
