@@ -1,0 +1,114 @@
+// bin/keepalived with the real parser and the real VRRP subsystem, in a network namespace of our
+// own (kd-*): a MASTER takes its VIP, USR1/JSON dump the live state, a HUP with a broken file is
+// refused without touching the VIP, TERM sends priority 0 and removes the VIP. Also checks that
+// conf/keepalived.conf passes both keepalived 2.2.7's and our `-t`.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isRoot, sh, waitFor } from '../../helpers/netns.js';
+import { BIN } from './harness.js';
+
+const NS = 'kd-real';
+const CONF_SAMPLE = fileURLToPath(new URL('../../../conf/keepalived.conf', import.meta.url));
+
+const VRRP_CONF = `global_defs {
+  router_id kd_real
+}
+vrrp_instance VI_1 {
+  state MASTER
+  interface eth0
+  virtual_router_id 51
+  priority 150
+  advert_int 1
+  authentication {
+    auth_type PASS
+    auth_pass s3cret
+  }
+  virtual_ipaddress {
+    10.199.0.100/24
+  }
+}
+`;
+
+function nsUp(): void {
+  sh('ip', ['netns', 'del', NS], { allowFail: true });
+  sh('ip', ['netns', 'add', NS]);
+  const x = (...a: string[]) => sh('ip', ['-n', NS, ...a]);
+  x('link', 'set', 'lo', 'up');
+  x('link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth1');
+  x('link', 'set', 'eth0', 'up');
+  x('link', 'set', 'eth1', 'up');
+  x('addr', 'add', '10.199.0.1/24', 'dev', 'eth0');
+}
+
+const hasVip = () => sh('ip', ['-n', NS, '-4', 'addr', 'show', 'dev', 'eth0']).includes('10.199.0.100/24');
+
+describe('daemon (integration): real parser + VRRP subsystem in a namespace', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let pid: number | undefined;
+
+  before(function () {
+    if (!isRoot()) this.skip();
+    if (!existsSync(fileURLToPath(new URL('../../../src/vrrp/index.ts', import.meta.url)))) this.skip();
+    dir = mkdtempSync(join(tmpdir(), 'kd-real-'));
+    nsUp();
+  });
+  after(() => {
+    if (pid) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+    // Anything of ours still inside the namespace is ended by PID before it is deleted.
+    for (const p of sh('ip', ['netns', 'pids', NS], { allowFail: true }).split('\n').filter(Boolean)) {
+      try { process.kill(Number(p), 'SIGKILL'); } catch { /* gone */ }
+    }
+    sh('ip', ['netns', 'del', NS], { allowFail: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('MASTER with VIP, live dumps, broken reload refused, TERM releases the VIP', async () => {
+    const conf = join(dir, 'k.conf');
+    writeFileSync(conf, VRRP_CONF);
+    let err = '';
+    const cp = spawn('ip', ['netns', 'exec', NS, process.execPath, '--expose-internals', BIN, '-n', '-l', '-D', '-G', '-f', conf,
+      '-p', join(dir, 'ka.pid'), '-r', join(dir, 'v.pid'), '-c', join(dir, 'c.pid')],
+    { env: { ...process.env, KEEPALIVED_TS_TMP_DIR: dir }, stdio: ['ignore', 'ignore', 'pipe'] });
+    cp.stderr!.on('data', (d) => { err += d; });
+    const exited = new Promise<number | null>((r) => cp.on('exit', (c) => r(c)));
+    pid = await waitFor(() => { try { return Number(readFileSync(join(dir, 'ka.pid'), 'utf8')); } catch { return undefined; } }, 30_000);
+    await waitFor(() => err.includes('(VI_1) Entering MASTER STATE') && hasVip(), 40_000, 100);
+    process.kill(pid, 'SIGUSR1');
+    process.kill(pid, 36);
+    await waitFor(() => existsSync(join(dir, 'keepalived.data')) && existsSync(join(dir, 'keepalived.json')), 10_000);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.match(readFileSync(join(dir, 'keepalived.data'), 'utf8'), /\n VRRP Instance = VI_1\n   VRRP Version = 2\n   State = MASTER\n/);
+    const j = JSON.parse(readFileSync(join(dir, 'keepalived.json'), 'utf8')) as { data: { state: number; vips: string[] }; stats: { advert_sent: number } }[];
+    assert.equal(j[0].data.state, 2);
+    assert.deepEqual(j[0].data.vips, ['10.199.0.100/24 dev eth0 scope global set']);
+    assert.ok(j[0].stats.advert_sent >= 1);
+    // A broken file (missing '}') is refused; the VIP stays.
+    writeFileSync(conf, VRRP_CONF.replace(/}\n$/, ''));
+    process.kill(pid, 'SIGHUP');
+    await waitFor(() => /New config failed validation/.test(err), 20_000, 100);
+    assert.match(err, /There are 1 missing '}'s or extra '{'s/);
+    assert.ok(!err.includes('Reload complete'));
+    assert.ok(hasVip());
+    process.kill(pid, 'SIGTERM');
+    assert.equal(await exited, 0);
+    pid = undefined;
+    assert.match(err, /: Stopping\n/);
+    assert.match(err, /\(VI_1\) sent 0 priority\n/);
+    assert.match(err, /: Stopped Keepalived v2\.2\.7 \(keepalived-ts 0\.1\.0\)\n$/);
+    assert.equal(hasVip(), false);
+  });
+
+  it('conf/keepalived.conf passes `-t` of keepalived 2.2.7 and of ours (namespace with eth0 and eth1)', function () {
+    if (!existsSync('/usr/sbin/keepalived')) this.skip();
+    const ref = spawnSync('ip', ['netns', 'exec', NS, '/usr/sbin/keepalived', '-t', '-f', CONF_SAMPLE], { encoding: 'utf8' });
+    assert.equal(ref.status, 0, ref.stderr);
+    const ours = spawnSync('ip', ['netns', 'exec', NS, process.execPath, '--expose-internals', BIN, '-t', '-f', CONF_SAMPLE], { encoding: 'utf8' });
+    assert.equal(ours.stderr, ref.stderr);
+    assert.equal(ours.status, 0);
+  });
+});
