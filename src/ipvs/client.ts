@@ -18,6 +18,10 @@ export interface IpvsCounters {
 export class IpvsClient {
   readonly counters: IpvsCounters = { mutations: 0, queries: 0, errors: 0 };
 
+  /** Dumps run one at a time: the kernel answers EBUSY to a second dump on a socket, and the
+   * netlink package reassembles only one multipart reply at a time. */
+  private dumpChain: Promise<unknown> = Promise.resolve();
+
   private constructor(private readonly t: GenlTransport, readonly familyId: number) {}
 
   /** Resolves the IPVS family; an error value (ENOENT when the kernel has no IPVS) otherwise. */
@@ -29,7 +33,14 @@ export class IpvsClient {
 
   private async send(cmd: number, data: Buffer, kind: 'mutation' | 'query', dump = false): Promise<GenlResult<Buffer[]>> {
     if (kind === 'mutation') this.counters.mutations++; else this.counters.queries++;
-    const r = await this.t.request(this.familyId, cmd, IPVS_GENL_VERSION, data, dump);
+    let r: GenlResult<Buffer[]>;
+    if (dump) {
+      const p = this.dumpChain.then(() => this.t.request(this.familyId, cmd, IPVS_GENL_VERSION, data, true));
+      this.dumpChain = p.catch(() => undefined);
+      r = await p;
+    } else {
+      r = await this.t.request(this.familyId, cmd, IPVS_GENL_VERSION, data, false);
+    }
     if (!r.ok) this.counters.errors++;
     return r;
   }

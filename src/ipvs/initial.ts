@@ -1,5 +1,5 @@
 // The desired state keepalived programs at start-up before any checker has reported: every real
-// server up unless it (or its virtual server) is `alpha`; down servers kept at weight 0 when
+// server up unless one of its checkers is `alpha` (checker, RS or VS keyword); down servers kept at weight 0 when
 // inhibit_on_failure; the sorry_server alone when quorum is not met. Pure.
 import type { DesiredDest, DesiredService, LvsDesiredState } from '../common/lvs-desired.js';
 import type { KeepalivedConfig, RealServer, VirtualServer } from '../config/model.js';
@@ -32,10 +32,15 @@ export function destinationsFor(vs: VirtualServer, up: (rs: RealServer, i: numbe
   return out;
 }
 
+/** keepalived: a real server starts with one failed check per `alpha` checker; none means up. */
+export function startsDown(vs: VirtualServer, rs: RealServer): boolean {
+  return rs.checkers.some((c) => c.alpha ?? rs.alpha ?? vs.alpha);
+}
+
 export function initialDesiredState(cfg: Pick<KeepalivedConfig, 'virtualServers' | 'virtualServerGroups'>): LvsDesiredState {
   const services: DesiredService[] = cfg.virtualServers.map((vs) => ({
     vs,
-    destinations: destinationsFor(vs, (rs) => !(rs.alpha ?? vs.alpha)),
+    destinations: destinationsFor(vs, (rs) => !startsDown(vs, rs)),
   }));
   return { services, groups: Object.fromEntries(cfg.virtualServerGroups.map((g) => [g.name, g])) };
 }

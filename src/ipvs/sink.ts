@@ -42,7 +42,7 @@ export class IpvsSink implements LvsSink {
   apply(state: LvsDesiredState): Promise<void> {
     return this.serial(async () => {
       this.desired = toKernelState(state);
-      if (this.current === null) await this.refresh();
+      if (this.current === null && !(await this.refresh())) return;
       await this.reconcile();
     });
   }
@@ -50,8 +50,7 @@ export class IpvsSink implements LvsSink {
   /** Dumps the kernel and converges it to the last desired state (outside changes such as ipvsadm -C). */
   repair(): Promise<ApplyReport> {
     return this.serial(async () => {
-      await this.refresh();
-      await this.reconcile();
+      if (await this.refresh()) await this.reconcile();
       return this.lastReport;
     });
   }
@@ -79,9 +78,10 @@ export class IpvsSink implements LvsSink {
         if (this.current === null) await this.refresh();
         const ops: IpvsOp[] = [];
         for (const key of this.owned) {
-          const e = this.current!.get(key);
+          const e = this.current?.get(key) ?? this.desired.get(key);
           if (e) ops.push({ op: 'delService', svc: e.svc });
         }
+        if (this.current === null) this.current = new Map();
         await this.execute(ops);
         this.owned.clear();
       }
@@ -89,23 +89,27 @@ export class IpvsSink implements LvsSink {
     });
   }
 
-  /** Reloads the kernel's view of every service we want or own. */
-  private async refresh(): Promise<void> {
+  /** Reloads the kernel's view of every service we want or own; false (cache left unset) on a failed dump. */
+  private async refresh(): Promise<boolean> {
+    this.current = null;
     const svcs = await this.client.getServices();
     const cur: KernelState = new Map();
     if (!svcs.ok) {
       this.logger.error(`IPVS: ${svcs.message}`);
-      this.current = cur;
-      return;
+      return false;
     }
+    let failed = '';
     const wanted = svcs.value.filter((s) => { const k = svcKeyString(s); return this.desired.has(k) || this.owned.has(k); });
     await this.pipelined(wanted, async (s) => {
       const d = await this.client.getDests(s);
       const dests = new Map<string, IpvsDest>();
       if (d.ok) for (const x of d.value) dests.set(`${x.addr}/${x.port}`, x);
+      else failed = d.message;
       cur.set(svcKeyString(s), { svc: s, dests });
     });
+    if (failed) { this.logger.error(`IPVS: ${failed}`); return false; }
     this.current = cur;
+    return true;
   }
 
   private async reconcile(): Promise<void> {

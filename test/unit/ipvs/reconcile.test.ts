@@ -106,9 +106,9 @@ describe('ipvs desired state -> kernel objects (keepalived rules)', () => {
 });
 
 describe('ipvs initial desired state (keepalived at start-up)', () => {
-  it('alpha servers start down; inhibit_on_failure keeps them at weight 0', () => {
-    const v = vsIp('10.0.0.1', 80, { realServers: [rs('10.0.1.1', 80), rs('10.0.1.2', 80, { alpha: true }), rs('10.0.1.3', 80, { alpha: true, inhibitOnFailure: true })] });
-    assert.deepEqual(initialDesiredState({ virtualServers: [v], virtualServerGroups: [] }).services[0].destinations.map((d) => `${d.address}/${d.weight}`), ['10.0.1.1/1', '10.0.1.3/0']);
+  it('alpha checkers start their server down (no checker: up); inhibit_on_failure keeps it at weight 0', () => {
+    const v = vsIp('10.0.0.1', 80, { realServers: [rs('10.0.1.1', 80), rs('10.0.1.2', 80, { alpha: true, checkers: [{ type: 'TCP_CHECK' }] }), rs('10.0.1.3', 80, { inhibitOnFailure: true, checkers: [{ type: 'TCP_CHECK', alpha: true }] }), rs('10.0.1.4', 80, { alpha: true })] });
+    assert.deepEqual(initialDesiredState({ virtualServers: [v], virtualServerGroups: [] }).services[0].destinations.map((d) => `${d.address}/${d.weight}`), ['10.0.1.1/1', '10.0.1.3/0', '10.0.1.4/1']);
   });
 
   it('quorum lost: only the sorry server', () => {

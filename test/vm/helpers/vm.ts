@@ -1,0 +1,53 @@
+// Host-side wrapper of scripts/vm/run.sh for mocha: bundles a guest program (TypeScript -> one ESM
+// file, so the slow TCG guest does not transpile), boots the IPVS VM once, runs the command with the
+// repository mounted at the same path, and returns stdout, stderr, exit code and wall time.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const VM_CACHE = process.env.IPVS_VM_CACHE ?? join(REPO, '.cache/vm');
+
+export interface VmResult { code: number; stdout: string; stderr: string; ms: number }
+
+/** Why the VM tier cannot run here, or null when it can (x86_64, root, qemu installed). */
+export function vmUnavailable(): string | null {
+  if (process.arch !== 'x64') return `needs x86_64 (this is ${process.arch})`;
+  if (process.getuid?.() !== 0) return 'needs root';
+  if (spawnSync('sh', ['-c', 'command -v qemu-system-x86_64']).status !== 0) return 'qemu-system-x86_64 is not installed';
+  return null;
+}
+
+/** Bundles `entry` (TypeScript) into .cache/vm/guest/<name>.mjs, native packages left external. */
+export async function bundleGuest(entry: string, name: string): Promise<string> {
+  const { build } = await import('esbuild');
+  const outfile = join(VM_CACHE, 'guest', `${name}.mjs`);
+  mkdirSync(dirname(outfile), { recursive: true });
+  await build({
+    entryPoints: [resolve(REPO, entry)], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20',
+    external: ['netlink', 'esbuild'], logLevel: 'warning',
+  });
+  return outfile;
+}
+
+export interface RunOptions { shares?: string[]; env?: Record<string, string>; timeoutS?: number; echo?: boolean }
+
+/** Boots the VM and runs `argv` (several words: exec'd as an argv; one word: a /bin/sh script). */
+export function runInVm(argv: string[], opts: RunOptions = {}): Promise<VmResult> {
+  const args = [join(REPO, 'scripts/vm/run.sh')];
+  for (const s of opts.shares ?? []) args.push('-s', s);
+  for (const [k, v] of Object.entries(opts.env ?? {})) args.push('-e', `${k}=${v}`);
+  args.push('-t', String(opts.timeoutS ?? 1200), REPO, ...argv);
+  const t0 = Date.now();
+  return new Promise((res, rej) => {
+    const p = spawn('bash', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, IPVS_VM_TIMING: '1' } });
+    let stdout = '', stderr = '';
+    p.stdout.on('data', (b: Buffer) => { stdout += b; if (opts.echo) process.stdout.write(b); });
+    p.stderr.on('data', (b: Buffer) => { stderr += b; if (opts.echo) process.stderr.write(b); });
+    p.on('error', rej);
+    p.on('close', (code) => res({ code: code ?? -1, stdout, stderr, ms: Date.now() - t0 }));
+  });
+}
+
+export function cacheReady(): boolean { return existsSync(join(VM_CACHE, 'stamp')); }
