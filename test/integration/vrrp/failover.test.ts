@@ -33,7 +33,7 @@ describe('vrrp interop with keepalived 2.2.7 (netns)', function () {
   }
 
   it('(a) ours prio 150 becomes MASTER, keepalived prio 100 stays BACKUP; the client resolves the VIP to ours; wire facts', async () => {
-    const dump = L.lab.spawn(L.lab.ns('c'), 'tcpdump', ['-i', 'eth0', '-l', '-n', '-v', '-c', '3', 'proto 112']);
+    const dump = L.lab.spawn(L.lab.ns('c'), 'tcpdump', ['--immediate-mode', '-i', 'eth0', '-l', '-n', '-v', '-c', '3', 'proto 112']);
     let wire = '';
     dump.stdout!.on('data', (d) => { wire += d; });
     const { ours, ka } = await ourMasterTheirBackup();
@@ -65,7 +65,7 @@ describe('vrrp interop with keepalived 2.2.7 (netns)', function () {
   it('(b) SIGTERM ours: one priority-0 advert, VIP removed, keepalived owns the VIP within Skew_Time + 100 ms', async () => {
     const { ours, ka } = await ourMasterTheirBackup();
     L.monitorAddrs('r2');
-    const dump = L.lab.spawn(L.lab.ns('c'), 'tcpdump', ['-i', 'eth0', '-l', '-n', '-v', 'proto 112 and src 10.199.0.1']);
+    const dump = L.lab.spawn(L.lab.ns('c'), 'tcpdump', ['--immediate-mode', '-i', 'eth0', '-l', '-n', '-v', 'proto 112 and src 10.199.0.1']);
     let wire = '';
     dump.stdout!.on('data', (d) => { wire += d; });
     await new Promise((r) => setTimeout(r, 1500));
@@ -90,7 +90,7 @@ describe('vrrp interop with keepalived 2.2.7 (netns)', function () {
     L.monitorAddrs('r2');
     await new Promise((r) => setTimeout(r, 1200));
     // kill right after an advert so the measured interval is the full Master_Down_Interval
-    const dump = L.lab.spawn(L.lab.ns('r2'), 'tcpdump', ['-i', 'eth0', '-l', '-n', '-c', '1', 'proto 112 and src 10.199.0.1']);
+    const dump = L.lab.spawn(L.lab.ns('r2'), 'tcpdump', ['--immediate-mode', '-i', 'eth0', '-l', '-n', '-c', '1', 'proto 112 and src 10.199.0.1']);
     let got = false;
     dump.stdout!.on('data', () => { got = true; });
     await waitFor(() => got, 3000, 1);

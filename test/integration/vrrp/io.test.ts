@@ -29,7 +29,7 @@ describe('vrrp/io on the wire (netns)', function () {
 
   for (const [family, group, vrrpLen] of [['inet', '224.0.0.18', 20], ['inet6', 'ff02::12', 24]] as const) {
     it(`${family}: adverts reach the peer with TTL/hop limit 255 and the group as destination; frames go out`, async () => {
-      const dump = lab.spawn(lab.ns('b'), 'tcpdump', ['-i', 'eth0', '-l', '-n', '-xx', '-c', '1', family === 'inet' ? 'arp' : 'icmp6 and ip6[40] == 136']);
+      const dump = lab.spawn(lab.ns('b'), 'tcpdump', ['--immediate-mode', '-i', 'eth0', '-l', '-n', '-xx', '-c', '1', family === 'inet' ? 'arp' : 'icmp6 and ip6[40] == 136']);
       let tcpd = '';
       dump.stdout!.on('data', (d) => { tcpd += d; });
       dump.stderr!.on('data', (d) => { tcpd += d; });

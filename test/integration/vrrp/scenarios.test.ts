@@ -71,7 +71,7 @@ describe('vrrp interop scenarios with keepalived 2.2.7 (netns)', function () {
   it('(g) unicast peers: adverts go to the peer address with TTL 255; SIGTERM hands over', async () => {
     const u = (prio: number, state: 'MASTER' | 'BACKUP', src: string, peer: string) =>
       configText([{ priority: prio, state, vips: [`${VIP}/24`], pass: 's3cret', unicastSrc: src, unicastPeers: [peer] }]);
-    const dump = L.lab.spawn(L.lab.ns('r2'), 'tcpdump', ['-i', 'eth0', '-l', '-n', '-v', 'proto 112']);
+    const dump = L.lab.spawn(L.lab.ns('r2'), 'tcpdump', ['--immediate-mode', '-i', 'eth0', '-l', '-n', '-v', 'proto 112']);
     let wire = '';
     dump.stdout!.on('data', (d) => { wire += d; });
     const ours = L.start('ours', 'r1', L.writeConf('r1', u(150, 'MASTER', '10.199.0.1', '10.199.0.2')));
@@ -95,7 +95,7 @@ describe('vrrp interop scenarios with keepalived 2.2.7 (netns)', function () {
   it('(h) VRRPv3 over IPv6 (ff02::12): ours MASTER with hop limit 255 and unsolicited NAs; SIGTERM -> keepalived MASTER', async () => {
     const VIP6 = 'fe80::199:100';
     const c6 = (prio: number, state: 'MASTER' | 'BACKUP') => configText([{ priority: prio, state, vrid: 61, version: 3, vips: [`${VIP6}/64`] }]);
-    const dump = L.lab.spawn(L.lab.ns('c'), 'tcpdump', ['-i', 'eth0', '-l', '-n', '-v', 'ip6 proto 112 or (icmp6 and ip6[40] == 136)']);
+    const dump = L.lab.spawn(L.lab.ns('c'), 'tcpdump', ['--immediate-mode', '-i', 'eth0', '-l', '-n', '-v', 'ip6 proto 112 or (icmp6 and ip6[40] == 136)']);
     let wire = '';
     dump.stdout!.on('data', (d) => { wire += d; });
     const ours = L.start('ours', 'r1', L.writeConf('r1', c6(150, 'MASTER')));
