@@ -52,6 +52,12 @@ export interface PreprocessResult {
    * quote) belong to the line they are reported before.
    */
   diagnosticsBefore?: number[];
+  /**
+   * Parallel to `diagnostics`: keepalived names the file in this message's prefix
+   * ("(FILE: Line N) msg" rather than "(Line N) msg"), as for ConfigLine.showFile.
+   * KA_CFG_MISSING_EOB ("There are %d missing '}'s...") is printed with no prefix at all.
+   */
+  diagnosticsShowFile?: boolean[];
   /** Block depth left at end of input (already reported as KA_CFG_MISSING_EOB). */
   unclosedBlocks?: number;
 }

@@ -91,6 +91,7 @@ class Preprocessor {
   readonly lines: ConfigLine[] = [];
   readonly diags: Diagnostic[] = [];
   readonly before: number[] = [];
+  readonly showFile: boolean[] = [];
   readonly files: string[] = [];
 
   private stack: Frame[] = [];
@@ -150,6 +151,7 @@ class Preprocessor {
     const at = lb ?? this.lastPos;
     if (at) d.pos = { file: toDisplay(at.file), line: at.line, col: col ?? colAt(at, 0) };
     this.diags.push(d);
+    this.showFile[this.diags.length - 1] = at ? at.showFile : false;
   }
 
   /** file_config_error(): strict (exit 6) when include_check or the include type asks for it. */
@@ -550,13 +552,17 @@ class Preprocessor {
   }
 
   private markBefore(from: number): void {
-    for (let i = from; i < this.diags.length; i++) this.before[i] = this.lines.length;
+    for (let i = from; i < this.diags.length; i++) {
+      this.before[i] = this.lines.length;
+      // diagnostics pushed by helper modules (decomment, defs, lexer) concern the current line
+      if (this.showFile[i] === undefined) this.showFile[i] = this.lastPos ? this.lastPos.showFile : false;
+    }
   }
 
   result(): PreprocessResult {
     return {
       lines: this.lines, diagnostics: this.diags, files: this.files,
-      diagnosticsBefore: this.before, unclosedBlocks: this.blockDepth,
+      diagnosticsBefore: this.before, diagnosticsShowFile: this.showFile, unclosedBlocks: this.blockDepth,
     };
   }
 }
@@ -573,7 +579,7 @@ export function preprocessFile(file: string, opts: PreprocessOptions): Preproces
     const missing = pp.diags.find((d) => d.code === 'KA_INCLUDE_MISSING' || d.code === 'KA_INCLUDE_NO_MATCH');
     if (missing) { missing.severity = 'fatal'; missing.code = 'KA_CONFIG_FILE_MISSING'; }
     else pp.diags.push({ severity: 'fatal', code: 'KA_CONFIG_FILE_MISSING', message: 'Failed to open configuration file' });
-    for (let i = 0; i < pp.diags.length; i++) pp.before[i] = 0;
+    for (let i = 0; i < pp.diags.length; i++) { pp.before[i] = 0; pp.showFile[i] = false; }
   } else {
     pp.run();
   }
