@@ -1,7 +1,12 @@
 // Reads the annotated packet dumps (*.bytes.txt) of the keepalived 2.2.7 captures into Buffers.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 
-export const CAPTURES = '/work/shared/reference/keepalived-2.2.7-captures/vectors';
+// shared/ sits beside the repository (CI clones main next to it); /work/shared on developer machines.
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+export const CAPTURES = [path.resolve(REPO, '../shared'), '/work/shared']
+  .map((d) => `${d}/reference/keepalived-2.2.7-captures/vectors`).find((d) => existsSync(d)) ?? '/work/shared/reference/keepalived-2.2.7-captures/vectors';
 
 export interface CapturedPacket { index: number; kind: string; bytes: Buffer }
 
