@@ -129,6 +129,11 @@ export async function runChild(role: ChildRole): Promise<void> {
     return;
   }
   send({ type: 'started' });
+  // -d: dump the configuration this child runs to the log, once, as keepalived does at start.
+  if (o.dumpConf && role === 'vrrp') {
+    const snap = toDumpSnapshot(handle.snapshot());
+    if (snap) for (const l of formatVrrpDataDump(config, snap).trimEnd().split('\n')) logger.info(l);
+  }
   // The parent went away while we were starting: stop now (nothing else will tell us).
   if (!process.connected) { await stop(); return; }
 
