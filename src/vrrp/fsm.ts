@@ -182,7 +182,7 @@ export class VrrpFsm {
 
   private enterBackupTimers(): void {
     this.masterAdverIntCs = this.params.advertIntCs;
-    this.preemptUntil = this.params.preemptDelayMs > 0 ? this.clock.now() + this.params.preemptDelayMs : 0;
+    this.preemptUntil = 0;
     this.setTimer('masterDown', this.masterDownMs());
   }
 
@@ -385,7 +385,17 @@ export class VrrpFsm {
       return;
     }
     const now = this.clock.now();
-    const inPreemptDelay = p.preemptDelayMs > 0 && this.preemptUntil > 0 && now < this.preemptUntil;
+    // preempt_delay (keepalived 2.2.7, checked in namespaces): the delay starts at the first lower-priority
+    // advert; lower adverts are accepted until it has run, then discarded, so Master_Down runs out
+    let inPreemptDelay = false;
+    if (p.preempt && p.preemptDelayMs > 0 && a.priority < this.eff) {
+      if (this.preemptUntil === 0) {
+        this.preemptUntil = now + p.preemptDelayMs;
+        const us = Math.round(p.preemptDelayMs * 1000);
+        this.log(`(${this.n}) start preempt delay (${Math.floor(us / 1e6)}.${String(us % 1e6).padStart(6, '0')})`);
+      }
+      inPreemptDelay = now < this.preemptUntil;
+    }
     if (!p.preempt || a.priority >= this.eff || inPreemptDelay) {
       if (p.version === 3 && a.adverInt !== this.masterAdverIntCs) {
         this.log(`(${this.n}) advertisement interval updated from ${this.masterAdverIntCs * 10}ms to ${a.adverInt * 10}ms by master`, 1);

@@ -133,13 +133,23 @@ describe('vrrp/fsm: BACKUP receive [RFC 3768 §6.4.2 / RFC 5798 §6.4.2]', () =>
     ]);
   });
 
-  it('preempt_delay: lower adverts are accepted until the delay has run, then preemption happens', () => {
-    const p = baseParams({ priority: 150, preemptDelayMs: 10_000, primaryAddress: '10.198.0.1' });
+  it('preempt_delay: starts at the first lower advert, accepts lower adverts until it has run, then preempts (data/ka227-preempt-delay-nopreempt-v3adopt.log)', () => {
+    const p = baseParams({ name: 'P_DELAY', priority: 200, preemptDelayMs: 3000, primaryAddress: '10.77.0.2', vips: ['10.77.0.151'] });
     const h = started(p);
-    for (let t = 0; t < 20; t++) { h.feed(peerAdvert(p, '10.198.0.2', 100)); h.advance(1000); if (h.stateAt() === 'MASTER') break; }
+    // r1 (100) is master and advertises every second, first advert 0.6 s after our start
+    for (let t = 0; t < 10 && h.stateAt() === 'BACKUP'; t++) { h.advance(t === 0 ? 600 : 1000); h.feed(peerAdvert(p, '10.77.0.1', 100)); }
+    assert.deepEqual(h.logs(false), [
+      '(P_DELAY) Entering BACKUP STATE (init)',
+      '(P_DELAY) start preempt delay (3.000000)',
+      '(P_DELAY) received lower priority (100) advert from 10.77.0.1 - discarding',
+      '(P_DELAY) received lower priority (100) advert from 10.77.0.1 - discarding',
+      '(P_DELAY) received lower priority (100) advert from 10.77.0.1 - discarding',
+      '(P_DELAY) Entering MASTER STATE',
+      '(P_DELAY) Received advert from 10.77.0.1 with lower priority 100, ours 200, forcing new election',
+    ]);
+    // last accepted advert at 2.6 s (< 0.6 + 3 s), then Master_Down 3.218 s
     const when = h.actions.find((x) => x.action.kind === 'stateChange' && (x.action as { to: string }).to === 'MASTER')!.at;
-    // the last accepted advert is the one at 9 s; the one at 10 s is discarded
-    assert.equal(when, 9_000 + 3414.062);
+    assert.equal(when, 2600 + 3218.75);
   });
 
   it('v3 Backup adopts the Master\'s interval and recomputes Master_Down [RFC 5798 §6.4.2]', () => {

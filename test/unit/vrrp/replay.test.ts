@@ -1,0 +1,40 @@
+// Replays of runs of the real keepalived 2.2.7 binary in network namespaces (logs in data/ka227-*.log):
+// the FSM, driven through the same events, must print the same VRRP lines in the same order.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { baseParams, Harness, peerAdvert } from './helpers.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+function captured(file: string): string[] {
+  return readFileSync(join(here, 'data', file), 'utf8').split('\n')
+    .filter((l) => l.startsWith('(') );
+}
+
+describe('vrrp/replay against keepalived 2.2.7', () => {
+  it('address owner start and SIGTERM (ka227-owner-start.log) [RFC 5798 §6.4.1]', () => {
+    const h = new Harness(baseParams({ priority: 255, initialState: 'MASTER', interface: 'kvc-a', vips: ['10.77.0.100'], primaryAddress: '10.77.0.1' }));
+    h.feed({ type: 'startup' });
+    h.advance(2500);
+    h.feed({ type: 'shutdown' });
+    assert.deepEqual(h.logs(), captured('ka227-owner-start.log'));
+  });
+
+  it('BACKUP with a tracked interface going down and up, then priority 0 takeover and stop (ka227-backup-fault-r2.log)', () => {
+    const p = baseParams({ interface: 'kvc-b', vips: ['10.77.0.100'], primaryAddress: '10.77.0.2',
+      trackers: [{ id: 'interface:kvc-t2', kind: 'interface', weight: 0, reverse: false, initial: { ok: true } }] });
+    const h = new Harness(p);
+    h.feed({ type: 'startup' });
+    const advert = () => { h.advance(1000); h.feed(peerAdvert(p, '10.77.0.1', 150)); };
+    for (let i = 0; i < 4; i++) advert();
+    h.feed({ type: 'tracker', id: 'interface:kvc-t2', status: { ok: false } });
+    advert(); // ignored while in FAULT
+    h.feed({ type: 'tracker', id: 'interface:kvc-t2', status: { ok: true } });
+    advert(); advert();
+    h.feed(peerAdvert(p, '10.77.0.1', 0)); // r1 stops
+    h.advance(5000);
+    h.feed({ type: 'shutdown' });
+    assert.deepEqual(h.logs(), captured('ka227-backup-fault-r2.log'));
+  });
+});
