@@ -6,6 +6,7 @@
 // in plain node (the tsx loader alone costs ~40 MB RSS); --measure runs the measurement directly.
 // keepalived's own checker needs IPVS to run (this kernel has none), so it is not compared here.
 import net from 'node:net';
+import os from 'node:os';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -78,7 +79,8 @@ async function main(): Promise<void> {
   const u0 = process.cpuUsage();
   const t0 = performance.now();
   let rssMax = 0;
-  const sampler = setInterval(() => { rssMax = Math.max(rssMax, process.memoryUsage().rss); }, 250);
+  let heapMax = 0;
+  const sampler = setInterval(() => { const m = process.memoryUsage(); rssMax = Math.max(rssMax, m.rss); heapMax = Math.max(heapMax, m.heapUsed); }, 250);
   await new Promise((r) => setTimeout(r, seconds * 1000));
   clearInterval(sampler);
   eld.disable();
@@ -93,7 +95,8 @@ async function main(): Promise<void> {
     realServers: n, virtualServers: nVs, delayLoopS: delayLoop, measuredS: +dt.toFixed(1),
     checksPerS: Math.round(checks / dt), expectedPerS: Math.round(n / delayLoop),
     cpuUsPerCheck: +(cpuUs / checks).toFixed(1), cpuCoreFraction: +(cpuUs / 1e6 / dt).toFixed(3),
-    rssMaxMB: +(rssMax / 1048576).toFixed(1), eventLoopLagP50ms: +(eld.percentile(50) / 1e6).toFixed(2),
+    rssMaxMB: +(rssMax / 1048576).toFixed(1), heapUsedMaxMB: +(heapMax / 1048576).toFixed(1),
+    loadAverage1m: +os.loadavg()[0]!.toFixed(2), cpus: os.cpus().length, eventLoopLagP50ms: +(eld.percentile(50) / 1e6).toFixed(2),
     eventLoopLagP99ms: +(eld.percentile(99) / 1e6).toFixed(2), eventLoopLagMaxMs: +(eld.max / 1e6).toFixed(2),
     startupCpuMs: Math.round((startCpu.user + startCpu.system) / 1000), failureLines: downs, logLines: lines, lvsApplies: applies,
   };

@@ -152,12 +152,12 @@ export class CheckerEngine {
   private async tick(i: Inst): Promise<void> {
     if (i.stopped || this.stopped) return;
     if (this.suspended(i)) { this.schedule(i, i.params.delayLoopMs); return; }
-    const t0 = this.clock.now();
+    const misc = i.checker.type === 'MISC_CHECK';
+    const t0 = misc ? this.clock.now() : 0;
     const outcome = await this.sharer.run(i.probe, i.fsm.urlIt);
     if (i.stopped || this.stopped) return;
     const delay = this.feed(i, outcome);
-    const elapsed = i.checker.type === 'MISC_CHECK' ? this.clock.now() - t0 : 0;
-    this.schedule(i, delay - elapsed);
+    this.schedule(i, misc ? delay - (this.clock.now() - t0) : delay);
   }
 
   /** Applies one outcome to a checker; returns the delay to its next probe. Exposed for tests. */

@@ -1,0 +1,20 @@
+// Benchmark: program SERVICES x DESTS IPVS entries from empty, then a reload with one changed
+// weight, with our IPVS layer and with keepalived 2.2.7, inside the scripts/vm guest (real IPVS).
+// Usage: npx tsx bench/ipvs.ts [SERVICES=10000] [DESTS=10] [--no-keepalived]
+import { bundleGuest, runInVm } from '../test/vm/helpers/vm.js';
+
+const args = process.argv.slice(2);
+const [nSvc = '10000', nDest = '10'] = args.filter((a) => !a.startsWith('--'));
+const bundle = await bundleGuest('bench/ipvs-guest.ts', 'ipvs-bench');
+const r = await runInVm(['node', bundle, nSvc, nDest, ...args.filter((a) => a.startsWith('--'))], { timeoutS: 3000, env: {} });
+process.stderr.write(r.stderr.split('\n').filter((l) => /timing|\[bench\]/.test(l)).join('\n') + '\n');
+const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
+if (r.code !== 0 || !line) { console.error(`bench failed (exit ${r.code})\n${r.stdout}\n${r.stderr.slice(-3000)}`); process.exit(1); }
+const x = JSON.parse(line) as Record<string, number | boolean>;
+console.log(`IPVS bench in the VM (TCG, wall ${(r.ms / 1000).toFixed(1)} s): ${x.services} services x ${x.dests} destinations`);
+console.log(`  ours       from empty: ${x.oursFromEmptyMs} ms (${x.oursFromEmptyOps} netlink ops, table complete: ${x.oursFromEmptyCheck}); reload 1 change: ${x.oursReloadMs} ms, ${x.oursReloadOps} op(s); release ${x.oursReleaseMs} ms`);
+if (x.keepalivedFromEmptyMs !== undefined) {
+  console.log(`  keepalived from empty: ${x.keepalivedFromEmptyMs} ms (complete: ${x.keepalivedFromEmptyCheck}); reload 1 change (SIGHUP -> visible): ${x.keepalivedReloadMs} ms (seen: ${x.keepalivedReloadCheck})`);
+  const ratio = (a: unknown, b: unknown) => (Number(a) / Number(b)).toFixed(2);
+  console.log(`  ratio ours/keepalived: from empty ${ratio(x.oursFromEmptyMs, x.keepalivedFromEmptyMs)}, reload ${ratio(x.oursReloadMs, x.keepalivedReloadMs)}`);
+}
