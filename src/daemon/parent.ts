@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { exitCodeFor } from '../common/diagnostic.js';
 import type { KeepalivedConfig } from '../config/model.js';
 import type { CliOptions } from './cli.js';
-import { blocksReload, blocksStart, diagnosticLine, type ConfigLoader } from './config-source.js';
+import { blocksReload, blocksStart, diagnosticLine, type ConfigLoadResult, type ConfigLoader } from './config-source.js';
 import { dumpPaths, formatParentDataDump, writeDump } from './dumps/index.js';
 import { CHILD_EXIT, PARENT_EXIT_FOR, permanentKindOf, type ChildRole, type ChildRuntimeOptions, type ChildToParent, type DumpKind, type ParentToChild, type PermanentKind } from './ipc.js';
 import { commandLineLines, cpuUsageLine, syslogIdent } from './log-format.js';
@@ -115,6 +115,8 @@ export class Parent {
     if (!loaded) {
       // keepalived 2.2.7: a missing config file ends a real start with exit 6; a config the
       // parser aborts on (missing parameter) ends it with CONFIG (2).
+      const self = process.resourceUsage();
+      log.info(cpuUsageLine({ user: self.userCPUTime, system: self.systemCPUTime }, this.childUsage));
       log.info(`Stopped ${VERSION_STRING}`);
       log.close();
       this.deps.exit(missing ? 6 : PARENT_EXIT_FOR.CONFIG);
@@ -157,14 +159,22 @@ export class Parent {
 
   /** Reads and parses the config file; logs what keepalived logs. Undefined: unusable. */
   private async load(): Promise<{ config?: KeepalivedConfig; missing: boolean }> {
-    const path = this.opts.configFile;
-    this.log.detail(`Opening file '${path}'.`);
-    this.log.info(`Configuration file ${path}`);
-    const r = await this.deps.loadConfig(path, { configId: this.opts.configId, allConfig: this.opts.allConfig });
+    const r = await this.readConfig();
     for (const d of r.diagnostics) this.log.info(diagnosticLine(d));
     if (!r.config) return { missing: true };
     if (r.diagnostics.some(blocksStart)) return { missing: false };
     return { config: r.config, missing: false };
+  }
+
+  /** Parses the config file; "Opening file" / "Configuration file" are logged only when it was found. */
+  private async readConfig(): Promise<ConfigLoadResult> {
+    const path = this.opts.configFile;
+    const r = await this.deps.loadConfig(path, { configId: this.opts.configId, allConfig: this.opts.allConfig });
+    if (r.config) {
+      for (const f of r.config.files.length ? r.config.files : [path]) this.log.detail(`Opening file '${f}'.`);
+      this.log.info(`Configuration file ${path}`);
+    }
+    return r;
   }
 
   private childOptions(role: ChildRole): ChildRuntimeOptions {
@@ -260,10 +270,7 @@ export class Parent {
     try {
       this.log.info('Reloading ...');
       this.deps.notify?.('RELOADING=1');
-      const path = this.opts.configFile;
-      this.log.detail(`Opening file '${path}'.`);
-      this.log.info(`Configuration file ${path}`);
-      const r = await this.deps.loadConfig(path, { configId: this.opts.configId, allConfig: this.opts.allConfig });
+      const r = await this.readConfig();
       for (const d of r.diagnostics) this.log.info(diagnosticLine(d));
       if (!r.config || r.diagnostics.some(blocksReload)) {
         const code = r.config ? exitCodeFor(r.diagnostics) : 4;

@@ -264,7 +264,11 @@ describe('daemon/parent: supervision', () => {
   it('a config that cannot be read stops the start (exit 6 as keepalived 2.2.7)', async () => {
     h = harness({ load: () => ({ diagnostics: [{ severity: 'fatal', code: 'M', message: "Config files missing '/nope'." }] }) });
     assert.equal(await h.parent.start(), false);
-    assert.ok(h.lines().includes("Config files missing '/nope'."));
+    const l = h.lines();
+    assert.ok(l.includes("Config files missing '/nope'."));
+    assert.ok(!l.some((x) => x.startsWith('Configuration file') || x.startsWith('Opening file')), 'as keepalived: no file lines');
+    assert.match(l.at(-2)!, /^CPU usage \(self\/children\) /);
+    assert.match(l.at(-1)!, /^Stopped Keepalived v2\.2\.7/);
     assert.deepEqual(h.exits, [6]);
   });
 
