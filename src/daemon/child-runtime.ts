@@ -122,10 +122,13 @@ export async function runChild(role: ChildRole): Promise<void> {
     }
     handle = r;
   } catch (e) {
+    // A start that throws is permanent too; an error carrying kind 'CONFIG' maps to keepalived's
+    // KEEPALIVED_EXIT_CONFIG (e.g. "Non-existent interface specified in configuration").
+    const kind = (e as { kind?: unknown }).kind === 'CONFIG' ? 'CONFIG' : 'FATAL';
     logger.error(`${what} start failed: ${(e as Error).message}`);
-    send({ type: 'permanent-error', kind: 'FATAL', message: (e as Error).message });
+    send({ type: 'permanent-error', kind, message: (e as Error).message });
     stopping = true;
-    await finish(CHILD_EXIT.FATAL);
+    await finish(CHILD_EXIT[kind]);
     return;
   }
   send({ type: 'started' });
