@@ -62,6 +62,12 @@ interface Inst {
 
 const ifUp = (l: LinkInfo | undefined): boolean => !!l && l.up && l.running;
 
+/** Config equality for reload: declaration positions move when other blocks change, so ignore them. */
+function sameIgnoringPos(a: unknown, b: unknown): boolean {
+  const strip = (_k: string, v: unknown) => (_k === 'pos' ? undefined : v);
+  return JSON.stringify(a, strip) === JSON.stringify(b, strip);
+}
+
 export class VrrpRuntime {
   private readonly clock: Clock;
   private readonly log: Logger;
@@ -393,7 +399,7 @@ export class VrrpRuntime {
       if (!primary) continue;
       const { params } = deriveFsmParams(cfg, { global: config.global, vrrpScripts: config.vrrpScripts, trackFiles: config.trackFiles, trackProcesses: config.trackProcesses, primaryAddress: primary, ...(sg ? { syncGroup: sg } : {}) });
       const oldSg = this.config.vrrpSyncGroups.find((g) => g.group.includes(cfg.name));
-      if (JSON.stringify(params) === cur.paramsKey && JSON.stringify(cfg.virtualIpaddress) === JSON.stringify(cur.cfg.virtualIpaddress)
+      if (JSON.stringify(params) === cur.paramsKey && sameIgnoringPos(cfg, cur.cfg)
         && JSON.stringify(sg?.group ?? null) === JSON.stringify(oldSg?.group ?? null)) keep.add(cfg.name);
     }
     const drop = [...this.insts.keys()].filter((n) => !keep.has(n));

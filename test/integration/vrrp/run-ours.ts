@@ -2,7 +2,7 @@
 //   node --import tsx run-ours.ts CONF
 // Parses CONF with the project parser, starts VRRP with -D detail, writes log lines (keepalived's
 // text, no prefix) to stderr and notify events as "NOTIFY KIND NAME STATE PRIO" to stdout.
-// SIGTERM: "Stopping", priority 0 / VIP removal, "Stopped", exit 0.
+// SIGTERM: "Stopping", priority 0 / VIP removal, "Stopped", exit 0. SIGHUP: reload. SIGUSR1: snapshot.
 import { makeLogger } from '../../../src/common/log.js';
 import { parseConfigFile } from '../../../src/parser/index.js';
 import { startVrrp } from '../../../src/vrrp/index.js';
@@ -29,4 +29,10 @@ const stop = async (): Promise<void> => {
 };
 process.on('SIGTERM', () => { void stop(); });
 process.on('SIGINT', () => { void stop(); });
+process.on('SIGHUP', () => {
+  logger.info('Reloading');
+  const next = parseConfigFile(conf, { configId: 'lab' });
+  if (next.aborted) { logger.error('config: reload aborted'); return; }
+  void handle.reload(next.config).then(() => logger.info('Reload finished'));
+});
 process.on('SIGUSR1', () => { process.stdout.write(`SNAPSHOT ${JSON.stringify(handle.snapshot())}\n`); });
