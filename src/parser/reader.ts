@@ -52,6 +52,8 @@ class Reader {
   pi = 0;
   depth = 0;
   curLine: ConfigLine | undefined;
+  /** A '}' that took the depth below 0: keepalived's parent sees it at top level ("Unknown keyword '}'"). */
+  extraLine: ConfigLine | undefined;
   diags: ParseDiagnostic[] = [];
   missingInterface = false;
   prefix: PrefixStyle = 'line';
@@ -77,6 +79,7 @@ class Reader {
       if (--this.depth < 0) {
         this.report('line', "Extra '}' found", l.pos, 'error', 'KA_CFG_EXTRA_BRACE');
         this.depth = 0;
+        this.extraLine = l;
       }
     }
     return l;
@@ -126,7 +129,10 @@ class Reader {
         this.report(this.prefix, "Unexpected '{' - ignoring", line.pos, 'error', 'KA_CFG_UNEXPECTED_BOB');
         continue;
       }
-      if (line.brace === '}' && level > 0) return;
+      if (line.brace === '}' && level > 0) {
+        if (this.extraLine === line) this.report('line', "Unknown keyword '}'", line.pos, 'error', 'KA_CFG_UNKNOWN_KEYWORD');
+        return;
+      }
       const w0 = line.words[0];
       if (!w0) continue;
       if (level === 0) {
@@ -152,21 +158,22 @@ class Reader {
       case 'keywords': {
         const sub = def.handle ? def.handle(ctx, a) : ctx;
         if (sub === SKIP_BLOCK) { this.skip(); return; }
+        if (level === 0) this.shadowMissingBob();
         this.block(def.table!, sub, true, level + 1);
-        def.close?.(sub, a);
+        def.close?.(sub, this.args(this.curLine ?? line));
         return;
       }
       case 'raw': {
         const sub = def.handle ? def.handle(ctx, a) : ctx;
         this.raw(def, sub, line);
-        def.close?.(sub, a);
+        def.close?.(sub, this.args(this.curLine ?? line));
         return;
       }
       default: {
         const sub = def.handle ? def.handle(ctx, a) : ctx;
         if (sub === SKIP_BLOCK) { this.skip(); return; }
         this.values(def, sub, line);
-        def.close?.(sub, a);
+        def.close?.(sub, this.args(this.curLine ?? line));
       }
     }
   }
@@ -215,6 +222,31 @@ class Reader {
       def.item?.(ctx, this.args(line));
     }
     void kwLine;
+  }
+
+  /**
+   * keepalived's other processes skip a top-level block they do not own with skip_block; when its
+   * '{' is missing they read its body at top level instead: every line is an "Unknown keyword" and
+   * the block's '}' is "Unknown keyword '}'". Reproduce those messages (printed with the other
+   * process's prefix style) without consuming anything.
+   */
+  shadowMissingBob(): void {
+    const nextLine = this.lines[this.i];
+    if (!nextLine || nextLine.brace === '{') return;
+    const other: PrefixStyle = this.prefix === 'line' ? 'file' : 'line';
+    const saveProc = this.proc;
+    this.proc = other === 'line' ? 'parent' : saveProc === 'parent' ? 'vrrp' : saveProc;
+    let d = 0;
+    for (let j = this.i; j < this.lines.length; j++) {
+      const l = this.lines[j]!;
+      if (l.brace === '{') { d++; continue; }
+      if (l.brace === '}') {
+        if (d === 0) { this.report(other, "Unknown keyword '}'", l.pos, 'error', 'KA_CFG_UNKNOWN_KEYWORD'); break; }
+        d--; continue;
+      }
+      if (d === 0 && l.words[0]) this.report(other, `Unknown keyword '${l.words[0].text}'`, l.pos, 'error', 'KA_CFG_UNKNOWN_KEYWORD');
+    }
+    this.proc = saveProc;
   }
 
   /** skip_block: consume a balanced block without reporting anything inside. */

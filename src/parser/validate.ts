@@ -9,6 +9,8 @@ import type { KeepalivedConfig, VirtualServer, VrrpInstance, ScriptSpec, TrackRe
 import type { SourcePos, Severity } from '../common/diagnostic.js';
 import type { ParseDiagnostic, Proc, PrefixStyle } from './reader.js';
 import { checkScriptSecurity } from '../notify/script-security.js';
+import { scriptEndPos } from './keywords/vrrp-blocks.js';
+import { explicitWeight } from './keywords/common.js';
 import { scriptIds, systemUserDb, type UserDb } from '../notify/users.js';
 
 export interface ValidateOptions {
@@ -87,7 +89,7 @@ function allScripts(cfg: KeepalivedConfig, trackedOnly: Set<string>): { spec: Sc
   return cfg.vrrpScripts.filter((v) => trackedOnly.has(v.name)).map((v) => ({ spec: v.script, kind: 'track' as const, name: v.name }));
 }
 
-function notifyScriptsOf(cfg: KeepalivedConfig): ScriptSpec[] {
+export function notifyScriptsOf(cfg: KeepalivedConfig): ScriptSpec[] {
   const out: ScriptSpec[] = [];
   const add = (x: ScriptSpec | undefined): void => { if (x && x.argv.length) out.push(x); };
   for (const o of [...cfg.vrrpInstances, ...cfg.vrrpSyncGroups]) { add(o.notifyMaster); add(o.notifyBackup); add(o.notifyFault); add(o.notifyStop); add(o.notify); }
@@ -108,7 +110,7 @@ function checkScripts(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink): void 
   const g = cfg.global;
   // vrrp_script without a script is removed at its end handler.
   cfg.vrrpScripts = cfg.vrrpScripts.filter((v) => {
-    if (v.script.argv.length === 0) { s.add(`No script set for vrrp_script ${v.name} - removing`, { pos: v.pos, prefix: 'file' }); return false; }
+    if (v.script.argv.length === 0) { s.add(`No script set for vrrp_script ${v.name} - removing`, { pos: scriptEndPos.get(v) ?? v.pos, prefix: 'file' }); return false; }
     return true;
   });
   // Without script_user, keepalived tries keepalived_script; with enable_script_security that must exist.
@@ -145,31 +147,71 @@ function checkTracks(cfg: KeepalivedConfig, s: Sink): Set<string> {
   return used;
 }
 
-function checkSecurity(cfg: KeepalivedConfig, used: Set<string>, o: ValidateOptions, s: Sink): void {
+function checkSecurity(cfg: KeepalivedConfig, used: Set<string>, o: ValidateOptions, vr: Sink, ck: Sink): void {
   if (o.skipScriptSecurity) return;
+  void used;
   const db = o.userDb ?? systemUserDb();
   const g = cfg.global;
-  let rootScripts = false;
   const disabled = new Set<string>();
-  for (const t of allScripts(cfg, used)) {
-    const v = cfg.vrrpScripts.find((x) => x.name === t.name)!;
-    const ids = scriptIds({ user: v.user?.user, group: v.user?.group }, g, db);
-    if (!ids) continue;
-    const r = checkScriptSecurity(t.spec.argv[0]!, ids, { enableScriptSecurity: g.enableScriptSecurity });
-    if (r.status === 'notfound' || r.status === 'not-executable') { s.add(`Disabling track script ${t.name} since not found/accessible`); disabled.add(t.name); continue; }
-    if (r.status === 'insecure' && g.enableScriptSecurity) { s.add(`Disabling track script ${t.name} due to insecure`); v.insecure = true; disabled.add(t.name); continue; }
-    if (r.runsAsRoot) rootScripts = true;
-  }
-  for (const spec of notifyScriptsOf(cfg)) {
-    const ids = scriptIds(spec, g, db);
-    if (!ids) continue;
+  const runsAsRoot = (spec: ScriptSpec, user?: { user: string; group?: string }): boolean => {
+    const ids = scriptIds(user ? { user: user.user, group: user.group } : spec, g, db);
+    if (!ids) return false;
     const r = checkScriptSecurity(spec.argv[0]!, ids, { enableScriptSecurity: g.enableScriptSecurity });
-    if (r.status === 'ok' || r.status === 'insecure') { if (r.runsAsRoot) rootScripts = true; }
+    // A script that is not there (or not executable) is never run, so it is no violation.
+    if (r.status === 'notfound' || r.status === 'not-executable') return false;
+    return r.runsAsRoot;
+  };
+  // vrrp side: every vrrp_script (used or not), then notify scripts.
+  let vrrpRoot = false;
+  for (const v of cfg.vrrpScripts) {
+    const ids = scriptIds(v.user ? { user: v.user.user, group: v.user.group } : v.script, g, db);
+    if (!ids) continue;
+    const r = checkScriptSecurity(v.script.argv[0]!, ids, { enableScriptSecurity: g.enableScriptSecurity });
+    if (r.status === 'notfound' || r.status === 'not-executable') {
+      // keepalived -t only reports (and disables) these when script security is on.
+      if (g.enableScriptSecurity) { vr.add(`Disabling track script ${v.name} since not found/accessible`); disabled.add(v.name); }
+      continue;
+    }
+    if (r.status === 'insecure' && g.enableScriptSecurity) { vr.add(`Disabling track script ${v.name} due to insecure`); v.insecure = true; disabled.add(v.name); continue; }
+    if (r.runsAsRoot) vrrpRoot = true;
   }
-  if (!g.enableScriptSecurity && rootScripts) {
-    s.add('SECURITY VIOLATION - scripts are being executed but script_security not enabled.', { severity: 'security', code: 'KA_SCRIPT_SECURITY' });
+  const vrrpNotify: ScriptSpec[] = [];
+  const add = (x: ScriptSpec | undefined, to: ScriptSpec[]): void => { if (x && x.argv.length) to.push(x); };
+  for (const oo of [...cfg.vrrpInstances, ...cfg.vrrpSyncGroups]) { add(oo.notifyMaster, vrrpNotify); add(oo.notifyBackup, vrrpNotify); add(oo.notifyFault, vrrpNotify); add(oo.notifyStop, vrrpNotify); add(oo.notify, vrrpNotify); }
+  for (const vi of cfg.vrrpInstances) add(vi.notifyMasterRxLowerPri, vrrpNotify);
+  add(cfg.global.vrrpNotifyFifo?.script, vrrpNotify); add(cfg.global.notifyFifo?.script, vrrpNotify);
+  for (const spec of vrrpNotify) if (runsAsRoot(spec)) vrrpRoot = true;
+  if (!g.enableScriptSecurity && vrrpRoot) {
+    vr.add('SECURITY VIOLATION - scripts are being executed but script_security not enabled.', { severity: 'security', code: 'KA_SCRIPT_SECURITY' });
   }
   if (disabled.size) for (const vi of cfg.vrrpInstances) vi.trackScript = vi.trackScript.filter((r) => !disabled.has(r.name));
+  // checker side: MISC_CHECK, notify_up/down, quorum_up/down, lvs fifo script.
+  const ckScripts: { spec: ScriptSpec; user?: { user: string; group?: string } }[] = [];
+  for (const vs of cfg.virtualServers) {
+    if (vs.quorumUp?.argv.length) ckScripts.push({ spec: vs.quorumUp });
+    if (vs.quorumDown?.argv.length) ckScripts.push({ spec: vs.quorumDown });
+    for (const rs of vs.realServers) {
+      if (rs.notifyUp?.argv.length) ckScripts.push({ spec: rs.notifyUp });
+      if (rs.notifyDown?.argv.length) ckScripts.push({ spec: rs.notifyDown });
+      for (const c of rs.checkers) if (c.type === 'MISC_CHECK' && c.miscPath.argv.length) ckScripts.push({ spec: c.miscPath, user: c.user });
+    }
+  }
+  if (cfg.global.lvsNotifyFifo?.script?.argv.length) ckScripts.push({ spec: cfg.global.lvsNotifyFifo.script });
+  if (!g.enableScriptSecurity && ckScripts.some((x) => runsAsRoot(x.spec, x.user))) {
+    ck.add('SECURITY VIOLATION - check scripts are being executed but script_security not enabled.', { severity: 'security', code: 'KA_SCRIPT_SECURITY' });
+  }
+}
+
+/** Track references without their own weight take the tracked object's weight (and reverse). */
+function resolveTrackWeights(cfg: KeepalivedConfig): void {
+  const scripts = new Map(cfg.vrrpScripts.map((v) => [v.name, v]));
+  const files = new Map(cfg.trackFiles.map((v) => [v.name, v]));
+  const procs = new Map(cfg.trackProcesses.map((v) => [v.name, v]));
+  for (const o of [...cfg.vrrpInstances, ...cfg.vrrpSyncGroups]) {
+    for (const r of o.trackScript) if (!explicitWeight.has(r)) { const v = scripts.get(r.name); if (v) { r.weight = v.weight; r.reverse = v.weightReverse; } }
+    for (const r of o.trackFile) if (!explicitWeight.has(r)) { const v = files.get(r.name); if (v) { r.weight = v.weight; r.reverse = v.reverse; } }
+  }
+  for (const vi of cfg.vrrpInstances) for (const r of vi.trackProcess) if (!explicitWeight.has(r)) { const v = procs.get(r.name); if (v) { r.weight = v.weight; r.reverse = v.reverse; } }
 }
 
 function checkVrrp(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink): void {
@@ -203,7 +245,17 @@ function checkVrrp(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink): void {
     }
     if (vi.virtualRouterId === undefined) { s.add(`(${vi.name}) the virtual router id must be set`); continue; }
     if (vi.virtualIpaddress.length === 0 && !vi.noVirtualIpaddress) s.add(`(${vi.name}) No VIP specified; at least one is sensible`);
-    if (vi.authentication?.type === 'AH' && vi.state === 'MASTER') {
+    if (vi.nopreempt && vi.preemptDelay) {
+      s.add(`(${vi.name}) preempt_delay is incompatible with nopreempt mode - resetting`);
+      vi.preemptDelay = 0;
+    }
+    const sg = inGroup.get(vi.name);
+    if (sg && !cfg.vrrpSyncGroups.find((x) => x.name === sg)?.extra['sync_group_tracking_weight']) {
+      for (const r of vi.trackInterface) if (r.weight) { s.add(`(${vi.name}) ignoring ${r.name} tracked interface weight due to SYNC group`); r.weight = 0; }
+      for (const r of vi.trackScript) if (r.weight) { s.add(`(${vi.name}) ignoring tracked script ${r.name} with weights due to SYNC group`); r.weight = 0; }
+      for (const r of vi.trackFile) if (r.weight) { s.add(`(${vi.name}) ignoring tracked file ${r.name} with weight ${r.weight} due to SYNC group`); r.weight = 0; }
+    }
+    if (vi.authentication?.type === 'AH' && vi.state === 'MASTER' && vi.priority !== 255) {
       s.add(`(${vi.name}) Initial state master is incompatible with AH authentication - clearing`);
       vi.state = 'BACKUP';
     }
@@ -238,9 +290,13 @@ export function validateConfig(cfg: KeepalivedConfig, o: ValidateOptions): Parse
   const used = checkTracks(cfg, vr);
   if (o.missingInterface) {
     vr.add('Non-existent interface specified in configuration', { code: 'KA_NO_INTERFACE' });
+    // keepalived -t stops here; still normalise the model (drop unusable instances) silently.
+    resolveTrackWeights(cfg);
+    checkVrrp(cfg, o, new Sink('vrrp'));
     return [...ck.out, ...vr.out];
   }
-  checkSecurity(cfg, used, o, vr);
+  checkSecurity(cfg, used, o, vr, ck);
+  resolveTrackWeights(cfg);
   checkVrrp(cfg, o, vr);
   return [...ck.out, ...vr.out];
 }

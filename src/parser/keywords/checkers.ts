@@ -138,7 +138,7 @@ export const checkerTables: Record<Checker['type'], KeywordTable> = {
     { name: 'helo_name', priority: 'P0', args: ['string'], handle: (c: CkCtx, a) => { (c.ck as Extract<Checker, { type: 'SMTP_CHECK' }>).heloName = a.need(1); } },
     {
       name: 'host', priority: 'P2', block: 'keywords', table: table('host', common),
-      handle: (c: CkCtx, a) => { a.error('The SMTP_CHECK host block is deprecated. Please define additional checkers.'); return c; },
+      handle: (c: CkCtx, a) => { a.info('The SMTP_CHECK host block is deprecated. Please define additional checkers.', 'KPB_DEPRECATED'); return c; },
     },
   ]),
   MISC_CHECK: table('MISC_CHECK', [

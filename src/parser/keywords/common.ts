@@ -107,9 +107,13 @@ export function trackRef(a: KwArgs, min: number, max: number, what: string, owne
     else if (what === 'interface') a.error(`(${owner}) unknown track_interface ${name} option ${w} - ignoring`);
     else a.error(`(${owner}) unknown track ${what} option ${w} - ignoring`);
   }
-  void set;
-  return { name, weight, reverse, pos: a.pos(0) };
+  const ref: TrackRef = { name, weight, reverse, pos: a.pos(0) };
+  if (set) explicitWeight.add(ref);
+  return ref;
 }
+
+/** Track references that gave `weight` themselves (others take the tracked object's weight). */
+export const explicitWeight = new WeakSet<TrackRef>();
 
 export function addSeen(ctx: BuildCtx, kind: string, name: string): boolean {
   let s = ctx.seen.get(kind);

@@ -73,7 +73,7 @@ const P2_NAMES = [
   'process_names', 'process_name', 'vrrp_process_name', 'checker_process_name', 'bfd_process_name', 'lvs_process_name',
   'startup_script', 'startup_script_timeout', 'shutdown_script', 'shutdown_script_timeout',
   'min_auto_priority_delay', 'vrrp_down_timer_adverts', 'vrrp_garp_extra_if', 'vrrp_vmac_garp_intvl',
-  'disable_local_igmp', 'vrrp_iptables', 'nftables', 'nftables_priority', 'nftables_ifindex', 'nftables_counters',
+  'disable_local_igmp', 'nftables', 'nftables_priority', 'nftables_ifindex', 'nftables_counters',
   'nftables_ipvs', 'nftables_ipvs_priority', 'nftables_ipvs_start_fwmark', 'fifo_write_vrrp_states_on_reload',
   'vrrp_notify_priority_changes', 'snmp_socket', 'enable_traps', 'enable_snmp_vrrp', 'enable_snmp_keepalived', 'enable_snmp_rfc',
   'enable_snmp_rfcv2', 'enable_snmp_rfcv3', 'enable_snmp_checker', 
@@ -89,7 +89,10 @@ const P2_NAMES = [
 ];
 
 export const globalDefsTable = table('global_defs', [
-  str<G>('router_id', (g, v) => { g.routerId = v; }, 'P0'),
+  {
+    name: 'router_id', priority: 'P0', args: ['string'],
+    handle: (g: G, a) => { const v = a.opt(1); if (v === undefined) { a.error('routerid name missing - ignoring'); return; } g.routerId = v; },
+  },
   {
     name: 'notification_email', priority: 'P0', block: 'words', args: ['none'],
     item: (g: G, a) => { g.notificationEmail.push(a.need(0)); },
@@ -136,6 +139,14 @@ export const globalDefsTable = table('global_defs', [
     },
   },
   flag<G>('vrrp_strict', (g) => { g.vrrpStrict = true; }),
+  {
+    name: 'vrrp_iptables', priority: 'P2', args: ['rest'],
+    handle: (g: G, a) => {
+      // Debian's 2.2.7 is built without iptables support.
+      a.error("iptables not supported, using nftables instead. Please replace 'vrrp_iptables and 'vrrp_ipsets' with 'nftables' config option");
+      g.extra['vrrp_iptables'] = rest(a.words, 1);
+    },
+  },
   flag<G>('vrrp_skip_check_adv_addr', (g) => { g.vrrpSkipCheckAdvAddr = true; }),
   flag<G>('vrrp_check_unicast_src', (g) => { g.vrrpCheckUnicastSrc = true; }),
   garp('vrrp_garp_master_delay', 'vrrpGarpMasterDelay', 255),

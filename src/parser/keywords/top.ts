@@ -45,7 +45,7 @@ export const topTable = table('top', [
   {
     name: 'vrrp_script', priority: 'P0', block: 'keywords', table: vrrpScriptTable,
     handle: (c: TopCtx, a): ScriptCtx => { const s = named(a, newScript); s.pos = a.pos(0); c.cfg.vrrpScripts.push(s); return { s, timeoutSet: false }; },
-    close: (s: ScriptCtx) => closeScript(s),
+    close: (s: ScriptCtx, a: KwArgs) => closeScript(s, a),
   },
   {
     name: 'vrrp_sync_group', priority: 'P1', block: 'keywords', table: syncGroupTable,

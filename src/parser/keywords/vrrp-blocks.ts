@@ -1,12 +1,13 @@
 // vrrp_script, vrrp_sync_group, track_file and vrrp_track_process keyword tables
 // (keepalived/vrrp/vrrp_parser.c, keepalived/trackers/track_file.c).
-import { table, type KeywordDef } from '../schema.js';
+import { table, type KeywordDef, type KwArgs } from '../schema.js';
+import type { SourcePos } from '../../common/diagnostic.js';
 import type { VrrpScript, VrrpSyncGroup, TrackFile, VrrpTrackProcess, TrackRef } from '../../config/model.js';
 import { bool, flag, readNum, scriptSpec, trackRef } from './common.js';
 import { readInt, readUnsigned, readDecimal } from '../values.js';
 import { rest } from '../reader.js';
 
-export interface ScriptCtx { s: VrrpScript; timeoutSet: boolean }
+export interface ScriptCtx { s: VrrpScript; timeoutSet: boolean; endPos?: SourcePos }
 
 export function newScript(name: string): VrrpScript {
   return { name, script: { argv: [], raw: '' }, interval: 1, weight: 0, weightReverse: false, rise: 1, fall: 1, initFail: false };
@@ -21,8 +22,9 @@ export const vrrpScriptTable = table('vrrp_script', [
     name: 'interval', priority: 'P0', args: ['uint'], default: 1,
     handle: (c: ScriptCtx, a) => {
       const t = a.need(1);
-      const v = readUnsigned(a, t, 1, 4294);
+      const v = readUnsigned(a, t, 0, 4294);
       if (v === undefined) { a.error(`(${c.s.name}): vrrp script interval '${t}' must be between 1 and 4294 - ignoring`); return; }
+      if (v === 0) { a.error(`(${c.s.name}): vrrp script interval must be greater than 0, setting to 1`); c.s.interval = 1; return; }
       c.s.interval = v;
     },
   },
@@ -76,7 +78,14 @@ export const vrrpScriptTable = table('vrrp_script', [
   flag<ScriptCtx>('init_fail', (c) => { c.s.initFail = true; }, 'P2'),
 ]);
 
-export function closeScript(c: ScriptCtx): void { if (!c.timeoutSet) c.s.timeout = undefined; }
+/** End of a vrrp_script block; keepalived reports a missing `script` at the closing brace. */
+export function closeScript(c: ScriptCtx, a: KwArgs): void {
+  if (!c.timeoutSet) c.s.timeout = undefined;
+  if (c.s.script.argv.length === 0) scriptEndPos.set(c.s, a.pos());
+}
+
+/** Where each vrrp_script block ended (for the end-of-parse "No script set" message). */
+export const scriptEndPos = new WeakMap<VrrpScript, SourcePos>();
 
 export interface SyncCtx { g: VrrpSyncGroup }
 

@@ -8,7 +8,7 @@ import { rest } from '../reader.js';
 import { parseRouteLine, parseRuleLine, type RuleState } from './routes.js';
 
 /** Sub-context of one vrrp_instance block. */
-export interface ViCtx { vi: VrrpInstance; cfg: KeepalivedConfig; stateSet: boolean; familySet: boolean; rules: RuleState }
+export interface ViCtx { vi: VrrpInstance; cfg: KeepalivedConfig; stateSet: boolean; familySet: boolean; rules: RuleState; prioritySet?: boolean }
 
 export function newInstance(name: string, cfg: KeepalivedConfig): VrrpInstance {
   return {
@@ -149,6 +149,7 @@ export const vrrpInstanceTable = table('vrrp_instance', [
     name: 'interface', priority: 'P0', args: ['ifname'],
     handle: (c: ViCtx, a) => {
       const ifn = a.need(1);
+      if (Buffer.byteLength(ifn) >= 16) { a.error(`Interface name '${ifn}' too long - ignoring`); return; }
       if (ifn === 'lo') { a.error(`(${c.vi.name}) cannot use a loopback interface (${ifn}) for vrrp - ignoring`); return; }
       if (a.interfaces && !a.interfaces.has(ifn)) {
         a.error(`WARNING - interface ${ifn} for vrrp_instance ${c.vi.name} doesn't exist`);
@@ -169,6 +170,7 @@ export const vrrpInstanceTable = table('vrrp_instance', [
     handle: (c: ViCtx, a) => {
       const v = readNum(a, { kind: 'uint', min: 1, max: 255, msg: () => `(${c.vi.name}) Priority not valid! must be between 1 & 255. Using default 100` });
       c.vi.priority = v ?? 100;
+      c.prioritySet = true;
     },
   },
   {
@@ -271,7 +273,7 @@ export const vrrpInstanceTable = table('vrrp_instance', [
     name: 'lvs_sync_daemon_interface', priority: 'P1', args: ['ifname'],
     handle: (c: ViCtx, a) => {
       a.error(`(${c.vi.name}) Specifying lvs_sync_daemon_interface against a vrrp is deprecated.`);
-      a.error('      Please use global lvs_sync_daemon');
+      a.error('        Please use global lvs_sync_daemon');
       c.cfg.global.lvsSyncDaemon ??= { interface: a.need(1), instance: c.vi.name };
     },
   },
@@ -281,5 +283,7 @@ export const vrrpInstanceTable = table('vrrp_instance', [
 
 /** End of a vrrp_instance block: defaults that depend on other keywords. */
 export function closeInstance(c: ViCtx): void {
+  // No priority: an instance that wants MASTER is the address owner (255), otherwise 100.
+  if (!c.prioritySet && c.stateSet && c.vi.state === 'MASTER') c.vi.priority = 255;
   if (!c.stateSet) c.vi.state = c.vi.priority === 255 ? 'MASTER' : 'BACKUP';
 }
