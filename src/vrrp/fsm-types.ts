@@ -44,12 +44,16 @@ export interface TrackerParams {
   /** Effective weight after keepalived's rules (ref weight overrides object weight; 0 = failure means FAULT). */
   weight: number;
   reverse: boolean;
-  /** Initial status before the first event (interfaces: up; scripts: per init_fail; files: value 0). */
+  /** Initial status before the first event (interfaces: up; scripts: unknown, or down with init_fail;
+   *  files: init_file value or 0). */
   initial: TrackerStatus;
 }
 
-/** A tracker's current status. Files report their integer value; the rest report up/down. */
-export type TrackerStatus = { ok: boolean } | { value: number };
+/** A tracker's current status. Files report their integer value; the rest report up/down.
+ *  `unknown` (a vrrp_script before its first result, without init_fail) adds no weight and no FAULT:
+ *  keepalived 2.2.7 logs "Changing effective priority from 100 to 120" at a weight-20 script's first
+ *  success and nothing at a first failure (checked against the real binary). */
+export type TrackerStatus = { ok: boolean } | { value: number } | { unknown: true };
 
 export interface GarpParams {
   /** Second burst delay after becoming MASTER (garp_master_delay), ms; 0 = no second burst. */

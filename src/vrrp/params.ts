@@ -189,7 +189,7 @@ function deriveTrackers(inst: VrrpInstance, ctx: ParamsContext, owner: boolean, 
       logs.push(`(${n}) Cannot have weighted track script '${r.name}' with priority 255`);
       continue;
     }
-    add({ id: `script:${r.name}`, kind: 'script', weight, reverse, initial: { ok: !s.initFail } });
+    add({ id: `script:${r.name}`, kind: 'script', weight, reverse, initial: s.initFail ? { ok: false } : { unknown: true } });
   }
 
   for (const r of [...inst.trackFile, ...(sg?.trackFile ?? [])]) {

@@ -91,16 +91,16 @@ export class VrrpRuntime {
   async start(config: KeepalivedConfig): Promise<void> {
     this.config = config;
     this.rtnl = Rtnl.open();
-    this.log.info('Registering Kernel netlink reflector');
-    this.log.info('Registering Kernel netlink command channel');
+    this.log.detail('Registering Kernel netlink reflector');
+    this.log.detail('Registering Kernel netlink command channel');
     await this.refreshLinks();
     const used = new Set(config.vrrpInstances.map((i) => i.interface ?? config.global.defaultInterface));
     for (const a of this.addrs) {
       const l = [...this.links.values()].find((x) => x.index === a.index);
-      if (l && used.has(l.name)) this.log.info(`Assigned address ${a.address} for interface ${l.name}`);
+      if (l && used.has(l.name)) this.log.detail(`Assigned address ${a.address} for interface ${l.name}`);
     }
-    if (config.vrrpInstances.some((i) => i.family === 'inet')) this.log.info('Registering gratuitous ARP shared channel');
-    if (config.vrrpInstances.some((i) => i.family === 'inet6' || i.virtualIpaddress.some((v) => v.family === 'inet6'))) this.log.info('Registering gratuitous NDISC shared channel');
+    if (config.vrrpInstances.some((i) => i.family === 'inet')) this.log.detail('Registering gratuitous ARP shared channel');
+    if (config.vrrpInstances.some((i) => i.family === 'inet6' || i.virtualIpaddress.some((v) => v.family === 'inet6'))) this.log.detail('Registering gratuitous NDISC shared channel');
     const fs = FrameSender.open();
     if (isNativeError(fs)) this.log.error(`Unable to open gratuitous ARP/NA socket: ${fs.message}`);
     else this.frames = fs;
@@ -175,7 +175,7 @@ export class VrrpRuntime {
       if (!created.some((i) => s.users.has(i.cfg.name))) continue;
       const [ifindex, fam, mode] = key.split('/');
       const addr = mode === 'm' ? (fam === 'inet' ? config.global.vrrpMcastGroup4 : config.global.vrrpMcastGroup6) : 'unicast';
-      this.log.info(`VRRP sockpool: [ifindex(${ifindex!.padStart(3)}), family(${fam === 'inet' ? 'IPv4' : 'IPv6'}), proto(112), fd(${s.sock.fd},${s.sock.fd}) ${mode === 'm' ? 'multicast' : 'unicast'}, address(${addr})]`);
+      this.log.detail(`VRRP sockpool: [ifindex(${ifindex!.padStart(3)}), family(${fam === 'inet' ? 'IPv4' : 'IPv6'}), proto(112), fd(${s.sock.fd},${s.sock.fd}) ${mode === 'm' ? 'multicast' : 'unicast'}, address(${addr})]`);
     }
   }
 
@@ -236,7 +236,7 @@ export class VrrpRuntime {
       const ours = [...this.insts.values()].some((i) => i.cfg.virtualIpaddress.some((v) => v.address === ev.addr.address) || i.cfg.virtualIpaddressExcluded.some((v) => v.address === ev.addr.address));
       if (ev.added) this.addrs.push(ev.addr); else this.addrs = this.addrs.filter((a) => !(a.index === ev.addr.index && a.address === ev.addr.address));
       if (l && !ours && this.interfaceUsed(l.name)) {
-        this.log.info(ev.added ? `Assigned address ${ev.addr.address} for interface ${l.name}` : `Deassigned address ${ev.addr.address} from interface ${l.name}`);
+        this.log.detail(ev.added ? `Assigned address ${ev.addr.address} for interface ${l.name}` : `Deassigned address ${ev.addr.address} from interface ${l.name}`);
       }
       return;
     }

@@ -15,12 +15,13 @@ export const OWNER_PRIORITY = 255;
 
 interface Entry { p: TrackerParams; status: TrackerStatus }
 
-function isOk(s: TrackerStatus): boolean {
+function isOk(s: { ok: boolean } | { value: number }): boolean {
   return 'ok' in s ? s.ok : s.value === 0;
 }
 
 /** One tracker's contribution: a weight to add, or 'fault'. */
 export function trackerEffect(p: TrackerParams, s: TrackerStatus, owner: boolean): number | 'fault' {
+  if ('unknown' in s) return 0;
   const sign = p.reverse ? -1 : 1;
   if ('value' in s && p.kind === 'file') {
     if (p.weight === 0) return (p.reverse ? s.value === 0 : s.value !== 0) ? 'fault' : 0;

@@ -73,6 +73,32 @@ export class Rtnl {
     try { await this.sock.delAddress(data, attrs); return undefined; } catch (e) { return toErr(e, `del ${vip.address}`); }
   }
 
+  /** Creates a macvlan (mode private, as keepalived's use_vmac) on `parent`, sets it up; returns its ifindex. */
+  async createMacvlan(parent: number, name: string, mac: Buffer): Promise<number | RtnlError> {
+    const attr = (type: number, payload: Buffer): Buffer => {
+      const len = 4 + payload.length;
+      const b = Buffer.alloc((len + 3) & ~3);
+      b.writeUInt16LE(len, 0); b.writeUInt16LE(type, 2); payload.copy(b, 4);
+      return b;
+    };
+    const u32 = (v: number) => { const b = Buffer.alloc(4); b.writeUInt32LE(v); return b; };
+    // IFLA_LINKINFO { IFLA_INFO_KIND "macvlan", IFLA_INFO_DATA { IFLA_MACVLAN_MODE = MACVLAN_MODE_PRIVATE(1) } }
+    const linkinfo = Buffer.concat([attr(1, Buffer.from('macvlan\0')), attr(2, attr(1, u32(1)))]);
+    try {
+      await this.sock.newLink({ flags: { up: true }, change: { up: true } } as never,
+        { ifname: name, address: mac, link: u32(parent), linkinfo } as never, { flags: { create: true, excl: true } } as never);
+    } catch (e) {
+      const err = toErr(e, `create macvlan ${name}`);
+      if (err.code !== 'EEXIST') return err;
+    }
+    const l = (await this.links()).find((x) => x.name === name);
+    return l ? l.index : { code: 'ENODEV', message: `create macvlan ${name}: not found after creation` };
+  }
+
+  async deleteLink(index: number): Promise<RtnlError | undefined> {
+    try { await this.sock.delLink({ index } as never); return undefined; } catch (e) { return toErr(e, `delete link ${index}`); }
+  }
+
   /** Subscribes to link and address events on a second socket (kept referenced while open). */
   monitor(cb: (ev: RtnlEvent) => void): void {
     if (this.monitorSock) return;

@@ -80,7 +80,7 @@ describe('vrrp/params', () => {
     }), c);
     assert.deepEqual(d.params.trackers, [
       { id: 'interface:pe1', kind: 'interface', weight: 0, reverse: false, initial: { ok: true } },
-      { id: 'script:chk', kind: 'script', weight: -20, reverse: false, initial: { ok: false } },
+      { id: 'script:chk', kind: 'script', weight: -20, reverse: false, initial: { ok: false } }, // init_fail
       { id: 'file:tf', kind: 'file', weight: 3, reverse: false, initial: { value: 7 } },
     ]);
     assert.deepEqual(d.logs, ['(VI_1) Ignoring track_interface pe0 since own interface']);

@@ -26,6 +26,8 @@ describe('vrrp/track: one tracker', () => {
     ['file weight 2, value 5', t('file', 2), { value: 5 }, 10],
     ['file weight 2 reverse, value 5', t('file', 2, true), { value: 5 }, -10],
     ['file result below -253 -> FAULT', t('file', 1), { value: -254 }, 'fault'],
+    ['script before its first result: no weight', t('script', 20), { unknown: true }, 0],
+    ['unweighted script before its first result: no FAULT', t('script', 0), { unknown: true }, 0],
   ];
   for (const [name, p, s, want] of rows) it(name, () => assert.equal(trackerEffect(p, s, false), want));
   it('owner ignores weights but not unweighted failures', () => {
