@@ -32,21 +32,27 @@ function asError(e: unknown): { ok: false; errno: string; message: string } {
 
 interface NlGenlSocket {
   ctrlRequest(cmd: number, msg: { familyName: string }): Promise<{ familyId?: number; version?: number }[]>;
-  request(family: number, cmd: number, version: number, data: Uint8Array[], options?: { flags?: number }):
+  request(family: number, cmd: number, version: number, data: Uint8Array[], options?: { flags?: number; localPort?: number }):
     Promise<[{ data: Buffer }[], unknown]>;
-  socket: { close(): void; setRecvBufferSize(n: number): void; setSendBufferSize(n: number): void };
+  socket: { close(): void; setSendBufferSize(n: number): void; address(): { port: number } };
 }
 
 /** Opens an AF_NETLINK/NETLINK_GENERIC socket. Returns an error value if the socket cannot be created. */
 export function openGenlTransport(): GenlResult<GenlTransport> {
   let sock: NlGenlSocket;
   let GET_FAMILY: number;
+  let localPort = 0;
   try {
     const require = createRequire(import.meta.url);
-    const nl = require('netlink') as { createGenericNetlink(): NlGenlSocket; genl: { Commands: { GET_FAMILY: number } } };
-    sock = nl.createGenericNetlink();
+    const nl = require('netlink') as {
+      createGenericNetlink(o: { messagePeeking: boolean; msgBufferSize: number; recvBufferSize: number }): NlGenlSocket;
+      genl: { Commands: { GET_FAMILY: number } };
+    };
+    // One recvmsg per datagram into a 64 KiB buffer instead of the package's default peek + read.
+    sock = nl.createGenericNetlink({ messagePeeking: false, msgBufferSize: 1 << 16, recvBufferSize: 4 << 20 });
+    localPort = sock.socket.address().port;
     GET_FAMILY = nl.genl.Commands.GET_FAMILY;
-    try { sock.socket.setRecvBufferSize(4 << 20); sock.socket.setSendBufferSize(1 << 20); } catch { /* best effort */ }
+    try { sock.socket.setSendBufferSize(1 << 20); } catch { /* best effort */ }
   } catch (e) {
     return asError(e);
   }
@@ -62,7 +68,8 @@ export function openGenlTransport(): GenlResult<GenlTransport> {
       },
       async request(family, cmd, version, data, dump) {
         try {
-          const [msgs] = await sock.request(family, cmd, version, [data], dump ? { flags: NLM_F_DUMP } : {});
+          // localPort given: the package otherwise calls getsockname() for every message.
+          const [msgs] = await sock.request(family, cmd, version, [data], dump ? { flags: NLM_F_DUMP, localPort } : { localPort });
           return { ok: true, value: msgs.map((m) => m.data) };
         } catch (e) { return asError(e); }
       },

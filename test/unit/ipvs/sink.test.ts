@@ -1,0 +1,127 @@
+// IpvsSink against an in-memory IPVS table that decodes our genl messages with the same
+// attribute tables and answers like the kernel (EEXIST / ESRCH / ENOENT, dumps).
+import { strict as assert } from 'node:assert';
+import { IpvsClient } from '../../../src/ipvs/client.js';
+import { IpvsSink } from '../../../src/ipvs/sink.js';
+import { initialDesiredState } from '../../../src/ipvs/initial.js';
+import { openIpvs } from '../../../src/ipvs/index.js';
+import { memoryLogger } from '../../../src/common/log.js';
+import { decodeAttrs, encodeAttrs, type AttrValues } from '../../../src/ipvs/attrs.js';
+import { CMD_ATTRS, IPVS_CMD } from '../../../src/ipvs/constants.js';
+import { parseDest, parseService, svcFullAttrs, destFullAttrs } from '../../../src/ipvs/codec.js';
+import type { GenlResult, GenlTransport } from '../../../src/ipvs/transport.js';
+import { svcKeyString, type IpvsDest, type IpvsService } from '../../../src/ipvs/types.js';
+import { rs, vsIp } from './fixtures.js';
+
+class TableDouble implements GenlTransport {
+  svcs = new Map<string, { svc: IpvsService; dests: Map<string, IpvsDest> }>();
+  log: string[] = [];
+  async resolveFamily(name: string) { return name === 'IPVS' ? { ok: true as const, value: { id: 42, version: 1 } } : { ok: false as const, errno: 'ENOENT', message: 'No such file or directory' }; }
+  close() {}
+  private err(errno: string): GenlResult<Buffer[]> { return { ok: false, errno, message: errno }; }
+  async request(_f: number, cmd: number, _v: number, data: Buffer): Promise<GenlResult<Buffer[]>> {
+    const top = decodeAttrs(CMD_ATTRS, data);
+    const name = Object.entries(IPVS_CMD).find(([, v]) => v === cmd)![0];
+    this.log.push(name);
+    const svcKeyOf = () => {
+      const s = parseService(encodeAttrs(CMD_ATTRS, { service: { schedName: '', flags: { flags: 0, mask: 0 }, timeout: 0, netmask: 0, ...(top.service as AttrValues) } }))!;
+      return { s, k: svcKeyString(s) };
+    };
+    switch (cmd) {
+      case IPVS_CMD.NEW_SERVICE: { const { s, k } = svcKeyOf(); if (this.svcs.has(k)) return this.err('EEXIST'); this.svcs.set(k, { svc: s, dests: new Map() }); return { ok: true, value: [] }; }
+      case IPVS_CMD.SET_SERVICE: { const { s, k } = svcKeyOf(); const e = this.svcs.get(k); if (!e) return this.err('ESRCH'); e.svc = s; return { ok: true, value: [] }; }
+      case IPVS_CMD.DEL_SERVICE: { const { k } = svcKeyOf(); if (!this.svcs.delete(k)) return this.err('ESRCH'); return { ok: true, value: [] }; }
+      case IPVS_CMD.NEW_DEST: case IPVS_CMD.SET_DEST: case IPVS_CMD.DEL_DEST: {
+        const { k, s } = svcKeyOf(); const e = this.svcs.get(k); if (!e) return this.err('ESRCH');
+        const d = parseDest(data, s.af)!; const dk = `${d.addr}/${d.port}`;
+        if (cmd === IPVS_CMD.NEW_DEST) { if (e.dests.has(dk)) return this.err('EEXIST'); e.dests.set(dk, d); }
+        else if (cmd === IPVS_CMD.SET_DEST) { if (!e.dests.has(dk)) return this.err('ENOENT'); e.dests.set(dk, d); }
+        else if (!e.dests.delete(dk)) return this.err('ENOENT');
+        return { ok: true, value: [] };
+      }
+      case IPVS_CMD.GET_SERVICE: return { ok: true, value: [...this.svcs.values()].map((e) => encodeAttrs(CMD_ATTRS, { service: svcFullAttrs(e.svc) })) };
+      case IPVS_CMD.GET_DEST: { const { k } = svcKeyOf(); const e = this.svcs.get(k); if (!e) return this.err('ESRCH'); return { ok: true, value: [...e.dests.values()].map((d) => encodeAttrs(CMD_ATTRS, { dest: destFullAttrs(d) })) }; }
+      case IPVS_CMD.FLUSH: this.svcs.clear(); return { ok: true, value: [] };
+      case IPVS_CMD.GET_INFO: return { ok: true, value: [Buffer.from('0800010001020100', 'hex')] };
+      default: return this.err('EINVAL');
+    }
+  }
+  dump(): string[] {
+    return [...this.svcs.values()].flatMap((e) => [`${svcKeyString(e.svc)} ${e.svc.sched}`, ...[...e.dests.values()].map((d) => `  ${d.addr}:${d.port} w${d.weight}`)]).sort();
+  }
+}
+
+const web = vsIp('10.0.0.1', 80, { realServers: [rs('10.0.1.1', 80), rs('10.0.1.2', 80, { weight: 3 })] });
+const st = (...v: typeof web[]) => initialDesiredState({ virtualServers: v, virtualServerGroups: [] });
+
+async function setup(t = new TableDouble()) {
+  const c = await IpvsClient.open(t);
+  assert.ok(c.ok);
+  return { t, c: c.value, sink: new IpvsSink(c.value, memoryLogger()) };
+}
+
+describe('IpvsSink (reconciler adapter) against an in-memory IPVS table', () => {
+  it('openIpvs: family missing -> keepalived\'s log line and null; present -> version', async () => {
+    const l = memoryLogger();
+    const bad: GenlTransport = { ...new TableDouble(), resolveFamily: async () => ({ ok: false, errno: 'ENOENT', message: 'No such file or directory' }), request: async () => ({ ok: true, value: [] }), close() {} };
+    assert.equal(await openIpvs({ logger: l, transport: bad }), null);
+    assert.deepEqual(l.lines(), ['Initializing ipvs', "IPVS: Can't initialize ipvs: No such file or directory"]);
+    const h = await openIpvs({ logger: memoryLogger(), transport: new TableDouble() });
+    assert.equal(h?.version, '1.2.1');
+  });
+
+  it('start-up: one dump, then one message per object; reload unchanged: zero messages', async () => {
+    const { t, c, sink } = await setup();
+    await sink.apply(st(web));
+    assert.deepEqual(t.log, ['GET_SERVICE', 'NEW_SERVICE', 'NEW_DEST', 'NEW_DEST']);
+    assert.deepEqual({ ...c.counters }, { mutations: 3, queries: 1, errors: 0 });
+    await sink.apply(st(web));
+    assert.equal(t.log.length, 4);
+  });
+
+  it('one weight change: exactly one SET_DEST', async () => {
+    const { t, sink } = await setup();
+    await sink.apply(st(web));
+    await sink.apply(st({ ...web, realServers: [web.realServers[0], rs('10.0.1.2', 80, { weight: 9 })] }));
+    assert.deepEqual(t.log.slice(4), ['SET_DEST']);
+    assert.ok(t.dump().includes('  10.0.1.2:80 w9'));
+  });
+
+  it('repair after an outside flush re-creates everything; after an outside weight edit one SET_DEST', async () => {
+    const { t, sink } = await setup();
+    await sink.apply(st(web));
+    const want = t.dump();
+    t.svcs.clear();
+    await sink.repair();
+    assert.deepEqual(t.dump(), want);
+    [...t.svcs.values()][0].dests.get('10.0.1.2/80')!.weight = 1;
+    const n = t.log.length;
+    await sink.repair();
+    assert.deepEqual(t.log.slice(n).filter((x) => !x.startsWith('GET')), ['SET_DEST']);
+    assert.deepEqual(t.dump(), want);
+  });
+
+  it('an add that meets EEXIST (stale cache) falls back to an edit, as keepalived does', async () => {
+    const { t, sink } = await setup();
+    await sink.apply(st()); // cache: empty kernel
+    t.svcs.set('2/6/10.0.0.1/80', { svc: { af: 2, protocol: 6, addr: '10.0.0.1', port: 80, fwmark: 0, sched: 'rr', flags: 0, timeout: 0, netmask: 0xffffffff }, dests: new Map() });
+    await sink.apply(st(web));
+    assert.ok(t.log.includes('SET_SERVICE'));
+    assert.ok(t.dump().includes('2/6/10.0.0.1/80 wlc'));
+  });
+
+  it('release deletes only what it added (one DEL_SERVICE each); keep (-I) deletes nothing', async () => {
+    const t = new TableDouble();
+    t.svcs.set('2/6/10.9.9.9/9', { svc: { af: 2, protocol: 6, addr: '10.9.9.9', port: 9, fwmark: 0, sched: 'rr', flags: 0, timeout: 0, netmask: 0xffffffff }, dests: new Map() });
+    const a = await setup(t);
+    await a.sink.apply(st(web));
+    await a.sink.release({ keep: true });
+    assert.equal(t.svcs.size, 2);
+    const b = await setup(t);
+    await b.sink.apply(st(web));
+    const n = t.log.length;
+    await b.sink.release();
+    assert.deepEqual(t.log.slice(n), ['DEL_SERVICE']);
+    assert.deepEqual([...t.svcs.keys()], ['2/6/10.9.9.9/9']);
+  });
+});
