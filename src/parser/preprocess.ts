@@ -9,7 +9,7 @@
 // innermost generator, then the rest of a multi-line definition, then the file on top of the
 // include stack.
 // Our own additions, never in keepalived: include loops are refused (keepalived recurses until it
-// runs out of file descriptors), self-referencing definitions stop after 256 substitutions on a
+// runs out of file descriptors), self-referencing definitions stop after 1100 substitutions on a
 // line (keepalived spins forever), and opts.maxLines bounds the output.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -17,7 +17,7 @@ import type { Diagnostic, Severity } from '../common/diagnostic.js';
 import type { ConfigLine, PreprocessOptions, PreprocessResult } from './lines.js';
 import { splitWords } from './lexer.js';
 import { decomment } from './pre/decomment.js';
-import { Definitions, MAXBUF, type Def, type MultilineCtl } from './pre/defs.js';
+import { Definitions, MAXBUF, MAX_SUBSTITUTIONS_PER_LINE, type Def, type MultilineCtl } from './pre/defs.js';
 import { glob } from './pre/glob.js';
 import {
   INCLUDE_B, INCLUDE_M, INCLUDE_R, INCLUDE_W, includeCheckFromOpts, includeCheckSet, parseInclude,
@@ -52,6 +52,8 @@ interface Frame {
   off: number;
   lineNo: number;
   lineStart: number;
+  /** Index of the next '\n' at or after `off` (or content.length), -1 when not yet searched. */
+  nl: number;
 }
 
 interface MlEnt { ptr: string; seqDepth: number }
@@ -109,6 +111,9 @@ class Preprocessor {
   private readonly maxLines: number;
   private baseCwd: string;
   private stopped = false;
+  /** Raw lines handled so far (from files, residues, generators, multi-line definitions). */
+  private steps = 0;
+  private readonly maxSteps: number;
   private lastPos: LineBuf | null = null;
   private realCwdCache = new Map<string, string>();
   /** Every input so far is ASCII: words need no UTF-8 decoding. */
@@ -118,6 +123,7 @@ class Preprocessor {
     this.configIdBytes = fromJs(opts.configId);
     if (NON_ASCII.test(this.configIdBytes)) this.ascii = false;
     this.maxLines = opts.maxLines ?? DEFAULT_MAX_LINES;
+    this.maxSteps = this.maxLines * 4 + 1000;
     this.includeCheck = includeCheckFromOpts(opts.includeCheck);
     this.baseCwd = baseCwd;
     const seed = opts.randomSeed ?? Math.floor(Date.now() / 1000);
@@ -167,7 +173,7 @@ class Preprocessor {
     const globCwd = this.cwd();
     const frame: Frame = {
       pattern, includeType: type, savIncludeCheck: this.includeCheck, matches: [], next: 0,
-      globCwd, at, name: '', real: '', dir: globCwd, showFile: false, content: '', off: 0, lineNo: 0, lineStart: 0,
+      globCwd, at, name: '', real: '', dir: globCwd, showFile: false, content: '', off: 0, lineNo: 0, lineStart: 0, nl: -1,
     };
     const shown = toDisplay(pattern);
     if (this.stack.length >= MAX_INCLUDE_DEPTH) {
@@ -236,6 +242,7 @@ class Preprocessor {
       frame.off = 0;
       frame.lineNo = 1;
       frame.lineStart = 0;
+      frame.nl = -1;
       frame.showFile = this.stack.length > 1 || frame.matches.length > 1;
       frame.dir = ms.includes('/') ? path.resolve(frame.globCwd, path.dirname(ms)) : frame.globCwd;
       return true;
@@ -249,7 +256,7 @@ class Preprocessor {
     this.stack.push({
       pattern: name, includeType: INCLUDE_R | INCLUDE_M | INCLUDE_W, savIncludeCheck: this.includeCheck,
       matches: [name], next: 1, globCwd: this.baseCwd, at: null, name: fromJs(name), real: abs,
-      dir: path.dirname(abs), showFile: false, content: fromJs(text), off: 0, lineNo: 1, lineStart: 0,
+      dir: path.dirname(abs), showFile: false, content: fromJs(text), off: 0, lineNo: 1, lineStart: 0, nl: -1,
     });
     const top = this.stack[this.stack.length - 1]!;
     if (NON_ASCII.test(top.content) || NON_ASCII.test(top.name)) this.ascii = false;
@@ -270,7 +277,12 @@ class Preprocessor {
   private fgets(frame: Frame): LineBuf | null {
     const c = frame.content;
     if (frame.off >= c.length) return null;
-    let nl = c.indexOf('\n', frame.off);
+    // remember the end of a long line: it is read in many pieces
+    if (frame.nl < frame.off) {
+      frame.nl = c.indexOf('\n', frame.off);
+      if (frame.nl < 0) frame.nl = c.length;
+    }
+    let nl = frame.nl < c.length ? frame.nl : -1;
     const hasNl = nl >= 0;
     if (!hasNl) nl = c.length;
     const start = frame.off;
@@ -308,7 +320,7 @@ class Preprocessor {
 
   private ml: MultilineCtl = {
     rest: null,
-    budget: 256,
+    budget: MAX_SUBSTITUTIONS_PER_LINE,
     beginMultiline: (prev: string | null) => {
       if (prev !== null) this.mlStack.push({ ptr: prev, seqDepth: this.multilineSeqDepth });
       this.multilineSeqDepth = this.seqs.length;
@@ -318,10 +330,11 @@ class Preprocessor {
   /** Returns the next logical line, or null at the end of input. */
   readLine(): LineBuf | null {
     let buf: LineBuf | null = null;
-    let guard = 0;
     for (;;) {
-      if (++guard > 1_000_000) {
-        this.diag('error', 'KA_PRE_RUNAWAY', 'Preprocessing does not make progress - stopping', buf);
+      if (++this.steps > this.maxSteps) {
+        this.diag('error', 'KA_PRE_RUNAWAY',
+          `Configuration needs more than ${this.maxSteps} preprocessing steps (runaway ~SEQ/~LST or definitions?) - stopping`, buf);
+        this.stopped = true;
         return null;
       }
       // ---- get the next raw line
@@ -402,7 +415,7 @@ class Preprocessor {
       // ---- conditionals, definitions, generators, substitution
       let recheck: boolean;
       let drop = false;
-      this.ml.budget = 256;
+      this.ml.budget = MAX_SUBSTITUTIONS_PER_LINE;
       do {
         recheck = false;
         const t0 = buf.text;
@@ -518,13 +531,15 @@ class Preprocessor {
   run(): void {
     for (;;) {
       if (this.lines.length >= this.maxLines) {
+        const nd = this.diags.length;
         this.diag('error', 'KA_PRE_TOO_MANY_LINES', `Configuration expands to more than ${this.maxLines} lines - stopping`, this.lastPos);
+        this.markBefore(nd);
         this.stopped = true;
         break;
       }
       const nd = this.diags.length;
       const lb = this.readLine();
-      if (!lb) { this.markBefore(nd); break; }
+      if (!lb) { this.markBefore(nd); if (this.stopped) return; break; }
       const words = splitWords(lb, this.diags, this.ascii);
       if (this.diags.length !== nd) this.markBefore(nd);
       const line: ConfigLine = {

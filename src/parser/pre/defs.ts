@@ -12,8 +12,11 @@ import { GlibcRandom } from './random.js';
 import { isAlnum, isAlpha, isDigit, strtol, toDisplay } from './text.js';
 
 export const MAXBUF = 1024;
-/** Our own guard: keepalived loops forever on e.g. `$A=$A`. */
-export const MAX_SUBSTITUTIONS_PER_LINE = 256;
+/**
+ * Our own guard: keepalived loops forever on e.g. `$A=$A`. Any substitution chain that grows the
+ * line reaches MAXBUF (keepalived's own message) well before this many steps.
+ */
+export const MAX_SUBSTITUTIONS_PER_LINE = 1100;
 
 export interface Def {
   name: string;
@@ -186,6 +189,7 @@ export class Definitions {
       const ref = this.findRef(s, cur + 1);
       if (!ref) { cur = s.indexOf('$', cur + 1); continue; }
       if (++count > MAX_SUBSTITUTIONS_PER_LINE || --out.budget < 0) {
+        out.budget = -1;
         this.env.diags.push({
           severity: 'error', code: 'KA_PRE_SUBST_LOOP',
           message: `Parameter substitution on line '${toDisplay(s)}' does not terminate (recursive definition) - stopping`,

@@ -4,7 +4,7 @@
 // its messages (a missing ')' gives "~SEQ parameter strings too long", as 2.2.7 does).
 import type { Diagnostic } from '../../common/diagnostic.js';
 import { type LineBuf, colAt, sub } from './linebuf.js';
-import type { Definitions, MultilineCtl } from './defs.js';
+import { type Definitions, type MultilineCtl, MAX_SUBSTITUTIONS_PER_LINE } from './defs.js';
 import { ch, spanBlank, strtol, toDisplay } from './text.js';
 
 export type SeqGen =
@@ -47,7 +47,7 @@ export function addSeq(lb: LineBuf, defs: Definitions, diags: Diagnostic[]): Seq
     return null;
   }
   const paramBuf = sub(lb, p, endSeq + 1);
-  const ml: MultilineCtl = { rest: null, beginMultiline: () => {}, budget: 256 };
+  const ml: MultilineCtl = { rest: null, beginMultiline: () => {}, budget: MAX_SUBSTITUTIONS_PER_LINE };
   defs.replace(paramBuf, 64, ml);
   if (ml.rest !== null) {
     err(diags, lb, `~SEQ parameter is multiline definition '${shown}'`);
