@@ -206,7 +206,8 @@ describe('check (integration): every checker against real servers', function () 
     const pid = Number(readFileSync(`${DIR}/nginx.pid`, 'utf8').trim());
     try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
     for (const p of sh('ip', ['netns', 'pids', lab.ns('rs')], { allowFail: true }).split('\n').filter(Boolean)) {
-      const comm = readFileSync(`/proc/${p}/comm`, 'utf8').trim();
+      let comm = '';
+      try { comm = readFileSync(`/proc/${p}/comm`, 'utf8').trim(); } catch { /* gone */ }
       if (comm === 'nginx') { try { process.kill(Number(p), 'SIGKILL'); } catch { /* gone */ } }
     }
     delete services.nginx;
@@ -217,6 +218,7 @@ describe('check (integration): every checker against real servers', function () 
     await startServer('smtp', lab.ns('rs'), 'node', [path.join(HERE, 'servers', 'smtp.mjs'), RS, '25'], 'ready');
     await startServer('dns', lab.ns('rs'), 'dnsmasq', ['--no-daemon', '--conf-file=/dev/null', `--listen-address=${RS}`, '--bind-interfaces',
       '--port=53', '--no-resolv', '--no-hosts', '--address=/kc.test/10.77.0.50', `--pid-file=${DIR}/dnsmasq.pid`, '--user=root']);
+    await waitFor(() => sh('ip', ['netns', 'exec', lab.ns('rs'), 'ss', '-lun'], { allowFail: true }).includes(`${RS}:53`), 10000);
     await startServer('udp', lab.ns('rs'), 'node', [MISC, 'udp-echo', RS, '7'], 'ready');
     await startServer('tcp', lab.ns('rs'), 'node', [MISC, 'tcp', RS, '9000'], 'ready');
     lab.exec(lab.ns('rp'), 'ip', ['link', 'set', 'eth0', 'up']);

@@ -2,7 +2,7 @@
 // plain and TLS, 200 and 404, vhost and protocol options, verbose layout (volatile lines removed).
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { waitFor } from '../../helpers/netns.js';
 
 const DIR = '/tmp/kc-genhash';
@@ -30,11 +30,14 @@ http { access_log off; client_body_temp_path ${DIR}/tmp; proxy_temp_path ${DIR}/
   server { listen 127.0.0.1:18781 ssl; ssl_certificate ${DIR}/cert.pem; ssl_certificate_key ${DIR}/key.pem; root ${DIR}/html; } }
 `);
     nginx = spawn('/usr/sbin/nginx', ['-c', `${DIR}/nginx.conf`, '-p', DIR], { stdio: 'ignore' });
-    await waitFor(() => existsSync(`${DIR}/nginx.pid`) && run('/usr/bin/genhash', ['-s', '127.0.0.1', '-p', '18781', '-S', '-u', '/']).length > 0, 10000);
+    await waitFor(() => existsSync(`${DIR}/nginx.pid`) && run('ss', ['-ltn']).includes('127.0.0.1:18781'), 30000, 200);
   });
-  after(() => {
-    try { process.kill(Number(readFileSync(`${DIR}/nginx.pid`, 'utf8')), 'SIGKILL'); } catch { /* not started */ }
-    if (nginx?.pid && nginx.exitCode === null) { try { process.kill(nginx.pid, 'SIGKILL'); } catch { /* gone */ } }
+  after(async () => {
+    // SIGTERM to the master makes nginx stop its workers too (SIGKILL would orphan them).
+    if (nginx?.pid && nginx.exitCode === null) {
+      try { process.kill(nginx.pid, 'SIGTERM'); } catch { /* gone */ }
+      await waitFor(() => nginx!.exitCode !== null || nginx!.signalCode !== null, 10000).catch(() => { try { process.kill(nginx!.pid!, 'SIGKILL'); } catch { /* gone */ } });
+    }
   });
 
   const cases: string[][] = [
