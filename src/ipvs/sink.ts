@@ -15,6 +15,7 @@ export interface IpvsSinkOptions {
 }
 
 export interface ApplyReport { planned: number; failed: number; ops: IpvsOp[] }
+export interface RepairRound { startedAt: number; finishedAt: number; report: ApplyReport }
 
 export class IpvsSink implements LvsSink {
   private current: KernelState | null = null;
@@ -55,11 +56,15 @@ export class IpvsSink implements LvsSink {
     });
   }
 
-  /** Repairs every `intervalMs` (keepalived's delay_loop) until release() / stopRepair(). */
-  startRepair(intervalMs: number): void {
+  /** Repairs every `intervalMs` (keepalived's delay_loop) until release() / stopRepair(); `onRound` sees each round. */
+  startRepair(intervalMs: number, onRound?: (r: RepairRound) => void): void {
     this.stopRepair();
     const tick = () => {
-      this.repairTimer = setTimeout(() => { void this.repair().finally(() => { if (this.repairTimer) tick(); }); }, intervalMs);
+      this.repairTimer = setTimeout(() => {
+        const startedAt = Date.now();
+        void this.repair().then((report) => onRound?.({ startedAt, finishedAt: Date.now(), report }))
+          .finally(() => { if (this.repairTimer) tick(); });
+      }, intervalMs);
       this.repairTimer.unref?.();
     };
     tick();

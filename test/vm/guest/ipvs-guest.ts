@@ -148,19 +148,19 @@ async function reloadRepair() {
   };
   // repair: outside `ipvsadm -C`, then an outside weight edit
   const delayMs = 2000;
-  sink.startRepair(delayMs);
-  const want = listing();
-  const repairs: { what: string; ms: number; repaired: boolean; mutations: number }[] = [];
+  const want = listing().save;
+  const rounds: { startedAt: number; finishedAt: number; ops: number; after: string }[] = [];
+  sink.startRepair(delayMs, (r) => { rounds.push({ startedAt: r.startedAt, finishedAt: r.finishedAt, ops: r.report.ops.length, after: sh('ipvsadm -Sn').out.split('\n').filter(Boolean).sort().join('\n') }); });
+  const repairs: { what: string; changedAt: number; mutations: number; round?: (typeof rounds)[number]; repaired: boolean }[] = [];
   for (const [what, cmd] of [['ipvsadm -C', 'ipvsadm -C'], ['ipvsadm -e weight 9', 'ipvsadm -e -t 10.0.0.1:80 -r 10.0.1.1:8080 -m -w 9']] as const) {
+    await sleep(300);
     const m0 = c.mutations;
     shOk(cmd);
-    const tA = Date.now();
-    let repaired = false;
-    while (Date.now() - tA < delayMs * 2 + 1000) {
-      await sleep(100);
-      if (listing().save === want.save) { repaired = true; break; }
-    }
-    repairs.push({ what, ms: Date.now() - tA, repaired, mutations: c.mutations - m0 });
+    const changedAt = Date.now();
+    // the first round that started after the change must have repaired it
+    while (!rounds.some((r) => r.startedAt > changedAt) && Date.now() - changedAt < delayMs * 5) await sleep(100);
+    const round = rounds.find((r) => r.startedAt > changedAt);
+    repairs.push({ what, changedAt, mutations: c.mutations - m0, round, repaired: round?.after === want });
   }
   out.repair = { delayMs, repairs };
   // release with -I (keep), then release for real
