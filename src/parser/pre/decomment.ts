@@ -29,7 +29,8 @@ export function decomment(lb: LineBuf, diags: Diagnostic[]): void {
       if (p + 1 < s.length) {
         const n = s.charCodeAt(p + 1);
         if (!quote && (n === 35 || n === 33)) {
-          splice(lb, p, 1, '', 0);
+          // drop the backslash; the escaped character takes its column (start of the token)
+          splice(lb, p, 2, s[p + 1]!, colAt(lb, p));
           s = lb.text;
           p++;
         } else p += 2;

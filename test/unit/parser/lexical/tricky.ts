@@ -55,4 +55,9 @@ export const TRICKY: string[] = [
   'w1 ${_ENV H}\n',
   '$A=a\\\nb\nw1 $A\n',
   'include\nincluder\nincludex x\n',
+  '$A=v\n\\#x $A\nz\n',
+  'k ${_RANDOM 5 5} ${_RANDOM 9 9}\n"${_RANDOM 3 3} ${_RANDOM 4 4}"\n',
+  '$E=\nk [$E] $E\n"${E}x" ${E}\n',
+  '$M=a \\\n b\n"${M}x"\n',
+  'k ${U} ${_ENV H}\n',
 ];
