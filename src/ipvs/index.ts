@@ -44,3 +44,5 @@ export { toKernelState, type KernelState } from './desired.js';
 export { initialDesiredState, destinationsFor } from './initial.js';
 export type { IpvsService, IpvsDest, IpvsTimeouts, IpvsDaemon, SvcKey } from './types.js';
 export { openGenlTransport, type GenlTransport, type GenlResult } from './transport.js';
+export { applyStartupGlobals, syncDaemonFor } from './globals.js';
+export type { RepairRound } from './sink.js';
