@@ -51,9 +51,16 @@ function checkerSig(c: Checker): string {
   return JSON.stringify(c, (k, v) => (k === 'pos' ? undefined : v));
 }
 
+let localCache: { at: number; addrs: Set<string> } | undefined;
+/** Is `addr` configured on a local interface? (cached for 1 s: thousands of ha_suspend checks share it) */
 function localAddress(addr: string): boolean {
-  for (const list of Object.values(os.networkInterfaces())) for (const a of list ?? []) if (a.address === addr) return true;
-  return false;
+  const now = Date.now();
+  if (!localCache || now - localCache.at > 1000) {
+    const addrs = new Set<string>();
+    for (const list of Object.values(os.networkInterfaces())) for (const a of list ?? []) addrs.add(a.address);
+    localCache = { at: now, addrs };
+  }
+  return localCache.addrs.has(addr);
 }
 
 export class CheckerEngine {
