@@ -4,6 +4,7 @@
 // track_interface events, "Netlink reports X up|down"), vrrp_script runners and track_file
 // watchers. Actions are executed in order; VIP changes are async, so GARPs wait for the VIP
 // operation queued before them.
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Clock } from '../common/clock.js';
 import { monotonicClock } from '../common/clock.js';
 import type { Logger } from '../common/log.js';
@@ -18,6 +19,7 @@ import { DeadlineTimers } from './io/deadline-timers.js';
 import { FrameSender } from './io/frame-sender.js';
 import { buildGarp, buildUnsolicitedNa } from './io/frames.js';
 import { isNativeError } from './io/native.js';
+import { macFromString } from './io/addr.js';
 import { Rtnl, type AddrInfo, type LinkInfo, type RtnlEvent } from './io/rtnl.js';
 import { ScriptRunner } from './io/script-runner.js';
 import { TrackFileWatcher } from './io/track-file.js';
@@ -53,6 +55,8 @@ interface Inst {
   link: LinkInfo;
   primary: string;
   socket: VrrpSocket;
+  /** use_vmac: the macvlan and its transmit socket (unless vmac_xmit_base). */
+  vmac?: { index: number; name: string; mac: Buffer; tx?: VrrpSocket };
   peers: string[];
   group?: SyncGroupCore;
   timers: DeadlineTimers<VrrpTimerName>;
@@ -143,7 +147,7 @@ export class VrrpRuntime {
   private async startInstances(list: readonly VrrpInstance[], config: KeepalivedConfig): Promise<void> {
     const created: Inst[] = [];
     for (const cfg of list) {
-      const inst = this.createInstance(cfg, config);
+      const inst = await this.createInstance(cfg, config);
       if (inst) created.push(inst);
     }
     // sync groups over the created members
@@ -179,7 +183,43 @@ export class VrrpRuntime {
     }
   }
 
-  private createInstance(cfg: VrrpInstance, config: KeepalivedConfig): Inst | undefined {
+  private async createVmac(cfg: VrrpInstance, link: LinkInfo, primary: string): Promise<Inst['vmac']> {
+    const vrid = cfg.virtualRouterId ?? 0;
+    const name = cfg.useVmac!.name ?? `vrrp.${vrid}`;
+    const mac = (cfg.useVmac!.mac ? macFromString(cfg.useVmac!.mac) : undefined) ?? Buffer.from([0, 0, 0x5e, 0, cfg.family === 'inet6' ? 2 : 1, vrid]);
+    const r = await this.rtnl.createMacvlan(link.index, name, mac);
+    if (typeof r !== 'number') { this.log.error(`(${cfg.name}) cannot create VMAC interface ${name}: ${r.message}`); return undefined; }
+    this.log.detail(`(${cfg.name}) Creating VMAC interface ${name}`);
+    // as keepalived: only the interface holding an address answers ARP for it (else the base
+    // interface would answer for the VIP with its own MAC)
+    for (const ifn of [link.name, name]) for (const k of ['arp_ignore', 'arp_filter']) this.setSysctl(`net/ipv4/conf/${ifn}/${k}`, '1');
+    this.links.set(name, { index: r, name, mac, up: true, running: true });
+    const vm: NonNullable<Inst['vmac']> = { index: r, name, mac };
+    // IPv6 adverts need a link-local source on the sending interface: they keep using the base.
+    if (!cfg.vmacXmitBase && cfg.family === 'inet') {
+      const tx = VrrpSocket.open({ family: 'inet', ifname: name, ifindex: r, srcAddr: primary, sendOnly: true, ttl: cfg.unicastPeer.length ? (cfg.unicastTtl ?? 255) : 255 }, () => {});
+      if (isNativeError(tx)) this.log.error(`(${cfg.name}) cannot open VMAC socket on ${name}: ${tx.message}`);
+      else vm.tx = tx;
+    }
+    return vm;
+  }
+
+  private readonly savedSysctls = new Map<string, string>();
+
+  private setSysctl(key: string, value: string): void {
+    const p = `/proc/sys/${key}`;
+    try {
+      if (!this.savedSysctls.has(key)) this.savedSysctls.set(key, readFileSync(p, 'utf8').trim());
+      writeFileSync(p, value);
+    } catch (e) { this.log.error(`cannot set ${key}: ${(e as Error).message}`); }
+  }
+
+  private restoreSysctls(): void {
+    for (const [key, v] of this.savedSysctls) { try { writeFileSync(`/proc/sys/${key}`, v); } catch { /* interface gone */ } }
+    this.savedSysctls.clear();
+  }
+
+  private async createInstance(cfg: VrrpInstance, config: KeepalivedConfig): Promise<Inst | undefined> {
     const ifname = cfg.interface ?? config.global.defaultInterface;
     const link = this.links.get(ifname);
     if (!link) { this.log.error(`(${cfg.name}) interface ${ifname} doesn't exist - ignoring instance`); return undefined; }
@@ -191,6 +231,7 @@ export class VrrpRuntime {
       primaryAddress: primary, ...(syncGroup ? { syncGroup } : {}),
     });
     for (const l of logs) this.log.info(l);
+    const vmac = cfg.useVmac ? await this.createVmac(cfg, link, primary) : undefined;
     const fsm = new VrrpFsm(params, this.clock);
     const unicast = cfg.unicastPeer.length > 0;
     const key = `${link.index}/${cfg.family}/${unicast ? 'u' : 'm'}`;
@@ -205,7 +246,7 @@ export class VrrpRuntime {
     }
     entry.users.add(cfg.name);
     const inst: Inst = {
-      cfg, fsm, link, primary, socket: entry.sock, peers: cfg.unicastPeer.map((p) => p.address), paramsKey: JSON.stringify(params),
+      cfg, fsm, link, primary, socket: entry.sock, ...(vmac ? { vmac } : {}), peers: cfg.unicastPeer.map((p) => p.address), paramsKey: JSON.stringify(params),
       timers: new DeadlineTimers<VrrpTimerName>(this.clock, (name, generation) => this.dispatch(inst, { type: 'timer', timer: name, generation })),
       vipOp: Promise.resolve(), lastTransitionMs: Date.now(),
     };
@@ -308,7 +349,7 @@ export class VrrpRuntime {
     dsts.forEach((dst, i) => {
       const body = i === 0 && dst === inst.fsm.params.destination ? payload
         : encodeAdvert(advert, { src: inst.primary, dst, v3Ipv4Checksum: inst.fsm.params.v3Ipv4PseudoHeader ? 'pseudo' : 'plain' });
-      const e = inst.socket.send(body, dst, inst.primary);
+      const e = (inst.vmac?.tx ?? inst.socket).send(body, dst, inst.primary);
       if (e && !(e.errno === 100 || e.errno === 101 || e.errno === 19)) this.log.error(`(${inst.cfg.name}) send advert to ${dst} failed: ${e.message}`);
     });
   }
@@ -316,7 +357,7 @@ export class VrrpRuntime {
   private vipList(inst: Inst): VirtualIp[] { return [...inst.cfg.virtualIpaddress, ...inst.cfg.virtualIpaddressExcluded]; }
 
   private vipIfindex(inst: Inst, v: VirtualIp): number {
-    return v.dev ? (this.links.get(v.dev)?.index ?? inst.link.index) : inst.link.index;
+    return v.dev ? (this.links.get(v.dev)?.index ?? inst.link.index) : (inst.vmac?.index ?? inst.link.index);
   }
 
   private queueVips(inst: Inst, add: boolean): void {
@@ -362,6 +403,12 @@ export class VrrpRuntime {
     await Promise.all(list.map((i) => i.vipOp));
     for (const inst of list) {
       inst.timers.cancelAll();
+      if (inst.vmac) {
+        inst.vmac.tx?.close();
+        const e = await this.rtnl.deleteLink(inst.vmac.index);
+        if (e && e.code !== 'ENODEV') this.log.error(`(${inst.cfg.name}) ${e.message}`);
+        this.links.delete(inst.vmac.name);
+      }
       this.insts.delete(inst.cfg.name);
       for (const [key, s] of this.sockets) {
         s.users.delete(inst.cfg.name);
@@ -383,6 +430,7 @@ export class VrrpRuntime {
     this.scripts.clear();
     this.files.clear();
     this.frames?.close();
+    this.restoreSysctls();
     this.rtnl.close();
   }
 

@@ -29,6 +29,8 @@ export interface VrrpSocketOpts {
   group?: string;
   /** TTL / hop limit to send with (255 unless unicast_ttl). */
   ttl?: number;
+  /** Transmit-only socket (use_vmac: adverts leave through the macvlan, receive stays on the base). */
+  sendOnly?: boolean;
 }
 
 export class VrrpSocket {
@@ -49,7 +51,8 @@ export class VrrpSocket {
     const sock = new VrrpSocket(k, fd, opts, onRx, onError);
     const err = sock.configure();
     if (err) { k.close(fd); return err; }
-    sock.poller = new k.Poller(fd, () => sock.drain());
+    if (!opts.sendOnly) sock.poller = new k.Poller(fd, () => sock.drain());
+    else k.setsockopt(fd, C.SOL_SOCKET, C.SO_RCVBUF, intOpt(256));
     return sock;
   }
 
