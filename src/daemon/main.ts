@@ -34,12 +34,16 @@ export async function main(argv: string[]): Promise<void> {
   out(r.stdout, process.stdout);
   switch (r.action) {
     case 'exit': return finish(r.code);
-    case 'help': process.stderr.write(usageText('keepalived')); return finish(0);
+    case 'help': process.stderr.write(usageText(process.argv[1] ?? 'keepalived')); return finish(0);
     case 'version': process.stderr.write(versionText()); return finish(0);
     case 'genhash': {
       const mod = await importOptional('../check/genhash.js');
       if (typeof mod?.main !== 'function') { process.stderr.write('genhash is not available in this build\n'); return finish(1); }
-      const code = await (mod.main as (a: string[]) => number | Promise<number | void> | void)(r.argv);
+      // Run as `keepalived -T`, genhash names itself the way keepalived does in its usage text.
+      const prog = process.argv[1] ?? 'keepalived';
+      const rename = (t: string) => t.replace(/^Usage: genhash /m, `Usage: ${prog} --genhash `);
+      const io = { out: (t: string) => { process.stdout.write(rename(t)); }, err: (t: string) => { process.stderr.write(rename(t)); } };
+      const code = await (mod.main as (a: string[], io: unknown) => number | Promise<number | void> | void)(r.argv, io);
       return finish(typeof code === 'number' ? code : (process.exitCode as number | undefined) ?? 0);
     }
     case 'config-test': return finish(await configTest(r.opts));
