@@ -105,8 +105,21 @@ async function runParent(opts: CliOptions): Promise<void> {
   process.on('SIGUSR1', () => parent.dump('data'));
   process.on('SIGUSR2', () => parent.dump('stats'));
   process.on('SIGPIPE', () => {});
+  for (const w of unsupportedOptionWarnings(opts)) logger.warn(w);
   const json = watchRealtimeSignal(36, () => parent.dump('json'));
   const clear = watchRealtimeSignal(63, () => parent.dump('stats_clear'));
   if (!json || !clear) logger.warn('JSON (signal 36) and STATS_CLEAR (signal 63) dumps are unavailable: node was started without --expose-internals');
   await parent.start();
+}
+
+/** Options keepalived has and this implementation accepts but does not act on (P2 in the feature table). */
+export function unsupportedOptionWarnings(o: CliOptions): string[] {
+  const names: string[] = [];
+  if (o.logFile !== undefined) names.push('-g/--log-file');
+  if (o.namespace !== undefined) names.push('-s/--namespace');
+  if (o.snmp || o.snmpAgentSocket !== undefined) names.push('-x/--snmp');
+  if (o.coreDump) names.push('-m/--core-dump');
+  if (o.addressMonitoring) names.push('-a/--address-monitoring');
+  if (o.debug !== undefined) names.push('--debug');
+  return names.map((n) => `Option ${n} is not supported by this keepalived implementation - ignored`);
 }

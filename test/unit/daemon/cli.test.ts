@@ -88,3 +88,15 @@ describe('daemon/cli: keepalived 2.2.7 command line', () => {
     for (const [v, f] of table) assert.equal(parseFacility(v), f, v);
   });
 });
+
+describe('daemon/main: options accepted but not acted on', () => {
+  it('are named in a warning at start-up', async () => {
+    const { unsupportedOptionWarnings } = await import('../../../src/daemon/main.js');
+    const r = parseCommandLine(['-n', '-g', '-s', 'blue', '-x', '-m', '-a']);
+    assert.equal(r.action, 'run');
+    const w = unsupportedOptionWarnings((r as { opts: Parameters<typeof unsupportedOptionWarnings>[0] }).opts);
+    assert.deepEqual(w.map((x) => x.split(' ')[1]), ['-g/--log-file', '-s/--namespace', '-x/--snmp', '-m/--core-dump', '-a/--address-monitoring']);
+    const none = parseCommandLine(['-n', '-D', '-l']);
+    assert.deepEqual(unsupportedOptionWarnings((none as { opts: Parameters<typeof unsupportedOptionWarnings>[0] }).opts), []);
+  });
+});
