@@ -45,6 +45,8 @@ interface Inst {
   timer?: unknown;
   stopped: boolean;
   checks: number;
+  /** ha_suspend: last known enabled state (logged on change). */
+  enabled: boolean;
 }
 
 function checkerSig(c: Checker): string {
@@ -112,7 +114,7 @@ export class CheckerEngine {
       fileWeight: c.type === 'FILE_CHECK' ? c.weight : 0,
       fileReverse: c.type === 'FILE_CHECK' && c.reverse,
     };
-    return { vs, rs, checker: c, sig: checkerSig(c), params, ctx, fsm: initialFsm(params.alpha), probe, stopped: false, checks: 0 };
+    return { vs, rs, checker: c, sig: checkerSig(c), params, ctx, fsm: initialFsm(params.alpha), probe, stopped: false, checks: 0, enabled: true };
   }
 
   /** Builds state for a config (no kernel or timer side effects). */
@@ -139,10 +141,30 @@ export class CheckerEngine {
     this.vss = b.vss;
     this.insts = b.insts;
     for (const v of this.vss) initVs(v, this.coreOut);
-    for (const i of this.insts) this.deps.logger.info(`Activating healthchecker for service ${i.rs.text} for VS ${i.vs.text}`);
+    for (const i of this.insts) this.logActivation(i);
     this.markDirty();
-    for (const i of this.insts) this.schedule(i, firstDelay(i.params.warmupMs, this.deps.bootstrapDelayMs, this.deps.random));
+    this.scheduleFirst(this.insts);
     await this.applyDone;
+  }
+
+  /** `%sctivating healthchecker for service %s for VS %s` (Deactivating while ha_suspend holds it). */
+  private logActivation(i: Inst): void {
+    i.enabled = !this.suspended(i);
+    this.deps.logger.info(`${i.enabled ? 'A' : 'Dea'}ctivating healthchecker for service ${i.rs.text} for VS ${i.vs.text}`);
+  }
+
+  /**
+   * First probe of each checker at a random point of its warmup window. Identical checks (same
+   * probe key) get the same draw, so they stay in step and share every probe.
+   */
+  private scheduleFirst(insts: Inst[]): void {
+    const draws = new Map<string, number>();
+    for (const i of insts) {
+      const key = i.probe.key(0);
+      let d = draws.get(key);
+      if (d === undefined) { d = firstDelay(i.params.warmupMs, this.deps.bootstrapDelayMs, this.deps.random); draws.set(key, d); }
+      this.schedule(i, d);
+    }
   }
 
   private schedule(i: Inst, ms: number): void {
@@ -158,7 +180,9 @@ export class CheckerEngine {
 
   private async tick(i: Inst): Promise<void> {
     if (i.stopped || this.stopped) return;
-    if (this.suspended(i)) { this.schedule(i, i.params.delayLoopMs); return; }
+    const enabled = !this.suspended(i);
+    if (enabled !== i.enabled) this.logActivation(i);
+    if (!enabled) { this.schedule(i, i.params.delayLoopMs); return; }
     const misc = i.checker.type === 'MISC_CHECK';
     const t0 = misc ? this.clock.now() : 0;
     const outcome = await this.sharer.run(i.probe, i.fsm.urlIt);
@@ -269,10 +293,11 @@ export class CheckerEngine {
       if (!oldVs.has(vsKey(v.vs))) initVs(v, this.coreOut);
       else { for (const r of v.rss) if (!r.set && !r.numFailed) { r.alive = true; r.set = true; } updateQuorum(v, this.coreOut, false); }
     }
+    const first: Inst[] = [];
     for (const i of fresh) {
-      if (i.checks === 0) this.deps.logger.info(`Activating healthchecker for service ${i.rs.text} for VS ${i.vs.text}`);
-      this.schedule(i, i.checks === 0 ? firstDelay(i.params.warmupMs, this.deps.bootstrapDelayMs, this.deps.random) : i.params.delayLoopMs);
+      if (i.checks === 0) { this.logActivation(i); first.push(i); } else this.schedule(i, i.params.delayLoopMs);
     }
+    this.scheduleFirst(first);
     this.coreChanges++;
     this.markDirty();
     await this.applyDone;

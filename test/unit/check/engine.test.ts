@@ -155,6 +155,23 @@ describe('check: engine (RS/VS core) tables', () => {
     await eng.stop();
   });
 
+  it('identical checks stay in step: one probe per round even with different random draws', async () => {
+    const vs = mkVs('10.0.0.100', 80, [mkRs('10.0.0.2', 80, [TCP, TCP, TCP])], { delayLoop: 1 });
+    const clock = new FakeClock(0);
+    const timers = new FakeTimers(clock);
+    let runs = 0;
+    let r = 0;
+    const eng = new CheckerEngine(mkConfig([vs]), {
+      logger: memoryLogger(0), lvs: new RecordingSink(), clock, timers, random: () => [0.1, 0.5, 0.9][r++ % 3]!,
+      probeFactory: () => ({ key: () => 'same', run: async () => { runs++; return OK; } }),
+    });
+    await eng.start();
+    await timers.advance(10500);
+    assert.equal(eng.stats().checks, 3 * runs);
+    assert.ok(runs >= 9 && runs <= 10, `runs=${runs}`);
+    await eng.stop();
+  });
+
   it('checks are spread over the warmup window, not fired in a burst', async () => {
     const rss = Array.from({ length: 50 }, (_, k) => mkRs(`10.0.1.${k}`, 80, [TCP]));
     const vs = mkVs('10.0.0.100', 80, rss, { delayLoop: 10 });
@@ -179,12 +196,15 @@ describe('check: engine (RS/VS core) tables', () => {
     let runs = 0;
     const eng = new CheckerEngine(mkConfig([vs]), { logger: memoryLogger(0), lvs: new RecordingSink(), clock, timers, random: () => 0,
       isLocalAddress: () => local, probeFactory: () => ({ key: () => 'k', run: async () => { runs++; return OK; } }) });
+    const logger = (eng as unknown as { deps: { logger: ReturnType<typeof memoryLogger> } }).deps.logger;
     await eng.start();
     await timers.advance(3500);
     assert.equal(runs, 0);
     local = true;
     await timers.advance(2000);
     assert.ok(runs >= 1);
+    assert.deepEqual(logger.lines().filter((l) => l.includes('ctivating')), [
+      `Deactivating healthchecker for service ${rsT(2)} for VS ${VS}`, `Activating healthchecker for service ${rsT(2)} for VS ${VS}`]);
     await eng.stop();
   });
 

@@ -46,9 +46,11 @@ export class FakeTimers implements Timers {
       let best: [number, { at: number; fn: () => void }] | undefined;
       for (const e of this.q) if (e[1].at <= target && (!best || e[1].at < best[1].at || (e[1].at === best[1].at && e[0] < best[0]))) best = e;
       if (!best) break;
-      this.q.delete(best[0]);
-      this.clock.set(Math.max(this.clock.now(), best[1].at));
-      best[1].fn();
+      // Like Node's timers phase: every timer due at that instant runs before I/O callbacks.
+      const at = best[1].at;
+      const due = [...this.q].filter((e) => e[1].at === at).sort((a, b) => a[0] - b[0]);
+      this.clock.set(Math.max(this.clock.now(), at));
+      for (const [id, e] of due) { if (this.q.delete(id)) e.fn(); }
       await settle();
     }
     this.clock.set(target);
