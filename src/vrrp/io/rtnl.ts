@@ -12,6 +12,7 @@ export type RtnlEvent =
   | { kind: 'link'; index: number; name: string; up: boolean; running: boolean; deleted: boolean }
   | { kind: 'addr'; added: boolean; addr: AddrInfo };
 
+const NLM_F_EXCL = 0x200, NLM_F_CREATE = 0x400;
 const SCOPES: Record<string, number> = { global: 0, site: 200, link: 253, host: 254, nowhere: 255 };
 
 function toErr(e: unknown, what: string): RtnlError {
@@ -65,7 +66,7 @@ export class Rtnl {
   /** Adds a VIP; EEXIST is reported as an error value (the caller decides whether it matters). */
   async addAddress(vip: VirtualIp, ifindex: number): Promise<RtnlError | undefined> {
     const { data, attrs } = this.addrRequest(vip, ifindex);
-    try { await this.sock.newAddress(data, attrs, { flags: { create: true, excl: true } } as never); return undefined; } catch (e) { return toErr(e, `add ${vip.address}`); }
+    try { await this.sock.newAddress(data, attrs, { flags: NLM_F_CREATE | NLM_F_EXCL }); return undefined; } catch (e) { return toErr(e, `add ${vip.address}`); }
   }
 
   async delAddress(vip: VirtualIp, ifindex: number): Promise<RtnlError | undefined> {
@@ -86,7 +87,7 @@ export class Rtnl {
     const linkinfo = Buffer.concat([attr(1, Buffer.from('macvlan\0')), attr(2, attr(1, u32(1)))]);
     try {
       await this.sock.newLink({ flags: { up: true }, change: { up: true } } as never,
-        { ifname: name, address: mac, link: u32(parent), linkinfo } as never, { flags: { create: true, excl: true } } as never);
+        { ifname: name, address: mac, link: u32(parent), linkinfo } as never, { flags: NLM_F_CREATE | NLM_F_EXCL });
     } catch (e) {
       const err = toErr(e, `create macvlan ${name}`);
       if (err.code !== 'EEXIST') return err;

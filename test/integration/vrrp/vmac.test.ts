@@ -23,6 +23,7 @@ describe('vrrp use_vmac (netns)', function () {
     await ka.waitLine('(VI_1) Entering BACKUP STATE (init)', 5000);
     await new Promise((r) => setTimeout(r, 4000));
     assert.ok(!ka.has('(VI_1) Entering MASTER STATE'), tail(ka));
+    assert.ok(ours.has(/Creating VMAC interface vrrp.51/), tail(ours));
     assert.equal(L.mac('r1', 'vrrp.51'), '00:00:5e:00:01:33');
     const addrs = L.lab.exec(L.lab.ns('r1'), 'ip', ['-o', 'addr', 'show', 'dev', 'vrrp.51']);
     assert.match(addrs, / 10\.199\.0\.100\/24 /);
