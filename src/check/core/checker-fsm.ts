@@ -81,7 +81,7 @@ function simpleTexts(c: FsmCtx): SimpleTexts {
     case 'UDP_CHECK':
       return { ok: `UDP connection to ${rs} success.`, failAfter: `UDP_CHECK on service ${rs} failed after ${c.retry} retries.`,
         fail: `UDP_CHECK on service ${rs} failed.`, mailOk: '=> UDP CHECK succeed on service <=', mailFail: '=> UDP CHECK failed on service <=',
-        perFail: (m) => `UDP connection to ${rs} ${m}.` };
+        perFail: (m) => (m === 'mismatch' ? `UDP check to ${rs} reply data mismatch.` : `UDP connection to ${rs} failed.`) };
     case 'PING_CHECK':
       return { ok: `ICMP connection to ${rs} success.`, failAfter: `ICMP CHECK on service ${rs} of ${c.vsText} failed after ${c.retry} retries.`,
         fail: `ICMP CHECK on service ${rs} failed.`, mailOk: '=> ICMP CHECK succeed on service <=', mailFail: '=> ICMP CHECK failed on service <=',
@@ -97,7 +97,9 @@ function simpleTexts(c: FsmCtx): SimpleTexts {
 function stepSimple(s: FsmState, c: FsmCtx, o: Outcome): Step {
   const t = simpleTexts(c);
   const step: Step = { logs: [], delayMs: c.delayLoopMs };
-  if (!o.ok && (s.isUp || !s.hasRun) && c.logAll && t.perFail) step.logs.push(t.perFail(o.msg ?? 'failed'));
+  // check_udp.c / check_ping.c log a failure only while up; check_tcp.c also before the first run.
+  const icmpUdp = c.type === 'UDP_CHECK' || c.type === 'PING_CHECK';
+  if (!o.ok && (s.isUp || (!icmpUdp && !s.hasRun)) && c.logAll && t.perFail) step.logs.push(t.perFail(o.msg ?? 'failed'));
   if (o.ok || s.retryIt >= c.retry) {
     s.retryIt = 0;
     if (o.ok && (!s.isUp || !s.hasRun)) {
@@ -107,7 +109,7 @@ function stepSimple(s: FsmState, c: FsmCtx, o: Outcome): Step {
       step.logs.push(c.retry && s.hasRun ? t.failAfter : t.fail);
       step.update = false; step.mailBody = t.mailFail;
     }
-  } else if (c.type !== 'PING_CHECK' || s.isUp) {
+  } else if (!icmpUdp || s.isUp) {
     step.delayMs = c.delayBeforeRetryMs;
     s.retryIt++;
   }

@@ -1,6 +1,7 @@
 // UDP_CHECK probe: send the payload on a connected UDP socket. An ICMP unreachable (seen as
 // ECONNREFUSED) is a failure; silence until connect_timeout is a success unless require_reply is
-// set; a reply must be min..max_reply_length bytes and start with require_reply's bytes if given.
+// set; a reply must be min..max_reply_length bytes and start with require_reply's bytes if given
+// (otherwise 'mismatch': keepalived's "reply data mismatch").
 import dgram from 'node:dgram';
 import type { Outcome } from '../core/checker-fsm.js';
 import type { Probe, ProbeSpec } from './types.js';
@@ -27,8 +28,8 @@ export function udpCheck(host: string, port: number, o: UdpOpts, timeoutMs: numb
     sock.on('error', () => finish({ ok: false, msg: 'failed' }));
     sock.on('message', (m: Buffer) => {
       if (!o.requireReply) { finish({ ok: true }); return; }
-      if (m.length < o.minLen || m.length > o.maxLen) { finish({ ok: false, msg: 'failed' }); return; }
-      if (Buffer.isBuffer(o.requireReply) && !m.subarray(0, o.requireReply.length).equals(o.requireReply)) { finish({ ok: false, msg: 'failed' }); return; }
+      if (m.length < o.minLen || m.length > o.maxLen) { finish({ ok: false, msg: 'mismatch' }); return; }
+      if (Buffer.isBuffer(o.requireReply) && !m.subarray(0, o.requireReply.length).equals(o.requireReply)) { finish({ ok: false, msg: 'mismatch' }); return; }
       finish({ ok: true });
     });
     const go = (): void => {

@@ -113,8 +113,8 @@ describe('check: probes on loopback', () => {
     const port = echo.address().port;
     const hello = Buffer.from('hello');
     assert.deepEqual(await udpCheck('127.0.0.1', port, { payload: hello, requireReply: hello, minLen: 0, maxLen: 255 }, 1000), { ok: true });
-    assert.deepEqual(await udpCheck('127.0.0.1', port, { payload: hello, requireReply: Buffer.from('nope'), minLen: 0, maxLen: 255 }, 1000), { ok: false, msg: 'failed' });
-    assert.deepEqual(await udpCheck('127.0.0.1', port, { payload: hello, requireReply: true, minLen: 0, maxLen: 3 }, 1000), { ok: false, msg: 'failed' });
+    assert.deepEqual(await udpCheck('127.0.0.1', port, { payload: hello, requireReply: Buffer.from('nope'), minLen: 0, maxLen: 255 }, 1000), { ok: false, msg: 'mismatch' });
+    assert.deepEqual(await udpCheck('127.0.0.1', port, { payload: hello, requireReply: true, minLen: 0, maxLen: 3 }, 1000), { ok: false, msg: 'mismatch' });
     echo.close();
     await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual(await udpCheck('127.0.0.1', port, { payload: hello, minLen: 0, maxLen: 255 }, 500), { ok: false, msg: 'failed' });
