@@ -1,6 +1,8 @@
 // Interop scenarios (e)-(i) of issue 3 against Debian's keepalived 2.2.7 (root, netns prefix "kv"):
-// PASS mismatch, track_interface FAULT, unicast peers, VRRPv3 over IPv6, and a sync group.
+// PASS mismatch, track_interface FAULT, unicast peers, VRRPv3 over IPv6, a sync group, and a
+// weighted track_script.
 import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
 import { isRoot, waitFor } from '../../helpers/netns.js';
 import { configText, now, tail, VrrpLab, type Daemon } from './lab.js';
 
@@ -149,5 +151,33 @@ describe('vrrp interop scenarios with keepalived 2.2.7 (netns)', function () {
     await ours.waitLine('(VI_2) Entering BACKUP STATE', 2000, t1);
     await ours.waitLine('VRRP_Group(G1) Syncing instances to MASTER state', 6000, t1);
     await L.waitAddr('r1', VIP2, true, 2000);
+  });
+
+  it('(j) track_script with weight: failing script lowers our priority below keepalived, which takes over', async () => {
+    const flag = `${L.dir}/chk-down`;
+    const script = `vrrp_script chk {\n    script "/bin/sh -c 'test ! -e ${flag}'"\n    interval 0.2\n    fall 2\n    rise 1\n    weight -60\n}`;
+    const text = configText([{ priority: 150, state: 'MASTER', vips: [`${VIP}/24`], pass: 's3cret' }], script)
+      .replace('    virtual_ipaddress {', '    track_script {\n        chk\n    }\n    virtual_ipaddress {');
+    const ours = L.start('ours', 'r1', L.writeConf('r1', text));
+    await ours.waitLine('VRRP_Script(chk) succeeded', 25000);
+    await ours.waitLine('(VI_1) Entering MASTER STATE', 6000);
+    const ka = L.start('keepalived', 'r2', L.writeConf('r2', configText([{ priority: 100, vips: [`${VIP}/24`], pass: 's3cret' }])));
+    await ka.waitLine('(VI_1) Entering BACKUP STATE (init)', 5000);
+    await new Promise((r) => setTimeout(r, 1500));
+    const t0 = now();
+    writeFileSync(flag, '');
+    await ours.waitLine('Script `chk` now returning 1', 2000, t0);
+    await ours.waitLine('VRRP_Script(chk) failed (exited with status 1)', 2000, t0);
+    await ours.waitLine('(VI_1) Changing effective priority from 150 to 90', 1000, t0);
+    await ka.waitLine('(VI_1) received lower priority (90) advert from 10.199.0.1 - discarding', 3000, t0);
+    await ka.waitLine('(VI_1) Entering MASTER STATE', 6000, t0);
+    await ours.waitLine('(VI_1) Master received advert from 10.199.0.2 with higher priority 100, ours 90', 2000, t0);
+    await ours.waitLine('(VI_1) Entering BACKUP STATE', 500, t0);
+    await L.waitAddr('r1', VIP, false, 1000);
+    const t1 = now();
+    rmSync(flag);
+    await ours.waitLine('VRRP_Script(chk) succeeded', 2000, t1);
+    await ours.waitLine('(VI_1) Changing effective priority from 90 to 150', 1000, t1);
+    await ours.waitLine('(VI_1) Entering MASTER STATE', 6000, t1);
   });
 });
