@@ -165,11 +165,12 @@ export async function runChild(role: ChildRole): Promise<void> {
   inbox.drainTo((m) => {
     if (stopping) return;
     if (m.type === 'stop') void stop();
-    else if (m.type === 'dump') dump(m.kind);
-    else if (m.type === 'reload') {
+    else if (m.type === 'dump') {
+      try { dump(m.kind); } catch (e) { logger.error(`Dump failed: ${(e as Error).message}`); }
+    } else if (m.type === 'reload') {
       logger.info('Reloading');
       config = m.config;
-      Promise.resolve(handle?.reload(m.config)).then(
+      Promise.resolve().then(() => handle?.reload(m.config)).then(
         () => send({ type: 'reloaded', ok: true }),
         (e: Error) => { logger.error(`Reload failed: ${e.message}`); send({ type: 'reloaded', ok: false }); },
       );

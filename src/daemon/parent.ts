@@ -12,7 +12,7 @@ import type { KeepalivedConfig } from '../config/model.js';
 import type { CliOptions } from './cli.js';
 import { blocksReload, blocksStart, diagnosticLine, type ConfigLoadResult, type ConfigLoader } from './config-source.js';
 import { dumpPaths, formatParentDataDump, writeDump } from './dumps/index.js';
-import { CHILD_EXIT, PARENT_EXIT_FOR, permanentKindOf, type ChildRole, type ChildRuntimeOptions, type ChildToParent, type DumpKind, type ParentToChild, type PermanentKind } from './ipc.js';
+import { PARENT_EXIT_FOR, permanentKindOf, type ChildRole, type ChildRuntimeOptions, type ChildToParent, type DumpKind, type ParentToChild } from './ipc.js';
 import { commandLineLines, cpuUsageLine, syslogIdent } from './log-format.js';
 import type { DaemonLogger } from './log-sink.js';
 import { checkPidFile, pidPaths, removePidFile, removeStale, writePidFile, type PidPaths } from './pidfile.js';
@@ -161,15 +161,21 @@ export class Parent {
   private async load(): Promise<{ config?: KeepalivedConfig; missing: boolean }> {
     const r = await this.readConfig();
     for (const d of r.diagnostics) this.log.info(diagnosticLine(d));
-    if (!r.config) return { missing: true };
+    if (!r.config) return { missing: !r.crashed };
     if (r.diagnostics.some(blocksStart)) return { missing: false };
     return { config: r.config, missing: false };
   }
 
   /** Parses the config file; "Opening file" / "Configuration file" are logged only when it was found. */
-  private async readConfig(): Promise<ConfigLoadResult> {
+  private async readConfig(): Promise<ConfigLoadResult & { crashed?: boolean }> {
     const path = this.opts.configFile;
-    const r = await this.deps.loadConfig(path, { configId: this.opts.configId, allConfig: this.opts.allConfig });
+    let r: ConfigLoadResult;
+    try {
+      r = await this.deps.loadConfig(path, { configId: this.opts.configId, allConfig: this.opts.allConfig });
+    } catch (e) {
+      // A parser exception must never take the running daemon down (HUP) or look like a missing file.
+      return { diagnostics: [{ severity: 'fatal', code: 'KD_PARSER_EXCEPTION', message: `Configuration parse failed: ${(e as Error).message}` }], crashed: true };
+    }
     if (r.config) {
       for (const f of r.config.files.length ? r.config.files : [path]) this.log.detail(`Opening file '${f}'.`);
       this.log.info(`Configuration file ${path}`);
@@ -305,7 +311,9 @@ export class Parent {
     if (kind === 'data' && this.config) {
       this.log.info(`Printing parent data for process(${process.pid}) on signal`);
       const path = dumpPaths(this.config.global, this.deps.tmpDir).parentData;
-      const err = writeDump(path, formatParentDataDump(this.config));
+      let text: string;
+      try { text = formatParentDataDump(this.config); } catch (e) { text = `dump failed: ${(e as Error).message}\n`; }
+      const err = writeDump(path, text);
       if (err) this.log.error(`Can't open dump file ${path}: ${err}`);
     }
     for (const slot of this.children.values()) {
@@ -364,4 +372,3 @@ export function facilityFromConfig(v: string): number | undefined {
   return undefined;
 }
 
-export { CHILD_EXIT, type PermanentKind };

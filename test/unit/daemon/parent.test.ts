@@ -272,6 +272,20 @@ describe('daemon/parent: supervision', () => {
     assert.deepEqual(h.exits, [6]);
   });
 
+  it('a parser exception on HUP is logged and the daemon keeps running; at start it exits CONFIG (2)', async () => {
+    h = harness();
+    await h.parent.start();
+    h.setLoad(() => { throw new Error('boom'); });
+    await h.parent.reload();
+    assert.ok(h.lines().includes('Configuration parse failed: boom'));
+    assert.ok(h.lines().some((x) => x.startsWith('New config failed validation')));
+    assert.deepEqual(h.exits, []);
+    h.cleanup();
+    h = harness({ load: () => { throw new Error('boom'); } });
+    assert.equal(await h.parent.start(), false);
+    assert.deepEqual(h.exits, [2]);
+  });
+
   it('picks the child entry for source (tsx) and compiled runs', () => {
     const ts = childEntry('vrrp', 'file:///x/src/daemon/parent.ts', ['--expose-internals']);
     assert.equal(ts.path, '/x/src/daemon/child-vrrp.ts');
