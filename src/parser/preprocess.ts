@@ -58,25 +58,6 @@ interface Frame {
 
 interface MlEnt { ptr: string; seqDepth: number }
 
-/**
- * decomment() for the common line with none of # ! " \\ : only blanks to trim.
- * Returns false (nothing done) when the full decomment() is needed.
- */
-function quickClean(lb: LineBuf): boolean {
-  const s = lb.text;
-  const n = s.length;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 35 || c === 33 || c === 34 || c === 92) return false;
-  }
-  let a = 0;
-  while (a < n && (s.charCodeAt(a) === 32 || s.charCodeAt(a) === 9)) a++;
-  let e = n;
-  while (e > a && (s.charCodeAt(e - 1) === 32 || s.charCodeAt(e - 1) === 9)) e--;
-  if (a > 0 || e < n) { lb.text = s.slice(a, e); lb.base += a; }
-  return true;
-}
-
 function errnoText(e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;
   switch (code) {
@@ -111,6 +92,9 @@ class Preprocessor {
   private readonly maxLines: number;
   private baseCwd: string;
   private stopped = false;
+  /** Set by fgets(): the line was empty after CR/LF stripping / needed no decomment(). */
+  private fgetsEmpty = false;
+  private fgetsClean = false;
   /** Raw lines handled so far (from files, residues, generators, multi-line definitions). */
   private steps = 0;
   private readonly maxSteps: number;
@@ -303,15 +287,41 @@ class Preprocessor {
       endsLine = true;
       frame.off = hasNl ? nl + 1 : c.length;
     }
-    let text = c.slice(start, end);
-    const nul = text.indexOf('\0');
-    if (nul >= 0) {
-      this.diag('info', 'KA_PRE_EMBEDDED_NUL',
-        'embedded NUL in configuration line - the rest of the line is ignored (keepalived 2.2.7 behaviour)',
-        { text: '', file: frame.name, line: frame.lineNo, base: col + nul, map: null, showFile: frame.showFile });
-      text = text.slice(0, nul);
+    // CR/LF stripping, and for the usual line (no NUL, none of # ! \" \\) decomment() reduces to
+    // trimming blanks: done here with a single slice
+    let e = end;
+    while (e > start) {
+      const ce = c.charCodeAt(e - 1);
+      if (ce !== 10 && ce !== 13) break;
+      e--;
     }
-    const lb: LineBuf = { text, file: frame.name, line: frame.lineNo, base: col, map: null, showFile: frame.showFile };
+    let special = false;
+    for (let i = start; i < e; i++) {
+      const ch = c.charCodeAt(i);
+      if (ch === 35 || ch === 33 || ch === 34 || ch === 92 || ch === 0) { special = true; break; }
+    }
+    let lb: LineBuf;
+    if (!special) {
+      let a = start;
+      while (a < e && (c.charCodeAt(a) === 32 || c.charCodeAt(a) === 9)) a++;
+      let z = e;
+      while (z > a && (c.charCodeAt(z - 1) === 32 || c.charCodeAt(z - 1) === 9)) z--;
+      this.fgetsClean = true;
+      this.fgetsEmpty = e === start;
+      lb = { text: c.slice(a, z), file: frame.name, line: frame.lineNo, base: col + (a - start), map: null, showFile: frame.showFile };
+    } else {
+      let text = c.slice(start, e);
+      const nul = text.indexOf('\0');
+      if (nul >= 0) {
+        this.diag('info', 'KA_PRE_EMBEDDED_NUL',
+          'embedded NUL in configuration line - the rest of the line is ignored (keepalived 2.2.7 behaviour)',
+          { text: '', file: frame.name, line: frame.lineNo, base: col + nul, map: null, showFile: frame.showFile });
+        text = text.slice(0, nul);
+      }
+      this.fgetsClean = false;
+      this.fgetsEmpty = text.length === 0;
+      lb = { text, file: frame.name, line: frame.lineNo, base: col, map: null, showFile: frame.showFile };
+    }
     if (endsLine) { frame.lineNo++; frame.lineStart = frame.off; }
     return lb;
   }
@@ -376,21 +386,14 @@ class Preprocessor {
             if (this.nextFile()) continue;
             return null;
           }
-          let len = lb.text.length;
-          while (len > 0) {
-            const c = lb.text.charCodeAt(len - 1);
-            if (c !== 10 && c !== 13) break;
-            len--;
-          }
-          if (len < lb.text.length) truncate(lb, len);
-          if (len === 0) {
+          if (this.fgetsEmpty) {
             if (this.multilineParamDef) {
               this.multilineParamDef = false;
               if (this.def && this.def.value.length === 0) this.def.multiline = false;
             }
             continue;
           }
-          if (!quickClean(lb)) decomment(lb, this.diags);
+          if (!this.fgetsClean) decomment(lb, this.diags);
           if (lb.text.length) { buf = lb; break; }
         }
       }
@@ -542,10 +545,14 @@ class Preprocessor {
       if (!lb) { this.markBefore(nd); if (this.stopped) return; break; }
       const words = splitWords(lb, this.diags, this.ascii);
       if (this.diags.length !== nd) this.markBefore(nd);
+      const col = colAt(lb, 0);
+      const w0 = words[0];
       const line: ConfigLine = {
         text: this.ascii ? lb.text : toDisplay(lb.text),
         words,
-        pos: { file: this.ascii ? lb.file : toDisplay(lb.file), line: lb.line, col: colAt(lb, 0) },
+        // the first word starts where the line does: share its position object
+        pos: w0 && w0.pos.col === col && w0.pos.line === lb.line ? w0.pos
+          : { file: this.ascii ? lb.file : toDisplay(lb.file), line: lb.line, col },
       };
       if (lb.text === '{') line.brace = '{';
       else if (lb.text === '}') line.brace = '}';

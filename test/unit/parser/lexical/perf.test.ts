@@ -1,0 +1,51 @@
+// Performance guard for the preprocessor on a scaled benchmark configuration (1,000 virtual
+// servers x 10 real servers + 100 vrrp_instances, ~68k lines). The machine running the tests may
+// be loaded, so the limit is relative: preprocessFile() must stay within 3.5x a naive
+// split-into-lines-and-words baseline building the same object shapes (measured ~1.5x), best of 3.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, describe, it } from 'mocha';
+import { preprocessFile } from '../../../../src/parser/preprocess.js';
+import { genBenchConfig } from './gen-bench.js';
+import { OPTS, cleanupScratch, scratch } from './helpers.js';
+
+function baseline(file: string): number {
+  const c = fs.readFileSync(file).toString('latin1');
+  const res: unknown[] = [];
+  let off = 0;
+  let ln = 0;
+  while (off < c.length) {
+    let nl = c.indexOf('\n', off);
+    if (nl < 0) nl = c.length;
+    const s = c.slice(off, nl).trim();
+    off = nl + 1;
+    ln++;
+    if (!s) continue;
+    const words = s.split(/\s+/).map((w, i) => ({ text: w, pos: { file, line: ln, col: i + 1 }, quoted: false }));
+    res.push({ text: s, words, pos: { file, line: ln, col: 1 } });
+  }
+  return res.length;
+}
+
+describe('preprocessor: performance', function () {
+  this.timeout(120000);
+  after(cleanupScratch);
+  it('stays within 3.5x a naive line/word split', () => {
+    const dir = scratch({ 'keepalived.conf': genBenchConfig(1000, 10, 100) });
+    const file = path.join(dir, 'keepalived.conf');
+    let best = Infinity;
+    let bestBase = Infinity;
+    let lines = 0;
+    for (let i = 0; i < 3; i++) {
+      let t = performance.now();
+      baseline(file);
+      bestBase = Math.min(bestBase, performance.now() - t);
+      t = performance.now();
+      lines = preprocessFile(file, OPTS).lines.length;
+      best = Math.min(best, performance.now() - t);
+    }
+    assert.equal(lines, 1000 * (2 + 4 + 10 * 8 + 1) + 100 * 17 + 8); // braces split off into lines
+    assert.ok(best < bestBase * 3.5, `preprocess ${best.toFixed(0)} ms vs baseline ${bestBase.toFixed(0)} ms`);
+  });
+});
