@@ -98,7 +98,7 @@ async function main(): Promise<void> {
     rssMaxMB: +(rssMax / 1048576).toFixed(1), heapUsedMaxMB: +(heapMax / 1048576).toFixed(1),
     loadAverage1m: +os.loadavg()[0]!.toFixed(2), cpus: os.cpus().length, eventLoopLagP50ms: +(eld.percentile(50) / 1e6).toFixed(2),
     eventLoopLagP99ms: +(eld.percentile(99) / 1e6).toFixed(2), eventLoopLagMaxMs: +(eld.max / 1e6).toFixed(2),
-    startupCpuMs: Math.round((startCpu.user + startCpu.system) / 1000), failureLines: downs, logLines: lines, lvsApplies: applies,
+    startupCpuMs: Math.round((startCpu.user + startCpu.system) / 1000), failureLines: downs, probesQueued: h.stats().probesQueued, logLines: lines, lvsApplies: applies,
   };
   console.log(JSON.stringify(r, null, 2));
 }

@@ -31,6 +31,8 @@ export interface CheckerDeps {
   /** 1 s in keepalived; tests may shorten it. */
   bootstrapDelayMs?: number;
   random?: () => number;
+  /** Probes running at once (default 4096); more wait in a queue. */
+  maxInFlight?: number;
 }
 
 interface Inst {
@@ -69,7 +71,7 @@ export class CheckerEngine {
   vss: VsState[] = [];
   insts: Inst[] = [];
   private config: KeepalivedConfig;
-  private sharer = new ProbeSharer();
+  private sharer: ProbeSharer;
   private timers: Timers;
   private clock: Clock;
   private dirty = false;
@@ -85,6 +87,7 @@ export class CheckerEngine {
   constructor(config: KeepalivedConfig, private deps: CheckerDeps, private opts: { clearOnStop?: boolean } = {}) {
     this.config = config;
     this.timers = deps.timers ?? realTimers;
+    this.sharer = new ProbeSharer(deps.maxInFlight);
     this.clock = deps.clock ?? monotonicClock;
     this.coreOut = {
       log: (m) => { this.coreChanges++; this.deps.logger.info(m); },
@@ -341,7 +344,7 @@ export class CheckerEngine {
     return out.join('\n') + '\n';
   }
 
-  stats(): { checks: number; probesStarted: number; probesShared: number } {
-    return { checks: this.checksDone, probesStarted: this.sharer.started, probesShared: this.sharer.shared };
+  stats(): { checks: number; probesStarted: number; probesShared: number; probesQueued: number } {
+    return { checks: this.checksDone, probesStarted: this.sharer.started, probesShared: this.sharer.shared, probesQueued: this.sharer.queued };
   }
 }

@@ -21,20 +21,52 @@ export function firstDelay(warmupMs: number, bootstrapMs = BOOTSTRAP_DELAY_MS, r
   return bootstrapMs + Math.floor(rand() * Math.max(0, warmupMs));
 }
 
+/**
+ * Runs probes, sharing identical in-flight ones, with at most `maxInFlight` running at once: in
+ * normal operation a probe lasts far less than a delay_loop and the cap never binds; when the
+ * process is starved of CPU it keeps the backlog as a queue of closures rather than thousands of
+ * half-open sockets (a probe's connect_timeout starts when it really starts).
+ */
 export class ProbeSharer {
   private inflight = new Map<string, Promise<Outcome>>();
-  /** Probes actually started, and requests served from a shared in-flight probe. */
+  private running = 0;
+  private queue: (() => void)[] = [];
+  private qHead = 0;
+  /** Probes actually started, requests served from a shared in-flight probe, and queued starts. */
   started = 0;
   shared = 0;
+  queued = 0;
+
+  constructor(readonly maxInFlight = 4096) {}
 
   run(probe: Probe, urlIdx: number): Promise<Outcome> {
     const key = probe.key(urlIdx);
     const existing = this.inflight.get(key);
     if (existing) { this.shared++; return existing; }
     this.started++;
-    const p = probe.run(urlIdx).catch((): Outcome => ({ ok: false, msg: 'failed' }));
+    const p = new Promise<Outcome>((resolve) => {
+      const go = (): void => {
+        this.running++;
+        probe.run(urlIdx).catch((): Outcome => ({ ok: false, msg: 'failed' })).then((o) => {
+          this.running--;
+          this.inflight.delete(key);
+          this.next();
+          resolve(o);
+        });
+      };
+      if (this.running < this.maxInFlight) go();
+      else { this.queued++; this.queue.push(go); }
+    });
     this.inflight.set(key, p);
-    void p.then(() => { this.inflight.delete(key); });
     return p;
+  }
+
+  private next(): void {
+    if (this.qHead < this.queue.length && this.running < this.maxInFlight) {
+      const go = this.queue[this.qHead]!;
+      this.queue[this.qHead++] = undefined as unknown as () => void;
+      if (this.qHead > 1024 && this.qHead * 2 > this.queue.length) { this.queue = this.queue.slice(this.qHead); this.qHead = 0; }
+      go();
+    }
   }
 }
