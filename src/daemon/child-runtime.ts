@@ -12,7 +12,8 @@ import { createDaemonLogger, type DaemonLogger } from './log-sink.js';
 import { stoppedUsageLine } from './log-format.js';
 import { removePidFile, writePidFile } from './pidfile.js';
 import { probeStart } from './probe-subsystem.js';
-import { isPermanentError, type StartFn, type SubsystemHandle } from './subsystem.js';
+import { isPermanentError, type StartFn, type SubsystemDeps, type SubsystemHandle } from './subsystem.js';
+import type { Logger } from '../common/log.js';
 
 const send = (m: ChildToParent) => { if (process.connected && process.send) process.send(m); };
 
@@ -23,13 +24,50 @@ async function importOptional(spec: string): Promise<Record<string, unknown> | u
   }
 }
 
-/** The subsystem entry for a role: the probe in test mode, else the real module's export. */
+interface NotifierLike {
+  vrrpEvent(e: unknown): void;
+  checkerEvent(e: unknown): void;
+  reload(c: KeepalivedConfig, o?: { routerId?: string }): void;
+  stop(): Promise<void>;
+}
+type CreateNotifier = (c: KeepalivedConfig, o: { logger: Logger; routerId?: string }) => NotifierLike;
+
+/**
+ * The subsystem entry for a role: the probe in test mode, else the real module's export
+ * (startVrrp / startCheckers) with the notify subsystem (createNotifier) fed by its events:
+ * VRRP state changes and checker events become notify scripts, FIFO lines and SMTP alerts in
+ * this child, as keepalived's children do.
+ */
 async function loadStart(role: ChildRole): Promise<StartFn | undefined> {
   if (process.env.KEEPALIVED_TS_PROBE_SUBSYSTEMS === '1') return probeStart(role);
   const [spec, name] = role === 'vrrp' ? ['../vrrp/index.js', 'startVrrp'] : ['../check/index.js', 'startCheckers'];
   const mod = await importOptional(new URL(spec, import.meta.url).href);
   const fn = mod?.[name];
-  return typeof fn === 'function' ? (fn as StartFn) : undefined;
+  if (typeof fn !== 'function') return undefined;
+  const start = fn as StartFn;
+  const nmod = await importOptional(new URL('../notify/index.js', import.meta.url).href);
+  const create = typeof nmod?.createNotifier === 'function' ? (nmod.createNotifier as CreateNotifier) : undefined;
+  return async (config, deps) => {
+    let notifier: NotifierLike | undefined;
+    try { notifier = create?.(config, { logger: deps.logger, routerId: config.global.routerId }); } catch (e) {
+      deps.logger.error(`notify: ${(e as Error).message}`);
+    }
+    const r = await start(config, {
+      ...deps,
+      onStateChange: (e: unknown) => notifier?.vrrpEvent(e),
+      onEvent: (e: unknown) => notifier?.checkerEvent(e),
+    } as SubsystemDeps);
+    if (isPermanentError(r)) { await notifier?.stop().catch(() => undefined); return r; }
+    const sub = r;
+    const handle: SubsystemHandle = {
+      stop: async () => { await sub.stop(); await notifier?.stop().catch(() => undefined); },
+      reload: async (c) => { notifier?.reload(c, { routerId: c.global.routerId }); await sub.reload(c); },
+      snapshot: () => sub.snapshot(),
+    };
+    if (sub.clearStats) handle.clearStats = () => sub.clearStats?.();
+    if (sub.dumpData) handle.dumpData = () => sub.dumpData?.() ?? '';
+    return handle;
+  };
 }
 
 /**

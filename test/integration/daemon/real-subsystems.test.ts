@@ -1,5 +1,5 @@
 // bin/keepalived with the real parser and the real VRRP subsystem, in a network namespace of our
-// own (kd-*): a MASTER takes its VIP, USR1/JSON dump the live state, a HUP with a broken file is
+// own (kd-*): a MASTER takes its VIP and runs notify_master, USR1/JSON dump the live state, a HUP with a broken file is
 // refused without touching the VIP, TERM sends priority 0 and removes the VIP. Also checks that
 // conf/keepalived.conf passes both keepalived 2.2.7's and our `-t`.
 import assert from 'node:assert/strict';
@@ -30,6 +30,7 @@ vrrp_instance VI_1 {
   virtual_ipaddress {
     10.199.0.100/24
   }
+  notify_master "/bin/sh -c 'echo master > @DIR@/notified'"
 }
 `;
 
@@ -69,7 +70,7 @@ describe('daemon (integration): real parser + VRRP subsystem in a namespace', fu
 
   it('MASTER with VIP, live dumps, broken reload refused, TERM releases the VIP', async () => {
     const conf = join(dir, 'k.conf');
-    writeFileSync(conf, VRRP_CONF);
+    writeFileSync(conf, VRRP_CONF.replace('@DIR@', dir));
     let err = '';
     const cp = spawn('ip', ['netns', 'exec', NS, process.execPath, '--expose-internals', BIN, '-n', '-l', '-D', '-G', '-f', conf,
       '-p', join(dir, 'ka.pid'), '-r', join(dir, 'v.pid'), '-c', join(dir, 'c.pid')],
@@ -78,6 +79,9 @@ describe('daemon (integration): real parser + VRRP subsystem in a namespace', fu
     const exited = new Promise<number | null>((r) => cp.on('exit', (c) => r(c)));
     pid = await waitFor(() => { try { return Number(readFileSync(join(dir, 'ka.pid'), 'utf8')); } catch { return undefined; } }, 30_000);
     await waitFor(() => err.includes('(VI_1) Entering MASTER STATE') && hasVip(), 40_000, 100);
+    // The notify subsystem runs in the VRRP child: notify_master ran.
+    await waitFor(() => existsSync(join(dir, 'notified')), 10_000);
+    assert.equal(readFileSync(join(dir, 'notified'), 'utf8'), 'master\n');
     process.kill(pid, 'SIGUSR1');
     process.kill(pid, 36);
     await waitFor(() => existsSync(join(dir, 'keepalived.data')) && existsSync(join(dir, 'keepalived.json')), 10_000);
@@ -88,7 +92,7 @@ describe('daemon (integration): real parser + VRRP subsystem in a namespace', fu
     assert.deepEqual(j[0].data.vips, ['10.199.0.100/24 dev eth0 scope global set']);
     assert.ok(j[0].stats.advert_sent >= 1);
     // A broken file (missing '}') is refused; the VIP stays.
-    writeFileSync(conf, VRRP_CONF.replace(/}\n$/, ''));
+    writeFileSync(conf, VRRP_CONF.replace('@DIR@', dir).replace(/}\n$/, ''));
     process.kill(pid, 'SIGHUP');
     await waitFor(() => /New config failed validation/.test(err), 20_000, 100);
     assert.match(err, /There are 1 missing '}'s or extra '{'s/);
@@ -101,6 +105,42 @@ describe('daemon (integration): real parser + VRRP subsystem in a namespace', fu
     assert.match(err, /\(VI_1\) sent 0 priority\n/);
     assert.match(err, /: Stopped Keepalived v2\.2\.7 \(keepalived-ts 0\.1\.0\)\n$/);
     assert.equal(hasVip(), false);
+  });
+
+  it('checker child: a failing TCP_CHECK is logged by Keepalived_healthcheckers and runs notify_down', async () => {
+    const conf = join(dir, 'chk.conf');
+    writeFileSync(conf, `global_defs {
+  router_id kd_chk
+}
+virtual_server 10.199.0.1 80 {
+  delay_loop 2
+  lb_algo rr
+  lb_kind DR
+  protocol TCP
+  real_server 10.199.0.1 80 {
+    notify_down "/bin/sh -c 'echo down > ${dir}/rs-down'"
+    TCP_CHECK {
+      connect_timeout 1
+      retry 0
+    }
+  }
+}
+`);
+    let err = '';
+    const cp = spawn('ip', ['netns', 'exec', NS, process.execPath, '--expose-internals', BIN, '-n', '-l', '-G', '-f', conf,
+      '-p', join(dir, 'chk-ka.pid'), '-r', join(dir, 'chk-v.pid'), '-c', join(dir, 'chk-c.pid')],
+    { env: { ...process.env, KEEPALIVED_TS_TMP_DIR: dir }, stdio: ['ignore', 'ignore', 'pipe'] });
+    cp.stderr!.on('data', (d) => { err += d; });
+    const exited = new Promise<number | null>((r) => cp.on('exit', (c) => r(c)));
+    pid = await waitFor(() => { try { return Number(readFileSync(join(dir, 'chk-ka.pid'), 'utf8')); } catch { return undefined; } }, 30_000);
+    await waitFor(() => existsSync(join(dir, 'rs-down')), 40_000, 100);
+    assert.match(err, /: Starting Healthcheck child process, pid=\d+\n/);
+    assert.doesNotMatch(err, /Starting VRRP child process/);
+    assert.match(err, /: TCP_CHECK on service \[10\.199\.0\.1\]:tcp:80 failed\.\n/);
+    assert.match(err, /: Removing service \[10\.199\.0\.1\]:tcp:80 from VS \[10\.199\.0\.1\]:tcp:80\n/);
+    process.kill(pid, 'SIGTERM');
+    assert.equal(await exited, 0);
+    pid = undefined;
   });
 
   it('conf/keepalived.conf passes `-t` of keepalived 2.2.7 and of ours (namespace with eth0 and eth1)', function () {
