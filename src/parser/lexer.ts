@@ -35,10 +35,10 @@ function isSep(c: number): boolean {
  * Split a processed line into words, each with its source position. The text is a latin1 byte
  * string; words are returned UTF-8 decoded.
  */
-export function splitWords(lb: LineBuf, diags: Diagnostic[], ascii = false): Word[] {
+export function splitWords(lb: LineBuf, diags: Diagnostic[], ascii = false, forceLexer = false): Word[] {
   const s = lb.text;
   const words: Word[] = [];
-  if (s.indexOf('"') < 0) {
+  if (!forceLexer && s.indexOf('"') < 0) {
     let i = 0;
     const n = s.length;
     const file = ascii ? lb.file : toDisplay(lb.file);

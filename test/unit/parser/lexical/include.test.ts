@@ -136,6 +136,12 @@ describe('preprocessor: include', function () {
     assert.deepEqual(r.files, [path.join(dir, 'main.conf'), path.join(dir, 'sub/a.conf')]);
   });
 
+  it('${_PWD} is the (real) directory of the file being read', () => {
+    const dir = scratch({ 'main.conf': 'k ${_PWD}\ninclude sub/a.conf\n', 'sub/a.conf': 'a ${_PWD}\n' });
+    const real = fs.realpathSync(dir);
+    assert.deepEqual(words(ppFile(dir, 'main.conf')), [['k', real], ['a', path.join(real, 'sub')]]);
+  });
+
   it('preprocessText resolves includes relative to dirname(fileName)', () => {
     const dir = scratch({ 'inc.conf': 'i1\n' });
     const r = preprocessText('t1\ninclude inc.conf\n', path.join(dir, 'virtual.conf'), OPTS);
