@@ -63,9 +63,20 @@ export function diagnosticLine(d: Diagnostic & { formatted?: string }): string {
   return d.pos ? `(${d.pos.file}: Line ${d.pos.line}) ${d.message}` : d.message;
 }
 
-/** A reload is refused when `keepalived -t` would reject the new file (keepalived's reload_check_config). */
-export function blocksReload(d: Diagnostic): boolean {
-  return d.severity !== 'info';
+/** Identity of a diagnostic across edits (positions move when lines are added above it). */
+export function diagKey(d: Diagnostic): string {
+  return `${d.code}\u0000${d.message}`;
+}
+
+/**
+ * What makes a reload unsafe: a file that cannot be used (missing, missing parameter, parser
+ * failure), or config errors the running configuration did not already have. keepalived 2.2.7
+ * reloads whatever it reads; with reload_check_config it refuses any file `-t` rejects, which
+ * would make configs with a standing warning (e.g. the script-security one) impossible to reload.
+ * Refusing only new problems keeps a broken edit out and still lets such configs reload.
+ */
+export function reloadProblems(diags: readonly Diagnostic[], accepted: ReadonlySet<string>): Diagnostic[] {
+  return diags.filter((d) => blocksStart(d) || (d.severity !== 'info' && !accepted.has(diagKey(d))));
 }
 
 /** Diagnostics that stop a start (keepalived: missing parameter -> CONFIG, file missing -> exit 6 path). */

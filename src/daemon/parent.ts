@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { exitCodeFor } from '../common/diagnostic.js';
 import type { KeepalivedConfig } from '../config/model.js';
 import type { CliOptions } from './cli.js';
-import { blocksReload, blocksStart, diagnosticLine, type ConfigLoadResult, type ConfigLoader } from './config-source.js';
+import { blocksStart, diagKey, diagnosticLine, reloadProblems, type ConfigLoadResult, type ConfigLoader } from './config-source.js';
 import { dumpPaths, formatParentDataDump, writeDump } from './dumps/index.js';
 import { PARENT_EXIT_FOR, permanentKindOf, type ChildRole, type ChildRuntimeOptions, type ChildToParent, type DumpKind, type ParentToChild } from './ipc.js';
 import { commandLineLines, cpuUsageLine, syslogIdent } from './log-format.js';
@@ -98,6 +98,8 @@ export class Parent {
   private reloadQueued = false;
   private readonly pids: PidPaths;
   private childUsage = { user: 0, system: 0 };
+  /** Config problems the running configuration already had (a reload may keep them). */
+  private accepted = new Set<string>();
 
   constructor(private readonly opts: CliOptions, private readonly deps: ParentDeps) {
     this.pids = pidPaths(opts);
@@ -163,6 +165,7 @@ export class Parent {
     for (const d of r.diagnostics) this.log.info(diagnosticLine(d));
     if (!r.config) return { missing: !r.crashed };
     if (r.diagnostics.some(blocksStart)) return { missing: false };
+    this.accepted = new Set(r.diagnostics.map(diagKey));
     return { config: r.config, missing: false };
   }
 
@@ -278,13 +281,15 @@ export class Parent {
       this.deps.notify?.('RELOADING=1');
       const r = await this.readConfig();
       for (const d of r.diagnostics) this.log.info(diagnosticLine(d));
-      if (!r.config || r.diagnostics.some(blocksReload)) {
-        const code = r.config ? exitCodeFor(r.diagnostics) : 4;
+      const problems = reloadProblems(r.diagnostics, this.accepted);
+      if (!r.config || problems.length) {
+        const code = r.config ? exitCodeFor(problems) : 4;
         this.log.error(`New config failed validation (config test exit ${code}) - reload aborted, keeping the running configuration`);
         return;
       }
       const cfg = r.config;
       this.config = cfg;
+      this.accepted = new Set(r.diagnostics.map(diagKey));
       const wanted = this.wantedRoles(cfg);
       const acks: Promise<void>[] = [];
       for (const [role, slot] of this.children) {

@@ -225,6 +225,17 @@ describe('daemon/parent: supervision', () => {
     assert.equal(h.lines().filter((x) => x.startsWith('New config failed validation')).length, 2);
   });
 
+  it('HUP keeps warnings the running config already had, refuses new ones', async () => {
+    const standing = { severity: 'security' as const, code: 'KA_SCRIPT_SECURITY', message: 'SECURITY VIOLATION - scripts are being executed but script_security not enabled.' };
+    h = harness({ load: () => ({ config: fullConfig(), diagnostics: [standing] }) });
+    await h.parent.start();
+    await h.parent.reload();
+    assert.equal(h.lines().at(-1), 'Reload complete');
+    h.setLoad(() => ({ config: fullConfig(), diagnostics: [standing, { severity: 'error', code: 'KA_CFG_UNKNOWN_KEYWORD', message: "Unknown keyword 'foo'", pos: { file: '/k.conf', line: 3, col: 1 } }] }));
+    await h.parent.reload();
+    assert.match(h.lines().at(-1)!, /^New config failed validation \(config test exit 5\)/);
+  });
+
   it('HUP with a valid file: new config to every child, then Reload complete', async () => {
     h = harness();
     await h.parent.start();
