@@ -106,6 +106,8 @@ export async function runChild(role: ChildRole): Promise<void> {
   const early = () => {};
   process.on('SIGTERM', early); process.on('SIGINT', early); process.on('SIGHUP', early);
   const inbox = new Inbox();
+  // Load the subsystem's code while the parent is still sending the config (start-up latency).
+  const startP = loadStart(role);
   const init = await inbox.next();
   if (!init || init.type !== 'init') process.exit(0);
   const o = init.options;
@@ -134,7 +136,7 @@ export async function runChild(role: ChildRole): Promise<void> {
     await finish(0);
   };
 
-  const start = await loadStart(role);
+  const start = await startP;
   if (!start) {
     logger.error(`${role === 'vrrp' ? 'VRRP' : 'Healthcheck'} subsystem is not available in this build`);
     send({ type: 'permanent-error', kind: 'FATAL' });
