@@ -81,8 +81,13 @@ async function main(): Promise<void> {
   let rssMax = 0;
   let heapMax = 0;
   const sampler = setInterval(() => { const m = process.memoryUsage(); rssMax = Math.max(rssMax, m.rss); heapMax = Math.max(heapMax, m.heapUsed); }, 250);
+  // With --expose-gc: the live heap after a full GC every 5 s (shows growth vs garbage).
+  const live: number[] = [];
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const liveSampler = gc ? setInterval(() => { gc(); live.push(+(process.memoryUsage().heapUsed / 1048576).toFixed(1)); }, 5000) : undefined;
   await new Promise((r) => setTimeout(r, seconds * 1000));
   clearInterval(sampler);
+  if (liveSampler) clearInterval(liveSampler);
   eld.disable();
   const dt = (performance.now() - t0) / 1000;
   const checks = h.stats().checks - c0;
@@ -95,7 +100,7 @@ async function main(): Promise<void> {
     realServers: n, virtualServers: nVs, delayLoopS: delayLoop, measuredS: +dt.toFixed(1),
     checksPerS: Math.round(checks / dt), expectedPerS: Math.round(n / delayLoop),
     cpuUsPerCheck: +(cpuUs / checks).toFixed(1), cpuCoreFraction: +(cpuUs / 1e6 / dt).toFixed(3),
-    rssMaxMB: +(rssMax / 1048576).toFixed(1), heapUsedMaxMB: +(heapMax / 1048576).toFixed(1),
+    rssMaxMB: +(rssMax / 1048576).toFixed(1), heapUsedMaxMB: +(heapMax / 1048576).toFixed(1), liveHeapMBEvery5s: live,
     loadAverage1m: +os.loadavg()[0]!.toFixed(2), cpus: os.cpus().length, eventLoopLagP50ms: +(eld.percentile(50) / 1e6).toFixed(2),
     eventLoopLagP99ms: +(eld.percentile(99) / 1e6).toFixed(2), eventLoopLagMaxMs: +(eld.max / 1e6).toFixed(2),
     startupCpuMs: Math.round((startCpu.user + startCpu.system) / 1000), failureLines: downs, probesQueued: h.stats().probesQueued, logLines: lines, lvsApplies: applies,
@@ -116,7 +121,7 @@ function driver(): void {
   try { execFileSync(path.join(root, 'node_modules', '.bin', 'tsc'), ['-p', tsconfig], { stdio: 'inherit' }); } catch { /* emitted anyway */ }
   writeFileSync(path.join(out, 'package.json'), '{"type":"module"}\n');
   const js = path.join(out, 'bench', 'checkers.js');
-  const r = spawn(process.execPath, [js, '--measure', ...process.argv.slice(2)], { stdio: 'inherit' });
+  const r = spawn(process.execPath, ['--expose-gc', js, '--measure', ...process.argv.slice(2)], { stdio: 'inherit' });
   r.once('exit', (code) => { process.exitCode = code ?? 1; });
 }
 
