@@ -93,6 +93,9 @@ async function main(): Promise<void> {
   const checks = h.stats().checks - c0;
   const u = process.cpuUsage(u0);
   const cpuUs = u.user + u.system;
+  const tr = performance.now();
+  await h.reload(config(nVs, perVs, delayLoop));
+  const reloadMs = Math.round(performance.now() - tr);
   await h.stop();
   child.stdin!.end();
   child.kill();
@@ -103,7 +106,7 @@ async function main(): Promise<void> {
     rssMaxMB: +(rssMax / 1048576).toFixed(1), heapUsedMaxMB: +(heapMax / 1048576).toFixed(1), liveHeapMBEvery5s: live,
     loadAverage1m: +os.loadavg()[0]!.toFixed(2), cpus: os.cpus().length, eventLoopLagP50ms: +(eld.percentile(50) / 1e6).toFixed(2),
     eventLoopLagP99ms: +(eld.percentile(99) / 1e6).toFixed(2), eventLoopLagMaxMs: +(eld.max / 1e6).toFixed(2),
-    startupCpuMs: Math.round((startCpu.user + startCpu.system) / 1000), failureLines: downs, probesQueued: h.stats().probesQueued, logLines: lines, lvsApplies: applies,
+    startupCpuMs: Math.round((startCpu.user + startCpu.system) / 1000), failureLines: downs, probesQueued: h.stats().probesQueued, reloadSameConfigMs: reloadMs, logLines: lines, lvsApplies: applies,
   };
   console.log(JSON.stringify(r, null, 2));
 }

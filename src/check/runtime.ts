@@ -254,6 +254,8 @@ export class CheckerEngine {
     const newInsts: Inst[] = [];
     const instsByRs = new Map<RsState, Inst[]>();
     for (const i of oldInsts) { const l = instsByRs.get(i.rs) ?? []; l.push(i); instsByRs.set(i.rs, l); }
+    const newByRs = new Map<RsState, Inst[]>();
+    for (const i of b.insts) { const l = newByRs.get(i.rs) ?? []; l.push(i); newByRs.set(i.rs, l); }
     const fresh: Inst[] = [];
     for (const v of b.vss) {
       const ov = oldVs.get(vsKey(v.vs));
@@ -261,7 +263,7 @@ export class CheckerEngine {
       const oldRs = new Map((ov?.rss ?? []).map((r) => [rsKey(r.rs), r]));
       for (const r of v.rss) {
         const or = oldRs.get(rsKey(r.rs));
-        const mine = b.insts.filter((i) => i.rs === r);
+        const mine = newByRs.get(r) ?? [];
         if (!or) { fresh.push(...mine); newInsts.push(...mine); continue; }
         r.alive = or.alive; r.set = or.set; r.effWeight = or.effWeight === or.iweight ? r.iweight : or.effWeight;
         const olds = [...(instsByRs.get(or) ?? [])];
@@ -285,8 +287,9 @@ export class CheckerEngine {
     for (const i of oldInsts) this.stopInst(i);
     // Real servers and virtual servers that disappeared.
     const newVsKeys = new Set(b.vss.map((v) => vsKey(v.vs)));
+    const newVsByKey = new Map(b.vss.map((v) => [vsKey(v.vs), v]));
     for (const ov of old) {
-      const nv = b.vss.find((v) => vsKey(v.vs) === vsKey(ov.vs));
+      const nv = newVsByKey.get(vsKey(ov.vs));
       const keep = new Set((nv?.rss ?? []).map((r) => rsKey(r.rs)));
       for (const r of ov.rss) if (!keep.has(rsKey(r.rs)) || !newVsKeys.has(vsKey(ov.vs))) clearRs(ov, r, this.coreOut, false);
     }
