@@ -47,6 +47,37 @@ export interface ReadResult {
 /** Our note that a P2 keyword is parsed and kept but not acted on. */
 export const P2_CODE = 'KPB_P2_NOT_IMPLEMENTED';
 
+/** KwArgs of one line: one small object per line, methods on the prototype (no per-line closures). */
+class LineArgs implements KwArgs {
+  readonly words: readonly Word[];
+  readonly size: number;
+  readonly interfaces: ReadonlySet<string> | undefined;
+  constructor(private readonly r: Reader, readonly line: ConfigLine) {
+    this.words = line.words;
+    this.size = line.words.length;
+    this.interfaces = r.opts.interfaces;
+  }
+  need(i: number): string {
+    const w = this.words[i];
+    if (w === undefined) {
+      const words = this.words;
+      throw new AbortParse({
+        severity: 'abort', code: 'KA_CFG_MISSING_PARAMETER', prefix: this.r.prefix, proc: this.r.proc, pos: this.line.pos,
+        showFile: this.line.showFile,
+        message: `*** Configuration line starting \`${words[0]?.text ?? '***MISSING***'}\` is missing a parameter after keyword \`${words[i - 1]?.text ?? '***MISSING***'}\` at word position ${i + 1}`,
+      });
+    }
+    return w.text;
+  }
+  opt(i: number): string | undefined { return this.words[i]?.text; }
+  pos(i?: number): SourcePos { return (i !== undefined && this.words[i]?.pos) || this.line.pos; }
+  error(message: string, severity: Severity = 'error', code = 'KA_CFG_ERROR'): void {
+    this.r.report(this.r.prefix, message, this.line.pos, severity, code);
+  }
+  info(message: string, code = 'KPB_INFO'): void { this.r.report('none', message, this.line.pos, 'info', code); }
+  markMissingInterface(): void { this.r.missingInterface = true; }
+}
+
 class Reader {
   i = 0;
   pi = 0;
@@ -89,32 +120,7 @@ class Reader {
     this.diags.push({ severity, code, message, pos, prefix, proc: prefix === 'line' ? 'parent' : this.proc, showFile: this.curLine?.showFile });
   }
 
-  args(line: ConfigLine): KwArgs {
-    const r = this;
-    const words = line.words;
-    return {
-      line, words, size: words.length,
-      need(i: number): string {
-        const w = words[i];
-        if (w === undefined) {
-          throw new AbortParse({
-            severity: 'abort', code: 'KA_CFG_MISSING_PARAMETER', prefix: r.prefix, proc: r.proc,
-            pos: line.pos,
-            message: `*** Configuration line starting \`${words[0]?.text ?? '***MISSING***'}\` is missing a parameter after keyword \`${words[i - 1]?.text ?? '***MISSING***'}\` at word position ${i + 1}`,
-          });
-        }
-        return w.text;
-      },
-      opt(i: number): string | undefined { return words[i]?.text; },
-      pos(i?: number): SourcePos { return (i !== undefined && words[i]?.pos) || line.pos; },
-      error(message: string, severity: Severity = 'error', code = 'KA_CFG_ERROR'): void {
-        r.report(r.prefix, message, line.pos, severity, code);
-      },
-      info(message: string, code = 'KPB_INFO'): void { r.report('none', message, line.pos, 'info', code); },
-      interfaces: r.opts.interfaces,
-      markMissingInterface(): void { r.missingInterface = true; },
-    };
-  }
+  args(line: ConfigLine): KwArgs { return new LineArgs(this, line); }
 
   /** process_stream: returns when the block's '}' is read (or at EOF). */
   block(t: KeywordTable, ctx: unknown, needBob: boolean, level: number): void {

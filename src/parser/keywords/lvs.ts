@@ -8,7 +8,7 @@ import { SKIP_BLOCK, rest } from '../reader.js';
 import { checkerTables, newChecker, CHECKER_PRIORITY, type CkCtx } from './checkers.js';
 
 export interface VsCtx { vs: VirtualServer; cfg: KeepalivedConfig; set: Set<string> }
-export interface RsCtx { rs: RealServer; vsc: VsCtx; set: Set<string> }
+export interface RsCtx { rs: RealServer; vsc: VsCtx }
 
 export const SCHEDULERS = new Set(['rr', 'wrr', 'lc', 'wlc', 'lblc', 'sh', 'mh', 'dh', 'fo', 'ovf', 'lblcr', 'sed', 'nq', 'twos']);
 
@@ -51,7 +51,7 @@ function parseMethod(a: KwArgs, what: 'virtual' | 'real'): { kind: LbKind; tunne
 function checkerDef(type: Checker['type']): KeywordDef<RsCtx> {
   return {
     name: type, priority: CHECKER_PRIORITY[type], block: 'keywords', table: checkerTables[type],
-    handle: (c, a): CkCtx => { const ck = { ...newChecker(type), pos: a.pos(0) } as CkCtx['ck']; c.rs.checkers.push(ck); return { ck, extra: c.rs.extra }; },
+    handle: (c, a): CkCtx => { const ck = newChecker(type) as CkCtx['ck']; ck.pos = a.pos(0); c.rs.checkers.push(ck); return { ck, extra: c.rs.extra }; },
   };
 }
 
@@ -209,9 +209,10 @@ export const virtualServerTable = table('virtual_server', [
       const ip = a.need(1); const port = a.opt(2);
       const s = parseIpPort(ip, port);
       if (!s) { a.error(`Invalid real server ip address/port ${ip}/${port ?? ''} - skipping`); return SKIP_BLOCK; }
-      const rs: RealServer = { ...s, pos: a.pos(0), weight: c.vs.weight, checkers: [], extra: {} };
+      // (explicit properties: object spread is a slow path in V8 and this runs once per real server)
+      const rs: RealServer = { address: s.address, port: s.port, family: s.family, pos: a.pos(0), weight: c.vs.weight, checkers: [], extra: {} };
       c.vs.realServers.push(rs);
-      return { rs, vsc: c, set: new Set() } satisfies RsCtx;
+      return { rs, vsc: c } satisfies RsCtx;
     },
   },
 ]);
@@ -236,7 +237,7 @@ export function vsHeader(a: KwArgs): VirtualServer['vs'] | undefined {
   if (w1 === 'group') return { kind: 'group', group: a.need(2) };
   const s = parseIpPort(w1, a.opt(2));
   if (!s) { a.error(`Invalid virtual server IP address/port ${w1}/${a.opt(2) ?? ''} - skipping`); return undefined; }
-  return { kind: 'ip', ...s };
+  return { kind: 'ip', address: s.address, port: s.port, family: s.family };
 }
 
 /** virtual_server_group NAME { IP PORT | IP-last PORT | IPa-IPb PORT | IP/nn PORT | fwmark N [inet|inet6] } */
