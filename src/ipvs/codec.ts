@@ -1,7 +1,7 @@
 // IPVS messages: service / destination / daemon / timeout attributes built from types.ts values,
 // and dump replies parsed back into them. Pure (Buffers in, Buffers out).
 import { AF_INET, CMD_ATTRS, DAEMON_ATTRS, DAEMON_STATE, FWD_MASK, INFO_ATTRS, SVC_ATTRS, SVC_F, DEST_ATTRS } from './constants.js';
-import { decodeAttrs, encodeAttrs, type AttrValues, type SvcFlags } from './attrs.js';
+import { decodeAttrs, encodeAttrs, nla, NLA_F_NESTED, type AttrValues, type SvcFlags } from './attrs.js';
 import { bytesToIp, ipToBytes, type Af } from './ip.js';
 import type { DestKey, IpvsDaemon, IpvsDest, IpvsService, IpvsTimeouts, SvcKey } from './types.js';
 
@@ -41,15 +41,24 @@ export function destFullAttrs(d: IpvsDest): AttrValues {
   return v;
 }
 
+const keyNestCache = new WeakMap<SvcKey, Buffer>();
+/** IPVS_CMD_ATTR_SERVICE holding only the key, encoded once per service object (reused for its destinations). */
+function svcKeyNest(k: SvcKey): Buffer {
+  let b = keyNestCache.get(k);
+  if (!b) { b = encodeAttrs(CMD_ATTRS, { service: svcKeyAttrs(k) }); keyNestCache.set(k, b); }
+  return b;
+}
+const destNest = (v: AttrValues) => nla(CMD_ATTRS.dest.id | NLA_F_NESTED, encodeAttrs(DEST_ATTRS, v));
+
 /** Payload (after the genl header) of each IPVS command we send. */
 export const msg = {
   newService: (s: IpvsService) => encodeAttrs(CMD_ATTRS, { service: svcFullAttrs(s) }),
   setService: (s: IpvsService) => encodeAttrs(CMD_ATTRS, { service: svcFullAttrs(s) }),
-  delService: (k: SvcKey) => encodeAttrs(CMD_ATTRS, { service: svcKeyAttrs(k) }),
-  newDest: (k: SvcKey, d: IpvsDest) => encodeAttrs(CMD_ATTRS, { service: svcKeyAttrs(k), dest: destFullAttrs(d) }),
-  setDest: (k: SvcKey, d: IpvsDest) => encodeAttrs(CMD_ATTRS, { service: svcKeyAttrs(k), dest: destFullAttrs(d) }),
-  delDest: (k: SvcKey, d: DestKey & { af: Af }) => encodeAttrs(CMD_ATTRS, { service: svcKeyAttrs(k), dest: destKeyAttrs(d) }),
-  getDests: (k: SvcKey) => encodeAttrs(CMD_ATTRS, { service: svcKeyAttrs(k) }),
+  delService: (k: SvcKey) => svcKeyNest(k),
+  newDest: (k: SvcKey, d: IpvsDest) => Buffer.concat([svcKeyNest(k), destNest(destFullAttrs(d))]),
+  setDest: (k: SvcKey, d: IpvsDest) => Buffer.concat([svcKeyNest(k), destNest(destFullAttrs(d))]),
+  delDest: (k: SvcKey, d: DestKey & { af: Af }) => Buffer.concat([svcKeyNest(k), destNest(destKeyAttrs(d))]),
+  getDests: (k: SvcKey) => svcKeyNest(k),
   setTimeouts: (t: Partial<IpvsTimeouts>) =>
     encodeAttrs(CMD_ATTRS, { timeoutTcp: t.tcp, timeoutTcpFin: t.tcpfin, timeoutUdp: t.udp }),
   newDaemon: (d: IpvsDaemon) => encodeAttrs(CMD_ATTRS, { daemon: daemonAttrs(d) }),

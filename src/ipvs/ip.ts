@@ -25,8 +25,19 @@ function v6Words(addr: string): number[] {
   return [...h, ...new Array<number>(8 - h.length - r.length).fill(0), ...r];
 }
 
-/** 16 bytes: IPv4 in the first 4 (as the kernel's nf_inet_addr), IPv6 in all 16. */
+const bytesCache = new Map<string, Buffer>();
+
+/** 16 bytes: IPv4 in the first 4 (as the kernel's nf_inet_addr), IPv6 in all 16. The result is shared: do not modify it. */
 export function ipToBytes(addr: string): Buffer {
+  let b = bytesCache.get(addr);
+  if (b) return b;
+  b = parseIpBytes(addr);
+  if (bytesCache.size > 65536) bytesCache.clear();
+  bytesCache.set(addr, b);
+  return b;
+}
+
+function parseIpBytes(addr: string): Buffer {
   const b = Buffer.alloc(16);
   if (isIPv4(addr)) { addr.split('.').forEach((x, i) => { b[i] = Number(x); }); return b; }
   if (!isIPv6(addr)) throw new TypeError(`not an IP address: ${addr}`);

@@ -10,7 +10,7 @@ import { svcKeyString, svcText, type IpvsDest, type SvcKey } from './types.js';
 import type { GenlResult } from './transport.js';
 
 export interface IpvsSinkOptions {
-  /** Requests in flight at once (netlink keeps their order). Default 64. */
+  /** Requests in flight at once (netlink keeps their order). Default 256. */
   window?: number;
 }
 
@@ -28,7 +28,7 @@ export class IpvsSink implements LvsSink {
   lastReport: ApplyReport = { planned: 0, failed: 0, ops: [] };
 
   constructor(readonly client: IpvsClient, private readonly logger: Logger, opts: IpvsSinkOptions = {}) {
-    this.window = opts.window ?? 64;
+    this.window = opts.window ?? 256;
   }
 
   get counters(): Readonly<IpvsCounters> { return this.client.counters; }
