@@ -133,6 +133,9 @@ function checkTracks(cfg: KeepalivedConfig, s: Sink): Set<string> {
   const filter = (owner: string, refs: TrackRef[], known: Set<string>, what: string): TrackRef[] => refs.filter((r) => {
     if (known.has(r.name)) { if (what === 'script') used.add(r.name); return true; }
     s.add(`(${owner}) track ${what} ${r.name} not found, ignoring...`, { pos: r.pos, prefix: 'file', code: 'KA_TRACK_NOT_FOUND' });
+    const defined = what === 'script' ? cfg.vrrpScripts : what === 'file' ? cfg.trackFiles : cfg.trackProcesses;
+    s.add(`track_${what} ${r.name} in ${owner} (${fmt(r.pos)}) names no ${what === 'script' ? 'vrrp_script' : what === 'file' ? 'track_file' : 'vrrp_track_process'}` +
+      (defined.length ? `; defined: ${defined.map((d) => `${d.name} (${fmt(d.pos)})`).join(', ')}` : '; none is defined'), { severity: 'info', code: 'KPB_TRACK_UNDEFINED', pos: r.pos });
     return false;
   });
   for (const vi of cfg.vrrpInstances) {
@@ -222,7 +225,13 @@ function checkVrrp(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink): void {
     const found: string[] = [];
     for (const n of sg.group) {
       if (names.has(n)) found.push(n);
-      else s.add(`Virtual router ${n} specified in sync group ${sg.name} doesn't exist - ignoring`, { related: sg.pos ? [sg.pos] : undefined });
+      else {
+        s.add(`Virtual router ${n} specified in sync group ${sg.name} doesn't exist - ignoring`, { related: sg.pos ? [sg.pos] : undefined });
+        const near = [...names.keys()].filter((x) => x.toLowerCase() === n.toLowerCase());
+        s.add(`vrrp_sync_group ${sg.name} (${fmt(sg.pos)}) names ${n}, but no vrrp_instance ${n} is defined${near.length ? ` (did you mean ${near.join(', ')} at ${near.map((x) => fmt(names.get(x)!.pos)).join(', ')}?)` : ''}`, {
+          severity: 'info', code: 'KPB_SYNC_MISSING', pos: sg.pos,
+        });
+      }
     }
     if (found.length === 0) { s.add(`Sync group ${sg.name}, no matching virtual router found in group declaration - removing`); return false; }
     if (found.length === 1) s.add(`Sync group ${sg.name} has only 1 virtual router(s) - this probably isn't what you want`);
@@ -265,15 +274,14 @@ function checkVrrp(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink): void {
     } else if (vi.authentication && !vi.authentication.type) {
       delete vi.authentication;
     }
-    if (vi.version === 2 && vi.family === 'inet6') {
-      s.add(`(${vi.name}) VRRP version 2 does not support IPv6 - using version 3`, { severity: 'info', code: 'KPB_V2_IPV6', pos: vi.pos });
-      vi.version = 3;
-    }
     const key = `${vi.interface}/${vi.family}/${vi.virtualRouterId}`;
     const prev = seen.get(key);
     if (prev) {
       s.add(`${prev.name} and ${vi.name} both use VRID ${vi.virtualRouterId} with ${fam(vi)} on interface ${vi.interface}`, {
         code: 'KA_DUP_VRID', pos: vi.pos, related: prev.pos ? [prev.pos] : undefined,
+      });
+      s.add(`vrrp_instance ${vi.name} (${fmt(vi.pos)}) uses VRID ${vi.virtualRouterId} on ${vi.interface} (${fam(vi)}), already used by vrrp_instance ${prev.name} (${fmt(prev.pos)})`, {
+        severity: 'info', code: 'KPB_DUP_VRID', pos: vi.pos, related: prev.pos ? [prev.pos] : undefined,
       });
     } else seen.set(key, vi);
     kept.push(vi);

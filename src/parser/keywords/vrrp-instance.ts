@@ -5,10 +5,11 @@ import type { VrrpInstance, VirtualIp, KeepalivedConfig, TrackRef } from '../../
 import { bool, flag, num, p2, readNum, scriptSpec, trackRef } from './common.js';
 import { ipFamily, parsePrefix, readUnsigned, readDecimal } from '../values.js';
 import { rest } from '../reader.js';
+import type { SourcePos } from '../../common/diagnostic.js';
 import { parseRouteLine, parseRuleLine, type RuleState } from './routes.js';
 
 /** Sub-context of one vrrp_instance block. */
-export interface ViCtx { vi: VrrpInstance; cfg: KeepalivedConfig; stateSet: boolean; familySet: boolean; rules: RuleState; prioritySet?: boolean }
+export interface ViCtx { vi: VrrpInstance; cfg: KeepalivedConfig; stateSet: boolean; familySet: boolean; rules: RuleState; prioritySet?: boolean; v2At?: SourcePos; v6At?: SourcePos }
 
 export function newInstance(name: string, cfg: KeepalivedConfig): VrrpInstance {
   return {
@@ -66,7 +67,10 @@ function vipBlock(name: string, field: 'virtualIpaddress' | 'virtualIpaddressExc
     item: (c, a) => {
       const v = parseVip(a, 'VRRP', c.vi.interface);
       if (!v) return;
-      if (!c.familySet) { c.familySet = true; c.vi.family = v.family; if (v.family === 'inet6') c.vi.version = 3; }
+      if (!c.familySet) {
+        c.familySet = true; c.vi.family = v.family;
+        if (v.family === 'inet6') { c.vi.version = 3; c.v6At = a.pos(0); if (c.v2At) v2v6Note(c, a); }
+      }
       else if (v.family !== c.vi.family) { a.error(`(${c.vi.name}): address family must match VRRP instance [${a.opt(0)}] - ignoring`); return; }
       c.vi[field].push(v);
     },
@@ -241,6 +245,7 @@ export const vrrpInstanceTable = table('vrrp_instance', [
     name: 'version', priority: 'P1', args: ['uint'],
     handle: (c: ViCtx, a) => {
       const v = readNum(a, { kind: 'uint', min: 2, max: 3, msg: (t) => `(${c.vi.name}): Version must be either 2 or 3 - ignoring ${t}` });
+      if (v === 2) { c.v2At = a.pos(0); if (c.v6At) { v2v6Note(c, a); return; } }
       if (v === 2 || v === 3) c.vi.version = v;
     },
   },
@@ -280,6 +285,12 @@ export const vrrpInstanceTable = table('vrrp_instance', [
   num<ViCtx>('debug', { kind: 'uint', min: 0, max: 4 }, (c, v) => { c.vi.debug = v; }),
   ...P2_VI.map((n) => p2<VrrpInstance & { extra: Record<string, string[]> }>(n) as unknown as KeywordDef<ViCtx>).map((d) => ({ ...d, handle: (c: ViCtx, a: KwArgs) => { c.vi.extra[a.words[0]!.text] = rest(a.words, 1); } })),
 ]);
+
+/** Our note (keepalived silently uses v3): VRRP v2 cannot carry IPv6, naming both places. */
+function v2v6Note(c: ViCtx, a: KwArgs): void {
+  const at = (p?: SourcePos): string => (p ? `${p.file}:${p.line}:${p.col}` : '?');
+  a.info(`(${c.vi.name}) version 2 (${at(c.v2At)}) cannot be used with IPv6 addresses (${at(c.v6At)}) - VRRP version 3 is used`, 'KPB_V2_IPV6');
+}
 
 /** End of a vrrp_instance block: defaults that depend on other keywords. */
 export function closeInstance(c: ViCtx): void {
