@@ -1,7 +1,8 @@
 // Checker benchmark: N real servers (VS x RS-per-VS) with TCP_CHECK at delay_loop 1 s against
 // TCP listeners on loopback addresses 127.1.x.y:8080 (a child process accepts and closes).
 // Prints checks/s, CPU per check, RSS, event-loop lag p50/p99. Loopback only; bounded in time.
-//   node --import tsx bench/checkers.ts [--vs 1000] [--per-vs 10] [--seconds 30] [--delay-loop 1]
+//   node --import tsx bench/checkers.ts [--vs 1000] [--per-vs 10] [--seconds 30] [--delay-loop 1] [--fake-probe 1]
+// --fake-probe 1 replaces the TCP connect by an immediate success: the cost of the engine alone.
 // The driver compiles src/ and bench/ with tsc into .cache/kc-bench and measures the compiled code
 // in plain node (the tsx loader alone costs ~40 MB RSS); --measure runs the measurement directly.
 // keepalived's own checker needs IPVS to run (this kernel has none), so it is not compared here.
@@ -69,7 +70,11 @@ async function main(): Promise<void> {
   const logger = makeLogger((_l, m) => { lines++; if (m.includes('failed')) downs++; }, 0);
   let applies = 0;
   const cpu0 = process.cpuUsage();
-  const h = await startCheckers(config(nVs, perVs, delayLoop), { logger, lvs: { apply: async () => { applies++; } } });
+  const fake = arg('fake-probe', 0) === 1;
+  const h = await startCheckers(config(nVs, perVs, delayLoop), {
+    logger, lvs: { apply: async () => { applies++; } },
+    ...(fake ? { probeFactory: (_c, p) => { const k = p.connectIp; return { key: () => k, run: async () => ({ ok: true }) }; } } : {}),
+  });
   const startCpu = process.cpuUsage(cpu0);
   // Let the first round (bootstrap 1 s + warmup) pass, then measure.
   await new Promise((r) => setTimeout(r, 1000 + delayLoop * 1000 + 500));
@@ -100,6 +105,7 @@ async function main(): Promise<void> {
   child.stdin!.end();
   child.kill();
   const r = {
+    probe: fake ? 'fake (engine only)' : 'TCP connect',
     realServers: n, virtualServers: nVs, delayLoopS: delayLoop, measuredS: +dt.toFixed(1),
     checksPerS: Math.round(checks / dt), expectedPerS: Math.round(n / delayLoop),
     cpuUsPerCheck: +(cpuUs / checks).toFixed(1), cpuCoreFraction: +(cpuUs / 1e6 / dt).toFixed(3),
