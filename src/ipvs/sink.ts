@@ -6,8 +6,17 @@ import type { Logger } from '../common/log.js';
 import type { IpvsClient, IpvsCounters } from './client.js';
 import { toKernelState, type KernelState } from './desired.js';
 import { applyOpsToState, planOps, type IpvsOp } from './plan.js';
-import { svcKeyString, svcText, type IpvsDest, type SvcKey } from './types.js';
+import { svcKeyString, type IpvsDest, type SvcKey } from './types.js';
 import type { GenlResult } from './transport.js';
+import { constants as osConstants } from 'node:os';
+
+const osErrno = osConstants.errno;
+
+/** keepalived names IPVS commands by their old sockopt names and numbers (IP_VS_BASE_CTL = 1152). */
+const SOCKOPT_NAME: Record<IpvsOp['op'], [string, number]> = {
+  addService: ['IP_VS_SO_SET_ADD', 1154], editService: ['IP_VS_SO_SET_EDIT', 1155], delService: ['IP_VS_SO_SET_DEL', 1156],
+  addDest: ['IP_VS_SO_SET_ADDDEST', 1159], delDest: ['IP_VS_SO_SET_DELDEST', 1160], editDest: ['IP_VS_SO_SET_EDITDEST', 1161],
+};
 
 export interface IpvsSinkOptions {
   /** Requests in flight at once (netlink keeps their order). Default 256. */
@@ -130,7 +139,7 @@ export class IpvsSink implements LvsSink {
     await this.pipelined(ops, async (o) => {
       const r = await this.send(o);
       if (r.ok) done.push(o);
-      else { failed++; this.logger.error(`IPVS: ${r.message} (${o.op} ${svcText(o.svc)}${'dest' in o ? ` -> ${o.dest.addr}:${o.dest.port}` : ''})`); }
+      else failed++;
     });
     // Order inside `done` may differ from `ops` only across independent requests; replay in plan order.
     const ok = new Set(done);
@@ -139,34 +148,42 @@ export class IpvsSink implements LvsSink {
     this.lastReport = { planned: ops.length, failed, ops };
   }
 
-  /** Sends one op; on the kernel's EEXIST / ENOENT falls back the way keepalived's ipvs_talk does. */
+  /** keepalived's line for a kernel error: `IPVS cmd IP_VS_SO_SET_ADDDEST(1159) error: File exists(17)`. */
+  private logError(o: IpvsOp, r: { errno: string; message: string }): void {
+    const [name, num] = SOCKOPT_NAME[o.op];
+    this.logger.info(`IPVS cmd ${name}(${num}) error: ${r.message}(${osErrno[r.errno as keyof typeof osErrno] ?? 0})`);
+  }
+
+  /** Sends one op; on the kernel's EEXIST / ESRCH / ENOENT falls back the way keepalived's ipvs_talk does. */
   private async send(o: IpvsOp): Promise<GenlResult<void>> {
+    const first = await this.sendRaw(o);
+    if (first.ok) return first;
+    this.logError(o, first);
+    const retry = async (alt: IpvsOp): Promise<GenlResult<void>> => {
+      const r = await this.sendRaw(alt);
+      if (!r.ok) this.logError(alt, r);
+      return r;
+    };
+    const ok: GenlResult<void> = { ok: true, value: undefined };
+    switch (o.op) {
+      case 'addService': return first.errno === 'EEXIST' ? retry({ ...o, op: 'editService' }) : first;
+      case 'editService': return first.errno === 'ESRCH' ? retry({ ...o, op: 'addService' }) : first;
+      case 'delService': return first.errno === 'ESRCH' ? ok : first;
+      case 'addDest': return first.errno === 'EEXIST' ? retry({ ...o, op: 'editDest' }) : first;
+      case 'editDest': return first.errno === 'ENOENT' ? retry({ ...o, op: 'addDest' }) : first;
+      case 'delDest': return first.errno === 'ENOENT' ? ok : first;
+    }
+  }
+
+  private sendRaw(o: IpvsOp): Promise<GenlResult<void>> {
     const c = this.client;
     switch (o.op) {
-      case 'addService': {
-        const r = await c.addService(o.svc);
-        return !r.ok && r.errno === 'EEXIST' ? c.editService(o.svc) : r;
-      }
-      case 'editService': {
-        const r = await c.editService(o.svc);
-        return !r.ok && r.errno === 'ESRCH' ? c.addService(o.svc) : r;
-      }
-      case 'delService': {
-        const r = await c.delService(o.svc);
-        return !r.ok && r.errno === 'ESRCH' ? { ok: true, value: undefined } : r;
-      }
-      case 'addDest': {
-        const r = await c.addDest(o.svc, o.dest);
-        return !r.ok && r.errno === 'EEXIST' ? c.editDest(o.svc, o.dest) : r;
-      }
-      case 'editDest': {
-        const r = await c.editDest(o.svc, o.dest);
-        return !r.ok && r.errno === 'ENOENT' ? c.addDest(o.svc, o.dest) : r;
-      }
-      case 'delDest': {
-        const r = await c.delDest(o.svc, o.dest);
-        return !r.ok && r.errno === 'ENOENT' ? { ok: true, value: undefined } : r;
-      }
+      case 'addService': return c.addService(o.svc);
+      case 'editService': return c.editService(o.svc);
+      case 'delService': return c.delService(o.svc);
+      case 'addDest': return c.addDest(o.svc, o.dest);
+      case 'editDest': return c.editDest(o.svc, o.dest);
+      case 'delDest': return c.delDest(o.svc, o.dest);
     }
   }
 

@@ -15,8 +15,18 @@ export interface GenlTransport {
 
 const NLM_F_DUMP = 0x300;
 
+/** glibc's strerror(3) text where libuv's differs or is lower-case (the errnos IPVS returns). */
+const GLIBC: Record<string, string> = {
+  EEXIST: 'File exists', ENOENT: 'No such file or directory', ESRCH: 'No such process', EINVAL: 'Invalid argument',
+  EPERM: 'Operation not permitted', ENOMEM: 'Cannot allocate memory', EBUSY: 'Device or resource busy',
+  ENOPROTOOPT: 'Protocol not available', EAFNOSUPPORT: 'Address family not supported by protocol',
+  EOPNOTSUPP: 'Operation not supported', ENODEV: 'No such device', ENOBUFS: 'No buffer space available',
+  EACCES: 'Permission denied', EPROTONOSUPPORT: 'Protocol not supported',
+};
+
 /** strerror(3) wording for an errno name, e.g. ENOENT -> "No such file or directory". */
 export function strerror(name: string): string {
+  if (GLIBC[name]) return GLIBC[name];
   for (const [, [n, text]] of getSystemErrorMap()) {
     if (n === name) return text.charAt(0).toUpperCase() + text.slice(1);
   }

@@ -9,7 +9,7 @@ import { memoryLogger } from '../../../src/common/log.js';
 import { decodeAttrs, encodeAttrs, type AttrValues } from '../../../src/ipvs/attrs.js';
 import { CMD_ATTRS, IPVS_CMD } from '../../../src/ipvs/constants.js';
 import { parseDest, parseService, svcFullAttrs, destFullAttrs } from '../../../src/ipvs/codec.js';
-import type { GenlResult, GenlTransport } from '../../../src/ipvs/transport.js';
+import { strerror, type GenlResult, type GenlTransport } from '../../../src/ipvs/transport.js';
 import { svcKeyString, type IpvsDest, type IpvsService } from '../../../src/ipvs/types.js';
 import { rs, vsIp } from './fixtures.js';
 
@@ -18,7 +18,7 @@ class TableDouble implements GenlTransport {
   log: string[] = [];
   async resolveFamily(name: string) { return name === 'IPVS' ? { ok: true as const, value: { id: 42, version: 1 } } : { ok: false as const, errno: 'ENOENT', message: 'No such file or directory' }; }
   close() {}
-  private err(errno: string): GenlResult<Buffer[]> { return { ok: false, errno, message: errno }; }
+  private err(errno: string): GenlResult<Buffer[]> { return { ok: false, errno, message: strerror(errno) }; }
   async request(_f: number, cmd: number, _v: number, data: Buffer): Promise<GenlResult<Buffer[]>> {
     const top = decodeAttrs(CMD_ATTRS, data);
     const name = Object.entries(IPVS_CMD).find(([, v]) => v === cmd)![0];
@@ -57,7 +57,8 @@ const st = (...v: typeof web[]) => initialDesiredState({ virtualServers: v, virt
 async function setup(t = new TableDouble()) {
   const c = await IpvsClient.open(t);
   assert.ok(c.ok);
-  return { t, c: c.value, sink: new IpvsSink(c.value, memoryLogger()) };
+  const log = memoryLogger();
+  return { t, c: c.value, log, sink: new IpvsSink(c.value, log) };
 }
 
 describe('IpvsSink (reconciler adapter) against an in-memory IPVS table', () => {
@@ -102,12 +103,13 @@ describe('IpvsSink (reconciler adapter) against an in-memory IPVS table', () => 
   });
 
   it('an add that meets EEXIST (stale cache) falls back to an edit, as keepalived does', async () => {
-    const { t, sink } = await setup();
+    const { t, sink, log } = await setup();
     await sink.apply(st()); // cache: empty kernel
     t.svcs.set('2/6/10.0.0.1/80', { svc: { af: 2, protocol: 6, addr: '10.0.0.1', port: 80, fwmark: 0, sched: 'rr', flags: 0, timeout: 0, netmask: 0xffffffff }, dests: new Map() });
     await sink.apply(st(web));
     assert.ok(t.log.includes('SET_SERVICE'));
     assert.ok(t.dump().includes('2/6/10.0.0.1/80 wlc'));
+    assert.deepEqual(log.lines(), ['IPVS cmd IP_VS_SO_SET_ADD(1154) error: File exists(17)']);
   });
 
   it('release deletes only what it added (one DEL_SERVICE each); keep (-I) deletes nothing', async () => {
