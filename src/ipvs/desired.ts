@@ -115,3 +115,9 @@ export function toKernelState(state: LvsDesiredState): KernelState {
   }
   return out;
 }
+
+/** How often to repair outside changes: the shortest delay_loop of the desired virtual servers (ms). */
+export function repairIntervalFor(state: LvsDesiredState, fallbackSeconds = 60): number {
+  const loops = state.services.map((s) => s.vs.delayLoop).filter((x) => Number.isFinite(x) && x > 0);
+  return (loops.length ? Math.min(...loops) : fallbackSeconds) * 1000;
+}

@@ -40,7 +40,7 @@ export async function openIpvs(opts: OpenIpvsOptions): Promise<IpvsHandle | null
 export { IpvsClient, type IpvsCounters } from './client.js';
 export { IpvsSink, type ApplyReport } from './sink.js';
 export { planOps, type IpvsOp } from './plan.js';
-export { toKernelState, type KernelState } from './desired.js';
+export { toKernelState, repairIntervalFor, type KernelState } from './desired.js';
 export { initialDesiredState, destinationsFor } from './initial.js';
 export type { IpvsService, IpvsDest, IpvsTimeouts, IpvsDaemon, SvcKey } from './types.js';
 export { openGenlTransport, type GenlTransport, type GenlResult } from './transport.js';

@@ -117,3 +117,11 @@ describe('ipvs initial desired state (keepalived at start-up)', () => {
     assert.deepEqual(destinationsFor(v, () => true).map((d) => `${d.address}/${d.weight}`), ['10.0.1.1/1']);
   });
 });
+
+describe('ipvs repair interval', () => {
+  it('is the shortest delay_loop, 60 s with no virtual server', async () => {
+    const { repairIntervalFor } = await import('../../../src/ipvs/desired.js');
+    assert.equal(repairIntervalFor(state(vsIp('10.0.0.1', 80, { delayLoop: 6 }), vsIp('10.0.0.2', 80, { delayLoop: 3 }))), 3000);
+    assert.equal(repairIntervalFor(state()), 60000);
+  });
+});
