@@ -336,7 +336,7 @@ export class VrrpRuntime {
       case 'removeVips': this.queueVips(inst, false); return;
       case 'garp': {
         const vips = a.vips, count = a.count;
-        inst.vipOp = inst.vipOp.then(() => this.sendGarps(inst, vips, count));
+        this.chain(inst, () => this.sendGarps(inst, vips, count));
         return;
       }
       case 'notify': this.deps.onStateChange?.({ kind: 'INSTANCE', name: inst.cfg.name, state: a.state, priority: a.priority }); return;
@@ -363,13 +363,18 @@ export class VrrpRuntime {
   private queueVips(inst: Inst, add: boolean): void {
     if (inst.cfg.noVirtualIpaddress) return;
     const vips = this.vipList(inst);
-    inst.vipOp = inst.vipOp.then(async () => {
+    this.chain(inst, async () => {
       for (const v of vips) {
         const idx = this.vipIfindex(inst, v);
         const e = add ? await this.rtnl.addAddress(v, idx) : await this.rtnl.delAddress(v, idx);
         if (e && e.code !== 'EEXIST' && e.code !== 'EADDRNOTAVAIL' && e.code !== 'ENODEV') this.log.error(`(${inst.cfg.name}) ${e.message}`);
       }
     });
+  }
+
+  /** Queues an async step after the instance's previous VIP/GARP step; a failure is logged, never breaks the queue. */
+  private chain(inst: Inst, step: () => Promise<void>): void {
+    inst.vipOp = inst.vipOp.then(step).catch((e: unknown) => { this.log.error(`(${inst.cfg.name}) ${e instanceof Error ? e.message : String(e)}`); });
   }
 
   private async sendGarps(inst: Inst, vips: readonly string[], count: number): Promise<void> {
@@ -384,7 +389,7 @@ export class VrrpRuntime {
       const gap = (six ? g.vrrpGnaInterval : g.vrrpGarpInterval) * 1000;
       for (let n = 0; n < count; n++) {
         if (n > 0 && gap > 0) await new Promise((r) => setTimeout(r, gap));
-        if (this.stopped && inst.fsm.state !== 'MASTER') return;
+        if (inst.fsm.state !== 'MASTER') return; // left MASTER while spacing GARPs
         const frame = six ? buildUnsolicitedNa(link.mac, addr) : buildGarp(link.mac, addr);
         this.log.detail(six ? `Sending unsolicited Neighbour Advert on ${link.name} for ${addr}` : `Sending gratuitous ARP on ${link.name} for ${addr}`);
         const e = this.frames.send(frame, idx);
