@@ -62,11 +62,17 @@ export function bytesToIp(af: number, b: Buffer): string {
   return `${hex(w.slice(0, best))}::${hex(w.slice(best + bestLen))}`;
 }
 
+const canonCache = new Map<string, string>();
+
 /** Canonical text of an address (IPv6 compressed, lower case). */
 export function canonicalIp(addr: string): string {
+  let c = canonCache.get(addr);
+  if (c !== undefined) return c;
   const af = afOf(addr);
-  if (af === null) return addr;
-  return bytesToIp(af, ipToBytes(addr));
+  c = af === null ? addr : bytesToIp(af, ipToBytes(addr));
+  if (canonCache.size > 65536) canonCache.clear();
+  canonCache.set(addr, c);
+  return c;
 }
 
 /**
