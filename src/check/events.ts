@@ -54,7 +54,7 @@ export interface VsQuorumEvent {
   threshold: number;
   /** W = sum of the weights of the alive real servers. */
   weight: number;
-  /** `Gained quorum` | `Lost quorum` | `Starting with quorum up` | `Starting with quorum down` */
+  /** `Gained quorum` | `Lost quorum` | `Starting with quorum down` (as in the log line) | `Shutting down` */
   what: string;
   mailBody: string;
   script?: ScriptSpec;

@@ -68,7 +68,8 @@ export function weighLive(v: VsState): number {
 
 function vsNotify(v: VsState, out: CoreOut, init: boolean, threshold: number, weight: number): void {
   const up = v.quorumUp;
-  const what = up ? (init ? 'Starting with quorum up' : 'Gained quorum') : (init ? 'Starting with quorum down' : 'Lost quorum');
+  // The mail names the change as the log line does (2.2.7 logs "Gained quorum" at start too).
+  const what = up ? 'Gained quorum' : (init ? 'Starting with quorum down' : 'Lost quorum');
   const body = up
     ? `=> ${what} ${v.vs.quorum}+${v.vs.hysteresis}=${threshold} <= ${weight} <=`
     : `=> ${what} ${v.vs.quorum}-${v.vs.hysteresis}=${threshold} > ${weight} <=`;

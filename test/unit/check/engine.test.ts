@@ -49,7 +49,7 @@ describe('check: engine (RS/VS core) tables', () => {
       `TCP connection to ${rsT(3)} success.`, `Adding service ${rsT(3)} to VS ${VS}`, `Gained quorum 3+1=4 <= 4 for VS ${VS}`,
     ]);
     const q = t.events.filter((e) => e.kind === 'vs-quorum').map((e) => (e as { mailBody: string }).mailBody);
-    assert.deepEqual(q, ['=> Starting with quorum up 3+1=4 <= 6 <=', '=> Lost quorum 3-1=2 > 0 <=', '=> Gained quorum 3+1=4 <= 4 <=']);
+    assert.deepEqual(q, ['=> Gained quorum 3+1=4 <= 6 <=', '=> Lost quorum 3-1=2 > 0 <=', '=> Gained quorum 3+1=4 <= 4 <=']);
     assert.deepEqual(t.sink.dests(), ['10.0.0.2:80/2', '10.0.0.3:80/2']);
   });
 

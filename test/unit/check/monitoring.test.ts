@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { startCheckers } from '../../../src/check/index.js';
 import { memoryLogger } from '../../../src/common/log.js';
 import { mkConfig, mkRs, mkVs } from './fixtures.js';
+import { waitFor } from '../../helpers/netns.js';
 
 describe('check: monitoring mode (no IPVS in the kernel)', function () {
   this.timeout(20000);
@@ -17,12 +18,12 @@ describe('check: monitoring mode (no IPVS in the kernel)', function () {
     const logger = memoryLogger(0);
     const cfg = mkConfig([mkVs('10.9.9.9', 80, [mkRs('127.0.0.1', port, [{ type: 'TCP_CHECK', retry: 0 }])], { delayLoop: 0.3, lbKind: 'NAT' })]);
     const h = await startCheckers(cfg, { logger, bootstrapDelayMs: 0 });
-    await new Promise((r) => setTimeout(r, 700));
+    const rs = `[127.0.0.1]:tcp:${port}`;
+    await waitFor(() => logger.lines().includes(`TCP connection to ${rs} success.`), 10000);
     srv.close();
-    await new Promise((r) => setTimeout(r, 900));
+    await waitFor(() => logger.lines().includes(`TCP_CHECK on service ${rs} failed.`), 10000);
     await h.stop();
     const lines = logger.lines();
-    const rs = `[127.0.0.1]:tcp:${port}`;
     assert.deepEqual(lines.filter((l) => l.startsWith('IPVS:')), ["IPVS: Can't initialize ipvs: No such file or directory"]);
     for (const l of [`TCP connection to ${rs} success.`, `TCP_CHECK on service ${rs} failed.`, `Removing service ${rs} from VS [10.9.9.9]:tcp:80`,
       `Shutting down service ${rs} from VS [10.9.9.9]:tcp:80`]) assert.ok(lines.includes(l), `missing ${l}\n${lines.join('\n')}`);
