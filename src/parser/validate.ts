@@ -218,28 +218,10 @@ function resolveTrackWeights(cfg: KeepalivedConfig): void {
 }
 
 function checkVrrp(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink): void {
-  const names = new Map(cfg.vrrpInstances.map((v) => [v.name, v]));
-  // Sync groups.
-  cfg.vrrpSyncGroups = cfg.vrrpSyncGroups.filter((sg) => {
-    if (sg.group.length === 0) { s.add(`Sync group ${sg.name} has no virtual router(s). removing`); return false; }
-    const found: string[] = [];
-    for (const n of sg.group) {
-      if (names.has(n)) found.push(n);
-      else {
-        s.add(`Virtual router ${n} specified in sync group ${sg.name} doesn't exist - ignoring`, { related: sg.pos ? [sg.pos] : undefined });
-        const near = [...names.keys()].filter((x) => x.toLowerCase() === n.toLowerCase());
-        s.add(`vrrp_sync_group ${sg.name} (${fmt(sg.pos)}) names ${n}, but no vrrp_instance ${n} is defined${near.length ? ` (did you mean ${near.join(', ')} at ${near.map((x) => fmt(names.get(x)!.pos)).join(', ')}?)` : ''}`, {
-          severity: 'info', code: 'KPB_SYNC_MISSING', pos: sg.pos,
-        });
-      }
-    }
-    if (found.length === 0) { s.add(`Sync group ${sg.name}, no matching virtual router found in group declaration - removing`); return false; }
-    if (found.length === 1) s.add(`Sync group ${sg.name} has only 1 virtual router(s) - this probably isn't what you want`);
-    sg.group = found;
-    return true;
-  });
+  const names0 = new Set(cfg.vrrpInstances.map((v) => v.name));
   const inGroup = new Map<string, string>();
   for (const sg of cfg.vrrpSyncGroups) for (const n of sg.group) {
+    if (!names0.has(n)) continue;
     const prev = inGroup.get(n);
     if (prev) s.add(`Virtual router ${n} cannot exist in more than one sync group; it is in ${prev} and ${sg.name}`, { severity: 'info', code: 'KPB_SYNC_DUP', pos: sg.pos });
     else inGroup.set(n, sg.name);
@@ -287,6 +269,27 @@ function checkVrrp(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink): void {
     kept.push(vi);
   }
   cfg.vrrpInstances = kept;
+  // Sync groups, against the instances that survived (keepalived checks them after the instances).
+  const names = new Map(cfg.vrrpInstances.map((v) => [v.name, v]));
+  // Sync groups.
+  cfg.vrrpSyncGroups = cfg.vrrpSyncGroups.filter((sg) => {
+    if (sg.group.length === 0) { s.add(`Sync group ${sg.name} has no virtual router(s). removing`); return false; }
+    const found: string[] = [];
+    for (const n of sg.group) {
+      if (names.has(n)) found.push(n);
+      else {
+        s.add(`Virtual router ${n} specified in sync group ${sg.name} doesn't exist - ignoring`, { related: sg.pos ? [sg.pos] : undefined });
+        const near = [...names.keys()].filter((x) => x.toLowerCase() === n.toLowerCase());
+        s.add(`vrrp_sync_group ${sg.name} (${fmt(sg.pos)}) names ${n}, but no vrrp_instance ${n} is defined${near.length ? ` (did you mean ${near.join(', ')} at ${near.map((x) => fmt(names.get(x)!.pos)).join(', ')}?)` : ''}`, {
+          severity: 'info', code: 'KPB_SYNC_MISSING', pos: sg.pos,
+        });
+      }
+    }
+    if (found.length === 0) { s.add(`Sync group ${sg.name}, no matching virtual router found in group declaration - removing`); return false; }
+    if (found.length === 1) s.add(`Sync group ${sg.name} has only 1 virtual router(s) - this probably isn't what you want`);
+    sg.group = found;
+    return true;
+  });
 }
 
 /** Runs every end-of-parse check; mutates `cfg` the way keepalived's init does (defaults, removals). */
