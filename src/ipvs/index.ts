@@ -34,7 +34,7 @@ export async function openIpvs(opts: OpenIpvsOptions): Promise<IpvsHandle | null
     return null;
   }
   const info = await c.value.getInfo();
-  return { client: c.value, sink: new IpvsSink(c.value, logger, opts), version: info.ok ? info.value.version : '' };
+  return { client: c.value, sink: new IpvsSink(c.value, logger, { autoRepair: true, ...opts }), version: info.ok ? info.value.version : '' };
 }
 
 export { IpvsClient, type IpvsCounters } from './client.js';

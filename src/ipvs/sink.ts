@@ -4,7 +4,7 @@
 import type { LvsDesiredState, LvsSink } from '../common/lvs-desired.js';
 import type { Logger } from '../common/log.js';
 import type { IpvsClient, IpvsCounters } from './client.js';
-import { toKernelState, type KernelState } from './desired.js';
+import { repairIntervalFor, toKernelState, type KernelState } from './desired.js';
 import { applyOpsToState, planOps, type IpvsOp } from './plan.js';
 import { svcKeyString, type IpvsDest, type SvcKey } from './types.js';
 import type { GenlResult } from './transport.js';
@@ -21,6 +21,8 @@ const SOCKOPT_NAME: Record<IpvsOp['op'], [string, number]> = {
 export interface IpvsSinkOptions {
   /** Requests in flight at once (netlink keeps their order). Default 256. */
   window?: number;
+  /** Repair outside changes every shortest delay_loop, (re)armed by each apply. Default false (openIpvs: true). */
+  autoRepair?: boolean;
 }
 
 export interface ApplyReport { planned: number; failed: number; ops: IpvsOp[] }
@@ -36,8 +38,13 @@ export class IpvsSink implements LvsSink {
   /** The operations of the last apply / repair (tests look at them). */
   lastReport: ApplyReport = { planned: 0, failed: 0, ops: [] };
 
+  private readonly autoRepair: boolean;
+  private repairEvery = 0;
+  private released = false;
+
   constructor(readonly client: IpvsClient, private readonly logger: Logger, opts: IpvsSinkOptions = {}) {
     this.window = opts.window ?? 256;
+    this.autoRepair = opts.autoRepair ?? false;
   }
 
   get counters(): Readonly<IpvsCounters> { return this.client.counters; }
@@ -51,7 +58,12 @@ export class IpvsSink implements LvsSink {
 
   apply(state: LvsDesiredState): Promise<void> {
     return this.serial(async () => {
+      if (this.released) return;
       this.desired = toKernelState(state);
+      if (this.autoRepair) {
+        const every = repairIntervalFor(state);
+        if (every !== this.repairEvery || !this.repairTimer) { this.repairEvery = every; this.startRepair(every); }
+      }
       if (this.current === null && !(await this.refresh())) return;
       await this.reconcile();
     });
@@ -60,6 +72,7 @@ export class IpvsSink implements LvsSink {
   /** Dumps the kernel and converges it to the last desired state (outside changes such as ipvsadm -C). */
   repair(): Promise<ApplyReport> {
     return this.serial(async () => {
+      if (this.released) return this.lastReport;
       if (await this.refresh()) await this.reconcile();
       return this.lastReport;
     });
@@ -88,6 +101,8 @@ export class IpvsSink implements LvsSink {
   release(opts: { keep?: boolean } = {}): Promise<void> {
     this.stopRepair();
     return this.serial(async () => {
+      if (this.released) return;
+      this.released = true;
       if (!opts.keep) {
         if (this.current === null) await this.refresh();
         const ops: IpvsOp[] = [];

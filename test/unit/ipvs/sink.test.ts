@@ -126,4 +126,21 @@ describe('IpvsSink (reconciler adapter) against an in-memory IPVS table', () => 
     assert.deepEqual(t.log.slice(n), ['DEL_SERVICE']);
     assert.deepEqual([...t.svcs.keys()], ['2/6/10.9.9.9/9']);
   });
+
+  it('autoRepair: each apply arms repair every shortest delay_loop; release stops it', async () => {
+    const t = new TableDouble();
+    const c = await IpvsClient.open(t);
+    assert.ok(c.ok);
+    const sink = new IpvsSink(c.value, memoryLogger(), { autoRepair: true });
+    await sink.apply(st({ ...web, delayLoop: 0.05 }));
+    const want = t.dump();
+    t.svcs.clear();
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(t.dump(), want);
+    await sink.release();
+    t.svcs.clear();
+    const n = t.log.length;
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal(t.log.length, n, 'no repair after release');
+  });
 });
