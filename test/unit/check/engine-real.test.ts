@@ -3,7 +3,7 @@
 // (no re-add before its checker says so); stop clears the table.
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, chmodSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startCheckers } from '../../../src/check/index.js';
@@ -37,6 +37,7 @@ describe('check: engine with real probes on loopback', function () {
       `Misc check for [${rs} VS ${v}] by [${script}] failed (exited with status 1).`, `Removing service ${rs} from VS ${v}`,
       `Misc check for [${rs} VS ${v}] by [${script}] succeeded.`, `Adding service ${rs} to VS ${v}`]) assert.ok(lines.includes(l), `missing: ${l}\n${lines.join('\n')}`);
     assert.deepEqual(sink.last(), { services: [], groups: {} });
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('reload keeps a failed real server out until its check passes again', async () => {
