@@ -4,13 +4,12 @@
 // track_interface events, "Netlink reports X up|down"), vrrp_script runners and track_file
 // watchers. Actions are executed in order; VIP changes are async, so GARPs wait for the VIP
 // operation queued before them.
-import { readFileSync, writeFileSync } from 'node:fs';
 import type { Clock } from '../common/clock.js';
 import { monotonicClock } from '../common/clock.js';
 import type { Logger } from '../common/log.js';
 import type { KeepalivedConfig, VirtualIp, VrrpInstance } from '../config/model.js';
 import { VrrpFsm } from './fsm.js';
-import type { NotifyState, VrrpAction, VrrpEvent, VrrpInstanceView, VrrpState, VrrpTimerName } from './fsm-types.js';
+import type { NotifyState, TrackerStatus, VrrpAction, VrrpEvent, VrrpInstanceView, VrrpState, VrrpTimerName } from './fsm-types.js';
 import { encodeAdvert } from './packet.js';
 import { deriveFsmParams } from './params.js';
 import type { VrrpStats } from './stats.js';
@@ -19,10 +18,9 @@ import { DeadlineTimers } from './io/deadline-timers.js';
 import { FrameSender } from './io/frame-sender.js';
 import { buildGarp, buildUnsolicitedNa } from './io/frames.js';
 import { isNativeError } from './io/native.js';
-import { macFromString } from './io/addr.js';
 import { Rtnl, type AddrInfo, type LinkInfo, type RtnlEvent } from './io/rtnl.js';
-import { ScriptRunner } from './io/script-runner.js';
-import { TrackFileWatcher } from './io/track-file.js';
+import { TrackerHub } from './io/tracker-hub.js';
+import { createVmac, SysctlStore } from './io/vmac.js';
 import { VrrpSocket, type VrrpRx } from './io/vrrp-socket.js';
 
 export interface StateChangeEvent { kind: 'INSTANCE' | 'GROUP'; name: string; state: NotifyState; priority: number }
@@ -82,14 +80,16 @@ export class VrrpRuntime {
   private readonly insts = new Map<string, Inst>();
   private readonly groups = new Map<string, SyncGroupCore>();
   private readonly sockets = new Map<string, { sock: VrrpSocket; users: Set<string> }>();
-  private readonly scripts = new Map<string, ScriptRunner>();
-  private readonly files = new Map<string, TrackFileWatcher>();
+  private readonly trackers: TrackerHub;
+  private readonly sysctl: SysctlStore;
   private config!: KeepalivedConfig;
   private stopped = false;
 
   constructor(private readonly deps: RuntimeDeps) {
     this.clock = deps.clock ?? monotonicClock;
     this.log = deps.logger;
+    this.trackers = new TrackerHub(this.log, (id, status) => this.broadcastTracker(id, status));
+    this.sysctl = new SysctlStore(this.log);
   }
 
   async start(config: KeepalivedConfig): Promise<void> {
@@ -109,7 +109,7 @@ export class VrrpRuntime {
     if (isNativeError(fs)) this.log.error(`Unable to open gratuitous ARP/NA socket: ${fs.message}`);
     else this.frames = fs;
     this.rtnl.monitor((ev) => this.onRtnl(ev));
-    this.startTrackers(config);
+    this.trackers.start(config);
     await this.startInstances(config.vrrpInstances, config);
   }
 
@@ -125,23 +125,6 @@ export class VrrpRuntime {
     const cand = mine.filter((a) => !vips.has(a.address));
     if (cfg.family === 'inet6') return cand.find((a) => a.address.startsWith('fe80:'))?.address;
     return cand[0]?.address;
-  }
-
-  private startTrackers(config: KeepalivedConfig): void {
-    const usedScripts = new Set<string>();
-    const usedFiles = new Set<string>();
-    for (const i of config.vrrpInstances) { i.trackScript.forEach((r) => usedScripts.add(r.name)); i.trackFile.forEach((r) => usedFiles.add(r.name)); }
-    for (const g of config.vrrpSyncGroups) { g.trackScript.forEach((r) => usedScripts.add(r.name)); g.trackFile.forEach((r) => usedFiles.add(r.name)); }
-    for (const s of config.vrrpScripts) {
-      if (!usedScripts.has(s.name) || s.insecure || this.scripts.has(s.name)) continue;
-      const r = new ScriptRunner(s, this.log, (ok) => this.broadcastTracker(`script:${s.name}`, { ok }));
-      this.scripts.set(s.name, r);
-      r.start();
-    }
-    for (const f of config.trackFiles) {
-      if (!usedFiles.has(f.name) || this.files.has(f.name)) continue;
-      this.files.set(f.name, new TrackFileWatcher(f.file, (value) => this.broadcastTracker(`file:${f.name}`, { value })));
-    }
   }
 
   private async startInstances(list: readonly VrrpInstance[], config: KeepalivedConfig): Promise<void> {
@@ -165,12 +148,9 @@ export class VrrpRuntime {
         if (t.kind === 'interface') {
           const up = ifUp(this.links.get(t.id.slice('interface:'.length)));
           if (!up) this.dispatch(inst, { type: 'tracker', id: t.id, status: { ok: false } });
-        } else if (t.kind === 'file') {
-          const w = this.files.get(t.id.slice('file:'.length));
-          if (w && w.value !== 0) this.dispatch(inst, { type: 'tracker', id: t.id, status: { value: w.value } });
-        } else if (t.kind === 'script') {
-          const s = this.scripts.get(t.id.slice('script:'.length));
-          if (s?.ok !== undefined) this.dispatch(inst, { type: 'tracker', id: t.id, status: { ok: s.ok } });
+        } else {
+          const st = this.trackers.status(t.id);
+          if (st && !('value' in st && st.value === 0)) this.dispatch(inst, { type: 'tracker', id: t.id, status: st });
         }
       }
       if (!ifUp(inst.link) && !inst.cfg.dontTrackPrimary) this.dispatch(inst, { type: 'interface', up: false });
@@ -184,39 +164,17 @@ export class VrrpRuntime {
   }
 
   private async createVmac(cfg: VrrpInstance, link: LinkInfo, primary: string): Promise<Inst['vmac']> {
-    const vrid = cfg.virtualRouterId ?? 0;
-    const name = cfg.useVmac!.name ?? `vrrp.${vrid}`;
-    const mac = (cfg.useVmac!.mac ? macFromString(cfg.useVmac!.mac) : undefined) ?? Buffer.from([0, 0, 0x5e, 0, cfg.family === 'inet6' ? 2 : 1, vrid]);
-    const r = await this.rtnl.createMacvlan(link.index, name, mac);
-    if (typeof r !== 'number') { this.log.error(`(${cfg.name}) cannot create VMAC interface ${name}: ${r.message}`); return undefined; }
-    this.log.detail(`(${cfg.name}) Creating VMAC interface ${name}`);
-    // as keepalived: only the interface holding an address answers ARP for it (else the base
-    // interface would answer for the VIP with its own MAC)
-    for (const ifn of [link.name, name]) for (const k of ['arp_ignore', 'arp_filter']) this.setSysctl(`net/ipv4/conf/${ifn}/${k}`, '1');
-    this.links.set(name, { index: r, name, mac, up: true, running: true });
-    const vm: NonNullable<Inst['vmac']> = { index: r, name, mac };
+    const l = await createVmac(this.rtnl, cfg, link, this.sysctl, this.log);
+    if (!l) return undefined;
+    this.links.set(l.name, l);
+    const vm: NonNullable<Inst['vmac']> = { index: l.index, name: l.name, mac: l.mac };
     // IPv6 adverts need a link-local source on the sending interface: they keep using the base.
     if (!cfg.vmacXmitBase && cfg.family === 'inet') {
-      const tx = VrrpSocket.open({ family: 'inet', ifname: name, ifindex: r, srcAddr: primary, sendOnly: true, ttl: cfg.unicastPeer.length ? (cfg.unicastTtl ?? 255) : 255 }, () => {});
-      if (isNativeError(tx)) this.log.error(`(${cfg.name}) cannot open VMAC socket on ${name}: ${tx.message}`);
+      const tx = VrrpSocket.open({ family: 'inet', ifname: l.name, ifindex: l.index, srcAddr: primary, sendOnly: true, ttl: cfg.unicastPeer.length ? (cfg.unicastTtl ?? 255) : 255 }, () => {});
+      if (isNativeError(tx)) this.log.error(`(${cfg.name}) cannot open VMAC socket on ${l.name}: ${tx.message}`);
       else vm.tx = tx;
     }
     return vm;
-  }
-
-  private readonly savedSysctls = new Map<string, string>();
-
-  private setSysctl(key: string, value: string): void {
-    const p = `/proc/sys/${key}`;
-    try {
-      if (!this.savedSysctls.has(key)) this.savedSysctls.set(key, readFileSync(p, 'utf8').trim());
-      writeFileSync(p, value);
-    } catch (e) { this.log.error(`cannot set ${key}: ${(e as Error).message}`); }
-  }
-
-  private restoreSysctls(): void {
-    for (const [key, v] of this.savedSysctls) { try { writeFileSync(`/proc/sys/${key}`, v); } catch { /* interface gone */ } }
-    this.savedSysctls.clear();
   }
 
   private async createInstance(cfg: VrrpInstance, config: KeepalivedConfig): Promise<Inst | undefined> {
@@ -301,7 +259,7 @@ export class VrrpRuntime {
     return false;
   }
 
-  private broadcastTracker(id: string, status: { ok: boolean } | { value: number }): void {
+  private broadcastTracker(id: string, status: TrackerStatus): void {
     if (this.stopped) return;
     for (const inst of this.insts.values()) {
       if (inst.fsm.params.trackers.some((t) => t.id === id)) this.dispatch(inst, { type: 'tracker', id, status });
@@ -430,12 +388,9 @@ export class VrrpRuntime {
     if (this.stopped) return;
     await this.stopInstances([...this.insts.keys()]);
     this.stopped = true;
-    for (const s of this.scripts.values()) s.stop();
-    for (const f of this.files.values()) f.close();
-    this.scripts.clear();
-    this.files.clear();
+    this.trackers.stop();
     this.frames?.close();
-    this.restoreSysctls();
+    this.sysctl.restore();
     this.rtnl.close();
   }
 
@@ -458,12 +413,9 @@ export class VrrpRuntime {
     const drop = [...this.insts.keys()].filter((n) => !keep.has(n));
     // members of a group that changes restart together
     await this.stopInstances(drop);
-    for (const s of this.scripts.values()) s.stop();
-    for (const f of this.files.values()) f.close();
-    this.scripts.clear();
-    this.files.clear();
+    this.trackers.stop();
     this.config = config;
-    this.startTrackers(config);
+    this.trackers.start(config);
     for (const inst of this.insts.values()) inst.cfg = config.vrrpInstances.find((c) => c.name === inst.cfg.name) ?? inst.cfg;
     await this.startInstances(config.vrrpInstances.filter((c) => !keep.has(c.name)), config);
   }
