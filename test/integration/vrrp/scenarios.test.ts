@@ -180,4 +180,28 @@ describe('vrrp interop scenarios with keepalived 2.2.7 (netns)', function () {
     await ours.waitLine('(VI_1) Changing effective priority from 90 to 150', 1000, t1);
     await ours.waitLine('(VI_1) Entering MASTER STATE', 6000, t1);
   });
+
+  it('(k) carrier loss on our own interface: FAULT, VIP removed, keepalived takes over after Master_Down; carrier back -> BACKUP -> MASTER', async () => {
+    const ours = L.start('ours', 'r1', L.writeConf('r1', configText([{ priority: 150, state: 'MASTER', vips: [`${VIP}/24`], pass: 's3cret' }])));
+    await ours.waitLine('(VI_1) Entering MASTER STATE', 25000);
+    const ka = L.start('keepalived', 'r2', L.writeConf('r2', configText([{ priority: 100, vips: [`${VIP}/24`], pass: 's3cret' }])));
+    await ka.waitLine('(VI_1) Entering BACKUP STATE (init)', 5000);
+    await new Promise((r) => setTimeout(r, 1500));
+    // the bridge side of r1's veth (host index 1 in the lab) goes down: r1's eth0 loses carrier
+    const t0 = now();
+    L.lab.exec(L.lab.sw, 'ip', ['link', 'set', 'kvb1', 'down']);
+    await ours.waitLine('Netlink reports eth0 down', 2000, t0);
+    await ours.waitLine('(VI_1) Entering FAULT STATE', 500, t0);
+    await L.waitAddr('r1', VIP, false, 1000);
+    await ka.waitLine('(VI_1) Entering MASTER STATE', 5000, t0);
+    assert.ok(!ka.has('(VI_1) Backup received priority 0 advertisement', t0), 'no priority 0 can reach the wire without carrier');
+    const t1 = now();
+    L.lab.exec(L.lab.sw, 'ip', ['link', 'set', 'kvb1', 'up']);
+    await ours.waitLine('Netlink reports eth0 up', 3000, t1);
+    await ours.waitLine('(VI_1) Entering BACKUP STATE', 500, t1);
+    await ours.waitLine('(VI_1) Entering MASTER STATE', 6000, t1);
+    await ka.waitLine('(VI_1) Master received advert from 10.199.0.1 with higher priority 150, ours 100', 2000, t1);
+    await L.waitAddr('r1', VIP, true, 1000);
+  });
 });
+
