@@ -37,6 +37,8 @@ export interface PreprocessOptions {
   randomSeed?: number;
   /** Hard limit against hostile input (expanded lines); default 5,000,000. */
   maxLines?: number;
+  /** Hard limit on the total text of the expanded lines, in bytes; default 256 MiB. */
+  maxBytes?: number;
 }
 
 export interface PreprocessResult {

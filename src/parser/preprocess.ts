@@ -31,6 +31,7 @@ const NON_ASCII = /[\x80-\xff]/;
 const MAX_INCLUDE_DEPTH = 100;
 const MAX_SEQ_DEPTH = 100;
 const DEFAULT_MAX_LINES = 5_000_000;
+const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 
 interface Frame {
   /** The pattern as written (keepalived's file->file_name). */
@@ -98,6 +99,8 @@ class Preprocessor {
   /** Raw lines handled so far (from files, residues, generators, multi-line definitions). */
   private steps = 0;
   private readonly maxSteps: number;
+  private readonly maxBytes: number;
+  private bytes = 0;
   private lastPos: LineBuf | null = null;
   private realCwdCache = new Map<string, string>();
   /** Every input so far is ASCII: words need no UTF-8 decoding. */
@@ -108,6 +111,7 @@ class Preprocessor {
     if (NON_ASCII.test(this.configIdBytes)) this.ascii = false;
     this.maxLines = opts.maxLines ?? DEFAULT_MAX_LINES;
     this.maxSteps = this.maxLines * 4 + 1000;
+    this.maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
     this.includeCheck = includeCheckFromOpts(opts.includeCheck);
     this.baseCwd = baseCwd;
     const seed = opts.randomSeed ?? Math.floor(Date.now() / 1000);
@@ -533,9 +537,11 @@ class Preprocessor {
 
   run(): void {
     for (;;) {
-      if (this.lines.length >= this.maxLines) {
+      if (this.lines.length >= this.maxLines || this.bytes > this.maxBytes) {
         const nd = this.diags.length;
-        this.diag('error', 'KA_PRE_TOO_MANY_LINES', `Configuration expands to more than ${this.maxLines} lines - stopping`, this.lastPos);
+        this.diag('error', 'KA_PRE_TOO_MANY_LINES', this.bytes > this.maxBytes
+          ? `Configuration expands to more than ${this.maxBytes} bytes - stopping`
+          : `Configuration expands to more than ${this.maxLines} lines - stopping`, this.lastPos);
         this.markBefore(nd);
         this.stopped = true;
         break;
@@ -543,6 +549,7 @@ class Preprocessor {
       const nd = this.diags.length;
       const lb = this.readLine();
       if (!lb) { this.markBefore(nd); if (this.stopped) return; break; }
+      this.bytes += lb.text.length + 16;
       const words = splitWords(lb, this.diags, this.ascii);
       if (this.diags.length !== nd) this.markBefore(nd);
       const col = colAt(lb, 0);

@@ -12,8 +12,8 @@ export const KEEPALIVED = ['/usr/sbin/keepalived', '/usr/local/sbin/keepalived']
 /** Codes keepalived logs with log_message(), which -t does not print. */
 const NOT_PRINTED = new Set(['KA_CFG_RANDOM_PARAMS', 'KA_CFG_SUBST_TOO_LONG']);
 
-export function runKeepalived(file: string, configId: string, multiFile = false): { lines: string[]; rc: number } {
-  const r = spawnSync(KEEPALIVED!, ['-t', '-f', file, '-i', configId], { encoding: 'latin1', timeout: 10000 });
+export function runKeepalived(file: string, configId: string, multiFile = false): { lines: string[]; rc: number; killed: boolean } {
+  const r = spawnSync(KEEPALIVED!, ['-t', '-f', file, '-i', configId], { encoding: 'latin1', timeout: 5000, maxBuffer: 64 << 20 });
   const all = (r.stderr ?? '').split('\n').filter((l) => l !== '');
   const childPrefix = `(${file}: `;
   const lines: string[] = [];
@@ -25,12 +25,12 @@ export function runKeepalived(file: string, configId: string, multiFile = false)
       // the parent names included files too: stop where the first child starts (the test
       // configurations make line 1 of the main file produce a message)
       if (l.startsWith(childPrefix) || l.startsWith('(: ')) break;
-    } else if (l.startsWith(childPrefix) || /^\([^)]*: Line \d+\)/.test(l)) continue;
+    } else if (l.startsWith(childPrefix) || /^\(.*: Line \d+\) /.test(l)) continue;
     // the end-of-input message has no line prefix; the children repeat it
     if (l.startsWith('There are ') && lines.some((x) => x.startsWith('There are '))) continue;
     lines.push(Buffer.from(l, 'latin1').toString('utf8'));
   }
-  return { lines, rc: r.status ?? -1 };
+  return { lines, rc: r.status ?? -1, killed: r.signal !== null || r.error !== undefined };
 }
 
 export function predict(r: PreprocessResult): string[] {
