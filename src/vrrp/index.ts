@@ -7,7 +7,8 @@ import { VrrpRuntime, type RuntimeDeps, type StateChangeEvent, type VrrpSnapshot
 export type { StateChangeEvent, VrrpSnapshot, InstanceSnapshot, RuntimeDeps } from './runtime.js';
 
 export interface VrrpHandle {
-  stop(): Promise<void>;
+  /** SIGTERM: MASTERs send priority 0 and remove VIPs (keepVips: keepalived -V leaves them). */
+  stop(opts?: { keepVips?: boolean }): Promise<void>;
   reload(config: KeepalivedConfig): Promise<void>;
   snapshot(): VrrpSnapshot;
 }
@@ -16,7 +17,7 @@ export async function startVrrp(config: KeepalivedConfig, deps: RuntimeDeps & { 
   const rt = new VrrpRuntime(deps);
   await rt.start(config);
   return {
-    stop: () => rt.stop(),
+    stop: (opts) => rt.stop(opts),
     reload: (c) => rt.reload(c),
     snapshot: () => rt.snapshot(),
   };

@@ -9,7 +9,7 @@ import { monotonicClock } from '../common/clock.js';
 import type { Logger } from '../common/log.js';
 import type { KeepalivedConfig, VirtualIp, VrrpInstance } from '../config/model.js';
 import { VrrpFsm } from './fsm.js';
-import type { NotifyState, TrackerStatus, VrrpAction, VrrpEvent, VrrpInstanceView, VrrpState, VrrpTimerName } from './fsm-types.js';
+import type { NotifyState, TrackerStatus, VrrpFsmParams, VrrpAction, VrrpEvent, VrrpInstanceView, VrrpState, VrrpTimerName } from './fsm-types.js';
 import { encodeAdvert } from './packet.js';
 import { deriveFsmParams } from './params.js';
 import type { VrrpStats } from './stats.js';
@@ -33,6 +33,9 @@ export interface RuntimeDeps {
 
 export interface InstanceSnapshot {
   name: string;
+  /** The instance as configured and as the FSM runs it (priorities, timers, GARP, auth, trackers). */
+  config: VrrpInstance;
+  params: VrrpFsmParams;
   interface: string;
   vrid: number;
   family: 'inet' | 'inet6';
@@ -84,6 +87,10 @@ export class VrrpRuntime {
   private readonly sysctl: SysctlStore;
   private config!: KeepalivedConfig;
   private stopped = false;
+  /** -V / --dont-release-vrrp: stop() leaves the VIPs configured. */
+  private keepVips = false;
+  private startupTimer?: NodeJS.Timeout;
+  private startedOnce = false;
 
   constructor(private readonly deps: RuntimeDeps) {
     this.clock = deps.clock ?? monotonicClock;
@@ -141,6 +148,13 @@ export class VrrpRuntime {
       this.groups.set(g.name, core);
       for (const m of members) m.group = core;
     }
+    const delayS = config.global.vrrpStartupDelay ?? 0;
+    if (delayS > 0 && !this.startedOnce) {
+      this.log.info(`Delaying startup for ${delayS} seconds`);
+      await new Promise<void>((r) => { this.startupTimer = setTimeout(r, delayS * 1000); });
+      if (this.stopped) return;
+    }
+    this.startedOnce = true;
     for (const inst of created) this.dispatch(inst, { type: 'startup' });
     for (const inst of created) {
       // initial tracker status (interfaces known now; scripts/files report on change)
@@ -285,13 +299,17 @@ export class VrrpRuntime {
   private exec(inst: Inst, a: VrrpAction): void {
     switch (a.kind) {
       case 'log':
+        if (this.keepVips && inst.fsm.state === 'STOP' && a.msg.endsWith(' removing VIPs.')) return;
         if (a.detail) this.log.detail(a.msg, a.detail); else this.log.log(a.level, a.msg);
         return;
       case 'sendAdvert': this.sendAdvert(inst, a.advert, a.payload); return;
       case 'setTimer': inst.timers.set(a.timer, a.delayMs, a.generation); return;
       case 'cancelTimer': inst.timers.cancel(a.timer); return;
       case 'addVips': this.queueVips(inst, true); return;
-      case 'removeVips': this.queueVips(inst, false); return;
+      case 'removeVips':
+        if (this.keepVips && inst.fsm.state === 'STOP') return;
+        this.queueVips(inst, false);
+        return;
       case 'garp': {
         const vips = a.vips, count = a.count;
         this.chain(inst, () => this.sendGarps(inst, vips, count));
@@ -384,8 +402,10 @@ export class VrrpRuntime {
     }
   }
 
-  async stop(): Promise<void> {
+  async stop(opts: { keepVips?: boolean } = {}): Promise<void> {
     if (this.stopped) return;
+    this.keepVips = !!opts.keepVips;
+    if (this.startupTimer) clearTimeout(this.startupTimer);
     await this.stopInstances([...this.insts.keys()]);
     this.stopped = true;
     this.trackers.stop();
@@ -422,7 +442,7 @@ export class VrrpRuntime {
 
   snapshot(): VrrpSnapshot {
     const instances = [...this.insts.values()].map((i): InstanceSnapshot => ({
-      name: i.cfg.name, interface: i.link.name, vrid: i.fsm.params.vrid, family: i.cfg.family, version: i.fsm.params.version,
+      name: i.cfg.name, config: i.cfg, params: i.fsm.params, interface: i.link.name, vrid: i.fsm.params.vrid, family: i.cfg.family, version: i.fsm.params.version,
       view: i.fsm.view(), stats: { ...i.fsm.stats }, vips: this.vipList(i).map((v) => `${v.address}/${v.prefixLen}`),
       ...(i.fsm.params.syncGroup ? { syncGroup: i.fsm.params.syncGroup } : {}), lastTransitionMs: i.lastTransitionMs,
     }));

@@ -150,13 +150,13 @@ export class VrrpLab {
     return p;
   }
 
-  start(kind: 'ours' | 'keepalived', host: string, conf: string): Daemon {
+  start(kind: 'ours' | 'keepalived', host: string, conf: string, extraArgs: string[] = []): Daemon {
     const ns = this.lab.ns(host);
     const name = host;
     for (const f of ['pid', 'vrrp.pid', 'chk.pid']) rmSync(`${this.dir}/${name}.${f}`, { force: true });
     const proc = kind === 'ours'
-      ? this.lab.spawn(ns, process.execPath, ['--import', 'tsx', RUN_OURS, conf])
-      : this.lab.spawn(ns, KEEPALIVED, ['-n', '-l', '-D', '-G', '-f', conf, '-p', `${this.dir}/${name}.pid`, '-r', `${this.dir}/${name}.vrrp.pid`, '-c', `${this.dir}/${name}.chk.pid`]);
+      ? this.lab.spawn(ns, process.execPath, ['--import', 'tsx', RUN_OURS, conf, ...extraArgs])
+      : this.lab.spawn(ns, KEEPALIVED, [...extraArgs, '-n', '-l', '-D', '-G', '-f', conf, '-p', `${this.dir}/${name}.pid`, '-r', `${this.dir}/${name}.vrrp.pid`, '-c', `${this.dir}/${name}.chk.pid`]);
     const d = new Daemon(kind, proc, this.dir, name);
     this.daemons.push(d);
     return d;

@@ -51,4 +51,22 @@ describe('vrrp reload and stop (netns)', function () {
     await ours.waitLine('Stopped', 1000, t3);
     assert.ok(!L.hasAddr('r1', '10.199.0.101'));
   });
+
+  it('vrrp_startup_delay delays the instances; stop with -V (keepVips) leaves the VIP configured', async () => {
+    const path = L.writeConf('r1', configText([{ name: 'VI_1', vrid: 51, priority: 255, state: 'MASTER', vips: ['10.199.0.110/24'] }])
+      .replace('    vrrp_garp_master_delay 5\n', '    vrrp_garp_master_delay 5\n    vrrp_startup_delay 1\n'));
+    const ours = L.start('ours', 'r1', path, ['-V']);
+    const d = await ours.waitLine('Delaying startup for 1 seconds', 25000);
+    const m = await ours.waitLine('(VI_1) Entering MASTER STATE', 3000);
+    assert.ok(m.t - d.t >= 990, `MASTER ${(m.t - d.t).toFixed(0)} ms after the delay line`);
+    await L.waitAddr('r1', '10.199.0.110', true, 2000);
+    const t = now();
+    ours.signal('SIGTERM');
+    await ours.waitLine('Stopped', 5000, t);
+    await ours.exit(5000);
+    assert.ok(ours.has('(VI_1) sent 0 priority', t), tail(ours, t));
+    assert.ok(!ours.has('(VI_1) removing VIPs.', t), tail(ours, t));
+    assert.ok(L.hasAddr('r1', '10.199.0.110'), 'VIP kept with -V');
+  });
 });
+

@@ -1,5 +1,5 @@
 // Test runner for our VRRP subsystem inside a lab namespace:
-//   node --import tsx run-ours.ts CONF
+//   node --import tsx run-ours.ts CONF [-V]
 // Parses CONF with the project parser, starts VRRP with -D detail, writes log lines (keepalived's
 // text, no prefix) to stderr and notify events as "NOTIFY KIND NAME STATE PRIO" to stdout.
 // SIGTERM: "Stopping", priority 0 / VIP removal, "Stopped", exit 0. SIGHUP: reload. SIGUSR1: snapshot.
@@ -8,6 +8,7 @@ import { parseConfigFile } from '../../../src/parser/index.js';
 import { startVrrp } from '../../../src/vrrp/index.js';
 
 const conf = process.argv[2];
+const keepVips = process.argv.includes('-V');
 if (!conf) { process.stderr.write('usage: run-ours.ts CONF\n'); process.exit(2); }
 const logger = makeLogger((_level, msg) => { process.stderr.write(`${msg}\n`); }, 1);
 const parsed = parseConfigFile(conf, { configId: 'lab' });
@@ -23,7 +24,7 @@ const stop = async (): Promise<void> => {
   if (stopping) return;
   stopping = true;
   logger.info('Stopping');
-  await handle.stop();
+  await handle.stop({ keepVips });
   logger.info('Stopped');
   process.exit(0);
 };
