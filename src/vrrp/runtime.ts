@@ -155,9 +155,8 @@ export class VrrpRuntime {
       if (this.stopped) return;
     }
     this.startedOnce = true;
-    for (const inst of created) this.dispatch(inst, { type: 'startup' });
     for (const inst of created) {
-      // initial tracker status (interfaces known now; scripts/files report on change)
+      // initial tracker and interface status before start-up, so a failed one gives FAULT (init)
       for (const t of inst.fsm.params.trackers) {
         if (t.kind === 'interface') {
           const up = ifUp(this.links.get(t.id.slice('interface:'.length)));
@@ -169,6 +168,7 @@ export class VrrpRuntime {
       }
       if (!ifUp(inst.link) && !inst.cfg.dontTrackPrimary) this.dispatch(inst, { type: 'interface', up: false });
     }
+    for (const inst of created) this.dispatch(inst, { type: 'startup' });
     for (const [key, s] of this.sockets) {
       if (!created.some((i) => s.users.has(i.cfg.name))) continue;
       const [ifindex, fam, mode] = key.split('/');

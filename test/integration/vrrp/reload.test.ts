@@ -1,4 +1,4 @@
-// startVrrp's reload and stop on a real interface (root, netns prefix "kvr"): an unchanged
+// startVrrp's start-up, reload and stop on a real interface (root, netns prefix "kvr"): an unchanged
 // instance keeps its state and VIP across a reload (no address event at all), an added instance
 // starts, a removed MASTER instance sends priority 0 and gives its VIP back.
 import assert from 'node:assert/strict';
@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { isRoot } from '../../helpers/netns.js';
 import { configText, now, tail, VrrpLab } from './lab.js';
 
-describe('vrrp reload and stop (netns)', function () {
+describe('vrrp lifecycle: start-up, reload, stop (netns)', function () {
   this.timeout(60000);
   let L: VrrpLab;
   before(function () { if (!isRoot()) this.skip(); L = new VrrpLab('kvr').up(); });
@@ -67,6 +67,20 @@ describe('vrrp reload and stop (netns)', function () {
     assert.ok(ours.has('(VI_1) sent 0 priority', t), tail(ours, t));
     assert.ok(!ours.has('(VI_1) removing VIPs.', t), tail(ours, t));
     assert.ok(L.hasAddr('r1', '10.199.0.110'), 'VIP kept with -V');
+  });
+
+  it('an instance whose track_interface is down at start enters FAULT (init), then BACKUP when it comes up', async () => {
+    L.addTrackIf('r1', 'trk9');
+    L.lab.exec(L.lab.ns('r1'), 'ip', ['link', 'set', 'trk9', 'down']);
+    const ours = L.start('ours', 'r1', L.writeConf('r1', configText([{ priority: 100, vips: ['10.199.0.120/24'], trackInterface: ['trk9'] }])));
+    await ours.waitLine('(VI_1) Entering FAULT STATE (init)', 25000);
+    assert.ok(!ours.has('(VI_1) Entering BACKUP STATE (init)'), tail(ours));
+    const t = now();
+    L.lab.exec(L.lab.ns('r1'), 'ip', ['link', 'set', 'trk9', 'up']);
+    await ours.waitLine('Netlink reports trk9 up', 3000, t);
+    await ours.waitLine('(VI_1) Entering BACKUP STATE', 1000, t);
+    ours.signal('SIGTERM');
+    await ours.exit(5000);
   });
 });
 
