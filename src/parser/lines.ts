@@ -44,8 +44,10 @@ export interface PreprocessOptions {
 export interface PreprocessResult {
   lines: ConfigLine[];
   diagnostics: Diagnostic[];
-  /** Every file opened, in order. */
+  /** Every file opened, in order (absolute paths). */
   files: string[];
+  /** Parallel to `files`: the names keepalived logs them under with -D ("Opening file '%s'."). */
+  fileNames?: string[];
   /**
    * Parallel to `diagnostics`: keepalived reported diagnostics[i] just before handing out
    * lines[diagnosticsBefore[i]] (== lines.length: after the last line, e.g. "There are %d missing

@@ -77,6 +77,7 @@ class Preprocessor {
   readonly before: number[] = [];
   readonly showFile: boolean[] = [];
   readonly files: string[] = [];
+  readonly fileNames: string[] = [];
 
   private stack: Frame[] = [];
   private residue: LineBuf | null = null;
@@ -223,6 +224,7 @@ class Preprocessor {
         continue;
       }
       this.files.push(full);
+      this.fileNames.push(ms);
       if (this.ascii && (NON_ASCII.test(content) || NON_ASCII.test(m))) this.ascii = false;
       frame.name = m;
       frame.real = real;
@@ -249,6 +251,7 @@ class Preprocessor {
     const top = this.stack[this.stack.length - 1]!;
     if (NON_ASCII.test(top.content) || NON_ASCII.test(top.name)) this.ascii = false;
     this.files.push(abs);
+    this.fileNames.push(name);
   }
 
   /** get_next_file(): end the top file; false when every file is done. */
@@ -464,11 +467,12 @@ class Preprocessor {
         if (t.charCodeAt(0) === 126 /* ~ */) break;
         if (t.indexOf('$') >= 0) {
           this.ml.rest = this.nextPtr ? this.nextPtr.text : null;
-          const hadNext = this.nextPtr;
+          this.ml.refCol = undefined;
           if (!this.defs.replace(buf, MAXBUF, this.ml)) break;
-          if (this.ml.rest !== (hadNext ? hadNext.text : null)) {
+          if (this.ml.refCol !== undefined) {
+            // a multi-line definition was used: its remaining lines come next
             this.nextPtr = this.ml.rest === null ? null
-              : { text: this.ml.rest, pos: { ...buf, map: null, base: this.ml.refCol ?? colAt(buf, 0) } };
+              : { text: this.ml.rest, pos: { ...buf, map: null, base: this.ml.refCol } };
           }
           decomment(buf, this.diags);
           if (buf.text.charCodeAt(0) === 64 || buf.text.indexOf('$') >= 0) recheck = true;
@@ -590,7 +594,7 @@ class Preprocessor {
 
   result(): PreprocessResult {
     return {
-      lines: this.lines, diagnostics: this.diags, files: this.files,
+      lines: this.lines, diagnostics: this.diags, files: this.files, fileNames: this.fileNames,
       diagnosticsBefore: this.before, diagnosticsShowFile: this.showFile, unclosedBlocks: this.blockDepth,
     };
   }

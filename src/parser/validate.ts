@@ -11,6 +11,7 @@ import type { ParseDiagnostic, Proc, PrefixStyle } from './reader.js';
 import { checkScriptSecurity } from '../notify/script-security.js';
 import { scriptEndPos } from './keywords/vrrp-blocks.js';
 import { explicitWeight } from './keywords/common.js';
+import { trackScriptWeightText, unicastKeyword } from './keywords/vrrp-instance.js';
 import { scriptIds, systemUserDb, type UserDb } from '../notify/users.js';
 
 export interface ValidateOptions {
@@ -139,7 +140,23 @@ function checkTracks(cfg: KeepalivedConfig, s: Sink): Set<string> {
     return false;
   });
   for (const vi of cfg.vrrpInstances) {
-    vi.trackScript = filter(vi.name, vi.trackScript, scripts, 'script');
+    vi.trackScript = filter(vi.name, vi.trackScript, scripts, 'script').filter((r) => {
+      const t = trackScriptWeightText.get(r);
+      if (t === undefined) return true;
+      const at = { pos: r.pos, prefix: 'file' as const };
+      const ok = /^\s*[+-]?\d+$/.test(t);
+      const v = ok ? Number.parseInt(t, 10) : NaN;
+      if (!ok) s.add(`invalid number '${t}'`, at);
+      else if (v < -254 || v > 254) s.add(`number '${t}' outside range [-254, 254]`, at);
+      if (!ok || v < -253 || v > 253) { s.add(`(${vi.name}) track script ${r.name}: weight must be between [-253..253] inclusive, ignoring...`, at); return false; }
+      r.weight = v; explicitWeight.add(r);
+      return true;
+    });
+    vi.trackInterface = vi.trackInterface.filter((r) => {
+      if (r.name !== vi.interface) return true;
+      s.add(`(${vi.name}) Ignoring track_interface ${r.name} since own interface`);
+      return false;
+    });
     vi.trackFile = filter(vi.name, vi.trackFile, files, 'file');
     vi.trackProcess = filter(vi.name, vi.trackProcess, procs, 'process');
   }
@@ -164,9 +181,10 @@ function checkSecurity(cfg: KeepalivedConfig, used: Set<string>, o: ValidateOpti
     if (r.status === 'notfound' || r.status === 'not-executable') return false;
     return r.runsAsRoot;
   };
-  // vrrp side: every vrrp_script (used or not), then notify scripts.
+  // vrrp side (only when keepalived would start its vrrp process): every vrrp_script (used or
+  // not), then notify scripts.
   let vrrpRoot = false;
-  for (const v of cfg.vrrpScripts) {
+  for (const v of cfg.vrrpInstances.length ? cfg.vrrpScripts : []) {
     const ids = scriptIds(v.user ? { user: v.user.user, group: v.user.group } : v.script, g, db);
     if (!ids) continue;
     const r = checkScriptSecurity(v.script.argv[0]!, ids, { enableScriptSecurity: g.enableScriptSecurity });
@@ -200,7 +218,7 @@ function checkSecurity(cfg: KeepalivedConfig, used: Set<string>, o: ValidateOpti
     }
   }
   if (cfg.global.lvsNotifyFifo?.script?.argv.length) ckScripts.push({ spec: cfg.global.lvsNotifyFifo.script });
-  if (!g.enableScriptSecurity && ckScripts.some((x) => runsAsRoot(x.spec, x.user))) {
+  if (!g.enableScriptSecurity && cfg.virtualServers.length && ckScripts.some((x) => runsAsRoot(x.spec, x.user))) {
     ck.add('SECURITY VIOLATION - check scripts are being executed but script_security not enabled.', { severity: 'security', code: 'KA_SCRIPT_SECURITY' });
   }
 }
@@ -236,6 +254,13 @@ function checkVrrp(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink): void {
     }
     if (vi.virtualRouterId === undefined) { s.add(`(${vi.name}) the virtual router id must be set`); continue; }
     if (vi.virtualIpaddress.length === 0 && !vi.noVirtualIpaddress) s.add(`(${vi.name}) No VIP specified; at least one is sensible`);
+    if (unicastKeyword.has(vi) && vi.unicastPeer.length === 0) {
+      s.add(`(${vi.name}) A unicast keyword has been specified without any unicast peers. Defaulting to multicast. This usage is deprecated - please update your configuration.`);
+    }
+    if (vi.version === 2 && !Number.isInteger(vi.advertInt)) {
+      s.add(`(${vi.name}) VRRPv2 advertisement interval ${vi.advertInt.toFixed(6)}s must be an integer. rounding`);
+      vi.advertInt = Math.max(1, Math.round(vi.advertInt));
+    }
     if (vi.nopreempt && vi.preemptDelay) {
       s.add(`(${vi.name}) preempt_delay is incompatible with nopreempt mode - resetting`);
       vi.preemptDelay = 0;

@@ -21,22 +21,27 @@ export function readInt(a: KwArgs, text: string, min: number, max: number, repor
 export function readUnsigned(a: KwArgs, text: string, min: number, max: number, report = true): number | undefined {
   const t = text.trimStart();
   if (t.startsWith('-') && INT_RE.test(t)) { if (report) a.error(`negative number '${text}'`); return undefined; }
+  if (INT_RE.test(t) && Number(t) > 4294967295 && max <= 4294967295) { if (report) a.error(`number '${text}' outside unsigned integer range`); return undefined; }
   return readInt(a, text, min, max, report);
 }
 
 function fmtF(n: number): string { return n.toFixed(6); }
 
 /** Decimal with up to 6 places (read_decimal_unsigned_strvec); range printed with %f. */
-export function readDecimal(a: KwArgs, text: string, min: number, max: number, report = true): number | undefined {
+export function readDecimal(a: KwArgs, text: string, min: number, max: number, report = true, maxText?: string): number | undefined {
   const t = text.trimStart();
   if (!DEC_RE.test(t)) { if (report) a.error(`invalid number '${text}'`); return undefined; }
   if (t.startsWith('-')) { if (report) a.error(`negative number '${text}'`); return undefined; }
   const frac = t.split('.')[1];
   if (frac !== undefined && frac.length > 6) { if (report) a.error(`number '${text}' has too many decimal places`); return undefined; }
   const v = Number.parseFloat(t);
-  if (v < min || v > max) { if (report) a.error(`number '${text}' outside range [${fmtF(min)}, ${fmtF(max)}]`); return undefined; }
+  if (v < min || v > max) { if (report) a.error(`number '${text}' outside range [${fmtF(min)}, ${maxText ?? fmtF(max)}]`); return undefined; }
   return v;
 }
+
+/** keepalived's TIMER maximum for delay_loop & co (UINT64 microseconds), as it prints it. */
+export const TIMER_MAX = 18446744073709.551614;
+export const TIMER_MAX_TEXT = '18446744073709.551614';
 
 /** Integer seconds as keepalived 2.2.7 reads most timers (read_unsigned_strvec on whole seconds). */
 export function readSeconds(a: KwArgs, text: string, min: number, max: number): number | undefined {
@@ -51,11 +56,11 @@ export function parseBool(text: string): boolean | undefined {
 }
 
 /** BOOL keyword whose value may be omitted (means true). */
-export function readOptBool(a: KwArgs, kw: string): boolean {
+export function readOptBool(a: KwArgs, kw: string, msg?: (t: string) => string): boolean {
   const t = a.opt(1);
   if (t === undefined) return true;
   const b = parseBool(t);
-  if (b === undefined) { a.error(`Invalid value '${t}' for ${kw}`); return true; }
+  if (b === undefined) { a.error(msg ? msg(t) : `Invalid ${kw} parameter ${t}`); return true; }
   return b;
 }
 

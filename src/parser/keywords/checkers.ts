@@ -2,12 +2,12 @@
 // shares, then TCP_CHECK, HTTP_GET/SSL_GET with url{}, MISC_CHECK, SMTP_CHECK, DNS_CHECK,
 // UDP_CHECK, PING_CHECK, FILE_CHECK and BFD_CHECK.
 import { table, type KeywordDef, type KeywordTable, type KwArgs } from '../schema.js';
-import type { Checker, CheckerCommon, HttpUrl } from '../../config/model.js';
+import type { Checker, CheckerCommon, HttpUrl, RealServer } from '../../config/model.js';
 import { bool, readNum, scriptSpec } from './common.js';
-import { ipFamily, readDecimal, readInt, isHexString } from '../values.js';
+import { ipFamily, readDecimal, readInt, isHexString, TIMER_MAX, TIMER_MAX_TEXT } from '../values.js';
 
 /** Sub-context of one checker block. */
-export interface CkCtx { ck: Checker & CheckerCommon; extra: Record<string, string[]> }
+export interface CkCtx { ck: Checker & CheckerCommon; extra: Record<string, string[]>; rs?: RealServer }
 
 const common: KeywordDef<CkCtx>[] = [
   {
@@ -41,17 +41,17 @@ const common: KeywordDef<CkCtx>[] = [
   },
   {
     name: 'delay_before_retry', priority: 'P0', args: ['timer'],
-    handle: (c, a) => { const t = a.need(1); const v = readDecimal(a, t, 0, 2147483); if (v === undefined) { a.error(`Invalid delay_before_retry connection value '${t}'`); return; } c.ck.delayBeforeRetry = v; },
+    handle: (c, a) => { const t = a.need(1); const v = readDecimal(a, t, 0, TIMER_MAX, true, TIMER_MAX_TEXT); if (v !== undefined) c.ck.delayBeforeRetry = v; },
   },
   {
     name: 'warmup', priority: 'P1', args: ['timer'],
-    handle: (c, a) => { const t = a.need(1); const v = readDecimal(a, t, 0, 2147483); if (v === undefined) { a.error(`Invalid warmup connection value '${t}'`); return; } c.ck.warmup = v; },
+    handle: (c, a) => { const t = a.need(1); const v = readDecimal(a, t, 0, TIMER_MAX, true, TIMER_MAX_TEXT); if (v !== undefined) c.ck.warmup = v; },
   },
   {
     name: 'delay_loop', priority: 'P1', args: ['timer'],
     handle: (c, a) => { const t = a.need(1); const v = readDecimal(a, t, 0.000001, 2147483); if (v === undefined) { a.error(`checker delay_loop '${t}' invalid - ignoring`); return; } c.ck.delayLoop = v; },
   },
-  bool<CkCtx>('alpha', (c, v) => { c.ck.alpha = v; }),
+  bool<CkCtx>('alpha', (c, v) => { c.ck.alpha = v; }, 'P1', undefined, (t) => `Invalid alpha parameter ${t}`),
   bool<CkCtx>('log_all_failures', (c, v) => { c.ck.logAllFailures = v; }),
 ];
 
@@ -64,7 +64,8 @@ const urlTable = table('url', [
     name: 'digest', priority: 'P0', args: ['string'],
     handle: (c: UrlCtx, a) => {
       const d = a.need(1);
-      if (d.length !== 32 || !isHexString(d)) { a.error(`digest '${d}' is not a valid MD5 hex string - ignoring`); return; }
+      if (d.length !== 32) { a.error(`digest '${d}' character length should be 32 rather than ${d.length}`); return; }
+      if (!isHexString(d)) { a.error(`digest '${d}' is not a valid hex string - ignoring`); return; }
       c.url.digest = d.toLowerCase();
     },
   },
@@ -102,7 +103,7 @@ function httpTable(name: 'HTTP_GET' | 'SSL_GET'): KeywordTable {
         const v = a.need(1);
         if (v === '1.0' || v === '1.0C' || v === '1.1') (c.ck as HttpCk).httpProtocol = v;
         else if (v === '1.0c') (c.ck as HttpCk).httpProtocol = '1.0C';
-        else a.error(`Invalid http_protocol '${v}' - ignoring`);
+        else a.error(`Invalid http_protocol version ${v}`);
       },
     },
     bool<CkCtx>('enable_sni', (c, v) => { (c.ck as HttpCk).enableSni = v; }),
@@ -110,7 +111,11 @@ function httpTable(name: 'HTTP_GET' | 'SSL_GET'): KeywordTable {
     {
       name: 'url', priority: 'P0', block: 'keywords', table: urlTable,
       handle: (c): UrlCtx => { const url: HttpUrl = { path: '' }; (c.ck as HttpCk).urls.push(url); return { url, owner: c }; },
-      close: (u: UrlCtx, a: KwArgs) => { if (!u.url.path) a.error('Url path not specified - ignoring'); },
+      close: (u: UrlCtx, a: KwArgs) => {
+        if (u.url.path) return;
+        a.error('HTTP/SSL_GET checker url has no path - ignoring');
+        const ck = u.owner.ck as HttpCk; ck.urls = ck.urls.filter((x) => x !== u.url);
+      },
     },
   ];
   // nb_get_retry: deprecated alias of retry, HTTP_GET/SSL_GET only in 2.2.7 (sni_name, tls_compliant are HEAD only).
@@ -158,16 +163,16 @@ export const checkerTables: Record<Checker['type'], KeywordTable> = {
     ...common,
     {
       name: 'type', priority: 'P1', args: ['word'],
-      handle: (c: CkCtx, a) => { const t = a.need(1); if (!DNS_TYPES.has(t.toUpperCase())) { a.error(`DNS_CHECK: unknown type '${t}' - defaulting to SOA`); return; } (c.ck as DnsCk).queryType = t.toUpperCase(); },
+      handle: (c: CkCtx, a) => { const t = a.need(1); if (!DNS_TYPES.has(t.toUpperCase())) { a.error(`Unknown DNS check type ${t} - ignoring`); return; } (c.ck as DnsCk).queryType = t.toUpperCase(); },
     },
     { name: 'name', priority: 'P1', args: ['string'], handle: (c: CkCtx, a) => { (c.ck as DnsCk).name = a.need(1); } },
   ]),
   UDP_CHECK: table('UDP_CHECK', [
     ...common,
-    { name: 'payload', priority: 'P1', args: ['string'], handle: (c: CkCtx, a) => { const p = a.need(1); if (!isHexString(p)) { a.error(`Invalid hex payload '${p}' - ignoring`); return; } (c.ck as UdpCk).payload = p; } },
+    { name: 'payload', priority: 'P1', args: ['string'], handle: (c: CkCtx, a) => { const p = a.need(1); if (!isHexString(p)) { a.error('Invalid hex string for UDP_CHECK payload'); return; } (c.ck as UdpCk).payload = p; } },
     {
       name: 'require_reply', priority: 'P1', args: ['string'],
-      handle: (c: CkCtx, a) => { const p = a.opt(1); if (p !== undefined && !isHexString(p)) { a.error(`Invalid hex reply '${p}' - ignoring`); return; } (c.ck as UdpCk).requireReply = p ?? true; },
+      handle: (c: CkCtx, a) => { const p = a.opt(1); if (p !== undefined && !isHexString(p)) { a.error('Invalid hex string for UDP_CHECK require_reply'); return; } (c.ck as UdpCk).requireReply = p ?? true; },
     },
     { name: 'min_reply_length', priority: 'P1', args: ['uint'], handle: (c: CkCtx, a) => { const v = readNum(a, { kind: 'uint', min: 0, max: 65515, msg: (t) => `Invalid min_reply_length '${t}'` }); if (v !== undefined) (c.ck as UdpCk).minReplyLength = v; } },
     { name: 'max_reply_length', priority: 'P1', args: ['uint'], handle: (c: CkCtx, a) => { const v = readNum(a, { kind: 'uint', min: 0, max: 65515, msg: (t) => `Invalid max_reply_length '${t}'` }); if (v !== undefined) (c.ck as UdpCk).maxReplyLength = v; } },

@@ -24,8 +24,8 @@ export function flag<C>(name: string, set: (ctx: C, a: KwArgs) => void, priority
 }
 
 /** A keyword with an optional BOOL (true|on|yes / false|off|no; omitted = true). */
-export function bool<C>(name: string, set: Setter<C, boolean>, priority: Priority = 'P1', aliases?: string[]): KeywordDef<C> {
-  return { name, aliases, priority, args: ['bool'], handle: (c, a) => set(c, readOptBool(a, name), a) };
+export function bool<C>(name: string, set: Setter<C, boolean>, priority: Priority = 'P1', aliases?: string[], msg?: (t: string) => string): KeywordDef<C> {
+  return { name, aliases, priority, args: ['bool'], handle: (c, a) => set(c, readOptBool(a, name, msg), a) };
 }
 
 export interface NumOpts {
@@ -35,12 +35,15 @@ export interface NumOpts {
   /** The handler's own complaint after the reader's message; `%s` = the text. */
   msg?: (text: string, a: KwArgs) => string;
   default?: number;
+  /** keepalived's handler parses without the generic "invalid number"/range line. */
+  quiet?: boolean;
 }
 
 /** Reads word 1 as a number; on failure prints the reader message, then the handler's. */
 export function readNum(a: KwArgs, o: NumOpts, idx = 1): number | undefined {
   const t = a.need(idx);
-  const v = o.kind === 'int' ? readInt(a, t, o.min, o.max) : o.kind === 'uint' ? readUnsigned(a, t, o.min, o.max) : readDecimal(a, t, o.min, o.max);
+  const rep = !o.quiet;
+  const v = o.kind === 'int' ? readInt(a, t, o.min, o.max, rep) : o.kind === 'uint' ? readUnsigned(a, t, o.min, o.max, rep) : readDecimal(a, t, o.min, o.max, rep);
   if (v === undefined && o.msg) a.error(o.msg(t, a));
   return v;
 }

@@ -7,6 +7,7 @@ import type { GlobalDefs, FifoSpec } from '../../config/model.js';
 import { bool, flag, num, p2, str, readNum, scriptSpec } from './common.js';
 import { ipFamily, readUnsigned } from '../values.js';
 import { rest } from '../reader.js';
+import { systemUserDb } from '../../notify/users.js';
 
 type G = GlobalDefs;
 
@@ -64,7 +65,11 @@ function fifoScript(which: 'notifyFifo' | 'vrrpNotifyFifo' | 'lvsNotifyFifo', na
 }
 
 const garp = (name: string, field: 'vrrpGarpMasterDelay' | 'vrrpGarpMasterRepeat' | 'vrrpGarpMasterRefresh' | 'vrrpGarpMasterRefreshRepeat' | 'vrrpGarpLowerPrioDelay' | 'vrrpGarpLowerPrioRepeat', max: number): KeywordDef<G> =>
-  num<G>(name, { kind: 'uint', min: 0, max, msg: (t) => `${name} '${t}' invalid - ignoring` }, (g, v) => { g[field] = v; });
+  num<G>(name, { kind: 'uint', min: 0, max, msg: (t) => `${name} '${t}' invalid - ignoring` }, (g, v, a) => {
+    // a repeat count of 0 is refused: "must be greater than 0, setting to 1"
+    if (v === 0 && field.endsWith('Repeat')) { a.error(`${name} must be greater than 0, setting to 1`); g[field] = 1; return; }
+    g[field] = v;
+  });
 
 const P2_NAMES = [
   'rs_init_notifies', 'vrrp_priority', 'checker_priority', 'bfd_priority', 'vrrp_no_swap', 'checker_no_swap', 'bfd_no_swap',
@@ -108,7 +113,7 @@ export const globalDefsTable = table('global_defs', [
       let port = 25;
       if (a.opt(2) !== undefined) {
         const p = readUnsigned(a, a.opt(2)!, 1, 65535);
-        if (p === undefined) { a.error(`Invalid port '${a.opt(2)}' for smtp_server`); return; }
+        if (p === undefined) { a.error(`Invalid smtp server ${host} ${a.opt(2)}`); return; }
         port = p;
       }
       g.smtpServer = { host, port };
@@ -127,6 +132,8 @@ export const globalDefsTable = table('global_defs', [
     handle: (g: G, a) => {
       const user = a.need(1);
       const grp = a.opt(2)?.replace(/^:/, '');
+      const db = systemUserDb();
+      if (!db.user(user) || (grp !== undefined && db.group(grp) === undefined)) { a.error('Error setting global script uid/gid'); return; }
       g.scriptUser = grp ? { user, group: grp } : { user };
     },
   },
@@ -134,7 +141,7 @@ export const globalDefsTable = table('global_defs', [
   {
     name: 'vrrp_version', priority: 'P1', args: ['uint'], default: 2,
     handle: (g: G, a) => {
-      const v = readNum(a, { kind: 'uint', min: 2, max: 3, msg: (t) => `Unknown vrrp_version ${t} - ignoring` });
+      const v = readNum(a, { kind: 'uint', min: 2, max: 3, msg: () => 'VRRP Error: Version must be either 2 or 3' });
       if (v === 2 || v === 3) g.vrrpVersion = v;
     },
   },
@@ -160,19 +167,19 @@ export const globalDefsTable = table('global_defs', [
   bool<G>('vrrp_min_garp', (g, v) => { g.vrrpMinGarp = v; }),
   {
     name: 'vrrp_mcast_group4', priority: 'P1', args: ['ip'], default: '224.0.0.18',
-    handle: (g: G, a) => { const v = a.need(1); if (ipFamily(v) !== 'inet') { a.error(`vrrp_mcast_group4 '${v}' is invalid`); return; } g.vrrpMcastGroup4 = v; },
+    handle: (g: G, a) => { const v = a.need(1); if (ipFamily(v) !== 'inet') { a.error(`Can't parse vrrp_mcast_group4 [${v}]. Skipping`); return; } g.vrrpMcastGroup4 = v; },
   },
   {
     name: 'vrrp_mcast_group6', priority: 'P1', args: ['ip'], default: 'ff02::12',
-    handle: (g: G, a) => { const v = a.need(1); if (ipFamily(v) !== 'inet6') { a.error(`vrrp_mcast_group6 '${v}' is invalid`); return; } g.vrrpMcastGroup6 = v; },
+    handle: (g: G, a) => { const v = a.need(1); if (ipFamily(v) !== 'inet6') { a.error(`Can't parse vrrp_mcast_group6 [${v}]. Skipping`); return; } g.vrrpMcastGroup6 = v; },
   },
   str<G>('default_interface', (g, v) => { g.defaultInterface = v; }),
   flag<G>('dynamic_interfaces', (g) => { g.dynamicInterfaces = true; }),
   fifo('notifyFifo', 'notify_fifo'), fifoScript('notifyFifo', 'notify_fifo_script'),
   fifo('vrrpNotifyFifo', 'vrrp_notify_fifo'), fifoScript('vrrpNotifyFifo', 'vrrp_notify_fifo_script'),
   fifo('lvsNotifyFifo', 'lvs_notify_fifo'), fifoScript('lvsNotifyFifo', 'lvs_notify_fifo_script'),
-  num<G>('max_auto_priority', { kind: 'int', min: -1, max: 99, msg: (t) => `max_auto_priority '${t}' must be in [-1, 99] - ignoring` }, (g, v) => { g.maxAutoPriority = v; }),
-  num<G>('vrrp_startup_delay', { kind: 'dec', min: 0, max: 3600, msg: (t) => `vrrp_startup_delay '${t}' must be in [0, 3600] - ignoring` }, (g, v) => { g.vrrpStartupDelay = v; }),
+  num<G>('max_auto_priority', { kind: 'int', min: -1, max: 99, msg: (t) => `max_auto_priority '${t}' must be in [0, 99] (or -1 to disable) - ignoring` }, (g, v) => { g.maxAutoPriority = v; }),
+  num<G>('vrrp_startup_delay', { kind: 'dec', min: 0, max: 3600, msg: (t) => `vrrp_startup_delay '${t}' is invalid` }, (g, v) => { g.vrrpStartupDelay = v; }),
   {
     name: 'lvs_sync_daemon', priority: 'P1', args: ['ifname', 'rest'],
     handle: (g: G, a) => {
@@ -185,7 +192,7 @@ export const globalDefsTable = table('global_defs', [
         if (v === undefined) { a.error(`lvs_sync_daemon ${k} missing value`); break; }
         if (k === 'group') { s.group = v; continue; }
         const n = readUnsigned(a, v, 0, k === 'id' ? 255 : 65535);
-        if (n === undefined) { a.error(`Invalid lvs_sync_daemon ${k} '${v}'`); continue; }
+        if (n === undefined) { a.error(k === 'id' ? `Invalid syncid (${v}) - defaulting to vrid` : `Invalid lvs_sync_daemon ${k} (${v}) - ignoring`); continue; }
         if (k === 'id') s.syncId = n; else if (k === 'maxlen') s.maxlen = n; else if (k === 'port') s.port = n; else if (k === 'ttl') s.ttl = n;
         else a.error(`Unknown option ${k} specified for lvs_sync_daemon`);
       }

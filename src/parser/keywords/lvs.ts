@@ -3,7 +3,7 @@
 import { table, type KeywordDef, type KwArgs } from '../schema.js';
 import type { VirtualServer, RealServer, VirtualServerGroup, LbKind, Checker, KeepalivedConfig } from '../../config/model.js';
 import { bool, flag, readNum, scriptSpec } from './common.js';
-import { ipFamily, readDecimal, readUnsigned } from '../values.js';
+import { ipFamily, readDecimal, readUnsigned, TIMER_MAX, TIMER_MAX_TEXT } from '../values.js';
 import { SKIP_BLOCK, rest } from '../reader.js';
 import { checkerTables, newChecker, CHECKER_PRIORITY, type CkCtx } from './checkers.js';
 
@@ -34,7 +34,7 @@ function parseMethod(a: KwArgs, what: 'virtual' | 'real'): { kind: LbKind; tunne
       if (w === 'type') {
         const t = a.opt(++i);
         if (t === 'ipip' || t === 'gue' || t === 'gre') tunnel.type = t;
-        else a.error(`Unknown tunnel type ${t} - ignoring`);
+        else { a.error(`Unknown tunnel type ${t} for ${what} server.`); return undefined; }
       } else if (w === 'port') {
         const p = a.opt(++i);
         const n = p === undefined ? undefined : readUnsigned(a, p, 1, 65535);
@@ -51,7 +51,14 @@ function parseMethod(a: KwArgs, what: 'virtual' | 'real'): { kind: LbKind; tunne
 function checkerDef(type: Checker['type']): KeywordDef<RsCtx> {
   return {
     name: type, priority: CHECKER_PRIORITY[type], block: 'keywords', table: checkerTables[type],
-    handle: (c, a): CkCtx => { const ck = newChecker(type) as CkCtx['ck']; ck.pos = a.pos(0); c.rs.checkers.push(ck); return { ck, extra: c.rs.extra }; },
+    handle: (c, a): CkCtx => { const ck = newChecker(type) as CkCtx['ck']; ck.pos = a.pos(0); c.rs.checkers.push(ck); return { ck, extra: c.rs.extra, rs: c.rs }; },
+    close: (k: CkCtx, a: KwArgs) => {
+      const ck = k.ck;
+      let drop = false;
+      if ((ck.type === 'HTTP_GET' || ck.type === 'SSL_GET') && ck.urls.length === 0) { a.error('HTTP/SSL_GET checker has no urls specified - ignoring'); drop = true; }
+      if (ck.type === 'MISC_CHECK' && ck.miscPath.argv.length === 0) { a.error('No script path has been specified for MISC_CHECKER - skipping'); drop = true; }
+      if (drop && k.rs) k.rs.checkers = k.rs.checkers.filter((x) => x !== ck);
+    },
   };
 }
 
@@ -81,7 +88,7 @@ export const realServerTable = table('real_server', [
   bool<RsCtx>('alpha', (c, v) => { c.rs.alpha = v; }),
   {
     name: 'retry', priority: 'P1', args: ['uint'],
-    handle: (c: RsCtx, a) => { const v = readNum(a, { kind: 'uint', min: 0, max: 2147483647, msg: (t) => `Invalid real_server retry '${t}'` }); if (v !== undefined) c.rs.retry = v; },
+    handle: (c: RsCtx, a) => { const v = readNum(a, { kind: 'uint', min: 0, max: 4294967295, msg: (t) => `retry value invalid - ${t}` }); if (v !== undefined) c.rs.retry = v; },
   },
   rsTimer('delay_before_retry', 'delayBeforeRetry', 0), rsTimer('warmup', 'warmup', 0),
   rsTimer('connect_timeout', 'connectTimeout', 0.000001), rsTimer('delay_loop', 'delayLoop', 0.000001),
@@ -100,7 +107,7 @@ export const realServerTable = table('real_server', [
 
 const vsTimer = (name: string, field: 'connectTimeout' | 'delayBeforeRetry' | 'warmup', min: number, prio: 'P0' | 'P1'): KeywordDef<VsCtx> => ({
   name, priority: prio, args: ['timer'],
-  handle: (c, a) => { const t = a.need(1); const v = readDecimal(a, t, min, 2147483); if (v === undefined) { a.error(`virtual server ${name} '${t}' invalid - ignoring`); return; } c.vs[field] = v; },
+  handle: (c, a) => { const t = a.need(1); const v = readDecimal(a, t, min, TIMER_MAX, true, TIMER_MAX_TEXT); if (v === undefined) { a.error(`virtual server ${name} ${t} invalid - ignoring`); return; } c.vs[field] = v; },
 });
 
 const SCHED_FLAGS = ['flag-1', 'flag-2', 'flag-3', 'sh-port', 'sh-fallback', 'mh-port', 'mh-fallback'];
@@ -135,7 +142,7 @@ export const virtualServerTable = table('virtual_server', [
     name: 'delay_loop', priority: 'P0', args: ['timer'], default: 60,
     handle: (c: VsCtx, a) => {
       const t = a.need(1);
-      const v = readDecimal(a, t, 0.000001, 2147483);
+      const v = readDecimal(a, t, 0.000001, TIMER_MAX, true, TIMER_MAX_TEXT);
       if (v === undefined) { a.error(`virtual server delay loop '${t}' invalid - ignoring`); return; }
       c.vs.delayLoop = v;
     },
@@ -146,7 +153,7 @@ export const virtualServerTable = table('virtual_server', [
       const t = a.opt(1);
       if (t === undefined) { c.vs.persistenceTimeout = 360; return; }
       const v = readUnsigned(a, t, 1, 2678400);
-      if (v === undefined) { a.error(`persistence_timeout invalid - ${t}`); return; }
+      if (v === undefined) { a.error('persistence_timeout invalid'); return; }
       c.vs.persistenceTimeout = v;
     },
   },
@@ -154,7 +161,7 @@ export const virtualServerTable = table('virtual_server', [
   vsTimer('connect_timeout', 'connectTimeout', 0.000001, 'P1'),
   {
     name: 'retry', priority: 'P1', args: ['uint'],
-    handle: (c: VsCtx, a) => { const v = readNum(a, { kind: 'uint', min: 0, max: 2147483647, msg: (t) => `Invalid virtual_server retry '${t}'` }); if (v !== undefined) c.vs.retry = v; },
+    handle: (c: VsCtx, a) => { const v = readNum(a, { kind: 'uint', min: 0, max: 4294967295, msg: (t) => `retry value invalid - ${t}` }); if (v !== undefined) c.vs.retry = v; },
   },
   vsTimer('delay_before_retry', 'delayBeforeRetry', 0, 'P1'),
   vsTimer('warmup', 'warmup', 0, 'P1'),
@@ -163,7 +170,7 @@ export const virtualServerTable = table('virtual_server', [
     name: 'sorry_server', priority: 'P1', args: ['ip', 'uint'],
     handle: (c: VsCtx, a) => {
       const s = parseIpPort(a.need(1), a.opt(2));
-      if (!s) { a.error(`Invalid sorry_server ip address/port ${a.need(1)}/${a.opt(2) ?? ''} - skipping`); return; }
+      if (!s) { a.error(`Invalid sorry server IP address ${a.need(1)} - skipping`); return; }
       c.vs.sorryServer = { ...c.vs.sorryServer, ...s };
     },
   },
@@ -177,11 +184,14 @@ export const virtualServerTable = table('virtual_server', [
   },
   {
     name: 'quorum', priority: 'P1', args: ['uint'], default: 1,
-    handle: (c: VsCtx, a) => { const v = readNum(a, { kind: 'uint', min: 1, max: 2147483647, msg: (t) => `Invalid quorum '${t}' - ignoring` }); if (v !== undefined) c.vs.quorum = v; },
+    handle: (c: VsCtx, a) => {
+      const v = readNum(a, { kind: 'uint', min: 1, max: 4294967295, msg: (t) => `Quorum ${t} must be in [1, 4294967295]. Setting to 1.` });
+      c.vs.quorum = v ?? 1;
+    },
   },
   {
     name: 'hysteresis', priority: 'P1', args: ['uint'], default: 0,
-    handle: (c: VsCtx, a) => { const v = readNum(a, { kind: 'uint', min: 0, max: 2147483647, msg: (t) => `Invalid hysteresis '${t}' - ignoring` }); if (v !== undefined) c.vs.hysteresis = v; },
+    handle: (c: VsCtx, a) => { const v = readNum(a, { kind: 'uint', min: 0, max: 4294967295, msg: (t) => `Hysteresis ${t} must be in [0, 4294967295] - ignoring` }); if (v !== undefined) c.vs.hysteresis = v; },
   },
   { name: 'quorum_up', priority: 'P1', args: ['script'], handle: (c: VsCtx, a) => { c.vs.quorumUp = scriptSpec(a); } },
   { name: 'quorum_down', priority: 'P1', args: ['script'], handle: (c: VsCtx, a) => { c.vs.quorumDown = scriptSpec(a); } },
@@ -245,14 +255,20 @@ export function vsgItem(g: VirtualServerGroup, a: KwArgs): void {
   const w0 = a.need(0);
   if (w0 === 'fwmark') {
     const t = a.need(1);
-    const n = readUnsigned(a, t, 1, 4294967295);
-    if (n === undefined) { a.error(`virtual server group ${g.name}: invalid fwmark ${t} - ignoring`); return; }
+    const n = readUnsigned(a, t, 0, 4294967295);
+    if (n === undefined) { a.error(`(${g.name}): fwmark '${t}' must be in [0, 4294967295] - ignoring`); return; }
     const f = a.opt(2);
     g.entries.push(f === 'inet' || f === 'inet6' ? { kind: 'fwmark', fwmark: n, family: f, pos: a.pos(0) } : { kind: 'fwmark', fwmark: n, pos: a.pos(0) });
     return;
   }
   const port = a.opt(1);
-  const p = port === undefined ? 0 : /^\d+$/.test(port) && Number(port) <= 65535 ? Number(port) : -1;
+  const bad = (): void => a.error(`Invalid virtual server group IP address ${w0} /port/${port ?? ''} - skipping`);
+  let p = 0;
+  if (port !== undefined) {
+    const v = readUnsigned(a, port, 1, 65535);
+    if (v === undefined) { bad(); return; }
+    p = v;
+  }
   let first = w0; let last = w0;
   const slash = w0.indexOf('/');
   const dash = w0.indexOf('-');
@@ -271,11 +287,14 @@ export function vsgItem(g: VirtualServerGroup, a: KwArgs): void {
     first = w0.slice(0, dash);
     const tail = w0.slice(dash + 1);
     const fam = ipFamily(first);
-    if (fam === 'inet' && /^\d+$/.test(tail)) last = first.replace(/\d+$/, tail);
+    if (fam === 'inet' && /^\d+$/.test(tail)) {
+      if (Number(tail) > 255) { a.error(`Virtual server group range '${w0}' end '${tail}' too large`); return; }
+      last = first.replace(/\d+$/, tail);
+    }
     else if (fam === 'inet6' && /^[0-9a-fA-F]+$/.test(tail)) last = first.replace(/[0-9a-fA-F]+$/, tail);
     else last = tail;
   }
   const fam = ipFamily(first);
-  if (!fam || ipFamily(last) !== fam || p < 0) { a.error(`Invalid virtual server group IP address/port ${w0}/${port ?? ''} - skipping`); return; }
+  if (!fam || ipFamily(last) !== fam) { bad(); return; }
   g.entries.push({ kind: 'range', first, last, port: p, family: fam, pos: a.pos(0) });
 }

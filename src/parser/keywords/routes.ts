@@ -29,7 +29,15 @@ export function parseRouteLine(a: KwArgs, track: boolean): VirtualRoute {
       i++;
       continue;
     }
-    if (dest === undefined) dest = w;
+    if (dest === undefined) {
+      dest = w;
+      const pf = parsePrefix(w);
+      if (pf?.badLen !== undefined) {
+        const max = pf.family === 'inet' ? 32 : 128;
+        a.error(`number '${pf.badLen}' outside range [0, ${max}]`);
+        a.error(`Invalid address prefix len ${pf.badLen} for address ${w} - using ${max}`);
+      }
+    }
   }
   if (track && !hasDev && !noTrack && dest !== undefined) {
     let shown = dest;

@@ -2,7 +2,7 @@
 // creating its model object and handing the sub-table its context. P2 top-level blocks and
 // keywords are kept verbatim in KeepalivedConfig.extra.
 import { table, type KeywordDef, type KwArgs } from '../schema.js';
-import type { KeepalivedConfig, VirtualServer } from '../../config/model.js';
+import type { KeepalivedConfig, VirtualServer, VirtualServerGroup } from '../../config/model.js';
 import { SKIP_BLOCK, rest, type Proc } from '../reader.js';
 import { globalDefsTable } from './global-defs.js';
 import { vrrpInstanceTable, newInstance, closeInstance, parseVip, type ViCtx } from './vrrp-instance.js';
@@ -58,7 +58,7 @@ export const topTable = table('top', [
       c.cfg.trackFiles.push(t);
       return { t };
     },
-    close: (t: TrackFileCtx, a: KwArgs) => { if (!t.t.file) a.error(`No file set for track_file ${t.t.name} - removing`); },
+    close: (t: TrackFileCtx, a: KwArgs) => { if (!t.t.file) a.error(`No file set for track_file ${t.t.name} - ignoring`); },
   },
   {
     name: 'vrrp_track_process', priority: 'P1', block: 'keywords', table: trackProcessTable,
@@ -66,8 +66,13 @@ export const topTable = table('top', [
   },
   {
     name: 'virtual_server_group', priority: 'P1', block: 'lines', args: ['string'],
-    handle: (c: TopCtx, a) => { const g = { name: a.need(1), pos: a.pos(0), entries: [] }; c.cfg.virtualServerGroups.push(g); return g; },
-    item: vsgItem,
+    handle: (c: TopCtx, a) => { const g: VirtualServerGroup = { name: a.need(1), pos: a.pos(0), entries: [] }; c.cfg.virtualServerGroups.push(g); return { g, cfg: c.cfg }; },
+    item: (x: { g: VirtualServerGroup }, a: KwArgs) => vsgItem(x.g, a),
+    close: (x: { g: VirtualServerGroup; cfg: KeepalivedConfig }, a: KwArgs) => {
+      if (x.g.entries.length) return;
+      a.error(`virtual server group ${x.g.name} has no entries - removing`);
+      x.cfg.virtualServerGroups = x.cfg.virtualServerGroups.filter((g) => g !== x.g);
+    },
   },
   {
     name: 'virtual_server', priority: 'P0', block: 'keywords', table: virtualServerTable,

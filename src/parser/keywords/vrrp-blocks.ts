@@ -6,6 +6,7 @@ import type { VrrpScript, VrrpSyncGroup, TrackFile, VrrpTrackProcess, TrackRef }
 import { bool, flag, readNum, scriptSpec, trackRef } from './common.js';
 import { readInt, readUnsigned, readDecimal } from '../values.js';
 import { rest } from '../reader.js';
+import { systemUserDb } from '../../notify/users.js';
 
 export interface ScriptCtx { s: VrrpScript; timeoutSet: boolean; endPos?: SourcePos }
 
@@ -47,7 +48,7 @@ export const vrrpScriptTable = table('vrrp_script', [
       const r = a.opt(2);
       if (r === 'reverse') c.s.weightReverse = true;
       else if (r === 'noreverse') c.s.weightReverse = false;
-      else if (r !== undefined) a.error(`vrrp_script ${c.s.name} weight has unknown option ${r}`);
+      else if (r !== undefined) a.error(`vrrp_script ${c.s.name} unknown weight option ${r}`);
     },
   },
   {
@@ -72,6 +73,8 @@ export const vrrpScriptTable = table('vrrp_script', [
     name: 'user', priority: 'P1', args: ['word', 'word'],
     handle: (c: ScriptCtx, a) => {
       const user = a.need(1); const g = a.opt(2)?.replace(/^:/, '');
+      const db = systemUserDb();
+      if (!db.user(user) || (g !== undefined && db.group(g) === undefined)) { a.error(`Unable to set uid/gid for script '${c.s.script.argv[0] ?? ''}'`); return; }
       c.s.user = g ? { user, group: g } : { user };
     },
   },
@@ -162,7 +165,7 @@ export const trackProcessTable = table('vrrp_track_process', [
     handle: (c: ProcCtx, a) => {
       const v = a.need(1);
       if (v === 'initial' || v === 'partial') c.p.paramMatch = v;
-      else a.error(`Invalid param_match type '${v}' - ignoring`);
+      else a.error(`Invalid param_match type ${v} - ignoring`);
     },
   },
   {
@@ -170,22 +173,22 @@ export const trackProcessTable = table('vrrp_track_process', [
     handle: (c: ProcCtx, a) => {
       const t = a.need(1);
       const v = readInt(a, t, -254, 254);
-      if (v === undefined) { a.error(`Invalid weight ${t} for vrrp_track_process ${c.p.name}`); return; }
+      if (v === undefined) { a.error(`Weight (${t}) for vrrp_track_process ${c.p.name} must be between [-254..254] inclusive. Ignoring...`); return; }
       c.p.weight = v;
       if (a.opt(2) === 'reverse') c.p.reverse = true;
     },
   },
   {
     name: 'quorum', priority: 'P1', args: ['uint'], default: 1,
-    handle: (c: ProcCtx, a) => { const v = readNum(a, { kind: 'uint', min: 1, max: 65535, msg: (t) => `Invalid quorum ${t} for vrrp_track_process ${c.p.name}` }); if (v !== undefined) c.p.quorum = v; },
+    handle: (c: ProcCtx, a) => { const v = readNum(a, { kind: 'uint', min: 1, max: 65535, msg: (t) => `Quorum (${t}) for vrrp_track_process ${c.p.name} must be between [1..65535] inclusive. Ignoring...` }); if (v !== undefined) c.p.quorum = v; },
   },
   {
     name: 'quorum_max', priority: 'P2', args: ['uint'],
-    handle: (c: ProcCtx, a) => { const v = readNum(a, { kind: 'uint', min: 0, max: 65535, msg: (t) => `Invalid quorum_max ${t} for vrrp_track_process ${c.p.name}` }); if (v !== undefined) c.p.quorumMax = v; },
+    handle: (c: ProcCtx, a) => { const v = readNum(a, { kind: 'uint', min: 0, max: 65535, msg: (t) => `Quorum max (${t}) for vrrp_track_process ${c.p.name} must be between [1..65535] inclusive. Ignoring...` }); if (v !== undefined) c.p.quorumMax = v; },
   },
   {
     name: 'delay', priority: 'P2', args: ['timer'],
-    handle: (c: ProcCtx, a) => { const t = a.need(1); const v = readDecimal(a, t, 0, 3600); if (v === undefined) a.error(`Invalid delay ${t} for vrrp_track_process ${c.p.name}`); else c.p.delay = v; },
+    handle: (c: ProcCtx, a) => { const t = a.need(1); const v = readDecimal(a, t, 0.000001, 3600); if (v === undefined) a.error(`delay (${t}) for vrrp_track_process ${c.p.name} must be between [0.000001..3600] inclusive. Ignoring...`); else c.p.delay = v; },
   },
   { name: 'terminate_delay', priority: 'P2', args: ['timer'], handle: (c: ProcCtx, a) => { void c; readDecimal(a, a.need(1), 0, 3600); } },
   { name: 'fork_delay', priority: 'P2', args: ['timer'], handle: (c: ProcCtx, a) => { void c; readDecimal(a, a.need(1), 0, 3600); } },

@@ -3,13 +3,19 @@
 import { table, type KeywordDef, type KwArgs } from '../schema.js';
 import type { VrrpInstance, VirtualIp, KeepalivedConfig, TrackRef } from '../../config/model.js';
 import { bool, flag, num, p2, readNum, scriptSpec, trackRef } from './common.js';
-import { ipFamily, parsePrefix, readUnsigned, readDecimal } from '../values.js';
+import { ipFamily, parsePrefix, readUnsigned, readDecimal, readInt } from '../values.js';
 import { rest } from '../reader.js';
 import type { SourcePos } from '../../common/diagnostic.js';
 import { parseRouteLine, parseRuleLine, type RuleState } from './routes.js';
 
 /** Sub-context of one vrrp_instance block. */
 export interface ViCtx { vi: VrrpInstance; cfg: KeepalivedConfig; stateSet: boolean; familySet: boolean; rules: RuleState; prioritySet?: boolean; v2At?: SourcePos; v6At?: SourcePos }
+
+/** Instances where a unicast-only keyword (unicast_src_ip, unicast_ttl) was given. */
+export const unicastKeyword = new WeakSet<VrrpInstance>();
+
+/** track_script weights as written, checked at end of parse once the script is known to exist. */
+export const trackScriptWeightText = new WeakMap<TrackRef, string>();
 
 export function newInstance(name: string, cfg: KeepalivedConfig): VrrpInstance {
   return {
@@ -81,6 +87,27 @@ function trackBlock(name: string, field: 'trackScript' | 'trackInterface' | 'tra
   return {
     name, priority: prio, block: 'lines',
     item: (c, a) => {
+      if (field === 'trackScript') {
+        // keepalived resolves track_script entries at the end: weight errors only for scripts that exist
+        const w = a.words.findIndex((x) => x.text === 'weight');
+        const ref: TrackRef = { name: a.need(0), weight: 0, reverse: a.words.some((x) => x.text === 'reverse'), pos: a.pos(0) };
+        if (w > 0) { trackScriptWeightText.set(ref, a.opt(w + 1) ?? ''); }
+        c.vi.trackScript.push(ref);
+        return;
+      }
+      if (field === 'trackInterface') {
+        const w = a.words.findIndex((x) => x.text === 'weight');
+        const t = w > 0 ? a.opt(w + 1) : undefined;
+        if (t !== undefined) {
+          const v = readInt(a, t, -254, 254);
+          if (v === undefined || v < -253 || v > 253) {
+            a.error(`(${c.vi.name}) weight ${t} for ${a.need(0)} must be between [-253..253] inclusive. Ignoring...`);
+            if (a.interfaces && !a.interfaces.has(a.need(0))) { a.error(`(${c.vi.name}) tracked interface ${a.need(0)} doesn't exist`); a.markMissingInterface(); return; }
+            c.vi.trackInterface.push({ name: a.need(0), weight: 0, reverse: false, pos: a.pos(0) });
+            return;
+          }
+        }
+      }
       const t: TrackRef | undefined = trackRef(a, min, max, what, c.vi.name);
       if (!t) return;
       if (field === 'trackInterface' && a.interfaces && !a.interfaces.has(t.name)) {
@@ -108,7 +135,7 @@ function garpKw(name: string, field: GarpField, max: number): KeywordDef<ViCtx> 
     handle: (c, a) => {
       const t = a.need(1);
       const v = readUnsigned(a, t, 0, max);
-      if (v === undefined) { a.error(`(${c.vi.name}): ${name} '${t}' invalid - ignoring`); return; }
+      if (v === undefined) { a.error(name === 'garp_master_refresh' ? `(${c.vi.name}): Invalid garp_master_refresh '${t}' - ignoring` : `(${c.vi.name}): ${name} '${t}' invalid - ignoring`); return; }
       c.vi[field] = v;
     },
   };
@@ -203,17 +230,19 @@ export const vrrpInstanceTable = table('vrrp_instance', [
     handle: (c: ViCtx, a) => {
       const t = a.need(1);
       const v = readDecimal(a, t, 0, 1000);
-      if (v !== undefined) c.vi.preemptDelay = v;
+      if (v === undefined) { a.error(`(${c.vi.name}) Preempt_delay not valid! must be between 0-1000`); return; }
+      c.vi.preemptDelay = v;
     },
   },
   notify('notify_master', 'notifyMaster'), notify('notify_backup', 'notifyBackup'), notify('notify_fault', 'notifyFault'),
   notify('notify_stop', 'notifyStop', 'P1'), notify('notify', 'notify'), notify('notify_master_rx_lower_pri', 'notifyMasterRxLowerPri', 'P2'),
-  bool<ViCtx>('smtp_alert', (c, v) => { c.vi.smtpAlert = v; }, 'P0'),
+  bool<ViCtx>('smtp_alert', (c, v) => { c.vi.smtpAlert = v; }, 'P0', undefined, (t) => `Invalid vrrp_instance smtp_alert parameter ${t}`),
   {
     name: 'unicast_src_ip', aliases: ['mcast_src_ip'], priority: 'P0', args: ['ip'],
     handle: (c: ViCtx, a) => {
       const ip = a.need(1);
-      if (!ipFamily(ip)) { a.error(`(${c.vi.name}) invalid ${a.words[0]!.text} ${ip} - ignoring`); return; }
+      if (a.words[0]!.text === 'unicast_src_ip') unicastKeyword.add(c.vi);
+      if (!ipFamily(ip)) { a.error(`Configuration error: VRRP instance[${c.vi.name}] malformed src address[${ip}]. Skipping...`); return; }
       c.vi.unicastSrcIp = ip;
     },
   },
@@ -221,20 +250,26 @@ export const vrrpInstanceTable = table('vrrp_instance', [
     name: 'unicast_peer', priority: 'P0', block: 'lines',
     item: (c: ViCtx, a) => {
       const ip = a.need(0);
-      if (!ipFamily(ip)) { a.error(`(${c.vi.name}) unicast_peer address ${ip} invalid - ignoring`); return; }
+      if (!ipFamily(ip)) { a.error(`Configuration error: VRRP instance[${c.vi.name}] malformed unicast peer address[${ip}]. Skipping...`); return; }
       const p: VrrpInstance['unicastPeer'][number] = { address: ip };
       for (let i = 1; i < a.size; i += 2) {
         const k = a.opt(i)!; const v = a.opt(i + 1);
         if ((k === 'min_ttl' || k === 'max_ttl') && v !== undefined) {
           const n = readUnsigned(a, v, 0, 255);
-          if (n === undefined) { a.error(`(${c.vi.name}) invalid ${k} ${v} for unicast peer ${ip} - ignoring`); continue; }
+          if (n === undefined) continue; // 2.2.7 says nothing
           if (k === 'min_ttl') p.minTtl = n; else p.maxTtl = n;
         } else a.error(`(${c.vi.name}) unknown unicast_peer option ${k} - ignoring`);
       }
       c.vi.unicastPeer.push(p);
     },
   },
-  num<ViCtx>('unicast_ttl', { kind: 'uint', min: 0, max: 255 }, (c, v) => { c.vi.unicastTtl = v; }),
+  {
+    name: 'unicast_ttl', priority: 'P1', args: ['uint'],
+    handle: (c: ViCtx, a) => {
+      const v = readNum(a, { kind: 'uint', min: 0, max: 255, msg: (t) => `(${c.vi.name}): TTL '${t}' not valid - must be between 0 & 255` });
+      if (v !== undefined) c.vi.unicastTtl = v;
+    },
+  },
   garpKw('garp_master_delay', 'garpMasterDelay', 255),
   garpKw('garp_master_repeat', 'garpMasterRepeat', 255),
   garpKw('garp_master_refresh', 'garpMasterRefresh', 2147483647),
@@ -244,7 +279,7 @@ export const vrrpInstanceTable = table('vrrp_instance', [
   {
     name: 'version', priority: 'P1', args: ['uint'],
     handle: (c: ViCtx, a) => {
-      const v = readNum(a, { kind: 'uint', min: 2, max: 3, msg: (t) => `(${c.vi.name}): Version must be either 2 or 3 - ignoring ${t}` });
+      const v = readNum(a, { kind: 'uint', min: 2, max: 3, msg: () => `(${c.vi.name}): Version must be either 2 or 3` });
       if (v === 2) { c.v2At = a.pos(0); if (c.v6At) { v2v6Note(c, a); return; } }
       if (v === 2 || v === 3) c.vi.version = v;
     },
@@ -255,7 +290,10 @@ export const vrrpInstanceTable = table('vrrp_instance', [
       const u: NonNullable<VrrpInstance['useVmac']> = {};
       for (let i = 1; i < a.size; i++) {
         const w = a.opt(i)!;
-        if (/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/.test(w)) u.mac = w;
+        if (/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/.test(w)) {
+          if (/^00:00:5e:00:0[12]:/i.test(w)) { a.error(`VMAC MAC address not allowed to be RFC5798 address (${w}) - ignoring`); continue; }
+          u.mac = w;
+        }
         else if (w === 'netlink_notify_msg') continue;
         else if (w === 'group') i++;
         else u.name = w;
@@ -282,7 +320,10 @@ export const vrrpInstanceTable = table('vrrp_instance', [
       c.cfg.global.lvsSyncDaemon ??= { interface: a.need(1), instance: c.vi.name };
     },
   },
-  num<ViCtx>('debug', { kind: 'uint', min: 0, max: 4 }, (c, v) => { c.vi.debug = v; }),
+  {
+    name: 'debug', priority: 'P1', args: ['uint'],
+    handle: (c: ViCtx, a) => { const v = readNum(a, { kind: 'uint', min: 0, max: 4, msg: (t) => `(${c.vi.name}) Debug value '${t}' not valid; must be between 0-4` }); if (v !== undefined) c.vi.debug = v; },
+  },
   ...P2_VI.map((n) => p2<VrrpInstance & { extra: Record<string, string[]> }>(n) as unknown as KeywordDef<ViCtx>).map((d) => ({ ...d, handle: (c: ViCtx, a: KwArgs) => { c.vi.extra[a.words[0]!.text] = rest(a.words, 1); } })),
 ]);
 

@@ -134,6 +134,7 @@ describe('preprocessor: include', function () {
     assert.equal(r.lines[1]!.showFile, true);
     assert.equal(r.lines[0]!.showFile, undefined);
     assert.deepEqual(r.files, [path.join(dir, 'main.conf'), path.join(dir, 'sub/a.conf')]);
+    assert.deepEqual(r.fileNames, [path.join(dir, 'main.conf'), 'sub/a.conf']);
   });
 
   it('${_PWD} is the (real) directory of the file being read', () => {
