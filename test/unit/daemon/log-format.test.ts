@@ -1,10 +1,12 @@
 // Log line formats: syslog datagrams, console prefix, and the wrapped "Command line:" lines,
 // compared with keepalived 2.2.7's captured output.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { commandLineLines, consoleTimestamp, cpuUsageLine, formatConsole, formatSyslog, stoppedUsageLine, syslogIdent, syslogTimestamp } from '../../../src/daemon/log-format.js';
 
-const CAPTURES = '/work/shared/reference/keepalived-2.2.7-captures/logs';
+// shared/ sits beside the repository (CI) or at /work/shared (development machines).
+const CAPTURES = [new URL('../../../../shared/reference/keepalived-2.2.7-captures/logs', import.meta.url).pathname, '/work/shared/reference/keepalived-2.2.7-captures/logs']
+  .find((d) => existsSync(d)) ?? '/nonexistent';
 const here = new URL('./fixtures/', import.meta.url);
 
 /** Pairs of (argv, logged lines) recovered from the captured logs' "=== start" headers. */
