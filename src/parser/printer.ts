@@ -228,7 +228,7 @@ function url(o: Out, u: HttpUrl): void {
   o.open('url');
   if (u.path) o.line('path', u.path);
   if (u.digest) o.line('digest', u.digest);
-  if (u.statusCode) o.line('status_code', ...u.statusCode.map((s) => (s.from === s.to ? String(s.from) : `${s.from}-${s.to}`)));
+  if (u.statusCode?.length) o.line('status_code', ...u.statusCode.map((s) => (s.from === s.to ? String(s.from) : `${s.from}-${s.to}`)));
   if (u.virtualhost) o.line('virtualhost', u.virtualhost);
   if (u.regex) o.line('regex', u.regex);
   if (u.regexNoMatch) o.line('regex_no_match');

@@ -82,7 +82,7 @@ const urlTable = table('url', [
         if (from < 100 || to > 599 || from > to) { a.error(`Invalid HTTP_GET status code '${w}'`); continue; }
         out.push({ from, to });
       }
-      c.url.statusCode = [...(c.url.statusCode ?? []), ...out];
+      if (out.length) c.url.statusCode = [...(c.url.statusCode ?? []), ...out];
     },
   },
   { name: 'virtualhost', priority: 'P1', args: ['string'], handle: (c: UrlCtx, a) => { c.url.virtualhost = a.need(1); } },
