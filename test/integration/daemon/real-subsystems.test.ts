@@ -1,5 +1,6 @@
 // bin/keepalived with the real parser and the real VRRP subsystem, in a network namespace of our
-// own (kd-*): a MASTER takes its VIP and runs notify_master, USR1/JSON dump the live state, a HUP with a broken file is
+// own (kd-*): a MASTER takes its VIP and runs notify_master, USR1/JSON dump the live state, a
+// valid HUP reaches the VRRP child, a HUP with a broken file is
 // refused without touching the VIP, TERM sends priority 0 and removes the VIP. Also checks that
 // conf/keepalived.conf passes both keepalived 2.2.7's and our `-t`.
 import assert from 'node:assert/strict';
@@ -91,12 +92,26 @@ describe('daemon (integration): real parser + VRRP subsystem in a namespace', fu
     assert.equal(j[0].data.state, 2);
     assert.deepEqual(j[0].data.vips, ['10.199.0.100/24 dev eth0 scope global set']);
     assert.ok(j[0].stats.advert_sent >= 1);
+    // A valid edit (priority 150 -> 200) is applied by the running VRRP child.
+    writeFileSync(conf, VRRP_CONF.replace('@DIR@', dir).replace('priority 150', 'priority 200'));
+    process.kill(pid, 'SIGHUP');
+    await waitFor(() => err.includes(': Reload complete\n'), 20_000, 100);
+    rmSync(join(dir, 'keepalived.data'), { force: true });
+    process.kill(pid, 'SIGUSR1');
+    await waitFor(() => existsSync(join(dir, 'keepalived.data')), 10_000);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.match(readFileSync(join(dir, 'keepalived.data'), 'utf8'), /\n   Priority = 200\n/);
+    // (The VRRP runtime re-initialises an instance whose parameters changed; it is MASTER again soon.)
+    await waitFor(() => hasVip(), 20_000, 100);
     // A broken file (missing '}') is refused; the VIP stays.
+    const completes = () => err.split(': Reload complete\n').length - 1;
+    assert.equal(completes(), 1);
     writeFileSync(conf, VRRP_CONF.replace('@DIR@', dir).replace(/}\n$/, ''));
     process.kill(pid, 'SIGHUP');
     await waitFor(() => /New config failed validation/.test(err), 20_000, 100);
     assert.match(err, /There are 1 missing '}'s or extra '{'s/);
-    assert.ok(!err.includes('Reload complete'));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(completes(), 1, 'no second "Reload complete"');
     assert.ok(hasVip());
     process.kill(pid, 'SIGTERM');
     assert.equal(await exited, 0);
