@@ -52,6 +52,8 @@ export async function main(argv: string[]): Promise<void> {
   const opts = r.opts;
   if (opts.umask !== undefined) process.umask(opts.umask);
   if (!opts.dontFork && process.env[DAEMON_ENV] !== '1') return daemonize(argv);
+  // Our own marker must not reach children or notify scripts.
+  delete process.env[DAEMON_ENV];
   await runParent(opts);
 }
 
