@@ -225,6 +225,10 @@ class Reader {
       }
       if (line.brace === '}') { if (d === 0) return; d--; }
       else if (line.brace === '{') d++;
+      else if (d === 0 && def.inner && line.words[0] && !def.inner.has(line.words[0].text)) {
+        this.report(this.prefix, `Unknown keyword '${line.words[0].text}'`, line.words[0].pos, 'error', 'KA_CFG_UNKNOWN_KEYWORD');
+        continue;
+      }
       def.item?.(ctx, this.args(line));
     }
     void kwLine;

@@ -58,6 +58,8 @@ export interface KeywordDef<C = any> {
   handle?: (ctx: C, a: KwArgs) => unknown;
   /** Each item of a 'lines'/'words' block; `words` is the item line (or a single word for 'words'). */
   item?: (ctx: any, a: KwArgs) => void;
+  /** For 'raw' blocks: the keywords keepalived knows at the block's first level (others: "Unknown keyword"). */
+  inner?: ReadonlySet<string>;
   /** Runs when the sub-block ends (keepalived's close handler). */
   close?: (sub: any, a: KwArgs) => void;
 }

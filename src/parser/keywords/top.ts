@@ -16,9 +16,9 @@ export interface TopCtx extends BuildCtx { rules: RuleState; vsSet: Map<VirtualS
 type Extra = KeepalivedConfig['extra'][number];
 
 /** A top-level P2 block: kept verbatim (header args + inner lines). */
-function p2TopBlock(name: string, aliases?: string[]): KeywordDef<TopCtx> {
+function p2TopBlock(name: string, inner: string[]): KeywordDef<TopCtx> {
   return {
-    name, aliases, priority: 'P2', block: 'raw',
+    name, priority: 'P2', block: 'raw', inner: new Set(inner),
     handle: (c, a): Extra => { const e: Extra = { keyword: a.words[0]!.text, args: rest(a.words, 1), pos: a.pos(0), lines: [] }; c.cfg.extra.push(e); return e; },
     item: (e: Extra, a: KwArgs) => { e.lines!.push(a.line.brace ? [a.line.brace] : rest(a.words, 0)); },
   };
@@ -92,16 +92,17 @@ export const topTable = table('top', [
   },
   { name: 'static_routes', priority: 'P1', block: 'lines', item: (c: TopCtx, a) => { c.cfg.staticRoutes.push(parseRouteLine(a, false)); } },
   { name: 'static_rules', priority: 'P2', block: 'lines', item: (c: TopCtx, a) => { const r = parseRuleLine(a, c.rules); if (r) c.cfg.staticRules.push(r); } },
-  p2TopBlock('bfd_instance'),
-  p2TopBlock('garp_group'),
-  p2TopBlock('linkbeat_interfaces'),
-  p2TopBlock('track_group'),
-  p2TopBlock('interface_up_down_delays'),
-  p2TopBlock('SSL'),
+  // Inner keyword sets of keepalived 2.2.7 (harvested from the binary like the other tables).
+  p2TopBlock('bfd_instance', ['checker', 'hoplimit', 'idle_tx', 'max_hops', 'min_rx', 'min_tx', 'multiplier', 'neighbor_ip', 'neighbour_ip', 'passive', 'source_ip', 'ttl', 'vrrp', 'weight']),
+  p2TopBlock('garp_group', ['garp_interval', 'gna_interval', 'interface', 'interfaces']),
+  { ...p2TopBlock('linkbeat_interfaces', []), inner: undefined },
+  p2TopBlock('track_group', ['group']),
+  { ...p2TopBlock('interface_up_down_delays', []), inner: undefined },
+  p2TopBlock('SSL', ['ca', 'certificate', 'key', 'password']),
   ...['net_namespace', 'net_namespace_ipvs', 'namespace_with_ipsets', 'use_pid_dir', 'instance', 'child_wait_time', 'linkbeat_use_polling'].map(p2TopKw),
 ]);
 
-const CHECKER_TOP = new Set(['virtual_server', 'virtual_server_group']);
+const CHECKER_TOP = new Set(['virtual_server', 'virtual_server_group', 'SSL']);
 const PARENT_TOP = new Set(['global_defs', 'net_namespace', 'net_namespace_ipvs', 'namespace_with_ipsets', 'use_pid_dir', 'instance', 'child_wait_time', 'linkbeat_use_polling']);
 
 /** Which keepalived process reports on a top-level block: parent ('(Line N)'), checker or vrrp child. */
