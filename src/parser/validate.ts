@@ -265,6 +265,10 @@ function checkVrrp(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink): void {
       s.add(`(${vi.name}) preempt_delay is incompatible with nopreempt mode - resetting`);
       vi.preemptDelay = 0;
     }
+    if (vi.preemptDelay && vi.state === 'MASTER') {
+      s.add(`(${vi.name}) Warning - preempt delay will not work with initial state MASTER - clearing`);
+      vi.preemptDelay = 0;
+    }
     const sg = inGroup.get(vi.name);
     if (sg && !cfg.vrrpSyncGroups.find((x) => x.name === sg)?.extra['sync_group_tracking_weight']) {
       for (const r of vi.trackInterface) if (r.weight) { s.add(`(${vi.name}) ignoring ${r.name} tracked interface weight due to SYNC group`); r.weight = 0; }
