@@ -558,15 +558,16 @@ class Preprocessor {
       if (this.diags.length !== nd) this.markBefore(nd);
       const col = colAt(lb, 0);
       const w0 = words[0];
-      const line: ConfigLine = {
-        text: this.ascii ? lb.text : toDisplay(lb.text),
-        words,
-        // the first word starts where the line does: share its position object
-        pos: w0 && w0.pos.col === col && w0.pos.line === lb.line ? w0.pos
-          : { file: this.ascii ? lb.file : toDisplay(lb.file), line: lb.line, col },
-      };
-      if (lb.text === '{') line.brace = '{';
-      else if (lb.text === '}') line.brace = '}';
+      const text = this.ascii ? lb.text : toDisplay(lb.text);
+      // the first word starts where the line does: share its position object
+      const pos = w0 && w0.pos.col === col && w0.pos.line === lb.line ? w0.pos
+        : { file: this.ascii ? lb.file : toDisplay(lb.file), line: lb.line, col };
+      // complete object literals (no properties added later: V8 would give them a separate
+      // property store)
+      let line: ConfigLine;
+      if (text === '{') line = { text, words, pos, brace: '{' };
+      else if (text === '}') line = { text, words, pos, brace: '}' };
+      else line = { text, words, pos };
       if (lb.showFile) line.showFile = true;
       this.lines.push(line);
       if (words.length && words[0]!.text === 'include_check') {
