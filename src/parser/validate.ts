@@ -41,7 +41,7 @@ export function vsName(vs: VirtualServer, protoSet = true): string {
   const a = vs.vs;
   if (a.kind === 'fwmark') return `FWM ${a.fwmark}`;
   const proto = protoSet ? vs.protocol.toLowerCase() : 'none';
-  if (a.kind === 'group') return `[${a.group}]:${proto}:0`;
+  if (a.kind === 'group') return `[${a.group}]:0`;
   return `[${a.address}]:${proto}:${a.port}`;
 }
 
@@ -65,9 +65,23 @@ function checkVirtualServers(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink)
     }
     if (!set.has('sched')) s.add(`Virtual server ${vsName(vs)}: no scheduler set, setting default 'wlc'`);
     if (!set.has('method')) s.add(`Virtual server ${vsName(vs)}: no forwarding method set, setting default NAT`);
+    if (vs.ops && vs.protocol !== 'UDP') {
+      s.add(`Virtual server ${vsName(vs)}: one packet scheduling requires UDP - resetting`);
+      vs.ops = false;
+    }
     if (vs.realServers.length === 0) {
       s.add(`Virtual server ${vsName(vs)} has no real servers - ignoring`);
       continue;
+    }
+    const total = vs.realServers.reduce((n, rs) => n + rs.weight, 0);
+    if (vs.quorum > total) {
+      s.add(`Warning - quorum ${vs.quorum} for ${vsName(vs)} exceeds total weight of real servers ${total}, reducing quorum to ${total}`);
+      vs.quorum = total;
+    }
+    if (vs.hysteresis >= vs.quorum) {
+      const h = vs.quorum === 0 ? 4294967295 : vs.quorum - 1;
+      s.add(`Virtual server ${vsName(vs)}: hysteresis ${vs.hysteresis} >= quorum ${vs.quorum}; setting hysteresis to ${h}`);
+      vs.hysteresis = h;
     }
     for (const rs of vs.realServers) {
       const method = rs.lvsMethod ?? vs.lbKind;

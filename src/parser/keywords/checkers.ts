@@ -132,6 +132,17 @@ type BfdCk = Extract<Checker, { type: 'BFD_CHECK' }>;
 
 const TIMING = new Set(['retry', 'nb_get_retry', 'delay_before_retry', 'warmup', 'delay_loop', 'alpha', 'log_all_failures']);
 
+/**
+ * UDP_CHECK hex data: the words after the keyword, concatenated, hex digits only, read two digits
+ * per byte; 2.2.7 refuses a 0xff byte (its reader uses -1 as the error value).
+ */
+function udpHex(a: KwArgs): string | undefined {
+  const s = a.words.slice(1).map((w) => w.text).join('');
+  if (!/^[0-9a-fA-F]+$/.test(s)) return undefined;
+  for (let i = 0; i < s.length; i += 2) if (s.slice(i, i + 2).toLowerCase() === 'ff') return undefined;
+  return s;
+}
+
 const DNS_TYPES = new Set(['A', 'NS', 'CNAME', 'SOA', 'MX', 'TXT', 'AAAA']);
 
 export const checkerTables: Record<Checker['type'], KeywordTable> = {
@@ -169,10 +180,15 @@ export const checkerTables: Record<Checker['type'], KeywordTable> = {
   ]),
   UDP_CHECK: table('UDP_CHECK', [
     ...common,
-    { name: 'payload', priority: 'P1', args: ['string'], handle: (c: CkCtx, a) => { const p = a.need(1); if (!isHexString(p)) { a.error('Invalid hex string for UDP_CHECK payload'); return; } (c.ck as UdpCk).payload = p; } },
+    { name: 'payload', priority: 'P1', args: ['rest'], handle: (c: CkCtx, a) => { a.need(1); const p = udpHex(a); if (p === undefined) { a.error('Invalid hex string for UDP_CHECK payload'); return; } (c.ck as UdpCk).payload = p; } },
     {
       name: 'require_reply', priority: 'P1', args: ['string'],
-      handle: (c: CkCtx, a) => { const p = a.opt(1); if (p !== undefined && !isHexString(p)) { a.error('Invalid hex string for UDP_CHECK require_reply'); return; } (c.ck as UdpCk).requireReply = p ?? true; },
+      handle: (c: CkCtx, a) => {
+        if (a.size < 2) { (c.ck as UdpCk).requireReply = true; return; }
+        const p = udpHex(a);
+        if (p === undefined) { a.error('Invalid hex string for UDP_CHECK require_reply'); return; }
+        (c.ck as UdpCk).requireReply = p;
+      },
     },
     { name: 'min_reply_length', priority: 'P1', args: ['uint'], handle: (c: CkCtx, a) => { const v = readNum(a, { kind: 'uint', min: 0, max: 65515, msg: (t) => `Invalid min_reply_length '${t}'` }); if (v !== undefined) (c.ck as UdpCk).minReplyLength = v; } },
     { name: 'max_reply_length', priority: 'P1', args: ['uint'], handle: (c: CkCtx, a) => { const v = readNum(a, { kind: 'uint', min: 0, max: 65515, msg: (t) => `Invalid max_reply_length '${t}'` }); if (v !== undefined) (c.ck as UdpCk).maxReplyLength = v; } },
