@@ -15,7 +15,10 @@ export interface Word {
 }
 
 export interface ConfigLine {
-  /** The processed line text (after decomment and substitution), as keepalived's handlers see it. */
+  /**
+   * The processed line text (after decomment and substitution), as keepalived's handlers see it
+   * (buf_extern: what script keywords re-split with script-split.ts). Lines always have words.
+   */
   text: string;
   words: Word[];
   pos: SourcePos;

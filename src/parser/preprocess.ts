@@ -556,6 +556,9 @@ class Preprocessor {
       this.bytes += lb.text.length + 16;
       const words = splitWords(lb, this.diags, this.ascii);
       if (this.diags.length !== nd) this.markBefore(nd);
+      // keepalived's alloc_strvec() gives NULL for a line without words (only \f \v \r, or an
+      // unmatched quote first) and the line is skipped
+      if (words.length === 0) continue;
       const col = colAt(lb, 0);
       const w0 = words[0];
       const text = this.ascii ? lb.text : toDisplay(lb.text);

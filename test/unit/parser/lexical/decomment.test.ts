@@ -27,6 +27,8 @@ const cases: Case[] = [
   ['unterminated quote before a comment', 'a "b # c\n', [['a']], ["Unterminated quote 'a \"b # c'", "Unmatched quote: 'a \"b # c'"]],
   ['comment ending in backslash leaves one', 'a # x \\\n', [['a\\']]],
   ['only comment after blanks', '   ! x\n', []],
+  ['a line of \\f \\v only gives no line', '\f\v\nk\n', [['k']]],
+  ['a line starting with an unmatched quote gives no line', '"abc\nk\n', [['k']], ["Unterminated quote '\"abc'", "Unmatched quote: '\"abc'"]],
 ];
 
 describe('preprocessor: physical lines and decomment', () => {

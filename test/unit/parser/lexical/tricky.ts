@@ -60,4 +60,5 @@ export const TRICKY: string[] = [
   '$E=\nk [$E] $E\n"${E}x" ${E}\n',
   '$M=a \\\n b\n"${M}x"\n',
   'k ${U} ${_ENV H}\n',
+  '\f\v\n"abc\nk\n',
 ];
