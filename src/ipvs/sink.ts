@@ -19,7 +19,8 @@ const SOCKOPT_NAME: Record<IpvsOp['op'], [string, number]> = {
 };
 
 export interface IpvsSinkOptions {
-  /** Requests in flight at once (netlink keeps their order). Default 256. */
+  /** Requests in flight at once (netlink keeps their order). Default 64: their ACKs must fit the
+   * socket's receive buffer (net.core.rmem_max, 208 KiB by default, caps SO_RCVBUF). */
   window?: number;
   /** Repair outside changes every shortest delay_loop, (re)armed by each apply. Default false (openIpvs: true). */
   autoRepair?: boolean;
@@ -43,7 +44,7 @@ export class IpvsSink implements LvsSink {
   private released = false;
 
   constructor(readonly client: IpvsClient, private readonly logger: Logger, opts: IpvsSinkOptions = {}) {
-    this.window = opts.window ?? 256;
+    this.window = opts.window ?? 64;
     this.autoRepair = opts.autoRepair ?? false;
   }
 

@@ -14,6 +14,8 @@ export interface GenlTransport {
 }
 
 const NLM_F_DUMP = 0x300;
+/** A request whose reply never comes (lost to a full receive buffer) fails after this. */
+const REQUEST_TIMEOUT_MS = 30_000;
 
 /** glibc's strerror(3) text where libuv's differs or is lower-case (the errnos IPVS returns). */
 const GLIBC: Record<string, string> = {
@@ -35,6 +37,7 @@ export function strerror(name: string): string {
 
 function asError(e: unknown): { ok: false; errno: string; message: string } {
   const text = e instanceof Error ? e.message : String(e);
+  if (text === 'Timeout has been reached') return { ok: false, errno: 'ETIMEDOUT', message: 'Connection timed out' };
   const m = /Request rejected: (\w+)/.exec(text);
   const errno = m ? m[1] : (e as NodeJS.ErrnoException)?.code ?? 'EIO';
   return { ok: false, errno, message: m || (e as NodeJS.ErrnoException)?.code ? strerror(errno) : text };
@@ -42,9 +45,9 @@ function asError(e: unknown): { ok: false; errno: string; message: string } {
 
 interface NlGenlSocket {
   ctrlRequest(cmd: number, msg: { familyName: string }): Promise<{ familyId?: number; version?: number }[]>;
-  request(family: number, cmd: number, version: number, data: Uint8Array[], options?: { flags?: number; localPort?: number }):
+  request(family: number, cmd: number, version: number, data: Uint8Array[], options?: { flags?: number; localPort?: number; timeout?: number }):
     Promise<[{ data: Buffer }[], unknown]>;
-  socket: { close(): void; setSendBufferSize(n: number): void; address(): { port: number } };
+  socket: { close(): void; setSendBufferSize(n: number): void; address(): { port: number }; on(ev: 'error', f: (e: Error) => void): void };
 }
 
 /** Opens an AF_NETLINK/NETLINK_GENERIC socket. Returns an error value if the socket cannot be created. */
@@ -61,6 +64,9 @@ export function openGenlTransport(): GenlResult<GenlTransport> {
     // One recvmsg per datagram into a 64 KiB buffer instead of the package's default peek + read.
     sock = nl.createGenericNetlink({ messagePeeking: false, msgBufferSize: 1 << 16, recvBufferSize: 4 << 20 });
     localPort = sock.socket.address().port;
+    // A receive error (ENOBUFS when replies overflow the socket buffer) must not become an uncaught
+    // 'error' event; the lost replies surface as request timeouts, and the sink then re-dumps.
+    sock.socket.on('error', () => { /* reported through the timed-out requests */ });
     GET_FAMILY = nl.genl.Commands.GET_FAMILY;
     try { sock.socket.setSendBufferSize(1 << 20); } catch { /* best effort */ }
   } catch (e) {
@@ -79,7 +85,8 @@ export function openGenlTransport(): GenlResult<GenlTransport> {
       async request(family, cmd, version, data, dump) {
         try {
           // localPort given: the package otherwise calls getsockname() for every message.
-          const [msgs] = await sock.request(family, cmd, version, [data], dump ? { flags: NLM_F_DUMP, localPort } : { localPort });
+          const [msgs] = await sock.request(family, cmd, version, [data],
+            dump ? { flags: NLM_F_DUMP, localPort, timeout: REQUEST_TIMEOUT_MS } : { localPort, timeout: REQUEST_TIMEOUT_MS });
           return { ok: true, value: msgs.map((m) => m.data) };
         } catch (e) { return asError(e); }
       },

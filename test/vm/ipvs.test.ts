@@ -33,7 +33,7 @@ describe('IPVS in a qemu VM (kernel 6.1, real keepalived 2.2.7 and ipvsadm)', fu
     const configs = configNames.map((f) => {
       const path = join(CONFIG_DIR, f);
       const r = parseConfigFile(path, { hostname: 'vm' });
-      return { name: f.replace(/\.conf$/, ''), path, model: { virtualServers: r.config.virtualServers, virtualServerGroups: r.config.virtualServerGroups } };
+      return { name: f.replace(/\.conf$/, ''), path, model: { virtualServers: r.config.virtualServers, virtualServerGroups: r.config.virtualServerGroups }, full: r.config };
     });
     const natText = readFileSync(join(CONFIG_DIR, 'nat-wlc.conf'), 'utf8').replace('weight 3', 'weight 5');
     const changed = parseConfigText(natText, 'nat-wlc-reload.conf', { hostname: 'vm' }).config;
@@ -102,6 +102,21 @@ describe('IPVS in a qemu VM (kernel 6.1, real keepalived 2.2.7 and ipvsadm)', fu
         assert.notEqual(c.keepalived.save, '', 'keepalived programmed nothing');
         sameListing(c.ours, c.keepalived, name);
         assert.equal(c.afterRelease, '', 'release left services behind');
+      });
+    }
+  });
+
+  describe('the checker process (startCheckers from src/check, feeding openIpvs) and keepalived -C leave identical tables', () => {
+    for (const f of configNames) {
+      const name = f.replace(/\.conf$/, '');
+      it(name, () => {
+        const c = out?.compare?.find((x: any) => x.name === name);
+        assert.ok(c?.viaCheckers, 'run missing');
+        const v = c.viaCheckers;
+        assert.ok(!v.error, `startCheckers failed: ${v.error}\n${(v.log ?? []).join('\n')}`);
+        assert.ok(v.stable, `never settled:\n${v.log.join('\n')}`);
+        sameListing(v.listing, c.keepalived, `${name} via startCheckers`);
+        assert.equal(v.afterStop, '', 'stop left services behind');
       });
     }
   });

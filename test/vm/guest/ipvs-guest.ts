@@ -5,12 +5,13 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { openIpvs, initialDesiredState, IpvsSink, type IpvsHandle } from '../../../src/ipvs/index.js';
 import { memoryLogger } from '../../../src/common/log.js';
+import { startCheckers } from '../../../src/check/index.js';
 import type { KeepalivedConfig } from '../../../src/config/model.js';
 import type { IpvsDest, IpvsService } from '../../../src/ipvs/types.js';
 import { listing, sh, shOk, sleep, waitStable, type Listing } from './shell.js';
 
 export interface GuestInput {
-  configs: { name: string; path: string; model: Pick<KeepalivedConfig, 'virtualServers' | 'virtualServerGroups'> }[];
+  configs: { name: string; path: string; model: Pick<KeepalivedConfig, 'virtualServers' | 'virtualServerGroups'>; full: KeepalivedConfig }[];
   reload: { base: string; changed: Pick<KeepalivedConfig, 'virtualServers' | 'virtualServerGroups'> };
 }
 
@@ -121,9 +122,21 @@ async function compare() {
     const ours = listing();
     const opsSent = h.client.counters.mutations;
     await sink.release();
-    res.push({ name: cfg.name, keepalived: ka.listing, stable: ka.stable, kaLog: ka.log.split('\n').slice(-60).join('\n'), ours, opsSent,
-      afterRelease: sh('ipvsadm -Sn').out, log: lg.lines(), ms: Date.now() - t1 });
+    const afterRelease = sh('ipvsadm -Sn').out;
     sh('ipvsadm -C');
+    // the whole checker process: startCheckers (src/check) feeding openIpvs's sink
+    const lc = memoryLogger();
+    let viaCheckers: unknown;
+    try {
+      const hc = await startCheckers(cfg.full, { logger: lc });
+      const stable = await waitStable(2500, 30000);
+      const l = listing();
+      await hc.stop();
+      viaCheckers = { stable, listing: l, afterStop: sh('ipvsadm -Sn').out, log: lc.lines() };
+    } catch (e) { viaCheckers = { error: String((e as Error).stack ?? e), log: lc.lines() }; }
+    sh('ipvsadm -C');
+    res.push({ name: cfg.name, keepalived: ka.listing, stable: ka.stable, kaLog: ka.log.split('\n').slice(-60).join('\n'), ours, opsSent,
+      afterRelease, log: lg.lines(), viaCheckers, ms: Date.now() - t1 });
   }
   out.compare = res;
   timings.compare = Date.now() - t0;
