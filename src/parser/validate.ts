@@ -83,6 +83,13 @@ function checkVirtualServers(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink)
       s.add(`Virtual server ${vsName(vs)}: hysteresis ${vs.hysteresis} >= quorum ${vs.quorum}; setting hysteresis to ${h}`);
       vs.hysteresis = h;
     }
+    const seenRs = new Set<string>();
+    vs.realServers = vs.realServers.filter((rs) => {
+      const k = `${rs.address}/${rs.port}`;
+      if (!seenRs.has(k)) { seenRs.add(k); return true; }
+      s.add(`VS ${vsName(vs)}: real server [${rs.address}]:${vs.protocol.toLowerCase()}:${rs.port} is duplicated - removing second rs`);
+      return false;
+    });
     for (const rs of vs.realServers) {
       const method = rs.lvsMethod ?? vs.lbKind;
       if (vs.vs.kind === 'ip' && vs.vs.port !== 0 && rs.port !== vs.vs.port && method !== 'NAT') {
@@ -261,11 +268,8 @@ function checkVrrp(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink): void {
   const seen = new Map<string, VrrpInstance>();
   const kept: VrrpInstance[] = [];
   for (const vi of cfg.vrrpInstances) {
-    if (vi.interface === undefined) {
-      if (o.interfaces && o.interfaces.has(cfg.global.defaultInterface)) vi.interface = cfg.global.defaultInterface;
-      else if (!o.interfaces && cfg.global.defaultInterface) vi.interface = cfg.global.defaultInterface;
-      else { s.add(`(${vi.name}) Unknown interface!`); continue; }
-    }
+    // 2.2.7 does not fall back to default_interface here.
+    if (vi.interface === undefined) { s.add(`(${vi.name}) Unknown interface!`); continue; }
     if (vi.virtualRouterId === undefined) { s.add(`(${vi.name}) the virtual router id must be set`); continue; }
     if (vi.virtualIpaddress.length === 0 && !vi.noVirtualIpaddress) s.add(`(${vi.name}) No VIP specified; at least one is sensible`);
     if (unicastKeyword.has(vi) && vi.unicastPeer.length === 0) {
@@ -313,13 +317,15 @@ function checkVrrp(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink): void {
   }
   cfg.vrrpInstances = kept;
   // Sync groups, against the instances that survived (keepalived checks them after the instances).
+  const member = new Set<string>();
   const names = new Map(cfg.vrrpInstances.map((v) => [v.name, v]));
   // Sync groups.
   cfg.vrrpSyncGroups = cfg.vrrpSyncGroups.filter((sg) => {
     if (sg.group.length === 0) { s.add(`Sync group ${sg.name} has no virtual router(s). removing`); return false; }
     const found: string[] = [];
     for (const n of sg.group) {
-      if (names.has(n)) found.push(n);
+      if (names.has(n) && member.has(n)) { s.add(`Virtual router ${n} cannot exist in more than one sync group; ignoring ${sg.name}`); continue; }
+      if (names.has(n)) { found.push(n); member.add(n); }
       else {
         s.add(`Virtual router ${n} specified in sync group ${sg.name} doesn't exist - ignoring`, { related: sg.pos ? [sg.pos] : undefined });
         const near = [...names.keys()].filter((x) => x.toLowerCase() === n.toLowerCase());

@@ -13,7 +13,7 @@ const ROUTE_VALUE_OPTS = new Set(['src', 'via', 'gw', 'or', 'dev', 'oif', 'table
   'quickack', 'congctl', 'pref', 'hoplimit', 'rto_min', 'tos', 'dsfield', 'nexthop', 'weight', 'encap', 'expires', 'fastopen_no_cookie', 'ttl-propagate', 'track_group']);
 
 /** One virtual_routes/static_routes line; `track` = the route belongs to a VRRP instance. */
-export function parseRouteLine(a: KwArgs, track: boolean): VirtualRoute {
+export function parseRouteLine(a: KwArgs, track: boolean, checkDev = true): VirtualRoute {
   let dest: string | undefined;
   let hasDev = false; let noTrack = false;
   for (let i = 0; i < a.size; i++) {
@@ -25,7 +25,14 @@ export function parseRouteLine(a: KwArgs, track: boolean): VirtualRoute {
     if (ROUTE_VALUE_OPTS.has(w)) {
       if (w === 'or') a.error('"or" for routes is deprecated. Please use "nexthop"');
       if (w === 'gw') a.error('"gw" for routes is deprecated. Please use "via"');
-      if (w === 'dev' || w === 'oif') hasDev = true;
+      if (w === 'dev' || w === 'oif') {
+        hasDev = true;
+        const d = a.opt(i + 1);
+        if (checkDev && d !== undefined && a.interfaces && !a.interfaces.has(d)) {
+          a.error(`WARNING - interface ${d} for VROUTE nexthop doesn't exist`);
+          a.markMissingInterface();
+        }
+      }
       i++;
       continue;
     }

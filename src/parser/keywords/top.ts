@@ -34,7 +34,8 @@ export const topTable = table('top', [
   { name: 'global_defs', priority: 'P0', block: 'keywords', table: globalDefsTable, handle: (c: TopCtx) => c.cfg.global },
   {
     name: 'vrrp_instance', priority: 'P0', block: 'keywords', table: vrrpInstanceTable,
-    handle: (c: TopCtx, a): ViCtx => {
+    handle: (c: TopCtx, a): ViCtx | typeof SKIP_BLOCK => {
+      if (c.cfg.vrrpInstances.some((v) => v.name === a.need(1))) { a.error(`vrrp instance ${a.need(1)} already defined`); return SKIP_BLOCK; }
       const vi = named(a, (n) => newInstance(n, c.cfg));
       vi.pos = a.pos(0);
       c.cfg.vrrpInstances.push(vi);
@@ -90,7 +91,7 @@ export const topTable = table('top', [
     name: 'static_ipaddress', priority: 'P1', block: 'lines',
     item: (c: TopCtx, a) => { const v = parseVip(a, 'VRRP', undefined); if (v) c.cfg.staticIpaddress.push(v); },
   },
-  { name: 'static_routes', priority: 'P1', block: 'lines', item: (c: TopCtx, a) => { c.cfg.staticRoutes.push(parseRouteLine(a, false)); } },
+  { name: 'static_routes', priority: 'P1', block: 'lines', item: (c: TopCtx, a) => { c.cfg.staticRoutes.push(parseRouteLine(a, true, false)); } },
   { name: 'static_rules', priority: 'P2', block: 'lines', item: (c: TopCtx, a) => { const r = parseRuleLine(a, c.rules); if (r) c.cfg.staticRules.push(r); } },
   // Inner keyword sets of keepalived 2.2.7 (harvested from the binary like the other tables).
   p2TopBlock('bfd_instance', ['checker', 'hoplimit', 'idle_tx', 'max_hops', 'min_rx', 'min_tx', 'multiplier', 'neighbor_ip', 'neighbour_ip', 'passive', 'source_ip', 'ttl', 'vrrp', 'weight']),

@@ -99,7 +99,7 @@ export function newSyncGroup(name: string): VrrpSyncGroup {
 const sgNotify = (name: string, field: 'notifyMaster' | 'notifyBackup' | 'notifyFault' | 'notifyStop' | 'notify', prio: 'P0' | 'P1'): KeywordDef<SyncCtx> => ({
   name, priority: prio, args: ['script'],
   handle: (c, a) => {
-    if (c.g[field]) { a.error(`(${c.g.name}) ${name} script already specified - ignoring ${rest(a.words, 1).join(' ')}`); return; }
+    if (c.g[field]) { a.error(`vrrp group ${c.g.name}: ${name} script already specified - ignoring ${rest(a.words, 1).join(' ')}`); return; }
     c.g[field] = scriptSpec(a);
   },
 });
@@ -113,7 +113,7 @@ export const syncGroupTable = table('vrrp_sync_group', [
   { name: 'group', priority: 'P0', block: 'words', item: (c: SyncCtx, a) => { c.g.group.push(a.need(0)); } },
   sgNotify('notify_master', 'notifyMaster', 'P0'), sgNotify('notify_backup', 'notifyBackup', 'P0'), sgNotify('notify_fault', 'notifyFault', 'P0'),
   sgNotify('notify_stop', 'notifyStop', 'P1'), sgNotify('notify', 'notify', 'P1'),
-  bool<SyncCtx>('smtp_alert', (c, v) => { c.g.smtpAlert = v; }),
+  bool<SyncCtx>('smtp_alert', (c, v) => { c.g.smtpAlert = v; }, 'P1', undefined, (t) => `Invalid vrrp_group smtp_alert parameter ${t}`),
   sgTrack('track_interface', 'trackInterface', 'interface', -254, 254),
   sgTrack('track_script', 'trackScript', 'script', -253, 253),
   sgTrack('track_file', 'trackFile', 'file', -254, 254),
@@ -132,8 +132,8 @@ export const trackFileTable = table('track_file', [
     name: 'weight', priority: 'P1', args: ['int', 'word'], default: 1,
     handle: (c: TrackFileCtx, a) => {
       const t = a.need(1);
-      const v = readInt(a, t, -254, 254);
-      if (v === undefined) { a.error(`track file ${c.t.name} weight ${t} must be in [-254, 254]`); return; }
+      const v = readInt(a, t, -254, 254, false);
+      if (v === undefined) { a.error(`Weight (${t}) for track_file ${c.t.name} must be between [-254..254] inclusive. Ignoring...`); return; }
       c.t.weight = v;
       if (a.opt(2) === 'reverse') c.t.reverse = true;
     },

@@ -303,7 +303,10 @@ export const vrrpInstanceTable = table('vrrp_instance', [
   },
   flag<ViCtx>('vmac_xmit_base', (c) => { c.vi.vmacXmitBase = true; }),
   flag<ViCtx>('dont_track_primary', (c) => { c.vi.dontTrackPrimary = true; }),
-  flag<ViCtx>('native_ipv6', (c) => { c.vi.nativeIpv6 = true; c.vi.family = 'inet6'; c.familySet = true; c.vi.version = 3; }),
+  flag<ViCtx>('native_ipv6', (c, a) => {
+    if (c.familySet && c.vi.family === 'inet') { a.error(`(${c.vi.name}) Cannot specify native_ipv6 with IPv4 addresses`); return; }
+    c.vi.nativeIpv6 = true; c.vi.family = 'inet6'; c.familySet = true; c.vi.version = 3;
+  }),
   flag<ViCtx>('accept', (c) => { c.vi.accept = true; }),
   flag<ViCtx>('no_accept', (c) => { c.vi.accept = false; }),
   bool<ViCtx>('strict_mode', (c, v) => { c.vi.strictMode = v; }),

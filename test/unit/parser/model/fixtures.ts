@@ -82,11 +82,13 @@ export function autoChecks(text: string, cfg: KeepalivedConfig): { what: string;
     }
     return body;
   };
+  const seenVi = new Set<string>();
   lines.forEach((l, i) => {
     let m = /^vrrp_instance\s+(\S+)/.exec(l);
     if (m) {
       const vi = cfg.vrrpInstances.find((v) => v.name === m![1]);
-      if (!vi) return;
+      if (!vi || seenVi.has(vi.name)) return; // a second block with the same name is skipped by keepalived
+      seenVi.add(vi.name);
       for (const b of blockOf(i)) {
         const k = /^(virtual_router_id|priority|interface)\s+([A-Za-z0-9_.]+)$/.exec(b);
         if (!k) continue;
