@@ -125,8 +125,9 @@ export async function runChild(role: ChildRole): Promise<void> {
     logger.info(stoppedUsageLine({ user: u.userCPUTime, system: u.systemCPUTime }));
     send({ type: 'stopped', usage: { user: u.userCPUTime, system: u.systemCPUTime } });
     removePidFile(o.pidFile);
+    await logger.flush();
     logger.close();
-    // Let the IPC message and syslog datagrams flush before leaving.
+    // Let the IPC message go out before leaving.
     setTimeout(() => process.exit(code), 20);
   };
   const stop = async () => {

@@ -28,8 +28,10 @@ interface DgramSocket {
 }
 
 export interface DaemonLogger extends Logger {
-  /** Stops using the syslog socket (before the process exits). */
+  /** Stops using the syslog socket (before the process exits), after the queued lines are sent. */
   close(): void;
+  /** Waits (bounded) until queued syslog lines are sent. */
+  flush(ms?: number): Promise<void>;
   /** Changes the facility (log_facility from the config, -S wins). */
   setFacility(f: number): void;
 }
@@ -57,17 +59,62 @@ export function createDaemonLogger(o: LogSinkOptions): DaemonLogger {
   let facility = o.facility;
   let sock: DgramSocket | undefined = o.syslog ? openDgram() : undefined;
   const consoleWrite = o.consoleWrite ?? ((line: string) => { process.stderr.write(`${line}\n`); });
+  // glibc's syslog() blocks when the syslog socket's queue is full; we cannot block, so lines
+  // wait here (in order) until the socket is writable again. Bounded: oldest lines go first.
+  const queue: Buffer[] = [];
+  let blocked = false;
+  let closing = false;
+  let retry: NodeJS.Timeout | undefined;
+  const shut = () => {
+    if (retry) clearTimeout(retry);
+    if (sock) { try { sock.close(); } catch { /* ignore */ } sock = undefined; }
+  };
+  const pump = () => {
+    while (sock && queue.length && !blocked) {
+      let congested = false;
+      try {
+        // unix-dgram reports a full receive queue as EAGAIN (-11) or as 'congestion' (1).
+        sock.send(queue[0], 0, queue[0].length, path, (e?: Error) => {
+          const code = (e as { code?: unknown } | undefined)?.code;
+          if (code === -11 || code === 1) congested = true;
+        });
+      } catch { /* socket gone: drop the line, as glibc does */ }
+      if (congested) {
+        blocked = true;
+        // 'writable' normally resumes us; the timer covers a missed wake-up.
+        retry = setTimeout(() => { blocked = false; pump(); }, 10);
+        retry.unref();
+        return;
+      }
+      queue.shift();
+    }
+    if (closing && !queue.length) shut();
+  };
+  sock?.on('writable', () => { if (retry) clearTimeout(retry); blocked = false; pump(); });
   const write = (level: LogLevel, msg: string) => {
     const at = now();
     if (o.console) consoleWrite(formatConsole(msg, at));
-    if (sock) {
-      const buf = Buffer.from(formatSyslog(facility, level, o.ident, pid, msg, at));
-      try { sock.send(buf, 0, buf.length, path, () => { /* errors dropped, as glibc does */ }); } catch { /* ignore */ }
+    if (sock && !closing) {
+      queue.push(Buffer.from(formatSyslog(facility, level, o.ident, pid, msg, at)));
+      if (queue.length > 10_000) queue.shift();
+      pump();
     }
   };
   const base = makeLogger(write, o.detail);
   return Object.assign(base, {
-    close: () => { if (sock) { try { sock.close(); } catch { /* ignore */ } sock = undefined; } },
+    /** Closes the socket once the queued lines are out (at most about a second later). */
+    close: () => {
+      if (!sock || closing) return;
+      closing = true;
+      if (!queue.length) { shut(); return; }
+      setTimeout(shut, 1000).unref();
+    },
+    /** Resolves when every queued line was handed to the socket (or after `ms`). */
+    flush: (ms = 1000) => new Promise<void>((resolve) => {
+      const end = Date.now() + ms;
+      const check = () => { if (!queue.length || !sock || Date.now() > end) resolve(); else setTimeout(check, 10); };
+      check();
+    }),
     setFacility: (f: number) => { facility = f; },
   });
 }

@@ -89,6 +89,7 @@ async function runParent(opts: CliOptions): Promise<void> {
   const loadConfig = await resolveConfigLoader();
   if (!loadConfig) {
     logger.error('Configuration parser is not available in this build (src/parser/index.ts loadConfig)');
+    await logger.flush();
     logger.close();
     return finish(1);
   }

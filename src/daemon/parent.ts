@@ -68,6 +68,8 @@ export interface ParentDeps {
   exit: (code: number) => void;
   /** keepalived's KA_TMP_DIR. */
   tmpDir?: string;
+  /** Hold the event loop open while running (default true; unit tests with fake children say false). */
+  keepAlive?: boolean;
   /** systemd notification (READY=1, RELOADING=1, STOPPING=1), when run by a Type=notify unit. */
   notify?: (state: string) => void;
 }
@@ -98,6 +100,8 @@ export class Parent {
   private reloadQueued = false;
   private readonly pids: PidPaths;
   private childUsage = { user: 0, system: 0 };
+  /** Keeps the event loop alive while the daemon runs, also with no child to watch. */
+  private keepAlive?: NodeJS.Timeout;
   /** Config problems the running configuration already had (a reload may keep them). */
   private accepted = new Set<string>();
 
@@ -120,6 +124,7 @@ export class Parent {
       const self = process.resourceUsage();
       log.info(cpuUsageLine({ user: self.userCPUTime, system: self.systemCPUTime }, this.childUsage));
       log.info(`Stopped ${VERSION_STRING}`);
+      await log.flush();
       log.close();
       this.deps.exit(missing ? 6 : PARENT_EXIT_FOR.CONFIG);
       return false;
@@ -132,7 +137,7 @@ export class Parent {
     // Refuse to run twice (any of our pid files naming a live process).
     for (const path of [this.pids.parent, ...this.wantedRoles(loaded).map((r) => this.pidFor(r))]) {
       const st = checkPidFile(path);
-      if (st.state === 'running') { log.info('daemon is already running'); this.deps.exit(0); return false; }
+      if (st.state === 'running') { log.info('daemon is already running'); await log.flush(); this.deps.exit(0); return false; }
     }
     const st = checkPidFile(this.pids.parent);
     if (st.state === 'stale') { log.info(`Remove a zombie pid file ${this.pids.parent}`); removeStale(this.pids.parent); }
@@ -144,6 +149,7 @@ export class Parent {
     const roles = this.wantedRoles(loaded);
     if (!roles.length) log.info('Warning - keepalived has no configuration to run');
     for (const r of roles) this.spawn(r);
+    if (this.deps.keepAlive !== false) this.keepAlive = setInterval(() => {}, 1 << 30);
     log.info('Startup complete');
     this.deps.notify?.(`READY=1\nMAINPID=${process.pid}`);
     return true;
@@ -345,6 +351,7 @@ export class Parent {
   async stop(code = 0): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    if (this.keepAlive) clearInterval(this.keepAlive);
     for (const t of this.pendingRespawns.values()) clearTimeout(t);
     this.pendingRespawns.clear();
     if (code === 0) this.log.info('Stopping');
@@ -354,6 +361,7 @@ export class Parent {
     this.log.info(cpuUsageLine({ user: self.userCPUTime, system: self.systemCPUTime }, this.childUsage));
     this.log.info(`Stopped ${VERSION_STRING}`);
     removePidFile(this.pids.parent);
+    await this.log.flush();
     this.log.close();
     this.deps.exit(code);
   }

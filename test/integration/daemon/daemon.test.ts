@@ -189,6 +189,17 @@ describe('daemon (integration): process tree, syslog, signals', function () {
     assert.equal(existsSync(lab.path('c.pid')), false);
   });
 
+  it('with nothing to run it warns and keeps running until TERM, as keepalived does', async () => {
+    const empty = lab.writeConfig('empty.conf', {});
+    const run = lab.run(['-n', '-l', '-G', '-f', empty, '-p', lab.path('e.pid')]);
+    await waitFor(() => run.stderr_text().includes('Warning - keepalived has no configuration to run'), 30_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(run.exitCode, null, 'still running');
+    process.kill(run.pid!, 'SIGTERM');
+    assert.equal(await run.exited, 0);
+    assert.match(run.stderr_text(), /: Stopping\n[^]*: Stopped Keepalived v2\.2\.7 \(keepalived-ts 0\.1\.0\)\n$/);
+  });
+
   it('without -n: the foreground process exits 0 and the daemon runs in its own session', async () => {
     const args = ['-D', '-f', conf, '-p', lab.path('d.pid'), '-r', lab.path('dv.pid'), '-c', lab.path('dc.pid'), '-P'];
     const n0 = lab.syslog().length;

@@ -53,6 +53,16 @@ describe('daemon/log-sink', () => {
     ]);
   });
 
+  it('a burst larger than the socket queue is delivered complete and in order (glibc blocks; we queue)', async () => {
+    got.length = 0;
+    const log = createDaemonLogger({ ident: 'Keepalived', facility: 3, detail: 0, console: false, syslog: true, syslogPath: path(), pid: 1, now: () => at });
+    for (let i = 0; i < 60; i++) log.info(`line ${i}`);
+    await settle(60);
+    log.close();
+    assert.equal(got.length, 60);
+    assert.deepEqual(got.map((g) => g.split(': ')[1]), Array.from({ length: 60 }, (_, i) => `line ${i}`));
+  });
+
   it('-G: nothing goes to syslog; a missing socket is not an error', async () => {
     got.length = 0;
     const log = createDaemonLogger({ ident: 'Keepalived', facility: 3, detail: 0, console: false, syslog: false, syslogPath: path() });

@@ -46,14 +46,14 @@ function harness(o: { opts?: Partial<CliOptions>; load?: () => ConfigLoadResult 
   const dir = mkdtempSync(join(tmpdir(), 'kd-parent-'));
   const opts: CliOptions = { ...defaultOptions(), dontFork: true, configFile: join(dir, 'k.conf'), pidFile: join(dir, 'ka.pid'), vrrpPidFile: join(dir, 'v.pid'), checkersPidFile: join(dir, 'c.pid'), ...o.opts };
   const mem = memoryLogger(2);
-  const logger: DaemonLogger = Object.assign(mem, { close: () => {}, setFacility: () => {} });
+  const logger: DaemonLogger = Object.assign(mem, { close: () => {}, flush: async () => {}, setFacility: () => {} });
   const children: FakeChild[] = [];
   let nextPid = 1000;
   const exits: number[] = [];
   let load = o.load ?? (() => ({ config: fullConfig(), diagnostics: [] }));
   const parent = new Parent(opts, {
     logger, loadConfig: () => load(), launch: (role) => { const c = new FakeChild(role, nextPid++); children.push(c); return c; },
-    commandLine: ['keepalived', '-n'], exit: (c) => exits.push(c), tmpDir: dir,
+    commandLine: ['keepalived', '-n'], exit: (c) => exits.push(c), tmpDir: dir, keepAlive: false,
   });
   return {
     dir, opts, parent, children, exits, lines: () => mem.lines(),
