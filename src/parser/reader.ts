@@ -46,6 +46,9 @@ export interface ReadResult {
 
 /** Our note that a P2 keyword is parsed and kept but not acted on. */
 export const P2_CODE = 'KPB_P2_NOT_IMPLEMENTED';
+/** Our note that a keyword is a project extension beyond keepalived 2.2.7 (KeywordDef.extension). */
+export const EXTENSION_CODE = 'KPB_EXTENSION_KEYWORD';
+export const EXTENSION_NOTE = 'extension keyword (keepalived-ts)';
 
 /** KwArgs of one line: one small object per line, methods on the prototype (no per-line closures). */
 class LineArgs implements KwArgs {
@@ -159,6 +162,7 @@ class Reader {
     if (def.priority === 'P2') {
       a.info(`'${def.name}' is parsed and kept; its behaviour is not implemented yet`, P2_CODE);
     }
+    if (def.extension) a.info(EXTENSION_NOTE, EXTENSION_CODE);
     switch (def.block) {
       case undefined: def.handle?.(ctx, a); return;
       case 'keywords': {

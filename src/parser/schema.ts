@@ -62,6 +62,11 @@ export interface KeywordDef<C = any> {
   inner?: ReadonlySet<string>;
   /** Runs when the sub-block ends (keepalived's close handler). */
   close?: (sub: any, a: KwArgs) => void;
+  /**
+   * A project extension, not a keepalived 2.2.7 keyword (keepalived -t rejects it with "Unknown
+   * keyword", exit 5). The reader adds an 'info' note; the 2.2.7 keyword-set test leaves it out.
+   */
+  extension?: true;
 }
 
 export interface KeywordTable {

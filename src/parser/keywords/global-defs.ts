@@ -2,7 +2,8 @@
 // keepalived's defaults and checks; every other real keyword is P2, kept verbatim in `extra`.
 // The set of names is exactly keepalived 2.2.7's (test/corpus/keywords-2.2.7.json, harvested from
 // the real binary): HEAD-only keywords (json_version, state_dump_file, ...) are unknown in 2.2.7.
-import { table, type KeywordDef } from '../schema.js';
+// The only additions are our SMTP extensions (EXTENSION_KEYWORDS, marked `extension` in the table).
+import { table, type ArgType, type KeywordDef } from '../schema.js';
 import type { GlobalDefs, FifoSpec } from '../../config/model.js';
 import { bool, flag, num, p2, str, readNum, scriptSpec } from './common.js';
 import { ipFamily, readUnsigned } from '../values.js';
@@ -92,6 +93,21 @@ const P2_NAMES = [
   
   
 ];
+
+/**
+ * Project extensions beyond keepalived 2.2.7 for the SMTP alerter (src/notify/notifier.ts reads
+ * them from global.extra[name] as string arrays, verbatim): smtp_auth_user USER, smtp_auth_pass
+ * PASS, smtp_starttls [on|off] (bare = on), smtp_tls_verify [on|off]. keepalived -t rejects them
+ * ("Unknown keyword", exit 5), so configs using them are kept out of the differential corpus.
+ */
+export const EXTENSION_KEYWORDS = ['smtp_auth_user', 'smtp_auth_pass', 'smtp_starttls', 'smtp_tls_verify'] as const;
+
+function extension(name: (typeof EXTENSION_KEYWORDS)[number], args: ArgType[], needArg: boolean): KeywordDef<G> {
+  return {
+    name, priority: 'P1', args, extension: true,
+    handle: (g: G, a) => { if (needArg) a.need(1); g.extra[name] = rest(a.words, 1); },
+  };
+}
 
 export const globalDefsTable = table('global_defs', [
   {
@@ -217,6 +233,10 @@ export const globalDefsTable = table('global_defs', [
     },
   },
   ...[...new Set(P2_NAMES)].map((n) => p2<G>(n)),
+  extension('smtp_auth_user', ['string'], true),
+  extension('smtp_auth_pass', ['string'], true),
+  extension('smtp_starttls', ['bool'], false),
+  extension('smtp_tls_verify', ['bool'], false),
 ]);
 
 export function restWords(words: Parameters<typeof rest>[0]): string[] { return rest(words, 1); }
