@@ -10,6 +10,7 @@ import { Parent, forkLauncher } from './parent.js';
 import { watchRealtimeSignal } from './rt-signals.js';
 import { sdNotifier } from './sd-notify.js';
 import { usageText } from './usage.js';
+import { migrateMain } from '../migrate/cli.js';
 import { versionText } from './version.js';
 
 const DAEMON_ENV = 'KEEPALIVED_TS_DAEMONIZED';
@@ -29,6 +30,8 @@ function finish(code: number): void {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // Beyond keepalived: `keepalived migrate --from ldirectord|heartbeat|piranha PATH` (src/migrate).
+  if (argv[0] === 'migrate') return finish(migrateMain(argv.slice(1)));
   const r = parseCommandLine(argv);
   out(r.stderr, process.stderr);
   out(r.stdout, process.stdout);

@@ -42,3 +42,27 @@ describe('migrate: real keepalived -t and our -t accept every converted configur
     });
   }
 });
+
+describe('migrate: through the keepalived command line', function () {
+  this.timeout(60000);
+  it('`keepalived migrate -o FILE` writes a config that `keepalived -t` (ours and the real one) accepts', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'migrate-cli-'));
+    const bin = path.resolve('bin/keepalived');
+    const out = path.join(dir, 'keepalived.conf');
+    try {
+      sh('ip', ['netns', 'del', NS], { allowFail: true });
+      sh('ip', ['netns', 'add', NS]);
+      for (const i of ['eth0', 'eth1']) sh('ip', ['-n', NS, 'link', 'add', i, 'type', 'veth', 'peer', 'name', `${i}p`]);
+      const m = spawnSync(bin, ['migrate', '--from', 'heartbeat', path.join(CORPUS, 'seed-000'), '-o', out], { encoding: 'utf8' });
+      assert.equal(m.status, 0, m.stderr);
+      assert.match(m.stderr, /ha\.cf:4: keepalive 2 -> advert_int 2/);
+      for (const cmd of [[bin], ['keepalived']]) {
+        const t = spawnSync('ip', ['netns', 'exec', NS, ...cmd, '-t', '-i', 'station3', '-f', out], { encoding: 'utf8' });
+        assert.equal(t.status, 0, `${cmd[0]} -t: ${t.stderr}`);
+      }
+    } finally {
+      sh('ip', ['netns', 'del', NS], { allowFail: true });
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
