@@ -54,7 +54,10 @@ interface Inst {
   fsm: VrrpFsm;
   paramsKey: string;
   link: LinkInfo;
+  /** Source address of adverts; follows the interface's addresses unless unicast_src_ip is set. */
   primary: string;
+  /** The interface still has an address for the primary (false: FAULT, as keepalived). */
+  hasAddr: boolean;
   socket: VrrpSocket;
   /** use_vmac: the macvlan and its transmit socket (unless vmac_xmit_base). */
   vmac?: { index: number; name: string; mac: Buffer; tx?: VrrpSocket };
@@ -218,7 +221,7 @@ export class VrrpRuntime {
     }
     entry.users.add(cfg.name);
     const inst: Inst = {
-      cfg, fsm, link, primary, socket: entry.sock, ...(vmac ? { vmac } : {}), peers: cfg.unicastPeer.map((p) => p.address), paramsKey: JSON.stringify(params),
+      cfg, fsm, link, primary, hasAddr: true, socket: entry.sock, ...(vmac ? { vmac } : {}), peers: cfg.unicastPeer.map((p) => p.address), paramsKey: JSON.stringify(params),
       timers: new DeadlineTimers<VrrpTimerName>(this.clock, (name, generation) => this.dispatch(inst, { type: 'timer', timer: name, generation })),
       vipOp: Promise.resolve(), lastTransitionMs: Date.now(),
     };
@@ -246,23 +249,58 @@ export class VrrpRuntime {
     if (this.stopped) return;
     if (ev.kind === 'addr') {
       const l = [...this.links.values()].find((x) => x.index === ev.addr.index);
-      const ours = [...this.insts.values()].some((i) => i.cfg.virtualIpaddress.some((v) => v.address === ev.addr.address) || i.cfg.virtualIpaddressExcluded.some((v) => v.address === ev.addr.address));
+      const ours = this.isVip(ev.addr.address);
+      const had = this.hasOwnAddr(ev.addr.index, ev.addr.family);
       if (ev.added) this.addrs.push(ev.addr); else this.addrs = this.addrs.filter((a) => !(a.index === ev.addr.index && a.address === ev.addr.address));
-      if (l && !ours && this.interfaceUsed(l.name)) {
+      // keepalived 2.2.7 logs only when the interface gains its first or loses its last address of a family
+      if (l && !ours && this.interfaceUsed(l.name) && had !== this.hasOwnAddr(ev.addr.index, ev.addr.family)) {
         this.log.detail(ev.added ? `Assigned address ${ev.addr.address} for interface ${l.name}` : `Deassigned address ${ev.addr.address} from interface ${l.name}`);
       }
+      if (!ours) this.updatePrimaries(ev.addr.index);
       return;
     }
     const prev = [...this.links.values()].find((x) => x.index === ev.index);
     const next: LinkInfo = { index: ev.index, name: ev.name || prev?.name || '', mac: prev?.mac ?? Buffer.alloc(6), up: ev.up && !ev.deleted, running: ev.running && !ev.deleted };
     if (prev && prev.name !== next.name) this.links.delete(prev.name);
     this.links.set(next.name, next);
+    for (const inst of this.insts.values()) if (inst.link.index === next.index) inst.link = next;
     const was = ifUp(prev), is = ifUp(next);
     if (was === is || !this.interfaceUsed(next.name)) return;
     this.log.info(`Netlink reports ${next.name} ${is ? 'up' : 'down'}`);
     for (const inst of this.insts.values()) {
-      if (inst.link.index === next.index && !inst.cfg.dontTrackPrimary) this.dispatch(inst, { type: 'interface', up: is });
+      if (inst.link.index === next.index && !inst.cfg.dontTrackPrimary) this.dispatch(inst, { type: 'interface', up: is && inst.hasAddr });
       if (inst.fsm.params.trackers.some((t) => t.id === `interface:${next.name}`)) this.dispatch(inst, { type: 'tracker', id: `interface:${next.name}`, status: { ok: is } });
+    }
+  }
+
+  private isVip(address: string): boolean {
+    for (const i of this.insts.values()) {
+      if (i.cfg.virtualIpaddress.some((v) => v.address === address) || i.cfg.virtualIpaddressExcluded.some((v) => v.address === address)) return true;
+    }
+    return false;
+  }
+
+  private hasOwnAddr(index: number, family: AddrInfo['family']): boolean {
+    return this.addrs.some((a) => a.index === index && a.family === family && !this.isVip(a.address));
+  }
+
+  /**
+   * After an address change on an interface: instances without unicast_src_ip follow the interface's
+   * primary address (the FSM gets a primaryAddress event: advert source, checksum, tie-break); an
+   * instance whose interface has no address left goes to FAULT and leaves it when one comes back.
+   */
+  private updatePrimaries(index: number): void {
+    for (const inst of this.insts.values()) {
+      if (inst.link.index !== index || inst.cfg.unicastSrcIp) continue;
+      const p = this.primaryOf(inst.cfg, inst.link);
+      if (p && p !== inst.primary) {
+        inst.primary = p;
+        this.dispatch(inst, { type: 'primaryAddress', address: p });
+      }
+      if (!!p !== inst.hasAddr) {
+        inst.hasAddr = !!p;
+        if (!inst.cfg.dontTrackPrimary) this.dispatch(inst, { type: 'interface', up: ifUp(inst.link) && inst.hasAddr });
+      }
     }
   }
 
