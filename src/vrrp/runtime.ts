@@ -2,8 +2,8 @@
 // pool (one raw socket per interface+family+mode), deadline timers per instance, VIP add/remove over
 // rtnetlink, GARP / unsolicited NA frames, the link/address monitor (carrier -> interface and
 // track_interface events, "Netlink reports X up|down"), vrrp_script runners and track_file
-// watchers. Actions are executed in order; VIP changes are async, so GARPs wait for the VIP
-// operation queued before them.
+// watchers. Actions are executed in order; VIP changes are async: GARPs are queued after the VIP
+// add request issued before them (not its ACK), so the first GARP follows the VIP add at once.
 import type { Clock } from '../common/clock.js';
 import { monotonicClock } from '../common/clock.js';
 import type { Logger } from '../common/log.js';
@@ -65,6 +65,8 @@ interface Inst {
   group?: SyncGroupCore;
   timers: DeadlineTimers<VrrpTimerName>;
   vipOp: Promise<void>;
+  /** ACKs of VIP add requests still outstanding (the queue does not wait for them). */
+  vipAcks: Promise<void>;
   lastTransitionMs: number;
 }
 
@@ -223,7 +225,7 @@ export class VrrpRuntime {
     const inst: Inst = {
       cfg, fsm, link, primary, hasAddr: true, socket: entry.sock, ...(vmac ? { vmac } : {}), peers: cfg.unicastPeer.map((p) => p.address), paramsKey: JSON.stringify(params),
       timers: new DeadlineTimers<VrrpTimerName>(this.clock, (name, generation) => this.dispatch(inst, { type: 'timer', timer: name, generation })),
-      vipOp: Promise.resolve(), lastTransitionMs: Date.now(),
+      vipOp: Promise.resolve(), vipAcks: Promise.resolve(), lastTransitionMs: Date.now(),
     };
     this.insts.set(cfg.name, inst);
     return inst;
@@ -377,12 +379,24 @@ export class VrrpRuntime {
   private queueVips(inst: Inst, add: boolean): void {
     if (inst.cfg.noVirtualIpaddress) return;
     const vips = this.vipList(inst);
+    const report = (e: Awaited<ReturnType<Rtnl['addAddress']>>): void => {
+      if (e && e.code !== 'EEXIST' && e.code !== 'EADDRNOTAVAIL' && e.code !== 'ENODEV') this.log.error(`(${inst.cfg.name}) ${e.message}`);
+    };
+    if (add) {
+      // Takeover latency: the add requests are issued here and the queue moves on without waiting
+      // for their ACKs, so the GARPs queued next go out in the same tick (as keepalived, which does
+      // not wait either). The netlink library writes the first request synchronously (rtnetlink
+      // applies it inside sendmsg) and later ones in order on the same socket; GARP frames are raw
+      // AF_PACKET frames that do not need the address. Errors are still logged when the ACKs arrive.
+      this.chain(inst, async () => {
+        const acks = vips.map((v) => this.rtnl.addAddress(v, this.vipIfindex(inst, v)).then(report));
+        inst.vipAcks = Promise.all([inst.vipAcks, ...acks]).then(() => undefined);
+      });
+      return;
+    }
     this.chain(inst, async () => {
-      for (const v of vips) {
-        const idx = this.vipIfindex(inst, v);
-        const e = add ? await this.rtnl.addAddress(v, idx) : await this.rtnl.delAddress(v, idx);
-        if (e && e.code !== 'EEXIST' && e.code !== 'EADDRNOTAVAIL' && e.code !== 'ENODEV') this.log.error(`(${inst.cfg.name}) ${e.message}`);
-      }
+      await inst.vipAcks;
+      for (const v of vips) report(await this.rtnl.delAddress(v, this.vipIfindex(inst, v)));
     });
   }
 
@@ -420,6 +434,7 @@ export class VrrpRuntime {
     const list = names.map((n) => this.insts.get(n)).filter((x): x is Inst => !!x);
     for (const inst of list) this.dispatch(inst, { type: 'shutdown' });
     await Promise.all(list.map((i) => i.vipOp));
+    await Promise.all(list.map((i) => i.vipAcks));
     for (const inst of list) {
       inst.timers.cancelAll();
       if (inst.vmac) {
