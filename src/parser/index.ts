@@ -75,7 +75,7 @@ export function parsePreprocessed(pre: PreprocessResult, opts: ParseOptions = {}
   const keep = pre.diagnostics.map((d, i) => [d, before[i] ?? 0] as const).filter(([d]) => !READER_OWNS.has(d.code))
     // keepalived -t exits 0 on a missing main config unless -e (all-config) is given.
     .map(([d, b]) => [d.code === 'KA_CONFIG_FILE_MISSING' && !opts.allConfig ? { ...d, severity: 'info' as const } : d, b] as const);
-  const r = readConfig(pre.lines, topTable, ctx, {
+  const r = readConfig(pre.source ?? pre.lines, topTable, ctx, {
     interfaces, procOf, pre: { diags: keep.map((k) => k[0]), before: keep.map((k) => k[1]) },
   });
   let diagnostics = r.diagnostics;

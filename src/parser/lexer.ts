@@ -7,8 +7,8 @@
 // Lines without a '"' (nearly all of them) take an equivalent hand-written fast path: Chevrotain's
 // per-call overhead would otherwise dominate the 674k-line benchmark.
 import { createToken, Lexer, type IToken } from 'chevrotain';
-import type { Diagnostic } from '../common/diagnostic.js';
-import type { Word } from './lines.js';
+import type { Diagnostic, SourcePos } from '../common/diagnostic.js';
+import type { ConfigLine, Word } from './lines.js';
 import { type LineBuf, colAt } from './pre/linebuf.js';
 import { toDisplay } from './pre/text.js';
 
@@ -31,6 +31,60 @@ function isSep(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13);
 }
 
+/** Does a quote-free line have at least one word (a non-separator character)? */
+export function hasWord(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (!isSep(s.charCodeAt(i))) return true;
+  return false;
+}
+
+/**
+ * The words of a line without '"' (the fast path of splitWords): runs of non-separators, `col0`
+ * the column of s[0]; `s` and `file` are already display strings (ASCII input: bytes == chars).
+ */
+export function plainWords(s: string, file: string, line: number, col0: number): Word[] {
+  const words: Word[] = [];
+  let i = 0;
+  const n = s.length;
+  while (i < n) {
+    while (i < n && isSep(s.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const st = i;
+    while (i < n && !isSep(s.charCodeAt(i))) i++;
+    words.push({ text: s.slice(st, i), pos: { file, line, col: col0 + st }, quoted: false });
+  }
+  return words;
+}
+
+/**
+ * A ConfigLine of ASCII text without '"' whose columns map 1:1 to its text (nearly every line of
+ * a real configuration). Only the text and where it starts are kept; `words` and `pos` are made on
+ * access (fresh plain objects, like the eager ones), so the million-line stream retains two
+ * objects per line instead of ~9. The last line's words are cached so that the reader's repeated
+ * `line.words` accesses split once. Words are those splitWords() gives for the same LineBuf.
+ */
+export class PlainLine implements ConfigLine {
+  private static lastLine: PlainLine | null = null;
+  private static lastWords: Word[] = [];
+  readonly brace: '{' | '}' | undefined;
+  constructor(
+    readonly text: string,
+    readonly file: string,
+    readonly line: number,
+    readonly col: number,
+    readonly showFile: boolean | undefined,
+  ) {
+    this.brace = text === '{' ? '{' : text === '}' ? '}' : undefined;
+  }
+  get words(): Word[] {
+    if (PlainLine.lastLine === this) return PlainLine.lastWords;
+    const w = plainWords(this.text, this.file, this.line, this.col);
+    PlainLine.lastLine = this;
+    PlainLine.lastWords = w;
+    return w;
+  }
+  get pos(): SourcePos { return { file: this.file, line: this.line, col: this.col }; }
+}
+
 /**
  * Split a processed line into words, each with its source position. The text is a latin1 byte
  * string; words are returned UTF-8 decoded.
@@ -39,6 +93,7 @@ export function splitWords(lb: LineBuf, diags: Diagnostic[], ascii = false, forc
   const s = lb.text;
   const words: Word[] = [];
   if (!forceLexer && s.indexOf('"') < 0) {
+    if (ascii && !lb.map) return plainWords(s, lb.file, lb.line, lb.base);
     let i = 0;
     const n = s.length;
     const file = ascii ? lb.file : toDisplay(lb.file);

@@ -14,6 +14,11 @@ export interface Word {
   quoted: boolean;
 }
 
+/**
+ * ConfigLines may be produced lazily (the preprocessor's PlainLine): `words` and `pos` can be
+ * getters that build fresh plain objects on access. Consumers must not mutate them nor rely on
+ * their identity; compare lines (from the same LineSource read in order) or values instead.
+ */
 export interface ConfigLine {
   /**
    * The processed line text (after decomment and substitution), as keepalived's handlers see it
@@ -44,8 +49,18 @@ export interface PreprocessOptions {
   maxBytes?: number;
 }
 
+/** Read access to a line stream: ConfigLine[] is one; the preprocessor's LineStore another. */
+export interface LineSource {
+  readonly length: number;
+  /** Line i (negative counts from the end, as Array.prototype.at), undefined out of range. */
+  at(i: number): ConfigLine | undefined;
+}
+
 export interface PreprocessResult {
+  /** Every line as an array (the preprocessor materializes it on first access). */
   lines: ConfigLine[];
+  /** The same lines, stored compactly (the reader uses this when present). */
+  source?: LineSource;
   diagnostics: Diagnostic[];
   /** Every file opened, in order (absolute paths). */
   files: string[];

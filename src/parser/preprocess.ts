@@ -15,7 +15,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic, Severity } from '../common/diagnostic.js';
 import type { ConfigLine, PreprocessOptions, PreprocessResult } from './lines.js';
-import { splitWords } from './lexer.js';
+import { hasWord, plainWords, splitWords } from './lexer.js';
+import { LineStore } from './pre/linestore.js';
 import { decomment } from './pre/decomment.js';
 import { Definitions, MAXBUF, MAX_SUBSTITUTIONS_PER_LINE, type Def, type MultilineCtl } from './pre/defs.js';
 import { glob } from './pre/glob.js';
@@ -72,7 +73,7 @@ function errnoText(e: unknown): string {
 }
 
 class Preprocessor {
-  readonly lines: ConfigLine[] = [];
+  readonly lines = new LineStore();
   readonly diags: Diagnostic[] = [];
   readonly before: number[] = [];
   readonly showFile: boolean[] = [];
@@ -315,7 +316,7 @@ class Preprocessor {
       while (z > a && (c.charCodeAt(z - 1) === 32 || c.charCodeAt(z - 1) === 9)) z--;
       this.fgetsClean = true;
       this.fgetsEmpty = e === start;
-      lb = { text: c.slice(a, z), file: frame.name, line: frame.lineNo, base: col + (a - start), map: null, showFile: frame.showFile };
+      lb = { text: c.slice(a, z), file: frame.name, line: frame.lineNo, base: col + (a - start), map: null, showFile: frame.showFile, src: c, off: a };
     } else {
       let text = c.slice(start, e);
       const nul = text.indexOf('\0');
@@ -327,7 +328,7 @@ class Preprocessor {
       }
       this.fgetsClean = false;
       this.fgetsEmpty = text.length === 0;
-      lb = { text, file: frame.name, line: frame.lineNo, base: col, map: null, showFile: frame.showFile };
+      lb = { text, file: frame.name, line: frame.lineNo, base: col, map: null, showFile: frame.showFile, src: c, off: start };
     }
     if (endsLine) { frame.lineNo++; frame.lineStart = frame.off; }
     return lb;
@@ -374,7 +375,7 @@ class Preprocessor {
       } else if (this.nextPtr) {
         const np = this.nextPtr;
         const nl = np.text.indexOf('\n');
-        buf = { ...np.pos, text: nl < 0 ? np.text : np.text.slice(0, nl) };
+        buf = { ...np.pos, text: nl < 0 ? np.text : np.text.slice(0, nl), src: undefined, off: undefined };
         if (nl < 0) {
           const popped = this.mlStack.pop();
           if (popped) { this.nextPtr = { text: popped.ptr, pos: np.pos }; this.multilineSeqDepth = popped.seqDepth; }
@@ -554,6 +555,14 @@ class Preprocessor {
       const lb = this.readLine();
       if (!lb) { this.markBefore(nd); if (this.stopped) return; break; }
       this.bytes += lb.text.length + 16;
+      if (this.ascii && !lb.map && lb.text.indexOf('"') < 0) {
+        // the common case: no quote, no edit, ASCII - words and positions are made on access
+        if (this.diags.length !== nd) this.markBefore(nd);
+        if (!hasWord(lb.text)) continue;
+        this.lines.pushPlain(lb.text, lb.file, lb.line, lb.base, lb.showFile, lb.src, lb.off);
+        if (lb.text.startsWith('include_check')) this.checkIncludeCheck(plainWords(lb.text, lb.file, lb.line, lb.base));
+        continue;
+      }
       const words = splitWords(lb, this.diags, this.ascii);
       if (this.diags.length !== nd) this.markBefore(nd);
       // keepalived's alloc_strvec() gives NULL for a line without words (only \f \v \r, or an
@@ -572,10 +581,8 @@ class Preprocessor {
       else if (text === '}') line = { text, words, pos, brace: '}' };
       else line = { text, words, pos };
       if (lb.showFile) line.showFile = true;
-      this.lines.push(line);
-      if (words.length && words[0]!.text === 'include_check') {
-        this.includeCheck = includeCheckSet(this.includeCheck, words.slice(1).map((w) => w.text));
-      }
+      this.lines.pushLine(line);
+      this.checkIncludeCheck(words);
     }
     if (!this.stopped && this.blockDepth > 0) {
       const nd = this.diags.length;
@@ -588,6 +595,12 @@ class Preprocessor {
     }
   }
 
+  private checkIncludeCheck(words: readonly { text: string }[]): void {
+    if (words.length && words[0]!.text === 'include_check') {
+      this.includeCheck = includeCheckSet(this.includeCheck, words.slice(1).map((w) => w.text));
+    }
+  }
+
   private markBefore(from: number): void {
     for (let i = from; i < this.diags.length; i++) {
       this.before[i] = this.lines.length;
@@ -597,8 +610,12 @@ class Preprocessor {
   }
 
   result(): PreprocessResult {
+    const store = this.lines;
+    let arr: ConfigLine[] | undefined;
     return {
-      lines: this.lines, diagnostics: this.diags, files: this.files, fileNames: this.fileNames,
+      // materialized on first use; the reader reads `source` directly
+      get lines(): ConfigLine[] { return (arr ??= store.toArray()); },
+      source: store, diagnostics: this.diags, files: this.files, fileNames: this.fileNames,
       diagnosticsBefore: this.before, diagnosticsShowFile: this.showFile, unclosedBlocks: this.blockDepth,
     };
   }

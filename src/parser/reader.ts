@@ -3,7 +3,7 @@
 // brace rules: '{' on the same or next line, "Missing '{'", "Unexpected '{' - ignoring" (the
 // unknown keyword's block is NOT skipped: its '}' closes the parent), "Extra '}' found",
 // "There are N missing '}'s or extra '{'s", and the missing-parameter abort (exit 2).
-import type { ConfigLine, Word } from './lines.js';
+import type { ConfigLine, LineSource, Word } from './lines.js';
 import type { Diagnostic, Severity, SourcePos } from '../common/diagnostic.js';
 import type { KeywordDef, KeywordTable, KwArgs } from './schema.js';
 
@@ -93,7 +93,7 @@ class Reader {
   prefix: PrefixStyle = 'line';
   proc: Proc = 'parent';
 
-  constructor(readonly lines: readonly ConfigLine[], readonly opts: ReaderOptions) {}
+  constructor(readonly lines: LineSource, readonly opts: ReaderOptions) {}
 
   /** Next line, counting braces as keepalived's read_line does. */
   next(): ConfigLine | undefined {
@@ -101,11 +101,11 @@ class Reader {
     if (pre) {
       while (this.pi < pre.diags.length && (pre.before[this.pi] ?? 0) <= this.i) {
         const d = pre.diags[this.pi++]!;
-        const at = this.lines[Math.min(this.i, this.lines.length - 1)];
+        const at = this.lines.length ? this.lines.at(Math.min(this.i, this.lines.length - 1)) : undefined;
         this.diags.push({ ...d, prefix: d.pos ? 'line' : 'none', proc: 'parent', showFile: at?.showFile });
       }
     }
-    const l = this.lines[this.i++];
+    const l = this.lines.at(this.i++);
     if (!l) return undefined;
     this.curLine = l;
     if (l.brace === '{') this.depth++;
@@ -245,14 +245,14 @@ class Reader {
    * process's prefix style) without consuming anything.
    */
   shadowMissingBob(): void {
-    const nextLine = this.lines[this.i];
+    const nextLine = this.lines.at(this.i);
     if (!nextLine || nextLine.brace === '{') return;
     const other: PrefixStyle = this.prefix === 'line' ? 'file' : 'line';
     const saveProc = this.proc;
     this.proc = other === 'line' ? 'parent' : saveProc === 'parent' ? 'vrrp' : saveProc;
     let d = 0;
     for (let j = this.i; j < this.lines.length; j++) {
-      const l = this.lines[j]!;
+      const l = this.lines.at(j)!;
       if (l.brace === '{') { d++; continue; }
       if (l.brace === '}') {
         if (d === 0) { this.report(other, "Unknown keyword '}'", l.pos, 'error', 'KA_CFG_UNKNOWN_KEYWORD'); break; }
@@ -277,14 +277,14 @@ class Reader {
 }
 
 /** Reads the whole stream with the top-level table; `ctx` is handed to top-level handlers. */
-export function readConfig(lines: readonly ConfigLine[], top: KeywordTable, ctx: unknown, opts: ReaderOptions = {}): ReadResult {
+export function readConfig(lines: LineSource, top: KeywordTable, ctx: unknown, opts: ReaderOptions = {}): ReadResult {
   const r = new Reader(lines, opts);
   let aborted = false;
   try {
     r.block(top, ctx, false, 0);
     r.next(); // flush preprocessor diagnostics reported after the last line
     if (r.depth > 0) {
-      r.report('none', `There are ${r.depth} missing '}'s or extra '{'s`, lines[lines.length - 1]?.pos, 'error', 'KA_CFG_MISSING_EOB');
+      r.report('none', `There are ${r.depth} missing '}'s or extra '{'s`, (lines.length ? lines.at(lines.length - 1) : undefined)?.pos, 'error', 'KA_CFG_MISSING_EOB');
     }
   } catch (e) {
     if (!(e instanceof AbortParse)) throw e;

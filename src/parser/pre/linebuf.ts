@@ -15,6 +15,13 @@ export interface LineBuf {
   map: number[] | null;
   /** keepalived prints "(FILE: Line N)" instead of "(Line N)" for this line's file. */
   showFile: boolean;
+  /**
+   * Where the text probably still lies verbatim: src.slice(off, off + text.length) (the file
+   * content it was read from). Kept up to date by fgets, dropPrefix and sub; only a hint - the
+   * line store checks it before storing offsets instead of the string.
+   */
+  src?: string;
+  off?: number;
 }
 
 export function colAt(lb: LineBuf, i: number): number {
@@ -38,6 +45,7 @@ export function dropPrefix(lb: LineBuf, n: number): void {
   if (n <= 0) return;
   if (lb.map) lb.map = lb.map.slice(n);
   else lb.base += n;
+  if (lb.off !== undefined) lb.off += n;
   lb.text = lb.text.slice(n);
 }
 
@@ -75,6 +83,8 @@ export function sub(lb: LineBuf, start: number, end?: number): LineBuf {
     base: lb.map ? colAt(lb, start) : lb.base + start,
     map: lb.map ? lb.map.slice(start, e) : null,
     showFile: lb.showFile,
+    src: lb.src,
+    off: lb.off === undefined ? undefined : lb.off + start,
   };
 }
 

@@ -1,0 +1,92 @@
+// Compact storage of the preprocessor's output lines (a LineSource, see lines.ts). A large config
+// has ~900k logical lines; keeping one ConfigLine object (plus words and positions) per line made
+// garbage collection the main cost of parsing. Here the common line - ASCII, no '"', columns 1:1
+// with its text, text still lying verbatim in the file content - is six small integers in one
+// packed array (content index, start, end, line, column, file index + showFile); its ConfigLine
+// (a PlainLine: words and positions made on access) is created when read. Lines whose text is not
+// in the file any more keep their string; any other line keeps its eager ConfigLine object.
+import type { ConfigLine, LineSource } from '../lines.js';
+import { PlainLine } from '../lexer.js';
+
+const STRIDE = 6;
+
+export class LineStore implements LineSource {
+  /** STRIDE smis per line: src index (-1: string in objs, -2: object in objs), a, b, line, col, file<<1|showFile. */
+  private readonly meta: number[] = [];
+  private readonly srcs: string[] = [];
+  private readonly fileNames: string[] = [];
+  private readonly objs: (string | ConfigLine)[] = [];
+  private lastSrc: string | undefined;
+  private lastSrcIdx = -1;
+  private lastFile: string | undefined;
+  private lastFileIdx = -1;
+  private cacheIdx = -1;
+  private cacheLine: ConfigLine | undefined;
+  length = 0;
+
+  private fileIdx(file: string): number {
+    if (file === this.lastFile) return this.lastFileIdx;
+    let i = this.fileNames.indexOf(file);
+    if (i < 0) { i = this.fileNames.length; this.fileNames.push(file); }
+    this.lastFile = file;
+    this.lastFileIdx = i;
+    return i;
+  }
+
+  /**
+   * A plain line (ASCII, no '"', col of text[i] = col + i). `src`/`off` are where the text
+   * probably lies in the file content; checked here, the string is kept when it does not.
+   */
+  pushPlain(text: string, file: string, line: number, col: number, showFile: boolean, src: string | undefined, off: number | undefined): void {
+    const f = (this.fileIdx(file) << 1) | (showFile ? 1 : 0);
+    if (src !== undefined && off !== undefined && src.startsWith(text, off)) {
+      let si: number;
+      if (src === this.lastSrc) si = this.lastSrcIdx;
+      else {
+        si = this.srcs.indexOf(src);
+        if (si < 0) { si = this.srcs.length; this.srcs.push(src); }
+        this.lastSrc = src;
+        this.lastSrcIdx = si;
+      }
+      this.meta.push(si, off, off + text.length, line, col, f);
+    } else {
+      this.meta.push(-1, this.objs.length, 0, line, col, f);
+      this.objs.push(text);
+    }
+    this.length++;
+  }
+
+  /** Any other line, kept as it is. */
+  pushLine(l: ConfigLine): void {
+    this.meta.push(-2, this.objs.length, 0, 0, 0, 0);
+    this.objs.push(l);
+    this.length++;
+  }
+
+  at(i: number): ConfigLine | undefined {
+    if (i < 0) i += this.length;
+    if (i < 0 || i >= this.length) return undefined;
+    // the reader looks at the same line several times in a row: same object each time
+    if (i === this.cacheIdx) return this.cacheLine;
+    const m = this.meta;
+    const k = i * STRIDE;
+    const si = m[k]!;
+    let l: ConfigLine;
+    if (si === -2) l = this.objs[m[k + 1]!] as ConfigLine;
+    else {
+      const text = si === -1 ? this.objs[m[k + 1]!] as string : this.srcs[si]!.slice(m[k + 1]!, m[k + 2]!);
+      const f = m[k + 5]!;
+      l = new PlainLine(text, this.fileNames[f >> 1]!, m[k + 3]!, m[k + 4]!, (f & 1) === 1 ? true : undefined);
+    }
+    this.cacheIdx = i;
+    this.cacheLine = l;
+    return l;
+  }
+
+  /** Every line as a ConfigLine (for consumers that want an array). */
+  toArray(): ConfigLine[] {
+    const out: ConfigLine[] = new Array(this.length);
+    for (let i = 0; i < this.length; i++) out[i] = this.at(i)!;
+    return out;
+  }
+}
