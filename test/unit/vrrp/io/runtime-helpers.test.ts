@@ -97,4 +97,34 @@ describe('vrrp/io runtime helpers', () => {
     assert.ok(fired[0]![2] >= 79.5 && fired[0]![2] < 130, `fired at ${fired[0]![2]}`);
     assert.deepEqual(timers.pending(), []);
   });
+
+  it('DeadlineTimers: a timer re-set from its own expiry keeps its period (no drift from callback latency)', async () => {
+    // each expiry burns 4 ms before re-arming 10 ms: relative re-arming would take >= 20 x 14 ms
+    const t0 = monotonicClock.now();
+    let n = 0;
+    const done = new Promise<number>((resolve) => {
+      const timers = new DeadlineTimers<'adver'>(monotonicClock, () => {
+        const spin = monotonicClock.now() + 4;
+        while (monotonicClock.now() < spin) { /* simulated event-loop latency */ }
+        if (++n === 20) resolve(monotonicClock.now() - t0);
+        else timers.set('adver', 10, n);
+      });
+      timers.set('adver', 10, 0);
+    });
+    const elapsed = await done;
+    assert.ok(elapsed >= 199 && elapsed < 275, `20 periods of 10 ms took ${elapsed.toFixed(1)} ms`);
+  });
+
+  it('DeadlineTimers: a re-set from another event counts from now', async () => {
+    const t0 = monotonicClock.now();
+    const fired: number[] = [];
+    const timers = new DeadlineTimers<'a' | 'b'>(monotonicClock, (name) => {
+      fired.push(monotonicClock.now() - t0);
+      if (name === 'b') timers.set('a', 40, 2); // b's expiry re-arms a: from now, not from b's deadline
+    });
+    timers.set('b', 20, 1);
+    await new Promise((res) => setTimeout(res, 100));
+    assert.equal(fired.length, 2);
+    assert.ok(fired[1]! - fired[0]! >= 39.5, `a fired ${(fired[1]! - fired[0]!).toFixed(1)} ms after b`);
+  });
 });
