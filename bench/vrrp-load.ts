@@ -12,7 +12,7 @@
 // the initial election ("Entering ... STATE" log lines; must be 0).
 // Ours runs as compiled JS in plain node (tsc into .cache/kvl-bench; the tsx loader alone adds an
 // esbuild child and ~40 MB RSS); --tsx runs run-ours.ts through tsx instead.
-//   node --import tsx bench/vrrp-load.ts [--seconds N] [--only ours|keepalived] [--scenario A|B] [--tsx]
+//   node --import tsx bench/vrrp-load.ts [--seconds N] [--only ours|keepalived] [--scenario A|B] [--tsx] [--prefix kvl]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -89,7 +89,7 @@ function ipCounters(L: VrrpLab, host: string): { out: number; in: number } {
 /** Compiles run-ours.ts (and what it imports) into .cache/kvl-bench; returns the JS entry. */
 function compileOurs(): string {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-  const out = path.join(root, '.cache', 'kvl-bench');
+  const out = path.join(root, '.cache', `${opt('--prefix') ?? 'kvl'}-bench`);
   mkdirSync(out, { recursive: true });
   const tsconfig = path.join(out, 'tsconfig.json');
   writeFileSync(tsconfig, JSON.stringify({
@@ -189,7 +189,7 @@ function fmtSide(x: Side): string {
 const impls: Impl[] = only ? [only] : ['ours', 'keepalived'];
 const scen = SCENARIOS.filter((s) => !onlyScenario || s.id === onlyScenario);
 const results: Result[] = [];
-const L = new VrrpLab('kvl').up();
+const L = new VrrpLab(opt('--prefix') ?? 'kvl').up();
 const cleanup = (): void => { void L.down(); };
 process.on('SIGINT', () => { cleanup(); process.exit(130); });
 try {

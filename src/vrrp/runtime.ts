@@ -224,7 +224,8 @@ export class VrrpRuntime {
     entry.users.add(cfg.name);
     const inst: Inst = {
       cfg, fsm, link, primary, hasAddr: true, socket: entry.sock, ...(vmac ? { vmac } : {}), peers: cfg.unicastPeer.map((p) => p.address), paramsKey: JSON.stringify(params),
-      timers: new DeadlineTimers<VrrpTimerName>(this.clock, (name, generation) => this.dispatch(inst, { type: 'timer', timer: name, generation })),
+      timers: new DeadlineTimers<VrrpTimerName>(this.clock, (name, generation) => this.dispatch(inst, { type: 'timer', timer: name, generation }),
+        (name) => { if (name === 'masterDown') inst.socket.drain(); }),
       vipOp: Promise.resolve(), vipAcks: Promise.resolve(), lastTransitionMs: Date.now(),
     };
     this.insts.set(cfg.name, inst);

@@ -10,7 +10,14 @@ export class DeadlineTimers<K extends string> {
   /** The timer whose callback is running and its deadline. */
   private firing?: { name: K; deadline: number };
 
-  constructor(private readonly clock: Clock, private readonly fire: (name: K, generation: number) => void) {}
+  /**
+   * beforeFire runs when a timer is due, before it fires: the runtime reads the packets already
+   * queued on the socket there, so a packet that arrived while the event loop was busy counts
+   * before the timer (Node runs expired timers before polling sockets; keepalived's read thread
+   * favours a readable socket over its timeout). If that re-armed the timer, the expiry is dropped.
+   */
+  constructor(private readonly clock: Clock, private readonly fire: (name: K, generation: number) => void,
+    private readonly beforeFire?: (name: K) => void) {}
 
   set(name: K, delayMs: number, generation: number): void {
     this.cancel(name);
@@ -25,6 +32,10 @@ export class DeadlineTimers<K extends string> {
         const left = deadline - this.clock.now();
         if (left > 0.25) { arm(left); return; }
         this.slots.delete(name);
+        if (this.beforeFire) {
+          this.beforeFire(name);
+          if (this.slots.has(name)) return; // re-armed by what was pending
+        }
         this.firing = { name, deadline };
         try { this.fire(name, generation); } finally { this.firing = undefined; }
       }, Math.max(0, ms)));

@@ -115,7 +115,8 @@ export class VrrpSocket {
     return check(this.k, this.k.sendto(this.fd, Buffer.from(payload), C.AF_INET6, d, this.opts.ifindex), `sendto ${dst}`);
   }
 
-  private drain(): void {
+  /** Reads and delivers the datagrams already queued on the socket (also called before a master-down expiry). */
+  drain(): void {
     for (let i = 0; i < 64 && !this.closed; i++) {
       const r = this.k.recv(this.fd, this.rxBuf);
       if (typeof r === 'number') {

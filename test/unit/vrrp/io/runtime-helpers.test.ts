@@ -115,6 +115,18 @@ describe('vrrp/io runtime helpers', () => {
     assert.ok(elapsed >= 199 && elapsed < 275, `20 periods of 10 ms took ${elapsed.toFixed(1)} ms`);
   });
 
+  it('DeadlineTimers: beforeFire runs first; a re-arm there (a pending packet) drops the expiry', async () => {
+    const seen: string[] = [];
+    let pending = 1; // one queued packet resets the timer once
+    const timers: DeadlineTimers<'masterDown'> = new DeadlineTimers<'masterDown'>(monotonicClock, (n, g) => seen.push(`fire ${n} ${g}`), (n) => {
+      seen.push(`before ${n}`);
+      if (pending-- > 0) timers.set('masterDown', 20, 2);
+    });
+    timers.set('masterDown', 10, 1);
+    await new Promise((res) => setTimeout(res, 80));
+    assert.deepEqual(seen, ['before masterDown', 'before masterDown', 'fire masterDown 2']);
+  });
+
   it('DeadlineTimers: a re-set from another event counts from now', async () => {
     const t0 = monotonicClock.now();
     const fired: number[] = [];
