@@ -51,6 +51,8 @@ interface Frame {
   dir: string;
   showFile: boolean;
   content: string;
+  /** The same bytes (file content), for fastLine()'s scanning; null for in-memory text. */
+  bytes: Uint8Array | null;
   off: number;
   lineNo: number;
   lineStart: number;
@@ -103,7 +105,22 @@ class Preprocessor {
   private readonly maxSteps: number;
   private readonly maxBytes: number;
   private bytes = 0;
-  private lastPos: LineBuf | null = null;
+  private lastPosBuf: LineBuf | null = null;
+  /** The last line came from fastLine(): lastPos is made from these on demand. */
+  private fastLast = false;
+  private fastFile = '';
+  private fastLineNo = 0;
+  private fastCol = 0;
+  private fastShow = false;
+  /** Position of the last line handed out (for diagnostics about "the current line"). */
+  private get lastPos(): LineBuf | null {
+    if (this.fastLast) {
+      this.fastLast = false;
+      this.lastPosBuf = { text: '', file: this.fastFile, line: this.fastLineNo, base: this.fastCol, map: null, showFile: this.fastShow };
+    }
+    return this.lastPosBuf;
+  }
+  private set lastPos(lb: LineBuf | null) { this.lastPosBuf = lb; this.fastLast = false; }
   private realCwdCache = new Map<string, string>();
   /** Every input so far is ASCII: words need no UTF-8 decoding. */
   private ascii = true;
@@ -163,7 +180,7 @@ class Preprocessor {
     const globCwd = this.cwd();
     const frame: Frame = {
       pattern, includeType: type, savIncludeCheck: this.includeCheck, matches: [], next: 0,
-      globCwd, at, name: '', real: '', dir: globCwd, showFile: false, content: '', off: 0, lineNo: 0, lineStart: 0, nl: -1,
+      globCwd, at, name: '', real: '', dir: globCwd, showFile: false, content: '', bytes: null, off: 0, lineNo: 0, lineStart: 0, nl: -1,
     };
     const shown = toDisplay(pattern);
     if (this.stack.length >= MAX_INCLUDE_DEPTH) {
@@ -218,8 +235,10 @@ class Preprocessor {
         continue;
       }
       let content: string;
+      let bytes: Buffer;
       try {
-        content = fs.readFileSync(full).toString('latin1');
+        bytes = fs.readFileSync(full);
+        content = bytes.toString('latin1');
       } catch (e) {
         this.fileError(INCLUDE_R, 'KA_INCLUDE_OPEN', `Configuration file '${ms}' open problem (${errnoText(e)}) - skipping`, frame);
         continue;
@@ -230,6 +249,7 @@ class Preprocessor {
       frame.name = m;
       frame.real = real;
       frame.content = content;
+      frame.bytes = bytes;
       frame.off = 0;
       frame.lineNo = 1;
       frame.lineStart = 0;
@@ -247,7 +267,7 @@ class Preprocessor {
     this.stack.push({
       pattern: name, includeType: INCLUDE_R | INCLUDE_M | INCLUDE_W, savIncludeCheck: this.includeCheck,
       matches: [name], next: 1, globCwd: this.baseCwd, at: null, name: fromJs(name), real: abs,
-      dir: path.dirname(abs), showFile: false, content: fromJs(text), off: 0, lineNo: 1, lineStart: 0, nl: -1,
+      dir: path.dirname(abs), showFile: false, content: fromJs(text), bytes: null, off: 0, lineNo: 1, lineStart: 0, nl: -1,
     });
     const top = this.stack[this.stack.length - 1]!;
     if (NON_ASCII.test(top.content) || NON_ASCII.test(top.name)) this.ascii = false;
@@ -260,6 +280,7 @@ class Preprocessor {
     const frame = this.stack[this.stack.length - 1]!;
     this.includeCheck = frame.savIncludeCheck;
     frame.content = '';
+    frame.bytes = null;
     if (this.openConfFile(frame)) return true;
     this.stack.pop();
     return this.stack.length > 0;
@@ -540,8 +561,85 @@ class Preprocessor {
 
   // ---------------------------------------------------------------- driver
 
+  /**
+   * The fast path of readLine() + word splitting for the usual physical line, scanned in place in
+   * the file content: nothing pending (residue, generator, multi-line definition), ASCII input, a
+   * full line ending in '\n' shorter than MAXBUF, no character that decomment, conditionals,
+   * definitions, generators or includes care about (# ! " \\ NUL $ @ ~, other control characters,
+   * a leading "include"), and braces only as a lone '}' line or one '{' ending the line. Such a
+   * line gives exactly what the general path gives (one or two plain lines, block depth), without
+   * making a LineBuf or any string. Returns false, consuming nothing, when the line needs the
+   * general path.
+   */
+  private fastLine(): boolean {
+    const frame = this.stack[this.stack.length - 1];
+    if (!frame) return false;
+    const b = frame.bytes;
+    const start = frame.off;
+    if (b === null || start >= b.length || start !== frame.lineStart) return false;
+    let nl = start;
+    const lim = Math.min(b.length, start + MAXBUF - 2);
+    while (nl < lim && b[nl] !== 10) nl++;
+    if (nl >= lim) return false; // no '\n' (last line), or a line of MAXBUF - 1 bytes or more
+    let e = nl;
+    while (e > start && b[e - 1] === 13) e--;
+    let a = start;
+    while (a < e && (b[a] === 32 || b[a] === 9)) a++;
+    let z = e;
+    while (z > a && (b[z - 1] === 32 || b[z - 1] === 9)) z--;
+    let brace = -1;
+    for (let i = a; i < z; i++) {
+      const ch = b[i]!;
+      if (ch >= 97 ? ch >= 123 : ch < 48 ? (ch < 32 ? ch !== 9 : ch === 33 || ch === 34 || ch === 35 || ch === 36) : ch === 64 || ch === 92) {
+        // { } ~ DEL/high bytes, controls, ! " # $, @ \\
+        if (ch === 123 && i === z - 1 && brace < 0) { brace = i; continue; }
+        if (ch === 125 && a === z - 1) { brace = i; continue; }
+        return false;
+      }
+    }
+    // "include..." (also include_check): general path
+    if (z - a >= 7 && b[a] === 105 && b[a + 1] === 110 && b[a + 2] === 99 && b[a + 3] === 108 && b[a + 4] === 117 && b[a + 5] === 100 && b[a + 6] === 101) return false;
+    const c = frame.content;
+    const lineNo = frame.lineNo;
+    const col0 = 1 - start; // column of c[i] is i + col0
+    const show = frame.showFile;
+    if (a === z) {
+      // blank line
+    } else if (brace >= 0 && b[brace] === 125) {
+      if (this.blockDepth < 1) return false; // "Extra '}' found": general path
+      this.blockDepth--;
+      this.pushFast(c, a, z, frame.name, lineNo, a + col0, show);
+    } else if (brace >= 0) {
+      let y = brace;
+      while (y > a && (b[y - 1] === 32 || b[y - 1] === 9)) y--;
+      if (y > a) this.pushFast(c, a, y, frame.name, lineNo, a + col0, show);
+      this.blockDepth++;
+      this.pushFast(c, brace, brace + 1, frame.name, lineNo, brace + col0, show);
+    } else {
+      this.pushFast(c, a, z, frame.name, lineNo, a + col0, show);
+    }
+    frame.off = nl + 1;
+    frame.lineNo++;
+    frame.lineStart = frame.off;
+    return true;
+  }
+
+  private pushFast(c: string, a: number, z: number, file: string, line: number, col: number, show: boolean): void {
+    this.steps++;
+    this.bytes += z - a + 16;
+    this.lines.pushSpan(c, a, z, file, line, col, show);
+    this.fastLast = true;
+    this.fastFile = file;
+    this.fastLineNo = line;
+    this.fastCol = col;
+    this.fastShow = show;
+  }
+
   run(): void {
     for (;;) {
+      if (this.lines.length + 2 <= this.maxLines && this.bytes <= this.maxBytes && this.steps + 2 <= this.maxSteps
+        && this.ascii && this.residue === null && this.seqs.length === 0 && this.nextPtr === null && !this.multilineParamDef
+        && this.fastLine()) continue;
       if (this.lines.length >= this.maxLines || this.bytes > this.maxBytes) {
         const nd = this.diags.length;
         this.diag('error', 'KA_PRE_TOO_MANY_LINES', this.bytes > this.maxBytes

@@ -11,8 +11,8 @@ import { PlainLine } from '../lexer.js';
 const STRIDE = 6;
 
 export class LineStore implements LineSource {
-  /** STRIDE smis per line: src index (-1: string in objs, -2: object in objs), a, b, line, col, file<<1|showFile. */
-  private readonly meta: number[] = [];
+  /** STRIDE int32 per line: src index (-1: string in objs, -2: object in objs), a, b, line, col, file<<1|showFile. */
+  private meta = new Int32Array(STRIDE * 1024);
   private readonly srcs: string[] = [];
   private readonly fileNames: string[] = [];
   private readonly objs: (string | ConfigLine)[] = [];
@@ -48,19 +48,43 @@ export class LineStore implements LineSource {
         this.lastSrc = src;
         this.lastSrcIdx = si;
       }
-      this.meta.push(si, off, off + text.length, line, col, f);
+      this.put(si, off, off + text.length, line, col, f);
     } else {
-      this.meta.push(-1, this.objs.length, 0, line, col, f);
+      this.put(-1, this.objs.length, 0, line, col, f);
       this.objs.push(text);
     }
+  }
+
+  /** A plain line known to be src[a, z) (the preprocessor's in-place fast path). */
+  pushSpan(src: string, a: number, z: number, file: string, line: number, col: number, showFile: boolean): void {
+    let si: number;
+    if (src === this.lastSrc) si = this.lastSrcIdx;
+    else {
+      si = this.srcs.indexOf(src);
+      if (si < 0) { si = this.srcs.length; this.srcs.push(src); }
+      this.lastSrc = src;
+      this.lastSrcIdx = si;
+    }
+    const f = file === this.lastFile ? this.lastFileIdx : this.fileIdx(file);
+    this.put(si, a, z, line, col, (f << 1) | (showFile ? 1 : 0));
+  }
+
+  private put(si: number, a: number, b: number, line: number, col: number, f: number): void {
+    let m = this.meta;
+    const k = this.length * STRIDE;
+    if (k + STRIDE > m.length) {
+      const g = new Int32Array(m.length * 2);
+      g.set(m);
+      this.meta = m = g;
+    }
+    m[k] = si; m[k + 1] = a; m[k + 2] = b; m[k + 3] = line; m[k + 4] = col; m[k + 5] = f;
     this.length++;
   }
 
   /** Any other line, kept as it is. */
   pushLine(l: ConfigLine): void {
-    this.meta.push(-2, this.objs.length, 0, 0, 0, 0);
+    this.put(-2, this.objs.length, 0, 0, 0, 0);
     this.objs.push(l);
-    this.length++;
   }
 
   at(i: number): ConfigLine | undefined {
