@@ -77,6 +77,7 @@ const res: Record<string, unknown> = { services: nSvc, dests: nDest };
   await sink.release();
   res.oursReleaseMs = Math.round(performance.now() - t);
 }
+console.log(JSON.stringify(res)); // ours, printed before keepalived runs (it may not finish)
 // keepalived
 if (withKeepalived) {
   writeFileSync('/tmp/bench-ka.conf', conf(false));

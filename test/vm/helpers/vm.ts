@@ -31,7 +31,7 @@ export async function bundleGuest(entry: string, name: string): Promise<string> 
   return outfile;
 }
 
-export interface RunOptions { shares?: string[]; env?: Record<string, string>; timeoutS?: number; echo?: boolean }
+export interface RunOptions { shares?: string[]; env?: Record<string, string>; timeoutS?: number; echo?: boolean; memMiB?: number }
 
 /** Boots the VM and runs `argv` (several words: exec'd as an argv; one word: a /bin/sh script). */
 export function runInVm(argv: string[], opts: RunOptions = {}): Promise<VmResult> {
@@ -41,7 +41,8 @@ export function runInVm(argv: string[], opts: RunOptions = {}): Promise<VmResult
   args.push('-t', String(opts.timeoutS ?? 1200), REPO, ...argv);
   const t0 = Date.now();
   return new Promise((res, rej) => {
-    const p = spawn('bash', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, IPVS_VM_TIMING: '1' } });
+    const env = { ...process.env, IPVS_VM_TIMING: '1', ...(opts.memMiB ? { IPVS_VM_MEM: String(opts.memMiB) } : {}) };
+    const p = spawn('bash', args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     let stdout = '', stderr = '';
     p.stdout.on('data', (b: Buffer) => { stdout += b; if (opts.echo) process.stdout.write(b); });
     p.stderr.on('data', (b: Buffer) => { stderr += b; if (opts.echo) process.stderr.write(b); });
