@@ -47,6 +47,8 @@ export interface PreprocessOptions {
   maxLines?: number;
   /** Hard limit on the total text of the expanded lines, in bytes; default 256 MiB. */
   maxBytes?: number;
+  /** Tests only: read every line through the general path (no in-place fast path). */
+  noFastPath?: boolean;
 }
 
 /** Read access to a line stream: ConfigLine[] is one; the preprocessor's LineStore another. */

@@ -105,6 +105,8 @@ class Preprocessor {
   private readonly maxSteps: number;
   private readonly maxBytes: number;
   private bytes = 0;
+  /** Use fastLine() (PreprocessOptions.noFastPath turns it off, for tests comparing both paths). */
+  private readonly fast: boolean;
   private lastPosBuf: LineBuf | null = null;
   /** The last line came from fastLine(): lastPos is made from these on demand. */
   private fastLast = false;
@@ -129,6 +131,7 @@ class Preprocessor {
     this.configIdBytes = fromJs(opts.configId);
     if (NON_ASCII.test(this.configIdBytes)) this.ascii = false;
     this.maxLines = opts.maxLines ?? DEFAULT_MAX_LINES;
+    this.fast = !opts.noFastPath;
     this.maxSteps = this.maxLines * 4 + 1000;
     this.maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
     this.includeCheck = includeCheckFromOpts(opts.includeCheck);
@@ -270,6 +273,7 @@ class Preprocessor {
       dir: path.dirname(abs), showFile: false, content: fromJs(text), bytes: null, off: 0, lineNo: 1, lineStart: 0, nl: -1,
     });
     const top = this.stack[this.stack.length - 1]!;
+    top.bytes = Buffer.from(top.content, 'latin1');
     if (NON_ASCII.test(top.content) || NON_ASCII.test(top.name)) this.ascii = false;
     this.files.push(abs);
     this.fileNames.push(name);
@@ -637,7 +641,7 @@ class Preprocessor {
 
   run(): void {
     for (;;) {
-      if (this.lines.length + 2 <= this.maxLines && this.bytes <= this.maxBytes && this.steps + 2 <= this.maxSteps
+      if (this.fast && this.lines.length + 2 <= this.maxLines && this.bytes <= this.maxBytes && this.steps + 2 <= this.maxSteps
         && this.ascii && this.residue === null && this.seqs.length === 0 && this.nextPtr === null && !this.multilineParamDef
         && this.fastLine()) continue;
       if (this.lines.length >= this.maxLines || this.bytes > this.maxBytes) {
