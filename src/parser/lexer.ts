@@ -50,9 +50,16 @@ export function plainWords(s: string, file: string, line: number, col0: number):
     if (i >= n) break;
     const st = i;
     while (i < n && !isSep(s.charCodeAt(i))) i++;
-    words.push({ text: s.slice(st, i), pos: { file, line, col: col0 + st }, quoted: false });
+    words.push(new PlainWord(s.slice(st, i), file, line, col0 + st));
   }
   return words;
+}
+
+/** An unquoted word whose position object is made on access (most words' positions are never read). */
+class PlainWord implements Word {
+  readonly quoted = false;
+  constructor(readonly text: string, private readonly file: string, private readonly line: number, private readonly col: number) {}
+  get pos(): SourcePos { return { file: this.file, line: this.line, col: this.col }; }
 }
 
 /**
