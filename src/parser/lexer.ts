@@ -42,15 +42,20 @@ export function hasWord(s: string): boolean {
  * the column of s[0]; `s` and `file` are already display strings (ASCII input: bytes == chars).
  */
 export function plainWords(s: string, file: string, line: number, col0: number): Word[] {
+  return plainWordsIn(s, 0, s.length, file, line, col0);
+}
+
+/** plainWords of s[a, z), the column of s[a] being `col`. */
+export function plainWordsIn(s: string, a: number, z: number, file: string, line: number, col: number): Word[] {
   const words: Word[] = [];
-  let i = 0;
-  const n = s.length;
-  while (i < n) {
-    while (i < n && isSep(s.charCodeAt(i))) i++;
-    if (i >= n) break;
+  let i = a;
+  const d = col - a;
+  while (i < z) {
+    while (i < z && isSep(s.charCodeAt(i))) i++;
+    if (i >= z) break;
     const st = i;
-    while (i < n && !isSep(s.charCodeAt(i))) i++;
-    words.push(new PlainWord(s.slice(st, i), file, line, col0 + st));
+    while (i < z && !isSep(s.charCodeAt(i))) i++;
+    words.push(new PlainWord(s.slice(st, i), file, line, d + st));
   }
   return words;
 }
@@ -72,19 +77,24 @@ class PlainWord implements Word {
 export class PlainLine implements ConfigLine {
   private static lastLine: PlainLine | null = null;
   private static lastWords: Word[] = [];
-  readonly brace: '{' | '}' | undefined;
+  /**
+   * The line is src[a, z) (src: the file content, or the line's own text); `brace` is given when
+   * the text is a lone '{' or '}'. The text string itself is made on access too.
+   */
   constructor(
-    readonly text: string,
+    private readonly src: string,
+    private readonly a: number,
+    private readonly z: number,
     readonly file: string,
     readonly line: number,
     readonly col: number,
     readonly showFile: boolean | undefined,
-  ) {
-    this.brace = text === '{' ? '{' : text === '}' ? '}' : undefined;
-  }
+    readonly brace: '{' | '}' | undefined,
+  ) {}
+  get text(): string { return this.src.slice(this.a, this.z); }
   get words(): Word[] {
     if (PlainLine.lastLine === this) return PlainLine.lastWords;
-    const w = plainWords(this.text, this.file, this.line, this.col);
+    const w = plainWordsIn(this.src, this.a, this.z, this.file, this.line, this.col);
     PlainLine.lastLine = this;
     PlainLine.lastWords = w;
     return w;

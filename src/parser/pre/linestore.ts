@@ -10,8 +10,13 @@ import { PlainLine } from '../lexer.js';
 
 const STRIDE = 6;
 
+/** Bits 1-2 of the flags word: 1 = the line is '{', 2 = '}'. */
+function braceBits(text: string): number {
+  return text === '{' ? 2 : text === '}' ? 4 : 0;
+}
+
 export class LineStore implements LineSource {
-  /** STRIDE int32 per line: src index (-1: string in objs, -2: object in objs), a, b, line, col, file<<1|showFile. */
+  /** STRIDE int32 per line: src index (-1: string in objs, -2: object in objs), a, b, line, col, file<<3|brace<<1|showFile. */
   private meta = new Int32Array(STRIDE * 1024);
   private readonly srcs: string[] = [];
   private readonly fileNames: string[] = [];
@@ -38,7 +43,7 @@ export class LineStore implements LineSource {
    * probably lies in the file content; checked here, the string is kept when it does not.
    */
   pushPlain(text: string, file: string, line: number, col: number, showFile: boolean, src: string | undefined, off: number | undefined): void {
-    const f = (this.fileIdx(file) << 1) | (showFile ? 1 : 0);
+    const f = (this.fileIdx(file) << 3) | braceBits(text) | (showFile ? 1 : 0);
     if (src !== undefined && off !== undefined && src.startsWith(text, off)) {
       let si: number;
       if (src === this.lastSrc) si = this.lastSrcIdx;
@@ -66,7 +71,8 @@ export class LineStore implements LineSource {
       this.lastSrcIdx = si;
     }
     const f = file === this.lastFile ? this.lastFileIdx : this.fileIdx(file);
-    this.put(si, a, z, line, col, (f << 1) | (showFile ? 1 : 0));
+    const br = z - a !== 1 ? 0 : src.charCodeAt(a) === 123 ? 2 : src.charCodeAt(a) === 125 ? 4 : 0;
+    this.put(si, a, z, line, col, (f << 3) | br | (showFile ? 1 : 0));
   }
 
   private put(si: number, a: number, b: number, line: number, col: number, f: number): void {
@@ -98,9 +104,15 @@ export class LineStore implements LineSource {
     let l: ConfigLine;
     if (si === -2) l = this.objs[m[k + 1]!] as ConfigLine;
     else {
-      const text = si === -1 ? this.objs[m[k + 1]!] as string : this.srcs[si]!.slice(m[k + 1]!, m[k + 2]!);
       const f = m[k + 5]!;
-      l = new PlainLine(text, this.fileNames[f >> 1]!, m[k + 3]!, m[k + 4]!, (f & 1) === 1 ? true : undefined);
+      const br = (f >> 1) & 3;
+      const file = this.fileNames[f >> 3]!;
+      const show = (f & 1) === 1 ? true : undefined;
+      const brace = br === 1 ? '{' : br === 2 ? '}' : undefined;
+      if (si === -1) {
+        const text = this.objs[m[k + 1]!] as string;
+        l = new PlainLine(text, 0, text.length, file, m[k + 3]!, m[k + 4]!, show, brace);
+      } else l = new PlainLine(this.srcs[si]!, m[k + 1]!, m[k + 2]!, file, m[k + 3]!, m[k + 4]!, show, brace);
     }
     this.cacheIdx = i;
     this.cacheLine = l;
