@@ -4,7 +4,7 @@
 // ratio (target: ours <= 0.5 x keepalived). Run: npx tsx bench/parse.ts [--profile]
 // As root, both run inside a network namespace (kpb-bench) with eth0..eth3 so that the interface
 // checks pass; it is deleted at the end.
-import { mkdtempSync, writeFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync, statSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync, execFileSync } from 'node:child_process';
@@ -56,6 +56,7 @@ try {
     }
   }
 
+  const rss0 = process.memoryUsage().rss;
   const ours: number[] = []; const pre: number[] = []; const oursCpu: number[] = []; const preCpu: number[] = [];
   let exit = -1; let diags = 0;
   for (let k = 0; k < 3; k++) {
@@ -75,11 +76,17 @@ try {
   console.log(`ours (parse+validate): median ${median(ours).toFixed(0)} ms [${ours.map((x) => x.toFixed(0)).join(', ')}]; ` +
     `of which preprocess ${median(pre).toFixed(0)} ms, read+build+validate ${(median(ours) - median(pre)).toFixed(0)} ms; exit ${exit}, ${diags} diagnostics`);
   console.log(`ours CPU time: median ${median(oursCpu).toFixed(0)} ms (preprocess ${median(preCpu).toFixed(0)} ms, read+build+validate ${(median(oursCpu) - median(preCpu)).toFixed(0)} ms)`);
+  // RSS: this process holds the generated text too; the peak includes one run's model and lines
+  console.log(`ours RSS: before parsing ${(rss0 / 1048576).toFixed(0)} MiB, after 3 runs ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB, ` +
+    `peak ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (process total, including the generator's text)`);
 
   if (haveKa) {
-    const ka: number[] = []; const kaCpu: number[] = []; let kaExit = -1;
+    const ka: number[] = []; const kaCpu: number[] = []; const kaRss: number[] = []; let kaExit = -1;
+    const timeOut = join(dir, 'ka-time');
+    const gnuTime = spawnSync('/usr/bin/time', ['-o', timeOut, '-f', '%M', 'true']).status === 0;
     for (let k = 0; k < 3; k++) {
-      const cmd = `${root ? `ip netns exec ${NS} ` : ''}/usr/sbin/keepalived -t -f ${file} 2>/dev/null`;
+      // GNU time's %M: the largest RSS of keepalived and the -t children it waits for
+      const cmd = `${gnuTime ? `/usr/bin/time -o ${timeOut} -f %M ` : ''}${root ? `ip netns exec ${NS} ` : ''}/usr/sbin/keepalived -t -f ${file} 2>/dev/null`;
       // bash's `time` also counts the CPU of keepalived's -t children (it waits for them).
       const t0 = performance.now();
       const r = spawnSync('bash', ['-c', `TIMEFORMAT='%U %S'; time ${cmd}; echo "rc=$?" >&2`], { encoding: 'utf8', maxBuffer: 256 << 20 });
@@ -89,8 +96,10 @@ try {
       const tm = lines.find((l) => /^\d+\.\d+ \d+\.\d+$/.test(l));
       kaExit = rc ? Number(rc[1]) : -1;
       if (tm) { const [u, sy] = tm.split(' ').map(Number); kaCpu.push((u! + sy!) * 1000); }
+      if (gnuTime) { const kb = Number(readFileSync(timeOut, 'utf8').trim().split('\n').pop()); if (kb) kaRss.push(kb / 1024); }
     }
-    console.log(`keepalived -t: median ${median(ka).toFixed(0)} ms [${ka.map((x) => x.toFixed(0)).join(', ')}]; CPU median ${median(kaCpu).toFixed(0)} ms; exit ${kaExit}${root ? ' (in netns)' : ''}`);
+    console.log(`keepalived -t: median ${median(ka).toFixed(0)} ms [${ka.map((x) => x.toFixed(0)).join(', ')}]; CPU median ${median(kaCpu).toFixed(0)} ms; exit ${kaExit}${root ? ' (in netns)' : ''}` +
+      (kaRss.length ? `; peak RSS ${median(kaRss).toFixed(0)} MiB` : ''));
     console.log(`ratio ours/keepalived: wall ${(median(ours) / median(ka)).toFixed(2)}, CPU ${(median(oursCpu) / median(kaCpu)).toFixed(2)} (target <= 0.50)`);
     console.log(`load average: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')} on ${(await import('node:os')).cpus().length} cores`);
   } else console.log('keepalived not installed: no comparison');
