@@ -1,3 +1,8 @@
+// Profiling helper (not a test): the same generated config as bench/parse.ts, our parse only,
+// wall/CPU per phase (preprocess, read+build+validate) and RSS per run.
+//   npx tsx test/unit/parser/lexical/prof-parse.ts [runs]
+//   KPP_READ_ONLY=1 ...       the reader alone, several times over one preprocessed line store
+//   node --import tsx --cpu-prof --cpu-prof-dir=DIR test/unit/parser/lexical/prof-parse.ts 3
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -7,8 +12,6 @@ new PerformanceObserver((l) => { for (const e of l.getEntries()) gcMs += e.durat
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 import { parsePreprocessed } from '../../../../src/parser/index.js';
 import { preprocessFile } from '../../../../src/parser/preprocess.js';
-// Profiling helper: npx tsx test/unit/parser/lexical/prof-parse.ts [runs] (add node --cpu-prof via
-// node --import tsx --cpu-prof ...). Same generated config as bench/parse.ts; prints wall/CPU per phase and RSS.
 function generate(): string {
   const out: string[] = ['global_defs {', '    router_id bench', '}'];
   for (let i = 0; i < 1000; i++) {
@@ -32,6 +35,17 @@ const IFS = new Set(['lo', 'eth0', 'eth1', 'eth2', 'eth3']);
 const dir = mkdtempSync(join(tmpdir(), 'kpp-'));
 const file = join(dir, 'k.conf');
 writeFileSync(file, generate());
+if (process.env['KPP_READ_ONLY']) {
+  // profile the reader alone: one preprocess, many reads of the same line store
+  const p = preprocessFile(file, { configId: 'bench' });
+  for (let k = 0; k < Number(process.argv[2] ?? 5); k++) {
+    const c0 = process.cpuUsage();
+    parsePreprocessed(p, { interfaces: IFS, configId: 'bench' });
+    const c = process.cpuUsage(c0);
+    console.log(`read ${((c.user + c.system) / 1000).toFixed(0)} ms cpu`);
+  }
+  process.exit(0);
+}
 for (let k = 0; k < Number(process.argv[2] ?? 2); k++) {
   await tick(); const g0 = gcMs;
   const c0 = process.cpuUsage(); const t0 = performance.now();
