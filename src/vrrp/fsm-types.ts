@@ -141,7 +141,14 @@ export type VrrpEvent =
   /** SIGTERM / reload removal: MASTER sends priority 0 and removes VIPs. */
   | { type: 'shutdown' }
   /** Sync-group commands (issued by src/vrrp/sync-group.ts, not by the runtime directly). */
-  | { type: 'sync'; to: 'MASTER' | 'BACKUP' | 'FAULT' | 'CLEAR_FAULT' };
+  | { type: 'sync'; to: 'MASTER' | 'BACKUP' | 'FAULT' | 'CLEAR_FAULT' }
+  /** Reload (SIGHUP) of an instance that still exists with the same name, VRID, interface and family:
+   *  the running state is kept and the new params apply from now on (keepalived 2.2.7, checked in
+   *  namespaces). A MASTER logs "setting VIPs.", changes its VIPs by difference (changeVips), sends one
+   *  advert with the new params at once and GARPs every VIP when one was added; a new priority then
+   *  acts only through the normal protocol rules. Params whose name/vrid/family/interface differ are
+   *  refused (a log line, nothing changed): the runtime removes and re-adds such an instance. */
+  | { type: 'reconfigure'; params: VrrpFsmParams };
 
 // ---------------------------------------------------------------------------------------------------
 // Actions (core -> runtime), executed in order
@@ -155,6 +162,9 @@ export type VrrpAction =
   /** Add every VIP (and eVIP) of the instance. The matching log line is a separate 'log' action. */
   | { kind: 'addVips' }
   | { kind: 'removeVips' }
+  /** Reload while MASTER: remove the VIPs no longer configured, add the new ones (addresses as in
+   *  params.vips/otherVips; removed ones are looked up in the previous config). */
+  | { kind: 'changeVips'; added: string[]; removed: string[] }
   /** Send `count` gratuitous ARPs (IPv4) / unsolicited NAs (IPv6) per VIP, spaced by vrrp_garp/gna_interval. */
   | { kind: 'garp'; vips: string[]; count: number; reason: 'master' | 'delayed' | 'refresh' | 'lowerPrio' }
   /** (Re)arm a timer slot; when it fires, feed { type:'timer', timer, generation }. */

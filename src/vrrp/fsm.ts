@@ -20,7 +20,8 @@ const ALL_TIMERS: VrrpTimerName[] = ['adver', 'masterDown', 'garpDelay', 'garpRe
 export class VrrpFsm {
   readonly stats: VrrpStats = newStats();
   private st: VrrpState = 'INIT';
-  private readonly track: TrackSet;
+  private track: TrackSet;
+  private cur: VrrpFsmParams;
   private eff: number;
   private masterAdverIntCs: number;
   private gen = 0;
@@ -35,13 +36,16 @@ export class VrrpFsm {
   private adverRearmed = false;
   private wantMaster = false;
 
-  constructor(readonly params: VrrpFsmParams, private readonly clock: Clock) {
+  constructor(params: VrrpFsmParams, private readonly clock: Clock) {
+    this.cur = params;
     this.track = new TrackSet(params.trackers, params.priority);
     this.eff = this.track.effectivePriority();
     this.masterAdverIntCs = params.advertIntCs;
     this.primary = params.primaryAddress;
   }
 
+  /** The params the instance runs with now (replaced by a 'reconfigure' event). */
+  get params(): VrrpFsmParams { return this.cur; }
   get state(): VrrpState { return this.st; }
   get effectivePriority(): number { return this.eff; }
   /** Sync-group member whose Master_Down expired and that waits for the group to go MASTER. */
@@ -82,6 +86,7 @@ export class VrrpFsm {
       case 'primaryAddress': this.primary = ev.address; break;
       case 'shutdown': this.onShutdown(); break;
       case 'sync': this.onSync(ev.to); break;
+      case 'reconfigure': this.onReconfigure(ev.params); break;
     }
     return this.out;
   }
@@ -297,6 +302,59 @@ export class VrrpFsm {
     const from = this.changeState('STOP');
     this.notify('STOP');
     this.stateChanged(from);
+  }
+
+  /**
+   * Reload of an instance that still exists (keepalived 2.2.7 keeps its state, checked in namespaces):
+   * trackers keep the status of the same id; the effective priority changes silently (no "Changing
+   * effective priority" line) and acts only through the protocol (e.g. the next higher advert makes a
+   * MASTER whose priority dropped give way). A MASTER changes its VIPs by difference, logs "setting
+   * VIPs.", sends an advert with the new params at once (adverts continue on the new interval) and
+   * GARPs every VIP when at least one was added. A BACKUP logs nothing and restarts its Master_Down
+   * timer from the reload (seen: MASTER exactly 3 s + new skew after the reload, with lower adverts).
+   */
+  private onReconfigure(np: VrrpFsmParams): void {
+    const old = this.cur;
+    if (np.name !== old.name || np.vrid !== old.vrid || np.family !== old.family || np.interface !== old.interface) {
+      this.out.push({ kind: 'log', level: 'err', msg: `(${old.name}) reload: instance identity changed (name/VRID/family/interface) - must be removed and re-added` });
+      return;
+    }
+    if (this.st === 'STOP') return;
+    const wasMaster = this.st === 'MASTER';
+    // keepalived 2.2.7 puts one advert with the old settings on the wire at the reload, then one with the new
+    if (wasMaster) this.send(this.eff);
+    const prev = this.track;
+    this.track = new TrackSet(np.trackers, np.priority);
+    for (const t of np.trackers) {
+      const s = prev.statusOf(t.id);
+      if (s !== undefined) this.track.update(t.id, s);
+    }
+    this.cur = np;
+    this.primary = np.primaryAddress;
+    this.eff = this.track.effectivePriority();
+    if (np.version === 2 || this.st !== 'BACKUP') this.masterAdverIntCs = np.advertIntCs;
+    if (np.preemptDelayMs === 0 || !np.preempt) this.preemptUntil = 0;
+    const wasBackup = this.st === 'BACKUP';
+    this.reevaluate();
+    if (wasBackup && this.st === 'BACKUP') {
+      // the Master_Down timer restarts from the reload (new priority's skew)
+      this.setTimer('masterDown', this.masterDownMs());
+      return;
+    }
+    if (!wasMaster || this.st !== 'MASTER') return;
+    const before = new Set([...old.vips, ...old.otherVips]);
+    const now = [...np.vips, ...np.otherVips];
+    const added = now.filter((v) => !before.has(v));
+    const removed = [...before].filter((v) => !now.includes(v));
+    if (added.length > 0 || removed.length > 0) this.out.push({ kind: 'changeVips', added, removed });
+    this.log(`(${this.n}) setting VIPs.`, 1);
+    this.send(this.eff);
+    this.setTimer('adver', this.adverMs());
+    if (added.length > 0) this.garp(np.garp.masterRepeat, 'master');
+    if (np.garp.masterRefreshMs !== old.garp.masterRefreshMs) {
+      if (np.garp.masterRefreshMs > 0) this.setTimer('garpRefresh', np.garp.masterRefreshMs);
+      else this.cancelTimer('garpRefresh');
+    }
   }
 
   private onSync(to: 'MASTER' | 'BACKUP' | 'FAULT' | 'CLEAR_FAULT'): void {

@@ -45,6 +45,9 @@ export class TrackSet {
 
   has(id: string): boolean { return this.entries.has(id); }
 
+  /** The recorded status of a tracker (undefined for an unknown id). */
+  statusOf(id: string): TrackerStatus | undefined { return this.entries.get(id)?.status; }
+
   /** Record a status; returns false for an unknown id. */
   update(id: string, status: TrackerStatus): boolean {
     const e = this.entries.get(id);
