@@ -68,9 +68,18 @@ interface Inst {
   /** ACKs of VIP add requests still outstanding (the queue does not wait for them). */
   vipAcks: Promise<void>;
   lastTransitionMs: number;
+  /** VIPs (and eVIPs) of the config before the reload in progress: where a changeVips removal looks. */
+  prevVips?: VirtualIp[];
 }
 
 const ifUp = (l: LinkInfo | undefined): boolean => !!l && l.up && l.running;
+
+/** Reload: can the running instance take the new config in place (same VRID, family, socket and VMAC)? */
+function sameSlot(a: VrrpInstance, b: VrrpInstance): boolean {
+  return a.virtualRouterId === b.virtualRouterId && a.family === b.family && (a.unicastPeer.length > 0) === (b.unicastPeer.length > 0)
+    && a.unicastSrcIp === b.unicastSrcIp && a.unicastTtl === b.unicastTtl
+    && JSON.stringify(a.useVmac ?? null) === JSON.stringify(b.useVmac ?? null) && a.vmacXmitBase === b.vmacXmitBase;
+}
 
 /** Config equality for reload: declaration positions move when other blocks change, so ignore them. */
 function sameIgnoringPos(a: unknown, b: unknown): boolean {
@@ -351,6 +360,7 @@ export class VrrpRuntime {
         if (this.keepVips && inst.fsm.state === 'STOP') return;
         this.queueVips(inst, false);
         return;
+      case 'changeVips': this.changeVips(inst, a.added, a.removed); return;
       case 'garp': {
         const vips = a.vips, count = a.count;
         this.chain(inst, () => this.sendGarps(inst, vips, count));
@@ -398,6 +408,28 @@ export class VrrpRuntime {
     this.chain(inst, async () => {
       await inst.vipAcks;
       for (const v of vips) report(await this.rtnl.delAddress(v, this.vipIfindex(inst, v)));
+    });
+  }
+
+  /**
+   * Reload while MASTER: VIPs no longer configured are removed (keepalived 2.2.7 logs "ip address
+   * A/P dev IF, no longer exist" for each) and new ones added; the others are not touched.
+   */
+  private changeVips(inst: Inst, added: readonly string[], removed: readonly string[]): void {
+    if (inst.cfg.noVirtualIpaddress) return;
+    const pick = (list: readonly VirtualIp[], addrs: readonly string[]) => list.filter((v) => addrs.includes(v.address));
+    const gone = pick(inst.prevVips ?? [], removed), fresh = pick(this.vipList(inst), added);
+    const report = (e: Awaited<ReturnType<Rtnl['addAddress']>>): void => {
+      if (e && e.code !== 'EEXIST' && e.code !== 'EADDRNOTAVAIL' && e.code !== 'ENODEV') this.log.error(`(${inst.cfg.name}) ${e.message}`);
+    };
+    for (const v of gone) {
+      const dev = v.dev ?? inst.vmac?.name ?? inst.link.name;
+      this.log.info(`(${inst.cfg.name}) ip address ${v.address}/${v.prefixLen} dev ${dev}, no longer exist`);
+    }
+    this.chain(inst, async () => {
+      for (const v of gone) report(await this.rtnl.delAddress(v, this.vipIfindex(inst, v)));
+      const acks = fresh.map((v) => this.rtnl.addAddress(v, this.vipIfindex(inst, v)).then(report));
+      inst.vipAcks = Promise.all([inst.vipAcks, ...acks]).then(() => undefined);
     });
   }
 
@@ -468,29 +500,49 @@ export class VrrpRuntime {
     this.rtnl.close();
   }
 
-  /** Applies a new config: unchanged instances keep their state and VIPs; others restart. */
+  /**
+   * Applies a new config as keepalived 2.2.7 does on SIGHUP (checked in namespaces): an instance that
+   * still exists with the same name, VRID, interface and family keeps its running state and takes the
+   * new settings through the FSM's 'reconfigure' event (a MASTER changes its VIPs by difference; a new
+   * priority acts through the protocol only); an unchanged instance is not touched at all. Removed
+   * instances stop (a MASTER sends priority 0 and drops its VIPs) and new ones start from INIT. An
+   * instance whose socket (unicast/multicast, unicast_src_ip), VMAC or sync group changes is stopped
+   * and started again, as are all members of a sync group that changes.
+   */
   async reload(config: KeepalivedConfig): Promise<void> {
     await this.refreshLinks();
-    const keep = new Set<string>();
+    const keep = new Map<string, { cfg: VrrpInstance; params: VrrpFsmParams; logs: string[] }>();
+    const groupOf = (c: KeepalivedConfig, name: string) => c.vrrpSyncGroups.find((g) => g.group.includes(name));
     for (const cfg of config.vrrpInstances) {
       const cur = this.insts.get(cfg.name);
       if (!cur) continue;
       const link = this.links.get(cfg.interface ?? config.global.defaultInterface);
       const primary = link ? this.primaryOf(cfg, link) : undefined;
-      const sg = config.vrrpSyncGroups.find((g) => g.group.includes(cfg.name));
-      if (!primary) continue;
-      const { params } = deriveFsmParams(cfg, { global: config.global, vrrpScripts: config.vrrpScripts, trackFiles: config.trackFiles, trackProcesses: config.trackProcesses, primaryAddress: primary, ...(sg ? { syncGroup: sg } : {}) });
-      const oldSg = this.config.vrrpSyncGroups.find((g) => g.group.includes(cfg.name));
-      if (JSON.stringify(params) === cur.paramsKey && sameIgnoringPos(cfg, cur.cfg)
-        && JSON.stringify(sg?.group ?? null) === JSON.stringify(oldSg?.group ?? null)) keep.add(cfg.name);
+      if (!link || !primary || link.index !== cur.link.index || !sameSlot(cur.cfg, cfg)) continue;
+      const sg = groupOf(config, cfg.name), oldSg = groupOf(this.config, cfg.name);
+      if (JSON.stringify(sg?.group ?? null) !== JSON.stringify(oldSg?.group ?? null)) continue;
+      const { params, logs } = deriveFsmParams(cfg, { global: config.global, vrrpScripts: config.vrrpScripts, trackFiles: config.trackFiles, trackProcesses: config.trackProcesses, primaryAddress: primary, ...(sg ? { syncGroup: sg } : {}) });
+      keep.set(cfg.name, { cfg, params, logs });
     }
-    const drop = [...this.insts.keys()].filter((n) => !keep.has(n));
-    // members of a group that changes restart together
-    await this.stopInstances(drop);
+    // a sync group restarts as a whole when one of its members does
+    for (const g of [...config.vrrpSyncGroups, ...this.config.vrrpSyncGroups]) {
+      if (g.group.some((n) => this.insts.has(n) && !keep.has(n))) for (const n of g.group) keep.delete(n);
+    }
+    await this.stopInstances([...this.insts.keys()].filter((n) => !keep.has(n)));
     this.trackers.stop();
     this.config = config;
     this.trackers.start(config);
-    for (const inst of this.insts.values()) inst.cfg = config.vrrpInstances.find((c) => c.name === inst.cfg.name) ?? inst.cfg;
+    for (const [name, k] of keep) {
+      const inst = this.insts.get(name)!;
+      const changed = JSON.stringify(k.params) !== inst.paramsKey || !sameIgnoringPos(k.cfg, inst.cfg);
+      inst.prevVips = this.vipList(inst);
+      inst.cfg = k.cfg;
+      inst.peers = k.cfg.unicastPeer.map((p) => p.address);
+      inst.paramsKey = JSON.stringify(k.params);
+      if (!changed) continue;
+      for (const l of k.logs) this.log.info(l);
+      this.dispatch(inst, { type: 'reconfigure', params: k.params });
+    }
     await this.startInstances(config.vrrpInstances.filter((c) => !keep.has(c.name)), config);
   }
 
