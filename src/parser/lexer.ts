@@ -42,11 +42,11 @@ export function hasWord(s: string): boolean {
  * the column of s[0]; `s` and `file` are already display strings (ASCII input: bytes == chars).
  */
 export function plainWords(s: string, file: string, line: number, col0: number): Word[] {
-  return plainWordsIn(s, 0, s.length, file, line, col0);
+  return plainWordsIn(s, 0, s.length, { file, line }, col0);
 }
 
 /** plainWords of s[a, z), the column of s[a] being `col`. */
-export function plainWordsIn(s: string, a: number, z: number, file: string, line: number, col: number): Word[] {
+export function plainWordsIn(s: string, a: number, z: number, at: WordAt, col: number): Word[] {
   const words: Word[] = [];
   let i = a;
   const d = col - a;
@@ -55,17 +55,20 @@ export function plainWordsIn(s: string, a: number, z: number, file: string, line
     if (i >= z) break;
     const st = i;
     while (i < z && !isSep(s.charCodeAt(i))) i++;
-    words.push(new PlainWord(s.slice(st, i), file, line, d + st));
+    words.push(new PlainWord(s.slice(st, i), at, d + st));
   }
   return words;
 }
 
 /** An unquoted word whose position object is made on access (most words' positions are never read). */
 class PlainWord implements Word {
-  readonly quoted = false;
-  constructor(readonly text: string, private readonly file: string, private readonly line: number, private readonly col: number) {}
-  get pos(): SourcePos { return { file: this.file, line: this.line, col: this.col }; }
+  /** `at`: the line's file and number (the PlainLine itself, shared by its words). */
+  constructor(readonly text: string, private readonly at: WordAt, private readonly col: number) {}
+  get quoted(): boolean { return false; }
+  get pos(): SourcePos { return { file: this.at.file, line: this.at.line, col: this.col }; }
 }
+
+interface WordAt { readonly file: string; readonly line: number }
 
 /**
  * A ConfigLine of ASCII text without '"' whose columns map 1:1 to its text (nearly every line of
@@ -94,7 +97,7 @@ export class PlainLine implements ConfigLine {
   get text(): string { return this.src.slice(this.a, this.z); }
   get words(): Word[] {
     if (PlainLine.lastLine === this) return PlainLine.lastWords;
-    const w = plainWordsIn(this.src, this.a, this.z, this.file, this.line, this.col);
+    const w = plainWordsIn(this.src, this.a, this.z, this, this.col);
     PlainLine.lastLine = this;
     PlainLine.lastWords = w;
     return w;
