@@ -160,7 +160,7 @@ async function runOne(L: VrrpLab, impl: Impl, s: Scenario): Promise<Result> {
     const windowS = (w1 - w0) / 1000;
     const side = (k: 'master' | 'backup', d: Daemon, electedAt: number): Side => {
       const ticks = cpu1[k].reduce((a, p) => a + p.ticks, 0) - cpu0[k].reduce((a, p) => a + p.ticks, 0);
-      const tl = d.lines.filter((l) => l.t > electedAt && ENTERING.test(l.text)).map((l) => l.text);
+      const tl = d.lines.filter((l) => l.t > electedAt && ENTERING.test(l.text)).map((l) => `${l.text} (window ${((l.t - w0) / 1000).toFixed(2)} s)`);
       return {
         cpuPct: (ticks / CLK_TCK / windowS) * 100,
         rssMb: cpu1[k].reduce((a, p) => a + rssKb(p.pid), 0) / 1024,
