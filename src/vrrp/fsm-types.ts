@@ -12,6 +12,8 @@
 //      feed {type:'timer', timer, generation}. Feed every received VRRP message as {type:'packet'}
 //      (IPv4: splitIpv4() from packet.ts gives ttl/src/dst/payload; IPv6: hop limit from the cmsg).
 //   4. On SIGTERM feed {type:'shutdown'} and execute the actions (priority 0 + VIP removal) before exit.
+//   5. On reload (SIGHUP), an instance that still exists with the same name/VRID/interface/family gets
+//      {type:'reconfigure', params} (state kept, VIPs by difference); others are shut down / started.
 //   Sync-group members are fed through SyncGroupCore.handle(instance, event) instead (sync-group.ts).
 
 import type { LogLevel } from '../common/log.js';
