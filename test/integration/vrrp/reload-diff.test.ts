@@ -95,7 +95,8 @@ for (const kind of ['keepalived', 'ours'] as const) {
       assert.ok(r2.has('(VI_1) received lower priority (90) advert from 10.199.0.1 - discarding', t4), ctx);
       // Master_Down of a priority-100 BACKUP: 3 s + skew 0.609 s after the last accepted advert
       assert.ok(m.t - t4 > 2500 && m.t - t4 < 4800, `peer MASTER ${(m.t - t4).toFixed(0)} ms after the reload\n${ctx}`);
-      assert.ok(b.t >= m.t, ctx);
+      // r1 gives way after the peer's takeover (line receive times of two processes: 100 ms slack)
+      assert.ok(b.t >= m.t - 100, `r1 BACKUP ${(b.t - m.t).toFixed(0)} ms after the peer's MASTER\n${ctx}`);
       assert.ok(!wireAfter(t4).some((l) => / 10\.199\.0\.1 > .* prio 0,/.test(l)), ctx);
       await L.waitAddr('r1', '10.199.0.100', false, 2000, 5, t4);
       assert.ok(!r1Lines(t4).some((l) => /Entering (MASTER|FAULT)|sent 0 priority/.test(l)), ctx);
