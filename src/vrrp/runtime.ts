@@ -81,12 +81,6 @@ function sameSlot(a: VrrpInstance, b: VrrpInstance): boolean {
     && JSON.stringify(a.useVmac ?? null) === JSON.stringify(b.useVmac ?? null) && a.vmacXmitBase === b.vmacXmitBase;
 }
 
-/** Config equality for reload: declaration positions move when other blocks change, so ignore them. */
-function sameIgnoringPos(a: unknown, b: unknown): boolean {
-  const strip = (_k: string, v: unknown) => (_k === 'pos' ? undefined : v);
-  return JSON.stringify(a, strip) === JSON.stringify(b, strip);
-}
-
 export class VrrpRuntime {
   private readonly clock: Clock;
   private readonly log: Logger;
@@ -504,7 +498,7 @@ export class VrrpRuntime {
    * Applies a new config as keepalived 2.2.7 does on SIGHUP (checked in namespaces): an instance that
    * still exists with the same name, VRID, interface and family keeps its running state and takes the
    * new settings through the FSM's 'reconfigure' event (a MASTER changes its VIPs by difference; a new
-   * priority acts through the protocol only); an unchanged instance is not touched at all. Removed
+   * priority acts through the protocol only), unchanged ones included, as keepalived does. Removed
    * instances stop (a MASTER sends priority 0 and drops its VIPs) and new ones start from INIT. An
    * instance whose socket (unicast/multicast, unicast_src_ip), VMAC or sync group changes is stopped
    * and started again, as are all members of a sync group that changes.
@@ -532,14 +526,14 @@ export class VrrpRuntime {
     this.trackers.stop();
     this.config = config;
     this.trackers.start(config);
+    // keepalived 2.2.7 runs the same path for an unchanged instance (a MASTER logs "setting VIPs." and
+    // sends its two adverts as well; checked in namespaces), so every kept instance is reconfigured
     for (const [name, k] of keep) {
       const inst = this.insts.get(name)!;
-      const changed = JSON.stringify(k.params) !== inst.paramsKey || !sameIgnoringPos(k.cfg, inst.cfg);
       inst.prevVips = this.vipList(inst);
       inst.cfg = k.cfg;
       inst.peers = k.cfg.unicastPeer.map((p) => p.address);
       inst.paramsKey = JSON.stringify(k.params);
-      if (!changed) continue;
       for (const l of k.logs) this.log.info(l);
       this.dispatch(inst, { type: 'reconfigure', params: k.params });
     }

@@ -48,6 +48,10 @@ const cases: Case[] = [
     after: { priority: 160 }, state: 'MASTER', kinds: ['sendAdvert', 'sendAdvert', 'setTimer'], logs: ['(VI_1) setting VIPs.'], sent: [150, 160], eff: 160,
   },
   {
+    name: 'MASTER unchanged: the same as keepalived for any kept instance ("setting VIPs.", two adverts, advert timer restarted)', from: 'MASTER',
+    after: {}, state: 'MASTER', kinds: ['sendAdvert', 'sendAdvert', 'setTimer'], logs: ['(VI_1) setting VIPs.'], sent: [150, 150], eff: 150,
+  },
+  {
     name: 'MASTER adds a VIP: the new one is added, every VIP GARPed', from: 'MASTER',
     after: { vips: ['10.198.0.100', '10.198.0.101'] }, state: 'MASTER', kinds: ['sendAdvert', 'changeVips', 'sendAdvert', 'setTimer', 'garp'],
     logs: ['(VI_1) setting VIPs.', '(VI_1) Sending/queueing gratuitous ARPs on pe0 for 10.198.0.100', '(VI_1) Sending/queueing gratuitous ARPs on pe0 for 10.198.0.101'],
