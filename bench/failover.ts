@@ -4,7 +4,11 @@
 //   (b) SIGTERM r1            -> VIP on r2, first GARP at the client; takeover -> first GARP
 //   (c) SIGKILL r1 (VRRP proc) -> VIP on r2, also counted from r1's last advert seen on the wire
 // r1 is restarted after each trial and preempts back. Times come from event arrival in this
-// process (ip -o monitor address, tcpdump -l), so they include ~1 ms of pipe latency.
+// process (ip -o monitor address, tcpdump -l), so they include ~1 ms of pipe latency (and more on a
+// loaded machine: the two pipes are scheduled independently). "advert -> first GARP (wire)" is
+// taken from the client's capture timestamps alone (tcpdump -tt): r2's first advert as MASTER to
+// its first GARP, the span that covers the VIP add (both implementations send advert, add the
+// VIPs, then send GARPs), free of pipe latency.
 //   node --import tsx bench/failover.ts [--runs N] [--only ours|keepalived]
 import { waitFor } from '../test/helpers/netns.js';
 import { configText, now, VrrpLab, type Daemon } from '../test/integration/vrrp/lab.js';
@@ -16,13 +20,13 @@ const VIP = '10.199.0.100';
 const conf = (prio: number, state: 'MASTER' | 'BACKUP') => configText([{ priority: prio, state, vips: [`${VIP}/24`], pass: 's3cret' }]);
 
 type Impl = 'ours' | 'keepalived';
-interface Row { vip: number; garp: number; garpAfterVip: number; fromLastAdvert?: number }
+interface Row { vip: number; garp: number; garpAfterVip: number; wire?: number; fromLastAdvert?: number }
 
-function stats(xs: number[]): string {
+function stats(xs: number[], digits = 1): string {
   if (xs.length === 0) return 'n=0';
   const s = [...xs].sort((a, b) => a - b);
   const med = s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-  return `${med.toFixed(1)} [${s[0]!.toFixed(1)}..${s[s.length - 1]!.toFixed(1)}] n=${s.length}`;
+  return `${med.toFixed(digits)} [${s[0]!.toFixed(digits)}..${s[s.length - 1]!.toFixed(digits)}] n=${s.length}`;
 }
 function median(xs: number[]): number { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2; }
 
@@ -45,7 +49,7 @@ async function runImpl(impl: Impl): Promise<{ term: Row[]; kill: Row[] }> {
     const c1 = L.writeConf('r1', conf(150, 'MASTER'));
     const c2 = L.writeConf('r2', conf(100, 'BACKUP'));
     L.monitorAddrs('r2');
-    const garps = lineTap(L, 'c', 'tcpdump', ['--immediate-mode', '-i', 'eth0', '-l', '-n', 'arp']);
+    const garps = lineTap(L, 'c', 'tcpdump', ['--immediate-mode', '-tt', '-i', 'eth0', '-l', '-n', 'arp or (proto 112 and src 10.199.0.2)']);
     const adverts = lineTap(L, 'r2', 'tcpdump', ['--immediate-mode', '-i', 'eth0', '-l', '-n', 'proto 112 and src 10.199.0.1']);
     let r1: Daemon = L.start(impl, 'r1', c1);
     await r1.waitLine('(VI_1) Entering MASTER STATE', 30000);
@@ -61,12 +65,16 @@ async function runImpl(impl: Impl): Promise<{ term: Row[]; kill: Row[] }> {
       const tVip = await L.waitAddr('r2', VIP, true, 8000, 2, t0);
       const g = await waitFor(() => garps.find((l) => l.t >= t0 && l.text.includes(`who-has ${VIP} (ff:ff:ff:ff:ff:ff) tell ${VIP}`)), 3000, 1);
       const row: Row = { vip: tVip - t0, garp: g.t - t0, garpAfterVip: g.t - tVip };
+      // wire: capture timestamps of r2's first advert after t0 and the first GARP
+      const adv = garps.find((l) => l.t >= t0 - 50 && l.text.includes('10.199.0.2 > 224.0.0.18') && l.t <= g.t);
+      const ts = (l: { text: string }) => Number(l.text.split(' ')[0]) * 1000;
+      if (adv) row.wire = ts(g) - ts(adv);
       if (kill) {
         const last = [...adverts].reverse().find((l) => l.t < t0);
         if (last) row.fromLastAdvert = tVip - last.t;
         out.kill.push(row);
       } else out.term.push(row);
-      process.stderr.write(`${impl} ${kill ? 'SIGKILL' : 'SIGTERM'} #${Math.floor(i / 2) + 1}: VIP ${row.vip.toFixed(1)} ms, GARP ${row.garp.toFixed(1)} ms, takeover->GARP ${row.garpAfterVip.toFixed(2)} ms${row.fromLastAdvert !== undefined ? `, from last advert ${row.fromLastAdvert.toFixed(1)} ms` : ''}\n`);
+      process.stderr.write(`${impl} ${kill ? 'SIGKILL' : 'SIGTERM'} #${Math.floor(i / 2) + 1}: VIP ${row.vip.toFixed(1)} ms, GARP ${row.garp.toFixed(1)} ms, takeover->GARP ${row.garpAfterVip.toFixed(2)} ms, advert->GARP (wire) ${row.wire?.toFixed(3) ?? '-'} ms${row.fromLastAdvert !== undefined ? `, from last advert ${row.fromLastAdvert.toFixed(1)} ms` : ''}\n`);
       await r1.exit(5000).catch(() => undefined);
       // restart r1; it preempts back after its own Master_Down_Interval
       const tr = now();
@@ -94,9 +102,11 @@ for (const [impl, r] of results) {
   console.log(`  (b) SIGTERM -> VIP on r2          ${stats(r.term.map((x) => x.vip))}`);
   console.log(`  (b) SIGTERM -> first GARP (client) ${stats(r.term.map((x) => x.garp))}`);
   console.log(`  (b) takeover -> first GARP        ${stats(r.term.map((x) => x.garpAfterVip))}`);
+  console.log(`  (b) advert -> first GARP (wire)   ${stats(r.term.flatMap((x) => (x.wire !== undefined ? [x.wire] : [])), 3)}`);
   console.log(`  (c) SIGKILL -> VIP on r2          ${stats(r.kill.map((x) => x.vip))}`);
   console.log(`  (c) last advert -> VIP on r2      ${stats(r.kill.flatMap((x) => (x.fromLastAdvert !== undefined ? [x.fromLastAdvert] : [])))}`);
   console.log(`  (c) takeover -> first GARP        ${stats(r.kill.map((x) => x.garpAfterVip))}`);
+  console.log(`  (c) advert -> first GARP (wire)   ${stats(r.kill.flatMap((x) => (x.wire !== undefined ? [x.wire] : [])), 3)}`);
 }
 const o = results.get('ours'), k = results.get('keepalived');
 if (o && k) {
@@ -105,5 +115,6 @@ if (o && k) {
   console.log(`  (b) SIGTERM -> VIP        ${ratio((r) => r.term.map((x) => x.vip))}`);
   console.log(`  (c) last advert -> VIP    ${ratio((r) => r.kill.flatMap((x) => (x.fromLastAdvert !== undefined ? [x.fromLastAdvert] : [])))}`);
   console.log(`  takeover -> first GARP    ${ratio((r) => [...r.term, ...r.kill].map((x) => x.garpAfterVip))}`);
+  console.log(`  advert -> GARP (wire)     ${ratio((r) => [...r.term, ...r.kill].flatMap((x) => (x.wire !== undefined ? [x.wire] : [])))}`);
 }
 process.exit(0);

@@ -1,11 +1,13 @@
 // Runtime helpers without root: vrrp_script rise/fall bookkeeping (table), the script runner on real
 // processes (exit codes, timeout), track_file values, and deadline timers.
 import assert from 'node:assert/strict';
+import { mock } from 'node:test';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monotonicClock } from '../../../../src/common/clock.js';
 import { memoryLogger } from '../../../../src/common/log.js';
+import { FakeClock } from '../../../../src/common/clock.js';
 import { DeadlineTimers } from '../../../../src/vrrp/io/deadline-timers.js';
 import { RiseFall, runOnce, ScriptRunner, type ScriptResult } from '../../../../src/vrrp/io/script-runner.js';
 import { readTrackValue, TrackFileWatcher } from '../../../../src/vrrp/io/track-file.js';
@@ -98,45 +100,69 @@ describe('vrrp/io runtime helpers', () => {
     assert.deepEqual(timers.pending(), []);
   });
 
-  it('DeadlineTimers: a timer re-set from its own expiry keeps its period (no drift from callback latency)', async () => {
-    // each expiry burns 4 ms before re-arming 10 ms: relative re-arming would take >= 20 x 14 ms
-    const t0 = monotonicClock.now();
-    let n = 0;
-    const done = new Promise<number>((resolve) => {
-      const timers = new DeadlineTimers<'adver'>(monotonicClock, () => {
-        const spin = monotonicClock.now() + 4;
-        while (monotonicClock.now() < spin) { /* simulated event-loop latency */ }
-        if (++n === 20) resolve(monotonicClock.now() - t0);
-        else timers.set('adver', 10, n);
+  it('DeadlineTimers: a timer re-set from its own expiry keeps its period (no drift from callback latency)', () => {
+    // deterministic: mocked setTimeout and a fake clock moved together; each expiry "takes" 4 ms
+    // before re-arming 20 ms. Re-arming from the callback's time would give a period of 24 ms.
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      const clock = new FakeClock(0);
+      const fires: number[] = [];
+      const timers: DeadlineTimers<'adver'> = new DeadlineTimers<'adver'>(clock, () => {
+        fires.push(clock.now());
+        clock.advance(4);
+        timers.set('adver', 20, fires.length);
       });
-      timers.set('adver', 10, 0);
-    });
-    const elapsed = await done;
-    assert.ok(elapsed >= 199 && elapsed < 275, `20 periods of 10 ms took ${elapsed.toFixed(1)} ms`);
+      timers.set('adver', 20, 0);
+      for (let i = 0; i < 205; i++) { clock.advance(1); mock.timers.tick(1); }
+      assert.deepEqual(fires.slice(0, 10), [20, 40, 60, 80, 100, 120, 140, 160, 180, 200]);
+    } finally { mock.timers.reset(); }
   });
 
-  it('DeadlineTimers: beforeFire runs first; a re-arm there (a pending packet) drops the expiry', async () => {
-    const seen: string[] = [];
-    let pending = 1; // one queued packet resets the timer once
-    const timers: DeadlineTimers<'masterDown'> = new DeadlineTimers<'masterDown'>(monotonicClock, (n, g) => seen.push(`fire ${n} ${g}`), (n) => {
-      seen.push(`before ${n}`);
-      if (pending-- > 0) timers.set('masterDown', 20, 2);
-    });
-    timers.set('masterDown', 10, 1);
-    await new Promise((res) => setTimeout(res, 80));
-    assert.deepEqual(seen, ['before masterDown', 'before masterDown', 'fire masterDown 2']);
+  it('DeadlineTimers: a periodic timer that is later than its period counts from now (no burst)', () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      const clock = new FakeClock(0);
+      const fires: number[] = [];
+      const timers: DeadlineTimers<'adver'> = new DeadlineTimers<'adver'>(clock, () => {
+        fires.push(clock.now());
+        if (fires.length === 1) clock.advance(30); // a 30 ms stall inside the first expiry
+        timers.set('adver', 20, fires.length);
+      });
+      timers.set('adver', 20, 0);
+      for (let i = 0; i < 100; i++) { clock.advance(1); mock.timers.tick(1); }
+      // 20, then the stall ends at 50: next deadline 50 + 20 = 70 (not 40 at once), then 90
+      assert.deepEqual(fires.slice(0, 3), [20, 70, 90]);
+    } finally { mock.timers.reset(); }
   });
 
-  it('DeadlineTimers: a re-set from another event counts from now', async () => {
-    const t0 = monotonicClock.now();
-    const fired: number[] = [];
-    const timers = new DeadlineTimers<'a' | 'b'>(monotonicClock, (name) => {
-      fired.push(monotonicClock.now() - t0);
-      if (name === 'b') timers.set('a', 40, 2); // b's expiry re-arms a: from now, not from b's deadline
-    });
-    timers.set('b', 20, 1);
-    await new Promise((res) => setTimeout(res, 100));
-    assert.equal(fired.length, 2);
-    assert.ok(fired[1]! - fired[0]! >= 39.5, `a fired ${(fired[1]! - fired[0]!).toFixed(1)} ms after b`);
+  it('DeadlineTimers: beforeFire runs first; a re-arm there (a pending packet) drops the expiry', () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      const clock = new FakeClock(0);
+      const seen: string[] = [];
+      let pending = 1; // one queued packet resets the timer once
+      const timers: DeadlineTimers<'masterDown'> = new DeadlineTimers<'masterDown'>(clock, (n, g) => seen.push(`fire ${n} ${g} at ${clock.now()}`), (n) => {
+        seen.push(`before ${n} at ${clock.now()}`);
+        if (pending-- > 0) timers.set('masterDown', 20, 2);
+      });
+      timers.set('masterDown', 10, 1);
+      for (let i = 0; i < 60; i++) { clock.advance(1); mock.timers.tick(1); }
+      assert.deepEqual(seen, ['before masterDown at 10', 'before masterDown at 30', 'fire masterDown 2 at 30']);
+    } finally { mock.timers.reset(); }
+  });
+
+  it('DeadlineTimers: a re-set from another event counts from now', () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      const clock = new FakeClock(0);
+      const fired: string[] = [];
+      const timers: DeadlineTimers<'a' | 'b'> = new DeadlineTimers<'a' | 'b'>(clock, (name) => {
+        fired.push(`${name} at ${clock.now()}`);
+        if (name === 'b') { clock.advance(5); timers.set('a', 40, 2); } // from now (25), not from b's deadline (20)
+      });
+      timers.set('b', 20, 1);
+      for (let i = 0; i < 100; i++) { clock.advance(1); mock.timers.tick(1); }
+      assert.deepEqual(fired.slice(0, 2), ['b at 20', 'a at 65']);
+    } finally { mock.timers.reset(); }
   });
 });
