@@ -46,14 +46,16 @@ export function serviceAttrs(vs: VirtualServer, key: { af: Af; protocol: number;
   if (vs.ops) flags |= SVC_F.ONEPACKET;
   for (const f of vs.schedFlags ?? []) flags |= SCHED_FLAG[f] ?? 0;
   const pe = vs.extra?.persistence_engine?.[0];
-  return {
-    ...key,
+  // one literal of fixed shape (no spreads): thousands of these are compared on every reload
+  const svc: IpvsService = {
+    af: key.af, protocol: key.protocol, addr: key.addr, port: key.port, fwmark: key.fwmark,
     sched: vs.lbAlgo || 'wlc',
     flags,
     timeout,
     netmask: timeout ? netmaskFor(key.af, vs.persistenceGranularity) : netmaskFor(key.af, undefined),
-    ...(pe ? { peName: pe } : {}),
   };
+  if (pe) svc.peName = pe;
+  return svc;
 }
 
 /** The kernel service keys a virtual server stands for (one, or one per group member). */
@@ -114,6 +116,55 @@ export function toKernelState(state: LvsDesiredState): KernelState {
     }
   }
   return out;
+}
+
+/** Per virtual server: the destinations and group it was converted with, and the entries it gave. */
+export type KernelStateCache = WeakMap<VirtualServer, { dests: DesiredDest[]; group: unknown; entries: [string, KernelEntry][] }>;
+
+function sameDesiredDests(a: readonly DesiredDest[], b: readonly DesiredDest[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i], y = b[i];
+    if (x.address !== y.address || x.port !== y.port || x.family !== y.family || x.weight !== y.weight
+      || x.fwdMethod !== y.fwdMethod || x.uthreshold !== y.uthreshold || x.lthreshold !== y.lthreshold || x.tunnel !== y.tunnel) return false;
+  }
+  return true;
+}
+
+/**
+ * toKernelState, reusing the entries of every virtual server (same model object) whose destinations
+ * did not change since the last call with this cache; `fresh` holds the keys of recomputed entries.
+ * The checker engine rebuilds the desired state after every checker transition, so this keeps
+ * one real-server change O(changed services) instead of converting every service again.
+ */
+export function toKernelStateCached(state: LvsDesiredState, cache: KernelStateCache): { state: KernelState; fresh: Set<string> } {
+  const out: KernelState = new Map();
+  const fresh = new Set<string>();
+  for (const ds of state.services) {
+    const group = ds.vs.vs.kind === 'group' ? state.groups[ds.vs.vs.group] : undefined;
+    const prev = cache.get(ds.vs);
+    if (prev && prev.group === group && sameDesiredDests(prev.dests, ds.destinations)) {
+      for (const [k, e] of prev.entries) out.set(k, e);
+      continue;
+    }
+    const entries: [string, KernelEntry][] = [];
+    for (const key of serviceKeys(ds, state)) {
+      const svc = serviceAttrs(ds.vs, key);
+      const dests = new Map<string, IpvsDest>();
+      for (const d of ds.destinations) {
+        const dest = destAttrs(d, key);
+        dests.set(destKeyString(dest), dest);
+      }
+      const k = svcKeyString(svc);
+      const e: KernelEntry = { svc, dests };
+      entries.push([k, e]);
+      out.set(k, e);
+      fresh.add(k);
+    }
+    // copies: a caller that edits its destinations in place must not make them look unchanged
+    cache.set(ds.vs, { dests: ds.destinations.map((d) => ({ ...d })), group, entries });
+  }
+  return { state: out, fresh };
 }
 
 /** How often to repair outside changes: the shortest delay_loop of the desired virtual servers (ms). */
