@@ -4,7 +4,7 @@
 import type { LvsDesiredState, LvsSink } from '../common/lvs-desired.js';
 import type { Logger } from '../common/log.js';
 import type { IpvsClient, IpvsCounters } from './client.js';
-import { repairIntervalFor, toKernelState, type KernelState } from './desired.js';
+import { repairIntervalFor, toKernelStateCached, type KernelState, type KernelStateCache } from './desired.js';
 import { applyOpsToState, planOps, type IpvsOp } from './plan.js';
 import { svcKeyString, type IpvsDest, type SvcKey } from './types.js';
 import type { GenlResult } from './transport.js';
@@ -32,6 +32,11 @@ export interface RepairRound { startedAt: number; finishedAt: number; report: Ap
 export class IpvsSink implements LvsSink {
   private current: KernelState | null = null;
   private desired: KernelState = new Map();
+  /** Keys whose desired entry was recomputed since the last reconcile (the others are unchanged). */
+  private fresh = new Set<string>();
+  /** The kernel held exactly `desired` after the last reconcile (no failure, no dump since). */
+  private synced = false;
+  private readonly cache: KernelStateCache = new WeakMap();
   private readonly owned = new Set<string>();
   private readonly window: number;
   private chain: Promise<unknown> = Promise.resolve();
@@ -60,7 +65,9 @@ export class IpvsSink implements LvsSink {
   apply(state: LvsDesiredState): Promise<void> {
     return this.serial(async () => {
       if (this.released) return;
-      this.desired = toKernelState(state);
+      const k = toKernelStateCached(state, this.cache);
+      this.desired = k.state;
+      for (const x of k.fresh) this.fresh.add(x);
       if (this.autoRepair) {
         const every = repairIntervalFor(state);
         if (every !== this.repairEvery || !this.repairTimer) { this.repairEvery = every; this.startRepair(every); }
@@ -98,13 +105,22 @@ export class IpvsSink implements LvsSink {
     this.repairTimer = null;
   }
 
-  /** Removes every service we added (unless keep: -I / --dont-release-ipvs), then closes the socket. */
-  release(opts: { keep?: boolean } = {}): Promise<void> {
+  /**
+   * Removes every service we added (unless keep: -I / --dont-release-ipvs), then closes the socket.
+   * flush (lvs_flush_on_stop): empties the whole table in one command instead, as keepalived does,
+   * logging its "Flushing lvs on shutdown in oneshot".
+   */
+  release(opts: { keep?: boolean; flush?: boolean } = {}): Promise<void> {
     this.stopRepair();
     return this.serial(async () => {
       if (this.released) return;
       this.released = true;
-      if (!opts.keep) {
+      if (!opts.keep && opts.flush) {
+        this.logger.info('Flushing lvs on shutdown in oneshot');
+        const r = await this.client.flush();
+        if (!r.ok) this.logger.error(`IPVS: ${r.message}`);
+        this.owned.clear();
+      } else if (!opts.keep) {
         if (this.current === null) await this.refresh();
         const ops: IpvsOp[] = [];
         for (const key of this.owned) {
@@ -122,6 +138,7 @@ export class IpvsSink implements LvsSink {
   /** Reloads the kernel's view of every service we want or own; false (cache left unset) on a failed dump. */
   private async refresh(): Promise<boolean> {
     this.current = null;
+    this.synced = false;
     const svcs = await this.client.getServices();
     const cur: KernelState = new Map();
     if (!svcs.ok) {
@@ -143,7 +160,18 @@ export class IpvsSink implements LvsSink {
   }
 
   private async reconcile(): Promise<void> {
-    const ops = planOps(this.desired, this.current!, this.owned);
+    let ops: IpvsOp[];
+    if (this.synced) {
+      // Only recomputed services can differ from the kernel; owned ones no longer wanted go.
+      const changed: KernelState = new Map();
+      for (const k of this.fresh) { const e = this.desired.get(k); if (e) changed.set(k, e); }
+      const gone = new Set<string>();
+      for (const k of this.owned) if (!this.desired.has(k)) gone.add(k);
+      ops = planOps(changed, this.current!, gone);
+    } else {
+      ops = planOps(this.desired, this.current!, this.owned);
+    }
+    this.fresh.clear();
     for (const k of this.desired.keys()) this.owned.add(k);
     await this.execute(ops);
     for (const k of [...this.owned]) if (!this.desired.has(k)) this.owned.delete(k);
@@ -161,6 +189,7 @@ export class IpvsSink implements LvsSink {
     const ok = new Set(done);
     applyOpsToState(this.current!, ops.filter((o) => ok.has(o)), svcKeyString);
     if (failed) this.current = null; // our cache may be wrong: dump again next time
+    this.synced = !failed;
     this.lastReport = { planned: ops.length, failed, ops };
   }
 

@@ -127,6 +127,39 @@ describe('IpvsSink (reconciler adapter) against an in-memory IPVS table', () => 
     assert.deepEqual([...t.svcs.keys()], ['2/6/10.9.9.9/9']);
   });
 
+  it('same virtual server objects: only changed services are planned; an in-place edit is still seen', async () => {
+    const { t, sink } = await setup();
+    const other = vsIp('10.0.0.2', 80, { realServers: [rs('10.0.2.1', 80)] });
+    const state = st(web, other);
+    await sink.apply(state);
+    const n = t.log.length;
+    await sink.apply(state);
+    assert.equal(t.log.length, n, 'unchanged: nothing sent');
+    state.services[1].destinations[0].weight = 4; // edited in place, same arrays and objects
+    await sink.apply(state);
+    assert.deepEqual(t.log.slice(n), ['SET_DEST']);
+    assert.ok(t.dump().includes('  10.0.2.1:80 w4'));
+    await sink.apply(st(web)); // `other` no longer wanted: removed although its entry was cached
+    assert.deepEqual(t.log.slice(n + 1), ['DEL_SERVICE']);
+    assert.ok(!t.dump().some((l) => l.includes('10.0.0.2')));
+  });
+
+  it('release with flush (lvs_flush_on_stop): one FLUSH, foreign services too, keepalived\'s line; keep wins', async () => {
+    const t = new TableDouble();
+    t.svcs.set('2/6/10.9.9.9/9', { svc: { af: 2, protocol: 6, addr: '10.9.9.9', port: 9, fwmark: 0, sched: 'rr', flags: 0, timeout: 0, netmask: 0xffffffff }, dests: new Map() });
+    const a = await setup(t);
+    await a.sink.apply(st(web));
+    await a.sink.release({ keep: true, flush: true });
+    assert.equal(t.svcs.size, 2);
+    const b = await setup(t);
+    await b.sink.apply(st(web));
+    const n = t.log.length;
+    await b.sink.release({ flush: true });
+    assert.deepEqual(t.log.slice(n), ['FLUSH']);
+    assert.equal(t.svcs.size, 0);
+    assert.deepEqual(b.log.lines(), ['Flushing lvs on shutdown in oneshot']);
+  });
+
   it('autoRepair: each apply arms repair every shortest delay_loop; release stops it', async () => {
     const t = new TableDouble();
     const c = await IpvsClient.open(t);
