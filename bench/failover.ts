@@ -79,7 +79,7 @@ async function runImpl(impl: Impl): Promise<{ term: Row[]; kill: Row[] }> {
       // restart r1; it preempts back after its own Master_Down_Interval
       const tr = now();
       r1 = L.start(impl, 'r1', c1);
-      await r1.waitLine('(VI_1) Entering MASTER STATE', 30000, tr);
+      await r1.waitLine('(VI_1) Entering MASTER STATE', 60000, tr);
       await r2.waitLine('(VI_1) Entering BACKUP STATE', 3000, tr);
     }
     r1.signal('SIGTERM');
