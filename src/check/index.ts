@@ -32,18 +32,22 @@ export const monitoringSink: LvsSink = { apply: async () => {} };
 
 export async function startCheckers(config: KeepalivedConfig, deps: StartCheckersDeps): Promise<CheckerHandle> {
   let lvs = deps.lvs;
+  let current = config;
   let release: (() => Promise<void>) | undefined;
   if (!lvs) {
-    const { openIpvs } = await import('../ipvs/index.js');
+    const { openIpvs, applyStartupGlobals } = await import('../ipvs/index.js');
     const ipvs = await openIpvs({ logger: deps.logger }).catch(() => null);
     lvs = ipvs ? ipvs.sink : monitoringSink;
-    if (ipvs) release = () => ipvs.sink.release({ keep: !!deps.dontRelease });
+    // lvs_flush and lvs_timeouts act once, before the first apply (keepalived's start_check).
+    if (ipvs) await applyStartupGlobals(ipvs.client, config.global, deps.logger).catch(() => undefined);
+    // lvs_flush_on_stop (of the config in force at stop): one flush instead of removing each service.
+    if (ipvs) release = () => ipvs.sink.release({ keep: !!deps.dontRelease, flush: current.global.lvsFlushOnStop });
   }
   const engine = new CheckerEngine(config, { ...deps, lvs }, { clearOnStop: !deps.dontRelease && !release });
   await engine.start();
   return {
     stop: async () => { await engine.stop(); if (release) await release().catch(() => undefined); },
-    reload: (c) => engine.reload(c),
+    reload: (c) => { current = c; return engine.reload(c); },
     snapshot: () => engine.snapshot(),
     dumpData: () => engine.snapshot(),
     stats: () => engine.stats(),

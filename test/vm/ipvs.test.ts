@@ -148,4 +148,22 @@ describe('IPVS in a qemu VM (kernel 6.1, real keepalived 2.2.7 and ipvsadm)', fu
       assert.match(out.release.foreign, /^-A -t 10\.9\.9\.9:9 -s rr\s*$/);
     });
   });
+
+  describe('startup and stop globals in the checker process (startCheckers)', () => {
+    it('lvs_flush empties the table at start (a foreign service goes) and lvs_timeouts is set', () => {
+      assert.ok(out.globals, 'globals section did not run');
+      assert.doesNotMatch(out.globals.started, /10\.9\.9\.8/, 'lvs_flush left a service that was there before start');
+      assert.match(out.globals.started, /-A -t 10\.0\.0\.1:80/);
+      assert.match(out.globals.timeouts, /Timeout \(tcp tcpfin udp\): 901 31 301/);
+    });
+    it('lvs_flush_on_stop flushes the whole table on stop, foreign services included, with keepalived\'s log line', () => {
+      assert.equal(out.globals.afterFlushOnStop, '');
+      assert.ok(out.globals.log.some((l: string) => /Flushing lvs on shutdown in oneshot/.test(l)), out.globals.log.join('\n'));
+    });
+    it('lvs_flush_on_stop with -I leaves the table alone', () => {
+      assert.notEqual(out.globals.dontRelease.before, '');
+      assert.equal(out.globals.dontRelease.after, out.globals.dontRelease.before);
+      assert.ok(!out.globals.dontRelease.log.some((l: string) => /Flushing lvs/.test(l)));
+    });
+  });
 });

@@ -196,8 +196,37 @@ async function reloadRepair() {
   timings.reloadRepair = Date.now() - t0;
 }
 
+// ---------------------------------------------------------------- 4. startup / stop globals via startCheckers
+async function globals() {
+  const t0 = Date.now();
+  const base = input.configs.find((c) => c.name === input.reload.base)!;
+  const withGlobals = (g: Partial<KeepalivedConfig['global']>): KeepalivedConfig => ({ ...base.full, global: { ...base.full.global, ...g } });
+  const res: Record<string, unknown> = {};
+  // lvs_flush + lvs_timeouts at start; lvs_flush_on_stop: a foreign service added while running goes too
+  sh('ipvsadm -C; ipvsadm --set 900 120 300; ipvsadm -A -t 10.9.9.8:8 -s rr');
+  const lg = memoryLogger();
+  const hc = await startCheckers(withGlobals({ lvsFlush: true, lvsFlushOnStop: true, lvsTimeouts: { tcp: 901, tcpfin: 31, udp: 301 } }), { logger: lg });
+  await waitStable(1500, 30000);
+  res.started = sh('ipvsadm -Sn').out;
+  res.timeouts = sh('ipvsadm -L --timeout').out;
+  shOk('ipvsadm -A -t 10.9.9.9:9 -s rr');
+  await hc.stop();
+  res.afterFlushOnStop = sh('ipvsadm -Sn').out;
+  res.log = lg.lines();
+  // lvs_flush_on_stop with -I: the table stays
+  const lg2 = memoryLogger();
+  const hc2 = await startCheckers(withGlobals({ lvsFlush: true, lvsFlushOnStop: true }), { logger: lg2, dontRelease: true });
+  await waitStable(1500, 30000);
+  const before = sh('ipvsadm -Sn').out;
+  await hc2.stop();
+  res.dontRelease = { before, after: sh('ipvsadm -Sn').out, log: lg2.lines() };
+  sh('ipvsadm -C; ipvsadm --set 900 120 300');
+  out.globals = res;
+  timings.globals = Date.now() - t0;
+}
+
 const tAll = Date.now();
-for (const [name, fn] of [['genl', genlBasics], ['compare', compare], ['reloadRepair', reloadRepair]] as const) {
+for (const [name, fn] of [['genl', genlBasics], ['compare', compare], ['reloadRepair', reloadRepair], ['globals', globals]] as const) {
   try { await fn(); } catch (e) { (out.errors as string[]).push(`${name}: ${(e as Error).stack ?? e}`); }
   save();
 }
