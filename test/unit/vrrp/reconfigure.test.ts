@@ -3,7 +3,7 @@
 // BACKUP after changing its config): the state is kept, a MASTER logs "setting VIPs.", puts one advert
 // with the old and one with the new settings on the wire, changes VIPs by difference, GARPs every VIP
 // when one was added; a BACKUP restarts Master_Down from the reload; a new priority only acts
-// through the protocol.
+// through the protocol. Observations: test/unit/vrrp/data/keepalived-2.2.7-reload.txt.
 import assert from 'node:assert/strict';
 import type { TrackerParams, VrrpAction, VrrpFsmParams } from '../../../src/vrrp/fsm-types.js';
 import { masterDownIntervalMs } from '../../../src/vrrp/timers.js';
