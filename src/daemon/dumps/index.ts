@@ -1,6 +1,6 @@
 // Dump files written on USR1 / USR2 / SIGRTMAX-1 / SIGRTMIN+2: default paths (KA_TMP_DIR /tmp),
 // the *_dump_file overrides, and writing with keepalived's umask (files are 0600).
-import { writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { GlobalDefs } from '../../config/model.js';
 
 export * from './model.js';
@@ -20,7 +20,18 @@ export function dumpPaths(g: Pick<GlobalDefs, 'stateDumpFile' | 'statsDumpFile' 
   };
 }
 
-/** Writes a dump file (mode 0600, truncating). Returns an error message instead of throwing. */
+/**
+ * Writes a dump file (mode 0600) atomically: a reader (keepalived-exporter, a test) that sees the
+ * file never sees it half written. Returns an error message instead of throwing.
+ */
 export function writeDump(path: string, text: string): string | undefined {
-  try { writeFileSync(path, text, { mode: 0o600 }); return undefined; } catch (e) { return (e as Error).message; }
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, text, { mode: 0o600 });
+    renameSync(tmp, path);
+    return undefined;
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    return (e as Error).message;
+  }
 }
