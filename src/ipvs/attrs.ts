@@ -21,37 +21,71 @@ export function nla(type: number, payload: Buffer): Buffer {
   return buf;
 }
 
-function encodePayload(kind: AttrKind, v: AttrValue, spec: AttrSpec): Buffer {
-  switch (kind) {
-    case 'u8': { const b = Buffer.alloc(1); b.writeUInt8(v as number); return b; }
-    case 'u16': { const b = Buffer.alloc(2); b.writeUInt16LE(v as number); return b; }
-    case 'be16': { const b = Buffer.alloc(2); b.writeUInt16BE(v as number); return b; }
-    case 'u32': { const b = Buffer.alloc(4); b.writeUInt32LE((v as number) >>> 0); return b; }
-    case 'u64': { const b = Buffer.alloc(8); b.writeBigUInt64LE(BigInt(v as bigint | number)); return b; }
-    case 'string': return Buffer.concat([Buffer.from(v as string, 'latin1'), Buffer.alloc(1)]);
-    case 'addr': case 'in6_addr': { const b = Buffer.alloc(16); (v as Buffer).copy(b); return b; }
-    case 'in_addr': { const b = Buffer.alloc(4); (v as Buffer).copy(b, 0, 0, 4); return b; }
-    case 'flags': {
-      const f = v as SvcFlags; const b = Buffer.alloc(8);
-      b.writeUInt32LE(f.flags >>> 0, 0); b.writeUInt32LE(f.mask >>> 0, 4); return b;
-    }
-    case 'nested': return encodeAttrs(spec.nested!, v as AttrValues);
+const entriesCache = new WeakMap<AttrTable, [string, AttrSpec][]>();
+function entriesOf(table: AttrTable): [string, AttrSpec][] {
+  let e = entriesCache.get(table);
+  if (!e) { e = Object.entries(table); entriesCache.set(table, e); }
+  return e;
+}
+
+function payloadLen(spec: AttrSpec, v: AttrValue): number {
+  switch (spec.kind) {
+    case 'u8': return 1;
+    case 'u16': case 'be16': return 2;
+    case 'u32': case 'in_addr': return 4;
+    case 'u64': case 'flags': return 8;
+    case 'string': return Buffer.byteLength(v as string, 'latin1') + 1;
+    case 'addr': case 'in6_addr': return 16;
+    case 'nested': return encodedLen(spec.nested!, v as AttrValues);
   }
 }
 
-/** Encodes the present values of `values` following `table` (declaration order). Unknown keys are an error value. */
-export function encodeAttrs(table: AttrTable, values: AttrValues): Buffer {
-  const parts: Buffer[] = [];
-  for (const key of Object.keys(values)) {
-    if (!(key in table)) throw new TypeError(`ipvs: no attribute '${key}' in table`); // programming error
+function encodedLen(table: AttrTable, values: AttrValues): number {
+  let n = 0;
+  for (const [name, spec] of entriesOf(table)) {
+    const v = values[name];
+    if (v !== undefined) n += align4(4 + payloadLen(spec, v));
   }
-  for (const [name, spec] of Object.entries(table)) {
+  return n;
+}
+
+/** Writes the attributes into `buf` (zero-filled) at `off`; returns the offset after them. */
+function writeAttrs(table: AttrTable, values: AttrValues, buf: Buffer, off: number): number {
+  for (const [name, spec] of entriesOf(table)) {
     const v = values[name];
     if (v === undefined) continue;
-    const type = spec.kind === 'nested' ? spec.id | NLA_F_NESTED : spec.id;
-    parts.push(nla(type, encodePayload(spec.kind, v, spec)));
+    const len = 4 + payloadLen(spec, v);
+    buf.writeUInt16LE(len, off);
+    buf.writeUInt16LE(spec.kind === 'nested' ? spec.id | NLA_F_NESTED : spec.id, off + 2);
+    const p = off + 4;
+    switch (spec.kind) {
+      case 'u8': buf.writeUInt8(v as number, p); break;
+      case 'u16': buf.writeUInt16LE(v as number, p); break;
+      case 'be16': buf.writeUInt16BE(v as number, p); break;
+      case 'u32': buf.writeUInt32LE((v as number) >>> 0, p); break;
+      case 'u64': buf.writeBigUInt64LE(BigInt(v as bigint | number), p); break;
+      case 'string': buf.write(v as string, p, 'latin1'); break; // the NUL is the zero fill
+      case 'addr': case 'in6_addr': (v as Buffer).copy(buf, p, 0, Math.min(16, (v as Buffer).length)); break;
+      case 'in_addr': (v as Buffer).copy(buf, p, 0, 4); break;
+      case 'flags': buf.writeUInt32LE((v as SvcFlags).flags >>> 0, p); buf.writeUInt32LE((v as SvcFlags).mask >>> 0, p + 4); break;
+      case 'nested': writeAttrs(spec.nested!, v as AttrValues, buf, p); break;
+    }
+    off += align4(len);
   }
-  return Buffer.concat(parts);
+  return off;
+}
+
+/**
+ * Encodes the present values of `values` following `table` (declaration order) into one buffer
+ * (sized first, then written in place: no per-attribute allocations). Unknown keys are a programming error.
+ */
+export function encodeAttrs(table: AttrTable, values: AttrValues): Buffer {
+  for (const key in values) {
+    if (!(key in table)) throw new TypeError(`ipvs: no attribute '${key}' in table`); // programming error
+  }
+  const buf = Buffer.alloc(encodedLen(table, values));
+  writeAttrs(table, values, buf, 0);
+  return buf;
 }
 
 /** Splits a buffer of attributes into (type without flags) -> payload. Stops at a malformed header. */

@@ -139,8 +139,11 @@ export function openGenlTransport(): GenlResult<GenlTransport> {
       createGenericNetlink(o: { messagePeeking: boolean; msgBufferSize: number; recvBufferSize: number }): NlGenlSocket;
       genl: { Commands: { GET_FAMILY: number } };
     };
-    // One recvmsg per datagram into a 64 KiB buffer instead of the package's default peek + read.
-    sock = nl.createGenericNetlink({ messagePeeking: false, msgBufferSize: 1 << 16, recvBufferSize: 4 << 20 });
+    // One recvmsg per datagram instead of the package's default peek + read. The package allocates
+    // (and zero-fills) this many bytes for every datagram, and every ACK is one: 8 KiB, not 64 KiB.
+    // Dumps still fit: the kernel sizes dump datagrams to the largest buffer a recvmsg offered
+    // (at least NLMSG_GOODSIZE, under 4 KiB with 4 KiB pages).
+    sock = nl.createGenericNetlink({ messagePeeking: false, msgBufferSize: 8192, recvBufferSize: 4 << 20 });
     localPort = sock.socket.address().port;
     // A receive error (ENOBUFS when replies overflow the socket buffer) must not become an uncaught
     // 'error' event; the lost replies surface as request timeouts, and the sink then re-dumps.
