@@ -15,7 +15,7 @@ const conf = (o: InstanceOpts) => configText([o]).replace('    virtual_router_id
 
 for (const kind of ['keepalived', 'ours'] as const) {
   describe(`vrrp reload keeps a changed instance running (${kind} MASTER vs keepalived BACKUP, netns)`, function () {
-    this.timeout(90000);
+    this.timeout(150000);
     let L: VrrpLab;
     before(function () { if (!isRoot()) this.skip(); L = new VrrpLab('kvr2').up(); });
     after(async () => { await L?.down(); });
@@ -34,7 +34,7 @@ for (const kind of ['keepalived', 'ours'] as const) {
         while ((i = buf.indexOf('\n')) >= 0) { wire.push({ t: now(), text: buf.slice(0, i) }); buf = buf.slice(i + 1); }
       });
       const r1 = L.start(kind, 'r1', path);
-      await r1.waitLine('(VI_1) Entering MASTER STATE', 25000);
+      await r1.waitLine('(VI_1) Entering MASTER STATE', 60000); // tsx start-up is slow on a loaded machine
       const r2 = L.start('keepalived', 'r2', L.writeConf('r2', conf({ ...base, priority: 100 })));
       await r2.waitLine('(VI_1) Entering BACKUP STATE (init)', 10000);
       await sleep(1500);
