@@ -9,7 +9,7 @@ import { isRoot, waitFor } from '../../helpers/netns.js';
 import { configText, now, tail, VrrpLab, type Line } from './lab.js';
 
 describe('vrrp primary address changes at runtime (netns)', function () {
-  this.timeout(60000);
+  this.timeout(120000);
   let L: VrrpLab;
   before(function () { if (!isRoot()) this.skip(); L = new VrrpLab('kvla').up(); });
   after(async () => { if (L) await L.down(); });
@@ -30,7 +30,7 @@ describe('vrrp primary address changes at runtime (netns)', function () {
       const advertFrom = (src: string, after: number) => waitFor(() => seen.find((l) => l.t >= after && l.text.includes(`IP ${src} > 224.0.0.18`)), 6000, 10);
       try {
         const d = L.start(kind, 'r1', L.writeConf('r1', configText([{ priority: 150, state: 'MASTER', vips: ['10.199.0.100/32'] }])));
-        await d.waitLine('(VI_1) Entering MASTER STATE', 20000);
+        await d.waitLine('(VI_1) Entering MASTER STATE', 60000); // node + tsx start-up can take >20 s on a loaded 2-core machine
         // log lines after t, without the GARP lines (vrrp_garp_master_delay repeats them after 5 s)
         const since = (t0: number) => d.lines.filter((l) => l.t >= t0 && !/gratuitous ARP/.test(l.text)).map((l) => l.text);
         await advertFrom('10.199.0.1', 0);
