@@ -38,7 +38,7 @@ describe('notify/notifier (integration)', function () {
     const rec = join(dir, 'rec.sh');
     const log = join(dir, 'scripts.log');
     // Records its argv (NUL-separated fields, one line per run); sleeps a little to provoke reordering.
-    writeFileSync(rec, `#!/bin/sh\nsleep "0.0$(( $$ % 3 ))"\nprintf '%s\\037' "$@" >> "${log}"\necho >> "${log}"\n`);
+    writeFileSync(rec, `#!/bin/sh\nsleep "0.0$(( $$ % 3 ))"\nline=$(printf '%s\\037' "$@")\nprintf '%s\\n' "$line" >> "${log}"\n`);
     chmodSync(rec, 0o755);
     const mails: string[] = [];
     const srv = new SMTPServer({

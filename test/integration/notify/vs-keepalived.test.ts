@@ -34,7 +34,7 @@ describe('notify vs keepalived 2.2.7 (FIFO bytes, script argv)', function () {
 
   const files = (tag: string) => ({ nf: join(dir, `${tag}-notify.fifo`), vf: join(dir, `${tag}-vrrp.fifo`), log: join(dir, `${tag}-scripts.log`), rec: join(dir, `${tag}-rec.sh`) });
   const writeRec = (f: ReturnType<typeof files>) => {
-    writeFileSync(f.rec, `#!/bin/sh\nprintf '%s\\037' "$@" >> "${f.log}"\necho >> "${f.log}"\n`);
+    writeFileSync(f.rec, `#!/bin/sh\nline=$(printf '%s\\037' "$@")\nprintf '%s\\n' "$line" >> "${f.log}"\n`);
     chmodSync(f.rec, 0o755);
   };
   const startReader = (path: string, out: string) => {
