@@ -5,7 +5,7 @@
 # Output in $IPVS_VM_CACHE (default <repo>/.cache/vm, the same as run.sh):
 #   vmlinux          the Debian kernel, decompressed (ELF: QEMU boots it by PVH, no decompressor)
 #   vmlinuz          the same kernel as shipped (bzImage; fallback, IPVS_VM_PVH=0)
-#   initramfs.cpio   ~5 MB: busybox-static, /init, /etc, kernel modules (virtio, 9p, IPVS, dummy, veth)
+#   initramfs.cpio   ~5 MB: busybox-static, /init, /etc, kernel modules (virtio, 9p, IPVS, dummy, veth, bridge)
 #   sysroot/         shared read-only into the guest over 9p at /sysroot: usr/bin/node,
 #                    usr/sbin/ipvsadm, usr/sbin/keepalived and every shared lib `ldd` lists for them
 #                    (the initramfs has /usr, /lib64, /lib/x86_64-linux-gnu as symlinks into it)
@@ -182,7 +182,8 @@ if ! [[ -s $NEW/vmlinux && $(head -c4 "$NEW/vmlinux" | od -An -c | tr -d ' ') ==
 fi
 
 # ---------------------------------------------------------------- modules: closure of what we want
-want=(virtio_pci virtio_rng 9pnet_virtio 9p dummy veth crc32c_generic crc32c_intel nf_conntrack_netlink)
+# bridge (+ llc, stp): the LVS scenario's namespaces share one L2 segment (test/vm/lvs-scenario.test.ts)
+want=(virtio_pci virtio_rng 9pnet_virtio 9p dummy veth bridge crc32c_generic crc32c_intel nf_conntrack_netlink)
 for f in "$MODDIR"/kernel/net/netfilter/ipvs/*.ko*; do b=$(basename "$f"); want+=("${b%%.ko*}"); done
 awk -v want="${want[*]}" '
   BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) { g = w[i]; gsub("-", "_", g); W[g] = 1 } }
