@@ -6,7 +6,7 @@
 // touches a word it is glued back, as keepalived has no brace token at this stage.
 // Lines without a '"' (nearly all of them) take an equivalent hand-written fast path: Chevrotain's
 // per-call overhead would otherwise dominate the 674k-line benchmark.
-import { createToken, Lexer, type IToken } from 'chevrotain';
+import { createToken, Lexer, type IToken } from './chevrotain.js';
 import type { Diagnostic, SourcePos } from '../common/diagnostic.js';
 import type { ConfigLine, Word } from './lines.js';
 import { type LineBuf, colAt } from './pre/linebuf.js';
