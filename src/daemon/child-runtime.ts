@@ -11,63 +11,15 @@ import { CHILD_EXIT, isParentToChild, type ChildRole, type ChildToParent, type D
 import { createDaemonLogger, type DaemonLogger } from './log-sink.js';
 import { stoppedUsageLine } from './log-format.js';
 import { removePidFile, writePidFile } from './pidfile.js';
+import { loadSubsystem } from './child-subsystems.js';
 import { probeStart } from './probe-subsystem.js';
-import { isPermanentError, type StartFn, type SubsystemDeps, type SubsystemHandle } from './subsystem.js';
-import type { Logger } from '../common/log.js';
+import { isPermanentError, type StartFn, type SubsystemHandle } from './subsystem.js';
 
 const send = (m: ChildToParent) => { if (process.connected && process.send) process.send(m); };
 
-async function importOptional(spec: string): Promise<Record<string, unknown> | undefined> {
-  try { return (await import(spec)) as Record<string, unknown>; } catch (e) {
-    if (process.env.KEEPALIVED_TS_DEBUG) process.stderr.write(`import ${spec}: ${(e as Error).message}\n`);
-    return undefined;
-  }
-}
-
-interface NotifierLike {
-  vrrpEvent(e: unknown): void;
-  checkerEvent(e: unknown): void;
-  reload(c: KeepalivedConfig, o?: { routerId?: string }): void;
-  stop(): Promise<void>;
-}
-type CreateNotifier = (c: KeepalivedConfig, o: { logger: Logger; routerId?: string }) => NotifierLike;
-
-/**
- * The subsystem entry for a role: the probe in test mode, else the real module's export
- * (startVrrp / startCheckers) with the notify subsystem (createNotifier) fed by its events:
- * VRRP state changes and checker events become notify scripts, FIFO lines and SMTP alerts in
- * this child, as keepalived's children do.
- */
-async function loadStart(role: ChildRole): Promise<StartFn | undefined> {
-  if (process.env.KEEPALIVED_TS_PROBE_SUBSYSTEMS === '1') return probeStart(role);
-  const [spec, name] = role === 'vrrp' ? ['../vrrp/index.js', 'startVrrp'] : ['../check/index.js', 'startCheckers'];
-  const mod = await importOptional(new URL(spec, import.meta.url).href);
-  const fn = mod?.[name];
-  if (typeof fn !== 'function') return undefined;
-  const start = fn as StartFn;
-  const nmod = await importOptional(new URL('../notify/index.js', import.meta.url).href);
-  const create = typeof nmod?.createNotifier === 'function' ? (nmod.createNotifier as CreateNotifier) : undefined;
-  return async (config, deps) => {
-    let notifier: NotifierLike | undefined;
-    try { notifier = create?.(config, { logger: deps.logger, routerId: config.global.routerId }); } catch (e) {
-      deps.logger.error(`notify: ${(e as Error).message}`);
-    }
-    const r = await start(config, {
-      ...deps,
-      onStateChange: (e: unknown) => notifier?.vrrpEvent(e),
-      onEvent: (e: unknown) => notifier?.checkerEvent(e),
-    } as SubsystemDeps);
-    if (isPermanentError(r)) { await notifier?.stop().catch(() => undefined); return r; }
-    const sub = r;
-    const handle: SubsystemHandle = {
-      stop: async () => { await sub.stop(); await notifier?.stop().catch(() => undefined); },
-      reload: async (c) => { notifier?.reload(c, { routerId: c.global.routerId }); await sub.reload(c); },
-      snapshot: () => sub.snapshot(),
-    };
-    if (sub.clearStats) handle.clearStats = () => sub.clearStats?.();
-    if (sub.dumpData) handle.dumpData = () => sub.dumpData?.() ?? '';
-    return handle;
-  };
+/** The subsystem entry for a role: the probe stand-in in test mode, else the real subsystem. */
+function loadStart(role: ChildRole): Promise<StartFn> {
+  return process.env.KEEPALIVED_TS_PROBE_SUBSYSTEMS === '1' ? Promise.resolve(probeStart(role)) : loadSubsystem(role);
 }
 
 /**
@@ -107,7 +59,7 @@ export async function runChild(role: ChildRole): Promise<void> {
   process.on('SIGTERM', early); process.on('SIGINT', early); process.on('SIGHUP', early);
   const inbox = new Inbox();
   // Load the subsystem's code while the parent is still sending the config (start-up latency).
-  const startP = loadStart(role);
+  const startP = loadStart(role).catch((e: Error) => e);
   const init = await inbox.next();
   if (!init || init.type !== 'init') process.exit(0);
   const o = init.options;
@@ -138,9 +90,9 @@ export async function runChild(role: ChildRole): Promise<void> {
   };
 
   const start = await startP;
-  if (!start) {
-    logger.error(`${role === 'vrrp' ? 'VRRP' : 'Healthcheck'} subsystem is not available in this build`);
-    send({ type: 'permanent-error', kind: 'FATAL' });
+  if (start instanceof Error) {
+    logger.error(`${what} start failed: ${start.message}`);
+    send({ type: 'permanent-error', kind: 'FATAL', message: start.message });
     await finish(CHILD_EXIT.FATAL);
     return;
   }

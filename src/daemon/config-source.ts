@@ -1,10 +1,10 @@
-// Where the daemon gets its parsed configuration from. The parser (src/parser/index.ts) is
-// expected to export `loadConfig(path, opts)`; the module is imported lazily so the daemon shell
-// builds and is testable before/without it. KEEPALIVED_TS_CONFIG_LOADER names another module with
-// the same export (tests use a JSON loader). Diagnostics are formatted as keepalived logs them.
+// Where the daemon gets its parsed configuration from: the parser (src/parser), with its
+// diagnostics formatted as keepalived logs them. KEEPALIVED_TS_CONFIG_LOADER names another module
+// exporting `loadConfig(path, opts)` (the daemon shell tests use a JSON loader with it).
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from '../common/diagnostic.js';
 import type { KeepalivedConfig } from '../config/model.js';
+import { formatDiagnostic, parseConfigFile } from '../parser/index.js';
 
 export interface LoadOptions { configId?: string; allConfig: boolean }
 
@@ -16,45 +16,29 @@ export interface ConfigLoadResult {
 
 export type ConfigLoader = (path: string, opts: LoadOptions) => Promise<ConfigLoadResult> | ConfigLoadResult;
 
-export type ConfigTestFn = (path: string, opts: Record<string, unknown>) => Promise<{ stderrLines: string[]; exitCode: number }> | { stderrLines: string[]; exitCode: number };
-
-async function importModule(spec: string, base: string): Promise<Record<string, unknown> | undefined> {
-  const url = spec.startsWith('.') ? new URL(spec, base).href : spec.startsWith('/') ? pathToFileURL(spec).href : spec;
-  try { return (await import(url)) as Record<string, unknown>; } catch (e) {
-    if (process.env.KEEPALIVED_TS_DEBUG) process.stderr.write(`import ${url}: ${(e as Error).message}\n`);
-    return undefined;
-  }
-}
-
-/** The parser module next to us (src/parser/index.ts under tsx, dist/parser/index.js built). */
-function parserSpec(): string { return '../parser/index.js'; }
-
-type ParseFile = (path: string, o: { configId?: string; allConfig?: boolean }) => { config: KeepalivedConfig; diagnostics: Diagnostic[]; aborted: boolean };
-type FormatDiag = (d: Diagnostic) => string;
+/** keepalived.conf through the parser; a missing main file gives no config (keepalived exits 6). */
+export const parserLoader: ConfigLoader = (path, o) => {
+  const r = parseConfigFile(path, { configId: o.configId, allConfig: o.allConfig });
+  const diagnostics = r.diagnostics.map((d) => ({ ...d, formatted: formatDiagnostic(d) }));
+  if (r.diagnostics.some((d) => d.code === 'KA_CONFIG_FILE_MISSING')) return { diagnostics };
+  return { config: r.config, diagnostics };
+};
 
 /**
- * The loader: KEEPALIVED_TS_CONFIG_LOADER's `loadConfig`, else the parser's `loadConfig`, else an
- * adapter over the parser's `parseConfigFile` (a missing main file = no config, as keepalived).
+ * The daemon's loader: the parser, or the `loadConfig` of the module KEEPALIVED_TS_CONFIG_LOADER
+ * names (an absolute path or a URL). A loader module that cannot be used is an error value.
  */
-export async function resolveConfigLoader(): Promise<ConfigLoader | undefined> {
-  const override = process.env.KEEPALIVED_TS_CONFIG_LOADER;
-  const mod = await importModule(override || parserSpec(), import.meta.url);
-  if (typeof mod?.loadConfig === 'function') return mod.loadConfig as ConfigLoader;
-  const parse = mod?.parseConfigFile as ParseFile | undefined;
-  if (typeof parse !== 'function') return undefined;
-  const fmt = typeof mod?.formatDiagnostic === 'function' ? (mod.formatDiagnostic as FormatDiag) : undefined;
-  return (path, o) => {
-    const r = parse(path, { configId: o.configId, allConfig: o.allConfig });
-    const diagnostics = fmt ? r.diagnostics.map((d) => ({ ...d, formatted: fmt(d) })) : r.diagnostics;
-    if (r.diagnostics.some((d) => d.code === 'KA_CONFIG_FILE_MISSING')) return { diagnostics };
-    return { config: r.config, diagnostics };
-  };
-}
-
-export async function resolveConfigTest(): Promise<ConfigTestFn | undefined> {
-  const mod = await importModule(parserSpec(), import.meta.url);
-  const fn = mod?.runConfigTest;
-  return typeof fn === 'function' ? (fn as ConfigTestFn) : undefined;
+export async function configLoader(env: NodeJS.ProcessEnv = process.env): Promise<ConfigLoader | { error: string }> {
+  const spec = env.KEEPALIVED_TS_CONFIG_LOADER;
+  if (!spec) return parserLoader;
+  const url = spec.startsWith('/') ? pathToFileURL(spec).href : spec;
+  try {
+    const mod = (await import(url)) as { loadConfig?: unknown };
+    if (typeof mod.loadConfig === 'function') return mod.loadConfig as ConfigLoader;
+    return { error: `KEEPALIVED_TS_CONFIG_LOADER ${spec} does not export loadConfig` };
+  } catch (e) {
+    return { error: `KEEPALIVED_TS_CONFIG_LOADER ${spec}: ${(e as Error).message}` };
+  }
 }
 
 /** `(FILE: Line N) message` as keepalived prefixes config errors in its log. */

@@ -3,7 +3,9 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { parseCommandLine, type CliOptions } from './cli.js';
-import { resolveConfigLoader, resolveConfigTest } from './config-source.js';
+import { genhashMain } from '../check/genhash.js';
+import { runConfigTest } from '../parser/index.js';
+import { configLoader } from './config-source.js';
 import { syslogIdent } from './log-format.js';
 import { createDaemonLogger } from './log-sink.js';
 import { Parent, forkLauncher } from './parent.js';
@@ -17,10 +19,6 @@ const DAEMON_ENV = 'KEEPALIVED_TS_DAEMONIZED';
 
 function out(lines: string[], stream: NodeJS.WriteStream): void {
   for (const l of lines) stream.write(`${l}\n`);
-}
-
-async function importOptional(spec: string): Promise<Record<string, unknown> | undefined> {
-  try { return (await import(new URL(spec, import.meta.url).href)) as Record<string, unknown>; } catch { return undefined; }
 }
 
 /** Sets the exit code and lets stdout/stderr drain before leaving. */
@@ -40,16 +38,13 @@ export async function main(argv: string[]): Promise<void> {
     case 'help': process.stderr.write(usageText(process.argv[1] ?? 'keepalived')); return finish(0);
     case 'version': process.stderr.write(versionText()); return finish(0);
     case 'genhash': {
-      const mod = await importOptional('../check/genhash.js');
-      if (typeof mod?.main !== 'function') { process.stderr.write('genhash is not available in this build\n'); return finish(1); }
       // Run as `keepalived -T`, genhash names itself the way keepalived does in its usage text.
       const prog = process.argv[1] ?? 'keepalived';
       const rename = (t: string) => t.replace(/^Usage: genhash /m, `Usage: ${prog} --genhash `);
       const io = { out: (t: string) => { process.stdout.write(rename(t)); }, err: (t: string) => { process.stderr.write(rename(t)); } };
-      const code = await (mod.main as (a: string[], io: unknown) => number | Promise<number | void> | void)(r.argv, io);
-      return finish(typeof code === 'number' ? code : (process.exitCode as number | undefined) ?? 0);
+      return finish(await genhashMain(r.argv, io));
     }
-    case 'config-test': return finish(await configTest(r.opts));
+    case 'config-test': return finish(configTest(r.opts));
     case 'run': break;
   }
   const opts = r.opts;
@@ -60,10 +55,8 @@ export async function main(argv: string[]): Promise<void> {
   await runParent(opts);
 }
 
-async function configTest(opts: CliOptions): Promise<number> {
-  const run = await resolveConfigTest();
-  if (!run) { process.stderr.write('Configuration test is not available in this build (src/parser missing)\n'); return 1; }
-  const res = await run(opts.configFile, { configId: opts.configId, allConfig: opts.allConfig, logFile: opts.configTest?.logFile });
+function configTest(opts: CliOptions): number {
+  const res = runConfigTest(opts.configFile, { configId: opts.configId, allConfig: opts.allConfig });
   const text = res.stderrLines.map((l) => `${l}\n`).join('');
   if (opts.configTest?.logFile) {
     try { writeFileSync(opts.configTest.logFile, text); } catch { process.stderr.write(text); }
@@ -89,9 +82,9 @@ async function runParent(opts: CliOptions): Promise<void> {
     console: opts.logConsole,
     syslog: !opts.noSyslog,
   });
-  const loadConfig = await resolveConfigLoader();
-  if (!loadConfig) {
-    logger.error('Configuration parser is not available in this build (src/parser/index.ts loadConfig)');
+  const loadConfig = await configLoader();
+  if ('error' in loadConfig) {
+    logger.error(loadConfig.error);
     await logger.flush();
     logger.close();
     return finish(1);

@@ -1,0 +1,57 @@
+// The real subsystem behind each child: VRRP (src/vrrp startVrrp) or the checkers (src/check
+// startCheckers), each with the notify subsystem (src/notify createNotifier) fed by its events, so
+// VRRP state changes and checker events become notify scripts, FIFO lines and SMTP alerts in that
+// child, as keepalived's children do. Each child imports only its own subsystem, and does so while
+// the parent is still sending the configuration (see runChild): the VRRP child never loads the
+// checkers, the checker child never loads VRRP and its netlink addon.
+import type { KeepalivedConfig } from '../config/model.js';
+import type { Notifier } from '../notify/index.js';
+import type { ChildRole } from './ipc.js';
+import { isPermanentError, type StartFn, type StartResult, type SubsystemDeps, type SubsystemHandle } from './subsystem.js';
+
+type Events = Pick<Notifier, 'vrrpEvent' | 'checkerEvent'>;
+type Start = (config: KeepalivedConfig, deps: SubsystemDeps, events: Events) => Promise<StartResult>;
+
+/** The start function of a role's real subsystem. */
+export async function loadSubsystem(role: ChildRole): Promise<StartFn> {
+  const [start, { createNotifier }] = await Promise.all([role === 'vrrp' ? vrrpStart() : checkerStart(), import('../notify/index.js')]);
+  return async (config, deps) => {
+    let notifier: Notifier | undefined;
+    try { notifier = createNotifier(config, { logger: deps.logger, routerId: config.global.routerId }); } catch (e) {
+      deps.logger.error(`notify: ${(e as Error).message}`);
+    }
+    const r = await start(config, deps, {
+      vrrpEvent: (e) => notifier?.vrrpEvent(e),
+      checkerEvent: (e) => notifier?.checkerEvent(e),
+    });
+    if (isPermanentError(r)) { await notifier?.stop().catch(() => undefined); return r; }
+    const handle: SubsystemHandle = {
+      stop: async () => { await r.stop(); await notifier?.stop().catch(() => undefined); },
+      reload: async (c) => { notifier?.reload(c, { routerId: c.global.routerId }); await r.reload(c); },
+      snapshot: () => r.snapshot(),
+    };
+    if (r.clearStats) handle.clearStats = () => r.clearStats?.();
+    if (r.dumpData) handle.dumpData = () => r.dumpData?.() ?? '';
+    return handle;
+  };
+}
+
+async function vrrpStart(): Promise<Start> {
+  const { startVrrp } = await import('../vrrp/index.js');
+  return async (config, deps, events) => {
+    const vrrp = await startVrrp(config, { logger: deps.logger, clock: deps.clock, onStateChange: (e) => events.vrrpEvent(e) });
+    return {
+      // -V (--dont-release-vrrp): leave the VIPs and virtual routes in place.
+      stop: () => vrrp.stop({ keepVips: deps.dontRelease }),
+      reload: (c) => vrrp.reload(c),
+      snapshot: () => vrrp.snapshot(),
+    };
+  };
+}
+
+async function checkerStart(): Promise<Start> {
+  const { startCheckers } = await import('../check/index.js');
+  return (config, deps, events) => startCheckers(config, {
+    logger: deps.logger, clock: deps.clock, dontRelease: deps.dontRelease, onEvent: (e) => events.checkerEvent(e),
+  });
+}
