@@ -1,14 +1,19 @@
 // Runs inside the scripts/vm guest: times programming N services x M destinations from empty with
 // our IPVS layer and with keepalived 2.2.7 (-C, no checkers), and a reload with one changed weight
-// for each. Prints one JSON line. Usage: node ipvs-guest.mjs SERVICES DESTS [--no-keepalived]
+// for each. Prints one JSON line. Usage: node ipvs-guest.mjs SERVICES DESTS [--no-keepalived] [--daemon-path]
+// The reload is handed brand-new model objects (as a reload parses them). --daemon-path also times the
+// checker process's own reload path: parse the changed config, CheckerEngine.reload, IPVS apply.
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { openIpvs, initialDesiredState, IpvsSink } from '../src/ipvs/index.js';
 import { memoryLogger } from '../src/common/log.js';
+import { parseConfigText } from '../src/parser/index.js';
+import { CheckerEngine } from '../src/check/runtime.js';
 import type { RealServer, VirtualServer } from '../src/config/model.js';
 
 const nSvc = Number(process.argv[2] ?? 10000), nDest = Number(process.argv[3] ?? 10);
 const withKeepalived = !process.argv.includes('--no-keepalived');
+const daemonPath = process.argv.includes('--daemon-path');
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
 const vip = (i: number) => `10.${100 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`;
@@ -60,19 +65,48 @@ const res: Record<string, unknown> = { services: nSvc, dests: nDest };
   const h = await openIpvs({ logger: memoryLogger() });
   if (!h) throw new Error('no IPVS');
   const sink = new IpvsSink(h.client, memoryLogger());
-  const base = initialDesiredState(model(false)), changed = initialDesiredState(model(true));
+  const base = initialDesiredState(model(false));
   log('ours: programming from empty');
   let t = performance.now();
   await sink.apply(base);
   res.oursFromEmptyMs = Math.round(performance.now() - t);
   res.oursFromEmptyOps = h.client.counters.mutations;
   res.oursFromEmptyCheck = entries().dest === nSvc * nDest;
+  const changed = initialDesiredState(model(true)); // new objects, one weight changed
   const m0 = h.client.counters.mutations;
   t = performance.now();
   await sink.apply(changed);
   res.oursReloadMs = Math.round(performance.now() - t);
   res.oursReloadOps = h.client.counters.mutations - m0;
+  res.oursReloadConverted = sink.lastUpdate.converted;
   res.oursReloadCheck = firstHasWeight7();
+  const same = initialDesiredState(model(true));
+  const m1 = h.client.counters.mutations;
+  t = performance.now();
+  await sink.apply(same);
+  res.oursReloadSameMs = Math.round(performance.now() - t);
+  res.oursReloadSameOps = h.client.counters.mutations - m1;
+  if (daemonPath) {
+    // What the checker process does on SIGHUP, from the parsed config on (IPC from the parent not included).
+    log('ours: daemon path (parse, engine start, engine reload)');
+    t = performance.now();
+    const cfgA = parseConfigText(conf(true), '/tmp/bench.conf', { hostname: 'bench' }).config;
+    res.oursParseMs = Math.round(performance.now() - t);
+    const cfgB = parseConfigText(conf(false), '/tmp/bench.conf', { hostname: 'bench' }).config;
+    const engine = new CheckerEngine(cfgA, { logger: memoryLogger(), lvs: sink }, { clearOnStop: false });
+    const m2 = h.client.counters.mutations;
+    t = performance.now();
+    await engine.start();
+    res.oursEngineStartMs = Math.round(performance.now() - t);
+    res.oursEngineStartOps = h.client.counters.mutations - m2;
+    const m3 = h.client.counters.mutations;
+    t = performance.now();
+    await engine.reload(cfgB);
+    res.oursEngineReloadMs = Math.round(performance.now() - t);
+    res.oursEngineReloadOps = h.client.counters.mutations - m3;
+    res.oursEngineReloadApplyConverted = sink.lastUpdate.converted;
+    await engine.stop();
+  }
   t = performance.now();
   await sink.release();
   res.oursReleaseMs = Math.round(performance.now() - t);

@@ -101,70 +101,26 @@ export function destAttrs(d: DesiredDest, svc: { port: number; fwmark: number })
   return out;
 }
 
-/** Everything the desired state asks the kernel to hold. */
-export function toKernelState(state: LvsDesiredState): KernelState {
-  const out: KernelState = new Map();
-  for (const ds of state.services) {
-    for (const key of serviceKeys(ds, state)) {
-      const svc = serviceAttrs(ds.vs, key);
-      const dests = new Map<string, IpvsDest>();
-      for (const d of ds.destinations) {
-        const dest = destAttrs(d, key);
-        dests.set(destKeyString(dest), dest);
-      }
-      out.set(svcKeyString(svc), { svc, dests });
+/** The kernel entries (key, entry) one desired service stands for: one, or one per group member. */
+export function entriesFor(ds: DesiredService, state: LvsDesiredState): [string, KernelEntry][] {
+  const out: [string, KernelEntry][] = [];
+  for (const key of serviceKeys(ds, state)) {
+    const svc = serviceAttrs(ds.vs, key);
+    const dests = new Map<string, IpvsDest>();
+    for (const d of ds.destinations) {
+      const dest = destAttrs(d, key);
+      dests.set(destKeyString(dest), dest);
     }
+    out.push([svcKeyString(svc), { svc, dests }]);
   }
   return out;
 }
 
-/** Per virtual server: the destinations and group it was converted with, and the entries it gave. */
-export type KernelStateCache = WeakMap<VirtualServer, { dests: DesiredDest[]; group: unknown; entries: [string, KernelEntry][] }>;
-
-function sameDesiredDests(a: readonly DesiredDest[], b: readonly DesiredDest[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i], y = b[i];
-    if (x.address !== y.address || x.port !== y.port || x.family !== y.family || x.weight !== y.weight
-      || x.fwdMethod !== y.fwdMethod || x.uthreshold !== y.uthreshold || x.lthreshold !== y.lthreshold || x.tunnel !== y.tunnel) return false;
-  }
-  return true;
-}
-
-/**
- * toKernelState, reusing the entries of every virtual server (same model object) whose destinations
- * did not change since the last call with this cache; `fresh` holds the keys of recomputed entries.
- * The checker engine rebuilds the desired state after every checker transition, so this keeps
- * one real-server change O(changed services) instead of converting every service again.
- */
-export function toKernelStateCached(state: LvsDesiredState, cache: KernelStateCache): { state: KernelState; fresh: Set<string> } {
+/** Everything the desired state asks the kernel to hold (a later service wins a shared key). */
+export function toKernelState(state: LvsDesiredState): KernelState {
   const out: KernelState = new Map();
-  const fresh = new Set<string>();
-  for (const ds of state.services) {
-    const group = ds.vs.vs.kind === 'group' ? state.groups[ds.vs.vs.group] : undefined;
-    const prev = cache.get(ds.vs);
-    if (prev && prev.group === group && sameDesiredDests(prev.dests, ds.destinations)) {
-      for (const [k, e] of prev.entries) out.set(k, e);
-      continue;
-    }
-    const entries: [string, KernelEntry][] = [];
-    for (const key of serviceKeys(ds, state)) {
-      const svc = serviceAttrs(ds.vs, key);
-      const dests = new Map<string, IpvsDest>();
-      for (const d of ds.destinations) {
-        const dest = destAttrs(d, key);
-        dests.set(destKeyString(dest), dest);
-      }
-      const k = svcKeyString(svc);
-      const e: KernelEntry = { svc, dests };
-      entries.push([k, e]);
-      out.set(k, e);
-      fresh.add(k);
-    }
-    // copies: a caller that edits its destinations in place must not make them look unchanged
-    cache.set(ds.vs, { dests: ds.destinations.map((d) => ({ ...d })), group, entries });
-  }
-  return { state: out, fresh };
+  for (const ds of state.services) for (const [k, e] of entriesFor(ds, state)) out.set(k, e);
+  return out;
 }
 
 /** How often to repair outside changes: the shortest delay_loop of the desired virtual servers (ms). */

@@ -4,7 +4,8 @@
 import type { LvsDesiredState, LvsSink } from '../common/lvs-desired.js';
 import type { Logger } from '../common/log.js';
 import type { IpvsClient, IpvsCounters } from './client.js';
-import { repairIntervalFor, toKernelStateCached, type KernelState, type KernelStateCache } from './desired.js';
+import type { KernelState } from './desired.js';
+import { DesiredIndex } from './desired-index.js';
 import { applyOpsToState, planOps, type IpvsOp } from './plan.js';
 import { svcKeyString, type IpvsDest, type SvcKey } from './types.js';
 import type { GenlResult } from './transport.js';
@@ -31,18 +32,23 @@ export interface RepairRound { startedAt: number; finishedAt: number; report: Ap
 
 export class IpvsSink implements LvsSink {
   private current: KernelState | null = null;
-  private desired: KernelState = new Map();
+  /** The desired state, updated in place by each apply (only changed services are converted). */
+  private readonly index = new DesiredIndex();
+  private get desired(): KernelState { return this.index.state; }
   /** Keys whose desired entry was recomputed since the last reconcile (the others are unchanged). */
-  private fresh = new Set<string>();
+  private readonly fresh = new Set<string>();
+  /** Keys no longer desired since the last reconcile. */
+  private readonly gone = new Set<string>();
   /** The kernel held exactly `desired` after the last reconcile (no failure, no dump since). */
   private synced = false;
-  private readonly cache: KernelStateCache = new WeakMap();
   private readonly owned = new Set<string>();
   private readonly window: number;
   private chain: Promise<unknown> = Promise.resolve();
   private repairTimer: NodeJS.Timeout | null = null;
   /** The operations of the last apply / repair (tests look at them). */
   lastReport: ApplyReport = { planned: 0, failed: 0, ops: [] };
+  /** What the last apply converted: services whose kernel entries were recomputed, and whether from scratch. */
+  lastUpdate = { converted: 0, full: false };
 
   private readonly autoRepair: boolean;
   private repairEvery = 0;
@@ -65,11 +71,13 @@ export class IpvsSink implements LvsSink {
   apply(state: LvsDesiredState): Promise<void> {
     return this.serial(async () => {
       if (this.released) return;
-      const k = toKernelStateCached(state, this.cache);
-      this.desired = k.state;
-      for (const x of k.fresh) this.fresh.add(x);
+      const u = this.index.update(state);
+      this.lastUpdate = { converted: u.converted, full: u.full };
+      if (u.full) this.synced = false; // plan against everything (first apply, or keys claimed twice)
+      for (const x of u.fresh) { this.fresh.add(x); this.gone.delete(x); }
+      for (const x of u.removed) { this.gone.add(x); this.fresh.delete(x); }
       if (this.autoRepair) {
-        const every = repairIntervalFor(state);
+        const every = (u.minDelayLoop ?? 60) * 1000;
         if (every !== this.repairEvery || !this.repairTimer) { this.repairEvery = every; this.startRepair(every); }
       }
       if (this.current === null && !(await this.refresh())) return;
@@ -162,19 +170,22 @@ export class IpvsSink implements LvsSink {
   private async reconcile(): Promise<void> {
     let ops: IpvsOp[];
     if (this.synced) {
-      // Only recomputed services can differ from the kernel; owned ones no longer wanted go.
+      // O(changes): only recomputed services can differ from the kernel; owned ones no longer wanted go.
       const changed: KernelState = new Map();
       for (const k of this.fresh) { const e = this.desired.get(k); if (e) changed.set(k, e); }
       const gone = new Set<string>();
-      for (const k of this.owned) if (!this.desired.has(k)) gone.add(k);
+      for (const k of this.gone) if (this.owned.has(k)) gone.add(k);
       ops = planOps(changed, this.current!, gone);
+      for (const k of changed.keys()) this.owned.add(k);
+      for (const k of gone) this.owned.delete(k);
     } else {
       ops = planOps(this.desired, this.current!, this.owned);
+      for (const k of [...this.owned]) if (!this.desired.has(k)) this.owned.delete(k);
+      for (const k of this.desired.keys()) this.owned.add(k);
     }
     this.fresh.clear();
-    for (const k of this.desired.keys()) this.owned.add(k);
+    this.gone.clear();
     await this.execute(ops);
-    for (const k of [...this.owned]) if (!this.desired.has(k)) this.owned.delete(k);
   }
 
   private async execute(ops: IpvsOp[]): Promise<void> {

@@ -144,6 +144,23 @@ describe('IpvsSink (reconciler adapter) against an in-memory IPVS table', () => 
     assert.ok(!t.dump().some((l) => l.includes('10.0.0.2')));
   });
 
+  it('reload (brand-new model objects): only the changed service is converted; one SET_DEST, then one DEL_SERVICE', async () => {
+    const { t, sink } = await setup();
+    const many = Array.from({ length: 50 }, (_, i) => vsIp(`10.1.0.${i + 1}`, 80, { realServers: [rs('10.0.2.1', 80), rs('10.0.2.2', 80)] }));
+    await sink.apply(st(...many));
+    const n = t.log.length;
+    const edited = structuredClone(many);
+    edited[17].realServers[1].weight = 5;
+    await sink.apply(st(...edited));
+    assert.deepEqual(t.log.slice(n), ['SET_DEST']);
+    assert.deepEqual(sink.lastUpdate, { converted: 1, full: false });
+    assert.ok(t.dump().includes('  10.0.2.2:80 w5'));
+    await sink.apply(st(...structuredClone(edited).filter((_, i) => i !== 3)));
+    assert.deepEqual(t.log.slice(n + 1), ['DEL_SERVICE']);
+    assert.deepEqual(sink.lastUpdate, { converted: 0, full: false });
+    assert.equal(t.svcs.size, 49);
+  });
+
   it('release with flush (lvs_flush_on_stop): one FLUSH, foreign services too, keepalived\'s line; keep wins', async () => {
     const t = new TableDouble();
     t.svcs.set('2/6/10.9.9.9/9', { svc: { af: 2, protocol: 6, addr: '10.9.9.9', port: 9, fwmark: 0, sched: 'rr', flags: 0, timeout: 0, netmask: 0xffffffff }, dests: new Map() });
