@@ -24,79 +24,51 @@ export interface AttrSpec {
 }
 export type AttrTable = Readonly<Record<string, AttrSpec>>;
 
+/** One attribute: [field name, IPVS_*_ATTR_* id, wire kind, inner table of a nested one]. */
+type AttrRow = readonly [name: string, id: number, kind: AttrKind, nested?: AttrTable];
+
+/** A table from rows; the row order is the wire order (encodeAttrs writes attributes in it). */
+function attrTable(rows: readonly AttrRow[]): AttrTable {
+  return Object.freeze(Object.fromEntries(rows.map(([name, id, kind, nested]) => [name, nested ? { id, kind, nested } : { id, kind }])));
+}
+
 /** IPVS_STATS_ATTR_* (32-bit counters except bytes; the STATS64 variant carries every field as u64). */
-export const STATS_ATTRS: AttrTable = {
-  conns: { id: 1, kind: 'u32' }, inpkts: { id: 2, kind: 'u32' }, outpkts: { id: 3, kind: 'u32' },
-  inbytes: { id: 4, kind: 'u64' }, outbytes: { id: 5, kind: 'u64' }, cps: { id: 6, kind: 'u32' },
-  inpps: { id: 7, kind: 'u32' }, outpps: { id: 8, kind: 'u32' }, inbps: { id: 9, kind: 'u32' }, outbps: { id: 10, kind: 'u32' },
-};
-export const STATS64_ATTRS: AttrTable = Object.fromEntries(
-  Object.entries(STATS_ATTRS).map(([k, v]) => [k, { id: v.id, kind: 'u64' as const }]),
-);
+const STATS_ROWS: AttrRow[] = [
+  ['conns', 1, 'u32'], ['inpkts', 2, 'u32'], ['outpkts', 3, 'u32'], ['inbytes', 4, 'u64'], ['outbytes', 5, 'u64'],
+  ['cps', 6, 'u32'], ['inpps', 7, 'u32'], ['outpps', 8, 'u32'], ['inbps', 9, 'u32'], ['outbps', 10, 'u32'],
+];
+export const STATS_ATTRS = attrTable(STATS_ROWS);
+export const STATS64_ATTRS = attrTable(STATS_ROWS.map(([name, id]) => [name, id, 'u64']));
 
 /** IPVS_SVC_ATTR_* */
-export const SVC_ATTRS: AttrTable = {
-  af: { id: 1, kind: 'u16' },
-  protocol: { id: 2, kind: 'u16' },
-  addr: { id: 3, kind: 'addr' },
-  port: { id: 4, kind: 'be16' },
-  fwmark: { id: 5, kind: 'u32' },
-  schedName: { id: 6, kind: 'string' },
-  peName: { id: 11, kind: 'string' },
-  flags: { id: 7, kind: 'flags' },
-  timeout: { id: 8, kind: 'u32' },
-  netmask: { id: 9, kind: 'u32' },
-  stats: { id: 10, kind: 'nested', nested: STATS_ATTRS },
-  stats64: { id: 12, kind: 'nested', nested: STATS64_ATTRS },
-};
+export const SVC_ATTRS = attrTable([
+  ['af', 1, 'u16'], ['protocol', 2, 'u16'], ['addr', 3, 'addr'], ['port', 4, 'be16'], ['fwmark', 5, 'u32'],
+  ['schedName', 6, 'string'], ['peName', 11, 'string'], ['flags', 7, 'flags'], ['timeout', 8, 'u32'], ['netmask', 9, 'u32'],
+  ['stats', 10, 'nested', STATS_ATTRS], ['stats64', 12, 'nested', STATS64_ATTRS],
+]);
 
-/** IPVS_DEST_ATTR_* */
-export const DEST_ATTRS: AttrTable = {
-  // Declaration order = wire order, the same as ipvsadm / libipvs.
-  addrFamily: { id: 11, kind: 'u16' },
-  addr: { id: 1, kind: 'addr' },
-  port: { id: 2, kind: 'be16' },
-  fwdMethod: { id: 3, kind: 'u32' },
-  weight: { id: 4, kind: 'u32' },
-  tunType: { id: 13, kind: 'u8' },
-  tunPort: { id: 14, kind: 'be16' },
-  tunFlags: { id: 15, kind: 'u16' },
-  uThresh: { id: 5, kind: 'u32' },
-  lThresh: { id: 6, kind: 'u32' },
-  activeConns: { id: 7, kind: 'u32' },
-  inactConns: { id: 8, kind: 'u32' },
-  persistConns: { id: 9, kind: 'u32' },
-  stats: { id: 10, kind: 'nested', nested: STATS_ATTRS },
-  stats64: { id: 12, kind: 'nested', nested: STATS64_ATTRS },
-};
+/** IPVS_DEST_ATTR_* (row order = wire order, the same as ipvsadm / libipvs). */
+export const DEST_ATTRS = attrTable([
+  ['addrFamily', 11, 'u16'], ['addr', 1, 'addr'], ['port', 2, 'be16'], ['fwdMethod', 3, 'u32'], ['weight', 4, 'u32'],
+  ['tunType', 13, 'u8'], ['tunPort', 14, 'be16'], ['tunFlags', 15, 'u16'], ['uThresh', 5, 'u32'], ['lThresh', 6, 'u32'],
+  ['activeConns', 7, 'u32'], ['inactConns', 8, 'u32'], ['persistConns', 9, 'u32'],
+  ['stats', 10, 'nested', STATS_ATTRS], ['stats64', 12, 'nested', STATS64_ATTRS],
+]);
 
 /** IPVS_DAEMON_ATTR_* */
-export const DAEMON_ATTRS: AttrTable = {
-  state: { id: 1, kind: 'u32' },
-  mcastIfn: { id: 2, kind: 'string' },
-  syncId: { id: 3, kind: 'u32' },
-  syncMaxlen: { id: 4, kind: 'u16' },
-  mcastGroup: { id: 5, kind: 'in_addr' },
-  mcastGroup6: { id: 6, kind: 'in6_addr' },
-  mcastPort: { id: 7, kind: 'u16' },
-  mcastTtl: { id: 8, kind: 'u8' },
-};
+export const DAEMON_ATTRS = attrTable([
+  ['state', 1, 'u32'], ['mcastIfn', 2, 'string'], ['syncId', 3, 'u32'], ['syncMaxlen', 4, 'u16'],
+  ['mcastGroup', 5, 'in_addr'], ['mcastGroup6', 6, 'in6_addr'], ['mcastPort', 7, 'u16'], ['mcastTtl', 8, 'u8'],
+]);
 
 /** IPVS_INFO_ATTR_* */
-export const INFO_ATTRS: AttrTable = {
-  version: { id: 1, kind: 'u32' },
-  connTabSize: { id: 2, kind: 'u32' },
-};
+export const INFO_ATTRS = attrTable([['version', 1, 'u32'], ['connTabSize', 2, 'u32']]);
 
 /** IPVS_CMD_ATTR_* (top level of every IPVS message). */
-export const CMD_ATTRS: AttrTable = {
-  service: { id: 1, kind: 'nested', nested: SVC_ATTRS },
-  dest: { id: 2, kind: 'nested', nested: DEST_ATTRS },
-  daemon: { id: 3, kind: 'nested', nested: DAEMON_ATTRS },
-  timeoutTcp: { id: 4, kind: 'u32' },
-  timeoutTcpFin: { id: 5, kind: 'u32' },
-  timeoutUdp: { id: 6, kind: 'u32' },
-};
+export const CMD_ATTRS = attrTable([
+  ['service', 1, 'nested', SVC_ATTRS], ['dest', 2, 'nested', DEST_ATTRS], ['daemon', 3, 'nested', DAEMON_ATTRS],
+  ['timeoutTcp', 4, 'u32'], ['timeoutTcpFin', 5, 'u32'], ['timeoutUdp', 6, 'u32'],
+]);
 
 /** Top level of GET_INFO replies. */
 export const INFO_REPLY_ATTRS: AttrTable = INFO_ATTRS;
