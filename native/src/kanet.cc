@@ -1,7 +1,8 @@
 // kanet: the project's minimal N-API addon for VRRP I/O that Node core cannot do.
 // Owns: raw IP sockets (IPv4/IPv6, any protocol), setsockopt with a caller-built Buffer, bind,
 // sendto, recvmsg returning the received TTL / hop limit, destination address and ifindex from
-// ancillary data, AF_PACKET frame send (gratuitous ARP / unsolicited NA), and readiness
+// ancillary data, rtnetlink requests sent to the kernel (AF_NETLINK sendto with an empty address),
+// AF_PACKET frame send (gratuitous ARP / unsolicited NA), and readiness
 // notification through uv_poll. Everything is non-blocking; failures are returned as -errno
 // numbers (never thrown), so the TypeScript adapter turns them into values.
 #include <napi.h>
@@ -11,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 #include <linux/if_packet.h>
+#include <linux/netlink.h>
 #include <net/ethernet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -62,6 +64,11 @@ socklen_t FillAddr(sockaddr_storage* ss, int family, const uint8_t* addr, size_t
     memcpy(&sin6->sin6_addr, addr, 16);
     return sizeof(sockaddr_in6);
   }
+  if (family == AF_NETLINK && len == 0) {  // the kernel (port 0), for rtnetlink requests
+    auto* nl = reinterpret_cast<sockaddr_nl*>(ss);
+    nl->nl_family = AF_NETLINK;
+    return sizeof(sockaddr_nl);
+  }
   return 0;
 }
 
@@ -78,17 +85,24 @@ Napi::Value Bind(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), r < 0 ? -errno : 0);
 }
 
-// sendto(fd, payload, family, addrBytes, scope) -> bytes sent or -errno.
+// sendto(fd, payload, family, addrBytes, scope[, len]) -> bytes sent or -errno.
 Napi::Value SendTo(const Napi::CallbackInfo& info) {
   int fd = info[0].As<Napi::Number>().Int32Value();
   Napi::Buffer<uint8_t> data = info[1].As<Napi::Buffer<uint8_t>>();
   int family = info[2].As<Napi::Number>().Int32Value();
   Napi::Buffer<uint8_t> a = info[3].As<Napi::Buffer<uint8_t>>();
   int scope = info[4].As<Napi::Number>().Int32Value();
+  // optional 6th argument: send only the first `len` bytes of data (a reused transmit buffer)
+  size_t len = data.Length();
+  if (info.Length() > 5 && info[5].IsNumber()) {
+    int64_t l = info[5].As<Napi::Number>().Int64Value();
+    if (l < 0 || static_cast<size_t>(l) > len) return Napi::Number::New(info.Env(), -EINVAL);
+    len = static_cast<size_t>(l);
+  }
   sockaddr_storage ss;
   socklen_t sl = FillAddr(&ss, family, a.Data(), a.Length(), 0, scope);
   if (sl == 0) return Napi::Number::New(info.Env(), -EINVAL);
-  ssize_t n = sendto(fd, data.Data(), data.Length(), 0, reinterpret_cast<sockaddr*>(&ss), sl);
+  ssize_t n = sendto(fd, data.Data(), len, 0, reinterpret_cast<sockaddr*>(&ss), sl);
   return Napi::Number::New(info.Env(), n < 0 ? -errno : static_cast<double>(n));
 }
 
@@ -167,6 +181,15 @@ Napi::Value Recv(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// recvPlain(fd, buf) -> bytes read or -errno: recv(2) without addresses or ancillary data (raw IPv4
+// sockets, whose datagrams start with the IP header that carries source, destination and TTL).
+Napi::Value RecvPlain(const Napi::CallbackInfo& info) {
+  int fd = info[0].As<Napi::Number>().Int32Value();
+  Napi::Buffer<uint8_t> buf = info[1].As<Napi::Buffer<uint8_t>>();
+  ssize_t n = recv(fd, buf.Data(), buf.Length(), 0);
+  return Napi::Number::New(info.Env(), n < 0 ? -errno : static_cast<double>(n));
+}
+
 // Poller: calls back on the JS thread whenever fd is readable, via uv_poll.
 class Poller : public Napi::ObjectWrap<Poller> {
  public:
@@ -236,6 +259,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("sendto", Napi::Function::New(env, SendTo));
   exports.Set("sendFrame", Napi::Function::New(env, SendFrame));
   exports.Set("recv", Napi::Function::New(env, Recv));
+  exports.Set("recvPlain", Napi::Function::New(env, RecvPlain));
   exports.Set("strerror", Napi::Function::New(env, StrError));
   exports.Set("Poller", Poller::Init(env));
   return exports;

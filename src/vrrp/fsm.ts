@@ -135,14 +135,21 @@ export class VrrpFsm {
     });
   }
 
+  /** The last advert encoded: reused while params, source address and priority stay the same. */
+  private lastSent?: { params: VrrpFsmParams; primary: string; priority: number; advert: VrrpAdvert; payload: Uint8Array };
+
   private send(priority: number): void {
-    const advert = this.advert(priority);
-    const payload = encodeAdvert(advert, {
-      src: this.primary, dst: this.params.destination,
-      v3Ipv4Checksum: this.params.v3Ipv4PseudoHeader ? 'pseudo' : 'plain',
-    });
-    advert.checksum = (payload[6]! << 8) | payload[7]!;
-    this.out.push({ kind: 'sendAdvert', advert, payload });
+    let c = this.lastSent;
+    if (!c || c.params !== this.cur || c.primary !== this.primary || c.priority !== priority) {
+      const advert = this.advert(priority);
+      const payload = encodeAdvert(advert, {
+        src: this.primary, dst: this.params.destination,
+        v3Ipv4Checksum: this.params.v3Ipv4PseudoHeader ? 'pseudo' : 'plain',
+      });
+      advert.checksum = (payload[6]! << 8) | payload[7]!;
+      c = this.lastSent = { params: this.cur, primary: this.primary, priority, advert, payload };
+    }
+    this.out.push({ kind: 'sendAdvert', advert: c.advert, payload: c.payload });
     this.stats.advert_sent++;
   }
 

@@ -2,8 +2,10 @@
 // pool (one raw socket per interface+family+mode), deadline timers per instance, VIP add/remove over
 // rtnetlink, GARP / unsolicited NA frames, the link/address monitor (carrier -> interface and
 // track_interface events, "Netlink reports X up|down"), vrrp_script runners and track_file
-// watchers. Actions are executed in order; VIP changes are async: GARPs are queued after the VIP
-// add request issued before them (not its ACK), so the first GARP follows the VIP add at once.
+// watchers. Actions are executed in order. VIP and GARP steps go through a per-instance queue that
+// runs a step at once when nothing is pending: on takeover the VIP add requests are written
+// synchronously (nl-addr.ts, requests encoded in advance; their ACKs are awaited only by a later
+// removal) and the GARP frames (built in advance) follow in the same call, before notifies.
 import type { Clock } from '../common/clock.js';
 import { monotonicClock } from '../common/clock.js';
 import type { Logger } from '../common/log.js';
@@ -12,12 +14,14 @@ import { VrrpFsm } from './fsm.js';
 import type { NotifyState, TrackerStatus, VrrpFsmParams, VrrpAction, VrrpEvent, VrrpInstanceView, VrrpState, VrrpTimerName } from './fsm-types.js';
 import { encodeAdvert } from './packet.js';
 import { deriveFsmParams } from './params.js';
+import { HeldLog } from './held-log.js';
 import type { VrrpStats } from './stats.js';
 import { SyncGroupCore } from './sync-group.js';
 import { DeadlineTimers } from './io/deadline-timers.js';
 import { FrameSender } from './io/frame-sender.js';
 import { buildGarp, buildUnsolicitedNa } from './io/frames.js';
 import { isNativeError } from './io/native.js';
+import { NlAddr } from './io/nl-addr.js';
 import { Rtnl, type AddrInfo, type LinkInfo, type RtnlEvent } from './io/rtnl.js';
 import { TrackerHub } from './io/tracker-hub.js';
 import { createVmac, SysctlStore } from './io/vmac.js';
@@ -65,6 +69,8 @@ interface Inst {
   group?: SyncGroupCore;
   timers: DeadlineTimers<VrrpTimerName>;
   vipOp: Promise<void>;
+  /** Steps of vipOp not finished yet; at 0 a new step runs synchronously. */
+  queued: number;
   /** ACKs of VIP add requests still outstanding (the queue does not wait for them). */
   vipAcks: Promise<void>;
   lastTransitionMs: number;
@@ -83,9 +89,15 @@ function sameSlot(a: VrrpInstance, b: VrrpInstance): boolean {
 
 export class VrrpRuntime {
   private readonly clock: Clock;
-  private readonly log: Logger;
+  /** Log lines (and notifies) of one event are written after its packets went out. */
+  private readonly log: HeldLog;
   private rtnl!: Rtnl;
   private frames?: FrameSender;
+  /** VIP add/remove requests (our own rtnetlink socket; the netlink library's if that cannot open). */
+  private addrOps!: Pick<Rtnl, 'addAddress' | 'delAddress'>;
+  private nl?: NlAddr;
+  /** GARP / NA frames by ifindex and VIP, built before they are needed (checked against the MAC). */
+  private readonly garpFrames = new Map<string, { mac: Buffer; frame: Buffer }>();
   private links = new Map<string, LinkInfo>();
   private addrs: AddrInfo[] = [];
   private readonly insts = new Map<string, Inst>();
@@ -102,7 +114,7 @@ export class VrrpRuntime {
 
   constructor(private readonly deps: RuntimeDeps) {
     this.clock = deps.clock ?? monotonicClock;
-    this.log = deps.logger;
+    this.log = new HeldLog(deps.logger);
     this.trackers = new TrackerHub(this.log, (id, status) => this.broadcastTracker(id, status));
     this.sysctl = new SysctlStore(this.log);
   }
@@ -110,6 +122,9 @@ export class VrrpRuntime {
   async start(config: KeepalivedConfig): Promise<void> {
     this.config = config;
     this.rtnl = Rtnl.open();
+    const nl = NlAddr.open();
+    if (isNativeError(nl)) { this.log.error(`Unable to open netlink command socket: ${nl.message}`); this.addrOps = this.rtnl; }
+    else { this.nl = nl; this.addrOps = nl; }
     this.log.detail('Registering Kernel netlink reflector');
     this.log.detail('Registering Kernel netlink command channel');
     await this.refreshLinks();
@@ -229,10 +244,35 @@ export class VrrpRuntime {
       cfg, fsm, link, primary, hasAddr: true, socket: entry.sock, ...(vmac ? { vmac } : {}), peers: cfg.unicastPeer.map((p) => p.address), paramsKey: JSON.stringify(params),
       timers: new DeadlineTimers<VrrpTimerName>(this.clock, (name, generation) => this.dispatch(inst, { type: 'timer', timer: name, generation }),
         (name) => { if (name === 'masterDown') inst.socket.drain(); }),
-      vipOp: Promise.resolve(), vipAcks: Promise.resolve(), lastTransitionMs: Date.now(),
+      vipOp: Promise.resolve(), queued: 0, vipAcks: Promise.resolve(), lastTransitionMs: Date.now(),
     };
     this.insts.set(cfg.name, inst);
+    this.prepareTakeover(inst);
     return inst;
+  }
+
+  /** Encodes the VIP add/remove requests and builds the GARP/NA frames now, not on takeover. */
+  private prepareTakeover(inst: Inst): void {
+    if (inst.cfg.noVirtualIpaddress) return;
+    for (const v of this.vipList(inst)) {
+      const idx = this.vipIfindex(inst, v);
+      this.nl?.prepare(v, idx);
+      this.garpFrame(this.linkByIndex(idx) ?? inst.link, v.address);
+    }
+  }
+
+  private linkByIndex(index: number): LinkInfo | undefined {
+    for (const l of this.links.values()) if (l.index === index) return l;
+    return undefined;
+  }
+
+  private garpFrame(link: LinkInfo, addr: string): Buffer {
+    const key = `${link.index}/${addr}`;
+    const hit = this.garpFrames.get(key);
+    if (hit && hit.mac.equals(link.mac)) return hit.frame;
+    const frame = addr.includes(':') ? buildUnsolicitedNa(link.mac, addr) : buildGarp(link.mac, addr);
+    this.garpFrames.set(key, { mac: Buffer.from(link.mac), frame });
+    return frame;
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -326,15 +366,20 @@ export class VrrpRuntime {
 
   /** Feeds one event to an instance (through its sync group) and executes the resulting actions. */
   private dispatch(inst: Inst, ev: VrrpEvent): void {
-    if (inst.group) {
-      for (const o of inst.group.handle(inst.cfg.name, ev)) {
-        if (o.scope === 'instance') { const target = this.insts.get(o.instance); if (target) this.exec(target, o.action); }
-        else if (o.action.kind === 'log') this.log.info(o.action.msg);
-        else this.deps.onStateChange?.({ kind: 'GROUP', name: o.group, state: o.action.state, priority: o.action.priority });
+    this.log.hold();
+    try {
+      if (inst.group) {
+        for (const o of inst.group.handle(inst.cfg.name, ev)) {
+          if (o.scope === 'instance') { const target = this.insts.get(o.instance); if (target) this.exec(target, o.action); }
+          else if (o.action.kind === 'log') this.log.info(o.action.msg);
+          else { const a = o.action; this.log.later(() => this.deps.onStateChange?.({ kind: 'GROUP', name: o.group, state: a.state, priority: a.priority })); }
+        }
+        return;
       }
-      return;
+      for (const a of inst.fsm.handle(ev)) this.exec(inst, a);
+    } finally {
+      this.log.release();
     }
-    for (const a of inst.fsm.handle(ev)) this.exec(inst, a);
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -360,7 +405,7 @@ export class VrrpRuntime {
         this.chain(inst, () => this.sendGarps(inst, vips, count));
         return;
       }
-      case 'notify': this.deps.onStateChange?.({ kind: 'INSTANCE', name: inst.cfg.name, state: a.state, priority: a.priority }); return;
+      case 'notify': this.log.later(() => this.deps.onStateChange?.({ kind: 'INSTANCE', name: inst.cfg.name, state: a.state, priority: a.priority })); return;
       case 'stateChange': inst.lastTransitionMs = Date.now(); return;
     }
   }
@@ -393,15 +438,15 @@ export class VrrpRuntime {
       // not wait either). The netlink library writes the first request synchronously (rtnetlink
       // applies it inside sendmsg) and later ones in order on the same socket; GARP frames are raw
       // AF_PACKET frames that do not need the address. Errors are still logged when the ACKs arrive.
-      this.chain(inst, async () => {
-        const acks = vips.map((v) => this.rtnl.addAddress(v, this.vipIfindex(inst, v)).then(report));
+      this.chain(inst, () => {
+        const acks = vips.map((v) => this.addrOps.addAddress(v, this.vipIfindex(inst, v)).then(report));
         inst.vipAcks = Promise.all([inst.vipAcks, ...acks]).then(() => undefined);
       });
       return;
     }
     this.chain(inst, async () => {
       await inst.vipAcks;
-      for (const v of vips) report(await this.rtnl.delAddress(v, this.vipIfindex(inst, v)));
+      for (const v of vips) report(await this.addrOps.delAddress(v, this.vipIfindex(inst, v)));
     });
   }
 
@@ -421,36 +466,64 @@ export class VrrpRuntime {
       this.log.info(`(${inst.cfg.name}) ip address ${v.address}/${v.prefixLen} dev ${dev}, no longer exist`);
     }
     this.chain(inst, async () => {
-      for (const v of gone) report(await this.rtnl.delAddress(v, this.vipIfindex(inst, v)));
-      const acks = fresh.map((v) => this.rtnl.addAddress(v, this.vipIfindex(inst, v)).then(report));
+      for (const v of gone) report(await this.addrOps.delAddress(v, this.vipIfindex(inst, v)));
+      const acks = fresh.map((v) => this.addrOps.addAddress(v, this.vipIfindex(inst, v)).then(report));
       inst.vipAcks = Promise.all([inst.vipAcks, ...acks]).then(() => undefined);
     });
   }
 
-  /** Queues an async step after the instance's previous VIP/GARP step; a failure is logged, never breaks the queue. */
-  private chain(inst: Inst, step: () => Promise<void>): void {
-    inst.vipOp = inst.vipOp.then(step).catch((e: unknown) => { this.log.error(`(${inst.cfg.name}) ${e instanceof Error ? e.message : String(e)}`); });
+  /**
+   * Runs a VIP/GARP step after the instance's previous ones: at once (in this call) when none is
+   * pending, else queued. A failure is logged and never breaks the queue.
+   */
+  private chain(inst: Inst, step: () => void | Promise<void>): void {
+    const fail = (e: unknown): void => { this.log.error(`(${inst.cfg.name}) ${e instanceof Error ? e.message : String(e)}`); };
+    const done = (): void => { inst.queued--; };
+    if (inst.queued === 0) {
+      let r: void | Promise<void>;
+      try { r = step(); } catch (e) { fail(e); return; }
+      if (!r) return;
+      inst.queued++;
+      inst.vipOp = r.catch(fail).finally(done);
+      return;
+    }
+    inst.queued++;
+    inst.vipOp = inst.vipOp.then(step).catch(fail).finally(done);
   }
 
-  private async sendGarps(inst: Inst, vips: readonly string[], count: number): Promise<void> {
+  /**
+   * GARPs / unsolicited NAs for `vips`, `count` each. Without vrrp_garp_interval / vrrp_gna_interval
+   * they all go out now (synchronously); with one, the spaced rest goes out from timers.
+   */
+  private sendGarps(inst: Inst, vips: readonly string[], count: number): void | Promise<void> {
     if (!this.frames) return;
     const g = this.config.global;
     const byAddr = new Map(this.vipList(inst).map((v) => [v.address, v]));
-    for (const addr of vips) {
+    const targets = vips.map((addr) => {
       const v = byAddr.get(addr);
       const idx = v ? this.vipIfindex(inst, v) : inst.link.index;
-      const link = [...this.links.values()].find((l) => l.index === idx) ?? inst.link;
       const six = addr.includes(':');
-      const gap = (six ? g.vrrpGnaInterval : g.vrrpGarpInterval) * 1000;
-      for (let n = 0; n < count; n++) {
-        if (n > 0 && gap > 0) await new Promise((r) => setTimeout(r, gap));
-        if (inst.fsm.state !== 'MASTER') return; // left MASTER while spacing GARPs
-        const frame = six ? buildUnsolicitedNa(link.mac, addr) : buildGarp(link.mac, addr);
-        this.log.detail(six ? `Sending unsolicited Neighbour Advert on ${link.name} for ${addr}` : `Sending gratuitous ARP on ${link.name} for ${addr}`);
-        const e = this.frames.send(frame, idx);
-        if (e) this.log.error(`(${inst.cfg.name}) gratuitous ARP/NA on ${link.name} failed: ${e.message}`);
-      }
+      return { addr, idx, six, link: this.linkByIndex(idx) ?? inst.link, gap: (six ? g.vrrpGnaInterval : g.vrrpGarpInterval) * 1000 };
+    });
+    const one = (t: (typeof targets)[number]): boolean => {
+      if (inst.fsm.state !== 'MASTER') return false; // left MASTER while spacing GARPs
+      this.log.detail(t.six ? `Sending unsolicited Neighbour Advert on ${t.link.name} for ${t.addr}` : `Sending gratuitous ARP on ${t.link.name} for ${t.addr}`);
+      const e = this.frames!.send(this.garpFrame(t.link, t.addr), t.idx);
+      if (e) this.log.error(`(${inst.cfg.name}) gratuitous ARP/NA on ${t.link.name} failed: ${e.message}`);
+      return true;
+    };
+    if (count <= 1 || targets.every((t) => t.gap <= 0)) {
+      for (const t of targets) for (let n = 0; n < count; n++) if (!one(t)) return;
+      return;
     }
+    return (async () => {
+      for (const t of targets) {
+        for (let n = 0; n < count; n++) {
+          if (n > 0 && t.gap > 0) await new Promise((r) => setTimeout(r, t.gap));
+          if (!one(t)) return;
+        }
+      }
+    })();
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -490,6 +563,7 @@ export class VrrpRuntime {
     this.stopped = true;
     this.trackers.stop();
     this.frames?.close();
+    this.nl?.close();
     this.sysctl.restore();
     this.rtnl.close();
   }
@@ -535,6 +609,7 @@ export class VrrpRuntime {
       inst.peers = k.cfg.unicastPeer.map((p) => p.address);
       inst.paramsKey = JSON.stringify(k.params);
       for (const l of k.logs) this.log.info(l);
+      this.prepareTakeover(inst);
       this.dispatch(inst, { type: 'reconfigure', params: k.params });
     }
     await this.startInstances(config.vrrpInstances.filter((c) => !keep.has(c.name)), config);

@@ -68,13 +68,25 @@ export function buildIpv4Header(o: { src: string; dst: string; payloadLen: numbe
   const src = ipToBytes(o.src), dst = ipToBytes(o.dst);
   if (!src || src.length !== 4 || !dst || dst.length !== 4) throw new RangeError(`buildIpv4Header: bad address ${o.src} -> ${o.dst}`);
   const h = Buffer.alloc(20);
-  h[0] = 0x45; h[1] = o.tos ?? 0xc0;
-  h.writeUInt16BE(20 + o.payloadLen, 2);
-  h.writeUInt16BE(o.id & 0xffff, 4);
-  h[8] = o.ttl ?? 255; h[9] = 112;
-  src.copy(h, 12); dst.copy(h, 16);
-  h.writeUInt16BE(inetChecksum(h), 10);
+  writeIpv4Header(h, src, dst, o.payloadLen, o.id, o.ttl ?? 255, o.tos ?? 0xc0);
   return h;
+}
+
+/** Writes that header into the first 20 bytes of `h` (a reused transmit buffer), checksum included. */
+export function writeIpv4Header(h: Uint8Array, src: Uint8Array, dst: Uint8Array, payloadLen: number, id: number, ttl: number, tos = 0xc0): void {
+  const len = 20 + payloadLen;
+  h[0] = 0x45; h[1] = tos;
+  h[2] = len >>> 8; h[3] = len & 0xff;
+  h[4] = (id >>> 8) & 0xff; h[5] = id & 0xff;
+  h[6] = 0; h[7] = 0;
+  h[8] = ttl; h[9] = 112;
+  h[10] = 0; h[11] = 0;
+  for (let i = 0; i < 4; i++) { h[12 + i] = src[i]!; h[16 + i] = dst[i]!; }
+  let sum = 0;
+  for (let i = 0; i < 20; i += 2) sum += (h[i]! << 8) | h[i + 1]!;
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  const ck = ~sum & 0xffff;
+  h[10] = ck >>> 8; h[11] = ck & 0xff;
 }
 
 /** Ethernet multicast MAC of an IPv4 (01:00:5e) or IPv6 (33:33) group, for frames we build ourselves. */

@@ -23,9 +23,12 @@ export interface Kanet {
   close(fd: number): number;
   setsockopt(fd: number, level: number, name: number, value: Buffer): number;
   bind(fd: number, family: number, addr: Buffer, scope: number): number;
-  sendto(fd: number, data: Buffer, family: number, addr: Buffer, scope: number): number;
+  /** `len`: send only the first len bytes of data. */
+  sendto(fd: number, data: Buffer, family: number, addr: Buffer, scope: number, len?: number): number;
   sendFrame(fd: number, frame: Buffer, ifindex: number): number;
   recv(fd: number, buf: Buffer): RecvResult | number;
+  /** recv(2) into buf: bytes read or -errno (no addresses, no ancillary data). */
+  recvPlain(fd: number, buf: Buffer): number;
   strerror(errno: number): string;
   Poller: new (fd: number, onReadable: (status: number) => void) => KanetPoller;
 }

@@ -5,7 +5,7 @@
 // bound to the interface's link-local address. Received packets report the TTL / hop limit seen.
 import { C, check, intOpt, isNativeError, loadKanet, type Kanet, type KanetPoller, type NativeError } from './native.js';
 import { bytesToIp, ipToBytes } from './addr.js';
-import { buildIpv4Header } from './frames.js';
+import { writeIpv4Header } from './frames.js';
 import type { IpFamily } from '../../config/model.js';
 
 export interface VrrpRx {
@@ -37,6 +37,8 @@ export class VrrpSocket {
   private ipId = 0;
   private poller?: KanetPoller;
   private readonly rxBuf = Buffer.alloc(65536);
+  private readonly txBuf = Buffer.alloc(2048);
+  private readonly addrBytes = new Map<string, Buffer>();
   private closed = false;
 
   private constructor(private readonly k: Kanet, readonly fd: number, readonly opts: VrrpSocketOpts, private readonly onRx: (rx: VrrpRx) => void,
@@ -101,40 +103,64 @@ export class VrrpSocket {
     return b;
   }
 
-  /** Sends one VRRP message to `dst` (the group or a unicast peer). */
+  /** Address bytes by text (the group, peers and our source: a handful per socket). */
+  private bytesOf(ip: string): Buffer | undefined {
+    let b = this.addrBytes.get(ip);
+    if (!b) {
+      b = ipToBytes(ip);
+      if (!b) return undefined;
+      if (this.addrBytes.size >= 64) this.addrBytes.clear();
+      this.addrBytes.set(ip, b);
+    }
+    return b;
+  }
+
+  /** Sends one VRRP message to `dst` (the group or a unicast peer); no allocation per send. */
   send(payload: Uint8Array, dst: string, srcOverride?: string): NativeError | undefined {
     if (this.closed) return { errno: 9, op: 'send', message: 'send: socket closed' };
-    const d = ipToBytes(dst);
+    const d = this.bytesOf(dst);
     if (!d) return { errno: 22, op: 'send', message: `send: bad destination ${dst}` };
     if (this.opts.family === 'inet') {
+      const s = this.bytesOf(srcOverride ?? this.opts.srcAddr);
+      if (!s || s.length !== 4 || d.length !== 4) return { errno: 22, op: 'send', message: `send: bad address ${srcOverride ?? this.opts.srcAddr} -> ${dst}` };
       this.ipId = (this.ipId + 1) & 0xffff || 1;
-      const hdr = buildIpv4Header({ src: srcOverride ?? this.opts.srcAddr, dst, payloadLen: payload.length, id: this.ipId, ttl: this.opts.ttl ?? 255 });
-      const r = this.k.sendto(this.fd, Buffer.concat([hdr, payload]), C.AF_INET, d, 0);
-      return check(this.k, r, `sendto ${dst}`);
+      const len = 20 + payload.length;
+      const tx = len <= this.txBuf.length ? this.txBuf : Buffer.alloc(len);
+      writeIpv4Header(tx, s, d, payload.length, this.ipId, this.opts.ttl ?? 255);
+      tx.set(payload, 20);
+      return check(this.k, this.k.sendto(this.fd, tx, C.AF_INET, d, 0, len), `sendto ${dst}`);
     }
-    return check(this.k, this.k.sendto(this.fd, Buffer.from(payload), C.AF_INET6, d, this.opts.ifindex), `sendto ${dst}`);
+    const body = payload.length <= this.txBuf.length ? this.txBuf : Buffer.alloc(payload.length);
+    body.set(payload, 0);
+    return check(this.k, this.k.sendto(this.fd, body, C.AF_INET6, d, this.opts.ifindex, payload.length), `sendto ${dst}`);
   }
 
   /** Reads and delivers the datagrams already queued on the socket (also called before a master-down expiry). */
   drain(): void {
     for (let i = 0; i < 64 && !this.closed; i++) {
+      if (this.opts.family === 'inet') {
+        // the IPv4 header carries source, destination and TTL: plain recv, no ancillary data
+        const n = this.k.recvPlain(this.fd, this.rxBuf);
+        if (n < 0) {
+          if (-n !== C.EAGAIN) this.onError(check(this.k, n, 'recv')!);
+          return;
+        }
+        const pkt = this.rxBuf;
+        if (n < 20) continue;
+        const ihl = (pkt[0]! & 0x0f) * 4;
+        const total = (pkt[2]! << 8) | pkt[3]!;
+        if (n < ihl) continue;
+        this.onRx({ family: 'inet', payload: Buffer.from(pkt.subarray(ihl, Math.min(total, n))), ttl: pkt[8]!,
+          src: `${pkt[12]}.${pkt[13]}.${pkt[14]}.${pkt[15]}`, dst: `${pkt[16]}.${pkt[17]}.${pkt[18]}.${pkt[19]}`, ifindex: this.opts.ifindex });
+        continue;
+      }
       const r = this.k.recv(this.fd, this.rxBuf);
       if (typeof r === 'number') {
         if (-r !== C.EAGAIN) this.onError(check(this.k, r, 'recvmsg')!);
         return;
       }
-      const pkt = this.rxBuf.subarray(0, r.n);
-      if (this.opts.family === 'inet') {
-        if (pkt.length < 20) continue;
-        const ihl = (pkt[0]! & 0x0f) * 4;
-        const total = pkt.readUInt16BE(2);
-        if (pkt.length < ihl) continue;
-        this.onRx({ family: 'inet', payload: Buffer.from(pkt.subarray(ihl, Math.min(total, pkt.length))), ttl: pkt[8]!,
-          src: bytesToIp(pkt.subarray(12, 16)), dst: bytesToIp(pkt.subarray(16, 20)), ifindex: r.ifindex || this.opts.ifindex });
-      } else {
-        this.onRx({ family: 'inet6', payload: Buffer.from(pkt), ttl: r.ttl, src: r.src ? bytesToIp(r.src) : '::',
-          dst: r.dst ? bytesToIp(r.dst) : '::', ifindex: r.ifindex || this.opts.ifindex });
-      }
+      this.onRx({ family: 'inet6', payload: Buffer.from(this.rxBuf.subarray(0, r.n)), ttl: r.ttl, src: r.src ? bytesToIp(r.src) : '::',
+        dst: r.dst ? bytesToIp(r.dst) : '::', ifindex: r.ifindex || this.opts.ifindex });
     }
   }
 

@@ -5,6 +5,7 @@ import { FrameSender } from '../../../src/vrrp/io/frame-sender.js';
 import { buildGarp, buildUnsolicitedNa } from '../../../src/vrrp/io/frames.js';
 import { Rtnl } from '../../../src/vrrp/io/rtnl.js';
 import { isNativeError } from '../../../src/vrrp/io/native.js';
+import { NlAddr } from '../../../src/vrrp/io/nl-addr.js';
 import type { IpFamily } from '../../../src/config/model.js';
 
 const [mode, family, ifname, group, count] = process.argv.slice(2) as [string, IpFamily, string, string, string?];
@@ -20,6 +21,25 @@ if (mode === 'recv') {
   const s = VrrpSocket.open({ family, ifname, ifindex: link.index, srcAddr: src, group }, (rx) => out({ rx: { ...rx, payload: rx.payload.toString('hex') } }), (e) => out({ error: e }));
   if (isNativeError(s)) { out({ error: s }); process.exit(1); }
   setTimeout(() => { s.close(); rtnl.close(); process.exit(0); }, Number(count ?? 3000));
+} else if (mode === 'nladdr') {
+  // VIP add/remove over our own rtnetlink socket: results of add, add again, del, del again
+  const nl = NlAddr.open();
+  if (isNativeError(nl)) { out({ error: nl }); process.exit(1); }
+  const vip = family === 'inet' ? { address: '10.77.0.100', prefixLen: 24, family, options: [], label: 'eth0:vip' } : { address: 'fd77::100', prefixLen: 64, family, options: [] };
+  const has = async () => (await rtnl.addresses()).some((a) => a.index === link.index && a.address === vip.address);
+  const code = (e: { code: string } | undefined) => e?.code ?? 'ok';
+  out({ step: 'add', result: code(await nl.addAddress(vip, link.index)), present: await has() });
+  out({ step: 'add again', result: code(await nl.addAddress(vip, link.index)) });
+  out({ step: 'del', result: code(await nl.delAddress(vip, link.index)), present: await has() });
+  out({ step: 'del again', result: code(await nl.delAddress(vip, link.index)) });
+  // the request is on the wire when addAddress returns, before its ACK is read
+  const p = nl.addAddress(vip, link.index);
+  const waiting = nl.inFlight;
+  out({ step: 'sync', present: await has(), inFlight: waiting });
+  out({ step: 'sync ack', result: code(await p), inFlight: nl.inFlight });
+  await nl.delAddress(vip, link.index);
+  nl.close(); rtnl.close();
+  process.exit(0);
 } else if (mode === 'send') {
   const s = VrrpSocket.open({ family, ifname, ifindex: link.index, srcAddr: src, group }, () => {});
   if (isNativeError(s)) { out({ error: s }); process.exit(1); }

@@ -60,4 +60,18 @@ describe('vrrp/io on the wire (netns)', function () {
       await rx.done;
     });
   }
+
+  for (const family of ['inet', 'inet6'] as const) {
+    it(`${family}: VIP add/remove over our own rtnetlink socket: kernel answers, EEXIST / EADDRNOTAVAIL reported`, async () => {
+      const p = run(lab, lab.ns('a'), ['nladdr', family, 'eth0', '-']);
+      assert.equal(await p.done, 0);
+      const steps = p.lines().filter((l) => (l as { step?: string }).step) as { step: string; result?: string; present?: boolean; inFlight?: number }[];
+      assert.deepEqual(steps.map((s) => [s.step, s.result ?? '-', s.present ?? '-']), [
+        ['add', 'ok', true], ['add again', 'EEXIST', '-'], ['del', 'ok', false], ['del again', 'EADDRNOTAVAIL', '-'],
+        ['sync', '-', true], ['sync ack', 'ok', '-'],
+      ]);
+      assert.deepEqual(steps.slice(-2).map((s) => s.inFlight), [1, 0], 'one request awaiting its ACK right after the call, none after');
+      if (family === 'inet') assert.equal(lab.exec(lab.ns('a'), 'ip', ['-o', '-4', 'addr', 'show', 'dev', 'eth0']).includes('10.77.0.100'), false);
+    });
+  }
 });
