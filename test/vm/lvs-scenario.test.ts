@@ -1,0 +1,117 @@
+// VM tier: the seeds' LVS-DR scenario end to end through real IPVS (issue #7's last evidence). One
+// qemu boot runs test/vm/guest/lvs-guest.ts: a client, two directors and two real servers (busybox
+// httpd, VIP on lo, arp_ignore/arp_announce) in namespaces on one bridge; director 1 runs our daemon
+// (bin/keepalived from dist/), director 2 real keepalived 2.2.7, both on test/vm/lvs-configs/lvs-dr.conf.
+// Scenario 1: ours is MASTER; scenario 2 (reverse roles): keepalived is MASTER and ours takes over.
+import { strict as assert } from 'node:assert';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bundleGuest, REPO, runInVm, VM_CACHE, vmUnavailable, type VmResult } from './helpers/vm.js';
+import type { LvsInput, ScenarioOut } from './guest/lvs-guest.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+let out: any = null;
+let vm: VmResult | null = null;
+const SCENARIOS = ['ours', 'keepalived'] as const;
+const OTHER = { ours: 'keepalived', keepalived: 'ours' } as const;
+const HOME = { ours: 'd1', keepalived: 'd2' } as const;
+
+function fmt(ms: number | null | undefined): string { return ms == null ? 'n/a' : `${(ms / 1000).toFixed(2)} s`; }
+
+describe('LVS-DR scenario through real IPVS in a qemu VM (ours + keepalived 2.2.7 directors, busybox httpd real servers)', function () {
+  this.timeout(3_600_000);
+
+  before(async function () {
+    const why = vmUnavailable();
+    if (why) { console.log(`      VM tier skipped: ${why}`); this.skip(); }
+    const main = join(REPO, 'dist/daemon/main.js');
+    // the guest runs bin/keepalived, which uses dist/ (tsx under TCG takes about a minute per process)
+    assert.ok(existsSync(main), 'dist/ is missing: run `flock /tmp/build.lock npm run build` first');
+    if (statSync(main).mtimeMs < statSync(join(REPO, 'src/daemon/main.ts')).mtimeMs) console.log('      warning: dist/daemon/main.js is older than src/daemon/main.ts (rebuild?)');
+    const runDir = join(VM_CACHE, `lvs-${process.pid}`);
+    mkdirSync(runDir, { recursive: true });
+    const input: LvsInput = {
+      conf: join(REPO, 'test/vm/lvs-configs/lvs-dr.conf'), repo: REPO,
+      clientBundle: await bundleGuest('test/vm/guest/lvs-client.ts', 'lvs-client'), scenarios: [...SCENARIOS],
+    };
+    writeFileSync(join(runDir, 'in.json'), JSON.stringify(input));
+    const bundle = await bundleGuest('test/vm/guest/lvs-guest.ts', 'lvs-guest');
+    vm = await runInVm(['node', bundle, join(runDir, 'in.json'), join(runDir, 'out.json')], { timeoutS: 2400, modules: ['veth', 'bridge'], ninePOpts: 'cache=loose', echo: process.env.VM_ECHO === '1' });
+    console.log(`      VM run: exit ${vm.code}, ${(vm.ms / 1000).toFixed(1)} s wall`);
+    for (const l of vm.stderr.split('\n')) if (/timing|lvs-guest/.test(l)) console.log(`      ${l}`);
+    try { out = JSON.parse(readFileSync(join(runDir, 'out.json'), 'utf8')); } catch { out = null; }
+    if (process.env.LVS_VM_KEEP !== '1') rmSync(runDir, { recursive: true, force: true });
+    for (const s of (out?.scenarios ?? []) as ScenarioOut[]) {
+      const f = s.failover, p = s.preempt;
+      console.log(`      ${s.master} master: rs1 removed after ${fmt(s.rsDown?.removedMs)}, re-added after ${fmt(s.rsDown?.readdedMs)}; SIGTERM -> ${s.master} exit ${fmt(f?.masterExitMs)},`
+        + ` ${s.backup} MASTER ${fmt(f?.backupMasterMs)}, first answer ${fmt(f?.firstAnswerMs)}, first answer through ${s.backup}'s IPVS ${fmt(f?.firstAnswerViaBackupMs)}`
+        + ` (${f?.failedBetween} failed requests); restart -> MASTER again ${fmt(p?.masterAgainMs)}, first answer through it ${fmt(p?.firstAnswerViaMasterMs)} (${p?.failedBetween} failed)`);
+    }
+    if (out?.timings) console.log(`      guest timings (ms): ${JSON.stringify(out.timings)}`);
+  });
+
+  it('the guest program ran to the end without errors', () => {
+    assert.ok(vm, 'VM did not run');
+    assert.equal(vm.code, 0, `VM exit ${vm.code}\n${vm.stderr.slice(-3000)}`);
+    assert.ok(out, 'no output JSON');
+    assert.deepEqual(out.errors, []);
+  });
+
+  for (const master of SCENARIOS) {
+    const backup = OTHER[master];
+    const M = HOME[master], B = HOME[backup];
+    describe(`${master} is MASTER (${M}), ${backup} BACKUP (${B})`, () => {
+      const sc = (): ScenarioOut => {
+        const s = (out?.scenarios ?? []).find((x: ScenarioOut) => x.master === master);
+        assert.ok(s, 'scenario did not run');
+        return s;
+      };
+      const stepOk = (name: string) => {
+        const s = sc();
+        const st = s.steps.find((x) => x.name === name);
+        const failed = s.steps.find((x) => !x.ok);
+        assert.ok(st, `step "${name}" not reached${failed ? `; failed earlier: ${failed.name}\n${failed.detail ?? ''}` : ''}\n--- ${master} log tail ---\n${(s.logs.master ?? '').slice(-3000)}`);
+        assert.ok(st.ok, `step "${name}" failed\n${st.detail ?? ''}\n--- ${master} log tail ---\n${(s.logs.master ?? '').slice(-3000)}`);
+        return s;
+      };
+      it(`${master} enters MASTER, holds the VIP alone; both IPVS tables list both real servers`, () => {
+        stepOk('master logs Entering MASTER STATE');
+        stepOk(`VIP on ${M} (${master}) only`);
+        const s = stepOk('both directors list both real servers in IPVS');
+        assert.match(s.listings.start!, /TCP\s+10\.77\.0\.100:80 rr\n\s+-> RemoteAddress.*\n\s+-> 10\.77\.0\.21:80\s+Route\s+1\s.*\n\s+-> 10\.77\.0\.22:80\s+Route\s+1\s/);
+      });
+      it(`the client gets answers from both real servers (rr), all through ${master}'s IPVS (its ipvsadm --stats counts them)`, () => {
+        const s = stepOk('client answered by both real servers through the master');
+        const w = s.windows.both!;
+        assert.ok(w.ok >= 20, JSON.stringify(w));
+        assert.ok(Math.abs((w.byRs.rs1 ?? 0) - (w.byRs.rs2 ?? 0)) <= 2, `rr should alternate: ${JSON.stringify(w.byRs)}`);
+        assert.ok((s.stats.both!['10.77.0.21'] ?? 0) > 0 && (s.stats.both!['10.77.0.22'] ?? 0) > 0, `${master} ipvsadm -Ln --stats: ${JSON.stringify(s.stats.both)}\n${s.listings.stats}`);
+        assert.deepEqual(s.stats.bothBackup, { '10.77.0.21': 0, '10.77.0.22': 0 }, `${backup}'s IPVS forwarded nothing while BACKUP`);
+      });
+      it(`rs1's httpd stopped: ${master}'s checker removes it from IPVS and only rs2 answers, without failures`, () => {
+        stepOk('master checker removed rs1 from IPVS');
+        const s = stepOk('only rs2 answers, no failures');
+        assert.ok(s.rsDown!.logLine, `${master} logged no "Removing service [10.77.0.21]:tcp:80 from VS [10.77.0.100]:tcp:80"`);
+        stepOk('rs1 back in both IPVS tables');
+      });
+      it(`SIGTERM to ${master}: ${backup} takes the VIP and the client is answered through ${backup}'s IPVS (both real servers)`, () => {
+        stepOk(`${master} exited after SIGTERM`);
+        const s = stepOk(`${backup} took over (MASTER, VIP)`);
+        assert.equal(s.failover!.masterExitCode, 0);
+        assert.equal(s.released.masterAfterStop, '', `${master} left IPVS services behind on stop`);
+        stepOk('client answered by both real servers through the backup');
+        assert.ok(s.failover!.firstAnswerViaBackupMs !== null);
+        assert.ok((s.stats.afterFailover!['10.77.0.21'] ?? 0) > 0 && (s.stats.afterFailover!['10.77.0.22'] ?? 0) > 0, `${backup} --stats: ${JSON.stringify(s.stats.afterFailover)}`);
+      });
+      it(`${master} started again preempts back and the client is answered through it`, () => {
+        stepOk(`${master} preempted back (MASTER, VIP; ${backup} BACKUP)`);
+        stepOk('client answered through the master again');
+      });
+      it('both directors release their IPVS service on SIGTERM', () => {
+        const s = sc();
+        assert.equal(s.released.d1, '', 'ours (d1) left IPVS services');
+        assert.equal(s.released.d2, '', 'keepalived (d2) left IPVS services');
+      });
+    });
+  }
+});
