@@ -7,7 +7,7 @@ import type { IpvsClient, IpvsCounters } from './client.js';
 import type { KernelState } from './desired.js';
 import { DesiredIndex } from './desired-index.js';
 import { applyOpsToState, planOps, type IpvsOp } from './plan.js';
-import { svcKeyString, type IpvsDest, type SvcKey } from './types.js';
+import { svcKeyString, type IpvsDest, type IpvsService, type SvcKey } from './types.js';
 import type { GenlResult } from './transport.js';
 import { constants as osConstants } from 'node:os';
 
@@ -25,6 +25,8 @@ export interface IpvsSinkOptions {
   window?: number;
   /** Repair outside changes every shortest delay_loop, (re)armed by each apply. Default false (openIpvs: true). */
   autoRepair?: boolean;
+  /** Services whose destinations one repair round dumps, at least (default 256; see repair()). */
+  repairSlice?: number;
 }
 
 export interface ApplyReport { planned: number; failed: number; ops: IpvsOp[] }
@@ -51,12 +53,16 @@ export class IpvsSink implements LvsSink {
   lastUpdate = { converted: 0, full: false };
 
   private readonly autoRepair: boolean;
+  private readonly repairSlice: number;
+  /** Where the next spread-out repair round starts in the kernel's service list. */
+  private repairCursor = 0;
   private repairEvery = 0;
   private released = false;
 
   constructor(readonly client: IpvsClient, private readonly logger: Logger, opts: IpvsSinkOptions = {}) {
     this.window = opts.window ?? 64;
     this.autoRepair = opts.autoRepair ?? false;
+    this.repairSlice = opts.repairSlice ?? 256;
   }
 
   get counters(): Readonly<IpvsCounters> { return this.client.counters; }
@@ -85,11 +91,17 @@ export class IpvsSink implements LvsSink {
     });
   }
 
-  /** Dumps the kernel and converges it to the last desired state (outside changes such as ipvsadm -C). */
+  /**
+   * Dumps the kernel and converges it to the last desired state (outside changes such as ipvsadm -C).
+   * Spread out when the cache is in sync: every round dumps the service list (a missing or edited
+   * service is repaired at once) but the destinations of only a rotating slice of the services, so
+   * a destination changed from outside is repaired within 8 rounds; otherwise everything is dumped.
+   */
   repair(): Promise<ApplyReport> {
     return this.serial(async () => {
       if (this.released) return this.lastReport;
-      if (await this.refresh()) await this.reconcile();
+      const ok = this.current !== null && this.synced ? await this.refreshSlice() : await this.refresh();
+      if (ok) await this.reconcile();
       return this.lastReport;
     });
   }
@@ -153,18 +165,48 @@ export class IpvsSink implements LvsSink {
       this.logger.error(`IPVS: ${svcs.message}`);
       return false;
     }
-    let failed = '';
     const wanted = svcs.value.filter((s) => { const k = svcKeyString(s); return this.desired.has(k) || this.owned.has(k); });
-    await this.pipelined(wanted, async (s) => {
+    if (!(await this.dumpDests(wanted, cur))) return false;
+    this.current = cur;
+    return true;
+  }
+
+  /** Dumps the destinations of `svcs` into `cur`; false (logged) when one dump failed. */
+  private async dumpDests(svcs: readonly IpvsService[], cur: KernelState): Promise<boolean> {
+    let failed = '';
+    await this.pipelined(svcs, async (s) => {
       const d = await this.client.getDests(s);
       const dests = new Map<string, IpvsDest>();
       if (d.ok) for (const x of d.value) dests.set(`${x.addr}/${x.port}`, x);
       else failed = d.message;
       cur.set(svcKeyString(s), { svc: s, dests });
     });
-    if (failed) { this.logger.error(`IPVS: ${failed}`); return false; }
-    this.current = cur;
-    return true;
+    if (failed) this.logger.error(`IPVS: ${failed}`);
+    return !failed;
+  }
+
+  /**
+   * One spread-out repair round on top of the cache: the service list in full, the destinations of
+   * services the cache does not know plus the next slice of the others (at least `repairSlice`,
+   * enough to cover every service in 8 rounds). Leaves `synced` false so the next plan is a full one.
+   */
+  private async refreshSlice(): Promise<boolean> {
+    const cur = this.current!;
+    this.synced = false;
+    const svcs = await this.client.getServices();
+    if (!svcs.ok) { this.logger.error(`IPVS: ${svcs.message}`); this.current = null; return false; }
+    const inKernel = new Map<string, IpvsService>();
+    for (const s of svcs.value) { const k = svcKeyString(s); if (this.desired.has(k) || this.owned.has(k)) inKernel.set(k, s); }
+    for (const [k, e] of cur) { const s = inKernel.get(k); if (s) e.svc = s; else cur.delete(k); }
+    const dump = new Map<string, IpvsService>();
+    for (const [k, s] of inKernel) if (!cur.has(k)) dump.set(k, s);
+    const keys = [...inKernel.keys()];
+    const slice = Math.min(keys.length, Math.max(this.repairSlice, Math.ceil(keys.length / 8)));
+    for (let i = 0; i < slice; i++) { const k = keys[(this.repairCursor + i) % keys.length]; dump.set(k, inKernel.get(k)!); }
+    this.repairCursor = keys.length ? (this.repairCursor + slice) % keys.length : 0;
+    if (await this.dumpDests([...dump.values()], cur)) return true;
+    this.current = null;
+    return false;
   }
 
   private async reconcile(): Promise<void> {

@@ -102,6 +102,35 @@ describe('IpvsSink (reconciler adapter) against an in-memory IPVS table', () => 
     assert.deepEqual(t.dump(), want);
   });
 
+  it('repair spread out: each round dumps every service but the destinations of a slice; outside flush repaired in one round, an outside destination edit within 8', async () => {
+    const t = new TableDouble();
+    const c = await IpvsClient.open(t);
+    assert.ok(c.ok);
+    const sink = new IpvsSink(c.value, memoryLogger(), { repairSlice: 2 });
+    const many = Array.from({ length: 40 }, (_, i) => vsIp(`10.1.0.${i + 1}`, 80, { realServers: [rs('10.0.2.1', 80), rs('10.0.2.2', 80)] }));
+    await sink.apply(st(...many));
+    const want = t.dump();
+    const round = async () => { const n = t.log.length; await sink.repair(); return t.log.slice(n); };
+    // nothing changed: one service dump and 40 / 8 = 5 destination dumps, no mutation
+    assert.deepEqual(await round(), ['GET_SERVICE', ...Array(5).fill('GET_DEST')]);
+    // an outside destination edit, on a service whose slice is 4 rounds away at most 8
+    t.svcs.get('2/6/10.1.0.30/80')!.dests.get('10.0.2.2/80')!.weight = 9;
+    let rounds = 0, fixed: string[] = [];
+    while (rounds < 8 && !fixed.length) { rounds++; fixed = (await round()).filter((x) => !x.startsWith('GET')); }
+    assert.deepEqual(fixed, ['SET_DEST']);
+    assert.deepEqual(t.dump(), want);
+    // ipvsadm -C: repaired in the next round, with no destination dump (the kernel has no service)
+    t.svcs.clear();
+    const r = await round();
+    assert.deepEqual(r.filter((x) => x.startsWith('GET')), ['GET_SERVICE']);
+    assert.equal(r.filter((x) => x === 'NEW_SERVICE').length, 40);
+    assert.deepEqual(t.dump(), want);
+    // an outside scheduler edit is seen in the service dump of the very next round
+    t.svcs.get('2/6/10.1.0.7/80')!.svc.sched = 'rr';
+    assert.deepEqual((await round()).filter((x) => !x.startsWith('GET')), ['SET_SERVICE']);
+    assert.deepEqual(t.dump(), want);
+  });
+
   it('an add that meets EEXIST (stale cache) falls back to an edit, as keepalived does', async () => {
     const { t, sink, log } = await setup();
     await sink.apply(st()); // cache: empty kernel
