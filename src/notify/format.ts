@@ -32,37 +32,22 @@ export function notifyExtraArgs(e: VrrpEvent): string[] {
 
 export interface MailText { subject: string; body: string }
 
+/** Per state: the subject's ending, the body for an instance, the body for a group (none: no mail). */
+const VRRP_MAIL: Partial<Record<VrrpEvent['state'], { what: string; instance: string; group?: string }>> = {
+  MASTER: { what: 'Entering MASTER state', instance: '=> VRRP Instance is now owning VRRP VIPs <=', group: '=> All VRRP group instances are now in MASTER state <=' },
+  BACKUP: { what: 'Entering BACKUP state', instance: '=> VRRP Instance is no longer owning VRRP VIPs <=', group: '=> All VRRP group instances are now in BACKUP state <=' },
+  FAULT: { what: 'Entering FAULT state', instance: '=> VRRP Instance is no longer owning VRRP VIPs <=', group: '=> All VRRP group instances are now in FAULT state <=' },
+  STOP: { what: 'Stopping', instance: '=> VRRP Instance stopping <=', group: '=> All VRRP group instances are now stopping <=' },
+  DELETED: { what: 'Deleted', instance: '=> VRRP Deleted at reload <=' },
+};
+
 /** Subject and body of a VRRP instance/group alert, or undefined when that state sends no mail. */
 export function vrrpMail(routerId: string, e: VrrpEvent): MailText | undefined {
   const group = e.kind === 'GROUP';
-  let what: string;
-  let body: string;
-  switch (e.state) {
-    case 'MASTER':
-      what = 'Entering MASTER state';
-      body = group ? '=> All VRRP group instances are now in MASTER state <=' : '=> VRRP Instance is now owning VRRP VIPs <=';
-      break;
-    case 'BACKUP':
-      what = 'Entering BACKUP state';
-      body = group ? '=> All VRRP group instances are now in BACKUP state <=' : '=> VRRP Instance is no longer owning VRRP VIPs <=';
-      break;
-    case 'FAULT':
-      what = 'Entering FAULT state';
-      body = group ? '=> All VRRP group instances are now in FAULT state <=' : '=> VRRP Instance is no longer owning VRRP VIPs <=';
-      break;
-    case 'STOP':
-      what = 'Stopping';
-      body = group ? '=> All VRRP group instances are now stopping <=' : '=> VRRP Instance stopping <=';
-      break;
-    case 'DELETED':
-      if (group) return undefined;
-      what = 'Deleted';
-      body = '=> VRRP Deleted at reload <=';
-      break;
-    default:
-      return undefined;
-  }
-  return { subject: `[${routerId}] VRRP ${group ? 'Group' : 'Instance'} ${e.name} - ${what}`, body };
+  const m = VRRP_MAIL[e.state];
+  const body = group ? m?.group : m?.instance;
+  if (!m || body === undefined) return undefined;
+  return { subject: `[${routerId}] VRRP ${group ? 'Group' : 'Instance'} ${e.name} - ${m.what}`, body };
 }
 
 export function rsMailSubject(routerId: string, rsText: string, vsText: string, upOrWhat: string): string {

@@ -9,10 +9,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isRoot, sh, waitFor } from '../../helpers/netns.js';
+import { isRoot, OwnedNetns, sh, waitFor } from '../../helpers/netns.js';
 import { BIN } from './harness.js';
 
-const NS = 'kd-real';
+const netns = new OwnedNetns('kd-real');
+const NS = netns.name;
 const CONF_SAMPLE = fileURLToPath(new URL('../../../conf/keepalived.conf', import.meta.url));
 
 const VRRP_CONF = `global_defs {
@@ -36,8 +37,7 @@ vrrp_instance VI_1 {
 `;
 
 function nsUp(): void {
-  sh('ip', ['netns', 'del', NS], { allowFail: true });
-  sh('ip', ['netns', 'add', NS]);
+  netns.make();
   const x = (...a: string[]) => sh('ip', ['-n', NS, ...a]);
   x('link', 'set', 'lo', 'up');
   x('link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth1');
@@ -62,10 +62,7 @@ describe('daemon (integration): real parser + VRRP subsystem in a namespace', fu
   after(() => {
     if (pid) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
     // Anything of ours still inside the namespace is ended by PID before it is deleted.
-    for (const p of sh('ip', ['netns', 'pids', NS], { allowFail: true }).split('\n').filter(Boolean)) {
-      try { process.kill(Number(p), 'SIGKILL'); } catch { /* gone */ }
-    }
-    sh('ip', ['netns', 'del', NS], { allowFail: true });
+    netns.remove();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

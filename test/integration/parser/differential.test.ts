@@ -8,12 +8,13 @@ import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isRoot, sh } from '../../helpers/netns.js';
+import { isRoot, OwnedNetns, sh } from '../../helpers/netns.js';
 import { parseConfigFile, parseConfigText, printConfig } from '../../../src/parser/index.js';
 import { autoChecks, stripPositions } from '../../unit/parser/model/fixtures.js';
 import { EXTENSION_KEYWORDS } from '../../../src/parser/keywords/global-defs.js';
 
-const NS = 'kpb-cfg';
+const netns = new OwnedNetns('kpb-cfg');
+const NS = netns.name;
 const SAMPLES = '/usr/share/doc/keepalived/samples';
 const CORPUS = new URL('../../corpus/configs/', import.meta.url).pathname;
 const CAPTURES = '/work/shared/reference/keepalived-2.2.7-captures/configtest';
@@ -29,7 +30,7 @@ function haveKeepalived(): boolean {
   return spawnSync('keepalived', ['--version'], { encoding: 'utf8' }).status !== null && existsSync('/usr/sbin/keepalived');
 }
 
-describe('parser: differential vs real keepalived 2.2.7 -t (netns kpb-cfg)', function () {
+describe('parser: differential vs real keepalived 2.2.7 -t (netns kpb-cfg-PID)', function () {
   this.timeout(300_000);
   if (!isRoot() || !haveKeepalived()) { it.skip('needs root and /usr/sbin/keepalived'); return; }
 
@@ -42,8 +43,7 @@ describe('parser: differential vs real keepalived 2.2.7 -t (netns kpb-cfg)', fun
   const theirs = new Map<string, { exitCode: number; lines: string[] }>();
 
   before(() => {
-    sh('ip', ['netns', 'del', NS], { allowFail: true });
-    sh('ip', ['netns', 'add', NS]);
+    netns.make();
     // Only veth is available here (no dummy driver): both ends stay inside the namespace.
     for (let i = 0; i < 4; i++) {
       sh('ip', ['-n', NS, 'link', 'add', `eth${i}`, 'type', 'veth', 'peer', 'name', `kpv${i}`]);
@@ -58,7 +58,7 @@ describe('parser: differential vs real keepalived 2.2.7 -t (netns kpb-cfg)', fun
       new URL('./run-configtest.ts', import.meta.url).pathname, '-i', CONFIG_ID, ...files], { encoding: 'utf8', maxBuffer: 64 << 20 });
     for (const r of JSON.parse(out) as { file: string; exitCode: number; lines: string[] }[]) ours.set(r.file, r);
   });
-  after(() => { sh('ip', ['netns', 'del', NS], { allowFail: true }); });
+  after(() => { netns.remove(); });
 
   it('covers the 25 samples and the corpus', () => {
     assert.ok(files.filter((f) => f.startsWith(SAMPLES)).length >= 25 || !existsSync(SAMPLES));
