@@ -3,6 +3,7 @@
 // Prints checks/s, CPU per check, RSS, event-loop lag p50/p99. Loopback only; bounded in time.
 //   node --import tsx bench/checkers.ts [--vs 1000] [--per-vs 10] [--seconds 30] [--delay-loop 1] [--fake-probe 1]
 // --fake-probe 1 replaces the TCP connect by an immediate success: the cost of the engine alone.
+// --socket 1 uses the net.Socket connect instead of the tcp_wrap handle (the old probe).
 // The driver compiles src/ and bench/ with tsc into .cache/kc-bench and measures the compiled code
 // in plain node (the tsx loader alone costs ~40 MB RSS); --measure runs the measurement directly.
 // keepalived's own checker needs IPVS to run (this kernel has none), so it is not compared here.
@@ -14,6 +15,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startCheckers } from '../src/check/index.js';
+import { forceSocketProbe, tcpProbeImpl } from '../src/check/probes/tcp-handle.js';
 import { makeLogger } from '../src/common/log.js';
 import type { KeepalivedConfig, VirtualServer } from '../src/config/model.js';
 
@@ -71,11 +73,15 @@ async function main(): Promise<void> {
   let applies = 0;
   const cpu0 = process.cpuUsage();
   const fake = arg('fake-probe', 0) === 1;
+  if (arg('socket', 0) === 1) forceSocketProbe(true);
   const h = await startCheckers(config(nVs, perVs, delayLoop), {
     logger, lvs: { apply: async () => { applies++; } },
     ...(fake ? { probeFactory: (_c, p) => { const k = p.connectIp; return { key: () => k, run: async () => ({ ok: true }) }; } } : {}),
   });
   const startCpu = process.cpuUsage(cpu0);
+  const gc0 = (globalThis as { gc?: () => void }).gc;
+  if (gc0) gc0();
+  const liveHeapAfterStartMB = +(process.memoryUsage().heapUsed / 1048576).toFixed(1);
   // Let the first round (bootstrap 1 s + warmup) pass, then measure.
   await new Promise((r) => setTimeout(r, 1000 + delayLoop * 1000 + 500));
   const eld = monitorEventLoopDelay({ resolution: 10 });
@@ -105,14 +111,16 @@ async function main(): Promise<void> {
   child.stdin!.end();
   child.kill();
   const r = {
-    probe: fake ? 'fake (engine only)' : 'TCP connect',
+    probe: fake ? 'fake (engine only)' : `TCP connect (${tcpProbeImpl() === 'handle' ? 'tcp_wrap handle' : 'net.Socket'})`,
     realServers: n, virtualServers: nVs, delayLoopS: delayLoop, measuredS: +dt.toFixed(1),
     checksPerS: Math.round(checks / dt), expectedPerS: Math.round(n / delayLoop),
-    cpuUsPerCheck: +(cpuUs / checks).toFixed(1), cpuCoreFraction: +(cpuUs / 1e6 / dt).toFixed(3),
+    nodeFlags: process.execArgv.filter((f) => f !== '--expose-gc'),
+    cpuUsPerCheck: +(cpuUs / checks).toFixed(1), userUsPerCheck: +(u.user / checks).toFixed(1), sysUsPerCheck: +(u.system / checks).toFixed(1),
+    cpuCoreFraction: +(cpuUs / 1e6 / dt).toFixed(3),
     rssMaxMB: +(rssMax / 1048576).toFixed(1), heapUsedMaxMB: +(heapMax / 1048576).toFixed(1), liveHeapMBEvery5s: live,
     loadAverage1m: +os.loadavg()[0]!.toFixed(2), cpus: os.cpus().length, eventLoopLagP50ms: +(eld.percentile(50) / 1e6).toFixed(2),
     eventLoopLagP99ms: +(eld.percentile(99) / 1e6).toFixed(2), eventLoopLagMaxMs: +(eld.max / 1e6).toFixed(2),
-    startupCpuMs: Math.round((startCpu.user + startCpu.system) / 1000), failureLines: downs, probesQueued: h.stats().probesQueued, reloadSameConfigMs: reloadMs, logLines: lines, lvsApplies: applies,
+    startupCpuMs: Math.round((startCpu.user + startCpu.system) / 1000), liveHeapAfterStartMB, failureLines: downs, probesQueued: h.stats().probesQueued, reloadSameConfigMs: reloadMs, logLines: lines, lvsApplies: applies,
   };
   console.log(JSON.stringify(r, null, 2));
 }
@@ -130,7 +138,11 @@ function driver(): void {
   try { execFileSync(path.join(root, 'node_modules', '.bin', 'tsc'), ['-p', tsconfig], { stdio: 'inherit' }); } catch { /* emitted anyway */ }
   writeFileSync(path.join(out, 'package.json'), '{"type":"module"}\n');
   const js = path.join(out, 'bench', 'checkers.js');
-  const r = spawn(process.execPath, ['--expose-gc', js, '--measure', ...process.argv.slice(2)], { stdio: 'inherit' });
+  // --node-flags "--max-semi-space-size=1 ...": V8/node flags for the measured process.
+  const fi = process.argv.indexOf('--node-flags');
+  const flags = fi >= 0 ? process.argv[fi + 1]!.split(/\s+/).filter(Boolean) : [];
+  const rest = fi >= 0 ? [...process.argv.slice(2, fi), ...process.argv.slice(fi + 2)] : process.argv.slice(2);
+  const r = spawn(process.execPath, ['--expose-gc', ...flags, js, '--measure', ...rest], { stdio: 'inherit' });
   r.once('exit', (code) => { process.exitCode = code ?? 1; });
 }
 

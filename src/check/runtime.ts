@@ -49,6 +49,11 @@ interface Inst {
   checks: number;
   /** ha_suspend: last known enabled state (logged on change). */
   enabled: boolean;
+  /** MISC: when the probe started (its delay counts from then). */
+  t0: number;
+  /** Made once per checker, so a check allocates no closure: the timer and probe callbacks. */
+  fire: () => void;
+  onOutcome: (o: Outcome) => void;
 }
 
 function checkerSig(c: Checker): string {
@@ -117,7 +122,11 @@ export class CheckerEngine {
       fileWeight: c.type === 'FILE_CHECK' ? c.weight : 0,
       fileReverse: c.type === 'FILE_CHECK' && c.reverse,
     };
-    return { vs, rs, checker: c, sig: checkerSig(c), params, ctx, fsm: initialFsm(params.alpha), probe, stopped: false, checks: 0, enabled: true };
+    const inst: Inst = {
+      vs, rs, checker: c, sig: checkerSig(c), params, ctx, fsm: initialFsm(params.alpha), probe, stopped: false, checks: 0,
+      enabled: true, t0: 0, fire: () => { inst.timer = undefined; this.tick(inst); }, onOutcome: (o) => this.outcome(inst, o),
+    };
+    return inst;
   }
 
   /** Builds state for a config (no kernel or timer side effects). */
@@ -172,7 +181,7 @@ export class CheckerEngine {
 
   private schedule(i: Inst, ms: number): void {
     if (i.stopped || this.stopped) return;
-    i.timer = this.timers.set(() => { i.timer = undefined; void this.tick(i); }, Math.max(0, ms));
+    i.timer = this.timers.set(i.fire, ms > 0 ? ms : 0);
   }
 
   private suspended(i: Inst): boolean {
@@ -181,17 +190,21 @@ export class CheckerEngine {
     return !(this.deps.isLocalAddress ?? localAddress)(a.address);
   }
 
-  private async tick(i: Inst): Promise<void> {
+  private tick(i: Inst): void {
     if (i.stopped || this.stopped) return;
-    const enabled = !this.suspended(i);
-    if (enabled !== i.enabled) this.logActivation(i);
-    if (!enabled) { this.schedule(i, i.params.delayLoopMs); return; }
-    const misc = i.checker.type === 'MISC_CHECK';
-    const t0 = misc ? this.clock.now() : 0;
-    const outcome = await this.sharer.run(i.probe, i.fsm.urlIt);
+    if (i.vs.vs.haSuspend) {
+      const enabled = !this.suspended(i);
+      if (enabled !== i.enabled) this.logActivation(i);
+      if (!enabled) { this.schedule(i, i.params.delayLoopMs); return; }
+    }
+    if (i.ctx.type === 'MISC_CHECK') i.t0 = this.clock.now();
+    this.sharer.request(i.probe, i.fsm.urlIt, i.onOutcome);
+  }
+
+  private outcome(i: Inst, o: Outcome): void {
     if (i.stopped || this.stopped) return;
-    const delay = this.feed(i, outcome);
-    this.schedule(i, misc ? delay - (this.clock.now() - t0) : delay);
+    const delay = this.feed(i, o);
+    this.schedule(i, i.ctx.type === 'MISC_CHECK' ? delay - (this.clock.now() - i.t0) : delay);
   }
 
   /** Applies one outcome to a checker; returns the delay to its next probe. Exposed for tests. */

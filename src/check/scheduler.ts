@@ -21,16 +21,28 @@ export function firstDelay(warmupMs: number, bootstrapMs = BOOTSTRAP_DELAY_MS, r
   return bootstrapMs + Math.floor(rand() * Math.max(0, warmupMs));
 }
 
+type Done = (o: Outcome) => void;
+const FAILED: Outcome = Object.freeze({ ok: false, msg: 'failed' });
+
+/** One probe run and everyone waiting for its outcome. */
+class Flight {
+  more: Done[] | null = null;
+  constructor(readonly owner: ProbeSharer, readonly key: string, readonly probe: Probe, readonly urlIdx: number, readonly first: Done) {}
+  readonly done = (o: Outcome): void => { this.owner.settle(this, o); };
+  readonly fail = (): void => { this.owner.settle(this, FAILED); };
+}
+
 /**
  * Runs probes, sharing identical in-flight ones, with at most `maxInFlight` running at once: in
  * normal operation a probe lasts far less than a delay_loop and the cap never binds; when the
- * process is starved of CPU it keeps the backlog as a queue of closures rather than thousands of
- * half-open sockets (a probe's connect_timeout starts when it really starts).
+ * process is starved of CPU it keeps the backlog as a queue rather than thousands of half-open
+ * sockets (a probe's connect_timeout starts when it really starts). Outcomes are delivered by
+ * callback (probes with a callback `start` run without any promise).
  */
 export class ProbeSharer {
-  private inflight = new Map<string, Promise<Outcome>>();
+  private inflight = new Map<string, Flight>();
   private running = 0;
-  private queue: (() => void)[] = [];
+  private queue: (Flight | undefined)[] = [];
   private qHead = 0;
   /** Probes actually started, requests served from a shared in-flight probe, and queued starts. */
   started = 0;
@@ -39,34 +51,49 @@ export class ProbeSharer {
 
   constructor(readonly maxInFlight = 4096) {}
 
-  run(probe: Probe, urlIdx: number): Promise<Outcome> {
+  /** Runs `probe` (or joins its identical in-flight run); `done` gets the outcome, never synchronously. */
+  request(probe: Probe, urlIdx: number, done: Done): void {
     const key = probe.key(urlIdx);
     const existing = this.inflight.get(key);
-    if (existing) { this.shared++; return existing; }
+    if (existing) { this.shared++; (existing.more ??= []).push(done); return; }
     this.started++;
-    const p = new Promise<Outcome>((resolve) => {
-      const go = (): void => {
-        this.running++;
-        probe.run(urlIdx).catch((): Outcome => ({ ok: false, msg: 'failed' })).then((o) => {
-          this.running--;
-          this.inflight.delete(key);
-          this.next();
-          resolve(o);
-        });
-      };
-      if (this.running < this.maxInFlight) go();
-      else { this.queued++; this.queue.push(go); }
-    });
-    this.inflight.set(key, p);
-    return p;
+    const f = new Flight(this, key, probe, urlIdx, done);
+    this.inflight.set(key, f);
+    if (this.running < this.maxInFlight) this.go(f);
+    else { this.queued++; this.queue.push(f); }
+  }
+
+  /** Promise form of request(). */
+  run(probe: Probe, urlIdx: number): Promise<Outcome> {
+    return new Promise((resolve) => this.request(probe, urlIdx, resolve));
+  }
+
+  private go(f: Flight): void {
+    this.running++;
+    try {
+      if (f.probe.start) f.probe.start(f.urlIdx, f.done);
+      else f.probe.run(f.urlIdx).then(f.done, f.fail);
+    } catch {
+      process.nextTick(f.fail);
+    }
+  }
+
+  /** Called once per flight with its outcome. */
+  settle(f: Flight, o: Outcome): void {
+    if (this.inflight.get(f.key) !== f) return; // settled already
+    this.running--;
+    this.inflight.delete(f.key);
+    this.next();
+    f.first(o);
+    if (f.more) for (const d of f.more) d(o);
   }
 
   private next(): void {
     if (this.qHead < this.queue.length && this.running < this.maxInFlight) {
-      const go = this.queue[this.qHead]!;
-      this.queue[this.qHead++] = undefined as unknown as () => void;
+      const f = this.queue[this.qHead]!;
+      this.queue[this.qHead++] = undefined;
       if (this.qHead > 1024 && this.qHead * 2 > this.queue.length) { this.queue = this.queue.slice(this.qHead); this.qHead = 0; }
-      go();
+      this.go(f);
     }
   }
 }

@@ -73,41 +73,50 @@ export function initialFsm(alpha: boolean): FsmState {
   return { isUp: !alpha, hasRun: false, retryIt: 0, urlIt: 0, failedUrl: null, lastExitCode: null };
 }
 
-interface SimpleTexts { ok: string; failAfter: string; fail: string; mailOk: string; mailFail: string; perFail?: (msg: string) => string }
+type SimpleText = 'ok' | 'failAfter' | 'fail' | 'perFail';
 
-function simpleTexts(c: FsmCtx): SimpleTexts {
+/** TCP/UDP/PING log texts, built only when a line is logged (not on every check). */
+function simpleText(c: FsmCtx, which: SimpleText, msg = 'failed'): string {
   const rs = c.rsText;
-  switch (c.type) {
-    case 'UDP_CHECK':
-      return { ok: `UDP connection to ${rs} success.`, failAfter: `UDP_CHECK on service ${rs} failed after ${c.retry} retries.`,
-        fail: `UDP_CHECK on service ${rs} failed.`, mailOk: '=> UDP CHECK succeed on service <=', mailFail: '=> UDP CHECK failed on service <=',
-        perFail: (m) => (m === 'mismatch' ? `UDP check to ${rs} reply data mismatch.` : `UDP connection to ${rs} failed.`) };
-    case 'PING_CHECK':
-      return { ok: `ICMP connection to ${rs} success.`, failAfter: `ICMP CHECK on service ${rs} of ${c.vsText} failed after ${c.retry} retries.`,
-        fail: `ICMP CHECK on service ${rs} failed.`, mailOk: '=> ICMP CHECK succeed on service <=', mailFail: '=> ICMP CHECK failed on service <=',
-        perFail: (m) => `ICMP connection to ${rs} ${m}.` };
-    default:
-      return { ok: `TCP connection to ${rs} success.`, failAfter: `TCP_CHECK on service ${rs} failed after ${c.retry} retries.`,
-        fail: `TCP_CHECK on service ${rs} failed.`, mailOk: '=> TCP CHECK succeed on service <=', mailFail: '=> TCP CHECK failed on service <=',
-        perFail: (m) => `TCP connection to ${rs} ${m}.` };
+  const kind = c.type === 'UDP_CHECK' ? 'udp' : c.type === 'PING_CHECK' ? 'icmp' : 'tcp';
+  switch (which) {
+    case 'ok': return kind === 'udp' ? `UDP connection to ${rs} success.` : kind === 'icmp' ? `ICMP connection to ${rs} success.` : `TCP connection to ${rs} success.`;
+    case 'failAfter':
+      return kind === 'udp' ? `UDP_CHECK on service ${rs} failed after ${c.retry} retries.`
+        : kind === 'icmp' ? `ICMP CHECK on service ${rs} of ${c.vsText} failed after ${c.retry} retries.`
+          : `TCP_CHECK on service ${rs} failed after ${c.retry} retries.`;
+    case 'fail': return kind === 'udp' ? `UDP_CHECK on service ${rs} failed.` : kind === 'icmp' ? `ICMP CHECK on service ${rs} failed.` : `TCP_CHECK on service ${rs} failed.`;
+    case 'perFail':
+      return kind === 'udp' ? (msg === 'mismatch' ? `UDP check to ${rs} reply data mismatch.` : `UDP connection to ${rs} failed.`)
+        : kind === 'icmp' ? `ICMP connection to ${rs} ${msg}.` : `TCP connection to ${rs} ${msg}.`;
   }
 }
 
+const SIMPLE_MAIL = {
+  UDP_CHECK: ['=> UDP CHECK succeed on service <=', '=> UDP CHECK failed on service <='],
+  PING_CHECK: ['=> ICMP CHECK succeed on service <=', '=> ICMP CHECK failed on service <='],
+  TCP_CHECK: ['=> TCP CHECK succeed on service <=', '=> TCP CHECK failed on service <='],
+} as const;
+
+/** Steps with nothing to log share one empty array (never mutated: callers only read logs). */
+const NO_LOGS: string[] = [];
+Object.freeze(NO_LOGS);
+
 /** TCP_CHECK, UDP_CHECK, PING_CHECK (check_tcp.c tcp_epilog and its copies). */
 function stepSimple(s: FsmState, c: FsmCtx, o: Outcome): Step {
-  const t = simpleTexts(c);
-  const step: Step = { logs: [], delayMs: c.delayLoopMs };
+  const step: Step = { logs: NO_LOGS, delayMs: c.delayLoopMs };
+  const mail = c.type === 'UDP_CHECK' ? SIMPLE_MAIL.UDP_CHECK : c.type === 'PING_CHECK' ? SIMPLE_MAIL.PING_CHECK : SIMPLE_MAIL.TCP_CHECK;
   // check_udp.c / check_ping.c log a failure only while up; check_tcp.c also before the first run.
   const icmpUdp = c.type === 'UDP_CHECK' || c.type === 'PING_CHECK';
-  if (!o.ok && (s.isUp || (!icmpUdp && !s.hasRun)) && c.logAll && t.perFail) step.logs.push(t.perFail(o.msg ?? 'failed'));
+  if (!o.ok && (s.isUp || (!icmpUdp && !s.hasRun)) && c.logAll) step.logs = [simpleText(c, 'perFail', o.msg ?? 'failed')];
   if (o.ok || s.retryIt >= c.retry) {
     s.retryIt = 0;
     if (o.ok && (!s.isUp || !s.hasRun)) {
-      step.logs.push(t.ok);
-      step.update = true; step.mailBody = t.mailOk;
+      step.logs = [...step.logs, simpleText(c, 'ok')];
+      step.update = true; step.mailBody = mail[0];
     } else if (!o.ok && (s.isUp || !s.hasRun)) {
-      step.logs.push(c.retry && s.hasRun ? t.failAfter : t.fail);
-      step.update = false; step.mailBody = t.mailFail;
+      step.logs = [...step.logs, simpleText(c, c.retry && s.hasRun ? 'failAfter' : 'fail')];
+      step.update = false; step.mailBody = mail[1];
     }
   } else if (!icmpUdp || s.isUp) {
     step.delayMs = c.delayBeforeRetryMs;

@@ -16,4 +16,9 @@ export interface Probe {
   /** Identity of the check: probes with equal keys are run once and their outcome shared. */
   key(urlIdx: number): string;
   run(urlIdx: number): Promise<Outcome>;
+  /**
+   * Optional callback form of run() (no promise per check), used by the engine when present.
+   * `done` is called exactly once, never synchronously.
+   */
+  start?(urlIdx: number, done: (o: Outcome) => void): void;
 }

@@ -1,0 +1,200 @@
+// TCP connect-then-close for TCP_CHECK at scale. keepalived's check only needs "did connect()
+// succeed within connect_timeout", so instead of a net.Socket (stream state, emitter, buffers,
+// several closures) each check drives Node's tcp_wrap handle directly: one native handle and one
+// connect request per check, a shared completion function, no promise and no per-check timer.
+// connect_timeout deadlines sit in one FIFO per timeout value (deadlines pushed in time order are
+// already sorted), each served by a single timer. When the binding cannot be loaded (another
+// runtime, a future Node without it) or the address is not a literal IP, net.Socket is used.
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import type { Outcome } from '../core/checker-fsm.js';
+
+export type Done = (o: Outcome) => void;
+
+/** Shared, immutable outcomes (nothing downstream mutates an Outcome). */
+export const TCP_OK: Outcome = Object.freeze({ ok: true });
+export const TCP_FAILED: Outcome = Object.freeze({ ok: false, msg: 'failed' });
+export const TCP_TIMEOUT: Outcome = Object.freeze({ ok: false, msg: 'timeout' });
+
+interface ConnectReq {
+  oncomplete: (status: number, handle: unknown, req: ConnectReq) => void;
+  attempt: Attempt | null;
+}
+interface TcpHandle {
+  bind(addr: string, port: number): number;
+  bind6(addr: string, port: number, flags: number): number;
+  connect(req: ConnectReq, addr: string, port: number): number;
+  connect6(req: ConnectReq, addr: string, port: number): number;
+  close(): void;
+}
+interface TcpBinding {
+  TCP: new (type: number) => TcpHandle;
+  TCPConnectWrap: new () => ConnectReq;
+  constants: { SOCKET: number };
+}
+
+const noWarning = (() => {}) as typeof process.emitWarning;
+
+/** Node's tcp_wrap binding: internalBinding under --expose-internals, else process.binding. */
+function loadBinding(): TcpBinding | null {
+  const emit = process.emitWarning;
+  process.emitWarning = noWarning; // both routes may warn that they are internal/deprecated
+  try {
+    if (process.execArgv.includes('--expose-internals')) {
+      try {
+        const req = createRequire(import.meta.url);
+        const b = (req('internal/test/binding') as { internalBinding(n: string): TcpBinding }).internalBinding('tcp_wrap');
+        if (valid(b)) return b;
+      } catch { /* fall through */ }
+    }
+    const pb = (process as unknown as { binding?: (n: string) => TcpBinding }).binding;
+    if (typeof pb === 'function') { const b = pb('tcp_wrap'); if (valid(b)) return b; }
+  } catch { /* unavailable */ } finally {
+    process.emitWarning = emit;
+  }
+  return null;
+}
+
+function valid(b: TcpBinding | undefined): b is TcpBinding {
+  return !!b && typeof b.TCP === 'function' && typeof b.TCPConnectWrap === 'function' && typeof b.constants?.SOCKET === 'number'
+    && typeof b.TCP.prototype.connect === 'function' && typeof b.TCP.prototype.connect6 === 'function';
+}
+
+let binding: TcpBinding | null | undefined;
+let forceSocket = false;
+
+/** Which implementation tcpStart uses: 'handle' (tcp_wrap) or 'socket' (net.Socket fallback). */
+export function tcpProbeImpl(): 'handle' | 'socket' {
+  if (binding === undefined) binding = loadBinding();
+  return binding && !forceSocket ? 'handle' : 'socket';
+}
+/** Forces the net.Socket implementation (benchmarks and tests compare both). */
+export function forceSocketProbe(on: boolean): void { forceSocket = on; }
+
+/** One check in flight. Owned by a probe and reused across its checks. */
+export class Attempt {
+  handle: TcpHandle | null = null;
+  req: ConnectReq | null = null;
+  done: Done | null = null;
+  deadline = 0;
+  prev: Attempt | null = null;
+  next: Attempt | null = null;
+  fifo: DeadlineFifo | null = null;
+}
+
+/** Attempts with the same timeout, in deadline order; one timer for the head. */
+class DeadlineFifo {
+  head: Attempt | null = null;
+  tail: Attempt | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  constructor(readonly ms: number) {}
+
+  push(a: Attempt, now: number): void {
+    a.deadline = now + this.ms;
+    a.fifo = this;
+    a.prev = this.tail;
+    a.next = null;
+    if (this.tail) this.tail.next = a; else this.head = a;
+    this.tail = a;
+    if (this.timer === null) this.arm(now);
+  }
+
+  remove(a: Attempt): void {
+    if (a.prev) a.prev.next = a.next; else this.head = a.next;
+    if (a.next) a.next.prev = a.prev; else this.tail = a.prev;
+    a.prev = a.next = null;
+    a.fifo = null;
+  }
+
+  /** Heads only get later (FIFO), so an armed timer is never late; it may fire early and re-arm. */
+  private arm(now: number): void {
+    if (!this.head || this.timer !== null) return;
+    const wait = Math.max(1, Math.ceil(this.head.deadline - now));
+    this.timer = setTimeout(this.expire, wait);
+    this.timer.unref(); // a pending connect keeps the loop alive by itself
+  }
+
+  private expire = (): void => {
+    this.timer = null;
+    const now = performance.now();
+    // A check whose deadline is this close is due: Node fires timers on the loop's cached time.
+    while (this.head && this.head.deadline <= now + 0.5) finish(this.head, TCP_TIMEOUT);
+    this.arm(now);
+  };
+}
+
+const fifos = new Map<number, DeadlineFifo>();
+function fifoFor(ms: number): DeadlineFifo {
+  let f = fifos.get(ms);
+  if (!f) { f = new DeadlineFifo(ms); fifos.set(ms, f); }
+  return f;
+}
+
+function finish(a: Attempt, o: Outcome): void {
+  if (a.fifo) a.fifo.remove(a);
+  const h = a.handle;
+  a.handle = null;
+  if (a.req) { a.req.attempt = null; a.req = null; }
+  if (h) h.close(); // close(2): a FIN after a completed connect, as keepalived's close(fd)
+  const cb = a.done;
+  a.done = null;
+  if (cb) cb(o);
+}
+
+function onConnect(status: number, _handle: unknown, req: ConnectReq): void {
+  const a = req.attempt;
+  // Finished already (timeout): libuv reports the cancelled request; nothing to do.
+  if (!a) return;
+  finish(a, status === 0 ? TCP_OK : TCP_FAILED);
+}
+
+function failSoon(a: Attempt): void { finish(a, TCP_FAILED); }
+
+/**
+ * Starts one connect-then-close check; `done` is called exactly once, never synchronously.
+ * `a` must not be in use (check `a.done === null`), or pass a fresh Attempt.
+ */
+export function tcpStart(a: Attempt, host: string, family: 4 | 6 | 0, port: number, timeoutMs: number,
+  done: Done, bindto?: string, bindPort?: number): void {
+  const b = family && tcpProbeImpl() === 'handle' ? binding! : null;
+  if (!b) { socketStart(host, port, timeoutMs, done, bindto, bindPort); return; }
+  const h = new b.TCP(b.constants.SOCKET);
+  a.handle = h;
+  a.done = done;
+  fifoFor(timeoutMs).push(a, performance.now());
+  let err = 0;
+  if (bindto !== undefined || bindPort !== undefined) {
+    err = family === 6 ? h.bind6(bindto ?? '::', bindPort ?? 0, 0) : h.bind(bindto ?? '0.0.0.0', bindPort ?? 0);
+  }
+  if (err === 0) {
+    const req = new b.TCPConnectWrap();
+    req.oncomplete = onConnect;
+    req.attempt = a;
+    a.req = req;
+    err = family === 6 ? h.connect6(req, host, port) : h.connect(req, host, port);
+  }
+  // bind or connect refused at once (EADDRINUSE, ENETUNREACH...): a failed check, reported async.
+  if (err !== 0) process.nextTick(failSoon, a);
+}
+
+/** The net.Socket route (fallback; also what the engine used before tcp_wrap). */
+function socketStart(host: string, port: number, timeoutMs: number, done: Done, bindto?: string, bindPort?: number): void {
+  let fired = false;
+  const sock = net.connect({ host, port, localAddress: bindto, localPort: bindPort });
+  const end = (o: Outcome): void => {
+    if (fired) return;
+    fired = true;
+    clearTimeout(timer);
+    sock.destroy();
+    done(o);
+  };
+  const timer = setTimeout(end, timeoutMs, TCP_TIMEOUT);
+  sock.once('connect', () => end(TCP_OK));
+  sock.once('error', () => end(TCP_FAILED));
+}
+
+/** 4, 6, or 0 when `host` is not a literal address (then net.Socket resolves it). */
+export function ipFamily(host: string): 4 | 6 | 0 {
+  const f = net.isIP(host);
+  return f === 4 ? 4 : f === 6 ? 6 : 0;
+}
