@@ -46,7 +46,14 @@ export async function startCheckers(config: KeepalivedConfig, deps: StartChecker
   const engine = new CheckerEngine(config, { ...deps, lvs }, { clearOnStop: !deps.dontRelease && !release });
   await engine.start();
   return {
-    stop: async () => { await engine.stop(); if (release) await release().catch(() => undefined); },
+    stop: async () => {
+      // keepalived 2.2.7: with -I nothing is released; with lvs_flush_on_stop one flush replaces
+      // clear_services(), so neither logs nor notifies per real server.
+      const flush = !deps.dontRelease && current.global.lvsFlushOnStop;
+      await engine.stop({ clearServices: !deps.dontRelease && !flush });
+      if (release) await release().catch(() => undefined);
+      else if (flush) deps.logger.info('Flushing lvs on shutdown in oneshot'); // the IPVS sink logs it when there is one
+    },
     reload: (c) => { current = c; return engine.reload(c); },
     snapshot: () => engine.snapshot(),
     dumpData: () => engine.snapshot(),

@@ -322,9 +322,24 @@ export class CheckerEngine {
     await this.applyDone;
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops every checker. `clearServices` (default true) is keepalived's clear_services() at stop:
+   * `Shutting down service ...` per real server and the shutdown notifications (omega). keepalived
+   * 2.2.7 skips it entirely with -I (--dont-release-ipvs) and with lvs_flush_on_stop, where one
+   * flush replaces it (checker_terminate_phase1).
+   */
+  async stop(opts: { clearServices?: boolean } = {}): Promise<void> {
     for (const i of this.insts) this.stopInst(i);
     await this.applyDone;
+    if (opts.clearServices !== false) this.clearServices();
+    for (const v of this.vss) v.sorryAlive = false;
+    this.stopped = true;
+    if (this.opts.clearOnStop !== false) {
+      try { await this.deps.lvs.apply({ services: [], groups: {} }); } catch { /* monitoring mode */ }
+    }
+  }
+
+  private clearServices(): void {
     for (const v of this.vss) {
       for (const r of v.rss) clearRs(v, r, this.coreOut, true);
       if (v.vs.omega && v.quorumUp) {
@@ -334,11 +349,6 @@ export class CheckerEngine {
           hysteresis: v.vs.hysteresis, threshold: v.vs.quorum - v.vs.hysteresis, weight: w, what: 'Shutting down',
           mailBody: '=> Shutting down <=', script: v.vs.quorumDown, smtpAlert: v.smtpAlert });
       }
-      v.sorryAlive = false;
-    }
-    this.stopped = true;
-    if (this.opts.clearOnStop !== false) {
-      try { await this.deps.lvs.apply({ services: [], groups: {} }); } catch { /* monitoring mode */ }
     }
   }
 
