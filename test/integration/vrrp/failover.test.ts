@@ -2,8 +2,8 @@
 // router r1 and r2. Scenarios (a)-(d) of issue 3: election, SIGTERM and SIGKILL failover in both
 // roles, with log lines, VIP ownership, the client's neighbour cache and wire facts (tcpdump).
 import assert from 'node:assert/strict';
-import { isRoot, waitFor } from '../../helpers/netns.js';
-import { configText, now, tail, VrrpLab, type Daemon } from './lab.js';
+import { waitFor } from '../../helpers/netns.js';
+import { configText, labPerTest, now, tail, type Daemon } from './lab.js';
 
 const VIP = '10.199.0.100';
 const conf = (prio: number, state: 'MASTER' | 'BACKUP') => configText([{ priority: prio, state, vips: [`${VIP}/24`], pass: 's3cret' }]);
@@ -12,28 +12,20 @@ const skew = (p: number) => ((256 - p) / 256) * 1000;
 const mdi = (p: number) => 3000 + skew(p);
 
 describe('vrrp interop with keepalived 2.2.7 (netns)', function () {
-  this.timeout(90000);
-  // Timing bounds are tight (+100 ms) on a 2-core machine shared with other jobs: one retry.
-  this.retries(1);
-  let L: VrrpLab;
-  beforeEach(function () {
-    if (!isRoot()) this.skip();
-    L = new VrrpLab('kv').up();
-  });
-  afterEach(async () => { await L?.down(); });
+  const L = labPerTest(this, 'kv');
 
   async function ourMasterTheirBackup(): Promise<{ ours: Daemon; ka: Daemon }> {
-    const ours = L.start('ours', 'r1', L.writeConf('r1', conf(150, 'MASTER')));
+    const ours = L().start('ours', 'r1', L().writeConf('r1', conf(150, 'MASTER')));
     await ours.waitLine('(VI_1) Entering BACKUP STATE (init)', 20000);
     await ours.waitLine('(VI_1) Entering MASTER STATE', 6000);
-    await L.waitAddr('r1', VIP, true, 2000);
-    const ka = L.start('keepalived', 'r2', L.writeConf('r2', conf(100, 'BACKUP')));
+    await L().waitAddr('r1', VIP, true, 2000);
+    const ka = L().start('keepalived', 'r2', L().writeConf('r2', conf(100, 'BACKUP')));
     await ka.waitLine('(VI_1) Entering BACKUP STATE (init)', 5000);
     return { ours, ka };
   }
 
   it('(a) ours prio 150 becomes MASTER, keepalived prio 100 stays BACKUP; the client resolves the VIP to ours; wire facts', async () => {
-    const dump = L.lab.spawn(L.lab.ns('c'), 'tcpdump', ['--immediate-mode', '-i', 'eth0', '-l', '-n', '-v', '-c', '3', 'proto 112']);
+    const dump = L().lab.spawn(L().lab.ns('c'), 'tcpdump', ['--immediate-mode', '-i', 'eth0', '-l', '-n', '-v', '-c', '3', 'proto 112']);
     let wire = '';
     dump.stdout!.on('data', (d) => { wire += d; });
     const { ours, ka } = await ourMasterTheirBackup();
@@ -48,11 +40,11 @@ describe('vrrp interop with keepalived 2.2.7 (netns)', function () {
     await new Promise((r) => setTimeout(r, 4000));
     assert.ok(!ka.has('(VI_1) Entering MASTER STATE'), tail(ka));
     assert.ok(!ka.has(/invalid|wrong|mismatch/), tail(ka));
-    assert.equal(L.hasAddr('r2', VIP), false);
-    assert.equal(L.hasAddr('r1', VIP), true);
+    assert.equal(L().hasAddr('r2', VIP), false);
+    assert.equal(L().hasAddr('r1', VIP), true);
     // client: ping the VIP, its neighbour entry points at r1
-    L.lab.exec(L.lab.ns('c'), 'ping', ['-c', '1', '-W', '2', VIP]);
-    assert.equal(L.neigh('c', VIP), L.mac('r1'));
+    L().lab.exec(L().lab.ns('c'), 'ping', ['-c', '1', '-W', '2', VIP]);
+    assert.equal(L().neigh('c', VIP), L().mac('r1'));
     await waitFor(() => (wire.match(/VRRPv2/g) ?? []).length >= 3, 5000);
     for (const line of wire.split('\n').filter((l) => l.includes('proto VRRP'))) {
       assert.match(line, /tos 0xc0, ttl 255,/);
@@ -64,14 +56,14 @@ describe('vrrp interop with keepalived 2.2.7 (netns)', function () {
 
   it('(b) SIGTERM ours: one priority-0 advert, VIP removed, keepalived owns the VIP within Skew_Time + 100 ms', async () => {
     const { ours, ka } = await ourMasterTheirBackup();
-    L.monitorAddrs('r2');
-    const dump = L.lab.spawn(L.lab.ns('c'), 'tcpdump', ['--immediate-mode', '-i', 'eth0', '-l', '-n', '-v', 'proto 112 and src 10.199.0.1']);
+    L().monitorAddrs('r2');
+    const dump = L().lab.spawn(L().lab.ns('c'), 'tcpdump', ['--immediate-mode', '-i', 'eth0', '-l', '-n', '-v', 'proto 112 and src 10.199.0.1']);
     let wire = '';
     dump.stdout!.on('data', (d) => { wire += d; });
     await new Promise((r) => setTimeout(r, 1500));
     const t0 = now();
     ours.signal('SIGTERM');
-    const tVip = await L.waitAddr('r2', VIP, true, 3000, 2, t0);
+    const tVip = await L().waitAddr('r2', VIP, true, 3000, 2, t0);
     await ka.waitLine('(VI_1) Backup received priority 0 advertisement', 1000);
     await ka.waitLine('(VI_1) Entering MASTER STATE', 1000);
     await ours.exit();
@@ -80,23 +72,23 @@ describe('vrrp interop with keepalived 2.2.7 (netns)', function () {
     assert.ok(took <= skew(100) + 100, `took ${took.toFixed(1)} ms, limit ${(skew(100) + 100).toFixed(1)} (Stopping at ${stopLine.toFixed(1)}, sent 0 at ${p0.toFixed(1)})`);
     assert.ok(took >= skew(100) - 20, `took ${took.toFixed(1)} ms: too early for Skew_Time`);
     for (const s of ['Stopping', '(VI_1) sent 0 priority', '(VI_1) removing VIPs.', 'Stopped']) assert.ok(ours.has(s), `${s}\n${tail(ours)}`);
-    assert.equal(L.hasAddr('r1', VIP), false);
+    assert.equal(L().hasAddr('r1', VIP), false);
     await waitFor(() => /prio 0/.test(wire), 2000);
     assert.equal((wire.match(/prio 0,/g) ?? []).length, 1, wire);
   });
 
   it('(c) SIGKILL ours: keepalived owns the VIP within Master_Down_Interval + 100 ms of our last advert', async () => {
     const { ours, ka } = await ourMasterTheirBackup();
-    L.monitorAddrs('r2');
+    L().monitorAddrs('r2');
     await new Promise((r) => setTimeout(r, 1200));
     // kill right after an advert so the measured interval is the full Master_Down_Interval
-    const dump = L.lab.spawn(L.lab.ns('r2'), 'tcpdump', ['--immediate-mode', '-i', 'eth0', '-l', '-n', '-c', '1', 'proto 112 and src 10.199.0.1']);
+    const dump = L().lab.spawn(L().lab.ns('r2'), 'tcpdump', ['--immediate-mode', '-i', 'eth0', '-l', '-n', '-c', '1', 'proto 112 and src 10.199.0.1']);
     let got = false;
     dump.stdout!.on('data', () => { got = true; });
     await waitFor(() => got, 3000, 1);
     const tLast = now();
     ours.crash();
-    const tVip = await L.waitAddr('r2', VIP, true, 6000, 2, tLast);
+    const tVip = await L().waitAddr('r2', VIP, true, 6000, 2, tLast);
     await ka.waitLine('(VI_1) Entering MASTER STATE', 1000);
     const took = tVip - tLast;
     assert.ok(took <= mdi(100) + 100, `took ${took.toFixed(1)} ms, limit ${(mdi(100) + 100).toFixed(1)}`);
@@ -104,30 +96,30 @@ describe('vrrp interop with keepalived 2.2.7 (netns)', function () {
   });
 
   it('(d) reverse roles: keepalived prio 150 MASTER, ours prio 100 BACKUP; SIGTERM keepalived -> ours MASTER within Skew_Time + 100 ms', async () => {
-    const ka = L.start('keepalived', 'r1', L.writeConf('r1', conf(150, 'MASTER')));
+    const ka = L().start('keepalived', 'r1', L().writeConf('r1', conf(150, 'MASTER')));
     await ka.waitLine('(VI_1) Entering MASTER STATE', 6000);
-    await L.waitAddr('r1', VIP, true, 2000);
-    const ours = L.start('ours', 'r2', L.writeConf('r2', conf(100, 'BACKUP')));
+    await L().waitAddr('r1', VIP, true, 2000);
+    const ours = L().start('ours', 'r2', L().writeConf('r2', conf(100, 'BACKUP')));
     await ours.waitLine('(VI_1) Entering BACKUP STATE (init)', 20000);
-    L.monitorAddrs('r2');
+    L().monitorAddrs('r2');
     await new Promise((r) => setTimeout(r, 4000));
     assert.ok(!ours.has('(VI_1) Entering MASTER STATE'), tail(ours));
     assert.ok(!ours.has(/invalid|wrong|mismatch|discarding/), tail(ours));
     const t0 = now();
     ka.signal('SIGTERM');
-    const tVip = await L.waitAddr('r2', VIP, true, 3000, 2, t0);
+    const tVip = await L().waitAddr('r2', VIP, true, 3000, 2, t0);
     const took = tVip - t0;
     await ours.waitLine('(VI_1) Backup received priority 0 advertisement', 500);
     await ours.waitLine('(VI_1) Entering MASTER STATE', 500);
     assert.ok(took <= skew(100) + 100, `took ${took.toFixed(1)} ms\n${tail(ours)}`);
     assert.ok(took >= skew(100) - 20, `took ${took.toFixed(1)} ms: too early`);
-    L.lab.exec(L.lab.ns('c'), 'ping', ['-c', '1', '-W', '2', VIP]);
-    assert.equal(L.neigh('c', VIP), L.mac('r2'));
+    L().lab.exec(L().lab.ns('c'), 'ping', ['-c', '1', '-W', '2', VIP]);
+    assert.equal(L().neigh('c', VIP), L().mac('r2'));
     // keepalived comes back with the higher priority and preempts after its Master_Down_Interval
-    const ka2 = L.start('keepalived', 'r1', L.writeConf('r1', conf(150, 'MASTER')));
+    const ka2 = L().start('keepalived', 'r1', L().writeConf('r1', conf(150, 'MASTER')));
     await ka2.waitLine('(VI_1) Entering MASTER STATE', 6000);
     await ours.waitLine('(VI_1) Master received advert from 10.199.0.1 with higher priority 150, ours 100', 2000);
     await ours.waitLine('(VI_1) Entering BACKUP STATE', 500);
-    await L.waitAddr('r2', VIP, false, 500);
+    await L().waitAddr('r2', VIP, false, 500);
   });
 });

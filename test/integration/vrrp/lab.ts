@@ -3,7 +3,7 @@
 // monotonic receive time so tests can assert on lines and on timings.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
-import { NetnsLab, waitFor } from '../../helpers/netns.js';
+import { isRoot, NetnsLab, waitFor } from '../../helpers/netns.js';
 
 export const RUN_OURS = new URL('./run-ours.ts', import.meta.url).pathname;
 export const KEEPALIVED = '/usr/sbin/keepalived';
@@ -217,4 +217,25 @@ export class VrrpLab {
 /** Lines of a daemon log after time t, for assertion messages. */
 export function tail(d: Daemon, after = 0): string {
   return d.lines.filter((l) => l.t >= after).map((l) => `  ${l.text}`).join('\n');
+}
+
+/**
+ * Set-up shared by the interop suites (failover, scenarios): timeout 90 s, one retry (their timing
+ * bounds are +100 ms on a 2-core machine shared with other jobs), a fresh lab per test for root
+ * only (skipped otherwise), torn down after each test even when it fails. Call inside describe()
+ * with its `this`; the returned function gives the current test's lab.
+ */
+export function labPerTest(suite: Mocha.Suite, prefix: string): () => VrrpLab {
+  suite.timeout(90000);
+  suite.retries(1);
+  let lab: VrrpLab | undefined;
+  beforeEach(function () {
+    if (!isRoot()) this.skip();
+    lab = new VrrpLab(prefix).up();
+  });
+  afterEach(async () => { await lab?.down(); lab = undefined; });
+  return () => {
+    if (!lab) throw new Error('no lab outside a test');
+    return lab;
+  };
 }
