@@ -2,37 +2,18 @@
 // each) and 1,000 vrrp_instances (~674k lines, ~12 MB) in a temp dir, then measures (median of 3)
 // our parse+validate time and `keepalived -t` on the same file, in the same run, and prints the
 // ratio (target: ours <= 0.5 x keepalived). Run: npx tsx bench/parse.ts [--profile]
-// As root, both run inside a network namespace (kpb-bench) with eth0..eth3 so that the interface
-// checks pass; it is deleted at the end.
+// As root, both run inside a network namespace (kpb-bench-PID) with eth0..eth3 so that the
+// interface checks pass; it is deleted at the end. Generator and timer: test/unit/parser/lexical/gen-bench.ts.
 import { mkdtempSync, writeFileSync, rmSync, statSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync, execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { parseConfigFile, parsePreprocessed } from '../src/parser/index.js';
-import { preprocessFile } from '../src/parser/preprocess.js';
+import { OwnedNetns } from '../test/helpers/netns.js';
+import { genParseBenchConfig, timeParse } from '../test/unit/parser/lexical/gen-bench.js';
 
-const NS = 'kpb-bench';
-const IFS = new Set(['lo', 'eth0', 'eth1', 'eth2', 'eth3']);
-
-function generate(): string {
-  const out: string[] = ['global_defs {', '    router_id bench', '}'];
-  for (let i = 0; i < 1000; i++) {
-    out.push(`vrrp_instance VI_${i} {`, '    state BACKUP', `    interface eth${i % 4}`, `    virtual_router_id ${1 + Math.floor(i / 4)}`,
-      `    priority ${100 + (i % 100)}`, '    advert_int 1', '    authentication {', '        auth_type PASS', '        auth_pass s3cret', '    }',
-      '    virtual_ipaddress {', `        10.200.${i >> 8}.${i & 255}/24`, '    }', '}');
-  }
-  for (let v = 0; v < 10000; v++) {
-    const vip = `10.${100 + (v >> 16)}.${(v >> 8) & 255}.${v & 255}`;
-    out.push(`virtual_server ${vip} 80 {`, '    delay_loop 6', '    lb_algo rr', '    lb_kind NAT', '    protocol TCP');
-    for (let r = 0; r < 10; r++) {
-      out.push(`    real_server 172.${16 + (v >> 16)}.${(v >> 8) & 255}.${(v & 255)} ${8000 + r} {`, '        weight 1', '        TCP_CHECK {',
-        '            connect_timeout 3', '        }', '    }');
-    }
-    out.push('}');
-  }
-  return out.join('\n') + '\n';
-}
+const netns = new OwnedNetns('kpb-bench');
+const NS = netns.name;
 
 function median(xs: number[]): number { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; }
 
@@ -42,14 +23,13 @@ const dir = mkdtempSync(join(tmpdir(), 'kpb-bench-'));
 const file = join(dir, 'keepalived.conf');
 let nsMade = false;
 try {
-  const text = generate();
+  const text = genParseBenchConfig();
   writeFileSync(file, text);
   const lines = text.split('\n').length - 1;
   console.log(`config: ${lines} lines, ${(statSync(file).size / 1e6).toFixed(1)} MB (${file})`);
 
   if (root) {
-    spawnSync('ip', ['netns', 'del', NS]);
-    execFileSync('ip', ['netns', 'add', NS]); nsMade = true;
+    netns.make(); nsMade = true;
     for (let i = 0; i < 4; i++) {
       execFileSync('ip', ['-n', NS, 'link', 'add', `eth${i}`, 'type', 'veth', 'peer', 'name', `kpbb${i}`]);
       execFileSync('ip', ['-n', NS, 'link', 'set', `eth${i}`, 'up']);
@@ -60,19 +40,12 @@ try {
   const ours: number[] = []; const pre: number[] = []; const oursCpu: number[] = []; const preCpu: number[] = [];
   let exit = -1; let diags = 0;
   for (let k = 0; k < 3; k++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    const p = preprocessFile(file, { configId: 'bench' });
-    const t1 = performance.now();
-    const c1 = process.cpuUsage(c0);
-    const r = parsePreprocessed(p, { interfaces: IFS, configId: 'bench' });
-    const t2 = performance.now();
-    const c2 = process.cpuUsage(c0);
-    ours.push(t2 - t0); pre.push(t1 - t0); exit = r.exitCode; diags = r.diagnostics.length;
-    oursCpu.push((c2.user + c2.system) / 1000); preCpu.push((c1.user + c1.system) / 1000);
+    const t = await timeParse(file);
+    const r = t.result;
+    ours.push(t.wall); pre.push(t.preWall); exit = r.exitCode; diags = r.diagnostics.length;
+    oursCpu.push(t.cpu); preCpu.push(t.preCpu);
     if (k === 0 && (r.config.virtualServers.length !== 10000 || r.config.vrrpInstances.length !== 1000)) throw new Error('model incomplete');
   }
-  void parseConfigFile;
   console.log(`ours (parse+validate): median ${median(ours).toFixed(0)} ms [${ours.map((x) => x.toFixed(0)).join(', ')}]; ` +
     `of which preprocess ${median(pre).toFixed(0)} ms, read+build+validate ${(median(ours) - median(pre)).toFixed(0)} ms; exit ${exit}, ${diags} diagnostics`);
   console.log(`ours CPU time: median ${median(oursCpu).toFixed(0)} ms (preprocess ${median(preCpu).toFixed(0)} ms, read+build+validate ${(median(oursCpu) - median(preCpu)).toFixed(0)} ms)`);
@@ -105,5 +78,5 @@ try {
   } else console.log('keepalived not installed: no comparison');
 } finally {
   rmSync(dir, { recursive: true, force: true });
-  if (nsMade) spawnSync('ip', ['netns', 'del', NS]);
+  if (nsMade) netns.remove();
 }

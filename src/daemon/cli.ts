@@ -56,50 +56,53 @@ export type CliResult =
   | { action: 'exit'; code: number; stdout: string[]; stderr: string[] };
 
 type ArgKind = 'none' | 'required' | 'optional';
-interface OptSpec { short?: string; long?: string; arg: ArgKind; key: string }
+/** An option: its short letter, long name and argument; `key` is the short letter, else the long name. */
+interface OptSpec { short?: string; long: string; arg: ArgKind; key: string }
 
-const SPECS: OptSpec[] = [
-  { short: 'f', long: 'use-file', arg: 'required', key: 'f' },
-  { short: 'P', long: 'vrrp', arg: 'none', key: 'P' },
-  { short: 'C', long: 'check', arg: 'none', key: 'C' },
-  { short: 'B', long: 'no_bfd', arg: 'none', key: 'B' },
-  { long: 'all', arg: 'none', key: 'all' },
-  { short: 'l', long: 'log-console', arg: 'none', key: 'l' },
-  { short: 'D', long: 'log-detail', arg: 'none', key: 'D' },
-  { short: 'S', long: 'log-facility', arg: 'required', key: 'S' },
-  { short: 'g', long: 'log-file', arg: 'optional', key: 'g' },
-  { long: 'flush-log-file', arg: 'none', key: 'flush-log-file' },
-  { short: 'G', long: 'no-syslog', arg: 'none', key: 'G' },
-  { short: 'u', long: 'umask', arg: 'required', key: 'u' },
-  { short: 'X', long: 'release-vips', arg: 'none', key: 'X' },
-  { short: 'V', long: 'dont-release-vrrp', arg: 'none', key: 'V' },
-  { short: 'I', long: 'dont-release-ipvs', arg: 'none', key: 'I' },
-  { short: 'R', long: 'dont-respawn', arg: 'none', key: 'R' },
-  { short: 'n', long: 'dont-fork', arg: 'none', key: 'n' },
-  { short: 'd', long: 'dump-conf', arg: 'none', key: 'd' },
-  { short: 'p', long: 'pid', arg: 'required', key: 'p' },
-  { short: 'r', long: 'vrrp_pid', arg: 'required', key: 'r' },
-  { short: 'T', long: 'genhash', arg: 'none', key: 'T' },
-  { short: 'c', long: 'checkers_pid', arg: 'required', key: 'c' },
-  { short: 'a', long: 'address-monitoring', arg: 'none', key: 'a' },
-  { short: 'b', long: 'bfd_pid', arg: 'required', key: 'b' },
-  { short: 'x', long: 'snmp', arg: 'none', key: 'x' },
-  { short: 'A', long: 'snmp-agent-socket', arg: 'required', key: 'A' },
-  { short: 's', long: 'namespace', arg: 'required', key: 's' },
-  { short: 'm', long: 'core-dump', arg: 'none', key: 'm' },
-  { short: 'M', long: 'core-dump-pattern', arg: 'optional', key: 'M' },
-  { short: 'e', long: 'all-config', arg: 'none', key: 'e' },
-  { short: 'i', long: 'config-id', arg: 'required', key: 'i' },
-  { long: 'signum', arg: 'required', key: 'signum' },
-  { short: 't', long: 'config-test', arg: 'optional', key: 't' },
-  { short: 'v', long: 'version', arg: 'none', key: 'v' },
-  { short: 'h', long: 'help', arg: 'none', key: 'h' },
-  { long: 'ignore-sigint', arg: 'none', key: 'ignore-sigint' },
-  { long: 'no-mem-check', arg: 'none', key: 'no-mem-check' },
-  { long: 'debug', arg: 'optional', key: 'debug' },
-  { long: 'perf', arg: 'optional', key: 'perf' },
-  { long: 'config-fd', arg: 'required', key: 'config-fd' },
+/** [short ('' = none), long, argument]: the options keepalived 2.2.7's getopt_long takes. */
+const OPTIONS: [string, string, ArgKind][] = [
+  ['f', 'use-file', 'required'],
+  ['P', 'vrrp', 'none'],
+  ['C', 'check', 'none'],
+  ['B', 'no_bfd', 'none'],
+  ['', 'all', 'none'],
+  ['l', 'log-console', 'none'],
+  ['D', 'log-detail', 'none'],
+  ['S', 'log-facility', 'required'],
+  ['g', 'log-file', 'optional'],
+  ['', 'flush-log-file', 'none'],
+  ['G', 'no-syslog', 'none'],
+  ['u', 'umask', 'required'],
+  ['X', 'release-vips', 'none'],
+  ['V', 'dont-release-vrrp', 'none'],
+  ['I', 'dont-release-ipvs', 'none'],
+  ['R', 'dont-respawn', 'none'],
+  ['n', 'dont-fork', 'none'],
+  ['d', 'dump-conf', 'none'],
+  ['p', 'pid', 'required'],
+  ['r', 'vrrp_pid', 'required'],
+  ['T', 'genhash', 'none'],
+  ['c', 'checkers_pid', 'required'],
+  ['a', 'address-monitoring', 'none'],
+  ['b', 'bfd_pid', 'required'],
+  ['x', 'snmp', 'none'],
+  ['A', 'snmp-agent-socket', 'required'],
+  ['s', 'namespace', 'required'],
+  ['m', 'core-dump', 'none'],
+  ['M', 'core-dump-pattern', 'optional'],
+  ['e', 'all-config', 'none'],
+  ['i', 'config-id', 'required'],
+  ['', 'signum', 'required'],
+  ['t', 'config-test', 'optional'],
+  ['v', 'version', 'none'],
+  ['h', 'help', 'none'],
+  ['', 'ignore-sigint', 'none'],
+  ['', 'no-mem-check', 'none'],
+  ['', 'debug', 'optional'],
+  ['', 'perf', 'optional'],
+  ['', 'config-fd', 'required'],
 ];
+const SPECS: OptSpec[] = OPTIONS.map(([short, long, arg]) => ({ ...(short ? { short } : {}), long, arg, key: short || long }));
 
 /** Signal numbers `--signum` prints (Linux x86-64; SIGRTMIN is 34 under glibc). */
 export const SIGNUM: Record<string, number> = {
@@ -132,6 +135,9 @@ type Step = Found | { error: string } | { positional: string } | { end: true };
 /** Walks argv like getopt_long with permutation; yields options, positionals and errors. */
 function* getopt(argv: string[]): Generator<Step> {
   let i = 0;
+  /** A required argument taken from the next word; none left is keepalived's error. */
+  const nextWord = (spec: OptSpec, shown: string): Step =>
+    (i < argv.length ? { spec, value: argv[i++], shown } : { error: `Missing parameter for option ${shown}` });
   while (i < argv.length) {
     const a = argv[i++];
     if (a === '--') { for (; i < argv.length; i++) yield { positional: argv[i] }; return; }
@@ -143,13 +149,8 @@ function* getopt(argv: string[]): Generator<Step> {
       if (cands.length !== 1 || name === '') { yield { error: `Unknown option ${a}` }; continue; }
       const spec = cands[0];
       const shown = `--${spec.long}`;
-      if (eq >= 0) {
-        if (spec.arg === 'none') { yield { error: `Unknown option ${a}` }; continue; }
-        yield { spec, value: a.slice(eq + 1), shown };
-      } else if (spec.arg === 'required') {
-        if (i >= argv.length) { yield { error: `Missing parameter for option ${shown}` }; continue; }
-        yield { spec, value: argv[i++], shown };
-      } else yield { spec, shown };
+      if (eq >= 0) yield spec.arg === 'none' ? { error: `Unknown option ${a}` } : { spec, value: a.slice(eq + 1), shown };
+      else yield spec.arg === 'required' ? nextWord(spec, shown) : { spec, shown };
       continue;
     }
     if (a.startsWith('-') && a.length > 1) {
@@ -159,11 +160,9 @@ function* getopt(argv: string[]): Generator<Step> {
         if (!spec) { yield { error: `Unknown option -${c}` }; continue; }
         const shown = `-${c}`;
         if (spec.arg === 'none') { yield { spec, shown }; continue; }
+        // The argument is the rest of this word, else (required only) the next word.
         const rest = a.slice(k + 1);
-        if (rest) { yield { spec, value: rest, shown }; break; }
-        if (spec.arg === 'optional') { yield { spec, shown }; break; }
-        if (i >= argv.length) { yield { error: `Missing parameter for option ${shown}` }; break; }
-        yield { spec, value: argv[i++], shown };
+        yield rest ? { spec, value: rest, shown } : spec.arg === 'optional' ? { spec, shown } : nextWord(spec, shown);
         break;
       }
       continue;

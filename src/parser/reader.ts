@@ -132,8 +132,7 @@ class Reader {
       if (!line) return;
       if (needBob) {
         needBob = false;
-        if (line.brace === '{') continue;
-        this.report(this.prefix, "Missing '{' at beginning of configuration block", line.pos, 'error', 'KA_CFG_MISSING_BOB');
+        if (this.blockOpened(line, true)) continue;
       } else if (line.brace === '{') {
         this.report(this.prefix, "Unexpected '{' - ignoring", line.pos, 'error', 'KA_CFG_UNEXPECTED_BOB');
         continue;
@@ -163,29 +162,34 @@ class Reader {
       a.info(`'${def.name}' is parsed and kept; its behaviour is not implemented yet`, P2_CODE);
     }
     if (def.extension) a.info(EXTENSION_NOTE, EXTENSION_CODE);
-    switch (def.block) {
-      case undefined: def.handle?.(ctx, a); return;
-      case 'keywords': {
-        const sub = def.handle ? def.handle(ctx, a) : ctx;
-        if (sub === SKIP_BLOCK) { this.skip(); return; }
-        if (level === 0) this.shadowMissingBob();
-        this.block(def.table!, sub, true, level + 1);
-        def.close?.(sub, this.args(this.curLine ?? line));
-        return;
-      }
-      case 'raw': {
-        const sub = def.handle ? def.handle(ctx, a) : ctx;
-        this.raw(def, sub, line);
-        def.close?.(sub, this.args(this.curLine ?? line));
-        return;
-      }
-      default: {
-        const sub = def.handle ? def.handle(ctx, a) : ctx;
-        if (sub === SKIP_BLOCK) { this.skip(); return; }
-        this.values(def, sub, line);
-        def.close?.(sub, this.args(this.curLine ?? line));
-      }
-    }
+    if (def.block === undefined) { def.handle?.(ctx, a); return; }
+    // A block keyword: its handler makes the block's context (or skips the block), then the
+    // body is read by kind and `close` sees the line that ended it.
+    const sub = def.handle ? def.handle(ctx, a) : ctx;
+    if (sub === SKIP_BLOCK) { this.skip(); return; }
+    if (def.block === 'keywords') {
+      if (level === 0) this.shadowMissingBob();
+      this.block(def.table!, sub, true, level + 1);
+    } else if (def.block === 'raw') this.raw(def, sub);
+    else this.values(def, sub, line);
+    def.close?.(sub, this.args(this.curLine ?? line));
+  }
+
+  /**
+   * The first line of a block's body: true when it is the block's '{' (then consumed). Otherwise,
+   * where keepalived requires the '{' (keyword blocks, kept P2 blocks), "Missing '{' ...".
+   */
+  blockOpened(line: ConfigLine, required: boolean): boolean {
+    if (line.brace === '{') return true;
+    if (required) this.report(this.prefix, "Missing '{' at beginning of configuration block", line.pos, 'error', 'KA_CFG_MISSING_BOB');
+    return false;
+  }
+
+  /** The lines of a value or kept block up to the end of input, after its opening (blockOpened). */
+  *body(required: boolean): Generator<ConfigLine> {
+    let line = this.next();
+    if (line && this.blockOpened(line, required)) line = this.next();
+    for (; line; line = this.next()) yield line;
   }
 
   /**
@@ -197,14 +201,7 @@ class Reader {
     if (kwLine.words.length > 1 && !def.args?.length) {
       this.report(this.prefix, `Block ${kwLine.words[0]!.text} has extra parameters ${kwLine.words[1]!.text} ...`, kwLine.pos, 'error', 'KA_CFG_BLOCK_EXTRA_PARAMS');
     }
-    let first = true;
-    for (;;) {
-      const line = this.next();
-      if (!line) return;
-      if (first) {
-        first = false;
-        if (line.brace === '{') continue;
-      }
+    for (const line of this.body(false)) {
       if (line.brace === '}') return;
       if (line.words.length === 0) continue;
       if (def.block === 'words') {
@@ -216,17 +213,9 @@ class Reader {
   }
 
   /** A P2 block kept verbatim: balanced braces, every inner line handed to `item`. */
-  raw(def: KeywordDef, ctx: unknown, kwLine: ConfigLine): void {
+  raw(def: KeywordDef, ctx: unknown): void {
     let d = 0;
-    let first = true;
-    for (;;) {
-      const line = this.next();
-      if (!line) return;
-      if (first) {
-        first = false;
-        if (line.brace === '{') continue;
-        this.report(this.prefix, "Missing '{' at beginning of configuration block", line.pos, 'error', 'KA_CFG_MISSING_BOB');
-      }
+    for (const line of this.body(true)) {
       if (line.brace === '}') { if (d === 0) return; d--; }
       else if (line.brace === '{') d++;
       else if (d === 0 && def.inner && line.words[0] && !def.inner.has(line.words[0].text)) {
@@ -235,7 +224,6 @@ class Reader {
       }
       def.item?.(ctx, this.args(line));
     }
-    void kwLine;
   }
 
   /**

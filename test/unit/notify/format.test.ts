@@ -43,6 +43,7 @@ describe('notify/format', () => {
     [{ kind: 'GROUP', name: 'G', state: 'FAULT', priority: 0 }, '[r] VRRP Group G - Entering FAULT state', '=> All VRRP group instances are now in FAULT state <='],
     [{ kind: 'GROUP', name: 'G', state: 'STOP', priority: 0 }, '[r] VRRP Group G - Stopping', '=> All VRRP group instances are now stopping <='],
     [{ kind: 'INSTANCE', name: 'VI_1', state: 'MASTER_RX_LOWER_PRI', priority: 1 }, undefined, undefined],
+    [{ kind: 'GROUP', name: 'G', state: 'DELETED', priority: 0 }, undefined, undefined],
   ];
   for (const [e, subject, body] of mailTable) {
     it(`VRRP mail ${e.kind} ${e.state}`, () => {

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { preprocessFile } from '../../../../src/parser/preprocess.js';
-import { genBenchConfig } from './gen-bench.js';
+import { genBenchConfig, naiveSplit } from './gen-bench.js';
 
 const nVs = Number(process.argv[2] ?? 10000);
 const runs = Number(process.argv[3] ?? 3);
@@ -14,24 +14,6 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kpa-bench-'));
 const file = path.join(dir, 'keepalived.conf');
 fs.writeFileSync(file, genBenchConfig(nVs));
 const size = fs.statSync(file).size;
-
-function baseline(): number {
-  const c = fs.readFileSync(file).toString('latin1');
-  const res: unknown[] = [];
-  let off = 0;
-  let ln = 0;
-  while (off < c.length) {
-    let nl = c.indexOf('\n', off);
-    if (nl < 0) nl = c.length;
-    const s = c.slice(off, nl).trim();
-    off = nl + 1;
-    ln++;
-    if (!s) continue;
-    const words = s.split(/\s+/).map((w, i) => ({ text: w, pos: { file, line: ln, col: i + 1 }, quoted: false }));
-    res.push({ text: s, words, pos: { file, line: ln, col: 1 } });
-  }
-  return res.length;
-}
 
 const best: Record<string, number> = {};
 function measure(label: string, fn: () => string): void {
@@ -47,7 +29,7 @@ function measure(label: string, fn: () => string): void {
 try {
   console.log(`${(size / 1e6).toFixed(1)} MB, ${genBenchConfig(nVs).split('\n').length - 1} physical lines`);
   for (let run = 0; run < runs; run++) {
-    measure('baseline  ', () => `${baseline()} lines`);
+    measure('baseline  ', () => `${naiveSplit(file)} lines`);
     measure('preprocess', () => {
       const r = preprocessFile(file, { configId: 'bench', randomSeed: 1 });
       return `${(r.source ?? r.lines).length} lines (line store; the ConfigLine array is made on first use of .lines), ${r.diagnostics.length} diagnostics`;

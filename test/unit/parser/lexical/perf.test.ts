@@ -4,30 +4,11 @@
 // split-into-lines-and-words baseline building the same object shapes (measured ~1.5x before the in-place fast path and line store, ~0.1-0.3x since: the lines are counted on the store, not materialized), best of 4 after a
 // warm-up, in CPU time.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'mocha';
 import { preprocessFile } from '../../../../src/parser/preprocess.js';
-import { genBenchConfig } from './gen-bench.js';
+import { genBenchConfig, naiveSplit as baseline } from './gen-bench.js';
 import { OPTS, cleanupScratch, scratch } from './helpers.js';
-
-function baseline(file: string): number {
-  const c = fs.readFileSync(file).toString('latin1');
-  const res: unknown[] = [];
-  let off = 0;
-  let ln = 0;
-  while (off < c.length) {
-    let nl = c.indexOf('\n', off);
-    if (nl < 0) nl = c.length;
-    const s = c.slice(off, nl).trim();
-    off = nl + 1;
-    ln++;
-    if (!s) continue;
-    const words = s.split(/\s+/).map((w, i) => ({ text: w, pos: { file, line: ln, col: i + 1 }, quoted: false }));
-    res.push({ text: s, words, pos: { file, line: ln, col: 1 } });
-  }
-  return res.length;
-}
 
 describe('preprocessor: performance', function () {
   this.timeout(120000);
