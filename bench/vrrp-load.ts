@@ -12,7 +12,8 @@
 // the initial election ("Entering ... STATE" log lines; must be 0).
 // Ours runs as compiled JS in plain node (tsc into .cache/kvl-bench; the tsx loader alone adds an
 // esbuild child and ~40 MB RSS); --tsx runs run-ours.ts through tsx instead.
-//   node --import tsx bench/vrrp-load.ts [--seconds N] [--only ours|keepalived] [--scenario A|B] [--tsx] [--prefix kvl]
+// --node-flags "..." starts ours' node with those V8/Node flags (e.g. a smaller young generation).
+//   node --import tsx bench/vrrp-load.ts [--seconds N] [--only ours|keepalived] [--scenario A|B] [--tsx] [--prefix kvl] [--node-flags "..."]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -26,6 +27,7 @@ const seconds = Number(opt('--seconds') ?? 300) || 300;
 const only = opt('--only') as Impl | undefined;
 const onlyScenario = opt('--scenario');
 const useTsx = args.includes('--tsx');
+const nodeFlags = (opt('--node-flags') ?? '').split(/\s+/).filter(Boolean);
 const SETTLE_MS = 3000;
 const CLK_TCK = 100; // getconf CLK_TCK on Linux/x86_64
 
@@ -109,7 +111,7 @@ const oursJs = useTsx ? undefined : compileOurs();
 
 function start(L: VrrpLab, impl: Impl, host: string, conf: string): Daemon {
   if (impl === 'keepalived' || !oursJs) return L.start(impl, host, conf);
-  const d = new Daemon('ours', L.lab.spawn(L.lab.ns(host), process.execPath, [oursJs, conf]), L.dir, host);
+  const d = new Daemon('ours', L.lab.spawn(L.lab.ns(host), process.execPath, [...nodeFlags, oursJs, conf]), L.dir, host);
   L.daemons.push(d);
   return d;
 }
@@ -207,7 +209,7 @@ try {
 }
 
 const expect = (s: Scenario): number => Math.round(s.count / s.advertInt);
-console.log(`\nVRRP load (ours: ${useTsx ? 'tsx' : 'compiled JS, plain node'}), ${seconds} s window per run (after election + ${SETTLE_MS / 1000} s settle); r1 prio 150 (master side), r2 prio 100 (backup side)`);
+console.log(`\nVRRP load (ours: ${useTsx ? 'tsx' : 'compiled JS, plain node'}${nodeFlags.length ? ` ${nodeFlags.join(' ')}` : ''}), ${seconds} s window per run (after election + ${SETTLE_MS / 1000} s settle); r1 prio 150 (master side), r2 prio 100 (backup side)`);
 console.log('CPU % of one core over the window (daemon + children); RSS summed over the process tree at the end; adverts = IPv4 multicast packets out/in of the namespace (IpExt OutMcastPkts/InMcastPkts)');
 for (const s of scen) {
   console.log(`\nScenario ${s.id}: ${s.title} (expected ${expect(s)} adverts/s from the master)`);

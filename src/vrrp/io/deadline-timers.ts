@@ -3,12 +3,25 @@
 // re-set from its own expiry (the advert timer, GARP refresh) counts from the deadline that just
 // expired, not from the late moment the callback ran, so periodic adverts keep their rate under
 // load (at advert_int 10 ms, event-loop latency would otherwise stretch every period).
+// Cheap under load: a timer pushed later while armed (the backup's master-down timer, on every
+// advert) only moves its deadline; the armed Node timer re-arms for the rest when it comes due.
+// Node timers get whole-millisecond durations (Node fires on whole milliseconds anyway, and keeps
+// one list per distinct duration), so at 5000 adverts/s they reuse a handful of lists.
 import type { Clock } from '../../common/clock.js';
 
+interface Slot {
+  deadline: number;
+  generation: number;
+  /** Clock time the armed Node timer is due (it never fires before the deadline it was armed for). */
+  dueAt: number;
+  handle: NodeJS.Timeout;
+}
+
 export class DeadlineTimers<K extends string> {
-  private readonly slots = new Map<K, NodeJS.Timeout>();
-  /** The timer whose callback is running and its deadline. */
-  private firing?: { name: K; deadline: number };
+  private readonly slots = new Map<K, Slot>();
+  /** The timer whose callback is running (undefined: none) and its deadline. */
+  private firingName?: K;
+  private firingDeadline = 0;
 
   /**
    * beforeFire runs when a timer is due, before it fires: the runtime reads the packets already
@@ -20,32 +33,47 @@ export class DeadlineTimers<K extends string> {
     private readonly beforeFire?: (name: K) => void) {}
 
   set(name: K, delayMs: number, generation: number): void {
-    this.cancel(name);
     const now = this.clock.now();
-    const f = this.firing;
     // periodic re-arm: from the expired deadline unless that is already past the new period
-    const base = f && f.name === name && f.deadline + delayMs > now ? f.deadline : now;
+    const base = this.firingName === name && this.firingDeadline + delayMs > now ? this.firingDeadline : now;
     const deadline = base + Math.max(0, delayMs);
-    delayMs = deadline - now;
-    const arm = (ms: number): void => {
-      this.slots.set(name, setTimeout(() => {
-        const left = deadline - this.clock.now();
-        if (left > 0.25) { arm(left); return; }
-        this.slots.delete(name);
-        if (this.beforeFire) {
-          this.beforeFire(name);
-          if (this.slots.has(name)) return; // re-armed by what was pending
-        }
-        this.firing = { name, deadline };
-        try { this.fire(name, generation); } finally { this.firing = undefined; }
-      }, Math.max(0, ms)));
-    };
-    arm(delayMs);
+    const slot = this.slots.get(name);
+    if (slot && slot.dueAt <= deadline) {
+      // pushed later (or kept): the armed timer comes due first and re-arms for the rest
+      slot.deadline = deadline;
+      slot.generation = generation;
+      return;
+    }
+    if (slot) clearTimeout(slot.handle);
+    const s = { deadline, generation } as Slot;
+    this.slots.set(name, s);
+    this.arm(name, s, deadline - now);
+  }
+
+  private arm(name: K, slot: Slot, ms: number): void {
+    const whole = Math.max(0, Math.ceil(ms));
+    slot.dueAt = this.clock.now() + whole;
+    slot.handle = setTimeout(() => this.due(name, slot), whole);
+  }
+
+  private due(name: K, slot: Slot): void {
+    if (this.slots.get(name) !== slot) return;
+    const left = slot.deadline - this.clock.now();
+    if (left > 0.25) { this.arm(name, slot, left); return; }
+    this.slots.delete(name);
+    if (this.beforeFire) {
+      this.beforeFire(name);
+      if (this.slots.has(name)) return; // re-armed by what was pending
+    }
+    const outer = this.firingName, outerDeadline = this.firingDeadline;
+    this.firingName = name;
+    this.firingDeadline = slot.deadline;
+    try { this.fire(name, slot.generation); } finally { this.firingName = outer; this.firingDeadline = outerDeadline; }
   }
 
   cancel(name: K): void {
-    const t = this.slots.get(name);
-    if (t) { clearTimeout(t); this.slots.delete(name); }
+    const s = this.slots.get(name);
+    if (s) { clearTimeout(s.handle); this.slots.delete(name); }
   }
 
   cancelAll(): void { for (const k of [...this.slots.keys()]) this.cancel(k); }

@@ -151,6 +151,37 @@ describe('vrrp/io runtime helpers', () => {
     } finally { mock.timers.reset(); }
   });
 
+  it('DeadlineTimers: pushing an armed timer later moves its deadline without a new Node timer; an earlier one re-arms', () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      const clock = new FakeClock(0);
+      const fired: string[] = [];
+      const timers = new DeadlineTimers<'masterDown'>(clock, (n, g) => fired.push(`${n} ${g} at ${clock.now()}`));
+      const real = globalThis.setTimeout;
+      let armed = 0;
+      globalThis.setTimeout = ((fn: () => void, ms?: number) => { armed++; return real(fn, ms); }) as typeof setTimeout;
+      try {
+        timers.set('masterDown', 36.1, 1);
+        // an advert every 10 ms for 100 ms pushes the deadline each time
+        for (let i = 1; i <= 100; i++) {
+          clock.advance(1); mock.timers.tick(1);
+          if (i % 10 === 0) timers.set('masterDown', 36.1, 1 + i / 10);
+        }
+        const pushes = 10;
+        assert.ok(armed < pushes, `${armed} Node timers for ${pushes} pushes`);
+        assert.deepEqual(fired, []);
+        for (let i = 0; i < 40; i++) { clock.advance(1); mock.timers.tick(1); }
+        // last push at 100 -> deadline 136.1, fired on the next whole millisecond with the last generation
+        assert.deepEqual(fired, ['masterDown 11 at 137']);
+        // an earlier deadline than the armed one re-arms at once
+        timers.set('masterDown', 50, 12);
+        timers.set('masterDown', 5, 13);
+        for (let i = 0; i < 60; i++) { clock.advance(1); mock.timers.tick(1); }
+        assert.deepEqual(fired.slice(1), ['masterDown 13 at 145']); // set at 140: 5 ms, not the 50 ms armed before
+      } finally { globalThis.setTimeout = real; }
+    } finally { mock.timers.reset(); }
+  });
+
   it('DeadlineTimers: a re-set from another event counts from now', () => {
     mock.timers.enable({ apis: ['setTimeout'] });
     try {
