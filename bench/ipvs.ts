@@ -24,7 +24,8 @@ const x = JSON.parse(line) as Record<string, number | boolean>;
 console.log(`IPVS bench in the VM (TCG, ${memMiB} MiB, wall ${(r.ms / 1000).toFixed(1)} s): ${x.services} services x ${x.dests} destinations`);
 console.log(`  host load average at start: ${load0}; at end: ${load1}`);
 console.log(`  ours       from empty: ${x.oursFromEmptyMs} ms (${x.oursFromEmptyOps} netlink ops, table complete: ${x.oursFromEmptyCheck}); release ${x.oursReleaseMs} ms`);
-console.log(`  ours       reload 1 change (new model objects): ${x.oursReloadMs} ms, ${x.oursReloadOps} op(s), ${x.oursReloadConverted} service(s) converted, seen: ${x.oursReloadCheck}; reload no change: ${x.oursReloadSameMs} ms, ${x.oursReloadSameOps} op(s)`);
+console.log(`  ours       reload 1 change (new model objects), first after start: ${x.oursReloadMs} ms, ${x.oursReloadOps} op(s), ${x.oursReloadConverted} service(s) converted, seen: ${x.oursReloadCheck}`);
+console.log(`  ours       second reload 1 change: ${x.oursReload2Ms} ms, ${x.oursReload2Ops} op(s); reload no change: ${x.oursReloadSameMs} ms, ${x.oursReloadSameOps} op(s)`);
 if (x.oursEngineReloadMs !== undefined) {
   console.log(`  ours       daemon path: parse ${x.oursParseMs} ms; checker engine start ${x.oursEngineStartMs} ms (${x.oursEngineStartOps} ops); engine reload 1 change ${x.oursEngineReloadMs} ms (${x.oursEngineReloadOps} op(s), ${x.oursEngineReloadApplyConverted} converted)`);
 }

@@ -20,8 +20,8 @@ interface Slot {
   /** Generation of the last update that listed this service. */
   gen: number;
   snap: VsSnap;
-  /** Copies: a caller editing its destinations in place must not make them look unchanged. */
-  dests: DesiredDest[];
+  /** A copy (a caller editing its destinations in place must not make them look unchanged). */
+  dests: FlatDests;
   /** Signature of the group's members ('' when the service is not a group). */
   group: string;
   /** Kernel keys its entries hold in `state`. */
@@ -77,19 +77,29 @@ function identity(vs: VirtualServer): string {
   return `grp|${vs.protocol}|${a.group}`;
 }
 
-function sameTunnel(a: DesiredDest['tunnel'], b: DesiredDest['tunnel']): boolean {
-  if (a === b) return true;
-  if (!a || !b) return false;
-  return a.type === b.type && a.port === b.port && a.csum === b.csum;
+/** Destinations flattened, DEST_FIELDS values each (address, port, family, weight, fwdMethod,
+ * thresholds, tunnel type / port / csum): one array a service, compared without touching copies. */
+type FlatDests = (string | number | undefined)[];
+const DEST_FIELDS = 10;
+
+export function flattenDests(d: readonly DesiredDest[]): FlatDests {
+  const f: FlatDests = new Array(d.length * DEST_FIELDS);
+  let o = 0;
+  for (const x of d) {
+    f[o++] = x.address; f[o++] = x.port; f[o++] = x.family; f[o++] = x.weight; f[o++] = x.fwdMethod;
+    f[o++] = x.uthreshold; f[o++] = x.lthreshold; f[o++] = x.tunnel?.type; f[o++] = x.tunnel?.port; f[o++] = x.tunnel?.csum;
+  }
+  return f;
 }
 
-export function sameDesiredDests(a: readonly DesiredDest[], b: readonly DesiredDest[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i], y = b[i];
-    if (x.address !== y.address || x.port !== y.port || x.family !== y.family || x.weight !== y.weight
-      || x.fwdMethod !== y.fwdMethod || x.uthreshold !== y.uthreshold || x.lthreshold !== y.lthreshold
-      || !sameTunnel(x.tunnel, y.tunnel)) return false;
+export function sameDests(f: FlatDests, d: readonly DesiredDest[]): boolean {
+  if (f.length !== d.length * DEST_FIELDS) return false;
+  for (let i = 0, o = 0; i < d.length; i++, o += DEST_FIELDS) {
+    const x = d[i];
+    if (f[o + 3] !== x.weight || f[o + 1] !== x.port || f[o] !== x.address || f[o + 2] !== x.family || f[o + 4] !== x.fwdMethod
+      || f[o + 5] !== x.uthreshold || f[o + 6] !== x.lthreshold) return false;
+    const t = x.tunnel;
+    if (t === undefined ? f[o + 7] !== undefined : f[o + 7] !== t.type || f[o + 8] !== t.port || f[o + 9] !== t.csum) return false;
   }
   return true;
 }
@@ -98,8 +108,6 @@ function groupSignature(g: VirtualServerGroup | undefined): string {
   if (!g) return '-';
   return JSON.stringify(g.entries.map((e) => (e.kind === 'range' ? [e.first, e.last, e.port, e.family] : [e.fwmark, e.family ?? ''])));
 }
-
-const copyDests = (d: readonly DesiredDest[]): DesiredDest[] => d.map((x) => ({ ...x, ...(x.tunnel ? { tunnel: { ...x.tunnel } } : {}) }));
 
 export class DesiredIndex {
   /** Every kernel entry the last desired state asks for, by svcKeyString (updated in place). */
@@ -124,10 +132,9 @@ export class DesiredIndex {
     };
     let minLoop = Infinity;
     const changed: { slot: Slot; ds: DesiredService; group: string }[] = [];
-    const order: Slot[] = new Array(st.services.length);
-    let i = 0;
-    for (const ds of st.services) {
-      const vs = ds.vs;
+    const services = st.services, order: Slot[] = new Array(services.length);
+    for (let i = 0; i < services.length; i++) {
+      const ds = services[i], vs = ds.vs;
       if (vs.delayLoop > 0 && vs.delayLoop < minLoop) minLoop = vs.delayLoop;
       const group = vs.vs.kind === 'group' ? sigOf(vs.vs.group) : '';
       // Services usually keep their place in the config: try the slot at the same position first
@@ -139,10 +146,10 @@ export class DesiredIndex {
         if (slot?.gen === gen) return this.rebuild(st, gen); // two services are one kernel service
         if (!slot) { slot = { id, gen, snap: snapOf(vs), dests: [], group, keys: [] }; this.byId.set(id, slot); changed.push({ slot, ds, group }); }
       }
-      order[i++] = slot;
+      order[i] = slot;
       if (slot.gen === gen) continue; // new: converted below
       slot.gen = gen;
-      if (sameAttrs(slot.snap, vs) && slot.group === group && sameDesiredDests(slot.dests, ds.destinations)) continue;
+      if (sameAttrs(slot.snap, vs) && slot.group === group && sameDests(slot.dests, ds.destinations)) continue;
       changed.push({ slot, ds, group });
     }
     const fresh = new Set<string>(), removed = new Set<string>();
@@ -156,7 +163,7 @@ export class DesiredIndex {
       slot.keys = [];
     };
     // Services gone from the config, then the old entries of changed ones, before any new entry lands.
-    for (const [id, slot] of this.byId) if (slot.gen !== gen) { drop(slot); this.byId.delete(id); }
+    for (const slot of this.byId.values()) if (slot.gen !== gen) { drop(slot); this.byId.delete(slot.id); }
     for (const c of changed) drop(c.slot);
     for (const { slot, ds, group } of changed) {
       for (const [k, e] of entriesFor(ds, st)) {
@@ -168,7 +175,7 @@ export class DesiredIndex {
         removed.delete(k);
       }
       slot.snap = snapOf(ds.vs);
-      slot.dests = copyDests(ds.destinations);
+      slot.dests = flattenDests(ds.destinations);
       slot.group = group;
     }
     this.order = order;
@@ -190,7 +197,7 @@ export class DesiredIndex {
       let id = identity(vs);
       for (let n = 2; this.byId.has(id); n++) id = `${identity(vs)}#${n}`;
       const group = vs.vs.kind === 'group' ? groupSignature(st.groups[vs.vs.group]) : '';
-      const slot: Slot = { id, gen, snap: snapOf(vs), dests: copyDests(ds.destinations), group, keys: [] };
+      const slot: Slot = { id, gen, snap: snapOf(vs), dests: flattenDests(ds.destinations), group, keys: [] };
       this.byId.set(id, slot);
       this.order.push(slot);
       for (const [k, e] of entriesFor(ds, st)) {
