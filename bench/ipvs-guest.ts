@@ -94,7 +94,7 @@ const res: Record<string, unknown> = { services: nSvc, dests: nDest };
   await sink.apply(same);
   res.oursReloadSameMs = Math.round(performance.now() - t);
   res.oursReloadSameOps = h.client.counters.mutations - m1;
-  if (daemonPath) {
+  if (daemonPath) try {
     // What the checker process does on SIGHUP, from the parsed config on (IPC from the parent not included).
     log('ours: daemon path (parse, engine start, engine reload)');
     t = performance.now();
@@ -114,7 +114,7 @@ const res: Record<string, unknown> = { services: nSvc, dests: nDest };
     res.oursEngineReloadOps = h.client.counters.mutations - m3;
     res.oursEngineReloadApplyConverted = sink.lastUpdate.converted;
     await engine.stop();
-  }
+  } catch (e) { res.oursDaemonPathError = String(e); }
   t = performance.now();
   await sink.release();
   res.oursReleaseMs = Math.round(performance.now() - t);
