@@ -1,9 +1,9 @@
 // keepalived(8) entry point: command line, -t / -T hand-offs, daemonising, and the parent's
-// signal wiring. bin/keepalived calls main(process.argv.slice(2)).
+// signal wiring. bin/keepalived calls main(process.argv.slice(2)). genhash (-T) and `migrate` are
+// imported only when asked for: they are not on the daemon's or -t's path (60 ms of start-up).
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { parseCommandLine, type CliOptions } from './cli.js';
-import { genhashMain } from '../check/genhash.js';
 import { runConfigTest } from '../parser/index.js';
 import { configLoader } from './config-source.js';
 import { syslogIdent } from './log-format.js';
@@ -12,7 +12,6 @@ import { Parent, forkLauncher } from './parent.js';
 import { watchRealtimeSignal } from './rt-signals.js';
 import { sdNotifier } from './sd-notify.js';
 import { usageText } from './usage.js';
-import { migrateMain } from '../migrate/cli.js';
 import { versionText } from './version.js';
 
 const DAEMON_ENV = 'KEEPALIVED_TS_DAEMONIZED';
@@ -29,7 +28,7 @@ function finish(code: number): void {
 
 export async function main(argv: string[]): Promise<void> {
   // Beyond keepalived: `keepalived migrate --from ldirectord|heartbeat|piranha PATH` (src/migrate).
-  if (argv[0] === 'migrate') return finish(migrateMain(argv.slice(1)));
+  if (argv[0] === 'migrate') return finish((await import('../migrate/cli.js')).migrateMain(argv.slice(1)));
   const r = parseCommandLine(argv);
   out(r.stderr, process.stderr);
   out(r.stdout, process.stdout);
@@ -42,6 +41,7 @@ export async function main(argv: string[]): Promise<void> {
       const prog = process.argv[1] ?? 'keepalived';
       const rename = (t: string) => t.replace(/^Usage: genhash /m, `Usage: ${prog} --genhash `);
       const io = { out: (t: string) => { process.stdout.write(rename(t)); }, err: (t: string) => { process.stderr.write(rename(t)); } };
+      const { genhashMain } = await import('../check/genhash.js');
       return finish(await genhashMain(r.argv, io));
     }
     case 'config-test': return finish(configTest(r.opts));

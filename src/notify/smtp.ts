@@ -4,7 +4,7 @@
 // message as raw RFC 822 bytes built by format.ts, so the DATA section is byte-identical to
 // keepalived 2.2.7's (no Message-ID / MIME headers are added). Log lines use keepalived's texts;
 // each failure also gets one line with the reason and the retry decision.
-import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import type SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { Logger } from '../common/log.js';
 import { buildMessage, envelopeAddress, smtpHostText } from './format.js';
 
@@ -48,6 +48,14 @@ const CMD_NAMES: Record<string, string> = {
   CONN: '(E)SMTP', EHLO: 'HELO', HELO: 'HELO', LHLO: 'HELO', 'MAIL FROM': 'MAIL', 'RCPT TO': 'RCPT', DATA: 'DATA',
 };
 
+/**
+ * nodemailer's SMTPConnection, imported when an alerter is made (SMTP configured), not when this
+ * module loads: 70 ms of every child's start-up that sends no mail.
+ */
+let smtpConnection: Promise<typeof SMTPConnection> | undefined;
+const loadSmtpConnection = (): Promise<typeof SMTPConnection> =>
+  (smtpConnection ??= import('nodemailer/lib/smtp-connection').then((m: { default: typeof SMTPConnection }) => m.default));
+
 export class SmtpAlerter {
   private readonly queue: MailJob[] = [];
   private busy = false;
@@ -61,6 +69,7 @@ export class SmtpAlerter {
 
   constructor(private readonly s: SmtpSettings, private readonly opts: SmtpAlerterOptions) {
     this.hostText = smtpHostText(s.host, s.port);
+    loadSmtpConnection().catch(() => undefined); // a failure shows on the first send
   }
 
   /** Queue one alert. O(1), never blocks, never throws. */
@@ -142,14 +151,15 @@ export class SmtpAlerter {
   }
 
   /** One SMTP session for one mail. Resolves undefined on success, or the failure. */
-  private sendOnce(job: MailJob): Promise<SendFailure | undefined> {
+  private async sendOnce(job: MailJob): Promise<SendFailure | undefined> {
+    const Connection = await loadSmtpConnection();
     const s = this.s;
     const log = this.opts.logger;
     const h = this.hostText;
     return new Promise((resolve) => {
       let connected = false;
       let done = false;
-      const conn = new SMTPConnection({
+      const conn = new Connection({
         host: s.host, port: s.port, name: s.heloName, secure: false,
         ignoreTLS: !s.starttls, requireTLS: !!s.starttls,
         tls: { rejectUnauthorized: s.tlsVerify ?? true },
