@@ -1,7 +1,9 @@
 // Runs inside the scripts/vm guest, in the LVS scenario's client namespace: one fresh TCP connection
 // per HTTP request to the VIP, one request every INTERVAL ms, and one JSON line per request on stdout
 // ({ s: start ms, e: end ms, p: local port, b: body or null, err }). The local port is what ties an
-// answer to the director that forwarded it (its `ipvsadm -Lnc` lists the client's port).
+// answer to the director that forwarded it (its `ipvsadm -Lnc` lists the client's port), so the
+// client binds its own ports in sequence from 20000: an ephemeral port would come back within
+// minutes, while the directors' IPVS connection entries of its first use can live for 15.
 // Usage: node lvs-client.mjs URL INTERVAL_MS TIMEOUT_MS   (runs until killed)
 import { request } from 'node:http';
 
@@ -11,8 +13,12 @@ const timeout = Number(timeoutArg ?? 1000);
 
 export interface Sample { s: number; e: number; p: number; b: string | null; err?: string }
 
+let nextPort = 20000;
+
 function once(): Promise<Sample> {
   const s = Date.now();
+  const localPort = nextPort;
+  nextPort = nextPort >= 60999 ? 20000 : nextPort + 1;
   return new Promise((resolve) => {
     let port = 0;
     let done = false;
@@ -21,7 +27,7 @@ function once(): Promise<Sample> {
       done = true;
       resolve({ s, e: Date.now(), p: port, b, ...(err ? { err } : {}) });
     };
-    const req = request(url!, { agent: false, timeout, headers: { connection: 'close' } }, (res) => {
+    const req = request(url!, { agent: false, timeout, localPort, headers: { connection: 'close' } }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => { body += c; });

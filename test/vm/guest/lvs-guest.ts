@@ -51,6 +51,10 @@ function window(from: number, to: number): Window {
   return w;
 }
 
+function delta(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(b).map(([k, v]) => [k, v - (a[k] ?? 0)]));
+}
+
 /** The window from `from` to now, once requests in flight have ended and both conn tables were read. */
 async function settle(from: number): Promise<Window> {
   const to = Date.now();
@@ -107,11 +111,13 @@ async function scenario(master: Impl, rs: Record<'rs1' | 'rs2', Proc>): Promise<
     if (!step('both directors list both real servers in IPVS', both !== null, res.listings.start)) return res;
 
     // ---- the client's answers come from both real servers, through the master's IPVS
+    const before = { M: statsConns(M), B: statsConns(B) };
     const tA = Date.now();
     await answers(tA, 20, 30_000);
     res.windows.both = await settle(tA);
-    res.stats.both = statsConns(M);
-    res.stats.bothBackup = statsConns(B);
+    // what each director's IPVS counted (ipvsadm -Ln --stats, Conns) during the window
+    res.stats.both = delta(before.M, statsConns(M));
+    res.stats.bothBackup = delta(before.B, statsConns(B));
     res.listings.stats = ipvsadm(M, '-Ln --stats');
     step('client answered by both real servers through the master', Object.keys(res.windows.both.byRs).length === 2 && (res.windows.both.byDirector[M] ?? 0) === res.windows.both.ok, JSON.stringify(res.windows.both));
 
@@ -155,9 +161,10 @@ async function scenario(master: Impl, rs: Record<'rs1' | 'rs2', Proc>): Promise<
     step(`${master} exited after SIGTERM`, exited, `code ${procs.master.exited?.code}`);
     step(`${backup} took over (MASTER, VIP)`, !!bUp && hasVip(B) && !hasVip(M));
     const tC = viaB ? viaB.s : Date.now();
+    const beforeC = statsConns(B);
     await answers(tC, 20, 30_000, (s) => conns.byPort.get(s.p)?.d === B);
     res.windows.afterFailover = await settle(tC);
-    res.stats.afterFailover = statsConns(B);
+    res.stats.afterFailover = delta(beforeC, statsConns(B));
     res.listings.statsBackup = ipvsadm(B, '-Ln --stats');
     step('client answered by both real servers through the backup', Object.keys(res.windows.afterFailover.byRs).length === 2 && (res.windows.afterFailover.byDirector[B] ?? 0) === res.windows.afterFailover.ok, JSON.stringify(res.windows.afterFailover));
 
