@@ -6,7 +6,10 @@
 // --socket 1 uses the net.Socket connect instead of the tcp_wrap handle (the old probe).
 // The driver compiles src/ and bench/ with tsc into .cache/kc-bench and measures the compiled code
 // in plain node (the tsx loader alone costs ~40 MB RSS); --measure runs the measurement directly.
-// keepalived's own checker needs IPVS to run (this kernel has none), so it is not compared here.
+// keepalived's own checker needs IPVS to run (this kernel has none): --vm runs the comparison in the
+// scripts/vm guest (bench/checkers-guest.ts): same config, ours then keepalived 2.2.7 -C, each
+// measured from /proc; the guest is TCG (slow), so fewer real servers (--vm-rs, default 1000).
+//   node --import tsx bench/checkers.ts --vm [--vm-rs 1000] [--seconds 30] [--node-flags "..."] [--mem 2048]
 import net from 'node:net';
 import os from 'node:os';
 import { spawn, execFileSync } from 'node:child_process';
@@ -125,6 +128,21 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(r, null, 2));
 }
 
+async function vmDriver(): Promise<void> {
+  const { bundleGuest, runInVm } = await import('../test/vm/helpers/vm.js');
+  const bundle = await bundleGuest('bench/checkers-guest.ts', 'checkers-bench');
+  const fi = process.argv.indexOf('--node-flags');
+  const flags = fi >= 0 ? ['--node-flags', process.argv[fi + 1]!] : [];
+  const r = await runInVm(['node', bundle, String(arg('vm-rs', 1000)), String(arg('seconds', 30)), ...flags], { timeoutS: 3000, memMiB: arg('mem', 2048) });
+  process.stderr.write(r.stderr.split('\n').filter((l) => /timing|\[bench\]|\[ours\]/.test(l)).join('\n') + '\n');
+  const line = r.stdout.split('\n').filter((l) => l.startsWith('{')).pop();
+  if (!line) { console.error(`guest bench failed (exit ${r.code})\n${r.stdout}\n${r.stderr.slice(-3000)}`); process.exit(1); }
+  const x = JSON.parse(line) as Record<string, unknown>;
+  x.vmWallS = Math.round(r.ms / 1000);
+  x.hostLoadAverage1m = +os.loadavg()[0]!.toFixed(2);
+  console.log(JSON.stringify(x, null, 2));
+}
+
 function driver(): void {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const out = path.join(root, '.cache', 'kc-bench');
@@ -148,4 +166,5 @@ function driver(): void {
 
 if (process.argv[2] === '--listener') await listener(Number(process.argv[3]));
 else if (process.argv[2] === '--measure') await main();
+else if (process.argv.includes('--vm')) await vmDriver();
 else driver();

@@ -6,9 +6,9 @@ export function protoText(p: Protocol | undefined): string {
   return p === 'UDP' ? 'udp' : p === 'SCTP' ? 'sctp' : 'tcp';
 }
 
-/** `[ip]:proto:port` */
+/** `[ip]:proto:port` (joined: a flat string, kept per real server for its log lines) */
 export function trio(address: string, proto: Protocol | undefined, port: number): string {
-  return `[${address}]:${protoText(proto)}:${port}`;
+  return ['[', address, ']:', protoText(proto), ':', port].join('');
 }
 
 /** `[ip]:port` */

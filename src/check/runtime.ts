@@ -39,12 +39,15 @@ interface Inst {
   vs: VsState;
   rs: RsState;
   checker: Checker;
-  sig: string;
   params: EffectiveParams;
   ctx: FsmCtx;
   fsm: FsmState;
   probe: Probe;
+  /** The timer handle, kept after it fires so that the next check can re-arm it. */
   timer?: unknown;
+  /** Its delay, and whether it is pending. */
+  timerMs: number;
+  armed: boolean;
   stopped: boolean;
   checks: number;
   /** ha_suspend: last known enabled state (logged on change). */
@@ -123,8 +126,8 @@ export class CheckerEngine {
       fileReverse: c.type === 'FILE_CHECK' && c.reverse,
     };
     const inst: Inst = {
-      vs, rs, checker: c, sig: checkerSig(c), params, ctx, fsm: initialFsm(params.alpha), probe, stopped: false, checks: 0,
-      enabled: true, t0: 0, fire: () => { inst.timer = undefined; this.tick(inst); }, onOutcome: (o) => this.outcome(inst, o),
+      vs, rs, checker: c, params, ctx, fsm: initialFsm(params.alpha), probe, timerMs: -1, armed: false, stopped: false, checks: 0,
+      enabled: true, t0: 0, fire: () => { inst.armed = false; this.tick(inst); }, onOutcome: (o) => this.outcome(inst, o),
     };
     return inst;
   }
@@ -181,7 +184,15 @@ export class CheckerEngine {
 
   private schedule(i: Inst, ms: number): void {
     if (i.stopped || this.stopped) return;
-    i.timer = this.timers.set(i.fire, ms > 0 ? ms : 0);
+    const d = ms > 0 ? ms : 0;
+    // Same delay as last time (the usual delay_loop): re-arm the fired timer, no new object.
+    if (i.timer !== undefined && !i.armed && i.timerMs === d && this.timers.refresh) this.timers.refresh(i.timer);
+    else {
+      if (i.armed) this.timers.clear(i.timer);
+      i.timer = this.timers.set(i.fire, d);
+      i.timerMs = d;
+    }
+    i.armed = true;
   }
 
   private suspended(i: Inst): boolean {
@@ -256,6 +267,7 @@ export class CheckerEngine {
     i.stopped = true;
     if (i.timer !== undefined) this.timers.clear(i.timer);
     i.timer = undefined;
+    i.armed = false;
   }
 
   async reload(config: KeepalivedConfig): Promise<void> {
@@ -282,7 +294,8 @@ export class CheckerEngine {
         const olds = [...(instsByRs.get(or) ?? [])];
         let failed = 0;
         for (const ni of mine) {
-          const idx = olds.findIndex((oi) => oi.sig === ni.sig);
+          const sig = checkerSig(ni.checker);
+          const idx = olds.findIndex((oi) => checkerSig(oi.checker) === sig);
           if (idx >= 0) {
             const oi = olds.splice(idx, 1)[0]!;
             ni.fsm = oi.fsm; ni.checks = oi.checks;
