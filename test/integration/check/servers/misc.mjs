@@ -1,6 +1,7 @@
 // Small real servers for checker tests: node misc.mjs MODE HOST PORT
 //   udp-echo  : echoes every datagram
 //   tcp       : accepts and closes
+//   tcp-peers : accepts and closes, printing `peer ADDRESS PORT` for each connection
 //   blackhole : accepts and never answers
 //   reset     : accepts, then resets the connection (RST)
 //   garbage   : answers any request with bytes that are not HTTP/SMTP
@@ -19,6 +20,7 @@ if (mode === 'udp-echo') {
   const srv = net.createServer((c) => {
     c.on('error', () => {});
     if (mode === 'tcp') c.end();
+    else if (mode === 'tcp-peers') { process.stdout.write(`peer ${c.remoteAddress} ${c.remotePort}\n`); c.end(); }
     else if (mode === 'blackhole') held.push(c);
     else if (mode === 'reset') c.once('data', () => c.resetAndDestroy());
     else if (mode === 'garbage') { c.write('\x00\x01garbage\xff\r\n\r\n'); c.once('data', () => c.end('\x00garbage')); }
