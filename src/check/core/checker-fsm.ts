@@ -52,6 +52,12 @@ export interface Outcome {
   timedOut?: boolean;
   /** FILE_CHECK: the tracked file's value. */
   value?: number;
+  /**
+   * TCP: with msg 'error', the check could not be made (keepalived's connect_error: bind failed,
+   * or connect refused at once for a local reason). Not a failure: logged and rescheduled.
+   * `errText` is the bind error's strerror, when it was bind that failed.
+   */
+  errText?: string;
 }
 
 export interface Step {
@@ -105,6 +111,11 @@ Object.freeze(NO_LOGS);
 /** TCP_CHECK, UDP_CHECK, PING_CHECK (check_tcp.c tcp_epilog and its copies). */
 function stepSimple(s: FsmState, c: FsmCtx, o: Outcome): Step {
   const step: Step = { logs: NO_LOGS, delayMs: c.delayLoopMs };
+  // check_tcp.c tcp_connect_thread: connect_error is no check at all; try again after delay_loop.
+  if (c.type === 'TCP_CHECK' && !o.ok && o.msg === 'error') {
+    step.logs = o.errText ? [`Checker bind failed: ${o.errText}`, 'TCP socket bind failed. Rescheduling.'] : ['TCP socket bind failed. Rescheduling.'];
+    return step;
+  }
   const mail = c.type === 'UDP_CHECK' ? SIMPLE_MAIL.UDP_CHECK : c.type === 'PING_CHECK' ? SIMPLE_MAIL.PING_CHECK : SIMPLE_MAIL.TCP_CHECK;
   // check_udp.c / check_ping.c log a failure only while up; check_tcp.c also before the first run.
   const icmpUdp = c.type === 'UDP_CHECK' || c.type === 'PING_CHECK';

@@ -7,6 +7,7 @@
 // runtime, a future Node without it) or the address is not a literal IP, net.Socket is used.
 import { createRequire } from 'node:module';
 import net from 'node:net';
+import os from 'node:os';
 import type { Outcome } from '../core/checker-fsm.js';
 
 export type Done = (o: Outcome) => void;
@@ -15,6 +16,24 @@ export type Done = (o: Outcome) => void;
 export const TCP_OK: Outcome = Object.freeze({ ok: true });
 export const TCP_FAILED: Outcome = Object.freeze({ ok: false, msg: 'failed' });
 export const TCP_TIMEOUT: Outcome = Object.freeze({ ok: false, msg: 'timeout' });
+
+const E = os.constants.errno;
+/** connect() errors keepalived counts as a failed check (layer4.c); any other is connect_error. */
+const CONNECT_FAIL = new Set([E.ENETUNREACH, E.EHOSTUNREACH, E.ECONNREFUSED, 112 /* EHOSTDOWN (Linux; not in os.constants) */, E.ENETDOWN, E.ECONNRESET, E.ECONNABORTED, E.ETIMEDOUT]);
+/** glibc's strerror() for the errors bind() gives (keepalived logs `Checker bind failed: %s`). */
+const STRERROR: Record<number, string> = {
+  [E.EADDRINUSE]: 'Address already in use', [E.EADDRNOTAVAIL]: 'Cannot assign requested address', [E.EACCES]: 'Permission denied',
+  [E.EINVAL]: 'Invalid argument', [E.EAFNOSUPPORT]: 'Address family not supported by protocol', [E.EPERM]: 'Operation not permitted',
+};
+/** The check could not be made because bind() failed (errno > 0). */
+export function bindError(errno: number): Outcome {
+  return { ok: false, msg: 'error', errText: STRERROR[errno] ?? `Unknown error ${errno}` };
+}
+/** connect() refused at once: a failed check, or connect_error for local reasons (errno > 0). */
+export function connectError(errno: number): Outcome {
+  return CONNECT_FAIL.has(errno) ? TCP_FAILED : TCP_CONNECT_ERROR;
+}
+const TCP_CONNECT_ERROR: Outcome = Object.freeze({ ok: false, msg: 'error' });
 
 interface ConnectReq {
   oncomplete: (status: number, handle: unknown, req: ConnectReq) => void;
@@ -145,10 +164,11 @@ function onConnect(status: number, _handle: unknown, req: ConnectReq): void {
   const a = req.attempt;
   // Finished already (timeout): libuv reports the cancelled request; nothing to do.
   if (!a) return;
-  finish(a, status === 0 ? TCP_OK : TCP_FAILED);
+  // libuv reports a bind() EADDRINUSE here (it defers that one to the connect).
+  finish(a, status === 0 ? TCP_OK : status === -E.ETIMEDOUT ? TCP_TIMEOUT : status === -E.EADDRINUSE ? bindError(E.EADDRINUSE) : TCP_FAILED);
 }
 
-function failSoon(a: Attempt): void { finish(a, TCP_FAILED); }
+function finishWith(a: Attempt, o: Outcome): void { finish(a, o); }
 
 /**
  * Starts one connect-then-close check; `done` is called exactly once, never synchronously.
@@ -162,19 +182,17 @@ export function tcpStart(a: Attempt, host: string, family: 4 | 6 | 0, port: numb
   a.handle = h;
   a.done = done;
   fifoFor(timeoutMs).push(a, performance.now());
-  let err = 0;
   if (bindto !== undefined || bindPort !== undefined) {
-    err = family === 6 ? h.bind6(bindto ?? '::', bindPort ?? 0, 0) : h.bind(bindto ?? '0.0.0.0', bindPort ?? 0);
+    const err = family === 6 ? h.bind6(bindto ?? '::', bindPort ?? 0, 0) : h.bind(bindto ?? '0.0.0.0', bindPort ?? 0);
+    if (err !== 0) { process.nextTick(finishWith, a, bindError(-err)); return; }
   }
-  if (err === 0) {
-    const req = new b.TCPConnectWrap();
-    req.oncomplete = onConnect;
-    req.attempt = a;
-    a.req = req;
-    err = family === 6 ? h.connect6(req, host, port) : h.connect(req, host, port);
-  }
-  // bind or connect refused at once (EADDRINUSE, ENETUNREACH...): a failed check, reported async.
-  if (err !== 0) process.nextTick(failSoon, a);
+  const req = new b.TCPConnectWrap();
+  req.oncomplete = onConnect;
+  req.attempt = a;
+  a.req = req;
+  const err = family === 6 ? h.connect6(req, host, port) : h.connect(req, host, port);
+  // connect refused at once (ENETUNREACH, EADDRNOTAVAIL...): reported asynchronously.
+  if (err !== 0) process.nextTick(finishWith, a, connectError(-err));
 }
 
 /** The net.Socket route (fallback; also what the engine used before tcp_wrap). */
@@ -190,7 +208,11 @@ function socketStart(host: string, port: number, timeoutMs: number, done: Done, 
   };
   const timer = setTimeout(end, timeoutMs, TCP_TIMEOUT);
   sock.once('connect', () => end(TCP_OK));
-  sock.once('error', () => end(TCP_FAILED));
+  sock.once('error', (e: NodeJS.ErrnoException) => {
+    const errno = typeof e.errno === 'number' ? Math.abs(e.errno) : 0;
+    // net.Socket reports immediate and later connect errors alike: both count as failed here.
+    end(e.syscall === 'bind' ? bindError(errno) : errno === E.ETIMEDOUT ? TCP_TIMEOUT : TCP_FAILED);
+  });
 }
 
 /** 4, 6, or 0 when `host` is not a literal address (then net.Socket resolves it). */

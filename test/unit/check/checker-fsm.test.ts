@@ -30,7 +30,12 @@ function run(r: Row): string[] {
   });
 }
 
+const BIND: Outcome = { ok: false, msg: 'error', errText: 'Cannot assign requested address' };
 const rows: Row[] = [
+  { name: 'TCP connect_error (bind failed): no check, no state change, logged, delay_loop', c: {}, seq: [OK, BIND, KO, BIND, KO, OK],
+    expect: [`6000;up;TCP connection to ${RS} success.`, '6000;Checker bind failed: Cannot assign requested address|TCP socket bind failed. Rescheduling.', '1000',
+      '6000;Checker bind failed: Cannot assign requested address|TCP socket bind failed. Rescheduling.', `6000;down;TCP_CHECK on service ${RS} failed after 1 retries.`,
+      `6000;up;TCP connection to ${RS} success.`] },
   { name: 'TCP retry 1: first success logs once, one failure retried after dbr, second one downs', c: {}, seq: [OK, OK, KO, KO, KO, KO, OK, OK],
     expect: ['6000;up;TCP connection to [10.0.0.2]:tcp:80 success.', '6000', '1000', `6000;down;TCP_CHECK on service ${RS} failed after 1 retries.`,
       '1000', '6000', `6000;up;TCP connection to ${RS} success.`, '6000'] },
