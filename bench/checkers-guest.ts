@@ -11,6 +11,9 @@ import net from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parseConfigFile } from '../src/parser/index.js';
+import { startCheckers } from '../src/check/index.js';
+import { makeLogger } from '../src/common/log.js';
 
 const PORT = 8080;
 const addr = (k: number): string => `127.1.${Math.floor(k / 250)}.${(k % 250) + 1}`;
@@ -32,15 +35,17 @@ async function listener(n: number): Promise<void> {
 }
 
 async function ours(conf: string): Promise<void> {
-  const { parseConfigFile } = await import('../src/parser/index.js');
-  const { startCheckers } = await import('../src/check/index.js');
-  const { makeLogger } = await import('../src/common/log.js');
   const r = parseConfigFile(conf, { skipScriptSecurity: true });
   let lines = 0;
-  const logger = makeLogger((_l, m) => { lines++; if (lines <= 3 || /IPVS/.test(m)) process.stderr.write(`[ours] ${m}\n`); }, 0);
+  let failures = 0;
+  const logger = makeLogger((_l, m) => {
+    lines++;
+    if (/failed|timeout/.test(m)) failures++;
+    if (lines <= 3 || /IPVS/.test(m) || (/failed|timeout/.test(m) && failures <= 5)) process.stderr.write(`[ours] ${m}\n`);
+  }, 0);
   const h = await startCheckers(r.config, { logger });
   process.stdout.write('started\n');
-  process.on('SIGTERM', () => { void h.stop().then(() => { process.stderr.write(`[ours] ${lines} log lines, ${h.stats().checks} checks\n`); process.exit(0); }); });
+  process.on('SIGTERM', () => { void h.stop().then(() => { process.stderr.write(`[ours] ${lines} log lines (${failures} failure lines), ${h.stats().checks} checks\n`); process.exit(0); }); });
 }
 
 function conf(n: number): string {
@@ -81,7 +86,8 @@ async function until(pred: () => boolean, maxMs: number, stepMs = 250): Promise<
 /** Waits for a full table, lets a round pass, then measures `pid` for `seconds`. */
 async function measure(name: string, pid: () => number | undefined, n: number, seconds: number, accepted: () => number): Promise<Record<string, number | boolean>> {
   const t0 = Date.now();
-  const full = await until(() => { try { return dests() >= n; } catch { return false; } }, 900_000);
+  // Without IPVS (a host smoke test) there is no table to wait for.
+  const full = existsSync('/proc/net/ip_vs') ? await until(() => { try { return dests() >= n; } catch { return false; } }, 900_000) : false;
   const tableMs = Date.now() - t0;
   log(`${name}: table ${full ? 'complete' : 'INCOMPLETE'} after ${tableMs} ms`);
   await sleep(4000);
@@ -136,7 +142,7 @@ async function main(): Promise<void> {
   const o = spawn(process.execPath, [...flags, self, '--ours', '/tmp/kcb.conf'], { stdio: ['ignore', 'pipe', 'inherit'] });
   res.ours = await measure('ours', () => o.pid, n, seconds, count);
   await stopProc(o);
-  await until(() => dests() === 0, 300_000);
+  if (existsSync('/proc/net/ip_vs')) await until(() => dests() === 0, 300_000);
   console.log(JSON.stringify(res));
 
   if (!args.includes('--no-keepalived')) {
