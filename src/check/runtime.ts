@@ -6,12 +6,12 @@ import type { Checker, KeepalivedConfig, RealServer, VirtualServer } from '../co
 import type { Logger } from '../common/log.js';
 import type { Clock } from '../common/clock.js';
 import { monotonicClock } from '../common/clock.js';
-import type { LvsSink } from '../common/lvs-desired.js';
+import type { DesiredService, LvsDesiredState, LvsSink } from '../common/lvs-desired.js';
 import type { CheckerEvent } from './events.js';
 import { initialFsm, stepChecker, type FsmCtx, type FsmState, type Outcome } from './core/checker-fsm.js';
 import { resolveParams, type EffectiveParams } from './core/params.js';
 import {
-  checkerChanged, clearRs, desiredState, initVs, newRsState, newVsState, setWeight, updateQuorum, weighLive,
+  checkerChanged, clearRs, desiredService, desiredState, initVs, newRsState, newVsState, setWeight, updateQuorum, weighLive,
   type CoreOut, type RsState, type VsState,
 } from './core/lvs-core.js';
 import { makeProbe, type Probe } from './probes/index.js';
@@ -89,6 +89,14 @@ export class CheckerEngine {
   private applyDone: Promise<void> = Promise.resolve();
   private coreOut: CoreOut;
   private coreChanges = 0;
+  /**
+   * Desired IPVS state per virtual server, rebuilt only for the ones a checker changed since the
+   * last apply (a storm of transitions over 10,000 real servers would otherwise rebuild every
+   * service on each event-loop turn).
+   */
+  private svcCache = new Map<VsState, DesiredService>();
+  private changedVs = new Set<VsState>();
+  private allChanged = true;
   /** Checks completed (all checkers), for the bench and snapshot. */
   checksDone = 0;
 
@@ -157,7 +165,7 @@ export class CheckerEngine {
     this.insts = b.insts;
     for (const v of this.vss) initVs(v, this.coreOut);
     for (const i of this.insts) this.logActivation(i);
-    this.markDirty();
+    this.markDirty(true);
     this.scheduleFirst(this.insts);
     await this.applyDone;
   }
@@ -237,11 +245,13 @@ export class CheckerEngine {
         smtpAlert: i.rs.smtpAlert && (rsChanged || !(this.g()?.noCheckerEmails ?? false)),
       });
     }
-    if (this.coreChanges !== before) this.markDirty();
+    if (this.coreChanges !== before) { this.changedVs.add(i.vs); this.markDirty(); }
     return step.immediate ? 0 : step.delayMs;
   }
 
-  private markDirty(): void {
+  /** `all`: something beyond one checker's VS changed (start, reload). */
+  private markDirty(all = false): void {
+    if (all) this.allChanged = true;
     if (this.dirty || this.stopped) return;
     this.dirty = true;
     this.applyDone = new Promise((resolve) => setImmediate(() => { void this.flush().then(resolve); }));
@@ -252,13 +262,27 @@ export class CheckerEngine {
     this.applying = true;
     this.dirty = false;
     try {
-      await this.deps.lvs.apply(desiredState(this.vss, Object.fromEntries(this.config.virtualServerGroups.map((g) => [g.name, g]))));
+      await this.deps.lvs.apply(this.buildDesired());
     } catch {
       // Monitoring mode: the IPVS layer reports its own failure once; checking goes on.
     } finally {
       this.applying = false;
       if (this.pending) { this.pending = false; this.markDirty(); }
     }
+  }
+
+  private buildDesired(): LvsDesiredState {
+    if (this.allChanged) this.svcCache.clear();
+    const services: DesiredService[] = new Array(this.vss.length);
+    for (let k = 0; k < this.vss.length; k++) {
+      const v = this.vss[k]!;
+      let d = this.allChanged || this.changedVs.has(v) ? undefined : this.svcCache.get(v);
+      if (!d) { d = desiredService(v); this.svcCache.set(v, d); }
+      services[k] = d;
+    }
+    this.allChanged = false;
+    this.changedVs.clear();
+    return { services, groups: Object.fromEntries(this.config.virtualServerGroups.map((g) => [g.name, g])) };
   }
 
   desired() { return desiredState(this.vss, Object.fromEntries(this.config.virtualServerGroups.map((g) => [g.name, g]))); }
@@ -331,7 +355,7 @@ export class CheckerEngine {
     }
     this.scheduleFirst(first);
     this.coreChanges++;
-    this.markDirty();
+    this.markDirty(true);
     await this.applyDone;
   }
 

@@ -8,6 +8,7 @@ import { CheckerEngine } from '../../../src/check/runtime.js';
 import type { CheckerEvent } from '../../../src/check/events.js';
 import type { Outcome } from '../../../src/check/core/checker-fsm.js';
 import type { Checker, VirtualServer } from '../../../src/config/model.js';
+import type { LvsDesiredState } from '../../../src/common/lvs-desired.js';
 import { FakeTimers, RecordingSink, World, mkConfig, mkRs, mkVs, settle } from './fixtures.js';
 
 const VS = '[10.0.0.100]:tcp:80';
@@ -136,6 +137,28 @@ describe('check: engine (RS/VS core) tables', () => {
     assert.ok(st.kind === 'rs-state' && st.up === false && st.script?.raw === '/bin/down');
     const ck = rsEv[1]!;
     assert.ok(ck.kind === 'rs-checker' && ck.mailBody === '=> TCP CHECK failed on service <=' && ck.rsAlive === false && ck.smtpAlert && ck.checkerType === 'TCP_CHECK');
+  });
+
+  it('an apply rebuilds only the services of virtual servers that changed (others are the same objects)', async () => {
+    const applied: LvsDesiredState[] = [];
+    const vss = [100, 101, 102].map((n) => mkVs(`10.0.0.${n}`, 80, [mkRs('10.0.1.2', 80, [TCP]), mkRs('10.0.1.3', 80, [TCP])]));
+    const eng = new CheckerEngine(mkConfig(vss), {
+      logger: memoryLogger(0), lvs: { apply: async (st) => { applied.push(st); } }, clock: new FakeClock(0), timers: new FakeTimers(new FakeClock(0)),
+      probeFactory: new World(() => OK).factory,
+    });
+    await eng.start();
+    await settle();
+    const first = applied.at(-1)!;
+    eng.feed(eng.insts[2]!, KO); // VS 10.0.0.101, its first real server
+    await settle();
+    const second = applied.at(-1)!;
+    assert.notEqual(second, first);
+    assert.equal(second.services[0], first.services[0]);
+    assert.equal(second.services[2], first.services[2]);
+    assert.notEqual(second.services[1], first.services[1]);
+    assert.deepEqual(second.services[1]!.destinations.map((d) => d.address), ['10.0.1.3']);
+    assert.deepEqual(second, eng.desired()); // the same content as a full rebuild
+    await eng.stop();
   });
 
   it('identical checks of the same RS run once and are shared', async () => {
