@@ -4,6 +4,8 @@
 //   node --import tsx bench/checkers.ts [--vs 1000] [--per-vs 10] [--seconds 30] [--delay-loop 1] [--fake-probe 1]
 // --fake-probe 1 replaces the TCP connect by an immediate success: the cost of the engine alone.
 // --socket 1 uses the net.Socket connect instead of the tcp_wrap handle (the old probe).
+// --storm 1 kills the listeners when the measurement starts: every real server goes down inside the
+// window (10,000 transitions, their log lines and desired-state applies): lag and CPU under a storm.
 // The driver compiles src/ and bench/ with tsc into .cache/kc-bench and measures the compiled code
 // in plain node (the tsx loader alone costs ~40 MB RSS); --measure runs the measurement directly.
 // keepalived's own checker needs IPVS to run (this kernel has none): --vm runs the comparison in the
@@ -89,6 +91,7 @@ async function main(): Promise<void> {
   await new Promise((r) => setTimeout(r, 1000 + delayLoop * 1000 + 500));
   const eld = monitorEventLoopDelay({ resolution: 10 });
   eld.enable();
+  if (arg('storm', 0) === 1) child.kill('SIGKILL');
   const c0 = h.stats().checks;
   const u0 = process.cpuUsage();
   const t0 = performance.now();
@@ -114,6 +117,7 @@ async function main(): Promise<void> {
   child.stdin!.end();
   child.kill();
   const r = {
+    storm: arg('storm', 0) === 1,
     probe: fake ? 'fake (engine only)' : `TCP connect (${tcpProbeImpl() === 'handle' ? 'tcp_wrap handle' : 'net.Socket'})`,
     realServers: n, virtualServers: nVs, delayLoopS: delayLoop, measuredS: +dt.toFixed(1),
     checksPerS: Math.round(checks / dt), expectedPerS: Math.round(n / delayLoop),
