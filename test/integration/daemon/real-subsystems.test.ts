@@ -119,6 +119,25 @@ describe('daemon (integration): real parser + VRRP subsystem in a namespace', fu
     assert.equal(hasVip(), false);
   });
 
+  it('-V (--dont-release-vrrp): TERM sends priority 0 but leaves the VIP in place', async () => {
+    const conf = join(dir, 'keep.conf');
+    writeFileSync(conf, VRRP_CONF.replace('@DIR@', dir));
+    let err = '';
+    const cp = spawn('ip', ['netns', 'exec', NS, process.execPath, '--expose-internals', BIN, '-n', '-l', '-D', '-G', '-V', '-f', conf,
+      '-p', join(dir, 'ka.pid'), '-r', join(dir, 'v.pid'), '-c', join(dir, 'c.pid')],
+    { env: { ...process.env, KEEPALIVED_TS_TMP_DIR: dir }, stdio: ['ignore', 'ignore', 'pipe'] });
+    cp.stderr!.on('data', (d) => { err += d; });
+    const exited = new Promise<number | null>((r) => cp.on('exit', (c) => r(c)));
+    pid = await waitFor(() => { try { return Number(readFileSync(join(dir, 'ka.pid'), 'utf8')); } catch { return undefined; } }, 30_000);
+    await waitFor(() => err.includes('(VI_1) Entering MASTER STATE') && hasVip(), 40_000, 100);
+    process.kill(pid, 'SIGTERM');
+    assert.equal(await exited, 0);
+    pid = undefined;
+    assert.match(err, /\(VI_1\) sent 0 priority\n/);
+    assert.equal(hasVip(), true, 'the VIP stays with -V');
+    sh('ip', ['-n', NS, 'addr', 'del', '10.199.0.100/24', 'dev', 'eth0']);
+  });
+
   it('checker child: a failing TCP_CHECK is logged by Keepalived_healthcheckers and runs notify_down', async () => {
     const conf = join(dir, 'chk.conf');
     writeFileSync(conf, `global_defs {
