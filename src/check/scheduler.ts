@@ -35,7 +35,6 @@ class Flight {
   more: Done[] | null = null;
   constructor(readonly owner: ProbeSharer, readonly key: string, readonly probe: Probe, readonly urlIdx: number, readonly first: Done) {}
   readonly done = (o: Outcome): void => { this.owner.settle(this, o); };
-  readonly fail = (): void => { this.owner.settle(this, FAILED); };
 }
 
 /**
@@ -78,9 +77,9 @@ export class ProbeSharer {
     this.running++;
     try {
       if (f.probe.start) f.probe.start(f.urlIdx, f.done);
-      else f.probe.run(f.urlIdx).then(f.done, f.fail);
+      else f.probe.run(f.urlIdx).then(f.done, () => f.done(FAILED));
     } catch {
-      process.nextTick(f.fail);
+      process.nextTick(f.done, FAILED);
     }
   }
 
