@@ -3,8 +3,8 @@
 // becomes MASTER after Master_Down_Interval (3 * advert_int + Skew_Time = 3.609 s) from entering
 // BACKUP, so what start -> VIP adds beyond that is process start-up. Each implementation is
 // started RUNS times; the phases (spawn -> "Starting", -> VRRP child forked, -> BACKUP, -> VIP
-// seen by `ip monitor`) are printed as medians, and ours must be within START_MARGIN_MS of
-// keepalived's median start -> VIP.
+// seen by `ip monitor`) are printed as medians, and ours must be within NODE_STARTS bare node
+// start-ups of keepalived's median start -> VIP.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,13 +17,15 @@ const REAL = '/usr/sbin/keepalived';
 const VIP = '10.196.0.100';
 const RUNS = 3;
 /**
- * Our start -> VIP may exceed keepalived's by this much: two node start-ups (parent, then the VRRP
- * child it forked after parsing) and their module loading. Measured on this 2-core machine: +0.7-0.9 s
- * at load 2-4 at normal priority, +1.4 s under `nice -n 19` at load 4-5 (node's start-up is CPU;
- * keepalived's is not); before this file's commit +1.5-2.3 s more (Chevrotain's 640 lodash-es
- * modules in the parent, netlink's CommonJS export scan and nodemailer in the child).
+ * Our start -> VIP may exceed keepalived's by two node start-ups (the parent, then the VRRP child
+ * it forks after parsing) and their module loading, all CPU work that stretches with the load.
+ * Measured on this 2-core machine: 4-4.7 times a bare `node -e 0` start-up, whatever the load
+ * (+0.7-0.9 s at load 2-4 and normal priority, +1.8 s under `nice -n 19` at load 10); before this
+ * file's commit about 14 times (Chevrotain's 640 lodash-es modules in the parent, netlink's CommonJS
+ * export scan and nodemailer in the child). The bound: 6 bare start-ups of this run, at least 1.2 s.
  */
-const START_MARGIN_MS = 2000;
+const NODE_STARTS = 6;
+const MIN_MARGIN_MS = 1200;
 
 const CONF = `global_defs {
   router_id kve_start
@@ -51,6 +53,7 @@ describe('daemon start-up: start -> VIP vs keepalived 2.2.7', function () {
   let dir = '';
   let conf = '';
   const results: Record<Impl, Phases[]> = { ours: [], keepalived: [] };
+  const nodeStarts: number[] = [];
 
   before(function () {
     if (!isRoot() || !existsSync(REAL)) this.skip();
@@ -102,9 +105,19 @@ describe('daemon start-up: start -> VIP vs keepalived 2.2.7', function () {
     return { starting: marks.starting ?? NaN, child: marks.child ?? NaN, backup: marks.backup!, vip: vipAt - t0 };
   }
 
+  /** Wall time of a bare node start-up in the namespace (the unit our overhead is counted in). */
+  function nodeStart(): number {
+    const t = performance.now();
+    lab.exec(lab.ns('d'), process.execPath, ['--expose-internals', '-e', '0']);
+    return performance.now() - t;
+  }
+
   for (const impl of ['keepalived', 'ours'] as const) {
     it(`${impl}: ${RUNS} starts, BACKUP then MASTER with the VIP`, async () => {
-      for (let i = 0; i < RUNS; i++) results[impl].push(await once(impl));
+      for (let i = 0; i < RUNS; i++) {
+        if (impl === 'ours') nodeStarts.push(nodeStart());
+        results[impl].push(await once(impl));
+      }
       const r = results[impl];
       const f = (k: keyof Phases) => `${median(r.map((x) => x[k])).toFixed(0)} ms`;
       console.log(`      ${impl}: start -> "Starting" ${f('starting')}, -> VRRP child forked ${f('child')}, -> BACKUP ${f('backup')}, -> VIP ${f('vip')} (medians of ${RUNS}; VIP runs ${r.map((x) => x.vip.toFixed(0)).join(', ')} ms)`);
@@ -113,11 +126,13 @@ describe('daemon start-up: start -> VIP vs keepalived 2.2.7', function () {
     });
   }
 
-  it(`ours reaches the VIP within ${START_MARGIN_MS} ms of keepalived's start -> VIP`, function () {
+  it(`ours reaches the VIP within ${NODE_STARTS} bare node start-ups (>= ${MIN_MARGIN_MS} ms) of keepalived's start -> VIP`, function () {
     if (results.ours.length < RUNS || results.keepalived.length < RUNS) this.skip();
     const ours = median(results.ours.map((x) => x.vip));
     const real = median(results.keepalived.map((x) => x.vip));
-    console.log(`      start -> VIP: ours ${ours.toFixed(0)} ms, keepalived ${real.toFixed(0)} ms, difference ${(ours - real).toFixed(0)} ms`);
-    assert.ok(ours - real <= START_MARGIN_MS, `ours ${ours.toFixed(0)} ms vs keepalived ${real.toFixed(0)} ms`);
+    const boot = median(nodeStarts);
+    const margin = Math.max(MIN_MARGIN_MS, NODE_STARTS * boot);
+    console.log(`      start -> VIP: ours ${ours.toFixed(0)} ms, keepalived ${real.toFixed(0)} ms, difference ${(ours - real).toFixed(0)} ms = ${((ours - real) / boot).toFixed(1)} x a bare node start-up (${boot.toFixed(0)} ms); bound ${margin.toFixed(0)} ms`);
+    assert.ok(ours - real <= margin, `ours ${ours.toFixed(0)} ms vs keepalived ${real.toFixed(0)} ms`);
   });
 });
