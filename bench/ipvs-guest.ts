@@ -65,59 +65,41 @@ const res: Record<string, unknown> = { services: nSvc, dests: nDest };
   const h = await openIpvs({ logger: memoryLogger() });
   if (!h) throw new Error('no IPVS');
   const sink = new IpvsSink(h.client, memoryLogger());
+  /** Runs `fn`; stores its wall time as <name>Ms and the netlink mutations it sent as <name>Ops. */
+  const timed = async (name: string, fn: () => Promise<unknown>) => {
+    const m = h.client.counters.mutations, t = performance.now();
+    await fn();
+    res[`${name}Ms`] = Math.round(performance.now() - t);
+    res[`${name}Ops`] = h.client.counters.mutations - m;
+  };
   const base = initialDesiredState(model(false));
   log('ours: programming from empty');
-  let t = performance.now();
-  await sink.apply(base);
-  res.oursFromEmptyMs = Math.round(performance.now() - t);
-  res.oursFromEmptyOps = h.client.counters.mutations;
+  await timed('oursFromEmpty', () => sink.apply(base));
   res.oursFromEmptyCheck = entries().dest === nSvc * nDest;
   const changed = initialDesiredState(model(true)); // new objects, one weight changed
-  const m0 = h.client.counters.mutations;
-  t = performance.now();
-  await sink.apply(changed);
-  res.oursReloadMs = Math.round(performance.now() - t);
-  res.oursReloadOps = h.client.counters.mutations - m0;
+  await timed('oursReload', () => sink.apply(changed));
   res.oursReloadConverted = sink.lastUpdate.converted;
   res.oursReloadCheck = firstHasWeight7();
   // a second reload (weight back to 1): the compare path is compiled by now (the first one starts it
   // cold, as a daemon's first reload after start-up with no checker transition in between would)
   const back = initialDesiredState(model(false));
-  const mb = h.client.counters.mutations;
-  t = performance.now();
-  await sink.apply(back);
-  res.oursReload2Ms = Math.round(performance.now() - t);
-  res.oursReload2Ops = h.client.counters.mutations - mb;
+  await timed('oursReload2', () => sink.apply(back));
   const same = initialDesiredState(model(false));
-  const m1 = h.client.counters.mutations;
-  t = performance.now();
-  await sink.apply(same);
-  res.oursReloadSameMs = Math.round(performance.now() - t);
-  res.oursReloadSameOps = h.client.counters.mutations - m1;
+  await timed('oursReloadSame', () => sink.apply(same));
   if (daemonPath) try {
     // What the checker process does on SIGHUP, from the parsed config on (IPC from the parent not included).
     log('ours: daemon path (parse, engine start, engine reload)');
-    t = performance.now();
+    const t = performance.now();
     const cfgA = parseConfigText(conf(false), '/tmp/bench.conf', { hostname: 'bench' }).config;
     res.oursParseMs = Math.round(performance.now() - t);
     const cfgB = parseConfigText(conf(true), '/tmp/bench.conf', { hostname: 'bench' }).config;
     const engine = new CheckerEngine(cfgA, { logger: memoryLogger(), lvs: sink }, { clearOnStop: false });
-    const m2 = h.client.counters.mutations;
-    t = performance.now();
-    await engine.start();
-    res.oursEngineStartMs = Math.round(performance.now() - t);
-    res.oursEngineStartOps = h.client.counters.mutations - m2;
-    const m3 = h.client.counters.mutations;
-    t = performance.now();
-    await engine.reload(cfgB);
-    res.oursEngineReloadMs = Math.round(performance.now() - t);
-    res.oursEngineReloadOps = h.client.counters.mutations - m3;
+    await timed('oursEngineStart', () => engine.start());
+    await timed('oursEngineReload', () => engine.reload(cfgB));
     res.oursEngineReloadApplyConverted = sink.lastUpdate.converted;
     await engine.stop();
   } catch (e) { res.oursDaemonPathError = String(e); }
-  t = performance.now();
-  await sink.release();
-  res.oursReleaseMs = Math.round(performance.now() - t);
+  await timed('oursRelease', () => sink.release());
 }
 console.log(JSON.stringify(res)); // ours, printed before keepalived runs (it may not finish)
 // keepalived

@@ -26,6 +26,7 @@ console.log(`  host load average at start: ${load0}; at end: ${load1}`);
 console.log(`  ours       from empty: ${x.oursFromEmptyMs} ms (${x.oursFromEmptyOps} netlink ops, table complete: ${x.oursFromEmptyCheck}); release ${x.oursReleaseMs} ms`);
 console.log(`  ours       reload 1 change (new model objects), first after start: ${x.oursReloadMs} ms, ${x.oursReloadOps} op(s), ${x.oursReloadConverted} service(s) converted, seen: ${x.oursReloadCheck}`);
 console.log(`  ours       second reload 1 change: ${x.oursReload2Ms} ms, ${x.oursReload2Ops} op(s); reload no change: ${x.oursReloadSameMs} ms, ${x.oursReloadSameOps} op(s)`);
+if (x.oursDaemonPathError) console.log(`  ours       daemon path failed: ${x.oursDaemonPathError}`);
 if (x.oursEngineReloadMs !== undefined) {
   console.log(`  ours       daemon path: parse ${x.oursParseMs} ms; checker engine start ${x.oursEngineStartMs} ms (${x.oursEngineStartOps} ops); engine reload 1 change ${x.oursEngineReloadMs} ms (${x.oursEngineReloadOps} op(s), ${x.oursEngineReloadApplyConverted} converted)`);
 }

@@ -41,6 +41,7 @@ export { IpvsClient, type IpvsCounters } from './client.js';
 export { IpvsSink, type ApplyReport } from './sink.js';
 export { planOps, type IpvsOp } from './plan.js';
 export { toKernelState, repairIntervalFor, type KernelState } from './desired.js';
+export { DesiredIndex, type IndexUpdate } from './desired-index.js';
 export { initialDesiredState, destinationsFor } from './initial.js';
 export type { IpvsService, IpvsDest, IpvsTimeouts, IpvsDaemon, SvcKey } from './types.js';
 export { openGenlTransport, type GenlTransport, type GenlResult } from './transport.js';
