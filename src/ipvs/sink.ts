@@ -1,6 +1,8 @@
-// The IPVS reconciler adapter: implements LvsSink. Keeps a cache of what the kernel holds for our
-// services (seeded by a dump), plans with plan.ts, sends the operations pipelined over one genl
-// socket, repairs outside changes on a timer (dump + replan), and releases what it added on stop.
+// The IPVS reconciler adapter: implements LvsSink. Keeps the desired state incrementally
+// (desired-index.ts: only changed services are converted) and a cache of what the kernel holds for
+// our services (seeded by a dump, then kept from the applied plans), plans only what changed with
+// plan.ts, sends the operations pipelined over one genl socket, repairs outside changes on a timer
+// (service list every round, destinations a slice at a time), and releases what it added on stop.
 import type { LvsDesiredState, LvsSink } from '../common/lvs-desired.js';
 import type { Logger } from '../common/log.js';
 import type { IpvsClient, IpvsCounters } from './client.js';
