@@ -2,7 +2,7 @@
 // pool (one raw socket per interface+family+mode), deadline timers per instance, VIP add/remove over
 // rtnetlink, GARP / unsolicited NA frames, the link/address monitor (carrier -> interface and
 // track_interface events, "Netlink reports X up|down"), vrrp_script runners and track_file
-// watchers. Actions are executed in order. VIP and GARP steps go through a per-instance queue that
+// watchers. Actions are executed in order (those that send packets or change VIPs first). VIP and GARP steps go through a per-instance queue that
 // runs a step at once when nothing is pending: on takeover the VIP add requests are written
 // synchronously (nl-addr.ts, requests encoded in advance; their ACKs are awaited only by a later
 // removal) and the GARP frames (built in advance) follow in the same call, before notifies.
@@ -77,6 +77,13 @@ interface Inst {
   /** VIPs (and eVIPs) of the config before the reload in progress: where a changeVips removal looks. */
   prevVips?: VirtualIp[];
 }
+
+/**
+ * Actions that put packets on the wire or change VIPs: executed first, in their order, then the
+ * others (timers, logs, notifies) in theirs, so a takeover's advert, VIP add and GARPs leave
+ * back to back (timer arming and bookkeeping come after; a timer armed ~0.1 ms later is harmless).
+ */
+const WIRE = new Set<VrrpAction['kind']>(['sendAdvert', 'addVips', 'removeVips', 'changeVips', 'garp']);
 
 const ifUp = (l: LinkInfo | undefined): boolean => !!l && l.up && l.running;
 
@@ -369,14 +376,22 @@ export class VrrpRuntime {
     this.log.hold();
     try {
       if (inst.group) {
-        for (const o of inst.group.handle(inst.cfg.name, ev)) {
-          if (o.scope === 'instance') { const target = this.insts.get(o.instance); if (target) this.exec(target, o.action); }
-          else if (o.action.kind === 'log') this.log.info(o.action.msg);
-          else { const a = o.action; this.log.later(() => this.deps.onStateChange?.({ kind: 'GROUP', name: o.group, state: a.state, priority: a.priority })); }
+        const outs = inst.group.handle(inst.cfg.name, ev);
+        for (const wire of [true, false]) {
+          for (const o of outs) {
+            if (o.scope === 'instance') {
+              const target = this.insts.get(o.instance);
+              if (target && WIRE.has(o.action.kind) === wire) this.exec(target, o.action);
+            } else if (wire) continue;
+            else if (o.action.kind === 'log') this.log.info(o.action.msg);
+            else { const a = o.action; this.log.later(() => this.deps.onStateChange?.({ kind: 'GROUP', name: o.group, state: a.state, priority: a.priority })); }
+          }
         }
         return;
       }
-      for (const a of inst.fsm.handle(ev)) this.exec(inst, a);
+      const acts = inst.fsm.handle(ev);
+      for (const a of acts) if (WIRE.has(a.kind)) this.exec(inst, a);
+      for (const a of acts) if (!WIRE.has(a.kind)) this.exec(inst, a);
     } finally {
       this.log.release();
     }
