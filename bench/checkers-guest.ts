@@ -87,7 +87,8 @@ async function until(pred: () => boolean, maxMs: number, stepMs = 250): Promise<
 async function measure(name: string, pid: () => number | undefined, n: number, seconds: number, accepted: () => number): Promise<Record<string, number | boolean>> {
   const t0 = Date.now();
   // Without IPVS (a host smoke test) there is no table to wait for.
-  const full = existsSync('/proc/net/ip_vs') ? await until(() => { try { return dests() >= n; } catch { return false; } }, 900_000) : false;
+  // 98%: under TCG a few real servers may be down (timeouts) at any time, for either checker.
+  const full = existsSync('/proc/net/ip_vs') ? await until(() => { try { return dests() >= n * 0.98; } catch { return false; } }, 900_000) : false;
   const tableMs = Date.now() - t0;
   log(`${name}: table ${full ? 'complete' : 'INCOMPLETE'} after ${tableMs} ms`);
   await sleep(4000);
