@@ -2,7 +2,7 @@
 // pool (one raw socket per interface+family+mode), deadline timers per instance, VIP add/remove over
 // rtnetlink, GARP / unsolicited NA frames, the link/address monitor (carrier -> interface and
 // track_interface events, "Netlink reports X up|down"), vrrp_script runners and track_file
-// watchers. Actions are executed in order (those that send packets or change VIPs first). VIP and GARP steps go through a per-instance queue that
+// watchers. Actions are executed in order (timer actions last). VIP and GARP steps go through a per-instance queue that
 // runs a step at once when nothing is pending: on takeover the VIP add requests are written
 // synchronously (nl-addr.ts, requests encoded in advance; their ACKs are awaited only by a later
 // removal) and the GARP frames (built in advance) follow in the same call, before notifies.
@@ -79,11 +79,11 @@ interface Inst {
 }
 
 /**
- * Actions that put packets on the wire or change VIPs: executed first, in their order, then the
- * others (timers, logs, notifies) in theirs, so a takeover's advert, VIP add and GARPs leave
- * back to back (timer arming and bookkeeping come after; a timer armed ~0.1 ms later is harmless).
+ * Timer actions run after an event's other actions (in their order), so a takeover's advert, VIP
+ * add and GARPs leave back to back; log lines and notifies are only held (HeldLog) and keep their
+ * order. A timer armed ~0.1 ms later is harmless.
  */
-const WIRE = new Set<VrrpAction['kind']>(['sendAdvert', 'addVips', 'removeVips', 'changeVips', 'garp']);
+const TIMER = new Set<VrrpAction['kind']>(['setTimer', 'cancelTimer']);
 
 const ifUp = (l: LinkInfo | undefined): boolean => !!l && l.up && l.running;
 
@@ -377,12 +377,12 @@ export class VrrpRuntime {
     try {
       if (inst.group) {
         const outs = inst.group.handle(inst.cfg.name, ev);
-        for (const wire of [true, false]) {
+        for (const first of [true, false]) {
           for (const o of outs) {
             if (o.scope === 'instance') {
               const target = this.insts.get(o.instance);
-              if (target && WIRE.has(o.action.kind) === wire) this.exec(target, o.action);
-            } else if (wire) continue;
+              if (target && TIMER.has(o.action.kind) !== first) this.exec(target, o.action);
+            } else if (!first) continue;
             else if (o.action.kind === 'log') this.log.info(o.action.msg);
             else { const a = o.action; this.log.later(() => this.deps.onStateChange?.({ kind: 'GROUP', name: o.group, state: a.state, priority: a.priority })); }
           }
@@ -390,8 +390,8 @@ export class VrrpRuntime {
         return;
       }
       const acts = inst.fsm.handle(ev);
-      for (const a of acts) if (WIRE.has(a.kind)) this.exec(inst, a);
-      for (const a of acts) if (!WIRE.has(a.kind)) this.exec(inst, a);
+      for (const a of acts) if (!TIMER.has(a.kind)) this.exec(inst, a);
+      for (const a of acts) if (TIMER.has(a.kind)) this.exec(inst, a);
     } finally {
       this.log.release();
     }
