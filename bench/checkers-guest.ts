@@ -88,7 +88,13 @@ async function measure(name: string, pid: () => number | undefined, n: number, s
   const t0 = Date.now();
   // Without IPVS (a host smoke test) there is no table to wait for.
   // 98%: under TCG a few real servers may be down (timeouts) at any time, for either checker.
-  const full = existsSync('/proc/net/ip_vs') ? await until(() => { try { return dests() >= n * 0.98; } catch { return false; } }, 900_000) : false;
+  let last = 0;
+  const full = existsSync('/proc/net/ip_vs') ? await until(() => {
+    let d = 0;
+    try { d = dests(); } catch { return false; }
+    if (Date.now() - last > 30_000) { last = Date.now(); log(`${name}: ${d} destinations in the table`); }
+    return d >= n * 0.98;
+  }, 900_000) : false;
   const tableMs = Date.now() - t0;
   log(`${name}: table ${full ? 'complete' : 'INCOMPLETE'} after ${tableMs} ms`);
   await sleep(4000);
@@ -149,7 +155,12 @@ async function main(): Promise<void> {
   if (!args.includes('--no-keepalived')) {
     log('keepalived: starting');
     for (const f of ['/tmp/kcb.pid', '/tmp/kcb.chk.pid']) { try { writeFileSync(f, ''); } catch { /* */ } }
-    const k = spawn('/usr/sbin/keepalived', ['-n', '-l', '-C', '-f', '/tmp/kcb.conf', '-p', '/tmp/kcb.pid', '-c', '/tmp/kcb.chk.pid'], { stdio: 'ignore' });
+    const k = spawn('/usr/sbin/keepalived', ['-n', '-l', '-C', '-f', '/tmp/kcb.conf', '-p', '/tmp/kcb.pid', '-c', '/tmp/kcb.chk.pid'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let kaOut = '';
+    const keep = (d: Buffer): void => { kaOut = (kaOut + d.toString()).slice(-4000); };
+    k.stdout!.on('data', keep);
+    k.stderr!.on('data', keep);
+    k.once('exit', (code) => log(`keepalived exited (${code}); its last output:\n${kaOut}`));
     const chk = (): number | undefined => {
       try { const p = Number(readFileSync('/tmp/kcb.chk.pid', 'utf8').trim()); return p > 0 && existsSync(`/proc/${p}`) ? p : undefined; } catch { return undefined; }
     };
