@@ -31,6 +31,8 @@ describe('vrrp primary address changes at runtime (netns)', function () {
       try {
         const d = L.start(kind, 'r1', L.writeConf('r1', configText([{ priority: 150, state: 'MASTER', vips: ['10.199.0.100/32'] }])));
         await d.waitLine('(VI_1) Entering MASTER STATE', 60000); // node + tsx start-up can take >20 s on a loaded 2-core machine
+        // the rest of that burst of lines may reach us after this wakes up: wait for its last non-GARP line
+        await d.waitLine('(VI_1) setting VIPs.', 5000);
         // log lines after t, without the GARP lines (vrrp_garp_master_delay repeats them after 5 s)
         const since = (t0: number) => d.lines.filter((l) => l.t >= t0 && !/gratuitous ARP/.test(l.text)).map((l) => l.text);
         await advertFrom('10.199.0.1', 0);
