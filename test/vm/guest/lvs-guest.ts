@@ -118,6 +118,9 @@ async function scenario(master: Impl, rs: Record<'rs1' | 'rs2', Proc>): Promise<
     // what each director's IPVS counted (ipvsadm -Ln --stats, Conns) during the window
     res.stats.both = delta(before.M, statsConns(M));
     res.stats.bothBackup = delta(before.B, statsConns(B));
+    res.listings.backupConns = ipvsadm(B, '-Lnc');
+    res.listings.backupStats = ipvsadm(B, '-Ln --stats');
+    res.listings.portsOnBoth = [...conns.both].join(' ');
     res.listings.stats = ipvsadm(M, '-Ln --stats');
     step('client answered by both real servers through the master', Object.keys(res.windows.both.byRs).length === 2 && (res.windows.both.byDirector[M] ?? 0) === res.windows.both.ok, JSON.stringify(res.windows.both));
 

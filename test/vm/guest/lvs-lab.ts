@@ -129,6 +129,8 @@ export function realServers(n: Node): string[] {
 /** Background poller of both directors' connection tables: client port -> director that forwarded it. */
 export class ConnWatch {
   readonly byPort = new Map<number, { d: 'd1' | 'd2'; rs: string }>();
+  /** Ports that showed up in both directors' tables (a request seen by both IPVS). */
+  readonly both = new Set<number>();
   private stopped = false;
   private loop: Promise<void> | null = null;
   private readonly re = new RegExp(`^TCP\\s+\\S+\\s+\\S+\\s+${ip('cl').replace(/\./g, '\\.')}:(\\d+)\\s+${VIP.replace(/\./g, '\\.')}:80\\s+(\\d+\\.\\d+\\.\\d+\\.\\d+):80`);
@@ -137,7 +139,10 @@ export class ConnWatch {
       execFile('ip', ['netns', 'exec', ns(d), 'ipvsadm', '-Lnc'], (_e, out) => {
         for (const l of String(out ?? '').split('\n')) {
           const m = this.re.exec(l);
-          if (m && !this.byPort.has(Number(m[1]))) this.byPort.set(Number(m[1]), { d, rs: m[2]! });
+          if (!m) continue;
+          const seen = this.byPort.get(Number(m[1]));
+          if (!seen) this.byPort.set(Number(m[1]), { d, rs: m[2]! });
+          else if (seen.d !== d) this.both.add(Number(m[1]));
         }
         r();
       });
