@@ -9,7 +9,7 @@
 //   node checkers-guest.mjs --ours CONF           (our engine, a child process)
 import net from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, unlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseConfigFile } from '../src/parser/index.js';
 import { startCheckers } from '../src/check/index.js';
@@ -154,7 +154,8 @@ async function main(): Promise<void> {
 
   if (!args.includes('--no-keepalived')) {
     log('keepalived: starting');
-    for (const f of ['/tmp/kcb.pid', '/tmp/kcb.chk.pid']) { try { writeFileSync(f, ''); } catch { /* */ } }
+    // No pid files at all: an empty one makes keepalived say "daemon is already running" and exit.
+    for (const f of ['/tmp/kcb.pid', '/tmp/kcb.chk.pid']) { try { unlinkSync(f); } catch { /* none */ } }
     const k = spawn('/usr/sbin/keepalived', ['-n', '-l', '-C', '-f', '/tmp/kcb.conf', '-p', '/tmp/kcb.pid', '-c', '/tmp/kcb.chk.pid'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let kaOut = '';
     const keep = (d: Buffer): void => { kaOut = (kaOut + d.toString()).slice(-4000); };
