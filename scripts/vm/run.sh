@@ -147,7 +147,7 @@ timeout -k 5 "$TIMEOUT" qemu-system-x86_64 \
   -nodefaults -no-user-config -display none -vga none -nic none -no-reboot \
   -M q35 "${accel_args[@]}" -smp "$CPUS" -m "$MEM" \
   -kernel "$KERNEL" -initrd "$INITRD" \
-  -append "console=ttyS0 panic=-1 quiet loglevel=3 rdinit=/init mitigations=off cryptomgr.notests ${IPVS_VM_KERNEL_ARGS:-}" \
+  -append "console=ttyS0 panic=-1 quiet loglevel=3 rdinit=/init mitigations=off cryptomgr.notests no_timer_check ${IPVS_VM_KERNEL_ARGS:-}" \
   -serial "file:$CTL/console.log" \
   -device virtio-rng-pci \
   -virtfs "local,path=$CTL,mount_tag=ctl,security_model=none,id=ctl" \

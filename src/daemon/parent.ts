@@ -30,12 +30,16 @@ export type ChildLauncher = (role: ChildRole) => ChildHandle;
 
 const ROLE_NAME: Record<ChildRole, string> = { vrrp: 'VRRP', checker: 'Healthcheck' };
 
+/** V8 flags per child, measured with bench/checkers.ts: a 1 MiB young generation keeps the checker's RSS
+ *  at 90 MB instead of 112 MB for 10,000 real servers (about 7 % more CPU per check). */
+const ROLE_V8_FLAGS: Record<ChildRole, readonly string[]> = { vrrp: [], checker: ['--max-semi-space-size=1'] };
+
 /** Picks the child entry next to this module: .js under dist/, .ts under tsx (adding its loader). */
 export function childEntry(role: ChildRole, moduleUrl = import.meta.url, execArgv = process.execArgv): { path: string; execArgv: string[] } {
   const ts = moduleUrl.endsWith('.ts');
   const file = `${role === 'vrrp' ? 'child-vrrp' : 'child-check'}.${ts ? 'ts' : 'js'}`;
   const path = fileURLToPath(new URL(`./${file}`, moduleUrl));
-  const args = [...execArgv];
+  const args = [...execArgv, ...ROLE_V8_FLAGS[role].filter((f) => !execArgv.some((a) => a.startsWith(f.split('=')[0]!)))];
   // tsx resolved from here, not from the daemon's working directory.
   if (ts && !args.some((a) => a.includes('tsx'))) args.push('--import', tsxLoaderUrl());
   return { path, execArgv: args };

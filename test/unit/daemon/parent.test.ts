@@ -304,7 +304,10 @@ describe('daemon/parent: supervision', () => {
     assert.equal(ts.execArgv[1], '--import');
     assert.match(ts.execArgv[2], /^file:.*tsx/);
     const js = childEntry('checker', 'file:///x/dist/daemon/parent.js', ['--expose-internals']);
-    assert.deepEqual(js, { path: '/x/dist/daemon/child-check.js', execArgv: ['--expose-internals'] });
+    assert.deepEqual(js, { path: '/x/dist/daemon/child-check.js', execArgv: ['--expose-internals', '--max-semi-space-size=1'] });
+    // an operator's own value of the flag wins
+    const own = childEntry('checker', 'file:///x/dist/daemon/parent.js', ['--max-semi-space-size=4']);
+    assert.deepEqual(own.execArgv, ['--max-semi-space-size=4']);
   });
 
   it('reads log_facility values', () => {
