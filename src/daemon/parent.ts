@@ -30,9 +30,13 @@ export type ChildLauncher = (role: ChildRole) => ChildHandle;
 
 const ROLE_NAME: Record<ChildRole, string> = { vrrp: 'VRRP', checker: 'Healthcheck' };
 
-/** V8 flags per child, measured with bench/checkers.ts: a 1 MiB young generation keeps the checker's RSS
- *  at 90 MB instead of 112 MB for 10,000 real servers (about 7 % more CPU per check). */
-const ROLE_V8_FLAGS: Record<ChildRole, readonly string[]> = { vrrp: [], checker: ['--max-semi-space-size=1'] };
+/** V8 flags per child. Checker (bench/checkers.ts): a 1 MiB young generation keeps RSS at 90 MB instead of
+ *  112 MB for 10,000 real servers (about 7 % more CPU per check). VRRP (bench/vrrp-load.ts): the same, and no
+ *  memory reducer, whose full GCs after start-up paused adverts for 5-24 ms (50 instances at 10 ms: 89 -> 66 MB). */
+const ROLE_V8_FLAGS: Record<ChildRole, readonly string[]> = {
+  vrrp: ['--max-semi-space-size=1', '--no-memory-reducer'],
+  checker: ['--max-semi-space-size=1'],
+};
 
 /** Picks the child entry next to this module: .js under dist/, .ts under tsx (adding its loader). */
 export function childEntry(role: ChildRole, moduleUrl = import.meta.url, execArgv = process.execArgv): { path: string; execArgv: string[] } {

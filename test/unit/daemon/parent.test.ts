@@ -301,8 +301,9 @@ describe('daemon/parent: supervision', () => {
     const ts = childEntry('vrrp', 'file:///x/src/daemon/parent.ts', ['--expose-internals']);
     assert.equal(ts.path, '/x/src/daemon/child-vrrp.ts');
     assert.equal(ts.execArgv[0], '--expose-internals');
-    assert.equal(ts.execArgv[1], '--import');
-    assert.match(ts.execArgv[2], /^file:.*tsx/);
+    assert.deepEqual(ts.execArgv.slice(1, 3), ['--max-semi-space-size=1', '--no-memory-reducer']);
+    assert.equal(ts.execArgv[3], '--import');
+    assert.match(ts.execArgv[4], /^file:.*tsx/);
     const js = childEntry('checker', 'file:///x/dist/daemon/parent.js', ['--expose-internals']);
     assert.deepEqual(js, { path: '/x/dist/daemon/child-check.js', execArgv: ['--expose-internals', '--max-semi-space-size=1'] });
     // an operator's own value of the flag wins
