@@ -7,32 +7,18 @@
 //   node checkers-guest.mjs N SECONDS [--no-keepalived] [--node-flags "..."]
 //   node checkers-guest.mjs --listener N         (the listeners, a child process)
 //   node checkers-guest.mjs --ours CONF           (our engine, a child process)
-import net from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync, unlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseConfigFile } from '../src/parser/index.js';
 import { startCheckers } from '../src/check/index.js';
 import { makeLogger } from '../src/common/log.js';
+import { addr, listener, PORT } from './loopback-listeners.js';
 
-const PORT = 8080;
-const addr = (k: number): string => `127.1.${Math.floor(k / 250)}.${(k % 250) + 1}`;
 const vip = (v: number): string => `10.99.${Math.floor(v / 250)}.${(v % 250) + 1}`;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const log = (s: string): void => { process.stderr.write(`[bench] ${s}\n`); };
 
-async function listener(n: number): Promise<void> {
-  let accepted = 0;
-  for (let k = 0; k < n; k++) {
-    const srv = net.createServer({ pauseOnConnect: true }, (c) => { accepted++; c.destroy(); });
-    srv.on('error', (e) => { process.stderr.write(`listen ${addr(k)}: ${e.message}\n`); });
-    await new Promise<void>((r) => srv.listen({ host: addr(k), port: PORT, backlog: 1024 }, r));
-  }
-  process.stdout.write('ready\n');
-  setInterval(() => { process.stdout.write(`accepted ${accepted}\n`); }, 250);
-  process.stdin.resume();
-  process.stdin.on('end', () => process.exit(0));
-}
 
 async function ours(conf: string): Promise<void> {
   const r = parseConfigFile(conf, { skipScriptSecurity: true });
@@ -175,6 +161,6 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-if (process.argv[2] === '--listener') await listener(Number(process.argv[3]));
+if (process.argv[2] === '--listener') await listener(Number(process.argv[3]), 250);
 else if (process.argv[2] === '--ours') await ours(process.argv[3]!);
 else await main();

@@ -22,27 +22,14 @@ import { fileURLToPath } from 'node:url';
 import { startCheckers } from '../src/check/index.js';
 import { forceSocketProbe, tcpProbeImpl } from '../src/check/probes/tcp-handle.js';
 import { makeLogger } from '../src/common/log.js';
+import { addr, listener, PORT } from './loopback-listeners.js';
 import type { KeepalivedConfig, VirtualServer } from '../src/config/model.js';
 
 const arg = (name: string, def: number): number => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : def;
 };
-const addr = (k: number): string => `127.1.${Math.floor(k / 250)}.${(k % 250) + 1}`;
-const PORT = 8080;
 
-async function listener(n: number): Promise<void> {
-  let accepted = 0;
-  for (let k = 0; k < n; k++) {
-    const srv = net.createServer({ pauseOnConnect: true }, (c) => { accepted++; c.destroy(); });
-    srv.on('error', (e) => { process.stderr.write(`listen ${addr(k)}: ${e.message}\n`); });
-    await new Promise<void>((r) => srv.listen({ host: addr(k), port: PORT, backlog: 1024 }, r));
-  }
-  process.stdout.write('ready\n');
-  setInterval(() => { process.stdout.write(`accepted ${accepted}\n`); }, 5000).unref();
-  process.stdin.resume();
-  process.stdin.on('end', () => process.exit(0));
-}
 
 function config(nVs: number, perVs: number, delayLoop: number): KeepalivedConfig {
   const vss: VirtualServer[] = [];
@@ -168,7 +155,7 @@ function driver(): void {
   r.once('exit', (code) => { process.exitCode = code ?? 1; });
 }
 
-if (process.argv[2] === '--listener') await listener(Number(process.argv[3]));
+if (process.argv[2] === '--listener') await listener(Number(process.argv[3]), 5000);
 else if (process.argv[2] === '--measure') await main();
 else if (process.argv.includes('--vm')) await vmDriver();
 else driver();
