@@ -1,6 +1,7 @@
 // Host-side wrapper of scripts/vm/run.sh for mocha: bundles a guest program (TypeScript -> one ESM
 // file, so the slow TCG guest does not transpile), boots the IPVS VM once, runs the command with the
 // repository mounted at the same path, and returns stdout, stderr, exit code and wall time.
+import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -57,6 +58,14 @@ export function runInVm(argv: string[], opts: RunOptions = {}): Promise<VmResult
     p.on('error', rej);
     p.on('close', (code) => res({ code: code ?? -1, stdout, stderr, ms: Date.now() - t0 }));
   });
+}
+
+/** The common first assertion of a VM test: the guest ran, exited 0, wrote its JSON and reported no errors. */
+export function assertGuestRanClean(vm: VmResult | null, out: { errors: unknown[] } | null): void {
+  assert.ok(vm, 'VM did not run');
+  assert.equal(vm.code, 0, `VM exit ${vm.code}\n${vm.stderr.slice(-3000)}`);
+  assert.ok(out, 'no output JSON');
+  assert.deepEqual(out.errors, []);
 }
 
 export function cacheReady(): boolean { return existsSync(join(VM_CACHE, 'stamp')); }
