@@ -53,11 +53,29 @@ export interface Outcome {
   /** FILE_CHECK: the tracked file's value. */
   value?: number;
   /**
-   * TCP: with msg 'error', the check could not be made (keepalived's connect_error: bind failed,
-   * or connect refused at once for a local reason). Not a failure: logged and rescheduled.
-   * `errText` is the bind error's strerror, when it was bind that failed.
+   * TCP, HTTP/SSL, SMTP, DNS: with msg 'error', the check could not be made (keepalived's
+   * connect_error: bind failed, or for TCP connect refused at once for a local reason). Not a
+   * failure: logged and rescheduled after delay_loop, the checker state untouched.
+   * UDP: with msg 'bind', bind() failed; keepalived 2.2.7 logs `errno`/`errText` and counts a
+   * failed check. `errText` is the bind error's strerror, when it was bind that failed.
    */
   errText?: string;
+  /** UDP msg 'bind': the errno bind() gave. */
+  errno?: number;
+}
+
+/**
+ * A bind() failure of HTTP_GET/SSL_GET, SMTP_CHECK or DNS_CHECK (msg 'error'): keepalived logs
+ * socket_bind_connect()'s line and the checker's own, then tries again after delay_loop; nothing
+ * else changes (no retry counted, no url advanced). Lines seen from keepalived 2.2.7 in the qemu
+ * guest (test/integration/check/bind-errors.test.ts has the record).
+ */
+function bindErrorStep(c: FsmCtx, o: Outcome): Step | null {
+  if (o.ok || o.msg !== 'error') return null;
+  const own = c.type === 'SMTP_CHECK' ? 'SMTP_CHECK socket bind failed. Rescheduling.'
+    : c.type === 'DNS_CHECK' ? `DNS_CHECK (${c.rsText}) UDP socket bind failed. Rescheduling.`
+      : 'WEB socket bind failed. Rescheduling';
+  return { logs: o.errText ? [`Checker bind failed: ${o.errText}`, own] : [own], delayMs: c.delayLoopMs };
 }
 
 export interface Step {
@@ -116,10 +134,14 @@ function stepSimple(s: FsmState, c: FsmCtx, o: Outcome): Step {
     step.logs = o.errText ? [`Checker bind failed: ${o.errText}`, 'TCP socket bind failed. Rescheduling.'] : ['TCP socket bind failed. Rescheduling.'];
     return step;
   }
+  // check_udp.c udp_connect_thread: a bind failure is logged by udp_bind_connect() and then is a
+  // failed check (udp_epilog), without the log_all_failures "connection failed" line.
+  const udpBind = c.type === 'UDP_CHECK' && !o.ok && o.msg === 'bind';
+  if (udpBind) step.logs = [`bind failed. errno: ${o.errno ?? 0}, error: ${o.errText ?? ''}`];
   const mail = c.type === 'UDP_CHECK' ? SIMPLE_MAIL.UDP_CHECK : c.type === 'PING_CHECK' ? SIMPLE_MAIL.PING_CHECK : SIMPLE_MAIL.TCP_CHECK;
   // check_udp.c / check_ping.c log a failure only while up; check_tcp.c also before the first run.
   const icmpUdp = c.type === 'UDP_CHECK' || c.type === 'PING_CHECK';
-  if (!o.ok && (s.isUp || (!icmpUdp && !s.hasRun)) && c.logAll) step.logs = [simpleText(c, 'perFail', o.msg ?? 'failed')];
+  if (!o.ok && !udpBind && (s.isUp || (!icmpUdp && !s.hasRun)) && c.logAll) step.logs = [simpleText(c, 'perFail', o.msg ?? 'failed')];
   if (o.ok || s.retryIt >= c.retry) {
     s.retryIt = 0;
     if (o.ok && (!s.isUp || !s.hasRun)) {
@@ -298,9 +320,9 @@ function stepFile(s: FsmState, c: FsmCtx, o: Outcome): Step {
 export function stepChecker(s: FsmState, c: FsmCtx, o: Outcome): Step {
   let step: Step;
   switch (c.type) {
-    case 'HTTP_GET': case 'SSL_GET': step = stepHttp(s, c, o); break;
-    case 'SMTP_CHECK': step = stepSmtp(s, c, o); break;
-    case 'DNS_CHECK': step = stepDns(s, c, o); break;
+    case 'HTTP_GET': case 'SSL_GET': step = bindErrorStep(c, o) ?? stepHttp(s, c, o); break;
+    case 'SMTP_CHECK': step = bindErrorStep(c, o) ?? stepSmtp(s, c, o); break;
+    case 'DNS_CHECK': step = bindErrorStep(c, o) ?? stepDns(s, c, o); break;
     case 'MISC_CHECK': step = stepMisc(s, c, o); break;
     case 'FILE_CHECK': step = stepFile(s, c, o); break;
     default: step = stepSimple(s, c, o); break;

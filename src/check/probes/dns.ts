@@ -1,9 +1,12 @@
 // DNS_CHECK probe: one query of `type`/`name` (RD set) over UDP; success is a reply with the same
-// id, QR set and RCODE 0 (check_dns.c). Failure texts are keepalived's.
+// id, QR set and RCODE 0 (check_dns.c). Failure texts are keepalived's. A bind() failure (bindto /
+// bind_port) is no check: msg 'error' + errText (keepalived logs it and reschedules).
 import dgram from 'node:dgram';
 import { randomInt } from 'node:crypto';
 import type { Outcome } from '../core/checker-fsm.js';
 import type { Probe, ProbeSpec } from './types.js';
+import { bindError } from './tcp-handle.js';
+import { once } from './once.js';
 
 export const DNS_TYPES: Record<string, number> = { A: 1, NS: 2, CNAME: 5, SOA: 6, MX: 15, TXT: 16, AAAA: 28, RRSIG: 46, DNSKEY: 48 };
 
@@ -33,16 +36,14 @@ export function dnsCheck(host: string, port: number, name: string, type: number,
   return new Promise((resolve) => {
     const sock = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
     const id = randomInt(0, 65536);
-    let done = false;
-    const finish = (o: Outcome): void => {
-      if (done) return;
-      done = true;
+    const finish = once((o: Outcome): void => {
       clearTimeout(timer);
       try { sock.close(); } catch { /* closed */ }
       resolve(o);
-    };
+    });
     const timer = setTimeout(() => finish({ ok: false, msg: 'read timeout from socket' }), timeoutMs);
     sock.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.syscall === 'bind') { finish(bindError(Math.abs(typeof e.errno === 'number' ? e.errno : 0))); return; }
       finish({ ok: false, msg: `failed to read socket; errno ${-(e.errno ?? 0) || 0} (${e.code === 'ECONNREFUSED' ? 'Connection refused' : e.message})` });
     });
     sock.on('message', (m: Buffer) => {
@@ -67,6 +68,6 @@ export function dnsProbe(spec: ProbeSpec): Probe {
   const p = spec.params;
   const type = DNS_TYPES[(c.queryType || 'SOA').toUpperCase()] ?? 6;
   const name = c.name || '.';
-  const key = `DNS|${p.connectIp}|${p.connectPort}|${p.connectTimeoutMs}|${type}|${name}`;
+  const key = `DNS|${p.connectIp}|${p.connectPort}|${p.bindto ?? ''}|${p.bindPort ?? ''}|${p.connectTimeoutMs}|${type}|${name}`;
   return { key: () => key, run: () => dnsCheck(p.connectIp, p.connectPort, name, type, p.connectTimeoutMs, p.bindto, p.bindPort) };
 }

@@ -4,6 +4,8 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { createHash } from 'node:crypto';
+import { bindError } from './tcp-handle.js';
+import { once } from './once.js';
 
 export interface HttpGetOpts {
   host: string;
@@ -22,7 +24,8 @@ export interface HttpGetOpts {
 
 export type HttpGetResult =
   | { ok: true; raw: Buffer; headerEnd: number; status: number; contentLength?: number; elapsedUs: number }
-  | { ok: false; msg: string };
+  /** msg 'error': bind() failed (bindto / bind_port), so no check was made; errText is its strerror. */
+  | { ok: false; msg: string; errText?: string };
 
 export function buildRequest(o: HttpGetOpts): string {
   const v11 = o.protocol === '1.1';
@@ -51,18 +54,15 @@ export function md5hex(b: Buffer): string { return createHash('md5').update(b).d
 export function httpGet(o: HttpGetOpts): Promise<HttpGetResult> {
   return new Promise((resolve) => {
     const t0 = process.hrtime.bigint();
-    let done = false;
     let connected = false;
     let gotData = false;
     const chunks: Buffer[] = [];
     let sock: net.Socket;
-    const finish = (r: HttpGetResult): void => {
-      if (done) return;
-      done = true;
+    const finish = once((r: HttpGetResult): void => {
       clearTimeout(timer);
       sock.destroy();
       resolve(r);
-    };
+    });
     const arm = (msg: () => string): NodeJS.Timeout => setTimeout(() => finish({ ok: false, msg: msg() }), o.timeoutMs);
     let timer = arm(() => (connected ? 'Timeout WEB read' : 'Timeout connecting'));
     const onReady = (): void => {
@@ -75,6 +75,7 @@ export function httpGet(o: HttpGetOpts): Promise<HttpGetResult> {
       const topts: tls.ConnectionOptions = { host: o.host, port: o.port, rejectUnauthorized: false };
       if (o.sni) topts.servername = o.sni;
       if (o.bindto) (topts as { localAddress?: string }).localAddress = o.bindto;
+      if (o.bindPort) (topts as { localPort?: number }).localPort = o.bindPort;
       sock = tls.connect(topts, onReady);
     } else {
       sock = net.connect({ host: o.host, port: o.port, localAddress: o.bindto, localPort: o.bindPort }, onReady);
@@ -86,7 +87,10 @@ export function httpGet(o: HttpGetOpts): Promise<HttpGetResult> {
       timer = arm(() => 'Timeout HTTP read');
     });
     sock.once('error', (e: NodeJS.ErrnoException) => {
-      if (!connected) {
+      if (e.syscall === 'bind') {
+        const b = bindError(Math.abs(typeof e.errno === 'number' ? e.errno : 0));
+        finish({ ok: false, msg: 'error', errText: b.errText });
+      } else if (!connected) {
         const tlsErr = o.ssl && e.code !== 'ECONNREFUSED' && e.code !== 'EHOSTUNREACH' && e.code !== 'ENETUNREACH' && e.code !== 'ECONNRESET';
         finish({ ok: false, msg: tlsErr ? 'SSL handshake/communication error connecting to' : 'Connection failed' });
       } else finish({ ok: false, msg: 'Read error with' });

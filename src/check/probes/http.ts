@@ -1,5 +1,6 @@
 // HTTP_GET / SSL_GET probe: fetch one url of the checker and judge it as keepalived does:
-// status in status_code (default 200-299), then MD5 digest of the body, then regex.
+// status in status_code (default 200-299), then MD5 digest of the body, then regex. A bind()
+// failure is passed on as msg 'error' + errText: no check was made (keepalived reschedules).
 import type { Outcome } from '../core/checker-fsm.js';
 import type { HttpUrl } from '../../config/model.js';
 import type { Probe, ProbeSpec } from './types.js';
@@ -35,7 +36,7 @@ export function httpProbe(spec: ProbeSpec): Probe {
   const urls = c.urls.length ? c.urls : [{ path: '/' }];
   const vhostFor = (u: HttpUrl): string | undefined => u.virtualhost ?? c.virtualhost ?? spec.rs.virtualhost ?? spec.vs.virtualhost;
   return {
-    key: (i) => `${c.type}|${p.connectIp}|${p.connectPort}|${p.bindto ?? ''}|${p.connectTimeoutMs}|${c.httpProtocol ?? ''}|${JSON.stringify(urls[i])}|${vhostFor(urls[i]!) ?? ''}`,
+    key: (i) => `${c.type}|${p.connectIp}|${p.connectPort}|${p.bindto ?? ''}|${p.bindPort ?? ''}|${p.connectTimeoutMs}|${c.httpProtocol ?? ''}|${JSON.stringify(urls[i])}|${vhostFor(urls[i]!) ?? ''}`,
     async run(i) {
       const url = urls[Math.min(i, urls.length - 1)]!;
       const vhost = vhostFor(url);
@@ -44,7 +45,7 @@ export function httpProbe(spec: ProbeSpec): Probe {
         timeoutMs: p.connectTimeoutMs, bindto: p.bindto, bindPort: p.bindPort,
         sni: ssl && c.enableSni ? (c.sniName ?? vhost) : undefined,
       });
-      if (!r.ok) return { ok: false, msg: r.msg };
+      if (!r.ok) return r.errText === undefined ? { ok: false, msg: r.msg } : { ok: false, msg: r.msg, errText: r.errText };
       return judge(url, r);
     },
   };

@@ -1,9 +1,12 @@
 // SMTP_CHECK probe: expect a 220 banner, send `HELO <helo_name>` and expect 250, send QUIT and
 // read the answer (check_smtp.c). Failure texts are keepalived's, with the server as `[ip]:port`.
+// A bind() failure (bindto / bind_port) is no check: msg 'error' + errText (keepalived reschedules).
 import net from 'node:net';
 import type { Outcome } from '../core/checker-fsm.js';
 import type { Probe, ProbeSpec } from './types.js';
 import { pair } from '../format.js';
+import { bindError } from './tcp-handle.js';
+import { once } from './once.js';
 
 export const SMTP_DEFAULT_HELO = 'smtpchecker.keepalived.org';
 
@@ -16,19 +19,16 @@ export function smtpStatus(line: string): number {
 export function smtpCheck(host: string, port: number, helo: string, timeoutMs: number, bindto?: string, bindPort?: number): Promise<Outcome> {
   const srv = pair(host, port);
   return new Promise((resolve) => {
-    let done = false;
     let connected = false;
     let state: 'banner' | 'helo' | 'quit' = 'banner';
     let buf = '';
     const sock = net.connect({ host, port, localAddress: bindto, localPort: bindPort });
-    const finish = (o: Outcome): void => {
-      if (done) return;
-      done = true;
+    const finish = once((o: Outcome): void => {
       clearTimeout(timer);
       sock.destroy();
       resolve(o);
-    };
-    const fail = (m: string): void => finish({ ok: false, msg: m });
+    });
+    const fail = (m: string): void => { finish({ ok: false, msg: m }); };
     let timer = setTimeout(() => fail(`Connection timeout to server ${srv}`), timeoutMs);
     const rearm = (): void => { clearTimeout(timer); timer = setTimeout(() => fail(`Read timeout from server ${srv}`), timeoutMs); };
     sock.once('connect', () => { connected = true; rearm(); });
@@ -36,7 +36,7 @@ export function smtpCheck(host: string, port: number, helo: string, timeoutMs: n
       buf += d.toString('latin1');
       if (buf.length > 4096) buf = buf.slice(-4096);
       let nl: number;
-      while (!done && (nl = buf.indexOf('\n')) >= 0) {
+      while (!finish.done && (nl = buf.indexOf('\n')) >= 0) {
         const line = buf.slice(0, nl);
         buf = '';
         if (state === 'banner') {
@@ -53,7 +53,10 @@ export function smtpCheck(host: string, port: number, helo: string, timeoutMs: n
         rearm();
       }
     });
-    sock.once('error', () => fail(connected ? `Read failure from server ${srv}` : `Error connecting to server ${srv}`));
+    sock.once('error', (e: NodeJS.ErrnoException) => {
+      if (e.syscall === 'bind') finish(bindError(Math.abs(typeof e.errno === 'number' ? e.errno : 0)));
+      else fail(connected ? `Read failure from server ${srv}` : `Error connecting to server ${srv}`);
+    });
     sock.once('end', () => fail(`Read failure from server ${srv}`));
   });
 }
@@ -62,6 +65,6 @@ export function smtpProbe(spec: ProbeSpec): Probe {
   const c = spec.checker;
   const p = spec.params;
   const helo = (c.type === 'SMTP_CHECK' ? c.heloName : undefined) ?? SMTP_DEFAULT_HELO;
-  const key = `SMTP|${p.connectIp}|${p.connectPort}|${p.bindto ?? ''}|${p.connectTimeoutMs}|${helo}`;
+  const key = `SMTP|${p.connectIp}|${p.connectPort}|${p.bindto ?? ''}|${p.bindPort ?? ''}|${p.connectTimeoutMs}|${helo}`;
   return { key: () => key, run: () => smtpCheck(p.connectIp, p.connectPort, helo, p.connectTimeoutMs, p.bindto, p.bindPort) };
 }

@@ -1,10 +1,14 @@
 // UDP_CHECK probe: send the payload on a connected UDP socket. An ICMP unreachable (seen as
 // ECONNREFUSED) is a failure; silence until connect_timeout is a success unless require_reply is
 // set; a reply must be min..max_reply_length bytes and start with require_reply's bytes if given
-// (otherwise 'mismatch': keepalived's "reply data mismatch").
+// (otherwise 'mismatch': keepalived's "reply data mismatch"). A bind() failure (bindto / bind_port)
+// is msg 'bind' with errno + errText: keepalived 2.2.7 logs it and counts a failed check (unlike
+// the other checkers, which reschedule without a check).
 import dgram from 'node:dgram';
 import type { Outcome } from '../core/checker-fsm.js';
 import type { Probe, ProbeSpec } from './types.js';
+import { bindError } from './tcp-handle.js';
+import { once } from './once.js';
 
 export interface UdpOpts {
   payload: Buffer;
@@ -16,16 +20,17 @@ export interface UdpOpts {
 export function udpCheck(host: string, port: number, o: UdpOpts, timeoutMs: number, bindto?: string, bindPort?: number): Promise<Outcome> {
   return new Promise((resolve) => {
     const sock = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
-    let done = false;
-    const finish = (r: Outcome): void => {
-      if (done) return;
-      done = true;
+    const finish = once((r: Outcome): void => {
       clearTimeout(timer);
       try { sock.close(); } catch { /* closed */ }
       resolve(r);
-    };
+    });
     const timer = setTimeout(() => finish(o.requireReply ? { ok: false, msg: 'timeout' } : { ok: true }), timeoutMs);
-    sock.on('error', () => finish({ ok: false, msg: 'failed' }));
+    sock.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.syscall !== 'bind') { finish({ ok: false, msg: 'failed' }); return; }
+      const errno = Math.abs(typeof e.errno === 'number' ? e.errno : 0);
+      finish({ ok: false, msg: 'bind', errno, errText: bindError(errno).errText });
+    });
     sock.on('message', (m: Buffer) => {
       if (!o.requireReply) { finish({ ok: true }); return; }
       if (m.length < o.minLen || m.length > o.maxLen) { finish({ ok: false, msg: 'mismatch' }); return; }
@@ -53,6 +58,6 @@ export function udpProbe(spec: ProbeSpec): Probe {
     minLen: c.minReplyLength ?? 0,
     maxLen: c.maxReplyLength ?? 255,
   };
-  const key = `UDP|${p.connectIp}|${p.connectPort}|${p.connectTimeoutMs}|${c.payload ?? ''}|${String(c.requireReply ?? '')}|${opts.minLen}|${opts.maxLen}`;
+  const key = `UDP|${p.connectIp}|${p.connectPort}|${p.bindto ?? ''}|${p.bindPort ?? ''}|${p.connectTimeoutMs}|${c.payload ?? ''}|${String(c.requireReply ?? '')}|${opts.minLen}|${opts.maxLen}`;
   return { key: () => key, run: () => udpCheck(p.connectIp, p.connectPort, opts, p.connectTimeoutMs, p.bindto, p.bindPort) };
 }

@@ -31,6 +31,11 @@ function run(r: Row): string[] {
 }
 
 const BIND: Outcome = { ok: false, msg: 'error', errText: 'Cannot assign requested address' };
+const BIND_INUSE: Outcome = { ok: false, msg: 'error', errText: 'Address already in use' };
+const WEB_BIND = 'Checker bind failed: Cannot assign requested address|WEB socket bind failed. Rescheduling';
+const DNS_TO: Outcome = { ok: false, msg: 'read timeout from socket' };
+const UDP_BIND: Outcome = { ok: false, msg: 'bind', errno: 99, errText: 'Cannot assign requested address' };
+const UDP_BIND_LINE = 'bind failed. errno: 99, error: Cannot assign requested address';
 const rows: Row[] = [
   { name: 'TCP connect_error (bind failed): no check, no state change, logged, delay_loop', c: {}, seq: [OK, BIND, KO, BIND, KO, OK],
     expect: [`6000;up;TCP connection to ${RS} success.`, '6000;Checker bind failed: Cannot assign requested address|TCP socket bind failed. Rescheduling.', '1000',
@@ -93,6 +98,41 @@ const rows: Row[] = [
   { name: 'FILE_CHECK weight 10: value -30 downs (<= -254 rule), value 2 adds 20', c: { type: 'FILE_CHECK', fileWeight: 10 },
     seq: [{ ok: true, value: 2 }, { ok: true, value: -30 }, { ok: true, value: 0 }],
     expect: ['6000;up;w=25', '6000;down', '6000;up;w=5'] },
+  // Bind failures of the other checkers, as keepalived 2.2.7 logs them (qemu guest record in
+  // test/integration/check/bind-errors.test.ts): HTTP/SSL/SMTP/DNS reschedule after delay_loop with
+  // no state change and no retry counted; UDP logs the errno and counts a failed check.
+  { name: 'HTTP bind error: logged, no state change, delay_loop; later real failures still count', c: { type: 'HTTP_GET', delayBeforeRetryMs: 3000 },
+    seq: [OK, BIND, BIND, KO, KO],
+    expect: [`6000;up;Remote Web server ${RS} succeed on service.`, `6000;${WEB_BIND}`, `6000;${WEB_BIND}`, '3000', `6000;down;HTTP_CHECK on service ${RS} failed after 1 retries.`] },
+  { name: 'HTTP bind error between a failure and its retry neither resets nor uses the retry', c: { type: 'HTTP_GET', delayBeforeRetryMs: 3000 },
+    seq: [OK, KO, BIND, KO, BIND],
+    expect: [`6000;up;Remote Web server ${RS} succeed on service.`, '3000', `6000;${WEB_BIND}`, `6000;down;HTTP_CHECK on service ${RS} failed after 1 retries.`, `6000;${WEB_BIND}`] },
+  { name: 'SSL_GET bind error (EADDRINUSE) uses the WEB line; without strerror only the WEB line', c: { type: 'SSL_GET', retry: 0 },
+    seq: [OK, BIND_INUSE, { ok: false, msg: 'error' }, KO],
+    expect: [`6000;up;Remote Web server ${RS} succeed on service.`, '6000;Checker bind failed: Address already in use|WEB socket bind failed. Rescheduling',
+      '6000;WEB socket bind failed. Rescheduling', `6000;down;SSL_CHECK on service ${RS} failed.`] },
+  { name: 'HTTP alpha: bind errors while down change nothing; the first success brings it up', c: { type: 'HTTP_GET' }, alpha: true,
+    seq: [BIND, BIND, OK], expect: [`6000;${WEB_BIND}`, `6000;${WEB_BIND}`, `6000;up;HTTP status code success to ${RS} url(/)|Remote Web server ${RS} succeed on service.`] },
+  { name: 'SMTP bind error: logged, no state change, delay_loop; real failures still count', c: { type: 'SMTP_CHECK' },
+    seq: [OK, BIND_INUSE, BIND, { ok: false, msg: 'Error connecting to server [10.0.0.2]:25' }, BIND, { ok: false, msg: 'Error connecting to server [10.0.0.2]:25' }],
+    expect: [`6000;up;Remote SMTP server ${RS} succeed on service.`, '6000;Checker bind failed: Address already in use|SMTP_CHECK socket bind failed. Rescheduling.',
+      '6000;Checker bind failed: Cannot assign requested address|SMTP_CHECK socket bind failed. Rescheduling.', '1000',
+      '6000;Checker bind failed: Cannot assign requested address|SMTP_CHECK socket bind failed. Rescheduling.', '6000;down;SMTP_CHECK Error connecting to server [10.0.0.2]:25'] },
+  { name: 'DNS bind error: its own prefix, no state change, delay_loop; real failures still count', c: { type: 'DNS_CHECK', delayBeforeRetryMs: 2000 },
+    seq: [OK, BIND, DNS_TO, BIND, DNS_TO, BIND],
+    expect: ['6000;up', `6000;Checker bind failed: Cannot assign requested address|DNS_CHECK (${RS}) UDP socket bind failed. Rescheduling.`, '2000',
+      `6000;Checker bind failed: Cannot assign requested address|DNS_CHECK (${RS}) UDP socket bind failed. Rescheduling.`,
+      `6000;down;DNS_CHECK (${RS}) read timeout from socket after 1 retries`,
+      `6000;Checker bind failed: Cannot assign requested address|DNS_CHECK (${RS}) UDP socket bind failed. Rescheduling.`] },
+  { name: 'UDP bind error is a failed check (keepalived 2.2.7): errno line, retry, down, up again', c: { type: 'UDP_CHECK' },
+    seq: [OK, UDP_BIND, UDP_BIND, UDP_BIND, OK],
+    expect: [`6000;up;UDP connection to ${RS} success.`, `1000;${UDP_BIND_LINE}`, `6000;down;${UDP_BIND_LINE}|UDP_CHECK on service ${RS} failed after 1 retries.`,
+      `6000;${UDP_BIND_LINE}`, `6000;up;UDP connection to ${RS} success.`] },
+  { name: 'UDP bind error with log_all_failures: no "connection failed" line (EADDRINUSE)', c: { type: 'UDP_CHECK', logAll: true, retry: 0 },
+    seq: [OK, { ok: false, msg: 'bind', errno: 98, errText: 'Address already in use' }],
+    expect: [`6000;up;UDP connection to ${RS} success.`, `6000;down;bind failed. errno: 98, error: Address already in use|UDP_CHECK on service ${RS} failed.`] },
+  { name: 'UDP retry 0, bind failing from the start: down at the first check', c: { type: 'UDP_CHECK', retry: 0 },
+    seq: [UDP_BIND, UDP_BIND], expect: [`6000;down;${UDP_BIND_LINE}|UDP_CHECK on service ${RS} failed.`, `6000;${UDP_BIND_LINE}`] },
 ];
 
 describe('check: checker FSM tables', () => {
