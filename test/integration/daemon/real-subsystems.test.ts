@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isRoot, OwnedNetns, sh, waitFor } from '../../helpers/netns.js';
 import { BIN } from './harness.js';
@@ -66,22 +66,41 @@ describe('daemon (integration): real parser + VRRP subsystem in a namespace', fu
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('MASTER with VIP, live dumps, broken reload refused, TERM releases the VIP', async () => {
-    const conf = join(dir, 'k.conf');
-    writeFileSync(conf, VRRP_CONF.replace('@DIR@', dir));
+  /**
+   * Starts bin/keepalived in the namespace on `conf` (-n -l -G and extraArgs; its pid files are
+   * named after the config file) and waits for its pid file. stop() sends TERM and expects exit 0.
+   */
+  async function startDaemon(conf: string, extraArgs: string[] = []): Promise<{ pid: number; err: () => string; stop: () => Promise<void> }> {
+    const base = join(dir, basename(conf, '.conf'));
     let err = '';
-    const cp = spawn('ip', ['netns', 'exec', NS, process.execPath, '--expose-internals', BIN, '-n', '-l', '-D', '-G', '-f', conf,
-      '-p', join(dir, 'ka.pid'), '-r', join(dir, 'v.pid'), '-c', join(dir, 'c.pid')],
+    const cp = spawn('ip', ['netns', 'exec', NS, process.execPath, '--expose-internals', BIN, '-n', '-l', '-G', ...extraArgs, '-f', conf,
+      '-p', `${base}-ka.pid`, '-r', `${base}-v.pid`, '-c', `${base}-c.pid`],
     { env: { ...process.env, KEEPALIVED_TS_TMP_DIR: dir }, stdio: ['ignore', 'ignore', 'pipe'] });
     cp.stderr!.on('data', (d) => { err += d; });
     const exited = new Promise<number | null>((r) => cp.on('exit', (c) => r(c)));
-    pid = await waitFor(() => { try { return Number(readFileSync(join(dir, 'ka.pid'), 'utf8')); } catch { return undefined; } }, 30_000);
-    await waitFor(() => err.includes('(VI_1) Entering MASTER STATE') && hasVip(), 40_000, 100);
+    const started = await waitFor(() => { try { return Number(readFileSync(`${base}-ka.pid`, 'utf8')); } catch { return undefined; } }, 30_000);
+    pid = started;
+    return {
+      pid: started,
+      err: () => err,
+      stop: async () => {
+        process.kill(started, 'SIGTERM');
+        assert.equal(await exited, 0);
+        pid = undefined;
+      },
+    };
+  }
+
+  it('MASTER with VIP, live dumps, broken reload refused, TERM releases the VIP', async () => {
+    const conf = join(dir, 'k.conf');
+    writeFileSync(conf, VRRP_CONF.replace('@DIR@', dir));
+    const d = await startDaemon(conf, ['-D']);
+    await waitFor(() => d.err().includes('(VI_1) Entering MASTER STATE') && hasVip(), 40_000, 100);
     // The notify subsystem runs in the VRRP child: notify_master ran.
     await waitFor(() => existsSync(join(dir, 'notified')), 10_000);
     assert.equal(readFileSync(join(dir, 'notified'), 'utf8'), 'master\n');
-    process.kill(pid, 'SIGUSR1');
-    process.kill(pid, 36);
+    process.kill(d.pid, 'SIGUSR1');
+    process.kill(d.pid, 36);
     await waitFor(() => existsSync(join(dir, 'keepalived.data')) && existsSync(join(dir, 'keepalived.json')), 10_000);
     await new Promise((r) => setTimeout(r, 200));
     assert.match(readFileSync(join(dir, 'keepalived.data'), 'utf8'), /\n VRRP Instance = VI_1\n   VRRP Version = 2\n   State = MASTER\n/);
@@ -91,49 +110,39 @@ describe('daemon (integration): real parser + VRRP subsystem in a namespace', fu
     assert.ok(j[0].stats.advert_sent >= 1);
     // A valid edit (priority 150 -> 200) is applied by the running VRRP child.
     writeFileSync(conf, VRRP_CONF.replace('@DIR@', dir).replace('priority 150', 'priority 200'));
-    process.kill(pid, 'SIGHUP');
-    await waitFor(() => err.includes(': Reload complete\n'), 20_000, 100);
+    process.kill(d.pid, 'SIGHUP');
+    await waitFor(() => d.err().includes(': Reload complete\n'), 20_000, 100);
     rmSync(join(dir, 'keepalived.data'), { force: true });
-    process.kill(pid, 'SIGUSR1');
+    process.kill(d.pid, 'SIGUSR1');
     await waitFor(() => existsSync(join(dir, 'keepalived.data')), 10_000);
     await new Promise((r) => setTimeout(r, 200));
     assert.match(readFileSync(join(dir, 'keepalived.data'), 'utf8'), /\n   Priority = 200\n/);
     // (The VRRP runtime re-initialises an instance whose parameters changed; it is MASTER again soon.)
     await waitFor(() => hasVip(), 20_000, 100);
     // A broken file (missing '}') is refused; the VIP stays.
-    const completes = () => err.split(': Reload complete\n').length - 1;
+    const completes = () => d.err().split(': Reload complete\n').length - 1;
     assert.equal(completes(), 1);
     writeFileSync(conf, VRRP_CONF.replace('@DIR@', dir).replace(/}\n$/, ''));
-    process.kill(pid, 'SIGHUP');
-    await waitFor(() => /New config failed validation/.test(err), 20_000, 100);
-    assert.match(err, /There are 1 missing '}'s or extra '{'s/);
+    process.kill(d.pid, 'SIGHUP');
+    await waitFor(() => /New config failed validation/.test(d.err()), 20_000, 100);
+    assert.match(d.err(), /There are 1 missing '}'s or extra '{'s/);
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(completes(), 1, 'no second "Reload complete"');
     assert.ok(hasVip());
-    process.kill(pid, 'SIGTERM');
-    assert.equal(await exited, 0);
-    pid = undefined;
-    assert.match(err, /: Stopping\n/);
-    assert.match(err, /\(VI_1\) sent 0 priority\n/);
-    assert.match(err, /: Stopped Keepalived v2\.2\.7 \(keepalived-ts 0\.1\.0\)\n$/);
+    await d.stop();
+    assert.match(d.err(), /: Stopping\n/);
+    assert.match(d.err(), /\(VI_1\) sent 0 priority\n/);
+    assert.match(d.err(), /: Stopped Keepalived v2\.2\.7 \(keepalived-ts 0\.1\.0\)\n$/);
     assert.equal(hasVip(), false);
   });
 
   it('-V (--dont-release-vrrp): TERM sends priority 0 but leaves the VIP in place', async () => {
     const conf = join(dir, 'keep.conf');
     writeFileSync(conf, VRRP_CONF.replace('@DIR@', dir));
-    let err = '';
-    const cp = spawn('ip', ['netns', 'exec', NS, process.execPath, '--expose-internals', BIN, '-n', '-l', '-D', '-G', '-V', '-f', conf,
-      '-p', join(dir, 'ka.pid'), '-r', join(dir, 'v.pid'), '-c', join(dir, 'c.pid')],
-    { env: { ...process.env, KEEPALIVED_TS_TMP_DIR: dir }, stdio: ['ignore', 'ignore', 'pipe'] });
-    cp.stderr!.on('data', (d) => { err += d; });
-    const exited = new Promise<number | null>((r) => cp.on('exit', (c) => r(c)));
-    pid = await waitFor(() => { try { return Number(readFileSync(join(dir, 'ka.pid'), 'utf8')); } catch { return undefined; } }, 30_000);
-    await waitFor(() => err.includes('(VI_1) Entering MASTER STATE') && hasVip(), 40_000, 100);
-    process.kill(pid, 'SIGTERM');
-    assert.equal(await exited, 0);
-    pid = undefined;
-    assert.match(err, /\(VI_1\) sent 0 priority\n/);
+    const d = await startDaemon(conf, ['-D', '-V']);
+    await waitFor(() => d.err().includes('(VI_1) Entering MASTER STATE') && hasVip(), 40_000, 100);
+    await d.stop();
+    assert.match(d.err(), /\(VI_1\) sent 0 priority\n/);
     assert.equal(hasVip(), true, 'the VIP stays with -V');
     sh('ip', ['-n', NS, 'addr', 'del', '10.199.0.100/24', 'dev', 'eth0']);
   });
@@ -157,21 +166,13 @@ virtual_server 10.199.0.1 80 {
   }
 }
 `);
-    let err = '';
-    const cp = spawn('ip', ['netns', 'exec', NS, process.execPath, '--expose-internals', BIN, '-n', '-l', '-G', '-f', conf,
-      '-p', join(dir, 'chk-ka.pid'), '-r', join(dir, 'chk-v.pid'), '-c', join(dir, 'chk-c.pid')],
-    { env: { ...process.env, KEEPALIVED_TS_TMP_DIR: dir }, stdio: ['ignore', 'ignore', 'pipe'] });
-    cp.stderr!.on('data', (d) => { err += d; });
-    const exited = new Promise<number | null>((r) => cp.on('exit', (c) => r(c)));
-    pid = await waitFor(() => { try { return Number(readFileSync(join(dir, 'chk-ka.pid'), 'utf8')); } catch { return undefined; } }, 30_000);
+    const d = await startDaemon(conf);
     await waitFor(() => existsSync(join(dir, 'rs-down')), 40_000, 100);
-    assert.match(err, /: Starting Healthcheck child process, pid=\d+\n/);
-    assert.doesNotMatch(err, /Starting VRRP child process/);
-    assert.match(err, /: TCP_CHECK on service \[10\.199\.0\.1\]:tcp:80 failed\.\n/);
-    assert.match(err, /: Removing service \[10\.199\.0\.1\]:tcp:80 from VS \[10\.199\.0\.1\]:tcp:80\n/);
-    process.kill(pid, 'SIGTERM');
-    assert.equal(await exited, 0);
-    pid = undefined;
+    assert.match(d.err(), /: Starting Healthcheck child process, pid=\d+\n/);
+    assert.doesNotMatch(d.err(), /Starting VRRP child process/);
+    assert.match(d.err(), /: TCP_CHECK on service \[10\.199\.0\.1\]:tcp:80 failed\.\n/);
+    assert.match(d.err(), /: Removing service \[10\.199\.0\.1\]:tcp:80 from VS \[10\.199\.0\.1\]:tcp:80\n/);
+    await d.stop();
   });
 
   it('conf/keepalived.conf passes `-t` of keepalived 2.2.7 and of ours (namespace with eth0 and eth1)', function () {

@@ -1,30 +1,37 @@
 // The migration output is accepted by the real keepalived 2.2.7 (`keepalived -t`, exit 0) for
 // every convertible case and every config id, inside a namespace that has the interfaces the
-// converted configs name (eth0, eth1).
+// converted configs name (eth0, eth1). The namespace (kmig-<pid>) and the files are this run's own,
+// so two runs at once do not clash.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { migrate, formatReport } from '../../../src/migrate/index.js';
 import { runConfigTest } from '../../../src/parser/index.js';
-import { sh } from '../../helpers/netns.js';
+import { isRoot, OwnedNetns, sh } from '../../helpers/netns.js';
+import { makeTempDir, removeTempDir } from '../../helpers/tmpdir.js';
 import { CASES, CORPUS } from '../../unit/migrate/cases.js';
 
-const NS = 'kmig-t';
+const netns = new OwnedNetns('kmig');
+const NS = netns.name;
+
+/** This run's namespace with the interfaces the converted configs name (eth0, eth1). */
+function nsUp(): void {
+  netns.make();
+  for (const i of ['eth0', 'eth1']) sh('ip', ['-n', NS, 'link', 'add', i, 'type', 'veth', 'peer', 'name', `${i}p`]);
+}
 
 describe('migrate: real keepalived -t and our -t accept every converted configuration', function () {
   this.timeout(60000);
   let dir: string;
-  before(() => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'migrate-ka-'));
-    sh('ip', ['netns', 'del', NS], { allowFail: true });
-    sh('ip', ['netns', 'add', NS]);
-    for (const i of ['eth0', 'eth1']) sh('ip', ['-n', NS, 'link', 'add', i, 'type', 'veth', 'peer', 'name', `${i}p`]);
+  before(function () {
+    if (!isRoot()) this.skip();
+    dir = makeTempDir('migrate-ka');
+    nsUp();
   });
   after(() => {
-    sh('ip', ['netns', 'del', NS], { allowFail: true });
-    rmSync(dir, { recursive: true, force: true });
+    netns.remove();
+    removeTempDir(dir);
   });
 
   for (const c of CASES.filter((x) => !x.errors)) {
@@ -45,14 +52,13 @@ describe('migrate: real keepalived -t and our -t accept every converted configur
 
 describe('migrate: through the keepalived command line', function () {
   this.timeout(60000);
-  it('`keepalived migrate -o FILE` writes a config that `keepalived -t` (ours and the real one) accepts', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'migrate-cli-'));
+  it('`keepalived migrate -o FILE` writes a config that `keepalived -t` (ours and the real one) accepts', function () {
+    if (!isRoot()) this.skip();
+    const dir = makeTempDir('migrate-cli');
     const bin = path.resolve('bin/keepalived');
     const out = path.join(dir, 'keepalived.conf');
     try {
-      sh('ip', ['netns', 'del', NS], { allowFail: true });
-      sh('ip', ['netns', 'add', NS]);
-      for (const i of ['eth0', 'eth1']) sh('ip', ['-n', NS, 'link', 'add', i, 'type', 'veth', 'peer', 'name', `${i}p`]);
+      nsUp();
       const m = spawnSync(bin, ['migrate', '--from', 'heartbeat', path.join(CORPUS, 'seed-000'), '-o', out], { encoding: 'utf8' });
       assert.equal(m.status, 0, m.stderr);
       assert.match(m.stderr, /ha\.cf:4: keepalive 2 -> advert_int 2/);
@@ -61,8 +67,8 @@ describe('migrate: through the keepalived command line', function () {
         assert.equal(t.status, 0, `${cmd[0]} -t: ${t.stderr}`);
       }
     } finally {
-      sh('ip', ['netns', 'del', NS], { allowFail: true });
-      rmSync(dir, { recursive: true, force: true });
+      netns.remove();
+      removeTempDir(dir);
     }
   });
 });

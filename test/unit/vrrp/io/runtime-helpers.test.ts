@@ -2,8 +2,7 @@
 // processes (exit codes, timeout), track_file values, and deadline timers.
 import assert from 'node:assert/strict';
 import { mock } from 'node:test';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { monotonicClock } from '../../../../src/common/clock.js';
 import { memoryLogger } from '../../../../src/common/log.js';
@@ -12,6 +11,7 @@ import { DeadlineTimers } from '../../../../src/vrrp/io/deadline-timers.js';
 import { RiseFall, runOnce, ScriptRunner, type ScriptResult } from '../../../../src/vrrp/io/script-runner.js';
 import { readTrackValue, TrackFileWatcher } from '../../../../src/vrrp/io/track-file.js';
 import type { VrrpScript } from '../../../../src/config/model.js';
+import { withTempDir } from '../../../helpers/tmpdir.js';
 
 const ok: ScriptResult = { kind: 'exit', code: 0 };
 const fail = (code = 1): ScriptResult => ({ kind: 'exit', code });
@@ -50,8 +50,7 @@ describe('vrrp/io runtime helpers', () => {
   });
 
   it('ScriptRunner reports a change after fall failures', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kvsr-'));
-    try {
+    await withTempDir('kvsr', async (dir) => {
       const flag = path.join(dir, 'down');
       const script: VrrpScript = { name: 'chk', script: { argv: ['/bin/sh', '-c', `test ! -e ${flag}`], raw: '' }, interval: 0.05, weight: 0, weightReverse: false, rise: 1, fall: 2, initFail: false };
       const log = memoryLogger();
@@ -65,12 +64,11 @@ describe('vrrp/io runtime helpers', () => {
       assert.deepEqual(changes, [true, false]);
       assert.deepEqual(log.lines().filter((l) => !l.startsWith('Script')), ['VRRP_Script(chk) succeeded', 'VRRP_Script(chk) failed (exited with status 1)']);
       assert.ok(log.lines().includes('Script `chk` now returning 1'));
-    } finally { rmSync(dir, { recursive: true, force: true }); }
+    });
   });
 
   it('track_file: integer value, 0 when missing or garbage; watcher reports changes', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kvtf-'));
-    try {
+    await withTempDir('kvtf', async (dir) => {
       const f = path.join(dir, 'v');
       assert.equal(readTrackValue(f), 0);
       writeFileSync(f, '  -12\n'); assert.equal(readTrackValue(f), -12);
@@ -82,7 +80,7 @@ describe('vrrp/io runtime helpers', () => {
       await new Promise((res) => setTimeout(res, 200));
       w.close();
       assert.deepEqual(seen, [5]);
-    } finally { rmSync(dir, { recursive: true, force: true }); }
+    });
   });
 
   it('DeadlineTimers fire at the deadline, replace and cancel', async () => {
@@ -100,100 +98,101 @@ describe('vrrp/io runtime helpers', () => {
     assert.deepEqual(timers.pending(), []);
   });
 
-  it('DeadlineTimers: a timer re-set from its own expiry keeps its period (no drift from callback latency)', () => {
-    // deterministic: mocked setTimeout and a fake clock moved together; each expiry "takes" 4 ms
-    // before re-arming 20 ms. Re-arming from the callback's time would give a period of 24 ms.
-    mock.timers.enable({ apis: ['setTimeout'] });
-    try {
-      const clock = new FakeClock(0);
-      const fires: number[] = [];
-      const timers: DeadlineTimers<'adver'> = new DeadlineTimers<'adver'>(clock, () => {
-        fires.push(clock.now());
-        clock.advance(4);
-        timers.set('adver', 20, fires.length);
-      });
-      timers.set('adver', 20, 0);
-      for (let i = 0; i < 205; i++) { clock.advance(1); mock.timers.tick(1); }
-      assert.deepEqual(fires.slice(0, 10), [20, 40, 60, 80, 100, 120, 140, 160, 180, 200]);
-    } finally { mock.timers.reset(); }
-  });
+  describe('DeadlineTimers on mocked setTimeout and a fake clock (deterministic under load)', () => {
+    type Name = 'adver' | 'masterDown' | 'a' | 'b';
+    interface Run { clock: FakeClock; timers: DeadlineTimers<Name>; log: string[]; tick(ms: number): void }
+    interface Case {
+      name: string;
+      start: [Name, number, number];
+      runMs: number;
+      onFire?: (r: Run, name: Name, generation: number) => void;
+      beforeFire?: (r: Run, name: Name) => void;
+      want: string[];
+      /** The timer keeps re-arming: want is the first expiries, not all of them. */
+      periodic?: boolean;
+    }
 
-  it('DeadlineTimers: a periodic timer that is later than its period counts from now (no burst)', () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    try {
-      const clock = new FakeClock(0);
-      const fires: number[] = [];
-      const timers: DeadlineTimers<'adver'> = new DeadlineTimers<'adver'>(clock, () => {
-        fires.push(clock.now());
-        if (fires.length === 1) clock.advance(30); // a 30 ms stall inside the first expiry
-        timers.set('adver', 20, fires.length);
-      });
-      timers.set('adver', 20, 0);
-      for (let i = 0; i < 100; i++) { clock.advance(1); mock.timers.tick(1); }
-      // 20, then the stall ends at 50: next deadline 50 + 20 = 70 (not 40 at once), then 90
-      assert.deepEqual(fires.slice(0, 3), [20, 70, 90]);
-    } finally { mock.timers.reset(); }
-  });
+    /**
+     * Runs fn on timers whose clock and mocked setTimeout move together, 1 ms a tick. Expiries are
+     * logged as `${name} ${generation} at ${ms}`, beforeFire calls as `before ${name} at ${ms}`.
+     */
+    function withFakeTimers(fn: (r: Run) => void, onFire?: Case['onFire'], beforeFire?: Case['beforeFire']): void {
+      mock.timers.enable({ apis: ['setTimeout'] });
+      try {
+        const clock = new FakeClock(0);
+        const log: string[] = [];
+        const r: Run = {
+          clock,
+          log,
+          timers: new DeadlineTimers<Name>(clock, (n, g) => { log.push(`${n} ${g} at ${clock.now()}`); onFire?.(r, n, g); },
+            beforeFire && ((n) => { log.push(`before ${n} at ${clock.now()}`); beforeFire(r, n); })),
+          tick(ms) { for (let i = 0; i < ms; i++) { clock.advance(1); mock.timers.tick(1); } },
+        };
+        fn(r);
+      } finally { mock.timers.reset(); }
+    }
 
-  it('DeadlineTimers: beforeFire runs first; a re-arm there (a pending packet) drops the expiry', () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    try {
-      const clock = new FakeClock(0);
-      const seen: string[] = [];
-      let pending = 1; // one queued packet resets the timer once
-      const timers: DeadlineTimers<'masterDown'> = new DeadlineTimers<'masterDown'>(clock, (n, g) => seen.push(`fire ${n} ${g} at ${clock.now()}`), (n) => {
-        seen.push(`before ${n} at ${clock.now()}`);
-        if (pending-- > 0) timers.set('masterDown', 20, 2);
-      });
-      timers.set('masterDown', 10, 1);
-      for (let i = 0; i < 60; i++) { clock.advance(1); mock.timers.tick(1); }
-      assert.deepEqual(seen, ['before masterDown at 10', 'before masterDown at 30', 'fire masterDown 2 at 30']);
-    } finally { mock.timers.reset(); }
-  });
+    const table: Case[] = [
+      {
+        // each expiry "takes" 4 ms before re-arming 20 ms; re-arming from the callback's time would give a period of 24 ms
+        name: 'a timer re-set from its own expiry keeps its period (no drift from callback latency)',
+        start: ['adver', 20, 0], runMs: 205,
+        onFire: (r, _n, g) => { r.clock.advance(4); r.timers.set('adver', 20, g + 1); },
+        want: [20, 40, 60, 80, 100, 120, 140, 160, 180, 200].map((t, i) => `adver ${i} at ${t}`), periodic: true,
+      },
+      {
+        // 20, then a 30 ms stall inside the first expiry ends at 50: next deadline 50 + 20 = 70 (not 40 at once), then 90
+        name: 'a periodic timer that is later than its period counts from now (no burst)',
+        start: ['adver', 20, 0], runMs: 100,
+        onFire: (r, _n, g) => { if (g === 0) r.clock.advance(30); r.timers.set('adver', 20, g + 1); },
+        want: ['adver 0 at 20', 'adver 1 at 70', 'adver 2 at 90'], periodic: true,
+      },
+      {
+        // one queued packet resets the timer once, in the first beforeFire
+        name: 'beforeFire runs first; a re-arm there (a pending packet) drops the expiry',
+        start: ['masterDown', 10, 1], runMs: 60,
+        beforeFire: (r) => { if (r.log.length === 1) r.timers.set('masterDown', 20, 2); },
+        want: ['before masterDown at 10', 'before masterDown at 30', 'masterDown 2 at 30'],
+      },
+      {
+        // b's expiry takes 5 ms, then sets a: from now (25), not from b's deadline (20)
+        name: 'a re-set from another event counts from now',
+        start: ['b', 20, 1], runMs: 100,
+        onFire: (r, n) => { if (n === 'b') { r.clock.advance(5); r.timers.set('a', 40, 2); } },
+        want: ['b 1 at 20', 'a 2 at 65'],
+      },
+    ];
+    for (const c of table) {
+      it(c.name, () => withFakeTimers((r) => {
+        r.timers.set(...c.start);
+        r.tick(c.runMs);
+        assert.deepEqual(c.periodic ? r.log.slice(0, c.want.length) : r.log, c.want);
+      }, c.onFire, c.beforeFire));
+    }
 
-  it('DeadlineTimers: pushing an armed timer later moves its deadline without a new Node timer; an earlier one re-arms', () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    try {
-      const clock = new FakeClock(0);
-      const fired: string[] = [];
-      const timers = new DeadlineTimers<'masterDown'>(clock, (n, g) => fired.push(`${n} ${g} at ${clock.now()}`));
+    it('pushing an armed timer later moves its deadline without a new Node timer; an earlier one re-arms', () => withFakeTimers((r) => {
       const real = globalThis.setTimeout;
       let armed = 0;
       globalThis.setTimeout = ((fn: () => void, ms?: number) => { armed++; return real(fn, ms); }) as typeof setTimeout;
       try {
-        timers.set('masterDown', 36.1, 1);
+        r.timers.set('masterDown', 36.1, 1);
         // an advert every 10 ms for 100 ms pushes the deadline each time
         for (let i = 1; i <= 100; i++) {
-          clock.advance(1); mock.timers.tick(1);
-          if (i % 10 === 0) timers.set('masterDown', 36.1, 1 + i / 10);
+          r.tick(1);
+          if (i % 10 === 0) r.timers.set('masterDown', 36.1, 1 + i / 10);
         }
         const pushes = 10;
         assert.ok(armed < pushes, `${armed} Node timers for ${pushes} pushes`);
-        assert.deepEqual(fired, []);
-        for (let i = 0; i < 40; i++) { clock.advance(1); mock.timers.tick(1); }
+        assert.deepEqual(r.log, []);
+        r.tick(40);
         // last push at 100 -> deadline 136.1, fired on the next whole millisecond with the last generation
-        assert.deepEqual(fired, ['masterDown 11 at 137']);
+        assert.deepEqual(r.log, ['masterDown 11 at 137']);
         // an earlier deadline than the armed one re-arms at once
-        timers.set('masterDown', 50, 12);
-        timers.set('masterDown', 5, 13);
-        for (let i = 0; i < 60; i++) { clock.advance(1); mock.timers.tick(1); }
-        assert.deepEqual(fired.slice(1), ['masterDown 13 at 145']); // set at 140: 5 ms, not the 50 ms armed before
+        r.timers.set('masterDown', 50, 12);
+        r.timers.set('masterDown', 5, 13);
+        r.tick(60);
+        assert.deepEqual(r.log.slice(1), ['masterDown 13 at 145']); // set at 140: 5 ms, not the 50 ms armed before
       } finally { globalThis.setTimeout = real; }
-    } finally { mock.timers.reset(); }
-  });
-
-  it('DeadlineTimers: a re-set from another event counts from now', () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    try {
-      const clock = new FakeClock(0);
-      const fired: string[] = [];
-      const timers: DeadlineTimers<'a' | 'b'> = new DeadlineTimers<'a' | 'b'>(clock, (name) => {
-        fired.push(`${name} at ${clock.now()}`);
-        if (name === 'b') { clock.advance(5); timers.set('a', 40, 2); } // from now (25), not from b's deadline (20)
-      });
-      timers.set('b', 20, 1);
-      for (let i = 0; i < 100; i++) { clock.advance(1); mock.timers.tick(1); }
-      assert.deepEqual(fired.slice(0, 2), ['b at 20', 'a at 65']);
-    } finally { mock.timers.reset(); }
+    }));
   });
 });
