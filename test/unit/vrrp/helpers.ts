@@ -9,6 +9,7 @@ import { formatIpv6 } from '../../../src/vrrp/addr.js';
 import type { VrrpAction, VrrpEvent, VrrpFsmParams, VrrpTimerName } from '../../../src/vrrp/fsm-types.js';
 import { VrrpFsm } from '../../../src/vrrp/fsm.js';
 import { encodeAdvert, makeAdvert, splitIpv4 } from '../../../src/vrrp/packet.js';
+import { TimerWheel } from '../../helpers/timer-wheel.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -62,7 +63,8 @@ export class Harness {
   readonly clock = new FakeClock(0);
   readonly fsm: VrrpFsm;
   readonly actions: { at: number; action: VrrpAction }[] = [];
-  private pending = new Map<VrrpTimerName, { due: number; generation: number }>();
+  private readonly timers = new TimerWheel<{ timer: VrrpTimerName; generation: number }>(this.clock,
+    ({ timer, generation }) => this.feed({ type: 'timer', timer, generation }));
 
   constructor(readonly params: VrrpFsmParams) { this.fsm = new VrrpFsm(params, this.clock); }
 
@@ -70,27 +72,16 @@ export class Harness {
     const acts = this.fsm.handle(ev);
     for (const a of acts) {
       this.actions.push({ at: this.clock.now(), action: a });
-      if (a.kind === 'setTimer') this.pending.set(a.timer, { due: this.clock.now() + a.delayMs, generation: a.generation });
-      if (a.kind === 'cancelTimer') this.pending.delete(a.timer);
+      if (a.kind === 'setTimer') this.timers.set(a.timer, a.delayMs, { timer: a.timer, generation: a.generation });
+      if (a.kind === 'cancelTimer') this.timers.cancel(a.timer);
     }
     return acts;
   }
 
   /** Advance time, firing due timers in order. */
-  advance(ms: number): void {
-    const end = this.clock.now() + ms;
-    for (;;) {
-      let next: [VrrpTimerName, { due: number; generation: number }] | undefined;
-      for (const e of this.pending) if (e[1].due <= end && (!next || e[1].due < next[1].due)) next = e;
-      if (!next) break;
-      this.clock.set(Math.max(this.clock.now(), next[1].due));
-      this.pending.delete(next[0]);
-      this.feed({ type: 'timer', timer: next[0], generation: next[1].generation });
-    }
-    this.clock.set(end);
-  }
+  advance(ms: number): void { this.timers.advance(ms); }
 
-  due(t: VrrpTimerName): number | undefined { return this.pending.get(t)?.due; }
+  due(t: VrrpTimerName): number | undefined { return this.timers.due(t); }
 
   logs(all = true): string[] {
     return this.actions.filter((x) => x.action.kind === 'log' && (all || !(x.action as { detail?: number }).detail))

@@ -8,13 +8,15 @@ import { FakeClock } from '../../../src/common/clock.js';
 import type { VrrpEvent, VrrpFsmParams, VrrpTimerName } from '../../../src/vrrp/fsm-types.js';
 import { VrrpFsm } from '../../../src/vrrp/fsm.js';
 import { SyncGroupCore, type SyncGroupOutput } from '../../../src/vrrp/sync-group.js';
+import { TimerWheel } from '../../helpers/timer-wheel.js';
 import { baseParams, peerAdvert } from './helpers.js';
 
 class GroupHarness {
   readonly clock = new FakeClock(0);
   readonly out: SyncGroupOutput[] = [];
   readonly group: SyncGroupCore;
-  private timers = new Map<string, { inst: string; timer: VrrpTimerName; due: number; generation: number }>();
+  private readonly timers = new TimerWheel<{ inst: string; timer: VrrpTimerName; generation: number }>(this.clock,
+    ({ inst, timer, generation }) => this.feed(inst, { type: 'timer', timer, generation }));
   constructor(readonly params: VrrpFsmParams[]) {
     this.group = new SyncGroupCore('G1', params.map((p) => new VrrpFsm({ ...p, syncGroup: 'G1' }, this.clock)));
   }
@@ -23,22 +25,11 @@ class GroupHarness {
       this.out.push(o);
       if (o.scope !== 'instance') continue;
       const a = o.action;
-      if (a.kind === 'setTimer') this.timers.set(`${o.instance}/${a.timer}`, { inst: o.instance, timer: a.timer, due: this.clock.now() + a.delayMs, generation: a.generation });
-      if (a.kind === 'cancelTimer') this.timers.delete(`${o.instance}/${a.timer}`);
+      if (a.kind === 'setTimer') this.timers.set(`${o.instance}/${a.timer}`, a.delayMs, { inst: o.instance, timer: a.timer, generation: a.generation });
+      if (a.kind === 'cancelTimer') this.timers.cancel(`${o.instance}/${a.timer}`);
     }
   }
-  advance(ms: number): void {
-    const end = this.clock.now() + ms;
-    for (;;) {
-      let next: [string, { inst: string; timer: VrrpTimerName; due: number; generation: number }] | undefined;
-      for (const e of this.timers) if (e[1].due <= end && (!next || e[1].due < next[1].due)) next = e;
-      if (!next) break;
-      this.clock.set(next[1].due);
-      this.timers.delete(next[0]);
-      this.feed(next[1].inst, { type: 'timer', timer: next[1].timer, generation: next[1].generation });
-    }
-    this.clock.set(end);
-  }
+  advance(ms: number): void { this.timers.advance(ms); }
   states(): string[] { return this.params.map((p) => this.fsm(p.name).state); }
   fsm(name: string): VrrpFsm { return (this.group as unknown as { members: Map<string, VrrpFsm> }).members.get(name)!; }
   groupLogs(): string[] { return this.out.filter((o) => o.scope === 'group' && o.action.kind === 'log').map((o) => (o.action as { msg: string }).msg); }

@@ -5,13 +5,15 @@ import assert from 'node:assert/strict';
 import { FakeClock } from '../../../src/common/clock.js';
 import type { VrrpAction, VrrpFsmParams, VrrpTimerName } from '../../../src/vrrp/fsm-types.js';
 import { VrrpFsm } from '../../../src/vrrp/fsm.js';
+import { TimerWheel } from '../../helpers/timer-wheel.js';
 import { baseParams } from './helpers.js';
 
 class Link {
   readonly clock = new FakeClock(0);
   readonly nodes = new Map<string, { fsm: VrrpFsm; up: boolean }>();
   readonly events: { at: number; node: string; action: VrrpAction }[] = [];
-  private timers = new Map<string, { node: string; timer: VrrpTimerName; due: number; generation: number }>();
+  private readonly timers = new TimerWheel<{ node: string; timer: VrrpTimerName; generation: number }>(this.clock,
+    ({ node, timer, generation }) => this.feed(node, { type: 'timer', timer, generation }));
 
   start(name: string, p: VrrpFsmParams): void {
     this.nodes.set(name, { fsm: new VrrpFsm(p, this.clock), up: true });
@@ -23,8 +25,8 @@ class Link {
     if (!n.up) return;
     for (const a of n.fsm.handle(ev)) {
       this.events.push({ at: this.clock.now(), node: name, action: a });
-      if (a.kind === 'setTimer') this.timers.set(`${name}/${a.timer}`, { node: name, timer: a.timer, due: this.clock.now() + a.delayMs, generation: a.generation });
-      if (a.kind === 'cancelTimer') this.timers.delete(`${name}/${a.timer}`);
+      if (a.kind === 'setTimer') this.timers.set(`${name}/${a.timer}`, a.delayMs, { node: name, timer: a.timer, generation: a.generation });
+      if (a.kind === 'cancelTimer') this.timers.cancel(`${name}/${a.timer}`);
       if (a.kind === 'sendAdvert') {
         for (const [other, o] of this.nodes) {
           if (other !== name && o.up) this.feed(other, { type: 'packet', payload: a.payload, ttl: 255, src: n.fsm.params.primaryAddress, dst: '224.0.0.18', family: 'inet' });
@@ -32,18 +34,7 @@ class Link {
       }
     }
   }
-  advance(ms: number): void {
-    const end = this.clock.now() + ms;
-    for (;;) {
-      let next: [string, { node: string; timer: VrrpTimerName; due: number; generation: number }] | undefined;
-      for (const e of this.timers) if (e[1].due <= end && (!next || e[1].due < next[1].due)) next = e;
-      if (!next) break;
-      this.clock.set(next[1].due);
-      this.timers.delete(next[0]);
-      this.feed(next[1].node, { type: 'timer', timer: next[1].timer, generation: next[1].generation });
-    }
-    this.clock.set(end);
-  }
+  advance(ms: number): void { this.timers.advance(ms); }
   becameMaster(node: string, after: number): number | undefined {
     return this.events.find((e) => e.node === node && e.at >= after && e.action.kind === 'stateChange' && e.action.to === 'MASTER')?.at;
   }
