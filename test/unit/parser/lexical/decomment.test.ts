@@ -1,11 +1,9 @@
 // Physical lines and decomment(): table of input -> words per logical line and messages.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'mocha';
-import { cleanupScratch, messages, pp, words } from './helpers.js';
+import { cleanupScratch, pp, ppCases, words, type PpCase } from './helpers.js';
 
-type Case = [name: string, input: string, lines: string[][], msgs?: string[]];
-
-const cases: Case[] = [
+const cases: PpCase[] = [
   ['plain words', 'router_id R1\n', [['router_id', 'R1']]],
   ['leading/trailing blanks', '   \t router_id   R1 \t \n', [['router_id', 'R1']]],
   ['empty lines skipped', '\n\n a\n\n', [['a']]],
@@ -33,13 +31,7 @@ const cases: Case[] = [
 
 describe('preprocessor: physical lines and decomment', () => {
   after(cleanupScratch);
-  for (const [name, input, lines, msgs] of cases) {
-    it(name, () => {
-      const r = pp(input);
-      assert.deepEqual(words(r), lines);
-      assert.deepEqual(messages(r), msgs ?? []);
-    });
-  }
+  ppCases(cases);
 
   it('a line over 1023 bytes is read in 1023-byte pieces (keepalived 2.2.7)', () => {
     const r = pp('A'.repeat(1030) + ' B\nfoo\n');

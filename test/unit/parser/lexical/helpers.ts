@@ -1,10 +1,13 @@
 // Shared helpers for the preprocessor tests: run preprocessText/preprocessFile on a scratch
-// directory and reduce the result to plain data (word lists, messages) for table assertions.
+// directory and reduce the result to plain data (word lists, messages) for table assertions, and
+// run such a table (ppCases).
+import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { preprocessFile, preprocessText } from '../../../../src/parser/preprocess.js';
 import type { PreprocessOptions, PreprocessResult } from '../../../../src/parser/lines.js';
+import { it } from 'mocha';
 
 export const OPTS: PreprocessOptions = { configId: 'idX', randomSeed: 1 };
 
@@ -41,4 +44,18 @@ export function cleanupScratch(): void {
 
 export function ppFile(dir: string, name: string, opts: Partial<PreprocessOptions> = {}): PreprocessResult {
   return preprocessFile(path.join(dir, name), { ...OPTS, ...opts });
+}
+
+/** A table row: name, config text, the words of each logical line, the messages (none when left out). */
+export type PpCase = [name: string, input: string, lines: string[][], msgs?: string[]];
+
+/** One test a row (inside describe()): preprocess the input, compare the words per line and the messages. */
+export function ppCases(cases: readonly PpCase[]): void {
+  for (const [name, input, lines, msgs] of cases) {
+    it(name, () => {
+      const r = pp(input);
+      assert.deepEqual(words(r), lines);
+      assert.deepEqual(messages(r), msgs ?? []);
+    });
+  }
 }

@@ -2,11 +2,9 @@
 // [tested] examples of the features doc (§1.1-1.5), plus source positions through expansion.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'mocha';
-import { cleanupScratch, messages, pp, words } from './helpers.js';
+import { cleanupScratch, pp, ppCases, words, type PpCase } from './helpers.js';
 
-type Case = [name: string, input: string, lines: string[][], msgs?: string[]];
-
-const defs: Case[] = [
+const defs: PpCase[] = [
   ['$NAME before space, tab, comma, ) and end', '$A=v\nk $A x\t$A\t$A,y ($A) $A\n', [['k', 'v', 'x', 'v', 'v,y', '(v)', 'v']]],
   ['not replaced before other characters', '$A=v\n$Y=y\n$Z=z\nk $A$Y $Z/24 r$A-x "$A"\n', [['k', '$Ay', '$Z/24', 'r$A-x', '$A']]],
   ['${NAME} anywhere', '$A=v\nk a${A}b "${A}"\n', [['k', 'avb', 'v']]],
@@ -34,14 +32,14 @@ const defs: Case[] = [
     [`Parameter substitution on line 'k ${'x'.repeat(600)} $A' would exceed maximum line length`]],
 ];
 
-const cond: Case[] = [
+const cond: PpCase[] = [
   ['@ID kept when it matches, prefix removed', '@idX k a\n@idY k b\n', [['k', 'a']]],
   ['@^ID kept when it does not match', '@^idX k a\n@^idY k b\n', [['k', 'b']]],
   ['@ID alone drops the line', '@idX\n', []],
   ['@ID with tab', '@idX\tk a\n', [['k', 'a']]],
 ];
 
-const gen: Case[] = [
+const gen: PpCase[] = [
   ['~SEQ(var, end)', '~SEQ(i,3) k$i\n', [['k1'], ['k2'], ['k3']]],
   ['~SEQ(var, end) with end < 0', '~SEQ(i,-2) k$i\n', [['k-1'], ['k-2']]],
   ['~SEQ(var, start, end) descending', '~SEQ(i,3,1) k$i\n', [['k3'], ['k2'], ['k1']]],
@@ -60,7 +58,7 @@ const gen: Case[] = [
   ['other ~ lines pass through without substitution', '$A=v\n~x $A\n', [['~x', '$A']]],
 ];
 
-const braces: Case[] = [
+const braces: PpCase[] = [
   ['one keyword per line, braces split off', 'vrrp_instance VI_1 { state MASTER }\n', [['vrrp_instance', 'VI_1'], ['{'], ['state', 'MASTER'], ['}']]],
   ['brace splitting does not separate keywords', 'authentication { auth_type PASS auth_pass 1111 }\n',
     [['authentication'], ['{'], ['auth_type', 'PASS', 'auth_pass', '1111'], ['}']]],
@@ -71,7 +69,7 @@ const braces: Case[] = [
   ['missing }', 'a {\n', [['a'], ['{']], ["There are 1 missing '}'s or extra '{'s"]],
 ];
 
-const wordsCases: Case[] = [
+const wordsCases: PpCase[] = [
   ['whitespace separators', 'a\tb\fc\vd  e\n', [['a', 'b', 'c', 'd', 'e']]],
   ['quoted string one word, no escapes', 'k "a b\\n c"\n', [['k', 'a b\\n c']]],
   ['quote ends an unquoted word', 'a"b c"d e\n', [['a', 'b c', 'd', 'e']]],
@@ -79,16 +77,8 @@ const wordsCases: Case[] = [
   ['empty quoted word', 'k "" x\n', [['k', '', 'x']]],
 ];
 
-function table(title: string, cases: Case[]): void {
-  describe(title, () => {
-    for (const [name, input, lines, msgs] of cases) {
-      it(name, () => {
-        const r = pp(input);
-        assert.deepEqual(words(r), lines);
-        assert.deepEqual(messages(r), msgs ?? []);
-      });
-    }
-  });
+function table(title: string, cases: PpCase[]): void {
+  describe(title, () => ppCases(cases));
 }
 
 describe('preprocessor: tables', () => {
