@@ -4,7 +4,7 @@
 // one mail per state change; checker events write LVS lines with their NUL; an unsafe script is
 // refused with keepalived's message; stop() runs STOP notifies and removes the FIFOs it created.
 import { strict as assert } from 'node:assert';
-import { chmodSync, closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
@@ -13,20 +13,8 @@ import { memoryLogger } from '../../../src/common/log.js';
 import { createNotifier } from '../../../src/notify/index.js';
 import type { VrrpEvent } from '../../../src/notify/events.js';
 import { config, globalDefs, group, instance, realServer, script, virtualServer } from '../../unit/notify/fixtures.js';
-
-function drainFd(fd: number): Buffer {
-  const out: Buffer[] = [];
-  const b = Buffer.alloc(65536);
-  for (;;) {
-    try { const n = readSync(fd, b, 0, b.length, null); if (n <= 0) break; out.push(Buffer.from(b.subarray(0, n))); } catch { break; }
-  }
-  return Buffer.concat(out);
-}
-const until = async (f: () => boolean, ms: number): Promise<boolean> => {
-  const end = Date.now() + ms;
-  while (Date.now() < end) { if (f()) return true; await new Promise((r) => setTimeout(r, 25)); }
-  return f();
-};
+import { readAvailable } from '../../helpers/fd.js';
+import { pollUntil } from '../../helpers/poll.js';
 
 describe('notify/notifier (integration)', function () {
   this.timeout(60000);
@@ -85,13 +73,13 @@ describe('notify/notifier (integration)', function () {
     // FIFO bytes, in emission order
     const vrrpLines = events.map((e) => `${e.kind} "${e.name}" ${e.state} ${e.kind === 'GROUP' ? 0 : e.priority}\n`).join('');
     const lvsLine = 'RS [10.198.0.21]:tcp:80 [10.198.0.100]:tcp:80 DOWN\n\0';
-    assert.deepEqual(drainFd(rn), Buffer.from(vrrpLines + lvsLine, 'latin1'));
-    assert.deepEqual(drainFd(rv), Buffer.from(vrrpLines, 'latin1'));
-    assert.deepEqual(drainFd(rl), Buffer.from(lvsLine, 'latin1'));
+    assert.deepEqual(readAvailable(rn), Buffer.from(vrrpLines + lvsLine, 'latin1'));
+    assert.deepEqual(readAvailable(rv), Buffer.from(vrrpLines, 'latin1'));
+    assert.deepEqual(readAvailable(rl), Buffer.from(lvsLine, 'latin1'));
 
     // scripts: per instance, specific then generic, in emission order, argv intact
     const expectedRuns = events.length * 2 - 1; // the group has only a generic notify
-    assert.ok(await until(() => existsSync(log) && readFileSync(log, 'utf8').split('\n').filter(Boolean).length >= expectedRuns, 30000));
+    assert.ok(await pollUntil(() => existsSync(log) && readFileSync(log, 'utf8').split('\n').filter(Boolean).length >= expectedRuns, 30000, 25));
     const runs = readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => l.split('\x1f').slice(0, -1));
     for (const name of ['VI_1', 'VI_2']) {
       const mine = runs.filter((r) => r.includes(name));
@@ -105,7 +93,7 @@ describe('notify/notifier (integration)', function () {
 
     // mail: one per state change, in order (MASTER->MASTER gives none)
     const perInstance = seq.filter((s, i) => i === 0 || seq[i - 1] !== s).length;
-    assert.ok(await until(() => mails.length >= perInstance * 2, 20000), `mails ${mails.length}`);
+    assert.ok(await pollUntil(() => mails.length >= perInstance * 2, 20000, 25), `mails ${mails.length}`);
     assert.deepEqual(mails.filter((m) => m.includes('VI_1')), seq.filter((s, i) => i === 0 || seq[i - 1] !== s).map((s) => `[lab_r1] VRRP Instance VI_1 - Entering ${s} state`));
 
     // stop: STOP notifies then stop()
@@ -148,7 +136,7 @@ describe('notify/notifier (integration)', function () {
     const cfg = config({ global: globalDefs({ scriptUser: { user: 'nobody' } }), vrrpInstances: [instance('VI_1', { notifyBackup: script(join(dir, 'who.sh')) })] });
     const n = createNotifier(cfg, { logger: memoryLogger() });
     n.vrrpEvent({ kind: 'INSTANCE', name: 'VI_1', state: 'BACKUP', priority: 100 });
-    assert.ok(await until(() => existsSync(out), 5000));
+    assert.ok(await pollUntil(() => existsSync(out), 5000, 25));
     assert.equal(readFileSync(out, 'utf8').trim(), 'nobody');
     await n.stop();
     chmodSync(outDir, 0o755);
@@ -171,8 +159,8 @@ describe('notify/notifier reload', function () {
       assert.ok(existsSync(f2));
       const r2 = openSync(f2, constants.O_RDONLY | constants.O_NONBLOCK);
       n.vrrpEvent({ kind: 'INSTANCE', name: 'VI_2', state: 'MASTER', priority: 200 });
-      assert.equal(drainFd(r1).toString(), 'INSTANCE "VI_1" BACKUP 100\nINSTANCE "VI_2" MASTER 200\n');
-      assert.equal(drainFd(r2).toString(), 'INSTANCE "VI_2" MASTER 200\n');
+      assert.equal(readAvailable(r1).toString(), 'INSTANCE "VI_1" BACKUP 100\nINSTANCE "VI_2" MASTER 200\n');
+      assert.equal(readAvailable(r2).toString(), 'INSTANCE "VI_2" MASTER 200\n');
       await n.stop();
       closeSync(r1); closeSync(r2);
       assert.ok(!existsSync(f1) && !existsSync(f2));

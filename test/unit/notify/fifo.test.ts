@@ -1,35 +1,15 @@
 // FIFO writer: creates the FIFO, lines read back byte-exact (LVS lines with their NUL), never
 // blocks without a reader (a full pipe drops lines, logged once), fifo_script gets the path last.
 import { strict as assert } from 'node:assert';
-import { chmodSync, closeSync, constants, existsSync, lstatSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, constants, existsSync, lstatSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryLogger } from '../../../src/common/log.js';
 import { FifoWriter } from '../../../src/notify/fifo.js';
 import { rsFifoLine, vrrpFifoLine, vsFifoLine } from '../../../src/notify/format.js';
 import { script } from './fixtures.js';
-
-function readAvailable(fd: number): Buffer {
-  const chunks: Buffer[] = [];
-  const buf = Buffer.alloc(65536);
-  for (;;) {
-    try {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n <= 0) break;
-      chunks.push(Buffer.from(buf.subarray(0, n)));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') break;
-      throw e;
-    }
-  }
-  return Buffer.concat(chunks);
-}
-
-const waitFor = async (cond: () => boolean, ms: number): Promise<boolean> => {
-  const end = Date.now() + ms;
-  while (Date.now() < end) { if (cond()) return true; await new Promise((r) => setTimeout(r, 20)); }
-  return cond();
-};
+import { readAvailable } from '../../helpers/fd.js';
+import { pollUntil } from '../../helpers/poll.js';
 
 describe('notify/fifo', function () {
   this.timeout(10000);
@@ -115,7 +95,7 @@ describe('notify/fifo', function () {
     const w = new FifoWriter('notify', { path, script: script(s, 'opt 1') }, { logger: memoryLogger() });
     assert.ok(w.open());
     w.write('INSTANCE "VI_1" FAULT 100\n');
-    assert.ok(await waitFor(() => existsSync(linesOut) && readFileSync(linesOut, 'latin1') === 'INSTANCE "VI_1" FAULT 100\n', 3000),
+    assert.ok(await pollUntil(() => existsSync(linesOut) && readFileSync(linesOut, 'latin1') === 'INSTANCE "VI_1" FAULT 100\n', 3000),
       `reader got ${existsSync(linesOut) ? JSON.stringify(readFileSync(linesOut, 'latin1')) : 'nothing'}`);
     assert.equal(readFileSync(argsOut, 'utf8'), `opt 1|${path}|`);
     w.close();
