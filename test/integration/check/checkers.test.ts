@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { NetnsLab, isRoot, sh, waitFor } from '../../helpers/netns.js';
+import { makeTempDir, removeTempDir } from '../../helpers/tmpdir.js';
 
-const DIR = '/tmp/kc-int';
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const LB = '10.77.0.1', RS = '10.77.0.2', RP = '10.77.0.3';
 const VS = '[10.77.0.100]:tcp:80', VSF = '[10.77.0.100]:tcp:8080', VS404 = '[10.77.0.100]:tcp:8081';
@@ -18,7 +18,17 @@ const BODY = 'hello from kc nginx\n';
 const DIGEST = createHash('md5').update(BODY).digest('hex');
 const common = 'connect_timeout 1\n retry 1\n delay_before_retry 1';
 
-const CONF = `
+/** A real server on RS whose HTTP_GET logs every failure (the fault servers of VS 8080 and 8081). */
+const httpFault = (port: number, url: string[]): string => `  real_server ${RS} ${port} {
+    HTTP_GET {
+      url {
+${url.map((l) => `        ${l}\n`).join('')}      }
+      log_all_failures
+      ${common}
+    }
+  }`;
+
+const keepalivedConf = (dir: string): string => `
 global_defs {
   router_id kc_lb
 }
@@ -78,7 +88,7 @@ virtual_server 10.77.0.100 80 {
   }
   real_server ${RS} 81 {
     MISC_CHECK {
-      misc_path "/usr/bin/test -e ${DIR}/misc-up"
+      misc_path "/usr/bin/test -e ${dir}/misc-up"
       misc_timeout 2
     }
   }
@@ -88,52 +98,8 @@ virtual_server 10.77.0.100 8080 {
   lb_algo rr
   lb_kind NAT
   protocol TCP
-  real_server ${RS} 8001 {
-    HTTP_GET {
-      url {
-        path /
-      }
-      log_all_failures
-      ${common}
-    }
-  }
-  real_server ${RS} 8002 {
-    HTTP_GET {
-      url {
-        path /
-      }
-      log_all_failures
-      ${common}
-    }
-  }
-  real_server ${RS} 8003 {
-    HTTP_GET {
-      url {
-        path /
-      }
-      log_all_failures
-      ${common}
-    }
-  }
-  real_server ${RS} 8004 {
-    HTTP_GET {
-      url {
-        path /
-      }
-      log_all_failures
-      ${common}
-    }
-  }
-  real_server ${RS} 80 {
-    HTTP_GET {
-      url {
-        path /index.html
-        digest 0123456789abcdef0123456789abcdef
-      }
-      log_all_failures
-      ${common}
-    }
-  }
+${[8001, 8002, 8003, 8004].map((port) => httpFault(port, ['path /'])).join('\n')}
+${httpFault(80, ['path /index.html', 'digest 0123456789abcdef0123456789abcdef'])}
   real_server ${RS} 8005 {
     SMTP_CHECK {
       ${common}
@@ -145,30 +111,21 @@ virtual_server 10.77.0.100 8081 {
   lb_algo rr
   lb_kind NAT
   protocol TCP
-  real_server ${RS} 80 {
-    HTTP_GET {
-      url {
-        path /missing
-        status_code 200
-      }
-      log_all_failures
-      ${common}
-    }
-  }
+${httpFault(80, ['path /missing', 'status_code 200'])}
 }
 `;
 
-function nginxConf(): string {
+function nginxConf(dir: string): string {
   return `worker_processes 1;
 daemon off;
-pid ${DIR}/nginx.pid;
-error_log ${DIR}/nginx-error.log;
+pid ${dir}/nginx.pid;
+error_log ${dir}/nginx-error.log;
 events { worker_connections 64; }
 http {
   access_log off;
-  client_body_temp_path ${DIR}/tmp; proxy_temp_path ${DIR}/tmp; fastcgi_temp_path ${DIR}/tmp; uwsgi_temp_path ${DIR}/tmp; scgi_temp_path ${DIR}/tmp;
-  server { listen ${RS}:80; root ${DIR}/html; }
-  server { listen ${RS}:443 ssl; ssl_certificate ${DIR}/cert.pem; ssl_certificate_key ${DIR}/key.pem; root ${DIR}/html; }
+  client_body_temp_path ${dir}/tmp; proxy_temp_path ${dir}/tmp; fastcgi_temp_path ${dir}/tmp; uwsgi_temp_path ${dir}/tmp; scgi_temp_path ${dir}/tmp;
+  server { listen ${RS}:80; root ${dir}/html; }
+  server { listen ${RS}:443 ssl; ssl_certificate ${dir}/cert.pem; ssl_certificate_key ${dir}/key.pem; root ${dir}/html; }
 }
 `;
 }
@@ -179,6 +136,7 @@ describe('check (integration): every checker against real servers', function () 
   const lines: string[] = [];
   let runner: ChildProcess | undefined;
   const services: Record<string, ChildProcess> = {};
+  let dir = '';
 
   const has = (s: string | RegExp): boolean => lines.some((l) => (typeof s === 'string' ? l === `LOG ${s}` : s.test(l)));
   const waitLine = (s: string | RegExp, ms = 20000): Promise<boolean> =>
@@ -199,11 +157,11 @@ describe('check (integration): every checker against real servers', function () 
     delete services[name];
   }
   const startNginx = async (): Promise<void> => {
-    await startServer('nginx', lab.ns('rs'), 'nginx', ['-c', `${DIR}/nginx.conf`, '-p', DIR]);
+    await startServer('nginx', lab.ns('rs'), 'nginx', ['-c', `${dir}/nginx.conf`, '-p', dir]);
     await waitFor(() => sh('ip', ['netns', 'exec', lab.ns('rs'), 'ss', '-ltn'], { allowFail: true }).includes(`${RS}:443`), 10000);
   };
   const stopNginx = (): void => {
-    const pid = Number(readFileSync(`${DIR}/nginx.pid`, 'utf8').trim());
+    const pid = Number(readFileSync(`${dir}/nginx.pid`, 'utf8').trim());
     try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
     for (const p of sh('ip', ['netns', 'pids', lab.ns('rs')], { allowFail: true }).split('\n').filter(Boolean)) {
       let comm = '';
@@ -217,35 +175,41 @@ describe('check (integration): every checker against real servers', function () 
     await startNginx();
     await startServer('smtp', lab.ns('rs'), 'node', [path.join(HERE, 'servers', 'smtp.mjs'), RS, '25'], 'ready');
     await startServer('dns', lab.ns('rs'), 'dnsmasq', ['--no-daemon', '--conf-file=/dev/null', `--listen-address=${RS}`, '--bind-interfaces',
-      '--port=53', '--no-resolv', '--no-hosts', '--address=/kc.test/10.77.0.50', `--pid-file=${DIR}/dnsmasq.pid`, '--user=root']);
+      '--port=53', '--no-resolv', '--no-hosts', '--address=/kc.test/10.77.0.50', `--pid-file=${dir}/dnsmasq.pid`, '--user=root']);
     await waitFor(() => sh('ip', ['netns', 'exec', lab.ns('rs'), 'ss', '-lun'], { allowFail: true }).includes(`${RS}:53`), 10000);
     await startServer('udp', lab.ns('rs'), 'node', [MISC, 'udp-echo', RS, '7'], 'ready');
     await startServer('tcp', lab.ns('rs'), 'node', [MISC, 'tcp', RS, '9000'], 'ready');
     lab.exec(lab.ns('rp'), 'ip', ['link', 'set', 'eth0', 'up']);
-    writeFileSync(`${DIR}/misc-up`, '1');
+    writeFileSync(`${dir}/misc-up`, '1');
   };
 
   before(function () {
     if (!isRoot()) this.skip();
-    rmSync(DIR, { recursive: true, force: true });
-    mkdirSync(`${DIR}/html`, { recursive: true });
-    mkdirSync(`${DIR}/tmp`, { recursive: true });
-    writeFileSync(`${DIR}/html/index.html`, BODY);
-    sh('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${DIR}/key.pem`, '-out', `${DIR}/cert.pem`, '-days', '2', '-subj', '/CN=rs.kc.test']);
-    writeFileSync(`${DIR}/nginx.conf`, nginxConf());
-    writeFileSync(`${DIR}/keepalived.conf`, CONF);
+    // 0755: nginx's workers (user nobody) read the pages.
+    dir = makeTempDir('kc-int', { mode: 0o755 });
+    mkdirSync(`${dir}/html`, { recursive: true });
+    mkdirSync(`${dir}/tmp`, { recursive: true });
+    writeFileSync(`${dir}/html/index.html`, BODY);
+    sh('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${dir}/key.pem`, '-out', `${dir}/cert.pem`, '-days', '2', '-subj', '/CN=rs.kc.test']);
+    writeFileSync(`${dir}/nginx.conf`, nginxConf(dir));
+    writeFileSync(`${dir}/keepalived.conf`, keepalivedConf(dir));
     lab.up();
     lab.addHost('lb', { addr4: `${LB}/24` });
     lab.addHost('rs', { addr4: `${RS}/24` });
     lab.addHost('rp', { addr4: `${RP}/24` });
   });
 
-  after(() => {
-    try { writeFileSync(`${DIR}/runner.log`, lines.join('\n') + '\n'); } catch { /* dir gone */ }
+  after(function () {
+    const failed = this.test?.parent?.tests.some((x) => x.state === 'failed') ?? false;
     if (runner?.pid && runner.exitCode === null) { try { process.kill(runner.pid, 'SIGKILL'); } catch { /* gone */ } }
     for (const k of Object.keys(services)) stopServer(k);
     try { stopNginx(); } catch { /* not started */ }
     lab.down();
+    // A failed run keeps its files (configs, nginx log, the runner's output) for inspection.
+    if (failed && dir) {
+      writeFileSync(`${dir}/runner.log`, lines.join('\n') + '\n');
+      console.log(`      kept ${dir} (runner.log, configs, nginx-error.log)`);
+    } else removeTempDir(dir);
   });
 
   it('up -> down after retries -> up, for each checker; faults give their lines', async () => {
@@ -256,7 +220,7 @@ describe('check (integration): every checker against real servers', function () 
     await startServer('http500', lab.ns('rs'), 'node', [MISC, 'http500', RS, '8004'], 'ready');
     await startServer('smtpgarbage', lab.ns('rs'), 'node', [MISC, 'garbage', RS, '8005'], 'ready');
 
-    runner = lab.spawn(lab.ns('lb'), 'node', ['--import', 'tsx', path.join(HERE, 'runner.ts'), `${DIR}/keepalived.conf`]);
+    runner = lab.spawn(lab.ns('lb'), 'node', ['--import', 'tsx', path.join(HERE, 'runner.ts'), `${dir}/keepalived.conf`]);
     let buf = '';
     runner.stdout!.on('data', (d: Buffer) => { buf += d.toString(); const parts = buf.split('\n'); buf = parts.pop()!; lines.push(...parts); });
     runner.stderr!.on('data', (d: Buffer) => { lines.push(`ERR ${d.toString()}`); });
@@ -292,7 +256,7 @@ describe('check (integration): every checker against real servers', function () 
     stopNginx();
     for (const k of ['smtp', 'dns', 'udp', 'tcp']) stopServer(k);
     lab.exec(lab.ns('rp'), 'ip', ['link', 'set', 'eth0', 'down']);
-    rmSync(`${DIR}/misc-up`);
+    rmSync(`${dir}/misc-up`);
     for (const l of [
       `HTTP_CHECK on service ${t(80)} failed after 1 retries.`,
       `SSL_CHECK on service ${t(443)} failed after 1 retries.`,
