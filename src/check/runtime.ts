@@ -5,7 +5,6 @@ import os from 'node:os';
 import type { Checker, KeepalivedConfig, RealServer, VirtualServer } from '../config/model.js';
 import type { Logger } from '../common/log.js';
 import type { Clock } from '../common/clock.js';
-import { monotonicClock } from '../common/clock.js';
 import type { DesiredService, LvsDesiredState, LvsSink } from '../common/lvs-desired.js';
 import type { CheckerEvent } from './events.js';
 import { initialFsm, stepChecker, type FsmCtx, type FsmState, type Outcome } from './core/checker-fsm.js';
@@ -16,6 +15,10 @@ import {
 } from './core/lvs-core.js';
 import { makeProbe, type Probe } from './probes/index.js';
 import { firstDelay, ProbeSharer, realTimers, type Timers } from './scheduler.js';
+import { TimerHeap } from './timer-heap.js';
+
+/** performance.now(): monotonic ms without the BigInt that process.hrtime.bigint() allocates. */
+const perfClock: Clock = { now: () => performance.now() };
 import { rsKey, vsKey } from './format.js';
 
 export interface CheckerDeps {
@@ -35,28 +38,71 @@ export interface CheckerDeps {
   maxInFlight?: number;
 }
 
-interface Inst {
-  vs: VsState;
-  rs: RsState;
-  checker: Checker;
-  params: EffectiveParams;
-  ctx: FsmCtx;
-  fsm: FsmState;
-  probe: Probe;
-  /** The timer handle, kept after it fires so that the next check can re-arm it. */
-  timer?: unknown;
-  /** Its delay, and whether it is pending. */
-  timerMs: number;
-  armed: boolean;
-  stopped: boolean;
-  checks: number;
+const NO_URLS: string[] = [];
+Object.freeze(NO_URLS);
+
+/**
+ * One checker of one real server, in one object (there are 10,000s): it is the FSM's context and
+ * its state (stepChecker reads the first and updates the second in place), and it carries its
+ * probe and its generation in the engine's timer heap.
+ */
+class Inst implements FsmCtx, FsmState {
+  // FsmState
+  isUp: boolean;
+  hasRun = false;
+  retryIt = 0;
+  urlIt = 0;
+  failedUrl: number | null = null;
+  lastExitCode: number | null = null;
+  // FsmCtx
+  readonly type: Checker['type'];
+  readonly rsText: string;
+  readonly vsText: string;
+  readonly retry: number;
+  readonly delayLoopMs: number;
+  readonly delayBeforeRetryMs: number;
+  readonly logAll: boolean;
+  readonly urlPaths: string[];
+  readonly fastRecovery: boolean;
+  readonly miscArg0: string;
+  readonly miscDynamic: boolean;
+  readonly rsWeight: number;
+  readonly fileWeight: number;
+  readonly fileReverse: boolean;
+  /** TimerHeap generation: bumped by each schedule and cancel. */
+  timerGen = 0;
+  stopped = false;
+  checks = 0;
   /** ha_suspend: last known enabled state (logged on change). */
-  enabled: boolean;
+  enabled = true;
   /** MISC: when the probe started (its delay counts from then). */
-  t0: number;
-  /** Made once per checker, so a check allocates no closure: the timer and probe callbacks. */
-  fire: () => void;
-  onOutcome: (o: Outcome) => void;
+  t0 = 0;
+  /** Made once per checker, so a check allocates no closure. */
+  readonly onOutcome: (o: Outcome) => void;
+
+  constructor(readonly vs: VsState, readonly rs: RsState, readonly checker: Checker, readonly params: EffectiveParams,
+    readonly probe: Probe, onOutcome: (i: Inst, o: Outcome) => void) {
+    const c = checker;
+    const http = c.type === 'HTTP_GET' || c.type === 'SSL_GET';
+    this.isUp = !params.alpha;
+    this.type = c.type; this.rsText = rs.text; this.vsText = vs.text; this.retry = params.retry;
+    this.delayLoopMs = params.delayLoopMs; this.delayBeforeRetryMs = params.delayBeforeRetryMs; this.logAll = params.logAllFailures;
+    this.urlPaths = http ? (c.urls.length ? c.urls.map((u) => u.path) : ['/']) : NO_URLS;
+    this.fastRecovery = http && !!c.fastRecovery;
+    this.miscArg0 = c.type === 'MISC_CHECK' ? (c.miscPath.argv[0] ?? '') : '';
+    this.miscDynamic = c.type === 'MISC_CHECK' && c.miscDynamic;
+    this.rsWeight = rs.iweight;
+    this.fileWeight = c.type === 'FILE_CHECK' ? c.weight : 0;
+    this.fileReverse = c.type === 'FILE_CHECK' && c.reverse;
+    this.onOutcome = (o) => onOutcome(this, o);
+  }
+
+  /** Takes over another instance's FSM state (reload of an unchanged checker). */
+  adoptState(from: FsmState): void {
+    const st = initialFsm(false) as unknown as Record<string, unknown>;
+    for (const k of Object.keys(st)) st[k] = (from as unknown as Record<string, unknown>)[k];
+    Object.assign(this, st);
+  }
 }
 
 function checkerSig(c: Checker): string {
@@ -81,6 +127,9 @@ export class CheckerEngine {
   private config: KeepalivedConfig;
   private sharer: ProbeSharer;
   private timers: Timers;
+  /** Every checker's next check, on one timer. */
+  private heap: TimerHeap<Inst>;
+  private readonly outcomeFn = (i: Inst, o: Outcome): void => this.outcome(i, o);
   private clock: Clock;
   private dirty = false;
   private applying = false;
@@ -104,7 +153,9 @@ export class CheckerEngine {
     this.config = config;
     this.timers = deps.timers ?? realTimers;
     this.sharer = new ProbeSharer(deps.maxInFlight);
-    this.clock = deps.clock ?? monotonicClock;
+    this.clock = deps.clock ?? perfClock;
+    // Real timers fire on Node's cached loop time, up to ~1 ms before the clock reaches the due time.
+    this.heap = new TimerHeap<Inst>(this.clock, this.timers, (i) => this.tick(i), deps.timers ? 0 : 1);
     this.coreOut = {
       log: (m) => { this.coreChanges++; this.deps.logger.info(m); },
       event: (e) => { try { this.deps.onEvent?.(e); } catch { /* a listener's failure is not ours */ } },
@@ -122,22 +173,7 @@ export class CheckerEngine {
       this.deps.logger.info(`${c.type} for service ${rs.text} of VS ${vs.text} is not supported - ignoring`);
       return undefined;
     }
-    const ctx: FsmCtx = {
-      type: c.type, rsText: rs.text, vsText: vs.text, retry: params.retry, delayLoopMs: params.delayLoopMs,
-      delayBeforeRetryMs: params.delayBeforeRetryMs, logAll: params.logAllFailures,
-      urlPaths: c.type === 'HTTP_GET' || c.type === 'SSL_GET' ? (c.urls.length ? c.urls.map((u) => u.path) : ['/']) : [],
-      fastRecovery: (c.type === 'HTTP_GET' || c.type === 'SSL_GET') && !!c.fastRecovery,
-      miscArg0: c.type === 'MISC_CHECK' ? (c.miscPath.argv[0] ?? '') : '',
-      miscDynamic: c.type === 'MISC_CHECK' && c.miscDynamic,
-      rsWeight: rs.iweight,
-      fileWeight: c.type === 'FILE_CHECK' ? c.weight : 0,
-      fileReverse: c.type === 'FILE_CHECK' && c.reverse,
-    };
-    const inst: Inst = {
-      vs, rs, checker: c, params, ctx, fsm: initialFsm(params.alpha), probe, timerMs: -1, armed: false, stopped: false, checks: 0,
-      enabled: true, t0: 0, fire: () => { inst.armed = false; this.tick(inst); }, onOutcome: (o) => this.outcome(inst, o),
-    };
-    return inst;
+    return new Inst(vs, rs, c, params, probe, this.outcomeFn);
   }
 
   /** Builds state for a config (no kernel or timer side effects). */
@@ -151,7 +187,7 @@ export class CheckerEngine {
           const inst = this.makeInst(v, r, c);
           if (!inst) continue;
           insts.push(inst);
-          if (!inst.fsm.isUp) r.numFailed++;
+          if (!inst.isUp) r.numFailed++;
         }
       }
       vss.push(v);
@@ -192,15 +228,7 @@ export class CheckerEngine {
 
   private schedule(i: Inst, ms: number): void {
     if (i.stopped || this.stopped) return;
-    const d = ms > 0 ? ms : 0;
-    // Same delay as last time (the usual delay_loop): re-arm the fired timer, no new object.
-    if (i.timer !== undefined && !i.armed && i.timerMs === d && this.timers.refresh) this.timers.refresh(i.timer);
-    else {
-      if (i.armed) this.timers.clear(i.timer);
-      i.timer = this.timers.set(i.fire, d);
-      i.timerMs = d;
-    }
-    i.armed = true;
+    this.heap.push(i, ms);
   }
 
   private suspended(i: Inst): boolean {
@@ -216,14 +244,14 @@ export class CheckerEngine {
       if (enabled !== i.enabled) this.logActivation(i);
       if (!enabled) { this.schedule(i, i.params.delayLoopMs); return; }
     }
-    if (i.ctx.type === 'MISC_CHECK') i.t0 = this.clock.now();
-    this.sharer.request(i.probe, i.fsm.urlIt, i.onOutcome);
+    if (i.type === 'MISC_CHECK') i.t0 = this.clock.now();
+    this.sharer.request(i.probe, i.urlIt, i.onOutcome);
   }
 
   private outcome(i: Inst, o: Outcome): void {
     if (i.stopped || this.stopped) return;
     const delay = this.feed(i, o);
-    this.schedule(i, i.ctx.type === 'MISC_CHECK' ? delay - (this.clock.now() - i.t0) : delay);
+    this.schedule(i, i.type === 'MISC_CHECK' ? delay - (this.clock.now() - i.t0) : delay);
   }
 
   /** Applies one outcome to a checker; returns the delay to its next probe. Exposed for tests. */
@@ -231,8 +259,8 @@ export class CheckerEngine {
     i.checks++;
     this.checksDone++;
     const before = this.coreChanges;
-    const wasUp = i.fsm.isUp;
-    const step = stepChecker(i.fsm, i.ctx, outcome);
+    const wasUp = i.isUp;
+    const step = stepChecker(i, i, outcome);
     if (step.weight !== undefined) setWeight(i.vs, i.rs, step.weight, this.coreOut);
     for (const l of step.logs) this.deps.logger.info(l);
     let rsChanged = false;
@@ -240,7 +268,7 @@ export class CheckerEngine {
     if (changed) rsChanged = checkerChanged(i.vs, i.rs, step.update!, this.coreOut);
     if (step.mailBody && (changed || (step.alertEvenIfUnchanged && step.update !== undefined))) {
       this.coreOut.event({
-        kind: 'rs-checker', up: i.fsm.isUp, checkerType: i.checker.type, vs: i.vs.vs, rs: i.rs.rs, vsText: i.vs.text,
+        kind: 'rs-checker', up: i.isUp, checkerType: i.checker.type, vs: i.vs.vs, rs: i.rs.rs, vsText: i.vs.text,
         rsText: i.rs.text, rsAlive: i.rs.alive, rsAliveChanged: rsChanged, mailBody: step.mailBody,
         smtpAlert: i.rs.smtpAlert && (rsChanged || !(this.g()?.noCheckerEmails ?? false)),
       });
@@ -289,9 +317,7 @@ export class CheckerEngine {
 
   private stopInst(i: Inst): void {
     i.stopped = true;
-    if (i.timer !== undefined) this.timers.clear(i.timer);
-    i.timer = undefined;
-    i.armed = false;
+    this.heap.cancel(i);
   }
 
   async reload(config: KeepalivedConfig): Promise<void> {
@@ -322,11 +348,11 @@ export class CheckerEngine {
           const idx = olds.findIndex((oi) => checkerSig(oi.checker) === sig);
           if (idx >= 0) {
             const oi = olds.splice(idx, 1)[0]!;
-            ni.fsm = oi.fsm; ni.checks = oi.checks;
+            ni.adoptState(oi); ni.checks = oi.checks;
             this.stopInst(oi);
           }
           fresh.push(ni);
-          if (!ni.fsm.isUp) failed++;
+          if (!ni.isUp) failed++;
           newInsts.push(ni);
         }
         r.numFailed = failed;
@@ -367,6 +393,7 @@ export class CheckerEngine {
    */
   async stop(opts: { clearServices?: boolean } = {}): Promise<void> {
     for (const i of this.insts) this.stopInst(i);
+    this.heap.clear();
     await this.applyDone;
     if (opts.clearServices !== false) this.clearServices();
     for (const v of this.vss) v.sorryAlive = false;
@@ -400,7 +427,7 @@ export class CheckerEngine {
         out.push(`   RS = ${r.text}`);
         out.push(`     alive = ${r.alive ? 'yes' : 'no'}, weight = ${r.iweight}, effective weight = ${r.effWeight}, failed checkers = ${r.numFailed}, inhibit = ${r.inhibit ? 'yes' : 'no'}`);
         for (const i of this.insts) if (i.rs === r) {
-          out.push(`     ${i.checker.type}: ${i.fsm.isUp ? 'UP' : 'DOWN'}, has_run = ${i.fsm.hasRun ? 'yes' : 'no'}, retry = ${i.params.retry}, retry_it = ${i.fsm.retryIt}, delay_loop = ${i.params.delayLoopMs / 1000}s, checks = ${i.checks}`);
+          out.push(`     ${i.checker.type}: ${i.isUp ? 'UP' : 'DOWN'}, has_run = ${i.hasRun ? 'yes' : 'no'}, retry = ${i.params.retry}, retry_it = ${i.retryIt}, delay_loop = ${i.params.delayLoopMs / 1000}s, checks = ${i.checks}`);
         }
       }
     }

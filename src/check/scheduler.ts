@@ -8,17 +8,11 @@ import type { Probe } from './probes/types.js';
 export interface Timers {
   set(fn: () => void, ms: number): unknown;
   clear(h: unknown): void;
-  /**
-   * Optional: re-arm a handle from set() (fired or not) with its own fn and ms, allocating
-   * nothing (Node's timeout.refresh()). Without it the engine calls set() again.
-   */
-  refresh?(h: unknown): void;
 }
 
 export const realTimers: Timers = {
   set: (fn, ms) => setTimeout(fn, ms),
   clear: (h) => clearTimeout(h as NodeJS.Timeout),
-  refresh: (h) => { (h as NodeJS.Timeout).refresh(); },
 };
 
 export const BOOTSTRAP_DELAY_MS = 1000;

@@ -143,7 +143,7 @@ describe('check: engine (RS/VS core) tables', () => {
     const applied: LvsDesiredState[] = [];
     const vss = [100, 101, 102].map((n) => mkVs(`10.0.0.${n}`, 80, [mkRs('10.0.1.2', 80, [TCP]), mkRs('10.0.1.3', 80, [TCP])]));
     const eng = new CheckerEngine(mkConfig(vss), {
-      logger: memoryLogger(0), lvs: { apply: async (st) => { applied.push(st); } }, clock: new FakeClock(0), timers: new FakeTimers(new FakeClock(0)),
+      logger: memoryLogger(0), lvs: { apply: async (st) => { applied.push(st); } }, clock: new FakeClock(0), timers: new FakeTimers(new FakeClock(0)), // timers never advanced here
       probeFactory: new World(() => OK).factory,
     });
     await eng.start();
@@ -240,7 +240,7 @@ describe('check: engine (RS/VS core) tables', () => {
     await settle();
     assert.deepEqual(t.logger.lines(), [`Removing service ${rsT(3)} from VS ${VS}`, `Activating healthchecker for service ${rsT(4)} for VS ${VS}`]);
     assert.deepEqual(t.sink.dests(), ['10.0.0.4:80/1']);
-    assert.equal(t.eng.insts[0]!.fsm.isUp, false);
+    assert.equal(t.eng.insts[0]!.isUp, false);
     await t.feed(0, OK);
     assert.deepEqual(t.sink.dests(), ['10.0.0.2:80/1', '10.0.0.4:80/1']);
     assert.match(t.eng.snapshot(), /RS = \[10\.0\.0\.2\]:tcp:80\n {5}alive = yes/);

@@ -31,26 +31,16 @@ export function mkConfig(vss: VirtualServer[], global: Partial<GlobalDefs> = {})
 export class FakeTimers implements Timers {
   private seq = 0;
   private q = new Map<number, { at: number; fn: () => void }>();
-  /** Every handle's fn and delay (refresh re-arms fired handles too, as Node's timeout.refresh()). */
-  private made = new Map<number, { fn: () => void; ms: number }>();
-  /** set() calls and refresh() calls. */
+  /** set() calls. */
   sets = 0;
-  refreshes = 0;
   constructor(readonly clock: FakeClock) {}
   set(fn: () => void, ms: number): unknown {
     const id = ++this.seq;
     this.sets++;
     this.q.set(id, { at: this.clock.now() + ms, fn });
-    this.made.set(id, { fn, ms });
     return id;
   }
   clear(h: unknown): void { this.q.delete(h as number); }
-  refresh(h: unknown): void {
-    const m = this.made.get(h as number)!;
-    this.refreshes++;
-    this.q.delete(h as number);
-    this.q.set(h as number, { at: this.clock.now() + m.ms, fn: m.fn });
-  }
   pending(): number { return this.q.size; }
   /** Runs every timer due up to now+ms in time order, letting promises settle after each. */
   async advance(ms: number): Promise<void> {
