@@ -305,10 +305,10 @@ describe('daemon/parent: supervision', () => {
     assert.equal(ts.execArgv[3], '--import');
     assert.match(ts.execArgv[4], /^file:.*tsx/);
     const js = childEntry('checker', 'file:///x/dist/daemon/parent.js', ['--expose-internals']);
-    assert.deepEqual(js, { path: '/x/dist/daemon/child-check.js', execArgv: ['--expose-internals', '--max-semi-space-size=1'] });
+    assert.deepEqual(js, { path: '/x/dist/daemon/child-check.js', execArgv: ['--expose-internals', '--max-semi-space-size=1', '--initial-old-space-size=24', '--heap-growing-percent=40'] });
     // an operator's own value of the flag wins
     const own = childEntry('checker', 'file:///x/dist/daemon/parent.js', ['--max-semi-space-size=4']);
-    assert.deepEqual(own.execArgv, ['--max-semi-space-size=4']);
+    assert.deepEqual(own.execArgv, ['--max-semi-space-size=4', '--initial-old-space-size=24', '--heap-growing-percent=40']);
   });
 
   it('reads log_facility values', () => {
