@@ -1,9 +1,11 @@
 // VRRP interop lab: one L2 segment with a client and two routers, where each router runs either
 // our implementation (run-ours.ts) or Debian's keepalived 2.2.7. Collects every log line with a
-// monotonic receive time so tests can assert on lines and on timings.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// monotonic receive time so tests can assert on lines and on timings. Configs and pid files live in a
+// per-run temporary directory, so two runs at once do not share them.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { isRoot, NetnsLab, waitFor } from '../../helpers/netns.js';
+import { makeTempDir, removeTempDir } from '../../helpers/tmpdir.js';
 
 export const RUN_OURS = new URL('./run-ours.ts', import.meta.url).pathname;
 export const KEEPALIVED = '/usr/sbin/keepalived';
@@ -111,17 +113,23 @@ export function configText(instances: InstanceOpts[], extra = '', routerId = 'la
 
 export class VrrpLab {
   readonly lab: NetnsLab;
-  readonly dir: string;
   readonly daemons: Daemon[] = [];
+  private tmp?: string;
 
-  constructor(prefix: string, readonly opts: { v6?: boolean; extraIf?: boolean } = {}) {
+  constructor(readonly prefix: string, readonly opts: { v6?: boolean; extraIf?: boolean } = {}) {
     this.lab = new NetnsLab(prefix);
-    this.dir = `/tmp/${prefix}-lab`;
+  }
+
+  /** This run's directory for configs, pid files and flags (`${tmpdir}/${prefix}-lab-XXXXXX`), made by up(). */
+  get dir(): string {
+    if (!this.tmp) throw new Error('VrrpLab: no directory before up()');
+    return this.tmp;
   }
 
   up(): this {
-    rmSync(this.dir, { recursive: true, force: true });
-    mkdirSync(this.dir, { recursive: true });
+    removeTempDir(this.tmp);
+    // 0755 as before: a notify or track script run as another user can still read the flags in it.
+    this.tmp = makeTempDir(`${this.prefix}-lab`, { mode: 0o755 });
     this.lab.up();
     this.lab.addHost('c', { addr4: '10.199.0.10/24' });
     this.lab.addHost('r1', { addr4: '10.199.0.1/24' });
@@ -210,7 +218,8 @@ export class VrrpLab {
   async down(): Promise<void> {
     for (const d of this.daemons) if (!d.exited) d.signal('SIGKILL');
     this.lab.down();
-    if (existsSync(this.dir)) rmSync(this.dir, { recursive: true, force: true });
+    removeTempDir(this.tmp);
+    this.tmp = undefined;
   }
 }
 
