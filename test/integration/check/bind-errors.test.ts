@@ -232,9 +232,11 @@ describe('check (integration): bind() failures of HTTP_GET, SSL_GET, SMTP_CHECK,
     const smtp1 = pairs(p1, NOTAVAIL, SMTP), dns1 = pairs(p1, NOTAVAIL, DNS);
     const web1 = pairs(p1, NOTAVAIL, WEB), inuse1 = pairs(p1, INUSE, WEB), udp1 = p1.filter((l) => l.text === UDP_BIND).map((l) => l.at);
     // HTTP_GET + SSL_GET give two WEB pairs per delay_loop; every UDP attempt logs the errno line.
-    assert.ok(web1.length >= 6, `WEB pairs: ${web1.length}`);
-    assert.ok(inuse1.length >= 3, `EADDRINUSE pairs: ${inuse1.length}`);
-    assert.ok(udp1.length >= 3, `UDP bind lines: ${udp1.length}`);
+    // (Counted against SMTP's: each checker runs on its own phase of the delay_loop.)
+    const rounds = smtp1.length - 1;
+    assert.ok(web1.length >= 2 * rounds, `WEB pairs: ${web1.length} for ${smtp1.length} SMTP`);
+    assert.ok(inuse1.length >= rounds, `EADDRINUSE pairs: ${inuse1.length} for ${smtp1.length} SMTP`);
+    assert.ok(udp1.length >= rounds, `UDP bind lines: ${udp1.length} for ${smtp1.length} SMTP`);
     // Not the failure path: nothing between checks (no delay_before_retry), one check per delay_loop.
     for (const [what, ts] of [['SMTP', smtp1], ['DNS', dns1], ['EADDRINUSE', inuse1], ['UDP', udp1]] as const) {
       for (const g of gaps(ts)) assert.ok(g >= DELAY_LOOP_MS * 0.7 && g <= DELAY_LOOP_MS * 1.8, `${what} gap ${g} ms: ${gaps(ts).join(',')}`);
