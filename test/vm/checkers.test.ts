@@ -49,8 +49,10 @@ describe('checkers through real IPVS in a qemu VM: ours (-C) and keepalived 2.2.
     const runDir = join(VM_CACHE, `checkers-${process.pid}`);
     mkdirSync(runDir, { recursive: true });
     const input: CheckersInput = {
-      conf: process.env.CHECKERS_VM_CONF ?? join(REPO, 'test/vm/checker-configs/checkers.conf'), repo: REPO,
+      conf: join(REPO, 'test/vm/checker-configs/checkers.conf'), repo: REPO,
       startTimeoutMs: 240_000, stepTimeoutMs: 45_000, stableMs: 4_000,
+      // CHECKERS_VM_OURS_CONF: give our daemon another file (a deliberate break: the test must fail)
+      ...(process.env.CHECKERS_VM_OURS_CONF ? { oursConf: process.env.CHECKERS_VM_OURS_CONF } : {}),
     };
     writeFileSync(join(runDir, 'in.json'), JSON.stringify(input));
     const bundle = await bundleGuest('test/vm/guest/checkers-guest.ts', 'checkers-guest');

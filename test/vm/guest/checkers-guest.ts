@@ -51,6 +51,7 @@ class Proc {
     }
     this.exited = new Promise((r) => this.cp.on('exit', (code, signal) => { this.exit = { code, signal }; r(); }));
   }
+  get pid(): number { return this.cp.pid ?? -1; }
   kill(sig: NodeJS.Signals = 'SIGTERM'): void { if (!this.exit) this.cp.kill(sig); }
   async waitExit(ms: number): Promise<boolean> {
     await Promise.race([this.exited, sleep(ms)]);
@@ -101,14 +102,39 @@ async function stopServer(id: ServerId): Promise<void> {
 
 function startDaemon(impl: Impl): Proc {
   const d = `${RUN}/${impl}`;
-  const common = ['-C', '-n', '-l', '-D', '-f', input.conf, '-p', `${d}/keepalived.pid`, '-r', `${d}/vrrp.pid`, '-c', `${d}/checkers.pid`];
+  const conf = impl === 'ours' && input.oursConf ? input.oursConf : input.conf;
+  const common = ['-C', '-n', '-l', '-D', '-f', conf, '-p', `${d}/keepalived.pid`, '-r', `${d}/vrrp.pid`, '-c', `${d}/checkers.pid`];
   const argv = impl === 'ours' ? [process.execPath, '--expose-internals', `${input.repo}/bin/keepalived`, ...common] : ['/usr/sbin/keepalived', ...common];
   return new Proc(NS[impl], argv);
 }
 
-function table(impl: Impl): Table {
+/** The table as sorted `ipvsadm -Sn` lines, and with `ln` the normalised `ipvsadm -Ln` too (each
+ *  ipvsadm costs a few hundred ms under TCG, so the polling loop reads -Sn only). */
+function table(impl: Impl, ln = false): Table {
   const ipvsadm = (args: string) => sh(`ip netns exec ${NS[impl]} ipvsadm ${args}`).out;
-  return { save: ipvsadm('-Sn').split('\n').filter(Boolean).sort().join('\n'), ln: normaliseLn(ipvsadm('-Ln')) };
+  return { save: ipvsadm('-Sn').split('\n').filter(Boolean).sort().join('\n'), ln: ln ? normaliseLn(ipvsadm('-Ln')) : '' };
+}
+
+/** A `sleep` in each director's namespace: /proc/PID/net/ip_vs of it is that namespace's table, read
+ *  without spawning anything (each `ip netns exec ipvsadm` costs guest CPU that the checkers need). */
+const keeper: Partial<Record<Impl, Proc>> = {};
+const hexAddr = (h: string): string => {
+  const [a, p] = h.split(':');
+  const n = parseInt(a!, 16);
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}:${parseInt(p!, 16)}`;
+};
+/** /proc/net/ip_vs of `impl`'s namespace in `ipvsadm -Sn`'s words, sorted (no persistence flags:
+ *  checkers.conf has none; the captured tables come from ipvsadm itself). */
+function procTable(impl: Impl): string {
+  const out: string[] = [];
+  let svc = '';
+  for (const l of readFileSync(`/proc/${keeper[impl]!.pid}/net/ip_vs`, 'utf8').split('\n')) {
+    let m = /^(TCP|UDP)\s+([0-9A-F]+:[0-9A-F]+)\s+(\S+)/.exec(l);
+    if (m) { svc = `-${m[1] === 'TCP' ? 't' : 'u'} ${hexAddr(m[2]!)}`; out.push(`-A ${svc} -s ${m[3]}`); continue; }
+    m = /^\s+->\s+([0-9A-F]+:[0-9A-F]+)\s+(\w+)\s+(\d+)/.exec(l);
+    if (m) out.push(`-a ${svc} -r ${hexAddr(m[1]!)} -${({ Masq: 'm', Route: 'g', Tunnel: 'i' } as Record<string, string>)[m[2]!] ?? m[2]} -w ${m[3]}`);
+  }
+  return out.sort().join('\n');
 }
 
 /** Waits until both tables equal `expect` and stayed unchanged for input.stableMs. */
@@ -116,17 +142,14 @@ async function settle(res: StepOut, expect: string, timeoutMs: number): Promise<
   const end = res.t0 + timeoutMs;
   let last = '', since = Date.now();
   for (;;) {
-    const t = {} as Record<Impl, Table>;
-    for (const i of IMPLS) {
-      t[i] = table(i);
-      if (res.matchedMs[i] === null && t[i].save === expect) res.matchedMs[i] = Date.now() - res.t0;
-    }
+    const t = { ours: procTable('ours'), keepalived: procTable('keepalived') };
     const now = Date.now();
-    const key = `${t.ours.save}\n--\n${t.keepalived.save}`;
+    for (const i of IMPLS) if (res.matchedMs[i] === null && t[i] === expect) res.matchedMs[i] = now - res.t0;
+    const key = `${t.ours}\n--\n${t.keepalived}`;
     if (key !== last) { last = key; since = now; }
-    if (t.ours.save === expect && t.keepalived.save === expect && now - since >= input.stableMs) { res.settledMs = since - res.t0; return; }
+    if (t.ours === expect && t.keepalived === expect && now - since >= input.stableMs) { res.settledMs = since - res.t0; return; }
     if (now >= end) return;
-    await sleep(300);
+    await sleep(200);
   }
 }
 
@@ -136,6 +159,7 @@ let mark = 0;   // the end of the previous step's log window
 try {
   setUp();
   for (const id of Object.keys(SERVERS) as ServerId[]) startServer(id);
+  for (const i of IMPLS) keeper[i] = new Proc(NS[i], ['sleep', '100000']);
   await sleep(300);
   for (const [n, step] of STEPS.entries()) {
     const res: StepOut = { name: step.name, t0: Date.now(), matchedMs: { ours: null, keepalived: null }, settledMs: null,
@@ -150,7 +174,7 @@ try {
       daemons.ours = startDaemon('ours');
       const want = step.expect.join('\n');
       let up = false;
-      while (!(up = table('ours').save === want) && Date.now() - res.t0 < input.startTimeoutMs) await sleep(500);
+      while (!(up = procTable('ours') === want) && Date.now() - res.t0 < input.startTimeoutMs) await sleep(500);
       if (up) res.matchedMs.ours = Date.now() - res.t0;
       await sleep(2000);
       daemons.keepalived = startDaemon('keepalived');
@@ -163,7 +187,7 @@ try {
     }
     await settle(res, step.expect.join('\n'), n === 0 ? input.startTimeoutMs : input.stepTimeoutMs);
     const to = Date.now();
-    for (const i of IMPLS) { res.tables[i] = table(i); res.logs[i] = daemons[i]!.between(mark, to); }
+    for (const i of IMPLS) { res.tables[i] = table(i, true); res.logs[i] = daemons[i]!.between(mark, to); }
     mark = to;
     log(`step ${n} "${step.name}": ours matched after ${res.matchedMs.ours} ms, keepalived after ${res.matchedMs.keepalived} ms, settled ${res.settledMs === null ? 'NEVER' : `${res.settledMs} ms`}`);
     out.timings[`step${n}`] = Date.now() - res.t0;
@@ -174,6 +198,7 @@ try {
 } finally {
   for (const i of IMPLS) { daemons[i]?.kill('SIGKILL'); out.logs[i] = daemons[i]?.between(0) ?? []; }
   for (const id of Object.keys(httpd) as ServerId[]) httpd[id]?.kill('SIGKILL');
+  for (const i of IMPLS) keeper[i]?.kill('SIGKILL');
   tearDown();
   out.timings.total = Date.now() - tAll;
   save();

@@ -61,7 +61,11 @@ export interface StepOut {
   logs: Record<Impl, string[]>;
   exits?: Record<Impl, number | null>;
 }
-export interface CheckersInput { conf: string; repo: string; startTimeoutMs: number; stepTimeoutMs: number; stableMs: number }
+export interface CheckersInput {
+  conf: string; repo: string; startTimeoutMs: number; stepTimeoutMs: number; stableMs: number;
+  /** A different config for our daemon only (to show that the test fails when the two differ). */
+  oursConf?: string;
+}
 export interface CheckersOut { errors: string[]; timings: Record<string, number>; steps: StepOut[]; logs: Record<Impl, string[]> }
 
 /** keepalived's console log prefix (`Mon Nov 23 15:22:14 2026: `), removed before comparing. */
