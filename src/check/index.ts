@@ -24,7 +24,7 @@ export interface CheckerHandle {
   snapshot(): string;
   /** Same text, for the daemon's dump (SubsystemHandle.dumpData). */
   dumpData(): string;
-  stats(): { checks: number; probesStarted: number; probesShared: number; probesQueued: number };
+  stats(): { checks: number; probesStarted: number; probesShared: number; probesQueued: number; peakInFlight: number };
 }
 
 /** A sink for monitoring mode: the desired state has nowhere to go. */

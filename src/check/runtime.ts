@@ -155,7 +155,10 @@ export class CheckerEngine {
     this.sharer = new ProbeSharer(deps.maxInFlight);
     this.clock = deps.clock ?? perfClock;
     // Real timers fire on Node's cached loop time, up to ~1 ms before the clock reaches the due time.
-    this.heap = new TimerHeap<Inst>(this.clock, this.timers, (i) => this.tick(i), deps.timers ? 0 : 1);
+    // After a stall (start-up, a long GC) thousands of checks are due at once: start them in slices
+    // of 256 per loop turn, so that connects complete between slices (10,000 servers: 3,900
+    // sockets at once at start-up without it, 4 MB of native memory that stays).
+    this.heap = new TimerHeap<Inst>(this.clock, this.timers, (i) => this.tick(i), deps.timers ? 0 : 1, 256);
     this.coreOut = {
       log: (m) => { this.coreChanges++; this.deps.logger.info(m); },
       event: (e) => { try { this.deps.onEvent?.(e); } catch { /* a listener's failure is not ours */ } },
@@ -434,7 +437,8 @@ export class CheckerEngine {
     return out.join('\n') + '\n';
   }
 
-  stats(): { checks: number; probesStarted: number; probesShared: number; probesQueued: number } {
-    return { checks: this.checksDone, probesStarted: this.sharer.started, probesShared: this.sharer.shared, probesQueued: this.sharer.queued };
+  stats(): { checks: number; probesStarted: number; probesShared: number; probesQueued: number; peakInFlight: number } {
+    return { checks: this.checksDone, probesStarted: this.sharer.started, probesShared: this.sharer.shared, probesQueued: this.sharer.queued,
+      peakInFlight: this.sharer.peakRunning };
   }
 }

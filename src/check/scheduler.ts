@@ -47,6 +47,8 @@ export class ProbeSharer {
   started = 0;
   shared = 0;
   queued = 0;
+  /** The most probes that ran at once. */
+  peakRunning = 0;
 
   constructor(readonly maxInFlight = 4096) {}
 
@@ -68,7 +70,7 @@ export class ProbeSharer {
   }
 
   private go(f: Flight): void {
-    this.running++;
+    if (++this.running > this.peakRunning) this.peakRunning = this.running;
     try {
       if (f.probe.start) f.probe.start(f.urlIdx, f.done);
       else f.probe.run(f.urlIdx).then(f.done, () => f.done(FAILED));

@@ -23,9 +23,11 @@ export class TimerHeap<T extends HeapItem> {
   /**
    * `earlyMs`: how far before its due time an entry may run. Node fires timers on the loop's
    * cached time, which can lag the clock by a millisecond; 0 with fake timers on the same clock.
+   * `maxPerTurn`: at most this many entries run per timer callback; when more are due (after a
+   * stall of the event loop), the rest run from the next timer, after the loop's I/O phase.
    */
   constructor(private readonly clock: Clock, private readonly timers: Timers, private readonly run: (item: T) => void,
-    private readonly earlyMs = 0) {}
+    private readonly earlyMs = 0, private readonly maxPerTurn = Infinity) {}
 
   /** Entries in the heap, stale ones included. */
   get size(): number { return this.n; }
@@ -65,13 +67,14 @@ export class TimerHeap<T extends HeapItem> {
     const limit = this.clock.now() + this.earlyMs;
     // Entries pushed while these run wait for the next timer, as a Node timer set from a timer does.
     const fence = this.pushes;
+    let budget = this.maxPerTurn;
     this.running = true;
     try {
-      while (this.n > 0 && this.due[0]! <= limit && this.ord[0]! < fence) {
+      while (this.n > 0 && this.due[0]! <= limit && this.ord[0]! < fence && budget > 0) {
         const item = this.items[0]!;
         const g = this.gen[0]!;
         this.pop();
-        if (item.timerGen === g) this.run(item);
+        if (item.timerGen === g) { this.run(item); budget--; }
       }
     } finally {
       this.running = false;

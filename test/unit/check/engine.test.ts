@@ -174,7 +174,7 @@ describe('check: engine (RS/VS core) tables', () => {
     await timers.advance(1000);
     await new Promise((r) => setTimeout(r, 20));
     assert.equal(runs, 1);
-    assert.deepEqual(eng.stats(), { checks: 2, probesStarted: 1, probesShared: 1, probesQueued: 0 });
+    assert.deepEqual(eng.stats(), { checks: 2, probesStarted: 1, probesShared: 1, probesQueued: 0, peakInFlight: 1 });
     await eng.stop();
   });
 

@@ -8,13 +8,13 @@ import { FakeTimers } from './fixtures.js';
 interface Item { name: string; timerGen: number }
 const item = (name: string): Item => ({ name, timerGen: 0 });
 
-function setup(earlyMs = 0) {
+function setup(earlyMs = 0, maxPerTurn = Infinity) {
   const clock = new FakeClock(0);
   const timers = new FakeTimers(clock);
   const ran: string[] = [];
   const at: number[] = [];
   let onRun: (i: Item) => void = () => {};
-  const heap = new TimerHeap<Item>(clock, timers, (i) => { ran.push(i.name); at.push(clock.now()); onRun(i); }, earlyMs);
+  const heap = new TimerHeap<Item>(clock, timers, (i) => { ran.push(i.name); at.push(clock.now()); onRun(i); }, earlyMs, maxPerTurn);
   return { clock, timers, ran, at, heap, setOnRun: (f: (i: Item) => void) => { onRun = f; } };
 }
 
@@ -79,6 +79,15 @@ describe('check/timer-heap', () => {
     await timers.advance(200);
     assert.deepEqual(ran, ['x', 'y', 'z']);
     assert.deepEqual(at, [100, 100, 102]);
+  });
+
+  it('maxPerTurn: a backlog runs in slices, one per timer turn, in order', async () => {
+    const { heap, timers, ran } = setup(0, 3);
+    for (let k = 0; k < 8; k++) heap.push(item(`b${k}`), 100);
+    const sets0 = timers.sets;
+    await timers.advance(100);
+    assert.deepEqual(ran, ['b0', 'b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7']);
+    assert.equal(timers.sets - sets0, 2); // the two further slices each needed a timer
   });
 
   it('clear() drops every entry and the timer', async () => {
