@@ -3,6 +3,7 @@
 // starts the subsystem, and turns parent messages into reload / dump / stop. When the channel
 // closes (the parent died, even by SIGKILL) it stops cleanly, like keepalived's
 // PR_SET_PDEATHSIG(SIGTERM): no orphan keeps VIPs or IPVS entries.
+import { shareStrings } from '../common/share-strings.js';
 import { monotonicClock } from '../common/clock.js';
 import type { KeepalivedConfig } from '../config/model.js';
 import { formatJsonDump, formatStatsDump, formatVrrpDataDump, globalDefsLines, writeDump } from './dumps/index.js';
@@ -63,7 +64,8 @@ export async function runChild(role: ChildRole): Promise<void> {
   const init = await inbox.next();
   if (!init || init.type !== 'init') process.exit(0);
   const o = init.options;
-  let config: KeepalivedConfig = init.config;
+  // JSON IPC made a string per occurrence (every source position's file name): one copy each.
+  let config: KeepalivedConfig = shareStrings(init.config);
   const logger: DaemonLogger = createDaemonLogger({
     ident: o.ident, facility: o.facility, detail: o.logDetail, console: o.logConsole, syslog: !o.noSyslog, syslogPath: o.syslogPath,
   });
@@ -162,8 +164,9 @@ export async function runChild(role: ChildRole): Promise<void> {
       try { dump(m.kind); } catch (e) { logger.error(`Dump failed: ${(e as Error).message}`); }
     } else if (m.type === 'reload') {
       logger.info('Reloading');
-      config = m.config;
-      Promise.resolve().then(() => handle?.reload(m.config)).then(
+      const next = shareStrings(m.config);
+      config = next;
+      Promise.resolve().then(() => handle?.reload(next)).then(
         () => send({ type: 'reloaded', ok: true }),
         (e: Error) => { logger.error(`Reload failed: ${e.message}`); send({ type: 'reloaded', ok: false }); },
       );
