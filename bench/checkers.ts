@@ -127,7 +127,7 @@ async function main(): Promise<void> {
     rssMaxMB: +(rssMax / 1048576).toFixed(1), rssAtMaxAnonMB: split.anon, rssAtMaxFileMB: split.file, heapUsedMaxMB: +(heapMax / 1048576).toFixed(1), liveHeapMBEvery5s: live,
     loadAverage1m: +os.loadavg()[0]!.toFixed(2), cpus: os.cpus().length, eventLoopLagP50ms: +(eld.percentile(50) / 1e6).toFixed(2),
     eventLoopLagP99ms: +(eld.percentile(99) / 1e6).toFixed(2), eventLoopLagMaxMs: +(eld.max / 1e6).toFixed(2),
-    startupCpuMs: Math.round((startCpu.user + startCpu.system) / 1000), liveHeapAfterStartMB, failureLines: downs, probesQueued: h.stats().probesQueued, reloadSameConfigMs: reloadMs, logLines: lines, lvsApplies: applies,
+    startupCpuMs: Math.round((startCpu.user + startCpu.system) / 1000), liveHeapAfterStartMB, failureLines: downs, probesQueued: h.stats().probesQueued, peakInFlight: h.stats().peakInFlight, reloadSameConfigMs: reloadMs, logLines: lines, lvsApplies: applies,
   };
   console.log(JSON.stringify(r, null, 2));
 }
@@ -168,7 +168,7 @@ function driver(): void {
   r.once('exit', (code) => { process.exitCode = code ?? 1; });
 }
 
-if (process.argv[2] === '--listener') await listener(Number(process.argv[3]), 5000);
+if (process.argv[2] === '--listener') await listener(Number(process.argv[3]), Number(process.argv[4] ?? 5000));
 else if (process.argv[2] === '--measure') await main();
 else if (process.argv.includes('--vm')) await vmDriver();
 else driver();
