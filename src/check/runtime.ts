@@ -14,7 +14,7 @@ import {
   type CoreOut, type RsState, type VsState,
 } from './core/lvs-core.js';
 import { makeProbe, type Probe } from './probes/index.js';
-import { firstDelay, ProbeSharer, realTimers, type Timers } from './scheduler.js';
+import { firstDelay, ProbeSharer, realTimers, type Timers, type Waiter } from './scheduler.js';
 import { TimerHeap } from './timer-heap.js';
 
 /** performance.now(): monotonic ms without the BigInt that process.hrtime.bigint() allocates. */
@@ -43,10 +43,12 @@ Object.freeze(NO_URLS);
 
 /**
  * One checker of one real server, in one object (there are 10,000s): it is the FSM's context and
- * its state (stepChecker reads the first and updates the second in place), and it carries its
- * probe and its generation in the engine's timer heap.
+ * its state (stepChecker reads the first and updates the second in place), the waiter of its
+ * probe's outcomes, and it carries its generation in the engine's timer heap. The context is
+ * read through getters from the objects it already references, so each instance holds only its
+ * state (about 150 bytes).
  */
-class Inst implements FsmCtx, FsmState {
+class Inst implements FsmCtx, FsmState, Waiter {
   // FsmState
   isUp: boolean;
   hasRun = false;
@@ -54,21 +56,7 @@ class Inst implements FsmCtx, FsmState {
   urlIt = 0;
   failedUrl: number | null = null;
   lastExitCode: number | null = null;
-  // FsmCtx
-  readonly type: Checker['type'];
-  readonly rsText: string;
-  readonly vsText: string;
-  readonly retry: number;
-  readonly delayLoopMs: number;
-  readonly delayBeforeRetryMs: number;
-  readonly logAll: boolean;
   readonly urlPaths: string[];
-  readonly fastRecovery: boolean;
-  readonly miscArg0: string;
-  readonly miscDynamic: boolean;
-  readonly rsWeight: number;
-  readonly fileWeight: number;
-  readonly fileReverse: boolean;
   /** TimerHeap generation: bumped by each schedule and cancel. */
   timerGen = 0;
   stopped = false;
@@ -77,25 +65,31 @@ class Inst implements FsmCtx, FsmState {
   enabled = true;
   /** MISC: when the probe started (its delay counts from then). */
   t0 = 0;
-  /** Made once per checker, so a check allocates no closure. */
-  readonly onOutcome: (o: Outcome) => void;
 
-  constructor(readonly vs: VsState, readonly rs: RsState, readonly checker: Checker, readonly params: EffectiveParams,
-    readonly probe: Probe, onOutcome: (i: Inst, o: Outcome) => void) {
-    const c = checker;
-    const http = c.type === 'HTTP_GET' || c.type === 'SSL_GET';
+  constructor(private readonly engine: CheckerEngine, readonly vs: VsState, readonly rs: RsState, readonly checker: Checker,
+    readonly params: EffectiveParams, readonly probe: Probe) {
     this.isUp = !params.alpha;
-    this.type = c.type; this.rsText = rs.text; this.vsText = vs.text; this.retry = params.retry;
-    this.delayLoopMs = params.delayLoopMs; this.delayBeforeRetryMs = params.delayBeforeRetryMs; this.logAll = params.logAllFailures;
-    this.urlPaths = http ? (c.urls.length ? c.urls.map((u) => u.path) : ['/']) : NO_URLS;
-    this.fastRecovery = http && !!c.fastRecovery;
-    this.miscArg0 = c.type === 'MISC_CHECK' ? (c.miscPath.argv[0] ?? '') : '';
-    this.miscDynamic = c.type === 'MISC_CHECK' && c.miscDynamic;
-    this.rsWeight = rs.iweight;
-    this.fileWeight = c.type === 'FILE_CHECK' ? c.weight : 0;
-    this.fileReverse = c.type === 'FILE_CHECK' && c.reverse;
-    this.onOutcome = (o) => onOutcome(this, o);
+    const c = checker;
+    this.urlPaths = c.type === 'HTTP_GET' || c.type === 'SSL_GET' ? (c.urls.length ? c.urls.map((u) => u.path) : ['/']) : NO_URLS;
   }
+
+  // FsmCtx, from the checker, its parameters and its real/virtual server.
+  get type(): Checker['type'] { return this.checker.type; }
+  get rsText(): string { return this.rs.text; }
+  get vsText(): string { return this.vs.text; }
+  get retry(): number { return this.params.retry; }
+  get delayLoopMs(): number { return this.params.delayLoopMs; }
+  get delayBeforeRetryMs(): number { return this.params.delayBeforeRetryMs; }
+  get logAll(): boolean { return this.params.logAllFailures; }
+  get fastRecovery(): boolean { const c = this.checker; return (c.type === 'HTTP_GET' || c.type === 'SSL_GET') && !!c.fastRecovery; }
+  get miscArg0(): string { const c = this.checker; return c.type === 'MISC_CHECK' ? (c.miscPath.argv[0] ?? '') : ''; }
+  get miscDynamic(): boolean { const c = this.checker; return c.type === 'MISC_CHECK' && c.miscDynamic; }
+  get rsWeight(): number { return this.rs.iweight; }
+  get fileWeight(): number { const c = this.checker; return c.type === 'FILE_CHECK' ? c.weight : 0; }
+  get fileReverse(): boolean { const c = this.checker; return c.type === 'FILE_CHECK' && c.reverse; }
+
+  /** The probe's outcome (Waiter). */
+  settled(o: Outcome): void { this.engine.outcomeOf(this, o); }
 
   /** Takes over another instance's FSM state (reload of an unchanged checker). */
   adoptState(from: FsmState): void {
@@ -129,7 +123,6 @@ export class CheckerEngine {
   private timers: Timers;
   /** Every checker's next check, on one timer. */
   private heap: TimerHeap<Inst>;
-  private readonly outcomeFn = (i: Inst, o: Outcome): void => this.outcome(i, o);
   private clock: Clock;
   private dirty = false;
   private applying = false;
@@ -176,7 +169,7 @@ export class CheckerEngine {
       this.deps.logger.info(`${c.type} for service ${rs.text} of VS ${vs.text} is not supported - ignoring`);
       return undefined;
     }
-    return new Inst(vs, rs, c, params, probe, this.outcomeFn);
+    return new Inst(this, vs, rs, c, params, probe);
   }
 
   /** Builds state for a config (no kernel or timer side effects). */
@@ -248,10 +241,11 @@ export class CheckerEngine {
       if (!enabled) { this.schedule(i, i.params.delayLoopMs); return; }
     }
     if (i.type === 'MISC_CHECK') i.t0 = this.clock.now();
-    this.sharer.request(i.probe, i.urlIt, i.onOutcome);
+    this.sharer.request(i.probe, i.urlIt, i);
   }
 
-  private outcome(i: Inst, o: Outcome): void {
+  /** A probe's outcome for checker `i` (called by Inst.settled). */
+  outcomeOf(i: Inst, o: Outcome): void {
     if (i.stopped || this.stopped) return;
     const delay = this.feed(i, o);
     this.schedule(i, i.type === 'MISC_CHECK' ? delay - (this.clock.now() - i.t0) : delay);

@@ -21,13 +21,15 @@ export function firstDelay(warmupMs: number, bootstrapMs = BOOTSTRAP_DELAY_MS, r
   return bootstrapMs + Math.floor(rand() * Math.max(0, warmupMs));
 }
 
-type Done = (o: Outcome) => void;
 const FAILED: Outcome = Object.freeze({ ok: false, msg: 'failed' });
+
+/** Who waits for a probe's outcome: an object with a method, so a caller needs no closure per check. */
+export interface Waiter { settled(o: Outcome): void }
 
 /** One probe run and everyone waiting for its outcome. */
 class Flight {
-  more: Done[] | null = null;
-  constructor(readonly owner: ProbeSharer, readonly key: string, readonly probe: Probe, readonly urlIdx: number, readonly first: Done) {}
+  more: Waiter[] | null = null;
+  constructor(readonly owner: ProbeSharer, readonly key: string, readonly probe: Probe, readonly urlIdx: number, readonly first: Waiter) {}
   readonly done = (o: Outcome): void => { this.owner.settle(this, o); };
 }
 
@@ -52,13 +54,13 @@ export class ProbeSharer {
 
   constructor(readonly maxInFlight = 4096) {}
 
-  /** Runs `probe` (or joins its identical in-flight run); `done` gets the outcome, never synchronously. */
-  request(probe: Probe, urlIdx: number, done: Done): void {
+  /** Runs `probe` (or joins its identical in-flight run); `w` gets the outcome, never synchronously. */
+  request(probe: Probe, urlIdx: number, w: Waiter): void {
     const key = probe.key(urlIdx);
     const existing = this.inflight.get(key);
-    if (existing) { this.shared++; (existing.more ??= []).push(done); return; }
+    if (existing) { this.shared++; (existing.more ??= []).push(w); return; }
     this.started++;
-    const f = new Flight(this, key, probe, urlIdx, done);
+    const f = new Flight(this, key, probe, urlIdx, w);
     this.inflight.set(key, f);
     if (this.running < this.maxInFlight) this.go(f);
     else { this.queued++; this.queue.push(f); }
@@ -66,7 +68,7 @@ export class ProbeSharer {
 
   /** Promise form of request(). */
   run(probe: Probe, urlIdx: number): Promise<Outcome> {
-    return new Promise((resolve) => this.request(probe, urlIdx, resolve));
+    return new Promise((resolve) => this.request(probe, urlIdx, { settled: resolve }));
   }
 
   private go(f: Flight): void {
@@ -85,8 +87,8 @@ export class ProbeSharer {
     this.running--;
     this.inflight.delete(f.key);
     this.next();
-    f.first(o);
-    if (f.more) for (const d of f.more) d(o);
+    f.first.settled(o);
+    if (f.more) for (const w of f.more) w.settled(o);
   }
 
   private next(): void {
