@@ -107,13 +107,18 @@ const banner = (t: string): string => `-----------------------[${t}]------------
 export async function genhashMain(argv: string[], io: GenhashIo = stdio): Promise<number> {
   const o = parseGenhashArgs(argv);
   if ('error' in o || o.help || !o.server || !o.port || !o.url) { io.err(GENHASH_USAGE); return 1; }
+  const t0 = process.hrtime.bigint();
   const r = await httpGet({
     host: o.server, port: o.port, path: o.url, ssl: o.ssl, vhost: o.vhost, protocol: o.protocol,
     timeoutMs: Math.round(o.timeoutS * 1000), sni: o.ssl && o.sni ? o.vhost : undefined,
   });
   if (!r.ok) {
     if (r.msg === 'Read, no data received from ') io.err('no data received from remote webserver\n');
-    else io.out(`${r.msg}\n`);
+    else {
+      io.out(`${r.msg}\n`);
+      // genhash -v ends a failed fetch with the response time too ("Connection failed", "Read error with").
+      if (o.verbose) io.out(`\nGlobal response time for [${o.url}] = ${(process.hrtime.bigint() - t0) / 1000n} usecs\n`);
+    }
     return 0;
   }
   const body = bodyOf(r);

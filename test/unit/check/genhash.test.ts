@@ -44,6 +44,10 @@ describe('check: genhash', () => {
     const b = cap();
     assert.equal(await genhashMain(['-s', '127.0.0.1', '-p', String(port), '-u', '/x'], b.io), 0);
     assert.equal(b.o.out, 'Connection failed\n');
+    // -v: /usr/bin/genhash -v ends a refused fetch with the response time, after a blank line.
+    const bv = cap();
+    await genhashMain(['-s', '127.0.0.1', '-p', String(port), '-u', '/x', '-v'], bv.io);
+    assert.match(bv.o.out, /^Connection failed\n\nGlobal response time for \[\/x\] = \d+ usecs\n$/);
     const g = net.createServer((c) => c.once('data', () => c.end('garbage')));
     await new Promise<void>((r) => g.listen(0, '127.0.0.1', () => r()));
     const c = cap();
