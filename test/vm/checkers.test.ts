@@ -2,7 +2,7 @@
 // test/vm/guest/checkers-guest.ts: our daemon (bin/keepalived -C, from dist/) and keepalived 2.2.7
 // (-C) on the same test/vm/checker-configs/checkers.conf, each in its own network namespace (own
 // IPVS table), checking the same busybox httpd real servers (HTTP_GET with digest, TCP_CHECK,
-// TCP_CHECK + inhibit_on_failure, MISC_CHECK by busybox wget; quorum 2 + sorry_server on one VS).
+// TCP_CHECK + inhibit_on_failure, MISC_CHECK by a bash /dev/tcp script; quorum 2 + sorry_server).
 // After each step of guest/checkers-plan.ts both IPVS tables must equal the expected one (and so
 // each other), and both daemons must have logged the same checker lines for each real server.
 import { strict as assert } from 'node:assert';
