@@ -42,7 +42,8 @@ const t = (port: number): string => `[${RS}]:tcp:${port}`;
 const u = (port: number): string => `[${RS}]:udp:${port}`;
 const VST = '[10.79.0.100]:tcp:80', VSU = '[10.79.0.100]:udp:53';
 const DELAY_LOOP_MS = 1000;
-const common = `bindto ${BINDTO}\n      connect_timeout 1\n      retry 1\n      delay_before_retry 1`;
+// delay_before_retry 3 > delay_loop 1: a bind failure counted as a failed check would show as a 3 s gap.
+const common = `bindto ${BINDTO}\n      connect_timeout 1\n      retry 1\n      delay_before_retry 3`;
 
 const CONF = `
 global_defs {
@@ -86,7 +87,7 @@ virtual_server 10.79.0.100 80 {
       bind_port ${HELD_PORT}
       connect_timeout 1
       retry 1
-      delay_before_retry 1
+      delay_before_retry 3
     }
   }
 }
@@ -239,12 +240,13 @@ describe('check (integration): bind() failures of HTTP_GET, SSL_GET, SMTP_CHECK,
     assert.ok(udp1.length >= rounds, `UDP bind lines: ${udp1.length} for ${smtp1.length} SMTP`);
     // Not the failure path: nothing between checks (no delay_before_retry), one check per delay_loop.
     for (const [what, ts] of [['SMTP', smtp1], ['DNS', dns1], ['EADDRINUSE', inuse1], ['UDP', udp1]] as const) {
-      for (const g of gaps(ts)) assert.ok(g >= DELAY_LOOP_MS * 0.7 && g <= DELAY_LOOP_MS * 1.8, `${what} gap ${g} ms: ${gaps(ts).join(',')}`);
+      for (const g of gaps(ts)) assert.ok(g >= DELAY_LOOP_MS * 0.7 && g <= DELAY_LOOP_MS * 2.2, `${what} gap ${g} ms: ${gaps(ts).join(',')}`);
     }
     // Each "Checker bind failed" line is followed by its checker's own line.
     p1.forEach((l, i) => { if (l.text.startsWith('Checker bind failed: ')) assert.ok([WEB, SMTP, DNS].includes(p1[i + 1]?.text ?? ''), `after ${l.text}: ${p1[i + 1]?.text}`); });
     assert.deepEqual(failureLines(p1), [`UDP_CHECK on service ${u(7)} failed.`, `Removing service ${u(7)} from VS ${VSU}`]);
     assert.equal(p1.filter((l) => l.text === `UDP_CHECK on service ${u(7)} failed.`).length, 1, 'UDP logged its failure once (down: no retries)');
+    assert.ok(p1.some((l, i) => l.text === `UDP_CHECK on service ${u(7)} failed.` && p1[i - 1]?.text === UDP_BIND), 'UDP: errno line, then the failure');
     assert.deepEqual(lastLvs(), { 80: [`${RS}:25/1`, `${RS}:443/1`, `${RS}:80/1`, `${RS}:8080/1`], 53: [`${RS}:53/1`] });
     const phase1Ms = Date.now() - t1;
 
@@ -261,7 +263,7 @@ describe('check (integration): bind() failures of HTTP_GET, SSL_GET, SMTP_CHECK,
     const p2 = since(t2 + 1.2 * DELAY_LOOP_MS);
     assert.equal(pairs(p2, NOTAVAIL, DNS).length, 0, `DNS still failing to bind\n${dump()}`);
     assert.equal(pairs(p2, NOTAVAIL, SMTP).length + pairs(p2, NOTAVAIL, WEB).length + p2.filter((l) => l.text === UDP_BIND).length, 0);
-    assert.ok(pairs(p2, INUSE, WEB).length >= 2, 'the held bind_port keeps failing with EADDRINUSE');
+    assert.ok(pairs(p2, INUSE, WEB).length >= 1, 'the held bind_port keeps failing with EADDRINUSE');
     assert.deepEqual(failureLines(since(t2)), []);
     const access = readFileSync(`${DIR}/access.log`, 'utf8');
     assert.match(access, new RegExp(`^${BINDTO.replace(/\./g, '\\.')} 80$`, 'm'));
@@ -277,7 +279,8 @@ describe('check (integration): bind() failures of HTTP_GET, SSL_GET, SMTP_CHECK,
     await waitFor(() => pairs(since(t3), NOTAVAIL, SMTP).length >= 2 && pairs(since(t3), NOTAVAIL, DNS).length >= 2
       && pairs(since(t3), NOTAVAIL, WEB).length >= 4, 20000).catch(() => { throw new Error(`no rescheduling after removal\n${dump()}`); });
     const p3 = since(t3);
-    assert.ok(p3.some((l, i) => l.text === `UDP_CHECK on service ${u(7)} failed.` && p3[i - 1]?.text === UDP_BIND), 'UDP: errno line, then the failure');
+    // (A UDP check in flight when the address went may time out instead: no adjacency asserted here.)
+    assert.ok(p3.some((l) => l.text === UDP_BIND), 'UDP: errno line');
     assert.deepEqual(failureLines(p3), [`UDP_CHECK on service ${u(7)} failed.`, `Removing service ${u(7)} from VS ${VSU}`]);
     assert.deepEqual(lastLvs(), { 80: [`${RS}:25/1`, `${RS}:443/1`, `${RS}:80/1`, `${RS}:8080/1`], 53: [`${RS}:53/1`] });
 
