@@ -195,6 +195,9 @@ export class CheckerEngine {
     const b = this.build(this.config);
     this.vss = b.vss;
     this.insts = b.insts;
+    // check_data.c (2.2.7), not on reload: "one failure is enough initially" (alpha too: it logs
+    // after one failure). A checker that fails its first check goes down without retries.
+    for (const i of this.insts) i.retryIt = i.retry;
     for (const v of this.vss) initVs(v, this.coreOut);
     for (const i of this.insts) this.logActivation(i);
     this.markDirty(true);

@@ -32,6 +32,34 @@ async function engineFor(vs: VirtualServer, decide: (a: string) => Outcome = () 
 }
 
 describe('check: engine (RS/VS core) tables', () => {
+  it('at start one failure is enough (retry_it = retry), alpha too; a checker added by a reload retries first', async () => {
+    // keepalived 2.2.7 (check_data.c, seen in the qemu guest): "one failure is enough initially".
+    const R2: Checker = { type: 'TCP_CHECK', retry: 2 };
+    const vs = mkVs('10.0.0.100', 80, [mkRs('10.0.0.2', 80, [R2]), mkRs('10.0.0.3', 80, [{ ...R2, alpha: true }])]);
+    const t = await engineFor(vs);
+    t.logger.records.length = 0;
+    await t.feed(0, KO);
+    await t.feed(1, KO);
+    assert.deepEqual(t.logger.lines(), [`TCP_CHECK on service ${rsT(2)} failed.`, `Removing service ${rsT(2)} from VS ${VS}`,
+      `Lost quorum 1-0=1 > 0 for VS ${VS}`, `TCP_CHECK on service ${rsT(3)} failed.`]);
+    // After the first check: retries as configured.
+    await t.feed(0, OK);
+    t.logger.records.length = 0;
+    await t.feed(0, KO);
+    await t.feed(0, KO);
+    assert.deepEqual(t.logger.lines(), []);
+    await t.feed(0, KO);
+    assert.deepEqual(t.logger.lines(), [`TCP_CHECK on service ${rsT(2)} failed after 2 retries.`, `Removing service ${rsT(2)} from VS ${VS}`,
+      `Lost quorum 1-0=1 > 0 for VS ${VS}`]);
+    // Reload adding 10.0.0.4: keepalived skips the initial retry_it on reload, so it retries first.
+    await t.eng.reload(mkConfig([mkVs('10.0.0.100', 80, [...vs.realServers, mkRs('10.0.0.4', 80, [R2])])]));
+    await settle();
+    t.logger.records.length = 0;
+    await t.feed(2, KO);
+    assert.deepEqual(t.logger.lines(), []);
+    await t.eng.stop();
+  });
+
   it('quorum 3 hysteresis 1 with weights 2,2,2: lose below 2, regain at 4', async () => {
     const vs = mkVs('10.0.0.100', 80, [2, 3, 4].map((n) => mkRs(`10.0.0.${n}`, 80, [TCP], { weight: 2 })), { quorum: 3, hysteresis: 1 });
     const t = await engineFor(vs);
