@@ -283,12 +283,14 @@ function stepMisc(s: FsmState, c: FsmCtx, o: Outcome): Step {
       else { s.retryIt = 0; s.lastExitCode = status; }
     }
   } else if (s.isUp || !s.hasRun) {
-    if (o.timedOut) exitType = 'timed_out';
+    if (o.timedOut) exitType = 'timed out';
     else { exitType = 'failed'; reason = 'due to signal'; code = o.signal ?? 0; }
     retryLogic();
   }
   if (exitType) {
-    const msg = !success && c.retry ? ` after ${c.retry} retries` : '';
+    // 2.2.7 (seen in the qemu guest): "... failed with retry disabled (exited with status 1)." and
+    // "... timed out with retry disabled." when retry is 0, MISC_CHECK's default.
+    const msg = success ? '' : c.retry ? ` after ${c.retry} retries` : ' with retry disabled';
     const who = `Misc check for [${c.rsText} VS ${c.vsText}] by [${c.miscArg0}] ${exitType}${msg}`;
     step.logs.push(reason ? `${who} (${reason} ${code}).` : `${who}.`);
     if (!messageOnly) {

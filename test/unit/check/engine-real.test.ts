@@ -34,7 +34,7 @@ describe('check: engine with real probes on loopback', function () {
     const rs = '[127.0.0.1]:tcp:80', v = '[10.0.0.100]:tcp:80';
     const lines = logger.lines();
     for (const l of [`Changing weight from 1 to 10 for active service ${rs} of VS ${v}`,
-      `Misc check for [${rs} VS ${v}] by [${script}] failed (exited with status 1).`, `Removing service ${rs} from VS ${v}`,
+      `Misc check for [${rs} VS ${v}] by [${script}] failed with retry disabled (exited with status 1).`, `Removing service ${rs} from VS ${v}`,
       `Misc check for [${rs} VS ${v}] by [${script}] succeeded.`, `Adding service ${rs} to VS ${v}`]) assert.ok(lines.includes(l), `missing: ${l}\n${lines.join('\n')}`);
     assert.deepEqual(sink.last(), { services: [], groups: {} });
     rmSync(dir, { recursive: true, force: true });
