@@ -11,6 +11,7 @@ import { toDumpSnapshot } from './dumps/from-vrrp.js';
 import { CHILD_EXIT, isParentToChild, type ChildRole, type ChildToParent, type DumpKind, type ParentToChild } from './ipc.js';
 import { createDaemonLogger, type DaemonLogger } from './log-sink.js';
 import { stoppedUsageLine } from './log-format.js';
+import { childrenUsage } from './rusage.js';
 import { removePidFile, writePidFile } from './pidfile.js';
 import { loadSubsystem } from './child-subsystems.js';
 import { probeStart } from './probe-subsystem.js';
@@ -76,7 +77,7 @@ export async function runChild(role: ChildRole): Promise<void> {
 
   const finish = async (code: number) => {
     const u = process.resourceUsage();
-    logger.info(stoppedUsageLine({ user: u.userCPUTime, system: u.systemCPUTime }));
+    logger.info(stoppedUsageLine({ user: u.userCPUTime, system: u.systemCPUTime }, childrenUsage()));
     send({ type: 'stopped', usage: { user: u.userCPUTime, system: u.systemCPUTime } });
     removePidFile(o.pidFile);
     await logger.flush();

@@ -56,9 +56,15 @@ export function commandLineLines(argv: string[]): string[] {
 }
 
 /** `Stopped - used 0.002262 user time, 0.000000 system time` for a child's own CPU usage. */
-export function stoppedUsageLine(usage: { user: number; system: number }): string {
-  return `Stopped - used ${(usage.user / 1e6).toFixed(6)} user time, ${(usage.system / 1e6).toFixed(6)} system time`;
+export function stoppedUsageLine(usage: { user: number; system: number }, children?: { user: number; system: number }): string {
+  const s = (n: number) => (n / 1e6).toFixed(6);
+  // A child process that ran scripts (MISC_CHECK, track scripts, notify) names their time too, as 2.2.7 does.
+  if (children && (children.user > 0 || children.system > 0)) {
+    return `Stopped - used (self/children) ${s(usage.user)}/${s(children.user)} user time, ${s(usage.system)}/${s(children.system)} system time`;
+  }
+  return `Stopped - used ${s(usage.user)} user time, ${s(usage.system)} system time`;
 }
+
 
 /** Parent's `CPU usage (self/children) user: a/b system: c/d` (microseconds in, seconds out). */
 export function cpuUsageLine(self: { user: number; system: number }, children: { user: number; system: number }): string {

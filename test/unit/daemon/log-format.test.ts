@@ -2,6 +2,7 @@
 // compared with keepalived 2.2.7's captured output.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { childrenUsage } from '../../../src/daemon/rusage.js';
 import { commandLineLines, consoleTimestamp, cpuUsageLine, formatConsole, formatSyslog, stoppedUsageLine, syslogIdent, syslogTimestamp } from '../../../src/daemon/log-format.js';
 
 // shared/ sits beside the repository (CI) or at /work/shared (development machines).
@@ -58,6 +59,14 @@ describe('daemon/log-format', () => {
 
   it('prints CPU usage lines with 6 decimals', () => {
     assert.equal(stoppedUsageLine({ user: 2262, system: 0 }), 'Stopped - used 0.002262 user time, 0.000000 system time');
+    assert.equal(stoppedUsageLine({ user: 2262, system: 0 }, { user: 0, system: 0 }), 'Stopped - used 0.002262 user time, 0.000000 system time');
+    // scripts ran: keepalived 2.2.7's checker after MISC_CHECKs (seen in the qemu guest)
+    assert.equal(stoppedUsageLine({ user: 1974938, system: 17564095 }, { user: 857526, system: 14240363 }),
+      'Stopped - used (self/children) 1.974938/0.857526 user time, 17.564095/14.240363 system time');
+    // stat(5): cutime and cstime are fields 16 and 17, after a comm that may hold ') '
+    const stat = '4242 (node (x) y) S 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20';
+    assert.deepEqual(childrenUsage('/x', () => stat), { user: 160000, system: 170000 });
+    assert.deepEqual(childrenUsage('/nonexistent'), { user: 0, system: 0 });
     assert.equal(cpuUsageLine({ user: 6306, system: 15565 }, { user: 5336, system: 2513 }),
       'CPU usage (self/children) user: 0.006306/0.005336 system: 0.015565/0.002513');
   });
