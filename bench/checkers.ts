@@ -3,7 +3,7 @@
 // Prints checks/s, CPU per check, RSS, event-loop lag p50/p99. Loopback only; bounded in time.
 //   node --import tsx bench/checkers.ts [--vs 1000] [--per-vs 10] [--seconds 30] [--delay-loop 1] [--fake-probe 1]
 // --fake-probe 1 replaces the TCP connect by an immediate success: the cost of the engine alone.
-// --socket 1 uses the net.Socket connect instead of the tcp_wrap handle (the old probe).
+// --socket 1 uses the net.Socket connect, --handle 1 Node's tcp_wrap handle, instead of the addon's TcpProber.
 // --live-heap 1 forces a full GC every 5 s and prints the live heap (off by default: it lowers the RSS figure).
 // --storm 1 kills the listeners when the measurement starts: every real server goes down inside the
 // window (10,000 transitions, their log lines and desired-state applies): lag and CPU under a storm.
@@ -21,7 +21,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startCheckers } from '../src/check/index.js';
-import { forceSocketProbe, tcpProbeImpl } from '../src/check/probes/tcp-handle.js';
+import { forceSocketProbe, setTcpProbeImpl, tcpProbeImpl } from '../src/check/probes/tcp-handle.js';
 import { makeLogger } from '../src/common/log.js';
 import { addr, listener, PORT } from './loopback-listeners.js';
 import type { KeepalivedConfig, VirtualServer } from '../src/config/model.js';
@@ -74,6 +74,7 @@ async function main(): Promise<void> {
   const cpu0 = process.cpuUsage();
   const fake = arg('fake-probe', 0) === 1;
   if (arg('socket', 0) === 1) forceSocketProbe(true);
+  if (arg('handle', 0) === 1) setTcpProbeImpl('handle');
   const h = await startCheckers(config(nVs, perVs, delayLoop), {
     logger, lvs: { apply: async () => { applies++; } },
     ...(fake ? { probeFactory: (_c, p) => { const k = p.connectIp; return { key: () => k, run: async () => ({ ok: true }) }; } } : {}),
@@ -118,7 +119,7 @@ async function main(): Promise<void> {
   child.kill();
   const r = {
     storm: arg('storm', 0) === 1,
-    probe: fake ? 'fake (engine only)' : `TCP connect (${tcpProbeImpl() === 'handle' ? 'tcp_wrap handle' : 'net.Socket'})`,
+    probe: fake ? 'fake (engine only)' : `TCP connect (${({ native: 'kanet TcpProber', handle: 'tcp_wrap handle', socket: 'net.Socket' })[tcpProbeImpl()]})`,
     realServers: n, virtualServers: nVs, delayLoopS: delayLoop, measuredS: +dt.toFixed(1),
     checksPerS: Math.round(checks / dt), expectedPerS: Math.round(n / delayLoop),
     nodeFlags: process.execArgv.filter((f) => f !== '--expose-gc'),

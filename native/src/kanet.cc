@@ -251,6 +251,12 @@ Napi::Value StrError(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), strerror(e < 0 ? -e : e));
 }
 
+}  // namespace
+
+Napi::Function InitTcpProber(Napi::Env env);  // tcp-prober.cc
+
+namespace {
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("socket", Napi::Function::New(env, Socket));
   exports.Set("close", Napi::Function::New(env, Close));
@@ -262,6 +268,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("recvPlain", Napi::Function::New(env, RecvPlain));
   exports.Set("strerror", Napi::Function::New(env, StrError));
   exports.Set("Poller", Poller::Init(env));
+  exports.Set("TcpProber", InitTcpProber(env));
   return exports;
 }
 

@@ -1,14 +1,17 @@
 // TCP connect-then-close for TCP_CHECK at scale. keepalived's check only needs "did connect()
 // succeed within connect_timeout", so instead of a net.Socket (stream state, emitter, buffers,
-// several closures) each check drives Node's tcp_wrap handle directly: one native handle and one
-// connect request per check, a shared completion function, no promise and no per-check timer.
+// several closures) each check uses, in order of preference: the project addon's TcpProber
+// (tcp-native.ts: a socket on a private epoll set, completions in batches, no libuv handle or JS
+// object per check), or Node's tcp_wrap handle (one native handle and one connect request per
+// check, a shared completion function), with no promise and no per-check timer either way.
 // connect_timeout deadlines sit in one FIFO per timeout value (deadlines pushed in time order are
-// already sorted), each served by a single timer. When the binding cannot be loaded (another
-// runtime, a future Node without it) or the address is not a literal IP, net.Socket is used.
+// already sorted), each served by a single timer. Without the addon and the binding (another
+// runtime, a future Node without it) or for an address that is not a literal IP, net.Socket is used.
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import type { Outcome } from '../core/checker-fsm.js';
+import { BIND_ERR, loadTcpProber, type TcpProberNative } from './tcp-native.js';
 
 export type Done = (o: Outcome) => void;
 
@@ -81,20 +84,31 @@ function valid(b: TcpBinding | undefined): b is TcpBinding {
 }
 
 let binding: TcpBinding | null | undefined;
-let forceSocket = false;
+let prober: TcpProberNative | null | undefined;
+export type TcpProbeImpl = 'native' | 'handle' | 'socket';
+let forced: TcpProbeImpl | null = null;
 
-/** Which implementation tcpStart uses: 'handle' (tcp_wrap) or 'socket' (net.Socket fallback). */
-export function tcpProbeImpl(): 'handle' | 'socket' {
+/** Which implementation tcpStart uses: 'native' (addon), 'handle' (tcp_wrap) or 'socket' (net.Socket). */
+export function tcpProbeImpl(): TcpProbeImpl {
+  if (prober === undefined) prober = loadTcpProber(onBatch);
   if (binding === undefined) binding = loadBinding();
-  return binding && !forceSocket ? 'handle' : 'socket';
+  const best: TcpProbeImpl = prober ? 'native' : binding ? 'handle' : 'socket';
+  if (forced === 'native' && !prober) return best;
+  if (forced === 'handle' && !binding) return 'socket';
+  return forced ?? best;
 }
-/** Forces the net.Socket implementation (benchmarks and tests compare both). */
-export function forceSocketProbe(on: boolean): void { forceSocket = on; }
+/** Forces an implementation (benchmarks and tests compare them); null: the best available. */
+export function setTcpProbeImpl(impl: TcpProbeImpl | null): void { forced = impl; }
+/** Forces the net.Socket implementation (on) or the best available (off). */
+export function forceSocketProbe(on: boolean): void { forced = on ? 'socket' : null; }
 
 /** One check in flight. Owned by a probe and reused across its checks. */
 export class Attempt {
   handle: TcpHandle | null = null;
   req: ConnectReq | null = null;
+  /** Native prober: the socket in flight (-1: none) and its id. */
+  fd = -1;
+  id = -1;
   done: Done | null = null;
   deadline = 0;
   prev: Attempt | null = null;
@@ -157,11 +171,39 @@ const peer = {};
  * here a due check whose socket has a peer (getpeername succeeds) is a success, not a timeout.
  */
 function connectedAnyway(a: Attempt): boolean {
+  if (a.fd >= 0) return prober!.connected(a.fd) === 1;
   return a.req !== null && a.handle !== null && a.handle.getpeername(peer) === 0;
+}
+
+/** Native prober: attempts in flight by id (an id is the index of a free slot). */
+const slots: (Attempt | null)[] = [];
+const freeIds: number[] = [];
+
+function releaseId(a: Attempt): void {
+  if (a.id < 0) return;
+  slots[a.id] = null;
+  freeIds.push(a.id);
+  a.id = -1;
+}
+
+/** A batch of completed connects; their sockets are closed already. */
+function onBatch(ids: Int32Array, errs: Int32Array, n: number): void {
+  // First detach every socket of the batch (closed by the addon), then report: an outcome may
+  // start or cancel other checks, which must never touch a closed (maybe reused) fd number.
+  for (let k = 0; k < n; k++) { const a = slots[ids[k]!]; if (a) a.fd = -1; }
+  for (let k = 0; k < n; k++) {
+    const a = slots[ids[k]!];
+    if (!a) continue;
+    releaseId(a);
+    const err = errs[k]!;
+    finish(a, err === 0 ? TCP_OK : err === E.ETIMEDOUT ? TCP_TIMEOUT : err === E.EADDRINUSE ? bindError(E.EADDRINUSE) : TCP_FAILED);
+  }
 }
 
 function finish(a: Attempt, o: Outcome): void {
   if (a.fifo) a.fifo.remove(a);
+  if (a.fd >= 0) { prober!.cancel(a.fd); a.fd = -1; }
+  releaseId(a);
   const h = a.handle;
   a.handle = null;
   if (a.req) { a.req.attempt = null; a.req = null; }
@@ -187,7 +229,9 @@ function finishWith(a: Attempt, o: Outcome): void { finish(a, o); }
  */
 export function tcpStart(a: Attempt, host: string, family: 4 | 6 | 0, port: number, timeoutMs: number,
   done: Done, bindto?: string, bindPort?: number): void {
-  const b = family && tcpProbeImpl() === 'handle' ? binding! : null;
+  const impl = family ? tcpProbeImpl() : 'socket';
+  if (impl === 'native') { nativeStart(a, host, family as 4 | 6, port, timeoutMs, done, bindto, bindPort); return; }
+  const b = impl === 'handle' ? binding! : null;
   if (!b) { socketStart(host, port, timeoutMs, done, bindto, bindPort); return; }
   const h = new b.TCP(b.constants.SOCKET);
   a.handle = h;
@@ -204,6 +248,19 @@ export function tcpStart(a: Attempt, host: string, family: 4 | 6 | 0, port: numb
   const err = family === 6 ? h.connect6(req, host, port) : h.connect(req, host, port);
   // connect refused at once (ENETUNREACH, EADDRNOTAVAIL...): reported asynchronously.
   if (err !== 0) process.nextTick(finishWith, a, connectError(-err));
+}
+
+function nativeStart(a: Attempt, host: string, family: 4 | 6, port: number, timeoutMs: number, done: Done,
+  bindto?: string, bindPort?: number): void {
+  const id = freeIds.length ? freeIds.pop()! : slots.length;
+  slots[id] = a;
+  a.id = id;
+  a.done = done;
+  fifoFor(timeoutMs).push(a, performance.now());
+  const r = prober!.start(id, family, host, port, bindto ?? null, bindPort ?? 0);
+  if (r >= 0) { a.fd = r; return; }
+  // socket/bind/connect refused at once: reported asynchronously, as the other routes do.
+  process.nextTick(finishWith, a, r <= -BIND_ERR ? bindError(-r - BIND_ERR) : connectError(-r));
 }
 
 /** The net.Socket route (fallback; also what the engine used before tcp_wrap). */

@@ -53,8 +53,9 @@ let cached: Kanet | undefined;
 /** Path of the built addon (npm run build:native). */
 export function addonPath(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  // src/vrrp/io -> repo root; dist/src/vrrp/io -> repo root
-  for (const up of ['../../..', '../../../..']) {
+  // src/vrrp/io -> repo root; dist/src/vrrp/io and .cache/kc-bench/src/vrrp/io (bench/checkers.ts's
+  // compiled copy) -> repo root
+  for (const up of ['../../..', '../../../..', '../../../../..']) {
     const p = path.resolve(here, up, 'native', 'build', 'Release', 'kanet.node');
     if (existsSync(p)) return p;
   }

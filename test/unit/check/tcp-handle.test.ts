@@ -1,10 +1,11 @@
-// The TCP_CHECK connect (tcp_wrap handle, and the net.Socket fallback, as one table): success,
+// The TCP_CHECK connect (the addon's TcpProber, the tcp_wrap handle and the net.Socket fallback, as
+// one table): success,
 // refused, timeout (a listener whose accept queue is full drops SYNs), bindto and bind_port seen by
 // the server, IPv6, a bind that fails at once, many checks at once, and the handle closed after.
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { Attempt, forceSocketProbe, ipFamily, tcpProbeImpl, tcpStart } from '../../../src/check/probes/tcp-handle.js';
+import { Attempt, ipFamily, setTcpProbeImpl, tcpProbeImpl, tcpStart } from '../../../src/check/probes/tcp-handle.js';
 import { tcpConnect, tcpProbe } from '../../../src/check/probes/tcp.js';
 import type { Outcome } from '../../../src/check/core/checker-fsm.js';
 import type { EffectiveParams } from '../../../src/check/core/params.js';
@@ -35,15 +36,17 @@ async function stuckListener(): Promise<{ port: number; child: ChildProcess }> {
 const run = (host: string, port: number, timeoutMs: number, bindto?: string, bindPort?: number): Promise<Outcome> =>
   new Promise((resolve) => tcpStart(new Attempt(), host, ipFamily(host), port, timeoutMs, resolve, bindto, bindPort));
 
-for (const impl of ['handle', 'socket'] as const) {
+for (const impl of ['native', 'handle', 'socket'] as const) {
   describe(`check: TCP connect (${impl})`, function () {
     let stuck: { port: number; child: ChildProcess } | undefined;
     before(function () {
-      forceSocketProbe(impl === 'socket');
+      setTcpProbeImpl(impl);
+      // The addon is built by npm ci (prepare); its absence is a failure, not a skip.
+      if (impl === 'native') assert.equal(tcpProbeImpl(), 'native', 'kanet addon (TcpProber) not built: npm run build:native');
       if (tcpProbeImpl() !== impl) this.skip(); // no tcp_wrap binding in this runtime
     });
     after(() => {
-      forceSocketProbe(false);
+      setTcpProbeImpl(null);
       if (stuck?.child.pid) { try { process.kill(stuck.child.pid, 'SIGKILL'); } catch { /* gone */ } }
     });
 
