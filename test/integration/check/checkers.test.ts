@@ -265,7 +265,7 @@ describe('check (integration): every checker against real servers', function () 
       /^LOG DNS_CHECK \(\[10\.77\.0\.2\]:tcp:53\) .* after 1 retries$/,
       `UDP_CHECK on service ${t(7)} failed after 1 retries.`,
       `ICMP CHECK on service ${t(80, RP)} of ${VS} failed after 1 retries.`,
-      `Misc check for [${t(81)} VS ${VS}] by [/usr/bin/test] failed (exited with status 1).`,
+      `Misc check for [${t(81)} VS ${VS}] by [/usr/bin/test] failed with retry disabled (exited with status 1).`,
     ]) await waitLine(l);
     for (const p of [80, 443, 9000, 25, 53, 7, 81]) await waitLine(`Removing service ${t(p)} from VS ${VS}`);
     await waitLine(`Removing service ${t(80, RP)} from VS ${VS}`);
