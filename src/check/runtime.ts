@@ -16,10 +16,10 @@ import {
 import { makeProbe, type Probe } from './probes/index.js';
 import { firstDelay, ProbeSharer, realTimers, type Timers, type Waiter } from './scheduler.js';
 import { TimerHeap } from './timer-heap.js';
+import { rsKey, vsKey } from './format.js';
 
 /** performance.now(): monotonic ms without the BigInt that process.hrtime.bigint() allocates. */
 const perfClock: Clock = { now: () => performance.now() };
-import { rsKey, vsKey } from './format.js';
 
 export interface CheckerDeps {
   logger: Logger;
