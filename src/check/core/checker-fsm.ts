@@ -65,16 +65,20 @@ export interface Outcome {
 }
 
 /**
- * A bind() failure of HTTP_GET/SSL_GET, SMTP_CHECK or DNS_CHECK (msg 'error'): keepalived logs
- * socket_bind_connect()'s line and the checker's own, then tries again after delay_loop; nothing
- * else changes (no retry counted, no url advanced). Lines seen from keepalived 2.2.7 in the qemu
- * guest (test/integration/check/bind-errors.test.ts has the record).
+ * A check that could not be made (msg 'error': keepalived's connect_error, a failed bind() or for
+ * TCP a connect refused at once for a local reason) of TCP_CHECK, HTTP_GET/SSL_GET, SMTP_CHECK or
+ * DNS_CHECK: keepalived logs socket_bind_connect()'s line (when bind failed) and the checker's own,
+ * then tries again after delay_loop; nothing else changes (no retry counted, no url advanced).
+ * Lines seen from keepalived 2.2.7 in the qemu guest (test/integration/check/bind-errors.test.ts
+ * has the record). UDP_CHECK and PING_CHECK never give 'error' (UDP's bind failure is a failed check).
  */
 function bindErrorStep(c: FsmCtx, o: Outcome): Step | null {
   if (o.ok || o.msg !== 'error') return null;
-  const own = c.type === 'SMTP_CHECK' ? 'SMTP_CHECK socket bind failed. Rescheduling.'
-    : c.type === 'DNS_CHECK' ? `DNS_CHECK (${c.rsText}) UDP socket bind failed. Rescheduling.`
-      : 'WEB socket bind failed. Rescheduling';
+  const own = c.type === 'TCP_CHECK' ? 'TCP socket bind failed. Rescheduling.'
+    : c.type === 'SMTP_CHECK' ? 'SMTP_CHECK socket bind failed. Rescheduling.'
+      : c.type === 'DNS_CHECK' ? `DNS_CHECK (${c.rsText}) UDP socket bind failed. Rescheduling.`
+        : c.type === 'HTTP_GET' || c.type === 'SSL_GET' ? 'WEB socket bind failed. Rescheduling' : null;
+  if (own === null) return null;
   return { logs: o.errText ? [`Checker bind failed: ${o.errText}`, own] : [own], delayMs: c.delayLoopMs };
 }
 
@@ -129,11 +133,6 @@ Object.freeze(NO_LOGS);
 /** TCP_CHECK, UDP_CHECK, PING_CHECK (check_tcp.c tcp_epilog and its copies). */
 function stepSimple(s: FsmState, c: FsmCtx, o: Outcome): Step {
   const step: Step = { logs: NO_LOGS, delayMs: c.delayLoopMs };
-  // check_tcp.c tcp_connect_thread: connect_error is no check at all; try again after delay_loop.
-  if (c.type === 'TCP_CHECK' && !o.ok && o.msg === 'error') {
-    step.logs = o.errText ? [`Checker bind failed: ${o.errText}`, 'TCP socket bind failed. Rescheduling.'] : ['TCP socket bind failed. Rescheduling.'];
-    return step;
-  }
   // check_udp.c udp_connect_thread: a bind failure is logged by udp_bind_connect() and then is a
   // failed check (udp_epilog), without the log_all_failures "connection failed" line.
   const udpBind = c.type === 'UDP_CHECK' && !o.ok && o.msg === 'bind';
@@ -327,7 +326,7 @@ export function stepChecker(s: FsmState, c: FsmCtx, o: Outcome): Step {
     case 'DNS_CHECK': step = bindErrorStep(c, o) ?? stepDns(s, c, o); break;
     case 'MISC_CHECK': step = stepMisc(s, c, o); break;
     case 'FILE_CHECK': step = stepFile(s, c, o); break;
-    default: step = stepSimple(s, c, o); break;
+    default: step = bindErrorStep(c, o) ?? stepSimple(s, c, o); break;
   }
   if (step.update !== undefined) s.isUp = step.update;
   return step;

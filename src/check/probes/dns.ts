@@ -5,7 +5,7 @@ import dgram from 'node:dgram';
 import { randomInt } from 'node:crypto';
 import type { Outcome } from '../core/checker-fsm.js';
 import type { Probe, ProbeSpec } from './types.js';
-import { bindError } from './tcp-handle.js';
+import { bindError, errnoOf } from './tcp-handle.js';
 import { once } from './once.js';
 
 export const DNS_TYPES: Record<string, number> = { A: 1, NS: 2, CNAME: 5, SOA: 6, MX: 15, TXT: 16, AAAA: 28, RRSIG: 46, DNSKEY: 48 };
@@ -43,7 +43,7 @@ export function dnsCheck(host: string, port: number, name: string, type: number,
     });
     const timer = setTimeout(() => finish({ ok: false, msg: 'read timeout from socket' }), timeoutMs);
     sock.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.syscall === 'bind') { finish(bindError(Math.abs(typeof e.errno === 'number' ? e.errno : 0))); return; }
+      if (e.syscall === 'bind') { finish(bindError(errnoOf(e))); return; }
       finish({ ok: false, msg: `failed to read socket; errno ${-(e.errno ?? 0) || 0} (${e.code === 'ECONNREFUSED' ? 'Connection refused' : e.message})` });
     });
     sock.on('message', (m: Buffer) => {

@@ -4,7 +4,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { createHash } from 'node:crypto';
-import { bindError } from './tcp-handle.js';
+import { bindError, errnoOf } from './tcp-handle.js';
 import { once } from './once.js';
 
 export interface HttpGetOpts {
@@ -88,7 +88,7 @@ export function httpGet(o: HttpGetOpts): Promise<HttpGetResult> {
     });
     sock.once('error', (e: NodeJS.ErrnoException) => {
       if (e.syscall === 'bind') {
-        const b = bindError(Math.abs(typeof e.errno === 'number' ? e.errno : 0));
+        const b = bindError(errnoOf(e));
         finish({ ok: false, msg: 'error', errText: b.errText });
       } else if (!connected) {
         const tlsErr = o.ssl && e.code !== 'ECONNREFUSED' && e.code !== 'EHOSTUNREACH' && e.code !== 'ENETUNREACH' && e.code !== 'ECONNRESET';

@@ -5,7 +5,7 @@ import net from 'node:net';
 import type { Outcome } from '../core/checker-fsm.js';
 import type { Probe, ProbeSpec } from './types.js';
 import { pair } from '../format.js';
-import { bindError } from './tcp-handle.js';
+import { bindError, errnoOf } from './tcp-handle.js';
 import { once } from './once.js';
 
 export const SMTP_DEFAULT_HELO = 'smtpchecker.keepalived.org';
@@ -54,7 +54,7 @@ export function smtpCheck(host: string, port: number, helo: string, timeoutMs: n
       }
     });
     sock.once('error', (e: NodeJS.ErrnoException) => {
-      if (e.syscall === 'bind') finish(bindError(Math.abs(typeof e.errno === 'number' ? e.errno : 0)));
+      if (e.syscall === 'bind') finish(bindError(errnoOf(e)));
       else fail(connected ? `Read failure from server ${srv}` : `Error connecting to server ${srv}`);
     });
     sock.once('end', () => fail(`Read failure from server ${srv}`));

@@ -32,6 +32,10 @@ const STRERROR: Record<number, string> = {
 export function bindError(errno: number): Outcome {
   return { ok: false, msg: 'error', errText: STRERROR[errno] ?? `Unknown error ${errno}` };
 }
+/** The positive errno of a Node socket error (0 when it has none). */
+export function errnoOf(e: NodeJS.ErrnoException): number {
+  return Math.abs(typeof e.errno === 'number' ? e.errno : 0);
+}
 /** connect() refused at once: a failed check, or connect_error for local reasons (errno > 0). */
 export function connectError(errno: number): Outcome {
   return CONNECT_FAIL.has(errno) ? TCP_FAILED : TCP_CONNECT_ERROR;
@@ -277,7 +281,7 @@ function socketStart(host: string, port: number, timeoutMs: number, done: Done, 
   const timer = setTimeout(end, timeoutMs, TCP_TIMEOUT);
   sock.once('connect', () => end(TCP_OK));
   sock.once('error', (e: NodeJS.ErrnoException) => {
-    const errno = typeof e.errno === 'number' ? Math.abs(e.errno) : 0;
+    const errno = errnoOf(e);
     // net.Socket reports immediate and later connect errors alike: both count as failed here.
     end(e.syscall === 'bind' ? bindError(errno) : errno === E.ETIMEDOUT ? TCP_TIMEOUT : TCP_FAILED);
   });

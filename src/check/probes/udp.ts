@@ -7,7 +7,7 @@
 import dgram from 'node:dgram';
 import type { Outcome } from '../core/checker-fsm.js';
 import type { Probe, ProbeSpec } from './types.js';
-import { bindError } from './tcp-handle.js';
+import { bindError, errnoOf } from './tcp-handle.js';
 import { once } from './once.js';
 
 export interface UdpOpts {
@@ -28,7 +28,7 @@ export function udpCheck(host: string, port: number, o: UdpOpts, timeoutMs: numb
     const timer = setTimeout(() => finish(o.requireReply ? { ok: false, msg: 'timeout' } : { ok: true }), timeoutMs);
     sock.on('error', (e: NodeJS.ErrnoException) => {
       if (e.syscall !== 'bind') { finish({ ok: false, msg: 'failed' }); return; }
-      const errno = Math.abs(typeof e.errno === 'number' ? e.errno : 0);
+      const errno = errnoOf(e);
       finish({ ok: false, msg: 'bind', errno, errText: bindError(errno).errText });
     });
     sock.on('message', (m: Buffer) => {
