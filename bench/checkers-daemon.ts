@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addr, PORT } from './loopback-listeners.js';
+import { readStatFields, statusKb, TICK_US } from '../src/common/proc.js';
 
 const arg = (name: string, def: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -34,14 +35,12 @@ function conf(nVs: number, perVs: number): string {
 
 /** utime+stime of a process, in µs. */
 function cpuUs(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return (Number(rest[11]) + Number(rest[12])) * (1e6 / 100);
+  const f = readStatFields(pid) ?? [];
+  return (Number(f[11]) + Number(f[12])) * TICK_US;
 }
 function rssMB(pid: number): { rss: number; anon: number; file: number } {
   const st = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (k: string): number => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(st)?.[1] ?? 0);
-  return { rss: kb('VmRSS') / 1024, anon: kb('RssAnon') / 1024, file: kb('RssFile') / 1024 };
+  return { rss: statusKb(st, 'VmRSS') / 1024, anon: statusKb(st, 'RssAnon') / 1024, file: statusKb(st, 'RssFile') / 1024 };
 }
 function children(pid: number): number[] {
   try { return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number); } catch { return []; }

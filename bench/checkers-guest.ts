@@ -14,6 +14,7 @@ import { parseConfigFile } from '../src/parser/index.js';
 import { startCheckers } from '../src/check/index.js';
 import { makeLogger } from '../src/common/log.js';
 import { addr, listener, PORT } from './loopback-listeners.js';
+import { statFields, statusKb, TICK_US } from '../src/common/proc.js';
 
 const vip = (v: number): string => `10.99.${Math.floor(v / 250)}.${(v % 250) + 1}`;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -55,12 +56,10 @@ function dests(): number {
 
 interface ProcSample { cpuS: number; rssKb: number; hwmKb: number }
 function sample(pid: number): ProcSample {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const f = statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   const ticks = Number(f[11]) + Number(f[12]); // utime + stime (fields 14, 15)
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (k: string): number => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
-  return { cpuS: ticks / 100, rssKb: kb('VmRSS'), hwmKb: kb('VmHWM') };
+  return { cpuS: ticks * TICK_US / 1e6, rssKb: statusKb(status, 'VmRSS'), hwmKb: statusKb(status, 'VmHWM') };
 }
 
 async function until(pred: () => boolean, maxMs: number, stepMs = 250): Promise<boolean> {

@@ -24,6 +24,7 @@ import { startCheckers } from '../src/check/index.js';
 import { forceSocketProbe, setTcpProbeImpl, tcpProbeImpl } from '../src/check/probes/tcp-handle.js';
 import { makeLogger } from '../src/common/log.js';
 import { addr, listener, PORT } from './loopback-listeners.js';
+import { statusKb } from '../src/common/proc.js';
 import type { KeepalivedConfig, VirtualServer } from '../src/config/model.js';
 
 const arg = (name: string, def: number): number => {
@@ -55,8 +56,7 @@ function config(nVs: number, perVs: number, delayLoop: number): KeepalivedConfig
 /** Anonymous (heap, malloc, stacks) and file-backed (the node binary, libraries) parts of the RSS, MB. */
 function rssSplit(): { anon: number; file: number } {
   const st = readFileSync('/proc/self/status', 'utf8');
-  const kb = (k: string): number => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(st)?.[1] ?? 0);
-  return { anon: +(kb('RssAnon') / 1024).toFixed(1), file: +(kb('RssFile') / 1024).toFixed(1) };
+  return { anon: +(statusKb(st, 'RssAnon') / 1024).toFixed(1), file: +(statusKb(st, 'RssFile') / 1024).toFixed(1) };
 }
 
 async function main(): Promise<void> {

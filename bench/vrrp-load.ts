@@ -20,6 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '../test/helpers/netns.js';
 import { configText, Daemon, now, RUN_OURS, VrrpLab, type InstanceOpts } from '../test/integration/vrrp/lab.js';
+import { readStatFields } from '../src/common/proc.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -51,11 +52,8 @@ function instances(s: Scenario, priority: number, state: 'MASTER' | 'BACKUP'): I
 interface ProcStat { pid: number; ppid: number; ticks: number }
 
 function readStat(pid: number): ProcStat | undefined {
-  try {
-    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = s.slice(s.lastIndexOf(')') + 2).split(' '); // f[0] = field 3 (state)
-    return { pid, ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) };
-  } catch { return undefined; }
+  const f = readStatFields(pid); // f[0] = field 3 (state)
+  return f && { pid, ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) };
 }
 
 /** The process and all its descendants (one scan of /proc). */

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { waitFor } from '../../helpers/netns.js';
 import { Lab, alive } from './harness.js';
+import { statFields } from '../../../src/common/proc.js';
 
 const vip = (a: string) => ({ address: a, prefixLen: 24, family: 'inet', options: [] });
 const vs = { vs: { kind: 'ip', address: '10.0.0.1', port: 80, family: 'inet' }, realServers: [] };
@@ -208,8 +209,7 @@ describe('daemon (integration): process tree, syslog, signals', function () {
     const pid = await waitFor(() => lab.pidFile('d.pid'), 20_000);
     lab.track(pid);
     assert.notEqual(pid, fg.pid);
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const fields = statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'));
     assert.equal(Number(fields[3]), pid, 'session leader (setsid)');
     await lab.waitLog((l) => l.ident === 'Keepalived' && l.pid === pid && l.msg === 'Startup complete', 30_000, n0);
     await lab.waitLog((l) => l.ident === 'Keepalived_vrrp' && l.msg.startsWith('probe: vrrp stand-in started'), 30_000, n0);
