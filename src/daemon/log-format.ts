@@ -55,9 +55,12 @@ export function commandLineLines(argv: string[]): string[] {
   return lines;
 }
 
-/** `Stopped - used 0.002262 user time, 0.000000 system time` for a child's own CPU usage. */
+/** Microseconds as keepalived prints seconds: six decimals. */
+const secs = (us: number): string => (us / 1e6).toFixed(6);
+
+/** `Stopped - used 0.002262 user time, 0.000000 system time` for a child's own CPU usage (and its scripts'). */
 export function stoppedUsageLine(usage: { user: number; system: number }, children?: { user: number; system: number }): string {
-  const s = (n: number) => (n / 1e6).toFixed(6);
+  const s = secs;
   // A child process that ran scripts (MISC_CHECK, track scripts, notify) names their time too, as 2.2.7 does.
   if (children && (children.user > 0 || children.system > 0)) {
     return `Stopped - used (self/children) ${s(usage.user)}/${s(children.user)} user time, ${s(usage.system)}/${s(children.system)} system time`;
@@ -65,9 +68,8 @@ export function stoppedUsageLine(usage: { user: number; system: number }, childr
   return `Stopped - used ${s(usage.user)} user time, ${s(usage.system)} system time`;
 }
 
-
 /** Parent's `CPU usage (self/children) user: a/b system: c/d` (microseconds in, seconds out). */
 export function cpuUsageLine(self: { user: number; system: number }, children: { user: number; system: number }): string {
-  const s = (n: number) => (n / 1e6).toFixed(6);
+  const s = secs;
   return `CPU usage (self/children) user: ${s(self.user)}/${s(children.user)} system: ${s(self.system)}/${s(children.system)}`;
 }
