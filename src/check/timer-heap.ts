@@ -6,6 +6,11 @@
 import type { Clock } from '../common/clock.js';
 import type { Timers } from './scheduler.js';
 
+/** Does (due a, push order oa) come before (b, ob)? */
+function earlier(a: number, oa: number, b: number, ob: number): boolean {
+  return a < b || (a === b && oa < ob);
+}
+
 /** What the heap schedules: anything with a generation counter the heap may bump. */
 export interface HeapItem { timerGen: number }
 
@@ -41,7 +46,7 @@ export class TimerHeap<T extends HeapItem> {
     // Sift up.
     while (k > 0) {
       const p = (k - 1) >> 1;
-      if (!this.before(at, ord, p)) break;
+      if (!earlier(at, ord, this.due[p]!, this.ord[p]!)) break;
       this.move(p, k);
       k = p;
     }
@@ -105,24 +110,12 @@ export class TimerHeap<T extends HeapItem> {
       const l = 2 * k + 1;
       if (l >= last) break;
       const r = l + 1;
-      const c = r < last && this.before(this.due[r]!, this.ord[r]!, l) ? r : l;
-      if (!this.lessAt(c, at, ord)) break;
+      const c = r < last && earlier(this.due[r]!, this.ord[r]!, this.due[l]!, this.ord[l]!) ? r : l;
+      if (!earlier(this.due[c]!, this.ord[c]!, at, ord)) break;
       this.move(c, k);
       k = c;
     }
     this.set(k, at, ord, g, item);
-  }
-
-  /** Is (at, ord) earlier than the entry in slot j? */
-  private before(at: number, ord: number, j: number): boolean {
-    const d = this.due[j]!;
-    return at < d || (at === d && ord < this.ord[j]!);
-  }
-
-  /** Is the entry in slot j earlier than (at, ord)? */
-  private lessAt(j: number, at: number, ord: number): boolean {
-    const d = this.due[j]!;
-    return d < at || (d === at && this.ord[j]! < ord);
   }
 
   private move(from: number, to: number): void {
