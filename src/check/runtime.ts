@@ -286,9 +286,11 @@ export class CheckerEngine {
   }
 
   private async flush(): Promise<void> {
+    // Cleared first: while an apply is in flight the change waits as `pending`, and the re-mark at
+    // its end must be able to schedule the next apply.
+    this.dirty = false;
     if (this.applying) { this.pending = true; return; }
     this.applying = true;
-    this.dirty = false;
     try {
       await this.deps.lvs.apply(this.buildDesired());
     } catch {

@@ -32,6 +32,34 @@ async function engineFor(vs: VirtualServer, decide: (a: string) => Outcome = () 
 }
 
 describe('check: engine (RS/VS core) tables', () => {
+  it('a change while an IPVS apply is in flight is applied after it, and later changes still are', async () => {
+    // Seen in the qemu guest: with a slow apply, one change landing mid-apply stopped every later apply.
+    const applied: LvsDesiredState[] = [];
+    let release: (() => void) | undefined;
+    const vs = mkVs('10.0.0.100', 80, [mkRs('10.0.0.2', 80, [TCP]), mkRs('10.0.0.3', 80, [TCP])]);
+    const eng = new CheckerEngine(mkConfig([vs]), {
+      logger: memoryLogger(0), clock: new FakeClock(0), timers: new FakeTimers(new FakeClock(0)), probeFactory: new World(() => OK).factory,
+      lvs: { apply: async (st) => { applied.push(st); if (applied.length === 2) await new Promise<void>((r) => { release = r; }); } },
+    });
+    await eng.start();
+    await settle();
+    const dests = () => applied.at(-1)!.services[0]!.destinations.map((d) => d.address);
+    eng.feed(eng.insts[0]!, KO); // apply #2 starts and hangs
+    await settle();
+    assert.equal(applied.length, 2);
+    eng.feed(eng.insts[1]!, KO); // lands while #2 is in flight
+    await settle();
+    release!();
+    await settle();
+    assert.equal(applied.length, 3);
+    assert.deepEqual(dests(), []);
+    eng.feed(eng.insts[0]!, OK); // a later change is applied too
+    await settle();
+    assert.equal(applied.length, 4);
+    assert.deepEqual(dests(), ['10.0.0.2']);
+    await eng.stop();
+  });
+
   it('at start one failure is enough (retry_it = retry), alpha too; a checker added by a reload retries first', async () => {
     // keepalived 2.2.7 (check_data.c, seen in the qemu guest): "one failure is enough initially".
     const R2: Checker = { type: 'TCP_CHECK', retry: 2 };
