@@ -5,7 +5,7 @@
 import { statSync, type Stats } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import type { KeepalivedConfig, ScriptSpec } from '../config/model.js';
-import { scriptIds, systemUserDb, type UserDb } from './users.js';
+import { scriptIds, systemUserDb, type UserDb } from '../host/users.js';
 
 export type ScriptSecurityStatus = 'ok' | 'insecure' | 'notfound' | 'not-executable';
 
@@ -113,6 +113,11 @@ export function checkScriptSecurity(
     }
   }
   return res('ok', path, true);
+}
+
+/** The file a script runs: argv[0], or for a bare name what keepalived's PATH search finds for `ids`. */
+export function resolveScriptFile(file: string, ids: { uid: number; gid: number }, opts: { pathEnv?: string; stat?: StatFn } = {}): string {
+  return file.includes('/') ? file : checkScriptSecurity(file, ids, { enableScriptSecurity: false, ...opts }).path;
 }
 
 /** Every script the notify subsystem may run, with where it came from. */
