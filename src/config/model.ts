@@ -69,9 +69,45 @@ export interface GlobalDefs {
   jsonVersion: 1 | 2;
   childWaitTime: number;                  // default 5
   logFacility?: string;
+  /** vrrp_garp_extra_if (alias vrrp_vmac_garp_intvl): the instances' default for garp_extra_if. */
+  vrrpGarpExtraIf?: GarpExtraIf;
+  /** vmac_prefix: name prefix of the VMACs use_vmac creates (default "vrrp"). */
+  vmacPrefix?: string;
+  /** vmac_addr_prefix: name prefix of the VMACs use_vmac_addr creates (default vmac_prefix, then "vrrp"). */
+  vmacAddrPrefix?: string;
+  /** disable_local_igmp: net.ipv4.igmp_link_local_mcast_reports set to 0 while running. */
+  disableLocalIgmp?: boolean;
+  /** log_unknown_vrids: log adverts for VRIDs no instance on that socket runs. */
+  logUnknownVrids?: boolean;
+  /** vrrp_rx_bufs_policy: how a VRRP socket's receive buffer is sized (absent: the kernel's default). */
+  vrrpRxBufsPolicy?: RxBufsPolicy;
+  /** vrrp_rx_bufs_multiplier (default 3): multiplies the MTU or advert length of the policy. */
+  vrrpRxBufsMultiplier?: number;
   /** P2 keywords parsed and kept verbatim (name -> args), behaviour not implemented. */
   extra: Record<string, string[]>;
 }
+
+/** garp_extra_if: every intervalS while MASTER, one GARP/NA per extra interface (all: not only VMACs). */
+export interface GarpExtraIf { intervalS: number; all: boolean }
+
+/** vrrp_rx_bufs_policy: per instance on a socket, multiplier x MTU, multiplier x advert length, or a size. */
+export type RxBufsPolicy = { kind: 'mtu' } | { kind: 'advert' } | { kind: 'size'; bytes: number };
+
+/** A garp_group block: GARP/NA spacing shared by its interfaces (seconds; absent = not spaced). */
+export interface GarpGroup {
+  garpInterval?: number;
+  gnaInterval?: number;
+  interfaces: string[];
+  /** Set for a group with an `interfaces` block (keepalived's aggregation group number, from 1). */
+  aggregationGroup?: number;
+  pos?: SourcePos;
+}
+
+/** linkbeat_interfaces entry: this interface's state is polled (MII, ETHTOOL or IOCTL; absent = probe). */
+export interface LinkbeatInterface { name: string; type?: 'MII' | 'ETHTOOL' | 'IOCTL'; pos?: SourcePos }
+
+/** interface_up_down_delays entry: link transitions of this interface take effect after these delays. */
+export interface InterfaceDelay { name: string; downUs: number; upUs: number; pos?: SourcePos }
 
 export interface VirtualIp {
   address: string;                        // without prefix
@@ -144,6 +180,16 @@ export interface VrrpInstance {
   notifyMasterRxLowerPri?: ScriptSpec;
   smtpAlert?: boolean;                    // resolved default: smtp_alert_vrrp, then smtp_alert, else false
   debug?: number;
+  /** garp_extra_if / vmac_garp_intvl (default: the global vrrp_garp_extra_if). */
+  garpExtraIf?: GarpExtraIf;
+  /** use_vmac_addr: VIPs on other interfaces or of the other family get VMACs of their own. */
+  useVmacAddr?: boolean;
+  /** track_src_ip (accepted; keepalived 2.2.7's check never matches, so it has no effect). */
+  trackSrcIp?: boolean;
+  /** kernel_rx_buf_size: this instance's share of its socket's receive buffer (bytes). */
+  kernelRxBufSize?: number;
+  /** linkbeat_use_polling in the instance (deprecated in 2.2.7): poll this instance's interface. */
+  linkbeatUsePolling?: boolean;
   extra: Record<string, string[]>;
 }
 
@@ -308,6 +354,14 @@ export interface KeepalivedConfig {
   staticIpaddress: StaticAddress[];
   staticRoutes: VirtualRoute[];
   staticRules: VirtualRoute[];
+  /** garp_group blocks, in order. */
+  garpGroups?: GarpGroup[];
+  /** linkbeat_interfaces entries. */
+  linkbeatInterfaces?: LinkbeatInterface[];
+  /** Top-level linkbeat_use_polling: every interface a VRRP instance uses is polled. */
+  linkbeatUsePolling?: boolean;
+  /** interface_up_down_delays entries. */
+  interfaceUpDownDelays?: InterfaceDelay[];
   /** Top-level P2 blocks kept verbatim (bfd_instance, garp_group, ...). */
   extra: { keyword: string; args: string[]; pos?: SourcePos; lines?: string[][] }[];
 }

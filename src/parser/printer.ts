@@ -54,8 +54,8 @@ function g(o: Out, gd: GlobalDefs): void {
   o.line('vrrp_garp_master_refresh_repeat', gd.vrrpGarpMasterRefreshRepeat);
   if (gd.vrrpGarpLowerPrioDelay !== undefined) o.line('vrrp_garp_lower_prio_delay', gd.vrrpGarpLowerPrioDelay);
   if (gd.vrrpGarpLowerPrioRepeat !== undefined) o.line('vrrp_garp_lower_prio_repeat', gd.vrrpGarpLowerPrioRepeat);
-  o.line('vrrp_garp_interval', gd.vrrpGarpInterval);
-  o.line('vrrp_gna_interval', gd.vrrpGnaInterval);
+  if (gd.vrrpGarpInterval > 0) o.line('vrrp_garp_interval', gd.vrrpGarpInterval);
+  if (gd.vrrpGnaInterval > 0) o.line('vrrp_gna_interval', gd.vrrpGnaInterval);
   if (gd.vrrpMinGarp) o.line('vrrp_min_garp', 'true');
   o.line('vrrp_mcast_group4', gd.vrrpMcastGroup4);
   o.line('vrrp_mcast_group6', gd.vrrpMcastGroup6);
@@ -80,8 +80,35 @@ function g(o: Out, gd: GlobalDefs): void {
     const t = gd.lvsTimeouts;
     o.line('lvs_timeouts', ...(t.tcp !== undefined ? ['tcp', t.tcp] : []), ...(t.tcpfin !== undefined ? ['tcpfin', t.tcpfin] : []), ...(t.udp !== undefined ? ['udp', t.udp] : []));
   }
+  if (gd.vrrpGarpExtraIf) o.line('vrrp_garp_extra_if', gd.vrrpGarpExtraIf.all ? 'all' : undefined, gd.vrrpGarpExtraIf.intervalS);
+  if (gd.vmacPrefix !== undefined) o.line('vmac_prefix', gd.vmacPrefix);
+  if (gd.vmacAddrPrefix !== undefined) o.line('vmac_addr_prefix', gd.vmacAddrPrefix);
+  if (gd.disableLocalIgmp) o.line('disable_local_igmp');
+  if (gd.logUnknownVrids) o.line('log_unknown_vrids');
+  const rx = gd.vrrpRxBufsPolicy;
+  if (rx) o.line('vrrp_rx_bufs_policy', rx.kind === 'size' ? rx.bytes : rx.kind.toUpperCase());
+  if (gd.vrrpRxBufsMultiplier !== undefined) o.line('vrrp_rx_bufs_multiplier', gd.vrrpRxBufsMultiplier);
   extra(o, gd.extra);
   o.close();
+}
+
+/** garp_group, linkbeat_interfaces, interface_up_down_delays, linkbeat_use_polling (top level). */
+function links(o: Out, cfg: KeepalivedConfig): void {
+  if (cfg.linkbeatUsePolling) o.line('linkbeat_use_polling');
+  for (const gg of cfg.garpGroups ?? []) {
+    o.open('garp_group');
+    if (gg.garpInterval !== undefined) o.line('garp_interval', gg.garpInterval);
+    if (gg.gnaInterval !== undefined) o.line('gna_interval', gg.gnaInterval);
+    if (gg.aggregationGroup !== undefined) { o.open('interfaces'); for (const i of gg.interfaces) o.line(i); o.close(); }
+    else for (const i of gg.interfaces) o.line('interface', i);
+    o.close();
+  }
+  if (cfg.linkbeatInterfaces?.length) { o.open('linkbeat_interfaces'); for (const l of cfg.linkbeatInterfaces) o.line(l.name, l.type); o.close(); }
+  if (cfg.interfaceUpDownDelays?.length) {
+    o.open('interface_up_down_delays');
+    for (const d of cfg.interfaceUpDownDelays) o.line(d.name, d.downUs / 1e6, d.upUs / 1e6);
+    o.close();
+  }
 }
 
 function extra(o: Out, e: Record<string, string[]>): void { for (const [k, v] of Object.entries(e)) o.line(k, ...v); }
@@ -148,6 +175,11 @@ function instance(o: Out, vi: VrrpInstance): void {
   script(o, 'notify_stop', vi.notifyStop); script(o, 'notify', vi.notify); script(o, 'notify_master_rx_lower_pri', vi.notifyMasterRxLowerPri);
   if (vi.smtpAlert !== undefined) o.line('smtp_alert', vi.smtpAlert ? 'true' : 'false');
   if (vi.debug !== undefined) o.line('debug', vi.debug);
+  if (vi.garpExtraIf) o.line('garp_extra_if', vi.garpExtraIf.all ? 'all' : undefined, vi.garpExtraIf.intervalS);
+  if (vi.useVmacAddr) o.line('use_vmac_addr');
+  if (vi.trackSrcIp) o.line('track_src_ip');
+  if (vi.kernelRxBufSize !== undefined) o.line('kernel_rx_buf_size', vi.kernelRxBufSize);
+  if (vi.linkbeatUsePolling) o.line('linkbeat_use_polling');
   for (const [k, v] of Object.entries(vi.extra)) {
     if (k === 'track_bfd') { o.open(k); for (const w of v) o.line(w); o.close(); } else o.line(k, ...v);
   }
@@ -338,6 +370,7 @@ function virtualServer(o: Out, vs: VirtualServer): void {
 export function printConfig(cfg: KeepalivedConfig): string {
   const o = new Out();
   g(o, cfg.global);
+  links(o, cfg);
   for (const e of cfg.extra) {
     if (!e.lines) { o.line(e.keyword, ...e.args); continue; }
     o.open(e.keyword, ...e.args);

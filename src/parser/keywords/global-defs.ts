@@ -9,6 +9,7 @@ import { bool, flag, num, p2, str, readNum, scriptSpec } from './common.js';
 import { ipFamily, readUnsigned } from '../values.js';
 import { rest } from '../reader.js';
 import { lookupUser, systemUserDb } from '../../host/users.js';
+import { linkGlobalKeywords } from './links.js';
 
 type G = GlobalDefs;
 
@@ -78,15 +79,13 @@ const P2_NAMES = [
   'vrrp_rlimit_rttime', 'checker_rlimit_rttime', 'bfd_rlimit_rttime', 'vrrp_rlimit_rtime', 'checker_rlimit_rtime', 'bfd_rlimit_rtime',
   'process_names', 'process_name', 'vrrp_process_name', 'checker_process_name', 'bfd_process_name', 'lvs_process_name',
   'startup_script', 'startup_script_timeout', 'shutdown_script', 'shutdown_script_timeout',
-  'min_auto_priority_delay', 'vrrp_down_timer_adverts', 'vrrp_garp_extra_if', 'vrrp_vmac_garp_intvl',
-  'disable_local_igmp', 'nftables', 'nftables_priority', 'nftables_ifindex', 'nftables_counters',
+  'min_auto_priority_delay', 'vrrp_down_timer_adverts', 'nftables', 'nftables_priority', 'nftables_ifindex', 'nftables_counters',
   'nftables_ipvs', 'nftables_ipvs_priority', 'nftables_ipvs_start_fwmark', 'fifo_write_vrrp_states_on_reload',
   'vrrp_notify_priority_changes', 'snmp_socket', 'enable_traps', 'enable_snmp_vrrp', 'enable_snmp_keepalived', 'enable_snmp_rfc',
   'enable_snmp_rfcv2', 'enable_snmp_rfcv3', 'enable_snmp_checker', 
   'enable_dbus', 'dbus_service_name', 'vrrp_netlink_cmd_rcv_bufs', 'vrrp_netlink_cmd_rcv_bufs_force',
   'vrrp_netlink_monitor_rcv_bufs', 'vrrp_netlink_monitor_rcv_bufs_force', 'lvs_netlink_cmd_rcv_bufs', 'lvs_netlink_cmd_rcv_bufs_force',
   'lvs_netlink_monitor_rcv_bufs', 'lvs_netlink_monitor_rcv_bufs_force', 'process_monitor_rcv_bufs', 'process_monitor_rcv_bufs_force',
-  'vrrp_rx_bufs_policy', 'vrrp_rx_bufs_multiplier', 'log_unknown_vrids', 'vmac_prefix', 'vmac_addr_prefix',
   'umask', 'random_seed', 'reload_check_config', 'reload_time_file', 'reload_repeat', 'reload_file', 'include_check', 'config_save_dir',
   'tmp_config_directory', 'data_use_instance', 'vrrp_lower_prio_no_advert',
   'vrrp_higher_prio_send_advert', 'lvs_netlink_monitor_rcv_bufs', 
@@ -178,8 +177,8 @@ export const globalDefsTable = table('global_defs', [
   garp('vrrp_garp_master_refresh_repeat', 'vrrpGarpMasterRefreshRepeat', 255),
   garp('vrrp_garp_lower_prio_delay', 'vrrpGarpLowerPrioDelay', 255),
   garp('vrrp_garp_lower_prio_repeat', 'vrrpGarpLowerPrioRepeat', 255),
-  num<G>('vrrp_garp_interval', { kind: 'dec', min: 0, max: 1, msg: (t) => `vrrp_garp_interval '${t}' is invalid` }, (g, v) => { g.vrrpGarpInterval = v; }),
-  num<G>('vrrp_gna_interval', { kind: 'dec', min: 0, max: 1, msg: (t) => `vrrp_gna_interval '${t}' is invalid` }, (g, v) => { g.vrrpGnaInterval = v; }),
+  num<G>('vrrp_garp_interval', { kind: 'dec', min: 0.000001, max: 4294.967295, msg: (t) => `vrrp_garp_interval '${t}' is invalid` }, (g, v) => { g.vrrpGarpInterval = v; }),
+  num<G>('vrrp_gna_interval', { kind: 'dec', min: 0.000001, max: 4294.967295, msg: (t) => `vrrp_gna_interval '${t}' is invalid` }, (g, v) => { g.vrrpGnaInterval = v; }),
   bool<G>('vrrp_min_garp', (g, v) => { g.vrrpMinGarp = v; }),
   {
     name: 'vrrp_mcast_group4', priority: 'P1', args: ['ip'], default: '224.0.0.18',
@@ -232,6 +231,7 @@ export const globalDefsTable = table('global_defs', [
       g.lvsTimeouts = t;
     },
   },
+  ...linkGlobalKeywords,
   ...[...new Set(P2_NAMES)].map((n) => p2<G>(n)),
   extension('smtp_auth_user', ['string'], true),
   extension('smtp_auth_pass', ['string'], true),

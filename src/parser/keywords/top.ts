@@ -10,6 +10,7 @@ import { vrrpScriptTable, newScript, closeScript, syncGroupTable, newSyncGroup, 
 import { virtualServerTable, newVirtualServer, vsHeader, vsgItem, type VsCtx } from './lvs.js';
 import { parseRouteLine, parseRuleLine, type RuleState } from './routes.js';
 import type { BuildCtx } from './common.js';
+import { linkTopKeywords } from './links.js';
 
 export interface TopCtx extends BuildCtx { rules: RuleState; vsSet: Map<VirtualServer, Set<string>> }
 
@@ -95,12 +96,10 @@ export const topTable = table('top', [
   { name: 'static_rules', priority: 'P2', block: 'lines', item: (c: TopCtx, a) => { const r = parseRuleLine(a, c.rules); if (r) c.cfg.staticRules.push(r); } },
   // Inner keyword sets of keepalived 2.2.7 (harvested from the binary like the other tables).
   p2TopBlock('bfd_instance', ['checker', 'hoplimit', 'idle_tx', 'max_hops', 'min_rx', 'min_tx', 'multiplier', 'neighbor_ip', 'neighbour_ip', 'passive', 'source_ip', 'ttl', 'vrrp', 'weight']),
-  p2TopBlock('garp_group', ['garp_interval', 'gna_interval', 'interface', 'interfaces']),
-  { ...p2TopBlock('linkbeat_interfaces', []), inner: undefined },
   p2TopBlock('track_group', ['group']),
-  { ...p2TopBlock('interface_up_down_delays', []), inner: undefined },
+  ...linkTopKeywords,
   p2TopBlock('SSL', ['ca', 'certificate', 'key', 'password']),
-  ...['net_namespace', 'net_namespace_ipvs', 'namespace_with_ipsets', 'use_pid_dir', 'instance', 'child_wait_time', 'linkbeat_use_polling'].map(p2TopKw),
+  ...['net_namespace', 'net_namespace_ipvs', 'namespace_with_ipsets', 'use_pid_dir', 'instance', 'child_wait_time'].map(p2TopKw),
 ]);
 
 const CHECKER_TOP = new Set(['virtual_server', 'virtual_server_group', 'SSL']);

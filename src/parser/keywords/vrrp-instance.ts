@@ -7,6 +7,7 @@ import { ipFamily, parsePrefix, readUnsigned, readDecimal, readInt } from '../va
 import { rest } from '../reader.js';
 import type { SourcePos } from '../../common/diagnostic.js';
 import { parseRouteLine, parseRuleLine, type RuleState } from './routes.js';
+import { linkInstanceKeywords } from './links.js';
 
 /** Sub-context of one vrrp_instance block. */
 export interface ViCtx { vi: VrrpInstance; cfg: KeepalivedConfig; stateSet: boolean; familySet: boolean; rules: RuleState; prioritySet?: boolean; v2At?: SourcePos; v6At?: SourcePos }
@@ -161,9 +162,8 @@ export const authTable = table('authentication', [
 ]);
 
 const P2_VI = [
-  'use_vmac_addr', 'use_ipvlan', 'unicast_fault_no_peer', 'old_unicast_checksum', 'vrf', 'mcast_dst_ip', 'track_src_ip',
-  'linkbeat_use_polling', 'notify_deleted', 'notify_priority_changes', 'down_timer_adverts', 
-  'garp_extra_if', 'vmac_garp_intvl', 'kernel_rx_buf_size', 
+  'use_ipvlan', 'unicast_fault_no_peer', 'old_unicast_checksum', 'vrf', 'mcast_dst_ip', 'notify_deleted', 'notify_priority_changes',
+  'down_timer_adverts',
 ];
 
 export const vrrpInstanceTable = table('vrrp_instance', [
@@ -327,6 +327,7 @@ export const vrrpInstanceTable = table('vrrp_instance', [
     name: 'debug', priority: 'P1', args: ['uint'],
     handle: (c: ViCtx, a) => { const v = readNum(a, { kind: 'uint', min: 0, max: 4, msg: (t) => `(${c.vi.name}) Debug value '${t}' not valid; must be between 0-4` }); if (v !== undefined) c.vi.debug = v; },
   },
+  ...linkInstanceKeywords,
   ...P2_VI.map((n) => p2<VrrpInstance & { extra: Record<string, string[]> }>(n) as unknown as KeywordDef<ViCtx>).map((d) => ({ ...d, handle: (c: ViCtx, a: KwArgs) => { c.vi.extra[a.words[0]!.text] = rest(a.words, 1); } })),
 ]);
 
