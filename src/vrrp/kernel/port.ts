@@ -5,6 +5,7 @@
 // Each concern is one member object, so further concerns (routes and rules, a VIP firewall) are
 // added as new members without touching the others.
 import type { IpFamily, VirtualIp } from '../../config/model.js';
+import type { NfFamily, NftMsg } from '../firewall/nft-model.js';
 
 export interface LinkInfo { index: number; name: string; mac: Buffer; up: boolean; running: boolean }
 export interface AddrInfo { index: number; family: IpFamily; address: string; prefixLen: number; scope: number }
@@ -106,6 +107,18 @@ export interface SysctlOps {
   write(key: string, value: string): KernelError | undefined;
 }
 
+/**
+ * nf_tables, for the VIP firewall (src/vrrp/firewall): the kernel answers both requests within the
+ * call (nfnetlink runs them in the sender's context), so they are synchronous, and a firewall
+ * change lands before the VIP add requests that follow it.
+ */
+export interface FirewallOps {
+  /** The families (ip, ip6) that have a table of this name. */
+  tables(name: string): NfFamily[] | KernelError;
+  /** Applies one batch of messages, all or nothing. */
+  apply(msgs: readonly NftMsg[]): KernelError | undefined;
+}
+
 export interface KernelPort {
   /** Opens the channels; those that could not be opened are reported (their operations then fail). */
   open(): KernelProblem[];
@@ -115,5 +128,6 @@ export interface KernelPort {
   readonly frames: FrameOps;
   readonly links: LinkOps;
   readonly sysctl: SysctlOps;
+  readonly firewall: FirewallOps;
   close(): void;
 }
