@@ -2,8 +2,8 @@
 // configuration: an instance blocks traffic to its VIPs (RFC 5798 Accept_Mode false) unless it is
 // the address owner (priority 255) or in accept mode; accept defaults to "not strict" (vrrp_strict
 // / strict_mode), and VRRPv2 in strict mode cannot accept. The nftables table is the one of
-// `nftables [TABLE]` (or `vrrp_iptables`), else "keepalived" as soon as one instance blocks its VIPs
-// or uses a VMAC ("use_vmac or no_accept/strict specified, but no firewall configured - using
+// `nftables [TABLE]` (or `vrrp_iptables`), else "keepalived" as soon as one instance is without
+// accept mode (even the owner, which never uses it) or uses a VMAC ("use_vmac or no_accept/strict specified, but no firewall configured - using
 // nftables"); without either there is no firewall at all. Pure.
 import type { GlobalDefs, KeepalivedConfig, VrrpInstance } from '../../config/model.js';
 import type { FirewallSettings } from './plan.js';
@@ -44,7 +44,7 @@ export function firewallSettings(cfg: KeepalivedConfig): FirewallDecision {
   const g = cfg.global;
   const logs: string[] = [];
   let table = g.nftables;
-  if (table === undefined && cfg.vrrpInstances.some((i) => blocksVips(i, g) || i.useVmac)) {
+  if (table === undefined && cfg.vrrpInstances.some((i) => !acceptOf(i, g) || i.useVmac)) {
     logs.push('use_vmac or no_accept/strict specified, but no firewall configured - using nftables');
     table = DEFAULT_TABLE;
   }
