@@ -23,12 +23,16 @@ export interface Scenario {
   steps: StepName[];
   /** Addresses the client probes in MASTER steps (first one: also the source of r1's own probe). */
   probe?: string[];
+  /** The steps that probe (default: every MASTER step). */
+  probeOn?: StepName[];
   /** IPv6 addresses on the lab hosts (fd00:199::N/64) for IPv6 scenarios. */
   v6?: boolean;
   /** nft commands run in r1's namespace before keepalived starts (a stale table). */
   before?: string;
   /** The first state: 'MASTER' for an address owner. */
   initState?: 'BACKUP' | 'MASTER';
+  /** Instances whose state changes each step waits for (default: any one). */
+  instances?: string[];
 }
 
 export type ProbeResult = 'reply' | 'no-reply' | 'refused' | 'timeout' | 'unreachable' | 'eperm' | string;
@@ -113,9 +117,9 @@ export function probeFromVip(lab: VrrpLab, vip: string): ProbeResult {
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function record(lab: VrrpLab, step: StepName, sc: Scenario, withProbes: boolean): StepRecord {
+function record(lab: VrrpLab, step: StepName, sc: Scenario, master: boolean): StepRecord {
   const rec: StepRecord = { step, json: listJson(lab, 'r1'), text: listText(lab, 'r1') };
-  if (withProbes && sc.probe?.length) {
+  if ((sc.probeOn ? sc.probeOn.includes(step) : master) && sc.probe?.length) {
     rec.probes = Object.fromEntries(sc.probe.map((a) => [a, probe(lab, a)]));
     rec.fromVip = probeFromVip(lab, sc.probe[0]!);
   }
@@ -135,7 +139,9 @@ export async function runScenario(lab: VrrpLab, kind: 'ours' | 'keepalived', sc:
   const steps: StepRecord[] = [];
   let r1: Daemon | undefined;
   let r2: Daemon | undefined;
-  const entered = (d: Daemon, state: string, after: number) => d.waitLine(new RegExp(`\\(VI_\\w+\\) Entering ${state} STATE`), 15000, after);
+  const entered = async (d: Daemon, state: string, after: number): Promise<void> => {
+    for (const n of sc.instances ?? ['VI_\\w+']) await d.waitLine(new RegExp(`\\(${n}\\) Entering ${state} STATE`), 15000, after);
+  };
   for (const step of sc.steps) {
     const t = now();
     switch (step) {
