@@ -1,9 +1,9 @@
 // The VRRP runtime's one door to the kernel: every effect the runtime has on the system (link and
 // address dumps and monitoring, VIP add/remove, VRRP sockets, gratuitous ARP / NA frames, macvlan
-// links, sysctls) goes through a KernelPort. linux.ts is the real adapter (thin wrappers around
-// src/vrrp/io/*); test/helpers/fake-kernel.ts is an in-memory one with a simulated wire.
-// Each concern is one member object, so further concerns (routes and rules, a VIP firewall) are
-// added as new members without touching the others.
+// links, sysctls, the VIP firewall's nf_tables batches) goes through a KernelPort. linux.ts is the
+// real adapter (thin wrappers around src/vrrp/io/* and src/vrrp/firewall/nft-socket.ts);
+// test/helpers/fake-kernel.ts is an in-memory one with a simulated wire. Each concern is one member
+// object, so further concerns (routes and rules) are added as new members without touching the others.
 import type { IpFamily, VirtualIp } from '../../config/model.js';
 import type { NfFamily, NftMsg } from '../firewall/nft-model.js';
 

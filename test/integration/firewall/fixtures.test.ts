@@ -1,9 +1,9 @@
 // Ours against the recorded keepalived 2.2.7 runs (data/keepalived-2.2.7, record-keepalived.ts) on
 // the firewall settings nft.test.ts does not run live: a named table with its own priority and
 // counters, no_accept without strict and a reload to accept (2.2.7 leaves the table behind), the
-// address owner (no table), use_vmac with strict (IGMP map + VIP set in one table) and a stale table
-// deleted at the first set-up. Same scenario, same steps: r1's ruleset at each step and the client
-// probes must be those 2.2.7 gave.
+// address owner (no table), use_vmac with strict (IGMP map + VIP set in one table), use_vmac on IPv6
+// (MLD map, router-solicit set) and a stale table deleted at the first set-up. Same scenario, same
+// steps: r1's ruleset at each step and the client probes must be those 2.2.7 gave.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { isRoot } from '../../helpers/netns.js';
@@ -11,7 +11,7 @@ import { VrrpLab } from '../vrrp/lab.js';
 import { normalise, runScenario, SCENARIOS, type StepRecord } from './scenarios.js';
 
 const DATA = new URL('./data/keepalived-2.2.7/', import.meta.url).pathname;
-const NAMES = ['nftables-named', 'no-accept-v4', 'owner-strict', 'vmac-v4-strict', 'stale-table'];
+const NAMES = ['nftables-named', 'no-accept-v4', 'owner-strict', 'vmac-v4-strict', 'vmac-v6', 'stale-table'];
 
 describe('VIP firewall: ours = the recorded keepalived 2.2.7 runs', function () {
   this.timeout(120000);
