@@ -20,7 +20,7 @@ export class LinuxKernel implements KernelPort {
   private nl?: NlAddr;
   private fs?: FrameSender;
   /** Opened on first use (only configurations that need the VIP firewall open it). */
-  private nft = new NftSocket();
+  private readonly nft = new NftSocket();
 
   open(): KernelProblem[] {
     const problems: KernelProblem[] = [];
