@@ -165,10 +165,8 @@ export class VrrpFsm {
   private garp(count: number, reason: 'master' | 'delayed' | 'refresh' | 'lowerPrio'): void {
     const vips = [...this.params.vips, ...this.params.otherVips];
     if (count <= 0 || vips.length === 0) return;
-    for (const v of vips) {
-      const what = v.includes(':') ? 'Unsolicited Neighbour Adverts' : 'gratuitous ARPs';
-      this.log(`(${this.n}) Sending/queueing ${what} on ${this.params.interface} for ${v}`, 1);
-    }
+    // "(VI) Sending/queueing ... on IF for VIP" is the runtime's (garp-sender.ts): it names each VIP's
+    // own interface and comes between the GARPs as in 2.2.7
     this.out.push({ kind: 'garp', vips, count, reason });
   }
 

@@ -4,12 +4,18 @@
 // leave back to back; log lines and notifies are only held (HeldLog) and keep their order. A timer
 // armed ~0.1 ms later is harmless.
 import type { HeldLog } from '../held-log.js';
-import type { NotifyState, VrrpAction, VrrpEvent } from '../fsm-types.js';
+import type { NotifyState, VrrpAction, VrrpEvent, VrrpState } from '../fsm-types.js';
 import { encodeAdvert, type VrrpAdvert } from '../packet.js';
 import type { Inst } from './instance.js';
 import type { VipExecutor } from './vip-executor.js';
 
 export interface StateChangeEvent { kind: 'INSTANCE' | 'GROUP'; name: string; state: NotifyState; priority: number }
+
+/** What else follows an instance's state changes and adverts (GARP pacing, garp_extra_if). */
+export interface DispatchHooks {
+  stateChanged(inst: Inst, from: VrrpState, to: VrrpState): void;
+  advertSent(inst: Inst): void;
+}
 
 const TIMER = new Set<VrrpAction['kind']>(['setTimer', 'cancelTimer']);
 
@@ -18,7 +24,7 @@ const QUIET_SEND_ERRORS = new Set(['ENETDOWN', 'ENETUNREACH', 'ENODEV']);
 
 export class Dispatcher {
   constructor(private readonly log: HeldLog, private readonly insts: ReadonlyMap<string, Inst>, private readonly vips: VipExecutor,
-    private readonly onStateChange: ((ev: StateChangeEvent) => void) | undefined) {}
+    private readonly onStateChange: ((ev: StateChangeEvent) => void) | undefined, private readonly hooks?: DispatchHooks) {}
 
   /** Feeds one event to an instance (through its sync group) and executes the resulting actions. */
   dispatch(inst: Inst, ev: VrrpEvent): void {
@@ -51,7 +57,7 @@ export class Dispatcher {
       case 'log':
         if (a.detail) this.log.detail(a.msg, a.detail); else this.log.log(a.level, a.msg);
         return;
-      case 'sendAdvert': this.sendAdvert(inst, a.advert, a.payload); return;
+      case 'sendAdvert': this.sendAdvert(inst, a.advert, a.payload); if (a.advert.priority > 0) this.hooks?.advertSent(inst); return;
       case 'setTimer': inst.timers.set(a.timer, a.delayMs, a.generation); return;
       case 'cancelTimer': inst.timers.cancel(a.timer); return;
       case 'addVips': this.vips.add(inst); return;
@@ -59,7 +65,7 @@ export class Dispatcher {
       case 'changeVips': this.vips.change(inst, a.added, a.removed); return;
       case 'garp': this.vips.garp(inst, a.vips, a.count); return;
       case 'notify': this.log.later(() => this.onStateChange?.({ kind: 'INSTANCE', name: inst.cfg.name, state: a.state, priority: a.priority })); return;
-      case 'stateChange': inst.lastTransitionMs = Date.now(); return;
+      case 'stateChange': inst.lastTransitionMs = Date.now(); this.hooks?.stateChanged(inst, a.from, a.to); return;
     }
   }
 

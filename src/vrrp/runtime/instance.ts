@@ -40,3 +40,14 @@ export function vipList(cfg: VrrpInstance): VirtualIp[] { return [...cfg.virtual
 export function vipIfindex(inst: Inst, v: VirtualIp, links: LinkTable): number {
   return v.dev ? (links.get(v.dev)?.index ?? inst.link.index) : (inst.vmac?.index ?? inst.link.index);
 }
+
+/** The base interface of the interface a VIP is on (a VMAC counts as its parent), for GARP spacing. */
+export function baseIfname(inst: Inst, ifindex: number, links: LinkTable): string {
+  if (inst.vmac && ifindex === inst.vmac.index) return inst.link.name;
+  return links.byIndex(ifindex)?.name ?? inst.link.name;
+}
+
+/** The interface is a VMAC the runtime made for this instance (use_vmac). */
+export function isOurVmac(inst: Inst, ifindex: number): boolean {
+  return !!inst.vmac && ifindex === inst.vmac.index;
+}

@@ -1,29 +1,22 @@
 // Executes an instance's VIP and GARP actions through its OpQueue: VIP add / remove / change by
-// difference on reload, and gratuitous ARP / unsolicited NA bursts (spaced by vrrp_garp_interval /
-// vrrp_gna_interval when set). The add requests and the frames are prepared in advance
+// difference on reload, and gratuitous ARP / unsolicited NA bursts (sent and paced per interface
+// group by garp-sender.ts). The add requests and the frames are prepared in advance
 // (prepare()), so a takeover only writes them. An instance whose VIPs the firewall blocks (strict
 // mode, no_accept) has them put in the firewall's sets before they are added and taken out after
 // they are removed, as keepalived 2.2.7 does.
-import type { Timers } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
-import type { GlobalDefs, VirtualIp } from '../../config/model.js';
+import type { VirtualIp } from '../../config/model.js';
 import { fwInstance } from '../firewall/fw-instance.js';
 import type { FwInstance } from '../firewall/plan.js';
 import type { VipFirewall } from '../firewall/vip-firewall.js';
-import { buildGarp, buildUnsolicitedNa } from '../io/frames.js';
-import type { AddressOps, FrameOps, KernelError, LinkInfo } from '../kernel/port.js';
+import type { AddressOps, KernelError } from '../kernel/port.js';
+import type { GarpSender } from './garp-sender.js';
 import { vipIfindex, vipList, type Inst } from './instance.js';
 import type { LinkTable } from './link-table.js';
 
 export class VipExecutor {
-  /** GARP / NA frames by ifindex and VIP, built before they are needed (checked against the MAC). */
-  private readonly garpFrames = new Map<string, { mac: Buffer; frame: Buffer }>();
-  /** false when the frame channel could not be opened: no GARPs at all. */
-  framesOk = true;
-
-  constructor(private readonly addrs: AddressOps, private readonly frames: FrameOps, private readonly links: LinkTable,
-    private readonly log: Logger, private readonly timers: Timers, private readonly global: () => GlobalDefs,
-    private readonly firewall: VipFirewall) {}
+  constructor(private readonly addrs: AddressOps, private readonly garps: GarpSender, private readonly links: LinkTable,
+    private readonly log: Logger, private readonly firewall: VipFirewall) {}
 
   /** The instance's VIPs as the firewall sees them (address, interface). */
   private fw(inst: Inst): FwInstance {
@@ -41,7 +34,7 @@ export class VipExecutor {
     for (const v of vipList(inst.cfg)) {
       const idx = vipIfindex(inst, v, this.links);
       this.addrs.prepare(v, idx);
-      this.garpFrame(this.links.byIndex(idx) ?? inst.link, v.address);
+      this.garps.prepare(this.links.byIndex(idx) ?? inst.link, v.address);
     }
   }
 
@@ -103,52 +96,8 @@ export class VipExecutor {
     inst.queue.run(() => this.firewall.reconcile(this.fw(inst), this.blocks(inst)));
   }
 
-  /** Queues `count` GARPs / NAs for each of `vips`. */
+  /** Queues `count` GARPs / NAs for each of `vips` (garp-sender.ts paces them per interface group). */
   garp(inst: Inst, vips: readonly string[], count: number): void {
-    inst.queue.run(() => this.sendGarps(inst, vips, count));
-  }
-
-  private garpFrame(link: LinkInfo, addr: string): Buffer {
-    const key = `${link.index}/${addr}`;
-    const hit = this.garpFrames.get(key);
-    if (hit && hit.mac.equals(link.mac)) return hit.frame;
-    const frame = addr.includes(':') ? buildUnsolicitedNa(link.mac, addr) : buildGarp(link.mac, addr);
-    this.garpFrames.set(key, { mac: Buffer.from(link.mac), frame });
-    return frame;
-  }
-
-  /**
-   * GARPs / unsolicited NAs for `vips`, `count` each. Without vrrp_garp_interval / vrrp_gna_interval
-   * they all go out now (synchronously); with one, the spaced rest goes out from timers.
-   */
-  private sendGarps(inst: Inst, vips: readonly string[], count: number): void | Promise<void> {
-    if (!this.framesOk) return;
-    const g = this.global();
-    const byAddr = new Map(vipList(inst.cfg).map((v) => [v.address, v]));
-    const targets = vips.map((addr) => {
-      const v = byAddr.get(addr);
-      const idx = v ? vipIfindex(inst, v, this.links) : inst.link.index;
-      const six = addr.includes(':');
-      return { addr, idx, six, link: this.links.byIndex(idx) ?? inst.link, gap: (six ? g.vrrpGnaInterval : g.vrrpGarpInterval) * 1000 };
-    });
-    const one = (t: (typeof targets)[number]): boolean => {
-      if (inst.fsm.state !== 'MASTER') return false; // left MASTER while spacing GARPs
-      this.log.detail(t.six ? `Sending unsolicited Neighbour Advert on ${t.link.name} for ${t.addr}` : `Sending gratuitous ARP on ${t.link.name} for ${t.addr}`);
-      const e = this.frames.send(this.garpFrame(t.link, t.addr), t.idx);
-      if (e) this.log.error(`(${inst.cfg.name}) gratuitous ARP/NA on ${t.link.name} failed: ${e.message}`);
-      return true;
-    };
-    if (count <= 1 || targets.every((t) => t.gap <= 0)) {
-      for (const t of targets) for (let n = 0; n < count; n++) if (!one(t)) return;
-      return;
-    }
-    return (async () => {
-      for (const t of targets) {
-        for (let n = 0; n < count; n++) {
-          if (n > 0 && t.gap > 0) await new Promise((r) => this.timers.set(() => r(undefined), t.gap));
-          if (!one(t)) return;
-        }
-      }
-    })();
+    inst.queue.run(() => this.garps.burst(inst, vips, count));
   }
 }

@@ -22,6 +22,7 @@ import { createVmac } from '../io/vmac.js';
 import { LinuxKernel } from '../kernel/linux.js';
 import { isKernelError, type KernelPort, type LinkInfo } from '../kernel/port.js';
 import { Dispatcher, type StateChangeEvent } from './dispatcher.js';
+import { GarpSender } from './garp-sender.js';
 import { vipList, type Inst, type Vmac } from './instance.js';
 import { LinkEvents } from './link-events.js';
 import { ifUp, LinkTable } from './link-table.js';
@@ -56,6 +57,8 @@ export class VrrpRuntime {
   private readonly groups = new Map<string, SyncGroupCore>();
   private readonly sockets: SocketPool;
   private readonly vips: VipExecutor;
+  /** GARPs / NAs: pacing per interface group, garp_extra_if. */
+  private readonly garps: GarpSender;
   /** strict mode / no_accept / nftables / use_vmac: keepalived's nftables table. */
   private readonly firewall: VipFirewall;
   private readonly dispatcher: Dispatcher;
@@ -83,8 +86,9 @@ export class VrrpRuntime {
       }
     });
     this.firewall = new VipFirewall(this.kernel.firewall, this.log);
-    this.vips = new VipExecutor(this.kernel.addrs, this.kernel.frames, this.links, this.log, this.timers, () => this.config.global, this.firewall);
-    this.dispatcher = new Dispatcher(this.log, this.insts, this.vips, deps.onStateChange);
+    this.garps = new GarpSender(this.kernel.frames, this.links, this.log, this.clock, this.timers, this.insts);
+    this.vips = new VipExecutor(this.kernel.addrs, this.garps, this.links, this.log, this.firewall);
+    this.dispatcher = new Dispatcher(this.log, this.insts, this.vips, deps.onStateChange, this.garps);
     this.linkEvents = new LinkEvents(this.links, this.insts, this.log, (inst, ev) => this.dispatch(inst, ev));
     this.trackers = new TrackerHub(this.log, (id, status) => this.broadcastTracker(id, status));
     this.sysctl = new SysctlStore(this.kernel.sysctl, this.log);
@@ -99,6 +103,7 @@ export class VrrpRuntime {
     this.log.detail('Registering Kernel netlink reflector');
     this.log.detail('Registering Kernel netlink command channel');
     this.firewall.configure(config);
+    this.garps.configure(config);
     await this.refreshLinks();
     const used = new Set(config.vrrpInstances.map((i) => i.interface ?? config.global.defaultInterface));
     for (const a of this.links.addresses()) {
@@ -110,7 +115,7 @@ export class VrrpRuntime {
     for (const p of problems) {
       if (p.channel !== 'frames') continue;
       this.log.error(`Unable to open gratuitous ARP/NA socket: ${p.message}`);
-      this.vips.framesOk = false;
+      this.garps.framesOk = false;
     }
     this.kernel.net.monitor((ev) => { if (!this.stopped) this.linkEvents.handle(ev); });
     this.trackers.start(config);
@@ -177,7 +182,7 @@ export class VrrpRuntime {
 
   /** keepalived moves a VMAC's IGMP (IPv4, unless disable_local_igmp) / MLD reports to the base interface. */
   private vmacFirewalled(cfg: VrrpInstance): boolean {
-    return cfg.family === 'inet6' || this.config.global.extra['disable_local_igmp'] === undefined;
+    return cfg.family === 'inet6' || !this.config.global.disableLocalIgmp;
   }
 
   private fwVmac(cfg: VrrpInstance, ifindex: number, baseIfindex: number) {
@@ -235,6 +240,7 @@ export class VrrpRuntime {
         if (this.vmacFirewalled(inst.cfg)) this.firewall.vmac('del', this.fwVmac(inst.cfg, inst.vmac.index, inst.link.index));
       }
       this.firewall.forget(inst.cfg.name);
+      this.garps.forget(inst);
       this.insts.delete(inst.cfg.name);
       this.sockets.release(inst.cfg.name);
     }
@@ -250,6 +256,7 @@ export class VrrpRuntime {
     if (this.startupTimer !== undefined) this.timers.clear(this.startupTimer);
     await this.stopInstances([...this.insts.keys()], !!opts.keepVips);
     this.firewall.stop();
+    this.garps.stop();
     this.stopped = true;
     this.trackers.stop();
     this.sysctl.restore();
@@ -264,6 +271,7 @@ export class VrrpRuntime {
    */
   async reload(config: KeepalivedConfig): Promise<void> {
     this.firewall.configure(config);
+    this.garps.configure(config);
     await this.refreshLinks();
     const running = new Map([...this.insts].map(([n, i]) => [n, { cfg: i.cfg, ifindex: i.link.index }]));
     const plan = planReload({ old: this.config, next: config, running, link: (n) => this.links.get(n), primaryOf: (c, l) => this.links.primaryOf(c, l) });

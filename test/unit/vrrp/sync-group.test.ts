@@ -37,7 +37,8 @@ class GroupHarness {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const captured = readFileSync(join(here, 'data', 'ka227-sync-group.log'), 'utf8').split('\n')
-  .filter((l) => l && !l.startsWith('#') && !l.startsWith('Netlink') && l !== 'Stopping');
+  // "(VI) Sending/queueing ..." is the runtime's line (garp-sender.ts), not the FSM's
+  .filter((l) => l && !l.startsWith('#') && !l.startsWith('Netlink') && l !== 'Stopping' && !l.includes(') Sending/queueing '));
 
 // the two members of the captured run
 const vi1 = baseParams({ name: 'VI_1', interface: 'kvc-b', vrid: 51, vips: ['10.77.0.100'], primaryAddress: '10.77.0.2' });

@@ -87,7 +87,8 @@ describe('vrrp/runtime on a fake kernel', () => {
     assert.deepEqual(r.ops(t), [
       // keepalived's two adverts (old settings, new settings); the removal is written before the second
       'advert eth0 10.0.0.1>224.0.0.18 prio 100', 'addrDel 10.0.0.101/24 eth0', 'advert eth0 10.0.0.1>224.0.0.18 prio 100', 'addrAdd 10.0.0.102/24 eth0',
-      ...Array(5).fill('garp 10.0.0.100 eth0'), ...Array(5).fill('garp 10.0.0.102 eth0'),
+      // five rounds over the VIPs, as keepalived's vrrp_send_link_update
+      ...Array(5).fill(['garp 10.0.0.100 eth0', 'garp 10.0.0.102 eth0']).flat(),
     ]);
     assert.ok(r.log(t).includes('(VI_1) ip address 10.0.0.101/24 dev eth0, no longer exist'));
     assert.deepEqual(r.kernel.addressesOf('eth0'), ['10.0.0.1/24', '10.0.0.100/24', '10.0.0.102/24']);
