@@ -255,6 +255,7 @@ Napi::Value StrError(const Napi::CallbackInfo& info) {
 
 Napi::Function InitTcpProber(Napi::Env env);  // tcp-prober.cc
 void InitSpawnAs(Napi::Env env, Napi::Object exports);  // spawn-as.cc
+void InitLinkbeat(Napi::Env env, Napi::Object exports);  // linkbeat.cc
 
 namespace {
 
@@ -271,6 +272,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Poller", Poller::Init(env));
   exports.Set("TcpProber", InitTcpProber(env));
   InitSpawnAs(env, exports);
+  InitLinkbeat(env, exports);
   return exports;
 }
 

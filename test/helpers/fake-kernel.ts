@@ -44,9 +44,11 @@ export interface FakeLinkSpec {
   running?: boolean;
   segment?: FakeSegment;
   index?: number;
+  /** What linkbeat's probes get from this link's driver (default: ETHTOOL answers, MII does not, as veth). */
+  probes?: { mii?: boolean; ethtool?: boolean };
 }
 
-interface FakeLink { info: LinkInfo; addrs: AddrInfo[]; segment?: FakeSegment }
+interface FakeLink { info: LinkInfo; addrs: AddrInfo[]; segment?: FakeSegment; probes?: FakeLinkSpec['probes'] }
 
 interface FakeSocket { kernel: FakeKernel; opts: VrrpSocketOpts; onRx: (rx: VrrpRx) => void; queue: VrrpRx[]; closed: boolean }
 
@@ -105,7 +107,7 @@ export class FakeKernel implements KernelPort {
     this.nextIndex = Math.max(this.nextIndex, index + 1);
     const mac = Buffer.from((spec.mac ?? `02:00:00:00:${(index >> 8).toString(16)}:${(index & 0xff).toString(16)}`).split(':').map((x) => parseInt(x, 16)));
     const info: LinkInfo = { index, name: spec.name, mac, up: spec.up ?? true, running: (spec.up ?? true) && (spec.running ?? true) };
-    const l: FakeLink = { info, addrs: [], ...(spec.segment ? { segment: spec.segment } : {}) };
+    const l: FakeLink = { info, addrs: [], ...(spec.segment ? { segment: spec.segment } : {}), ...(spec.probes ? { probes: spec.probes } : {}) };
     spec.segment?.join(this);
     this.byIndex.set(index, l);
     for (const k of LINK_SYSCTLS) this.sysctls.set(`net/ipv4/conf/${spec.name}/${k}`, '0');
@@ -254,6 +256,19 @@ export class FakeKernel implements KernelPort {
       const e = this.nft.apply(msgs);
       this.record({ op: 'nftBatch', msgs, ...(e ? { error: e.code } : {}) });
       return e;
+    },
+  };
+
+  /** linkbeat probes as a veth answers them: MII unsupported, ETHTOOL = carrier, the flags. */
+  readonly linkbeat: KernelPort['linkbeat'] = {
+    probe: (ifname, kind) => {
+      const l = this.find(ifname);
+      if (!l) return err('ENODEV', `${kind} probe of ${ifname}: No such device`);
+      const { up, running } = l.info;
+      if (kind === 'FLAGS') return (up ? 0x1003 : 0x1002) | (up && running ? 0x10040 : 0);
+      const supported = kind === 'MII' ? l.probes?.mii ?? false : l.probes?.ethtool ?? true;
+      if (!supported) return err('EOPNOTSUPP', `${kind} probe of ${ifname}: Operation not supported`);
+      return up && running ? 1 : 0;
     },
   };
 

@@ -30,6 +30,8 @@ export interface Kanet {
   /** recv(2) into buf: bytes read or -errno (no addresses, no ancillary data). */
   recvPlain(fd: number, buf: Buffer): number;
   strerror(errno: number): string;
+  /** linkbeat probes (native/src/linkbeat.cc): kind 0 MII, 1 ETHTOOL, 2 FLAGS -> status or -errno. */
+  linkProbe(ifname: string, kind: number): number;
   Poller: new (fd: number, onReadable: (status: number) => void) => KanetPoller;
 }
 

@@ -25,7 +25,8 @@ interface AddrMsg { data: { family?: number; prefixlen?: number; scope?: number;
 
 function linkOf(m: LinkMsg): LinkInfo {
   const f = m.data.flags ?? {};
-  return { index: m.data.index ?? 0, name: m.attrs.ifname ?? '', mac: m.attrs.address ?? Buffer.alloc(6), up: !!f.up, running: !!f.running && !!f.up };
+  return { index: m.data.index ?? 0, name: m.attrs.ifname ?? '', mac: m.attrs.address ?? Buffer.alloc(6), up: !!f.up, running: !!f.running && !!f.up,
+    flags: rt.formatDeviceFlags(f as never) };
 }
 
 function addrOf(m: AddrMsg): AddrInfo | undefined {

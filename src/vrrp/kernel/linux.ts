@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { NftSocket } from '../firewall/nft-socket.js';
 import { FrameSender } from '../io/frame-sender.js';
+import { linkProbe } from '../io/link-probe.js';
 import { errnoName, isNativeError, type NativeError } from '../io/native.js';
 import { NlAddr } from '../io/nl-addr.js';
 import { Rtnl } from '../io/rtnl.js';
@@ -90,6 +91,10 @@ export class LinuxKernel implements KernelPort {
   readonly firewall: KernelPort['firewall'] = {
     tables: (name) => this.nft.tables(name),
     apply: (msgs) => this.nft.apply(msgs),
+  };
+
+  readonly linkbeat: KernelPort['linkbeat'] = {
+    probe: (ifname, kind) => { const r = linkProbe(ifname, kind); return typeof r === 'number' ? r : fromNative(r); },
   };
 
   close(): void {

@@ -7,7 +7,11 @@
 import type { IpFamily, VirtualIp } from '../../config/model.js';
 import type { NfFamily, NftMsg } from '../firewall/nft-model.js';
 
-export interface LinkInfo { index: number; name: string; mac: Buffer; up: boolean; running: boolean }
+export interface LinkInfo {
+  index: number; name: string; mac: Buffer; up: boolean; running: boolean;
+  /** The raw ifi_flags (IFF_*), when the source gives them (keepalived logs them in hex). */
+  flags?: number;
+}
 export interface AddrInfo { index: number; family: IpFamily; address: string; prefixLen: number; scope: number }
 
 /** A failed kernel operation: the errno's name (EEXIST, ENODEV, ...) and a message naming the operation. */
@@ -22,7 +26,7 @@ export function isKernelError(v: unknown): v is KernelError {
  * flags or name changed; the runtime's link table tells which), RTM_DELLINK, RTM_NEWADDR, RTM_DELADDR.
  */
 export type KernelEvent =
-  | { kind: 'link'; link: LinkInfo }
+  | { kind: 'link'; link: LinkInfo; via?: 'linkbeat' }
   | { kind: 'linkDeleted'; index: number; name: string }
   | { kind: 'addrAdded'; addr: AddrInfo }
   | { kind: 'addrDeleted'; addr: AddrInfo };
@@ -33,7 +37,10 @@ export interface KernelProblem { channel: 'command' | 'frames'; message: string 
 export interface NetState {
   links(): Promise<LinkInfo[]>;
   addresses(): Promise<AddrInfo[]>;
-  /** Subscribes to link and address events (one subscriber; events arrive asynchronously, in order). */
+  /**
+   * Subscribes to link and address events (one subscriber; events arrive asynchronously, in order).
+   * `via: 'linkbeat'` marks a state the runtime's own polling found (link-gate.ts), never the kernel's.
+   */
   monitor(cb: (ev: KernelEvent) => void): void;
 }
 
@@ -107,6 +114,12 @@ export interface SysctlOps {
   write(key: string, value: string): KernelError | undefined;
 }
 
+/** The probes linkbeat polling uses (MII registers, ETHTOOL_GLINK, the interface flags). */
+export interface LinkbeatOps {
+  /** MII / ETHTOOL: 0 (down) or 1 (up); FLAGS: the interface flags; or why the probe failed. */
+  probe(ifname: string, kind: 'MII' | 'ETHTOOL' | 'FLAGS'): number | KernelError;
+}
+
 /**
  * nf_tables, for the VIP firewall (src/vrrp/firewall): the kernel answers both requests within the
  * call (nfnetlink runs them in the sender's context), so they are synchronous, and a firewall
@@ -129,5 +142,6 @@ export interface KernelPort {
   readonly links: LinkOps;
   readonly sysctl: SysctlOps;
   readonly firewall: FirewallOps;
+  readonly linkbeat: LinkbeatOps;
   close(): void;
 }

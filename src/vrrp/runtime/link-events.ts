@@ -19,7 +19,8 @@ export class LinkEvents {
     for (const inst of this.insts.values()) if (inst.link.index === next.index) inst.link = next;
     const was = ifUp(prev), is = ifUp(next);
     if (was === is || !this.interfaceUsed(next.name)) return;
-    this.log.info(`Netlink reports ${next.name} ${is ? 'up' : 'down'}`);
+    // a polled interface's change comes from link-gate.ts's linkbeat poll
+    this.log.info(`${ev.kind === 'link' && ev.via === 'linkbeat' ? 'Linkbeat' : 'Netlink'} reports ${next.name} ${is ? 'up' : 'down'}`);
     for (const inst of this.insts.values()) {
       if (inst.link.index === next.index && !inst.cfg.dontTrackPrimary) this.dispatch(inst, { type: 'interface', up: is && inst.hasAddr });
       if (inst.fsm.params.trackers.some((t) => t.id === `interface:${next.name}`)) this.dispatch(inst, { type: 'tracker', id: `interface:${next.name}`, status: { ok: is } });

@@ -25,6 +25,7 @@ import { Dispatcher, type StateChangeEvent } from './dispatcher.js';
 import { GarpSender } from './garp-sender.js';
 import { vipList, type Inst, type Vmac } from './instance.js';
 import { LinkEvents } from './link-events.js';
+import { LinkGate } from './link-gate.js';
 import { ifUp, LinkTable } from './link-table.js';
 import { OpQueue } from './op-queue.js';
 import { planReload } from './reload-plan.js';
@@ -63,6 +64,8 @@ export class VrrpRuntime {
   private readonly firewall: VipFirewall;
   private readonly dispatcher: Dispatcher;
   private readonly linkEvents: LinkEvents;
+  /** interface_up_down_delays and linkbeat polling, in front of linkEvents. */
+  private readonly linkGate: LinkGate;
   private readonly trackers: TrackerHub;
   private readonly sysctl: SysctlStore;
   private config!: KeepalivedConfig;
@@ -90,6 +93,8 @@ export class VrrpRuntime {
     this.vips = new VipExecutor(this.kernel.addrs, this.garps, this.links, this.log, this.firewall);
     this.dispatcher = new Dispatcher(this.log, this.insts, this.vips, deps.onStateChange, this.garps);
     this.linkEvents = new LinkEvents(this.links, this.insts, this.log, (inst, ev) => this.dispatch(inst, ev));
+    this.linkGate = new LinkGate({ forward: (ev) => { if (!this.stopped) this.linkEvents.handle(ev); }, log: this.log, clock: this.clock, timers: this.timers,
+      probe: (ifname, kind) => this.kernel.linkbeat.probe(ifname, kind) });
     this.trackers = new TrackerHub(this.log, (id, status) => this.broadcastTracker(id, status));
     this.sysctl = new SysctlStore(this.kernel.sysctl, this.log);
   }
@@ -104,12 +109,14 @@ export class VrrpRuntime {
     this.log.detail('Registering Kernel netlink command channel');
     this.firewall.configure(config);
     this.garps.configure(config);
+    this.linkGate.configure(config);
     await this.refreshLinks();
     const used = new Set(config.vrrpInstances.map((i) => i.interface ?? config.global.defaultInterface));
     for (const a of this.links.addresses()) {
       const l = this.links.byIndex(a.index);
       if (l && used.has(l.name)) this.log.detail(`Assigned address ${a.address} for interface ${l.name}`);
     }
+    this.startPolling(config);
     if (config.vrrpInstances.some((i) => i.family === 'inet')) this.log.detail('Registering gratuitous ARP shared channel');
     if (config.vrrpInstances.some((i) => i.family === 'inet6' || i.virtualIpaddress.some((v) => v.family === 'inet6'))) this.log.detail('Registering gratuitous NDISC shared channel');
     for (const p of problems) {
@@ -117,14 +124,19 @@ export class VrrpRuntime {
       this.log.error(`Unable to open gratuitous ARP/NA socket: ${p.message}`);
       this.garps.framesOk = false;
     }
-    this.kernel.net.monitor((ev) => { if (!this.stopped) this.linkEvents.handle(ev); });
+    this.kernel.net.monitor((ev) => { if (!this.stopped) this.linkGate.feed(ev); });
     this.trackers.start(config);
     await this.startInstances(config.vrrpInstances, config);
   }
 
   private async refreshLinks(): Promise<void> {
-    const links = await this.kernel.net.links();
+    const links = this.linkGate.seed(await this.kernel.net.links());
     this.links.load(links, await this.kernel.net.addresses());
+  }
+
+  /** linkbeat: polled interfaces take the state their first probe found. */
+  private startPolling(config: KeepalivedConfig): void {
+    for (const l of this.linkGate.startPolling(config, (n) => [...this.insts.values()].some((i) => i.vmac?.name === n))) this.links.set(l);
   }
 
   private async startInstances(list: readonly VrrpInstance[], config: KeepalivedConfig): Promise<void> {
@@ -257,6 +269,7 @@ export class VrrpRuntime {
     await this.stopInstances([...this.insts.keys()], !!opts.keepVips);
     this.firewall.stop();
     this.garps.stop();
+    this.linkGate.stop();
     this.stopped = true;
     this.trackers.stop();
     this.sysctl.restore();
@@ -272,7 +285,9 @@ export class VrrpRuntime {
   async reload(config: KeepalivedConfig): Promise<void> {
     this.firewall.configure(config);
     this.garps.configure(config);
+    this.linkGate.configure(config);
     await this.refreshLinks();
+    this.startPolling(config);
     const running = new Map([...this.insts].map(([n, i]) => [n, { cfg: i.cfg, ifindex: i.link.index }]));
     const plan = planReload({ old: this.config, next: config, running, link: (n) => this.links.get(n), primaryOf: (c, l) => this.links.primaryOf(c, l) });
     await this.stopInstances(plan.stop);
