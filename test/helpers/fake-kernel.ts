@@ -25,7 +25,8 @@ type OpBody =
   | { op: 'linkDelete'; ifname: string }
   | { op: 'sysctl'; key: string; value: string }
   | { op: 'nftBatch'; msgs: readonly NftMsg[] }
-  | { op: 'nftTables'; table: string };
+  | { op: 'nftTables'; table: string }
+  | { op: 'rcvbuf'; ifname: string; family: IpFamily; bytes: number };
 
 type OpWithoutTime = OpBody & { error?: string };
 
@@ -44,6 +45,7 @@ export interface FakeLinkSpec {
   running?: boolean;
   segment?: FakeSegment;
   index?: number;
+  mtu?: number;
   /** What linkbeat's probes get from this link's driver (default: ETHTOOL answers, MII does not, as veth). */
   probes?: { mii?: boolean; ethtool?: boolean };
 }
@@ -106,7 +108,7 @@ export class FakeKernel implements KernelPort {
     const index = spec.index ?? this.nextIndex++;
     this.nextIndex = Math.max(this.nextIndex, index + 1);
     const mac = Buffer.from((spec.mac ?? `02:00:00:00:${(index >> 8).toString(16)}:${(index & 0xff).toString(16)}`).split(':').map((x) => parseInt(x, 16)));
-    const info: LinkInfo = { index, name: spec.name, mac, up: spec.up ?? true, running: (spec.up ?? true) && (spec.running ?? true) };
+    const info: LinkInfo = { index, name: spec.name, mac, up: spec.up ?? true, running: (spec.up ?? true) && (spec.running ?? true), mtu: spec.mtu ?? 1500 };
     const l: FakeLink = { info, addrs: [], ...(spec.segment ? { segment: spec.segment } : {}), ...(spec.probes ? { probes: spec.probes } : {}) };
     spec.segment?.join(this);
     this.byIndex.set(index, l);
@@ -196,6 +198,7 @@ export class FakeKernel implements KernelPort {
         fd: this.nextFd++,
         send: (payload, dst, src) => this.sendVrrp(s, Buffer.from(payload), dst, src ?? opts.srcAddr),
         drain: () => { while (s.queue.length && !s.closed) s.onRx(s.queue.shift()!); },
+        setRcvBuf: (bytes) => { this.record({ op: 'rcvbuf', ifname: opts.ifname, family: opts.family, bytes }); return undefined; },
         close: () => {
           if (s.closed && !this.openSockets.includes(s)) return;
           s.closed = true;

@@ -20,13 +20,13 @@ function toErr(e: unknown, what: string): KernelError {
 }
 
 // netlink's typings are partial: message shapes as we read them.
-interface LinkMsg { data: { index?: number; flags?: Record<string, boolean>; }; attrs: { ifname?: string; address?: Buffer } }
+interface LinkMsg { data: { index?: number; flags?: Record<string, boolean>; }; attrs: { ifname?: string; address?: Buffer; mtu?: number } }
 interface AddrMsg { data: { family?: number; prefixlen?: number; scope?: number; index?: number }; attrs: { address?: Buffer; local?: Buffer } }
 
 function linkOf(m: LinkMsg): LinkInfo {
   const f = m.data.flags ?? {};
   return { index: m.data.index ?? 0, name: m.attrs.ifname ?? '', mac: m.attrs.address ?? Buffer.alloc(6), up: !!f.up, running: !!f.running && !!f.up,
-    flags: rt.formatDeviceFlags(f as never) };
+    flags: rt.formatDeviceFlags(f as never), ...(m.attrs.mtu !== undefined ? { mtu: m.attrs.mtu } : {}) };
 }
 
 function addrOf(m: AddrMsg): AddrInfo | undefined {

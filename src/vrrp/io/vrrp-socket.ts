@@ -70,6 +70,11 @@ export class VrrpSocket {
     return e;
   }
 
+  /** SO_RCVBUF, as keepalived sizes its receive sockets (kernel_rx_buf_size, vrrp_rx_bufs_policy). */
+  setRcvBuf(bytes: number): NativeError | undefined {
+    return check(this.k, this.k.setsockopt(this.fd, C.SOL_SOCKET, C.SO_RCVBUF, intOpt(bytes)), 'SO_RCVBUF');
+  }
+
   /** struct ip_mreqn { multiaddr, address(any), ifindex }. */
   private mreqn(group: string): Buffer {
     const b = Buffer.alloc(12);

@@ -60,6 +60,7 @@ export class LinuxKernel implements KernelPort {
         fd: s.fd,
         send: (payload, dst, src) => { const e = s.send(payload, dst, src); return e && fromNative(e); },
         drain: () => s.drain(),
+        setRcvBuf: (bytes) => { const e = s.setRcvBuf(bytes); return e && fromNative(e); },
         close: () => s.close(),
       };
       return ch;

@@ -11,6 +11,8 @@ export interface LinkInfo {
   index: number; name: string; mac: Buffer; up: boolean; running: boolean;
   /** The raw ifi_flags (IFF_*), when the source gives them (keepalived logs them in hex). */
   flags?: number;
+  /** The MTU, when the source gives it (vrrp_rx_bufs_policy MTU). */
+  mtu?: number;
 }
 export interface AddrInfo { index: number; family: IpFamily; address: string; prefixLen: number; scope: number }
 
@@ -89,6 +91,8 @@ export interface VrrpChannel {
   send(payload: Uint8Array, dst: string, src?: string): KernelError | undefined;
   /** Delivers the messages already queued on the socket now (before a master-down expiry). */
   drain(): void;
+  /** SO_RCVBUF (keepalived's kernel_rx_buf_size / vrrp_rx_bufs_policy; the kernel doubles it). */
+  setRcvBuf(bytes: number): KernelError | undefined;
   close(): void;
 }
 

@@ -21,9 +21,23 @@ const slot = (k: SocketKey): string => `${k.ifindex} ${k.family} ${k.unicast ? '
 
 export class SocketPool {
   private readonly entries = new Map<string, PoolEntry>();
+  /** SO_RCVBUF last set per entry (rx-bufs.ts). */
+  private readonly rcvBuf = new Map<PoolEntry, number>();
 
+  /** `share`: a user's part of its socket's receive buffer (0: none); the socket gets the sum. */
   constructor(private readonly sockets: VrrpSockets, private readonly log: Logger,
-    private readonly onRx: (entry: PoolEntry, rx: VrrpRx) => void) {}
+    private readonly onRx: (entry: PoolEntry, rx: VrrpRx) => void, private readonly share?: (user: string, key: SocketKey) => number) {}
+
+  /** Sets the entry's receive buffer to the sum of its users' shares, when there is one and it changed. */
+  private resize(entry: PoolEntry): void {
+    if (!this.share) return;
+    let sum = 0;
+    for (const u of entry.users) sum += this.share(u, entry.key);
+    if (sum === 0 || sum === this.rcvBuf.get(entry)) return;
+    this.rcvBuf.set(entry, sum);
+    const e = entry.channel.setRcvBuf(sum);
+    if (e) this.log.info(`vrrp set receive socket buffer size error ${e.code}`);
+  }
 
   /** The entry for `key`, opened now if it is the first user; an error value if it cannot be opened. */
   acquire(key: SocketKey, spec: SocketSpec, user: string): PoolEntry | KernelError {
@@ -38,6 +52,7 @@ export class SocketPool {
       this.entries.set(slot(key), entry);
     }
     entry.users.add(user);
+    this.resize(entry);
     return entry;
   }
 
@@ -45,7 +60,7 @@ export class SocketPool {
   release(user: string): void {
     for (const [k, e] of this.entries) {
       e.users.delete(user);
-      if (e.users.size === 0) { e.channel.close(); this.entries.delete(k); }
+      if (e.users.size === 0) { e.channel.close(); this.entries.delete(k); this.rcvBuf.delete(e); }
     }
   }
 

@@ -30,6 +30,7 @@ import { ifUp, LinkTable } from './link-table.js';
 import { OpQueue } from './op-queue.js';
 import { planReload } from './reload-plan.js';
 import { snapshotOf, type VrrpSnapshot } from './snapshot.js';
+import { rxShare } from './rx-bufs.js';
 import { SocketPool } from './socket-pool.js';
 import { SysctlStore } from './sysctl-store.js';
 import { VipExecutor } from './vip-executor.js';
@@ -46,6 +47,8 @@ export interface RuntimeDeps {
   kernel?: KernelPort;
   onStateChange?: (ev: StateChangeEvent) => void;
 }
+
+const IGMP_LLM = 'net/ipv4/igmp_link_local_mcast_reports';
 
 export class VrrpRuntime {
   private readonly clock: Clock;
@@ -81,12 +84,21 @@ export class VrrpRuntime {
     this.sockets = new SocketPool(this.kernel.sockets, this.log, (entry, rx) => {
       if (rx.payload.length < 2) return;
       const vrid = rx.payload[1]!;
+      let known = false;
       for (const name of entry.users) {
         const inst = this.insts.get(name);
         if (!inst || inst.fsm.params.vrid !== vrid) continue;
+        known = true;
         if (inst.peers.length > 0 && inst.cfg.checkUnicastSrc && !inst.peers.includes(rx.src)) continue;
         this.dispatch(inst, { type: 'packet', payload: rx.payload, ttl: rx.ttl, src: rx.src, dst: rx.dst, family: rx.family });
       }
+      // log_unknown_vrids: an advert (at least a VRRP header) for a VRID no instance on this socket runs
+      if (!known && rx.payload.length >= 8 && this.config.global.logUnknownVrids) {
+        this.log.info(`Unknown VRID(${vrid}) received on interface(${this.links.byIndex(entry.key.ifindex)?.name ?? ''}). ignoring...`);
+      }
+    }, (user, key) => {
+      const cfg = this.config.vrrpInstances.find((v) => v.name === user);
+      return cfg ? rxShare(cfg, this.config.global, this.links.byIndex(key.ifindex)?.mtu) : 0;
     });
     this.firewall = new VipFirewall(this.kernel.firewall, this.log);
     this.garps = new GarpSender(this.kernel.frames, this.links, this.log, this.clock, this.timers, this.insts);
@@ -126,6 +138,9 @@ export class VrrpRuntime {
     }
     this.kernel.net.monitor((ev) => { if (!this.stopped) this.linkGate.feed(ev); });
     this.trackers.start(config);
+    // disable_local_igmp: no IGMP reports for link-local groups (224.0.0.18) while running (2.2.7
+    // writes 0 only over a 1, and puts the 1 back on stop)
+    if (config.global.disableLocalIgmp && this.kernel.sysctl.read(IGMP_LLM) === '1') this.sysctl.set(IGMP_LLM, '0');
     await this.startInstances(config.vrrpInstances, config);
   }
 

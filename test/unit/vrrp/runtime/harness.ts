@@ -71,6 +71,7 @@ export function describe(o: KernelOp): string {
     case 'linkCreate': return `linkCreate ${o.ifname} on ${o.parent} ${o.mac}${e}`;
     case 'linkDelete': return `linkDelete ${o.ifname}${e}`;
     case 'sysctl': return `sysctl ${o.key}=${o.value}${e}`;
+    case 'rcvbuf': return `rcvbuf ${o.ifname} ${o.family} ${o.bytes}${e}`;
     case 'nftBatch': return `nft [${o.msgs.map(nftText).join('; ')}]${e}`;
     case 'nftTables': return `nft tables ${o.table}${e}`;
   }

@@ -88,6 +88,23 @@ describe('vrrp/runtime: interface_up_down_delays and linkbeat (2.2.7 recordings 
     assert.equal(r.state(), 'FAULT');
   });
 
+  it('track_src_ip changes nothing: the configured source address deleted and re-added gives the same run with and without it (track-src-ip-with / -without)', async () => {
+    const run = async (name: string): Promise<{ lines: string[]; ops: string[] }> => {
+      const lab = new Lab();
+      const r = lab.router('r1', [{ name: 'eth0', addrs: ['10.199.0.1/24'] }]);
+      await r.start(readFileSync(`${DATA}${name}.conf`, 'utf8'));
+      await lab.advance(5000);
+      r.kernel.delAddress('eth0', '10.199.0.1');
+      await lab.advance(3000);
+      r.kernel.addAddress('eth0', '10.199.0.1/24');
+      await lab.advance(3000);
+      return { lines: r.log(0), ops: r.ops(0) };
+    };
+    const withIt = await run('track-src-ip-with'), without = await run('track-src-ip-without');
+    assert.deepEqual(withIt, without);
+    assert.ok(parse(readFileSync(`${DATA}track-src-ip-with.conf`, 'utf8')).vrrpInstances[0]!.trackSrcIp);
+  });
+
   it('LinkDebounce: a change back to the applied flags cancels silently; one the other way says "cancelled"', () => {
     const d = new LinkDebounce(() => ({ downUs: 2_000_000, upUs: 1_000_000 }));
     d.seed(2, 0x11043);
