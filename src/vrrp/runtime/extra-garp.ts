@@ -46,9 +46,13 @@ export class ExtraGarpTimer {
 
   leftMaster(): void { this.due = undefined; }
 
-  /** At an advert sent as MASTER: true when the extra GARPs are due (then re-armed). */
-  advert(now: number, intervalMs: number): boolean {
-    if (this.due === undefined || now < this.due) return false;
+  /**
+   * At an advert sent as MASTER: true when the extra GARPs are due (then re-armed). `slackMs`: our
+   * adverts keep a fixed cadence while 2.2.7's drift later by their own processing time, so its
+   * "at least N s later" always holds at the N-th advert; an advert this close to due counts.
+   */
+  advert(now: number, intervalMs: number, slackMs = 0): boolean {
+    if (this.due === undefined || now + slackMs < this.due) return false;
     this.due = now + intervalMs;
     return true;
   }

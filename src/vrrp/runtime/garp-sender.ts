@@ -143,7 +143,8 @@ export class GarpSender {
   advertSent(inst: Inst): void {
     const t = this.extra.get(inst.cfg.name);
     const s = this.global && extraIfSetting(inst.cfg, this.global);
-    if (!t || !s || inst.fsm.state !== 'MASTER' || !t.advert(this.clock.now(), s.intervalS * 1000)) return;
+    // a tenth of the advert interval covers the jitter of our fixed-cadence advert timer
+    if (!t || !s || inst.fsm.state !== 'MASTER' || !t.advert(this.clock.now(), s.intervalS * 1000, inst.fsm.params.advertIntCs)) return;
     const own = inst.vmac?.index ?? inst.link.index;
     const places = vipList(inst.cfg).map((v) => {
       const ifindex = vipIfindex(inst, v, this.links);
