@@ -254,6 +254,8 @@ Napi::Value StrError(const Napi::CallbackInfo& info) {
 }  // namespace
 
 Napi::Function InitTcpProber(Napi::Env env);  // tcp-prober.cc
+void InitProcConnector(Napi::Env env, Napi::Object exports);  // proc-connector.cc
+void InitNamespaces(Napi::Env env, Napi::Object exports);  // namespaces.cc
 
 namespace {
 
@@ -269,6 +271,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("strerror", Napi::Function::New(env, StrError));
   exports.Set("Poller", Poller::Init(env));
   exports.Set("TcpProber", InitTcpProber(env));
+  InitProcConnector(env, exports);
+  InitNamespaces(env, exports);
   return exports;
 }
 
