@@ -10,14 +10,14 @@ import type { KeepalivedConfig } from '../../config/model.js';
 import type { TrackerStatus } from '../fsm-types.js';
 import { ScriptRunner } from './script-runner.js';
 import { initTrackFile, TrackFileWatcher } from './track-file.js';
-import { connectorForThisProcess, EPROTONOSUPPORT, errnoText, type ConnectorPort } from '../process-track/connector-port.js';
+import { connectorForThisProcess, EPROTONOSUPPORT, errnoText, type ConnectorPort, type OpenFailure } from '../process-track/connector-port.js';
 import { configuredCpus, nodeTimers, ProcessMonitor, type ConnectorState, type Timers } from '../process-track/monitor.js';
 import { realProcFiles, type ProcFiles } from '../process-track/proc-source.js';
 import { specOf } from '../process-track/spec.js';
 
 /** What the process monitor runs on (the real connector and /proc by default; fakes in tests). */
 export interface TrackerHubDeps {
-  connector?: () => ConnectorPort | { errno: number; op: 'socket' | 'bind' };
+  connector?: () => ConnectorPort | OpenFailure;
   procFiles?: ProcFiles;
   clock?: Clock;
   timers?: Timers;

@@ -76,15 +76,24 @@ function addon(): ConnectorAddon | { errno: number } {
   return isNativeError(k) ? { errno: k.errno } : (k as ConnectorAddon);
 }
 
-/** Opens a process-event socket in this thread's network namespace (bound, not yet listening). */
-export function openConnector(): ConnectorPort | { errno: number; op: 'socket' | 'bind' } {
+export type OpenFailure = { errno: number; op: 'socket' | 'bind' };
+
+/** A process-event socket in this thread's network namespace (bound, not yet listening), as a descriptor. */
+export function openConnectorFd(): { fd: number } | OpenFailure {
   const k = addon();
   if ('errno' in k) return { errno: k.errno, op: 'socket' };
   const r = k.procConnectorOpen();
   // the addon reports a failed bind as -(errno + 0x10000), so the two log lines stay apart
   if (r < -0xffff) return { errno: -r - 0x10000, op: 'bind' };
   if (r < 0) return { errno: -r, op: 'socket' };
-  return new FdPort(k, r);
+  return { fd: r };
+}
+
+export function openConnector(): ConnectorPort | OpenFailure {
+  const r = openConnectorFd();
+  if ('errno' in r) return r;
+  const k = addon();
+  return 'errno' in k ? { errno: k.errno, op: 'socket' } : new FdPort(k, r.fd);
 }
 
 let inherited: number | undefined;
@@ -105,7 +114,7 @@ export function adoptInheritedConnector(env: NodeJS.ProcessEnv = process.env): v
 }
 
 /** The inherited socket (once), else a new one. */
-export function connectorForThisProcess(): ConnectorPort | { errno: number; op: 'socket' | 'bind' } {
+export function connectorForThisProcess(): ConnectorPort | OpenFailure {
   if (inherited !== undefined) {
     const k = addon();
     if (!('errno' in k)) { const fd = inherited; inherited = undefined; return new FdPort(k, fd); }

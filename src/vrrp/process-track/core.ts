@@ -36,6 +36,9 @@ interface Block {
   terminateDue?: number;
 }
 
+/** One block's recount after lost events. */
+export interface Recount { name: string; from: number; to: number; quorum?: 'up' | 'down'; change?: QuorumChange }
+
 export interface BlockSnapshot { name: string; count: number; haveQuorum: boolean; forkTimer: boolean; terminateTimer: boolean }
 
 export class ProcessTable {
@@ -138,27 +141,35 @@ export class ProcessTable {
 
   /**
    * After lost events (the socket overflowed): forget every pid, cancel the delays and count again
-   * from /proc. Returns the blocks whose count changed (with the old count) and the quorum changes.
-   * A block that lost quorum this way waits for terminate_delay; one that gained it changes at once.
+   * from /proc. Returns, in block order, each block whose count changed (with the old count), whether
+   * that crossed a quorum bound, and the quorum change it made at once. A block that lost quorum this
+   * way waits for its terminate_delay; one that gained it changes at once. (2.2.7 reports these
+   * changes without recording them, so a later change of the same block can go unreported; here the
+   * block's status follows what was reported.)
    */
-  rescan(procs: Iterable<{ pid: number; info: ProcInfo }>): { changed: { name: string; from: number; to: number; quorum?: 'up' | 'down' }[]; quorum: QuorumChange[] } {
+  rescan(procs: Iterable<{ pid: number; info: ProcInfo }>): Recount[] {
     const before = this.blocks.map((b) => b.count);
     this.pids.clear();
     for (const b of this.blocks) { b.count = 0; b.forkDue = undefined; b.terminateDue = undefined; }
     this.addScanned(procs);
-    this.out = [];
-    const changed: { name: string; from: number; to: number; quorum?: 'up' | 'down' }[] = [];
+    const out: Recount[] = [];
     this.blocks.forEach((b, i) => {
       const from = before[i]!;
       if (from === b.count) return;
       const q = b.spec.quorum, qm = b.spec.quorumMax;
-      if ((from < q) === (b.count < q) && (from > qm) === (b.count > qm)) { changed.push({ name: b.spec.name, from, to: b.count }); return; }
-      if (inRange(b)) { changed.push({ name: b.spec.name, from, to: b.count, quorum: 'up' }); this.update(b, true); return; }
-      changed.push({ name: b.spec.name, from, to: b.count, quorum: 'down' });
-      if (b.spec.terminateDelayMs > 0) b.terminateDue = this.clock.now() + b.spec.terminateDelayMs;
-      else this.update(b, false);
+      const r: Recount = { name: b.spec.name, from, to: b.count };
+      out.push(r);
+      if ((from < q) === (b.count < q) && (from > qm) === (b.count > qm)) return;
+      this.out = [];
+      if (inRange(b)) { r.quorum = 'up'; this.update(b, true); }
+      else {
+        r.quorum = 'down';
+        if (b.spec.terminateDelayMs > 0) b.terminateDue = this.clock.now() + b.spec.terminateDelayMs;
+        else this.update(b, false);
+      }
+      if (this.out.length) r.change = this.out[0];
     });
-    return { changed, quorum: this.out };
+    return out;
   }
 
   // ------------------------------------------------------------------------------------------------

@@ -154,11 +154,13 @@ export class ProcessMonitor {
   }
 
   private apply(changes: QuorumChange[]): void {
-    for (const c of changes) {
-      this.deps.log.info(`Quorum ${c.up ? 'gained' : 'lost'} for tracked process ${c.name}`);
-      this.onChange(c.name, c.up);
-    }
+    for (const c of changes) this.report(c);
     this.armDue();
+  }
+
+  private report(c: QuorumChange): void {
+    this.deps.log.info(`Quorum ${c.up ? 'gained' : 'lost'} for tracked process ${c.name}`);
+    this.onChange(c.name, c.up);
   }
 
   private armDue(): void {
@@ -181,10 +183,10 @@ export class ProcessMonitor {
     if (e !== undefined) log.info(`Cannot set process monitor SO_RCVBUF option. errno=${e} (${errnoText(e)})`);
     log.info(`Setting global_def process_monitor_rcv_bufs to ${size} - recommend updating configuration file`);
     this.seq.reset();
-    const r = this.table.rescan(scanProcs(this.deps.files, this.needs));
-    for (const c of r.changed) {
+    for (const c of this.table.rescan(scanProcs(this.deps.files, this.needs))) {
       log.detail(`Process ${c.name}, number of current processes changed from ${c.from} to ${c.to}${c.quorum ? `, quorum ${c.quorum}` : ''}`);
+      if (c.change) this.report(c.change);
     }
-    this.apply(r.quorum);
+    this.armDue();
   }
 }
