@@ -139,7 +139,7 @@ export const trackFileTable = table('track_file', [
     },
   },
   {
-    name: 'init_file', priority: 'P2', args: ['int', 'word'],
+    name: 'init_file', priority: 'P1', args: ['int', 'word'],
     handle: (c: TrackFileCtx, a) => {
       const f: NonNullable<TrackFile['initFile']> = { overwrite: false };
       for (let i = 1; i < a.size; i++) {
@@ -168,7 +168,7 @@ const QUORUM_MAX_UNSET = 0xffffffff;
 /** delay / terminate_delay / fork_delay (keepalived's vrrp_tprocess_delay_general). */
 function procDelay(name: 'delay' | 'terminate_delay' | 'fork_delay'): KeywordDef<ProcCtx> {
   return {
-    name, priority: 'P2', args: ['timer'],
+    name, priority: 'P1', args: ['timer'],
     handle: (c, a) => {
       const t = a.need(1);
       const v = readDecimal(a, t, 0.000001, 3600);
@@ -192,7 +192,7 @@ export const trackProcessTable = table('vrrp_track_process', [
     },
   },
   {
-    name: 'param_match', priority: 'P2', args: ['word'],
+    name: 'param_match', priority: 'P1', args: ['word'],
     handle: (c: ProcCtx, a) => {
       const v = a.opt(1);
       if (v === undefined) c.p.paramMatch = 'exact';
@@ -225,7 +225,7 @@ export const trackProcessTable = table('vrrp_track_process', [
     },
   },
   {
-    name: 'quorum_max', priority: 'P2', args: ['uint'],
+    name: 'quorum_max', priority: 'P1', args: ['uint'],
     handle: (c: ProcCtx, a) => {
       const v = readNum(a, { kind: 'uint', min: 0, max: 65535, msg: (t) => `quorum_max (${t}) for vrrp_track_process ${c.p.name} must be between [0..65535] inclusive. Ignoring...` });
       if (v === undefined) return;
@@ -237,7 +237,7 @@ export const trackProcessTable = table('vrrp_track_process', [
     },
   },
   procDelay('delay'), procDelay('terminate_delay'), procDelay('fork_delay'),
-  flag<ProcCtx>('full_command', (c) => { c.p.fullCommand = true; }, 'P2'),
+  flag<ProcCtx>('full_command', (c) => { c.p.fullCommand = true; }, 'P1'),
 ]);
 
 /** End of a vrrp_track_process block: one without `process` is dropped. */

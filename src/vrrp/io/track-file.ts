@@ -4,7 +4,7 @@
 // test/unit/vrrp/data/track-process-2.2.7.md): "VALUE\n" (default 0), mode 0600, through a
 // temporary file renamed over the path; an existing file is kept unless `overwrite` is given, and
 // never rewritten on a reload; a path that exists but is not a regular file is refused.
-import { chmodSync, closeSync, openSync, readFileSync, renameSync, rmSync, statSync, watch, writeSync, type FSWatcher } from 'node:fs';
+import { chmodSync, closeSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, watch, writeSync, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../../common/log.js';
 import type { SourcePos } from '../../common/diagnostic.js';
@@ -53,6 +53,19 @@ export function initTrackFile(t: TrackFile, reload: boolean, log: Logger): void 
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/**
+ * Can a tracked file be watched? keepalived 2.2.7 drops a track_file whose directory does not exist
+ * ("Track file directory for NAME does not exist - removing") or that cannot be resolved.
+ */
+export function trackFileUsable(t: TrackFile, log: Logger): boolean {
+  try { realpathSync(t.file); return true; } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') { log.info(`track file ${t.name} is not accessible - ignoring`); return false; }
+  }
+  try { if (statSync(realpathSync(path.dirname(t.file))).isDirectory()) return true; } catch { /* missing */ }
+  log.info(`Track file directory for ${t.name} does not exist - removing`);
+  return false;
 }
 
 /** strerror text of a Node fs error ("No such file or directory"). */

@@ -9,7 +9,7 @@ import type { Logger } from '../../common/log.js';
 import type { KeepalivedConfig } from '../../config/model.js';
 import type { TrackerStatus } from '../fsm-types.js';
 import { ScriptRunner } from './script-runner.js';
-import { initTrackFile, TrackFileWatcher } from './track-file.js';
+import { initTrackFile, TrackFileWatcher, trackFileUsable } from './track-file.js';
 import { connectorForThisProcess, EPROTONOSUPPORT, errnoText, type ConnectorPort, type OpenFailure } from '../process-track/connector-port.js';
 import { configuredCpus, nodeTimers, ProcessMonitor, type ConnectorState, type Timers } from '../process-track/monitor.js';
 import { realProcFiles, type ProcFiles } from '../process-track/proc-source.js';
@@ -53,7 +53,7 @@ export class TrackerHub {
       r.start();
     }
     for (const f of config.trackFiles) {
-      if (!usedFiles.has(f.name) || this.files.has(f.name)) continue;
+      if (!usedFiles.has(f.name) || this.files.has(f.name) || !trackFileUsable(f, this.log)) continue;
       this.files.set(f.name, new TrackFileWatcher(f.file, (value) => this.onChange(`file:${f.name}`, { value })));
     }
     // keepalived monitors every vrrp_track_process block, used or not

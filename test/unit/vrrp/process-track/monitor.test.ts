@@ -211,6 +211,13 @@ describe('vrrp/io: track_file init_file (keepalived 2.2.7: "VALUE\\n", mode 0600
       '(/etc/keepalived/keepalived.conf: Line 21) Unable to initialise track file TF5',
       '(/etc/keepalived/keepalived.conf: Line 21) Cannot initialise track file TF6 - it is not a regular file',
     ]);
+    // a tracked file in a directory that does not exist is dropped
+    r.hub.stop();
+    const c = cfg([], [tf('TF5', '/nonexistent-dir-ka/x')]);
+    (c as { vrrpInstances: unknown[] }).vrrpInstances = [{ trackFile: [{ name: 'TF5' }], trackScript: [] }];
+    r.hub.start(c);
+    assert.equal(r.lines().at(-1), 'Track file directory for TF5 does not exist - removing');
+    assert.equal(r.hub.status('file:TF5'), undefined);
     // a reload: an existing file is left alone even with overwrite; a missing one is created
     writeFileSync(p('tf3'), '8\n'); rmSync(p('tf1'));
     r.hub.stop();
