@@ -8,6 +8,8 @@ import { monotonicClock, type Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
 import type { KeepalivedConfig } from '../../config/model.js';
 import type { TrackerStatus } from '../fsm-types.js';
+import { scriptIds, systemUserDb, type UserDb } from '../../host/users.js';
+import { resolveScriptFile } from '../../notify/script-security.js';
 import { ScriptRunner } from './script-runner.js';
 import { initTrackFile, TrackFileWatcher, trackFileUsable } from './track-file.js';
 import { connectorForThisProcess, EPROTONOSUPPORT, errnoText, type ConnectorPort, type OpenFailure } from '../process-track/connector-port.js';
@@ -33,8 +35,11 @@ export class TrackerHub {
   private readonly conn: ConnectorState = { listening: false, responded: false };
   private started = false;
 
-  constructor(private readonly log: Logger, private readonly onChange: (id: string, status: TrackerStatus) => void,
-    private readonly deps: TrackerHubDeps = {}) {}
+  constructor(
+    private readonly log: Logger, private readonly onChange: (id: string, status: TrackerStatus) => void,
+    private readonly userDb: () => UserDb = () => systemUserDb(),
+    private readonly deps: TrackerHubDeps = {},
+  ) {}
 
   start(config: KeepalivedConfig): void {
     const reload = this.started;
@@ -46,9 +51,14 @@ export class TrackerHub {
       o.trackScript.forEach((r) => usedScripts.add(r.name));
       o.trackFile.forEach((r) => usedFiles.add(r.name));
     }
+    const db = this.userDb();
     for (const s of config.vrrpScripts) {
       if (!usedScripts.has(s.name) || s.insecure || this.scripts.has(s.name)) continue;
-      const r = new ScriptRunner(s, this.log, (ok) => this.onChange(`script:${s.name}`, { ok }));
+      // Its user (own `user`, else the default script user); the parser removed those that do not resolve.
+      const ids = scriptIds(s.user ?? {}, config.global, db);
+      if (!ids) continue;
+      const file = resolveScriptFile(s.script.argv[0] ?? '', ids);
+      const r = new ScriptRunner(s, ids, this.log, (ok) => this.onChange(`script:${s.name}`, { ok }), file);
       this.scripts.set(s.name, r);
       r.start();
     }

@@ -89,7 +89,7 @@ function rig(o: { listenErrno?: number } = {}) {
   const proc = new FakeProc();
   const log = memoryLogger(1);
   const changes: string[] = [];
-  const hub = new TrackerHub(log, (id: string, s: TrackerStatus) => changes.push(`${id} ${'ok' in s ? s.ok : JSON.stringify(s)}`),
+  const hub = new TrackerHub(log, (id: string, s: TrackerStatus) => changes.push(`${id} ${'ok' in s ? s.ok : JSON.stringify(s)}`), undefined,
     { connector: () => port, procFiles: proc, clock, timers, cpus: 2 });
   return { clock, timers, port, proc, log, changes, hub, lines: () => log.lines() };
 }
