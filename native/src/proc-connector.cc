@@ -1,6 +1,6 @@
 // The kernel's process-event connector (NETLINK_CONNECTOR, CN_IDX_PROC) for track_process: open a
-// socket bound to the process-event multicast group, receive one datagram with the sender's netlink
-// port (the kernel's is 0), read an int socket option, and mark an inherited descriptor close-on-exec. The listen request and the
+// socket bound to the process-event multicast group, read an int socket option, and mark an inherited
+// descriptor close-on-exec. Datagrams are read with kanet's recv (which reports the sender's netlink port). The listen request and the
 // event datagrams are built and parsed in TypeScript (src/vrrp/process-track/connector-codec.ts);
 // readiness comes through kanet's Poller (uv_poll). Failures are returned as -errno, never thrown.
 #include <napi.h>
@@ -36,29 +36,6 @@ Napi::Value ProcConnectorOpen(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, fd);
 }
 
-// procConnectorRecv(fd, buf) -> -errno or { n, namelen, pid }: pid is the sender's netlink port.
-Napi::Value ProcConnectorRecv(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  int fd = info[0].As<Napi::Number>().Int32Value();
-  Napi::Buffer<uint8_t> buf = info[1].As<Napi::Buffer<uint8_t>>();
-  sockaddr_nl from;
-  memset(&from, 0, sizeof(from));
-  iovec iov{buf.Data(), buf.Length()};
-  msghdr msg;
-  memset(&msg, 0, sizeof(msg));
-  msg.msg_name = &from;
-  msg.msg_namelen = sizeof(from);
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  ssize_t n = recvmsg(fd, &msg, 0);
-  if (n < 0) return Napi::Number::New(env, -errno);
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("n", Napi::Number::New(env, static_cast<double>(n)));
-  out.Set("namelen", Napi::Number::New(env, msg.msg_namelen));
-  out.Set("pid", Napi::Number::New(env, from.nl_pid));
-  return out;
-}
-
 // setCloexec(fd) -> 0 or -errno: an inherited descriptor must not reach the scripts we run.
 Napi::Value SetCloexec(const Napi::CallbackInfo& info) {
   int fd = info[0].As<Napi::Number>().Int32Value();
@@ -82,7 +59,6 @@ Napi::Value GetSockOptInt(const Napi::CallbackInfo& info) {
 
 void InitProcConnector(Napi::Env env, Napi::Object exports) {
   exports.Set("procConnectorOpen", Napi::Function::New(env, ProcConnectorOpen));
-  exports.Set("procConnectorRecv", Napi::Function::New(env, ProcConnectorRecv));
   exports.Set("setCloexec", Napi::Function::New(env, SetCloexec));
   exports.Set("getsockoptInt", Napi::Function::New(env, GetSockOptInt));
 }

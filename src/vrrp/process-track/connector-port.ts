@@ -4,7 +4,7 @@
 // keepalived parent opens it before it switches namespace and hands it to the VRRP child as an
 // inherited descriptor, named by the KEEPALIVED_TS_PROC_CONNECTOR_FD environment variable
 // (adoptInheritedConnector); without net_namespace the VRRP child opens its own.
-import { loadKanet, isNativeError, C, type Kanet, type KanetPoller } from '../io/native.js';
+import { loadKanet, isNativeError, C, type Kanet, type KanetPoller, type RecvResult } from '../io/native.js';
 import { listenRequest } from './connector-codec.js';
 
 export const INHERITED_CONNECTOR_ENV = 'KEEPALIVED_TS_PROC_CONNECTOR_FD';
@@ -40,7 +40,6 @@ export function errnoText(errno: number): string {
 
 interface ConnectorAddon extends Kanet {
   procConnectorOpen(): number;
-  procConnectorRecv(fd: number, buf: Buffer): { n: number; namelen: number; pid: number } | number;
   setCloexec(fd: number): number;
   getsockoptInt(fd: number, level: number, name: number): number;
 }
@@ -53,8 +52,8 @@ class FdPort implements ConnectorPort {
     return r < 0 ? -r : undefined;
   }
   recv(buf: Buffer): RecvOutcome {
-    const r = this.k.procConnectorRecv(this.fd, buf);
-    return typeof r === 'number' ? { errno: -r } : r;
+    const r = this.k.recv(this.fd, buf) as number | (RecvResult & { nlPid?: number; namelen?: number });
+    return typeof r === 'number' ? { errno: -r } : { n: r.n, namelen: r.namelen ?? 0, pid: r.nlPid ?? -1 };
   }
   startReading(fn: () => void): void { if (!this.poller && this.fd >= 0) this.poller = new this.k.Poller(this.fd, () => fn()); }
   stopReading(): void { this.poller?.stop(); this.poller = undefined; }
