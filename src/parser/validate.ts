@@ -11,7 +11,8 @@ import type { ParseDiagnostic, Proc, PrefixStyle } from './reader.js';
 import { checkScriptSecurity } from '../notify/script-security.js';
 import { scriptEndPos } from './keywords/vrrp-blocks.js';
 import { explicitWeight } from './keywords/common.js';
-import { trackScriptWeightText, unicastKeyword } from './keywords/vrrp-instance.js';
+import { trackScriptWeightText } from './keywords/vrrp-instance.js';
+import { checkVrrp } from './validate-vrrp.js';
 import { scriptIds, systemUserDb, type UserDb } from '../notify/users.js';
 
 export interface ValidateOptions {
@@ -105,7 +106,6 @@ function checkVirtualServers(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink)
 
 function fmt(p: SourcePos | undefined): string { return p ? `${p.file}:${p.line}:${p.col}` : '?'; }
 
-const fam = (vi: VrrpInstance): string => (vi.family === 'inet6' ? 'IPv6' : 'IPv4');
 
 function allScripts(cfg: KeepalivedConfig, trackedOnly: Set<string>): { spec: ScriptSpec; kind: 'track'; name: string }[] {
   return cfg.vrrpScripts.filter((v) => trackedOnly.has(v.name)).map((v) => ({ spec: v.script, kind: 'track' as const, name: v.name }));
@@ -206,14 +206,16 @@ function checkSecurity(cfg: KeepalivedConfig, used: Set<string>, o: ValidateOpti
   // not), then notify scripts.
   let vrrpRoot = false;
   for (const v of cfg.vrrpInstances.length ? cfg.vrrpScripts : []) {
+    // "</path" opens a file instead of running a program: nothing to check (keepalived's SC_SYSTEM).
+    if (/^<\s*\//.test(v.script.argv[0] ?? '')) continue;
     const ids = scriptIds(v.user ? { user: v.user.user, group: v.user.group } : v.script, g, db);
     if (!ids) continue;
     const r = checkScriptSecurity(v.script.argv[0]!, ids, { enableScriptSecurity: g.enableScriptSecurity });
-    if (r.status === 'notfound' || r.status === 'not-executable') {
-      // keepalived -t only reports (and disables) these when script security is on.
-      if (g.enableScriptSecurity) { vr.add(`Disabling track script ${v.name} since not found/accessible`); disabled.add(v.name); }
-      continue;
-    }
+    // A script that cannot be found is reported (and disabled) with or without script security
+    // (2.2.7, measured: test/corpus/realworld/k8s-apiserver.conf); one that is not executable is
+    // disabled silently.
+    if (r.status === 'notfound') { vr.add(`Disabling track script ${v.name} since not found/accessible`); disabled.add(v.name); continue; }
+    if (r.status === 'not-executable') { disabled.add(v.name); continue; }
     if (r.status === 'insecure' && g.enableScriptSecurity) { vr.add(`Disabling track script ${v.name} due to insecure`); v.insecure = true; disabled.add(v.name); continue; }
     if (r.runsAsRoot) vrrpRoot = true;
   }
@@ -256,91 +258,6 @@ function resolveTrackWeights(cfg: KeepalivedConfig): void {
   for (const vi of cfg.vrrpInstances) for (const r of vi.trackProcess) if (!explicitWeight.has(r)) { const v = procs.get(r.name); if (v) { r.weight = v.weight; r.reverse = v.reverse; } }
 }
 
-function checkVrrp(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink): void {
-  const names0 = new Set(cfg.vrrpInstances.map((v) => v.name));
-  const inGroup = new Map<string, string>();
-  for (const sg of cfg.vrrpSyncGroups) for (const n of sg.group) {
-    if (!names0.has(n)) continue;
-    const prev = inGroup.get(n);
-    if (prev) s.add(`Virtual router ${n} cannot exist in more than one sync group; it is in ${prev} and ${sg.name}`, { severity: 'info', code: 'KPB_SYNC_DUP', pos: sg.pos });
-    else inGroup.set(n, sg.name);
-  }
-  const seen = new Map<string, VrrpInstance>();
-  const kept: VrrpInstance[] = [];
-  for (const vi of cfg.vrrpInstances) {
-    // 2.2.7 does not fall back to default_interface here.
-    if (vi.interface === undefined) { s.add(`(${vi.name}) Unknown interface!`); continue; }
-    if (vi.virtualRouterId === undefined) { s.add(`(${vi.name}) the virtual router id must be set`); continue; }
-    if (vi.virtualIpaddress.length === 0 && !vi.noVirtualIpaddress) s.add(`(${vi.name}) No VIP specified; at least one is sensible`);
-    if (unicastKeyword.has(vi) && vi.unicastPeer.length === 0) {
-      s.add(`(${vi.name}) A unicast keyword has been specified without any unicast peers. Defaulting to multicast. This usage is deprecated - please update your configuration.`);
-    }
-    if (vi.version === 2 && !Number.isInteger(vi.advertInt)) {
-      s.add(`(${vi.name}) VRRPv2 advertisement interval ${vi.advertInt.toFixed(6)}s must be an integer. rounding`);
-      vi.advertInt = Math.max(1, Math.round(vi.advertInt));
-    }
-    if (vi.nopreempt && vi.preemptDelay) {
-      s.add(`(${vi.name}) preempt_delay is incompatible with nopreempt mode - resetting`);
-      vi.preemptDelay = 0;
-    }
-    if (vi.preemptDelay && vi.state === 'MASTER') {
-      s.add(`(${vi.name}) Warning - preempt delay will not work with initial state MASTER - clearing`);
-      vi.preemptDelay = 0;
-    }
-    const sg = inGroup.get(vi.name);
-    if (sg && !cfg.vrrpSyncGroups.find((x) => x.name === sg)?.extra['sync_group_tracking_weight']) {
-      for (const r of vi.trackInterface) if (r.weight) { s.add(`(${vi.name}) ignoring ${r.name} tracked interface weight due to SYNC group`); r.weight = 0; }
-      for (const r of vi.trackScript) if (r.weight) { s.add(`(${vi.name}) ignoring tracked script ${r.name} with weights due to SYNC group`); r.weight = 0; }
-      for (const r of vi.trackFile) if (r.weight) { s.add(`(${vi.name}) ignoring tracked file ${r.name} with weight ${r.weight} due to SYNC group`); r.weight = 0; }
-    }
-    if (vi.authentication?.type === 'AH' && vi.state === 'MASTER' && vi.priority !== 255) {
-      s.add(`(${vi.name}) Initial state master is incompatible with AH authentication - clearing`);
-      vi.state = 'BACKUP';
-    }
-    if (vi.authentication && !vi.authentication.pass) {
-      s.add(`(${vi.name}) Authentication specified but no password given. Ignoring`);
-      delete vi.authentication;
-    } else if (vi.authentication && !vi.authentication.type) {
-      delete vi.authentication;
-    }
-    const key = `${vi.interface}/${vi.family}/${vi.virtualRouterId}`;
-    const prev = seen.get(key);
-    if (prev) {
-      s.add(`${prev.name} and ${vi.name} both use VRID ${vi.virtualRouterId} with ${fam(vi)} on interface ${vi.interface}`, {
-        code: 'KA_DUP_VRID', pos: vi.pos, related: prev.pos ? [prev.pos] : undefined,
-      });
-      s.add(`vrrp_instance ${vi.name} (${fmt(vi.pos)}) uses VRID ${vi.virtualRouterId} on ${vi.interface} (${fam(vi)}), already used by vrrp_instance ${prev.name} (${fmt(prev.pos)})`, {
-        severity: 'info', code: 'KPB_DUP_VRID', pos: vi.pos, related: prev.pos ? [prev.pos] : undefined,
-      });
-    } else seen.set(key, vi);
-    kept.push(vi);
-  }
-  cfg.vrrpInstances = kept;
-  // Sync groups, against the instances that survived (keepalived checks them after the instances).
-  const member = new Set<string>();
-  const names = new Map(cfg.vrrpInstances.map((v) => [v.name, v]));
-  // Sync groups.
-  cfg.vrrpSyncGroups = cfg.vrrpSyncGroups.filter((sg) => {
-    if (sg.group.length === 0) { s.add(`Sync group ${sg.name} has no virtual router(s). removing`); return false; }
-    const found: string[] = [];
-    for (const n of sg.group) {
-      if (names.has(n) && member.has(n)) { s.add(`Virtual router ${n} cannot exist in more than one sync group; ignoring ${sg.name}`); continue; }
-      if (names.has(n)) { found.push(n); member.add(n); }
-      else {
-        s.add(`Virtual router ${n} specified in sync group ${sg.name} doesn't exist - ignoring`, { related: sg.pos ? [sg.pos] : undefined });
-        const near = [...names.keys()].filter((x) => x.toLowerCase() === n.toLowerCase());
-        s.add(`vrrp_sync_group ${sg.name} (${fmt(sg.pos)}) names ${n}, but no vrrp_instance ${n} is defined${near.length ? ` (did you mean ${near.join(', ')} at ${near.map((x) => fmt(names.get(x)!.pos)).join(', ')}?)` : ''}`, {
-          severity: 'info', code: 'KPB_SYNC_MISSING', pos: sg.pos,
-        });
-      }
-    }
-    if (found.length === 0) { s.add(`Sync group ${sg.name}, no matching virtual router found in group declaration - removing`); return false; }
-    if (found.length === 1) s.add(`Sync group ${sg.name} has only 1 virtual router(s) - this probably isn't what you want`);
-    sg.group = found;
-    return true;
-  });
-}
-
 /** Runs every end-of-parse check; mutates `cfg` the way keepalived's init does (defaults, removals). */
 export function validateConfig(cfg: KeepalivedConfig, o: ValidateOptions): ParseDiagnostic[] {
   const ck = new Sink('checker');
@@ -352,12 +269,12 @@ export function validateConfig(cfg: KeepalivedConfig, o: ValidateOptions): Parse
     vr.add('Non-existent interface specified in configuration', { code: 'KA_NO_INTERFACE' });
     // keepalived -t stops here; still normalise the model (drop unusable instances) silently.
     resolveTrackWeights(cfg);
-    checkVrrp(cfg, o, new Sink('vrrp'));
+    checkVrrp(cfg, new Sink('vrrp'));
     return [...ck.out, ...vr.out];
   }
   checkSecurity(cfg, used, o, vr, ck);
   resolveTrackWeights(cfg);
-  checkVrrp(cfg, o, vr);
+  checkVrrp(cfg, vr);
   return [...ck.out, ...vr.out];
 }
 

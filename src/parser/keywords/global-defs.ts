@@ -178,8 +178,9 @@ export const globalDefsTable = table('global_defs', [
   garp('vrrp_garp_master_refresh_repeat', 'vrrpGarpMasterRefreshRepeat', 255),
   garp('vrrp_garp_lower_prio_delay', 'vrrpGarpLowerPrioDelay', 255),
   garp('vrrp_garp_lower_prio_repeat', 'vrrpGarpLowerPrioRepeat', 255),
-  num<G>('vrrp_garp_interval', { kind: 'dec', min: 0, max: 1, msg: (t) => `vrrp_garp_interval '${t}' is invalid` }, (g, v) => { g.vrrpGarpInterval = v; }),
-  num<G>('vrrp_gna_interval', { kind: 'dec', min: 0, max: 1, msg: (t) => `vrrp_gna_interval '${t}' is invalid` }, (g, v) => { g.vrrpGnaInterval = v; }),
+  // 1 us to UINT_MAX us (keepalived 2.2.7: 0 is invalid)
+  num<G>('vrrp_garp_interval', { kind: 'dec', min: 0.000001, max: 4294.967295, msg: (t) => `vrrp_garp_interval '${t}' is invalid` }, (g, v) => { g.vrrpGarpInterval = v; }),
+  num<G>('vrrp_gna_interval', { kind: 'dec', min: 0.000001, max: 4294.967295, msg: (t) => `vrrp_gna_interval '${t}' is invalid` }, (g, v) => { g.vrrpGnaInterval = v; }),
   bool<G>('vrrp_min_garp', (g, v) => { g.vrrpMinGarp = v; }),
   {
     name: 'vrrp_mcast_group4', priority: 'P1', args: ['ip'], default: '224.0.0.18',

@@ -24,6 +24,25 @@ function p2TopBlock(name: string, inner: string[]): KeywordDef<TopCtx> {
   };
 }
 
+/**
+ * A value block of interface lines kept verbatim (linkbeat_interfaces, interface_up_down_delays);
+ * an interface that does not exist is fatal for keepalived -t (exit 4) unless dynamic_interfaces.
+ */
+function ifaceBlock(name: string, what: string): KeywordDef<TopCtx> {
+  return {
+    name, priority: 'P2', block: 'lines',
+    handle: (c, a): { e: Extra; c: TopCtx } => { const e: Extra = { keyword: name, args: rest(a.words, 1), pos: a.pos(0), lines: [] }; c.cfg.extra.push(e); return { e, c }; },
+    item: (x: { e: Extra; c: TopCtx }, a: KwArgs) => {
+      const ifname = a.need(0);
+      if (a.interfaces && !a.interfaces.has(ifname) && !x.c.cfg.global.dynamicInterfaces) {
+        a.error(`unknown interface ${ifname} specified for ${what}`, 'fatal', 'KA_CFG_UNKNOWN_INTERFACE');
+        return;
+      }
+      x.e.lines!.push(rest(a.words, 0));
+    },
+  };
+}
+
 function p2TopKw(name: string): KeywordDef<TopCtx> {
   return { name, priority: 'P2', args: ['rest'], handle: (c, a) => { c.cfg.extra.push({ keyword: name, args: rest(a.words, 1), pos: a.pos(0) }); } };
 }
@@ -96,9 +115,9 @@ export const topTable = table('top', [
   // Inner keyword sets of keepalived 2.2.7 (harvested from the binary like the other tables).
   p2TopBlock('bfd_instance', ['checker', 'hoplimit', 'idle_tx', 'max_hops', 'min_rx', 'min_tx', 'multiplier', 'neighbor_ip', 'neighbour_ip', 'passive', 'source_ip', 'ttl', 'vrrp', 'weight']),
   p2TopBlock('garp_group', ['garp_interval', 'gna_interval', 'interface', 'interfaces']),
-  { ...p2TopBlock('linkbeat_interfaces', []), inner: undefined },
+  ifaceBlock('linkbeat_interfaces', 'linkbeat interface'),
   p2TopBlock('track_group', ['group']),
-  { ...p2TopBlock('interface_up_down_delays', []), inner: undefined },
+  ifaceBlock('interface_up_down_delays', 'up/down delay'),
   p2TopBlock('SSL', ['ca', 'certificate', 'key', 'password']),
   ...['net_namespace', 'net_namespace_ipvs', 'namespace_with_ipsets', 'use_pid_dir', 'instance', 'child_wait_time', 'linkbeat_use_polling'].map(p2TopKw),
 ]);

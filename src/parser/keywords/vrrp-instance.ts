@@ -14,6 +14,24 @@ export interface ViCtx { vi: VrrpInstance; cfg: KeepalivedConfig; stateSet: bool
 /** Instances where a unicast-only keyword (unicast_src_ip, unicast_ttl) was given. */
 export const unicastKeyword = new WeakSet<VrrpInstance>();
 
+/** The keywords written in each vrrp_instance block (keepalived's PARAMETER_UNSET: a default applies only when absent). */
+const givenKeywords = new WeakMap<VrrpInstance, Set<string>>();
+export function keywordsGiven(vi: VrrpInstance): ReadonlySet<string> { return givenKeywords.get(vi) ?? new Set(); }
+
+/** Records the keyword in the instance's given set, then runs its handler. */
+function recordGiven(def: KeywordDef<ViCtx>): KeywordDef<ViCtx> {
+  const handle = def.handle;
+  return {
+    ...def,
+    handle: (c: ViCtx, a: KwArgs) => {
+      let set = givenKeywords.get(c.vi);
+      if (!set) { set = new Set(); givenKeywords.set(c.vi, set); }
+      set.add(def.name);
+      return handle ? handle(c, a) : c;
+    },
+  };
+}
+
 /** track_script weights as written, checked at end of parse once the script is known to exist. */
 export const trackScriptWeightText = new WeakMap<TrackRef, string>();
 
@@ -73,6 +91,8 @@ function vipBlock(name: string, field: 'virtualIpaddress' | 'virtualIpaddressExc
     item: (c, a) => {
       const v = parseVip(a, 'VRRP', c.vi.interface);
       if (!v) return;
+      // keepalived 2.2.7: excluded VIPs of either family, and they do not set the instance's family.
+      if (field === 'virtualIpaddressExcluded') { c.vi[field].push(v); return; }
       if (!c.familySet) {
         c.familySet = true; c.vi.family = v.family;
         if (v.family === 'inet6') { c.vi.version = 3; c.v6At = a.pos(0); if (c.v2At) v2v6Note(c, a); }
@@ -166,7 +186,7 @@ const P2_VI = [
   'garp_extra_if', 'vmac_garp_intvl', 'kernel_rx_buf_size', 
 ];
 
-export const vrrpInstanceTable = table('vrrp_instance', [
+export const vrrpInstanceTable = table('vrrp_instance', ([
   {
     name: 'state', priority: 'P0', args: ['word'],
     handle: (c: ViCtx, a) => {
@@ -328,7 +348,7 @@ export const vrrpInstanceTable = table('vrrp_instance', [
     handle: (c: ViCtx, a) => { const v = readNum(a, { kind: 'uint', min: 0, max: 4, msg: (t) => `(${c.vi.name}) Debug value '${t}' not valid; must be between 0-4` }); if (v !== undefined) c.vi.debug = v; },
   },
   ...P2_VI.map((n) => p2<VrrpInstance & { extra: Record<string, string[]> }>(n) as unknown as KeywordDef<ViCtx>).map((d) => ({ ...d, handle: (c: ViCtx, a: KwArgs) => { c.vi.extra[a.words[0]!.text] = rest(a.words, 1); } })),
-]);
+] as KeywordDef<ViCtx>[]).map(recordGiven));
 
 /** Our note (keepalived silently uses v3): VRRP v2 cannot carry IPv6, naming both places. */
 function v2v6Note(c: ViCtx, a: KwArgs): void {
@@ -337,7 +357,11 @@ function v2v6Note(c: ViCtx, a: KwArgs): void {
 }
 
 /** End of a vrrp_instance block: defaults that depend on other keywords. */
+/** IPv6 instances that were given `version 2` (keepalived's strict mode says so and uses 3). */
+export const v2WithIpv6 = new WeakSet<VrrpInstance>();
+
 export function closeInstance(c: ViCtx): void {
+  if (c.v2At && c.vi.family === 'inet6') v2WithIpv6.add(c.vi);
   // No priority: an instance that wants MASTER is the address owner (255), otherwise 100.
   if (!c.prioritySet && c.stateSet && c.vi.state === 'MASTER') c.vi.priority = 255;
   if (!c.stateSet) c.vi.state = c.vi.priority === 255 ? 'MASTER' : 'BACKUP';
