@@ -222,9 +222,10 @@ function completePreempt(vi: VrrpInstance, strict: boolean, r: Reporter): void {
 /** Lower-priority GARPs and adverts: strict mode's defaults, and what it refuses. */
 function completeStrictAdverts(vi: VrrpInstance, g: GlobalDefs, strict: boolean, given: ReadonlySet<string>, r: Reporter): void {
   const n = vi.name;
-  if (!given.has('garp_lower_prio_repeat')) { if (strict) vi.garpLowerPrioRepeat = 0; }
+  // Unset: strict mode's 0, else global_defs' vrrp_garp_lower_prio_*, which default to vrrp_garp_master_* (not to the instance's).
+  if (!given.has('garp_lower_prio_repeat')) vi.garpLowerPrioRepeat = strict ? 0 : g.vrrpGarpLowerPrioRepeat ?? g.vrrpGarpMasterRepeat;
   else if (strict && vi.garpLowerPrioRepeat) { r.say(`(${n}) Strict mode requires no repeat garps. resetting`); vi.garpLowerPrioRepeat = 0; }
-  if (!given.has('garp_lower_prio_delay')) { if (strict) vi.garpLowerPrioDelay = 0; }
+  if (!given.has('garp_lower_prio_delay')) vi.garpLowerPrioDelay = strict ? 0 : g.vrrpGarpLowerPrioDelay ?? g.vrrpGarpMasterDelay;
   else if (strict && vi.garpLowerPrioDelay) { r.say(`(${n}) Strict mode requires no repeat garp delay. resetting`); vi.garpLowerPrioDelay = 0; }
   if (!given.has('lower_prio_no_advert')) vi.lowerPrioNoAdvert = strict ? true : globalBool(g, 'vrrp_lower_prio_no_advert') ?? false;
   else if (strict && !vi.lowerPrioNoAdvert) { r.say(`(${n}) Strict mode requires no lower priority advert. resetting`); vi.lowerPrioNoAdvert = true; }
