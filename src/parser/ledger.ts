@@ -34,6 +34,7 @@ const REGEX = 'HTTP_GET/SSL_GET regex matching options are not implemented';
 const UNTESTED = 'its effect is not yet shown by a test';
 const PORTICMP = 'a port has no meaning for ICMP echo (keepalived 2.2.7 ignores it as well)';
 const BINDIF = 'binding a checker to an interface (SO_BINDTODEVICE) is not implemented';
+const SYNCD = 'the IPVS sync daemon is not started (the IPVS client can start one, the VRRP side does not ask it to)';
 const FWMARK = 'marking checker packets (SO_MARK) is not implemented';
 
 // Test files named by several entries.
@@ -70,6 +71,7 @@ const T = {
   tcph: 'test/unit/check/tcp-handle.test.ts',
   ckparams: 'test/unit/check/params.test.ts',
   kb: 'test/unit/parser/keyword-behaviour.test.ts',
+  rtk: 'test/unit/vrrp/runtime/keywords.test.ts',
 } as const;
 
 export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
@@ -218,7 +220,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'global_defs/config_save_dir': no('the configuration is not saved or copied'),
   'global_defs/data_use_instance': no(NETNS),
   'global_defs/dbus_service_name': no(DBUS),
-  'global_defs/default_interface': no(UNTESTED),
+  'global_defs/default_interface': no('not applied: an instance without interface is refused, as 2.2.7 does, and static addresses are not installed'),
   'global_defs/disable_local_igmp': no('the IGMP setting of the interfaces is not changed'),
   'global_defs/dynamic_interfaces': no('instances on missing interfaces are not kept waiting for them'),
   'global_defs/enable_dbus': no(DBUS),
@@ -243,7 +245,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'global_defs/lvs_notify_fifo': ok([T.plan, 'rs-state: notify_down script, then RS lines (with NUL) on notify_fifo and lvs_notify_fifo only']),
   'global_defs/lvs_notify_fifo_script': ok([T.fifo, 'starts the fifo script with the FIFO path as last argument']),
   'global_defs/lvs_process_name': no(PNAME),
-  'global_defs/lvs_sync_daemon': no(UNTESTED),
+  'global_defs/lvs_sync_daemon': no(SYNCD),
   'global_defs/lvs_timeouts': ok([T.vmipvs, 'lvs_flush empties the table at start (a foreign service goes) and lvs_timeouts is set']),
   'global_defs/max_auto_priority': no(SCHED),
   'global_defs/min_auto_priority_delay': no(SCHED),
@@ -291,19 +293,19 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'global_defs/vrrp_cpu_affinity': no(SCHED),
   'global_defs/vrrp_down_timer_adverts': no('the master down timer always counts 3 adverts'),
   'global_defs/vrrp_garp_extra_if': no(GARPGRP),
-  'global_defs/vrrp_garp_interval': no(UNTESTED),
+  'global_defs/vrrp_garp_interval': ok([T.rtk, 'vrrp_garp_interval: the GARPs of a burst are that far apart']),
   'global_defs/vrrp_garp_lower_prio_delay': ok([T.kb, 'garp_lower_prio_repeat / garp_lower_prio_delay']),
   'global_defs/vrrp_garp_lower_prio_repeat': ok([T.kb, 'garp_lower_prio_repeat / garp_lower_prio_delay']),
   'global_defs/vrrp_garp_master_delay': ok([T.params, 'defaults: v2, 1 s, preempt, GARP 5 x 5 s'], [T.fsm, 'becoming MASTER: advert first, then VIPs, then a GARP burst of 5']),
   'global_defs/vrrp_garp_master_refresh': ok([T.kb, 'vrrp_garp_master_refresh / vrrp_garp_master_refresh_repeat']),
   'global_defs/vrrp_garp_master_refresh_repeat': ok([T.kb, 'vrrp_garp_master_refresh / vrrp_garp_master_refresh_repeat']),
   'global_defs/vrrp_garp_master_repeat': ok([T.params, 'defaults: v2, 1 s, preempt, GARP 5 x 5 s'], [T.fsm, 'becoming MASTER: advert first, then VIPs, then a GARP burst of 5']),
-  'global_defs/vrrp_gna_interval': no(UNTESTED),
+  'global_defs/vrrp_gna_interval': ok([T.rtk, 'vrrp_gna_interval: the unsolicited neighbour adverts']),
   'global_defs/vrrp_higher_prio_send_advert': ok([T.kb, 'vrrp_higher_prio_send_advert in global_defs and higher_prio_send_advert']),
   'global_defs/vrrp_iptables': no(NFT),
   'global_defs/vrrp_lower_prio_no_advert': ok([T.kb, 'vrrp_lower_prio_no_advert in global_defs']),
-  'global_defs/vrrp_mcast_group4': no(UNTESTED),
-  'global_defs/vrrp_mcast_group6': no(UNTESTED),
+  'global_defs/vrrp_mcast_group4': ok([T.rtk, 'vrrp_mcast_group4: the socket joins that group']),
+  'global_defs/vrrp_mcast_group6': ok([T.rtk, 'vrrp_mcast_group6: an IPv6 instance joins that group']),
   'global_defs/vrrp_min_garp': no('the GARP settings of vrrp_min_garp are not applied'),
   'global_defs/vrrp_netlink_cmd_rcv_bufs': no(BUFS),
   'global_defs/vrrp_netlink_cmd_rcv_bufs_force': no(BUFS),
@@ -381,10 +383,10 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'track_file/weight': ok([T.rh, 'track_file: integer value, 0 when missing or garbage'], [T.params, 'trackers: script weight from vrrp_script']),
   'url/digest': ok([T.probes, 'HTTP judge: status ranges, digest over the body'], [T.ckint, 'up -> down after retries -> up, for each checker']),
   'url/path': ok([T.probes, 'HTTP judge: status ranges'], [T.ckint, 'up -> down after retries -> up, for each checker']),
-  'url/regex': ok([T.probes, 'HTTP judge: status ranges, digest over the body (cut at Content-Length), regex']),
+  'url/regex': ok([T.kb, 'regex and regex_no_match of a url'], [T.probes, 'HTTP judge: status ranges, digest over the body (cut at Content-Length), regex']),
   'url/regex_max_offset': no(REGEX),
   'url/regex_min_offset': no(REGEX),
-  'url/regex_no_match': no(UNTESTED),
+  'url/regex_no_match': ok([T.kb, 'regex and regex_no_match of a url']),
   'url/regex_options': no(REGEX),
   'url/regex_stack': no(REGEX),
   'url/status_code': ok([T.probes, 'HTTP judge: status ranges'], [T.ckint, 'up -> down after retries -> up, for each checker']),
@@ -424,7 +426,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'virtual_server/snmp_name': no(SNMP),
   'virtual_server/sorry_server': ok([T.engine, 'sorry server: replaces the pool when quorum is lost']),
   'virtual_server/sorry_server_inhibit': no(UNTESTED),
-  'virtual_server/sorry_server_lvs_method': no(UNTESTED),
+  'virtual_server/sorry_server_lvs_method': ok([T.kb, 'sorry_server_lvs_method: the sorry server']),
   'virtual_server/virtualhost': ok([T.kb, 'virtualhost of url, HTTP_GET, real_server and virtual_server']),
   'virtual_server/warmup': ok([T.ckparams, 'checker, then real_server, then virtual_server, then the default']),
   'virtual_server/weight': ok([T.kb, 'weight of a virtual_server']),
@@ -447,7 +449,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'vrrp_instance/kernel_rx_buf_size': no(BUFS),
   'vrrp_instance/linkbeat_use_polling': no(LINKBEAT),
   'vrrp_instance/lower_prio_no_advert': ok([T.fsm, 'lower_prio_no_advert: no advert and no "forcing new election"']),
-  'vrrp_instance/lvs_sync_daemon_interface': no(UNTESTED),
+  'vrrp_instance/lvs_sync_daemon_interface': no(SYNCD),
   'vrrp_instance/mcast_dst_ip': no('adverts always go to vrrp_mcast_group4/6'),
   'vrrp_instance/mcast_src_ip': ok([T.scen, '(g) unicast peers']),
   'vrrp_instance/native_ipv6': no(UNTESTED),
@@ -490,7 +492,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'vrrp_instance/virtual_routes': no(ROUTES),
   'vrrp_instance/virtual_rules': no(ROUTES),
   'vrrp_instance/vmac_garp_intvl': no(VMACX),
-  'vrrp_instance/vmac_xmit_base': no(UNTESTED),
+  'vrrp_instance/vmac_xmit_base': ok([T.rtk, 'vmac_xmit_base: with use_vmac the adverts go out on the base interface']),
   'vrrp_instance/vrf': no(VRF),
   'vrrp_script/fall': ok([T.rh, 'ScriptRunner reports a change after fall failures']),
   'vrrp_script/init_fail': ok([T.params, 'trackers: script weight from vrrp_script'], [T.fsm, 'starts in FAULT(init) when an unweighted tracker is down']),

@@ -24,7 +24,7 @@ export function parseIpPort(ip: string, port: string | undefined): { address: st
 }
 
 /** lb_kind / lvs_method value: NAT|DR|TUN [type ipip|gue port N|gre] [nocsum|csum|remcsum]. */
-function parseMethod(a: KwArgs, what: 'virtual' | 'real'): { kind: LbKind; tunnel?: VirtualServer['tunnel'] } | undefined {
+function parseMethod(a: KwArgs, what: 'virtual' | 'real' | 'sorry'): { kind: LbKind; tunnel?: VirtualServer['tunnel'] } | undefined {
   const m = a.need(1);
   if (m === 'NAT' || m === 'DR') return { kind: m };
   if (m === 'TUN') {
@@ -176,11 +176,18 @@ export const virtualServerTable = table('virtual_server', [
   },
   {
     name: 'sorry_server_inhibit', priority: 'P2', args: ['bool'],
-    handle: (c: VsCtx) => { if (c.vs.sorryServer) c.vs.sorryServer.inhibit = true; else c.vs.extra['sorry_server_inhibit'] = []; },
+    handle: (c: VsCtx, a) => {
+      if (c.vs.sorryServer) c.vs.sorryServer.inhibit = true;
+      else a.error('Ignoring sorry_server inhibit used before or without sorry_server');
+    },
   },
   {
     name: 'sorry_server_lvs_method', priority: 'P2', args: ['word'],
-    handle: (c: VsCtx, a) => { const m = parseMethod(a, 'virtual'); if (m && c.vs.sorryServer) c.vs.sorryServer.lvsMethod = m.kind; },
+    handle: (c: VsCtx, a) => {
+      if (!c.vs.sorryServer) { a.error('sorry_server forwarding used without sorry_server'); return; }
+      const m = parseMethod(a, 'sorry');
+      if (m) c.vs.sorryServer.lvsMethod = m.kind;
+    },
   },
   {
     name: 'quorum', priority: 'P1', args: ['uint'], default: 1,

@@ -12,7 +12,7 @@ import type { VrrpAction } from '../../../src/vrrp/fsm-types.js';
 import { NotifyPlanner, type NotifyAction } from '../../../src/notify/plan.js';
 import { rsSmtpAlert, vsSmtpAlert } from '../../../src/check/core/lvs-core.js';
 import { resolveParams } from '../../../src/check/core/params.js';
-import { httpProbe } from '../../../src/check/probes/http.js';
+import { httpProbe, judge } from '../../../src/check/probes/http.js';
 import { udpProbe } from '../../../src/check/probes/udp.js';
 import { initialDesiredState } from '../../../src/ipvs/initial.js';
 import { toKernelState } from '../../../src/ipvs/desired.js';
@@ -164,6 +164,18 @@ describe('keywords: from the config text to their effect', () => {
       } finally { srv.close(); }
     });
 
+    it('regex and regex_no_match of a url: the body must (not) match', () => {
+      const raw = Buffer.from('HTTP/1.0 200 OK\r\n\r\nservice is up\n');
+      const reply = { raw, headerEnd: raw.indexOf('\r\n\r\n') + 4, status: 200 };
+      const ok = (url: string): boolean => {
+        const cfg = parse(`virtual_server 10.9.0.1 80 {\n lb_algo rr\n lb_kind DR\n protocol TCP\n real_server 10.9.0.2 80 {\n  HTTP_GET {\n   url {\n    path /\n    ${url}\n   }\n  }\n }\n}\n`);
+        const c = cfg.virtualServers[0]!.realServers[0]!.checkers[0]!;
+        assert.ok(c.type === 'HTTP_GET');
+        return judge(c.urls[0]!, reply).ok;
+      };
+      assert.deepEqual([ok('regex "is up"'), ok('regex "is down"'), ok('regex "is up"\n    regex_no_match'), ok('regex "is down"\n    regex_no_match')], [true, false, false, true]);
+    });
+
     it('min_reply_length / max_reply_length of UDP_CHECK: a reply outside the lengths fails the check', async () => {
       const sock = dgram.createSocket('udp4');
       sock.on('message', (m, r) => sock.send(Buffer.alloc(Number(m.toString('latin1').slice(1)), 0x61), r.port, r.address));
@@ -183,6 +195,14 @@ describe('keywords: from the config text to their effect', () => {
   });
 
   describe('IPVS', () => {
+    it('sorry_server_lvs_method: the sorry server\'s forwarding method once quorum is lost', () => {
+      for (const [line, fwd] of [['', 3], ['sorry_server_lvs_method TUN', 2], ['sorry_server_lvs_method NAT', 0]] as const) {
+        const cfg = parse(`virtual_server 10.9.0.1 80 {\n lb_algo rr\n lb_kind DR\n protocol TCP\n sorry_server 10.9.0.9 80\n ${line}\n real_server 10.9.0.2 80 {\n  TCP_CHECK {\n   alpha\n  }\n }\n}\n`);
+        const [svc] = [...toKernelState(initialDesiredState(cfg)).values()];
+        assert.deepEqual([...svc!.dests.values()].map((d) => `${d.addr} fwd${d.fwd}`), [`10.9.0.9 fwd${fwd}`], line);
+      }
+    });
+
     it('weight of a virtual_server (its real servers\' default), lvs_method and inhibit_on_failure of a real_server, ip_family and persistence_engine: the IPVS table', () => {
       const cfg = parse('virtual_server fwmark 7 {\n ip_family inet6\n lb_algo rr\n lb_kind DR\n persistence_timeout 30\n persistence_engine sip\n weight 4\n'
         + ' real_server fd00::2 80 {\n }\n real_server fd00::3 80 {\n  lvs_method TUN\n  weight 2\n }\n'
