@@ -355,7 +355,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'real_server/weight': ok([T.vmipvs, 'keepalived -C and ours, from the same config, leave identical IPVS tables']),
   'top/SSL': no(SSLCTX),
   'top/bfd_instance': no(BFD),
-  'top/child_wait_time': no('the parent always waits 5 s for a child to stop'),
+  'top/child_wait_time': ok([T.kb, 'child_wait_time: how long the parent waits'], ['test/unit/daemon/parent.test.ts', 'a child that does not stop within child_wait_time is killed']),
   'top/garp_group': no(GARPGRP),
   'top/global_defs': ok([T.vsk, 'same FIFO bytes and the same script invocations'], [T.plan, 'no mail without notification_email or smtp_server']),
   'top/instance': no(NETNS),

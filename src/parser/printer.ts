@@ -340,6 +340,7 @@ function virtualServer(o: Out, vs: VirtualServer): void {
 export function printConfig(cfg: KeepalivedConfig): string {
   const o = new Out();
   g(o, cfg.global);
+  if (cfg.global.childWaitTime !== 5) o.line('child_wait_time', cfg.global.childWaitTime);
   for (const e of cfg.extra) {
     if (!e.lines) { o.line(e.keyword, ...e.args); continue; }
     o.open(e.keyword, ...e.args);

@@ -9,7 +9,7 @@ import { vrrpInstanceTable, newInstance, closeInstance, parseVip, type ViCtx } f
 import { vrrpScriptTable, newScript, closeScript, syncGroupTable, newSyncGroup, trackFileTable, trackProcessTable, newTrackProcess, type ScriptCtx, type SyncCtx, type TrackFileCtx, type ProcCtx } from './vrrp-blocks.js';
 import { virtualServerTable, newVirtualServer, vsHeader, vsgItem, type VsCtx } from './lvs.js';
 import { parseRouteLine, parseRuleLine, type RuleState } from './routes.js';
-import type { BuildCtx } from './common.js';
+import { readNum, type BuildCtx } from './common.js';
 
 export interface TopCtx extends BuildCtx { rules: RuleState; vsSet: Map<VirtualServer, Set<string>> }
 
@@ -119,7 +119,14 @@ export const topTable = table('top', [
   p2TopBlock('track_group', ['group']),
   ifaceBlock('interface_up_down_delays', 'up/down delay'),
   p2TopBlock('SSL', ['ca', 'certificate', 'key', 'password']),
-  ...['net_namespace', 'net_namespace_ipvs', 'namespace_with_ipsets', 'use_pid_dir', 'instance', 'child_wait_time', 'linkbeat_use_polling'].map(p2TopKw),
+  ...['net_namespace', 'net_namespace_ipvs', 'namespace_with_ipsets', 'use_pid_dir', 'instance', 'linkbeat_use_polling'].map(p2TopKw),
+  {
+    name: 'child_wait_time', priority: 'P1', args: ['uint'], default: 5,
+    handle: (c: TopCtx, a) => {
+      const v = readNum(a, { kind: 'uint', min: 0, max: 4294967295, msg: (t) => `Invalid child_wait_time ${t}` });
+      if (v !== undefined) c.cfg.global.childWaitTime = v;
+    },
+  },
 ]);
 
 const CHECKER_TOP = new Set(['virtual_server', 'virtual_server_group', 'SSL']);

@@ -100,6 +100,11 @@ describe('keywords: from the config text to their effect', () => {
     });
   });
 
+  it('child_wait_time: how long the parent waits for a child to stop (read into the model the parent uses)', () => {
+    assert.equal(parse('child_wait_time 2\n').global.childWaitTime, 2);
+    assert.equal(parse('').global.childWaitTime, 5);
+  });
+
   describe('notify', () => {
     const brief = (a: NotifyAction[]): string[] => a.filter((x) => x.kind === 'script').map((x) => (x.kind === 'script' ? `${x.argv.join(' ')}${x.stop ? ' (stop)' : ''}` : ''));
 
