@@ -5,7 +5,8 @@
 // security (exit 6) and our own cross-object checks (severity 'info': they never change the exit
 // code keepalived would give, but name both places).
 import { existsSync } from 'node:fs';
-import type { KeepalivedConfig, VirtualServer, VrrpInstance, ScriptSpec, TrackRef } from '../config/model.js';
+import type { KeepalivedConfig, RealServer, VirtualServer, ScriptSpec, TrackRef } from '../config/model.js';
+import { rsWeightGiven } from './keywords/lvs.js';
 import type { SourcePos, Severity } from '../common/diagnostic.js';
 import type { ParseDiagnostic, Proc, PrefixStyle } from './reader.js';
 import { checkScriptSecurity } from '../notify/script-security.js';
@@ -46,62 +47,106 @@ export function vsName(vs: VirtualServer, protoSet = true): string {
   return `[${a.address}]:${proto}:${a.port}`;
 }
 
+/** validate_check_config (check_data.c), in its order: each virtual server, then its real servers. */
 function checkVirtualServers(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink): void {
   const groups = new Map(cfg.virtualServerGroups.map((g) => [g.name, g]));
   const keep: VirtualServer[] = [];
   for (const vs of cfg.virtualServers) {
     const set = o.vsSet.get(vs) ?? new Set<string>();
-    if (vs.vs.kind === 'group' && !groups.has(vs.vs.group)) {
+    const group = vs.vs.kind === 'group' ? groups.get(vs.vs.group) : undefined;
+    if (vs.vs.kind === 'group' && !group) {
       s.add(`Virtual server group ${vs.vs.group} specified by virtual_server at ${fmt(vs.pos)} is not defined`, { severity: 'info', code: 'KPB_VSG_UNDEFINED', pos: vs.pos });
     }
-    if (vs.vs.kind === 'fwmark') {
-      if (set.has('protocol')) s.add(`Warning: Virtual server ${vsName(vs)}: protocol specified for fwmark - protocol will be ignored`);
-    } else if (!set.has('protocol')) {
-      s.add(`Virtual server ${vsName(vs, false)}: no protocol set - defaulting to UDP`);
-      vs.protocol = 'UDP';
+    const name = (): string => vsName(vs, set.has('protocol'));
+    if (vs.realServers.length === 0) { s.add(`Virtual server ${name()} has no real servers - ignoring`); continue; }
+    const groupRanges = group?.entries.filter((e) => e.kind === 'range') ?? [];
+    const groupMarks = group?.entries.filter((e) => e.kind === 'fwmark') ?? [];
+    const fwmarkOnly = vs.vs.kind === 'fwmark' || (!!group && groupRanges.length === 0 && groupMarks.length > 0);
+    if (vs.haSuspend && (vs.vs.kind === 'fwmark' || groupMarks.length > 0)) {
+      s.add(`Virtual server ${name()}: cannot use ha_suspend with fwmarks - clearing ha_suspend`);
+      vs.haSuspend = false;
     }
-    if (vs.vs.kind === 'ip' && vs.vs.port === 0 && vs.persistenceTimeout === undefined) {
-      s.add(`Virtual server ${vsName(vs)}: zero port only valid for persistent services - setting`);
+    if (groupRanges.length > 0 || vs.vs.kind === 'ip') {
+      if (!set.has('protocol')) { s.add(`Virtual server ${name()}: no protocol set - defaulting to UDP`); vs.protocol = 'UDP'; set.add('protocol'); }
+      if (vs.ops && vs.protocol !== 'UDP') { s.add(`Virtual server ${name()}: one packet scheduling requires UDP - resetting`); vs.ops = false; }
+      if (vs.persistenceTimeout === undefined && vs.vs.kind === 'ip' && vs.vs.port === 0) {
+        s.add(`Virtual server ${name()}: zero port only valid for persistent services - setting`);
+        vs.persistenceTimeout = 360;
+      }
+    }
+    if (vs.persistenceTimeout === undefined && groupRanges.some((e) => e.kind === 'range' && e.port === 0)) {
+      s.add(`Virtual server ${name()}: zero port only valid for persistent services - setting`);
       vs.persistenceTimeout = 360;
     }
-    if (!set.has('sched')) s.add(`Virtual server ${vsName(vs)}: no scheduler set, setting default 'wlc'`);
-    if (!set.has('method')) s.add(`Virtual server ${vsName(vs)}: no forwarding method set, setting default NAT`);
-    if (vs.ops && vs.protocol !== 'UDP') {
-      s.add(`Virtual server ${vsName(vs)}: one packet scheduling requires UDP - resetting`);
-      vs.ops = false;
-    }
-    if (vs.realServers.length === 0) {
-      s.add(`Virtual server ${vsName(vs)} has no real servers - ignoring`);
-      continue;
-    }
-    const total = vs.realServers.reduce((n, rs) => n + rs.weight, 0);
+    if (set.has('protocol') && fwmarkOnly) s.add(`Warning: Virtual server ${name()}: protocol specified for fwmark - protocol will be ignored`);
+    if (!set.has('sched')) s.add(`Virtual server ${name()}: no scheduler set, setting default 'wlc'`);
+    const rsText = (rs: RealServer): string => `[${rs.address}]:${set.has('protocol') ? vs.protocol.toLowerCase() : 'none'}:${rs.port}`;
+    let methodSet = set.has('method');
+    const noMethod = (): void => { if (!methodSet) { s.add(`Virtual server ${name()}: no forwarding method set, setting default NAT`); methodSet = true; } };
+    const seenRs = new Set<string>();
+    let total = 0;
+    vs.realServers = vs.realServers.filter((rs) => {
+      const k = `${rs.address}/${rs.port}`;
+      if (seenRs.has(k)) { s.add(`VS ${name()}: real server ${rsText(rs)} is duplicated - removing second rs`); return false; }
+      seenRs.add(k);
+      if (rs.lvsMethod === undefined) noMethod();
+      if (!rsWeightGiven.has(rs)) rs.weight = vs.weight;
+      total += rs.weight;
+      const ss = vs.sorryServer;
+      if (ss && ss.address === rs.address && ss.port === rs.port && !!ss.inhibit !== !!(rs.inhibitOnFailure ?? vs.inhibitOnFailure)) {
+        const inhibit = !!(rs.inhibitOnFailure ?? vs.inhibitOnFailure);
+        s.add(`Virtual server ${name()}: real server ${rsText(rs)} matches sorry server, but inhibit setting differs, ${inhibit ? 'sett' : 'clear'}ing on sorry server`);
+        ss.inhibit = inhibit;
+      }
+      return true;
+    });
+    if (vs.sorryServer && vs.sorryServer.lvsMethod === undefined) noMethod();
     if (vs.quorum > total) {
-      s.add(`Warning - quorum ${vs.quorum} for ${vsName(vs)} exceeds total weight of real servers ${total}, reducing quorum to ${total}`);
+      s.add(`Warning - quorum ${vs.quorum} for ${name()} exceeds total weight of real servers ${total}, reducing quorum to ${total}`);
       vs.quorum = total;
     }
     if (vs.hysteresis >= vs.quorum) {
       const h = vs.quorum === 0 ? 4294967295 : vs.quorum - 1;
-      s.add(`Virtual server ${vsName(vs)}: hysteresis ${vs.hysteresis} >= quorum ${vs.quorum}; setting hysteresis to ${h}`);
+      s.add(`Virtual server ${name()}: hysteresis ${vs.hysteresis} >= quorum ${vs.quorum}; setting hysteresis to ${h}`);
       vs.hysteresis = h;
     }
-    const seenRs = new Set<string>();
-    vs.realServers = vs.realServers.filter((rs) => {
-      const k = `${rs.address}/${rs.port}`;
-      if (!seenRs.has(k)) { seenRs.add(k); return true; }
-      s.add(`VS ${vsName(vs)}: real server [${rs.address}]:${vs.protocol.toLowerCase()}:${rs.port} is duplicated - removing second rs`);
-      return false;
-    });
-    for (const rs of vs.realServers) {
-      const method = rs.lvsMethod ?? vs.lbKind;
-      if (vs.vs.kind === 'ip' && vs.vs.port !== 0 && rs.port !== vs.vs.port && method !== 'NAT') {
-        s.add(`WARNING - virtual server ${vsName(vs)} and real server [${rs.address}]:${vs.protocol.toLowerCase()}:${rs.port} ports don't match - resetting`);
-        rs.port = vs.vs.port;
-      }
-      if (rs.port === 0 && vs.vs.kind === 'ip') rs.port = vs.vs.port;
-    }
+    checkPorts(vs, groupMarks.length > 0, name, rsText, s);
     keep.push(vs);
   }
   cfg.virtualServers = keep;
+}
+
+/** Unless NAT, real (and sorry) servers take the virtual server's port; with fwmarks no port. */
+function checkPorts(vs: VirtualServer, groupMarks: boolean, name: () => string, rsText: (rs: RealServer) => string, s: Sink): void {
+  const a = vs.vs;
+  const ss = vs.sorryServer;
+  if (a.kind === 'group') {
+    if (!groupMarks) return;
+    for (const rs of vs.realServers) {
+      if ((rs.lvsMethod ?? vs.lbKind) !== 'NAT' && rs.port) s.add(`WARNING - fwmark virtual server ${name()}, real server ${rsText(rs)} has port specified - port will be ignored`);
+    }
+    if (ss && (ss.lvsMethod ?? vs.lbKind) !== 'NAT' && ss.port) s.add(`WARNING - fwmark virtual server ${name()}, sorry server has port specified - port will be ignored`);
+    return;
+  }
+  for (const rs of vs.realServers) {
+    if ((rs.lvsMethod ?? vs.lbKind) === 'NAT') { if (a.kind === 'ip' && !rs.port) rs.port = a.port; continue; }
+    if (a.kind === 'fwmark') {
+      if (rs.port) { s.add(`WARNING - fwmark virtual server ${name()}, real server ${rsText(rs)} has port specified - clearing`); rs.port = 0; }
+    } else if (!rs.port) rs.port = a.port;
+    else if (rs.port !== a.port) {
+      s.add(`WARNING - virtual server ${name()} and real server ${rsText(rs)} ports don't match - resetting`);
+      rs.port = a.port;
+    }
+  }
+  if (ss && (ss.lvsMethod ?? vs.lbKind) !== 'NAT') {
+    if (a.kind === 'fwmark') {
+      if (ss.port) { s.add(`WARNING - virtual server ${name()}, sorry server has port specified - clearing`); ss.port = 0; }
+    } else if (!ss.port) ss.port = a.port;
+    else if (ss.port !== a.port) {
+      s.add(`WARNING - virtual server ${name()} and sorry server ports don't match - resetting`);
+      ss.port = a.port;
+    }
+  }
 }
 
 function fmt(p: SourcePos | undefined): string { return p ? `${p.file}:${p.line}:${p.col}` : '?'; }

@@ -10,6 +10,9 @@ import { checkerTables, newChecker, CHECKER_PRIORITY, type CkCtx } from './check
 export interface VsCtx { vs: VirtualServer; cfg: KeepalivedConfig; set: Set<string> }
 export interface RsCtx { rs: RealServer; vsc: VsCtx }
 
+/** Real servers that gave `weight` themselves (the others take the virtual server's at the end of the parse). */
+export const rsWeightGiven = new WeakSet<RealServer>();
+
 export const SCHEDULERS = new Set(['rr', 'wrr', 'lc', 'wlc', 'lblc', 'sh', 'mh', 'dh', 'fo', 'ovf', 'lblcr', 'sed', 'nq', 'twos']);
 
 /** "IP PORT" header of virtual_server / real_server / sorry_server. */
@@ -79,6 +82,7 @@ export const realServerTable = table('real_server', [
       const v = readUnsigned(a, t, 0, 2147483647);
       if (v === undefined) { a.error(`Real server weight ${t} is outside range 0-2147483647`); return; }
       c.rs.weight = v;
+      rsWeightGiven.add(c.rs);
     },
   },
   bool<RsCtx>('inhibit_on_failure', (c, v) => { c.rs.inhibitOnFailure = v; }),

@@ -210,8 +210,8 @@ describe('keywords: from the config text to their effect', () => {
 
     it('weight of a virtual_server (its real servers\' default), lvs_method and inhibit_on_failure of a real_server, ip_family and persistence_engine: the IPVS table', () => {
       const cfg = parse('virtual_server fwmark 7 {\n ip_family inet6\n lb_algo rr\n lb_kind DR\n persistence_timeout 30\n persistence_engine sip\n weight 4\n'
-        + ' real_server fd00::2 80 {\n }\n real_server fd00::3 80 {\n  lvs_method TUN\n  weight 2\n }\n'
-        + ' real_server fd00::4 80 {\n  inhibit_on_failure\n  TCP_CHECK {\n   alpha\n  }\n }\n real_server fd00::5 80 {\n  TCP_CHECK {\n   alpha\n  }\n }\n}\n');
+        + ' real_server fd00::2 {\n }\n real_server fd00::3 {\n  lvs_method TUN\n  weight 2\n }\n'
+        + ' real_server fd00::4 {\n  inhibit_on_failure\n  TCP_CHECK {\n   alpha\n  }\n }\n real_server fd00::5 {\n  TCP_CHECK {\n   alpha\n  }\n }\n}\n');
       const k = toKernelState(initialDesiredState(cfg));
       const [svc] = [...k.values()];
       assert.equal(k.size, 1);
