@@ -131,7 +131,7 @@ function completeInstance(vi: VrrpInstance, g: GlobalDefs, sg: Group | undefined
 
   completeAuth(vi, strict, r);
 
-  if (unicastKeyword.has(vi) && vi.unicastPeer.length === 0) {
+  if (unicastKeyword.has(vi) && vi.unicastPeer.length === 0 && !given.has('unicast_fault_no_peer')) {
     r.say(`(${n}) A unicast keyword has been specified without any unicast peers. Defaulting to multicast. This usage is deprecated - please update your configuration.`);
   }
   const unicast = vi.unicastPeer.length > 0;

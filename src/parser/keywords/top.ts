@@ -60,7 +60,7 @@ export const topTable = table('top', [
       c.cfg.vrrpInstances.push(vi);
       return { vi, cfg: c.cfg, stateSet: false, familySet: false, rules: c.rules };
     },
-    close: (v: ViCtx) => closeInstance(v),
+    close: (v: ViCtx, a: KwArgs) => closeInstance(v, a),
   },
   {
     name: 'vrrp_script', priority: 'P0', block: 'keywords', table: vrrpScriptTable,
