@@ -306,7 +306,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'global_defs/vrrp_lower_prio_no_advert': ok([T.kb, 'vrrp_lower_prio_no_advert in global_defs']),
   'global_defs/vrrp_mcast_group4': ok([T.rtk, 'vrrp_mcast_group4: the socket joins that group']),
   'global_defs/vrrp_mcast_group6': ok([T.rtk, 'vrrp_mcast_group6: an IPv6 instance joins that group']),
-  'global_defs/vrrp_min_garp': no('the GARP settings of vrrp_min_garp are not applied'),
+  'global_defs/vrrp_min_garp': ok([T.kb, 'vrrp_min_garp: one GARP on becoming MASTER']),
   'global_defs/vrrp_netlink_cmd_rcv_bufs': no(BUFS),
   'global_defs/vrrp_netlink_cmd_rcv_bufs_force': no(BUFS),
   'global_defs/vrrp_netlink_monitor_rcv_bufs': no(BUFS),

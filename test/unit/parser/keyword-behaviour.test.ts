@@ -86,6 +86,20 @@ describe('keywords: from the config text to their effect', () => {
       }
     });
 
+    it('vrrp_min_garp: one GARP on becoming MASTER and no second burst (settings given before it are kept)', () => {
+      const cases: [string, [number, number, string][]][] = [
+        ['', [[0, 5, 'master'], [5000, 5, 'delayed']]],
+        ['vrrp_min_garp', [[0, 1, 'master']]],
+        ['vrrp_garp_master_repeat 3\n vrrp_min_garp', [[0, 3, 'master']]],
+        ['vrrp_min_garp false', [[0, 5, 'master'], [5000, 5, 'delayed']]],
+      ];
+      for (const [global, want] of cases) {
+        const h = started(parse(instance('state MASTER\n priority 255', global)));
+        h.advance(20_000);
+        assert.deepEqual(garps(h), want, global);
+      }
+    });
+
     it('vrrp_garp_master_refresh / vrrp_garp_master_refresh_repeat in global_defs and garp_master_refresh_repeat: refresh GARPs while MASTER', () => {
       const cases: [string, string, [number, number, string][]][] = [
         ['vrrp_garp_master_refresh 10\n vrrp_garp_master_refresh_repeat 3', '', [[10000, 3, 'refresh'], [20000, 3, 'refresh']]],
