@@ -38,6 +38,11 @@ export function notImplementedMessage(keyword: string, reason: string): string {
   return `WARNING - keyword '${keyword}' is not implemented by keepalived-ts and has no effect: ${reason}`;
 }
 
+/** The warning for a value of an implemented keyword that is not implemented (e.g. auth_type AH). */
+export function valueNotImplementedMessage(what: string, reason: string): string {
+  return `WARNING - '${what}' is not implemented by keepalived-ts: ${reason}`;
+}
+
 /** How the reader asks about a keyword; undefined for keywords outside the ledger (our extensions, raw blocks). */
 export type LedgerLookup = (block: string, keyword: string) => LedgerEntry | undefined;
 

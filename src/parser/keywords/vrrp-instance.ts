@@ -166,6 +166,7 @@ export const authTable = table('authentication', [
     name: 'auth_type', priority: 'P0', args: ['word'],
     handle: (c: ViCtx, a) => {
       const t = a.need(1);
+      if (t === 'AH') a.notImplemented('auth_type AH', 'IPsec AH authentication is not implemented (adverts carry auth type 2 without an AH header)');
       if (t === 'PASS' || t === 'AH') c.vi.authentication = { ...(c.vi.authentication ?? {}), type: t };
       else a.error(`(${c.vi.name}) unknown authentication type '${t}'`);
     },

@@ -120,6 +120,15 @@ describe('parser: the keyword ledger', () => {
       "(/etc/k.conf: Line 2) WARNING - keyword 'enable_snmp_vrrp' is not implemented by keepalived-ts and has no effect: SNMP is not implemented");
   });
 
+  it('a value that is not implemented (auth_type AH) gets the same warning, with its place', () => {
+    const r = parseConfigText('vrrp_instance A {\n interface eth0\n virtual_router_id 1\n authentication {\n  auth_type AH\n  auth_pass x\n }\n virtual_ipaddress {\n  10.0.0.1\n }\n}\n', 'ah.conf', { configId: 'x', interfaces: new Set(['eth0']) });
+    const w = r.diagnostics.filter(isNotImplementedWarning);
+    assert.deepEqual(w.map((d) => [d.message, d.pos?.line]), [[
+      "WARNING - 'auth_type AH' is not implemented by keepalived-ts: IPsec AH authentication is not implemented (adverts carry auth type 2 without an AH header)", 5,
+    ]]);
+    assert.equal(r.exitCode, 0);
+  });
+
   it("the README's list of what is not implemented is the one the ledger generates (npm run ledger:readme)", () => {
     const readme = readFileSync(`${ROOT}README.md`, 'utf8');
     assert.equal(replaceSection(readme, readmeSection()), readme, 'README.md is out of date: run `npm run ledger:readme`');
