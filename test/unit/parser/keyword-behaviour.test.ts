@@ -86,6 +86,29 @@ describe('keywords: from the config text to their effect', () => {
       }
     });
 
+    it('native_ipv6: the instance is IPv6 (VRRPv3 to ff02::12) whatever its VIPs, an IPv4 VIP is refused', () => {
+      const r = parseConfigText(instance('native_ipv6\n virtual_ipaddress {\n  fe80::100\n }').replace(' virtual_ipaddress {\n  10.198.0.100\n }\n', ''), 'n6.conf', { configId: 'x', interfaces: IFS });
+      const vi = r.config.vrrpInstances[0]!;
+      const { params } = deriveFsmParams(vi, { global: r.config.global, vrrpScripts: [], trackFiles: [], primaryAddress: 'fe80::2' });
+      assert.deepEqual([params.family, params.version, params.destination, params.vips], ['inet6', 3, 'ff02::12', ['fe80::100']]);
+      const bad = parseConfigText(instance('native_ipv6').replace('interface eth0', 'interface eth0\n native_ipv6'), 'n6.conf', { configId: 'x', interfaces: IFS });
+      assert.deepEqual(bad.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
+        ['(VI_1): address family must match VRRP instance [10.198.0.100] - ignoring', '(VI_1) No VIP specified; at least one is required']);
+    });
+
+    it('track_interface, track_script and track_file of a vrrp_sync_group: every member tracks them', () => {
+      const cfg = parse(`vrrp_script chk {\n script /bin/true\n}\ntrack_file tf {\n file /tmp/kb-tf\n weight 0\n}\nvrrp_sync_group G {\n group {\n  VI_1\n  VI_2\n }\n track_interface {\n  eth1\n }\n track_script {\n  chk\n }\n track_file {\n  tf\n }\n}\n${instance('')}vrrp_instance VI_2 {\n interface eth0\n virtual_router_id 52\n virtual_ipaddress {\n  10.198.1.100\n }\n}\n`);
+      for (const vi of cfg.vrrpInstances) {
+        const { params } = deriveFsmParams(vi, { global: cfg.global, vrrpScripts: cfg.vrrpScripts, trackFiles: cfg.trackFiles, primaryAddress: '10.198.0.2', syncGroup: cfg.vrrpSyncGroups[0] });
+        assert.deepEqual(params.trackers.map((t) => t.id).sort(), ['file:tf', 'interface:eth1', 'script:chk'], vi.name);
+        // an unweighted tracker that is down puts the member in FAULT
+        const h = new Harness(params);
+        h.feed({ type: 'tracker', id: 'interface:eth1', status: { ok: false } });
+        h.feed({ type: 'startup' });
+        assert.equal(h.stateAt(), 'FAULT', vi.name);
+      }
+    });
+
     it('vrrp_min_garp: one GARP on becoming MASTER and no second burst (settings given before it are kept)', () => {
       const cases: [string, [number, number, string][]][] = [
         ['', [[0, 5, 'master'], [5000, 5, 'delayed']]],
