@@ -4,6 +4,11 @@
 // keyword -> model -> behaviour chain is shown, not only the parse.
 import { strict as assert } from 'node:assert';
 import net from 'node:net';
+import tls from 'node:tls';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import dgram from 'node:dgram';
 import { parseConfigText } from '../../../src/parser/index.js';
 import type { KeepalivedConfig } from '../../../src/config/model.js';
@@ -204,6 +209,34 @@ describe('keywords: from the config text to their effect', () => {
           'GET /c HTTP/1.1|Connection: close|Host: ck.test', 'GET /d HTTP/1.1|Connection: close|Host: url.test',
         ]);
       } finally { srv.close(); }
+    });
+
+    it('enable_sni of SSL_GET: the TLS server name is the url\'s, the checker\'s or the virtual server\'s virtualhost (not the real server\'s)', async function () {
+      const dir = mkdtempSync(join(tmpdir(), 'kb-sni-'));
+      try {
+        const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${dir}/key.pem`, '-out', `${dir}/cert.pem`, '-days', '2', '-subj', '/CN=kb'], { stdio: 'ignore' });
+        if (made.status !== 0) this.skip();
+        const names: (string | false)[] = [];
+        const srv = tls.createServer({ key: readFileSync(`${dir}/key.pem`), cert: readFileSync(`${dir}/cert.pem`) }, (c) => {
+          names.push(c.servername ?? false);
+          c.once('data', () => c.end('HTTP/1.0 200 OK\r\n\r\n'));
+        });
+        await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+        const port = (srv.address() as net.AddressInfo).port;
+        try {
+          const rsBlock = (n: number, rs: string, ck: string, url: string): string =>
+            ` real_server 127.0.0.${n} ${port} {\n  ${rs}\n  SSL_GET {\n   connect_ip 127.0.0.1\n   ${ck}\n   url {\n    path /\n    ${url}\n   }\n  }\n }\n`;
+          const cfg = parse(`virtual_server 127.0.0.1 ${port} {\n lb_algo rr\n lb_kind DR\n protocol TCP\n virtualhost vs.test\n`
+            + rsBlock(1, '', '', '') + rsBlock(2, 'virtualhost rs.test', 'enable_sni', '') + rsBlock(3, '', 'enable_sni\n   virtualhost ck.test', '')
+            + rsBlock(4, '', 'enable_sni', 'virtualhost url.test') + '}\n');
+          const vs = cfg.virtualServers[0]!;
+          for (const rs of vs.realServers) {
+            const c = rs.checkers[0]!;
+            assert.equal((await httpProbe({ checker: c, params: resolveParams(c, rs, vs), rs, vs, config: cfg }).run(0)).ok, true);
+          }
+          assert.deepEqual(names, [false, 'vs.test', 'ck.test', 'url.test']);
+        } finally { srv.close(); }
+      } finally { rmSync(dir, { recursive: true, force: true }); }
     });
 
     it('regex and regex_no_match of a url: the body must (not) match', () => {
