@@ -39,8 +39,10 @@ function globalBool(g: GlobalDefs, name: string): boolean | undefined {
  */
 class Reporter {
   stopped = false;
+  /** Where the object being checked was declared: our `[file:line:col]` (keepalived prints no place). */
+  at: SourcePos | undefined;
   constructor(private readonly s: VrrpSink) {}
-  say(message: string, opts?: Parameters<VrrpSink['add']>[1]): void { if (!this.stopped) this.s.add(message, opts); }
+  say(message: string, opts?: Parameters<VrrpSink['add']>[1]): void { if (!this.stopped) this.s.add(message, { pos: this.at, ...opts }); }
   /** Our own notes (severity info) are not keepalived's: always given. */
   note(message: string, opts: Parameters<VrrpSink['add']>[1]): void { this.s.add(message, opts); }
   stop(message: string): void { this.say(message); this.stopped = true; }
@@ -51,6 +53,7 @@ export function checkVrrp(cfg: KeepalivedConfig, s: VrrpSink): void {
   const g = cfg.global;
   // Minimum configuration (chk_min_cfg): the virtual router id, then an interface.
   const usable = cfg.vrrpInstances.filter((vi) => {
+    r.at = vi.pos;
     // 2.2.7 does not fall back to default_interface here.
     if (vi.virtualRouterId === undefined) { r.stop(`(${vi.name}) the virtual router id must be set`); return false; }
     if (vi.interface === undefined) { r.stop(`(${vi.name}) Unknown interface!`); return false; }
@@ -58,7 +61,7 @@ export function checkVrrp(cfg: KeepalivedConfig, s: VrrpSink): void {
   });
   cfg.vrrpInstances = usable;
   const groupOf = setSyncGroups(cfg, r);
-  for (const vi of cfg.vrrpInstances) completeInstance(vi, g, groupOf.get(vi.name), r);
+  for (const vi of cfg.vrrpInstances) { r.at = vi.pos; completeInstance(vi, g, groupOf.get(vi.name), r); }
   checkVridConflicts(cfg, r);
   syncGroupTrackers(cfg, groupOf, r);
 }
@@ -78,6 +81,7 @@ function setSyncGroups(cfg: KeepalivedConfig, r: Reporter): Map<string, Group> {
     else firstGroup.set(n, sg);
   }
   cfg.vrrpSyncGroups = cfg.vrrpSyncGroups.filter((sg) => {
+    r.at = sg.pos;
     if (sg.group.length === 0) { r.say(`Sync group ${sg.name} has no virtual router(s). removing`); return false; }
     const found: string[] = [];
     let state: 'INIT' | 'MASTER' | 'BACKUP' = 'INIT';
@@ -301,6 +305,7 @@ function checkVridConflicts(cfg: KeepalivedConfig, r: Reporter): void {
 function syncGroupTrackers(cfg: KeepalivedConfig, groupOf: Map<string, Group>, r: Reporter): void {
   const byName = new Map(cfg.vrrpInstances.map((v) => [v.name, v]));
   for (const sg of cfg.vrrpSyncGroups) {
+    r.at = sg.pos;
     const members = sg.group.filter((m) => groupOf.get(m) === sg).map((m) => byName.get(m)).filter((v): v is VrrpInstance => !!v);
     if (!members.some((v) => v.priority === OWNER)) continue;
     const clear = (refs: TrackRef[], what: string, tail: string): void => {
