@@ -15,7 +15,7 @@ const DBUS = 'D-Bus is not implemented';
 const SCHED = 'process priority, realtime scheduling, CPU affinity, memory locking and rlimits are not applied';
 const PNAME = 'process names are not changed';
 const BUFS = 'netlink and socket receive buffer sizes are not applied';
-const NFT = 'firewall rules (nftables, iptables) are not implemented';
+const NFTIPVS = 'nftables rules for IPVS virtual servers (nftables_ipvs) are not implemented';
 const NETNS = 'network namespaces and named instances are not implemented';
 const RELOAD = 'reload options are not implemented (a reload checks the new file itself)';
 const STARTSTOP = 'startup and shutdown scripts are not run';
@@ -59,6 +59,10 @@ const T = {
   binderr: 'test/unit/check/bind-errors.test.ts',
   timing: 'test/unit/check/timing.test.ts',
   vmipvs: 'test/vm/ipvs.test.ts',
+  fwplan: 'test/unit/vrrp/firewall/plan.test.ts',
+  fwcap: 'test/unit/vrrp/firewall/capture.test.ts',
+  fwset: 'test/unit/vrrp/firewall/settings.test.ts',
+  fwrt: 'test/unit/vrrp/runtime/firewall.test.ts',
   reconcile: 'test/unit/ipvs/reconcile.test.ts',
   stop: 'test/unit/check/stop.test.ts',
   replay: 'test/unit/check/capture-replay.test.ts',
@@ -249,13 +253,13 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'global_defs/lvs_timeouts': ok([T.vmipvs, 'lvs_flush empties the table at start (a foreign service goes) and lvs_timeouts is set']),
   'global_defs/max_auto_priority': no(SCHED),
   'global_defs/min_auto_priority_delay': no(SCHED),
-  'global_defs/nftables': no(NFT),
-  'global_defs/nftables_counters': no(NFT),
-  'global_defs/nftables_ifindex': no(NFT),
-  'global_defs/nftables_ipvs': no(NFT),
-  'global_defs/nftables_ipvs_priority': no(NFT),
-  'global_defs/nftables_ipvs_start_fwmark': no(NFT),
-  'global_defs/nftables_priority': no(NFT),
+  'global_defs/nftables': ok([T.fwplan, 'nftables TABLE, nftables_priority, nftables_counters'], [T.fwcap, 'same datagrams, messages and attributes'], [T.fwset, 'nftables alone: a table name but nothing blocked']),
+  'global_defs/nftables_counters': ok([T.fwplan, 'nftables TABLE, nftables_priority, nftables_counters'], [T.fwcap, 'same datagrams, messages and attributes']),
+  'global_defs/nftables_ifindex': ok([T.fwplan, 'nftables_ifindex: link-local VIPs always by index']),
+  'global_defs/nftables_ipvs': no(NFTIPVS),
+  'global_defs/nftables_ipvs_priority': no(NFTIPVS),
+  'global_defs/nftables_ipvs_start_fwmark': no(NFTIPVS),
+  'global_defs/nftables_priority': ok([T.fwplan, 'nftables TABLE, nftables_priority, nftables_counters'], [T.fwset, 'nftables_priority before nftables: reset to -1']),
   'global_defs/no_checker_emails': ok([T.plan, 'no_checker_emails: only when the RS alive state changed']),
   'global_defs/no_email_faults': ok([T.plan, 'no_email_faults suppresses FAULT mails only']),
   'global_defs/notification_email': ok([T.plan, 'no mail without notification_email or smtp_server'], [T.smtp, 'VRRP BACKUP/MASTER and a TCP_CHECK failure: one mail each']),
@@ -302,7 +306,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'global_defs/vrrp_garp_master_repeat': ok([T.params, 'defaults: v2, 1 s, preempt, GARP 5 x 5 s'], [T.fsm, 'becoming MASTER: advert first, then VIPs, then a GARP burst of 5']),
   'global_defs/vrrp_gna_interval': ok([T.rtk, 'vrrp_gna_interval: the unsolicited neighbour adverts']),
   'global_defs/vrrp_higher_prio_send_advert': ok([T.kb, 'vrrp_higher_prio_send_advert in global_defs and higher_prio_send_advert']),
-  'global_defs/vrrp_iptables': no(NFT),
+  'global_defs/vrrp_iptables': ok([T.fwset, 'vrrp_iptables: nftables table "keepalived"']),
   'global_defs/vrrp_lower_prio_no_advert': ok([T.kb, 'vrrp_lower_prio_no_advert in global_defs']),
   'global_defs/vrrp_mcast_group4': ok([T.rtk, 'vrrp_mcast_group4: the socket joins that group']),
   'global_defs/vrrp_mcast_group6': ok([T.rtk, 'vrrp_mcast_group6: an IPv6 instance joins that group']),
@@ -430,7 +434,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'virtual_server/virtualhost': ok([T.kb, 'virtualhost of url, HTTP_GET, real_server and virtual_server']),
   'virtual_server/warmup': ok([T.ckparams, 'checker, then real_server, then virtual_server, then the default']),
   'virtual_server/weight': ok([T.kb, 'weight of a virtual_server']),
-  'vrrp_instance/accept': no(NFT),
+  'vrrp_instance/accept': ok([T.fwset, 'accept with strict on VRRPv3: accepts, no firewall'], [T.fwrt, 'reload accept -> no_accept with nftables configured']),
   'vrrp_instance/advert_int': ok([T.fsm, 'v3 advert_int 0.1: Master_Down 341.406 ms'], [T.params, 'v2 advert_int 2.6 rounds to 3 s']),
   'vrrp_instance/authentication': ok([T.scen, '(e) PASS password mismatch']),
   'vrrp_instance/check_unicast_src': no(UNTESTED),
@@ -453,7 +457,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'vrrp_instance/mcast_dst_ip': no('adverts always go to vrrp_mcast_group4/6'),
   'vrrp_instance/mcast_src_ip': ok([T.scen, '(g) unicast peers']),
   'vrrp_instance/native_ipv6': ok([T.kb, 'native_ipv6: the instance is IPv6']),
-  'vrrp_instance/no_accept': no(NFT),
+  'vrrp_instance/no_accept': ok([T.fwset, 'no_accept without strict'], [T.fwrt, 'reload no_accept -> accept while MASTER']),
   'vrrp_instance/nopreempt': ok([T.fsm, 'higher, nopreempt'], [T.params, 'nopreempt with state MASTER is cleared']),
   'vrrp_instance/notify': ok([T.plan, 'MASTER: specific script, generic notify (+4 args)'], [T.vsk, 'same FIFO bytes and the same script invocations']),
   'vrrp_instance/notify_backup': ok([T.vsk, 'same FIFO bytes and the same script invocations'], [T.plan, 'STOP runs as a shutdown script']),
