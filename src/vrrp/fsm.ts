@@ -112,6 +112,9 @@ export class VrrpFsm {
     this.out.push({ kind: 'cancelTimer', timer });
   }
 
+  /** keepalived's -D line around the VIPs of an instance whose VIPs the firewall blocks (src/vrrp/firewall). */
+  private fwLog(what: 'setting' | 'removing'): void { if (this.params.firewall) this.log(`(${this.n}) ${what} firewall drop rule`, 1); }
+
   private cancelAllTimers(): void { for (const t of ALL_TIMERS) this.cancelTimer(t); }
 
   private notify(state: NotifyState): void { this.out.push({ kind: 'notify', state, priority: this.eff }); }
@@ -204,6 +207,7 @@ export class VrrpFsm {
     if (this.eff !== this.params.priority) this.log(`(${this.n}) Changing effective priority from ${this.params.priority} to ${this.eff}`);
     this.log(`(${this.n}) removing VIPs.`, 1);
     this.out.push({ kind: 'removeVips' });
+    this.fwLog('removing');
     if (this.faultReasons().length > 0) {
       const from = this.changeState('FAULT');
       this.log(`(${this.n}) Entering FAULT STATE (init)`);
@@ -236,6 +240,7 @@ export class VrrpFsm {
     this.log(`(${this.n}) Entering MASTER STATE`);
     this.send(this.eff);
     this.setTimer('adver', this.adverMs());
+    this.fwLog('setting');
     this.log(`(${this.n}) setting VIPs.`, 1);
     this.out.push({ kind: 'addVips' });
     this.garp(p.garp.masterRepeat, 'master');
@@ -254,6 +259,7 @@ export class VrrpFsm {
     this.log(`(${this.n}) Entering BACKUP STATE`);
     this.log(`(${this.n}) removing VIPs.`, 1);
     this.out.push({ kind: 'removeVips' });
+    this.fwLog('removing');
     this.stats.release_master++;
     this.preemptUntil = 0;
     this.setTimer('masterDown', this.masterDownMs());
@@ -272,6 +278,7 @@ export class VrrpFsm {
       if (!bySync) this.sendPriorityZero();
       this.log(`(${this.n}) removing VIPs.`, 1);
       this.out.push({ kind: 'removeVips' });
+      this.fwLog('removing');
       this.stats.release_master++;
     }
     this.cancelAllTimers();
@@ -309,6 +316,7 @@ export class VrrpFsm {
       if (!keepVips) {
         this.log(`(${this.n}) removing VIPs.`, 1);
         this.out.push({ kind: 'removeVips' });
+        this.fwLog('removing');
       }
     }
     this.cancelAllTimers();
@@ -360,6 +368,7 @@ export class VrrpFsm {
     const added = now.filter((v) => !before.has(v));
     const removed = [...before].filter((v) => !now.includes(v));
     if (added.length > 0 || removed.length > 0) this.out.push({ kind: 'changeVips', added, removed });
+    this.fwLog('setting');
     this.log(`(${this.n}) setting VIPs.`, 1);
     this.send(this.eff);
     this.setTimer('adver', this.adverMs());
