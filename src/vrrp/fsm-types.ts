@@ -128,8 +128,10 @@ export interface VrrpFsmParams {
 // Events (runtime -> core)
 
 export type VrrpEvent =
-  /** Start the instance (after vrrp_startup_delay). Logs "removing VIPs." then BACKUP(init) / MASTER / FAULT(init). */
-  | { type: 'startup' }
+  /** Start the instance (after vrrp_startup_delay). Logs "removing VIPs." then BACKUP(init) / MASTER; or,
+   *  with a FAULT reason, "(VI_1) entering FAULT state" then "removing VIPs." (the runtime logs the
+   *  reasons first, as keepalived 2.2.7). removeVips false: the interface did not exist, nothing to remove. */
+  | { type: 'startup'; removeVips?: boolean }
   /** A received VRRP message: the VRRP payload only (IP header stripped), with IP-level facts. */
   | { type: 'packet'; payload: Uint8Array; ttl: number; src: string; dst: string; family: IpFamily }
   /** A timer the core asked for has fired; stale generations are ignored. */

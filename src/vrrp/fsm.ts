@@ -73,7 +73,7 @@ export class VrrpFsm {
     this.out = [];
     this.adverRearmed = false;
     switch (ev.type) {
-      case 'startup': this.onStartup(); break;
+      case 'startup': this.onStartup(ev.removeVips ?? true); break;
       case 'timer': this.onTimer(ev.timer, ev.generation); break;
       case 'packet': this.onPacket(ev.payload, ev.ttl, ev.src, ev.dst); break;
       case 'tracker':
@@ -205,17 +205,19 @@ export class VrrpFsm {
     this.setTimer('masterDown', this.masterDownMs());
   }
 
-  private onStartup(): void {
+  private onStartup(removeVips: boolean): void {
     if (this.st !== 'INIT') return;
-    this.vipLines('remov');
-    this.out.push({ kind: 'removeVips' });
     if (this.faultReasons().length > 0) {
+      // keepalived 2.2.7 (initialise_tracking_priorities): "(VI_1) entering FAULT state" with the
+      // notifies, then the start-up VIP removal; never "Entering FAULT STATE (init)" (measured)
       const from = this.changeState('FAULT');
-      this.log(`(${this.n}) Entering FAULT STATE (init)`);
+      this.log(`(${this.n}) entering FAULT state`);
       this.notify('FAULT');
+      if (removeVips) { this.vipLines('remov'); this.out.push({ kind: 'removeVips' }); }
       this.stateChanged(from);
       return;
     }
+    if (removeVips) { this.vipLines('remov'); this.out.push({ kind: 'removeVips' }); }
     const from = this.changeState('BACKUP');
     if (this.params.priority === OWNER_PRIORITY && this.params.initialState === 'MASTER') {
       // keepalived: the owner "times out from the backup state very quickly"
