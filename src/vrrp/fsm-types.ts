@@ -119,6 +119,8 @@ export interface VrrpFsmParams {
   rearmAdverOnRx?: boolean;
   /** vrrp_strict / strict_mode. */
   strict?: boolean;
+  /** The VIP firewall blocks this instance's VIPs (not the owner, no accept mode): -D logs "setting/removing firewall drop rule". */
+  firewall?: boolean;
   /** Member of a sync group: a Master_Down expiry then only marks the instance as wanting MASTER and
    *  SyncGroupCore decides (all members must want it); set it for every member of a vrrp_sync_group. */
   syncGroup?: string;

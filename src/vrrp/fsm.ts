@@ -113,6 +113,9 @@ export class VrrpFsm {
     this.out.push({ kind: 'cancelTimer', timer });
   }
 
+  /** keepalived's -D line around the VIPs of an instance whose VIPs the firewall blocks (src/vrrp/firewall). */
+  private fwLog(what: 'setting' | 'removing'): void { if (this.params.firewall) this.log(`(${this.n}) ${what} firewall drop rule`, 1); }
+
   private cancelAllTimers(): void { for (const t of ALL_TIMERS) this.cancelTimer(t); }
 
   private notify(state: NotifyState): void { this.out.push({ kind: 'notify', state, priority: this.eff }); }
@@ -213,11 +216,11 @@ export class VrrpFsm {
       const from = this.changeState('FAULT');
       this.log(`(${this.n}) entering FAULT state`);
       this.notify('FAULT');
-      if (removeVips) { this.vipLines('remov'); this.out.push({ kind: 'removeVips' }); }
+      if (removeVips) { this.vipLines('remov'); this.out.push({ kind: 'removeVips' }); this.fwLog('removing'); }
       this.stateChanged(from);
       return;
     }
-    if (removeVips) { this.vipLines('remov'); this.out.push({ kind: 'removeVips' }); }
+    if (removeVips) { this.vipLines('remov'); this.out.push({ kind: 'removeVips' }); this.fwLog('removing'); }
     const from = this.changeState('BACKUP');
     if (this.params.priority === OWNER_PRIORITY && this.params.initialState === 'MASTER') {
       // keepalived: the owner "times out from the backup state very quickly"
@@ -243,6 +246,7 @@ export class VrrpFsm {
     this.log(`(${this.n}) Entering MASTER STATE`);
     this.send(this.eff);
     this.setTimer('adver', this.adverMs());
+    this.fwLog('setting');
     this.vipLines('sett');
     this.out.push({ kind: 'addVips' });
     this.garp(p.garp.masterRepeat, 'master');
@@ -263,6 +267,7 @@ export class VrrpFsm {
     if (vipDeleted) this.sendPriorityZero();
     this.vipLines('remov');
     this.out.push({ kind: 'removeVips' });
+    this.fwLog('removing');
     this.stats.release_master++;
     this.preemptUntil = 0;
     this.setTimer('masterDown', vipDeleted ? this.skewMs() : this.masterDownMs());
@@ -281,6 +286,7 @@ export class VrrpFsm {
       if (!bySync) this.sendPriorityZero();
       this.vipLines('remov');
       this.out.push({ kind: 'removeVips' });
+      this.fwLog('removing');
       this.stats.release_master++;
     }
     this.cancelAllTimers();
@@ -316,6 +322,7 @@ export class VrrpFsm {
       if (!keepVips) {
         this.vipLines('remov');
         this.out.push({ kind: 'removeVips' });
+        this.fwLog('removing');
       }
     }
     this.cancelAllTimers();
@@ -367,6 +374,7 @@ export class VrrpFsm {
     const added = now.filter((v) => !before.has(v));
     const removed = [...before].filter((v) => !now.includes(v));
     if (added.length > 0 || removed.length > 0) this.out.push({ kind: 'changeVips', added, removed });
+    this.fwLog('setting');
     this.vipLines('sett');
     this.send(this.eff);
     this.setTimer('adver', this.adverMs());

@@ -8,6 +8,7 @@ import type {
   GlobalDefs, TrackFile, TrackRef, VrrpInstance, VrrpScript, VrrpSyncGroup, VrrpTrackProcess,
 } from '../config/model.js';
 import type { TrackerParams, VrrpFsmParams } from './fsm-types.js';
+import { blocksVips } from './firewall/settings.js';
 import { V3_MAX_ADVER_INT_CS } from './timers.js';
 
 export interface ParamsContext {
@@ -153,6 +154,7 @@ export function deriveFsmParams(inst: VrrpInstance, ctx: ParamsContext): Derived
     trackers,
     rejectLogPolicy: 'every',
     strict: inst.strictMode || g.vrrpStrict,
+    firewall: blocksVips(inst, g),
     ...(ctx.syncGroup ? { syncGroup: ctx.syncGroup.name } : {}),
   };
   return { params, logs };

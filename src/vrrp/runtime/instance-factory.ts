@@ -5,7 +5,8 @@
 // 2.2.7's does; it takes the interface when it appears (if-binding.ts).
 import type { Clock, Timers } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
-import type { KeepalivedConfig, VrrpInstance } from '../../config/model.js';
+import type { GlobalDefs, KeepalivedConfig, VrrpInstance } from '../../config/model.js';
+import type { VipFirewall } from '../firewall/vip-firewall.js';
 import { VrrpFsm } from '../fsm.js';
 import type { VrrpEvent, VrrpTimerName } from '../fsm-types.js';
 import { DeadlineTimers } from '../io/deadline-timers.js';
@@ -23,20 +24,32 @@ export interface FactoryDeps {
   links: LinkTable;
   binding: InterfaceBinding;
   sysctl: SysctlStore;
+  firewall: VipFirewall;
   log: Logger;
   clock: Clock;
   timers: Timers;
   dispatch(inst: Inst, ev: VrrpEvent): void;
 }
 
+/** keepalived moves a VMAC's IGMP (IPv4, unless disable_local_igmp) / MLD reports to the base interface. */
+export function vmacFirewalled(cfg: VrrpInstance, global: GlobalDefs): boolean {
+  return cfg.family === 'inet6' || global.extra['disable_local_igmp'] === undefined;
+}
+
+/** A VMAC as the VIP firewall sees it. */
+export function fwVmac(cfg: VrrpInstance, ifindex: number, baseIfindex: number) {
+  return { ifindex, baseIfindex, family: cfg.family, otherFamily: cfg.virtualIpaddressExcluded.some((v) => v.family !== cfg.family) };
+}
+
 export class InstanceFactory {
   constructor(private readonly d: FactoryDeps) {}
 
-  private async createVmac(cfg: VrrpInstance, link: LinkInfo, primary: string): Promise<Vmac | undefined> {
-    const { kernel, links, sysctl, log } = this.d;
+  private async createVmac(cfg: VrrpInstance, link: LinkInfo, primary: string, global: GlobalDefs): Promise<Vmac | undefined> {
+    const { kernel, links, sysctl, firewall, log } = this.d;
     const l = await createVmac(kernel.links, cfg, link, sysctl, log);
     if (!l) return undefined;
     links.set(l);
+    if (vmacFirewalled(cfg, global)) firewall.vmac('add', fwVmac(cfg, l.index, link.index));
     const vm: Vmac = { index: l.index, name: l.name, mac: l.mac };
     // IPv6 adverts need a link-local source on the sending interface: they keep using the base.
     if (!cfg.vmacXmitBase && cfg.family === 'inet') {
@@ -61,7 +74,7 @@ export class InstanceFactory {
     for (const l of logs) log.info(l);
     // promote_secondaries: set on the interface at start (2.2.7 ignores it with use_vmac, whose VMAC has it)
     if (cfg.promoteSecondaries && link && !cfg.useVmac) this.d.sysctl.set(`net/ipv4/conf/${link.name}/promote_secondaries`, '1');
-    const vmac = cfg.useVmac && link ? await this.createVmac(cfg, link, primary ?? noAddress(cfg.family)) : undefined;
+    const vmac = cfg.useVmac && link ? await this.createVmac(cfg, link, primary ?? noAddress(cfg.family), config.global) : undefined;
     const inst: Inst = {
       cfg, fsm: new VrrpFsm(params, clock), ifname, ...(link ? { link } : {}), primary: primary ?? noAddress(cfg.family), hasAddr: !!primary,
       ...(vmac ? { vmac } : {}), peers: cfg.unicastPeer.map((p) => p.address),

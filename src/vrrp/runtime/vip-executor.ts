@@ -1,10 +1,15 @@
 // Executes an instance's VIP and GARP actions through its OpQueue: VIP add / remove / change by
 // difference on reload, and gratuitous ARP / unsolicited NA bursts (spaced by vrrp_garp_interval /
 // vrrp_gna_interval when set). The add requests and the frames are prepared in advance
-// (prepare()), so a takeover only writes them.
+// (prepare()), so a takeover only writes them. An instance whose VIPs the firewall blocks (strict
+// mode, no_accept) has them put in the firewall's sets before they are added and taken out after
+// they are removed, as keepalived 2.2.7 does.
 import type { Timers } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
 import type { GlobalDefs, VirtualIp } from '../../config/model.js';
+import { fwInstance } from '../firewall/fw-instance.js';
+import type { FwInstance } from '../firewall/plan.js';
+import type { VipFirewall } from '../firewall/vip-firewall.js';
 import { buildGarp, buildUnsolicitedNa } from '../io/frames.js';
 import { vipText } from '../io/vip-options.js';
 import type { AddressOps, FrameOps, KernelError, LinkInfo } from '../kernel/port.js';
@@ -20,7 +25,19 @@ export class VipExecutor {
   private readonly ownDeletions = new Map<string, number>();
 
   constructor(private readonly addrs: AddressOps, private readonly frames: FrameOps, private readonly links: LinkTable,
-    private readonly log: Logger, private readonly timers: Timers, private readonly global: () => GlobalDefs) {}
+    private readonly log: Logger, private readonly timers: Timers, private readonly global: () => GlobalDefs,
+    private readonly firewall: VipFirewall) {}
+
+  /** The instance's VIPs as the firewall sees them (address, interface). */
+  private fw(inst: Inst): FwInstance {
+    // an interface that does not exist (yet) has index 0, as in keepalived
+    return fwInstance(inst.cfg, (v) => {
+      const idx = vipIfindex(inst, v, this.links) ?? 0;
+      return { ifindex: idx, ifname: this.links.byIndex(idx)?.name ?? v.dev ?? inst.ifname };
+    }, inst.vmac?.index ?? inst.link?.index ?? 0);
+  }
+
+  private blocks(inst: Inst): boolean { return !!inst.fsm.params.firewall; }
 
   /** Encodes the VIP add/remove requests and builds the GARP/NA frames now, not on takeover. */
   prepare(inst: Inst): void {
@@ -90,7 +107,10 @@ export class VipExecutor {
   add(inst: Inst): void {
     if (inst.cfg.noVirtualIpaddress) return;
     const vips = vipList(inst.cfg);
-    inst.queue.run(() => this.addAll(inst, vips));
+    inst.queue.run(() => {
+      if (this.blocks(inst)) this.firewall.add(this.fw(inst));
+      this.addAll(inst, vips);
+    });
   }
 
   remove(inst: Inst): void {
@@ -99,6 +119,7 @@ export class VipExecutor {
     inst.queue.run(async () => {
       await inst.queue.settledAcks();
       for (const v of vips) await this.del(inst, v);
+      if (this.blocks(inst)) this.firewall.remove(this.fw(inst));
     });
   }
 
@@ -116,8 +137,17 @@ export class VipExecutor {
     }
     inst.queue.run(async () => {
       for (const v of gone) await this.del(inst, v);
+      this.firewall.reconcile(this.fw(inst), this.blocks(inst));
       this.addAll(inst, fresh);
     });
+  }
+
+  /**
+   * Reload while MASTER with the same VIPs: the firewall follows a change of accept mode (and adds
+   * nothing when there is none); after change() it finds nothing left to do.
+   */
+  reconcileFirewall(inst: Inst): void {
+    inst.queue.run(() => this.firewall.reconcile(this.fw(inst), this.blocks(inst)));
   }
 
   /** Queues `count` GARPs / NAs for each of `vips`. */

@@ -13,12 +13,13 @@ import type { KeepalivedConfig, VrrpInstance } from '../../config/model.js';
 import type { TrackerStatus, VrrpState } from '../fsm-types.js';
 import { HeldLog } from '../held-log.js';
 import { SyncGroupCore } from '../sync-group.js';
+import { VipFirewall } from '../firewall/vip-firewall.js';
 import { TrackerHub } from '../io/tracker-hub.js';
 import { LinuxKernel } from '../kernel/linux.js';
 import type { KernelPort } from '../kernel/port.js';
 import { Dispatcher, type StateChangeEvent } from './dispatcher.js';
 import { InterfaceBinding } from './if-binding.js';
-import { InstanceFactory } from './instance-factory.js';
+import { fwVmac, InstanceFactory, vmacFirewalled } from './instance-factory.js';
 import { instanceUp, vipList, type Inst } from './instance.js';
 import { LinkEvents } from './link-events.js';
 import { ifUp, LinkTable } from './link-table.js';
@@ -57,6 +58,8 @@ export class VrrpRuntime {
   private readonly groups = new Map<string, SyncGroupCore>();
   private readonly sockets: SocketPool;
   private readonly vips: VipExecutor;
+  /** strict mode / no_accept / nftables / use_vmac: keepalived's nftables table. */
+  private readonly firewall: VipFirewall;
   private readonly dispatcher: Dispatcher;
   private readonly linkEvents: LinkEvents;
   private readonly binding: InterfaceBinding;
@@ -83,13 +86,14 @@ export class VrrpRuntime {
         this.dispatch(inst, { type: 'packet', payload: rx.payload, ttl: rx.ttl, src: rx.src, dst: rx.dst, family: rx.family });
       }
     });
-    this.vips = new VipExecutor(this.kernel.addrs, this.kernel.frames, this.links, this.log, this.timers, () => this.config.global);
+    this.firewall = new VipFirewall(this.kernel.firewall, this.log);
+    this.vips = new VipExecutor(this.kernel.addrs, this.kernel.frames, this.links, this.log, this.timers, () => this.config.global, this.firewall);
     this.dispatcher = new Dispatcher(this.log, this.insts, this.vips, deps.onStateChange);
     this.binding = new InterfaceBinding(this.sockets, this.links, this.vips, this.log, () => this.config.global);
     this.linkEvents = new LinkEvents(this.links, this.insts, this.binding, this.vips, this.log, (inst, ev) => this.dispatch(inst, ev));
     this.trackers = new TrackerHub(this.log, (id, status) => this.broadcastTracker(id, status));
     this.sysctl = new SysctlStore(this.kernel.sysctl, this.log);
-    this.factory = new InstanceFactory({ kernel: this.kernel, links: this.links, binding: this.binding, sysctl: this.sysctl, log: this.log,
+    this.factory = new InstanceFactory({ kernel: this.kernel, links: this.links, binding: this.binding, sysctl: this.sysctl, firewall: this.firewall, log: this.log,
       clock: this.clock, timers: this.timers, dispatch: (inst, ev) => this.dispatch(inst, ev) });
   }
 
@@ -105,6 +109,7 @@ export class VrrpRuntime {
     for (const p of problems) if (p.channel === 'command') this.log.error(`Unable to open netlink command socket: ${p.message}`);
     this.log.detail('Registering Kernel netlink reflector');
     this.log.detail('Registering Kernel netlink command channel');
+    this.firewall.configure(config);
     await this.refreshLinks();
     const check = checkInterfaces(config, (n) => !!this.links.get(n));
     for (const l of check.lines) this.log.info(l);
@@ -206,7 +211,9 @@ export class VrrpRuntime {
         const e = await this.kernel.links.delete(inst.vmac.index);
         if (e && e.code !== 'ENODEV') this.log.error(`(${inst.cfg.name}) ${e.message}`);
         this.links.delete(inst.vmac.name);
+        if (vmacFirewalled(inst.cfg, this.config.global)) this.firewall.vmac('del', fwVmac(inst.cfg, inst.vmac.index, inst.link?.index ?? 0));
       }
+      this.firewall.forget(inst.cfg.name);
       this.insts.delete(inst.cfg.name);
       this.sockets.release(inst.cfg.name);
     }
@@ -221,6 +228,7 @@ export class VrrpRuntime {
     if (this.stopped) return;
     if (this.startupTimer !== undefined) this.timers.clear(this.startupTimer);
     await this.stopInstances([...this.insts.keys()], !!opts.keepVips);
+    this.firewall.stop();
     this.stopped = true;
     this.trackers.stop();
     this.sysctl.restore();
@@ -234,6 +242,7 @@ export class VrrpRuntime {
    * priority 0 and drops its VIPs) and new ones start from INIT.
    */
   async reload(config: KeepalivedConfig): Promise<void> {
+    this.firewall.configure(config);
     await this.refreshLinks();
     const running = new Map([...this.insts].map(([n, i]) => [n, { cfg: i.cfg, ifname: i.ifname, primary: i.primary }]));
     const plan = planReload({ old: this.config, next: config, running, link: (n) => this.links.get(n), primaryOf: (c, l) => this.links.primaryOf(c, l) });
@@ -251,6 +260,7 @@ export class VrrpRuntime {
       for (const l of k.logs) this.log.info(l);
       this.vips.prepare(inst);
       this.dispatch(inst, { type: 'reconfigure', params: k.params });
+      if (inst.fsm.state === 'MASTER') this.vips.reconcileFirewall(inst);
     }
     await this.startInstances(plan.start, config);
   }
