@@ -58,8 +58,9 @@ function g(o: Out, gd: GlobalDefs): void {
   o.line('vrrp_garp_master_refresh_repeat', gd.vrrpGarpMasterRefreshRepeat);
   if (gd.vrrpGarpLowerPrioDelay !== undefined) o.line('vrrp_garp_lower_prio_delay', gd.vrrpGarpLowerPrioDelay);
   if (gd.vrrpGarpLowerPrioRepeat !== undefined) o.line('vrrp_garp_lower_prio_repeat', gd.vrrpGarpLowerPrioRepeat);
-  if (gd.vrrpGarpInterval > 0) o.line('vrrp_garp_interval', gd.vrrpGarpInterval);
-  if (gd.vrrpGnaInterval > 0) o.line('vrrp_gna_interval', gd.vrrpGnaInterval);
+  // 0 (the default) cannot be written: keepalived refuses it
+  if (gd.vrrpGarpInterval) o.line('vrrp_garp_interval', gd.vrrpGarpInterval);
+  if (gd.vrrpGnaInterval) o.line('vrrp_gna_interval', gd.vrrpGnaInterval);
   if (gd.vrrpMinGarp) o.line('vrrp_min_garp', 'true');
   o.line('vrrp_mcast_group4', gd.vrrpMcastGroup4);
   o.line('vrrp_mcast_group6', gd.vrrpMcastGroup6);
@@ -165,7 +166,8 @@ function instance(o: Out, vi: VrrpInstance): void {
   if (vi.useVmac) o.line('use_vmac', vi.useVmac.name, vi.useVmac.mac);
   if (vi.vmacXmitBase) o.line('vmac_xmit_base');
   if (vi.accept !== undefined) o.line(vi.accept ? 'accept' : 'no_accept');
-  if (vi.strictMode) o.line('strict_mode', 'true');
+  // Strict mode and the advert options as validation resolved them (the instance may differ from global_defs).
+  o.line('strict_mode', vi.strictMode ? 'true' : 'false');
   if (vi.skipCheckAdvAddr) o.line('skip_check_adv_addr', 'true');
   if (vi.checkUnicastSrc) o.line('check_unicast_src');
   if (vi.promoteSecondaries) o.line('promote_secondaries');
@@ -173,8 +175,8 @@ function instance(o: Out, vi: VrrpInstance): void {
     ['garp_master_refresh', vi.garpMasterRefresh], ['garp_master_refresh_repeat', vi.garpMasterRefreshRepeat],
     ['garp_lower_prio_delay', vi.garpLowerPrioDelay], ['garp_lower_prio_repeat', vi.garpLowerPrioRepeat]];
   for (const [k, v] of gm) if (v !== undefined) o.line(k, v);
-  if (vi.lowerPrioNoAdvert) o.line('lower_prio_no_advert', 'true');
-  if (vi.higherPrioSendAdvert) o.line('higher_prio_send_advert', 'true');
+  o.line('lower_prio_no_advert', vi.lowerPrioNoAdvert ? 'true' : 'false');
+  o.line('higher_prio_send_advert', vi.higherPrioSendAdvert ? 'true' : 'false');
   script(o, 'notify_master', vi.notifyMaster); script(o, 'notify_backup', vi.notifyBackup); script(o, 'notify_fault', vi.notifyFault);
   script(o, 'notify_stop', vi.notifyStop); script(o, 'notify', vi.notify); script(o, 'notify_master_rx_lower_pri', vi.notifyMasterRxLowerPri);
   if (vi.smtpAlert !== undefined) o.line('smtp_alert', vi.smtpAlert ? 'true' : 'false');
@@ -208,7 +210,7 @@ function syncGroup(o: Out, sg: VrrpSyncGroup): void {
   script(o, 'notify_master', sg.notifyMaster); script(o, 'notify_backup', sg.notifyBackup); script(o, 'notify_fault', sg.notifyFault);
   script(o, 'notify_stop', sg.notifyStop); script(o, 'notify', sg.notify);
   if (sg.smtpAlert !== undefined) o.line('smtp_alert', sg.smtpAlert ? 'true' : 'false');
-  track(o, 'track_interface', sg.trackInterface); track(o, 'track_script', sg.trackScript); track(o, 'track_file', sg.trackFile);
+  track(o, 'track_interface', sg.trackInterface); track(o, 'track_script', sg.trackScript); track(o, 'track_file', sg.trackFile); track(o, 'track_process', sg.trackProcess);
   for (const [k, v] of Object.entries(sg.extra)) {
     if (k === 'track_bfd' || k === 'track_process') { o.open(k); for (const w of v) o.line(w); o.close(); } else o.line(k, ...v);
   }
@@ -226,11 +228,14 @@ function trackFile(o: Out, t: TrackFile): void {
 function trackProcess(o: Out, p: VrrpTrackProcess): void {
   o.open('vrrp_track_process', p.name);
   if (p.process.length) o.line('process', ...p.process);
-  if (p.paramMatch) o.line('param_match', p.paramMatch);
+  // parameters imply an exact match; a bare param_match asks for one without parameters
+  if (p.paramMatch === 'initial' || p.paramMatch === 'partial') o.line('param_match', p.paramMatch);
+  else if (p.paramMatch === 'exact' && p.process.length < 2) o.line('param_match');
   o.line('weight', p.weight, p.reverse ? 'reverse' : undefined);
-  o.line('quorum', p.quorum);
+  if (p.quorumMax !== 0) o.line('quorum', p.quorum);
   if (p.quorumMax !== undefined) o.line('quorum_max', p.quorumMax);
-  if (p.delay !== undefined) o.line('delay', p.delay);
+  if (p.terminateDelay !== undefined) o.line('terminate_delay', p.terminateDelay);
+  if (p.forkDelay !== undefined) o.line('fork_delay', p.forkDelay);
   if (p.fullCommand) o.line('full_command');
   o.close();
 }
@@ -373,7 +378,9 @@ function virtualServer(o: Out, vs: VirtualServer): void {
 
 export function printConfig(cfg: KeepalivedConfig): string {
   const o = new Out();
+  if (cfg.netNamespace !== undefined) o.line('net_namespace', cfg.netNamespace);
   g(o, cfg.global);
+  if (cfg.global.childWaitTime !== 5) o.line('child_wait_time', cfg.global.childWaitTime);
   links(o, cfg);
   for (const e of cfg.extra) {
     if (!e.lines) { o.line(e.keyword, ...e.args); continue; }

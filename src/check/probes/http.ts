@@ -43,7 +43,8 @@ export function httpProbe(spec: ProbeSpec): Probe {
       const r = await httpGet({
         host: p.connectIp, port: p.connectPort, path: url.path, ssl, vhost, protocol: c.httpProtocol,
         timeoutMs: p.connectTimeoutMs, bindto: p.bindto, bindPort: p.bindPort,
-        sni: ssl && c.enableSni ? (c.sniName ?? vhost) : undefined,
+        // keepalived 2.2.7's SNI name skips the real server's virtualhost (url, checker, virtual server)
+        sni: ssl && c.enableSni ? (c.sniName ?? url.virtualhost ?? c.virtualhost ?? spec.vs.virtualhost) : undefined,
       });
       if (!r.ok) return r.errText === undefined ? { ok: false, msg: r.msg } : { ok: false, msg: r.msg, errText: r.errText };
       return judge(url, r);

@@ -102,7 +102,7 @@ const LB_TYPES = new Set(['MII', 'ETHTOOL', 'IOCTL']);
 /** An interface named in a top-level link block that must exist (fatal in 2.2.7's -t when it does not). */
 function knownInterface(a: KwArgs, cfg: KeepalivedConfig, ifname: string, what: string): boolean {
   if (!a.interfaces || a.interfaces.has(ifname) || cfg.global.dynamicInterfaces) return true;
-  a.error(`unknown interface ${ifname} specified for ${what}`, 'fatal');
+  a.error(`unknown interface ${ifname} specified for ${what}`, 'fatal', 'KA_CFG_UNKNOWN_INTERFACE');
   return false;
 }
 

@@ -10,6 +10,9 @@ import { checkerTables, newChecker, CHECKER_PRIORITY, type CkCtx } from './check
 export interface VsCtx { vs: VirtualServer; cfg: KeepalivedConfig; set: Set<string> }
 export interface RsCtx { rs: RealServer; vsc: VsCtx }
 
+/** Real servers that gave `weight` themselves (the others take the virtual server's at the end of the parse). */
+export const rsWeightGiven = new WeakSet<RealServer>();
+
 export const SCHEDULERS = new Set(['rr', 'wrr', 'lc', 'wlc', 'lblc', 'sh', 'mh', 'dh', 'fo', 'ovf', 'lblcr', 'sed', 'nq', 'twos']);
 
 /** "IP PORT" header of virtual_server / real_server / sorry_server. */
@@ -24,7 +27,7 @@ export function parseIpPort(ip: string, port: string | undefined): { address: st
 }
 
 /** lb_kind / lvs_method value: NAT|DR|TUN [type ipip|gue port N|gre] [nocsum|csum|remcsum]. */
-function parseMethod(a: KwArgs, what: 'virtual' | 'real'): { kind: LbKind; tunnel?: VirtualServer['tunnel'] } | undefined {
+function parseMethod(a: KwArgs, what: 'virtual' | 'real' | 'sorry'): { kind: LbKind; tunnel?: VirtualServer['tunnel'] } | undefined {
   const m = a.need(1);
   if (m === 'NAT' || m === 'DR') return { kind: m };
   if (m === 'TUN') {
@@ -79,6 +82,7 @@ export const realServerTable = table('real_server', [
       const v = readUnsigned(a, t, 0, 2147483647);
       if (v === undefined) { a.error(`Real server weight ${t} is outside range 0-2147483647`); return; }
       c.rs.weight = v;
+      rsWeightGiven.add(c.rs);
     },
   },
   bool<RsCtx>('inhibit_on_failure', (c, v) => { c.rs.inhibitOnFailure = v; }),
@@ -176,11 +180,18 @@ export const virtualServerTable = table('virtual_server', [
   },
   {
     name: 'sorry_server_inhibit', priority: 'P2', args: ['bool'],
-    handle: (c: VsCtx) => { if (c.vs.sorryServer) c.vs.sorryServer.inhibit = true; else c.vs.extra['sorry_server_inhibit'] = []; },
+    handle: (c: VsCtx, a) => {
+      if (c.vs.sorryServer) c.vs.sorryServer.inhibit = true;
+      else a.error('Ignoring sorry_server inhibit used before or without sorry_server');
+    },
   },
   {
     name: 'sorry_server_lvs_method', priority: 'P2', args: ['word'],
-    handle: (c: VsCtx, a) => { const m = parseMethod(a, 'virtual'); if (m && c.vs.sorryServer) c.vs.sorryServer.lvsMethod = m.kind; },
+    handle: (c: VsCtx, a) => {
+      if (!c.vs.sorryServer) { a.error('sorry_server forwarding used without sorry_server'); return; }
+      const m = parseMethod(a, 'sorry');
+      if (m) c.vs.sorryServer.lvsMethod = m.kind;
+    },
   },
   {
     name: 'quorum', priority: 'P1', args: ['uint'], default: 1,

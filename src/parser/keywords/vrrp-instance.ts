@@ -3,17 +3,36 @@
 import { table, type KeywordDef, type KwArgs } from '../schema.js';
 import type { VrrpInstance, VirtualIp, KeepalivedConfig, TrackRef } from '../../config/model.js';
 import { bool, flag, num, p2, readNum, scriptSpec, trackRef } from './common.js';
-import { ipFamily, parsePrefix, readUnsigned, readDecimal, readInt } from '../values.js';
+import { ipFamily, parseBool, parsePrefix, readUnsigned, readDecimal, readInt } from '../values.js';
 import { rest } from '../reader.js';
 import type { SourcePos } from '../../common/diagnostic.js';
 import { parseRouteLine, parseRuleLine, type RuleState } from './routes.js';
 import { linkInstanceKeywords } from './links.js';
+import { trackProcessRef } from './vrrp-blocks.js';
 
 /** Sub-context of one vrrp_instance block. */
 export interface ViCtx { vi: VrrpInstance; cfg: KeepalivedConfig; stateSet: boolean; familySet: boolean; rules: RuleState; prioritySet?: boolean; v2At?: SourcePos; v6At?: SourcePos }
 
-/** Instances where a unicast-only keyword (unicast_src_ip, unicast_ttl) was given. */
+/** Instances configured for unicast (unicast_src_ip, unicast_peer, check_unicast_src, old_unicast_checksum, unicast_fault_no_peer). */
 export const unicastKeyword = new WeakSet<VrrpInstance>();
+
+/** The keywords written in each vrrp_instance block (keepalived's PARAMETER_UNSET: a default applies only when absent). */
+const givenKeywords = new WeakMap<VrrpInstance, Set<string>>();
+export function keywordsGiven(vi: VrrpInstance): ReadonlySet<string> { return givenKeywords.get(vi) ?? new Set(); }
+
+/** Records the keyword in the instance's given set, then runs its handler. */
+function recordGiven(def: KeywordDef<ViCtx>): KeywordDef<ViCtx> {
+  const handle = def.handle;
+  return {
+    ...def,
+    handle: (c: ViCtx, a: KwArgs) => {
+      let set = givenKeywords.get(c.vi);
+      if (!set) { set = new Set(); givenKeywords.set(c.vi, set); }
+      set.add(def.name);
+      return handle ? handle(c, a) : c;
+    },
+  };
+}
 
 /** track_script weights as written, checked at end of parse once the script is known to exist. */
 export const trackScriptWeightText = new WeakMap<TrackRef, string>();
@@ -29,10 +48,15 @@ export function newInstance(name: string, cfg: KeepalivedConfig): VrrpInstance {
   };
 }
 
-const VIP_FLAGS = new Set(['home', '-nodad', 'nodad', 'mngtmpaddr', 'noprefixroute', 'autojoin', 'use_vmac', 'no_track']);
+const VIP_FLAGS = new Set(['home', '-nodad', 'mngtmpaddr', 'noprefixroute', 'autojoin', 'use_vmac', 'no_track']);
 const VIP_OPTS = new Set(['brd', 'broadcast', 'dev', 'scope', 'label', 'peer', 'preferred_lft', 'track_group']);
+const SCOPE_NAMES = new Set(['global', 'site', 'link', 'host', 'nowhere']);
 
-/** One line of virtual_ipaddress / static_ipaddress: IP[/len] [brd X] [dev IF] [scope S] [label L] [peer IP] [flags]. */
+/**
+ * One line of virtual_ipaddress / static_ipaddress: IP[/len] [brd X|+|-] [dev IF] [scope S] [label L]
+ * [peer IP] [flags], with keepalived 2.2.7's checks (alloc_ipaddress): a peer makes the prefix a host
+ * one, IPv6 addresses take no broadcast, scope or label, a bad broadcast or label drops the address.
+ */
 export function parseVip(a: KwArgs, what: string, defaultDev: string | undefined): VirtualIp | undefined {
   const text = a.need(0);
   const p = parsePrefix(text);
@@ -42,22 +66,55 @@ export function parseVip(a: KwArgs, what: string, defaultDev: string | undefined
     a.error(`number '${p.badLen}' outside range [0, ${max}]`);
     a.error(`Invalid address prefix len ${p.badLen} for address ${text} - using ${max}`);
   }
+  const full = p.family === 'inet' ? 32 : 128;
   const vip: VirtualIp = { address: p.address, prefixLen: p.prefixLen, family: p.family, options: [], pos: a.pos(0) };
   for (let i = 1; i < a.size; i++) {
     const w = a.opt(i)!;
     if (VIP_OPTS.has(w)) {
       const v = a.opt(i + 1);
-      if (v === undefined) { a.error(`${what} ${w} missing value for ${text}`); break; }
+      if (v === undefined) { a.error(`No ${w} parameter specified for ${text}`); return undefined; }
       i++;
-      if (w === 'brd' || w === 'broadcast') vip.brd = v;
-      else if (w === 'dev') vip.dev = v;
-      else if (w === 'scope') vip.scope = v;
-      else if (w === 'label') vip.label = v;
-      else if (w === 'peer') vip.peer = v;
-      else vip.options.push(w, v);
+      if (w === 'brd' || w === 'broadcast') {
+        if (p.family === 'inet6') { a.error(`VRRP is trying to assign a broadcast ${w} to the IPv6 address ${text} !!?? WTF... skipping VIP...`); return undefined; }
+        if (v !== '+' && v !== '-' && ipFamily(v) !== 'inet') { a.error(`VRRP is trying to assign invalid broadcast ${v}. skipping VIP...`); return undefined; }
+        vip.brd = v;
+      } else if (w === 'dev') {
+        if (vip.dev !== undefined) { a.error(`Cannot specify ipaddress device more than once for ${text}`); return undefined; }
+        vip.dev = v;
+      } else if (w === 'scope') {
+        if (SCOPE_NAMES.has(v) || /^\d+$/.test(v)) vip.scope = v;
+        else a.error(`Invalid scope '${v}' specified for ${text} - ignoring`);
+      } else if (w === 'label') {
+        if (Buffer.byteLength(v) >= 16) { a.error(`Address label ${v} is longer than maximum length 15 - removing address`); return undefined; }
+        vip.label = v;
+      } else if (w === 'peer') {
+        if (vip.peer !== undefined) { a.error(`Peer ${v} - another peer has already been specified`); continue; }
+        const pf = ipFamily(v);
+        if (!pf) a.error(`Invalid peer address ${v}`);
+        else if (pf !== p.family) a.error(`Peer address ${v} does not match address family`);
+        else {
+          if (vip.prefixLen !== full) a.error('Cannot specify address prefix when specifying peer address - ignoring');
+          vip.peer = v;
+          vip.prefixLen = full;
+        }
+      } else if (w === 'preferred_lft') {
+        if (v === 'forever' || (/^\d+$/.test(v) && Number(v) <= 0xffffffff)) vip.options.push(w, v);
+        else a.error(`preferred_lft ${v} is invalid`);
+      } else vip.options.push(w, v);
     } else if (w === 'no_track') vip.noTrack = true;
     else if (VIP_FLAGS.has(w)) vip.options.push(w);
     else a.error(`Unknown configuration entry '${w}' for ip address - ignoring`);
+  }
+  if (vip.brd !== undefined && vip.peer !== undefined) {
+    a.error('Cannot specify broadcast and peer addresses - ignoring broadcast address');
+    delete vip.brd;
+  } else if ((vip.brd === '+' || vip.brd === '-') && vip.prefixLen > 30) {
+    a.error(`Address prefix length ${vip.prefixLen} too long for broadcast`);
+    delete vip.brd;
+  }
+  if (p.family === 'inet6') {
+    if (vip.scope !== undefined) { a.error(`Cannot specify scope for IPv6 addresses (${text}) - ignoring scope`); delete vip.scope; }
+    if (vip.label !== undefined) { a.error(`Cannot specify label for IPv6 addresses (${text}) - ignoring label`); delete vip.label; }
   }
   if (vip.dev !== undefined && a.interfaces && !a.interfaces.has(vip.dev)) {
     a.error(`WARNING - interface ${vip.dev} for ip address ${text} doesn't exist`);
@@ -74,6 +131,8 @@ function vipBlock(name: string, field: 'virtualIpaddress' | 'virtualIpaddressExc
     item: (c, a) => {
       const v = parseVip(a, 'VRRP', c.vi.interface);
       if (!v) return;
+      // keepalived 2.2.7: excluded VIPs of either family, and they do not set the instance's family.
+      if (field === 'virtualIpaddressExcluded') { c.vi[field].push(v); return; }
       if (!c.familySet) {
         c.familySet = true; c.vi.family = v.family;
         if (v.family === 'inet6') { c.vi.version = 3; c.v6At = a.pos(0); if (c.v2At) v2v6Note(c, a); }
@@ -147,6 +206,7 @@ export const authTable = table('authentication', [
     name: 'auth_type', priority: 'P0', args: ['word'],
     handle: (c: ViCtx, a) => {
       const t = a.need(1);
+      if (t === 'AH') a.notImplemented('auth_type AH', 'IPsec AH authentication is not implemented (adverts carry auth type 2 without an AH header)');
       if (t === 'PASS' || t === 'AH') c.vi.authentication = { ...(c.vi.authentication ?? {}), type: t };
       else a.error(`(${c.vi.name}) unknown authentication type '${t}'`);
     },
@@ -161,12 +221,44 @@ export const authTable = table('authentication', [
   },
 ]);
 
-const P2_VI = [
-  'use_ipvlan', 'unicast_fault_no_peer', 'old_unicast_checksum', 'vrf', 'mcast_dst_ip', 'notify_deleted', 'notify_priority_changes',
-  'down_timer_adverts',
+const P2_VI = ['use_ipvlan', 'unicast_fault_no_peer', 'notify_deleted', 'down_timer_adverts'];
+
+/** Kept verbatim in the instance's extra (not implemented), after keepalived's own checks of the line. */
+function keptVi(name: string, check: (c: ViCtx, a: KwArgs) => boolean = () => true): KeywordDef<ViCtx> {
+  return { name, priority: 'P2', args: ['rest'], handle: (c, a) => { if (check(c, a)) c.vi.extra[name] = rest(a.words, 1); } };
+}
+
+/** The P2 keywords keepalived 2.2.7 checks at parse time, with its messages. */
+const CHECKED_P2_VI: KeywordDef<ViCtx>[] = [
+  keptVi('old_unicast_checksum', (c, a) => {
+    const m = a.opt(1);
+    if (m !== undefined && m !== 'never') { a.error(`(${c.vi.name}) Unknown old_unicast_chksum mode ${m} - ignoring`); return false; }
+    return true;
+  }),
+  keptVi('vrf', (c, a) => {
+    const name = a.need(1);
+    if (Buffer.byteLength(name) >= 16) { a.error(`(${c.vi.name}) VRF interface name '${name}' too long - ignoring`); return false; }
+    if (c.vi.interface !== undefined) { a.error(`(${c.vi.name}) Cannot specify VRF interface and interface - ignoring`); return false; }
+    return true;
+  }),
+  keptVi('mcast_dst_ip', (c, a) => {
+    const ip = a.need(1);
+    const fam = ipFamily(ip);
+    if (!fam) { a.error(`(${c.vi.name}) malformed mcast dest address ${ip}. Skipping...`); return false; }
+    if (!c.familySet) { c.familySet = true; c.vi.family = fam; if (fam === 'inet6') c.vi.version = 3; }
+    else if (fam !== c.vi.family) { a.error(`(${c.vi.name}) mcast dest address ${ip} MUST match VRRP instance family. Skipping...`); return false; }
+    const multicast = fam === 'inet' ? /^2(2[4-9]|3\d)\./.test(ip) : /^ff[0-9a-f]2:/i.test(ip);
+    if (!multicast) { a.error(`(${c.vi.name}) mcast_dst_ip ${ip} not${fam === 'inet6' ? ' link-local' : ''} multicast. Skipping...`); return false; }
+    return true;
+  }),
+  keptVi('notify_priority_changes', (c, a) => {
+    const t = a.opt(1);
+    if (t !== undefined && parseBool(t) === undefined) { a.error(`(${c.vi.name}) Invalid value '${t}' for notify_priority_changes specified`); return false; }
+    return true;
+  }),
 ];
 
-export const vrrpInstanceTable = table('vrrp_instance', [
+export const vrrpInstanceTable = table('vrrp_instance', ([
   {
     name: 'state', priority: 'P0', args: ['word'],
     handle: (c: ViCtx, a) => {
@@ -187,6 +279,7 @@ export const vrrpInstanceTable = table('vrrp_instance', [
         a.markMissingInterface();
       }
       c.vi.interface = ifn;
+      c.vi.interfacePos = a.pos(0);
     },
   },
   {
@@ -221,7 +314,7 @@ export const vrrpInstanceTable = table('vrrp_instance', [
   trackBlock('track_script', 'trackScript', 'script', -253, 253, 'P0'),
   trackBlock('track_interface', 'trackInterface', 'interface', -254, 254, 'P0'),
   trackBlock('track_file', 'trackFile', 'file', -254, 254, 'P1'),
-  trackBlock('track_process', 'trackProcess', 'process', -254, 254, 'P1'),
+  { name: 'track_process', priority: 'P1', block: 'lines', item: (c: ViCtx, a) => trackProcessRef(a, c.vi.name, c.cfg.trackProcesses, c.vi.trackProcess) },
   { name: 'track_bfd', priority: 'P2', block: 'lines', item: (c: ViCtx, a) => { (c.vi.extra['track_bfd'] ??= []).push(...rest(a.words, 0)); } },
   flag<ViCtx>('nopreempt', (c) => { c.vi.nopreempt = true; }, 'P0'),
   flag<ViCtx>('preempt', (c) => { c.vi.nopreempt = false; }, 'P0'),
@@ -309,7 +402,16 @@ export const vrrpInstanceTable = table('vrrp_instance', [
   }),
   flag<ViCtx>('accept', (c) => { c.vi.accept = true; }),
   flag<ViCtx>('no_accept', (c) => { c.vi.accept = false; }),
-  bool<ViCtx>('strict_mode', (c, v) => { c.vi.strictMode = v; }),
+  {
+    name: 'strict_mode', priority: 'P1', args: ['bool'],
+    handle: (c: ViCtx, a) => {
+      const t = a.opt(1);
+      const v = t === undefined ? true : parseBool(t);
+      // an invalid value leaves it unset (global_defs' vrrp_strict applies)
+      if (v === undefined) { a.error(`(${c.vi.name}) invalid strict_mode ${t} specified`); givenKeywords.get(c.vi)?.delete('strict_mode'); return; }
+      c.vi.strictMode = v;
+    },
+  },
   bool<ViCtx>('skip_check_adv_addr', (c, v) => { c.vi.skipCheckAdvAddr = v; }),
   flag<ViCtx>('check_unicast_src', (c) => { c.vi.checkUnicastSrc = true; }),
   flag<ViCtx>('promote_secondaries', (c) => { c.vi.promoteSecondaries = true; }),
@@ -328,8 +430,9 @@ export const vrrpInstanceTable = table('vrrp_instance', [
     handle: (c: ViCtx, a) => { const v = readNum(a, { kind: 'uint', min: 0, max: 4, msg: (t) => `(${c.vi.name}) Debug value '${t}' not valid; must be between 0-4` }); if (v !== undefined) c.vi.debug = v; },
   },
   ...linkInstanceKeywords,
-  ...P2_VI.map((n) => p2<VrrpInstance & { extra: Record<string, string[]> }>(n) as unknown as KeywordDef<ViCtx>).map((d) => ({ ...d, handle: (c: ViCtx, a: KwArgs) => { c.vi.extra[a.words[0]!.text] = rest(a.words, 1); } })),
-]);
+  ...P2_VI.map((n) => keptVi(n)),
+  ...CHECKED_P2_VI,
+] as KeywordDef<ViCtx>[]).map(recordGiven));
 
 /** Our note (keepalived silently uses v3): VRRP v2 cannot carry IPv6, naming both places. */
 function v2v6Note(c: ViCtx, a: KwArgs): void {
@@ -338,7 +441,26 @@ function v2v6Note(c: ViCtx, a: KwArgs): void {
 }
 
 /** End of a vrrp_instance block: defaults that depend on other keywords. */
-export function closeInstance(c: ViCtx): void {
+/** IPv6 instances that were given `version 2` (keepalived's strict mode says so and uses 3). */
+export const v2WithIpv6 = new WeakSet<VrrpInstance>();
+
+/** The keywords that make keepalived treat an instance as configured for unicast. */
+const UNICAST_KEYWORDS = ['unicast_peer', 'check_unicast_src', 'old_unicast_checksum', 'unicast_fault_no_peer'];
+
+export function closeInstance(c: ViCtx, a: KwArgs): void {
+  const vi = c.vi;
+  const given = keywordsGiven(vi);
+  if (c.v2At && vi.family === 'inet6') v2WithIpv6.add(vi);
+  if (UNICAST_KEYWORDS.some((k) => given.has(k))) unicastKeyword.add(vi);
+  // keepalived's end of a vrrp_instance block (vrrp_end_handler)
+  if (unicastKeyword.has(vi) && vi.useVmac && vi.interface !== undefined && !vi.vmacXmitBase) {
+    a.error(`(${vi.name}) unicast with use_vmac requires vmac_xmit_base - setting`);
+    vi.vmacXmitBase = true;
+  }
+  if (vi.unicastPeer.length === 0 && vi.unicastTtl !== undefined) {
+    a.error(`(${vi.name}): Cannot use unicast_ttl without unicast peers - resetting`);
+    delete vi.unicastTtl;
+  }
   // No priority: an instance that wants MASTER is the address owner (255), otherwise 100.
   if (!c.prioritySet && c.stateSet && c.vi.state === 'MASTER') c.vi.priority = 255;
   if (!c.stateSet) c.vi.state = c.vi.priority === 255 ? 'MASTER' : 'BACKUP';

@@ -50,10 +50,12 @@ export class GarpSender {
     return frame;
   }
 
-  private target(inst: Inst, addr: string, vipOrder: number): GarpTarget & { link: LinkInfo; idx: number } {
+  /** Where one VIP's GARP goes; undefined while its interface is missing. */
+  private target(inst: Inst, addr: string, vipOrder: number): (GarpTarget & { link: LinkInfo; idx: number }) | undefined {
     const v = vipList(inst.cfg).find((x) => x.address === addr);
-    const idx = v ? vipIfindex(inst, v, this.links) : inst.link.index;
-    const link = this.links.byIndex(idx) ?? inst.link;
+    const idx = v ? vipIfindex(inst, v, this.links) : inst.link?.index;
+    const link = idx === undefined ? undefined : this.links.byIndex(idx);
+    if (idx === undefined || !link) return undefined;
     return { inst: inst.cfg.name, instOrder: this.order.get(inst.cfg.name) ?? 0, vip: addr, vipOrder, baseIf: baseIfname(inst, idx, this.links), six: addr.includes(':'), link, idx };
   }
 
@@ -63,7 +65,7 @@ export class GarpSender {
    */
   burst(inst: Inst, vips: readonly string[], count: number): void {
     if (inst.fsm.state !== 'MASTER') return;
-    const targets = vips.map((addr, i) => this.target(inst, addr, i));
+    const targets = vips.flatMap((addr, i) => this.target(inst, addr, i) ?? []);
     for (let round = 0; round < count; round++) {
       for (const t of targets) {
         if (round === 0) this.logQueued(inst, t);
@@ -77,6 +79,7 @@ export class GarpSender {
     const all = vipList(inst.cfg).map((v) => v.address);
     for (const addr of vips) {
       const t = this.target(inst, addr, Math.max(0, all.indexOf(addr)));
+      if (!t) continue;
       this.logQueued(inst, t);
       this.offer(inst, t);
     }
@@ -117,7 +120,8 @@ export class GarpSender {
     const { send, wakeAt } = this.pacer.run(this.clock.now(), (name) => this.insts.get(name)?.fsm.state === 'MASTER');
     for (const t of send) {
       const inst = this.insts.get(t.inst);
-      if (inst) this.send(inst, this.target(inst, t.vip, t.vipOrder));
+      const now = inst && this.target(inst, t.vip, t.vipOrder);
+      if (inst && now) this.send(inst, now);
     }
     if (wakeAt !== undefined) this.arm(wakeAt);
   }
@@ -145,10 +149,11 @@ export class GarpSender {
     const s = this.global && extraIfSetting(inst.cfg, this.global);
     // a tenth of the advert interval covers the jitter of our fixed-cadence advert timer
     if (!t || !s || inst.fsm.state !== 'MASTER' || !t.advert(this.clock.now(), s.intervalS * 1000, inst.fsm.params.advertIntCs)) return;
-    const own = inst.vmac?.index ?? inst.link.index;
-    const places = vipList(inst.cfg).map((v) => {
+    const own = inst.vmac?.index ?? inst.link?.index;
+    if (own === undefined) return;
+    const places = vipList(inst.cfg).flatMap((v) => {
       const ifindex = vipIfindex(inst, v, this.links);
-      return { address: v.address, ifindex, ours: isOurVmac(inst, ifindex) };
+      return ifindex === undefined ? [] : [{ address: v.address, ifindex, ours: isOurVmac(inst, ifindex) }];
     });
     const vips = extraGarpVips(s, places, own, inst.cfg.vmacXmitBase);
     if (vips.length) inst.queue.run(() => this.single(inst, vips));

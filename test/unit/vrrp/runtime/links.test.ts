@@ -132,11 +132,12 @@ describe('vrrp/runtime: interface_up_down_delays and linkbeat (2.2.7 recordings 
   });
 
   it('linkbeat probes: a configured kind that fails falls back, a failed poll counts as up and the flags decide', () => {
-    const veth = (up: boolean) => (_n: string, k: 'MII' | 'ETHTOOL' | 'FLAGS') => k === 'MII' ? { code: 'EOPNOTSUPP', message: '' } : k === 'ETHTOOL' ? (up ? 1 : 0) : up ? 0x11043 : 0x1003;
+    const unsupported = { code: 'EOPNOTSUPP', errno: 95, text: 'Operation not supported', message: '' };
+    const veth = (up: boolean) => (_n: string, k: 'MII' | 'ETHTOOL' | 'FLAGS') => k === 'MII' ? unsupported : k === 'ETHTOOL' ? (up ? 1 : 0) : up ? 0x11043 : 0x1003;
     assert.deepEqual(firstProbe('eth1', 'MII', veth(true)), { type: 'ETHTOOL', up: true, log: '(eth1): Configured linkbeat type MII not supported, using ETHTOOL' });
     assert.deepEqual(firstProbe('eth1', undefined, veth(false)), { type: 'ETHTOOL', up: false });
     assert.deepEqual(firstProbe('eth1', 'IOCTL', veth(true)), { type: 'IOCTL', up: true });
-    const noEthtool = (_n: string, k: 'MII' | 'ETHTOOL' | 'FLAGS') => k === 'FLAGS' ? 0x1003 : { code: 'EOPNOTSUPP', message: '' };
+    const noEthtool = (_n: string, k: 'MII' | 'ETHTOOL' | 'FLAGS') => k === 'FLAGS' ? 0x1003 : unsupported;
     assert.deepEqual(firstProbe('x', 'ETHTOOL', noEthtool), { type: 'IOCTL', up: false, log: '(x): Configured linkbeat type ETHTOOL not supported, using IOCTL' });
     assert.equal(pollProbe('eth1', 'MII', true, veth(true)), true);
     assert.equal(pollProbe('eth1', 'ETHTOOL', true, veth(false)), false);
