@@ -19,12 +19,10 @@ const NFTIPVS = 'nftables rules for IPVS virtual servers (nftables_ipvs) are not
 const NETNS = 'network namespaces and named instances are not implemented';
 const RELOAD = 'reload options are not implemented (a reload checks the new file itself)';
 const STARTSTOP = 'startup and shutdown scripts are not run';
-const LINKBEAT = 'link beat polling and interface up/down delays are not implemented';
-const GARPGRP = 'garp_group and extra GARP interfaces are not implemented';
 const ROUTES = 'virtual and static routes, rules and addresses are not installed';
 const VMACX = 'VMAC options beyond use_vmac are not implemented';
-const IPVLAN = 'ipvlan interfaces are not implemented';
-const VRF = 'VRF is not implemented';
+const IPVLAN = 'ipvlan interfaces are not implemented: this build machine\'s kernel has no ipvlan (CONFIG_IPVLAN is not set), so 2.2.7 itself only fails here ("Unable to create ipvlan interface", FAULT) and nothing can be compared';
+const VRF = 'VRF is not implemented: this build machine\'s kernel has no VRF devices (CONFIG_NET_VRF is not set), so none can be created to compare 2.2.7 against';
 const STRICT = '-t checks it as 2.2.7 does, but its run-time effects (no authentication sent, state rules, firewall) are not implemented';
 const SYNCTRACK = 'sync group tracking options are not implemented';
 const NOTIFYX = 'this notification is not sent';
@@ -79,6 +77,10 @@ const T = {
   ckparams: 'test/unit/check/params.test.ts',
   kb: 'test/unit/parser/keyword-behaviour.test.ts',
   rtk: 'test/unit/vrrp/runtime/keywords.test.ts',
+  garp: 'test/unit/vrrp/runtime/garp.test.ts',
+  rlink: 'test/unit/vrrp/runtime/links.test.ts',
+  rsock: 'test/unit/vrrp/runtime/socket-settings.test.ts',
+  ilink: 'test/integration/vrrp/links.test.ts',
 } as const;
 
 export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
@@ -228,7 +230,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'global_defs/data_use_instance': no(NETNS),
   'global_defs/dbus_service_name': no(DBUS),
   'global_defs/default_interface': no('not applied: an instance without interface is refused, as 2.2.7 does, and static addresses are not installed'),
-  'global_defs/disable_local_igmp': no('the IGMP setting of the interfaces is not changed'),
+  'global_defs/disable_local_igmp': ok([T.rsock, 'disable_local_igmp: igmp_link_local_mcast_reports'], [T.ilink, 'log_unknown_vrids and disable_local_igmp: same as 2.2.7']),
   'global_defs/dynamic_interfaces': ok(['test/integration/vrrp/interfaces.test.ts', 'dynamic_interfaces: FAULT at start'], ['test/unit/vrrp/runtime/interfaces.test.ts', 'dynamic_interfaces: FAULT until the interface is created']),
   'global_defs/enable_dbus': no(DBUS),
   'global_defs/enable_script_security': ok([T.notifier, 'enable_script_security: an unsafe notify script is refused'], [T.sec, 'without enable_script_security an insecure script is reported but kept']),
@@ -241,7 +243,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'global_defs/enable_traps': no(SNMP),
   'global_defs/fifo_write_vrrp_states_on_reload': no('the VRRP states are not written to the FIFOs after a reload'),
   'global_defs/include_check': no('include checks are set by -e only'),
-  'global_defs/log_unknown_vrids': no('adverts for unknown VRIDs are not logged'),
+  'global_defs/log_unknown_vrids': ok([T.rsock, 'log_unknown_vrids: one line per advert'], [T.ilink, 'log_unknown_vrids and disable_local_igmp: same as 2.2.7']),
   'global_defs/lvs_flush': ok([T.vmipvs, 'lvs_flush empties the table at start']),
   'global_defs/lvs_flush_on_stop': ok([T.stop, 'lvs_flush_on_stop: one flush, no per-RS lines or notifications'], [T.vmipvs, 'lvs_flush_on_stop flushes the whole table on stop']),
   'global_defs/lvs_flush_onstop': ok([T.stop, 'lvs_flush_on_stop: one flush, no per-RS lines or notifications'], [T.vmipvs, 'lvs_flush_on_stop flushes the whole table on stop']),
@@ -299,15 +301,15 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'global_defs/vrrp_check_unicast_src': no('adverts from addresses that are not unicast peers are not checked unless check_unicast_src is set in the instance'),
   'global_defs/vrrp_cpu_affinity': no(SCHED),
   'global_defs/vrrp_down_timer_adverts': no('the master down timer always counts 3 adverts'),
-  'global_defs/vrrp_garp_extra_if': no(GARPGRP),
-  'global_defs/vrrp_garp_interval': ok([T.rtk, 'vrrp_garp_interval: the GARPs of a burst are that far apart']),
+  'global_defs/vrrp_garp_extra_if': ok([T.garp, 'global vrrp_garp_extra_if (alias vrrp_vmac_garp_intvl) applies']),
+  'global_defs/vrrp_garp_interval': ok([T.garp, 'vrrp_garp_interval 0.1, 5 repeats x 3 VIPs'], [T.garp, 'the global vrrp_garp_interval spaces eth1 only'], [T.rtk, 'vrrp_garp_interval: the GARPs of a burst are that far apart']),
   'global_defs/vrrp_garp_lower_prio_delay': ok([T.kb, 'garp_lower_prio_repeat / garp_lower_prio_delay']),
   'global_defs/vrrp_garp_lower_prio_repeat': ok([T.kb, 'garp_lower_prio_repeat / garp_lower_prio_delay']),
   'global_defs/vrrp_garp_master_delay': ok([T.params, 'defaults: v2, 1 s, preempt, GARP 5 x 5 s'], [T.fsm, 'becoming MASTER: advert first, then VIPs, then a GARP burst of 5']),
   'global_defs/vrrp_garp_master_refresh': ok([T.kb, 'vrrp_garp_master_refresh / vrrp_garp_master_refresh_repeat']),
   'global_defs/vrrp_garp_master_refresh_repeat': ok([T.kb, 'vrrp_garp_master_refresh / vrrp_garp_master_refresh_repeat']),
   'global_defs/vrrp_garp_master_repeat': ok([T.params, 'defaults: v2, 1 s, preempt, GARP 5 x 5 s'], [T.fsm, 'becoming MASTER: advert first, then VIPs, then a GARP burst of 5']),
-  'global_defs/vrrp_gna_interval': ok([T.rtk, 'vrrp_gna_interval: the unsolicited neighbour adverts']),
+  'global_defs/vrrp_gna_interval': ok([T.rtk, 'vrrp_gna_interval: the unsolicited neighbour adverts'], [T.garp, 'GarpPacer and extraGarpVips']),
   'global_defs/vrrp_higher_prio_send_advert': ok([T.kb, 'vrrp_higher_prio_send_advert in global_defs and higher_prio_send_advert']),
   'global_defs/vrrp_iptables': ok([T.fwset, 'vrrp_iptables: nftables table "keepalived"']),
   'global_defs/vrrp_lower_prio_no_advert': ok([T.kb, 'vrrp_lower_prio_no_advert in global_defs']),
@@ -327,13 +329,13 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'global_defs/vrrp_rlimit_rtime': no(SCHED),
   'global_defs/vrrp_rlimit_rttime': no(SCHED),
   'global_defs/vrrp_rt_priority': no(SCHED),
-  'global_defs/vrrp_rx_bufs_multiplier': no(BUFS),
-  'global_defs/vrrp_rx_bufs_policy': no(BUFS),
+  'global_defs/vrrp_rx_bufs_multiplier': ok([T.rsock, 'SO_RCVBUF of each socket is the sum of its instances'], [T.ilink, 'receive buffers, log_unknown_vrids']),
+  'global_defs/vrrp_rx_bufs_policy': ok([T.rsock, 'SO_RCVBUF of each socket is the sum of its instances'], [T.ilink, 'receive buffers, log_unknown_vrids']),
   'global_defs/vrrp_skip_check_adv_addr': ok([T.validate, 'skip_check_adv_addr: other VIP and count accepted when address checks are off']),
   'global_defs/vrrp_startup_delay': ok([T.reload, 'vrrp_startup_delay delays the instances']),
   'global_defs/vrrp_strict': no(STRICT),
   'global_defs/vrrp_version': ok([T.kb, 'vrrp_version 3 in global_defs']),
-  'global_defs/vrrp_vmac_garp_intvl': no(VMACX),
+  'global_defs/vrrp_vmac_garp_intvl': ok([T.garp, 'global vrrp_garp_extra_if (alias vrrp_vmac_garp_intvl) applies']),
   'real_server/BFD_CHECK': no(BFD),
   'real_server/DNS_CHECK': ok([T.ckint, 'up -> down after retries -> up, for each checker']),
   'real_server/FILE_CHECK': no(UNTESTED),
@@ -363,12 +365,12 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'top/SSL': no(SSLCTX),
   'top/bfd_instance': no(BFD),
   'top/child_wait_time': ok([T.kb, 'child_wait_time: how long the parent waits'], ['test/unit/daemon/parent.test.ts', 'a child that does not stop within child_wait_time is killed']),
-  'top/garp_group': no(GARPGRP),
+  'top/garp_group': ok([T.garp, 'garp_group interfaces { eth0 eth1 }'], [T.garp, 'garp_group gna_interval 0.15'], [T.ilink, 'garp_group spacing, garp_extra_if']),
   'top/global_defs': ok([T.vsk, 'same FIFO bytes and the same script invocations'], [T.plan, 'no mail without notification_email or smtp_server']),
   'top/instance': no(NETNS),
-  'top/interface_up_down_delays': no(LINKBEAT),
-  'top/linkbeat_interfaces': no(LINKBEAT),
-  'top/linkbeat_use_polling': no(LINKBEAT),
+  'top/interface_up_down_delays': ok([T.rlink, 'up/down delays: 3 s cut to 1996094 us'], [T.ilink, 'interface_up_down_delays and linkbeat_interfaces']),
+  'top/linkbeat_interfaces': ok([T.rlink, 'linkbeat_interfaces { eth0; eth1 MII }'], [T.ilink, 'interface_up_down_delays and linkbeat_interfaces']),
+  'top/linkbeat_use_polling': ok([T.rlink, 'linkbeat_use_polling (top level) polls the instances']),
   'top/namespace_with_ipsets': no(NETNS),
   'top/net_namespace': ok([T.tproc, 'a dead process puts VI_1 in FAULT and lowers VI_2 to 80'], [T.parent, 'opens the process-event socket, then enters the namespace']),
   'top/net_namespace_ipvs': no(NETNS),
@@ -376,7 +378,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'top/static_routes': no(ROUTES),
   'top/static_rules': no(ROUTES),
   'top/track_file': ok([T.rh, 'track_file: integer value, 0 when missing or garbage'], [T.params, 'trackers: script weight from vrrp_script']),
-  'top/track_group': no('track_group is not implemented'),
+  'top/track_group': no('track_group ties instances to the interfaces of static addresses, routes and rules, which are not installed'),
   'top/use_pid_dir': no('pid files are not moved to a per-instance directory'),
   'top/virtual_server': ok([T.vmipvs, 'keepalived -C and ours, from the same config, leave identical IPVS tables'], [T.ckint, 'up -> down after retries -> up, for each checker']),
   'top/virtual_server_group': ok([T.reconcile, 'virtual_server_group: IP ranges and fwmarks expand to one service each']),
@@ -444,7 +446,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'vrrp_instance/debug': no('debug levels are not implemented'),
   'vrrp_instance/dont_track_primary': ok([T.fsm, 'own interface down -> FAULT; dont_track_primary ignores it']),
   'vrrp_instance/down_timer_adverts': no('the master down timer always counts 3 adverts'),
-  'vrrp_instance/garp_extra_if': no(GARPGRP),
+  'vrrp_instance/garp_extra_if': ok([T.garp, 'garp_extra_if all 2: one GARP on eth1 every 2 s'], [T.ilink, 'garp_group spacing, garp_extra_if']),
   'vrrp_instance/garp_lower_prio_delay': ok([T.kb, 'garp_lower_prio_repeat / garp_lower_prio_delay']),
   'vrrp_instance/garp_lower_prio_repeat': ok([T.kb, 'garp_lower_prio_repeat / garp_lower_prio_delay']),
   'vrrp_instance/garp_master_delay': ok([T.params, 'instance GARP settings win over global'], [T.fsm, 'becoming MASTER: advert first, then VIPs, then a GARP burst of 5']),
@@ -453,8 +455,8 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'vrrp_instance/garp_master_repeat': ok([T.params, 'instance GARP settings win over global'], [T.fsm, 'becoming MASTER: advert first, then VIPs, then a GARP burst of 5']),
   'vrrp_instance/higher_prio_send_advert': ok([T.kb, 'vrrp_higher_prio_send_advert in global_defs and higher_prio_send_advert']),
   'vrrp_instance/interface': ok([T.fail, '(a) ours prio 150 becomes MASTER']),
-  'vrrp_instance/kernel_rx_buf_size': no(BUFS),
-  'vrrp_instance/linkbeat_use_polling': no(LINKBEAT),
+  'vrrp_instance/kernel_rx_buf_size': ok([T.rsock, 'SO_RCVBUF of each socket is the sum of its instances'], [T.ilink, 'receive buffers, log_unknown_vrids']),
+  'vrrp_instance/linkbeat_use_polling': ok([T.rlink, 'linkbeat_use_polling in an instance (deprecated)']),
   'vrrp_instance/lower_prio_no_advert': ok([T.fsm, 'lower_prio_no_advert: no advert and no "forcing new election"']),
   'vrrp_instance/lvs_sync_daemon_interface': no(SYNCD),
   'vrrp_instance/mcast_dst_ip': no('adverts always go to vrrp_mcast_group4/6'),
@@ -484,7 +486,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'vrrp_instance/track_interface': ok([T.scen, '(f) track_interface down'], [T.fsm, 'unweighted track_interface down']),
   'vrrp_instance/track_process': ok([T.tproc, 'a dead process puts VI_1 in FAULT and lowers VI_2 to 80'], [T.params, 'track_process of the instance and of its sync group']),
   'vrrp_instance/track_script': ok([T.scen, '(j) track_script with weight'], [T.fsm, 'weighted track_script changes the effective priority']),
-  'vrrp_instance/track_src_ip': no('the source address is not tracked'),
+  'vrrp_instance/track_src_ip': ok([T.rlink, 'track_src_ip changes nothing']),
   'vrrp_instance/unicast_fault_no_peer': no('an instance without unicast peers does not go to FAULT'),
   'vrrp_instance/unicast_peer': ok([T.scen, '(g) unicast peers']),
   'vrrp_instance/unicast_src_ip': ok([T.scen, '(g) unicast peers']),
@@ -498,7 +500,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'vrrp_instance/virtual_router_id': ok([T.fail, '(a) ours prio 150 becomes MASTER']),
   'vrrp_instance/virtual_routes': no(ROUTES),
   'vrrp_instance/virtual_rules': no(ROUTES),
-  'vrrp_instance/vmac_garp_intvl': no(VMACX),
+  'vrrp_instance/vmac_garp_intvl': ok([T.garp, 'vmac_garp_intvl without all does nothing']),
   'vrrp_instance/vmac_xmit_base': ok([T.rtk, 'vmac_xmit_base: with use_vmac the adverts go out on the base interface']),
   'vrrp_instance/vrf': no(VRF),
   'vrrp_script/fall': ok([T.rh, 'ScriptRunner reports a change after fall failures']),

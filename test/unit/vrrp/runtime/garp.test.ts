@@ -88,6 +88,19 @@ describe('vrrp/runtime: GARP pacing per interface group and garp_extra_if (2.2.7
     assert.deepEqual(r.log(0, /Sending/).slice(0, lines.length), lines);
   });
 
+  it('global vrrp_garp_extra_if (alias vrrp_vmac_garp_intvl) applies to instances without their own garp_extra_if', async () => {
+    for (const kw of ['vrrp_garp_extra_if all 2', 'vrrp_vmac_garp_intvl 2 all']) {
+      const conf = readFileSync(`${DATA}garp-extra-if.conf`, 'utf8').replace('    garp_extra_if all 2\n', '').replace('    vmac_garp_intvl 3\n', '')
+        .replace('global_defs {', `global_defs {\n    ${kw}`);
+      const lab = new Lab();
+      const r = lab.router('r1', LINKS);
+      await r.start(conf);
+      await lab.advance(8000);
+      // both instances have a VIP on eth1: one extra GARP each, 2 s after becoming MASTER
+      assert.deepEqual(r.kernel.opsOf('garp').filter((o) => o.at === 5415).map((o) => `${o.ifname} ${o.address}`), ['eth1 10.198.0.100', 'eth1 10.198.0.200'], kw);
+    }
+  });
+
   it('leaving MASTER drops queued GARPs', async () => {
     const lab = new Lab();
     const r = lab.router('r1', LINKS);

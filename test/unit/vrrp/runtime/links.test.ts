@@ -88,6 +88,19 @@ describe('vrrp/runtime: interface_up_down_delays and linkbeat (2.2.7 recordings 
     assert.equal(r.state(), 'FAULT');
   });
 
+  it('linkbeat_use_polling in an instance (deprecated) polls that instance\'s interface', async () => {
+    const lab = new Lab();
+    const r = lab.router('r1', LINKS);
+    const conf = readFileSync(`${DATA}garp-interval.conf`, 'utf8').replace('    advert_int 1\n', '    advert_int 1\n    linkbeat_use_polling\n');
+    await r.start(conf);
+    assert.deepEqual(r.log(0, /NIC polling/), ['Using MII-BMSR/ETHTOOL NIC polling thread(s)...']);
+    await lab.advance(5000);
+    const t = lab.now;
+    r.kernel.setLink('eth0', { running: false });
+    await lab.advance(1000);
+    assert.deepEqual(r.log(t, /reports/), ['Linkbeat reports eth0 down']);
+  });
+
   it('track_src_ip changes nothing: the configured source address deleted and re-added gives the same run with and without it (track-src-ip-with / -without)', async () => {
     const run = async (name: string): Promise<{ lines: string[]; ops: string[] }> => {
       const lab = new Lab();
