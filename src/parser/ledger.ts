@@ -20,7 +20,6 @@ const NETNS = 'network namespaces and named instances are not implemented';
 const RELOAD = 'reload options are not implemented (a reload checks the new file itself)';
 const STARTSTOP = 'startup and shutdown scripts are not run';
 const ROUTES = 'virtual and static routes, rules and addresses are not installed';
-const VMACX = 'VMAC options beyond use_vmac are not implemented';
 // Not testable on the project's build machine: its kernel has no ipvlan (CONFIG_IPVLAN) and no VRF
 // (CONFIG_NET_VRF) devices, so 2.2.7 cannot be measured with them here (test/integration/vrrp/data/
 // links-2.2.7/ipvlan-vrf.*: 2.2.7 itself only fails to create the ipvlan and goes FAULT).
@@ -84,6 +83,7 @@ const T = {
   rlink: 'test/unit/vrrp/runtime/links.test.ts',
   rsock: 'test/unit/vrrp/runtime/socket-settings.test.ts',
   ilink: 'test/integration/vrrp/links.test.ts',
+  rvmac: 'test/unit/vrrp/runtime/vmac-addr.test.ts',
 } as const;
 
 export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
@@ -299,8 +299,8 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'global_defs/startup_script_timeout': no(STARTSTOP),
   'global_defs/tmp_config_directory': no('the configuration is not saved or copied'),
   'global_defs/umask': no('the umask is set by -m only'),
-  'global_defs/vmac_addr_prefix': no(VMACX),
-  'global_defs/vmac_prefix': no(VMACX),
+  'global_defs/vmac_addr_prefix': ok([T.rvmac, 'use_vmac gets foo.51'], [T.ilink, 'vmac_prefix, vmac_addr_prefix, use_vmac_addr']),
+  'global_defs/vmac_prefix': ok([T.rvmac, 'use_vmac gets foo.51'], [T.rvmac, 'VMAC names: PREFIX.VRID'], [T.ilink, 'vmac_prefix, vmac_addr_prefix, use_vmac_addr']),
   'global_defs/vrrp_check_unicast_src': no('adverts from addresses that are not unicast peers are not checked unless check_unicast_src is set in the instance'),
   'global_defs/vrrp_cpu_affinity': no(SCHED),
   'global_defs/vrrp_down_timer_adverts': no('the master down timer always counts 3 adverts'),
@@ -496,7 +496,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'vrrp_instance/unicast_ttl': no(UNTESTED),
   'vrrp_instance/use_ipvlan': no(IPVLAN),
   'vrrp_instance/use_vmac': ok([T.vmac, 'MASTER with a virtual MAC']),
-  'vrrp_instance/use_vmac_addr': no(VMACX),
+  'vrrp_instance/use_vmac_addr': ok([T.rvmac, 'use_vmac gets foo.51'], [T.ilink, 'vmac_prefix, vmac_addr_prefix, use_vmac_addr']),
   'vrrp_instance/version': ok([T.validate, 'v3 IPv4 pseudo-header checksum accepted'], ['test/unit/vrrp/two-routers.test.ts', 'v3 at 0.1 s: failover after 61 ms']),
   'vrrp_instance/virtual_ipaddress': ok([T.fail, '(a) ours prio 150 becomes MASTER'], ['test/integration/vrrp/vip-options.test.ts', 'ip -d addr, routes'], ['test/integration/vrrp/vip-deleted.test.ts', 'MASTER -> BACKUP (priority 0, VIPs removed)']),
   'vrrp_instance/virtual_ipaddress_excluded': ok([T.reconf, 'MASTER eVIP (otherVips) added'], ['test/integration/vrrp/vip-options.test.ts', 'ip -d addr, routes'], ['test/unit/vrrp/runtime/interfaces.test.ts', 'IPv6 eVIPs on an IPv4 instance']),

@@ -84,6 +84,8 @@ export class FakeSegment {
 
 /** The per-interface sysctls a new link gets (value 0), as /proc/sys/net/ipv4/conf/NAME/ has them. */
 const LINK_SYSCTLS = ['arp_ignore', 'arp_filter', 'arp_announce', 'promote_secondaries', 'rp_filter', 'accept_local'];
+/** ... and in /proc/sys/net/ipv6/conf/NAME/. */
+const LINK6_SYSCTLS = ['disable_ipv6', 'addr_gen_mode'];
 
 const ERRNOS: Record<string, [number, string]> = {
   ENOENT: [2, 'No such file or directory'], ENXIO: [6, 'No such device or address'], EBADF: [9, 'Bad file descriptor'],
@@ -128,6 +130,7 @@ export class FakeKernel implements KernelPort {
     spec.segment?.join(this);
     this.byIndex.set(index, l);
     for (const k of LINK_SYSCTLS) this.sysctls.set(`net/ipv4/conf/${spec.name}/${k}`, '0');
+    for (const k of LINK6_SYSCTLS) this.sysctls.set(`net/ipv6/conf/${spec.name}/${k}`, '0');
     this.emit({ kind: 'link', link: { ...info } });
     for (const a of spec.addrs ?? []) this.addAddress(spec.name, a);
     return { ...info };
@@ -149,6 +152,7 @@ export class FakeKernel implements KernelPort {
     for (const a of [...l.addrs]) this.delAddress(name, a.address);
     this.byIndex.delete(l.info.index);
     for (const k of LINK_SYSCTLS) this.sysctls.delete(`net/ipv4/conf/${name}/${k}`);
+    for (const k of LINK6_SYSCTLS) this.sysctls.delete(`net/ipv6/conf/${name}/${k}`);
     this.emit({ kind: 'linkDeleted', index: l.info.index, name });
   }
 
@@ -248,13 +252,19 @@ export class FakeKernel implements KernelPort {
   };
 
   readonly links: KernelPort['links'] = {
-    createMacvlan: async (parent, name, mac) => {
+    createMacvlan: async (parent, name, mac, opts) => {
       const p = this.byIndex.get(parent);
       if (!p) return err('ENODEV', () => `create macvlan ${name}: No such device`);
       this.record({ op: 'linkCreate', ifname: name, parent: p.info.name, mac: macToString(mac) });
       const existing = this.find(name);
       if (existing) return existing.info.index;
-      return this.addLink({ name, mac: macToString(mac), ...(p.segment ? { segment: p.segment } : {}) }).index;
+      return this.addLink({ name, mac: macToString(mac), up: !opts?.down, ...(p.segment ? { segment: p.segment } : {}) }).index;
+    },
+    setUp: async (index) => {
+      const l = this.byIndex.get(index);
+      if (!l) return err('ENODEV', () => `set link ${index} up: No such device`);
+      if (!l.info.up) this.setLink(l.info.name, { up: true });
+      return undefined;
     },
     delete: async (index) => {
       const l = this.byIndex.get(index);

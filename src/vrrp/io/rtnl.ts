@@ -51,8 +51,8 @@ export class Rtnl {
     return ((await this.sock.getAddresses()) as unknown as AddrMsg[]).map(addrOf).filter((a): a is AddrInfo => !!a);
   }
 
-  /** Creates a macvlan (mode private, as keepalived's use_vmac) on `parent`, sets it up; returns its ifindex. */
-  async createMacvlan(parent: number, name: string, mac: Buffer): Promise<number | KernelError> {
+  /** Creates a macvlan (mode private, as keepalived's use_vmac) on `parent`, up unless `up` is false; returns its ifindex. */
+  async createMacvlan(parent: number, name: string, mac: Buffer, up = true): Promise<number | KernelError> {
     const attr = (type: number, payload: Buffer): Buffer => {
       const len = 4 + payload.length;
       const b = Buffer.alloc((len + 3) & ~3);
@@ -63,7 +63,7 @@ export class Rtnl {
     // IFLA_LINKINFO { IFLA_INFO_KIND "macvlan", IFLA_INFO_DATA { IFLA_MACVLAN_MODE = MACVLAN_MODE_PRIVATE(1) } }
     const linkinfo = Buffer.concat([attr(1, Buffer.from('macvlan\0')), attr(2, attr(1, u32(1)))]);
     try {
-      await this.sock.newLink({ flags: { up: true }, change: { up: true } } as never,
+      await this.sock.newLink((up ? { flags: { up: true }, change: { up: true } } : {}) as never,
         { ifname: name, address: mac, link: u32(parent), linkinfo } as never, { flags: NLM_F_CREATE | NLM_F_EXCL });
     } catch (e) {
       const err = toErr(e, `create macvlan ${name}`);
@@ -71,6 +71,11 @@ export class Rtnl {
     }
     const l = (await this.links()).find((x) => x.name === name);
     return l ? l.index : { code: 'ENODEV', errno: 19, text: strerror(19), message: `create macvlan ${name}: not found after creation` };
+  }
+
+  /** `ip link set up` by ifindex. */
+  async setLinkUp(index: number): Promise<KernelError | undefined> {
+    try { await this.sock.setLink({ index, flags: { up: true }, change: { up: true } } as never); return undefined; } catch (e) { return toErr(e, `set link ${index} up`); }
   }
 
   async deleteLink(index: number): Promise<KernelError | undefined> {

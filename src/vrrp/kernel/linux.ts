@@ -76,7 +76,8 @@ export class LinuxKernel implements KernelPort {
   };
 
   readonly links: KernelPort['links'] = {
-    createMacvlan: (parent, name, mac) => this.rt.createMacvlan(parent, name, mac),
+    createMacvlan: (parent, name, mac, opts) => this.rt.createMacvlan(parent, name, mac, !opts?.down),
+    setUp: (index) => this.rt.setLinkUp(index),
     delete: (index) => this.rt.deleteLink(index),
   };
 

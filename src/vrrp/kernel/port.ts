@@ -110,8 +110,12 @@ export interface FrameOps {
 
 /** Links the runtime creates (use_vmac macvlans) and deletes. */
 export interface LinkOps {
-  /** A macvlan in private mode on `parent`, set up; its ifindex. An existing one of that name is adopted. */
-  createMacvlan(parent: number, name: string, mac: Buffer): Promise<number | KernelError>;
+  /**
+   * A macvlan in private mode on `parent`, set up (unless `down`: then setUp() it once configured);
+   * its ifindex. An existing one of that name is adopted.
+   */
+  createMacvlan(parent: number, name: string, mac: Buffer, opts?: { down?: boolean }): Promise<number | KernelError>;
+  setUp(index: number): Promise<KernelError | undefined>;
   delete(index: number): Promise<KernelError | undefined>;
 }
 

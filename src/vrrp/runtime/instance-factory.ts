@@ -10,11 +10,11 @@ import type { VipFirewall } from '../firewall/vip-firewall.js';
 import { VrrpFsm } from '../fsm.js';
 import type { VrrpEvent, VrrpTimerName } from '../fsm-types.js';
 import { DeadlineTimers } from '../io/deadline-timers.js';
-import { createVmac } from '../io/vmac.js';
+import { createVmac, vmacAddress, vmacName } from '../io/vmac.js';
 import { isKernelError, type KernelPort, type LinkInfo } from '../kernel/port.js';
 import { deriveFsmParams } from '../params.js';
 import type { InterfaceBinding } from './if-binding.js';
-import { noAddress, type Inst, type Vmac } from './instance.js';
+import { noAddress, vipList, type AddrVmac, type Inst, type Vmac } from './instance.js';
 import type { LinkTable } from './link-table.js';
 import { OpQueue } from './op-queue.js';
 import type { SysctlStore } from './sysctl-store.js';
@@ -29,6 +29,8 @@ export interface FactoryDeps {
   clock: Clock;
   timers: Timers;
   dispatch(inst: Inst, ev: VrrpEvent): void;
+  /** Names the running instances' VMACs have (a new VMAC name must be another). */
+  vmacNames(): Set<string>;
 }
 
 /** keepalived moves a VMAC's IGMP (IPv4, unless disable_local_igmp) / MLD reports to the base interface. */
@@ -44,9 +46,19 @@ export function fwVmac(cfg: VrrpInstance, ifindex: number, baseIfindex: number) 
 export class InstanceFactory {
   constructor(private readonly d: FactoryDeps) {}
 
+  /** A VMAC name: use_vmac's, else PREFIX.VRID not used by another VMAC of ours (nor by one made now). */
+  private vmacName(prefix: string, cfg: VrrpInstance, family: VrrpInstance['family'], made: readonly string[]): string {
+    const taken = this.d.vmacNames();
+    for (const n of made) taken.add(n);
+    return vmacName(prefix, cfg.virtualRouterId ?? 0, family, (n) => taken.has(n));
+  }
+
   private async createVmac(cfg: VrrpInstance, link: LinkInfo, primary: string, global: GlobalDefs): Promise<Vmac | undefined> {
     const { kernel, links, sysctl, firewall, log } = this.d;
-    const l = await createVmac(kernel.links, cfg, link, sysctl, log);
+    const name = cfg.useVmac?.name ?? this.vmacName(global.vmacPrefix ?? 'vrrp', cfg, cfg.family, []);
+    // IPv6 stays on an IPv4 VMAC that carries eVIPs of the other family
+    const ipv6 = cfg.family === 'inet6' || vipList(cfg).some((v) => v.family !== cfg.family);
+    const l = await createVmac(kernel.links, { owner: cfg.name, name, mac: vmacAddress(cfg), family: cfg.family, ipv6 }, link, sysctl, log);
     if (!l) return undefined;
     links.set(l);
     if (vmacFirewalled(cfg, global)) firewall.vmac('add', fwVmac(cfg, l.index, link.index));
@@ -58,6 +70,34 @@ export class InstanceFactory {
       else vm.tx = tx;
     }
     return vm;
+  }
+
+  /**
+   * use_vmac_addr: a VMAC for the VIPs on another interface or of the other family (one per base
+   * interface and family; vmac_addr_prefix, else vmac_prefix, else "vrrp"), each VIP then going on
+   * its VMAC. An IPv6 one gets its base's link-local address (deprecated, no DAD), as 2.2.7's.
+   */
+  private async createAddrVmacs(cfg: VrrpInstance, ifname: string, global: GlobalDefs): Promise<AddrVmac[]> {
+    const { kernel, links, sysctl, firewall, log } = this.d;
+    const out: AddrVmac[] = [];
+    for (const v of vipList(cfg)) {
+      const base = v.dev ?? ifname;
+      if ((base === ifname && v.family === cfg.family) || out.some((a) => a.base === base && a.family === v.family)) continue;
+      const baseLink = links.get(base);
+      if (!baseLink) continue;
+      const name = this.vmacName(global.vmacAddrPrefix ?? global.vmacPrefix ?? 'vrrp', cfg, v.family, out.map((a) => a.name));
+      const l = await createVmac(kernel.links, { owner: cfg.name, name, mac: vmacAddress(cfg, v.family), family: v.family, ipv6: v.family === 'inet6' }, baseLink, sysctl, log);
+      if (!l) continue;
+      links.set(l);
+      out.push({ index: l.index, name, mac: l.mac, family: v.family, base, baseIndex: baseLink.index });
+      if (vmacFirewalled({ ...cfg, family: v.family }, global)) firewall.vmac('add', { ifindex: l.index, baseIfindex: baseLink.index, family: v.family, otherFamily: false });
+      const ll = v.family === 'inet6' ? links.addressesOf(baseLink.index).find((a) => a.family === 'inet6' && a.address.startsWith('fe80:')) : undefined;
+      if (ll) {
+        const e = await kernel.addrs.add({ address: ll.address, prefixLen: ll.prefixLen, family: 'inet6', options: ['preferred_lft', '0'] }, l.index);
+        if (e) log.info(`(${cfg.name}) adding link-local address to ${name} failed`);
+      }
+    }
+    return out;
   }
 
   /** The instance, or undefined (logged) when its socket cannot be opened. */
@@ -75,9 +115,10 @@ export class InstanceFactory {
     // promote_secondaries: set on the interface at start (2.2.7 ignores it with use_vmac, whose VMAC has it)
     if (cfg.promoteSecondaries && link && !cfg.useVmac) this.d.sysctl.set(`net/ipv4/conf/${link.name}/promote_secondaries`, '1');
     const vmac = cfg.useVmac && link ? await this.createVmac(cfg, link, primary ?? noAddress(cfg.family), config.global) : undefined;
+    const addrVmacs = cfg.useVmacAddr && link ? await this.createAddrVmacs(cfg, ifname, config.global) : [];
     const inst: Inst = {
       cfg, fsm: new VrrpFsm(params, clock), ifname, ...(link ? { link } : {}), primary: primary ?? noAddress(cfg.family), hasAddr: !!primary,
-      ...(vmac ? { vmac } : {}), peers: cfg.unicastPeer.map((p) => p.address),
+      ...(vmac ? { vmac } : {}), ...(addrVmacs.length ? { addrVmacs } : {}), peers: cfg.unicastPeer.map((p) => p.address),
       timers: new DeadlineTimers<VrrpTimerName>(clock, (name, generation) => dispatch(inst, { type: 'timer', timer: name, generation }),
         (name) => { if (name === 'masterDown') inst.socket?.channel.drain(); }, timers),
       queue: new OpQueue((e) => log.error(`(${cfg.name}) ${e instanceof Error ? e.message : String(e)}`)), lastTransitionMs: Date.now(),

@@ -14,6 +14,9 @@ import type { PoolEntry } from './socket-pool.js';
 
 export interface Vmac { index: number; name: string; mac: Buffer; tx?: VrrpChannel }
 
+/** A VMAC made for VIPs on another interface or of the other family (use_vmac_addr). */
+export interface AddrVmac { index: number; name: string; mac: Buffer; family: IpFamily; base: string; baseIndex: number }
+
 export interface Inst {
   cfg: VrrpInstance;
   fsm: VrrpFsm;
@@ -33,6 +36,8 @@ export interface Inst {
   socket?: PoolEntry;
   /** use_vmac: the macvlan and its transmit socket (unless vmac_xmit_base). */
   vmac?: Vmac;
+  /** use_vmac_addr: the VMACs of its VIPs on other interfaces or of the other family. */
+  addrVmacs?: AddrVmac[];
   peers: string[];
   group?: SyncGroupCore;
   timers: DeadlineTimers<VrrpTimerName>;
@@ -48,9 +53,17 @@ export const noAddress = (family: IpFamily): string => (family === 'inet' ? '0.0
 
 export function vipList(cfg: VrrpInstance): VirtualIp[] { return [...cfg.virtualIpaddress, ...cfg.virtualIpaddressExcluded]; }
 
-/** The interface a VIP goes on: its `dev`, else the VMAC, else the instance's interface; undefined if missing. */
+/**
+ * The interface a VIP goes on, as 2.2.7 places it: its use_vmac_addr VMAC if it has one; else its
+ * `dev` when that is another interface; else the instance's VMAC for a VIP of the instance's family,
+ * the instance's interface otherwise. Undefined while that interface is missing.
+ */
 export function vipIfindex(inst: Inst, v: VirtualIp, links: LinkTable): number | undefined {
-  return v.dev ? links.get(v.dev)?.index : (inst.vmac?.index ?? inst.link?.index);
+  const base = v.dev ?? inst.ifname;
+  const addr = inst.addrVmacs?.find((a) => a.family === v.family && a.base === base);
+  if (addr) return addr.index;
+  if (v.dev && v.dev !== inst.ifname) return links.get(v.dev)?.index;
+  return (v.family === inst.cfg.family ? inst.vmac?.index : undefined) ?? inst.link?.index;
 }
 
 /** The instance's own interface is up, with an address for the adverts. */
@@ -59,10 +72,12 @@ export const instanceUp = (inst: Inst): boolean => !!inst.link && inst.link.up &
 /** The base interface of the interface a VIP is on (a VMAC counts as its parent), for GARP spacing. */
 export function baseIfname(inst: Inst, ifindex: number, links: LinkTable): string {
   if (inst.vmac && ifindex === inst.vmac.index && inst.link) return inst.link.name;
+  const addr = inst.addrVmacs?.find((a) => a.index === ifindex);
+  if (addr) return addr.base;
   return links.byIndex(ifindex)?.name ?? inst.link?.name ?? inst.ifname;
 }
 
-/** The interface is a VMAC the runtime made for this instance (use_vmac). */
+/** The interface is a VMAC the runtime made for this instance (use_vmac, use_vmac_addr). */
 export function isOurVmac(inst: Inst, ifindex: number): boolean {
-  return !!inst.vmac && ifindex === inst.vmac.index;
+  return (!!inst.vmac && ifindex === inst.vmac.index) || !!inst.addrVmacs?.some((a) => a.index === ifindex);
 }

@@ -115,7 +115,8 @@ export class VrrpRuntime {
     this.trackers = new TrackerHub(this.log, (id, status) => this.broadcastTracker(id, status));
     this.sysctl = new SysctlStore(this.kernel.sysctl, this.log);
     this.factory = new InstanceFactory({ kernel: this.kernel, links: this.links, binding: this.binding, sysctl: this.sysctl, firewall: this.firewall, log: this.log,
-      clock: this.clock, timers: this.timers, dispatch: (inst, ev) => this.dispatch(inst, ev) });
+      clock: this.clock, timers: this.timers, dispatch: (inst, ev) => this.dispatch(inst, ev),
+      vmacNames: () => new Set([...this.insts.values()].flatMap((i) => [...(i.vmac ? [i.vmac.name] : []), ...(i.addrVmacs ?? []).map((a) => a.name)])) });
   }
 
   private dispatch(inst: Inst, ev: Parameters<Dispatcher['dispatch']>[1]): void { this.dispatcher.dispatch(inst, ev); }
@@ -240,10 +241,12 @@ export class VrrpRuntime {
       inst.timers.cancelAll();
       if (inst.vmac) {
         inst.vmac.tx?.close();
-        const e = await this.kernel.links.delete(inst.vmac.index);
-        if (e && e.code !== 'ENODEV') this.log.error(`(${inst.cfg.name}) ${e.message}`);
-        this.links.delete(inst.vmac.name);
+        await this.deleteVmac(inst, inst.vmac);
         if (vmacFirewalled(inst.cfg, this.config.global)) this.firewall.vmac('del', fwVmac(inst.cfg, inst.vmac.index, inst.link?.index ?? 0));
+      }
+      for (const a of inst.addrVmacs ?? []) {
+        await this.deleteVmac(inst, a);
+        if (vmacFirewalled({ ...inst.cfg, family: a.family }, this.config.global)) this.firewall.vmac('del', { ifindex: a.index, baseIfindex: a.baseIndex, family: a.family, otherFamily: false });
       }
       this.firewall.forget(inst.cfg.name);
       this.garps.forget(inst);
@@ -254,6 +257,14 @@ export class VrrpRuntime {
       const alive = [...this.insts.values()].some((i) => i.group === g);
       if (!alive) this.groups.delete(name);
     }
+  }
+
+  /** Deletes one of an instance's VMACs ("(VI) Success removing VMAC interface X", as 2.2.7). */
+  private async deleteVmac(inst: Inst, v: { index: number; name: string }): Promise<void> {
+    const e = await this.kernel.links.delete(v.index);
+    if (e && e.code !== 'ENODEV') this.log.info(`(${inst.cfg.name}) Error removing VMAC interface ${v.name}`);
+    else if (!e) this.log.detail(`(${inst.cfg.name}) Success removing VMAC interface ${v.name}`);
+    this.links.delete(v.name);
   }
 
   /** SIGTERM: every instance stops (keepVips: keepalived -V, VIPs left configured); then the kernel channels close. */

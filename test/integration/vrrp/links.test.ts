@@ -94,6 +94,53 @@ vrrp_instance VI_1 {
 }
 `;
 
+const VMAC_CONF = `global_defs {
+    router_id r1
+    vmac_prefix foo
+    vmac_addr_prefix bar
+    vrrp_garp_master_delay 0
+    vrrp_garp_master_repeat 1
+}
+vrrp_instance VI_1 {
+    state MASTER
+    interface eth0
+    virtual_router_id 51
+    priority 150
+    advert_int 1
+    use_vmac
+    use_vmac_addr
+    garp_extra_if 2
+    virtual_ipaddress {
+        10.199.0.100/24
+        10.198.0.100/24 dev eth1
+    }
+    virtual_ipaddress_excluded {
+        2001:db8::100/64
+    }
+}
+`;
+
+const VMACS = ['foo.51', 'bar.51', 'bar6.51'];
+
+/** The VMACs as `ip -d link` / `ip -d addr` and their sysctls show them, eth0's link-local named as such. */
+function vmacState(lab: TwoIfLab): string[] {
+  const ll = /inet6 (fe80::\S+) /.exec(lab.exec(lab.r1, 'ip', ['-o', '-6', 'addr', 'show', 'dev', 'eth0']))?.[1] ?? 'none';
+  const out: string[] = [];
+  for (const n of VMACS) {
+    const link = lab.exec(lab.r1, 'ip', ['-d', '-o', 'link', 'show', 'dev', n], true);
+    const m = /^\d+: (\S+): <([^>]*)>.*link\/ether (\S+).* macvlan mode (\S+) .*addrgenmode (\S+)/.exec(link);
+    out.push(m ? `${m[1]} <${m[2]}> ${m[3]} ${m[4]} addrgenmode ${m[5]}` : `${n}: missing`);
+    for (const a of lab.exec(lab.r1, 'ip', ['-o', 'addr', 'show', 'dev', n], true).split('\n').filter(Boolean)) {
+      out.push(`${n} ${a.replace(/^\d+: \S+\s+/, '').replace(/\\.*$/, '').replace(ll, 'LL(eth0)').trim()}`);
+    }
+    for (const k of ['ipv4/conf/%/arp_ignore', 'ipv4/conf/%/arp_filter', 'ipv4/conf/%/accept_local', 'ipv4/conf/%/rp_filter', 'ipv4/conf/%/promote_secondaries', 'ipv6/conf/%/disable_ipv6', 'ipv6/conf/%/addr_gen_mode']) {
+      out.push(`${k.replace('%', n)}=${lab.exec(lab.r1, 'cat', [`/proc/sys/net/${k.replace('%', n)}`], true).trim()}`);
+    }
+  }
+  for (const k of ['arp_ignore', 'arp_filter']) out.push(`eth0 ${k}=${lab.exec(lab.r1, 'cat', [`/proc/sys/net/ipv4/conf/eth0/${k}`]).trim()}`);
+  return out;
+}
+
 interface Run { lab: TwoIfLab; d: Daemon; marks: Record<string, number>; igmp: string[]; bufs: Record<string, number> }
 
 function igmp(lab: TwoIfLab): string { return lab.exec(lab.r1, 'sysctl', ['-n', 'net.ipv4.igmp_link_local_mcast_reports']).trim(); }
@@ -183,6 +230,36 @@ describe('vrrp link-level settings beside keepalived 2.2.7 (netns)', function ()
       // igmp_link_local_mcast_reports 1, 0 while running, 1 after
       assert.deepEqual(ka.igmp, ['1', '0', '1']);
       assert.deepEqual(ts.igmp, ka.igmp);
+    } finally {
+      for (const l of labs) l.down();
+    }
+  });
+
+  it('vmac_prefix, vmac_addr_prefix, use_vmac_addr: the same VMACs (ip -d link, ip addr, sysctls), GARPs and lines as 2.2.7', async () => {
+    const labs = [new TwoIfLab(PREFIX, 'kc'), new TwoIfLab(PREFIX, 'tc')];
+    try {
+      const runs = await Promise.all(labs.map(async (lab, i) => {
+        lab.up();
+        await lab.capture();
+        const d = lab.start(i === 0 ? 'keepalived' : 'ours', writeConf(lab, 'r1', VMAC_CONF));
+        await d.waitLine('(VI_1) Entering MASTER STATE', 15000);
+        await sleep(4500);
+        const state = vmacState(lab);
+        d.signal('SIGTERM');
+        await d.exit(5000);
+        const left = VMACS.filter((n) => lab.exec(lab.r1, 'ip', ['link', 'show', 'dev', n], true) !== '');
+        return { lab, d, state, left };
+      }));
+      const [ka, ts] = runs as [(typeof runs)[number], (typeof runs)[number]];
+      assert.deepEqual(ts.state, ka.state, `keepalived:\n${tail(ka.d)}\nours:\n${tail(ts.d)}`);
+      assert.ok(ka.state.includes('bar6.51 inet6 LL(eth0) scope link nodad deprecated'), ka.state.join('\n'));
+      // the frames on each wire: from which MAC, for which address (the first GARPs, then the extra ones)
+      const frames = (lab: TwoIfLab, wire: string) => lab.frames.filter((f) => f.kind !== 'advert' && f.wire === wire).map((f) => `${f.mac} ${f.kind} ${f.address}`);
+      for (const w of ['c0', 'c1']) assert.deepEqual(frames(ts.lab, w), frames(ka.lab, w), w);
+      assert.deepEqual(frames(ka.lab, 'c1'), ['00:00:5e:00:01:33 arp 10.198.0.100', '00:00:5e:00:01:33 arp 10.198.0.100', '00:00:5e:00:01:33 arp 10.198.0.100']);
+      const vmacLines = (d: Daemon) => linkLines(d, /VMAC interface|Sending/);
+      assert.deepEqual(vmacLines(ts.d), vmacLines(ka.d));
+      for (const r of runs) assert.deepEqual(r.left, [], `${r.d.kind}: VMACs left after stop`);
     } finally {
       for (const l of labs) l.down();
     }

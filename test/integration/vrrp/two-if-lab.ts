@@ -1,7 +1,9 @@
 // A router with two interfaces facing one client, for the link-level VRRP tests (the layout the
 // 2.2.7 recordings in data/links-2.2.7 were made on): namespace r1 with eth0 (10.199.0.1/24) and
 // eth1 (10.198.0.1/24), namespace c with their veth peers c0 (10.199.0.10/24) and c1
-// (10.198.0.10/24). tcpdump on c0 and c1 collects the GARPs, NAs and adverts with their times.
+// (10.198.0.10/24). tcpdump on c0 and c1 collects the GARPs, NAs and adverts with their source MAC
+// and times (the two captures are separate processes: frames of one instant may come in either order
+// across c0 and c1).
 // Names carry the process id and a tag (`${prefix}-${pid}-${tag}-r1`), so two labs run at once;
 // down() kills what was started (by PID) and deletes the namespaces (leftovers of crashed runs:
 // removeStaleNamespaces(prefix) before the first lab).
@@ -11,7 +13,7 @@ import { deleteNamespaces, ownedNs, sh, waitFor } from '../../helpers/netns.js';
 import { makeTempDir } from '../../helpers/tmpdir.js';
 import { Daemon, KEEPALIVED, now, RUN_OURS } from './lab.js';
 
-export interface Frame { t: number; wire: 'c0' | 'c1'; kind: 'arp' | 'na' | 'advert'; address: string; text: string }
+export interface Frame { t: number; wire: 'c0' | 'c1'; kind: 'arp' | 'na' | 'advert'; address: string; mac: string; text: string }
 
 export class TwoIfLab {
   readonly r1: string;
@@ -58,7 +60,7 @@ export class TwoIfLab {
   async capture(): Promise<void> {
     const ready: Promise<void>[] = [];
     for (const wire of ['c0', 'c1'] as const) {
-      const p = this.spawn(this.c, 'tcpdump', ['-i', wire, '-n', '-tt', '-l', '--immediate-mode', 'arp or icmp6 or proto 112']);
+      const p = this.spawn(this.c, 'tcpdump', ['-i', wire, '-n', '-e', '-tt', '-l', '--immediate-mode', 'arp or icmp6 or proto 112']);
       let buf = '';
       p.stdout!.on('data', (d: Buffer) => {
         buf += d.toString();
@@ -74,12 +76,13 @@ export class TwoIfLab {
 
   private frame(wire: 'c0' | 'c1', line: string): void {
     const t = now();
+    const mac = line.split(' ')[1] ?? '';
     const arp = /Request who-has (\S+) \(ff:ff:ff:ff:ff:ff\) tell \1/.exec(line);
     const na = /neighbor advertisement, tgt is ([^,\s]+)/.exec(line);
     const adv = /VRRPv\d, Advertisement, vrid (\d+), prio (\d+)/.exec(line);
-    if (arp) this.frames.push({ t, wire, kind: 'arp', address: arp[1]!, text: line });
-    else if (na) this.frames.push({ t, wire, kind: 'na', address: na[1]!, text: line });
-    else if (adv) this.frames.push({ t, wire, kind: 'advert', address: `${adv[1]}/${adv[2]}`, text: line });
+    if (arp) this.frames.push({ t, wire, kind: 'arp', address: arp[1]!, mac, text: line });
+    else if (na) this.frames.push({ t, wire, kind: 'na', address: na[1]!, mac, text: line });
+    else if (adv) this.frames.push({ t, wire, kind: 'advert', address: `${adv[1]}/${adv[2]}`, mac, text: line });
   }
 
   /**

@@ -180,9 +180,13 @@ describe('vrrp/runtime on a fake kernel', () => {
     await lab.advance(4000);
     assert.equal(r.state(), 'MASTER');
     assert.deepEqual(r.ops(0, ['linkCreate', 'sysctl', 'socketOpen', 'addrAdd']), [
+      // the VMAC as 2.2.7's (test/integration/vrrp/data/links-2.2.7/vmac-prefix-use-vmac-addr.sysctl: arp_ignore, accept_local,
+      // rp_filter 0, promote_secondaries on it; arp_ignore and arp_filter on the base; no IPv6, no
+      // automatic link-local)
       'linkCreate vrrp.51 on eth0 00:00:5e:00:01:33',
+      'sysctl net/ipv4/conf/vrrp.51/arp_ignore=1', 'sysctl net/ipv4/conf/vrrp.51/accept_local=1', 'sysctl net/ipv4/conf/vrrp.51/promote_secondaries=1',
       'sysctl net/ipv4/conf/eth0/arp_ignore=1', 'sysctl net/ipv4/conf/eth0/arp_filter=1',
-      'sysctl net/ipv4/conf/vrrp.51/arp_ignore=1', 'sysctl net/ipv4/conf/vrrp.51/arp_filter=1',
+      'sysctl net/ipv6/conf/vrrp.51/disable_ipv6=1', 'sysctl net/ipv6/conf/vrrp.51/addr_gen_mode=1',
       'socketOpen vrrp.51 inet tx', 'socketOpen eth0 inet 224.0.0.18', 'addrAdd 10.0.0.100/24 vrrp.51',
     ]);
     assert.deepEqual(r.kernel.opsOf('garp').map((o) => `${o.ifname} ${o.mac}`)[0], 'vrrp.51 00:00:5e:00:01:33');
