@@ -272,7 +272,8 @@ function checkVrrp(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink): void {
     if (vi.interface === undefined) { s.add(`(${vi.name}) Unknown interface!`); continue; }
     if (vi.virtualRouterId === undefined) { s.add(`(${vi.name}) the virtual router id must be set`); continue; }
     if (vi.virtualIpaddress.length === 0 && !vi.noVirtualIpaddress) s.add(`(${vi.name}) No VIP specified; at least one is sensible`);
-    if (unicastKeyword.has(vi) && vi.unicastPeer.length === 0) {
+    // (with unicast_fault_no_peer the instance goes to FAULT instead; that is logged at run time)
+    if (unicastKeyword.has(vi) && vi.unicastPeer.length === 0 && !vi.unicastFaultNoPeer) {
       s.add(`(${vi.name}) A unicast keyword has been specified without any unicast peers. Defaulting to multicast. This usage is deprecated - please update your configuration.`);
     }
     if (vi.version === 2 && !Number.isInteger(vi.advertInt)) {
@@ -288,10 +289,22 @@ function checkVrrp(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink): void {
       vi.preemptDelay = 0;
     }
     const sg = inGroup.get(vi.name);
-    if (sg && !cfg.vrrpSyncGroups.find((x) => x.name === sg)?.extra['sync_group_tracking_weight']) {
-      for (const r of vi.trackInterface) if (r.weight) { s.add(`(${vi.name}) ignoring ${r.name} tracked interface weight due to SYNC group`); r.weight = 0; }
-      for (const r of vi.trackScript) if (r.weight) { s.add(`(${vi.name}) ignoring tracked script ${r.name} with weights due to SYNC group`); r.weight = 0; }
-      for (const r of vi.trackFile) if (r.weight) { s.add(`(${vi.name}) ignoring tracked file ${r.name} with weight ${r.weight} due to SYNC group`); r.weight = 0; }
+    if (sg && !cfg.vrrpSyncGroups.find((x) => x.name === sg)?.trackingWeight) {
+      // keepalived 2.2.7 (measured in namespaces): a weighted tracked interface keeps acting on the
+      // priority despite its message; a weighted script is dropped (its failure does nothing); a track
+      // file with the default weight 1 becomes unweighted (non-zero = FAULT), any other weight is dropped
+      for (const r of vi.trackInterface) if (r.weight) s.add(`(${vi.name}) ignoring ${r.name} tracked interface weight due to SYNC group`);
+      vi.trackScript = vi.trackScript.filter((r) => {
+        if (!r.weight) return true;
+        s.add(`(${vi.name}) ignoring tracked script ${r.name} with weights due to SYNC group`);
+        return false;
+      });
+      vi.trackFile = vi.trackFile.filter((r) => {
+        if (r.weight === 1) { s.add(`(${vi.name}) ignoring weight from tracked file ${r.name} due to SYNC group. specify weight 0`); r.weight = 0; return true; }
+        if (!r.weight) return true;
+        s.add(`(${vi.name}) ignoring tracked file ${r.name} with weight ${r.weight} due to SYNC group`);
+        return false;
+      });
     }
     if (vi.authentication?.type === 'AH' && vi.state === 'MASTER' && vi.priority !== 255) {
       s.add(`(${vi.name}) Initial state master is incompatible with AH authentication - clearing`);

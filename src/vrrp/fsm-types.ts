@@ -51,6 +51,9 @@ export interface TrackerParams {
   initial: TrackerStatus;
 }
 
+/** One unicast_peer as the receive checks use it. */
+export interface UnicastPeerParams { address: string; minTtl: number; maxTtl: number }
+
 /** A tracker's current status. Files report their integer value; the rest report up/down.
  *  `unknown` (a vrrp_script before its first result, without init_fail) adds no weight and no FAULT:
  *  keepalived 2.2.7 logs "Changing effective priority from 100 to 120" at a weight-20 script's first
@@ -117,8 +120,18 @@ export interface VrrpFsmParams {
   /** keepalived quirk: a MASTER re-arms its advert timer on every packet received for its VRID, even
    *  invalid ones (vrrp_init_instance_sands after each receive). Default true (as captured). */
   rearmAdverOnRx?: boolean;
-  /** vrrp_strict / strict_mode. */
+  /** vrrp_strict / strict_mode (its effects are already applied to the other params by params.ts). */
   strict?: boolean;
+  /** unicast_peer list (empty = multicast), with each peer's accepted TTL range (min_ttl 0 / max_ttl 255). */
+  unicastPeers?: UnicastPeerParams[];
+  /** check_unicast_src / vrrp_check_unicast_src (unicast only): adverts from a non-peer are rejected, and
+   *  a peer's TTL must lie in its min_ttl..max_ttl. */
+  checkUnicastSrc?: boolean;
+  /** notify_priority_changes: an effective priority change is notified as MASTER_PRIORITY / BACKUP_PRIORITY. */
+  notifyPriorityChanges?: boolean;
+  /** A configuration fault that holds the instance in FAULT for as long as it runs
+   *  (unicast_fault_no_peer without unicast peers). */
+  configFault?: 'unicastNoPeer';
   /** Member of a sync group: a Master_Down expiry then only marks the instance as wanting MASTER and
    *  SyncGroupCore decides (all members must want it); set it for every member of a vrrp_sync_group. */
   syncGroup?: string;
@@ -155,7 +168,9 @@ export type VrrpEvent =
 // ---------------------------------------------------------------------------------------------------
 // Actions (core -> runtime), executed in order
 
-export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'MASTER_RX_LOWER_PRI';
+/** What a notify action reports: a state, or one of keepalived's events (a lower-priority advert seen
+ *  while MASTER; an effective priority change with notify_priority_changes, by the current state). */
+export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'MASTER_RX_LOWER_PRI' | 'MASTER_PRIORITY' | 'BACKUP_PRIORITY';
 
 export type VrrpAction =
   /** Send one advert. `payload` is encoded for params.destination; for other unicast peers re-encode

@@ -35,6 +35,8 @@ export class VrrpFsm {
   private out: VrrpAction[] = [];
   private adverRearmed = false;
   private wantMaster = false;
+  /** When the pending masterDown timer fires (clock ms), for moving it on a priority change. */
+  private masterDownDue: number | undefined;
 
   constructor(params: VrrpFsmParams, private readonly clock: Clock) {
     this.cur = params;
@@ -54,6 +56,7 @@ export class VrrpFsm {
   /** FAULT reasons of this instance itself (interface, trackers), without the sync group's. */
   ownFaults(): string[] {
     const r: string[] = [];
+    if (this.params.configFault) r.push(`config:${this.params.configFault}`);
     if (!this.ifUp && !this.params.dontTrackPrimary) r.push(`interface:${this.params.interface}`);
     r.push(...this.track.faults());
     return r;
@@ -103,6 +106,7 @@ export class VrrpFsm {
   private setTimer(timer: VrrpTimerName, delayMs: number): void {
     const generation = ++this.gen;
     this.timers.set(timer, generation);
+    if (timer === 'masterDown') this.masterDownDue = this.clock.now() + delayMs;
     if (timer === 'adver') this.adverRearmed = true;
     this.out.push({ kind: 'setTimer', timer, delayMs, generation });
   }
@@ -289,7 +293,14 @@ export class VrrpFsm {
     const eff = this.track.effectivePriority();
     if (eff !== this.eff) {
       this.log(`(${this.n}) Changing effective priority from ${this.eff} to ${eff}`);
+      const before = this.masterDownMs();
       this.eff = eff;
+      // keepalived moves a running Master_Down timer by the change of its skew
+      const due = this.masterDownDue;
+      if (this.st === 'BACKUP' && due !== undefined && this.timers.has('masterDown')) {
+        this.setTimer('masterDown', Math.max(0, due + this.masterDownMs() - before - this.clock.now()));
+      }
+      if (this.params.notifyPriorityChanges) this.notify(this.st === 'MASTER' ? 'MASTER_PRIORITY' : 'BACKUP_PRIORITY');
     }
     if (this.st === 'INIT' || this.st === 'STOP') return;
     const faulted = this.faultReasons().length > 0;
@@ -425,10 +436,11 @@ export class VrrpFsm {
       name: p.name, vrid: p.vrid, version: p.version, family: p.family, vips: p.vips, authType: p.auth.type,
       ...(p.auth.pass !== undefined ? { pass: p.auth.pass } : {}),
       advertIntCs: p.advertIntCs, checkAddrs, strict: p.strict ?? false,
+      unicastPeers: p.unicastPeers ?? [], checkUnicastSrc: p.checkUnicastSrc ?? false,
     }, { payload, ttl, src, dst });
     const ourVrid = payload.length >= 2 && payload[1] === p.vrid;
     if (!res.ok) {
-      this.stats[res.counter]++;
+      if (res.counter) this.stats[res.counter]++;
       this.rejectLog(res.reason, res.log);
     } else {
       for (const c of res.counters) this.stats[c]++;
@@ -488,9 +500,10 @@ export class VrrpFsm {
     }
     const cmp = compareIp(src, this.primary, p.family);
     if (a.priority > this.eff || (a.priority === this.eff && cmp > 0)) {
+      // higher_prio_send_advert: keepalived answers before it gives way
+      if (p.higherPrioSendAdvert) this.send(this.eff);
       if (a.priority > this.eff) this.log(`(${this.n}) Master received advert from ${src} with higher priority ${a.priority}, ours ${this.eff}`);
       else this.log(`(${this.n}) Master received advert from ${src} with same priority ${a.priority} but higher IP address than ours`);
-      if (p.higherPrioSendAdvert) this.send(this.eff);
       this.masterAddress = src;
       // v3: adopt the new master's interval before arming Master_Down (RFC 5798 §6.4.3)
       if (p.version === 3) this.masterAdverIntCs = a.adverInt;
@@ -501,18 +514,16 @@ export class VrrpFsm {
       this.log(`(${this.n}) WARNING - equal priority advert received from remote host with our IP address.`);
       return;
     }
-    if (a.priority < this.eff) {
-      this.log(`(${this.n}) Received advert from ${src} with lower priority ${a.priority}, ours ${this.eff}${p.lowerPrioNoAdvert ? '' : ', forcing new election'}`);
-      if (!p.lowerPrioNoAdvert) {
-        this.send(this.eff);
-        this.setTimer('adver', this.adverMs());
-      }
-      if (p.garp.lowerPrioRepeat > 0) {
-        this.garp(p.garp.lowerPrioRepeat, 'lowerPrio');
-        if (p.garp.lowerPrioDelayMs > 0) this.setTimer('garpLowerPrio', p.garp.lowerPrioDelayMs);
-      }
-      this.notify('MASTER_RX_LOWER_PRI');
+    // lower priority, or the same priority from a lower address (keepalived 2.2.7 treats both alike)
+    this.log(`(${this.n}) Received advert from ${src} with lower priority ${a.priority}, ours ${this.eff}${p.lowerPrioNoAdvert ? '' : ', forcing new election'}`);
+    if (!p.lowerPrioNoAdvert) {
+      this.send(this.eff);
+      this.setTimer('adver', this.adverMs());
     }
-    // equal priority from a lower address: we stay master and ignore it
+    if (p.garp.lowerPrioRepeat > 0) {
+      this.garp(p.garp.lowerPrioRepeat, 'lowerPrio');
+      if (p.garp.lowerPrioDelayMs > 0) this.setTimer('garpLowerPrio', p.garp.lowerPrioDelayMs);
+    }
+    this.notify('MASTER_RX_LOWER_PRI');
   }
 }

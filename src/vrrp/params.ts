@@ -1,14 +1,16 @@
 // Derive the FSM parameters of one vrrp_instance from the config model (src/config/model.ts) the
 // way keepalived 2.2.7 post-processes an instance: version/auth clean-up, advert_int rounding (v2
 // whole seconds, v3 10 ms units), owner (255) rules, nopreempt / preempt_delay vs initial state
-// MASTER, GARP defaults from global_defs, tracker weights. Returns the keepalived log lines these
-// rules print at start-up. Pure.
+// MASTER, GARP defaults from global_defs, tracker weights, strict mode (vrrp_strict / strict_mode:
+// no authentication, MASTER only for the owner, no preempt delay, 3 down-timer adverts, no lower
+// priority GARPs or adverts, no advert on a higher one), sync-group tracker weights and unicast
+// options. Returns the keepalived log lines these rules print at start-up. Pure.
 
 import type {
   GlobalDefs, TrackFile, TrackRef, VrrpInstance, VrrpScript, VrrpSyncGroup, VrrpTrackProcess,
 } from '../config/model.js';
 import type { TrackerParams, VrrpFsmParams } from './fsm-types.js';
-import { V3_MAX_ADVER_INT_CS } from './timers.js';
+import { DEFAULT_DOWN_TIMER_ADVERTS, V3_MAX_ADVER_INT_CS } from './timers.js';
 
 export interface ParamsContext {
   global: GlobalDefs;
@@ -65,11 +67,19 @@ export function deriveFsmParams(inst: VrrpInstance, ctx: ParamsContext): Derived
     advertIntCs = Math.max(1, Math.round(cs));
   }
 
+  const strict = inst.strictMode ?? g.vrrpStrict;
+  let initialState = inst.state;
+  if (strict && (initialState === 'MASTER') !== owner) {
+    logs.push(`(${n}) State MASTER must match being address owner`);
+    initialState = owner ? 'MASTER' : 'BACKUP';
+  }
+
   // authentication
   let auth: VrrpFsmParams['auth'] = { type: 0 };
-  let initialState = inst.state;
   if (inst.authentication) {
-    if (version === 3) {
+    if (strict) {
+      logs.push(`(${n}) Strict mode does not support authentication. Ignoring.`);
+    } else if (version === 3) {
       logs.push(`(${n}) VRRP version 3 does not support authentication. Ignoring.`);
     } else if (inst.authentication.type === 'PASS') {
       auth = inst.authentication.pass !== undefined ? { type: 1, pass: inst.authentication.pass } : { type: 1 };
@@ -89,9 +99,18 @@ export function deriveFsmParams(inst: VrrpInstance, ctx: ParamsContext): Derived
     logs.push(`(${n}) nopreempt is incompatible with priority 255. resetting nopreempt`);
     preempt = true;
   }
+  if (strict && preemptDelayMs > 0) {
+    logs.push(`(${n}) preempt_delay is incompatible with strict mode - resetting`);
+    preemptDelayMs = 0;
+  }
   if (!preempt && preemptDelayMs > 0) {
     logs.push(`(${n}) preempt_delay is incompatible with nopreempt mode - resetting`);
     preemptDelayMs = 0;
+  }
+  let downTimerAdverts = inst.downTimerAdverts ?? g.vrrpDownTimerAdverts;
+  if (strict && downTimerAdverts !== DEFAULT_DOWN_TIMER_ADVERTS) {
+    logs.push(`(${n}) down_timer_adverts is incompatible with strict mode - resetting`);
+    downTimerAdverts = DEFAULT_DOWN_TIMER_ADVERTS;
   }
   if (initialState === 'MASTER' && !owner) {
     if (!preempt) {
@@ -108,13 +127,35 @@ export function deriveFsmParams(inst: VrrpInstance, ctx: ParamsContext): Derived
   const sec = (x: number | undefined, d: number): number => Math.round((x ?? d) * 1000);
   const masterDelayMs = sec(inst.garpMasterDelay, g.vrrpGarpMasterDelay);
   const masterRepeat = inst.garpMasterRepeat ?? g.vrrpGarpMasterRepeat;
+  // lower-priority GARPs default to the global settings (vrrp_garp_lower_prio_*, else vrrp_garp_master_*),
+  // not to the instance's garp_master_*; strict mode allows none
+  let lowerPrioRepeat = inst.garpLowerPrioRepeat ?? (strict ? 0 : g.vrrpGarpLowerPrioRepeat ?? g.vrrpGarpMasterRepeat);
+  if (strict && lowerPrioRepeat !== 0) {
+    logs.push(`(${n}) Strict mode requires no repeat garps. resetting`);
+    lowerPrioRepeat = 0;
+  }
+  let lowerPrioDelayS = inst.garpLowerPrioDelay ?? (strict ? 0 : g.vrrpGarpLowerPrioDelay ?? g.vrrpGarpMasterDelay);
+  if (strict && lowerPrioDelayS !== 0) {
+    logs.push(`(${n}) Strict mode requires no repeat garp delay. resetting`);
+    lowerPrioDelayS = 0;
+  }
+  let lowerPrioNoAdvert = inst.lowerPrioNoAdvert ?? (strict || g.vrrpLowerPrioNoAdvert);
+  if (strict && !lowerPrioNoAdvert) {
+    logs.push(`(${n}) Strict mode requires no lower priority advert. resetting`);
+    lowerPrioNoAdvert = true;
+  }
+  let higherPrioSendAdvert = inst.higherPrioSendAdvert ?? (!strict && g.vrrpHigherPrioSendAdvert);
+  if (strict && higherPrioSendAdvert) {
+    logs.push(`(${n}) strict mode requires higher_prio_send_advert to be clear. resetting`);
+    higherPrioSendAdvert = false;
+  }
   const garp = {
     masterDelayMs,
     masterRepeat,
     masterRefreshMs: sec(inst.garpMasterRefresh, g.vrrpGarpMasterRefresh),
     masterRefreshRepeat: inst.garpMasterRefreshRepeat ?? g.vrrpGarpMasterRefreshRepeat,
-    lowerPrioDelayMs: sec(inst.garpLowerPrioDelay ?? g.vrrpGarpLowerPrioDelay, masterDelayMs / 1000),
-    lowerPrioRepeat: inst.garpLowerPrioRepeat ?? g.vrrpGarpLowerPrioRepeat ?? masterRepeat,
+    lowerPrioDelayMs: Math.round(lowerPrioDelayS * 1000),
+    lowerPrioRepeat,
   };
 
   const vips = inst.virtualIpaddress.filter((v) => v.family === family).map((v) => v.address);
@@ -123,7 +164,18 @@ export function deriveFsmParams(inst: VrrpInstance, ctx: ParamsContext): Derived
     ...inst.virtualIpaddressExcluded,
   ].map((v) => v.address);
 
-  const destination = inst.unicastPeer[0]?.address ?? (family === 'inet' ? g.vrrpMcastGroup4 : g.vrrpMcastGroup6);
+  const unicastPeers = inst.unicastPeer.map((p) => ({ address: p.address, minTtl: p.minTtl ?? 0, maxTtl: p.maxTtl ?? 255 }));
+  let mcast = inst.mcastDstIp;
+  if (mcast !== undefined && unicastPeers.length > 0) {
+    logs.push(`(${n}) multicast destination specified with unicast - ignoring`);
+    mcast = undefined;
+  }
+  const destination = unicastPeers[0]?.address ?? mcast ?? (family === 'inet' ? g.vrrpMcastGroup4 : g.vrrpMcastGroup6);
+  let configFault: VrrpFsmParams['configFault'];
+  if (unicastPeers.length === 0 && inst.unicastFaultNoPeer) {
+    logs.push(`(${n}) Cannot use unicast without any peers - going to fault state`);
+    configFault = 'unicastNoPeer';
+  }
 
   const trackers = deriveTrackers(inst, ctx, owner, logs);
 
@@ -144,15 +196,19 @@ export function deriveFsmParams(inst: VrrpInstance, ctx: ParamsContext): Derived
     otherVips,
     auth,
     garp,
-    downTimerAdverts: 3,
-    lowerPrioNoAdvert: inst.lowerPrioNoAdvert,
-    higherPrioSendAdvert: inst.higherPrioSendAdvert,
+    downTimerAdverts,
+    lowerPrioNoAdvert,
+    higherPrioSendAdvert,
     skipCheckAdvAddr: inst.skipCheckAdvAddr || g.vrrpSkipCheckAdvAddr,
     v3Ipv4PseudoHeader: true,
     dontTrackPrimary: inst.dontTrackPrimary,
     trackers,
     rejectLogPolicy: 'every',
-    strict: inst.strictMode || g.vrrpStrict,
+    strict,
+    unicastPeers,
+    checkUnicastSrc: unicastPeers.length > 0 && (inst.checkUnicastSrc || g.vrrpCheckUnicastSrc),
+    notifyPriorityChanges: inst.notifyPriorityChanges ?? ctx.syncGroup?.notifyPriorityChanges ?? g.vrrpNotifyPriorityChanges,
+    ...(configFault ? { configFault } : {}),
     ...(ctx.syncGroup ? { syncGroup: ctx.syncGroup.name } : {}),
   };
   return { params, logs };
@@ -183,8 +239,8 @@ function deriveTrackers(inst: VrrpInstance, ctx: ParamsContext, owner: boolean, 
     const s = ctx.vrrpScripts.find((x) => x.name === r.name);
     if (!s) { logs.push(`(${n}) track script ${r.name} not found, ignoring...`); continue; }
     if (s.insecure) continue;
-    const weight = r.weight !== 0 ? r.weight : s.weight;
-    const reverse = r.weight !== 0 ? r.reverse : (r.reverse || s.weightReverse);
+    // r.weight / r.reverse are final: the parser resolved them (explicit weight, else the vrrp_script's)
+    const { weight, reverse } = r;
     if (owner && weight !== 0) {
       logs.push(`(${n}) Cannot have weighted track script '${r.name}' with priority 255`);
       continue;
@@ -195,8 +251,8 @@ function deriveTrackers(inst: VrrpInstance, ctx: ParamsContext, owner: boolean, 
   for (const r of [...inst.trackFile, ...(sg?.trackFile ?? [])]) {
     const f = ctx.trackFiles.find((x) => x.name === r.name);
     if (!f) { logs.push(`(${n}) track file ${r.name} not found, ignoring...`); continue; }
-    let weight = r.weight !== 0 ? r.weight : f.weight;
-    const reverse = r.weight !== 0 ? r.reverse : (r.reverse || f.reverse);
+    let weight = r.weight;
+    const reverse = r.reverse;
     if (owner && weight !== 0) {
       logs.push(`(${n}) Cannot have weighted track file '${r.name}' with member having priority 255 - setting weight 0`);
       weight = 0;
@@ -207,8 +263,8 @@ function deriveTrackers(inst: VrrpInstance, ctx: ParamsContext, owner: boolean, 
   for (const r of inst.trackProcess) {
     const pr = ctx.trackProcesses?.find((x) => x.name === r.name);
     if (!pr) { logs.push(`(${n}) track process ${r.name} not found, ignoring...`); continue; }
-    let weight = r.weight !== 0 ? r.weight : pr.weight;
-    const reverse = r.weight !== 0 ? r.reverse : (r.reverse || pr.reverse);
+    let weight = r.weight;
+    const reverse = r.reverse;
     if (owner && weight !== 0) {
       logs.push(`(${n}) Cannot have weighted track process '${r.name}' with member having priority 255 - setting weight 0`);
       weight = 0;

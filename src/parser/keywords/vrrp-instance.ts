@@ -3,7 +3,7 @@
 import { table, type KeywordDef, type KwArgs } from '../schema.js';
 import type { VrrpInstance, VirtualIp, KeepalivedConfig, TrackRef } from '../../config/model.js';
 import { bool, flag, num, p2, readNum, scriptSpec, trackRef } from './common.js';
-import { ipFamily, parsePrefix, readUnsigned, readDecimal, readInt } from '../values.js';
+import { ipFamily, parseBool, parsePrefix, readUnsigned, readDecimal, readInt } from '../values.js';
 import { rest } from '../reader.js';
 import type { SourcePos } from '../../common/diagnostic.js';
 import { parseRouteLine, parseRuleLine, type RuleState } from './routes.js';
@@ -23,8 +23,8 @@ export function newInstance(name: string, cfg: KeepalivedConfig): VrrpInstance {
     virtualIpaddress: [], virtualIpaddressExcluded: [], virtualRoutes: [], virtualRules: [],
     trackInterface: [], trackScript: [], trackFile: [], trackProcess: [],
     dontTrackPrimary: false, nopreempt: false, preemptDelay: 0, unicastPeer: [], vmacXmitBase: false,
-    strictMode: false, skipCheckAdvAddr: false, checkUnicastSrc: false, promoteSecondaries: false, noVirtualIpaddress: false,
-    lowerPrioNoAdvert: false, higherPrioSendAdvert: false, extra: {},
+    skipCheckAdvAddr: false, checkUnicastSrc: false, promoteSecondaries: false, noVirtualIpaddress: false,
+    unicastFaultNoPeer: false, extra: {},
   };
 }
 
@@ -161,8 +161,8 @@ export const authTable = table('authentication', [
 ]);
 
 const P2_VI = [
-  'use_vmac_addr', 'use_ipvlan', 'unicast_fault_no_peer', 'old_unicast_checksum', 'vrf', 'mcast_dst_ip', 'track_src_ip',
-  'linkbeat_use_polling', 'notify_deleted', 'notify_priority_changes', 'down_timer_adverts', 
+  'use_vmac_addr', 'use_ipvlan', 'vrf', 'track_src_ip',
+  'linkbeat_use_polling',
   'garp_extra_if', 'vmac_garp_intvl', 'kernel_rx_buf_size', 
 ];
 
@@ -235,7 +235,7 @@ export const vrrpInstanceTable = table('vrrp_instance', [
     },
   },
   notify('notify_master', 'notifyMaster'), notify('notify_backup', 'notifyBackup'), notify('notify_fault', 'notifyFault'),
-  notify('notify_stop', 'notifyStop', 'P1'), notify('notify', 'notify'), notify('notify_master_rx_lower_pri', 'notifyMasterRxLowerPri', 'P2'),
+  notify('notify_stop', 'notifyStop', 'P1'), notify('notify', 'notify'), notify('notify_master_rx_lower_pri', 'notifyMasterRxLowerPri', 'P1'),
   bool<ViCtx>('smtp_alert', (c, v) => { c.vi.smtpAlert = v; }, 'P0', undefined, (t) => `Invalid vrrp_instance smtp_alert parameter ${t}`),
   {
     name: 'unicast_src_ip', aliases: ['mcast_src_ip'], priority: 'P0', args: ['ip'],
@@ -311,10 +311,58 @@ export const vrrpInstanceTable = table('vrrp_instance', [
   flag<ViCtx>('no_accept', (c) => { c.vi.accept = false; }),
   bool<ViCtx>('strict_mode', (c, v) => { c.vi.strictMode = v; }),
   bool<ViCtx>('skip_check_adv_addr', (c, v) => { c.vi.skipCheckAdvAddr = v; }),
-  flag<ViCtx>('check_unicast_src', (c) => { c.vi.checkUnicastSrc = true; }),
+  // check_unicast_src, unicast_fault_no_peer and old_unicast_checksum are unicast keywords in 2.2.7 too
+  flag<ViCtx>('check_unicast_src', (c) => { c.vi.checkUnicastSrc = true; unicastKeyword.add(c.vi); }),
+  flag<ViCtx>('unicast_fault_no_peer', (c) => { c.vi.unicastFaultNoPeer = true; unicastKeyword.add(c.vi); }),
+  {
+    name: 'old_unicast_checksum', priority: 'P1', args: ['word'],
+    handle: (c: ViCtx, a) => {
+      unicastKeyword.add(c.vi);
+      const m = a.opt(1);
+      if (m === undefined) c.vi.oldUnicastChecksum = 'config';
+      else if (m === 'never') c.vi.oldUnicastChecksum = 'never';
+      else a.error(`(${c.vi.name}) Unknown old_unicast_chksum mode ${m} - ignoring`);
+    },
+  },
+  {
+    name: 'mcast_dst_ip', priority: 'P1', args: ['ip'],
+    handle: (c: ViCtx, a) => {
+      const t = a.need(1);
+      const fam = ipFamily(t);
+      if (!fam) { a.error(`(${c.vi.name}) malformed mcast dest address ${t}. Skipping...`); return; }
+      if (c.familySet && fam !== c.vi.family) { a.error(`(${c.vi.name}) mcast dest address ${t} MUST match VRRP instance family. Skipping...`); return; }
+      const multicast = fam === 'inet' ? (Number(t.split('.')[0]) & 0xf0) === 0xe0 : /^ff[0-9a-f]2:/i.test(t);
+      if (!multicast) { a.error(`(${c.vi.name}) mcast_dst_ip ${t} not${fam === 'inet6' ? ' link-local' : ''} multicast. Skipping...`); return; }
+      if (!c.familySet) { c.familySet = true; c.vi.family = fam; if (fam === 'inet6') c.vi.version = 3; }
+      c.vi.mcastDstIp = t;
+    },
+  },
+  {
+    name: 'down_timer_adverts', priority: 'P1', args: ['uint'],
+    handle: (c: ViCtx, a) => {
+      const v = readNum(a, { kind: 'uint', min: 1, max: 100, msg: (t) => `(${c.vi.name}): Invalid down_timer_adverts [1:100] '${t}'` });
+      if (v !== undefined) c.vi.downTimerAdverts = v;
+    },
+  },
+  {
+    name: 'notify_priority_changes', priority: 'P1', args: ['bool'],
+    handle: (c: ViCtx, a) => {
+      const t = a.opt(1);
+      const v = t === undefined ? true : parseBool(t);
+      if (v === undefined) { a.error(`(${c.vi.name}) Invalid value '${t}' for notify_priority_changes specified`); return; }
+      c.vi.notifyPriorityChanges = v;
+    },
+  },
+  {
+    name: 'notify_deleted', priority: 'P1', args: ['script'],
+    handle: (c: ViCtx, a) => {
+      if (c.vi.notifyDeleted) { a.error(`(${c.vi.name}) notify_deleted already specified - ignoring ${a.opt(1) ?? ''}`); return; }
+      c.vi.notifyDeleted = a.size > 1 ? { script: scriptSpec(a) } : {};
+    },
+  },
   flag<ViCtx>('promote_secondaries', (c) => { c.vi.promoteSecondaries = true; }),
-  bool<ViCtx>('lower_prio_no_advert', (c, v) => { c.vi.lowerPrioNoAdvert = v; }, 'P2'),
-  bool<ViCtx>('higher_prio_send_advert', (c, v) => { c.vi.higherPrioSendAdvert = v; }, 'P2'),
+  bool<ViCtx>('lower_prio_no_advert', (c, v) => { c.vi.lowerPrioNoAdvert = v; }),
+  bool<ViCtx>('higher_prio_send_advert', (c, v) => { c.vi.higherPrioSendAdvert = v; }),
   {
     name: 'lvs_sync_daemon_interface', priority: 'P1', args: ['ifname'],
     handle: (c: ViCtx, a) => {
