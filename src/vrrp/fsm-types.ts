@@ -129,6 +129,11 @@ export interface VrrpFsmParams {
   checkUnicastSrc?: boolean;
   /** notify_priority_changes: an effective priority change is notified as MASTER_PRIORITY / BACKUP_PRIORITY. */
   notifyPriorityChanges?: boolean;
+  /** notify_deleted: removed by a reload, the instance reports DELETED (else FAULT). */
+  notifyDeleted?: boolean;
+  /** fifo_write_vrrp_states_on_reload: a reload that leaves a BACKUP / FAULT instance in its state
+   *  writes that state to the FIFOs again (a MASTER is not re-announced, as in 2.2.7). */
+  fifoWriteStateOnReload?: boolean;
   /** A configuration fault that holds the instance in FAULT for as long as it runs
    *  (unicast_fault_no_peer without unicast peers). */
   configFault?: 'unicastNoPeer';
@@ -139,6 +144,8 @@ export interface VrrpFsmParams {
 
 // ---------------------------------------------------------------------------------------------------
 // Events (runtime -> core)
+
+export type ShutdownReason = 'stop' | 'deleted';
 
 export type VrrpEvent =
   /** Start the instance (after vrrp_startup_delay). Logs "removing VIPs." then BACKUP(init) / MASTER / FAULT(init). */
@@ -153,8 +160,10 @@ export type VrrpEvent =
   | { type: 'interface'; up: boolean }
   /** Our primary address changed (e.g. interface re-addressed). */
   | { type: 'primaryAddress'; address: string }
-  /** SIGTERM / reload removal: MASTER sends priority 0 and removes VIPs. */
-  | { type: 'shutdown' }
+  /** SIGTERM ('stop', the default) or an instance no longer in the config at a reload ('deleted'): a
+   *  MASTER sends priority 0 and removes its VIPs. 'stop' notifies STOP; 'deleted' notifies DELETED
+   *  with notify_deleted, else FAULT (nothing when already in FAULT), as keepalived 2.2.7. */
+  | { type: 'shutdown'; reason?: ShutdownReason }
   /** Sync-group commands (issued by src/vrrp/sync-group.ts, not by the runtime directly). */
   | { type: 'sync'; to: 'MASTER' | 'BACKUP' | 'FAULT' | 'CLEAR_FAULT' }
   /** Reload (SIGHUP) of an instance that still exists with the same name, VRID, interface and family:
@@ -170,7 +179,11 @@ export type VrrpEvent =
 
 /** What a notify action reports: a state, or one of keepalived's events (a lower-priority advert seen
  *  while MASTER; an effective priority change with notify_priority_changes, by the current state). */
-export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'MASTER_RX_LOWER_PRI' | 'MASTER_PRIORITY' | 'BACKUP_PRIORITY';
+export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'DELETED' | 'MASTER_RX_LOWER_PRI' | 'MASTER_PRIORITY' | 'BACKUP_PRIORITY';
+
+/** How a notification is delivered: 'all' (scripts, FIFOs, mail as the state wants) or 'fifo' (FIFO lines
+ *  only: fifo_write_vrrp_states_on_reload re-announcing a state a reload did not change). */
+export type NotifyDelivery = 'all' | 'fifo';
 
 export type VrrpAction =
   /** Send one advert. `payload` is encoded for params.destination; for other unicast peers re-encode
@@ -188,7 +201,7 @@ export type VrrpAction =
   | { kind: 'setTimer'; timer: VrrpTimerName; delayMs: number; generation: number }
   | { kind: 'cancelTimer'; timer: VrrpTimerName }
   /** Run notify scripts / FIFO / SMTP for this state with this priority (effective priority). */
-  | { kind: 'notify'; state: NotifyState; priority: number }
+  | { kind: 'notify'; state: NotifyState; priority: number; delivery?: NotifyDelivery }
   /** A log line, exact keepalived text. detail = only with -D (Logger.detail). */
   | { kind: 'log'; level: LogLevel; msg: string; detail?: 1 | 2 }
   /** The state changed (for sync groups, stats, dumps). */

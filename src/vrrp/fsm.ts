@@ -7,7 +7,7 @@
 import type { Clock } from '../common/clock.js';
 import { compareIp } from './addr.js';
 import type {
-  NotifyState, VrrpAction, VrrpEvent, VrrpFsmParams, VrrpInstanceView, VrrpState, VrrpTimerName,
+  NotifyDelivery, NotifyState, ShutdownReason, VrrpAction, VrrpEvent, VrrpFsmParams, VrrpInstanceView, VrrpState, VrrpTimerName,
 } from './fsm-types.js';
 import { encodeAdvert, makeAdvert, type VrrpAdvert } from './packet.js';
 import { newStats, type VrrpStats } from './stats.js';
@@ -87,7 +87,7 @@ export class VrrpFsm {
         this.reevaluate();
         break;
       case 'primaryAddress': this.primary = ev.address; break;
-      case 'shutdown': this.onShutdown(); break;
+      case 'shutdown': this.onShutdown(ev.reason ?? 'stop'); break;
       case 'sync': this.onSync(ev.to); break;
       case 'reconfigure': this.onReconfigure(ev.params); break;
     }
@@ -118,7 +118,9 @@ export class VrrpFsm {
 
   private cancelAllTimers(): void { for (const t of ALL_TIMERS) this.cancelTimer(t); }
 
-  private notify(state: NotifyState): void { this.out.push({ kind: 'notify', state, priority: this.eff }); }
+  private notify(state: NotifyState, delivery?: NotifyDelivery): void {
+    this.out.push(delivery ? { kind: 'notify', state, priority: this.eff, delivery } : { kind: 'notify', state, priority: this.eff });
+  }
 
   private changeState(to: VrrpState): VrrpState {
     const from = this.st;
@@ -308,17 +310,21 @@ export class VrrpFsm {
     else if (!faulted && this.st === 'FAULT') this.leaveFault();
   }
 
-  private onShutdown(): void {
+  private onShutdown(reason: ShutdownReason): void {
     if (this.st === 'STOP') return;
-    const wasMaster = this.st === 'MASTER';
-    if (wasMaster) {
+    const was = this.st;
+    if (was === 'MASTER') {
       this.sendPriorityZero();
       this.log(`(${this.n}) removing VIPs.`, 1);
       this.out.push({ kind: 'removeVips' });
     }
     this.cancelAllTimers();
     const from = this.changeState('STOP');
-    this.notify('STOP');
+    if (reason === 'stop') this.notify('STOP');
+    // deleted at a reload: keepalived 2.2.7 reports DELETED with notify_deleted, else FAULT unless
+    // the instance already was in FAULT (measured in namespaces)
+    else if (this.params.notifyDeleted) this.notify('DELETED');
+    else if (was !== 'FAULT') this.notify('FAULT');
     this.stateChanged(from);
   }
 
@@ -353,7 +359,10 @@ export class VrrpFsm {
     if (np.version === 2 || this.st !== 'BACKUP') this.masterAdverIntCs = np.advertIntCs;
     if (np.preemptDelayMs === 0 || !np.preempt) this.preemptUntil = 0;
     const wasBackup = this.st === 'BACKUP';
+    const stBefore = this.st;
     this.reevaluate();
+    // fifo_write_vrrp_states_on_reload: a BACKUP / FAULT the reload left alone is written to the FIFOs again
+    if (np.fifoWriteStateOnReload && this.st === stBefore && (stBefore === 'BACKUP' || stBefore === 'FAULT')) this.notify(stBefore, 'fifo');
     if (wasBackup && this.st === 'BACKUP') {
       // the Master_Down timer restarts from the reload (new priority's skew)
       this.setTimer('masterDown', this.masterDownMs());

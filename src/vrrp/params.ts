@@ -208,6 +208,8 @@ export function deriveFsmParams(inst: VrrpInstance, ctx: ParamsContext): Derived
     unicastPeers,
     checkUnicastSrc: unicastPeers.length > 0 && (inst.checkUnicastSrc || g.vrrpCheckUnicastSrc),
     notifyPriorityChanges: inst.notifyPriorityChanges ?? ctx.syncGroup?.notifyPriorityChanges ?? g.vrrpNotifyPriorityChanges,
+    notifyDeleted: inst.notifyDeleted !== undefined,
+    fifoWriteStateOnReload: g.fifoWriteVrrpStatesOnReload,
     ...(configFault ? { configFault } : {}),
     ...(ctx.syncGroup ? { syncGroup: ctx.syncGroup.name } : {}),
   };
