@@ -161,9 +161,10 @@ export type VrrpEvent =
   /** Our primary address changed (e.g. interface re-addressed). */
   | { type: 'primaryAddress'; address: string }
   /** SIGTERM ('stop', the default) or an instance no longer in the config at a reload ('deleted'): a
-   *  MASTER sends priority 0 and removes its VIPs. 'stop' notifies STOP; 'deleted' notifies DELETED
-   *  with notify_deleted, else FAULT (nothing when already in FAULT), as keepalived 2.2.7. */
-  | { type: 'shutdown'; reason?: ShutdownReason }
+   *  MASTER sends priority 0 and removes its VIPs (keepVips, -V: leaves them). 'stop' notifies STOP;
+   *  'deleted' notifies DELETED with notify_deleted, else FAULT (nothing when already in FAULT), as
+   *  keepalived 2.2.7. */
+  | { type: 'shutdown'; reason?: ShutdownReason; keepVips?: boolean }
   /** Sync-group commands (issued by src/vrrp/sync-group.ts, not by the runtime directly). */
   | { type: 'sync'; to: 'MASTER' | 'BACKUP' | 'FAULT' | 'CLEAR_FAULT' }
   /** Reload (SIGHUP) of an instance that still exists with the same name, VRID, interface and family:

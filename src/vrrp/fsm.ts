@@ -87,7 +87,7 @@ export class VrrpFsm {
         this.reevaluate();
         break;
       case 'primaryAddress': this.primary = ev.address; break;
-      case 'shutdown': this.onShutdown(ev.reason ?? 'stop'); break;
+      case 'shutdown': this.onShutdown(ev.reason ?? 'stop', ev.keepVips ?? false); break;
       case 'sync': this.onSync(ev.to); break;
       case 'reconfigure': this.onReconfigure(ev.params); break;
     }
@@ -310,13 +310,15 @@ export class VrrpFsm {
     else if (!faulted && this.st === 'FAULT') this.leaveFault();
   }
 
-  private onShutdown(reason: ShutdownReason): void {
+  private onShutdown(reason: ShutdownReason, keepVips: boolean): void {
     if (this.st === 'STOP') return;
     const was = this.st;
     if (was === 'MASTER') {
       this.sendPriorityZero();
-      this.log(`(${this.n}) removing VIPs.`, 1);
-      this.out.push({ kind: 'removeVips' });
+      if (!keepVips) {
+        this.log(`(${this.n}) removing VIPs.`, 1);
+        this.out.push({ kind: 'removeVips' });
+      }
     }
     this.cancelAllTimers();
     const from = this.changeState('STOP');
