@@ -446,7 +446,7 @@ export class VrrpFsm {
     const res = validateAdvert({
       name: p.name, vrid: p.vrid, version: p.version, family: p.family, vips: p.vips, authType: p.auth.type,
       ...(p.auth.pass !== undefined ? { pass: p.auth.pass } : {}),
-      advertIntCs: p.advertIntCs, checkAddrs, strict: p.strict ?? false,
+      advertIntCs: p.advertIntCs, checkAddrs,
       unicastPeers: p.unicastPeers ?? [], checkUnicastSrc: p.checkUnicastSrc ?? false,
     }, { payload, ttl, src, dst });
     const ourVrid = payload.length >= 2 && payload[1] === p.vrid;

@@ -12,7 +12,7 @@
 // unicast_peer and the TTL within that peer's min_ttl..max_ttl.
 
 import type { IpFamily } from '../config/model.js';
-import { isLinkLocal6, parseIp } from './addr.js';
+import { parseIp } from './addr.js';
 import { computeChecksum, decodeAdvert, type VrrpAdvert, VRRP_AUTH_LEN } from './packet.js';
 import type { UnicastPeerParams } from './fsm-types.js';
 import type { VrrpStatName } from './stats.js';
@@ -22,7 +22,7 @@ export const VRRP_TTL = 255;
 export type RejectReason =
   | 'too_short' | 'ttl' | 'version' | 'type' | 'vrid' | 'count_zero' | 'count_mismatch' | 'bad_length'
   | 'checksum' | 'invalid_authtype' | 'authtype_mismatch' | 'auth_failure' | 'interval_zero'
-  | 'advert_interval' | 'addr_list' | 'first_not_link_local' | 'cast_mismatch' | 'not_a_peer' | 'ttl_range';
+  | 'advert_interval' | 'addr_list' | 'cast_mismatch' | 'not_a_peer' | 'ttl_range';
 
 /** What the local instance expects (a subset of VrrpFsmParams). */
 export interface LadderConfig {
@@ -40,8 +40,6 @@ export interface LadderConfig {
   advertIntCs: number;
   /** Compare the advert's address list with ours (false when skip_check_adv_addr applies). */
   checkAddrs: boolean;
-  /** vrrp_strict: also enforce RFC 9568 rungs keepalived 2.2.7 does not check (v3 interval 0 is always checked). */
-  strict?: boolean;
   /** unicast_peer list; non-empty = a unicast instance. */
   unicastPeers?: readonly UnicastPeerParams[];
   /** check_unicast_src / vrrp_check_unicast_src. */
@@ -141,10 +139,6 @@ export function validateAdvert(cfg: LadderConfig, rx: RxPacket): LadderResult {
   }
   if (isMulticast(rx.dst, cfg.family) === unicast) {
     return reject('cast_mismatch', 'addr_list_err', `(${n}) Expected ${unicast ? 'un' : 'mult'}icast packet but received ${unicast ? 'mult' : 'un'}icast packet`, a);
-  }
-  if (cfg.strict && cfg.family === 'inet6') {
-    const first = parseIp(a.addresses[0] ?? '', 'inet6');
-    if (!first || !isLinkLocal6(first)) return reject('first_not_link_local', 'addr_list_err', undefined, a);
   }
   if (cfg.checkAddrs) {
     for (const vip of cfg.vips) {

@@ -5,7 +5,7 @@ import type { Logger } from '../../common/log.js';
 import type { GlobalDefs, IpFamily } from '../../config/model.js';
 import { isKernelError, type KernelError, type VrrpChannel, type VrrpRx, type VrrpSockets } from '../kernel/port.js';
 
-export interface SocketKey { ifindex: number; family: IpFamily; unicast: boolean }
+export interface SocketKey { ifindex: number; family: IpFamily; unicast: boolean; /** multicast group joined (mcast_dst_ip or the global one) */ group?: string }
 
 export interface PoolEntry {
   readonly key: SocketKey;
@@ -17,7 +17,7 @@ export interface PoolEntry {
 export interface SocketSpec { ifname: string; srcAddr: string; group?: string; ttl: number }
 
 /** Map index of a key (looked up only, never parsed back). */
-const slot = (k: SocketKey): string => `${k.ifindex} ${k.family} ${k.unicast ? 'u' : 'm'}`;
+const slot = (k: SocketKey): string => `${k.ifindex} ${k.family} ${k.unicast ? 'u' : `m ${k.group ?? ''}`}`;
 
 export class SocketPool {
   private readonly entries = new Map<string, PoolEntry>();
@@ -53,7 +53,7 @@ export class SocketPool {
   logSockpool(users: ReadonlySet<string>, global: GlobalDefs): void {
     for (const { key, channel, users: u } of this.entries.values()) {
       if (![...u].some((n) => users.has(n))) continue;
-      const addr = key.unicast ? 'unicast' : key.family === 'inet' ? global.vrrpMcastGroup4 : global.vrrpMcastGroup6;
+      const addr = key.unicast ? 'unicast' : key.group ?? (key.family === 'inet' ? global.vrrpMcastGroup4 : global.vrrpMcastGroup6);
       this.log.detail(`VRRP sockpool: [ifindex(${String(key.ifindex).padStart(3)}), family(${key.family === 'inet' ? 'IPv4' : 'IPv6'}), proto(112), fd(${channel.fd},${channel.fd}) ${key.unicast ? 'unicast' : 'multicast'}, address(${addr})]`);
     }
   }
