@@ -79,9 +79,13 @@ export class VrrpFsm {
       case 'startup': this.onStartup(); break;
       case 'timer': this.onTimer(ev.timer, ev.generation); break;
       case 'packet': this.onPacket(ev.payload, ev.ttl, ev.src, ev.dst); break;
-      case 'tracker':
-        if (this.track.update(ev.id, ev.status)) this.reevaluate();
+      case 'tracker': {
+        const before = this.track.effectOf(ev.id);
+        if (!this.track.update(ev.id, ev.status)) break;
+        this.logFileFault(ev.id, before);
+        this.reevaluate();
         break;
+      }
       case 'interface':
         this.ifUp = ev.up;
         this.reevaluate();
@@ -289,6 +293,14 @@ export class VrrpFsm {
     this.enterBackupTimers();
     this.notify('BACKUP');
     this.stateChanged(from);
+  }
+
+  /** keepalived's -D lines when a track_file enters or leaves its FAULT value (track_file.c). */
+  private logFileFault(id: string, before: number | 'fault' | undefined): void {
+    if (!id.startsWith('file:') || this.st === 'INIT') return;
+    const after = this.track.effectOf(id);
+    if ((before === 'fault') === (after === 'fault')) return;
+    this.log(`(${this.n}): tracked file ${id.slice('file:'.length)} ${after === 'fault' ? 'now' : 'leaving'} FAULT state`, 1);
   }
 
   private reevaluate(): void {

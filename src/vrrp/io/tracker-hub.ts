@@ -21,7 +21,9 @@ export class TrackerHub {
       o.trackFile.forEach((r) => usedFiles.add(r.name));
     }
     for (const s of config.vrrpScripts) {
-      if (!usedScripts.has(s.name) || s.insecure || this.scripts.has(s.name)) continue;
+      // 2.2.7 drops a vrrp_script no instance or group tracks (a sync group drops weighted ones)
+      if (!usedScripts.has(s.name)) { this.log.info(`Warning - script ${s.name} is not used`); continue; }
+      if (s.insecure || this.scripts.has(s.name)) continue;
       const r = new ScriptRunner(s, this.log, (ok) => this.onChange(`script:${s.name}`, { ok }));
       this.scripts.set(s.name, r);
       r.start();
