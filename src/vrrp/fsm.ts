@@ -344,8 +344,9 @@ export class VrrpFsm {
 
   /**
    * Reload of an instance that still exists (keepalived 2.2.7 keeps its state, checked in namespaces):
-   * trackers keep the status of the same id; the effective priority changes silently (no "Changing
-   * effective priority" line) and acts only through the protocol (e.g. the next higher advert makes a
+   * trackers keep the status of the same id; a new configured priority takes effect silently, a
+   * tracker weight in force is logged again ("Changing effective priority from BASE to EFF"); the
+   * priority acts only through the protocol (e.g. the next higher advert makes a
    * MASTER whose priority dropped give way). A MASTER changes its VIPs by difference, logs "setting
    * VIPs.", sends an advert with the new params at once (adverts continue on the new interval) and
    * GARPs every VIP when at least one was added. A BACKUP logs nothing and restarts its Master_Down
@@ -370,6 +371,12 @@ export class VrrpFsm {
     this.cur = np;
     this.primary = np.primaryAddress;
     this.eff = this.track.effectivePriority();
+    // 2.2.7 builds the instance anew at its base priority and re-applies the trackers' weights: a
+    // weight in force is logged again, and notified (as BACKUP_PRIORITY: the instance is in INIT then)
+    if (this.eff !== np.priority && np.priority !== OWNER_PRIORITY) {
+      this.log(`(${this.n}) Changing effective priority from ${np.priority} to ${this.eff}`);
+      if (np.notifyPriorityChanges) this.notify('BACKUP_PRIORITY');
+    }
     if (np.version === 2 || this.st !== 'BACKUP') this.masterAdverIntCs = np.advertIntCs;
     if (np.preemptDelayMs === 0 || !np.preempt) this.preemptUntil = 0;
     const wasBackup = this.st === 'BACKUP';
