@@ -128,10 +128,12 @@ describe('vrrp/fsm: fifo_write_vrrp_states_on_reload', () => {
 });
 
 describe('vrrp/fsm: unicast_fault_no_peer', () => {
-  it('an instance with the config fault starts in FAULT and stays there', () => {
+  it('an instance with the config fault starts in FAULT silently (2.2.7: no "Entering FAULT STATE (init)", no notify) and stays there', () => {
     const h = new Harness(baseParams({ configFault: 'unicastNoPeer' }));
     h.feed({ type: 'startup' });
     assert.equal(h.stateAt(), 'FAULT');
+    assert.deepEqual(h.logs(), ['(VI_1) removing VIPs.']);
+    assert.deepEqual(notifies(h), []);
     h.feed({ type: 'interface', up: true });
     h.advance(10_000);
     assert.equal(h.stateAt(), 'FAULT');
