@@ -76,6 +76,7 @@ const T = {
   sw: 'test/integration/vrrp/sync-weight.test.ts',
   np: 'test/integration/vrrp/notify-protocol.test.ts',
   po: 'test/integration/vrrp/protocol-options.test.ts',
+  lp: 'test/integration/vrrp/lower-prio.test.ts',
 } as const;
 
 export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
@@ -307,7 +308,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'global_defs/vrrp_gna_interval': no(UNTESTED),
   'global_defs/vrrp_higher_prio_send_advert': ok([T.kw, 'vrrp_higher_prio_send_advert / vrrp_down_timer_adverts'], [T.opts, 'with higher_prio_send_advert: one advert, then BACKUP']),
   'global_defs/vrrp_iptables': no(NFT),
-  'global_defs/vrrp_lower_prio_no_advert': ok([T.kw, 'global vrrp_lower_prio_no_advert'], [T.opts, 'with lower_prio_no_advert: no advert']),
+  'global_defs/vrrp_lower_prio_no_advert': ok([T.lp, 'with vrrp_lower_prio_no_advert: no "forcing new election"'], [T.kw, 'global vrrp_lower_prio_no_advert']),
   'global_defs/vrrp_mcast_group4': no(UNTESTED),
   'global_defs/vrrp_mcast_group6': no(UNTESTED),
   'global_defs/vrrp_min_garp': ok([T.kw, 'vrrp_min_garp: GARP settings still at their defaults'], [T.po, 'same GARP count, takeover time']),
@@ -464,7 +465,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'vrrp_instance/notify_deleted': ok([T.np, 'notify_priority_changes, notify_deleted'], [T.opts, 'then FAULT (no notify_deleted) or DELETED']),
   'vrrp_instance/notify_fault': no(UNTESTED),
   'vrrp_instance/notify_master': ok([T.plan, 'MASTER: specific script, generic notify (+4 args)'], [T.vsk, 'same FIFO bytes and the same script invocations']),
-  'vrrp_instance/notify_master_rx_lower_pri': ok([T.plan, 'MASTER_RX_LOWER_PRI: only its own script'], [T.fsm, 'lower priority: log, immediate advert, GARPs, notify_master_rx_lower_pri']),
+  'vrrp_instance/notify_master_rx_lower_pri': ok([T.lp, 'an advert back, notify_master_rx_lower_pri and its FIFO line'], [T.plan, 'MASTER_RX_LOWER_PRI: only its own script'], [T.fsm, 'lower priority: log, immediate advert, GARPs, notify_master_rx_lower_pri']),
   'vrrp_instance/notify_priority_changes': ok([T.np, 'notify_priority_changes, notify_deleted'], [T.opts, 'a BACKUP notifies BACKUP_PRIORITY']),
   'vrrp_instance/notify_stop': ok([T.vsk, 'same FIFO bytes and the same script invocations'], [T.plan, 'STOP runs as a shutdown script']),
   'vrrp_instance/old_unicast_checksum': no('the old unicast checksum is not implemented'),
