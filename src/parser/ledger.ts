@@ -77,6 +77,7 @@ const T = {
   np: 'test/integration/vrrp/notify-protocol.test.ts',
   po: 'test/integration/vrrp/protocol-options.test.ts',
   lp: 'test/integration/vrrp/lower-prio.test.ts',
+  oc: 'test/integration/vrrp/old-unicast-checksum.test.ts',
 } as const;
 
 export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
@@ -468,7 +469,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'vrrp_instance/notify_master_rx_lower_pri': ok([T.lp, 'an advert back, notify_master_rx_lower_pri and its FIFO line'], [T.plan, 'MASTER_RX_LOWER_PRI: only its own script'], [T.fsm, 'lower priority: log, immediate advert, GARPs, notify_master_rx_lower_pri']),
   'vrrp_instance/notify_priority_changes': ok([T.np, 'notify_priority_changes, notify_deleted'], [T.opts, 'a BACKUP notifies BACKUP_PRIORITY']),
   'vrrp_instance/notify_stop': ok([T.vsk, 'same FIFO bytes and the same script invocations'], [T.plan, 'STOP runs as a shutdown script']),
-  'vrrp_instance/old_unicast_checksum': no('the old unicast checksum is not implemented'),
+  'vrrp_instance/old_unicast_checksum': ok([T.oc, 'with old_unicast_checksum as MASTER'], [T.opts, 'our adverts carry the old checksum from the start']),
   'vrrp_instance/preempt': ok([T.fsm, 'returning higher-priority router discards lower adverts and preempts']),
   'vrrp_instance/preempt_delay': ok([T.fsm, 'preempt_delay: starts at the first lower advert']),
   'vrrp_instance/priority': ok([T.fail, '(a) ours prio 150 becomes MASTER']),

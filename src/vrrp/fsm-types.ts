@@ -127,6 +127,13 @@ export interface VrrpFsmParams {
   /** check_unicast_src / vrrp_check_unicast_src (unicast only): adverts from a non-peer are rejected, and
    *  a peer's TTL must lie in its min_ttl..max_ttl. */
   checkUnicastSrc?: boolean;
+  /** VRRPv3 over IPv4 unicast: the checksum's pseudo-header destination. 'peer' (default) = the peer
+   *  address, switching to the multicast group for good when a peer's advert only verifies that way
+   *  ("Setting unicast VRRPv3 checksum to old version"); 'never' = the peer, no switch (old_unicast_checksum
+   *  never); 'group' = always the group (old_unicast_checksum, keepalived <= 1.3.6). */
+  unicastChecksum?: 'peer' | 'never' | 'group';
+  /** The group the old unicast checksum uses (vrrp_mcast_group4). */
+  mcastGroup4?: string;
   /** notify_priority_changes: an effective priority change is notified as MASTER_PRIORITY / BACKUP_PRIORITY. */
   notifyPriorityChanges?: boolean;
   /** notify_deleted: removed by a reload, the instance reports DELETED (else FAULT). */
@@ -188,8 +195,9 @@ export type NotifyDelivery = 'all' | 'fifo';
 
 export type VrrpAction =
   /** Send one advert. `payload` is encoded for params.destination; for other unicast peers re-encode
-   *  `advert` with encodeAdvert(advert, { src, dst }) (the v3 checksum covers the addresses). */
-  | { kind: 'sendAdvert'; advert: VrrpAdvert; payload: Uint8Array }
+   *  `advert` with encodeAdvert(advert, { src, dst }) (the v3 checksum covers the addresses), unless
+   *  `checksumDst` is set: then the checksum covers that address and `payload` goes to every peer. */
+  | { kind: 'sendAdvert'; advert: VrrpAdvert; payload: Uint8Array; checksumDst?: string }
   /** Add every VIP (and eVIP) of the instance. The matching log line is a separate 'log' action. */
   | { kind: 'addVips' }
   | { kind: 'removeVips' }

@@ -35,6 +35,8 @@ export class VrrpFsm {
   private out: VrrpAction[] = [];
   private adverRearmed = false;
   private wantMaster = false;
+  /** v3 IPv4 unicast: the checksum goes over the multicast group (old_unicast_checksum, or switched). */
+  private oldChecksum = false;
   /** When the pending masterDown timer fires (clock ms), for moving it on a priority change. */
   private masterDownDue: number | undefined;
 
@@ -44,6 +46,7 @@ export class VrrpFsm {
     this.eff = this.track.effectivePriority();
     this.masterAdverIntCs = params.advertIntCs;
     this.primary = params.primaryAddress;
+    this.oldChecksum = params.unicastChecksum === 'group';
   }
 
   /** The params the instance runs with now (replaced by a 'reconfigure' event). */
@@ -146,20 +149,21 @@ export class VrrpFsm {
   }
 
   /** The last advert encoded: reused while params, source address and priority stay the same. */
-  private lastSent?: { params: VrrpFsmParams; primary: string; priority: number; advert: VrrpAdvert; payload: Uint8Array };
+  private lastSent?: { params: VrrpFsmParams; primary: string; priority: number; advert: VrrpAdvert; payload: Uint8Array; checksumDst?: string };
 
   private send(priority: number): void {
     let c = this.lastSent;
-    if (!c || c.params !== this.cur || c.primary !== this.primary || c.priority !== priority) {
+    const group = this.oldChecksum && this.params.version === 3 && this.params.family === 'inet' ? this.params.mcastGroup4 ?? '224.0.0.18' : undefined;
+    if (!c || c.params !== this.cur || c.primary !== this.primary || c.priority !== priority || c.checksumDst !== group) {
       const advert = this.advert(priority);
       const payload = encodeAdvert(advert, {
-        src: this.primary, dst: this.params.destination,
+        src: this.primary, dst: group ?? this.params.destination,
         v3Ipv4Checksum: this.params.v3Ipv4PseudoHeader ? 'pseudo' : 'plain',
       });
       advert.checksum = (payload[6]! << 8) | payload[7]!;
-      c = this.lastSent = { params: this.cur, primary: this.primary, priority, advert, payload };
+      c = this.lastSent = { params: this.cur, primary: this.primary, priority, advert, payload, ...(group ? { checksumDst: group } : {}) };
     }
-    this.out.push({ kind: 'sendAdvert', advert: c.advert, payload: c.payload });
+    this.out.push(c.checksumDst ? { kind: 'sendAdvert', advert: c.advert, payload: c.payload, checksumDst: c.checksumDst } : { kind: 'sendAdvert', advert: c.advert, payload: c.payload });
     this.stats.advert_sent++;
   }
 
@@ -471,6 +475,8 @@ export class VrrpFsm {
       ...(p.auth.pass !== undefined ? { pass: p.auth.pass } : {}),
       advertIntCs: p.advertIntCs, checkAddrs,
       unicastPeers: p.unicastPeers ?? [], checkUnicastSrc: p.checkUnicastSrc ?? false,
+      unicastChecksum: this.oldChecksum ? 'group' : p.unicastChecksum === 'never' ? 'peerOnly' : 'peer',
+      ...(p.mcastGroup4 !== undefined ? { mcastGroup4: p.mcastGroup4 } : {}),
     }, { payload, ttl, src, dst });
     const ourVrid = payload.length >= 2 && payload[1] === p.vrid;
     if (!res.ok) {
@@ -479,6 +485,11 @@ export class VrrpFsm {
     } else {
       for (const c of res.counters) this.stats[c]++;
       this.logged.clear();
+      if (res.checksumForm === 'oldUnicast' && !this.oldChecksum) {
+        // keepalived 2.2.7 switches for good to the checksum of its <= 1.3.6 peers
+        this.oldChecksum = true;
+        this.log(`(${this.n}) Setting unicast VRRPv3 checksum to old version`);
+      }
       if (this.st === 'BACKUP') this.backupRx(res.advert, src);
       else this.masterRx(res.advert, src);
     }

@@ -209,6 +209,8 @@ export function deriveFsmParams(inst: VrrpInstance, ctx: ParamsContext): Derived
     checkUnicastSrc: unicastPeers.length > 0 && (inst.checkUnicastSrc || g.vrrpCheckUnicastSrc),
     notifyPriorityChanges: inst.notifyPriorityChanges ?? ctx.syncGroup?.notifyPriorityChanges ?? g.vrrpNotifyPriorityChanges,
     notifyDeleted: inst.notifyDeleted !== undefined,
+    unicastChecksum: inst.oldUnicastChecksum === 'config' ? 'group' : inst.oldUnicastChecksum === 'never' ? 'never' : 'peer',
+    mcastGroup4: g.vrrpMcastGroup4,
     fifoWriteStateOnReload: g.fifoWriteVrrpStatesOnReload,
     ...(configFault ? { configFault } : {}),
     ...(ctx.syncGroup ? { syncGroup: ctx.syncGroup.name } : {}),

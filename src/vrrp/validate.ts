@@ -44,6 +44,10 @@ export interface LadderConfig {
   unicastPeers?: readonly UnicastPeerParams[];
   /** check_unicast_src / vrrp_check_unicast_src. */
   checkUnicastSrc?: boolean;
+  /** v3 IPv4 unicast checksum: 'peer' (try the packet's destination, then the group), 'peerOnly', or
+   *  'group' (old_unicast_checksum / switched to it); the group is `mcastGroup4`. */
+  unicastChecksum?: 'peer' | 'peerOnly' | 'group';
+  mcastGroup4?: string;
 }
 
 export interface Rejection {
@@ -62,8 +66,9 @@ export interface Acceptance {
   advert: VrrpAdvert;
   /** Counters to bump: always advert_rcvd; pri_zero_rcvd; which v3 IPv4 checksum form. */
   counters: VrrpStatName[];
-  /** v3 over IPv4: the checksum form that verified. */
-  checksumForm?: 'pseudo' | 'plain';
+  /** v3 over IPv4: the checksum form that verified ('oldUnicast': pseudo-header with the multicast group
+   *  as destination, keepalived <= 1.3.6's unicast checksum). */
+  checksumForm?: 'pseudo' | 'plain' | 'oldUnicast';
 }
 
 export type LadderResult = Acceptance | Rejection;
@@ -107,13 +112,18 @@ export function validateAdvert(cfg: LadderConfig, rx: RxPacket): LadderResult {
     return reject('count_mismatch', 'addr_list_err', `(${n}) expected ${cfg.vips.length} VIPs but received ${count}`, a);
   }
   // checksum
-  let checksumForm: 'pseudo' | 'plain' | undefined;
+  let checksumForm: Acceptance['checksumForm'];
   if (cfg.version === 2) {
     if (computeChecksum(p, 2, cfg.family) !== a.checksum) return reject('checksum', 'checksum_err', `(${n}) Invalid VRRPv2 checksum`, a);
   } else if (cfg.family === 'inet6') {
     if (computeChecksum(p, 3, 'inet6', rx.src, rx.dst) !== a.checksum) return reject('checksum', 'checksum_err', `(${n}) Invalid VRRPv3 checksum`, a);
   } else {
-    if (computeChecksum(p, 3, 'inet', rx.src, rx.dst, 'pseudo') === a.checksum && parseIp(rx.src, 'inet') && parseIp(rx.dst, 'inet')) checksumForm = 'pseudo';
+    const group = cfg.mcastGroup4 ?? '224.0.0.18';
+    const mode = (cfg.unicastPeers?.length ?? 0) > 0 ? cfg.unicastChecksum ?? 'peer' : 'peerOnly';
+    const valid = parseIp(rx.src, 'inet') && parseIp(rx.dst, 'inet');
+    const pseudo = (dst: string): boolean => !!valid && computeChecksum(p, 3, 'inet', rx.src, dst, 'pseudo') === a.checksum;
+    if (pseudo(mode === 'group' ? group : rx.dst)) checksumForm = mode === 'group' && rx.dst !== group ? 'oldUnicast' : 'pseudo';
+    else if (mode === 'peer' && rx.dst !== group && pseudo(group)) checksumForm = 'oldUnicast';
     else if (computeChecksum(p, 3, 'inet', undefined, undefined, 'plain') === a.checksum) checksumForm = 'plain';
     else return reject('checksum', 'checksum_err', `(${n}) Invalid VRRPv3 checksum`, a);
   }
@@ -157,7 +167,7 @@ export function validateAdvert(cfg: LadderConfig, rx: RxPacket): LadderResult {
   }
   const counters: VrrpStatName[] = ['advert_rcvd'];
   if (a.priority === 0) counters.push('pri_zero_rcvd');
-  if (checksumForm === 'pseudo') counters.push('v3_csum_pseudo_rcvd');
+  if (checksumForm === 'pseudo' || checksumForm === 'oldUnicast') counters.push('v3_csum_pseudo_rcvd');
   if (checksumForm === 'plain') counters.push('v3_csum_plain_rcvd');
   return checksumForm ? { ok: true, advert: a, counters, checksumForm } : { ok: true, advert: a, counters };
 }

@@ -63,7 +63,7 @@ export class Dispatcher {
       case 'log':
         if (a.detail) this.log.detail(a.msg, a.detail); else this.log.log(a.level, a.msg);
         return;
-      case 'sendAdvert': this.sendAdvert(inst, a.advert, a.payload); return;
+      case 'sendAdvert': this.sendAdvert(inst, a.advert, a.payload, a.checksumDst); return;
       case 'setTimer': inst.timers.set(a.timer, a.delayMs, a.generation); return;
       case 'cancelTimer': inst.timers.cancel(a.timer); return;
       case 'addVips': this.vips.add(inst); return;
@@ -75,10 +75,11 @@ export class Dispatcher {
     }
   }
 
-  private sendAdvert(inst: Inst, advert: VrrpAdvert, payload: Uint8Array): void {
+  private sendAdvert(inst: Inst, advert: VrrpAdvert, payload: Uint8Array, checksumDst?: string): void {
     const dsts = inst.peers.length > 0 ? inst.peers : [inst.fsm.params.destination];
     dsts.forEach((dst, i) => {
-      const body = i === 0 && dst === inst.fsm.params.destination ? payload
+      // checksumDst (old unicast checksum): one checksum for every peer
+      const body = checksumDst !== undefined || (i === 0 && dst === inst.fsm.params.destination) ? payload
         : encodeAdvert(advert, { src: inst.primary, dst, v3Ipv4Checksum: inst.fsm.params.v3Ipv4PseudoHeader ? 'pseudo' : 'plain' });
       const e = (inst.vmac?.tx ?? inst.socket.channel).send(body, dst, inst.primary);
       if (e && !QUIET_SEND_ERRORS.has(e.code)) this.log.error(`(${inst.cfg.name}) send advert to ${dst} failed: ${e.message}`);

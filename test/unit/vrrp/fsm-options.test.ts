@@ -140,3 +140,34 @@ describe('vrrp/fsm: unicast_fault_no_peer', () => {
     assert.deepEqual(h.fsm.view().faultReasons, ['config:unicastNoPeer']);
   });
 });
+
+describe('vrrp/fsm: VRRPv3 unicast checksum of keepalived <= 1.3.6 (old_unicast_checksum)', () => {
+  const v3uni = (over: Partial<VrrpFsmParams> = {}) => baseParams({
+    version: 3, priority: 100, primaryAddress: '10.198.0.5', destination: '10.198.0.2', mcastGroup4: '224.0.0.18',
+    unicastPeers: [{ address: '10.198.0.2', minTtl: 0, maxTtl: 255 }], ...over,
+  });
+  /** A peer's v3 advert whose checksum covers the multicast group, sent to our unicast address. */
+  const oldAdvert = (p: VrrpFsmParams, prio: number) => {
+    const ev = peerAdvert({ ...p, destination: '224.0.0.18' }, '10.198.0.2', prio);
+    return { ...ev, dst: '10.198.0.5' } as typeof ev;
+  };
+  const sentDst = (h: Harness) => h.actions.flatMap((x) => (x.action.kind === 'sendAdvert' ? [x.action.checksumDst ?? 'peer'] : []));
+
+  it('default: a peer with the old checksum is accepted once we switch to it, for good (2.2.7 logs it once)', () => {
+    const h = master(v3uni());
+    h.feed(oldAdvert(h.params, 50));
+    h.feed(oldAdvert(h.params, 50));
+    assert.deepEqual(h.logs(false).filter((l) => l.includes('checksum')), ['(VI_1) Setting unicast VRRPv3 checksum to old version']);
+    assert.deepEqual(sentDst(h), ['224.0.0.18', '224.0.0.18']);
+  });
+
+  it('old_unicast_checksum: our adverts carry the old checksum from the start; "never": an old one is refused', () => {
+    const g = master(v3uni({ unicastChecksum: 'group' }));
+    g.advance(1000);
+    assert.deepEqual(sentDst(g), ['224.0.0.18']);
+    const n = master(v3uni({ unicastChecksum: 'never' }));
+    n.feed(oldAdvert(n.params, 50));
+    assert.deepEqual(n.logs(false), ['(VI_1) Invalid VRRPv3 checksum']);
+    assert.equal(n.fsm.stats.checksum_err, 1);
+  });
+});

@@ -19,7 +19,7 @@ const INST = (body: string, name = 'VI_1', vrid = 51): string => `vrrp_instance 
 `;
 
 function parse(text: string): { cfg: KeepalivedConfig; messages: string[] } {
-  const r = parseConfigText(text, 'k.conf', { interfaces: new Set(['lo', 'eth0', 'eth1']), positions: false });
+  const r = parseConfigText(text, 'k.conf', { interfaces: new Set(['lo', 'eth0', 'eth1']) });
   return { cfg: r.config, messages: r.diagnostics.filter((d) => d.severity !== 'info' && !d.message.startsWith('SECURITY VIOLATION')).map((d) => d.message) };
 }
 function params(cfg: KeepalivedConfig, name = 'VI_1') {
