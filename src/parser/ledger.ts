@@ -78,6 +78,7 @@ const T = {
   po: 'test/integration/vrrp/protocol-options.test.ts',
   lp: 'test/integration/vrrp/lower-prio.test.ts',
   oc: 'test/integration/vrrp/old-unicast-checksum.test.ts',
+  md: 'test/integration/vrrp/mcast-dst.test.ts',
 } as const;
 
 export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
@@ -456,7 +457,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'vrrp_instance/linkbeat_use_polling': no(LINKBEAT),
   'vrrp_instance/lower_prio_no_advert': ok([T.fsm, 'lower_prio_no_advert: no advert and no "forcing new election"']),
   'vrrp_instance/lvs_sync_daemon_interface': no(UNTESTED),
-  'vrrp_instance/mcast_dst_ip': ok([T.kw, 'mcast_dst_ip, notify_deleted'], [T.params, 'mcast_dst_ip is the destination']),
+  'vrrp_instance/mcast_dst_ip': ok([T.md, 'on group 224.0.0.99: one master, adverts to the group'], [T.kw, 'mcast_dst_ip, notify_deleted']),
   'vrrp_instance/mcast_src_ip': ok([T.scen, '(g) unicast peers']),
   'vrrp_instance/native_ipv6': no(UNTESTED),
   'vrrp_instance/no_accept': no(NFT),
