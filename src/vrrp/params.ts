@@ -33,6 +33,19 @@ export interface DerivedParams {
 function f6(x: number): string { return x.toFixed(6); }
 function f2(x: number): string { return x.toFixed(2); }
 
+/**
+ * GARPs after a lower-priority advert (garp_lower_prio_delay / _repeat): the instance's, else the
+ * global vrrp_garp_lower_prio_*, else the global vrrp_garp_master_* (not the instance's); none in strict
+ * mode. Also read by the dumps.
+ */
+export function lowerPrioGarp(inst: VrrpInstance, g: GlobalDefs): { delayS: number; repeat: number } {
+  if (inst.strictMode ?? g.vrrpStrict) return { delayS: 0, repeat: 0 };
+  return {
+    delayS: inst.garpLowerPrioDelay ?? g.vrrpGarpLowerPrioDelay ?? g.vrrpGarpMasterDelay,
+    repeat: inst.garpLowerPrioRepeat ?? g.vrrpGarpLowerPrioRepeat ?? g.vrrpGarpMasterRepeat,
+  };
+}
+
 export function deriveFsmParams(inst: VrrpInstance, ctx: ParamsContext): DerivedParams {
   const logs: string[] = [];
   const n = inst.name;
@@ -129,16 +142,11 @@ export function deriveFsmParams(inst: VrrpInstance, ctx: ParamsContext): Derived
   const masterRepeat = inst.garpMasterRepeat ?? g.vrrpGarpMasterRepeat;
   // lower-priority GARPs default to the global settings (vrrp_garp_lower_prio_*, else vrrp_garp_master_*),
   // not to the instance's garp_master_*; strict mode allows none
-  let lowerPrioRepeat = inst.garpLowerPrioRepeat ?? (strict ? 0 : g.vrrpGarpLowerPrioRepeat ?? g.vrrpGarpMasterRepeat);
-  if (strict && lowerPrioRepeat !== 0) {
-    logs.push(`(${n}) Strict mode requires no repeat garps. resetting`);
-    lowerPrioRepeat = 0;
-  }
-  let lowerPrioDelayS = inst.garpLowerPrioDelay ?? (strict ? 0 : g.vrrpGarpLowerPrioDelay ?? g.vrrpGarpMasterDelay);
-  if (strict && lowerPrioDelayS !== 0) {
-    logs.push(`(${n}) Strict mode requires no repeat garp delay. resetting`);
-    lowerPrioDelayS = 0;
-  }
+  const lower = lowerPrioGarp(inst, g);
+  if (strict && (inst.garpLowerPrioRepeat ?? 0) !== 0) logs.push(`(${n}) Strict mode requires no repeat garps. resetting`);
+  if (strict && (inst.garpLowerPrioDelay ?? 0) !== 0) logs.push(`(${n}) Strict mode requires no repeat garp delay. resetting`);
+  const lowerPrioRepeat = lower.repeat;
+  const lowerPrioDelayS = lower.delayS;
   let lowerPrioNoAdvert = inst.lowerPrioNoAdvert ?? (strict || g.vrrpLowerPrioNoAdvert);
   if (strict && !lowerPrioNoAdvert) {
     logs.push(`(${n}) Strict mode requires no lower priority advert. resetting`);

@@ -6,6 +6,7 @@
 import type { GlobalDefs, KeepalivedConfig, VrrpInstance } from '../../config/model.js';
 import type { VrrpInstanceRuntime, VrrpScriptRuntime, VrrpSnapshot } from './model.js';
 import { scriptText, vipText } from './vip-text.js';
+import { lowerPrioGarp } from '../../vrrp/params.js';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -109,8 +110,7 @@ function instanceLines(cfg: KeepalivedConfig, inst: VrrpInstance, rt: VrrpInstan
   const src = inst.unicastSrcIp ?? rt.srcIp;
   if (src) L.push(`   Using src_ip = ${src}${inst.unicastSrcIp ? ' (from configuration)' : ''}`);
   if (!inst.unicastPeer.length) L.push(`   Multicast address ${inst.family === 'inet6' ? g.vrrpMcastGroup6 : g.vrrpMcastGroup4}`);
-  const lowDelay = inst.garpLowerPrioDelay ?? g.vrrpGarpLowerPrioDelay ?? inst.garpMasterDelay ?? g.vrrpGarpMasterDelay;
-  const lowRep = inst.garpLowerPrioRepeat ?? g.vrrpGarpLowerPrioRepeat ?? inst.garpMasterRepeat ?? g.vrrpGarpMasterRepeat;
+  const { delayS: lowDelay, repeat: lowRep } = lowerPrioGarp(inst, g);
   L.push(
     `   Gratuitous ARP delay = ${inst.garpMasterDelay ?? g.vrrpGarpMasterDelay}`,
     `   Gratuitous ARP repeat = ${inst.garpMasterRepeat ?? g.vrrpGarpMasterRepeat}`,

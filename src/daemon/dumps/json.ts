@@ -4,6 +4,7 @@
 import type { KeepalivedConfig, VrrpInstance } from '../../config/model.js';
 import type { VrrpInstanceRuntime, VrrpRuntimeState, VrrpSnapshot } from './model.js';
 import { scriptText, vipText } from './vip-text.js';
+import { lowerPrioGarp } from '../../vrrp/params.js';
 
 const STATE_NUM: Record<VrrpRuntimeState, number> = { INIT: 0, BACKUP: 1, MASTER: 2, FAULT: 3, STOP: 98 };
 
@@ -23,8 +24,8 @@ function instanceJson(cfg: KeepalivedConfig, inst: VrrpInstance, rt: VrrpInstanc
     garp_refresh: inst.garpMasterRefresh ?? g.vrrpGarpMasterRefresh,
     garp_rep: inst.garpMasterRepeat ?? g.vrrpGarpMasterRepeat,
     garp_refresh_rep: inst.garpMasterRefreshRepeat ?? g.vrrpGarpMasterRefreshRepeat,
-    garp_lower_prio_delay: inst.garpLowerPrioDelay ?? g.vrrpGarpLowerPrioDelay ?? inst.garpMasterDelay ?? g.vrrpGarpMasterDelay,
-    garp_lower_prio_rep: inst.garpLowerPrioRepeat ?? g.vrrpGarpLowerPrioRepeat ?? inst.garpMasterRepeat ?? g.vrrpGarpMasterRepeat,
+    garp_lower_prio_delay: lowerPrioGarp(inst, g).delayS,
+    garp_lower_prio_rep: lowerPrioGarp(inst, g).repeat,
     lower_prio_no_advert: num(inst.lowerPrioNoAdvert ?? ((inst.strictMode ?? g.vrrpStrict) || g.vrrpLowerPrioNoAdvert)),
     higher_prio_send_advert: num(inst.higherPrioSendAdvert ?? (!(inst.strictMode ?? g.vrrpStrict) && g.vrrpHigherPrioSendAdvert)),
     vrid: inst.virtualRouterId ?? 0,
