@@ -39,6 +39,12 @@ export interface GlobalDefs {
   enableScriptSecurity: boolean;
   vrrpVersion: 2 | 3;                     // default 2
   vrrpStrict: boolean;
+  /** nftables [TABLE] (or vrrp_iptables, which means table "keepalived" on a build without iptables). */
+  nftables?: string;
+  /** nftables_priority: the firewall's base chains' priority; default -1 (reset by nftables / vrrp_iptables). */
+  nftablesPriority?: number;
+  nftablesCounters?: boolean;
+  nftablesIfindex?: boolean;
   vrrpSkipCheckAdvAddr: boolean;
   vrrpCheckUnicastSrc: boolean;
   vrrpGarpMasterDelay: number;            // default 5

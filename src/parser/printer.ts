@@ -46,6 +46,10 @@ function g(o: Out, gd: GlobalDefs): void {
   if (gd.enableScriptSecurity) o.line('enable_script_security');
   o.line('vrrp_version', gd.vrrpVersion);
   if (gd.vrrpStrict) o.line('vrrp_strict');
+  if (gd.nftables !== undefined) o.line('nftables', gd.nftables);
+  if (gd.nftablesPriority !== undefined) o.line('nftables_priority', String(gd.nftablesPriority));
+  if (gd.nftablesCounters) o.line('nftables_counters');
+  if (gd.nftablesIfindex) o.line('nftables_ifindex');
   if (gd.vrrpSkipCheckAdvAddr) o.line('vrrp_skip_check_adv_addr');
   if (gd.vrrpCheckUnicastSrc) o.line('vrrp_check_unicast_src');
   // vrrp_min_garp first: it changes GARP settings still at their defaults where it stands

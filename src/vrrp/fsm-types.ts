@@ -144,6 +144,8 @@ export interface VrrpFsmParams {
   /** A configuration fault that holds the instance in FAULT for as long as it runs
    *  (unicast_fault_no_peer without unicast peers). */
   configFault?: 'unicastNoPeer';
+  /** The VIP firewall blocks this instance's VIPs (not the owner, no accept mode): -D logs "setting/removing firewall drop rule". */
+  firewall?: boolean;
   /** Member of a sync group: a Master_Down expiry then only marks the instance as wanting MASTER and
    *  SyncGroupCore decides (all members must want it); set it for every member of a vrrp_sync_group. */
   syncGroup?: string;

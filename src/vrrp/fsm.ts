@@ -123,6 +123,9 @@ export class VrrpFsm {
     this.out.push({ kind: 'cancelTimer', timer });
   }
 
+  /** keepalived's -D line around the VIPs of an instance whose VIPs the firewall blocks (src/vrrp/firewall). */
+  private fwLog(what: 'setting' | 'removing'): void { if (this.params.firewall) this.log(`(${this.n}) ${what} firewall drop rule`, 1); }
+
   private cancelAllTimers(): void { for (const t of ALL_TIMERS) this.cancelTimer(t); }
 
   private notify(state: NotifyState, delivery?: NotifyDelivery): void {
@@ -216,6 +219,7 @@ export class VrrpFsm {
     if (this.st !== 'INIT') return;
     this.log(`(${this.n}) removing VIPs.`, 1);
     this.out.push({ kind: 'removeVips' });
+    this.fwLog('removing');
     if (this.faultReasons().length > 0) {
       const from = this.changeState('FAULT');
       // a configuration fault (unicast_fault_no_peer) puts 2.2.7 in FAULT before start-up: no line, no
@@ -252,6 +256,7 @@ export class VrrpFsm {
     this.log(`(${this.n}) Entering MASTER STATE`);
     this.send(this.eff);
     this.setTimer('adver', this.adverMs());
+    this.fwLog('setting');
     this.log(`(${this.n}) setting VIPs.`, 1);
     this.out.push({ kind: 'addVips' });
     this.garp(p.garp.masterRepeat, 'master');
@@ -270,6 +275,7 @@ export class VrrpFsm {
     this.log(`(${this.n}) Entering BACKUP STATE`);
     this.log(`(${this.n}) removing VIPs.`, 1);
     this.out.push({ kind: 'removeVips' });
+    this.fwLog('removing');
     this.stats.release_master++;
     this.preemptUntil = 0;
     this.setTimer('masterDown', this.masterDownMs());
@@ -288,6 +294,7 @@ export class VrrpFsm {
       if (!bySync) this.sendPriorityZero();
       this.log(`(${this.n}) removing VIPs.`, 1);
       this.out.push({ kind: 'removeVips' });
+      this.fwLog('removing');
       this.stats.release_master++;
     }
     this.cancelAllTimers();
@@ -338,6 +345,7 @@ export class VrrpFsm {
       if (!keepVips) {
         this.log(`(${this.n}) removing VIPs.`, 1);
         this.out.push({ kind: 'removeVips' });
+        this.fwLog('removing');
       }
     }
     this.cancelAllTimers();
@@ -403,6 +411,7 @@ export class VrrpFsm {
     const added = now.filter((v) => !before.has(v));
     const removed = [...before].filter((v) => !now.includes(v));
     if (added.length > 0 || removed.length > 0) this.out.push({ kind: 'changeVips', added, removed });
+    this.fwLog('setting');
     this.log(`(${this.n}) setting VIPs.`, 1);
     this.send(this.eff);
     this.setTimer('adver', this.adverMs());

@@ -10,6 +10,7 @@ import type {
   GlobalDefs, TrackFile, TrackRef, VrrpInstance, VrrpScript, VrrpSyncGroup, VrrpTrackProcess,
 } from '../config/model.js';
 import type { TrackerParams, VrrpFsmParams } from './fsm-types.js';
+import { blocksVips } from './firewall/settings.js';
 import { DEFAULT_DOWN_TIMER_ADVERTS, V3_MAX_ADVER_INT_CS } from './timers.js';
 
 export interface ParamsContext {
@@ -221,6 +222,7 @@ export function deriveFsmParams(inst: VrrpInstance, ctx: ParamsContext): Derived
     mcastGroup4: g.vrrpMcastGroup4,
     fifoWriteStateOnReload: g.fifoWriteVrrpStatesOnReload,
     ...(configFault ? { configFault } : {}),
+    firewall: blocksVips(inst, g),
     ...(ctx.syncGroup ? { syncGroup: ctx.syncGroup.name } : {}),
   };
   return { params, logs };

@@ -1,14 +1,17 @@
 // An in-memory KernelPort (src/vrrp/kernel/port.ts) for unit tests of the VRRP runtime without
 // root: links with up/running flags, MACs and addresses; a log of every operation the runtime did
 // (ops, in order, with the fake clock's time); events injected as the kernel would send them (link
-// down/up, address added or deleted by someone else, interface deleted and re-created); and
-// FakeSegments, simulated Ethernet segments that carry the VRRP messages one kernel's sockets send
-// to the sockets of every other kernel attached to the same segment (two routers in one test).
+// down/up, address added or deleted by someone else, interface deleted and re-created); an
+// in-memory nf_tables (fake-nftables.ts) for the VIP firewall; and FakeSegments, simulated Ethernet
+// segments that carry the VRRP messages one kernel's sockets send to the sockets of every other
+// kernel attached to the same segment (two routers in one test).
 // Events and packets are delivered through the injected Timers (0 ms by default), never inside the
 // call that caused them, as the real kernel delivers them on a later turn of the event loop.
 import type { Clock, Timers } from '../../src/common/clock.js';
 import type { IpFamily, VirtualIp } from '../../src/config/model.js';
 import { bytesToIp, ipToBytes, macToString } from '../../src/vrrp/io/addr.js';
+import type { NftMsg } from '../../src/vrrp/firewall/nft-model.js';
+import { FakeNftables } from './fake-nftables.js';
 import type {
   AddrInfo, KernelError, KernelEvent, KernelPort, KernelProblem, LinkInfo, VrrpChannel, VrrpRx, VrrpSocketOpts,
 } from '../../src/vrrp/kernel/port.js';
@@ -20,7 +23,9 @@ type OpBody =
   | { op: 'garp' | 'na'; ifname: string; address: string; mac: string }
   | { op: 'linkCreate'; ifname: string; parent: string; mac: string }
   | { op: 'linkDelete'; ifname: string }
-  | { op: 'sysctl'; key: string; value: string };
+  | { op: 'sysctl'; key: string; value: string }
+  | { op: 'nftBatch'; msgs: readonly NftMsg[] }
+  | { op: 'nftTables'; table: string };
 
 type OpWithoutTime = OpBody & { error?: string };
 
@@ -80,6 +85,8 @@ const err = (code: string, message: string): KernelError => ({ code, message });
 export class FakeKernel implements KernelPort {
   readonly ops: KernelOp[] = [];
   readonly sysctls = new Map<string, string>();
+  /** nf_tables of this kernel (the VIP firewall's table). */
+  readonly nft = new FakeNftables();
   /** Channels reported as not openable by open(). */
   problems: KernelProblem[] = [];
   private readonly byIndex = new Map<number, FakeLink>();
@@ -234,6 +241,19 @@ export class FakeKernel implements KernelPort {
       this.sysctls.set(key, value);
       this.record({ op: 'sysctl', key, value });
       return undefined;
+    },
+  };
+
+  readonly firewall: KernelPort['firewall'] = {
+    tables: (name) => {
+      const r = this.nft.tablesNamed(name);
+      this.record({ op: 'nftTables', table: name, ...('code' in r ? { error: r.code } : {}) });
+      return r;
+    },
+    apply: (msgs) => {
+      const e = this.nft.apply(msgs);
+      this.record({ op: 'nftBatch', msgs, ...(e ? { error: e.code } : {}) });
+      return e;
     },
   };
 

@@ -8,9 +8,13 @@ import type { GlobalDefs, FifoSpec } from '../../config/model.js';
 import { bool, flag, num, p2, str, readNum, scriptSpec } from './common.js';
 import { ipFamily, parseBool, readUnsigned } from '../values.js';
 import { rest } from '../reader.js';
-import { systemUserDb } from '../../notify/users.js';
+import { lookupUser, systemUserDb } from '../../host/users.js';
 
 type G = GlobalDefs;
+
+/** keepalived's DEFAULT_NFTABLES_TABLE and NFT_TABLE_MAXNAMELEN. */
+export const NFT_DEFAULT_TABLE = 'keepalived';
+const NFT_TABLE_MAXNAMELEN = 256;
 
 export function defaultGlobalDefs(hostname: string): GlobalDefs {
   return {
@@ -58,7 +62,7 @@ function fifo(which: 'notifyFifo' | 'vrrpNotifyFifo' | 'lvsNotifyFifo', name: st
     handle: (g, a) => {
       const f: FifoSpec = { path: a.need(1), script: g[which]?.script };
       if (a.opt(2)) f.user = a.opt(2);
-      if (a.opt(3)) f.group = a.opt(3)!.replace(/^:/, '');
+      if (a.opt(3)) f.group = a.opt(3)!;
       g[which] = f;
     },
   };
@@ -97,8 +101,8 @@ const P2_NAMES = [
   'process_names', 'process_name', 'vrrp_process_name', 'checker_process_name', 'bfd_process_name', 'lvs_process_name',
   'startup_script', 'startup_script_timeout', 'shutdown_script', 'shutdown_script_timeout',
   'min_auto_priority_delay', 'vrrp_garp_extra_if', 'vrrp_vmac_garp_intvl',
-  'disable_local_igmp', 'nftables', 'nftables_priority', 'nftables_ifindex', 'nftables_counters',
-  'nftables_ipvs', 'nftables_ipvs_priority', 'nftables_ipvs_start_fwmark', 
+  'disable_local_igmp',
+  'nftables_ipvs', 'nftables_ipvs_priority', 'nftables_ipvs_start_fwmark',
   'snmp_socket', 'enable_traps', 'enable_snmp_vrrp', 'enable_snmp_keepalived', 'enable_snmp_rfc',
   'enable_snmp_rfcv2', 'enable_snmp_rfcv3', 'enable_snmp_checker', 
   'enable_dbus', 'dbus_service_name', 'vrrp_netlink_cmd_rcv_bufs', 'vrrp_netlink_cmd_rcv_bufs_force',
@@ -165,9 +169,9 @@ export const globalDefsTable = table('global_defs', [
     name: 'script_user', priority: 'P1', args: ['word', 'word'],
     handle: (g: G, a) => {
       const user = a.need(1);
-      const grp = a.opt(2)?.replace(/^:/, '');
-      const db = systemUserDb();
-      if (!db.user(user) || (grp !== undefined && db.group(grp) === undefined)) { a.error('Error setting global script uid/gid'); return; }
+      const grp = a.opt(2);
+      if (!lookupUser(grp === undefined ? { user } : { user, group: grp }, systemUserDb()).ok) a.error('Error setting global script uid/gid');
+      // Kept even when it does not resolve: then every script without a user of its own fails (2.2.7).
       g.scriptUser = grp ? { user, group: grp } : { user };
     },
   },
@@ -181,13 +185,27 @@ export const globalDefsTable = table('global_defs', [
   },
   flag<G>('vrrp_strict', (g) => { g.vrrpStrict = true; }),
   {
-    name: 'vrrp_iptables', priority: 'P2', args: ['rest'],
+    name: 'vrrp_iptables', priority: 'P1', args: ['rest'],
     handle: (g: G, a) => {
-      // Debian's 2.2.7 is built without iptables support.
+      // Debian's 2.2.7 is built without iptables support: the nftables table "keepalived" instead
       a.error("iptables not supported, using nftables instead. Please replace 'vrrp_iptables and 'vrrp_ipsets' with 'nftables' config option");
-      g.extra['vrrp_iptables'] = rest(a.words, 1);
+      g.nftables = NFT_DEFAULT_TABLE;
+      g.nftablesPriority = -1;
     },
   },
+  {
+    name: 'nftables', priority: 'P1', args: ['word'],
+    handle: (g: G, a) => {
+      if (g.nftables !== undefined) { a.error('nftables already specified - ignoring'); return; }
+      const name = a.opt(1) ?? NFT_DEFAULT_TABLE;
+      if (Buffer.byteLength(name) >= NFT_TABLE_MAXNAMELEN) { a.error('nftables table name too long - ignoring'); return; }
+      g.nftables = name;
+      g.nftablesPriority = -1;
+    },
+  },
+  num<G>('nftables_priority', { kind: 'int', min: -2147483648, max: 2147483647, msg: (t) => `invalid nftables chain priority '${t}'` }, (g, v) => { g.nftablesPriority = v; }),
+  flag<G>('nftables_counters', (g) => { g.nftablesCounters = true; }),
+  flag<G>('nftables_ifindex', (g) => { g.nftablesIfindex = true; }),
   flag<G>('vrrp_skip_check_adv_addr', (g) => { g.vrrpSkipCheckAdvAddr = true; }),
   flag<G>('vrrp_check_unicast_src', (g) => { g.vrrpCheckUnicastSrc = true; }),
   garp('vrrp_garp_master_delay', 'vrrpGarpMasterDelay', 255),

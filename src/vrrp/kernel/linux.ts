@@ -1,7 +1,9 @@
 // The real KernelPort: thin wrappers around src/vrrp/io/* (rtnetlink dumps and monitor through the
 // netlink library, VIP requests on our own NETLINK_ROUTE socket, raw VRRP sockets and the AF_PACKET
-// frame sender of the native addon) and /proc/sys for sysctls.
+// frame sender of the native addon), /proc/sys for sysctls, and nf_tables batches for the VIP
+// firewall (src/vrrp/firewall/nft-socket.ts).
 import { readFileSync, writeFileSync } from 'node:fs';
+import { NftSocket } from '../firewall/nft-socket.js';
 import { FrameSender } from '../io/frame-sender.js';
 import { errnoName, isNativeError, type NativeError } from '../io/native.js';
 import { NlAddr } from '../io/nl-addr.js';
@@ -17,6 +19,8 @@ export class LinuxKernel implements KernelPort {
   private rtnl?: Rtnl;
   private nl?: NlAddr;
   private fs?: FrameSender;
+  /** Opened on first use (only configurations that need the VIP firewall open it). */
+  private readonly nft = new NftSocket();
 
   open(): KernelProblem[] {
     const problems: KernelProblem[] = [];
@@ -83,7 +87,13 @@ export class LinuxKernel implements KernelPort {
     },
   };
 
+  readonly firewall: KernelPort['firewall'] = {
+    tables: (name) => this.nft.tables(name),
+    apply: (msgs) => this.nft.apply(msgs),
+  };
+
   close(): void {
+    this.nft.close();
     this.fs?.close();
     this.nl?.close();
     this.rtnl?.close();

@@ -1,10 +1,11 @@
 // The VRRP runtime's one door to the kernel: every effect the runtime has on the system (link and
 // address dumps and monitoring, VIP add/remove, VRRP sockets, gratuitous ARP / NA frames, macvlan
-// links, sysctls) goes through a KernelPort. linux.ts is the real adapter (thin wrappers around
-// src/vrrp/io/*); test/helpers/fake-kernel.ts is an in-memory one with a simulated wire.
-// Each concern is one member object, so further concerns (routes and rules, a VIP firewall) are
-// added as new members without touching the others.
+// links, sysctls, the VIP firewall's nf_tables batches) goes through a KernelPort. linux.ts is the
+// real adapter (thin wrappers around src/vrrp/io/* and src/vrrp/firewall/nft-socket.ts);
+// test/helpers/fake-kernel.ts is an in-memory one with a simulated wire. Each concern is one member
+// object, so further concerns (routes and rules) are added as new members without touching the others.
 import type { IpFamily, VirtualIp } from '../../config/model.js';
+import type { NfFamily, NftMsg } from '../firewall/nft-model.js';
 
 export interface LinkInfo { index: number; name: string; mac: Buffer; up: boolean; running: boolean }
 export interface AddrInfo { index: number; family: IpFamily; address: string; prefixLen: number; scope: number }
@@ -106,6 +107,18 @@ export interface SysctlOps {
   write(key: string, value: string): KernelError | undefined;
 }
 
+/**
+ * nf_tables, for the VIP firewall (src/vrrp/firewall): the kernel answers both requests within the
+ * call (nfnetlink runs them in the sender's context), so they are synchronous, and a firewall
+ * change lands before the VIP add requests that follow it.
+ */
+export interface FirewallOps {
+  /** The families (ip, ip6) that have a table of this name. */
+  tables(name: string): NfFamily[] | KernelError;
+  /** Applies one batch of messages, all or nothing. */
+  apply(msgs: readonly NftMsg[]): KernelError | undefined;
+}
+
 export interface KernelPort {
   /** Opens the channels; those that could not be opened are reported (their operations then fail). */
   open(): KernelProblem[];
@@ -115,5 +128,6 @@ export interface KernelPort {
   readonly frames: FrameOps;
   readonly links: LinkOps;
   readonly sysctl: SysctlOps;
+  readonly firewall: FirewallOps;
   close(): void;
 }

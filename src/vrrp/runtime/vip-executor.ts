@@ -1,10 +1,15 @@
 // Executes an instance's VIP and GARP actions through its OpQueue: VIP add / remove / change by
 // difference on reload, and gratuitous ARP / unsolicited NA bursts (spaced by vrrp_garp_interval /
 // vrrp_gna_interval when set). The add requests and the frames are prepared in advance
-// (prepare()), so a takeover only writes them.
+// (prepare()), so a takeover only writes them. An instance whose VIPs the firewall blocks (strict
+// mode, no_accept) has them put in the firewall's sets before they are added and taken out after
+// they are removed, as keepalived 2.2.7 does.
 import type { Timers } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
 import type { GlobalDefs, VirtualIp } from '../../config/model.js';
+import { fwInstance } from '../firewall/fw-instance.js';
+import type { FwInstance } from '../firewall/plan.js';
+import type { VipFirewall } from '../firewall/vip-firewall.js';
 import { buildGarp, buildUnsolicitedNa } from '../io/frames.js';
 import type { AddressOps, FrameOps, KernelError, LinkInfo } from '../kernel/port.js';
 import { vipIfindex, vipList, type Inst } from './instance.js';
@@ -17,7 +22,18 @@ export class VipExecutor {
   framesOk = true;
 
   constructor(private readonly addrs: AddressOps, private readonly frames: FrameOps, private readonly links: LinkTable,
-    private readonly log: Logger, private readonly timers: Timers, private readonly global: () => GlobalDefs) {}
+    private readonly log: Logger, private readonly timers: Timers, private readonly global: () => GlobalDefs,
+    private readonly firewall: VipFirewall) {}
+
+  /** The instance's VIPs as the firewall sees them (address, interface). */
+  private fw(inst: Inst): FwInstance {
+    return fwInstance(inst.cfg, (v) => {
+      const idx = vipIfindex(inst, v, this.links);
+      return { ifindex: idx, ifname: this.links.byIndex(idx)?.name ?? inst.link.name };
+    }, inst.vmac?.index ?? inst.link.index);
+  }
+
+  private blocks(inst: Inst): boolean { return !!inst.fsm.params.firewall; }
 
   /** Encodes the VIP add/remove requests and builds the GARP/NA frames now, not on takeover. */
   prepare(inst: Inst): void {
@@ -45,6 +61,7 @@ export class VipExecutor {
     if (inst.cfg.noVirtualIpaddress) return;
     const vips = vipList(inst.cfg), report = this.report(inst);
     inst.queue.run(() => {
+      if (this.blocks(inst)) this.firewall.add(this.fw(inst));
       inst.queue.addAcks(vips.map((v) => this.addrs.add(v, vipIfindex(inst, v, this.links)).then(report)));
     });
   }
@@ -55,6 +72,7 @@ export class VipExecutor {
     inst.queue.run(async () => {
       await inst.queue.settledAcks();
       for (const v of vips) report(await this.addrs.del(v, vipIfindex(inst, v, this.links)));
+      if (this.blocks(inst)) this.firewall.remove(this.fw(inst));
     });
   }
 
@@ -72,8 +90,17 @@ export class VipExecutor {
     }
     inst.queue.run(async () => {
       for (const v of gone) report(await this.addrs.del(v, vipIfindex(inst, v, this.links)));
+      this.firewall.reconcile(this.fw(inst), this.blocks(inst));
       inst.queue.addAcks(fresh.map((v) => this.addrs.add(v, vipIfindex(inst, v, this.links)).then(report)));
     });
+  }
+
+  /**
+   * Reload while MASTER with the same VIPs: the firewall follows a change of accept mode (and adds
+   * nothing when there is none); after change() it finds nothing left to do.
+   */
+  reconcileFirewall(inst: Inst): void {
+    inst.queue.run(() => this.firewall.reconcile(this.fw(inst), this.blocks(inst)));
   }
 
   /** Queues `count` GARPs / NAs for each of `vips`. */

@@ -15,6 +15,7 @@ import type { TrackerStatus, VrrpState, VrrpTimerName } from '../fsm-types.js';
 import { HeldLog } from '../held-log.js';
 import { deriveFsmParams } from '../params.js';
 import { SyncGroupCore } from '../sync-group.js';
+import { VipFirewall } from '../firewall/vip-firewall.js';
 import { DeadlineTimers } from '../io/deadline-timers.js';
 import { TrackerHub } from '../io/tracker-hub.js';
 import { createVmac } from '../io/vmac.js';
@@ -55,6 +56,8 @@ export class VrrpRuntime {
   private readonly groups = new Map<string, SyncGroupCore>();
   private readonly sockets: SocketPool;
   private readonly vips: VipExecutor;
+  /** strict mode / no_accept / nftables / use_vmac: keepalived's nftables table. */
+  private readonly firewall: VipFirewall;
   private readonly dispatcher: Dispatcher;
   private readonly linkEvents: LinkEvents;
   private readonly trackers: TrackerHub;
@@ -81,7 +84,8 @@ export class VrrpRuntime {
         this.dispatch(inst, { type: 'packet', payload: rx.payload, ttl: rx.ttl, src: rx.src, dst: rx.dst, family: rx.family });
       }
     });
-    this.vips = new VipExecutor(this.kernel.addrs, this.kernel.frames, this.links, this.log, this.timers, () => this.config.global);
+    this.firewall = new VipFirewall(this.kernel.firewall, this.log);
+    this.vips = new VipExecutor(this.kernel.addrs, this.kernel.frames, this.links, this.log, this.timers, () => this.config.global, this.firewall);
     this.dispatcher = new Dispatcher(this.log, this.insts, this.vips, deps.onStateChange);
     this.linkEvents = new LinkEvents(this.links, this.insts, this.log, (inst, ev) => this.dispatch(inst, ev));
     this.trackers = new TrackerHub(this.log, (id, status) => this.broadcastTracker(id, status));
@@ -96,6 +100,7 @@ export class VrrpRuntime {
     for (const p of problems) if (p.channel === 'command') this.log.error(`Unable to open netlink command socket: ${p.message}`);
     this.log.detail('Registering Kernel netlink reflector');
     this.log.detail('Registering Kernel netlink command channel');
+    this.firewall.configure(config);
     await this.refreshLinks();
     const used = new Set(config.vrrpInstances.map((i) => i.interface ?? config.global.defaultInterface));
     for (const a of this.links.addresses()) {
@@ -161,6 +166,7 @@ export class VrrpRuntime {
     const l = await createVmac(this.kernel.links, cfg, link, this.sysctl, this.log);
     if (!l) return undefined;
     this.links.set(l);
+    if (this.vmacFirewalled(cfg)) this.firewall.vmac('add', this.fwVmac(cfg, l.index, link.index));
     const vm: Vmac = { index: l.index, name: l.name, mac: l.mac };
     // IPv6 adverts need a link-local source on the sending interface: they keep using the base.
     if (!cfg.vmacXmitBase && cfg.family === 'inet') {
@@ -169,6 +175,15 @@ export class VrrpRuntime {
       else vm.tx = tx;
     }
     return vm;
+  }
+
+  /** keepalived moves a VMAC's IGMP (IPv4, unless disable_local_igmp) / MLD reports to the base interface. */
+  private vmacFirewalled(cfg: VrrpInstance): boolean {
+    return cfg.family === 'inet6' || this.config.global.extra['disable_local_igmp'] === undefined;
+  }
+
+  private fwVmac(cfg: VrrpInstance, ifindex: number, baseIfindex: number) {
+    return { ifindex, baseIfindex, family: cfg.family, otherFamily: cfg.virtualIpaddressExcluded.some((v) => v.family !== cfg.family) };
   }
 
   private async createInstance(cfg: VrrpInstance, config: KeepalivedConfig): Promise<Inst | undefined> {
@@ -220,7 +235,9 @@ export class VrrpRuntime {
         const e = await this.kernel.links.delete(inst.vmac.index);
         if (e && e.code !== 'ENODEV') this.log.error(`(${inst.cfg.name}) ${e.message}`);
         this.links.delete(inst.vmac.name);
+        if (this.vmacFirewalled(inst.cfg)) this.firewall.vmac('del', this.fwVmac(inst.cfg, inst.vmac.index, inst.link.index));
       }
+      this.firewall.forget(inst.cfg.name);
       this.insts.delete(inst.cfg.name);
       this.sockets.release(inst.cfg.name);
     }
@@ -235,6 +252,7 @@ export class VrrpRuntime {
     if (this.stopped) return;
     if (this.startupTimer !== undefined) this.timers.clear(this.startupTimer);
     await this.stopInstances([...this.insts.keys()], !!opts.keepVips);
+    this.firewall.stop();
     this.stopped = true;
     this.trackers.stop();
     this.sysctl.restore();
@@ -248,6 +266,7 @@ export class VrrpRuntime {
    * priority 0 and drops its VIPs) and new ones start from INIT.
    */
   async reload(config: KeepalivedConfig): Promise<void> {
+    this.firewall.configure(config);
     await this.refreshLinks();
     const running = new Map([...this.insts].map(([n, i]) => [n, { cfg: i.cfg, ifindex: i.link.index }]));
     const plan = planReload({ old: this.config, next: config, running, link: (n) => this.links.get(n), primaryOf: (c, l) => this.links.primaryOf(c, l) });
@@ -269,6 +288,7 @@ export class VrrpRuntime {
       for (const l of k.logs) this.log.info(l);
       this.vips.prepare(inst);
       this.dispatch(inst, { type: 'reconfigure', params: k.params });
+      if (inst.fsm.state === 'MASTER') this.vips.reconcileFirewall(inst);
     }
     await this.startInstances(plan.start, config);
   }

@@ -11,6 +11,7 @@ import { decodeAdvert } from '../../../../src/vrrp/packet.js';
 import { VrrpRuntime, type StateChangeEvent } from '../../../../src/vrrp/runtime/vrrp-runtime.js';
 import { FakeKernel, FakeSegment, type FakeLinkSpec, type KernelOp } from '../../../helpers/fake-kernel.js';
 import { FakeTimers } from '../../../helpers/fake-timers.js';
+import { nftText } from '../../../helpers/nft-render.js';
 
 export interface LogLine { at: number; level: string; msg: string }
 
@@ -70,6 +71,8 @@ export function describe(o: KernelOp): string {
     case 'linkCreate': return `linkCreate ${o.ifname} on ${o.parent} ${o.mac}${e}`;
     case 'linkDelete': return `linkDelete ${o.ifname}${e}`;
     case 'sysctl': return `sysctl ${o.key}=${o.value}${e}`;
+    case 'nftBatch': return `nft [${o.msgs.map(nftText).join('; ')}]${e}`;
+    case 'nftTables': return `nft tables ${o.table}${e}`;
   }
 }
 
