@@ -91,6 +91,8 @@ export interface InstanceOpts {
   unicastSrc?: string;
   unicastPeers?: string[];
   nopreempt?: boolean;
+  /** More lines inside the block (before virtual_ipaddress). */
+  extra?: string[];
 }
 
 export function instanceBlock(o: InstanceOpts): string {
@@ -108,12 +110,14 @@ export function instanceBlock(o: InstanceOpts): string {
   if (o.trackInterface?.length) lines.push('    track_interface {', ...o.trackInterface.map((i) => `        ${i}`), '    }');
   if (o.unicastSrc) lines.push(`    unicast_src_ip ${o.unicastSrc}`);
   if (o.unicastPeers?.length) lines.push('    unicast_peer {', ...o.unicastPeers.map((p) => `        ${p}`), '    }');
+  for (const l of o.extra ?? []) if (l) lines.push(`    ${l}`);
   lines.push('    virtual_ipaddress {', ...o.vips.map((v) => `        ${v}`), '    }', '}');
   return lines.join('\n');
 }
 
-export function configText(instances: InstanceOpts[], extra = '', routerId = 'lab'): string {
-  return [`global_defs {\n    router_id ${routerId}\n    vrrp_garp_master_delay 5\n}`, extra, ...instances.map(instanceBlock)].filter(Boolean).join('\n') + '\n';
+export function configText(instances: InstanceOpts[], extra = '', routerId = 'lab', globalLines: string[] = []): string {
+  const g = [`    router_id ${routerId}`, '    vrrp_garp_master_delay 5', ...globalLines.filter(Boolean).map((l) => `    ${l}`)];
+  return [`global_defs {\n${g.join('\n')}\n}`, extra, ...instances.map(instanceBlock)].filter(Boolean).join('\n') + '\n';
 }
 
 export class VrrpLab {

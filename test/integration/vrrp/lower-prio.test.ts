@@ -8,31 +8,13 @@
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { labPerTest, type Daemon, type VrrpLab } from './lab.js';
+import { configText, labPerTest, type Daemon, type VrrpLab } from './lab.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function conf(lab: VrrpLab, who: string, prio: number, globalExtra = ''): string {
-  return `global_defs {
-   router_id ${who}
-   enable_script_security
-   script_user root
-   vrrp_notify_fifo ${lab.dir}/${who}.fifo
-   ${globalExtra}
-}
-vrrp_instance VI_1 {
-    state BACKUP
-    interface eth0
-    virtual_router_id 51
-    priority ${prio}
-    advert_int 1
-    garp_lower_prio_repeat 1
-    notify_master_rx_lower_pri "${lab.dir}/rx.sh"
-    virtual_ipaddress {
-        10.199.0.100/24
-    }
-}
-`;
+  return configText([{ priority: prio, vips: ['10.199.0.100/24'], extra: ['garp_lower_prio_repeat 1', `notify_master_rx_lower_pri "${lab.dir}/rx.sh"`] }], '', who,
+    ['enable_script_security', 'script_user root', `vrrp_notify_fifo ${lab.dir}/${who}.fifo`, globalExtra]);
 }
 
 interface Run { r1: Daemon; fifo: string[]; scriptRuns: number; answered: number; r1Adverts: number }

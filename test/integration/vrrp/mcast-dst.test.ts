@@ -3,24 +3,10 @@
 // 2.2.7: adverts "> 224.0.0.99" on the wire, one master, priority 0 at SIGTERM hands over.
 import assert from 'node:assert/strict';
 import { waitFor } from '../../helpers/netns.js';
-import { labPerTest, now, tail } from './lab.js';
+import { configText, labPerTest, now, tail } from './lab.js';
 
 function conf(prio: number): string {
-  return `global_defs {
-   router_id r${prio}
-}
-vrrp_instance VI_1 {
-    state BACKUP
-    interface eth0
-    virtual_router_id 51
-    priority ${prio}
-    advert_int 1
-    mcast_dst_ip 224.0.0.99
-    virtual_ipaddress {
-        10.199.0.100/24
-    }
-}
-`;
+  return configText([{ priority: prio, vips: ['10.199.0.100/24'], extra: ['mcast_dst_ip 224.0.0.99'] }], '', `r${prio}`);
 }
 
 describe('vrrp mcast_dst_ip vs keepalived 2.2.7 (netns)', function () {

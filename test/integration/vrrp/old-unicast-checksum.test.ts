@@ -4,29 +4,10 @@
 // default BACKUP, which logs "(VI_1) Setting unicast VRRPv3 checksum to old version" at the first
 // advert and stays BACKUP; SIGTERM of the master: the backup takes over.
 import assert from 'node:assert/strict';
-import { labPerTest, now, tail } from './lab.js';
+import { configText, labPerTest, now, tail } from './lab.js';
 
 function conf(prio: number, src: string, peer: string, extra: string): string {
-  return `global_defs {
-   router_id ${src}
-}
-vrrp_instance VI_1 {
-    state BACKUP
-    interface eth0
-    virtual_router_id 51
-    priority ${prio}
-    advert_int 1
-    version 3
-    ${extra}
-    unicast_src_ip ${src}
-    unicast_peer {
-        ${peer}
-    }
-    virtual_ipaddress {
-        10.199.0.100/24
-    }
-}
-`;
+  return configText([{ priority: prio, version: 3, unicastSrc: src, unicastPeers: [peer], vips: ['10.199.0.100/24'], extra: [extra] }], '', src);
 }
 
 describe('vrrp VRRPv3 unicast old checksum vs keepalived 2.2.7 (netns)', function () {

@@ -6,31 +6,13 @@
 // ip_ttl_err, so that backup takes over.
 import assert from 'node:assert/strict';
 import { isRoot, waitFor } from '../../helpers/netns.js';
-import { now, tail, type Daemon } from './lab.js';
+import { configText, now, tail, type Daemon } from './lab.js';
 import { R1, R2, RoutedLab } from './routed-lab.js';
 
 const VIP = '10.199.9.1';
 
 function conf(prio: number, src: string, peer: string, extra = '', peerOpts = ''): string {
-  return `global_defs {
-    router_id ${src}
-}
-vrrp_instance VI_1 {
-    state BACKUP
-    interface eth0
-    virtual_router_id 51
-    priority ${prio}
-    advert_int 1
-    ${extra}
-    unicast_src_ip ${src}
-    unicast_peer {
-        ${peer} ${peerOpts}
-    }
-    virtual_ipaddress {
-        ${VIP}/32
-    }
-}
-`;
+  return configText([{ priority: prio, unicastSrc: src, unicastPeers: [`${peer} ${peerOpts}`.trim()], vips: [`${VIP}/32`], extra: [extra] }], '', src);
 }
 
 async function snapshotStats(d: Daemon): Promise<Record<string, number>> {
