@@ -170,10 +170,13 @@ export class VrrpLab {
   start(kind: 'ours' | 'daemon' | 'keepalived', host: string, conf: string, extraArgs: string[] = []): Daemon {
     const ns = this.lab.ns(host);
     const name = host;
-    for (const f of ['pid', 'vrrp.pid', 'chk.pid']) rmSync(`${this.dir}/${name}.${f}`, { force: true });
+    for (const f of ['pid', 'vrrp.pid', 'chk.pid', 'bfd.pid']) rmSync(`${this.dir}/${name}.${f}`, { force: true });
     const proc = kind === 'ours'
       ? this.lab.spawn(ns, process.execPath, ['--import', 'tsx', RUN_OURS, conf, ...extraArgs])
-      : this.lab.spawn(ns, kind === 'daemon' ? OURS_DAEMON : KEEPALIVED, [...extraArgs, '-n', '-l', '-D', '-G', '-f', conf, '-p', `${this.dir}/${name}.pid`, '-r', `${this.dir}/${name}.vrrp.pid`, '-c', `${this.dir}/${name}.chk.pid`]);
+      : this.lab.spawn(ns, kind === 'daemon' ? OURS_DAEMON : KEEPALIVED, [...extraArgs, '-n', '-l', '-D', '-G', '-f', conf, '-p', `${this.dir}/${name}.pid`, '-r', `${this.dir}/${name}.vrrp.pid`, '-c', `${this.dir}/${name}.chk.pid`,
+        // 2.2.7 also refuses to start ("daemon is already running") while the BFD pid file it would use
+        // names a live process: keep that one per run as well, not /run/keepalived's
+        '-b', `${this.dir}/${name}.bfd.pid`]);
     const d = new Daemon(kind, proc, this.dir, name);
     this.daemons.push(d);
     return d;

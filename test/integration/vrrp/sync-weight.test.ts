@@ -65,10 +65,10 @@ vrrp_instance VI_2 {
 `;
 }
 
-/** The lines a step produced, without the timing-only -D lines (GARPs), config prefix removed. */
+/** The lines a step produced, without the timing-only -D lines (GARPs). */
 const PICK = /^\((VI_\d)\)|^VRRP_Group|^Netlink reports trk0|^Warning - script|^VRRP_Script|^Script `chk`/;
 function lines(d: Daemon, after: number, before = Infinity): string[] {
-  return d.lines.filter((l) => l.t >= after && l.t < before).map((l) => l.text.replace(/^config: /, ''))
+  return d.lines.filter((l) => l.t >= after && l.t < before).map((l) => l.text)
     .filter((t) => PICK.test(t) && !/gratuitous ARPs|removing VIPs|setting VIPs|sent 0 priority/.test(t));
 }
 
