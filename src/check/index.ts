@@ -6,6 +6,7 @@
 import type { KeepalivedConfig } from '../config/model.js';
 import type { LvsSink } from '../common/lvs-desired.js';
 import { CheckerEngine, type CheckerDeps } from './runtime.js';
+import { PingGroupRange, type RangeFile } from './ping-group.js';
 
 export type { CheckerEvent, RsCheckerEvent, RsStateEvent, VsQuorumEvent } from './events.js';
 export type { CheckerDeps } from './runtime.js';
@@ -15,7 +16,12 @@ export interface StartCheckersDeps extends Omit<CheckerDeps, 'lvs'> {
   lvs?: LvsSink;
   /** -I / --dont-release-ipvs: leave the IPVS table as it is on stop. */
   dontRelease?: boolean;
+  /** net.ipv4.ping_group_range (tests inject a file); default: /proc. */
+  pingGroupRange?: RangeFile;
 }
+
+const hasPing = (c: KeepalivedConfig): boolean =>
+  c.virtualServers.some((vs) => vs.realServers.some((rs) => rs.checkers.some((k) => k.type === 'PING_CHECK')));
 
 export interface CheckerHandle {
   stop(): Promise<void>;
@@ -34,15 +40,28 @@ export async function startCheckers(config: KeepalivedConfig, deps: StartChecker
   let lvs = deps.lvs;
   let current = config;
   let release: (() => Promise<void>) | undefined;
+  let reloadIpvs: ((c: KeepalivedConfig) => Promise<void>) | undefined;
   if (!lvs) {
-    const { openIpvs, applyStartupGlobals } = await import('../ipvs/index.js');
+    const { openIpvs, applyStartupGlobals, LvsTimeouts } = await import('../ipvs/index.js');
     const ipvs = await openIpvs({ logger: deps.logger }).catch(() => null);
     lvs = ipvs ? ipvs.sink : monitoringSink;
-    // lvs_flush and lvs_timeouts act once, before the first apply (keepalived's start_check).
-    if (ipvs) await applyStartupGlobals(ipvs.client, config.global, deps.logger).catch(() => undefined);
-    // lvs_flush_on_stop (of the config in force at stop): one flush instead of removing each service.
-    if (ipvs) release = () => ipvs.sink.release({ keep: !!deps.dontRelease, flush: current.global.lvsFlushOnStop });
+    if (ipvs) {
+      // keepalived's start_check: lvs_timeouts at start and at each reload, lvs_flush at start only.
+      const timeouts = new LvsTimeouts(ipvs.client, deps.logger);
+      await timeouts.apply(config.global.lvsTimeouts, false).catch(() => undefined);
+      await applyStartupGlobals(ipvs.client, config.global, deps.logger).catch(() => undefined);
+      reloadIpvs = (c) => timeouts.apply(c.global.lvsTimeouts, true).catch(() => undefined);
+      // lvs_flush_on_stop (of the config in force at stop): one flush instead of removing each
+      // service; then the kernel's own timeouts go back (ipvs_stop), with -I too.
+      release = async () => {
+        await ipvs.sink.release({ keep: !!deps.dontRelease, flush: current.global.lvsFlushOnStop });
+        await timeouts.restore().catch(() => undefined);
+      };
+    }
   }
+  // PING_CHECK's ICMP sockets need gid 0 in ping_group_range: widened when one is configured.
+  const pingGroup = new PingGroupRange(deps.logger, deps.pingGroupRange);
+  if (hasPing(config)) pingGroup.widen();
   const engine = new CheckerEngine(config, { ...deps, lvs }, { clearOnStop: !deps.dontRelease && !release });
   await engine.start();
   return {
@@ -53,8 +72,14 @@ export async function startCheckers(config: KeepalivedConfig, deps: StartChecker
       await engine.stop({ clearServices: !deps.dontRelease && !flush });
       if (release) await release().catch(() => undefined);
       else if (flush) deps.logger.info('Flushing lvs on shutdown in oneshot'); // the IPVS sink logs it when there is one
+      pingGroup.restore();
     },
-    reload: (c) => { current = c; return engine.reload(c); },
+    reload: async (c) => {
+      current = c;
+      if (hasPing(c)) pingGroup.widen();
+      if (reloadIpvs) await reloadIpvs(c);
+      await engine.reload(c);
+    },
     snapshot: () => engine.snapshot(),
     dumpData: () => engine.snapshot(),
     stats: () => engine.stats(),

@@ -240,6 +240,8 @@ export interface RealServer {
   notifyUp?: ScriptSpec;
   notifyDown?: ScriptSpec;
   lvsMethod?: LbKind;
+  /** The real server's own `lvs_method TUN [type ...]` (with lvsMethod 'TUN'). */
+  tunnel?: VirtualServer['tunnel'];
   smtpAlert?: boolean;
   alpha?: boolean;
   retry?: number;
@@ -274,7 +276,7 @@ export interface VirtualServer {
   delayBeforeRetry?: number;
   warmup?: number;
   inhibitOnFailure: boolean;
-  sorryServer?: { address: string; port: number; family: IpFamily; lvsMethod?: LbKind; inhibit?: boolean };
+  sorryServer?: { address: string; port: number; family: IpFamily; lvsMethod?: LbKind; tunnel?: VirtualServer['tunnel']; inhibit?: boolean };
   quorum: number;                         // default 1
   hysteresis: number;                     // default 0
   quorumUp?: ScriptSpec;

@@ -279,7 +279,7 @@ function realServer(o: Out, rs: RealServer, vs: VirtualServer): void {
   o.line('weight', rs.weight);
   if (rs.inhibitOnFailure !== undefined) o.line('inhibit_on_failure', rs.inhibitOnFailure ? 'true' : 'false');
   script(o, 'notify_up', rs.notifyUp); script(o, 'notify_down', rs.notifyDown);
-  if (rs.lvsMethod) o.line('lvs_method', rs.lvsMethod);
+  if (rs.lvsMethod) o.line('lvs_method', ...methodWords(rs.lvsMethod, rs.tunnel));
   if (rs.smtpAlert !== undefined) o.line('smtp_alert', rs.smtpAlert ? 'true' : 'false');
   if (rs.alpha !== undefined) o.line('alpha', rs.alpha ? 'true' : 'false');
   if (rs.retry !== undefined) o.line('retry', rs.retry);
@@ -304,10 +304,7 @@ function virtualServer(o: Out, vs: VirtualServer): void {
   // weight first: real servers take the VS weight as their default when declared.
   o.line('weight', vs.weight);
   o.line('lb_algo', vs.lbAlgo);
-  if (vs.lbKind === 'TUN' && vs.tunnel) {
-    const t = vs.tunnel;
-    o.line('lb_kind', 'TUN', 'type', t.type, ...(t.port !== undefined ? ['port', t.port] : []), t.csum);
-  } else o.line('lb_kind', vs.lbKind);
+  o.line('lb_kind', ...methodWords(vs.lbKind, vs.tunnel));
   if (a.kind !== 'fwmark') o.line('protocol', vs.protocol);
   o.line('delay_loop', vs.delayLoop);
   if (vs.persistenceTimeout !== undefined) o.line('persistence_timeout', vs.persistenceTimeout);
@@ -321,7 +318,7 @@ function virtualServer(o: Out, vs: VirtualServer): void {
     const s = vs.sorryServer;
     o.line('sorry_server', s.address, s.port === 0 ? undefined : s.port);
     if (s.inhibit) o.line('sorry_server_inhibit');
-    if (s.lvsMethod) o.line('sorry_server_lvs_method', s.lvsMethod);
+    if (s.lvsMethod) o.line('sorry_server_lvs_method', ...methodWords(s.lvsMethod, s.tunnel));
   }
   o.line('quorum', vs.quorum);
   o.line('hysteresis', vs.hysteresis);
@@ -361,4 +358,10 @@ export function printConfig(cfg: KeepalivedConfig): string {
   for (const gr of cfg.virtualServerGroups) vsGroup(o, gr);
   for (const vs of cfg.virtualServers) virtualServer(o, vs);
   return o.lines.join('\n') + '\n';
+}
+
+/** NAT | DR | TUN type T [port N] [csum]: the words of an lb_kind / lvs_method line. */
+function methodWords(kind: string, t: { type: string; port?: number; csum?: string } | undefined): (string | number | undefined)[] {
+  if (kind !== 'TUN' || !t) return [kind];
+  return ['TUN', 'type', t.type, ...(t.port !== undefined ? ['port', t.port] : []), t.csum];
 }

@@ -62,6 +62,11 @@ export interface Outcome {
   errText?: string;
   /** UDP msg 'bind': the errno bind() gave. */
   errno?: number;
+  /**
+   * With msg 'error' (or UDP's 'bind'): the line keepalived logs when the check's socket options
+   * failed (`Error setting fwmark ...`, `Checker can't bind to device ...`), instead of the bind line.
+   */
+  errLine?: string;
 }
 
 /**
@@ -74,12 +79,15 @@ export interface Outcome {
  */
 function bindErrorStep(c: FsmCtx, o: Outcome): Step | null {
   if (o.ok || o.msg !== 'error') return null;
+  // PING_CHECK: no ICMP socket (check_ping.c icmp_connect_thread): its line, again after delay_loop.
+  if (c.type === 'PING_CHECK') return o.errLine ? { logs: [o.errLine], delayMs: c.delayLoopMs } : null;
   const own = c.type === 'TCP_CHECK' ? 'TCP socket bind failed. Rescheduling.'
     : c.type === 'SMTP_CHECK' ? 'SMTP_CHECK socket bind failed. Rescheduling.'
       : c.type === 'DNS_CHECK' ? `DNS_CHECK (${c.rsText}) UDP socket bind failed. Rescheduling.`
         : c.type === 'HTTP_GET' || c.type === 'SSL_GET' ? 'WEB socket bind failed. Rescheduling' : null;
   if (own === null) return null;
-  return { logs: o.errText ? [`Checker bind failed: ${o.errText}`, own] : [own], delayMs: c.delayLoopMs };
+  const first = o.errLine ?? (o.errText ? `Checker bind failed: ${o.errText}` : undefined);
+  return { logs: first !== undefined ? [first, own] : [own], delayMs: c.delayLoopMs };
 }
 
 export interface Step {
@@ -116,7 +124,9 @@ function simpleText(c: FsmCtx, which: SimpleText, msg = 'failed'): string {
     case 'fail': return kind === 'udp' ? `UDP_CHECK on service ${rs} failed.` : kind === 'icmp' ? `ICMP CHECK on service ${rs} failed.` : `TCP_CHECK on service ${rs} failed.`;
     case 'perFail':
       return kind === 'udp' ? (msg === 'mismatch' ? `UDP check to ${rs} reply data mismatch.` : `UDP connection to ${rs} failed.`)
-        : kind === 'icmp' ? `ICMP connection to ${rs} ${msg}.` : `TCP connection to ${rs} ${msg}.`;
+        // check_ping.c icmp_check_thread: a timeout names the address only, a failure the VS too
+        : kind === 'icmp' ? (msg === 'timeout' ? `ICMP connection to address ${rs} timeout.` : `ICMP connection to ${rs} of ${c.vsText} failed.`)
+          : `TCP connection to ${rs} ${msg}.`;
   }
 }
 
@@ -136,11 +146,13 @@ function stepSimple(s: FsmState, c: FsmCtx, o: Outcome): Step {
   // check_udp.c udp_connect_thread: a bind failure is logged by udp_bind_connect() and then is a
   // failed check (udp_epilog), without the log_all_failures "connection failed" line.
   const udpBind = c.type === 'UDP_CHECK' && !o.ok && o.msg === 'bind';
-  if (udpBind) step.logs = [`bind failed. errno: ${o.errno ?? 0}, error: ${o.errText ?? ''}`];
+  if (udpBind) step.logs = [o.errLine ?? `bind failed. errno: ${o.errno ?? 0}, error: ${o.errText ?? ''}`];
+  // PING_CHECK: a failed send or a bad reply is logged (check_ping.c), then counts as a failure.
+  else if (!o.ok && o.errLine && c.type === 'PING_CHECK') step.logs = [o.errLine];
   const mail = c.type === 'UDP_CHECK' ? SIMPLE_MAIL.UDP_CHECK : c.type === 'PING_CHECK' ? SIMPLE_MAIL.PING_CHECK : SIMPLE_MAIL.TCP_CHECK;
   // check_udp.c / check_ping.c log a failure only while up; check_tcp.c also before the first run.
   const icmpUdp = c.type === 'UDP_CHECK' || c.type === 'PING_CHECK';
-  if (!o.ok && !udpBind && (s.isUp || (!icmpUdp && !s.hasRun)) && c.logAll) step.logs = [simpleText(c, 'perFail', o.msg ?? 'failed')];
+  if (!o.ok && !udpBind && (s.isUp || (!icmpUdp && !s.hasRun)) && c.logAll) step.logs = [...step.logs, simpleText(c, 'perFail', o.msg ?? 'failed')];
   if (o.ok || s.retryIt >= c.retry) {
     s.retryIt = 0;
     if (o.ok && (!s.isUp || !s.hasRun)) {

@@ -36,16 +36,21 @@ export function httpProbe(spec: ProbeSpec): Probe {
   const urls = c.urls.length ? c.urls : [{ path: '/' }];
   const vhostFor = (u: HttpUrl): string | undefined => u.virtualhost ?? c.virtualhost ?? spec.rs.virtualhost ?? spec.vs.virtualhost;
   return {
-    key: (i) => `${c.type}|${p.connectIp}|${p.connectPort}|${p.bindto ?? ''}|${p.bindPort ?? ''}|${p.connectTimeoutMs}|${c.httpProtocol ?? ''}|${JSON.stringify(urls[i])}|${vhostFor(urls[i]!) ?? ''}`,
+    key: (i) => `${c.type}|${p.connectIp}|${p.connectPort}|${p.bindto ?? ''}|${p.bindPort ?? ''}|${p.bindIf ?? ''}|${p.fwmark ?? ''}|${p.connectTimeoutMs}|${c.httpProtocol ?? ''}|${JSON.stringify(urls[i])}|${vhostFor(urls[i]!) ?? ''}`,
     async run(i) {
       const url = urls[Math.min(i, urls.length - 1)]!;
       const vhost = vhostFor(url);
       const r = await httpGet({
         host: p.connectIp, port: p.connectPort, path: url.path, ssl, vhost, protocol: c.httpProtocol,
-        timeoutMs: p.connectTimeoutMs, bindto: p.bindto, bindPort: p.bindPort,
+        timeoutMs: p.connectTimeoutMs, bindto: p.bindto, bindPort: p.bindPort, sockOpts: { bindIf: p.bindIf, fwmark: p.fwmark },
         sni: ssl && c.enableSni ? (c.sniName ?? vhost) : undefined,
       });
-      if (!r.ok) return r.errText === undefined ? { ok: false, msg: r.msg } : { ok: false, msg: r.msg, errText: r.errText };
+      if (!r.ok) {
+        const o: Outcome = { ok: false, msg: r.msg };
+        if (r.errText !== undefined) o.errText = r.errText;
+        if (r.errLine !== undefined) o.errLine = r.errLine;
+        return o;
+      }
       return judge(url, r);
     },
   };

@@ -7,6 +7,7 @@ import type { Probe, ProbeSpec } from './types.js';
 import { pair } from '../format.js';
 import { bindError, errnoOf } from './tcp-handle.js';
 import { once } from './once.js';
+import { connectStream, type SockOpts } from './sockopt.js';
 
 export const SMTP_DEFAULT_HELO = 'smtpchecker.keepalived.org';
 
@@ -16,13 +17,15 @@ export function smtpStatus(line: string): number {
   return m ? Number(m[1]) : -1;
 }
 
-export function smtpCheck(host: string, port: number, helo: string, timeoutMs: number, bindto?: string, bindPort?: number): Promise<Outcome> {
+export function smtpCheck(host: string, port: number, helo: string, timeoutMs: number, bindto?: string, bindPort?: number,
+  sockOpts: SockOpts = {}): Promise<Outcome> {
   const srv = pair(host, port);
   return new Promise((resolve) => {
     let connected = false;
     let state: 'banner' | 'helo' | 'quit' = 'banner';
     let buf = '';
-    const sock = net.connect({ host, port, localAddress: bindto, localPort: bindPort });
+    const sock = connectStream({ host, port, bindto, bindPort }, sockOpts);
+    if (!(sock instanceof net.Socket)) { process.nextTick(resolve, sock); return; }
     const finish = once((o: Outcome): void => {
       clearTimeout(timer);
       sock.destroy();

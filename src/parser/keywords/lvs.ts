@@ -23,8 +23,12 @@ export function parseIpPort(ip: string, port: string | undefined): { address: st
   return { address: ip, port: p, family };
 }
 
-/** lb_kind / lvs_method value: NAT|DR|TUN [type ipip|gue port N|gre] [nocsum|csum|remcsum]. */
-function parseMethod(a: KwArgs, what: 'virtual' | 'real'): { kind: LbKind; tunnel?: VirtualServer['tunnel'] } | undefined {
+/**
+ * lb_kind / lvs_method value: NAT|DR|TUN [type ipip|gue|gre] [port N] [nocsum|csum|remcsum], with
+ * 2.2.7's messages (svr_forwarding_handler). A bad tunnel option drops the line (2.2.7 has by then
+ * set the method to TUN, keeping the old tunnel settings).
+ */
+function parseMethod(a: KwArgs, what: 'virtual' | 'real' | 'sorry'): { kind: LbKind; tunnel?: VirtualServer['tunnel'] } | undefined {
   const m = a.need(1);
   if (m === 'NAT' || m === 'DR') return { kind: m };
   if (m === 'TUN') {
@@ -33,15 +37,21 @@ function parseMethod(a: KwArgs, what: 'virtual' | 'real'): { kind: LbKind; tunne
       const w = a.opt(i)!;
       if (w === 'type') {
         const t = a.opt(++i);
+        if (t === undefined) { a.error(`Missing tunnel type for ${what} server.`); return undefined; }
         if (t === 'ipip' || t === 'gue' || t === 'gre') tunnel.type = t;
         else { a.error(`Unknown tunnel type ${t} for ${what} server.`); return undefined; }
       } else if (w === 'port') {
         const p = a.opt(++i);
-        const n = p === undefined ? undefined : readUnsigned(a, p, 1, 65535);
-        if (n === undefined) a.error(`Invalid gue tunnel port ${p} - ignoring`); else tunnel.port = n;
+        if (p === undefined) { a.error(`Missing port for ${what} server gue tunnel.`); return undefined; }
+        const n = readUnsigned(a, p, 1, 65535);
+        if (n === undefined) { a.error(`Invalid gue tunnel port ${p} for ${what} server.`); return undefined; }
+        tunnel.port = n;
       } else if (w === 'nocsum' || w === 'csum' || w === 'remcsum') tunnel.csum = w;
-      else a.error(`Unknown tunnel option ${w} - ignoring`);
+      else { a.error(`Invalid tunnel option ${w} for ${what} server.`); return undefined; }
     }
+    if ((tunnel.type === 'gue') !== (tunnel.port !== undefined)) { a.error('gue tunnels require port, otherwise cannot have port.'); return undefined; }
+    if (tunnel.type === 'ipip' && tunnel.csum && tunnel.csum !== 'nocsum') { a.error('ipip tunnels do not support checksum option.'); return undefined; }
+    if (tunnel.type === 'gre' && tunnel.csum === 'remcsum') { a.error('gre tunnels do not support remote checksum option.'); return undefined; }
     return { kind: 'TUN', tunnel };
   }
   a.error(`PARSER : unknown [${m}] routing method for ${what} server.`);
@@ -83,7 +93,15 @@ export const realServerTable = table('real_server', [
   },
   bool<RsCtx>('inhibit_on_failure', (c, v) => { c.rs.inhibitOnFailure = v; }),
   rsNotify('notify_up', 'notifyUp'), rsNotify('notify_down', 'notifyDown'),
-  { name: 'lvs_method', priority: 'P1', args: ['word'], handle: (c: RsCtx, a) => { const m = parseMethod(a, 'real'); if (m) c.rs.lvsMethod = m.kind; } },
+  {
+    name: 'lvs_method', priority: 'P1', args: ['word'],
+    handle: (c: RsCtx, a) => {
+      const m = parseMethod(a, 'real');
+      if (!m) return;
+      c.rs.lvsMethod = m.kind;
+      if (m.tunnel) c.rs.tunnel = m.tunnel; else if (m.kind !== 'TUN') delete c.rs.tunnel;
+    },
+  },
   bool<RsCtx>('smtp_alert', (c, v) => { c.rs.smtpAlert = v; }),
   bool<RsCtx>('alpha', (c, v) => { c.rs.alpha = v; }),
   {
@@ -127,7 +145,7 @@ export const virtualServerTable = table('virtual_server', [
       const m = parseMethod(a, 'virtual');
       if (!m) return;
       c.vs.lbKind = m.kind; c.set.add('method');
-      if (m.tunnel) c.vs.tunnel = m.tunnel; else delete c.vs.tunnel;
+      if (m.tunnel) c.vs.tunnel = m.tunnel; else if (m.kind !== 'TUN') delete c.vs.tunnel;
     },
   },
   {
@@ -180,7 +198,12 @@ export const virtualServerTable = table('virtual_server', [
   },
   {
     name: 'sorry_server_lvs_method', priority: 'P2', args: ['word'],
-    handle: (c: VsCtx, a) => { const m = parseMethod(a, 'virtual'); if (m && c.vs.sorryServer) c.vs.sorryServer.lvsMethod = m.kind; },
+    handle: (c: VsCtx, a) => {
+      const m = parseMethod(a, 'sorry');
+      if (!m || !c.vs.sorryServer) return;
+      c.vs.sorryServer.lvsMethod = m.kind;
+      if (m.tunnel) c.vs.sorryServer.tunnel = m.tunnel; else if (m.kind !== 'TUN') delete c.vs.sorryServer.tunnel;
+    },
   },
   {
     name: 'quorum', priority: 'P1', args: ['uint'], default: 1,
