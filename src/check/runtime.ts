@@ -9,6 +9,7 @@ import type { DesiredService, LvsDesiredState, LvsSink } from '../common/lvs-des
 import type { CheckerEvent } from './events.js';
 import { initialFsm, stepChecker, type FsmCtx, type FsmState, type Outcome } from './core/checker-fsm.js';
 import { resolveParams, type EffectiveParams } from './core/params.js';
+import { expandSmtpHosts } from './core/smtp-hosts.js';
 import {
   checkerChanged, clearRs, desiredService, desiredState, initVs, newRsState, newVsState, setWeight, updateQuorum, weighLive,
   type CoreOut, type RsState, type VsState,
@@ -179,7 +180,7 @@ export class CheckerEngine {
     for (const vs of config.virtualServers) {
       const v = newVsState(vs, config.global);
       for (const r of v.rss) {
-        for (const c of r.rs.checkers) {
+        for (const c of expandSmtpHosts(r.rs.checkers)) {
           const inst = this.makeInst(v, r, c);
           if (!inst) continue;
           insts.push(inst);

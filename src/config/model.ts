@@ -219,10 +219,13 @@ export interface CheckerCommon {
   pos?: SourcePos;
 }
 
+/** SMTP_CHECK's deprecated host{} block: one more connection to check (keepalived makes it a checker). */
+export type SmtpHost = Pick<CheckerCommon, 'connectIp' | 'connectPort' | 'bindto' | 'bindPort' | 'bindIf' | 'connectTimeout' | 'fwmark' | 'pos'>;
+
 export type Checker =
   | ({ type: 'TCP_CHECK' } & CheckerCommon)
   | ({ type: 'HTTP_GET' | 'SSL_GET'; urls: HttpUrl[]; virtualhost?: string; httpProtocol?: '1.0' | '1.0C' | '1.1'; enableSni?: boolean; sniName?: string; fastRecovery?: boolean; tlsCompliant?: boolean } & CheckerCommon)
-  | ({ type: 'SMTP_CHECK'; heloName?: string } & CheckerCommon)
+  | ({ type: 'SMTP_CHECK'; heloName?: string; hosts?: SmtpHost[] } & CheckerCommon)
   | ({ type: 'MISC_CHECK'; miscPath: ScriptSpec; miscTimeout?: number; miscDynamic: boolean; user?: { user: string; group?: string } } & CheckerCommon)
   | ({ type: 'DNS_CHECK'; queryType: string; name: string } & CheckerCommon)
   | ({ type: 'UDP_CHECK'; payload?: string; requireReply?: string | true; minReplyLength?: number; maxReplyLength?: number } & CheckerCommon)

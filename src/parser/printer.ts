@@ -250,7 +250,10 @@ function checker(o: Out, c: Checker): void {
       if (c.fastRecovery !== undefined) o.line('fast_recovery', c.fastRecovery ? 'true' : 'false');
       for (const u of c.urls) url(o, u);
       break;
-    case 'SMTP_CHECK': if (c.heloName) o.line('helo_name', c.heloName); break;
+    case 'SMTP_CHECK':
+      if (c.heloName) o.line('helo_name', c.heloName);
+      for (const h of c.hosts ?? []) { o.open('host'); common(o, { type: 'SMTP_CHECK', ...h }); o.close(); }
+      break;
     case 'MISC_CHECK':
       if (c.miscPath.raw) script(o, 'misc_path', c.miscPath);
       if (c.miscTimeout !== undefined) o.line('misc_timeout', c.miscTimeout);

@@ -18,7 +18,7 @@ export function smtpStatus(line: string): number {
 }
 
 export function smtpCheck(host: string, port: number, helo: string, timeoutMs: number, bindto?: string, bindPort?: number,
-  sockOpts: SockOpts = {}): Promise<Outcome> {
+  sockOpts: SockOpts = {}, rsPair?: string): Promise<Outcome> {
   const srv = pair(host, port);
   return new Promise((resolve) => {
     let connected = false;
@@ -58,7 +58,11 @@ export function smtpCheck(host: string, port: number, helo: string, timeoutMs: n
     });
     sock.once('error', (e: NodeJS.ErrnoException) => {
       if (e.syscall === 'bind') finish(bindError(errnoOf(e)));
-      else fail(connected ? `Read failure from server ${srv}` : `Error connecting to server ${srv}`);
+      else if (connected) fail(`Read failure from server ${srv}`);
+      // connect() refused at once (no route): keepalived names the address and the real server;
+      // a connect that fails later (refused, reset) is connect_fail (measured: test/vm/checkers14).
+      else if (e.code === 'ENETUNREACH' && rsPair) fail(`Network unreachable for server ${host} - real server ${rsPair}`);
+      else fail(`Could not connect to server ${srv}`);
     });
     sock.once('end', () => fail(`Read failure from server ${srv}`));
   });
@@ -68,6 +72,8 @@ export function smtpProbe(spec: ProbeSpec): Probe {
   const c = spec.checker;
   const p = spec.params;
   const helo = (c.type === 'SMTP_CHECK' ? c.heloName : undefined) ?? SMTP_DEFAULT_HELO;
-  const key = `SMTP|${p.connectIp}|${p.connectPort}|${p.bindto ?? ''}|${p.bindPort ?? ''}|${p.connectTimeoutMs}|${helo}`;
-  return { key: () => key, run: () => smtpCheck(p.connectIp, p.connectPort, helo, p.connectTimeoutMs, p.bindto, p.bindPort) };
+  const key = `SMTP|${p.connectIp}|${p.connectPort}|${p.bindto ?? ''}|${p.bindPort ?? ''}|${p.bindIf ?? ''}|${p.fwmark ?? ''}|${p.connectTimeoutMs}|${helo}`;
+  const opts = { bindIf: p.bindIf, fwmark: p.fwmark };
+  const rsPair = pair(spec.rs.address, spec.rs.port);
+  return { key: () => key, run: () => smtpCheck(p.connectIp, p.connectPort, helo, p.connectTimeoutMs, p.bindto, p.bindPort, opts, rsPair) };
 }

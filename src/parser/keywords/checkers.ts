@@ -2,7 +2,7 @@
 // shares, then TCP_CHECK, HTTP_GET/SSL_GET with url{}, MISC_CHECK, SMTP_CHECK, DNS_CHECK,
 // UDP_CHECK, PING_CHECK, FILE_CHECK and BFD_CHECK.
 import { table, type KeywordDef, type KeywordTable, type KwArgs } from '../schema.js';
-import type { Checker, CheckerCommon, HttpUrl, RealServer } from '../../config/model.js';
+import type { Checker, CheckerCommon, HttpUrl, RealServer, SmtpHost } from '../../config/model.js';
 import type { SourcePos } from '../../common/diagnostic.js';
 import { bool, readNum, scriptSpec } from './common.js';
 import { ipFamily, readDecimal, readInt, isHexString, TIMER_MAX, TIMER_MAX_TEXT } from '../values.js';
@@ -126,6 +126,9 @@ function httpTable(name: 'HTTP_GET' | 'SSL_GET'): KeywordTable {
 }
 
 type MiscCk = Extract<Checker, { type: 'MISC_CHECK' }>;
+type SmtpCk = Extract<Checker, { type: 'SMTP_CHECK' }>;
+const hostOwner = new WeakMap<SmtpCk, SmtpCk>();
+const HOST_FIELDS: (keyof SmtpHost)[] = ['connectIp', 'connectPort', 'bindto', 'bindPort', 'bindIf', 'connectTimeout', 'fwmark', 'pos'];
 
 /** Where a MISC_CHECK's `user` line is (validation reports an unknown user there). */
 export const miscUserPos = new WeakMap<MiscCk, SourcePos>();
@@ -157,8 +160,27 @@ export const checkerTables: Record<Checker['type'], KeywordTable> = {
     ...common,
     { name: 'helo_name', priority: 'P0', args: ['string'], handle: (c: CkCtx, a) => { (c.ck as Extract<Checker, { type: 'SMTP_CHECK' }>).heloName = a.need(1); } },
     {
+      // Connection keywords go to the host; the others (retry, delay_loop...) to the SMTP_CHECK
+      // itself, as in 2.2.7 (check_smtp.c: the host block only swaps the checker's conn_opts).
       name: 'host', priority: 'P2', block: 'keywords', table: table('host', common),
-      handle: (c: CkCtx, a) => { a.info('The SMTP_CHECK host block is deprecated. Please define additional checkers.', 'KPB_DEPRECATED'); return c; },
+      handle: (c: CkCtx, a): CkCtx => {
+        const ck = c.ck as SmtpCk;
+        if (!ck.hosts?.length) a.info('The SMTP_CHECK host block is deprecated. Please define additional checkers.', 'KPB_DEPRECATED');
+        const host = { type: 'SMTP_CHECK', pos: a.pos(0) } as SmtpCk;
+        (ck.hosts ??= []).push(host);
+        hostOwner.set(host, ck);
+        return { ck: host, extra: c.extra, rs: c.rs };
+      },
+      close: (h: CkCtx) => {
+        const host = h.ck as SmtpCk & Record<string, unknown>;
+        const owner = hostOwner.get(host) as (SmtpCk & Record<string, unknown>) | undefined;
+        if (!owner) return;
+        const idx = owner.hosts!.indexOf(host);
+        const kept: SmtpHost = {};
+        for (const k of HOST_FIELDS) if (host[k] !== undefined) (kept as Record<string, unknown>)[k] = host[k];
+        for (const [k, v] of Object.entries(host)) if (v !== undefined && k !== 'type' && !HOST_FIELDS.includes(k as keyof SmtpHost)) owner[k] = v;
+        owner.hosts![idx] = kept;
+      },
     },
   ]),
   MISC_CHECK: table('MISC_CHECK', [

@@ -261,7 +261,7 @@ describe('check (integration): every checker against real servers', function () 
       `HTTP_CHECK on service ${t(80)} failed after 1 retries.`,
       `SSL_CHECK on service ${t(443)} failed after 1 retries.`,
       `TCP_CHECK on service ${t(9000)} failed after 1 retries.`,
-      `SMTP_CHECK Error connecting to server [${RS}]:25`,
+      `SMTP_CHECK Could not connect to server [${RS}]:25`,
       /^LOG DNS_CHECK \(\[10\.77\.0\.2\]:tcp:53\) .* after 1 retries$/,
       `UDP_CHECK on service ${t(7)} failed after 1 retries.`,
       `ICMP CHECK on service ${t(80, RP)} of ${VS} failed after 1 retries.`,
