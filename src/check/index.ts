@@ -7,6 +7,8 @@ import type { KeepalivedConfig } from '../config/model.js';
 import type { LvsSink } from '../common/lvs-desired.js';
 import { CheckerEngine, type CheckerDeps } from './runtime.js';
 import { PingGroupRange, type RangeFile } from './ping-group.js';
+import { sslFor } from './probes/tls-context.js';
+import type { Logger } from '../common/log.js';
 
 export type { CheckerEvent, RsCheckerEvent, RsStateEvent, VsQuorumEvent } from './events.js';
 export type { CheckerDeps } from './runtime.js';
@@ -31,6 +33,17 @@ export interface CheckerHandle {
   /** Same text, for the daemon's dump (SubsystemHandle.dumpData). */
   dumpData(): string;
   stats(): { checks: number; probesStarted: number; probesShared: number; probesQueued: number; peakInFlight: number };
+}
+
+/**
+ * The SSL{} block cannot be loaded (check_ssl.c init_ssl_ctx): logs keepalived's lines and returns
+ * a message; the caller stops the checker process (KEEPALIVED_EXIT_FATAL), as 2.2.7 does at start.
+ */
+export function sslStartError(config: KeepalivedConfig, logger: Logger): string | null {
+  const r = sslFor(config);
+  if (!r || r.ok) return null;
+  for (const l of r.lines) logger.info(l);
+  return 'SSL context';
 }
 
 /** A sink for monitoring mode: the desired state has nowhere to go. */
@@ -77,6 +90,9 @@ export async function startCheckers(config: KeepalivedConfig, deps: StartChecker
     reload: async (c) => {
       current = c;
       if (hasPing(c)) pingGroup.widen();
+      // 2.2.7 stops the checker on a reload whose SSL{} files fail; we log its lines and run on
+      // (SSL_GET then connects without a client certificate).
+      sslStartError(c, deps.logger);
       if (reloadIpvs) await reloadIpvs(c);
       await engine.reload(c);
     },

@@ -199,6 +199,13 @@ export interface HttpUrl {
   virtualhost?: string;
   regex?: string;
   regexNoMatch?: boolean;
+  /** PCRE2 option names (regex_options), as written. */
+  regexOptions?: string[];
+  /** regex_min_offset / regex_max_offset: where a match may start (bytes from the response's start). */
+  regexMinOffset?: number;
+  regexMaxOffset?: number;
+  /** regex_stack START MAX (PCRE2 JIT stack sizes). */
+  regexStack?: [number, number];
 }
 
 /** Keywords every checker shares; undefined = inherit from real_server, then virtual_server, then checker default. */

@@ -236,6 +236,10 @@ function url(o: Out, u: HttpUrl): void {
   if (u.virtualhost) o.line('virtualhost', u.virtualhost);
   if (u.regex) o.line('regex', u.regex);
   if (u.regexNoMatch) o.line('regex_no_match');
+  if (u.regexOptions?.length) o.line('regex_options', ...u.regexOptions);
+  if (u.regexMinOffset !== undefined) o.line('regex_min_offset', u.regexMinOffset);
+  if (u.regexMaxOffset !== undefined) o.line('regex_max_offset', u.regexMaxOffset);
+  if (u.regexStack) o.line('regex_stack', ...u.regexStack);
   o.close();
 }
 

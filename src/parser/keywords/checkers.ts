@@ -57,6 +57,12 @@ const common: KeywordDef<CkCtx>[] = [
 ];
 
 type HttpCk = Extract<Checker, { type: 'HTTP_GET' | 'SSL_GET' }>;
+
+/** PCRE2 option names 2.2.7's regex_options knows (check_http.c regex_options[]). */
+const REGEX_OPTIONS: readonly string[] = ['allow_empty_class', 'alt_bsux', 'auto_callout', 'caseless', 'dollar_endonly', 'dotall', 'dupnames',
+  'extended', 'firstline', 'match_unset_backref', 'multiline', 'never_ucp', 'never_utf', 'no_auto_capture', 'no_auto_possess',
+  'no_dotstar_anchor', 'no_start_optimize', 'ucp', 'ungreedy', 'utf', 'never_backslash_c', 'alt_circumflex', 'alt_verbnames',
+  'use_offset_limit'];
 interface UrlCtx { url: HttpUrl; owner: CkCtx }
 
 const urlTable = table('url', [
@@ -89,10 +95,46 @@ const urlTable = table('url', [
   { name: 'virtualhost', priority: 'P1', args: ['string'], handle: (c: UrlCtx, a) => { c.url.virtualhost = a.need(1); } },
   { name: 'regex', priority: 'P2', args: ['string'], handle: (c: UrlCtx, a) => { c.url.regex = a.need(1); } },
   { name: 'regex_no_match', priority: 'P2', handle: (c: UrlCtx) => { c.url.regexNoMatch = true; } },
-  ...['regex_options', 'regex_min_offset', 'regex_max_offset', 'regex_stack'].map((n): KeywordDef<UrlCtx> => ({
-    name: n, priority: 'P2', args: ['rest'], handle: (c, a) => { c.owner.extra[`url.${n}`] = a.words.slice(1).map((w) => w.text); },
-  })),
+  {
+    // unknown names are skipped without a word, as in 2.2.7
+    name: 'regex_options', priority: 'P2', args: ['rest'],
+    handle: (c: UrlCtx, a) => { const o = a.words.slice(1).map((w) => w.text).filter((w) => REGEX_OPTIONS.includes(w)); c.url.regexOptions = [...(c.url.regexOptions ?? []), ...o]; },
+  },
+  { name: 'regex_min_offset', priority: 'P2', args: ['uint'], handle: (c: UrlCtx, a) => { c.url.regexMinOffset = regexOffset(a, 'min'); } },
+  { name: 'regex_max_offset', priority: 'P2', args: ['uint'], handle: (c: UrlCtx, a) => { const v = regexOffset(a, 'max'); if (v === undefined) delete c.url.regexMaxOffset; else c.url.regexMaxOffset = v; } },
+  {
+    name: 'regex_stack', priority: 'P2', args: ['uint', 'uint'],
+    handle: (c: UrlCtx, a) => {
+      if (a.size !== 3) { a.info('regex_stack requires start and max values'); return; }
+      const [s, m] = [a.opt(1)!, a.opt(2)!];
+      if (!/^\d+$/.test(s)) { a.info('regex_stack invalid start value'); return; }
+      if (!/^\d+$/.test(m)) { a.info('regex_stack invalid max value'); return; }
+      if (Number(s) > Number(m)) { a.info('regex stack start cannot exceed max value'); return; }
+      c.url.regexStack = [Number(s), Number(m)];
+    },
+  },
 ]);
+
+/** regex_min/max_offset N (2.2.7: any parse problem gives 0, i.e. no limit for min, offset 0 for max). */
+function regexOffset(a: KwArgs, type: 'min' | 'max'): number | undefined {
+  if (a.size !== 2) { a.info(`Missing or too may options for regex_${type}_offset`); return 0; }
+  const t = a.opt(1)!;
+  if (!/^\d*$/.test(t)) { a.info(`Invalid regex_${type}_offset ${t} specified`); return 0; }
+  return t === '' ? 0 : Number(t);
+}
+
+/** End of a url block (check_http.c url_check): regex settings without a regex, offsets out of order. */
+function regexEnd(u: HttpUrl, a: KwArgs): void {
+  if (!u.regex && (u.regexOptions?.length || u.regexNoMatch || u.regexMinOffset || u.regexMaxOffset !== undefined || u.regexStack)) {
+    a.info('regex parameters specified without regex');
+    delete u.regexOptions; delete u.regexNoMatch; delete u.regexMinOffset; delete u.regexMaxOffset; delete u.regexStack;
+  }
+  if (u.regexMaxOffset !== undefined && (u.regexMinOffset ?? 0) > u.regexMaxOffset) {
+    a.info(`regex min offset ${u.regexMinOffset} > regex_max_offset ${u.regexMaxOffset} - ignoring`);
+    delete u.regexMinOffset; delete u.regexMaxOffset;
+  }
+  if (u.regexMinOffset === 0) delete u.regexMinOffset;
+}
 
 function httpTable(name: 'HTTP_GET' | 'SSL_GET'): KeywordTable {
   const kws: KeywordDef<CkCtx>[] = [
@@ -113,6 +155,7 @@ function httpTable(name: 'HTTP_GET' | 'SSL_GET'): KeywordTable {
       name: 'url', priority: 'P0', block: 'keywords', table: urlTable,
       handle: (c): UrlCtx => { const url: HttpUrl = { path: '' }; (c.ck as HttpCk).urls.push(url); return { url, owner: c }; },
       close: (u: UrlCtx, a: KwArgs) => {
+        regexEnd(u.url, a);
         if (u.url.path) return;
         a.error('HTTP/SSL_GET checker url has no path - ignoring');
         const ck = u.owner.ck as HttpCk; ck.urls = ck.urls.filter((x) => x !== u.url);
