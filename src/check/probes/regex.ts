@@ -9,7 +9,6 @@
 //   here by rewriting a top-level `$` outside classes to `(?=\n?$)`;
 // - `extended` is done by removing unescaped whitespace and `#` comments outside classes (PCRE2's
 //   rules for `(?#...)` and whitespace inside quantifiers `{1, 2}` are not followed);
-// - `ungreedy` swaps `*` `+` `?` `{n,m}` with their lazy forms outside classes;
 // - `firstline`: the match must start before the first newline of the subject;
 // - `utf`/`ucp`: the subject is decoded as UTF-8 and the `u` flag is set, so offsets then count
 //   UTF-16 units instead of bytes, and `\w`/`\d`/`\b` stay ASCII-only in JS (PCRE2 ucp: Unicode);
@@ -20,7 +19,8 @@
 // - `dupnames`: JS refuses duplicate group names outside alternatives (the regex then never matches);
 // - the other options (alt_bsux, alt_circumflex, alt_verbnames, auto_callout, never_backslash_c,
 //   never_ucp, never_utf, no_auto_capture, no_auto_possess, no_dotstar_anchor, no_start_optimize,
-//   use_offset_limit) change nothing a match/no-match result shows here, and are accepted;
+//   ungreedy, use_offset_limit) change which text matches or how fast, never whether a match exists
+//   (only that is used), and are accepted;
 // - regex_stack sizes PCRE2's JIT stack: a pattern that exhausts 2.2.7's stack fails there (no match)
 //   and can match here; JS has no such limit. PCRE2-only syntax (possessive `*+`, atomic `(?>`,
 //   `\A \Z \z`, recursion, callouts) is a RegExp syntax error here: the url then never matches.
@@ -60,25 +60,6 @@ function extended(src: string): string {
   });
 }
 
-function ungreedy(src: string): string {
-  // A quantifier followed by `?` becomes greedy; one without becomes lazy.
-  let out = '';
-  let inClass = false;
-  for (let i = 0; i < src.length; i++) {
-    const ch = src[i]!;
-    if (ch === '\\') { out += src.slice(i, i + 2); i++; continue; }
-    if (inClass) { out += ch; if (ch === ']') inClass = false; continue; }
-    if (ch === '[') { inClass = true; out += ch; continue; }
-    let q = '';
-    if (ch === '*' || ch === '+' || (ch === '?' && i > 0 && src[i - 1] !== '(')) q = ch;
-    else if (ch === '{') { const m = /^\{\d+(,\d*)?\}/.exec(src.slice(i)); if (m) q = m[0]; }
-    if (!q) { out += ch; continue; }
-    i += q.length - 1;
-    if (src[i + 1] === '?') { out += q; i++; } else out += q + '?';
-  }
-  return out;
-}
-
 export interface CompiledRegex { test(subject: Buffer): boolean }
 
 /** Compiles once; a pattern JS cannot compile never matches (2.2.7 logs "Invalid regex" for its own). */
@@ -86,7 +67,6 @@ export function compileUrlRegex(r: UrlRegex): CompiledRegex {
   const opts = new Set(r.options ?? []);
   let src = r.pattern;
   if (opts.has('extended')) src = extended(src);
-  if (opts.has('ungreedy')) src = ungreedy(src);
   if (!opts.has('dollar_endonly') && !opts.has('multiline')) src = rewrite(src, (c) => (c === '$' ? '(?=\\n?$)' : c));
   const unicode = opts.has('utf') || opts.has('ucp');
   let flags = 'g';

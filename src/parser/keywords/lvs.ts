@@ -43,8 +43,8 @@ function parseMethod(a: KwArgs, what: 'virtual' | 'real' | 'sorry'): { kind: LbK
       } else if (w === 'port') {
         const p = a.opt(++i);
         if (p === undefined) { a.error(`Missing port for ${what} server gue tunnel.`); return undefined; }
-        const n = readUnsigned(a, p, 1, 65535);
-        if (n === undefined) { a.error(`Invalid gue tunnel port ${p} for ${what} server.`); return undefined; }
+        const n = /^\d+$/.test(p) ? Number(p) : NaN;
+        if (!(n >= 1 && n <= 65535)) { a.error(`Invalid gue tunnel port ${p} for ${what} server.`); return undefined; }
         tunnel.port = n;
       } else if (w === 'nocsum' || w === 'csum' || w === 'remcsum') tunnel.csum = w;
       else { a.error(`Invalid tunnel option ${w} for ${what} server.`); return undefined; }
