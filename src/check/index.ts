@@ -64,11 +64,12 @@ export async function startCheckers(config: KeepalivedConfig, deps: StartChecker
       await timeouts.apply(config.global.lvsTimeouts, false).catch(() => undefined);
       await applyStartupGlobals(ipvs.client, config.global, deps.logger).catch(() => undefined);
       reloadIpvs = (c) => timeouts.apply(c.global.lvsTimeouts, true).catch(() => undefined);
-      // lvs_flush_on_stop (of the config in force at stop): one flush instead of removing each
-      // service; then the kernel's own timeouts go back (ipvs_stop), with -I too.
+      // The kernel's own timeouts go back (ipvs_stop), with -I too; then lvs_flush_on_stop (of the
+      // config in force at stop): one flush instead of removing each service. release() closes
+      // the IPVS socket, so the timeouts go first.
       release = async () => {
-        await ipvs.sink.release({ keep: !!deps.dontRelease, flush: current.global.lvsFlushOnStop });
         await timeouts.restore().catch(() => undefined);
+        await ipvs.sink.release({ keep: !!deps.dontRelease, flush: current.global.lvsFlushOnStop });
       };
     }
   }
@@ -82,10 +83,13 @@ export async function startCheckers(config: KeepalivedConfig, deps: StartChecker
       // keepalived 2.2.7: with -I nothing is released; with lvs_flush_on_stop one flush replaces
       // clear_services(), so neither logs nor notifies per real server.
       const flush = !deps.dontRelease && current.global.lvsFlushOnStop;
-      await engine.stop({ clearServices: !deps.dontRelease && !flush });
-      if (release) await release().catch(() => undefined);
-      else if (flush) deps.logger.info('Flushing lvs on shutdown in oneshot'); // the IPVS sink logs it when there is one
-      pingGroup.restore();
+      try {
+        await engine.stop({ clearServices: !deps.dontRelease && !flush });
+        if (release) await release().catch(() => undefined);
+        else if (flush) deps.logger.info('Flushing lvs on shutdown in oneshot'); // the IPVS sink logs it when there is one
+      } finally {
+        pingGroup.restore();
+      }
     },
     reload: async (c) => {
       current = c;
