@@ -57,13 +57,14 @@ export function emptyConfig(hostname: string, files: string[] = []): KeepalivedC
 /** Structural messages the reader reports itself, in keepalived's order. */
 const READER_OWNS = new Set(['KA_CFG_EXTRA_EOB', 'KA_CFG_MISSING_EOB']);
 
-/** keepalived -t exit code: 2 abort, 6 security, 4 fatal, 5 any other printed config error, else 0. */
+/** keepalived -t exit code: 2 abort, 6 security, 5 any other printed config error, 4 only fatal ones (file, interface), else 0. */
 export function exitCodeOf(diags: readonly Diagnostic[]): number {
   let code = 0;
   for (const d of diags) {
     if (d.severity === 'abort') return 2;
     const c = d.severity === 'security' ? 6 : d.severity === 'fatal' ? 4 : d.severity === 'error' || d.severity === 'warning' ? 5 : 0;
-    if (c === 6 || (c === 4 && code !== 6) || (c === 5 && code === 0)) code = c;
+    // keepalived keeps the highest config_err_t: security > any other error > fatal (file, interface)
+    if (c === 6 || (c === 5 && code !== 6) || (c === 4 && code === 0)) code = c;
   }
   return code;
 }

@@ -33,9 +33,14 @@ export function no(reason: string): LedgerEntry {
 /** The typed code of the warning a not-implemented keyword gets at each use. */
 export const NOT_IMPLEMENTED_CODE = 'KPB_NOT_IMPLEMENTED' as const;
 
-/** The warning's text (the reason follows it after a colon). */
+/** The warning's text; the reason (after the colon) says what happens instead. */
 export function notImplementedMessage(keyword: string, reason: string): string {
-  return `WARNING - keyword '${keyword}' is not implemented by keepalived-ts and has no effect: ${reason}`;
+  return `WARNING - keyword '${keyword}' is not implemented by keepalived-ts: ${reason}`;
+}
+
+/** The warning for a value of an implemented keyword that is not implemented (e.g. auth_type AH). */
+export function valueNotImplementedMessage(what: string, reason: string): string {
+  return `WARNING - '${what}' is not implemented by keepalived-ts: ${reason}`;
 }
 
 /** How the reader asks about a keyword; undefined for keywords outside the ledger (our extensions, raw blocks). */

@@ -58,8 +58,9 @@ function g(o: Out, gd: GlobalDefs): void {
   o.line('vrrp_garp_master_refresh_repeat', gd.vrrpGarpMasterRefreshRepeat);
   if (gd.vrrpGarpLowerPrioDelay !== undefined) o.line('vrrp_garp_lower_prio_delay', gd.vrrpGarpLowerPrioDelay);
   if (gd.vrrpGarpLowerPrioRepeat !== undefined) o.line('vrrp_garp_lower_prio_repeat', gd.vrrpGarpLowerPrioRepeat);
-  o.line('vrrp_garp_interval', gd.vrrpGarpInterval);
-  o.line('vrrp_gna_interval', gd.vrrpGnaInterval);
+  // 0 (the default) cannot be written: keepalived refuses it
+  if (gd.vrrpGarpInterval) o.line('vrrp_garp_interval', gd.vrrpGarpInterval);
+  if (gd.vrrpGnaInterval) o.line('vrrp_gna_interval', gd.vrrpGnaInterval);
   if (gd.vrrpMinGarp) o.line('vrrp_min_garp', 'true');
   o.line('vrrp_mcast_group4', gd.vrrpMcastGroup4);
   o.line('vrrp_mcast_group6', gd.vrrpMcastGroup6);
@@ -138,7 +139,8 @@ function instance(o: Out, vi: VrrpInstance): void {
   if (vi.useVmac) o.line('use_vmac', vi.useVmac.name, vi.useVmac.mac);
   if (vi.vmacXmitBase) o.line('vmac_xmit_base');
   if (vi.accept !== undefined) o.line(vi.accept ? 'accept' : 'no_accept');
-  if (vi.strictMode) o.line('strict_mode', 'true');
+  // Strict mode and the advert options as validation resolved them (the instance may differ from global_defs).
+  o.line('strict_mode', vi.strictMode ? 'true' : 'false');
   if (vi.skipCheckAdvAddr) o.line('skip_check_adv_addr', 'true');
   if (vi.checkUnicastSrc) o.line('check_unicast_src');
   if (vi.promoteSecondaries) o.line('promote_secondaries');
@@ -146,8 +148,8 @@ function instance(o: Out, vi: VrrpInstance): void {
     ['garp_master_refresh', vi.garpMasterRefresh], ['garp_master_refresh_repeat', vi.garpMasterRefreshRepeat],
     ['garp_lower_prio_delay', vi.garpLowerPrioDelay], ['garp_lower_prio_repeat', vi.garpLowerPrioRepeat]];
   for (const [k, v] of gm) if (v !== undefined) o.line(k, v);
-  if (vi.lowerPrioNoAdvert) o.line('lower_prio_no_advert', 'true');
-  if (vi.higherPrioSendAdvert) o.line('higher_prio_send_advert', 'true');
+  o.line('lower_prio_no_advert', vi.lowerPrioNoAdvert ? 'true' : 'false');
+  o.line('higher_prio_send_advert', vi.higherPrioSendAdvert ? 'true' : 'false');
   script(o, 'notify_master', vi.notifyMaster); script(o, 'notify_backup', vi.notifyBackup); script(o, 'notify_fault', vi.notifyFault);
   script(o, 'notify_stop', vi.notifyStop); script(o, 'notify', vi.notify); script(o, 'notify_master_rx_lower_pri', vi.notifyMasterRxLowerPri);
   if (vi.smtpAlert !== undefined) o.line('smtp_alert', vi.smtpAlert ? 'true' : 'false');
@@ -346,6 +348,7 @@ function virtualServer(o: Out, vs: VirtualServer): void {
 export function printConfig(cfg: KeepalivedConfig): string {
   const o = new Out();
   g(o, cfg.global);
+  if (cfg.global.childWaitTime !== 5) o.line('child_wait_time', cfg.global.childWaitTime);
   for (const e of cfg.extra) {
     if (!e.lines) { o.line(e.keyword, ...e.args); continue; }
     o.open(e.keyword, ...e.args);

@@ -6,7 +6,7 @@
 import type { ConfigLine, LineSource, Word } from './lines.js';
 import type { Diagnostic, Severity, SourcePos } from '../common/diagnostic.js';
 import type { KeywordDef, KeywordTable, KwArgs } from './schema.js';
-import { NOT_IMPLEMENTED_CODE, notImplementedMessage, type LedgerLookup } from './ledger-types.js';
+import { NOT_IMPLEMENTED_CODE, notImplementedMessage, valueNotImplementedMessage, type LedgerLookup } from './ledger-types.js';
 import { ledgerEntry } from './ledger.js';
 
 /**
@@ -80,6 +80,7 @@ class LineArgs implements KwArgs {
     this.r.report(this.r.prefix, message, this.line.pos, severity, code);
   }
   info(message: string, code = 'KPB_INFO'): void { this.r.report('none', message, this.line.pos, 'info', code); }
+  notImplemented(what: string, reason: string): void { this.r.warnNotImplemented(valueNotImplementedMessage(what, reason), this.line.words[0]?.pos ?? this.line.pos); }
   markMissingInterface(): void { this.r.missingInterface = true; }
 }
 
@@ -127,6 +128,11 @@ class Reader {
 
   args(line: ConfigLine): KwArgs { return new LineArgs(this, line); }
 
+  /** Named with its file and line wherever it is shown ('(FILE: Line N)' in the daemon's log). */
+  warnNotImplemented(message: string, pos: SourcePos): void {
+    this.diags.push({ severity: 'info', code: NOT_IMPLEMENTED_CODE, message, pos, prefix: 'file', proc: this.proc, showFile: true });
+  }
+
   /** process_stream: returns when the block's '}' is read (or at EOF). */
   block(t: KeywordTable, ctx: unknown, needBob: boolean, level: number): void {
     for (;;) {
@@ -162,13 +168,7 @@ class Reader {
     const a = this.args(line);
     const word = line.words[0]!;
     const entry = (this.opts.ledger ?? ledgerEntry)(t.name, word.text);
-    if (entry?.status === 'not-implemented') {
-      // Named with its file and line wherever it is shown ('(FILE: Line N)' in the daemon's log).
-      this.diags.push({
-        severity: 'info', code: NOT_IMPLEMENTED_CODE, message: notImplementedMessage(word.text, entry.reason), pos: word.pos,
-        prefix: 'file', proc: this.proc, showFile: true,
-      });
-    }
+    if (entry?.status === 'not-implemented') this.warnNotImplemented(notImplementedMessage(word.text, entry.reason), word.pos);
     if (def.extension) a.info(EXTENSION_NOTE, EXTENSION_CODE);
     if (def.block === undefined) { def.handle?.(ctx, a); return; }
     // A block keyword: its handler makes the block's context (or skips the block), then the

@@ -36,6 +36,8 @@ export interface KwArgs {
   error(message: string, severity?: Severity, code?: string): void;
   /** Our own note that does not change the exit code. */
   info(message: string, code?: string): void;
+  /** A value keepalived-ts does not implement: warned about like a not-implemented keyword (ledger-types.ts). */
+  notImplemented(what: string, reason: string): void;
   /** Names of interfaces that exist (undefined when interface checks are off). */
   readonly interfaces: ReadonlySet<string> | undefined;
   /** Flag the whole config as having referenced a missing interface (keepalived's non-existent-interface). */

@@ -5,14 +5,16 @@
 // security (exit 6) and our own cross-object checks (severity 'info': they never change the exit
 // code keepalived would give, but name both places).
 import { existsSync } from 'node:fs';
-import type { KeepalivedConfig, VirtualServer, VrrpInstance, ScriptSpec, TrackRef } from '../config/model.js';
+import type { KeepalivedConfig, RealServer, VirtualServer, ScriptSpec, TrackRef } from '../config/model.js';
+import { rsWeightGiven } from './keywords/lvs.js';
 import type { SourcePos, Severity } from '../common/diagnostic.js';
 import type { ParseDiagnostic, Proc, PrefixStyle } from './reader.js';
 import { checkScriptSecurity } from '../notify/script-security.js';
 import { badUserScripts, cmdStr, scriptEndPos } from './keywords/vrrp-blocks.js';
 import { miscUserPos } from './keywords/checkers.js';
 import { explicitWeight } from './keywords/common.js';
-import { trackScriptWeightText, unicastKeyword } from './keywords/vrrp-instance.js';
+import { trackScriptWeightText } from './keywords/vrrp-instance.js';
+import { checkVrrp } from './validate-vrrp.js';
 import { defaultScriptUser, lookupUser, scriptIds, systemUserDb, type UserDb } from '../host/users.js';
 
 export interface ValidateOptions {
@@ -46,67 +48,110 @@ export function vsName(vs: VirtualServer, protoSet = true): string {
   return `[${a.address}]:${proto}:${a.port}`;
 }
 
+/** validate_check_config (check_data.c), in its order: each virtual server, then its real servers. */
 function checkVirtualServers(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink): void {
   const groups = new Map(cfg.virtualServerGroups.map((g) => [g.name, g]));
   const keep: VirtualServer[] = [];
   for (const vs of cfg.virtualServers) {
     const set = o.vsSet.get(vs) ?? new Set<string>();
-    if (vs.vs.kind === 'group' && !groups.has(vs.vs.group)) {
+    const group = vs.vs.kind === 'group' ? groups.get(vs.vs.group) : undefined;
+    if (vs.vs.kind === 'group' && !group) {
       s.add(`Virtual server group ${vs.vs.group} specified by virtual_server at ${fmt(vs.pos)} is not defined`, { severity: 'info', code: 'KPB_VSG_UNDEFINED', pos: vs.pos });
     }
-    if (vs.vs.kind === 'fwmark') {
-      if (set.has('protocol')) s.add(`Warning: Virtual server ${vsName(vs)}: protocol specified for fwmark - protocol will be ignored`);
-    } else if (!set.has('protocol')) {
-      s.add(`Virtual server ${vsName(vs, false)}: no protocol set - defaulting to UDP`);
-      vs.protocol = 'UDP';
+    const name = (): string => vsName(vs, set.has('protocol'));
+    if (vs.realServers.length === 0) { s.add(`Virtual server ${name()} has no real servers - ignoring`); continue; }
+    const groupRanges = group?.entries.filter((e) => e.kind === 'range') ?? [];
+    const groupMarks = group?.entries.filter((e) => e.kind === 'fwmark') ?? [];
+    const fwmarkOnly = vs.vs.kind === 'fwmark' || (!!group && groupRanges.length === 0 && groupMarks.length > 0);
+    if (vs.haSuspend && (vs.vs.kind === 'fwmark' || groupMarks.length > 0)) {
+      s.add(`Virtual server ${name()}: cannot use ha_suspend with fwmarks - clearing ha_suspend`);
+      vs.haSuspend = false;
     }
-    if (vs.vs.kind === 'ip' && vs.vs.port === 0 && vs.persistenceTimeout === undefined) {
-      s.add(`Virtual server ${vsName(vs)}: zero port only valid for persistent services - setting`);
+    if (groupRanges.length > 0 || vs.vs.kind === 'ip') {
+      if (!set.has('protocol')) { s.add(`Virtual server ${name()}: no protocol set - defaulting to UDP`); vs.protocol = 'UDP'; set.add('protocol'); }
+      if (vs.ops && vs.protocol !== 'UDP') { s.add(`Virtual server ${name()}: one packet scheduling requires UDP - resetting`); vs.ops = false; }
+      if (vs.persistenceTimeout === undefined && vs.vs.kind === 'ip' && vs.vs.port === 0) {
+        s.add(`Virtual server ${name()}: zero port only valid for persistent services - setting`);
+        vs.persistenceTimeout = 360;
+      }
+    }
+    if (vs.persistenceTimeout === undefined && groupRanges.some((e) => e.kind === 'range' && e.port === 0)) {
+      s.add(`Virtual server ${name()}: zero port only valid for persistent services - setting`);
       vs.persistenceTimeout = 360;
     }
-    if (!set.has('sched')) s.add(`Virtual server ${vsName(vs)}: no scheduler set, setting default 'wlc'`);
-    if (!set.has('method')) s.add(`Virtual server ${vsName(vs)}: no forwarding method set, setting default NAT`);
-    if (vs.ops && vs.protocol !== 'UDP') {
-      s.add(`Virtual server ${vsName(vs)}: one packet scheduling requires UDP - resetting`);
-      vs.ops = false;
-    }
-    if (vs.realServers.length === 0) {
-      s.add(`Virtual server ${vsName(vs)} has no real servers - ignoring`);
-      continue;
-    }
-    const total = vs.realServers.reduce((n, rs) => n + rs.weight, 0);
+    if (set.has('protocol') && fwmarkOnly) s.add(`Warning: Virtual server ${name()}: protocol specified for fwmark - protocol will be ignored`);
+    if (!set.has('sched')) s.add(`Virtual server ${name()}: no scheduler set, setting default 'wlc'`);
+    const rsText = (rs: RealServer): string => `[${rs.address}]:${set.has('protocol') ? vs.protocol.toLowerCase() : 'none'}:${rs.port}`;
+    let methodSet = set.has('method');
+    const noMethod = (): void => { if (!methodSet) { s.add(`Virtual server ${name()}: no forwarding method set, setting default NAT`); methodSet = true; } };
+    const seenRs = new Set<string>();
+    let total = 0;
+    vs.realServers = vs.realServers.filter((rs) => {
+      const k = `${rs.address}/${rs.port}`;
+      if (seenRs.has(k)) { s.add(`VS ${name()}: real server ${rsText(rs)} is duplicated - removing second rs`); return false; }
+      seenRs.add(k);
+      if (rs.lvsMethod === undefined) noMethod();
+      if (!rsWeightGiven.has(rs)) rs.weight = vs.weight;
+      total += rs.weight;
+      const ss = vs.sorryServer;
+      if (ss && ss.address === rs.address && ss.port === rs.port && !!ss.inhibit !== !!(rs.inhibitOnFailure ?? vs.inhibitOnFailure)) {
+        const inhibit = !!(rs.inhibitOnFailure ?? vs.inhibitOnFailure);
+        s.add(`Virtual server ${name()}: real server ${rsText(rs)} matches sorry server, but inhibit setting differs, ${inhibit ? 'sett' : 'clear'}ing on sorry server`);
+        ss.inhibit = inhibit;
+      }
+      return true;
+    });
+    if (vs.sorryServer && vs.sorryServer.lvsMethod === undefined) noMethod();
     if (vs.quorum > total) {
-      s.add(`Warning - quorum ${vs.quorum} for ${vsName(vs)} exceeds total weight of real servers ${total}, reducing quorum to ${total}`);
+      s.add(`Warning - quorum ${vs.quorum} for ${name()} exceeds total weight of real servers ${total}, reducing quorum to ${total}`);
       vs.quorum = total;
     }
     if (vs.hysteresis >= vs.quorum) {
       const h = vs.quorum === 0 ? 4294967295 : vs.quorum - 1;
-      s.add(`Virtual server ${vsName(vs)}: hysteresis ${vs.hysteresis} >= quorum ${vs.quorum}; setting hysteresis to ${h}`);
+      s.add(`Virtual server ${name()}: hysteresis ${vs.hysteresis} >= quorum ${vs.quorum}; setting hysteresis to ${h}`);
       vs.hysteresis = h;
     }
-    const seenRs = new Set<string>();
-    vs.realServers = vs.realServers.filter((rs) => {
-      const k = `${rs.address}/${rs.port}`;
-      if (!seenRs.has(k)) { seenRs.add(k); return true; }
-      s.add(`VS ${vsName(vs)}: real server [${rs.address}]:${vs.protocol.toLowerCase()}:${rs.port} is duplicated - removing second rs`);
-      return false;
-    });
-    for (const rs of vs.realServers) {
-      const method = rs.lvsMethod ?? vs.lbKind;
-      if (vs.vs.kind === 'ip' && vs.vs.port !== 0 && rs.port !== vs.vs.port && method !== 'NAT') {
-        s.add(`WARNING - virtual server ${vsName(vs)} and real server [${rs.address}]:${vs.protocol.toLowerCase()}:${rs.port} ports don't match - resetting`);
-        rs.port = vs.vs.port;
-      }
-      if (rs.port === 0 && vs.vs.kind === 'ip') rs.port = vs.vs.port;
-    }
+    checkPorts(vs, groupMarks.length > 0, name, rsText, s);
     keep.push(vs);
   }
   cfg.virtualServers = keep;
 }
 
+/** Unless NAT, real (and sorry) servers take the virtual server's port; with fwmarks no port. */
+function checkPorts(vs: VirtualServer, groupMarks: boolean, name: () => string, rsText: (rs: RealServer) => string, s: Sink): void {
+  const a = vs.vs;
+  const ss = vs.sorryServer;
+  if (a.kind === 'group') {
+    if (!groupMarks) return;
+    for (const rs of vs.realServers) {
+      if ((rs.lvsMethod ?? vs.lbKind) !== 'NAT' && rs.port) s.add(`WARNING - fwmark virtual server ${name()}, real server ${rsText(rs)} has port specified - port will be ignored`);
+    }
+    if (ss && (ss.lvsMethod ?? vs.lbKind) !== 'NAT' && ss.port) s.add(`WARNING - fwmark virtual server ${name()}, sorry server has port specified - port will be ignored`);
+    return;
+  }
+  for (const rs of vs.realServers) {
+    if ((rs.lvsMethod ?? vs.lbKind) === 'NAT') { if (a.kind === 'ip' && !rs.port) rs.port = a.port; continue; }
+    if (a.kind === 'fwmark') {
+      if (rs.port) { s.add(`WARNING - fwmark virtual server ${name()}, real server ${rsText(rs)} has port specified - clearing`); rs.port = 0; }
+    } else if (!rs.port) rs.port = a.port;
+    else if (rs.port !== a.port) {
+      s.add(`WARNING - virtual server ${name()} and real server ${rsText(rs)} ports don't match - resetting`);
+      rs.port = a.port;
+    }
+  }
+  if (ss && (ss.lvsMethod ?? vs.lbKind) !== 'NAT') {
+    if (a.kind === 'fwmark') {
+      if (ss.port) { s.add(`WARNING - virtual server ${name()}, sorry server has port specified - clearing`); ss.port = 0; }
+    } else if (!ss.port) ss.port = a.port;
+    else if (ss.port !== a.port) {
+      s.add(`WARNING - virtual server ${name()} and sorry server ports don't match - resetting`);
+      ss.port = a.port;
+    }
+  }
+}
+
 function fmt(p: SourcePos | undefined): string { return p ? `${p.file}:${p.line}:${p.col}` : '?'; }
 
-const fam = (vi: VrrpInstance): string => (vi.family === 'inet6' ? 'IPv6' : 'IPv4');
 
 function allScripts(cfg: KeepalivedConfig, trackedOnly: Set<string>): { spec: ScriptSpec; kind: 'track'; name: string }[] {
   return cfg.vrrpScripts.filter((v) => trackedOnly.has(v.name)).map((v) => ({ spec: v.script, kind: 'track' as const, name: v.name }));
@@ -232,14 +277,16 @@ function checkSecurity(cfg: KeepalivedConfig, used: Set<string>, o: ValidateOpti
   // not), then notify scripts.
   let vrrpRoot = false;
   for (const v of cfg.vrrpInstances.length ? cfg.vrrpScripts : []) {
+    // "</path" opens a file instead of running a program: nothing to check (keepalived's SC_SYSTEM).
+    if (/^<\s*\//.test(v.script.argv[0] ?? '')) continue;
     const ids = scriptIds(v.user ? { user: v.user.user, group: v.user.group } : v.script, g, db);
     if (!ids) continue;
     const r = checkScriptSecurity(v.script.argv[0]!, ids, { enableScriptSecurity: g.enableScriptSecurity });
-    if (r.status === 'notfound' || r.status === 'not-executable') {
-      // keepalived -t only reports (and disables) these when script security is on.
-      if (g.enableScriptSecurity) { vr.add(`Disabling track script ${v.name} since not found/accessible`); disabled.add(v.name); }
-      continue;
-    }
+    // A script that cannot be found is reported (and disabled) with or without script security
+    // (2.2.7, measured: test/corpus/realworld/k8s-apiserver.conf); one that is not executable is
+    // disabled silently.
+    if (r.status === 'notfound') { vr.add(`Disabling track script ${v.name} since not found/accessible`); disabled.add(v.name); continue; }
+    if (r.status === 'not-executable') { disabled.add(v.name); continue; }
     if (r.status === 'insecure' && g.enableScriptSecurity) { vr.add(`Disabling track script ${v.name} due to insecure`); v.insecure = true; disabled.add(v.name); continue; }
     vrrpRoot = true;  // any script found (see isCountedScript)
   }
@@ -282,91 +329,6 @@ function resolveTrackWeights(cfg: KeepalivedConfig): void {
   for (const vi of cfg.vrrpInstances) for (const r of vi.trackProcess) if (!explicitWeight.has(r)) { const v = procs.get(r.name); if (v) { r.weight = v.weight; r.reverse = v.reverse; } }
 }
 
-function checkVrrp(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink): void {
-  const names0 = new Set(cfg.vrrpInstances.map((v) => v.name));
-  const inGroup = new Map<string, string>();
-  for (const sg of cfg.vrrpSyncGroups) for (const n of sg.group) {
-    if (!names0.has(n)) continue;
-    const prev = inGroup.get(n);
-    if (prev) s.add(`Virtual router ${n} cannot exist in more than one sync group; it is in ${prev} and ${sg.name}`, { severity: 'info', code: 'KPB_SYNC_DUP', pos: sg.pos });
-    else inGroup.set(n, sg.name);
-  }
-  const seen = new Map<string, VrrpInstance>();
-  const kept: VrrpInstance[] = [];
-  for (const vi of cfg.vrrpInstances) {
-    // 2.2.7 does not fall back to default_interface here.
-    if (vi.interface === undefined) { s.add(`(${vi.name}) Unknown interface!`); continue; }
-    if (vi.virtualRouterId === undefined) { s.add(`(${vi.name}) the virtual router id must be set`); continue; }
-    if (vi.virtualIpaddress.length === 0 && !vi.noVirtualIpaddress) s.add(`(${vi.name}) No VIP specified; at least one is sensible`);
-    if (unicastKeyword.has(vi) && vi.unicastPeer.length === 0) {
-      s.add(`(${vi.name}) A unicast keyword has been specified without any unicast peers. Defaulting to multicast. This usage is deprecated - please update your configuration.`);
-    }
-    if (vi.version === 2 && !Number.isInteger(vi.advertInt)) {
-      s.add(`(${vi.name}) VRRPv2 advertisement interval ${vi.advertInt.toFixed(6)}s must be an integer. rounding`);
-      vi.advertInt = Math.max(1, Math.round(vi.advertInt));
-    }
-    if (vi.nopreempt && vi.preemptDelay) {
-      s.add(`(${vi.name}) preempt_delay is incompatible with nopreempt mode - resetting`);
-      vi.preemptDelay = 0;
-    }
-    if (vi.preemptDelay && vi.state === 'MASTER') {
-      s.add(`(${vi.name}) Warning - preempt delay will not work with initial state MASTER - clearing`);
-      vi.preemptDelay = 0;
-    }
-    const sg = inGroup.get(vi.name);
-    if (sg && !cfg.vrrpSyncGroups.find((x) => x.name === sg)?.extra['sync_group_tracking_weight']) {
-      for (const r of vi.trackInterface) if (r.weight) { s.add(`(${vi.name}) ignoring ${r.name} tracked interface weight due to SYNC group`); r.weight = 0; }
-      for (const r of vi.trackScript) if (r.weight) { s.add(`(${vi.name}) ignoring tracked script ${r.name} with weights due to SYNC group`); r.weight = 0; }
-      for (const r of vi.trackFile) if (r.weight) { s.add(`(${vi.name}) ignoring tracked file ${r.name} with weight ${r.weight} due to SYNC group`); r.weight = 0; }
-    }
-    if (vi.authentication?.type === 'AH' && vi.state === 'MASTER' && vi.priority !== 255) {
-      s.add(`(${vi.name}) Initial state master is incompatible with AH authentication - clearing`);
-      vi.state = 'BACKUP';
-    }
-    if (vi.authentication && !vi.authentication.pass) {
-      s.add(`(${vi.name}) Authentication specified but no password given. Ignoring`);
-      delete vi.authentication;
-    } else if (vi.authentication && !vi.authentication.type) {
-      delete vi.authentication;
-    }
-    const key = `${vi.interface}/${vi.family}/${vi.virtualRouterId}`;
-    const prev = seen.get(key);
-    if (prev) {
-      s.add(`${prev.name} and ${vi.name} both use VRID ${vi.virtualRouterId} with ${fam(vi)} on interface ${vi.interface}`, {
-        code: 'KA_DUP_VRID', pos: vi.pos, related: prev.pos ? [prev.pos] : undefined,
-      });
-      s.add(`vrrp_instance ${vi.name} (${fmt(vi.pos)}) uses VRID ${vi.virtualRouterId} on ${vi.interface} (${fam(vi)}), already used by vrrp_instance ${prev.name} (${fmt(prev.pos)})`, {
-        severity: 'info', code: 'KPB_DUP_VRID', pos: vi.pos, related: prev.pos ? [prev.pos] : undefined,
-      });
-    } else seen.set(key, vi);
-    kept.push(vi);
-  }
-  cfg.vrrpInstances = kept;
-  // Sync groups, against the instances that survived (keepalived checks them after the instances).
-  const member = new Set<string>();
-  const names = new Map(cfg.vrrpInstances.map((v) => [v.name, v]));
-  // Sync groups.
-  cfg.vrrpSyncGroups = cfg.vrrpSyncGroups.filter((sg) => {
-    if (sg.group.length === 0) { s.add(`Sync group ${sg.name} has no virtual router(s). removing`); return false; }
-    const found: string[] = [];
-    for (const n of sg.group) {
-      if (names.has(n) && member.has(n)) { s.add(`Virtual router ${n} cannot exist in more than one sync group; ignoring ${sg.name}`); continue; }
-      if (names.has(n)) { found.push(n); member.add(n); }
-      else {
-        s.add(`Virtual router ${n} specified in sync group ${sg.name} doesn't exist - ignoring`, { related: sg.pos ? [sg.pos] : undefined });
-        const near = [...names.keys()].filter((x) => x.toLowerCase() === n.toLowerCase());
-        s.add(`vrrp_sync_group ${sg.name} (${fmt(sg.pos)}) names ${n}, but no vrrp_instance ${n} is defined${near.length ? ` (did you mean ${near.join(', ')} at ${near.map((x) => fmt(names.get(x)!.pos)).join(', ')}?)` : ''}`, {
-          severity: 'info', code: 'KPB_SYNC_MISSING', pos: sg.pos,
-        });
-      }
-    }
-    if (found.length === 0) { s.add(`Sync group ${sg.name}, no matching virtual router found in group declaration - removing`); return false; }
-    if (found.length === 1) s.add(`Sync group ${sg.name} has only 1 virtual router(s) - this probably isn't what you want`);
-    sg.group = found;
-    return true;
-  });
-}
-
 /** Runs every end-of-parse check; mutates `cfg` the way keepalived's init does (defaults, removals). */
 export function validateConfig(cfg: KeepalivedConfig, o: ValidateOptions): ParseDiagnostic[] {
   const ck = new Sink('checker');
@@ -379,12 +341,12 @@ export function validateConfig(cfg: KeepalivedConfig, o: ValidateOptions): Parse
     vr.add('Non-existent interface specified in configuration', { code: 'KA_NO_INTERFACE' });
     // keepalived -t stops here; still normalise the model (drop unusable instances) silently.
     resolveTrackWeights(cfg);
-    checkVrrp(cfg, o, new Sink('vrrp'));
+    checkVrrp(cfg, new Sink('vrrp'));
     return [...ck.out, ...vr.out];
   }
   checkSecurity(cfg, used, o, vr, ck);
   resolveTrackWeights(cfg);
-  checkVrrp(cfg, o, vr);
+  checkVrrp(cfg, vr);
   return [...ck.out, ...vr.out];
 }
 

@@ -56,7 +56,8 @@ export function httpProbe(spec: ProbeSpec): Probe {
       const r = await httpGet({
         host: p.connectIp, port: p.connectPort, path: url.path, ssl, vhost, protocol: c.httpProtocol,
         timeoutMs: p.connectTimeoutMs, bindto: p.bindto, bindPort: p.bindPort, sockOpts: { bindIf: p.bindIf, fwmark: p.fwmark },
-        sni: ssl && c.enableSni ? (c.sniName ?? vhost) : undefined, tls: tlsOpts,
+        // keepalived 2.2.7's SNI name skips the real server's virtualhost (url, checker, virtual server)
+        sni: ssl && c.enableSni ? (c.sniName ?? url.virtualhost ?? c.virtualhost ?? spec.vs.virtualhost) : undefined, tls: tlsOpts,
       });
       if (!r.ok) {
         const o: Outcome = { ok: false, msg: r.msg };

@@ -6,7 +6,7 @@
 import { table, type ArgType, type KeywordDef } from '../schema.js';
 import type { GlobalDefs, FifoSpec } from '../../config/model.js';
 import { bool, flag, num, p2, str, readNum, scriptSpec } from './common.js';
-import { ipFamily, readUnsigned } from '../values.js';
+import { ipFamily, parseBool, readUnsigned } from '../values.js';
 import { rest } from '../reader.js';
 import { lookupUser, systemUserDb } from '../../host/users.js';
 
@@ -97,6 +97,41 @@ const P2_NAMES = [
   
   
 ];
+
+/** keepalived's BOOL handlers of these P2 keywords name them so when the value is not a BOOL (sic: date_). */
+const BOOL_P2: Record<string, string> = Object.fromEntries([
+  'lvs_netlink_cmd_rcv_bufs_force', 'lvs_netlink_monitor_rcv_bufs_force', 'vrrp_netlink_cmd_rcv_bufs_force',
+  'vrrp_netlink_monitor_rcv_bufs_force', 'process_monitor_rcv_bufs_force', 'rs_init_notifies', 'vrrp_notify_priority_changes',
+].map((n) => [n, `Invalid value '%s' for global ${n} specified`]).concat([
+  ['data_use_instance', "Invalid value '%s' for global date_use_instance specified"],
+  ['vrrp_lower_prio_no_advert', 'Invalid value for vrrp_lower_prio_no_advert specified'],
+  ['vrrp_higher_prio_send_advert', 'Invalid value for vrrp_higher_prio_send_advert specified'],
+]));
+
+const INCLUDE_CHECKS = new Set(['read', 'match', 'wildcard_match', 'brace_match']);
+
+/** A P2 keyword kept verbatim, after keepalived 2.2.7's parse-time checks of its value. */
+function checkedP2(name: string): KeywordDef<G> {
+  const keep = p2<G>(name);
+  return {
+    ...keep,
+    handle: (g: G, a) => {
+      const t = a.opt(1);
+      const boolMsg = BOOL_P2[name];
+      if (boolMsg && t !== undefined && parseBool(t) === undefined) { a.error(boolMsg.replace('%s', t)); return; }
+      if (name === 'vrrp_vmac_garp_intvl') a.error('Keyword "vrrp_vmac_garp_intvl" is deprecated - please use "vrrp_garp_extra_if"');
+      if (name === 'include_check') {
+        for (let i = 1; i < a.size; i++) {
+          const w = a.opt(i)!;
+          const sign = w[0] === '-' || w[0] === '+';
+          if (!sign && i > 1) { a.error(`Duplicate include_check '${w}' specified - ignoring`); continue; }
+          if (!INCLUDE_CHECKS.has(sign ? w.slice(1) : w)) a.error(`Unknown include_check type '${sign ? w.slice(1) : w}' - ignoring`);
+        }
+      }
+      keep.handle!(g, a);
+    },
+  };
+}
 
 /**
  * Project extensions beyond keepalived 2.2.7 for the SMTP alerter (src/notify/notifier.ts reads
@@ -196,9 +231,23 @@ export const globalDefsTable = table('global_defs', [
   garp('vrrp_garp_master_refresh_repeat', 'vrrpGarpMasterRefreshRepeat', 255),
   garp('vrrp_garp_lower_prio_delay', 'vrrpGarpLowerPrioDelay', 255),
   garp('vrrp_garp_lower_prio_repeat', 'vrrpGarpLowerPrioRepeat', 255),
-  num<G>('vrrp_garp_interval', { kind: 'dec', min: 0, max: 1, msg: (t) => `vrrp_garp_interval '${t}' is invalid` }, (g, v) => { g.vrrpGarpInterval = v; }),
-  num<G>('vrrp_gna_interval', { kind: 'dec', min: 0, max: 1, msg: (t) => `vrrp_gna_interval '${t}' is invalid` }, (g, v) => { g.vrrpGnaInterval = v; }),
-  bool<G>('vrrp_min_garp', (g, v) => { g.vrrpMinGarp = v; }),
+  // 1 us to UINT_MAX us (keepalived 2.2.7: 0 is invalid)
+  num<G>('vrrp_garp_interval', { kind: 'dec', min: 0.000001, max: 4294.967295, msg: (t) => `vrrp_garp_interval '${t}' is invalid` }, (g, v) => { g.vrrpGarpInterval = v; }),
+  num<G>('vrrp_gna_interval', { kind: 'dec', min: 0.000001, max: 4294.967295, msg: (t) => `vrrp_gna_interval '${t}' is invalid` }, (g, v) => { g.vrrpGnaInterval = v; }),
+  {
+    // One GARP/NA, no repeat, no refresh, no delay: the GARP settings still at their defaults change.
+    name: 'vrrp_min_garp', priority: 'P1', args: ['bool'],
+    handle: (g: G, a) => {
+      const t = a.opt(1);
+      const v = t === undefined ? true : parseBool(t);
+      if (v === undefined) { a.error('Invalid value for vrrp_min_garp specified'); return; }
+      if (!v) return;
+      g.vrrpMinGarp = true;
+      if (g.vrrpGarpMasterRepeat === 5) g.vrrpGarpMasterRepeat = 1;
+      if (g.vrrpGarpMasterRefreshRepeat === 1) g.vrrpGarpMasterRefreshRepeat = 0;
+      if (g.vrrpGarpMasterDelay === 5) g.vrrpGarpMasterDelay = 0;
+    },
+  },
   {
     name: 'vrrp_mcast_group4', priority: 'P1', args: ['ip'], default: '224.0.0.18',
     handle: (g: G, a) => { const v = a.need(1); if (ipFamily(v) !== 'inet') { a.error(`Can't parse vrrp_mcast_group4 [${v}]. Skipping`); return; } g.vrrpMcastGroup4 = v; },
@@ -208,7 +257,14 @@ export const globalDefsTable = table('global_defs', [
     handle: (g: G, a) => { const v = a.need(1); if (ipFamily(v) !== 'inet6') { a.error(`Can't parse vrrp_mcast_group6 [${v}]. Skipping`); return; } g.vrrpMcastGroup6 = v; },
   },
   str<G>('default_interface', (g, v) => { g.defaultInterface = v; }),
-  flag<G>('dynamic_interfaces', (g) => { g.dynamicInterfaces = true; }),
+  {
+    name: 'dynamic_interfaces', priority: 'P1', args: ['word'],
+    handle: (g: G, a) => {
+      g.dynamicInterfaces = true;
+      const o = a.opt(1);
+      if (o !== undefined && o !== 'allow_if_changes') a.error(`Unknown dynamic_interfaces option '${o}'`);
+    },
+  },
   fifo('notifyFifo', 'notify_fifo'), fifoScript('notifyFifo', 'notify_fifo_script'),
   fifo('vrrpNotifyFifo', 'vrrp_notify_fifo'), fifoScript('vrrpNotifyFifo', 'vrrp_notify_fifo_script'),
   fifo('lvsNotifyFifo', 'lvs_notify_fifo'), fifoScript('lvsNotifyFifo', 'lvs_notify_fifo_script'),
@@ -250,7 +306,7 @@ export const globalDefsTable = table('global_defs', [
       g.lvsTimeouts = t;
     },
   },
-  ...[...new Set(P2_NAMES)].map((n) => p2<G>(n)),
+  ...[...new Set(P2_NAMES)].map((n) => checkedP2(n)),
   extension('smtp_auth_user', ['string'], true),
   extension('smtp_auth_pass', ['string'], true),
   extension('smtp_starttls', ['bool'], false),

@@ -10,6 +10,9 @@ import { checkerTables, newChecker, CHECKER_PRIORITY, type CkCtx } from './check
 export interface VsCtx { vs: VirtualServer; cfg: KeepalivedConfig; set: Set<string> }
 export interface RsCtx { rs: RealServer; vsc: VsCtx }
 
+/** Real servers that gave `weight` themselves (the others take the virtual server's at the end of the parse). */
+export const rsWeightGiven = new WeakSet<RealServer>();
+
 export const SCHEDULERS = new Set(['rr', 'wrr', 'lc', 'wlc', 'lblc', 'sh', 'mh', 'dh', 'fo', 'ovf', 'lblcr', 'sed', 'nq', 'twos']);
 
 /** "IP PORT" header of virtual_server / real_server / sorry_server. */
@@ -89,6 +92,7 @@ export const realServerTable = table('real_server', [
       const v = readUnsigned(a, t, 0, 2147483647);
       if (v === undefined) { a.error(`Real server weight ${t} is outside range 0-2147483647`); return; }
       c.rs.weight = v;
+      rsWeightGiven.add(c.rs);
     },
   },
   bool<RsCtx>('inhibit_on_failure', (c, v) => { c.rs.inhibitOnFailure = v; }),
@@ -194,13 +198,17 @@ export const virtualServerTable = table('virtual_server', [
   },
   {
     name: 'sorry_server_inhibit', priority: 'P2', args: ['bool'],
-    handle: (c: VsCtx) => { if (c.vs.sorryServer) c.vs.sorryServer.inhibit = true; else c.vs.extra['sorry_server_inhibit'] = []; },
+    handle: (c: VsCtx, a) => {
+      if (c.vs.sorryServer) c.vs.sorryServer.inhibit = true;
+      else a.error('Ignoring sorry_server inhibit used before or without sorry_server');
+    },
   },
   {
     name: 'sorry_server_lvs_method', priority: 'P2', args: ['word'],
     handle: (c: VsCtx, a) => {
+      if (!c.vs.sorryServer) { a.error('sorry_server forwarding used without sorry_server'); return; }
       const m = parseMethod(a, 'sorry');
-      if (!m || !c.vs.sorryServer) return;
+      if (!m) return;
       c.vs.sorryServer.lvsMethod = m.kind;
       if (m.tunnel) c.vs.sorryServer.tunnel = m.tunnel; else if (m.kind !== 'TUN') delete c.vs.sorryServer.tunnel;
     },

@@ -9,7 +9,7 @@ import { vrrpInstanceTable, newInstance, closeInstance, parseVip, type ViCtx } f
 import { vrrpScriptTable, newScript, closeScript, syncGroupTable, newSyncGroup, trackFileTable, trackProcessTable, newTrackProcess, type ScriptCtx, type SyncCtx, type TrackFileCtx, type ProcCtx } from './vrrp-blocks.js';
 import { virtualServerTable, newVirtualServer, vsHeader, vsgItem, type VsCtx } from './lvs.js';
 import { parseRouteLine, parseRuleLine, type RuleState } from './routes.js';
-import type { BuildCtx } from './common.js';
+import { readNum, type BuildCtx } from './common.js';
 
 export interface TopCtx extends BuildCtx { rules: RuleState; vsSet: Map<VirtualServer, Set<string>> }
 
@@ -21,6 +21,25 @@ function p2TopBlock(name: string, inner: string[]): KeywordDef<TopCtx> {
     name, priority: 'P2', block: 'raw', inner: new Set(inner),
     handle: (c, a): Extra => { const e: Extra = { keyword: a.words[0]!.text, args: rest(a.words, 1), pos: a.pos(0), lines: [] }; c.cfg.extra.push(e); return e; },
     item: (e: Extra, a: KwArgs) => { e.lines!.push(a.line.brace ? [a.line.brace] : rest(a.words, 0)); },
+  };
+}
+
+/**
+ * A value block of interface lines kept verbatim (linkbeat_interfaces, interface_up_down_delays);
+ * an interface that does not exist is fatal for keepalived -t (exit 4) unless dynamic_interfaces.
+ */
+function ifaceBlock(name: string, what: string): KeywordDef<TopCtx> {
+  return {
+    name, priority: 'P2', block: 'lines',
+    handle: (c, a): { e: Extra; c: TopCtx } => { const e: Extra = { keyword: name, args: rest(a.words, 1), pos: a.pos(0), lines: [] }; c.cfg.extra.push(e); return { e, c }; },
+    item: (x: { e: Extra; c: TopCtx }, a: KwArgs) => {
+      const ifname = a.need(0);
+      if (a.interfaces && !a.interfaces.has(ifname) && !x.c.cfg.global.dynamicInterfaces) {
+        a.error(`unknown interface ${ifname} specified for ${what}`, 'fatal', 'KA_CFG_UNKNOWN_INTERFACE');
+        return;
+      }
+      x.e.lines!.push(rest(a.words, 0));
+    },
   };
 }
 
@@ -41,7 +60,7 @@ export const topTable = table('top', [
       c.cfg.vrrpInstances.push(vi);
       return { vi, cfg: c.cfg, stateSet: false, familySet: false, rules: c.rules };
     },
-    close: (v: ViCtx) => closeInstance(v),
+    close: (v: ViCtx, a: KwArgs) => closeInstance(v, a),
   },
   {
     name: 'vrrp_script', priority: 'P0', block: 'keywords', table: vrrpScriptTable,
@@ -96,11 +115,18 @@ export const topTable = table('top', [
   // Inner keyword sets of keepalived 2.2.7 (harvested from the binary like the other tables).
   p2TopBlock('bfd_instance', ['checker', 'hoplimit', 'idle_tx', 'max_hops', 'min_rx', 'min_tx', 'multiplier', 'neighbor_ip', 'neighbour_ip', 'passive', 'source_ip', 'ttl', 'vrrp', 'weight']),
   p2TopBlock('garp_group', ['garp_interval', 'gna_interval', 'interface', 'interfaces']),
-  { ...p2TopBlock('linkbeat_interfaces', []), inner: undefined },
+  ifaceBlock('linkbeat_interfaces', 'linkbeat interface'),
   p2TopBlock('track_group', ['group']),
-  { ...p2TopBlock('interface_up_down_delays', []), inner: undefined },
+  ifaceBlock('interface_up_down_delays', 'up/down delay'),
   p2TopBlock('SSL', ['ca', 'certificate', 'key', 'password']),
-  ...['net_namespace', 'net_namespace_ipvs', 'namespace_with_ipsets', 'use_pid_dir', 'instance', 'child_wait_time', 'linkbeat_use_polling'].map(p2TopKw),
+  ...['net_namespace', 'net_namespace_ipvs', 'namespace_with_ipsets', 'use_pid_dir', 'instance', 'linkbeat_use_polling'].map(p2TopKw),
+  {
+    name: 'child_wait_time', priority: 'P1', args: ['uint'], default: 5,
+    handle: (c: TopCtx, a) => {
+      const v = readNum(a, { kind: 'uint', min: 0, max: 4294967295, msg: (t) => `Invalid child_wait_time ${t}` });
+      if (v !== undefined) c.cfg.global.childWaitTime = v;
+    },
+  },
 ]);
 
 const CHECKER_TOP = new Set(['virtual_server', 'virtual_server_group', 'SSL']);

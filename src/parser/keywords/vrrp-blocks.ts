@@ -4,7 +4,7 @@ import { table, type KeywordDef, type KwArgs } from '../schema.js';
 import type { SourcePos } from '../../common/diagnostic.js';
 import type { VrrpScript, VrrpSyncGroup, TrackFile, VrrpTrackProcess, TrackRef } from '../../config/model.js';
 import { bool, flag, readNum, scriptSpec, trackRef } from './common.js';
-import { readInt, readUnsigned, readDecimal } from '../values.js';
+import { parseBool, readInt, readUnsigned, readDecimal } from '../values.js';
 import { rest } from '../reader.js';
 import { lookupUser, systemUserDb } from '../../host/users.js';
 
@@ -133,9 +133,23 @@ export const syncGroupTable = table('vrrp_sync_group', [
   sgTrack('track_file', 'trackFile', 'file', -254, 254),
   { name: 'track_process', priority: 'P2', block: 'lines', item: (c: SyncCtx, a) => { (c.g.extra['track_process'] ??= []).push(...rest(a.words, 0)); } },
   { name: 'track_bfd', priority: 'P2', block: 'lines', item: (c: SyncCtx, a) => { (c.g.extra['track_bfd'] ??= []).push(...rest(a.words, 0)); } },
-  { name: 'global_tracking', priority: 'P2', handle: (c: SyncCtx) => { c.g.extra['global_tracking'] = []; } },
+  {
+    // deprecated: the same as sync_group_tracking_weight
+    name: 'global_tracking', priority: 'P2',
+    handle: (c: SyncCtx, a) => {
+      a.error(`(${c.g.name}) global_tracking is deprecated. Use track_interface/script/file on the sync group`);
+      c.g.extra['global_tracking'] = []; c.g.extra['sync_group_tracking_weight'] = [];
+    },
+  },
   { name: 'sync_group_tracking_weight', priority: 'P2', handle: (c: SyncCtx) => { c.g.extra['sync_group_tracking_weight'] = []; } },
-  { name: 'notify_priority_changes', priority: 'P2', handle: (c: SyncCtx, a) => { c.g.extra['notify_priority_changes'] = rest(a.words, 1); } },
+  {
+    name: 'notify_priority_changes', priority: 'P2',
+    handle: (c: SyncCtx, a) => {
+      const t = a.opt(1);
+      if (t !== undefined && parseBool(t) === undefined) { a.error(`(${c.g.name}) Invalid value '${t}' for sync group notify_priority_changes specified`); return; }
+      c.g.extra['notify_priority_changes'] = rest(a.words, 1);
+    },
+  },
 ]);
 
 export interface TrackFileCtx { t: TrackFile }

@@ -3,7 +3,7 @@
 import { table, type KeywordDef, type KwArgs } from '../schema.js';
 import type { VrrpInstance, VirtualIp, KeepalivedConfig, TrackRef } from '../../config/model.js';
 import { bool, flag, num, p2, readNum, scriptSpec, trackRef } from './common.js';
-import { ipFamily, parsePrefix, readUnsigned, readDecimal, readInt } from '../values.js';
+import { ipFamily, parseBool, parsePrefix, readUnsigned, readDecimal, readInt } from '../values.js';
 import { rest } from '../reader.js';
 import type { SourcePos } from '../../common/diagnostic.js';
 import { parseRouteLine, parseRuleLine, type RuleState } from './routes.js';
@@ -11,8 +11,26 @@ import { parseRouteLine, parseRuleLine, type RuleState } from './routes.js';
 /** Sub-context of one vrrp_instance block. */
 export interface ViCtx { vi: VrrpInstance; cfg: KeepalivedConfig; stateSet: boolean; familySet: boolean; rules: RuleState; prioritySet?: boolean; v2At?: SourcePos; v6At?: SourcePos }
 
-/** Instances where a unicast-only keyword (unicast_src_ip, unicast_ttl) was given. */
+/** Instances configured for unicast (unicast_src_ip, unicast_peer, check_unicast_src, old_unicast_checksum, unicast_fault_no_peer). */
 export const unicastKeyword = new WeakSet<VrrpInstance>();
+
+/** The keywords written in each vrrp_instance block (keepalived's PARAMETER_UNSET: a default applies only when absent). */
+const givenKeywords = new WeakMap<VrrpInstance, Set<string>>();
+export function keywordsGiven(vi: VrrpInstance): ReadonlySet<string> { return givenKeywords.get(vi) ?? new Set(); }
+
+/** Records the keyword in the instance's given set, then runs its handler. */
+function recordGiven(def: KeywordDef<ViCtx>): KeywordDef<ViCtx> {
+  const handle = def.handle;
+  return {
+    ...def,
+    handle: (c: ViCtx, a: KwArgs) => {
+      let set = givenKeywords.get(c.vi);
+      if (!set) { set = new Set(); givenKeywords.set(c.vi, set); }
+      set.add(def.name);
+      return handle ? handle(c, a) : c;
+    },
+  };
+}
 
 /** track_script weights as written, checked at end of parse once the script is known to exist. */
 export const trackScriptWeightText = new WeakMap<TrackRef, string>();
@@ -73,6 +91,8 @@ function vipBlock(name: string, field: 'virtualIpaddress' | 'virtualIpaddressExc
     item: (c, a) => {
       const v = parseVip(a, 'VRRP', c.vi.interface);
       if (!v) return;
+      // keepalived 2.2.7: excluded VIPs of either family, and they do not set the instance's family.
+      if (field === 'virtualIpaddressExcluded') { c.vi[field].push(v); return; }
       if (!c.familySet) {
         c.familySet = true; c.vi.family = v.family;
         if (v.family === 'inet6') { c.vi.version = 3; c.v6At = a.pos(0); if (c.v2At) v2v6Note(c, a); }
@@ -146,6 +166,7 @@ export const authTable = table('authentication', [
     name: 'auth_type', priority: 'P0', args: ['word'],
     handle: (c: ViCtx, a) => {
       const t = a.need(1);
+      if (t === 'AH') a.notImplemented('auth_type AH', 'IPsec AH authentication is not implemented (adverts carry auth type 2 without an AH header)');
       if (t === 'PASS' || t === 'AH') c.vi.authentication = { ...(c.vi.authentication ?? {}), type: t };
       else a.error(`(${c.vi.name}) unknown authentication type '${t}'`);
     },
@@ -160,13 +181,47 @@ export const authTable = table('authentication', [
   },
 ]);
 
-const P2_VI = [
-  'use_vmac_addr', 'use_ipvlan', 'unicast_fault_no_peer', 'old_unicast_checksum', 'vrf', 'mcast_dst_ip', 'track_src_ip',
-  'linkbeat_use_polling', 'notify_deleted', 'notify_priority_changes', 'down_timer_adverts', 
-  'garp_extra_if', 'vmac_garp_intvl', 'kernel_rx_buf_size', 
+const P2_VI = ['use_vmac_addr', 'use_ipvlan', 'unicast_fault_no_peer', 'track_src_ip', 'notify_deleted', 'down_timer_adverts', 'kernel_rx_buf_size'];
+
+/** Kept verbatim in the instance's extra (not implemented), after keepalived's own checks of the line. */
+function keptVi(name: string, check: (c: ViCtx, a: KwArgs) => boolean = () => true): KeywordDef<ViCtx> {
+  return { name, priority: 'P2', args: ['rest'], handle: (c, a) => { if (check(c, a)) c.vi.extra[name] = rest(a.words, 1); } };
+}
+
+/** The P2 keywords keepalived 2.2.7 checks at parse time, with its messages. */
+const CHECKED_P2_VI: KeywordDef<ViCtx>[] = [
+  keptVi('old_unicast_checksum', (c, a) => {
+    const m = a.opt(1);
+    if (m !== undefined && m !== 'never') { a.error(`(${c.vi.name}) Unknown old_unicast_chksum mode ${m} - ignoring`); return false; }
+    return true;
+  }),
+  keptVi('vrf', (c, a) => {
+    const name = a.need(1);
+    if (Buffer.byteLength(name) >= 16) { a.error(`(${c.vi.name}) VRF interface name '${name}' too long - ignoring`); return false; }
+    if (c.vi.interface !== undefined) { a.error(`(${c.vi.name}) Cannot specify VRF interface and interface - ignoring`); return false; }
+    return true;
+  }),
+  keptVi('mcast_dst_ip', (c, a) => {
+    const ip = a.need(1);
+    const fam = ipFamily(ip);
+    if (!fam) { a.error(`(${c.vi.name}) malformed mcast dest address ${ip}. Skipping...`); return false; }
+    if (!c.familySet) { c.familySet = true; c.vi.family = fam; if (fam === 'inet6') c.vi.version = 3; }
+    else if (fam !== c.vi.family) { a.error(`(${c.vi.name}) mcast dest address ${ip} MUST match VRRP instance family. Skipping...`); return false; }
+    const multicast = fam === 'inet' ? /^2(2[4-9]|3\d)\./.test(ip) : /^ff[0-9a-f]2:/i.test(ip);
+    if (!multicast) { a.error(`(${c.vi.name}) mcast_dst_ip ${ip} not${fam === 'inet6' ? ' link-local' : ''} multicast. Skipping...`); return false; }
+    return true;
+  }),
+  keptVi('linkbeat_use_polling', (c, a) => { a.error(`(${c.vi.name}) 'linkbeat_use_polling' in vrrp instance deprecated - use linkbeat_interfaces block`); return true; }),
+  keptVi('notify_priority_changes', (c, a) => {
+    const t = a.opt(1);
+    if (t !== undefined && parseBool(t) === undefined) { a.error(`(${c.vi.name}) Invalid value '${t}' for notify_priority_changes specified`); return false; }
+    return true;
+  }),
+  keptVi('garp_extra_if'),
+  keptVi('vmac_garp_intvl', (_c, a) => { a.error('Keyword "vmac_garp_intvl" is deprecated - please use "garp_extra_if"'); return true; }),
 ];
 
-export const vrrpInstanceTable = table('vrrp_instance', [
+export const vrrpInstanceTable = table('vrrp_instance', ([
   {
     name: 'state', priority: 'P0', args: ['word'],
     handle: (c: ViCtx, a) => {
@@ -309,7 +364,16 @@ export const vrrpInstanceTable = table('vrrp_instance', [
   }),
   flag<ViCtx>('accept', (c) => { c.vi.accept = true; }),
   flag<ViCtx>('no_accept', (c) => { c.vi.accept = false; }),
-  bool<ViCtx>('strict_mode', (c, v) => { c.vi.strictMode = v; }),
+  {
+    name: 'strict_mode', priority: 'P1', args: ['bool'],
+    handle: (c: ViCtx, a) => {
+      const t = a.opt(1);
+      const v = t === undefined ? true : parseBool(t);
+      // an invalid value leaves it unset (global_defs' vrrp_strict applies)
+      if (v === undefined) { a.error(`(${c.vi.name}) invalid strict_mode ${t} specified`); givenKeywords.get(c.vi)?.delete('strict_mode'); return; }
+      c.vi.strictMode = v;
+    },
+  },
   bool<ViCtx>('skip_check_adv_addr', (c, v) => { c.vi.skipCheckAdvAddr = v; }),
   flag<ViCtx>('check_unicast_src', (c) => { c.vi.checkUnicastSrc = true; }),
   flag<ViCtx>('promote_secondaries', (c) => { c.vi.promoteSecondaries = true; }),
@@ -327,8 +391,9 @@ export const vrrpInstanceTable = table('vrrp_instance', [
     name: 'debug', priority: 'P1', args: ['uint'],
     handle: (c: ViCtx, a) => { const v = readNum(a, { kind: 'uint', min: 0, max: 4, msg: (t) => `(${c.vi.name}) Debug value '${t}' not valid; must be between 0-4` }); if (v !== undefined) c.vi.debug = v; },
   },
-  ...P2_VI.map((n) => p2<VrrpInstance & { extra: Record<string, string[]> }>(n) as unknown as KeywordDef<ViCtx>).map((d) => ({ ...d, handle: (c: ViCtx, a: KwArgs) => { c.vi.extra[a.words[0]!.text] = rest(a.words, 1); } })),
-]);
+  ...P2_VI.map((n) => keptVi(n)),
+  ...CHECKED_P2_VI,
+] as KeywordDef<ViCtx>[]).map(recordGiven));
 
 /** Our note (keepalived silently uses v3): VRRP v2 cannot carry IPv6, naming both places. */
 function v2v6Note(c: ViCtx, a: KwArgs): void {
@@ -337,7 +402,26 @@ function v2v6Note(c: ViCtx, a: KwArgs): void {
 }
 
 /** End of a vrrp_instance block: defaults that depend on other keywords. */
-export function closeInstance(c: ViCtx): void {
+/** IPv6 instances that were given `version 2` (keepalived's strict mode says so and uses 3). */
+export const v2WithIpv6 = new WeakSet<VrrpInstance>();
+
+/** The keywords that make keepalived treat an instance as configured for unicast. */
+const UNICAST_KEYWORDS = ['unicast_peer', 'check_unicast_src', 'old_unicast_checksum', 'unicast_fault_no_peer'];
+
+export function closeInstance(c: ViCtx, a: KwArgs): void {
+  const vi = c.vi;
+  const given = keywordsGiven(vi);
+  if (c.v2At && vi.family === 'inet6') v2WithIpv6.add(vi);
+  if (UNICAST_KEYWORDS.some((k) => given.has(k))) unicastKeyword.add(vi);
+  // keepalived's end of a vrrp_instance block (vrrp_end_handler)
+  if (unicastKeyword.has(vi) && vi.useVmac && vi.interface !== undefined && !vi.vmacXmitBase) {
+    a.error(`(${vi.name}) unicast with use_vmac requires vmac_xmit_base - setting`);
+    vi.vmacXmitBase = true;
+  }
+  if (vi.unicastPeer.length === 0 && vi.unicastTtl !== undefined) {
+    a.error(`(${vi.name}): Cannot use unicast_ttl without unicast peers - resetting`);
+    delete vi.unicastTtl;
+  }
   // No priority: an instance that wants MASTER is the address owner (255), otherwise 100.
   if (!c.prioritySet && c.stateSet && c.vi.state === 'MASTER') c.vi.priority = 255;
   if (!c.stateSet) c.vi.state = c.vi.priority === 255 ? 'MASTER' : 'BACKUP';

@@ -1,4 +1,5 @@
-// Differential test (root): every Debian sample config and every corpus config is given to the
+// Differential test (root): every Debian sample config and every corpus config (test/corpus/configs
+// and the real-world ones of test/corpus/realworld) is given to the
 // real `keepalived -t -f F` (2.2.7) and to our runConfigTest, both inside one network namespace
 // we create (kpb-cfg, with eth0..eth3). Exit codes must agree, and so must the de-duplicated
 // message sets (modulo keepalived's "(FILE: Line N)" vs "(Line N)" prefix for repeated passes).
@@ -17,6 +18,7 @@ const netns = new OwnedNetns('kpb-cfg');
 const NS = netns.name;
 const SAMPLES = '/usr/share/doc/keepalived/samples';
 const CORPUS = new URL('../../corpus/configs/', import.meta.url).pathname;
+const REALWORLD = new URL('../../corpus/realworld/', import.meta.url).pathname;
 const CAPTURES = '/work/shared/reference/keepalived-2.2.7-captures/configtest';
 const CONFIG_ID = 'kpbnode';
 const norm = (l: string): string => l.replace(/^\([^)]*?Line (\d+)\) /, '(Line $1) ');
@@ -37,6 +39,7 @@ describe('parser: differential vs real keepalived 2.2.7 -t (netns kpb-cfg-PID)',
   const files = [
     ...(existsSync(SAMPLES) ? readdirSync(SAMPLES).filter((f) => f.startsWith('keepalived.conf.')).map((f) => join(SAMPLES, f)) : []),
     ...readdirSync(CORPUS).filter((f) => f.endsWith('.conf')).map((f) => join(CORPUS, f)),
+    ...readdirSync(REALWORLD).filter((f) => f.endsWith('.conf')).map((f) => join(REALWORLD, f)),
     ...(existsSync(CAPTURES) ? readdirSync(CAPTURES).filter((f) => f.endsWith('.conf') && !f.startsWith('20-')).map((f) => join(CAPTURES, f)) : []),
   ].filter((f) => !usesExtension(f)).sort();
   const ours = new Map<string, { exitCode: number; lines: string[] }>();

@@ -233,8 +233,8 @@ describe('daemon/parent: supervision', () => {
     assert.equal(await h.parent.start(), true);
     const warned = h.lines().filter((l) => l.includes('is not implemented by keepalived-ts'));
     assert.deepEqual(warned, [
-      `(${conf}: Line 2) WARNING - keyword 'enable_snmp_vrrp' is not implemented by keepalived-ts and has no effect: SNMP is not implemented`,
-      `(${conf}: Line 7) WARNING - keyword 'use_ipvlan' is not implemented by keepalived-ts and has no effect: ipvlan interfaces are not implemented`,
+      `(${conf}: Line 2) WARNING - keyword 'enable_snmp_vrrp' is not implemented by keepalived-ts: SNMP is not implemented`,
+      `(${conf}: Line 7) WARNING - keyword 'use_ipvlan' is not implemented by keepalived-ts: ipvlan interfaces are not implemented`,
     ]);
     assert.ok(h.lines().indexOf(warned[0]!) < h.lines().findIndex((l) => l.startsWith('Starting VRRP child process')));
     // A reload with the same file neither refuses it nor counts the warnings as new problems.

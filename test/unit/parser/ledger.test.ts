@@ -112,12 +112,21 @@ describe('parser: the keyword ledger', () => {
     const r = parseConfigText('global_defs {\n  enable_snmp_vrrp\n}\nlinkbeat_use_polling\n', '/etc/k.conf', { configId: 'x' });
     assert.equal(r.exitCode, 0);
     assert.deepEqual(configTestLines(r.diagnostics).map((l) => l.text), [
-      `WARNING - keyword 'enable_snmp_vrrp' is not implemented by keepalived-ts and has no effect: SNMP is not implemented\t[/etc/k.conf:2:3]`,
-      "WARNING - keyword 'linkbeat_use_polling' is not implemented by keepalived-ts and has no effect: link beat polling and interface up/down delays are not implemented\t[/etc/k.conf:4:1]",
+      `WARNING - keyword 'enable_snmp_vrrp' is not implemented by keepalived-ts: SNMP is not implemented\t[/etc/k.conf:2:3]`,
+      "WARNING - keyword 'linkbeat_use_polling' is not implemented by keepalived-ts: link beat polling and interface up/down delays are not implemented\t[/etc/k.conf:4:1]",
     ]);
     // Without positions (and in the daemon's log) the place goes in front, as keepalived's own lines.
     assert.equal(configTestLines(r.diagnostics, { positions: false })[0]!.text,
-      "(/etc/k.conf: Line 2) WARNING - keyword 'enable_snmp_vrrp' is not implemented by keepalived-ts and has no effect: SNMP is not implemented");
+      "(/etc/k.conf: Line 2) WARNING - keyword 'enable_snmp_vrrp' is not implemented by keepalived-ts: SNMP is not implemented");
+  });
+
+  it('a value that is not implemented (auth_type AH) gets the same warning, with its place', () => {
+    const r = parseConfigText('vrrp_instance A {\n interface eth0\n virtual_router_id 1\n authentication {\n  auth_type AH\n  auth_pass x\n }\n virtual_ipaddress {\n  10.0.0.1\n }\n}\n', 'ah.conf', { configId: 'x', interfaces: new Set(['eth0']) });
+    const w = r.diagnostics.filter(isNotImplementedWarning);
+    assert.deepEqual(w.map((d) => [d.message, d.pos?.line]), [[
+      "WARNING - 'auth_type AH' is not implemented by keepalived-ts: IPsec AH authentication is not implemented (adverts carry auth type 2 without an AH header)", 5,
+    ]]);
+    assert.equal(r.exitCode, 0);
   });
 
   it("the README's list of what is not implemented is the one the ledger generates (npm run ledger:readme)", () => {

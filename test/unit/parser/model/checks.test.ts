@@ -65,7 +65,7 @@ describe('parser: -t notes option, dump, printer', () => {
     assert.equal(plain.exitCode, 5);
     assert.ok(plain.stderrLines.every((l) => !l.startsWith('note:')));
     assert.ok(plain.stderrLines.includes(`A and B both use VRID 10 with IPv4 on interface eth0\t[${f}:8:1]`), plain.stderrLines.join('\n'));
-    assert.equal(plain.stderrLines.at(-1), `WARNING - keyword 'bfd_instance' is not implemented by keepalived-ts and has no effect: BFD is not implemented\t[${f}:15:1]`);
+    assert.equal(plain.stderrLines.at(-1), `WARNING - keyword 'bfd_instance' is not implemented by keepalived-ts: BFD is not implemented\t[${f}:15:1]`);
     const noted = runConfigTest(f, { interfaces: IFS, configId: 'x', notes: true });
     assert.ok(noted.stderrLines.some((l) => l.startsWith('note: vrrp_instance B')));
     assert.ok(noted.stderrLines.at(-1)!.startsWith("WARNING - keyword 'bfd_instance'"), noted.stderrLines.join('\n'));

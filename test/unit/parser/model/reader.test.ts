@@ -72,7 +72,7 @@ describe('parser: reader (hand-built line streams)', () => {
     assert.equal(n.length, 1);
     assert.equal(n[0]!.severity, 'info');
     assert.equal(n[0]!.code, NOT_IMPLEMENTED_CODE);
-    assert.equal(n[0]!.message, "WARNING - keyword 'p2kw' is not implemented by keepalived-ts and has no effect: for this test");
+    assert.equal(n[0]!.message, "WARNING - keyword 'p2kw' is not implemented by keepalived-ts: for this test");
     assert.deepEqual(n[0]!.pos, { file: 't.conf', line: 3, col: 1 });
   });
   it('diagnostics carry the word position', () => {
