@@ -10,7 +10,8 @@
 // - SMTP_CHECK host{} blocks: each host is a checker of its own.
 // - url regex over the whole response (status line, headers) with regex_options and offsets.
 // - The SSL{} block: nginx requires a client certificate (ssl_verify_client on); the SSL_GET of a
-//   runner with the block (certificate, password-protected key, CA) passes, one without gets 400.
+//   runner with the block (certificate, password-protected key, CA) passes, one without gets 400
+//   (both reach 10.82.0.2 with fwmark 7; an SSL_GET bound to dead0 fails).
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
@@ -68,7 +69,8 @@ ${withBlock ? `SSL {
 virtual_server 10.80.0.100 443 {
   delay_loop 1
   protocol TCP
-${rs(RS, 443, ck('SSL_GET', 'url {\n        path /\n        status_code 200\n      }\n      log_all_failures'))}
+${rs(MARKED, 443, ck('SSL_GET', 'fwmark 7\n      url {\n        path /\n        status_code 200\n      }\n      log_all_failures'))}
+${rs(RS, 443, ck('SSL_GET', 'bind_if dead0\n      url {\n        path /\n        status_code 200\n      }'))}
 }
 `;
 
@@ -81,7 +83,7 @@ http {
   access_log off;
   client_body_temp_path ${dir}/tmp; proxy_temp_path ${dir}/tmp; fastcgi_temp_path ${dir}/tmp; uwsgi_temp_path ${dir}/tmp; scgi_temp_path ${dir}/tmp;
   server { listen 80; root ${dir}/html; }
-  server { listen ${RS}:443 ssl; ssl_certificate ${dir}/server.pem; ssl_certificate_key ${dir}/server.key;
+  server { listen 443 ssl; ssl_certificate ${dir}/server.pem; ssl_certificate_key ${dir}/server.key;
     ssl_client_certificate ${dir}/ca.pem; ssl_verify_client on; root ${dir}/html; }
 }
 `;
@@ -150,7 +152,7 @@ describe('check (integration): bind_if, fwmark, ICMP PING_CHECK, SMTP hosts, reg
     exec('lb', 'ip', ['route', 'add', `${MARKED}/32`, 'via', RS, 'table', '100']);
 
     await server('rs', 'nginx', ['-c', `${dir}/nginx.conf`, '-p', dir]);
-    await waitFor(() => exec('rs', 'ss', ['-ltn']).includes(`${RS}:443`), 10000);
+    await waitFor(() => exec('rs', 'ss', ['-ltn']).includes(':443 '), 10000);
     await server('rs', 'node', [path.join(HERE, 'servers', 'smtp.mjs'), '0.0.0.0', '25'], 'ready');
     await server('rs', 'node', [MISC, 'tcp', '0.0.0.0', '9000'], 'ready');
     await server('rs', 'node', [MISC, 'udp-echo', '0.0.0.0', '7'], 'ready');
@@ -234,12 +236,14 @@ const ok = await icmpEcho('${RS}', 1000); console.log(JSON.stringify({ o, ms: t1
     assert.equal(pingRange(), '1\t0');
   });
 
-  it('SSL{} block: with the client certificate nginx answers 200; without it 400', async () => {
+  it('SSL{} block: with the client certificate nginx answers 200; without it 400 (SSL_GET with fwmark / bind_if)', async () => {
     runner('ssl', sslConf(dir, true), process.env);
     runner('nossl', sslConf(dir, false), process.env);
-    await waitLine('ssl', `Remote Web server ${t(RS, 443)} succeed on service.`);
-    await waitLine('nossl', `HTTP status code error to server ${t(RS, 443)}.`);
-    assert.ok(!has('ssl', `Removing service ${t(RS, 443)} from VS [10.80.0.100]:tcp:443`));
+    await waitLine('ssl', `Remote Web server ${t(MARKED, 443)} succeed on service.`);
+    await waitLine('nossl', `HTTP status code error to server ${t(MARKED, 443)}.`);
+    assert.ok(!has('ssl', `Removing service ${t(MARKED, 443)} from VS [10.80.0.100]:tcp:443`));
+    // bind_if dead0: no way to the server, with or without the certificate
+    await waitLine('ssl', `SSL_CHECK on service ${t(RS, 443)} failed.`);
   });
 
   it('SSL{} block with a wrong key password: keepalived\'s lines', async () => {
