@@ -125,7 +125,7 @@ Napi::Value SendFrame(const Napi::CallbackInfo& info) {
 
 // recv(fd, buf) -> -errno (e.g. -EAGAIN) or { n, src, ttl, dst, ifindex }.
 // ttl is the IP_TTL / IPV6_HOPLIMIT cmsg value (-1 when the option was not enabled);
-// dst/ifindex come from IP_PKTINFO / IPV6_PKTINFO when enabled.
+// dst/ifindex come from IP_PKTINFO / IPV6_PKTINFO when enabled; a netlink datagram adds nlPid, namelen.
 Napi::Value Recv(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int fd = info[0].As<Napi::Number>().Int32Value();
@@ -173,6 +173,9 @@ Napi::Value Recv(const Napi::CallbackInfo& info) {
     auto* sin6 = reinterpret_cast<sockaddr_in6*>(&from);
     src = Napi::Buffer<uint8_t>::Copy(env, reinterpret_cast<uint8_t*>(&sin6->sin6_addr), 16);
     if (ifindex == 0) ifindex = static_cast<int>(sin6->sin6_scope_id);
+  } else if (from.ss_family == AF_NETLINK) {  // the sender's port (the kernel's is 0) and the address length
+    out.Set("nlPid", Napi::Number::New(env, reinterpret_cast<sockaddr_nl*>(&from)->nl_pid));
+    out.Set("namelen", Napi::Number::New(env, msg.msg_namelen));
   }
   out.Set("src", src);
   out.Set("dst", dst);
@@ -255,6 +258,8 @@ Napi::Value StrError(const Napi::CallbackInfo& info) {
 
 Napi::Function InitTcpProber(Napi::Env env);  // tcp-prober.cc
 void InitSpawnAs(Napi::Env env, Napi::Object exports);  // spawn-as.cc
+void InitProcConnector(Napi::Env env, Napi::Object exports);  // proc-connector.cc
+void InitNamespaces(Napi::Env env, Napi::Object exports);  // namespaces.cc
 
 namespace {
 
@@ -271,6 +276,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Poller", Poller::Init(env));
   exports.Set("TcpProber", InitTcpProber(env));
   InitSpawnAs(env, exports);
+  InitProcConnector(env, exports);
+  InitNamespaces(env, exports);
   return exports;
 }
 

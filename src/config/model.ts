@@ -169,9 +169,26 @@ export interface VrrpScript {
   insecure?: boolean;
 }
 
-export interface TrackFile { name: string; pos?: SourcePos; file: string; weight: number; reverse: boolean; initFile?: { value?: number; overwrite: boolean } }
+export interface TrackFile {
+  name: string; pos?: SourcePos; file: string; weight: number; reverse: boolean;
+  /** init_file [VALUE] [overwrite]: written at start (value default 0); `endPos` is the block's closing line. */
+  initFile?: { value?: number; overwrite: boolean; endPos?: SourcePos };
+}
 
-export interface VrrpTrackProcess { name: string; pos?: SourcePos; process: string[]; weight: number; reverse: boolean; quorum: number; quorumMax?: number; delay?: number; paramMatch?: 'initial' | 'partial'; fullCommand: boolean }
+export interface VrrpTrackProcess {
+  name: string; pos?: SourcePos;
+  /** The process name (or argv[0] with full_command) and its parameters. */
+  process: string[];
+  weight: number; reverse: boolean;
+  quorum: number;
+  quorumMax?: number;                     // unset: no maximum
+  /** Seconds (terminate_delay / fork_delay; `delay` sets both). */
+  terminateDelay?: number;
+  forkDelay?: number;
+  /** Parameters given, or param_match: compare them ('exact' unless param_match initial|partial). */
+  paramMatch?: 'exact' | 'initial' | 'partial';
+  fullCommand: boolean;
+}
 
 export interface VrrpSyncGroup {
   name: string;
@@ -186,6 +203,7 @@ export interface VrrpSyncGroup {
   trackInterface: TrackRef[];
   trackScript: TrackRef[];
   trackFile: TrackRef[];
+  trackProcess: TrackRef[];
   extra: Record<string, string[]>;
 }
 
@@ -315,6 +333,8 @@ export interface StaticAddress extends VirtualIp {}
 export interface KeepalivedConfig {
   /** Every file read, in order (the main file first). */
   files: string[];
+  /** net_namespace NAME: the network namespace the daemon runs in (-s overrides it). */
+  netNamespace?: string;
   global: GlobalDefs;
   vrrpScripts: VrrpScript[];
   trackFiles: TrackFile[];

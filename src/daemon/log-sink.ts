@@ -34,6 +34,8 @@ export interface DaemonLogger extends Logger {
   flush(ms?: number): Promise<void>;
   /** Changes the facility (log_facility from the config, -S wins). */
   setFacility(f: number): void;
+  /** Changes the syslog ident (net_namespace: "Keepalived_NAME"). */
+  setIdent(ident: string): void;
 }
 
 function openDgram(): DgramSocket | undefined {
@@ -57,6 +59,7 @@ export function createDaemonLogger(o: LogSinkOptions): DaemonLogger {
   const pid = o.pid ?? process.pid;
   const path = o.syslogPath ?? defaultSyslogPath();
   let facility = o.facility;
+  let ident = o.ident;
   let sock: DgramSocket | undefined = o.syslog ? openDgram() : undefined;
   const consoleWrite = o.consoleWrite ?? ((line: string) => { process.stderr.write(`${line}\n`); });
   // glibc's syslog() blocks when the syslog socket's queue is full; we cannot block, so lines
@@ -95,7 +98,7 @@ export function createDaemonLogger(o: LogSinkOptions): DaemonLogger {
     const at = now();
     if (o.console) consoleWrite(formatConsole(msg, at));
     if (sock && !closing) {
-      queue.push(Buffer.from(formatSyslog(facility, level, o.ident, pid, msg, at)));
+      queue.push(Buffer.from(formatSyslog(facility, level, ident, pid, msg, at)));
       if (queue.length > 10_000) queue.shift();
       pump();
     }
@@ -116,5 +119,6 @@ export function createDaemonLogger(o: LogSinkOptions): DaemonLogger {
       check();
     }),
     setFacility: (f: number) => { facility = f; },
+    setIdent: (i: string) => { ident = i; },
   });
 }

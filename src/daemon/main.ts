@@ -76,7 +76,8 @@ function daemonize(argv: string[]): void {
 
 async function runParent(opts: CliOptions): Promise<void> {
   const logger = createDaemonLogger({
-    ident: syslogIdent('parent', { namespace: opts.namespace }),
+    // net_namespace / -s change it once the configuration is read ("Changing syslog ident to ...")
+    ident: syslogIdent('parent'),
     facility: opts.logFacility ?? 3,
     detail: opts.logDetail,
     console: opts.logConsole,
@@ -115,7 +116,6 @@ async function runParent(opts: CliOptions): Promise<void> {
 export function unsupportedOptionWarnings(o: CliOptions): string[] {
   const names: string[] = [];
   if (o.logFile !== undefined) names.push('-g/--log-file');
-  if (o.namespace !== undefined) names.push('-s/--namespace');
   if (o.snmp || o.snmpAgentSocket !== undefined) names.push('-x/--snmp');
   if (o.coreDump) names.push('-m/--core-dump');
   if (o.addressMonitoring) names.push('-a/--address-monitoring');

@@ -17,6 +17,8 @@ import { commandLineLines, cpuUsageLine, syslogIdent } from './log-format.js';
 import type { DaemonLogger } from './log-sink.js';
 import { checkPidFile, pidPaths, removePidFile, removeStale, writePidFile, type PidPaths } from './pidfile.js';
 import { VERSION_STRING, runningOnLine } from './version.js';
+import { createPidDir, enterNamespace, leaveNamespace, realNsSys, removePidDir, type NamespaceState, type NsSys } from './netns.js';
+import { INHERITED_CONNECTOR_ENV } from '../vrrp/process-track/connector-port.js';
 
 export interface ChildHandle {
   readonly pid: number;
@@ -26,7 +28,10 @@ export interface ChildHandle {
   onExit(fn: (code: number | null, signal: NodeJS.Signals | null) => void): void;
 }
 
-export type ChildLauncher = (role: ChildRole) => ChildHandle;
+/** What a child inherits besides the IPC channel: the process-event socket (VRRP child, net_namespace). */
+export interface ChildInherit { procConnectorFd?: number }
+
+export type ChildLauncher = (role: ChildRole, inherit?: ChildInherit) => ChildHandle;
 
 const ROLE_NAME: Record<ChildRole, string> = { vrrp: 'VRRP', checker: 'Healthcheck' };
 
@@ -58,9 +63,13 @@ function tsxLoaderUrl(): string {
   return pathToFileURL(join(dirname(require.resolve('tsx/package.json')), 'dist/loader.mjs')).href;
 }
 
-export const forkLauncher: ChildLauncher = (role) => {
+export const forkLauncher: ChildLauncher = (role, inherit) => {
   const { path, execArgv } = childEntry(role);
-  const cp: ChildProcess = fork(path, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: process.env });
+  const fd = inherit?.procConnectorFd;
+  // an inherited socket becomes the child's fd 4, named in its environment (see adoptInheritedConnector)
+  const cp: ChildProcess = fd === undefined
+    ? fork(path, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: process.env })
+    : fork(path, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc', fd], env: { ...process.env, [INHERITED_CONNECTOR_ENV]: '4' } });
   return {
     pid: cp.pid ?? -1,
     send: (m) => { if (cp.connected) cp.send(m, (err) => { void err; }); },
@@ -83,6 +92,8 @@ export interface ParentDeps {
   keepAlive?: boolean;
   /** systemd notification (READY=1, RELOADING=1, STOPPING=1), when run by a Type=notify unit. */
   notify?: (state: string) => void;
+  /** setns / mount calls for net_namespace (the addon by default). */
+  ns?: () => NsSys;
 }
 
 interface ChildSlot {
@@ -109,7 +120,11 @@ export class Parent {
   private stopping = false;
   private reloading = false;
   private reloadQueued = false;
-  private readonly pids: PidPaths;
+  private pids: PidPaths;
+  /** net_namespace / -s in effect (fixed at start: a reload cannot change it). */
+  private namespace?: string;
+  private nsState?: NamespaceState;
+  private pidDirCreated = false;
   private childUsage = { user: 0, system: 0 };
   /** Keeps the event loop alive while the daemon runs, also with no child to watch. */
   private keepAlive?: NodeJS.Timeout;
@@ -145,6 +160,7 @@ export class Parent {
       const f = facilityFromConfig(loaded.global.logFacility);
       if (f !== undefined) log.setFacility(f);
     }
+    if (!(await this.enterNamespace(loaded))) return false;
     // Refuse to run twice (any of our pid files naming a live process).
     for (const path of [this.pids.parent, ...this.wantedRoles(loaded).map((r) => this.pidFor(r))]) {
       const st = checkPidFile(path);
@@ -165,6 +181,43 @@ export class Parent {
     this.deps.notify?.(`READY=1\nMAINPID=${process.pid}`);
     return true;
   }
+
+  /**
+   * net_namespace / -s, as keepalived 2.2.7's main(): the ident changes, /run/keepalived/ is created,
+   * the process-event socket is opened and the namespace entered; pid files then live in the private
+   * /run/keepalived/. False when the namespace cannot be entered (keepalived then stops, exit 0).
+   */
+  private async enterNamespace(cfg: KeepalivedConfig): Promise<boolean> {
+    const log = this.log;
+    const ns = this.opts.namespace ?? cfg.netNamespace;
+    if (this.opts.namespace !== undefined && cfg.netNamespace !== undefined) {
+      log.info(`Overriding config net_namespace '${cfg.netNamespace}' with command line namespace '${this.opts.namespace}'`);
+    }
+    if (ns === undefined) return true;
+    const ident = syslogIdent('parent', { namespace: ns });
+    log.info(`Changing syslog ident to ${ident}`);
+    log.setIdent(ident);
+    const sys = this.nsSys();
+    this.pidDirCreated = createPidDir(sys, log);
+    const st = enterNamespace(ns, sys, log);
+    if (!st) {
+      log.error(`Unable to set network namespace ${ns} - exiting`);
+      const self = process.resourceUsage();
+      log.detail(cpuUsageLine({ user: self.userCPUTime, system: self.systemCPUTime }, this.childUsage));
+      log.info(`Stopped ${VERSION_STRING}`);
+      if (this.pidDirCreated) removePidDir(sys, log);
+      await log.flush();
+      log.close();
+      this.deps.exit(0);
+      return false;
+    }
+    this.namespace = ns;
+    this.nsState = st;
+    this.pids = pidPaths({ ...this.opts, namespace: ns });
+    return true;
+  }
+
+  private nsSys(): NsSys { return (this.deps.ns ?? realNsSys)(); }
 
   /** Which children this config (and -P / -C / --all) asks for; checker first, as keepalived forks. */
   wantedRoles(cfg: KeepalivedConfig): ChildRole[] {
@@ -209,7 +262,7 @@ export class Parent {
     const dp = dumpPaths(g, this.deps.tmpDir);
     return {
       role,
-      ident: syslogIdent(role, { namespace: o.namespace }),
+      ident: syslogIdent(role, { namespace: this.namespace }),
       facility: this.facility(),
       logDetail: o.logDetail,
       logConsole: o.logConsole,
@@ -231,7 +284,8 @@ export class Parent {
 
   private spawn(role: ChildRole, quickDeaths = 0): void {
     if (!this.config) return;
-    const handle = this.deps.launch(role);
+    const fd = role === 'vrrp' ? this.nsState?.connectorFd : undefined;
+    const handle = this.deps.launch(role, fd === undefined ? undefined : { procConnectorFd: fd });
     const slot: ChildSlot = { role, handle, startedAt: Date.now(), exited: false, exitWaiters: [], quickDeaths };
     this.children.set(role, slot);
     this.log.info(`Starting ${role === 'vrrp' ? 'VRRP' : 'Healthcheck'} child process, pid=${handle.pid}`);
@@ -305,6 +359,7 @@ export class Parent {
         return;
       }
       const cfg = r.config;
+      if ((this.opts.namespace ?? cfg.netNamespace) !== this.namespace) this.log.info('Cannot change network namespace at a reload - please restart keepalived');
       this.config = cfg;
       this.accepted = new Set(r.diagnostics.map(diagKey));
       const wanted = this.wantedRoles(cfg);
@@ -372,6 +427,8 @@ export class Parent {
     this.log.info(cpuUsageLine({ user: self.userCPUTime, system: self.systemCPUTime }, this.childUsage));
     this.log.info(`Stopped ${VERSION_STRING}`);
     removePidFile(this.pids.parent);
+    if (this.nsState) leaveNamespace(this.nsState, this.nsSys(), this.log);
+    if (this.pidDirCreated) removePidDir(this.nsSys(), this.log);
     await this.log.flush();
     this.log.close();
     this.deps.exit(code);

@@ -22,7 +22,6 @@ const STARTSTOP = 'startup and shutdown scripts are not run';
 const LINKBEAT = 'link beat polling and interface up/down delays are not implemented';
 const GARPGRP = 'garp_group and extra GARP interfaces are not implemented';
 const ROUTES = 'virtual and static routes, rules and addresses are not installed';
-const TRACKPROC = 'process tracking is not implemented (a tracked process always counts as running)';
 const VMACX = 'VMAC options beyond use_vmac are not implemented';
 const IPVLAN = 'ipvlan interfaces are not implemented';
 const VRF = 'VRF is not implemented';
@@ -59,6 +58,10 @@ const T = {
   binderr: 'test/unit/check/bind-errors.test.ts',
   timing: 'test/unit/check/timing.test.ts',
   vmipvs: 'test/vm/ipvs.test.ts',
+  tproc: 'test/integration/vrrp/track-process.test.ts',
+  tpcore: 'test/unit/vrrp/process-track/core.test.ts',
+  tpmon: 'test/unit/vrrp/process-track/monitor.test.ts',
+  parent: 'test/unit/daemon/parent.test.ts',
   fwplan: 'test/unit/vrrp/firewall/plan.test.ts',
   fwcap: 'test/unit/vrrp/firewall/capture.test.ts',
   fwset: 'test/unit/vrrp/firewall/settings.test.ts',
@@ -367,7 +370,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'top/linkbeat_interfaces': no(LINKBEAT),
   'top/linkbeat_use_polling': no(LINKBEAT),
   'top/namespace_with_ipsets': no(NETNS),
-  'top/net_namespace': no(NETNS),
+  'top/net_namespace': ok([T.tproc, 'a dead process puts VI_1 in FAULT and lowers VI_2 to 80'], [T.parent, 'opens the process-event socket, then enters the namespace']),
   'top/net_namespace_ipvs': no(NETNS),
   'top/static_ipaddress': no(ROUTES),
   'top/static_routes': no(ROUTES),
@@ -381,9 +384,9 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'top/vrrp_script': ok([T.scen, '(j) track_script with weight']),
   'top/vrrp_sync_group': ok([T.scen, '(i) sync group: one member FAULT pulls the group to FAULT'], [T.sync, 'members wait for each other']),
   'top/vrrp_track_file': ok([T.rh, 'track_file: integer value, 0 when missing or garbage'], [T.params, 'trackers: script weight from vrrp_script']),
-  'top/vrrp_track_process': no(TRACKPROC),
+  'top/vrrp_track_process': ok([T.tproc, 'a dead process puts VI_1 in FAULT and lowers VI_2 to 80'], [T.tpcore, 'without weight: the process dies and comes back']),
   'track_file/file': ok([T.rh, 'track_file: integer value, 0 when missing or garbage'], [T.params, 'trackers: script weight from vrrp_script']),
-  'track_file/init_file': no('the tracked file is not created or overwritten at start-up'),
+  'track_file/init_file': ok([T.tpmon, 'writes, keeps, overwrites, refuses and reports as 2.2.7 did']),
   'track_file/weight': ok([T.rh, 'track_file: integer value, 0 when missing or garbage'], [T.params, 'trackers: script weight from vrrp_script']),
   'url/digest': ok([T.probes, 'HTTP judge: status ranges, digest over the body'], [T.ckint, 'up -> down after retries -> up, for each checker']),
   'url/path': ok([T.probes, 'HTTP judge: status ranges'], [T.ckint, 'up -> down after retries -> up, for each checker']),
@@ -479,7 +482,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'vrrp_instance/track_bfd': no(BFD),
   'vrrp_instance/track_file': ok([T.rh, 'track_file: integer value, 0 when missing or garbage'], [T.params, 'trackers: script weight from vrrp_script']),
   'vrrp_instance/track_interface': ok([T.scen, '(f) track_interface down'], [T.fsm, 'unweighted track_interface down']),
-  'vrrp_instance/track_process': no(TRACKPROC),
+  'vrrp_instance/track_process': ok([T.tproc, 'a dead process puts VI_1 in FAULT and lowers VI_2 to 80'], [T.params, 'track_process of the instance and of its sync group']),
   'vrrp_instance/track_script': ok([T.scen, '(j) track_script with weight'], [T.fsm, 'weighted track_script changes the effective priority']),
   'vrrp_instance/track_src_ip': no('the source address is not tracked'),
   'vrrp_instance/unicast_fault_no_peer': no('an instance without unicast peers does not go to FAULT'),
@@ -519,17 +522,17 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'vrrp_sync_group/track_bfd': no(BFD),
   'vrrp_sync_group/track_file': ok([T.kb, 'track_interface, track_script and track_file of a vrrp_sync_group']),
   'vrrp_sync_group/track_interface': ok([T.kb, 'track_interface, track_script and track_file of a vrrp_sync_group']),
-  'vrrp_sync_group/track_process': no(TRACKPROC),
+  'vrrp_sync_group/track_process': ok([T.params, 'track_process of the instance and of its sync group'], [T.sync, 'go MASTER together, FAULT together']),
   'vrrp_sync_group/track_script': ok([T.kb, 'track_interface, track_script and track_file of a vrrp_sync_group']),
-  'vrrp_track_process/delay': no(TRACKPROC),
-  'vrrp_track_process/fork_delay': no(TRACKPROC),
-  'vrrp_track_process/full_command': no(TRACKPROC),
-  'vrrp_track_process/param_match': no(TRACKPROC),
-  'vrrp_track_process/process': no(TRACKPROC),
-  'vrrp_track_process/quorum': no(TRACKPROC),
-  'vrrp_track_process/quorum_max': no(TRACKPROC),
-  'vrrp_track_process/terminate_delay': no(TRACKPROC),
-  'vrrp_track_process/weight': no(TRACKPROC),
+  'vrrp_track_process/delay': ok([T.tpcore, 'delay 1.5: a restart within the delay is not seen']),
+  'vrrp_track_process/fork_delay': ok([T.tpcore, 'fork_delay 1 / terminate_delay 2, quorum 2'], [T.tpcore, 'an exit while a fork_delay runs cancels it']),
+  'vrrp_track_process/full_command': ok([T.tpcore, 'names and parameters (sc/match)']),
+  'vrrp_track_process/param_match': ok([T.tpcore, 'names and parameters (sc/match)']),
+  'vrrp_track_process/process': ok([T.tpcore, 'names and parameters (sc/match)'], [T.tproc, 'a dead process puts VI_1 in FAULT and lowers VI_2 to 80']),
+  'vrrp_track_process/quorum': ok([T.tpcore, 'quorum 2, quorum_max 3 (sc/quorum)']),
+  'vrrp_track_process/quorum_max': ok([T.tpcore, 'quorum 2, quorum_max 3 (sc/quorum)'], [T.tpcore, 'quorum_max 0: quorum while the process does not run']),
+  'vrrp_track_process/terminate_delay': ok([T.tpcore, 'fork_delay 1 / terminate_delay 2, quorum 2'], [T.tpmon, 'terminate_delay runs on the timers']),
+  'vrrp_track_process/weight': ok([T.tproc, 'a dead process puts VI_1 in FAULT and lowers VI_2 to 80']),
 };
 
 /** The entry of `keyword` (as written) in `block`; undefined outside the ledger (extensions, raw blocks). */

@@ -178,7 +178,7 @@ function syncGroup(o: Out, sg: VrrpSyncGroup): void {
   script(o, 'notify_master', sg.notifyMaster); script(o, 'notify_backup', sg.notifyBackup); script(o, 'notify_fault', sg.notifyFault);
   script(o, 'notify_stop', sg.notifyStop); script(o, 'notify', sg.notify);
   if (sg.smtpAlert !== undefined) o.line('smtp_alert', sg.smtpAlert ? 'true' : 'false');
-  track(o, 'track_interface', sg.trackInterface); track(o, 'track_script', sg.trackScript); track(o, 'track_file', sg.trackFile);
+  track(o, 'track_interface', sg.trackInterface); track(o, 'track_script', sg.trackScript); track(o, 'track_file', sg.trackFile); track(o, 'track_process', sg.trackProcess);
   for (const [k, v] of Object.entries(sg.extra)) {
     if (k === 'track_bfd' || k === 'track_process') { o.open(k); for (const w of v) o.line(w); o.close(); } else o.line(k, ...v);
   }
@@ -196,11 +196,14 @@ function trackFile(o: Out, t: TrackFile): void {
 function trackProcess(o: Out, p: VrrpTrackProcess): void {
   o.open('vrrp_track_process', p.name);
   if (p.process.length) o.line('process', ...p.process);
-  if (p.paramMatch) o.line('param_match', p.paramMatch);
+  // parameters imply an exact match; a bare param_match asks for one without parameters
+  if (p.paramMatch === 'initial' || p.paramMatch === 'partial') o.line('param_match', p.paramMatch);
+  else if (p.paramMatch === 'exact' && p.process.length < 2) o.line('param_match');
   o.line('weight', p.weight, p.reverse ? 'reverse' : undefined);
-  o.line('quorum', p.quorum);
+  if (p.quorumMax !== 0) o.line('quorum', p.quorum);
   if (p.quorumMax !== undefined) o.line('quorum_max', p.quorumMax);
-  if (p.delay !== undefined) o.line('delay', p.delay);
+  if (p.terminateDelay !== undefined) o.line('terminate_delay', p.terminateDelay);
+  if (p.forkDelay !== undefined) o.line('fork_delay', p.forkDelay);
   if (p.fullCommand) o.line('full_command');
   o.close();
 }
@@ -347,6 +350,7 @@ function virtualServer(o: Out, vs: VirtualServer): void {
 
 export function printConfig(cfg: KeepalivedConfig): string {
   const o = new Out();
+  if (cfg.netNamespace !== undefined) o.line('net_namespace', cfg.netNamespace);
   g(o, cfg.global);
   if (cfg.global.childWaitTime !== 5) o.line('child_wait_time', cfg.global.childWaitTime);
   for (const e of cfg.extra) {

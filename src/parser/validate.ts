@@ -220,7 +220,6 @@ function checkMiscUsers(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink): voi
 function checkTracks(cfg: KeepalivedConfig, s: Sink): Set<string> {
   const scripts = new Set(cfg.vrrpScripts.map((v) => v.name));
   const files = new Set(cfg.trackFiles.map((t) => t.name));
-  const procs = new Set(cfg.trackProcesses.map((t) => t.name));
   const used = new Set<string>();
   const filter = (owner: string, refs: TrackRef[], known: Set<string>, what: string): TrackRef[] => refs.filter((r) => {
     if (known.has(r.name)) { if (what === 'script') used.add(r.name); return true; }
@@ -249,7 +248,6 @@ function checkTracks(cfg: KeepalivedConfig, s: Sink): Set<string> {
       return false;
     });
     vi.trackFile = filter(vi.name, vi.trackFile, files, 'file');
-    vi.trackProcess = filter(vi.name, vi.trackProcess, procs, 'process');
   }
   for (const sg of cfg.vrrpSyncGroups) {
     sg.trackScript = filter(sg.name, sg.trackScript, scripts, 'script');
@@ -321,12 +319,10 @@ function checkSecurity(cfg: KeepalivedConfig, used: Set<string>, o: ValidateOpti
 function resolveTrackWeights(cfg: KeepalivedConfig): void {
   const scripts = new Map(cfg.vrrpScripts.map((v) => [v.name, v]));
   const files = new Map(cfg.trackFiles.map((v) => [v.name, v]));
-  const procs = new Map(cfg.trackProcesses.map((v) => [v.name, v]));
   for (const o of [...cfg.vrrpInstances, ...cfg.vrrpSyncGroups]) {
     for (const r of o.trackScript) if (!explicitWeight.has(r)) { const v = scripts.get(r.name); if (v) { r.weight = v.weight; r.reverse = v.weightReverse; } }
     for (const r of o.trackFile) if (!explicitWeight.has(r)) { const v = files.get(r.name); if (v) { r.weight = v.weight; r.reverse = v.reverse; } }
   }
-  for (const vi of cfg.vrrpInstances) for (const r of vi.trackProcess) if (!explicitWeight.has(r)) { const v = procs.get(r.name); if (v) { r.weight = v.weight; r.reverse = v.reverse; } }
 }
 
 /** Runs every end-of-parse check; mutates `cfg` the way keepalived's init does (defaults, removals). */

@@ -203,6 +203,8 @@ export class VrrpFsm {
 
   private onStartup(): void {
     if (this.st !== 'INIT') return;
+    // keepalived 2.2.7 logs the trackers' start-up effect once (vrrp_set_effective_priority at init)
+    if (this.eff !== this.params.priority) this.log(`(${this.n}) Changing effective priority from ${this.params.priority} to ${this.eff}`);
     this.log(`(${this.n}) removing VIPs.`, 1);
     this.out.push({ kind: 'removeVips' });
     this.fwLog('removing');
@@ -294,11 +296,13 @@ export class VrrpFsm {
 
   private reevaluate(): void {
     const eff = this.track.effectivePriority();
+    // before start-up the trackers' first statuses are recorded silently; onStartup logs the result
+    if (this.st === 'INIT') { this.eff = eff; return; }
     if (eff !== this.eff) {
       this.log(`(${this.n}) Changing effective priority from ${this.eff} to ${eff}`);
       this.eff = eff;
     }
-    if (this.st === 'INIT' || this.st === 'STOP') return;
+    if (this.st === 'STOP') return;
     const faulted = this.faultReasons().length > 0;
     if (faulted && this.st !== 'FAULT') this.enterFault();
     else if (!faulted && this.st === 'FAULT') this.leaveFault();

@@ -206,16 +206,25 @@ function deriveTrackers(inst: VrrpInstance, ctx: ParamsContext, owner: boolean, 
     add({ id: `file:${r.name}`, kind: 'file', weight, reverse, initial: { value: f.initFile?.value ?? 0 } });
   }
 
-  for (const r of inst.trackProcess) {
-    const pr = ctx.trackProcesses?.find((x) => x.name === r.name);
-    if (!pr) { logs.push(`(${n}) track process ${r.name} not found, ignoring...`); continue; }
-    let weight = r.weight !== 0 ? r.weight : pr.weight;
-    const reverse = r.weight !== 0 ? r.reverse : (r.reverse || pr.reverse);
+  // track_process: the instance's own entries, then the sync group's (keepalived's add_vrrp_to_track_process:
+  // one also on the instance keeps the instance's entry, with the group's weight unless it was unweighted)
+  const procs: TrackerParams[] = [];
+  const procEntry = (r: TrackRef, who: string, group: boolean): void => {
+    if (!ctx.trackProcesses?.some((x) => x.name === r.name)) { logs.push(`(${who}) track process ${r.name} not found, ignoring...`); return; }
+    let weight = r.weight;
     if (owner && weight !== 0) {
-      logs.push(`(${n}) Cannot have weighted track process '${r.name}' with member having priority 255 - setting weight 0`);
+      logs.push(`(${who}) Cannot have weighted track process '${r.name}' with member having priority 255 - setting weight 0`);
       weight = 0;
     }
-    add({ id: `process:${r.name}`, kind: 'process', weight, reverse, initial: { ok: true } });
-  }
+    const id = `process:${r.name}`;
+    const mine = procs.find((t) => t.id === id);
+    if (!mine) { procs.push({ id, kind: 'process', weight, reverse: r.reverse, initial: { ok: true } }); return; }
+    if (!group) return;
+    logs.push(`(${n}) track_process ${r.name} is configured on VRRP instance and sync group. Remove vrrp instance config`);
+    if (mine.weight) mine.weight = weight;
+  };
+  for (const r of inst.trackProcess) procEntry(r, n, false);
+  for (const r of sg?.trackProcess ?? []) procEntry(r, sg!.name, true);
+  procs.forEach(add);
   return out;
 }

@@ -2,11 +2,11 @@
 // creating its model object and handing the sub-table its context. P2 top-level blocks and
 // keywords are kept verbatim in KeepalivedConfig.extra.
 import { table, type KeywordDef, type KwArgs } from '../schema.js';
-import type { KeepalivedConfig, VirtualServer, VirtualServerGroup } from '../../config/model.js';
+import type { KeepalivedConfig, VirtualServer, VirtualServerGroup, VrrpTrackProcess } from '../../config/model.js';
 import { SKIP_BLOCK, rest, type Proc } from '../reader.js';
 import { globalDefsTable } from './global-defs.js';
 import { vrrpInstanceTable, newInstance, closeInstance, parseVip, type ViCtx } from './vrrp-instance.js';
-import { vrrpScriptTable, newScript, closeScript, syncGroupTable, newSyncGroup, trackFileTable, trackProcessTable, newTrackProcess, type ScriptCtx, type SyncCtx, type TrackFileCtx, type ProcCtx } from './vrrp-blocks.js';
+import { vrrpScriptTable, newScript, closeScript, syncGroupTable, newSyncGroup, trackFileTable, trackProcessTable, newTrackProcess, closeTrackProcess, type ScriptCtx, type SyncCtx, type TrackFileCtx, type ProcCtx } from './vrrp-blocks.js';
 import { virtualServerTable, newVirtualServer, vsHeader, vsgItem, type VsCtx } from './lvs.js';
 import { parseRouteLine, parseRuleLine, type RuleState } from './routes.js';
 import { readNum, type BuildCtx } from './common.js';
@@ -69,7 +69,7 @@ export const topTable = table('top', [
   },
   {
     name: 'vrrp_sync_group', priority: 'P1', block: 'keywords', table: syncGroupTable,
-    handle: (c: TopCtx, a): SyncCtx => { const g = named(a, newSyncGroup); g.pos = a.pos(0); c.cfg.vrrpSyncGroups.push(g); return { g }; },
+    handle: (c: TopCtx, a): SyncCtx => { const g = named(a, newSyncGroup); g.pos = a.pos(0); c.cfg.vrrpSyncGroups.push(g); return { g, trackProcesses: c.cfg.trackProcesses }; },
   },
   {
     name: 'track_file', aliases: ['vrrp_track_file'], priority: 'P1', block: 'keywords', table: trackFileTable,
@@ -78,11 +78,24 @@ export const topTable = table('top', [
       c.cfg.trackFiles.push(t);
       return { t };
     },
-    close: (t: TrackFileCtx, a: KwArgs) => { if (!t.t.file) a.error(`No file set for track_file ${t.t.name} - ignoring`); },
+    close: (t: TrackFileCtx, a: KwArgs) => {
+      if (!t.t.file) a.error(`No file set for track_file ${t.t.name} - ignoring`);
+      else if (t.t.initFile) t.t.initFile.endPos = a.pos(0);
+    },
   },
   {
     name: 'vrrp_track_process', priority: 'P1', block: 'keywords', table: trackProcessTable,
-    handle: (c: TopCtx, a): ProcCtx => { const p = named(a, newTrackProcess); p.pos = a.pos(0); c.cfg.trackProcesses.push(p); return { p }; },
+    handle: (c: TopCtx, a): ProcCtx & { all: VrrpTrackProcess[] } => { const p = named(a, newTrackProcess); p.pos = a.pos(0); c.cfg.trackProcesses.push(p); return { p, all: c.cfg.trackProcesses }; },
+    close: (p: ProcCtx & { all: VrrpTrackProcess[] }, a: KwArgs) => closeTrackProcess(p, a, p.all),
+  },
+  {
+    name: 'net_namespace', priority: 'P1', args: ['string'],
+    handle: (c: TopCtx, a) => {
+      const n = a.opt(1);
+      if (n === undefined) { a.error('net_namespace name missing - ignoring'); return; }
+      if (c.cfg.netNamespace === undefined) c.cfg.netNamespace = n;
+      else a.error(`Duplicate net_namespace definition ${n} - ignoring`);
+    },
   },
   {
     name: 'virtual_server_group', priority: 'P1', block: 'lines', args: ['string'],
@@ -119,7 +132,7 @@ export const topTable = table('top', [
   p2TopBlock('track_group', ['group']),
   ifaceBlock('interface_up_down_delays', 'up/down delay'),
   p2TopBlock('SSL', ['ca', 'certificate', 'key', 'password']),
-  ...['net_namespace', 'net_namespace_ipvs', 'namespace_with_ipsets', 'use_pid_dir', 'instance', 'linkbeat_use_polling'].map(p2TopKw),
+  ...['net_namespace_ipvs', 'namespace_with_ipsets', 'use_pid_dir', 'instance', 'linkbeat_use_polling'].map(p2TopKw),
   {
     name: 'child_wait_time', priority: 'P1', args: ['uint'], default: 5,
     handle: (c: TopCtx, a) => {

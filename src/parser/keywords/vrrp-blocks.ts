@@ -3,7 +3,7 @@
 import { table, type KeywordDef, type KwArgs } from '../schema.js';
 import type { SourcePos } from '../../common/diagnostic.js';
 import type { VrrpScript, VrrpSyncGroup, TrackFile, VrrpTrackProcess, TrackRef } from '../../config/model.js';
-import { bool, flag, readNum, scriptSpec, trackRef } from './common.js';
+import { bool, explicitWeight, flag, readNum, scriptSpec, trackRef } from './common.js';
 import { parseBool, readInt, readUnsigned, readDecimal } from '../values.js';
 import { rest } from '../reader.js';
 import { lookupUser, systemUserDb } from '../../host/users.js';
@@ -104,10 +104,10 @@ export function cmdStr(argv: readonly string[]): string {
   return argv.map((w) => `'${w}'`).join(' ');
 }
 
-export interface SyncCtx { g: VrrpSyncGroup }
+export interface SyncCtx { g: VrrpSyncGroup; trackProcesses: VrrpTrackProcess[] }
 
 export function newSyncGroup(name: string): VrrpSyncGroup {
-  return { name, group: [], trackInterface: [], trackScript: [], trackFile: [], extra: {} };
+  return { name, group: [], trackInterface: [], trackScript: [], trackFile: [], trackProcess: [], extra: {} };
 }
 
 const sgNotify = (name: string, field: 'notifyMaster' | 'notifyBackup' | 'notifyFault' | 'notifyStop' | 'notify', prio: 'P0' | 'P1'): KeywordDef<SyncCtx> => ({
@@ -131,7 +131,7 @@ export const syncGroupTable = table('vrrp_sync_group', [
   sgTrack('track_interface', 'trackInterface', 'interface', -254, 254),
   sgTrack('track_script', 'trackScript', 'script', -253, 253),
   sgTrack('track_file', 'trackFile', 'file', -254, 254),
-  { name: 'track_process', priority: 'P2', block: 'lines', item: (c: SyncCtx, a) => { (c.g.extra['track_process'] ??= []).push(...rest(a.words, 0)); } },
+  { name: 'track_process', priority: 'P1', block: 'lines', item: (c: SyncCtx, a) => trackProcessRef(a, c.g.name, c.trackProcesses, c.g.trackProcess) },
   { name: 'track_bfd', priority: 'P2', block: 'lines', item: (c: SyncCtx, a) => { (c.g.extra['track_bfd'] ??= []).push(...rest(a.words, 0)); } },
   {
     // deprecated: the same as sync_group_tracking_weight
@@ -167,58 +167,138 @@ export const trackFileTable = table('track_file', [
     },
   },
   {
-    name: 'init_file', priority: 'P2', args: ['int', 'word'],
+    name: 'init_file', priority: 'P1', args: ['int', 'word'],
     handle: (c: TrackFileCtx, a) => {
       const f: NonNullable<TrackFile['initFile']> = { overwrite: false };
       for (let i = 1; i < a.size; i++) {
-        const w = a.opt(i)!;
-        if (w === 'overwrite') f.overwrite = true;
-        else { const v = readInt(a, w, -2147483647, 2147483647); if (v !== undefined) f.value = v; }
+        const w = a.opt(i)!.trimStart();
+        if (/^[0-9-]/.test(w)) {
+          const v = readInt(a, w, -2147483648, 2147483647, false);
+          if (v === undefined) { a.error(`Track file ${c.t.name} init value ${w} is invalid`); f.value = 0; continue; }
+          if (v < -254 || v > 254) a.error(`Track file ${c.t.name} init value ${v} is outside sensible range [-254, 254]`);
+          f.value = v;
+        } else if (w === 'overwrite') f.overwrite = true;
+        else a.error(`Unknown track file init option ${w}`);
       }
       c.t.initFile = f;
     },
   },
 ]);
 
-export interface ProcCtx { p: VrrpTrackProcess }
+export interface ProcCtx { p: VrrpTrackProcess; weightSet?: boolean }
 
 export function newTrackProcess(name: string): VrrpTrackProcess {
   return { name, process: [], weight: 0, reverse: false, quorum: 1, fullCommand: false };
 }
 
+const QUORUM_MAX_UNSET = 0xffffffff;
+
+/** delay / terminate_delay / fork_delay (keepalived's vrrp_tprocess_delay_general). */
+function procDelay(name: 'delay' | 'terminate_delay' | 'fork_delay'): KeywordDef<ProcCtx> {
+  return {
+    name, priority: 'P1', args: ['timer'],
+    handle: (c, a) => {
+      const t = a.need(1);
+      const v = readDecimal(a, t, 0.000001, 3600);
+      if (v === undefined) { a.error(`${name} (${t}) for vrrp_track_process ${c.p.name} must be between [0.000001..3600] inclusive. Ignoring...`); return; }
+      if (name !== 'fork_delay') c.p.terminateDelay = v;
+      if (name !== 'terminate_delay') c.p.forkDelay = v;
+    },
+  };
+}
+
 export const trackProcessTable = table('vrrp_track_process', [
-  { name: 'process', priority: 'P1', args: ['string', 'rest'], handle: (c: ProcCtx, a) => { a.need(1); c.p.process = rest(a.words, 1); } },
   {
-    name: 'param_match', priority: 'P2', args: ['word'],
+    name: 'process', priority: 'P1', args: ['string', 'rest'],
     handle: (c: ProcCtx, a) => {
-      const v = a.need(1);
-      if (v === 'initial' || v === 'partial') c.p.paramMatch = v;
-      else a.error(`Invalid param_match type ${v} - ignoring`);
+      const words = rest(a.words, 1);
+      if (c.p.process.length) { a.error(`Process already set for track process ${c.p.name} - ignoring ${words[0] ?? ''}`); return; }
+      a.need(1);
+      c.p.process = words;
+      // parameters: compared exactly unless param_match says otherwise, against the command line
+      if (words.length > 1) { c.p.paramMatch ??= 'exact'; c.p.fullCommand = true; }
+    },
+  },
+  {
+    name: 'param_match', priority: 'P1', args: ['word'],
+    handle: (c: ProcCtx, a) => {
+      const v = a.opt(1);
+      if (v === undefined) c.p.paramMatch = 'exact';
+      else if (v === 'initial' || v === 'partial') c.p.paramMatch = v;
+      else { a.error(`Invalid param_match type ${v} - ignoring`); return; }
+      c.p.fullCommand = true;
     },
   },
   {
     name: 'weight', priority: 'P1', args: ['int', 'word'],
     handle: (c: ProcCtx, a) => {
-      const t = a.need(1);
+      const t = a.opt(1);
+      if (t === undefined) { a.error(`No weight specified for track process ${c.p.name} - ignoring`); return; }
+      if (c.p.weight) { a.error(`Weight already set for track process ${c.p.name} - ignoring ${t}`); return; }
       const v = readInt(a, t, -254, 254);
       if (v === undefined) { a.error(`Weight (${t}) for vrrp_track_process ${c.p.name} must be between [-254..254] inclusive. Ignoring...`); return; }
+      const o = a.opt(2);
+      if (o === 'reverse') c.p.reverse = true;
+      else if (o !== undefined) a.error(`vrrp_track_process ${c.p.name} unknown weight option ${o}`);
       c.p.weight = v;
-      if (a.opt(2) === 'reverse') c.p.reverse = true;
     },
   },
   {
     name: 'quorum', priority: 'P1', args: ['uint'], default: 1,
-    handle: (c: ProcCtx, a) => { const v = readNum(a, { kind: 'uint', min: 1, max: 65535, msg: (t) => `Quorum (${t}) for vrrp_track_process ${c.p.name} must be between [1..65535] inclusive. Ignoring...` }); if (v !== undefined) c.p.quorum = v; },
+    handle: (c: ProcCtx, a) => {
+      const v = readNum(a, { kind: 'uint', min: 1, max: 65535, msg: (t) => `Quorum (${t}) for vrrp_track_process ${c.p.name} must be between [1..65535] inclusive. Ignoring...` });
+      if (v === undefined) return;
+      if (v > (c.p.quorumMax ?? QUORUM_MAX_UNSET)) { a.error('Quorum is greater than quorum_max - ignoring'); return; }
+      c.p.quorum = v;
+    },
   },
   {
-    name: 'quorum_max', priority: 'P2', args: ['uint'],
-    handle: (c: ProcCtx, a) => { const v = readNum(a, { kind: 'uint', min: 0, max: 65535, msg: (t) => `Quorum max (${t}) for vrrp_track_process ${c.p.name} must be between [1..65535] inclusive. Ignoring...` }); if (v !== undefined) c.p.quorumMax = v; },
+    name: 'quorum_max', priority: 'P1', args: ['uint'],
+    handle: (c: ProcCtx, a) => {
+      const v = readNum(a, { kind: 'uint', min: 0, max: 65535, msg: (t) => `quorum_max (${t}) for vrrp_track_process ${c.p.name} must be between [0..65535] inclusive. Ignoring...` });
+      if (v === undefined) return;
+      // quorum_max 0 (the process must not run) is allowed while quorum was not raised
+      if ((v || c.p.quorum > 1) && v < c.p.quorum) { a.error('quorum_max is less than quorum - ignoring'); return; }
+      c.p.quorumMax = v;
+      if (v === 0) c.p.quorum = 0;
+      else if (!c.p.quorum) c.p.quorum = 1;
+    },
   },
-  {
-    name: 'delay', priority: 'P2', args: ['timer'],
-    handle: (c: ProcCtx, a) => { const t = a.need(1); const v = readDecimal(a, t, 0.000001, 3600); if (v === undefined) a.error(`delay (${t}) for vrrp_track_process ${c.p.name} must be between [0.000001..3600] inclusive. Ignoring...`); else c.p.delay = v; },
-  },
-  { name: 'terminate_delay', priority: 'P2', args: ['timer'], handle: (c: ProcCtx, a) => { void c; readDecimal(a, a.need(1), 0, 3600); } },
-  { name: 'fork_delay', priority: 'P2', args: ['timer'], handle: (c: ProcCtx, a) => { void c; readDecimal(a, a.need(1), 0, 3600); } },
-  flag<ProcCtx>('full_command', (c) => { c.p.fullCommand = true; }, 'P2'),
+  procDelay('delay'), procDelay('terminate_delay'), procDelay('fork_delay'),
+  flag<ProcCtx>('full_command', (c) => { c.p.fullCommand = true; }, 'P1'),
 ]);
+
+/** End of a vrrp_track_process block: one without `process` is dropped. */
+export function closeTrackProcess(c: ProcCtx, a: KwArgs, all: VrrpTrackProcess[]): void {
+  if (c.p.process.length) return;
+  a.error(`track process '${c.p.name}' process name not specified`);
+  all.splice(all.indexOf(c.p), 1);
+}
+
+/**
+ * A track_process entry of a vrrp_instance or vrrp_sync_group (keepalived's alloc_track_process):
+ * NAME [weight N [reverse|noreverse]], resolved at once against the vrrp_track_process blocks
+ * defined so far; the entry takes the block's weight unless it gives one.
+ */
+export function trackProcessRef(a: KwArgs, owner: string, known: readonly VrrpTrackProcess[], refs: TrackRef[]): void {
+  const name = a.need(0);
+  const p = known.find((x) => x.name === name);
+  if (!p) { a.error(`(${owner}) track process ${name} not found, ignoring...`); return; }
+  if (refs.some((r) => r.name === name)) { a.error(`(${owner}) duplicate track_process ${name} - ignoring`); return; }
+  let weight = p.weight;
+  let reverse = p.reverse;
+  if (a.size >= 2) {
+    if (a.opt(1) !== 'weight') { a.error(`(${owner}) unknown track process option ${a.opt(1)!} - ignoring`); return; }
+    if (a.size === 2) { a.error(`(${owner}) weight without value specified for track process ${name} - ignoring`); return; }
+    const v = readInt(a, a.opt(2)!, -254, 254);
+    if (v === undefined) a.error(`(${owner}) weight for track process ${name} must be in [-254..254] inclusive. Ignoring...`);
+    else weight = v;
+    const o = a.opt(3);
+    if (o === 'reverse') reverse = true;
+    else if (o === 'noreverse') reverse = false;
+    else if (o !== undefined) a.error(`(${owner}) unknown track_process ${name} weight option ${o} - ignoring`);
+  }
+  const ref: TrackRef = { name, weight, reverse, pos: a.pos(0) };
+  explicitWeight.add(ref);
+  refs.push(ref);
+}

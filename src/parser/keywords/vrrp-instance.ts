@@ -7,6 +7,7 @@ import { ipFamily, parseBool, parsePrefix, readUnsigned, readDecimal, readInt } 
 import { rest } from '../reader.js';
 import type { SourcePos } from '../../common/diagnostic.js';
 import { parseRouteLine, parseRuleLine, type RuleState } from './routes.js';
+import { trackProcessRef } from './vrrp-blocks.js';
 
 /** Sub-context of one vrrp_instance block. */
 export interface ViCtx { vi: VrrpInstance; cfg: KeepalivedConfig; stateSet: boolean; familySet: boolean; rules: RuleState; prioritySet?: boolean; v2At?: SourcePos; v6At?: SourcePos }
@@ -276,7 +277,7 @@ export const vrrpInstanceTable = table('vrrp_instance', ([
   trackBlock('track_script', 'trackScript', 'script', -253, 253, 'P0'),
   trackBlock('track_interface', 'trackInterface', 'interface', -254, 254, 'P0'),
   trackBlock('track_file', 'trackFile', 'file', -254, 254, 'P1'),
-  trackBlock('track_process', 'trackProcess', 'process', -254, 254, 'P1'),
+  { name: 'track_process', priority: 'P1', block: 'lines', item: (c: ViCtx, a) => trackProcessRef(a, c.vi.name, c.cfg.trackProcesses, c.vi.trackProcess) },
   { name: 'track_bfd', priority: 'P2', block: 'lines', item: (c: ViCtx, a) => { (c.vi.extra['track_bfd'] ??= []).push(...rest(a.words, 0)); } },
   flag<ViCtx>('nopreempt', (c) => { c.vi.nopreempt = true; }, 'P0'),
   flag<ViCtx>('preempt', (c) => { c.vi.nopreempt = false; }, 'P0'),

@@ -1,13 +1,78 @@
-// track_file reader: the file holds an integer (missing/unreadable/garbage reads as 0, as
-// keepalived); changes are noticed with fs.watch on the directory plus a slow poll as a fallback.
-import { readFileSync, watch, type FSWatcher } from 'node:fs';
+// track_file: the reader (the file holds an integer; missing/unreadable/garbage reads as 0, as
+// keepalived), the watcher (fs.watch on the directory plus a slow poll as a fallback), and
+// init_file, which writes the file at start-up as keepalived 2.2.7 does (measured: see
+// test/unit/vrrp/data/track-process-2.2.7.md): "VALUE\n" (default 0), mode 0600, through a
+// temporary file renamed over the path; an existing file is kept unless `overwrite` is given, and
+// never rewritten on a reload; a path that exists but is not a regular file is refused.
+import { chmodSync, closeSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, watch, writeSync, type FSWatcher } from 'node:fs';
 import path from 'node:path';
+import type { Logger } from '../../common/log.js';
+import type { SourcePos } from '../../common/diagnostic.js';
+import type { TrackFile } from '../../config/model.js';
 
 export function readTrackValue(file: string): number {
   let text: string;
   try { text = readFileSync(file, 'utf8'); } catch { return 0; }
   const m = /^\s*(-?\d+)/.exec(text);
   return m ? parseInt(m[1]!, 10) : 0;
+}
+
+/** keepalived's file mode for what it writes: 0666 under its default umask 0177. */
+const INIT_FILE_MODE = 0o600;
+
+/** "(FILE: Line N) " as keepalived prefixes a config error it reports at run time. */
+function at(pos: SourcePos | undefined): string { return pos ? `(${pos.file}: Line ${pos.line}) ` : ''; }
+
+/**
+ * init_file for one track_file block (nothing without init_file). `reload`: keepalived re-reads the
+ * configuration then, and only creates a file that does not exist.
+ */
+export function initTrackFile(t: TrackFile, reload: boolean, log: Logger): void {
+  const init = t.initFile;
+  if (!init || !t.file) return;
+  let st;
+  try { st = statSync(t.file); } catch { st = undefined; }
+  if (st) {
+    if (!init.overwrite) return;
+    if (!st.isFile()) { log.info(`${at(init.endPos)}Cannot initialise track file ${t.name} - it is not a regular file`); return; }
+    if (reload) return;
+  }
+  const tmp = `${t.file}.${process.pid}.init`;
+  let fd: number | undefined;
+  try {
+    // as keepalived's fopen_safe: a private temporary file, renamed over the path, then written
+    fd = openSync(tmp, 'wx', INIT_FILE_MODE);
+    chmodSync(tmp, INIT_FILE_MODE);
+    renameSync(tmp, t.file);
+    writeSync(fd, `${init.value ?? 0}\n`);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    rmSync(tmp, { force: true });
+    log.info(`Unable to open '${t.file}' - errno ${Math.abs(err.errno ?? 0)} (${describe(err)})`);
+    log.info(`${at(init.endPos)}Unable to initialise track file ${t.name}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Can a tracked file be watched? keepalived 2.2.7 drops a track_file whose directory does not exist
+ * ("Track file directory for NAME does not exist - removing") or that cannot be resolved.
+ */
+export function trackFileUsable(t: TrackFile, log: Logger): boolean {
+  try { realpathSync(t.file); return true; } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') { log.info(`track file ${t.name} is not accessible - ignoring`); return false; }
+  }
+  try { if (statSync(realpathSync(path.dirname(t.file))).isDirectory()) return true; } catch { /* missing */ }
+  log.info(`Track file directory for ${t.name} does not exist - removing`);
+  return false;
+}
+
+/** strerror text of a Node fs error ("No such file or directory"). */
+function describe(e: NodeJS.ErrnoException): string {
+  const m = /^[A-Z0-9]+: (.*?), /.exec(e.message);
+  if (!m) return e.message;
+  return m[1]!.charAt(0).toUpperCase() + m[1]!.slice(1);
 }
 
 export class TrackFileWatcher {

@@ -1,24 +1,50 @@
-// Runs the tracked objects a config uses: one ScriptRunner per referenced vrrp_script and one
-// TrackFileWatcher per referenced track_file, reporting changes as tracker ids ('script:NAME',
-// 'file:NAME') with their status, and answering the current status for start-up.
+// Runs the tracked objects a config uses: one ScriptRunner per referenced vrrp_script, one
+// TrackFileWatcher per referenced track_file (after init_file has written the files it asks for),
+// and the process monitor for every vrrp_track_process block; reports changes as tracker ids
+// ('script:NAME', 'file:NAME', 'process:NAME') with their status, and answers the current status
+// for start-up. The process-event socket is opened once (or taken from the parent, see
+// process-track/connector-port.ts) and kept across reloads; each start counts the processes again.
+import { monotonicClock, type Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
 import type { KeepalivedConfig } from '../../config/model.js';
 import type { TrackerStatus } from '../fsm-types.js';
 import { scriptIds, systemUserDb, type UserDb } from '../../host/users.js';
 import { resolveScriptFile } from '../../notify/script-security.js';
 import { ScriptRunner } from './script-runner.js';
-import { TrackFileWatcher } from './track-file.js';
+import { initTrackFile, TrackFileWatcher, trackFileUsable } from './track-file.js';
+import { connectorForThisProcess, EPROTONOSUPPORT, errnoText, type ConnectorPort, type OpenFailure } from '../process-track/connector-port.js';
+import { configuredCpus, nodeTimers, ProcessMonitor, type ConnectorState, type Timers } from '../process-track/monitor.js';
+import { realProcFiles, type ProcFiles } from '../process-track/proc-source.js';
+import { specOf } from '../process-track/spec.js';
+
+/** What the process monitor runs on (the real connector and /proc by default; fakes in tests). */
+export interface TrackerHubDeps {
+  connector?: () => ConnectorPort | OpenFailure;
+  procFiles?: ProcFiles;
+  clock?: Clock;
+  timers?: Timers;
+  cpus?: number;
+}
 
 export class TrackerHub {
   private readonly scripts = new Map<string, ScriptRunner>();
   private readonly files = new Map<string, TrackFileWatcher>();
+  private processes?: ProcessMonitor;
+  private port?: ConnectorPort;
+  private portTried = false;
+  private readonly conn: ConnectorState = { listening: false, responded: false };
+  private started = false;
 
   constructor(
     private readonly log: Logger, private readonly onChange: (id: string, status: TrackerStatus) => void,
     private readonly userDb: () => UserDb = () => systemUserDb(),
+    private readonly deps: TrackerHubDeps = {},
   ) {}
 
   start(config: KeepalivedConfig): void {
+    const reload = this.started;
+    this.started = true;
+    for (const f of config.trackFiles) initTrackFile(f, reload, this.log);
     const usedScripts = new Set<string>();
     const usedFiles = new Set<string>();
     for (const o of [...config.vrrpInstances, ...config.vrrpSyncGroups]) {
@@ -37,12 +63,32 @@ export class TrackerHub {
       r.start();
     }
     for (const f of config.trackFiles) {
-      if (!usedFiles.has(f.name) || this.files.has(f.name)) continue;
+      if (!usedFiles.has(f.name) || this.files.has(f.name) || !trackFileUsable(f, this.log)) continue;
       this.files.set(f.name, new TrackFileWatcher(f.file, (value) => this.onChange(`file:${f.name}`, { value })));
     }
+    // keepalived monitors every vrrp_track_process block, used or not
+    if (config.trackProcesses.length) this.startProcesses(config);
   }
 
-  /** Current status of a script/file tracker, if known (scripts: after their first result). */
+  private startProcesses(config: KeepalivedConfig): void {
+    const d = this.deps;
+    if (!this.portTried) {
+      this.portTried = true;
+      const p = (d.connector ?? connectorForThisProcess)();
+      if ('errno' in p) {
+        if (p.op === 'bind') this.log.info(`Failed to bind to process monitoring socket - errno ${p.errno} - ${errnoText(p.errno)}`);
+        else if (p.errno === EPROTONOSUPPORT) this.log.detail('track_process not available - is CONFIG_PROC_EVENTS enabled in kernel config?');
+        else this.log.info(`Failed to open process monitoring socket - errno ${p.errno} - ${errnoText(p.errno)}`);
+      } else this.port = p;
+    }
+    this.processes = new ProcessMonitor(config.trackProcesses.map(specOf), {
+      port: this.port, files: d.procFiles ?? realProcFiles, clock: d.clock ?? monotonicClock, timers: d.timers ?? nodeTimers,
+      log: this.log, cpus: d.cpus ?? configuredCpus(),
+    }, this.conn, (name, up) => this.onChange(`process:${name}`, { ok: up }));
+    this.processes.start();
+  }
+
+  /** Current status of a tracker, if known (scripts: after their first result). */
   status(id: string): TrackerStatus | undefined {
     if (id.startsWith('script:')) {
       const ok = this.scripts.get(id.slice(7))?.ok;
@@ -52,12 +98,19 @@ export class TrackerHub {
       const w = this.files.get(id.slice(5));
       return w ? { value: w.value } : undefined;
     }
+    if (id.startsWith('process:')) {
+      const ok = this.processes?.haveQuorum(id.slice(8));
+      return ok === undefined ? undefined : { ok };
+    }
     return undefined;
   }
 
+  /** Stops every tracker; the process-event socket stays open for the next start (a reload). */
   stop(): void {
     for (const s of this.scripts.values()) s.stop();
     for (const f of this.files.values()) f.close();
+    this.processes?.stop();
+    this.processes = undefined;
     this.scripts.clear();
     this.files.clear();
   }

@@ -95,7 +95,7 @@ describe('daemon/main: options accepted but not acted on', () => {
     const r = parseCommandLine(['-n', '-g', '-s', 'blue', '-x', '-m', '-a']);
     assert.equal(r.action, 'run');
     const w = unsupportedOptionWarnings((r as { opts: Parameters<typeof unsupportedOptionWarnings>[0] }).opts);
-    assert.deepEqual(w.map((x) => x.split(' ')[1]), ['-g/--log-file', '-s/--namespace', '-x/--snmp', '-m/--core-dump', '-a/--address-monitoring']);
+    assert.deepEqual(w.map((x) => x.split(' ')[1]), ['-g/--log-file', '-x/--snmp', '-m/--core-dump', '-a/--address-monitoring']);
     const none = parseCommandLine(['-n', '-D', '-l']);
     assert.deepEqual(unsupportedOptionWarnings((none as { opts: Parameters<typeof unsupportedOptionWarnings>[0] }).opts), []);
   });

@@ -11,7 +11,8 @@ import { defaultOptions, type CliOptions } from '../../../src/daemon/cli.js';
 import { parserLoader, type ConfigLoadResult } from '../../../src/daemon/config-source.js';
 import { CHILD_EXIT, type ChildRole, type ChildToParent, type ParentToChild } from '../../../src/daemon/ipc.js';
 import type { DaemonLogger } from '../../../src/daemon/log-sink.js';
-import { Parent, childEntry, facilityFromConfig, type ChildHandle } from '../../../src/daemon/parent.js';
+import { Parent, childEntry, facilityFromConfig, type ChildHandle, type ChildInherit } from '../../../src/daemon/parent.js';
+import type { NsSys } from '../../../src/daemon/netns.js';
 import { config, globalDefs, instance } from './config-fixture.js';
 
 class FakeChild implements ChildHandle {
@@ -42,21 +43,24 @@ function fullConfig(o: Partial<KeepalivedConfig> = {}): KeepalivedConfig {
   return config({ vrrpInstances: [instance('VI_1', { virtualRouterId: 51, virtualIpaddress: [vip] })], virtualServers: [vs], ...o });
 }
 
-function harness(o: { opts?: Partial<CliOptions>; load?: () => ConfigLoadResult } = {}) {
+function harness(o: { opts?: Partial<CliOptions>; load?: () => ConfigLoadResult; ns?: NsSys } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'kd-parent-'));
   const opts: CliOptions = { ...defaultOptions(), dontFork: true, configFile: join(dir, 'k.conf'), pidFile: join(dir, 'ka.pid'), vrrpPidFile: join(dir, 'v.pid'), checkersPidFile: join(dir, 'c.pid'), ...o.opts };
   const mem = memoryLogger(2);
-  const logger: DaemonLogger = Object.assign(mem, { close: () => {}, flush: async () => {}, setFacility: () => {} });
+  const idents: string[] = [];
+  const logger: DaemonLogger = Object.assign(mem, { close: () => {}, flush: async () => {}, setFacility: () => {}, setIdent: (i: string) => { idents.push(i); } });
+  const inherits: (ChildInherit | undefined)[] = [];
   const children: FakeChild[] = [];
   let nextPid = 1000;
   const exits: number[] = [];
   let load = o.load ?? (() => ({ config: fullConfig(), diagnostics: [] }));
   const parent = new Parent(opts, {
-    logger, loadConfig: () => load(), launch: (role) => { const c = new FakeChild(role, nextPid++); children.push(c); return c; },
+    logger, loadConfig: () => load(), launch: (role, inherit) => { const c = new FakeChild(role, nextPid++); children.push(c); inherits.push(inherit); return c; },
     commandLine: ['keepalived', '-n'], exit: (c) => exits.push(c), tmpDir: dir, keepAlive: false,
+    ...(o.ns ? { ns: () => o.ns! } : {}),
   });
   return {
-    dir, opts, parent, children, exits, lines: () => mem.lines(),
+    dir, opts, parent, children, exits, idents, inherits, lines: () => mem.lines(),
     setLoad: (f: () => ConfigLoadResult) => { load = f; },
     live: (role: ChildRole) => children.filter((c) => c.role === role).at(-1)!,
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
@@ -333,5 +337,100 @@ describe('daemon/parent: supervision', () => {
     assert.equal(facilityFromConfig('local0'), 16);
     assert.equal(facilityFromConfig('LOG_DAEMON'), 3);
     assert.equal(facilityFromConfig('bogus'), undefined);
+  });
+});
+
+/** setns / mount calls recorded; `fail` makes one of them return an errno. */
+class FakeNs implements NsSys {
+  calls: string[] = [];
+  constructor(private readonly fail: Partial<Record<'connector' | 'open' | 'setns' | 'mkdir' | 'unshare' | 'bind' | 'umount', number>> = {}) {}
+  openConnector() { this.calls.push('connector'); return this.fail.connector ? { errno: this.fail.connector, op: 'socket' as const } : { fd: 42 }; }
+  open(path: string) { this.calls.push(`open ${path}`); return this.fail.open ? { errno: this.fail.open } : { fd: 7 }; }
+  close(fd: number) { this.calls.push(`close ${fd}`); }
+  setns(fd: number, type: number) { this.calls.push(`setns ${fd} ${type.toString(16)}`); return this.fail.setns; }
+  mkdir(path: string, mode: number) { this.calls.push(`mkdir ${path} ${mode.toString(8)}`); return path.endsWith('/') ? undefined : this.fail.mkdir; }
+  rmdir(path: string) { this.calls.push(`rmdir ${path}`); return path.endsWith('/') ? 39 : undefined; }
+  unshare(flags: number) { this.calls.push(`unshare ${flags.toString(16)}`); return this.fail.unshare; }
+  mount(src: string, target: string, flags: number) { this.calls.push(`mount '${src}' ${target} ${flags.toString(16)}`); return src && this.fail.bind ? this.fail.bind : undefined; }
+  umount(target: string) { this.calls.push(`umount ${target}`); return this.fail.umount; }
+  strerror(n: number) { return n === 2 ? 'No such file or directory' : n === 1 ? 'Operation not permitted' : `errno ${n}`; }
+}
+
+describe('daemon/parent: net_namespace and -s (keepalived 2.2.7 main.c / namespaces.c)', () => {
+  let h: ReturnType<typeof harness>;
+  afterEach(() => h?.cleanup());
+
+  it('opens the process-event socket, then enters the namespace and mounts a private /run/keepalived/; the VRRP child inherits the socket', async () => {
+    const ns = new FakeNs();
+    h = harness({ ns, load: () => ({ config: fullConfig({ netNamespace: 'blue' }), diagnostics: [] }) });
+    assert.equal(await h.parent.start(), true);
+    assert.deepEqual(ns.calls, [
+      'mkdir /run/keepalived/ 755', 'connector', 'open /run/netns/blue', 'setns 7 40000000', 'close 7',
+      'mkdir /run/keepalived/blue 755', 'unshare 20000', "mount '' / 84000", "mount '/run/keepalived/blue' /run/keepalived/ 1000",
+    ]);
+    const l = h.lines();
+    const i = l.indexOf('Changing syslog ident to Keepalived_blue');
+    assert.ok(i > l.findIndex((x) => x.startsWith('Configuration file ')) && i < l.findIndex((x) => x.startsWith('NOTICE: ')));
+    assert.deepEqual(h.idents, ['Keepalived_blue']);
+    assert.deepEqual(h.inherits, [undefined, { procConnectorFd: 42 }]);
+    assert.equal((h.live('vrrp').sent[0] as { options: { ident: string } }).options.ident, 'Keepalived_vrrp_blue');
+    assert.equal((h.live('checker').sent[0] as { options: { ident: string } }).options.ident, 'Keepalived_healthcheckers_blue');
+    ns.calls = [];
+    await h.parent.stop(0);
+    assert.deepEqual(ns.calls, ['umount /run/keepalived/', 'rmdir /run/keepalived/blue', 'rmdir /run/keepalived/']);
+  });
+
+  it('-s overrides the configured namespace, with keepalived\'s line', async () => {
+    const ns = new FakeNs();
+    h = harness({ ns, opts: { namespace: 'red' }, load: () => ({ config: fullConfig({ netNamespace: 'blue' }), diagnostics: [] }) });
+    await h.parent.start();
+    assert.ok(h.lines().includes("Overriding config net_namespace 'blue' with command line namespace 'red'"));
+    assert.ok(ns.calls.includes('open /run/netns/red'));
+  });
+
+  it('a missing namespace: logged, stopped, exit 0, nothing forked', async () => {
+    const ns = new FakeNs({ open: 2 });
+    h = harness({ ns, load: () => ({ config: fullConfig({ netNamespace: 'nope' }), diagnostics: [] }) });
+    assert.equal(await h.parent.start(), false);
+    const l = h.lines();
+    assert.deepEqual(l.slice(l.indexOf('Changing syslog ident to Keepalived_nope')), [
+      'Changing syslog ident to Keepalived_nope', 'Failed to open /run/netns/nope', 'Unable to set network namespace nope - exiting',
+      ...l.filter((x) => x.startsWith('CPU usage')), `Stopped Keepalived v2.2.7 (keepalived-ts ${l[0]!.split('keepalived-ts ')[1]!}`,
+    ]);
+    assert.deepEqual(h.exits, [0]);
+    assert.equal(h.children.length, 0);
+    assert.ok(ns.calls.includes('rmdir /run/keepalived/'));
+  });
+
+  it('setns and mount failures give keepalived\'s lines; a failed bind mount still runs', async () => {
+    const ns = new FakeNs({ setns: 1 });
+    h = harness({ ns, load: () => ({ config: fullConfig({ netNamespace: 'x' }), diagnostics: [] }) });
+    assert.equal(await h.parent.start(), false);
+    assert.ok(h.lines().includes('setns() failed with error 1'));
+    h.cleanup();
+    const ns2 = new FakeNs({ bind: 2, connector: 13 });
+    h = harness({ ns: ns2, load: () => ({ config: fullConfig({ netNamespace: 'x' }), diagnostics: [] }) });
+    assert.equal(await h.parent.start(), true);
+    assert.ok(h.lines().includes("Mount failed, error (2) 'No such file or directory'"));
+    assert.ok(h.lines().includes('Failed to open process monitoring socket - errno 13 - errno 13'));
+    assert.deepEqual(h.inherits, [undefined, undefined]);
+  });
+
+  it('a reload cannot change the namespace', async () => {
+    const ns = new FakeNs();
+    h = harness({ ns, load: () => ({ config: fullConfig({ netNamespace: 'blue' }), diagnostics: [] }) });
+    await h.parent.start();
+    h.setLoad(() => ({ config: fullConfig({ netNamespace: 'green' }), diagnostics: [] }));
+    await h.parent.reload();
+    assert.ok(h.lines().includes('Cannot change network namespace at a reload - please restart keepalived'));
+    assert.ok(h.lines().includes('Reload complete'));
+  });
+
+  it('without a namespace nothing is switched and the pid files stay where they were', async () => {
+    const ns = new FakeNs();
+    h = harness({ ns });
+    await h.parent.start();
+    assert.deepEqual(ns.calls, []);
+    assert.deepEqual(h.idents, []);
   });
 });

@@ -28,7 +28,7 @@ export function instance(name: string, over: Partial<VrrpInstance> = {}): VrrpIn
 }
 
 export function group(name: string, members: string[], over: Partial<VrrpSyncGroup> = {}): VrrpSyncGroup {
-  return { name, group: members, trackInterface: [], trackScript: [], trackFile: [], extra: {}, ...over };
+  return { name, group: members, trackInterface: [], trackScript: [], trackFile: [], trackProcess: [], extra: {}, ...over };
 }
 
 export function realServer(address: string, port: number, over: Partial<RealServer> = {}): RealServer {

@@ -91,4 +91,22 @@ describe('vrrp/params', () => {
       "(VI_1) Cannot have weighted track file 'tf' with member having priority 255 - setting weight 0",
     ]);
   });
+
+  it('trackers: track_process of the instance and of its sync group (keepalived add_vrrp_to_track_process)', () => {
+    const tp = (name: string, weight = 0) => ({ name, process: [name], weight, reverse: false, quorum: 1, fullCommand: false });
+    const group = { name: 'G1', group: ['VI_1'], trackInterface: [], trackScript: [], trackFile: [], extra: {},
+      trackProcess: [{ name: 'P1', weight: 5, reverse: false }, { name: 'P2', weight: 0, reverse: false }, { name: 'P3', weight: 0, reverse: true }] };
+    const c: ParamsContext = { ...ctx, trackProcesses: [tp('P1', -10), tp('P2'), tp('P3')], syncGroup: group };
+    const d = deriveFsmParams(inst({ trackProcess: [{ name: 'P1', weight: -10, reverse: false }] }), c);
+    // an entry on both keeps the instance's, with the group's weight unless the instance's was unweighted
+    assert.deepEqual(d.params.trackers, [
+      { id: 'process:P1', kind: 'process', weight: 5, reverse: false, initial: { ok: true } },
+      { id: 'process:P2', kind: 'process', weight: 0, reverse: false, initial: { ok: true } },
+      { id: 'process:P3', kind: 'process', weight: 0, reverse: true, initial: { ok: true } },
+    ]);
+    assert.deepEqual(d.logs, ['(VI_1) track_process P1 is configured on VRRP instance and sync group. Remove vrrp instance config']);
+    const owner = deriveFsmParams(inst({ priority: 255, state: 'MASTER' }), c);
+    assert.deepEqual(owner.params.trackers.map((t) => [t.id, t.weight]), [['process:P1', 0], ['process:P2', 0], ['process:P3', 0]]);
+    assert.deepEqual(owner.logs, ["(G1) Cannot have weighted track process 'P1' with member having priority 255 - setting weight 0"]);
+  });
 });
