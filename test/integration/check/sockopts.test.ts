@@ -18,6 +18,7 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { NetnsLab, isRoot, sh, waitFor } from '../../helpers/netns.js';
 import { makeTempDir, removeTempDir } from '../../helpers/tmpdir.js';
+import { nginxConf } from './servers/nginx-conf.js';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const MISC = path.join(HERE, 'servers', 'misc.mjs');
@@ -74,19 +75,8 @@ ${rs(RS, 443, ck('SSL_GET', 'bind_if dead0\n      url {\n        path /\n       
 }
 `;
 
-const nginxConf = (dir: string): string => `worker_processes 1;
-daemon off;
-pid ${dir}/nginx.pid;
-error_log ${dir}/nginx-error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/tmp; proxy_temp_path ${dir}/tmp; fastcgi_temp_path ${dir}/tmp; uwsgi_temp_path ${dir}/tmp; scgi_temp_path ${dir}/tmp;
-  server { listen 80; root ${dir}/html; }
-  server { listen 443 ssl; ssl_certificate ${dir}/server.pem; ssl_certificate_key ${dir}/server.key;
-    ssl_client_certificate ${dir}/ca.pem; ssl_verify_client on; root ${dir}/html; }
-}
-`;
+const nginxConfFor = (dir: string): string => nginxConf(dir, [`server { listen 80; root ${dir}/html; }`,
+  `server { listen 443 ssl; ssl_certificate ${dir}/server.pem; ssl_certificate_key ${dir}/server.key; ssl_client_certificate ${dir}/ca.pem; ssl_verify_client on; root ${dir}/html; }`]);
 
 describe('check (integration): bind_if, fwmark, ICMP PING_CHECK, SMTP hosts, regex, SSL{} client certificate', function () {
   this.timeout(120000);
@@ -132,7 +122,7 @@ describe('check (integration): bind_if, fwmark, ICMP PING_CHECK, SMTP hosts, reg
     }
     sh('cp', [`${dir}/server.plain.key`, `${dir}/server.key`]);
     ossl(['rsa', '-aes256', '-in', `${dir}/client.plain.key`, '-out', `${dir}/client.key`, '-passout', 'pass:sesame']);
-    writeFileSync(`${dir}/nginx.conf`, nginxConf(dir));
+    writeFileSync(`${dir}/nginx.conf`, nginxConfFor(dir));
     // The runner's PATH holds node and ip (to enter the namespace) only: PING_CHECK needs no `ping`.
     symlinkSync(process.execPath, `${dir}/bin/node`);
     symlinkSync(sh('sh', ['-c', 'command -v ip']).trim(), `${dir}/bin/ip`);
