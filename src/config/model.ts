@@ -255,7 +255,8 @@ export type Checker =
   | ({ type: 'DNS_CHECK'; queryType: string; name: string } & CheckerCommon)
   | ({ type: 'UDP_CHECK'; payload?: string; requireReply?: string | true; minReplyLength?: number; maxReplyLength?: number } & CheckerCommon)
   | ({ type: 'PING_CHECK' } & CheckerCommon)
-  | ({ type: 'FILE_CHECK'; trackFile: string; weight: number; reverse: boolean } & CheckerCommon)
+  /** weight undefined: the track_file block's weight and reverse apply. */
+  | ({ type: 'FILE_CHECK'; trackFile: string; weight?: number; reverse: boolean } & CheckerCommon)
   | ({ type: 'BFD_CHECK'; name: string } & CheckerCommon);
 
 export interface RealServer {

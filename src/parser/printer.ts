@@ -278,7 +278,7 @@ function checker(o: Out, c: Checker): void {
       break;
     case 'FILE_CHECK':
       if (c.trackFile) o.line('track_file', c.trackFile);
-      o.line('weight', c.weight, c.reverse ? 'reverse' : undefined);
+      if (c.weight !== undefined) o.line('weight', c.weight, c.reverse ? 'reverse' : undefined);
       break;
     case 'BFD_CHECK': if (c.name) o.line('name', c.name); break;
     default: break;

@@ -4,7 +4,9 @@
 //   virtual server: `ipvsadm -Ln --tun-info` identical (and the expected per-destination types);
 // - lvs_timeouts at start, at reloads (changed, removed, another value) and after stop, and lvs_flush
 //   on reload (2.2.7: at start only, a foreign service survives): `ipvsadm -L --timeout` identical;
-// - PING_CHECK's ping_group_range "0 0" while running, "1 0" after stop.
+// - PING_CHECK's ping_group_range "0 0" while running, "1 0" after stop;
+// - FILE_CHECK: the RS weight plus value x the track_file's weight at start, after the file changes,
+//   and a weight-0 FILE_CHECK keeping its server out while the value is not 0.
 import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,6 +64,12 @@ describe('issue 14 IPVS items in a qemu VM: keepalived 2.2.7 and ours (-C) on th
 
   it('lvs_flush acts at start only: a foreign service survives a reload', () => {
     assert.match(same('services after reload with lvs_flush'), /10\.9\.9\.9:80/);
+  });
+
+  it('FILE_CHECK: weight from the track_file (2) and weight 0, at start and as the file changes', () => {
+    assert.equal(same('file weights at start (3)'), '10.79.0.7:25 16\n');
+    assert.equal(same('file weights after -1'), '10.79.0.7:25 8\n');
+    assert.equal(same('file weights after 0'), '10.79.0.7:25 10\n10.79.0.8:25 10\n');
   });
 
   it('PING_CHECK: ping_group_range "0 0" while running, "1 0" after stop', () => {

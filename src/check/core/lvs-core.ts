@@ -34,7 +34,8 @@ export interface CoreOut {
   event(e: CheckerEvent): void;
 }
 
-export const IPVS_WEIGHT_MAX = 65535;
+/** IPVS_WEIGHT_LIMIT of 2.2.7 (check_data.h real_weight): the kernel takes any non-negative int. */
+export const IPVS_WEIGHT_MAX = 2147483647;
 export function realWeight(w: number): number { return w <= 0 ? 0 : w > IPVS_WEIGHT_MAX ? IPVS_WEIGHT_MAX : w; }
 
 export function rsSmtpAlert(rs: RealServer, g?: Partial<GlobalDefs>): boolean {

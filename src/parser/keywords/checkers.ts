@@ -2,13 +2,13 @@
 // shares, then TCP_CHECK, HTTP_GET/SSL_GET with url{}, MISC_CHECK, SMTP_CHECK, DNS_CHECK,
 // UDP_CHECK, PING_CHECK, FILE_CHECK and BFD_CHECK.
 import { table, type KeywordDef, type KeywordTable, type KwArgs } from '../schema.js';
-import type { Checker, CheckerCommon, HttpUrl, RealServer, SmtpHost } from '../../config/model.js';
+import type { Checker, CheckerCommon, HttpUrl, KeepalivedConfig, RealServer, SmtpHost } from '../../config/model.js';
 import type { SourcePos } from '../../common/diagnostic.js';
 import { bool, readNum, scriptSpec } from './common.js';
 import { ipFamily, readDecimal, readInt, isHexString, TIMER_MAX, TIMER_MAX_TEXT } from '../values.js';
 
 /** Sub-context of one checker block. */
-export interface CkCtx { ck: Checker & CheckerCommon; extra: Record<string, string[]>; rs?: RealServer }
+export interface CkCtx { ck: Checker & CheckerCommon; extra: Record<string, string[]>; rs?: RealServer; cfg?: KeepalivedConfig }
 
 const common: KeywordDef<CkCtx>[] = [
   {
@@ -264,13 +264,25 @@ export const checkerTables: Record<Checker['type'], KeywordTable> = {
   ]),
   PING_CHECK: table('PING_CHECK', common),
   FILE_CHECK: table('FILE_CHECK', [
-    { name: 'track_file', priority: 'P2', args: ['string'], handle: (c: CkCtx, a) => { (c.ck as FileCk).trackFile = a.need(1); } },
+    {
+      // check_file.c: the track_file block must be defined before (it is looked up here)
+      name: 'track_file', priority: 'P2', args: ['string'],
+      handle: (c: CkCtx, a) => {
+        const n = a.need(1);
+        if (c.cfg && !c.cfg.trackFiles.some((t) => t.name === n)) { a.error(`track_file ${n} not found`); return; }
+        (c.ck as FileCk).trackFile = n;
+      },
+    },
     {
       name: 'weight', priority: 'P2', args: ['int', 'word'],
       handle: (c: CkCtx, a) => {
-        const t = a.need(1); const v = readInt(a, t, -254, 254);
-        if (v !== undefined) (c.ck as FileCk).weight = v;
-        if (a.opt(2) === 'reverse') (c.ck as FileCk).reverse = true;
+        if (a.size < 2) { a.error('track file weight missing'); return; }
+        const v = readInt(a, a.opt(1)!, -2147483647, 2147483647, false);
+        if (v === undefined) { a.error('weight for track file must be in [-2147483647..2147483647] inclusive. Ignoring...'); return; }
+        const o = a.opt(2);
+        if (o !== undefined && o !== 'reverse' && o !== 'noreverse') { a.error(`unknown track file weight option ${o} - ignoring`); return; }
+        (c.ck as FileCk).weight = v;
+        (c.ck as FileCk).reverse = o === 'reverse';
       },
     },
   ]),
@@ -290,7 +302,7 @@ export function newChecker(type: Checker['type']): Checker {
     case 'HTTP_GET': case 'SSL_GET': return { type, urls: [] };
     case 'MISC_CHECK': return { type, miscPath: { argv: [], raw: '' }, miscDynamic: false };
     case 'DNS_CHECK': return { type, queryType: 'SOA', name: '.' };
-    case 'FILE_CHECK': return { type, trackFile: '', weight: 0, reverse: false };
+    case 'FILE_CHECK': return { type, trackFile: '', reverse: false };
     case 'BFD_CHECK': return { type, name: '' };
     default: return { type } as Checker;
   }

@@ -64,12 +64,13 @@ function parseMethod(a: KwArgs, what: 'virtual' | 'real' | 'sorry'): { kind: LbK
 function checkerDef(type: Checker['type']): KeywordDef<RsCtx> {
   return {
     name: type, priority: CHECKER_PRIORITY[type], block: 'keywords', table: checkerTables[type],
-    handle: (c, a): CkCtx => { const ck = newChecker(type) as CkCtx['ck']; ck.pos = a.pos(0); c.rs.checkers.push(ck); return { ck, extra: c.rs.extra, rs: c.rs }; },
+    handle: (c, a): CkCtx => { const ck = newChecker(type) as CkCtx['ck']; ck.pos = a.pos(0); c.rs.checkers.push(ck); return { ck, extra: c.rs.extra, rs: c.rs, cfg: c.vsc.cfg }; },
     close: (k: CkCtx, a: KwArgs) => {
       const ck = k.ck;
       let drop = false;
       if ((ck.type === 'HTTP_GET' || ck.type === 'SSL_GET') && ck.urls.length === 0) { a.error('HTTP/SSL_GET checker has no urls specified - ignoring'); drop = true; }
       if (ck.type === 'MISC_CHECK' && ck.miscPath.argv.length === 0) { a.error('No script path has been specified for MISC_CHECKER - skipping'); drop = true; }
+      if (ck.type === 'FILE_CHECK' && !ck.trackFile) { a.error('FILE_CHECK has no track_file specified - ignoring'); drop = true; }
       if (drop && k.rs) k.rs.checkers = k.rs.checkers.filter((x) => x !== ck);
     },
   };

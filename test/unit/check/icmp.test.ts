@@ -9,7 +9,7 @@ import { initialFsm, stepChecker as step, type FsmCtx } from '../../../src/check
 
 const RS = '[10.0.0.2]:tcp:80', VS = '[10.0.0.1]:tcp:80';
 const ctx = (logAll: boolean): FsmCtx => ({ type: 'PING_CHECK', rsText: RS, vsText: VS, retry: 1, delayLoopMs: 6000, delayBeforeRetryMs: 1000,
-  logAll, urlPaths: [], fastRecovery: false, miscArg0: '', miscDynamic: false, rsWeight: 1, fileWeight: 0, fileReverse: false });
+  logAll, urlPaths: [], fastRecovery: false, miscArg0: '', miscDynamic: false, rsWeight: 1, fileWeight: 0, fileReverse: false, rsEffWeight: 1 });
 
 describe('check: PING_CHECK over an ICMP datagram socket', () => {
   it('echo request: type 8 (v4) / 128 (v6), 128 bytes of "keepalived check - ", seq little-endian', () => {

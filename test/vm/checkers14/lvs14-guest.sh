@@ -3,7 +3,8 @@
 # the same configs and prints labelled sections: per-real-server tunnels (ipvsadm --tun-info),
 # lvs_timeouts at start / reload (tcp 2000) / reload without it / reload (udp 77) / after stop,
 # lvs_flush on reload (a foreign service added before the reload), ping_group_range while running
-# and after stop. Each step waits for its expected kernel state (or a timeout), never a fixed time.
+# and after stop, FILE_CHECK weights (the track_file's weight 2; weight 0) as the file changes. Each
+# step waits for its expected kernel state (or a timeout), never a fixed time.
 # Usage (in the guest, as root): lvs14-guest.sh IMPL REPO
 set -u
 IMPL=$1 REPO=$2
@@ -22,11 +23,16 @@ ip netns exec m-rs node "$SRV/misc.mjs" tcp 0.0.0.0 9000 > $D/tcp.out 2>&1 &
 TCP=$!
 for i in $(seq 1 100); do grep -q ready $D/tcp.out && break; sleep 0.2; done
 
+echo 3 > $D/tf
 conf() { # global_defs lines
 cat > $D/k.conf <<CONF
 global_defs {
   router_id m14
 $1
+}
+track_file tf {
+  file $D/tf
+  weight 2
 }
 virtual_server 10.79.0.100 25 {
   delay_loop 2
@@ -62,6 +68,19 @@ virtual_server 10.79.0.100 25 {
       connect_port 9000
     }
   }
+  real_server 10.79.0.7 25 {
+    weight 10
+    FILE_CHECK {
+      track_file tf
+    }
+  }
+  real_server 10.79.0.8 25 {
+    weight 10
+    FILE_CHECK {
+      track_file tf
+      weight 0
+    }
+  }
 }
 CONF
 }
@@ -76,6 +95,11 @@ wait_for -Ln '10.79.0.4:25' 30
 say "ping_group_range running"; lb cat /proc/sys/net/ipv4/ping_group_range
 say "tun-info"; lb ipvsadm -Ln --tun-info | tail -n +4 | sort
 say "timeouts after start"; lb ipvsadm -L --timeout
+say "file weights at start (3)"; lb ipvsadm -Ln | grep -E '10\.79\.0\.[78]:' | awk '{print $2, $4}'
+echo -1 > $D/tf; wait_for -Ln '10\.79\.0\.7:25 +Tunnel +8 ' 30
+say "file weights after -1"; lb ipvsadm -Ln | grep -E '10\.79\.0\.[78]:' | awk '{print $2, $4}'
+echo 0 > $D/tf; wait_for -Ln '10\.79\.0\.8:25' 30
+say "file weights after 0"; lb ipvsadm -Ln | grep -E '10\.79\.0\.[78]:' | awk '{print $2, $4}'
 lb ipvsadm -A -t 10.9.9.9:80 -s rr
 conf "  lvs_timeouts tcp 2000
   lvs_flush"
