@@ -5,7 +5,7 @@
 //   (core/layer4.c; recorded in test/vm/checkers14/keepalived-2.2.7.txt): an unknown device is
 //   "Checker can't bind to device" + the checker's reschedule line; UDP_CHECK ignores bind_if and
 //   PING_CHECK ignores bind_if, fwmark and bindto.
-// - PING_CHECK on a datagram ICMP socket: no `ping` program on the runner's PATH, millisecond
+// - PING_CHECK on a datagram ICMP / ICMPv6 socket: no `ping` program on the runner's PATH, millisecond
 //   timeouts, ping_group_range widened to "0 0" in the namespace while running and put back at stop.
 // - SMTP_CHECK host{} blocks: each host is a checker of its own.
 // - url regex over the whole response (status line, headers) with regex_options and offsets.
@@ -57,6 +57,13 @@ ${rs(MARKED, 7, ck('UDP_CHECK', 'connect_port 17\n      fwmark 7\n      payload 
 ${rs(MARKED, 8, ck('UDP_CHECK', 'connect_port 17\n      payload 6869\n      require_reply 6869'))}
 ${rs(RS, 1, ck('PING_CHECK', 'connect_timeout 0.3\n      bind_if nosuch0\n      fwmark 9\n      bindto 10.9.9.9'))}
 ${rs(NOBODY, 1, ck('PING_CHECK', 'connect_timeout 0.2'))}
+}
+virtual_server fd80::100 80 {
+  delay_loop 1
+  lb_algo rr
+  protocol TCP
+${rs('fd80::2', 1, ck('PING_CHECK', 'connect_timeout 0.5'))}
+${rs('fd80::99', 1, ck('PING_CHECK', 'connect_timeout 0.2'))}
 }
 `;
 
@@ -128,8 +135,8 @@ describe('check (integration): bind_if, fwmark, ICMP PING_CHECK, SMTP hosts, reg
     symlinkSync(sh('sh', ['-c', 'command -v ip']).trim(), `${dir}/bin/ip`);
 
     lab.up();
-    lab.addHost('lb', { addr4: `${LB}/24` });
-    lab.addHost('rs', { addr4: `${RS}/24` });
+    lab.addHost('lb', { addr4: `${LB}/24`, addr6: 'fd80::1/64' });
+    lab.addHost('rs', { addr4: `${RS}/24`, addr6: 'fd80::2/64' });
     exec('rs', 'ip', ['addr', 'add', `${RS2}/24`, 'dev', 'eth0']);
     exec('rs', 'ip', ['addr', 'add', `${MARKED}/32`, 'dev', 'eth0']);
     // dead0: a veth whose peer (dead1, also in lb) leads nowhere
@@ -208,6 +215,11 @@ const ok = await icmpEcho('${RS}', 1000); console.log(JSON.stringify({ o, ms: t1
     assert.deepEqual(r.o, { ok: false, msg: 'timeout' });
     assert.ok(r.ms >= 195 && r.ms < 600, `timeout took ${r.ms} ms`);
     assert.deepEqual(r.ok, { ok: true });
+  });
+
+  it('PING_CHECK over ICMPv6: echo reply from fd80::2, timeout for fd80::99', async () => {
+    await waitLine('main', 'ICMP connection to [fd80::2]:tcp:1 success.');
+    await waitLine('main', 'ICMP CHECK on service [fd80::99]:tcp:1 failed.');
   });
 
   it('SMTP_CHECK host{} blocks: the SMTP_CHECK and each host are checkers of their own', async () => {
