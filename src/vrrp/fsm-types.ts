@@ -130,8 +130,10 @@ export interface VrrpFsmParams {
 // Events (runtime -> core)
 
 export type VrrpEvent =
-  /** Start the instance (after vrrp_startup_delay). Logs "removing VIPs." then BACKUP(init) / MASTER / FAULT(init). */
-  | { type: 'startup' }
+  /** Start the instance (after vrrp_startup_delay). Logs "removing VIPs." then BACKUP(init) / MASTER; or,
+   *  with a FAULT reason, "(VI_1) entering FAULT state" then "removing VIPs." (the runtime logs the
+   *  reasons first, as keepalived 2.2.7). removeVips false: the interface did not exist, nothing to remove. */
+  | { type: 'startup'; removeVips?: boolean }
   /** A received VRRP message: the VRRP payload only (IP header stripped), with IP-level facts. */
   | { type: 'packet'; payload: Uint8Array; ttl: number; src: string; dst: string; family: IpFamily }
   /** A timer the core asked for has fired; stale generations are ignored. */
@@ -142,6 +144,9 @@ export type VrrpEvent =
   | { type: 'interface'; up: boolean }
   /** Our primary address changed (e.g. interface re-addressed). */
   | { type: 'primaryAddress'; address: string }
+  /** Someone else deleted one of our VIPs while MASTER (keepalived 2.2.7: BACKUP at once, priority 0
+   *  sent, VIPs removed, and MASTER again after Skew_Time unless another master is heard). */
+  | { type: 'vipDeleted' }
   /** SIGTERM / reload removal: MASTER sends priority 0 and removes VIPs (keepVips, -V: leaves them). */
   | { type: 'shutdown'; keepVips?: boolean }
   /** Sync-group commands (issued by src/vrrp/sync-group.ts, not by the runtime directly). */

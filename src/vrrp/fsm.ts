@@ -73,7 +73,7 @@ export class VrrpFsm {
     this.out = [];
     this.adverRearmed = false;
     switch (ev.type) {
-      case 'startup': this.onStartup(); break;
+      case 'startup': this.onStartup(ev.removeVips ?? true); break;
       case 'timer': this.onTimer(ev.timer, ev.generation); break;
       case 'packet': this.onPacket(ev.payload, ev.ttl, ev.src, ev.dst); break;
       case 'tracker':
@@ -85,6 +85,7 @@ export class VrrpFsm {
         break;
       case 'primaryAddress': this.primary = ev.address; break;
       case 'shutdown': this.onShutdown(ev.keepVips ?? false); break;
+      case 'vipDeleted': if (this.st === 'MASTER') this.leaveMasterToBackup(true); break;
       case 'sync': this.onSync(ev.to); break;
       case 'reconfigure': this.onReconfigure(ev.params); break;
     }
@@ -156,6 +157,12 @@ export class VrrpFsm {
     this.stats.advert_sent++;
   }
 
+  /** keepalived's "(VI_1) setting VIPs." / "removing E-VIPs." lines: one per non-empty list (-D). */
+  private vipLines(verb: 'sett' | 'remov'): void {
+    if (this.params.vips.length > 0) this.log(`(${this.n}) ${verb}ing VIPs.`, 1);
+    if (this.params.otherVips.length > 0) this.log(`(${this.n}) ${verb}ing E-VIPs.`, 1);
+  }
+
   private sendPriorityZero(): void {
     this.send(0);
     this.stats.pri_zero_sent++;
@@ -201,20 +208,21 @@ export class VrrpFsm {
     this.setTimer('masterDown', this.masterDownMs());
   }
 
-  private onStartup(): void {
+  private onStartup(removeVips: boolean): void {
     if (this.st !== 'INIT') return;
     // keepalived 2.2.7 logs the trackers' start-up effect once (vrrp_set_effective_priority at init)
     if (this.eff !== this.params.priority) this.log(`(${this.n}) Changing effective priority from ${this.params.priority} to ${this.eff}`);
-    this.log(`(${this.n}) removing VIPs.`, 1);
-    this.out.push({ kind: 'removeVips' });
-    this.fwLog('removing');
     if (this.faultReasons().length > 0) {
+      // keepalived 2.2.7 (initialise_tracking_priorities): "(VI_1) entering FAULT state" with the
+      // notifies, then the start-up VIP removal; never "Entering FAULT STATE (init)" (measured)
       const from = this.changeState('FAULT');
-      this.log(`(${this.n}) Entering FAULT STATE (init)`);
+      this.log(`(${this.n}) entering FAULT state`);
       this.notify('FAULT');
+      if (removeVips) { this.vipLines('remov'); this.out.push({ kind: 'removeVips' }); this.fwLog('removing'); }
       this.stateChanged(from);
       return;
     }
+    if (removeVips) { this.vipLines('remov'); this.out.push({ kind: 'removeVips' }); this.fwLog('removing'); }
     const from = this.changeState('BACKUP');
     if (this.params.priority === OWNER_PRIORITY && this.params.initialState === 'MASTER') {
       // keepalived: the owner "times out from the backup state very quickly"
@@ -241,7 +249,7 @@ export class VrrpFsm {
     this.send(this.eff);
     this.setTimer('adver', this.adverMs());
     this.fwLog('setting');
-    this.log(`(${this.n}) setting VIPs.`, 1);
+    this.vipLines('sett');
     this.out.push({ kind: 'addVips' });
     this.garp(p.garp.masterRepeat, 'master');
     if (p.garp.masterDelayMs > 0 && p.garp.masterRepeat > 0) this.setTimer('garpDelay', p.garp.masterDelayMs);
@@ -253,16 +261,18 @@ export class VrrpFsm {
     this.stateChanged(from);
   }
 
-  private leaveMasterToBackup(): void {
+  /** vipDeleted (keepalived's set_vrrp_backup): priority 0 first, and back to MASTER after Skew_Time. */
+  private leaveMasterToBackup(vipDeleted = false): void {
     const from = this.changeState('BACKUP');
     for (const t of ['adver', 'garpDelay', 'garpRefresh', 'garpLowerPrio'] as const) this.cancelTimer(t);
     this.log(`(${this.n}) Entering BACKUP STATE`);
-    this.log(`(${this.n}) removing VIPs.`, 1);
+    if (vipDeleted) this.sendPriorityZero();
+    this.vipLines('remov');
     this.out.push({ kind: 'removeVips' });
     this.fwLog('removing');
     this.stats.release_master++;
     this.preemptUntil = 0;
-    this.setTimer('masterDown', this.masterDownMs());
+    this.setTimer('masterDown', vipDeleted ? this.skewMs() : this.masterDownMs());
     this.notify('BACKUP');
     this.stateChanged(from);
   }
@@ -276,7 +286,7 @@ export class VrrpFsm {
       // sends only the first (verified with tcpdump against keepalived 2.2.7)
       this.send(0);
       if (!bySync) this.sendPriorityZero();
-      this.log(`(${this.n}) removing VIPs.`, 1);
+      this.vipLines('remov');
       this.out.push({ kind: 'removeVips' });
       this.fwLog('removing');
       this.stats.release_master++;
@@ -314,7 +324,7 @@ export class VrrpFsm {
     if (wasMaster) {
       this.sendPriorityZero();
       if (!keepVips) {
-        this.log(`(${this.n}) removing VIPs.`, 1);
+        this.vipLines('remov');
         this.out.push({ kind: 'removeVips' });
         this.fwLog('removing');
       }
@@ -369,7 +379,7 @@ export class VrrpFsm {
     const removed = [...before].filter((v) => !now.includes(v));
     if (added.length > 0 || removed.length > 0) this.out.push({ kind: 'changeVips', added, removed });
     this.fwLog('setting');
-    this.log(`(${this.n}) setting VIPs.`, 1);
+    this.vipLines('sett');
     this.send(this.eff);
     this.setTimer('adver', this.adverMs());
     if (added.length > 0) this.garp(np.garp.masterRepeat, 'master');
