@@ -4,8 +4,20 @@
 import { table, type KeywordDef, type KeywordTable, type KwArgs } from '../schema.js';
 import type { Checker, CheckerCommon, HttpUrl, KeepalivedConfig, RealServer, SmtpHost } from '../../config/model.js';
 import type { SourcePos } from '../../common/diagnostic.js';
+import { isLinkLocal6, parseIpv6 } from '../../vrrp/addr.js';
 import { bool, readNum, scriptSpec } from './common.js';
 import { ipFamily, readDecimal, readInt, isHexString, TIMER_MAX, TIMER_MAX_TEXT } from '../values.js';
+
+/**
+ * check_api.c check_conn_opts(): a checker (or SMTP host) whose destination is an IPv6 link-local
+ * address needs bind_if (the device gives the scope); reports 2.2.7's error and returns false.
+ */
+export function linkLocalOk(dst: string, bindIf: string | undefined, a: KwArgs): boolean {
+  const b = dst.includes(':') ? parseIpv6(dst) : undefined;
+  if (!b || !isLinkLocal6(b) || bindIf) return true;
+  a.error(`Checker link local address ${dst} requires a bind_if`);
+  return false;
+}
 
 /** Sub-context of one checker block. */
 export interface CkCtx { ck: Checker & CheckerCommon; extra: Record<string, string[]>; rs?: RealServer; cfg?: KeepalivedConfig }
@@ -214,11 +226,13 @@ export const checkerTables: Record<Checker['type'], KeywordTable> = {
         hostOwner.set(host, ck);
         return { ck: host, extra: c.extra, rs: c.rs };
       },
-      close: (h: CkCtx) => {
+      close: (h: CkCtx, a: KwArgs) => {
         const host = h.ck as SmtpCk & Record<string, unknown>;
         const owner = hostOwner.get(host) as (SmtpCk & Record<string, unknown>) | undefined;
         if (!owner) return;
         const idx = owner.hosts!.indexOf(host);
+        // smtp_host_end_handler: a link-local host without bind_if is dropped
+        if (!linkLocalOk(host.connectIp ?? h.rs?.address ?? '', host.bindIf, a)) { owner.hosts!.splice(idx, 1); return; }
         const kept: SmtpHost = {};
         for (const k of HOST_FIELDS) if (host[k] !== undefined) (kept as Record<string, unknown>)[k] = host[k];
         for (const [k, v] of Object.entries(host)) if (v !== undefined && k !== 'type' && !HOST_FIELDS.includes(k as keyof SmtpHost)) owner[k] = v;

@@ -5,7 +5,7 @@ import type { VirtualServer, RealServer, VirtualServerGroup, LbKind, Checker, Ke
 import { bool, flag, readNum, scriptSpec } from './common.js';
 import { ipFamily, readDecimal, readUnsigned, TIMER_MAX, TIMER_MAX_TEXT } from '../values.js';
 import { SKIP_BLOCK, rest } from '../reader.js';
-import { checkerTables, newChecker, CHECKER_PRIORITY, type CkCtx } from './checkers.js';
+import { checkerTables, newChecker, linkLocalOk, CHECKER_PRIORITY, type CkCtx } from './checkers.js';
 
 export interface VsCtx { vs: VirtualServer; cfg: KeepalivedConfig; set: Set<string> }
 export interface RsCtx { rs: RealServer; vsc: VsCtx }
@@ -71,6 +71,10 @@ function checkerDef(type: Checker['type']): KeywordDef<RsCtx> {
       if ((ck.type === 'HTTP_GET' || ck.type === 'SSL_GET') && ck.urls.length === 0) { a.error('HTTP/SSL_GET checker has no urls specified - ignoring'); drop = true; }
       if (ck.type === 'MISC_CHECK' && ck.miscPath.argv.length === 0) { a.error('No script path has been specified for MISC_CHECKER - skipping'); drop = true; }
       if (ck.type === 'FILE_CHECK' && !ck.trackFile) { a.error('FILE_CHECK has no track_file specified - ignoring'); drop = true; }
+      // check_conn_opts(): the checkers with a connection (an SMTP_CHECK whose hosts replace it: per host)
+      const conn = ck.type !== 'MISC_CHECK' && ck.type !== 'FILE_CHECK' && ck.type !== 'BFD_CHECK';
+      const smtpHostsOnly = ck.type === 'SMTP_CHECK' && !!ck.hosts?.length && !(['connectIp', 'connectPort', 'bindto', 'bindPort', 'bindIf', 'fwmark', 'connectTimeout'] as const).some((f) => ck[f] !== undefined);
+      if (!drop && conn && !smtpHostsOnly && !linkLocalOk(ck.connectIp ?? k.rs?.address ?? '', ck.bindIf, a)) drop = true;
       if (drop && k.rs) k.rs.checkers = k.rs.checkers.filter((x) => x !== ck);
     },
   };

@@ -30,7 +30,7 @@ const quick = 'connect_timeout 1\n      retry 0';
 const rs = (addr: string, port: number, body: string): string => `  real_server ${addr} ${port} {\n${body}\n  }`;
 const ck = (type: string, lines: string): string => `    ${type} {\n      ${quick}\n      ${lines}\n    }`;
 
-const mainConf = (): string => `
+const mainConf = (rsLinkLocal: string): string => `
 global_defs {
   router_id kso_lb
 }
@@ -64,6 +64,7 @@ virtual_server fd80::100 80 {
   protocol TCP
 ${rs('fd80::2', 1, ck('PING_CHECK', 'connect_timeout 0.5'))}
 ${rs('fd80::99', 1, ck('PING_CHECK', 'connect_timeout 0.2'))}
+${rs(rsLinkLocal, 9000, ck('TCP_CHECK', 'bind_if eth0'))}
 }
 `;
 
@@ -92,6 +93,7 @@ describe('check (integration): bind_if, fwmark, ICMP PING_CHECK, SMTP hosts, reg
   const runners: Record<string, ChildProcess> = {};
   const servers: ChildProcess[] = [];
   let dir = '';
+  let linkLocal = '';
 
   const has = (who: string, s: string): boolean => out[who]!.includes(`LOG ${s}`);
   const waitLine = (who: string, s: string, ms = 20000): Promise<unknown> =>
@@ -151,7 +153,7 @@ describe('check (integration): bind_if, fwmark, ICMP PING_CHECK, SMTP hosts, reg
     await server('rs', 'nginx', ['-c', `${dir}/nginx.conf`, '-p', dir]);
     await waitFor(() => exec('rs', 'ss', ['-ltn']).includes(':443 '), 10000);
     await server('rs', 'node', [path.join(HERE, 'servers', 'smtp.mjs'), '0.0.0.0', '25'], 'ready');
-    await server('rs', 'node', [MISC, 'tcp', '0.0.0.0', '9000'], 'ready');
+    await server('rs', 'node', [MISC, 'tcp', '::', '9000'], 'ready');
     await server('rs', 'node', [MISC, 'udp-echo', '0.0.0.0', '7'], 'ready');
     await server('rs', 'node', [MISC, 'udp-echo', MARKED, '17'], 'ready'); // answers from 10.82.0.2
     await server('rs', 'dnsmasq', ['--no-daemon', '--conf-file=/dev/null', '--port=53', '--no-resolv', '--no-hosts',
@@ -172,7 +174,9 @@ describe('check (integration): bind_if, fwmark, ICMP PING_CHECK, SMTP hosts, reg
 
   it('runs with ping_group_range "1 0" and no ping on PATH', () => {
     assert.equal(pingRange(), '1\t0');
-    runner('main', mainConf(), { ...process.env, PATH: `${dir}/bin` });
+    const ll = /inet6 (fe80::[0-9a-f:]+)\//.exec(exec('rs', 'ip', ['-6', 'addr', 'show', 'dev', 'eth0', 'scope', 'link']))![1]!;
+    linkLocal = ll;
+    runner('main', mainConf(ll), { ...process.env, PATH: `${dir}/bin` });
   });
 
   it('bind_if: eth0 passes, dead0 fails, an unknown device is no check (TCP, HTTP, DNS, SMTP)', async () => {
@@ -215,6 +219,10 @@ const ok = await icmpEcho('${RS}', 1000); console.log(JSON.stringify({ o, ms: t1
     assert.deepEqual(r.o, { ok: false, msg: 'timeout' });
     assert.ok(r.ms >= 195 && r.ms < 600, `timeout took ${r.ms} ms`);
     assert.deepEqual(r.ok, { ok: true });
+  });
+
+  it('bind_if gives a link-local destination its scope: TCP_CHECK to the server\'s fe80:: address passes', async () => {
+    await waitLine('main', `TCP connection to [${linkLocal}]:tcp:9000 success.`);
   });
 
   it('PING_CHECK over ICMPv6: echo reply from fd80::2, timeout for fd80::99', async () => {

@@ -65,3 +65,36 @@ describe('check: SMTP_CHECK host{} blocks', () => {
     assert.deepEqual(strip(again.config.virtualServers), strip(r.config.virtualServers));
   });
 });
+
+describe('check: a link-local destination needs bind_if (check_conn_opts)', () => {
+  it('without bind_if: 2.2.7\'s error and the checker (or SMTP host) is dropped; with it: kept', () => {
+    const r = parseConfigText(`virtual_server fd00::100 80 {
+  protocol TCP
+  lb_algo rr
+  lb_kind NAT
+  real_server fe80::2 80 {
+    TCP_CHECK {
+    }
+    TCP_CHECK {
+      bind_if eth0
+    }
+    SMTP_CHECK {
+      host {
+        connect_ip fe80::3
+      }
+      host {
+        connect_ip fe80::4
+        bind_if eth0
+      }
+    }
+  }
+}
+`, 'll.conf', { configId: 'x', skipScriptSecurity: true });
+    assert.deepEqual(r.diagnostics.filter((d) => d.severity !== 'info').map((d) => d.message),
+      ['Checker link local address fe80::2 requires a bind_if', 'Checker link local address fe80::3 requires a bind_if']);
+    const cks = r.config.virtualServers[0]!.realServers[0]!.checkers;
+    assert.deepEqual(cks.map((c) => `${c.type} ${c.bindIf ?? ''}`), ['TCP_CHECK eth0', 'SMTP_CHECK ']);
+    const smtp = cks[1]!;
+    assert.deepEqual(smtp.type === 'SMTP_CHECK' ? smtp.hosts!.map((h) => h.connectIp) : [], ['fe80::4']);
+  });
+});
