@@ -6,7 +6,8 @@
 //   on reload (2.2.7: at start only, a foreign service survives): `ipvsadm -L --timeout` identical;
 // - PING_CHECK's ping_group_range "0 0" while running, "1 0" after stop;
 // - FILE_CHECK: the RS weight plus value x the track_file's weight at start, after the file changes,
-//   and a weight-0 FILE_CHECK keeping its server out while the value is not 0.
+//   and a weight-0 FILE_CHECK keeping its server out while the value is not 0;
+// - an SSL{} block whose certificate cannot be loaded: the same lines, and the daemon exits 1.
 import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -70,6 +71,12 @@ describe('issue 14 IPVS items in a qemu VM: keepalived 2.2.7 and ours (-C) on th
     assert.equal(same('file weights at start (3)'), '10.79.0.7:25 16\n');
     assert.equal(same('file weights after -1'), '10.79.0.7:25 8\n');
     assert.equal(same('file weights after 0'), '10.79.0.7:25 10\n10.79.0.8:25 10\n');
+  });
+
+  it('SSL{} with a certificate that cannot be loaded: the same lines, the daemon exits', () => {
+    const t = same('bad SSL{} files: exit code and lines');
+    assert.match(t, /SSL error : Cant load certificate file\.\.\./);
+    assert.match(t, /^exit 1$/m);
   });
 
   it('PING_CHECK: ping_group_range "0 0" while running, "1 0" after stop', () => {

@@ -115,6 +115,31 @@ say "timeouts after reload (udp 77)"; lb ipvsadm -L --timeout
 kill -TERM $(cat $D/k.pid); for i in $(seq 1 300); do [ -e $D/k.pid ] || break; sleep 0.1; done; sleep 0.5
 say "timeouts after stop"; lb ipvsadm -L --timeout
 say "ping_group_range after stop"; lb cat /proc/sys/net/ipv4/ping_group_range
+# SSL{} whose certificate cannot be loaded: the checker stops the daemon at start
+cat > $D/ssl.conf <<CONF
+SSL {
+  certificate $D/missing.pem
+  password pw
+}
+virtual_server 10.79.0.100 443 {
+  delay_loop 2
+  lb_algo rr
+  lb_kind NAT
+  protocol TCP
+  real_server 10.79.0.2 443 {
+    SSL_GET {
+      url {
+        path /
+      }
+    }
+  }
+}
+CONF
+lb $K -C -n -l -D -f $D/ssl.conf -p $D/s.pid -r $D/sv.pid -c $D/sc.pid > $D/ssl.log 2>&1 &
+P=$!
+for i in $(seq 1 1200); do kill -0 $P 2>/dev/null || break; sleep 0.2; done
+kill $P 2>/dev/null; wait $P; RC=$?
+say "bad SSL{} files: exit code and lines"; echo "exit $RC"; grep -E 'SSL|Terminat|permanent|exited' $D/ssl.log | sed -e 's/^.*[0-9]: //' -e 's/pid [0-9]*/pid N/' -e 's/process [0-9]*/process N/'
 say "end"
 kill $TCP 2>/dev/null
 ip netns del m-lb; ip netns del m-rs
