@@ -56,6 +56,16 @@ export interface GlobalDefs {
   vrrpGarpInterval: number;               // default 0
   vrrpGnaInterval: number;                // default 0
   vrrpMinGarp: boolean;
+  /** vrrp_lower_prio_no_advert: default for instances that do not set lower_prio_no_advert. */
+  vrrpLowerPrioNoAdvert: boolean;
+  /** vrrp_higher_prio_send_advert: default for instances that do not set higher_prio_send_advert. */
+  vrrpHigherPrioSendAdvert: boolean;
+  /** vrrp_down_timer_adverts (1..100, default 3): default for instances without down_timer_adverts. */
+  vrrpDownTimerAdverts: number;
+  /** vrrp_notify_priority_changes: default for instances (and sync groups) that do not set it. */
+  vrrpNotifyPriorityChanges: boolean;
+  /** fifo_write_vrrp_states_on_reload: after a reload, unchanged states are written to the FIFOs again. */
+  fifoWriteVrrpStatesOnReload: boolean;
   vrrpMcastGroup4: string;                // default 224.0.0.18
   vrrpMcastGroup6: string;                // default ff02::12
   defaultInterface: string;               // default eth0
@@ -131,7 +141,8 @@ export interface VrrpInstance {
   useVmac?: { name?: string; mac?: string };
   vmacXmitBase: boolean;
   accept?: boolean;
-  strictMode: boolean;
+  /** strict_mode; unset = global vrrp_strict. */
+  strictMode?: boolean;
   skipCheckAdvAddr: boolean;
   checkUnicastSrc: boolean;
   promoteSecondaries: boolean;
@@ -142,8 +153,22 @@ export interface VrrpInstance {
   garpMasterRefreshRepeat?: number;
   garpLowerPrioDelay?: number;
   garpLowerPrioRepeat?: number;
-  lowerPrioNoAdvert: boolean;
-  higherPrioSendAdvert: boolean;
+  /** lower_prio_no_advert; unset = global vrrp_lower_prio_no_advert (true in strict mode). */
+  lowerPrioNoAdvert?: boolean;
+  /** higher_prio_send_advert; unset = global vrrp_higher_prio_send_advert (false in strict mode). */
+  higherPrioSendAdvert?: boolean;
+  /** down_timer_adverts (1..100); unset = global vrrp_down_timer_adverts. */
+  downTimerAdverts?: number;
+  /** notify_priority_changes; unset = the sync group's, else global vrrp_notify_priority_changes. */
+  notifyPriorityChanges?: boolean;
+  /** notify_deleted [SCRIPT]: a deleted instance (reload) reports DELETED instead of FAULT, running SCRIPT. */
+  notifyDeleted?: { script?: ScriptSpec };
+  /** unicast_fault_no_peer: without unicast peers the instance stays in FAULT (not multicast). */
+  unicastFaultNoPeer: boolean;
+  /** old_unicast_checksum [never]: VRRPv3 unicast checksum over the multicast group ('config'), or never auto-detected. */
+  oldUnicastChecksum?: 'config' | 'never';
+  /** mcast_dst_ip: multicast destination of this instance's adverts (default vrrp_mcast_group4/6). */
+  mcastDstIp?: string;
   notifyMaster?: ScriptSpec;
   notifyBackup?: ScriptSpec;
   notifyFault?: ScriptSpec;
@@ -206,6 +231,10 @@ export interface VrrpSyncGroup {
   trackScript: TrackRef[];
   trackFile: TrackRef[];
   trackProcess: TrackRef[];
+  /** sync_group_tracking_weight (or the deprecated global_tracking): members keep weighted trackers. */
+  trackingWeight: boolean;
+  /** notify_priority_changes of the group: default for its members. */
+  notifyPriorityChanges?: boolean;
   extra: Record<string, string[]>;
 }
 
