@@ -182,8 +182,18 @@ describe('vrrp/params after the parser\'s completion (each 2.2.7 line once)', ()
       { id: 'process:P3', kind: 'process', weight: 0, reverse: true, initial: { ok: true } },
     ]);
     assert.deepEqual(d.logs, ['(VI_1) track_process P1 is configured on VRRP instance and sync group. Remove vrrp instance config']);
-    const owner = deriveFsmParams(inst({ priority: 255, state: 'MASTER' }), c);
-    assert.deepEqual(owner.params.trackers.map((t) => [t.id, t.weight]), [['process:P1', 0], ['process:P2', 0], ['process:P3', 0]]);
-    assert.deepEqual(owner.logs, ["(G1) Cannot have weighted track process 'P1' with member having priority 255 - setting weight 0"]);
+  });
+
+  it('trackers: a sync group with an address owner member clears its weighted track_process (at parse time, once)', () => {
+    const text = 'vrrp_track_process P1 {\n  process sleep\n  weight 5\n}\n' + INST('priority 255') + INST('', 'VI_2', 52, '10.198.0.101')
+      + 'vrrp_sync_group G1 {\n  group {\n    VI_1\n    VI_2\n  }\n  track_process {\n    P1 weight 5\n  }\n}\n';
+    const r = parseConfigText(text, 'p.conf', { interfaces: IFS, skipScriptSecurity: true });
+    const lines = r.diagnostics.filter((d) => d.severity !== 'info').map((d) => d.message);
+    assert.ok(lines.includes("(G1) Cannot have weighted track process 'P1' with member having priority 255 - setting weight 0"), lines.join('\n'));
+    assert.deepEqual(r.config.vrrpSyncGroups[0]!.trackProcess.map((t) => t.weight), [0]);
+    const vi = r.config.vrrpInstances.find((v) => v.name === 'VI_2')!;
+    const d = deriveFsmParams(vi, { global: r.config.global, vrrpScripts: [], trackFiles: [], trackProcesses: r.config.trackProcesses, primaryAddress: '10.198.0.1', syncGroup: r.config.vrrpSyncGroups[0]! });
+    assert.deepEqual(d.params.trackers.map((t) => [t.id, t.weight]), [['process:P1', 0]]);
+    assert.deepEqual(d.logs, []);
   });
 });
