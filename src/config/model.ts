@@ -248,6 +248,13 @@ export interface HttpUrl {
   virtualhost?: string;
   regex?: string;
   regexNoMatch?: boolean;
+  /** PCRE2 option names (regex_options), as written. */
+  regexOptions?: string[];
+  /** regex_min_offset / regex_max_offset: where a match may start (bytes from the response's start). */
+  regexMinOffset?: number;
+  regexMaxOffset?: number;
+  /** regex_stack START MAX (PCRE2 JIT stack sizes). */
+  regexStack?: [number, number];
 }
 
 /** Keywords every checker shares; undefined = inherit from real_server, then virtual_server, then checker default. */
@@ -268,15 +275,19 @@ export interface CheckerCommon {
   pos?: SourcePos;
 }
 
+/** SMTP_CHECK's deprecated host{} block: one more connection to check (keepalived makes it a checker). */
+export type SmtpHost = Pick<CheckerCommon, 'connectIp' | 'connectPort' | 'bindto' | 'bindPort' | 'bindIf' | 'connectTimeout' | 'fwmark' | 'pos'>;
+
 export type Checker =
   | ({ type: 'TCP_CHECK' } & CheckerCommon)
   | ({ type: 'HTTP_GET' | 'SSL_GET'; urls: HttpUrl[]; virtualhost?: string; httpProtocol?: '1.0' | '1.0C' | '1.1'; enableSni?: boolean; sniName?: string; fastRecovery?: boolean; tlsCompliant?: boolean } & CheckerCommon)
-  | ({ type: 'SMTP_CHECK'; heloName?: string } & CheckerCommon)
+  | ({ type: 'SMTP_CHECK'; heloName?: string; hosts?: SmtpHost[] } & CheckerCommon)
   | ({ type: 'MISC_CHECK'; miscPath: ScriptSpec; miscTimeout?: number; miscDynamic: boolean; user?: { user: string; group?: string } } & CheckerCommon)
   | ({ type: 'DNS_CHECK'; queryType: string; name: string } & CheckerCommon)
   | ({ type: 'UDP_CHECK'; payload?: string; requireReply?: string | true; minReplyLength?: number; maxReplyLength?: number } & CheckerCommon)
   | ({ type: 'PING_CHECK' } & CheckerCommon)
-  | ({ type: 'FILE_CHECK'; trackFile: string; weight: number; reverse: boolean } & CheckerCommon)
+  /** weight undefined: the track_file block's weight and reverse apply. */
+  | ({ type: 'FILE_CHECK'; trackFile: string; weight?: number; reverse: boolean } & CheckerCommon)
   | ({ type: 'BFD_CHECK'; name: string } & CheckerCommon);
 
 export interface RealServer {
@@ -289,6 +300,8 @@ export interface RealServer {
   notifyUp?: ScriptSpec;
   notifyDown?: ScriptSpec;
   lvsMethod?: LbKind;
+  /** The real server's own `lvs_method TUN [type ...]` (with lvsMethod 'TUN'). */
+  tunnel?: VirtualServer['tunnel'];
   smtpAlert?: boolean;
   alpha?: boolean;
   retry?: number;
@@ -323,7 +336,7 @@ export interface VirtualServer {
   delayBeforeRetry?: number;
   warmup?: number;
   inhibitOnFailure: boolean;
-  sorryServer?: { address: string; port: number; family: IpFamily; lvsMethod?: LbKind; inhibit?: boolean };
+  sorryServer?: { address: string; port: number; family: IpFamily; lvsMethod?: LbKind; tunnel?: VirtualServer['tunnel']; inhibit?: boolean };
   quorum: number;                         // default 1
   hysteresis: number;                     // default 0
   quorumUp?: ScriptSpec;

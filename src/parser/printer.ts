@@ -255,6 +255,10 @@ function url(o: Out, u: HttpUrl): void {
   if (u.virtualhost) o.line('virtualhost', u.virtualhost);
   if (u.regex) o.line('regex', u.regex);
   if (u.regexNoMatch) o.line('regex_no_match');
+  if (u.regexOptions?.length) o.line('regex_options', ...u.regexOptions);
+  if (u.regexMinOffset !== undefined) o.line('regex_min_offset', u.regexMinOffset);
+  if (u.regexMaxOffset !== undefined) o.line('regex_max_offset', u.regexMaxOffset);
+  if (u.regexStack) o.line('regex_stack', ...u.regexStack);
   o.close();
 }
 
@@ -269,7 +273,10 @@ function checker(o: Out, c: Checker): void {
       if (c.fastRecovery !== undefined) o.line('fast_recovery', c.fastRecovery ? 'true' : 'false');
       for (const u of c.urls) url(o, u);
       break;
-    case 'SMTP_CHECK': if (c.heloName) o.line('helo_name', c.heloName); break;
+    case 'SMTP_CHECK':
+      if (c.heloName) o.line('helo_name', c.heloName);
+      for (const h of c.hosts ?? []) { o.open('host'); common(o, { type: 'SMTP_CHECK', ...h }); o.close(); }
+      break;
     case 'MISC_CHECK':
       if (c.miscPath.raw) script(o, 'misc_path', c.miscPath);
       if (c.miscTimeout !== undefined) o.line('misc_timeout', c.miscTimeout);
@@ -285,7 +292,7 @@ function checker(o: Out, c: Checker): void {
       break;
     case 'FILE_CHECK':
       if (c.trackFile) o.line('track_file', c.trackFile);
-      o.line('weight', c.weight, c.reverse ? 'reverse' : undefined);
+      if (c.weight !== undefined) o.line('weight', c.weight, c.reverse ? 'reverse' : undefined);
       break;
     case 'BFD_CHECK': if (c.name) o.line('name', c.name); break;
     default: break;
@@ -298,7 +305,7 @@ function realServer(o: Out, rs: RealServer, vs: VirtualServer): void {
   o.line('weight', rs.weight);
   if (rs.inhibitOnFailure !== undefined) o.line('inhibit_on_failure', rs.inhibitOnFailure ? 'true' : 'false');
   script(o, 'notify_up', rs.notifyUp); script(o, 'notify_down', rs.notifyDown);
-  if (rs.lvsMethod) o.line('lvs_method', rs.lvsMethod);
+  if (rs.lvsMethod) o.line('lvs_method', ...methodWords(rs.lvsMethod, rs.tunnel));
   if (rs.smtpAlert !== undefined) o.line('smtp_alert', rs.smtpAlert ? 'true' : 'false');
   if (rs.alpha !== undefined) o.line('alpha', rs.alpha ? 'true' : 'false');
   if (rs.retry !== undefined) o.line('retry', rs.retry);
@@ -323,10 +330,7 @@ function virtualServer(o: Out, vs: VirtualServer): void {
   // weight first: real servers take the VS weight as their default when declared.
   o.line('weight', vs.weight);
   o.line('lb_algo', vs.lbAlgo);
-  if (vs.lbKind === 'TUN' && vs.tunnel) {
-    const t = vs.tunnel;
-    o.line('lb_kind', 'TUN', 'type', t.type, ...(t.port !== undefined ? ['port', t.port] : []), t.csum);
-  } else o.line('lb_kind', vs.lbKind);
+  o.line('lb_kind', ...methodWords(vs.lbKind, vs.tunnel));
   if (a.kind !== 'fwmark') o.line('protocol', vs.protocol);
   o.line('delay_loop', vs.delayLoop);
   if (vs.persistenceTimeout !== undefined) o.line('persistence_timeout', vs.persistenceTimeout);
@@ -340,7 +344,7 @@ function virtualServer(o: Out, vs: VirtualServer): void {
     const s = vs.sorryServer;
     o.line('sorry_server', s.address, s.port === 0 ? undefined : s.port);
     if (s.inhibit) o.line('sorry_server_inhibit');
-    if (s.lvsMethod) o.line('sorry_server_lvs_method', s.lvsMethod);
+    if (s.lvsMethod) o.line('sorry_server_lvs_method', ...methodWords(s.lvsMethod, s.tunnel));
   }
   o.line('quorum', vs.quorum);
   o.line('hysteresis', vs.hysteresis);
@@ -382,4 +386,10 @@ export function printConfig(cfg: KeepalivedConfig): string {
   for (const gr of cfg.virtualServerGroups) vsGroup(o, gr);
   for (const vs of cfg.virtualServers) virtualServer(o, vs);
   return o.lines.join('\n') + '\n';
+}
+
+/** NAT | DR | TUN type T [port N] [csum]: the words of an lb_kind / lvs_method line. */
+function methodWords(kind: string, t: { type: string; port?: number; csum?: string } | undefined): (string | number | undefined)[] {
+  if (kind !== 'TUN' || !t) return [kind];
+  return ['TUN', 'type', t.type, ...(t.port !== undefined ? ['port', t.port] : []), t.csum];
 }
