@@ -21,8 +21,9 @@ export class InterfaceBinding {
     if (inst.socket || !link || (cfg.family === 'inet6' && !inst.hasAddr)) return undefined;
     const unicast = cfg.unicastPeer.length > 0;
     const g = this.global();
-    const group = unicast ? undefined : cfg.family === 'inet' ? g.vrrpMcastGroup4 : g.vrrpMcastGroup6;
-    const entry = this.sockets.acquire({ ifindex: link.index, family: cfg.family, unicast },
+    // the group this instance's adverts go to (mcast_dst_ip, else vrrp_mcast_group4/6): one socket per group
+    const group = unicast ? undefined : inst.fsm.params.destination;
+    const entry = this.sockets.acquire({ ifindex: link.index, family: cfg.family, unicast, ...(group ? { group } : {}) },
       { ifname: link.name, srcAddr: inst.primary, ...(group ? { group } : {}), ttl: unicast ? (cfg.unicastTtl ?? 255) : 255 }, cfg.name);
     if (isKernelError(entry)) return entry;
     inst.socket = entry;

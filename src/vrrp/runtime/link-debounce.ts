@@ -98,16 +98,17 @@ export class LinkDebounce {
 /**
  * The delays in force: interface_up_down_delays, each cut to below (down_timer_adverts - 1) x
  * advert_int of every instance on that interface (2.2.7: "VI: interface IF debounce timer(s) not
- * less that 2 * advert_int - resetting"; 3 s at advert_int 1 becomes 1996094 us).
+ * less that 2 * advert_int - resetting"; 3 s at advert_int 1 becomes 1996094 us), or dropped for
+ * an instance whose down_timer_adverts is 1.
  */
-export function effectiveDelays(entries: readonly InterfaceDelay[], instances: readonly VrrpInstance[], defaultIf: string,
-  downTimerAdverts = 3): { delays: Map<string, Delays>; logs: string[] } {
+export function effectiveDelays(entries: readonly InterfaceDelay[], instances: readonly VrrpInstance[], defaultIf: string): { delays: Map<string, Delays>; logs: string[] } {
   const delays = new Map(entries.map((e) => [e.name, { downUs: e.downUs, upUs: e.upUs }]));
   const logs: string[] = [];
   for (const vi of instances) {
     const ifname = vi.interface ?? defaultIf;
     const d = delays.get(ifname);
     if (!d) continue;
+    const downTimerAdverts = vi.downTimerAdverts ?? 3;
     if (downTimerAdverts === 1) {
       if (d.upUs || d.downUs) { logs.push(`${vi.name}: cannot use debounce timers with down_timer_adverts = 1 - resetting`); d.upUs = d.downUs = 0; }
       continue;

@@ -88,16 +88,20 @@ export class VrrpRuntime {
     this.sockets = new SocketPool(this.kernel.sockets, this.log, (entry, rx) => {
       if (rx.payload.length < 2) return;
       const vrid = rx.payload[1]!;
-      let known = false;
+      // keepalived binds an IPv4 socket to its group (multicast) or to unicast_src_ip (unicast), so the
+      // other kind never reaches it; ours are not bound: drop it here, silently as the kernel would
+      const reaches = (inst: Inst): boolean => rx.family !== 'inet' || (entry.key.unicast ? rx.dst === inst.primary : rx.dst === inst.fsm.params.destination);
+      let known = false, received = false;
       for (const name of entry.users) {
         const inst = this.insts.get(name);
-        if (!inst || inst.fsm.params.vrid !== vrid) continue;
+        if (!inst || !reaches(inst)) continue;
+        received = true;
+        if (inst.fsm.params.vrid !== vrid) continue;
         known = true;
-        if (inst.peers.length > 0 && inst.cfg.checkUnicastSrc && !inst.peers.includes(rx.src)) continue;
         this.dispatch(inst, { type: 'packet', payload: rx.payload, ttl: rx.ttl, src: rx.src, dst: rx.dst, family: rx.family });
       }
-      // log_unknown_vrids: an advert (at least a VRRP header) for a VRID no instance on this socket runs
-      if (!known && rx.payload.length >= 8 && this.config.global.logUnknownVrids) {
+      // log_unknown_vrids: an advert (at least a VRRP header) the socket got for a VRID no instance on it runs
+      if (received && !known && rx.payload.length >= 8 && this.config.global.logUnknownVrids) {
         this.log.info(`Unknown VRID(${vrid}) received on interface(${this.links.byIndex(entry.key.ifindex)?.name ?? ''}). ignoring...`);
       }
     }, (user, key) => {
@@ -222,7 +226,7 @@ export class VrrpRuntime {
       }
       this.dispatch(inst, { type: 'startup', removeVips: existed.has(inst) });
     }
-    this.sockets.logSockpool(created.map((i) => ({ ifindex: i.socket?.key.ifindex ?? 0, family: i.cfg.family, unicast: i.cfg.unicastPeer.length > 0 })), config.global);
+    this.sockets.logSockpool(created.map((i) => i.socket?.key ?? { ifindex: 0, family: i.cfg.family, unicast: i.cfg.unicastPeer.length > 0 }), config.global);
   }
 
   private broadcastTracker(id: string, status: TrackerStatus): void {
@@ -233,9 +237,9 @@ export class VrrpRuntime {
   }
 
   /** Stops the given instances: MASTERs send priority 0 and remove their VIPs (unless keepVips). */
-  private async stopInstances(names: readonly string[], keepVips = false): Promise<void> {
+  private async stopInstances(names: readonly string[], keepVips = false, deleted: ReadonlySet<string> = new Set()): Promise<void> {
     const list = names.map((n) => this.insts.get(n)).filter((x): x is Inst => !!x);
-    for (const inst of list) this.dispatch(inst, { type: 'shutdown', keepVips });
+    for (const inst of list) this.dispatch(inst, { type: 'shutdown', keepVips, reason: deleted.has(inst.cfg.name) ? 'deleted' : 'stop' });
     await Promise.all(list.map((i) => i.queue.idle()));
     for (const inst of list) {
       inst.timers.cancelAll();
@@ -295,10 +299,14 @@ export class VrrpRuntime {
     this.startPolling(config);
     const running = new Map([...this.insts].map(([n, i]) => [n, { cfg: i.cfg, ifname: i.ifname, primary: i.primary }]));
     const plan = planReload({ old: this.config, next: config, running, link: (n) => this.links.get(n), primaryOf: (c, l) => this.links.primaryOf(c, l) });
-    await this.stopInstances(plan.stop);
+    // an instance the new file no longer has is deleted (DELETED / FAULT notifies); others stopping here restart
+    const names = new Set(config.vrrpInstances.map((c) => c.name));
+    await this.stopInstances(plan.stop, false, new Set(plan.stop.filter((n) => !names.has(n))));
     this.trackers.stop();
     this.config = config;
     this.trackers.start(config);
+    // fifo_write_vrrp_states_on_reload: groups that stay write their state first (2.2.7's order)
+    if (config.global.fifoWriteVrrpStatesOnReload) for (const g of this.groups.values()) this.dispatcher.groupOutputs(g.reannounce());
     // keepalived 2.2.7 runs the same path for an unchanged instance (a MASTER logs "setting VIPs." and
     // sends its two adverts as well; checked in namespaces), so every kept instance is reconfigured
     for (const [name, k] of plan.keep) {

@@ -1,10 +1,11 @@
 // Test runner for our VRRP subsystem inside a lab namespace:
 //   node --import tsx run-ours.ts CONF [-V]
-// Parses CONF with the project parser, starts VRRP with -D detail, writes log lines (keepalived's
+// Parses CONF with the project parser (its diagnostics logged as the daemon's parent logs them,
+// at start-up and on each reload), starts VRRP with -D detail, writes log lines (keepalived's
 // text, no prefix) to stderr and notify events as "NOTIFY KIND NAME STATE PRIO" to stdout.
 // SIGTERM: "Stopping", priority 0 / VIP removal, "Stopped", exit 0. SIGHUP: reload. SIGUSR1: snapshot.
 import { makeLogger } from '../../../src/common/log.js';
-import { parseConfigFile } from '../../../src/parser/index.js';
+import { formatDiagnostic, parseConfigFile } from '../../../src/parser/index.js';
 import { isStartFailure, startVrrp } from '../../../src/vrrp/index.js';
 
 const conf = process.argv[2];
@@ -12,7 +13,7 @@ const keepVips = process.argv.includes('-V');
 if (!conf) { process.stderr.write('usage: run-ours.ts CONF\n'); process.exit(2); }
 const logger = makeLogger((_level, msg) => { process.stderr.write(`${msg}\n`); }, 1);
 const parsed = parseConfigFile(conf, { configId: 'lab' });
-for (const d of parsed.diagnostics) logger.warn(`config: ${d.message}`);
+for (const d of parsed.diagnostics) logger.info(formatDiagnostic(d));
 if (parsed.aborted) process.exit(2);
 logger.info(`Configuration file ${conf}`);
 const started = await startVrrp(parsed.config, {
@@ -38,6 +39,7 @@ process.on('SIGINT', () => { void stop(); });
 process.on('SIGHUP', () => {
   logger.info('Reloading');
   const next = parseConfigFile(conf, { configId: 'lab' });
+  for (const d of next.diagnostics) logger.info(formatDiagnostic(d));
   if (next.aborted) { logger.error('config: reload aborted'); return; }
   void handle.reload(next.config).then(() => logger.info('Reload finished'));
 });

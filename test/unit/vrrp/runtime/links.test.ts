@@ -142,6 +142,11 @@ describe('vrrp/runtime: interface_up_down_delays and linkbeat (2.2.7 recordings 
     assert.deepEqual(delays.get('eth0'), { downUs: 1996094, upUs: 500000 });
     assert.deepEqual(delays.get('eth1'), { downUs: 5_000_000, upUs: 5_000_000 });
     assert.deepEqual(logs, ['VI_1: interface eth0 debounce timer(s) not less that 2 * advert_int - resetting']);
+    // down_timer_adverts 5: the limit is 4 x advert_int; 1: no delays at all
+    const five = effectiveDelays(cfg.interfaceUpDownDelays!, [{ ...cfg.vrrpInstances[0]!, downTimerAdverts: 5 }], 'eth0');
+    assert.deepEqual([five.delays.get('eth0'), five.logs], [{ downUs: 3_000_000, upUs: 500_000 }, []]);
+    const one = effectiveDelays(cfg.interfaceUpDownDelays!, [{ ...cfg.vrrpInstances[0]!, downTimerAdverts: 1 }], 'eth0');
+    assert.deepEqual([one.delays.get('eth0'), one.logs], [{ downUs: 0, upUs: 0 }, ['VI_1: cannot use debounce timers with down_timer_adverts = 1 - resetting']]);
   });
 
   it('linkbeat probes: a configured kind that fails falls back, a failed poll counts as up and the flags decide', () => {
