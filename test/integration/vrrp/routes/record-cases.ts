@@ -1,5 +1,5 @@
 // Records keepalived 2.2.7's reading of single route / rule lines (root; not a test): for each case
-// of test/unit/parser/data/routes-cases-2.2.7.json it runs `keepalived -t` (messages, exit code) and
+// of test/unit/parser/data/routes-cases-2.2.7.json (route-cases.ts) it runs `keepalived -t` (messages, exit code) and
 // `keepalived -n -l -d` (the configuration dump: the line as keepalived keeps it, or nothing when
 // dropped) in a namespace made here (eth0..eth1 veth, deleted at the end), and writes the file back.
 // Run: node --import tsx test/integration/vrrp/routes/record-cases.ts
@@ -9,19 +9,7 @@ import { join } from 'node:path';
 import { OwnedNetns, sh } from '../../../helpers/netns.js';
 import { makeTempDir, removeTempDir } from '../../../helpers/tmpdir.js';
 
-export type CaseBlock = 'static_routes' | 'virtual_routes' | 'static_rules' | 'virtual_rules';
-export interface RouteCase { block: CaseBlock; line: string; exitCode?: number; messages?: string[]; dump?: string | null }
-
-const FILE = new URL('../../../unit/parser/data/routes-cases-2.2.7.json', import.meta.url).pathname;
-
-/** The config around one case line (line 2 for static blocks, line 12 inside the instance). */
-export function caseConfig(c: RouteCase): string {
-  const inst = (inner: string) => [
-    'track_group tg {', ' group {', '  VI_1', ' }', '}',
-    'vrrp_instance VI_1 {', ' interface eth0', ' virtual_router_id 51', ' priority 100', ' virtual_ipaddress {', '  10.0.0.100/24', ' }', inner, '}'].join('\n');
-  if (c.block.startsWith('static')) return `${c.block} {\n ${c.line}\n}\n${inst('')}\n`;
-  return `${inst(` ${c.block} {\n  ${c.line}\n }`)}\n`;
-}
+import { caseConfig, CASES_FILE as FILE, loadCases, type RouteCase } from '../../../unit/parser/route-cases.js';
 
 const strip = (l: string): string => l.replace(/^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}: /, '');
 
@@ -67,7 +55,7 @@ async function dumpOf(ns: string, conf: string, dir: string, c: RouteCase): Prom
 }
 
 async function main(): Promise<void> {
-  const cases = JSON.parse(readFileSync(FILE, 'utf8')) as { source: string; cases: RouteCase[] };
+  const cases = loadCases();
   const netns = new OwnedNetns('krtc').make();
   const dir = makeTempDir('krtc');
   try {
