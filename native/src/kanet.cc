@@ -254,6 +254,7 @@ Napi::Value StrError(const Napi::CallbackInfo& info) {
 }  // namespace
 
 Napi::Function InitTcpProber(Napi::Env env);  // tcp-prober.cc
+void InitSpawnAs(Napi::Env env, Napi::Object exports);  // spawn-as.cc
 
 namespace {
 
@@ -269,6 +270,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("strerror", Napi::Function::New(env, StrError));
   exports.Set("Poller", Poller::Init(env));
   exports.Set("TcpProber", InitTcpProber(env));
+  InitSpawnAs(env, exports);
   return exports;
 }
 

@@ -5,15 +5,7 @@
 import type { Outcome } from './core/checker-fsm.js';
 import type { Probe } from './probes/types.js';
 
-export interface Timers {
-  set(fn: () => void, ms: number): unknown;
-  clear(h: unknown): void;
-}
-
-export const realTimers: Timers = {
-  set: (fn, ms) => setTimeout(fn, ms),
-  clear: (h) => clearTimeout(h as NodeJS.Timeout),
-};
+export { realTimers, type Timers } from '../common/clock.js';
 
 export const BOOTSTRAP_DELAY_MS = 1000;
 

@@ -1,5 +1,6 @@
-// Time contract for the pure cores: a monotonic clock in milliseconds, injected so that state
-// machines are tested with a fake clock and run with the real one.
+// Time contract for the pure cores: a monotonic clock in milliseconds and one-shot timers, injected
+// so that state machines and runtimes are tested with a fake clock and fake timers and run with the
+// real ones.
 
 export interface Clock {
   /** Monotonic milliseconds (fractions allowed). */
@@ -17,3 +18,14 @@ export class FakeClock implements Clock {
   advance(ms: number): number { this.t += ms; return this.t; }
   set(ms: number): void { this.t = ms; }
 }
+
+/** One-shot timers (setTimeout / clearTimeout), injected so tests can run them on a FakeClock. */
+export interface Timers {
+  set(fn: () => void, ms: number): unknown;
+  clear(h: unknown): void;
+}
+
+export const realTimers: Timers = {
+  set: (fn, ms) => setTimeout(fn, ms),
+  clear: (h) => clearTimeout(h as NodeJS.Timeout),
+};

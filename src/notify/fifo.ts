@@ -1,19 +1,23 @@
 // FIFO adapter for notify_fifo / vrrp_notify_fifo / lvs_notify_fifo: creates the FIFO if missing
 // (mode 0600, chown to the configured user/group), opens it O_RDWR|O_NONBLOCK so the daemon never
 // blocks whether or not a reader is attached (a full pipe drops the line and says so once), starts
-// the *_fifo_script with the FIFO path as its last argument, and on close stops that script and
+// the *_fifo_script (as its user, through src/host/spawn-as.ts) with the FIFO path as its last
+// argument, and on close stops that script's process group and
 // removes a FIFO it created.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chownSync, closeSync, constants, lstatSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import type { Logger } from '../common/log.js';
 import type { FifoSpec } from '../config/model.js';
+import { isSpawnError, spawnAs, type Spawned } from '../host/spawn-as.js';
 
 export interface FifoWriterOptions {
   logger: Logger;
   /** Resolve the owner of a created FIFO (user/group names -> ids). */
   ids?: (user?: string, group?: string) => { uid: number; gid: number } | undefined;
-  /** uid/gid the fifo script runs as. */
+  /** uid/gid the fifo script runs as (none: its user could not be resolved, it is not run). */
   scriptIds?: { uid: number; gid: number };
+  /** The file to execute when the script-security check resolved a bare name through PATH. */
+  scriptFile?: string;
   /** Skip starting the fifo script (it was refused by script security). */
   scriptDisabled?: boolean;
 }
@@ -21,7 +25,7 @@ export interface FifoWriterOptions {
 export class FifoWriter {
   private fd: number | undefined;
   private created = false;
-  private child: ChildProcess | undefined;
+  private child: Spawned | undefined;
   private dropping = false;
 
   constructor(readonly label: string, readonly spec: FifoSpec, private readonly opts: FifoWriterOptions) {}
@@ -53,21 +57,17 @@ export class FifoWriter {
       return false;
     }
     const s = this.spec.script;
-    if (s && s.argv.length > 0 && !this.opts.scriptDisabled) {
-      const ids = this.opts.scriptIds;
-      try {
-        this.child = spawn(s.argv[0]!, [...s.argv.slice(1), path], {
-          stdio: 'ignore', detached: true, shell: false,
-          ...(ids && ids.uid !== process.getuid?.() ? { uid: ids.uid } : {}),
-          ...(ids && ids.gid !== process.getgid?.() ? { gid: ids.gid } : {}),
+    const ids = this.opts.scriptIds;
+    if (s && s.argv.length > 0 && ids && !this.opts.scriptDisabled) {
+      const child = spawnAs([this.opts.scriptFile ?? s.argv[0]!, ...s.argv.slice(1), path], ids);
+      if (isSpawnError(child)) {
+        log.error(`Unable to run ${this.label} fifo script ${s.argv[0]} - ${child.message}`);
+      } else {
+        this.child = child;
+        void child.exited.then((st) => {
+          if (this.child === child) log.info(`${this.label} fifo script ${s.argv[0]} exited with ${st.signal ? `signal ${st.signal}` : `status ${st.code}`}`);
+          if (this.child === child) this.child = undefined;
         });
-        this.child.on('error', (e) => log.error(`Unable to run ${this.label} fifo script ${s.argv[0]} - ${e.message}`));
-        this.child.on('exit', (code, sig) => {
-          if (this.child) log.info(`${this.label} fifo script ${s.argv[0]} exited with ${sig ? `signal ${sig}` : `status ${code}`}`);
-          this.child = undefined;
-        });
-      } catch (e) {
-        log.error(`Unable to run ${this.label} fifo script ${s.argv[0]} - ${(e as Error).message}`);
       }
     }
     return true;
@@ -94,7 +94,7 @@ export class FifoWriter {
   close(): void {
     const c = this.child;
     this.child = undefined;
-    if (c?.pid) { try { process.kill(-c.pid, 'SIGTERM'); } catch { /* gone */ } }
+    c?.signalGroup('SIGTERM');
     if (this.fd !== undefined) { try { closeSync(this.fd); } catch { /* ignore */ } this.fd = undefined; }
     if (this.created) { try { unlinkSync(this.spec.path); } catch { /* ignore */ } this.created = false; }
   }

@@ -110,6 +110,7 @@ export function createNotifier(initial: KeepalivedConfig, opts: NotifierOptions)
         logger: log,
         ids: (u, grp) => scriptIds({ user: u ?? 'root', group: grp }, g, db),
         scriptIds: spec.script ? idsOf(spec.script) : undefined,
+        scriptFile: spec.script ? security.results.get(spec.script)?.path : undefined,
         scriptDisabled: spec.script ? security.disabled.has(spec.script) : false,
       });
       if (w.open()) fifos.set(name, w);
@@ -132,7 +133,9 @@ export function createNotifier(initial: KeepalivedConfig, opts: NotifierOptions)
         case 'script': {
           const ids = idsOf(a.script);
           if (!ids) { log.error(`Unknown user for notify script ${a.argv[0]} - not run`); break; }
-          const p = runner.run(a.queue, { argv: a.argv, uid: ids.uid, gid: ids.gid, timeoutMs: a.stop ? stopTimeout : timeout });
+          // A bare name runs as the file the script-security check found in PATH (keepalived replaces argv[0]).
+          const file = security.results.get(a.script)?.path ?? a.argv[0]!;
+          const p = runner.run(a.queue, { argv: [file, ...a.argv.slice(1)], ids, timeoutMs: a.stop ? stopTimeout : timeout });
           if (opts.onScriptDone) void p.then(opts.onScriptDone);
           break;
         }

@@ -1,9 +1,9 @@
-// Child-process adapter for notify scripts: runs argv without a shell, as the configured uid/gid,
-// in its own process group (keepalived's setpgid), with a timeout (SIGTERM to the group, SIGKILL
-// after a grace period). Scripts of one queue (an instance, a group, a virtual server) run one
+// Queue of notify scripts (notify_*, notify_up/down, quorum_up/down): each job runs without a
+// shell as its user through src/host/spawn-as.ts (keepalived's credentials, process group and
+// parent-death signal), with a timeout (SIGTERM to the group, SIGKILL after a grace period). Scripts of one queue (an instance, a group, a virtual server) run one
 // after another so events arrive in order; queues are bounded. Exit status and duration are logged.
-import { spawn } from 'node:child_process';
 import type { Logger } from '../common/log.js';
+import { runAs, type RunIdentity } from '../host/spawn-as.js';
 
 export interface ScriptResult {
   argv: string[];
@@ -18,8 +18,8 @@ export interface ScriptResult {
 
 export interface ScriptJob {
   argv: string[];
-  uid?: number;
-  gid?: number;
+  /** The script's user (src/host/users.ts scriptIds). */
+  ids: RunIdentity;
   timeoutMs: number;
 }
 
@@ -77,51 +77,23 @@ export class ScriptRunner {
   /** Refuse new jobs (stop()). */
   close(): void { this.stopped = true; }
 
-  private exec(job: ScriptJob): Promise<ScriptResult> {
-    const start = process.hrtime.bigint();
-    const elapsed = (): number => Number(process.hrtime.bigint() - start) / 1e6;
+  private async exec(job: ScriptJob): Promise<ScriptResult> {
     const name = job.argv.join(' ');
     const log = this.opts.logger;
-    return new Promise<ScriptResult>((resolve) => {
-      let timedOut = false;
-      let settled = false;
-      let killTimer: NodeJS.Timeout | undefined;
-      const finish = (r: Omit<ScriptResult, 'argv' | 'durationMs' | 'timedOut'>): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        clearTimeout(killTimer);
-        const res: ScriptResult = { argv: job.argv, timedOut, durationMs: elapsed(), ...r };
-        const dur = `${res.durationMs.toFixed(1)} ms`;
-        if (res.error) log.error(`Failed to run notify script ${name}: ${res.error}`);
-        else if (res.signal) log.info(`Notify script ${name} killed by signal ${res.signal}${timedOut ? ' (timed out)' : ''} after ${dur}`);
-        else if (res.code === 0) log.detail(`Notify script ${name} exited with status 0 after ${dur}`);
-        else log.info(`Notify script ${name} exited with status ${res.code} after ${dur}`);
-        resolve(res);
-      };
-      let child;
-      try {
-        child = spawn(job.argv[0]!, job.argv.slice(1), {
-          stdio: 'ignore', detached: true, shell: false,
-          ...(job.uid !== undefined && job.uid !== process.getuid?.() ? { uid: job.uid } : {}),
-          ...(job.gid !== undefined && job.gid !== process.getgid?.() ? { gid: job.gid } : {}),
-        });
-      } catch (e) {
-        finish({ code: null, signal: null, error: (e as Error).message });
-        return;
-      }
-      const pid = child.pid;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        log.warn(`Notify script ${name} timed out after ${job.timeoutMs} ms - killing`);
-        const kill = (sig: NodeJS.Signals): void => {
-          try { if (pid) process.kill(-pid, sig); } catch { /* already gone */ }
-        };
-        kill('SIGTERM');
-        killTimer = setTimeout(() => kill('SIGKILL'), this.killGraceMs);
-      }, job.timeoutMs);
-      child.on('error', (e) => finish({ code: null, signal: null, error: e.message }));
-      child.on('exit', (code, signal) => finish({ code, signal }));
+    const r = await runAs(job.argv, job.ids, {
+      timeoutMs: job.timeoutMs,
+      killGraceMs: this.killGraceMs,
+      onTimeout: () => log.warn(`Notify script ${name} timed out after ${job.timeoutMs} ms - killing`),
     });
+    const res: ScriptResult = {
+      argv: job.argv, code: r.code, signal: r.signal, timedOut: r.timedOut, durationMs: r.durationMs,
+      ...(r.error ? { error: r.error.message } : {}),
+    };
+    const dur = `${res.durationMs.toFixed(1)} ms`;
+    if (res.error) log.error(`Failed to run notify script ${name}: ${res.error}`);
+    else if (res.signal) log.info(`Notify script ${name} killed by signal ${res.signal}${res.timedOut ? ' (timed out)' : ''} after ${dur}`);
+    else if (res.code === 0) log.detail(`Notify script ${name} exited with status 0 after ${dur}`);
+    else log.info(`Notify script ${name} exited with status ${res.code} after ${dur}`);
+    return res;
   }
 }

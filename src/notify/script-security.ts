@@ -5,7 +5,7 @@
 import { statSync, type Stats } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import type { KeepalivedConfig, ScriptSpec } from '../config/model.js';
-import { scriptIds, systemUserDb, type UserDb } from './users.js';
+import { defaultScriptUser, lookupUser, systemUserDb, type ScriptIds, type UserDb } from '../host/users.js';
 
 export type ScriptSecurityStatus = 'ok' | 'insecure' | 'notfound' | 'not-executable';
 
@@ -115,6 +115,11 @@ export function checkScriptSecurity(
   return res('ok', path, true);
 }
 
+/** The file a script runs: argv[0], or for a bare name what keepalived's PATH search finds for `ids`. */
+export function resolveScriptFile(file: string, ids: { uid: number; gid: number }, opts: { pathEnv?: string; stat?: StatFn } = {}): string {
+  return file.includes('/') ? file : checkScriptSecurity(file, ids, { enableScriptSecurity: false, ...opts }).path;
+}
+
 /** Every script the notify subsystem may run, with where it came from. */
 export function notifyScripts(config: KeepalivedConfig): ScriptSpec[] {
   const out: ScriptSpec[] = [];
@@ -136,8 +141,19 @@ export interface SecurityReport {
   disabled: Set<ScriptSpec>;
   /** Lines to log in order (per-script lines, then the SECURITY VIOLATION line if any). */
   messages: string[];
-  /** keepalived -t exits 6 when root scripts run without script security. */
+  /** Scripts exist and enable_script_security is off (keepalived -t exits 6), whichever user runs them. */
   securityViolation: boolean;
+}
+
+/** keepalived's name for a script kind in its user/group messages (notify_script_init's `type`). */
+function scriptLabels(config: KeepalivedConfig): Map<ScriptSpec, string> {
+  const m = new Map<ScriptSpec, string>();
+  for (const vs of config.virtualServers) for (const s of [vs.quorumUp, vs.quorumDown]) if (s) m.set(s, 'quorum');
+  const g = config.global;
+  if (g.notifyFifo?.script) m.set(g.notifyFifo.script, 'notify_fifo');
+  if (g.vrrpNotifyFifo?.script) m.set(g.vrrpNotifyFifo.script, 'vrrp_notify_fifo');
+  if (g.lvsNotifyFifo?.script) m.set(g.lvsNotifyFifo.script, 'lvs_notify_fifo');
+  return m;
 }
 
 /** Check a set of scripts as keepalived does at startup (and at -t). */
@@ -150,29 +166,44 @@ export function checkAllScripts(scripts: ScriptSpec[], config: KeepalivedConfig,
   // keepalived reports in two passes: first the access / executable checks of scripts given with a
   // path (at parse time), then PATH searches and the security walk (verified on 2.2.7).
   const late: string[] = [];
-  let rootScripts = false, insecure = false;
-  // keepalived's default script user: logged once when some script needs it and it is missing.
-  if (!config.global.scriptUser && scripts.some((s) => !s.user && s.argv.length > 0) && !db.user('keepalived_script')) {
-    messages.push("Script user 'keepalived_script' does not exist");
-  }
+  let found = false, insecure = false;
+  const labels = scriptLabels(config);
+  // The default script user (script_user, else keepalived_script, else root): its lines are logged
+  // once, when the first script without a user of its own needs it (2.2.7's get_default_script_user).
+  const def = defaultScriptUser(config.global, db);
+  let defaultLogged = false;
   for (const s of scripts) {
-    if (results.has(s) || s.argv.length === 0) continue;
-    const ids = scriptIds(s, config.global, db);
-    if (!ids) {
-      messages.push(`Unknown script user/group for ${s.argv[0]} - disabling`);
-      disabled.add(s);
-      continue;
+    if (results.has(s) || disabled.has(s) || s.argv.length === 0) continue;
+    const label = labels.get(s) ?? 'notify';
+    let ids: ScriptIds;
+    if (s.user !== undefined) {
+      const r = lookupUser({ user: s.user, group: s.group }, db);
+      if (!r.ok) {
+        messages.push(r.message, `Invalid user/group for ${label} script ${s.argv[0]} - ignoring`);
+        disabled.add(s);
+        continue;
+      }
+      ids = r.ids;
+    } else {
+      if (!defaultLogged) { defaultLogged = true; messages.push(...(def.ok ? (def.message ? [def.message] : []) : def.messages)); }
+      if (!def.ok) {
+        messages.push(`Failed to set default user for ${label} script ${s.argv[0]} - ignoring`);
+        disabled.add(s);
+        continue;
+      }
+      ids = def.ids;
     }
     const r = checkScriptSecurity(s.argv[0]!, ids, { enableScriptSecurity: enable, stat: opts.stat, pathEnv: opts.pathEnv });
     results.set(s, r);
     const early = s.argv[0]!.includes('/') && (r.status === 'notfound' || r.status === 'not-executable');
     (early ? messages : late).push(...r.messages);
     if (r.disable) disabled.add(s);
-    else if (r.runsAsRoot) rootScripts = true;
+    // 2.2.7 counts every script it could stat (SC_ISSCRIPT), whichever user runs it.
+    if (r.status !== 'notfound') found = true;
     if (r.status === 'insecure') insecure = true;
   }
   messages.push(...late);
-  const securityViolation = !enable && rootScripts;
+  const securityViolation = !enable && found;
   if (securityViolation) {
     messages.push(`SECURITY VIOLATION - scripts are being executed but script_security not enabled.${insecure ? ' There are insecure scripts.' : ''}`);
   }

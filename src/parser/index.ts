@@ -15,6 +15,7 @@ import { newRuleState } from './keywords/routes.js';
 import { validateConfig, existingInterfaces } from './validate.js';
 import type { UserDb } from '../notify/users.js';
 import type { VirtualServer } from '../config/model.js';
+import type { LedgerLookup } from './ledger-types.js';
 
 export { printConfig } from './printer.js';
 export { dumpConfig } from './dump.js';
@@ -35,6 +36,8 @@ export interface ParseOptions {
   userDb?: UserDb;
   /** Skip stat()-based script security checks. */
   skipScriptSecurity?: boolean;
+  /** The keyword ledger to warn from (default: src/parser/ledger.ts); tests swap it. */
+  ledger?: LedgerLookup;
 }
 
 export interface ParseResult {
@@ -77,7 +80,7 @@ export function parsePreprocessed(pre: PreprocessResult, opts: ParseOptions = {}
     // keepalived -t exits 0 on a missing main config unless -e (all-config) is given.
     .map(([d, b]) => [d.code === 'KA_CONFIG_FILE_MISSING' && !opts.allConfig ? { ...d, severity: 'info' as const } : d, b] as const);
   const r = readConfig(pre.source ?? pre.lines, topTable, ctx, {
-    interfaces, procOf, pre: { diags: keep.map((k) => k[0]), before: keep.map((k) => k[1]) },
+    interfaces, procOf, pre: { diags: keep.map((k) => k[0]), before: keep.map((k) => k[1]) }, ledger: opts.ledger,
   });
   let diagnostics = r.diagnostics;
   if (!r.aborted) {

@@ -6,6 +6,8 @@
 import type { ConfigLine, LineSource, Word } from './lines.js';
 import type { Diagnostic, Severity, SourcePos } from '../common/diagnostic.js';
 import type { KeywordDef, KeywordTable, KwArgs } from './schema.js';
+import { NOT_IMPLEMENTED_CODE, notImplementedMessage, type LedgerLookup } from './ledger-types.js';
+import { ledgerEntry } from './ledger.js';
 
 /**
  * How keepalived prefixes the message under -t: '(Line N) ' for what its parent process reads
@@ -36,6 +38,8 @@ export interface ReaderOptions {
   procOf?: (topKeyword: string) => Proc;
   /** Preprocessor diagnostics to interleave: diags[i] is reported just before lines[before[i]]. */
   pre?: { diags: readonly Diagnostic[]; before: readonly number[] };
+  /** The keyword ledger (default: src/parser/ledger.ts): a not-implemented keyword gets a warning at each use. */
+  ledger?: LedgerLookup;
 }
 
 export interface ReadResult {
@@ -44,8 +48,6 @@ export interface ReadResult {
   missingInterface: boolean;
 }
 
-/** Our note that a P2 keyword is parsed and kept but not acted on. */
-export const P2_CODE = 'KPB_P2_NOT_IMPLEMENTED';
 /** Our note that a keyword is a project extension beyond keepalived 2.2.7 (KeywordDef.extension). */
 export const EXTENSION_CODE = 'KPB_EXTENSION_KEYWORD';
 export const EXTENSION_NOTE = 'extension keyword (keepalived-ts)';
@@ -152,14 +154,20 @@ class Reader {
         this.report(this.prefix, `Unknown keyword '${w0.text}'`, w0.pos, 'error', 'KA_CFG_UNKNOWN_KEYWORD');
         continue;
       }
-      this.keyword(def, ctx, line, level);
+      this.keyword(t, def, ctx, line, level);
     }
   }
 
-  keyword(def: KeywordDef, ctx: unknown, line: ConfigLine, level: number): void {
+  keyword(t: KeywordTable, def: KeywordDef, ctx: unknown, line: ConfigLine, level: number): void {
     const a = this.args(line);
-    if (def.priority === 'P2') {
-      a.info(`'${def.name}' is parsed and kept; its behaviour is not implemented yet`, P2_CODE);
+    const word = line.words[0]!;
+    const entry = (this.opts.ledger ?? ledgerEntry)(t.name, word.text);
+    if (entry?.status === 'not-implemented') {
+      // Named with its file and line wherever it is shown ('(FILE: Line N)' in the daemon's log).
+      this.diags.push({
+        severity: 'info', code: NOT_IMPLEMENTED_CODE, message: notImplementedMessage(word.text, entry.reason), pos: word.pos,
+        prefix: 'file', proc: this.proc, showFile: true,
+      });
     }
     if (def.extension) a.info(EXTENSION_NOTE, EXTENSION_CODE);
     if (def.block === undefined) { def.handle?.(ctx, a); return; }

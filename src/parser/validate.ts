@@ -9,10 +9,11 @@ import type { KeepalivedConfig, VirtualServer, VrrpInstance, ScriptSpec, TrackRe
 import type { SourcePos, Severity } from '../common/diagnostic.js';
 import type { ParseDiagnostic, Proc, PrefixStyle } from './reader.js';
 import { checkScriptSecurity } from '../notify/script-security.js';
-import { scriptEndPos } from './keywords/vrrp-blocks.js';
+import { badUserScripts, cmdStr, scriptEndPos } from './keywords/vrrp-blocks.js';
+import { miscUserPos } from './keywords/checkers.js';
 import { explicitWeight } from './keywords/common.js';
 import { trackScriptWeightText, unicastKeyword } from './keywords/vrrp-instance.js';
-import { scriptIds, systemUserDb, type UserDb } from '../notify/users.js';
+import { defaultScriptUser, lookupUser, scriptIds, systemUserDb, type UserDb } from '../host/users.js';
 
 export interface ValidateOptions {
   /** Interfaces that exist (keepalived -t checks them); undefined = skip interface checks. */
@@ -135,15 +136,39 @@ function checkScripts(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink): void 
     if (v.script.argv.length === 0) { s.add(`No script set for vrrp_script ${v.name} - removing`, { pos: scriptEndPos.get(v) ?? v.pos, prefix: 'file' }); return false; }
     return true;
   });
-  // Without script_user, keepalived tries keepalived_script; with enable_script_security that must exist.
-  const defaultUserMissing = !g.scriptUser && !db.user('keepalived_script');
-  if (g.enableScriptSecurity && defaultUserMissing) {
+  // A vrrp_script whose own `user` did not resolve goes (its error was reported at that line).
+  cfg.vrrpScripts = cfg.vrrpScripts.filter((v) => !badUserScripts.has(v));
+  // Without a user of its own a script takes the default user: script_user, else keepalived_script
+  // (with enable_script_security that must exist), else root. When that fails the script goes.
+  const def = defaultScriptUser(g, db);
+  if (!def.ok) {
     cfg.vrrpScripts = cfg.vrrpScripts.filter((v) => {
       if (v.user) return true;
-      s.add('Unable to set default user keepalived_script for script', { pos: v.script.pos ?? v.pos, prefix: 'file' });
-      s.add(`Unable to set default user for vrrp script ${v.name} - removing`, { pos: v.script.pos ?? v.pos, prefix: 'file' });
+      if (!g.scriptUser) s.add('Unable to set default user keepalived_script for script', { pos: v.script.pos ?? v.pos, prefix: 'file' });
+      s.add(`Unable to set default user for vrrp script ${v.name} - removing`, { pos: g.scriptUser ? scriptEndPos.get(v) ?? v.pos : v.script.pos ?? v.pos, prefix: 'file' });
       return false;
     });
+  }
+}
+
+/** MISC_CHECKs whose user (or the default user) does not resolve are removed, as 2.2.7 does. */
+function checkMiscUsers(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink): void {
+  const db = o.userDb ?? systemUserDb();
+  const def = defaultScriptUser(cfg.global, db);
+  for (const vs of cfg.virtualServers) {
+    for (const rs of vs.realServers) {
+      rs.checkers = rs.checkers.filter((c) => {
+        if (c.type !== 'MISC_CHECK' || c.miscPath.argv.length === 0) return true;
+        if (c.user) {
+          if (lookupUser(c.user, db).ok) return true;
+          s.add(`Failed to set uid/gid for misc checker script ${cmdStr(c.miscPath.argv)} - removing`, { pos: miscUserPos.get(c), prefix: 'file' });
+          return false;
+        }
+        if (def.ok) return true;
+        s.add(`Unable to set default user for misc script ${cmdStr(c.miscPath.argv)} - removing`, { pos: c.miscPath.pos, prefix: 'file' });
+        return false;
+      });
+    }
   }
 }
 
@@ -194,13 +219,14 @@ function checkSecurity(cfg: KeepalivedConfig, used: Set<string>, o: ValidateOpti
   const db = o.userDb ?? systemUserDb();
   const g = cfg.global;
   const disabled = new Set<string>();
-  const runsAsRoot = (spec: ScriptSpec, user?: { user: string; group?: string }): boolean => {
+  const isCountedScript = (spec: ScriptSpec, user?: { user: string; group?: string }): boolean => {
     const ids = scriptIds(user ? { user: user.user, group: user.group } : spec, g, db);
     if (!ids) return false;
     const r = checkScriptSecurity(spec.argv[0]!, ids, { enableScriptSecurity: g.enableScriptSecurity });
-    // A script that is not there (or not executable) is never run, so it is no violation.
+    // 2.2.7 counts every script it can stat (SC_ISSCRIPT), whichever user runs it; a script that
+    // is not there is no violation.
     if (r.status === 'notfound' || r.status === 'not-executable') return false;
-    return r.runsAsRoot;
+    return true;
   };
   // vrrp side (only when keepalived would start its vrrp process): every vrrp_script (used or
   // not), then notify scripts.
@@ -215,14 +241,14 @@ function checkSecurity(cfg: KeepalivedConfig, used: Set<string>, o: ValidateOpti
       continue;
     }
     if (r.status === 'insecure' && g.enableScriptSecurity) { vr.add(`Disabling track script ${v.name} due to insecure`); v.insecure = true; disabled.add(v.name); continue; }
-    if (r.runsAsRoot) vrrpRoot = true;
+    vrrpRoot = true;  // any script found (see isCountedScript)
   }
   const vrrpNotify: ScriptSpec[] = [];
   const add = (x: ScriptSpec | undefined, to: ScriptSpec[]): void => { if (x && x.argv.length) to.push(x); };
   for (const oo of [...cfg.vrrpInstances, ...cfg.vrrpSyncGroups]) { add(oo.notifyMaster, vrrpNotify); add(oo.notifyBackup, vrrpNotify); add(oo.notifyFault, vrrpNotify); add(oo.notifyStop, vrrpNotify); add(oo.notify, vrrpNotify); }
   for (const vi of cfg.vrrpInstances) add(vi.notifyMasterRxLowerPri, vrrpNotify);
   add(cfg.global.vrrpNotifyFifo?.script, vrrpNotify); add(cfg.global.notifyFifo?.script, vrrpNotify);
-  for (const spec of vrrpNotify) if (runsAsRoot(spec)) vrrpRoot = true;
+  for (const spec of vrrpNotify) if (isCountedScript(spec)) vrrpRoot = true;
   if (!g.enableScriptSecurity && vrrpRoot) {
     vr.add('SECURITY VIOLATION - scripts are being executed but script_security not enabled.', { severity: 'security', code: 'KA_SCRIPT_SECURITY' });
   }
@@ -239,7 +265,7 @@ function checkSecurity(cfg: KeepalivedConfig, used: Set<string>, o: ValidateOpti
     }
   }
   if (cfg.global.lvsNotifyFifo?.script?.argv.length) ckScripts.push({ spec: cfg.global.lvsNotifyFifo.script });
-  if (!g.enableScriptSecurity && cfg.virtualServers.length && ckScripts.some((x) => runsAsRoot(x.spec, x.user))) {
+  if (!g.enableScriptSecurity && cfg.virtualServers.length && ckScripts.some((x) => isCountedScript(x.spec, x.user))) {
     ck.add('SECURITY VIOLATION - check scripts are being executed but script_security not enabled.', { severity: 'security', code: 'KA_SCRIPT_SECURITY' });
   }
 }
@@ -345,6 +371,7 @@ function checkVrrp(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink): void {
 export function validateConfig(cfg: KeepalivedConfig, o: ValidateOptions): ParseDiagnostic[] {
   const ck = new Sink('checker');
   checkVirtualServers(cfg, o, ck);
+  checkMiscUsers(cfg, o, ck);
   const vr = new Sink('vrrp');
   checkScripts(cfg, o, vr);
   const used = checkTracks(cfg, vr);

@@ -140,8 +140,8 @@ export type VrrpEvent =
   | { type: 'interface'; up: boolean }
   /** Our primary address changed (e.g. interface re-addressed). */
   | { type: 'primaryAddress'; address: string }
-  /** SIGTERM / reload removal: MASTER sends priority 0 and removes VIPs. */
-  | { type: 'shutdown' }
+  /** SIGTERM / reload removal: MASTER sends priority 0 and removes VIPs (keepVips, -V: leaves them). */
+  | { type: 'shutdown'; keepVips?: boolean }
   /** Sync-group commands (issued by src/vrrp/sync-group.ts, not by the runtime directly). */
   | { type: 'sync'; to: 'MASTER' | 'BACKUP' | 'FAULT' | 'CLEAR_FAULT' }
   /** Reload (SIGHUP) of an instance that still exists with the same name, VRID, interface and family:

@@ -84,7 +84,7 @@ export class VrrpFsm {
         this.reevaluate();
         break;
       case 'primaryAddress': this.primary = ev.address; break;
-      case 'shutdown': this.onShutdown(); break;
+      case 'shutdown': this.onShutdown(ev.keepVips ?? false); break;
       case 'sync': this.onSync(ev.to); break;
       case 'reconfigure': this.onReconfigure(ev.params); break;
     }
@@ -297,13 +297,15 @@ export class VrrpFsm {
     else if (!faulted && this.st === 'FAULT') this.leaveFault();
   }
 
-  private onShutdown(): void {
+  private onShutdown(keepVips: boolean): void {
     if (this.st === 'STOP') return;
     const wasMaster = this.st === 'MASTER';
     if (wasMaster) {
       this.sendPriorityZero();
-      this.log(`(${this.n}) removing VIPs.`, 1);
-      this.out.push({ kind: 'removeVips' });
+      if (!keepVips) {
+        this.log(`(${this.n}) removing VIPs.`, 1);
+        this.out.push({ kind: 'removeVips' });
+      }
     }
     this.cancelAllTimers();
     const from = this.changeState('STOP');

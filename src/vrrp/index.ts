@@ -2,9 +2,9 @@
 // priority 0 and remove VIPs), reload it (unchanged instances keep state and VIPs), and read a
 // snapshot for the state/stats/JSON dumps. State changes are reported through onStateChange.
 import type { KeepalivedConfig } from '../config/model.js';
-import { VrrpRuntime, type RuntimeDeps, type StateChangeEvent, type VrrpSnapshot } from './runtime.js';
+import { VrrpRuntime, type RuntimeDeps, type StateChangeEvent, type VrrpSnapshot } from './runtime/vrrp-runtime.js';
 
-export type { StateChangeEvent, VrrpSnapshot, InstanceSnapshot, RuntimeDeps } from './runtime.js';
+export type { StateChangeEvent, VrrpSnapshot, InstanceSnapshot, RuntimeDeps } from './runtime/vrrp-runtime.js';
 
 export interface VrrpHandle {
   /** SIGTERM: MASTERs send priority 0 and remove VIPs (keepVips: keepalived -V leaves them). */

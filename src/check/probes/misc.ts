@@ -1,41 +1,36 @@
-// MISC_CHECK probe: run misc_path's argv without a shell; misc_timeout (default delay_loop) ends
-// it with SIGTERM, then SIGKILL after 2 s. Reports the exit status, signal or timeout.
-import { spawn } from 'node:child_process';
+// MISC_CHECK probe: run misc_path's argv without a shell as the checker's user (its `user U [G]`,
+// else the default script user; src/host/users.ts) through src/host/spawn-as.ts. misc_timeout
+// (default delay_loop) ends its process group with SIGTERM, then SIGKILL after 2 s (2.2.7).
+// Reports the exit status, signal or timeout.
+import { constants } from 'node:os';
 import type { Outcome } from '../core/checker-fsm.js';
 import type { Probe, ProbeSpec } from './types.js';
-import { constants } from 'node:os';
+import { runAs, type RunIdentity } from '../../host/spawn-as.js';
+import { scriptIds, systemUserDb } from '../../host/users.js';
+import { resolveScriptFile } from '../../notify/script-security.js';
 
-export function runScript(argv: string[], timeoutMs: number, uid?: number, gid?: number): Promise<Outcome> {
-  return new Promise((resolve) => {
-    let timedOut = false;
-    let killTimer: NodeJS.Timeout | undefined;
-    let child;
-    try {
-      child = spawn(argv[0]!, argv.slice(1), { stdio: 'ignore', detached: true, uid, gid });
-    } catch {
-      resolve({ ok: false, exitCode: 127 });
-      return;
-    }
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try { process.kill(-child.pid!, 'SIGTERM'); } catch { /* gone */ }
-      killTimer = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } }, 2000);
-    }, timeoutMs);
-    child.once('error', () => { clearTimeout(timer); resolve({ ok: false, exitCode: 127 }); });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (killTimer) clearTimeout(killTimer);
-      if (timedOut) resolve({ ok: false, timedOut: true });
-      else if (signal) resolve({ ok: false, signal: (constants.signals as Record<string, number>)[signal] ?? 0 });
-      else resolve({ ok: code === 0, exitCode: code ?? 0 });
-    });
-  });
+const KILL_GRACE_MS = 2000;
+
+export async function runScript(argv: readonly string[], timeoutMs: number, ids: RunIdentity): Promise<Outcome> {
+  const r = await runAs(argv, ids, { timeoutMs, killGraceMs: KILL_GRACE_MS });
+  if (r.error) return { ok: false, exitCode: 127 };
+  if (r.timedOut) return { ok: false, timedOut: true };
+  if (r.signal) return { ok: false, signal: (constants.signals as Record<string, number>)[r.signal] ?? 0 };
+  return { ok: r.code === 0, exitCode: r.code ?? 0 };
 }
 
 export function miscProbe(spec: ProbeSpec): Probe {
   const c = spec.checker;
   if (c.type !== 'MISC_CHECK') throw new Error('miscProbe: wrong checker');
   const timeoutMs = Math.round((c.miscTimeout ?? spec.params.delayLoopMs / 1000) * 1000);
-  const key = `MISC|${JSON.stringify(c.miscPath.argv)}|${timeoutMs}`;
-  return { key: () => key, run: () => runScript(c.miscPath.argv, timeoutMs) };
+  const global = spec.config?.global ?? { enableScriptSecurity: false };
+  // The parser drops a MISC_CHECK whose user (or default user) does not resolve, as 2.2.7 does;
+  // one that stops resolving later (user deleted) fails its checks instead of running as root.
+  const ids = scriptIds(c.user ?? {}, global, systemUserDb());
+  const argv = ids ? [resolveScriptFile(c.miscPath.argv[0] ?? '', ids), ...c.miscPath.argv.slice(1)] : [];
+  const key = `MISC|${JSON.stringify(argv)}|${ids ? `${ids.uid}:${ids.gid}` : '-'}|${timeoutMs}`;
+  return {
+    key: () => key,
+    run: () => (ids && argv[0] ? runScript(argv, timeoutMs, ids) : Promise.resolve({ ok: false, exitCode: 127 })),
+  };
 }

@@ -3,6 +3,7 @@
 // UDP_CHECK, PING_CHECK, FILE_CHECK and BFD_CHECK.
 import { table, type KeywordDef, type KeywordTable, type KwArgs } from '../schema.js';
 import type { Checker, CheckerCommon, HttpUrl, RealServer } from '../../config/model.js';
+import type { SourcePos } from '../../common/diagnostic.js';
 import { bool, readNum, scriptSpec } from './common.js';
 import { ipFamily, readDecimal, readInt, isHexString, TIMER_MAX, TIMER_MAX_TEXT } from '../values.js';
 
@@ -125,6 +126,9 @@ function httpTable(name: 'HTTP_GET' | 'SSL_GET'): KeywordTable {
 }
 
 type MiscCk = Extract<Checker, { type: 'MISC_CHECK' }>;
+
+/** Where a MISC_CHECK's `user` line is (validation reports an unknown user there). */
+export const miscUserPos = new WeakMap<MiscCk, SourcePos>();
 type DnsCk = Extract<Checker, { type: 'DNS_CHECK' }>;
 type UdpCk = Extract<Checker, { type: 'UDP_CHECK' }>;
 type FileCk = Extract<Checker, { type: 'FILE_CHECK' }>;
@@ -167,7 +171,7 @@ export const checkerTables: Record<Checker['type'], KeywordTable> = {
     { name: 'misc_dynamic', priority: 'P1', handle: (c: CkCtx) => { (c.ck as MiscCk).miscDynamic = true; } },
     {
       name: 'user', priority: 'P1', args: ['word', 'word'],
-      handle: (c: CkCtx, a) => { const u = a.need(1); const g = a.opt(2)?.replace(/^:/, ''); (c.ck as MiscCk).user = g ? { user: u, group: g } : { user: u }; },
+      handle: (c: CkCtx, a) => { const u = a.need(1); const g = a.opt(2); (c.ck as MiscCk).user = g ? { user: u, group: g } : { user: u }; miscUserPos.set(c.ck as MiscCk, a.pos()); },
     },
   ]),
   DNS_CHECK: table('DNS_CHECK', [

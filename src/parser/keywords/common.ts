@@ -75,7 +75,7 @@ export function scriptSpec(a: KwArgs, from = 1): ScriptSpec {
   if (isDiagnostic(s)) { a.error(s.message, 'error', s.code); return { argv: [], raw, pos: a.pos(from) }; }
   const spec: ScriptSpec = { argv: s.argv, raw, pos: a.pos(from) };
   if (s.user !== undefined) spec.user = s.user;
-  if (s.group !== undefined) spec.group = s.group.replace(/^:/, '');
+  if (s.group !== undefined) spec.group = s.group;
   return spec;
 }
 

@@ -8,7 +8,7 @@ import type { GlobalDefs, FifoSpec } from '../../config/model.js';
 import { bool, flag, num, p2, str, readNum, scriptSpec } from './common.js';
 import { ipFamily, readUnsigned } from '../values.js';
 import { rest } from '../reader.js';
-import { systemUserDb } from '../../notify/users.js';
+import { lookupUser, systemUserDb } from '../../host/users.js';
 
 type G = GlobalDefs;
 
@@ -53,7 +53,7 @@ function fifo(which: 'notifyFifo' | 'vrrpNotifyFifo' | 'lvsNotifyFifo', name: st
     handle: (g, a) => {
       const f: FifoSpec = { path: a.need(1), script: g[which]?.script };
       if (a.opt(2)) f.user = a.opt(2);
-      if (a.opt(3)) f.group = a.opt(3)!.replace(/^:/, '');
+      if (a.opt(3)) f.group = a.opt(3)!;
       g[which] = f;
     },
   };
@@ -147,9 +147,9 @@ export const globalDefsTable = table('global_defs', [
     name: 'script_user', priority: 'P1', args: ['word', 'word'],
     handle: (g: G, a) => {
       const user = a.need(1);
-      const grp = a.opt(2)?.replace(/^:/, '');
-      const db = systemUserDb();
-      if (!db.user(user) || (grp !== undefined && db.group(grp) === undefined)) { a.error('Error setting global script uid/gid'); return; }
+      const grp = a.opt(2);
+      if (!lookupUser(grp === undefined ? { user } : { user, group: grp }, systemUserDb()).ok) a.error('Error setting global script uid/gid');
+      // Kept even when it does not resolve: then every script without a user of its own fails (2.2.7).
       g.scriptUser = grp ? { user, group: grp } : { user };
     },
   },

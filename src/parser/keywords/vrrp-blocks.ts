@@ -6,7 +6,7 @@ import type { VrrpScript, VrrpSyncGroup, TrackFile, VrrpTrackProcess, TrackRef }
 import { bool, flag, readNum, scriptSpec, trackRef } from './common.js';
 import { readInt, readUnsigned, readDecimal } from '../values.js';
 import { rest } from '../reader.js';
-import { systemUserDb } from '../../notify/users.js';
+import { lookupUser, systemUserDb } from '../../host/users.js';
 
 export interface ScriptCtx { s: VrrpScript; timeoutSet: boolean; endPos?: SourcePos }
 
@@ -72,9 +72,15 @@ export const vrrpScriptTable = table('vrrp_script', [
   {
     name: 'user', priority: 'P1', args: ['word', 'word'],
     handle: (c: ScriptCtx, a) => {
-      const user = a.need(1); const g = a.opt(2)?.replace(/^:/, '');
-      const db = systemUserDb();
-      if (!db.user(user) || (g !== undefined && db.group(g) === undefined)) { a.error(`Unable to set uid/gid for script '${c.s.script.argv[0] ?? ''}'`); return; }
+      // Names only, as getpwnam/getgrnam see them (`u:g`, `:g` and numeric ids are unknown names).
+      const user = a.need(1); const g = a.opt(2);
+      const r = lookupUser(g === undefined ? { user } : { user, group: g }, systemUserDb());
+      if (!r.ok) {
+        a.error(`Unable to set uid/gid for script ${cmdStr(c.s.script.argv)}`);
+        badUserScripts.add(c.s);  // 2.2.7 removes the vrrp_script at its end
+        return;
+      }
+      badUserScripts.delete(c.s);
       c.s.user = g ? { user, group: g } : { user };
     },
   },
@@ -84,11 +90,19 @@ export const vrrpScriptTable = table('vrrp_script', [
 /** End of a vrrp_script block; keepalived reports a missing `script` at the closing brace. */
 export function closeScript(c: ScriptCtx, a: KwArgs): void {
   if (!c.timeoutSet) c.s.timeout = undefined;
-  if (c.s.script.argv.length === 0) scriptEndPos.set(c.s, a.pos());
+  scriptEndPos.set(c.s, a.pos());
 }
 
 /** Where each vrrp_script block ended (for the end-of-parse "No script set" message). */
 export const scriptEndPos = new WeakMap<VrrpScript, SourcePos>();
+
+/** vrrp_scripts whose `user` did not resolve: validation removes them (2.2.7 frees them at their end). */
+export const badUserScripts = new WeakSet<VrrpScript>();
+
+/** keepalived's cmd_str(): every word in single quotes, space separated. */
+export function cmdStr(argv: readonly string[]): string {
+  return argv.map((w) => `'${w}'`).join(' ');
+}
 
 export interface SyncCtx { g: VrrpSyncGroup }
 

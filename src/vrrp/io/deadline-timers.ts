@@ -7,14 +7,15 @@
 // advert) only moves its deadline; the armed Node timer re-arms for the rest when it comes due.
 // Node timers get whole-millisecond durations (Node fires on whole milliseconds anyway, and keeps
 // one list per distinct duration), so at 5000 adverts/s they reuse a handful of lists.
-import type { Clock } from '../../common/clock.js';
+// Timers come from the injected Timers (real setTimeout by default; fake ones in unit tests).
+import { realTimers, type Clock, type Timers } from '../../common/clock.js';
 
 interface Slot {
   deadline: number;
   generation: number;
   /** Clock time the armed Node timer is due (it never fires before the deadline it was armed for). */
   dueAt: number;
-  handle: NodeJS.Timeout;
+  handle: unknown;
 }
 
 export class DeadlineTimers<K extends string> {
@@ -30,7 +31,7 @@ export class DeadlineTimers<K extends string> {
    * favours a readable socket over its timeout). If that re-armed the timer, the expiry is dropped.
    */
   constructor(private readonly clock: Clock, private readonly fire: (name: K, generation: number) => void,
-    private readonly beforeFire?: (name: K) => void) {}
+    private readonly beforeFire?: (name: K) => void, private readonly timers: Timers = realTimers) {}
 
   set(name: K, delayMs: number, generation: number): void {
     const now = this.clock.now();
@@ -44,7 +45,7 @@ export class DeadlineTimers<K extends string> {
       slot.generation = generation;
       return;
     }
-    if (slot) clearTimeout(slot.handle);
+    if (slot) this.timers.clear(slot.handle);
     const s = { deadline, generation } as Slot;
     this.slots.set(name, s);
     this.arm(name, s, deadline - now);
@@ -53,7 +54,7 @@ export class DeadlineTimers<K extends string> {
   private arm(name: K, slot: Slot, ms: number): void {
     const whole = Math.max(0, Math.ceil(ms));
     slot.dueAt = this.clock.now() + whole;
-    slot.handle = setTimeout(() => this.due(name, slot), whole);
+    slot.handle = this.timers.set(() => this.due(name, slot), whole);
   }
 
   private due(name: K, slot: Slot): void {
@@ -73,7 +74,7 @@ export class DeadlineTimers<K extends string> {
 
   cancel(name: K): void {
     const s = this.slots.get(name);
-    if (s) { clearTimeout(s.handle); this.slots.delete(name); }
+    if (s) { this.timers.clear(s.handle); this.slots.delete(name); }
   }
 
   cancelAll(): void { for (const k of [...this.slots.keys()]) this.cancel(k); }

@@ -48,6 +48,14 @@ export const C = {
 
 export interface NativeError { errno: number; message: string; op: string }
 
+const ERRNO_NAMES: Record<number, string> = {
+  1: 'EPERM', 2: 'ENOENT', 9: 'EBADF', 11: 'EAGAIN', 13: 'EACCES', 17: 'EEXIST', 19: 'ENODEV', 22: 'EINVAL', 95: 'EOPNOTSUPP',
+  99: 'EADDRNOTAVAIL', 100: 'ENETDOWN', 101: 'ENETUNREACH', 105: 'ENOBUFS', 113: 'EHOSTUNREACH',
+};
+
+/** The name of an errno (EEXIST, ENODEV, ...), or E<number> for one not in the table. */
+export function errnoName(errno: number): string { return ERRNO_NAMES[errno] ?? `E${errno}`; }
+
 let cached: Kanet | undefined;
 
 /** Path of the built addon (npm run build:native). */

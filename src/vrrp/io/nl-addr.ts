@@ -6,8 +6,8 @@
 // EEXIST are still reported. Link and address dumps and the monitor stay in rtnl.ts.
 import type { VirtualIp } from '../../config/model.js';
 import { ipToBytes } from './addr.js';
-import { C, check, isNativeError, loadKanet, type Kanet, type KanetPoller, type NativeError } from './native.js';
-import type { RtnlError } from './rtnl.js';
+import { C, check, errnoName, isNativeError, loadKanet, type Kanet, type KanetPoller, type NativeError } from './native.js';
+import type { KernelError } from '../kernel/port.js';
 
 const AF_NETLINK = 16, NETLINK_ROUTE = 0;
 const RTM_NEWADDR = 20, RTM_DELADDR = 21, NLMSG_ERROR = 2;
@@ -15,7 +15,6 @@ const NLM_F_REQUEST = 0x1, NLM_F_ACK = 0x4, NLM_F_EXCL = 0x200, NLM_F_CREATE = 0
 const IFA_ADDRESS = 1, IFA_LOCAL = 2, IFA_LABEL = 3, IFA_BROADCAST = 4;
 const IFA_F_NODAD = 0x02;
 const SCOPES: Record<string, number> = { global: 0, site: 200, link: 253, host: 254, nowhere: 255 };
-const ERRNO_NAMES: Record<number, string> = { 1: 'EPERM', 9: 'EBADF', 13: 'EACCES', 17: 'EEXIST', 19: 'ENODEV', 22: 'EINVAL', 95: 'EOPNOTSUPP', 99: 'EADDRNOTAVAIL', 105: 'ENOBUFS' };
 
 function attr(type: number, payload: Uint8Array): Buffer {
   const len = 4 + payload.length;
@@ -102,11 +101,11 @@ export class NlAddr {
   }
 
   /** Writes the request now (synchronously); the promise gives the kernel's answer. */
-  addAddress(vip: VirtualIp, ifindex: number): Promise<RtnlError | undefined> { return this.request(vip, ifindex, true); }
+  addAddress(vip: VirtualIp, ifindex: number): Promise<KernelError | undefined> { return this.request(vip, ifindex, true); }
 
-  delAddress(vip: VirtualIp, ifindex: number): Promise<RtnlError | undefined> { return this.request(vip, ifindex, false); }
+  delAddress(vip: VirtualIp, ifindex: number): Promise<KernelError | undefined> { return this.request(vip, ifindex, false); }
 
-  private request(vip: VirtualIp, ifindex: number, add: boolean): Promise<RtnlError | undefined> {
+  private request(vip: VirtualIp, ifindex: number, add: boolean): Promise<KernelError | undefined> {
     const what = `${add ? 'add' : 'del'} ${vip.address}`;
     if (this.closed) return Promise.resolve({ code: 'EBADF', message: `${what}: netlink socket closed` });
     const msg = this.message(vip, ifindex, add);
@@ -145,7 +144,7 @@ export class NlAddr {
   }
 }
 
-function errOf(errno: number, what: string, k: Kanet): RtnlError {
-  const code = ERRNO_NAMES[errno] ?? `E${errno}`;
+function errOf(errno: number, what: string, k: Kanet): KernelError {
+  const code = errnoName(errno);
   return { code, message: `${what}: Request rejected: ${code} (${k.strerror(errno)})` };
 }

@@ -1,27 +1,19 @@
-// rtnetlink adapter (netlink@0.3.0): interface list, addresses, VIP add/remove (IPv4 with label /
-// broadcast / scope, IPv6 with nodad as keepalived), and a monitor of RTMGRP_LINK and address
-// events. Library errors ('Request rejected: EEXIST') become { code, message } values.
+// rtnetlink adapter (netlink@0.3.0): interface and address dumps, macvlan create / link delete, and
+// a monitor of link and address events. VIP add/remove requests are nl-addr.ts's. Library errors
+// ('Request rejected: EEXIST') become { code, message } values.
 import { createRequire } from 'node:module';
 import type * as Netlink from 'netlink';
 import type { RtNetlinkSocket } from 'netlink';
-import { bytesToIp, ipToBytes } from './addr.js';
-import type { IpFamily, VirtualIp } from '../../config/model.js';
+import { bytesToIp } from './addr.js';
+import type { AddrInfo, KernelError, KernelEvent, LinkInfo } from '../kernel/port.js';
 
 // require(), not import: importing this CommonJS package from ESM runs Node's export scanner over
 // all of it (1.6 MB with nl80211 and wireguard), 0.15-0.4 s of every VRRP child start.
 const { createRtNetlink, rt } = createRequire(import.meta.url)('netlink') as typeof Netlink;
 
-export interface LinkInfo { index: number; name: string; mac: Buffer; up: boolean; running: boolean }
-export interface AddrInfo { index: number; family: IpFamily; address: string; prefixLen: number; scope: number }
-export interface RtnlError { code: string; message: string }
-export type RtnlEvent =
-  | { kind: 'link'; index: number; name: string; up: boolean; running: boolean; deleted: boolean }
-  | { kind: 'addr'; added: boolean; addr: AddrInfo };
-
 const NLM_F_EXCL = 0x200, NLM_F_CREATE = 0x400;
-const SCOPES: Record<string, number> = { global: 0, site: 200, link: 253, host: 254, nowhere: 255 };
 
-function toErr(e: unknown, what: string): RtnlError {
+function toErr(e: unknown, what: string): KernelError {
   const msg = e instanceof Error ? e.message : String(e);
   const m = /Request rejected: (\w+)/.exec(msg);
   return { code: m?.[1] ?? 'EIO', message: `${what}: ${msg}` };
@@ -56,32 +48,8 @@ export class Rtnl {
     return ((await this.sock.getAddresses()) as unknown as AddrMsg[]).map(addrOf).filter((a): a is AddrInfo => !!a);
   }
 
-  private addrRequest(vip: VirtualIp, ifindex: number) {
-    const ip = ipToBytes(vip.address)!;
-    const v6 = vip.family === 'inet6';
-    const data = { family: v6 ? 10 : 2, prefixlen: vip.prefixLen, index: ifindex, scope: vip.scope ? (SCOPES[vip.scope] ?? Number(vip.scope)) : (v6 && ip[0] === 0xfe && (ip[1]! & 0xc0) === 0x80 ? 253 : 0),
-      flags: v6 ? { nodad: true as const } : {} };
-    const attrs: Record<string, unknown> = { local: ip };
-    if (!v6) attrs.address = vip.peer ? ipToBytes(vip.peer) : ip;
-    else attrs.address = ip;
-    if (!v6 && vip.brd) attrs.broadcast = ipToBytes(vip.brd);
-    if (!v6 && vip.label) attrs.label = vip.label;
-    return { data, attrs };
-  }
-
-  /** Adds a VIP; EEXIST is reported as an error value (the caller decides whether it matters). */
-  async addAddress(vip: VirtualIp, ifindex: number): Promise<RtnlError | undefined> {
-    const { data, attrs } = this.addrRequest(vip, ifindex);
-    try { await this.sock.newAddress(data, attrs, { flags: NLM_F_CREATE | NLM_F_EXCL }); return undefined; } catch (e) { return toErr(e, `add ${vip.address}`); }
-  }
-
-  async delAddress(vip: VirtualIp, ifindex: number): Promise<RtnlError | undefined> {
-    const { data, attrs } = this.addrRequest(vip, ifindex);
-    try { await this.sock.delAddress(data, attrs); return undefined; } catch (e) { return toErr(e, `del ${vip.address}`); }
-  }
-
   /** Creates a macvlan (mode private, as keepalived's use_vmac) on `parent`, sets it up; returns its ifindex. */
-  async createMacvlan(parent: number, name: string, mac: Buffer): Promise<number | RtnlError> {
+  async createMacvlan(parent: number, name: string, mac: Buffer): Promise<number | KernelError> {
     const attr = (type: number, payload: Buffer): Buffer => {
       const len = 4 + payload.length;
       const b = Buffer.alloc((len + 3) & ~3);
@@ -102,12 +70,12 @@ export class Rtnl {
     return l ? l.index : { code: 'ENODEV', message: `create macvlan ${name}: not found after creation` };
   }
 
-  async deleteLink(index: number): Promise<RtnlError | undefined> {
+  async deleteLink(index: number): Promise<KernelError | undefined> {
     try { await this.sock.delLink({ index } as never); return undefined; } catch (e) { return toErr(e, `delete link ${index}`); }
   }
 
   /** Subscribes to link and address events on a second socket (kept referenced while open). */
-  monitor(cb: (ev: RtnlEvent) => void): void {
+  monitor(cb: (ev: KernelEvent) => void): void {
     if (this.monitorSock) return;
     const s = createRtNetlink({ ref: true } as never);
     s.addMembership('LINK');
@@ -119,8 +87,9 @@ export class Rtnl {
         if (r.type !== 16 && r.type !== 17 && r.type !== 20 && r.type !== 21) continue;
         let m: unknown;
         try { m = rt.parseMessage(r.type, r.data); } catch { continue; }
-        if (r.type <= 17) cb({ kind: 'link', ...linkOf(m as LinkMsg), deleted: r.type === 17 });
-        else { const a = addrOf(m as AddrMsg); if (a) cb({ kind: 'addr', added: r.type === 20, addr: a }); }
+        if (r.type === 16) cb({ kind: 'link', link: linkOf(m as LinkMsg) });
+        else if (r.type === 17) { const l = linkOf(m as LinkMsg); cb({ kind: 'linkDeleted', index: l.index, name: l.name }); }
+        else { const a = addrOf(m as AddrMsg); if (a) cb(r.type === 20 ? { kind: 'addrAdded', addr: a } : { kind: 'addrDeleted', addr: a }); }
       }
     });
     this.monitorSock = s;

@@ -1,12 +1,21 @@
-// vrrp_script runner: runs the script's argv without a shell every `interval`, kills it after
-// `timeout`, applies rise/fall, and reports up/down transitions with keepalived's log lines:
+// vrrp_script runner: runs the script's argv without a shell every `interval` as its user
+// (src/host/spawn-as.ts), ends its process group after `timeout` (SIGTERM, SIGKILL 2 s later, as
+// 2.2.7), applies rise/fall, and reports up/down transitions with keepalived's log lines:
 // "Script `NAME` now returning N", "VRRP_Script(NAME) succeeded", "VRRP_Script(NAME) failed
-// (exited with status N)", "VRRP_Script(NAME) timed_out".
-import { spawn } from 'node:child_process';
+// (exited with status N)", "VRRP_Script(NAME) failed (due to signal N)", "VRRP_Script(NAME) timed_out".
+import { constants } from 'node:os';
 import type { Logger } from '../../common/log.js';
 import type { VrrpScript } from '../../config/model.js';
+import { runAs, type RunIdentity } from '../../host/spawn-as.js';
 
-export type ScriptResult = { kind: 'exit'; code: number } | { kind: 'timeout' } | { kind: 'error'; message: string };
+export type ScriptResult =
+  | { kind: 'exit'; code: number }
+  | { kind: 'signal'; signal: number }
+  | { kind: 'timeout' }
+  | { kind: 'error'; message: string };
+
+/** keepalived's SIGTERM -> SIGKILL grace for a timed-out vrrp_script. */
+const KILL_GRACE_MS = 2000;
 
 /** Pure rise/fall bookkeeping (tested on its own). */
 export class RiseFall {
@@ -22,7 +31,7 @@ export class RiseFall {
   /** Feeds one result; returns the log lines and whether the up/down status changed. */
   feed(r: ScriptResult): { lines: string[]; changed: boolean } {
     const lines: string[] = [];
-    const code = r.kind === 'exit' ? r.code : r.kind === 'timeout' ? -1 : 127;
+    const code = r.kind === 'exit' ? r.code : r.kind === 'signal' ? r.signal : r.kind === 'timeout' ? -1 : 127;
     if (r.kind === 'exit' && this.lastCode !== undefined && code !== this.lastCode) lines.push(`Script \`${this.name}\` now returning ${code}`);
     this.lastCode = r.kind === 'exit' ? code : this.lastCode;
     const good = r.kind === 'exit' && code === 0;
@@ -33,32 +42,22 @@ export class RiseFall {
       lines.push(`VRRP_Script(${this.name}) succeeded`);
     } else if (!good && this.ok !== false && this.failRun >= this.fall) {
       this.ok = false;
-      lines.push(r.kind === 'timeout' ? `VRRP_Script(${this.name}) timed_out` : `VRRP_Script(${this.name}) failed (exited with status ${code})`);
+      lines.push(r.kind === 'timeout' ? `VRRP_Script(${this.name}) timed_out`
+        : r.kind === 'signal' ? `VRRP_Script(${this.name}) failed (due to signal ${code})`
+          : `VRRP_Script(${this.name}) failed (exited with status ${code})`);
     }
     return { lines, changed: this.ok !== before && this.ok !== undefined };
   }
 }
 
-/** Runs argv once; resolves with the exit code, or timeout after `timeoutMs` (the child is killed). */
-export function runOnce(argv: readonly string[], timeoutMs: number): Promise<ScriptResult> {
-  return new Promise((resolve) => {
-    if (argv.length === 0) { resolve({ kind: 'error', message: 'empty command' }); return; }
-    let done = false;
-    const child = spawn(argv[0]!, argv.slice(1), { stdio: 'ignore', detached: false });
-    const timer = setTimeout(() => {
-      if (done) return;
-      done = true;
-      try { child.kill('SIGKILL'); } catch { /* gone */ }
-      resolve({ kind: 'timeout' });
-    }, timeoutMs);
-    child.on('error', (e) => { if (!done) { done = true; clearTimeout(timer); resolve({ kind: 'error', message: e.message }); } });
-    child.on('exit', (code, sig) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      resolve({ kind: 'exit', code: code ?? (sig ? 128 : 1) });
-    });
-  });
+/** Runs argv once as `ids`; resolves with the exit code, the signal, or timeout after `timeoutMs`. */
+export async function runOnce(argv: readonly string[], timeoutMs: number, ids: RunIdentity): Promise<ScriptResult> {
+  if (argv.length === 0) return { kind: 'error', message: 'empty command' };
+  const r = await runAs(argv, ids, { timeoutMs, killGraceMs: KILL_GRACE_MS });
+  if (r.error) return { kind: 'error', message: r.error.message };
+  if (r.timedOut) return { kind: 'timeout' };
+  if (r.signal) return { kind: 'signal', signal: (constants.signals as Record<string, number>)[r.signal] ?? 0 };
+  return { kind: 'exit', code: r.code ?? 0 };
 }
 
 export class ScriptRunner {
@@ -66,7 +65,11 @@ export class ScriptRunner {
   private stopped = false;
   private readonly rf: RiseFall;
 
-  constructor(readonly script: VrrpScript, private readonly logger: Logger, private readonly onChange: (ok: boolean) => void) {
+  /** `ids`: the script's user (src/host/users.ts); `file`: argv[0] resolved through PATH if it was a bare name. */
+  constructor(
+    readonly script: VrrpScript, private readonly ids: RunIdentity, private readonly logger: Logger, private readonly onChange: (ok: boolean) => void,
+    private readonly file = script.script.argv[0],
+  ) {
     this.rf = new RiseFall(script.name, Math.max(1, script.rise), Math.max(1, script.fall), script.initFail);
   }
 
@@ -79,7 +82,8 @@ export class ScriptRunner {
     const started = Date.now();
     const intervalMs = Math.max(10, this.script.interval * 1000);
     const timeoutMs = Math.max(10, (this.script.timeout ?? this.script.interval) * 1000);
-    void runOnce(this.script.script.argv, timeoutMs).then((r) => {
+    const argv = this.file === undefined ? [] : [this.file, ...this.script.script.argv.slice(1)];
+    void runOnce(argv, timeoutMs, this.ids).then((r) => {
       if (this.stopped) return;
       const { lines, changed } = this.rf.feed(r);
       for (const l of lines) this.logger.info(l);

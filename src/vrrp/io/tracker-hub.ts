@@ -4,6 +4,8 @@
 import type { Logger } from '../../common/log.js';
 import type { KeepalivedConfig } from '../../config/model.js';
 import type { TrackerStatus } from '../fsm-types.js';
+import { scriptIds, systemUserDb, type UserDb } from '../../host/users.js';
+import { resolveScriptFile } from '../../notify/script-security.js';
 import { ScriptRunner } from './script-runner.js';
 import { TrackFileWatcher } from './track-file.js';
 
@@ -11,7 +13,10 @@ export class TrackerHub {
   private readonly scripts = new Map<string, ScriptRunner>();
   private readonly files = new Map<string, TrackFileWatcher>();
 
-  constructor(private readonly log: Logger, private readonly onChange: (id: string, status: TrackerStatus) => void) {}
+  constructor(
+    private readonly log: Logger, private readonly onChange: (id: string, status: TrackerStatus) => void,
+    private readonly userDb: () => UserDb = () => systemUserDb(),
+  ) {}
 
   start(config: KeepalivedConfig): void {
     const usedScripts = new Set<string>();
@@ -20,9 +25,14 @@ export class TrackerHub {
       o.trackScript.forEach((r) => usedScripts.add(r.name));
       o.trackFile.forEach((r) => usedFiles.add(r.name));
     }
+    const db = this.userDb();
     for (const s of config.vrrpScripts) {
       if (!usedScripts.has(s.name) || s.insecure || this.scripts.has(s.name)) continue;
-      const r = new ScriptRunner(s, this.log, (ok) => this.onChange(`script:${s.name}`, { ok }));
+      // Its user (own `user`, else the default script user); the parser removed those that do not resolve.
+      const ids = scriptIds(s.user ?? {}, config.global, db);
+      if (!ids) continue;
+      const file = resolveScriptFile(s.script.argv[0] ?? '', ids);
+      const r = new ScriptRunner(s, ids, this.log, (ok) => this.onChange(`script:${s.name}`, { ok }), file);
       this.scripts.set(s.name, r);
       r.start();
     }

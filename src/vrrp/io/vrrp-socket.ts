@@ -6,32 +6,7 @@
 import { C, check, intOpt, isNativeError, loadKanet, type Kanet, type KanetPoller, type NativeError } from './native.js';
 import { bytesToIp, ipToBytes } from './addr.js';
 import { writeIpv4Header } from './frames.js';
-import type { IpFamily } from '../../config/model.js';
-
-export interface VrrpRx {
-  family: IpFamily;
-  /** VRRP message only (the IPv4 header is stripped). */
-  payload: Buffer;
-  /** Received TTL (IPv4 header) or hop limit (IPV6_HOPLIMIT cmsg). */
-  ttl: number;
-  src: string;
-  dst: string;
-  ifindex: number;
-}
-
-export interface VrrpSocketOpts {
-  family: IpFamily;
-  ifname: string;
-  ifindex: number;
-  /** Our source address (IPv4 primary, or IPv6 link-local). */
-  srcAddr: string;
-  /** Multicast group to join; undefined for unicast-only instances. */
-  group?: string;
-  /** TTL / hop limit to send with (255 unless unicast_ttl). */
-  ttl?: number;
-  /** Transmit-only socket (use_vmac: adverts leave through the macvlan, receive stays on the base). */
-  sendOnly?: boolean;
-}
+import type { VrrpRx, VrrpSocketOpts } from '../kernel/port.js';
 
 export class VrrpSocket {
   private ipId = 0;

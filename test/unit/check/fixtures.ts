@@ -3,7 +3,6 @@
 import type { Checker, GlobalDefs, KeepalivedConfig, RealServer, VirtualServer } from '../../../src/config/model.js';
 import type { LvsDesiredState, LvsSink } from '../../../src/common/lvs-desired.js';
 import { FakeClock } from '../../../src/common/clock.js';
-import type { Timers } from '../../../src/check/scheduler.js';
 import type { Outcome } from '../../../src/check/core/checker-fsm.js';
 import type { Probe } from '../../../src/check/probes/types.js';
 
@@ -28,42 +27,7 @@ export function mkConfig(vss: VirtualServer[], global: Partial<GlobalDefs> = {})
   };
 }
 
-export class FakeTimers implements Timers {
-  private seq = 0;
-  private q = new Map<number, { at: number; fn: () => void }>();
-  /** set() calls. */
-  sets = 0;
-  constructor(readonly clock: FakeClock) {}
-  set(fn: () => void, ms: number): unknown {
-    const id = ++this.seq;
-    this.sets++;
-    this.q.set(id, { at: this.clock.now() + ms, fn });
-    return id;
-  }
-  clear(h: unknown): void { this.q.delete(h as number); }
-  pending(): number { return this.q.size; }
-  /** Runs every timer due up to now+ms in time order, letting promises settle after each. */
-  async advance(ms: number): Promise<void> {
-    const target = this.clock.now() + ms;
-    for (;;) {
-      let best: [number, { at: number; fn: () => void }] | undefined;
-      for (const e of this.q) if (e[1].at <= target && (!best || e[1].at < best[1].at || (e[1].at === best[1].at && e[0] < best[0]))) best = e;
-      if (!best) break;
-      // Like Node's timers phase: every timer due at that instant runs before I/O callbacks.
-      const at = best[1].at;
-      const due = [...this.q].filter((e) => e[1].at === at).sort((a, b) => a[0] - b[0]);
-      this.clock.set(Math.max(this.clock.now(), at));
-      for (const [id, e] of due) { if (this.q.delete(id)) e.fn(); }
-      await settle();
-    }
-    this.clock.set(target);
-    await settle();
-  }
-}
-
-export async function settle(): Promise<void> {
-  for (let k = 0; k < 5; k++) await new Promise((r) => setImmediate(r));
-}
+export { FakeTimers, settle } from '../../helpers/fake-timers.js';
 
 /** Probe outcomes decided by a function of (address, url index, now). */
 export class World {

@@ -12,6 +12,8 @@ import { dnsCheck, buildQuery } from '../../../src/check/probes/dns.js';
 import { udpCheck } from '../../../src/check/probes/udp.js';
 import { runScript } from '../../../src/check/probes/misc.js';
 
+const self = { uid: process.getuid!(), gid: process.getgid!() };
+
 function tcpServer(onConn: (c: net.Socket) => void): Promise<{ port: number; close: () => void }> {
   return new Promise((resolve) => {
     const held: net.Socket[] = [];
@@ -121,12 +123,12 @@ describe('check: probes on loopback', () => {
   });
 
   it('MISC: exit status without a shell, timeout, signal', async () => {
-    assert.deepEqual(await runScript(['/bin/sh', '-c', 'exit 0'], 2000), { ok: true, exitCode: 0 });
-    assert.deepEqual(await runScript(['/bin/sh', '-c', 'exit 7'], 2000), { ok: false, exitCode: 7 });
-    assert.deepEqual(await runScript(['/bin/sleep', '5'], 200), { ok: false, timedOut: true });
-    assert.deepEqual(await runScript(['/bin/sh', '-c', 'kill -9 $$'], 2000), { ok: false, signal: 9 });
-    assert.deepEqual(await runScript(['/nonexistent/x'], 2000), { ok: false, exitCode: 127 });
+    assert.deepEqual(await runScript(['/bin/sh', '-c', 'exit 0'], 2000, self), { ok: true, exitCode: 0 });
+    assert.deepEqual(await runScript(['/bin/sh', '-c', 'exit 7'], 2000, self), { ok: false, exitCode: 7 });
+    assert.deepEqual(await runScript(['/bin/sleep', '5'], 200, self), { ok: false, timedOut: true });
+    assert.deepEqual(await runScript(['/bin/sh', '-c', 'kill -9 $$'], 2000, self), { ok: false, signal: 9 });
+    assert.deepEqual(await runScript(['/nonexistent/x'], 2000, self), { ok: false, exitCode: 127 });
     // No shell: metacharacters reach the program as plain arguments.
-    assert.deepEqual(await runScript(['/usr/bin/test', '$HOME', '=', '$HOME'], 2000), { ok: true, exitCode: 0 });
+    assert.deepEqual(await runScript(['/usr/bin/test', '$HOME', '=', '$HOME'], 2000, self), { ok: true, exitCode: 0 });
   });
 });

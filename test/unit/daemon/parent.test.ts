@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { memoryLogger } from '../../../src/common/log.js';
 import type { KeepalivedConfig } from '../../../src/config/model.js';
 import { defaultOptions, type CliOptions } from '../../../src/daemon/cli.js';
-import type { ConfigLoadResult } from '../../../src/daemon/config-source.js';
+import { parserLoader, type ConfigLoadResult } from '../../../src/daemon/config-source.js';
 import { CHILD_EXIT, type ChildRole, type ChildToParent, type ParentToChild } from '../../../src/daemon/ipc.js';
 import type { DaemonLogger } from '../../../src/daemon/log-sink.js';
 import { Parent, childEntry, facilityFromConfig, type ChildHandle } from '../../../src/daemon/parent.js';
@@ -223,6 +223,23 @@ describe('daemon/parent: supervision', () => {
     h.setLoad(() => ({ diagnostics: [{ severity: 'fatal', code: 'M', message: "Config files missing '/k.conf'." }] }));
     await h.parent.reload();
     assert.equal(h.lines().filter((x) => x.startsWith('New config failed validation')).length, 2);
+  });
+
+  it('logs each use of a keyword the ledger lists as not implemented once at start-up, with its file and line', async () => {
+    h = harness();
+    const conf = h.opts.configFile;
+    writeFileSync(conf, 'global_defs {\n  enable_snmp_vrrp\n}\nvrrp_instance VI_1 {\n  interface lo0\n  virtual_router_id 51\n  use_ipvlan\n  virtual_ipaddress {\n    10.0.0.1\n  }\n}\n');
+    h.setLoad(() => parserLoader(conf, { allConfig: false }) as ConfigLoadResult);
+    assert.equal(await h.parent.start(), true);
+    const warned = h.lines().filter((l) => l.includes('is not implemented by keepalived-ts'));
+    assert.deepEqual(warned, [
+      `(${conf}: Line 2) WARNING - keyword 'enable_snmp_vrrp' is not implemented by keepalived-ts and has no effect: SNMP is not implemented`,
+      `(${conf}: Line 7) WARNING - keyword 'use_ipvlan' is not implemented by keepalived-ts and has no effect: ipvlan interfaces are not implemented`,
+    ]);
+    assert.ok(h.lines().indexOf(warned[0]!) < h.lines().findIndex((l) => l.startsWith('Starting VRRP child process')));
+    // A reload with the same file neither refuses it nor counts the warnings as new problems.
+    await h.parent.reload();
+    assert.ok(h.lines().includes('Reload complete'), h.lines().join('\n'));
   });
 
   it('HUP keeps warnings the running config already had, refuses new ones', async () => {

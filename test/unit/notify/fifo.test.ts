@@ -92,7 +92,7 @@ describe('notify/fifo', function () {
     const s = join(dir, 'reader.sh');
     writeFileSync(s, `#!/bin/sh\nprintf '%s|' "$@" > "${argsOut}"\nfor last; do :; done\nexec cat "$last" > "${linesOut}"\n`);
     chmodSync(s, 0o755);
-    const w = new FifoWriter('notify', { path, script: script(s, 'opt 1') }, { logger: memoryLogger() });
+    const w = new FifoWriter('notify', { path, script: script(s, 'opt 1') }, { logger: memoryLogger(), scriptIds: { uid: process.getuid!(), gid: process.getgid!() } });
     assert.ok(w.open());
     w.write('INSTANCE "VI_1" FAULT 100\n');
     assert.ok(await pollUntil(() => existsSync(linesOut) && readFileSync(linesOut, 'latin1') === 'INSTANCE "VI_1" FAULT 100\n', 3000),

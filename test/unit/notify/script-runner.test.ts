@@ -8,6 +8,7 @@ import { memoryLogger } from '../../../src/common/log.js';
 import { ScriptRunner } from '../../../src/notify/script-runner.js';
 
 describe('notify/script-runner', function () {
+  const self = { uid: process.getuid!(), gid: process.getgid!() };
   this.timeout(20000);
   let dir = '';
   const sh = (name: string, body: string): string => {
@@ -23,7 +24,7 @@ describe('notify/script-runner', function () {
     const out = join(dir, 'args.out');
     const s = sh('args.sh', `printf '%s\\0' "$@" > "${out}"`);
     const args = ['a b', `it's "quoted"`, '$HOME', '*', '', 'back\\slash', 'new\nline', 'ünï'];
-    const r = await new ScriptRunner({ logger: memoryLogger() }).run('q', { argv: [s, ...args], timeoutMs: 5000 });
+    const r = await new ScriptRunner({ logger: memoryLogger() }).run('q', { ids: self, argv: [s, ...args], timeoutMs: 5000 });
     assert.equal(r.code, 0);
     assert.deepEqual(readFileSync(out, 'utf8').split('\0').slice(0, -1), args);
   });
@@ -33,7 +34,7 @@ describe('notify/script-runner', function () {
     const s = sh('rec.sh', 'sleep "0.0$(( $$ % 4 ))"\nprintf "%s\\n" "$1" >> "$2"');
     const runner = new ScriptRunner({ logger: memoryLogger() });
     const t0 = process.hrtime.bigint();
-    const ps = Array.from({ length: 40 }, (_, i) => runner.run('INSTANCE:VI_1', { argv: [s, String(i), out], timeoutMs: 5000 }));
+    const ps = Array.from({ length: 40 }, (_, i) => runner.run('INSTANCE:VI_1', { ids: self, argv: [s, String(i), out], timeoutMs: 5000 }));
     const emitUs = Number(process.hrtime.bigint() - t0) / 1000;
     await Promise.all(ps);
     assert.deepEqual(readFileSync(out, 'utf8').trim().split('\n'), Array.from({ length: 40 }, (_, i) => String(i)));
@@ -44,7 +45,7 @@ describe('notify/script-runner', function () {
     const s = sh('slow.sh', 'sleep 1');
     const runner = new ScriptRunner({ logger: memoryLogger() });
     const t0 = Date.now();
-    await Promise.all([runner.run('a', { argv: [s], timeoutMs: 5000 }), runner.run('b', { argv: [s], timeoutMs: 5000 })]);
+    await Promise.all([runner.run('a', { ids: self, argv: [s], timeoutMs: 5000 }), runner.run('b', { ids: self, argv: [s], timeoutMs: 5000 })]);
     assert.ok(Date.now() - t0 < 1800, `took ${Date.now() - t0} ms (serial would be >= 2000)`);
   });
 
@@ -52,7 +53,7 @@ describe('notify/script-runner', function () {
     const log = memoryLogger();
     const pidFile = join(dir, 'hang.pid');
     const s = sh('hang.sh', `sleep 30 &\necho $! > "${pidFile}"\nwait`);
-    const r = await new ScriptRunner({ logger: log }).run('q', { argv: [s], timeoutMs: 300 });
+    const r = await new ScriptRunner({ logger: log }).run('q', { ids: self, argv: [s], timeoutMs: 300 });
     assert.equal(r.timedOut, true);
     assert.equal(r.signal, 'SIGTERM');
     assert.ok(r.durationMs >= 290 && r.durationMs < 2000, `duration ${r.durationMs}`);
@@ -67,7 +68,7 @@ describe('notify/script-runner', function () {
 
   it('SIGKILLs a script that ignores SIGTERM after the grace period', async () => {
     const s = sh('stubborn.sh', "trap '' TERM\nsleep 30");
-    const r = await new ScriptRunner({ logger: memoryLogger(), killGraceMs: 200 }).run('q', { argv: [s], timeoutMs: 200 });
+    const r = await new ScriptRunner({ logger: memoryLogger(), killGraceMs: 200 }).run('q', { ids: self, argv: [s], timeoutMs: 200 });
     assert.equal(r.signal, 'SIGKILL');
     assert.ok(r.durationMs < 2000);
   });
@@ -76,8 +77,8 @@ describe('notify/script-runner', function () {
     const runner = new ScriptRunner({ logger: memoryLogger() });
     const hang = sh('hang2.sh', 'sleep 30');
     const ok = sh('ok.sh', 'exit 3');
-    runner.run('q', { argv: [hang], timeoutMs: 200 });
-    const r = await runner.run('q', { argv: [ok], timeoutMs: 1000 });
+    runner.run('q', { ids: self, argv: [hang], timeoutMs: 200 });
+    const r = await runner.run('q', { ids: self, argv: [ok], timeoutMs: 1000 });
     assert.equal(r.code, 3);
   });
 
@@ -85,10 +86,10 @@ describe('notify/script-runner', function () {
     const log = memoryLogger();
     const runner = new ScriptRunner({ logger: log });
     const s = sh('exit7.sh', 'exit 7');
-    const r = await runner.run('q', { argv: [s, 'x'], timeoutMs: 1000 });
+    const r = await runner.run('q', { ids: self, argv: [s, 'x'], timeoutMs: 1000 });
     assert.equal(r.code, 7);
     assert.match(log.lines().at(-1)!, new RegExp(`^Notify script ${s} x exited with status 7 after \\d+\\.\\d ms$`));
-    const r2 = await runner.run('q', { argv: [join(dir, 'does-not-exist')], timeoutMs: 1000 });
+    const r2 = await runner.run('q', { ids: self, argv: [join(dir, 'does-not-exist')], timeoutMs: 1000 });
     assert.equal(r2.code, null);
     assert.match(r2.error ?? '', /ENOENT/);
   });
@@ -97,7 +98,7 @@ describe('notify/script-runner', function () {
     const log = memoryLogger();
     const runner = new ScriptRunner({ logger: log, maxQueue: 2 });
     const s = sh('q.sh', 'sleep 0.2');
-    const rs = [0, 1, 2].map(() => runner.run('q', { argv: [s], timeoutMs: 1000 }));
+    const rs = [0, 1, 2].map(() => runner.run('q', { ids: self, argv: [s], timeoutMs: 1000 }));
     const res = await Promise.all(rs);
     assert.equal(res[2]!.error, 'dropped');
     assert.ok(log.lines().some((l) => l.includes('queue q full (2)')));
@@ -106,9 +107,9 @@ describe('notify/script-runner', function () {
   it('runs as the configured uid/gid (root only)', async function () {
     if (process.getuid?.() !== 0) this.skip();
     const out = join(dir, 'id.out');
-    const s = sh('id.sh', `echo "$(id -u):$(id -g)" > "${out}"`);
-    const r = await new ScriptRunner({ logger: memoryLogger() }).run('q', { argv: [s], uid: 65534, gid: 65534, timeoutMs: 5000 });
+    const s = sh('id.sh', `echo "$(id -u):$(id -g):$(id -G)" > "${out}"`);
+    const r = await new ScriptRunner({ logger: memoryLogger() }).run('q', { argv: [s], ids: { uid: 65534, gid: 65534 }, timeoutMs: 5000 });
     assert.equal(r.code, 0);
-    assert.equal(readFileSync(out, 'utf8').trim(), '65534:65534');
+    assert.equal(readFileSync(out, 'utf8').trim(), '65534:65534:65534');
   });
 });

@@ -119,11 +119,31 @@ describe('notify/script-security default user', () => {
       'SECURITY VIOLATION - scripts are being executed but script_security not enabled.',
     ]);
   });
-  it('keepalived_script exists: scripts run as it, no root, no violation', () => {
+  // 2.2.7 logs the violation for every script it could stat, whichever user runs it (measured:
+  // keepalived_script and script_user runs both log it; test/integration/host/script-user.test.ts).
+  it('keepalived_script exists: scripts run as it, and the SECURITY VIOLATION line is still logged', () => {
     const db: UserDb = { user: (n) => (n === 'keepalived_script' ? { uid: 990, gid: 990 } : undefined), group: () => undefined };
     const c = config({ vrrpInstances: [instance('V', { notifyMaster: script('/bin/sh') })] });
     const rep = checkAllScripts(notifyScripts(c), c, { db });
-    assert.deepEqual(rep.messages, []);
+    assert.deepEqual(rep.messages, ['SECURITY VIOLATION - scripts are being executed but script_security not enabled.']);
+    assert.equal(rep.securityViolation, true);
+    assert.equal(rep.disabled.size, 0);
+  });
+  it("a script's own unknown user/group, or a failed script_user: 2.2.7's lines, the script is dropped", () => {
+    const db: UserDb = { user: (n) => (n === 'u' ? { uid: 10, gid: 10 } : undefined), group: (n) => (n === 'g' ? 20 : undefined) };
+    const own = { ...script('/bin/sh'), user: 'u', group: 'nog' };
+    const quorum = script('/bin/sh');
+    const c = config({ global: globalDefs({ scriptUser: { user: 'u:g' } }), vrrpInstances: [instance('V', { notifyBackup: own, notifyMaster: script('/bin/true') })] });
+    c.virtualServers = [{ quorumUp: quorum, realServers: [] } as unknown as (typeof c.virtualServers)[number]];
+    const rep = checkAllScripts([own, c.vrrpInstances[0]!.notifyMaster!, quorum], c, { db });
+    assert.deepEqual(rep.messages, [
+      "Script group 'nog' does not exist",
+      'Invalid user/group for notify script /bin/sh - ignoring',
+      "Script user 'u:g' does not exist",
+      'Failed to set default user for notify script /bin/true - ignoring',
+      'Failed to set default user for quorum script /bin/sh - ignoring',
+    ]);
+    assert.equal(rep.disabled.size, 3);
     assert.equal(rep.securityViolation, false);
   });
 });

@@ -58,16 +58,17 @@ describe('parser: -t notes option, dump, printer', () => {
   before(() => { dir = mkdtempSync(join(tmpdir(), 'kpb-checks-')); });
   after(() => { rmSync(dir, { recursive: true, force: true }); });
 
-  it('-t prints our notes only when asked, after keepalived lines, and file:line:col by default', () => {
+  it('-t prints our notes only when asked, our not-implemented warnings always, after keepalived lines, and file:line:col by default', () => {
     const f = join(dir, 'a.conf');
     writeFileSync(f, vi('A', 10) + vi('B', 10) + 'bfd_instance X {\n    min_rx 10\n}\n');
     const plain = runConfigTest(f, { interfaces: IFS, configId: 'x' });
     assert.equal(plain.exitCode, 5);
     assert.ok(plain.stderrLines.every((l) => !l.startsWith('note:')));
     assert.ok(plain.stderrLines.includes(`A and B both use VRID 10 with IPv4 on interface eth0\t[${f}:8:1]`), plain.stderrLines.join('\n'));
+    assert.equal(plain.stderrLines.at(-1), `WARNING - keyword 'bfd_instance' is not implemented by keepalived-ts and has no effect: BFD is not implemented\t[${f}:15:1]`);
     const noted = runConfigTest(f, { interfaces: IFS, configId: 'x', notes: true });
-    assert.ok(noted.stderrLines.some((l) => l.startsWith("note: 'bfd_instance' is parsed and kept")), noted.stderrLines.join('\n'));
     assert.ok(noted.stderrLines.some((l) => l.startsWith('note: vrrp_instance B')));
+    assert.ok(noted.stderrLines.at(-1)!.startsWith("WARNING - keyword 'bfd_instance'"), noted.stderrLines.join('\n'));
   });
 
   it('dump shows values and positions', () => {

@@ -9,7 +9,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfigFile, parseConfigText, printConfig, runConfigTest } from '../../../../src/parser/index.js';
 import type { KeepalivedConfig } from '../../../../src/config/model.js';
-import { SPOT_CHECKS, stripPositions, get, autoChecks } from './fixtures.js';
+import { SPOT_CHECKS, stripPositions, get, autoChecks, keepalivedLines } from './fixtures.js';
 
 const CORPUS = new URL('../../../corpus/configs/', import.meta.url).pathname;
 const SAMPLES = '/usr/share/doc/keepalived/samples';
@@ -27,7 +27,7 @@ describe('parser: corpus vs keepalived 2.2.7 (recorded)', () => {
     it(`${f}: exit code and messages`, () => {
       const exp = JSON.parse(readFileSync(join(CORPUS, f.replace(/\.conf$/, '.expect.json')), 'utf8')) as { exitCode: number; messages: string[] };
       const r = runConfigTest(join(CORPUS, f), OPTS);
-      const got = uniq(r.stderrLines.map((l) => l.split(CORPUS).join('<DIR>/')));
+      const got = uniq(keepalivedLines(r).map((l) => l.split(CORPUS).join('<DIR>/')));
       assert.equal(r.exitCode, exp.exitCode, r.stderrLines.join('\n'));
       assert.deepEqual(got, uniq(exp.messages));
     });
@@ -56,7 +56,7 @@ describe('parser: Debian samples vs keepalived 2.2.7 (recorded)', function () {
     it(`${f}: exit ${e.exitCode} and the same messages`, () => {
       const r = runConfigTest(join(SAMPLES, f), { interfaces: IFS, positions: false });
       assert.equal(r.exitCode, e.exitCode, r.stderrLines.join('\n'));
-      assert.deepEqual(uniq(r.stderrLines.map((l) => l.split(`${SAMPLES}/`).join('<DIR>/'))), uniq(e.messages));
+      assert.deepEqual(uniq(keepalivedLines(r).map((l) => l.split(`${SAMPLES}/`).join('<DIR>/'))), uniq(e.messages));
     });
   }
 });

@@ -1,6 +1,13 @@
 // Shared fixtures of the parser tests: model spot checks per corpus file, an automatic spot
 // checker (values written in the file appear in the model), and position-free deep copies.
 import type { KeepalivedConfig } from '../../../../src/config/model.js';
+import type { ConfigTestLine } from '../../../../src/parser/configtest.js';
+import { isNotImplementedWarning } from '../../../../src/parser/ledger-types.js';
+
+/** What -t printed that keepalived 2.2.7 prints too: without our not-implemented warnings (told by their code). */
+export function keepalivedLines(r: { lines: readonly ConfigTestLine[] }): string[] {
+  return r.lines.filter((l) => !isNotImplementedWarning(l)).map((l) => l.text);
+}
 
 /** Deep copy without positions / file lists, for model equality. */
 export function stripPositions(x: unknown): unknown {

@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import type { ConfigLine } from '../../../../src/parser/lines.js';
 import { readConfig, type ParseDiagnostic } from '../../../../src/parser/reader.js';
 import { table } from '../../../../src/parser/schema.js';
+import { NOT_IMPLEMENTED_CODE, no } from '../../../../src/parser/ledger-types.js';
 
 /** One ConfigLine per string; '{' and '}' alone become brace lines (as the preprocessor splits them). */
 function lines(...src: string[]): ConfigLine[] {
@@ -31,7 +32,7 @@ const top = table('top', [
 
 function run(...src: string[]): { ctx: Ctx; diags: ParseDiagnostic[]; aborted: boolean; msgs: string[] } {
   const ctx: Ctx = { seen: [], items: [] };
-  const r = readConfig(lines(...src), top, ctx);
+  const r = readConfig(lines(...src), top, ctx, { ledger: (b, k) => (b === 'inner' && k === 'p2kw' ? no('for this test') : undefined) });
   return { ctx, diags: r.diagnostics, aborted: r.aborted, msgs: r.diagnostics.filter((d) => d.severity !== 'info').map((d) => `${d.pos?.line ?? '-'}: ${d.message}`) };
 }
 
@@ -52,7 +53,7 @@ const CASES: { name: string; src: string[]; seen?: string[]; items?: string[]; m
   { name: 'value block with extra parameters', src: ['list x', '{', 'a', '}'], items: ['a'], msgs: ['1: Block list has extra parameters x ...'] },
   { name: 'missing parameter aborts (exit 2 class) and stops reading', src: ['blk', '{', 'k', 'k 2', '}', 'flag'], seen: ['blk'], aborted: true,
     msgs: ['3: *** Configuration line starting `k` is missing a parameter after keyword `k` at word position 2'] },
-  { name: 'P2 keyword: handled, info note only', src: ['blk', '{', 'p2kw', '}'], seen: ['blk', 'p2kw', 'close'], msgs: [] },
+  { name: 'not-implemented keyword: handled, info warning only', src: ['blk', '{', 'p2kw', '}'], seen: ['blk', 'p2kw', 'close'], msgs: [] },
 ];
 
 describe('parser: reader (hand-built line streams)', () => {
@@ -65,12 +66,14 @@ describe('parser: reader (hand-built line streams)', () => {
       assert.equal(r.aborted, c.aborted ?? false);
     });
   }
-  it('abort diagnostic has severity abort; P2 note has severity info and its own code', () => {
+  it('abort diagnostic has severity abort; a not-implemented keyword (from the ledger) has severity info, its own code and place', () => {
     assert.equal(run('blk', '{', 'k', '}').diags.at(-1)!.severity, 'abort');
     const n = run('blk', '{', 'p2kw', '}').diags;
     assert.equal(n.length, 1);
     assert.equal(n[0]!.severity, 'info');
-    assert.equal(n[0]!.code, 'KPB_P2_NOT_IMPLEMENTED');
+    assert.equal(n[0]!.code, NOT_IMPLEMENTED_CODE);
+    assert.equal(n[0]!.message, "WARNING - keyword 'p2kw' is not implemented by keepalived-ts and has no effect: for this test");
+    assert.deepEqual(n[0]!.pos, { file: 't.conf', line: 3, col: 1 });
   });
   it('diagnostics carry the word position', () => {
     const d = run('flag', 'nope').diags[0]!;

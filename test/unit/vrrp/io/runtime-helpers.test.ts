@@ -14,6 +14,7 @@ import type { VrrpScript } from '../../../../src/config/model.js';
 import { withTempDir } from '../../../helpers/tmpdir.js';
 
 const ok: ScriptResult = { kind: 'exit', code: 0 };
+const self = { uid: process.getuid!(), gid: process.getgid!() };
 const fail = (code = 1): ScriptResult => ({ kind: 'exit', code });
 
 describe('vrrp/io runtime helpers', () => {
@@ -28,6 +29,7 @@ describe('vrrp/io runtime helpers', () => {
       { name: 'rise 2 after init_fail', rise: 2, fall: 1, initFail: true, feed: [ok, ok], lines: ['VRRP_Script(chk) succeeded'], ok: true },
       { name: 'rise interrupted', rise: 2, fall: 1, initFail: true, feed: [ok, fail(), ok], lines: ['Script `chk` now returning 1', 'Script `chk` now returning 0'], ok: false },
       { name: 'timeout', rise: 1, fall: 1, initFail: false, feed: [ok, { kind: 'timeout' }], lines: ['VRRP_Script(chk) succeeded', 'VRRP_Script(chk) timed_out'], ok: false },
+      { name: 'killed by a signal (2.2.7: "due to signal")', rise: 1, fall: 1, initFail: false, feed: [ok, { kind: 'signal', signal: 9 }], lines: ['VRRP_Script(chk) succeeded', 'VRRP_Script(chk) failed (due to signal 9)'], ok: false },
     ];
     for (const c of table) {
       it(c.name, () => {
@@ -40,13 +42,14 @@ describe('vrrp/io runtime helpers', () => {
   });
 
   it('runOnce: exit codes without a shell, timeout kills the child', async () => {
-    assert.deepEqual(await runOnce(['/bin/true'], 2000), { kind: 'exit', code: 0 });
-    assert.deepEqual(await runOnce(['/bin/sh', '-c', 'exit 7'], 2000), { kind: 'exit', code: 7 });
-    assert.deepEqual(await runOnce(['/bin/echo', '$(false)', ';', 'exit 3'], 2000), { kind: 'exit', code: 0 });
+    assert.deepEqual(await runOnce(['/bin/true'], 2000, self), { kind: 'exit', code: 0 });
+    assert.deepEqual(await runOnce(['/bin/sh', '-c', 'exit 7'], 2000, self), { kind: 'exit', code: 7 });
+    assert.deepEqual(await runOnce(['/bin/echo', '$(false)', ';', 'exit 3'], 2000, self), { kind: 'exit', code: 0 });
     const t = Date.now();
-    assert.deepEqual(await runOnce(['/bin/sleep', '5'], 150), { kind: 'timeout' });
+    assert.deepEqual(await runOnce(['/bin/sleep', '5'], 150, self), { kind: 'timeout' });
     assert.ok(Date.now() - t < 1000);
-    assert.equal((await runOnce(['/nonexistent/x'], 500)).kind, 'error');
+    assert.equal((await runOnce(['/nonexistent/x'], 500, self)).kind, 'error');
+    assert.deepEqual(await runOnce(['/bin/sh', '-c', 'kill -USR1 $$'], 2000, self), { kind: 'signal', signal: 10 });
   });
 
   it('ScriptRunner reports a change after fall failures', async () => {
@@ -55,7 +58,7 @@ describe('vrrp/io runtime helpers', () => {
       const script: VrrpScript = { name: 'chk', script: { argv: ['/bin/sh', '-c', `test ! -e ${flag}`], raw: '' }, interval: 0.05, weight: 0, weightReverse: false, rise: 1, fall: 2, initFail: false };
       const log = memoryLogger();
       const changes: boolean[] = [];
-      const r = new ScriptRunner(script, log, (v) => changes.push(v));
+      const r = new ScriptRunner(script, self, log, (v) => changes.push(v));
       r.start();
       await new Promise((res) => setTimeout(res, 300));
       writeFileSync(flag, '');

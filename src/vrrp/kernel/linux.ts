@@ -1,0 +1,99 @@
+// The real KernelPort: thin wrappers around src/vrrp/io/* (rtnetlink dumps and monitor through the
+// netlink library, VIP requests on our own NETLINK_ROUTE socket, raw VRRP sockets and the AF_PACKET
+// frame sender of the native addon) and /proc/sys for sysctls.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { FrameSender } from '../io/frame-sender.js';
+import { errnoName, isNativeError, type NativeError } from '../io/native.js';
+import { NlAddr } from '../io/nl-addr.js';
+import { Rtnl } from '../io/rtnl.js';
+import { VrrpSocket } from '../io/vrrp-socket.js';
+import type { KernelError, KernelPort, KernelProblem, VrrpChannel } from './port.js';
+
+const fromNative = (e: NativeError): KernelError => ({ code: errnoName(e.errno), message: e.message });
+
+const closedError = (what: string): KernelError => ({ code: 'EBADF', message: `${what}: channel not open` });
+
+export class LinuxKernel implements KernelPort {
+  private rtnl?: Rtnl;
+  private nl?: NlAddr;
+  private fs?: FrameSender;
+
+  open(): KernelProblem[] {
+    const problems: KernelProblem[] = [];
+    this.rtnl = Rtnl.open();
+    const nl = NlAddr.open();
+    if (isNativeError(nl)) problems.push({ channel: 'command', message: nl.message });
+    else this.nl = nl;
+    const fs = FrameSender.open();
+    if (isNativeError(fs)) problems.push({ channel: 'frames', message: fs.message });
+    else this.fs = fs;
+    return problems;
+  }
+
+  private get rt(): Rtnl {
+    if (!this.rtnl) throw new Error('LinuxKernel: open() first');
+    return this.rtnl;
+  }
+
+  readonly net: KernelPort['net'] = {
+    links: () => this.rt.links(),
+    addresses: () => this.rt.addresses(),
+    monitor: (cb) => this.rt.monitor(cb),
+  };
+
+  readonly addrs: KernelPort['addrs'] = {
+    prepare: (vip, ifindex) => this.nl?.prepare(vip, ifindex),
+    add: (vip, ifindex) => this.nl ? this.nl.addAddress(vip, ifindex) : Promise.resolve(closedError(`add ${vip.address}`)),
+    del: (vip, ifindex) => this.nl ? this.nl.delAddress(vip, ifindex) : Promise.resolve(closedError(`del ${vip.address}`)),
+  };
+
+  readonly sockets: KernelPort['sockets'] = {
+    open: (opts, onRx, onError) => {
+      const s = VrrpSocket.open(opts, onRx, (e) => onError(fromNative(e)));
+      if (isNativeError(s)) return fromNative(s);
+      const ch: VrrpChannel = {
+        fd: s.fd,
+        send: (payload, dst, src) => { const e = s.send(payload, dst, src); return e && fromNative(e); },
+        drain: () => s.drain(),
+        close: () => s.close(),
+      };
+      return ch;
+    },
+  };
+
+  readonly frames: KernelPort['frames'] = {
+    send: (frame, ifindex) => {
+      if (!this.fs) return closedError(`sendFrame ifindex ${ifindex}`);
+      const e = this.fs.send(frame, ifindex);
+      return e && fromNative(e);
+    },
+  };
+
+  readonly links: KernelPort['links'] = {
+    createMacvlan: (parent, name, mac) => this.rt.createMacvlan(parent, name, mac),
+    delete: (index) => this.rt.deleteLink(index),
+  };
+
+  readonly sysctl: KernelPort['sysctl'] = {
+    read: (key) => {
+      try { return readFileSync(`/proc/sys/${key}`, 'utf8').trim(); } catch (e) { return fsError(e); }
+    },
+    write: (key, value) => {
+      try { writeFileSync(`/proc/sys/${key}`, value); return undefined; } catch (e) { return fsError(e); }
+    },
+  };
+
+  close(): void {
+    this.fs?.close();
+    this.nl?.close();
+    this.rtnl?.close();
+    this.fs = undefined;
+    this.nl = undefined;
+    this.rtnl = undefined;
+  }
+}
+
+function fsError(e: unknown): KernelError {
+  const err = e as NodeJS.ErrnoException;
+  return { code: err.code ?? 'EIO', message: err.message ?? String(e) };
+}

@@ -1,0 +1,119 @@
+// The VRRP runtime's one door to the kernel: every effect the runtime has on the system (link and
+// address dumps and monitoring, VIP add/remove, VRRP sockets, gratuitous ARP / NA frames, macvlan
+// links, sysctls) goes through a KernelPort. linux.ts is the real adapter (thin wrappers around
+// src/vrrp/io/*); test/helpers/fake-kernel.ts is an in-memory one with a simulated wire.
+// Each concern is one member object, so further concerns (routes and rules, a VIP firewall) are
+// added as new members without touching the others.
+import type { IpFamily, VirtualIp } from '../../config/model.js';
+
+export interface LinkInfo { index: number; name: string; mac: Buffer; up: boolean; running: boolean }
+export interface AddrInfo { index: number; family: IpFamily; address: string; prefixLen: number; scope: number }
+
+/** A failed kernel operation: the errno's name (EEXIST, ENODEV, ...) and a message naming the operation. */
+export interface KernelError { code: string; message: string }
+
+export function isKernelError(v: unknown): v is KernelError {
+  return typeof v === 'object' && v !== null && 'code' in v && 'message' in v && typeof (v as KernelError).code === 'string';
+}
+
+/**
+ * What the link/address monitor reports, as the kernel sends it: RTM_NEWLINK (a link appeared or its
+ * flags or name changed; the runtime's link table tells which), RTM_DELLINK, RTM_NEWADDR, RTM_DELADDR.
+ */
+export type KernelEvent =
+  | { kind: 'link'; link: LinkInfo }
+  | { kind: 'linkDeleted'; index: number; name: string }
+  | { kind: 'addrAdded'; addr: AddrInfo }
+  | { kind: 'addrDeleted'; addr: AddrInfo };
+
+/** A kernel channel that could not be opened at start (logged by the runtime; the rest still runs). */
+export interface KernelProblem { channel: 'command' | 'frames'; message: string }
+
+export interface NetState {
+  links(): Promise<LinkInfo[]>;
+  addresses(): Promise<AddrInfo[]>;
+  /** Subscribes to link and address events (one subscriber; events arrive asynchronously, in order). */
+  monitor(cb: (ev: KernelEvent) => void): void;
+}
+
+/**
+ * VIP add/remove. Takeover fast path: add() writes its request synchronously (the kernel applies it
+ * inside the write) and returns a promise of the kernel's answer, awaited later or never.
+ */
+export interface AddressOps {
+  /** Encodes the add and remove requests for this VIP on this interface now, not at takeover. */
+  prepare(vip: VirtualIp, ifindex: number): void;
+  add(vip: VirtualIp, ifindex: number): Promise<KernelError | undefined>;
+  del(vip: VirtualIp, ifindex: number): Promise<KernelError | undefined>;
+}
+
+/** A received VRRP message. */
+export interface VrrpRx {
+  family: IpFamily;
+  /** VRRP message only (the IPv4 header is stripped). */
+  payload: Buffer;
+  /** Received TTL (IPv4 header) or hop limit (IPV6_HOPLIMIT cmsg). */
+  ttl: number;
+  src: string;
+  dst: string;
+  ifindex: number;
+}
+
+export interface VrrpSocketOpts {
+  family: IpFamily;
+  ifname: string;
+  ifindex: number;
+  /** Our source address (IPv4 primary, or IPv6 link-local). */
+  srcAddr: string;
+  /** Multicast group to join; undefined for unicast-only instances. */
+  group?: string;
+  /** TTL / hop limit to send with (255 unless unicast_ttl). */
+  ttl?: number;
+  /** Transmit-only socket (use_vmac: adverts leave through the macvlan, receive stays on the base). */
+  sendOnly?: boolean;
+}
+
+/** One open raw VRRP socket (an entry of keepalived's sockpool). */
+export interface VrrpChannel {
+  /** File descriptor (the sockpool dump line prints it). */
+  readonly fd: number;
+  /** Sends one VRRP message to `dst` (group or unicast peer), from `src` (IPv4) or the bound address. */
+  send(payload: Uint8Array, dst: string, src?: string): KernelError | undefined;
+  /** Delivers the messages already queued on the socket now (before a master-down expiry). */
+  drain(): void;
+  close(): void;
+}
+
+export interface VrrpSockets {
+  open(opts: VrrpSocketOpts, onRx: (rx: VrrpRx) => void, onError: (e: KernelError) => void): VrrpChannel | KernelError;
+}
+
+/** Gratuitous ARP / unsolicited NA frames (built by src/vrrp/io/frames.ts), sent on an interface. */
+export interface FrameOps {
+  send(frame: Buffer, ifindex: number): KernelError | undefined;
+}
+
+/** Links the runtime creates (use_vmac macvlans) and deletes. */
+export interface LinkOps {
+  /** A macvlan in private mode on `parent`, set up; its ifindex. An existing one of that name is adopted. */
+  createMacvlan(parent: number, name: string, mac: Buffer): Promise<number | KernelError>;
+  delete(index: number): Promise<KernelError | undefined>;
+}
+
+/** /proc/sys values by key, e.g. 'net/ipv4/conf/eth0/arp_ignore'. */
+export interface SysctlOps {
+  read(key: string): string | KernelError;
+  write(key: string, value: string): KernelError | undefined;
+}
+
+export interface KernelPort {
+  /** Opens the channels; those that could not be opened are reported (their operations then fail). */
+  open(): KernelProblem[];
+  readonly net: NetState;
+  readonly addrs: AddressOps;
+  readonly sockets: VrrpSockets;
+  readonly frames: FrameOps;
+  readonly links: LinkOps;
+  readonly sysctl: SysctlOps;
+  close(): void;
+}

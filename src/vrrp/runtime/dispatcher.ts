@@ -1,0 +1,75 @@
+// Feeds events to an instance's FSM (or, for a sync-group member, through its SyncGroupCore) and
+// executes the actions that come back, in order: adverts, VIP and GARP steps, notifies, logs.
+// Timer actions run after an event's other actions, so a takeover's advert, VIP add and GARPs
+// leave back to back; log lines and notifies are only held (HeldLog) and keep their order. A timer
+// armed ~0.1 ms later is harmless.
+import type { HeldLog } from '../held-log.js';
+import type { NotifyState, VrrpAction, VrrpEvent } from '../fsm-types.js';
+import { encodeAdvert, type VrrpAdvert } from '../packet.js';
+import type { Inst } from './instance.js';
+import type { VipExecutor } from './vip-executor.js';
+
+export interface StateChangeEvent { kind: 'INSTANCE' | 'GROUP'; name: string; state: NotifyState; priority: number }
+
+const TIMER = new Set<VrrpAction['kind']>(['setTimer', 'cancelTimer']);
+
+/** Send errors of a link going away or down: expected, not logged (keepalived is silent too). */
+const QUIET_SEND_ERRORS = new Set(['ENETDOWN', 'ENETUNREACH', 'ENODEV']);
+
+export class Dispatcher {
+  constructor(private readonly log: HeldLog, private readonly insts: ReadonlyMap<string, Inst>, private readonly vips: VipExecutor,
+    private readonly onStateChange: ((ev: StateChangeEvent) => void) | undefined) {}
+
+  /** Feeds one event to an instance (through its sync group) and executes the resulting actions. */
+  dispatch(inst: Inst, ev: VrrpEvent): void {
+    this.log.hold();
+    try {
+      if (inst.group) {
+        const outs = inst.group.handle(inst.cfg.name, ev);
+        for (const first of [true, false]) {
+          for (const o of outs) {
+            if (o.scope === 'instance') {
+              const target = this.insts.get(o.instance);
+              if (target && TIMER.has(o.action.kind) !== first) this.exec(target, o.action);
+            } else if (!first) continue;
+            else if (o.action.kind === 'log') this.log.info(o.action.msg);
+            else { const a = o.action; this.log.later(() => this.onStateChange?.({ kind: 'GROUP', name: o.group, state: a.state, priority: a.priority })); }
+          }
+        }
+        return;
+      }
+      const acts = inst.fsm.handle(ev);
+      for (const a of acts) if (!TIMER.has(a.kind)) this.exec(inst, a);
+      for (const a of acts) if (TIMER.has(a.kind)) this.exec(inst, a);
+    } finally {
+      this.log.release();
+    }
+  }
+
+  private exec(inst: Inst, a: VrrpAction): void {
+    switch (a.kind) {
+      case 'log':
+        if (a.detail) this.log.detail(a.msg, a.detail); else this.log.log(a.level, a.msg);
+        return;
+      case 'sendAdvert': this.sendAdvert(inst, a.advert, a.payload); return;
+      case 'setTimer': inst.timers.set(a.timer, a.delayMs, a.generation); return;
+      case 'cancelTimer': inst.timers.cancel(a.timer); return;
+      case 'addVips': this.vips.add(inst); return;
+      case 'removeVips': this.vips.remove(inst); return;
+      case 'changeVips': this.vips.change(inst, a.added, a.removed); return;
+      case 'garp': this.vips.garp(inst, a.vips, a.count); return;
+      case 'notify': this.log.later(() => this.onStateChange?.({ kind: 'INSTANCE', name: inst.cfg.name, state: a.state, priority: a.priority })); return;
+      case 'stateChange': inst.lastTransitionMs = Date.now(); return;
+    }
+  }
+
+  private sendAdvert(inst: Inst, advert: VrrpAdvert, payload: Uint8Array): void {
+    const dsts = inst.peers.length > 0 ? inst.peers : [inst.fsm.params.destination];
+    dsts.forEach((dst, i) => {
+      const body = i === 0 && dst === inst.fsm.params.destination ? payload
+        : encodeAdvert(advert, { src: inst.primary, dst, v3Ipv4Checksum: inst.fsm.params.v3Ipv4PseudoHeader ? 'pseudo' : 'plain' });
+      const e = (inst.vmac?.tx ?? inst.socket.channel).send(body, dst, inst.primary);
+      if (e && !QUIET_SEND_ERRORS.has(e.code)) this.log.error(`(${inst.cfg.name}) send advert to ${dst} failed: ${e.message}`);
+    });
+  }
+}

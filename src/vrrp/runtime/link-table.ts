@@ -1,0 +1,74 @@
+// The interfaces and addresses as the VRRP runtime knows them: loaded from the kernel's dumps and
+// kept current by its monitor events. Lookups by name and by ifindex, the instance primary address
+// rule (advert source), and "does this interface have an address of its own" (VIPs excluded).
+// A deleted link stays in the table, down, until a link of its name appears again.
+import type { IpFamily, VrrpInstance } from '../../config/model.js';
+import type { AddrInfo, KernelEvent, LinkInfo } from '../kernel/port.js';
+
+/** Up and carrier: what keepalived calls an interface being up. */
+export const ifUp = (l: LinkInfo | undefined): boolean => !!l && l.up && l.running;
+
+/**
+ * The address an instance advertises from: unicast_src_ip if set, else the interface's first IPv4
+ * address (IPv6: its first link-local one) that is not one of the instance's VIPs.
+ */
+export function primaryAddress(cfg: VrrpInstance, addrsOfLink: readonly AddrInfo[]): string | undefined {
+  if (cfg.unicastSrcIp) return cfg.unicastSrcIp;
+  const vips = new Set(cfg.virtualIpaddress.map((v) => v.address));
+  const cand = addrsOfLink.filter((a) => a.family === cfg.family && !vips.has(a.address));
+  if (cfg.family === 'inet6') return cand.find((a) => a.address.startsWith('fe80:'))?.address;
+  return cand[0]?.address;
+}
+
+export class LinkTable {
+  private readonly byName = new Map<string, LinkInfo>();
+  private addrs: AddrInfo[] = [];
+
+  load(links: readonly LinkInfo[], addrs: readonly AddrInfo[]): void {
+    this.byName.clear();
+    for (const l of links) this.byName.set(l.name, l);
+    this.addrs = [...addrs];
+  }
+
+  get(name: string): LinkInfo | undefined { return this.byName.get(name); }
+
+  byIndex(index: number): LinkInfo | undefined {
+    for (const l of this.byName.values()) if (l.index === index) return l;
+    return undefined;
+  }
+
+  /** A link the runtime created itself (a VMAC). */
+  set(link: LinkInfo): void { this.byName.set(link.name, link); }
+
+  delete(name: string): void { this.byName.delete(name); }
+
+  addresses(): readonly AddrInfo[] { return this.addrs; }
+
+  addressesOf(index: number): AddrInfo[] { return this.addrs.filter((a) => a.index === index); }
+
+  primaryOf(cfg: VrrpInstance, link: LinkInfo): string | undefined {
+    return primaryAddress(cfg, this.addressesOf(link.index));
+  }
+
+  /** The interface has an address of `family` that is not a VIP. */
+  hasOwnAddr(index: number, family: IpFamily, isVip: (address: string) => boolean): boolean {
+    return this.addrs.some((a) => a.index === index && a.family === family && !isVip(a.address));
+  }
+
+  /** Applies a link event (new, changed or deleted link); the link before and after it. */
+  applyLink(ev: Extract<KernelEvent, { kind: 'link' | 'linkDeleted' }>): { prev?: LinkInfo; next: LinkInfo } {
+    const index = ev.kind === 'link' ? ev.link.index : ev.index;
+    const prev = this.byIndex(index);
+    const next: LinkInfo = ev.kind === 'link'
+      ? { ...ev.link, name: ev.link.name || prev?.name || '' }
+      : { index, name: ev.name || prev?.name || '', mac: prev?.mac ?? Buffer.alloc(6), up: false, running: false };
+    if (prev && prev.name !== next.name) this.byName.delete(prev.name);
+    this.byName.set(next.name, next);
+    return { ...(prev ? { prev } : {}), next };
+  }
+
+  applyAddr(added: boolean, addr: AddrInfo): void {
+    if (added) this.addrs.push(addr);
+    else this.addrs = this.addrs.filter((a) => !(a.index === addr.index && a.address === addr.address));
+  }
+}

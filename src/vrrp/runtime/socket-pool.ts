@@ -1,0 +1,60 @@
+// keepalived's sockpool: one raw VRRP socket per (interface, family, multicast|unicast), shared by
+// every instance that uses that combination. Received packets are handed on with the entry they
+// arrived on, whose users are the instances to consider. A socket closes with its last user.
+import type { Logger } from '../../common/log.js';
+import type { GlobalDefs, IpFamily } from '../../config/model.js';
+import { isKernelError, type KernelError, type VrrpChannel, type VrrpRx, type VrrpSockets } from '../kernel/port.js';
+
+export interface SocketKey { ifindex: number; family: IpFamily; unicast: boolean }
+
+export interface PoolEntry {
+  readonly key: SocketKey;
+  readonly channel: VrrpChannel;
+  /** Names of the instances using it. */
+  readonly users: Set<string>;
+}
+
+export interface SocketSpec { ifname: string; srcAddr: string; group?: string; ttl: number }
+
+/** Map index of a key (looked up only, never parsed back). */
+const slot = (k: SocketKey): string => `${k.ifindex} ${k.family} ${k.unicast ? 'u' : 'm'}`;
+
+export class SocketPool {
+  private readonly entries = new Map<string, PoolEntry>();
+
+  constructor(private readonly sockets: VrrpSockets, private readonly log: Logger,
+    private readonly onRx: (entry: PoolEntry, rx: VrrpRx) => void) {}
+
+  /** The entry for `key`, opened now if it is the first user; an error value if it cannot be opened. */
+  acquire(key: SocketKey, spec: SocketSpec, user: string): PoolEntry | KernelError {
+    let entry = this.entries.get(slot(key));
+    if (!entry) {
+      let self: PoolEntry | undefined; // set once open: packets cannot arrive before
+      const ch = this.sockets.open({ family: key.family, ifname: spec.ifname, ifindex: key.ifindex, srcAddr: spec.srcAddr, ...(spec.group ? { group: spec.group } : {}), ttl: spec.ttl },
+        (rx) => { if (self) this.onRx(self, rx); }, (e) => this.log.error(`VRRP socket error on ${spec.ifname}: ${e.message}`));
+      if (isKernelError(ch)) return ch;
+      entry = { key, channel: ch, users: new Set() };
+      self = entry;
+      this.entries.set(slot(key), entry);
+    }
+    entry.users.add(user);
+    return entry;
+  }
+
+  /** Drops `user` from every entry; entries left without users are closed. */
+  release(user: string): void {
+    for (const [k, e] of this.entries) {
+      e.users.delete(user);
+      if (e.users.size === 0) { e.channel.close(); this.entries.delete(k); }
+    }
+  }
+
+  /** keepalived's -D "VRRP sockpool" line for each entry used by one of `users`. */
+  logSockpool(users: ReadonlySet<string>, global: GlobalDefs): void {
+    for (const { key, channel, users: u } of this.entries.values()) {
+      if (![...u].some((n) => users.has(n))) continue;
+      const addr = key.unicast ? 'unicast' : key.family === 'inet' ? global.vrrpMcastGroup4 : global.vrrpMcastGroup6;
+      this.log.detail(`VRRP sockpool: [ifindex(${String(key.ifindex).padStart(3)}), family(${key.family === 'inet' ? 'IPv4' : 'IPv6'}), proto(112), fd(${channel.fd},${channel.fd}) ${key.unicast ? 'unicast' : 'multicast'}, address(${addr})]`);
+    }
+  }
+}

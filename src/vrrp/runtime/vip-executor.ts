@@ -1,0 +1,127 @@
+// Executes an instance's VIP and GARP actions through its OpQueue: VIP add / remove / change by
+// difference on reload, and gratuitous ARP / unsolicited NA bursts (spaced by vrrp_garp_interval /
+// vrrp_gna_interval when set). The add requests and the frames are prepared in advance
+// (prepare()), so a takeover only writes them.
+import type { Timers } from '../../common/clock.js';
+import type { Logger } from '../../common/log.js';
+import type { GlobalDefs, VirtualIp } from '../../config/model.js';
+import { buildGarp, buildUnsolicitedNa } from '../io/frames.js';
+import type { AddressOps, FrameOps, KernelError, LinkInfo } from '../kernel/port.js';
+import { vipIfindex, vipList, type Inst } from './instance.js';
+import type { LinkTable } from './link-table.js';
+
+export class VipExecutor {
+  /** GARP / NA frames by ifindex and VIP, built before they are needed (checked against the MAC). */
+  private readonly garpFrames = new Map<string, { mac: Buffer; frame: Buffer }>();
+  /** false when the frame channel could not be opened: no GARPs at all. */
+  framesOk = true;
+
+  constructor(private readonly addrs: AddressOps, private readonly frames: FrameOps, private readonly links: LinkTable,
+    private readonly log: Logger, private readonly timers: Timers, private readonly global: () => GlobalDefs) {}
+
+  /** Encodes the VIP add/remove requests and builds the GARP/NA frames now, not on takeover. */
+  prepare(inst: Inst): void {
+    if (inst.cfg.noVirtualIpaddress) return;
+    for (const v of vipList(inst.cfg)) {
+      const idx = vipIfindex(inst, v, this.links);
+      this.addrs.prepare(v, idx);
+      this.garpFrame(this.links.byIndex(idx) ?? inst.link, v.address);
+    }
+  }
+
+  private report(inst: Inst): (e: KernelError | undefined) => void {
+    return (e) => {
+      if (e && e.code !== 'EEXIST' && e.code !== 'EADDRNOTAVAIL' && e.code !== 'ENODEV') this.log.error(`(${inst.cfg.name}) ${e.message}`);
+    };
+  }
+
+  /**
+   * Takeover latency: the add requests are written here and the queue moves on without waiting for
+   * their ACKs, so the GARPs queued next go out in the same tick (as keepalived, which does not wait
+   * either): rtnetlink applies each request inside the write, and GARP frames are raw AF_PACKET
+   * frames that do not need the address. Errors are still logged when the ACKs arrive.
+   */
+  add(inst: Inst): void {
+    if (inst.cfg.noVirtualIpaddress) return;
+    const vips = vipList(inst.cfg), report = this.report(inst);
+    inst.queue.run(() => {
+      inst.queue.addAcks(vips.map((v) => this.addrs.add(v, vipIfindex(inst, v, this.links)).then(report)));
+    });
+  }
+
+  remove(inst: Inst): void {
+    if (inst.cfg.noVirtualIpaddress) return;
+    const vips = vipList(inst.cfg), report = this.report(inst);
+    inst.queue.run(async () => {
+      await inst.queue.settledAcks();
+      for (const v of vips) report(await this.addrs.del(v, vipIfindex(inst, v, this.links)));
+    });
+  }
+
+  /**
+   * Reload while MASTER: VIPs no longer configured are removed (keepalived 2.2.7 logs "ip address
+   * A/P dev IF, no longer exist" for each) and new ones added; the others are not touched.
+   */
+  change(inst: Inst, added: readonly string[], removed: readonly string[]): void {
+    if (inst.cfg.noVirtualIpaddress) return;
+    const pick = (list: readonly VirtualIp[], addrs: readonly string[]) => list.filter((v) => addrs.includes(v.address));
+    const gone = pick(inst.prevVips ?? [], removed), fresh = pick(vipList(inst.cfg), added), report = this.report(inst);
+    for (const v of gone) {
+      const dev = v.dev ?? inst.vmac?.name ?? inst.link.name;
+      this.log.info(`(${inst.cfg.name}) ip address ${v.address}/${v.prefixLen} dev ${dev}, no longer exist`);
+    }
+    inst.queue.run(async () => {
+      for (const v of gone) report(await this.addrs.del(v, vipIfindex(inst, v, this.links)));
+      inst.queue.addAcks(fresh.map((v) => this.addrs.add(v, vipIfindex(inst, v, this.links)).then(report)));
+    });
+  }
+
+  /** Queues `count` GARPs / NAs for each of `vips`. */
+  garp(inst: Inst, vips: readonly string[], count: number): void {
+    inst.queue.run(() => this.sendGarps(inst, vips, count));
+  }
+
+  private garpFrame(link: LinkInfo, addr: string): Buffer {
+    const key = `${link.index}/${addr}`;
+    const hit = this.garpFrames.get(key);
+    if (hit && hit.mac.equals(link.mac)) return hit.frame;
+    const frame = addr.includes(':') ? buildUnsolicitedNa(link.mac, addr) : buildGarp(link.mac, addr);
+    this.garpFrames.set(key, { mac: Buffer.from(link.mac), frame });
+    return frame;
+  }
+
+  /**
+   * GARPs / unsolicited NAs for `vips`, `count` each. Without vrrp_garp_interval / vrrp_gna_interval
+   * they all go out now (synchronously); with one, the spaced rest goes out from timers.
+   */
+  private sendGarps(inst: Inst, vips: readonly string[], count: number): void | Promise<void> {
+    if (!this.framesOk) return;
+    const g = this.global();
+    const byAddr = new Map(vipList(inst.cfg).map((v) => [v.address, v]));
+    const targets = vips.map((addr) => {
+      const v = byAddr.get(addr);
+      const idx = v ? vipIfindex(inst, v, this.links) : inst.link.index;
+      const six = addr.includes(':');
+      return { addr, idx, six, link: this.links.byIndex(idx) ?? inst.link, gap: (six ? g.vrrpGnaInterval : g.vrrpGarpInterval) * 1000 };
+    });
+    const one = (t: (typeof targets)[number]): boolean => {
+      if (inst.fsm.state !== 'MASTER') return false; // left MASTER while spacing GARPs
+      this.log.detail(t.six ? `Sending unsolicited Neighbour Advert on ${t.link.name} for ${t.addr}` : `Sending gratuitous ARP on ${t.link.name} for ${t.addr}`);
+      const e = this.frames.send(this.garpFrame(t.link, t.addr), t.idx);
+      if (e) this.log.error(`(${inst.cfg.name}) gratuitous ARP/NA on ${t.link.name} failed: ${e.message}`);
+      return true;
+    };
+    if (count <= 1 || targets.every((t) => t.gap <= 0)) {
+      for (const t of targets) for (let n = 0; n < count; n++) if (!one(t)) return;
+      return;
+    }
+    return (async () => {
+      for (const t of targets) {
+        for (let n = 0; n < count; n++) {
+          if (n > 0 && t.gap > 0) await new Promise((r) => this.timers.set(() => r(undefined), t.gap));
+          if (!one(t)) return;
+        }
+      }
+    })();
+  }
+}

@@ -1,0 +1,273 @@
+// VRRP runtime: wires the pure cores (VrrpFsm, SyncGroupCore) to the kernel through one KernelPort
+// (src/vrrp/kernel/port.ts: the real Linux adapter by default, an in-memory fake in unit tests) and
+// to time through the injected Clock and Timers. This file holds the lifecycle (start, instances
+// created and stopped, reload, stop); the parts live beside it: link-table (interfaces, addresses),
+// link-events (monitor -> instance events), socket-pool, dispatcher (event -> FSM -> actions),
+// vip-executor with the per-instance op-queue (VIPs and GARPs), reload-plan, snapshot.
+// Takeover path: on becoming MASTER the advert, the VIP add requests (encoded in advance, written
+// synchronously, ACKs awaited later) and the GARP frames (built in advance) leave in one call,
+// before log lines and notifies (HeldLog).
+import { monotonicClock, realTimers, type Clock, type Timers } from '../../common/clock.js';
+import type { Logger } from '../../common/log.js';
+import type { KeepalivedConfig, VrrpInstance } from '../../config/model.js';
+import { VrrpFsm } from '../fsm.js';
+import type { TrackerStatus, VrrpState, VrrpTimerName } from '../fsm-types.js';
+import { HeldLog } from '../held-log.js';
+import { deriveFsmParams } from '../params.js';
+import { SyncGroupCore } from '../sync-group.js';
+import { DeadlineTimers } from '../io/deadline-timers.js';
+import { TrackerHub } from '../io/tracker-hub.js';
+import { createVmac } from '../io/vmac.js';
+import { LinuxKernel } from '../kernel/linux.js';
+import { isKernelError, type KernelPort, type LinkInfo } from '../kernel/port.js';
+import { Dispatcher, type StateChangeEvent } from './dispatcher.js';
+import { vipList, type Inst, type Vmac } from './instance.js';
+import { LinkEvents } from './link-events.js';
+import { ifUp, LinkTable } from './link-table.js';
+import { OpQueue } from './op-queue.js';
+import { planReload } from './reload-plan.js';
+import { snapshotOf, type VrrpSnapshot } from './snapshot.js';
+import { SocketPool } from './socket-pool.js';
+import { SysctlStore } from './sysctl-store.js';
+import { VipExecutor } from './vip-executor.js';
+
+export type { StateChangeEvent } from './dispatcher.js';
+export type { InstanceSnapshot, VrrpSnapshot } from './snapshot.js';
+
+export interface RuntimeDeps {
+  logger: Logger;
+  clock?: Clock;
+  /** One-shot timers (default: setTimeout); fake ones with a FakeClock in unit tests. */
+  timers?: Timers;
+  /** The kernel (default: the real Linux adapter). */
+  kernel?: KernelPort;
+  onStateChange?: (ev: StateChangeEvent) => void;
+}
+
+export class VrrpRuntime {
+  private readonly clock: Clock;
+  private readonly timers: Timers;
+  /** Log lines (and notifies) of one event are written after its packets went out. */
+  private readonly log: HeldLog;
+  private readonly kernel: KernelPort;
+  private readonly links = new LinkTable();
+  private readonly insts = new Map<string, Inst>();
+  private readonly groups = new Map<string, SyncGroupCore>();
+  private readonly sockets: SocketPool;
+  private readonly vips: VipExecutor;
+  private readonly dispatcher: Dispatcher;
+  private readonly linkEvents: LinkEvents;
+  private readonly trackers: TrackerHub;
+  private readonly sysctl: SysctlStore;
+  private config!: KeepalivedConfig;
+  private stopped = false;
+  private startupTimer?: unknown;
+  private startedOnce = false;
+
+  constructor(deps: RuntimeDeps) {
+    this.clock = deps.clock ?? monotonicClock;
+    this.timers = deps.timers ?? realTimers;
+    this.log = new HeldLog(deps.logger);
+    this.kernel = deps.kernel ?? new LinuxKernel();
+    this.sockets = new SocketPool(this.kernel.sockets, this.log, (entry, rx) => {
+      if (rx.payload.length < 2) return;
+      const vrid = rx.payload[1]!;
+      for (const name of entry.users) {
+        const inst = this.insts.get(name);
+        if (!inst || inst.fsm.params.vrid !== vrid) continue;
+        if (inst.peers.length > 0 && inst.cfg.checkUnicastSrc && !inst.peers.includes(rx.src)) continue;
+        this.dispatch(inst, { type: 'packet', payload: rx.payload, ttl: rx.ttl, src: rx.src, dst: rx.dst, family: rx.family });
+      }
+    });
+    this.vips = new VipExecutor(this.kernel.addrs, this.kernel.frames, this.links, this.log, this.timers, () => this.config.global);
+    this.dispatcher = new Dispatcher(this.log, this.insts, this.vips, deps.onStateChange);
+    this.linkEvents = new LinkEvents(this.links, this.insts, this.log, (inst, ev) => this.dispatch(inst, ev));
+    this.trackers = new TrackerHub(this.log, (id, status) => this.broadcastTracker(id, status));
+    this.sysctl = new SysctlStore(this.kernel.sysctl, this.log);
+  }
+
+  private dispatch(inst: Inst, ev: Parameters<Dispatcher['dispatch']>[1]): void { this.dispatcher.dispatch(inst, ev); }
+
+  async start(config: KeepalivedConfig): Promise<void> {
+    this.config = config;
+    const problems = this.kernel.open();
+    for (const p of problems) if (p.channel === 'command') this.log.error(`Unable to open netlink command socket: ${p.message}`);
+    this.log.detail('Registering Kernel netlink reflector');
+    this.log.detail('Registering Kernel netlink command channel');
+    await this.refreshLinks();
+    const used = new Set(config.vrrpInstances.map((i) => i.interface ?? config.global.defaultInterface));
+    for (const a of this.links.addresses()) {
+      const l = this.links.byIndex(a.index);
+      if (l && used.has(l.name)) this.log.detail(`Assigned address ${a.address} for interface ${l.name}`);
+    }
+    if (config.vrrpInstances.some((i) => i.family === 'inet')) this.log.detail('Registering gratuitous ARP shared channel');
+    if (config.vrrpInstances.some((i) => i.family === 'inet6' || i.virtualIpaddress.some((v) => v.family === 'inet6'))) this.log.detail('Registering gratuitous NDISC shared channel');
+    for (const p of problems) {
+      if (p.channel !== 'frames') continue;
+      this.log.error(`Unable to open gratuitous ARP/NA socket: ${p.message}`);
+      this.vips.framesOk = false;
+    }
+    this.kernel.net.monitor((ev) => { if (!this.stopped) this.linkEvents.handle(ev); });
+    this.trackers.start(config);
+    await this.startInstances(config.vrrpInstances, config);
+  }
+
+  private async refreshLinks(): Promise<void> {
+    const links = await this.kernel.net.links();
+    this.links.load(links, await this.kernel.net.addresses());
+  }
+
+  private async startInstances(list: readonly VrrpInstance[], config: KeepalivedConfig): Promise<void> {
+    const created: Inst[] = [];
+    for (const cfg of list) {
+      const inst = await this.createInstance(cfg, config);
+      if (inst) created.push(inst);
+    }
+    // sync groups over the created members
+    for (const g of config.vrrpSyncGroups) {
+      const members = g.group.map((n) => this.insts.get(n)).filter((x): x is Inst => !!x);
+      if (members.length === 0 || this.groups.has(g.name)) continue;
+      const core = new SyncGroupCore(g.name, members.map((m) => m.fsm));
+      this.groups.set(g.name, core);
+      for (const m of members) m.group = core;
+    }
+    const delayS = config.global.vrrpStartupDelay ?? 0;
+    if (delayS > 0 && !this.startedOnce) {
+      this.log.info(`Delaying startup for ${delayS} seconds`);
+      await new Promise<void>((r) => { this.startupTimer = this.timers.set(r, delayS * 1000); });
+      if (this.stopped) return;
+    }
+    this.startedOnce = true;
+    for (const inst of created) {
+      // initial tracker and interface status before start-up, so a failed one gives FAULT (init)
+      for (const t of inst.fsm.params.trackers) {
+        if (t.kind === 'interface') {
+          const up = ifUp(this.links.get(t.id.slice('interface:'.length)));
+          if (!up) this.dispatch(inst, { type: 'tracker', id: t.id, status: { ok: false } });
+        } else {
+          const st = this.trackers.status(t.id);
+          if (st && !('value' in st && st.value === 0)) this.dispatch(inst, { type: 'tracker', id: t.id, status: st });
+        }
+      }
+      if (!ifUp(inst.link) && !inst.cfg.dontTrackPrimary) this.dispatch(inst, { type: 'interface', up: false });
+    }
+    for (const inst of created) this.dispatch(inst, { type: 'startup' });
+    this.sockets.logSockpool(new Set(created.map((i) => i.cfg.name)), config.global);
+  }
+
+  private async createVmac(cfg: VrrpInstance, link: LinkInfo, primary: string): Promise<Vmac | undefined> {
+    const l = await createVmac(this.kernel.links, cfg, link, this.sysctl, this.log);
+    if (!l) return undefined;
+    this.links.set(l);
+    const vm: Vmac = { index: l.index, name: l.name, mac: l.mac };
+    // IPv6 adverts need a link-local source on the sending interface: they keep using the base.
+    if (!cfg.vmacXmitBase && cfg.family === 'inet') {
+      const tx = this.kernel.sockets.open({ family: 'inet', ifname: l.name, ifindex: l.index, srcAddr: primary, sendOnly: true, ttl: cfg.unicastPeer.length ? (cfg.unicastTtl ?? 255) : 255 }, () => {}, () => {});
+      if (isKernelError(tx)) this.log.error(`(${cfg.name}) cannot open VMAC socket on ${l.name}: ${tx.message}`);
+      else vm.tx = tx;
+    }
+    return vm;
+  }
+
+  private async createInstance(cfg: VrrpInstance, config: KeepalivedConfig): Promise<Inst | undefined> {
+    const ifname = cfg.interface ?? config.global.defaultInterface;
+    const link = this.links.get(ifname);
+    if (!link) { this.log.error(`(${cfg.name}) interface ${ifname} doesn't exist - ignoring instance`); return undefined; }
+    const primary = this.links.primaryOf(cfg, link);
+    if (!primary) { this.log.error(`(${cfg.name}) no ${cfg.family === 'inet' ? 'IPv4' : 'IPv6 link-local'} address on ${ifname} - ignoring instance`); return undefined; }
+    const syncGroup = config.vrrpSyncGroups.find((g) => g.group.includes(cfg.name));
+    const { params, logs } = deriveFsmParams(cfg, {
+      global: config.global, vrrpScripts: config.vrrpScripts, trackFiles: config.trackFiles, trackProcesses: config.trackProcesses,
+      primaryAddress: primary, ...(syncGroup ? { syncGroup } : {}),
+    });
+    for (const l of logs) this.log.info(l);
+    const vmac = cfg.useVmac ? await this.createVmac(cfg, link, primary) : undefined;
+    const unicast = cfg.unicastPeer.length > 0;
+    const group = unicast ? undefined : cfg.family === 'inet' ? config.global.vrrpMcastGroup4 : config.global.vrrpMcastGroup6;
+    const entry = this.sockets.acquire({ ifindex: link.index, family: cfg.family, unicast },
+      { ifname, srcAddr: primary, ...(group ? { group } : {}), ttl: unicast ? (cfg.unicastTtl ?? 255) : 255 }, cfg.name);
+    if (isKernelError(entry)) { this.log.error(`(${cfg.name}) cannot open VRRP socket on ${ifname}: ${entry.message}`); return undefined; }
+    const inst: Inst = {
+      cfg, fsm: new VrrpFsm(params, this.clock), link, primary, hasAddr: true, socket: entry, ...(vmac ? { vmac } : {}), peers: cfg.unicastPeer.map((p) => p.address),
+      timers: new DeadlineTimers<VrrpTimerName>(this.clock, (name, generation) => this.dispatch(inst, { type: 'timer', timer: name, generation }),
+        (name) => { if (name === 'masterDown') inst.socket.channel.drain(); }, this.timers),
+      queue: new OpQueue((e) => this.log.error(`(${cfg.name}) ${e instanceof Error ? e.message : String(e)}`)), lastTransitionMs: Date.now(),
+    };
+    this.insts.set(cfg.name, inst);
+    this.vips.prepare(inst);
+    return inst;
+  }
+
+  private broadcastTracker(id: string, status: TrackerStatus): void {
+    if (this.stopped) return;
+    for (const inst of this.insts.values()) {
+      if (inst.fsm.params.trackers.some((t) => t.id === id)) this.dispatch(inst, { type: 'tracker', id, status });
+    }
+  }
+
+  /** Stops the given instances: MASTERs send priority 0 and remove their VIPs (unless keepVips). */
+  private async stopInstances(names: readonly string[], keepVips = false): Promise<void> {
+    const list = names.map((n) => this.insts.get(n)).filter((x): x is Inst => !!x);
+    for (const inst of list) this.dispatch(inst, { type: 'shutdown', keepVips });
+    await Promise.all(list.map((i) => i.queue.idle()));
+    for (const inst of list) {
+      inst.timers.cancelAll();
+      if (inst.vmac) {
+        inst.vmac.tx?.close();
+        const e = await this.kernel.links.delete(inst.vmac.index);
+        if (e && e.code !== 'ENODEV') this.log.error(`(${inst.cfg.name}) ${e.message}`);
+        this.links.delete(inst.vmac.name);
+      }
+      this.insts.delete(inst.cfg.name);
+      this.sockets.release(inst.cfg.name);
+    }
+    for (const [name, g] of this.groups) {
+      const alive = [...this.insts.values()].some((i) => i.group === g);
+      if (!alive) this.groups.delete(name);
+    }
+  }
+
+  /** SIGTERM: every instance stops (keepVips: keepalived -V, VIPs left configured); then the kernel channels close. */
+  async stop(opts: { keepVips?: boolean } = {}): Promise<void> {
+    if (this.stopped) return;
+    if (this.startupTimer !== undefined) this.timers.clear(this.startupTimer);
+    await this.stopInstances([...this.insts.keys()], !!opts.keepVips);
+    this.stopped = true;
+    this.trackers.stop();
+    this.sysctl.restore();
+    this.kernel.close();
+  }
+
+  /**
+   * Applies a new config as keepalived 2.2.7 does on SIGHUP (reload-plan.ts): kept instances take
+   * the new settings through the FSM's 'reconfigure' event (a MASTER changes its VIPs by
+   * difference), unchanged ones included, as keepalived does; removed ones stop (a MASTER sends
+   * priority 0 and drops its VIPs) and new ones start from INIT.
+   */
+  async reload(config: KeepalivedConfig): Promise<void> {
+    await this.refreshLinks();
+    const running = new Map([...this.insts].map(([n, i]) => [n, { cfg: i.cfg, ifindex: i.link.index }]));
+    const plan = planReload({ old: this.config, next: config, running, link: (n) => this.links.get(n), primaryOf: (c, l) => this.links.primaryOf(c, l) });
+    await this.stopInstances(plan.stop);
+    this.trackers.stop();
+    this.config = config;
+    this.trackers.start(config);
+    // keepalived 2.2.7 runs the same path for an unchanged instance (a MASTER logs "setting VIPs." and
+    // sends its two adverts as well; checked in namespaces), so every kept instance is reconfigured
+    for (const [name, k] of plan.keep) {
+      const inst = this.insts.get(name)!;
+      inst.prevVips = vipList(inst.cfg);
+      inst.cfg = k.cfg;
+      inst.peers = k.cfg.unicastPeer.map((p) => p.address);
+      for (const l of k.logs) this.log.info(l);
+      this.vips.prepare(inst);
+      this.dispatch(inst, { type: 'reconfigure', params: k.params });
+    }
+    await this.startInstances(plan.start, config);
+  }
+
+  snapshot(): VrrpSnapshot { return snapshotOf(this.insts.values(), this.groups.values()); }
+
+  /** Current state of one instance (tests, control). */
+  stateOf(name: string): VrrpState | undefined { return this.insts.get(name)?.fsm.state; }
+}

@@ -1,0 +1,306 @@
+// An in-memory KernelPort (src/vrrp/kernel/port.ts) for unit tests of the VRRP runtime without
+// root: links with up/running flags, MACs and addresses; a log of every operation the runtime did
+// (ops, in order, with the fake clock's time); events injected as the kernel would send them (link
+// down/up, address added or deleted by someone else, interface deleted and re-created); and
+// FakeSegments, simulated Ethernet segments that carry the VRRP messages one kernel's sockets send
+// to the sockets of every other kernel attached to the same segment (two routers in one test).
+// Events and packets are delivered through the injected Timers (0 ms by default), never inside the
+// call that caused them, as the real kernel delivers them on a later turn of the event loop.
+import type { Clock, Timers } from '../../src/common/clock.js';
+import type { IpFamily, VirtualIp } from '../../src/config/model.js';
+import { bytesToIp, ipToBytes, macToString } from '../../src/vrrp/io/addr.js';
+import type {
+  AddrInfo, KernelError, KernelEvent, KernelPort, KernelProblem, LinkInfo, VrrpChannel, VrrpRx, VrrpSocketOpts,
+} from '../../src/vrrp/kernel/port.js';
+
+type OpBody =
+  | { op: 'addrAdd' | 'addrDel'; ifname: string; address: string; prefixLen: number; vip: VirtualIp }
+  | { op: 'socketOpen' | 'socketClose'; ifname: string; family: IpFamily; group?: string; sendOnly: boolean }
+  | { op: 'advert'; ifname: string; src: string; dst: string; ttl: number; payload: Buffer }
+  | { op: 'garp' | 'na'; ifname: string; address: string; mac: string }
+  | { op: 'linkCreate'; ifname: string; parent: string; mac: string }
+  | { op: 'linkDelete'; ifname: string }
+  | { op: 'sysctl'; key: string; value: string };
+
+type OpWithoutTime = OpBody & { error?: string };
+
+/** One operation the runtime asked of the kernel, at the fake clock's time. `error`: the errno name it got back. */
+export type KernelOp = OpWithoutTime & { at: number };
+
+/** The recorded operations of some kinds. */
+export type OpOf<K extends KernelOp['op']> = KernelOp & { op: K };
+
+export interface FakeLinkSpec {
+  name: string;
+  /** Addresses with prefix, e.g. '10.0.0.1/24', 'fe80::1/64'. */
+  addrs?: string[];
+  mac?: string;
+  up?: boolean;
+  running?: boolean;
+  segment?: FakeSegment;
+  index?: number;
+}
+
+interface FakeLink { info: LinkInfo; addrs: AddrInfo[]; segment?: FakeSegment }
+
+interface FakeSocket { kernel: FakeKernel; opts: VrrpSocketOpts; onRx: (rx: VrrpRx) => void; queue: VrrpRx[]; closed: boolean }
+
+/** A simulated Ethernet segment: VRRP messages sent on one attached link reach the sockets of the others. */
+export class FakeSegment {
+  private readonly kernels = new Set<FakeKernel>();
+
+  constructor(private readonly timers: Timers, readonly latencyMs = 0) {}
+
+  /** @internal */
+  join(k: FakeKernel): void { this.kernels.add(k); }
+
+  /** @internal: delivers a message sent by `from` on one of its links of this segment. */
+  carry(from: FakeKernel, rx: Omit<VrrpRx, 'ifindex'>): void {
+    for (const k of this.kernels) {
+      if (k === from) continue; // multicast loop is off; a router never hears itself
+      for (const s of k.listeners(this, rx)) {
+        const item: VrrpRx = { ...rx, ifindex: s.opts.ifindex };
+        s.queue.push(item);
+        this.timers.set(() => {
+          const i = s.queue.indexOf(item);
+          if (i < 0 || s.closed) return;
+          s.queue.splice(i, 1);
+          s.onRx(item);
+        }, this.latencyMs);
+      }
+    }
+  }
+}
+
+/** The per-interface sysctls a new link gets (value 0), as /proc/sys/net/ipv4/conf/NAME/ has them. */
+const LINK_SYSCTLS = ['arp_ignore', 'arp_filter', 'arp_announce', 'promote_secondaries', 'rp_filter', 'accept_local'];
+
+const err = (code: string, message: string): KernelError => ({ code, message });
+
+export class FakeKernel implements KernelPort {
+  readonly ops: KernelOp[] = [];
+  readonly sysctls = new Map<string, string>();
+  /** Channels reported as not openable by open(). */
+  problems: KernelProblem[] = [];
+  private readonly byIndex = new Map<number, FakeLink>();
+  private readonly openSockets: FakeSocket[] = [];
+  private monitorCb?: (ev: KernelEvent) => void;
+  private nextIndex = 2;
+  private nextFd = 10;
+
+  constructor(private readonly clock: Clock, private readonly timers: Timers) {}
+
+  // ----------------------------------------------------------------------------------------------
+  // test side: the world as `ip link` / `ip addr` would change it
+
+  addLink(spec: FakeLinkSpec): LinkInfo {
+    const index = spec.index ?? this.nextIndex++;
+    this.nextIndex = Math.max(this.nextIndex, index + 1);
+    const mac = Buffer.from((spec.mac ?? `02:00:00:00:${(index >> 8).toString(16)}:${(index & 0xff).toString(16)}`).split(':').map((x) => parseInt(x, 16)));
+    const info: LinkInfo = { index, name: spec.name, mac, up: spec.up ?? true, running: (spec.up ?? true) && (spec.running ?? true) };
+    const l: FakeLink = { info, addrs: [], ...(spec.segment ? { segment: spec.segment } : {}) };
+    spec.segment?.join(this);
+    this.byIndex.set(index, l);
+    for (const k of LINK_SYSCTLS) this.sysctls.set(`net/ipv4/conf/${spec.name}/${k}`, '0');
+    this.emit({ kind: 'link', link: { ...info } });
+    for (const a of spec.addrs ?? []) this.addAddress(spec.name, a);
+    return { ...info };
+  }
+
+  /** `ip link set NAME up|down` (up) or a carrier change (running). */
+  setLink(name: string, flags: { up?: boolean; running?: boolean }): void {
+    const l = this.mustLink(name);
+    const up = flags.up ?? l.info.up;
+    l.info = { ...l.info, up, running: up && (flags.running ?? l.info.running) };
+    this.emit({ kind: 'link', link: { ...l.info } });
+  }
+
+  /** `ip link del NAME`: down, its addresses go, then the link. */
+  deleteLink(name: string): void {
+    const l = this.mustLink(name);
+    if (l.info.up) this.setLink(name, { up: false });
+    for (const a of [...l.addrs]) this.delAddress(name, a.address);
+    this.byIndex.delete(l.info.index);
+    for (const k of LINK_SYSCTLS) this.sysctls.delete(`net/ipv4/conf/${name}/${k}`);
+    for (const s of this.openSockets) if (s.opts.ifindex === l.info.index) s.closed = true;
+    this.emit({ kind: 'linkDeleted', index: l.info.index, name });
+  }
+
+  /** `ip addr add CIDR dev NAME` by someone else. */
+  addAddress(name: string, cidr: string): void {
+    const l = this.mustLink(name);
+    const [address, len] = cidr.split('/') as [string, string | undefined];
+    const family: IpFamily = address.includes(':') ? 'inet6' : 'inet';
+    const a: AddrInfo = { index: l.info.index, family, address, prefixLen: Number(len ?? (family === 'inet' ? 32 : 128)), scope: address.startsWith('fe80:') ? 253 : 0 };
+    l.addrs.push(a);
+    this.emit({ kind: 'addrAdded', addr: { ...a } });
+  }
+
+  /** `ip addr del ADDRESS dev NAME` by someone else. */
+  delAddress(name: string, address: string): void {
+    const l = this.mustLink(name);
+    const a = l.addrs.find((x) => x.address === address);
+    if (!a) throw new Error(`fake kernel: ${address} is not on ${name}`);
+    l.addrs = l.addrs.filter((x) => x !== a);
+    this.emit({ kind: 'addrDeleted', addr: { ...a } });
+  }
+
+  link(name: string): LinkInfo | undefined { return this.find(name)?.info; }
+
+  /** Addresses on an interface, as 'address/prefix'. */
+  addressesOf(name: string): string[] { return (this.find(name)?.addrs ?? []).map((a) => `${a.address}/${a.prefixLen}`); }
+
+  /** The operations recorded so far of the given kinds. */
+  opsOf<K extends KernelOp['op']>(...kinds: K[]): OpOf<K>[] {
+    return this.ops.filter((o): o is OpOf<K> => (kinds as string[]).includes(o.op));
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // KernelPort
+
+  open(): KernelProblem[] { return this.problems; }
+
+  readonly net: KernelPort['net'] = {
+    links: async () => [...this.byIndex.values()].map((l) => ({ ...l.info })),
+    addresses: async () => [...this.byIndex.values()].flatMap((l) => l.addrs.map((a) => ({ ...a }))),
+    monitor: (cb) => { this.monitorCb = cb; },
+  };
+
+  readonly addrs: KernelPort['addrs'] = {
+    prepare: () => {},
+    add: (vip, ifindex) => Promise.resolve(this.addrOp(vip, ifindex, true)),
+    del: (vip, ifindex) => Promise.resolve(this.addrOp(vip, ifindex, false)),
+  };
+
+  readonly sockets: KernelPort['sockets'] = {
+    open: (opts, onRx) => {
+      const l = this.byIndex.get(opts.ifindex);
+      const rec = { ifname: opts.ifname, family: opts.family, ...(opts.group ? { group: opts.group } : {}), sendOnly: !!opts.sendOnly };
+      if (!l || l.info.name !== opts.ifname) {
+        this.record({ op: 'socketOpen', ...rec, error: 'ENODEV' });
+        return err('ENODEV', `SO_BINDTODEVICE ${opts.ifname}: No such device`);
+      }
+      this.record({ op: 'socketOpen', ...rec });
+      const s: FakeSocket = { kernel: this, opts, onRx, queue: [], closed: false };
+      this.openSockets.push(s);
+      const ch: VrrpChannel = {
+        fd: this.nextFd++,
+        send: (payload, dst, src) => this.sendVrrp(s, Buffer.from(payload), dst, src ?? opts.srcAddr),
+        drain: () => { while (s.queue.length && !s.closed) s.onRx(s.queue.shift()!); },
+        close: () => {
+          if (s.closed && !this.openSockets.includes(s)) return;
+          s.closed = true;
+          this.openSockets.splice(this.openSockets.indexOf(s), 1);
+          this.record({ op: 'socketClose', ...rec });
+        },
+      };
+      return ch;
+    },
+  };
+
+  readonly frames: KernelPort['frames'] = {
+    send: (frame, ifindex) => {
+      const l = this.byIndex.get(ifindex);
+      const arp = frame.readUInt16BE(12) === 0x0806;
+      const address = bytesToIp(arp ? frame.subarray(38, 42) : frame.subarray(62, 78));
+      const e = !l ? err('ENXIO', `sendFrame ifindex ${ifindex}: No such device or address`) : !l.info.up ? err('ENETDOWN', `sendFrame ifindex ${ifindex}: Network is down`) : undefined;
+      this.record({ op: arp ? 'garp' : 'na', ifname: l?.info.name ?? `#${ifindex}`, address, mac: macToString(frame.subarray(6, 12)), ...(e ? { error: e.code } : {}) });
+      return e;
+    },
+  };
+
+  readonly links: KernelPort['links'] = {
+    createMacvlan: async (parent, name, mac) => {
+      const p = this.byIndex.get(parent);
+      if (!p) return err('ENODEV', `create macvlan ${name}: No such device`);
+      this.record({ op: 'linkCreate', ifname: name, parent: p.info.name, mac: macToString(mac) });
+      const existing = this.find(name);
+      if (existing) return existing.info.index;
+      return this.addLink({ name, mac: macToString(mac), ...(p.segment ? { segment: p.segment } : {}) }).index;
+    },
+    delete: async (index) => {
+      const l = this.byIndex.get(index);
+      if (!l) return err('ENODEV', `delete link ${index}: No such device`);
+      this.record({ op: 'linkDelete', ifname: l.info.name });
+      this.deleteLink(l.info.name);
+      return undefined;
+    },
+  };
+
+  readonly sysctl: KernelPort['sysctl'] = {
+    read: (key) => this.sysctls.get(key) ?? err('ENOENT', `ENOENT: no such file or directory, open '/proc/sys/${key}'`),
+    write: (key, value) => {
+      if (!this.sysctls.has(key)) return err('ENOENT', `ENOENT: no such file or directory, open '/proc/sys/${key}'`);
+      this.sysctls.set(key, value);
+      this.record({ op: 'sysctl', key, value });
+      return undefined;
+    },
+  };
+
+  close(): void { this.monitorCb = undefined; }
+
+  // ----------------------------------------------------------------------------------------------
+
+  /** @internal: the open receiving sockets of this kernel that a message on `seg` reaches. */
+  listeners(seg: FakeSegment, rx: Omit<VrrpRx, 'ifindex'>): FakeSocket[] {
+    return this.openSockets.filter((s) => {
+      const l = this.byIndex.get(s.opts.ifindex);
+      if (!l || l.segment !== seg || !l.info.up || !l.info.running || s.closed || s.opts.sendOnly || s.opts.family !== rx.family) return false;
+      return isMulticast(rx.dst) ? s.opts.group === rx.dst : l.addrs.some((a) => a.address === rx.dst);
+    });
+  }
+
+  private sendVrrp(s: FakeSocket, payload: Buffer, dst: string, src: string): KernelError | undefined {
+    const l = this.byIndex.get(s.opts.ifindex);
+    const ttl = s.opts.ttl ?? 255;
+    const e = s.closed ? err('EBADF', 'send: socket closed') : !l ? err('ENODEV', `sendto ${dst}: No such device`)
+      : !l.info.up || !l.info.running ? err('ENETDOWN', `sendto ${dst}: Network is down`) : undefined;
+    this.record({ op: 'advert', ifname: s.opts.ifname, src, dst, ttl, payload, ...(e ? { error: e.code } : {}) });
+    if (!e) l!.segment?.carry(this, { family: s.opts.family, payload, ttl, src, dst });
+    return e;
+  }
+
+  private addrOp(vip: VirtualIp, ifindex: number, add: boolean): KernelError | undefined {
+    const l = this.byIndex.get(ifindex);
+    const what = `${add ? 'add' : 'del'} ${vip.address}`;
+    const have = l?.addrs.find((a) => a.address === vip.address);
+    const e = !l ? err('ENODEV', `${what}: Request rejected: ENODEV (No such device)`)
+      : add && have ? err('EEXIST', `${what}: Request rejected: EEXIST (File exists)`)
+        : !add && !have ? err('EADDRNOTAVAIL', `${what}: Request rejected: EADDRNOTAVAIL (Cannot assign requested address)`) : undefined;
+    this.record({ op: add ? 'addrAdd' : 'addrDel', ifname: l?.info.name ?? `#${ifindex}`, address: vip.address, prefixLen: vip.prefixLen, vip, ...(e ? { error: e.code } : {}) });
+    if (e || !l) return e;
+    if (add) {
+      const a: AddrInfo = { index: ifindex, family: vip.family, address: vip.address, prefixLen: vip.prefixLen, scope: vip.address.startsWith('fe80:') ? 253 : 0 };
+      l.addrs.push(a);
+      this.emit({ kind: 'addrAdded', addr: { ...a } });
+    } else {
+      l.addrs = l.addrs.filter((a) => a !== have);
+      this.emit({ kind: 'addrDeleted', addr: { ...have! } });
+    }
+    return undefined;
+  }
+
+  private record(op: OpWithoutTime): void {
+    this.ops.push({ at: this.clock.now(), ...op } as KernelOp);
+  }
+
+  private emit(ev: KernelEvent): void {
+    this.timers.set(() => this.monitorCb?.(ev), 0);
+  }
+
+  private find(name: string): FakeLink | undefined {
+    for (const l of this.byIndex.values()) if (l.info.name === name) return l;
+    return undefined;
+  }
+
+  private mustLink(name: string): FakeLink {
+    const l = this.find(name);
+    if (!l) throw new Error(`fake kernel: no link ${name}`);
+    return l;
+  }
+}
+
+function isMulticast(ip: string): boolean {
+  const b = ipToBytes(ip);
+  return !!b && (b.length === 4 ? (b[0]! & 0xf0) === 0xe0 : b[0] === 0xff);
+}
