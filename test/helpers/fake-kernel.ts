@@ -9,6 +9,7 @@
 import type { Clock, Timers } from '../../src/common/clock.js';
 import type { IpFamily, VirtualIp } from '../../src/config/model.js';
 import { bytesToIp, ipToBytes, macToString } from '../../src/vrrp/io/addr.js';
+import { FakeRoutes } from './fake-routes.js';
 import type {
   AddrInfo, KernelError, KernelEvent, KernelPort, KernelProblem, LinkInfo, VrrpChannel, VrrpRx, VrrpSocketOpts,
 } from '../../src/vrrp/kernel/port.js';
@@ -88,7 +89,12 @@ export class FakeKernel implements KernelPort {
   private nextIndex = 2;
   private nextFd = 10;
 
-  constructor(private readonly clock: Clock, private readonly timers: Timers) {}
+  /** Route and rule tables (fake-routes.ts). */
+  readonly routes: FakeRoutes;
+
+  constructor(private readonly clock: Clock, private readonly timers: Timers) {
+    this.routes = new FakeRoutes(timers, (index) => this.byIndex.get(index));
+  }
 
   // ----------------------------------------------------------------------------------------------
   // test side: the world as `ip link` / `ip addr` would change it
@@ -237,7 +243,7 @@ export class FakeKernel implements KernelPort {
     },
   };
 
-  close(): void { this.monitorCb = undefined; }
+  close(): void { this.monitorCb = undefined; this.routes.close(); }
 
   // ----------------------------------------------------------------------------------------------
 

@@ -4,7 +4,8 @@
 // src/vrrp/io/*); test/helpers/fake-kernel.ts is an in-memory one with a simulated wire.
 // Each concern is one member object, so further concerns (routes and rules, a VIP firewall) are
 // added as new members without touching the others.
-import type { IpFamily, VirtualIp } from '../../config/model.js';
+import type { IpFamily, VirtualIp, VirtualRoute, VirtualRule } from '../../config/model.js';
+import type { IfindexOf, RouteEvent, RouteOp, RuleEvent } from '../io/nl-route.js';
 
 export interface LinkInfo { index: number; name: string; mac: Buffer; up: boolean; running: boolean }
 export interface AddrInfo { index: number; family: IpFamily; address: string; prefixLen: number; scope: number }
@@ -27,7 +28,7 @@ export type KernelEvent =
   | { kind: 'addrDeleted'; addr: AddrInfo };
 
 /** A kernel channel that could not be opened at start (logged by the runtime; the rest still runs). */
-export interface KernelProblem { channel: 'command' | 'frames'; message: string }
+export interface KernelProblem { channel: 'command' | 'frames' | 'routes'; message: string }
 
 export interface NetState {
   links(): Promise<LinkInfo[]>;
@@ -106,6 +107,26 @@ export interface SysctlOps {
   write(key: string, value: string): KernelError | undefined;
 }
 
+/** A failed rtnetlink request; `message` as keepalived 2.2.7 logs it ("Netlink: error: ..."). */
+export interface NetlinkError extends KernelError { errno: number }
+
+/** The route / rule groups to listen to (keepalived turns each on when a tracked entry needs it). */
+export interface RouteGroups { routes4: boolean; routes6: boolean; rules4: boolean; rules6: boolean }
+
+/** A route or rule notification; `own`: caused by a request of this port (keepalived skips those, but additions of routes). */
+export type RouteRuleEvent = { kind: 'route'; ev: RouteEvent; own: boolean } | { kind: 'rule'; ev: RuleEvent; own: boolean };
+
+/**
+ * Routes and rules (virtual_routes / virtual_rules, static_routes / static_rules). A request is
+ * written when called (so it follows the VIP requests written before it) and answered later.
+ */
+export interface RouteOps {
+  route(op: RouteOp, route: VirtualRoute, ifindexOf: IfindexOf): Promise<NetlinkError | undefined>;
+  rule(op: 'add' | 'del', rule: VirtualRule): Promise<NetlinkError | undefined>;
+  /** Subscribes to route / rule notifications of these groups (one subscriber). */
+  monitor(groups: RouteGroups, cb: (ev: RouteRuleEvent) => void): void;
+}
+
 export interface KernelPort {
   /** Opens the channels; those that could not be opened are reported (their operations then fail). */
   open(): KernelProblem[];
@@ -115,5 +136,6 @@ export interface KernelPort {
   readonly frames: FrameOps;
   readonly links: LinkOps;
   readonly sysctl: SysctlOps;
+  readonly routes: RouteOps;
   close(): void;
 }
