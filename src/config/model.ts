@@ -217,6 +217,8 @@ export interface VrrpInstance {
   pos?: SourcePos;
   state: VrrpStateName;                   // default: MASTER if priority 255 else BACKUP
   interface?: string;
+  /** Where `interface` was given (keepalived's "WARNING - interface X ... doesn't exist" names that line). */
+  interfacePos?: SourcePos;
   virtualRouterId?: number;               // required 1..255
   priority: number;                       // default 100
   advertInt: number;                      // seconds, default 1

@@ -37,9 +37,10 @@ export async function loadSubsystem(role: ChildRole): Promise<StartFn> {
 }
 
 async function vrrpStart(): Promise<Start> {
-  const { startVrrp } = await import('../vrrp/index.js');
+  const { startVrrp, isStartFailure } = await import('../vrrp/index.js');
   return async (config, deps, events) => {
     const vrrp = await startVrrp(config, { logger: deps.logger, clock: deps.clock, onStateChange: (e) => events.vrrpEvent(e) });
+    if (isStartFailure(vrrp)) return vrrp;
     return {
       // -V (--dont-release-vrrp): leave the VIPs and virtual routes in place.
       stop: () => vrrp.stop({ keepVips: deps.dontRelease }),

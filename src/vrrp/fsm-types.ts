@@ -140,6 +140,9 @@ export type VrrpEvent =
   | { type: 'interface'; up: boolean }
   /** Our primary address changed (e.g. interface re-addressed). */
   | { type: 'primaryAddress'; address: string }
+  /** Someone else deleted one of our VIPs while MASTER (keepalived 2.2.7: BACKUP at once, priority 0
+   *  sent, VIPs removed, and MASTER again after Skew_Time unless another master is heard). */
+  | { type: 'vipDeleted' }
   /** SIGTERM / reload removal: MASTER sends priority 0 and removes VIPs (keepVips, -V: leaves them). */
   | { type: 'shutdown'; keepVips?: boolean }
   /** Sync-group commands (issued by src/vrrp/sync-group.ts, not by the runtime directly). */

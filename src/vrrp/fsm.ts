@@ -85,6 +85,7 @@ export class VrrpFsm {
         break;
       case 'primaryAddress': this.primary = ev.address; break;
       case 'shutdown': this.onShutdown(ev.keepVips ?? false); break;
+      case 'vipDeleted': if (this.st === 'MASTER') this.leaveMasterToBackup(true); break;
       case 'sync': this.onSync(ev.to); break;
       case 'reconfigure': this.onReconfigure(ev.params); break;
     }
@@ -153,6 +154,12 @@ export class VrrpFsm {
     this.stats.advert_sent++;
   }
 
+  /** keepalived's "(VI_1) setting VIPs." / "removing E-VIPs." lines: one per non-empty list (-D). */
+  private vipLines(verb: 'sett' | 'remov'): void {
+    if (this.params.vips.length > 0) this.log(`(${this.n}) ${verb}ing VIPs.`, 1);
+    if (this.params.otherVips.length > 0) this.log(`(${this.n}) ${verb}ing E-VIPs.`, 1);
+  }
+
   private sendPriorityZero(): void {
     this.send(0);
     this.stats.pri_zero_sent++;
@@ -200,7 +207,7 @@ export class VrrpFsm {
 
   private onStartup(): void {
     if (this.st !== 'INIT') return;
-    this.log(`(${this.n}) removing VIPs.`, 1);
+    this.vipLines('remov');
     this.out.push({ kind: 'removeVips' });
     if (this.faultReasons().length > 0) {
       const from = this.changeState('FAULT');
@@ -234,7 +241,7 @@ export class VrrpFsm {
     this.log(`(${this.n}) Entering MASTER STATE`);
     this.send(this.eff);
     this.setTimer('adver', this.adverMs());
-    this.log(`(${this.n}) setting VIPs.`, 1);
+    this.vipLines('sett');
     this.out.push({ kind: 'addVips' });
     this.garp(p.garp.masterRepeat, 'master');
     if (p.garp.masterDelayMs > 0 && p.garp.masterRepeat > 0) this.setTimer('garpDelay', p.garp.masterDelayMs);
@@ -246,15 +253,17 @@ export class VrrpFsm {
     this.stateChanged(from);
   }
 
-  private leaveMasterToBackup(): void {
+  /** vipDeleted (keepalived's set_vrrp_backup): priority 0 first, and back to MASTER after Skew_Time. */
+  private leaveMasterToBackup(vipDeleted = false): void {
     const from = this.changeState('BACKUP');
     for (const t of ['adver', 'garpDelay', 'garpRefresh', 'garpLowerPrio'] as const) this.cancelTimer(t);
     this.log(`(${this.n}) Entering BACKUP STATE`);
-    this.log(`(${this.n}) removing VIPs.`, 1);
+    if (vipDeleted) this.sendPriorityZero();
+    this.vipLines('remov');
     this.out.push({ kind: 'removeVips' });
     this.stats.release_master++;
     this.preemptUntil = 0;
-    this.setTimer('masterDown', this.masterDownMs());
+    this.setTimer('masterDown', vipDeleted ? this.skewMs() : this.masterDownMs());
     this.notify('BACKUP');
     this.stateChanged(from);
   }
@@ -268,7 +277,7 @@ export class VrrpFsm {
       // sends only the first (verified with tcpdump against keepalived 2.2.7)
       this.send(0);
       if (!bySync) this.sendPriorityZero();
-      this.log(`(${this.n}) removing VIPs.`, 1);
+      this.vipLines('remov');
       this.out.push({ kind: 'removeVips' });
       this.stats.release_master++;
     }
@@ -303,7 +312,7 @@ export class VrrpFsm {
     if (wasMaster) {
       this.sendPriorityZero();
       if (!keepVips) {
-        this.log(`(${this.n}) removing VIPs.`, 1);
+        this.vipLines('remov');
         this.out.push({ kind: 'removeVips' });
       }
     }
@@ -356,7 +365,7 @@ export class VrrpFsm {
     const added = now.filter((v) => !before.has(v));
     const removed = [...before].filter((v) => !now.includes(v));
     if (added.length > 0 || removed.length > 0) this.out.push({ kind: 'changeVips', added, removed });
-    this.log(`(${this.n}) setting VIPs.`, 1);
+    this.vipLines('sett');
     this.send(this.eff);
     this.setTimer('adver', this.adverMs());
     if (added.length > 0) this.garp(np.garp.masterRepeat, 'master');

@@ -12,7 +12,7 @@ import { formatRoute, formatRule } from '../../src/vrrp/routes/format.js';
 import type { IfindexOf, RouteEvent, RouteOp, RuleEvent } from '../../src/vrrp/io/nl-route.js';
 import { FR_ACT } from '../../src/vrrp/io/nl-route.js';
 import { ipToBytes } from '../../src/vrrp/io/addr.js';
-import type { AddrInfo, LinkInfo, NetlinkError, RouteGroups, RouteOps, RouteRuleEvent } from '../../src/vrrp/kernel/port.js';
+import type { AddrInfo, LinkInfo, KernelError, RouteGroups, RouteOps, RouteRuleEvent } from '../../src/vrrp/kernel/port.js';
 
 export interface FakeRoute { route: VirtualRoute; oif?: number; text: string }
 
@@ -47,13 +47,13 @@ export class FakeRoutes implements RouteOps {
 
   constructor(private readonly timers: Timers, private readonly link: (index: number) => { info: LinkInfo; addrs: AddrInfo[] } | undefined) {}
 
-  private fail(op: RouteOpRecord['op'], code: string, text: string): NetlinkError {
+  private fail(op: RouteOpRecord['op'], code: string, text: string): KernelError {
     const [errno, msg] = ERR[code]!;
     this.ops.push({ op, text, error: code } as RouteOpRecord);
-    return { errno, code, message: `Netlink: error: ${msg}(${errno}), type=${op.startsWith('route') ? (op === 'routeDel' ? 'RTM_DELROUTE' : 'RTM_NEWROUTE') : op === 'ruleDel' ? 'RTM_DELRULE' : 'RTM_NEWRULE'}(${TYPE[op]}), seq=0, pid=0` };
+    return { errno, code, text: msg, message: `Netlink: error: ${msg}(${errno}), type=${op.startsWith('route') ? (op === 'routeDel' ? 'RTM_DELROUTE' : 'RTM_NEWROUTE') : op === 'ruleDel' ? 'RTM_DELRULE' : 'RTM_NEWRULE'}(${TYPE[op]}), seq=0, pid=0` };
   }
 
-  route(op: RouteOp, route: VirtualRoute, ifindexOf: IfindexOf): Promise<NetlinkError | undefined> {
+  route(op: RouteOp, route: VirtualRoute, ifindexOf: IfindexOf): Promise<KernelError | undefined> {
     const rec = op === 'add' ? 'routeAdd' : op === 'replace' ? 'routeReplace' : 'routeDel';
     const text = formatRoute(route);
     const oif = route.dev !== undefined ? ifindexOf(route.dev) : undefined;
@@ -83,7 +83,7 @@ export class FakeRoutes implements RouteOps {
     return Promise.resolve(undefined);
   }
 
-  rule(op: 'add' | 'del', rule: VirtualRule): Promise<NetlinkError | undefined> {
+  rule(op: 'add' | 'del', rule: VirtualRule): Promise<KernelError | undefined> {
     const rec = op === 'add' ? 'ruleAdd' : 'ruleDel';
     const text = formatRule(rule);
     const i = this.rules.findIndex((x) => formatRule({ ...x, noTrack: false }) === formatRule({ ...rule, noTrack: false }));
@@ -126,7 +126,7 @@ export class FakeRoutes implements RouteOps {
   linkDown(index: number): void {
     for (let i = this.routes.length - 1; i >= 0; i--) {
       const x = this.routes[i]!;
-      if (x.oif !== index && !x.route.nexthops.some(() => false)) continue;
+      if (x.oif !== index) continue;
       this.routes.splice(i, 1);
       if (x.route.family === 'inet6') this.announceRoute(x, false, false);
     }

@@ -28,10 +28,15 @@ export function newInstance(name: string, cfg: KeepalivedConfig): VrrpInstance {
   };
 }
 
-const VIP_FLAGS = new Set(['home', '-nodad', 'nodad', 'mngtmpaddr', 'noprefixroute', 'autojoin', 'use_vmac', 'no_track']);
+const VIP_FLAGS = new Set(['home', '-nodad', 'mngtmpaddr', 'noprefixroute', 'autojoin', 'use_vmac', 'no_track']);
 const VIP_OPTS = new Set(['brd', 'broadcast', 'dev', 'scope', 'label', 'peer', 'preferred_lft', 'track_group']);
+const SCOPE_NAMES = new Set(['global', 'site', 'link', 'host', 'nowhere']);
 
-/** One line of virtual_ipaddress / static_ipaddress: IP[/len] [brd X] [dev IF] [scope S] [label L] [peer IP] [flags]. */
+/**
+ * One line of virtual_ipaddress / static_ipaddress: IP[/len] [brd X|+|-] [dev IF] [scope S] [label L]
+ * [peer IP] [flags], with keepalived 2.2.7's checks (alloc_ipaddress): a peer makes the prefix a host
+ * one, IPv6 addresses take no broadcast, scope or label, a bad broadcast or label drops the address.
+ */
 export function parseVip(a: KwArgs, what: string, defaultDev: string | undefined): VirtualIp | undefined {
   const text = a.need(0);
   const p = parsePrefix(text);
@@ -41,22 +46,55 @@ export function parseVip(a: KwArgs, what: string, defaultDev: string | undefined
     a.error(`number '${p.badLen}' outside range [0, ${max}]`);
     a.error(`Invalid address prefix len ${p.badLen} for address ${text} - using ${max}`);
   }
+  const full = p.family === 'inet' ? 32 : 128;
   const vip: VirtualIp = { address: p.address, prefixLen: p.prefixLen, family: p.family, options: [], pos: a.pos(0) };
   for (let i = 1; i < a.size; i++) {
     const w = a.opt(i)!;
     if (VIP_OPTS.has(w)) {
       const v = a.opt(i + 1);
-      if (v === undefined) { a.error(`${what} ${w} missing value for ${text}`); break; }
+      if (v === undefined) { a.error(`No ${w} parameter specified for ${text}`); return undefined; }
       i++;
-      if (w === 'brd' || w === 'broadcast') vip.brd = v;
-      else if (w === 'dev') vip.dev = v;
-      else if (w === 'scope') vip.scope = v;
-      else if (w === 'label') vip.label = v;
-      else if (w === 'peer') vip.peer = v;
-      else vip.options.push(w, v);
+      if (w === 'brd' || w === 'broadcast') {
+        if (p.family === 'inet6') { a.error(`VRRP is trying to assign a broadcast ${w} to the IPv6 address ${text} !!?? WTF... skipping VIP...`); return undefined; }
+        if (v !== '+' && v !== '-' && ipFamily(v) !== 'inet') { a.error(`VRRP is trying to assign invalid broadcast ${v}. skipping VIP...`); return undefined; }
+        vip.brd = v;
+      } else if (w === 'dev') {
+        if (vip.dev !== undefined) { a.error(`Cannot specify ipaddress device more than once for ${text}`); return undefined; }
+        vip.dev = v;
+      } else if (w === 'scope') {
+        if (SCOPE_NAMES.has(v) || /^\d+$/.test(v)) vip.scope = v;
+        else a.error(`Invalid scope '${v}' specified for ${text} - ignoring`);
+      } else if (w === 'label') {
+        if (Buffer.byteLength(v) >= 16) { a.error(`Address label ${v} is longer than maximum length 15 - removing address`); return undefined; }
+        vip.label = v;
+      } else if (w === 'peer') {
+        if (vip.peer !== undefined) { a.error(`Peer ${v} - another peer has already been specified`); continue; }
+        const pf = ipFamily(v);
+        if (!pf) a.error(`Invalid peer address ${v}`);
+        else if (pf !== p.family) a.error(`Peer address ${v} does not match address family`);
+        else {
+          if (vip.prefixLen !== full) a.error('Cannot specify address prefix when specifying peer address - ignoring');
+          vip.peer = v;
+          vip.prefixLen = full;
+        }
+      } else if (w === 'preferred_lft') {
+        if (v === 'forever' || (/^\d+$/.test(v) && Number(v) <= 0xffffffff)) vip.options.push(w, v);
+        else a.error(`preferred_lft ${v} is invalid`);
+      } else vip.options.push(w, v);
     } else if (w === 'no_track') vip.noTrack = true;
     else if (VIP_FLAGS.has(w)) vip.options.push(w);
     else a.error(`Unknown configuration entry '${w}' for ip address - ignoring`);
+  }
+  if (vip.brd !== undefined && vip.peer !== undefined) {
+    a.error('Cannot specify broadcast and peer addresses - ignoring broadcast address');
+    delete vip.brd;
+  } else if ((vip.brd === '+' || vip.brd === '-') && vip.prefixLen > 30) {
+    a.error(`Address prefix length ${vip.prefixLen} too long for broadcast`);
+    delete vip.brd;
+  }
+  if (p.family === 'inet6') {
+    if (vip.scope !== undefined) { a.error(`Cannot specify scope for IPv6 addresses (${text}) - ignoring scope`); delete vip.scope; }
+    if (vip.label !== undefined) { a.error(`Cannot specify label for IPv6 addresses (${text}) - ignoring label`); delete vip.label; }
   }
   if (vip.dev !== undefined && a.interfaces && !a.interfaces.has(vip.dev)) {
     a.error(`WARNING - interface ${vip.dev} for ip address ${text} doesn't exist`);
@@ -73,6 +111,8 @@ function vipBlock(name: string, field: 'virtualIpaddress' | 'virtualIpaddressExc
     item: (c, a) => {
       const v = parseVip(a, 'VRRP', c.vi.interface);
       if (!v) return;
+      // keepalived 2.2.7 checks the family of virtual_ipaddress only: eVIPs may be of the other family
+      if (field === 'virtualIpaddressExcluded') { c.vi[field].push(v); return; }
       if (!c.familySet) {
         c.familySet = true; c.vi.family = v.family;
         if (v.family === 'inet6') { c.vi.version = 3; c.v6At = a.pos(0); if (c.v2At) v2v6Note(c, a); }
@@ -187,6 +227,7 @@ export const vrrpInstanceTable = table('vrrp_instance', [
         a.markMissingInterface();
       }
       c.vi.interface = ifn;
+      c.vi.interfacePos = a.pos(0);
     },
   },
   {

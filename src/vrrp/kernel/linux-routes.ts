@@ -6,7 +6,7 @@ import type { VirtualRoute, VirtualRule } from '../../config/model.js';
 import { errnoName, isNativeError } from '../io/native.js';
 import { NlGroups, NlRequests, type NlAnswer } from '../io/nl-channel.js';
 import { decodeRouteRuleMessage, encodeRouteRequest, encodeRuleRequest, nlMsgTypeName, RTNLGRP, type IfindexOf, type RouteOp } from '../io/nl-route.js';
-import type { NetlinkError, RouteGroups, RouteOps, RouteRuleEvent } from './port.js';
+import type { KernelError, RouteGroups, RouteOps, RouteRuleEvent } from './port.js';
 
 export class LinuxRoutes implements RouteOps {
   private req?: NlRequests;
@@ -20,26 +20,26 @@ export class LinuxRoutes implements RouteOps {
     else this.req = r;
   }
 
-  private answer(msg: Buffer | undefined, what: string): Promise<NetlinkError | undefined> {
+  private answer(msg: Buffer | undefined, what: string): Promise<KernelError | undefined> {
     const type = msg ? msg.readUInt16LE(4) : 0;
-    if (!this.req) return Promise.resolve({ errno: 9, code: 'EBADF', message: `${what}: netlink socket not open${this.problem ? ` (${this.problem})` : ''}` });
+    if (!this.req) return Promise.resolve({ errno: 9, code: 'EBADF', text: 'Bad file descriptor', message: `${what}: netlink socket not open${this.problem ? ` (${this.problem})` : ''}` });
     if (!msg) return Promise.resolve(this.error(19, 0, type, what));
     const { answer } = this.req.request(msg);
     return answer.then((a: NlAnswer) => (a.errno === 0 ? undefined : this.error(a.errno, a.seq, type, what)));
   }
 
-  private error(errno: number, seq: number, type: number, what: string): NetlinkError {
+  private error(errno: number, seq: number, type: number, what: string): KernelError {
     const text = this.req ? this.req.k.strerror(errno) : `errno ${errno}`;
-    return { errno, code: errnoName(errno), message: type ? `Netlink: error: ${text}(${errno}), type=${nlMsgTypeName(type)}(${type}), seq=${seq}, pid=0` : `${what}: ${text}` };
+    return { errno, code: errnoName(errno), text, message: type ? `Netlink: error: ${text}(${errno}), type=${nlMsgTypeName(type)}(${type}), seq=${seq}, pid=0` : `${what}: ${text}` };
   }
 
-  route(op: RouteOp, route: VirtualRoute, ifindexOf: IfindexOf): Promise<NetlinkError | undefined> {
+  route(op: RouteOp, route: VirtualRoute, ifindexOf: IfindexOf): Promise<KernelError | undefined> {
     // an interface that does not exist: keepalived sends its old index 0, which the kernel refuses
     const msg = encodeRouteRequest(route, op, ifindexOf) ?? encodeRouteRequest(route, op, () => 0);
     return this.answer(msg, `${op} route`);
   }
 
-  rule(op: 'add' | 'del', rule: VirtualRule): Promise<NetlinkError | undefined> {
+  rule(op: 'add' | 'del', rule: VirtualRule): Promise<KernelError | undefined> {
     return this.answer(encodeRuleRequest(rule, op), `${op} rule`);
   }
 

@@ -10,8 +10,11 @@ import type { IfindexOf, RouteEvent, RouteOp, RuleEvent } from '../io/nl-route.j
 export interface LinkInfo { index: number; name: string; mac: Buffer; up: boolean; running: boolean }
 export interface AddrInfo { index: number; family: IpFamily; address: string; prefixLen: number; scope: number }
 
-/** A failed kernel operation: the errno's name (EEXIST, ENODEV, ...) and a message naming the operation. */
-export interface KernelError { code: string; message: string }
+/**
+ * A failed kernel operation: the errno, its name (EEXIST, ENODEV, ...) and strerror text, and a
+ * message naming the operation (for VIP requests, keepalived's "Netlink: error: ..." line).
+ */
+export interface KernelError { code: string; errno: number; text: string; message: string }
 
 export function isKernelError(v: unknown): v is KernelError {
   return typeof v === 'object' && v !== null && 'code' in v && 'message' in v && typeof (v as KernelError).code === 'string';
@@ -107,9 +110,6 @@ export interface SysctlOps {
   write(key: string, value: string): KernelError | undefined;
 }
 
-/** A failed rtnetlink request; `message` as keepalived 2.2.7 logs it ("Netlink: error: ..."). */
-export interface NetlinkError extends KernelError { errno: number }
-
 /** The route / rule groups to listen to (keepalived turns each on when a tracked entry needs it). */
 export interface RouteGroups { routes4: boolean; routes6: boolean; rules4: boolean; rules6: boolean }
 
@@ -121,8 +121,9 @@ export type RouteRuleEvent = { kind: 'route'; ev: RouteEvent; own: boolean } | {
  * written when called (so it follows the VIP requests written before it) and answered later.
  */
 export interface RouteOps {
-  route(op: RouteOp, route: VirtualRoute, ifindexOf: IfindexOf): Promise<NetlinkError | undefined>;
-  rule(op: 'add' | 'del', rule: VirtualRule): Promise<NetlinkError | undefined>;
+  /** `message` of an error: keepalived's "Netlink: error: ..." line. */
+  route(op: RouteOp, route: VirtualRoute, ifindexOf: IfindexOf): Promise<KernelError | undefined>;
+  rule(op: 'add' | 'del', rule: VirtualRule): Promise<KernelError | undefined>;
   /** Subscribes to route / rule notifications of these groups (one subscriber). */
   monitor(groups: RouteGroups, cb: (ev: RouteRuleEvent) => void): void;
 }

@@ -13,9 +13,6 @@ export interface StateChangeEvent { kind: 'INSTANCE' | 'GROUP'; name: string; st
 
 const TIMER = new Set<VrrpAction['kind']>(['setTimer', 'cancelTimer']);
 
-/** Send errors of a link going away or down: expected, not logged (keepalived is silent too). */
-const QUIET_SEND_ERRORS = new Set(['ENETDOWN', 'ENETUNREACH', 'ENODEV']);
-
 export class Dispatcher {
   constructor(private readonly log: HeldLog, private readonly insts: ReadonlyMap<string, Inst>, private readonly vips: VipExecutor,
     private readonly onStateChange: ((ev: StateChangeEvent) => void) | undefined) {}
@@ -63,13 +60,23 @@ export class Dispatcher {
     }
   }
 
+  /**
+   * Sends one advert to the group or to each unicast peer. Failures are logged as keepalived 2.2.7
+   * logs them ("(VI_1): send advert error 19 (No such device)"; unicast "(VI_1) Cant send advert to
+   * PEER (reason)"), except a priority-0 advert refused with ENETUNREACH on an interface that is down.
+   * Without a socket (the interface does not exist) nothing is sent.
+   */
   private sendAdvert(inst: Inst, advert: VrrpAdvert, payload: Uint8Array): void {
-    const dsts = inst.peers.length > 0 ? inst.peers : [inst.fsm.params.destination];
+    const ch = inst.vmac?.tx ?? inst.socket?.channel;
+    if (!ch) return;
+    const unicast = inst.peers.length > 0;
+    const dsts = unicast ? inst.peers : [inst.fsm.params.destination];
     dsts.forEach((dst, i) => {
       const body = i === 0 && dst === inst.fsm.params.destination ? payload
         : encodeAdvert(advert, { src: inst.primary, dst, v3Ipv4Checksum: inst.fsm.params.v3Ipv4PseudoHeader ? 'pseudo' : 'plain' });
-      const e = (inst.vmac?.tx ?? inst.socket.channel).send(body, dst, inst.primary);
-      if (e && !QUIET_SEND_ERRORS.has(e.code)) this.log.error(`(${inst.cfg.name}) send advert to ${dst} failed: ${e.message}`);
+      const e = ch.send(body, dst, inst.primary);
+      if (!e || (advert.priority === 0 && e.code === 'ENETUNREACH' && !(inst.link?.up && inst.link.running))) return;
+      this.log.info(unicast ? `(${inst.cfg.name}) Cant send advert to ${dst} (${e.text})` : `(${inst.cfg.name}): send advert error ${e.errno} (${e.text})`);
     });
   }
 }

@@ -49,12 +49,18 @@ export class SocketPool {
     }
   }
 
-  /** keepalived's -D "VRRP sockpool" line for each entry used by one of `users`. */
-  logSockpool(users: ReadonlySet<string>, global: GlobalDefs): void {
-    for (const { key, channel, users: u } of this.entries.values()) {
-      if (![...u].some((n) => users.has(n))) continue;
+  /**
+   * keepalived's -D "VRRP sockpool" line for each of `keys` (the started instances' sockets, in their
+   * order, once each); an instance without a socket (its interface missing) shows as ifindex 0, fd -1.
+   */
+  logSockpool(keys: readonly SocketKey[], global: GlobalDefs): void {
+    const seen = new Set<string>();
+    for (const key of keys) {
+      if (seen.has(slot(key))) continue;
+      seen.add(slot(key));
+      const fd = this.entries.get(slot(key))?.channel.fd ?? -1;
       const addr = key.unicast ? 'unicast' : key.family === 'inet' ? global.vrrpMcastGroup4 : global.vrrpMcastGroup6;
-      this.log.detail(`VRRP sockpool: [ifindex(${String(key.ifindex).padStart(3)}), family(${key.family === 'inet' ? 'IPv4' : 'IPv6'}), proto(112), fd(${channel.fd},${channel.fd}) ${key.unicast ? 'unicast' : 'multicast'}, address(${addr})]`);
+      this.log.detail(`VRRP sockpool: [ifindex(${String(key.ifindex).padStart(3)}), family(${key.family === 'inet' ? 'IPv4' : 'IPv6'}), proto(112), fd(${fd},${fd}) ${key.unicast ? 'unicast' : 'multicast'}, address(${addr})]`);
     }
   }
 }

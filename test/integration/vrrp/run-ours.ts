@@ -5,7 +5,7 @@
 // SIGTERM: "Stopping", priority 0 / VIP removal, "Stopped", exit 0. SIGHUP: reload. SIGUSR1: snapshot.
 import { makeLogger } from '../../../src/common/log.js';
 import { parseConfigFile } from '../../../src/parser/index.js';
-import { startVrrp } from '../../../src/vrrp/index.js';
+import { isStartFailure, startVrrp } from '../../../src/vrrp/index.js';
 
 const conf = process.argv[2];
 const keepVips = process.argv.includes('-V');
@@ -15,10 +15,15 @@ const parsed = parseConfigFile(conf, { configId: 'lab' });
 for (const d of parsed.diagnostics) logger.warn(`config: ${d.message}`);
 if (parsed.aborted) process.exit(2);
 logger.info(`Configuration file ${conf}`);
-const handle = await startVrrp(parsed.config, {
+const started = await startVrrp(parsed.config, {
   logger,
   onStateChange: (ev) => { process.stdout.write(`NOTIFY ${ev.kind} ${ev.name} ${ev.state} ${ev.priority}\n`); },
 });
+if (isStartFailure(started)) {
+  logger.error(started.permanentError.message);
+  process.exit(78); // the VRRP child's exit code for KEEPALIVED_EXIT_CONFIG (src/daemon/ipc.ts)
+}
+const handle = started;
 let stopping = false;
 const stop = async (): Promise<void> => {
   if (stopping) return;

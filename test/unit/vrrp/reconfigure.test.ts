@@ -65,7 +65,8 @@ const cases: Case[] = [
   {
     name: 'MASTER eVIP (otherVips) added: changed by difference as well', from: 'MASTER',
     after: { otherVips: ['fd00::1'] }, state: 'MASTER', kinds: ['sendAdvert', 'changeVips', 'sendAdvert', 'setTimer', 'garp'],
-    logs: ['(VI_1) setting VIPs.', '(VI_1) Sending/queueing gratuitous ARPs on pe0 for 10.198.0.100', '(VI_1) Sending/queueing Unsolicited Neighbour Adverts on pe0 for fd00::1'],
+    // 2.2.7 logs the eVIP list's own line once the instance has eVIPs (restore_vrrp_state)
+    logs: ['(VI_1) setting VIPs.', '(VI_1) setting E-VIPs.', '(VI_1) Sending/queueing gratuitous ARPs on pe0 for 10.198.0.100', '(VI_1) Sending/queueing Unsolicited Neighbour Adverts on pe0 for fd00::1'],
     sent: [150, 150], eff: 150, changeVips: { added: ['fd00::1'], removed: [] },
   },
   {
