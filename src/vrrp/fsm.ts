@@ -160,6 +160,11 @@ export class VrrpFsm {
     if (this.params.otherVips.length > 0) this.log(`(${this.n}) ${verb}ing E-VIPs.`, 1);
   }
 
+  /** The instance's routes and rules at this point (keepalived's vrrp_handle_iproutes / iprules), if it has any. */
+  private routes(step: 'init' | 'add' | 'remove' | 'reload', p: VrrpFsmParams = this.params): void {
+    if (p.routes) this.out.push({ kind: 'routes', step });
+  }
+
   private sendPriorityZero(): void {
     this.send(0);
     this.stats.pri_zero_sent++;
@@ -209,6 +214,9 @@ export class VrrpFsm {
     if (this.st !== 'INIT') return;
     this.vipLines('remov');
     this.out.push({ kind: 'removeVips' });
+    // keepalived's vrrp_init_state() clears routes and rules unless the owner goes MASTER at once
+    const ownerNow = this.params.priority === OWNER_PRIORITY && this.params.initialState === 'MASTER' && this.faultReasons().length === 0;
+    if (!ownerNow) this.routes('init');
     if (this.faultReasons().length > 0) {
       const from = this.changeState('FAULT');
       this.log(`(${this.n}) Entering FAULT STATE (init)`);
@@ -243,6 +251,7 @@ export class VrrpFsm {
     this.setTimer('adver', this.adverMs());
     this.vipLines('sett');
     this.out.push({ kind: 'addVips' });
+    this.routes('add');
     this.garp(p.garp.masterRepeat, 'master');
     if (p.garp.masterDelayMs > 0 && p.garp.masterRepeat > 0) this.setTimer('garpDelay', p.garp.masterDelayMs);
     if (p.garp.masterRefreshMs > 0) this.setTimer('garpRefresh', p.garp.masterRefreshMs);
@@ -259,6 +268,7 @@ export class VrrpFsm {
     for (const t of ['adver', 'garpDelay', 'garpRefresh', 'garpLowerPrio'] as const) this.cancelTimer(t);
     this.log(`(${this.n}) Entering BACKUP STATE`);
     if (vipDeleted) this.sendPriorityZero();
+    this.routes('remove');
     this.vipLines('remov');
     this.out.push({ kind: 'removeVips' });
     this.stats.release_master++;
@@ -277,6 +287,7 @@ export class VrrpFsm {
       // sends only the first (verified with tcpdump against keepalived 2.2.7)
       this.send(0);
       if (!bySync) this.sendPriorityZero();
+      this.routes('remove');
       this.vipLines('remov');
       this.out.push({ kind: 'removeVips' });
       this.stats.release_master++;
@@ -312,6 +323,7 @@ export class VrrpFsm {
     if (wasMaster) {
       this.sendPriorityZero();
       if (!keepVips) {
+        this.routes('remove');
         this.vipLines('remov');
         this.out.push({ kind: 'removeVips' });
       }
@@ -339,6 +351,8 @@ export class VrrpFsm {
     }
     if (this.st === 'STOP') return;
     const wasMaster = this.st === 'MASTER';
+    // keepalived's vrrp_init_state() at a reload clears the routes and rules of a non-MASTER
+    if (!wasMaster) this.routes('init', np);
     // keepalived 2.2.7 puts one advert with the old settings on the wire at the reload, then one with the new
     if (wasMaster) this.send(this.eff);
     const prev = this.track;
@@ -366,6 +380,7 @@ export class VrrpFsm {
     const removed = [...before].filter((v) => !now.includes(v));
     if (added.length > 0 || removed.length > 0) this.out.push({ kind: 'changeVips', added, removed });
     this.vipLines('sett');
+    this.routes('reload');
     this.send(this.eff);
     this.setTimer('adver', this.adverMs());
     if (added.length > 0) this.garp(np.garp.masterRepeat, 'master');

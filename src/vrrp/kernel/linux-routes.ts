@@ -43,8 +43,15 @@ export class LinuxRoutes implements RouteOps {
     return this.answer(encodeRuleRequest(rule, op), `${op} rule`);
   }
 
+  private subscribed = '';
+
+  /** Subscribes (again, when a reload changes the groups). */
   monitor(g: RouteGroups, cb: (ev: RouteRuleEvent) => void): void {
-    if (this.groups) return;
+    const key = JSON.stringify(g);
+    if (key === this.subscribed) return;
+    this.groups?.close();
+    this.groups = undefined;
+    this.subscribed = key;
     const want: [boolean, number][] = [[g.routes4, RTNLGRP.IPV4_ROUTE], [g.routes6, RTNLGRP.IPV6_ROUTE], [g.rules4, RTNLGRP.IPV4_RULE], [g.rules6, RTNLGRP.IPV6_RULE]];
     const list = want.filter(([on]) => on).map(([, grp]) => grp);
     if (list.length === 0) return;

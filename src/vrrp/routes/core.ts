@@ -87,7 +87,9 @@ export class RoutesCore {
   constructor(config: KeepalivedConfig, private readonly env: CoreEnv) { this.load(config); }
 
   private load(config: KeepalivedConfig): void {
-    this.statics = { routes: config.staticRoutes, rules: config.staticRules, addrs: config.staticIpaddress };
+    // a static address without `dev` goes on the default interface (keepalived's get_default_if())
+    const addrs = config.staticIpaddress.map((a) => (a.dev !== undefined ? a : { ...a, dev: config.global.defaultInterface }));
+    this.statics = { routes: config.staticRoutes, rules: config.staticRules, addrs };
     this.insts.clear();
     for (const i of config.vrrpInstances) this.insts.set(i.name, { routes: i.virtualRoutes, rules: i.virtualRules });
   }
@@ -361,15 +363,21 @@ export class RoutesCore {
     return [{ kind: 'addr', op: 'add', ref: { kind: 'addr', index }, addr: this.statics.addrs[index]!, then: 'reinstate' }];
   }
 
-  /** interface_down(): the kernel drops routes through a link without telling; set ones on it are no longer set. */
-  linkDown(index: number): void {
-    for (const [inst, l] of this.insts) {
-      if (!this.env.isMaster(inst)) continue;
-      l.routes.forEach((r, i) => {
-        const st = this.st({ inst, kind: 'route', index: i });
-        if (st.set && r.dev !== undefined && st.configuredIfindex === index) st.set = false;
-      });
-    }
+  /**
+   * interface_down() (after the instances reacted to the link): the kernel drops routes through a
+   * link without telling; a MASTER's set routes installed on it are no longer set.
+   */
+  linkDownInstance(inst: string, index: number): void {
+    const l = this.insts.get(inst);
+    if (!l || !this.env.isMaster(inst)) return;
+    l.routes.forEach((r, i) => {
+      const st = this.st({ inst, kind: 'route', index: i });
+      if (st.set && r.dev !== undefined && st.configuredIfindex === index) st.set = false;
+    });
+  }
+
+  /** interface_down() for the static routes on the link. */
+  linkDownStatics(index: number): void {
     this.statics.routes.forEach((r, i) => {
       const st = this.st({ kind: 'route', index: i });
       if (st.set && r.dev !== undefined && this.env.ifindex(r.dev) === index) st.set = false;

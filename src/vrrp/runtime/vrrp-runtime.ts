@@ -28,6 +28,7 @@ import { SocketPool } from './socket-pool.js';
 import { checkInterfaces, NON_EXISTENT_INTERFACE } from './startup-check.js';
 import { SysctlStore } from './sysctl-store.js';
 import { VipExecutor } from './vip-executor.js';
+import { RouteExecutor } from '../routes/executor.js';
 
 export type { StateChangeEvent } from './dispatcher.js';
 export type { InstanceSnapshot, VrrpSnapshot } from './snapshot.js';
@@ -56,6 +57,8 @@ export class VrrpRuntime {
   private readonly groups = new Map<string, SyncGroupCore>();
   private readonly sockets: SocketPool;
   private readonly vips: VipExecutor;
+  /** static_* and virtual_routes / virtual_rules (src/vrrp/routes). */
+  private readonly routes: RouteExecutor;
   private readonly dispatcher: Dispatcher;
   private readonly linkEvents: LinkEvents;
   private readonly binding: InterfaceBinding;
@@ -83,7 +86,11 @@ export class VrrpRuntime {
       }
     });
     this.vips = new VipExecutor(this.kernel.addrs, this.kernel.frames, this.links, this.log, this.timers, () => this.config.global);
-    this.dispatcher = new Dispatcher(this.log, this.insts, this.vips, deps.onStateChange);
+    this.routes = new RouteExecutor(this.kernel.routes, this.kernel.addrs, this.log, {
+      ifindex: (n) => this.links.get(n)?.index, ifname: (i) => this.links.byIndex(i)?.name,
+      instance: (n) => this.insts.get(n), backup: (inst) => this.dispatch(inst, { type: 'vipDeleted' }),
+    });
+    this.dispatcher = new Dispatcher(this.log, this.insts, this.vips, deps.onStateChange, this.routes);
     this.binding = new InterfaceBinding(this.sockets, this.links, this.vips, this.log, () => this.config.global);
     this.linkEvents = new LinkEvents(this.links, this.insts, this.binding, this.vips, this.log, (inst, ev) => this.dispatch(inst, ev));
     this.trackers = new TrackerHub(this.log, (id, status) => this.broadcastTracker(id, status));
@@ -124,10 +131,27 @@ export class VrrpRuntime {
       this.log.error(`Unable to open gratuitous ARP/NA socket: ${p.message}`);
       this.vips.framesOk = false;
     }
-    this.kernel.net.monitor((ev) => { if (!this.stopped) this.linkEvents.handle(ev); });
+    this.kernel.net.monitor((ev) => {
+      if (this.stopped) return;
+      const wasUp = ev.kind === 'link' ? ifUp(this.links.byIndex(ev.link.index)) : false;
+      this.linkEvents.handle(ev);
+      this.routeEvents(ev, wasUp);
+    });
+    for (const p of problems) if (p.channel === 'routes') this.log.error(`Unable to open netlink route socket: ${p.message}`);
+    this.routes.start(config);
     this.trackers.start(config);
     await this.startInstances(config.vrrpInstances, config);
     return undefined;
+  }
+
+  /** What routes and static addresses make of a link / address event (keepalived's interface_up / _down, reinstate). */
+  private routeEvents(ev: Parameters<LinkEvents['handle']>[0], wasUp: boolean): void {
+    if (ev.kind === 'addrDeleted') this.routes.addressDeleted(ev.addr);
+    else if (ev.kind === 'link') {
+      const isUp = ifUp(ev.link);
+      if (wasUp && !isUp) this.routes.linkDown(ev.link.index, this.insts.values());
+      else if (!wasUp && isUp) this.routes.linkUp(ev.link.index);
+    }
   }
 
   private async refreshLinks(): Promise<void> {
@@ -136,6 +160,7 @@ export class VrrpRuntime {
   }
 
   private async startInstances(list: readonly VrrpInstance[], config: KeepalivedConfig): Promise<void> {
+    const first = !this.startedOnce;
     const created: Inst[] = [];
     for (const cfg of list) {
       const inst = await this.factory.create(cfg, config);
@@ -172,6 +197,8 @@ export class VrrpRuntime {
       }
       if (!instanceUp(inst) && !inst.cfg.dontTrackPrimary) this.dispatch(inst, { type: 'interface', up: false });
     }
+    // first start (vrrp_restore_interfaces_startup): leftover virtual rules and routes go first
+    if (first) for (const inst of created) this.routes.startup(inst);
     for (const inst of created) this.dispatch(inst, { type: 'startup' });
     this.sockets.logSockpool(created.map((i) => ({ ifindex: i.socket?.key.ifindex ?? 0, family: i.cfg.family, unicast: i.cfg.unicastPeer.length > 0 })), config.global);
   }
@@ -210,6 +237,7 @@ export class VrrpRuntime {
     if (this.stopped) return;
     if (this.startupTimer !== undefined) this.timers.clear(this.startupTimer);
     await this.stopInstances([...this.insts.keys()], !!opts.keepVips);
+    await this.routes.stop();
     this.stopped = true;
     this.trackers.stop();
     this.sysctl.restore();
@@ -227,6 +255,7 @@ export class VrrpRuntime {
     const running = new Map([...this.insts].map(([n, i]) => [n, { cfg: i.cfg, ifname: i.ifname, primary: i.primary }]));
     const plan = planReload({ old: this.config, next: config, running, link: (n) => this.links.get(n), primaryOf: (c, l) => this.links.primaryOf(c, l) });
     await this.stopInstances(plan.stop);
+    this.routes.reload(config, [...plan.keep.keys()].map((n) => this.insts.get(n)!));
     this.trackers.stop();
     this.config = config;
     this.trackers.start(config);
