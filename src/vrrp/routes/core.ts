@@ -126,8 +126,8 @@ export class RoutesCore {
     return [...out, ...this.addStatics()];
   }
 
-  /** netlink_iplist / rtlist / rulelist (ADD) over the statics not set. */
-  private addStatics(): NetStep[] {
+  /** netlink_iplist / rtlist / rulelist (ADD) over the statics not set (also after a reload's differences). */
+  addStatics(): NetStep[] {
     const out: NetStep[] = [];
     this.statics.addrs.forEach((addr, index) => { if (!this.st({ kind: 'addr', index }).set) out.push({ kind: 'addr', op: 'add', ref: { kind: 'addr', index }, addr, then: 'listStrict' }); });
     this.statics.routes.forEach((route, index) => { if (!this.st({ kind: 'route', index }).set) out.push({ kind: 'route', op: 'add', ref: { kind: 'route', index }, route, then: 'list' }); });
@@ -185,10 +185,11 @@ export class RoutesCore {
 
   /**
    * A new configuration (SIGHUP): the differences of the statics and of the instances that keep
-   * running (clear_diff_static_*, clear_diff_vrrp_vrules / vroutes), in keepalived's order, and the
-   * new statics added. Kept entries take their state over; `kept`: instances that keep running.
+   * running (clear_diff_static_*, clear_diff_vrrp_vrules / vroutes), in keepalived's order; the new
+   * statics are added after them (addStatics()). Kept entries take their state over; `kept`:
+   * instances that keep running.
    */
-  reload(next: KeepalivedConfig, kept: ReadonlySet<string>): { statics: Step[]; instances: Map<string, Step[]>; addStatics: NetStep[] } {
+  reload(next: KeepalivedConfig, kept: ReadonlySet<string>): { statics: Step[]; instances: Map<string, Step[]> } {
     const old = { statics: this.statics, insts: new Map(this.insts) };
     const oldState = new Map(this.state);
     const stOld = (ref: EntryRef): EntryState => oldState.get(key(ref)) ?? { set: false, configuredIfindex: 0 };
@@ -205,7 +206,7 @@ export class RoutesCore {
       if (!o || !n) continue;
       instances.set(name, [...this.diffRules(o.rules, n.rules, name, stOld), ...this.diffRoutes(o.routes, n.routes, name, stOld)]);
     }
-    return { statics, instances, addStatics: this.addStatics() };
+    return { statics, instances };
   }
 
   private diffRules(oldL: VirtualRule[], newL: VirtualRule[], inst: string | undefined, stOld: (r: EntryRef) => EntryState): Step[] {

@@ -74,7 +74,8 @@ export class RouteExecutor {
       const net = steps.filter((s) => s.kind !== 'log');
       if (net.length) inst.queue.run(async () => { await inst.queue.settledAcks(); await this.run(net); });
     }
-    this.runStatic(plan.addStatics);
+    const core = this.core;
+    this.statics.run(() => this.run(core.addStatics()));
   }
 
   /** SIGTERM, after the instances stopped: the static rules, routes and addresses deleted. */
