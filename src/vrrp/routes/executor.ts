@@ -24,6 +24,8 @@ export interface RouteHooks {
 export class RouteExecutor {
   private core?: RoutesCore;
   private readonly statics: OpQueue;
+  /** Stopping: kernel events are no longer acted on (keepalived closes its monitor first). */
+  private stopping = false;
 
   constructor(private readonly port: RouteOps, private readonly addrs: AddressOps, private readonly log: Logger, private readonly hooks: RouteHooks) {
     this.statics = new OpQueue((e) => this.log.error(`static routes: ${e instanceof Error ? e.message : String(e)}`));
@@ -67,11 +69,11 @@ export class RouteExecutor {
     if (!this.core) return;
     const plan = this.core.reload(config, new Set(kept.map((i) => i.cfg.name)));
     this.port.monitor(this.core.monitoring(), (ev) => this.onEvent(ev));
-    this.runStatic(plan.statics);
+    // the lines now (keepalived writes them as it goes, before the instances' ones), the requests queued
+    const split = (steps: Step[]): Step[] => { for (const s of steps) if (s.kind === 'log') this.write(s); return steps.filter((s) => s.kind !== 'log'); };
+    this.runStatic(split(plan.statics));
     for (const inst of kept) {
-      const steps = plan.instances.get(inst.cfg.name) ?? [];
-      for (const s of steps) if (s.kind === 'log') this.write(s);
-      const net = steps.filter((s) => s.kind !== 'log');
+      const net = split(plan.instances.get(inst.cfg.name) ?? []);
       if (net.length) inst.queue.run(async () => { await inst.queue.settledAcks(); await this.run(net); });
     }
     const core = this.core;
@@ -80,6 +82,7 @@ export class RouteExecutor {
 
   /** SIGTERM, after the instances stopped: the static rules, routes and addresses deleted. */
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.core) this.runStatic(this.core.stopStatics());
     await this.statics.idle();
   }
@@ -89,7 +92,7 @@ export class RouteExecutor {
 
   /** An address deleted by someone else. */
   addressDeleted(a: { index: number; family: 'inet' | 'inet6'; address: string }): void {
-    if (this.core) this.runStatic(this.core.addressDeleted(a));
+    if (this.core && !this.stopping) this.runStatic(this.core.addressDeleted(a));
   }
 
   /**
@@ -106,11 +109,11 @@ export class RouteExecutor {
   }
 
   /** A link came up: static addresses and routes on it put back. */
-  linkUp(index: number): void { if (this.core) this.runStatic(this.core.linkUp(index)); }
+  linkUp(index: number): void { if (this.core && !this.stopping) this.runStatic(this.core.linkUp(index)); }
 
   private onEvent(e: RouteRuleEvent): void {
     const core = this.core;
-    if (!core) return;
+    if (!core || this.stopping) return;
     // keepalived skips the reflections of its own requests, but of route additions
     if (e.own && !(e.kind === 'route' && e.ev.added)) return;
     const steps = e.kind === 'route' ? core.routeEvent(e.ev) : core.ruleEvent(e.ev);

@@ -5,6 +5,7 @@
 #   r1 (subject): eth0 10.199.0.1/24 fd00:199::1/64 to r2, lan1 10.50.0.1/24 fd00:50::1/64, lan2 10.60.0.1/24
 #   r2 (peer):    eth0 10.199.0.2/24, priority 200 over r1's 100, same VRID
 # Usage (root): measure-2.2.7.sh OUTDIR    -> OUTDIR/NN-step.txt (ip text), NN-step.json (ip -j), r1.log
+#   R1_IMPL=ours runs our VRRP process (test/integration/vrrp/run-ours.ts) as r1 instead, for comparison.
 set -u
 OUT=${1:?usage: $0 OUTDIR}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -50,7 +51,12 @@ snap() { # NAME: kernel state of r1
 }
 start() { # NAME CONF
   conf_$1 ${2:-initial} > "$TMP/$1.conf"; cp "$TMP/$1.conf" "$OUT/$1-${2:-initial}.conf"
-  ip netns exec $P-$1 $KA -n -l -D -f "$TMP/$1.conf" -p "$TMP/$1.pid" -r "$TMP/$1.vpid" -c "$TMP/$1.cpid" >> "$OUT/$1.log" 2>&1 &
+  if [ "$1" = r1 ] && [ "${R1_IMPL:-}" = ours ]; then
+    ip netns exec $P-$1 node --import tsx "$HERE/../run-ours.ts" "$TMP/$1.conf" >> "$OUT/$1.log" 2>&1 &
+    echo $! > "$TMP/$1.pid"
+  else
+    ip netns exec $P-$1 $KA -n -l -D -f "$TMP/$1.conf" -p "$TMP/$1.pid" -r "$TMP/$1.vpid" -c "$TMP/$1.cpid" >> "$OUT/$1.log" 2>&1 &
+  fi
 }
 waitlog() { # FILE REGEX AFTER-LINE TIMEOUT-S
   local t=0; while ! tail -n +"$3" "$1" | grep -q -- "$2"; do sleep 0.1; t=$((t+1)); [ $t -gt $(($4*10)) ] && { echo "timeout waiting for $2 in $1" >&2; return 1; }; done
@@ -68,7 +74,7 @@ x1 ip rule add from 10.204.1.0/24 table 100 preference 200 protocol 18
 snap 00-before-start
 start r2; waitlog "$OUT/r2.log" "Entering MASTER STATE" 1 20
 m=$(mark); log "step 01: start r1 (r2 is MASTER)"; start r1
-waitlog "$OUT/r1.log" "Entering BACKUP STATE" $m 20; sleep 2; snap 01-backup-start
+waitlog "$OUT/r1.log" "Entering BACKUP STATE" $m 40; sleep 2; snap 01-backup-start
 m=$(mark); log "step 02: SIGTERM r2"; stop r2
 waitlog "$OUT/r1.log" "Entering MASTER STATE" $m 10; sleep 1; snap 02-master
 m=$(mark); log "step 03: start r2 again"; start r2
@@ -77,7 +83,7 @@ m=$(mark); log "step 04: SIGTERM r2 again"; stop r2
 waitlog "$OUT/r1.log" "Entering MASTER STATE" $m 10; sleep 1; snap 04-master-again
 m=$(mark); log "step 05: SIGHUP r1 with one route / rule of each kind removed and one added"
 conf_r1 reload > "$TMP/r1.conf"; cp "$TMP/r1.conf" "$OUT/r1-reload.conf"; kill -HUP "$(cat "$TMP/r1.pid")"
-waitlog "$OUT/r1.log" "Reload finished\|Reloading" $m 10; sleep 3; snap 05-reload-master
+waitlog "$OUT/r1.log" "Reload finished\|Reload complete" $m 10; sleep 3; snap 05-reload-master
 m=$(mark); log "step 06: ip route del 10.203.1.0/24 (tracked virtual route, dev eth0) on MASTER"
 x1 ip route del 10.203.1.0/24; sleep 4; snap 06-vroute-deleted
 log "step 07: ip route del 10.203.4.0/24 (no_track virtual route)"
