@@ -142,6 +142,17 @@ function readDecimalShift(a: KwArgs, text: string, shift: number, max: number): 
   return v;
 }
 
+const DUPLICATE = Symbol('duplicate track_group');
+
+/** `track_group NAME` (static entries): the group if declared; a second one ends the line's reading. */
+function trackGroup(a: KwArgs, i: number, current: string | undefined, opts: RouteParseOpts): string | typeof DUPLICATE | undefined {
+  const g = a.need(i);
+  if (current !== undefined) { a.error(`track_group ${g} is a duplicate`); return DUPLICATE; }
+  if (opts.trackGroupExists?.(g)) return g;
+  a.error(`track_group ${g} not found`);
+  return undefined;
+}
+
 /** An interface word: kept if it exists (or checks are off, or dynamic_interfaces); else the line is dropped. */
 function iface(a: KwArgs, name: string, opts: RouteParseOpts, msg: string): string {
   if (a.interfaces && !a.interfaces.has(name) && !opts.dynamicInterfaces) {
@@ -375,10 +386,9 @@ function parseRoute(a: KwArgs, opts: RouteParseOpts): VirtualRoute {
       break;
     } else if (str === 'no_track') r.noTrack = true;
     else if (opts.allowTrackGroup && str === 'track_group') {
-      const g = a.need(++i);
-      if (r.trackGroup !== undefined) { a.error(`track_group ${g} is a duplicate`); break; }
-      if (opts.trackGroupExists?.(g)) r.trackGroup = g;
-      else a.error(`track_group ${g} not found`);
+      const g = trackGroup(a, ++i, r.trackGroup, opts);
+      if (g === DUPLICATE) break;
+      if (g !== undefined) r.trackGroup = g;
     } else if (str === 'vrf') {
       // No VRF devices here (no vrf driver): an existing interface is never a VRF.
       const n = a.need(++i);
@@ -606,10 +616,9 @@ function parseRule(a: KwArgs, st: RuleState, opts: RouteParseOpts): VirtualRule 
       else r[str] = { start: rg.start, end: rg.end };
     } else if (str === 'no_track') r.noTrack = true;
     else if (opts.allowTrackGroup && str === 'track_group') {
-      const g = a.need(++i);
-      if (r.trackGroup !== undefined) { a.error(`track_group ${g} is a duplicate`); break; }
-      if (opts.trackGroupExists?.(g)) r.trackGroup = g;
-      else a.error(`track_group ${g} not found`);
+      const g = trackGroup(a, ++i, r.trackGroup, opts);
+      if (g === DUPLICATE) break;
+      if (g !== undefined) r.trackGroup = g;
     } else {
       let act: VirtualRule['action'];
       if (str === 'type') str = a.need(++i);

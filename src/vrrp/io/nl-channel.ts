@@ -5,11 +5,23 @@
 // at open from the ACK of a NOOP), which the kernel puts in the notifications a request causes.
 // NlGroups listens to rtnetlink multicast groups and hands each message on.
 import { C, check, isNativeError, loadKanet, type Kanet, type KanetPoller, type NativeError } from './native.js';
-import { parseAcks } from './nl-addr.js';
 
-const AF_NETLINK = 16, NETLINK_ROUTE = 0, SOL_NETLINK = 270, NETLINK_ADD_MEMBERSHIP = 1;
+const AF_NETLINK = 16, NETLINK_ROUTE = 0, SOL_NETLINK = 270, NETLINK_ADD_MEMBERSHIP = 1, NLMSG_ERROR = 2;
 const NLMSG_NOOP = 1, NLM_F_REQUEST = 0x1, NLM_F_ACK = 0x4;
 const KERNEL = Buffer.alloc(0);
+
+/** Netlink ACKs in one datagram: [sequence number, errno (0 = success)] of each NLMSG_ERROR message. */
+export function parseAcks(buf: Uint8Array): [number, number][] {
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const out: [number, number][] = [];
+  for (let off = 0; off + 16 <= buf.length;) {
+    const len = dv.getUint32(off, true);
+    if (len < 16 || off + len > buf.length) break;
+    if (dv.getUint16(off + 4, true) === NLMSG_ERROR && len >= 20) out.push([dv.getUint32(off + 8, true), -dv.getInt32(off + 16, true) | 0]);
+    off += (len + 3) & ~3;
+  }
+  return out;
+}
 
 /** A request's answer: 0 (done) or the errno, with the sequence number it was sent with. */
 export interface NlAnswer { errno: number; seq: number }
@@ -60,6 +72,9 @@ export class NlRequests {
     if (r < 0) return { seq, answer: Promise.resolve({ errno: -r, seq }) };
     return { seq, answer: new Promise((resolve) => { this.pending.set(seq, (errno) => resolve({ errno, seq })); }) };
   }
+
+  /** Requests still waiting for their answer (tests). */
+  get inFlight(): number { return this.pending.size; }
 
   private drain(): void {
     for (;;) {

@@ -24,6 +24,17 @@ const SRULES = ['from 10.202.1.0/24 priority 100 tos 0x0 protocol 18 lookup 100'
 const VRULES = ['from 10.204.1.0/24 priority 200 tos 0x0 protocol 18 lookup 100'];
 const sorted = (a: string[]) => [...a].sort();
 
+/** r1 started with conf() and MASTER (alone on the segment), 10 ms after its takeover. */
+async function master(): Promise<{ lab: Lab; r: ReturnType<Lab['router']> }> {
+  const lab = new Lab();
+  const r = lab.router('r1', LINKS);
+  await r.start(conf());
+  await lab.advance(3610);
+  assert.equal(r.state(), 'MASTER');
+  await lab.advance(10);
+  return { lab, r };
+}
+
 describe('vrrp/routes in the runtime on a fake kernel', () => {
   it('statics at start; virtual routes and rules on MASTER (after the VIPs), gone on leaving it (before them); statics gone at stop', async () => {
     const lab = new Lab();
@@ -54,11 +65,7 @@ describe('vrrp/routes in the runtime on a fake kernel', () => {
   });
 
   it('a tracked virtual route deleted on a MASTER: BACKUP (priority 0), MASTER again after Skew_Time, routes back; a no_track one is left', async () => {
-    const lab = new Lab();
-    const r = lab.router('r1', LINKS);
-    await r.start(conf());
-    await lab.advance(3610);
-    await lab.advance(10);
+    const { lab, r } = await master();
     const t = lab.now;
     r.kernel.routes.delRoute('10.203.1.0/24');
     await lab.settle();
@@ -98,11 +105,7 @@ describe('vrrp/routes in the runtime on a fake kernel', () => {
   });
 
   it('the interface of a virtual route goes down: FAULT, routes and rules removed; up: BACKUP, then MASTER with them again', async () => {
-    const lab = new Lab();
-    const r = lab.router('r1', LINKS);
-    await r.start(conf());
-    await lab.advance(3610);
-    await lab.advance(10);
+    const { lab, r } = await master();
     const t = lab.now;
     r.kernel.setLink('lan2', { up: false });
     await lab.settle();
@@ -118,11 +121,7 @@ describe('vrrp/routes in the runtime on a fake kernel', () => {
   });
 
   it('SIGHUP on a MASTER: a removed virtual route deleted ("Removing route"), kept ones replaced, a new one added', async () => {
-    const lab = new Lab();
-    const r = lab.router('r1', LINKS);
-    await r.start(conf());
-    await lab.advance(3610);
-    await lab.advance(10);
+    const { lab, r } = await master();
     const t = lab.now;
     await r.reload(conf().replace('  10.203.2.0/24 dev lan2 table 100', '  10.203.9.0/24 via 10.0.0.254 dev eth0 metric 9'));
     assert.equal(r.state(), 'MASTER');
