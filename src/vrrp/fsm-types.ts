@@ -130,8 +130,10 @@ export interface VrrpFsmParams {
 // Events (runtime -> core)
 
 export type VrrpEvent =
-  /** Start the instance (after vrrp_startup_delay). Logs "removing VIPs." then BACKUP(init) / MASTER / FAULT(init). */
-  | { type: 'startup' }
+  /** Start the instance (after vrrp_startup_delay). Logs "removing VIPs." then BACKUP(init) / MASTER; or,
+   *  with a FAULT reason, "(VI_1) entering FAULT state" then "removing VIPs." (the runtime logs the
+   *  reasons first, as keepalived 2.2.7). removeVips false: the interface did not exist, nothing to remove. */
+  | { type: 'startup'; removeVips?: boolean }
   /** A received VRRP message: the VRRP payload only (IP header stripped), with IP-level facts. */
   | { type: 'packet'; payload: Uint8Array; ttl: number; src: string; dst: string; family: IpFamily }
   /** A timer the core asked for has fired; stale generations are ignored. */
@@ -172,11 +174,12 @@ export type VrrpAction =
   /** Reload while MASTER: remove the VIPs no longer configured, add the new ones (addresses as in
    *  params.vips/otherVips; removed ones are looked up in the previous config). */
   | { kind: 'changeVips'; added: string[]; removed: string[] }
-  /** The instance's virtual_routes / virtual_rules, where keepalived 2.2.7 touches them: 'add' on
-   *  becoming MASTER (after the VIPs), 'remove' on leaving it (before the VIPs), 'init' at start-up
-   *  and at a reload of a non-MASTER (the ones still set are deleted), 'reload' at a reload of a
-   *  MASTER (every route added again, rules not set added). */
-  | { kind: 'routes'; step: 'init' | 'add' | 'remove' | 'reload' }
+  /** The instance's virtual_routes / virtual_rules, where keepalived 2.2.7 touches them: 'startup'
+   *  with the start-up VIP removal (left-over rules deleted), 'add' on becoming MASTER (after the
+   *  VIPs), 'remove' on leaving it (before the VIPs), 'init' at start-up and at a reload of a
+   *  non-MASTER (the ones still set are deleted), 'reload' at a reload of a MASTER (every route
+   *  added again, rules not set added). */
+  | { kind: 'routes'; step: 'startup' | 'init' | 'add' | 'remove' | 'reload' }
   /** Send `count` gratuitous ARPs (IPv4) / unsolicited NAs (IPv6) per VIP, spaced by vrrp_garp/gna_interval. */
   | { kind: 'garp'; vips: string[]; count: number; reason: 'master' | 'delayed' | 'refresh' | 'lowerPrio' }
   /** (Re)arm a timer slot; when it fires, feed { type:'timer', timer, generation }. */

@@ -73,7 +73,7 @@ export class VrrpFsm {
     this.out = [];
     this.adverRearmed = false;
     switch (ev.type) {
-      case 'startup': this.onStartup(); break;
+      case 'startup': this.onStartup(ev.removeVips ?? true); break;
       case 'timer': this.onTimer(ev.timer, ev.generation); break;
       case 'packet': this.onPacket(ev.payload, ev.ttl, ev.src, ev.dst); break;
       case 'tracker':
@@ -160,8 +160,15 @@ export class VrrpFsm {
     if (this.params.otherVips.length > 0) this.log(`(${this.n}) ${verb}ing E-VIPs.`, 1);
   }
 
+  /** keepalived's vrrp_restore_interfaces_startup(): left-over rules and routes, then VIPs. */
+  private startupRemoval(): void {
+    this.routes('startup');
+    this.vipLines('remov');
+    this.out.push({ kind: 'removeVips' });
+  }
+
   /** The instance's routes and rules at this point (keepalived's vrrp_handle_iproutes / iprules), if it has any. */
-  private routes(step: 'init' | 'add' | 'remove' | 'reload', p: VrrpFsmParams = this.params): void {
+  private routes(step: 'startup' | 'init' | 'add' | 'remove' | 'reload', p: VrrpFsmParams = this.params): void {
     if (p.routes) this.out.push({ kind: 'routes', step });
   }
 
@@ -210,20 +217,23 @@ export class VrrpFsm {
     this.setTimer('masterDown', this.masterDownMs());
   }
 
-  private onStartup(): void {
+  private onStartup(removeVips: boolean): void {
     if (this.st !== 'INIT') return;
-    this.vipLines('remov');
-    this.out.push({ kind: 'removeVips' });
-    // keepalived's vrrp_init_state() clears routes and rules unless the owner goes MASTER at once
-    const ownerNow = this.params.priority === OWNER_PRIORITY && this.params.initialState === 'MASTER' && this.faultReasons().length === 0;
-    if (!ownerNow) this.routes('init');
     if (this.faultReasons().length > 0) {
+      // keepalived 2.2.7 (initialise_tracking_priorities): "(VI_1) entering FAULT state" with the
+      // notifies, then the start-up VIP removal; never "Entering FAULT STATE (init)" (measured)
       const from = this.changeState('FAULT');
-      this.log(`(${this.n}) Entering FAULT STATE (init)`);
+      this.log(`(${this.n}) entering FAULT state`);
       this.notify('FAULT');
+      if (removeVips) this.startupRemoval();
+      // vrrp_init_state() then clears the routes and rules of an instance that is not going MASTER
+      this.routes('init');
       this.stateChanged(from);
       return;
     }
+    if (removeVips) this.startupRemoval();
+    // keepalived's vrrp_init_state() clears routes and rules unless the owner goes MASTER at once
+    if (!(this.params.priority === OWNER_PRIORITY && this.params.initialState === 'MASTER')) this.routes('init');
     const from = this.changeState('BACKUP');
     if (this.params.priority === OWNER_PRIORITY && this.params.initialState === 'MASTER') {
       // keepalived: the owner "times out from the backup state very quickly"

@@ -42,7 +42,8 @@ export interface FakeLinkSpec {
   index?: number;
 }
 
-interface FakeLink { info: LinkInfo; addrs: AddrInfo[]; segment?: FakeSegment }
+/** running = up && carrier (the carrier stays as set while the link is down). */
+interface FakeLink { info: LinkInfo; carrier: boolean; addrs: AddrInfo[]; segment?: FakeSegment }
 
 interface FakeSocket { kernel: FakeKernel; opts: VrrpSocketOpts; onRx: (rx: VrrpRx) => void; queue: VrrpRx[]; closed: boolean }
 
@@ -115,8 +116,9 @@ export class FakeKernel implements KernelPort {
     const index = spec.index ?? this.nextIndex++;
     this.nextIndex = Math.max(this.nextIndex, index + 1);
     const mac = Buffer.from((spec.mac ?? `02:00:00:00:${(index >> 8).toString(16)}:${(index & 0xff).toString(16)}`).split(':').map((x) => parseInt(x, 16)));
-    const info: LinkInfo = { index, name: spec.name, mac, up: spec.up ?? true, running: (spec.up ?? true) && (spec.running ?? true) };
-    const l: FakeLink = { info, addrs: [], ...(spec.segment ? { segment: spec.segment } : {}) };
+    const carrier = spec.running ?? true;
+    const info: LinkInfo = { index, name: spec.name, mac, up: spec.up ?? true, running: (spec.up ?? true) && carrier };
+    const l: FakeLink = { info, carrier, addrs: [], ...(spec.segment ? { segment: spec.segment } : {}) };
     spec.segment?.join(this);
     this.byIndex.set(index, l);
     for (const k of LINK_SYSCTLS) this.sysctls.set(`net/ipv4/conf/${spec.name}/${k}`, '0');
@@ -129,7 +131,8 @@ export class FakeKernel implements KernelPort {
   setLink(name: string, flags: { up?: boolean; running?: boolean }): void {
     const l = this.mustLink(name);
     const up = flags.up ?? l.info.up;
-    l.info = { ...l.info, up, running: up && (flags.running ?? l.info.running) };
+    if (flags.running !== undefined) l.carrier = flags.running;
+    l.info = { ...l.info, up, running: up && l.carrier };
     this.emit({ kind: 'link', link: { ...l.info } });
   }
 

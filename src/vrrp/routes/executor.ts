@@ -42,10 +42,7 @@ export class RouteExecutor {
     this.runStatic(this.core.startStatics());
   }
 
-  /** First start of an instance (vrrp_restore_interfaces_startup): its rules (force) and set routes deleted. */
-  startup(inst: Inst): void { this.step(inst, 'startup'); }
-
-  /** An instance step (the FSM's 'routes' actions, and 'startup'). */
+  /** An instance step (the FSM's 'routes' actions; 'startup': its rules (force) and set routes deleted). */
   step(inst: Inst, step: InstanceStep): void {
     const core = this.core;
     if (!core) return;

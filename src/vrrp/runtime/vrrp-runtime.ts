@@ -25,6 +25,7 @@ import { ifUp, LinkTable } from './link-table.js';
 import { planReload } from './reload-plan.js';
 import { snapshotOf, type VrrpSnapshot } from './snapshot.js';
 import { SocketPool } from './socket-pool.js';
+import { initFaultLines } from './init-faults.js';
 import { checkInterfaces, NON_EXISTENT_INTERFACE } from './startup-check.js';
 import { SysctlStore } from './sysctl-store.js';
 import { VipExecutor } from './vip-executor.js';
@@ -160,14 +161,16 @@ export class VrrpRuntime {
   }
 
   private async startInstances(list: readonly VrrpInstance[], config: KeepalivedConfig): Promise<void> {
-    const first = !this.startedOnce;
     const created: Inst[] = [];
+    /** Instances whose interface existed at start (keepalived removes left-over VIPs from those only). */
+    const existed = new Set<Inst>();
     for (const cfg of list) {
       const inst = await this.factory.create(cfg, config);
       if (!inst) continue;
       this.insts.set(cfg.name, inst);
       this.vips.prepare(inst);
       created.push(inst);
+      if (inst.link) existed.add(inst);
     }
     // sync groups over the created members
     for (const g of config.vrrpSyncGroups) {
@@ -197,9 +200,14 @@ export class VrrpRuntime {
       }
       if (!instanceUp(inst) && !inst.cfg.dontTrackPrimary) this.dispatch(inst, { type: 'interface', up: false });
     }
-    // first start (vrrp_restore_interfaces_startup): leftover virtual rules and routes go first
-    if (first) for (const inst of created) this.routes.startup(inst);
-    for (const inst of created) this.dispatch(inst, { type: 'startup' });
+    for (const inst of created) {
+      const faults = inst.fsm.ownFaults();
+      if (faults.length > 0) {
+        const group = config.vrrpSyncGroups.find((g) => g.group.includes(inst.cfg.name));
+        for (const l of initFaultLines(inst, faults, { ifUp: (n) => ifUp(this.links.get(n)), status: (id) => this.trackers.status(id), ...(group ? { group } : {}) })) this.log.info(l);
+      }
+      this.dispatch(inst, { type: 'startup', removeVips: existed.has(inst) });
+    }
     this.sockets.logSockpool(created.map((i) => ({ ifindex: i.socket?.key.ifindex ?? 0, family: i.cfg.family, unicast: i.cfg.unicastPeer.length > 0 })), config.global);
   }
 
