@@ -133,6 +133,7 @@ export class FakeKernel implements KernelPort {
     const up = flags.up ?? l.info.up;
     if (flags.running !== undefined) l.carrier = flags.running;
     l.info = { ...l.info, up, running: up && l.carrier };
+    if (!up) this.routes.linkDown(l.info.index); // the kernel drops the routes through a link going down
     this.emit({ kind: 'link', link: { ...l.info } });
   }
 
