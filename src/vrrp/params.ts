@@ -115,6 +115,7 @@ export function deriveFsmParams(inst: VrrpInstance, ctx: ParamsContext): Derived
     ...(configFault ? { configFault } : {}),
     firewall: blocksVips(inst, g),
     ...(ctx.syncGroup ? { syncGroup: ctx.syncGroup.name } : {}),
+    ...(inst.virtualRoutes.length + inst.virtualRules.length > 0 ? { routes: true } : {}),
   };
   return { params, logs };
 }
@@ -136,6 +137,14 @@ function deriveTrackers(inst: VrrpInstance, ctx: ParamsContext, logs: string[]):
     if (r.name === inst.interface) continue; // tracked as the instance's own interface already
     add({ id: `interface:${r.name}`, kind: 'interface', weight: r.weight, reverse: r.reverse, initial: { ok: true } });
   }
+
+  // a tracked virtual route's `dev` and a tracked virtual rule's iif / oif are tracked interfaces too
+  // (keepalived's TRACK_ROUTE / TRACK_RULE): down puts the instance in FAULT
+  const own = inst.interface ?? ctx.global.defaultInterface;
+  const viaRoutes = [...inst.virtualRoutes.flatMap((r) => (r.noTrack || r.dev === undefined ? [] : [r.dev])),
+    ...inst.virtualRules.flatMap((r) => (r.noTrack ? [] : [r.iif, r.oif].filter((d): d is string => d !== undefined)))];
+  for (const dev of viaRoutes) if (dev !== own) add({ id: `interface:${dev}`, kind: 'interface', weight: 0, reverse: false, initial: { ok: true } });
+
   for (const r of [...inst.trackScript, ...(sg?.trackScript ?? [])]) {
     const s = ctx.vrrpScripts.find((x) => x.name === r.name);
     if (!s || s.insecure) continue;
