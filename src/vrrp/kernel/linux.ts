@@ -11,6 +11,7 @@ import { NlAddr } from '../io/nl-addr.js';
 import { Rtnl } from '../io/rtnl.js';
 import { VrrpSocket } from '../io/vrrp-socket.js';
 import type { KernelError, KernelPort, KernelProblem, VrrpChannel } from './port.js';
+import { LinuxRoutes } from './linux-routes.js';
 
 const fromNative = (e: NativeError): KernelError => ({ code: errnoName(e.errno), errno: e.errno, text: strerror(e.errno), message: e.message });
 
@@ -29,6 +30,8 @@ export class LinuxKernel implements KernelPort {
     const nl = NlAddr.open();
     if (isNativeError(nl)) problems.push({ channel: 'command', message: nl.message });
     else this.nl = nl;
+    this.routes.open();
+    if (this.routes.problem) problems.push({ channel: 'routes', message: this.routes.problem });
     const fs = FrameSender.open();
     if (isNativeError(fs)) problems.push({ channel: 'frames', message: fs.message });
     else this.fs = fs;
@@ -98,9 +101,11 @@ export class LinuxKernel implements KernelPort {
   readonly linkbeat: KernelPort['linkbeat'] = {
     probe: (ifname, kind) => { const r = linkProbe(ifname, kind); return typeof r === 'number' ? r : fromNative(r); },
   };
+  readonly routes = new LinuxRoutes();
 
   close(): void {
     this.nft.close();
+    this.routes.close();
     this.fs?.close();
     this.nl?.close();
     this.rtnl?.close();

@@ -33,6 +33,7 @@ import { initFaultLines } from './init-faults.js';
 import { checkInterfaces, NON_EXISTENT_INTERFACE } from './startup-check.js';
 import { SysctlStore } from './sysctl-store.js';
 import { VipExecutor } from './vip-executor.js';
+import { RouteExecutor } from '../routes/executor.js';
 
 export type { StateChangeEvent } from './dispatcher.js';
 export type { InstanceSnapshot, VrrpSnapshot } from './snapshot.js';
@@ -67,6 +68,8 @@ export class VrrpRuntime {
   private readonly garps: GarpSender;
   /** strict mode / no_accept / nftables / use_vmac: keepalived's nftables table. */
   private readonly firewall: VipFirewall;
+  /** static_* and virtual_routes / virtual_rules (src/vrrp/routes). */
+  private readonly routes: RouteExecutor;
   private readonly dispatcher: Dispatcher;
   private readonly linkEvents: LinkEvents;
   /** interface_up_down_delays and linkbeat polling, in front of linkEvents. */
@@ -111,10 +114,14 @@ export class VrrpRuntime {
     this.firewall = new VipFirewall(this.kernel.firewall, this.log);
     this.garps = new GarpSender(this.kernel.frames, this.links, this.log, this.clock, this.timers, this.insts);
     this.vips = new VipExecutor(this.kernel.addrs, this.garps, this.links, this.log, this.firewall);
-    this.dispatcher = new Dispatcher(this.log, this.insts, this.vips, deps.onStateChange, this.garps);
+    this.routes = new RouteExecutor(this.kernel.routes, this.kernel.addrs, this.log, {
+      ifindex: (n) => this.links.get(n)?.index, ifname: (i) => this.links.byIndex(i)?.name,
+      instance: (n) => this.insts.get(n), backup: (inst) => this.dispatch(inst, { type: 'vipDeleted' }),
+    });
+    this.dispatcher = new Dispatcher(this.log, this.insts, this.vips, deps.onStateChange, this.routes, this.garps);
     this.binding = new InterfaceBinding(this.sockets, this.links, this.vips, this.log, () => this.config.global);
     this.linkEvents = new LinkEvents(this.links, this.insts, this.binding, this.vips, this.log, (inst, ev) => this.dispatch(inst, ev));
-    this.linkGate = new LinkGate({ forward: (ev) => { if (!this.stopped) this.linkEvents.handle(ev); }, log: this.log, clock: this.clock, timers: this.timers,
+    this.linkGate = new LinkGate({ forward: (ev) => this.kernelEvent(ev), log: this.log, clock: this.clock, timers: this.timers,
       probe: (ifname, kind) => this.kernel.linkbeat.probe(ifname, kind) });
     this.trackers = new TrackerHub(this.log, (id, status) => this.broadcastTracker(id, status));
     this.sysctl = new SysctlStore(this.kernel.sysctl, this.log);
@@ -159,13 +166,34 @@ export class VrrpRuntime {
       this.log.error(`Unable to open gratuitous ARP/NA socket: ${p.message}`);
       this.garps.framesOk = false;
     }
+    // interface_up_down_delays and linkbeat decide which link state the rest sees (link-gate.ts)
     this.kernel.net.monitor((ev) => { if (!this.stopped) this.linkGate.feed(ev); });
+    for (const p of problems) if (p.channel === 'routes') this.log.error(`Unable to open netlink route socket: ${p.message}`);
+    this.routes.start(config);
     this.trackers.start(config);
     // disable_local_igmp: no IGMP reports for link-local groups (224.0.0.18) while running (2.2.7
     // writes 0 only over a 1, and puts the 1 back on stop)
     if (config.global.disableLocalIgmp && this.kernel.sysctl.read(IGMP_LLM) === '1') this.sysctl.set(IGMP_LLM, '0');
     await this.startInstances(config.vrrpInstances, config);
     return undefined;
+  }
+
+  /** A kernel event as the link gate passes it on: links and addresses, then routes and static addresses. */
+  private kernelEvent(ev: Parameters<LinkEvents['handle']>[0]): void {
+    if (this.stopped) return;
+    const wasUp = ev.kind === 'link' ? ifUp(this.links.byIndex(ev.link.index)) : false;
+    this.linkEvents.handle(ev);
+    this.routeEvents(ev, wasUp);
+  }
+
+  /** What routes and static addresses make of a link / address event (keepalived's interface_up / _down, reinstate). */
+  private routeEvents(ev: Parameters<LinkEvents['handle']>[0], wasUp: boolean): void {
+    if (ev.kind === 'addrDeleted') this.routes.addressDeleted(ev.addr);
+    else if (ev.kind === 'link') {
+      const isUp = ifUp(ev.link);
+      if (wasUp && !isUp) this.routes.linkDown(ev.link.index, this.insts.values());
+      else if (!wasUp && isUp) this.routes.linkUp(ev.link.index);
+    }
   }
 
   private async refreshLinks(): Promise<void> {
@@ -279,6 +307,7 @@ export class VrrpRuntime {
     this.firewall.stop();
     this.garps.stop();
     this.linkGate.stop();
+    await this.routes.stop();
     this.stopped = true;
     this.trackers.stop();
     this.sysctl.restore();
@@ -302,6 +331,7 @@ export class VrrpRuntime {
     // an instance the new file no longer has is deleted (DELETED / FAULT notifies); others stopping here restart
     const names = new Set(config.vrrpInstances.map((c) => c.name));
     await this.stopInstances(plan.stop, false, new Set(plan.stop.filter((n) => !names.has(n))));
+    this.routes.reload(config, [...plan.keep.keys()].map((n) => this.insts.get(n)!));
     this.trackers.stop();
     this.config = config;
     this.trackers.start(config);
