@@ -260,6 +260,7 @@ Napi::Function InitTcpProber(Napi::Env env);  // tcp-prober.cc
 void InitSpawnAs(Napi::Env env, Napi::Object exports);  // spawn-as.cc
 void InitProcConnector(Napi::Env env, Napi::Object exports);  // proc-connector.cc
 void InitNamespaces(Napi::Env env, Napi::Object exports);  // namespaces.cc
+void InitProcessAttrs(Napi::Env env, Napi::Object exports);  // process-attrs.cc
 
 namespace {
 
@@ -278,6 +279,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitSpawnAs(env, exports);
   InitProcConnector(env, exports);
   InitNamespaces(env, exports);
+  InitProcessAttrs(env, exports);
   return exports;
 }
 

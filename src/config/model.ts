@@ -74,9 +74,33 @@ export interface GlobalDefs {
   jsonDumpFile?: string;
   jsonVersion: 1 | 2;
   childWaitTime: number;                  // default 5
+  /** process_name: the parent's /proc/PID/comm (at most 15 characters). */
+  processName?: string;
+  /** vrrp_process_name / checker_process_name (lvs_process_name); process_names sets both. */
+  vrrpProcessName?: string;
+  checkerProcessName?: string;
+  /** vrrp_* / checker_* scheduling (vrrp_priority, vrrp_no_swap, vrrp_rt_priority, ...); absent = defaults. */
+  vrrpSched?: ProcessSched;
+  checkerSched?: ProcessSched;
+  /** min_auto_priority_delay, usecs (default 1000000). */
+  minAutoPriorityDelay?: number;
   logFacility?: string;
   /** P2 keywords parsed and kept verbatim (name -> args), behaviour not implemented. */
   extra: Record<string, string[]>;
+}
+
+/** How a child process schedules itself (keepalived's set_process_priorities / set_process_cpu_affinity). */
+export interface ProcessSched {
+  /** *_priority: nice value, -20..19 (0 = unchanged). Applied only without a realtime priority. */
+  nice: number;
+  /** *_no_swap: mlockall. */
+  noSwap: boolean;
+  /** *_rt_priority: SCHED_RR priority, 0 = off. */
+  rtPriority: number;
+  /** *_cpu_affinity: CPUs to run on (empty = unchanged). */
+  cpus: number[];
+  /** *_rlimit_rttime: RLIMIT_RTTIME hard limit in usecs (soft = half); 0 = not set. Default 10000. */
+  rlimitRttime: number;
 }
 
 export interface VirtualIp {

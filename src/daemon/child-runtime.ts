@@ -16,6 +16,10 @@ import { removePidFile, writePidFile } from './pidfile.js';
 import { loadSubsystem } from './child-subsystems.js';
 import { probeStart } from './probe-subsystem.js';
 import { isPermanentError, type StartFn, type SubsystemHandle } from './subsystem.js';
+import { ProcessPriorities, schedSettingsFor } from './process/priorities.js';
+import { renameOnReload, setProcessName } from './process/identity.js';
+import { watchLateTimers, type LateTimerWatch } from './process/late-timers.js';
+import { realProcessSys } from './process/sys.js';
 
 const send = (m: ChildToParent) => { if (process.connected && process.send) process.send(m); };
 
@@ -54,6 +58,9 @@ class Inbox {
   }
 }
 
+/** The configured name of this child's process (vrrp_process_name / checker_process_name). */
+const nameOf = (role: ChildRole, c: KeepalivedConfig) => (role === 'vrrp' ? c.global.vrrpProcessName : c.global.checkerProcessName);
+
 export async function runChild(role: ChildRole): Promise<void> {
   if (!process.send) { process.stderr.write('keepalived child: must be started by the keepalived parent\n'); process.exit(1); }
   // Stop signals are handled below; until then ignore them, as a freshly forked keepalived child would block them.
@@ -74,8 +81,16 @@ export async function runChild(role: ChildRole): Promise<void> {
   const what = role === 'vrrp' ? 'VRRP' : 'checker';
   let handle: SubsystemHandle | undefined;
   let stopping = false;
+  const sys = realProcessSys();
+  // a child keeps the name it was forked with unless its own is configured
+  if (nameOf(role, config) !== undefined) setProcessName(sys, nameOf(role, config), logger);
+  const prio = new ProcessPriorities(sys, logger, role, (fn) => { process.on('SIGXCPU', fn); });
+  let lateWatch: LateTimerWatch | undefined;
 
   const finish = async (code: number) => {
+    lateWatch?.stop();
+    // back to normal scheduling before leaving
+    prio.reset();
     const u = process.resourceUsage();
     logger.info(stoppedUsageLine({ user: u.userCPUTime, system: u.systemCPUTime }, childrenUsage()));
     send({ type: 'stopped', usage: { user: u.userCPUTime, system: u.systemCPUTime } });
@@ -128,6 +143,9 @@ export async function runChild(role: ChildRole): Promise<void> {
     return;
   }
   send({ type: 'started' });
+  // keepalived sets the child's priorities once it has started (start_vrrp / start_check)
+  prio.apply(schedSettingsFor(config.global, role));
+  lateWatch = watchLateTimers((late) => prio.timerLate(late, config.global.minAutoPriorityDelay ?? 1_000_000));
   // -d: dump the configuration this child runs to the log, once, as keepalived does at start.
   if (o.dumpConf && role === 'vrrp') {
     const snap = toDumpSnapshot(handle.snapshot());
@@ -165,11 +183,15 @@ export async function runChild(role: ChildRole): Promise<void> {
       try { dump(m.kind); } catch (e) { logger.error(`Dump failed: ${(e as Error).message}`); }
     } else if (m.type === 'reload') {
       logger.info('Reloading');
+      // standard scheduling while reloading, as 2.2.7
+      prio.reset();
       const next = shareStrings(m.config);
+      renameOnReload(sys, nameOf(role, config), nameOf(role, next), logger);
       config = next;
+      const settle = () => { if (!stopping) prio.apply(schedSettingsFor(next.global, role)); };
       Promise.resolve().then(() => handle?.reload(next)).then(
-        () => send({ type: 'reloaded', ok: true }),
-        (e: Error) => { logger.error(`Reload failed: ${e.message}`); send({ type: 'reloaded', ok: false }); },
+        () => { settle(); send({ type: 'reloaded', ok: true }); },
+        (e: Error) => { settle(); logger.error(`Reload failed: ${e.message}`); send({ type: 'reloaded', ok: false }); },
       );
     }
   });

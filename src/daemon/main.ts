@@ -13,6 +13,8 @@ import { watchRealtimeSignal } from './rt-signals.js';
 import { sdNotifier } from './sd-notify.js';
 import { usageText } from './usage.js';
 import { versionText } from './version.js';
+import { setCommandLine, setProcessName } from './process/identity.js';
+import { realProcessSys } from './process/sys.js';
 
 const DAEMON_ENV = 'KEEPALIVED_TS_DAEMONIZED';
 
@@ -75,6 +77,11 @@ function daemonize(argv: string[]): void {
 }
 
 async function runParent(opts: CliOptions): Promise<void> {
+  // `ps`, pidof, pgrep and killall see "keepalived" and the command line it was started with
+  const commandLine = [process.argv[1] ?? 'keepalived', ...process.argv.slice(2)];
+  const sys = realProcessSys();
+  setCommandLine(sys, commandLine);
+  setProcessName(sys, undefined);
   const logger = createDaemonLogger({
     // net_namespace / -s change it once the configuration is read ("Changing syslog ident to ...")
     ident: syslogIdent('parent'),
@@ -94,7 +101,8 @@ async function runParent(opts: CliOptions): Promise<void> {
     logger,
     loadConfig,
     launch: forkLauncher,
-    commandLine: [process.argv[1] ?? 'keepalived', ...process.argv.slice(2)],
+    commandLine,
+    process: sys,
     exit: (code) => finish(code),
     tmpDir: process.env.KEEPALIVED_TS_TMP_DIR || '/tmp',
     notify: sdNotifier(),

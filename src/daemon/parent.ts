@@ -19,6 +19,8 @@ import { checkPidFile, pidPaths, removePidFile, removeStale, writePidFile, type 
 import { VERSION_STRING, runningOnLine } from './version.js';
 import { createPidDir, enterNamespace, leaveNamespace, realNsSys, removePidDir, type NamespaceState, type NsSys } from './netns.js';
 import { INHERITED_CONNECTOR_ENV } from '../vrrp/process-track/connector-port.js';
+import { DEFAULT_COMM, childArgs, renameOnReload, setProcessName } from './process/identity.js';
+import type { ProcessSys } from './process/sys.js';
 
 export interface ChildHandle {
   readonly pid: number;
@@ -28,8 +30,11 @@ export interface ChildHandle {
   onExit(fn: (code: number | null, signal: NodeJS.Signals | null) => void): void;
 }
 
-/** What a child inherits besides the IPC channel: the process-event socket (VRRP child, net_namespace). */
-export interface ChildInherit { procConnectorFd?: number }
+/**
+ * What a child inherits besides the IPC channel: the process-event socket (VRRP child,
+ * net_namespace), and the parent's process name and command line (a forked keepalived child has them).
+ */
+export interface ChildInherit { procConnectorFd?: number; identity?: { comm: string; cmdline: readonly string[] } }
 
 export type ChildLauncher = (role: ChildRole, inherit?: ChildInherit) => ChildHandle;
 
@@ -66,10 +71,11 @@ function tsxLoaderUrl(): string {
 export const forkLauncher: ChildLauncher = (role, inherit) => {
   const { path, execArgv } = childEntry(role);
   const fd = inherit?.procConnectorFd;
+  const args = inherit?.identity ? childArgs(inherit.identity.comm, inherit.identity.cmdline) : [];
   // an inherited socket becomes the child's fd 4, named in its environment (see adoptInheritedConnector)
   const cp: ChildProcess = fd === undefined
-    ? fork(path, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: process.env })
-    : fork(path, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc', fd], env: { ...process.env, [INHERITED_CONNECTOR_ENV]: '4' } });
+    ? fork(path, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: process.env })
+    : fork(path, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc', fd], env: { ...process.env, [INHERITED_CONNECTOR_ENV]: '4' } });
   return {
     pid: cp.pid ?? -1,
     send: (m) => { if (cp.connected) cp.send(m, (err) => { void err; }); },
@@ -94,6 +100,8 @@ export interface ParentDeps {
   notify?: (state: string) => void;
   /** setns / mount calls for net_namespace (the addon by default). */
   ns?: () => NsSys;
+  /** prctl for process_name (none: the name is left alone, as in unit tests). */
+  process?: ProcessSys;
 }
 
 interface ChildSlot {
@@ -156,6 +164,7 @@ export class Parent {
       return false;
     }
     this.config = loaded;
+    if (loaded.global.processName !== undefined && this.deps.process) setProcessName(this.deps.process, loaded.global.processName, log);
     if (loaded.global.logFacility !== undefined && this.opts.logFacility === undefined) {
       const f = facilityFromConfig(loaded.global.logFacility);
       if (f !== undefined) log.setFacility(f);
@@ -285,7 +294,8 @@ export class Parent {
   private spawn(role: ChildRole, quickDeaths = 0): void {
     if (!this.config) return;
     const fd = role === 'vrrp' ? this.nsState?.connectorFd : undefined;
-    const handle = this.deps.launch(role, fd === undefined ? undefined : { procConnectorFd: fd });
+    const identity = { comm: this.config.global.processName ?? DEFAULT_COMM, cmdline: this.deps.commandLine };
+    const handle = this.deps.launch(role, fd === undefined ? { identity } : { procConnectorFd: fd, identity });
     const slot: ChildSlot = { role, handle, startedAt: Date.now(), exited: false, exitWaiters: [], quickDeaths };
     this.children.set(role, slot);
     this.log.info(`Starting ${role === 'vrrp' ? 'VRRP' : 'Healthcheck'} child process, pid=${handle.pid}`);
@@ -360,6 +370,7 @@ export class Parent {
       }
       const cfg = r.config;
       if ((this.opts.namespace ?? cfg.netNamespace) !== this.namespace) this.log.info('Cannot change network namespace at a reload - please restart keepalived');
+      if (this.deps.process) renameOnReload(this.deps.process, this.config?.global.processName, cfg.global.processName, this.log);
       this.config = cfg;
       this.accepted = new Set(r.diagnostics.map(diagKey));
       const wanted = this.wantedRoles(cfg);

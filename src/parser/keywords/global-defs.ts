@@ -9,6 +9,7 @@ import { bool, flag, num, p2, str, readNum, scriptSpec } from './common.js';
 import { ipFamily, parseBool, readUnsigned } from '../values.js';
 import { rest } from '../reader.js';
 import { lookupUser, systemUserDb } from '../../host/users.js';
+import { processKeywords } from './process-defs.js';
 
 type G = GlobalDefs;
 
@@ -77,12 +78,10 @@ const garp = (name: string, field: 'vrrpGarpMasterDelay' | 'vrrpGarpMasterRepeat
   });
 
 const P2_NAMES = [
-  'rs_init_notifies', 'vrrp_priority', 'checker_priority', 'bfd_priority', 'vrrp_no_swap', 'checker_no_swap', 'bfd_no_swap',
-  'vrrp_rt_priority', 'checker_rt_priority', 'bfd_rt_priority', 'vrrp_cpu_affinity', 'checker_cpu_affinity', 'bfd_cpu_affinity',
-  'vrrp_rlimit_rttime', 'checker_rlimit_rttime', 'bfd_rlimit_rttime', 'vrrp_rlimit_rtime', 'checker_rlimit_rtime', 'bfd_rlimit_rtime',
-  'process_names', 'process_name', 'vrrp_process_name', 'checker_process_name', 'bfd_process_name', 'lvs_process_name',
+  'rs_init_notifies', 'bfd_priority', 'bfd_no_swap', 'bfd_rt_priority', 'bfd_cpu_affinity', 'bfd_rlimit_rttime', 'bfd_rlimit_rtime',
+  'bfd_process_name',
   'startup_script', 'startup_script_timeout', 'shutdown_script', 'shutdown_script_timeout',
-  'min_auto_priority_delay', 'vrrp_down_timer_adverts', 'vrrp_garp_extra_if', 'vrrp_vmac_garp_intvl',
+  'vrrp_down_timer_adverts', 'vrrp_garp_extra_if', 'vrrp_vmac_garp_intvl',
   'disable_local_igmp',
   'nftables_ipvs', 'nftables_ipvs_priority', 'nftables_ipvs_start_fwmark', 'fifo_write_vrrp_states_on_reload',
   'vrrp_notify_priority_changes', 'snmp_socket', 'enable_traps', 'enable_snmp_vrrp', 'enable_snmp_keepalived', 'enable_snmp_rfc',
@@ -268,7 +267,7 @@ export const globalDefsTable = table('global_defs', [
   fifo('notifyFifo', 'notify_fifo'), fifoScript('notifyFifo', 'notify_fifo_script'),
   fifo('vrrpNotifyFifo', 'vrrp_notify_fifo'), fifoScript('vrrpNotifyFifo', 'vrrp_notify_fifo_script'),
   fifo('lvsNotifyFifo', 'lvs_notify_fifo'), fifoScript('lvsNotifyFifo', 'lvs_notify_fifo_script'),
-  num<G>('max_auto_priority', { kind: 'int', min: -1, max: 99, msg: (t) => `max_auto_priority '${t}' must be in [0, 99] (or -1 to disable) - ignoring` }, (g, v) => { g.maxAutoPriority = v; }),
+  ...processKeywords,
   num<G>('vrrp_startup_delay', { kind: 'dec', min: 0, max: 3600, msg: (t) => `vrrp_startup_delay '${t}' is invalid` }, (g, v) => { g.vrrpStartupDelay = v; }),
   {
     name: 'lvs_sync_daemon', priority: 'P1', args: ['ifname', 'rest'],

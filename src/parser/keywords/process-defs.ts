@@ -1,0 +1,120 @@
+// global_defs keywords about the daemon's own processes (keepalived/core/global_parser.c): process
+// names (process_names, process_name, vrrp_process_name, checker_process_name / lvs_process_name)
+// and each child's scheduling (vrrp_* / checker_*: priority, no_swap, rt_priority, cpu_affinity,
+// rlimit_rttime / rlimit_rtime), max_auto_priority, min_auto_priority_delay, with 2.2.7's checks
+// and messages. The daemon applies them (src/daemon/process-sched.ts, process-identity.ts).
+import { availableParallelism } from 'node:os';
+import type { KeywordDef, KwArgs } from '../schema.js';
+import type { GlobalDefs, ProcessSched } from '../../config/model.js';
+import { readInt, readUnsigned } from '../values.js';
+
+type G = GlobalDefs;
+
+/** keepalived's TASK_COMM_LEN - 1. */
+export const COMM_MAX = 15;
+/** sched_get_priority_min/max(SCHED_RR) on Linux. */
+export const RR_MIN = 1;
+export const RR_MAX = 99;
+/** keepalived's RT_RLIMIT_DEFAULT (usecs). */
+export const RT_RLIMIT_DEFAULT = 10000;
+
+export function defaultSched(): ProcessSched {
+  return { nice: 0, noSwap: false, rtPriority: 0, cpus: [], rlimitRttime: RT_RLIMIT_DEFAULT };
+}
+
+function processName(a: KwArgs, text: string | undefined): string | undefined {
+  if (text === undefined) { a.error('Process name missing'); return undefined; }
+  if (text.length >= COMM_MAX + 1) {
+    a.error(`Process name ${text} more than ${COMM_MAX} characters, truncating`);
+    return text.slice(0, COMM_MAX);
+  }
+  return text;
+}
+
+type Who = 'vrrp' | 'checker';
+const field = (w: Who): 'vrrpSched' | 'checkerSched' => (w === 'vrrp' ? 'vrrpSched' : 'checkerSched');
+const sched = (g: G, w: Who): ProcessSched => (g[field(w)] ??= defaultSched());
+
+function schedKeywords(w: Who): KeywordDef<G>[] {
+  return [
+    {
+      name: `${w}_priority`, priority: 'P1', args: ['int'],
+      handle: (g, a) => {
+        const t = a.opt(1);
+        if (t === undefined) { a.error(`No ${w} process priority specified`); sched(g, w).nice = 0; return; }
+        const v = readInt(a, t, -20, 19, true);
+        if (v === undefined) a.error(`Invalid ${w} process priority specified`);
+        sched(g, w).nice = v ?? 0;
+      },
+    },
+    { name: `${w}_no_swap`, priority: 'P1', args: ['none'], handle: (g) => { sched(g, w).noSwap = true; } },
+    {
+      name: `${w}_rt_priority`, priority: 'P1', args: ['int'],
+      handle: (g, a) => {
+        const t = a.opt(1);
+        if (t === undefined) { a.error(`No ${w} process real-time priority specified`); return; }
+        let v = readInt(a, t, -2147483648, 2147483647, true);
+        if (v === undefined) { a.error(`${w} process real-time priority '${t}' invalid`); return; }
+        if (v < RR_MIN) { a.error(`${w} process real-time priority ${v} less than minimum ${RR_MIN} - setting to minimum`); v = RR_MIN; }
+        else if (v > RR_MAX) { a.error(`${w} process real-time priority ${v} greater than maximum ${RR_MAX} - setting to maximum`); v = RR_MAX; }
+        sched(g, w).rtPriority = v;
+      },
+    },
+    {
+      name: `${w}_cpu_affinity`, priority: 'P1', args: ['rest'],
+      handle: (g, a) => {
+        if (a.size < 2) { a.error(`No ${w} cpu_id set specified`); return; }
+        const n = availableParallelism();
+        const cpus: number[] = [];
+        for (let i = 1; i < a.size; i++) {
+          const v = readInt(a, a.opt(i)!, 0, n - 1, true);
+          // 2.2.7 prints the value its reader left behind; for a number out of range that is the number
+          if (v === undefined) { a.error(`Invalid cpu_id:${Number.parseInt(a.opt(i)!, 10) || 0} specified for ${w} process`); sched(g, w).cpus = []; return; }
+          if (!cpus.includes(v)) cpus.push(v);
+        }
+        sched(g, w).cpus = cpus.sort((x, y) => x - y);
+      },
+    },
+    {
+      name: `${w}_rlimit_rttime`, aliases: [`${w}_rlimit_rtime`], priority: 'P1', args: ['uint'],
+      handle: (g, a) => {
+        // `${w}_rlimit_rtime` is deprecated: 2.2.7 logs it at start-up (log_message), not under -t
+        const v = readUnsigned(a, a.need(1), 1, 4294967295, true);
+        if (v === undefined) { a.error(`Invalid ${w} real-time limit - ${a.opt(1)}`); sched(g, w).rlimitRttime = 0; return; }
+        sched(g, w).rlimitRttime = v === 1 ? 2 : v;
+      },
+    },
+  ];
+}
+
+export const processKeywords: KeywordDef<G>[] = [
+  { name: 'process_names', priority: 'P1', args: ['none'], handle: (g) => { g.vrrpProcessName = 'keepalived_vrrp'; g.checkerProcessName = 'keepalived_lvs'; } },
+  { name: 'process_name', priority: 'P1', args: ['string'], handle: (g, a) => { const n = processName(a, a.opt(1)); if (n !== undefined) g.processName = n; } },
+  { name: 'vrrp_process_name', priority: 'P1', args: ['string'], handle: (g, a) => { const n = processName(a, a.opt(1)); if (n !== undefined) g.vrrpProcessName = n; } },
+  {
+    name: 'checker_process_name', aliases: ['lvs_process_name'], priority: 'P1', args: ['string'],
+    handle: (g, a) => { const n = processName(a, a.opt(1)); if (n !== undefined) g.checkerProcessName = n; },
+  },
+  ...schedKeywords('vrrp'),
+  ...schedKeywords('checker'),
+  {
+    name: 'max_auto_priority', priority: 'P1', args: ['int'],
+    handle: (g, a) => {
+      const t = a.opt(1);
+      if (t === undefined) { g.maxAutoPriority = RR_MAX; return; }
+      const v = readInt(a, t, -1, RR_MAX, true);
+      if (v === undefined) { a.error(`max_auto_priority '${t}' must be in [0, ${RR_MAX}] (or -1 to disable) - ignoring`); return; }
+      g.maxAutoPriority = v;
+    },
+  },
+  {
+    name: 'min_auto_priority_delay', priority: 'P1', args: ['uint'],
+    handle: (g, a) => {
+      const t = a.opt(1);
+      if (t === undefined) { a.error('min_auto_priority_delay requires delay time'); return; }
+      const v = readInt(a, t, 1, 10000000, true);
+      if (v === undefined) { a.error(`min_auto_priority_delay '${t}' must be in [1, 10000000] - ignoring`); return; }
+      g.minAutoPriorityDelay = v;
+    },
+  },
+];
