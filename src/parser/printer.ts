@@ -73,6 +73,18 @@ function g(o: Out, gd: GlobalDefs): void {
   };
   fifo('notify_fifo', gd.notifyFifo); fifo('vrrp_notify_fifo', gd.vrrpNotifyFifo); fifo('lvs_notify_fifo', gd.lvsNotifyFifo);
   if (gd.maxAutoPriority !== undefined) o.line('max_auto_priority', gd.maxAutoPriority);
+  if (gd.minAutoPriorityDelay !== undefined) o.line('min_auto_priority_delay', gd.minAutoPriorityDelay);
+  if (gd.processName !== undefined) o.line('process_name', gd.processName);
+  if (gd.vrrpProcessName !== undefined) o.line('vrrp_process_name', gd.vrrpProcessName);
+  if (gd.checkerProcessName !== undefined) o.line('checker_process_name', gd.checkerProcessName);
+  for (const [who, sc] of [['vrrp', gd.vrrpSched], ['checker', gd.checkerSched]] as const) {
+    if (!sc) continue;
+    if (sc.nice) o.line(`${who}_priority`, sc.nice);
+    if (sc.noSwap) o.line(`${who}_no_swap`);
+    if (sc.rtPriority) o.line(`${who}_rt_priority`, sc.rtPriority);
+    if (sc.cpus.length) o.line(`${who}_cpu_affinity`, ...sc.cpus);
+    o.line(`${who}_rlimit_rttime`, sc.rlimitRttime);
+  }
   if (gd.vrrpStartupDelay) o.line('vrrp_startup_delay', gd.vrrpStartupDelay);
   if (gd.lvsSyncDaemon) {
     const s = gd.lvsSyncDaemon;

@@ -3,7 +3,8 @@
 // 2.2.7's layout (dump_global_data(), dump_vrrp(), dump_vscript()). Settings this
 // implementation does not have (SNMP, DBus, nftables, realtime scheduling, netns) print the
 // values keepalived prints when they are not configured, since that is their state here.
-import type { GlobalDefs, KeepalivedConfig, VrrpInstance } from '../../config/model.js';
+import type { GlobalDefs, KeepalivedConfig, ProcessSched, VrrpInstance } from '../../config/model.js';
+import { defaultSched } from '../../parser/keywords/process-defs.js';
 import type { VrrpInstanceRuntime, VrrpScriptRuntime, VrrpSnapshot } from './model.js';
 import { scriptText, vipText } from './vip-text.js';
 
@@ -24,7 +25,11 @@ const unsetOr = (b: boolean | undefined) => (b === undefined ? 'unset' : b ? 'tr
 
 export function globalDefsLines(g: GlobalDefs, o: { parent: boolean }): string[] {
   const L: string[] = ['------< Global definitions >------'];
-  L.push(' Network namespace = (default)', ' Network namespace ipvs = (main namespace)', ` Router ID = ${g.routerId}`);
+  L.push(' Network namespace = (default)', ' Network namespace ipvs = (main namespace)');
+  if (g.processName) L.push(` Parent process name = ${g.processName}`);
+  if (g.vrrpProcessName) L.push(` VRRP process name = ${g.vrrpProcessName}`);
+  if (g.checkerProcessName) L.push(` LVS process name = ${g.checkerProcessName}`);
+  L.push(` Router ID = ${g.routerId}`);
   if (g.smtpServer) {
     L.push(` Smtp server = ${g.smtpServer.host}`, ` Smtp server port = ${g.smtpServer.port}`);
     L.push(` Smtp HELO name = ${g.smtpHeloName}`, ` Smtp server connection timeout = ${g.smtpConnectTimeout}`);
@@ -68,11 +73,16 @@ export function globalDefsLines(g: GlobalDefs, o: { parent: boolean }): string[]
     ` VRRP check unicast_src = ${tf(g.vrrpCheckUnicastSrc)}`,
     ` VRRP skip check advert addresses = ${tf(g.vrrpSkipCheckAdvAddr)}`,
     ` VRRP strict mode = ${tf(g.vrrpStrict)}`,
-    ` Max auto priority = ${g.maxAutoPriority ?? 0}`,
-    ' Min auto priority delay = 1000000 usecs',
+    ` Max auto priority = ${g.maxAutoPriority === -1 ? 'Disabled' : g.maxAutoPriority ?? 0}`,
+    ` Min auto priority delay = ${g.minAutoPriorityDelay ?? 1000000} usecs`,
   );
-  for (const p of ['VRRP', 'Checker', 'BFD']) {
-    L.push(` ${p} process priority = 0`, ` ${p} don't swap = false`, ` ${p} realtime priority = 0`, ` ${p} realtime limit = 10000`);
+  const scheds: [string, ProcessSched | undefined][] = [['VRRP', g.vrrpSched], ['Checker', g.checkerSched], ['BFD', undefined]];
+  for (const [p, sc] of scheds) {
+    const s = sc ?? defaultSched();
+    L.push(` ${p} process priority = ${s.nice}`, ` ${p} don't swap = ${tf(s.noSwap)}`, ` ${p} realtime priority = ${s.rtPriority}`);
+    // keepalived writes each CPU followed by a space
+    if (s.cpus.length) L.push(` ${p} CPU Affinity = ${s.cpus.map((c) => `${c} `).join('')}`);
+    L.push(` ${p} realtime limit = ${s.rlimitRttime}`);
   }
   L.push(
     ' SNMP vrrp disabled', ' SNMP checker disabled', ' SNMP RFCv2 disabled', ' SNMP RFCv3 disabled', ' SNMP traps disabled',
