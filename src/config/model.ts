@@ -84,6 +84,8 @@ export interface GlobalDefs {
   checkerSched?: ProcessSched;
   /** min_auto_priority_delay, usecs (default 1000000). */
   minAutoPriorityDelay?: number;
+  /** data_use_instance: data dump names carry the namespace and instance names. */
+  dataUseInstance?: boolean;
   logFacility?: string;
   /** P2 keywords parsed and kept verbatim (name -> args), behaviour not implemented. */
   extra: Record<string, string[]>;
@@ -347,6 +349,10 @@ export interface KeepalivedConfig {
   files: string[];
   /** net_namespace NAME: the network namespace the daemon runs in (-s overrides it). */
   netNamespace?: string;
+  /** instance NAME: pid files, syslog ident (and data dumps with data_use_instance) carry the name. */
+  instanceName?: string;
+  /** use_pid_dir (also set by instance and net_namespace): pid files in /run/keepalived/. */
+  usePidDir?: boolean;
   global: GlobalDefs;
   vrrpScripts: VrrpScript[];
   trackFiles: TrackFile[];

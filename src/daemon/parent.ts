@@ -132,6 +132,8 @@ export class Parent {
   /** net_namespace / -s in effect (fixed at start: a reload cannot change it). */
   private namespace?: string;
   private nsState?: NamespaceState;
+  /** instance NAME (fixed at start: a reload cannot change it). */
+  private instance?: string;
   private pidDirCreated = false;
   private childUsage = { user: 0, system: 0 };
   /** Keeps the event loop alive while the daemon runs, also with no child to watch. */
@@ -192,9 +194,11 @@ export class Parent {
   }
 
   /**
-   * net_namespace / -s, as keepalived 2.2.7's main(): the ident changes, /run/keepalived/ is created,
-   * the process-event socket is opened and the namespace entered; pid files then live in the private
-   * /run/keepalived/. False when the namespace cannot be entered (keepalived then stops, exit 0).
+   * instance / net_namespace / -s / use_pid_dir, as keepalived 2.2.7's main(): with an instance or a
+   * namespace the ident changes (Keepalived_NS_INSTANCE); /run/keepalived/ is created for the pid files;
+   * for a namespace the process-event socket is opened and the namespace entered (pid files then live
+   * in its private /run/keepalived/). False when the namespace cannot be entered (keepalived then
+   * stops, exit 0).
    */
   private async enterNamespace(cfg: KeepalivedConfig): Promise<boolean> {
     const log = this.log;
@@ -202,12 +206,17 @@ export class Parent {
     if (this.opts.namespace !== undefined && cfg.netNamespace !== undefined) {
       log.info(`Overriding config net_namespace '${cfg.netNamespace}' with command line namespace '${this.opts.namespace}'`);
     }
+    this.instance = cfg.instanceName;
+    if (ns !== undefined || this.instance !== undefined) {
+      const ident = syslogIdent('parent', { namespace: ns, instance: this.instance });
+      log.info(`Changing syslog ident to ${ident}`);
+      log.setIdent(ident);
+    }
+    const usePidDir = ns !== undefined || this.instance !== undefined || cfg.usePidDir === true;
+    if (usePidDir) this.pidDirCreated = createPidDir(this.nsSys(), log);
+    this.pids = pidPaths({ ...this.opts, namespace: ns, instance: this.instance, usePidDir });
     if (ns === undefined) return true;
-    const ident = syslogIdent('parent', { namespace: ns });
-    log.info(`Changing syslog ident to ${ident}`);
-    log.setIdent(ident);
     const sys = this.nsSys();
-    this.pidDirCreated = createPidDir(sys, log);
     const st = enterNamespace(ns, sys, log);
     if (!st) {
       log.error(`Unable to set network namespace ${ns} - exiting`);
@@ -222,7 +231,6 @@ export class Parent {
     }
     this.namespace = ns;
     this.nsState = st;
-    this.pids = pidPaths({ ...this.opts, namespace: ns });
     return true;
   }
 
@@ -268,10 +276,10 @@ export class Parent {
   private childOptions(role: ChildRole): ChildRuntimeOptions {
     const o = this.opts;
     const g = this.config?.global;
-    const dp = dumpPaths(g, this.deps.tmpDir);
+    const dp = this.dumpPaths(g);
     return {
       role,
-      ident: syslogIdent(role, { namespace: this.namespace }),
+      ident: syslogIdent(role, { namespace: this.namespace, instance: this.instance }),
       facility: this.facility(),
       logDetail: o.logDetail,
       logConsole: o.logConsole,
@@ -283,6 +291,11 @@ export class Parent {
       dumpConf: o.dumpConf,
       dumpPaths: { data: role === 'vrrp' ? dp.data : dp.checkData, stats: dp.stats, json: dp.json },
     };
+  }
+
+  /** Where the dumps go: with data_use_instance the data dumps carry the namespace and instance names. */
+  private dumpPaths(g: KeepalivedConfig['global'] | undefined) {
+    return dumpPaths(g, this.deps.tmpDir, g?.dataUseInstance ? { namespace: this.namespace, instance: this.instance } : undefined);
   }
 
   private facility(): number {
@@ -370,6 +383,7 @@ export class Parent {
       }
       const cfg = r.config;
       if ((this.opts.namespace ?? cfg.netNamespace) !== this.namespace) this.log.info('Cannot change network namespace at a reload - please restart keepalived');
+      if (cfg.instanceName !== this.instance) this.log.info('Cannot change instance name at a reload - please restart keepalived');
       if (this.deps.process) renameOnReload(this.deps.process, this.config?.global.processName, cfg.global.processName, this.log);
       this.config = cfg;
       this.accepted = new Set(r.diagnostics.map(diagKey));
@@ -398,7 +412,7 @@ export class Parent {
     if (this.stopping) return;
     if (kind === 'data' && this.config) {
       this.log.info(`Printing parent data for process(${process.pid}) on signal`);
-      const path = dumpPaths(this.config.global, this.deps.tmpDir).parentData;
+      const path = this.dumpPaths(this.config.global).parentData;
       let text: string;
       try { text = formatParentDataDump(this.config); } catch (e) { text = `dump failed: ${(e as Error).message}\n`; }
       const err = writeDump(path, text);

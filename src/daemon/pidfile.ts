@@ -6,14 +6,18 @@ import { dirname } from 'node:path';
 
 export interface PidPaths { parent: string; vrrp: string; checker: string }
 
-export function pidPaths(o: { pidFile?: string; vrrpPidFile?: string; checkersPidFile?: string; instance?: string; namespace?: string }): PidPaths {
-  const dir = o.instance || o.namespace ? '/run/keepalived' : '/run';
-  const sfx = o.instance ? `_${o.instance}` : '';
-  const useDir = dir === '/run/keepalived';
+/**
+ * keepalived's pid file names: /run/{keepalived,vrrp,checkers}.pid; with use_pid_dir (also set by
+ * instance and net_namespace) in /run/keepalived/; with an instance, NAME_INSTANCE.pid there. -p/-r/-c win.
+ */
+export function pidPaths(o: { pidFile?: string; vrrpPidFile?: string; checkersPidFile?: string; instance?: string; namespace?: string; usePidDir?: boolean }): PidPaths {
+  const useDir = o.usePidDir || o.instance !== undefined || o.namespace !== undefined;
+  const dir = useDir ? '/run/keepalived/' : '/run/';
+  const sfx = o.instance !== undefined ? `_${o.instance}` : '';
   return {
-    parent: o.pidFile ?? (useDir ? `${dir}/keepalived${sfx}.pid` : '/run/keepalived.pid'),
-    vrrp: o.vrrpPidFile ?? (useDir ? `${dir}/vrrp${sfx}.pid` : '/run/vrrp.pid'),
-    checker: o.checkersPidFile ?? (useDir ? `${dir}/checkers${sfx}.pid` : '/run/checkers.pid'),
+    parent: o.pidFile ?? `${dir}keepalived${sfx}.pid`,
+    vrrp: o.vrrpPidFile ?? `${dir}vrrp${sfx}.pid`,
+    checker: o.checkersPidFile ?? `${dir}checkers${sfx}.pid`,
   };
 }
 

@@ -73,6 +73,7 @@ function g(o: Out, gd: GlobalDefs): void {
   };
   fifo('notify_fifo', gd.notifyFifo); fifo('vrrp_notify_fifo', gd.vrrpNotifyFifo); fifo('lvs_notify_fifo', gd.lvsNotifyFifo);
   if (gd.maxAutoPriority !== undefined) o.line('max_auto_priority', gd.maxAutoPriority);
+  if (gd.dataUseInstance !== undefined) o.line('data_use_instance', gd.dataUseInstance ? 'true' : 'false');
   if (gd.minAutoPriorityDelay !== undefined) o.line('min_auto_priority_delay', gd.minAutoPriorityDelay);
   if (gd.processName !== undefined) o.line('process_name', gd.processName);
   if (gd.vrrpProcessName !== undefined) o.line('vrrp_process_name', gd.vrrpProcessName);
@@ -359,6 +360,8 @@ function virtualServer(o: Out, vs: VirtualServer): void {
 export function printConfig(cfg: KeepalivedConfig): string {
   const o = new Out();
   if (cfg.netNamespace !== undefined) o.line('net_namespace', cfg.netNamespace);
+  if (cfg.instanceName !== undefined) o.line('instance', cfg.instanceName);
+  else if (cfg.usePidDir) o.line('use_pid_dir');
   g(o, cfg.global);
   if (cfg.global.childWaitTime !== 5) o.line('child_wait_time', cfg.global.childWaitTime);
   for (const e of cfg.extra) {

@@ -23,9 +23,10 @@ export function timeText(epochSec: number): string {
 const tf = (b: boolean | undefined) => (b ? 'true' : 'false');
 const unsetOr = (b: boolean | undefined) => (b === undefined ? 'unset' : b ? 'true' : 'false');
 
-export function globalDefsLines(g: GlobalDefs, o: { parent: boolean }): string[] {
+export function globalDefsLines(g: GlobalDefs, o: { parent: boolean; instance?: string }): string[] {
   const L: string[] = ['------< Global definitions >------'];
   L.push(' Network namespace = (default)', ' Network namespace ipvs = (main namespace)');
+  if (o.instance !== undefined) L.push(` Instance name = ${o.instance}`);
   if (g.processName) L.push(` Parent process name = ${g.processName}`);
   if (g.vrrpProcessName) L.push(` VRRP process name = ${g.vrrpProcessName}`);
   if (g.checkerProcessName) L.push(` LVS process name = ${g.checkerProcessName}`);
@@ -44,6 +45,7 @@ export function globalDefsLines(g: GlobalDefs, o: { parent: boolean }): string[]
     ` Default smtp_alert_checker = ${unsetOr(g.smtpAlertChecker)}`,
     ` Checkers log all failures = ${tf(g.checkerLogAllFailures)}`,
     ' No test config before reload',
+    ...(g.dataUseInstance ? [' Use instance name in data dumps'] : []),
     ` Dynamic interfaces = ${tf(g.dynamicInterfaces)}`,
   );
   if (!o.parent) L.push(` Default interface = ${g.defaultInterface}`);
@@ -218,7 +220,7 @@ function scriptLines(cfg: KeepalivedConfig, rts: VrrpScriptRuntime[] | undefined
 
 /** /tmp/keepalived.data as the VRRP child writes it on SIGUSR1. */
 export function formatVrrpDataDump(cfg: KeepalivedConfig, snap: VrrpSnapshot): string {
-  const L = globalDefsLines(cfg.global, { parent: false });
+  const L = globalDefsLines(cfg.global, { parent: false, instance: cfg.instanceName });
   L.push('------< VRRP Topology >------');
   for (const rt of snap.instances) {
     const inst = cfg.vrrpInstances.find((i) => i.name === rt.name);
@@ -230,6 +232,6 @@ export function formatVrrpDataDump(cfg: KeepalivedConfig, snap: VrrpSnapshot): s
 
 /** /tmp/keepalived_parent.data as the parent writes it on SIGUSR1. */
 export function formatParentDataDump(cfg: KeepalivedConfig): string {
-  return globalDefsLines(cfg.global, { parent: true }).map((l) => `${l}\n`).join('');
+  return globalDefsLines(cfg.global, { parent: true, instance: cfg.instanceName }).map((l) => `${l}\n`).join('');
 }
 

@@ -91,7 +91,7 @@ const P2_NAMES = [
   'lvs_netlink_monitor_rcv_bufs', 'lvs_netlink_monitor_rcv_bufs_force', 'process_monitor_rcv_bufs', 'process_monitor_rcv_bufs_force',
   'vrrp_rx_bufs_policy', 'vrrp_rx_bufs_multiplier', 'log_unknown_vrids', 'vmac_prefix', 'vmac_addr_prefix',
   'umask', 'random_seed', 'reload_check_config', 'reload_time_file', 'reload_repeat', 'reload_file', 'include_check', 'config_save_dir',
-  'tmp_config_directory', 'data_use_instance', 'vrrp_lower_prio_no_advert',
+  'tmp_config_directory', 'vrrp_lower_prio_no_advert',
   'vrrp_higher_prio_send_advert', 'lvs_netlink_monitor_rcv_bufs', 
   
   
@@ -102,7 +102,6 @@ const BOOL_P2: Record<string, string> = Object.fromEntries([
   'lvs_netlink_cmd_rcv_bufs_force', 'lvs_netlink_monitor_rcv_bufs_force', 'vrrp_netlink_cmd_rcv_bufs_force',
   'vrrp_netlink_monitor_rcv_bufs_force', 'process_monitor_rcv_bufs_force', 'rs_init_notifies', 'vrrp_notify_priority_changes',
 ].map((n) => [n, `Invalid value '%s' for global ${n} specified`]).concat([
-  ['data_use_instance', "Invalid value '%s' for global date_use_instance specified"],
   ['vrrp_lower_prio_no_advert', 'Invalid value for vrrp_lower_prio_no_advert specified'],
   ['vrrp_higher_prio_send_advert', 'Invalid value for vrrp_higher_prio_send_advert specified'],
 ]));
@@ -268,6 +267,16 @@ export const globalDefsTable = table('global_defs', [
   fifo('vrrpNotifyFifo', 'vrrp_notify_fifo'), fifoScript('vrrpNotifyFifo', 'vrrp_notify_fifo_script'),
   fifo('lvsNotifyFifo', 'lvs_notify_fifo'), fifoScript('lvsNotifyFifo', 'lvs_notify_fifo_script'),
   ...processKeywords,
+  // keepalived's message names it "date_use_instance"
+  {
+    name: 'data_use_instance', priority: 'P1', args: ['bool'],
+    handle: (g: G, a) => {
+      const t = a.opt(1);
+      const v = t === undefined ? true : parseBool(t);
+      if (v === undefined) { a.error(`Invalid value '${t}' for global date_use_instance specified`); return; }
+      g.dataUseInstance = v;
+    },
+  },
   num<G>('vrrp_startup_delay', { kind: 'dec', min: 0, max: 3600, msg: (t) => `vrrp_startup_delay '${t}' is invalid` }, (g, v) => { g.vrrpStartupDelay = v; }),
   {
     name: 'lvs_sync_daemon', priority: 'P1', args: ['ifname', 'rest'],

@@ -181,3 +181,39 @@ describe('parser: process keywords, -t as 2.2.7', () => {
     assert.equal(r.exitCode, 5);
   });
 });
+
+describe('daemon: instance, use_pid_dir, data_use_instance paths (2.2.7 names)', () => {
+  it('pid files: /run, use_pid_dir, instance, and -p/-r/-c first', async () => {
+    const { pidPaths } = await import('../../../src/daemon/pidfile.js');
+    assert.deepEqual(pidPaths({}), { parent: '/run/keepalived.pid', vrrp: '/run/vrrp.pid', checker: '/run/checkers.pid' });
+    assert.deepEqual(pidPaths({ usePidDir: true }), { parent: '/run/keepalived/keepalived.pid', vrrp: '/run/keepalived/vrrp.pid', checker: '/run/keepalived/checkers.pid' });
+    assert.deepEqual(pidPaths({ instance: 'A' }), { parent: '/run/keepalived/keepalived_A.pid', vrrp: '/run/keepalived/vrrp_A.pid', checker: '/run/keepalived/checkers_A.pid' });
+    assert.equal(pidPaths({ instance: 'A', pidFile: '/x.pid' }).parent, '/x.pid');
+  });
+
+  it('data dumps: keepalived.NS_INSTANCE.data with data_use_instance; stats and json keep their names', async () => {
+    const { dumpPaths } = await import('../../../src/daemon/dumps/index.js');
+    assert.deepEqual(dumpPaths(undefined, '/t', { namespace: 'N', instance: 'I' }), {
+      data: '/t/keepalived.N_I.data', stats: '/t/keepalived.stats', json: '/t/keepalived.json',
+      parentData: '/t/keepalived_parent.N_I.data', checkData: '/t/keepalived_check.N_I.data',
+    });
+    assert.equal(dumpPaths(undefined, '/t', { instance: 'I' }).data, '/t/keepalived.I.data');
+    assert.equal(dumpPaths(undefined, '/t', { namespace: 'N' }).parentData, '/t/keepalived_parent.N.data');
+    assert.equal(dumpPaths(undefined, '/t', {}).data, '/t/keepalived.data');
+  });
+
+  it('-t: instance and data_use_instance checks as 2.2.7', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kd-inst-t-'));
+    try {
+      const f = join(dir, 'i.conf');
+      writeFileSync(f, 'instance\ninstance A\ninstance B\nuse_pid_dir\nglobal_defs {\n data_use_instance maybe\n data_use_instance\n}\n');
+      const r = runConfigTest(f, {});
+      assert.deepEqual(r.stderrLines.map((l) => l.split('\t')[0]), [
+        '(Line 1) instance name missing - ignoring',
+        '(Line 3) Duplicate instance definition B - ignoring',
+        "(Line 6) Invalid value 'maybe' for global date_use_instance specified",
+      ]);
+      assert.equal(r.exitCode, 5);
+    } finally { rmSync(dir, { recursive: true, force: true }); }
+  });
+});
