@@ -84,6 +84,13 @@ export interface GlobalDefs {
   checkerSched?: ProcessSched;
   /** min_auto_priority_delay, usecs (default 1000000). */
   minAutoPriorityDelay?: number;
+  /** startup_script / shutdown_script (parent, before the children start / after they stop) and their timeouts (s, default 10). */
+  startupScript?: ScriptSpec;
+  startupScriptTimeout?: number;
+  shutdownScript?: ScriptSpec;
+  shutdownScriptTimeout?: number;
+  /** umask (global_defs): the daemon's file mode creation mask, unless -u gave one. */
+  umask?: number;
   /** data_use_instance: data dump names carry the namespace and instance names. */
   dataUseInstance?: boolean;
   logFacility?: string;

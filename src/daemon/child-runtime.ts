@@ -187,6 +187,7 @@ export async function runChild(role: ChildRole): Promise<void> {
       prio.reset();
       const next = shareStrings(m.config);
       renameOnReload(sys, nameOf(role, config), nameOf(role, next), logger);
+      if (next.global.umask !== undefined && !o.umaskFromCommandLine) process.umask(next.global.umask);
       config = next;
       const settle = () => { if (!stopping) prio.apply(schedSettingsFor(next.global, role)); };
       Promise.resolve().then(() => handle?.reload(next)).then(

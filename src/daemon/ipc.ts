@@ -20,6 +20,8 @@ export interface ChildRuntimeOptions {
   /** -X */
   releaseVips: boolean;
   dumpConf: boolean;
+  /** -u was given: global_defs umask is ignored. */
+  umaskFromCommandLine?: boolean;
   /** Where USR1 / USR2 / JSON dumps go (state_dump_file & co, or /tmp defaults). */
   dumpPaths: { data: string; stats: string; json: string };
 }

@@ -50,7 +50,8 @@ export async function main(argv: string[]): Promise<void> {
     case 'run': break;
   }
   const opts = r.opts;
-  if (opts.umask !== undefined) process.umask(opts.umask);
+  // keepalived's umask_val: 0177 unless -u (or global_defs umask, applied once the file is read) says otherwise
+  process.umask(opts.umask ?? 0o177);
   if (!opts.dontFork && process.env[DAEMON_ENV] !== '1') return daemonize(argv);
   // Our own marker must not reach children or notify scripts.
   delete process.env[DAEMON_ENV];

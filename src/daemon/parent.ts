@@ -21,6 +21,7 @@ import { createPidDir, enterNamespace, leaveNamespace, realNsSys, removePidDir, 
 import { INHERITED_CONNECTOR_ENV } from '../vrrp/process-track/connector-port.js';
 import { DEFAULT_COMM, childArgs, renameOnReload, setProcessName } from './process/identity.js';
 import type { ProcessSys } from './process/sys.js';
+import { runStartStopScript } from './process/start-stop-script.js';
 
 export interface ChildHandle {
   readonly pid: number;
@@ -167,6 +168,7 @@ export class Parent {
     }
     this.config = loaded;
     if (loaded.global.processName !== undefined && this.deps.process) setProcessName(this.deps.process, loaded.global.processName, log);
+    this.applyUmask(loaded);
     if (loaded.global.logFacility !== undefined && this.opts.logFacility === undefined) {
       const f = facilityFromConfig(loaded.global.logFacility);
       if (f !== undefined) log.setFacility(f);
@@ -184,6 +186,9 @@ export class Parent {
       log.info('NOTICE: setting config option max_auto_priority should result in better keepalived performance');
     }
     if (this.opts.dumpConf) for (const l of formatParentDataDump(loaded).trimEnd().split('\n')) log.info(l);
+    // the children start once the startup script has ended
+    await this.runScript('startup', loaded);
+    if (this.stopping) return true;
     const roles = this.wantedRoles(loaded);
     if (!roles.length) log.info('Warning - keepalived has no configuration to run');
     for (const r of roles) this.spawn(r);
@@ -289,6 +294,7 @@ export class Parent {
       dontRelease: role === 'vrrp' ? o.dontReleaseVrrp : o.dontReleaseIpvs,
       releaseVips: o.releaseVips,
       dumpConf: o.dumpConf,
+      umaskFromCommandLine: o.umask !== undefined,
       dumpPaths: { data: role === 'vrrp' ? dp.data : dp.checkData, stats: dp.stats, json: dp.json },
     };
   }
@@ -385,6 +391,7 @@ export class Parent {
       if ((this.opts.namespace ?? cfg.netNamespace) !== this.namespace) this.log.info('Cannot change network namespace at a reload - please restart keepalived');
       if (cfg.instanceName !== this.instance) this.log.info('Cannot change instance name at a reload - please restart keepalived');
       if (this.deps.process) renameOnReload(this.deps.process, this.config?.global.processName, cfg.global.processName, this.log);
+      this.applyUmask(cfg);
       this.config = cfg;
       this.accepted = new Set(r.diagnostics.map(diagKey));
       const wanted = this.wantedRoles(cfg);
@@ -438,6 +445,21 @@ export class Parent {
     });
   }
 
+  /** global_defs umask, unless -u gave one (children inherit it at fork; at a reload they set it too). */
+  private applyUmask(cfg: KeepalivedConfig): void {
+    if (cfg.global.umask === undefined) return;
+    if (this.opts.umask !== undefined) { this.log.info('umask command line option specified, ignoring config option'); return; }
+    if (this.deps.process) process.umask(cfg.global.umask);
+  }
+
+  private defaultUserAnnounced = false;
+
+  private async runScript(phase: 'startup' | 'shutdown', cfg: KeepalivedConfig): Promise<void> {
+    const announce = !this.defaultUserAnnounced;
+    if ((phase === 'startup' ? cfg.global.startupScript : cfg.global.shutdownScript) !== undefined) this.defaultUserAnnounced = true;
+    await runStartStopScript(phase, cfg.global, { log: this.log, detail: this.opts.logDetail > 0, announceDefaultUser: announce });
+  }
+
   /** TERM / INT, or a child's permanent error: stop the children, then ourselves. */
   async stop(code = 0): Promise<void> {
     if (this.stopping) return;
@@ -448,6 +470,7 @@ export class Parent {
     if (code === 0) this.log.info('Stopping');
     this.deps.notify?.('STOPPING=1');
     await Promise.all([...this.children.values()].map((s) => this.stopChild(s)));
+    if (this.config) await this.runScript('shutdown', this.config);
     const self = process.resourceUsage();
     this.log.info(cpuUsageLine({ user: self.userCPUTime, system: self.systemCPUTime }, this.childUsage));
     this.log.info(`Stopped ${VERSION_STRING}`);

@@ -1,7 +1,7 @@
 // PID files as keepalived handles them: default paths (/run/keepalived.pid, /run/vrrp.pid,
 // /run/checkers.pid), the "already running" test (a pid file naming a live process), removal of
 // stale ("zombie") pid files, and writing "<pid>\n" with mode 0644.
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export interface PidPaths { parent: string; vrrp: string; checker: string }
@@ -48,6 +48,8 @@ export function writePidFile(path: string, pid = process.pid): boolean {
   try {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, `${pid}\n`, { mode: 0o644 });
+    // 0644 whatever the umask (keepalived's default umask 0177 would make it 0600)
+    chmodSync(path, 0o644);
     return true;
   } catch { return false; }
 }

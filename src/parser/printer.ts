@@ -73,6 +73,11 @@ function g(o: Out, gd: GlobalDefs): void {
   };
   fifo('notify_fifo', gd.notifyFifo); fifo('vrrp_notify_fifo', gd.vrrpNotifyFifo); fifo('lvs_notify_fifo', gd.lvsNotifyFifo);
   if (gd.maxAutoPriority !== undefined) o.line('max_auto_priority', gd.maxAutoPriority);
+  if (gd.umask !== undefined) o.line('umask', `0${gd.umask.toString(8)}`);
+  script(o, 'startup_script', gd.startupScript);
+  if (gd.startupScriptTimeout !== undefined) o.line('startup_script_timeout', gd.startupScriptTimeout);
+  script(o, 'shutdown_script', gd.shutdownScript);
+  if (gd.shutdownScriptTimeout !== undefined) o.line('shutdown_script_timeout', gd.shutdownScriptTimeout);
   if (gd.dataUseInstance !== undefined) o.line('data_use_instance', gd.dataUseInstance ? 'true' : 'false');
   if (gd.minAutoPriorityDelay !== undefined) o.line('min_auto_priority_delay', gd.minAutoPriorityDelay);
   if (gd.processName !== undefined) o.line('process_name', gd.processName);

@@ -80,7 +80,6 @@ const garp = (name: string, field: 'vrrpGarpMasterDelay' | 'vrrpGarpMasterRepeat
 const P2_NAMES = [
   'rs_init_notifies', 'bfd_priority', 'bfd_no_swap', 'bfd_rt_priority', 'bfd_cpu_affinity', 'bfd_rlimit_rttime', 'bfd_rlimit_rtime',
   'bfd_process_name',
-  'startup_script', 'startup_script_timeout', 'shutdown_script', 'shutdown_script_timeout',
   'vrrp_down_timer_adverts', 'vrrp_garp_extra_if', 'vrrp_vmac_garp_intvl',
   'disable_local_igmp',
   'nftables_ipvs', 'nftables_ipvs_priority', 'nftables_ipvs_start_fwmark', 'fifo_write_vrrp_states_on_reload',
@@ -90,7 +89,7 @@ const P2_NAMES = [
   'vrrp_netlink_monitor_rcv_bufs', 'vrrp_netlink_monitor_rcv_bufs_force', 'lvs_netlink_cmd_rcv_bufs', 'lvs_netlink_cmd_rcv_bufs_force',
   'lvs_netlink_monitor_rcv_bufs', 'lvs_netlink_monitor_rcv_bufs_force', 'process_monitor_rcv_bufs', 'process_monitor_rcv_bufs_force',
   'vrrp_rx_bufs_policy', 'vrrp_rx_bufs_multiplier', 'log_unknown_vrids', 'vmac_prefix', 'vmac_addr_prefix',
-  'umask', 'random_seed', 'reload_check_config', 'reload_time_file', 'reload_repeat', 'reload_file', 'include_check', 'config_save_dir',
+  'random_seed', 'reload_check_config', 'reload_time_file', 'reload_repeat', 'reload_file', 'include_check', 'config_save_dir',
   'tmp_config_directory', 'vrrp_lower_prio_no_advert',
   'vrrp_higher_prio_send_advert', 'lvs_netlink_monitor_rcv_bufs', 
   

@@ -1,12 +1,14 @@
 // global_defs keywords about the daemon's own processes (keepalived/core/global_parser.c): process
 // names (process_names, process_name, vrrp_process_name, checker_process_name / lvs_process_name)
 // and each child's scheduling (vrrp_* / checker_*: priority, no_swap, rt_priority, cpu_affinity,
-// rlimit_rttime / rlimit_rtime), max_auto_priority, min_auto_priority_delay, with 2.2.7's checks
-// and messages. The daemon applies them (src/daemon/process-sched.ts, process-identity.ts).
+// rlimit_rttime / rlimit_rtime), max_auto_priority, min_auto_priority_delay, and the parent's
+// startup_script / shutdown_script (+ _timeout), with 2.2.7's checks and messages. The daemon
+// applies them (src/daemon/process/).
 import { availableParallelism } from 'node:os';
 import type { KeywordDef, KwArgs } from '../schema.js';
 import type { GlobalDefs, ProcessSched } from '../../config/model.js';
 import { readInt, readUnsigned } from '../values.js';
+import { scriptSpec } from './common.js';
 
 type G = GlobalDefs;
 
@@ -87,7 +89,81 @@ function schedKeywords(w: Who): KeywordDef<G>[] {
   ];
 }
 
+type Phase = 'startup' | 'shutdown';
+
+function startStopScript(phase: Phase): KeywordDef<G>[] {
+  const field = phase === 'startup' ? 'startupScript' : 'shutdownScript';
+  const tfield = phase === 'startup' ? 'startupScriptTimeout' : 'shutdownScriptTimeout';
+  return [
+    {
+      name: `${phase}_script`, priority: 'P1', args: ['script'],
+      handle: (g, a) => {
+        if (g[field]) { a.error(`${phase} script already specified`); return; }
+        if (a.size < 2) { a.error(`${phase} script missing`); return; }
+        const spec = scriptSpec(a);
+        if (!spec.argv.length) { a.error(`Invalid ${phase} script`); return; }
+        g[field] = spec;
+        g[tfield] ??= 10;
+      },
+    },
+    {
+      name: `${phase}_script_timeout`, priority: 'P1', args: ['uint'],
+      handle: (g, a) => {
+        const t = a.opt(1);
+        if (t === undefined) { a.error(`${phase}_script_timeout requires value`); return; }
+        const v = readUnsigned(a, t, 1, 1000, true);
+        if (v === undefined) { a.error(`${phase}_script_timeout '${t}' must be in [1, 1000] - ignoring`); return; }
+        g[tfield] = v;
+      },
+    },
+  ];
+}
+
+const UMASK_BITS: Record<string, number> = {
+  IRUSR: 0o400, IWUSR: 0o200, IXUSR: 0o100, IRGRP: 0o040, IWGRP: 0o020, IXGRP: 0o010, IROTH: 0o004, IWOTH: 0o002, IXOTH: 0o001,
+};
+
+/** keepalived's umask_handler: an octal/hex/decimal number (strtol base 0), or IRUSR|IWGRP|... words. */
+function umaskKeyword(): KeywordDef<G> {
+  return {
+    name: 'umask', priority: 'P1', args: ['rest'],
+    handle: (g, a) => {
+      const mask = a.need(1);
+      if (/^[0-9]/.test(mask)) {
+        if (a.size !== 2) { a.error(`${a.size === 1 ? 'Missing' : 'Extra'} parameter(s) to umask option`); return; }
+        const v = /^0[xX][0-9a-fA-F]+$/.test(mask) ? Number.parseInt(mask.slice(2), 16)
+          : /^0[0-7]*$/.test(mask) ? Number.parseInt(mask, 8) : /^[1-9][0-9]*$/.test(mask) ? Number.parseInt(mask, 10) : NaN;
+        if (Number.isNaN(v) || v & ~0o777) { a.error(`invalid umask value ${mask}`); return; }
+        g.umask = v;
+        return;
+      }
+      let bits = 0;
+      let needOr = false;
+      for (let i = 1; i < a.size; i++) {
+        const w = a.opt(i)!;
+        for (let p = 0; p < w.length;) {
+          if (needOr) {
+            if (w[p] === '|') { needOr = false; p++; continue; }
+            a.error(`Invalid umask syntax ${w}`);
+            return;
+          }
+          const bit = UMASK_BITS[w.slice(p, p + 5)];
+          if (bit === undefined) { a.error(`Unknown umask bit ${w.slice(p)}`); return; }
+          bits |= bit;
+          p += 5;
+          needOr = true;
+        }
+      }
+      if (!needOr) { a.error('umask missing bit value'); return; }
+      g.umask = bits;
+    },
+  };
+}
+
 export const processKeywords: KeywordDef<G>[] = [
+  umaskKeyword(),
+  ...startStopScript('startup'),
+  ...startStopScript('shutdown'),
   { name: 'process_names', priority: 'P1', args: ['none'], handle: (g) => { g.vrrpProcessName = 'keepalived_vrrp'; g.checkerProcessName = 'keepalived_lvs'; } },
   { name: 'process_name', priority: 'P1', args: ['string'], handle: (g, a) => { const n = processName(a, a.opt(1)); if (n !== undefined) g.processName = n; } },
   { name: 'vrrp_process_name', priority: 'P1', args: ['string'], handle: (g, a) => { const n = processName(a, a.opt(1)); if (n !== undefined) g.vrrpProcessName = n; } },

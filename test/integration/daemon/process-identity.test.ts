@@ -4,7 +4,8 @@
 // limited to this namespace (--ns PARENT --nslist net: other keepalived daemons on the machine are
 // never matched), process_name / process_names after a reload, and the scheduling each child gets
 // (/proc/PID/sched, status, limits): checker_rt_priority, *_cpu_affinity, *_rlimit_rttime,
-// vrrp_priority, and max_auto_priority raising the VRRP child to SCHED_RR after a 1.5 s stall.
+// vrrp_priority, and max_auto_priority raising the VRRP child to SCHED_RR after a 1.5 s stall;
+// the umask of each process (0177 by default, global_defs umask after a reload).
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,7 +40,8 @@ const PHASE1 = conf(`  vrrp_priority -10
   max_auto_priority 5
   min_auto_priority_delay 200000`);
 const PHASE2 = conf(`  process_names
-  process_name kaparent`);
+  process_name kaparent
+  umask IWGRP|IWOTH|IXOTH`);
 
 const comm = (pid: number) => readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
 /** /proc/PID/cmdline as argv (the NULs after the last argument dropped: see the recorded facts). */
@@ -51,6 +53,7 @@ const schedOf = (pid: number) => {
 };
 const cpus = (pid: number) => /^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
 const rttime = (pid: number) => /^Max realtime timeout\s+(\S+)\s+(\S+)/m.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'))?.slice(1, 3).join('/');
+const umaskOf = (pid: number) => /^Umask:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
 const ints = (s: string) => s.split(/\s+/).filter(Boolean).map(Number).sort((a, b) => a - b);
 
 describe('daemon (integration): process identity and scheduling as keepalived 2.2.7', function () {
@@ -79,7 +82,7 @@ describe('daemon (integration): process identity and scheduling as keepalived 2.
   const pidFile = (n: string) => Number.parseInt(readFileSync(join(dir, n), 'utf8'), 10);
   const waitLog = (re: RegExp, from = 0) => waitFor(() => re.test(log.slice(from)), 20_000, 50);
 
-  it('comm, cmdline, pidof, pgrep, pkill -HUP, scheduling, process_name(s) at a reload', async () => {
+  it('comm, cmdline, pidof, pgrep, pkill -HUP, scheduling, process_name(s) and umask at a reload', async () => {
     const cfg = join(dir, 'ka.conf');
     writeFileSync(cfg, PHASE1);
     const args = ['--all', '-n', '-l', '-G', '-f', cfg, '-p', join(dir, 'k.pid'), '-r', join(dir, 'v.pid'), '-c', join(dir, 'c.pid')];
@@ -109,6 +112,8 @@ describe('daemon (integration): process identity and scheduling as keepalived 2.
     assert.equal(rttime(vrrp), 'unlimited/unlimited');
     assert.deepEqual(schedOf(parent), { policy: 0, prio: 120 });
     assert.doesNotMatch(log, /NOTICE: setting config option max_auto_priority/);
+    // keepalived's default umask
+    for (const p of ours) assert.equal(umaskOf(p), '0177');
 
     // max_auto_priority: a VRRP child stalled 1.5 s goes SCHED_RR 1 with the default RLIMIT_RTTIME
     let from = log.length;
@@ -131,6 +136,8 @@ describe('daemon (integration): process identity and scheduling as keepalived 2.
     // still found by pidof through argv[0], as 2.2.7's renamed processes are
     const pidof2 = ints(sh('pidof', ['keepalived']));
     for (const p of ours) assert.ok(pidof2.includes(p), `pidof keepalived still lists ${p}`);
+    // global_defs umask, in each process (2.2.7: IWGRP|IWOTH|IXOTH -> 0023)
+    for (const p of ours) assert.equal(umaskOf(p), '0023', `umask of ${p}`);
     // the reload reset the scheduling and applied the new (empty) settings
     assert.deepEqual(schedOf(vrrp), { policy: 0, prio: 120 });
     assert.deepEqual(schedOf(checker), { policy: 0, prio: 120 });

@@ -54,7 +54,7 @@ export const SPOT_CHECKS: Record<string, [string, unknown][]> = {
     ['vrrpInstances.0.advertInt', 0.5], ['vrrpInstances.0.nopreempt', true], ['vrrpInstances.0.preemptDelay', 0], ['vrrpInstances.0.unicastPeer.1', { address: '10.0.0.3', minTtl: 1, maxTtl: 3 }],
     ['vrrpInstances.0.virtualIpaddress.0.label', 'eth0:1'], ['vrrpInstances.0.virtualIpaddress.1.noTrack', true], ['vrrpInstances.0.trackScript', []], ['vrrpInstances.0.trackFile', []], ['vrrpInstances.0.trackInterface.0.weight', 0],
     ['vrrpInstances.0.notifyMaster.argv', ['/bin/true', 'm']], ['vrrpInstances.1.state', 'MASTER'], ['vrrpSyncGroups.0.group', ['VI_1', 'VI_2']], ['trackFiles.0.file', '/tmp/kpb-track-file']],
-  'p2-keywords.conf': [['global.extra.umask', ['0177']], ['extra.0.keyword', 'bfd_instance'], ['extra.0.args', ['B1']], ['vrrpInstances.0.useVmac', { name: 'vrrp30' }],
+  'p2-keywords.conf': [['global.umask', 0o177], ['extra.0.keyword', 'bfd_instance'], ['extra.0.args', ['B1']], ['vrrpInstances.0.useVmac', { name: 'vrrp30' }],
     ['vrrpInstances.0.extra.unicast_fault_no_peer', []]],
   'static-blocks.conf': [['staticIpaddress.0.dev', 'eth0'], ['staticRoutes.0.raw', ['10.8.0.0/16', 'via', '10.0.7.254', 'dev', 'eth0']], ['staticRules.0.raw.5', '70']],
   'rs-port-mismatch-dr.conf': [['virtualServers.0.realServers.0.port', 80]],
