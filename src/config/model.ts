@@ -354,6 +354,8 @@ export interface StaticAddress extends VirtualIp {}
 export interface KeepalivedConfig {
   /** Every file read, in order (the main file first). */
   files: string[];
+  /** For each included file (by the name source positions use), the include directive that read it. */
+  includedBy?: Record<string, { pattern: string; file: string; line: number }>;
   /** net_namespace NAME: the network namespace the daemon runs in (-s overrides it). */
   netNamespace?: string;
   /** instance NAME: pid files, syslog ident (and data dumps with data_use_instance) carry the name. */

@@ -22,6 +22,7 @@ import { INHERITED_CONNECTOR_ENV } from '../vrrp/process-track/connector-port.js
 import { DEFAULT_COMM, childArgs, renameOnReload, setProcessName } from './process/identity.js';
 import type { ProcessSys } from './process/sys.js';
 import { runStartStopScript } from './process/start-stop-script.js';
+import { lostIncludeLine, lostIncludes } from './reload-includes.js';
 
 export interface ChildHandle {
   readonly pid: number;
@@ -390,6 +391,7 @@ export class Parent {
       const cfg = r.config;
       if ((this.opts.namespace ?? cfg.netNamespace) !== this.namespace) this.log.info('Cannot change network namespace at a reload - please restart keepalived');
       if (cfg.instanceName !== this.instance) this.log.info('Cannot change instance name at a reload - please restart keepalived');
+      if (this.config) for (const l of lostIncludes(this.config, cfg)) this.log.warn(lostIncludeLine(l));
       if (this.deps.process) renameOnReload(this.deps.process, this.config?.global.processName, cfg.global.processName, this.log);
       this.applyUmask(cfg);
       this.config = cfg;
