@@ -8,6 +8,7 @@ import { monotonicClock } from '../common/clock.js';
 import type { KeepalivedConfig } from '../config/model.js';
 import { formatJsonDump, formatStatsDump, formatVrrpDataDump, globalDefsLines, writeDump } from './dumps/index.js';
 import { toDumpSnapshot } from './dumps/from-vrrp.js';
+import { readInterfaces } from './dumps/interfaces.js';
 import { CHILD_EXIT, isParentToChild, type ChildRole, type ChildToParent, type DumpKind, type ParentToChild } from './ipc.js';
 import { createDaemonLogger, type DaemonLogger } from './log-sink.js';
 import { stoppedUsageLine } from './log-format.js';
@@ -168,7 +169,7 @@ export async function runChild(role: ChildRole): Promise<void> {
     const snap = toDumpSnapshot(handle.snapshot());
     if (!snap) { logger.error(`VRRP snapshot unavailable for ${kind} dump`); return; }
     let path: string; let text: string;
-    if (kind === 'data') { logger.info(`Printing VRRP data for process(${pid}) on signal`); path = o.dumpPaths.data; text = formatVrrpDataDump(config, snap); }
+    if (kind === 'data') { logger.info(`Printing VRRP data for process(${pid}) on signal`); path = o.dumpPaths.data; text = formatVrrpDataDump(config, { ...snap, interfaces: readInterfaces() }); }
     else if (kind === 'json') { logger.info(`Printing VRRP as json for process(${pid}) on signal`); path = o.dumpPaths.json; text = formatJsonDump(config, snap); }
     else { logger.info(`Printing VRRP stats for process(${pid}) on signal`); path = o.dumpPaths.stats; text = formatStatsDump(snap); }
     const err = writeDump(path, text);

@@ -7,6 +7,7 @@ import type { GlobalDefs, KeepalivedConfig, ProcessSched, VrrpInstance } from '.
 import { defaultSched } from '../../parser/keywords/process-defs.js';
 import type { VrrpInstanceRuntime, VrrpScriptRuntime, VrrpSnapshot } from './model.js';
 import { scriptText, vipText } from './vip-text.js';
+import { interfacesLines } from './interfaces.js';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -227,6 +228,7 @@ export function formatVrrpDataDump(cfg: KeepalivedConfig, snap: VrrpSnapshot): s
     if (inst) L.push(...instanceLines(cfg, inst, rt));
   }
   L.push(...scriptLines(cfg, snap.scripts));
+  if (snap.interfaces) L.push(...interfacesLines(cfg, snap.interfaces));
   return L.map((l) => `${l}\n`).join('');
 }
 
