@@ -51,7 +51,14 @@ describe('daemon (integration): USR1 Interfaces section, ours vs keepalived 2.2.
     // keepalived 2.2.7 writes its dumps in $TMPDIR, ours in $KEEPALIVED_TS_TMP_DIR: both a directory of this run
     const file = join(tmp, 'keepalived.data');
     process.kill(cp.pid!, 'SIGUSR1');
-    const text = await waitFor(() => { const t = existsSync(file) ? readFileSync(file, 'utf8') : ''; return t.includes('------< Interfaces >------') ? t : undefined; }, 10_000, 50);
+    // 2.2.7 writes the file in place: read it once it has stopped changing
+    let last = '';
+    const text = await waitFor(() => {
+      const t = existsSync(file) ? readFileSync(file, 'utf8') : '';
+      const done = t === last && t.includes('------< Interfaces >------');
+      last = t;
+      return done ? t : undefined;
+    }, 10_000, 200);
     process.kill(cp.pid!, 'SIGTERM');
     await exited;
     return text.split('------< Interfaces >------\n')[1]!;
