@@ -6,6 +6,9 @@
 import type { KeepalivedConfig } from '../config/model.js';
 import type { LvsSink } from '../common/lvs-desired.js';
 import { CheckerEngine, type CheckerDeps } from './runtime.js';
+import { PingGroupRange, type RangeFile } from './ping-group.js';
+import { sslFor } from './probes/tls-context.js';
+import type { Logger } from '../common/log.js';
 
 export type { CheckerEvent, RsCheckerEvent, RsStateEvent, VsQuorumEvent } from './events.js';
 export type { CheckerDeps } from './runtime.js';
@@ -15,7 +18,12 @@ export interface StartCheckersDeps extends Omit<CheckerDeps, 'lvs'> {
   lvs?: LvsSink;
   /** -I / --dont-release-ipvs: leave the IPVS table as it is on stop. */
   dontRelease?: boolean;
+  /** net.ipv4.ping_group_range (tests inject a file); default: /proc. */
+  pingGroupRange?: RangeFile;
 }
+
+const hasPing = (c: KeepalivedConfig): boolean =>
+  c.virtualServers.some((vs) => vs.realServers.some((rs) => rs.checkers.some((k) => k.type === 'PING_CHECK')));
 
 export interface CheckerHandle {
   stop(): Promise<void>;
@@ -27,6 +35,17 @@ export interface CheckerHandle {
   stats(): { checks: number; probesStarted: number; probesShared: number; probesQueued: number; peakInFlight: number };
 }
 
+/**
+ * The SSL{} block cannot be loaded (check_ssl.c init_ssl_ctx): logs keepalived's lines and returns
+ * a message; the caller stops the checker process (KEEPALIVED_EXIT_FATAL), as 2.2.7 does at start.
+ */
+export function sslStartError(config: KeepalivedConfig, logger: Logger): string | null {
+  const r = sslFor(config);
+  if (!r || r.ok) return null;
+  for (const l of r.lines) logger.info(l);
+  return 'SSL context';
+}
+
 /** A sink for monitoring mode: the desired state has nowhere to go. */
 export const monitoringSink: LvsSink = { apply: async () => {} };
 
@@ -34,15 +53,29 @@ export async function startCheckers(config: KeepalivedConfig, deps: StartChecker
   let lvs = deps.lvs;
   let current = config;
   let release: (() => Promise<void>) | undefined;
+  let reloadIpvs: ((c: KeepalivedConfig) => Promise<void>) | undefined;
   if (!lvs) {
-    const { openIpvs, applyStartupGlobals } = await import('../ipvs/index.js');
+    const { openIpvs, applyStartupGlobals, LvsTimeouts } = await import('../ipvs/index.js');
     const ipvs = await openIpvs({ logger: deps.logger }).catch(() => null);
     lvs = ipvs ? ipvs.sink : monitoringSink;
-    // lvs_flush and lvs_timeouts act once, before the first apply (keepalived's start_check).
-    if (ipvs) await applyStartupGlobals(ipvs.client, config.global, deps.logger).catch(() => undefined);
-    // lvs_flush_on_stop (of the config in force at stop): one flush instead of removing each service.
-    if (ipvs) release = () => ipvs.sink.release({ keep: !!deps.dontRelease, flush: current.global.lvsFlushOnStop });
+    if (ipvs) {
+      // keepalived's start_check: lvs_timeouts at start and at each reload, lvs_flush at start only.
+      const timeouts = new LvsTimeouts(ipvs.client, deps.logger);
+      await timeouts.apply(config.global.lvsTimeouts, false).catch(() => undefined);
+      await applyStartupGlobals(ipvs.client, config.global, deps.logger).catch(() => undefined);
+      reloadIpvs = (c) => timeouts.apply(c.global.lvsTimeouts, true).catch(() => undefined);
+      // The kernel's own timeouts go back (ipvs_stop), with -I too; then lvs_flush_on_stop (of the
+      // config in force at stop): one flush instead of removing each service. release() closes
+      // the IPVS socket, so the timeouts go first.
+      release = async () => {
+        await timeouts.restore().catch(() => undefined);
+        await ipvs.sink.release({ keep: !!deps.dontRelease, flush: current.global.lvsFlushOnStop });
+      };
+    }
   }
+  // PING_CHECK's ICMP sockets need gid 0 in ping_group_range: widened when one is configured.
+  const pingGroup = new PingGroupRange(deps.logger, deps.pingGroupRange);
+  if (hasPing(config)) pingGroup.widen();
   const engine = new CheckerEngine(config, { ...deps, lvs }, { clearOnStop: !deps.dontRelease && !release });
   await engine.start();
   return {
@@ -50,11 +83,23 @@ export async function startCheckers(config: KeepalivedConfig, deps: StartChecker
       // keepalived 2.2.7: with -I nothing is released; with lvs_flush_on_stop one flush replaces
       // clear_services(), so neither logs nor notifies per real server.
       const flush = !deps.dontRelease && current.global.lvsFlushOnStop;
-      await engine.stop({ clearServices: !deps.dontRelease && !flush });
-      if (release) await release().catch(() => undefined);
-      else if (flush) deps.logger.info('Flushing lvs on shutdown in oneshot'); // the IPVS sink logs it when there is one
+      try {
+        await engine.stop({ clearServices: !deps.dontRelease && !flush });
+        if (release) await release().catch(() => undefined);
+        else if (flush) deps.logger.info('Flushing lvs on shutdown in oneshot'); // the IPVS sink logs it when there is one
+      } finally {
+        pingGroup.restore();
+      }
     },
-    reload: (c) => { current = c; return engine.reload(c); },
+    reload: async (c) => {
+      current = c;
+      if (hasPing(c)) pingGroup.widen();
+      // 2.2.7 stops the checker on a reload whose SSL{} files fail; we log its lines and run on
+      // (SSL_GET then connects without a client certificate).
+      sslStartError(c, deps.logger);
+      if (reloadIpvs) await reloadIpvs(c);
+      await engine.reload(c);
+    },
     snapshot: () => engine.snapshot(),
     dumpData: () => engine.snapshot(),
     stats: () => engine.stats(),

@@ -7,8 +7,10 @@ import type { Logger } from '../common/log.js';
 import type { Clock } from '../common/clock.js';
 import type { DesiredService, LvsDesiredState, LvsSink } from '../common/lvs-desired.js';
 import type { CheckerEvent } from './events.js';
-import { initialFsm, stepChecker, type FsmCtx, type FsmState, type Outcome } from './core/checker-fsm.js';
+import { fileAtStart, initialFsm, stepChecker, type FsmCtx, type FsmState, type Outcome } from './core/checker-fsm.js';
 import { resolveParams, type EffectiveParams } from './core/params.js';
+import { expandSmtpHosts } from './core/smtp-hosts.js';
+import { readTrackValueNow, trackFilePath } from './probes/file.js';
 import {
   checkerChanged, clearRs, desiredService, desiredState, initVs, newRsState, newVsState, setWeight, updateQuorum, weighLive,
   type CoreOut, type RsState, type VsState,
@@ -56,6 +58,10 @@ class Inst implements FsmCtx, FsmState, Waiter {
   urlIt = 0;
   failedUrl: number | null = null;
   lastExitCode: number | null = null;
+  fileValue: number | null = null;
+  curWeight = 0;
+  /** FILE_CHECK: its weight and reverse (own, else the track_file block's). */
+  file: { weight: number; reverse: boolean } | null = null;
   readonly urlPaths: string[];
   /** TimerHeap generation: bumped by each schedule and cancel. */
   timerGen = 0;
@@ -85,8 +91,9 @@ class Inst implements FsmCtx, FsmState, Waiter {
   get miscArg0(): string { const c = this.checker; return c.type === 'MISC_CHECK' ? (c.miscPath.argv[0] ?? '') : ''; }
   get miscDynamic(): boolean { const c = this.checker; return c.type === 'MISC_CHECK' && c.miscDynamic; }
   get rsWeight(): number { return this.rs.iweight; }
-  get fileWeight(): number { const c = this.checker; return c.type === 'FILE_CHECK' ? c.weight : 0; }
-  get fileReverse(): boolean { const c = this.checker; return c.type === 'FILE_CHECK' && c.reverse; }
+  get fileWeight(): number { return this.file?.weight ?? 0; }
+  get fileReverse(): boolean { return this.file?.reverse ?? false; }
+  get rsEffWeight(): number { return this.rs.effWeight; }
 
   /** The probe's outcome (Waiter). */
   settled(o: Outcome): void { this.engine.outcomeOf(this, o); }
@@ -169,7 +176,18 @@ export class CheckerEngine {
       this.deps.logger.info(`${c.type} for service ${rs.text} of VS ${vs.text} is not supported - ignoring`);
       return undefined;
     }
-    return new Inst(this, vs, rs, c, params, probe);
+    const inst = new Inst(this, vs, rs, c, params, probe);
+    if (c.type === 'FILE_CHECK') this.fileAtStart(inst, c);
+    return inst;
+  }
+
+  /** FILE_CHECK: its weight and the file's value at start (2.2.7 reads it while loading the config). */
+  private fileAtStart(i: Inst, c: Extract<Checker, { type: 'FILE_CHECK' }>): void {
+    const tf = this.config.trackFiles.find((t) => t.name === c.trackFile);
+    i.file = c.weight !== undefined ? { weight: c.weight, reverse: c.reverse } : { weight: tf?.weight ?? 1, reverse: tf?.reverse ?? false };
+    const v = readTrackValueNow(trackFilePath({ checker: c, config: this.config }));
+    const st = fileAtStart(v, i.file.weight, i.file.reverse);
+    i.fileValue = v; i.curWeight = st.curWeight; i.isUp = st.up; i.hasRun = true;
   }
 
   /** Builds state for a config (no kernel or timer side effects). */
@@ -179,10 +197,11 @@ export class CheckerEngine {
     for (const vs of config.virtualServers) {
       const v = newVsState(vs, config.global);
       for (const r of v.rss) {
-        for (const c of r.rs.checkers) {
+        for (const c of expandSmtpHosts(r.rs.checkers)) {
           const inst = this.makeInst(v, r, c);
           if (!inst) continue;
           insts.push(inst);
+          r.effWeight += inst.curWeight; // set_effective_weights(): FILE_CHECK's part at start
           if (!inst.isUp) r.numFailed++;
         }
       }
@@ -220,7 +239,8 @@ export class CheckerEngine {
     for (const i of insts) {
       const key = i.probe.key(0);
       let d = draws.get(key);
-      if (d === undefined) { d = firstDelay(i.params.warmupMs, this.deps.bootstrapDelayMs, this.deps.random); draws.set(key, d); }
+      // FILE_CHECK has no timer in 2.2.7 (inotify): its probe waits for the file to change
+      if (d === undefined) { d = i.type === 'FILE_CHECK' ? 0 : firstDelay(i.params.warmupMs, this.deps.bootstrapDelayMs, this.deps.random); draws.set(key, d); }
       this.schedule(i, d);
     }
   }
@@ -261,6 +281,7 @@ export class CheckerEngine {
     const before = this.coreChanges;
     const wasUp = i.isUp;
     const step = stepChecker(i, i, outcome);
+    if (step.effWeight !== undefined) { i.rs.effWeight = step.effWeight; this.coreChanges++; }
     if (step.weight !== undefined) setWeight(i.vs, i.rs, step.weight, this.coreOut);
     for (const l of step.logs) this.deps.logger.info(l);
     let rsChanged = false;
@@ -379,7 +400,7 @@ export class CheckerEngine {
     }
     const first: Inst[] = [];
     for (const i of fresh) {
-      if (i.checks === 0) { this.logActivation(i); first.push(i); } else this.schedule(i, i.params.delayLoopMs);
+      if (i.checks === 0) { this.logActivation(i); first.push(i); } else this.schedule(i, i.type === 'FILE_CHECK' ? 0 : i.params.delayLoopMs);
     }
     this.scheduleFirst(first);
     this.coreChanges++;

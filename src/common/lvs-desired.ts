@@ -15,6 +15,16 @@ export interface DesiredDest {
   tunnel?: VirtualServer['tunnel'];
 }
 
+/**
+ * The tunnel settings of a real (or sorry) server: its own `lvs_method TUN ...` when it has one,
+ * else the virtual server's (keepalived 2.2.7 copies the VS's into each server, then a server's own
+ * lvs_method replaces them). As a spread: `{ tunnel }` or nothing.
+ */
+export function tunnelOf(s: { lvsMethod?: LbKind; tunnel?: VirtualServer['tunnel'] }, vs: VirtualServer): { tunnel?: VirtualServer['tunnel'] } {
+  const t = s.lvsMethod === 'TUN' && s.tunnel ? s.tunnel : vs.tunnel;
+  return t ? { tunnel: t } : {};
+}
+
 export interface DesiredService {
   /** The virtual server from the model (groups are expanded by the IPVS layer using `groups`). */
   vs: VirtualServer;

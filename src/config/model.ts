@@ -56,6 +56,16 @@ export interface GlobalDefs {
   vrrpGarpInterval: number;               // default 0
   vrrpGnaInterval: number;                // default 0
   vrrpMinGarp: boolean;
+  /** vrrp_lower_prio_no_advert: default for instances that do not set lower_prio_no_advert. */
+  vrrpLowerPrioNoAdvert: boolean;
+  /** vrrp_higher_prio_send_advert: default for instances that do not set higher_prio_send_advert. */
+  vrrpHigherPrioSendAdvert: boolean;
+  /** vrrp_down_timer_adverts (1..100, default 3): default for instances without down_timer_adverts. */
+  vrrpDownTimerAdverts: number;
+  /** vrrp_notify_priority_changes: default for instances (and sync groups) that do not set it. */
+  vrrpNotifyPriorityChanges: boolean;
+  /** fifo_write_vrrp_states_on_reload: after a reload, unchanged states are written to the FIFOs again. */
+  fifoWriteVrrpStatesOnReload: boolean;
   vrrpMcastGroup4: string;                // default 224.0.0.18
   vrrpMcastGroup6: string;                // default ff02::12
   defaultInterface: string;               // default eth0
@@ -138,6 +148,8 @@ export interface VrrpInstance {
   pos?: SourcePos;
   state: VrrpStateName;                   // default: MASTER if priority 255 else BACKUP
   interface?: string;
+  /** Where `interface` was given (keepalived's "WARNING - interface X ... doesn't exist" names that line). */
+  interfacePos?: SourcePos;
   virtualRouterId?: number;               // required 1..255
   priority: number;                       // default 100
   advertInt: number;                      // seconds, default 1
@@ -162,7 +174,8 @@ export interface VrrpInstance {
   useVmac?: { name?: string; mac?: string };
   vmacXmitBase: boolean;
   accept?: boolean;
-  strictMode: boolean;
+  /** strict_mode; unset = global vrrp_strict. */
+  strictMode?: boolean;
   skipCheckAdvAddr: boolean;
   checkUnicastSrc: boolean;
   promoteSecondaries: boolean;
@@ -173,8 +186,22 @@ export interface VrrpInstance {
   garpMasterRefreshRepeat?: number;
   garpLowerPrioDelay?: number;
   garpLowerPrioRepeat?: number;
-  lowerPrioNoAdvert: boolean;
-  higherPrioSendAdvert: boolean;
+  /** lower_prio_no_advert; unset = global vrrp_lower_prio_no_advert (true in strict mode). */
+  lowerPrioNoAdvert?: boolean;
+  /** higher_prio_send_advert; unset = global vrrp_higher_prio_send_advert (false in strict mode). */
+  higherPrioSendAdvert?: boolean;
+  /** down_timer_adverts (1..100); unset = global vrrp_down_timer_adverts. */
+  downTimerAdverts?: number;
+  /** notify_priority_changes; unset = the sync group's, else global vrrp_notify_priority_changes. */
+  notifyPriorityChanges?: boolean;
+  /** notify_deleted [SCRIPT]: a deleted instance (reload) reports DELETED instead of FAULT, running SCRIPT. */
+  notifyDeleted?: { script?: ScriptSpec };
+  /** unicast_fault_no_peer: without unicast peers the instance stays in FAULT (not multicast). */
+  unicastFaultNoPeer: boolean;
+  /** old_unicast_checksum [never]: VRRPv3 unicast checksum over the multicast group ('config'), or never auto-detected. */
+  oldUnicastChecksum?: 'config' | 'never';
+  /** mcast_dst_ip: multicast destination of this instance's adverts (default vrrp_mcast_group4/6). */
+  mcastDstIp?: string;
   notifyMaster?: ScriptSpec;
   notifyBackup?: ScriptSpec;
   notifyFault?: ScriptSpec;
@@ -237,6 +264,10 @@ export interface VrrpSyncGroup {
   trackScript: TrackRef[];
   trackFile: TrackRef[];
   trackProcess: TrackRef[];
+  /** sync_group_tracking_weight (or the deprecated global_tracking): members keep weighted trackers. */
+  trackingWeight: boolean;
+  /** notify_priority_changes of the group: default for its members. */
+  notifyPriorityChanges?: boolean;
   extra: Record<string, string[]>;
 }
 
@@ -250,6 +281,13 @@ export interface HttpUrl {
   virtualhost?: string;
   regex?: string;
   regexNoMatch?: boolean;
+  /** PCRE2 option names (regex_options), as written. */
+  regexOptions?: string[];
+  /** regex_min_offset / regex_max_offset: where a match may start (bytes from the response's start). */
+  regexMinOffset?: number;
+  regexMaxOffset?: number;
+  /** regex_stack START MAX (PCRE2 JIT stack sizes). */
+  regexStack?: [number, number];
 }
 
 /** Keywords every checker shares; undefined = inherit from real_server, then virtual_server, then checker default. */
@@ -270,15 +308,19 @@ export interface CheckerCommon {
   pos?: SourcePos;
 }
 
+/** SMTP_CHECK's deprecated host{} block: one more connection to check (keepalived makes it a checker). */
+export type SmtpHost = Pick<CheckerCommon, 'connectIp' | 'connectPort' | 'bindto' | 'bindPort' | 'bindIf' | 'connectTimeout' | 'fwmark' | 'pos'>;
+
 export type Checker =
   | ({ type: 'TCP_CHECK' } & CheckerCommon)
   | ({ type: 'HTTP_GET' | 'SSL_GET'; urls: HttpUrl[]; virtualhost?: string; httpProtocol?: '1.0' | '1.0C' | '1.1'; enableSni?: boolean; sniName?: string; fastRecovery?: boolean; tlsCompliant?: boolean } & CheckerCommon)
-  | ({ type: 'SMTP_CHECK'; heloName?: string } & CheckerCommon)
+  | ({ type: 'SMTP_CHECK'; heloName?: string; hosts?: SmtpHost[] } & CheckerCommon)
   | ({ type: 'MISC_CHECK'; miscPath: ScriptSpec; miscTimeout?: number; miscDynamic: boolean; user?: { user: string; group?: string } } & CheckerCommon)
   | ({ type: 'DNS_CHECK'; queryType: string; name: string } & CheckerCommon)
   | ({ type: 'UDP_CHECK'; payload?: string; requireReply?: string | true; minReplyLength?: number; maxReplyLength?: number } & CheckerCommon)
   | ({ type: 'PING_CHECK' } & CheckerCommon)
-  | ({ type: 'FILE_CHECK'; trackFile: string; weight: number; reverse: boolean } & CheckerCommon)
+  /** weight undefined: the track_file block's weight and reverse apply. */
+  | ({ type: 'FILE_CHECK'; trackFile: string; weight?: number; reverse: boolean } & CheckerCommon)
   | ({ type: 'BFD_CHECK'; name: string } & CheckerCommon);
 
 export interface RealServer {
@@ -291,6 +333,8 @@ export interface RealServer {
   notifyUp?: ScriptSpec;
   notifyDown?: ScriptSpec;
   lvsMethod?: LbKind;
+  /** The real server's own `lvs_method TUN [type ...]` (with lvsMethod 'TUN'). */
+  tunnel?: VirtualServer['tunnel'];
   smtpAlert?: boolean;
   alpha?: boolean;
   retry?: number;
@@ -325,7 +369,7 @@ export interface VirtualServer {
   delayBeforeRetry?: number;
   warmup?: number;
   inhibitOnFailure: boolean;
-  sorryServer?: { address: string; port: number; family: IpFamily; lvsMethod?: LbKind; inhibit?: boolean };
+  sorryServer?: { address: string; port: number; family: IpFamily; lvsMethod?: LbKind; tunnel?: VirtualServer['tunnel']; inhibit?: boolean };
   quorum: number;                         // default 1
   hysteresis: number;                     // default 0
   quorumUp?: ScriptSpec;

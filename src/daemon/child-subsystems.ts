@@ -37,9 +37,10 @@ export async function loadSubsystem(role: ChildRole): Promise<StartFn> {
 }
 
 async function vrrpStart(): Promise<Start> {
-  const { startVrrp } = await import('../vrrp/index.js');
+  const { startVrrp, isStartFailure } = await import('../vrrp/index.js');
   return async (config, deps, events) => {
     const vrrp = await startVrrp(config, { logger: deps.logger, clock: deps.clock, onStateChange: (e) => events.vrrpEvent(e) });
+    if (isStartFailure(vrrp)) return vrrp;
     return {
       // -V (--dont-release-vrrp): leave the VIPs and virtual routes in place.
       stop: () => vrrp.stop({ keepVips: deps.dontRelease }),
@@ -50,8 +51,12 @@ async function vrrpStart(): Promise<Start> {
 }
 
 async function checkerStart(): Promise<Start> {
-  const { startCheckers } = await import('../check/index.js');
-  return (config, deps, events) => startCheckers(config, {
-    logger: deps.logger, clock: deps.clock, dontRelease: deps.dontRelease, onEvent: (e) => events.checkerEvent(e),
-  });
+  const { startCheckers, sslStartError } = await import('../check/index.js');
+  return async (config, deps, events) => {
+    const ssl = sslStartError(config, deps.logger); // the SSL{} files failed: 2.2.7's checker exits FATAL
+    if (ssl) return { permanentError: { kind: 'FATAL', message: '' } }; // its lines are logged already
+    return startCheckers(config, {
+      logger: deps.logger, clock: deps.clock, dontRelease: deps.dontRelease, onEvent: (e) => events.checkerEvent(e),
+    });
+  };
 }

@@ -45,5 +45,5 @@ export { DesiredIndex, type IndexUpdate } from './desired-index.js';
 export { initialDesiredState, destinationsFor } from './initial.js';
 export type { IpvsService, IpvsDest, IpvsTimeouts, IpvsDaemon, SvcKey } from './types.js';
 export { openGenlTransport, type GenlTransport, type GenlResult } from './transport.js';
-export { applyStartupGlobals, syncDaemonFor } from './globals.js';
+export { applyStartupGlobals, syncDaemonFor, LvsTimeouts, timeoutsToSend } from './globals.js';
 export type { RepairRound } from './sink.js';

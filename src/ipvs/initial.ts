@@ -1,7 +1,7 @@
 // The desired state keepalived programs at start-up before any checker has reported: every real
 // server up unless one of its checkers is `alpha` (checker, RS or VS keyword); down servers kept at weight 0 when
 // inhibit_on_failure; the sorry_server alone when quorum is not met. Pure.
-import type { DesiredDest, DesiredService, LvsDesiredState } from '../common/lvs-desired.js';
+import { tunnelOf, type DesiredDest, type DesiredService, type LvsDesiredState } from '../common/lvs-desired.js';
 import type { KeepalivedConfig, RealServer, VirtualServer } from '../config/model.js';
 
 function dest(vs: VirtualServer, rs: RealServer, weight: number): DesiredDest {
@@ -10,7 +10,7 @@ function dest(vs: VirtualServer, rs: RealServer, weight: number): DesiredDest {
     fwdMethod: rs.lvsMethod ?? vs.lbKind,
     ...(rs.uthreshold !== undefined ? { uthreshold: rs.uthreshold } : {}),
     ...(rs.lthreshold !== undefined ? { lthreshold: rs.lthreshold } : {}),
-    ...(vs.tunnel ? { tunnel: vs.tunnel } : {}),
+    ...tunnelOf(rs, vs),
   };
 }
 
@@ -21,8 +21,7 @@ export function destinationsFor(vs: VirtualServer, up: (rs: RealServer, i: numbe
   const quorumOk = upWeight >= (vs.quorum ?? 1);
   if (!quorumOk && vs.sorryServer) {
     const s = vs.sorryServer;
-    return [{ address: s.address, port: s.port, family: s.family, weight: 1, fwdMethod: s.lvsMethod ?? vs.lbKind,
-      ...(vs.tunnel ? { tunnel: vs.tunnel } : {}) }];
+    return [{ address: s.address, port: s.port, family: s.family, weight: 1, fwdMethod: s.lvsMethod ?? vs.lbKind, ...tunnelOf(s, vs) }];
   }
   const out: DesiredDest[] = [];
   vs.realServers.forEach((rs, i) => {

@@ -10,8 +10,7 @@ export const MAX_BODY_BYTES = 511;
 
 /** `INSTANCE "VI_1" MASTER 150\n` / `GROUP "G1" BACKUP 0\n` (no NUL: keepalived writes strlen bytes). */
 export function vrrpFifoLine(e: VrrpEvent): string {
-  const state = e.state === 'DELETED' ? 'FAULT' : e.state;
-  return `${e.kind} "${e.name}" ${state} ${e.kind === 'GROUP' ? 0 : e.priority}\n`;
+  return `${e.kind} "${e.name}" ${e.state} ${e.kind === 'GROUP' ? 0 : e.priority}\n`;
 }
 
 /** `VS [10.0.0.1]:tcp:80 UP\n\0` - keepalived writes strlen+1 bytes, so the NUL goes out too. */
@@ -26,8 +25,7 @@ export function rsFifoLine(rsText: string, vsText: string, up: boolean): string 
 
 /** The 4 extra arguments of the generic `notify` script. */
 export function notifyExtraArgs(e: VrrpEvent): string[] {
-  const state = e.state === 'DELETED' ? 'FAULT' : e.state;
-  return [e.kind, e.name, state, String(e.kind === 'GROUP' ? 0 : e.priority)];
+  return [e.kind, e.name, e.state, String(e.kind === 'GROUP' ? 0 : e.priority)];
 }
 
 export interface MailText { subject: string; body: string }

@@ -93,11 +93,16 @@ export function createNotifier(initial: KeepalivedConfig, opts: NotifierOptions)
   };
 
   const configure = (cfg: KeepalivedConfig, routerId: string | undefined): void => {
+    const old = planner ? config : undefined;
     config = cfg;
     idsCache = new Map();
     security = checkAllScripts(notifyScripts(cfg), cfg, { db });
     for (const m of security.messages) log.info(m);
-    planner = new NotifyPlanner(cfg, { routerId, disabled: security.disabled, lastMailed });
+    const keptI = new Set(cfg.vrrpInstances.map((i) => i.name)), keptG = new Set(cfg.vrrpSyncGroups.map((g) => g.name));
+    const retired = old
+      ? { instances: old.vrrpInstances.filter((i) => !keptI.has(i.name)), groups: old.vrrpSyncGroups.filter((g) => !keptG.has(g.name)) }
+      : undefined;
+    planner = new NotifyPlanner(cfg, { routerId, disabled: security.disabled, lastMailed, ...(retired ? { retired } : {}) });
 
     const g = cfg.global;
     for (const [name, label, key] of FIFO_KEYS) {

@@ -24,6 +24,9 @@ export interface PlannerOptions {
   disabled?: ReadonlySet<ScriptSpec>;
   /** last_email_state per `INSTANCE:name` / `GROUP:name`, shared across reloads. */
   lastMailed?: Map<string, string>;
+  /** Instances and groups of the configuration before a reload that the new one no longer has: their
+   *  last notifies (DELETED / FAULT) arrive after the switch. */
+  retired?: { instances: readonly VrrpInstance[]; groups: readonly VrrpSyncGroup[] };
 }
 
 export class NotifyPlanner {
@@ -34,6 +37,8 @@ export class NotifyPlanner {
   private readonly disabled: ReadonlySet<ScriptSpec>;
 
   constructor(private readonly config: KeepalivedConfig, opts: PlannerOptions = {}) {
+    for (const i of opts.retired?.instances ?? []) this.instances.set(i.name, i);
+    for (const g of opts.retired?.groups ?? []) this.groups.set(g.name, g);
     for (const i of config.vrrpInstances) this.instances.set(i.name, i);
     for (const g of config.vrrpSyncGroups) this.groups.set(g.name, g);
     this.routerId = opts.routerId ?? config.global.routerId;
@@ -65,7 +70,7 @@ export class NotifyPlanner {
     const out: NotifyAction[] = [];
     const g = this.config.global;
 
-    if (e.state === 'MASTER_PRIORITY' || e.state === 'BACKUP_PRIORITY') {
+    if (e.state === 'MASTER_PRIORITY' || e.state === 'BACKUP_PRIORITY' || e.delivery === 'fifo') {
       return this.fifos(vrrpFifoLine(e), ['notify', 'vrrp']);
     }
     if (e.state === 'MASTER_RX_LOWER_PRI') {
@@ -76,8 +81,8 @@ export class NotifyPlanner {
 
     const specific: Record<string, ScriptSpec | undefined> = {
       MASTER: obj.notifyMaster, BACKUP: obj.notifyBackup, FAULT: obj.notifyFault, STOP: obj.notifyStop,
-      // keepalived reports a deleted instance as FAULT (notify_deleted is not in this model)
-      DELETED: obj.notifyFault,
+      // only with notify_deleted (without it the VRRP core reports a deleted instance as FAULT)
+      DELETED: e.kind === 'INSTANCE' ? (obj as VrrpInstance).notifyDeleted?.script : undefined,
     };
     const stop = e.state === 'STOP';
     out.push(...this.script(queue, specific[e.state], [], stop));

@@ -126,7 +126,7 @@ export function notifyScripts(config: KeepalivedConfig): ScriptSpec[] {
   const add = (s: ScriptSpec | undefined): void => { if (s) out.push(s); };
   for (const o of [...config.vrrpInstances, ...config.vrrpSyncGroups]) {
     add(o.notifyMaster); add(o.notifyBackup); add(o.notifyFault); add(o.notifyStop); add(o.notify);
-    if ('notifyMasterRxLowerPri' in o) add(o.notifyMasterRxLowerPri);
+    if ('notifyMasterRxLowerPri' in o) { add(o.notifyMasterRxLowerPri); add(o.notifyDeleted?.script); }
   }
   for (const vs of config.virtualServers) {
     add(vs.quorumUp); add(vs.quorumDown);

@@ -75,7 +75,10 @@ export function parsePreprocessed(pre: PreprocessResult, opts: ParseOptions = {}
   if (pre.includedBy && Object.keys(pre.includedBy).length) cfg.includedBy = pre.includedBy;
   const vsSet = new Map<VirtualServer, Set<string>>();
   const ctx: TopCtx = { cfg, hostname: host, seen: new Map(), scriptUserSet: false, rules: { nextPreference: 16384 }, vsSet };
-  const interfaces = opts.interfaces ?? (opts.checkInterfaces ? existingInterfaces() : undefined);
+  const present = opts.interfaces ?? (opts.checkInterfaces ? existingInterfaces() : undefined);
+  // global dynamic_interfaces: every interface named after it counts as existing (keepalived creates a
+  // placeholder and waits for it, so -t reports nothing)
+  const interfaces = present && new InterfacesUnlessDynamic(present, () => cfg.global.dynamicInterfaces);
   const before = pre.diagnosticsBefore ?? pre.diagnostics.map(() => 0);
   const keep = pre.diagnostics.map((d, i) => [d, before[i] ?? 0] as const).filter(([d]) => !READER_OWNS.has(d.code))
     // keepalived -t exits 0 on a missing main config unless -e (all-config) is given.
@@ -90,6 +93,11 @@ export function parsePreprocessed(pre: PreprocessResult, opts: ParseOptions = {}
     }));
   }
   return { config: cfg, diagnostics, exitCode: exitCodeOf(diagnostics), aborted: r.aborted };
+}
+
+class InterfacesUnlessDynamic extends Set<string> {
+  constructor(names: Iterable<string>, private readonly dynamic: () => boolean) { super(names); }
+  override has(name: string): boolean { return this.dynamic() || super.has(name); }
 }
 
 function ppOpts(opts: ParseOptions): { configId: string; includeCheck?: { read: boolean; match: boolean; wildcardMatch: boolean; braceMatch: boolean } } {

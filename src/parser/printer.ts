@@ -52,6 +52,8 @@ function g(o: Out, gd: GlobalDefs): void {
   if (gd.nftablesIfindex) o.line('nftables_ifindex');
   if (gd.vrrpSkipCheckAdvAddr) o.line('vrrp_skip_check_adv_addr');
   if (gd.vrrpCheckUnicastSrc) o.line('vrrp_check_unicast_src');
+  // vrrp_min_garp first: it changes GARP settings still at their defaults where it stands
+  if (gd.vrrpMinGarp) o.line('vrrp_min_garp', 'true');
   o.line('vrrp_garp_master_delay', gd.vrrpGarpMasterDelay);
   o.line('vrrp_garp_master_repeat', gd.vrrpGarpMasterRepeat);
   o.line('vrrp_garp_master_refresh', gd.vrrpGarpMasterRefresh);
@@ -61,7 +63,11 @@ function g(o: Out, gd: GlobalDefs): void {
   // 0 (the default) cannot be written: keepalived refuses it
   if (gd.vrrpGarpInterval) o.line('vrrp_garp_interval', gd.vrrpGarpInterval);
   if (gd.vrrpGnaInterval) o.line('vrrp_gna_interval', gd.vrrpGnaInterval);
-  if (gd.vrrpMinGarp) o.line('vrrp_min_garp', 'true');
+  if (gd.vrrpLowerPrioNoAdvert) o.line('vrrp_lower_prio_no_advert', 'true');
+  if (gd.vrrpHigherPrioSendAdvert) o.line('vrrp_higher_prio_send_advert', 'true');
+  if (gd.vrrpDownTimerAdverts !== 3) o.line('vrrp_down_timer_adverts', gd.vrrpDownTimerAdverts);
+  if (gd.vrrpNotifyPriorityChanges) o.line('vrrp_notify_priority_changes', 'true');
+  if (gd.fifoWriteVrrpStatesOnReload) o.line('fifo_write_vrrp_states_on_reload');
   o.line('vrrp_mcast_group4', gd.vrrpMcastGroup4);
   o.line('vrrp_mcast_group6', gd.vrrpMcastGroup6);
   o.line('default_interface', gd.defaultInterface);
@@ -157,19 +163,25 @@ function instance(o: Out, vi: VrrpInstance): void {
   if (vi.useVmac) o.line('use_vmac', vi.useVmac.name, vi.useVmac.mac);
   if (vi.vmacXmitBase) o.line('vmac_xmit_base');
   if (vi.accept !== undefined) o.line(vi.accept ? 'accept' : 'no_accept');
-  // Strict mode and the advert options as validation resolved them (the instance may differ from global_defs).
-  o.line('strict_mode', vi.strictMode ? 'true' : 'false');
+  // strict mode and the advert options as validation resolved them (the instance may differ from global_defs)
+  if (vi.strictMode !== undefined) o.line('strict_mode', vi.strictMode ? 'true' : 'false');
   if (vi.skipCheckAdvAddr) o.line('skip_check_adv_addr', 'true');
   if (vi.checkUnicastSrc) o.line('check_unicast_src');
+  if (vi.unicastFaultNoPeer) o.line('unicast_fault_no_peer');
+  if (vi.oldUnicastChecksum) o.line('old_unicast_checksum', vi.oldUnicastChecksum === 'never' ? 'never' : undefined);
+  if (vi.mcastDstIp) o.line('mcast_dst_ip', vi.mcastDstIp);
+  if (vi.downTimerAdverts !== undefined) o.line('down_timer_adverts', vi.downTimerAdverts);
+  if (vi.notifyPriorityChanges !== undefined) o.line('notify_priority_changes', vi.notifyPriorityChanges ? 'true' : 'false');
   if (vi.promoteSecondaries) o.line('promote_secondaries');
   const gm: [string, number | undefined][] = [['garp_master_delay', vi.garpMasterDelay], ['garp_master_repeat', vi.garpMasterRepeat],
     ['garp_master_refresh', vi.garpMasterRefresh], ['garp_master_refresh_repeat', vi.garpMasterRefreshRepeat],
     ['garp_lower_prio_delay', vi.garpLowerPrioDelay], ['garp_lower_prio_repeat', vi.garpLowerPrioRepeat]];
   for (const [k, v] of gm) if (v !== undefined) o.line(k, v);
-  o.line('lower_prio_no_advert', vi.lowerPrioNoAdvert ? 'true' : 'false');
-  o.line('higher_prio_send_advert', vi.higherPrioSendAdvert ? 'true' : 'false');
+  if (vi.lowerPrioNoAdvert !== undefined) o.line('lower_prio_no_advert', vi.lowerPrioNoAdvert ? 'true' : 'false');
+  if (vi.higherPrioSendAdvert !== undefined) o.line('higher_prio_send_advert', vi.higherPrioSendAdvert ? 'true' : 'false');
   script(o, 'notify_master', vi.notifyMaster); script(o, 'notify_backup', vi.notifyBackup); script(o, 'notify_fault', vi.notifyFault);
   script(o, 'notify_stop', vi.notifyStop); script(o, 'notify', vi.notify); script(o, 'notify_master_rx_lower_pri', vi.notifyMasterRxLowerPri);
+  if (vi.notifyDeleted) { if (vi.notifyDeleted.script) script(o, 'notify_deleted', vi.notifyDeleted.script); else o.line('notify_deleted'); }
   if (vi.smtpAlert !== undefined) o.line('smtp_alert', vi.smtpAlert ? 'true' : 'false');
   if (vi.debug !== undefined) o.line('debug', vi.debug);
   for (const [k, v] of Object.entries(vi.extra)) {
@@ -197,6 +209,8 @@ function syncGroup(o: Out, sg: VrrpSyncGroup): void {
   script(o, 'notify_stop', sg.notifyStop); script(o, 'notify', sg.notify);
   if (sg.smtpAlert !== undefined) o.line('smtp_alert', sg.smtpAlert ? 'true' : 'false');
   track(o, 'track_interface', sg.trackInterface); track(o, 'track_script', sg.trackScript); track(o, 'track_file', sg.trackFile); track(o, 'track_process', sg.trackProcess);
+  if (sg.trackingWeight) o.line('sync_group_tracking_weight');
+  if (sg.notifyPriorityChanges !== undefined) o.line('notify_priority_changes', sg.notifyPriorityChanges ? 'true' : 'false');
   for (const [k, v] of Object.entries(sg.extra)) {
     if (k === 'track_bfd' || k === 'track_process') { o.open(k); for (const w of v) o.line(w); o.close(); } else o.line(k, ...v);
   }
@@ -259,6 +273,10 @@ function url(o: Out, u: HttpUrl): void {
   if (u.virtualhost) o.line('virtualhost', u.virtualhost);
   if (u.regex) o.line('regex', u.regex);
   if (u.regexNoMatch) o.line('regex_no_match');
+  if (u.regexOptions?.length) o.line('regex_options', ...u.regexOptions);
+  if (u.regexMinOffset !== undefined) o.line('regex_min_offset', u.regexMinOffset);
+  if (u.regexMaxOffset !== undefined) o.line('regex_max_offset', u.regexMaxOffset);
+  if (u.regexStack) o.line('regex_stack', ...u.regexStack);
   o.close();
 }
 
@@ -273,7 +291,10 @@ function checker(o: Out, c: Checker): void {
       if (c.fastRecovery !== undefined) o.line('fast_recovery', c.fastRecovery ? 'true' : 'false');
       for (const u of c.urls) url(o, u);
       break;
-    case 'SMTP_CHECK': if (c.heloName) o.line('helo_name', c.heloName); break;
+    case 'SMTP_CHECK':
+      if (c.heloName) o.line('helo_name', c.heloName);
+      for (const h of c.hosts ?? []) { o.open('host'); common(o, { type: 'SMTP_CHECK', ...h }); o.close(); }
+      break;
     case 'MISC_CHECK':
       if (c.miscPath.raw) script(o, 'misc_path', c.miscPath);
       if (c.miscTimeout !== undefined) o.line('misc_timeout', c.miscTimeout);
@@ -289,7 +310,7 @@ function checker(o: Out, c: Checker): void {
       break;
     case 'FILE_CHECK':
       if (c.trackFile) o.line('track_file', c.trackFile);
-      o.line('weight', c.weight, c.reverse ? 'reverse' : undefined);
+      if (c.weight !== undefined) o.line('weight', c.weight, c.reverse ? 'reverse' : undefined);
       break;
     case 'BFD_CHECK': if (c.name) o.line('name', c.name); break;
     default: break;
@@ -302,7 +323,7 @@ function realServer(o: Out, rs: RealServer, vs: VirtualServer): void {
   o.line('weight', rs.weight);
   if (rs.inhibitOnFailure !== undefined) o.line('inhibit_on_failure', rs.inhibitOnFailure ? 'true' : 'false');
   script(o, 'notify_up', rs.notifyUp); script(o, 'notify_down', rs.notifyDown);
-  if (rs.lvsMethod) o.line('lvs_method', rs.lvsMethod);
+  if (rs.lvsMethod) o.line('lvs_method', ...methodWords(rs.lvsMethod, rs.tunnel));
   if (rs.smtpAlert !== undefined) o.line('smtp_alert', rs.smtpAlert ? 'true' : 'false');
   if (rs.alpha !== undefined) o.line('alpha', rs.alpha ? 'true' : 'false');
   if (rs.retry !== undefined) o.line('retry', rs.retry);
@@ -327,10 +348,7 @@ function virtualServer(o: Out, vs: VirtualServer): void {
   // weight first: real servers take the VS weight as their default when declared.
   o.line('weight', vs.weight);
   o.line('lb_algo', vs.lbAlgo);
-  if (vs.lbKind === 'TUN' && vs.tunnel) {
-    const t = vs.tunnel;
-    o.line('lb_kind', 'TUN', 'type', t.type, ...(t.port !== undefined ? ['port', t.port] : []), t.csum);
-  } else o.line('lb_kind', vs.lbKind);
+  o.line('lb_kind', ...methodWords(vs.lbKind, vs.tunnel));
   if (a.kind !== 'fwmark') o.line('protocol', vs.protocol);
   o.line('delay_loop', vs.delayLoop);
   if (vs.persistenceTimeout !== undefined) o.line('persistence_timeout', vs.persistenceTimeout);
@@ -344,7 +362,7 @@ function virtualServer(o: Out, vs: VirtualServer): void {
     const s = vs.sorryServer;
     o.line('sorry_server', s.address, s.port === 0 ? undefined : s.port);
     if (s.inhibit) o.line('sorry_server_inhibit');
-    if (s.lvsMethod) o.line('sorry_server_lvs_method', s.lvsMethod);
+    if (s.lvsMethod) o.line('sorry_server_lvs_method', ...methodWords(s.lvsMethod, s.tunnel));
   }
   o.line('quorum', vs.quorum);
   o.line('hysteresis', vs.hysteresis);
@@ -388,4 +406,10 @@ export function printConfig(cfg: KeepalivedConfig): string {
   for (const gr of cfg.virtualServerGroups) vsGroup(o, gr);
   for (const vs of cfg.virtualServers) virtualServer(o, vs);
   return o.lines.join('\n') + '\n';
+}
+
+/** NAT | DR | TUN type T [port N] [csum]: the words of an lb_kind / lvs_method line. */
+function methodWords(kind: string, t: { type: string; port?: number; csum?: string } | undefined): (string | number | undefined)[] {
+  if (kind !== 'TUN' || !t) return [kind];
+  return ['TUN', 'type', t.type, ...(t.port !== undefined ? ['port', t.port] : []), t.csum];
 }

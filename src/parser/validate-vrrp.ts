@@ -5,13 +5,16 @@
 // groups or of an address owner), duplicate VRIDs, the sync groups' own trackers. keepalived stops
 // at the first instance it cannot use (later ones are not reported); we report the same lines,
 // but keep normalising the model as before so the daemon still runs what it can. The model is
-// left as keepalived leaves it: strict mode resolved, accept and the lower/higher priority advert
-// options defaulted, what strict mode refuses cleared.
+// left as keepalived leaves it: strict mode resolved, accept, down_timer_adverts,
+// notify_priority_changes and the lower/higher priority advert and GARP options defaulted, what
+// strict mode refuses cleared. This is the one place these rules are applied: the VRRP runtime
+// (src/vrrp/params.ts) reads the completed model and logs only what needs run-time facts.
 import type { GlobalDefs, KeepalivedConfig, TrackRef, VrrpInstance } from '../config/model.js';
 import type { SourcePos, Severity } from '../common/diagnostic.js';
 import type { ParseDiagnostic, Proc, PrefixStyle } from './reader.js';
 import { keywordsGiven, unicastKeyword, v2WithIpv6 } from './keywords/vrrp-instance.js';
 import { isLinkLocal6, parseIpv6 } from '../vrrp/addr.js';
+import { DEFAULT_DOWN_TIMER_ADVERTS } from '../vrrp/timers.js';
 
 export interface VrrpSink {
   add(message: string, opts?: { severity?: Severity; code?: string; pos?: SourcePos; prefix?: PrefixStyle; related?: SourcePos[] }): void;
@@ -25,13 +28,6 @@ const fam = (vi: VrrpInstance): string => (vi.family === 'inet6' ? 'IPv6' : 'IPv
 /** C printf("%f") / ("%.2f"). */
 const f6 = (x: number): string => x.toFixed(6);
 const f2 = (x: number): string => x.toFixed(2);
-
-/** A BOOL keyword kept verbatim in global_defs' extra: absent = undefined, bare = true. */
-function globalBool(g: GlobalDefs, name: string): boolean | undefined {
-  const v = g.extra[name];
-  if (!v) return undefined;
-  return v.length === 0 || ['true', 'on', 'yes'].includes(v[0]!);
-}
 
 /**
  * Reports in keepalived's order and stops reporting after an instance keepalived cannot use
@@ -117,7 +113,8 @@ function setSyncGroups(cfg: KeepalivedConfig, r: Reporter): Map<string, Group> {
 function completeInstance(vi: VrrpInstance, g: GlobalDefs, sg: Group | undefined, r: Reporter): void {
   const n = vi.name;
   const given = keywordsGiven(vi);
-  const strict = given.has('strict_mode') ? vi.strictMode : g.vrrpStrict;
+  // strict_mode (also 'strict_mode off') wins over global_defs' vrrp_strict
+  const strict = vi.strictMode ?? g.vrrpStrict;
   vi.strictMode = strict;
   if (vi.family === 'inet6' && strict && v2WithIpv6.has(vi)) r.say(`(${n}) cannot use IPv6 with VRRP version 2; setting version 3`);
   if (vi.family === 'inet6') vi.version = 3;
@@ -135,7 +132,9 @@ function completeInstance(vi: VrrpInstance, g: GlobalDefs, sg: Group | undefined
 
   completeAuth(vi, strict, r);
 
-  if (unicastKeyword.has(vi) && vi.unicastPeer.length === 0 && !given.has('unicast_fault_no_peer')) {
+  // (with unicast_fault_no_peer the instance goes to FAULT instead: the VRRP runtime logs that, as
+  // 2.2.7 does, at start-up only)
+  if (unicastKeyword.has(vi) && vi.unicastPeer.length === 0 && !vi.unicastFaultNoPeer) {
     r.say(`(${n}) A unicast keyword has been specified without any unicast peers. Defaulting to multicast. This usage is deprecated - please update your configuration.`);
   }
   const unicast = vi.unicastPeer.length > 0;
@@ -153,10 +152,11 @@ function completeInstance(vi: VrrpInstance, g: GlobalDefs, sg: Group | undefined
 
   completePreempt(vi, strict, r);
 
-  const downTimer = vi.extra['down_timer_adverts'];
-  if (downTimer && Number(downTimer[0]) !== 3 && strict) {
+  // unset: global_defs' vrrp_down_timer_adverts (which strict mode refuses as well)
+  vi.downTimerAdverts ??= g.vrrpDownTimerAdverts;
+  if (vi.downTimerAdverts !== DEFAULT_DOWN_TIMER_ADVERTS && strict) {
     r.say(`(${n}) down_timer_adverts is incompatible with strict mode - resetting`);
-    delete vi.extra['down_timer_adverts'];
+    vi.downTimerAdverts = DEFAULT_DOWN_TIMER_ADVERTS;
   }
 
   if (vi.accept === undefined) vi.accept = owner ? true : !strict;
@@ -165,12 +165,14 @@ function completeInstance(vi: VrrpInstance, g: GlobalDefs, sg: Group | undefined
     vi.accept = false;
   }
 
-  if (unicast && vi.extra['mcast_dst_ip']) {
+  if (unicast && vi.mcastDstIp !== undefined) {
     r.say(`(${n}) multicast destination specified with unicast - ignoring`);
-    delete vi.extra['mcast_dst_ip'];
+    delete vi.mcastDstIp;
   }
 
-  completeStrictAdverts(vi, g, strict, given, r);
+  completeStrictAdverts(vi, g, strict, r);
+  // unset: the sync group's, else global_defs' vrrp_notify_priority_changes
+  vi.notifyPriorityChanges ??= sg?.notifyPriorityChanges ?? g.vrrpNotifyPriorityChanges;
   completeAdvertInt(vi, r);
 
   if (vi.useVmac && vi.vmacXmitBase && strict) {
@@ -224,16 +226,16 @@ function completePreempt(vi: VrrpInstance, strict: boolean, r: Reporter): void {
 }
 
 /** Lower-priority GARPs and adverts: strict mode's defaults, and what it refuses. */
-function completeStrictAdverts(vi: VrrpInstance, g: GlobalDefs, strict: boolean, given: ReadonlySet<string>, r: Reporter): void {
+function completeStrictAdverts(vi: VrrpInstance, g: GlobalDefs, strict: boolean, r: Reporter): void {
   const n = vi.name;
   // Unset: strict mode's 0, else global_defs' vrrp_garp_lower_prio_*, which default to vrrp_garp_master_* (not to the instance's).
-  if (!given.has('garp_lower_prio_repeat')) vi.garpLowerPrioRepeat = strict ? 0 : g.vrrpGarpLowerPrioRepeat ?? g.vrrpGarpMasterRepeat;
+  if (vi.garpLowerPrioRepeat === undefined) vi.garpLowerPrioRepeat = strict ? 0 : g.vrrpGarpLowerPrioRepeat ?? g.vrrpGarpMasterRepeat;
   else if (strict && vi.garpLowerPrioRepeat) { r.say(`(${n}) Strict mode requires no repeat garps. resetting`); vi.garpLowerPrioRepeat = 0; }
-  if (!given.has('garp_lower_prio_delay')) vi.garpLowerPrioDelay = strict ? 0 : g.vrrpGarpLowerPrioDelay ?? g.vrrpGarpMasterDelay;
+  if (vi.garpLowerPrioDelay === undefined) vi.garpLowerPrioDelay = strict ? 0 : g.vrrpGarpLowerPrioDelay ?? g.vrrpGarpMasterDelay;
   else if (strict && vi.garpLowerPrioDelay) { r.say(`(${n}) Strict mode requires no repeat garp delay. resetting`); vi.garpLowerPrioDelay = 0; }
-  if (!given.has('lower_prio_no_advert')) vi.lowerPrioNoAdvert = strict ? true : globalBool(g, 'vrrp_lower_prio_no_advert') ?? false;
+  if (vi.lowerPrioNoAdvert === undefined) vi.lowerPrioNoAdvert = strict || g.vrrpLowerPrioNoAdvert;
   else if (strict && !vi.lowerPrioNoAdvert) { r.say(`(${n}) Strict mode requires no lower priority advert. resetting`); vi.lowerPrioNoAdvert = true; }
-  if (!given.has('higher_prio_send_advert')) vi.higherPrioSendAdvert = strict ? false : globalBool(g, 'vrrp_higher_prio_send_advert') ?? false;
+  if (vi.higherPrioSendAdvert === undefined) vi.higherPrioSendAdvert = !strict && g.vrrpHigherPrioSendAdvert;
   else if (strict && vi.higherPrioSendAdvert) { r.say(`(${n}) strict mode requires higher_prio_send_advert to be clear. resetting`); vi.higherPrioSendAdvert = false; }
 }
 
@@ -252,21 +254,22 @@ function completeAdvertInt(vi: VrrpInstance, r: Reporter): void {
 }
 
 /**
- * In a sync group without sync_group_tracking_weight, or for an address owner, keepalived drops
- * tracking weights: interface weights set to 0 (owner: interface not tracked), weighted scripts
- * and files no longer tracked (a file at the default weight 1 becomes weight 0).
+ * In a sync group without sync_group_tracking_weight (or global_tracking), or for an address owner,
+ * keepalived drops tracking weights: weighted scripts and files are no longer tracked (a file at
+ * the default weight 1 becomes unweighted: non-zero = FAULT); an owner stops tracking a weighted
+ * interface. A sync group member's weighted interface keeps its weight: keepalived 2.2.7 logs that
+ * it ignores it, but the interface already tracks the instance with that weight, and its going down
+ * lowers the priority (measured in namespaces: test/integration/vrrp/sync-weight.test.ts).
  */
 function completeTrackWeights(vi: VrrpInstance, sg: Group | undefined, r: Reporter): void {
   const n = vi.name;
-  const syncNoWeight = !!sg && !sg.extra['sync_group_tracking_weight'];
+  const syncNoWeight = !!sg && !sg.trackingWeight;
   if (!syncNoWeight && vi.priority !== OWNER) return;
   const why = syncNoWeight ? 'SYNC group' : 'address_owner';
   vi.trackInterface = vi.trackInterface.filter((t) => {
     if (!t.weight) return true;
     r.say(`(${n}) ignoring ${t.name} tracked interface ${syncNoWeight ? 'weight ' : ''}due to ${syncNoWeight ? 'SYNC group' : 'address owner'}`);
-    if (!syncNoWeight) return false;
-    t.weight = 0;
-    return true;
+    return syncNoWeight;
   });
   vi.trackScript = vi.trackScript.filter((t) => {
     if (!t.weight) return true;
@@ -313,6 +316,7 @@ function syncGroupTrackers(cfg: KeepalivedConfig, groupOf: Map<string, Group>, r
     };
     clear(sg.trackScript, 'script', 'clearing weight');
     clear(sg.trackFile, 'file', 'setting weight 0');
+    clear(sg.trackProcess, 'process', 'setting weight 0');
     clear(sg.trackInterface, 'interface', 'clearing weight');
   }
 }

@@ -161,7 +161,7 @@ export function notifyScriptsOf(cfg: KeepalivedConfig): ScriptSpec[] {
   const out: ScriptSpec[] = [];
   const add = (x: ScriptSpec | undefined): void => { if (x && x.argv.length) out.push(x); };
   for (const o of [...cfg.vrrpInstances, ...cfg.vrrpSyncGroups]) { add(o.notifyMaster); add(o.notifyBackup); add(o.notifyFault); add(o.notifyStop); add(o.notify); }
-  for (const vi of cfg.vrrpInstances) add(vi.notifyMasterRxLowerPri);
+  for (const vi of cfg.vrrpInstances) { add(vi.notifyMasterRxLowerPri); add(vi.notifyDeleted?.script); }
   for (const vs of cfg.virtualServers) {
     add(vs.quorumUp); add(vs.quorumDown);
     for (const rs of vs.realServers) {

@@ -51,6 +51,9 @@ export interface TrackerParams {
   initial: TrackerStatus;
 }
 
+/** One unicast_peer as the receive checks use it. */
+export interface UnicastPeerParams { address: string; minTtl: number; maxTtl: number }
+
 /** A tracker's current status. Files report their integer value; the rest report up/down.
  *  `unknown` (a vrrp_script before its first result, without init_fail) adds no weight and no FAULT:
  *  keepalived 2.2.7 logs "Changing effective priority from 100 to 120" at a weight-20 script's first
@@ -117,8 +120,30 @@ export interface VrrpFsmParams {
   /** keepalived quirk: a MASTER re-arms its advert timer on every packet received for its VRID, even
    *  invalid ones (vrrp_init_instance_sands after each receive). Default true (as captured). */
   rearmAdverOnRx?: boolean;
-  /** vrrp_strict / strict_mode. */
+  /** vrrp_strict / strict_mode (its effects are already applied to the other params by params.ts). */
   strict?: boolean;
+  /** unicast_peer list (empty = multicast), with each peer's accepted TTL range (min_ttl 0 / max_ttl 255). */
+  unicastPeers?: UnicastPeerParams[];
+  /** check_unicast_src / vrrp_check_unicast_src (unicast only): adverts from a non-peer are rejected, and
+   *  a peer's TTL must lie in its min_ttl..max_ttl. */
+  checkUnicastSrc?: boolean;
+  /** VRRPv3 over IPv4 unicast: the checksum's pseudo-header destination. 'peer' (default) = the peer
+   *  address, switching to the multicast group for good when a peer's advert only verifies that way
+   *  ("Setting unicast VRRPv3 checksum to old version"); 'never' = the peer, no switch (old_unicast_checksum
+   *  never); 'group' = always the group (old_unicast_checksum, keepalived <= 1.3.6). */
+  unicastChecksum?: 'peer' | 'never' | 'group';
+  /** The group the old unicast checksum uses (vrrp_mcast_group4). */
+  mcastGroup4?: string;
+  /** notify_priority_changes: an effective priority change is notified as MASTER_PRIORITY / BACKUP_PRIORITY. */
+  notifyPriorityChanges?: boolean;
+  /** notify_deleted: removed by a reload, the instance reports DELETED (else FAULT). */
+  notifyDeleted?: boolean;
+  /** fifo_write_vrrp_states_on_reload: a reload that leaves a BACKUP / FAULT instance in its state
+   *  writes that state to the FIFOs again (a MASTER is not re-announced, as in 2.2.7). */
+  fifoWriteStateOnReload?: boolean;
+  /** A configuration fault that holds the instance in FAULT for as long as it runs
+   *  (unicast_fault_no_peer without unicast peers). */
+  configFault?: 'unicastNoPeer';
   /** The VIP firewall blocks this instance's VIPs (not the owner, no accept mode): -D logs "setting/removing firewall drop rule". */
   firewall?: boolean;
   /** Member of a sync group: a Master_Down expiry then only marks the instance as wanting MASTER and
@@ -129,9 +154,13 @@ export interface VrrpFsmParams {
 // ---------------------------------------------------------------------------------------------------
 // Events (runtime -> core)
 
+export type ShutdownReason = 'stop' | 'deleted';
+
 export type VrrpEvent =
-  /** Start the instance (after vrrp_startup_delay). Logs "removing VIPs." then BACKUP(init) / MASTER / FAULT(init). */
-  | { type: 'startup' }
+  /** Start the instance (after vrrp_startup_delay). Logs "removing VIPs." then BACKUP(init) / MASTER; or,
+   *  with a FAULT reason, "(VI_1) entering FAULT state" then "removing VIPs." (the runtime logs the
+   *  reasons first, as keepalived 2.2.7). removeVips false: the interface did not exist, nothing to remove. */
+  | { type: 'startup'; removeVips?: boolean }
   /** A received VRRP message: the VRRP payload only (IP header stripped), with IP-level facts. */
   | { type: 'packet'; payload: Uint8Array; ttl: number; src: string; dst: string; family: IpFamily }
   /** A timer the core asked for has fired; stale generations are ignored. */
@@ -142,8 +171,14 @@ export type VrrpEvent =
   | { type: 'interface'; up: boolean }
   /** Our primary address changed (e.g. interface re-addressed). */
   | { type: 'primaryAddress'; address: string }
-  /** SIGTERM / reload removal: MASTER sends priority 0 and removes VIPs (keepVips, -V: leaves them). */
-  | { type: 'shutdown'; keepVips?: boolean }
+  /** Someone else deleted one of our VIPs while MASTER (keepalived 2.2.7: BACKUP at once, priority 0
+   *  sent, VIPs removed, and MASTER again after Skew_Time unless another master is heard). */
+  | { type: 'vipDeleted' }
+  /** SIGTERM ('stop', the default) or an instance no longer in the config at a reload ('deleted'): a
+   *  MASTER sends priority 0 and removes its VIPs (keepVips, -V: leaves them). 'stop' notifies STOP;
+   *  'deleted' notifies DELETED with notify_deleted, else FAULT (nothing when already in FAULT), as
+   *  keepalived 2.2.7. */
+  | { type: 'shutdown'; reason?: ShutdownReason; keepVips?: boolean }
   /** Sync-group commands (issued by src/vrrp/sync-group.ts, not by the runtime directly). */
   | { type: 'sync'; to: 'MASTER' | 'BACKUP' | 'FAULT' | 'CLEAR_FAULT' }
   /** Reload (SIGHUP) of an instance that still exists with the same name, VRID, interface and family:
@@ -157,12 +192,19 @@ export type VrrpEvent =
 // ---------------------------------------------------------------------------------------------------
 // Actions (core -> runtime), executed in order
 
-export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'MASTER_RX_LOWER_PRI';
+/** What a notify action reports: a state, or one of keepalived's events (a lower-priority advert seen
+ *  while MASTER; an effective priority change with notify_priority_changes, by the current state). */
+export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'DELETED' | 'MASTER_RX_LOWER_PRI' | 'MASTER_PRIORITY' | 'BACKUP_PRIORITY';
+
+/** How a notification is delivered: 'all' (scripts, FIFOs, mail as the state wants) or 'fifo' (FIFO lines
+ *  only: fifo_write_vrrp_states_on_reload re-announcing a state a reload did not change). */
+export type NotifyDelivery = 'all' | 'fifo';
 
 export type VrrpAction =
   /** Send one advert. `payload` is encoded for params.destination; for other unicast peers re-encode
-   *  `advert` with encodeAdvert(advert, { src, dst }) (the v3 checksum covers the addresses). */
-  | { kind: 'sendAdvert'; advert: VrrpAdvert; payload: Uint8Array }
+   *  `advert` with encodeAdvert(advert, { src, dst }) (the v3 checksum covers the addresses), unless
+   *  `checksumDst` is set: then the checksum covers that address and `payload` goes to every peer. */
+  | { kind: 'sendAdvert'; advert: VrrpAdvert; payload: Uint8Array; checksumDst?: string }
   /** Add every VIP (and eVIP) of the instance. The matching log line is a separate 'log' action. */
   | { kind: 'addVips' }
   | { kind: 'removeVips' }
@@ -175,7 +217,7 @@ export type VrrpAction =
   | { kind: 'setTimer'; timer: VrrpTimerName; delayMs: number; generation: number }
   | { kind: 'cancelTimer'; timer: VrrpTimerName }
   /** Run notify scripts / FIFO / SMTP for this state with this priority (effective priority). */
-  | { kind: 'notify'; state: NotifyState; priority: number }
+  | { kind: 'notify'; state: NotifyState; priority: number; delivery?: NotifyDelivery }
   /** A log line, exact keepalived text. detail = only with -D (Logger.detail). */
   | { kind: 'log'; level: LogLevel; msg: string; detail?: 1 | 2 }
   /** The state changed (for sync groups, stats, dumps). */

@@ -7,7 +7,7 @@
 import type { Clock } from '../common/clock.js';
 import { compareIp } from './addr.js';
 import type {
-  NotifyState, VrrpAction, VrrpEvent, VrrpFsmParams, VrrpInstanceView, VrrpState, VrrpTimerName,
+  NotifyDelivery, NotifyState, ShutdownReason, VrrpAction, VrrpEvent, VrrpFsmParams, VrrpInstanceView, VrrpState, VrrpTimerName,
 } from './fsm-types.js';
 import { encodeAdvert, makeAdvert, type VrrpAdvert } from './packet.js';
 import { newStats, type VrrpStats } from './stats.js';
@@ -35,6 +35,10 @@ export class VrrpFsm {
   private out: VrrpAction[] = [];
   private adverRearmed = false;
   private wantMaster = false;
+  /** v3 IPv4 unicast: the checksum goes over the multicast group (old_unicast_checksum, or switched). */
+  private oldChecksum = false;
+  /** When the pending masterDown timer fires (clock ms), for moving it on a priority change. */
+  private masterDownDue: number | undefined;
 
   constructor(params: VrrpFsmParams, private readonly clock: Clock) {
     this.cur = params;
@@ -42,6 +46,7 @@ export class VrrpFsm {
     this.eff = this.track.effectivePriority();
     this.masterAdverIntCs = params.advertIntCs;
     this.primary = params.primaryAddress;
+    this.oldChecksum = params.unicastChecksum === 'group';
   }
 
   /** The params the instance runs with now (replaced by a 'reconfigure' event). */
@@ -54,6 +59,7 @@ export class VrrpFsm {
   /** FAULT reasons of this instance itself (interface, trackers), without the sync group's. */
   ownFaults(): string[] {
     const r: string[] = [];
+    if (this.params.configFault) r.push(`config:${this.params.configFault}`);
     if (!this.ifUp && !this.params.dontTrackPrimary) r.push(`interface:${this.params.interface}`);
     r.push(...this.track.faults());
     return r;
@@ -73,18 +79,23 @@ export class VrrpFsm {
     this.out = [];
     this.adverRearmed = false;
     switch (ev.type) {
-      case 'startup': this.onStartup(); break;
+      case 'startup': this.onStartup(ev.removeVips ?? true); break;
       case 'timer': this.onTimer(ev.timer, ev.generation); break;
       case 'packet': this.onPacket(ev.payload, ev.ttl, ev.src, ev.dst); break;
-      case 'tracker':
-        if (this.track.update(ev.id, ev.status)) this.reevaluate();
+      case 'tracker': {
+        const before = this.track.effectOf(ev.id);
+        if (!this.track.update(ev.id, ev.status)) break;
+        this.logFileFault(ev.id, before);
+        this.reevaluate();
         break;
+      }
       case 'interface':
         this.ifUp = ev.up;
         this.reevaluate();
         break;
       case 'primaryAddress': this.primary = ev.address; break;
-      case 'shutdown': this.onShutdown(ev.keepVips ?? false); break;
+      case 'shutdown': this.onShutdown(ev.reason ?? 'stop', ev.keepVips ?? false); break;
+      case 'vipDeleted': if (this.st === 'MASTER') this.leaveMasterToBackup(true); break;
       case 'sync': this.onSync(ev.to); break;
       case 'reconfigure': this.onReconfigure(ev.params); break;
     }
@@ -103,6 +114,7 @@ export class VrrpFsm {
   private setTimer(timer: VrrpTimerName, delayMs: number): void {
     const generation = ++this.gen;
     this.timers.set(timer, generation);
+    if (timer === 'masterDown') this.masterDownDue = this.clock.now() + delayMs;
     if (timer === 'adver') this.adverRearmed = true;
     this.out.push({ kind: 'setTimer', timer, delayMs, generation });
   }
@@ -117,7 +129,9 @@ export class VrrpFsm {
 
   private cancelAllTimers(): void { for (const t of ALL_TIMERS) this.cancelTimer(t); }
 
-  private notify(state: NotifyState): void { this.out.push({ kind: 'notify', state, priority: this.eff }); }
+  private notify(state: NotifyState, delivery?: NotifyDelivery): void {
+    this.out.push(delivery ? { kind: 'notify', state, priority: this.eff, delivery } : { kind: 'notify', state, priority: this.eff });
+  }
 
   private changeState(to: VrrpState): VrrpState {
     const from = this.st;
@@ -139,21 +153,28 @@ export class VrrpFsm {
   }
 
   /** The last advert encoded: reused while params, source address and priority stay the same. */
-  private lastSent?: { params: VrrpFsmParams; primary: string; priority: number; advert: VrrpAdvert; payload: Uint8Array };
+  private lastSent?: { params: VrrpFsmParams; primary: string; priority: number; advert: VrrpAdvert; payload: Uint8Array; checksumDst?: string };
 
   private send(priority: number): void {
     let c = this.lastSent;
-    if (!c || c.params !== this.cur || c.primary !== this.primary || c.priority !== priority) {
+    const group = this.oldChecksum && this.params.version === 3 && this.params.family === 'inet' ? this.params.mcastGroup4 ?? '224.0.0.18' : undefined;
+    if (!c || c.params !== this.cur || c.primary !== this.primary || c.priority !== priority || c.checksumDst !== group) {
       const advert = this.advert(priority);
       const payload = encodeAdvert(advert, {
-        src: this.primary, dst: this.params.destination,
+        src: this.primary, dst: group ?? this.params.destination,
         v3Ipv4Checksum: this.params.v3Ipv4PseudoHeader ? 'pseudo' : 'plain',
       });
       advert.checksum = (payload[6]! << 8) | payload[7]!;
-      c = this.lastSent = { params: this.cur, primary: this.primary, priority, advert, payload };
+      c = this.lastSent = { params: this.cur, primary: this.primary, priority, advert, payload, ...(group ? { checksumDst: group } : {}) };
     }
-    this.out.push({ kind: 'sendAdvert', advert: c.advert, payload: c.payload });
+    this.out.push(c.checksumDst ? { kind: 'sendAdvert', advert: c.advert, payload: c.payload, checksumDst: c.checksumDst } : { kind: 'sendAdvert', advert: c.advert, payload: c.payload });
     this.stats.advert_sent++;
+  }
+
+  /** keepalived's "(VI_1) setting VIPs." / "removing E-VIPs." lines: one per non-empty list (-D). */
+  private vipLines(verb: 'sett' | 'remov'): void {
+    if (this.params.vips.length > 0) this.log(`(${this.n}) ${verb}ing VIPs.`, 1);
+    if (this.params.otherVips.length > 0) this.log(`(${this.n}) ${verb}ing E-VIPs.`, 1);
   }
 
   private sendPriorityZero(): void {
@@ -201,20 +222,25 @@ export class VrrpFsm {
     this.setTimer('masterDown', this.masterDownMs());
   }
 
-  private onStartup(): void {
+  private onStartup(removeVips: boolean): void {
     if (this.st !== 'INIT') return;
     // keepalived 2.2.7 logs the trackers' start-up effect once (vrrp_set_effective_priority at init)
     if (this.eff !== this.params.priority) this.log(`(${this.n}) Changing effective priority from ${this.params.priority} to ${this.eff}`);
-    this.log(`(${this.n}) removing VIPs.`, 1);
-    this.out.push({ kind: 'removeVips' });
-    this.fwLog('removing');
     if (this.faultReasons().length > 0) {
+      // keepalived 2.2.7 (initialise_tracking_priorities): "(VI_1) entering FAULT state" with the
+      // notifies, then the start-up VIP removal; never "Entering FAULT STATE (init)" (measured)
       const from = this.changeState('FAULT');
-      this.log(`(${this.n}) Entering FAULT STATE (init)`);
-      this.notify('FAULT');
+      // a configuration fault (unicast_fault_no_peer) puts 2.2.7 in FAULT before start-up: no line, no
+      // notify (measured in a namespace)
+      if (!this.params.configFault) {
+        this.log(`(${this.n}) entering FAULT state`);
+        this.notify('FAULT');
+      }
+      if (removeVips) { this.vipLines('remov'); this.out.push({ kind: 'removeVips' }); this.fwLog('removing'); }
       this.stateChanged(from);
       return;
     }
+    if (removeVips) { this.vipLines('remov'); this.out.push({ kind: 'removeVips' }); this.fwLog('removing'); }
     const from = this.changeState('BACKUP');
     if (this.params.priority === OWNER_PRIORITY && this.params.initialState === 'MASTER') {
       // keepalived: the owner "times out from the backup state very quickly"
@@ -241,7 +267,7 @@ export class VrrpFsm {
     this.send(this.eff);
     this.setTimer('adver', this.adverMs());
     this.fwLog('setting');
-    this.log(`(${this.n}) setting VIPs.`, 1);
+    this.vipLines('sett');
     this.out.push({ kind: 'addVips' });
     this.garp(p.garp.masterRepeat, 'master');
     if (p.garp.masterDelayMs > 0 && p.garp.masterRepeat > 0) this.setTimer('garpDelay', p.garp.masterDelayMs);
@@ -253,16 +279,18 @@ export class VrrpFsm {
     this.stateChanged(from);
   }
 
-  private leaveMasterToBackup(): void {
+  /** vipDeleted (keepalived's set_vrrp_backup): priority 0 first, and back to MASTER after Skew_Time. */
+  private leaveMasterToBackup(vipDeleted = false): void {
     const from = this.changeState('BACKUP');
     for (const t of ['adver', 'garpDelay', 'garpRefresh', 'garpLowerPrio'] as const) this.cancelTimer(t);
     this.log(`(${this.n}) Entering BACKUP STATE`);
-    this.log(`(${this.n}) removing VIPs.`, 1);
+    if (vipDeleted) this.sendPriorityZero();
+    this.vipLines('remov');
     this.out.push({ kind: 'removeVips' });
     this.fwLog('removing');
     this.stats.release_master++;
     this.preemptUntil = 0;
-    this.setTimer('masterDown', this.masterDownMs());
+    this.setTimer('masterDown', vipDeleted ? this.skewMs() : this.masterDownMs());
     this.notify('BACKUP');
     this.stateChanged(from);
   }
@@ -276,7 +304,7 @@ export class VrrpFsm {
       // sends only the first (verified with tcpdump against keepalived 2.2.7)
       this.send(0);
       if (!bySync) this.sendPriorityZero();
-      this.log(`(${this.n}) removing VIPs.`, 1);
+      this.vipLines('remov');
       this.out.push({ kind: 'removeVips' });
       this.fwLog('removing');
       this.stats.release_master++;
@@ -294,13 +322,28 @@ export class VrrpFsm {
     this.stateChanged(from);
   }
 
+  /** keepalived's -D lines when a track_file enters or leaves its FAULT value (track_file.c). */
+  private logFileFault(id: string, before: number | 'fault' | undefined): void {
+    if (!id.startsWith('file:') || this.st === 'INIT') return;
+    const after = this.track.effectOf(id);
+    if ((before === 'fault') === (after === 'fault')) return;
+    this.log(`(${this.n}): tracked file ${id.slice('file:'.length)} ${after === 'fault' ? 'now' : 'leaving'} FAULT state`, 1);
+  }
+
   private reevaluate(): void {
     const eff = this.track.effectivePriority();
     // before start-up the trackers' first statuses are recorded silently; onStartup logs the result
     if (this.st === 'INIT') { this.eff = eff; return; }
     if (eff !== this.eff) {
       this.log(`(${this.n}) Changing effective priority from ${this.eff} to ${eff}`);
+      const before = this.masterDownMs();
       this.eff = eff;
+      // keepalived moves a running Master_Down timer by the change of its skew
+      const due = this.masterDownDue;
+      if (this.st === 'BACKUP' && due !== undefined && this.timers.has('masterDown')) {
+        this.setTimer('masterDown', Math.max(0, due + this.masterDownMs() - before - this.clock.now()));
+      }
+      if (this.params.notifyPriorityChanges) this.notify(this.st === 'MASTER' ? 'MASTER_PRIORITY' : 'BACKUP_PRIORITY');
     }
     if (this.st === 'STOP') return;
     const faulted = this.faultReasons().length > 0;
@@ -308,27 +351,32 @@ export class VrrpFsm {
     else if (!faulted && this.st === 'FAULT') this.leaveFault();
   }
 
-  private onShutdown(keepVips: boolean): void {
+  private onShutdown(reason: ShutdownReason, keepVips: boolean): void {
     if (this.st === 'STOP') return;
-    const wasMaster = this.st === 'MASTER';
-    if (wasMaster) {
+    const was = this.st;
+    if (was === 'MASTER') {
       this.sendPriorityZero();
       if (!keepVips) {
-        this.log(`(${this.n}) removing VIPs.`, 1);
+        this.vipLines('remov');
         this.out.push({ kind: 'removeVips' });
         this.fwLog('removing');
       }
     }
     this.cancelAllTimers();
     const from = this.changeState('STOP');
-    this.notify('STOP');
+    if (reason === 'stop') this.notify('STOP');
+    // deleted at a reload: keepalived 2.2.7 reports DELETED with notify_deleted, else FAULT unless
+    // the instance already was in FAULT (measured in namespaces)
+    else if (this.params.notifyDeleted) this.notify('DELETED');
+    else if (was !== 'FAULT') this.notify('FAULT');
     this.stateChanged(from);
   }
 
   /**
    * Reload of an instance that still exists (keepalived 2.2.7 keeps its state, checked in namespaces):
-   * trackers keep the status of the same id; the effective priority changes silently (no "Changing
-   * effective priority" line) and acts only through the protocol (e.g. the next higher advert makes a
+   * trackers keep the status of the same id; a new configured priority takes effect silently, a
+   * tracker weight in force is logged again ("Changing effective priority from BASE to EFF"); the
+   * priority acts only through the protocol (e.g. the next higher advert makes a
    * MASTER whose priority dropped give way). A MASTER changes its VIPs by difference, logs "setting
    * VIPs.", sends an advert with the new params at once (adverts continue on the new interval) and
    * GARPs every VIP when at least one was added. A BACKUP logs nothing and restarts its Master_Down
@@ -353,10 +401,19 @@ export class VrrpFsm {
     this.cur = np;
     this.primary = np.primaryAddress;
     this.eff = this.track.effectivePriority();
+    // 2.2.7 builds the instance anew at its base priority and re-applies the trackers' weights: a
+    // weight in force is logged again, and notified (as BACKUP_PRIORITY: the instance is in INIT then)
+    if (this.eff !== np.priority && np.priority !== OWNER_PRIORITY) {
+      this.log(`(${this.n}) Changing effective priority from ${np.priority} to ${this.eff}`);
+      if (np.notifyPriorityChanges) this.notify('BACKUP_PRIORITY');
+    }
     if (np.version === 2 || this.st !== 'BACKUP') this.masterAdverIntCs = np.advertIntCs;
     if (np.preemptDelayMs === 0 || !np.preempt) this.preemptUntil = 0;
     const wasBackup = this.st === 'BACKUP';
+    const stBefore = this.st;
     this.reevaluate();
+    // fifo_write_vrrp_states_on_reload: a BACKUP / FAULT the reload left alone is written to the FIFOs again
+    if (np.fifoWriteStateOnReload && this.st === stBefore && (stBefore === 'BACKUP' || stBefore === 'FAULT')) this.notify(stBefore, 'fifo');
     if (wasBackup && this.st === 'BACKUP') {
       // the Master_Down timer restarts from the reload (new priority's skew)
       this.setTimer('masterDown', this.masterDownMs());
@@ -369,7 +426,7 @@ export class VrrpFsm {
     const removed = [...before].filter((v) => !now.includes(v));
     if (added.length > 0 || removed.length > 0) this.out.push({ kind: 'changeVips', added, removed });
     this.fwLog('setting');
-    this.log(`(${this.n}) setting VIPs.`, 1);
+    this.vipLines('sett');
     this.send(this.eff);
     this.setTimer('adver', this.adverMs());
     if (added.length > 0) this.garp(np.garp.masterRepeat, 'master');
@@ -439,15 +496,23 @@ export class VrrpFsm {
     const res = validateAdvert({
       name: p.name, vrid: p.vrid, version: p.version, family: p.family, vips: p.vips, authType: p.auth.type,
       ...(p.auth.pass !== undefined ? { pass: p.auth.pass } : {}),
-      advertIntCs: p.advertIntCs, checkAddrs, strict: p.strict ?? false,
+      advertIntCs: p.advertIntCs, checkAddrs,
+      unicastPeers: p.unicastPeers ?? [], checkUnicastSrc: p.checkUnicastSrc ?? false,
+      unicastChecksum: this.oldChecksum ? 'group' : p.unicastChecksum === 'never' ? 'peerOnly' : 'peer',
+      ...(p.mcastGroup4 !== undefined ? { mcastGroup4: p.mcastGroup4 } : {}),
     }, { payload, ttl, src, dst });
     const ourVrid = payload.length >= 2 && payload[1] === p.vrid;
     if (!res.ok) {
-      this.stats[res.counter]++;
+      if (res.counter) this.stats[res.counter]++;
       this.rejectLog(res.reason, res.log);
     } else {
       for (const c of res.counters) this.stats[c]++;
       this.logged.clear();
+      if (res.checksumForm === 'oldUnicast' && !this.oldChecksum) {
+        // keepalived 2.2.7 switches for good to the checksum of its <= 1.3.6 peers
+        this.oldChecksum = true;
+        this.log(`(${this.n}) Setting unicast VRRPv3 checksum to old version`);
+      }
       if (this.st === 'BACKUP') this.backupRx(res.advert, src);
       else this.masterRx(res.advert, src);
     }
@@ -503,9 +568,10 @@ export class VrrpFsm {
     }
     const cmp = compareIp(src, this.primary, p.family);
     if (a.priority > this.eff || (a.priority === this.eff && cmp > 0)) {
+      // higher_prio_send_advert: keepalived answers before it gives way
+      if (p.higherPrioSendAdvert) this.send(this.eff);
       if (a.priority > this.eff) this.log(`(${this.n}) Master received advert from ${src} with higher priority ${a.priority}, ours ${this.eff}`);
       else this.log(`(${this.n}) Master received advert from ${src} with same priority ${a.priority} but higher IP address than ours`);
-      if (p.higherPrioSendAdvert) this.send(this.eff);
       this.masterAddress = src;
       // v3: adopt the new master's interval before arming Master_Down (RFC 5798 §6.4.3)
       if (p.version === 3) this.masterAdverIntCs = a.adverInt;
@@ -516,18 +582,16 @@ export class VrrpFsm {
       this.log(`(${this.n}) WARNING - equal priority advert received from remote host with our IP address.`);
       return;
     }
-    if (a.priority < this.eff) {
-      this.log(`(${this.n}) Received advert from ${src} with lower priority ${a.priority}, ours ${this.eff}${p.lowerPrioNoAdvert ? '' : ', forcing new election'}`);
-      if (!p.lowerPrioNoAdvert) {
-        this.send(this.eff);
-        this.setTimer('adver', this.adverMs());
-      }
-      if (p.garp.lowerPrioRepeat > 0) {
-        this.garp(p.garp.lowerPrioRepeat, 'lowerPrio');
-        if (p.garp.lowerPrioDelayMs > 0) this.setTimer('garpLowerPrio', p.garp.lowerPrioDelayMs);
-      }
-      this.notify('MASTER_RX_LOWER_PRI');
+    // lower priority, or the same priority from a lower address (keepalived 2.2.7 treats both alike)
+    this.log(`(${this.n}) Received advert from ${src} with lower priority ${a.priority}, ours ${this.eff}${p.lowerPrioNoAdvert ? '' : ', forcing new election'}`);
+    if (!p.lowerPrioNoAdvert) {
+      this.send(this.eff);
+      this.setTimer('adver', this.adverMs());
     }
-    // equal priority from a lower address: we stay master and ignore it
+    if (p.garp.lowerPrioRepeat > 0) {
+      this.garp(p.garp.lowerPrioRepeat, 'lowerPrio');
+      if (p.garp.lowerPrioDelayMs > 0) this.setTimer('garpLowerPrio', p.garp.lowerPrioDelayMs);
+    }
+    this.notify('MASTER_RX_LOWER_PRI');
   }
 }

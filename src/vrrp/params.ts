@@ -1,15 +1,17 @@
-// Derive the FSM parameters of one vrrp_instance from the config model (src/config/model.ts) the
-// way keepalived 2.2.7 post-processes an instance: version/auth clean-up, advert_int rounding (v2
-// whole seconds, v3 10 ms units), owner (255) rules, nopreempt / preempt_delay vs initial state
-// MASTER, GARP defaults from global_defs, tracker weights. Returns the keepalived log lines these
-// rules print at start-up. Pure.
+// Derive the FSM parameters of one vrrp_instance from the config model (src/config/model.ts).
+// The parser completed the model the way keepalived 2.2.7's vrrp_complete_instance does, and
+// reported its lines (src/parser/validate-vrrp.ts: strict mode, authentication, advert_int
+// rounding, owner and preemption rules, GARP / advert / down-timer / notify defaults, sync-group
+// and owner tracker weights): this module only translates that model, and logs only what 2.2.7
+// logs at start-up and not under -t (unicast_fault_no_peer going to FAULT, a track_process on both an
+// instance and its sync group). Pure.
 
 import type {
   GlobalDefs, TrackFile, TrackRef, VrrpInstance, VrrpScript, VrrpSyncGroup, VrrpTrackProcess,
 } from '../config/model.js';
 import type { TrackerParams, VrrpFsmParams } from './fsm-types.js';
 import { blocksVips } from './firewall/settings.js';
-import { V3_MAX_ADVER_INT_CS } from './timers.js';
+import { DEFAULT_DOWN_TIMER_ADVERTS } from './timers.js';
 
 export interface ParamsContext {
   global: GlobalDefs;
@@ -28,94 +30,37 @@ export interface DerivedParams {
   logs: string[];
 }
 
-/** C printf("%f"). */
-function f6(x: number): string { return x.toFixed(6); }
-function f2(x: number): string { return x.toFixed(2); }
+/**
+ * GARPs after a lower-priority advert (garp_lower_prio_delay / _repeat) of a completed instance
+ * (the parser filled them in: the global vrrp_garp_lower_prio_*, else vrrp_garp_master_*; none in
+ * strict mode). Also read by the dumps.
+ */
+export function lowerPrioGarp(inst: VrrpInstance, g: GlobalDefs): { delayS: number; repeat: number } {
+  return { delayS: inst.garpLowerPrioDelay ?? g.vrrpGarpMasterDelay, repeat: inst.garpLowerPrioRepeat ?? g.vrrpGarpMasterRepeat };
+}
 
 export function deriveFsmParams(inst: VrrpInstance, ctx: ParamsContext): DerivedParams {
   const logs: string[] = [];
   const n = inst.name;
   const g = ctx.global;
   const family = inst.family;
-  const version: 2 | 3 = family === 'inet6' ? 3 : inst.version;
-  const priority = inst.priority;
-  const owner = priority === 255;
 
-  // advert_int
-  let advertIntCs: number;
-  if (version === 2) {
-    let secs = inst.advertInt;
-    if (secs >= 256) {
-      logs.push(`(${n}) VRRPv2 advertisement interval ${f2(secs)}s is out of range. Must be less than 256s. Setting to 255s`);
-      secs = 255;
-    }
-    if (!Number.isInteger(secs)) {
-      logs.push(`(${n}) VRRPv2 advertisement interval ${f6(secs)}s must be an integer. rounding`);
-      secs = Math.max(1, Math.round(secs));
-    }
-    advertIntCs = secs * 100;
-  } else {
-    let cs = inst.advertInt * 100;
-    if (cs > V3_MAX_ADVER_INT_CS) {
-      logs.push(`(${n}) VRRPv3 advertisement interval ${f2(inst.advertInt)}s is out of range. Must be less than ${f2((V3_MAX_ADVER_INT_CS + 1) / 100)}s. Setting to ${f2(V3_MAX_ADVER_INT_CS / 100)}s`);
-      cs = V3_MAX_ADVER_INT_CS;
-    }
-    if (Math.abs(cs - Math.round(cs)) > 1e-9) {
-      logs.push(`(${n}) VRRPv3 advertisement interval ${f6(inst.advertInt)}s must be in units of 10ms - rounding`);
-    }
-    advertIntCs = Math.max(1, Math.round(cs));
-  }
+  // advert_int: whole seconds (v2) / 10 ms units (v3) once completed
+  const advertIntCs = Math.max(1, Math.round(inst.advertInt * 100));
 
-  // authentication
   let auth: VrrpFsmParams['auth'] = { type: 0 };
-  let initialState = inst.state;
-  if (inst.authentication) {
-    if (version === 3) {
-      logs.push(`(${n}) VRRP version 3 does not support authentication. Ignoring.`);
-    } else if (inst.authentication.type === 'PASS') {
-      auth = inst.authentication.pass !== undefined ? { type: 1, pass: inst.authentication.pass } : { type: 1 };
-    } else {
-      auth = { type: 2 };
-      if (initialState === 'MASTER') {
-        logs.push(`(${n}) Initial state master is incompatible with AH authentication - clearing`);
-        initialState = 'BACKUP';
-      }
-    }
-  }
+  if (inst.authentication?.type === 'PASS') auth = inst.authentication.pass !== undefined ? { type: 1, pass: inst.authentication.pass } : { type: 1 };
+  else if (inst.authentication?.type === 'AH') auth = { type: 2 };
 
-  // preemption
-  let preempt = !inst.nopreempt;
-  let preemptDelayMs = Math.round(inst.preemptDelay * 1000);
-  if (owner && !preempt) {
-    logs.push(`(${n}) nopreempt is incompatible with priority 255. resetting nopreempt`);
-    preempt = true;
-  }
-  if (!preempt && preemptDelayMs > 0) {
-    logs.push(`(${n}) preempt_delay is incompatible with nopreempt mode - resetting`);
-    preemptDelayMs = 0;
-  }
-  if (initialState === 'MASTER' && !owner) {
-    if (!preempt) {
-      logs.push(`(${n}) Warning - nopreempt will not work with initial state MASTER - clearing`);
-      preempt = true;
-    }
-    if (preemptDelayMs > 0) {
-      logs.push(`(${n}) Warning - preempt delay will not work with initial state MASTER - clearing`);
-      preemptDelayMs = 0;
-    }
-  }
-
-  // GARP
   const sec = (x: number | undefined, d: number): number => Math.round((x ?? d) * 1000);
-  const masterDelayMs = sec(inst.garpMasterDelay, g.vrrpGarpMasterDelay);
-  const masterRepeat = inst.garpMasterRepeat ?? g.vrrpGarpMasterRepeat;
+  const lower = lowerPrioGarp(inst, g);
   const garp = {
-    masterDelayMs,
-    masterRepeat,
+    masterDelayMs: sec(inst.garpMasterDelay, g.vrrpGarpMasterDelay),
+    masterRepeat: inst.garpMasterRepeat ?? g.vrrpGarpMasterRepeat,
     masterRefreshMs: sec(inst.garpMasterRefresh, g.vrrpGarpMasterRefresh),
     masterRefreshRepeat: inst.garpMasterRefreshRepeat ?? g.vrrpGarpMasterRefreshRepeat,
-    lowerPrioDelayMs: sec(inst.garpLowerPrioDelay ?? g.vrrpGarpLowerPrioDelay, masterDelayMs / 1000),
-    lowerPrioRepeat: inst.garpLowerPrioRepeat ?? g.vrrpGarpLowerPrioRepeat ?? masterRepeat,
+    lowerPrioDelayMs: Math.round(lower.delayS * 1000),
+    lowerPrioRepeat: lower.repeat,
   };
 
   const vips = inst.virtualIpaddress.filter((v) => v.family === family).map((v) => v.address);
@@ -124,43 +69,62 @@ export function deriveFsmParams(inst: VrrpInstance, ctx: ParamsContext): Derived
     ...inst.virtualIpaddressExcluded,
   ].map((v) => v.address);
 
-  const destination = inst.unicastPeer[0]?.address ?? (family === 'inet' ? g.vrrpMcastGroup4 : g.vrrpMcastGroup6);
-
-  const trackers = deriveTrackers(inst, ctx, owner, logs);
+  const unicastPeers = inst.unicastPeer.map((p) => ({ address: p.address, minTtl: p.minTtl ?? 0, maxTtl: p.maxTtl ?? 255 }));
+  // (the parser dropped mcast_dst_ip of a unicast instance)
+  const destination = unicastPeers[0]?.address ?? inst.mcastDstIp ?? (family === 'inet' ? g.vrrpMcastGroup4 : g.vrrpMcastGroup6);
+  let configFault: VrrpFsmParams['configFault'];
+  if (unicastPeers.length === 0 && inst.unicastFaultNoPeer) {
+    // keepalived 2.2.7 logs this at start-up (log_message), not under -t
+    logs.push(`(${n}) Cannot use unicast without any peers - going to fault state`);
+    configFault = 'unicastNoPeer';
+  }
 
   const params: VrrpFsmParams = {
     name: n,
     vrid: inst.virtualRouterId ?? 0,
-    version,
+    version: inst.version,
     family,
     interface: inst.interface ?? g.defaultInterface,
-    priority,
-    initialState,
+    priority: inst.priority,
+    initialState: inst.state,
     advertIntCs,
-    preempt,
-    preemptDelayMs,
+    preempt: !inst.nopreempt,
+    preemptDelayMs: Math.round(inst.preemptDelay * 1000),
     primaryAddress: ctx.primaryAddress,
     destination,
     vips,
     otherVips,
     auth,
     garp,
-    downTimerAdverts: 3,
-    lowerPrioNoAdvert: inst.lowerPrioNoAdvert,
-    higherPrioSendAdvert: inst.higherPrioSendAdvert,
+    downTimerAdverts: inst.downTimerAdverts ?? DEFAULT_DOWN_TIMER_ADVERTS,
+    lowerPrioNoAdvert: inst.lowerPrioNoAdvert ?? false,
+    higherPrioSendAdvert: inst.higherPrioSendAdvert ?? false,
     skipCheckAdvAddr: inst.skipCheckAdvAddr || g.vrrpSkipCheckAdvAddr,
     v3Ipv4PseudoHeader: true,
     dontTrackPrimary: inst.dontTrackPrimary,
-    trackers,
+    trackers: deriveTrackers(inst, ctx, logs),
     rejectLogPolicy: 'every',
-    strict: inst.strictMode || g.vrrpStrict,
+    strict: inst.strictMode ?? false,
+    unicastPeers,
+    checkUnicastSrc: unicastPeers.length > 0 && (inst.checkUnicastSrc || g.vrrpCheckUnicastSrc),
+    notifyPriorityChanges: inst.notifyPriorityChanges ?? false,
+    notifyDeleted: inst.notifyDeleted !== undefined,
+    unicastChecksum: inst.oldUnicastChecksum === 'config' ? 'group' : inst.oldUnicastChecksum === 'never' ? 'never' : 'peer',
+    mcastGroup4: g.vrrpMcastGroup4,
+    fifoWriteStateOnReload: g.fifoWriteVrrpStatesOnReload,
+    ...(configFault ? { configFault } : {}),
     firewall: blocksVips(inst, g),
     ...(ctx.syncGroup ? { syncGroup: ctx.syncGroup.name } : {}),
   };
   return { params, logs };
 }
 
-function deriveTrackers(inst: VrrpInstance, ctx: ParamsContext, owner: boolean, logs: string[]): TrackerParams[] {
+/**
+ * The instance's trackers and its sync group's. The parser reported and removed references to
+ * objects that do not exist and the instance's own interface, resolved each reference's weight,
+ * and applied the sync-group and address-owner weight rules.
+ */
+function deriveTrackers(inst: VrrpInstance, ctx: ParamsContext, logs: string[]): TrackerParams[] {
   const n = inst.name;
   const out: TrackerParams[] = [];
   const seen = new Set<string>();
@@ -169,53 +133,28 @@ function deriveTrackers(inst: VrrpInstance, ctx: ParamsContext, owner: boolean, 
 
   const ifaceRefs: TrackRef[] = [...inst.trackInterface, ...(sg?.trackInterface ?? [])];
   for (const r of ifaceRefs) {
-    if (r.name === inst.interface) {
-      logs.push(`(${n}) Ignoring track_interface ${r.name} since own interface`);
-      continue;
-    }
-    let weight = r.weight;
-    if (owner && weight !== 0) {
-      logs.push(`(${n}) Cannot have weighted track interface '${r.name}' with member having priority 255 - clearing weight`);
-      weight = 0;
-    }
-    add({ id: `interface:${r.name}`, kind: 'interface', weight, reverse: r.reverse, initial: { ok: true } });
+    if (r.name === inst.interface) continue; // tracked as the instance's own interface already
+    add({ id: `interface:${r.name}`, kind: 'interface', weight: r.weight, reverse: r.reverse, initial: { ok: true } });
   }
-
   for (const r of [...inst.trackScript, ...(sg?.trackScript ?? [])]) {
     const s = ctx.vrrpScripts.find((x) => x.name === r.name);
-    if (!s) { logs.push(`(${n}) track script ${r.name} not found, ignoring...`); continue; }
-    if (s.insecure) continue;
-    const weight = r.weight !== 0 ? r.weight : s.weight;
-    const reverse = r.weight !== 0 ? r.reverse : (r.reverse || s.weightReverse);
-    if (owner && weight !== 0) {
-      logs.push(`(${n}) Cannot have weighted track script '${r.name}' with priority 255`);
-      continue;
-    }
-    add({ id: `script:${r.name}`, kind: 'script', weight, reverse, initial: s.initFail ? { ok: false } : { unknown: true } });
+    if (!s || s.insecure) continue;
+    add({ id: `script:${r.name}`, kind: 'script', weight: r.weight, reverse: r.reverse, initial: s.initFail ? { ok: false } : { unknown: true } });
   }
-
   for (const r of [...inst.trackFile, ...(sg?.trackFile ?? [])]) {
     const f = ctx.trackFiles.find((x) => x.name === r.name);
-    if (!f) { logs.push(`(${n}) track file ${r.name} not found, ignoring...`); continue; }
-    let weight = r.weight !== 0 ? r.weight : f.weight;
-    const reverse = r.weight !== 0 ? r.reverse : (r.reverse || f.reverse);
-    if (owner && weight !== 0) {
-      logs.push(`(${n}) Cannot have weighted track file '${r.name}' with member having priority 255 - setting weight 0`);
-      weight = 0;
-    }
-    add({ id: `file:${r.name}`, kind: 'file', weight, reverse, initial: { value: f.initFile?.value ?? 0 } });
+    if (!f) continue;
+    add({ id: `file:${r.name}`, kind: 'file', weight: r.weight, reverse: r.reverse, initial: { value: f.initFile?.value ?? 0 } });
   }
 
   // track_process: the instance's own entries, then the sync group's (keepalived's add_vrrp_to_track_process:
   // one also on the instance keeps the instance's entry, with the group's weight unless it was unweighted)
   const procs: TrackerParams[] = [];
-  const procEntry = (r: TrackRef, who: string, group: boolean): void => {
-    if (!ctx.trackProcesses?.some((x) => x.name === r.name)) { logs.push(`(${who}) track process ${r.name} not found, ignoring...`); return; }
-    let weight = r.weight;
-    if (owner && weight !== 0) {
-      logs.push(`(${who}) Cannot have weighted track process '${r.name}' with member having priority 255 - setting weight 0`);
-      weight = 0;
-    }
+  const procEntry = (r: TrackRef, group: boolean): void => {
+    // unknown processes were dropped by the parser; a sync group's weights with an owner member were
+    // cleared by completion (validate-vrrp.ts), and on an owner itself a weight has no effect (track.ts)
+    if (!ctx.trackProcesses?.some((x) => x.name === r.name)) return;
+    const weight = r.weight;
     const id = `process:${r.name}`;
     const mine = procs.find((t) => t.id === id);
     if (!mine) { procs.push({ id, kind: 'process', weight, reverse: r.reverse, initial: { ok: true } }); return; }
@@ -223,8 +162,8 @@ function deriveTrackers(inst: VrrpInstance, ctx: ParamsContext, owner: boolean, 
     logs.push(`(${n}) track_process ${r.name} is configured on VRRP instance and sync group. Remove vrrp instance config`);
     if (mine.weight) mine.weight = weight;
   };
-  for (const r of inst.trackProcess) procEntry(r, n, false);
-  for (const r of sg?.trackProcess ?? []) procEntry(r, sg!.name, true);
+  for (const r of inst.trackProcess) procEntry(r, false);
+  for (const r of sg?.trackProcess ?? []) procEntry(r, true);
   procs.forEach(add);
   return out;
 }

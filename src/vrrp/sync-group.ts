@@ -5,6 +5,9 @@
 //   - a MASTER member falling back to BACKUP (higher-priority advert) pulls the other masters down;
 //   - while any member has its own FAULT reason, every other member is held in FAULT; when the
 //     last one clears, they return to BACKUP.
+// Group notifies (scripts, FIFO "GROUP ..." lines) as 2.2.7 sends them (measured): BACKUP when the
+// members start (no log line), MASTER / BACKUP / FAULT after the members followed (the "Syncing"
+// line comes before them), STOP after the last member stopped.
 // Wraps the members' FSMs: the runtime feeds member events here instead of to the FSM and gets
 // back the actions of every member (tagged with the instance) plus the group's own log and notify.
 
@@ -14,6 +17,8 @@ import type { VrrpFsm } from './fsm.js';
 export type SyncGroupOutput =
   | { scope: 'instance'; instance: string; action: VrrpAction }
   | { scope: 'group'; group: string; action: Extract<VrrpAction, { kind: 'log' } | { kind: 'notify' }> };
+
+type GroupNotify = Extract<VrrpAction, { kind: 'notify' }>;
 
 export class SyncGroupCore {
   private readonly members = new Map<string, VrrpFsm>();
@@ -31,6 +36,7 @@ export class SyncGroupCore {
     const m = this.members.get(instance);
     if (!m) return out;
     const pending: { from: string; action: VrrpAction }[] = [];
+    const notifies: GroupNotify[] = [];
     const feed = (name: string, e: VrrpEvent): void => {
       const fsm = this.members.get(name)!;
       for (const a of fsm.handle(e)) {
@@ -38,29 +44,45 @@ export class SyncGroupCore {
         if (a.kind === 'stateChange') pending.push({ from: name, action: a });
       }
     };
+    if (ev.type === 'startup' && this.groupState === 'INIT' && this.allIn('INIT') && ![...this.members.values()].some((f) => f.ownFaults().length > 0)) {
+      // 2.2.7 settles the group's initial state first: its BACKUP notify precedes the members'
+      this.groupState = 'BACKUP';
+      out.push({ scope: 'group', group: this.name, action: { kind: 'notify', state: 'BACKUP', priority: 0 } });
+    }
     feed(instance, ev);
     this.checkWantMaster(instance, feed);
     // settle: react to state changes until nothing moves (bounded by the member count)
     for (let guard = 0; guard < 4 * this.members.size + 4; guard++) {
-      this.settleFaults(feed, out);
+      this.settleFaults(feed, out, notifies);
       const sc = pending.shift();
       if (!sc) break;
       if (sc.action.kind !== 'stateChange') continue;
       const { to, from } = sc.action;
       if (to === 'MASTER' && this.groupState !== 'MASTER') {
-        this.setGroupState('MASTER', out);
+        this.setGroupState('MASTER', out, notifies);
         for (const [name, f] of this.members) if (name !== sc.from && f.state === 'BACKUP') feed(name, { type: 'sync', to: 'MASTER' });
       } else if (to === 'BACKUP' && from === 'MASTER' && this.groupState === 'MASTER') {
-        this.setGroupState('BACKUP', out);
+        this.setGroupState('BACKUP', out, notifies);
         for (const [name, f] of this.members) if (name !== sc.from && f.state === 'MASTER') feed(name, { type: 'sync', to: 'BACKUP' });
       } else if (to === 'BACKUP' && this.groupState !== 'BACKUP' && this.allIn('BACKUP')) {
-        if (this.groupState === 'INIT') this.groupState = 'BACKUP'; // start-up: no group sync line
-        else this.setGroupState('BACKUP', out);
+        // start-up: the group notifies BACKUP without a sync line
+        this.setGroupState('BACKUP', out, notifies, this.groupState !== 'INIT');
       } else if (to === 'STOP' && this.allIn('STOP')) {
-        this.groupState = 'STOP';
+        this.setGroupState('STOP', out, notifies);
       }
     }
+    for (const n of notifies) out.push({ scope: 'group', group: this.name, action: n });
     return out;
+  }
+
+  /**
+   * fifo_write_vrrp_states_on_reload: the group's state, unchanged by a reload, written to the FIFOs
+   * again (2.2.7 writes the groups' lines before the instances'). Call once per reload, before the
+   * members' reconfigure events.
+   */
+  reannounce(): SyncGroupOutput[] {
+    if (this.groupState !== 'MASTER' && this.groupState !== 'BACKUP' && this.groupState !== 'FAULT') return [];
+    return [{ scope: 'group', group: this.name, action: { kind: 'notify', state: this.groupState, priority: 0, delivery: 'fifo' } }];
   }
 
   /** keepalived vrrp_sync_can_goto_master(): the member that completes the set goes first. */
@@ -81,21 +103,22 @@ export class SyncGroupCore {
     return true;
   }
 
-  private setGroupState(s: VrrpState, out: SyncGroupOutput[]): void {
+  /** The sync line goes out now; the group's notify once the members have followed (`notifies`). */
+  private setGroupState(s: VrrpState, out: SyncGroupOutput[], notifies: GroupNotify[], syncLine = true): void {
     if (this.groupState === s) return;
     this.groupState = s;
-    if (s === 'MASTER' || s === 'BACKUP' || s === 'FAULT') {
-      out.push({ scope: 'group', group: this.name, action: { kind: 'log', level: 'info', msg: `VRRP_Group(${this.name}) Syncing instances to ${s} state` } });
-      out.push({ scope: 'group', group: this.name, action: { kind: 'notify', state: s, priority: 0 } });
+    if (s === 'MASTER' || s === 'BACKUP' || s === 'FAULT' || s === 'STOP') {
+      if (syncLine && s !== 'STOP') out.push({ scope: 'group', group: this.name, action: { kind: 'log', level: 'info', msg: `VRRP_Group(${this.name}) Syncing instances to ${s} state` } });
+      notifies.push({ kind: 'notify', state: s, priority: 0 });
     }
   }
 
-  private settleFaults(feed: (name: string, e: VrrpEvent) => void, out: SyncGroupOutput[]): void {
+  private settleFaults(feed: (name: string, e: VrrpEvent) => void, out: SyncGroupOutput[], notifies: GroupNotify[]): void {
     const own = new Map<string, boolean>();
     for (const [name, f] of this.members) own.set(name, f.state !== 'INIT' && f.state !== 'STOP' && f.ownFaults().length > 0);
     const anyFault = [...own.values()].some(Boolean);
-    if (anyFault && this.groupState !== 'FAULT') this.setGroupState('FAULT', out);
-    if (!anyFault && this.groupState === 'FAULT' && this.held.size > 0) this.setGroupState('BACKUP', out);
+    if (anyFault && this.groupState !== 'FAULT') this.setGroupState('FAULT', out, notifies);
+    if (!anyFault && this.groupState === 'FAULT' && this.held.size > 0) this.setGroupState('BACKUP', out, notifies);
     for (const [name, f] of this.members) {
       if (f.state === 'INIT' || f.state === 'STOP') continue;
       const otherFault = [...own].some(([k, v]) => k !== name && v);
@@ -105,7 +128,7 @@ export class SyncGroupCore {
     if (!anyFault && this.groupState === 'FAULT') {
       let allBackup = true;
       for (const f of this.members.values()) if (f.state === 'FAULT') allBackup = false;
-      if (allBackup) this.setGroupState('BACKUP', out);
+      if (allBackup) this.setGroupState('BACKUP', out, notifies);
     }
   }
 }

@@ -9,8 +9,11 @@ export function skewTimeMs(priority: number, masterAdverIntCs: number): number {
   return us / 1000;
 }
 
+/** Adverts a backup misses before it takes over (RFC: 3; down_timer_adverts / vrrp_down_timer_adverts 1..100). */
+export const DEFAULT_DOWN_TIMER_ADVERTS = 3;
+
 /** Master_Down_Interval = down_timer_adverts (3) * Master_Adver_Interval + Skew_Time. */
-export function masterDownIntervalMs(priority: number, masterAdverIntCs: number, downTimerAdverts = 3): number {
+export function masterDownIntervalMs(priority: number, masterAdverIntCs: number, downTimerAdverts = DEFAULT_DOWN_TIMER_ADVERTS): number {
   return downTimerAdverts * masterAdverIntCs * 10 + skewTimeMs(priority, masterAdverIntCs);
 }
 

@@ -56,6 +56,12 @@ export class TrackSet {
     return true;
   }
 
+  /** What one tracker contributes now: a weight, or 'fault' (undefined for an unknown id). */
+  effectOf(id: string): number | 'fault' | undefined {
+    const e = this.entries.get(id);
+    return e ? trackerEffect(e.p, e.status, this.basePriority === OWNER_PRIORITY) : undefined;
+  }
+
   /** Ids of trackers currently forcing FAULT. */
   faults(): string[] {
     const owner = this.basePriority === OWNER_PRIORITY;

@@ -46,7 +46,8 @@ export interface FakeLinkSpec {
   index?: number;
 }
 
-interface FakeLink { info: LinkInfo; addrs: AddrInfo[]; segment?: FakeSegment }
+/** running = up && carrier (the carrier stays as set while the link is down). */
+interface FakeLink { info: LinkInfo; carrier: boolean; addrs: AddrInfo[]; segment?: FakeSegment }
 
 interface FakeSocket { kernel: FakeKernel; opts: VrrpSocketOpts; onRx: (rx: VrrpRx) => void; queue: VrrpRx[]; closed: boolean }
 
@@ -80,7 +81,16 @@ export class FakeSegment {
 /** The per-interface sysctls a new link gets (value 0), as /proc/sys/net/ipv4/conf/NAME/ has them. */
 const LINK_SYSCTLS = ['arp_ignore', 'arp_filter', 'arp_announce', 'promote_secondaries', 'rp_filter', 'accept_local'];
 
-const err = (code: string, message: string): KernelError => ({ code, message });
+const ERRNOS: Record<string, [number, string]> = {
+  ENOENT: [2, 'No such file or directory'], ENXIO: [6, 'No such device or address'], EBADF: [9, 'Bad file descriptor'],
+  EEXIST: [17, 'File exists'], ENODEV: [19, 'No such device'], EINVAL: [22, 'Invalid argument'],
+  EADDRNOTAVAIL: [99, 'Cannot assign requested address'], ENETDOWN: [100, 'Network is down'],
+};
+
+const err = (code: keyof typeof ERRNOS & string, message?: (text: string, errno: number) => string): KernelError => {
+  const [errno, text] = ERRNOS[code]!;
+  return { code, errno, text, message: message ? message(text, errno) : text };
+};
 
 export class FakeKernel implements KernelPort {
   readonly ops: KernelOp[] = [];
@@ -94,6 +104,9 @@ export class FakeKernel implements KernelPort {
   private monitorCb?: (ev: KernelEvent) => void;
   private nextIndex = 2;
   private nextFd = 10;
+  private nlSeq = 0;
+  /** Address requests to refuse once, by (add|del) and address: the errno name (e.g. EINVAL). */
+  private readonly refusals = new Map<string, keyof typeof ERRNOS & string>();
 
   constructor(private readonly clock: Clock, private readonly timers: Timers) {}
 
@@ -104,8 +117,9 @@ export class FakeKernel implements KernelPort {
     const index = spec.index ?? this.nextIndex++;
     this.nextIndex = Math.max(this.nextIndex, index + 1);
     const mac = Buffer.from((spec.mac ?? `02:00:00:00:${(index >> 8).toString(16)}:${(index & 0xff).toString(16)}`).split(':').map((x) => parseInt(x, 16)));
-    const info: LinkInfo = { index, name: spec.name, mac, up: spec.up ?? true, running: (spec.up ?? true) && (spec.running ?? true) };
-    const l: FakeLink = { info, addrs: [], ...(spec.segment ? { segment: spec.segment } : {}) };
+    const carrier = spec.running ?? true;
+    const info: LinkInfo = { index, name: spec.name, mac, up: spec.up ?? true, running: (spec.up ?? true) && carrier };
+    const l: FakeLink = { info, carrier, addrs: [], ...(spec.segment ? { segment: spec.segment } : {}) };
     spec.segment?.join(this);
     this.byIndex.set(index, l);
     for (const k of LINK_SYSCTLS) this.sysctls.set(`net/ipv4/conf/${spec.name}/${k}`, '0');
@@ -118,7 +132,8 @@ export class FakeKernel implements KernelPort {
   setLink(name: string, flags: { up?: boolean; running?: boolean }): void {
     const l = this.mustLink(name);
     const up = flags.up ?? l.info.up;
-    l.info = { ...l.info, up, running: up && (flags.running ?? l.info.running) };
+    if (flags.running !== undefined) l.carrier = flags.running;
+    l.info = { ...l.info, up, running: up && l.carrier };
     this.emit({ kind: 'link', link: { ...l.info } });
   }
 
@@ -129,7 +144,6 @@ export class FakeKernel implements KernelPort {
     for (const a of [...l.addrs]) this.delAddress(name, a.address);
     this.byIndex.delete(l.info.index);
     for (const k of LINK_SYSCTLS) this.sysctls.delete(`net/ipv4/conf/${name}/${k}`);
-    for (const s of this.openSockets) if (s.opts.ifindex === l.info.index) s.closed = true;
     this.emit({ kind: 'linkDeleted', index: l.info.index, name });
   }
 
@@ -150,6 +164,17 @@ export class FakeKernel implements KernelPort {
     if (!a) throw new Error(`fake kernel: ${address} is not on ${name}`);
     l.addrs = l.addrs.filter((x) => x !== a);
     this.emit({ kind: 'addrDeleted', addr: { ...a } });
+  }
+
+  /** The next add (or delete) request for `address` fails with `code`, as a kernel refusing it would. */
+  refuseNext(op: 'add' | 'del', address: string, code: keyof typeof ERRNOS & string): void { this.refusals.set(`${op} ${address}`, code); }
+
+  private failNext(add: boolean, address: string, nl: (text: string, errno: number) => string): KernelError | undefined {
+    const key = `${add ? 'add' : 'del'} ${address}`;
+    const code = this.refusals.get(key);
+    if (!code) return undefined;
+    this.refusals.delete(key);
+    return err(code, nl);
   }
 
   link(name: string): LinkInfo | undefined { return this.find(name)?.info; }
@@ -185,7 +210,7 @@ export class FakeKernel implements KernelPort {
       const rec = { ifname: opts.ifname, family: opts.family, ...(opts.group ? { group: opts.group } : {}), sendOnly: !!opts.sendOnly };
       if (!l || l.info.name !== opts.ifname) {
         this.record({ op: 'socketOpen', ...rec, error: 'ENODEV' });
-        return err('ENODEV', `SO_BINDTODEVICE ${opts.ifname}: No such device`);
+        return err('ENODEV', () => `SO_BINDTODEVICE ${opts.ifname}: No such device`);
       }
       this.record({ op: 'socketOpen', ...rec });
       const s: FakeSocket = { kernel: this, opts, onRx, queue: [], closed: false };
@@ -210,7 +235,7 @@ export class FakeKernel implements KernelPort {
       const l = this.byIndex.get(ifindex);
       const arp = frame.readUInt16BE(12) === 0x0806;
       const address = bytesToIp(arp ? frame.subarray(38, 42) : frame.subarray(62, 78));
-      const e = !l ? err('ENXIO', `sendFrame ifindex ${ifindex}: No such device or address`) : !l.info.up ? err('ENETDOWN', `sendFrame ifindex ${ifindex}: Network is down`) : undefined;
+      const e = !l ? err('ENXIO', () => `sendFrame ifindex ${ifindex}: No such device or address`) : !l.info.up ? err('ENETDOWN', () => `sendFrame ifindex ${ifindex}: Network is down`) : undefined;
       this.record({ op: arp ? 'garp' : 'na', ifname: l?.info.name ?? `#${ifindex}`, address, mac: macToString(frame.subarray(6, 12)), ...(e ? { error: e.code } : {}) });
       return e;
     },
@@ -219,7 +244,7 @@ export class FakeKernel implements KernelPort {
   readonly links: KernelPort['links'] = {
     createMacvlan: async (parent, name, mac) => {
       const p = this.byIndex.get(parent);
-      if (!p) return err('ENODEV', `create macvlan ${name}: No such device`);
+      if (!p) return err('ENODEV', () => `create macvlan ${name}: No such device`);
       this.record({ op: 'linkCreate', ifname: name, parent: p.info.name, mac: macToString(mac) });
       const existing = this.find(name);
       if (existing) return existing.info.index;
@@ -227,7 +252,7 @@ export class FakeKernel implements KernelPort {
     },
     delete: async (index) => {
       const l = this.byIndex.get(index);
-      if (!l) return err('ENODEV', `delete link ${index}: No such device`);
+      if (!l) return err('ENODEV', () => `delete link ${index}: No such device`);
       this.record({ op: 'linkDelete', ifname: l.info.name });
       this.deleteLink(l.info.name);
       return undefined;
@@ -235,9 +260,9 @@ export class FakeKernel implements KernelPort {
   };
 
   readonly sysctl: KernelPort['sysctl'] = {
-    read: (key) => this.sysctls.get(key) ?? err('ENOENT', `ENOENT: no such file or directory, open '/proc/sys/${key}'`),
+    read: (key) => this.sysctls.get(key) ?? err('ENOENT', () => `ENOENT: no such file or directory, open '/proc/sys/${key}'`),
     write: (key, value) => {
-      if (!this.sysctls.has(key)) return err('ENOENT', `ENOENT: no such file or directory, open '/proc/sys/${key}'`);
+      if (!this.sysctls.has(key)) return err('ENOENT', () => `ENOENT: no such file or directory, open '/proc/sys/${key}'`);
       this.sysctls.set(key, value);
       this.record({ op: 'sysctl', key, value });
       return undefined;
@@ -273,20 +298,20 @@ export class FakeKernel implements KernelPort {
   private sendVrrp(s: FakeSocket, payload: Buffer, dst: string, src: string): KernelError | undefined {
     const l = this.byIndex.get(s.opts.ifindex);
     const ttl = s.opts.ttl ?? 255;
-    const e = s.closed ? err('EBADF', 'send: socket closed') : !l ? err('ENODEV', `sendto ${dst}: No such device`)
-      : !l.info.up || !l.info.running ? err('ENETDOWN', `sendto ${dst}: Network is down`) : undefined;
+    const e = s.closed ? err('EBADF', () => 'send: socket closed') : !l ? err('ENODEV', () => `sendto ${dst}: No such device`)
+      : !l.info.up ? err('ENETDOWN', () => `sendto ${dst}: Network is down`) : undefined;
     this.record({ op: 'advert', ifname: s.opts.ifname, src, dst, ttl, payload, ...(e ? { error: e.code } : {}) });
-    if (!e) l!.segment?.carry(this, { family: s.opts.family, payload, ttl, src, dst });
+    // no carrier: the frame is sent and lost
+    if (!e && l!.info.running) l!.segment?.carry(this, { family: s.opts.family, payload, ttl, src, dst });
     return e;
   }
 
   private addrOp(vip: VirtualIp, ifindex: number, add: boolean): KernelError | undefined {
     const l = this.byIndex.get(ifindex);
-    const what = `${add ? 'add' : 'del'} ${vip.address}`;
     const have = l?.addrs.find((a) => a.address === vip.address);
-    const e = !l ? err('ENODEV', `${what}: Request rejected: ENODEV (No such device)`)
-      : add && have ? err('EEXIST', `${what}: Request rejected: EEXIST (File exists)`)
-        : !add && !have ? err('EADDRNOTAVAIL', `${what}: Request rejected: EADDRNOTAVAIL (Cannot assign requested address)`) : undefined;
+    const seq = ++this.nlSeq;
+    const nl = (text: string, errno: number) => `Netlink: error: ${text}(${errno}), type=${add ? 'RTM_NEWADDR(20)' : 'RTM_DELADDR(21)'}, seq=${seq}, pid=0`;
+    const e = !l ? err('ENODEV', nl) : add && have ? err('EEXIST', nl) : !add && !have ? err('EADDRNOTAVAIL', nl) : this.failNext(add, vip.address, nl);
     this.record({ op: add ? 'addrAdd' : 'addrDel', ifname: l?.info.name ?? `#${ifindex}`, address: vip.address, prefixLen: vip.prefixLen, vip, ...(e ? { error: e.code } : {}) });
     if (e || !l) return e;
     if (add) {

@@ -5,12 +5,13 @@
 // request fail as on a kernel without nf_tables.
 import type { NfFamily, NftExpr, NftMsg } from '../../src/vrrp/firewall/nft-model.js';
 import type { KernelError } from '../../src/vrrp/kernel/port.js';
+import { errnoOf } from '../../src/vrrp/io/native.js';
 
 export interface FakeChain { hook?: { hook: 'input' | 'output'; priority: number }; rules: NftExpr[][] }
 export interface FakeSet { keyType: number; keyLen: number; flags: number; elems: Map<string, string | undefined> }
 export interface FakeTable { chains: Map<string, FakeChain>; sets: Map<string, FakeSet> }
 
-const err = (code: string, message: string): KernelError => ({ code, message });
+const err = (code: string, message: string): KernelError => ({ code, errno: errnoOf(code), text: code, message });
 
 export class FakeNftables {
   tables = new Map<string, FakeTable>();

@@ -16,6 +16,9 @@ export interface FsmState {
   failedUrl: number | null;
   /** MISC: last exit status acted upon. */
   lastExitCode: number | null;
+  /** FILE_CHECK: the file's value last acted upon, and this checker's part of the RS weight. */
+  fileValue: number | null;
+  curWeight: number;
 }
 
 export interface FsmCtx {
@@ -32,9 +35,11 @@ export interface FsmCtx {
   miscDynamic: boolean;
   /** The RS configured weight (iweight), for misc_dynamic exit 0. */
   rsWeight: number;
-  /** FILE_CHECK weight and reverse. */
+  /** FILE_CHECK weight and reverse (the checker's own, else its track_file block's). */
   fileWeight: number;
   fileReverse: boolean;
+  /** The RS's effective weight now (FILE_CHECK adds its part to it). */
+  rsEffWeight: number;
 }
 
 /**
@@ -62,6 +67,11 @@ export interface Outcome {
   errText?: string;
   /** UDP msg 'bind': the errno bind() gave. */
   errno?: number;
+  /**
+   * With msg 'error' (or UDP's 'bind'): the line keepalived logs when the check's socket options
+   * failed (`Error setting fwmark ...`, `Checker can't bind to device ...`), instead of the bind line.
+   */
+  errLine?: string;
 }
 
 /**
@@ -74,12 +84,15 @@ export interface Outcome {
  */
 function bindErrorStep(c: FsmCtx, o: Outcome): Step | null {
   if (o.ok || o.msg !== 'error') return null;
+  // PING_CHECK: no ICMP socket (check_ping.c icmp_connect_thread): its line, again after delay_loop.
+  if (c.type === 'PING_CHECK') return o.errLine ? { logs: [o.errLine], delayMs: c.delayLoopMs } : null;
   const own = c.type === 'TCP_CHECK' ? 'TCP socket bind failed. Rescheduling.'
     : c.type === 'SMTP_CHECK' ? 'SMTP_CHECK socket bind failed. Rescheduling.'
       : c.type === 'DNS_CHECK' ? `DNS_CHECK (${c.rsText}) UDP socket bind failed. Rescheduling.`
         : c.type === 'HTTP_GET' || c.type === 'SSL_GET' ? 'WEB socket bind failed. Rescheduling' : null;
   if (own === null) return null;
-  return { logs: o.errText ? [`Checker bind failed: ${o.errText}`, own] : [own], delayMs: c.delayLoopMs };
+  const first = o.errLine ?? (o.errText ? `Checker bind failed: ${o.errText}` : undefined);
+  return { logs: first !== undefined ? [first, own] : [own], delayMs: c.delayLoopMs };
 }
 
 export interface Step {
@@ -95,10 +108,12 @@ export interface Step {
   alertEvenIfUnchanged?: boolean;
   /** New effective weight for the RS (misc_dynamic, FILE_CHECK), applied before `update`. */
   weight?: number;
+  /** FILE_CHECK entering or leaving FAULT: the RS's effective weight, set without a log line. */
+  effWeight?: number;
 }
 
 export function initialFsm(alpha: boolean): FsmState {
-  return { isUp: !alpha, hasRun: false, retryIt: 0, urlIt: 0, failedUrl: null, lastExitCode: null };
+  return { isUp: !alpha, hasRun: false, retryIt: 0, urlIt: 0, failedUrl: null, lastExitCode: null, fileValue: null, curWeight: 0 };
 }
 
 type SimpleText = 'ok' | 'failAfter' | 'fail' | 'perFail';
@@ -116,7 +131,9 @@ function simpleText(c: FsmCtx, which: SimpleText, msg = 'failed'): string {
     case 'fail': return kind === 'udp' ? `UDP_CHECK on service ${rs} failed.` : kind === 'icmp' ? `ICMP CHECK on service ${rs} failed.` : `TCP_CHECK on service ${rs} failed.`;
     case 'perFail':
       return kind === 'udp' ? (msg === 'mismatch' ? `UDP check to ${rs} reply data mismatch.` : `UDP connection to ${rs} failed.`)
-        : kind === 'icmp' ? `ICMP connection to ${rs} ${msg}.` : `TCP connection to ${rs} ${msg}.`;
+        // check_ping.c icmp_check_thread: a timeout names the address only, a failure the VS too
+        : kind === 'icmp' ? (msg === 'timeout' ? `ICMP connection to address ${rs} timeout.` : `ICMP connection to ${rs} of ${c.vsText} failed.`)
+          : `TCP connection to ${rs} ${msg}.`;
   }
 }
 
@@ -136,11 +153,13 @@ function stepSimple(s: FsmState, c: FsmCtx, o: Outcome): Step {
   // check_udp.c udp_connect_thread: a bind failure is logged by udp_bind_connect() and then is a
   // failed check (udp_epilog), without the log_all_failures "connection failed" line.
   const udpBind = c.type === 'UDP_CHECK' && !o.ok && o.msg === 'bind';
-  if (udpBind) step.logs = [`bind failed. errno: ${o.errno ?? 0}, error: ${o.errText ?? ''}`];
+  if (udpBind) step.logs = [o.errLine ?? `bind failed. errno: ${o.errno ?? 0}, error: ${o.errText ?? ''}`];
+  // PING_CHECK: a failed send or a bad reply is logged (check_ping.c), then counts as a failure.
+  else if (!o.ok && o.errLine && c.type === 'PING_CHECK') step.logs = [o.errLine];
   const mail = c.type === 'UDP_CHECK' ? SIMPLE_MAIL.UDP_CHECK : c.type === 'PING_CHECK' ? SIMPLE_MAIL.PING_CHECK : SIMPLE_MAIL.TCP_CHECK;
   // check_udp.c / check_ping.c log a failure only while up; check_tcp.c also before the first run.
   const icmpUdp = c.type === 'UDP_CHECK' || c.type === 'PING_CHECK';
-  if (!o.ok && !udpBind && (s.isUp || (!icmpUdp && !s.hasRun)) && c.logAll) step.logs = [simpleText(c, 'perFail', o.msg ?? 'failed')];
+  if (!o.ok && !udpBind && (s.isUp || (!icmpUdp && !s.hasRun)) && c.logAll) step.logs = [...step.logs, simpleText(c, 'perFail', o.msg ?? 'failed')];
   if (o.ok || s.retryIt >= c.retry) {
     s.retryIt = 0;
     if (o.ok && (!s.isUp || !s.hasRun)) {
@@ -302,18 +321,56 @@ function stepMisc(s: FsmState, c: FsmCtx, o: Outcome): Step {
   return step;
 }
 
-/** FILE_CHECK: value x weight (reverse negates); <= -254 (IPVS_WEIGHT_FAULT) means down. */
+/** IPVS_WEIGHT_FAULT (-INT32_MAX - 1): the status of a tracked file that puts its checker down. */
+export const FILE_FAULT = -2147483648;
+
+/**
+ * A tracked file's status for one FILE_CHECK (track_file.c update_track_file_status): weight 0 =
+ * FAULT when the value is non-zero (reverse: when it is zero), else 0; otherwise value x weight
+ * (reverse negates), clamped to 32 bits, FAULT only at the bottom.
+ */
+export function fileStatus(value: number, weight: number, reverse: boolean): number {
+  if (!weight) return (value !== 0) === !reverse ? FILE_FAULT : 0;
+  const p = value * weight * (reverse ? -1 : 1);
+  return p < FILE_FAULT ? FILE_FAULT : p > 2147483647 ? 2147483647 : p;
+}
+
+/**
+ * The checker at start-up (check_file.c set_track_file_checkers_down / set_track_file_weights):
+ * only a non-zero value counts; it puts the checker down when the weight is 0 (reverse or not: so
+ * in 2.2.7 a reversed weight-0 file starts the other way round) or the product reaches FAULT, and
+ * adds value x weight to the RS weight when the weight is not 0.
+ */
+export function fileAtStart(value: number, weight: number, reverse: boolean): { up: boolean; curWeight: number } {
+  if (!value) return { up: true, curWeight: 0 };
+  const p = value * weight * (reverse ? -1 : 1);
+  return { up: !(!weight || p <= FILE_FAULT), curWeight: weight ? p : 0 };
+}
+
+/** FILE_CHECK: a change of the file's value (track_file.c process_update_checker_track_file_status). */
 function stepFile(s: FsmState, c: FsmCtx, o: Outcome): Step {
-  const step: Step = { logs: [], delayMs: c.delayLoopMs };
-  const v = o.value ?? 0;
-  let up: boolean;
-  if (c.fileWeight) {
-    const delta = v * c.fileWeight * (c.fileReverse ? -1 : 1);
-    up = delta > -254;
-    if (up) step.weight = Math.max(0, c.rsWeight + delta);
-  } else up = v === 0;
-  if (up !== s.isUp || !s.hasRun) step.update = up;
+  const step: Step = { logs: NO_LOGS, delayMs: 0 };
   s.hasRun = true;
+  if (!o.ok) { if (o.errLine) step.logs = [o.errLine]; return step; }
+  const v = o.value ?? 0;
+  const prevValue = s.fileValue ?? 0;
+  if (v === prevValue) return step;
+  s.fileValue = v;
+  const next = fileStatus(v, c.fileWeight, c.fileReverse);
+  const prev = fileStatus(prevValue, c.fileWeight, c.fileReverse);
+  if (next === prev) return step;
+  if (next === FILE_FAULT) {
+    step.effWeight = c.rsEffWeight - s.curWeight;
+    s.curWeight = 0;
+    step.update = false;
+  } else if (prev === FILE_FAULT) {
+    s.curWeight = next;
+    step.effWeight = c.rsEffWeight + next;
+    step.update = true;
+  } else {
+    step.weight = c.rsEffWeight + next - prev;
+    s.curWeight = next;
+  }
   return step;
 }
 

@@ -2,7 +2,7 @@
 // weight, each virtual server's quorum (with hysteresis) and sorry server, and the log lines and
 // events those changes produce. It derives the desired IPVS state; it never talks to the kernel.
 import type { GlobalDefs, RealServer, VirtualServer } from '../../config/model.js';
-import type { LvsDesiredState, DesiredDest, DesiredService } from '../../common/lvs-desired.js';
+import { tunnelOf, type LvsDesiredState, type DesiredDest, type DesiredService } from '../../common/lvs-desired.js';
 import type { CheckerEvent } from '../events.js';
 import { fmtRs, fmtVs, trio } from '../format.js';
 
@@ -34,7 +34,8 @@ export interface CoreOut {
   event(e: CheckerEvent): void;
 }
 
-export const IPVS_WEIGHT_MAX = 65535;
+/** IPVS_WEIGHT_LIMIT of 2.2.7 (check_data.h real_weight): the kernel takes any non-negative int. */
+export const IPVS_WEIGHT_MAX = 2147483647;
 export function realWeight(w: number): number { return w <= 0 ? 0 : w > IPVS_WEIGHT_MAX ? IPVS_WEIGHT_MAX : w; }
 
 export function rsSmtpAlert(rs: RealServer, g?: Partial<GlobalDefs>): boolean {
@@ -184,12 +185,12 @@ export function desiredService(v: VsState): DesiredService {
       fwdMethod: r.rs.lvsMethod ?? vs.lbKind,
       ...(r.rs.uthreshold !== undefined ? { uthreshold: r.rs.uthreshold } : {}),
       ...(r.rs.lthreshold !== undefined ? { lthreshold: r.rs.lthreshold } : {}),
-      ...(vs.tunnel ? { tunnel: vs.tunnel } : {}),
+      ...tunnelOf(r.rs, vs),
     });
   }
   const ss = vs.sorryServer;
   if (ss && (sorryActive || ss.inhibit)) {
-    dests.push({ address: ss.address, port: ss.port, family: ss.family, weight: sorryActive ? 1 : 0, fwdMethod: ss.lvsMethod ?? vs.lbKind });
+    dests.push({ address: ss.address, port: ss.port, family: ss.family, weight: sorryActive ? 1 : 0, fwdMethod: ss.lvsMethod ?? vs.lbKind, ...tunnelOf(ss, vs) });
   }
   return { vs, destinations: dests };
 }

@@ -14,6 +14,9 @@ export interface EffectiveParams {
   connectPort: number;
   bindto?: string;
   bindPort?: number;
+  /** SO_BINDTODEVICE / SO_MARK for the check's socket (probes/sockopt.ts). */
+  bindIf?: string;
+  fwmark?: number;
 }
 
 const s2ms = (s: number): number => Math.round(s * 1000);
@@ -41,5 +44,7 @@ export function resolveParams(c: Checker, rs: RealServer, vs: VirtualServer, glo
     connectPort: c.connectPort ?? defPort,
     bindto: c.bindto,
     bindPort: c.bindPort,
+    bindIf: c.bindIf,
+    fwmark: c.fwmark,
   };
 }

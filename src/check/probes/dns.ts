@@ -5,8 +5,10 @@ import dgram from 'node:dgram';
 import { randomInt } from 'node:crypto';
 import type { Outcome } from '../core/checker-fsm.js';
 import type { Probe, ProbeSpec } from './types.js';
-import { bindError, errnoOf } from './tcp-handle.js';
+import { bindError, errnoOf, CONNECT_FAIL_ERRNOS } from './tcp-handle.js';
+import { pair } from '../format.js';
 import { once } from './once.js';
+import { bindDgram, sockOptError, type SockOpts } from './sockopt.js';
 
 export const DNS_TYPES: Record<string, number> = { A: 1, NS: 2, CNAME: 5, SOA: 6, MX: 15, TXT: 16, AAAA: 28, RRSIG: 46, DNSKEY: 48 };
 
@@ -32,7 +34,8 @@ export function buildQuery(id: number, name: string, type: number): Buffer {
   return Buffer.concat(parts);
 }
 
-export function dnsCheck(host: string, port: number, name: string, type: number, timeoutMs: number, bindto?: string, bindPort?: number): Promise<Outcome> {
+export function dnsCheck(host: string, port: number, name: string, type: number, timeoutMs: number, bindto?: string, bindPort?: number,
+  sockOpts: SockOpts = {}): Promise<Outcome> {
   return new Promise((resolve) => {
     const sock = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
     const id = randomInt(0, 65536);
@@ -53,12 +56,15 @@ export function dnsCheck(host: string, port: number, name: string, type: number,
       const rcode = flags & 0xf;
       finish(rcode ? { ok: false, msg: `read error occurred. (rcode = ${rcode})` } : { ok: true });
     });
-    const go = (): void => {
-      sock.connect(port, host, () => {
-        sock.send(buildQuery(id, name, type), (err) => { if (err) finish({ ok: false, msg: 'failed to write socket.' }); });
+    // socket_bind_connect(): mark, device, bind, connect.
+    bindDgram(sock, bindto, bindPort, sockOpts, true, (err) => {
+      if (err !== null) { finish(sockOptError(err)); return; }
+      sock.connect(port, host, (ce?: Error) => {
+        // connect() refused: a failed check for an unreachable network (connect_fail), else no check.
+        if (ce) { finish(CONNECT_FAIL_ERRNOS.has(errnoOf(ce)) ? { ok: false, msg: `network unreachable for ${pair(host, port)}` } : { ok: false, msg: 'error' }); return; }
+        sock.send(buildQuery(id, name, type), (e) => { if (e) finish({ ok: false, msg: 'failed to write socket.' }); });
       });
-    };
-    if (bindto || bindPort) sock.bind({ address: bindto, port: bindPort ?? 0 }, go); else go();
+    });
   });
 }
 
@@ -68,6 +74,7 @@ export function dnsProbe(spec: ProbeSpec): Probe {
   const p = spec.params;
   const type = DNS_TYPES[(c.queryType || 'SOA').toUpperCase()] ?? 6;
   const name = c.name || '.';
-  const key = `DNS|${p.connectIp}|${p.connectPort}|${p.bindto ?? ''}|${p.bindPort ?? ''}|${p.connectTimeoutMs}|${type}|${name}`;
-  return { key: () => key, run: () => dnsCheck(p.connectIp, p.connectPort, name, type, p.connectTimeoutMs, p.bindto, p.bindPort) };
+  const key = `DNS|${p.connectIp}|${p.connectPort}|${p.bindto ?? ''}|${p.bindPort ?? ''}|${p.bindIf ?? ''}|${p.fwmark ?? ''}|${p.connectTimeoutMs}|${type}|${name}`;
+  const opts = { bindIf: p.bindIf, fwmark: p.fwmark };
+  return { key: () => key, run: () => dnsCheck(p.connectIp, p.connectPort, name, type, p.connectTimeoutMs, p.bindto, p.bindPort, opts) };
 }

@@ -5,6 +5,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { createHash } from 'node:crypto';
 import { bindError, errnoOf } from './tcp-handle.js';
+import { connectStream, type SockOpts } from './sockopt.js';
 import { once } from './once.js';
 
 export interface HttpGetOpts {
@@ -20,12 +21,19 @@ export interface HttpGetOpts {
   sni?: string;
   bindto?: string;
   bindPort?: number;
+  /** bind_if / fwmark of the checker. */
+  sockOpts?: SockOpts;
+  /** SSL{} block: client certificate, key and its password, CA (tls-context.ts). */
+  tls?: tls.SecureContextOptions;
 }
 
 export type HttpGetResult =
   | { ok: true; raw: Buffer; headerEnd: number; status: number; contentLength?: number; elapsedUs: number }
-  /** msg 'error': bind() failed (bindto / bind_port), so no check was made; errText is its strerror. */
-  | { ok: false; msg: string; errText?: string };
+  /**
+   * msg 'error': bind() failed (bindto / bind_port), errText its strerror, or the socket options
+   * failed (errLine, keepalived's line): no check was made.
+   */
+  | { ok: false; msg: string; errText?: string; errLine?: string };
 
 export function buildRequest(o: HttpGetOpts): string {
   const v11 = o.protocol === '1.1';
@@ -71,14 +79,21 @@ export function httpGet(o: HttpGetOpts): Promise<HttpGetResult> {
       timer = arm(() => (gotData ? 'Timeout HTTP read' : 'Timeout WEB read'));
       sock.write(buildRequest(o));
     };
+    const tcp = connectStream({ host: o.host, port: o.port, bindto: o.bindto, bindPort: o.bindPort }, o.sockOpts ?? {});
+    if (!(tcp instanceof net.Socket)) {
+      sock = new net.Socket();
+      process.nextTick(() => finish({ ok: false, msg: 'error', errLine: tcp.errLine }));
+      return;
+    }
     if (o.ssl) {
-      const topts: tls.ConnectionOptions = { host: o.host, port: o.port, rejectUnauthorized: false };
+      const topts: tls.ConnectionOptions = { socket: tcp, rejectUnauthorized: false, ...o.tls };
       if (o.sni) topts.servername = o.sni;
-      if (o.bindto) (topts as { localAddress?: string }).localAddress = o.bindto;
-      if (o.bindPort) (topts as { localPort?: number }).localPort = o.bindPort;
       sock = tls.connect(topts, onReady);
+      // bind() and connect() errors are the TCP socket's; tls.connect passes them on as its own.
+      tcp.on('error', (e) => { if (!connected && !finish.done) sock.emit('error', e); });
     } else {
-      sock = net.connect({ host: o.host, port: o.port, localAddress: o.bindto, localPort: o.bindPort }, onReady);
+      sock = tcp;
+      sock.once('connect', onReady);
     }
     sock.on('data', (d: Buffer) => {
       gotData = true;
@@ -86,7 +101,7 @@ export function httpGet(o: HttpGetOpts): Promise<HttpGetResult> {
       clearTimeout(timer);
       timer = arm(() => 'Timeout HTTP read');
     });
-    sock.once('error', (e: NodeJS.ErrnoException) => {
+    sock.on('error', (e: NodeJS.ErrnoException) => { // several may come (TLS over TCP): the first counts
       if (e.syscall === 'bind') {
         const b = bindError(errnoOf(e));
         finish({ ok: false, msg: 'error', errText: b.errText });

@@ -5,10 +5,22 @@ import type { Outcome } from '../core/checker-fsm.js';
 import type { HttpUrl } from '../../config/model.js';
 import type { Probe, ProbeSpec } from './types.js';
 import { bodyOf, httpGet, md5hex } from './http-client.js';
+import { tlsOptionsFor } from './tls-context.js';
+import { compileUrlRegex, type CompiledRegex } from './regex.js';
 
 export function statusOk(url: HttpUrl, status: number): boolean {
   const ranges = url.statusCode && url.statusCode.length ? url.statusCode : [{ from: 200, to: 299 }];
   return ranges.some((r) => status >= r.from && status <= r.to);
+}
+
+const compiled = new WeakMap<HttpUrl, CompiledRegex>();
+function regexFor(u: HttpUrl): CompiledRegex {
+  let c = compiled.get(u);
+  if (!c) {
+    c = compileUrlRegex({ pattern: u.regex!, options: u.regexOptions, minOffset: u.regexMinOffset, maxOffset: u.regexMaxOffset });
+    compiled.set(u, c);
+  }
+  return c;
 }
 
 export function judge(url: HttpUrl, r: { raw: Buffer; headerEnd: number; status: number; contentLength?: number }): Outcome {
@@ -20,8 +32,8 @@ export function judge(url: HttpUrl, r: { raw: Buffer; headerEnd: number; status:
     msg = 'MD5 digest';
   }
   if (url.regex) {
-    let matched: boolean;
-    try { matched = new RegExp(url.regex).test(body.toString('latin1')); } catch { matched = false; }
+    // 2.2.7 matches the whole response (status line and headers too): regex.ts
+    const matched = regexFor(url).test(r.raw);
     if (matched === !!url.regexNoMatch) return { ok: false, msg: 'Regex match failed' };
     msg = 'Regex match';
   }
@@ -34,19 +46,25 @@ export function httpProbe(spec: ProbeSpec): Probe {
   const p = spec.params;
   const ssl = c.type === 'SSL_GET';
   const urls = c.urls.length ? c.urls : [{ path: '/' }];
+  const tlsOpts = ssl ? tlsOptionsFor(spec.config) : undefined;
   const vhostFor = (u: HttpUrl): string | undefined => u.virtualhost ?? c.virtualhost ?? spec.rs.virtualhost ?? spec.vs.virtualhost;
   return {
-    key: (i) => `${c.type}|${p.connectIp}|${p.connectPort}|${p.bindto ?? ''}|${p.bindPort ?? ''}|${p.connectTimeoutMs}|${c.httpProtocol ?? ''}|${JSON.stringify(urls[i])}|${vhostFor(urls[i]!) ?? ''}`,
+    key: (i) => `${c.type}|${p.connectIp}|${p.connectPort}|${p.bindto ?? ''}|${p.bindPort ?? ''}|${p.bindIf ?? ''}|${p.fwmark ?? ''}|${p.connectTimeoutMs}|${c.httpProtocol ?? ''}|${JSON.stringify(urls[i])}|${vhostFor(urls[i]!) ?? ''}`,
     async run(i) {
       const url = urls[Math.min(i, urls.length - 1)]!;
       const vhost = vhostFor(url);
       const r = await httpGet({
         host: p.connectIp, port: p.connectPort, path: url.path, ssl, vhost, protocol: c.httpProtocol,
-        timeoutMs: p.connectTimeoutMs, bindto: p.bindto, bindPort: p.bindPort,
+        timeoutMs: p.connectTimeoutMs, bindto: p.bindto, bindPort: p.bindPort, sockOpts: { bindIf: p.bindIf, fwmark: p.fwmark },
         // keepalived 2.2.7's SNI name skips the real server's virtualhost (url, checker, virtual server)
-        sni: ssl && c.enableSni ? (c.sniName ?? url.virtualhost ?? c.virtualhost ?? spec.vs.virtualhost) : undefined,
+        sni: ssl && c.enableSni ? (c.sniName ?? url.virtualhost ?? c.virtualhost ?? spec.vs.virtualhost) : undefined, tls: tlsOpts,
       });
-      if (!r.ok) return r.errText === undefined ? { ok: false, msg: r.msg } : { ok: false, msg: r.msg, errText: r.errText };
+      if (!r.ok) {
+        const o: Outcome = { ok: false, msg: r.msg };
+        if (r.errText !== undefined) o.errText = r.errText;
+        if (r.errLine !== undefined) o.errLine = r.errLine;
+        return o;
+      }
       return judge(url, r);
     },
   };

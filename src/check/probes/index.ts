@@ -6,7 +6,7 @@ import { smtpProbe } from './smtp.js';
 import { miscProbe } from './misc.js';
 import { dnsProbe } from './dns.js';
 import { udpProbe } from './udp.js';
-import { pingProbe } from './ping.js';
+import { pingProbe } from './icmp.js';
 import { fileProbe } from './file.js';
 
 export type { Probe, ProbeSpec } from './types.js';

@@ -7,6 +7,7 @@ import type { Probe, ProbeSpec } from './types.js';
 import { pair } from '../format.js';
 import { bindError, errnoOf } from './tcp-handle.js';
 import { once } from './once.js';
+import { connectStream, type SockOpts } from './sockopt.js';
 
 export const SMTP_DEFAULT_HELO = 'smtpchecker.keepalived.org';
 
@@ -16,13 +17,15 @@ export function smtpStatus(line: string): number {
   return m ? Number(m[1]) : -1;
 }
 
-export function smtpCheck(host: string, port: number, helo: string, timeoutMs: number, bindto?: string, bindPort?: number): Promise<Outcome> {
+export function smtpCheck(host: string, port: number, helo: string, timeoutMs: number, bindto?: string, bindPort?: number,
+  sockOpts: SockOpts = {}, rsPair?: string): Promise<Outcome> {
   const srv = pair(host, port);
   return new Promise((resolve) => {
     let connected = false;
     let state: 'banner' | 'helo' | 'quit' = 'banner';
     let buf = '';
-    const sock = net.connect({ host, port, localAddress: bindto, localPort: bindPort });
+    const sock = connectStream({ host, port, bindto, bindPort }, sockOpts);
+    if (!(sock instanceof net.Socket)) { process.nextTick(resolve, sock); return; }
     const finish = once((o: Outcome): void => {
       clearTimeout(timer);
       sock.destroy();
@@ -55,7 +58,11 @@ export function smtpCheck(host: string, port: number, helo: string, timeoutMs: n
     });
     sock.once('error', (e: NodeJS.ErrnoException) => {
       if (e.syscall === 'bind') finish(bindError(errnoOf(e)));
-      else fail(connected ? `Read failure from server ${srv}` : `Error connecting to server ${srv}`);
+      else if (connected) fail(`Read failure from server ${srv}`);
+      // connect() refused at once (no route): keepalived names the address and the real server;
+      // a connect that fails later (refused, reset) is connect_fail (measured: test/vm/checkers14).
+      else if (e.code === 'ENETUNREACH' && rsPair) fail(`Network unreachable for server ${host} - real server ${rsPair}`);
+      else fail(`Could not connect to server ${srv}`);
     });
     sock.once('end', () => fail(`Read failure from server ${srv}`));
   });
@@ -65,6 +72,8 @@ export function smtpProbe(spec: ProbeSpec): Probe {
   const c = spec.checker;
   const p = spec.params;
   const helo = (c.type === 'SMTP_CHECK' ? c.heloName : undefined) ?? SMTP_DEFAULT_HELO;
-  const key = `SMTP|${p.connectIp}|${p.connectPort}|${p.bindto ?? ''}|${p.bindPort ?? ''}|${p.connectTimeoutMs}|${helo}`;
-  return { key: () => key, run: () => smtpCheck(p.connectIp, p.connectPort, helo, p.connectTimeoutMs, p.bindto, p.bindPort) };
+  const key = `SMTP|${p.connectIp}|${p.connectPort}|${p.bindto ?? ''}|${p.bindPort ?? ''}|${p.bindIf ?? ''}|${p.fwmark ?? ''}|${p.connectTimeoutMs}|${helo}`;
+  const opts = { bindIf: p.bindIf, fwmark: p.fwmark };
+  const rsPair = pair(spec.rs.address, spec.rs.port);
+  return { key: () => key, run: () => smtpCheck(p.connectIp, p.connectPort, helo, p.connectTimeoutMs, p.bindto, p.bindPort, opts, rsPair) };
 }

@@ -12,6 +12,7 @@ import net from 'node:net';
 import os from 'node:os';
 import type { Outcome } from '../core/checker-fsm.js';
 import { BIND_ERR, loadTcpProber, type TcpProberNative } from './tcp-native.js';
+import { connectStream, hasSockOpts, type SockOpts } from './sockopt.js';
 
 export type Done = (o: Outcome) => void;
 
@@ -22,7 +23,8 @@ export const TCP_TIMEOUT: Outcome = Object.freeze({ ok: false, msg: 'timeout' })
 
 const E = os.constants.errno;
 /** connect() errors keepalived counts as a failed check (layer4.c); any other is connect_error. */
-const CONNECT_FAIL = new Set([E.ENETUNREACH, E.EHOSTUNREACH, E.ECONNREFUSED, 112 /* EHOSTDOWN (Linux; not in os.constants) */, E.ENETDOWN, E.ECONNRESET, E.ECONNABORTED, E.ETIMEDOUT]);
+const CONNECT_FAIL: ReadonlySet<number> = new Set([E.ENETUNREACH, E.EHOSTUNREACH, E.ECONNREFUSED, 112 /* EHOSTDOWN (Linux; not in os.constants) */, E.ENETDOWN, E.ECONNRESET, E.ECONNABORTED, E.ETIMEDOUT]);
+export { CONNECT_FAIL as CONNECT_FAIL_ERRNOS };
 /** glibc's strerror() for the errors bind() gives (keepalived logs `Checker bind failed: %s`). */
 const STRERROR: Record<number, string> = {
   [E.EADDRINUSE]: 'Address already in use', [E.EADDRNOTAVAIL]: 'Cannot assign requested address', [E.EACCES]: 'Permission denied',
@@ -232,7 +234,9 @@ function finishWith(a: Attempt, o: Outcome): void { finish(a, o); }
  * `a` must not be in use (check `a.done === null`), or pass a fresh Attempt.
  */
 export function tcpStart(a: Attempt, host: string, family: 4 | 6 | 0, port: number, timeoutMs: number,
-  done: Done, bindto?: string, bindPort?: number): void {
+  done: Done, bindto?: string, bindPort?: number, sockOpts?: SockOpts): void {
+  // bind_if / fwmark: a socket made with them, connected by net.Socket (sockopt.ts).
+  if (sockOpts && hasSockOpts(sockOpts)) { socketStart(host, port, timeoutMs, done, bindto, bindPort, sockOpts); return; }
   const impl = family ? tcpProbeImpl() : 'socket';
   if (impl === 'native') { nativeStart(a, host, family as 4 | 6, port, timeoutMs, done, bindto, bindPort); return; }
   const b = impl === 'handle' ? binding! : null;
@@ -268,9 +272,11 @@ function nativeStart(a: Attempt, host: string, family: 4 | 6, port: number, time
 }
 
 /** The net.Socket route (fallback; also what the engine used before tcp_wrap). */
-function socketStart(host: string, port: number, timeoutMs: number, done: Done, bindto?: string, bindPort?: number): void {
+function socketStart(host: string, port: number, timeoutMs: number, done: Done, bindto?: string, bindPort?: number,
+  sockOpts: SockOpts = {}): void {
   let fired = false;
-  const sock = net.connect({ host, port, localAddress: bindto, localPort: bindPort });
+  const sock = connectStream({ host, port, bindto, bindPort }, sockOpts);
+  if (!(sock instanceof net.Socket)) { process.nextTick(done, sock); return; }
   const end = (o: Outcome): void => {
     if (fired) return;
     fired = true;

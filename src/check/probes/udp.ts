@@ -9,6 +9,8 @@ import type { Outcome } from '../core/checker-fsm.js';
 import type { Probe, ProbeSpec } from './types.js';
 import { bindError, errnoOf } from './tcp-handle.js';
 import { once } from './once.js';
+import { bindDgram, type SockOpts } from './sockopt.js';
+import { fillPattern } from './pattern.js';
 
 export interface UdpOpts {
   payload: Buffer;
@@ -17,7 +19,8 @@ export interface UdpOpts {
   maxLen: number;
 }
 
-export function udpCheck(host: string, port: number, o: UdpOpts, timeoutMs: number, bindto?: string, bindPort?: number): Promise<Outcome> {
+export function udpCheck(host: string, port: number, o: UdpOpts, timeoutMs: number, bindto?: string, bindPort?: number,
+  sockOpts: SockOpts = {}): Promise<Outcome> {
   return new Promise((resolve) => {
     const sock = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
     const finish = once((r: Outcome): void => {
@@ -37,12 +40,14 @@ export function udpCheck(host: string, port: number, o: UdpOpts, timeoutMs: numb
       if (Buffer.isBuffer(o.requireReply) && !m.subarray(0, o.requireReply.length).equals(o.requireReply)) { finish({ ok: false, msg: 'mismatch' }); return; }
       finish({ ok: true });
     });
-    const go = (): void => {
-      sock.connect(port, host, () => {
-        sock.send(o.payload, (err) => { if (err) finish({ ok: false, msg: 'failed' }); });
+    // udp_bind_connect(): the mark only (no SO_BINDTODEVICE), bind, connect; a failure is a failed check.
+    bindDgram(sock, bindto, bindPort, sockOpts, false, (err) => {
+      if (err !== null) { finish({ ok: false, msg: 'bind', errLine: err }); return; }
+      sock.connect(port, host, (ce?: Error) => {
+        if (ce) { finish({ ok: false, msg: 'failed' }); return; } // connect_error: a failed check
+        sock.send(o.payload, (e) => { if (e) finish({ ok: false, msg: 'failed' }); });
       });
-    };
-    if (bindto || bindPort) sock.bind({ address: bindto, port: bindPort ?? 0 }, go); else go();
+    });
   });
 }
 
@@ -53,11 +58,13 @@ export function udpProbe(spec: ProbeSpec): Probe {
   if (c.type !== 'UDP_CHECK') throw new Error('udpProbe: wrong checker');
   const p = spec.params;
   const opts: UdpOpts = {
-    payload: c.payload ? hex(c.payload) : Buffer.alloc(0),
+    // no payload: keepalived sends 32 bytes of its filler (udp_bind_connect)
+    payload: c.payload ? hex(c.payload) : fillPattern(Buffer.alloc(32)),
     requireReply: c.requireReply === true ? true : c.requireReply ? hex(c.requireReply) : undefined,
     minLen: c.minReplyLength ?? 0,
     maxLen: c.maxReplyLength ?? 255,
   };
-  const key = `UDP|${p.connectIp}|${p.connectPort}|${p.bindto ?? ''}|${p.bindPort ?? ''}|${p.connectTimeoutMs}|${c.payload ?? ''}|${String(c.requireReply ?? '')}|${opts.minLen}|${opts.maxLen}`;
-  return { key: () => key, run: () => udpCheck(p.connectIp, p.connectPort, opts, p.connectTimeoutMs, p.bindto, p.bindPort) };
+  const key = `UDP|${p.connectIp}|${p.connectPort}|${p.bindto ?? ''}|${p.bindPort ?? ''}|${p.fwmark ?? ''}|${p.connectTimeoutMs}|${c.payload ?? ''}|${String(c.requireReply ?? '')}|${opts.minLen}|${opts.maxLen}`;
+  const so = { fwmark: p.fwmark };
+  return { key: () => key, run: () => udpCheck(p.connectIp, p.connectPort, opts, p.connectTimeoutMs, p.bindto, p.bindPort, so) };
 }

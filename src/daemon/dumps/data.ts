@@ -8,6 +8,7 @@ import { defaultSched } from '../../parser/keywords/process-defs.js';
 import type { VrrpInstanceRuntime, VrrpScriptRuntime, VrrpSnapshot } from './model.js';
 import { scriptText, vipText } from './vip-text.js';
 import { interfacesLines } from './interfaces.js';
+import { lowerPrioGarp } from '../../vrrp/params.js';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -122,8 +123,7 @@ function instanceLines(cfg: KeepalivedConfig, inst: VrrpInstance, rt: VrrpInstan
   const src = inst.unicastSrcIp ?? rt.srcIp;
   if (src) L.push(`   Using src_ip = ${src}${inst.unicastSrcIp ? ' (from configuration)' : ''}`);
   if (!inst.unicastPeer.length) L.push(`   Multicast address ${inst.family === 'inet6' ? g.vrrpMcastGroup6 : g.vrrpMcastGroup4}`);
-  const lowDelay = inst.garpLowerPrioDelay ?? g.vrrpGarpLowerPrioDelay ?? inst.garpMasterDelay ?? g.vrrpGarpMasterDelay;
-  const lowRep = inst.garpLowerPrioRepeat ?? g.vrrpGarpLowerPrioRepeat ?? inst.garpMasterRepeat ?? g.vrrpGarpMasterRepeat;
+  const { delayS: lowDelay, repeat: lowRep } = lowerPrioGarp(inst, g);
   L.push(
     `   Gratuitous ARP delay = ${inst.garpMasterDelay ?? g.vrrpGarpMasterDelay}`,
     `   Gratuitous ARP repeat = ${inst.garpMasterRepeat ?? g.vrrpGarpMasterRepeat}`,
@@ -131,15 +131,15 @@ function instanceLines(cfg: KeepalivedConfig, inst: VrrpInstance, rt: VrrpInstan
     `   Gratuitous ARP refresh repeat = ${inst.garpMasterRefreshRepeat ?? g.vrrpGarpMasterRefreshRepeat}`,
     `   Gratuitous ARP lower priority delay = ${lowDelay}`,
     `   Gratuitous ARP lower priority repeat = ${lowRep}`,
-    '   Down timer adverts = 3',
-    `   Send advert after receive lower priority advert = ${tf(!inst.lowerPrioNoAdvert)}`,
-    `   Send advert after receive higher priority advert = ${tf(inst.higherPrioSendAdvert)}`,
+    `   Down timer adverts = ${inst.downTimerAdverts ?? g.vrrpDownTimerAdverts}`,
+    `   Send advert after receive lower priority advert = ${tf(!(inst.lowerPrioNoAdvert ?? ((inst.strictMode ?? g.vrrpStrict) || g.vrrpLowerPrioNoAdvert)))}`,
+    `   Send advert after receive higher priority advert = ${tf(inst.higherPrioSendAdvert ?? (!(inst.strictMode ?? g.vrrpStrict) && g.vrrpHigherPrioSendAdvert))}`,
     `   Virtual Router ID = ${inst.virtualRouterId ?? 0}`,
     `   Priority = ${inst.priority}`,
     `   Effective priority = ${rt.effectivePriority}`,
     `   Total priority = ${rt.totalPriority ?? rt.effectivePriority}`,
     `   Advert interval = ${inst.advertInt} sec`,
-    `   Accept = ${(inst.accept ?? !inst.strictMode) ? 'enabled' : 'disabled'}`,
+    `   Accept = ${(inst.accept ?? !(inst.strictMode ?? g.vrrpStrict)) ? 'enabled' : 'disabled'}`,
     `   Preempt = ${inst.nopreempt ? 'disabled' : 'enabled'}`,
   );
   if (inst.preemptDelay) L.push(`   Preempt delay = ${inst.preemptDelay} secs`);

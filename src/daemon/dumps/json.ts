@@ -4,6 +4,7 @@
 import type { KeepalivedConfig, VrrpInstance } from '../../config/model.js';
 import type { VrrpInstanceRuntime, VrrpRuntimeState, VrrpSnapshot } from './model.js';
 import { scriptText, vipText } from './vip-text.js';
+import { lowerPrioGarp } from '../../vrrp/params.js';
 
 const STATE_NUM: Record<VrrpRuntimeState, number> = { INIT: 0, BACKUP: 1, MASTER: 2, FAULT: 3, STOP: 98 };
 
@@ -14,7 +15,7 @@ function instanceJson(cfg: KeepalivedConfig, inst: VrrpInstance, rt: VrrpInstanc
     iname: inst.name,
     dont_track_primary: num(inst.dontTrackPrimary),
     skip_check_adv_addr: num(inst.skipCheckAdvAddr),
-    strict_mode: num(inst.strictMode),
+    strict_mode: num(inst.strictMode ?? g.vrrpStrict),
     vmac_ifname: inst.useVmac ? (inst.useVmac.name ?? `vrrp.${inst.virtualRouterId}`) : '',
     ifp_ifname: inst.interface ?? g.defaultInterface,
     master_priority: rt.masterPriority ?? 0,
@@ -23,10 +24,10 @@ function instanceJson(cfg: KeepalivedConfig, inst: VrrpInstance, rt: VrrpInstanc
     garp_refresh: inst.garpMasterRefresh ?? g.vrrpGarpMasterRefresh,
     garp_rep: inst.garpMasterRepeat ?? g.vrrpGarpMasterRepeat,
     garp_refresh_rep: inst.garpMasterRefreshRepeat ?? g.vrrpGarpMasterRefreshRepeat,
-    garp_lower_prio_delay: inst.garpLowerPrioDelay ?? g.vrrpGarpLowerPrioDelay ?? inst.garpMasterDelay ?? g.vrrpGarpMasterDelay,
-    garp_lower_prio_rep: inst.garpLowerPrioRepeat ?? g.vrrpGarpLowerPrioRepeat ?? inst.garpMasterRepeat ?? g.vrrpGarpMasterRepeat,
-    lower_prio_no_advert: num(inst.lowerPrioNoAdvert),
-    higher_prio_send_advert: num(inst.higherPrioSendAdvert),
+    garp_lower_prio_delay: lowerPrioGarp(inst, g).delayS,
+    garp_lower_prio_rep: lowerPrioGarp(inst, g).repeat,
+    lower_prio_no_advert: num(inst.lowerPrioNoAdvert ?? ((inst.strictMode ?? g.vrrpStrict) || g.vrrpLowerPrioNoAdvert)),
+    higher_prio_send_advert: num(inst.higherPrioSendAdvert ?? (!(inst.strictMode ?? g.vrrpStrict) && g.vrrpHigherPrioSendAdvert)),
     vrid: inst.virtualRouterId ?? 0,
     base_priority: inst.priority,
     effective_priority: rt.effectivePriority,
@@ -34,7 +35,7 @@ function instanceJson(cfg: KeepalivedConfig, inst: VrrpInstance, rt: VrrpInstanc
     promote_secondaries: inst.promoteSecondaries,
     adver_int: inst.advertInt,
     master_adver_int: inst.advertInt,
-    accept: num(inst.accept ?? !inst.strictMode),
+    accept: num(inst.accept ?? !(inst.strictMode ?? g.vrrpStrict)),
     nopreempt: inst.nopreempt,
     preempt_delay: inst.preemptDelay,
     state: STATE_NUM[rt.state],

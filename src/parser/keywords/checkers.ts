@@ -2,13 +2,25 @@
 // shares, then TCP_CHECK, HTTP_GET/SSL_GET with url{}, MISC_CHECK, SMTP_CHECK, DNS_CHECK,
 // UDP_CHECK, PING_CHECK, FILE_CHECK and BFD_CHECK.
 import { table, type KeywordDef, type KeywordTable, type KwArgs } from '../schema.js';
-import type { Checker, CheckerCommon, HttpUrl, RealServer } from '../../config/model.js';
+import type { Checker, CheckerCommon, HttpUrl, KeepalivedConfig, RealServer, SmtpHost } from '../../config/model.js';
 import type { SourcePos } from '../../common/diagnostic.js';
+import { isLinkLocal6, parseIpv6 } from '../../vrrp/addr.js';
 import { bool, readNum, scriptSpec } from './common.js';
 import { ipFamily, readDecimal, readInt, isHexString, TIMER_MAX, TIMER_MAX_TEXT } from '../values.js';
 
+/**
+ * check_api.c check_conn_opts(): a checker (or SMTP host) whose destination is an IPv6 link-local
+ * address needs bind_if (the device gives the scope); reports 2.2.7's error and returns false.
+ */
+export function linkLocalOk(dst: string, bindIf: string | undefined, a: KwArgs): boolean {
+  const b = dst.includes(':') ? parseIpv6(dst) : undefined;
+  if (!b || !isLinkLocal6(b) || bindIf) return true;
+  a.error(`Checker link local address ${dst} requires a bind_if`);
+  return false;
+}
+
 /** Sub-context of one checker block. */
-export interface CkCtx { ck: Checker & CheckerCommon; extra: Record<string, string[]>; rs?: RealServer }
+export interface CkCtx { ck: Checker & CheckerCommon; extra: Record<string, string[]>; rs?: RealServer; cfg?: KeepalivedConfig }
 
 const common: KeywordDef<CkCtx>[] = [
   {
@@ -57,6 +69,12 @@ const common: KeywordDef<CkCtx>[] = [
 ];
 
 type HttpCk = Extract<Checker, { type: 'HTTP_GET' | 'SSL_GET' }>;
+
+/** PCRE2 option names 2.2.7's regex_options knows (check_http.c regex_options[]). */
+const REGEX_OPTIONS: readonly string[] = ['allow_empty_class', 'alt_bsux', 'auto_callout', 'caseless', 'dollar_endonly', 'dotall', 'dupnames',
+  'extended', 'firstline', 'match_unset_backref', 'multiline', 'never_ucp', 'never_utf', 'no_auto_capture', 'no_auto_possess',
+  'no_dotstar_anchor', 'no_start_optimize', 'ucp', 'ungreedy', 'utf', 'never_backslash_c', 'alt_circumflex', 'alt_verbnames',
+  'use_offset_limit'];
 interface UrlCtx { url: HttpUrl; owner: CkCtx }
 
 const urlTable = table('url', [
@@ -89,10 +107,46 @@ const urlTable = table('url', [
   { name: 'virtualhost', priority: 'P1', args: ['string'], handle: (c: UrlCtx, a) => { c.url.virtualhost = a.need(1); } },
   { name: 'regex', priority: 'P2', args: ['string'], handle: (c: UrlCtx, a) => { c.url.regex = a.need(1); } },
   { name: 'regex_no_match', priority: 'P2', handle: (c: UrlCtx) => { c.url.regexNoMatch = true; } },
-  ...['regex_options', 'regex_min_offset', 'regex_max_offset', 'regex_stack'].map((n): KeywordDef<UrlCtx> => ({
-    name: n, priority: 'P2', args: ['rest'], handle: (c, a) => { c.owner.extra[`url.${n}`] = a.words.slice(1).map((w) => w.text); },
-  })),
+  {
+    // unknown names are skipped without a word, as in 2.2.7
+    name: 'regex_options', priority: 'P2', args: ['rest'],
+    handle: (c: UrlCtx, a) => { const o = a.words.slice(1).map((w) => w.text).filter((w) => REGEX_OPTIONS.includes(w)); c.url.regexOptions = [...(c.url.regexOptions ?? []), ...o]; },
+  },
+  { name: 'regex_min_offset', priority: 'P2', args: ['uint'], handle: (c: UrlCtx, a) => { c.url.regexMinOffset = regexOffset(a, 'min'); } },
+  { name: 'regex_max_offset', priority: 'P2', args: ['uint'], handle: (c: UrlCtx, a) => { const v = regexOffset(a, 'max'); if (v === undefined) delete c.url.regexMaxOffset; else c.url.regexMaxOffset = v; } },
+  {
+    name: 'regex_stack', priority: 'P2', args: ['uint', 'uint'],
+    handle: (c: UrlCtx, a) => {
+      if (a.size !== 3) { a.info('regex_stack requires start and max values'); return; }
+      const [s, m] = [a.opt(1)!, a.opt(2)!];
+      if (!/^\d+$/.test(s)) { a.info('regex_stack invalid start value'); return; }
+      if (!/^\d+$/.test(m)) { a.info('regex_stack invalid max value'); return; }
+      if (Number(s) > Number(m)) { a.info('regex stack start cannot exceed max value'); return; }
+      c.url.regexStack = [Number(s), Number(m)];
+    },
+  },
 ]);
+
+/** regex_min/max_offset N (2.2.7: any parse problem gives 0, i.e. no limit for min, offset 0 for max). */
+function regexOffset(a: KwArgs, type: 'min' | 'max'): number | undefined {
+  if (a.size !== 2) { a.info(`Missing or too may options for regex_${type}_offset`); return 0; }
+  const t = a.opt(1)!;
+  if (!/^\d*$/.test(t)) { a.info(`Invalid regex_${type}_offset ${t} specified`); return 0; }
+  return t === '' ? 0 : Number(t);
+}
+
+/** End of a url block (check_http.c url_check): regex settings without a regex, offsets out of order. */
+function regexEnd(u: HttpUrl, a: KwArgs): void {
+  if (!u.regex && (u.regexOptions?.length || u.regexNoMatch || u.regexMinOffset || u.regexMaxOffset !== undefined || u.regexStack)) {
+    a.info('regex parameters specified without regex');
+    delete u.regexOptions; delete u.regexNoMatch; delete u.regexMinOffset; delete u.regexMaxOffset; delete u.regexStack;
+  }
+  if (u.regexMaxOffset !== undefined && (u.regexMinOffset ?? 0) > u.regexMaxOffset) {
+    a.info(`regex min offset ${u.regexMinOffset} > regex_max_offset ${u.regexMaxOffset} - ignoring`);
+    delete u.regexMinOffset; delete u.regexMaxOffset;
+  }
+  if (u.regexMinOffset === 0) delete u.regexMinOffset;
+}
 
 function httpTable(name: 'HTTP_GET' | 'SSL_GET'): KeywordTable {
   const kws: KeywordDef<CkCtx>[] = [
@@ -113,6 +167,7 @@ function httpTable(name: 'HTTP_GET' | 'SSL_GET'): KeywordTable {
       name: 'url', priority: 'P0', block: 'keywords', table: urlTable,
       handle: (c): UrlCtx => { const url: HttpUrl = { path: '' }; (c.ck as HttpCk).urls.push(url); return { url, owner: c }; },
       close: (u: UrlCtx, a: KwArgs) => {
+        regexEnd(u.url, a);
         if (u.url.path) return;
         a.error('HTTP/SSL_GET checker url has no path - ignoring');
         const ck = u.owner.ck as HttpCk; ck.urls = ck.urls.filter((x) => x !== u.url);
@@ -126,6 +181,9 @@ function httpTable(name: 'HTTP_GET' | 'SSL_GET'): KeywordTable {
 }
 
 type MiscCk = Extract<Checker, { type: 'MISC_CHECK' }>;
+type SmtpCk = Extract<Checker, { type: 'SMTP_CHECK' }>;
+const hostOwner = new WeakMap<SmtpCk, SmtpCk>();
+const HOST_FIELDS: (keyof SmtpHost)[] = ['connectIp', 'connectPort', 'bindto', 'bindPort', 'bindIf', 'connectTimeout', 'fwmark', 'pos'];
 
 /** Where a MISC_CHECK's `user` line is (validation reports an unknown user there). */
 export const miscUserPos = new WeakMap<MiscCk, SourcePos>();
@@ -157,8 +215,29 @@ export const checkerTables: Record<Checker['type'], KeywordTable> = {
     ...common,
     { name: 'helo_name', priority: 'P0', args: ['string'], handle: (c: CkCtx, a) => { (c.ck as Extract<Checker, { type: 'SMTP_CHECK' }>).heloName = a.need(1); } },
     {
+      // Connection keywords go to the host; the others (retry, delay_loop...) to the SMTP_CHECK
+      // itself, as in 2.2.7 (check_smtp.c: the host block only swaps the checker's conn_opts).
       name: 'host', priority: 'P2', block: 'keywords', table: table('host', common),
-      handle: (c: CkCtx, a) => { a.info('The SMTP_CHECK host block is deprecated. Please define additional checkers.', 'KPB_DEPRECATED'); return c; },
+      handle: (c: CkCtx, a): CkCtx => {
+        const ck = c.ck as SmtpCk;
+        if (!ck.hosts?.length) a.info('The SMTP_CHECK host block is deprecated. Please define additional checkers.', 'KPB_DEPRECATED');
+        const host = { type: 'SMTP_CHECK', pos: a.pos(0) } as SmtpCk;
+        (ck.hosts ??= []).push(host);
+        hostOwner.set(host, ck);
+        return { ck: host, extra: c.extra, rs: c.rs };
+      },
+      close: (h: CkCtx, a: KwArgs) => {
+        const host = h.ck as SmtpCk & Record<string, unknown>;
+        const owner = hostOwner.get(host) as (SmtpCk & Record<string, unknown>) | undefined;
+        if (!owner) return;
+        const idx = owner.hosts!.indexOf(host);
+        // smtp_host_end_handler: a link-local host without bind_if is dropped
+        if (!linkLocalOk(host.connectIp ?? h.rs?.address ?? '', host.bindIf, a)) { owner.hosts!.splice(idx, 1); return; }
+        const kept: SmtpHost = {};
+        for (const k of HOST_FIELDS) if (host[k] !== undefined) (kept as Record<string, unknown>)[k] = host[k];
+        for (const [k, v] of Object.entries(host)) if (v !== undefined && k !== 'type' && !HOST_FIELDS.includes(k as keyof SmtpHost)) owner[k] = v;
+        owner.hosts![idx] = kept;
+      },
     },
   ]),
   MISC_CHECK: table('MISC_CHECK', [
@@ -199,13 +278,25 @@ export const checkerTables: Record<Checker['type'], KeywordTable> = {
   ]),
   PING_CHECK: table('PING_CHECK', common),
   FILE_CHECK: table('FILE_CHECK', [
-    { name: 'track_file', priority: 'P2', args: ['string'], handle: (c: CkCtx, a) => { (c.ck as FileCk).trackFile = a.need(1); } },
+    {
+      // check_file.c: the track_file block must be defined before (it is looked up here)
+      name: 'track_file', priority: 'P2', args: ['string'],
+      handle: (c: CkCtx, a) => {
+        const n = a.need(1);
+        if (c.cfg && !c.cfg.trackFiles.some((t) => t.name === n)) { a.error(`track_file ${n} not found`); return; }
+        (c.ck as FileCk).trackFile = n;
+      },
+    },
     {
       name: 'weight', priority: 'P2', args: ['int', 'word'],
       handle: (c: CkCtx, a) => {
-        const t = a.need(1); const v = readInt(a, t, -254, 254);
-        if (v !== undefined) (c.ck as FileCk).weight = v;
-        if (a.opt(2) === 'reverse') (c.ck as FileCk).reverse = true;
+        if (a.size < 2) { a.error('track file weight missing'); return; }
+        const v = readInt(a, a.opt(1)!, -2147483647, 2147483647, false);
+        if (v === undefined) { a.error('weight for track file must be in [-2147483647..2147483647] inclusive. Ignoring...'); return; }
+        const o = a.opt(2);
+        if (o !== undefined && o !== 'reverse' && o !== 'noreverse') { a.error(`unknown track file weight option ${o} - ignoring`); return; }
+        (c.ck as FileCk).weight = v;
+        (c.ck as FileCk).reverse = o === 'reverse';
       },
     },
   ]),
@@ -225,7 +316,7 @@ export function newChecker(type: Checker['type']): Checker {
     case 'HTTP_GET': case 'SSL_GET': return { type, urls: [] };
     case 'MISC_CHECK': return { type, miscPath: { argv: [], raw: '' }, miscDynamic: false };
     case 'DNS_CHECK': return { type, queryType: 'SOA', name: '.' };
-    case 'FILE_CHECK': return { type, trackFile: '', weight: 0, reverse: false };
+    case 'FILE_CHECK': return { type, trackFile: '', reverse: false };
     case 'BFD_CHECK': return { type, name: '' };
     default: return { type } as Checker;
   }

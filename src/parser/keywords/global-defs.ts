@@ -39,6 +39,11 @@ export function defaultGlobalDefs(hostname: string): GlobalDefs {
     vrrpGarpInterval: 0,
     vrrpGnaInterval: 0,
     vrrpMinGarp: false,
+    vrrpLowerPrioNoAdvert: false,
+    vrrpHigherPrioSendAdvert: false,
+    vrrpDownTimerAdverts: 3,
+    vrrpNotifyPriorityChanges: false,
+    fifoWriteVrrpStatesOnReload: false,
     vrrpMcastGroup4: '224.0.0.18',
     vrrpMcastGroup6: 'ff02::12',
     defaultInterface: 'eth0',
@@ -77,21 +82,49 @@ const garp = (name: string, field: 'vrrpGarpMasterDelay' | 'vrrpGarpMasterRepeat
     g[field] = v;
   });
 
+/** A keyword with an optional true/false word (bare = true); an invalid word is reported and changes nothing. */
+function strictBool(name: string, msg: string | ((t: string) => string), set: (g: G, v: boolean) => void): KeywordDef<G> {
+  return {
+    name, priority: 'P1', args: ['bool'],
+    handle: (g, a) => {
+      const t = a.opt(1);
+      const v = t === undefined ? true : parseBool(t);
+      if (v === undefined) { a.error(typeof msg === 'string' ? msg : msg(t!)); return; }
+      set(g, v);
+    },
+  };
+}
+
 const P2_NAMES = [
+<<<<<<< HEAD
   'rs_init_notifies', 'bfd_priority', 'bfd_no_swap', 'bfd_rt_priority', 'bfd_cpu_affinity', 'bfd_rlimit_rttime', 'bfd_rlimit_rtime',
   'bfd_process_name',
   'vrrp_down_timer_adverts', 'vrrp_garp_extra_if', 'vrrp_vmac_garp_intvl',
+=======
+  'rs_init_notifies', 'vrrp_priority', 'checker_priority', 'bfd_priority', 'vrrp_no_swap', 'checker_no_swap', 'bfd_no_swap',
+  'vrrp_rt_priority', 'checker_rt_priority', 'bfd_rt_priority', 'vrrp_cpu_affinity', 'checker_cpu_affinity', 'bfd_cpu_affinity',
+  'vrrp_rlimit_rttime', 'checker_rlimit_rttime', 'bfd_rlimit_rttime', 'vrrp_rlimit_rtime', 'checker_rlimit_rtime', 'bfd_rlimit_rtime',
+  'process_names', 'process_name', 'vrrp_process_name', 'checker_process_name', 'bfd_process_name', 'lvs_process_name',
+  'startup_script', 'startup_script_timeout', 'shutdown_script', 'shutdown_script_timeout',
+  'min_auto_priority_delay', 'vrrp_garp_extra_if', 'vrrp_vmac_garp_intvl',
+>>>>>>> main
   'disable_local_igmp',
-  'nftables_ipvs', 'nftables_ipvs_priority', 'nftables_ipvs_start_fwmark', 'fifo_write_vrrp_states_on_reload',
-  'vrrp_notify_priority_changes', 'snmp_socket', 'enable_traps', 'enable_snmp_vrrp', 'enable_snmp_keepalived', 'enable_snmp_rfc',
+  'nftables_ipvs', 'nftables_ipvs_priority', 'nftables_ipvs_start_fwmark',
+  'snmp_socket', 'enable_traps', 'enable_snmp_vrrp', 'enable_snmp_keepalived', 'enable_snmp_rfc',
   'enable_snmp_rfcv2', 'enable_snmp_rfcv3', 'enable_snmp_checker', 
   'enable_dbus', 'dbus_service_name', 'vrrp_netlink_cmd_rcv_bufs', 'vrrp_netlink_cmd_rcv_bufs_force',
   'vrrp_netlink_monitor_rcv_bufs', 'vrrp_netlink_monitor_rcv_bufs_force', 'lvs_netlink_cmd_rcv_bufs', 'lvs_netlink_cmd_rcv_bufs_force',
   'lvs_netlink_monitor_rcv_bufs', 'lvs_netlink_monitor_rcv_bufs_force', 'process_monitor_rcv_bufs', 'process_monitor_rcv_bufs_force',
   'vrrp_rx_bufs_policy', 'vrrp_rx_bufs_multiplier', 'log_unknown_vrids', 'vmac_prefix', 'vmac_addr_prefix',
+<<<<<<< HEAD
   'random_seed', 'reload_check_config', 'reload_time_file', 'reload_repeat', 'reload_file', 'include_check', 'config_save_dir',
   'tmp_config_directory', 'vrrp_lower_prio_no_advert',
   'vrrp_higher_prio_send_advert', 'lvs_netlink_monitor_rcv_bufs', 
+=======
+  'umask', 'random_seed', 'reload_check_config', 'reload_time_file', 'reload_repeat', 'reload_file', 'include_check', 'config_save_dir',
+  'tmp_config_directory', 'data_use_instance', 
+  'lvs_netlink_monitor_rcv_bufs', 
+>>>>>>> main
   
   
 ];
@@ -99,10 +132,14 @@ const P2_NAMES = [
 /** keepalived's BOOL handlers of these P2 keywords name them so when the value is not a BOOL (sic: date_). */
 const BOOL_P2: Record<string, string> = Object.fromEntries([
   'lvs_netlink_cmd_rcv_bufs_force', 'lvs_netlink_monitor_rcv_bufs_force', 'vrrp_netlink_cmd_rcv_bufs_force',
-  'vrrp_netlink_monitor_rcv_bufs_force', 'process_monitor_rcv_bufs_force', 'rs_init_notifies', 'vrrp_notify_priority_changes',
+  'vrrp_netlink_monitor_rcv_bufs_force', 'process_monitor_rcv_bufs_force', 'rs_init_notifies',
 ].map((n) => [n, `Invalid value '%s' for global ${n} specified`]).concat([
+<<<<<<< HEAD
   ['vrrp_lower_prio_no_advert', 'Invalid value for vrrp_lower_prio_no_advert specified'],
   ['vrrp_higher_prio_send_advert', 'Invalid value for vrrp_higher_prio_send_advert specified'],
+=======
+  ['data_use_instance', "Invalid value '%s' for global date_use_instance specified"],
+>>>>>>> main
 ]));
 
 const INCLUDE_CHECKS = new Set(['read', 'match', 'wildcard_match', 'brace_match']);
@@ -231,20 +268,20 @@ export const globalDefsTable = table('global_defs', [
   // 1 us to UINT_MAX us (keepalived 2.2.7: 0 is invalid)
   num<G>('vrrp_garp_interval', { kind: 'dec', min: 0.000001, max: 4294.967295, msg: (t) => `vrrp_garp_interval '${t}' is invalid` }, (g, v) => { g.vrrpGarpInterval = v; }),
   num<G>('vrrp_gna_interval', { kind: 'dec', min: 0.000001, max: 4294.967295, msg: (t) => `vrrp_gna_interval '${t}' is invalid` }, (g, v) => { g.vrrpGnaInterval = v; }),
-  {
-    // One GARP/NA, no repeat, no refresh, no delay: the GARP settings still at their defaults change.
-    name: 'vrrp_min_garp', priority: 'P1', args: ['bool'],
-    handle: (g: G, a) => {
-      const t = a.opt(1);
-      const v = t === undefined ? true : parseBool(t);
-      if (v === undefined) { a.error('Invalid value for vrrp_min_garp specified'); return; }
-      if (!v) return;
-      g.vrrpMinGarp = true;
-      if (g.vrrpGarpMasterRepeat === 5) g.vrrpGarpMasterRepeat = 1;
-      if (g.vrrpGarpMasterRefreshRepeat === 1) g.vrrpGarpMasterRefreshRepeat = 0;
-      if (g.vrrpGarpMasterDelay === 5) g.vrrpGarpMasterDelay = 0;
-    },
-  },
+  strictBool('vrrp_min_garp', 'Invalid value for vrrp_min_garp specified', (g, v) => {
+    // keepalived applies vrrp_min_garp where it stands: GARP settings still at their defaults become
+    // one GARP, no refresh, no second burst; a later keyword overrides it again. 'false' changes nothing.
+    if (!v) return;
+    g.vrrpMinGarp = true;
+    if (g.vrrpGarpMasterRepeat === 5) g.vrrpGarpMasterRepeat = 1;
+    if (g.vrrpGarpMasterRefreshRepeat === 1) g.vrrpGarpMasterRefreshRepeat = 0;
+    if (g.vrrpGarpMasterDelay === 5) g.vrrpGarpMasterDelay = 0;
+  }),
+  strictBool('vrrp_lower_prio_no_advert', 'Invalid value for vrrp_lower_prio_no_advert specified', (g, v) => { g.vrrpLowerPrioNoAdvert = v; }),
+  strictBool('vrrp_higher_prio_send_advert', 'Invalid value for vrrp_higher_prio_send_advert specified', (g, v) => { g.vrrpHigherPrioSendAdvert = v; }),
+  num<G>('vrrp_down_timer_adverts', { kind: 'uint', min: 1, max: 100, msg: (t) => `Invalid vrrp_down_timer_adverts [1:100] '${t}'` }, (g, v) => { g.vrrpDownTimerAdverts = v; }),
+  strictBool('vrrp_notify_priority_changes', (t) => `Invalid value '${t}' for global vrrp_notify_priority_changes specified`, (g, v) => { g.vrrpNotifyPriorityChanges = v; }),
+  flag<G>('fifo_write_vrrp_states_on_reload', (g) => { g.fifoWriteVrrpStatesOnReload = true; }),
   {
     name: 'vrrp_mcast_group4', priority: 'P1', args: ['ip'], default: '224.0.0.18',
     handle: (g: G, a) => { const v = a.need(1); if (ipFamily(v) !== 'inet') { a.error(`Can't parse vrrp_mcast_group4 [${v}]. Skipping`); return; } g.vrrpMcastGroup4 = v; },

@@ -5,7 +5,7 @@ import type { VirtualServer, RealServer, VirtualServerGroup, LbKind, Checker, Ke
 import { bool, flag, readNum, scriptSpec } from './common.js';
 import { ipFamily, readDecimal, readUnsigned, TIMER_MAX, TIMER_MAX_TEXT } from '../values.js';
 import { SKIP_BLOCK, rest } from '../reader.js';
-import { checkerTables, newChecker, CHECKER_PRIORITY, type CkCtx } from './checkers.js';
+import { checkerTables, newChecker, linkLocalOk, CHECKER_PRIORITY, type CkCtx } from './checkers.js';
 
 export interface VsCtx { vs: VirtualServer; cfg: KeepalivedConfig; set: Set<string> }
 export interface RsCtx { rs: RealServer; vsc: VsCtx }
@@ -26,7 +26,11 @@ export function parseIpPort(ip: string, port: string | undefined): { address: st
   return { address: ip, port: p, family };
 }
 
-/** lb_kind / lvs_method value: NAT|DR|TUN [type ipip|gue port N|gre] [nocsum|csum|remcsum]. */
+/**
+ * lb_kind / lvs_method value: NAT|DR|TUN [type ipip|gue|gre] [port N] [nocsum|csum|remcsum], with
+ * 2.2.7's messages (svr_forwarding_handler). A bad tunnel option drops the line (2.2.7 has by then
+ * set the method to TUN, keeping the old tunnel settings).
+ */
 function parseMethod(a: KwArgs, what: 'virtual' | 'real' | 'sorry'): { kind: LbKind; tunnel?: VirtualServer['tunnel'] } | undefined {
   const m = a.need(1);
   if (m === 'NAT' || m === 'DR') return { kind: m };
@@ -36,15 +40,21 @@ function parseMethod(a: KwArgs, what: 'virtual' | 'real' | 'sorry'): { kind: LbK
       const w = a.opt(i)!;
       if (w === 'type') {
         const t = a.opt(++i);
+        if (t === undefined) { a.error(`Missing tunnel type for ${what} server.`); return undefined; }
         if (t === 'ipip' || t === 'gue' || t === 'gre') tunnel.type = t;
         else { a.error(`Unknown tunnel type ${t} for ${what} server.`); return undefined; }
       } else if (w === 'port') {
         const p = a.opt(++i);
-        const n = p === undefined ? undefined : readUnsigned(a, p, 1, 65535);
-        if (n === undefined) a.error(`Invalid gue tunnel port ${p} - ignoring`); else tunnel.port = n;
+        if (p === undefined) { a.error(`Missing port for ${what} server gue tunnel.`); return undefined; }
+        const n = /^\d+$/.test(p) ? Number(p) : NaN;
+        if (!(n >= 1 && n <= 65535)) { a.error(`Invalid gue tunnel port ${p} for ${what} server.`); return undefined; }
+        tunnel.port = n;
       } else if (w === 'nocsum' || w === 'csum' || w === 'remcsum') tunnel.csum = w;
-      else a.error(`Unknown tunnel option ${w} - ignoring`);
+      else { a.error(`Invalid tunnel option ${w} for ${what} server.`); return undefined; }
     }
+    if ((tunnel.type === 'gue') !== (tunnel.port !== undefined)) { a.error('gue tunnels require port, otherwise cannot have port.'); return undefined; }
+    if (tunnel.type === 'ipip' && tunnel.csum && tunnel.csum !== 'nocsum') { a.error('ipip tunnels do not support checksum option.'); return undefined; }
+    if (tunnel.type === 'gre' && tunnel.csum === 'remcsum') { a.error('gre tunnels do not support remote checksum option.'); return undefined; }
     return { kind: 'TUN', tunnel };
   }
   a.error(`PARSER : unknown [${m}] routing method for ${what} server.`);
@@ -54,12 +64,17 @@ function parseMethod(a: KwArgs, what: 'virtual' | 'real' | 'sorry'): { kind: LbK
 function checkerDef(type: Checker['type']): KeywordDef<RsCtx> {
   return {
     name: type, priority: CHECKER_PRIORITY[type], block: 'keywords', table: checkerTables[type],
-    handle: (c, a): CkCtx => { const ck = newChecker(type) as CkCtx['ck']; ck.pos = a.pos(0); c.rs.checkers.push(ck); return { ck, extra: c.rs.extra, rs: c.rs }; },
+    handle: (c, a): CkCtx => { const ck = newChecker(type) as CkCtx['ck']; ck.pos = a.pos(0); c.rs.checkers.push(ck); return { ck, extra: c.rs.extra, rs: c.rs, cfg: c.vsc.cfg }; },
     close: (k: CkCtx, a: KwArgs) => {
       const ck = k.ck;
       let drop = false;
       if ((ck.type === 'HTTP_GET' || ck.type === 'SSL_GET') && ck.urls.length === 0) { a.error('HTTP/SSL_GET checker has no urls specified - ignoring'); drop = true; }
       if (ck.type === 'MISC_CHECK' && ck.miscPath.argv.length === 0) { a.error('No script path has been specified for MISC_CHECKER - skipping'); drop = true; }
+      if (ck.type === 'FILE_CHECK' && !ck.trackFile) { a.error('FILE_CHECK has no track_file specified - ignoring'); drop = true; }
+      // check_conn_opts(): the checkers with a connection (an SMTP_CHECK whose hosts replace it: per host)
+      const conn = ck.type !== 'MISC_CHECK' && ck.type !== 'FILE_CHECK' && ck.type !== 'BFD_CHECK';
+      const smtpHostsOnly = ck.type === 'SMTP_CHECK' && !!ck.hosts?.length && !(['connectIp', 'connectPort', 'bindto', 'bindPort', 'bindIf', 'fwmark', 'connectTimeout'] as const).some((f) => ck[f] !== undefined);
+      if (!drop && conn && !smtpHostsOnly && !linkLocalOk(ck.connectIp ?? k.rs?.address ?? '', ck.bindIf, a)) drop = true;
       if (drop && k.rs) k.rs.checkers = k.rs.checkers.filter((x) => x !== ck);
     },
   };
@@ -87,7 +102,15 @@ export const realServerTable = table('real_server', [
   },
   bool<RsCtx>('inhibit_on_failure', (c, v) => { c.rs.inhibitOnFailure = v; }),
   rsNotify('notify_up', 'notifyUp'), rsNotify('notify_down', 'notifyDown'),
-  { name: 'lvs_method', priority: 'P1', args: ['word'], handle: (c: RsCtx, a) => { const m = parseMethod(a, 'real'); if (m) c.rs.lvsMethod = m.kind; } },
+  {
+    name: 'lvs_method', priority: 'P1', args: ['word'],
+    handle: (c: RsCtx, a) => {
+      const m = parseMethod(a, 'real');
+      if (!m) return;
+      c.rs.lvsMethod = m.kind;
+      if (m.tunnel) c.rs.tunnel = m.tunnel; else if (m.kind !== 'TUN') delete c.rs.tunnel;
+    },
+  },
   bool<RsCtx>('smtp_alert', (c, v) => { c.rs.smtpAlert = v; }),
   bool<RsCtx>('alpha', (c, v) => { c.rs.alpha = v; }),
   {
@@ -131,7 +154,7 @@ export const virtualServerTable = table('virtual_server', [
       const m = parseMethod(a, 'virtual');
       if (!m) return;
       c.vs.lbKind = m.kind; c.set.add('method');
-      if (m.tunnel) c.vs.tunnel = m.tunnel; else delete c.vs.tunnel;
+      if (m.tunnel) c.vs.tunnel = m.tunnel; else if (m.kind !== 'TUN') delete c.vs.tunnel;
     },
   },
   {
@@ -190,7 +213,9 @@ export const virtualServerTable = table('virtual_server', [
     handle: (c: VsCtx, a) => {
       if (!c.vs.sorryServer) { a.error('sorry_server forwarding used without sorry_server'); return; }
       const m = parseMethod(a, 'sorry');
-      if (m) c.vs.sorryServer.lvsMethod = m.kind;
+      if (!m) return;
+      c.vs.sorryServer.lvsMethod = m.kind;
+      if (m.tunnel) c.vs.sorryServer.tunnel = m.tunnel; else if (m.kind !== 'TUN') delete c.vs.sorryServer.tunnel;
     },
   },
   {

@@ -107,7 +107,7 @@ export function cmdStr(argv: readonly string[]): string {
 export interface SyncCtx { g: VrrpSyncGroup; trackProcesses: VrrpTrackProcess[] }
 
 export function newSyncGroup(name: string): VrrpSyncGroup {
-  return { name, group: [], trackInterface: [], trackScript: [], trackFile: [], trackProcess: [], extra: {} };
+  return { name, group: [], trackInterface: [], trackScript: [], trackFile: [], trackProcess: [], trackingWeight: false, extra: {} };
 }
 
 const sgNotify = (name: string, field: 'notifyMaster' | 'notifyBackup' | 'notifyFault' | 'notifyStop' | 'notify', prio: 'P0' | 'P1'): KeywordDef<SyncCtx> => ({
@@ -134,20 +134,20 @@ export const syncGroupTable = table('vrrp_sync_group', [
   { name: 'track_process', priority: 'P1', block: 'lines', item: (c: SyncCtx, a) => trackProcessRef(a, c.g.name, c.trackProcesses, c.g.trackProcess) },
   { name: 'track_bfd', priority: 'P2', block: 'lines', item: (c: SyncCtx, a) => { (c.g.extra['track_bfd'] ??= []).push(...rest(a.words, 0)); } },
   {
-    // deprecated: the same as sync_group_tracking_weight
-    name: 'global_tracking', priority: 'P2',
+    name: 'global_tracking', priority: 'P1', args: ['none'],
     handle: (c: SyncCtx, a) => {
       a.error(`(${c.g.name}) global_tracking is deprecated. Use track_interface/script/file on the sync group`);
-      c.g.extra['global_tracking'] = []; c.g.extra['sync_group_tracking_weight'] = [];
+      c.g.trackingWeight = true;
     },
   },
-  { name: 'sync_group_tracking_weight', priority: 'P2', handle: (c: SyncCtx) => { c.g.extra['sync_group_tracking_weight'] = []; } },
+  { name: 'sync_group_tracking_weight', priority: 'P1', args: ['none'], handle: (c: SyncCtx) => { c.g.trackingWeight = true; } },
   {
-    name: 'notify_priority_changes', priority: 'P2',
+    name: 'notify_priority_changes', priority: 'P1', args: ['bool'],
     handle: (c: SyncCtx, a) => {
       const t = a.opt(1);
-      if (t !== undefined && parseBool(t) === undefined) { a.error(`(${c.g.name}) Invalid value '${t}' for sync group notify_priority_changes specified`); return; }
-      c.g.extra['notify_priority_changes'] = rest(a.words, 1);
+      const v = t === undefined ? true : parseBool(t);
+      if (v === undefined) { a.error(`(${c.g.name}) Invalid value '${t}' for sync group notify_priority_changes specified`); return; }
+      c.g.notifyPriorityChanges = v;
     },
   },
 ]);

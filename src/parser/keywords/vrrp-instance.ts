@@ -42,15 +42,20 @@ export function newInstance(name: string, cfg: KeepalivedConfig): VrrpInstance {
     virtualIpaddress: [], virtualIpaddressExcluded: [], virtualRoutes: [], virtualRules: [],
     trackInterface: [], trackScript: [], trackFile: [], trackProcess: [],
     dontTrackPrimary: false, nopreempt: false, preemptDelay: 0, unicastPeer: [], vmacXmitBase: false,
-    strictMode: false, skipCheckAdvAddr: false, checkUnicastSrc: false, promoteSecondaries: false, noVirtualIpaddress: false,
-    lowerPrioNoAdvert: false, higherPrioSendAdvert: false, extra: {},
+    skipCheckAdvAddr: false, checkUnicastSrc: false, promoteSecondaries: false, noVirtualIpaddress: false,
+    unicastFaultNoPeer: false, extra: {},
   };
 }
 
-const VIP_FLAGS = new Set(['home', '-nodad', 'nodad', 'mngtmpaddr', 'noprefixroute', 'autojoin', 'use_vmac', 'no_track']);
+const VIP_FLAGS = new Set(['home', '-nodad', 'mngtmpaddr', 'noprefixroute', 'autojoin', 'use_vmac', 'no_track']);
 const VIP_OPTS = new Set(['brd', 'broadcast', 'dev', 'scope', 'label', 'peer', 'preferred_lft', 'track_group']);
+const SCOPE_NAMES = new Set(['global', 'site', 'link', 'host', 'nowhere']);
 
-/** One line of virtual_ipaddress / static_ipaddress: IP[/len] [brd X] [dev IF] [scope S] [label L] [peer IP] [flags]. */
+/**
+ * One line of virtual_ipaddress / static_ipaddress: IP[/len] [brd X|+|-] [dev IF] [scope S] [label L]
+ * [peer IP] [flags], with keepalived 2.2.7's checks (alloc_ipaddress): a peer makes the prefix a host
+ * one, IPv6 addresses take no broadcast, scope or label, a bad broadcast or label drops the address.
+ */
 export function parseVip(a: KwArgs, what: string, defaultDev: string | undefined): VirtualIp | undefined {
   const text = a.need(0);
   const p = parsePrefix(text);
@@ -60,22 +65,55 @@ export function parseVip(a: KwArgs, what: string, defaultDev: string | undefined
     a.error(`number '${p.badLen}' outside range [0, ${max}]`);
     a.error(`Invalid address prefix len ${p.badLen} for address ${text} - using ${max}`);
   }
+  const full = p.family === 'inet' ? 32 : 128;
   const vip: VirtualIp = { address: p.address, prefixLen: p.prefixLen, family: p.family, options: [], pos: a.pos(0) };
   for (let i = 1; i < a.size; i++) {
     const w = a.opt(i)!;
     if (VIP_OPTS.has(w)) {
       const v = a.opt(i + 1);
-      if (v === undefined) { a.error(`${what} ${w} missing value for ${text}`); break; }
+      if (v === undefined) { a.error(`No ${w} parameter specified for ${text}`); return undefined; }
       i++;
-      if (w === 'brd' || w === 'broadcast') vip.brd = v;
-      else if (w === 'dev') vip.dev = v;
-      else if (w === 'scope') vip.scope = v;
-      else if (w === 'label') vip.label = v;
-      else if (w === 'peer') vip.peer = v;
-      else vip.options.push(w, v);
+      if (w === 'brd' || w === 'broadcast') {
+        if (p.family === 'inet6') { a.error(`VRRP is trying to assign a broadcast ${w} to the IPv6 address ${text} !!?? WTF... skipping VIP...`); return undefined; }
+        if (v !== '+' && v !== '-' && ipFamily(v) !== 'inet') { a.error(`VRRP is trying to assign invalid broadcast ${v}. skipping VIP...`); return undefined; }
+        vip.brd = v;
+      } else if (w === 'dev') {
+        if (vip.dev !== undefined) { a.error(`Cannot specify ipaddress device more than once for ${text}`); return undefined; }
+        vip.dev = v;
+      } else if (w === 'scope') {
+        if (SCOPE_NAMES.has(v) || /^\d+$/.test(v)) vip.scope = v;
+        else a.error(`Invalid scope '${v}' specified for ${text} - ignoring`);
+      } else if (w === 'label') {
+        if (Buffer.byteLength(v) >= 16) { a.error(`Address label ${v} is longer than maximum length 15 - removing address`); return undefined; }
+        vip.label = v;
+      } else if (w === 'peer') {
+        if (vip.peer !== undefined) { a.error(`Peer ${v} - another peer has already been specified`); continue; }
+        const pf = ipFamily(v);
+        if (!pf) a.error(`Invalid peer address ${v}`);
+        else if (pf !== p.family) a.error(`Peer address ${v} does not match address family`);
+        else {
+          if (vip.prefixLen !== full) a.error('Cannot specify address prefix when specifying peer address - ignoring');
+          vip.peer = v;
+          vip.prefixLen = full;
+        }
+      } else if (w === 'preferred_lft') {
+        if (v === 'forever' || (/^\d+$/.test(v) && Number(v) <= 0xffffffff)) vip.options.push(w, v);
+        else a.error(`preferred_lft ${v} is invalid`);
+      } else vip.options.push(w, v);
     } else if (w === 'no_track') vip.noTrack = true;
     else if (VIP_FLAGS.has(w)) vip.options.push(w);
     else a.error(`Unknown configuration entry '${w}' for ip address - ignoring`);
+  }
+  if (vip.brd !== undefined && vip.peer !== undefined) {
+    a.error('Cannot specify broadcast and peer addresses - ignoring broadcast address');
+    delete vip.brd;
+  } else if ((vip.brd === '+' || vip.brd === '-') && vip.prefixLen > 30) {
+    a.error(`Address prefix length ${vip.prefixLen} too long for broadcast`);
+    delete vip.brd;
+  }
+  if (p.family === 'inet6') {
+    if (vip.scope !== undefined) { a.error(`Cannot specify scope for IPv6 addresses (${text}) - ignoring scope`); delete vip.scope; }
+    if (vip.label !== undefined) { a.error(`Cannot specify label for IPv6 addresses (${text}) - ignoring label`); delete vip.label; }
   }
   if (vip.dev !== undefined && a.interfaces && !a.interfaces.has(vip.dev)) {
     a.error(`WARNING - interface ${vip.dev} for ip address ${text} doesn't exist`);
@@ -182,7 +220,7 @@ export const authTable = table('authentication', [
   },
 ]);
 
-const P2_VI = ['use_vmac_addr', 'use_ipvlan', 'unicast_fault_no_peer', 'track_src_ip', 'notify_deleted', 'down_timer_adverts', 'kernel_rx_buf_size'];
+const P2_VI = ['use_vmac_addr', 'use_ipvlan', 'track_src_ip', 'kernel_rx_buf_size'];
 
 /** Kept verbatim in the instance's extra (not implemented), after keepalived's own checks of the line. */
 function keptVi(name: string, check: (c: ViCtx, a: KwArgs) => boolean = () => true): KeywordDef<ViCtx> {
@@ -191,33 +229,13 @@ function keptVi(name: string, check: (c: ViCtx, a: KwArgs) => boolean = () => tr
 
 /** The P2 keywords keepalived 2.2.7 checks at parse time, with its messages. */
 const CHECKED_P2_VI: KeywordDef<ViCtx>[] = [
-  keptVi('old_unicast_checksum', (c, a) => {
-    const m = a.opt(1);
-    if (m !== undefined && m !== 'never') { a.error(`(${c.vi.name}) Unknown old_unicast_chksum mode ${m} - ignoring`); return false; }
-    return true;
-  }),
   keptVi('vrf', (c, a) => {
     const name = a.need(1);
     if (Buffer.byteLength(name) >= 16) { a.error(`(${c.vi.name}) VRF interface name '${name}' too long - ignoring`); return false; }
     if (c.vi.interface !== undefined) { a.error(`(${c.vi.name}) Cannot specify VRF interface and interface - ignoring`); return false; }
     return true;
   }),
-  keptVi('mcast_dst_ip', (c, a) => {
-    const ip = a.need(1);
-    const fam = ipFamily(ip);
-    if (!fam) { a.error(`(${c.vi.name}) malformed mcast dest address ${ip}. Skipping...`); return false; }
-    if (!c.familySet) { c.familySet = true; c.vi.family = fam; if (fam === 'inet6') c.vi.version = 3; }
-    else if (fam !== c.vi.family) { a.error(`(${c.vi.name}) mcast dest address ${ip} MUST match VRRP instance family. Skipping...`); return false; }
-    const multicast = fam === 'inet' ? /^2(2[4-9]|3\d)\./.test(ip) : /^ff[0-9a-f]2:/i.test(ip);
-    if (!multicast) { a.error(`(${c.vi.name}) mcast_dst_ip ${ip} not${fam === 'inet6' ? ' link-local' : ''} multicast. Skipping...`); return false; }
-    return true;
-  }),
   keptVi('linkbeat_use_polling', (c, a) => { a.error(`(${c.vi.name}) 'linkbeat_use_polling' in vrrp instance deprecated - use linkbeat_interfaces block`); return true; }),
-  keptVi('notify_priority_changes', (c, a) => {
-    const t = a.opt(1);
-    if (t !== undefined && parseBool(t) === undefined) { a.error(`(${c.vi.name}) Invalid value '${t}' for notify_priority_changes specified`); return false; }
-    return true;
-  }),
   keptVi('garp_extra_if'),
   keptVi('vmac_garp_intvl', (_c, a) => { a.error('Keyword "vmac_garp_intvl" is deprecated - please use "garp_extra_if"'); return true; }),
 ];
@@ -243,6 +261,7 @@ export const vrrpInstanceTable = table('vrrp_instance', ([
         a.markMissingInterface();
       }
       c.vi.interface = ifn;
+      c.vi.interfacePos = a.pos(0);
     },
   },
   {
@@ -291,7 +310,7 @@ export const vrrpInstanceTable = table('vrrp_instance', ([
     },
   },
   notify('notify_master', 'notifyMaster'), notify('notify_backup', 'notifyBackup'), notify('notify_fault', 'notifyFault'),
-  notify('notify_stop', 'notifyStop', 'P1'), notify('notify', 'notify'), notify('notify_master_rx_lower_pri', 'notifyMasterRxLowerPri', 'P2'),
+  notify('notify_stop', 'notifyStop', 'P1'), notify('notify', 'notify'), notify('notify_master_rx_lower_pri', 'notifyMasterRxLowerPri', 'P1'),
   bool<ViCtx>('smtp_alert', (c, v) => { c.vi.smtpAlert = v; }, 'P0', undefined, (t) => `Invalid vrrp_instance smtp_alert parameter ${t}`),
   {
     name: 'unicast_src_ip', aliases: ['mcast_src_ip'], priority: 'P0', args: ['ip'],
@@ -376,10 +395,61 @@ export const vrrpInstanceTable = table('vrrp_instance', ([
     },
   },
   bool<ViCtx>('skip_check_adv_addr', (c, v) => { c.vi.skipCheckAdvAddr = v; }),
+  // check_unicast_src, unicast_fault_no_peer and old_unicast_checksum make the instance a unicast one
+  // (closeInstance: UNICAST_KEYWORDS), with or without a valid value
   flag<ViCtx>('check_unicast_src', (c) => { c.vi.checkUnicastSrc = true; }),
+  flag<ViCtx>('unicast_fault_no_peer', (c) => { c.vi.unicastFaultNoPeer = true; }),
+  {
+    name: 'old_unicast_checksum', priority: 'P1', args: ['word'],
+    handle: (c: ViCtx, a) => {
+      const m = a.opt(1);
+      if (m === undefined) c.vi.oldUnicastChecksum = 'config';
+      else if (m === 'never') c.vi.oldUnicastChecksum = 'never';
+      else a.error(`(${c.vi.name}) Unknown old_unicast_chksum mode ${m} - ignoring`);
+    },
+  },
+  {
+    // keepalived 2.2.7: a well-formed address sets the instance's family even when it is then refused;
+    // a refused address also clears an earlier one
+    name: 'mcast_dst_ip', priority: 'P1', args: ['ip'],
+    handle: (c: ViCtx, a) => {
+      const ip = a.need(1);
+      const fam = ipFamily(ip);
+      if (!fam) { a.error(`(${c.vi.name}) malformed mcast dest address ${ip}. Skipping...`); return; }
+      delete c.vi.mcastDstIp;
+      if (!c.familySet) { c.familySet = true; c.vi.family = fam; if (fam === 'inet6') c.vi.version = 3; }
+      else if (fam !== c.vi.family) { a.error(`(${c.vi.name}) mcast dest address ${ip} MUST match VRRP instance family. Skipping...`); return; }
+      const multicast = fam === 'inet' ? /^2(2[4-9]|3\d)\./.test(ip) : /^ff[0-9a-f]2:/i.test(ip);
+      if (!multicast) { a.error(`(${c.vi.name}) mcast_dst_ip ${ip} not${fam === 'inet6' ? ' link-local' : ''} multicast. Skipping...`); return; }
+      c.vi.mcastDstIp = ip;
+    },
+  },
+  {
+    name: 'down_timer_adverts', priority: 'P1', args: ['uint'],
+    handle: (c: ViCtx, a) => {
+      const v = readNum(a, { kind: 'uint', min: 1, max: 100, msg: (t) => `(${c.vi.name}): Invalid down_timer_adverts [1:100] '${t}'` });
+      if (v !== undefined) c.vi.downTimerAdverts = v;
+    },
+  },
+  {
+    name: 'notify_priority_changes', priority: 'P1', args: ['bool'],
+    handle: (c: ViCtx, a) => {
+      const t = a.opt(1);
+      const v = t === undefined ? true : parseBool(t);
+      if (v === undefined) { a.error(`(${c.vi.name}) Invalid value '${t}' for notify_priority_changes specified`); return; }
+      c.vi.notifyPriorityChanges = v;
+    },
+  },
+  {
+    name: 'notify_deleted', priority: 'P1', args: ['script'],
+    handle: (c: ViCtx, a) => {
+      if (c.vi.notifyDeleted) { a.error(`(${c.vi.name}) notify_deleted already specified - ignoring ${a.opt(1) ?? ''}`); return; }
+      c.vi.notifyDeleted = a.size > 1 ? { script: scriptSpec(a) } : {};
+    },
+  },
   flag<ViCtx>('promote_secondaries', (c) => { c.vi.promoteSecondaries = true; }),
-  bool<ViCtx>('lower_prio_no_advert', (c, v) => { c.vi.lowerPrioNoAdvert = v; }, 'P2'),
-  bool<ViCtx>('higher_prio_send_advert', (c, v) => { c.vi.higherPrioSendAdvert = v; }, 'P2'),
+  bool<ViCtx>('lower_prio_no_advert', (c, v) => { c.vi.lowerPrioNoAdvert = v; }),
+  bool<ViCtx>('higher_prio_send_advert', (c, v) => { c.vi.higherPrioSendAdvert = v; }),
   {
     name: 'lvs_sync_daemon_interface', priority: 'P1', args: ['ifname'],
     handle: (c: ViCtx, a) => {
@@ -402,13 +472,13 @@ function v2v6Note(c: ViCtx, a: KwArgs): void {
   a.info(`(${c.vi.name}) version 2 (${at(c.v2At)}) cannot be used with IPv6 addresses (${at(c.v6At)}) - VRRP version 3 is used`, 'KPB_V2_IPV6');
 }
 
-/** End of a vrrp_instance block: defaults that depend on other keywords. */
 /** IPv6 instances that were given `version 2` (keepalived's strict mode says so and uses 3). */
 export const v2WithIpv6 = new WeakSet<VrrpInstance>();
 
 /** The keywords that make keepalived treat an instance as configured for unicast. */
 const UNICAST_KEYWORDS = ['unicast_peer', 'check_unicast_src', 'old_unicast_checksum', 'unicast_fault_no_peer'];
 
+/** End of a vrrp_instance block: defaults that depend on other keywords. */
 export function closeInstance(c: ViCtx, a: KwArgs): void {
   const vi = c.vi;
   const given = keywordsGiven(vi);

@@ -43,13 +43,14 @@ export class NftSocket implements FirewallOps {
 
   private error(errno: number, what: string): KernelError {
     const code = errnoName(errno);
-    return { code, message: `${what}: ${this.k ? this.k.strerror(errno) : code}` };
+    const text = this.k ? this.k.strerror(errno) : code;
+    return { code, errno, text, message: `${what}: ${text}` };
   }
 
   private open(): KernelError | undefined {
     if (this.fd >= 0) return undefined;
     const k = loadKanet();
-    if (isNativeError(k)) return { code: 'ENOENT', message: k.message };
+    if (isNativeError(k)) return { code: 'ENOENT', errno: 2, text: 'No such file or directory', message: k.message };
     this.k = k;
     const fd = k.socket(AF_NETLINK, C.SOCK_RAW, NETLINK_NETFILTER);
     if (fd < 0) return this.error(-fd, 'netfilter netlink socket');
@@ -108,7 +109,7 @@ export class NftSocket implements FirewallOps {
     }
     for (let i = 0; i < acked.length; i++) {
       const ack = replies.get(acked[i]!)?.find((r) => r.kind === 'ack');
-      if (!ack) return { code: 'EIO', message: `${describe(msgs[i]!)}: no answer from the kernel` };
+      if (!ack) return { code: 'EIO', errno: 5, text: 'Input/output error', message: `${describe(msgs[i]!)}: no answer from the kernel` };
       if (ack.kind === 'ack' && ack.errno !== 0) return this.error(ack.errno, describe(msgs[i]!));
     }
     return undefined;

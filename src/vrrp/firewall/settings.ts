@@ -11,8 +11,8 @@ import type { FirewallSettings } from './plan.js';
 const OWNER_PRIORITY = 255;
 const DEFAULT_TABLE = 'keepalived';
 
-/** strict_mode or vrrp_strict. */
-export function strictOf(inst: VrrpInstance, g: GlobalDefs): boolean { return inst.strictMode || g.vrrpStrict; }
+/** strict_mode, else vrrp_strict (the parser's completion has already resolved it: src/parser/validate-vrrp.ts). */
+export function strictOf(inst: VrrpInstance, g: GlobalDefs): boolean { return inst.strictMode ?? g.vrrpStrict; }
 
 /**
  * `accept` given on a non-owner VRRPv2 instance in strict mode: keepalived reports "warning - accept

@@ -56,6 +56,18 @@ const ERRNO_NAMES: Record<number, string> = {
 /** The name of an errno (EEXIST, ENODEV, ...), or E<number> for one not in the table. */
 export function errnoName(errno: number): string { return ERRNO_NAMES[errno] ?? `E${errno}`; }
 
+/** The errno of a name in the table (EIO for one not in it). */
+export function errnoOf(name: string): number {
+  for (const [n, v] of Object.entries(ERRNO_NAMES)) if (v === name) return Number(n);
+  return 5;
+}
+
+/** strerror(3) through the addon, or the errno's name when it is not built. */
+export function strerror(errno: number): string {
+  const k = loadKanet();
+  return isNativeError(k) ? errnoName(errno) : k.strerror(errno);
+}
+
 let cached: Kanet | undefined;
 
 /** Path of the built addon (npm run build:native). */

@@ -5,16 +5,14 @@
 // arrives later on the same socket and resolves the promise the call returned, so errors such as
 // EEXIST are still reported. Link and address dumps and the monitor stay in rtnl.ts.
 import type { VirtualIp } from '../../config/model.js';
-import { ipToBytes } from './addr.js';
+import { INFINITY_LIFE_TIME, vipAttrs } from './vip-options.js';
 import { C, check, errnoName, isNativeError, loadKanet, type Kanet, type KanetPoller, type NativeError } from './native.js';
 import type { KernelError } from '../kernel/port.js';
 
 const AF_NETLINK = 16, NETLINK_ROUTE = 0;
 const RTM_NEWADDR = 20, RTM_DELADDR = 21, NLMSG_ERROR = 2;
-const NLM_F_REQUEST = 0x1, NLM_F_ACK = 0x4, NLM_F_EXCL = 0x200, NLM_F_CREATE = 0x400;
-const IFA_ADDRESS = 1, IFA_LOCAL = 2, IFA_LABEL = 3, IFA_BROADCAST = 4;
-const IFA_F_NODAD = 0x02;
-const SCOPES: Record<string, number> = { global: 0, site: 200, link: 253, host: 254, nowhere: 255 };
+const NLM_F_REQUEST = 0x1, NLM_F_ACK = 0x4;
+const IFA_ADDRESS = 1, IFA_LOCAL = 2, IFA_LABEL = 3, IFA_BROADCAST = 4, IFA_CACHEINFO = 6, IFA_FLAGS = 8;
 
 function attr(type: number, payload: Uint8Array): Buffer {
   const len = 4 + payload.length;
@@ -25,31 +23,49 @@ function attr(type: number, payload: Uint8Array): Buffer {
   return b;
 }
 
+const u32 = (v: number): Buffer => { const b = Buffer.alloc(4); b.writeUInt32LE(v >>> 0, 0); return b; };
+
 /**
- * One RTM_NEWADDR (add) or RTM_DELADDR request for a VIP, as keepalived's netlink_ipaddress() builds
- * it: ifaddrmsg { family, prefixlen, flags (IPv6: IFA_F_NODAD), scope, ifindex }, IFA_LOCAL,
- * IFA_ADDRESS (the peer if given), IFA_BROADCAST and IFA_LABEL for IPv4. Sequence number 0: the
- * sender writes it in place (offset 8) before each send.
+ * One RTM_NEWADDR (add) or RTM_DELADDR request for a VIP, laid out as keepalived 2.2.7's
+ * netlink_ipaddress() builds it: ifaddrmsg { family, prefixlen, flags 0, scope (IPv4), ifindex },
+ * then for an add [IFA_CACHEINFO (IPv6 preferred_lft)], IFA_LOCAL, [IFA_BROADCAST], [IFA_FLAGS],
+ * [IFA_LABEL], [IFA_ADDRESS = the peer]; for a delete IFA_LOCAL and, for IPv4, IFA_ADDRESS (the peer
+ * if any: 2.2.7 sends the local address there, so its delete of a peer VIP fails and leaves the
+ * address behind; ours removes it). Flags: NLM_F_REQUEST | NLM_F_ACK, no CREATE/EXCL (as 2.2.7: the
+ * kernel creates the address anyway and answers EEXIST for one already there). Sequence number 0:
+ * the sender writes it in place (offset 8) before each send.
  */
 export function encodeAddrRequest(vip: VirtualIp, ifindex: number, add: boolean): Buffer {
-  const ip = ipToBytes(vip.address);
-  if (!ip) throw new RangeError(`encodeAddrRequest: bad address ${vip.address}`);
-  const v6 = ip.length === 16;
-  const scope = vip.scope ? (SCOPES[vip.scope] ?? Number(vip.scope)) : (v6 && ip[0] === 0xfe && (ip[1]! & 0xc0) === 0x80 ? 253 : 0);
+  const a = vipAttrs(vip);
   const ifa = Buffer.alloc(8);
-  ifa[0] = v6 ? C.AF_INET6 : C.AF_INET;
-  ifa[1] = vip.prefixLen;
-  ifa[2] = v6 ? IFA_F_NODAD : 0;
-  ifa[3] = scope;
+  ifa[0] = a.v6 ? C.AF_INET6 : C.AF_INET;
+  ifa[1] = a.prefixLen;
+  ifa[2] = 0;
+  ifa[3] = a.scope;
   ifa.writeUInt32LE(ifindex, 4);
-  const parts = [ifa, attr(IFA_LOCAL, ip), attr(IFA_ADDRESS, !v6 && vip.peer ? ipToBytes(vip.peer)! : ip)];
-  if (!v6 && vip.brd) parts.push(attr(IFA_BROADCAST, ipToBytes(vip.brd)!));
-  if (!v6 && vip.label) parts.push(attr(IFA_LABEL, Buffer.from(`${vip.label}\0`)));
+  const parts: Buffer[] = [ifa];
+  if (add) {
+    if (a.v6 && a.preferredLft !== INFINITY_LIFE_TIME) {
+      // struct ifa_cacheinfo { ifa_prefered, ifa_valid, cstamp, tstamp }
+      const ci = Buffer.alloc(16);
+      ci.writeUInt32LE(a.preferredLft, 0);
+      ci.writeUInt32LE(INFINITY_LIFE_TIME, 4);
+      parts.push(attr(IFA_CACHEINFO, ci));
+    }
+    parts.push(attr(IFA_LOCAL, a.local));
+    if (a.broadcast) parts.push(attr(IFA_BROADCAST, a.broadcast));
+    if (a.flags) parts.push(attr(IFA_FLAGS, u32(a.flags)));
+    if (a.label !== undefined) parts.push(attr(IFA_LABEL, Buffer.from(`${a.label}\0`)));
+    if (a.peer) parts.push(attr(IFA_ADDRESS, a.peer));
+  } else {
+    parts.push(attr(IFA_LOCAL, a.local));
+    if (!a.v6) parts.push(attr(IFA_ADDRESS, a.peer ?? a.local));
+  }
   const body = Buffer.concat(parts);
   const hdr = Buffer.alloc(16);
   hdr.writeUInt32LE(16 + body.length, 0);
   hdr.writeUInt16LE(add ? RTM_NEWADDR : RTM_DELADDR, 4);
-  hdr.writeUInt16LE(NLM_F_REQUEST | NLM_F_ACK | (add ? NLM_F_CREATE | NLM_F_EXCL : 0), 6);
+  hdr.writeUInt16LE(NLM_F_REQUEST | NLM_F_ACK, 6);
   return Buffer.concat([hdr, body]);
 }
 
@@ -69,7 +85,8 @@ export function parseAcks(buf: Uint8Array): [number, number][] {
 export class NlAddr {
   private seq = 1;
   private readonly pending = new Map<number, (errno: number) => void>();
-  private readonly msgs = new Map<string, Buffer>();
+  /** Encoded requests by VIP (a reload's new VIP objects start afresh) and ifindex (add: i, del: -i-1). */
+  private readonly msgs = new WeakMap<VirtualIp, Map<number, Buffer>>();
   private readonly rxBuf = Buffer.alloc(8192);
   private readonly poller: KanetPoller;
   private closed = false;
@@ -94,9 +111,11 @@ export class NlAddr {
   }
 
   private message(vip: VirtualIp, ifindex: number, add: boolean): Buffer {
-    const key = `${add ? '+' : '-'}${ifindex}/${vip.address}/${vip.prefixLen}/${vip.peer ?? ''}/${vip.brd ?? ''}/${vip.label ?? ''}/${vip.scope ?? ''}`;
-    let m = this.msgs.get(key);
-    if (!m) { m = encodeAddrRequest(vip, ifindex, add); this.msgs.set(key, m); }
+    let byIf = this.msgs.get(vip);
+    if (!byIf) { byIf = new Map(); this.msgs.set(vip, byIf); }
+    const key = add ? ifindex : -ifindex - 1;
+    let m = byIf.get(key);
+    if (!m) { m = encodeAddrRequest(vip, ifindex, add); byIf.set(key, m); }
     return m;
   }
 
@@ -106,16 +125,16 @@ export class NlAddr {
   delAddress(vip: VirtualIp, ifindex: number): Promise<KernelError | undefined> { return this.request(vip, ifindex, false); }
 
   private request(vip: VirtualIp, ifindex: number, add: boolean): Promise<KernelError | undefined> {
-    const what = `${add ? 'add' : 'del'} ${vip.address}`;
-    if (this.closed) return Promise.resolve({ code: 'EBADF', message: `${what}: netlink socket closed` });
+    const type = add ? RTM_NEWADDR : RTM_DELADDR;
+    if (this.closed) return Promise.resolve(errOf(9, type, 0, this.k));
     const msg = this.message(vip, ifindex, add);
     const seq = this.seq;
     this.seq = this.seq >= 0x7fffffff ? 1 : this.seq + 1;
     msg.writeUInt32LE(seq, 8);
     const r = this.k.sendto(this.fd, msg, AF_NETLINK, NlAddr.KERNEL, 0);
-    if (r < 0) return Promise.resolve(errOf(-r, what, this.k));
+    if (r < 0) return Promise.resolve(errOf(-r, type, seq, this.k));
     return new Promise((resolve) => {
-      this.pending.set(seq, (errno) => resolve(errno === 0 ? undefined : errOf(errno, what, this.k)));
+      this.pending.set(seq, (errno) => resolve(errno === 0 ? undefined : errOf(errno, type, seq, this.k)));
     });
   }
 
@@ -144,7 +163,8 @@ export class NlAddr {
   }
 }
 
-function errOf(errno: number, what: string, k: Kanet): KernelError {
-  const code = errnoName(errno);
-  return { code, message: `${what}: Request rejected: ${code} (${k.strerror(errno)})` };
+/** The kernel's answer as keepalived 2.2.7 logs it: "Netlink: error: <strerror>(<errno>), type=RTM_NEWADDR(20), seq=N, pid=0". */
+function errOf(errno: number, type: number, seq: number, k: Kanet): KernelError {
+  const text = k.strerror(errno);
+  return { code: errnoName(errno), errno, text, message: `Netlink: error: ${text}(${errno}), type=${type === RTM_NEWADDR ? 'RTM_NEWADDR' : 'RTM_DELADDR'}(${type}), seq=${seq}, pid=0` };
 }

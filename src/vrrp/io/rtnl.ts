@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import type * as Netlink from 'netlink';
 import type { RtNetlinkSocket } from 'netlink';
 import { bytesToIp } from './addr.js';
+import { errnoOf, strerror } from './native.js';
 import type { AddrInfo, KernelError, KernelEvent, LinkInfo } from '../kernel/port.js';
 
 // require(), not import: importing this CommonJS package from ESM runs Node's export scanner over
@@ -15,8 +16,9 @@ const NLM_F_EXCL = 0x200, NLM_F_CREATE = 0x400;
 
 function toErr(e: unknown, what: string): KernelError {
   const msg = e instanceof Error ? e.message : String(e);
-  const m = /Request rejected: (\w+)/.exec(msg);
-  return { code: m?.[1] ?? 'EIO', message: `${what}: ${msg}` };
+  const code = /Request rejected: (\w+)/.exec(msg)?.[1] ?? 'EIO';
+  const errno = errnoOf(code);
+  return { code, errno, text: strerror(errno), message: `${what}: ${msg}` };
 }
 
 // netlink's typings are partial: message shapes as we read them.
@@ -67,7 +69,7 @@ export class Rtnl {
       if (err.code !== 'EEXIST') return err;
     }
     const l = (await this.links()).find((x) => x.name === name);
-    return l ? l.index : { code: 'ENODEV', message: `create macvlan ${name}: not found after creation` };
+    return l ? l.index : { code: 'ENODEV', errno: 19, text: strerror(19), message: `create macvlan ${name}: not found after creation` };
   }
 
   async deleteLink(index: number): Promise<KernelError | undefined> {

@@ -53,7 +53,9 @@ export class TrackerHub {
     }
     const db = this.userDb();
     for (const s of config.vrrpScripts) {
-      if (!usedScripts.has(s.name) || s.insecure || this.scripts.has(s.name)) continue;
+      // 2.2.7 drops a vrrp_script no instance or group tracks (a sync group drops weighted ones)
+      if (!usedScripts.has(s.name)) { this.log.info(`Warning - script ${s.name} is not used`); continue; }
+      if (s.insecure || this.scripts.has(s.name)) continue;
       // Its user (own `user`, else the default script user); the parser removed those that do not resolve.
       const ids = scriptIds(s.user ?? {}, config.global, db);
       if (!ids) continue;

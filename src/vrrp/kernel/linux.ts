@@ -5,15 +5,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { NftSocket } from '../firewall/nft-socket.js';
 import { FrameSender } from '../io/frame-sender.js';
-import { errnoName, isNativeError, type NativeError } from '../io/native.js';
+import { errnoName, isNativeError, strerror, type NativeError } from '../io/native.js';
 import { NlAddr } from '../io/nl-addr.js';
 import { Rtnl } from '../io/rtnl.js';
 import { VrrpSocket } from '../io/vrrp-socket.js';
 import type { KernelError, KernelPort, KernelProblem, VrrpChannel } from './port.js';
 
-const fromNative = (e: NativeError): KernelError => ({ code: errnoName(e.errno), message: e.message });
+const fromNative = (e: NativeError): KernelError => ({ code: errnoName(e.errno), errno: e.errno, text: strerror(e.errno), message: e.message });
 
-const closedError = (what: string): KernelError => ({ code: 'EBADF', message: `${what}: channel not open` });
+const closedError = (what: string): KernelError => ({ code: 'EBADF', errno: 9, text: strerror(9), message: `${what}: channel not open` });
 
 export class LinuxKernel implements KernelPort {
   private rtnl?: Rtnl;
@@ -105,5 +105,6 @@ export class LinuxKernel implements KernelPort {
 
 function fsError(e: unknown): KernelError {
   const err = e as NodeJS.ErrnoException;
-  return { code: err.code ?? 'EIO', message: err.message ?? String(e) };
+  const errno = Math.abs(err.errno ?? 5);
+  return { code: err.code ?? 'EIO', errno, text: strerror(errno), message: err.message ?? String(e) };
 }

@@ -10,8 +10,11 @@ import type { NfFamily, NftMsg } from '../firewall/nft-model.js';
 export interface LinkInfo { index: number; name: string; mac: Buffer; up: boolean; running: boolean }
 export interface AddrInfo { index: number; family: IpFamily; address: string; prefixLen: number; scope: number }
 
-/** A failed kernel operation: the errno's name (EEXIST, ENODEV, ...) and a message naming the operation. */
-export interface KernelError { code: string; message: string }
+/**
+ * A failed kernel operation: the errno, its name (EEXIST, ENODEV, ...) and strerror text, and a
+ * message naming the operation (for VIP requests, keepalived's "Netlink: error: ..." line).
+ */
+export interface KernelError { code: string; errno: number; text: string; message: string }
 
 export function isKernelError(v: unknown): v is KernelError {
   return typeof v === 'object' && v !== null && 'code' in v && 'message' in v && typeof (v as KernelError).code === 'string';

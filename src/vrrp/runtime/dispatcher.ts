@@ -4,17 +4,15 @@
 // leave back to back; log lines and notifies are only held (HeldLog) and keep their order. A timer
 // armed ~0.1 ms later is harmless.
 import type { HeldLog } from '../held-log.js';
-import type { NotifyState, VrrpAction, VrrpEvent } from '../fsm-types.js';
+import type { NotifyDelivery, NotifyState, VrrpAction, VrrpEvent } from '../fsm-types.js';
+import type { SyncGroupOutput } from '../sync-group.js';
 import { encodeAdvert, type VrrpAdvert } from '../packet.js';
 import type { Inst } from './instance.js';
 import type { VipExecutor } from './vip-executor.js';
 
-export interface StateChangeEvent { kind: 'INSTANCE' | 'GROUP'; name: string; state: NotifyState; priority: number }
+export interface StateChangeEvent { kind: 'INSTANCE' | 'GROUP'; name: string; state: NotifyState; priority: number; delivery?: NotifyDelivery }
 
 const TIMER = new Set<VrrpAction['kind']>(['setTimer', 'cancelTimer']);
-
-/** Send errors of a link going away or down: expected, not logged (keepalived is silent too). */
-const QUIET_SEND_ERRORS = new Set(['ENETDOWN', 'ENETUNREACH', 'ENODEV']);
 
 export class Dispatcher {
   constructor(private readonly log: HeldLog, private readonly insts: ReadonlyMap<string, Inst>, private readonly vips: VipExecutor,
@@ -32,8 +30,7 @@ export class Dispatcher {
               const target = this.insts.get(o.instance);
               if (target && TIMER.has(o.action.kind) !== first) this.exec(target, o.action);
             } else if (!first) continue;
-            else if (o.action.kind === 'log') this.log.info(o.action.msg);
-            else { const a = o.action; this.log.later(() => this.onStateChange?.({ kind: 'GROUP', name: o.group, state: a.state, priority: a.priority })); }
+            else this.groupOutput(o);
           }
         }
         return;
@@ -46,30 +43,53 @@ export class Dispatcher {
     }
   }
 
+  /** A sync group's own log lines and notifies (also those it makes outside an event: reload re-announce). */
+  groupOutputs(outs: readonly SyncGroupOutput[]): void {
+    this.log.hold();
+    try { for (const o of outs) if (o.scope === 'group') this.groupOutput(o); } finally { this.log.release(); }
+  }
+
+  private groupOutput(o: Extract<SyncGroupOutput, { scope: 'group' }>): void {
+    const a = o.action;
+    if (a.kind === 'log') { this.log.info(a.msg); return; }
+    this.log.later(() => this.onStateChange?.({ kind: 'GROUP', name: o.group, state: a.state, priority: a.priority, ...(a.delivery ? { delivery: a.delivery } : {}) }));
+  }
+
   private exec(inst: Inst, a: VrrpAction): void {
     switch (a.kind) {
       case 'log':
         if (a.detail) this.log.detail(a.msg, a.detail); else this.log.log(a.level, a.msg);
         return;
-      case 'sendAdvert': this.sendAdvert(inst, a.advert, a.payload); return;
+      case 'sendAdvert': this.sendAdvert(inst, a.advert, a.payload, a.checksumDst); return;
       case 'setTimer': inst.timers.set(a.timer, a.delayMs, a.generation); return;
       case 'cancelTimer': inst.timers.cancel(a.timer); return;
       case 'addVips': this.vips.add(inst); return;
       case 'removeVips': this.vips.remove(inst); return;
       case 'changeVips': this.vips.change(inst, a.added, a.removed); return;
       case 'garp': this.vips.garp(inst, a.vips, a.count); return;
-      case 'notify': this.log.later(() => this.onStateChange?.({ kind: 'INSTANCE', name: inst.cfg.name, state: a.state, priority: a.priority })); return;
+      case 'notify': this.log.later(() => this.onStateChange?.({ kind: 'INSTANCE', name: inst.cfg.name, state: a.state, priority: a.priority, ...(a.delivery ? { delivery: a.delivery } : {}) })); return;
       case 'stateChange': inst.lastTransitionMs = Date.now(); return;
     }
   }
 
-  private sendAdvert(inst: Inst, advert: VrrpAdvert, payload: Uint8Array): void {
-    const dsts = inst.peers.length > 0 ? inst.peers : [inst.fsm.params.destination];
+  /**
+   * Sends one advert to the group or to each unicast peer. Failures are logged as keepalived 2.2.7
+   * logs them ("(VI_1): send advert error 19 (No such device)"; unicast "(VI_1) Cant send advert to
+   * PEER (reason)"), except a priority-0 advert refused with ENETUNREACH on an interface that is down.
+   * Without a socket (the interface does not exist) nothing is sent.
+   */
+  private sendAdvert(inst: Inst, advert: VrrpAdvert, payload: Uint8Array, checksumDst?: string): void {
+    const ch = inst.vmac?.tx ?? inst.socket?.channel;
+    if (!ch) return;
+    const unicast = inst.peers.length > 0;
+    const dsts = unicast ? inst.peers : [inst.fsm.params.destination];
     dsts.forEach((dst, i) => {
-      const body = i === 0 && dst === inst.fsm.params.destination ? payload
+      // checksumDst (old unicast checksum): one checksum for every peer
+      const body = checksumDst !== undefined || (i === 0 && dst === inst.fsm.params.destination) ? payload
         : encodeAdvert(advert, { src: inst.primary, dst, v3Ipv4Checksum: inst.fsm.params.v3Ipv4PseudoHeader ? 'pseudo' : 'plain' });
-      const e = (inst.vmac?.tx ?? inst.socket.channel).send(body, dst, inst.primary);
-      if (e && !QUIET_SEND_ERRORS.has(e.code)) this.log.error(`(${inst.cfg.name}) send advert to ${dst} failed: ${e.message}`);
+      const e = ch.send(body, dst, inst.primary);
+      if (!e || (advert.priority === 0 && e.code === 'ENETUNREACH' && !(inst.link?.up && inst.link.running))) return;
+      this.log.info(unicast ? `(${inst.cfg.name}) Cant send advert to ${dst} (${e.text})` : `(${inst.cfg.name}): send advert error ${e.errno} (${e.text})`);
     });
   }
 }

@@ -1,7 +1,8 @@
-// One running vrrp_instance as the runtime holds it: its config, FSM, interface, advert source,
-// socket, VMAC, timers and VIP queue, and the list of its VIPs (virtual_ipaddress, then
+// One running vrrp_instance as the runtime holds it: its config, FSM, interface (which may be
+// missing, with dynamic_interfaces, or deleted and created again), advert source, socket, VMAC,
+// timers and VIP queue, and the list of its VIPs (virtual_ipaddress, then
 // virtual_ipaddress_excluded) with the interface each goes on.
-import type { VirtualIp, VrrpInstance } from '../../config/model.js';
+import type { IpFamily, VirtualIp, VrrpInstance } from '../../config/model.js';
 import type { VrrpTimerName } from '../fsm-types.js';
 import type { VrrpFsm } from '../fsm.js';
 import type { SyncGroupCore } from '../sync-group.js';
@@ -16,12 +17,20 @@ export interface Vmac { index: number; name: string; mac: Buffer; tx?: VrrpChann
 export interface Inst {
   cfg: VrrpInstance;
   fsm: VrrpFsm;
-  link: LinkInfo;
-  /** Source address of adverts; follows the interface's addresses unless unicast_src_ip is set. */
+  /** The configured interface (interface, else global default_interface). */
+  ifname: string;
+  /** The interface as it is now; undefined while it does not exist. */
+  link?: LinkInfo;
+  /**
+   * Source address of adverts; follows the interface's addresses unless unicast_src_ip is set. Kept
+   * when the last address goes (the priority-0 advert on entering FAULT still leaves from it, as in
+   * keepalived); NO_ADDRESS until one is known.
+   */
   primary: string;
-  /** The interface still has an address for the primary (false: FAULT, as keepalived). */
+  /** The interface has an address for the primary (false: FAULT, as keepalived). */
   hasAddr: boolean;
-  socket: PoolEntry;
+  /** Open while the interface exists (IPv6: once it has a link-local address). */
+  socket?: PoolEntry;
   /** use_vmac: the macvlan and its transmit socket (unless vmac_xmit_base). */
   vmac?: Vmac;
   peers: string[];
@@ -34,9 +43,15 @@ export interface Inst {
   prevVips?: VirtualIp[];
 }
 
+/** The advert source of an instance that has never had an address (no advert leaves without one). */
+export const noAddress = (family: IpFamily): string => (family === 'inet' ? '0.0.0.0' : '::');
+
 export function vipList(cfg: VrrpInstance): VirtualIp[] { return [...cfg.virtualIpaddress, ...cfg.virtualIpaddressExcluded]; }
 
-/** The interface a VIP goes on: its `dev`, else the VMAC, else the instance's interface. */
-export function vipIfindex(inst: Inst, v: VirtualIp, links: LinkTable): number {
-  return v.dev ? (links.get(v.dev)?.index ?? inst.link.index) : (inst.vmac?.index ?? inst.link.index);
+/** The interface a VIP goes on: its `dev`, else the VMAC, else the instance's interface; undefined if missing. */
+export function vipIfindex(inst: Inst, v: VirtualIp, links: LinkTable): number | undefined {
+  return v.dev ? links.get(v.dev)?.index : (inst.vmac?.index ?? inst.link?.index);
 }
+
+/** The instance's own interface is up, with an address for the adverts. */
+export const instanceUp = (inst: Inst): boolean => !!inst.link && inst.link.up && inst.link.running && inst.hasAddr;

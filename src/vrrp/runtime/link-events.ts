@@ -1,33 +1,83 @@
-// The kernel's link and address events, turned into instance events: an interface going down or
-// up (keepalived's "Netlink reports X down|up"; the instance's own interface -> 'interface',
-// a track_interface -> 'tracker'), its primary address changing (-> 'primaryAddress'), or its last
-// own address going (-> FAULT, as keepalived) and coming back. Addresses that are VIPs of ours are
-// recorded but never count as the interface's own.
+// The kernel's link and address events, turned into instance events as keepalived 2.2.7 does:
+//  - an interface going down or up ("Netlink reports X down|up"; the instance's own interface ->
+//    'interface', a track_interface -> 'tracker');
+//  - an interface deleted ("Interface X deleted": its instances lose their socket and go FAULT)
+//    or created ("Interface X added"; an instance configured on that name takes it, with a new
+//    socket, and leaves FAULT once it is up with an address);
+//  - its primary address changing (-> 'primaryAddress'), its last own address going (-> FAULT) and
+//    one coming back;
+//  - one of our VIPs deleted by someone else while MASTER ("Netlink reflector reports IP A removed
+//    from IF" -> 'vipDeleted': BACKUP, priority 0, VIPs removed, MASTER again after Skew_Time).
+// Addresses that are VIPs of ours never count as the interface's own.
 import type { Logger } from '../../common/log.js';
 import type { VrrpEvent } from '../fsm-types.js';
-import type { KernelEvent } from '../kernel/port.js';
-import type { Inst } from './instance.js';
+import type { AddrInfo, KernelEvent, LinkInfo } from '../kernel/port.js';
+import { macToString } from '../io/addr.js';
+import type { InterfaceBinding } from './if-binding.js';
+import { instanceUp, vipIfindex, vipList, type Inst } from './instance.js';
 import { ifUp, type LinkTable } from './link-table.js';
+import type { VipExecutor } from './vip-executor.js';
 
 export class LinkEvents {
-  constructor(private readonly links: LinkTable, private readonly insts: ReadonlyMap<string, Inst>, private readonly log: Logger,
-    private readonly dispatch: (inst: Inst, ev: VrrpEvent) => void) {}
+  constructor(private readonly links: LinkTable, private readonly insts: ReadonlyMap<string, Inst>, private readonly binding: InterfaceBinding,
+    private readonly vips: VipExecutor, private readonly log: Logger, private readonly dispatch: (inst: Inst, ev: VrrpEvent) => void) {}
 
   handle(ev: KernelEvent): void {
-    if (ev.kind === 'addrAdded' || ev.kind === 'addrDeleted') { this.onAddr(ev.kind === 'addrAdded', ev.addr); return; }
-    const { prev, next } = this.links.applyLink(ev);
-    for (const inst of this.insts.values()) if (inst.link.index === next.index) inst.link = next;
-    const was = ifUp(prev), is = ifUp(next);
-    if (was === is || !this.interfaceUsed(next.name)) return;
-    this.log.info(`Netlink reports ${next.name} ${is ? 'up' : 'down'}`);
-    for (const inst of this.insts.values()) {
-      if (inst.link.index === next.index && !inst.cfg.dontTrackPrimary) this.dispatch(inst, { type: 'interface', up: is && inst.hasAddr });
-      if (inst.fsm.params.trackers.some((t) => t.id === `interface:${next.name}`)) this.dispatch(inst, { type: 'tracker', id: `interface:${next.name}`, status: { ok: is } });
+    switch (ev.kind) {
+      case 'addrAdded': this.onAddr(true, ev.addr); return;
+      case 'addrDeleted': this.onAddr(false, ev.addr); return;
+      case 'link': this.onLink(ev.link); return;
+      case 'linkDeleted': this.onLinkDeleted(ev.index, ev.name); return;
     }
   }
 
-  private onAddr(added: boolean, addr: Extract<KernelEvent, { kind: 'addrAdded' }>['addr']): void {
+  private onLink(link: LinkInfo): void {
+    const { prev, next, added } = this.links.applyLink(link);
+    if (added) {
+      this.log.detail(`Interface ${next.name} added`);
+      for (const inst of this.insts.values()) if (inst.ifname === next.name) this.binding.attach(inst, next);
+    } else {
+      if (prev && !prev.mac.equals(next.mac)) this.log.detail(`(${next.name}) MAC Address changed from ${macToString(prev.mac)} to ${macToString(next.mac)}`);
+      for (const inst of this.insts.values()) if (inst.link?.index === next.index) inst.link = next;
+    }
+    this.upDown(next, !added && ifUp(prev), ifUp(next));
+  }
+
+  private onLinkDeleted(index: number, name: string): void {
+    const prev = this.links.removeLink(index);
+    if (!prev) { this.log.detail(`Unknown interface ${name} deleted`); return; }
+    const used = this.interfaceUsed(prev.name);
+    if (used) this.log.info(`Interface ${prev.name} deleted`); else this.log.detail(`Interface ${prev.name} deleted`);
+    const wasUp = ifUp(prev);
+    for (const inst of this.insts.values()) {
+      if (inst.link?.index !== index) continue;
+      const before = instanceUp(inst);
+      this.binding.detach(inst);
+      if (before && !inst.cfg.dontTrackPrimary) this.dispatch(inst, { type: 'interface', up: false });
+    }
+    if (wasUp) this.trackers(prev.name, false);
+  }
+
+  /** The link went up or down: log it when used, tell its instances and the instances tracking it. */
+  private upDown(link: LinkInfo, was: boolean, is: boolean): void {
+    if (was === is || !this.interfaceUsed(link.name)) return;
+    this.log.info(`Netlink reports ${link.name} ${is ? 'up' : 'down'}`);
+    for (const inst of this.insts.values()) {
+      if (inst.link?.index === link.index && !inst.cfg.dontTrackPrimary) this.dispatch(inst, { type: 'interface', up: instanceUp(inst) });
+    }
+    this.trackers(link.name, is);
+  }
+
+  private trackers(name: string, up: boolean): void {
+    const id = `interface:${name}`;
+    for (const inst of this.insts.values()) {
+      if (inst.fsm.params.trackers.some((t) => t.id === id)) this.dispatch(inst, { type: 'tracker', id, status: { ok: up } });
+    }
+  }
+
+  private onAddr(added: boolean, addr: AddrInfo): void {
     const l = this.links.byIndex(addr.index);
+    const own = !added && this.vips.consumeOwnDeletion(addr.index, addr.address);
     const isVip = (a: string): boolean => this.isVip(a);
     const ours = isVip(addr.address);
     const had = this.links.hasOwnAddr(addr.index, addr.family, isVip);
@@ -37,6 +87,20 @@ export class LinkEvents {
       this.log.detail(added ? `Assigned address ${addr.address} for interface ${l.name}` : `Deassigned address ${addr.address} from interface ${l.name}`);
     }
     if (!ours) this.updatePrimaries(addr.index);
+    else if (!added && l && !own) this.vipDeleted(addr, l);
+  }
+
+  /** Someone else deleted one of our VIPs: the MASTER that owns it there goes BACKUP (no_track VIPs excepted). */
+  private vipDeleted(addr: AddrInfo, link: LinkInfo): void {
+    for (const inst of this.insts.values()) {
+      if (inst.fsm.state !== 'MASTER' || inst.cfg.noVirtualIpaddress) continue;
+      const vip = vipList(inst.cfg).find((v) => v.address === addr.address && vipIfindex(inst, v, this.links) === addr.index);
+      if (!vip) continue;
+      if (vip.noTrack) return;
+      this.log.detail(`Netlink reflector reports IP ${addr.address} removed from ${link.name}`);
+      this.dispatch(inst, { type: 'vipDeleted' });
+      return;
+    }
   }
 
   /**
@@ -46,23 +110,17 @@ export class LinkEvents {
    */
   private updatePrimaries(index: number): void {
     for (const inst of this.insts.values()) {
-      if (inst.link.index !== index || inst.cfg.unicastSrcIp) continue;
-      const p = this.links.primaryOf(inst.cfg, inst.link);
-      if (p && p !== inst.primary) {
-        inst.primary = p;
-        this.dispatch(inst, { type: 'primaryAddress', address: p });
-      }
-      if (!!p !== inst.hasAddr) {
-        inst.hasAddr = !!p;
-        if (!inst.cfg.dontTrackPrimary) this.dispatch(inst, { type: 'interface', up: ifUp(inst.link) && inst.hasAddr });
-      }
+      if (inst.link?.index !== index || inst.cfg.unicastSrcIp) continue;
+      const { changed, hadAddr } = this.binding.refreshPrimary(inst);
+      if (changed) this.dispatch(inst, { type: 'primaryAddress', address: inst.primary });
+      if (hadAddr !== inst.hasAddr && !inst.cfg.dontTrackPrimary) this.dispatch(inst, { type: 'interface', up: instanceUp(inst) });
     }
   }
 
   /** An instance runs on it or tracks it. */
   interfaceUsed(name: string): boolean {
     for (const i of this.insts.values()) {
-      if (i.link.name === name || i.fsm.params.trackers.some((t) => t.id === `interface:${name}`)) return true;
+      if (i.ifname === name || i.fsm.params.trackers.some((t) => t.id === `interface:${name}`)) return true;
     }
     return false;
   }

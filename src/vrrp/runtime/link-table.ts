@@ -1,9 +1,8 @@
 // The interfaces and addresses as the VRRP runtime knows them: loaded from the kernel's dumps and
 // kept current by its monitor events. Lookups by name and by ifindex, the instance primary address
 // rule (advert source), and "does this interface have an address of its own" (VIPs excluded).
-// A deleted link stays in the table, down, until a link of its name appears again.
 import type { IpFamily, VrrpInstance } from '../../config/model.js';
-import type { AddrInfo, KernelEvent, LinkInfo } from '../kernel/port.js';
+import type { AddrInfo, LinkInfo } from '../kernel/port.js';
 
 /** Up and carrier: what keepalived calls an interface being up. */
 export const ifUp = (l: LinkInfo | undefined): boolean => !!l && l.up && l.running;
@@ -55,16 +54,24 @@ export class LinkTable {
     return this.addrs.some((a) => a.index === index && a.family === family && !isVip(a.address));
   }
 
-  /** Applies a link event (new, changed or deleted link); the link before and after it. */
-  applyLink(ev: Extract<KernelEvent, { kind: 'link' | 'linkDeleted' }>): { prev?: LinkInfo; next: LinkInfo } {
-    const index = ev.kind === 'link' ? ev.link.index : ev.index;
-    const prev = this.byIndex(index);
-    const next: LinkInfo = ev.kind === 'link'
-      ? { ...ev.link, name: ev.link.name || prev?.name || '' }
-      : { index, name: ev.name || prev?.name || '', mac: prev?.mac ?? Buffer.alloc(6), up: false, running: false };
+  /**
+   * Applies RTM_NEWLINK: a link seen for the first time (`added`: keepalived marks it down until its
+   * flags come, so an up link counts as coming up) or a change of flags, name or MAC.
+   */
+  applyLink(link: LinkInfo): { prev?: LinkInfo; next: LinkInfo; added: boolean } {
+    const prev = this.byIndex(link.index);
+    const next: LinkInfo = { ...link, name: link.name || prev?.name || '' };
     if (prev && prev.name !== next.name) this.byName.delete(prev.name);
     this.byName.set(next.name, next);
-    return { ...(prev ? { prev } : {}), next };
+    return { ...(prev ? { prev } : {}), next, added: !prev };
+  }
+
+  /** Applies RTM_DELLINK: the link and its addresses go; the link as it was, if known. */
+  removeLink(index: number): LinkInfo | undefined {
+    const prev = this.byIndex(index);
+    if (prev) this.byName.delete(prev.name);
+    this.addrs = this.addrs.filter((a) => a.index !== index);
+    return prev;
   }
 
   applyAddr(added: boolean, addr: AddrInfo): void {

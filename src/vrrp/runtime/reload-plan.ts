@@ -1,7 +1,8 @@
 // Reload planner (pure): from the running config, the new one, the running instances and the
 // interfaces, which instances keep running and take the new settings in place, which stop and which
 // start. As keepalived 2.2.7 on SIGHUP (checked in namespaces): an instance that still exists with
-// the same name, VRID, interface and family keeps its state; one whose socket (unicast/multicast,
+// the same name, VRID, interface (by name: it may be missing or have no address) and family keeps
+// its state; one whose socket (unicast/multicast,
 // unicast_src_ip, unicast_ttl), VMAC or sync group changes is stopped and started again, and so are
 // all members of a sync group when one of them restarts.
 import type { KeepalivedConfig, VrrpInstance, VrrpSyncGroup } from '../../config/model.js';
@@ -23,8 +24,8 @@ export interface ReloadPlan {
 export interface ReloadInputs {
   old: KeepalivedConfig;
   next: KeepalivedConfig;
-  /** The running instances: config and interface index. */
-  running: ReadonlyMap<string, { cfg: VrrpInstance; ifindex: number }>;
+  /** The running instances: config, interface name and current advert source. */
+  running: ReadonlyMap<string, { cfg: VrrpInstance; ifname: string; primary: string }>;
   link(name: string): LinkInfo | undefined;
   primaryOf(cfg: VrrpInstance, link: LinkInfo): string | undefined;
 }
@@ -44,9 +45,10 @@ export function planReload(i: ReloadInputs): ReloadPlan {
   for (const cfg of next.vrrpInstances) {
     const cur = i.running.get(cfg.name);
     if (!cur) continue;
-    const link = i.link(cfg.interface ?? next.global.defaultInterface);
-    const primary = link ? i.primaryOf(cfg, link) : undefined;
-    if (!link || !primary || link.index !== cur.ifindex || !sameSlot(cur.cfg, cfg)) continue;
+    const ifname = cfg.interface ?? next.global.defaultInterface;
+    if (ifname !== cur.ifname || !sameSlot(cur.cfg, cfg)) continue;
+    const link = i.link(ifname);
+    const primary = (link ? i.primaryOf(cfg, link) : undefined) ?? cur.primary;
     const sg = groupOf(next, cfg.name), oldSg = groupOf(old, cfg.name);
     if (JSON.stringify(sg?.group ?? null) !== JSON.stringify(oldSg?.group ?? null)) continue;
     const { params, logs } = deriveFsmParams(cfg, { global: next.global, vrrpScripts: next.vrrpScripts, trackFiles: next.trackFiles, trackProcesses: next.trackProcesses, primaryAddress: primary, ...(sg ? { syncGroup: sg } : {}) });

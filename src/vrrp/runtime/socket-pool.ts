@@ -5,19 +5,21 @@ import type { Logger } from '../../common/log.js';
 import type { GlobalDefs, IpFamily } from '../../config/model.js';
 import { isKernelError, type KernelError, type VrrpChannel, type VrrpRx, type VrrpSockets } from '../kernel/port.js';
 
-export interface SocketKey { ifindex: number; family: IpFamily; unicast: boolean }
+export interface SocketKey { ifindex: number; family: IpFamily; unicast: boolean; /** multicast group joined (mcast_dst_ip or the global one) */ group?: string }
 
 export interface PoolEntry {
   readonly key: SocketKey;
   readonly channel: VrrpChannel;
   /** Names of the instances using it. */
   readonly users: Set<string>;
+  /** The local address a unicast socket stands for (keepalived binds it there). */
+  readonly srcAddr: string;
 }
 
 export interface SocketSpec { ifname: string; srcAddr: string; group?: string; ttl: number }
 
 /** Map index of a key (looked up only, never parsed back). */
-const slot = (k: SocketKey): string => `${k.ifindex} ${k.family} ${k.unicast ? 'u' : 'm'}`;
+const slot = (k: SocketKey): string => `${k.ifindex} ${k.family} ${k.unicast ? 'u' : `m ${k.group ?? ''}`}`;
 
 export class SocketPool {
   private readonly entries = new Map<string, PoolEntry>();
@@ -33,7 +35,7 @@ export class SocketPool {
       const ch = this.sockets.open({ family: key.family, ifname: spec.ifname, ifindex: key.ifindex, srcAddr: spec.srcAddr, ...(spec.group ? { group: spec.group } : {}), ttl: spec.ttl },
         (rx) => { if (self) this.onRx(self, rx); }, (e) => this.log.error(`VRRP socket error on ${spec.ifname}: ${e.message}`));
       if (isKernelError(ch)) return ch;
-      entry = { key, channel: ch, users: new Set() };
+      entry = { key, channel: ch, users: new Set(), srcAddr: spec.srcAddr };
       self = entry;
       this.entries.set(slot(key), entry);
     }
@@ -49,12 +51,20 @@ export class SocketPool {
     }
   }
 
-  /** keepalived's -D "VRRP sockpool" line for each entry used by one of `users`. */
-  logSockpool(users: ReadonlySet<string>, global: GlobalDefs): void {
-    for (const { key, channel, users: u } of this.entries.values()) {
-      if (![...u].some((n) => users.has(n))) continue;
-      const addr = key.unicast ? 'unicast' : key.family === 'inet' ? global.vrrpMcastGroup4 : global.vrrpMcastGroup6;
-      this.log.detail(`VRRP sockpool: [ifindex(${String(key.ifindex).padStart(3)}), family(${key.family === 'inet' ? 'IPv4' : 'IPv6'}), proto(112), fd(${channel.fd},${channel.fd}) ${key.unicast ? 'unicast' : 'multicast'}, address(${addr})]`);
+  /**
+   * keepalived's -D "VRRP sockpool" line for each of `keys` (the started instances' sockets, in their
+   * order, once each); an instance without a socket (its interface missing) shows as ifindex 0, fd -1.
+   * 2.2.7 writes "fd(12,13) multicast, address(224.0.0.18)" and "fd(12,13) , unicast, address(10.199.2.1)".
+   */
+  logSockpool(keys: readonly SocketKey[], global: GlobalDefs): void {
+    const seen = new Set<string>();
+    for (const key of keys) {
+      if (seen.has(slot(key))) continue;
+      seen.add(slot(key));
+      const entry = this.entries.get(slot(key));
+      const fd = entry?.channel.fd ?? -1;
+      const addr = key.unicast ? (entry?.srcAddr ?? '') : key.group ?? (key.family === 'inet' ? global.vrrpMcastGroup4 : global.vrrpMcastGroup6);
+      this.log.detail(`VRRP sockpool: [ifindex(${String(key.ifindex).padStart(3)}), family(${key.family === 'inet' ? 'IPv4' : 'IPv6'}), proto(112), fd(${fd},${fd}) ${key.unicast ? ', unicast' : 'multicast'}, address(${addr})]`);
     }
   }
 }

@@ -1,5 +1,6 @@
-// Sysctls the VRRP runtime changes (use_vmac's arp_ignore / arp_filter): each write remembers the
-// first value seen for its key, and restore() puts those back on stop.
+// Sysctls the VRRP runtime changes (use_vmac's arp_ignore / arp_filter, promote_secondaries): each
+// change remembers the first value seen for its key, and restore() puts those back on stop. A value
+// that is already what is wanted is left alone and not restored (as keepalived 2.2.7 does).
 import type { Logger } from '../../common/log.js';
 import type { SysctlOps } from '../kernel/port.js';
 
@@ -12,6 +13,7 @@ export class SysctlStore {
     if (!this.saved.has(key)) {
       const old = this.ops.read(key);
       if (typeof old !== 'string') { this.log.error(`cannot set ${key}: ${old.message}`); return; }
+      if (old === value) return;
       this.saved.set(key, old);
     }
     const e = this.ops.write(key, value);

@@ -11,6 +11,7 @@ import { fwInstance } from '../firewall/fw-instance.js';
 import type { FwInstance } from '../firewall/plan.js';
 import type { VipFirewall } from '../firewall/vip-firewall.js';
 import { buildGarp, buildUnsolicitedNa } from '../io/frames.js';
+import { vipText } from '../io/vip-options.js';
 import type { AddressOps, FrameOps, KernelError, LinkInfo } from '../kernel/port.js';
 import { vipIfindex, vipList, type Inst } from './instance.js';
 import type { LinkTable } from './link-table.js';
@@ -20,6 +21,8 @@ export class VipExecutor {
   private readonly garpFrames = new Map<string, { mac: Buffer; frame: Buffer }>();
   /** false when the frame channel could not be opened: no GARPs at all. */
   framesOk = true;
+  /** Our own VIP deletions whose RTM_DELADDR has not been seen yet, by `${ifindex} ${address}`. */
+  private readonly ownDeletions = new Map<string, number>();
 
   constructor(private readonly addrs: AddressOps, private readonly frames: FrameOps, private readonly links: LinkTable,
     private readonly log: Logger, private readonly timers: Timers, private readonly global: () => GlobalDefs,
@@ -27,10 +30,11 @@ export class VipExecutor {
 
   /** The instance's VIPs as the firewall sees them (address, interface). */
   private fw(inst: Inst): FwInstance {
+    // an interface that does not exist (yet) has index 0, as in keepalived
     return fwInstance(inst.cfg, (v) => {
-      const idx = vipIfindex(inst, v, this.links);
-      return { ifindex: idx, ifname: this.links.byIndex(idx)?.name ?? inst.link.name };
-    }, inst.vmac?.index ?? inst.link.index);
+      const idx = vipIfindex(inst, v, this.links) ?? 0;
+      return { ifindex: idx, ifname: this.links.byIndex(idx)?.name ?? v.dev ?? inst.ifname };
+    }, inst.vmac?.index ?? inst.link?.index ?? 0);
   }
 
   private blocks(inst: Inst): boolean { return !!inst.fsm.params.firewall; }
@@ -40,15 +44,58 @@ export class VipExecutor {
     if (inst.cfg.noVirtualIpaddress) return;
     for (const v of vipList(inst.cfg)) {
       const idx = vipIfindex(inst, v, this.links);
+      const link = idx === undefined ? undefined : this.links.byIndex(idx);
+      if (idx === undefined || !link) continue;
       this.addrs.prepare(v, idx);
-      this.garpFrame(this.links.byIndex(idx) ?? inst.link, v.address);
+      this.garpFrame(link, v.address);
     }
   }
 
-  private report(inst: Inst): (e: KernelError | undefined) => void {
+  /**
+   * The kernel's answer to a request, as keepalived 2.2.7 treats it: EEXIST on an add and
+   * EADDRNOTAVAIL / ENODEV on a delete are expected and silent, anything else is logged.
+   */
+  private report(add: boolean): (e: KernelError | undefined) => void {
     return (e) => {
-      if (e && e.code !== 'EEXIST' && e.code !== 'EADDRNOTAVAIL' && e.code !== 'ENODEV') this.log.error(`(${inst.cfg.name}) ${e.message}`);
+      if (!e || (add ? e.code === 'EEXIST' : e.code === 'EADDRNOTAVAIL' || e.code === 'ENODEV')) return;
+      this.log.info(e.message);
     };
+  }
+
+  /** Adds every VIP (the requests are written now; the queue does not wait for the ACKs). */
+  private addAll(inst: Inst, vips: readonly VirtualIp[]): void {
+    const report = this.report(true);
+    const acks: Promise<void>[] = [];
+    for (const v of vips) {
+      const idx = vipIfindex(inst, v, this.links);
+      if (idx === undefined) { this.log.info(`Not adding address ${vipText(v)} to ${v.dev ?? inst.ifname} since interface doesn't exist`); continue; }
+      acks.push(this.addrs.add(v, idx).then(report));
+    }
+    inst.queue.addAcks(acks);
+  }
+
+  /** Deletes one VIP; its RTM_DELADDR is then known to be ours (not someone else's deletion). */
+  private async del(inst: Inst, v: VirtualIp): Promise<void> {
+    const idx = vipIfindex(inst, v, this.links);
+    if (idx === undefined) return; // the interface has gone, and its addresses with it
+    const key = `${idx} ${v.address}`;
+    this.ownDeletions.set(key, (this.ownDeletions.get(key) ?? 0) + 1);
+    const e = await this.addrs.del(v, idx);
+    if (e) this.dropOwnDeletion(key);
+    this.report(false)(e);
+  }
+
+  /** An RTM_DELADDR for this address: true (and forgotten) if it answers a deletion of ours. */
+  consumeOwnDeletion(index: number, address: string): boolean {
+    const key = `${index} ${address}`;
+    if (!this.ownDeletions.has(key)) return false;
+    this.dropOwnDeletion(key);
+    return true;
+  }
+
+  private dropOwnDeletion(key: string): void {
+    const n = this.ownDeletions.get(key) ?? 0;
+    if (n <= 1) this.ownDeletions.delete(key); else this.ownDeletions.set(key, n - 1);
   }
 
   /**
@@ -59,19 +106,19 @@ export class VipExecutor {
    */
   add(inst: Inst): void {
     if (inst.cfg.noVirtualIpaddress) return;
-    const vips = vipList(inst.cfg), report = this.report(inst);
+    const vips = vipList(inst.cfg);
     inst.queue.run(() => {
       if (this.blocks(inst)) this.firewall.add(this.fw(inst));
-      inst.queue.addAcks(vips.map((v) => this.addrs.add(v, vipIfindex(inst, v, this.links)).then(report)));
+      this.addAll(inst, vips);
     });
   }
 
   remove(inst: Inst): void {
     if (inst.cfg.noVirtualIpaddress) return;
-    const vips = vipList(inst.cfg), report = this.report(inst);
+    const vips = vipList(inst.cfg);
     inst.queue.run(async () => {
       await inst.queue.settledAcks();
-      for (const v of vips) report(await this.addrs.del(v, vipIfindex(inst, v, this.links)));
+      for (const v of vips) await this.del(inst, v);
       if (this.blocks(inst)) this.firewall.remove(this.fw(inst));
     });
   }
@@ -83,15 +130,15 @@ export class VipExecutor {
   change(inst: Inst, added: readonly string[], removed: readonly string[]): void {
     if (inst.cfg.noVirtualIpaddress) return;
     const pick = (list: readonly VirtualIp[], addrs: readonly string[]) => list.filter((v) => addrs.includes(v.address));
-    const gone = pick(inst.prevVips ?? [], removed), fresh = pick(vipList(inst.cfg), added), report = this.report(inst);
+    const gone = pick(inst.prevVips ?? [], removed), fresh = pick(vipList(inst.cfg), added);
     for (const v of gone) {
-      const dev = v.dev ?? inst.vmac?.name ?? inst.link.name;
+      const dev = v.dev ?? inst.vmac?.name ?? inst.ifname;
       this.log.info(`(${inst.cfg.name}) ip address ${v.address}/${v.prefixLen} dev ${dev}, no longer exist`);
     }
     inst.queue.run(async () => {
-      for (const v of gone) report(await this.addrs.del(v, vipIfindex(inst, v, this.links)));
+      for (const v of gone) await this.del(inst, v);
       this.firewall.reconcile(this.fw(inst), this.blocks(inst));
-      inst.queue.addAcks(fresh.map((v) => this.addrs.add(v, vipIfindex(inst, v, this.links)).then(report)));
+      this.addAll(inst, fresh);
     });
   }
 
@@ -125,11 +172,13 @@ export class VipExecutor {
     if (!this.framesOk) return;
     const g = this.global();
     const byAddr = new Map(vipList(inst.cfg).map((v) => [v.address, v]));
-    const targets = vips.map((addr) => {
+    const targets = vips.flatMap((addr) => {
       const v = byAddr.get(addr);
-      const idx = v ? vipIfindex(inst, v, this.links) : inst.link.index;
+      const idx = v ? vipIfindex(inst, v, this.links) : inst.link?.index;
+      const link = idx === undefined ? undefined : this.links.byIndex(idx);
+      if (idx === undefined || !link) return [];
       const six = addr.includes(':');
-      return { addr, idx, six, link: this.links.byIndex(idx) ?? inst.link, gap: (six ? g.vrrpGnaInterval : g.vrrpGarpInterval) * 1000 };
+      return [{ addr, idx, six, link, gap: (six ? g.vrrpGnaInterval : g.vrrpGarpInterval) * 1000 }];
     });
     const one = (t: (typeof targets)[number]): boolean => {
       if (inst.fsm.state !== 'MASTER') return false; // left MASTER while spacing GARPs

@@ -10,30 +10,32 @@
 import { monotonicClock, realTimers, type Clock, type Timers } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
 import type { KeepalivedConfig, VrrpInstance } from '../../config/model.js';
-import { VrrpFsm } from '../fsm.js';
-import type { TrackerStatus, VrrpState, VrrpTimerName } from '../fsm-types.js';
+import type { TrackerStatus, VrrpState } from '../fsm-types.js';
 import { HeldLog } from '../held-log.js';
-import { deriveFsmParams } from '../params.js';
 import { SyncGroupCore } from '../sync-group.js';
 import { VipFirewall } from '../firewall/vip-firewall.js';
-import { DeadlineTimers } from '../io/deadline-timers.js';
 import { TrackerHub } from '../io/tracker-hub.js';
-import { createVmac } from '../io/vmac.js';
 import { LinuxKernel } from '../kernel/linux.js';
-import { isKernelError, type KernelPort, type LinkInfo } from '../kernel/port.js';
+import type { KernelPort } from '../kernel/port.js';
 import { Dispatcher, type StateChangeEvent } from './dispatcher.js';
-import { vipList, type Inst, type Vmac } from './instance.js';
+import { InterfaceBinding } from './if-binding.js';
+import { fwVmac, InstanceFactory, vmacFirewalled } from './instance-factory.js';
+import { instanceUp, vipList, type Inst } from './instance.js';
 import { LinkEvents } from './link-events.js';
 import { ifUp, LinkTable } from './link-table.js';
-import { OpQueue } from './op-queue.js';
 import { planReload } from './reload-plan.js';
 import { snapshotOf, type VrrpSnapshot } from './snapshot.js';
 import { SocketPool } from './socket-pool.js';
+import { initFaultLines } from './init-faults.js';
+import { checkInterfaces, NON_EXISTENT_INTERFACE } from './startup-check.js';
 import { SysctlStore } from './sysctl-store.js';
 import { VipExecutor } from './vip-executor.js';
 
 export type { StateChangeEvent } from './dispatcher.js';
 export type { InstanceSnapshot, VrrpSnapshot } from './snapshot.js';
+
+/** A start the daemon must not survive (keepalived's KEEPALIVED_EXIT_CONFIG). */
+export interface StartFailure { permanentError: { kind: 'CONFIG'; message: string } }
 
 export interface RuntimeDeps {
   logger: Logger;
@@ -60,6 +62,8 @@ export class VrrpRuntime {
   private readonly firewall: VipFirewall;
   private readonly dispatcher: Dispatcher;
   private readonly linkEvents: LinkEvents;
+  private readonly binding: InterfaceBinding;
+  private readonly factory: InstanceFactory;
   private readonly trackers: TrackerHub;
   private readonly sysctl: SysctlStore;
   private config!: KeepalivedConfig;
@@ -78,21 +82,30 @@ export class VrrpRuntime {
       for (const name of entry.users) {
         const inst = this.insts.get(name);
         if (!inst || inst.fsm.params.vrid !== vrid) continue;
-        if (inst.peers.length > 0 && inst.cfg.checkUnicastSrc && !inst.peers.includes(rx.src)) continue;
+        // keepalived binds an IPv4 socket to its group (multicast) or to unicast_src_ip (unicast), so the
+        // other kind never reaches it; ours are not bound: drop it here, silently as the kernel would
+        if (rx.family === 'inet' && (entry.key.unicast ? rx.dst !== inst.primary : rx.dst !== inst.fsm.params.destination)) continue;
         this.dispatch(inst, { type: 'packet', payload: rx.payload, ttl: rx.ttl, src: rx.src, dst: rx.dst, family: rx.family });
       }
     });
     this.firewall = new VipFirewall(this.kernel.firewall, this.log);
     this.vips = new VipExecutor(this.kernel.addrs, this.kernel.frames, this.links, this.log, this.timers, () => this.config.global, this.firewall);
     this.dispatcher = new Dispatcher(this.log, this.insts, this.vips, deps.onStateChange);
-    this.linkEvents = new LinkEvents(this.links, this.insts, this.log, (inst, ev) => this.dispatch(inst, ev));
+    this.binding = new InterfaceBinding(this.sockets, this.links, this.vips, this.log, () => this.config.global);
+    this.linkEvents = new LinkEvents(this.links, this.insts, this.binding, this.vips, this.log, (inst, ev) => this.dispatch(inst, ev));
     this.trackers = new TrackerHub(this.log, (id, status) => this.broadcastTracker(id, status));
     this.sysctl = new SysctlStore(this.kernel.sysctl, this.log);
+    this.factory = new InstanceFactory({ kernel: this.kernel, links: this.links, binding: this.binding, sysctl: this.sysctl, firewall: this.firewall, log: this.log,
+      clock: this.clock, timers: this.timers, dispatch: (inst, ev) => this.dispatch(inst, ev) });
   }
 
   private dispatch(inst: Inst, ev: Parameters<Dispatcher['dispatch']>[1]): void { this.dispatcher.dispatch(inst, ev); }
 
-  async start(config: KeepalivedConfig): Promise<void> {
+  /**
+   * Starts every instance. A config naming an interface that does not exist, without
+   * dynamic_interfaces, is a start failure (the caller logs its message and exits as keepalived).
+   */
+  async start(config: KeepalivedConfig): Promise<StartFailure | undefined> {
     this.config = config;
     const problems = this.kernel.open();
     for (const p of problems) if (p.channel === 'command') this.log.error(`Unable to open netlink command socket: ${p.message}`);
@@ -100,13 +113,20 @@ export class VrrpRuntime {
     this.log.detail('Registering Kernel netlink command channel');
     this.firewall.configure(config);
     await this.refreshLinks();
+    const check = checkInterfaces(config, (n) => !!this.links.get(n));
+    for (const l of check.lines) this.log.info(l);
+    if (check.missing && !config.global.dynamicInterfaces) {
+      this.stopped = true;
+      this.kernel.close();
+      return { permanentError: { kind: 'CONFIG', message: NON_EXISTENT_INTERFACE } };
+    }
     const used = new Set(config.vrrpInstances.map((i) => i.interface ?? config.global.defaultInterface));
     for (const a of this.links.addresses()) {
       const l = this.links.byIndex(a.index);
       if (l && used.has(l.name)) this.log.detail(`Assigned address ${a.address} for interface ${l.name}`);
     }
-    if (config.vrrpInstances.some((i) => i.family === 'inet')) this.log.detail('Registering gratuitous ARP shared channel');
-    if (config.vrrpInstances.some((i) => i.family === 'inet6' || i.virtualIpaddress.some((v) => v.family === 'inet6'))) this.log.detail('Registering gratuitous NDISC shared channel');
+    if (config.vrrpInstances.some((i) => i.family === 'inet' || vipList(i).some((v) => v.family === 'inet'))) this.log.detail('Registering gratuitous ARP shared channel');
+    if (config.vrrpInstances.some((i) => i.family === 'inet6' || vipList(i).some((v) => v.family === 'inet6'))) this.log.detail('Registering gratuitous NDISC shared channel');
     for (const p of problems) {
       if (p.channel !== 'frames') continue;
       this.log.error(`Unable to open gratuitous ARP/NA socket: ${p.message}`);
@@ -115,6 +135,7 @@ export class VrrpRuntime {
     this.kernel.net.monitor((ev) => { if (!this.stopped) this.linkEvents.handle(ev); });
     this.trackers.start(config);
     await this.startInstances(config.vrrpInstances, config);
+    return undefined;
   }
 
   private async refreshLinks(): Promise<void> {
@@ -124,9 +145,15 @@ export class VrrpRuntime {
 
   private async startInstances(list: readonly VrrpInstance[], config: KeepalivedConfig): Promise<void> {
     const created: Inst[] = [];
+    /** Instances whose interface existed at start (keepalived removes left-over VIPs from those only). */
+    const existed = new Set<Inst>();
     for (const cfg of list) {
-      const inst = await this.createInstance(cfg, config);
-      if (inst) created.push(inst);
+      const inst = await this.factory.create(cfg, config);
+      if (!inst) continue;
+      this.insts.set(cfg.name, inst);
+      this.vips.prepare(inst);
+      created.push(inst);
+      if (inst.link) existed.add(inst);
     }
     // sync groups over the created members
     for (const g of config.vrrpSyncGroups) {
@@ -154,63 +181,17 @@ export class VrrpRuntime {
           if (st && !('value' in st && st.value === 0)) this.dispatch(inst, { type: 'tracker', id: t.id, status: st });
         }
       }
-      if (!ifUp(inst.link) && !inst.cfg.dontTrackPrimary) this.dispatch(inst, { type: 'interface', up: false });
+      if (!instanceUp(inst) && !inst.cfg.dontTrackPrimary) this.dispatch(inst, { type: 'interface', up: false });
     }
-    for (const inst of created) this.dispatch(inst, { type: 'startup' });
-    this.sockets.logSockpool(new Set(created.map((i) => i.cfg.name)), config.global);
-  }
-
-  private async createVmac(cfg: VrrpInstance, link: LinkInfo, primary: string): Promise<Vmac | undefined> {
-    const l = await createVmac(this.kernel.links, cfg, link, this.sysctl, this.log);
-    if (!l) return undefined;
-    this.links.set(l);
-    if (this.vmacFirewalled(cfg)) this.firewall.vmac('add', this.fwVmac(cfg, l.index, link.index));
-    const vm: Vmac = { index: l.index, name: l.name, mac: l.mac };
-    // IPv6 adverts need a link-local source on the sending interface: they keep using the base.
-    if (!cfg.vmacXmitBase && cfg.family === 'inet') {
-      const tx = this.kernel.sockets.open({ family: 'inet', ifname: l.name, ifindex: l.index, srcAddr: primary, sendOnly: true, ttl: cfg.unicastPeer.length ? (cfg.unicastTtl ?? 255) : 255 }, () => {}, () => {});
-      if (isKernelError(tx)) this.log.error(`(${cfg.name}) cannot open VMAC socket on ${l.name}: ${tx.message}`);
-      else vm.tx = tx;
+    for (const inst of created) {
+      const faults = inst.fsm.ownFaults();
+      if (faults.length > 0) {
+        const group = config.vrrpSyncGroups.find((g) => g.group.includes(inst.cfg.name));
+        for (const l of initFaultLines(inst, faults, { ifUp: (n) => ifUp(this.links.get(n)), status: (id) => this.trackers.status(id), ...(group ? { group } : {}) })) this.log.info(l);
+      }
+      this.dispatch(inst, { type: 'startup', removeVips: existed.has(inst) });
     }
-    return vm;
-  }
-
-  /** keepalived moves a VMAC's IGMP (IPv4, unless disable_local_igmp) / MLD reports to the base interface. */
-  private vmacFirewalled(cfg: VrrpInstance): boolean {
-    return cfg.family === 'inet6' || this.config.global.extra['disable_local_igmp'] === undefined;
-  }
-
-  private fwVmac(cfg: VrrpInstance, ifindex: number, baseIfindex: number) {
-    return { ifindex, baseIfindex, family: cfg.family, otherFamily: cfg.virtualIpaddressExcluded.some((v) => v.family !== cfg.family) };
-  }
-
-  private async createInstance(cfg: VrrpInstance, config: KeepalivedConfig): Promise<Inst | undefined> {
-    const ifname = cfg.interface ?? config.global.defaultInterface;
-    const link = this.links.get(ifname);
-    if (!link) { this.log.error(`(${cfg.name}) interface ${ifname} doesn't exist - ignoring instance`); return undefined; }
-    const primary = this.links.primaryOf(cfg, link);
-    if (!primary) { this.log.error(`(${cfg.name}) no ${cfg.family === 'inet' ? 'IPv4' : 'IPv6 link-local'} address on ${ifname} - ignoring instance`); return undefined; }
-    const syncGroup = config.vrrpSyncGroups.find((g) => g.group.includes(cfg.name));
-    const { params, logs } = deriveFsmParams(cfg, {
-      global: config.global, vrrpScripts: config.vrrpScripts, trackFiles: config.trackFiles, trackProcesses: config.trackProcesses,
-      primaryAddress: primary, ...(syncGroup ? { syncGroup } : {}),
-    });
-    for (const l of logs) this.log.info(l);
-    const vmac = cfg.useVmac ? await this.createVmac(cfg, link, primary) : undefined;
-    const unicast = cfg.unicastPeer.length > 0;
-    const group = unicast ? undefined : cfg.family === 'inet' ? config.global.vrrpMcastGroup4 : config.global.vrrpMcastGroup6;
-    const entry = this.sockets.acquire({ ifindex: link.index, family: cfg.family, unicast },
-      { ifname, srcAddr: primary, ...(group ? { group } : {}), ttl: unicast ? (cfg.unicastTtl ?? 255) : 255 }, cfg.name);
-    if (isKernelError(entry)) { this.log.error(`(${cfg.name}) cannot open VRRP socket on ${ifname}: ${entry.message}`); return undefined; }
-    const inst: Inst = {
-      cfg, fsm: new VrrpFsm(params, this.clock), link, primary, hasAddr: true, socket: entry, ...(vmac ? { vmac } : {}), peers: cfg.unicastPeer.map((p) => p.address),
-      timers: new DeadlineTimers<VrrpTimerName>(this.clock, (name, generation) => this.dispatch(inst, { type: 'timer', timer: name, generation }),
-        (name) => { if (name === 'masterDown') inst.socket.channel.drain(); }, this.timers),
-      queue: new OpQueue((e) => this.log.error(`(${cfg.name}) ${e instanceof Error ? e.message : String(e)}`)), lastTransitionMs: Date.now(),
-    };
-    this.insts.set(cfg.name, inst);
-    this.vips.prepare(inst);
-    return inst;
+    this.sockets.logSockpool(created.map((i) => i.socket?.key ?? { ifindex: 0, family: i.cfg.family, unicast: i.cfg.unicastPeer.length > 0 }), config.global);
   }
 
   private broadcastTracker(id: string, status: TrackerStatus): void {
@@ -221,9 +202,9 @@ export class VrrpRuntime {
   }
 
   /** Stops the given instances: MASTERs send priority 0 and remove their VIPs (unless keepVips). */
-  private async stopInstances(names: readonly string[], keepVips = false): Promise<void> {
+  private async stopInstances(names: readonly string[], keepVips = false, deleted: ReadonlySet<string> = new Set()): Promise<void> {
     const list = names.map((n) => this.insts.get(n)).filter((x): x is Inst => !!x);
-    for (const inst of list) this.dispatch(inst, { type: 'shutdown', keepVips });
+    for (const inst of list) this.dispatch(inst, { type: 'shutdown', keepVips, reason: deleted.has(inst.cfg.name) ? 'deleted' : 'stop' });
     await Promise.all(list.map((i) => i.queue.idle()));
     for (const inst of list) {
       inst.timers.cancelAll();
@@ -232,7 +213,7 @@ export class VrrpRuntime {
         const e = await this.kernel.links.delete(inst.vmac.index);
         if (e && e.code !== 'ENODEV') this.log.error(`(${inst.cfg.name}) ${e.message}`);
         this.links.delete(inst.vmac.name);
-        if (this.vmacFirewalled(inst.cfg)) this.firewall.vmac('del', this.fwVmac(inst.cfg, inst.vmac.index, inst.link.index));
+        if (vmacFirewalled(inst.cfg, this.config.global)) this.firewall.vmac('del', fwVmac(inst.cfg, inst.vmac.index, inst.link?.index ?? 0));
       }
       this.firewall.forget(inst.cfg.name);
       this.insts.delete(inst.cfg.name);
@@ -265,12 +246,16 @@ export class VrrpRuntime {
   async reload(config: KeepalivedConfig): Promise<void> {
     this.firewall.configure(config);
     await this.refreshLinks();
-    const running = new Map([...this.insts].map(([n, i]) => [n, { cfg: i.cfg, ifindex: i.link.index }]));
+    const running = new Map([...this.insts].map(([n, i]) => [n, { cfg: i.cfg, ifname: i.ifname, primary: i.primary }]));
     const plan = planReload({ old: this.config, next: config, running, link: (n) => this.links.get(n), primaryOf: (c, l) => this.links.primaryOf(c, l) });
-    await this.stopInstances(plan.stop);
+    // an instance the new file no longer has is deleted (DELETED / FAULT notifies); others stopping here restart
+    const names = new Set(config.vrrpInstances.map((c) => c.name));
+    await this.stopInstances(plan.stop, false, new Set(plan.stop.filter((n) => !names.has(n))));
     this.trackers.stop();
     this.config = config;
     this.trackers.start(config);
+    // fifo_write_vrrp_states_on_reload: groups that stay write their state first (2.2.7's order)
+    if (config.global.fifoWriteVrrpStatesOnReload) for (const g of this.groups.values()) this.dispatcher.groupOutputs(g.reannounce());
     // keepalived 2.2.7 runs the same path for an unchanged instance (a MASTER logs "setting VIPs." and
     // sends its two adverts as well; checked in namespaces), so every kept instance is reconfigured
     for (const [name, k] of plan.keep) {

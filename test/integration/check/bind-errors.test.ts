@@ -33,6 +33,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { NetnsLab, isRoot, sh, waitFor } from '../../helpers/netns.js';
+import { nginxConf } from './servers/nginx-conf.js';
 
 const DIR = '/tmp/kbe-int';
 const HERE = path.dirname(new URL(import.meta.url).pathname);
@@ -115,20 +116,10 @@ virtual_server 10.79.0.100 53 {
 }
 `;
 
-function nginxConf(): string {
-  return `worker_processes 1;
-daemon off;
-pid ${DIR}/nginx.pid;
-error_log ${DIR}/nginx-error.log;
-events { worker_connections 64; }
-http {
-  log_format peer '$remote_addr $server_port';
-  access_log ${DIR}/access.log peer;
-  client_body_temp_path ${DIR}/tmp; proxy_temp_path ${DIR}/tmp; fastcgi_temp_path ${DIR}/tmp; uwsgi_temp_path ${DIR}/tmp; scgi_temp_path ${DIR}/tmp;
-  server { listen ${RS}:80; root ${DIR}/html; }
-  server { listen ${RS}:443 ssl; ssl_certificate ${DIR}/cert.pem; ssl_certificate_key ${DIR}/key.pem; root ${DIR}/html; }
-}
-`;
+function nginxConfFor(): string {
+  return nginxConf(DIR, [`server { listen ${RS}:80; root ${DIR}/html; }`,
+    `server { listen ${RS}:443 ssl; ssl_certificate ${DIR}/cert.pem; ssl_certificate_key ${DIR}/key.pem; root ${DIR}/html; }`],
+  `log_format peer '$remote_addr $server_port';\n  access_log ${DIR}/access.log peer;`);
 }
 
 const NOTAVAIL = 'Checker bind failed: Cannot assign requested address';
@@ -174,7 +165,7 @@ describe('check (integration): bind() failures of HTTP_GET, SSL_GET, SMTP_CHECK,
     mkdirSync(`${DIR}/tmp`, { recursive: true });
     writeFileSync(`${DIR}/html/index.html`, 'kbe\n');
     sh('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${DIR}/key.pem`, '-out', `${DIR}/cert.pem`, '-days', '2', '-subj', '/CN=rs.kbe.test']);
-    writeFileSync(`${DIR}/nginx.conf`, nginxConf());
+    writeFileSync(`${DIR}/nginx.conf`, nginxConfFor());
     writeFileSync(`${DIR}/keepalived.conf`, CONF);
     lab.up();
     lab.addHost('lb', { addr4: `${LB}/24` });

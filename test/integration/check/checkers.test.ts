@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { NetnsLab, isRoot, sh, waitFor } from '../../helpers/netns.js';
 import { makeTempDir, removeTempDir } from '../../helpers/tmpdir.js';
+import { nginxConf } from './servers/nginx-conf.js';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const LB = '10.77.0.1', RS = '10.77.0.2', RP = '10.77.0.3';
@@ -115,19 +116,9 @@ ${httpFault(80, ['path /missing', 'status_code 200'])}
 }
 `;
 
-function nginxConf(dir: string): string {
-  return `worker_processes 1;
-daemon off;
-pid ${dir}/nginx.pid;
-error_log ${dir}/nginx-error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/tmp; proxy_temp_path ${dir}/tmp; fastcgi_temp_path ${dir}/tmp; uwsgi_temp_path ${dir}/tmp; scgi_temp_path ${dir}/tmp;
-  server { listen ${RS}:80; root ${dir}/html; }
-  server { listen ${RS}:443 ssl; ssl_certificate ${dir}/cert.pem; ssl_certificate_key ${dir}/key.pem; root ${dir}/html; }
-}
-`;
+function nginxConfFor(dir: string): string {
+  return nginxConf(dir, [`server { listen ${RS}:80; root ${dir}/html; }`,
+    `server { listen ${RS}:443 ssl; ssl_certificate ${dir}/cert.pem; ssl_certificate_key ${dir}/key.pem; root ${dir}/html; }`]);
 }
 
 describe('check (integration): every checker against real servers', function () {
@@ -191,7 +182,7 @@ describe('check (integration): every checker against real servers', function () 
     mkdirSync(`${dir}/tmp`, { recursive: true });
     writeFileSync(`${dir}/html/index.html`, BODY);
     sh('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${dir}/key.pem`, '-out', `${dir}/cert.pem`, '-days', '2', '-subj', '/CN=rs.kc.test']);
-    writeFileSync(`${dir}/nginx.conf`, nginxConf(dir));
+    writeFileSync(`${dir}/nginx.conf`, nginxConfFor(dir));
     writeFileSync(`${dir}/keepalived.conf`, keepalivedConf(dir));
     lab.up();
     lab.addHost('lb', { addr4: `${LB}/24` });
@@ -261,7 +252,7 @@ describe('check (integration): every checker against real servers', function () 
       `HTTP_CHECK on service ${t(80)} failed after 1 retries.`,
       `SSL_CHECK on service ${t(443)} failed after 1 retries.`,
       `TCP_CHECK on service ${t(9000)} failed after 1 retries.`,
-      `SMTP_CHECK Error connecting to server [${RS}]:25`,
+      `SMTP_CHECK Could not connect to server [${RS}]:25`,
       /^LOG DNS_CHECK \(\[10\.77\.0\.2\]:tcp:53\) .* after 1 retries$/,
       `UDP_CHECK on service ${t(7)} failed after 1 retries.`,
       `ICMP CHECK on service ${t(80, RP)} of ${VS} failed after 1 retries.`,

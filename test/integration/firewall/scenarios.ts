@@ -139,7 +139,11 @@ export async function runScenario(lab: VrrpLab, kind: 'ours' | 'keepalived', sc:
   const steps: StepRecord[] = [];
   let r1: Daemon | undefined;
   let r2: Daemon | undefined;
+  // Process start-up (node + tsx compiling the sources, or keepalived's fork) depends on the machine's
+  // load; the protocol timing does not: wait for the VRRP subsystem to start first, then 15 s for states.
+  const started = (d: Daemon): Promise<unknown> => d.waitLine(/Registering Kernel netlink reflector/, 60000);
   const entered = async (d: Daemon, state: string, after: number): Promise<void> => {
+    await started(d);
     for (const n of sc.instances ?? ['VI_\\w+']) await d.waitLine(new RegExp(`\\(${n}\\) Entering ${state} STATE`), 15000, after);
   };
   for (const step of sc.steps) {

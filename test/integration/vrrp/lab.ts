@@ -9,6 +9,8 @@ import { makeTempDir, removeTempDir } from '../../helpers/tmpdir.js';
 
 export const RUN_OURS = new URL('./run-ours.ts', import.meta.url).pathname;
 export const KEEPALIVED = '/usr/sbin/keepalived';
+/** Our whole daemon (parent + VRRP child + notify: scripts, FIFOs), run like keepalived (dist/: `npm run build` first). */
+export const OURS_DAEMON = new URL('../../../bin/keepalived', import.meta.url).pathname;
 export const now = (): number => performance.now();
 
 export interface Line { t: number; text: string }
@@ -18,7 +20,8 @@ export class Daemon {
   readonly stdout: Line[] = [];
   exited?: { code: number | null; signal: NodeJS.Signals | null; t: number };
 
-  constructor(readonly kind: 'ours' | 'keepalived', readonly proc: ChildProcess, readonly dir: string, readonly name: string) {
+  /** 'ours' = run-ours.ts (VRRP only, notify events on stdout); 'daemon' = bin/keepalived; 'keepalived' = 2.2.7. */
+  constructor(readonly kind: 'ours' | 'daemon' | 'keepalived', readonly proc: ChildProcess, readonly dir: string, readonly name: string) {
     const feed = (into: Line[], strip: boolean) => {
       let buf = '';
       return (d: Buffer) => {
@@ -32,8 +35,9 @@ export class Daemon {
         }
       };
     };
-    proc.stderr!.on('data', feed(this.lines, kind === 'keepalived'));
-    proc.stdout!.on('data', feed(kind === 'keepalived' ? this.lines : this.stdout, kind === 'keepalived'));
+    const kaLike = kind !== 'ours';
+    proc.stderr!.on('data', feed(this.lines, kaLike));
+    proc.stdout!.on('data', feed(kaLike ? this.lines : this.stdout, kaLike));
     proc.on('exit', (code, signal) => { this.exited = { code, signal, t: now() }; });
   }
 
@@ -54,6 +58,7 @@ export class Daemon {
   /** PID of the process that runs VRRP (keepalived: the VRRP child from -r). */
   vrrpPid(): number {
     if (this.kind === 'ours') return this.proc.pid!;
+    // keepalived and bin/keepalived both write the VRRP child's pid file (-r)
     return Number(readFileSync(`${this.dir}/${this.name}.vrrp.pid`, 'utf8').trim());
   }
 
@@ -86,6 +91,8 @@ export interface InstanceOpts {
   unicastSrc?: string;
   unicastPeers?: string[];
   nopreempt?: boolean;
+  /** More lines inside the block (before virtual_ipaddress). */
+  extra?: string[];
 }
 
 export function instanceBlock(o: InstanceOpts): string {
@@ -103,12 +110,14 @@ export function instanceBlock(o: InstanceOpts): string {
   if (o.trackInterface?.length) lines.push('    track_interface {', ...o.trackInterface.map((i) => `        ${i}`), '    }');
   if (o.unicastSrc) lines.push(`    unicast_src_ip ${o.unicastSrc}`);
   if (o.unicastPeers?.length) lines.push('    unicast_peer {', ...o.unicastPeers.map((p) => `        ${p}`), '    }');
+  for (const l of o.extra ?? []) if (l) lines.push(`    ${l}`);
   lines.push('    virtual_ipaddress {', ...o.vips.map((v) => `        ${v}`), '    }', '}');
   return lines.join('\n');
 }
 
-export function configText(instances: InstanceOpts[], extra = '', routerId = 'lab'): string {
-  return [`global_defs {\n    router_id ${routerId}\n    vrrp_garp_master_delay 5\n}`, extra, ...instances.map(instanceBlock)].filter(Boolean).join('\n') + '\n';
+export function configText(instances: InstanceOpts[], extra = '', routerId = 'lab', globalLines: string[] = []): string {
+  const g = [`    router_id ${routerId}`, '    vrrp_garp_master_delay 5', ...globalLines.filter(Boolean).map((l) => `    ${l}`)];
+  return [`global_defs {\n${g.join('\n')}\n}`, extra, ...instances.map(instanceBlock)].filter(Boolean).join('\n') + '\n';
 }
 
 export class VrrpLab {
@@ -158,13 +167,16 @@ export class VrrpLab {
     return p;
   }
 
-  start(kind: 'ours' | 'keepalived', host: string, conf: string, extraArgs: string[] = []): Daemon {
+  start(kind: 'ours' | 'daemon' | 'keepalived', host: string, conf: string, extraArgs: string[] = []): Daemon {
     const ns = this.lab.ns(host);
     const name = host;
-    for (const f of ['pid', 'vrrp.pid', 'chk.pid']) rmSync(`${this.dir}/${name}.${f}`, { force: true });
+    for (const f of ['pid', 'vrrp.pid', 'chk.pid', 'bfd.pid']) rmSync(`${this.dir}/${name}.${f}`, { force: true });
     const proc = kind === 'ours'
       ? this.lab.spawn(ns, process.execPath, ['--import', 'tsx', RUN_OURS, conf, ...extraArgs])
-      : this.lab.spawn(ns, KEEPALIVED, [...extraArgs, '-n', '-l', '-D', '-G', '-f', conf, '-p', `${this.dir}/${name}.pid`, '-r', `${this.dir}/${name}.vrrp.pid`, '-c', `${this.dir}/${name}.chk.pid`]);
+      : this.lab.spawn(ns, kind === 'daemon' ? OURS_DAEMON : KEEPALIVED, [...extraArgs, '-n', '-l', '-D', '-G', '-f', conf, '-p', `${this.dir}/${name}.pid`, '-r', `${this.dir}/${name}.vrrp.pid`, '-c', `${this.dir}/${name}.chk.pid`,
+        // 2.2.7 also refuses to start ("daemon is already running") while the BFD pid file it would use
+        // names a live process: keep that one per run as well, not /run/keepalived's
+        '-b', `${this.dir}/${name}.bfd.pid`]);
     const d = new Daemon(kind, proc, this.dir, name);
     this.daemons.push(d);
     return d;

@@ -69,11 +69,12 @@ describe('vrrp lifecycle: start-up, reload, stop (netns)', function () {
     assert.ok(L.hasAddr('r1', '10.199.0.110'), 'VIP kept with -V');
   });
 
-  it('an instance whose track_interface is down at start enters FAULT (init), then BACKUP when it comes up', async () => {
+  it('an instance whose track_interface is down at start enters FAULT (as 2.2.7: reason line, "entering FAULT state"), then BACKUP when it comes up', async () => {
     L.addTrackIf('r1', 'trk9');
     L.lab.exec(L.lab.ns('r1'), 'ip', ['link', 'set', 'trk9', 'down']);
     const ours = L.start('ours', 'r1', L.writeConf('r1', configText([{ priority: 100, vips: ['10.199.0.120/24'], trackInterface: ['trk9'] }])));
-    await ours.waitLine('(VI_1) Entering FAULT STATE (init)', 25000);
+    await ours.waitLine('(VI_1) entering FAULT state', 25000);
+    assert.ok(ours.has('(VI_1): entering FAULT state (interface trk9 down)'), tail(ours));
     assert.ok(!ours.has('(VI_1) Entering BACKUP STATE (init)'), tail(ours));
     const t = now();
     L.lab.exec(L.lab.ns('r1'), 'ip', ['link', 'set', 'trk9', 'up']);

@@ -8,7 +8,7 @@ const VS = '[10.0.0.100]:tcp:80';
 
 function ctx(over: Partial<FsmCtx>): FsmCtx {
   return { type: 'TCP_CHECK', rsText: RS, vsText: VS, retry: 1, delayLoopMs: 6000, delayBeforeRetryMs: 1000, logAll: false,
-    urlPaths: ['/'], fastRecovery: false, miscArg0: '/bin/check', miscDynamic: false, rsWeight: 5, fileWeight: 0, fileReverse: false, ...over };
+    urlPaths: ['/'], fastRecovery: false, miscArg0: '/bin/check', miscDynamic: false, rsWeight: 5, fileWeight: 0, fileReverse: false, rsEffWeight: 5, ...over };
 }
 
 const OK: Outcome = { ok: true, msg: 'HTTP status code' };
@@ -95,9 +95,12 @@ const rows: Row[] = [
   { name: 'misc_dynamic: exit 2..255 = up with weight status-2, only on change', c: { type: 'MISC_CHECK', retry: 0, miscDynamic: true },
     seq: [{ ok: true, exitCode: 12 }, { ok: true, exitCode: 12 }, { ok: true, exitCode: 2 }, { ok: true, exitCode: 0 }],
     expect: [`6000;up;w=10;Misc check for [${RS} VS ${VS}] by [/bin/check] succeeded.`, '6000', '6000;w=0', '6000;w=5'] },
-  { name: 'FILE_CHECK weight 10: value -30 downs (<= -254 rule), value 2 adds 20', c: { type: 'FILE_CHECK', fileWeight: 10 },
-    seq: [{ ok: true, value: 2 }, { ok: true, value: -30 }, { ok: true, value: 0 }],
-    expect: ['6000;up;w=25', '6000;down', '6000;up;w=5'] },
+  { name: 'FILE_CHECK weight 10 (RS weight 5): value 2 adds 20, the same value again changes nothing, an invalid number is logged', c: { type: 'FILE_CHECK', fileWeight: 10 },
+    seq: [{ ok: true, value: 2 }, { ok: true, value: 2 }, { ok: false, msg: 'invalid', errLine: 'Invalid number 9999999999 read from /f - ignoring' }],
+    expect: ['0;w=25', '0', '0;Invalid number 9999999999 read from /f - ignoring'] },
+  { name: 'FILE_CHECK weight 0: a non-zero value is FAULT (down), zero is up again', c: { type: 'FILE_CHECK', fileWeight: 0 },
+    seq: [{ ok: true, value: 3 }, { ok: true, value: 7 }, { ok: true, value: 0 }],
+    expect: ['0;down', '0', '0;up'] },
   // Bind failures of the other checkers, as keepalived 2.2.7 logs them (qemu guest record in
   // test/integration/check/bind-errors.test.ts): HTTP/SSL/SMTP/DNS reschedule after delay_loop with
   // no state change and no retry counted; UDP logs the errno and counts a failed check.

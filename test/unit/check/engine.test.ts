@@ -127,6 +127,23 @@ describe('check: engine (RS/VS core) tables', () => {
     ]);
   });
 
+  it('sorry_server_inhibit: in the table at weight 0 from the start, weight 1 while quorum is lost (2.2.7 init_service_vs / ipvs_cmd)', async () => {
+    const vs = mkVs('10.0.0.100', 80, [mkRs('10.0.0.2', 80, [TCP]), mkRs('10.0.0.3', 80, [TCP])],
+      { quorum: 2, sorryServer: { address: '10.0.0.9', port: 8080, family: 'inet', inhibit: true } });
+    const t = await engineFor(vs);
+    assert.deepEqual(t.sink.dests(), ['10.0.0.2:80/1', '10.0.0.3:80/1', '10.0.0.9:8080/0']);
+    t.logger.records.length = 0;
+    await t.feed(0, KO);
+    assert.deepEqual(t.sink.dests(), ['10.0.0.9:8080/1']);
+    await t.feed(0, OK);
+    assert.deepEqual(t.sink.dests(), ['10.0.0.2:80/1', '10.0.0.3:80/1', '10.0.0.9:8080/0']);
+    await t.feed(0, KO);
+    assert.deepEqual(t.sink.dests(), ['10.0.0.9:8080/1']);
+    assert.deepEqual(t.logger.lines().filter((l) => l.includes('sorry')), [
+      `Enabling sorry server [10.0.0.9]:tcp:8080 to VS ${VS}`, `Disabling sorry server [10.0.0.9]:tcp:8080 from VS ${VS}`,
+      `Enabling sorry server [10.0.0.9]:tcp:8080 to VS ${VS}`]);
+  });
+
   it('sorry server at start when alpha leaves the pool empty: "Starting with quorum down"', async () => {
     const vs = mkVs('10.0.0.100', 80, [mkRs('10.0.0.2', 80, [TCP])], { alpha: true, sorryServer: { address: '10.0.0.9', port: 80, family: 'inet' } });
     const t = await engineFor(vs);

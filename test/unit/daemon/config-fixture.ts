@@ -8,7 +8,8 @@ export function globalDefs(o: Partial<GlobalDefs> = {}): GlobalDefs {
     smtpHeloName: 'vm', noEmailFaults: false, checkerLogAllFailures: false, noCheckerEmails: false,
     enableScriptSecurity: false, vrrpVersion: 2, vrrpStrict: false, vrrpSkipCheckAdvAddr: false,
     vrrpCheckUnicastSrc: false, vrrpGarpMasterDelay: 5, vrrpGarpMasterRepeat: 5, vrrpGarpMasterRefresh: 0,
-    vrrpGarpMasterRefreshRepeat: 1, vrrpGarpInterval: 0, vrrpGnaInterval: 0, vrrpMinGarp: false,
+    vrrpGarpMasterRefreshRepeat: 1, vrrpGarpInterval: 0, vrrpGnaInterval: 0, vrrpMinGarp: false, vrrpLowerPrioNoAdvert: false, vrrpHigherPrioSendAdvert: false, vrrpDownTimerAdverts: 3,
+    vrrpNotifyPriorityChanges: false, fifoWriteVrrpStatesOnReload: false,
     vrrpMcastGroup4: '224.0.0.18', vrrpMcastGroup6: 'ff02::12', defaultInterface: 'eth0', dynamicInterfaces: false,
     vrrpStartupDelay: 0, lvsFlush: false, lvsFlushOnStop: false, jsonVersion: 1, childWaitTime: 5, extra: {},
     ...o,
@@ -20,8 +21,8 @@ export function instance(name: string, o: Partial<VrrpInstance> = {}): VrrpInsta
     name, state: 'BACKUP', priority: 100, advertInt: 1, version: 2, family: 'inet', nativeIpv6: false,
     virtualIpaddress: [], virtualIpaddressExcluded: [], virtualRoutes: [], virtualRules: [], trackInterface: [],
     trackScript: [], trackFile: [], trackProcess: [], dontTrackPrimary: false, nopreempt: false, preemptDelay: 0,
-    unicastPeer: [], vmacXmitBase: false, strictMode: false, skipCheckAdvAddr: false, checkUnicastSrc: false,
-    promoteSecondaries: false, noVirtualIpaddress: false, lowerPrioNoAdvert: false, higherPrioSendAdvert: false, extra: {},
+    unicastPeer: [], vmacXmitBase: false, skipCheckAdvAddr: false, checkUnicastSrc: false,
+    promoteSecondaries: false, noVirtualIpaddress: false, unicastFaultNoPeer: false, extra: {},
     ...o,
   };
 }

@@ -11,7 +11,8 @@ export function globalDefs(over: Partial<GlobalDefs> = {}): GlobalDefs {
     noEmailFaults: false, checkerLogAllFailures: false, noCheckerEmails: false, enableScriptSecurity: false,
     vrrpVersion: 2, vrrpStrict: false, vrrpSkipCheckAdvAddr: false, vrrpCheckUnicastSrc: false, vrrpGarpMasterDelay: 5,
     vrrpGarpMasterRepeat: 5, vrrpGarpMasterRefresh: 0, vrrpGarpMasterRefreshRepeat: 1, vrrpGarpInterval: 0, vrrpGnaInterval: 0,
-    vrrpMinGarp: false, vrrpMcastGroup4: '224.0.0.18', vrrpMcastGroup6: 'ff02::12', defaultInterface: 'eth0',
+    vrrpMinGarp: false, vrrpLowerPrioNoAdvert: false, vrrpHigherPrioSendAdvert: false, vrrpDownTimerAdverts: 3,
+    vrrpNotifyPriorityChanges: false, fifoWriteVrrpStatesOnReload: false, vrrpMcastGroup4: '224.0.0.18', vrrpMcastGroup6: 'ff02::12', defaultInterface: 'eth0',
     dynamicInterfaces: false, vrrpStartupDelay: 0, lvsFlush: false, lvsFlushOnStop: false, jsonVersion: 1, childWaitTime: 5,
     extra: {}, ...over,
   };
@@ -22,13 +23,13 @@ export function instance(name: string, over: Partial<VrrpInstance> = {}): VrrpIn
     name, state: 'BACKUP', priority: 100, advertInt: 1, version: 2, family: 'inet', nativeIpv6: false,
     virtualIpaddress: [], virtualIpaddressExcluded: [], virtualRoutes: [], virtualRules: [], trackInterface: [], trackScript: [],
     trackFile: [], trackProcess: [], dontTrackPrimary: false, nopreempt: false, preemptDelay: 0, unicastPeer: [],
-    vmacXmitBase: false, strictMode: false, skipCheckAdvAddr: false, checkUnicastSrc: false, promoteSecondaries: false,
-    noVirtualIpaddress: false, lowerPrioNoAdvert: false, higherPrioSendAdvert: false, extra: {}, ...over,
+    vmacXmitBase: false, skipCheckAdvAddr: false, checkUnicastSrc: false, promoteSecondaries: false,
+    noVirtualIpaddress: false, unicastFaultNoPeer: false, extra: {}, ...over,
   };
 }
 
 export function group(name: string, members: string[], over: Partial<VrrpSyncGroup> = {}): VrrpSyncGroup {
-  return { name, group: members, trackInterface: [], trackScript: [], trackFile: [], trackProcess: [], extra: {}, ...over };
+  return { name, group: members, trackInterface: [], trackScript: [], trackFile: [], trackProcess: [], trackingWeight: false, extra: {}, ...over };
 }
 
 export function realServer(address: string, port: number, over: Partial<RealServer> = {}): RealServer {

@@ -19,7 +19,9 @@ describe('notify/format', () => {
     ['instance master', vrrpFifoLine({ kind: 'INSTANCE', name: 'VI_1', state: 'MASTER', priority: 150 }), 'INSTANCE "VI_1" MASTER 150\n'],
     ['group backup prio forced 0', vrrpFifoLine({ kind: 'GROUP', name: 'G1', state: 'BACKUP', priority: 77 }), 'GROUP "G1" BACKUP 0\n'],
     ['rx lower pri', vrrpFifoLine({ kind: 'INSTANCE', name: 'VI_1', state: 'MASTER_RX_LOWER_PRI', priority: 150 }), 'INSTANCE "VI_1" MASTER_RX_LOWER_PRI 150\n'],
-    ['deleted reports FAULT', vrrpFifoLine({ kind: 'INSTANCE', name: 'VI_2', state: 'DELETED', priority: 0 }), 'INSTANCE "VI_2" FAULT 0\n'],
+    // with notify_deleted (without it the VRRP core reports FAULT): measured with 2.2.7's vrrp_notify_fifo
+    ['deleted (notify_deleted) reports DELETED', vrrpFifoLine({ kind: 'INSTANCE', name: 'VI_3', state: 'DELETED', priority: 150 }), 'INSTANCE "VI_3" DELETED 150\n'],
+    ['priority change (notify_priority_changes)', vrrpFifoLine({ kind: 'INSTANCE', name: 'VI_1', state: 'MASTER_PRIORITY', priority: 130 }), 'INSTANCE "VI_1" MASTER_PRIORITY 130\n'],
     ['vs up with NUL', vsFifoLine('[10.0.0.1]:tcp:80', true), 'VS [10.0.0.1]:tcp:80 UP\n\0'],
     ['rs down with NUL', rsFifoLine('[1.2.3.4]:tcp:80', '[10.0.0.1]:tcp:80', false), 'RS [1.2.3.4]:tcp:80 [10.0.0.1]:tcp:80 DOWN\n\0'],
   ];

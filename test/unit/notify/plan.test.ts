@@ -30,6 +30,40 @@ describe('notify/plan', () => {
     ]);
   });
 
+  // measured with 2.2.7 (test/integration/vrrp/notify-protocol.test.ts): the VRRP core reports a deleted
+  // instance as DELETED only with notify_deleted (else FAULT); DELETED runs notify_deleted's script
+  it('DELETED (notify_deleted): its script, the generic notify with DELETED, the FIFO lines, the "Deleted" mail', () => {
+    const del = instance('VI_3', { notify: script('/s/generic'), notifyFault: script('/s/fault'), notifyDeleted: { script: script('/s/deleted') }, smtpAlert: true });
+    const p = new NotifyPlanner(config({ global: globalDefs({ ...mailGlobal, ...fifoGlobal }), vrrpInstances: [del] }));
+    assert.deepEqual(brief(p.planVrrp({ kind: 'INSTANCE', name: 'VI_3', state: 'DELETED', priority: 150 })), [
+      'script /s/deleted @INSTANCE:VI_3',
+      'script /s/generic INSTANCE VI_3 DELETED 150 @INSTANCE:VI_3',
+      'fifo notify "INSTANCE \\"VI_3\\" DELETED 150\\n"',
+      'fifo vrrp "INSTANCE \\"VI_3\\" DELETED 150\\n"',
+      'mail [lab_r1] VRRP Instance VI_3 - Deleted | => VRRP Deleted at reload <=',
+    ]);
+  });
+
+  it('an instance the reload removed is still known for its last notify (retired)', () => {
+    const gone = instance('VI_9', { notify: script('/s/generic') });
+    const p = new NotifyPlanner(config({ global: globalDefs(fifoGlobal) }), { retired: { instances: [gone], groups: [] } });
+    assert.deepEqual(brief(p.planVrrp({ kind: 'INSTANCE', name: 'VI_9', state: 'FAULT', priority: 100 })), [
+      'script /s/generic INSTANCE VI_9 FAULT 100 @INSTANCE:VI_9',
+      'fifo notify "INSTANCE \\"VI_9\\" FAULT 100\\n"',
+      'fifo vrrp "INSTANCE \\"VI_9\\" FAULT 100\\n"',
+    ]);
+  });
+
+  it('fifo delivery (fifo_write_vrrp_states_on_reload) and *_PRIORITY (notify_priority_changes): FIFO lines only', () => {
+    const p = new NotifyPlanner(cfg);
+    assert.deepEqual(brief(p.planVrrp({ kind: 'INSTANCE', name: 'VI_1', state: 'BACKUP', priority: 90, delivery: 'fifo' })), [
+      'fifo notify "INSTANCE \\"VI_1\\" BACKUP 90\\n"', 'fifo vrrp "INSTANCE \\"VI_1\\" BACKUP 90\\n"',
+    ]);
+    assert.deepEqual(brief(p.planVrrp({ kind: 'INSTANCE', name: 'VI_1', state: 'BACKUP_PRIORITY', priority: 90 })), [
+      'fifo notify "INSTANCE \\"VI_1\\" BACKUP_PRIORITY 90\\n"', 'fifo vrrp "INSTANCE \\"VI_1\\" BACKUP_PRIORITY 90\\n"',
+    ]);
+  });
+
   it('STOP runs as a shutdown script (short timeout)', () => {
     const p = new NotifyPlanner(cfg);
     const a = brief(p.planVrrp({ kind: 'INSTANCE', name: 'VI_1', state: 'STOP', priority: 150 }));

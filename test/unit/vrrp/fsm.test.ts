@@ -67,11 +67,11 @@ describe('vrrp/fsm: start-up', () => {
     assert.deepEqual(h.sent().map((s) => [s.at, s.priority]), [[0, 255]]);
   });
 
-  it('starts in FAULT(init) when an unweighted tracker is down', () => {
+  it('starts in FAULT when an unweighted tracker is down: "entering FAULT state", then the VIP removal (2.2.7, no "(init)")', () => {
     const h = new Harness(baseParams({ trackers: [{ id: 'interface:pe1', kind: 'interface', weight: 0, reverse: false, initial: { ok: false } }] }));
     h.feed({ type: 'startup' });
     assert.equal(h.stateAt(), 'FAULT');
-    assert.deepEqual(h.logs(), ['(VI_1) removing VIPs.', '(VI_1) Entering FAULT STATE (init)']);
+    assert.deepEqual(h.logs(), ['(VI_1) entering FAULT state', '(VI_1) removing VIPs.']);
   });
 
   it('v3 advert_int 0.1: Master_Down 341.406 ms for priority 150, adverts every 100 ms [RFC 5798 §6.1; captures 0.341 s]', () => {

@@ -24,7 +24,9 @@ export const fuzzConfigs: LadderConfig[] = [
   { name: 'VI_1', vrid: 51, version: 2, family: 'inet', vips: ['10.198.0.100'], authType: 1, pass: 's3cret', advertIntCs: 100, checkAddrs: true },
   { name: 'VI_1', vrid: 51, version: 2, family: 'inet', vips: ['10.198.0.100'], authType: 0, advertIntCs: 100, checkAddrs: false },
   { name: 'VI_1', vrid: 51, version: 3, family: 'inet', vips: ['10.198.0.100'], authType: 0, advertIntCs: 100, checkAddrs: true },
-  { name: 'VI_1', vrid: 61, version: 3, family: 'inet6', vips: ['fe80::198:100'], authType: 0, advertIntCs: 100, checkAddrs: true, strict: true },
+  { name: 'VI_1', vrid: 61, version: 3, family: 'inet6', vips: ['fe80::198:100'], authType: 0, advertIntCs: 100, checkAddrs: true },
+  // unicast with check_unicast_src and a TTL range
+  { name: 'VI_1', vrid: 51, version: 2, family: 'inet', vips: ['10.198.0.100'], authType: 0, advertIntCs: 100, checkAddrs: true, unicastPeers: [{ address: '10.198.0.1', minTtl: 250, maxTtl: 255 }], checkUnicastSrc: true },
 ];
 
 const ADDRS = ['10.198.0.1', '10.198.0.2', '224.0.0.18', 'fe80::1', 'ff02::12', '', 'garbage', '999.1.1.1', '::'];

@@ -65,7 +65,8 @@ const cases: Case[] = [
   {
     name: 'MASTER eVIP (otherVips) added: changed by difference as well', from: 'MASTER',
     after: { otherVips: ['fd00::1'] }, state: 'MASTER', kinds: ['sendAdvert', 'changeVips', 'sendAdvert', 'setTimer', 'garp'],
-    logs: ['(VI_1) setting VIPs.', '(VI_1) Sending/queueing gratuitous ARPs on pe0 for 10.198.0.100', '(VI_1) Sending/queueing Unsolicited Neighbour Adverts on pe0 for fd00::1'],
+    // 2.2.7 logs the eVIP list's own line once the instance has eVIPs (restore_vrrp_state)
+    logs: ['(VI_1) setting VIPs.', '(VI_1) setting E-VIPs.', '(VI_1) Sending/queueing gratuitous ARPs on pe0 for 10.198.0.100', '(VI_1) Sending/queueing Unsolicited Neighbour Adverts on pe0 for fd00::1'],
     sent: [150, 150], eff: 150, changeVips: { added: ['fd00::1'], removed: [] },
   },
   {
@@ -150,7 +151,10 @@ describe('vrrp/fsm: reconfigure (reload keeps the running state) [keepalived 2.2
     const h = running(r1({ priority: 100, trackers: [script20] }), 'MASTER');
     h.feed({ type: 'tracker', id: 'script:chk', status: { ok: true } });
     assert.equal(h.fsm.effectivePriority, 120);
-    h.feed({ type: 'reconfigure', params: r1({ priority: 110, trackers: [script20] }) });
+    // 2.2.7 re-applies the weight at the reload and says so (test/integration/vrrp/notify-protocol.test.ts)
+    const acts = h.feed({ type: 'reconfigure', params: r1({ priority: 110, trackers: [script20], notifyPriorityChanges: true }) });
+    assert.deepEqual(logs(acts).filter((l) => l.includes('Changing')), ['(VI_1) Changing effective priority from 110 to 130']);
+    assert.deepEqual(acts.flatMap((a) => (a.kind === 'notify' ? [`${a.state} ${a.priority}`] : [])), ['BACKUP_PRIORITY 130']);
     assert.equal(h.fsm.effectivePriority, 130);
     h.feed({ type: 'reconfigure', params: r1({ priority: 110, trackers: [{ ...script20, weight: 30 }] }) });
     assert.equal(h.fsm.effectivePriority, 140);

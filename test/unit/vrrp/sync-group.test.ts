@@ -97,12 +97,25 @@ describe('vrrp/sync-group (replays a real keepalived 2.2.7 run: data/ka227-sync-
     assert.deepEqual(g.states(), ['BACKUP', 'BACKUP']);
   });
 
-  it('group notifies carry priority 0', () => {
+  // FIFO order measured with 2.2.7 (vrrp_notify_fifo, test/integration/vrrp/notify-protocol.test.ts):
+  // GROUP BACKUP first at start-up, the members' MASTER lines before the group's, GROUP STOP last
+  it('group notifies carry priority 0 and come where 2.2.7 writes them: BACKUP at start, MASTER after the members, STOP last', () => {
     const g = new GroupHarness([vi1, vi2]);
     g.feed('VI_1', { type: 'startup' });
     g.feed('VI_2', { type: 'startup' });
     g.advance(11_000);
-    const n = g.out.filter((o) => o.scope === 'group' && o.action.kind === 'notify').map((o) => o.action);
-    assert.deepEqual(n, [{ kind: 'notify', state: 'MASTER', priority: 0 }]);
+    g.feed('VI_1', { type: 'shutdown' });
+    g.feed('VI_2', { type: 'shutdown' });
+    const n = g.out.filter((o) => o.action.kind === 'notify').map((o) => `${o.scope === 'group' ? o.group : o.instance} ${(o.action as { state: string }).state} ${(o.action as { priority: number }).priority}`);
+    assert.deepEqual(n, ['G1 BACKUP 0', 'VI_1 BACKUP 100', 'VI_2 BACKUP 100', 'VI_2 MASTER 100', 'VI_1 MASTER 100', 'G1 MASTER 0', 'VI_1 STOP 100', 'VI_2 STOP 100', 'G1 STOP 0']);
+  });
+
+  it('fifo_write_vrrp_states_on_reload: the group re-announces its state to the FIFOs only', () => {
+    const g = new GroupHarness([vi1, vi2]);
+    assert.deepEqual(g.group.reannounce(), []);
+    g.feed('VI_1', { type: 'startup' });
+    g.feed('VI_2', { type: 'startup' });
+    g.advance(11_000);
+    assert.deepEqual(g.group.reannounce(), [{ scope: 'group', group: 'G1', action: { kind: 'notify', state: 'MASTER', priority: 0, delivery: 'fifo' } }]);
   });
 });

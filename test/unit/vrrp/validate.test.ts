@@ -58,8 +58,11 @@ describe('vrrp/validate: accepted captured packets', () => {
   });
 });
 
+// a unicast instance whose peer is the captured packet's source
+const uni: LadderConfig = { ...cfgV2, unicastPeers: [{ address: v2frame.src, minTtl: 0, maxTtl: 255 }] };
+
 // [name, RFC rule, cfg, packet, reason, counter, keepalived log line]
-type Row = [string, string, LadderConfig, RxPacket, string, string, string | undefined];
+type Row = [string, string, LadderConfig, RxPacket, string, string | undefined, string | undefined];
 const rows: Row[] = [
   ['truncated header', 'RFC 3768 §7.1 (length)', cfgV2, rx(v2frame, (b) => b.slice(0, 6)), 'too_short', 'packet_len_err', '(VI_1) vrrp packet too short, length 6 and expect 8'],
   ['TTL 254', 'RFC 3768 §7.1 (TTL 255)', cfgV2, rx(v2frame, undefined, { ttl: 254 }), 'ttl', 'ip_ttl_err', '(VI_1) invalid TTL/HL. Received 254 and expect 255'],
@@ -83,7 +86,11 @@ const rows: Row[] = [
   ['v3 interval 0', 'RFC 9568 erratum 8301', cfgV3, rx(v3frame, (b) => { b[4] = 0; b[5] = 0; return fix('inet', v3frame.src, v3frame.dst)(b); }), 'interval_zero', 'advert_interval_err', undefined],
   ['v2 interval mismatch (keepalived 2.2.7 drops it too)', 'RFC 3768 §7.1 (interval MUST match)', { ...cfgV2, advertIntCs: 200 }, rx(v2frame), 'advert_interval', 'advert_interval_err', "(VI_1) advertisement interval mismatch mine=2 sec rcv'd=1 sec"],
   ['other VIP', 'RFC 3768 §7.1 (address list)', { ...cfgV2, vips: ['10.198.0.101'] }, rx(v2frame), 'addr_list', 'addr_list_err', '(VI_1) ip address associated with VRID 51 not present in MASTER advert: 10.198.0.101'],
-  ['IPv6 first address not link-local (strict)', 'RFC 5798 §5.2.9 / erratum 8300', { ...cfgV6, vips: ['2001:db8::1'], strict: true }, rx(v6frame, (b) => { b.set([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1], 8); return fix('inet6', v6frame.src, v6frame.dst)(b); }), 'first_not_link_local', 'addr_list_err', undefined],
+  // unicast (keepalived 2.2.7 vrrp_check_packet)
+  ['multicast advert to a unicast instance', 'keepalived 2.2.7', uni, rx(v2frame), 'cast_mismatch', 'addr_list_err', '(VI_1) Expected unicast packet but received multicast packet'],
+  ['unicast advert to a multicast instance', 'keepalived 2.2.7', cfgV2, rx(v2frame, undefined, { dst: '10.198.0.2' }), 'cast_mismatch', 'addr_list_err', '(VI_1) Expected multicast packet but received unicast packet'],
+  ['check_unicast_src: not a peer (logged, no counter)', 'keepalived 2.2.7', { ...uni, checkUnicastSrc: true }, rx(v2frame, undefined, { dst: '10.198.0.2', src: '10.198.0.9' }), 'not_a_peer', undefined, '(VI_1) unicast source address 10.198.0.9 not a unicast peer'],
+  ['check_unicast_src: TTL outside the peer\'s min_ttl..max_ttl', 'keepalived 2.2.7', { ...uni, checkUnicastSrc: true, unicastPeers: [{ address: v2frame.src, minTtl: 255, maxTtl: 255 }] }, rx(v2frame, undefined, { dst: '10.198.0.2', ttl: 254 }), 'ttl_range', 'ip_ttl_err', '(VI_1) TTL/HL 254 not in range 255 - 255'],
 ];
 
 describe('vrrp/validate: one negative vector per rung', () => {
@@ -97,6 +104,14 @@ describe('vrrp/validate: one negative vector per rung', () => {
       assert.equal(r.log, log);
     });
   }
+  it('unicast: any TTL is accepted (peers may be routed hops away); check_unicast_src with min/max_ttl in range accepts', () => {
+    for (const ttl of [254, 64, 1]) assert.ok(validateAdvert(uni, rx(v2frame, undefined, { dst: '10.198.0.2', ttl })).ok, String(ttl));
+    assert.ok(validateAdvert({ ...uni, checkUnicastSrc: true, unicastPeers: [{ address: v2frame.src, minTtl: 250, maxTtl: 254 }] }, rx(v2frame, undefined, { dst: '10.198.0.2', ttl: 254 })).ok);
+    // without check_unicast_src a non-peer is accepted (keepalived 2.2.7)
+    assert.ok(validateAdvert(uni, rx(v2frame, undefined, { dst: '10.198.0.2', src: '10.198.0.9' })).ok);
+    // with skip_check_adv_addr in force for this source, neither the peer nor its TTL is checked
+    assert.ok(validateAdvert({ ...uni, checkUnicastSrc: true, checkAddrs: false }, rx(v2frame, undefined, { dst: '10.198.0.2', src: '10.198.0.9' })).ok);
+  });
   it('skip_check_adv_addr: other VIP and count accepted when address checks are off', () => {
     assert.ok(validateAdvert({ ...cfgV2, vips: ['10.198.0.101', '10.198.0.102'], checkAddrs: false }, rx(v2frame)).ok);
   });

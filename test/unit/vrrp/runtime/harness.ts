@@ -47,6 +47,17 @@ export class Router {
 
   state(instance = 'VI_1'): string | undefined { return this.runtime.stateOf(instance); }
 
+  /** A mark for since(): the lines and operations so far. */
+  mark(): { lines: number; ops: number } { return { lines: this.lines.length, ops: this.kernel.ops.length }; }
+
+  /** Log lines after a mark (the clock may not have moved in between). */
+  since(m: { lines: number }): string[] { return this.lines.slice(m.lines).map((l) => l.msg); }
+
+  /** Kernel operations after a mark, described, optionally only some kinds. */
+  opsSince(m: { ops: number }, kinds?: KernelOp['op'][]): string[] {
+    return this.kernel.ops.slice(m.ops).filter((o) => !kinds || kinds.includes(o.op)).map(describe);
+  }
+
   /** Log lines (text only) since `from` (clock time), optionally only those matching. */
   log(from = 0, match?: RegExp): string[] {
     return this.lines.filter((l) => l.at >= from && (!match || match.test(l.msg))).map((l) => l.msg);

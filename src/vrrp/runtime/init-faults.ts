@@ -1,0 +1,50 @@
+// Why an instance starts in FAULT, in keepalived 2.2.7's words (initialise_tracking_priorities,
+// measured in namespaces): its own interface or a weight-0 track_interface down ("(VI_1): entering
+// FAULT state (interface eth1 down)", also for an interface that does not exist yet), a tracked
+// file or process, no address on its interface ("(VI_1) entering FAULT state (no IPv4 address for
+// interface)"), a weight-0 script; the FSM then logs "(VI_1) entering FAULT state". Pure: the
+// instance's view in, lines out (2.2.7's order: interfaces, files, processes, address, scripts).
+import type { TrackRef, VrrpSyncGroup } from '../../config/model.js';
+import type { TrackerParams, TrackerStatus } from '../fsm-types.js';
+import type { Inst } from './instance.js';
+
+export interface InitFaultInputs {
+  /** The interface exists and is up (with carrier). */
+  ifUp(name: string): boolean;
+  /** A file tracker's status at start, if known. */
+  status(id: string): TrackerStatus | undefined;
+  /** The instance's sync group, whose trackers the instance has too. */
+  group?: VrrpSyncGroup;
+}
+
+type Kind = TrackerParams['kind'];
+
+export function initFaultLines(inst: Inst, faults: readonly string[], io: InitFaultInputs): string[] {
+  const n = inst.cfg.name;
+  const down = new Set(faults);
+  const params = new Map(inst.fsm.params.trackers.map((t) => [t.id, t]));
+  /** The configured references of one kind whose tracker forces FAULT, with the tracker (ids as params.ts builds them). */
+  const failing = (kind: Kind, ...lists: (readonly TrackRef[] | undefined)[]): { name: string; t: TrackerParams }[] => {
+    const out: { name: string; t: TrackerParams }[] = [];
+    for (const r of lists.flatMap((l) => l ?? [])) {
+      const t = params.get(`${kind}:${r.name}`);
+      if (t && down.has(t.id) && !out.some((o) => o.name === r.name)) out.push({ name: r.name, t });
+    }
+    return out;
+  };
+  const { cfg } = inst;
+  const g = io.group;
+  const lines: string[] = [];
+  if (!cfg.dontTrackPrimary && !io.ifUp(inst.ifname)) lines.push(`(${n}): entering FAULT state (interface ${inst.ifname} down)`);
+  for (const { name } of failing('interface', cfg.trackInterface, g?.trackInterface)) lines.push(`(${n}): entering FAULT state (interface ${name} down)`);
+  for (const { name, t } of failing('file', cfg.trackFile, g?.trackFile)) {
+    const s = io.status(t.id);
+    const value = s && 'value' in s ? s.value : 0;
+    const status = t.weight === 0 ? -254 : value * t.weight * (t.reverse ? -1 : 1);
+    lines.push(`(${n}): entering FAULT state (tracked file ${name} has status ${status})`);
+  }
+  for (const { name } of failing('process', cfg.trackProcess)) lines.push(`(${n}) entering FAULT state (tracked process ${name} quorum not achieved)`);
+  if (!inst.hasAddr) lines.push(`(${n}) entering FAULT state (no IPv${cfg.family === 'inet' ? 4 : 6} address for interface)`);
+  for (const { name } of failing('script', cfg.trackScript, g?.trackScript)) lines.push(`(${n}): entering FAULT state due to script ${name}`);
+  return lines;
+}

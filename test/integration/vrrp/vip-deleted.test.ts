@@ -1,0 +1,57 @@
+// A VIP deleted from a MASTER by someone else (`ip addr del`), beside keepalived 2.2.7 (root, netns
+// prefix "kvvd"): 2.2.7 logs "Netlink reflector reports IP A removed from IF" (-D), goes BACKUP at
+// once, sends priority 0, removes its other VIPs and, with no other master heard, is MASTER again
+// after Skew_Time with every VIP back. A no_track VIP deleted is left alone. Same lines, same timing
+// (Skew_Time 0.609 s at priority 100), both implementations.
+import assert from 'node:assert/strict';
+import { isRoot } from '../../helpers/netns.js';
+import { configText, now, tail, VrrpLab, type Daemon } from './lab.js';
+
+const KINDS = ['keepalived', 'ours'] as const;
+const NOISE = /gratuitous ARP|Sending\/queueing/;
+
+describe('vrrp VIP deleted by someone else, as keepalived 2.2.7 (netns)', function () {
+  this.timeout(120000);
+  let L: VrrpLab;
+  before(function () { if (!isRoot()) this.skip(); L = new VrrpLab('kvvd').up(); L.monitorAddrs('r1'); });
+  after(async () => { if (L) await L.down(); });
+
+  const ip = (...a: string[]) => L.lab.exec(L.lab.ns('r1'), 'ip', a);
+  const since = (d: Daemon, t: number) => d.lines.filter((l) => l.t >= t && !NOISE.test(l.text)).map((l) => l.text);
+
+  it('MASTER -> BACKUP (priority 0, VIPs removed) -> MASTER after Skew_Time with every VIP back; a no_track VIP is left alone', async () => {
+    const seen: Record<string, { lines: string[]; backMs: number; noTrack: string[] }> = {};
+    for (const kind of KINDS) {
+      const d = L.start(kind, 'r1', L.writeConf('r1', configText([{ priority: 100, vips: ['10.199.0.100/24', '10.199.0.101/24', '10.199.0.102/24 no_track'] }])));
+      try {
+        await d.waitLine('(VI_1) Entering MASTER STATE', 30000);
+        await L.waitAddr('r1', '10.199.0.102', true, 3000);
+        await new Promise((r) => setTimeout(r, 300));
+        const t = now();
+        ip('addr', 'del', '10.199.0.101/24', 'dev', 'eth0');
+        await d.waitLine('(VI_1) Entering MASTER STATE', 3000, t);
+        const back = await L.waitAddr('r1', '10.199.0.101', true, 2000, 5, t);
+        await L.waitAddr('r1', '10.199.0.100', true, 2000, 5, t);
+        await d.waitLine('(VI_1) setting VIPs.', 1000, t);
+        const lines = since(d, t);
+        // no_track: deleted, nothing happens
+        const t2 = now();
+        ip('addr', 'del', '10.199.0.102/24', 'dev', 'eth0');
+        await new Promise((r) => setTimeout(r, 1200));
+        seen[kind] = { lines, backMs: back - t, noTrack: since(d, t2) };
+        d.signal('SIGTERM');
+        await d.exit(8000);
+      } finally {
+        if (!d.exited) d.signal('SIGKILL');
+      }
+      assert.ok(seen[kind]!.backMs > 550 && seen[kind]!.backMs < 900, `${kind}: VIP back after ${seen[kind]!.backMs} ms\n${tail(d)}`);
+    }
+    assert.deepEqual(seen.keepalived!.lines, [
+      'Netlink reflector reports IP 10.199.0.101 removed from eth0', '(VI_1) Entering BACKUP STATE', '(VI_1) sent 0 priority', '(VI_1) removing VIPs.',
+      '(VI_1) Receive advertisement timeout', '(VI_1) Entering MASTER STATE', '(VI_1) setting VIPs.',
+    ]);
+    assert.deepEqual(seen.ours!.lines, seen.keepalived!.lines);
+    assert.deepEqual(seen.keepalived!.noTrack, []);
+    assert.deepEqual(seen.ours!.noTrack, []);
+  });
+});
