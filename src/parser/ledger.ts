@@ -256,13 +256,8 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'global_defs/enable_snmp_rfcv3': no(SNMP),
   'global_defs/enable_snmp_vrrp': no(SNMP),
   'global_defs/enable_traps': no(SNMP),
-<<<<<<< HEAD
-  'global_defs/fifo_write_vrrp_states_on_reload': no('the VRRP states are not written to the FIFOs after a reload'),
-  'global_defs/include_check': ok(['test/unit/parser/lexical/include.test.ts', 'include_check in the config makes later plain includes strict']),
-=======
   'global_defs/fifo_write_vrrp_states_on_reload': ok([T.np, 'fifo_write_vrrp_states_on_reload, group notifies'], [T.opts, 'writes its state to the FIFOs only']),
-  'global_defs/include_check': no('include checks are set by -e only'),
->>>>>>> main
+  'global_defs/include_check': ok(['test/unit/parser/lexical/include.test.ts', 'include_check in the config makes later plain includes strict']),
   'global_defs/log_unknown_vrids': no('adverts for unknown VRIDs are not logged'),
   'global_defs/lvs_flush': ok([T.vmipvs, 'lvs_flush empties the table at start'], [T.vm14, 'lvs_flush acts at start only: a foreign service survives a reload']),
   'global_defs/lvs_flush_on_stop': ok([T.stop, 'lvs_flush_on_stop: one flush, no per-RS lines or notifications'], [T.vmipvs, 'lvs_flush_on_stop flushes the whole table on stop']),
@@ -275,15 +270,9 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'global_defs/lvs_notify_fifo_script': ok([T.fifo, 'starts the fifo script with the FIFO path as last argument']),
   'global_defs/lvs_process_name': ok([T.psched, 'invalid values: the recorded 2.2.7 lines']),
   'global_defs/lvs_sync_daemon': no(SYNCD),
-<<<<<<< HEAD
-  'global_defs/lvs_timeouts': ok([T.vmipvs, 'lvs_flush empties the table at start (a foreign service goes) and lvs_timeouts is set']),
+  'global_defs/lvs_timeouts': ok([T.vm14, 'lvs_timeouts: start, reloads and stop give the same kernel timeouts'], ['test/unit/ipvs/timeouts.test.ts', 'replays the recorded sequence']),
   'global_defs/max_auto_priority': ok([T.ident, 'comm, cmdline, pidof, pgrep, pkill -HUP, scheduling, process_name(s) and umask at a reload'], [T.psched, 'max_auto_priority: late timers raise SCHED_RR']),
   'global_defs/min_auto_priority_delay': ok([T.ident, 'comm, cmdline, pidof, pgrep, pkill -HUP, scheduling, process_name(s) and umask at a reload'], [T.psched, 'max_auto_priority: late timers raise SCHED_RR']),
-=======
-  'global_defs/lvs_timeouts': ok([T.vm14, 'lvs_timeouts: start, reloads and stop give the same kernel timeouts'], ['test/unit/ipvs/timeouts.test.ts', 'replays the recorded sequence']),
-  'global_defs/max_auto_priority': no(SCHED),
-  'global_defs/min_auto_priority_delay': no(SCHED),
->>>>>>> main
   'global_defs/nftables': ok([T.fwplan, 'nftables TABLE, nftables_priority, nftables_counters'], [T.fwcap, 'same datagrams, messages and attributes'], [T.fwset, 'nftables alone: a table name but nothing blocked']),
   'global_defs/nftables_counters': ok([T.fwplan, 'nftables TABLE, nftables_priority, nftables_counters'], [T.fwcap, 'same datagrams, messages and attributes']),
   'global_defs/nftables_ifindex': ok([T.fwplan, 'nftables_ifindex: link-local VIPs always by index']),
@@ -324,15 +313,9 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'global_defs/umask': ok([T.ident, 'process_name(s) and umask at a reload']),
   'global_defs/vmac_addr_prefix': no(VMACX),
   'global_defs/vmac_prefix': no(VMACX),
-<<<<<<< HEAD
-  'global_defs/vrrp_check_unicast_src': no('adverts from addresses that are not unicast peers are not checked unless check_unicast_src is set in the instance'),
-  'global_defs/vrrp_cpu_affinity': ok([T.psched, 'failures are logged'], [T.psched, 'invalid values: the recorded 2.2.7 lines']),
-  'global_defs/vrrp_down_timer_adverts': no('the master down timer always counts 3 adverts'),
-=======
   'global_defs/vrrp_check_unicast_src': ok([T.kw, 'vrrp_check_unicast_src reach the instances'], [T.validate, 'check_unicast_src: not a peer']),
-  'global_defs/vrrp_cpu_affinity': no(SCHED),
+  'global_defs/vrrp_cpu_affinity': ok([T.psched, 'failures are logged'], [T.psched, 'invalid values: the recorded 2.2.7 lines']),
   'global_defs/vrrp_down_timer_adverts': ok([T.kw, 'vrrp_down_timer_adverts / vrrp_notify_priority_changes'], [T.opts, 'Master_Down_Interval = down_timer_adverts']),
->>>>>>> main
   'global_defs/vrrp_garp_extra_if': no(GARPGRP),
   'global_defs/vrrp_garp_interval': ok([T.rtk, 'vrrp_garp_interval: the GARPs of a burst are that far apart']),
   'global_defs/vrrp_garp_lower_prio_delay': ok([T.kb, 'garp_lower_prio_repeat / garp_lower_prio_delay']),
@@ -355,21 +338,12 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'global_defs/vrrp_no_swap': no(NOSWAP),
   'global_defs/vrrp_notify_fifo': ok([T.vsk, 'same FIFO bytes and the same script invocations']),
   'global_defs/vrrp_notify_fifo_script': ok([T.fifo, 'starts the fifo script with the FIFO path as last argument']),
-<<<<<<< HEAD
-  'global_defs/vrrp_notify_priority_changes': no(NOTIFYX),
+  'global_defs/vrrp_notify_priority_changes': ok([T.kw, 'vrrp_notify_priority_changes / vrrp_check_unicast_src'], [T.opts, 'a BACKUP notifies BACKUP_PRIORITY']),
   'global_defs/vrrp_priority': ok([T.ident, 'comm, cmdline, pidof, pgrep, pkill -HUP, scheduling, process_name(s) and umask at a reload'], [T.psched, 'no realtime priority: the nice value']),
   'global_defs/vrrp_process_name': ok([T.ident, 'comm, cmdline, pidof, pgrep, pkill -HUP, scheduling, process_name(s) and umask at a reload']),
   'global_defs/vrrp_rlimit_rtime': ok([T.psched, 'no realtime priority: the nice value, and no rlimit']),
   'global_defs/vrrp_rlimit_rttime': ok([T.psched, 'reset (reload)'], [T.psched, 'invalid values: the recorded 2.2.7 lines']),
   'global_defs/vrrp_rt_priority': ok([T.psched, 'reset (reload)'], [T.psched, 'invalid values: the recorded 2.2.7 lines']),
-=======
-  'global_defs/vrrp_notify_priority_changes': ok([T.kw, 'vrrp_notify_priority_changes / vrrp_check_unicast_src'], [T.opts, 'a BACKUP notifies BACKUP_PRIORITY']),
-  'global_defs/vrrp_priority': no(SCHED),
-  'global_defs/vrrp_process_name': no(PNAME),
-  'global_defs/vrrp_rlimit_rtime': no(SCHED),
-  'global_defs/vrrp_rlimit_rttime': no(SCHED),
-  'global_defs/vrrp_rt_priority': no(SCHED),
->>>>>>> main
   'global_defs/vrrp_rx_bufs_multiplier': no(BUFS),
   'global_defs/vrrp_rx_bufs_policy': no(BUFS),
   'global_defs/vrrp_skip_check_adv_addr': ok([T.validate, 'skip_check_adv_addr: other VIP and count accepted when address checks are off']),

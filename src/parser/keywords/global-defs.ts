@@ -96,18 +96,9 @@ function strictBool(name: string, msg: string | ((t: string) => string), set: (g
 }
 
 const P2_NAMES = [
-<<<<<<< HEAD
   'rs_init_notifies', 'bfd_priority', 'bfd_no_swap', 'bfd_rt_priority', 'bfd_cpu_affinity', 'bfd_rlimit_rttime', 'bfd_rlimit_rtime',
   'bfd_process_name',
-  'vrrp_down_timer_adverts', 'vrrp_garp_extra_if', 'vrrp_vmac_garp_intvl',
-=======
-  'rs_init_notifies', 'vrrp_priority', 'checker_priority', 'bfd_priority', 'vrrp_no_swap', 'checker_no_swap', 'bfd_no_swap',
-  'vrrp_rt_priority', 'checker_rt_priority', 'bfd_rt_priority', 'vrrp_cpu_affinity', 'checker_cpu_affinity', 'bfd_cpu_affinity',
-  'vrrp_rlimit_rttime', 'checker_rlimit_rttime', 'bfd_rlimit_rttime', 'vrrp_rlimit_rtime', 'checker_rlimit_rtime', 'bfd_rlimit_rtime',
-  'process_names', 'process_name', 'vrrp_process_name', 'checker_process_name', 'bfd_process_name', 'lvs_process_name',
-  'startup_script', 'startup_script_timeout', 'shutdown_script', 'shutdown_script_timeout',
-  'min_auto_priority_delay', 'vrrp_garp_extra_if', 'vrrp_vmac_garp_intvl',
->>>>>>> main
+  'vrrp_garp_extra_if', 'vrrp_vmac_garp_intvl',
   'disable_local_igmp',
   'nftables_ipvs', 'nftables_ipvs_priority', 'nftables_ipvs_start_fwmark',
   'snmp_socket', 'enable_traps', 'enable_snmp_vrrp', 'enable_snmp_keepalived', 'enable_snmp_rfc',
@@ -116,15 +107,9 @@ const P2_NAMES = [
   'vrrp_netlink_monitor_rcv_bufs', 'vrrp_netlink_monitor_rcv_bufs_force', 'lvs_netlink_cmd_rcv_bufs', 'lvs_netlink_cmd_rcv_bufs_force',
   'lvs_netlink_monitor_rcv_bufs', 'lvs_netlink_monitor_rcv_bufs_force', 'process_monitor_rcv_bufs', 'process_monitor_rcv_bufs_force',
   'vrrp_rx_bufs_policy', 'vrrp_rx_bufs_multiplier', 'log_unknown_vrids', 'vmac_prefix', 'vmac_addr_prefix',
-<<<<<<< HEAD
   'random_seed', 'reload_check_config', 'reload_time_file', 'reload_repeat', 'reload_file', 'include_check', 'config_save_dir',
-  'tmp_config_directory', 'vrrp_lower_prio_no_advert',
-  'vrrp_higher_prio_send_advert', 'lvs_netlink_monitor_rcv_bufs', 
-=======
-  'umask', 'random_seed', 'reload_check_config', 'reload_time_file', 'reload_repeat', 'reload_file', 'include_check', 'config_save_dir',
-  'tmp_config_directory', 'data_use_instance', 
-  'lvs_netlink_monitor_rcv_bufs', 
->>>>>>> main
+  'tmp_config_directory',
+  'lvs_netlink_monitor_rcv_bufs',
   
   
 ];
@@ -134,12 +119,6 @@ const BOOL_P2: Record<string, string> = Object.fromEntries([
   'lvs_netlink_cmd_rcv_bufs_force', 'lvs_netlink_monitor_rcv_bufs_force', 'vrrp_netlink_cmd_rcv_bufs_force',
   'vrrp_netlink_monitor_rcv_bufs_force', 'process_monitor_rcv_bufs_force', 'rs_init_notifies',
 ].map((n) => [n, `Invalid value '%s' for global ${n} specified`]).concat([
-<<<<<<< HEAD
-  ['vrrp_lower_prio_no_advert', 'Invalid value for vrrp_lower_prio_no_advert specified'],
-  ['vrrp_higher_prio_send_advert', 'Invalid value for vrrp_higher_prio_send_advert specified'],
-=======
-  ['data_use_instance', "Invalid value '%s' for global date_use_instance specified"],
->>>>>>> main
 ]));
 
 const INCLUDE_CHECKS = new Set(['read', 'match', 'wildcard_match', 'brace_match']);
