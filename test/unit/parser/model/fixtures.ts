@@ -14,7 +14,7 @@ export function stripPositions(x: unknown): unknown {
   if (Array.isArray(x)) return x.map(stripPositions);
   if (x && typeof x === 'object') {
     const o: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(x)) if (k !== 'pos' && !k.endsWith('Pos') && k !== 'files' && v !== undefined) o[k] = stripPositions(v);
+    for (const [k, v] of Object.entries(x)) if (k !== 'pos' && !k.endsWith('Pos') && k !== 'files' && k !== 'includedBy' && v !== undefined) o[k] = stripPositions(v);
     return o;
   }
   return x;
