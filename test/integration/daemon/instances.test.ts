@@ -9,8 +9,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isRoot, OwnedNetns, sh, waitFor } from '../../helpers/netns.js';
-import { BIN } from './harness.js';
+import { isRoot, OwnedNetns, waitFor } from '../../helpers/netns.js';
+import { BIN, vethNamespace } from './harness.js';
 
 const netns = new OwnedNetns('kd-inst');
 const NS = netns.name;
@@ -43,13 +43,7 @@ describe('daemon (integration): two instances side by side (instance, use_pid_di
   before(function () {
     if (!isRoot()) this.skip();
     dir = mkdtempSync(join(tmpdir(), 'kd-inst-'));
-    netns.make();
-    const x = (...a: string[]) => sh('ip', ['-n', NS, ...a]);
-    x('link', 'set', 'lo', 'up');
-    x('link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth1');
-    x('link', 'set', 'eth0', 'up');
-    x('link', 'set', 'eth1', 'up');
-    x('addr', 'add', '10.196.0.1/24', 'dev', 'eth0');
+    vethNamespace(netns, '10.196.0.1/24');
   });
   after(() => {
     for (const r of runs) if (r.cp.pid && r.cp.exitCode === null) { try { process.kill(r.cp.pid, 'SIGKILL'); } catch { /* gone */ } }

@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isRoot, OwnedNetns, sh, waitFor } from '../../helpers/netns.js';
-import { BIN } from './harness.js';
+import { BIN, vethNamespace } from './harness.js';
 
 const netns = new OwnedNetns('kd-ident');
 const NS = netns.name;
@@ -65,13 +65,7 @@ describe('daemon (integration): process identity and scheduling as keepalived 2.
   before(function () {
     if (!isRoot()) this.skip();
     dir = mkdtempSync(join(tmpdir(), 'kd-ident-'));
-    netns.make();
-    const x = (...a: string[]) => sh('ip', ['-n', NS, ...a]);
-    x('link', 'set', 'lo', 'up');
-    x('link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth1');
-    x('link', 'set', 'eth0', 'up');
-    x('link', 'set', 'eth1', 'up');
-    x('addr', 'add', '10.198.0.1/24', 'dev', 'eth0');
+    vethNamespace(netns, '10.198.0.1/24');
   });
   after(() => {
     if (cp?.pid && cp.exitCode === null) { try { process.kill(cp.pid, 'SIGKILL'); } catch { /* gone */ } }

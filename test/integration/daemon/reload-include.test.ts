@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isRoot, OwnedNetns, sh, waitFor } from '../../helpers/netns.js';
-import { BIN } from './harness.js';
+import { BIN, vethNamespace } from './harness.js';
 
 const netns = new OwnedNetns('kd-rinc');
 const NS = netns.name;
@@ -32,12 +32,7 @@ describe('daemon (integration): reload after an include lost its file', function
     if (!isRoot()) this.skip();
     dir = mkdtempSync(join(tmpdir(), 'kd-rinc-'));
     mkdirSync(join(dir, 'inc'));
-    netns.make();
-    const x = (...a: string[]) => sh('ip', ['-n', NS, ...a]);
-    x('link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth1');
-    x('link', 'set', 'eth0', 'up');
-    x('link', 'set', 'eth1', 'up');
-    x('addr', 'add', '10.194.0.1/24', 'dev', 'eth0');
+    vethNamespace(netns, '10.194.0.1/24');
   });
   after(() => {
     if (pid) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }

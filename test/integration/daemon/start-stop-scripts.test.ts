@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isRoot, OwnedNetns, sh, waitFor } from '../../helpers/netns.js';
-import { BIN } from './harness.js';
+import { isRoot, OwnedNetns, waitFor } from '../../helpers/netns.js';
+import { BIN, vethNamespace } from './harness.js';
 
 const netns = new OwnedNetns('kd-sss');
 const NS = netns.name;
@@ -37,12 +37,7 @@ describe('daemon (integration): startup_script and shutdown_script', function ()
   before(function () {
     if (!isRoot()) this.skip();
     dir = mkdtempSync(join(tmpdir(), 'kd-sss-'));
-    netns.make();
-    const x = (...a: string[]) => sh('ip', ['-n', NS, ...a]);
-    x('link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth1');
-    x('link', 'set', 'eth0', 'up');
-    x('link', 'set', 'eth1', 'up');
-    x('addr', 'add', '10.195.0.1/24', 'dev', 'eth0');
+    vethNamespace(netns, '10.195.0.1/24');
   });
   after(() => {
     for (const p of pids) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
