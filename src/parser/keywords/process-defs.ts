@@ -81,6 +81,8 @@ function schedKeywords(w: Who): KeywordDef<G>[] {
       name: `${w}_rlimit_rttime`, aliases: [`${w}_rlimit_rtime`], priority: 'P1', args: ['uint'],
       handle: (g, a) => {
         // `${w}_rlimit_rtime` is deprecated: 2.2.7 logs it at start-up (log_message), not under -t
+        const kw = a.words[0]!.text;
+        if (kw.endsWith('_rtime')) a.info(`Keyword '${kw}' is deprecated - please use '${w}_rlimit_rttime'`);
         const v = readUnsigned(a, a.need(1), 1, 4294967295, true);
         if (v === undefined) { a.error(`Invalid ${w} real-time limit - ${a.opt(1)}`); sched(g, w).rlimitRttime = 0; return; }
         sched(g, w).rlimitRttime = v === 1 ? 2 : v;
@@ -169,7 +171,12 @@ export const processKeywords: KeywordDef<G>[] = [
   { name: 'vrrp_process_name', priority: 'P1', args: ['string'], handle: (g, a) => { const n = processName(a, a.opt(1)); if (n !== undefined) g.vrrpProcessName = n; } },
   {
     name: 'checker_process_name', aliases: ['lvs_process_name'], priority: 'P1', args: ['string'],
-    handle: (g, a) => { const n = processName(a, a.opt(1)); if (n !== undefined) g.checkerProcessName = n; },
+    handle: (g, a) => {
+      // logged at start-up by 2.2.7 (log_message), not under -t
+      if (a.words[0]!.text === 'lvs_process_name') a.info("'lvs_process_name' is deprecated - please use 'checker_process_name'");
+      const n = processName(a, a.opt(1));
+      if (n !== undefined) g.checkerProcessName = n;
+    },
   },
   ...schedKeywords('vrrp'),
   ...schedKeywords('checker'),
