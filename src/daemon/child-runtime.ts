@@ -180,11 +180,12 @@ export async function runChild(role: ChildRole): Promise<void> {
   inbox.drainTo((m) => {
     if (stopping) return;
     if (m.type === 'stop') void stop();
+    // standard scheduling while reloading, as 2.2.7, before the configuration arrives
+    else if (m.type === 'reload-begin') prio.reset();
     else if (m.type === 'dump') {
       try { dump(m.kind); } catch (e) { logger.error(`Dump failed: ${(e as Error).message}`); }
     } else if (m.type === 'reload') {
       logger.info('Reloading');
-      // standard scheduling while reloading, as 2.2.7
       prio.reset();
       const next = shareStrings(m.config);
       renameOnReload(sys, nameOf(role, config), nameOf(role, next), logger);

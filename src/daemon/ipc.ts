@@ -28,6 +28,9 @@ export interface ChildRuntimeOptions {
 
 export type ParentToChild =
   | { type: 'init'; options: ChildRuntimeOptions; config: KeepalivedConfig }
+  /** Sent just before a reload: the child drops realtime scheduling first, so that reading a large
+   *  configuration cannot run into RLIMIT_RTTIME (a SIGKILL at the hard limit). */
+  | { type: 'reload-begin' }
   | { type: 'reload'; config: KeepalivedConfig }
   | { type: 'stop' }
   | { type: 'dump'; kind: DumpKind };

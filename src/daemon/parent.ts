@@ -403,6 +403,7 @@ export class Parent {
         acks.push(new Promise<void>((resolve) => {
           const t = setTimeout(() => { slot.reloadWaiter = undefined; resolve(); }, 30_000);
           slot.reloadWaiter = () => { clearTimeout(t); resolve(); };
+          slot.handle.send({ type: 'reload-begin' });
           slot.handle.send({ type: 'reload', config: cfg });
         }));
       }
