@@ -292,7 +292,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'global_defs/process_names': ok([T.ident, 'comm, cmdline, pidof, pgrep, pkill -HUP, scheduling, process_name(s) and umask at a reload']),
   'global_defs/random_seed': no('$_RANDOM is drawn from a time seed: 2.2.7 seeds its random() with it from the second read of the file on (children, reloads)'),
   'global_defs/reload_check_config': no('a reload always checks the new file first (and refuses one with new errors); the separate check process and its log file are not implemented'),
-  'global_defs/reload_file': no('the file 2.2.7 creates while a reload runs is not created'),
+  'global_defs/reload_file': no('2.2.7 creates it only while a reload_check_config check runs (measured: a plain reload just unlinks it), and reload_check_config is not implemented'),
   'global_defs/reload_repeat': no('reloads scheduled from reload_time_file are not implemented'),
   'global_defs/reload_time_file': no('reloads scheduled from a time read in this file are not implemented'),
   'global_defs/router_id': ok([T.plan, 'MASTER: specific script, generic notify (+4 args), FIFO lines, then the mail']),
