@@ -137,7 +137,125 @@ export interface VirtualIp {
   pos?: SourcePos;
 }
 
-export interface VirtualRoute { raw: string[]; pos?: SourcePos }
+/**
+ * An address or prefix of a route or rule as keepalived reads it: `default` / `any` / `all` are
+ * `any: true` with the family's zero address and length 0 (the family is the route's).
+ */
+export interface RoutePrefix { family: IpFamily; address: string; prefixLen: number; any?: true }
+
+/** A gateway or source address (no length); its family may differ from the route's (RTA_VIA). */
+export interface RouteAddress { family: IpFamily; address: string }
+
+/** Lightweight tunnel encapsulation of a route or nexthop (`encap ip|ip6|mpls|ila ...`). */
+export type RouteEncap =
+  | { kind: 'ip' | 'ip6'; id?: bigint; dst?: string; src?: string; tos?: number; ttl?: number; flags?: number }
+  | { kind: 'mpls'; labels: number[] }
+  | { kind: 'ila'; locator: bigint };
+
+/** One `nexthop` of a multipath route (or a gateway of the deprecated `or` form). */
+export interface RouteNexthop {
+  via?: RouteAddress;
+  dev?: string;
+  /** As written (1..256); the kernel gets weight - 1. */
+  weight?: number;
+  onlink: boolean;
+  realms?: number;
+  encap?: RouteEncap;
+}
+
+/** Route metrics (RTAX_*) that keepalived passes in RTA_METRICS; times in the kernel's units. */
+export interface RouteMetrics {
+  mtu?: number; hoplimit?: number; advmss?: number; window?: number; cwnd?: number; ssthresh?: number;
+  reordering?: number; initcwnd?: number; initrwnd?: number; quickack?: number; fastopenNoCookie?: number;
+  /** 1/8 ms */ rtt?: number;
+  /** 1/4 ms */ rttvar?: number;
+  /** ms */ rtoMin?: number;
+  /** RTAX_FEATURE_* bits (ecn = 1). */
+  features?: number;
+  congctl?: string;
+  /** Bit (1 << RTAX_x) for each metric given with `lock`. */
+  lock: number;
+}
+
+/**
+ * One line of virtual_routes / static_routes, as keepalived 2.2.7's alloc_route() reads it
+ * (ip-route syntax). Numbers are the kernel's (rt_tables names resolved at parse time).
+ */
+export interface VirtualRoute {
+  family: IpFamily;
+  dst: RoutePrefix;
+  /** `from PFX` (IPv6 source routing). */
+  src?: RoutePrefix;
+  /** `src IP`: preferred source address. */
+  prefSrc?: RouteAddress;
+  via?: RouteAddress;
+  dev?: string;
+  table: number;                          // default 254 (main)
+  /** RTN_* (unicast 1, local 2, broadcast 3, anycast 4, multicast 5, blackhole 6, unreachable 7, prohibit 8, throw 9, nat 10). */
+  type: number;
+  /** RTPROT_*; a tracked route always has 18 (keepalived). */
+  protocol?: number;
+  scope?: number;
+  metric?: number;
+  tos?: number;
+  onlink: boolean;
+  realms?: number;
+  expires?: number;
+  /** ICMPV6_ROUTER_PREF_* (low 3, medium 0, high 1). */
+  pref?: number;
+  ttlPropagate?: boolean;
+  metrics: RouteMetrics;
+  encap?: RouteEncap;
+  nexthops: RouteNexthop[];
+  /**
+   * How the route is added: kernel prepend (no flags, default), `add` (NLM_F_EXCL) or `append`. In
+   * keepalived 2.2.7 a written type (`blackhole`, even `unicast`) sets the same bit as `add` (so it
+   * is 'add' unless a later `prepend` / `append` clears it), and a delete request carries the type
+   * only when that bit is set.
+   */
+  addMode: 'prepend' | 'add' | 'append';
+  /** Not tracked: `no_track`, or no `dev` (keepalived cannot track it then). */
+  noTrack: boolean;
+  trackGroup?: string;
+  pos?: SourcePos;
+}
+
+/** FR_ACT_*: what a rule does. */
+export type RuleAction =
+  | { kind: 'table'; table: number }
+  | { kind: 'goto'; target: number }
+  | { kind: 'nop' } | { kind: 'blackhole' } | { kind: 'unreachable' } | { kind: 'prohibit' }
+  | { kind: 'l3mdev' };
+
+/** One line of virtual_rules / static_rules, as keepalived 2.2.7's alloc_rule() reads it (ip-rule syntax). */
+export interface VirtualRule {
+  family: IpFamily;
+  action: RuleAction;
+  /** Always set: rules without `preference` get one counted down from 16384 (per family). */
+  preference: number;
+  invert: boolean;
+  from?: RoutePrefix;
+  to?: RoutePrefix;
+  tos: number;
+  fwmark?: number;
+  /** Present when written as MARK/MASK. */
+  fwmask?: number;
+  realms?: number;
+  suppressPrefixlen?: number;
+  suppressIfgroup?: number;
+  iif?: string;
+  oif?: string;
+  tunnelId?: bigint;
+  uidRange?: { start: number; end: number };
+  /** FRA_PROTOCOL; a tracked rule always has 18 (keepalived). */
+  protocol?: number;
+  ipProto?: number;
+  sport?: { start: number; end: number };
+  dport?: { start: number; end: number };
+  noTrack: boolean;
+  trackGroup?: string;
+  pos?: SourcePos;
+}
 
 export interface TrackRef { name: string; weight: number; reverse: boolean; pos?: SourcePos }
 
@@ -160,7 +278,7 @@ export interface VrrpInstance {
   virtualIpaddress: VirtualIp[];
   virtualIpaddressExcluded: VirtualIp[];
   virtualRoutes: VirtualRoute[];
-  virtualRules: VirtualRoute[];
+  virtualRules: VirtualRule[];
   trackInterface: TrackRef[];
   trackScript: TrackRef[];
   trackFile: TrackRef[];
@@ -416,7 +534,7 @@ export interface KeepalivedConfig {
   virtualServers: VirtualServer[];
   staticIpaddress: StaticAddress[];
   staticRoutes: VirtualRoute[];
-  staticRules: VirtualRoute[];
+  staticRules: VirtualRule[];
   /** Top-level P2 blocks kept verbatim (bfd_instance, garp_group, ...). */
   extra: { keyword: string; args: string[]; pos?: SourcePos; lines?: string[][] }[];
 }

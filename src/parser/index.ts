@@ -11,6 +11,7 @@ import { preprocessFile, preprocessText } from './preprocess.js';
 import { readConfig, type ParseDiagnostic } from './reader.js';
 import { topTable, procOf, type TopCtx } from './keywords/top.js';
 import { defaultGlobalDefs } from './keywords/global-defs.js';
+import { newRuleState } from './keywords/routes.js';
 import { validateConfig, existingInterfaces } from './validate.js';
 import type { UserDb } from '../notify/users.js';
 import type { VirtualServer } from '../config/model.js';
@@ -74,7 +75,7 @@ export function parsePreprocessed(pre: PreprocessResult, opts: ParseOptions = {}
   const cfg = emptyConfig(host, pre.files);
   if (pre.includedBy && Object.keys(pre.includedBy).length) cfg.includedBy = pre.includedBy;
   const vsSet = new Map<VirtualServer, Set<string>>();
-  const ctx: TopCtx = { cfg, hostname: host, seen: new Map(), scriptUserSet: false, rules: { nextPreference: 16384 }, vsSet };
+  const ctx: TopCtx = { cfg, hostname: host, seen: new Map(), scriptUserSet: false, rules: newRuleState(), vsSet };
   const present = opts.interfaces ?? (opts.checkInterfaces ? existingInterfaces() : undefined);
   // global dynamic_interfaces: every interface named after it counts as existing (keepalived creates a
   // placeholder and waits for it, so -t reports nothing)

@@ -18,7 +18,6 @@ const NFTIPVS = 'nftables rules for IPVS virtual servers (nftables_ipvs) are not
 const NETNS = 'network namespaces and named instances are not implemented';
 const LINKBEAT = 'link beat polling and interface up/down delays are not implemented';
 const GARPGRP = 'garp_group and extra GARP interfaces are not implemented';
-const ROUTES = 'virtual and static routes, rules and addresses are not installed';
 const VMACX = 'VMAC options beyond use_vmac are not implemented';
 const IPVLAN = 'ipvlan interfaces are not implemented';
 const VRF = 'VRF is not implemented';
@@ -72,6 +71,9 @@ const T = {
   enreal: 'test/unit/check/engine-real.test.ts',
   realsub: 'test/integration/daemon/real-subsystems.test.ts',
   reconf: 'test/unit/vrrp/reconfigure.test.ts',
+  routes: 'test/integration/vrrp/routes.test.ts',
+  rcore: 'test/unit/vrrp/routes/core.test.ts',
+  rrt: 'test/unit/vrrp/routes/runtime-routes.test.ts',
   tcph: 'test/unit/check/tcp-handle.test.ts',
   ckparams: 'test/unit/check/params.test.ts',
   kb: 'test/unit/parser/keyword-behaviour.test.ts',
@@ -389,9 +391,9 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'top/namespace_with_ipsets': no(NETNS),
   'top/net_namespace': ok([T.tproc, 'a dead process puts VI_1 in FAULT and lowers VI_2 to 80'], [T.parent, 'opens the process-event socket, then enters the namespace']),
   'top/net_namespace_ipvs': no(NETNS),
-  'top/static_ipaddress': no(ROUTES),
-  'top/static_routes': no(ROUTES),
-  'top/static_rules': no(ROUTES),
+  'top/static_ipaddress': ok([T.routes, 'the same routes, rules and addresses in the kernel at each step'], [T.rrt, 'a static route / rule / address deleted by someone else is put back']),
+  'top/static_routes': ok([T.routes, 'the same routes, rules and addresses in the kernel at each step'], [T.rcore, 'a static route / rule / address deleted by someone else is put back and logged']),
+  'top/static_rules': ok([T.routes, 'the same routes, rules and addresses in the kernel at each step'], [T.rcore, 'process start: leftover static rules deleted (force)']),
   'top/track_file': ok([T.rh, 'track_file: integer value, 0 when missing or garbage'], [T.params, 'trackers: script weight from vrrp_script']),
   'top/track_group': no('track_group is not implemented'),
   'top/use_pid_dir': ok([T.psched, 'pid files: /run, use_pid_dir, instance']),
@@ -513,8 +515,8 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'vrrp_instance/virtual_ipaddress': ok([T.fail, '(a) ours prio 150 becomes MASTER'], ['test/integration/vrrp/vip-options.test.ts', 'ip -d addr, routes'], ['test/integration/vrrp/vip-deleted.test.ts', 'MASTER -> BACKUP (priority 0, VIPs removed)']),
   'vrrp_instance/virtual_ipaddress_excluded': ok([T.reconf, 'MASTER eVIP (otherVips) added'], ['test/integration/vrrp/vip-options.test.ts', 'ip -d addr, routes'], ['test/unit/vrrp/runtime/interfaces.test.ts', 'IPv6 eVIPs on an IPv4 instance']),
   'vrrp_instance/virtual_router_id': ok([T.fail, '(a) ours prio 150 becomes MASTER']),
-  'vrrp_instance/virtual_routes': no(ROUTES),
-  'vrrp_instance/virtual_rules': no(ROUTES),
+  'vrrp_instance/virtual_routes': ok([T.routes, 'the same routes, rules and addresses in the kernel at each step'], [T.rrt, 'virtual routes and rules on MASTER (after the VIPs)']),
+  'vrrp_instance/virtual_rules': ok([T.routes, 'the same routes, rules and addresses in the kernel at each step'], [T.rcore, 'a virtual rule deleted by someone else: the MASTER goes to BACKUP']),
   'vrrp_instance/vmac_garp_intvl': no(VMACX),
   'vrrp_instance/vmac_xmit_base': ok([T.rtk, 'vmac_xmit_base: with use_vmac the adverts go out on the base interface']),
   'vrrp_instance/vrf': no(VRF),

@@ -6,6 +6,7 @@ import type {
   KeepalivedConfig, GlobalDefs, VrrpInstance, VirtualIp, ScriptSpec, TrackRef, VirtualServer, RealServer, Checker, VrrpScript,
   VrrpSyncGroup, TrackFile, VrrpTrackProcess, VirtualServerGroup, HttpUrl,
 } from '../config/model.js';
+import { routeWords, ruleWords } from './keywords/routes.js';
 
 class Out {
   lines: string[] = [];
@@ -146,8 +147,8 @@ function instance(o: Out, vi: VrrpInstance): void {
   }
   if (vi.virtualIpaddress.length) { o.open('virtual_ipaddress'); for (const v of vi.virtualIpaddress) o.line(...vip(v)); o.close(); }
   if (vi.virtualIpaddressExcluded.length) { o.open('virtual_ipaddress_excluded'); for (const v of vi.virtualIpaddressExcluded) o.line(...vip(v)); o.close(); }
-  if (vi.virtualRoutes.length) { o.open('virtual_routes'); for (const r of vi.virtualRoutes) o.line(...r.raw); o.close(); }
-  if (vi.virtualRules.length) { o.open('virtual_rules'); for (const r of vi.virtualRules) o.line(...r.raw); o.close(); }
+  if (vi.virtualRoutes.length) { o.open('virtual_routes'); for (const r of vi.virtualRoutes) o.line(...routeWords(r)); o.close(); }
+  if (vi.virtualRules.length) { o.open('virtual_rules'); for (const r of vi.virtualRules) o.line(...ruleWords(r)); o.close(); }
   track(o, 'track_script', vi.trackScript); track(o, 'track_interface', vi.trackInterface);
   track(o, 'track_file', vi.trackFile); track(o, 'track_process', vi.trackProcess);
   if (vi.dontTrackPrimary) o.line('dont_track_primary');
@@ -396,8 +397,8 @@ export function printConfig(cfg: KeepalivedConfig): string {
     o.close();
   }
   if (cfg.staticIpaddress.length) { o.open('static_ipaddress'); for (const v of cfg.staticIpaddress) o.line(...vip(v)); o.close(); }
-  if (cfg.staticRoutes.length) { o.open('static_routes'); for (const r of cfg.staticRoutes) o.line(...r.raw); o.close(); }
-  if (cfg.staticRules.length) { o.open('static_rules'); for (const r of cfg.staticRules) o.line(...r.raw); o.close(); }
+  if (cfg.staticRoutes.length) { o.open('static_routes'); for (const r of cfg.staticRoutes) o.line(...routeWords(r)); o.close(); }
+  if (cfg.staticRules.length) { o.open('static_rules'); for (const r of cfg.staticRules) o.line(...ruleWords(r)); o.close(); }
   for (const s of cfg.vrrpScripts) vrrpScript(o, s);
   for (const t of cfg.trackFiles) trackFile(o, t);
   for (const p of cfg.trackProcesses) trackProcess(o, p);

@@ -149,6 +149,8 @@ export interface VrrpFsmParams {
   /** Member of a sync group: a Master_Down expiry then only marks the instance as wanting MASTER and
    *  SyncGroupCore decides (all members must want it); set it for every member of a vrrp_sync_group. */
   syncGroup?: string;
+  /** The instance has virtual_routes or virtual_rules: the FSM emits its 'routes' actions. */
+  routes?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -211,6 +213,12 @@ export type VrrpAction =
   /** Reload while MASTER: remove the VIPs no longer configured, add the new ones (addresses as in
    *  params.vips/otherVips; removed ones are looked up in the previous config). */
   | { kind: 'changeVips'; added: string[]; removed: string[] }
+  /** The instance's virtual_routes / virtual_rules, where keepalived 2.2.7 touches them: 'startup'
+   *  with the start-up VIP removal (left-over rules deleted), 'add' on becoming MASTER (after the
+   *  VIPs), 'remove' on leaving it (before the VIPs), 'init' at start-up and at a reload of a
+   *  non-MASTER (the ones still set are deleted), 'reload' at a reload of a MASTER (every route
+   *  added again, rules not set added). */
+  | { kind: 'routes'; step: 'startup' | 'init' | 'add' | 'remove' | 'reload' }
   /** Send `count` gratuitous ARPs (IPv4) / unsolicited NAs (IPv6) per VIP, spaced by vrrp_garp/gna_interval. */
   | { kind: 'garp'; vips: string[]; count: number; reason: 'master' | 'delayed' | 'refresh' | 'lowerPrio' }
   /** (Re)arm a timer slot; when it fires, feed { type:'timer', timer, generation }. */

@@ -177,6 +177,19 @@ export class VrrpFsm {
     if (this.params.otherVips.length > 0) this.log(`(${this.n}) ${verb}ing E-VIPs.`, 1);
   }
 
+  /** keepalived's vrrp_restore_interfaces_startup(): left-over rules and routes, then VIPs. */
+  private startupRemoval(): void {
+    this.routes('startup');
+    this.vipLines('remov');
+    this.out.push({ kind: 'removeVips' });
+    this.fwLog('removing');
+  }
+
+  /** The instance's routes and rules at this point (keepalived's vrrp_handle_iproutes / iprules), if it has any. */
+  private routes(step: 'startup' | 'init' | 'add' | 'remove' | 'reload', p: VrrpFsmParams = this.params): void {
+    if (p.routes) this.out.push({ kind: 'routes', step });
+  }
+
   private sendPriorityZero(): void {
     this.send(0);
     this.stats.pri_zero_sent++;
@@ -236,11 +249,15 @@ export class VrrpFsm {
         this.log(`(${this.n}) entering FAULT state`);
         this.notify('FAULT');
       }
-      if (removeVips) { this.vipLines('remov'); this.out.push({ kind: 'removeVips' }); this.fwLog('removing'); }
+      if (removeVips) this.startupRemoval();
+      // vrrp_init_state() then clears the routes and rules of an instance that is not going MASTER
+      this.routes('init');
       this.stateChanged(from);
       return;
     }
-    if (removeVips) { this.vipLines('remov'); this.out.push({ kind: 'removeVips' }); this.fwLog('removing'); }
+    if (removeVips) this.startupRemoval();
+    // keepalived's vrrp_init_state() clears routes and rules unless the owner goes MASTER at once
+    if (!(this.params.priority === OWNER_PRIORITY && this.params.initialState === 'MASTER')) this.routes('init');
     const from = this.changeState('BACKUP');
     if (this.params.priority === OWNER_PRIORITY && this.params.initialState === 'MASTER') {
       // keepalived: the owner "times out from the backup state very quickly"
@@ -269,6 +286,7 @@ export class VrrpFsm {
     this.fwLog('setting');
     this.vipLines('sett');
     this.out.push({ kind: 'addVips' });
+    this.routes('add');
     this.garp(p.garp.masterRepeat, 'master');
     if (p.garp.masterDelayMs > 0 && p.garp.masterRepeat > 0) this.setTimer('garpDelay', p.garp.masterDelayMs);
     if (p.garp.masterRefreshMs > 0) this.setTimer('garpRefresh', p.garp.masterRefreshMs);
@@ -285,6 +303,7 @@ export class VrrpFsm {
     for (const t of ['adver', 'garpDelay', 'garpRefresh', 'garpLowerPrio'] as const) this.cancelTimer(t);
     this.log(`(${this.n}) Entering BACKUP STATE`);
     if (vipDeleted) this.sendPriorityZero();
+    this.routes('remove');
     this.vipLines('remov');
     this.out.push({ kind: 'removeVips' });
     this.fwLog('removing');
@@ -304,6 +323,7 @@ export class VrrpFsm {
       // sends only the first (verified with tcpdump against keepalived 2.2.7)
       this.send(0);
       if (!bySync) this.sendPriorityZero();
+      this.routes('remove');
       this.vipLines('remov');
       this.out.push({ kind: 'removeVips' });
       this.fwLog('removing');
@@ -357,6 +377,7 @@ export class VrrpFsm {
     if (was === 'MASTER') {
       this.sendPriorityZero();
       if (!keepVips) {
+        this.routes('remove');
         this.vipLines('remov');
         this.out.push({ kind: 'removeVips' });
         this.fwLog('removing');
@@ -390,6 +411,8 @@ export class VrrpFsm {
     }
     if (this.st === 'STOP') return;
     const wasMaster = this.st === 'MASTER';
+    // keepalived's vrrp_init_state() at a reload clears the routes and rules of a non-MASTER
+    if (!wasMaster) this.routes('init', np);
     // keepalived 2.2.7 puts one advert with the old settings on the wire at the reload, then one with the new
     if (wasMaster) this.send(this.eff);
     const prev = this.track;
@@ -427,6 +450,7 @@ export class VrrpFsm {
     if (added.length > 0 || removed.length > 0) this.out.push({ kind: 'changeVips', added, removed });
     this.fwLog('setting');
     this.vipLines('sett');
+    this.routes('reload');
     this.send(this.eff);
     this.setTimer('adver', this.adverMs());
     if (added.length > 0) this.garp(np.garp.masterRepeat, 'master');

@@ -12,6 +12,7 @@ import type {
 import type { TrackerParams, VrrpFsmParams } from './fsm-types.js';
 import { blocksVips } from './firewall/settings.js';
 import { DEFAULT_DOWN_TIMER_ADVERTS } from './timers.js';
+import { isLinkLocal6, parseIp } from './addr.js';
 
 export interface ParamsContext {
   global: GlobalDefs;
@@ -70,6 +71,10 @@ export function deriveFsmParams(inst: VrrpInstance, ctx: ParamsContext): Derived
   ].map((v) => v.address);
 
   const unicastPeers = inst.unicastPeer.map((p) => ({ address: p.address, minTtl: p.minTtl ?? 0, maxTtl: p.maxTtl ?? 255 }));
+  // RFC 5798 §5.2.9: the first IPv6 address in an advert is link-local. Strict mode refuses it at parse
+  // time (validate-vrrp.ts); otherwise keepalived 2.2.7 only logs this at start-up (log_message, not -t).
+  const first6 = family === 'inet6' && unicastPeers.length === 0 && !inst.strictMode ? parseIp(vips[0] ?? '', 'inet6') : undefined;
+  if (first6 && !isLinkLocal6(first6)) logs.push(`(${n}) the first IPv6 VIP address should be link local`);
   // (the parser dropped mcast_dst_ip of a unicast instance)
   const destination = unicastPeers[0]?.address ?? inst.mcastDstIp ?? (family === 'inet' ? g.vrrpMcastGroup4 : g.vrrpMcastGroup6);
   let configFault: VrrpFsmParams['configFault'];
@@ -115,6 +120,7 @@ export function deriveFsmParams(inst: VrrpInstance, ctx: ParamsContext): Derived
     ...(configFault ? { configFault } : {}),
     firewall: blocksVips(inst, g),
     ...(ctx.syncGroup ? { syncGroup: ctx.syncGroup.name } : {}),
+    ...(inst.virtualRoutes.length + inst.virtualRules.length > 0 ? { routes: true } : {}),
   };
   return { params, logs };
 }
@@ -136,6 +142,14 @@ function deriveTrackers(inst: VrrpInstance, ctx: ParamsContext, logs: string[]):
     if (r.name === inst.interface) continue; // tracked as the instance's own interface already
     add({ id: `interface:${r.name}`, kind: 'interface', weight: r.weight, reverse: r.reverse, initial: { ok: true } });
   }
+
+  // a tracked virtual route's `dev` and a tracked virtual rule's iif / oif are tracked interfaces too
+  // (keepalived's TRACK_ROUTE / TRACK_RULE): down puts the instance in FAULT
+  const own = inst.interface ?? ctx.global.defaultInterface;
+  const viaRoutes = [...inst.virtualRoutes.flatMap((r) => (r.noTrack || r.dev === undefined ? [] : [r.dev])),
+    ...inst.virtualRules.flatMap((r) => (r.noTrack ? [] : [r.iif, r.oif].filter((d): d is string => d !== undefined)))];
+  for (const dev of viaRoutes) if (dev !== own) add({ id: `interface:${dev}`, kind: 'interface', weight: 0, reverse: false, initial: { ok: true } });
+
   for (const r of [...inst.trackScript, ...(sg?.trackScript ?? [])]) {
     const s = ctx.vrrpScripts.find((x) => x.name === r.name);
     if (!s || s.insecure) continue;

@@ -12,6 +12,7 @@ import type { IpFamily, VirtualIp } from '../../src/config/model.js';
 import { bytesToIp, ipToBytes, macToString } from '../../src/vrrp/io/addr.js';
 import type { NftMsg } from '../../src/vrrp/firewall/nft-model.js';
 import { FakeNftables } from './fake-nftables.js';
+import { FakeRoutes } from './fake-routes.js';
 import type {
   AddrInfo, KernelError, KernelEvent, KernelPort, KernelProblem, LinkInfo, VrrpChannel, VrrpRx, VrrpSocketOpts,
 } from '../../src/vrrp/kernel/port.js';
@@ -108,7 +109,12 @@ export class FakeKernel implements KernelPort {
   /** Address requests to refuse once, by (add|del) and address: the errno name (e.g. EINVAL). */
   private readonly refusals = new Map<string, keyof typeof ERRNOS & string>();
 
-  constructor(private readonly clock: Clock, private readonly timers: Timers) {}
+  /** Route and rule tables (fake-routes.ts). */
+  readonly routes: FakeRoutes;
+
+  constructor(private readonly clock: Clock, private readonly timers: Timers) {
+    this.routes = new FakeRoutes(timers, (index) => this.byIndex.get(index));
+  }
 
   // ----------------------------------------------------------------------------------------------
   // test side: the world as `ip link` / `ip addr` would change it
@@ -134,6 +140,7 @@ export class FakeKernel implements KernelPort {
     const up = flags.up ?? l.info.up;
     if (flags.running !== undefined) l.carrier = flags.running;
     l.info = { ...l.info, up, running: up && l.carrier };
+    if (!up) this.routes.linkDown(l.info.index); // the kernel drops the routes through a link going down
     this.emit({ kind: 'link', link: { ...l.info } });
   }
 
@@ -282,7 +289,7 @@ export class FakeKernel implements KernelPort {
     },
   };
 
-  close(): void { this.monitorCb = undefined; }
+  close(): void { this.monitorCb = undefined; this.routes.close(); }
 
   // ----------------------------------------------------------------------------------------------
 

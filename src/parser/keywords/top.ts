@@ -8,7 +8,7 @@ import { globalDefsTable } from './global-defs.js';
 import { vrrpInstanceTable, newInstance, closeInstance, parseVip, type ViCtx } from './vrrp-instance.js';
 import { vrrpScriptTable, newScript, closeScript, syncGroupTable, newSyncGroup, trackFileTable, trackProcessTable, newTrackProcess, closeTrackProcess, type ScriptCtx, type SyncCtx, type TrackFileCtx, type ProcCtx } from './vrrp-blocks.js';
 import { virtualServerTable, newVirtualServer, vsHeader, vsgItem, type VsCtx } from './lvs.js';
-import { parseRouteLine, parseRuleLine, type RuleState } from './routes.js';
+import { parseRouteLine, parseRuleLine, type RouteParseOpts, type RuleState } from './routes.js';
 import { readNum, type BuildCtx } from './common.js';
 
 export interface TopCtx extends BuildCtx { rules: RuleState; vsSet: Map<VirtualServer, Set<string>> }
@@ -48,6 +48,12 @@ function p2TopKw(name: string): KeywordDef<TopCtx> {
 }
 
 const named = <S>(a: KwArgs, make: (name: string) => S): S => make(a.need(1));
+
+/** static_routes / static_rules: track_group allowed (groups declared above the line). */
+const staticOpts = (c: TopCtx): RouteParseOpts => ({
+  allowTrackGroup: true, dynamicInterfaces: c.cfg.global.dynamicInterfaces,
+  trackGroupExists: (g) => c.cfg.extra.some((e) => e.keyword === 'track_group' && e.args[0] === g),
+});
 
 export const topTable = table('top', [
   { name: 'global_defs', priority: 'P0', block: 'keywords', table: globalDefsTable, handle: (c: TopCtx) => c.cfg.global },
@@ -123,8 +129,8 @@ export const topTable = table('top', [
     name: 'static_ipaddress', priority: 'P1', block: 'lines',
     item: (c: TopCtx, a) => { const v = parseVip(a, 'VRRP', undefined); if (v) c.cfg.staticIpaddress.push(v); },
   },
-  { name: 'static_routes', priority: 'P1', block: 'lines', item: (c: TopCtx, a) => { c.cfg.staticRoutes.push(parseRouteLine(a, true, false)); } },
-  { name: 'static_rules', priority: 'P2', block: 'lines', item: (c: TopCtx, a) => { const r = parseRuleLine(a, c.rules); if (r) c.cfg.staticRules.push(r); } },
+  { name: 'static_routes', priority: 'P1', block: 'lines', item: (c: TopCtx, a) => { const r = parseRouteLine(a, staticOpts(c)); if (r) c.cfg.staticRoutes.push(r); } },
+  { name: 'static_rules', priority: 'P1', block: 'lines', item: (c: TopCtx, a) => { const r = parseRuleLine(a, c.rules, staticOpts(c)); if (r) c.cfg.staticRules.push(r); } },
   // Inner keyword sets of keepalived 2.2.7 (harvested from the binary like the other tables).
   p2TopBlock('bfd_instance', ['checker', 'hoplimit', 'idle_tx', 'max_hops', 'min_rx', 'min_tx', 'multiplier', 'neighbor_ip', 'neighbour_ip', 'passive', 'source_ip', 'ttl', 'vrrp', 'weight']),
   p2TopBlock('garp_group', ['garp_interval', 'gna_interval', 'interface', 'interfaces']),

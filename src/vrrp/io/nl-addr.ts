@@ -2,15 +2,16 @@
 // path: the request is encoded once per VIP and interface (only the sequence number changes) and
 // written with one synchronous sendto, so the gratuitous ARPs that follow leave right after it, as
 // in keepalived. The kernel applies RTM_NEWADDR / RTM_DELADDR inside sendmsg; its ACK (or error)
-// arrives later on the same socket and resolves the promise the call returned, so errors such as
-// EEXIST are still reported. Link and address dumps and the monitor stay in rtnl.ts.
+// arrives later on the same socket (nl-channel.ts's NlRequests) and resolves the promise the call
+// returned, so errors such as EEXIST are still reported. Link and address dumps and the monitor stay
+// in rtnl.ts.
 import type { VirtualIp } from '../../config/model.js';
 import { INFINITY_LIFE_TIME, vipAttrs } from './vip-options.js';
-import { C, check, errnoName, isNativeError, loadKanet, type Kanet, type KanetPoller, type NativeError } from './native.js';
+import { C, errnoName, isNativeError, type Kanet, type NativeError } from './native.js';
+import { NlRequests } from './nl-channel.js';
 import type { KernelError } from '../kernel/port.js';
 
-const AF_NETLINK = 16, NETLINK_ROUTE = 0;
-const RTM_NEWADDR = 20, RTM_DELADDR = 21, NLMSG_ERROR = 2;
+const RTM_NEWADDR = 20, RTM_DELADDR = 21;
 const NLM_F_REQUEST = 0x1, NLM_F_ACK = 0x4;
 const IFA_ADDRESS = 1, IFA_LOCAL = 2, IFA_LABEL = 3, IFA_BROADCAST = 4, IFA_CACHEINFO = 6, IFA_FLAGS = 8;
 
@@ -69,39 +70,17 @@ export function encodeAddrRequest(vip: VirtualIp, ifindex: number, add: boolean)
   return Buffer.concat([hdr, body]);
 }
 
-/** Netlink ACKs in one datagram: [sequence number, errno (0 = success)] of each NLMSG_ERROR message. */
-export function parseAcks(buf: Uint8Array): [number, number][] {
-  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const out: [number, number][] = [];
-  for (let off = 0; off + 16 <= buf.length;) {
-    const len = dv.getUint32(off, true);
-    if (len < 16 || off + len > buf.length) break;
-    if (dv.getUint16(off + 4, true) === NLMSG_ERROR && len >= 20) out.push([dv.getUint32(off + 8, true), -dv.getInt32(off + 16, true) | 0]);
-    off += (len + 3) & ~3;
-  }
-  return out;
-}
+export { parseAcks } from './nl-channel.js';
 
 export class NlAddr {
-  private seq = 1;
-  private readonly pending = new Map<number, (errno: number) => void>();
   /** Encoded requests by VIP (a reload's new VIP objects start afresh) and ifindex (add: i, del: -i-1). */
   private readonly msgs = new WeakMap<VirtualIp, Map<number, Buffer>>();
-  private readonly rxBuf = Buffer.alloc(8192);
-  private readonly poller: KanetPoller;
-  private closed = false;
-  private static readonly KERNEL = Buffer.alloc(0);
 
-  private constructor(private readonly k: Kanet, private readonly fd: number) {
-    this.poller = new k.Poller(fd, () => this.drain());
-  }
+  private constructor(private readonly req: NlRequests) {}
 
   static open(): NlAddr | NativeError {
-    const k = loadKanet();
-    if (isNativeError(k)) return k;
-    const fd = k.socket(AF_NETLINK, C.SOCK_RAW, NETLINK_ROUTE);
-    if (fd < 0) return check(k, fd, 'socket(AF_NETLINK)')!;
-    return new NlAddr(k, fd);
+    const r = NlRequests.open();
+    return isNativeError(r) ? r : new NlAddr(r);
   }
 
   /** Encodes (and caches) the requests for these VIPs now, so a later takeover only writes them. */
@@ -126,41 +105,14 @@ export class NlAddr {
 
   private request(vip: VirtualIp, ifindex: number, add: boolean): Promise<KernelError | undefined> {
     const type = add ? RTM_NEWADDR : RTM_DELADDR;
-    if (this.closed) return Promise.resolve(errOf(9, type, 0, this.k));
-    const msg = this.message(vip, ifindex, add);
-    const seq = this.seq;
-    this.seq = this.seq >= 0x7fffffff ? 1 : this.seq + 1;
-    msg.writeUInt32LE(seq, 8);
-    const r = this.k.sendto(this.fd, msg, AF_NETLINK, NlAddr.KERNEL, 0);
-    if (r < 0) return Promise.resolve(errOf(-r, type, seq, this.k));
-    return new Promise((resolve) => {
-      this.pending.set(seq, (errno) => resolve(errno === 0 ? undefined : errOf(errno, type, seq, this.k)));
-    });
-  }
-
-  private drain(): void {
-    for (;;) {
-      if (this.closed) return;
-      const r = this.k.recv(this.fd, this.rxBuf);
-      if (typeof r === 'number') return;
-      for (const [seq, errno] of parseAcks(this.rxBuf.subarray(0, r.n))) {
-        const cb = this.pending.get(seq);
-        if (cb) { this.pending.delete(seq); cb(errno); }
-      }
-    }
+    const { answer } = this.req.request(this.message(vip, ifindex, add));
+    return answer.then((a) => (a.errno === 0 ? undefined : errOf(a.errno, type, a.seq, this.req.k)));
   }
 
   /** Outstanding requests (tests). */
-  get inFlight(): number { return this.pending.size; }
+  get inFlight(): number { return this.req.inFlight; }
 
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.poller.stop();
-    this.k.close(this.fd);
-    for (const cb of this.pending.values()) cb(9);
-    this.pending.clear();
-  }
+  close(): void { this.req.close(); }
 }
 
 /** The kernel's answer as keepalived 2.2.7 logs it: "Netlink: error: <strerror>(<errno>), type=RTM_NEWADDR(20), seq=N, pid=0". */

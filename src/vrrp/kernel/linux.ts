@@ -10,6 +10,7 @@ import { NlAddr } from '../io/nl-addr.js';
 import { Rtnl } from '../io/rtnl.js';
 import { VrrpSocket } from '../io/vrrp-socket.js';
 import type { KernelError, KernelPort, KernelProblem, VrrpChannel } from './port.js';
+import { LinuxRoutes } from './linux-routes.js';
 
 const fromNative = (e: NativeError): KernelError => ({ code: errnoName(e.errno), errno: e.errno, text: strerror(e.errno), message: e.message });
 
@@ -28,6 +29,8 @@ export class LinuxKernel implements KernelPort {
     const nl = NlAddr.open();
     if (isNativeError(nl)) problems.push({ channel: 'command', message: nl.message });
     else this.nl = nl;
+    this.routes.open();
+    if (this.routes.problem) problems.push({ channel: 'routes', message: this.routes.problem });
     const fs = FrameSender.open();
     if (isNativeError(fs)) problems.push({ channel: 'frames', message: fs.message });
     else this.fs = fs;
@@ -92,8 +95,11 @@ export class LinuxKernel implements KernelPort {
     apply: (msgs) => this.nft.apply(msgs),
   };
 
+  readonly routes = new LinuxRoutes();
+
   close(): void {
     this.nft.close();
+    this.routes.close();
     this.fs?.close();
     this.nl?.close();
     this.rtnl?.close();

@@ -1,11 +1,12 @@
 // The VRRP runtime's one door to the kernel: every effect the runtime has on the system (link and
 // address dumps and monitoring, VIP add/remove, VRRP sockets, gratuitous ARP / NA frames, macvlan
-// links, sysctls, the VIP firewall's nf_tables batches) goes through a KernelPort. linux.ts is the
-// real adapter (thin wrappers around src/vrrp/io/* and src/vrrp/firewall/nft-socket.ts);
-// test/helpers/fake-kernel.ts is an in-memory one with a simulated wire. Each concern is one member
-// object, so further concerns (routes and rules) are added as new members without touching the others.
-import type { IpFamily, VirtualIp } from '../../config/model.js';
+// links, sysctls, the VIP firewall's nf_tables batches, routes and rules) goes through a KernelPort.
+// linux.ts is the real adapter (thin wrappers around src/vrrp/io/*, src/vrrp/firewall/nft-socket.ts
+// and linux-routes.ts); test/helpers/fake-kernel.ts is an in-memory one with a simulated wire. Each
+// concern is one member object, so further concerns are added as new members without touching the others.
+import type { IpFamily, VirtualIp, VirtualRoute, VirtualRule } from '../../config/model.js';
 import type { NfFamily, NftMsg } from '../firewall/nft-model.js';
+import type { IfindexOf, RouteEvent, RouteOp, RuleEvent } from '../io/nl-route.js';
 
 export interface LinkInfo { index: number; name: string; mac: Buffer; up: boolean; running: boolean }
 export interface AddrInfo { index: number; family: IpFamily; address: string; prefixLen: number; scope: number }
@@ -31,7 +32,7 @@ export type KernelEvent =
   | { kind: 'addrDeleted'; addr: AddrInfo };
 
 /** A kernel channel that could not be opened at start (logged by the runtime; the rest still runs). */
-export interface KernelProblem { channel: 'command' | 'frames'; message: string }
+export interface KernelProblem { channel: 'command' | 'frames' | 'routes'; message: string }
 
 export interface NetState {
   links(): Promise<LinkInfo[]>;
@@ -122,6 +123,24 @@ export interface FirewallOps {
   apply(msgs: readonly NftMsg[]): KernelError | undefined;
 }
 
+/** The route / rule groups to listen to (keepalived turns each on when a tracked entry needs it). */
+export interface RouteGroups { routes4: boolean; routes6: boolean; rules4: boolean; rules6: boolean }
+
+/** A route or rule notification; `own`: caused by a request of this port (keepalived skips those, but additions of routes). */
+export type RouteRuleEvent = { kind: 'route'; ev: RouteEvent; own: boolean } | { kind: 'rule'; ev: RuleEvent; own: boolean };
+
+/**
+ * Routes and rules (virtual_routes / virtual_rules, static_routes / static_rules). A request is
+ * written when called (so it follows the VIP requests written before it) and answered later.
+ */
+export interface RouteOps {
+  /** `message` of an error: keepalived's "Netlink: error: ..." line. */
+  route(op: RouteOp, route: VirtualRoute, ifindexOf: IfindexOf): Promise<KernelError | undefined>;
+  rule(op: 'add' | 'del', rule: VirtualRule): Promise<KernelError | undefined>;
+  /** Subscribes to route / rule notifications of these groups (one subscriber). */
+  monitor(groups: RouteGroups, cb: (ev: RouteRuleEvent) => void): void;
+}
+
 export interface KernelPort {
   /** Opens the channels; those that could not be opened are reported (their operations then fail). */
   open(): KernelProblem[];
@@ -132,5 +151,6 @@ export interface KernelPort {
   readonly links: LinkOps;
   readonly sysctl: SysctlOps;
   readonly firewall: FirewallOps;
+  readonly routes: RouteOps;
   close(): void;
 }

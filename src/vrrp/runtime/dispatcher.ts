@@ -9,6 +9,7 @@ import type { SyncGroupOutput } from '../sync-group.js';
 import { encodeAdvert, type VrrpAdvert } from '../packet.js';
 import type { Inst } from './instance.js';
 import type { VipExecutor } from './vip-executor.js';
+import type { RouteExecutor } from '../routes/executor.js';
 
 export interface StateChangeEvent { kind: 'INSTANCE' | 'GROUP'; name: string; state: NotifyState; priority: number; delivery?: NotifyDelivery }
 
@@ -16,7 +17,7 @@ const TIMER = new Set<VrrpAction['kind']>(['setTimer', 'cancelTimer']);
 
 export class Dispatcher {
   constructor(private readonly log: HeldLog, private readonly insts: ReadonlyMap<string, Inst>, private readonly vips: VipExecutor,
-    private readonly onStateChange: ((ev: StateChangeEvent) => void) | undefined) {}
+    private readonly onStateChange: ((ev: StateChangeEvent) => void) | undefined, private readonly routes?: RouteExecutor) {}
 
   /** Feeds one event to an instance (through its sync group) and executes the resulting actions. */
   dispatch(inst: Inst, ev: VrrpEvent): void {
@@ -65,6 +66,7 @@ export class Dispatcher {
       case 'cancelTimer': inst.timers.cancel(a.timer); return;
       case 'addVips': this.vips.add(inst); return;
       case 'removeVips': this.vips.remove(inst); return;
+      case 'routes': this.routes?.step(inst, a.step); return;
       case 'changeVips': this.vips.change(inst, a.added, a.removed); return;
       case 'garp': this.vips.garp(inst, a.vips, a.count); return;
       case 'notify': this.log.later(() => this.onStateChange?.({ kind: 'INSTANCE', name: inst.cfg.name, state: a.state, priority: a.priority, ...(a.delivery ? { delivery: a.delivery } : {}) })); return;

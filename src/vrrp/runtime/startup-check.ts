@@ -47,5 +47,14 @@ export function checkInterfaces(config: KeepalivedConfig, exists: (name: string)
   for (const g of config.vrrpSyncGroups) {
     for (const t of g.trackInterface) ref(t.name, t.pos, `(${g.name}) tracked interface ${t.name} doesn't exist`);
   }
+  // routes, rules and static addresses (the parser keeps them at run time: no interface checks there)
+  const routes = [...config.staticRoutes, ...config.vrrpInstances.flatMap((vi) => vi.virtualRoutes)];
+  for (const r of routes) {
+    for (const dev of [r.dev, ...r.nexthops.map((n) => n.dev)]) if (dev !== undefined) ref(dev, r.pos, `WARNING - interface ${dev} for VROUTE nexthop doesn't exist`);
+  }
+  for (const r of [...config.staticRules, ...config.vrrpInstances.flatMap((vi) => vi.virtualRules)]) {
+    for (const dev of [r.iif, r.oif]) if (dev !== undefined) ref(dev, r.pos, `WARNING - interface ${dev} for rule doesn't exist`);
+  }
+  for (const v of config.staticIpaddress) if (v.dev !== undefined) ref(v.dev, v.pos, `WARNING - interface ${v.dev} for ip address ${vipWord(v)} doesn't exist`);
   return { missing, lines };
 }

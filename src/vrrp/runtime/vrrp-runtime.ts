@@ -30,6 +30,7 @@ import { initFaultLines } from './init-faults.js';
 import { checkInterfaces, NON_EXISTENT_INTERFACE } from './startup-check.js';
 import { SysctlStore } from './sysctl-store.js';
 import { VipExecutor } from './vip-executor.js';
+import { RouteExecutor } from '../routes/executor.js';
 
 export type { StateChangeEvent } from './dispatcher.js';
 export type { InstanceSnapshot, VrrpSnapshot } from './snapshot.js';
@@ -60,6 +61,8 @@ export class VrrpRuntime {
   private readonly vips: VipExecutor;
   /** strict mode / no_accept / nftables / use_vmac: keepalived's nftables table. */
   private readonly firewall: VipFirewall;
+  /** static_* and virtual_routes / virtual_rules (src/vrrp/routes). */
+  private readonly routes: RouteExecutor;
   private readonly dispatcher: Dispatcher;
   private readonly linkEvents: LinkEvents;
   private readonly binding: InterfaceBinding;
@@ -90,7 +93,11 @@ export class VrrpRuntime {
     });
     this.firewall = new VipFirewall(this.kernel.firewall, this.log);
     this.vips = new VipExecutor(this.kernel.addrs, this.kernel.frames, this.links, this.log, this.timers, () => this.config.global, this.firewall);
-    this.dispatcher = new Dispatcher(this.log, this.insts, this.vips, deps.onStateChange);
+    this.routes = new RouteExecutor(this.kernel.routes, this.kernel.addrs, this.log, {
+      ifindex: (n) => this.links.get(n)?.index, ifname: (i) => this.links.byIndex(i)?.name,
+      instance: (n) => this.insts.get(n), backup: (inst) => this.dispatch(inst, { type: 'vipDeleted' }),
+    });
+    this.dispatcher = new Dispatcher(this.log, this.insts, this.vips, deps.onStateChange, this.routes);
     this.binding = new InterfaceBinding(this.sockets, this.links, this.vips, this.log, () => this.config.global);
     this.linkEvents = new LinkEvents(this.links, this.insts, this.binding, this.vips, this.log, (inst, ev) => this.dispatch(inst, ev));
     this.trackers = new TrackerHub(this.log, (id, status) => this.broadcastTracker(id, status));
@@ -132,10 +139,27 @@ export class VrrpRuntime {
       this.log.error(`Unable to open gratuitous ARP/NA socket: ${p.message}`);
       this.vips.framesOk = false;
     }
-    this.kernel.net.monitor((ev) => { if (!this.stopped) this.linkEvents.handle(ev); });
+    this.kernel.net.monitor((ev) => {
+      if (this.stopped) return;
+      const wasUp = ev.kind === 'link' ? ifUp(this.links.byIndex(ev.link.index)) : false;
+      this.linkEvents.handle(ev);
+      this.routeEvents(ev, wasUp);
+    });
+    for (const p of problems) if (p.channel === 'routes') this.log.error(`Unable to open netlink route socket: ${p.message}`);
+    this.routes.start(config);
     this.trackers.start(config);
     await this.startInstances(config.vrrpInstances, config);
     return undefined;
+  }
+
+  /** What routes and static addresses make of a link / address event (keepalived's interface_up / _down, reinstate). */
+  private routeEvents(ev: Parameters<LinkEvents['handle']>[0], wasUp: boolean): void {
+    if (ev.kind === 'addrDeleted') this.routes.addressDeleted(ev.addr);
+    else if (ev.kind === 'link') {
+      const isUp = ifUp(ev.link);
+      if (wasUp && !isUp) this.routes.linkDown(ev.link.index, this.insts.values());
+      else if (!wasUp && isUp) this.routes.linkUp(ev.link.index);
+    }
   }
 
   private async refreshLinks(): Promise<void> {
@@ -231,6 +255,7 @@ export class VrrpRuntime {
     if (this.startupTimer !== undefined) this.timers.clear(this.startupTimer);
     await this.stopInstances([...this.insts.keys()], !!opts.keepVips);
     this.firewall.stop();
+    await this.routes.stop();
     this.stopped = true;
     this.trackers.stop();
     this.sysctl.restore();
@@ -251,6 +276,7 @@ export class VrrpRuntime {
     // an instance the new file no longer has is deleted (DELETED / FAULT notifies); others stopping here restart
     const names = new Set(config.vrrpInstances.map((c) => c.name));
     await this.stopInstances(plan.stop, false, new Set(plan.stop.filter((n) => !names.has(n))));
+    this.routes.reload(config, [...plan.keep.keys()].map((n) => this.insts.get(n)!));
     this.trackers.stop();
     this.config = config;
     this.trackers.start(config);

@@ -134,6 +134,13 @@ describe('vrrp/params after the parser\'s completion (each 2.2.7 line once)', ()
     });
   }
 
+  it('IPv6 instance whose first VIP is not link-local: logged at start-up only (2.2.7: log_message; strict mode refuses it under -t)', () => {
+    const r = run(INST('', 'VI_1', 51, 'fd00::100'));
+    assert.deepEqual(r.parse, []);
+    assert.deepEqual(r.runtime, ['(VI_1) the first IPv6 VIP address should be link local']);
+    assert.deepEqual(run(INST('', 'VI_1', 51, 'fe80::100\n    fd00::100')).runtime, []);
+  });
+
   it('unicast_fault_no_peer: no "deprecated" line from the parser; the fault line at start-up only', () => {
     const r = run(INST('unicast_fault_no_peer'));
     assert.deepEqual(r.parse, []);

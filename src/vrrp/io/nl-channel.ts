@@ -1,0 +1,143 @@
+// NETLINK_ROUTE sockets of our own (the kanet addon) for requests whose answer matters but whose
+// write must not wait: NlRequests writes a prepared request with one synchronous sendto (the
+// kernel applies it inside the write, so requests on different sockets keep their order) and
+// resolves a promise with the kernel's answer when the ACK arrives; it knows its port id (learnt
+// at open from the ACK of a NOOP), which the kernel puts in the notifications a request causes.
+// NlGroups listens to rtnetlink multicast groups and hands each message on.
+import { C, check, isNativeError, loadKanet, type Kanet, type KanetPoller, type NativeError } from './native.js';
+
+const AF_NETLINK = 16, NETLINK_ROUTE = 0, SOL_NETLINK = 270, NETLINK_ADD_MEMBERSHIP = 1, NLMSG_ERROR = 2;
+const NLMSG_NOOP = 1, NLM_F_REQUEST = 0x1, NLM_F_ACK = 0x4;
+const KERNEL = Buffer.alloc(0);
+
+/** Netlink ACKs in one datagram: [sequence number, errno (0 = success)] of each NLMSG_ERROR message. */
+export function parseAcks(buf: Uint8Array): [number, number][] {
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const out: [number, number][] = [];
+  for (let off = 0; off + 16 <= buf.length;) {
+    const len = dv.getUint32(off, true);
+    if (len < 16 || off + len > buf.length) break;
+    if (dv.getUint16(off + 4, true) === NLMSG_ERROR && len >= 20) out.push([dv.getUint32(off + 8, true), -dv.getInt32(off + 16, true) | 0]);
+    off += (len + 3) & ~3;
+  }
+  return out;
+}
+
+/** A request's answer: 0 (done) or the errno, with the sequence number it was sent with. */
+export interface NlAnswer { errno: number; seq: number }
+
+function openSocket(k: Kanet): number | NativeError {
+  const fd = k.socket(AF_NETLINK, C.SOCK_RAW, NETLINK_ROUTE);
+  if (fd < 0) return check(k, fd, 'socket(AF_NETLINK)')!;
+  const b = k.bind(fd, AF_NETLINK, KERNEL, 0);
+  if (b < 0) { k.close(fd); return check(k, b, 'bind(AF_NETLINK)')!; }
+  return fd;
+}
+
+export class NlRequests {
+  private seq = 1;
+  private readonly pending = new Map<number, (errno: number) => void>();
+  private readonly rxBuf = Buffer.alloc(16384);
+  private readonly poller: KanetPoller;
+  private closed = false;
+
+  private constructor(readonly k: Kanet, private readonly fd: number, readonly portId: number) {
+    this.poller = new k.Poller(fd, () => this.drain());
+  }
+
+  static open(): NlRequests | NativeError {
+    const k = loadKanet();
+    if (isNativeError(k)) return k;
+    const fd = openSocket(k);
+    if (typeof fd !== 'number') return fd;
+    // the kernel answers a NOOP with an ACK addressed to us: its nlmsg_pid is our port id
+    const noop = Buffer.alloc(16);
+    noop.writeUInt32LE(16, 0);
+    noop.writeUInt16LE(NLMSG_NOOP, 4);
+    noop.writeUInt16LE(NLM_F_REQUEST | NLM_F_ACK, 6);
+    const s = k.sendto(fd, noop, AF_NETLINK, KERNEL, 0);
+    const buf = Buffer.alloc(256);
+    const n = s < 0 ? s : k.recvPlain(fd, buf);
+    if (n < 16) { k.close(fd); return check(k, n < 0 ? n : -5, 'netlink port id')!; }
+    return new NlRequests(k, fd, buf.readUInt32LE(12));
+  }
+
+  /** Writes `msg` (its sequence number set here) now; the promise gives the kernel's answer. */
+  request(msg: Buffer): { seq: number; answer: Promise<NlAnswer> } {
+    const seq = this.seq;
+    this.seq = this.seq >= 0x7fffffff ? 1 : this.seq + 1;
+    if (this.closed) return { seq, answer: Promise.resolve({ errno: 9, seq }) };
+    msg.writeUInt32LE(seq, 8);
+    const r = this.k.sendto(this.fd, msg, AF_NETLINK, KERNEL, 0);
+    if (r < 0) return { seq, answer: Promise.resolve({ errno: -r, seq }) };
+    return { seq, answer: new Promise((resolve) => { this.pending.set(seq, (errno) => resolve({ errno, seq })); }) };
+  }
+
+  /** Requests still waiting for their answer (tests). */
+  get inFlight(): number { return this.pending.size; }
+
+  private drain(): void {
+    for (;;) {
+      if (this.closed) return;
+      const n = this.k.recvPlain(this.fd, this.rxBuf);
+      if (n <= 0) return;
+      for (const [seq, errno] of parseAcks(this.rxBuf.subarray(0, n))) {
+        const cb = this.pending.get(seq);
+        if (cb) { this.pending.delete(seq); cb(errno); }
+      }
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.poller.stop();
+    this.k.close(this.fd);
+    for (const cb of this.pending.values()) cb(9);
+    this.pending.clear();
+  }
+}
+
+/** A socket in rtnetlink multicast groups; each received message (header included) goes to `onMessage`. */
+export class NlGroups {
+  private readonly rxBuf = Buffer.alloc(65536);
+  private readonly poller: KanetPoller;
+  private closed = false;
+
+  private constructor(private readonly k: Kanet, private readonly fd: number, onMessage: (msg: Buffer) => void) {
+    this.poller = new k.Poller(fd, () => {
+      for (;;) {
+        if (this.closed) return;
+        const n = this.k.recvPlain(this.fd, this.rxBuf);
+        if (n <= 0) return;
+        for (let off = 0; off + 16 <= n;) {
+          const len = this.rxBuf.readUInt32LE(off);
+          if (len < 16 || off + len > n) break;
+          onMessage(Buffer.from(this.rxBuf.subarray(off, off + len)));
+          off += (len + 3) & ~3;
+        }
+      }
+    });
+  }
+
+  static open(groups: readonly number[], onMessage: (msg: Buffer) => void): NlGroups | NativeError {
+    const k = loadKanet();
+    if (isNativeError(k)) return k;
+    const fd = openSocket(k);
+    if (typeof fd !== 'number') return fd;
+    for (const g of groups) {
+      const v = Buffer.alloc(4);
+      v.writeInt32LE(g);
+      const r = k.setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, v);
+      if (r < 0) { k.close(fd); return check(k, r, `NETLINK_ADD_MEMBERSHIP ${g}`)!; }
+    }
+    return new NlGroups(k, fd, onMessage);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.poller.stop();
+    this.k.close(this.fd);
+  }
+}
