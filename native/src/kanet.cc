@@ -261,6 +261,7 @@ void InitSpawnAs(Napi::Env env, Napi::Object exports);  // spawn-as.cc
 void InitProcConnector(Napi::Env env, Napi::Object exports);  // proc-connector.cc
 void InitNamespaces(Napi::Env env, Napi::Object exports);  // namespaces.cc
 void InitLinkbeat(Napi::Env env, Napi::Object exports);  // linkbeat.cc
+void InitProcessAttrs(Napi::Env env, Napi::Object exports);  // process-attrs.cc
 
 namespace {
 
@@ -280,6 +281,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitProcConnector(env, exports);
   InitNamespaces(env, exports);
   InitLinkbeat(env, exports);
+  InitProcessAttrs(env, exports);
   return exports;
 }
 

@@ -84,6 +84,25 @@ export interface GlobalDefs {
   jsonDumpFile?: string;
   jsonVersion: 1 | 2;
   childWaitTime: number;                  // default 5
+  /** process_name: the parent's /proc/PID/comm (at most 15 characters). */
+  processName?: string;
+  /** vrrp_process_name / checker_process_name (lvs_process_name); process_names sets both. */
+  vrrpProcessName?: string;
+  checkerProcessName?: string;
+  /** vrrp_* / checker_* scheduling (vrrp_priority, vrrp_no_swap, vrrp_rt_priority, ...); absent = defaults. */
+  vrrpSched?: ProcessSched;
+  checkerSched?: ProcessSched;
+  /** min_auto_priority_delay, usecs (default 1000000). */
+  minAutoPriorityDelay?: number;
+  /** startup_script / shutdown_script (parent, before the children start / after they stop) and their timeouts (s, default 10). */
+  startupScript?: ScriptSpec;
+  startupScriptTimeout?: number;
+  shutdownScript?: ScriptSpec;
+  shutdownScriptTimeout?: number;
+  /** umask (global_defs): the daemon's file mode creation mask, unless -u gave one. */
+  umask?: number;
+  /** data_use_instance: data dump names carry the namespace and instance names. */
+  dataUseInstance?: boolean;
   logFacility?: string;
   /** vrrp_garp_extra_if (alias vrrp_vmac_garp_intvl): the instances' default for garp_extra_if. */
   vrrpGarpExtraIf?: GarpExtraIf;
@@ -124,6 +143,20 @@ export interface LinkbeatInterface { name: string; type?: 'MII' | 'ETHTOOL' | 'I
 
 /** interface_up_down_delays entry: link transitions of this interface take effect after these delays. */
 export interface InterfaceDelay { name: string; downUs: number; upUs: number; pos?: SourcePos }
+
+/** How a child process schedules itself (keepalived's set_process_priorities / set_process_cpu_affinity). */
+export interface ProcessSched {
+  /** *_priority: nice value, -20..19 (0 = unchanged). Applied only without a realtime priority. */
+  nice: number;
+  /** *_no_swap: mlockall. */
+  noSwap: boolean;
+  /** *_rt_priority: SCHED_RR priority, 0 = off. */
+  rtPriority: number;
+  /** *_cpu_affinity: CPUs to run on (empty = unchanged). */
+  cpus: number[];
+  /** *_rlimit_rttime: RLIMIT_RTTIME hard limit in usecs (soft = half); 0 = not set. Default 10000. */
+  rlimitRttime: number;
+}
 
 export interface VirtualIp {
   address: string;                        // without prefix
@@ -529,8 +562,14 @@ export interface StaticAddress extends VirtualIp {}
 export interface KeepalivedConfig {
   /** Every file read, in order (the main file first). */
   files: string[];
+  /** For each included file (by the name source positions use), the include directive that read it. */
+  includedBy?: Record<string, { pattern: string; file: string; line: number }>;
   /** net_namespace NAME: the network namespace the daemon runs in (-s overrides it). */
   netNamespace?: string;
+  /** instance NAME: pid files, syslog ident (and data dumps with data_use_instance) carry the name. */
+  instanceName?: string;
+  /** use_pid_dir (also set by instance and net_namespace): pid files in /run/keepalived/. */
+  usePidDir?: boolean;
   global: GlobalDefs;
   vrrpScripts: VrrpScript[];
   trackFiles: TrackFile[];

@@ -8,6 +8,7 @@ import { monotonicClock } from '../common/clock.js';
 import type { KeepalivedConfig } from '../config/model.js';
 import { formatJsonDump, formatStatsDump, formatVrrpDataDump, globalDefsLines, writeDump } from './dumps/index.js';
 import { toDumpSnapshot } from './dumps/from-vrrp.js';
+import { readInterfaces } from './dumps/interfaces.js';
 import { CHILD_EXIT, isParentToChild, type ChildRole, type ChildToParent, type DumpKind, type ParentToChild } from './ipc.js';
 import { createDaemonLogger, type DaemonLogger } from './log-sink.js';
 import { stoppedUsageLine } from './log-format.js';
@@ -16,6 +17,10 @@ import { removePidFile, writePidFile } from './pidfile.js';
 import { loadSubsystem } from './child-subsystems.js';
 import { probeStart } from './probe-subsystem.js';
 import { isPermanentError, type StartFn, type SubsystemHandle } from './subsystem.js';
+import { ProcessPriorities, schedSettingsFor } from './process/priorities.js';
+import { renameOnReload, setProcessName } from './process/identity.js';
+import { watchLateTimers, type LateTimerWatch } from './process/late-timers.js';
+import { realProcessSys } from './process/sys.js';
 
 const send = (m: ChildToParent) => { if (process.connected && process.send) process.send(m); };
 
@@ -54,6 +59,9 @@ class Inbox {
   }
 }
 
+/** The configured name of this child's process (vrrp_process_name / checker_process_name). */
+const nameOf = (role: ChildRole, c: KeepalivedConfig) => (role === 'vrrp' ? c.global.vrrpProcessName : c.global.checkerProcessName);
+
 export async function runChild(role: ChildRole): Promise<void> {
   if (!process.send) { process.stderr.write('keepalived child: must be started by the keepalived parent\n'); process.exit(1); }
   // Stop signals are handled below; until then ignore them, as a freshly forked keepalived child would block them.
@@ -74,8 +82,16 @@ export async function runChild(role: ChildRole): Promise<void> {
   const what = role === 'vrrp' ? 'VRRP' : 'checker';
   let handle: SubsystemHandle | undefined;
   let stopping = false;
+  const sys = realProcessSys();
+  // a child keeps the name it was forked with unless its own is configured
+  if (nameOf(role, config) !== undefined) setProcessName(sys, nameOf(role, config), logger);
+  const prio = new ProcessPriorities(sys, logger, role, (fn) => { process.on('SIGXCPU', fn); });
+  let lateWatch: LateTimerWatch | undefined;
 
   const finish = async (code: number) => {
+    lateWatch?.stop();
+    // back to normal scheduling before leaving
+    prio.reset();
     const u = process.resourceUsage();
     logger.info(stoppedUsageLine({ user: u.userCPUTime, system: u.systemCPUTime }, childrenUsage()));
     send({ type: 'stopped', usage: { user: u.userCPUTime, system: u.systemCPUTime } });
@@ -128,6 +144,9 @@ export async function runChild(role: ChildRole): Promise<void> {
     return;
   }
   send({ type: 'started' });
+  // keepalived sets the child's priorities once it has started (start_vrrp / start_check)
+  prio.apply(schedSettingsFor(config.global, role));
+  lateWatch = watchLateTimers((late) => prio.timerLate(late, config.global.minAutoPriorityDelay ?? 1_000_000));
   // -d: dump the configuration this child runs to the log, once, as keepalived does at start.
   if (o.dumpConf && role === 'vrrp') {
     const snap = toDumpSnapshot(handle.snapshot());
@@ -143,14 +162,14 @@ export async function runChild(role: ChildRole): Promise<void> {
       if (kind !== 'data') return;
       logger.info(`Printing checker data for process(${pid}) on signal`);
       const extra = handle.dumpData?.() ?? '';
-      const err = writeDump(o.dumpPaths.data, globalDefsLines(config.global, { parent: false }).map((l) => `${l}\n`).join('') + extra);
+      const err = writeDump(o.dumpPaths.data, globalDefsLines(config.global, { parent: false, instance: config.instanceName }).map((l) => `${l}\n`).join('') + extra);
       if (err) logger.error(`Can't open dump file ${o.dumpPaths.data}: ${err}`);
       return;
     }
     const snap = toDumpSnapshot(handle.snapshot());
     if (!snap) { logger.error(`VRRP snapshot unavailable for ${kind} dump`); return; }
     let path: string; let text: string;
-    if (kind === 'data') { logger.info(`Printing VRRP data for process(${pid}) on signal`); path = o.dumpPaths.data; text = formatVrrpDataDump(config, snap); }
+    if (kind === 'data') { logger.info(`Printing VRRP data for process(${pid}) on signal`); path = o.dumpPaths.data; text = formatVrrpDataDump(config, { ...snap, interfaces: readInterfaces() }); }
     else if (kind === 'json') { logger.info(`Printing VRRP as json for process(${pid}) on signal`); path = o.dumpPaths.json; text = formatJsonDump(config, snap); }
     else { logger.info(`Printing VRRP stats for process(${pid}) on signal`); path = o.dumpPaths.stats; text = formatStatsDump(snap); }
     const err = writeDump(path, text);
@@ -161,15 +180,21 @@ export async function runChild(role: ChildRole): Promise<void> {
   inbox.drainTo((m) => {
     if (stopping) return;
     if (m.type === 'stop') void stop();
+    // standard scheduling while reloading, as 2.2.7, before the configuration arrives
+    else if (m.type === 'reload-begin') prio.reset();
     else if (m.type === 'dump') {
       try { dump(m.kind); } catch (e) { logger.error(`Dump failed: ${(e as Error).message}`); }
     } else if (m.type === 'reload') {
       logger.info('Reloading');
+      prio.reset();
       const next = shareStrings(m.config);
+      renameOnReload(sys, nameOf(role, config), nameOf(role, next), logger);
+      if (next.global.umask !== undefined && !o.umaskFromCommandLine) process.umask(next.global.umask);
       config = next;
+      const settle = () => { if (!stopping) prio.apply(schedSettingsFor(next.global, role)); };
       Promise.resolve().then(() => handle?.reload(next)).then(
-        () => send({ type: 'reloaded', ok: true }),
-        (e: Error) => { logger.error(`Reload failed: ${e.message}`); send({ type: 'reloaded', ok: false }); },
+        () => { settle(); send({ type: 'reloaded', ok: true }); },
+        (e: Error) => { settle(); logger.error(`Reload failed: ${e.message}`); send({ type: 'reloaded', ok: false }); },
       );
     }
   });

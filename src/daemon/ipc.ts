@@ -20,12 +20,17 @@ export interface ChildRuntimeOptions {
   /** -X */
   releaseVips: boolean;
   dumpConf: boolean;
+  /** -u was given: global_defs umask is ignored. */
+  umaskFromCommandLine?: boolean;
   /** Where USR1 / USR2 / JSON dumps go (state_dump_file & co, or /tmp defaults). */
   dumpPaths: { data: string; stats: string; json: string };
 }
 
 export type ParentToChild =
   | { type: 'init'; options: ChildRuntimeOptions; config: KeepalivedConfig }
+  /** Sent just before a reload: the child drops realtime scheduling first, so that reading a large
+   *  configuration cannot run into RLIMIT_RTTIME (a SIGKILL at the hard limit). */
+  | { type: 'reload-begin' }
   | { type: 'reload'; config: KeepalivedConfig }
   | { type: 'stop' }
   | { type: 'dump'; kind: DumpKind };

@@ -13,6 +13,8 @@ import { watchRealtimeSignal } from './rt-signals.js';
 import { sdNotifier } from './sd-notify.js';
 import { usageText } from './usage.js';
 import { versionText } from './version.js';
+import { setCommandLine, setProcessName } from './process/identity.js';
+import { realProcessSys } from './process/sys.js';
 
 const DAEMON_ENV = 'KEEPALIVED_TS_DAEMONIZED';
 
@@ -48,7 +50,8 @@ export async function main(argv: string[]): Promise<void> {
     case 'run': break;
   }
   const opts = r.opts;
-  if (opts.umask !== undefined) process.umask(opts.umask);
+  // keepalived's umask_val: 0177 unless -u (or global_defs umask, applied once the file is read) says otherwise
+  process.umask(opts.umask ?? 0o177);
   if (!opts.dontFork && process.env[DAEMON_ENV] !== '1') return daemonize(argv);
   // Our own marker must not reach children or notify scripts.
   delete process.env[DAEMON_ENV];
@@ -75,6 +78,11 @@ function daemonize(argv: string[]): void {
 }
 
 async function runParent(opts: CliOptions): Promise<void> {
+  // `ps`, pidof, pgrep and killall see "keepalived" and the command line it was started with
+  const commandLine = [process.argv[1] ?? 'keepalived', ...process.argv.slice(2)];
+  const sys = realProcessSys();
+  setCommandLine(sys, commandLine);
+  setProcessName(sys, undefined);
   const logger = createDaemonLogger({
     // net_namespace / -s change it once the configuration is read ("Changing syslog ident to ...")
     ident: syslogIdent('parent'),
@@ -94,7 +102,8 @@ async function runParent(opts: CliOptions): Promise<void> {
     logger,
     loadConfig,
     launch: forkLauncher,
-    commandLine: [process.argv[1] ?? 'keepalived', ...process.argv.slice(2)],
+    commandLine,
+    process: sys,
     exit: (code) => finish(code),
     tmpDir: process.env.KEEPALIVED_TS_TMP_DIR || '/tmp',
     notify: sdNotifier(),

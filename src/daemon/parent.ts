@@ -19,6 +19,10 @@ import { checkPidFile, pidPaths, removePidFile, removeStale, writePidFile, type 
 import { VERSION_STRING, runningOnLine } from './version.js';
 import { createPidDir, enterNamespace, leaveNamespace, realNsSys, removePidDir, type NamespaceState, type NsSys } from './netns.js';
 import { INHERITED_CONNECTOR_ENV } from '../vrrp/process-track/connector-port.js';
+import { DEFAULT_COMM, childArgs, renameOnReload, setProcessName } from './process/identity.js';
+import type { ProcessSys } from './process/sys.js';
+import { runStartStopScript } from './process/start-stop-script.js';
+import { lostIncludeLine, lostIncludes } from './reload-includes.js';
 
 export interface ChildHandle {
   readonly pid: number;
@@ -28,8 +32,11 @@ export interface ChildHandle {
   onExit(fn: (code: number | null, signal: NodeJS.Signals | null) => void): void;
 }
 
-/** What a child inherits besides the IPC channel: the process-event socket (VRRP child, net_namespace). */
-export interface ChildInherit { procConnectorFd?: number }
+/**
+ * What a child inherits besides the IPC channel: the process-event socket (VRRP child,
+ * net_namespace), and the parent's process name and command line (a forked keepalived child has them).
+ */
+export interface ChildInherit { procConnectorFd?: number; identity?: { comm: string; cmdline: readonly string[] } }
 
 export type ChildLauncher = (role: ChildRole, inherit?: ChildInherit) => ChildHandle;
 
@@ -66,10 +73,11 @@ function tsxLoaderUrl(): string {
 export const forkLauncher: ChildLauncher = (role, inherit) => {
   const { path, execArgv } = childEntry(role);
   const fd = inherit?.procConnectorFd;
+  const args = inherit?.identity ? childArgs(inherit.identity.comm, inherit.identity.cmdline) : [];
   // an inherited socket becomes the child's fd 4, named in its environment (see adoptInheritedConnector)
   const cp: ChildProcess = fd === undefined
-    ? fork(path, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: process.env })
-    : fork(path, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc', fd], env: { ...process.env, [INHERITED_CONNECTOR_ENV]: '4' } });
+    ? fork(path, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: process.env })
+    : fork(path, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc', fd], env: { ...process.env, [INHERITED_CONNECTOR_ENV]: '4' } });
   return {
     pid: cp.pid ?? -1,
     send: (m) => { if (cp.connected) cp.send(m, (err) => { void err; }); },
@@ -94,6 +102,8 @@ export interface ParentDeps {
   notify?: (state: string) => void;
   /** setns / mount calls for net_namespace (the addon by default). */
   ns?: () => NsSys;
+  /** prctl for process_name (none: the name is left alone, as in unit tests). */
+  process?: ProcessSys;
 }
 
 interface ChildSlot {
@@ -124,6 +134,8 @@ export class Parent {
   /** net_namespace / -s in effect (fixed at start: a reload cannot change it). */
   private namespace?: string;
   private nsState?: NamespaceState;
+  /** instance NAME (fixed at start: a reload cannot change it). */
+  private instance?: string;
   private pidDirCreated = false;
   private childUsage = { user: 0, system: 0 };
   /** Keeps the event loop alive while the daemon runs, also with no child to watch. */
@@ -156,6 +168,8 @@ export class Parent {
       return false;
     }
     this.config = loaded;
+    if (loaded.global.processName !== undefined && this.deps.process) setProcessName(this.deps.process, loaded.global.processName, log);
+    this.applyUmask(loaded);
     if (loaded.global.logFacility !== undefined && this.opts.logFacility === undefined) {
       const f = facilityFromConfig(loaded.global.logFacility);
       if (f !== undefined) log.setFacility(f);
@@ -173,6 +187,9 @@ export class Parent {
       log.info('NOTICE: setting config option max_auto_priority should result in better keepalived performance');
     }
     if (this.opts.dumpConf) for (const l of formatParentDataDump(loaded).trimEnd().split('\n')) log.info(l);
+    // the children start once the startup script has ended
+    await this.runScript('startup', loaded);
+    if (this.stopping) return true;
     const roles = this.wantedRoles(loaded);
     if (!roles.length) log.info('Warning - keepalived has no configuration to run');
     for (const r of roles) this.spawn(r);
@@ -183,9 +200,11 @@ export class Parent {
   }
 
   /**
-   * net_namespace / -s, as keepalived 2.2.7's main(): the ident changes, /run/keepalived/ is created,
-   * the process-event socket is opened and the namespace entered; pid files then live in the private
-   * /run/keepalived/. False when the namespace cannot be entered (keepalived then stops, exit 0).
+   * instance / net_namespace / -s / use_pid_dir, as keepalived 2.2.7's main(): with an instance or a
+   * namespace the ident changes (Keepalived_NS_INSTANCE); /run/keepalived/ is created for the pid files;
+   * for a namespace the process-event socket is opened and the namespace entered (pid files then live
+   * in its private /run/keepalived/). False when the namespace cannot be entered (keepalived then
+   * stops, exit 0).
    */
   private async enterNamespace(cfg: KeepalivedConfig): Promise<boolean> {
     const log = this.log;
@@ -193,12 +212,17 @@ export class Parent {
     if (this.opts.namespace !== undefined && cfg.netNamespace !== undefined) {
       log.info(`Overriding config net_namespace '${cfg.netNamespace}' with command line namespace '${this.opts.namespace}'`);
     }
+    this.instance = cfg.instanceName;
+    if (ns !== undefined || this.instance !== undefined) {
+      const ident = syslogIdent('parent', { namespace: ns, instance: this.instance });
+      log.info(`Changing syslog ident to ${ident}`);
+      log.setIdent(ident);
+    }
+    const usePidDir = ns !== undefined || this.instance !== undefined || cfg.usePidDir === true;
+    if (usePidDir) this.pidDirCreated = createPidDir(this.nsSys(), log);
+    this.pids = pidPaths({ ...this.opts, namespace: ns, instance: this.instance, usePidDir });
     if (ns === undefined) return true;
-    const ident = syslogIdent('parent', { namespace: ns });
-    log.info(`Changing syslog ident to ${ident}`);
-    log.setIdent(ident);
     const sys = this.nsSys();
-    this.pidDirCreated = createPidDir(sys, log);
     const st = enterNamespace(ns, sys, log);
     if (!st) {
       log.error(`Unable to set network namespace ${ns} - exiting`);
@@ -213,7 +237,6 @@ export class Parent {
     }
     this.namespace = ns;
     this.nsState = st;
-    this.pids = pidPaths({ ...this.opts, namespace: ns });
     return true;
   }
 
@@ -259,10 +282,10 @@ export class Parent {
   private childOptions(role: ChildRole): ChildRuntimeOptions {
     const o = this.opts;
     const g = this.config?.global;
-    const dp = dumpPaths(g, this.deps.tmpDir);
+    const dp = this.dumpPaths(g);
     return {
       role,
-      ident: syslogIdent(role, { namespace: this.namespace }),
+      ident: syslogIdent(role, { namespace: this.namespace, instance: this.instance }),
       facility: this.facility(),
       logDetail: o.logDetail,
       logConsole: o.logConsole,
@@ -272,8 +295,14 @@ export class Parent {
       dontRelease: role === 'vrrp' ? o.dontReleaseVrrp : o.dontReleaseIpvs,
       releaseVips: o.releaseVips,
       dumpConf: o.dumpConf,
+      umaskFromCommandLine: o.umask !== undefined,
       dumpPaths: { data: role === 'vrrp' ? dp.data : dp.checkData, stats: dp.stats, json: dp.json },
     };
+  }
+
+  /** Where the dumps go: with data_use_instance the data dumps carry the namespace and instance names. */
+  private dumpPaths(g: KeepalivedConfig['global'] | undefined) {
+    return dumpPaths(g, this.deps.tmpDir, g?.dataUseInstance ? { namespace: this.namespace, instance: this.instance } : undefined);
   }
 
   private facility(): number {
@@ -285,7 +314,8 @@ export class Parent {
   private spawn(role: ChildRole, quickDeaths = 0): void {
     if (!this.config) return;
     const fd = role === 'vrrp' ? this.nsState?.connectorFd : undefined;
-    const handle = this.deps.launch(role, fd === undefined ? undefined : { procConnectorFd: fd });
+    const identity = { comm: this.config.global.processName ?? DEFAULT_COMM, cmdline: this.deps.commandLine };
+    const handle = this.deps.launch(role, fd === undefined ? { identity } : { procConnectorFd: fd, identity });
     const slot: ChildSlot = { role, handle, startedAt: Date.now(), exited: false, exitWaiters: [], quickDeaths };
     this.children.set(role, slot);
     this.log.info(`Starting ${role === 'vrrp' ? 'VRRP' : 'Healthcheck'} child process, pid=${handle.pid}`);
@@ -360,6 +390,10 @@ export class Parent {
       }
       const cfg = r.config;
       if ((this.opts.namespace ?? cfg.netNamespace) !== this.namespace) this.log.info('Cannot change network namespace at a reload - please restart keepalived');
+      if (cfg.instanceName !== this.instance) this.log.info('Cannot change instance name at a reload - please restart keepalived');
+      if (this.config) for (const l of lostIncludes(this.config, cfg)) this.log.warn(lostIncludeLine(l));
+      if (this.deps.process) renameOnReload(this.deps.process, this.config?.global.processName, cfg.global.processName, this.log);
+      this.applyUmask(cfg);
       this.config = cfg;
       this.accepted = new Set(r.diagnostics.map(diagKey));
       const wanted = this.wantedRoles(cfg);
@@ -369,6 +403,7 @@ export class Parent {
         acks.push(new Promise<void>((resolve) => {
           const t = setTimeout(() => { slot.reloadWaiter = undefined; resolve(); }, 30_000);
           slot.reloadWaiter = () => { clearTimeout(t); resolve(); };
+          slot.handle.send({ type: 'reload-begin' });
           slot.handle.send({ type: 'reload', config: cfg });
         }));
       }
@@ -387,7 +422,7 @@ export class Parent {
     if (this.stopping) return;
     if (kind === 'data' && this.config) {
       this.log.info(`Printing parent data for process(${process.pid}) on signal`);
-      const path = dumpPaths(this.config.global, this.deps.tmpDir).parentData;
+      const path = this.dumpPaths(this.config.global).parentData;
       let text: string;
       try { text = formatParentDataDump(this.config); } catch (e) { text = `dump failed: ${(e as Error).message}\n`; }
       const err = writeDump(path, text);
@@ -413,6 +448,21 @@ export class Parent {
     });
   }
 
+  /** global_defs umask, unless -u gave one (children inherit it at fork; at a reload they set it too). */
+  private applyUmask(cfg: KeepalivedConfig): void {
+    if (cfg.global.umask === undefined) return;
+    if (this.opts.umask !== undefined) { this.log.info('umask command line option specified, ignoring config option'); return; }
+    if (this.deps.process) process.umask(cfg.global.umask);
+  }
+
+  private defaultUserAnnounced = false;
+
+  private async runScript(phase: 'startup' | 'shutdown', cfg: KeepalivedConfig): Promise<void> {
+    const announce = !this.defaultUserAnnounced;
+    if ((phase === 'startup' ? cfg.global.startupScript : cfg.global.shutdownScript) !== undefined) this.defaultUserAnnounced = true;
+    await runStartStopScript(phase, cfg.global, { log: this.log, detail: this.opts.logDetail > 0, announceDefaultUser: announce });
+  }
+
   /** TERM / INT, or a child's permanent error: stop the children, then ourselves. */
   async stop(code = 0): Promise<void> {
     if (this.stopping) return;
@@ -423,6 +473,7 @@ export class Parent {
     if (code === 0) this.log.info('Stopping');
     this.deps.notify?.('STOPPING=1');
     await Promise.all([...this.children.values()].map((s) => this.stopChild(s)));
+    if (this.config) await this.runScript('shutdown', this.config);
     const self = process.resourceUsage();
     this.log.info(cpuUsageLine({ user: self.userCPUTime, system: self.systemCPUTime }, this.childUsage));
     this.log.info(`Stopped ${VERSION_STRING}`);

@@ -1,19 +1,23 @@
 // PID files as keepalived handles them: default paths (/run/keepalived.pid, /run/vrrp.pid,
 // /run/checkers.pid), the "already running" test (a pid file naming a live process), removal of
 // stale ("zombie") pid files, and writing "<pid>\n" with mode 0644.
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export interface PidPaths { parent: string; vrrp: string; checker: string }
 
-export function pidPaths(o: { pidFile?: string; vrrpPidFile?: string; checkersPidFile?: string; instance?: string; namespace?: string }): PidPaths {
-  const dir = o.instance || o.namespace ? '/run/keepalived' : '/run';
-  const sfx = o.instance ? `_${o.instance}` : '';
-  const useDir = dir === '/run/keepalived';
+/**
+ * keepalived's pid file names: /run/{keepalived,vrrp,checkers}.pid; with use_pid_dir (also set by
+ * instance and net_namespace) in /run/keepalived/; with an instance, NAME_INSTANCE.pid there. -p/-r/-c win.
+ */
+export function pidPaths(o: { pidFile?: string; vrrpPidFile?: string; checkersPidFile?: string; instance?: string; namespace?: string; usePidDir?: boolean }): PidPaths {
+  const useDir = o.usePidDir || o.instance !== undefined || o.namespace !== undefined;
+  const dir = useDir ? '/run/keepalived/' : '/run/';
+  const sfx = o.instance !== undefined ? `_${o.instance}` : '';
   return {
-    parent: o.pidFile ?? (useDir ? `${dir}/keepalived${sfx}.pid` : '/run/keepalived.pid'),
-    vrrp: o.vrrpPidFile ?? (useDir ? `${dir}/vrrp${sfx}.pid` : '/run/vrrp.pid'),
-    checker: o.checkersPidFile ?? (useDir ? `${dir}/checkers${sfx}.pid` : '/run/checkers.pid'),
+    parent: o.pidFile ?? `${dir}keepalived${sfx}.pid`,
+    vrrp: o.vrrpPidFile ?? `${dir}vrrp${sfx}.pid`,
+    checker: o.checkersPidFile ?? `${dir}checkers${sfx}.pid`,
   };
 }
 
@@ -44,6 +48,8 @@ export function writePidFile(path: string, pid = process.pid): boolean {
   try {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, `${pid}\n`, { mode: 0o644 });
+    // 0644 whatever the umask (keepalived's default umask 0177 would make it 0600)
+    chmodSync(path, 0o644);
     return true;
   } catch { return false; }
 }

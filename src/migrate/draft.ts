@@ -13,7 +13,12 @@ export interface ReportEntry {
   note?: string;
 }
 
-export interface MigrationError { at: string; message: string }
+/**
+ * A problem in the input: where, what, and what the conversion did instead (`assumed`: the line or
+ * item skipped, a default kept). A fatal one leaves nothing to convert (no input file, no ha.cf).
+ * Without --strict the rest is converted and every problem reported; --strict refuses the input.
+ */
+export interface MigrationError { at: string; message: string; assumed?: string; fatal?: boolean }
 
 export interface DraftCheck {
   type: 'TCP_CHECK' | 'HTTP_GET' | 'SSL_GET' | 'SMTP_CHECK' | 'DNS_CHECK' | 'PING_CHECK' | 'UDP_CHECK' | 'MISC_CHECK';

@@ -33,11 +33,11 @@ export function convertHeartbeat(dir: string, draft: Draft, report: ReportEntry[
     return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
   };
   const haText = read('ha.cf');
-  if (haText === undefined) { errors.push({ at: path.join(dir, 'ha.cf'), message: 'ha.cf not found' }); return; }
+  if (haText === undefined) { errors.push({ at: path.join(dir, 'ha.cf'), message: 'ha.cf not found', fatal: true }); return; }
   const ha = parseHaCf(haText, path.join(dir, 'ha.cf'), report, errors);
   const auth = parseAuthkeys(read('authkeys'), path.join(dir, 'authkeys'), report, errors);
   const resText = read('haresources');
-  if (resText === undefined) { errors.push({ at: path.join(dir, 'haresources'), message: 'haresources not found' }); return; }
+  if (resText === undefined) { errors.push({ at: path.join(dir, 'haresources'), message: 'haresources not found', fatal: true }); return; }
 
   draft.pingChecks.push(...ha.pingChecks);
   if (ha.mcastGroup) draft.mcastGroup4 = ha.mcastGroup;
@@ -48,7 +48,7 @@ export function convertHeartbeat(dir: string, draft: Draft, report: ReportEntry[
     const at = `${path.join(dir, 'haresources')}:${l.line}`;
     const w = words(l.text);
     const owner = w[0];
-    if (ha.nodes.length && !ha.nodes.includes(owner)) errors.push({ at, message: `resource group owner '${owner}' is not a node in ha.cf (${ha.nodes.join(', ')})` });
+    if (ha.nodes.length && !ha.nodes.includes(owner)) errors.push({ at, message: `resource group owner '${owner}' is not a node in ha.cf (${ha.nodes.join(', ')})`, assumed: `no preferred node: every ha.cf node gets priority ${OTHER_PRIORITY}` });
     const vips: DraftVip[] = [];
     const starts: string[] = [];
     for (const res of w.slice(1)) {
@@ -57,12 +57,12 @@ export function convertHeartbeat(dir: string, draft: Draft, report: ReportEntry[
       if (name === 'IPaddr' || name === 'IPaddr2' || isIPv4(name.split('/')[0])) {
         const spec = name === 'IPaddr' || name === 'IPaddr2' ? parts[1] ?? '' : res;
         const vip = parseIpaddr(spec);
-        if (!vip) { errors.push({ at, message: `bad IP address resource '${res}'` }); continue; }
+        if (!vip) { errors.push({ at, message: `bad IP address resource '${res}'`, assumed: 'resource skipped' }); continue; }
         vips.push(vip);
         report.push({ at, source: res, became: `virtual_ipaddress ${vip.address}${vip.prefixLen !== undefined ? `/${vip.prefixLen}` : ''}${vip.dev ? ` dev ${vip.dev}` : ''}` });
       } else if (name === 'ldirectord') {
         const cf = parts[1] ? (path.isAbsolute(parts[1]) ? parts[1] : path.join(dir, parts[1])) : path.join(dir, 'ldirectord.cf');
-        if (!existsSync(cf)) { errors.push({ at, message: `ldirectord resource: ${cf} not found` }); continue; }
+        if (!existsSync(cf)) { errors.push({ at, message: `ldirectord resource: ${cf} not found`, assumed: 'resource skipped: no virtual servers from it' }); continue; }
         report.push({ at, source: res, became: `virtual_server blocks from ${cf}`, note: "keepalived's checker replaces ldirectord" });
         convertLdirectord(parseLdirectord(readFileSync(cf, 'utf8'), cf), draft, report, errors);
       } else if (name === 'MailTo') {
@@ -149,32 +149,38 @@ function parseHaCf(text: string, file: string, report: ReportEntry[], errors: Mi
       case 'node': ha.nodes.push(...args); became(`@${args.map(configId).join(' / @')} priority lines`, 'config id = hostname up to the first dot (or keepalived -i ID)'); break;
       case 'keepalive': case 'deadtime': {
         const s = parseSeconds(args[0] ?? '');
-        if (s === undefined || s <= 0) { errors.push({ at, message: `${key}: expected a time (e.g. 2 or 500ms), got '${args[0] ?? ''}'` }); break; }
+        if (s === undefined || s <= 0) { errors.push({ at, message: `${key}: expected a time (e.g. 2 or 500ms), got '${args[0] ?? ''}'`, assumed: key === 'keepalive' ? 'advert_int 2 (heartbeat\'s default keepalive)' : 'line ignored' }); break; }
         if (key === 'keepalive') { ha.keepalive = s; became(`advert_int ${s}${Number.isInteger(s) ? '' : ' (VRRPv3: fractional interval)'}`); }
         else { ha.deadtime = s; became('(see master down interval entry)'); }
         break;
       }
       case 'auto_failback':
         if (args[0] === 'on' || args[0] === 'off' || args[0] === 'legacy') ha.autoFailback = args[0];
-        else { errors.push({ at, message: `auto_failback: expected on, off or legacy, got '${args[0] ?? ''}'` }); break; }
+        else { errors.push({ at, message: `auto_failback: expected on, off or legacy, got '${args[0] ?? ''}'`, assumed: 'legacy (preempt)' }); break; }
         became(args[0] === 'off' ? 'nopreempt' : 'preempt (keepalived default)');
         break;
       case 'bcast': ha.interface ??= args[0]; became(`interface ${args[0]} (multicast 224.0.0.18)`, args.length > 1 ? 'keepalived sends VRRP on one interface; extra interfaces ignored' : undefined); break;
       case 'ucast':
+        // `ucast IP` (interface left out): the peer is still usable
+        if (args.length === 1 && isIPv4(args[0]!)) {
+          ha.unicastPeers.push(args[0]!);
+          errors.push({ at, message: 'ucast: expected <interface> <IP>', assumed: `unicast_peer ${args[0]} (no interface from this line)` });
+          break;
+        }
         ha.interface ??= args[0];
-        if (args[1] && isIPv4(args[1])) ha.unicastPeers.push(args[1]); else { errors.push({ at, message: 'ucast: expected <interface> <IP>' }); break; }
+        if (args[1] && isIPv4(args[1])) ha.unicastPeers.push(args[1]); else { errors.push({ at, message: 'ucast: expected <interface> <IP>', assumed: args[0] ? `interface ${args[0]}, no unicast peer from this line` : 'line ignored' }); break; }
         became(`interface ${args[0]}, unicast_peer ${args[1]}`);
         break;
       case 'mcast':
         ha.interface ??= args[0];
         if (args[1] && isIPv4(args[1])) { ha.mcastGroup = args[1]; became(`interface ${args[0]}, vrrp_mcast_group4 ${args[1]}`, 'udp port, ttl and loop do not apply to VRRP'); }
-        else errors.push({ at, message: 'mcast: expected <interface> <group> <port> <ttl> <loop>' });
+        else errors.push({ at, message: 'mcast: expected <interface> <group> <port> <ttl> <loop>', assumed: args[0] ? `interface ${args[0]}, multicast group 224.0.0.18` : 'line ignored' });
         break;
       case 'ping':
         for (const ip of args) pings.push({ at, cmd: `/usr/bin/ping -c 1 -W 1 ${ip}`, src: l.text });
         break;
       case 'ping_group':
-        if (args.length < 2) { errors.push({ at, message: 'ping_group: expected <name> <IP> ...' }); break; }
+        if (args.length < 2) { errors.push({ at, message: 'ping_group: expected <name> <IP> ...', assumed: 'line ignored' }); break; }
         pings.push({ at, cmd: `/bin/sh -c '${args.slice(1).map((ip) => `/usr/bin/ping -c 1 -W 1 ${ip}`).join(' || ')}'`, src: l.text });
         break;
       case 'respawn':
@@ -189,7 +195,7 @@ function parseHaCf(text: string, file: string, report: ReportEntry[], errors: Mi
       case 'realtime': case 'debug': case 'uuidfrom': case 'coredumps': case 'msgfmt': case 'rtprio': case 'conn_logd_time': case 'max_rexmit_delay':
         became(null, 'no keepalived equivalent'); break;
       default:
-        errors.push({ at, message: `unknown ha.cf directive '${key}'` });
+        errors.push({ at, message: `unknown ha.cf directive '${key}'`, assumed: 'line ignored' });
     }
   }
   const weight = ha.ipfail && pings.length > 0 ? PING_WEIGHT : 0;
@@ -212,13 +218,13 @@ function parseAuthkeys(text: string | undefined, file: string, report: ReportEnt
     const at = `${file}:${l.line}`;
     if (w[0] === 'auth') active = w[1];
     else if (/^\d+$/.test(w[0])) keys.set(w[0], { method: (w[1] ?? '').toLowerCase(), key: w.slice(2).join(' ') || undefined, at, src: l.text });
-    else errors.push({ at, message: `authkeys: unexpected line '${l.text}'` });
+    else errors.push({ at, message: `authkeys: unexpected line '${l.text}'`, assumed: 'line ignored' });
   }
-  if (active === undefined) { errors.push({ at: file, message: 'authkeys: no "auth N" line' }); return undefined; }
+  if (active === undefined) { errors.push({ at: file, message: 'authkeys: no "auth N" line', assumed: 'no VRRP authentication' }); return undefined; }
   const k = keys.get(active);
-  if (!k) { errors.push({ at: file, message: `authkeys: auth ${active} names no key` }); return undefined; }
+  if (!k) { errors.push({ at: file, message: `authkeys: auth ${active} names no key`, assumed: 'no VRRP authentication' }); return undefined; }
   if (k.method === 'crc') { report.push({ at: k.at, source: k.src, became: null, note: 'crc is a checksum, not authentication: no VRRP authentication configured' }); return undefined; }
-  if ((k.method !== 'md5' && k.method !== 'sha1') || !k.key) { errors.push({ at: k.at, message: `authkeys: expected crc, md5 KEY or sha1 KEY` }); return undefined; }
+  if ((k.method !== 'md5' && k.method !== 'sha1') || !k.key) { errors.push({ at: k.at, message: `authkeys: expected crc, md5 KEY or sha1 KEY`, assumed: 'no VRRP authentication' }); return undefined; }
   const pass = k.key.slice(0, 8);
   report.push({ at: k.at, source: `${active} ${k.method} ****`, became: 'authentication { auth_type PASS auth_pass <first 8 characters of the key> }',
     note: `WARNING: ${k.method} has no VRRP equivalent; PASS sends the password in clear text (8 characters at most)` });

@@ -14,13 +14,13 @@ export function migrate(from: MigrationSource, input: string, opts: HeartbeatOpt
   const draft = emptyDraft();
   const report: ReportEntry[] = [];
   const errors: MigrationError[] = [];
-  if (!existsSync(input)) return { config: '', report, errors: [{ at: input, message: 'no such file or directory' }] };
+  if (!existsSync(input)) return { config: '', report, errors: [{ at: input, message: 'no such file or directory', fatal: true }] };
   const isDir = statSync(input).isDirectory();
   if (from === 'heartbeat') {
-    if (!isDir) return { config: '', report, errors: [{ at: input, message: '--from heartbeat takes the directory holding ha.cf, haresources and authkeys' }] };
+    if (!isDir) return { config: '', report, errors: [{ at: input, message: '--from heartbeat takes the directory holding ha.cf, haresources and authkeys', fatal: true }] };
     convertHeartbeat(input, draft, report, errors, opts);
   } else {
-    if (isDir) return { config: '', report, errors: [{ at: input, message: `--from ${from} takes a file` }] };
+    if (isDir) return { config: '', report, errors: [{ at: input, message: `--from ${from} takes a file`, fatal: true }] };
     const text = readFileSync(input, 'utf8');
     if (from === 'ldirectord') convertLdirectord(parseLdirectord(text, input), draft, report, errors);
     else convertPiranha(text, input, draft, report, errors, opts);
@@ -35,6 +35,14 @@ export function migrate(from: MigrationSource, input: string, opts: HeartbeatOpt
       }
     }
   }
+  // keepalived ignores a virtual server without real servers ("has no real servers - ignoring"):
+  // one whose real servers were all unusable is left out, and said so
+  draft.virtualServers = draft.virtualServers.filter((vs) => {
+    if (vs.realServers.length) return true;
+    report.push({ at: '-', source: `virtual server ${vs.fwmark !== undefined ? `fwmark ${vs.fwmark}` : `${vs.address}:${vs.port ?? 0}`}`, became: null,
+      note: 'not written: it has no usable real server (keepalived would ignore it)' });
+    return false;
+  });
   report.sort(byPlace);
   errors.sort(byPlace);
   for (const v of draft.vrrps) if (draft.notificationEmail.length) v.smtpAlert = true;
@@ -51,6 +59,6 @@ function byPlace(a: { at: string }, b: { at: string }): number {
 
 export function formatReport(r: MigrationResult): string {
   const lines = r.report.map((e) => `${e.at}: ${e.source} -> ${e.became ?? '(no equivalent)'}${e.note ? `  [${e.note}]` : ''}`);
-  for (const e of r.errors) lines.push(`${e.at}: error: ${e.message}`);
+  for (const e of r.errors) lines.push(e.fatal || !e.assumed ? `${e.at}: error: ${e.message}` : `${e.at}: problem: ${e.message} -> assumed: ${e.assumed}`);
   return lines.join('\n') + '\n';
 }

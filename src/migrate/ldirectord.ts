@@ -30,11 +30,11 @@ export function parseLdirectord(text: string, file: string): LdirectordParse {
   for (const l of readLines(text)) {
     const at = `${file}:${l.line}`;
     const eq = l.text.indexOf('=');
-    if (eq <= 0) { errors.push({ at, message: `expected key=value, got '${l.text}'` }); continue; }
+    if (eq <= 0) { errors.push({ at, message: `expected key=value, got '${l.text}'`, assumed: 'line ignored' }); continue; }
     const key = l.text.slice(0, eq).trim().toLowerCase();
     const value = unquote(l.text.slice(eq + 1));
     const s: Setting = { key, value, at, raw: l.text };
-    if (!KNOWN.has(key)) { errors.push({ at, message: `unknown ldirectord directive '${key}'` }); continue; }
+    if (!KNOWN.has(key)) { errors.push({ at, message: `unknown ldirectord directive '${key}'`, assumed: 'line ignored' }); continue; }
     if (key === 'virtual') { virtuals.push({ head: s, settings: new Map() }); continue; }
     const cur = virtuals[virtuals.length - 1];
     if (cur && !GLOBAL_ONLY.has(key)) {
@@ -111,7 +111,7 @@ function convertVirtual(sec: Section, get: (k: string) => Setting | undefined, r
     used(h, `virtual_server fwmark ${vs.fwmark}`);
   } else {
     const hp = parseHostPort(h.value);
-    if (!hp || hp.port === undefined) { errors.push({ at: h.at, message: `virtual=${h.value}: expected IP:PORT or a firewall mark` }); return undefined; }
+    if (!hp || hp.port === undefined) { errors.push({ at: h.at, message: `virtual=${h.value}: expected IP:PORT or a firewall mark`, assumed: 'virtual section skipped, with its real servers' }); return undefined; }
     vs.address = hp.host; vs.port = hp.port;
     used(h, `virtual_server ${hp.host} ${hp.port}`);
   }
@@ -120,12 +120,12 @@ function convertVirtual(sec: Section, get: (k: string) => Setting | undefined, r
     const p = proto.value.toLowerCase();
     if (p === 'tcp' || p === 'udp') { vs.protocol = p === 'tcp' ? 'TCP' : 'UDP'; used(proto, `protocol ${vs.protocol}`); }
     else if (p === 'fwm') used(proto, vs.fwmark !== undefined ? 'virtual_server fwmark' : null, vs.fwmark !== undefined ? undefined : 'protocol=fwm needs virtual=<mark>');
-    else errors.push({ at: proto.at, message: `protocol=${proto.value}: expected tcp, udp or fwm` });
+    else errors.push({ at: proto.at, message: `protocol=${proto.value}: expected tcp, udp or fwm`, assumed: 'protocol TCP' });
   }
   const sched = get('scheduler');
   if (sched) {
     if (KNOWN_SCHEDULERS.has(sched.value)) { vs.lbAlgo = sched.value; used(sched, `lb_algo ${sched.value}`); }
-    else errors.push({ at: sched.at, message: `scheduler=${sched.value}: unknown IPVS scheduler` });
+    else errors.push({ at: sched.at, message: `scheduler=${sched.value}: unknown IPVS scheduler`, assumed: "lb_algo wrr (ldirectord's default)" });
   } else report.push({ at: h.at, source: '(scheduler not set)', became: 'lb_algo wrr', note: "ldirectord's default scheduler" });
   const pers = get('persistent');
   if (pers) { vs.persistenceTimeout = Number(pers.value); used(pers, `persistence_timeout ${pers.value}`); }
@@ -144,12 +144,12 @@ function convertVirtual(sec: Section, get: (k: string) => Setting | undefined, r
   for (const r of sec.settings.get('real') ?? []) {
     const w = words(r.value);
     const hp = w[0] ? parseHostPort(w[0]) ?? parseHostPortRange(w[0]) : undefined;
-    if (!hp) { errors.push({ at: r.at, message: `real=${r.value}: expected IP[:PORT] [gate|masq|ipip] [weight]` }); continue; }
+    if (!hp) { errors.push({ at: r.at, message: `real=${r.value}: expected IP[:PORT] [gate|masq|ipip] [weight]`, assumed: 'real server skipped' }); continue; }
     const method: 'DR' | 'NAT' | 'TUN' | undefined = w[1] ? METHODS[w[1].toLowerCase()] : 'DR';
-    if (!method) { errors.push({ at: r.at, message: `real=${r.value}: unknown forwarding method '${w[1]}' (gate, masq or ipip)` }); continue; }
+    if (!method) { errors.push({ at: r.at, message: `real=${r.value}: unknown forwarding method '${w[1]}' (gate, masq or ipip)`, assumed: 'real server skipped' }); continue; }
     const weight = w[2] !== undefined && /^\d+$/.test(w[2]) ? Number(w[2]) : 1;
     const hosts = expandRange(hp.host);
-    if (!hosts) { errors.push({ at: r.at, message: `real=${r.value}: bad address range` }); continue; }
+    if (!hosts) { errors.push({ at: r.at, message: `real=${r.value}: bad address range`, assumed: 'real server skipped' }); continue; }
     const rsList: DraftRealServer[] = hosts.map((address) => ({ address, port: hp.port ?? vs.port ?? 0, weight, method }));
     const extra = w.slice(3).join(' ').split(',').map((x) => x.trim()).filter(Boolean);
     if (extra.length) {
@@ -166,7 +166,7 @@ function convertVirtual(sec: Section, get: (k: string) => Setting | undefined, r
   if (fb) {
     const w = words(fb.value);
     const hp = w[0] ? parseHostPort(w[0]) : undefined;
-    if (!hp) errors.push({ at: fb.at, message: `fallback=${fb.value}: expected IP[:PORT] [method]` });
+    if (!hp) errors.push({ at: fb.at, message: `fallback=${fb.value}: expected IP[:PORT] [method]`, assumed: 'no sorry_server' });
     else { vs.sorryServer = { address: hp.host, port: hp.port ?? vs.port }; used(fb, `sorry_server ${hp.host} ${hp.port ?? vs.port ?? 0}`); }
   }
   const ea = get('emailalert');
@@ -213,7 +213,7 @@ function convertCheck(vs: DraftVirtualServer, get: (k: string) => Setting | unde
   if (type === 'ping') { report(ct, 'PING_CHECK'); return { type: 'PING_CHECK', ...base, connectTimeout: num(timeouts.connect) }; }
   if (type === 'external' || type === 'external-perl') {
     const cmd = get('checkcommand');
-    if (!cmd) { errors.push({ at: ct!.at, message: 'checktype=external needs checkcommand=' }); return undefined; }
+    if (!cmd) { errors.push({ at: ct!.at, message: 'checktype=external needs checkcommand=', assumed: 'no health check for this virtual server' }); return undefined; }
     used(cmd, `MISC_CHECK misc_path "${cmd.value} ${vs.address} ${vs.port ?? 0} {rip} {rport}"`, 'ldirectord passes VIP VPORT RIP RPORT');
     return { type: 'MISC_CHECK', miscPath: `${cmd.value} ${vs.address} ${vs.port ?? 0} {rip} {rport}`, ...base };
   }
@@ -222,7 +222,7 @@ function convertCheck(vs: DraftVirtualServer, get: (k: string) => Setting | unde
     else report(ct, vs.protocol === 'UDP' ? 'UDP_CHECK' : 'TCP_CHECK');
     return { type: vs.protocol === 'UDP' ? 'UDP_CHECK' : 'TCP_CHECK', ...base, connectTimeout: num(timeouts.connect) };
   }
-  if (type !== 'negotiate' && type !== 'combined') { errors.push({ at: ct!.at, message: `checktype=${ct!.value}: unknown check type` }); return undefined; }
+  if (type !== 'negotiate' && type !== 'combined') { errors.push({ at: ct!.at, message: `checktype=${ct!.value}: unknown check type`, assumed: 'no health check for this virtual server' }); return undefined; }
   const req = get('request'), rcv = get('receive'), vh = get('virtualhost');
   const timeout = num(timeouts.negotiate);
   if (svc) used(svc, null, 'selects the check below');

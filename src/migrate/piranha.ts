@@ -23,18 +23,18 @@ export function parseLvsCf(text: string, file: string, errors: MigrationError[])
       stack.push(b);
       return;
     }
-    if (t === '}') { if (stack.length > 1) stack.pop(); else errors.push({ at, message: "unexpected '}'" }); return; }
+    if (t === '}') { if (stack.length > 1) stack.pop(); else errors.push({ at, message: "unexpected '}'", assumed: 'line ignored' }); return; }
     const eq = t.indexOf('=');
     if (eq <= 0) {
       if (/^\w+$/.test(t)) { stack[stack.length - 1].items.push({ key: t, value: '', at, src: raw.trim() }); return; }
-      errors.push({ at, message: `expected 'key = value', got '${t}'` });
+      errors.push({ at, message: `expected 'key = value', got '${t}'`, assumed: 'line ignored' });
       return;
     }
     const key = t.slice(0, eq).trim();
     t = t.slice(eq + 1).trim();
     stack[stack.length - 1].items.push({ key, value: unquote(t), at, src: raw.trim() });
   });
-  if (stack.length > 1) errors.push({ at: stack[stack.length - 1].at, message: `block '${stack[stack.length - 1].kind} ${stack[stack.length - 1].name}' is not closed` });
+  if (stack.length > 1) errors.push({ at: stack[stack.length - 1].at, message: `block '${stack[stack.length - 1].kind} ${stack[stack.length - 1].name}' is not closed`, assumed: 'closed at the end of the file' });
   return root;
 }
 
@@ -48,7 +48,7 @@ export function convertPiranha(text: string, file: string, draft: Draft, report:
     const n = get(root, 'network');
     if (!n) return 'NAT' as const;
     const k = NETWORK[n.value];
-    if (!k) { errors.push({ at: n.at, message: `network = ${n.value}: expected direct, nat or tunnel` }); return 'NAT' as const; }
+    if (!k) { errors.push({ at: n.at, message: `network = ${n.value}: expected direct, nat or tunnel`, assumed: 'lb_kind NAT (piranha\'s default)' }); return 'NAT' as const; }
     report.push({ at: n.at, source: n.src, became: `lb_kind ${k}` });
     return k;
   })();
@@ -73,7 +73,7 @@ export function convertPiranha(text: string, file: string, draft: Draft, report:
       case 'monitor_links': if (it.value === '1') r('track_interface of each VIP device', 'keepalived tracks the instance interface and the VIP devices'); else r(null); break;
       case 'nat_router': {
         const [ip, dev] = it.value.split(/\s+/);
-        if (!ip || !isIPv4(ip)) { errors.push({ at: it.at, message: 'nat_router = <IP> <dev[:alias]>' }); break; }
+        if (!ip || !isIPv4(ip)) { errors.push({ at: it.at, message: 'nat_router = <IP> <dev[:alias]>', assumed: 'line ignored' }); break; }
         vrrp.vips.push({ address: ip, dev: dev?.split(':')[0], label: dev?.includes(':') ? dev : undefined });
         r(`virtual_ipaddress ${ip}${dev ? ` dev ${dev.split(':')[0]}` : ''}`, 'the NAT router address moves with the director');
         break;
@@ -81,7 +81,7 @@ export function convertPiranha(text: string, file: string, draft: Draft, report:
       case 'nat_nmask': { const p = prefixFromMask(it.value); const v = vrrp.vips.find((x) => x.prefixLen === undefined); if (v && p !== undefined) v.prefixLen = p; r(p !== undefined ? `/${p} on the NAT router address` : null); break; }
       case 'syncdaemon': r(null, 'use global_defs lvs_sync_daemon <interface> VI_1'); break;
       case 'tcp_timeout': case 'tcpfin_timeout': case 'udp_timeout': r(null, 'use global_defs lvs_timeouts'); break;
-      default: errors.push({ at: it.at, message: `unknown lvs.cf setting '${it.key}'` });
+      default: errors.push({ at: it.at, message: `unknown lvs.cf setting '${it.key}'`, assumed: 'line ignored' });
     }
   }
   for (const v of root.children) {
@@ -90,7 +90,7 @@ export function convertPiranha(text: string, file: string, draft: Draft, report:
     if (vs) draft.virtualServers.push(vs);
     if (vs?.check?.type === 'MISC_CHECK') draft.usesScripts = true;
   }
-  if (vrrp.vips.length === 0) errors.push({ at: file, message: 'no virtual address found: nothing for VRRP to fail over' });
+  if (vrrp.vips.length === 0) { errors.push({ at: file, message: 'no virtual address found: nothing for VRRP to fail over', assumed: 'no vrrp_instance written' }); return; }
   vrrp.interface = vrrp.vips[0]?.dev ?? 'eth0';
   vrrp.trackInterfaces = [...new Set(vrrp.vips.map((x) => x.dev).filter((d): d is string => !!d && d !== vrrp.interface))];
   draft.vrrps.push(vrrp);
@@ -103,7 +103,7 @@ function convertVirtual(b: Block, lbKind: 'DR' | 'NAT' | 'TUN', vrrp: DraftVrrp,
   if (active && active.value === '0') { r(active, null, `virtual ${b.name} is inactive: not converted`); return undefined; }
   const addr = get('address');
   const [ip, dev] = (addr?.value ?? '').split(/\s+/);
-  if (!addr || !isIPv4(ip)) { errors.push({ at: addr?.at ?? b.at, message: `virtual ${b.name}: address = <IP> <dev[:alias]> is required` }); return undefined; }
+  if (!addr || !isIPv4(ip)) { errors.push({ at: addr?.at ?? b.at, message: `virtual ${b.name}: address = <IP> <dev[:alias]> is required`, assumed: `virtual ${b.name} skipped, with its servers` }); return undefined; }
   const mask = get('vip_nmask');
   const prefix = mask ? prefixFromMask(mask.value) : undefined;
   if (!vrrp.vips.some((x) => x.address === ip)) vrrp.vips.push({ address: ip, prefixLen: prefix, dev: dev?.split(':')[0], label: dev?.includes(':') ? dev : undefined });
@@ -115,13 +115,13 @@ function convertVirtual(b: Block, lbKind: 'DR' | 'NAT' | 'TUN', vrrp: DraftVrrp,
   if (fw) { vs.fwmark = Number(fw.value); r(fw, `virtual_server fwmark ${fw.value}`); }
   r(port, `port ${vs.port}`);
   const proto = get('protocol');
-  if (proto) { if (/^(tcp|udp)$/i.test(proto.value)) { vs.protocol = proto.value.toUpperCase() as 'TCP' | 'UDP'; r(proto, `protocol ${vs.protocol}`); } else errors.push({ at: proto.at, message: `protocol = ${proto.value}: expected tcp or udp` }); }
+  if (proto) { if (/^(tcp|udp)$/i.test(proto.value)) { vs.protocol = proto.value.toUpperCase() as 'TCP' | 'UDP'; r(proto, `protocol ${vs.protocol}`); } else errors.push({ at: proto.at, message: `protocol = ${proto.value}: expected tcp or udp`, assumed: 'protocol TCP' }); }
   const sched = get('scheduler');
-  if (sched) { if (KNOWN_SCHEDULERS.has(sched.value)) { vs.lbAlgo = sched.value; r(sched, `lb_algo ${sched.value}`); } else errors.push({ at: sched.at, message: `scheduler = ${sched.value}: unknown IPVS scheduler` }); }
+  if (sched) { if (KNOWN_SCHEDULERS.has(sched.value)) { vs.lbAlgo = sched.value; r(sched, `lb_algo ${sched.value}`); } else errors.push({ at: sched.at, message: `scheduler = ${sched.value}: unknown IPVS scheduler`, assumed: 'lb_algo wlc (piranha\'s default)' }); }
   const pers = get('persistent');
   if (pers && Number(pers.value) > 0) { vs.persistenceTimeout = Number(pers.value); r(pers, `persistence_timeout ${pers.value}`); }
   const pmask = get('pmask'); if (pmask) { vs.persistenceGranularity = pmask.value; r(pmask, `persistence_granularity ${pmask.value}`); }
-  const sorry = get('sorry_server'); if (sorry) { if (isIPv4(sorry.value)) { vs.sorryServer = { address: sorry.value }; r(sorry, `sorry_server ${sorry.value} ${vs.port}`); } else errors.push({ at: sorry.at, message: 'sorry_server = <IP>' }); }
+  const sorry = get('sorry_server'); if (sorry) { if (isIPv4(sorry.value)) { vs.sorryServer = { address: sorry.value }; r(sorry, `sorry_server ${sorry.value} ${vs.port}`); } else errors.push({ at: sorry.at, message: 'sorry_server = <IP>', assumed: 'no sorry_server' }); }
   const timeout = get('timeout');
   const reentry = get('reentry');
   vs.delayLoop = 6;
@@ -153,7 +153,7 @@ function convertVirtual(b: Block, lbKind: 'DR' | 'NAT' | 'TUN', vrrp: DraftVrrp,
     const sg = (k: string): Item | undefined => s.items.filter((i) => i.key === k).at(-1);
     const sa = sg('address'), sw = sg('weight'), sact = sg('active'), sport = sg('port');
     if (sact && sact.value === '0') { r(sact, null, `server ${s.name} is inactive: not converted`); continue; }
-    if (!sa || !isIPv4(sa.value)) { errors.push({ at: sa?.at ?? s.at, message: `server ${s.name}: address = <IP> is required` }); continue; }
+    if (!sa || !isIPv4(sa.value)) { errors.push({ at: sa?.at ?? s.at, message: `server ${s.name}: address = <IP> is required`, assumed: `server ${s.name} skipped` }); continue; }
     const rs = { address: sa.value, port: sport ? Number(sport.value) : vs.port ?? 0, weight: sw ? Number(sw.value) : 1 };
     vs.realServers.push(rs);
     report.push({ at: s.at, source: `server ${s.name}`, became: `real_server ${rs.address} ${rs.port} { weight ${rs.weight} }` });

@@ -77,6 +77,7 @@ export function exitCodeOf(diags: readonly Diagnostic[]): number {
 export function parsePreprocessed(pre: PreprocessResult, opts: ParseOptions = {}): ParseResult {
   const host = opts.hostname ?? osHostname();
   const cfg = emptyConfig(host, pre.files);
+  if (pre.includedBy && Object.keys(pre.includedBy).length) cfg.includedBy = pre.includedBy;
   const vsSet = new Map<VirtualServer, Set<string>>();
   const ctx: TopCtx = { cfg, hostname: host, seen: new Map(), scriptUserSet: false, rules: newRuleState(), vsSet };
   const present = opts.interfaces ?? (opts.checkInterfaces ? existingInterfaces() : undefined);

@@ -58,6 +58,9 @@ export interface LineSource {
   at(i: number): ConfigLine | undefined;
 }
 
+/** An include directive: its pattern as written and where it stands. */
+export interface IncludeSite { pattern: string; file: string; line: number }
+
 export interface PreprocessResult {
   /** Every line as an array (the preprocessor materializes it on first access). */
   lines: ConfigLine[];
@@ -68,6 +71,8 @@ export interface PreprocessResult {
   files: string[];
   /** Parallel to `files`: the names keepalived logs them under with -D ("Opening file '%s'."). */
   fileNames?: string[];
+  /** For each included file (by the name positions use), the include directive that read it. */
+  includedBy?: Record<string, IncludeSite>;
   /**
    * Parallel to `diagnostics`: keepalived reported diagnostics[i] just before handing out
    * lines[diagnosticsBefore[i]] (== lines.length: after the last line, e.g. "There are %d missing

@@ -14,7 +14,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic, Severity } from '../common/diagnostic.js';
-import type { ConfigLine, PreprocessOptions, PreprocessResult } from './lines.js';
+import type { ConfigLine, IncludeSite, PreprocessOptions, PreprocessResult } from './lines.js';
 import { hasWord, plainWords, splitWords } from './lexer.js';
 import { LineStore } from './pre/linestore.js';
 import { decomment } from './pre/decomment.js';
@@ -80,6 +80,7 @@ class Preprocessor {
   readonly before: number[] = [];
   readonly showFile: boolean[] = [];
   readonly files: string[] = [];
+  readonly includedBy: Record<string, IncludeSite> = {};
   readonly fileNames: string[] = [];
 
   private stack: Frame[] = [];
@@ -248,6 +249,7 @@ class Preprocessor {
       }
       this.files.push(full);
       this.fileNames.push(ms);
+      if (frame.at) this.includedBy[ms] = { pattern: toDisplay(frame.pattern), file: toDisplay(frame.at.file), line: frame.at.line };
       if (this.ascii && (NON_ASCII.test(content) || NON_ASCII.test(m))) this.ascii = false;
       frame.name = m;
       frame.real = real;
@@ -717,7 +719,7 @@ class Preprocessor {
     return {
       // materialized on first use; the reader reads `source` directly
       get lines(): ConfigLine[] { return (arr ??= store.toArray()); },
-      source: store, diagnostics: this.diags, files: this.files, fileNames: this.fileNames,
+      source: store, diagnostics: this.diags, files: this.files, fileNames: this.fileNames, includedBy: this.includedBy,
       diagnosticsBefore: this.before, diagnosticsShowFile: this.showFile, unclosedBlocks: this.blockDepth,
     };
   }

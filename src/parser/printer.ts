@@ -80,6 +80,24 @@ function g(o: Out, gd: GlobalDefs): void {
   };
   fifo('notify_fifo', gd.notifyFifo); fifo('vrrp_notify_fifo', gd.vrrpNotifyFifo); fifo('lvs_notify_fifo', gd.lvsNotifyFifo);
   if (gd.maxAutoPriority !== undefined) o.line('max_auto_priority', gd.maxAutoPriority);
+  if (gd.umask !== undefined) o.line('umask', `0${gd.umask.toString(8)}`);
+  script(o, 'startup_script', gd.startupScript);
+  if (gd.startupScriptTimeout !== undefined) o.line('startup_script_timeout', gd.startupScriptTimeout);
+  script(o, 'shutdown_script', gd.shutdownScript);
+  if (gd.shutdownScriptTimeout !== undefined) o.line('shutdown_script_timeout', gd.shutdownScriptTimeout);
+  if (gd.dataUseInstance !== undefined) o.line('data_use_instance', gd.dataUseInstance ? 'true' : 'false');
+  if (gd.minAutoPriorityDelay !== undefined) o.line('min_auto_priority_delay', gd.minAutoPriorityDelay);
+  if (gd.processName !== undefined) o.line('process_name', gd.processName);
+  if (gd.vrrpProcessName !== undefined) o.line('vrrp_process_name', gd.vrrpProcessName);
+  if (gd.checkerProcessName !== undefined) o.line('checker_process_name', gd.checkerProcessName);
+  for (const [who, sc] of [['vrrp', gd.vrrpSched], ['checker', gd.checkerSched]] as const) {
+    if (!sc) continue;
+    if (sc.nice) o.line(`${who}_priority`, sc.nice);
+    if (sc.noSwap) o.line(`${who}_no_swap`);
+    if (sc.rtPriority) o.line(`${who}_rt_priority`, sc.rtPriority);
+    if (sc.cpus.length) o.line(`${who}_cpu_affinity`, ...sc.cpus);
+    o.line(`${who}_rlimit_rttime`, sc.rlimitRttime);
+  }
   if (gd.vrrpStartupDelay) o.line('vrrp_startup_delay', gd.vrrpStartupDelay);
   if (gd.lvsSyncDaemon) {
     const s = gd.lvsSyncDaemon;
@@ -398,6 +416,8 @@ function virtualServer(o: Out, vs: VirtualServer): void {
 export function printConfig(cfg: KeepalivedConfig): string {
   const o = new Out();
   if (cfg.netNamespace !== undefined) o.line('net_namespace', cfg.netNamespace);
+  if (cfg.instanceName !== undefined) o.line('instance', cfg.instanceName);
+  else if (cfg.usePidDir) o.line('use_pid_dir');
   g(o, cfg.global);
   if (cfg.global.childWaitTime !== 5) o.line('child_wait_time', cfg.global.childWaitTime);
   links(o, cfg);

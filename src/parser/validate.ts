@@ -327,6 +327,9 @@ function resolveTrackWeights(cfg: KeepalivedConfig): void {
 
 /** Runs every end-of-parse check; mutates `cfg` the way keepalived's init does (defaults, removals). */
 export function validateConfig(cfg: KeepalivedConfig, o: ValidateOptions): ParseDiagnostic[] {
+  // the parent checks its start/shutdown scripts before the children's checks
+  const parent = new Sink('parent');
+  checkStartStopSecurity(cfg, o, parent);
   const ck = new Sink('checker');
   checkVirtualServers(cfg, o, ck);
   checkMiscUsers(cfg, o, ck);
@@ -338,12 +341,27 @@ export function validateConfig(cfg: KeepalivedConfig, o: ValidateOptions): Parse
     // keepalived -t stops here; still normalise the model (drop unusable instances) silently.
     resolveTrackWeights(cfg);
     checkVrrp(cfg, new Sink('vrrp'));
-    return [...ck.out, ...vr.out];
+    return [...parent.out, ...ck.out, ...vr.out];
   }
   checkSecurity(cfg, used, o, vr, ck);
   resolveTrackWeights(cfg);
   checkVrrp(cfg, vr);
-  return [...ck.out, ...vr.out];
+  return [...parent.out, ...ck.out, ...vr.out];
+}
+
+/** The parent's startup_script / shutdown_script: 2.2.7's SECURITY VIOLATION when script_security is off. */
+function checkStartStopSecurity(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink): void {
+  const g = cfg.global;
+  if (o.skipScriptSecurity || g.enableScriptSecurity) return;
+  const db = o.userDb ?? systemUserDb();
+  const counted = [g.startupScript, g.shutdownScript].some((spec) => {
+    if (!spec?.argv.length) return false;
+    const ids = scriptIds(spec, g, db);
+    if (!ids) return false;
+    const r = checkScriptSecurity(spec.argv[0]!, ids, { enableScriptSecurity: false });
+    return r.status !== 'notfound' && r.status !== 'not-executable';
+  });
+  if (counted) s.add('SECURITY VIOLATION - start/shutdown scripts are being executed but script_security not enabled.', { severity: 'security', code: 'KA_SCRIPT_SECURITY' });
 }
 
 /** Interfaces that exist in this network namespace (/sys/class/net). */

@@ -3,9 +3,11 @@
 // 2.2.7's layout (dump_global_data(), dump_vrrp(), dump_vscript()). Settings this
 // implementation does not have (SNMP, DBus, nftables, realtime scheduling, netns) print the
 // values keepalived prints when they are not configured, since that is their state here.
-import type { GlobalDefs, KeepalivedConfig, VrrpInstance } from '../../config/model.js';
+import type { GlobalDefs, KeepalivedConfig, ProcessSched, VrrpInstance } from '../../config/model.js';
+import { defaultSched } from '../../parser/keywords/process-defs.js';
 import type { VrrpInstanceRuntime, VrrpScriptRuntime, VrrpSnapshot } from './model.js';
 import { scriptText, vipText } from './vip-text.js';
+import { interfacesLines } from './interfaces.js';
 import { lowerPrioGarp } from '../../vrrp/params.js';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -23,9 +25,14 @@ export function timeText(epochSec: number): string {
 const tf = (b: boolean | undefined) => (b ? 'true' : 'false');
 const unsetOr = (b: boolean | undefined) => (b === undefined ? 'unset' : b ? 'true' : 'false');
 
-export function globalDefsLines(g: GlobalDefs, o: { parent: boolean }): string[] {
+export function globalDefsLines(g: GlobalDefs, o: { parent: boolean; instance?: string }): string[] {
   const L: string[] = ['------< Global definitions >------'];
-  L.push(' Network namespace = (default)', ' Network namespace ipvs = (main namespace)', ` Router ID = ${g.routerId}`);
+  L.push(' Network namespace = (default)', ' Network namespace ipvs = (main namespace)');
+  if (o.instance !== undefined) L.push(` Instance name = ${o.instance}`);
+  if (g.processName) L.push(` Parent process name = ${g.processName}`);
+  if (g.vrrpProcessName) L.push(` VRRP process name = ${g.vrrpProcessName}`);
+  if (g.checkerProcessName) L.push(` LVS process name = ${g.checkerProcessName}`);
+  L.push(` Router ID = ${g.routerId}`);
   if (g.smtpServer) {
     L.push(` Smtp server = ${g.smtpServer.host}`, ` Smtp server port = ${g.smtpServer.port}`);
     L.push(` Smtp HELO name = ${g.smtpHeloName}`, ` Smtp server connection timeout = ${g.smtpConnectTimeout}`);
@@ -40,6 +47,7 @@ export function globalDefsLines(g: GlobalDefs, o: { parent: boolean }): string[]
     ` Default smtp_alert_checker = ${unsetOr(g.smtpAlertChecker)}`,
     ` Checkers log all failures = ${tf(g.checkerLogAllFailures)}`,
     ' No test config before reload',
+    ...(g.dataUseInstance ? [' Use instance name in data dumps'] : []),
     ` Dynamic interfaces = ${tf(g.dynamicInterfaces)}`,
   );
   if (!o.parent) L.push(` Default interface = ${g.defaultInterface}`);
@@ -69,11 +77,16 @@ export function globalDefsLines(g: GlobalDefs, o: { parent: boolean }): string[]
     ` VRRP check unicast_src = ${tf(g.vrrpCheckUnicastSrc)}`,
     ` VRRP skip check advert addresses = ${tf(g.vrrpSkipCheckAdvAddr)}`,
     ` VRRP strict mode = ${tf(g.vrrpStrict)}`,
-    ` Max auto priority = ${g.maxAutoPriority ?? 0}`,
-    ' Min auto priority delay = 1000000 usecs',
+    ` Max auto priority = ${g.maxAutoPriority === -1 ? 'Disabled' : g.maxAutoPriority ?? 0}`,
+    ` Min auto priority delay = ${g.minAutoPriorityDelay ?? 1000000} usecs`,
   );
-  for (const p of ['VRRP', 'Checker', 'BFD']) {
-    L.push(` ${p} process priority = 0`, ` ${p} don't swap = false`, ` ${p} realtime priority = 0`, ` ${p} realtime limit = 10000`);
+  const scheds: [string, ProcessSched | undefined][] = [['VRRP', g.vrrpSched], ['Checker', g.checkerSched], ['BFD', undefined]];
+  for (const [p, sc] of scheds) {
+    const s = sc ?? defaultSched();
+    L.push(` ${p} process priority = ${s.nice}`, ` ${p} don't swap = ${tf(s.noSwap)}`, ` ${p} realtime priority = ${s.rtPriority}`);
+    // keepalived writes each CPU followed by a space
+    if (s.cpus.length) L.push(` ${p} CPU Affinity = ${s.cpus.map((c) => `${c} `).join('')}`);
+    L.push(` ${p} realtime limit = ${s.rlimitRttime}`);
   }
   L.push(
     ' SNMP vrrp disabled', ' SNMP checker disabled', ' SNMP RFCv2 disabled', ' SNMP RFCv3 disabled', ' SNMP traps disabled',
@@ -208,18 +221,19 @@ function scriptLines(cfg: KeepalivedConfig, rts: VrrpScriptRuntime[] | undefined
 
 /** /tmp/keepalived.data as the VRRP child writes it on SIGUSR1. */
 export function formatVrrpDataDump(cfg: KeepalivedConfig, snap: VrrpSnapshot): string {
-  const L = globalDefsLines(cfg.global, { parent: false });
+  const L = globalDefsLines(cfg.global, { parent: false, instance: cfg.instanceName });
   L.push('------< VRRP Topology >------');
   for (const rt of snap.instances) {
     const inst = cfg.vrrpInstances.find((i) => i.name === rt.name);
     if (inst) L.push(...instanceLines(cfg, inst, rt));
   }
   L.push(...scriptLines(cfg, snap.scripts));
+  if (snap.interfaces) L.push(...interfacesLines(cfg, snap.interfaces));
   return L.map((l) => `${l}\n`).join('');
 }
 
 /** /tmp/keepalived_parent.data as the parent writes it on SIGUSR1. */
 export function formatParentDataDump(cfg: KeepalivedConfig): string {
-  return globalDefsLines(cfg.global, { parent: true }).map((l) => `${l}\n`).join('');
+  return globalDefsLines(cfg.global, { parent: true, instance: cfg.instanceName }).map((l) => `${l}\n`).join('');
 }
 

@@ -10,13 +10,19 @@ export { formatVrrpDataDump, formatParentDataDump, globalDefsLines } from './dat
 
 export interface DumpPaths { data: string; stats: string; json: string; parentData: string; checkData: string }
 
-export function dumpPaths(g: Pick<GlobalDefs, 'stateDumpFile' | 'statsDumpFile' | 'jsonDumpFile'> | undefined, tmpDir = '/tmp'): DumpPaths {
+/**
+ * The dump files in KA_TMP_DIR. With data_use_instance (`names`), keepalived's open_dump_file puts the
+ * namespace and instance names before the extension of the data dumps: keepalived.NS_INSTANCE.data.
+ */
+export function dumpPaths(g: Pick<GlobalDefs, 'stateDumpFile' | 'statsDumpFile' | 'jsonDumpFile'> | undefined, tmpDir = '/tmp', names?: { namespace?: string; instance?: string }): DumpPaths {
+  const tag = names && (names.namespace !== undefined || names.instance !== undefined)
+    ? `.${names.namespace ?? ''}${names.namespace !== undefined && names.instance !== undefined ? '_' : ''}${names.instance ?? ''}` : '';
   return {
-    data: g?.stateDumpFile ?? `${tmpDir}/keepalived.data`,
+    data: g?.stateDumpFile ?? `${tmpDir}/keepalived${tag}.data`,
     stats: g?.statsDumpFile ?? `${tmpDir}/keepalived.stats`,
     json: g?.jsonDumpFile ?? `${tmpDir}/keepalived.json`,
-    parentData: `${tmpDir}/keepalived_parent.data`,
-    checkData: `${tmpDir}/keepalived_check.data`,
+    parentData: `${tmpDir}/keepalived_parent${tag}.data`,
+    checkData: `${tmpDir}/keepalived_check${tag}.data`,
   };
 }
 

@@ -2,6 +2,8 @@
 // handle's snapshot()). Static values come from the parsed config; the snapshot carries only
 // runtime state and counters. Every optional field that is missing is left out of the dump.
 
+import type { InterfaceInfo } from './interfaces.js';
+
 export type VrrpRuntimeState = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT' | 'STOP';
 
 /** keepalived's per-instance counters (vrrp_stats), the USR2 / JSON "stats" block. */
@@ -54,6 +56,8 @@ export interface VrrpScriptRuntime { name: string; result: number; status: 'GOOD
 export interface VrrpSnapshot {
   instances: VrrpInstanceRuntime[];
   scripts?: VrrpScriptRuntime[];
+  /** The namespace's interfaces at the time of the dump (the "Interfaces" section). */
+  interfaces?: InterfaceInfo[];
 }
 
 export function zeroStats(): VrrpStats {

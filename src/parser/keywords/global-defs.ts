@@ -10,6 +10,7 @@ import { ipFamily, parseBool, readUnsigned } from '../values.js';
 import { rest } from '../reader.js';
 import { lookupUser, systemUserDb } from '../../host/users.js';
 import { linkGlobalKeywords } from './links.js';
+import { processKeywords } from './process-defs.js';
 
 type G = GlobalDefs;
 
@@ -96,21 +97,17 @@ function strictBool(name: string, msg: string | ((t: string) => string), set: (g
 }
 
 const P2_NAMES = [
-  'rs_init_notifies', 'vrrp_priority', 'checker_priority', 'bfd_priority', 'vrrp_no_swap', 'checker_no_swap', 'bfd_no_swap',
-  'vrrp_rt_priority', 'checker_rt_priority', 'bfd_rt_priority', 'vrrp_cpu_affinity', 'checker_cpu_affinity', 'bfd_cpu_affinity',
-  'vrrp_rlimit_rttime', 'checker_rlimit_rttime', 'bfd_rlimit_rttime', 'vrrp_rlimit_rtime', 'checker_rlimit_rtime', 'bfd_rlimit_rtime',
-  'process_names', 'process_name', 'vrrp_process_name', 'checker_process_name', 'bfd_process_name', 'lvs_process_name',
-  'startup_script', 'startup_script_timeout', 'shutdown_script', 'shutdown_script_timeout',
-  'min_auto_priority_delay',
+  'rs_init_notifies', 'bfd_priority', 'bfd_no_swap', 'bfd_rt_priority', 'bfd_cpu_affinity', 'bfd_rlimit_rttime', 'bfd_rlimit_rtime',
+  'bfd_process_name',
   'nftables_ipvs', 'nftables_ipvs_priority', 'nftables_ipvs_start_fwmark',
   'snmp_socket', 'enable_traps', 'enable_snmp_vrrp', 'enable_snmp_keepalived', 'enable_snmp_rfc',
   'enable_snmp_rfcv2', 'enable_snmp_rfcv3', 'enable_snmp_checker', 
   'enable_dbus', 'dbus_service_name', 'vrrp_netlink_cmd_rcv_bufs', 'vrrp_netlink_cmd_rcv_bufs_force',
   'vrrp_netlink_monitor_rcv_bufs', 'vrrp_netlink_monitor_rcv_bufs_force', 'lvs_netlink_cmd_rcv_bufs', 'lvs_netlink_cmd_rcv_bufs_force',
   'lvs_netlink_monitor_rcv_bufs', 'lvs_netlink_monitor_rcv_bufs_force', 'process_monitor_rcv_bufs', 'process_monitor_rcv_bufs_force',
-  'umask', 'random_seed', 'reload_check_config', 'reload_time_file', 'reload_repeat', 'reload_file', 'include_check', 'config_save_dir',
-  'tmp_config_directory', 'data_use_instance', 
-  'lvs_netlink_monitor_rcv_bufs', 
+  'random_seed', 'reload_check_config', 'reload_time_file', 'reload_repeat', 'reload_file', 'include_check', 'config_save_dir',
+  'tmp_config_directory',
+  'lvs_netlink_monitor_rcv_bufs',
   
   
 ];
@@ -120,7 +117,6 @@ const BOOL_P2: Record<string, string> = Object.fromEntries([
   'lvs_netlink_cmd_rcv_bufs_force', 'lvs_netlink_monitor_rcv_bufs_force', 'vrrp_netlink_cmd_rcv_bufs_force',
   'vrrp_netlink_monitor_rcv_bufs_force', 'process_monitor_rcv_bufs_force', 'rs_init_notifies',
 ].map((n) => [n, `Invalid value '%s' for global ${n} specified`]).concat([
-  ['data_use_instance', "Invalid value '%s' for global date_use_instance specified"],
 ]));
 
 const INCLUDE_CHECKS = new Set(['read', 'match', 'wildcard_match', 'brace_match']);
@@ -282,7 +278,17 @@ export const globalDefsTable = table('global_defs', [
   fifo('notifyFifo', 'notify_fifo'), fifoScript('notifyFifo', 'notify_fifo_script'),
   fifo('vrrpNotifyFifo', 'vrrp_notify_fifo'), fifoScript('vrrpNotifyFifo', 'vrrp_notify_fifo_script'),
   fifo('lvsNotifyFifo', 'lvs_notify_fifo'), fifoScript('lvsNotifyFifo', 'lvs_notify_fifo_script'),
-  num<G>('max_auto_priority', { kind: 'int', min: -1, max: 99, msg: (t) => `max_auto_priority '${t}' must be in [0, 99] (or -1 to disable) - ignoring` }, (g, v) => { g.maxAutoPriority = v; }),
+  ...processKeywords,
+  // keepalived's message names it "date_use_instance"
+  {
+    name: 'data_use_instance', priority: 'P1', args: ['bool'],
+    handle: (g: G, a) => {
+      const t = a.opt(1);
+      const v = t === undefined ? true : parseBool(t);
+      if (v === undefined) { a.error(`Invalid value '${t}' for global date_use_instance specified`); return; }
+      g.dataUseInstance = v;
+    },
+  },
   num<G>('vrrp_startup_delay', { kind: 'dec', min: 0, max: 3600, msg: (t) => `vrrp_startup_delay '${t}' is invalid` }, (g, v) => { g.vrrpStartupDelay = v; }),
   {
     name: 'lvs_sync_daemon', priority: 'P1', args: ['ifname', 'rest'],

@@ -118,7 +118,17 @@ export const topTable = table('top', [
   p2TopBlock('track_group', ['group']),
   ...linkTopKeywords,
   p2TopBlock('SSL', ['ca', 'certificate', 'key', 'password']),
-  ...['net_namespace_ipvs', 'namespace_with_ipsets', 'use_pid_dir', 'instance'].map(p2TopKw),
+  ...['net_namespace_ipvs', 'namespace_with_ipsets'].map(p2TopKw),
+  {
+    name: 'instance', priority: 'P1', args: ['string'],
+    handle: (c: TopCtx, a) => {
+      const n = a.opt(1);
+      if (n === undefined) { a.error('instance name missing - ignoring'); return; }
+      if (c.cfg.instanceName === undefined) { c.cfg.instanceName = n; c.cfg.usePidDir = true; }
+      else a.error(`Duplicate instance definition ${n} - ignoring`);
+    },
+  },
+  { name: 'use_pid_dir', priority: 'P1', args: ['none'], handle: (c: TopCtx) => { c.cfg.usePidDir = true; } },
   {
     name: 'child_wait_time', priority: 'P1', args: ['uint'], default: 5,
     handle: (c: TopCtx, a) => {

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { waitFor } from '../../helpers/netns.js';
+import { sh, waitFor } from '../../helpers/netns.js';
 
 export const BIN = fileURLToPath(new URL('../../../bin/keepalived', import.meta.url));
 export const LOADER = fileURLToPath(new URL('./fixtures/json-loader.mjs', import.meta.url));
@@ -116,4 +116,15 @@ function isOurs(pid: number): boolean {
     const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
     return cmd.includes(BIN) || /(src|dist)\/daemon\/child-(vrrp|check)\./.test(cmd);
   } catch { return false; }
+}
+
+/** Makes `ns` (removing stale ones) with lo up and a veth pair eth0/eth1 up, `addr4` (CIDR) on eth0. */
+export function vethNamespace(ns: { make(): unknown; name: string }, addr4: string): void {
+  ns.make();
+  const x = (...a: string[]) => sh('ip', ['-n', ns.name, ...a]);
+  x('link', 'set', 'lo', 'up');
+  x('link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth1');
+  x('link', 'set', 'eth0', 'up');
+  x('link', 'set', 'eth1', 'up');
+  x('addr', 'add', addr4, 'dev', 'eth0');
 }

@@ -1,12 +1,20 @@
 // Dump formatters compared byte for byte with files keepalived 2.2.7 wrote in a network namespace
 // (fixtures/ka-2.2.7*: ka.conf is the config it ran, the dumps came from kill -USR1/-USR2/-36).
-// Sections we do not produce (VRRP Sockpool, Interfaces) and nftables lines are cut from the
-// expected text; everything else must match exactly.
+// The section we do not produce (VRRP Sockpool) and nftables lines are cut from the expected text;
+// everything else must match exactly. Interfaces: the kernel state keepalived saw, as InterfaceInfo.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { KeepalivedConfig } from '../../../src/config/model.js';
 import { formatJsonDump, formatParentDataDump, formatStatsDump, formatVrrpDataDump, zeroStats, type VrrpSnapshot } from '../../../src/daemon/dumps/index.js';
 import { config, globalDefs, instance, script } from './config-fixture.js';
+import { interfacesLines, type InterfaceInfo } from '../../../src/daemon/dumps/interfaces.js';
+import { parseConfigFile } from '../../../src/parser/index.js';
+import { fileURLToPath } from 'node:url';
+
+const LO: InterfaceInfo = { name: 'lo', index: 1, flags: 0x9, running: true, mtu: 65536, hwType: 772, ipv4: ['127.0.0.1'], ipv6: [] };
+const eth = (name: string, index: number, mac: string, ipv4: string[], ll: string): InterfaceInfo => ({
+  name, index, flags: 0x1003, running: true, mtu: 1500, hwType: 1, mac, broadcast: 'ff:ff:ff:ff:ff:ff', ipv4, ipv6: [{ address: ll, scopeid: index }],
+});
 
 const fx = (p: string) => readFileSync(new URL(`./fixtures/${p}`, import.meta.url), 'utf8');
 const TZ = process.env.TZ;
@@ -67,7 +75,10 @@ describe('daemon/dumps: keepalived 2.2.7 layouts', () => {
   after(() => { if (TZ === undefined) delete process.env.TZ; else process.env.TZ = TZ; });
 
   it('USR1 data dump, multicast MASTER with PASS auth (fixture A)', () => {
-    assert.equal(formatVrrpDataDump(cfgA, snapA), cut(fx('ka-2.2.7/keepalived.data'), ['VRRP Sockpool', 'Interfaces']));
+    // eth0 also held the VIP (MASTER): keepalived leaves it out
+    const interfaces = [LO, eth('eth1', 2, 'd6:a0:3d:df:87:01', [], 'fe80::d4a0:3dff:fedf:8701'),
+      eth('eth0', 3, 'ce:d4:87:10:f7:3e', ['10.199.0.1', '10.199.0.100'], 'fe80::ccd4:87ff:fe10:f73e')];
+    assert.equal(formatVrrpDataDump(cfgA, { ...snapA, interfaces }), cut(fx('ka-2.2.7/keepalived.data'), ['VRRP Sockpool']));
   });
 
   it('USR1 data dump, unicast BACKUP with track script, notify and SMTP (fixture B)', () => {
@@ -79,7 +90,21 @@ describe('daemon/dumps: keepalived 2.2.7 layouts', () => {
       }],
       scripts: [{ name: 'chk_true', result: 1, status: 'GOOD', state: 'idle' }],
     };
-    assert.equal(formatVrrpDataDump(cfgB, snap), cut(fx('ka-2.2.7-b/keepalived.data'), ['VRRP Sockpool', 'Interfaces']));
+    const interfaces = [LO, eth('eth1', 2, '1e:35:19:6d:69:af', [], 'fe80::1c35:19ff:fe6d:69af'),
+      eth('eth0', 3, '52:84:e6:a7:d4:9e', ['10.199.0.1'], 'fe80::5084:e6ff:fea7:d49e')];
+    assert.equal(formatVrrpDataDump(cfgB, { ...snap, interfaces }), cut(fx('ka-2.2.7-b/keepalived.data'), ['VRRP Sockpool']));
+  });
+
+  it('Interfaces: interface down, additional IPv4 addresses, global IPv6 and VIPs left out, trackers in instance order (fixture ifs)', () => {
+    const cfg = parseConfigFile(fileURLToPath(new URL('./fixtures/ka-2.2.7-ifs/ka.conf', import.meta.url)), {}).config!;
+    const interfaces: InterfaceInfo[] = [
+      { name: 'lo', index: 1, flags: 0x8, running: false, mtu: 65536, hwType: 772, ipv4: [], ipv6: [] },
+      eth('veth1', 2, 'ea:01:36:3c:b1:a6', [], 'fe80::e801:36ff:fe3c:b1a6'),
+      { ...eth('veth0', 3, 'f2:a2:d0:e2:8c:99', ['10.99.0.1', '10.98.0.1', '10.99.0.7', '10.99.0.100'], 'fe80::f0a2:d0ff:fee2:8c99'),
+        ipv6: [{ address: 'fd00::1', scopeid: 0 }, { address: 'fe80::f0a2:d0ff:fee2:8c99', scopeid: 3 }] },
+    ];
+    const want = fx('ka-2.2.7-ifs/keepalived.data').split('------< Interfaces >------\n')[1]!;
+    assert.equal(interfacesLines(cfg, interfaces).slice(1).map((l) => `${l}\n`).join(''), want);
   });
 
   it('USR1 parent data dump (both fixtures)', () => {

@@ -55,7 +55,7 @@ export const CASES: MigrationCase[] = [
     },
   },
   {
-    name: 'seed 002: verbatim (redacted addresses, ucast without interface, owner not a node) is refused with lines',
+    name: 'seed 002: verbatim (redacted addresses, ucast without interface, owner not a node): problems reported with lines and what was assumed',
     from: 'heartbeat', input: 'seed-002-redacted',
     errors: ['ha.cf:6: ucast: expected <interface> <IP>', "haresources:1: resource group owner 'liuyuxi'", "haresources:1: bad IP address resource 'IPaddr::60.*.165'", 'ldirectord.cf:6: virtual=60.*.165:80'],
   },

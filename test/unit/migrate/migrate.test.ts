@@ -1,6 +1,6 @@
-// Every migration case is converted; malformed inputs must fail with the expected file:line
-// errors; converted outputs must parse with our own parser (no errors, as `keepalived -t` would
-// see them) and the model must hold what the source meant.
+// Every migration case is converted; malformed inputs report the expected file:line problems, each
+// with what was assumed, and the rest is still converted; converted outputs must parse with our own
+// parser (no errors, as `keepalived -t` would see them) and the model must hold what the source meant.
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -29,9 +29,12 @@ describe('migrate: cases from the seeds, the documented options and malformed in
           const text = rest.join(':').trim();
           assert.ok(r.errors.some((e) => e.at.endsWith(`${where}:${line}`) && e.message.includes(text)), `missing error ${want}\n${formatReport(r)}`);
         }
-        return;
-      }
-      assert.deepEqual(r.errors, [], formatReport(r));
+        // each problem says what was assumed instead, and the report prints it at its place
+        for (const e of r.errors) {
+          assert.ok(e.assumed && !e.fatal, `no assumption for ${e.at}: ${e.message}`);
+          assert.ok(formatReport(r).includes(`${e.at}: problem: ${e.message} -> assumed: ${e.assumed}`));
+        }
+      } else assert.deepEqual(r.errors, [], formatReport(r));
       const file = path.join(dir, `${c.input.replace(/\W/g, '_')}.conf`);
       writeFileSync(file, r.config);
       for (const id of c.configIds ?? ['anyhost']) {
@@ -89,6 +92,25 @@ describe('migrate: cases from the seeds, the documented options and malformed in
     assert.match(out, /^virtual_server 192\.168\.12\.200 80 \{$/m);
     assert.match(err, /seed-003-lvs\.cf:10: network = direct -> lb_kind DR/);
     assert.equal(migrateMain(['--from', 'nonsense', 'x'], io), 2);
-    assert.equal(migrateMain(['--from', 'ldirectord', path.join(CORPUS, 'bad-ldirectord.cf')], io), 1);
+  });
+
+  it('malformed input: converted as far as it goes, exit 0; --strict refuses it (exit 1, nothing written); no input exits 1', () => {
+    let out = '', err = '';
+    const io = { out: (s: string) => { out += s; }, err: (s: string) => { err += s; } };
+    assert.equal(migrateMain(['--from', 'ldirectord', path.join(CORPUS, 'bad-ldirectord.cf')], io), 0);
+    assert.match(err, /bad-ldirectord\.cf:5: problem: scheduler=fastest: unknown IPVS scheduler -> assumed: lb_algo wrr/);
+    assert.match(err, /^5 problem\(s\) in the input: .* everything else was converted \(--strict refuses such input\)$/m);
+    // its only virtual server lost all its real servers: left out, as keepalived would ignore it
+    assert.match(err, /virtual server 10\.0\.0\.1:80 -> \(no equivalent\)  \[not written: it has no usable real server/);
+    assert.doesNotMatch(out, /virtual_server/);
+    out = ''; err = '';
+    assert.equal(migrateMain(['--strict', '--from', 'ldirectord', path.join(CORPUS, 'bad-ldirectord.cf')], io), 1);
+    assert.equal(out, '');
+    assert.match(err, /5 problem\(s\) and --strict: no configuration written/);
+    out = ''; err = '';
+    assert.equal(migrateMain(['--from', 'heartbeat', path.join(CORPUS, 'seed-002-redacted')], io), 0);
+    assert.match(err, /ha\.cf:6: problem: ucast: expected <interface> <IP> -> assumed: unicast_peer 192\.168\.2\.20/);
+    assert.match(out, /^vrrp_script chk_ping \{$/m);
+    assert.equal(migrateMain(['--from', 'ldirectord', path.join(CORPUS, 'no-such-file.cf')], io), 1);
   });
 });

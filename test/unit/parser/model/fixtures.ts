@@ -14,7 +14,7 @@ export function stripPositions(x: unknown): unknown {
   if (Array.isArray(x)) return x.map(stripPositions);
   if (x && typeof x === 'object') {
     const o: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(x)) if (k !== 'pos' && !k.endsWith('Pos') && k !== 'files' && v !== undefined) o[k] = stripPositions(v);
+    for (const [k, v] of Object.entries(x)) if (k !== 'pos' && !k.endsWith('Pos') && k !== 'files' && k !== 'includedBy' && v !== undefined) o[k] = stripPositions(v);
     return o;
   }
   return x;
@@ -56,7 +56,7 @@ export const SPOT_CHECKS: Record<string, [string, unknown][]> = {
     // (2.2.7 keeps a weighted track_interface of a sync group member acting, despite its 'ignoring' line: measured)
     ['vrrpInstances.0.trackInterface.0.weight', -10],
     ['vrrpInstances.0.notifyMaster.argv', ['/bin/true', 'm']], ['vrrpInstances.1.state', 'MASTER'], ['vrrpSyncGroups.0.group', ['VI_1', 'VI_2']], ['trackFiles.0.file', '/tmp/kpb-track-file']],
-  'p2-keywords.conf': [['global.extra.umask', ['0177']], ['extra.0.keyword', 'bfd_instance'], ['extra.0.args', ['B1']], ['vrrpInstances.0.useVmac', { name: 'vrrp30' }],
+  'p2-keywords.conf': [['global.umask', 0o177], ['extra.0.keyword', 'bfd_instance'], ['extra.0.args', ['B1']], ['vrrpInstances.0.useVmac', { name: 'vrrp30' }],
     ['vrrpInstances.0.unicastFaultNoPeer', true]],
   'static-blocks.conf': [['staticIpaddress.0.dev', 'eth0'], ['staticRoutes.0.dst', { family: 'inet', address: '10.8.0.0', prefixLen: 16 }], ['staticRoutes.0.via', { family: 'inet', address: '10.0.7.254' }],
     ['staticRoutes.0.dev', 'eth0'], ['staticRules.0.preference', 70], ['staticRules.0.action', { kind: 'table', table: 7 }]],
