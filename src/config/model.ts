@@ -118,9 +118,30 @@ export interface GlobalDefs {
   vrrpRxBufsPolicy?: RxBufsPolicy;
   /** vrrp_rx_bufs_multiplier (default 3): multiplies the MTU or advert length of the policy. */
   vrrpRxBufsMultiplier?: number;
+  /** *_rcv_bufs / *_rcv_bufs_force: receive buffers of the daemon's netlink sockets (absent: keepalived's defaults). */
+  netlinkRcvBufs?: Partial<Record<NetlinkBufKind, NetlinkRcvBuf>>;
+  /** reload_check_config [LOGFILE]: a reload first runs `keepalived -t` with this log (bare keyword: /dev/null). */
+  reloadCheckConfig?: string;
+  /** reload_time_file FILE: a reload is scheduled at the time the file holds. */
+  reloadTimeFile?: string;
+  /** reload_repeat: a time-of-day reload_time_file is kept, so the reload repeats daily. */
+  reloadRepeat?: boolean;
+  /** reload_file [FILE]: exists while a reload reads the configuration (`true`: the default path). */
+  reloadFile?: string | true;
+  /** config_save_dir DIR (trailing / removed): copies of the configuration and each reload's before / after dumps. */
+  configSaveDir?: string;
+  /** tmp_config_directory DIR: where keepalived 2.2.7 keeps its consolidated configuration copy. */
+  tmpConfigDirectory?: string;
+  /** random_seed N: accepted; keepalived 2.2.7 seeds ${_RANDOM} from the time regardless (measured). */
+  randomSeed?: number;
   /** P2 keywords parsed and kept verbatim (name -> args), behaviour not implemented. */
   extra: Record<string, string[]>;
 }
+
+/** The netlink sockets whose receive buffers global_defs sizes (keyword prefixes). */
+export type NetlinkBufKind = 'vrrp_netlink_cmd' | 'vrrp_netlink_monitor' | 'process_monitor' | 'lvs_netlink_cmd' | 'lvs_netlink_monitor';
+/** A *_rcv_bufs size (bytes; absent = not set) and its *_rcv_bufs_force (SO_RCVBUFFORCE). */
+export interface NetlinkRcvBuf { size?: number; force?: boolean }
 
 /** garp_extra_if: every intervalS while MASTER, one GARP/NA per extra interface (all: not only VMACs). */
 export interface GarpExtraIf { intervalS: number; all: boolean }

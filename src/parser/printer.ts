@@ -118,6 +118,17 @@ function g(o: Out, gd: GlobalDefs): void {
   const rx = gd.vrrpRxBufsPolicy;
   if (rx) o.line('vrrp_rx_bufs_policy', rx.kind === 'size' ? rx.bytes : rx.kind.toUpperCase());
   if (gd.vrrpRxBufsMultiplier !== undefined) o.line('vrrp_rx_bufs_multiplier', gd.vrrpRxBufsMultiplier);
+  for (const [kind, b] of Object.entries(gd.netlinkRcvBufs ?? {})) {
+    if (b.size !== undefined) o.line(`${kind}_rcv_bufs`, b.size);
+    if (b.force !== undefined) o.line(`${kind}_rcv_bufs_force`, b.force ? 'true' : 'false');
+  }
+  if (gd.reloadCheckConfig !== undefined) o.line('reload_check_config', gd.reloadCheckConfig);
+  if (gd.reloadTimeFile !== undefined) o.line('reload_time_file', gd.reloadTimeFile);
+  if (gd.reloadRepeat) o.line('reload_repeat');
+  if (gd.reloadFile !== undefined) o.line('reload_file', gd.reloadFile === true ? undefined : gd.reloadFile);
+  if (gd.configSaveDir !== undefined) o.line('config_save_dir', gd.configSaveDir);
+  if (gd.tmpConfigDirectory !== undefined) o.line('tmp_config_directory', gd.tmpConfigDirectory);
+  if (gd.randomSeed !== undefined) o.line('random_seed', gd.randomSeed);
   extra(o, gd.extra);
   o.close();
 }

@@ -94,8 +94,9 @@ export function globalDefsLines(g: GlobalDefs, o: { parent: boolean; instance?: 
     ` Script security ${g.enableScriptSecurity ? 'enabled' : 'disabled'}`,
     ' Default script uid:gid 0:0',
   );
-  for (const n of ['vrrp_netlink_cmd', 'vrrp_netlink_monitor', 'process_monitor', 'lvs_netlink_cmd', 'lvs_netlink_monitor']) {
-    L.push(` ${n}_rcv_bufs = 0`, ` ${n}_rcv_bufs_force = 0`);
+  for (const n of ['vrrp_netlink_cmd', 'vrrp_netlink_monitor', 'process_monitor', 'lvs_netlink_cmd', 'lvs_netlink_monitor'] as const) {
+    const b = g.netlinkRcvBufs?.[n];
+    L.push(` ${n}_rcv_bufs = ${b?.size ?? 0}`, ` ${n}_rcv_bufs_force = ${b?.force ? 1 : 0}`);
   }
   L.push(' rs_init_notifies = 0', ` no_checker_emails = ${g.noCheckerEmails ? 1 : 0}`, ' rx_bufs_multiples = 3', ' umask = 0177');
   return L;

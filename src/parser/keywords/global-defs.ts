@@ -11,6 +11,7 @@ import { rest } from '../reader.js';
 import { lookupUser, systemUserDb } from '../../host/users.js';
 import { linkGlobalKeywords } from './links.js';
 import { processKeywords } from './process-defs.js';
+import { daemonKeywords } from './daemon-defs.js';
 
 type G = GlobalDefs;
 
@@ -102,20 +103,12 @@ const P2_NAMES = [
   'nftables_ipvs', 'nftables_ipvs_priority', 'nftables_ipvs_start_fwmark',
   'snmp_socket', 'enable_traps', 'enable_snmp_vrrp', 'enable_snmp_keepalived', 'enable_snmp_rfc',
   'enable_snmp_rfcv2', 'enable_snmp_rfcv3', 'enable_snmp_checker', 
-  'enable_dbus', 'dbus_service_name', 'vrrp_netlink_cmd_rcv_bufs', 'vrrp_netlink_cmd_rcv_bufs_force',
-  'vrrp_netlink_monitor_rcv_bufs', 'vrrp_netlink_monitor_rcv_bufs_force', 'lvs_netlink_cmd_rcv_bufs', 'lvs_netlink_cmd_rcv_bufs_force',
-  'lvs_netlink_monitor_rcv_bufs', 'lvs_netlink_monitor_rcv_bufs_force', 'process_monitor_rcv_bufs', 'process_monitor_rcv_bufs_force',
-  'random_seed', 'reload_check_config', 'reload_time_file', 'reload_repeat', 'reload_file', 'include_check', 'config_save_dir',
-  'tmp_config_directory',
-  'lvs_netlink_monitor_rcv_bufs',
-  
-  
+  'enable_dbus', 'dbus_service_name', 'include_check',
 ];
 
 /** keepalived's BOOL handlers of these P2 keywords name them so when the value is not a BOOL (sic: date_). */
 const BOOL_P2: Record<string, string> = Object.fromEntries([
-  'lvs_netlink_cmd_rcv_bufs_force', 'lvs_netlink_monitor_rcv_bufs_force', 'vrrp_netlink_cmd_rcv_bufs_force',
-  'vrrp_netlink_monitor_rcv_bufs_force', 'process_monitor_rcv_bufs_force', 'rs_init_notifies',
+  'rs_init_notifies',
 ].map((n) => [n, `Invalid value '%s' for global ${n} specified`]).concat([
 ]));
 
@@ -279,6 +272,7 @@ export const globalDefsTable = table('global_defs', [
   fifo('vrrpNotifyFifo', 'vrrp_notify_fifo'), fifoScript('vrrpNotifyFifo', 'vrrp_notify_fifo_script'),
   fifo('lvsNotifyFifo', 'lvs_notify_fifo'), fifoScript('lvsNotifyFifo', 'lvs_notify_fifo_script'),
   ...processKeywords,
+  ...daemonKeywords,
   // keepalived's message names it "date_use_instance"
   {
     name: 'data_use_instance', priority: 'P1', args: ['bool'],

@@ -6,6 +6,7 @@ import type * as Netlink from 'netlink';
 import type { RtNetlinkSocket } from 'netlink';
 import { bytesToIp } from './addr.js';
 import { errnoOf, strerror } from './native.js';
+import { applyRcvBuf, netlinkFdOfPort, rcvBufFailure, type RcvBuf } from './rcvbuf.js';
 import type { AddrInfo, KernelError, KernelEvent, LinkInfo } from '../kernel/port.js';
 
 // require(), not import: importing this CommonJS package from ESM runs Node's export scanner over
@@ -103,9 +104,26 @@ export class Rtnl {
     this.monitorSock = s;
   }
 
+  /**
+   * Sizes the receive buffers of the dump/link socket (`cmd`) and of the monitor (when open); the
+   * package keeps their descriptors to itself, so they are found by port id. 2.2.7's failure lines.
+   */
+  setRcvBufs(cmd: RcvBuf, monitor: RcvBuf): string[] {
+    const out: string[] = [];
+    for (const [s, b] of [[this.sock, cmd], [this.monitorSock, monitor]] as const) {
+      if (!s) continue;
+      const fd = netlinkFdOfPort(0, s.socket.address().port);
+      // no descriptor found (no /proc): reported as a failed setsockopt on a bad descriptor
+      const line = fd === undefined ? rcvBufFailure(b, 9, strerror(9)) : applyRcvBuf(fd, b);
+      if (line) out.push(line);
+    }
+    return out;
+  }
+
   close(): void {
     this.monitorSock?.socket.close();
     this.monitorSock = undefined;
     this.sock.socket.close();
   }
 }
+

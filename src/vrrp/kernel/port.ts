@@ -4,6 +4,7 @@
 // linux.ts is the real adapter (thin wrappers around src/vrrp/io/*, src/vrrp/firewall/nft-socket.ts
 // and linux-routes.ts); test/helpers/fake-kernel.ts is an in-memory one with a simulated wire. Each
 // concern is one member object, so further concerns are added as new members without touching the others.
+import type { RcvBuf } from '../io/rcvbuf.js';
 import type { IpFamily, VirtualIp, VirtualRoute, VirtualRule } from '../../config/model.js';
 import type { NfFamily, NftMsg } from '../firewall/nft-model.js';
 import type { IfindexOf, RouteEvent, RouteOp, RuleEvent } from '../io/nl-route.js';
@@ -174,5 +175,11 @@ export interface KernelPort {
   readonly firewall: FirewallOps;
   readonly linkbeat: LinkbeatOps;
   readonly routes: RouteOps;
+  /**
+   * Receive buffers of the rtnetlink command sockets and monitor sockets (vrrp_netlink_cmd_rcv_bufs,
+   * vrrp_netlink_monitor_rcv_bufs): set now and on sockets opened later; failures as log lines.
+   * Optional: ports without netlink sockets (the in-memory fake) have nothing to size.
+   */
+  setNetlinkRcvBufs?(cmd: RcvBuf, monitor: RcvBuf, log: (line: string) => void): void;
   close(): void;
 }

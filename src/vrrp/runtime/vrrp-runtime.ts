@@ -17,6 +17,7 @@ import { VipFirewall } from '../firewall/vip-firewall.js';
 import { TrackerHub } from '../io/tracker-hub.js';
 import { LinuxKernel } from '../kernel/linux.js';
 import type { KernelPort } from '../kernel/port.js';
+import { rcvBufFor } from '../io/rcvbuf.js';
 import { Dispatcher, type StateChangeEvent } from './dispatcher.js';
 import { GarpSender } from './garp-sender.js';
 import { InterfaceBinding } from './if-binding.js';
@@ -140,6 +141,7 @@ export class VrrpRuntime {
     this.config = config;
     const problems = this.kernel.open();
     for (const p of problems) if (p.channel === 'command') this.log.error(`Unable to open netlink command socket: ${p.message}`);
+    this.sizeNetlink(config);
     this.log.detail('Registering Kernel netlink reflector');
     this.log.detail('Registering Kernel netlink command channel');
     this.firewall.configure(config);
@@ -176,6 +178,12 @@ export class VrrpRuntime {
     if (config.global.disableLocalIgmp && this.kernel.sysctl.read(IGMP_LLM) === '1') this.sysctl.set(IGMP_LLM, '0');
     await this.startInstances(config.vrrpInstances, config);
     return undefined;
+  }
+
+  /** vrrp_netlink_cmd_rcv_bufs / vrrp_netlink_monitor_rcv_bufs (64 KiB each when not set), at start and at each reload. */
+  private sizeNetlink(config: KeepalivedConfig): void {
+    const g = config.global;
+    this.kernel.setNetlinkRcvBufs?.(rcvBufFor(g, 'vrrp_netlink_cmd')!, rcvBufFor(g, 'vrrp_netlink_monitor')!, (l) => this.log.info(l));
   }
 
   /** A kernel event as the link gate passes it on: links and addresses, then routes and static addresses. */
@@ -321,6 +329,7 @@ export class VrrpRuntime {
    * priority 0 and drops its VIPs) and new ones start from INIT.
    */
   async reload(config: KeepalivedConfig): Promise<void> {
+    this.sizeNetlink(config);
     this.firewall.configure(config);
     this.garps.configure(config);
     this.linkGate.configure(config);
