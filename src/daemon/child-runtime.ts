@@ -6,7 +6,7 @@
 import { shareStrings } from '../common/share-strings.js';
 import { monotonicClock } from '../common/clock.js';
 import type { KeepalivedConfig } from '../config/model.js';
-import { formatJsonDump, formatStatsDump, formatVrrpDataDump, globalDefsLines, writeDump } from './dumps/index.js';
+import { dumpReloadFile, formatJsonDump, formatStatsDump, formatVrrpDataDump, globalDefsLines, writeDump } from './dumps/index.js';
 import { toDumpSnapshot } from './dumps/from-vrrp.js';
 import { readInterfaces } from './dumps/interfaces.js';
 import { CHILD_EXIT, isParentToChild, type ChildRole, type ChildToParent, type DumpKind, type ParentToChild } from './ipc.js';
@@ -162,7 +162,7 @@ export async function runChild(role: ChildRole): Promise<void> {
       if (kind !== 'data') return;
       logger.info(`Printing checker data for process(${pid}) on signal`);
       const extra = handle.dumpData?.() ?? '';
-      const err = writeDump(o.dumpPaths.data, globalDefsLines(config.global, { parent: false, instance: config.instanceName }).map((l) => `${l}\n`).join('') + extra);
+      const err = writeDump(o.dumpPaths.data, globalDefsLines(config.global, { parent: false, instance: config.instanceName, reload: { reloadFile: dumpReloadFile(config) } }).map((l) => `${l}\n`).join('') + extra);
       if (err) logger.error(`Can't open dump file ${o.dumpPaths.data}: ${err}`);
       return;
     }

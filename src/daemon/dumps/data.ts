@@ -9,6 +9,8 @@ import type { VrrpInstanceRuntime, VrrpScriptRuntime, VrrpSnapshot } from './mod
 import { scriptText, vipText } from './vip-text.js';
 import { interfacesLines } from './interfaces.js';
 import { lowerPrioGarp } from '../../vrrp/params.js';
+import { reloadFilePath } from '../reload/reload-file.js';
+import { formatReloadTime } from '../reload/time-parse.js';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -25,8 +27,13 @@ export function timeText(epochSec: number): string {
 const tf = (b: boolean | undefined) => (b ? 'true' : 'false');
 const unsetOr = (b: boolean | undefined) => (b === undefined ? 'unset' : b ? 'true' : 'false');
 
-export function globalDefsLines(g: GlobalDefs, o: { parent: boolean; instance?: string }): string[] {
+/** What the dump says about reloads besides the configuration: reload_file's path, and the parent's scheduled reload. */
+export interface ReloadDumpState { reloadFile?: string; scheduled?: { at: number; dateSpecified: boolean } }
+
+/** The global definitions section; `o.reload`: reload_file's resolved path and the parent's reload_time_file state. */
+export function globalDefsLines(g: GlobalDefs, o: { parent: boolean; instance?: string; reload?: ReloadDumpState }): string[] {
   const L: string[] = ['------< Global definitions >------'];
+  if (g.configSaveDir !== undefined) L.push(` Config save dir = ${g.configSaveDir}`);
   L.push(' Network namespace = (default)', ' Network namespace ipvs = (main namespace)');
   if (o.instance !== undefined) L.push(` Instance name = ${o.instance}`);
   if (g.processName) L.push(` Parent process name = ${g.processName}`);
@@ -46,7 +53,17 @@ export function globalDefsLines(g: GlobalDefs, o: { parent: boolean; instance?: 
     ` Default smtp_alert_vrrp = ${unsetOr(g.smtpAlertVrrp)}`,
     ` Default smtp_alert_checker = ${unsetOr(g.smtpAlertChecker)}`,
     ` Checkers log all failures = ${tf(g.checkerLogAllFailures)}`,
-    ' No test config before reload',
+    g.reloadCheckConfig !== undefined ? ` Test config before reload, log to ${g.reloadCheckConfig}` : ' No test config before reload',
+  );
+  if (g.reloadTimeFile !== undefined) {
+    L.push(` Reload time file = ${g.reloadTimeFile}${g.reloadRepeat ? ' (repeat)' : ''}`);
+    const sc = o.reload?.scheduled;
+    // sic: 2.2.7 leaves the parenthesis open
+    L.push(sc ? ` Reload scheduled for ${formatReloadTime(sc.at)}${sc.dateSpecified ? ' (date specified' : ''}` : ' No reload scheduled');
+  }
+  if (o.reload?.reloadFile !== undefined) L.push(` Reload_file = ${o.reload.reloadFile}`);
+  if (g.tmpConfigDirectory !== undefined) L.push(` config save directory = ${g.tmpConfigDirectory}`);
+  L.push(
     ...(g.dataUseInstance ? [' Use instance name in data dumps'] : []),
     ` Dynamic interfaces = ${tf(g.dynamicInterfaces)}`,
   );
@@ -222,7 +239,7 @@ function scriptLines(cfg: KeepalivedConfig, rts: VrrpScriptRuntime[] | undefined
 
 /** /tmp/keepalived.data as the VRRP child writes it on SIGUSR1. */
 export function formatVrrpDataDump(cfg: KeepalivedConfig, snap: VrrpSnapshot): string {
-  const L = globalDefsLines(cfg.global, { parent: false, instance: cfg.instanceName });
+  const L = globalDefsLines(cfg.global, { parent: false, instance: cfg.instanceName, reload: { reloadFile: dumpReloadFile(cfg) } });
   L.push('------< VRRP Topology >------');
   for (const rt of snap.instances) {
     const inst = cfg.vrrpInstances.find((i) => i.name === rt.name);
@@ -234,7 +251,12 @@ export function formatVrrpDataDump(cfg: KeepalivedConfig, snap: VrrpSnapshot): s
 }
 
 /** /tmp/keepalived_parent.data as the parent writes it on SIGUSR1. */
-export function formatParentDataDump(cfg: KeepalivedConfig): string {
-  return globalDefsLines(cfg.global, { parent: true, instance: cfg.instanceName }).map((l) => `${l}\n`).join('');
+export function formatParentDataDump(cfg: KeepalivedConfig, scheduled?: ReloadDumpState['scheduled']): string {
+  return globalDefsLines(cfg.global, { parent: true, instance: cfg.instanceName, reload: { reloadFile: dumpReloadFile(cfg), scheduled } }).map((l) => `${l}\n`).join('');
+}
+
+/** reload_file's path as the dump shows it (the default name follows the pid files). */
+export function dumpReloadFile(cfg: KeepalivedConfig): string | undefined {
+  return reloadFilePath(cfg.global.reloadFile, { instance: cfg.instanceName, namespace: cfg.netNamespace, usePidDir: cfg.usePidDir === true });
 }
 

@@ -1,0 +1,152 @@
+// reload_check_config, reload_file, reload_time_file and reload_repeat: our daemon and keepalived
+// 2.2.7 side by side (each in a namespace of its own, same config but for its directory), fed the
+// same edits at the same moment (recorded by hand: test/unit/daemon/data/reload-2.2.7.md). A bad
+// file is refused after the check process ("New config failed validation, see LOG ..."), its log
+// holds the -t lines, the reload file exists only while the check runs; then a reload scheduled
+// from reload_time_file fires, repeats the next day (reload_repeat), is moved, cancelled, refused,
+// and a dated one fires and takes the file with it. Both daemons must log the same lines.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isRoot, OwnedNetns, waitFor } from '../../helpers/netns.js';
+import { BIN, vethNamespace } from './harness.js';
+
+const KEEPALIVED = '/usr/sbin/keepalived';
+const stripTime = (l: string) => l.replace(/^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}: /, '');
+/** The lines this test compares (the reload story). */
+const STORY = /^(Scheduling reload|Reload time|Cancelling reload|Invalid reload time|Reload date\/time|validate conf before Reload|New config failed validation|Reloading \.\.\.|Reload complete|truncate of config check log)/;
+
+const conf = (dir: string, bad = false) => `global_defs {
+  router_id rld
+  reload_check_config ${dir}/check.log
+  reload_file ${dir}/reloading
+  reload_time_file ${dir}/rt/reload_time
+  reload_repeat
+}
+vrrp_instance VI_1 {
+  state BACKUP
+  interface eth0
+  virtual_router_id 83
+  priority ${bad ? '100x' : '100'}
+  advert_int 1
+${bad ? '  bogus_keyword 1\n' : ''}  virtual_ipaddress {
+    10.198.0.83/24
+  }
+}
+`;
+
+class Daemon {
+  readonly lines: string[] = [];
+  /** Events fs.watch saw for the reload file (create and delete are both 'rename'). */
+  reloadFileEvents = 0;
+  readonly dir: string;
+  readonly proc: ChildProcess;
+  readonly exited: Promise<void>;
+  private readonly watcher: FSWatcher;
+  constructor(readonly kind: 'ours' | 'keepalived', base: string, readonly ns: OwnedNetns) {
+    this.dir = join(base, kind);
+    mkdirSync(join(this.dir, 'rt'), { recursive: true });
+    writeFileSync(this.conf, conf(this.dir));
+    this.watcher = watch(this.dir, (ev, name) => { if (name === 'reloading') this.reloadFileEvents++; });
+    const args = ['-n', '-l', '-D', '-f', this.conf, '-p', join(this.dir, 'k.pid'), '-r', join(this.dir, 'v.pid'), '-c', join(this.dir, 'c.pid')];
+    const cmd = kind === 'ours' ? [process.execPath, '--expose-internals', BIN, ...args] : [KEEPALIVED, ...args];
+    this.proc = spawn('ip', ['netns', 'exec', ns.name, ...cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let buf = '';
+    const feed = (d: Buffer) => {
+      buf += d.toString();
+      let i: number;
+      while ((i = buf.indexOf('\n')) >= 0) { this.lines.push(stripTime(buf.slice(0, i))); buf = buf.slice(i + 1); }
+    };
+    this.proc.stdout!.on('data', feed);
+    this.proc.stderr!.on('data', feed);
+    this.exited = new Promise((r) => this.proc.on('exit', () => r()));
+  }
+  get conf(): string { return join(this.dir, 'k.conf'); }
+  get timeFile(): string { return join(this.dir, 'rt/reload_time'); }
+  story(): string[] { return this.lines.filter((l) => STORY.test(l)).map((l) => l.split(this.dir).join('<DIR>')); }
+  async waitStory(n: number, ms: number): Promise<void> {
+    await waitFor(() => this.story().length >= n, ms, 20).catch(() => { throw new Error(`${this.kind}: fewer than ${n} story lines in ${ms} ms:\n  ${this.lines.join('\n  ')}`); });
+  }
+  async stop(): Promise<void> {
+    this.watcher.close();
+    try { process.kill(this.proc.pid!, 'SIGTERM'); } catch { /* gone */ }
+    await this.exited;
+  }
+}
+
+const hms = (t: Date) => t.toTimeString().slice(0, 8);
+const ymdhms = (t: Date) => `${t.getFullYear()}-${String(t.getMonth() + 1).padStart(2, '0')}-${String(t.getDate()).padStart(2, '0')} ${hms(t)}`;
+
+describe('daemon (integration): reload_check_config, reload_file, reload_time_file, reload_repeat beside keepalived 2.2.7', function () {
+  this.timeout(90_000);
+  const nsOurs = new OwnedNetns('kd-rlo');
+  const nsKa = new OwnedNetns('kd-rlk');
+  let base = '';
+  const daemons: Daemon[] = [];
+
+  before(function () {
+    if (!isRoot() || !existsSync(KEEPALIVED)) this.skip();
+    base = mkdtempSync(join(tmpdir(), 'kd-rld-'));
+    vethNamespace(nsOurs, '10.198.0.1/24');
+    vethNamespace(nsKa, '10.198.0.1/24');
+  });
+  after(async () => {
+    for (const d of daemons) await d.stop().catch(() => { try { process.kill(d.proc.pid!, 'SIGKILL'); } catch { /* gone */ } });
+    nsOurs.remove();
+    nsKa.remove();
+    if (base) rmSync(base, { recursive: true, force: true });
+  });
+
+  it('the check refuses a bad file; scheduled reloads fire, repeat, move, cancel and refuse as in 2.2.7', async () => {
+    const ours = new Daemon('ours', base, nsOurs);
+    const ka = new Daemon('keepalived', base, nsKa);
+    daemons.push(ours, ka);
+    const both = [ours, ka];
+    for (const d of both) await waitFor(() => d.lines.some((l) => /\(VI_1\) Entering BACKUP STATE/.test(l)), 30_000, 50);
+    const step = async (edit: (d: Daemon) => void, lines: number, ms = 10_000) => {
+      for (const d of both) edit(d);
+      for (const d of both) await d.waitStory(lines, ms);
+    };
+
+    // a bad file: the check fails, nothing is reloaded, the reload file came and went
+    await step((d) => { writeFileSync(d.conf, conf(d.dir, true)); process.kill(d.proc.pid!, 'SIGHUP'); }, 2);
+    for (const d of both) {
+      assert.deepEqual(d.story(), ['validate conf before Reload', 'New config failed validation, see <DIR>/check.log for details'], d.kind);
+      assert.ok(d.reloadFileEvents >= 2, `${d.kind}: reload file created and removed (${d.reloadFileEvents} events)`);
+      assert.equal(existsSync(join(d.dir, 'reloading')), false);
+    }
+    // the check's log: keepalived's -t lines (ours add a tab and the position)
+    const checkLog = (d: Daemon) => readFileSync(join(d.dir, 'check.log'), 'utf8').split('\n').filter(Boolean).map((l) => l.split('\t[')[0]!.split(d.dir).join('<DIR>'));
+    assert.deepEqual(checkLog(ours), checkLog(ka));
+    assert.ok(checkLog(ka).includes("(<DIR>/k.conf: Line 14) Unknown keyword 'bogus_keyword'"), checkLog(ka).join('\n'));
+
+    // a reload at a time of day, repeated: the file stays and tomorrow's reload is scheduled
+    const soon = new Date(Date.now() + 3000);
+    const tomorrow = new Date(soon.getTime() + 86_400_000);
+    await step((d) => { writeFileSync(d.conf, conf(d.dir)); writeFileSync(d.timeFile, `${hms(soon)}\n`); }, 7);
+    for (const d of both) {
+      assert.deepEqual(d.story().slice(2), [`Scheduling reload for ${ymdhms(soon)}`, 'validate conf before Reload', 'Reloading ...',
+        `Scheduling reload for ${ymdhms(tomorrow)}`, 'Reload complete'].slice(0, 5), d.kind);
+      assert.ok(existsSync(d.timeFile), `${d.kind}: the time file stays (reload_repeat)`);
+    }
+    // moved, cancelled, refused
+    const later = new Date(Date.now() + 3_600_000);
+    await step((d) => writeFileSync(d.timeFile, `${hms(later)}\n`), 8);
+    await step((d) => unlinkSync(d.timeFile), 9);
+    await step((d) => writeFileSync(d.timeFile, 'garbage\n'), 11);
+    await step((d) => writeFileSync(d.timeFile, '2020-01-01 00:00:00\n'), 13);
+    // a dated reload: not repeated, the file goes
+    const dated = new Date(Date.now() + 3000);
+    await step((d) => writeFileSync(d.timeFile, `${ymdhms(dated)}\n`), 17);
+    for (const d of both) await waitFor(() => !existsSync(d.timeFile), 5000, 20);
+    assert.deepEqual(ours.story(), ka.story());
+    assert.deepEqual(ka.story().slice(7, 13), [
+      `Reload time updated from ${ymdhms(tomorrow)} to ${ymdhms(later)}`,
+      `Cancelling reload scheduled for ${ymdhms(later)}`,
+      'Reload time garbage format is incorrect - ignoring', "Invalid reload time 'garbage' specified - ignoring",
+      'Reload time 2020-01-01 00:00:00 is in the past - ignoring', 'Reload date/time is in the past - ignoring',
+    ]);
+  });
+});
