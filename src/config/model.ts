@@ -132,6 +132,7 @@ export interface GlobalDefs {
   configSaveDir?: string;
   /** tmp_config_directory DIR: where keepalived 2.2.7 keeps its consolidated configuration copy. */
   tmpConfigDirectory?: string;
+  tmpConfigDirectoryPos?: SourcePos;
   /** random_seed N: accepted; keepalived 2.2.7 seeds ${_RANDOM} from the time regardless (measured). */
   randomSeed?: number;
   /** P2 keywords parsed and kept verbatim (name -> args), behaviour not implemented. */

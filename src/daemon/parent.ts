@@ -26,6 +26,9 @@ import { lostIncludeLine, lostIncludes } from './reload-includes.js';
 import { checkArgs, checkOutcomeLines, runConfigCheck, type CheckRunner } from './reload/check-config.js';
 import { createReloadFile, reloadFilePath, removeReloadFile } from './reload/reload-file.js';
 import { ReloadTimeMonitor } from './reload/time-monitor.js';
+import { saveConfigCopy, stickySaveDir } from './config-save.js';
+import { unsupportedReloadChanges } from './reload/unsupported.js';
+import { tmpConfigDirProblem } from './tmp-config-dir.js';
 import { truncateSync } from 'node:fs';
 import { strerror } from '../vrrp/io/native.js';
 
@@ -146,6 +149,9 @@ export class Parent {
   private accepted = new Set<string>();
   /** reload_time_file's monitor, while one runs. */
   private timeMonitor?: ReloadTimeMonitor;
+  /** config_save_dir once set, and how many copies this process wrote there. */
+  private saveDir?: string;
+  private copies = 0;
 
   constructor(private readonly opts: CliOptions, private readonly deps: ParentDeps) {
     this.pids = pidPaths(opts);
@@ -268,7 +274,7 @@ export class Parent {
   }
 
   /** Parses the config file; "Opening file" / "Configuration file" are logged only when it was found. */
-  private async readConfig(): Promise<ConfigLoadResult & { crashed?: boolean }> {
+  private async readConfig(copyDone = false): Promise<ConfigLoadResult & { crashed?: boolean }> {
     const path = this.opts.configFile;
     let r: ConfigLoadResult;
     try {
@@ -280,6 +286,14 @@ export class Parent {
     if (r.config) {
       for (const f of r.config.files.length ? r.config.files : [path]) this.log.detail(`Opening file '${f}'.`);
       this.log.info(`Configuration file ${path}`);
+    }
+    // config_save_dir: the copy of what was read (not when a reload_check_config check read it first);
+    // tmp_config_directory is where 2.2.7 would keep that copy: checked at each such read
+    if (!copyDone) {
+      const tmpDir = r.config && tmpConfigDirProblem(r.config, path);
+      if (tmpDir) this.log.info(tmpDir);
+      this.saveDir = stickySaveDir(this.saveDir, r.config);
+      if (this.saveDir) saveConfigCopy(this.saveDir, this.copies++, path, { configId: this.opts.configId, allConfig: this.opts.allConfig });
     }
     return r;
   }
@@ -390,7 +404,7 @@ export class Parent {
       this.timeMonitor?.stop();
       this.timeMonitor = undefined;
       this.deps.notify?.('RELOADING=1');
-      const r = await this.readConfig();
+      const r = await this.readConfig(check !== undefined);
       // a plain reload removes the new file's reload_file once it is read (2.2.7 never creates it then)
       const rf = check === undefined && r.config ? this.reloadFile(r.config) : undefined;
       if (rf) removeReloadFile(rf);
@@ -402,8 +416,10 @@ export class Parent {
         return;
       }
       const cfg = r.config;
-      if ((this.opts.namespace ?? cfg.netNamespace) !== this.namespace) this.log.info('Cannot change network namespace at a reload - please restart keepalived');
-      if (cfg.instanceName !== this.instance) this.log.info('Cannot change instance name at a reload - please restart keepalived');
+      const unsupported = this.config ? unsupportedReloadChanges(this.config, cfg, { running: this.namespace, wanted: this.opts.namespace ?? cfg.netNamespace }) : [];
+      for (const l of unsupported) this.log.info(l);
+      // 2.2.7 then keeps the running configuration and does not reload the children
+      if (unsupported.length) return;
       if (this.config) for (const l of lostIncludes(this.config, cfg)) this.log.warn(lostIncludeLine(l));
       if (this.deps.process) renameOnReload(this.deps.process, this.config?.global.processName, cfg.global.processName, this.log);
       this.applyUmask(cfg);

@@ -7,7 +7,7 @@ import { hostname as osHostname } from 'node:os';
 import type { KeepalivedConfig } from '../config/model.js';
 import type { Diagnostic } from '../common/diagnostic.js';
 import type { PreprocessResult } from './lines.js';
-import { preprocessFile, preprocessText } from './preprocess.js';
+import { consolidatedCopy, preprocessFile, preprocessText } from './preprocess.js';
 import { readConfig, type ParseDiagnostic } from './reader.js';
 import { topTable, procOf, type TopCtx } from './keywords/top.js';
 import { defaultGlobalDefs } from './keywords/global-defs.js';
@@ -112,6 +112,11 @@ function ppOpts(opts: ParseOptions): { configId: string; includeCheck?: { read: 
 
 export function parseConfigFile(path: string, opts: ParseOptions = {}): ParseResult {
   return parsePreprocessed(preprocessFile(path, ppOpts(opts)), opts);
+}
+
+/** keepalived 2.2.7's consolidated copy of the file and its includes (config_save_dir's keepalived.conf.PID.N). */
+export function configCopy(path: string, opts: ParseOptions = {}): Buffer {
+  return consolidatedCopy(path, ppOpts(opts));
 }
 
 export function parseConfigText(text: string, fileName: string, opts: ParseOptions = {}): ParseResult {

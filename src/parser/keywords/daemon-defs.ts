@@ -90,6 +90,7 @@ export const daemonKeywords: KeywordDef<G>[] = [
       const d = a.opt(1);
       if (d === undefined) { a.error('tmp_config_directory missing directory name'); return; }
       g.tmpConfigDirectory = d;
+      g.tmpConfigDirectoryPos = a.pos(0);
     },
   },
   {

@@ -4,10 +4,11 @@
 // file is refused after the check process ("New config failed validation, see LOG ..."), its log
 // holds the -t lines, the reload file exists only while the check runs; then a reload scheduled
 // from reload_time_file fires, repeats the next day (reload_repeat), is moved, cancelled, refused,
-// and a dated one fires and takes the file with it. Both daemons must log the same lines.
+// and a dated one fires and takes the file with it. Both daemons must log the same lines. With
+// config_save_dir, the parent writes its copy at start only and each check process its own.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isRoot, OwnedNetns, waitFor } from '../../helpers/netns.js';
@@ -24,6 +25,7 @@ const conf = (dir: string, bad = false) => `global_defs {
   reload_file ${dir}/reloading
   reload_time_file ${dir}/rt/reload_time
   reload_repeat
+  config_save_dir ${dir}/save
 }
 vrrp_instance VI_1 {
   state BACKUP
@@ -48,6 +50,7 @@ class Daemon {
   constructor(readonly kind: 'ours' | 'keepalived', base: string, readonly ns: OwnedNetns) {
     this.dir = join(base, kind);
     mkdirSync(join(this.dir, 'rt'), { recursive: true });
+    mkdirSync(join(this.dir, 'save'));
     writeFileSync(this.conf, conf(this.dir));
     this.watcher = watch(this.dir, (ev, name) => { if (name === 'reloading') this.reloadFileEvents++; });
     const args = ['-n', '-l', '-D', '-f', this.conf, '-p', join(this.dir, 'k.pid'), '-r', join(this.dir, 'v.pid'), '-c', join(this.dir, 'c.pid')];
@@ -64,6 +67,13 @@ class Daemon {
     this.exited = new Promise((r) => this.proc.on('exit', () => r()));
   }
   get conf(): string { return join(this.dir, 'k.conf'); }
+  /** config_save_dir's consolidated copies: the parent's (its pid) and the check processes' (other pids), each .0. */
+  copies(): { parent: string[]; checks: string[] } {
+    const all = readdirSync(join(this.dir, 'save')).filter((f) => f.startsWith('keepalived.conf.')).sort();
+    const mine = `keepalived.conf.${this.proc.pid}.`;
+    return { parent: all.filter((f) => f.startsWith(mine)), checks: all.filter((f) => !f.startsWith(mine)) };
+  }
+  readSaved(f: string): string { return readFileSync(join(this.dir, 'save', f), 'utf8').split(this.dir).join('<DIR>'); }
   get timeFile(): string { return join(this.dir, 'rt/reload_time'); }
   story(): string[] { return this.lines.filter((l) => STORY.test(l)).map((l) => l.split(this.dir).join('<DIR>')); }
   async waitStory(n: number, ms: number): Promise<void> {
@@ -120,7 +130,15 @@ describe('daemon (integration): reload_check_config, reload_file, reload_time_fi
     // the check's log: keepalived's -t lines (ours add a tab and the position)
     const checkLog = (d: Daemon) => readFileSync(join(d.dir, 'check.log'), 'utf8').split('\n').filter(Boolean).map((l) => l.split('\t[')[0]!.split(d.dir).join('<DIR>'));
     assert.deepEqual(checkLog(ours), checkLog(ka));
-    assert.ok(checkLog(ka).includes("(<DIR>/k.conf: Line 14) Unknown keyword 'bogus_keyword'"), checkLog(ka).join('\n'));
+    // config_save_dir: the parent's copy at start, and the check process's copy of what it read
+    for (const d of both) {
+      const c = d.copies();
+      assert.deepEqual(c.parent, [`keepalived.conf.${d.proc.pid}.0`], d.kind);
+      assert.equal(c.checks.length, 1, `${d.kind}: ${c.checks.join(' ')}`);
+      assert.match(c.checks[0]!, /^keepalived\.conf\.\d+\.0$/);
+    }
+    assert.equal(ours.readSaved(ours.copies().checks[0]!), ka.readSaved(ka.copies().checks[0]!));
+    assert.ok(checkLog(ka).includes("(<DIR>/k.conf: Line 15) Unknown keyword 'bogus_keyword'"), checkLog(ka).join('\n'));
 
     // a reload at a time of day, repeated: the file stays and tomorrow's reload is scheduled
     const soon = new Date(Date.now() + 3000);
@@ -142,6 +160,8 @@ describe('daemon (integration): reload_check_config, reload_file, reload_time_fi
     await step((d) => writeFileSync(d.timeFile, `${ymdhms(dated)}\n`), 17);
     for (const d of both) await waitFor(() => !existsSync(d.timeFile), 5000, 20);
     assert.deepEqual(ours.story(), ka.story());
+    // two checked reloads later: no copy from the parent (the check read the file), one per check
+    for (const d of both) assert.deepEqual([d.copies().parent.length, d.copies().checks.length], [1, 3], d.kind);
     assert.deepEqual(ka.story().slice(7, 13), [
       `Reload time updated from ${ymdhms(tomorrow)} to ${ymdhms(later)}`,
       `Cancelling reload scheduled for ${ymdhms(later)}`,
