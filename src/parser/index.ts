@@ -6,7 +6,7 @@
 import { hostname as osHostname } from 'node:os';
 import type { KeepalivedConfig } from '../config/model.js';
 import type { Diagnostic } from '../common/diagnostic.js';
-import type { PreprocessResult } from './lines.js';
+import type { PreprocessOptions, PreprocessResult } from './lines.js';
 import { consolidatedCopy, preprocessFile, preprocessText } from './preprocess.js';
 import { readConfig, type ParseDiagnostic } from './reader.js';
 import { topTable, procOf, type TopCtx } from './keywords/top.js';
@@ -38,6 +38,8 @@ export interface ParseOptions {
   skipScriptSecurity?: boolean;
   /** The keyword ledger to warn from (default: src/parser/ledger.ts); tests swap it. */
   ledger?: LedgerLookup;
+  /** The second ${_RANDOM} is seeded with (tests; default: now, as keepalived's srandom(time(NULL))). */
+  randomSeed?: number;
 }
 
 export interface ParseResult {
@@ -105,9 +107,10 @@ class InterfacesUnlessDynamic extends Set<string> {
   override has(name: string): boolean { return this.dynamic() || super.has(name); }
 }
 
-function ppOpts(opts: ParseOptions): { configId: string; includeCheck?: { read: boolean; match: boolean; wildcardMatch: boolean; braceMatch: boolean } } {
+function ppOpts(opts: ParseOptions): PreprocessOptions {
   const configId = opts.configId ?? (opts.hostname ?? osHostname()).split('.')[0]!;
-  return opts.allConfig ? { configId, includeCheck: { read: true, match: true, wildcardMatch: true, braceMatch: true } } : { configId };
+  const seed = opts.randomSeed !== undefined ? { randomSeed: opts.randomSeed } : {};
+  return opts.allConfig ? { configId, includeCheck: { read: true, match: true, wildcardMatch: true, braceMatch: true }, ...seed } : { configId, ...seed };
 }
 
 export function parseConfigFile(path: string, opts: ParseOptions = {}): ParseResult {

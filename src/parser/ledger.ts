@@ -302,7 +302,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'global_defs/process_monitor_rcv_bufs_force': ok([T.nlbufs, 'SO_RCVBUF / SO_RCVBUFFORCE on the VRRP rtnetlink sockets'], [T.tpmonitor, 'process_monitor_rcv_bufs[_force]: set before the listen request']),
   'global_defs/process_name': ok([T.ident, 'comm, cmdline, pidof, pgrep, pkill -HUP, scheduling, process_name(s) and umask at a reload']),
   'global_defs/process_names': ok([T.ident, 'comm, cmdline, pidof, pgrep, pkill -HUP, scheduling, process_name(s) and umask at a reload']),
-  'global_defs/random_seed': no('$_RANDOM is drawn from a time seed: 2.2.7 seeds its random() with it from the second read of the file on (children, reloads)'),
+  'global_defs/random_seed': ok(['test/unit/parser/random-seed.test.ts', 'the recorded router ids come from the read'], ['test/unit/parser/random-seed.test.ts', 'a real read is seeded with the current second']),
   'global_defs/reload_check_config': ok([T.rlct, 'the check refuses a bad file; scheduled reloads fire, repeat, move, cancel and refuse'], [T.rltime, "the check's command line and 2.2.7's lines"]),
   'global_defs/reload_file': ok([T.rlct, 'the check refuses a bad file; scheduled reloads fire, repeat, move, cancel and refuse'], [T.rltime, 'reload_file paths: as given, or named after the pid files']),
   'global_defs/reload_repeat': ok([T.rlct, 'the check refuses a bad file; scheduled reloads fire, repeat, move, cancel and refuse'], [T.rltime, 'when the timer fires: the file goes unless reload_repeat']),
