@@ -133,6 +133,8 @@ export interface GlobalDefs {
   /** tmp_config_directory DIR: where keepalived 2.2.7 keeps its consolidated configuration copy. */
   tmpConfigDirectory?: string;
   tmpConfigDirectoryPos?: SourcePos;
+  /** rs_init_notifies: real servers that start alive get their notify_up / FIFO notifications. */
+  rsInitNotifies?: boolean;
   /** random_seed N: accepted; keepalived 2.2.7 seeds ${_RANDOM} from the time regardless (measured). */
   randomSeed?: number;
   /** P2 keywords parsed and kept verbatim (name -> args), behaviour not implemented. */
@@ -588,6 +590,10 @@ export interface KeepalivedConfig {
   includedBy?: Record<string, { pattern: string; file: string; line: number }>;
   /** net_namespace NAME: the network namespace the daemon runs in (-s overrides it). */
   netNamespace?: string;
+  /** net_namespace_ipvs [NAME]: IPVS is driven in this network namespace ('' = the initial one, /proc/1/ns/net). */
+  netNamespaceIpvs?: string;
+  /** namespace_with_ipsets: accepted; Debian's 2.2.7 has no ipsets, so it changes nothing there either. */
+  namespaceWithIpsets?: boolean;
   /** instance NAME: pid files, syslog ident (and data dumps with data_use_instance) carry the name. */
   instanceName?: string;
   /** use_pid_dir (also set by instance and net_namespace): pid files in /run/keepalived/. */

@@ -47,7 +47,13 @@ export async function main(argv: string[]): Promise<void> {
       const { genhashMain } = await import('../check/genhash.js');
       return finish(await genhashMain(r.argv, io));
     }
-    case 'config-test': return finish(configTest(r.opts));
+    case 'config-test': {
+      // `ps` / pidof see a `keepalived` (2.2.7's -t, and its reload_check_config check, is the binary itself)
+      const sys = realProcessSys();
+      setCommandLine(sys, [process.argv[1] ?? 'keepalived', ...process.argv.slice(2)]);
+      setProcessName(sys, undefined);
+      return finish(configTest(r.opts));
+    }
     case 'run': break;
   }
   const opts = r.opts;

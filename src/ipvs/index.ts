@@ -5,6 +5,8 @@ import type { Logger } from '../common/log.js';
 import { IpvsClient } from './client.js';
 import { IpvsSink, type IpvsSinkOptions } from './sink.js';
 import { openGenlTransport, type GenlTransport } from './transport.js';
+import { strerror as errnoText } from '../vrrp/io/native.js';
+import { inIpvsNamespace } from './netns-socket.js';
 
 export interface IpvsHandle {
   client: IpvsClient;
@@ -16,6 +18,8 @@ export interface OpenIpvsOptions extends IpvsSinkOptions {
   logger: Logger;
   /** Injected transport (tests); default: a real NETLINK_GENERIC socket. */
   transport?: GenlTransport;
+  /** net_namespace_ipvs: the socket is made in this network namespace ('' = the initial one). */
+  netns?: string;
 }
 
 export async function openIpvs(opts: OpenIpvsOptions): Promise<IpvsHandle | null> {
@@ -23,7 +27,11 @@ export async function openIpvs(opts: OpenIpvsOptions): Promise<IpvsHandle | null
   logger.info('Initializing ipvs');
   let t = opts.transport;
   if (!t) {
-    const r = openGenlTransport();
+    const ns = opts.netns;
+    const inNs = ns === undefined ? undefined : inIpvsNamespace(ns, openGenlTransport, logger);
+    // a namespace that cannot be entered: 2.2.7 reports the errno of that failure
+    if (inNs && !inNs.ok) { logger.info(`IPVS: Can't initialize ipvs: ${errnoText(inNs.errno)}`); return null; }
+    const r = inNs ? inNs.value : openGenlTransport();
     if (!r.ok) { logger.info(`IPVS: Can't initialize ipvs: ${r.message}`); return null; }
     t = r.value;
   }

@@ -13,9 +13,8 @@ const BFD = 'BFD is not implemented';
 const SNMP = 'SNMP is not implemented';
 const DBUS = 'D-Bus is not implemented';
 const NOSWAP = "memory is not locked: Node's V8 aborts when its pages are locked (mlockall; it frees pages with madvise(MADV_DONTNEED), which the kernel refuses on locked memory); a warning is logged at start-up";
-const BUFS = 'the configured receive buffer sizes are not applied: each socket keeps its default size (net.core.rmem_default, as ss -m shows)';
+const LVSBUFS = "keepalived-ts's checker has no rtnetlink socket for it to size: 2.2.7 applies it only to its address-monitor socket, which it opens only with ha_suspend (keepalived-ts checks the local addresses at each check instead), and to a command socket it closes right after start-up (measured in the qemu guest: test/vm/data/rs-init-ipvs-ns-2.2.7.md)";
 const NFTIPVS = 'nftables rules for IPVS virtual servers (nftables_ipvs) are not implemented';
-const NETNS = 'IPVS in another network namespace (net_namespace_ipvs) and namespace_with_ipsets are not implemented';
 // Not testable on the project's build machine: its kernel has no ipvlan (CONFIG_IPVLAN) and no VRF
 // (CONFIG_NET_VRF) devices, so 2.2.7 cannot be measured with them here (test/integration/vrrp/data/
 // links-2.2.7/ipvlan-vrf.*: 2.2.7 itself only fails to create the ipvlan and goes FAULT).
@@ -274,10 +273,10 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'global_defs/lvs_flush': ok([T.vmipvs, 'lvs_flush empties the table at start'], [T.vm14, 'lvs_flush acts at start only: a foreign service survives a reload']),
   'global_defs/lvs_flush_on_stop': ok([T.stop, 'lvs_flush_on_stop: one flush, no per-RS lines or notifications'], [T.vmipvs, 'lvs_flush_on_stop flushes the whole table on stop']),
   'global_defs/lvs_flush_onstop': ok([T.stop, 'lvs_flush_on_stop: one flush, no per-RS lines or notifications'], [T.vmipvs, 'lvs_flush_on_stop flushes the whole table on stop']),
-  'global_defs/lvs_netlink_cmd_rcv_bufs': no(BUFS),
-  'global_defs/lvs_netlink_cmd_rcv_bufs_force': no(BUFS),
-  'global_defs/lvs_netlink_monitor_rcv_bufs': no(BUFS),
-  'global_defs/lvs_netlink_monitor_rcv_bufs_force': no(BUFS),
+  'global_defs/lvs_netlink_cmd_rcv_bufs': no(LVSBUFS),
+  'global_defs/lvs_netlink_cmd_rcv_bufs_force': no(LVSBUFS),
+  'global_defs/lvs_netlink_monitor_rcv_bufs': no(LVSBUFS),
+  'global_defs/lvs_netlink_monitor_rcv_bufs_force': no(LVSBUFS),
   'global_defs/lvs_notify_fifo': ok([T.plan, 'rs-state: notify_down script, then RS lines (with NUL) on notify_fifo and lvs_notify_fifo only']),
   'global_defs/lvs_notify_fifo_script': ok([T.fifo, 'starts the fifo script with the FIFO path as last argument']),
   'global_defs/lvs_process_name': ok([T.psched, 'invalid values: the recorded 2.2.7 lines']),
@@ -308,7 +307,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'global_defs/reload_repeat': ok([T.rlct, 'the check refuses a bad file; scheduled reloads fire, repeat, move, cancel and refuse'], [T.rltime, 'when the timer fires: the file goes unless reload_repeat']),
   'global_defs/reload_time_file': ok([T.rlct, 'the check refuses a bad file; scheduled reloads fire, repeat, move, cancel and refuse'], [T.rltime, 'times of day, dates, UTC, and the recorded refusals'], [T.rltime, 'the schedule: scheduling, update, cancel']),
   'global_defs/router_id': ok([T.plan, 'MASTER: specific script, generic notify (+4 args), FIFO lines, then the mail']),
-  'global_defs/rs_init_notifies': no('notifications for the initial real server states are not sent'),
+  'global_defs/rs_init_notifies': ok(['test/unit/check/rs-init-notifies.test.ts', 'real servers that start alive are notified'], ['test/unit/check/rs-init-notifies.test.ts', 'a real server a reload adds starts alive and is notified']),
   'global_defs/script_user': ok(['test/integration/host/script-user.test.ts', 'script_user U, own users on vrrp_script'], ['test/integration/host/script-user.test.ts', 'script_user U:G (not 2.2.7 syntax)'], ['test/unit/host/users.test.ts', 'no own user: script_user U G']),
   'global_defs/shutdown_script': ok([T.sss, 'children after the startup script (ended by its timeout)']),
   'global_defs/shutdown_script_timeout': ok([T.sss, 'a startup script that fails']),
@@ -398,9 +397,9 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'top/interface_up_down_delays': ok([T.rlink, 'up/down delays: 3 s cut to 1996094 us'], [T.ilink, 'interface_up_down_delays and linkbeat_interfaces']),
   'top/linkbeat_interfaces': ok([T.rlink, 'linkbeat_interfaces { eth0; eth1 MII }'], [T.ilink, 'interface_up_down_delays and linkbeat_interfaces']),
   'top/linkbeat_use_polling': ok([T.rlink, 'linkbeat_use_polling (top level) polls the instances']),
-  'top/namespace_with_ipsets': no(NETNS),
+  'top/namespace_with_ipsets': ok(['test/unit/parser/namespace-keywords.test.ts', 'namespace_with_ipsets is accepted without a word said']),
   'top/net_namespace': ok([T.tproc, 'a dead process puts VI_1 in FAULT and lowers VI_2 to 80'], [T.parent, 'opens the process-event socket, then enters the namespace']),
-  'top/net_namespace_ipvs': no(NETNS),
+  'top/net_namespace_ipvs': ok(['test/integration/ipvs/netns-socket.test.ts', 'the socket lives in that namespace'], ['test/unit/parser/namespace-keywords.test.ts', 'net_namespace_ipvs NAME, or the initial namespace']),
   'top/static_ipaddress': ok([T.routes, 'the same routes, rules and addresses in the kernel at each step'], [T.rrt, 'a static route / rule / address deleted by someone else is put back']),
   'top/static_routes': ok([T.routes, 'the same routes, rules and addresses in the kernel at each step'], [T.rcore, 'a static route / rule / address deleted by someone else is put back and logged']),
   'top/static_rules': ok([T.routes, 'the same routes, rules and addresses in the kernel at each step'], [T.rcore, 'process start: leftover static rules deleted (force)']),

@@ -129,6 +129,7 @@ function g(o: Out, gd: GlobalDefs): void {
   if (gd.configSaveDir !== undefined) o.line('config_save_dir', gd.configSaveDir);
   if (gd.tmpConfigDirectory !== undefined) o.line('tmp_config_directory', gd.tmpConfigDirectory);
   if (gd.randomSeed !== undefined) o.line('random_seed', gd.randomSeed);
+  if (gd.rsInitNotifies !== undefined) o.line('rs_init_notifies', gd.rsInitNotifies ? 'true' : 'false');
   extra(o, gd.extra);
   o.close();
 }
@@ -427,6 +428,8 @@ function virtualServer(o: Out, vs: VirtualServer): void {
 export function printConfig(cfg: KeepalivedConfig): string {
   const o = new Out();
   if (cfg.netNamespace !== undefined) o.line('net_namespace', cfg.netNamespace);
+  if (cfg.netNamespaceIpvs !== undefined) o.line('net_namespace_ipvs', cfg.netNamespaceIpvs || undefined);
+  if (cfg.namespaceWithIpsets) o.line('namespace_with_ipsets');
   if (cfg.instanceName !== undefined) o.line('instance', cfg.instanceName);
   else if (cfg.usePidDir) o.line('use_pid_dir');
   g(o, cfg.global);

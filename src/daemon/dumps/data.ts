@@ -115,7 +115,7 @@ export function globalDefsLines(g: GlobalDefs, o: { parent: boolean; instance?: 
     const b = g.netlinkRcvBufs?.[n];
     L.push(` ${n}_rcv_bufs = ${b?.size ?? 0}`, ` ${n}_rcv_bufs_force = ${b?.force ? 1 : 0}`);
   }
-  L.push(' rs_init_notifies = 0', ` no_checker_emails = ${g.noCheckerEmails ? 1 : 0}`, ' rx_bufs_multiples = 3', ' umask = 0177');
+  L.push(` rs_init_notifies = ${g.rsInitNotifies ? 1 : 0}`, ` no_checker_emails = ${g.noCheckerEmails ? 1 : 0}`, ' rx_bufs_multiples = 3', ' umask = 0177');
   return L;
 }
 

@@ -1,5 +1,5 @@
 // Settings a reload cannot change (keepalived 2.2.7's reload_config): the network namespace, the
-// instance name, the VRRP nftables table, tmp_config_directory and disable_local_igmp. Each change
+// IPVS network namespace, the instance name, the VRRP nftables table, tmp_config_directory and disable_local_igmp. Each change
 // is logged, and when there is one the whole reload is abandoned: the running configuration stays
 // and the children are not reloaded (measured with tmp_config_directory:
 // test/unit/daemon/data/config-save-2.2.7.md).
@@ -10,6 +10,7 @@ export function unsupportedReloadChanges(old: KeepalivedConfig, next: Keepalived
   const out: string[] = [];
   const say = (what: string) => out.push(`Cannot change ${what} at a reload - please restart keepalived`);
   if (ns.wanted !== ns.running) say('network namespace');
+  if (next.netNamespaceIpvs !== old.netNamespaceIpvs) say('IPVS network namespace');
   if (next.instanceName !== old.instanceName) say('instance name');
   if (next.global.nftables !== old.global.nftables) say('nftables table name');
   if (next.global.tmpConfigDirectory !== old.global.tmpConfigDirectory) say('config_directory');

@@ -98,19 +98,13 @@ function strictBool(name: string, msg: string | ((t: string) => string), set: (g
 }
 
 const P2_NAMES = [
-  'rs_init_notifies', 'bfd_priority', 'bfd_no_swap', 'bfd_rt_priority', 'bfd_cpu_affinity', 'bfd_rlimit_rttime', 'bfd_rlimit_rtime',
+  'bfd_priority', 'bfd_no_swap', 'bfd_rt_priority', 'bfd_cpu_affinity', 'bfd_rlimit_rttime', 'bfd_rlimit_rtime',
   'bfd_process_name',
   'nftables_ipvs', 'nftables_ipvs_priority', 'nftables_ipvs_start_fwmark',
   'snmp_socket', 'enable_traps', 'enable_snmp_vrrp', 'enable_snmp_keepalived', 'enable_snmp_rfc',
   'enable_snmp_rfcv2', 'enable_snmp_rfcv3', 'enable_snmp_checker', 
   'enable_dbus', 'dbus_service_name', 'include_check',
 ];
-
-/** keepalived's BOOL handlers of these P2 keywords name them so when the value is not a BOOL (sic: date_). */
-const BOOL_P2: Record<string, string> = Object.fromEntries([
-  'rs_init_notifies',
-].map((n) => [n, `Invalid value '%s' for global ${n} specified`]).concat([
-]));
 
 const INCLUDE_CHECKS = new Set(['read', 'match', 'wildcard_match', 'brace_match']);
 
@@ -120,9 +114,6 @@ function checkedP2(name: string): KeywordDef<G> {
   return {
     ...keep,
     handle: (g: G, a) => {
-      const t = a.opt(1);
-      const boolMsg = BOOL_P2[name];
-      if (boolMsg && t !== undefined && parseBool(t) === undefined) { a.error(boolMsg.replace('%s', t)); return; }
       if (name === 'include_check') {
         for (let i = 1; i < a.size; i++) {
           const w = a.opt(i)!;
@@ -249,6 +240,7 @@ export const globalDefsTable = table('global_defs', [
   strictBool('vrrp_lower_prio_no_advert', 'Invalid value for vrrp_lower_prio_no_advert specified', (g, v) => { g.vrrpLowerPrioNoAdvert = v; }),
   strictBool('vrrp_higher_prio_send_advert', 'Invalid value for vrrp_higher_prio_send_advert specified', (g, v) => { g.vrrpHigherPrioSendAdvert = v; }),
   num<G>('vrrp_down_timer_adverts', { kind: 'uint', min: 1, max: 100, msg: (t) => `Invalid vrrp_down_timer_adverts [1:100] '${t}'` }, (g, v) => { g.vrrpDownTimerAdverts = v; }),
+  strictBool('rs_init_notifies', (t) => `Invalid value '${t}' for global rs_init_notifies specified`, (g, v) => { g.rsInitNotifies = v; }),
   strictBool('vrrp_notify_priority_changes', (t) => `Invalid value '${t}' for global vrrp_notify_priority_changes specified`, (g, v) => { g.vrrpNotifyPriorityChanges = v; }),
   flag<G>('fifo_write_vrrp_states_on_reload', (g) => { g.fifoWriteVrrpStatesOnReload = true; }),
   {
