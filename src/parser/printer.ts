@@ -99,7 +99,8 @@ function g(o: Out, gd: GlobalDefs): void {
     o.line(`${who}_rlimit_rttime`, sc.rlimitRttime);
   }
   if (gd.vrrpStartupDelay) o.line('vrrp_startup_delay', gd.vrrpStartupDelay);
-  if (gd.lvsSyncDaemon) {
+  // the deprecated instance form is printed in its instance (instance() below)
+  if (gd.lvsSyncDaemon && !gd.lvsSyncDaemon.fromInstance) {
     const s = gd.lvsSyncDaemon;
     o.line('lvs_sync_daemon', s.interface, s.instance, ...(s.syncId !== undefined ? ['id', s.syncId] : []), ...(s.maxlen !== undefined ? ['maxlen', s.maxlen] : []),
       ...(s.port !== undefined ? ['port', s.port] : []), ...(s.ttl !== undefined ? ['ttl', s.ttl] : []), ...(s.group !== undefined ? ['group', s.group] : []));
@@ -157,8 +158,9 @@ function track(o: Out, kw: string, refs: TrackRef[], withWeight = true): void {
   o.close();
 }
 
-function instance(o: Out, vi: VrrpInstance): void {
+function instance(o: Out, vi: VrrpInstance, gd: GlobalDefs): void {
   o.open('vrrp_instance', vi.name);
+  if (gd.lvsSyncDaemon?.fromInstance && gd.lvsSyncDaemon.instance === vi.name) o.line('lvs_sync_daemon_interface', gd.lvsSyncDaemon.interface);
   o.line('state', vi.state);
   if (vi.interface !== undefined) o.line('interface', vi.interface);
   if (vi.virtualRouterId !== undefined) o.line('virtual_router_id', vi.virtualRouterId);
@@ -435,7 +437,7 @@ export function printConfig(cfg: KeepalivedConfig): string {
   for (const s of cfg.vrrpScripts) vrrpScript(o, s);
   for (const t of cfg.trackFiles) trackFile(o, t);
   for (const p of cfg.trackProcesses) trackProcess(o, p);
-  for (const vi of cfg.vrrpInstances) instance(o, vi);
+  for (const vi of cfg.vrrpInstances) instance(o, vi, cfg.global);
   for (const sg of cfg.vrrpSyncGroups) syncGroup(o, sg);
   for (const gr of cfg.virtualServerGroups) vsGroup(o, gr);
   for (const vs of cfg.virtualServers) virtualServer(o, vs);

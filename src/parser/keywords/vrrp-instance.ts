@@ -9,6 +9,7 @@ import type { SourcePos } from '../../common/diagnostic.js';
 import { parseRouteLine, parseRuleLine, type RuleState } from './routes.js';
 import { linkInstanceKeywords } from './links.js';
 import { trackProcessRef } from './vrrp-blocks.js';
+import { lvsSyncDaemonInterfaceKeyword } from './lvs-syncd.js';
 
 /** Sub-context of one vrrp_instance block. */
 export interface ViCtx { vi: VrrpInstance; cfg: KeepalivedConfig; stateSet: boolean; familySet: boolean; rules: RuleState; prioritySet?: boolean; v2At?: SourcePos; v6At?: SourcePos }
@@ -448,14 +449,7 @@ export const vrrpInstanceTable = table('vrrp_instance', ([
   flag<ViCtx>('promote_secondaries', (c) => { c.vi.promoteSecondaries = true; }),
   bool<ViCtx>('lower_prio_no_advert', (c, v) => { c.vi.lowerPrioNoAdvert = v; }),
   bool<ViCtx>('higher_prio_send_advert', (c, v) => { c.vi.higherPrioSendAdvert = v; }),
-  {
-    name: 'lvs_sync_daemon_interface', priority: 'P1', args: ['ifname'],
-    handle: (c: ViCtx, a) => {
-      a.error(`(${c.vi.name}) Specifying lvs_sync_daemon_interface against a vrrp is deprecated.`);
-      a.error('        Please use global lvs_sync_daemon');
-      c.cfg.global.lvsSyncDaemon ??= { interface: a.need(1), instance: c.vi.name };
-    },
-  },
+  lvsSyncDaemonInterfaceKeyword,
   {
     name: 'debug', priority: 'P1', args: ['uint'],
     handle: (c: ViCtx, a) => { const v = readNum(a, { kind: 'uint', min: 0, max: 4, msg: (t) => `(${c.vi.name}) Debug value '${t}' not valid; must be between 0-4` }); if (v !== undefined) c.vi.debug = v; },
