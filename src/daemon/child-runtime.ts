@@ -162,7 +162,7 @@ export async function runChild(role: ChildRole): Promise<void> {
       if (kind !== 'data') return;
       logger.info(`Printing checker data for process(${pid}) on signal`);
       const extra = handle.dumpData?.() ?? '';
-      const err = writeDump(o.dumpPaths.data, globalDefsLines(config.global, { parent: false, instance: config.instanceName }).map((l) => `${l}\n`).join('') + extra);
+      const err = writeDump(o.dumpPaths.data, globalDefsLines(config.global, { parent: false, proc: 'checker', instance: config.instanceName }).map((l) => `${l}\n`).join('') + extra);
       if (err) logger.error(`Can't open dump file ${o.dumpPaths.data}: ${err}`);
       return;
     }

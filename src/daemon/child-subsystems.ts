@@ -50,7 +50,8 @@ async function vrrpStart(): Promise<Start> {
     const isMaster = (name: string) => vrrp.snapshot().instances.some((i) => i.name === name && i.view.state === 'MASTER');
     return {
       // -V (--dont-release-vrrp): leave the VIPs and virtual routes in place.
-      stop: async () => { await syncd.stop(); await vrrp.stop({ keepVips: deps.dontRelease }); },
+      // the sync daemon's stop is asked for first, as in 2.2.7, but the VIPs do not wait for its answer
+      stop: async () => { await Promise.all([syncd.stop(), vrrp.stop({ keepVips: deps.dontRelease })]); },
       reload: async (c) => { await vrrp.reload(c); await syncd.reload(c, isMaster); },
       snapshot: () => vrrp.snapshot(),
     };

@@ -144,6 +144,40 @@ export function checkerSyncdCmds(phase: 'start' | 'reload' | 'stop', prev: LvsSy
   return [...(restart ? [stop('master', true), stop('backup', true)] : []), start('master', p), start('backup', p)];
 }
 
+// ------------------------------------------------------------------ the USR1 data dump
+
+/** PARAMETER_UNSET as 2.2.7 prints an unconfigured syncid (%u of UINT_MAX). */
+const UNSET = 4294967295;
+
+/**
+ * dump_global_data's LVS syncd lines in each process (recorded: H and I of keepalived-2.2.7.txt):
+ * the VRRP one after resolving the instance (syncid the VRID, or 0 without an instance or for
+ * lvs_sync_daemon_interface; none when the instance does not exist), the checker and the parent as
+ * written ("vrrp name", unset syncid printed as UINT_MAX; the checker's own daemons 0). The instance
+ * form is a VRRP keyword the other processes do not read.
+ */
+export function syncdDumpLines(cfg: Pick<KeepalivedConfig, 'global' | 'vrrpInstances'>, proc: 'parent' | 'vrrp' | 'checker'): string[] {
+  const sd = cfg.global.lvsSyncDaemon;
+  if (!sd || (sd.fromInstance && proc !== 'vrrp')) return [];
+  const L: string[] = [];
+  let syncId: number;
+  if (proc === 'vrrp' && sd.instance !== undefined) {
+    const r = vrrpSyncdFor(cfg);
+    if (!r || 'missing' in r) return [];
+    L.push(` LVS syncd vrrp instance = ${sd.instance}`);
+    syncId = r.syncd.params.syncId;
+  } else {
+    if (sd.instance !== undefined) L.push(` LVS syncd vrrp name = ${sd.instance}`);
+    syncId = sd.syncId ?? (proc === 'parent' || sd.instance !== undefined ? UNSET : 0);
+  }
+  L.push(` LVS syncd interface = ${sd.interface}`, ` LVS syncd syncid = ${syncId}`);
+  if (sd.maxlen !== undefined) L.push(` LVS syncd maxlen = ${sd.maxlen}`);
+  if (sd.group !== undefined) L.push(` LVS mcast group ${sd.group}`);
+  if (sd.port !== undefined) L.push(` LVS syncd mcast port = ${sd.port}`);
+  if (sd.ttl !== undefined) L.push(` LVS syncd mcast ttl = ${sd.ttl}`);
+  return L;
+}
+
 // ------------------------------------------------------------------ 2.2.7's error line
 
 const SOCKOPT = { start: ['IP_VS_SO_SET_STARTDAEMON', 1163], stop: ['IP_VS_SO_SET_STOPDAEMON', 1164] } as const;

@@ -26,7 +26,6 @@ const SYNCTRACK = 'sync group tracking options are not implemented';
 const NOTIFYX = 'this notification is not sent';
 const UNTESTED = 'keepalived-ts acts on it, but no test shows yet that it behaves as 2.2.7';
 const PORTICMP = 'a port has no meaning for ICMP echo (keepalived 2.2.7 ignores it as well)';
-const SYNCD = 'the IPVS sync daemon is not started (the IPVS client can start one, the VRRP side does not ask it to)';
 
 // Test files named by several entries.
 const T = {
@@ -50,6 +49,8 @@ const T = {
   binderr: 'test/unit/check/bind-errors.test.ts',
   timing: 'test/unit/check/timing.test.ts',
   vmipvs: 'test/vm/ipvs.test.ts',
+  vmsyncd: 'test/vm/syncd.test.ts',
+  syncd: 'test/unit/ipvs/syncd.test.ts',
   tproc: 'test/integration/vrrp/track-process.test.ts',
   tpcore: 'test/unit/vrrp/process-track/core.test.ts',
   tpmon: 'test/unit/vrrp/process-track/monitor.test.ts',
@@ -276,7 +277,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'global_defs/lvs_notify_fifo': ok([T.plan, 'rs-state: notify_down script, then RS lines (with NUL) on notify_fifo and lvs_notify_fifo only']),
   'global_defs/lvs_notify_fifo_script': ok([T.fifo, 'starts the fifo script with the FIFO path as last argument']),
   'global_defs/lvs_process_name': ok([T.psched, 'invalid values: the recorded 2.2.7 lines']),
-  'global_defs/lvs_sync_daemon': no(SYNCD),
+  'global_defs/lvs_sync_daemon': ok([T.vmsyncd, 'connections go on through'], [T.syncd, 'A: follows VI_1 through BACKUP, MASTER'], [T.syncd, 'B, I: without an instance the checker runs master and backup']),
   'global_defs/lvs_timeouts': ok([T.vm14, 'lvs_timeouts: start, reloads and stop give the same kernel timeouts'], ['test/unit/ipvs/timeouts.test.ts', 'replays the recorded sequence']),
   'global_defs/max_auto_priority': ok([T.ident, 'comm, cmdline, pidof, pgrep, pkill -HUP, scheduling, process_name(s) and umask at a reload'], [T.psched, 'max_auto_priority: late timers raise SCHED_RR']),
   'global_defs/min_auto_priority_delay': ok([T.ident, 'comm, cmdline, pidof, pgrep, pkill -HUP, scheduling, process_name(s) and umask at a reload'], [T.psched, 'max_auto_priority: late timers raise SCHED_RR']),
@@ -480,7 +481,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'vrrp_instance/kernel_rx_buf_size': ok([T.rsock, 'SO_RCVBUF of each socket is the sum of its instances'], [T.ilink, 'receive buffers, log_unknown_vrids']),
   'vrrp_instance/linkbeat_use_polling': ok([T.rlink, 'linkbeat_use_polling in an instance (deprecated)']),
   'vrrp_instance/lower_prio_no_advert': ok([T.fsm, 'lower_prio_no_advert: no advert and no "forcing new election"']),
-  'vrrp_instance/lvs_sync_daemon_interface': no(SYNCD),
+  'vrrp_instance/lvs_sync_daemon_interface': ok([T.syncd, 'C: the deprecated vrrp_instance lvs_sync_daemon_interface runs with syncid 0']),
   'vrrp_instance/mcast_dst_ip': ok([T.md, 'on group 224.0.0.99: one master, adverts to the group'], [T.kw, 'mcast_dst_ip, notify_deleted']),
   'vrrp_instance/mcast_src_ip': ok([T.scen, '(g) unicast peers']),
   'vrrp_instance/native_ipv6': ok([T.kb, 'native_ipv6: the instance is IPv6']),

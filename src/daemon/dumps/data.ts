@@ -9,6 +9,7 @@ import type { VrrpInstanceRuntime, VrrpScriptRuntime, VrrpSnapshot } from './mod
 import { scriptText, vipText } from './vip-text.js';
 import { interfacesLines } from './interfaces.js';
 import { lowerPrioGarp } from '../../vrrp/params.js';
+import { syncdDumpLines } from '../../ipvs/syncd.js';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -25,7 +26,8 @@ export function timeText(epochSec: number): string {
 const tf = (b: boolean | undefined) => (b ? 'true' : 'false');
 const unsetOr = (b: boolean | undefined) => (b === undefined ? 'unset' : b ? 'true' : 'false');
 
-export function globalDefsLines(g: GlobalDefs, o: { parent: boolean; instance?: string }): string[] {
+/** `proc` (default: parent / vrrp by `parent`) and `vrrpInstances` decide the LVS syncd lines. */
+export function globalDefsLines(g: GlobalDefs, o: { parent: boolean; instance?: string; proc?: 'vrrp' | 'checker'; vrrpInstances?: KeepalivedConfig['vrrpInstances'] }): string[] {
   const L: string[] = ['------< Global definitions >------'];
   L.push(' Network namespace = (default)', ' Network namespace ipvs = (main namespace)');
   if (o.instance !== undefined) L.push(` Instance name = ${o.instance}`);
@@ -53,8 +55,8 @@ export function globalDefsLines(g: GlobalDefs, o: { parent: boolean; instance?: 
   if (!o.parent) L.push(` Default interface = ${g.defaultInterface}`);
   const lowDelay = o.parent ? (g.vrrpGarpLowerPrioDelay ?? 4294967295) : (g.vrrpGarpLowerPrioDelay ?? g.vrrpGarpMasterDelay);
   const lowRep = o.parent ? (g.vrrpGarpLowerPrioRepeat ?? 4294967295) : (g.vrrpGarpLowerPrioRepeat ?? g.vrrpGarpMasterRepeat);
+  L.push(' Disable local IGMP = no', ...syncdDumpLines({ global: g, vrrpInstances: o.vrrpInstances ?? [] }, o.parent ? 'parent' : o.proc ?? 'vrrp'));
   L.push(
-    ' Disable local IGMP = no',
     ` LVS flush = ${tf(g.lvsFlush)}`,
     ` LVS flush on stop = ${g.lvsFlushOnStop ? 'enabled' : 'disabled'}`,
     ' FIFO write vrrp states on reload = false',
@@ -221,7 +223,7 @@ function scriptLines(cfg: KeepalivedConfig, rts: VrrpScriptRuntime[] | undefined
 
 /** /tmp/keepalived.data as the VRRP child writes it on SIGUSR1. */
 export function formatVrrpDataDump(cfg: KeepalivedConfig, snap: VrrpSnapshot): string {
-  const L = globalDefsLines(cfg.global, { parent: false, instance: cfg.instanceName });
+  const L = globalDefsLines(cfg.global, { parent: false, instance: cfg.instanceName, vrrpInstances: cfg.vrrpInstances });
   L.push('------< VRRP Topology >------');
   for (const rt of snap.instances) {
     const inst = cfg.vrrpInstances.find((i) => i.name === rt.name);

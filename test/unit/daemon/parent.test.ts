@@ -201,6 +201,20 @@ describe('daemon/parent: supervision', () => {
     assert.deepEqual(h.exits, [0]);
   });
 
+  it('TERM: the checker is told to stop once the VRRP child has stopped (VIPs gone before IPVS)', async () => {
+    h = harness();
+    await h.parent.start();
+    const vrrp = h.live('vrrp'), checker = h.live('checker');
+    vrrp.obedient = false;
+    const stopping = h.parent.stop(0);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.ok(vrrp.sent.some((m) => m.type === 'stop'));
+    assert.ok(!checker.sent.some((m) => m.type === 'stop'), 'the checker was told to stop while the VRRP child still ran');
+    vrrp.die(0, null);
+    await stopping;
+    assert.ok(checker.sent.some((m) => m.type === 'stop'));
+  });
+
   it('a child that does not stop within child_wait_time is killed with keepalived\'s message', async () => {
     h = harness({ load: () => ({ config: fullConfig({ global: globalDefs({ childWaitTime: 0.05 }) }), diagnostics: [] }) });
     await h.parent.start();

@@ -12,7 +12,7 @@ import { parseConfigText } from '../../../src/parser/index.js';
 import type { IpvsDaemon } from '../../../src/ipvs/types.js';
 import type { GenlResult } from '../../../src/ipvs/transport.js';
 import {
-  checkerSyncdCmds, missingInstanceLine, SyncdFollower, syncdErrorLine, syncdOwner, vrrpSyncdFor, type SyncdCmd, type SyncdState,
+  checkerSyncdCmds, missingInstanceLine, SyncdFollower, syncdDumpLines, syncdErrorLine, syncdOwner, vrrpSyncdFor, type SyncdCmd, type SyncdState,
 } from '../../../src/ipvs/syncd.js';
 import { SyncdRunner, type DaemonPort } from '../../../src/ipvs/syncd-runner.js';
 import { startVrrpSyncd } from '../../../src/ipvs/syncd-vrrp.js';
@@ -253,5 +253,23 @@ describe('ipvs: lvs_sync_daemon as keepalived 2.2.7 runs it (recorded in the gue
     assert.deepEqual(opens, [false, true]);
     assert.equal(closed.length, 2);
     assert.deepEqual(kernel.sent, ['start backup', 'stop backup', 'start master', 'stop master', 'stop backup', 'start master', 'stop master']);
+  });
+
+  it('USR1 dump lines of each process as 2.2.7 writes them (H: instance, id 4; I: no instance, id 6)', () => {
+    const rec = (title: string) => section(title).filter((l) => /LVS (syncd|mcast)/.test(l));
+    const h = conf('lvs_sync_daemon eth0 VI_1 id 4');
+    assert.deepEqual(syncdDumpLines(h, 'vrrp'), rec('H: USR1 keepalived.data'));
+    assert.deepEqual(syncdDumpLines(h, 'checker'), rec('H: USR1 keepalived_check.data'));
+    assert.deepEqual(syncdDumpLines(h, 'parent'), rec('H: USR1 keepalived_parent.data'));
+    const i = conf('lvs_sync_daemon eth0 id 6');
+    assert.deepEqual(syncdDumpLines(i, 'vrrp'), rec('I: USR1 keepalived.data'));
+    assert.deepEqual(syncdDumpLines(i, 'checker'), rec('I: USR1 keepalived_check.data'));
+    // unset syncid: the VRRP process has resolved it to the VRID, the others print UINT_MAX; options follow
+    const e = conf('lvs_sync_daemon eth0 VI_1 maxlen 800 port 8850 ttl 3 group 239.1.2.3');
+    assert.deepEqual(syncdDumpLines(e, 'vrrp'), [' LVS syncd vrrp instance = VI_1', ' LVS syncd interface = eth0', ' LVS syncd syncid = 51',
+      ' LVS syncd maxlen = 800', ' LVS mcast group 239.1.2.3', ' LVS syncd mcast port = 8850', ' LVS syncd mcast ttl = 3']);
+    assert.equal(syncdDumpLines(e, 'checker')[2], ' LVS syncd syncid = 4294967295');
+    assert.deepEqual(syncdDumpLines(conf('lvs_sync_daemon eth0 NOPE'), 'vrrp'), []);
+    assert.deepEqual(syncdDumpLines(conf('', '  lvs_sync_daemon_interface eth0\n'), 'checker'), []);
   });
 });
