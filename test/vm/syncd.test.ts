@@ -7,9 +7,9 @@
 // SIGTERM; the connections must go on through the new master (its `ipvsadm -Lnc` lists them), and
 // `ipvsadm -L --daemon` must show what keepalived's shows at the same point.
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertGuestRanClean, bundleGuest, REPO, runInVm, VM_CACHE, vmUnavailable, type VmResult } from './helpers/vm.js';
+import { assertGuestRanClean, bundleGuest, REPO, requireDist, runInVm, VM_CACHE, vmUnavailable, type VmResult } from './helpers/vm.js';
 import type { Kind, ScenarioOut, SyncdInput } from './guest/syncd-guest.js';
 
 let out: { errors: string[]; timings: Record<string, number>; scenarios: ScenarioOut[] } | null = null;
@@ -40,9 +40,7 @@ describe('lvs_sync_daemon through real IPVS in a qemu VM: connections survive a 
   before(async function () {
     const why = vmUnavailable();
     if (why) { console.log(`      VM tier skipped: ${why}`); this.skip(); }
-    const main = join(REPO, 'dist/daemon/main.js');
-    assert.ok(existsSync(main), 'dist/ is missing: run `flock /tmp/build.lock npm run build` first');
-    if (statSync(main).mtimeMs < statSync(join(REPO, 'src/daemon/main.ts')).mtimeMs) console.log('      warning: dist/daemon/main.js is older than src/daemon/main.ts (rebuild?)');
+    requireDist();
     const runDir = join(VM_CACHE, `syncd-${process.pid}`);
     mkdirSync(runDir, { recursive: true });
     const input: SyncdInput = {

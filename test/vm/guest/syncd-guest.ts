@@ -10,7 +10,7 @@
 // BACKUP, the reverse, and a control with keepalived on both directors and no lvs_sync_daemon.
 // Writes what it saw to OUT.json for test/vm/syncd.test.ts. Usage: node syncd-guest.mjs IN.json OUT.json
 import { readFileSync, writeFileSync } from 'node:fs';
-import { sleep } from './shell.js';
+import { sleep, until } from './shell.js';
 import { HOME, Proc, VIP, hasVip, ip, ipvsadm, realServers, setUp, startDirector, teardown, type Impl, type Node } from './lvs-lab.js';
 
 export type Kind = 'ours' | 'keepalived' | 'control';
@@ -51,15 +51,6 @@ const RUN = '/run/lvs';
 const START_MS = 300_000;
 const MASTER_RE = /\(VI_1\) Entering MASTER STATE/;
 const BACKUP_RE = /\(VI_1\) Entering BACKUP STATE/;
-
-async function until(what: () => boolean, timeoutMs: number, everyMs = 250): Promise<number | null> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    if (what()) return Date.now();
-    if (Date.now() >= end) return null;
-    await sleep(everyMs);
-  }
-}
 
 const daemons = (n: Node): string => ipvsadm(n, '-L --daemon').trim();
 
