@@ -5,7 +5,8 @@
 // automatic IPv6 link-local address (addr_gen_mode none), with IPv6 off on an IPv4 VMAC that carries
 // no eVIP of the other family, then set up. An IPv4 one gets arp_ignore 1, accept_local 1,
 // rp_filter 0, promote_secondaries 1, and its base interface arp_ignore 1 and arp_filter 1, so only
-// the VMAC answers ARP for the VIPs (the SysctlStore puts the base's back on stop). Recorded:
+// the VMAC answers ARP for the VIPs (the SysctlStore puts the base's back on stop). On a base
+// enslaved to a VRF the VMAC is enslaved to the same VRF (measured in the qemu guest). Recorded:
 // test/integration/vrrp/data/links-2.2.7/vmac-prefix-use-vmac-addr.*.
 import type { Logger } from '../../common/log.js';
 import type { IpFamily, VrrpInstance } from '../../config/model.js';
@@ -52,12 +53,14 @@ export interface VmacSpec {
   family: IpFamily;
   /** IPv6 left on (an IPv6 VMAC, or an IPv4 one carrying eVIPs of the other family). */
   ipv6: boolean;
+  /** The VRF the base interface is enslaved to (its ifindex): the VMAC is enslaved to it too. */
+  vrf?: number;
 }
 
 /** Creates (or adopts) a VMAC on `base` and sets it up; undefined after logging on failure. */
 export async function createVmac(links: LinkOps, spec: VmacSpec, base: LinkInfo, sysctl: SysctlStore, log: Logger): Promise<LinkInfo | undefined> {
   const { owner, name, mac } = spec;
-  const r = await links.createMacvlan(base.index, name, mac, { down: true });
+  const r = await links.createMacvlan(base.index, name, mac, { down: true, ...(spec.vrf !== undefined ? { master: spec.vrf } : {}) });
   if (typeof r !== 'number') { log.info(`(${owner}): Unable to create VMAC interface ${name}`); return undefined; }
   log.detail(`(${owner}): Success creating VMAC interface ${name}`);
   if (spec.family === 'inet') {
@@ -68,5 +71,5 @@ export async function createVmac(links: LinkOps, spec: VmacSpec, base: LinkInfo,
   sysctl.set(`net/ipv6/conf/${name}/addr_gen_mode`, '1');
   const up = await links.setUp(r);
   if (up) log.error(`(${owner}) ${up.message}`);
-  return { index: r, name, mac, up: true, running: true, ...(base.mtu !== undefined ? { mtu: base.mtu } : {}) };
+  return { index: r, name, mac, up: true, running: true, kind: 'macvlan', ...(base.mtu !== undefined ? { mtu: base.mtu } : {}), ...(spec.vrf !== undefined ? { master: spec.vrf } : {}) };
 }

@@ -21,7 +21,7 @@ import { Dispatcher, type StateChangeEvent } from './dispatcher.js';
 import { GarpSender } from './garp-sender.js';
 import { InterfaceBinding } from './if-binding.js';
 import { fwVmac, InstanceFactory, vmacFirewalled } from './instance-factory.js';
-import { instanceUp, vipList, type Inst } from './instance.js';
+import { configuredIfname, instanceUp, vipList, type Inst } from './instance.js';
 import { LinkEvents } from './link-events.js';
 import { LinkGate } from './link-gate.js';
 import { ifUp, LinkTable } from './link-table.js';
@@ -127,7 +127,7 @@ export class VrrpRuntime {
     this.sysctl = new SysctlStore(this.kernel.sysctl, this.log);
     this.factory = new InstanceFactory({ kernel: this.kernel, links: this.links, binding: this.binding, sysctl: this.sysctl, firewall: this.firewall, log: this.log,
       clock: this.clock, timers: this.timers, dispatch: (inst, ev) => this.dispatch(inst, ev),
-      vmacNames: () => new Set([...this.insts.values()].flatMap((i) => [...(i.vmac ? [i.vmac.name] : []), ...(i.addrVmacs ?? []).map((a) => a.name)])) });
+      vmacNames: () => new Set([...this.insts.values()].flatMap((i) => [...(i.vmac ? [i.vmac.name] : []), ...(i.ipvlan ? [i.ipvlan.name] : []), ...(i.addrVmacs ?? []).map((a) => a.name)])) });
   }
 
   private dispatch(inst: Inst, ev: Parameters<Dispatcher['dispatch']>[1]): void { this.dispatcher.dispatch(inst, ev); }
@@ -153,11 +153,7 @@ export class VrrpRuntime {
       this.kernel.close();
       return { permanentError: { kind: 'CONFIG', message: NON_EXISTENT_INTERFACE } };
     }
-    const used = new Set(config.vrrpInstances.map((i) => i.interface ?? config.global.defaultInterface));
-    for (const a of this.links.addresses()) {
-      const l = this.links.byIndex(a.index);
-      if (l && used.has(l.name)) this.log.detail(`Assigned address ${a.address} for interface ${l.name}`);
-    }
+    this.logAssigned(config.vrrpInstances.map((i) => i.interface ?? config.global.defaultInterface), config);
     this.startPolling(config);
     if (config.vrrpInstances.some((i) => i.family === 'inet' || vipList(i).some((v) => v.family === 'inet'))) this.log.detail('Registering gratuitous ARP shared channel');
     if (config.vrrpInstances.some((i) => i.family === 'inet6' || vipList(i).some((v) => v.family === 'inet6'))) this.log.detail('Registering gratuitous NDISC shared channel');
@@ -176,6 +172,25 @@ export class VrrpRuntime {
     if (config.global.disableLocalIgmp && this.kernel.sysctl.read(IGMP_LLM) === '1') this.sysctl.set(IGMP_LLM, '0');
     await this.startInstances(config.vrrpInstances, config);
     return undefined;
+  }
+
+  /**
+   * "Assigned address A for interface X" for each interface an instance runs on, once: what 2.2.7
+   * keeps as its addresses, the first IPv4 one and the first IPv6 link-local one, VIPs excepted.
+   */
+  private logAssigned(names: readonly string[], config: KeepalivedConfig): void {
+    const vips = new Set(config.vrrpInstances.flatMap((i) => vipList(i).map((v) => v.address)));
+    // an ipvlan's is use_ipvlan's address
+    const ipvlanAddr = new Map([...this.insts.values()].flatMap((i) => (i.ipvlan && i.cfg.useIpvlan?.address ? [[i.ipvlan.name, i.cfg.useIpvlan.address]] as const : [])));
+    for (const name of new Set(names)) {
+      const l = this.links.get(name);
+      if (!l) continue;
+      const own = this.links.addressesOf(l.index).filter((a) => !vips.has(a.address));
+      const set = ipvlanAddr.get(name);
+      const v4 = set?.family === 'inet' ? set : own.find((a) => a.family === 'inet');
+      const v6 = set?.family === 'inet6' ? set : own.find((a) => a.family === 'inet6' && a.address.startsWith('fe80:'));
+      for (const a of [v4, v6]) if (a) this.log.detail(`Assigned address ${a.address} for interface ${name}`);
+    }
   }
 
   /** A kernel event as the link gate passes it on: links and addresses, then routes and static addresses. */
@@ -216,7 +231,8 @@ export class VrrpRuntime {
       this.insts.set(cfg.name, inst);
       this.vips.prepare(inst);
       created.push(inst);
-      if (inst.link) existed.add(inst);
+      // (a VMAC or ipvlan made now holds nothing to remove: 2.2.7 logs no removal for it)
+      if (inst.link && !inst.vmac && !inst.ipvlan) existed.add(inst);
     }
     // sync groups over the created members
     for (const g of config.vrrpSyncGroups) {
@@ -276,6 +292,7 @@ export class VrrpRuntime {
         await this.deleteVmac(inst, inst.vmac);
         if (vmacFirewalled(inst.cfg, this.config.global)) this.firewall.vmac('del', fwVmac(inst.cfg, inst.vmac.index, inst.link?.index ?? 0));
       }
+      if (inst.ipvlan?.index) await this.deleteVmac(inst, inst.ipvlan);
       for (const a of inst.addrVmacs ?? []) {
         await this.deleteVmac(inst, a);
         if (vmacFirewalled({ ...inst.cfg, family: a.family }, this.config.global)) this.firewall.vmac('del', { ifindex: a.index, baseIfindex: a.baseIndex, family: a.family, otherFamily: false });
@@ -291,12 +308,15 @@ export class VrrpRuntime {
     }
   }
 
-  /** Deletes one of an instance's VMACs ("(VI) Success removing VMAC interface X", as 2.2.7). */
+  /**
+   * Deletes one of an instance's VMACs or its ipvlan ("(VI) Success removing VMAC interface X", as
+   * 2.2.7 says for both). The link table keeps it until the kernel's RTM_DELLINK ("Interface X deleted").
+   */
   private async deleteVmac(inst: Inst, v: { index: number; name: string }): Promise<void> {
     const e = await this.kernel.links.delete(v.index);
     if (e && e.code !== 'ENODEV') this.log.info(`(${inst.cfg.name}) Error removing VMAC interface ${v.name}`);
     else if (!e) this.log.detail(`(${inst.cfg.name}) Success removing VMAC interface ${v.name}`);
-    this.links.delete(v.name);
+    if (e) this.links.delete(v.name);
   }
 
   /** SIGTERM: every instance stops (keepVips: keepalived -V, VIPs left configured); then the kernel channels close. */
@@ -326,8 +346,9 @@ export class VrrpRuntime {
     this.linkGate.configure(config);
     await this.refreshLinks();
     this.startPolling(config);
-    const running = new Map([...this.insts].map(([n, i]) => [n, { cfg: i.cfg, ifname: i.ifname, primary: i.primary }]));
+    const running = new Map([...this.insts].map(([n, i]) => [n, { cfg: i.cfg, ifname: configuredIfname(i), primary: i.primary, ...(i.ipvlan ? { runsOn: i.ipvlan.name } : {}) }]));
     const plan = planReload({ old: this.config, next: config, running, link: (n) => this.links.get(n), primaryOf: (c, l) => this.links.primaryOf(c, l) });
+    const assigned = new Set<string>();
     // an instance the new file no longer has is deleted (DELETED / FAULT notifies); others stopping here restart
     const names = new Set(config.vrrpInstances.map((c) => c.name));
     await this.stopInstances(plan.stop, false, new Set(plan.stop.filter((n) => !names.has(n))));
@@ -345,6 +366,10 @@ export class VrrpRuntime {
       inst.cfg = k.cfg;
       inst.peers = k.cfg.unicastPeer.map((p) => p.address);
       for (const l of k.logs) this.log.info(l);
+      // 2.2.7 finds the VMAC / ipvlan it made again (and reads the interfaces' addresses again)
+      const made = inst.vmac ?? (inst.ipvlan?.index ? inst.ipvlan : undefined);
+      if (made) this.log.info(`(${name}) Found matching interface ${made.name}`);
+      this.logAssigned([configuredIfname(inst), ...(inst.ipvlan ? [inst.ipvlan.name] : [])].filter((n) => !assigned.has(n) && assigned.add(n)), config);
       this.vips.prepare(inst);
       this.dispatch(inst, { type: 'reconfigure', params: k.params });
       if (inst.fsm.state === 'MASTER') this.vips.reconcileFirewall(inst);
