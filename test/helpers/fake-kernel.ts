@@ -287,7 +287,7 @@ export class FakeKernel implements KernelPort {
       const mac = macToString(p.info.mac);
       this.record({ op: 'linkCreate', ifname: name, parent: p.info.name, mac, kind: 'ipvlan', mode: opts.mode, ...(master ? { master } : {}) });
       const existing = this.find(name);
-      if (existing) return existing.info.index;
+      if (existing) return existing.info.kind === 'ipvlan' ? existing.info.index : err('EEXIST', () => `create ipvlan ${name}: File exists`);
       const l = this.addLink({ name, mac, kind: 'ipvlan', ...(p.segment ? { segment: p.segment } : {}), ...(master ? { master } : {}) });
       this.timers.set(() => {
         if (this.byIndex.get(l.index)?.info.name === name && this.sysctls.get(`net/ipv6/conf/${name}/disable_ipv6`) !== '1') this.addAddress(name, `fe80::ff:fe00:${l.index.toString(16)}/64`);

@@ -467,12 +467,13 @@ export function closeInstance(c: ViCtx, a: KwArgs): void {
   if (c.v2At && vi.family === 'inet6') v2WithIpv6.add(vi);
   if (UNICAST_KEYWORDS.some((k) => given.has(k))) unicastKeyword.add(vi);
   // keepalived's end of a vrrp_instance block (vrrp_end_handler)
-  if (unicastKeyword.has(vi) && (vi.useVmac || vi.useIpvlan) && vi.interface === undefined) {
+  // (an interface that does not exist counts as none, as 2.2.7's NULL ifp)
+  const noIf = vi.interface === undefined || (a.interfaces !== undefined && !a.interfaces.has(vi.interface));
+  if (unicastKeyword.has(vi) && (vi.useVmac || vi.useIpvlan) && noIf) {
     a.error(`(${vi.name}): Cannot use VMAC/ipvlan with unicast and no interface - clearing use_vmac`);
     delete vi.useVmac;
     delete vi.useIpvlan;
-  }
-  if (unicastKeyword.has(vi) && vi.useVmac && vi.interface !== undefined && !vi.vmacXmitBase) {
+  } else if (unicastKeyword.has(vi) && (vi.useVmac || vi.useIpvlan) && !vi.vmacXmitBase) {
     a.error(`(${vi.name}) unicast with use_vmac requires vmac_xmit_base - setting`);
     vi.vmacXmitBase = true;
   }

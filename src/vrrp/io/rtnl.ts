@@ -101,7 +101,9 @@ export class Rtnl {
       if (err.code !== 'EEXIST') return err;
     }
     const l = (await this.links()).find((x) => x.name === name);
-    return l ? l.index : { code: 'ENODEV', errno: 19, text: strerror(19), message: `create ${kind} ${name}: not found after creation` };
+    if (!l) return { code: 'ENODEV', errno: 19, text: strerror(19), message: `create ${kind} ${name}: not found after creation` };
+    // an existing link of that name is adopted only if it is of the kind asked for
+    return l.kind === kind ? l.index : { code: 'EEXIST', errno: 17, text: strerror(17), message: `create ${kind} ${name}: a ${l.kind ?? 'device'} of that name exists` };
   }
 
   /** `ip link set up` by ifindex. */

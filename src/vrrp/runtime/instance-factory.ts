@@ -66,8 +66,9 @@ export class InstanceFactory {
     const name = cfg.useVmac?.name ?? this.vmacName(global.vmacPrefix ?? 'vrrp', cfg, cfg.family, []);
     // IPv6 stays on an IPv4 VMAC that carries eVIPs of the other family
     const ipv6 = cfg.family === 'inet6' || vipList(cfg).some((v) => v.family !== cfg.family);
+    links.expect(name);
     const l = await createVmac(kernel.links, { owner: cfg.name, name, mac: vmacAddress(cfg), family: cfg.family, ipv6, ...this.vrfOf(link) }, link, sysctl, log);
-    if (!l) return undefined;
+    if (!l) { links.done(name); return undefined; }
     links.set(l);
     if (vmacFirewalled(cfg, global)) firewall.vmac('add', fwVmac(cfg, l.index, link.index));
     const vm: Vmac = { index: l.index, name: l.name, mac: l.mac };
@@ -94,8 +95,9 @@ export class InstanceFactory {
       const baseLink = links.get(base);
       if (!baseLink) continue;
       const name = this.vmacName(global.vmacAddrPrefix ?? global.vmacPrefix ?? 'vrrp', cfg, v.family, out.map((a) => a.name));
+      links.expect(name);
       const l = await createVmac(kernel.links, { owner: cfg.name, name, mac: vmacAddress(cfg, v.family), family: v.family, ipv6: v.family === 'inet6' }, baseLink, sysctl, log);
-      if (!l) continue;
+      if (!l) { links.done(name); continue; }
       links.set(l);
       out.push({ index: l.index, name, mac: l.mac, family: v.family, base, baseIndex: baseLink.index });
       if (vmacFirewalled({ ...cfg, family: v.family }, global)) firewall.vmac('add', { ifindex: l.index, baseIfindex: baseLink.index, family: v.family, otherFamily: false });
@@ -114,16 +116,26 @@ export class InstanceFactory {
    */
   private async createIpvlan(cfg: VrrpInstance, base: LinkInfo | undefined, global: GlobalDefs): Promise<{ ipvlan: Ipvlan; link?: LinkInfo }> {
     const u = cfg.useIpvlan!;
-    const name = u.name ?? this.vmacName(global.vmacPrefix ?? 'vrrp', cfg, cfg.family, []);
+    // 2.2.7 checks this at parse time, with the interface's type in hand (our parser knows names only)
+    const other = u.name !== undefined ? this.d.links.get(u.name) : undefined;
+    if (other && other.kind !== 'ipvlan') this.d.log.info(`(${cfg.name}) interface ${u.name} already exists and is not an l2 ipvlan; ignoring ipvlan if_name`);
+    const name = (!other || other.kind === 'ipvlan' ? u.name : undefined) ?? this.vmacName(global.vmacPrefix ?? 'vrrp', cfg, cfg.family, []);
     const ipvlan: Ipvlan = { index: 0, name, base: base?.name ?? cfg.interface ?? global.defaultInterface };
     if (!base) return { ipvlan };
     const { kernel, links, sysctl, log } = this.d;
     const ipv6 = cfg.family === 'inet6' || cfg.virtualIpaddressExcluded.some((v) => v.family !== cfg.family);
+    links.expect(name);
     const l = await createIpvlan(kernel.links, kernel.addrs, { owner: cfg.name, name, mode: u.mode ?? 'bridge', family: cfg.family, ipv6,
       ...(u.address ? { address: u.address } : {}), ...this.vrfOf(base) }, base, sysctl, log);
-    if (!l) return { ipvlan };
+    if (!l) { links.done(name); return { ipvlan }; }
     links.set(l);
     ipvlan.index = l.index;
+    // 2.2.7 takes the address as the ipvlan's own at once and logs it as it starts tracking the ipvlan
+    const a = u.address;
+    if (a) {
+      links.applyAddr(true, { index: l.index, family: a.family, address: a.address, prefixLen: a.prefixLen, scope: 0 });
+      log.detail(`Assigned address ${a.address} for interface ${name}`);
+    }
     return { ipvlan, link: l };
   }
 

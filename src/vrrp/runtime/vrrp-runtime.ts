@@ -80,6 +80,8 @@ export class VrrpRuntime {
   private readonly sysctl: SysctlStore;
   private config!: KeepalivedConfig;
   private stopped = false;
+  /** SIGTERM is being handled: 2.2.7 no longer reads the kernel's link and address events. */
+  private stopping = false;
   private startupTimer?: unknown;
   private startedOnce = false;
 
@@ -163,7 +165,7 @@ export class VrrpRuntime {
       this.garps.framesOk = false;
     }
     // interface_up_down_delays and linkbeat decide which link state the rest sees (link-gate.ts)
-    this.kernel.net.monitor((ev) => { if (!this.stopped) this.linkGate.feed(ev); });
+    this.kernel.net.monitor((ev) => { if (!this.stopped && !this.stopping) this.linkGate.feed(ev); });
     for (const p of problems) if (p.channel === 'routes') this.log.error(`Unable to open netlink route socket: ${p.message}`);
     this.routes.start(config);
     this.trackers.start(config);
@@ -221,7 +223,8 @@ export class VrrpRuntime {
     for (const l of this.linkGate.startPolling(config, (n) => [...this.insts.values()].some((i) => i.vmac?.name === n))) this.links.set(l);
   }
 
-  private async startInstances(list: readonly VrrpInstance[], config: KeepalivedConfig): Promise<void> {
+  /** `quiet`: no sockpool lines (a reload lists the whole pool afterwards). */
+  private async startInstances(list: readonly VrrpInstance[], config: KeepalivedConfig, opts: { quiet?: boolean } = {}): Promise<void> {
     const created: Inst[] = [];
     /** Instances whose interface existed at start (keepalived removes left-over VIPs from those only). */
     const existed = new Set<Inst>();
@@ -270,7 +273,18 @@ export class VrrpRuntime {
       }
       this.dispatch(inst, { type: 'startup', removeVips: existed.has(inst) });
     }
-    this.sockets.logSockpool(created.map((i) => i.socket?.key ?? { ifindex: 0, family: i.cfg.family, unicast: i.cfg.unicastPeer.length > 0 }), config.global);
+    if (!opts.quiet) this.logSockpool(created, config);
+  }
+
+  /**
+   * "VRRP sockpool: [...]" per socket, as 2.2.7 lists its pool (at start and after a reload): a
+   * VMAC's instance on its VMAC (2.2.7's socket is there; ours receives on the base and sends from
+   * the VMAC); an IPv6 socket that waits for a link-local address on its interface, not open.
+   */
+  private logSockpool(list: readonly Inst[], config: KeepalivedConfig): void {
+    this.sockets.logSockpool(list.map((i) => (i.vmac && !i.cfg.vmacXmitBase
+      ? { ifindex: i.vmac.index, family: i.cfg.family, unicast: i.cfg.unicastPeer.length > 0, ...(i.vmac.tx ? { fd: i.vmac.tx.fd } : {}) }
+      : i.socket?.key ?? { ifindex: i.link?.index ?? 0, family: i.cfg.family, unicast: i.cfg.unicastPeer.length > 0 })), config.global);
   }
 
   private broadcastTracker(id: string, status: TrackerStatus): void {
@@ -287,6 +301,8 @@ export class VrrpRuntime {
     await Promise.all(list.map((i) => i.queue.idle()));
     for (const inst of list) {
       inst.timers.cancelAll();
+      // gone before its links go: their RTM_DELLINK no longer concerns it
+      this.insts.delete(inst.cfg.name);
       if (inst.vmac) {
         inst.vmac.tx?.close();
         await this.deleteVmac(inst, inst.vmac);
@@ -299,7 +315,6 @@ export class VrrpRuntime {
       }
       this.firewall.forget(inst.cfg.name);
       this.garps.forget(inst);
-      this.insts.delete(inst.cfg.name);
       this.sockets.release(inst.cfg.name);
     }
     for (const [name, g] of this.groups) {
@@ -322,6 +337,7 @@ export class VrrpRuntime {
   /** SIGTERM: every instance stops (keepVips: keepalived -V, VIPs left configured); then the kernel channels close. */
   async stop(opts: { keepVips?: boolean } = {}): Promise<void> {
     if (this.stopped) return;
+    this.stopping = true;
     if (this.startupTimer !== undefined) this.timers.clear(this.startupTimer);
     await this.stopInstances([...this.insts.keys()], !!opts.keepVips);
     this.firewall.stop();
@@ -374,7 +390,8 @@ export class VrrpRuntime {
       this.dispatch(inst, { type: 'reconfigure', params: k.params });
       if (inst.fsm.state === 'MASTER') this.vips.reconcileFirewall(inst);
     }
-    await this.startInstances(plan.start, config);
+    await this.startInstances(plan.start, config, { quiet: true });
+    this.logSockpool(config.vrrpInstances.map((c) => this.insts.get(c.name)).filter((i): i is Inst => !!i), config);
   }
 
   snapshot(): VrrpSnapshot { return snapshotOf(this.insts.values(), this.groups.values()); }

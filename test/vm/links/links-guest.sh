@@ -3,12 +3,13 @@
 # implementation (ours | keepalived) in namespace lr1 on links.conf and prints labelled sections at
 # each step. Lab: lr1 (the router under test), lr2 (a keepalived 2.2.7 peer, priority 200), lc (a
 # client) and lsw (three bridges br0..2 joining eth0..2 of each); lr1's eth1 and eth2 are slaves of
-# the VRF vrf0 (table 100). Steps: start (BACKUP, FAULT), master (timeout), backup (the peer up),
-# master2 (the peer stopped), reload (SIGHUP with links-reload.conf), stop (SIGTERM). At each step:
+# the VRF vrf0 (table 100). First `keepalived -t` on links.conf, vrf-rules.conf, vrf-alone.conf.
+# Steps: start (the peer is MASTER: BACKUP, FAULT), master (the peer stopped), backup (the peer
+# back), master2 (stopped again), reload (SIGHUP with links-reload.conf), stop (SIGTERM). At each step:
 # `ip -d link`, `ip -d addr`, `ip vrf`, both route tables, the rules, the sysctls keepalived touches,
 # the log lines since the previous step, and what the client reaches (ping, neighbour MACs).
 # tcpdump on the switch ports of lr1 records the whole run ("=== mark" lines give the step times).
-# Each step waits for its log lines (or a timeout), never a fixed time.
+# Each step waits for its log lines and then for a quiet log (or a timeout), never a fixed time.
 # Usage (in the guest, as root): links-guest.sh IMPL REPO
 set -u
 IMPL=$1 REPO=$2
@@ -65,52 +66,69 @@ reach() {
 }
 LOGN=0
 logpart() { say "log $1"; tail -n +$((LOGN + 1)) $D/daemon.log; LOGN=$(wc -l < $D/daemon.log); }
-# waits until the daemon's log holds at least N lines matching "(VI_x) TEXT" for each running instance
-wait_n() { # SECS N TEXT
-  for i in $(seq 1 $(($1 * 5))); do
+# waits until FILE holds at least N lines "(VI_x) TEXT" for each instance of $ALL
+wait_n() { # FILE SECS N TEXT
+  for i in $(seq 1 $(($2 * 5))); do
     local ok=1
-    for v in $ALL; do [ "$(grep -Ec "\\($v\\) $3" $D/daemon.log)" -ge $2 ] || { ok=0; break; }; done
+    for v in $ALL; do [ "$(grep -Ec "\\($v\\) $4" $1)" -ge $3 ] || { ok=0; break; }; done
     [ $ok = 1 ] && return 0
     sleep 0.2
   done
-  echo "(timeout waiting for $2 x $3)"; return 1
+  echo "(timeout waiting for $3 x $4 in $1)"; return 1
+}
+# waits until the daemon's log has had no new line for 6 s (the 5 s GARP repeats are done) and no
+# IPv6 address of lr1 is still tentative, at most 90 s
+settle() {
+  local n=-1 quiet=0
+  for i in $(seq 1 450); do
+    local m; m=$(wc -l < $D/daemon.log)
+    if [ "$m" = "$n" ]; then quiet=$((quiet + 1)); else quiet=0; n=$m; fi
+    [ $quiet -ge 30 ] && ! ip -n lr1 -6 addr | grep -q tentative && return 0
+    sleep 0.2
+  done
+  echo "(timeout waiting for a quiet log)"; return 1
 }
 mark() { say "mark $1 $EPOCHREALTIME"; }
 step() { mark $1; logpart $1; snap $1; }
+peer() { # up | down
+  if [ $1 = up ]; then
+    : > $D/peer.log
+    ip netns exec lr2 /usr/sbin/keepalived -n -l -D -f $HERE/peer.conf -p $D/p.pid -r $D/pv.pid > $D/peer.log 2>&1 &
+    ALL="VI_1 VI_2 VI_3 VI_4 VI_5 VI_6 VI_7 VI_8" wait_n $D/peer.log 60 1 'Entering MASTER STATE'
+  else
+    kill -TERM $(cat $D/p.pid); for i in $(seq 1 100); do [ -e $D/p.pid ] || break; sleep 0.1; done
+  fi
+}
 
 cp $HERE/links.conf $D/k.conf
 if [ "$IMPL" = ours ]; then K="node --expose-internals $REPO/bin/keepalived"; else K=/usr/sbin/keepalived; fi
-say "check links.conf"; ip netns exec lr1 $K -t -f $D/k.conf > $D/t.out 2>&1; echo "exit $?"; sed -e "s#$D/##g" $D/t.out
-for c in vrf-rules vrf-alone; do
+for c in links vrf-rules vrf-alone; do
   say "check $c.conf"; ip netns exec lr1 $K -t -f $HERE/$c.conf > $D/t.out 2>&1; echo "exit $?"; sed -e "s#$HERE/##g" $D/t.out
 done
+# the peer is MASTER first: the router under test starts in BACKUP and stays there
+ALL="VI_1 VI_3 VI_4 VI_5 VI_6 VI_7 VI_8"
+peer up
 mark begin
 ip netns exec lr1 $K -n -l -D -f $D/k.conf -p $D/k.pid -r $D/v.pid > $D/daemon.log 2>&1 &
-ALL="VI_1 VI_3 VI_4 VI_5 VI_6 VI_7 VI_8"
-wait_n 300 1 'Entering BACKUP STATE'
+wait_n $D/daemon.log 300 1 'Entering BACKUP STATE'; settle
 step start
-wait_n 60 1 'Entering MASTER STATE'
-# the takeover's GARP / NA repeats are done within a second
-sleep 2
+peer down
+wait_n $D/daemon.log 60 1 'Entering MASTER STATE'; settle
 step master; reach master
-ip netns exec lr2 /usr/sbin/keepalived -n -l -D -f $HERE/peer.conf -p $D/p.pid -r $D/pv.pid > $D/peer.log 2>&1 &
-wait_n 60 2 'Entering BACKUP STATE'
-sleep 1
+peer up
+wait_n $D/daemon.log 60 2 'Entering BACKUP STATE'; settle
 step backup; reach backup
-kill -TERM $(cat $D/p.pid)
-wait_n 60 2 'Entering MASTER STATE'
-sleep 2
+peer down
+wait_n $D/daemon.log 60 2 'Entering MASTER STATE'; settle
 mark master2; logpart master2
 cp $HERE/links-reload.conf $D/k.conf
 kill -HUP $(cat $D/k.pid)
 for i in $(seq 1 600); do grep -q 'Success removing VMAC interface vrrp.52' $D/daemon.log && break; sleep 0.2; done
-wait_n 60 3 'Entering MASTER STATE'
-sleep 2
+settle
 step reload; reach reload
 kill -TERM $(cat $D/k.pid)
 for i in $(seq 1 300); do [ -e $D/k.pid ] || break; sleep 0.1; done; sleep 0.5
 step stop
-sleep 1
 for e in 0 1 2; do say "wire eth$e"; cat $D/wire$e; done
 say "end"
 down
