@@ -29,6 +29,8 @@ const NOISE = [
   /^Starting Keepalived /, /^Running on /, /^Command line:/, /^\s+'/, /^Opening file /, /^Configuration file /,
   /^NOTICE: setting config option max_auto_priority/, /^Starting VRRP child process/, /^Stopped - used/, /^CPU usage/,
   /^Stopped Keepalived /,
+  // a late event loop (the host under load: another VM running): both daemons may say so, at any time
+  /^A thread timer expired /,
   // The guest's kernel has no nf_tables: both fail to make use_vmac's firewall table, each saying so
   // its own way (2.2.7: "mnl_socket_recvfrom ... errno 22/95", ours: "VIP firewall: ... Invalid argument").
   /^mnl_socket_recvfrom /, /^VIP firewall: nftables /,
@@ -57,6 +59,11 @@ export function checkLines(run: Run, conf: string): string[] {
 export function state(run: Run, kind: 'link' | 'addr' | 'vrf' | 'route' | 'rule' | 'sysctl' | 'reach', step: Step): string[] {
   const lines = run.sections.get(`${kind} ${step}`) ?? [];
   if (kind === 'route') return [...lines].sort();
+  if (kind === 'reach') {
+    // the client's neighbours for the addresses it pinged (others come and go with ARP timing)
+    const pinged = new Set(lines.flatMap((l) => /^(\S+) (ok|no)$/.exec(l)?.[1] ?? []));
+    return lines.filter((l) => /^\S+ (ok|no)$/.test(l) || pinged.has(l.split(' ')[0]!));
+  }
   if (kind !== 'addr') return lines;
   const out: string[] = [];
   let addrs: string[] = [];
