@@ -344,6 +344,14 @@ export interface VrrpInstance {
   unicastPeer: { address: string; minTtl?: number; maxTtl?: number }[];
   unicastTtl?: number;
   useVmac?: { name?: string; mac?: string };
+  /**
+   * use_ipvlan [IFNAME] [ADDRESS[/PREFIX]] [bridge|private|vepa]: an L2 ipvlan on the interface
+   * (named IFNAME, else as a VMAC: PREFIX.VRID), holding ADDRESS (also the advert source), on which
+   * the adverts are sent and received; the VIPs stay on the interface. `mode` absent: bridge.
+   */
+  useIpvlan?: { name?: string; address?: VirtualIp; mode?: 'bridge' | 'private' | 'vepa' };
+  /** vrf NAME, as 2.2.7 keeps it: only without `interface` in a unicast instance (which 2.2.7 then refuses). */
+  vrf?: string;
   vmacXmitBase: boolean;
   accept?: boolean;
   /** strict_mode; unset = global vrrp_strict. */

@@ -16,11 +16,6 @@ const NOSWAP = "memory is not locked: Node's V8 aborts when its pages are locked
 const BUFS = 'the configured receive buffer sizes are not applied: each socket keeps its default size (net.core.rmem_default, as ss -m shows)';
 const NFTIPVS = 'nftables rules for IPVS virtual servers (nftables_ipvs) are not implemented';
 const NETNS = 'IPVS in another network namespace (net_namespace_ipvs) and namespace_with_ipsets are not implemented';
-// Not testable on the project's build machine: its kernel has no ipvlan (CONFIG_IPVLAN) and no VRF
-// (CONFIG_NET_VRF) devices, so 2.2.7 cannot be measured with them here (test/integration/vrrp/data/
-// links-2.2.7/ipvlan-vrf.*: 2.2.7 itself only fails to create the ipvlan and goes FAULT).
-const IPVLAN = 'ipvlan interfaces are not implemented';
-const VRF = 'VRF is not implemented';
 const STRICT = '-t checks it as 2.2.7 does, but its run-time effects (no authentication sent, state rules, firewall) are not implemented';
 const SYNCTRACK = 'sync group tracking options are not implemented';
 const NOTIFYX = 'this notification is not sent';
@@ -514,7 +509,8 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'vrrp_instance/unicast_peer': ok([T.scen, '(g) unicast peers']),
   'vrrp_instance/unicast_src_ip': ok([T.scen, '(g) unicast peers']),
   'vrrp_instance/unicast_ttl': no(UNTESTED),
-  'vrrp_instance/use_ipvlan': no(IPVLAN),
+  'vrrp_instance/use_ipvlan': ok(['test/vm/links-ipvlan.test.ts', 'VIP reaches the client behind eth0'],
+    ['test/unit/vrrp/runtime/ipvlan.test.ts', 'use_ipvlan NAME ADDRESS private'], ['test/unit/parser/ipvlan-vrf.test.ts', 'use_ipvlan: types, addresses and names given twice']),
   'vrrp_instance/use_vmac': ok([T.vmac, 'MASTER with a virtual MAC']),
   'vrrp_instance/use_vmac_addr': ok([T.rvmac, 'use_vmac gets foo.51'], [T.ilink, 'vmac_prefix, vmac_addr_prefix, use_vmac_addr']),
   'vrrp_instance/version': ok([T.validate, 'v3 IPv4 pseudo-header checksum accepted'], ['test/unit/vrrp/two-routers.test.ts', 'v3 at 0.1 s: failover after 61 ms']),
@@ -525,7 +521,8 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'vrrp_instance/virtual_rules': ok([T.routes, 'the same routes, rules and addresses in the kernel at each step'], [T.rcore, 'a virtual rule deleted by someone else: the MASTER goes to BACKUP']),
   'vrrp_instance/vmac_garp_intvl': ok([T.garp, 'vmac_garp_intvl without all does nothing']),
   'vrrp_instance/vmac_xmit_base': ok([T.rtk, 'vmac_xmit_base: with use_vmac the adverts go out on the base interface']),
-  'vrrp_instance/vrf': no(VRF),
+  'vrrp_instance/vrf': ok(['test/vm/links-ipvlan.test.ts', 'keepalived -t: the same lines for use_ipvlan and vrf'],
+    ['test/unit/parser/ipvlan-vrf.test.ts', 'vrf: after interface, before it, missing, too long']),
   'vrrp_script/fall': ok([T.rh, 'ScriptRunner reports a change after fall failures']),
   'vrrp_script/init_fail': ok([T.params, 'trackers: script weight from vrrp_script'], [T.fsm, 'starts in FAULT when an unweighted tracker is down']),
   'vrrp_script/interval': no(UNTESTED),

@@ -191,6 +191,11 @@ function instance(o: Out, vi: VrrpInstance, gd: GlobalDefs): void {
   }
   if (vi.unicastTtl !== undefined) o.line('unicast_ttl', vi.unicastTtl);
   if (vi.useVmac) o.line('use_vmac', vi.useVmac.name, vi.useVmac.mac);
+  if (vi.useIpvlan) {
+    const a = vi.useIpvlan.address;
+    o.line('use_ipvlan', vi.useIpvlan.name, a ? `${a.address}/${a.prefixLen}` : undefined, vi.useIpvlan.mode);
+  }
+  if (vi.vrf !== undefined) o.line('vrf', vi.vrf);
   if (vi.vmacXmitBase) o.line('vmac_xmit_base');
   if (vi.accept !== undefined) o.line(vi.accept ? 'accept' : 'no_accept');
   // strict mode and the advert options as validation resolved them (the instance may differ from global_defs)
