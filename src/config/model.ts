@@ -22,6 +22,23 @@ export interface ScriptSpec {
 
 export interface FifoSpec { path: string; user?: string; group?: string; script?: ScriptSpec }
 
+/**
+ * The IPVS sync daemon keepalived runs (global lvs_sync_daemon, or the deprecated vrrp_instance
+ * lvs_sync_daemon_interface: `fromInstance`, which 2.2.7 runs with syncid 0 instead of the VRID and
+ * which only its VRRP process sees). Unset numbers are the kernel's defaults.
+ */
+export interface LvsSyncDaemon {
+  interface: string;
+  /** The VRRP instance it follows (master/backup); none: the checker process runs both daemons. */
+  instance?: string;
+  syncId?: number;
+  maxlen?: number;
+  port?: number;
+  ttl?: number;
+  group?: string;
+  fromInstance?: boolean;
+}
+
 export interface GlobalDefs {
   routerId: string;                       // default: hostname
   notificationEmail: string[];
@@ -75,7 +92,8 @@ export interface GlobalDefs {
   lvsNotifyFifo?: FifoSpec;
   maxAutoPriority?: number;
   vrrpStartupDelay: number;
-  lvsSyncDaemon?: { interface: string; instance?: string; syncId?: number; maxlen?: number; port?: number; ttl?: number; group?: string };
+  /** lvs_sync_daemon IF [INSTANCE] [id N] [maxlen N] [port N] [ttl N] [group IP] (src/ipvs/syncd.ts runs it). */
+  lvsSyncDaemon?: LvsSyncDaemon;
   lvsFlush: boolean;
   lvsFlushOnStop: boolean;
   lvsTimeouts?: { tcp?: number; tcpfin?: number; udp?: number };
@@ -350,6 +368,14 @@ export interface VrrpInstance {
   unicastPeer: { address: string; minTtl?: number; maxTtl?: number }[];
   unicastTtl?: number;
   useVmac?: { name?: string; mac?: string };
+  /**
+   * use_ipvlan [IFNAME] [ADDRESS[/PREFIX]] [bridge|private|vepa]: an L2 ipvlan on the interface
+   * (named IFNAME, else as a VMAC: PREFIX.VRID), holding ADDRESS (also the advert source), on which
+   * the adverts are sent and received; the VIPs stay on the interface. `mode` absent: bridge.
+   */
+  useIpvlan?: { name?: string; address?: VirtualIp; mode?: 'bridge' | 'private' | 'vepa' };
+  /** vrf NAME, as 2.2.7 keeps it: only without `interface` in a unicast instance (which 2.2.7 then refuses). */
+  vrf?: string;
   vmacXmitBase: boolean;
   accept?: boolean;
   /** strict_mode; unset = global vrrp_strict. */

@@ -161,7 +161,7 @@ export async function runChild(role: ChildRole): Promise<void> {
     if (!handle) return undefined;
     if (role === 'checker') {
       const extra = handle.dumpData?.() ?? '';
-      return globalDefsLines(config.global, { parent: false, instance: config.instanceName, reload: { reloadFile: dumpReloadFile(config) } }).map((l) => `${l}\n`).join('') + extra;
+      return globalDefsLines(config.global, { parent: false, proc: 'checker', instance: config.instanceName, reload: { reloadFile: dumpReloadFile(config) }, netnsIpvs: config.netNamespaceIpvs }).map((l) => `${l}\n`).join('') + extra;
     }
     const snap = toDumpSnapshot(handle.snapshot());
     return snap ? formatVrrpDataDump(config, { ...snap, interfaces: readInterfaces() }) : undefined;

@@ -547,7 +547,14 @@ export class Parent {
     this.timeMonitor?.stop();
     this.timeMonitor = undefined;
     this.deps.notify?.('STOPPING=1');
-    await Promise.all([...this.children.values()].map((s) => this.stopChild(s)));
+    // The VRRP child first: a director that leaves must stop attracting traffic (its VIPs) before it
+    // stops forwarding it (IPVS), else a packet in between meets a local VIP without its service and
+    // the connection is reset (seen with lvs_sync_daemon: test/vm/syncd.test.ts). keepalived 2.2.7
+    // signals both at once and either may finish first; under load ours lost that race.
+    const slots = [...this.children.values()];
+    const vrrp = slots.filter((s) => s.role === 'vrrp');
+    if (slots.length > vrrp.length) await Promise.all(vrrp.map((s) => this.stopChild(s)));
+    await Promise.all(slots.map((s) => this.stopChild(s)));
     if (this.config) await this.runScript('shutdown', this.config);
     const self = process.resourceUsage();
     this.log.info(cpuUsageLine({ user: self.userCPUTime, system: self.systemCPUTime }, this.childUsage));

@@ -15,17 +15,11 @@ const DBUS = 'D-Bus is not implemented';
 const NOSWAP = "memory is not locked: Node's V8 aborts when its pages are locked (mlockall; it frees pages with madvise(MADV_DONTNEED), which the kernel refuses on locked memory); a warning is logged at start-up";
 const LVSBUFS = "keepalived-ts's checker has no rtnetlink socket for it to size: 2.2.7 applies it only to its address-monitor socket, which it opens only with ha_suspend (keepalived-ts checks the local addresses at each check instead), and to a command socket it closes right after start-up (measured in the qemu guest: test/vm/data/rs-init-ipvs-ns-2.2.7.md)";
 const NFTIPVS = 'nftables rules for IPVS virtual servers (nftables_ipvs) are not implemented';
-// Not testable on the project's build machine: its kernel has no ipvlan (CONFIG_IPVLAN) and no VRF
-// (CONFIG_NET_VRF) devices, so 2.2.7 cannot be measured with them here (test/integration/vrrp/data/
-// links-2.2.7/ipvlan-vrf.*: 2.2.7 itself only fails to create the ipvlan and goes FAULT).
-const IPVLAN = 'ipvlan interfaces are not implemented';
-const VRF = 'VRF is not implemented';
 const STRICT = '-t checks it as 2.2.7 does, but its run-time effects (no authentication sent, state rules, firewall) are not implemented';
 const SYNCTRACK = 'sync group tracking options are not implemented';
 const NOTIFYX = 'this notification is not sent';
 const UNTESTED = 'keepalived-ts acts on it, but no test shows yet that it behaves as 2.2.7';
 const PORTICMP = 'a port has no meaning for ICMP echo (keepalived 2.2.7 ignores it as well)';
-const SYNCD = 'the IPVS sync daemon is not started (the IPVS client can start one, the VRRP side does not ask it to)';
 
 // Test files named by several entries.
 const T = {
@@ -49,6 +43,8 @@ const T = {
   binderr: 'test/unit/check/bind-errors.test.ts',
   timing: 'test/unit/check/timing.test.ts',
   vmipvs: 'test/vm/ipvs.test.ts',
+  vmsyncd: 'test/vm/syncd.test.ts',
+  syncd: 'test/unit/ipvs/syncd.test.ts',
   tproc: 'test/integration/vrrp/track-process.test.ts',
   tpcore: 'test/unit/vrrp/process-track/core.test.ts',
   tpmon: 'test/unit/vrrp/process-track/monitor.test.ts',
@@ -280,7 +276,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'global_defs/lvs_notify_fifo': ok([T.plan, 'rs-state: notify_down script, then RS lines (with NUL) on notify_fifo and lvs_notify_fifo only']),
   'global_defs/lvs_notify_fifo_script': ok([T.fifo, 'starts the fifo script with the FIFO path as last argument']),
   'global_defs/lvs_process_name': ok([T.psched, 'invalid values: the recorded 2.2.7 lines']),
-  'global_defs/lvs_sync_daemon': no(SYNCD),
+  'global_defs/lvs_sync_daemon': ok([T.vmsyncd, 'connections go on through'], [T.syncd, 'A: follows VI_1 through BACKUP, MASTER'], [T.syncd, 'B, I: without an instance the checker runs master and backup']),
   'global_defs/lvs_timeouts': ok([T.vm14, 'lvs_timeouts: start, reloads and stop give the same kernel timeouts'], ['test/unit/ipvs/timeouts.test.ts', 'replays the recorded sequence']),
   'global_defs/max_auto_priority': ok([T.ident, 'comm, cmdline, pidof, pgrep, pkill -HUP, scheduling, process_name(s) and umask at a reload'], [T.psched, 'max_auto_priority: late timers raise SCHED_RR']),
   'global_defs/min_auto_priority_delay': ok([T.ident, 'comm, cmdline, pidof, pgrep, pkill -HUP, scheduling, process_name(s) and umask at a reload'], [T.psched, 'max_auto_priority: late timers raise SCHED_RR']),
@@ -484,7 +480,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'vrrp_instance/kernel_rx_buf_size': ok([T.rsock, 'SO_RCVBUF of each socket is the sum of its instances'], [T.ilink, 'receive buffers, log_unknown_vrids']),
   'vrrp_instance/linkbeat_use_polling': ok([T.rlink, 'linkbeat_use_polling in an instance (deprecated)']),
   'vrrp_instance/lower_prio_no_advert': ok([T.fsm, 'lower_prio_no_advert: no advert and no "forcing new election"']),
-  'vrrp_instance/lvs_sync_daemon_interface': no(SYNCD),
+  'vrrp_instance/lvs_sync_daemon_interface': ok([T.syncd, 'C: the deprecated vrrp_instance lvs_sync_daemon_interface runs with syncid 0']),
   'vrrp_instance/mcast_dst_ip': ok([T.md, 'on group 224.0.0.99: one master, adverts to the group'], [T.kw, 'mcast_dst_ip, notify_deleted']),
   'vrrp_instance/mcast_src_ip': ok([T.scen, '(g) unicast peers']),
   'vrrp_instance/native_ipv6': ok([T.kb, 'native_ipv6: the instance is IPv6']),
@@ -517,7 +513,8 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'vrrp_instance/unicast_peer': ok([T.scen, '(g) unicast peers']),
   'vrrp_instance/unicast_src_ip': ok([T.scen, '(g) unicast peers']),
   'vrrp_instance/unicast_ttl': no(UNTESTED),
-  'vrrp_instance/use_ipvlan': no(IPVLAN),
+  'vrrp_instance/use_ipvlan': ok(['test/vm/links-ipvlan.test.ts', 'VIP reaches the client behind eth0'],
+    ['test/unit/vrrp/runtime/ipvlan.test.ts', 'use_ipvlan NAME ADDRESS private'], ['test/unit/parser/ipvlan-vrf.test.ts', 'use_ipvlan: types, addresses and names given twice']),
   'vrrp_instance/use_vmac': ok([T.vmac, 'MASTER with a virtual MAC']),
   'vrrp_instance/use_vmac_addr': ok([T.rvmac, 'use_vmac gets foo.51'], [T.ilink, 'vmac_prefix, vmac_addr_prefix, use_vmac_addr']),
   'vrrp_instance/version': ok([T.validate, 'v3 IPv4 pseudo-header checksum accepted'], ['test/unit/vrrp/two-routers.test.ts', 'v3 at 0.1 s: failover after 61 ms']),
@@ -528,7 +525,8 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'vrrp_instance/virtual_rules': ok([T.routes, 'the same routes, rules and addresses in the kernel at each step'], [T.rcore, 'a virtual rule deleted by someone else: the MASTER goes to BACKUP']),
   'vrrp_instance/vmac_garp_intvl': ok([T.garp, 'vmac_garp_intvl without all does nothing']),
   'vrrp_instance/vmac_xmit_base': ok([T.rtk, 'vmac_xmit_base: with use_vmac the adverts go out on the base interface']),
-  'vrrp_instance/vrf': no(VRF),
+  'vrrp_instance/vrf': ok(['test/vm/links-ipvlan.test.ts', 'keepalived -t: the same lines for use_ipvlan and vrf'],
+    ['test/unit/parser/ipvlan-vrf.test.ts', 'vrf: after interface, before it, missing, too long']),
   'vrrp_script/fall': ok([T.rh, 'ScriptRunner reports a change after fall failures']),
   'vrrp_script/init_fail': ok([T.params, 'trackers: script weight from vrrp_script'], [T.fsm, 'starts in FAULT when an unweighted tracker is down']),
   'vrrp_script/interval': no(UNTESTED),

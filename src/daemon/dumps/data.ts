@@ -11,6 +11,7 @@ import { interfacesLines } from './interfaces.js';
 import { lowerPrioGarp } from '../../vrrp/params.js';
 import { reloadFilePath } from '../reload/reload-file.js';
 import { formatReloadTime } from '../reload/time-parse.js';
+import { syncdDumpLines } from '../../ipvs/syncd.js';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -30,11 +31,15 @@ const unsetOr = (b: boolean | undefined) => (b === undefined ? 'unset' : b ? 'tr
 /** What the dump says about reloads besides the configuration: reload_file's path, and the parent's scheduled reload. */
 export interface ReloadDumpState { reloadFile?: string; scheduled?: { at: number; dateSpecified: boolean } }
 
-/** The global definitions section; `o.reload`: reload_file's resolved path and the parent's reload_time_file state. */
-export function globalDefsLines(g: GlobalDefs, o: { parent: boolean; instance?: string; reload?: ReloadDumpState }): string[] {
+/**
+ * The global definitions section. `proc` (default: parent / vrrp by `parent`) and `vrrpInstances` decide the LVS
+ * syncd lines; `reload`: reload_file's resolved path and the parent's reload_time_file state; `netnsIpvs`: net_namespace_ipvs.
+ */
+export function globalDefsLines(g: GlobalDefs, o: { parent: boolean; instance?: string; proc?: 'vrrp' | 'checker'; vrrpInstances?: KeepalivedConfig['vrrpInstances']; reload?: ReloadDumpState; netnsIpvs?: string }): string[] {
   const L: string[] = ['------< Global definitions >------'];
   if (g.configSaveDir !== undefined) L.push(` Config save dir = ${g.configSaveDir}`);
-  L.push(' Network namespace = (default)', ' Network namespace ipvs = (main namespace)');
+  const ipvsNs = o.netnsIpvs === undefined ? '(main namespace)' : o.netnsIpvs || '(default)';
+  L.push(' Network namespace = (default)', ` Network namespace ipvs = ${ipvsNs}`);
   if (o.instance !== undefined) L.push(` Instance name = ${o.instance}`);
   if (g.processName) L.push(` Parent process name = ${g.processName}`);
   if (g.vrrpProcessName) L.push(` VRRP process name = ${g.vrrpProcessName}`);
@@ -70,8 +75,8 @@ export function globalDefsLines(g: GlobalDefs, o: { parent: boolean; instance?: 
   if (!o.parent) L.push(` Default interface = ${g.defaultInterface}`);
   const lowDelay = o.parent ? (g.vrrpGarpLowerPrioDelay ?? 4294967295) : (g.vrrpGarpLowerPrioDelay ?? g.vrrpGarpMasterDelay);
   const lowRep = o.parent ? (g.vrrpGarpLowerPrioRepeat ?? 4294967295) : (g.vrrpGarpLowerPrioRepeat ?? g.vrrpGarpMasterRepeat);
+  L.push(' Disable local IGMP = no', ...syncdDumpLines({ global: g, vrrpInstances: o.vrrpInstances ?? [] }, o.parent ? 'parent' : o.proc ?? 'vrrp'));
   L.push(
-    ' Disable local IGMP = no',
     ` LVS flush = ${tf(g.lvsFlush)}`,
     ` LVS flush on stop = ${g.lvsFlushOnStop ? 'enabled' : 'disabled'}`,
     ' FIFO write vrrp states on reload = false',
@@ -239,7 +244,7 @@ function scriptLines(cfg: KeepalivedConfig, rts: VrrpScriptRuntime[] | undefined
 
 /** /tmp/keepalived.data as the VRRP child writes it on SIGUSR1. */
 export function formatVrrpDataDump(cfg: KeepalivedConfig, snap: VrrpSnapshot): string {
-  const L = globalDefsLines(cfg.global, { parent: false, instance: cfg.instanceName, reload: { reloadFile: dumpReloadFile(cfg) } });
+  const L = globalDefsLines(cfg.global, { parent: false, instance: cfg.instanceName, vrrpInstances: cfg.vrrpInstances, reload: { reloadFile: dumpReloadFile(cfg) }, netnsIpvs: cfg.netNamespaceIpvs });
   L.push('------< VRRP Topology >------');
   for (const rt of snap.instances) {
     const inst = cfg.vrrpInstances.find((i) => i.name === rt.name);
@@ -252,7 +257,7 @@ export function formatVrrpDataDump(cfg: KeepalivedConfig, snap: VrrpSnapshot): s
 
 /** /tmp/keepalived_parent.data as the parent writes it on SIGUSR1. */
 export function formatParentDataDump(cfg: KeepalivedConfig, scheduled?: ReloadDumpState['scheduled']): string {
-  return globalDefsLines(cfg.global, { parent: true, instance: cfg.instanceName, reload: { reloadFile: dumpReloadFile(cfg), scheduled } }).map((l) => `${l}\n`).join('');
+  return globalDefsLines(cfg.global, { parent: true, instance: cfg.instanceName, reload: { reloadFile: dumpReloadFile(cfg), scheduled }, netnsIpvs: cfg.netNamespaceIpvs }).map((l) => `${l}\n`).join('');
 }
 
 /** reload_file's path as the dump shows it (the default name follows the pid files). */

@@ -12,6 +12,7 @@ import { lookupUser, systemUserDb } from '../../host/users.js';
 import { linkGlobalKeywords } from './links.js';
 import { processKeywords } from './process-defs.js';
 import { daemonKeywords } from './daemon-defs.js';
+import { lvsSyncDaemonKeyword } from './lvs-syncd.js';
 
 type G = GlobalDefs;
 
@@ -276,25 +277,7 @@ export const globalDefsTable = table('global_defs', [
     },
   },
   num<G>('vrrp_startup_delay', { kind: 'dec', min: 0, max: 3600, msg: (t) => `vrrp_startup_delay '${t}' is invalid` }, (g, v) => { g.vrrpStartupDelay = v; }),
-  {
-    name: 'lvs_sync_daemon', priority: 'P1', args: ['ifname', 'rest'],
-    handle: (g: G, a) => {
-      const s: NonNullable<G['lvsSyncDaemon']> = { interface: a.need(1) };
-      let i = 2;
-      if (a.opt(i) !== undefined && !['id', 'maxlen', 'port', 'ttl', 'group', 'inst'].includes(a.opt(i)!)) s.instance = a.opt(i++);
-      for (; i < a.size; i += 2) {
-        const k = a.opt(i)!; const v = a.opt(i + 1);
-        if (k === 'inst') { s.instance = v; continue; }
-        if (v === undefined) { a.error(`lvs_sync_daemon ${k} missing value`); break; }
-        if (k === 'group') { s.group = v; continue; }
-        const n = readUnsigned(a, v, 0, k === 'id' ? 255 : 65535);
-        if (n === undefined) { a.error(k === 'id' ? `Invalid syncid (${v}) - defaulting to vrid` : `Invalid lvs_sync_daemon ${k} (${v}) - ignoring`); continue; }
-        if (k === 'id') s.syncId = n; else if (k === 'maxlen') s.maxlen = n; else if (k === 'port') s.port = n; else if (k === 'ttl') s.ttl = n;
-        else a.error(`Unknown option ${k} specified for lvs_sync_daemon`);
-      }
-      g.lvsSyncDaemon = s;
-    },
-  },
+  lvsSyncDaemonKeyword,
   flag<G>('lvs_flush', (g) => { g.lvsFlush = true; }),
   { name: 'lvs_flush_on_stop', aliases: ['lvs_flush_onstop'], priority: 'P1', args: ['word'], handle: (g: G) => { g.lvsFlushOnStop = true; } },
   {

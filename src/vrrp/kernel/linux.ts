@@ -96,7 +96,8 @@ export class LinuxKernel implements KernelPort {
   };
 
   readonly links: KernelPort['links'] = {
-    createMacvlan: (parent, name, mac, opts) => this.rt.createMacvlan(parent, name, mac, !opts?.down),
+    createMacvlan: (parent, name, mac, opts) => this.rt.createMacvlan(parent, name, mac, !opts?.down, opts?.master),
+    createIpvlan: (parent, name, opts) => this.rt.createIpvlan(parent, name, opts.mode, opts.master),
     setUp: (index) => this.rt.setLinkUp(index),
     delete: (index) => this.rt.deleteLink(index),
   };

@@ -34,7 +34,8 @@ export class LinkEvents {
   private onLink(link: LinkInfo, via?: 'linkbeat'): void {
     const { prev, next, added } = this.links.applyLink(link);
     if (added) {
-      this.log.detail(`Interface ${next.name} added`);
+      // (not for the VMACs and ipvlans the runtime is making: 2.2.7 logs only its own line for them)
+      if (!this.links.expected(next.name)) this.log.detail(`Interface ${next.name} added`);
       for (const inst of this.insts.values()) if (inst.ifname === next.name) this.binding.attach(inst, next);
     } else {
       if (prev && !prev.mac.equals(next.mac)) this.log.detail(`(${next.name}) MAC Address changed from ${macToString(prev.mac)} to ${macToString(next.mac)}`);
@@ -121,7 +122,7 @@ export class LinkEvents {
   /** An instance runs on it or tracks it. */
   interfaceUsed(name: string): boolean {
     for (const i of this.insts.values()) {
-      if (i.ifname === name || i.fsm.params.trackers.some((t) => t.id === `interface:${name}`)) return true;
+      if (i.ifname === name || i.ipvlan?.base === name || i.fsm.params.trackers.some((t) => t.id === `interface:${name}`)) return true;
     }
     return false;
   }

@@ -22,6 +22,8 @@ export function primaryAddress(cfg: VrrpInstance, addrsOfLink: readonly AddrInfo
 export class LinkTable {
   private readonly byName = new Map<string, LinkInfo>();
   private addrs: AddrInfo[] = [];
+  /** Links the runtime is creating (VMACs, ipvlans): their RTM_NEWLINK is not someone else's interface appearing. */
+  private readonly creating = new Set<string>();
 
   load(links: readonly LinkInfo[], addrs: readonly AddrInfo[]): void {
     this.byName.clear();
@@ -36,8 +38,16 @@ export class LinkTable {
     return undefined;
   }
 
-  /** A link the runtime created itself (a VMAC). */
-  set(link: LinkInfo): void { this.byName.set(link.name, link); }
+  /** A link the runtime created itself (a VMAC, an ipvlan); no longer expected. */
+  set(link: LinkInfo): void { this.byName.set(link.name, link); this.creating.delete(link.name); }
+
+  /** The runtime is about to create a link of this name (until set() or done()). */
+  expect(name: string): void { this.creating.add(name); }
+
+  done(name: string): void { this.creating.delete(name); }
+
+  /** A link of this name is being created by the runtime. */
+  expected(name: string): boolean { return this.creating.has(name); }
 
   delete(name: string): void { this.byName.delete(name); }
 
@@ -75,7 +85,7 @@ export class LinkTable {
   }
 
   applyAddr(added: boolean, addr: AddrInfo): void {
-    if (added) this.addrs.push(addr);
+    if (added) { if (!this.addrs.some((a) => a.index === addr.index && a.address === addr.address)) this.addrs.push(addr); }
     else this.addrs = this.addrs.filter((a) => !(a.index === addr.index && a.address === addr.address));
   }
 }

@@ -71,13 +71,14 @@ export class SocketPool {
    * order, once each); an instance without a socket (its interface missing) shows as ifindex 0, fd -1.
    * 2.2.7 writes "fd(12,13) multicast, address(224.0.0.18)" and "fd(12,13) , unicast, address(10.199.2.1)".
    */
-  logSockpool(keys: readonly SocketKey[], global: GlobalDefs): void {
+  /** `fd`: the descriptor to show for an entry that is not the pool's (a VMAC's transmit socket). */
+  logSockpool(keys: readonly (SocketKey & { fd?: number })[], global: GlobalDefs): void {
     const seen = new Set<string>();
     for (const key of keys) {
       if (seen.has(slot(key))) continue;
       seen.add(slot(key));
       const entry = this.entries.get(slot(key));
-      const fd = entry?.channel.fd ?? -1;
+      const fd = key.fd ?? entry?.channel.fd ?? -1;
       const addr = key.unicast ? (entry?.srcAddr ?? '') : key.group ?? (key.family === 'inet' ? global.vrrpMcastGroup4 : global.vrrpMcastGroup6);
       this.log.detail(`VRRP sockpool: [ifindex(${String(key.ifindex).padStart(3)}), family(${key.family === 'inet' ? 'IPv4' : 'IPv6'}), proto(112), fd(${fd},${fd}) ${key.unicast ? ', unicast' : 'multicast'}, address(${addr})]`);
     }

@@ -22,7 +22,7 @@ import { Dispatcher, type StateChangeEvent } from './dispatcher.js';
 import { GarpSender } from './garp-sender.js';
 import { InterfaceBinding } from './if-binding.js';
 import { fwVmac, InstanceFactory, vmacFirewalled } from './instance-factory.js';
-import { instanceUp, vipList, type Inst } from './instance.js';
+import { configuredIfname, instanceUp, vipList, type Inst } from './instance.js';
 import { LinkEvents } from './link-events.js';
 import { LinkGate } from './link-gate.js';
 import { ifUp, LinkTable } from './link-table.js';
@@ -81,6 +81,8 @@ export class VrrpRuntime {
   private readonly sysctl: SysctlStore;
   private config!: KeepalivedConfig;
   private stopped = false;
+  /** SIGTERM is being handled: 2.2.7 no longer reads the kernel's link and address events. */
+  private stopping = false;
   private startupTimer?: unknown;
   private startedOnce = false;
 
@@ -128,7 +130,7 @@ export class VrrpRuntime {
     this.sysctl = new SysctlStore(this.kernel.sysctl, this.log);
     this.factory = new InstanceFactory({ kernel: this.kernel, links: this.links, binding: this.binding, sysctl: this.sysctl, firewall: this.firewall, log: this.log,
       clock: this.clock, timers: this.timers, dispatch: (inst, ev) => this.dispatch(inst, ev),
-      vmacNames: () => new Set([...this.insts.values()].flatMap((i) => [...(i.vmac ? [i.vmac.name] : []), ...(i.addrVmacs ?? []).map((a) => a.name)])) });
+      vmacNames: () => new Set([...this.insts.values()].flatMap((i) => [...(i.vmac ? [i.vmac.name] : []), ...(i.ipvlan ? [i.ipvlan.name] : []), ...(i.addrVmacs ?? []).map((a) => a.name)])) });
   }
 
   private dispatch(inst: Inst, ev: Parameters<Dispatcher['dispatch']>[1]): void { this.dispatcher.dispatch(inst, ev); }
@@ -155,11 +157,7 @@ export class VrrpRuntime {
       this.kernel.close();
       return { permanentError: { kind: 'CONFIG', message: NON_EXISTENT_INTERFACE } };
     }
-    const used = new Set(config.vrrpInstances.map((i) => i.interface ?? config.global.defaultInterface));
-    for (const a of this.links.addresses()) {
-      const l = this.links.byIndex(a.index);
-      if (l && used.has(l.name)) this.log.detail(`Assigned address ${a.address} for interface ${l.name}`);
-    }
+    this.logAssigned(config.vrrpInstances.map((i) => i.interface ?? config.global.defaultInterface), config);
     this.startPolling(config);
     if (config.vrrpInstances.some((i) => i.family === 'inet' || vipList(i).some((v) => v.family === 'inet'))) this.log.detail('Registering gratuitous ARP shared channel');
     if (config.vrrpInstances.some((i) => i.family === 'inet6' || vipList(i).some((v) => v.family === 'inet6'))) this.log.detail('Registering gratuitous NDISC shared channel');
@@ -169,7 +167,7 @@ export class VrrpRuntime {
       this.garps.framesOk = false;
     }
     // interface_up_down_delays and linkbeat decide which link state the rest sees (link-gate.ts)
-    this.kernel.net.monitor((ev) => { if (!this.stopped) this.linkGate.feed(ev); });
+    this.kernel.net.monitor((ev) => { if (!this.stopped && !this.stopping) this.linkGate.feed(ev); });
     for (const p of problems) if (p.channel === 'routes') this.log.error(`Unable to open netlink route socket: ${p.message}`);
     this.routes.start(config);
     this.trackers.start(config);
@@ -184,6 +182,25 @@ export class VrrpRuntime {
   private sizeNetlink(config: KeepalivedConfig): void {
     const g = config.global;
     this.kernel.setNetlinkRcvBufs?.(rcvBufFor(g, 'vrrp_netlink_cmd')!, rcvBufFor(g, 'vrrp_netlink_monitor')!, (l) => this.log.info(l));
+  }
+
+  /**
+   * "Assigned address A for interface X" for each interface an instance runs on, once: what 2.2.7
+   * keeps as its addresses, the first IPv4 one and the first IPv6 link-local one, VIPs excepted.
+   */
+  private logAssigned(names: readonly string[], config: KeepalivedConfig): void {
+    const vips = new Set(config.vrrpInstances.flatMap((i) => vipList(i).map((v) => v.address)));
+    // an ipvlan's is use_ipvlan's address
+    const ipvlanAddr = new Map([...this.insts.values()].flatMap((i) => (i.ipvlan && i.cfg.useIpvlan?.address ? [[i.ipvlan.name, i.cfg.useIpvlan.address]] as const : [])));
+    for (const name of new Set(names)) {
+      const l = this.links.get(name);
+      if (!l) continue;
+      const own = this.links.addressesOf(l.index).filter((a) => !vips.has(a.address));
+      const set = ipvlanAddr.get(name);
+      const v4 = set?.family === 'inet' ? set : own.find((a) => a.family === 'inet');
+      const v6 = set?.family === 'inet6' ? set : own.find((a) => a.family === 'inet6' && a.address.startsWith('fe80:'));
+      for (const a of [v4, v6]) if (a) this.log.detail(`Assigned address ${a.address} for interface ${name}`);
+    }
   }
 
   /** A kernel event as the link gate passes it on: links and addresses, then routes and static addresses. */
@@ -214,7 +231,8 @@ export class VrrpRuntime {
     for (const l of this.linkGate.startPolling(config, (n) => [...this.insts.values()].some((i) => i.vmac?.name === n))) this.links.set(l);
   }
 
-  private async startInstances(list: readonly VrrpInstance[], config: KeepalivedConfig): Promise<void> {
+  /** `quiet`: no sockpool lines (a reload lists the whole pool afterwards). */
+  private async startInstances(list: readonly VrrpInstance[], config: KeepalivedConfig, opts: { quiet?: boolean } = {}): Promise<void> {
     const created: Inst[] = [];
     /** Instances whose interface existed at start (keepalived removes left-over VIPs from those only). */
     const existed = new Set<Inst>();
@@ -224,7 +242,8 @@ export class VrrpRuntime {
       this.insts.set(cfg.name, inst);
       this.vips.prepare(inst);
       created.push(inst);
-      if (inst.link) existed.add(inst);
+      // (a VMAC or ipvlan made now holds nothing to remove: 2.2.7 logs no removal for it)
+      if (inst.link && !inst.vmac && !inst.ipvlan) existed.add(inst);
     }
     // sync groups over the created members
     for (const g of config.vrrpSyncGroups) {
@@ -262,7 +281,18 @@ export class VrrpRuntime {
       }
       this.dispatch(inst, { type: 'startup', removeVips: existed.has(inst) });
     }
-    this.sockets.logSockpool(created.map((i) => i.socket?.key ?? { ifindex: 0, family: i.cfg.family, unicast: i.cfg.unicastPeer.length > 0 }), config.global);
+    if (!opts.quiet) this.logSockpool(created, config);
+  }
+
+  /**
+   * "VRRP sockpool: [...]" per socket, as 2.2.7 lists its pool (at start and after a reload): a
+   * VMAC's instance on its VMAC (2.2.7's socket is there; ours receives on the base and sends from
+   * the VMAC); an IPv6 socket that waits for a link-local address on its interface, not open.
+   */
+  private logSockpool(list: readonly Inst[], config: KeepalivedConfig): void {
+    this.sockets.logSockpool(list.map((i) => (i.vmac && !i.cfg.vmacXmitBase
+      ? { ifindex: i.vmac.index, family: i.cfg.family, unicast: i.cfg.unicastPeer.length > 0, ...(i.vmac.tx ? { fd: i.vmac.tx.fd } : {}) }
+      : i.socket?.key ?? { ifindex: i.link?.index ?? 0, family: i.cfg.family, unicast: i.cfg.unicastPeer.length > 0 })), config.global);
   }
 
   private broadcastTracker(id: string, status: TrackerStatus): void {
@@ -279,18 +309,20 @@ export class VrrpRuntime {
     await Promise.all(list.map((i) => i.queue.idle()));
     for (const inst of list) {
       inst.timers.cancelAll();
+      // gone before its links go: their RTM_DELLINK no longer concerns it
+      this.insts.delete(inst.cfg.name);
       if (inst.vmac) {
         inst.vmac.tx?.close();
         await this.deleteVmac(inst, inst.vmac);
         if (vmacFirewalled(inst.cfg, this.config.global)) this.firewall.vmac('del', fwVmac(inst.cfg, inst.vmac.index, inst.link?.index ?? 0));
       }
+      if (inst.ipvlan?.index) await this.deleteVmac(inst, inst.ipvlan);
       for (const a of inst.addrVmacs ?? []) {
         await this.deleteVmac(inst, a);
         if (vmacFirewalled({ ...inst.cfg, family: a.family }, this.config.global)) this.firewall.vmac('del', { ifindex: a.index, baseIfindex: a.baseIndex, family: a.family, otherFamily: false });
       }
       this.firewall.forget(inst.cfg.name);
       this.garps.forget(inst);
-      this.insts.delete(inst.cfg.name);
       this.sockets.release(inst.cfg.name);
     }
     for (const [name, g] of this.groups) {
@@ -299,17 +331,21 @@ export class VrrpRuntime {
     }
   }
 
-  /** Deletes one of an instance's VMACs ("(VI) Success removing VMAC interface X", as 2.2.7). */
+  /**
+   * Deletes one of an instance's VMACs or its ipvlan ("(VI) Success removing VMAC interface X", as
+   * 2.2.7 says for both). The link table keeps it until the kernel's RTM_DELLINK ("Interface X deleted").
+   */
   private async deleteVmac(inst: Inst, v: { index: number; name: string }): Promise<void> {
     const e = await this.kernel.links.delete(v.index);
     if (e && e.code !== 'ENODEV') this.log.info(`(${inst.cfg.name}) Error removing VMAC interface ${v.name}`);
     else if (!e) this.log.detail(`(${inst.cfg.name}) Success removing VMAC interface ${v.name}`);
-    this.links.delete(v.name);
+    if (e) this.links.delete(v.name);
   }
 
   /** SIGTERM: every instance stops (keepVips: keepalived -V, VIPs left configured); then the kernel channels close. */
   async stop(opts: { keepVips?: boolean } = {}): Promise<void> {
     if (this.stopped) return;
+    this.stopping = true;
     if (this.startupTimer !== undefined) this.timers.clear(this.startupTimer);
     await this.stopInstances([...this.insts.keys()], !!opts.keepVips);
     this.firewall.stop();
@@ -335,8 +371,9 @@ export class VrrpRuntime {
     this.linkGate.configure(config);
     await this.refreshLinks();
     this.startPolling(config);
-    const running = new Map([...this.insts].map(([n, i]) => [n, { cfg: i.cfg, ifname: i.ifname, primary: i.primary }]));
+    const running = new Map([...this.insts].map(([n, i]) => [n, { cfg: i.cfg, ifname: configuredIfname(i), primary: i.primary, ...(i.ipvlan ? { runsOn: i.ipvlan.name } : {}) }]));
     const plan = planReload({ old: this.config, next: config, running, link: (n) => this.links.get(n), primaryOf: (c, l) => this.links.primaryOf(c, l) });
+    const assigned = new Set<string>();
     // an instance the new file no longer has is deleted (DELETED / FAULT notifies); others stopping here restart
     const names = new Set(config.vrrpInstances.map((c) => c.name));
     await this.stopInstances(plan.stop, false, new Set(plan.stop.filter((n) => !names.has(n))));
@@ -354,11 +391,16 @@ export class VrrpRuntime {
       inst.cfg = k.cfg;
       inst.peers = k.cfg.unicastPeer.map((p) => p.address);
       for (const l of k.logs) this.log.info(l);
+      // 2.2.7 finds the VMAC / ipvlan it made again (and reads the interfaces' addresses again)
+      const made = inst.vmac ?? (inst.ipvlan?.index ? inst.ipvlan : undefined);
+      if (made) this.log.info(`(${name}) Found matching interface ${made.name}`);
+      this.logAssigned([configuredIfname(inst), ...(inst.ipvlan ? [inst.ipvlan.name] : [])].filter((n) => !assigned.has(n) && assigned.add(n)), config);
       this.vips.prepare(inst);
       this.dispatch(inst, { type: 'reconfigure', params: k.params });
       if (inst.fsm.state === 'MASTER') this.vips.reconcileFirewall(inst);
     }
-    await this.startInstances(plan.start, config);
+    await this.startInstances(plan.start, config, { quiet: true });
+    this.logSockpool(config.vrrpInstances.map((c) => this.insts.get(c.name)).filter((i): i is Inst => !!i), config);
   }
 
   snapshot(): VrrpSnapshot { return snapshotOf(this.insts.values(), this.groups.values()); }
