@@ -273,7 +273,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'global_defs/lvs_netlink_cmd_rcv_bufs_force': no(LVSBUFS),
   'global_defs/lvs_netlink_monitor_rcv_bufs': no(LVSBUFS),
   'global_defs/lvs_netlink_monitor_rcv_bufs_force': no(LVSBUFS),
-  'global_defs/lvs_notify_fifo': ok([T.plan, 'rs-state: notify_down script, then RS lines (with NUL) on notify_fifo and lvs_notify_fifo only']),
+  'global_defs/lvs_notify_fifo': ok([T.plan, 'rs-state: notify_down script, then RS lines on notify_fifo and lvs_notify_fifo only']),
   'global_defs/lvs_notify_fifo_script': ok([T.fifo, 'starts the fifo script with the FIFO path as last argument']),
   'global_defs/lvs_process_name': ok([T.psched, 'invalid values: the recorded 2.2.7 lines']),
   'global_defs/lvs_sync_daemon': ok([T.vmsyncd, 'connections go on through'], [T.syncd, 'A: follows VI_1 through BACKUP, MASTER'], [T.syncd, 'B, I: without an instance the checker runs master and backup']),
