@@ -5,14 +5,10 @@
 // and the VRRP child's data dumps keepalived_vrrp.VRRP.1.pre / .post (same sections, same global
 // definitions), all mode 0600.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isRoot, OwnedNetns, waitFor } from '../../helpers/netns.js';
-import { BIN, vethNamespace } from './harness.js';
-
-const KEEPALIVED = '/usr/sbin/keepalived';
+import { waitFor } from '../../helpers/netns.js';
+import { daemonArgs, SideBySide, type Kind, type NsDaemon } from './side-by-side.js';
 
 const conf = (dir: string, extra = '') => `! config_save_dir beside keepalived 2.2.7
 global_defs {
@@ -36,36 +32,32 @@ vrrp_instance VI_1 {
 }
 `;
 
+/** A daemon of this test: its directory holds k.conf, inc/chk.conf and save/. */
 class Daemon {
-  log = '';
-  readonly dir: string;
-  readonly proc: ChildProcess;
-  readonly exited: Promise<void>;
-  constructor(readonly kind: 'ours' | 'keepalived', base: string, ns: OwnedNetns, extra = '', sub = '') {
-    this.dir = join(base, kind + sub);
-    mkdirSync(join(this.dir, 'inc'), { recursive: true });
-    mkdirSync(join(this.dir, 'save'));
-    writeFileSync(join(this.dir, 'k.conf'), conf(this.dir, extra));
-    writeFileSync(join(this.dir, 'inc/chk.conf'), 'vrrp_script chk {\n  script "/bin/true"\n  interval 5\n}\n');
-    const args = ['-n', '-l', '-f', join(this.dir, 'k.conf'), '-p', join(this.dir, 'k.pid'), '-r', join(this.dir, 'v.pid'), '-c', join(this.dir, 'c.pid')];
-    const cmd = kind === 'ours' ? [process.execPath, '--expose-internals', BIN, ...args] : [KEEPALIVED, ...args];
-    this.proc = spawn('ip', ['netns', 'exec', ns.name, ...cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.proc.stdout!.on('data', (d) => { this.log += d; });
-    this.proc.stderr!.on('data', (d) => { this.log += d; });
-    this.exited = new Promise((r) => this.proc.on('exit', () => r()));
+  readonly d: NsDaemon;
+  constructor(sbs: SideBySide, kind: Kind, extra = '', sub = '') {
+    this.d = sbs.start(kind, (dir) => {
+      mkdirSync(join(dir, 'inc'), { recursive: true });
+      mkdirSync(join(dir, 'save'));
+      writeFileSync(join(dir, 'k.conf'), conf(dir, extra));
+      writeFileSync(join(dir, 'inc/chk.conf'), 'vrrp_script chk {\n  script "/bin/true"\n  interval 5\n}\n');
+      return daemonArgs(dir, join(dir, 'k.conf'));
+    }, sub);
   }
+  get kind(): Kind { return this.d.kind; }
+  get dir(): string { return this.d.dir; }
+  get log(): string { return this.d.log; }
+  get proc() { return this.d.proc; }
   get vrrpPid(): number { return Number(/Starting VRRP child process, pid=(\d+)/.exec(this.log)?.[1]); }
+  /** A save directory file name with the pids as PARENT / VRRP, and back. */
+  private real(name: string): string { return join(this.dir, 'save', name.replace('PARENT', String(this.proc.pid)).replace('VRRP', String(this.vrrpPid))); }
   /** The files in the save directory, with the pids as PARENT / VRRP. */
   files(): string[] {
     return readdirSync(join(this.dir, 'save')).map((f) => f.replace(`.${this.proc.pid}.`, '.PARENT.').replace(`.${this.vrrpPid}.`, '.VRRP.')).sort();
   }
-  read(name: string): string {
-    const f = name.replace('PARENT', String(this.proc.pid)).replace('VRRP', String(this.vrrpPid));
-    return readFileSync(join(this.dir, 'save', f), 'utf8').split(this.dir).join('<DIR>');
-  }
-  mode(name: string): number {
-    return statSync(join(this.dir, 'save', name.replace('PARENT', String(this.proc.pid)).replace('VRRP', String(this.vrrpPid)))).mode & 0o777;
-  }
+  read(name: string): string { return readFileSync(this.real(name), 'utf8').split(this.dir).join('<DIR>'); }
+  mode(name: string): number { return statSync(this.real(name)).mode & 0o777; }
+  stop(): Promise<void> { return this.d.stop(); }
 }
 
 /** The section headers of a data dump (keepalived's VRRP Sockpool section is not produced by ours). */
@@ -75,32 +67,17 @@ const globals = (t: string) => t.split('------< VRRP Topology >------')[0]!.spli
 
 describe('daemon (integration): config_save_dir beside keepalived 2.2.7', function () {
   this.timeout(60_000);
-  const nsOurs = new OwnedNetns('kd-cso');
-  const nsKa = new OwnedNetns('kd-csk');
-  let base = '';
-  const daemons: Daemon[] = [];
-
-  before(function () {
-    if (!isRoot() || !existsSync(KEEPALIVED)) this.skip();
-    base = mkdtempSync(join(tmpdir(), 'kd-cs-'));
-    vethNamespace(nsOurs, '10.199.0.1/24');
-    vethNamespace(nsKa, '10.199.0.1/24');
-  });
-  after(async () => {
-    for (const d of daemons) if (d.proc.exitCode === null && d.proc.signalCode === null) { try { process.kill(d.proc.pid!, 'SIGKILL'); } catch { /* gone */ } }
-    nsOurs.remove();
-    nsKa.remove();
-    if (base) rmSync(base, { recursive: true, force: true });
-  });
+  const sbs = new SideBySide('kd-cs', '10.199.0.1/24');
+  before(function () { if (!sbs.setup()) this.skip(); });
+  after(() => sbs.teardown());
 
   it('the parent\'s consolidated copies at start and reload, the VRRP child\'s dumps before and after the reload', async () => {
-    const both = [new Daemon('ours', base, nsOurs), new Daemon('keepalived', base, nsKa)];
-    daemons.push(...both);
+    const both = [new Daemon(sbs, 'ours'), new Daemon(sbs, 'keepalived')];
     for (const d of both) await waitFor(() => /\(VI_1\) Entering BACKUP STATE/.test(d.log), 30_000, 50).catch(() => { throw new Error(`${d.kind}:\n${d.log}`); });
     for (const d of both) process.kill(d.proc.pid!, 'SIGHUP');
     for (const d of both) await waitFor(() => /Reload complete/.test(d.log), 30_000, 50).catch(() => { throw new Error(`${d.kind}:\n${d.log}`); });
     for (const d of both) await waitFor(() => d.files().length >= 4, 5000, 20);
-    for (const d of both) { process.kill(d.proc.pid!, 'SIGTERM'); await d.exited; }
+    for (const d of both) await d.stop();
     const [ours, ka] = both as [Daemon, Daemon];
 
     const want = ['keepalived.conf.PARENT.0', 'keepalived.conf.PARENT.1', 'keepalived_vrrp.VRRP.1.post', 'keepalived_vrrp.VRRP.1.pre'];
@@ -117,11 +94,9 @@ describe('daemon (integration): config_save_dir beside keepalived 2.2.7', functi
 
   it('tmp_config_directory: a directory that cannot hold a temporary file is reported at start; a reload that changes it is abandoned', async () => {
     const bad = `/nonexistent-kd-${process.pid}`;
-    const both = [new Daemon('ours', base, nsOurs, `  tmp_config_directory ${bad}\n`, '-tmp'), new Daemon('keepalived', base, nsKa, `  tmp_config_directory ${bad}\n`, '-tmp')];
-    daemons.push(...both);
+    const both = [new Daemon(sbs, 'ours', `  tmp_config_directory ${bad}\n`, '-tmp'), new Daemon(sbs, 'keepalived', `  tmp_config_directory ${bad}\n`, '-tmp')];
     for (const d of both) await waitFor(() => /\(VI_1\) Entering BACKUP STATE/.test(d.log), 30_000, 50).catch(() => { throw new Error(`${d.kind}:\n${d.log}`); });
-    const lines = (d: Daemon) => d.log.split('\n').map((l) => l.replace(/^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}: /, ''))
-      .filter((l) => /config directory|config_directory|Reload|^Reloading/.test(l));
+    const lines = (d: Daemon) => d.d.lines.filter((l) => /config directory|config_directory|Reload|^Reloading/.test(l));
     for (const d of both) assert.deepEqual(lines(d), [`(Line 5) Cannot open config directory ${bad} for writing, errno 2 - No such file or directory`], d.kind);
     // changed at a reload: refused as a whole; the next reload (setting as it was) goes through
     for (const d of both) { writeFileSync(join(d.dir, 'k.conf'), conf(d.dir, '  tmp_config_directory /tmp\n')); process.kill(d.proc.pid!, 'SIGHUP'); }
@@ -132,8 +107,7 @@ describe('daemon (integration): config_save_dir beside keepalived 2.2.7', functi
       // 2.2.7 checks the directory at each read of the file by the parent: the bad one again at the second reload
       assert.deepEqual(lines(d).slice(1), ['Reloading ...', 'Cannot change config_directory at a reload - please restart keepalived', 'Reloading ...',
         `(Line 5) Cannot open config directory ${bad} for writing, errno 2 - No such file or directory`, 'Reloading', 'Reload complete'], d.kind);
-      process.kill(d.proc.pid!, 'SIGTERM');
-      await d.exited;
+      await d.stop();
     }
   });
 });

@@ -7,15 +7,11 @@
 // and a dated one fires and takes the file with it. Both daemons must log the same lines. With
 // config_save_dir, the parent writes its copy at start only and each check process its own.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import { isRoot, OwnedNetns, waitFor } from '../../helpers/netns.js';
-import { BIN, vethNamespace } from './harness.js';
+import { waitFor } from '../../helpers/netns.js';
+import { daemonArgs, SideBySide, type Kind, type NsDaemon } from './side-by-side.js';
 
-const KEEPALIVED = '/usr/sbin/keepalived';
-const stripTime = (l: string) => l.replace(/^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}: /, '');
 /** The lines this test compares (the reload story). */
 const STORY = /^(Scheduling reload|Reload time|Cancelling reload|Invalid reload time|Reload date\/time|validate conf before Reload|New config failed validation|Reloading \.\.\.|Reload complete|truncate of config check log)/;
 
@@ -39,33 +35,24 @@ ${bad ? '  bogus_keyword 1\n' : ''}  virtual_ipaddress {
 }
 `;
 
+/** A daemon of this test: its directory holds k.conf, rt/ (the time file) and save/; fs.watch counts the reload file's events. */
 class Daemon {
-  readonly lines: string[] = [];
+  readonly d: NsDaemon;
   /** Events fs.watch saw for the reload file (create and delete are both 'rename'). */
   reloadFileEvents = 0;
-  readonly dir: string;
-  readonly proc: ChildProcess;
-  readonly exited: Promise<void>;
-  private readonly watcher: FSWatcher;
-  constructor(readonly kind: 'ours' | 'keepalived', base: string, readonly ns: OwnedNetns) {
-    this.dir = join(base, kind);
-    mkdirSync(join(this.dir, 'rt'), { recursive: true });
-    mkdirSync(join(this.dir, 'save'));
-    writeFileSync(this.conf, conf(this.dir));
-    this.watcher = watch(this.dir, (ev, name) => { if (name === 'reloading') this.reloadFileEvents++; });
-    const args = ['-n', '-l', '-D', '-f', this.conf, '-p', join(this.dir, 'k.pid'), '-r', join(this.dir, 'v.pid'), '-c', join(this.dir, 'c.pid')];
-    const cmd = kind === 'ours' ? [process.execPath, '--expose-internals', BIN, ...args] : [KEEPALIVED, ...args];
-    this.proc = spawn('ip', ['netns', 'exec', ns.name, ...cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let buf = '';
-    const feed = (d: Buffer) => {
-      buf += d.toString();
-      let i: number;
-      while ((i = buf.indexOf('\n')) >= 0) { this.lines.push(stripTime(buf.slice(0, i))); buf = buf.slice(i + 1); }
-    };
-    this.proc.stdout!.on('data', feed);
-    this.proc.stderr!.on('data', feed);
-    this.exited = new Promise((r) => this.proc.on('exit', () => r()));
+  private watcher?: FSWatcher;
+  constructor(sbs: SideBySide, readonly kind: Kind) {
+    this.d = sbs.start(kind, (dir) => {
+      mkdirSync(join(dir, 'rt'), { recursive: true });
+      mkdirSync(join(dir, 'save'));
+      writeFileSync(join(dir, 'k.conf'), conf(dir));
+      this.watcher = watch(dir, (ev, name) => { if (name === 'reloading') this.reloadFileEvents++; });
+      return daemonArgs(dir, join(dir, 'k.conf'), true);
+    });
   }
+  get dir(): string { return this.d.dir; }
+  get lines(): string[] { return this.d.lines; }
+  get proc() { return this.d.proc; }
   get conf(): string { return join(this.dir, 'k.conf'); }
   /** config_save_dir's consolidated copies: the parent's (its pid) and the check processes' (other pids), each .0. */
   copies(): { parent: string[]; checks: string[] } {
@@ -80,9 +67,8 @@ class Daemon {
     await waitFor(() => this.story().length >= n, ms, 20).catch(() => { throw new Error(`${this.kind}: fewer than ${n} story lines in ${ms} ms:\n  ${this.lines.join('\n  ')}`); });
   }
   async stop(): Promise<void> {
-    this.watcher.close();
-    try { process.kill(this.proc.pid!, 'SIGTERM'); } catch { /* gone */ }
-    await this.exited;
+    this.watcher?.close();
+    await this.d.stop();
   }
 }
 
@@ -91,27 +77,17 @@ const ymdhms = (t: Date) => `${t.getFullYear()}-${String(t.getMonth() + 1).padSt
 
 describe('daemon (integration): reload_check_config, reload_file, reload_time_file, reload_repeat beside keepalived 2.2.7', function () {
   this.timeout(90_000);
-  const nsOurs = new OwnedNetns('kd-rlo');
-  const nsKa = new OwnedNetns('kd-rlk');
-  let base = '';
+  const sbs = new SideBySide('kd-rl', '10.198.0.1/24');
   const daemons: Daemon[] = [];
-
-  before(function () {
-    if (!isRoot() || !existsSync(KEEPALIVED)) this.skip();
-    base = mkdtempSync(join(tmpdir(), 'kd-rld-'));
-    vethNamespace(nsOurs, '10.198.0.1/24');
-    vethNamespace(nsKa, '10.198.0.1/24');
-  });
+  before(function () { if (!sbs.setup()) this.skip(); });
   after(async () => {
-    for (const d of daemons) await d.stop().catch(() => { try { process.kill(d.proc.pid!, 'SIGKILL'); } catch { /* gone */ } });
-    nsOurs.remove();
-    nsKa.remove();
-    if (base) rmSync(base, { recursive: true, force: true });
+    for (const d of daemons) await d.stop().catch(() => undefined);
+    sbs.teardown();
   });
 
   it('the check refuses a bad file; scheduled reloads fire, repeat, move, cancel and refuse as in 2.2.7', async () => {
-    const ours = new Daemon('ours', base, nsOurs);
-    const ka = new Daemon('keepalived', base, nsKa);
+    const ours = new Daemon(sbs, 'ours');
+    const ka = new Daemon(sbs, 'keepalived');
     daemons.push(ours, ka);
     const both = [ours, ka];
     for (const d of both) await waitFor(() => d.lines.some((l) => /\(VI_1\) Entering BACKUP STATE/.test(l)), 30_000, 50);
