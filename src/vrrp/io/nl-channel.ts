@@ -102,17 +102,39 @@ export class NlRequests {
   }
 }
 
-/** A socket in rtnetlink multicast groups; each received message (header included) goes to `onMessage`. */
+const EAGAIN = 11, EINTR = 4, ENOBUFS = 105;
+const READS_PER_WAKEUP = 32;
+
+/**
+ * keepalived 2.2.7's lines for a failed read of its netlink monitor socket (netlink_parse_info):
+ * an overrun (ENOBUFS, events were dropped) or another recvmsg error.
+ */
+export function monitorRecvErrorLines(errno: number, text: string): string[] {
+  return errno === ENOBUFS
+    ? [`Netlink: Receive buffer overrun on monitor socket - (${text})`, '  - increase the relevant netlink_rcv_bufs global parameter and/or set force']
+    : [`Netlink: recvmsg error on monitor socket  - ${errno} (${text})`];
+}
+
+/**
+ * A socket in rtnetlink multicast groups; each received message (header included) goes to
+ * `onMessage`, a failed read (its errno) to `onError`. After ENOBUFS (the kernel dropped
+ * notifications: the buffer was full) reading goes on with what the kernel queued next.
+ */
 export class NlGroups {
   private readonly rxBuf = Buffer.alloc(65536);
   private readonly poller: KanetPoller;
   private closed = false;
 
-  private constructor(private readonly k: Kanet, private readonly fd: number, onMessage: (msg: Buffer) => void) {
+  private constructor(private readonly k: Kanet, private readonly fd: number, onMessage: (msg: Buffer) => void, onError: (errno: number) => void) {
     this.poller = new k.Poller(fd, () => {
-      for (;;) {
+      // a bounded number of reads per wake-up: a flood of notifications must not keep timers
+      // (adverts) waiting; the poll is level-triggered, so the rest is read on the next turn
+      for (let budget = READS_PER_WAKEUP; budget > 0; budget--) {
         if (this.closed) return;
         const n = this.k.recvPlain(this.fd, this.rxBuf);
+        if (n === -EINTR) continue;
+        if (n < 0 && n !== -EAGAIN) onError(-n);
+        if (n === -ENOBUFS) continue;
         if (n <= 0) return;
         for (let off = 0; off + 16 <= n;) {
           const len = this.rxBuf.readUInt32LE(off);
@@ -124,7 +146,7 @@ export class NlGroups {
     });
   }
 
-  static open(groups: readonly number[], onMessage: (msg: Buffer) => void): NlGroups | NativeError {
+  static open(groups: readonly number[], onMessage: (msg: Buffer) => void, onError: (errno: number) => void = () => {}): NlGroups | NativeError {
     const k = loadKanet();
     if (isNativeError(k)) return k;
     const fd = openSocket(k);
@@ -135,7 +157,7 @@ export class NlGroups {
       const r = k.setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, v);
       if (r < 0) { k.close(fd); return check(k, r, `NETLINK_ADD_MEMBERSHIP ${g}`)!; }
     }
-    return new NlGroups(k, fd, onMessage);
+    return new NlGroups(k, fd, onMessage, onError);
   }
 
   /** Sizes the receive buffer (vrrp_netlink_monitor_rcv_bufs); 2.2.7's failure line, if any. */

@@ -1,12 +1,13 @@
 // rtnetlink adapter (netlink@0.3.0): interface and address dumps (with each link's kind and master),
-// macvlan and ipvlan create / link delete, and
-// a monitor of link and address events. VIP add/remove requests are nl-addr.ts's. Library errors
-// ('Request rejected: EEXIST') become { code, message } values.
+// macvlan and ipvlan create / link delete, and a monitor of link and address events (read on a
+// socket of our own, nl-channel.ts, decoded by the package). VIP add/remove requests are
+// nl-addr.ts's. Library errors ('Request rejected: EEXIST') become { code, message } values.
 import { createRequire } from 'node:module';
 import type * as Netlink from 'netlink';
 import type { RtNetlinkSocket } from 'netlink';
 import { bytesToIp } from './addr.js';
-import { errnoOf, strerror } from './native.js';
+import { errnoName, errnoOf, isNativeError, strerror } from './native.js';
+import { NlGroups } from './nl-channel.js';
 import { applyRcvBuf, netlinkFdOfPort, rcvBufFailure, type RcvBuf } from './rcvbuf.js';
 import type { AddrInfo, IpvlanMode, KernelError, KernelEvent, LinkInfo } from '../kernel/port.js';
 
@@ -15,6 +16,8 @@ import type { AddrInfo, IpvlanMode, KernelError, KernelEvent, LinkInfo } from '.
 const { createRtNetlink, rt } = createRequire(import.meta.url)('netlink') as typeof Netlink;
 
 const NLM_F_EXCL = 0x200, NLM_F_CREATE = 0x400;
+/** RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR. */
+const RTNLGRP_LINK = 1, RTNLGRP_IPV4_IFADDR = 5, RTNLGRP_IPV6_IFADDR = 9;
 
 function toErr(e: unknown, what: string): KernelError {
   const msg = e instanceof Error ? e.message : String(e);
@@ -22,6 +25,11 @@ function toErr(e: unknown, what: string): KernelError {
   const errno = errnoOf(code);
   return { code, errno, text: strerror(errno), message: `${what}: ${msg}` };
 }
+
+/** The package's sockets emit 'error' (its typings do not list it). */
+const onSocketError = (s: RtNetlinkSocket, f: (e: Error & { errno?: number; code?: string }) => void): void => {
+  (s as unknown as NodeJS.EventEmitter).on('error', f);
+};
 
 // netlink's typings are partial: message shapes as we read them.
 interface LinkMsg { data: { index?: number; flags?: Record<string, boolean>; }; attrs: { ifname?: string; address?: Buffer; mtu?: number; master?: number; linkinfo?: Buffer } }
@@ -66,8 +74,12 @@ function addrOf(m: AddrMsg): AddrInfo | undefined {
 }
 
 export class Rtnl {
-  private monitorSock?: RtNetlinkSocket;
-  private constructor(private readonly sock: RtNetlinkSocket) {}
+  private monitorSock?: NlGroups;
+  private constructor(private readonly sock: RtNetlinkSocket) {
+    // a receive error on the request socket must not abort the process (see monitor()); it carries
+    // no multicast, and dump replies come piecewise as they are read, so it has no overrun to report
+    onSocketError(sock, () => {});
+  }
 
   static open(): Rtnl { return new Rtnl(createRtNetlink()); }
 
@@ -116,24 +128,25 @@ export class Rtnl {
     try { await this.sock.delLink({ index } as never); return undefined; } catch (e) { return toErr(e, `delete link ${index}`); }
   }
 
-  /** Subscribes to link and address events on a second socket (kept referenced while open). */
-  monitor(cb: (ev: KernelEvent) => void): void {
+  /**
+   * Subscribes to link and address events on a socket of our own (nl-channel.ts's NlGroups; the
+   * package's socket aborts the process when a read fails, e.g. with ENOBUFS). A failed read
+   * (ENOBUFS: the kernel dropped events because the receive buffer was full) goes to `onError`.
+   */
+  monitor(cb: (ev: KernelEvent) => void, onError: (e: KernelError) => void = () => {}): void {
     if (this.monitorSock) return;
-    const s = createRtNetlink({ ref: true } as never);
-    s.addMembership('LINK');
-    s.addMembership('IPV4_IFADDR');
-    s.addMembership('IPV6_IFADDR');
-    // The raw socket keeps the message type (RTM_NEWLINK 16 / DELLINK 17 / NEWADDR 20 / DELADDR 21).
-    s.socket.on('message', (raw: { type: number; data: Buffer }[]) => {
-      for (const r of raw) {
-        if (r.type !== 16 && r.type !== 17 && r.type !== 20 && r.type !== 21) continue;
-        let m: unknown;
-        try { m = rt.parseMessage(r.type, r.data); } catch { continue; }
-        if (r.type === 16) cb({ kind: 'link', link: linkOf(m as LinkMsg) });
-        else if (r.type === 17) { const l = linkOf(m as LinkMsg); cb({ kind: 'linkDeleted', index: l.index, name: l.name }); }
-        else { const a = addrOf(m as AddrMsg); if (a) cb(r.type === 20 ? { kind: 'addrAdded', addr: a } : { kind: 'addrDeleted', addr: a }); }
-      }
-    });
+    const s = NlGroups.open([RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR], (msg) => {
+      // RTM_NEWLINK 16 / DELLINK 17 / NEWADDR 20 / DELADDR 21; the payload follows the 16-byte header
+      const type = msg.readUInt16LE(4);
+      if (type !== 16 && type !== 17 && type !== 20 && type !== 21) return;
+      let m: unknown;
+      try { m = rt.parseMessage(type, msg.subarray(16)); } catch { return; }
+      if (type === 16) cb({ kind: 'link', link: linkOf(m as LinkMsg) });
+      else if (type === 17) { const l = linkOf(m as LinkMsg); cb({ kind: 'linkDeleted', index: l.index, name: l.name }); }
+      else { const a = addrOf(m as AddrMsg); if (a) cb(type === 20 ? { kind: 'addrAdded', addr: a } : { kind: 'addrDeleted', addr: a }); }
+    }, (errno) => onError({ code: errnoName(errno), errno, text: strerror(errno), message: `netlink monitor: recvmsg: ${strerror(errno)}` }));
+    // (no addon: the VRRP child cannot run at all; its start fails here as it did with the package's socket)
+    if (isNativeError(s)) throw new Error(`netlink monitor: ${s.message}`);
     this.monitorSock = s;
   }
 
@@ -143,18 +156,17 @@ export class Rtnl {
    */
   setRcvBufs(cmd: RcvBuf, monitor: RcvBuf): string[] {
     const out: string[] = [];
-    for (const [s, b] of [[this.sock, cmd], [this.monitorSock, monitor]] as const) {
-      if (!s) continue;
-      const fd = netlinkFdOfPort(0, s.socket.address().port);
-      // no descriptor found (no /proc): reported as a failed setsockopt on a bad descriptor
-      const line = fd === undefined ? rcvBufFailure(b, 9, strerror(9)) : applyRcvBuf(fd, b);
-      if (line) out.push(line);
-    }
+    const fd = netlinkFdOfPort(0, this.sock.socket.address().port);
+    // no descriptor found (no /proc): reported as a failed setsockopt on a bad descriptor
+    const line = fd === undefined ? rcvBufFailure(cmd, 9, strerror(9)) : applyRcvBuf(fd, cmd);
+    if (line) out.push(line);
+    const ml = this.monitorSock?.setRcvBuf(monitor);
+    if (ml) out.push(ml);
     return out;
   }
 
   close(): void {
-    this.monitorSock?.socket.close();
+    this.monitorSock?.close();
     this.monitorSock = undefined;
     this.sock.socket.close();
   }

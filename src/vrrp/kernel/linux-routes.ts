@@ -3,8 +3,8 @@
 // notifications from a socket in the rtnetlink groups asked for, each marked `own` when our request
 // caused it (its nlmsg_pid is our request socket's port id).
 import type { VirtualRoute, VirtualRule } from '../../config/model.js';
-import { errnoName, isNativeError } from '../io/native.js';
-import { NlGroups, NlRequests, type NlAnswer } from '../io/nl-channel.js';
+import { errnoName, isNativeError, strerror } from '../io/native.js';
+import { monitorRecvErrorLines, NlGroups, NlRequests, type NlAnswer } from '../io/nl-channel.js';
 import { decodeRouteRuleMessage, encodeRouteRequest, encodeRuleRequest, nlMsgTypeName, RTNLGRP, type IfindexOf, type RouteOp } from '../io/nl-route.js';
 import type { KernelError, RouteGroups, RouteOps, RouteRuleEvent } from './port.js';
 import type { RcvBuf } from '../io/rcvbuf.js';
@@ -69,7 +69,9 @@ export class LinuxRoutes implements RouteOps {
       if (!d) return;
       if ('route' in d) cb({ kind: 'route', ev: d.route, own: !!this.req && d.route.pid === this.req.portId });
       else cb({ kind: 'rule', ev: d.rule, own: !!this.req && d.rule.pid === this.req.portId });
-    });
+      // a failed read is logged as 2.2.7 logs its monitor socket's (through the runtime's logger,
+      // which setRcvBufs gave us at start); route events lost to an overrun are not recovered
+    }, (errno) => { for (const l of monitorRecvErrorLines(errno, strerror(errno))) this.bufs?.log(l); });
     if (isNativeError(s)) { this.problem ??= s.message; return; }
     this.groups = s;
     const l = this.bufs && s.setRcvBuf(this.bufs.monitor);
