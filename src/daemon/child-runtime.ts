@@ -6,7 +6,7 @@
 import { shareStrings } from '../common/share-strings.js';
 import { monotonicClock } from '../common/clock.js';
 import type { KeepalivedConfig } from '../config/model.js';
-import { dumpReloadFile, formatJsonDump, formatStatsDump, formatVrrpDataDump, globalDefsLines, writeDump } from './dumps/index.js';
+import { dumpFailureLines, dumpReloadFile, formatJsonDump, formatStatsDump, formatVrrpDataDump, globalDefsLines, writeDump } from './dumps/index.js';
 import { toDumpSnapshot } from './dumps/from-vrrp.js';
 import { readInterfaces } from './dumps/interfaces.js';
 import { CHILD_EXIT, isParentToChild, type ChildRole, type ChildToParent, type DumpKind, type ParentToChild } from './ipc.js';
@@ -176,7 +176,7 @@ export async function runChild(role: ChildRole): Promise<void> {
       if (kind !== 'data') return;
       logger.info(`Printing checker data for process(${pid}) on signal`);
       const err = writeDump(o.dumpPaths.data, dataText() ?? '');
-      if (err) logger.error(`Can't open dump file ${o.dumpPaths.data}: ${err}`);
+      if (err) for (const l of dumpFailureLines(o.dumpPaths.data, err, 'keepalived_check.data')) logger.info(l);
       return;
     }
     const snap = toDumpSnapshot(handle.snapshot());
@@ -186,7 +186,7 @@ export async function runChild(role: ChildRole): Promise<void> {
     else if (kind === 'json') { logger.info(`Printing VRRP as json for process(${pid}) on signal`); path = o.dumpPaths.json; text = formatJsonDump(config, snap); }
     else { logger.info(`Printing VRRP stats for process(${pid}) on signal`); path = o.dumpPaths.stats; text = formatStatsDump(snap); }
     const err = writeDump(path, text);
-    if (err) logger.error(`Can't open dump file ${path}: ${err}`);
+    if (err) for (const l of dumpFailureLines(path, err, kind === 'data' ? 'keepalived.data' : undefined)) logger.info(l);
     if (kind === 'stats_clear') handle.clearStats?.();
   };
 

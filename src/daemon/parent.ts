@@ -11,7 +11,7 @@ import { exitCodeFor } from '../common/diagnostic.js';
 import type { KeepalivedConfig } from '../config/model.js';
 import type { CliOptions } from './cli.js';
 import { blocksStart, diagKey, diagnosticLine, reloadProblems, type ConfigLoadResult, type ConfigLoader } from './config-source.js';
-import { dumpPaths, formatParentDataDump, writeDump } from './dumps/index.js';
+import { dumpFailureLines, dumpPaths, formatParentDataDump, writeDump } from './dumps/index.js';
 import { PARENT_EXIT_FOR, permanentKindOf, type ChildRole, type ChildRuntimeOptions, type ChildToParent, type DumpKind, type ParentToChild } from './ipc.js';
 import { commandLineLines, cpuUsageLine, signalExitLine, syslogIdent } from './log-format.js';
 import type { DaemonLogger } from './log-sink.js';
@@ -499,7 +499,7 @@ export class Parent {
       let text: string;
       try { text = formatParentDataDump(this.config, this.scheduledReload()); } catch (e) { text = `dump failed: ${(e as Error).message}\n`; }
       const err = writeDump(path, text);
-      if (err) this.log.error(`Can't open dump file ${path}: ${err}`);
+      if (err) for (const l of dumpFailureLines(path, err, 'keepalived_parent.data')) this.log.info(l);
     }
     for (const slot of this.children.values()) {
       if (kind !== 'data' && slot.role !== 'vrrp') continue;
