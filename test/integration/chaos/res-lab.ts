@@ -183,10 +183,14 @@ export class ResLab {
 
   /**
    * A TCP server in c on each of `ports` that accepts and never sends a byte (nor closes); prints
-   * `accept PORT` per connection. Resolves once every port listens.
+   * `accept PORT` per connection. heal() (SIGUSR2 to it) makes it a server that answers: every
+   * connection then gets `HTTP/1.0 200 OK` and is closed. Resolves once every port listens.
    */
-  async blackHole(ports: number[]): Promise<{ accepted: () => number }> {
-    const js = `const net=require('net');let n=0;for(const p of ${JSON.stringify(ports)}){const s=net.createServer((c)=>{c.on('error',()=>{});process.stdout.write('accept '+p+'\\n');});s.listen(p,'0.0.0.0',()=>{if(++n===${ports.length})process.stdout.write('ready\\n');});}setInterval(()=>{},1e9);`;
+  async blackHole(ports: number[]): Promise<{ accepted: () => number; heal: () => void }> {
+    const js = `const net=require('net');let n=0,heal=false;process.on('SIGUSR2',()=>{heal=true;});` +
+      `for(const p of ${JSON.stringify(ports)}){const s=net.createServer((c)=>{c.on('error',()=>{});process.stdout.write('accept '+p+'\\n');` +
+      `if(heal)c.end('HTTP/1.0 200 OK\\r\\nContent-Length: 2\\r\\n\\r\\nok');});` +
+      `s.listen(p,'0.0.0.0',()=>{if(++n===${ports.length})process.stdout.write('ready\\n');});}setInterval(()=>{},1e9);`;
     const p = this.v.lab.spawn(this.ns('c'), process.execPath, ['-e', js]);
     this.extra.push(p);
     let out = '';
@@ -195,8 +199,19 @@ export class ResLab {
       const t = setTimeout(() => reject(new Error('black hole did not listen')), 10_000);
       const iv = setInterval(() => { if (out.includes('ready\n')) { clearTimeout(t); clearInterval(iv); resolve(); } }, 20);
     });
-    return { accepted: () => out.split('\n').filter((l) => l.startsWith('accept ')).length };
+    return {
+      accepted: () => out.split('\n').filter((l) => l.startsWith('accept ')).length,
+      heal: () => { try { process.kill(p.pid!, 'SIGUSR2'); } catch { /* gone */ } },
+    };
   }
+
+  /** SYNs to these TCP ports of c are dropped (nftables in c): a connect stays in flight until its timeout. */
+  dropSyns(from: number, to: number): void {
+    this.exec('c', 'nft', ['-f', '-'], { input: `table inet kcrdrop {\n chain hold {\n  type filter hook input priority 0; policy accept;\n  tcp dport ${from}-${to} drop\n }\n}\n` });
+  }
+
+  /** Undoes dropSyns(). */
+  undropSyns(): void { this.exec('c', 'nft', ['delete', 'table', 'inet', 'kcrdrop']); }
 
   async down(): Promise<void> {
     this.capture?.stop();
