@@ -118,32 +118,51 @@ export function monitorRecvErrorLines(errno: number, text: string): string[] {
 /**
  * A socket in rtnetlink multicast groups; each received message (header included) goes to
  * `onMessage`, a failed read (its errno) to `onError`. After ENOBUFS (the kernel dropped
- * notifications: the buffer was full) reading goes on with what the kernel queued next.
+ * notifications: the buffer was full) reading goes on with what the kernel queued next, and the
+ * ENOBUFS is handed on once the queue has been read empty (see pump()).
  */
 export class NlGroups {
   private readonly rxBuf = Buffer.alloc(65536);
   private readonly poller: KanetPoller;
   private closed = false;
+  /** ENOBUFS was read; reported once the queue is empty. */
+  private lost = false;
+  /** A pump() is scheduled (setImmediate) to go on reading. */
+  private more = false;
 
-  private constructor(private readonly k: Kanet, private readonly fd: number, onMessage: (msg: Buffer) => void, onError: (errno: number) => void) {
-    this.poller = new k.Poller(fd, () => {
-      // a bounded number of reads per wake-up: a flood of notifications must not keep timers
-      // (adverts) waiting; the poll is level-triggered, so the rest is read on the next turn
-      for (let budget = READS_PER_WAKEUP; budget > 0; budget--) {
-        if (this.closed) return;
-        const n = this.k.recvPlain(this.fd, this.rxBuf);
-        if (n === -EINTR) continue;
-        if (n < 0 && n !== -EAGAIN) onError(-n);
-        if (n === -ENOBUFS) continue;
-        if (n <= 0) return;
-        for (let off = 0; off + 16 <= n;) {
-          const len = this.rxBuf.readUInt32LE(off);
-          if (len < 16 || off + len > n) break;
-          onMessage(Buffer.from(this.rxBuf.subarray(off, off + len)));
-          off += (len + 3) & ~3;
-        }
+  private constructor(private readonly k: Kanet, private readonly fd: number, private readonly onMessage: (msg: Buffer) => void,
+    private readonly onError: (errno: number) => void) {
+    this.poller = new k.Poller(fd, () => this.pump());
+  }
+
+  /**
+   * Reads a bounded number of datagrams: a flood of notifications must not keep timers (adverts)
+   * waiting. The poller does not call again for data that was already there when it called (the
+   * addon's uv_poll wakes us for new data only: measured), so when the budget runs out before the
+   * queue is empty the rest is read on a later turn of the loop (setImmediate: timers run first).
+   */
+  private pump(): void {
+    for (let budget = READS_PER_WAKEUP; budget > 0; budget--) {
+      if (this.closed) return;
+      const n = this.k.recvPlain(this.fd, this.rxBuf);
+      if (n === -EINTR) continue;
+      // ENOBUFS: the kernel dropped notifications. It says so once, then drops silently until
+      // the queue has been read empty (netlink's "congested" state), so the loss is reported when
+      // the queue is drained: whatever is dumped after that misses nothing unreported.
+      if (n === -ENOBUFS) { this.lost = true; continue; }
+      if (n === -EAGAIN && this.lost) { this.lost = false; this.onError(ENOBUFS); }
+      if (n < 0 && n !== -EAGAIN) this.onError(-n);
+      if (n <= 0) return;
+      for (let off = 0; off + 16 <= n;) {
+        const len = this.rxBuf.readUInt32LE(off);
+        if (len < 16 || off + len > n) break;
+        this.onMessage(Buffer.from(this.rxBuf.subarray(off, off + len)));
+        off += (len + 3) & ~3;
       }
-    });
+    }
+    if (this.more || this.closed) return;
+    this.more = true;
+    setImmediate(() => { this.more = false; this.pump(); });
   }
 
   static open(groups: readonly number[], onMessage: (msg: Buffer) => void, onError: (errno: number) => void = () => {}): NlGroups | NativeError {

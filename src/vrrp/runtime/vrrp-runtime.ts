@@ -58,6 +58,8 @@ const IGMP_LLM = 'net/ipv4/igmp_link_local_mcast_reports';
 
 /** Dumps tried for one resync after a monitor overrun (vrrp-runtime.ts dumpNet). */
 const RESYNC_TRIES = 8;
+/** Events applied at once by a resync (thousands may have been missed: one flood must not hold adverts up). */
+const RESYNC_SLICE = 256;
 
 export class VrrpRuntime {
   private readonly clock: Clock;
@@ -240,17 +242,28 @@ export class VrrpRuntime {
         const { links, addrs } = dump;
         const missed = resyncEvents({ links: this.linkGate.rawLinks(), addrs: this.links.addresses() }, { links, addrs });
         this.log.detail(`Netlink: resynchronised links and addresses after the overrun (${missed.length} change${missed.length === 1 ? '' : 's'})`);
-        for (const ev of missed) this.linkGate.feed(ev);
-        const held = this.heldEvents;
-        this.heldEvents = [];
-        for (const ev of held) this.linkGate.feed(ev);
-      } while (this.resyncAgain);
+        await this.feedSliced(missed);
+        while (this.heldEvents.length && !this.stopped && !this.stopping) {
+          const held = this.heldEvents;
+          this.heldEvents = [];
+          await this.feedSliced(held);
+        }
+      } while (this.resyncAgain && !this.stopped && !this.stopping);
     } catch (err) {
       this.log.error(`Netlink: cannot resynchronise links and addresses: ${(err as Error).message}`);
     } finally {
       const held = this.heldEvents ?? [];
       this.heldEvents = undefined;
       if (!this.stopped && !this.stopping) for (const ev of held) this.linkGate.feed(ev);
+    }
+  }
+
+  /** Feeds events to the link gate RESYNC_SLICE at a time, letting timers (adverts) run in between. */
+  private async feedSliced(evs: readonly KernelEvent[]): Promise<void> {
+    for (let i = 0; i < evs.length; i += RESYNC_SLICE) {
+      if (i > 0) await new Promise<void>((r) => { this.timers.set(r, 0); });
+      if (this.stopped || this.stopping) return;
+      for (const ev of evs.slice(i, i + RESYNC_SLICE)) this.linkGate.feed(ev);
     }
   }
 
