@@ -127,8 +127,6 @@ export class NlGroups {
   private closed = false;
   /** ENOBUFS was read; reported once the queue is empty. */
   private lost = false;
-  /** A pump() is scheduled (setImmediate) to go on reading. */
-  private more = false;
 
   private constructor(private readonly k: Kanet, private readonly fd: number, private readonly onMessage: (msg: Buffer) => void,
     private readonly onError: (errno: number) => void) {
@@ -137,9 +135,7 @@ export class NlGroups {
 
   /**
    * Reads a bounded number of datagrams: a flood of notifications must not keep timers (adverts)
-   * waiting. The poller does not call again for data that was already there when it called (the
-   * addon's uv_poll wakes us for new data only: measured), so when the budget runs out before the
-   * queue is empty the rest is read on a later turn of the loop (setImmediate: timers run first).
+   * waiting. The poll is level-triggered: what is left is read on the next turn of the loop.
    */
   private pump(): void {
     for (let budget = READS_PER_WAKEUP; budget > 0; budget--) {
@@ -160,9 +156,6 @@ export class NlGroups {
         off += (len + 3) & ~3;
       }
     }
-    if (this.more || this.closed) return;
-    this.more = true;
-    setImmediate(() => { this.more = false; this.pump(); });
   }
 
   static open(groups: readonly number[], onMessage: (msg: Buffer) => void, onError: (errno: number) => void = () => {}): NlGroups | NativeError {

@@ -115,24 +115,8 @@ export class VrrpSocket {
     return check(this.k, this.k.sendto(this.fd, body, C.AF_INET6, d, this.opts.ifindex, payload.length), `sendto ${dst}`);
   }
 
-  /**
-   * Reads and delivers the datagrams already queued on the socket (also called before a master-down
-   * expiry), 64 at a time: the addon's poller calls again only for new data, so a longer backlog is
-   * read on a later turn of the loop (setImmediate), not left until the next packet comes.
-   */
+  /** Reads and delivers the datagrams already queued on the socket (also called before a master-down expiry). */
   drain(): void {
-    this.readSome();
-    if (this.closed || this.more || this.emptied) return;
-    this.more = true;
-    setImmediate(() => { this.more = false; this.drain(); });
-  }
-
-  private more = false;
-  /** The last readSome() stopped at an empty queue (EAGAIN) or an error, not at its limit. */
-  private emptied = true;
-
-  private readSome(): void {
-    this.emptied = true;
     for (let i = 0; i < 64 && !this.closed; i++) {
       if (this.opts.family === 'inet') {
         // the IPv4 header carries source, destination and TTL: plain recv, no ancillary data
@@ -158,7 +142,6 @@ export class VrrpSocket {
       this.onRx({ family: 'inet6', payload: Buffer.from(this.rxBuf.subarray(0, r.n)), ttl: r.ttl, src: r.src ? bytesToIp(r.src) : '::',
         dst: r.dst ? bytesToIp(r.dst) : '::', ifindex: r.ifindex || this.opts.ifindex });
     }
-    this.emptied = this.closed;
   }
 
   close(): void {
