@@ -65,7 +65,8 @@ describe('chaos: /tmp read-only or full when a dump is asked, beside keepalived 
     const [ka, ours] = res as [EpisodeResult, EpisodeResult];
     for (const r of res) {
       assert.equal(r.exit?.code, 0, `${r.impl} stopped with ${JSON.stringify(r.exit)} (it must run through the episode)`);
-      assert.ok(r.adverts.max < ADVERT_BOUND_MS, `${r.impl}: advert interval max ${r.adverts.max.toFixed(1)} ms`);
+      // adverts: the bound is asserted for ours; 2.2.7's figures are printed beside them
+      if (r.impl === 'ours') assert.ok(r.adverts.max < ADVERT_BOUND_MS, `${r.impl}: advert interval max ${r.adverts.max.toFixed(1)} ms`);
     }
     // read-only: the same lines as 2.2.7 (the parent's and the VRRP child's interleave as they may)
     const sorted = (x: unknown): string[] => [...(x as string[])].sort();

@@ -79,7 +79,8 @@ describe('chaos: notify scripts that hang, beside keepalived 2.2.7 (netns)', fun
         const ctx = figures(fault, r);
         assert.equal(r.exit?.code, 0, ctx);
         assert.ok(r.adverts.adverts >= (EPISODE_MS / VI_A_INT_MS) * 0.9, ctx);
-        assert.ok(r.adverts.max < ADVERT_BOUND_MS, ctx);
+        // adverts: the bound is asserted for ours; 2.2.7's figures are printed beside them
+        if (r.impl === 'ours') assert.ok(r.adverts.max < ADVERT_BOUND_MS, ctx);
         // no descriptor leaked, no memory growth beyond noise (16 MB), no zombie left unreaped
         for (const k of ['parent', 'vrrp'] as const) {
           assert.equal(r.after.procs[k]!.fds, r.before.procs[k]!.fds, `${k} descriptors; ${ctx}`);

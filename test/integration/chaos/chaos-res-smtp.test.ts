@@ -74,7 +74,8 @@ describe('chaos: an SMTP server that accepts and never answers, beside keepalive
       const ctx = figures('smtp', r);
       assert.equal(r.exit?.code, 0, ctx);
       assert.ok(r.adverts.adverts >= (EPISODE_MS / VI_A_INT_MS) * 0.9, ctx);
-      assert.ok(r.adverts.max < ADVERT_BOUND_MS, ctx);
+      // adverts: the bound is asserted for ours; 2.2.7's figures are printed beside them
+      if (r.impl === 'ours') assert.ok(r.adverts.max < ADVERT_BOUND_MS, ctx);
       for (const k of ['parent', 'vrrp'] as const) {
         assert.ok(r.after.procs[k]!.rssKb - r.before.procs[k]!.rssKb < 16 * 1024, `${k} RSS; ${ctx}`);
       }
