@@ -2,6 +2,7 @@
 // forks and supervises the VRRP and checker children (respawn with keepalived's lines, or stop
 // everything on a child's permanent error), and turns signals into reload / stop / dumps.
 // Process creation sits behind the ChildLauncher interface (fork in production).
+import { resourceLines, sampleResources } from './process-resources.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { createRequire } from 'node:module';
@@ -498,6 +499,7 @@ export class Parent {
       const path = this.dumpPaths(this.config.global).parentData;
       let text: string;
       try { text = formatParentDataDump(this.config, this.scheduledReload()); } catch (e) { text = `dump failed: ${(e as Error).message}\n`; }
+      text += `${resourceLines(sampleResources('parent')).join('\n')}\n`;
       const err = writeDump(path, text);
       if (err) for (const l of dumpFailureLines(path, err, 'keepalived_parent.data')) this.log.info(l);
     }
