@@ -7,44 +7,11 @@
 import assert from 'node:assert/strict';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { isRoot } from '../../helpers/netns.js';
-import { ADVERT_BOUND_MS, figures, globalDefs, report, runEpisode, VI_A, VI_A_INT_MS, type EpisodeResult } from './res-episode.js';
-import { IMPLS, ResLab, sleep } from './res-lab.js';
+import { ADVERT_BOUND_MS, figures, flap, flappingInstance, globalDefs, report, runEpisode, VI_A, VI_A_INT_MS, type EpisodeResult } from './res-episode.js';
+import { IMPLS, ResLab } from './res-lab.js';
 
 const EPISODE_MS = 6000;
 const FLAP_MS = 500;
-
-function viB(dir: string, notify: string): string {
-  return `vrrp_track_file flap {
-    file ${dir}/flap
-    weight 0
-}
-vrrp_instance VI_B {
-    state MASTER
-    interface eth0
-    virtual_router_id 52
-    priority 200
-    advert_int 1
-    track_file {
-        flap
-    }
-    notify ${notify}
-    virtual_ipaddress {
-        10.199.0.101/24
-    }
-}`;
-}
-
-/** Writes 1 / 0 to the track file every FLAP_MS until `until`, ending at 0 (VI_B healthy). */
-async function flap(dir: string, until: number): Promise<{ flips: number }> {
-  let flips = 0;
-  while (Date.now() < until) {
-    writeFileSync(`${dir}/flap`, flips % 2 === 0 ? '1\n' : '0\n');
-    flips++;
-    await sleep(FLAP_MS);
-  }
-  writeFileSync(`${dir}/flap`, '0\n');
-  return { flips };
-}
 
 describe('chaos: notify scripts that hang, beside keepalived 2.2.7 (netns)', function () {
   this.timeout(120_000);
@@ -68,9 +35,9 @@ describe('chaos: notify scripts that hang, beside keepalived 2.2.7 (netns)', fun
       for (const impl of IMPLS) {
         writeFileSync(`${L.dir}/flap`, '0\n');
         const s = script(`notify-${impl}.sh`, body);
-        const r = await runEpisode(L, impl, `${globalDefs()}\n${VI_A}\n${viB(L.dir, s)}\n`, {
+        const r = await runEpisode(L, impl, `${globalDefs()}\n${VI_A}\n${flappingInstance(L.dir, [`notify ${s}`])}\n`, {
           episodeMs: EPISODE_MS, ready: ['(VI_B) Entering MASTER STATE'],
-          fault: ({ until }) => flap(L.dir, until),
+          fault: ({ until }) => flap(L.dir, until, FLAP_MS),
         });
         res.push(r);
       }

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { isRoot } from '../../helpers/netns.js';
-import { ADVERT_BOUND_MS, figures, globalDefs, report, runEpisode, VI_A, VI_A_INT_MS, type EpisodeResult } from './res-episode.js';
-import { IMPLS, ResLab, SERVICE_IP, sleep } from './res-lab.js';
+import { ADVERT_BOUND_MS, figures, flap, flappingInstance, globalDefs, report, runEpisode, VI_A, VI_A_INT_MS, type EpisodeResult } from './res-episode.js';
+import { IMPLS, ResLab, SERVICE_IP } from './res-lab.js';
 
 const EPISODE_MS = 6000;
 const FLAP_MS = 500;
@@ -18,24 +18,7 @@ function conf(dir: string): string {
   return `${globalDefs(['smtp_server 10.199.0.10 2525', 'smtp_connect_timeout 2', 'notification_email {', '    ops@example.test', '}',
     'notification_email_from kd@example.test'])}
 ${VI_A}
-vrrp_track_file flap {
-    file ${dir}/flap
-    weight 0
-}
-vrrp_instance VI_B {
-    state MASTER
-    interface eth0
-    virtual_router_id 52
-    priority 200
-    advert_int 1
-    smtp_alert
-    track_file {
-        flap
-    }
-    virtual_ipaddress {
-        10.199.0.101/24
-    }
-}
+${flappingInstance(dir, ['smtp_alert'])}
 `;
 }
 
@@ -57,12 +40,7 @@ describe('chaos: an SMTP server that accepts and never answers, beside keepalive
       const conns0 = accepted();
       const r = await runEpisode(L, impl, conf(L.dir), {
         episodeMs: EPISODE_MS, ready: ['(VI_B) Entering MASTER STATE'], settleMs: 2500,
-        fault: async ({ until }) => {
-          let flips = 0;
-          while (Date.now() < until) { writeFileSync(`${L.dir}/flap`, flips++ % 2 === 0 ? '1\n' : '0\n'); await sleep(FLAP_MS); }
-          writeFileSync(`${L.dir}/flap`, '0\n');
-          return { flips };
-        },
+        fault: ({ until }) => flap(L.dir, until, FLAP_MS),
       });
       const timeouts = r.lines.filter((l) => l.text === TIMEOUT_LINE).length;
       const other = [...new Set(r.lines.map((l) => l.text).filter((t) => /SMTP/.test(t) && t !== TIMEOUT_LINE))];

@@ -30,6 +30,41 @@ export const VI_A = `vrrp_instance VI_A {
     }
 }`;
 
+/**
+ * The flapping instance of the notify and SMTP faults: a track_file `flap` of weight 0 (a non-zero
+ * value puts VI_B in FAULT) and VI_B (vrid 52, advert_int 1) tracking it, `lines` inside the block.
+ */
+export function flappingInstance(dir: string, lines: string[]): string {
+  return `vrrp_track_file flap {
+    file ${dir}/flap
+    weight 0
+}
+vrrp_instance VI_B {
+    state MASTER
+    interface eth0
+    virtual_router_id 52
+    priority 200
+    advert_int 1
+${lines.map((l) => `    ${l}\n`).join('')}    track_file {
+        flap
+    }
+    virtual_ipaddress {
+        10.199.0.101/24
+    }
+}`;
+}
+
+/** Writes 1 / 0 to DIR/flap every `everyMs` until `until` (Date.now() ms), ending at 0 (VI_B healthy). */
+export async function flap(dir: string, until: number, everyMs: number): Promise<{ flips: number }> {
+  let flips = 0;
+  while (Date.now() < until) {
+    writeFileSync(`${dir}/flap`, flips++ % 2 === 0 ? '1\n' : '0\n');
+    await sleep(everyMs);
+  }
+  writeFileSync(`${dir}/flap`, '0\n');
+  return { flips };
+}
+
 export interface EpisodeResult {
   impl: Impl;
   adverts: IntervalStats;
