@@ -1,0 +1,16 @@
+// Every fuzz target by name with its bench size and per-input time bound, for bench/fuzz.ts, the
+// guarded runner's worker (guard.ts) and the unit tests.
+import type { FuzzTarget } from './harness.js';
+import { configTarget } from './config-target.js';
+
+export interface TargetSpec {
+  make: () => FuzzTarget<any>;
+  /** Inputs of a bench run (bench/fuzz.ts without COUNT). */
+  benchCount: number;
+  /** An input slower than this is counted over the bound (ms, wall time). */
+  boundMs: number;
+}
+
+export const TARGETS: Record<string, TargetSpec> = {
+  config: { make: configTarget, benchCount: 100_000, boundMs: 2000 },
+};
