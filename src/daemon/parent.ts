@@ -12,7 +12,8 @@ import type { KeepalivedConfig } from '../config/model.js';
 import type { CliOptions } from './cli.js';
 import { blocksStart, diagKey, diagnosticLine, reloadProblems, type ConfigLoadResult, type ConfigLoader } from './config-source.js';
 import { dumpPaths, formatParentDataDump, writeDump } from './dumps/index.js';
-import { PARENT_EXIT_FOR, permanentKindOf, type ChildRole, type ChildRuntimeOptions, type ChildToParent, type DumpKind, type ParentToChild } from './ipc.js';
+import { malformedInput } from '../common/malformed.js';
+import { PARENT_EXIT_FOR, decodeChildToParent, permanentKindOf, type ChildRole, type ChildRuntimeOptions, type ChildToParent, type DumpKind, type ParentToChild } from './ipc.js';
 import { commandLineLines, cpuUsageLine, signalExitLine, syslogIdent } from './log-format.js';
 import type { DaemonLogger } from './log-sink.js';
 import { checkPidFile, pidPaths, removePidFile, removeStale, writePidFile, type PidPaths } from './pidfile.js';
@@ -90,7 +91,12 @@ export const forkLauncher: ChildLauncher = (role, inherit) => {
     pid: cp.pid ?? -1,
     send: (m) => { if (cp.connected) cp.send(m, (err) => { void err; }); },
     kill: (sig) => { try { cp.kill(sig); } catch { /* gone */ } },
-    onMessage: (fn) => { cp.on('message', (m) => fn(m as ChildToParent)); },
+    onMessage: (fn) => {
+      cp.on('message', (m: unknown) => {
+        const d = decodeChildToParent(m);
+        if (d.ok) fn(d.msg); else malformedInput.note('ipc', d.reason, `message from the ${role === 'vrrp' ? 'VRRP' : 'checker'} child`);
+      });
+    },
     onExit: (fn) => { cp.on('exit', fn); },
   };
 };

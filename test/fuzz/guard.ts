@@ -17,8 +17,10 @@ function runPart(name: string, n: number, seed: number, from: number, hangMs: nu
     const timer = setInterval(() => {
       if (Date.now() - progress[1]! > hangMs) { clearInterval(timer); const at = progress[0]!; void w.terminate().then(() => resolve({ hangAt: at })); }
     }, 100);
-    w.once('message', (report: FuzzReport) => { clearInterval(timer); void w.terminate().then(() => resolve({ report })); });
+    w.once('message', (report: FuzzReport) => { clearInterval(timer); resolve({ report }); void w.terminate(); });
     w.once('error', (error) => { clearInterval(timer); resolve({ error }); });
+    // a worker whose event loop ran dry (an input awaiting something that can never come) ends without a report
+    w.once('exit', (code) => { clearInterval(timer); resolve({ error: new Error(`worker exited (${code}) during input ${progress[0]} without a report: an input waits for something that never comes`) }); });
   });
 }
 
@@ -38,19 +40,19 @@ export async function runGuarded(name: string, n?: number, seed = 1, hangMs = 30
     if ('report' in part) { total = mergeReports(total, part.report); break; }
     // a worker that fails before its first input (it cannot load) is a broken run, not a finding
     if ('error' in part && total.inputs === 0 && from === 0) throw part.error;
-    const at = 'hangAt' in part ? part.hangAt : from;
+    const at = 'hangAt' in part ? part.hangAt : 'error' in part && /during input (\d+)/.test(part.error.message) ? Number(/during input (\d+)/.exec(part.error.message)![1]) : from;
     if (at > from) {
       const again = await runPart(name, at - from, seed, from, hangMs);
       if ('report' in again) total = mergeReports(total, again.report);
     }
-    const kind = 'hangAt' in part ? 'HANG' : 'EXCEPTION';
+    const kind = 'hangAt' in part || 'error' in part && /never comes/.test(part.error.message) ? 'HANG' : 'EXCEPTION';
     const t = spec.make();
     let input = '';
     try { const g = t.generate(Rng.forInput(seed, at), at); input = t.show ? t.show(g) : JSON.stringify(g).slice(0, 2000); } finally { t.cleanup?.(); }
     total.byKind[kind] = (total.byKind[kind] ?? 0) + 1;
     total.inputs++;
     if (kind === 'EXCEPTION') { total.exceptions++; total.firstException ??= { index: at, error: String(('error' in part && part.error.stack) || 'worker died'), input }; }
-    else { total.violations++; total.firstViolation ??= { index: at, kind: `HANG (> ${hangMs} ms)`, input }; }
+    else { total.violations++; total.firstViolation ??= { index: at, kind: 'hangAt' in part ? `HANG (> ${hangMs} ms)` : 'HANG (waits forever)', input }; }
     from = at + 1;
   }
   total.ms = performance.now() - t0;

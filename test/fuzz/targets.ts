@@ -2,6 +2,9 @@
 // guarded runner's worker (guard.ts) and the unit tests.
 import type { FuzzTarget } from './harness.js';
 import { configTarget } from './config-target.js';
+import { ipvsTarget } from './ipvs-target.js';
+import { rtnlTarget } from './rtnl-target.js';
+import { ipcTarget } from './ipc-target.js';
 
 export interface TargetSpec {
   make: () => FuzzTarget<any>;
@@ -13,4 +16,7 @@ export interface TargetSpec {
 
 export const TARGETS: Record<string, TargetSpec> = {
   config: { make: configTarget, benchCount: 100_000, boundMs: 2000 },
+  ipvs: { make: ipvsTarget, benchCount: 50_000, boundMs: 500 },
+  rtnetlink: { make: rtnlTarget, benchCount: 50_000, boundMs: 500 },
+  ipc: { make: ipcTarget, benchCount: 50_000, boundMs: 1000 },
 };

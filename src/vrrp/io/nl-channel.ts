@@ -24,6 +24,20 @@ export function parseAcks(buf: Uint8Array): [number, number][] {
   return out;
 }
 
+/** The netlink messages of one datagram (header included); `rest` counts the bytes after the last whole one. */
+export function splitMessages(buf: Buffer): Buffer[] & { rest?: number } {
+  const out: Buffer[] & { rest?: number } = [];
+  let off = 0;
+  while (off + 16 <= buf.length) {
+    const len = buf.readUInt32LE(off);
+    if (len < 16 || off + len > buf.length) break;
+    out.push(buf.subarray(off, off + len));
+    off += (len + 3) & ~3;
+  }
+  if (off < buf.length) out.rest = buf.length - off;
+  return out;
+}
+
 /** A request's answer: 0 (done) or the errno, with the sequence number it was sent with. */
 export interface NlAnswer { errno: number; seq: number }
 
@@ -102,29 +116,24 @@ export class NlRequests {
   }
 }
 
-/** A socket in rtnetlink multicast groups; each received message (header included) goes to `onMessage`. */
+/** A socket in rtnetlink multicast groups; each received datagram goes to `onDatagram` (a copy it may keep). */
 export class NlGroups {
   private readonly rxBuf = Buffer.alloc(65536);
   private readonly poller: KanetPoller;
   private closed = false;
 
-  private constructor(private readonly k: Kanet, private readonly fd: number, onMessage: (msg: Buffer) => void) {
+  private constructor(private readonly k: Kanet, private readonly fd: number, onDatagram: (d: Buffer) => void) {
     this.poller = new k.Poller(fd, () => {
       for (;;) {
         if (this.closed) return;
         const n = this.k.recvPlain(this.fd, this.rxBuf);
         if (n <= 0) return;
-        for (let off = 0; off + 16 <= n;) {
-          const len = this.rxBuf.readUInt32LE(off);
-          if (len < 16 || off + len > n) break;
-          onMessage(Buffer.from(this.rxBuf.subarray(off, off + len)));
-          off += (len + 3) & ~3;
-        }
+        onDatagram(Buffer.from(this.rxBuf.subarray(0, n)));
       }
     });
   }
 
-  static open(groups: readonly number[], onMessage: (msg: Buffer) => void): NlGroups | NativeError {
+  static open(groups: readonly number[], onDatagram: (d: Buffer) => void): NlGroups | NativeError {
     const k = loadKanet();
     if (isNativeError(k)) return k;
     const fd = openSocket(k);
@@ -135,7 +144,7 @@ export class NlGroups {
       const r = k.setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, v);
       if (r < 0) { k.close(fd); return check(k, r, `NETLINK_ADD_MEMBERSHIP ${g}`)!; }
     }
-    return new NlGroups(k, fd, onMessage);
+    return new NlGroups(k, fd, onDatagram);
   }
 
   /** Sizes the receive buffer (vrrp_netlink_monitor_rcv_bufs); 2.2.7's failure line, if any. */
