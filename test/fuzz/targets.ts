@@ -5,6 +5,7 @@ import { configTarget } from './config-target.js';
 import { ipvsTarget } from './ipvs-target.js';
 import { rtnlTarget } from './rtnl-target.js';
 import { ipcTarget } from './ipc-target.js';
+import { dnsTarget, httpTarget, smtpTarget } from './checker-targets.js';
 
 export interface TargetSpec {
   make: () => FuzzTarget<any>;
@@ -19,4 +20,7 @@ export const TARGETS: Record<string, TargetSpec> = {
   ipvs: { make: ipvsTarget, benchCount: 50_000, boundMs: 500 },
   rtnetlink: { make: rtnlTarget, benchCount: 50_000, boundMs: 500 },
   ipc: { make: ipcTarget, benchCount: 50_000, boundMs: 1000 },
+  http: { make: httpTarget, benchCount: 100_000, boundMs: 500 },
+  smtp: { make: smtpTarget, benchCount: 100_000, boundMs: 500 },
+  dns: { make: dnsTarget, benchCount: 100_000, boundMs: 100 },
 };
