@@ -10,7 +10,7 @@
 // include stack.
 // Our own additions, never in keepalived: include loops are refused (keepalived recurses until it
 // runs out of file descriptors), self-referencing definitions stop after 1100 substitutions on a
-// line (keepalived spins forever), and opts.maxLines bounds the output.
+// physical line, brace-split pieces included (keepalived spins forever), and opts.maxLines bounds the output.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic, Severity } from '../common/diagnostic.js';
@@ -390,6 +390,7 @@ class Preprocessor {
         return null;
       }
       // ---- get the next raw line
+      const residue = this.residue !== null;
       if (this.residue) {
         buf = this.residue;
         this.residue = null;
@@ -463,7 +464,10 @@ class Preprocessor {
       // ---- conditionals, definitions, generators, substitution
       let recheck: boolean;
       let drop = false;
-      this.ml.budget = MAX_SUBSTITUTIONS_PER_LINE;
+      // The pieces a physical line is split into at its braces share its substitution budget: a
+      // self-referencing definition that grows past the line length and splits at a '{' it brings
+      // (`$X=${A}x$X`) would otherwise start afresh in every piece and never end (2.2.7 spins forever).
+      if (!residue) this.ml.budget = MAX_SUBSTITUTIONS_PER_LINE;
       do {
         recheck = false;
         const t0 = buf.text;

@@ -11,8 +11,8 @@ import { malformedInput } from '../../src/common/malformed.js';
 import { IpvsClient } from '../../src/ipvs/client.js';
 import { genlTransportOver, type GenlResult, type NlGenlSocket } from '../../src/ipvs/transport.js';
 import type { IpvsDaemon, IpvsDest, IpvsService } from '../../src/ipvs/types.js';
-import { mutate, type FuzzTarget, type Rng } from './harness.js';
-import { FakeRawSocket, immediate, lengthFields, netlinkPkg, packageSocketOver, readdressed, sleep } from './netlink-fake.js';
+import type { FuzzTarget, Rng } from './harness.js';
+import { FakeRawSocket, immediate, mutateDatagrams, netlinkPkg, notedSince, packageSocketOver, readdressed, sleep } from './netlink-fake.js';
 
 const FIXTURE = new URL('./fixtures/ipvs-replies.json', import.meta.url);
 
@@ -48,14 +48,7 @@ export function ipvsTarget(): FuzzTarget<IpvsInput> {
     name: 'ipvs',
     generate(rng: Rng): IpvsInput {
       const s = rng.pick(samples);
-      let datagrams: Buffer[] = s.datagrams.map((d) => Buffer.from(d));
-      const r = rng.next();
-      if (r < 0.05) return { scenario: s.scenario, datagrams }; // unchanged: must decode
-      if (r < 0.1) datagrams = datagrams.slice(0, rng.int(datagrams.length)); // a datagram lost
-      else if (r < 0.15 && datagrams.length) datagrams.splice(rng.int(datagrams.length), 0, rng.pick(all)); // one of another reply
-      const i = rng.int(Math.max(1, datagrams.length));
-      if (datagrams[i]) datagrams[i] = mutate(rng, datagrams[i]!, { donors: all, lengthAt: lengthFields(datagrams[i]!, 4), max: 3 })[0];
-      return { scenario: s.scenario, datagrams };
+      return { scenario: s.scenario, datagrams: mutateDatagrams(rng, s.datagrams, all, 4) };
     },
     async run(input) {
       const raw = new FakeRawSocket(PORT);
@@ -85,8 +78,7 @@ export function ipvsTarget(): FuzzTarget<IpvsInput> {
       if (!settled) await p;
       client.close();
       const r = settled!;
-      const after = malformedInput.snapshot();
-      const noted = Object.keys(after).filter((k) => after[k] !== before[k]).map((k) => k.slice('ipvs:'.length)).sort();
+      const noted = notedSince(before, 'ipvs');
       if (r.ok) {
         const v = r.value;
         if (input.scenario === 'services' && (v as IpvsService[]).some(badService)) return '!bad-service';

@@ -5,6 +5,8 @@
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import type * as Netlink from 'netlink';
+import { malformedInput, type MalformedSource } from '../../src/common/malformed.js';
+import { mutate, type Rng } from './harness.js';
 
 export const netlinkPkg = createRequire(import.meta.url)('netlink') as typeof Netlink;
 
@@ -75,3 +77,25 @@ export function lengthFields(d: Buffer, hdr: number): { at: number; width: 2 | 4
 
 export const immediate = (): Promise<void> => new Promise((r) => setImmediate(r));
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A reply's datagrams, mutated: unchanged (5 %), one lost at the end (5 %), one of another reply
+ * put in (5 %), then one datagram mutated with its netlink length fields as lie targets (`hdr`:
+ * the family header's size after the nlmsghdr).
+ */
+export function mutateDatagrams(rng: Rng, reply: readonly Buffer[], all: readonly Buffer[], hdr: number): Buffer[] {
+  let datagrams: Buffer[] = reply.map((d) => Buffer.from(d));
+  const r = rng.next();
+  if (r < 0.05) return datagrams;
+  if (r < 0.1) datagrams = datagrams.slice(0, rng.int(datagrams.length));
+  else if (r < 0.15) datagrams.splice(rng.int(datagrams.length + 1), 0, rng.pick(all));
+  const i = rng.int(Math.max(1, datagrams.length));
+  if (datagrams[i]) datagrams[i] = mutate(rng, datagrams[i]!, { donors: all, lengthAt: lengthFields(datagrams[i]!, hdr), max: 3 })[0];
+  return datagrams;
+}
+
+/** The malformed-input reasons of `source` noted since `before` (a snapshot), sorted. */
+export function notedSince(before: Record<string, number>, source: MalformedSource): string[] {
+  const after = malformedInput.snapshot();
+  return Object.keys(after).filter((k) => after[k] !== before[k] && k.startsWith(`${source}:`)).map((k) => k.slice(source.length + 1)).sort();
+}

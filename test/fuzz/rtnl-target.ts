@@ -13,8 +13,8 @@ import { Rtnl } from '../../src/vrrp/io/rtnl.js';
 import { parseAcks } from '../../src/vrrp/io/nl-channel.js';
 import { routeRuleEventsOf } from '../../src/vrrp/kernel/linux-routes.js';
 import type { AddrInfo, KernelEvent, LinkInfo } from '../../src/vrrp/kernel/port.js';
-import { mutate, type FuzzTarget, type Rng } from './harness.js';
-import { FakeRawSocket, immediate, lengthFields, netlinkPkg, packageSocketOver, readdressed, sleep } from './netlink-fake.js';
+import type { FuzzTarget, Rng } from './harness.js';
+import { FakeRawSocket, immediate, mutateDatagrams, netlinkPkg, notedSince, packageSocketOver, readdressed, sleep } from './netlink-fake.js';
 
 const FIXTURE = new URL('./fixtures/rtnl-replies.json', import.meta.url);
 const PORT = 4242;
@@ -48,14 +48,7 @@ export function rtnlTarget(): FuzzTarget<RtnlInput> {
     name: 'rtnetlink',
     generate(rng: Rng): RtnlInput {
       const s = rng.pick(samples);
-      let datagrams: Buffer[] = s.datagrams.map((d) => Buffer.from(d));
-      const r = rng.next();
-      if (r < 0.05) return { scenario: s.scenario, datagrams };
-      if (r < 0.1) datagrams = datagrams.slice(0, rng.int(datagrams.length));
-      else if (r < 0.15) datagrams.splice(rng.int(datagrams.length + 1), 0, rng.pick(all));
-      const i = rng.int(Math.max(1, datagrams.length));
-      if (datagrams[i]) datagrams[i] = mutate(rng, datagrams[i]!, { donors: all, lengthAt: lengthFields(datagrams[i]!, s.scenario === 'addresses' ? 8 : s.scenario === 'routes' ? 12 : 16), max: 3 })[0];
-      return { scenario: s.scenario, datagrams };
+      return { scenario: s.scenario, datagrams: mutateDatagrams(rng, s.datagrams, all, s.scenario === 'addresses' ? 8 : s.scenario === 'routes' ? 12 : 16) };
     },
     async run(input) {
       const before = malformedInput.snapshot();
@@ -97,8 +90,7 @@ export function rtnlTarget(): FuzzTarget<RtnlInput> {
         }
         rtnl.close();
       }
-      const after = malformedInput.snapshot();
-      const noted = Object.keys(after).filter((k) => after[k] !== before[k]).map((k) => k.slice('rtnetlink:'.length)).sort();
+      const noted = notedSince(before, 'rtnetlink');
       return `${input.scenario} ${verdict}${noted.length ? ` dropped:${noted.join(',')}` : ''}`;
     },
     show: (input) => `${input.scenario}: ${input.datagrams.map((d) => d.toString('hex')).join(' | ')}`,

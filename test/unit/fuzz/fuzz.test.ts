@@ -32,6 +32,13 @@ describe('fuzz: every input ends in a counted outcome (short runs)', function ()
     });
   }
 
+  it('the watchdog catches a busy loop, an input that waits forever and a crash outside the verdict, and goes on', async () => {
+    const r = await runGuarded('selftest', 8, 1, 1000);
+    assert.deepEqual(r.byKind, { ok: 5, HANG: 2, EXCEPTION: 1 }, formatReport(r));
+    assert.equal(r.firstViolation?.index, 2);
+    assert.equal(r.firstException?.index, 6);
+  });
+
   it('malformed input is logged once per reason, then every 1000th, and always counted', () => {
     const lines: string[] = [];
     malformedInput.reset();
