@@ -286,9 +286,9 @@ function checkSecurity(cfg: KeepalivedConfig, used: Set<string>, o: ValidateOpti
     // A script that cannot be found is reported (and disabled) with or without script security
     // (2.2.7, measured: test/corpus/realworld/k8s-apiserver.conf); one that is not executable is
     // disabled silently.
-    if (r.status === 'notfound') { vr.add(`Disabling track script ${v.name} since not found/accessible`); disabled.add(v.name); continue; }
+    if (r.status === 'notfound') { vr.add(`Disabling track script ${v.name} since not found/accessible`, { pos: v.pos }); disabled.add(v.name); continue; }
     if (r.status === 'not-executable') { disabled.add(v.name); continue; }
-    if (r.status === 'insecure' && g.enableScriptSecurity) { vr.add(`Disabling track script ${v.name} due to insecure`); v.insecure = true; disabled.add(v.name); continue; }
+    if (r.status === 'insecure' && g.enableScriptSecurity) { vr.add(`Disabling track script ${v.name} due to insecure`, { pos: v.pos }); v.insecure = true; disabled.add(v.name); continue; }
     vrrpRoot = true;  // any script found (see isCountedScript)
   }
   const vrrpNotify: ScriptSpec[] = [];
