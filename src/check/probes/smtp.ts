@@ -85,7 +85,9 @@ export function smtpCheck(host: string, port: number, helo: string, timeoutMs: n
     const finish = once((o: Outcome): void => {
       clearTimeout(timer);
       sock.destroy();
-      resolve(o);
+      // 2.2.7 logs each time its buffer starts again
+      const notes = Array.from({ length: dialogue.overflows }, () => `SMTP_CHECK Buffer overflow reading from server ${srv}. Increase SMTP_BUFF_MAX in check_smtp.h`);
+      resolve(notes.length ? { ...o, notes } : o);
     });
     const fail = (m: string): void => { finish({ ok: false, msg: m }); };
     let timer = setTimeout(() => fail(`Connection timeout to server ${srv}`), timeoutMs);
