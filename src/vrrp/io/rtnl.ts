@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import type * as Netlink from 'netlink';
 import type { RtNetlinkSocket } from 'netlink';
 import { malformedInput } from '../../common/malformed.js';
+import { splitMessages } from './nl-channel.js';
 import { bytesToIp } from './addr.js';
 import { errnoOf, strerror } from './native.js';
 import { applyRcvBuf, netlinkFdOfPort, rcvBufFailure, type RcvBuf } from './rcvbuf.js';
@@ -107,6 +108,25 @@ function dropped(r: { reason: string; detail?: string }): void {
   malformedInput.note('rtnetlink', r.reason, r.detail);
 }
 
+/**
+ * The events of one datagram of the link and address groups, in order. Those groups carry nothing
+ * but RTM_NEWLINK / DELLINK / NEWADDR / DELADDR: any other message, a malformed one, an empty
+ * datagram and bytes after the last whole message are dropped and noted (common/malformed.ts).
+ */
+export function linkAddrEventsOf(datagram: Buffer): KernelEvent[] {
+  const msgs = splitMessages(datagram);
+  if (msgs.rest) malformedInput.note('rtnetlink', 'framing', `${msgs.rest} bytes after the last whole message`);
+  else if (msgs.length === 0) malformedInput.note('rtnetlink', 'framing', 'empty datagram');
+  const out: KernelEvent[] = [];
+  for (const m of msgs) {
+    const d = decodeLinkAddr(m.readUInt16LE(4), m.subarray(16));
+    if (!d.ok) { dropped(d); continue; }
+    if ('link' in d) out.push(d.deleted ? { kind: 'linkDeleted', index: d.link.index, name: d.link.name } : { kind: 'link', link: d.link });
+    else out.push(d.deleted ? { kind: 'addrDeleted', addr: d.addr } : { kind: 'addrAdded', addr: d.addr });
+  }
+  return out;
+}
+
 /** Makes a socket of the package (the real one; the fuzz tests give one over a fake raw socket). */
 export type RtSocketFactory = (opts?: { ref?: boolean }) => RtNetlinkSocket;
 
@@ -195,20 +215,13 @@ export class Rtnl {
   /** Subscribes to link and address events on a second socket (kept referenced while open). */
   monitor(cb: (ev: KernelEvent) => void): void {
     if (this.monitorSock) return;
-    const s = this.watch(this.newSocket({ ref: true }));
+    const s = this.newSocket({ ref: true });
     s.addMembership('LINK');
     s.addMembership('IPV4_IFADDR');
     s.addMembership('IPV6_IFADDR');
-    // The raw socket keeps the message type (RTM_NEWLINK 16 / DELLINK 17 / NEWADDR 20 / DELADDR 21).
-    s.socket.on('message', (raw: { type: number; data: Buffer }[]) => {
-      for (const r of raw) {
-        const d = decodeLinkAddr(r.type, r.data);
-        // the link and address groups carry nothing else: another type is as malformed as a bad message
-        if (!d.ok) { dropped(d); continue; }
-        if ('link' in d) cb(d.deleted ? { kind: 'linkDeleted', index: d.link.index, name: d.link.name } : { kind: 'link', link: d.link });
-        else cb(d.deleted ? { kind: 'addrDeleted', addr: d.addr } : { kind: 'addrAdded', addr: d.addr });
-      }
-    });
+    // Whole datagrams from the raw socket, framed here: the package's own framing would hold a
+    // message flagged multipart until a DONE that notifications never send.
+    s.socket.socket.on('message', (datagram: Buffer) => { for (const ev of linkAddrEventsOf(datagram)) cb(ev); });
     this.monitorSock = s;
   }
 

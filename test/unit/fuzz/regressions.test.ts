@@ -8,7 +8,9 @@ import { encodeAttrs, nla } from '../../../src/ipvs/attrs.js';
 import { CMD_ATTRS } from '../../../src/ipvs/constants.js';
 import { genlTransportOver, replyResult, type NlGenlSocket } from '../../../src/ipvs/transport.js';
 import { decodeChildToParent, decodeParentToChild } from '../../../src/daemon/ipc.js';
-import { decodeLinkAddr } from '../../../src/vrrp/io/rtnl.js';
+import { readFileSync } from 'node:fs';
+import { decodeLinkAddr, Rtnl } from '../../../src/vrrp/io/rtnl.js';
+import type { KernelEvent } from '../../../src/vrrp/kernel/port.js';
 import { decodeRouteRuleMessage } from '../../../src/vrrp/io/nl-route.js';
 import { HttpResponseReader } from '../../../src/check/probes/http-client.js';
 import { FakeRawSocket, immediate, netlinkPkg, packageSocketOver, sleep } from '../../fuzz/netlink-fake.js';
@@ -68,6 +70,22 @@ describe('fuzz: regression vectors', () => {
   it('rtnetlink: a route whose RTA_DST is shorter than its family (was: bytes beyond it read as zeros)', () => {
     const rtmsg = Buffer.from([10, 64, 0, 0, 254, 18, 0, 1, 0, 0, 0, 0]);
     assert.deepEqual(decodeRouteRuleMessage(nlmsg(24, 0, Buffer.concat([rtmsg, nla(1, Buffer.alloc(8, 0x20))]))), { malformed: 'address-length' });
+  });
+
+  it('rtnetlink: an address notification flagged multipart (was: held by the package for a DONE that never comes: the event lost)', () => {
+    const f = JSON.parse(readFileSync(new URL('../../fuzz/fixtures/rtnl-replies.json', import.meta.url), 'utf8')) as { events: string[] };
+    const d = Buffer.from(f.events.find((e) => Buffer.from(e, 'hex').readUInt16LE(4) === 20)!, 'hex');
+    d.writeUInt16LE(d.readUInt16LE(6) | 2, 6); // NLM_F_MULTI
+    const raws: FakeRawSocket[] = [];
+    const rtnl = new Rtnl(() => { const r = new FakeRawSocket(); raws.push(r); return new netlinkPkg.RtNetlinkSocket(packageSocketOver(r)); });
+    const events: KernelEvent[] = [];
+    rtnl.monitor((e) => events.push(e));
+    raws[1]!.deliver(d);
+    assert.equal(events.length, 1);
+    assert.equal(events[0]!.kind, 'addrAdded');
+    raws[1]!.deliver(Buffer.alloc(0));
+    assert.equal(malformedInput.snapshot()['rtnetlink:framing'], 1, 'an empty datagram is noted');
+    rtnl.close();
   });
 
   it('IPC: a child\'s "stopped" without its usage (was: TypeError in the parent\'s message handler)', () => {
