@@ -289,6 +289,7 @@ export class VrrpFsm {
     if (p.garp.masterDelayMs > 0 && p.garp.masterRepeat > 0) this.setTimer('garpDelay', p.garp.masterDelayMs);
     if (p.garp.masterRefreshMs > 0) this.setTimer('garpRefresh', p.garp.masterRefreshMs);
     this.stats.become_master++;
+    this.conflictAt = undefined;
     this.masterAddress = this.primary;
     this.preemptUntil = 0;
     this.notify('MASTER');
@@ -576,6 +577,20 @@ export class VrrpFsm {
     this.log(`(${this.n}) received lower priority (${a.priority}) advert from ${src} - discarding`);
   }
 
+  /**
+   * A MASTER heard another master (the stalled master woke up, a partition healed): one count per
+   * episode, which ends when no such advert arrived for a Master_Down_Interval or this instance
+   * left MASTER. keepalived 2.2.7 logs the same adverts and counts nothing; the log lines stay its own.
+   */
+  private masterConflict(): void {
+    const t = this.clock.now();
+    if (this.conflictAt === undefined || t - this.conflictAt > this.masterDownMs()) this.stats.master_conflict++;
+    this.conflictAt = t;
+  }
+
+  /** When the last advert from another master arrived (undefined: none since this instance became MASTER). */
+  private conflictAt?: number;
+
   private masterRx(a: VrrpAdvert, src: string): void {
     const p = this.params;
     if (a.priority === 0) {
@@ -589,6 +604,7 @@ export class VrrpFsm {
       this.eff = OWNER_PRIORITY - 1;
     }
     const cmp = compareIp(src, this.primary, p.family);
+    if (cmp !== 0) this.masterConflict();
     if (a.priority > this.eff || (a.priority === this.eff && cmp > 0)) {
       // higher_prio_send_advert: keepalived answers before it gives way
       if (p.higherPrioSendAdvert) this.send(this.eff);

@@ -125,6 +125,14 @@ describe('daemon/dumps: keepalived 2.2.7 layouts', () => {
     assert.equal(formatStatsDump({ instances: [{ ...snapA.instances[0], name: 'VI_2', stats: zeroStats() }] }), fx('ka-2.2.7-b/keepalived.stats'));
   });
 
+  it('master conflicts (ours): a line in the stats dump and a JSON key, only once the counter is not 0', () => {
+    const inst = { ...snapA.instances[0]!, name: 'VI_2', stats: { ...zeroStats(), masterConflict: 2 } };
+    assert.equal(formatStatsDump({ instances: [inst] }), fx('ka-2.2.7-b/keepalived.stats') + '  Master conflicts: 2\n');
+    const j = JSON.parse(formatJsonDump(cfgA, { instances: [{ ...snapA.instances[0]!, stats: { ...zeroStats(), masterConflict: 2 } }] })) as { stats: Record<string, number> }[];
+    assert.equal(j[0]!.stats.master_conflict, 2);
+    assert.ok(!fx('ka-2.2.7/keepalived.json').includes('master_conflict'));
+  });
+
   it('JSON dump (SIGRTMIN+2), version 1', () => {
     assert.equal(formatJsonDump(cfgA, snapA), fx('ka-2.2.7/keepalived.json'));
     const snapB: VrrpSnapshot = {

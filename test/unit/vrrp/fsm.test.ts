@@ -267,6 +267,37 @@ describe('vrrp/fsm: MASTER receive [RFC 3768 §6.4.3 / RFC 5798 §6.4.3]', () =>
     assert.ok(h.due('adver')! > before);
   });
 
+  // master conflict episodes (test/integration/chaos/chaos-net-stall.test.ts: the stalled master wakes
+  // up with 3 queued lower adverts; the peer that took over hears it once and steps down)
+  it('master conflict: one count per episode for the winner, whatever the number of lower adverts', () => {
+    const h = master({ primaryAddress: '10.198.0.2' });
+    for (let i = 0; i < 3; i++) h.feed(peerAdvert(h.params, '10.198.0.1', 50));
+    assert.equal(h.fsm.stats.master_conflict, 1);
+    // still within Master_Down_Interval of the last one: the same episode
+    h.advance(3000);
+    h.feed(peerAdvert(h.params, '10.198.0.1', 50));
+    assert.equal(h.fsm.stats.master_conflict, 1);
+    // quiet for longer than Master_Down_Interval (3 s + skew 0.609 s): a new episode
+    h.advance(3700);
+    h.feed(peerAdvert(h.params, '10.198.0.1', 50));
+    assert.equal(h.fsm.stats.master_conflict, 2);
+  });
+
+  it('master conflict: the loser counts its episode as it steps down; priority 0 and our own address are not conflicts', () => {
+    const h = master({ primaryAddress: '10.198.0.2' });
+    h.feed(peerAdvert(h.params, '10.198.0.1', 0));
+    h.feed(peerAdvert(h.params, '10.198.0.2', 100));
+    assert.equal(h.fsm.stats.master_conflict, 0);
+    h.feed(peerAdvert(h.params, '10.198.0.1', 150));
+    assert.equal(h.stateAt(), 'BACKUP');
+    assert.equal(h.fsm.stats.master_conflict, 1);
+    // MASTER again (the peer went silent), then another conflict at once: a new episode
+    h.advance(4000);
+    assert.equal(h.stateAt(), 'MASTER');
+    h.feed(peerAdvert(h.params, '10.198.0.1', 50));
+    assert.equal(h.fsm.stats.master_conflict, 2);
+  });
+
   it('two owners: keepalived reduces the local priority and steps down', () => {
     const h = master({ priority: 255 });
     h.feed(peerAdvert(h.params, '10.198.0.1', 255));
