@@ -15,7 +15,7 @@
 //   lab.monitor.summary(vip, from, to) / lab.monitor.singleOwnerSince(vip, t) / lab.figures(...)
 // Bounds: masterDownMs(prio) is RFC 3768 / 5798 Master_Down_Interval = 3 * advert + skew.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { isRoot, sh, waitFor } from '../../helpers/netns.js';
 import { configText, now, VrrpLab, type Daemon, type InstanceOpts } from '../vrrp/lab.js';
 
@@ -159,6 +159,18 @@ export class VipMonitor {
   }
 }
 
+/** Added to every RFC bound: the 50 ms sampling period plus timer delays of a loaded 2-core machine. */
+export const MARGIN_MS = 400;
+
+/**
+ * Which implementation each router runs: ours unless CHAOS_KINDS=keepalived (all three 2.2.7, for
+ * the reference figures: `CHAOS_KINDS=keepalived npx mocha test/integration/chaos/chaos-net-stall.test.ts`).
+ */
+export function kindsFromEnv(): Record<Router, Kind> {
+  const k: Kind = process.env.CHAOS_KINDS === 'keepalived' ? 'keepalived' : 'daemon';
+  return { r1: k, r2: k, r3: k };
+}
+
 /** One row of figures for a fault: printed by the tests, collected in the README table. */
 export interface Figures {
   fault: string; impl: string; vip: string;
@@ -212,11 +224,24 @@ export class ChaosLab {
   /** Starts router `r` (our daemon with -D, or keepalived 2.2.7), its config from routerConfig(). */
   start(r: Router, kind: Kind, opts: RouterOpts = {}): Daemon {
     const conf = this.vl.writeConf(r, opts.conf ?? routerConfig(r, opts));
-    // dumps (USR1/USR2) go to the run's directory, not /tmp (KEEPALIVED_TS_TMP_DIR: ours only)
-    const d = this.vl.start(kind, r, conf, [], { ...process.env, KEEPALIVED_TS_TMP_DIR: this.dir });
+    // dumps (USR1/USR2) go to the router's directory, not /tmp (KEEPALIVED_TS_TMP_DIR: ours only)
+    mkdirSync(this.dumpDir(r), { recursive: true });
+    const d = this.vl.start(kind, r, conf, [], { ...process.env, KEEPALIVED_TS_TMP_DIR: this.dumpDir(r) });
     this.daemons.set(r, d);
     this.kinds.set(r, kind);
     return d;
+  }
+
+  /** Where router r's dump files go (our daemon: keepalived.data, .stats, .json). */
+  dumpDir(r: Router): string { return `${this.dir}/${r}-tmp`; }
+
+  /** Our daemon's USR2 stats dump of router r (written on request; undefined if none came within 5 s). */
+  async statsDump(r: Router): Promise<string | undefined> {
+    const f = `${this.dumpDir(r)}/keepalived.stats`;
+    rmSync(f, { force: true });
+    this.daemon(r).signal('SIGUSR2');
+    try { await waitFor(() => existsSync(f) && readFileSync(f, 'utf8').includes('Priority Zero'), 5000, 20); } catch { return undefined; }
+    return readFileSync(f, 'utf8');
   }
 
   daemon(r: Router): Daemon { const d = this.daemons.get(r); if (!d) throw new Error(`${r} not started`); return d; }
@@ -320,18 +345,19 @@ export class ChaosLab {
     });
   }
 
-  /** `times` down/up cycles of router r's eth0, each `halfMs` down then `halfMs` up. Returns the time of the last up. */
+  /**
+   * `times` down/up cycles of router r's eth0, each `halfMs` down then `halfMs` up, run by one shell
+   * inside the namespace (an `ip netns exec` per step is too slow for several flaps in a second).
+   * Returns the time of the last up.
+   */
   async flap(r: Router, times: number, halfMs: number): Promise<number> {
-    const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
-    let lastUp = now();
-    for (let i = 0; i < times; i++) {
-      this.exec(this.ns(r), 'ip', ['link', 'set', 'eth0', 'down']);
-      await sleep(halfMs);
-      this.exec(this.ns(r), 'ip', ['link', 'set', 'eth0', 'up']);
-      lastUp = now();
-      if (i < times - 1) await sleep(halfMs);
-    }
-    return lastUp;
+    const h = (halfMs / 1000).toFixed(3);
+    const script = `i=0; while [ $i -lt ${times} ]; do ip link set eth0 down; sleep ${h}; ip link set eth0 up; i=$((i+1)); [ $i -lt ${times} ] && sleep ${h}; done; true`;
+    await new Promise<void>((resolve, reject) => {
+      const p = spawn('ip', ['netns', 'exec', this.ns(r), 'sh', '-c', script], { stdio: 'ignore' });
+      p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`flap script exited ${code}`))));
+    });
+    return now();
   }
 
   /**
@@ -349,6 +375,33 @@ export class ChaosLab {
         dualMs: s.dualMs, noneMs: s.noneMs, advertsMissed: this.monitor.advertsMissed(i.vrid, faultAt, end), path: s.path.join(' > '),
       };
     });
+  }
+
+  /**
+   * The pass criterion after a heal at `healAt`: every VIP ends with exactly one owner, its expected
+   * master among `up`, no later than `boundMs` (default: the slowest Master_Down_Interval) plus
+   * MARGIN_MS after the heal; the owner's log says MASTER and no other router's does (no VIP left on a
+   * BACKUP, no second master); no daemon exited other than `mayExit`. Returns the figures, printed.
+   */
+  async assertHealed(fault: string, faultAt: number, healAt: number, opts: { up?: Router[]; boundMs?: number; mayExit?: Router[] } = {}): Promise<Figures[]> {
+    const up = opts.up ?? [...this.daemons.keys()].filter((r) => !this.daemon(r).exited);
+    const bound = (opts.boundMs ?? MASTER_DOWN_MAX_MS) + MARGIN_MS;
+    await this.settle(Math.max(0, healAt + bound - now()) + 2000, up).catch((e: Error) => { throw new Error(`${fault}: ${e.message}`); });
+    const rows = this.figures(fault, faultAt, healAt);
+    console.log(formatFigures(rows));
+    const problems: string[] = [];
+    for (const [i, inst] of INSTANCES.entries()) {
+      const row = rows[i]!;
+      if (row.toSingleMs === undefined || row.toSingleMs > bound) problems.push(`${inst.name}: single owner ${row.toSingleMs ?? 'never'} ms after the heal, bound ${bound} ms`);
+      const master = expectedMaster(inst, up)!;
+      for (const r of up) {
+        const st = this.stateOf(r, inst.name);
+        if ((r === master) !== (st === 'MASTER')) problems.push(`${inst.name}: ${r} logs ${st} (expected master ${master})`);
+      }
+    }
+    problems.push(...this.unexpectedExits(opts.mayExit));
+    if (problems.length) throw new Error(`${fault}:\n  ${problems.join('\n  ')}`);
+    return rows;
   }
 
   /** Daemons that exited, other than those listed as expected. */

@@ -1,0 +1,158 @@
+// The chaos tier's network and process faults, each one fault + heal + the pass criterion
+// (ChaosLab.assertHealed) + its own checks; shared by the all-ours files and the mixed pass with
+// keepalived 2.2.7. Every function prints its figures and returns them.
+import assert from 'node:assert/strict';
+import { waitFor } from '../../helpers/netns.js';
+import { now } from '../vrrp/lab.js';
+import { ADVERT_S, INSTANCES, MARGIN_MS, masterDownMs, type ChaosLab, type Figures, type ImpairCounts, type Impairment, type Router } from './lab.js';
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const instOf = (r: Router) => INSTANCES.find((i) => i.prio[r] === 150)!;
+const addrOf = (r: Router) => `10.199.0.${r.slice(1)}`;
+
+/** Loss, duplication and reordering on every frame toward a router for `ms`, then the heal. */
+export async function impairFault(lab: ChaosLab, imp: Impairment, ms: number): Promise<{ rows: Figures[]; counts: ImpairCounts }> {
+  const t0 = now();
+  lab.impair(imp);
+  await sleep(ms);
+  const counts = lab.impairCounts();
+  lab.unimpair();
+  const heal = now();
+  console.log(`    nftables: ${counts.dropped} frames dropped, ${counts.duplicated} duplicated, ${counts.delayed} delayed (reordered)`);
+  const name = `loss ${imp.lossPct ?? 0}% dup ${imp.dupPct ?? 0}% reorder ${imp.reorderPct ?? 0}%, ${ms / 1000} s`;
+  const rows = await lab.assertHealed(name, t0, heal);
+  // the impairment really happened (about 30 % of some 60 adverts and GARPs per router)
+  if (imp.lossPct) assert.ok(counts.dropped > 0, 'frames dropped');
+  if (imp.dupPct) assert.ok(counts.duplicated > 0, 'frames duplicated');
+  if (imp.reorderPct) assert.ok(counts.delayed > 0, 'frames delayed');
+  return { rows, counts };
+}
+
+/**
+ * Router r (master of one instance) cut off from the segment for `holdMs` (its link stays up: it
+ * stays MASTER on its side, the peer takes over after Master_Down_Interval), then the heal.
+ */
+export async function partitionFault(lab: ChaosLab, r: Router, holdMs: number): Promise<Figures[]> {
+  const inst = instOf(r);
+  const t0 = now();
+  lab.cut(r);
+  await sleep(holdMs);
+  const heal = now();
+  lab.uncut(r);
+  // on its side of the cut the master kept the VIP: both held it (the classic split brain)
+  const s = lab.monitor.summary(inst.vip, t0, heal);
+  assert.ok(s.dualMs > 0, `${inst.name}: no dual master during the partition (${s.path.join(' > ')})`);
+  return lab.assertHealed(`partition of ${r} (${holdMs / 1000} s)`, t0, heal);
+}
+
+/** `times` down/up cycles of router r's link within a second, then the heal (the last up). */
+export async function flapFault(lab: ChaosLab, r: Router, times = 4, halfMs = 100): Promise<Figures[]> {
+  const t0 = now();
+  const heal = await lab.flap(r, times, halfMs);
+  assert.ok(heal - t0 < 1000 + 100, `flaps took ${Math.round(heal - t0)} ms`);
+  return lab.assertHealed(`${times} link flaps of ${r} in ${Math.round(heal - t0)} ms`, t0, heal);
+}
+
+/**
+ * SIGSTOP of router r's VRRP process for `ms` (r masters one instance), then SIGCONT: the peer takes
+ * over within its Master_Down_Interval of r's last advert; when r wakes one master remains within one
+ * advert interval, r (the winner) sends gratuitous ARPs again, both log 2.2.7's lines, and our
+ * daemons count one master conflict each.
+ */
+export async function stallFault(lab: ChaosLab, r: Router, ms = 5000): Promise<Figures[]> {
+  const inst = instOf(r);
+  const peer = (Object.keys(inst.prio) as Router[]).find((x) => inst.prio[x] === 100)!;
+  const pid = lab.pids(r).vrrp!;
+  const t0 = now();
+  process.kill(pid, 'SIGSTOP');
+  try { await sleep(ms); } finally { process.kill(pid, 'SIGCONT'); }
+  const cont = now();
+  const rows = await lab.assertHealed(`SIGSTOP ${ms / 1000} s of ${r}'s VRRP child`, t0, cont, { boundMs: ADVERT_S * 1000 });
+  // the takeover while r was stalled, timed from r's last advert the client saw
+  const last = lab.monitor.adverts.filter((a) => a.vrid === inst.vrid && a.src === addrOf(r) && a.t <= t0).at(-1)!;
+  const took = lab.monitor.timeline(inst.vip, t0, cont).find((s) => s.owners.includes(peer));
+  assert.ok(took, `${peer} never took ${inst.vip} while ${r} was stalled`);
+  const bound = masterDownMs(100) + MARGIN_MS;
+  console.log(`    takeover by ${peer}: ${Math.round(took.t - last.t)} ms after ${r}'s last advert (bound ${bound} ms)`);
+  assert.ok(took.t - last.t <= bound, `takeover ${Math.round(took.t - last.t)} ms after the last advert, bound ${bound}`);
+  // the winner re-announces the VIP after waking
+  const mac = lab.vl.mac(r);
+  const garps = lab.monitor.garps.filter((g) => g.ip === inst.vip && g.mac === mac && g.t > cont);
+  assert.ok(garps.length > 0 && garps[0]!.t - cont <= ADVERT_S * 1000 + MARGIN_MS, `${r} sent no gratuitous ARP for ${inst.vip} within an advert interval of waking`);
+  console.log(`    ${r} woke: first gratuitous ARP after ${Math.round(garps[0]!.t - cont)} ms, ${garps.length} since`);
+  // 2.2.7's lines, on both sides
+  await lab.daemon(r).waitLine(`(${inst.name}) Received advert from ${addrOf(peer)} with lower priority 100, ours 150, forcing new election`, 2000, cont);
+  await lab.daemon(peer).waitLine(`(${inst.name}) Master received advert from ${addrOf(r)} with higher priority 150, ours 100`, 2000, cont);
+  // the counter (ours only): one episode on each side
+  for (const x of [r, peer]) {
+    if (lab.kinds.get(x) !== 'daemon') continue;
+    const dump = await lab.statsDump(x);
+    const block = dump?.split('VRRP Instance: ').find((b) => b.startsWith(`${inst.name}\n`));
+    assert.match(block ?? '', /\n {2}Master conflicts: 1\n/, `${x}'s stats dump:\n${dump}`);
+  }
+  return rows;
+}
+
+/** SIGKILL of router r's VRRP child: 2.2.7's respawn lines, a new child, r master again. */
+export async function killVrrpChild(lab: ChaosLab, r: Router): Promise<Figures[]> {
+  const d = lab.daemon(r);
+  const old = lab.pids(r).vrrp!;
+  const t0 = now();
+  process.kill(old, 'SIGKILL');
+  await d.waitLine(new RegExp(`^pid ${old} exited due to signal 9 \\(Killed\\)`), 5000, t0);
+  await d.waitLine(`VRRP child process(${old}) died: Respawning`, 1000, t0);
+  await d.waitLine('Restart of VRRP process delayed 0 seconds to limit respawn rate', 1000, t0);
+  const start = await d.waitLine(/^Starting VRRP child process, pid=\d+$/, 5000, t0);
+  const fresh = Number(start.text.split('=')[1]);
+  assert.notEqual(fresh, old);
+  await waitFor(() => lab.pids(r).vrrp === fresh, 5000);
+  // the new child starts as BACKUP (its VIPs removed first) and takes the instance back: the bound is
+  // its own Master_Down_Interval from its start (the peer may take over meanwhile)
+  const rows = await lab.assertHealed(`SIGKILL ${r}'s VRRP child`, t0, start.t, { boundMs: masterDownMs(150) + 1500 });
+  return rows;
+}
+
+/** SIGKILL of router r's checker child (ours: a MISC_CHECK virtual server): respawned, VRRP untouched. */
+export async function killCheckerChild(lab: ChaosLab, r: Router): Promise<Figures[]> {
+  const d = lab.daemon(r);
+  const old = lab.pids(r).checker!;
+  const t0 = now();
+  process.kill(old, 'SIGKILL');
+  await d.waitLine(new RegExp(`^pid ${old} exited due to signal 9 \\(Killed\\)`), 5000, t0);
+  await d.waitLine(`Healthcheck child process(${old}) died: Respawning`, 1000, t0);
+  await d.waitLine('Restart of checker process delayed 0 seconds to limit respawn rate', 1000, t0);
+  const start = await d.waitLine(/^Starting Healthcheck child process, pid=\d+$/, 5000, t0);
+  const fresh = Number(start.text.split('=')[1]);
+  await waitFor(() => lab.pids(r).checker === fresh, 5000);
+  await d.waitLine(/^Misc check for .* succeeded\.$/, 5000, start.t);
+  const rows = await lab.assertHealed(`SIGKILL ${r}'s checker child`, t0, t0, { boundMs: 0 });
+  for (const row of rows) assert.equal(row.path, lab.monitor.owners(INSTANCES.find((i) => i.name === row.vip)!.vip).join('+'), `${row.vip}: VIP moved (${row.path})`);
+  assert.ok(!d.has(/Entering \w+ STATE/, t0), 'a VRRP transition on the checker\'s death');
+  return rows;
+}
+
+/**
+ * SIGKILL of router r's parent: its children stop by themselves (2.2.7: PR_SET_PDEATHSIG(SIGTERM);
+ * ours: the IPC channel closes), a MASTER sends priority 0 and removes its VIPs (no orphan holds a
+ * VIP), the backup takes over after Skew_Time. With `stallChild`, the VRRP child is stopped when the
+ * parent dies and continued 1 s later: it must still go.
+ */
+export async function killParent(lab: ChaosLab, r: Router, stallChild = false): Promise<Figures[]> {
+  const inst = instOf(r);
+  const pids = lab.pids(r);
+  const kids = [pids.vrrp, pids.checker].filter((p): p is number => p !== undefined);
+  const alive = (p: number) => { try { process.kill(p, 0); return true; } catch { return false; } };
+  const t0 = now();
+  if (stallChild) process.kill(pids.vrrp!, 'SIGSTOP');
+  process.kill(pids.parent!, 'SIGKILL');
+  let heal = t0;
+  if (stallChild) { await sleep(1000); heal = now(); process.kill(pids.vrrp!, 'SIGCONT'); }
+  await lab.daemon(r).exit(5000);
+  try { await waitFor(() => kids.every((p) => !alive(p)), 5000); } catch { assert.fail(`${r}: children ${kids.filter(alive).join(', ')} outlived their parent`); }
+  assert.ok(lab.daemon(r).has(`(${inst.name}) sent 0 priority`, t0), `${r}: no priority-0 advert from the orphaned child`);
+  const up = (['r1', 'r2', 'r3'] as Router[]).filter((x) => x !== r && lab.daemons.has(x) && !lab.daemon(x).exited);
+  // priority 0 seen: the backup takes over after Skew_Time (< 1 advert interval)
+  const rows = await lab.assertHealed(`SIGKILL ${r}'s parent${stallChild ? ' (VRRP child stopped)' : ''}`, t0, heal, { up, boundMs: ADVERT_S * 1000, mayExit: [r] });
+  assert.deepEqual(lab.monitor.owners(inst.vip).filter((x) => x === r), [], `${r} still holds ${inst.vip}`);
+  return rows;
+}
