@@ -63,6 +63,8 @@ export async function stallFault(lab: ChaosLab, r: Router, ms = 5000): Promise<F
   const inst = instOf(r);
   const peer = (Object.keys(inst.prio) as Router[]).find((x) => inst.prio[x] === 100)!;
   const pid = lab.pids(r).vrrp!;
+  const before = new Map<Router, number>();
+  for (const x of [r, peer]) if (lab.kinds.get(x) === 'daemon') before.set(x, (await conflicts(lab, x, inst.name)).count);
   const t0 = now();
   process.kill(pid, 'SIGSTOP');
   try { await sleep(ms); } finally { process.kill(pid, 'SIGCONT'); }
@@ -83,14 +85,21 @@ export async function stallFault(lab: ChaosLab, r: Router, ms = 5000): Promise<F
   // 2.2.7's lines, on both sides
   await lab.daemon(r).waitLine(`(${inst.name}) Received advert from ${addrOf(peer)} with lower priority 100, ours 150, forcing new election`, 2000, cont);
   await lab.daemon(peer).waitLine(`(${inst.name}) Master received advert from ${addrOf(r)} with higher priority 150, ours 100`, 2000, cont);
-  // the counter (ours only): one episode on each side
+  // the counter (ours only): one more episode on each side
   for (const x of [r, peer]) {
     if (lab.kinds.get(x) !== 'daemon') continue;
-    const dump = await lab.statsDump(x);
-    const block = dump?.split('VRRP Instance: ').find((b) => b.startsWith(`${inst.name}\n`));
-    assert.match(block ?? '', /\n {2}Master conflicts: 1\n/, `${x}'s stats dump:\n${dump}`);
+    const after = await conflicts(lab, x, inst.name);
+    assert.equal(after.count, before.get(x)! + 1, `${x}'s master conflicts went from ${before.get(x)} to ${after.count}; stats dump:\n${after.dump}`);
   }
   return rows;
+}
+
+/** An instance's master-conflict count in router r's USR2 stats dump (ours; no line = 0). */
+async function conflicts(lab: ChaosLab, r: Router, inst: string): Promise<{ count: number; dump: string }> {
+  const dump = await lab.statsDump(r);
+  assert.ok(dump, `${r}: no stats dump`);
+  const block = dump.split('VRRP Instance: ').find((b) => b.startsWith(`${inst}\n`)) ?? '';
+  return { count: Number(/\n {2}Master conflicts: (\d+)\n/.exec(block)?.[1] ?? 0), dump };
 }
 
 /** SIGKILL of router r's VRRP child: 2.2.7's respawn lines, a new child, r master again. */
