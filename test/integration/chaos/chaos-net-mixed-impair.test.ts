@@ -1,9 +1,8 @@
 // Chaos tier, second pass with a mixed segment (r1, r3 ours; r2 keepalived 2.2.7, as in
 // chaos-net-mixed.test.ts): 30 % loss + 30 % duplication + 30 % reordering for 20 s, then the heal.
 import { isRoot } from '../../helpers/netns.js';
-import { ChaosLab, ROUTERS } from './lab.js';
+import { ChaosLab, MIXED, ROUTERS } from './lab.js';
 import { impairFault } from './faults.js';
-import { MIXED } from './chaos-net-mixed.test.js';
 
 describe('chaos (mixed: ours beside keepalived 2.2.7): loss, duplication and reordering at 30 %', function () {
   this.timeout(60_000);

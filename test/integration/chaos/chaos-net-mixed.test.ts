@@ -4,10 +4,8 @@
 // 2.2.7 stalled with ours taking over), SIGKILL of our VRRP child. Same pass criterion as the
 // all-ours files (ChaosLab.assertHealed); the figures print with "ours/ka/ours".
 import { isRoot } from '../../helpers/netns.js';
-import { ChaosLab, ROUTERS, type Kind, type Router } from './lab.js';
+import { ChaosLab, MIXED, ROUTERS } from './lab.js';
 import { killVrrpChild, partitionFault, sleep, stallFault } from './faults.js';
-
-export const MIXED: Record<Router, Kind> = { r1: 'daemon', r2: 'keepalived', r3: 'daemon' };
 
 describe('chaos (mixed: ours beside keepalived 2.2.7): partitions, stalled masters, a killed child', function () {
   this.timeout(60_000);

@@ -171,6 +171,9 @@ export function kindsFromEnv(): Record<Router, Kind> {
   return { r1: k, r2: k, r3: k };
 }
 
+/** The mixed pass: ours on r1 and r3, keepalived 2.2.7 on r2 (VI_1: ours master, 2.2.7 first backup; VI_2: the reverse). */
+export const MIXED: Record<Router, Kind> = { r1: 'daemon', r2: 'keepalived', r3: 'daemon' };
+
 /** One row of figures for a fault: printed by the tests, collected in the README table. */
 export interface Figures {
   fault: string; impl: string; vip: string;
