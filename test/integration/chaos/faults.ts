@@ -67,8 +67,10 @@ export async function stallFault(lab: ChaosLab, r: Router, ms = 5000): Promise<F
   for (const x of [r, peer]) if (lab.kinds.get(x) === 'daemon') before.set(x, (await conflicts(lab, x, inst.name)).count);
   const t0 = now();
   process.kill(pid, 'SIGSTOP');
-  try { await sleep(ms); } finally { process.kill(pid, 'SIGCONT'); }
-  const cont = now();
+  // the time of the wake-up is taken before SIGCONT: the woken process may run (and send its
+  // gratuitous ARPs) before this one is scheduled again
+  let cont = now();
+  try { await sleep(ms); } finally { cont = now(); process.kill(pid, 'SIGCONT'); }
   const rows = await lab.assertHealed(`SIGSTOP ${ms / 1000} s of ${r}'s VRRP child`, t0, cont, { boundMs: ADVERT_S * 1000 });
   // the takeover while r was stalled, timed from r's last advert the client saw
   const last = lab.monitor.adverts.filter((a) => a.vrid === inst.vrid && a.src === addrOf(r) && a.t <= t0).at(-1)!;
@@ -80,7 +82,10 @@ export async function stallFault(lab: ChaosLab, r: Router, ms = 5000): Promise<F
   // the winner re-announces the VIP after waking
   const mac = lab.vl.mac(r);
   const garps = lab.monitor.garps.filter((g) => g.ip === inst.vip && g.mac === mac && g.t > cont);
-  assert.ok(garps.length > 0 && garps[0]!.t - cont <= ADVERT_S * 1000 + MARGIN_MS, `${r} sent no gratuitous ARP for ${inst.vip} within an advert interval of waking`);
+  assert.ok(garps.length > 0 && garps[0]!.t - cont <= ADVERT_S * 1000 + MARGIN_MS,
+    `${r} sent no gratuitous ARP for ${inst.vip} within an advert interval of waking; seen since the stop: ${
+      lab.monitor.garps.filter((g) => g.t > t0).map((g) => `${Math.round(g.t - cont)} ${g.mac} ${g.ip}`).join(', ')}; ${r}'s mac ${mac}; log:\n${
+      lab.daemon(r).lines.filter((l) => l.t > t0).map((l) => `${Math.round(l.t - cont)} ${l.text}`).join('\n')}`);
   console.log(`    ${r} woke: first gratuitous ARP after ${Math.round(garps[0]!.t - cont)} ms, ${garps.length} since`);
   // 2.2.7's lines, on both sides
   await lab.daemon(r).waitLine(`(${inst.name}) Received advert from ${addrOf(peer)} with lower priority 100, ours 150, forcing new election`, 2000, cont);
