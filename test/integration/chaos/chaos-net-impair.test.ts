@@ -4,24 +4,13 @@
 // egress chains on the bridge ports with numgen random (drop, dup, fwd to a relay, reorder-relay.py).
 // Three routers running ours (CHAOS_KINDS=keepalived: 2.2.7). Pass: after the heal every VIP is held
 // by its expected master only within Master_Down_Interval + margin; no daemon crashed.
-import { isRoot } from '../../helpers/netns.js';
-import { ChaosLab, kindsFromEnv, ROUTERS } from './lab.js';
+import { chaosLabPerFile, kindsFromEnv } from './lab.js';
 import { impairFault } from './faults.js';
 
 describe('chaos (network): loss, duplication and reordering at 30 %', function () {
-  this.timeout(60_000);
-  let lab: ChaosLab | undefined;
-
-  before(async function () {
-    if (!isRoot()) this.skip();
-    lab = new ChaosLab('chimp').up();
-    const kinds = kindsFromEnv();
-    for (const r of ROUTERS) lab.start(r, kinds[r]);
-    await lab.settle(20_000);
-  });
-  after(async () => { await lab?.down(); });
+  const lab = chaosLabPerFile(this, 'chimp', kindsFromEnv());
 
   it('30 % loss + 30 % duplication + 30 % reordering for 20 s, heal: one owner per VIP within Master_Down_Interval', async () => {
-    await impairFault(lab!, { lossPct: 30, dupPct: 30, reorderPct: 30 }, 20_000);
+    await impairFault(lab(), { lossPct: 30, dupPct: 30, reorderPct: 30 }, 20_000);
   });
 });

@@ -7,40 +7,30 @@
 // (no IPVS in this kernel: it exits), so the checker-child case runs for ours only.
 // Ours: the same lines; the children notice the parent's death by their IPC channel closing
 // (src/daemon/child-runtime.ts), also when the VRRP child was stopped as the parent died.
-import { isRoot } from '../../helpers/netns.js';
-import { ChaosLab, kindsFromEnv, ROUTERS } from './lab.js';
+import { chaosLabPerFile, kindsFromEnv } from './lab.js';
 import { killCheckerChild, killParent, killVrrpChild, sleep } from './faults.js';
 
 describe('chaos (processes): SIGKILL of the checker child, the VRRP child, the parent', function () {
-  this.timeout(60_000);
-  let lab: ChaosLab | undefined;
   const kinds = kindsFromEnv();
-
-  before(async function () {
-    if (!isRoot()) this.skip();
-    lab = new ChaosLab('chkil').up();
-    // ours: r1 also runs a checker child (a MISC_CHECK virtual server, monitoring mode without IPVS)
-    for (const r of ROUTERS) lab.start(r, kinds[r], { virtualServer: r === 'r1' && kinds[r] === 'daemon' });
-    await lab.settle(20_000);
-  });
-  after(async () => { await lab?.down(); });
+  // ours: r1 also runs a checker child (a MISC_CHECK virtual server, monitoring mode without IPVS)
+  const lab = chaosLabPerFile(this, 'chkil', kinds, (r) => ({ virtualServer: r === 'r1' && kinds[r] === 'daemon' }));
 
   it('checker child: respawned with keepalived\'s lines, no VRRP transition, no VIP move', async function () {
     if (kinds.r1 !== 'daemon') this.skip();
-    await killCheckerChild(lab!, 'r1');
+    await killCheckerChild(lab(), 'r1');
   });
 
   it('VRRP child of the master: respawned with keepalived\'s lines, master again', async () => {
-    await killVrrpChild(lab!, 'r1');
+    await killVrrpChild(lab(), 'r1');
   });
 
   it('parent of the master: the children go with it, priority 0 sent, VIP released, the peer takes over', async () => {
     await sleep(500);
-    await killParent(lab!, 'r1');
+    await killParent(lab(), 'r1');
   });
 
   it('parent dies while its VRRP child is stopped: the child still goes when continued (no orphan with a VIP)', async () => {
     await sleep(500);
-    await killParent(lab!, 'r2', true);
+    await killParent(lab(), 'r2', true);
   });
 });

@@ -2,34 +2,23 @@
 // (longer than Master_Down_Interval: both sides hold the VIP, then the heal), and its link taken
 // down and up 4 times within a second. Three routers running ours (CHAOS_KINDS=keepalived: 2.2.7).
 // Pass (each heal): every VIP held by its expected master only within Master_Down_Interval + margin.
-import { isRoot } from '../../helpers/netns.js';
-import { ChaosLab, kindsFromEnv, ROUTERS } from './lab.js';
+import { chaosLabPerFile, kindsFromEnv } from './lab.js';
 import { flapFault, partitionFault, sleep } from './faults.js';
 
 describe('chaos (network): partition of the master, link flaps', function () {
-  this.timeout(60_000);
-  let lab: ChaosLab | undefined;
-
-  before(async function () {
-    if (!isRoot()) this.skip();
-    lab = new ChaosLab('chprt').up();
-    const kinds = kindsFromEnv();
-    for (const r of ROUTERS) lab.start(r, kinds[r]);
-    await lab.settle(20_000);
-  });
-  after(async () => { await lab?.down(); });
+  const lab = chaosLabPerFile(this, 'chprt', kindsFromEnv());
 
   it('partition of the master for 6 s and its heal: one owner per VIP within Master_Down_Interval', async () => {
-    await partitionFault(lab!, 'r1', 6000);
+    await partitionFault(lab(), 'r1', 6000);
   });
 
   it('partition of the other master (r2, VI_2) for 6 s and its heal', async () => {
     await sleep(1000);
-    await partitionFault(lab!, 'r2', 6000);
+    await partitionFault(lab(), 'r2', 6000);
   });
 
   it('4 link flaps of the master within a second: one owner per VIP within Master_Down_Interval of the last up', async () => {
     await sleep(1000);
-    await flapFault(lab!, 'r1', 4, 100);
+    await flapFault(lab(), 'r1', 4, 100);
   });
 });

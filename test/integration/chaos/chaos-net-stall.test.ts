@@ -3,24 +3,13 @@
 // figures). Pass: the peer takes over within Master_Down_Interval, one master within one advert
 // interval of the wake-up, the winner re-sends gratuitous ARPs, 2.2.7's log lines, one master
 // conflict counted on each side (ours).
-import { isRoot } from '../../helpers/netns.js';
-import { ChaosLab, kindsFromEnv, ROUTERS } from './lab.js';
+import { chaosLabPerFile, kindsFromEnv } from './lab.js';
 import { stallFault } from './faults.js';
 
 describe('chaos (network): a stalled master wakes up', function () {
-  this.timeout(60_000);
-  let lab: ChaosLab | undefined;
-
-  before(async function () {
-    if (!isRoot()) this.skip();
-    lab = new ChaosLab('chstl').up();
-    const kinds = kindsFromEnv();
-    for (const r of ROUTERS) lab.start(r, kinds[r]);
-    await lab.settle(20_000);
-  });
-  after(async () => { await lab?.down(); });
+  const lab = chaosLabPerFile(this, 'chstl', kindsFromEnv());
 
   it('SIGSTOP of the master\'s VRRP child for 5 s, SIGCONT: takeover within Master_Down, one master within an advert interval of the wake-up, GARPs, counted', async () => {
-    await stallFault(lab!, 'r1', 5000);
+    await stallFault(lab(), 'r1', 5000);
   });
 });

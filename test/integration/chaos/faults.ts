@@ -3,7 +3,7 @@
 // keepalived 2.2.7. Every function prints its figures and returns them.
 import assert from 'node:assert/strict';
 import { waitFor } from '../../helpers/netns.js';
-import { now } from '../vrrp/lab.js';
+import { now, type Line } from '../vrrp/lab.js';
 import { ADVERT_S, INSTANCES, MARGIN_MS, masterDownMs, type ChaosLab, type Figures, type ImpairCounts, type Impairment, type Router } from './lab.js';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -107,19 +107,32 @@ async function conflicts(lab: ChaosLab, r: Router, inst: string): Promise<{ coun
   return { count: Number(/\n {2}Master conflicts: (\d+)\n/.exec(block)?.[1] ?? 0), dump };
 }
 
-/** SIGKILL of router r's VRRP child: 2.2.7's respawn lines, a new child, r master again. */
-export async function killVrrpChild(lab: ChaosLab, r: Router): Promise<Figures[]> {
+/**
+ * SIGKILL of one child of router r: the parent's lines as 2.2.7's (`pid P exited due to signal 9`,
+ * `<Name> child process(P) died: Respawning`, no delay for a first death), then a new child with a
+ * new pid in its pid file. Returns its "Starting ..." line and pid.
+ */
+async function killAndRespawn(lab: ChaosLab, r: Router, role: 'vrrp' | 'checker'): Promise<{ start: Line; fresh: number }> {
   const d = lab.daemon(r);
-  const old = lab.pids(r).vrrp!;
+  const [name, what] = role === 'vrrp' ? ['VRRP', 'VRRP'] : ['Healthcheck', 'checker'];
+  const old = lab.pids(r)[role]!;
   const t0 = now();
   process.kill(old, 'SIGKILL');
   await d.waitLine(new RegExp(`^pid ${old} exited due to signal 9 \\(Killed\\)`), 5000, t0);
-  await d.waitLine(`VRRP child process(${old}) died: Respawning`, 1000, t0);
-  await d.waitLine('Restart of VRRP process delayed 0 seconds to limit respawn rate', 1000, t0);
-  const start = await d.waitLine(/^Starting VRRP child process, pid=\d+$/, 5000, t0);
+  await d.waitLine(`${name} child process(${old}) died: Respawning`, 1000, t0);
+  await d.waitLine(`Restart of ${what} process delayed 0 seconds to limit respawn rate`, 1000, t0);
+  const start = await d.waitLine(new RegExp(`^Starting ${name} child process, pid=\\d+$`), 5000, t0);
   const fresh = Number(start.text.split('=')[1]);
   assert.notEqual(fresh, old);
-  await waitFor(() => lab.pids(r).vrrp === fresh, 5000);
+  await waitFor(() => lab.pids(r)[role] === fresh, 5000);
+  return { start, fresh };
+}
+
+/** SIGKILL of router r's VRRP child: 2.2.7's respawn lines, a new child, r master again. */
+export async function killVrrpChild(lab: ChaosLab, r: Router): Promise<Figures[]> {
+  const d = lab.daemon(r);
+  const t0 = now();
+  const { start, fresh } = await killAndRespawn(lab, r, 'vrrp');
   // the new child removes the VIPs, starts as BACKUP and, hearing only lower adverts (the peer may
   // have taken over meanwhile), becomes master at its own Master_Down_Interval: the bound counts from
   // its "Entering BACKUP STATE (init)" (Node's start-up under load is not VRRP's)
@@ -132,15 +145,8 @@ export async function killVrrpChild(lab: ChaosLab, r: Router): Promise<Figures[]
 /** SIGKILL of router r's checker child (ours: a MISC_CHECK virtual server): respawned, VRRP untouched. */
 export async function killCheckerChild(lab: ChaosLab, r: Router): Promise<Figures[]> {
   const d = lab.daemon(r);
-  const old = lab.pids(r).checker!;
   const t0 = now();
-  process.kill(old, 'SIGKILL');
-  await d.waitLine(new RegExp(`^pid ${old} exited due to signal 9 \\(Killed\\)`), 5000, t0);
-  await d.waitLine(`Healthcheck child process(${old}) died: Respawning`, 1000, t0);
-  await d.waitLine('Restart of checker process delayed 0 seconds to limit respawn rate', 1000, t0);
-  const start = await d.waitLine(/^Starting Healthcheck child process, pid=\d+$/, 5000, t0);
-  const fresh = Number(start.text.split('=')[1]);
-  await waitFor(() => lab.pids(r).checker === fresh, 5000);
+  const { start } = await killAndRespawn(lab, r, 'checker');
   await d.waitLine(/^Misc check for .* succeeded\.$/, 5000, start.t);
   const rows = await lab.assertHealed(`SIGKILL ${r}'s checker child`, t0, t0, { boundMs: 0 });
   for (const row of rows) assert.equal(row.path, lab.monitor.owners(INSTANCES.find((i) => i.name === row.vip)!.vip).join('+'), `${row.vip}: VIP moved (${row.path})`);

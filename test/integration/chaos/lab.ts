@@ -422,3 +422,25 @@ export class ChaosLab {
     await this.vl.down();
   }
 }
+
+/**
+ * The set-up every chaos file shares: one lab for the whole file (root only, skipped otherwise), the
+ * three routers started with `kinds` (and `opts(r)`), settled before the first test; torn down after
+ * the last one even when a test fails. Call inside describe() with its `this`; the returned function
+ * gives the lab.
+ */
+export function chaosLabPerFile(suite: Mocha.Suite, prefix: string, kinds: Record<Router, Kind>, opts: (r: Router) => RouterOpts = () => ({})): () => ChaosLab {
+  suite.timeout(60_000);
+  let lab: ChaosLab | undefined;
+  before(async function () {
+    if (!isRoot()) this.skip();
+    lab = new ChaosLab(prefix).up();
+    for (const r of ROUTERS) lab.start(r, kinds[r], opts(r));
+    await lab.settle(20_000);
+  });
+  after(async () => { await lab?.down(); });
+  return () => {
+    if (!lab) throw new Error('no chaos lab outside a test');
+    return lab;
+  };
+}
