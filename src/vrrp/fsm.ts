@@ -120,6 +120,7 @@ export class VrrpFsm {
   }
 
   private cancelTimer(timer: VrrpTimerName): void {
+    if (timer === 'garpLowerPrio') this.lowerPrioDue = [];
     if (!this.timers.delete(timer)) return;
     this.out.push({ kind: 'cancelTimer', timer });
   }
@@ -503,9 +504,16 @@ export class VrrpFsm {
         this.garp(g.masterRefreshRepeat, 'refresh');
         this.setTimer('garpRefresh', g.masterRefreshMs);
         return;
-      case 'garpLowerPrio':
-        if (this.st === 'MASTER') this.garp(g.lowerPrioRepeat, 'lowerPrio');
+      case 'garpLowerPrio': {
+        // this firing is for the oldest pending burst; any others due by now go with it
+        const now = this.clock.now();
+        let n = 1;
+        this.lowerPrioDue.shift();
+        while (this.lowerPrioDue.length && this.lowerPrioDue[0]! <= now) { this.lowerPrioDue.shift(); n++; }
+        if (this.st === 'MASTER') for (let i = 0; i < n; i++) this.garp(g.lowerPrioRepeat, 'lowerPrio');
+        if (this.lowerPrioDue.length) this.setTimer('garpLowerPrio', Math.max(0, this.lowerPrioDue[0]! - now));
         return;
+      }
     }
   }
 
@@ -588,6 +596,9 @@ export class VrrpFsm {
     this.conflictAt = t;
   }
 
+  /** Due times of the delayed GARP bursts after lower-priority adverts, oldest first (one timer runs for the first). */
+  private lowerPrioDue: number[] = [];
+
   /** When the last advert from another master arrived (undefined: none since this instance became MASTER). */
   private conflictAt?: number;
 
@@ -628,7 +639,12 @@ export class VrrpFsm {
     }
     if (p.garp.lowerPrioRepeat > 0) {
       this.garp(p.garp.lowerPrioRepeat, 'lowerPrio');
-      if (p.garp.lowerPrioDelayMs > 0) this.setTimer('garpLowerPrio', p.garp.lowerPrioDelayMs);
+      // keepalived 2.2.7 arms one delayed burst per lower-priority advert (a stalled master waking up
+      // with three queued adverts sends three bursts garp_lower_prio_delay later; chaos-net-stall)
+      if (p.garp.lowerPrioDelayMs > 0) {
+        this.lowerPrioDue.push(this.clock.now() + p.garp.lowerPrioDelayMs);
+        if (!this.timers.has('garpLowerPrio')) this.setTimer('garpLowerPrio', p.garp.lowerPrioDelayMs);
+      }
     }
     this.notify('MASTER_RX_LOWER_PRI');
   }

@@ -235,6 +235,32 @@ describe('vrrp/fsm: MASTER receive [RFC 3768 §6.4.3 / RFC 5798 §6.4.3]', () =>
     assert.ok(h.actions.some((x) => x.action.kind === 'notify' && (x.action as { state: string }).state === 'MASTER_RX_LOWER_PRI'));
   });
 
+  it('lower priority: one delayed GARP burst per lower advert, garp_lower_prio_delay after each (keepalived 2.2.7: three queued adverts, three bursts; chaos-net-stall)', () => {
+    const h = master({ primaryAddress: '10.198.0.2' });
+    const t0 = h.clock.now();
+    for (let i = 0; i < 3; i++) h.feed(peerAdvert(h.params, '10.198.0.1', 50));
+    h.advance(1000);
+    h.feed(peerAdvert(h.params, '10.198.0.1', 50));
+    h.clear();
+    h.advance(4000);
+    const bursts = () => h.actions.filter((x) => x.action.kind === 'garp' && (x.action as { reason: string }).reason === 'lowerPrio').map((x) => Math.round(x.at - t0));
+    assert.deepEqual(bursts(), [5000, 5000, 5000]);
+    h.advance(1000);
+    assert.deepEqual(bursts(), [5000, 5000, 5000, 6000]);
+    h.advance(10_000);
+    assert.equal(bursts().length, 4);
+  });
+
+  it('lower priority: pending delayed bursts are dropped when the master steps down', () => {
+    const h = master({ primaryAddress: '10.198.0.2' });
+    h.feed(peerAdvert(h.params, '10.198.0.1', 50));
+    h.feed(peerAdvert(h.params, '10.198.0.1', 150));
+    assert.equal(h.stateAt(), 'BACKUP');
+    h.clear();
+    h.advance(6000);
+    assert.ok(!h.actions.some((x) => x.action.kind === 'garp' && (x.action as { reason: string }).reason === 'lowerPrio'));
+  });
+
   it('lower_prio_no_advert: no advert and no "forcing new election"', () => {
     const h = master({ lowerPrioNoAdvert: true });
     h.feed(peerAdvert(h.params, '10.198.0.1', 50));
