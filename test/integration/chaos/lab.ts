@@ -86,16 +86,22 @@ export class VipMonitor {
   readonly adverts: Advert[] = [];
   readonly garps: Garp[] = [];
   samples = 0;
-  /** performance.now() = CLOCK_MONOTONIC ms - offset */
-  private readonly offset = Number(process.hrtime.bigint()) / 1e6 - performance.now();
   private buf = '';
 
-  constructor(readonly proc: ChildProcess, readonly routers: readonly Router[]) {
-    proc.stdout!.on('data', (d: Buffer) => {
-      this.buf += d.toString();
-      let i: number;
-      while ((i = this.buf.indexOf('\n')) >= 0) { this.line(this.buf.slice(0, i)); this.buf = this.buf.slice(i + 1); }
-    });
+  /**
+   * `proc`: monitor.py (its stdout is fed in), or none (unit tests call feed()). `offset`:
+   * performance.now() = CLOCK_MONOTONIC ms - offset (measured here unless given).
+   */
+  constructor(proc: Pick<ChildProcess, 'stdout'> | undefined, readonly routers: readonly Router[],
+    private readonly offset = Number(process.hrtime.bigint()) / 1e6 - performance.now()) {
+    proc?.stdout!.on('data', (d: Buffer) => this.feed(d.toString()));
+  }
+
+  /** Takes monitor.py output (any chunking); complete lines are parsed at once. */
+  feed(text: string): void {
+    this.buf += text;
+    let i: number;
+    while ((i = this.buf.indexOf('\n')) >= 0) { this.line(this.buf.slice(0, i)); this.buf = this.buf.slice(i + 1); }
   }
 
   private line(l: string): void {
