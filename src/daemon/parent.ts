@@ -29,6 +29,7 @@ import { ReloadTimeMonitor } from './reload/time-monitor.js';
 import { saveConfigCopy, stickySaveDir } from './config-save.js';
 import { unsupportedReloadChanges } from './reload/unsupported.js';
 import { tmpConfigDirProblem } from './tmp-config-dir.js';
+import { restartDelay, restartName } from './respawn-delay.js';
 import { truncateSync } from 'node:fs';
 import { strerror } from '../vrrp/io/native.js';
 
@@ -125,7 +126,6 @@ interface ChildSlot {
   reloadWaiter?: () => void;
   /** Stopped on purpose by a reload: its exit is not a death. */
   retiring?: boolean;
-  quickDeaths: number;
 }
 
 
@@ -330,12 +330,15 @@ export class Parent {
     return f ?? 3;
   }
 
-  private spawn(role: ChildRole, quickDeaths = 0): void {
+  /** Per kind of child: the delay its next quick death gets (respawn-delay.ts). */
+  private readonly restartDelays = new Map<ChildRole, number>();
+
+  private spawn(role: ChildRole): void {
     if (!this.config) return;
     const fd = role === 'vrrp' ? this.nsState?.connectorFd : undefined;
     const identity = { comm: this.config.global.processName ?? DEFAULT_COMM, cmdline: this.deps.commandLine };
     const handle = this.deps.launch(role, fd === undefined ? { identity } : { procConnectorFd: fd, identity });
-    const slot: ChildSlot = { role, handle, startedAt: Date.now(), exited: false, exitWaiters: [], quickDeaths };
+    const slot: ChildSlot = { role, handle, startedAt: Date.now(), exited: false, exitWaiters: [] };
     this.children.set(role, slot);
     this.log.info(`Starting ${role === 'vrrp' ? 'VRRP' : 'Healthcheck'} child process, pid=${handle.pid}`);
     handle.onMessage((m) => this.onChildMessage(slot, m));
@@ -377,14 +380,14 @@ export class Parent {
     this.log.info('  Please log an issue at https://github.com/acassen/keepalived/issues/');
     this.log.info('  and include a full copy of your keepalived configuration files, and');
     this.log.info('  copies of the keepalived system log entries around the time this happened');
-    // Respawn rate limit: a child that keeps dying within 2 s of its start waits 1, 2, 4 ... 30 s.
-    const quick = Date.now() - slot.startedAt < 2000 ? slot.quickDeaths + 1 : 0;
-    const delay = quick > 1 ? Math.min(2 ** (quick - 2), 30) : 0;
-    this.log.info(`Restart of ${slot.role === 'vrrp' ? 'VRRP' : 'checker'} process delayed ${delay} seconds to limit respawn rate`);
+    // Respawn rate limit, as 2.2.7's: within a minute of its start a death waits 0, 1, 2, 4 ... 60 s.
+    const d = restartDelay(this.restartDelays.get(slot.role) ?? 0, Date.now() - slot.startedAt);
+    this.restartDelays.set(slot.role, d.nextDelayS);
+    if (d.logged) this.log.info(`Restart of ${restartName(slot.role)} process delayed ${d.delayS} seconds to limit respawn rate`);
     const t = setTimeout(() => {
       this.pendingRespawns.delete(slot.role);
-      if (!this.stopping) this.spawn(slot.role, quick);
-    }, delay * 1000);
+      if (!this.stopping) this.spawn(slot.role);
+    }, d.delayS * 1000);
     this.pendingRespawns.set(slot.role, t);
   }
 

@@ -1,6 +1,7 @@
 // Chaos tier, process faults: SIGKILL of each process of the master in turn. Measured first with
 // keepalived 2.2.7 in this lab (CHAOS_KINDS=keepalived; README "Chaos tier"): a killed VRRP child is
-// respawned at once with "VRRP child process(PID) died: Respawning" and its lines; the new child
+// respawned at once with "VRRP child process(PID) died: Respawning" and its lines (killed again within
+// a minute of its start: "Restart of VRRP process delayed 1 seconds", then 2, 4 ...); the new child
 // removes the VIPs, starts as BACKUP and takes the instance back at its Master_Down. A killed parent
 // takes its children with it (PR_SET_PDEATHSIG(SIGTERM)): the VRRP child sends priority 0, removes
 // its VIPs and logs "Stopped"; the peer takes over after Skew_Time. 2.2.7's checker cannot run here
@@ -22,6 +23,10 @@ describe('chaos (processes): SIGKILL of the checker child, the VRRP child, the p
 
   it('VRRP child of the master: respawned with keepalived\'s lines, master again', async () => {
     await killVrrpChild(lab(), 'r1');
+  });
+
+  it('VRRP child killed again within a minute of its start: 2.2.7\'s rate limit, restart delayed 1 s, master again', async () => {
+    await killVrrpChild(lab(), 'r1', 1);
   });
 
   it('parent of the master: the children go with it, priority 0 sent, VIP released, the peer takes over', async () => {

@@ -109,37 +109,43 @@ async function conflicts(lab: ChaosLab, r: Router, inst: string): Promise<{ coun
 
 /**
  * SIGKILL of one child of router r: the parent's lines as 2.2.7's (`pid P exited due to signal 9`,
- * `<Name> child process(P) died: Respawning`, no delay for a first death), then a new child with a
- * new pid in its pid file. Returns its "Starting ..." line and pid.
+ * `<Name> child process(P) died: Respawning`, `Restart of <Name> process delayed N seconds ...`), then,
+ * after that delay, a new child with a new pid in its pid file. Returns its "Starting ..." line and pid.
  */
-async function killAndRespawn(lab: ChaosLab, r: Router, role: 'vrrp' | 'checker'): Promise<{ start: Line; fresh: number }> {
+async function killAndRespawn(lab: ChaosLab, r: Router, role: 'vrrp' | 'checker', delayS = 0): Promise<{ start: Line; fresh: number }> {
   const d = lab.daemon(r);
-  const [name, what] = role === 'vrrp' ? ['VRRP', 'VRRP'] : ['Healthcheck', 'checker'];
+  const name = role === 'vrrp' ? 'VRRP' : 'Healthcheck';
   const old = lab.pids(r)[role]!;
   const t0 = now();
   process.kill(old, 'SIGKILL');
   await d.waitLine(new RegExp(`^pid ${old} exited due to signal 9 \\(Killed\\)`), 5000, t0);
   await d.waitLine(`${name} child process(${old}) died: Respawning`, 1000, t0);
-  await d.waitLine(`Restart of ${what} process delayed 0 seconds to limit respawn rate`, 1000, t0);
-  const start = await d.waitLine(new RegExp(`^Starting ${name} child process, pid=\\d+$`), 5000, t0);
+  const delayed = await d.waitLine(`Restart of ${name} process delayed ${delayS} seconds to limit respawn rate`, 1000, t0);
+  const start = await d.waitLine(new RegExp(`^Starting ${name} child process, pid=\\d+$`), 5000 + delayS * 1000, t0);
+  // 2.2.7's rate limit: the new child comes no earlier than the delay (timers may fire ~2 ms early)
+  assert.ok(start.t - delayed.t >= delayS * 1000 - 5, `restarted ${Math.round(start.t - delayed.t)} ms after "delayed ${delayS} seconds"`);
   const fresh = Number(start.text.split('=')[1]);
   assert.notEqual(fresh, old);
   await waitFor(() => lab.pids(r)[role] === fresh, 5000);
   return { start, fresh };
 }
 
-/** SIGKILL of router r's VRRP child: 2.2.7's respawn lines, a new child, r master again. */
-export async function killVrrpChild(lab: ChaosLab, r: Router): Promise<Figures[]> {
+/**
+ * SIGKILL of router r's VRRP child: 2.2.7's respawn lines, a new child, r master again. `delayS`: the
+ * restart delay 2.2.7's rate limit gives this death (0 for a first one; 1 for a second death within a
+ * minute of the previous start).
+ */
+export async function killVrrpChild(lab: ChaosLab, r: Router, delayS = 0): Promise<Figures[]> {
   const d = lab.daemon(r);
   const t0 = now();
-  const { start, fresh } = await killAndRespawn(lab, r, 'vrrp');
+  const { start, fresh } = await killAndRespawn(lab, r, 'vrrp', delayS);
   // the new child removes the VIPs, starts as BACKUP and, hearing only lower adverts (the peer may
   // have taken over meanwhile), becomes master at its own Master_Down_Interval: the bound counts from
   // its "Entering BACKUP STATE (init)" (Node's start-up under load is not VRRP's)
   const inst = instOf(r);
   const init = await d.waitLine(`(${inst.name}) Entering BACKUP STATE (init)`, 15_000, start.t);
   console.log(`    new VRRP child ${fresh}: started ${Math.round(start.t - t0)} ms after the kill, BACKUP (init) ${Math.round(init.t - start.t)} ms later`);
-  return lab.assertHealed(`SIGKILL ${r}'s VRRP child`, t0, init.t, { boundMs: masterDownMs(150) });
+  return lab.assertHealed(`SIGKILL ${r}'s VRRP child${delayS ? ' again (restart delayed)' : ''}`, t0, init.t, { boundMs: masterDownMs(150) });
 }
 
 /** SIGKILL of router r's checker child (ours: a MISC_CHECK virtual server): respawned, VRRP untouched. */

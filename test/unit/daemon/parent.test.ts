@@ -150,8 +150,8 @@ describe('daemon/parent: supervision', () => {
     await tick();
     const l = h.lines();
     assert.ok(l.includes('pid 1000 exited with status 1'));
-    assert.ok(l.includes('Restart of checker process delayed 0 seconds to limit respawn rate'));
-    assert.ok(l.includes('Restart of checker process delayed 1 seconds to limit respawn rate'));
+    assert.ok(l.includes('Restart of Healthcheck process delayed 0 seconds to limit respawn rate'));
+    assert.ok(l.includes('Restart of Healthcheck process delayed 1 seconds to limit respawn rate'));
     await h.parent.stop();
   });
 
