@@ -334,7 +334,7 @@ export class ChaosLab {
     return c;
   }
 
-  /** Removes the impairment; frames still held by the relay are sent (late) before it ends. */
+  /** Removes the impairment; frames the relay still holds are dropped with it. */
   unimpair(): void {
     this.exec(this.sw, 'nft', ['delete', 'table', 'netdev', 'chaos_impair'], { allowFail: true });
     this.relay?.stdin?.end();
