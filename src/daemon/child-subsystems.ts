@@ -39,11 +39,12 @@ export async function loadSubsystem(role: ChildRole): Promise<StartFn> {
 async function vrrpStart(): Promise<Start> {
   const { startVrrp, isStartFailure } = await import('../vrrp/index.js');
   return async (config, deps, events) => {
-    const vrrp = await startVrrp(config, { logger: deps.logger, clock: deps.clock, onStateChange: (e) => events.vrrpEvent(e) });
+    const vrrp = await startVrrp(config, { logger: deps.logger, clock: deps.clock, onStateChange: (e) => events.vrrpEvent(e),
+      releaseVipsAlways: deps.dontRelease || deps.releaseVips });
     if (isStartFailure(vrrp)) return vrrp;
     return {
-      // -V (--dont-release-vrrp): leave the VIPs and virtual routes in place.
-      stop: () => vrrp.stop({ keepVips: deps.dontRelease }),
+      // -V (--dont-release-vrrp): no priority 0, VIPs, virtual routes and VMACs left in place.
+      stop: () => vrrp.stop({ dontRelease: deps.dontRelease }),
       reload: (c) => vrrp.reload(c),
       snapshot: () => vrrp.snapshot(),
     };

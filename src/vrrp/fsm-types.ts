@@ -113,6 +113,10 @@ export interface VrrpFsmParams {
   v3Ipv4PseudoHeader: boolean;
   /** dont_track_primary: our own interface going down does not mean FAULT. */
   dontTrackPrimary: boolean;
+  /** -V (--dont-release-vrrp) or -X (--release-vips): every move out of MASTER, and the start-up in
+   *  BACKUP or FAULT, removes the VIPs whether or not they were set (keepalived 2.2.7's
+   *  vrrp_restore_interface), so a start logs "removing VIPs." a second time. */
+  releaseVipsAlways?: boolean;
   trackers: TrackerParams[];
   /** 'every' = keepalived 2.2.7 (each rejected advert logs its line, as captured); 'once' = log a rejection
    *  kind once until the next state change or accepted advert (keepalived HEAD). */
@@ -177,10 +181,10 @@ export type VrrpEvent =
    *  sent, VIPs removed, and MASTER again after Skew_Time unless another master is heard). */
   | { type: 'vipDeleted' }
   /** SIGTERM ('stop', the default) or an instance no longer in the config at a reload ('deleted'): a
-   *  MASTER sends priority 0 and removes its VIPs (keepVips, -V: leaves them). 'stop' notifies STOP;
+   *  MASTER sends priority 0 and removes its VIPs (dontRelease, -V: neither, as 2.2.7). 'stop' notifies STOP;
    *  'deleted' notifies DELETED with notify_deleted, else FAULT (nothing when already in FAULT), as
    *  keepalived 2.2.7. */
-  | { type: 'shutdown'; reason?: ShutdownReason; keepVips?: boolean }
+  | { type: 'shutdown'; reason?: ShutdownReason; dontRelease?: boolean }
   /** Sync-group commands (issued by src/vrrp/sync-group.ts, not by the runtime directly). */
   | { type: 'sync'; to: 'MASTER' | 'BACKUP' | 'FAULT' | 'CLEAR_FAULT' }
   /** Reload (SIGHUP) of an instance that still exists with the same name, VRID, interface and family:

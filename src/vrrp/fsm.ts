@@ -94,7 +94,7 @@ export class VrrpFsm {
         this.reevaluate();
         break;
       case 'primaryAddress': this.primary = ev.address; break;
-      case 'shutdown': this.onShutdown(ev.reason ?? 'stop', ev.keepVips ?? false); break;
+      case 'shutdown': this.onShutdown(ev.reason ?? 'stop', ev.dontRelease ?? false); break;
       case 'vipDeleted': if (this.st === 'MASTER') this.leaveMasterToBackup(true); break;
       case 'sync': this.onSync(ev.to); break;
       case 'reconfigure': this.onReconfigure(ev.params); break;
@@ -125,7 +125,7 @@ export class VrrpFsm {
   }
 
   /** keepalived's -D line around the VIPs of an instance whose VIPs the firewall blocks (src/vrrp/firewall). */
-  private fwLog(what: 'setting' | 'removing'): void { if (this.params.firewall) this.log(`(${this.n}) ${what} firewall drop rule`, 1); }
+  private fwLog(what: 'setting' | 'removing', p: VrrpFsmParams = this.params): void { if (p.firewall) this.log(`(${this.n}) ${what} firewall drop rule`, 1); }
 
   private cancelAllTimers(): void { for (const t of ALL_TIMERS) this.cancelTimer(t); }
 
@@ -172,9 +172,9 @@ export class VrrpFsm {
   }
 
   /** keepalived's "(VI_1) setting VIPs." / "removing E-VIPs." lines: one per non-empty list (-D). */
-  private vipLines(verb: 'sett' | 'remov'): void {
-    if (this.params.vips.length > 0) this.log(`(${this.n}) ${verb}ing VIPs.`, 1);
-    if (this.params.otherVips.length > 0) this.log(`(${this.n}) ${verb}ing E-VIPs.`, 1);
+  private vipLines(verb: 'sett' | 'remov', p: VrrpFsmParams = this.params): void {
+    if (p.vips.length > 0) this.log(`(${this.n}) ${verb}ing VIPs.`, 1);
+    if (p.otherVips.length > 0) this.log(`(${this.n}) ${verb}ing E-VIPs.`, 1);
   }
 
   /** keepalived's vrrp_restore_interfaces_startup(): left-over rules and routes, then VIPs. */
@@ -183,6 +183,19 @@ export class VrrpFsm {
     this.vipLines('remov');
     this.out.push({ kind: 'removeVips' });
     this.fwLog('removing');
+  }
+
+  /**
+   * keepalived's vrrp_restore_interface() from vrrp_init_state() for an instance not going MASTER:
+   * its routes and rules, and with -V / -X its VIPs as well, set or not (a second "removing VIPs."
+   * after the start-up one, measured).
+   */
+  private initRestore(p: VrrpFsmParams = this.params): void {
+    this.routes('init', p);
+    if (!p.releaseVipsAlways) return;
+    this.vipLines('remov', p);
+    this.out.push({ kind: 'removeVips' });
+    this.fwLog('removing', p);
   }
 
   /** The instance's routes and rules at this point (keepalived's vrrp_handle_iproutes / iprules), if it has any. */
@@ -249,15 +262,16 @@ export class VrrpFsm {
       }
       if (removeVips) this.startupRemoval();
       // vrrp_init_state() then clears the routes and rules of an instance that is not going MASTER
-      this.routes('init');
+      this.initRestore();
       this.stateChanged(from);
       return;
     }
     if (removeVips) this.startupRemoval();
     // keepalived's vrrp_init_state() clears routes and rules unless the owner goes MASTER at once
-    if (!(this.params.priority === OWNER_PRIORITY && this.params.initialState === 'MASTER')) this.routes('init');
+    const ownerMaster = this.params.priority === OWNER_PRIORITY && this.params.initialState === 'MASTER';
+    if (!ownerMaster) this.initRestore();
     const from = this.changeState('BACKUP');
-    if (this.params.priority === OWNER_PRIORITY && this.params.initialState === 'MASTER') {
+    if (ownerMaster) {
       // keepalived: the owner "times out from the backup state very quickly"
       this.masterAdverIntCs = this.params.advertIntCs;
       this.setTimer('masterDown', 0);
@@ -369,17 +383,16 @@ export class VrrpFsm {
     else if (!faulted && this.st === 'FAULT') this.leaveFault();
   }
 
-  private onShutdown(reason: ShutdownReason, keepVips: boolean): void {
+  /** -V (dontRelease): keepalived 2.2.7 skips restore_vrrp_interfaces at stop: no priority 0, VIPs and routes stay (measured). */
+  private onShutdown(reason: ShutdownReason, dontRelease: boolean): void {
     if (this.st === 'STOP') return;
     const was = this.st;
-    if (was === 'MASTER') {
+    if (was === 'MASTER' && !dontRelease) {
       this.sendPriorityZero();
-      if (!keepVips) {
-        this.routes('remove');
-        this.vipLines('remov');
-        this.out.push({ kind: 'removeVips' });
-        this.fwLog('removing');
-      }
+      this.routes('remove');
+      this.vipLines('remov');
+      this.out.push({ kind: 'removeVips' });
+      this.fwLog('removing');
     }
     this.cancelAllTimers();
     const from = this.changeState('STOP');
@@ -409,8 +422,8 @@ export class VrrpFsm {
     }
     if (this.st === 'STOP') return;
     const wasMaster = this.st === 'MASTER';
-    // keepalived's vrrp_init_state() at a reload clears the routes and rules of a non-MASTER
-    if (!wasMaster) this.routes('init', np);
+    // keepalived's vrrp_init_state() at a reload clears the routes and rules of a non-MASTER (-V / -X: its VIPs too)
+    if (!wasMaster) this.initRestore(np);
     // keepalived 2.2.7 puts one advert with the old settings on the wire at the reload, then one with the new
     if (wasMaster) this.send(this.eff);
     const prev = this.track;

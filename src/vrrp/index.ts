@@ -9,8 +9,8 @@ import { VrrpRuntime, type RuntimeDeps, type StartFailure, type StateChangeEvent
 export type { StateChangeEvent, VrrpSnapshot, InstanceSnapshot, RuntimeDeps, StartFailure } from './runtime/vrrp-runtime.js';
 
 export interface VrrpHandle {
-  /** SIGTERM: MASTERs send priority 0 and remove VIPs (keepVips: keepalived -V leaves them). */
-  stop(opts?: { keepVips?: boolean }): Promise<void>;
+  /** SIGTERM: MASTERs send priority 0 and remove VIPs (dontRelease, keepalived -V: neither). */
+  stop(opts?: { dontRelease?: boolean }): Promise<void>;
   reload(config: KeepalivedConfig): Promise<void>;
   snapshot(): VrrpSnapshot;
 }

@@ -23,6 +23,8 @@ export interface ParamsContext {
   syncGroup?: VrrpSyncGroup;
   /** Our primary address on the instance interface (IPv4 primary / IPv6 link-local); runtime-supplied. */
   primaryAddress: string;
+  /** The daemon runs with -V or -X (VrrpFsmParams.releaseVipsAlways). */
+  releaseVipsAlways?: boolean;
 }
 
 export interface DerivedParams {
@@ -107,6 +109,7 @@ export function deriveFsmParams(inst: VrrpInstance, ctx: ParamsContext): Derived
     skipCheckAdvAddr: inst.skipCheckAdvAddr || g.vrrpSkipCheckAdvAddr,
     v3Ipv4PseudoHeader: true,
     dontTrackPrimary: inst.dontTrackPrimary,
+    ...(ctx.releaseVipsAlways ? { releaseVipsAlways: true } : {}),
     trackers: deriveTrackers(inst, ctx, logs),
     rejectLogPolicy: 'every',
     strict: inst.strictMode ?? false,

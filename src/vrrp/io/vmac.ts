@@ -52,6 +52,8 @@ export interface VmacSpec {
   family: IpFamily;
   /** IPv6 left on (an IPv6 VMAC, or an IPv4 one carrying eVIPs of the other family). */
   ipv6: boolean;
+  /** It exists already (left by a run with -V): adopted, logged as 2.2.7's "Found matching interface". */
+  found?: boolean;
 }
 
 /** Creates (or adopts) a VMAC on `base` and sets it up; undefined after logging on failure. */
@@ -59,7 +61,8 @@ export async function createVmac(links: LinkOps, spec: VmacSpec, base: LinkInfo,
   const { owner, name, mac } = spec;
   const r = await links.createMacvlan(base.index, name, mac, { down: true });
   if (typeof r !== 'number') { log.info(`(${owner}): Unable to create VMAC interface ${name}`); return undefined; }
-  log.detail(`(${owner}): Success creating VMAC interface ${name}`);
+  if (spec.found) log.info(`(${owner}) Found matching interface ${name}`);
+  else log.detail(`(${owner}): Success creating VMAC interface ${name}`);
   if (spec.family === 'inet') {
     for (const [k, v] of [['arp_ignore', '1'], ['accept_local', '1'], ['rp_filter', '0'], ['promote_secondaries', '1']] as const) sysctl.set(`net/ipv4/conf/${name}/${k}`, v);
     for (const k of ['arp_ignore', 'arp_filter']) sysctl.set(`net/ipv4/conf/${base.name}/${k}`, '1');

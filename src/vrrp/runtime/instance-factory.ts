@@ -31,6 +31,8 @@ export interface FactoryDeps {
   dispatch(inst: Inst, ev: VrrpEvent): void;
   /** Names the running instances' VMACs have (a new VMAC name must be another). */
   vmacNames(): Set<string>;
+  /** -V / -X (VrrpFsmParams.releaseVipsAlways). */
+  releaseVipsAlways?: boolean;
 }
 
 /** keepalived moves a VMAC's IGMP (IPv4, unless disable_local_igmp) / MLD reports to the base interface. */
@@ -58,11 +60,14 @@ export class InstanceFactory {
     const name = cfg.useVmac?.name ?? this.vmacName(global.vmacPrefix ?? 'vrrp', cfg, cfg.family, []);
     // IPv6 stays on an IPv4 VMAC that carries eVIPs of the other family
     const ipv6 = cfg.family === 'inet6' || vipList(cfg).some((v) => v.family !== cfg.family);
-    const l = await createVmac(kernel.links, { owner: cfg.name, name, mac: vmacAddress(cfg), family: cfg.family, ipv6 }, link, sysctl, log);
+    const mac = vmacAddress(cfg);
+    // keepalived 2.2.7 adopts a macvlan of that name and MAC (one left by -V) and removes its VIPs at start
+    const found = !!links.get(name)?.mac.equals(mac);
+    const l = await createVmac(kernel.links, { owner: cfg.name, name, mac, family: cfg.family, ipv6, found }, link, sysctl, log);
     if (!l) return undefined;
     links.set(l);
     if (vmacFirewalled(cfg, global)) firewall.vmac('add', fwVmac(cfg, l.index, link.index));
-    const vm: Vmac = { index: l.index, name: l.name, mac: l.mac };
+    const vm: Vmac = { index: l.index, name: l.name, mac: l.mac, ...(found ? { found } : {}) };
     // IPv6 adverts need a link-local source on the sending interface: they keep using the base.
     if (!cfg.vmacXmitBase && cfg.family === 'inet') {
       const tx = kernel.sockets.open({ family: 'inet', ifname: l.name, ifindex: l.index, srcAddr: primary, sendOnly: true, ttl: cfg.unicastPeer.length ? (cfg.unicastTtl ?? 255) : 255 }, () => {}, () => {});
@@ -109,7 +114,7 @@ export class InstanceFactory {
     const syncGroup = config.vrrpSyncGroups.find((g) => g.group.includes(cfg.name));
     const { params, logs } = deriveFsmParams(cfg, {
       global: config.global, vrrpScripts: config.vrrpScripts, trackFiles: config.trackFiles, trackProcesses: config.trackProcesses,
-      primaryAddress: primary ?? noAddress(cfg.family), ...(syncGroup ? { syncGroup } : {}),
+      primaryAddress: primary ?? noAddress(cfg.family), releaseVipsAlways: !!this.d.releaseVipsAlways, ...(syncGroup ? { syncGroup } : {}),
     });
     for (const l of logs) log.info(l);
     // promote_secondaries: set on the interface at start (2.2.7 ignores it with use_vmac, whose VMAC has it)

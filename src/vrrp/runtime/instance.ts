@@ -12,7 +12,11 @@ import type { LinkTable } from './link-table.js';
 import type { OpQueue } from './op-queue.js';
 import type { PoolEntry } from './socket-pool.js';
 
-export interface Vmac { index: number; name: string; mac: Buffer; tx?: VrrpChannel }
+export interface Vmac {
+  index: number; name: string; mac: Buffer; tx?: VrrpChannel;
+  /** It existed before this start (left by a run with -V) and was adopted: it may carry VIPs. */
+  found?: boolean;
+}
 
 /** A VMAC made for VIPs on another interface or of the other family (use_vmac_addr). */
 export interface AddrVmac { index: number; name: string; mac: Buffer; family: IpFamily; base: string; baseIndex: number }

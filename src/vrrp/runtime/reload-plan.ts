@@ -28,6 +28,8 @@ export interface ReloadInputs {
   running: ReadonlyMap<string, { cfg: VrrpInstance; ifname: string; primary: string }>;
   link(name: string): LinkInfo | undefined;
   primaryOf(cfg: VrrpInstance, link: LinkInfo): string | undefined;
+  /** -V / -X (VrrpFsmParams.releaseVipsAlways). */
+  releaseVipsAlways?: boolean;
 }
 
 /** Can the running instance take the new config in place (same VRID, family, socket and VMAC)? */
@@ -51,7 +53,7 @@ export function planReload(i: ReloadInputs): ReloadPlan {
     const primary = (link ? i.primaryOf(cfg, link) : undefined) ?? cur.primary;
     const sg = groupOf(next, cfg.name), oldSg = groupOf(old, cfg.name);
     if (JSON.stringify(sg?.group ?? null) !== JSON.stringify(oldSg?.group ?? null)) continue;
-    const { params, logs } = deriveFsmParams(cfg, { global: next.global, vrrpScripts: next.vrrpScripts, trackFiles: next.trackFiles, trackProcesses: next.trackProcesses, primaryAddress: primary, ...(sg ? { syncGroup: sg } : {}) });
+    const { params, logs } = deriveFsmParams(cfg, { global: next.global, vrrpScripts: next.vrrpScripts, trackFiles: next.trackFiles, trackProcesses: next.trackProcesses, primaryAddress: primary, releaseVipsAlways: !!i.releaseVipsAlways, ...(sg ? { syncGroup: sg } : {}) });
     keep.set(cfg.name, { cfg, params, logs });
   }
   // a sync group restarts as a whole when one of its members does

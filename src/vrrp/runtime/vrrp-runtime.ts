@@ -49,6 +49,12 @@ export interface RuntimeDeps {
   /** The kernel (default: the real Linux adapter). */
   kernel?: KernelPort;
   onStateChange?: (ev: StateChangeEvent) => void;
+  /**
+   * keepalived -V (--dont-release-vrrp) or -X (--release-vips): leaving MASTER, and starting in
+   * BACKUP or FAULT, remove the VIPs whether set or not (VrrpFsmParams.releaseVipsAlways). -V's
+   * other effect is at stop (stop({ dontRelease })).
+   */
+  releaseVipsAlways?: boolean;
 }
 
 const IGMP_LLM = 'net/ipv4/igmp_link_local_mcast_reports';
@@ -82,11 +88,13 @@ export class VrrpRuntime {
   private stopped = false;
   private startupTimer?: unknown;
   private startedOnce = false;
+  private readonly releaseVipsAlways: boolean;
 
   constructor(deps: RuntimeDeps) {
     this.clock = deps.clock ?? monotonicClock;
     this.timers = deps.timers ?? realTimers;
     this.log = new HeldLog(deps.logger);
+    this.releaseVipsAlways = !!deps.releaseVipsAlways;
     this.kernel = deps.kernel ?? new LinuxKernel();
     this.sockets = new SocketPool(this.kernel.sockets, this.log, (entry, rx) => {
       if (rx.payload.length < 2) return;
@@ -127,6 +135,7 @@ export class VrrpRuntime {
     this.sysctl = new SysctlStore(this.kernel.sysctl, this.log);
     this.factory = new InstanceFactory({ kernel: this.kernel, links: this.links, binding: this.binding, sysctl: this.sysctl, firewall: this.firewall, log: this.log,
       clock: this.clock, timers: this.timers, dispatch: (inst, ev) => this.dispatch(inst, ev),
+      ...(deps.releaseVipsAlways ? { releaseVipsAlways: true } : {}),
       vmacNames: () => new Set([...this.insts.values()].flatMap((i) => [...(i.vmac ? [i.vmac.name] : []), ...(i.addrVmacs ?? []).map((a) => a.name)])) });
   }
 
@@ -208,7 +217,10 @@ export class VrrpRuntime {
 
   private async startInstances(list: readonly VrrpInstance[], config: KeepalivedConfig): Promise<void> {
     const created: Inst[] = [];
-    /** Instances whose interface existed at start (keepalived removes left-over VIPs from those only). */
+    /**
+     * Instances whose interface existed at start (keepalived removes left-over VIPs from those only):
+     * with use_vmac the VMAC is that interface, so only an adopted one counts (measured).
+     */
     const existed = new Set<Inst>();
     for (const cfg of list) {
       const inst = await this.factory.create(cfg, config);
@@ -216,7 +228,7 @@ export class VrrpRuntime {
       this.insts.set(cfg.name, inst);
       this.vips.prepare(inst);
       created.push(inst);
-      if (inst.link) existed.add(inst);
+      if (inst.link && (!inst.vmac || inst.vmac.found)) existed.add(inst);
     }
     // sync groups over the created members
     for (const g of config.vrrpSyncGroups) {
@@ -264,19 +276,23 @@ export class VrrpRuntime {
     }
   }
 
-  /** Stops the given instances: MASTERs send priority 0 and remove their VIPs (unless keepVips). */
-  private async stopInstances(names: readonly string[], keepVips = false, deleted: ReadonlySet<string> = new Set()): Promise<void> {
+  /**
+   * Stops the given instances: MASTERs send priority 0 and remove their VIPs, VMACs are deleted;
+   * with dontRelease (-V at stop) none of that, as keepalived 2.2.7 (its VMACs and their VIPs stay).
+   */
+  private async stopInstances(names: readonly string[], dontRelease = false, deleted: ReadonlySet<string> = new Set()): Promise<void> {
     const list = names.map((n) => this.insts.get(n)).filter((x): x is Inst => !!x);
-    for (const inst of list) this.dispatch(inst, { type: 'shutdown', keepVips, reason: deleted.has(inst.cfg.name) ? 'deleted' : 'stop' });
+    for (const inst of list) this.dispatch(inst, { type: 'shutdown', dontRelease, reason: deleted.has(inst.cfg.name) ? 'deleted' : 'stop' });
     await Promise.all(list.map((i) => i.queue.idle()));
     for (const inst of list) {
       inst.timers.cancelAll();
-      if (inst.vmac) {
+      if (dontRelease) inst.vmac?.tx?.close();
+      else if (inst.vmac) {
         inst.vmac.tx?.close();
         await this.deleteVmac(inst, inst.vmac);
         if (vmacFirewalled(inst.cfg, this.config.global)) this.firewall.vmac('del', fwVmac(inst.cfg, inst.vmac.index, inst.link?.index ?? 0));
       }
-      for (const a of inst.addrVmacs ?? []) {
+      for (const a of dontRelease ? [] : inst.addrVmacs ?? []) {
         await this.deleteVmac(inst, a);
         if (vmacFirewalled({ ...inst.cfg, family: a.family }, this.config.global)) this.firewall.vmac('del', { ifindex: a.index, baseIfindex: a.baseIndex, family: a.family, otherFamily: false });
       }
@@ -299,18 +315,22 @@ export class VrrpRuntime {
     this.links.delete(v.name);
   }
 
-  /** SIGTERM: every instance stops (keepVips: keepalived -V, VIPs left configured); then the kernel channels close. */
-  async stop(opts: { keepVips?: boolean } = {}): Promise<void> {
+  /**
+   * SIGTERM: every instance stops; then the kernel channels close. dontRelease (keepalived -V): no
+   * priority 0, VIPs, virtual routes and VMACs stay, and only disable_local_igmp's sysctl is put
+   * back (2.2.7 skips restore_vrrp_interfaces and shutdown_vrrp_instances; measured).
+   */
+  async stop(opts: { dontRelease?: boolean } = {}): Promise<void> {
     if (this.stopped) return;
     if (this.startupTimer !== undefined) this.timers.clear(this.startupTimer);
-    await this.stopInstances([...this.insts.keys()], !!opts.keepVips);
+    await this.stopInstances([...this.insts.keys()], !!opts.dontRelease);
     this.firewall.stop();
     this.garps.stop();
     this.linkGate.stop();
     await this.routes.stop();
     this.stopped = true;
     this.trackers.stop();
-    this.sysctl.restore();
+    this.sysctl.restore(opts.dontRelease ? (key) => key === IGMP_LLM : undefined);
     this.kernel.close();
   }
 
@@ -327,7 +347,8 @@ export class VrrpRuntime {
     await this.refreshLinks();
     this.startPolling(config);
     const running = new Map([...this.insts].map(([n, i]) => [n, { cfg: i.cfg, ifname: i.ifname, primary: i.primary }]));
-    const plan = planReload({ old: this.config, next: config, running, link: (n) => this.links.get(n), primaryOf: (c, l) => this.links.primaryOf(c, l) });
+    const plan = planReload({ old: this.config, next: config, running, link: (n) => this.links.get(n), primaryOf: (c, l) => this.links.primaryOf(c, l),
+      releaseVipsAlways: !!this.releaseVipsAlways });
     // an instance the new file no longer has is deleted (DELETED / FAULT notifies); others stopping here restart
     const names = new Set(config.vrrpInstances.map((c) => c.name));
     await this.stopInstances(plan.stop, false, new Set(plan.stop.filter((n) => !names.has(n))));

@@ -159,18 +159,46 @@ describe('vrrp/runtime on a fake kernel', () => {
     assert.deepEqual(r.log(4000).slice(0, 2), ['Netlink reports eth1 down', '(VI_1) Entering FAULT STATE']);
   });
 
-  it('SIGTERM: priority 0, VIPs removed, socket closed; with -V the VIPs stay and no "removing VIPs." line', async () => {
-    for (const keepVips of [false, true]) {
+  it('SIGTERM: priority 0, VIPs removed, socket closed', async () => {
+    const lab = new Lab();
+    const r = lab.router('r1', R1);
+    await r.start(instanceConf({ priority: 100 }));
+    await lab.advance(4000);
+    await r.stop();
+    assert.deepEqual(r.ops(4000), ['advert eth0 10.0.0.1>224.0.0.18 prio 0', 'addrDel 10.0.0.100/24 eth0', 'socketClose eth0 inet 224.0.0.18']);
+    assert.deepEqual(r.log(4000), ['(VI_1) sent 0 priority', '(VI_1) removing VIPs.']);
+    assert.deepEqual(r.notifies.at(-1)?.state, 'STOP');
+    assert.equal(r.kernel.addressesOf('eth0').includes('10.0.0.100/24'), false);
+  });
+
+  // measured on keepalived 2.2.7 -V (test/integration/vrrp/dont-release.test.ts): "(VI_1) removing VIPs." twice at
+  // start, and at SIGTERM no priority-0 advert (tcpdump), the VIP left, its VMAC left, STOP notified
+  it('-V: VIPs removed again at the start in BACKUP; at SIGTERM no priority 0, VIPs and VMAC stay, STOP notified', async () => {
+    for (const vmac of [false, true]) {
       const lab = new Lab();
-      const r = lab.router('r1', R1);
-      await r.start(instanceConf({ priority: 100 }));
+      const r = lab.router('r1', R1, { releaseVipsAlways: true });
+      await r.start(instanceConf({ priority: 100, extra: vmac ? ['use_vmac'] : [] }));
+      // a new VMAC had no VIPs to remove at start: only vrrp_init_state's removal is left
+      assert.deepEqual(r.log(0, /VIPs/), vmac ? ['(VI_1) removing VIPs.'] : ['(VI_1) removing VIPs.', '(VI_1) removing VIPs.']);
       await lab.advance(4000);
-      await r.stop({ keepVips });
-      assert.deepEqual(r.ops(4000), ['advert eth0 10.0.0.1>224.0.0.18 prio 0', ...(keepVips ? [] : ['addrDel 10.0.0.100/24 eth0']), 'socketClose eth0 inet 224.0.0.18']);
-      assert.deepEqual(r.log(4000), ['(VI_1) sent 0 priority', ...(keepVips ? [] : ['(VI_1) removing VIPs.'])]);
+      assert.equal(r.state(), 'MASTER');
+      await r.stop({ dontRelease: true });
+      const dev = vmac ? 'vrrp.51' : 'eth0';
+      assert.deepEqual(r.ops(4000, ['advert', 'addrDel', 'linkDelete']), []);
+      assert.deepEqual(r.log(4000), []);
       assert.deepEqual(r.notifies.at(-1)?.state, 'STOP');
-      assert.equal(r.kernel.addressesOf('eth0').includes('10.0.0.100/24'), keepVips);
+      assert.ok(r.kernel.addressesOf(dev).includes('10.0.0.100/24'), dev);
     }
+  });
+
+  it('-X (release-vips): the start in BACKUP removes the VIPs twice; SIGTERM still sends priority 0', async () => {
+    const lab = new Lab();
+    const r = lab.router('r1', R1, { releaseVipsAlways: true });
+    await r.start(instanceConf({ priority: 100 }));
+    assert.deepEqual(r.ops(0, ['addrDel']), ['addrDel 10.0.0.100/24 eth0 ! EADDRNOTAVAIL', 'addrDel 10.0.0.100/24 eth0 ! EADDRNOTAVAIL']);
+    await lab.advance(4000);
+    await r.stop();
+    assert.deepEqual(r.log(4000), ['(VI_1) sent 0 priority', '(VI_1) removing VIPs.']);
   });
 
   it('use_vmac: macvlan created, arp sysctls set, VIP and GARPs on the VMAC, everything undone on stop', async () => {
