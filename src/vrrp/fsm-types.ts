@@ -173,8 +173,12 @@ export type VrrpEvent =
   | { type: 'timer'; timer: VrrpTimerName; generation: number }
   /** A tracker changed (id from TrackerParams.id). */
   | { type: 'tracker'; id: string; status: TrackerStatus }
-  /** The instance's own interface went up or down (unless dontTrackPrimary). */
-  | { type: 'interface'; up: boolean }
+  /**
+   * The instance's own interface: `up` = exists, up and running (ignored with dontTrackPrimary);
+   * `addr` = it has an address to send adverts from (no address is FAULT even with dont_track_primary,
+   * as keepalived 2.2.7: "(VI_1) entering FAULT state (no IPv4 address for interface)", measured).
+   */
+  | { type: 'interface'; up: boolean; addr?: boolean }
   /** Our primary address changed (e.g. interface re-addressed). */
   | { type: 'primaryAddress'; address: string }
   /** Someone else deleted one of our VIPs while MASTER (keepalived 2.2.7: BACKUP at once, priority 0

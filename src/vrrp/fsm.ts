@@ -29,6 +29,7 @@ export class VrrpFsm {
   private masterAddress: string | undefined;
   private preemptUntil = 0;
   private ifUp = true;
+  private hasAddr = true;
   private syncFault = false;
   private primary: string;
   private readonly logged = new Set<RejectReason>();
@@ -61,6 +62,7 @@ export class VrrpFsm {
     const r: string[] = [];
     if (this.params.configFault) r.push(`config:${this.params.configFault}`);
     if (!this.ifUp && !this.params.dontTrackPrimary) r.push(`interface:${this.params.interface}`);
+    if (!this.hasAddr) r.push(`address:${this.params.interface}`);
     r.push(...this.track.faults());
     return r;
   }
@@ -91,6 +93,7 @@ export class VrrpFsm {
       }
       case 'interface':
         this.ifUp = ev.up;
+        if (ev.addr !== undefined) this.hasAddr = ev.addr;
         this.reevaluate();
         break;
       case 'primaryAddress': this.primary = ev.address; break;

@@ -73,6 +73,10 @@ export function vipIfindex(inst: Inst, v: VirtualIp, links: LinkTable): number |
 /** The instance's own interface is up, with an address for the adverts. */
 export const instanceUp = (inst: Inst): boolean => !!inst.link && inst.link.up && inst.link.running && inst.hasAddr;
 
+/** The FSM's 'interface' event for the instance's interface as it is now (the FSM applies dont_track_primary). */
+export const interfaceEvent = (inst: Inst): { type: 'interface'; up: boolean; addr: boolean } =>
+  ({ type: 'interface', up: !!inst.link && inst.link.up && inst.link.running, addr: inst.hasAddr });
+
 /** The base interface of the interface a VIP is on (a VMAC counts as its parent), for GARP spacing. */
 export function baseIfname(inst: Inst, ifindex: number, links: LinkTable): string {
   if (inst.vmac && ifindex === inst.vmac.index && inst.link) return inst.link.name;

@@ -14,7 +14,7 @@ import type { VrrpEvent } from '../fsm-types.js';
 import type { AddrInfo, KernelEvent, LinkInfo } from '../kernel/port.js';
 import { macToString } from '../io/addr.js';
 import type { InterfaceBinding } from './if-binding.js';
-import { instanceUp, vipIfindex, vipList, type Inst } from './instance.js';
+import { interfaceEvent, vipIfindex, vipList, type Inst } from './instance.js';
 import { ifUp, type LinkTable } from './link-table.js';
 import type { VipExecutor } from './vip-executor.js';
 
@@ -51,9 +51,8 @@ export class LinkEvents {
     const wasUp = ifUp(prev);
     for (const inst of this.insts.values()) {
       if (inst.link?.index !== index) continue;
-      const before = instanceUp(inst);
       this.binding.detach(inst);
-      if (before && !inst.cfg.dontTrackPrimary) this.dispatch(inst, { type: 'interface', up: false });
+      this.dispatch(inst, interfaceEvent(inst));
     }
     if (wasUp) this.trackers(prev.name, false);
   }
@@ -64,7 +63,7 @@ export class LinkEvents {
     // a polled interface's change comes from link-gate.ts's linkbeat poll
     this.log.info(`${via === 'linkbeat' ? 'Linkbeat' : 'Netlink'} reports ${link.name} ${is ? 'up' : 'down'}`);
     for (const inst of this.insts.values()) {
-      if (inst.link?.index === link.index && !inst.cfg.dontTrackPrimary) this.dispatch(inst, { type: 'interface', up: instanceUp(inst) });
+      if (inst.link?.index === link.index) this.dispatch(inst, interfaceEvent(inst));
     }
     this.trackers(link.name, is);
   }
@@ -114,7 +113,7 @@ export class LinkEvents {
       if (inst.link?.index !== index || inst.cfg.unicastSrcIp) continue;
       const { changed, hadAddr } = this.binding.refreshPrimary(inst);
       if (changed) this.dispatch(inst, { type: 'primaryAddress', address: inst.primary });
-      if (hadAddr !== inst.hasAddr && !inst.cfg.dontTrackPrimary) this.dispatch(inst, { type: 'interface', up: instanceUp(inst) });
+      if (hadAddr !== inst.hasAddr) this.dispatch(inst, interfaceEvent(inst));
     }
   }
 

@@ -21,7 +21,7 @@ import { Dispatcher, type StateChangeEvent } from './dispatcher.js';
 import { GarpSender } from './garp-sender.js';
 import { InterfaceBinding } from './if-binding.js';
 import { fwVmac, InstanceFactory, vmacFirewalled } from './instance-factory.js';
-import { instanceUp, vipList, type Inst } from './instance.js';
+import { instanceUp, interfaceEvent, vipList, type Inst } from './instance.js';
 import { LinkEvents } from './link-events.js';
 import { LinkGate } from './link-gate.js';
 import { ifUp, LinkTable } from './link-table.js';
@@ -256,7 +256,7 @@ export class VrrpRuntime {
           if (st && !('value' in st && st.value === 0)) this.dispatch(inst, { type: 'tracker', id: t.id, status: st });
         }
       }
-      if (!instanceUp(inst) && !inst.cfg.dontTrackPrimary) this.dispatch(inst, { type: 'interface', up: false });
+      if (!instanceUp(inst)) this.dispatch(inst, interfaceEvent(inst));
     }
     for (const inst of created) {
       const faults = inst.fsm.ownFaults();

@@ -47,18 +47,26 @@ describe('vrrp/runtime: interfaces and VIPs as keepalived 2.2.7 (fake kernel)', 
     assert.deepEqual(r.kernel.opsOf('advert').map((o) => o.src)[0], '10.1.0.1');
   });
 
-  it('an interface without an address at start: FAULT with the reason, VIPs removed from it; an address -> BACKUP', async () => {
-    const lab = new Lab();
-    const r = lab.router('r1', [{ name: 'eth0' }]);
-    await r.start(instanceConf({ priority: 100 }));
-    assert.equal(r.state(), 'FAULT');
-    assert.deepEqual(r.log(0, /VI_1/), ['(VI_1) entering FAULT state (no IPv4 address for interface)', '(VI_1) entering FAULT state', '(VI_1) removing VIPs.']);
-    r.kernel.addAddress('eth0', '10.0.0.1/24');
-    await lab.settle();
-    assert.equal(r.state(), 'BACKUP');
-    await lab.advance(4000);
-    assert.equal(r.state(), 'MASTER');
-  });
+  // dont_track_primary as well: measured on 2.2.7 (test/integration/vrrp/dont-track-primary.test.ts)
+  for (const dtp of [false, true]) {
+    it(`an interface without an address at start${dtp ? ', dont_track_primary' : ''}: FAULT with the reason, VIPs removed from it; an address -> BACKUP; gone -> FAULT`, async () => {
+      const lab = new Lab();
+      const r = lab.router('r1', [{ name: 'eth0' }]);
+      await r.start(instanceConf({ priority: 100, extra: dtp ? ['dont_track_primary'] : [] }));
+      assert.equal(r.state(), 'FAULT');
+      assert.deepEqual(r.log(0, /VI_1/), ['(VI_1) entering FAULT state (no IPv4 address for interface)', '(VI_1) entering FAULT state', '(VI_1) removing VIPs.']);
+      assert.deepEqual(r.ops(0, ['advert']), []);
+      r.kernel.addAddress('eth0', '10.0.0.1/24');
+      await lab.settle();
+      assert.equal(r.state(), 'BACKUP');
+      await lab.advance(4000);
+      assert.equal(r.state(), 'MASTER');
+      assert.deepEqual([...new Set(r.ops(0, ['advert']))], ['advert eth0 10.0.0.1>224.0.0.18 prio 100']);
+      r.kernel.delAddress('eth0', '10.0.0.1');
+      await lab.settle();
+      assert.equal(r.state(), 'FAULT');
+    });
+  }
 
   it('the instance interface deleted while MASTER and created again: FAULT, socket closed; new socket on the new ifindex, MASTER again', async () => {
     const lab = new Lab();
