@@ -49,10 +49,12 @@ export interface FakeLinkSpec {
   mtu?: number;
   /** What linkbeat's probes get from this link's driver (default: ETHTOOL answers, MII does not, as veth). */
   probes?: { mii?: boolean; ethtool?: boolean };
+  /** The lower device of a macvlan: its carrier follows the lower one's, and it is deleted with it. */
+  parent?: number;
 }
 
 /** running = up && carrier (the carrier stays as set while the link is down). */
-interface FakeLink { info: LinkInfo; carrier: boolean; addrs: AddrInfo[]; segment?: FakeSegment; probes?: FakeLinkSpec['probes'] }
+interface FakeLink { info: LinkInfo; carrier: boolean; addrs: AddrInfo[]; segment?: FakeSegment; probes?: FakeLinkSpec['probes']; parent?: number }
 
 interface FakeSocket { kernel: FakeKernel; opts: VrrpSocketOpts; onRx: (rx: VrrpRx) => void; queue: VrrpRx[]; closed: boolean }
 
@@ -132,7 +134,8 @@ export class FakeKernel implements KernelPort {
     const mac = Buffer.from((spec.mac ?? `02:00:00:00:${(index >> 8).toString(16)}:${(index & 0xff).toString(16)}`).split(':').map((x) => parseInt(x, 16)));
     const carrier = spec.running ?? true;
     const info: LinkInfo = { index, name: spec.name, mac, up: spec.up ?? true, running: (spec.up ?? true) && carrier, mtu: spec.mtu ?? 1500 };
-    const l: FakeLink = { info, carrier, addrs: [], ...(spec.segment ? { segment: spec.segment } : {}), ...(spec.probes ? { probes: spec.probes } : {}) };
+    const l: FakeLink = { info, carrier, addrs: [], ...(spec.segment ? { segment: spec.segment } : {}), ...(spec.probes ? { probes: spec.probes } : {}),
+      ...(spec.parent !== undefined ? { parent: spec.parent } : {}) };
     spec.segment?.join(this);
     this.byIndex.set(index, l);
     for (const k of LINK_SYSCTLS) this.sysctls.set(`net/ipv4/conf/${spec.name}/${k}`, '0');
@@ -150,13 +153,23 @@ export class FakeKernel implements KernelPort {
     l.info = { ...l.info, up, running: up && l.carrier };
     if (!up) this.routes.linkDown(l.info.index); // the kernel drops the routes through a link going down
     this.emit({ kind: 'link', link: { ...l.info } });
+    // a macvlan's carrier follows its lower device
+    for (const c of this.children(l.info.index)) {
+      if (c.carrier === l.info.running) continue;
+      c.carrier = l.info.running;
+      c.info = { ...c.info, running: c.info.up && c.carrier };
+      this.emit({ kind: 'link', link: { ...c.info } });
+    }
   }
 
-  /** `ip link del NAME`: down, its addresses go, then the link. */
+  private children(index: number): FakeLink[] { return [...this.byIndex.values()].filter((c) => c.parent === index); }
+
+  /** `ip link del NAME`: down, its addresses go, then its macvlans (as this: down, addresses, deleted), then the link. */
   deleteLink(name: string): void {
     const l = this.mustLink(name);
     if (l.info.up) this.setLink(name, { up: false });
     for (const a of [...l.addrs]) this.delAddress(name, a.address);
+    for (const c of this.children(l.info.index)) this.deleteLink(c.info.name);
     this.byIndex.delete(l.info.index);
     for (const k of LINK_SYSCTLS) this.sysctls.delete(`net/ipv4/conf/${name}/${k}`);
     for (const k of LINK6_SYSCTLS) this.sysctls.delete(`net/ipv6/conf/${name}/${k}`);
@@ -265,7 +278,7 @@ export class FakeKernel implements KernelPort {
       this.record({ op: 'linkCreate', ifname: name, parent: p.info.name, mac: macToString(mac) });
       const existing = this.find(name);
       if (existing) return existing.info.index;
-      return this.addLink({ name, mac: macToString(mac), up: !opts?.down, ...(p.segment ? { segment: p.segment } : {}) }).index;
+      return this.addLink({ name, mac: macToString(mac), up: !opts?.down, running: p.info.running, parent, ...(p.segment ? { segment: p.segment } : {}) }).index;
     },
     setUp: async (index) => {
       const l = this.byIndex.get(index);

@@ -71,5 +71,6 @@ export async function createVmac(links: LinkOps, spec: VmacSpec, base: LinkInfo,
   sysctl.set(`net/ipv6/conf/${name}/addr_gen_mode`, '1');
   const up = await links.setUp(r);
   if (up) log.error(`(${owner}) ${up.message}`);
-  return { index: r, name, mac, up: true, running: true, ...(base.mtu !== undefined ? { mtu: base.mtu } : {}) };
+  // a macvlan's carrier follows its base's
+  return { index: r, name, mac, up: true, running: base.up && base.running, ...(base.mtu !== undefined ? { mtu: base.mtu } : {}) };
 }

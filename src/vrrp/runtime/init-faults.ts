@@ -36,6 +36,8 @@ export function initFaultLines(inst: Inst, faults: readonly string[], io: InitFa
   const g = io.group;
   const lines: string[] = [];
   if (!cfg.dontTrackPrimary && !io.ifUp(inst.ifname)) lines.push(`(${n}): entering FAULT state (interface ${inst.ifname} down)`);
+  // use_vmac on a missing base: its VMAC is missing too (measured)
+  if (!cfg.dontTrackPrimary && inst.vmacName && !inst.vmac) lines.push(`(${n}): entering FAULT state (interface ${inst.vmacName} down)`);
   for (const { name } of failing('interface', cfg.trackInterface, g?.trackInterface)) lines.push(`(${n}): entering FAULT state (interface ${name} down)`);
   for (const { name, t } of failing('file', cfg.trackFile, g?.trackFile)) {
     const s = io.status(t.id);

@@ -55,17 +55,28 @@ export class InstanceFactory {
     return vmacName(prefix, cfg.virtualRouterId ?? 0, family, (n) => taken.has(n));
   }
 
-  private async createVmac(cfg: VrrpInstance, link: LinkInfo, primary: string, global: GlobalDefs): Promise<Vmac | undefined> {
+  /** use_vmac's VMAC name: its own, else PREFIX.VRID (vmac_prefix). */
+  useVmacName(cfg: VrrpInstance, global: GlobalDefs): string {
+    return cfg.useVmac?.name ?? this.vmacName(global.vmacPrefix ?? 'vrrp', cfg, cfg.family, []);
+  }
+
+  /**
+   * Creates (or adopts) an instance's use_vmac VMAC on its base interface, with its transmit socket.
+   * `late`: made while running (its base appeared), so it counts as down until the kernel says it
+   * is up ("Netlink reports vrrp.51 up", as 2.2.7 logs then); at start its creation is silent.
+   */
+  async createVmac(cfg: VrrpInstance, name: string, link: LinkInfo, primary: string, global: GlobalDefs, late = false): Promise<Vmac | undefined> {
     const { kernel, links, sysctl, firewall, log } = this.d;
-    const name = cfg.useVmac?.name ?? this.vmacName(global.vmacPrefix ?? 'vrrp', cfg, cfg.family, []);
     // IPv6 stays on an IPv4 VMAC that carries eVIPs of the other family
     const ipv6 = cfg.family === 'inet6' || vipList(cfg).some((v) => v.family !== cfg.family);
     const mac = vmacAddress(cfg);
     // keepalived 2.2.7 adopts a macvlan of that name and MAC (one left by -V) and removes its VIPs at start
     const found = !!links.get(name)?.mac.equals(mac);
+    // 2.2.7 never logs its own VMAC's creation as an interface added, up or down
+    if (!found && !late) links.expect(name);
     const l = await createVmac(kernel.links, { owner: cfg.name, name, mac, family: cfg.family, ipv6, found }, link, sysctl, log);
-    if (!l) return undefined;
-    links.set(l);
+    if (!l) { links.unexpect(name); return undefined; }
+    links.set(late ? { ...l, up: false, running: false } : l);
     if (vmacFirewalled(cfg, global)) firewall.vmac('add', fwVmac(cfg, l.index, link.index));
     const vm: Vmac = { index: l.index, name: l.name, mac: l.mac, ...(found ? { found } : {}) };
     // IPv6 adverts need a link-local source on the sending interface: they keep using the base.
@@ -91,8 +102,9 @@ export class InstanceFactory {
       const baseLink = links.get(base);
       if (!baseLink) continue;
       const name = this.vmacName(global.vmacAddrPrefix ?? global.vmacPrefix ?? 'vrrp', cfg, v.family, out.map((a) => a.name));
+      links.expect(name);
       const l = await createVmac(kernel.links, { owner: cfg.name, name, mac: vmacAddress(cfg, v.family), family: v.family, ipv6: v.family === 'inet6' }, baseLink, sysctl, log);
-      if (!l) continue;
+      if (!l) { links.unexpect(name); continue; }
       links.set(l);
       out.push({ index: l.index, name, mac: l.mac, family: v.family, base, baseIndex: baseLink.index });
       if (vmacFirewalled({ ...cfg, family: v.family }, global)) firewall.vmac('add', { ifindex: l.index, baseIfindex: baseLink.index, family: v.family, otherFamily: false });
@@ -119,11 +131,12 @@ export class InstanceFactory {
     for (const l of logs) log.info(l);
     // promote_secondaries: set on the interface at start (2.2.7 ignores it with use_vmac, whose VMAC has it)
     if (cfg.promoteSecondaries && link && !cfg.useVmac) this.d.sysctl.set(`net/ipv4/conf/${link.name}/promote_secondaries`, '1');
-    const vmac = cfg.useVmac && link ? await this.createVmac(cfg, link, primary ?? noAddress(cfg.family), config.global) : undefined;
+    const vmacName = cfg.useVmac ? this.useVmacName(cfg, config.global) : undefined;
+    const vmac = vmacName && link ? await this.createVmac(cfg, vmacName, link, primary ?? noAddress(cfg.family), config.global) : undefined;
     const addrVmacs = cfg.useVmacAddr && link ? await this.createAddrVmacs(cfg, ifname, config.global) : [];
     const inst: Inst = {
       cfg, fsm: new VrrpFsm(params, clock), ifname, ...(link ? { link } : {}), primary: primary ?? noAddress(cfg.family), hasAddr: !!primary,
-      ...(vmac ? { vmac } : {}), ...(addrVmacs.length ? { addrVmacs } : {}), peers: cfg.unicastPeer.map((p) => p.address),
+      ...(vmac ? { vmac } : {}), ...(vmacName ? { vmacName } : {}), ...(addrVmacs.length ? { addrVmacs } : {}), peers: cfg.unicastPeer.map((p) => p.address),
       timers: new DeadlineTimers<VrrpTimerName>(clock, (name, generation) => dispatch(inst, { type: 'timer', timer: name, generation }),
         (name) => { if (name === 'masterDown') inst.socket?.channel.drain(); }, timers),
       queue: new OpQueue((e) => log.error(`(${cfg.name}) ${e instanceof Error ? e.message : String(e)}`)), lastTransitionMs: Date.now(),

@@ -8,7 +8,7 @@ import type { VrrpFsm } from '../fsm.js';
 import type { SyncGroupCore } from '../sync-group.js';
 import type { DeadlineTimers } from '../io/deadline-timers.js';
 import type { LinkInfo, VrrpChannel } from '../kernel/port.js';
-import type { LinkTable } from './link-table.js';
+import { ifUp, type LinkTable } from './link-table.js';
 import type { OpQueue } from './op-queue.js';
 import type { PoolEntry } from './socket-pool.js';
 
@@ -38,8 +38,10 @@ export interface Inst {
   hasAddr: boolean;
   /** Open while the interface exists (IPv6: once it has a link-local address). */
   socket?: PoolEntry;
-  /** use_vmac: the macvlan and its transmit socket (unless vmac_xmit_base). */
+  /** use_vmac: the macvlan and its transmit socket (unless vmac_xmit_base); undefined while its base is missing. */
   vmac?: Vmac;
+  /** use_vmac: the VMAC's name, chosen at start as 2.2.7 does (also while the base interface is missing). */
+  vmacName?: string;
   /** use_vmac_addr: the VMACs of its VIPs on other interfaces or of the other family. */
   addrVmacs?: AddrVmac[];
   peers: string[];
@@ -70,12 +72,18 @@ export function vipIfindex(inst: Inst, v: VirtualIp, links: LinkTable): number |
   return (v.family === inst.cfg.family ? inst.vmac?.index : undefined) ?? inst.link?.index;
 }
 
-/** The instance's own interface is up, with an address for the adverts. */
-export const instanceUp = (inst: Inst): boolean => !!inst.link && inst.link.up && inst.link.running && inst.hasAddr;
+/**
+ * The FSM's 'interface' event for the instance's interface as it is now (the FSM applies
+ * dont_track_primary): up when the interface is up and running, and with use_vmac its VMAC as well
+ * (2.2.7's instance interface is the VMAC: a missing one, while its base is missing, is down).
+ */
+export function interfaceEvent(inst: Inst, links: LinkTable): { type: 'interface'; up: boolean; addr: boolean } {
+  const up = ifUp(inst.link) && (!inst.cfg.useVmac || (!!inst.vmac && ifUp(links.get(inst.vmac.name))));
+  return { type: 'interface', up, addr: inst.hasAddr };
+}
 
-/** The FSM's 'interface' event for the instance's interface as it is now (the FSM applies dont_track_primary). */
-export const interfaceEvent = (inst: Inst): { type: 'interface'; up: boolean; addr: boolean } =>
-  ({ type: 'interface', up: !!inst.link && inst.link.up && inst.link.running, addr: inst.hasAddr });
+/** The instance's own interface (and VMAC) is up, with an address for the adverts. */
+export const instanceUp = (inst: Inst, links: LinkTable): boolean => { const e = interfaceEvent(inst, links); return e.up && e.addr; };
 
 /** The base interface of the interface a VIP is on (a VMAC counts as its parent), for GARP spacing. */
 export function baseIfname(inst: Inst, ifindex: number, links: LinkTable): string {

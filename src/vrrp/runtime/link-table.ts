@@ -22,6 +22,14 @@ export function primaryAddress(cfg: VrrpInstance, addrsOfLink: readonly AddrInfo
 export class LinkTable {
   private readonly byName = new Map<string, LinkInfo>();
   private addrs: AddrInfo[] = [];
+  /** VMACs the runtime is creating: their events are applied silently until one shows them set up. */
+  private readonly creating = new Set<string>();
+
+  /** The runtime creates this VMAC now (down, then set up): its events until it is up are not news. */
+  expect(name: string): void { this.creating.add(name); }
+
+  /** Its creation failed. */
+  unexpect(name: string): void { this.creating.delete(name); }
 
   load(links: readonly LinkInfo[], addrs: readonly AddrInfo[]): void {
     this.byName.clear();
@@ -58,11 +66,15 @@ export class LinkTable {
    * Applies RTM_NEWLINK: a link seen for the first time (`added`: keepalived marks it down until its
    * flags come, so an up link counts as coming up) or a change of flags, name or MAC.
    */
-  applyLink(link: LinkInfo): { prev?: LinkInfo; next: LinkInfo; added: boolean } {
+  applyLink(link: LinkInfo): { prev?: LinkInfo; next: LinkInfo; added: boolean; expected?: true } {
     const prev = this.byIndex(link.index);
     const next: LinkInfo = { ...link, name: link.name || prev?.name || '' };
     if (prev && prev.name !== next.name) this.byName.delete(prev.name);
     this.byName.set(next.name, next);
+    if (this.creating.has(next.name)) {
+      if (next.up) this.creating.delete(next.name);
+      return { next, added: false, expected: true };
+    }
     return { ...(prev ? { prev } : {}), next, added: !prev };
   }
 

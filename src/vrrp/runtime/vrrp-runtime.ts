@@ -16,7 +16,7 @@ import { SyncGroupCore } from '../sync-group.js';
 import { VipFirewall } from '../firewall/vip-firewall.js';
 import { TrackerHub } from '../io/tracker-hub.js';
 import { LinuxKernel } from '../kernel/linux.js';
-import type { KernelPort } from '../kernel/port.js';
+import type { KernelEvent, KernelPort } from '../kernel/port.js';
 import { Dispatcher, type StateChangeEvent } from './dispatcher.js';
 import { GarpSender } from './garp-sender.js';
 import { InterfaceBinding } from './if-binding.js';
@@ -86,6 +86,10 @@ export class VrrpRuntime {
   private readonly sysctl: SysctlStore;
   private config!: KeepalivedConfig;
   private stopped = false;
+  /** Kernel events are no longer read (2.2.7 closes its monitor first at stop: its own VMAC deletions are not logged). */
+  private monitorOff = false;
+  /** Kernel events held while VMACs are being made (2.2.7 makes one before it reads the next message). */
+  private held?: { count: number; events: KernelEvent[] };
   private startupTimer?: unknown;
   private startedOnce = false;
   private readonly releaseVipsAlways: boolean;
@@ -128,7 +132,9 @@ export class VrrpRuntime {
     });
     this.dispatcher = new Dispatcher(this.log, this.insts, this.vips, deps.onStateChange, this.routes, this.garps);
     this.binding = new InterfaceBinding(this.sockets, this.links, this.vips, this.log, () => this.config.global);
-    this.linkEvents = new LinkEvents(this.links, this.insts, this.binding, this.vips, this.log, (inst, ev) => this.dispatch(inst, ev));
+    this.linkEvents = new LinkEvents(this.links, this.insts, this.binding, this.vips, this.log, {
+      dispatch: (inst, ev) => this.dispatch(inst, ev), baseAdded: (inst) => this.vmacForBase(inst), vmacGone: (inst) => this.vmacGone(inst),
+    });
     this.linkGate = new LinkGate({ forward: (ev) => this.kernelEvent(ev), log: this.log, clock: this.clock, timers: this.timers,
       probe: (ifname, kind) => this.kernel.linkbeat.probe(ifname, kind) });
     this.trackers = new TrackerHub(this.log, (id, status) => this.broadcastTracker(id, status));
@@ -176,7 +182,7 @@ export class VrrpRuntime {
       this.garps.framesOk = false;
     }
     // interface_up_down_delays and linkbeat decide which link state the rest sees (link-gate.ts)
-    this.kernel.net.monitor((ev) => { if (!this.stopped) this.linkGate.feed(ev); });
+    this.kernel.net.monitor((ev) => this.kernelFeed(ev));
     for (const p of problems) if (p.channel === 'routes') this.log.error(`Unable to open netlink route socket: ${p.message}`);
     this.routes.start(config);
     this.trackers.start(config);
@@ -185,6 +191,11 @@ export class VrrpRuntime {
     if (config.global.disableLocalIgmp && this.kernel.sysctl.read(IGMP_LLM) === '1') this.sysctl.set(IGMP_LLM, '0');
     await this.startInstances(config.vrrpInstances, config);
     return undefined;
+  }
+
+  private kernelFeed(ev: KernelEvent): void {
+    if (this.monitorOff) return;
+    if (this.held) this.held.events.push(ev); else this.linkGate.feed(ev);
   }
 
   /** A kernel event as the link gate passes it on: links and addresses, then routes and static addresses. */
@@ -256,7 +267,7 @@ export class VrrpRuntime {
           if (st && !('value' in st && st.value === 0)) this.dispatch(inst, { type: 'tracker', id: t.id, status: st });
         }
       }
-      if (!instanceUp(inst)) this.dispatch(inst, interfaceEvent(inst));
+      if (!instanceUp(inst, this.links)) this.dispatch(inst, interfaceEvent(inst, this.links));
     }
     for (const inst of created) {
       const faults = inst.fsm.ownFaults();
@@ -267,6 +278,45 @@ export class VrrpRuntime {
       this.dispatch(inst, { type: 'startup', removeVips: existed.has(inst) });
     }
     this.sockets.logSockpool(created.map((i) => i.socket?.key ?? { ifindex: 0, family: i.cfg.family, unicast: i.cfg.unicastPeer.length > 0 }), config.global);
+  }
+
+  /**
+   * use_vmac: the base interface appeared (dynamic_interfaces, or deleted and created again): the
+   * VMAC is made on it, in the instance's queue so the VIP requests that follow go on the VMAC.
+   */
+  private vmacForBase(inst: Inst): void {
+    this.held ??= { count: 0, events: [] };
+    this.held.count++;
+    inst.queue.run(async () => {
+      try {
+        const link = inst.link;
+        if (this.stopped || inst.vmac || !link || !inst.vmacName) return;
+        const vmac = await this.factory.createVmac(inst.cfg, inst.vmacName, link, inst.primary, this.config.global, true);
+        if (!vmac || this.stopped) return;
+        inst.vmac = vmac;
+        this.vips.prepare(inst);
+        this.dispatch(inst, interfaceEvent(inst, this.links));
+      } finally {
+        this.release();
+      }
+    });
+  }
+
+  /** One VMAC made: once none is pending, the kernel events held meanwhile are read in order. */
+  private release(): void {
+    const h = this.held;
+    if (!h || --h.count > 0) return;
+    this.held = undefined;
+    for (const ev of h.events) this.kernelFeed(ev);
+  }
+
+  /** use_vmac: the kernel deleted the VMAC (with its base): its socket and firewall entry go. */
+  private vmacGone(inst: Inst): void {
+    const v = inst.vmac;
+    if (!v) return;
+    v.tx?.close();
+    delete inst.vmac;
+    if (vmacFirewalled(inst.cfg, this.config.global)) this.firewall.vmac('del', fwVmac(inst.cfg, v.index, inst.link?.index ?? 0));
   }
 
   private broadcastTracker(id: string, status: TrackerStatus): void {
@@ -322,6 +372,7 @@ export class VrrpRuntime {
    */
   async stop(opts: { dontRelease?: boolean } = {}): Promise<void> {
     if (this.stopped) return;
+    this.monitorOff = true;
     if (this.startupTimer !== undefined) this.timers.clear(this.startupTimer);
     await this.stopInstances([...this.insts.keys()], !!opts.dontRelease);
     this.firewall.stop();
