@@ -11,7 +11,7 @@ import { VrrpFsm } from '../fsm.js';
 import type { VrrpEvent, VrrpTimerName } from '../fsm-types.js';
 import { DeadlineTimers } from '../io/deadline-timers.js';
 import { createVmac, vmacAddress, vmacName } from '../io/vmac.js';
-import { isKernelError, type KernelPort, type LinkInfo } from '../kernel/port.js';
+import { isKernelError, type AddrInfo, type KernelPort, type LinkInfo } from '../kernel/port.js';
 import { deriveFsmParams } from '../params.js';
 import type { InterfaceBinding } from './if-binding.js';
 import { noAddress, vipList, type AddrVmac, type Inst, type Vmac } from './instance.js';
@@ -79,13 +79,34 @@ export class InstanceFactory {
     links.set(late ? { ...l, up: false, running: false } : l);
     if (vmacFirewalled(cfg, global)) firewall.vmac('add', fwVmac(cfg, l.index, link.index));
     const vm: Vmac = { index: l.index, name: l.name, mac: l.mac, ...(found ? { found } : {}) };
-    // IPv6 adverts need a link-local source on the sending interface: they keep using the base.
-    if (!cfg.vmacXmitBase && cfg.family === 'inet') {
-      const tx = kernel.sockets.open({ family: 'inet', ifname: l.name, ifindex: l.index, srcAddr: primary, sendOnly: true, ttl: cfg.unicastPeer.length ? (cfg.unicastTtl ?? 255) : 255 }, () => {}, () => {});
-      if (isKernelError(tx)) log.error(`(${cfg.name}) cannot open VMAC socket on ${l.name}: ${tx.message}`);
-      else vm.tx = tx;
+    if (cfg.vmacXmitBase) return vm;
+    // adverts leave from the VMAC; an IPv6 one sends from the base's link-local address, which 2.2.7
+    // copies onto the VMAC ("Assigned address fe80::... for interface vrrp.52", measured)
+    if (cfg.family === 'inet6') {
+      const ll = await this.copyLinkLocal(cfg.name, link, l);
+      if (!ll) return vm;
+      log.detail(`Assigned address ${ll.address} for interface ${l.name}`);
+      primary = ll.address;
     }
+    const tx = kernel.sockets.open({ family: cfg.family, ifname: l.name, ifindex: l.index, srcAddr: primary, sendOnly: true, ttl: cfg.unicastPeer.length ? (cfg.unicastTtl ?? 255) : 255 }, () => {}, () => {});
+    if (isKernelError(tx)) log.error(`(${cfg.name}) cannot open VMAC socket on ${l.name}: ${tx.message}`);
+    else vm.tx = tx;
     return vm;
+  }
+
+  /**
+   * Puts the base's IPv6 link-local address on a VMAC (deprecated, no DAD), as 2.2.7 does, and
+   * into the link table; the address, or undefined when the base has none or the kernel refused it.
+   */
+  private async copyLinkLocal(owner: string, base: LinkInfo, vmac: { index: number; name: string }): Promise<AddrInfo | undefined> {
+    const { kernel, links, log } = this.d;
+    const ll = links.addressesOf(base.index).find((a) => a.family === 'inet6' && a.address.startsWith('fe80:'));
+    if (!ll) return undefined;
+    const e = await kernel.addrs.add({ address: ll.address, prefixLen: ll.prefixLen, family: 'inet6', options: ['preferred_lft', '0'] }, vmac.index);
+    if (e && e.code !== 'EEXIST') { log.info(`(${owner}) adding link-local address to ${vmac.name} failed`); return undefined; }
+    const addr: AddrInfo = { ...ll, index: vmac.index };
+    links.applyAddr(true, addr);
+    return addr;
   }
 
   /**
@@ -108,11 +129,7 @@ export class InstanceFactory {
       links.set(l);
       out.push({ index: l.index, name, mac: l.mac, family: v.family, base, baseIndex: baseLink.index });
       if (vmacFirewalled({ ...cfg, family: v.family }, global)) firewall.vmac('add', { ifindex: l.index, baseIfindex: baseLink.index, family: v.family, otherFamily: false });
-      const ll = v.family === 'inet6' ? links.addressesOf(baseLink.index).find((a) => a.family === 'inet6' && a.address.startsWith('fe80:')) : undefined;
-      if (ll) {
-        const e = await kernel.addrs.add({ address: ll.address, prefixLen: ll.prefixLen, family: 'inet6', options: ['preferred_lft', '0'] }, l.index);
-        if (e) log.info(`(${cfg.name}) adding link-local address to ${name} failed`);
-      }
+      if (v.family === 'inet6') await this.copyLinkLocal(cfg.name, baseLink, l);
     }
     return out;
   }

@@ -87,7 +87,7 @@ export class LinkTable {
   }
 
   applyAddr(added: boolean, addr: AddrInfo): void {
+    this.addrs = this.addrs.filter((a) => !(a.index === addr.index && a.address === addr.address));
     if (added) this.addrs.push(addr);
-    else this.addrs = this.addrs.filter((a) => !(a.index === addr.index && a.address === addr.address));
   }
 }

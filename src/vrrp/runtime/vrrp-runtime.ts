@@ -277,7 +277,9 @@ export class VrrpRuntime {
       }
       this.dispatch(inst, { type: 'startup', removeVips: existed.has(inst) });
     }
-    this.sockets.logSockpool(created.map((i) => i.socket?.key ?? { ifindex: 0, family: i.cfg.family, unicast: i.cfg.unicastPeer.length > 0 }), config.global);
+    // 2.2.7's sockpool entry of a use_vmac instance is on its VMAC (ours receives on the base)
+    this.sockets.logSockpool(created.map((i) => ({ ...(i.socket?.key ?? { ifindex: 0, family: i.cfg.family, unicast: i.cfg.unicastPeer.length > 0 }),
+      ...(i.vmac && !i.cfg.vmacXmitBase ? { shown: i.vmac.index } : {}) })), config.global);
   }
 
   /**

@@ -227,6 +227,23 @@ describe('vrrp/runtime on a fake kernel', () => {
     assert.equal(r.kernel.link('vrrp.51'), undefined);
   });
 
+  // measured on 2.2.7 (test/integration/vrrp/vmac6.test.ts runs both)
+  it('IPv6 use_vmac: the base link-local copied onto the VMAC (deprecated), adverts leave from the VMAC with it; sockpool names the VMAC', async () => {
+    const lab = new Lab();
+    const r = lab.router('r1', [{ name: 'eth0', addrs: ['fe80::1/64'] }]);
+    await r.start(instanceConf({ priority: 100, extra: ['use_vmac', 'version 3'], vips: ['fe80::52/64', 'fd00::52/64'] }));
+    assert.deepEqual(r.ops(0, ['linkCreate', 'socketOpen', 'addrAdd']), [
+      'linkCreate vrrp.51 on eth0 00:00:5e:00:02:33', 'addrAdd fe80::1/64 vrrp.51', 'socketOpen vrrp.51 inet6 tx', 'socketOpen eth0 inet6 ff02::12',
+    ]);
+    assert.deepEqual(r.kernel.opsOf('addrAdd')[0]!.vip.options, ['preferred_lft', '0']);
+    const lines = r.log(0);
+    assert.ok(lines.indexOf('Assigned address fe80::1 for interface vrrp.51') === lines.indexOf('(VI_1): Success creating VMAC interface vrrp.51') + 1, lines.join('\n'));
+    assert.ok(lines.includes(`VRRP sockpool: [ifindex(  ${r.kernel.link('vrrp.51')!.index}), family(IPv6), proto(112), fd(11,11) multicast, address(ff02::12)]`), lines.join('\n'));
+    await lab.advance(4000);
+    assert.equal(r.state(), 'MASTER');
+    assert.deepEqual([...new Set(r.ops(0, ['advert']))], ['advert vrrp.51 fe80::1>ff02::12 prio 100']);
+  });
+
   it('two instances on one interface share one socket (one sockpool entry)', async () => {
     const lab = new Lab();
     const r = lab.router('r1', R1);
