@@ -196,8 +196,12 @@ export type VrrpEvent =
    *  namespaces). A MASTER logs "setting VIPs.", changes its VIPs by difference (changeVips), sends one
    *  advert with the new params at once and GARPs every VIP when one was added; a new priority then
    *  acts only through the normal protocol rules. Params whose name/vrid/family/interface differ are
-   *  refused (a log line, nothing changed): the runtime removes and re-adds such an instance. */
-  | { type: 'reconfigure'; params: VrrpFsmParams };
+   *  refused (a log line, nothing changed): the runtime removes and re-adds such an instance.
+   *  `statuses`: trackers whose status the reload read anew (track_file, track_process: 2.2.7 reads
+   *  them again; others keep theirs). Trackers that force FAULT are reported first ('faultReasons'),
+   *  as 2.2.7 logs its init lines again; an instance the reload puts in FAULT logs "(VI) entering
+   *  FAULT state" (no priority 0; a MASTER logs "setting VIPs." then "removing VIPs.", measured). */
+  | { type: 'reconfigure'; params: VrrpFsmParams; statuses?: Readonly<Record<string, TrackerStatus>> };
 
 // ---------------------------------------------------------------------------------------------------
 // Actions (core -> runtime), executed in order
@@ -218,6 +222,9 @@ export type VrrpAction =
   /** Add every VIP (and eVIP) of the instance. The matching log line is a separate 'log' action. */
   | { kind: 'addVips' }
   | { kind: 'removeVips' }
+  /** At a reload, the instance's FAULT reasons (tracker ids, 'interface:X', 'address:X'): the runtime
+   *  logs them as 2.2.7's init lines ("(VI_1) entering FAULT state (tracked process P1 quorum not achieved)"). */
+  | { kind: 'faultReasons'; faults: string[] }
   /** Reload while MASTER: remove the VIPs no longer configured, add the new ones (addresses as in
    *  params.vips/otherVips; removed ones are looked up in the previous config). */
   | { kind: 'changeVips'; added: string[]; removed: string[] }

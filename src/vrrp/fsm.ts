@@ -7,7 +7,7 @@
 import type { Clock } from '../common/clock.js';
 import { compareIp } from './addr.js';
 import type {
-  NotifyDelivery, NotifyState, ShutdownReason, VrrpAction, VrrpEvent, VrrpFsmParams, VrrpInstanceView, VrrpState, VrrpTimerName,
+  NotifyDelivery, NotifyState, ShutdownReason, VrrpAction, VrrpEvent, VrrpFsmParams, VrrpInstanceView, VrrpState, VrrpTimerName, TrackerStatus,
 } from './fsm-types.js';
 import { encodeAdvert, makeAdvert, type VrrpAdvert } from './packet.js';
 import { newStats, type VrrpStats } from './stats.js';
@@ -100,7 +100,7 @@ export class VrrpFsm {
       case 'shutdown': this.onShutdown(ev.reason ?? 'stop', ev.dontRelease ?? false); break;
       case 'vipDeleted': if (this.st === 'MASTER') this.leaveMasterToBackup(true); break;
       case 'sync': this.onSync(ev.to); break;
-      case 'reconfigure': this.onReconfigure(ev.params); break;
+      case 'reconfigure': this.onReconfigure(ev.params, ev.statuses); break;
     }
     return this.out;
   }
@@ -408,6 +408,27 @@ export class VrrpFsm {
   }
 
   /**
+   * A reload puts the instance in FAULT (keepalived 2.2.7 works the state out anew: initialise_tracking_priorities,
+   * then vrrp_init_state): "(VI) entering FAULT state" and the FAULT notify; a MASTER's reload path logs
+   * "setting VIPs." and the VIPs are then removed; no priority-0 advert (measured).
+   */
+  private reloadFault(wasMaster: boolean): void {
+    this.cancelAllTimers();
+    const from = this.changeState('FAULT');
+    this.log(`(${this.n}) entering FAULT state`);
+    this.notify('FAULT');
+    if (wasMaster) {
+      this.fwLog('setting');
+      this.vipLines('sett');
+      this.routes('remove');
+      this.vipLines('remov');
+      this.out.push({ kind: 'removeVips' });
+      this.fwLog('removing');
+    } else this.initRestore();
+    this.stateChanged(from);
+  }
+
+  /**
    * Reload of an instance that still exists (keepalived 2.2.7 keeps its state, checked in namespaces):
    * trackers keep the status of the same id; a new configured priority takes effect silently, a
    * tracker weight in force is logged again ("Changing effective priority from BASE to EFF"); the
@@ -417,7 +438,7 @@ export class VrrpFsm {
    * GARPs every VIP when at least one was added. A BACKUP logs nothing and restarts its Master_Down
    * timer from the reload (seen: MASTER exactly 3 s + new skew after the reload, with lower adverts).
    */
-  private onReconfigure(np: VrrpFsmParams): void {
+  private onReconfigure(np: VrrpFsmParams, statuses: Readonly<Record<string, TrackerStatus>> = {}): void {
     const old = this.cur;
     if (np.name !== old.name || np.vrid !== old.vrid || np.family !== old.family || np.interface !== old.interface) {
       this.out.push({ kind: 'log', level: 'err', msg: `(${old.name}) reload: instance identity changed (name/VRID/family/interface) - must be removed and re-added` });
@@ -432,12 +453,14 @@ export class VrrpFsm {
     const prev = this.track;
     this.track = new TrackSet(np.trackers, np.priority);
     for (const t of np.trackers) {
-      const s = prev.statusOf(t.id);
+      const s = statuses[t.id] ?? prev.statusOf(t.id);
       if (s !== undefined) this.track.update(t.id, s);
     }
     this.cur = np;
     this.primary = np.primaryAddress;
     this.eff = this.track.effectivePriority();
+    const faults = this.ownFaults();
+    if (faults.length > 0) this.out.push({ kind: 'faultReasons', faults });
     // 2.2.7 builds the instance anew at its base priority and re-applies the trackers' weights: a
     // weight in force is logged again, and notified (as BACKUP_PRIORITY: the instance is in INIT then)
     if (this.eff !== np.priority && np.priority !== OWNER_PRIORITY) {
@@ -448,6 +471,7 @@ export class VrrpFsm {
     if (np.preemptDelayMs === 0 || !np.preempt) this.preemptUntil = 0;
     const wasBackup = this.st === 'BACKUP';
     const stBefore = this.st;
+    if (this.st !== 'FAULT' && this.faultReasons().length > 0) { this.reloadFault(wasMaster); return; }
     this.reevaluate();
     // fifo_write_vrrp_states_on_reload: a BACKUP / FAULT the reload left alone is written to the FIFOs again
     if (np.fifoWriteStateOnReload && this.st === stBefore && (stBefore === 'BACKUP' || stBefore === 'FAULT')) this.notify(stBefore, 'fifo');

@@ -10,7 +10,7 @@
 import { monotonicClock, realTimers, type Clock, type Timers } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
 import type { KeepalivedConfig, VrrpInstance } from '../../config/model.js';
-import type { TrackerStatus, VrrpState } from '../fsm-types.js';
+import type { TrackerStatus, VrrpFsmParams, VrrpState } from '../fsm-types.js';
 import { HeldLog } from '../held-log.js';
 import { SyncGroupCore } from '../sync-group.js';
 import { VipFirewall } from '../firewall/vip-firewall.js';
@@ -130,7 +130,7 @@ export class VrrpRuntime {
       ifindex: (n) => this.links.get(n)?.index, ifname: (i) => this.links.byIndex(i)?.name,
       instance: (n) => this.insts.get(n), backup: (inst) => this.dispatch(inst, { type: 'vipDeleted' }),
     });
-    this.dispatcher = new Dispatcher(this.log, this.insts, this.vips, deps.onStateChange, this.routes, this.garps);
+    this.dispatcher = new Dispatcher(this.log, this.insts, this.vips, deps.onStateChange, this.routes, this.garps, (inst, faults) => this.faultLines(inst, faults));
     this.binding = new InterfaceBinding(this.sockets, this.links, this.vips, this.log, () => this.config.global);
     this.linkEvents = new LinkEvents(this.links, this.insts, this.binding, this.vips, this.log, {
       dispatch: (inst, ev) => this.dispatch(inst, ev), baseAdded: (inst) => this.vmacForBase(inst), vmacGone: (inst) => this.vmacGone(inst),
@@ -226,7 +226,8 @@ export class VrrpRuntime {
     for (const l of this.linkGate.startPolling(config, (n) => [...this.insts.values()].some((i) => i.vmac?.name === n))) this.links.set(l);
   }
 
-  private async startInstances(list: readonly VrrpInstance[], config: KeepalivedConfig): Promise<void> {
+  /** `reloading`: added by a reload (2.2.7 then removes no left-over VIPs: vipset only when !reload, measured). */
+  private async startInstances(list: readonly VrrpInstance[], config: KeepalivedConfig, reloading = false): Promise<void> {
     const created: Inst[] = [];
     /**
      * Instances whose interface existed at start (keepalived removes left-over VIPs from those only):
@@ -239,7 +240,7 @@ export class VrrpRuntime {
       this.insts.set(cfg.name, inst);
       this.vips.prepare(inst);
       created.push(inst);
-      if (inst.link && (!inst.vmac || inst.vmac.found)) existed.add(inst);
+      if (!reloading && inst.link && (!inst.vmac || inst.vmac.found)) existed.add(inst);
     }
     // sync groups over the created members
     for (const g of config.vrrpSyncGroups) {
@@ -270,11 +271,7 @@ export class VrrpRuntime {
       if (!instanceUp(inst, this.links)) this.dispatch(inst, interfaceEvent(inst, this.links));
     }
     for (const inst of created) {
-      const faults = inst.fsm.ownFaults();
-      if (faults.length > 0) {
-        const group = config.vrrpSyncGroups.find((g) => g.group.includes(inst.cfg.name));
-        for (const l of initFaultLines(inst, faults, { ifUp: (n) => ifUp(this.links.get(n)), status: (id) => this.trackers.status(id), ...(group ? { group } : {}) })) this.log.info(l);
-      }
+      for (const l of this.faultLines(inst, inst.fsm.ownFaults())) this.log.info(l);
       this.dispatch(inst, { type: 'startup', removeVips: existed.has(inst) });
     }
     // 2.2.7's sockpool entry of a use_vmac instance is on its VMAC (ours receives on the base)
@@ -319,6 +316,25 @@ export class VrrpRuntime {
     v.tx?.close();
     delete inst.vmac;
     if (vmacFirewalled(inst.cfg, this.config.global)) this.firewall.vmac('del', fwVmac(inst.cfg, v.index, inst.link?.index ?? 0));
+  }
+
+  /** Why an instance is in FAULT, in 2.2.7's start-up (and reload) lines. */
+  private faultLines(inst: Inst, faults: readonly string[]): string[] {
+    if (faults.length === 0) return [];
+    const group = this.config.vrrpSyncGroups.find((g) => g.group.includes(inst.cfg.name));
+    return initFaultLines(inst, faults, { ifUp: (n) => ifUp(this.links.get(n)), status: (id) => this.trackers.status(id), ...(group ? { group } : {}) });
+  }
+
+  /** The status a reload reads anew for these trackers (interfaces, track_file and track_process, as 2.2.7; scripts keep theirs). */
+  private reloadStatuses(params: VrrpFsmParams): Record<string, TrackerStatus> {
+    const out: Record<string, TrackerStatus> = {};
+    for (const t of params.trackers) {
+      if (t.kind === 'interface') { out[t.id] = { ok: ifUp(this.links.get(t.id.slice('interface:'.length))) }; continue; }
+      if (t.kind !== 'file' && t.kind !== 'process') continue;
+      const s = this.trackers.status(t.id);
+      if (s) out[t.id] = s;
+    }
+    return out;
   }
 
   private broadcastTracker(id: string, status: TrackerStatus): void {
@@ -420,10 +436,10 @@ export class VrrpRuntime {
       inst.peers = k.cfg.unicastPeer.map((p) => p.address);
       for (const l of k.logs) this.log.info(l);
       this.vips.prepare(inst);
-      this.dispatch(inst, { type: 'reconfigure', params: k.params });
+      this.dispatch(inst, { type: 'reconfigure', params: k.params, statuses: this.reloadStatuses(k.params) });
       if (inst.fsm.state === 'MASTER') this.vips.reconcileFirewall(inst);
     }
-    await this.startInstances(plan.start, config);
+    await this.startInstances(plan.start, config, true);
   }
 
   snapshot(): VrrpSnapshot { return snapshotOf(this.insts.values(), this.groups.values()); }

@@ -94,7 +94,8 @@ describe('vrrp/runtime on a fake kernel', () => {
     assert.deepEqual(r.kernel.addressesOf('eth0'), ['10.0.0.1/24', '10.0.0.100/24', '10.0.0.102/24']);
   });
 
-  it('reload with a new VRID restarts the instance: stops (priority 0, VIPs removed) and starts from INIT', async () => {
+  // 2.2.7 removes left-over VIPs at the first start only (measured: an instance a reload adds logs no "removing VIPs.")
+  it('reload with a new VRID restarts the instance: stops (priority 0, VIPs removed) and starts from INIT without a start-up removal', async () => {
     const lab = new Lab();
     const r = lab.router('r1', R1);
     await r.start(instanceConf({ priority: 100 }));
@@ -103,7 +104,7 @@ describe('vrrp/runtime on a fake kernel', () => {
     await r.reload(instanceConf({ priority: 100 }).replace('virtual_router_id 51', 'virtual_router_id 52'));
     assert.equal(r.state(), 'BACKUP');
     assert.deepEqual(r.ops(t), ['advert eth0 10.0.0.1>224.0.0.18 prio 0', 'addrDel 10.0.0.100/24 eth0', 'socketClose eth0 inet 224.0.0.18',
-      'socketOpen eth0 inet 224.0.0.18', 'addrDel 10.0.0.100/24 eth0 ! EADDRNOTAVAIL']);
+      'socketOpen eth0 inet 224.0.0.18']);
   });
 
   it('interface down -> FAULT (VIPs removed) -> up -> BACKUP -> MASTER again', async () => {
