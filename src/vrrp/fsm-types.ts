@@ -166,7 +166,7 @@ export type VrrpEvent =
   /** Start the instance (after vrrp_startup_delay). Logs "removing VIPs." then BACKUP(init) / MASTER; or,
    *  with a FAULT reason, "(VI_1) entering FAULT state" then "removing VIPs." (the runtime logs the
    *  reasons first, as keepalived 2.2.7). removeVips false: the interface did not exist, nothing to remove. */
-  | { type: 'startup'; removeVips?: boolean }
+  | { type: 'startup'; removeVips?: boolean; step?: StartupStep; reload?: boolean }
   /** A received VRRP message: the VRRP payload only (IP header stripped), with IP-level facts. */
   | { type: 'packet'; payload: Uint8Array; ttl: number; src: string; dst: string; family: IpFamily }
   /** A timer the core asked for has fired; stale generations are ignored. */
@@ -197,11 +197,20 @@ export type VrrpEvent =
    *  advert with the new params at once and GARPs every VIP when one was added; a new priority then
    *  acts only through the normal protocol rules. Params whose name/vrid/family/interface differ are
    *  refused (a log line, nothing changed): the runtime removes and re-adds such an instance.
-   *  `statuses`: trackers whose status the reload read anew (track_file, track_process: 2.2.7 reads
-   *  them again; others keep theirs). Trackers that force FAULT are reported first ('faultReasons'),
-   *  as 2.2.7 logs its init lines again; an instance the reload puts in FAULT logs "(VI) entering
-   *  FAULT state" (no priority 0; a MASTER logs "setting VIPs." then "removing VIPs.", measured). */
-  | { type: 'reconfigure'; params: VrrpFsmParams; statuses?: Readonly<Record<string, TrackerStatus>> };
+   *  `statuses`: trackers whose status the reload read anew (2.2.7 reads them again; others keep
+   *  theirs). An instance the reload puts in FAULT logs "(VI) entering FAULT state" (no priority 0;
+   *  a MASTER logs "setting VIPs." then "removing VIPs.", measured). With step 'apply' only the new
+   *  settings and statuses are taken (and a MASTER's reload advert sent); 'reloaded' events do the rest.
+   */
+  | { type: 'reconfigure'; params: VrrpFsmParams; statuses?: Readonly<Record<string, TrackerStatus>>; step?: 'apply' }
+  /** The later steps of a reload whose 'reconfigure' came with step 'apply' (see the FSM's onReloaded). */
+  | { type: 'reloaded'; step: ReloadStep };
+
+/** The steps of an instance's start-up, as keepalived 2.2.7 runs each for every instance before the next. */
+export type StartupStep = 'track' | 'fault' | 'removal' | 'state';
+
+/** The steps of a reload after 'apply', likewise. */
+export type ReloadStep = 'track' | 'fault' | 'vips' | 'init';
 
 // ---------------------------------------------------------------------------------------------------
 // Actions (core -> runtime), executed in order
@@ -222,9 +231,6 @@ export type VrrpAction =
   /** Add every VIP (and eVIP) of the instance. The matching log line is a separate 'log' action. */
   | { kind: 'addVips' }
   | { kind: 'removeVips' }
-  /** At a reload, the instance's FAULT reasons (tracker ids, 'interface:X', 'address:X'): the runtime
-   *  logs them as 2.2.7's init lines ("(VI_1) entering FAULT state (tracked process P1 quorum not achieved)"). */
-  | { kind: 'faultReasons'; faults: string[] }
   /** Reload while MASTER: remove the VIPs no longer configured, add the new ones (addresses as in
    *  params.vips/otherVips; removed ones are looked up in the previous config). */
   | { kind: 'changeVips'; added: string[]; removed: string[] }

@@ -24,7 +24,7 @@ const TIMER = new Set<VrrpAction['kind']>(['setTimer', 'cancelTimer']);
 export class Dispatcher {
   constructor(private readonly log: HeldLog, private readonly insts: ReadonlyMap<string, Inst>, private readonly vips: VipExecutor,
     private readonly onStateChange: ((ev: StateChangeEvent) => void) | undefined, private readonly routes?: RouteExecutor,
-    private readonly hooks?: DispatchHooks, private readonly faultLines?: (inst: Inst, faults: readonly string[]) => string[]) {}
+    private readonly hooks?: DispatchHooks) {}
 
   /** Feeds one event to an instance (through its sync group) and executes the resulting actions. */
   dispatch(inst: Inst, ev: VrrpEvent): void {
@@ -73,7 +73,6 @@ export class Dispatcher {
       case 'cancelTimer': inst.timers.cancel(a.timer); return;
       case 'addVips': this.vips.add(inst); return;
       case 'removeVips': this.vips.remove(inst); return;
-      case 'faultReasons': for (const l of this.faultLines?.(inst, a.faults) ?? []) this.log.info(l); return;
       case 'routes': this.routes?.step(inst, a.step); return;
       case 'changeVips': this.vips.change(inst, a.added, a.removed); return;
       case 'garp': this.vips.garp(inst, a.vips, a.count); return;

@@ -12,7 +12,7 @@ import type { VrrpEvent, VrrpTimerName } from '../fsm-types.js';
 import { DeadlineTimers } from '../io/deadline-timers.js';
 import { createVmac, vmacAddress, vmacName } from '../io/vmac.js';
 import { isKernelError, type AddrInfo, type KernelPort, type LinkInfo } from '../kernel/port.js';
-import { deriveFsmParams } from '../params.js';
+import { deriveFsmParams, type DerivedParams } from '../params.js';
 import type { InterfaceBinding } from './if-binding.js';
 import { noAddress, vipList, type AddrVmac, type Inst, type Vmac } from './instance.js';
 import type { LinkTable } from './link-table.js';
@@ -134,18 +134,23 @@ export class InstanceFactory {
     return out;
   }
 
-  /** The instance, or undefined (logged) when its socket cannot be opened. */
-  async create(cfg: VrrpInstance, config: KeepalivedConfig): Promise<Inst | undefined> {
+  /** The instance's FSM parameters and 2.2.7's lines about them (logged by the caller, all instances' first). */
+  derive(cfg: VrrpInstance, config: KeepalivedConfig): DerivedParams {
+    const link = this.d.links.get(cfg.interface ?? config.global.defaultInterface);
+    const primary = link ? this.d.links.primaryOf(cfg, link) : cfg.unicastSrcIp;
+    const syncGroup = config.vrrpSyncGroups.find((g) => g.group.includes(cfg.name));
+    return deriveFsmParams(cfg, {
+      global: config.global, vrrpScripts: config.vrrpScripts, trackFiles: config.trackFiles, trackProcesses: config.trackProcesses,
+      primaryAddress: primary ?? noAddress(cfg.family), releaseVipsAlways: !!this.d.releaseVipsAlways, ...(syncGroup ? { syncGroup } : {}),
+    });
+  }
+
+  /** The instance from derive()'s parameters, or undefined (logged) when its socket cannot be opened. */
+  async create(cfg: VrrpInstance, config: KeepalivedConfig, { params }: DerivedParams): Promise<Inst | undefined> {
     const { links, binding, log, clock, timers, dispatch } = this.d;
     const ifname = cfg.interface ?? config.global.defaultInterface;
     const link = links.get(ifname);
     const primary = link ? links.primaryOf(cfg, link) : cfg.unicastSrcIp;
-    const syncGroup = config.vrrpSyncGroups.find((g) => g.group.includes(cfg.name));
-    const { params, logs } = deriveFsmParams(cfg, {
-      global: config.global, vrrpScripts: config.vrrpScripts, trackFiles: config.trackFiles, trackProcesses: config.trackProcesses,
-      primaryAddress: primary ?? noAddress(cfg.family), releaseVipsAlways: !!this.d.releaseVipsAlways, ...(syncGroup ? { syncGroup } : {}),
-    });
-    for (const l of logs) log.info(l);
     // promote_secondaries: set on the interface at start (2.2.7 ignores it with use_vmac, whose VMAC has it)
     if (cfg.promoteSecondaries && link && !cfg.useVmac) this.d.sysctl.set(`net/ipv4/conf/${link.name}/promote_secondaries`, '1');
     const vmacName = cfg.useVmac ? this.useVmacName(cfg, config.global) : undefined;

@@ -14,9 +14,9 @@ import type { TrackerStatus, VrrpFsmParams, VrrpState } from '../fsm-types.js';
 import { HeldLog } from '../held-log.js';
 import { SyncGroupCore } from '../sync-group.js';
 import { VipFirewall } from '../firewall/vip-firewall.js';
-import { TrackerHub } from '../io/tracker-hub.js';
+import { TrackerHub, unusedScriptLines } from '../io/tracker-hub.js';
 import { LinuxKernel } from '../kernel/linux.js';
-import type { KernelEvent, KernelPort } from '../kernel/port.js';
+import type { KernelEvent, KernelPort, KernelProblem } from '../kernel/port.js';
 import { Dispatcher, type StateChangeEvent } from './dispatcher.js';
 import { GarpSender } from './garp-sender.js';
 import { InterfaceBinding } from './if-binding.js';
@@ -26,6 +26,7 @@ import { LinkEvents } from './link-events.js';
 import { LinkGate } from './link-gate.js';
 import { ifUp, LinkTable } from './link-table.js';
 import { planReload } from './reload-plan.js';
+import type { DerivedParams } from '../params.js';
 import { snapshotOf, type VrrpSnapshot } from './snapshot.js';
 import { rxShare } from './rx-bufs.js';
 import { SocketPool } from './socket-pool.js';
@@ -91,7 +92,8 @@ export class VrrpRuntime {
   /** Kernel events held while VMACs are being made (2.2.7 makes one before it reads the next message). */
   private held?: { count: number; events: KernelEvent[] };
   private startupTimer?: unknown;
-  private startedOnce = false;
+  /** The frame socket's problem at start, logged after "Registering gratuitous ARP shared channel". */
+  private frameProblems: KernelProblem[] = [];
   private readonly releaseVipsAlways: boolean;
 
   constructor(deps: RuntimeDeps) {
@@ -130,7 +132,7 @@ export class VrrpRuntime {
       ifindex: (n) => this.links.get(n)?.index, ifname: (i) => this.links.byIndex(i)?.name,
       instance: (n) => this.insts.get(n), backup: (inst) => this.dispatch(inst, { type: 'vipDeleted' }),
     });
-    this.dispatcher = new Dispatcher(this.log, this.insts, this.vips, deps.onStateChange, this.routes, this.garps, (inst, faults) => this.faultLines(inst, faults));
+    this.dispatcher = new Dispatcher(this.log, this.insts, this.vips, deps.onStateChange, this.routes, this.garps);
     this.binding = new InterfaceBinding(this.sockets, this.links, this.vips, this.log, () => this.config.global);
     this.linkEvents = new LinkEvents(this.links, this.insts, this.binding, this.vips, this.log, {
       dispatch: (inst, ev) => this.dispatch(inst, ev), baseAdded: (inst) => this.vmacForBase(inst), vmacGone: (inst) => this.vmacGone(inst),
@@ -157,7 +159,6 @@ export class VrrpRuntime {
     for (const p of problems) if (p.channel === 'command') this.log.error(`Unable to open netlink command socket: ${p.message}`);
     this.log.detail('Registering Kernel netlink reflector');
     this.log.detail('Registering Kernel netlink command channel');
-    this.firewall.configure(config);
     this.garps.configure(config);
     this.linkGate.configure(config);
     await this.refreshLinks();
@@ -168,19 +169,9 @@ export class VrrpRuntime {
       this.kernel.close();
       return { permanentError: { kind: 'CONFIG', message: NON_EXISTENT_INTERFACE } };
     }
-    const used = new Set(config.vrrpInstances.map((i) => i.interface ?? config.global.defaultInterface));
-    for (const a of this.links.addresses()) {
-      const l = this.links.byIndex(a.index);
-      if (l && used.has(l.name)) this.log.detail(`Assigned address ${a.address} for interface ${l.name}`);
-    }
+    this.logAssigned(config);
     this.startPolling(config);
-    if (config.vrrpInstances.some((i) => i.family === 'inet' || vipList(i).some((v) => v.family === 'inet'))) this.log.detail('Registering gratuitous ARP shared channel');
-    if (config.vrrpInstances.some((i) => i.family === 'inet6' || vipList(i).some((v) => v.family === 'inet6'))) this.log.detail('Registering gratuitous NDISC shared channel');
-    for (const p of problems) {
-      if (p.channel !== 'frames') continue;
-      this.log.error(`Unable to open gratuitous ARP/NA socket: ${p.message}`);
-      this.garps.framesOk = false;
-    }
+    this.frameProblems = problems.filter((p) => p.channel === 'frames');
     // interface_up_down_delays and linkbeat decide which link state the rest sees (link-gate.ts)
     this.kernel.net.monitor((ev) => this.kernelFeed(ev));
     for (const p of problems) if (p.channel === 'routes') this.log.error(`Unable to open netlink route socket: ${p.message}`);
@@ -196,6 +187,23 @@ export class VrrpRuntime {
   private kernelFeed(ev: KernelEvent): void {
     if (this.monitorOff) return;
     if (this.held) this.held.events.push(ev); else this.linkGate.feed(ev);
+  }
+
+  /** 2.2.7's "Assigned address" line for each address of an interface an instance runs on (start-up and each reload). */
+  private logAssigned(config: KeepalivedConfig): void {
+    const used = new Set(config.vrrpInstances.map((i) => i.interface ?? config.global.defaultInterface));
+    // the VIPs on them are not the interface's own (those of the running instances and of the file)
+    const vips = new Set([...config.vrrpInstances, ...[...this.insts.values()].map((i) => i.cfg)].flatMap((c) => vipList(c).map((v) => v.address)));
+    for (const a of this.links.addresses()) {
+      const l = this.links.byIndex(a.index);
+      if (l && used.has(l.name) && !vips.has(a.address)) this.log.detail(`Assigned address ${a.address} for interface ${l.name}`);
+    }
+  }
+
+  /** The sockpool lines of these instances (a use_vmac instance's entry names its VMAC, as 2.2.7's). */
+  private logSockpool(list: readonly Inst[], config: KeepalivedConfig): void {
+    this.sockets.logSockpool(list.map((i) => ({ ...(i.socket?.key ?? { ifindex: 0, family: i.cfg.family, unicast: i.cfg.unicastPeer.length > 0 }),
+      ...(i.vmac && !i.cfg.vmacXmitBase ? { shown: i.vmac.index } : {}) })), config.global);
   }
 
   /** A kernel event as the link gate passes it on: links and addresses, then routes and static addresses. */
@@ -226,23 +234,19 @@ export class VrrpRuntime {
     for (const l of this.linkGate.startPolling(config, (n) => [...this.insts.values()].some((i) => i.vmac?.name === n))) this.links.set(l);
   }
 
-  /** `reloading`: added by a reload (2.2.7 then removes no left-over VIPs: vipset only when !reload, measured). */
-  private async startInstances(list: readonly VrrpInstance[], config: KeepalivedConfig, reloading = false): Promise<void> {
+  /**
+   * Makes the instances of `list` (not started): VMACs, sockets, VIP requests prepared, sync groups
+   * over the members. `derived`: each one's parameters (derive()).
+   */
+  private async createInstances(list: readonly VrrpInstance[], config: KeepalivedConfig, derived: ReadonlyMap<string, DerivedParams>): Promise<Inst[]> {
     const created: Inst[] = [];
-    /**
-     * Instances whose interface existed at start (keepalived removes left-over VIPs from those only):
-     * with use_vmac the VMAC is that interface, so only an adopted one counts (measured).
-     */
-    const existed = new Set<Inst>();
     for (const cfg of list) {
-      const inst = await this.factory.create(cfg, config);
+      const inst = await this.factory.create(cfg, config, derived.get(cfg.name) ?? this.factory.derive(cfg, config));
       if (!inst) continue;
       this.insts.set(cfg.name, inst);
       this.vips.prepare(inst);
       created.push(inst);
-      if (!reloading && inst.link && (!inst.vmac || inst.vmac.found)) existed.add(inst);
     }
-    // sync groups over the created members
     for (const g of config.vrrpSyncGroups) {
       const members = g.group.map((n) => this.insts.get(n)).filter((x): x is Inst => !!x);
       if (members.length === 0 || this.groups.has(g.name)) continue;
@@ -250,33 +254,75 @@ export class VrrpRuntime {
       this.groups.set(g.name, core);
       for (const m of members) m.group = core;
     }
+    return created;
+  }
+
+  /**
+   * The first start of the instances, in keepalived 2.2.7's order (measured): every instance's
+   * parameter lines, the firewall's line, the VMACs; then, instance after instance, each step:
+   * the trackers' effect and FAULT lines; "Warning - script X is not used"; "Registering gratuitous
+   * ARP shared channel"; the left-over VIP removal; BACKUP (init); the sockpool lines.
+   */
+  private async startInstances(list: readonly VrrpInstance[], config: KeepalivedConfig): Promise<void> {
+    const derived = new Map(list.map((c) => [c.name, this.factory.derive(c, config)] as const));
+    for (const d of derived.values()) for (const l of d.logs) this.log.info(l);
+    this.firewall.configure(config);
+    const created = await this.createInstances(list, config, derived);
+    /**
+     * Instances whose interface existed at start (keepalived removes left-over VIPs from those only):
+     * with use_vmac the VMAC is that interface, so only an adopted one counts (measured).
+     */
+    const existed = new Set(created.filter((i) => i.link && (!i.vmac || i.vmac.found)));
     const delayS = config.global.vrrpStartupDelay ?? 0;
-    if (delayS > 0 && !this.startedOnce) {
+    if (delayS > 0) {
       this.log.info(`Delaying startup for ${delayS} seconds`);
       await new Promise<void>((r) => { this.startupTimer = this.timers.set(r, delayS * 1000); });
       if (this.stopped) return;
     }
-    this.startedOnce = true;
-    for (const inst of created) {
-      // initial tracker and interface status before start-up, so a failed one gives FAULT (init)
-      for (const t of inst.fsm.params.trackers) {
-        if (t.kind === 'interface') {
-          const up = ifUp(this.links.get(t.id.slice('interface:'.length)));
-          if (!up) this.dispatch(inst, { type: 'tracker', id: t.id, status: { ok: false } });
-        } else {
-          const st = this.trackers.status(t.id);
-          if (st && !('value' in st && st.value === 0)) this.dispatch(inst, { type: 'tracker', id: t.id, status: st });
-        }
+    for (const inst of created) this.startStatuses(inst);
+    this.trackSteps(created.map((inst) => ({ inst })), false);
+    for (const l of unusedScriptLines(config)) this.log.info(l);
+    if (config.vrrpInstances.some((i) => i.family === 'inet' || vipList(i).some((v) => v.family === 'inet'))) this.log.detail('Registering gratuitous ARP shared channel');
+    if (config.vrrpInstances.some((i) => i.family === 'inet6' || vipList(i).some((v) => v.family === 'inet6'))) this.log.detail('Registering gratuitous NDISC shared channel');
+    for (const p of this.frameProblems) {
+      this.log.error(`Unable to open gratuitous ARP/NA socket: ${p.message}`);
+      this.garps.framesOk = false;
+    }
+    for (const inst of created) this.dispatch(inst, { type: 'startup', step: 'removal', removeVips: existed.has(inst) });
+    for (const inst of created) this.dispatch(inst, { type: 'startup', step: 'state' });
+    this.logSockpool(created, config);
+  }
+
+  /**
+   * initialise_tracking_priorities, as 2.2.7 runs it at start-up and at each reload for every
+   * instance (kept ones: `kept`, after their 'apply'): the FAULT reasons of interfaces, files and
+   * processes of all instances; then each instance's own reasons (address, scripts) and its
+   * priority line; then "(VI) entering FAULT state" for those it puts in FAULT.
+   */
+  private trackSteps(list: readonly { inst: Inst; kept?: boolean }[], reload: boolean): void {
+    const reasons = (inst: Inst, part: 'objects' | 'instance'): void => {
+      for (const l of this.faultLines(inst, inst.fsm.ownFaults(), part)) this.log.info(l);
+    };
+    for (const { inst } of list) reasons(inst, 'objects');
+    for (const { inst, kept } of list) {
+      reasons(inst, 'instance');
+      this.dispatch(inst, kept ? { type: 'reloaded', step: 'track' } : { type: 'startup', step: 'track', reload });
+    }
+    for (const { inst, kept } of list) this.dispatch(inst, kept ? { type: 'reloaded', step: 'fault' } : { type: 'startup', step: 'fault', reload });
+  }
+
+  /** The trackers' and the interface's status of an instance before its start-up. */
+  private startStatuses(inst: Inst): void {
+    for (const t of inst.fsm.params.trackers) {
+      if (t.kind === 'interface') {
+        const up = ifUp(this.links.get(t.id.slice('interface:'.length)));
+        if (!up) this.dispatch(inst, { type: 'tracker', id: t.id, status: { ok: false } });
+      } else {
+        const st = this.trackers.status(t.id);
+        if (st && !('value' in st && st.value === 0)) this.dispatch(inst, { type: 'tracker', id: t.id, status: st });
       }
-      if (!instanceUp(inst, this.links)) this.dispatch(inst, interfaceEvent(inst, this.links));
     }
-    for (const inst of created) {
-      for (const l of this.faultLines(inst, inst.fsm.ownFaults())) this.log.info(l);
-      this.dispatch(inst, { type: 'startup', removeVips: existed.has(inst) });
-    }
-    // 2.2.7's sockpool entry of a use_vmac instance is on its VMAC (ours receives on the base)
-    this.sockets.logSockpool(created.map((i) => ({ ...(i.socket?.key ?? { ifindex: 0, family: i.cfg.family, unicast: i.cfg.unicastPeer.length > 0 }),
-      ...(i.vmac && !i.cfg.vmacXmitBase ? { shown: i.vmac.index } : {}) })), config.global);
+    if (!instanceUp(inst, this.links)) this.dispatch(inst, interfaceEvent(inst, this.links));
   }
 
   /**
@@ -319,18 +365,17 @@ export class VrrpRuntime {
   }
 
   /** Why an instance is in FAULT, in 2.2.7's start-up (and reload) lines. */
-  private faultLines(inst: Inst, faults: readonly string[]): string[] {
+  private faultLines(inst: Inst, faults: readonly string[], part: 'objects' | 'instance'): string[] {
     if (faults.length === 0) return [];
     const group = this.config.vrrpSyncGroups.find((g) => g.group.includes(inst.cfg.name));
-    return initFaultLines(inst, faults, { ifUp: (n) => ifUp(this.links.get(n)), status: (id) => this.trackers.status(id), ...(group ? { group } : {}) });
+    return initFaultLines(inst, faults, { ifUp: (n) => ifUp(this.links.get(n)), status: (id) => this.trackers.status(id), ...(group ? { group } : {}) }, part);
   }
 
-  /** The status a reload reads anew for these trackers (interfaces, track_file and track_process, as 2.2.7; scripts keep theirs). */
+  /** The status a reload reads for these trackers (interfaces, files and processes anew; scripts as carried over), as 2.2.7. */
   private reloadStatuses(params: VrrpFsmParams): Record<string, TrackerStatus> {
     const out: Record<string, TrackerStatus> = {};
     for (const t of params.trackers) {
       if (t.kind === 'interface') { out[t.id] = { ok: ifUp(this.links.get(t.id.slice('interface:'.length))) }; continue; }
-      if (t.kind !== 'file' && t.kind !== 'process') continue;
       const s = this.trackers.status(t.id);
       if (s) out[t.id] = s;
     }
@@ -392,7 +437,9 @@ export class VrrpRuntime {
     if (this.stopped) return;
     this.monitorOff = true;
     if (this.startupTimer !== undefined) this.timers.clear(this.startupTimer);
-    await this.stopInstances([...this.insts.keys()], !!opts.dontRelease);
+    // in the file's order (2.2.7's STOP notifies), any other after
+    const names = [...this.config.vrrpInstances.map((c) => c.name).filter((n) => this.insts.has(n)), ...this.insts.keys()];
+    await this.stopInstances([...new Set(names)], !!opts.dontRelease);
     this.firewall.stop();
     this.garps.stop();
     this.linkGate.stop();
@@ -410,7 +457,6 @@ export class VrrpRuntime {
    * priority 0 and drops its VIPs) and new ones start from INIT.
    */
   async reload(config: KeepalivedConfig): Promise<void> {
-    this.firewall.configure(config);
     this.garps.configure(config);
     this.linkGate.configure(config);
     await this.refreshLinks();
@@ -418,28 +464,53 @@ export class VrrpRuntime {
     const running = new Map([...this.insts].map(([n, i]) => [n, { cfg: i.cfg, ifname: i.ifname, primary: i.primary }]));
     const plan = planReload({ old: this.config, next: config, running, link: (n) => this.links.get(n), primaryOf: (c, l) => this.links.primaryOf(c, l),
       releaseVipsAlways: !!this.releaseVipsAlways });
-    // an instance the new file no longer has is deleted (DELETED / FAULT notifies); others stopping here restart
+    // an instance the new file no longer has is deleted (DELETED / FAULT notifies, in step 2); one that
+    // restarts (same name, new VRID, socket or VMAC) stops now and starts with the added ones
     const names = new Set(config.vrrpInstances.map((c) => c.name));
-    await this.stopInstances(plan.stop, false, new Set(plan.stop.filter((n) => !names.has(n))));
+    const deleted = plan.stop.filter((n) => !names.has(n));
+    await this.stopInstances(plan.stop.filter((n) => names.has(n)));
     this.routes.reload(config, [...plan.keep.keys()].map((n) => this.insts.get(n)!));
     this.trackers.stop();
     this.config = config;
     this.trackers.start(config);
-    // fifo_write_vrrp_states_on_reload: groups that stay write their state first (2.2.7's order)
-    if (config.global.fifoWriteVrrpStatesOnReload) for (const g of this.groups.values()) this.dispatcher.groupOutputs(g.reannounce());
-    // keepalived 2.2.7 runs the same path for an unchanged instance (a MASTER logs "setting VIPs." and
-    // sends its two adverts as well; checked in namespaces), so every kept instance is reconfigured
+    this.logAssigned(config);
+    // 2.2.7 completes every instance of the new file again: their lines in file order, then the firewall's
+    const derived = new Map(plan.start.map((c) => [c.name, this.factory.derive(c, config)] as const));
+    for (const c of config.vrrpInstances) for (const l of plan.keep.get(c.name)?.logs ?? derived.get(c.name)?.logs ?? []) this.log.info(l);
+    this.firewall.configure(config);
+    const created = new Set(await this.createInstances(plan.start, config, derived));
     for (const [name, k] of plan.keep) {
       const inst = this.insts.get(name)!;
       inst.prevVips = vipList(inst.cfg);
       inst.cfg = k.cfg;
       inst.peers = k.cfg.unicastPeer.map((p) => p.address);
-      for (const l of k.logs) this.log.info(l);
       this.vips.prepare(inst);
-      this.dispatch(inst, { type: 'reconfigure', params: k.params, statuses: this.reloadStatuses(k.params) });
+    }
+    const order = config.vrrpInstances.map((c) => this.insts.get(c.name)).filter((i): i is Inst => !!i && (created.has(i) || plan.keep.has(i.cfg.name)));
+    // keepalived 2.2.7 runs the same path for an unchanged instance (a MASTER logs "setting VIPs." and
+    // sends its two adverts as well; checked in namespaces), each step for every instance in file
+    // order before the next (measured: lines and FIFO): 1. trackers' effect and FAULT
+    for (const inst of order) {
+      const k = plan.keep.get(inst.cfg.name);
+      if (k) this.dispatch(inst, { type: 'reconfigure', params: k.params, statuses: this.reloadStatuses(k.params), step: 'apply' });
+      else this.startStatuses(inst);
+    }
+    this.trackSteps(order.map((inst) => ({ inst, kept: plan.keep.has(inst.cfg.name) })), true);
+    for (const l of unusedScriptLines(config)) this.log.info(l);
+    // 2. deleted instances stop; kept MASTERs set their VIPs
+    await this.stopInstances(deleted, false, new Set(deleted));
+    for (const inst of order) {
+      if (!plan.keep.has(inst.cfg.name)) continue;
+      this.dispatch(inst, { type: 'reloaded', step: 'vips' });
       if (inst.fsm.state === 'MASTER') this.vips.reconcileFirewall(inst);
     }
-    await this.startInstances(plan.start, config, true);
+    // 3. vrrp_init_state: the groups' FIFO lines (fifo_write_vrrp_states_on_reload), then the instances
+    if (config.global.fifoWriteVrrpStatesOnReload) for (const g of this.groups.values()) this.dispatcher.groupOutputs(g.reannounce());
+    for (const inst of order) {
+      if (plan.keep.has(inst.cfg.name)) this.dispatch(inst, { type: 'reloaded', step: 'init' });
+      else this.dispatch(inst, { type: 'startup', step: 'state', reload: true });
+    }
+    this.logSockpool(config.vrrpInstances.map((c) => this.insts.get(c.name)).filter((i): i is Inst => !!i), config);
   }
 
   snapshot(): VrrpSnapshot { return snapshotOf(this.insts.values(), this.groups.values()); }
