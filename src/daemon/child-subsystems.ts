@@ -17,7 +17,8 @@ export async function loadSubsystem(role: ChildRole): Promise<StartFn> {
   const [start, { createNotifier }] = await Promise.all([role === 'vrrp' ? vrrpStart() : checkerStart(), import('../notify/index.js')]);
   return async (config, deps) => {
     let notifier: Notifier | undefined;
-    try { notifier = createNotifier(config, { logger: deps.logger, routerId: config.global.routerId }); } catch (e) {
+    // the VRRP process logs the config check's SECURITY VIOLATION line (deps.configLines) instead of the notifier's
+    try { notifier = createNotifier(config, { logger: deps.logger, routerId: config.global.routerId, violationLine: role !== 'vrrp' }); } catch (e) {
       deps.logger.error(`notify: ${(e as Error).message}`);
     }
     const r = await start(config, deps, {
@@ -27,7 +28,7 @@ export async function loadSubsystem(role: ChildRole): Promise<StartFn> {
     if (isPermanentError(r)) { await notifier?.stop().catch(() => undefined); return r; }
     const handle: SubsystemHandle = {
       stop: async () => { await r.stop(); await notifier?.stop().catch(() => undefined); },
-      reload: async (c) => { notifier?.reload(c, { routerId: c.global.routerId }); await r.reload(c); },
+      reload: async (c, lines) => { notifier?.reload(c, { routerId: c.global.routerId }); await r.reload(c, lines); },
       snapshot: () => r.snapshot(),
     };
     if (r.clearStats) handle.clearStats = () => r.clearStats?.();
@@ -40,12 +41,12 @@ async function vrrpStart(): Promise<Start> {
   const { startVrrp, isStartFailure } = await import('../vrrp/index.js');
   return async (config, deps, events) => {
     const vrrp = await startVrrp(config, { logger: deps.logger, clock: deps.clock, onStateChange: (e) => events.vrrpEvent(e),
-      releaseVipsAlways: deps.dontRelease || deps.releaseVips });
+      releaseVipsAlways: deps.dontRelease || deps.releaseVips, ...(deps.configLines ? { configLines: deps.configLines } : {}) });
     if (isStartFailure(vrrp)) return vrrp;
     return {
       // -V (--dont-release-vrrp): no priority 0, VIPs, virtual routes and VMACs left in place.
       stop: () => vrrp.stop({ dontRelease: deps.dontRelease }),
-      reload: (c) => vrrp.reload(c),
+      reload: (c, lines) => vrrp.reload(c, lines),
       snapshot: () => vrrp.snapshot(),
     };
   };

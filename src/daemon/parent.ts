@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { exitCodeFor } from '../common/diagnostic.js';
 import type { KeepalivedConfig } from '../config/model.js';
 import type { CliOptions } from './cli.js';
-import { blocksStart, diagKey, diagnosticLine, reloadProblems, type ConfigLoadResult, type ConfigLoader } from './config-source.js';
+import { blocksStart, diagKey, diagnosticLine, loggedByVrrp, reloadProblems, type ConfigLoadResult, type ConfigLoader } from './config-source.js';
 import { dumpPaths, formatParentDataDump, writeDump } from './dumps/index.js';
 import { PARENT_EXIT_FOR, permanentKindOf, type ChildRole, type ChildRuntimeOptions, type ChildToParent, type DumpKind, type ParentToChild } from './ipc.js';
 import { commandLineLines, cpuUsageLine, syslogIdent } from './log-format.js';
@@ -142,6 +142,8 @@ export class Parent {
   private keepAlive?: NodeJS.Timeout;
   /** Config problems the running configuration already had (a reload may keep them). */
   private accepted = new Set<string>();
+  /** Config-check lines the VRRP child logs itself (loggedByVrrp), for its start or the reload in progress. */
+  private vrrpLines: string[] = [];
 
   constructor(private readonly opts: CliOptions, private readonly deps: ParentDeps) {
     this.pids = pidPaths(opts);
@@ -255,7 +257,8 @@ export class Parent {
   /** Reads and parses the config file; logs what keepalived logs. Undefined: unusable. */
   private async load(): Promise<{ config?: KeepalivedConfig; missing: boolean }> {
     const r = await this.readConfig();
-    for (const d of r.diagnostics) this.log.info(diagnosticLine(d));
+    for (const d of r.diagnostics) if (!loggedByVrrp(d)) this.log.info(diagnosticLine(d));
+    this.vrrpLines = r.diagnostics.filter(loggedByVrrp).map(diagnosticLine);
     if (!r.config) return { missing: !r.crashed };
     if (r.diagnostics.some(blocksStart)) return { missing: false };
     this.accepted = new Set(r.diagnostics.map(diagKey));
@@ -297,6 +300,7 @@ export class Parent {
       dumpConf: o.dumpConf,
       umaskFromCommandLine: o.umask !== undefined,
       dumpPaths: { data: role === 'vrrp' ? dp.data : dp.checkData, stats: dp.stats, json: dp.json },
+      ...(role === 'vrrp' && this.vrrpLines.length ? { configLines: this.vrrpLines } : {}),
     };
   }
 
@@ -381,7 +385,7 @@ export class Parent {
       this.log.info('Reloading ...');
       this.deps.notify?.('RELOADING=1');
       const r = await this.readConfig();
-      for (const d of r.diagnostics) this.log.info(diagnosticLine(d));
+      for (const d of r.diagnostics) if (!loggedByVrrp(d)) this.log.info(diagnosticLine(d));
       const problems = reloadProblems(r.diagnostics, this.accepted);
       if (!r.config || problems.length) {
         const code = r.config ? exitCodeFor(problems) : 4;
@@ -396,6 +400,7 @@ export class Parent {
       this.applyUmask(cfg);
       this.config = cfg;
       this.accepted = new Set(r.diagnostics.map(diagKey));
+      this.vrrpLines = r.diagnostics.filter(loggedByVrrp).map(diagnosticLine);
       const wanted = this.wantedRoles(cfg);
       const acks: Promise<void>[] = [];
       for (const [role, slot] of this.children) {
@@ -404,7 +409,7 @@ export class Parent {
           const t = setTimeout(() => { slot.reloadWaiter = undefined; resolve(); }, 30_000);
           slot.reloadWaiter = () => { clearTimeout(t); resolve(); };
           slot.handle.send({ type: 'reload-begin' });
-          slot.handle.send({ type: 'reload', config: cfg });
+          slot.handle.send({ type: 'reload', config: cfg, ...(role === 'vrrp' && this.vrrpLines.length ? { configLines: this.vrrpLines } : {}) });
         }));
       }
       for (const role of wanted) if (!this.children.has(role) && !this.pendingRespawns.has(role)) this.spawn(role);

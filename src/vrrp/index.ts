@@ -11,7 +11,8 @@ export type { StateChangeEvent, VrrpSnapshot, InstanceSnapshot, RuntimeDeps, Sta
 export interface VrrpHandle {
   /** SIGTERM: MASTERs send priority 0 and remove VIPs (dontRelease, keepalived -V: neither). */
   stop(opts?: { dontRelease?: boolean }): Promise<void>;
-  reload(config: KeepalivedConfig): Promise<void>;
+  /** `configLines`: lines of the config check this process logs (RuntimeDeps.configLines), for the new file. */
+  reload(config: KeepalivedConfig, configLines?: readonly string[]): Promise<void>;
   snapshot(): VrrpSnapshot;
 }
 
@@ -23,7 +24,7 @@ export async function startVrrp(config: KeepalivedConfig, deps: RuntimeDeps & { 
   if (failed) return failed;
   return {
     stop: (opts) => rt.stop(opts),
-    reload: (c) => rt.reload(c),
+    reload: (c, lines) => rt.reload(c, lines),
     snapshot: () => rt.snapshot(),
   };
 }

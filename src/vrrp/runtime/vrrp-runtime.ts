@@ -56,6 +56,11 @@ export interface RuntimeDeps {
    * other effect is at stop (stop({ dontRelease })).
    */
   releaseVipsAlways?: boolean;
+  /**
+   * Lines of the parent's config check that keepalived 2.2.7 logs in its VRRP process, after
+   * "Registering Kernel netlink command channel" (its SECURITY VIOLATION line, measured).
+   */
+  configLines?: readonly string[];
 }
 
 const IGMP_LLM = 'net/ipv4/igmp_link_local_mcast_reports';
@@ -95,12 +100,14 @@ export class VrrpRuntime {
   /** The frame socket's problem at start, logged after "Registering gratuitous ARP shared channel". */
   private frameProblems: KernelProblem[] = [];
   private readonly releaseVipsAlways: boolean;
+  private readonly configLines: readonly string[];
 
   constructor(deps: RuntimeDeps) {
     this.clock = deps.clock ?? monotonicClock;
     this.timers = deps.timers ?? realTimers;
     this.log = new HeldLog(deps.logger);
     this.releaseVipsAlways = !!deps.releaseVipsAlways;
+    this.configLines = deps.configLines ?? [];
     this.kernel = deps.kernel ?? new LinuxKernel();
     this.sockets = new SocketPool(this.kernel.sockets, this.log, (entry, rx) => {
       if (rx.payload.length < 2) return;
@@ -159,6 +166,7 @@ export class VrrpRuntime {
     for (const p of problems) if (p.channel === 'command') this.log.error(`Unable to open netlink command socket: ${p.message}`);
     this.log.detail('Registering Kernel netlink reflector');
     this.log.detail('Registering Kernel netlink command channel');
+    for (const l of this.configLines) this.log.info(l);
     this.garps.configure(config);
     this.linkGate.configure(config);
     await this.refreshLinks();
@@ -456,7 +464,8 @@ export class VrrpRuntime {
    * difference), unchanged ones included, as keepalived does; removed ones stop (a MASTER sends
    * priority 0 and drops its VIPs) and new ones start from INIT.
    */
-  async reload(config: KeepalivedConfig): Promise<void> {
+  async reload(config: KeepalivedConfig, configLines: readonly string[] = []): Promise<void> {
+    for (const l of configLines) this.log.info(l);
     this.garps.configure(config);
     this.linkGate.configure(config);
     await this.refreshLinks();

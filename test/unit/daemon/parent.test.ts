@@ -257,6 +257,23 @@ describe('daemon/parent: supervision', () => {
     assert.match(h.lines().at(-1)!, /^New config failed validation \(config test exit 5\)/);
   });
 
+  // 2.2.7 logs it once, in its VRRP process (measured: test/integration/vrrp/script-umask.test.ts)
+  it('the VRRP side\'s SECURITY VIOLATION is left to the VRRP child (init and reload), not logged by the parent', async () => {
+    const line = 'SECURITY VIOLATION - scripts are being executed but script_security not enabled.';
+    const sec = { severity: 'security' as const, code: 'KA_SCRIPT_SECURITY', message: line, proc: 'vrrp' as const };
+    h = harness({ load: () => ({ config: fullConfig(), diagnostics: [sec] }) });
+    await h.parent.start();
+    assert.ok(!h.lines().includes(line), h.lines().join('\n'));
+    const init = h.live('vrrp').sent[0]!;
+    assert.ok(init.type === 'init' && init.options.configLines?.[0] === line);
+    const ck = h.live('checker').sent[0]!;
+    assert.ok(ck.type === 'init' && ck.options.configLines === undefined);
+    await h.parent.reload();
+    assert.ok(!h.lines().includes(line));
+    const r = h.live('vrrp').sent.find((m) => m.type === 'reload');
+    assert.ok(r && r.type === 'reload' && r.configLines?.[0] === line);
+  });
+
   it('HUP with a valid file: new config to every child, then Reload complete', async () => {
     h = harness();
     await h.parent.start();
