@@ -409,7 +409,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'top/vrrp_sync_group': ok([T.scen, '(i) sync group: one member FAULT pulls the group to FAULT'], [T.sync, 'members wait for each other']),
   'top/vrrp_track_file': ok([T.rh, 'track_file: integer value, 0 when missing or garbage'], [T.params, 'trackers: script weight from vrrp_script']),
   'top/vrrp_track_process': ok([T.tproc, 'a dead process puts VI_1 in FAULT and lowers VI_2 to 80'], [T.tpcore, 'without weight: the process dies and comes back']),
-  'track_file/file': ok([T.rh, 'track_file: integer value, 0 when missing or garbage'], [T.params, 'trackers: script weight from vrrp_script']),
+  'track_file/file': ok([T.rh, 'track_file: integer value, 0 when missing or garbage'], [T.rh, 'track_file as 2.2.7 reads it (strtol base 0)'], [T.params, 'trackers: script weight from vrrp_script']),
   'track_file/init_file': ok([T.tpmon, 'writes, keeps, overwrites, refuses and reports as 2.2.7 did']),
   'track_file/weight': ok([T.rh, 'track_file: integer value, 0 when missing or garbage'], [T.params, 'trackers: script weight from vrrp_script']),
   'url/digest': ok([T.probes, 'HTTP judge: status ranges, digest over the body'], [T.ckint, 'up -> down after retries -> up, for each checker']),

@@ -83,7 +83,7 @@ export class TrackerHub {
     }
     for (const f of config.trackFiles) {
       if (!usedFiles.has(f.name) || this.files.has(f.name) || !trackFileUsable(f, this.log)) continue;
-      this.files.set(f.name, new TrackFileWatcher(f.file, (value) => this.onChange(`file:${f.name}`, { value })));
+      this.files.set(f.name, new TrackFileWatcher(f.file, (value) => this.onChange(`file:${f.name}`, { value }), 1000, this.log));
     }
     // keepalived monitors every vrrp_track_process block, used or not
     if (config.trackProcesses.length) this.startProcesses(config);

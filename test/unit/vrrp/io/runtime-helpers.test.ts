@@ -97,6 +97,26 @@ describe('vrrp/io runtime helpers', () => {
     });
   });
 
+  // measured on 2.2.7 (weight 1 on priority 100, the file rewritten: 0x10 -> 116, 010 -> 108, " 7" -> 107,
+  // 99999999999 -> "Invalid number 99999999999 read from F - ignoring", -0x3 -> 97, abc -> 100, 2 -> 102)
+  it('track_file as 2.2.7 reads it (strtol base 0): hex, octal, blanks, sign; an out-of-range number is logged and ignored', async () => {
+    await withTempDir('kvtf', async (dir) => {
+      const f = path.join(dir, 'v');
+      writeFileSync(f, '0');
+      const log = memoryLogger();
+      const seen: number[] = [];
+      const w = new TrackFileWatcher(f, (v) => seen.push(v), 20, log);
+      for (const v of ['0x10', '010', ' 7', '99999999999', '-0x3', 'abc', '2']) {
+        writeFileSync(f, `${v}\n`);
+        await new Promise((res) => setTimeout(res, 80));
+      }
+      w.close();
+      assert.deepEqual(seen, [16, 8, 7, -3, 0, 2]);
+      assert.deepEqual(log.lines(), [`Invalid number 99999999999 read from ${f} - ignoring`]);
+      writeFileSync(f, '0x1f'); assert.equal(readTrackValue(f), 31);
+    });
+  });
+
   it('DeadlineTimers fire at the deadline, replace and cancel', async () => {
     const fired: [string, number, number][] = [];
     const t0 = monotonicClock.now();
