@@ -24,7 +24,6 @@ const VRF = 'VRF is not implemented';
 const STRICT = '-t checks it as 2.2.7 does, but its run-time effects (no authentication sent, state rules, firewall) are not implemented';
 const SYNCTRACK = 'sync group tracking options are not implemented';
 const NOTIFYX = 'this notification is not sent';
-const UNTESTED = 'keepalived-ts acts on it, but no test shows yet that it behaves as 2.2.7';
 const PORTICMP = 'a port has no meaning for ICMP echo (keepalived 2.2.7 ignores it as well)';
 const SYNCD = 'the IPVS sync daemon is not started (the IPVS client can start one, the VRRP side does not ask it to)';
 
@@ -513,7 +512,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'vrrp_instance/unicast_fault_no_peer': ok([T.po, 'same GARP count, takeover time and FAULT lines'], [T.opts, 'starts in FAULT silently']),
   'vrrp_instance/unicast_peer': ok([T.scen, '(g) unicast peers']),
   'vrrp_instance/unicast_src_ip': ok([T.scen, '(g) unicast peers']),
-  'vrrp_instance/unicast_ttl': no(UNTESTED),
+  'vrrp_instance/unicast_ttl': ok(['test/integration/vrrp/ttl-interval.test.ts', 'unicast adverts with TTL 7, the script every 2 s']),
   'vrrp_instance/use_ipvlan': no(IPVLAN),
   'vrrp_instance/use_vmac': ok([T.vmac, 'MASTER with a virtual MAC'], ['test/integration/vrrp/vmac-dynamic.test.ts', 'the VMAC is made when the base appears'],
     ['test/integration/vrrp/dont-release.test.ts', 'the next start adopts the VMAC']),
@@ -529,7 +528,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'vrrp_instance/vrf': no(VRF),
   'vrrp_script/fall': ok([T.rh, 'ScriptRunner reports a change after fall failures']),
   'vrrp_script/init_fail': ok([T.params, 'trackers: script weight from vrrp_script'], [T.fsm, 'starts in FAULT when an unweighted tracker is down']),
-  'vrrp_script/interval': no(UNTESTED),
+  'vrrp_script/interval': ok(['test/integration/vrrp/ttl-interval.test.ts', 'unicast adverts with TTL 7, the script every 2 s']),
   'vrrp_script/rise': ok([T.rh, 'ScriptRunner reports a change after fall failures']),
   'vrrp_script/script': ok([T.scen, '(j) track_script with weight']),
   'vrrp_script/timeout': ok([T.rh, 'runOnce: exit codes without a shell, timeout kills the child']),
