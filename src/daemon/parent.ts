@@ -247,7 +247,8 @@ export class Parent {
   /** Which children this config (and -P / -C / --all) asks for; checker first, as keepalived forks. */
   wantedRoles(cfg: KeepalivedConfig): ChildRole[] {
     const o = this.opts;
-    const wantVrrp = !o.checkOnly && (o.all || cfg.vrrpInstances.length > 0);
+    // an unusable VRRP configuration still starts the VRRP process, which stops with its error (2.2.7)
+    const wantVrrp = !o.checkOnly && (o.all || cfg.vrrpInstances.length > 0 || !!cfg.vrrpUnusable);
     const wantCheck = !o.vrrpOnly && (o.all || cfg.virtualServers.length > 0);
     return [...(wantCheck ? ['checker' as const] : []), ...(wantVrrp ? ['vrrp' as const] : [])];
   }

@@ -162,6 +162,8 @@ export class VrrpRuntime {
    */
   async start(config: KeepalivedConfig): Promise<StartFailure | undefined> {
     this.config = config;
+    // 2.2.7's vrrp_complete_init failed (the parser reported why): the VRRP process stops, CONFIG
+    if (config.vrrpUnusable) { this.stopped = true; return { permanentError: { kind: 'CONFIG', message: '' } }; }
     const problems = this.kernel.open();
     for (const p of problems) if (p.channel === 'command') this.log.error(`Unable to open netlink command socket: ${p.message}`);
     this.log.detail('Registering Kernel netlink reflector');
