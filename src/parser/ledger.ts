@@ -465,7 +465,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'vrrp_instance/advert_int': ok([T.fsm, 'v3 advert_int 0.1: Master_Down 341.406 ms'], [T.params, 'v2 advert_int 2.6 rounds to 3 s']),
   'vrrp_instance/authentication': ok([T.scen, '(e) PASS password mismatch']),
   'vrrp_instance/check_unicast_src': ok([T.routed, 'check_unicast_src with min_ttl 255'], [T.validate, 'check_unicast_src: TTL outside']),
-  'vrrp_instance/debug': no('debug levels are not implemented'),
+  'vrrp_instance/debug': ok(['test/unit/daemon/dumps.test.ts', '"Kernel rx buffer size" and "Debug level" after the authentication']),
   'vrrp_instance/dont_track_primary': ok([T.fsm, 'own interface down -> FAULT; dont_track_primary ignores it'],
     ['test/integration/vrrp/dont-track-primary.test.ts', 'no address -> FAULT; address -> BACKUP -> MASTER; link down ignored']),
   'vrrp_instance/down_timer_adverts': ok([T.po, 'same GARP count, takeover time'], [T.opts, 'Master_Down_Interval = down_timer_adverts']),
