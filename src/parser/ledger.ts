@@ -400,7 +400,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'top/static_routes': ok([T.routes, 'the same routes, rules and addresses in the kernel at each step'], [T.rcore, 'a static route / rule / address deleted by someone else is put back and logged']),
   'top/static_rules': ok([T.routes, 'the same routes, rules and addresses in the kernel at each step'], [T.rcore, 'process start: leftover static rules deleted (force)']),
   'top/track_file': ok([T.rh, 'track_file: integer value, 0 when missing or garbage'], [T.params, 'trackers: script weight from vrrp_script']),
-  'top/track_group': no('the instances of a track_group do not follow the interfaces of the static addresses, routes and rules naming it'),
+  'top/track_group': ok(['test/integration/vrrp/track-group.test.ts', 'VI_1 follows the interfaces of the static route and address naming its track_group']),
   'top/use_pid_dir': ok([T.psched, 'pid files: /run, use_pid_dir, instance']),
   'top/virtual_server': ok([T.vmipvs, 'keepalived -C and ours, from the same config, leave identical IPVS tables'], [T.ckint, 'up -> down after retries -> up, for each checker']),
   'top/virtual_server_group': ok([T.reconcile, 'virtual_server_group: IP ranges and fwmarks expand to one service each']),

@@ -39,7 +39,8 @@ export function initFaultLines(inst: Inst, faults: readonly string[], io: InitFa
   if (!cfg.dontTrackPrimary && !io.ifUp(inst.ifname)) objects.push(`(${n}): entering FAULT state (interface ${inst.ifname} down)`);
   // use_vmac on a missing base: its VMAC is missing too (measured)
   if (!cfg.dontTrackPrimary && inst.vmacName && !inst.vmac) objects.push(`(${n}): entering FAULT state (interface ${inst.vmacName} down)`);
-  for (const { name } of failing('interface', cfg.trackInterface, g?.trackInterface)) objects.push(`(${n}): entering FAULT state (interface ${name} down)`);
+  // tracked interfaces: track_interface, a tracked route's / rule's, a track_group's static entries'
+  for (const t of inst.fsm.params.trackers) if (t.kind === 'interface' && down.has(t.id)) objects.push(`(${n}): entering FAULT state (interface ${t.id.slice('interface:'.length)} down)`);
   for (const { name, t } of failing('file', cfg.trackFile, g?.trackFile)) {
     const s = io.status(t.id);
     const value = s && 'value' in s ? s.value : 0;

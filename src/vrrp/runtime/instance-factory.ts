@@ -13,6 +13,7 @@ import { DeadlineTimers } from '../io/deadline-timers.js';
 import { createVmac, vmacAddress, vmacName } from '../io/vmac.js';
 import { isKernelError, type AddrInfo, type KernelPort, type LinkInfo } from '../kernel/port.js';
 import { deriveFsmParams, type DerivedParams } from '../params.js';
+import { trackGroups } from '../track-groups.js';
 import type { InterfaceBinding } from './if-binding.js';
 import { noAddress, vipList, type AddrVmac, type Inst, type Vmac } from './instance.js';
 import type { LinkTable } from './link-table.js';
@@ -142,6 +143,7 @@ export class InstanceFactory {
     return deriveFsmParams(cfg, {
       global: config.global, vrrpScripts: config.vrrpScripts, trackFiles: config.trackFiles, trackProcesses: config.trackProcesses,
       primaryAddress: primary ?? noAddress(cfg.family), releaseVipsAlways: !!this.d.releaseVipsAlways, ...(syncGroup ? { syncGroup } : {}),
+      groupInterfaces: trackGroups(config).interfaces.get(cfg.name) ?? [],
     });
   }
 

@@ -28,6 +28,8 @@ export interface LinkHooks {
   baseAdded(inst: Inst): void;
   /** use_vmac: the VMAC was deleted (with its base, or by someone else). */
   vmacGone(inst: Inst): void;
+  /** One of the configured static addresses (ours, like the VIPs: not the interface's own). */
+  isStatic(address: string): boolean;
 }
 
 export class LinkEvents {
@@ -110,7 +112,8 @@ export class LinkEvents {
     const had = this.links.hasOwnAddr(addr.index, addr.family, isVip);
     this.links.applyAddr(added, addr);
     // keepalived 2.2.7 logs only when the interface gains its first or loses its last address of a family
-    if (l && !ours && this.interfaceUsed(l.name) && had !== this.links.hasOwnAddr(addr.index, addr.family, isVip)) {
+    // (nor for the static addresses it installs itself)
+    if (l && !ours && !this.hooks.isStatic(addr.address) && this.interfaceUsed(l.name) && had !== this.links.hasOwnAddr(addr.index, addr.family, isVip)) {
       this.log.detail(added ? `Assigned address ${addr.address} for interface ${l.name}` : `Deassigned address ${addr.address} from interface ${l.name}`);
     }
     if (!ours) this.updatePrimaries(addr.index);

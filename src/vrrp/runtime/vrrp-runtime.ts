@@ -35,6 +35,7 @@ import { checkInterfaces, NON_EXISTENT_INTERFACE } from './startup-check.js';
 import { SysctlStore } from './sysctl-store.js';
 import { VipExecutor } from './vip-executor.js';
 import { RouteExecutor } from '../routes/executor.js';
+import { trackGroups } from '../track-groups.js';
 
 export type { StateChangeEvent } from './dispatcher.js';
 export type { InstanceSnapshot, VrrpSnapshot } from './snapshot.js';
@@ -143,6 +144,7 @@ export class VrrpRuntime {
     this.binding = new InterfaceBinding(this.sockets, this.links, this.vips, this.log, () => this.config.global);
     this.linkEvents = new LinkEvents(this.links, this.insts, this.binding, this.vips, this.log, {
       dispatch: (inst, ev) => this.dispatch(inst, ev), baseAdded: (inst) => this.vmacForBase(inst), vmacGone: (inst) => this.vmacGone(inst),
+      isStatic: (a) => !!this.config?.staticIpaddress.some((s) => s.address === a),
     });
     this.linkGate = new LinkGate({ forward: (ev) => this.kernelEvent(ev), log: this.log, clock: this.clock, timers: this.timers,
       probe: (ifname, kind) => this.kernel.linkbeat.probe(ifname, kind) });
@@ -276,6 +278,7 @@ export class VrrpRuntime {
   private async startInstances(list: readonly VrrpInstance[], config: KeepalivedConfig): Promise<void> {
     const derived = new Map(list.map((c) => [c.name, this.factory.derive(c, config)] as const));
     for (const d of derived.values()) for (const l of d.logs) this.log.info(l);
+    for (const l of trackGroups(config).lines) this.log.info(l);
     this.firewall.configure(config);
     const created = await this.createInstances(list, config, derived);
     /**
@@ -488,6 +491,7 @@ export class VrrpRuntime {
     // 2.2.7 completes every instance of the new file again: their lines in file order, then the firewall's
     const derived = new Map(plan.start.map((c) => [c.name, this.factory.derive(c, config)] as const));
     for (const c of config.vrrpInstances) for (const l of plan.keep.get(c.name)?.logs ?? derived.get(c.name)?.logs ?? []) this.log.info(l);
+    for (const l of trackGroups(config).lines) this.log.info(l);
     this.firewall.configure(config);
     const created = new Set(await this.createInstances(plan.start, config, derived));
     for (const [name, k] of plan.keep) {
