@@ -262,6 +262,7 @@ void InitProcConnector(Napi::Env env, Napi::Object exports);  // proc-connector.
 void InitNamespaces(Napi::Env env, Napi::Object exports);  // namespaces.cc
 void InitLinkbeat(Napi::Env env, Napi::Object exports);  // linkbeat.cc
 void InitProcessAttrs(Napi::Env env, Napi::Object exports);  // process-attrs.cc
+void InitInotify(Napi::Env env, Napi::Object exports);  // inotify.cc
 
 namespace {
 
@@ -282,6 +283,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitNamespaces(env, exports);
   InitLinkbeat(env, exports);
   InitProcessAttrs(env, exports);
+  InitInotify(env, exports);
   return exports;
 }
 

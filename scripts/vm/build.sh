@@ -5,9 +5,10 @@
 # Output in $IPVS_VM_CACHE (default <repo>/.cache/vm, the same as run.sh):
 #   vmlinux          the Debian kernel, decompressed (ELF: QEMU boots it by PVH, no decompressor)
 #   vmlinuz          the same kernel as shipped (bzImage; fallback, IPVS_VM_PVH=0)
-#   initramfs.cpio   ~5 MB: busybox-static, /init, /etc, kernel modules (virtio, 9p, IPVS, dummy, veth, bridge)
+#   initramfs.cpio   ~5 MB: busybox-static, /init, /etc, kernel modules (virtio, 9p, IPVS, dummy, veth, bridge,
+#                    ipvlan, vrf, macvlan)
 #   sysroot/         shared read-only into the guest over 9p at /sysroot: usr/bin/node,
-#                    usr/sbin/ipvsadm, usr/sbin/keepalived and every shared lib `ldd` lists for them
+#                    usr/sbin/ipvsadm, usr/sbin/keepalived, tcpdump (when the host has it) and every shared lib `ldd` lists for them
 #                    (the initramfs has /usr, /lib64, /lib/x86_64-linux-gnu as symlinks into it)
 #   stamp            what the cache was built from
 #   dl/*.deb         the kernel package, kept so that a rebuild needs no download
@@ -81,6 +82,7 @@ read -r KPKG KVER_PKG <<<"${KLINE#kernel=}"
 # /bin/sh, `sh -c "ip ..."` (e.g. node's child_process.exec) would run busybox ip, not a copied iproute2.
 bins=(node ipvsadm keepalived dash bash ip ${IPVS_VM_EXTRA_BINS:-})
 command -v strace >/dev/null && bins+=(strace)
+command -v tcpdump >/dev/null && bins+=(tcpdump)
 NEWSTAMP=$(
   echo "$KLINE"
   sha256sum "${BASH_SOURCE[0]}" | awk '{print "script " $1}'
@@ -183,7 +185,9 @@ fi
 
 # ---------------------------------------------------------------- modules: closure of what we want
 # bridge (+ llc, stp): the LVS scenario's namespaces share one L2 segment (test/vm/lvs-scenario.test.ts)
-want=(virtio_pci virtio_rng 9pnet_virtio 9p dummy veth bridge crc32c_generic crc32c_intel nf_conntrack_netlink)
+# ipvlan, vrf, macvlan: use_ipvlan / vrf / use_vmac side by side with 2.2.7 (test/vm/links-ipvlan.test.ts)
+want=(virtio_pci virtio_rng 9pnet_virtio 9p dummy veth bridge crc32c_generic crc32c_intel nf_conntrack_netlink
+  ipvlan vrf macvlan)
 for f in "$MODDIR"/kernel/net/netfilter/ipvs/*.ko*; do b=$(basename "$f"); want+=("${b%%.ko*}"); done
 awk -v want="${want[*]}" '
   BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) { g = w[i]; gsub("-", "_", g); W[g] = 1 } }

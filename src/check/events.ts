@@ -34,8 +34,8 @@ export interface RsStateEvent {
   vsText: string;
   rsText: string;
   script?: ScriptSpec;
-  /** 'check' = by a checker; 'removed' = deleted at reload; 'shutdown' = at stop (omega). */
-  reason: 'check' | 'removed' | 'shutdown';
+  /** 'check' = by a checker; 'init' = started alive (rs_init_notifies); 'removed' = deleted at reload; 'shutdown' = at stop (omega). */
+  reason: 'check' | 'init' | 'removed' | 'shutdown';
   /** Mail body for removed/shutdown (`=> Removing <=` / `=> Shutting down <=`). */
   mailBody?: string;
   smtpAlert: boolean;

@@ -55,19 +55,26 @@ export async function startCheckers(config: KeepalivedConfig, deps: StartChecker
   let release: (() => Promise<void>) | undefined;
   let reloadIpvs: ((c: KeepalivedConfig) => Promise<void>) | undefined;
   if (!lvs) {
-    const { openIpvs, applyStartupGlobals, LvsTimeouts } = await import('../ipvs/index.js');
-    const ipvs = await openIpvs({ logger: deps.logger }).catch(() => null);
+    const { openIpvs, applyStartupGlobals, LvsTimeouts, SyncdRunner, checkerSyncdCmds } = await import('../ipvs/index.js');
+    const ipvs = await openIpvs({ logger: deps.logger, ...(config.netNamespaceIpvs !== undefined ? { netns: config.netNamespaceIpvs } : {}) }).catch(() => null);
     lvs = ipvs ? ipvs.sink : monitoringSink;
     if (ipvs) {
-      // keepalived's start_check: lvs_timeouts at start and at each reload, lvs_flush at start only.
+      // keepalived's start_check: lvs_timeouts at start and at each reload, lvs_flush at start only;
+      // lvs_sync_daemon without a VRRP instance: this process runs the master and backup daemons.
       const timeouts = new LvsTimeouts(ipvs.client, deps.logger);
+      const syncd = new SyncdRunner(ipvs.client, deps.logger);
       await timeouts.apply(config.global.lvsTimeouts, false).catch(() => undefined);
+      await syncd.run(checkerSyncdCmds('start', undefined, config.global.lvsSyncDaemon));
       await applyStartupGlobals(ipvs.client, config.global, deps.logger).catch(() => undefined);
-      reloadIpvs = (c) => timeouts.apply(c.global.lvsTimeouts, true).catch(() => undefined);
-      // The kernel's own timeouts go back (ipvs_stop), with -I too; then lvs_flush_on_stop (of the
-      // config in force at stop): one flush instead of removing each service. release() closes
-      // the IPVS socket, so the timeouts go first.
+      reloadIpvs = async (c) => {
+        await timeouts.apply(c.global.lvsTimeouts, true).catch(() => undefined);
+        await syncd.run(checkerSyncdCmds('reload', current.global.lvsSyncDaemon, c.global.lvsSyncDaemon));
+      };
+      // The sync daemons stop and the kernel's own timeouts go back (ipvs_stop), with -I too; then
+      // lvs_flush_on_stop (of the config in force at stop): one flush instead of removing each
+      // service. release() closes the IPVS socket, so the others go first.
       release = async () => {
+        await syncd.run(checkerSyncdCmds('stop', current.global.lvsSyncDaemon, undefined));
         await timeouts.restore().catch(() => undefined);
         await ipvs.sink.release({ keep: !!deps.dontRelease, flush: current.global.lvsFlushOnStop });
       };
@@ -92,12 +99,12 @@ export async function startCheckers(config: KeepalivedConfig, deps: StartChecker
       }
     },
     reload: async (c) => {
-      current = c;
       if (hasPing(c)) pingGroup.widen();
       // 2.2.7 stops the checker on a reload whose SSL{} files fail; we log its lines and run on
       // (SSL_GET then connects without a client certificate).
       sslStartError(c, deps.logger);
       if (reloadIpvs) await reloadIpvs(c);
+      current = c;
       await engine.reload(c);
     },
     snapshot: () => engine.snapshot(),

@@ -12,7 +12,7 @@ import { resolveParams, type EffectiveParams } from './core/params.js';
 import { expandSmtpHosts } from './core/smtp-hosts.js';
 import { readTrackValueNow, trackFilePath } from './probes/file.js';
 import {
-  checkerChanged, clearRs, desiredService, desiredState, initVs, newRsState, newVsState, setWeight, updateQuorum, weighLive,
+  checkerChanged, clearRs, desiredService, desiredState, initRs, initVs, newRsState, newVsState, setWeight, updateQuorum, weighLive,
   type CoreOut, type RsState, type VsState,
 } from './core/lvs-core.js';
 import { makeProbe, type Probe } from './probes/index.js';
@@ -217,7 +217,7 @@ export class CheckerEngine {
     // check_data.c (2.2.7), not on reload: "one failure is enough initially" (alpha too: it logs
     // after one failure). A checker that fails its first check goes down without retries.
     for (const i of this.insts) i.retryIt = i.retry;
-    for (const v of this.vss) initVs(v, this.coreOut);
+    for (const v of this.vss) initVs(v, this.coreOut, this.g()?.rsInitNotifies);
     for (const i of this.insts) this.logActivation(i);
     this.markDirty(true);
     this.scheduleFirst(this.insts);
@@ -355,6 +355,8 @@ export class CheckerEngine {
     const newByRs = new Map<RsState, Inst[]>();
     for (const i of b.insts) { const l = newByRs.get(i.rs) ?? []; l.push(i); newByRs.set(i.rs, l); }
     const fresh: Inst[] = [];
+    /** Real servers this file adds to a virtual server that stays. */
+    const added = new Set<RsState>();
     for (const v of b.vss) {
       const ov = oldVs.get(vsKey(v.vs));
       if (ov) { v.quorumUp = ov.quorumUp; v.sorryAlive = ov.sorryAlive && !!v.vs.sorryServer; }
@@ -362,7 +364,7 @@ export class CheckerEngine {
       for (const r of v.rss) {
         const or = oldRs.get(rsKey(r.rs));
         const mine = newByRs.get(r) ?? [];
-        if (!or) { fresh.push(...mine); newInsts.push(...mine); continue; }
+        if (!or) { fresh.push(...mine); newInsts.push(...mine); added.add(r); continue; }
         r.alive = or.alive; r.set = or.set; r.effWeight = or.effWeight === or.iweight ? r.iweight : or.effWeight;
         const olds = [...(instsByRs.get(or) ?? [])];
         let failed = 0;
@@ -395,8 +397,15 @@ export class CheckerEngine {
     this.vss = b.vss;
     this.insts = newInsts;
     for (const v of this.vss) {
-      if (!oldVs.has(vsKey(v.vs))) initVs(v, this.coreOut);
-      else { for (const r of v.rss) if (!r.set && !r.numFailed) { r.alive = true; r.set = true; } updateQuorum(v, this.coreOut, false); }
+      if (!oldVs.has(vsKey(v.vs))) initVs(v, this.coreOut, this.g()?.rsInitNotifies);
+      else {
+        // a real server new in this file starts as at start-up (2.2.7's init_service_rs skips reloaded ones)
+        for (const r of v.rss) {
+          if (added.has(r)) initRs(v, r, this.coreOut, this.g()?.rsInitNotifies);
+          else if (!r.set && !r.numFailed) { r.alive = true; r.set = true; }
+        }
+        updateQuorum(v, this.coreOut, false);
+      }
     }
     const first: Inst[] = [];
     for (const i of fresh) {

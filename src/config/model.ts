@@ -22,6 +22,23 @@ export interface ScriptSpec {
 
 export interface FifoSpec { path: string; user?: string; group?: string; script?: ScriptSpec }
 
+/**
+ * The IPVS sync daemon keepalived runs (global lvs_sync_daemon, or the deprecated vrrp_instance
+ * lvs_sync_daemon_interface: `fromInstance`, which 2.2.7 runs with syncid 0 instead of the VRID and
+ * which only its VRRP process sees). Unset numbers are the kernel's defaults.
+ */
+export interface LvsSyncDaemon {
+  interface: string;
+  /** The VRRP instance it follows (master/backup); none: the checker process runs both daemons. */
+  instance?: string;
+  syncId?: number;
+  maxlen?: number;
+  port?: number;
+  ttl?: number;
+  group?: string;
+  fromInstance?: boolean;
+}
+
 export interface GlobalDefs {
   routerId: string;                       // default: hostname
   notificationEmail: string[];
@@ -75,7 +92,8 @@ export interface GlobalDefs {
   lvsNotifyFifo?: FifoSpec;
   maxAutoPriority?: number;
   vrrpStartupDelay: number;
-  lvsSyncDaemon?: { interface: string; instance?: string; syncId?: number; maxlen?: number; port?: number; ttl?: number; group?: string };
+  /** lvs_sync_daemon IF [INSTANCE] [id N] [maxlen N] [port N] [ttl N] [group IP] (src/ipvs/syncd.ts runs it). */
+  lvsSyncDaemon?: LvsSyncDaemon;
   lvsFlush: boolean;
   lvsFlushOnStop: boolean;
   lvsTimeouts?: { tcp?: number; tcpfin?: number; udp?: number };
@@ -118,9 +136,33 @@ export interface GlobalDefs {
   vrrpRxBufsPolicy?: RxBufsPolicy;
   /** vrrp_rx_bufs_multiplier (default 3): multiplies the MTU or advert length of the policy. */
   vrrpRxBufsMultiplier?: number;
+  /** *_rcv_bufs / *_rcv_bufs_force: receive buffers of the daemon's netlink sockets (absent: keepalived's defaults). */
+  netlinkRcvBufs?: Partial<Record<NetlinkBufKind, NetlinkRcvBuf>>;
+  /** reload_check_config [LOGFILE]: a reload first runs `keepalived -t` with this log (bare keyword: /dev/null). */
+  reloadCheckConfig?: string;
+  /** reload_time_file FILE: a reload is scheduled at the time the file holds. */
+  reloadTimeFile?: string;
+  /** reload_repeat: a time-of-day reload_time_file is kept, so the reload repeats daily. */
+  reloadRepeat?: boolean;
+  /** reload_file [FILE]: exists while a reload reads the configuration (`true`: the default path). */
+  reloadFile?: string | true;
+  /** config_save_dir DIR (trailing / removed): copies of the configuration and each reload's before / after dumps. */
+  configSaveDir?: string;
+  /** tmp_config_directory DIR: where keepalived 2.2.7 keeps its consolidated configuration copy. */
+  tmpConfigDirectory?: string;
+  tmpConfigDirectoryPos?: SourcePos;
+  /** rs_init_notifies: real servers that start alive get their notify_up / FIFO notifications. */
+  rsInitNotifies?: boolean;
+  /** random_seed N: accepted; keepalived 2.2.7 seeds ${_RANDOM} from the time regardless (measured). */
+  randomSeed?: number;
   /** P2 keywords parsed and kept verbatim (name -> args), behaviour not implemented. */
   extra: Record<string, string[]>;
 }
+
+/** The netlink sockets whose receive buffers global_defs sizes (keyword prefixes). */
+export type NetlinkBufKind = 'vrrp_netlink_cmd' | 'vrrp_netlink_monitor' | 'process_monitor' | 'lvs_netlink_cmd' | 'lvs_netlink_monitor';
+/** A *_rcv_bufs size (bytes; absent = not set) and its *_rcv_bufs_force (SO_RCVBUFFORCE). */
+export interface NetlinkRcvBuf { size?: number; force?: boolean }
 
 /** garp_extra_if: every intervalS while MASTER, one GARP/NA per extra interface (all: not only VMACs). */
 export interface GarpExtraIf { intervalS: number; all: boolean }
@@ -326,6 +368,14 @@ export interface VrrpInstance {
   unicastPeer: { address: string; minTtl?: number; maxTtl?: number }[];
   unicastTtl?: number;
   useVmac?: { name?: string; mac?: string };
+  /**
+   * use_ipvlan [IFNAME] [ADDRESS[/PREFIX]] [bridge|private|vepa]: an L2 ipvlan on the interface
+   * (named IFNAME, else as a VMAC: PREFIX.VRID), holding ADDRESS (also the advert source), on which
+   * the adverts are sent and received; the VIPs stay on the interface. `mode` absent: bridge.
+   */
+  useIpvlan?: { name?: string; address?: VirtualIp; mode?: 'bridge' | 'private' | 'vepa' };
+  /** vrf NAME, as 2.2.7 keeps it: only without `interface` in a unicast instance (which 2.2.7 then refuses). */
+  vrf?: string;
   vmacXmitBase: boolean;
   accept?: boolean;
   /** strict_mode; unset = global vrrp_strict. */
@@ -566,6 +616,10 @@ export interface KeepalivedConfig {
   includedBy?: Record<string, { pattern: string; file: string; line: number }>;
   /** net_namespace NAME: the network namespace the daemon runs in (-s overrides it). */
   netNamespace?: string;
+  /** net_namespace_ipvs [NAME]: IPVS is driven in this network namespace ('' = the initial one, /proc/1/ns/net). */
+  netNamespaceIpvs?: string;
+  /** namespace_with_ipsets: accepted; Debian's 2.2.7 has no ipsets, so it changes nothing there either. */
+  namespaceWithIpsets?: boolean;
   /** instance NAME: pid files, syslog ident (and data dumps with data_use_instance) carry the name. */
   instanceName?: string;
   /** use_pid_dir (also set by instance and net_namespace): pid files in /run/keepalived/. */

@@ -6,7 +6,7 @@
 import { shareStrings } from '../common/share-strings.js';
 import { monotonicClock } from '../common/clock.js';
 import type { KeepalivedConfig } from '../config/model.js';
-import { formatJsonDump, formatStatsDump, formatVrrpDataDump, globalDefsLines, writeDump } from './dumps/index.js';
+import { dumpReloadFile, formatJsonDump, formatStatsDump, formatVrrpDataDump, globalDefsLines, writeDump } from './dumps/index.js';
 import { toDumpSnapshot } from './dumps/from-vrrp.js';
 import { readInterfaces } from './dumps/interfaces.js';
 import { CHILD_EXIT, isParentToChild, type ChildRole, type ChildToParent, type DumpKind, type ParentToChild } from './ipc.js';
@@ -21,6 +21,7 @@ import { ProcessPriorities, schedSettingsFor } from './process/priorities.js';
 import { renameOnReload, setProcessName } from './process/identity.js';
 import { watchLateTimers, type LateTimerWatch } from './process/late-timers.js';
 import { realProcessSys } from './process/sys.js';
+import { ReloadDumps, stickySaveDir } from './config-save.js';
 
 const send = (m: ChildToParent) => { if (process.connected && process.send) process.send(m); };
 
@@ -156,21 +157,33 @@ export async function runChild(role: ChildRole): Promise<void> {
   // The parent went away while we were starting: stop now (nothing else will tell us).
   if (!process.connected) { await stop(); return; }
 
+  /** This child's data dump (USR1, and config_save_dir's .pre / .post); undefined without a VRRP snapshot. */
+  const dataText = (): string | undefined => {
+    if (!handle) return undefined;
+    if (role === 'checker') {
+      const extra = handle.dumpData?.() ?? '';
+      return globalDefsLines(config.global, { parent: false, proc: 'checker', instance: config.instanceName, reload: { reloadFile: dumpReloadFile(config) }, netnsIpvs: config.netNamespaceIpvs }).map((l) => `${l}\n`).join('') + extra;
+    }
+    const snap = toDumpSnapshot(handle.snapshot());
+    return snap ? formatVrrpDataDump(config, { ...snap, interfaces: readInterfaces() }) : undefined;
+  };
+  const reloadDumps = new ReloadDumps(role === 'vrrp' ? 'vrrp' : 'check', logger);
+  let saveDir = stickySaveDir(undefined, config);
+
   const dump = (kind: DumpKind) => {
     if (!handle) return;
     const pid = process.pid;
     if (role === 'checker') {
       if (kind !== 'data') return;
       logger.info(`Printing checker data for process(${pid}) on signal`);
-      const extra = handle.dumpData?.() ?? '';
-      const err = writeDump(o.dumpPaths.data, globalDefsLines(config.global, { parent: false, instance: config.instanceName }).map((l) => `${l}\n`).join('') + extra);
+      const err = writeDump(o.dumpPaths.data, dataText() ?? '');
       if (err) logger.error(`Can't open dump file ${o.dumpPaths.data}: ${err}`);
       return;
     }
     const snap = toDumpSnapshot(handle.snapshot());
     if (!snap) { logger.error(`VRRP snapshot unavailable for ${kind} dump`); return; }
     let path: string; let text: string;
-    if (kind === 'data') { logger.info(`Printing VRRP data for process(${pid}) on signal`); path = o.dumpPaths.data; text = formatVrrpDataDump(config, { ...snap, interfaces: readInterfaces() }); }
+    if (kind === 'data') { logger.info(`Printing VRRP data for process(${pid}) on signal`); path = o.dumpPaths.data; text = dataText() ?? ''; }
     else if (kind === 'json') { logger.info(`Printing VRRP as json for process(${pid}) on signal`); path = o.dumpPaths.json; text = formatJsonDump(config, snap); }
     else { logger.info(`Printing VRRP stats for process(${pid}) on signal`); path = o.dumpPaths.stats; text = formatStatsDump(snap); }
     const err = writeDump(path, text);
@@ -188,13 +201,16 @@ export async function runChild(role: ChildRole): Promise<void> {
     } else if (m.type === 'reload') {
       logger.info('Reloading');
       prio.reset();
+      // config_save_dir: the state before the reload, and after it below
+      reloadDumps.save(saveDir, false, () => dataText() ?? '');
       const next = shareStrings(m.config);
       renameOnReload(sys, nameOf(role, config), nameOf(role, next), logger);
       if (next.global.umask !== undefined && !o.umaskFromCommandLine) process.umask(next.global.umask);
       config = next;
+      saveDir = stickySaveDir(saveDir, next);
       const settle = () => { if (!stopping) prio.apply(schedSettingsFor(next.global, role)); };
       Promise.resolve().then(() => handle?.reload(next, m.configLines)).then(
-        () => { settle(); send({ type: 'reloaded', ok: true }); },
+        () => { reloadDumps.save(saveDir, true, () => dataText() ?? ''); settle(); send({ type: 'reloaded', ok: true }); },
         (e: Error) => { settle(); logger.error(`Reload failed: ${e.message}`); send({ type: 'reloaded', ok: false }); },
       );
     }

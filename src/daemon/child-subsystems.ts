@@ -5,6 +5,7 @@
 // the parent is still sending the configuration (see runChild): the VRRP child never loads the
 // checkers, the checker child never loads VRRP and its netlink addon.
 import type { KeepalivedConfig } from '../config/model.js';
+import type { Logger } from '../common/log.js';
 import type { Notifier } from '../notify/index.js';
 import type { ChildRole } from './ipc.js';
 import { isPermanentError, type StartFn, type StartResult, type SubsystemDeps, type SubsystemHandle } from './subsystem.js';
@@ -40,16 +41,31 @@ export async function loadSubsystem(role: ChildRole): Promise<StartFn> {
 async function vrrpStart(): Promise<Start> {
   const { startVrrp, isStartFailure } = await import('../vrrp/index.js');
   return async (config, deps, events) => {
-    const vrrp = await startVrrp(config, { logger: deps.logger, clock: deps.clock, onStateChange: (e) => events.vrrpEvent(e),
-      releaseVipsAlways: deps.dontRelease || deps.releaseVips, ...(deps.configLines ? { configLines: deps.configLines } : {}) });
-    if (isStartFailure(vrrp)) return vrrp;
+    // lvs_sync_daemon following an instance: this process runs the IPVS sync daemon (src/ipvs/syncd-vrrp.ts)
+    const syncd = await vrrpSyncd(config, deps.logger);
+    if (syncd === 'fatal') return { permanentError: { kind: 'FATAL', message: '' } };
+    const vrrp = await startVrrp(config, {
+      logger: deps.logger, clock: deps.clock, onStateChange: (e) => { if (e.kind === 'INSTANCE') syncd.stateChanged(e.name, e.state); events.vrrpEvent(e); },
+      releaseVipsAlways: deps.dontRelease || deps.releaseVips, ...(deps.configLines ? { configLines: deps.configLines } : {}),
+    });
+    if (isStartFailure(vrrp)) { await syncd.stop(); return vrrp; }
+    const isMaster = (name: string) => vrrp.snapshot().instances.some((i) => i.name === name && i.view.state === 'MASTER');
     return {
       // -V (--dont-release-vrrp): no priority 0, VIPs, virtual routes and VMACs left in place.
-      stop: () => vrrp.stop({ dontRelease: deps.dontRelease }),
-      reload: (c, lines) => vrrp.reload(c, lines),
+      // the sync daemon's stop is asked for first, as in 2.2.7, but the VIPs do not wait for its answer
+      stop: async () => { await Promise.all([syncd.stop(), vrrp.stop({ dontRelease: deps.dontRelease })]); },
+      reload: async (c, lines) => { await vrrp.reload(c, lines); await syncd.reload(c, isMaster); },
       snapshot: () => vrrp.snapshot(),
     };
   };
+}
+
+/** The sync daemon side of the VRRP process; IPVS is loaded only when the configuration asks for it. */
+async function vrrpSyncd(config: KeepalivedConfig, logger: Logger): ReturnType<typeof import('../ipvs/syncd-vrrp.js').startVrrpSyncd> {
+  const { startVrrpSyncd } = await import('../ipvs/syncd-vrrp.js');
+  // net_namespace_ipvs: the sync daemon's IPVS too (a reload cannot change it)
+  const netns = config.netNamespaceIpvs !== undefined ? { netns: config.netNamespaceIpvs } : {};
+  return startVrrpSyncd(config, logger, async (l, reload) => (await import('../ipvs/index.js')).openIpvsClient(l, { reload, ...netns }));
 }
 
 async function checkerStart(): Promise<Start> {

@@ -2,6 +2,7 @@
 // sends with LOG_PID ("<PRI>Mmm dd HH:MM:SS ident[pid]: msg"), the console prefix of -l
 // (ctime-style "%c: msg"), the syslog identities of each process, and the wrapped
 // "Command line:" start-up line.
+import os from 'node:os';
 import { LOG_SEVERITY, type LogLevel } from '../common/log.js';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -72,4 +73,17 @@ export function stoppedUsageLine(usage: { user: number; system: number }, childr
 export function cpuUsageLine(self: { user: number; system: number }, children: { user: number; system: number }): string {
   const s = secs;
   return `CPU usage (self/children) user: ${s(self.user)}/${s(children.user)} system: ${s(self.system)}/${s(children.system)}`;
+}
+
+/** strsignal(3) wording of the signals a child can die of. */
+const SIGNAL_TEXT: Record<string, string> = {
+  SIGKILL: 'Killed', SIGTERM: 'Terminated', SIGSEGV: 'Segmentation fault', SIGABRT: 'Aborted', SIGINT: 'Interrupt',
+  SIGHUP: 'Hangup', SIGBUS: 'Bus error', SIGFPE: 'Floating point exception', SIGILL: 'Illegal instruction', SIGUSR1: 'User defined signal 1',
+  SIGUSR2: 'User defined signal 2', SIGPIPE: 'Broken pipe', SIGQUIT: 'Quit',
+};
+
+/** report_child_status()'s line for a process killed by `signal` (`who`: "pid N", "reload_check"). */
+export function signalExitLine(who: string, signal: NodeJS.Signals): string {
+  const num = os.constants.signals[signal] ?? 0;
+  return `${who} exited due to signal ${num} (${SIGNAL_TEXT[signal] ?? signal})${signal === 'SIGKILL' ? ' - has rlimit_rttime been exceeded?' : ''}`;
 }

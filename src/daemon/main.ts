@@ -12,6 +12,7 @@ import { Parent, forkLauncher } from './parent.js';
 import { watchRealtimeSignal } from './rt-signals.js';
 import { sdNotifier } from './sd-notify.js';
 import { usageText } from './usage.js';
+import { saveConfigCopy } from './config-save.js';
 import { versionText } from './version.js';
 import { setCommandLine, setProcessName } from './process/identity.js';
 import { realProcessSys } from './process/sys.js';
@@ -46,7 +47,13 @@ export async function main(argv: string[]): Promise<void> {
       const { genhashMain } = await import('../check/genhash.js');
       return finish(await genhashMain(r.argv, io));
     }
-    case 'config-test': return finish(configTest(r.opts));
+    case 'config-test': {
+      // `ps` / pidof see a `keepalived` (2.2.7's -t, and its reload_check_config check, is the binary itself)
+      const sys = realProcessSys();
+      setCommandLine(sys, [process.argv[1] ?? 'keepalived', ...process.argv.slice(2)]);
+      setProcessName(sys, undefined);
+      return finish(configTest(r.opts));
+    }
     case 'run': break;
   }
   const opts = r.opts;
@@ -60,6 +67,8 @@ export async function main(argv: string[]): Promise<void> {
 
 function configTest(opts: CliOptions): number {
   const res = runConfigTest(opts.configFile, { configId: opts.configId, allConfig: opts.allConfig });
+  // 2.2.7's -t writes its consolidated copy to config_save_dir too (keepalived.conf.PID.0)
+  if (res.configSaveDir !== undefined) saveConfigCopy(res.configSaveDir, 0, opts.configFile, { configId: opts.configId, allConfig: opts.allConfig });
   const text = res.stderrLines.map((l) => `${l}\n`).join('');
   if (opts.configTest?.logFile) {
     try { writeFileSync(opts.configTest.logFile, text); } catch { process.stderr.write(text); }

@@ -13,7 +13,7 @@ import type { CliOptions } from './cli.js';
 import { blocksStart, diagKey, diagnosticLine, loggedByVrrp, reloadProblems, type ConfigLoadResult, type ConfigLoader } from './config-source.js';
 import { dumpPaths, formatParentDataDump, writeDump } from './dumps/index.js';
 import { PARENT_EXIT_FOR, permanentKindOf, type ChildRole, type ChildRuntimeOptions, type ChildToParent, type DumpKind, type ParentToChild } from './ipc.js';
-import { commandLineLines, cpuUsageLine, syslogIdent } from './log-format.js';
+import { commandLineLines, cpuUsageLine, signalExitLine, syslogIdent } from './log-format.js';
 import type { DaemonLogger } from './log-sink.js';
 import { checkPidFile, pidPaths, removePidFile, removeStale, writePidFile, type PidPaths } from './pidfile.js';
 import { VERSION_STRING, runningOnLine } from './version.js';
@@ -23,6 +23,14 @@ import { DEFAULT_COMM, childArgs, renameOnReload, setProcessName } from './proce
 import type { ProcessSys } from './process/sys.js';
 import { runStartStopScript } from './process/start-stop-script.js';
 import { lostIncludeLine, lostIncludes } from './reload-includes.js';
+import { checkArgs, checkOutcomeLines, runConfigCheck, type CheckRunner } from './reload/check-config.js';
+import { createReloadFile, reloadFilePath, removeReloadFile } from './reload/reload-file.js';
+import { ReloadTimeMonitor } from './reload/time-monitor.js';
+import { saveConfigCopy, stickySaveDir } from './config-save.js';
+import { unsupportedReloadChanges } from './reload/unsupported.js';
+import { tmpConfigDirProblem } from './tmp-config-dir.js';
+import { truncateSync } from 'node:fs';
+import { strerror } from '../vrrp/io/native.js';
 
 export interface ChildHandle {
   readonly pid: number;
@@ -104,6 +112,8 @@ export interface ParentDeps {
   ns?: () => NsSys;
   /** prctl for process_name (none: the name is left alone, as in unit tests). */
   process?: ProcessSys;
+  /** reload_check_config's check process (runConfigCheck by default). */
+  runCheck?: CheckRunner;
 }
 
 interface ChildSlot {
@@ -118,11 +128,6 @@ interface ChildSlot {
   quickDeaths: number;
 }
 
-const SIGNAL_TEXT: Record<string, string> = {
-  SIGKILL: 'Killed', SIGTERM: 'Terminated', SIGSEGV: 'Segmentation fault', SIGABRT: 'Aborted', SIGINT: 'Interrupt',
-  SIGHUP: 'Hangup', SIGBUS: 'Bus error', SIGFPE: 'Floating point exception', SIGILL: 'Illegal instruction', SIGUSR1: 'User defined signal 1',
-  SIGUSR2: 'User defined signal 2', SIGPIPE: 'Broken pipe', SIGQUIT: 'Quit',
-};
 
 export class Parent {
   private config?: KeepalivedConfig;
@@ -144,6 +149,11 @@ export class Parent {
   private accepted = new Set<string>();
   /** Config-check lines the VRRP child logs itself (loggedByVrrp), for its start or the reload in progress. */
   private vrrpLines: string[] = [];
+  /** reload_time_file's monitor, while one runs. */
+  private timeMonitor?: ReloadTimeMonitor;
+  /** config_save_dir once set, and how many copies this process wrote there. */
+  private saveDir?: string;
+  private copies = 0;
 
   constructor(private readonly opts: CliOptions, private readonly deps: ParentDeps) {
     this.pids = pidPaths(opts);
@@ -195,6 +205,7 @@ export class Parent {
     const roles = this.wantedRoles(loaded);
     if (!roles.length) log.info('Warning - keepalived has no configuration to run');
     for (const r of roles) this.spawn(r);
+    this.startTimeMonitor();
     if (this.deps.keepAlive !== false) this.keepAlive = setInterval(() => {}, 1 << 30);
     log.info('Startup complete');
     this.deps.notify?.(`READY=1\nMAINPID=${process.pid}`);
@@ -267,7 +278,7 @@ export class Parent {
   }
 
   /** Parses the config file; "Opening file" / "Configuration file" are logged only when it was found. */
-  private async readConfig(): Promise<ConfigLoadResult & { crashed?: boolean }> {
+  private async readConfig(copyDone = false): Promise<ConfigLoadResult & { crashed?: boolean }> {
     const path = this.opts.configFile;
     let r: ConfigLoadResult;
     try {
@@ -279,6 +290,14 @@ export class Parent {
     if (r.config) {
       for (const f of r.config.files.length ? r.config.files : [path]) this.log.detail(`Opening file '${f}'.`);
       this.log.info(`Configuration file ${path}`);
+    }
+    // config_save_dir: the copy of what was read (not when a reload_check_config check read it first);
+    // tmp_config_directory is where 2.2.7 would keep that copy: checked at each such read
+    if (!copyDone) {
+      const tmpDir = r.config && tmpConfigDirProblem(r.config, path);
+      if (tmpDir) this.log.info(tmpDir);
+      this.saveDir = stickySaveDir(this.saveDir, r.config);
+      if (this.saveDir) saveConfigCopy(this.saveDir, this.copies++, path, { configId: this.opts.configId, allConfig: this.opts.allConfig });
     }
     return r;
   }
@@ -350,8 +369,7 @@ export class Parent {
       return;
     }
     if (signal) {
-      const num = os.constants.signals[signal] ?? 0;
-      this.log.info(`pid ${pid} exited due to signal ${num} (${SIGNAL_TEXT[signal] ?? signal})${signal === 'SIGKILL' ? ' - has rlimit_rttime been exceeded?' : ''}`);
+      this.log.info(signalExitLine(`pid ${pid}`, signal));
     } else if (code) {
       this.log.info(`pid ${pid} exited with status ${code}`);
     }
@@ -382,10 +400,19 @@ export class Parent {
     if (this.stopping) return;
     if (this.reloading) { this.reloadQueued = true; return; }
     this.reloading = true;
+    let begun = false;
     try {
+      const check = this.config?.global.reloadCheckConfig;
+      if (check !== undefined && !(await this.checkNewConfig(check))) return;
+      begun = true;
       this.log.info('Reloading ...');
+      this.timeMonitor?.stop();
+      this.timeMonitor = undefined;
       this.deps.notify?.('RELOADING=1');
-      const r = await this.readConfig();
+      const r = await this.readConfig(check !== undefined);
+      // a plain reload removes the new file's reload_file once it is read (2.2.7 never creates it then)
+      const rf = check === undefined && r.config ? this.reloadFile(r.config) : undefined;
+      if (rf) removeReloadFile(rf);
       for (const d of r.diagnostics) if (!loggedByVrrp(d)) this.log.info(diagnosticLine(d));
       const problems = reloadProblems(r.diagnostics, this.accepted);
       if (!r.config || problems.length) {
@@ -394,14 +421,18 @@ export class Parent {
         return;
       }
       const cfg = r.config;
-      if ((this.opts.namespace ?? cfg.netNamespace) !== this.namespace) this.log.info('Cannot change network namespace at a reload - please restart keepalived');
-      if (cfg.instanceName !== this.instance) this.log.info('Cannot change instance name at a reload - please restart keepalived');
+      const unsupported = this.config ? unsupportedReloadChanges(this.config, cfg, { running: this.namespace, wanted: this.opts.namespace ?? cfg.netNamespace }) : [];
+      for (const l of unsupported) this.log.info(l);
+      // 2.2.7 then keeps the running configuration and does not reload the children
+      if (unsupported.length) return;
       if (this.config) for (const l of lostIncludes(this.config, cfg)) this.log.warn(lostIncludeLine(l));
       if (this.deps.process) renameOnReload(this.deps.process, this.config?.global.processName, cfg.global.processName, this.log);
       this.applyUmask(cfg);
       this.config = cfg;
       this.accepted = new Set(r.diagnostics.map(diagKey));
       this.vrrpLines = r.diagnostics.filter(loggedByVrrp).map(diagnosticLine);
+      // 2.2.7 restarts the reload_time_file monitor before it signals the children
+      this.startTimeMonitor();
       const wanted = this.wantedRoles(cfg);
       const acks: Promise<void>[] = [];
       for (const [role, slot] of this.children) {
@@ -417,10 +448,52 @@ export class Parent {
       await Promise.all(acks);
       if (!this.stopping) this.log.info('Reload complete');
     } finally {
-      if (!this.stopping) this.deps.notify?.('READY=1');
+      if (begun && !this.stopping) {
+        // a refused file: the running configuration's monitor again
+        if (!this.timeMonitor) this.startTimeMonitor();
+        this.deps.notify?.('READY=1');
+      }
       this.reloading = false;
       if (this.reloadQueued && !this.stopping) { this.reloadQueued = false; void this.reload(); }
     }
+  }
+
+  /**
+   * reload_check_config: the check log truncated, reload_file created, the daemon's own -t run on
+   * the new file (check-config.ts), reload_file removed; true when it passed (exit 0).
+   */
+  private async checkNewConfig(logFile: string): Promise<boolean> {
+    this.log.detail('validate conf before Reload');
+    try { truncateSync(logFile, 0); } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      if (err.code !== 'ENOENT') { const errno = -(err.errno ?? -5); this.log.info(`truncate of config check log ${logFile} failed (${errno}) - ${strerror(errno)}`); }
+    }
+    const rf = this.config ? this.reloadFile(this.config) : undefined;
+    if (rf) createReloadFile(rf, this.log);
+    const script = this.deps.commandLine[0] ?? 'keepalived';
+    const outcome = await (this.deps.runCheck ?? runConfigCheck)(script, checkArgs(this.deps.commandLine, logFile), this.log);
+    if (rf) removeReloadFile(rf);
+    for (const l of checkOutcomeLines(outcome, logFile)) this.log.info(l);
+    return outcome.kind === 'exited' && outcome.code === 0;
+  }
+
+  /** reload_file's path for this configuration (its default follows the pid files). */
+  private reloadFile(cfg: KeepalivedConfig): string | undefined {
+    return reloadFilePath(cfg.global.reloadFile, { instance: this.instance, namespace: this.namespace, usePidDir: cfg.usePidDir === true });
+  }
+
+  /** reload_time_file: the monitor of the running configuration (after start-up and after each reload). */
+  private startTimeMonitor(): void {
+    const g = this.config?.global;
+    if (!g?.reloadTimeFile || this.stopping) return;
+    this.timeMonitor = new ReloadTimeMonitor(g.reloadTimeFile, g.reloadRepeat === true, this.log, () => { void this.reload(); });
+    this.timeMonitor.start();
+  }
+
+  /** The reload reload_time_file scheduled, if one is (for the parent's data dump). */
+  private scheduledReload(): { at: number; dateSpecified: boolean } | undefined {
+    const s = this.timeMonitor?.schedule;
+    return s && s.reloadTime ? { at: s.reloadTime, dateSpecified: s.dateSpecified } : undefined;
   }
 
   /** USR1 / USR2 / SIGRTMAX-1 / SIGRTMIN+2. */
@@ -430,7 +503,7 @@ export class Parent {
       this.log.info(`Printing parent data for process(${process.pid}) on signal`);
       const path = this.dumpPaths(this.config.global).parentData;
       let text: string;
-      try { text = formatParentDataDump(this.config); } catch (e) { text = `dump failed: ${(e as Error).message}\n`; }
+      try { text = formatParentDataDump(this.config, this.scheduledReload()); } catch (e) { text = `dump failed: ${(e as Error).message}\n`; }
       const err = writeDump(path, text);
       if (err) this.log.error(`Can't open dump file ${path}: ${err}`);
     }
@@ -477,8 +550,17 @@ export class Parent {
     for (const t of this.pendingRespawns.values()) clearTimeout(t);
     this.pendingRespawns.clear();
     if (code === 0) this.log.info('Stopping');
+    this.timeMonitor?.stop();
+    this.timeMonitor = undefined;
     this.deps.notify?.('STOPPING=1');
-    await Promise.all([...this.children.values()].map((s) => this.stopChild(s)));
+    // The VRRP child first: a director that leaves must stop attracting traffic (its VIPs) before it
+    // stops forwarding it (IPVS), else a packet in between meets a local VIP without its service and
+    // the connection is reset (seen with lvs_sync_daemon: test/vm/syncd.test.ts). keepalived 2.2.7
+    // signals both at once and either may finish first; under load ours lost that race.
+    const slots = [...this.children.values()];
+    const vrrp = slots.filter((s) => s.role === 'vrrp');
+    if (slots.length > vrrp.length) await Promise.all(vrrp.map((s) => this.stopChild(s)));
+    await Promise.all(slots.map((s) => this.stopChild(s)));
     if (this.config) await this.runScript('shutdown', this.config);
     const self = process.resourceUsage();
     this.log.info(cpuUsageLine({ user: self.userCPUTime, system: self.systemCPUTime }, this.childUsage));

@@ -1,9 +1,9 @@
-// global_defs that act on IPVS as a whole: lvs_flush (at start), lvs_timeouts (start, reload, stop), lvs_flush_on_stop,
-// and the lvs_sync_daemon parameters (started / stopped by the VRRP side on state changes).
+// global_defs that act on IPVS as a whole: lvs_flush (at start), lvs_timeouts (start, reload, stop),
+// lvs_flush_on_stop (lvs_sync_daemon: syncd.ts).
 import type { GlobalDefs } from '../config/model.js';
 import type { Logger } from '../common/log.js';
 import type { IpvsClient } from './client.js';
-import type { IpvsDaemon, IpvsTimeouts } from './types.js';
+import type { IpvsTimeouts } from './types.js';
 
 /** At start-up, before the first apply: lvs_flush (only at start, on reload too in 2.2.7). */
 export async function applyStartupGlobals(client: IpvsClient, g: Pick<GlobalDefs, 'lvsFlush'>, logger: Logger): Promise<void> {
@@ -50,15 +50,4 @@ export class LvsTimeouts {
     const r = await this.client.setTimeouts(t);
     if (!r.ok) this.logger.info('Failed to set ipvs timeouts');
   }
-}
-
-/** The sync daemon keepalived runs for lvs_sync_daemon (syncid defaults to the VRRP instance's VRID). */
-export function syncDaemonFor(sd: NonNullable<GlobalDefs['lvsSyncDaemon']>, state: IpvsDaemon['state'], vrid: number): IpvsDaemon {
-  return {
-    state, ifname: sd.interface, syncId: sd.syncId ?? vrid,
-    ...(sd.maxlen !== undefined ? { maxlen: sd.maxlen } : {}),
-    ...(sd.port !== undefined ? { port: sd.port } : {}),
-    ...(sd.ttl !== undefined ? { ttl: sd.ttl } : {}),
-    ...(sd.group !== undefined ? { group: sd.group } : {}),
-  };
 }

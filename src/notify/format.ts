@@ -13,14 +13,14 @@ export function vrrpFifoLine(e: VrrpEvent): string {
   return `${e.kind} "${e.name}" ${e.state} ${e.kind === 'GROUP' ? 0 : e.priority}\n`;
 }
 
-/** `VS [10.0.0.1]:tcp:80 UP\n\0` - keepalived writes strlen+1 bytes, so the NUL goes out too. */
+/** `VS [10.0.0.1]:tcp:80 UP\n` (no NUL: measured in the qemu guest, test/vm/data/rs-init-ipvs-ns-2.2.7.md). */
 export function vsFifoLine(vsText: string, up: boolean): string {
-  return `VS ${vsText} ${up ? 'UP' : 'DOWN'}\n\0`;
+  return `VS ${vsText} ${up ? 'UP' : 'DOWN'}\n`;
 }
 
-/** `RS [1.2.3.4]:tcp:80 [10.0.0.1]:tcp:80 DOWN\n\0` */
+/** `RS [1.2.3.4]:tcp:80 [10.0.0.1]:tcp:80 DOWN\n` (no NUL, as the VS line). */
 export function rsFifoLine(rsText: string, vsText: string, up: boolean): string {
-  return `RS ${rsText} ${vsText} ${up ? 'UP' : 'DOWN'}\n\0`;
+  return `RS ${rsText} ${vsText} ${up ? 'UP' : 'DOWN'}\n`;
 }
 
 /** The 4 extra arguments of the generic `notify` script. */

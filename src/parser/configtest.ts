@@ -27,6 +27,8 @@ export interface ConfigTestResult {
   /** The same lines with their diagnostic codes. */
   lines: ConfigTestLine[];
   exitCode: number;
+  /** config_save_dir as the file set it (the check writes its copy there, as 2.2.7's -t does). */
+  configSaveDir?: string;
 }
 
 /** One diagnostic as keepalived prints it (no position suffix). */
@@ -63,5 +65,6 @@ export function configTestLines(diags: readonly ParseDiagnostic[], opts: { posit
 export function runConfigTest(path: string, opts: ConfigTestOptions = {}): ConfigTestResult {
   const r = parseConfigFile(path, { checkInterfaces: true, ...opts });
   const lines = configTestLines(r.diagnostics, { positions: opts.positions, notes: opts.notes });
-  return { stderrLines: lines.map((l) => l.text), lines, exitCode: r.exitCode };
+  const saveDir = r.config.global.configSaveDir;
+  return { stderrLines: lines.map((l) => l.text), lines, exitCode: r.exitCode, ...(saveDir !== undefined ? { configSaveDir: saveDir } : {}) };
 }

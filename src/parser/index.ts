@@ -6,8 +6,8 @@
 import { hostname as osHostname } from 'node:os';
 import type { KeepalivedConfig } from '../config/model.js';
 import type { Diagnostic } from '../common/diagnostic.js';
-import type { PreprocessResult } from './lines.js';
-import { preprocessFile, preprocessText } from './preprocess.js';
+import type { PreprocessOptions, PreprocessResult } from './lines.js';
+import { consolidatedCopy, preprocessFile, preprocessText } from './preprocess.js';
 import { readConfig, type ParseDiagnostic } from './reader.js';
 import { topTable, procOf, type TopCtx } from './keywords/top.js';
 import { defaultGlobalDefs } from './keywords/global-defs.js';
@@ -38,6 +38,8 @@ export interface ParseOptions {
   skipScriptSecurity?: boolean;
   /** The keyword ledger to warn from (default: src/parser/ledger.ts); tests swap it. */
   ledger?: LedgerLookup;
+  /** The second ${_RANDOM} is seeded with (tests; default: now, as keepalived's srandom(time(NULL))). */
+  randomSeed?: number;
 }
 
 export interface ParseResult {
@@ -105,13 +107,19 @@ class InterfacesUnlessDynamic extends Set<string> {
   override has(name: string): boolean { return this.dynamic() || super.has(name); }
 }
 
-function ppOpts(opts: ParseOptions): { configId: string; includeCheck?: { read: boolean; match: boolean; wildcardMatch: boolean; braceMatch: boolean } } {
+function ppOpts(opts: ParseOptions): PreprocessOptions {
   const configId = opts.configId ?? (opts.hostname ?? osHostname()).split('.')[0]!;
-  return opts.allConfig ? { configId, includeCheck: { read: true, match: true, wildcardMatch: true, braceMatch: true } } : { configId };
+  const seed = opts.randomSeed !== undefined ? { randomSeed: opts.randomSeed } : {};
+  return opts.allConfig ? { configId, includeCheck: { read: true, match: true, wildcardMatch: true, braceMatch: true }, ...seed } : { configId, ...seed };
 }
 
 export function parseConfigFile(path: string, opts: ParseOptions = {}): ParseResult {
   return parsePreprocessed(preprocessFile(path, ppOpts(opts)), opts);
+}
+
+/** keepalived 2.2.7's consolidated copy of the file and its includes (config_save_dir's keepalived.conf.PID.N). */
+export function configCopy(path: string, opts: ParseOptions = {}): Buffer {
+  return consolidatedCopy(path, ppOpts(opts));
 }
 
 export function parseConfigText(text: string, fileName: string, opts: ParseOptions = {}): ParseResult {

@@ -13,19 +13,12 @@ const BFD = 'BFD is not implemented';
 const SNMP = 'SNMP is not implemented';
 const DBUS = 'D-Bus is not implemented';
 const NOSWAP = "memory is not locked: Node's V8 aborts when its pages are locked (mlockall; it frees pages with madvise(MADV_DONTNEED), which the kernel refuses on locked memory); a warning is logged at start-up";
-const BUFS = 'the configured receive buffer sizes are not applied: each socket keeps its default size (net.core.rmem_default, as ss -m shows)';
+const LVSBUFS = "keepalived-ts's checker has no rtnetlink socket for it to size: 2.2.7 applies it only to its address-monitor socket, which it opens only with ha_suspend (keepalived-ts checks the local addresses at each check instead), and to a command socket it closes right after start-up (measured in the qemu guest: test/vm/data/rs-init-ipvs-ns-2.2.7.md)";
 const NFTIPVS = 'nftables rules for IPVS virtual servers (nftables_ipvs) are not implemented';
-const NETNS = 'IPVS in another network namespace (net_namespace_ipvs) and namespace_with_ipsets are not implemented';
-// Not testable on the project's build machine: its kernel has no ipvlan (CONFIG_IPVLAN) and no VRF
-// (CONFIG_NET_VRF) devices, so 2.2.7 cannot be measured with them here (test/integration/vrrp/data/
-// links-2.2.7/ipvlan-vrf.*: 2.2.7 itself only fails to create the ipvlan and goes FAULT).
-const IPVLAN = 'ipvlan interfaces are not implemented';
-const VRF = 'VRF is not implemented';
 const STRICT = '-t checks it as 2.2.7 does, but its run-time effects (no authentication sent, state rules, firewall) are not implemented';
 const SYNCTRACK = 'sync group tracking options are not implemented';
 const NOTIFYX = 'this notification is not sent';
 const PORTICMP = 'a port has no meaning for ICMP echo (keepalived 2.2.7 ignores it as well)';
-const SYNCD = 'the IPVS sync daemon is not started (the IPVS client can start one, the VRRP side does not ask it to)';
 
 // Test files named by several entries.
 const T = {
@@ -49,6 +42,8 @@ const T = {
   binderr: 'test/unit/check/bind-errors.test.ts',
   timing: 'test/unit/check/timing.test.ts',
   vmipvs: 'test/vm/ipvs.test.ts',
+  vmsyncd: 'test/vm/syncd.test.ts',
+  syncd: 'test/unit/ipvs/syncd.test.ts',
   tproc: 'test/integration/vrrp/track-process.test.ts',
   tpcore: 'test/unit/vrrp/process-track/core.test.ts',
   tpmon: 'test/unit/vrrp/process-track/monitor.test.ts',
@@ -77,6 +72,11 @@ const T = {
   ckparams: 'test/unit/check/params.test.ts',
   kb: 'test/unit/parser/keyword-behaviour.test.ts',
   rtk: 'test/unit/vrrp/runtime/keywords.test.ts',
+  nlbufs: 'test/integration/daemon/netlink-bufs.test.ts',
+  tpmonitor: 'test/unit/vrrp/process-track/monitor.test.ts',
+  rlct: 'test/integration/daemon/reload-check-time.test.ts',
+  rltime: 'test/unit/daemon/reload-time.test.ts',
+  csave: 'test/integration/daemon/config-save.test.ts',
   sockopt: 'test/integration/check/sockopts.test.ts',
   vm14: 'test/vm/checkers14.test.ts',
   rx: 'test/unit/check/regex.test.ts',
@@ -247,7 +247,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'global_defs/checker_rlimit_rtime': ok([T.psched, 'realtime priority: SCHED_RR with reset-on-fork'], [T.psched, 'invalid values: the recorded 2.2.7 lines']),
   'global_defs/checker_rlimit_rttime': ok([T.ident, 'comm, cmdline, pidof, pgrep, pkill -HUP, scheduling, process_name(s) and umask at a reload'], [T.psched, 'realtime priority: SCHED_RR with reset-on-fork']),
   'global_defs/checker_rt_priority': ok([T.ident, 'comm, cmdline, pidof, pgrep, pkill -HUP, scheduling, process_name(s) and umask at a reload'], [T.psched, 'realtime priority: SCHED_RR with reset-on-fork']),
-  'global_defs/config_save_dir': no('the copies 2.2.7 writes there of the configuration each process read, before and after each reload (keepalived_PROCESS.PID.N.pre/.post), are not written'),
+  'global_defs/config_save_dir': ok([T.csave, 'consolidated copies at start and reload'], ['test/unit/parser/config-copy.test.ts', 'is byte for byte the copy 2.2.7 wrote'], ['test/unit/daemon/config-save.test.ts', 'pre and post per reload, numbered from 1'], [T.rlct, 'the check refuses a bad file']),
   'global_defs/data_use_instance': ok([T.inst, 'pid files, ident and dumps do not collide'], [T.psched, 'data dumps: keepalived.NS_INSTANCE.data']),
   'global_defs/dbus_service_name': no(DBUS),
   'global_defs/default_interface': ok(['test/integration/vrrp/default-interface.test.ts', 'a static address without dev goes on'],
@@ -269,14 +269,14 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'global_defs/lvs_flush': ok([T.vmipvs, 'lvs_flush empties the table at start'], [T.vm14, 'lvs_flush acts at start only: a foreign service survives a reload']),
   'global_defs/lvs_flush_on_stop': ok([T.stop, 'lvs_flush_on_stop: one flush, no per-RS lines or notifications'], [T.vmipvs, 'lvs_flush_on_stop flushes the whole table on stop']),
   'global_defs/lvs_flush_onstop': ok([T.stop, 'lvs_flush_on_stop: one flush, no per-RS lines or notifications'], [T.vmipvs, 'lvs_flush_on_stop flushes the whole table on stop']),
-  'global_defs/lvs_netlink_cmd_rcv_bufs': no(BUFS),
-  'global_defs/lvs_netlink_cmd_rcv_bufs_force': no(BUFS),
-  'global_defs/lvs_netlink_monitor_rcv_bufs': no(BUFS),
-  'global_defs/lvs_netlink_monitor_rcv_bufs_force': no(BUFS),
-  'global_defs/lvs_notify_fifo': ok([T.plan, 'rs-state: notify_down script, then RS lines (with NUL) on notify_fifo and lvs_notify_fifo only']),
+  'global_defs/lvs_netlink_cmd_rcv_bufs': no(LVSBUFS),
+  'global_defs/lvs_netlink_cmd_rcv_bufs_force': no(LVSBUFS),
+  'global_defs/lvs_netlink_monitor_rcv_bufs': no(LVSBUFS),
+  'global_defs/lvs_netlink_monitor_rcv_bufs_force': no(LVSBUFS),
+  'global_defs/lvs_notify_fifo': ok([T.plan, 'rs-state: notify_down script, then RS lines on notify_fifo and lvs_notify_fifo only']),
   'global_defs/lvs_notify_fifo_script': ok([T.fifo, 'starts the fifo script with the FIFO path as last argument']),
   'global_defs/lvs_process_name': ok([T.psched, 'invalid values: the recorded 2.2.7 lines']),
-  'global_defs/lvs_sync_daemon': no(SYNCD),
+  'global_defs/lvs_sync_daemon': ok([T.vmsyncd, 'connections go on through'], [T.syncd, 'A: follows VI_1 through BACKUP, MASTER'], [T.syncd, 'B, I: without an instance the checker runs master and backup']),
   'global_defs/lvs_timeouts': ok([T.vm14, 'lvs_timeouts: start, reloads and stop give the same kernel timeouts'], ['test/unit/ipvs/timeouts.test.ts', 'replays the recorded sequence']),
   'global_defs/max_auto_priority': ok([T.ident, 'comm, cmdline, pidof, pgrep, pkill -HUP, scheduling, process_name(s) and umask at a reload'], [T.psched, 'max_auto_priority: late timers raise SCHED_RR']),
   'global_defs/min_auto_priority_delay': ok([T.ident, 'comm, cmdline, pidof, pgrep, pkill -HUP, scheduling, process_name(s) and umask at a reload'], [T.psched, 'max_auto_priority: late timers raise SCHED_RR']),
@@ -293,17 +293,17 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'global_defs/notification_email_from': ok([T.smtp, 'raw client bytes vs the 2.2.7 session']),
   'global_defs/notify_fifo': ok([T.vsk, 'same FIFO bytes and the same script invocations']),
   'global_defs/notify_fifo_script': ok([T.fifo, 'starts the fifo script with the FIFO path as last argument']),
-  'global_defs/process_monitor_rcv_bufs': no(BUFS),
-  'global_defs/process_monitor_rcv_bufs_force': no(BUFS),
+  'global_defs/process_monitor_rcv_bufs': ok([T.nlbufs, 'SO_RCVBUF / SO_RCVBUFFORCE on the VRRP rtnetlink sockets'], [T.tpmonitor, 'process_monitor_rcv_bufs[_force]: set before the listen request']),
+  'global_defs/process_monitor_rcv_bufs_force': ok([T.nlbufs, 'SO_RCVBUF / SO_RCVBUFFORCE on the VRRP rtnetlink sockets'], [T.tpmonitor, 'process_monitor_rcv_bufs[_force]: set before the listen request']),
   'global_defs/process_name': ok([T.ident, 'comm, cmdline, pidof, pgrep, pkill -HUP, scheduling, process_name(s) and umask at a reload']),
   'global_defs/process_names': ok([T.ident, 'comm, cmdline, pidof, pgrep, pkill -HUP, scheduling, process_name(s) and umask at a reload']),
-  'global_defs/random_seed': no('$_RANDOM is drawn from a time seed: 2.2.7 seeds its random() with it from the second read of the file on (children, reloads)'),
-  'global_defs/reload_check_config': no('a reload always checks the new file first (and refuses one with new errors); the separate check process and its log file are not implemented'),
-  'global_defs/reload_file': no('2.2.7 creates it only while a reload_check_config check runs (measured: a plain reload just unlinks it), and reload_check_config is not implemented'),
-  'global_defs/reload_repeat': no('reloads scheduled from reload_time_file are not implemented'),
-  'global_defs/reload_time_file': no('reloads scheduled from a time read in this file are not implemented'),
+  'global_defs/random_seed': ok(['test/unit/parser/random-seed.test.ts', 'the recorded router ids come from the read'], ['test/unit/parser/random-seed.test.ts', 'a real read is seeded with the current second']),
+  'global_defs/reload_check_config': ok([T.rlct, 'the check refuses a bad file; scheduled reloads fire, repeat, move, cancel and refuse'], [T.rltime, "the check's command line and 2.2.7's lines"]),
+  'global_defs/reload_file': ok([T.rlct, 'the check refuses a bad file; scheduled reloads fire, repeat, move, cancel and refuse'], [T.rltime, 'reload_file paths: as given, or named after the pid files']),
+  'global_defs/reload_repeat': ok([T.rlct, 'the check refuses a bad file; scheduled reloads fire, repeat, move, cancel and refuse'], [T.rltime, 'when the timer fires: the file goes unless reload_repeat']),
+  'global_defs/reload_time_file': ok([T.rlct, 'the check refuses a bad file; scheduled reloads fire, repeat, move, cancel and refuse'], [T.rltime, 'times of day, dates, UTC, and the recorded refusals'], [T.rltime, 'the schedule: scheduling, update, cancel']),
   'global_defs/router_id': ok([T.plan, 'MASTER: specific script, generic notify (+4 args), FIFO lines, then the mail']),
-  'global_defs/rs_init_notifies': no('notifications for the initial real server states are not sent'),
+  'global_defs/rs_init_notifies': ok(['test/unit/check/rs-init-notifies.test.ts', 'real servers that start alive are notified'], ['test/unit/check/rs-init-notifies.test.ts', 'a real server a reload adds starts alive and is notified']),
   'global_defs/script_user': ok(['test/integration/host/script-user.test.ts', 'script_user U, own users on vrrp_script'], ['test/integration/host/script-user.test.ts', 'script_user U:G (not 2.2.7 syntax)'], ['test/unit/host/users.test.ts', 'no own user: script_user U G']),
   'global_defs/shutdown_script': ok([T.sss, 'children after the startup script (ended by its timeout)']),
   'global_defs/shutdown_script_timeout': ok([T.sss, 'a startup script that fails']),
@@ -316,7 +316,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'global_defs/snmp_socket': no(SNMP),
   'global_defs/startup_script': ok([T.sss, 'children after the startup script (ended by its timeout)'], [T.sss, 'a startup script that fails']),
   'global_defs/startup_script_timeout': ok([T.sss, 'children after the startup script (ended by its timeout)']),
-  'global_defs/tmp_config_directory': no('the configuration is not saved or copied'),
+  'global_defs/tmp_config_directory': ok([T.csave, 'tmp_config_directory: a directory that cannot hold a temporary file is reported at start']),
   'global_defs/umask': ok([T.ident, 'process_name(s) and umask at a reload']),
   'global_defs/vmac_addr_prefix': ok([T.rvmac, 'use_vmac gets foo.51'], [T.ilink, 'vmac_prefix, vmac_addr_prefix, use_vmac_addr']),
   'global_defs/vmac_prefix': ok([T.rvmac, 'use_vmac gets foo.51'], [T.rvmac, 'VMAC names: PREFIX.VRID'], [T.ilink, 'vmac_prefix, vmac_addr_prefix, use_vmac_addr']),
@@ -338,10 +338,10 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'global_defs/vrrp_mcast_group4': ok([T.rtk, 'vrrp_mcast_group4: the socket joins that group']),
   'global_defs/vrrp_mcast_group6': ok([T.rtk, 'vrrp_mcast_group6: an IPv6 instance joins that group']),
   'global_defs/vrrp_min_garp': ok([T.kw, 'vrrp_min_garp: GARP settings still at their defaults'], [T.po, 'same GARP count, takeover time'], [T.kb, 'vrrp_min_garp: one GARP on becoming MASTER']),
-  'global_defs/vrrp_netlink_cmd_rcv_bufs': no(BUFS),
-  'global_defs/vrrp_netlink_cmd_rcv_bufs_force': no(BUFS),
-  'global_defs/vrrp_netlink_monitor_rcv_bufs': no(BUFS),
-  'global_defs/vrrp_netlink_monitor_rcv_bufs_force': no(BUFS),
+  'global_defs/vrrp_netlink_cmd_rcv_bufs': ok([T.nlbufs, 'SO_RCVBUF / SO_RCVBUFFORCE on the VRRP rtnetlink sockets']),
+  'global_defs/vrrp_netlink_cmd_rcv_bufs_force': ok([T.nlbufs, 'SO_RCVBUF / SO_RCVBUFFORCE on the VRRP rtnetlink sockets']),
+  'global_defs/vrrp_netlink_monitor_rcv_bufs': ok([T.nlbufs, 'SO_RCVBUF / SO_RCVBUFFORCE on the VRRP rtnetlink sockets']),
+  'global_defs/vrrp_netlink_monitor_rcv_bufs_force': ok([T.nlbufs, 'SO_RCVBUF / SO_RCVBUFFORCE on the VRRP rtnetlink sockets']),
   'global_defs/vrrp_no_swap': no(NOSWAP),
   'global_defs/vrrp_notify_fifo': ok([T.vsk, 'same FIFO bytes and the same script invocations']),
   'global_defs/vrrp_notify_fifo_script': ok([T.fifo, 'starts the fifo script with the FIFO path as last argument']),
@@ -393,9 +393,9 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'top/interface_up_down_delays': ok([T.rlink, 'up/down delays: 3 s cut to 1996094 us'], [T.ilink, 'interface_up_down_delays and linkbeat_interfaces']),
   'top/linkbeat_interfaces': ok([T.rlink, 'linkbeat_interfaces { eth0; eth1 MII }'], [T.ilink, 'interface_up_down_delays and linkbeat_interfaces']),
   'top/linkbeat_use_polling': ok([T.rlink, 'linkbeat_use_polling (top level) polls the instances']),
-  'top/namespace_with_ipsets': no(NETNS),
+  'top/namespace_with_ipsets': ok(['test/unit/parser/namespace-keywords.test.ts', 'namespace_with_ipsets is accepted without a word said']),
   'top/net_namespace': ok([T.tproc, 'a dead process puts VI_1 in FAULT and lowers VI_2 to 80'], [T.parent, 'opens the process-event socket, then enters the namespace']),
-  'top/net_namespace_ipvs': no(NETNS),
+  'top/net_namespace_ipvs': ok(['test/integration/ipvs/netns-socket.test.ts', 'the socket lives in that namespace'], ['test/unit/parser/namespace-keywords.test.ts', 'net_namespace_ipvs NAME, or the initial namespace']),
   'top/static_ipaddress': ok([T.routes, 'the same routes, rules and addresses in the kernel at each step'], [T.rrt, 'a static route / rule / address deleted by someone else is put back']),
   'top/static_routes': ok([T.routes, 'the same routes, rules and addresses in the kernel at each step'], [T.rcore, 'a static route / rule / address deleted by someone else is put back and logged']),
   'top/static_rules': ok([T.routes, 'the same routes, rules and addresses in the kernel at each step'], [T.rcore, 'process start: leftover static rules deleted (force)']),
@@ -481,7 +481,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'vrrp_instance/kernel_rx_buf_size': ok([T.rsock, 'SO_RCVBUF of each socket is the sum of its instances'], [T.ilink, 'receive buffers, log_unknown_vrids']),
   'vrrp_instance/linkbeat_use_polling': ok([T.rlink, 'linkbeat_use_polling in an instance (deprecated)']),
   'vrrp_instance/lower_prio_no_advert': ok([T.fsm, 'lower_prio_no_advert: no advert and no "forcing new election"']),
-  'vrrp_instance/lvs_sync_daemon_interface': no(SYNCD),
+  'vrrp_instance/lvs_sync_daemon_interface': ok([T.syncd, 'C: the deprecated vrrp_instance lvs_sync_daemon_interface runs with syncid 0']),
   'vrrp_instance/mcast_dst_ip': ok([T.md, 'on group 224.0.0.99: one master, adverts to the group'], [T.kw, 'mcast_dst_ip, notify_deleted']),
   'vrrp_instance/mcast_src_ip': ok([T.scen, '(g) unicast peers']),
   'vrrp_instance/native_ipv6': ok([T.kb, 'native_ipv6: the instance is IPv6']),
@@ -514,7 +514,8 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'vrrp_instance/unicast_peer': ok([T.scen, '(g) unicast peers']),
   'vrrp_instance/unicast_src_ip': ok([T.scen, '(g) unicast peers']),
   'vrrp_instance/unicast_ttl': ok(['test/integration/vrrp/ttl-interval.test.ts', 'unicast adverts with TTL 7, the script every 2 s']),
-  'vrrp_instance/use_ipvlan': no(IPVLAN),
+  'vrrp_instance/use_ipvlan': ok(['test/vm/links-ipvlan.test.ts', 'VIP reaches the client behind eth0'],
+    ['test/unit/vrrp/runtime/ipvlan.test.ts', 'use_ipvlan NAME ADDRESS private'], ['test/unit/parser/ipvlan-vrf.test.ts', 'use_ipvlan: types, addresses and names given twice']),
   'vrrp_instance/use_vmac': ok([T.vmac, 'MASTER with a virtual MAC'], ['test/integration/vrrp/vmac-dynamic.test.ts', 'the VMAC is made when the base appears'],
     ['test/integration/vrrp/dont-release.test.ts', 'the next start adopts the VMAC']),
   'vrrp_instance/use_vmac_addr': ok([T.rvmac, 'use_vmac gets foo.51'], [T.ilink, 'vmac_prefix, vmac_addr_prefix, use_vmac_addr']),
@@ -526,7 +527,8 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'vrrp_instance/virtual_rules': ok([T.routes, 'the same routes, rules and addresses in the kernel at each step'], [T.rcore, 'a virtual rule deleted by someone else: the MASTER goes to BACKUP']),
   'vrrp_instance/vmac_garp_intvl': ok([T.garp, 'vmac_garp_intvl without all does nothing']),
   'vrrp_instance/vmac_xmit_base': ok([T.rtk, 'vmac_xmit_base: with use_vmac the adverts go out on the base interface']),
-  'vrrp_instance/vrf': no(VRF),
+  'vrrp_instance/vrf': ok(['test/vm/links-ipvlan.test.ts', 'keepalived -t: the same lines for use_ipvlan and vrf'],
+    ['test/unit/parser/ipvlan-vrf.test.ts', 'vrf: after interface, before it, missing, too long']),
   'vrrp_script/fall': ok([T.rh, 'ScriptRunner reports a change after fall failures']),
   'vrrp_script/init_fail': ok([T.params, 'trackers: script weight from vrrp_script'], [T.fsm, 'starts in FAULT when an unweighted tracker is down']),
   'vrrp_script/interval': ok(['test/integration/vrrp/ttl-interval.test.ts', 'unicast adverts with TTL 7, the script every 2 s']),

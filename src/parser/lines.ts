@@ -49,6 +49,12 @@ export interface PreprocessOptions {
   maxBytes?: number;
   /** Tests only: read every line through the general path (no in-place fast path). */
   noFastPath?: boolean;
+  /**
+   * Collects keepalived 2.2.7's consolidated copy of the files read (lib/parser.c's conf_copy: each
+   * physical line decommented, include lines blank, "# FILE" when a file opens, "!" when it ends,
+   * "#! MESSAGE" for include problems), one entry per line, as latin1 byte strings.
+   */
+  copy?: string[];
 }
 
 /** Read access to a line stream: ConfigLine[] is one; the preprocessor's LineStore another. */

@@ -106,6 +106,8 @@ class Preprocessor {
   private readonly maxSteps: number;
   private readonly maxBytes: number;
   private bytes = 0;
+  /** PreprocessOptions.copy: keepalived's consolidated copy of the configuration, line by line. */
+  private readonly copy?: string[];
   /** Use fastLine() (PreprocessOptions.noFastPath turns it off, for tests comparing both paths). */
   private readonly fast: boolean;
   private lastPosBuf: LineBuf | null = null;
@@ -132,7 +134,9 @@ class Preprocessor {
     this.configIdBytes = fromJs(opts.configId);
     if (NON_ASCII.test(this.configIdBytes)) this.ascii = false;
     this.maxLines = opts.maxLines ?? DEFAULT_MAX_LINES;
-    this.fast = !opts.noFastPath;
+    this.copy = opts.copy;
+    // the copy is written line by line from the general path
+    this.fast = !opts.noFastPath && !opts.copy;
     this.maxSteps = this.maxLines * 4 + 1000;
     this.maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
     this.includeCheck = includeCheckFromOpts(opts.includeCheck);
@@ -175,6 +179,7 @@ class Preprocessor {
   private fileError(level: number, code: string, message: string, frame: Frame | null): void {
     const strict = ((this.includeCheck | (frame ? frame.includeType : 0)) & level) !== 0;
     this.diag(strict ? 'security' : 'info', code, message, frame?.at ?? null);
+    this.copy?.push(`#! ${fromJs(message)}`);
   }
 
   // ---------------------------------------------------------------- include stack
@@ -261,6 +266,7 @@ class Preprocessor {
       frame.nl = -1;
       frame.showFile = this.stack.length > 1 || frame.matches.length > 1;
       frame.dir = ms.includes('/') ? path.resolve(frame.globCwd, path.dirname(ms)) : frame.globCwd;
+      this.copy?.push(`# ${m}`);
       return true;
     }
     return false;
@@ -285,6 +291,7 @@ class Preprocessor {
   private nextFile(): boolean {
     const frame = this.stack[this.stack.length - 1]!;
     this.includeCheck = frame.savIncludeCheck;
+    this.copy?.push('!');
     frame.content = '';
     frame.bytes = null;
     if (this.openConfFile(frame)) return true;
@@ -422,6 +429,7 @@ class Preprocessor {
             return null;
           }
           if (this.fgetsEmpty) {
+            this.copy?.push('');
             if (this.multilineParamDef) {
               this.multilineParamDef = false;
               if (this.def && this.def.value.length === 0) this.def.multiline = false;
@@ -429,6 +437,8 @@ class Preprocessor {
             continue;
           }
           if (!this.fgetsClean) decomment(lb, this.diags);
+          // include lines are blank in the copy (line numbers stay right)
+          this.copy?.push(parseInclude(lb.text) ? '' : lb.text);
           if (lb.text.length) { buf = lb; break; }
         }
       }
@@ -742,6 +752,16 @@ export function preprocessFile(file: string, opts: PreprocessOptions): Preproces
     pp.run();
   }
   return pp.result();
+}
+
+/**
+ * keepalived 2.2.7's consolidated copy of a configuration file and its includes (PreprocessOptions.copy),
+ * the bytes config_save_dir keeps as keepalived.conf.PID.N.
+ */
+export function consolidatedCopy(file: string, opts: PreprocessOptions): Buffer {
+  const copy: string[] = [];
+  preprocessFile(file, { ...opts, copy });
+  return Buffer.from(copy.map((l) => `${l}\n`).join(''), 'latin1');
 }
 
 /** Preprocess configuration text; includes still resolve relative to dirname(fileName). */

@@ -99,7 +99,8 @@ function g(o: Out, gd: GlobalDefs): void {
     o.line(`${who}_rlimit_rttime`, sc.rlimitRttime);
   }
   if (gd.vrrpStartupDelay) o.line('vrrp_startup_delay', gd.vrrpStartupDelay);
-  if (gd.lvsSyncDaemon) {
+  // the deprecated instance form is printed in its instance (instance() below)
+  if (gd.lvsSyncDaemon && !gd.lvsSyncDaemon.fromInstance) {
     const s = gd.lvsSyncDaemon;
     o.line('lvs_sync_daemon', s.interface, s.instance, ...(s.syncId !== undefined ? ['id', s.syncId] : []), ...(s.maxlen !== undefined ? ['maxlen', s.maxlen] : []),
       ...(s.port !== undefined ? ['port', s.port] : []), ...(s.ttl !== undefined ? ['ttl', s.ttl] : []), ...(s.group !== undefined ? ['group', s.group] : []));
@@ -118,6 +119,18 @@ function g(o: Out, gd: GlobalDefs): void {
   const rx = gd.vrrpRxBufsPolicy;
   if (rx) o.line('vrrp_rx_bufs_policy', rx.kind === 'size' ? rx.bytes : rx.kind.toUpperCase());
   if (gd.vrrpRxBufsMultiplier !== undefined) o.line('vrrp_rx_bufs_multiplier', gd.vrrpRxBufsMultiplier);
+  for (const [kind, b] of Object.entries(gd.netlinkRcvBufs ?? {})) {
+    if (b.size !== undefined) o.line(`${kind}_rcv_bufs`, b.size);
+    if (b.force !== undefined) o.line(`${kind}_rcv_bufs_force`, b.force ? 'true' : 'false');
+  }
+  if (gd.reloadCheckConfig !== undefined) o.line('reload_check_config', gd.reloadCheckConfig);
+  if (gd.reloadTimeFile !== undefined) o.line('reload_time_file', gd.reloadTimeFile);
+  if (gd.reloadRepeat) o.line('reload_repeat');
+  if (gd.reloadFile !== undefined) o.line('reload_file', gd.reloadFile === true ? undefined : gd.reloadFile);
+  if (gd.configSaveDir !== undefined) o.line('config_save_dir', gd.configSaveDir);
+  if (gd.tmpConfigDirectory !== undefined) o.line('tmp_config_directory', gd.tmpConfigDirectory);
+  if (gd.randomSeed !== undefined) o.line('random_seed', gd.randomSeed);
+  if (gd.rsInitNotifies !== undefined) o.line('rs_init_notifies', gd.rsInitNotifies ? 'true' : 'false');
   extra(o, gd.extra);
   o.close();
 }
@@ -157,8 +170,9 @@ function track(o: Out, kw: string, refs: TrackRef[], withWeight = true): void {
   o.close();
 }
 
-function instance(o: Out, vi: VrrpInstance): void {
+function instance(o: Out, vi: VrrpInstance, gd: GlobalDefs): void {
   o.open('vrrp_instance', vi.name);
+  if (gd.lvsSyncDaemon?.fromInstance && gd.lvsSyncDaemon.instance === vi.name) o.line('lvs_sync_daemon_interface', gd.lvsSyncDaemon.interface);
   o.line('state', vi.state);
   if (vi.interface !== undefined) o.line('interface', vi.interface);
   if (vi.virtualRouterId !== undefined) o.line('virtual_router_id', vi.virtualRouterId);
@@ -189,6 +203,11 @@ function instance(o: Out, vi: VrrpInstance): void {
   }
   if (vi.unicastTtl !== undefined) o.line('unicast_ttl', vi.unicastTtl);
   if (vi.useVmac) o.line('use_vmac', vi.useVmac.name, vi.useVmac.mac);
+  if (vi.useIpvlan) {
+    const a = vi.useIpvlan.address;
+    o.line('use_ipvlan', vi.useIpvlan.name, a ? `${a.address}/${a.prefixLen}` : undefined, vi.useIpvlan.mode);
+  }
+  if (vi.vrf !== undefined) o.line('vrf', vi.vrf);
   if (vi.vmacXmitBase) o.line('vmac_xmit_base');
   if (vi.accept !== undefined) o.line(vi.accept ? 'accept' : 'no_accept');
   // strict mode and the advert options as validation resolved them (the instance may differ from global_defs)
@@ -416,6 +435,8 @@ function virtualServer(o: Out, vs: VirtualServer): void {
 export function printConfig(cfg: KeepalivedConfig): string {
   const o = new Out();
   if (cfg.netNamespace !== undefined) o.line('net_namespace', cfg.netNamespace);
+  if (cfg.netNamespaceIpvs !== undefined) o.line('net_namespace_ipvs', cfg.netNamespaceIpvs || undefined);
+  if (cfg.namespaceWithIpsets) o.line('namespace_with_ipsets');
   if (cfg.instanceName !== undefined) o.line('instance', cfg.instanceName);
   else if (cfg.usePidDir) o.line('use_pid_dir');
   g(o, cfg.global);
@@ -435,7 +456,7 @@ export function printConfig(cfg: KeepalivedConfig): string {
   for (const s of cfg.vrrpScripts) vrrpScript(o, s);
   for (const t of cfg.trackFiles) trackFile(o, t);
   for (const p of cfg.trackProcesses) trackProcess(o, p);
-  for (const vi of cfg.vrrpInstances) instance(o, vi);
+  for (const vi of cfg.vrrpInstances) instance(o, vi, cfg.global);
   for (const sg of cfg.vrrpSyncGroups) syncGroup(o, sg);
   for (const gr of cfg.virtualServerGroups) vsGroup(o, gr);
   for (const vs of cfg.virtualServers) virtualServer(o, vs);

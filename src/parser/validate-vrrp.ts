@@ -151,6 +151,12 @@ function completeInstance(vi: VrrpInstance, g: GlobalDefs, sg: Group | undefined
     r.say(`(${n}) the first IPv6 VIP address must be link local`);
   }
 
+  // vrf: kept only without `interface` in a unicast instance, which chk_min_cfg has refused already
+  if (vi.vrf !== undefined) {
+    r.say(`(${n}) vrf can only be specified with${vi.interface !== undefined ? 'out interface' : ' unicast'} - clearing`);
+    delete vi.vrf;
+  }
+
   completePreempt(vi, strict, r);
 
   // unset: global_defs' vrrp_down_timer_adverts (which strict mode refuses as well)
@@ -180,9 +186,13 @@ function completeInstance(vi: VrrpInstance, g: GlobalDefs, sg: Group | undefined
     r.say(`(${n}) xmit_base is incompatible with strict mode - resetting`);
     vi.vmacXmitBase = false;
   }
-  if (vi.useVmac && vi.promoteSecondaries) {
+  if ((vi.useVmac || vi.useIpvlan) && vi.promoteSecondaries) {
     r.say(`(${n}) promote_secondaries is automatically set for vmacs - ignoring`);
     vi.promoteSecondaries = false;
+  }
+  // (the VRRP runtime keeps such an instance in FAULT, silently: src/vrrp/params.ts)
+  if (vi.useIpvlan && vi.family === 'inet' && !vi.useIpvlan.address) {
+    r.say(`(${n}) IPv4 ipvlan requires a source ip address to be configured. setting instance to fault state`);
   }
   if (vi.vmacXmitBase && !vi.useVmac) {
     r.say(`(${n}) vmac_xmit_base is only valid with a vmac`);

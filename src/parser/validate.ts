@@ -15,6 +15,7 @@ import { miscUserPos } from './keywords/checkers.js';
 import { explicitWeight } from './keywords/common.js';
 import { trackScriptWeightText } from './keywords/vrrp-instance.js';
 import { checkVrrp } from './validate-vrrp.js';
+import { resolveSyncdInterfaces } from './keywords/lvs-syncd.js';
 import { defaultScriptUser, lookupUser, scriptIds, systemUserDb, type UserDb } from '../host/users.js';
 
 export interface ValidateOptions {
@@ -334,6 +335,7 @@ export function validateConfig(cfg: KeepalivedConfig, o: ValidateOptions): Parse
   checkVirtualServers(cfg, o, ck);
   checkMiscUsers(cfg, o, ck);
   const vr = new Sink('vrrp');
+  resolveSyncdInterfaces(cfg, (message, pos) => vr.add(message, { pos, prefix: 'file' }));
   checkScripts(cfg, o, vr);
   const used = checkTracks(cfg, vr);
   if (o.missingInterface) {

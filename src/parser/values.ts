@@ -20,7 +20,8 @@ export function readInt(a: KwArgs, text: string, min: number, max: number, repor
 /** strtoul-style unsigned in [min, max]; a leading '-' is "negative number". */
 export function readUnsigned(a: KwArgs, text: string, min: number, max: number, report = true): number | undefined {
   const t = text.trimStart();
-  if (t.startsWith('-') && INT_RE.test(t)) { if (report) a.error(`negative number '${text}'`); return undefined; }
+  // read_unsigned_func: any text whose first non-blank character is '-' is a "negative number"
+  if (t.startsWith('-')) { if (report) a.error(`negative number '${text}'`); return undefined; }
   if (INT_RE.test(t) && Number(t) > 4294967295 && max <= 4294967295) { if (report) a.error(`number '${text}' outside unsigned integer range`); return undefined; }
   return readInt(a, text, min, max, report);
 }

@@ -87,6 +87,8 @@ export function deriveFsmParams(inst: VrrpInstance, ctx: ParamsContext): Derived
     logs.push(`(${n}) Cannot use unicast without any peers - going to fault state`);
     configFault = 'unicastNoPeer';
   }
+  // use_ipvlan on IPv4 without an address (the parse's "setting instance to fault state")
+  if (inst.useIpvlan && family === 'inet' && !inst.useIpvlan.address) configFault = 'ipvlanNoAddress';
 
   const params: VrrpFsmParams = {
     name: n,

@@ -82,7 +82,8 @@ function reject(reason: RejectReason, counter: VrrpStatName | undefined, log: st
   return r;
 }
 
-function isMulticast(addr: string, family: IpFamily): boolean {
+/** A multicast address of its family (224.0.0.0/4, ff00::/8). */
+export function isMulticast(addr: string, family: IpFamily): boolean {
   const b = parseIp(addr, family);
   if (!b) return false;
   return family === 'inet' ? (b[0]! & 0xf0) === 0xe0 : b[0] === 0xff;

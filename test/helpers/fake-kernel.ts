@@ -14,7 +14,7 @@ import type { NftMsg } from '../../src/vrrp/firewall/nft-model.js';
 import { FakeNftables } from './fake-nftables.js';
 import { FakeRoutes } from './fake-routes.js';
 import type {
-  AddrInfo, KernelError, KernelEvent, KernelPort, KernelProblem, LinkInfo, VrrpChannel, VrrpRx, VrrpSocketOpts,
+  AddrInfo, IpvlanMode, KernelError, KernelEvent, KernelPort, KernelProblem, LinkInfo, VrrpChannel, VrrpRx, VrrpSocketOpts,
 } from '../../src/vrrp/kernel/port.js';
 
 type OpBody =
@@ -22,7 +22,7 @@ type OpBody =
   | { op: 'socketOpen' | 'socketClose'; ifname: string; family: IpFamily; group?: string; sendOnly: boolean }
   | { op: 'advert'; ifname: string; src: string; dst: string; ttl: number; payload: Buffer }
   | { op: 'garp' | 'na'; ifname: string; address: string; mac: string }
-  | { op: 'linkCreate'; ifname: string; parent: string; mac: string }
+  | { op: 'linkCreate'; ifname: string; parent: string; mac: string; kind?: 'macvlan' | 'ipvlan'; mode?: IpvlanMode; master?: string }
   | { op: 'linkDelete'; ifname: string }
   | { op: 'sysctl'; key: string; value: string }
   | { op: 'nftBatch'; msgs: readonly NftMsg[] }
@@ -51,6 +51,10 @@ export interface FakeLinkSpec {
   probes?: { mii?: boolean; ethtool?: boolean };
   /** The lower device of a macvlan: its carrier follows the lower one's, and it is deleted with it. */
   parent?: number;
+  /** IFLA_INFO_KIND, e.g. 'vrf' (a VRF device), 'ipvlan'. */
+  kind?: string;
+  /** Enslaved to this link (e.g. a VRF), by name. */
+  master?: string;
 }
 
 /** running = up && carrier (the carrier stays as set while the link is down). */
@@ -133,7 +137,9 @@ export class FakeKernel implements KernelPort {
     this.nextIndex = Math.max(this.nextIndex, index + 1);
     const mac = Buffer.from((spec.mac ?? `02:00:00:00:${(index >> 8).toString(16)}:${(index & 0xff).toString(16)}`).split(':').map((x) => parseInt(x, 16)));
     const carrier = spec.running ?? true;
-    const info: LinkInfo = { index, name: spec.name, mac, up: spec.up ?? true, running: (spec.up ?? true) && carrier, mtu: spec.mtu ?? 1500 };
+    const master = spec.master !== undefined ? this.mustLink(spec.master).info.index : undefined;
+    const info: LinkInfo = { index, name: spec.name, mac, up: spec.up ?? true, running: (spec.up ?? true) && carrier, mtu: spec.mtu ?? 1500,
+      ...(spec.kind ? { kind: spec.kind } : {}), ...(master ? { master } : {}) };
     const l: FakeLink = { info, carrier, addrs: [], ...(spec.segment ? { segment: spec.segment } : {}), ...(spec.probes ? { probes: spec.probes } : {}),
       ...(spec.parent !== undefined ? { parent: spec.parent } : {}) };
     spec.segment?.join(this);
@@ -194,6 +200,9 @@ export class FakeKernel implements KernelPort {
     l.addrs = l.addrs.filter((x) => x !== a);
     this.emit({ kind: 'addrDeleted', addr: { ...a } });
   }
+
+  /** ipvlan creation fails with EOPNOTSUPP (a kernel without CONFIG_IPVLAN). */
+  refuseIpvlan = false;
 
   /** The next add (or delete) request for `address` fails with `code`, as a kernel refusing it would. */
   refuseNext(op: 'add' | 'del', address: string, code: keyof typeof ERRNOS & string): void { this.refusals.set(`${op} ${address}`, code); }
@@ -275,10 +284,28 @@ export class FakeKernel implements KernelPort {
     createMacvlan: async (parent, name, mac, opts) => {
       const p = this.byIndex.get(parent);
       if (!p) return err('ENODEV', () => `create macvlan ${name}: No such device`);
-      this.record({ op: 'linkCreate', ifname: name, parent: p.info.name, mac: macToString(mac) });
+      const master = this.masterName(opts?.master);
+      this.record({ op: 'linkCreate', ifname: name, parent: p.info.name, mac: macToString(mac), ...(master ? { master } : {}) });
       const existing = this.find(name);
       if (existing) return existing.info.index;
-      return this.addLink({ name, mac: macToString(mac), up: !opts?.down, running: p.info.running, parent, ...(p.segment ? { segment: p.segment } : {}) }).index;
+      return this.addLink({ name, mac: macToString(mac), up: !opts?.down, running: p.info.running, parent, kind: 'macvlan', ...(p.segment ? { segment: p.segment } : {}), ...(master ? { master } : {}) }).index;
+    },
+    // An L2 ipvlan shares its parent's MAC; the kernel then gives it an IPv6 link-local address
+    // (after DAD: 1 s here) unless IPv6 is off on it by then.
+    createIpvlan: async (parent, name, opts) => {
+      const p = this.byIndex.get(parent);
+      if (!p) return err('ENODEV', () => `create ipvlan ${name}: No such device`);
+      if (this.refuseIpvlan) return err('EOPNOTSUPP', (t, n) => `Netlink: error: ${t}(${n}), type=RTM_NEWLINK(16), seq=${++this.nlSeq}, pid=0`);
+      const master = this.masterName(opts.master);
+      const mac = macToString(p.info.mac);
+      this.record({ op: 'linkCreate', ifname: name, parent: p.info.name, mac, kind: 'ipvlan', mode: opts.mode, ...(master ? { master } : {}) });
+      const existing = this.find(name);
+      if (existing) return existing.info.kind === 'ipvlan' ? existing.info.index : err('EEXIST', () => `create ipvlan ${name}: File exists`);
+      const l = this.addLink({ name, mac, kind: 'ipvlan', ...(p.segment ? { segment: p.segment } : {}), ...(master ? { master } : {}) });
+      this.timers.set(() => {
+        if (this.byIndex.get(l.index)?.info.name === name && this.sysctls.get(`net/ipv6/conf/${name}/disable_ipv6`) !== '1') this.addAddress(name, `fe80::ff:fe00:${l.index.toString(16)}/64`);
+      }, 1000);
+      return l.index;
     },
     setUp: async (index) => {
       const l = this.byIndex.get(index);
@@ -380,6 +407,10 @@ export class FakeKernel implements KernelPort {
 
   private emit(ev: KernelEvent): void {
     this.timers.set(() => this.monitorCb?.(ev), 0);
+  }
+
+  private masterName(index: number | undefined): string | undefined {
+    return index === undefined ? undefined : this.byIndex.get(index)?.info.name ?? `#${index}`;
   }
 
   private find(name: string): FakeLink | undefined {

@@ -6,9 +6,9 @@
 // After each step of guest/checkers-plan.ts both IPVS tables must equal the expected one (and so
 // each other), and both daemons must have logged the same checker lines for each real server.
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertGuestRanClean, bundleGuest, REPO, runInVm, VM_CACHE, vmUnavailable, type VmResult } from './helpers/vm.js';
+import { assertGuestRanClean, bundleGuest, REPO, requireDist, runInVm, VM_CACHE, vmUnavailable, type VmResult } from './helpers/vm.js';
 import { STEPS, type CheckersInput, type CheckersOut, type StepOut } from './guest/checkers-plan.js';
 
 let out: CheckersOut | null = null;
@@ -53,9 +53,7 @@ describe('checkers through real IPVS in a qemu VM: ours (-C) and keepalived 2.2.
     }
     const why = vmUnavailable();
     if (why) { console.log(`      VM tier skipped: ${why}`); this.skip(); }
-    const main = join(REPO, 'dist/daemon/main.js');
-    assert.ok(existsSync(main), 'dist/ is missing: run `flock /tmp/build.lock npm run build` first');
-    if (statSync(main).mtimeMs < statSync(join(REPO, 'src/check/runtime.ts')).mtimeMs) console.log('      warning: dist/ is older than src/check/runtime.ts (rebuild?)');
+    requireDist('src/check/runtime.ts');
     const runDir = join(VM_CACHE, `checkers-${process.pid}`);
     mkdirSync(runDir, { recursive: true });
     const input: CheckersInput = {

@@ -4,9 +4,9 @@
 // (bin/keepalived from dist/), director 2 real keepalived 2.2.7, both on test/vm/lvs-configs/lvs-dr.conf.
 // Scenario 1: ours is MASTER; scenario 2 (reverse roles): keepalived is MASTER and ours takes over.
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertGuestRanClean, bundleGuest, REPO, runInVm, VM_CACHE, vmUnavailable, type VmResult } from './helpers/vm.js';
+import { assertGuestRanClean, bundleGuest, REPO, requireDist, runInVm, VM_CACHE, vmUnavailable, type VmResult } from './helpers/vm.js';
 import type { LvsInput, ScenarioOut } from './guest/lvs-guest.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -24,10 +24,7 @@ describe('LVS-DR scenario through real IPVS in a qemu VM (ours + keepalived 2.2.
   before(async function () {
     const why = vmUnavailable();
     if (why) { console.log(`      VM tier skipped: ${why}`); this.skip(); }
-    const main = join(REPO, 'dist/daemon/main.js');
-    // the guest runs bin/keepalived, which uses dist/ (tsx under TCG takes about a minute per process)
-    assert.ok(existsSync(main), 'dist/ is missing: run `flock /tmp/build.lock npm run build` first');
-    if (statSync(main).mtimeMs < statSync(join(REPO, 'src/daemon/main.ts')).mtimeMs) console.log('      warning: dist/daemon/main.js is older than src/daemon/main.ts (rebuild?)');
+    requireDist();
     const runDir = join(VM_CACHE, `lvs-${process.pid}`);
     mkdirSync(runDir, { recursive: true });
     const input: LvsInput = {

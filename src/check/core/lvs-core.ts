@@ -104,18 +104,28 @@ export function updateQuorum(v: VsState, out: CoreOut, init: boolean): void {
   }
 }
 
-/** init_service_rs() + update_quorum_state(init): RS without failed checkers start alive. */
-export function initVs(v: VsState, out: CoreOut): void {
-  for (const r of v.rss) {
-    if ((!r.numFailed && !r.alive) || (r.inhibit && !r.set)) {
-      r.set = true;
-      if (!r.numFailed) r.alive = true;
+/**
+ * init_service_rs() for one real server (at start, or new at a reload): in the pool when no
+ * checker failed (or kept at weight 0 by inhibit_on_failure); one that starts alive gets its
+ * notify_up and FIFO line with rs_init_notifies (keepalived 2.2.7's do_rs_notifies: no mail).
+ */
+export function initRs(v: VsState, r: RsState, out: CoreOut, initNotifies = false): void {
+  if ((!r.numFailed && !r.alive) || (r.inhibit && !r.set)) {
+    r.set = true;
+    if (!r.numFailed) {
+      r.alive = true;
+      if (initNotifies) rsStateEvent(v, r, out, 'init');
     }
   }
+}
+
+/** init_service_rs() + update_quorum_state(init): RS without failed checkers start alive. */
+export function initVs(v: VsState, out: CoreOut, initNotifies = false): void {
+  for (const r of v.rss) initRs(v, r, out, initNotifies);
   updateQuorum(v, out, true);
 }
 
-function rsStateEvent(v: VsState, r: RsState, out: CoreOut, reason: 'check' | 'removed' | 'shutdown', mailBody?: string): void {
+function rsStateEvent(v: VsState, r: RsState, out: CoreOut, reason: 'check' | 'init' | 'removed' | 'shutdown', mailBody?: string): void {
   out.event({ kind: 'rs-state', up: r.alive, vs: v.vs, rs: r.rs, vsText: v.text, rsText: r.text,
     script: r.alive ? r.rs.notifyUp : r.rs.notifyDown, reason, mailBody, smtpAlert: r.smtpAlert });
 }

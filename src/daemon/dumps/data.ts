@@ -9,6 +9,9 @@ import type { VrrpInstanceRuntime, VrrpScriptRuntime, VrrpSnapshot } from './mod
 import { scriptText, vipText } from './vip-text.js';
 import { interfacesLines } from './interfaces.js';
 import { lowerPrioGarp } from '../../vrrp/params.js';
+import { reloadFilePath } from '../reload/reload-file.js';
+import { formatReloadTime } from '../reload/time-parse.js';
+import { syncdDumpLines } from '../../ipvs/syncd.js';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -25,9 +28,18 @@ export function timeText(epochSec: number): string {
 const tf = (b: boolean | undefined) => (b ? 'true' : 'false');
 const unsetOr = (b: boolean | undefined) => (b === undefined ? 'unset' : b ? 'true' : 'false');
 
-export function globalDefsLines(g: GlobalDefs, o: { parent: boolean; instance?: string }): string[] {
+/** What the dump says about reloads besides the configuration: reload_file's path, and the parent's scheduled reload. */
+export interface ReloadDumpState { reloadFile?: string; scheduled?: { at: number; dateSpecified: boolean } }
+
+/**
+ * The global definitions section. `proc` (default: parent / vrrp by `parent`) and `vrrpInstances` decide the LVS
+ * syncd lines; `reload`: reload_file's resolved path and the parent's reload_time_file state; `netnsIpvs`: net_namespace_ipvs.
+ */
+export function globalDefsLines(g: GlobalDefs, o: { parent: boolean; instance?: string; proc?: 'vrrp' | 'checker'; vrrpInstances?: KeepalivedConfig['vrrpInstances']; reload?: ReloadDumpState; netnsIpvs?: string }): string[] {
   const L: string[] = ['------< Global definitions >------'];
-  L.push(' Network namespace = (default)', ' Network namespace ipvs = (main namespace)');
+  if (g.configSaveDir !== undefined) L.push(` Config save dir = ${g.configSaveDir}`);
+  const ipvsNs = o.netnsIpvs === undefined ? '(main namespace)' : o.netnsIpvs || '(default)';
+  L.push(' Network namespace = (default)', ` Network namespace ipvs = ${ipvsNs}`);
   if (o.instance !== undefined) L.push(` Instance name = ${o.instance}`);
   if (g.processName) L.push(` Parent process name = ${g.processName}`);
   if (g.vrrpProcessName) L.push(` VRRP process name = ${g.vrrpProcessName}`);
@@ -46,15 +58,25 @@ export function globalDefsLines(g: GlobalDefs, o: { parent: boolean; instance?: 
     ` Default smtp_alert_vrrp = ${unsetOr(g.smtpAlertVrrp)}`,
     ` Default smtp_alert_checker = ${unsetOr(g.smtpAlertChecker)}`,
     ` Checkers log all failures = ${tf(g.checkerLogAllFailures)}`,
-    ' No test config before reload',
+    g.reloadCheckConfig !== undefined ? ` Test config before reload, log to ${g.reloadCheckConfig}` : ' No test config before reload',
+  );
+  if (g.reloadTimeFile !== undefined) {
+    L.push(` Reload time file = ${g.reloadTimeFile}${g.reloadRepeat ? ' (repeat)' : ''}`);
+    const sc = o.reload?.scheduled;
+    // sic: 2.2.7 leaves the parenthesis open
+    L.push(sc ? ` Reload scheduled for ${formatReloadTime(sc.at)}${sc.dateSpecified ? ' (date specified' : ''}` : ' No reload scheduled');
+  }
+  if (o.reload?.reloadFile !== undefined) L.push(` Reload_file = ${o.reload.reloadFile}`);
+  if (g.tmpConfigDirectory !== undefined) L.push(` config save directory = ${g.tmpConfigDirectory}`);
+  L.push(
     ...(g.dataUseInstance ? [' Use instance name in data dumps'] : []),
     ` Dynamic interfaces = ${tf(g.dynamicInterfaces)}`,
   );
   if (!o.parent) L.push(` Default interface = ${g.defaultInterface}`);
   const lowDelay = o.parent ? (g.vrrpGarpLowerPrioDelay ?? 4294967295) : (g.vrrpGarpLowerPrioDelay ?? g.vrrpGarpMasterDelay);
   const lowRep = o.parent ? (g.vrrpGarpLowerPrioRepeat ?? 4294967295) : (g.vrrpGarpLowerPrioRepeat ?? g.vrrpGarpMasterRepeat);
+  L.push(' Disable local IGMP = no', ...syncdDumpLines({ global: g, vrrpInstances: o.vrrpInstances ?? [] }, o.parent ? 'parent' : o.proc ?? 'vrrp'));
   L.push(
-    ' Disable local IGMP = no',
     ` LVS flush = ${tf(g.lvsFlush)}`,
     ` LVS flush on stop = ${g.lvsFlushOnStop ? 'enabled' : 'disabled'}`,
     ' FIFO write vrrp states on reload = false',
@@ -94,10 +116,11 @@ export function globalDefsLines(g: GlobalDefs, o: { parent: boolean; instance?: 
     ` Script security ${g.enableScriptSecurity ? 'enabled' : 'disabled'}`,
     ' Default script uid:gid 0:0',
   );
-  for (const n of ['vrrp_netlink_cmd', 'vrrp_netlink_monitor', 'process_monitor', 'lvs_netlink_cmd', 'lvs_netlink_monitor']) {
-    L.push(` ${n}_rcv_bufs = 0`, ` ${n}_rcv_bufs_force = 0`);
+  for (const n of ['vrrp_netlink_cmd', 'vrrp_netlink_monitor', 'process_monitor', 'lvs_netlink_cmd', 'lvs_netlink_monitor'] as const) {
+    const b = g.netlinkRcvBufs?.[n];
+    L.push(` ${n}_rcv_bufs = ${b?.size ?? 0}`, ` ${n}_rcv_bufs_force = ${b?.force ? 1 : 0}`);
   }
-  L.push(' rs_init_notifies = 0', ` no_checker_emails = ${g.noCheckerEmails ? 1 : 0}`, ' rx_bufs_multiples = 3', ' umask = 0177');
+  L.push(` rs_init_notifies = ${g.rsInitNotifies ? 1 : 0}`, ` no_checker_emails = ${g.noCheckerEmails ? 1 : 0}`, ' rx_bufs_multiples = 3', ' umask = 0177');
   return L;
 }
 
@@ -224,7 +247,7 @@ function scriptLines(cfg: KeepalivedConfig, rts: VrrpScriptRuntime[] | undefined
 
 /** /tmp/keepalived.data as the VRRP child writes it on SIGUSR1. */
 export function formatVrrpDataDump(cfg: KeepalivedConfig, snap: VrrpSnapshot): string {
-  const L = globalDefsLines(cfg.global, { parent: false, instance: cfg.instanceName });
+  const L = globalDefsLines(cfg.global, { parent: false, instance: cfg.instanceName, vrrpInstances: cfg.vrrpInstances, reload: { reloadFile: dumpReloadFile(cfg) }, netnsIpvs: cfg.netNamespaceIpvs });
   L.push('------< VRRP Topology >------');
   for (const rt of snap.instances) {
     const inst = cfg.vrrpInstances.find((i) => i.name === rt.name);
@@ -236,7 +259,12 @@ export function formatVrrpDataDump(cfg: KeepalivedConfig, snap: VrrpSnapshot): s
 }
 
 /** /tmp/keepalived_parent.data as the parent writes it on SIGUSR1. */
-export function formatParentDataDump(cfg: KeepalivedConfig): string {
-  return globalDefsLines(cfg.global, { parent: true, instance: cfg.instanceName }).map((l) => `${l}\n`).join('');
+export function formatParentDataDump(cfg: KeepalivedConfig, scheduled?: ReloadDumpState['scheduled']): string {
+  return globalDefsLines(cfg.global, { parent: true, instance: cfg.instanceName, reload: { reloadFile: dumpReloadFile(cfg), scheduled }, netnsIpvs: cfg.netNamespaceIpvs }).map((l) => `${l}\n`).join('');
+}
+
+/** reload_file's path as the dump shows it (the default name follows the pid files). */
+export function dumpReloadFile(cfg: KeepalivedConfig): string | undefined {
+  return reloadFilePath(cfg.global.reloadFile, { instance: cfg.instanceName, namespace: cfg.netNamespace, usePidDir: cfg.usePidDir === true });
 }
 

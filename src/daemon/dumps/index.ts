@@ -6,7 +6,7 @@ import type { GlobalDefs } from '../../config/model.js';
 export * from './model.js';
 export { formatStatsDump } from './stats.js';
 export { formatJsonDump } from './json.js';
-export { formatVrrpDataDump, formatParentDataDump, globalDefsLines } from './data.js';
+export { dumpReloadFile, formatVrrpDataDump, formatParentDataDump, globalDefsLines } from './data.js';
 
 export interface DumpPaths { data: string; stats: string; json: string; parentData: string; checkData: string }
 

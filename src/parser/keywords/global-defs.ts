@@ -11,6 +11,8 @@ import { rest } from '../reader.js';
 import { lookupUser, systemUserDb } from '../../host/users.js';
 import { linkGlobalKeywords } from './links.js';
 import { processKeywords } from './process-defs.js';
+import { daemonKeywords } from './daemon-defs.js';
+import { lvsSyncDaemonKeyword } from './lvs-syncd.js';
 
 type G = GlobalDefs;
 
@@ -97,27 +99,13 @@ function strictBool(name: string, msg: string | ((t: string) => string), set: (g
 }
 
 const P2_NAMES = [
-  'rs_init_notifies', 'bfd_priority', 'bfd_no_swap', 'bfd_rt_priority', 'bfd_cpu_affinity', 'bfd_rlimit_rttime', 'bfd_rlimit_rtime',
+  'bfd_priority', 'bfd_no_swap', 'bfd_rt_priority', 'bfd_cpu_affinity', 'bfd_rlimit_rttime', 'bfd_rlimit_rtime',
   'bfd_process_name',
   'nftables_ipvs', 'nftables_ipvs_priority', 'nftables_ipvs_start_fwmark',
   'snmp_socket', 'enable_traps', 'enable_snmp_vrrp', 'enable_snmp_keepalived', 'enable_snmp_rfc',
   'enable_snmp_rfcv2', 'enable_snmp_rfcv3', 'enable_snmp_checker', 
-  'enable_dbus', 'dbus_service_name', 'vrrp_netlink_cmd_rcv_bufs', 'vrrp_netlink_cmd_rcv_bufs_force',
-  'vrrp_netlink_monitor_rcv_bufs', 'vrrp_netlink_monitor_rcv_bufs_force', 'lvs_netlink_cmd_rcv_bufs', 'lvs_netlink_cmd_rcv_bufs_force',
-  'lvs_netlink_monitor_rcv_bufs', 'lvs_netlink_monitor_rcv_bufs_force', 'process_monitor_rcv_bufs', 'process_monitor_rcv_bufs_force',
-  'random_seed', 'reload_check_config', 'reload_time_file', 'reload_repeat', 'reload_file', 'include_check', 'config_save_dir',
-  'tmp_config_directory',
-  'lvs_netlink_monitor_rcv_bufs',
-  
-  
+  'enable_dbus', 'dbus_service_name', 'include_check',
 ];
-
-/** keepalived's BOOL handlers of these P2 keywords name them so when the value is not a BOOL (sic: date_). */
-const BOOL_P2: Record<string, string> = Object.fromEntries([
-  'lvs_netlink_cmd_rcv_bufs_force', 'lvs_netlink_monitor_rcv_bufs_force', 'vrrp_netlink_cmd_rcv_bufs_force',
-  'vrrp_netlink_monitor_rcv_bufs_force', 'process_monitor_rcv_bufs_force', 'rs_init_notifies',
-].map((n) => [n, `Invalid value '%s' for global ${n} specified`]).concat([
-]));
 
 const INCLUDE_CHECKS = new Set(['read', 'match', 'wildcard_match', 'brace_match']);
 
@@ -127,9 +115,6 @@ function checkedP2(name: string): KeywordDef<G> {
   return {
     ...keep,
     handle: (g: G, a) => {
-      const t = a.opt(1);
-      const boolMsg = BOOL_P2[name];
-      if (boolMsg && t !== undefined && parseBool(t) === undefined) { a.error(boolMsg.replace('%s', t)); return; }
       if (name === 'include_check') {
         for (let i = 1; i < a.size; i++) {
           const w = a.opt(i)!;
@@ -256,6 +241,7 @@ export const globalDefsTable = table('global_defs', [
   strictBool('vrrp_lower_prio_no_advert', 'Invalid value for vrrp_lower_prio_no_advert specified', (g, v) => { g.vrrpLowerPrioNoAdvert = v; }),
   strictBool('vrrp_higher_prio_send_advert', 'Invalid value for vrrp_higher_prio_send_advert specified', (g, v) => { g.vrrpHigherPrioSendAdvert = v; }),
   num<G>('vrrp_down_timer_adverts', { kind: 'uint', min: 1, max: 100, msg: (t) => `Invalid vrrp_down_timer_adverts [1:100] '${t}'` }, (g, v) => { g.vrrpDownTimerAdverts = v; }),
+  strictBool('rs_init_notifies', (t) => `Invalid value '${t}' for global rs_init_notifies specified`, (g, v) => { g.rsInitNotifies = v; }),
   strictBool('vrrp_notify_priority_changes', (t) => `Invalid value '${t}' for global vrrp_notify_priority_changes specified`, (g, v) => { g.vrrpNotifyPriorityChanges = v; }),
   flag<G>('fifo_write_vrrp_states_on_reload', (g) => { g.fifoWriteVrrpStatesOnReload = true; }),
   {
@@ -279,6 +265,7 @@ export const globalDefsTable = table('global_defs', [
   fifo('vrrpNotifyFifo', 'vrrp_notify_fifo'), fifoScript('vrrpNotifyFifo', 'vrrp_notify_fifo_script'),
   fifo('lvsNotifyFifo', 'lvs_notify_fifo'), fifoScript('lvsNotifyFifo', 'lvs_notify_fifo_script'),
   ...processKeywords,
+  ...daemonKeywords,
   // keepalived's message names it "date_use_instance"
   {
     name: 'data_use_instance', priority: 'P1', args: ['bool'],
@@ -290,25 +277,7 @@ export const globalDefsTable = table('global_defs', [
     },
   },
   num<G>('vrrp_startup_delay', { kind: 'dec', min: 0, max: 3600, msg: (t) => `vrrp_startup_delay '${t}' is invalid` }, (g, v) => { g.vrrpStartupDelay = v; }),
-  {
-    name: 'lvs_sync_daemon', priority: 'P1', args: ['ifname', 'rest'],
-    handle: (g: G, a) => {
-      const s: NonNullable<G['lvsSyncDaemon']> = { interface: a.need(1) };
-      let i = 2;
-      if (a.opt(i) !== undefined && !['id', 'maxlen', 'port', 'ttl', 'group', 'inst'].includes(a.opt(i)!)) s.instance = a.opt(i++);
-      for (; i < a.size; i += 2) {
-        const k = a.opt(i)!; const v = a.opt(i + 1);
-        if (k === 'inst') { s.instance = v; continue; }
-        if (v === undefined) { a.error(`lvs_sync_daemon ${k} missing value`); break; }
-        if (k === 'group') { s.group = v; continue; }
-        const n = readUnsigned(a, v, 0, k === 'id' ? 255 : 65535);
-        if (n === undefined) { a.error(k === 'id' ? `Invalid syncid (${v}) - defaulting to vrid` : `Invalid lvs_sync_daemon ${k} (${v}) - ignoring`); continue; }
-        if (k === 'id') s.syncId = n; else if (k === 'maxlen') s.maxlen = n; else if (k === 'port') s.port = n; else if (k === 'ttl') s.ttl = n;
-        else a.error(`Unknown option ${k} specified for lvs_sync_daemon`);
-      }
-      g.lvsSyncDaemon = s;
-    },
-  },
+  lvsSyncDaemonKeyword,
   flag<G>('lvs_flush', (g) => { g.lvsFlush = true; }),
   { name: 'lvs_flush_on_stop', aliases: ['lvs_flush_onstop'], priority: 'P1', args: ['word'], handle: (g: G) => { g.lvsFlushOnStop = true; } },
   {

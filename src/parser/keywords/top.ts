@@ -25,10 +25,6 @@ function p2TopBlock(name: string, inner: string[]): KeywordDef<TopCtx> {
   };
 }
 
-function p2TopKw(name: string): KeywordDef<TopCtx> {
-  return { name, priority: 'P2', args: ['rest'], handle: (c, a) => { c.cfg.extra.push({ keyword: name, args: rest(a.words, 1), pos: a.pos(0) }); } };
-}
-
 const named = <S>(a: KwArgs, make: (name: string) => S): S => make(a.need(1));
 
 /** static_routes / static_rules: track_group allowed (groups declared above the line). */
@@ -118,7 +114,15 @@ export const topTable = table('top', [
   p2TopBlock('track_group', ['group']),
   ...linkTopKeywords,
   p2TopBlock('SSL', ['ca', 'certificate', 'key', 'password']),
-  ...['net_namespace_ipvs', 'namespace_with_ipsets'].map(p2TopKw),
+  {
+    name: 'net_namespace_ipvs', priority: 'P1', args: ['string'],
+    handle: (c: TopCtx, a) => {
+      if (c.cfg.netNamespaceIpvs !== undefined) { a.error(`Duplicate net_namespace_ipvs definition ${a.need(1)} - ignoring`); return; }
+      // no name: the default (initial) namespace
+      c.cfg.netNamespaceIpvs = a.opt(1) ?? '';
+    },
+  },
+  { name: 'namespace_with_ipsets', priority: 'P1', args: ['none'], handle: (c: TopCtx) => { c.cfg.namespaceWithIpsets = true; } },
   {
     name: 'instance', priority: 'P1', args: ['string'],
     handle: (c: TopCtx, a) => {

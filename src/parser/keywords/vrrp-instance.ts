@@ -8,7 +8,9 @@ import { rest } from '../reader.js';
 import type { SourcePos } from '../../common/diagnostic.js';
 import { parseRouteLine, parseRuleLine, type RuleState } from './routes.js';
 import { linkInstanceKeywords } from './links.js';
+import { ipvlanVrfKeywords } from './ipvlan-vrf.js';
 import { trackProcessRef } from './vrrp-blocks.js';
+import { lvsSyncDaemonInterfaceKeyword } from './lvs-syncd.js';
 
 /** Sub-context of one vrrp_instance block. */
 export interface ViCtx { vi: VrrpInstance; cfg: KeepalivedConfig; stateSet: boolean; familySet: boolean; rules: RuleState; prioritySet?: boolean; v2At?: SourcePos; v6At?: SourcePos }
@@ -221,23 +223,6 @@ export const authTable = table('authentication', [
   },
 ]);
 
-const P2_VI = ['use_ipvlan'];
-
-/** Kept verbatim in the instance's extra (not implemented), after keepalived's own checks of the line. */
-function keptVi(name: string, check: (c: ViCtx, a: KwArgs) => boolean = () => true): KeywordDef<ViCtx> {
-  return { name, priority: 'P2', args: ['rest'], handle: (c, a) => { if (check(c, a)) c.vi.extra[name] = rest(a.words, 1); } };
-}
-
-/** The P2 keywords keepalived 2.2.7 checks at parse time, with its messages. */
-const CHECKED_P2_VI: KeywordDef<ViCtx>[] = [
-  keptVi('vrf', (c, a) => {
-    const name = a.need(1);
-    if (Buffer.byteLength(name) >= 16) { a.error(`(${c.vi.name}) VRF interface name '${name}' too long - ignoring`); return false; }
-    if (c.vi.interface !== undefined) { a.error(`(${c.vi.name}) Cannot specify VRF interface and interface - ignoring`); return false; }
-    return true;
-  }),
-];
-
 export const vrrpInstanceTable = table('vrrp_instance', ([
   {
     name: 'state', priority: 'P0', args: ['word'],
@@ -448,21 +433,13 @@ export const vrrpInstanceTable = table('vrrp_instance', ([
   flag<ViCtx>('promote_secondaries', (c) => { c.vi.promoteSecondaries = true; }),
   bool<ViCtx>('lower_prio_no_advert', (c, v) => { c.vi.lowerPrioNoAdvert = v; }),
   bool<ViCtx>('higher_prio_send_advert', (c, v) => { c.vi.higherPrioSendAdvert = v; }),
-  {
-    name: 'lvs_sync_daemon_interface', priority: 'P1', args: ['ifname'],
-    handle: (c: ViCtx, a) => {
-      a.error(`(${c.vi.name}) Specifying lvs_sync_daemon_interface against a vrrp is deprecated.`);
-      a.error('        Please use global lvs_sync_daemon');
-      c.cfg.global.lvsSyncDaemon ??= { interface: a.need(1), instance: c.vi.name };
-    },
-  },
+  lvsSyncDaemonInterfaceKeyword,
   {
     name: 'debug', priority: 'P1', args: ['uint'],
     handle: (c: ViCtx, a) => { const v = readNum(a, { kind: 'uint', min: 0, max: 4, msg: (t) => `(${c.vi.name}) Debug value '${t}' not valid; must be between 0-4` }); if (v !== undefined) c.vi.debug = v; },
   },
   ...linkInstanceKeywords,
-  ...P2_VI.map((n) => keptVi(n)),
-  ...CHECKED_P2_VI,
+  ...ipvlanVrfKeywords,
 ] as KeywordDef<ViCtx>[]).map(recordGiven));
 
 /** Our note (keepalived silently uses v3): VRRP v2 cannot carry IPv6, naming both places. */
@@ -484,7 +461,13 @@ export function closeInstance(c: ViCtx, a: KwArgs): void {
   if (c.v2At && vi.family === 'inet6') v2WithIpv6.add(vi);
   if (UNICAST_KEYWORDS.some((k) => given.has(k))) unicastKeyword.add(vi);
   // keepalived's end of a vrrp_instance block (vrrp_end_handler)
-  if (unicastKeyword.has(vi) && vi.useVmac && vi.interface !== undefined && !vi.vmacXmitBase) {
+  // (an interface that does not exist counts as none, as 2.2.7's NULL ifp)
+  const noIf = vi.interface === undefined || (a.interfaces !== undefined && !a.interfaces.has(vi.interface));
+  if (unicastKeyword.has(vi) && (vi.useVmac || vi.useIpvlan) && noIf) {
+    a.error(`(${vi.name}): Cannot use VMAC/ipvlan with unicast and no interface - clearing use_vmac`);
+    delete vi.useVmac;
+    delete vi.useIpvlan;
+  } else if (unicastKeyword.has(vi) && (vi.useVmac || vi.useIpvlan) && !vi.vmacXmitBase) {
     a.error(`(${vi.name}) unicast with use_vmac requires vmac_xmit_base - setting`);
     vi.vmacXmitBase = true;
   }

@@ -5,6 +5,7 @@
 // arrives later on the same socket (nl-channel.ts's NlRequests) and resolves the promise the call
 // returned, so errors such as EEXIST are still reported. Link and address dumps and the monitor stay
 // in rtnl.ts.
+import type { RcvBuf } from './rcvbuf.js';
 import type { VirtualIp } from '../../config/model.js';
 import { INFINITY_LIFE_TIME, vipAttrs } from './vip-options.js';
 import { C, errnoName, isNativeError, type Kanet, type NativeError } from './native.js';
@@ -77,6 +78,9 @@ export class NlAddr {
   private readonly msgs = new WeakMap<VirtualIp, Map<number, Buffer>>();
 
   private constructor(private readonly req: NlRequests) {}
+
+  /** Sizes the request socket's receive buffer (vrrp_netlink_cmd_rcv_bufs); 2.2.7's failure line, if any. */
+  setRcvBuf(b: RcvBuf): string | undefined { return this.req.setRcvBuf(b); }
 
   static open(): NlAddr | NativeError {
     const r = NlRequests.open();

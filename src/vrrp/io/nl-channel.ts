@@ -5,6 +5,7 @@
 // at open from the ACK of a NOOP), which the kernel puts in the notifications a request causes.
 // NlGroups listens to rtnetlink multicast groups and hands each message on.
 import { C, check, isNativeError, loadKanet, type Kanet, type KanetPoller, type NativeError } from './native.js';
+import { applyRcvBuf, type RcvBuf } from './rcvbuf.js';
 
 const AF_NETLINK = 16, NETLINK_ROUTE = 0, SOL_NETLINK = 270, NETLINK_ADD_MEMBERSHIP = 1, NLMSG_ERROR = 2;
 const NLMSG_NOOP = 1, NLM_F_REQUEST = 0x1, NLM_F_ACK = 0x4;
@@ -73,6 +74,9 @@ export class NlRequests {
     return { seq, answer: new Promise((resolve) => { this.pending.set(seq, (errno) => resolve({ errno, seq })); }) };
   }
 
+  /** Sizes the receive buffer (vrrp_netlink_cmd_rcv_bufs); 2.2.7's failure line, if any. */
+  setRcvBuf(b: RcvBuf): string | undefined { return this.closed ? undefined : applyRcvBuf(this.fd, b); }
+
   /** Requests still waiting for their answer (tests). */
   get inFlight(): number { return this.pending.size; }
 
@@ -133,6 +137,9 @@ export class NlGroups {
     }
     return new NlGroups(k, fd, onMessage);
   }
+
+  /** Sizes the receive buffer (vrrp_netlink_monitor_rcv_bufs); 2.2.7's failure line, if any. */
+  setRcvBuf(b: RcvBuf): string | undefined { return this.closed ? undefined : applyRcvBuf(this.fd, b); }
 
   close(): void {
     if (this.closed) return;

@@ -14,6 +14,7 @@ import { ScriptRunner, type RiseFallState } from './script-runner.js';
 import { initTrackFile, TrackFileWatcher, trackFileUsable } from './track-file.js';
 import { connectorForThisProcess, EPROTONOSUPPORT, errnoText, type ConnectorPort, type OpenFailure } from '../process-track/connector-port.js';
 import { configuredCpus, nodeTimers, ProcessMonitor, type ConnectorState, type Timers } from '../process-track/monitor.js';
+import { rcvBufFor } from './rcvbuf.js';
 import { realProcFiles, type ProcFiles } from '../process-track/proc-source.js';
 import { specOf } from '../process-track/spec.js';
 
@@ -86,10 +87,10 @@ export class TrackerHub {
       this.files.set(f.name, new TrackFileWatcher(f.file, (value) => this.onChange(`file:${f.name}`, { value }), 1000, this.log));
     }
     // keepalived monitors every vrrp_track_process block, used or not
-    if (config.trackProcesses.length) this.startProcesses(config);
+    if (config.trackProcesses.length) this.startProcesses(config, reload);
   }
 
-  private startProcesses(config: KeepalivedConfig): void {
+  private startProcesses(config: KeepalivedConfig, reload: boolean): void {
     const d = this.deps;
     if (!this.portTried) {
       this.portTried = true;
@@ -103,6 +104,9 @@ export class TrackerHub {
     this.processes = new ProcessMonitor(config.trackProcesses.map(specOf), {
       port: this.port, files: d.procFiles ?? realProcFiles, clock: d.clock ?? monotonicClock, timers: d.timers ?? nodeTimers,
       log: this.log, cpus: d.cpus ?? configuredCpus(),
+      // process_monitor_rcv_bufs: 2.2.7 sets it at start only (measured: a reload leaves the size as it was)
+      ...(reload ? {} : { rcvBuf: rcvBufFor(config.global, 'process_monitor') }),
+      regrowForce: config.global.netlinkRcvBufs?.process_monitor?.force ?? false,
     }, this.conn, (name, up) => this.onChange(`process:${name}`, { ok: up }));
     this.processes.start();
   }

@@ -5,7 +5,8 @@
 // automatic IPv6 link-local address (addr_gen_mode none), with IPv6 off on an IPv4 VMAC that carries
 // no eVIP of the other family, then set up. An IPv4 one gets arp_ignore 1, accept_local 1,
 // rp_filter 0, promote_secondaries 1, and its base interface arp_ignore 1 and arp_filter 1, so only
-// the VMAC answers ARP for the VIPs (the SysctlStore puts the base's back on stop). Recorded:
+// the VMAC answers ARP for the VIPs (2.2.7 leaves the base's set after stop). On a base
+// enslaved to a VRF the VMAC is enslaved to the same VRF (measured in the qemu guest). Recorded:
 // test/integration/vrrp/data/links-2.2.7/vmac-prefix-use-vmac-addr.*.
 import type { Logger } from '../../common/log.js';
 import type { IpFamily, VrrpInstance } from '../../config/model.js';
@@ -54,23 +55,27 @@ export interface VmacSpec {
   ipv6: boolean;
   /** It exists already (left by a run with -V): adopted, logged as 2.2.7's "Found matching interface". */
   found?: boolean;
+  /** The VRF the base interface is enslaved to (its ifindex): the VMAC is enslaved to it too. */
+  vrf?: number;
 }
 
 /** Creates (or adopts) a VMAC on `base` and sets it up; undefined after logging on failure. */
 export async function createVmac(links: LinkOps, spec: VmacSpec, base: LinkInfo, sysctl: SysctlStore, log: Logger): Promise<LinkInfo | undefined> {
   const { owner, name, mac } = spec;
-  const r = await links.createMacvlan(base.index, name, mac, { down: true });
+  const r = await links.createMacvlan(base.index, name, mac, { down: true, ...(spec.vrf !== undefined ? { master: spec.vrf } : {}) });
   if (typeof r !== 'number') { log.info(`(${owner}): Unable to create VMAC interface ${name}`); return undefined; }
   if (spec.found) log.info(`(${owner}) Found matching interface ${name}`);
   else log.detail(`(${owner}): Success creating VMAC interface ${name}`);
   if (spec.family === 'inet') {
     for (const [k, v] of [['arp_ignore', '1'], ['accept_local', '1'], ['rp_filter', '0'], ['promote_secondaries', '1']] as const) sysctl.set(`net/ipv4/conf/${name}/${k}`, v);
-    for (const k of ['arp_ignore', 'arp_filter']) sysctl.set(`net/ipv4/conf/${base.name}/${k}`, '1');
+    // 2.2.7 never puts these back: its "reset" writes the values it read after setting them
+    // (measured in the qemu guest: 1 and 1 after stop, with and without a VRF)
+    for (const k of ['arp_ignore', 'arp_filter']) sysctl.set(`net/ipv4/conf/${base.name}/${k}`, '1', { keep: true });
   }
   sysctl.set(`net/ipv6/conf/${name}/disable_ipv6`, spec.ipv6 ? '0' : '1');
   sysctl.set(`net/ipv6/conf/${name}/addr_gen_mode`, '1');
   const up = await links.setUp(r);
   if (up) log.error(`(${owner}) ${up.message}`);
   // a macvlan's carrier follows its base's
-  return { index: r, name, mac, up: true, running: base.up && base.running, ...(base.mtu !== undefined ? { mtu: base.mtu } : {}) };
+  return { index: r, name, mac, up: true, running: base.up && base.running, kind: 'macvlan', ...(base.mtu !== undefined ? { mtu: base.mtu } : {}), ...(spec.vrf !== undefined ? { master: spec.vrf } : {}) };
 }

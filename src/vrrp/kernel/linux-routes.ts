@@ -7,6 +7,7 @@ import { errnoName, isNativeError } from '../io/native.js';
 import { NlGroups, NlRequests, type NlAnswer } from '../io/nl-channel.js';
 import { decodeRouteRuleMessage, encodeRouteRequest, encodeRuleRequest, nlMsgTypeName, RTNLGRP, type IfindexOf, type RouteOp } from '../io/nl-route.js';
 import type { KernelError, RouteGroups, RouteOps, RouteRuleEvent } from './port.js';
+import type { RcvBuf } from '../io/rcvbuf.js';
 
 export class LinuxRoutes implements RouteOps {
   private req?: NlRequests;
@@ -44,6 +45,14 @@ export class LinuxRoutes implements RouteOps {
   }
 
   private subscribed = '';
+  /** vrrp_netlink_cmd / _monitor_rcv_bufs, kept for a notification socket opened later; failures go to `log`. */
+  private bufs?: { cmd: RcvBuf; monitor: RcvBuf; log: (line: string) => void };
+
+  /** Sizes the request socket's and the notification socket's receive buffers, now and when (re)opened. */
+  setRcvBufs(cmd: RcvBuf, monitor: RcvBuf, log: (line: string) => void): void {
+    this.bufs = { cmd, monitor, log };
+    for (const l of [this.req?.setRcvBuf(cmd), this.groups?.setRcvBuf(monitor)]) if (l) log(l);
+  }
 
   /** Subscribes (again, when a reload changes the groups). */
   monitor(g: RouteGroups, cb: (ev: RouteRuleEvent) => void): void {
@@ -61,8 +70,10 @@ export class LinuxRoutes implements RouteOps {
       if ('route' in d) cb({ kind: 'route', ev: d.route, own: !!this.req && d.route.pid === this.req.portId });
       else cb({ kind: 'rule', ev: d.rule, own: !!this.req && d.rule.pid === this.req.portId });
     });
-    if (!isNativeError(s)) this.groups = s;
-    else this.problem ??= s.message;
+    if (isNativeError(s)) { this.problem ??= s.message; return; }
+    this.groups = s;
+    const l = this.bufs && s.setRcvBuf(this.bufs.monitor);
+    if (l) this.bufs!.log(l);
   }
 
   close(): void {

@@ -12,6 +12,7 @@ import { Rtnl } from '../io/rtnl.js';
 import { VrrpSocket } from '../io/vrrp-socket.js';
 import type { KernelError, KernelPort, KernelProblem, VrrpChannel } from './port.js';
 import { LinuxRoutes } from './linux-routes.js';
+import type { RcvBuf } from '../io/rcvbuf.js';
 
 const fromNative = (e: NativeError): KernelError => ({ code: errnoName(e.errno), errno: e.errno, text: strerror(e.errno), message: e.message });
 
@@ -46,8 +47,24 @@ export class LinuxKernel implements KernelPort {
   readonly net: KernelPort['net'] = {
     links: () => this.rt.links(),
     addresses: () => this.rt.addresses(),
-    monitor: (cb) => this.rt.monitor(cb),
+    monitor: (cb) => { this.rt.monitor(cb); this.sizeRtnl(); },
   };
+
+  /** vrrp_netlink_*_rcv_bufs, kept for the sockets opened after they were set. */
+  private bufs?: { cmd: RcvBuf; monitor: RcvBuf; log: (line: string) => void };
+
+  setNetlinkRcvBufs(cmd: RcvBuf, monitor: RcvBuf, log: (line: string) => void): void {
+    this.bufs = { cmd, monitor, log };
+    this.sizeRtnl();
+    const l = this.nl?.setRcvBuf(cmd);
+    if (l) log(l);
+    this.routes.setRcvBufs(cmd, monitor, log);
+  }
+
+  private sizeRtnl(): void {
+    if (!this.bufs || !this.rtnl) return;
+    for (const l of this.rtnl.setRcvBufs(this.bufs.cmd, this.bufs.monitor)) this.bufs.log(l);
+  }
 
   readonly addrs: KernelPort['addrs'] = {
     prepare: (vip, ifindex) => this.nl?.prepare(vip, ifindex),
@@ -79,7 +96,8 @@ export class LinuxKernel implements KernelPort {
   };
 
   readonly links: KernelPort['links'] = {
-    createMacvlan: (parent, name, mac, opts) => this.rt.createMacvlan(parent, name, mac, !opts?.down),
+    createMacvlan: (parent, name, mac, opts) => this.rt.createMacvlan(parent, name, mac, !opts?.down, opts?.master),
+    createIpvlan: (parent, name, opts) => this.rt.createIpvlan(parent, name, opts.mode, opts.master),
     setUp: (index) => this.rt.setLinkUp(index),
     delete: (index) => this.rt.deleteLink(index),
   };

@@ -4,6 +4,7 @@
 // linux.ts is the real adapter (thin wrappers around src/vrrp/io/*, src/vrrp/firewall/nft-socket.ts
 // and linux-routes.ts); test/helpers/fake-kernel.ts is an in-memory one with a simulated wire. Each
 // concern is one member object, so further concerns are added as new members without touching the others.
+import type { RcvBuf } from '../io/rcvbuf.js';
 import type { IpFamily, VirtualIp, VirtualRoute, VirtualRule } from '../../config/model.js';
 import type { NfFamily, NftMsg } from '../firewall/nft-model.js';
 import type { IfindexOf, RouteEvent, RouteOp, RuleEvent } from '../io/nl-route.js';
@@ -14,6 +15,10 @@ export interface LinkInfo {
   flags?: number;
   /** The MTU, when the source gives it (vrrp_rx_bufs_policy MTU). */
   mtu?: number;
+  /** IFLA_INFO_KIND (veth, macvlan, ipvlan, vrf, ...), when the link has one. */
+  kind?: string;
+  /** IFLA_MASTER: the ifindex of the device this one is enslaved to (a VRF, a bridge, a bond). */
+  master?: number;
 }
 export interface AddrInfo { index: number; family: IpFamily; address: string; prefixLen: number; scope: number }
 
@@ -109,13 +114,22 @@ export interface FrameOps {
   send(frame: Buffer, ifindex: number): KernelError | undefined;
 }
 
-/** Links the runtime creates (use_vmac macvlans) and deletes. */
+/** ipvlan's port flags (IFLA_IPVLAN_FLAGS): use_ipvlan's bridge (0), private (1), vepa (2). */
+export type IpvlanMode = 'bridge' | 'private' | 'vepa';
+
+/** Links the runtime creates (use_vmac macvlans, use_ipvlan ipvlans) and deletes. */
 export interface LinkOps {
   /**
    * A macvlan in private mode on `parent`, set up (unless `down`: then setUp() it once configured);
-   * its ifindex. An existing one of that name is adopted.
+   * its ifindex. An existing one of that name is adopted. `master`: enslaved to that device (the
+   * parent's VRF).
    */
-  createMacvlan(parent: number, name: string, mac: Buffer, opts?: { down?: boolean }): Promise<number | KernelError>;
+  createMacvlan(parent: number, name: string, mac: Buffer, opts?: { down?: boolean; master?: number }): Promise<number | KernelError>;
+  /**
+   * An L2 ipvlan on `parent` with the port flags of `mode`, created up, enslaved to `master` if
+   * given; its ifindex. An existing one of that name is adopted.
+   */
+  createIpvlan(parent: number, name: string, opts: { mode: IpvlanMode; master?: number }): Promise<number | KernelError>;
   setUp(index: number): Promise<KernelError | undefined>;
   delete(index: number): Promise<KernelError | undefined>;
 }
@@ -174,5 +188,11 @@ export interface KernelPort {
   readonly firewall: FirewallOps;
   readonly linkbeat: LinkbeatOps;
   readonly routes: RouteOps;
+  /**
+   * Receive buffers of the rtnetlink command sockets and monitor sockets (vrrp_netlink_cmd_rcv_bufs,
+   * vrrp_netlink_monitor_rcv_bufs): set now and on sockets opened later; failures as log lines.
+   * Optional: ports without netlink sockets (the in-memory fake) have nothing to size.
+   */
+  setNetlinkRcvBufs?(cmd: RcvBuf, monitor: RcvBuf, log: (line: string) => void): void;
   close(): void;
 }

@@ -6,10 +6,10 @@
 // (adoptInheritedConnector); without net_namespace the VRRP child opens its own.
 import { loadKanet, isNativeError, C, type Kanet, type KanetPoller, type RecvResult } from '../io/native.js';
 import { listenRequest } from './connector-codec.js';
+import { setRcvBuf } from '../io/rcvbuf.js';
 
 export const INHERITED_CONNECTOR_ENV = 'KEEPALIVED_TS_PROC_CONNECTOR_FD';
 const AF_NETLINK = 16;
-const SO_RCVBUFFORCE = 33;
 
 export type RecvOutcome = { n: number; namelen: number; pid: number } | { errno: number };
 
@@ -61,12 +61,7 @@ class FdPort implements ConnectorPort {
     const r = this.k.getsockoptInt(this.fd, C.SOL_SOCKET, C.SO_RCVBUF);
     return r < 0 ? { errno: -r } : { size: r };
   }
-  setRcvBuf(size: number, force: boolean): number | undefined {
-    const b = Buffer.alloc(4);
-    b.writeInt32LE(size);
-    const r = this.k.setsockopt(this.fd, C.SOL_SOCKET, force ? SO_RCVBUFFORCE : C.SO_RCVBUF, b);
-    return r < 0 ? -r : undefined;
-  }
+  setRcvBuf(size: number, force: boolean): number | undefined { return setRcvBuf(this.fd, { size, force }); }
   close(): void { this.stopReading(); if (this.fd >= 0) this.k.close(this.fd); this.fd = -1; }
 }
 

@@ -40,6 +40,10 @@ export interface MonitorDeps {
   timers: Timers;
   log: Logger;
   cpus: number;
+  /** process_monitor_rcv_bufs[_force], set before the first listen request (2.2.7: at start, not at a reload). */
+  rcvBuf?: { size: number; force: boolean };
+  /** process_monitor_rcv_bufs_force: how the buffer is grown after lost events. */
+  regrowForce?: boolean;
 }
 
 /** Per-process state of the connector that outlives a reload: listening, confirmed by the kernel, or refused. */
@@ -68,6 +72,9 @@ export class ProcessMonitor {
   start(): void {
     const { port, log } = this.deps;
     if (!this.conn.listening && !this.conn.refused) {
+      const b = this.deps.rcvBuf;
+      const be = b && port ? port.setRcvBuf(b.size, b.force) : undefined;
+      if (b && be !== undefined) log.info(`Cannot set process monitor SO_RCVBUF${b.force ? 'FORCE' : ''} option. errno=${be} (${errnoText(be)})`);
       const e = port ? port.listen(true) : EBADF;
       if (e !== undefined) {
         log.info(`Failed to set/clear process event listen - errno ${e} - ${errnoText(e)}`);
@@ -179,8 +186,9 @@ export class ProcessMonitor {
     const rb = port.rcvBuf();
     if ('errno' in rb) { log.info(`Cannot get process monitor SO_RCVBUF option. errno=${rb.errno} (${errnoText(rb.errno)})`); return; }
     const size = rb.size * 2;
-    const e = port.setRcvBuf(size, false);
-    if (e !== undefined) log.info(`Cannot set process monitor SO_RCVBUF option. errno=${e} (${errnoText(e)})`);
+    const force = this.deps.regrowForce ?? false;
+    const e = port.setRcvBuf(size, force);
+    if (e !== undefined) log.info(`Cannot set process monitor SO_RCVBUF${force ? 'FORCE' : ''} option. errno=${e} (${errnoText(e)})`);
     log.info(`Setting global_def process_monitor_rcv_bufs to ${size} - recommend updating configuration file`);
     this.seq.reset();
     for (const c of this.table.rescan(scanProcs(this.deps.files, this.needs))) {

@@ -12,7 +12,7 @@ import { buildGarp, buildUnsolicitedNa } from '../io/frames.js';
 import type { FrameOps, LinkInfo } from '../kernel/port.js';
 import { ExtraGarpTimer, extraGarpVips, extraIfSetting } from './extra-garp.js';
 import { DelayPlan, GarpPacer, type GarpTarget } from './garp-pacer.js';
-import { baseIfname, isOurVmac, vipIfindex, vipList, type Inst } from './instance.js';
+import { baseIfname, isOurVmac, vipHome, vipIfindex, vipList, type Inst } from './instance.js';
 import type { LinkTable } from './link-table.js';
 
 export class GarpSender {
@@ -149,7 +149,7 @@ export class GarpSender {
     const s = this.global && extraIfSetting(inst.cfg, this.global);
     // a tenth of the advert interval covers the jitter of our fixed-cadence advert timer
     if (!t || !s || inst.fsm.state !== 'MASTER' || !t.advert(this.clock.now(), s.intervalS * 1000, inst.fsm.params.advertIntCs)) return;
-    const own = inst.vmac?.index ?? inst.link?.index;
+    const own = vipHome(inst, this.links);
     if (own === undefined) return;
     const places = vipList(inst.cfg).flatMap((v) => {
       const ifindex = vipIfindex(inst, v, this.links);

@@ -49,7 +49,8 @@ export function initFaultLines(inst: Inst, faults: readonly string[], io: InitFa
   }
   for (const { name } of failing('process', cfg.trackProcess)) objects.push(`(${n}) entering FAULT state (tracked process ${name} quorum not achieved)`);
   const own: string[] = [];
-  if (!inst.hasAddr) own.push(`(${n}) entering FAULT state (no IPv${cfg.family === 'inet' ? 4 : 6} address for interface)`);
+  // (an IPv4 use_ipvlan without an address: 2.2.7 has a source address for it, and a config fault)
+  if (!inst.hasAddr && inst.fsm.params.configFault !== 'ipvlanNoAddress') own.push(`(${n}) entering FAULT state (no IPv${cfg.family === 'inet' ? 4 : 6} address for interface)`);
   for (const { name } of failing('script', cfg.trackScript, g?.trackScript)) own.push(`(${n}): entering FAULT state due to script ${name}`);
   return part === 'objects' ? objects : part === 'instance' ? own : [...objects, ...own];
 }

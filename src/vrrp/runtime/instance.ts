@@ -18,13 +18,16 @@ export interface Vmac {
   found?: boolean;
 }
 
+/** use_ipvlan's ipvlan: the instance's interface (`link`); `base` is the configured interface, where the VIPs go. */
+export interface Ipvlan { index: number; name: string; base: string }
+
 /** A VMAC made for VIPs on another interface or of the other family (use_vmac_addr). */
 export interface AddrVmac { index: number; name: string; mac: Buffer; family: IpFamily; base: string; baseIndex: number }
 
 export interface Inst {
   cfg: VrrpInstance;
   fsm: VrrpFsm;
-  /** The configured interface (interface, else global default_interface). */
+  /** The configured interface (interface, else global default_interface); with use_ipvlan, the ipvlan's name. */
   ifname: string;
   /** The interface as it is now; undefined while it does not exist. */
   link?: LinkInfo;
@@ -44,6 +47,8 @@ export interface Inst {
   vmacName?: string;
   /** use_vmac_addr: the VMACs of its VIPs on other interfaces or of the other family. */
   addrVmacs?: AddrVmac[];
+  /** use_ipvlan: the ipvlan (inst.link once it exists). */
+  ipvlan?: Ipvlan;
   peers: string[];
   group?: SyncGroupCore;
   timers: DeadlineTimers<VrrpTimerName>;
@@ -65,11 +70,29 @@ export function vipList(cfg: VrrpInstance): VirtualIp[] { return [...cfg.virtual
  * the instance's interface otherwise. Undefined while that interface is missing.
  */
 export function vipIfindex(inst: Inst, v: VirtualIp, links: LinkTable): number | undefined {
-  const base = v.dev ?? inst.ifname;
+  const home = configuredIfname(inst);
+  const base = v.dev ?? home;
   const addr = inst.addrVmacs?.find((a) => a.family === v.family && a.base === base);
   if (addr) return addr.index;
-  if (v.dev && v.dev !== inst.ifname) return links.get(v.dev)?.index;
-  return (v.family === inst.cfg.family ? inst.vmac?.index : undefined) ?? inst.link?.index;
+  if (v.dev && v.dev !== home) return links.get(v.dev)?.index;
+  if (v.family === inst.cfg.family && inst.vmac) return inst.vmac.index;
+  return configuredIfindex(inst, links);
+}
+
+/** The interface the configuration names (use_ipvlan's base; the instance's interface otherwise). */
+export const configuredIfname = (inst: Inst): string => inst.ipvlan?.base ?? inst.ifname;
+
+/**
+ * Where the instance's own VIPs go: its VMAC, else its configured interface (with use_ipvlan the
+ * ipvlan's base, as 2.2.7 places them); undefined while that is missing.
+ */
+export function vipHome(inst: Inst, links: LinkTable): number | undefined {
+  return inst.vmac?.index ?? configuredIfindex(inst, links);
+}
+
+/** The configured interface's ifindex (use_ipvlan: the ipvlan's base), undefined while it is missing. */
+export function configuredIfindex(inst: Inst, links: LinkTable): number | undefined {
+  return inst.ipvlan ? links.get(inst.ipvlan.base)?.index : inst.link?.index;
 }
 
 /**

@@ -150,7 +150,7 @@ export class LinkEvents {
   /** An instance runs on it (or on its VMAC) or tracks it. */
   interfaceUsed(name: string): boolean {
     for (const i of this.insts.values()) {
-      if (i.ifname === name || i.vmac?.name === name || i.fsm.params.trackers.some((t) => t.id === `interface:${name}`)) return true;
+      if (i.ifname === name || i.vmac?.name === name || i.ipvlan?.base === name || i.fsm.params.trackers.some((t) => t.id === `interface:${name}`)) return true;
     }
     return false;
   }

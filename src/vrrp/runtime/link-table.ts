@@ -22,14 +22,14 @@ export function primaryAddress(cfg: VrrpInstance, addrsOfLink: readonly AddrInfo
 export class LinkTable {
   private readonly byName = new Map<string, LinkInfo>();
   private addrs: AddrInfo[] = [];
-  /** VMACs the runtime is creating: their events are applied silently until one shows them set up. */
+  /** Links the runtime is creating (VMACs, ipvlans): their events are applied silently until one shows them set up. */
   private readonly creating = new Set<string>();
 
-  /** The runtime creates this VMAC now (down, then set up): its events until it is up are not news. */
+  /** The runtime creates this link now (down, then set up): its events until it is up are not news. */
   expect(name: string): void { this.creating.add(name); }
 
   /** Its creation failed. */
-  unexpect(name: string): void { this.creating.delete(name); }
+  done(name: string): void { this.creating.delete(name); }
 
   load(links: readonly LinkInfo[], addrs: readonly AddrInfo[]): void {
     this.byName.clear();
@@ -44,7 +44,7 @@ export class LinkTable {
     return undefined;
   }
 
-  /** A link the runtime created itself (a VMAC). */
+  /** A link the runtime created itself (a VMAC, an ipvlan). */
   set(link: LinkInfo): void { this.byName.set(link.name, link); }
 
   delete(name: string): void { this.byName.delete(name); }
@@ -87,7 +87,7 @@ export class LinkTable {
   }
 
   applyAddr(added: boolean, addr: AddrInfo): void {
-    this.addrs = this.addrs.filter((a) => !(a.index === addr.index && a.address === addr.address));
-    if (added) this.addrs.push(addr);
+    if (added) { if (!this.addrs.some((a) => a.index === addr.index && a.address === addr.address)) this.addrs.push(addr); }
+    else this.addrs = this.addrs.filter((a) => !(a.index === addr.index && a.address === addr.address));
   }
 }

@@ -25,8 +25,11 @@ export interface ReloadPlan {
 export interface ReloadInputs {
   old: KeepalivedConfig;
   next: KeepalivedConfig;
-  /** The running instances: config, interface name and current advert source. */
-  running: ReadonlyMap<string, { cfg: VrrpInstance; ifname: string; primary: string }>;
+  /**
+   * The running instances: config, configured interface name, current advert source, and the
+   * interface it runs on when that is another (its use_ipvlan ipvlan).
+   */
+  running: ReadonlyMap<string, { cfg: VrrpInstance; ifname: string; primary: string; runsOn?: string }>;
   link(name: string): LinkInfo | undefined;
   primaryOf(cfg: VrrpInstance, link: LinkInfo): string | undefined;
   /** -V / -X (VrrpFsmParams.releaseVipsAlways). */
@@ -37,7 +40,14 @@ export interface ReloadInputs {
 export function sameSlot(a: VrrpInstance, b: VrrpInstance): boolean {
   return a.virtualRouterId === b.virtualRouterId && a.family === b.family && (a.unicastPeer.length > 0) === (b.unicastPeer.length > 0)
     && a.unicastSrcIp === b.unicastSrcIp && a.unicastTtl === b.unicastTtl
-    && JSON.stringify(a.useVmac ?? null) === JSON.stringify(b.useVmac ?? null) && a.vmacXmitBase === b.vmacXmitBase;
+    && JSON.stringify(a.useVmac ?? null) === JSON.stringify(b.useVmac ?? null) && a.vmacXmitBase === b.vmacXmitBase
+    && sameIpvlan(a.useIpvlan, b.useIpvlan);
+}
+
+/** The same use_ipvlan (name, type, address; not where it was written). */
+function sameIpvlan(a: VrrpInstance['useIpvlan'], b: VrrpInstance['useIpvlan']): boolean {
+  const key = (u: VrrpInstance['useIpvlan']) => u && [u.name, u.mode ?? 'bridge', u.address?.address, u.address?.prefixLen].join(' ');
+  return key(a) === key(b);
 }
 
 const groupOf = (c: KeepalivedConfig, name: string): VrrpSyncGroup | undefined => c.vrrpSyncGroups.find((g) => g.group.includes(name));
@@ -51,7 +61,7 @@ export function planReload(i: ReloadInputs): ReloadPlan {
     if (!cur) continue;
     const ifname = cfg.interface ?? next.global.defaultInterface;
     if (ifname !== cur.ifname || !sameSlot(cur.cfg, cfg)) continue;
-    const link = i.link(ifname);
+    const link = i.link(cur.runsOn ?? ifname);
     const primary = (link ? i.primaryOf(cfg, link) : undefined) ?? cur.primary;
     const sg = groupOf(next, cfg.name), oldSg = groupOf(old, cfg.name);
     if (JSON.stringify(sg?.group ?? null) !== JSON.stringify(oldSg?.group ?? null)) continue;

@@ -70,18 +70,17 @@ export class SocketPool {
    * keepalived's -D "VRRP sockpool" line for each of `keys` (the started instances' sockets, in their
    * order, once each); an instance without a socket (its interface missing) shows as ifindex 0, fd -1.
    * 2.2.7 writes "fd(12,13) multicast, address(224.0.0.18)" and "fd(12,13) , unicast, address(10.199.2.1)".
-   * `shown`: the interface 2.2.7 names there when it is not the socket's (use_vmac: the VMAC's).
    */
-  logSockpool(keys: readonly (SocketKey & { shown?: number })[], global: GlobalDefs): void {
+  /** `fd`: the descriptor to show for an entry that is not the pool's (a VMAC's transmit socket). */
+  logSockpool(keys: readonly (SocketKey & { fd?: number })[], global: GlobalDefs): void {
     const seen = new Set<string>();
     for (const key of keys) {
-      const ifindex = key.shown ?? key.ifindex;
-      if (seen.has(`${ifindex} ${slot(key)}`)) continue;
-      seen.add(`${ifindex} ${slot(key)}`);
+      if (seen.has(slot(key))) continue;
+      seen.add(slot(key));
       const entry = this.entries.get(slot(key));
-      const fd = entry?.channel.fd ?? -1;
+      const fd = key.fd ?? entry?.channel.fd ?? -1;
       const addr = key.unicast ? (entry?.srcAddr ?? '') : key.group ?? (key.family === 'inet' ? global.vrrpMcastGroup4 : global.vrrpMcastGroup6);
-      this.log.detail(`VRRP sockpool: [ifindex(${String(ifindex).padStart(3)}), family(${key.family === 'inet' ? 'IPv4' : 'IPv6'}), proto(112), fd(${fd},${fd}) ${key.unicast ? ', unicast' : 'multicast'}, address(${addr})]`);
+      this.log.detail(`VRRP sockpool: [ifindex(${String(key.ifindex).padStart(3)}), family(${key.family === 'inet' ? 'IPv4' : 'IPv6'}), proto(112), fd(${fd},${fd}) ${key.unicast ? ', unicast' : 'multicast'}, address(${addr})]`);
     }
   }
 }

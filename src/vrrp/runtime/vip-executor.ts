@@ -12,7 +12,7 @@ import type { VipFirewall } from '../firewall/vip-firewall.js';
 import { vipText } from '../io/vip-options.js';
 import type { AddressOps, KernelError } from '../kernel/port.js';
 import type { GarpSender } from './garp-sender.js';
-import { vipIfindex, vipList, type Inst } from './instance.js';
+import { configuredIfname, vipHome, vipIfindex, vipList, type Inst } from './instance.js';
 import type { LinkTable } from './link-table.js';
 
 export class VipExecutor {
@@ -27,8 +27,8 @@ export class VipExecutor {
     // an interface that does not exist (yet) has index 0, as in keepalived
     return fwInstance(inst.cfg, (v) => {
       const idx = vipIfindex(inst, v, this.links) ?? 0;
-      return { ifindex: idx, ifname: this.links.byIndex(idx)?.name ?? v.dev ?? inst.ifname };
-    }, inst.vmac?.index ?? inst.link?.index ?? 0);
+      return { ifindex: idx, ifname: this.links.byIndex(idx)?.name ?? v.dev ?? configuredIfname(inst) };
+    }, vipHome(inst, this.links) ?? 0);
   }
 
   private blocks(inst: Inst): boolean { return !!inst.fsm.params.firewall; }
@@ -62,7 +62,7 @@ export class VipExecutor {
     const acks: Promise<void>[] = [];
     for (const v of vips) {
       const idx = vipIfindex(inst, v, this.links);
-      if (idx === undefined) { this.log.info(`Not adding address ${vipText(v)} to ${v.dev ?? inst.ifname} since interface doesn't exist`); continue; }
+      if (idx === undefined) { this.log.info(`Not adding address ${vipText(v)} to ${v.dev ?? configuredIfname(inst)} since interface doesn't exist`); continue; }
       acks.push(this.addrs.add(v, idx).then(report));
     }
     inst.queue.addAcks(acks);
@@ -126,7 +126,7 @@ export class VipExecutor {
     const pick = (list: readonly VirtualIp[], addrs: readonly string[]) => list.filter((v) => addrs.includes(v.address));
     const gone = pick(inst.prevVips ?? [], removed), fresh = pick(vipList(inst.cfg), added);
     for (const v of gone) {
-      const dev = v.dev ?? inst.vmac?.name ?? inst.ifname;
+      const dev = v.dev ?? inst.vmac?.name ?? configuredIfname(inst);
       this.log.info(`(${inst.cfg.name}) ip address ${v.address}/${v.prefixLen} dev ${dev}, no longer exist`);
     }
     inst.queue.run(async () => {

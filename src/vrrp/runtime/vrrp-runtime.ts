@@ -17,11 +17,12 @@ import { VipFirewall } from '../firewall/vip-firewall.js';
 import { TrackerHub, unusedScriptLines } from '../io/tracker-hub.js';
 import { LinuxKernel } from '../kernel/linux.js';
 import type { KernelEvent, KernelPort, KernelProblem } from '../kernel/port.js';
+import { rcvBufFor } from '../io/rcvbuf.js';
 import { Dispatcher, type StateChangeEvent } from './dispatcher.js';
 import { GarpSender } from './garp-sender.js';
 import { InterfaceBinding } from './if-binding.js';
 import { fwVmac, InstanceFactory, vmacFirewalled } from './instance-factory.js';
-import { instanceUp, interfaceEvent, vipList, type Inst } from './instance.js';
+import { configuredIfname, instanceUp, interfaceEvent, vipList, type Inst } from './instance.js';
 import { LinkEvents } from './link-events.js';
 import { LinkGate } from './link-gate.js';
 import { ifUp, LinkTable } from './link-table.js';
@@ -153,7 +154,7 @@ export class VrrpRuntime {
     this.factory = new InstanceFactory({ kernel: this.kernel, links: this.links, binding: this.binding, sysctl: this.sysctl, firewall: this.firewall, log: this.log,
       clock: this.clock, timers: this.timers, dispatch: (inst, ev) => this.dispatch(inst, ev),
       ...(deps.releaseVipsAlways ? { releaseVipsAlways: true } : {}),
-      vmacNames: () => new Set([...this.insts.values()].flatMap((i) => [...(i.vmac ? [i.vmac.name] : []), ...(i.addrVmacs ?? []).map((a) => a.name)])) });
+      vmacNames: () => new Set([...this.insts.values()].flatMap((i) => [...(i.vmac ? [i.vmac.name] : []), ...(i.ipvlan ? [i.ipvlan.name] : []), ...(i.addrVmacs ?? []).map((a) => a.name)])) });
   }
 
   private dispatch(inst: Inst, ev: Parameters<Dispatcher['dispatch']>[1]): void { this.dispatcher.dispatch(inst, ev); }
@@ -168,6 +169,7 @@ export class VrrpRuntime {
     if (config.vrrpUnusable) { this.stopped = true; return { permanentError: { kind: 'CONFIG', message: '' } }; }
     const problems = this.kernel.open();
     for (const p of problems) if (p.channel === 'command') this.log.error(`Unable to open netlink command socket: ${p.message}`);
+    this.sizeNetlink(config);
     this.log.detail('Registering Kernel netlink reflector');
     this.log.detail('Registering Kernel netlink command channel');
     for (const l of this.configLines) this.log.info(l);
@@ -181,7 +183,6 @@ export class VrrpRuntime {
       this.kernel.close();
       return { permanentError: { kind: 'CONFIG', message: NON_EXISTENT_INTERFACE } };
     }
-    this.logAssigned(config);
     this.startPolling(config);
     this.frameProblems = problems.filter((p) => p.channel === 'frames');
     // interface_up_down_delays and linkbeat decide which link state the rest sees (link-gate.ts)
@@ -201,21 +202,30 @@ export class VrrpRuntime {
     if (this.held) this.held.events.push(ev); else this.linkGate.feed(ev);
   }
 
-  /** 2.2.7's "Assigned address" line for each address of an interface an instance runs on (start-up and each reload). */
-  private logAssigned(config: KeepalivedConfig): void {
-    const used = new Set(config.vrrpInstances.map((i) => i.interface ?? config.global.defaultInterface));
-    // the VIPs on them are not the interface's own (those of the running instances and of the file)
-    const vips = new Set([...config.vrrpInstances, ...[...this.insts.values()].map((i) => i.cfg)].flatMap((c) => vipList(c).map((v) => v.address)));
-    for (const a of this.links.addresses()) {
-      const l = this.links.byIndex(a.index);
-      if (l && used.has(l.name) && !vips.has(a.address)) this.log.detail(`Assigned address ${a.address} for interface ${l.name}`);
-    }
+  /** vrrp_netlink_cmd_rcv_bufs / vrrp_netlink_monitor_rcv_bufs (64 KiB each when not set), at start and at each reload. */
+  private sizeNetlink(config: KeepalivedConfig): void {
+    const g = config.global;
+    this.kernel.setNetlinkRcvBufs?.(rcvBufFor(g, 'vrrp_netlink_cmd')!, rcvBufFor(g, 'vrrp_netlink_monitor')!, (l) => this.log.info(l));
   }
 
-  /** The sockpool lines of these instances (a use_vmac instance's entry names its VMAC, as 2.2.7's). */
-  private logSockpool(list: readonly Inst[], config: KeepalivedConfig): void {
-    this.sockets.logSockpool(list.map((i) => ({ ...(i.socket?.key ?? { ifindex: 0, family: i.cfg.family, unicast: i.cfg.unicastPeer.length > 0 }),
-      ...(i.vmac && !i.cfg.vmacXmitBase ? { shown: i.vmac.index } : {}) })), config.global);
+  /**
+   * "Assigned address A for interface X" for each interface an instance runs on, once: what 2.2.7
+   * keeps as its addresses, the first IPv4 one and the first IPv6 link-local one, VIPs (those of the
+   * file and of the running instances) excepted. At start-up and at each reload.
+   */
+  private logAssigned(names: readonly string[], config: KeepalivedConfig): void {
+    const vips = new Set([...config.vrrpInstances, ...[...this.insts.values()].map((i) => i.cfg)].flatMap((c) => vipList(c).map((v) => v.address)));
+    // an ipvlan's is use_ipvlan's address
+    const ipvlanAddr = new Map([...this.insts.values()].flatMap((i) => (i.ipvlan && i.cfg.useIpvlan?.address ? [[i.ipvlan.name, i.cfg.useIpvlan.address]] as const : [])));
+    for (const name of new Set(names)) {
+      const l = this.links.get(name);
+      if (!l) continue;
+      const own = this.links.addressesOf(l.index).filter((a) => !vips.has(a.address));
+      const set = ipvlanAddr.get(name);
+      const v4 = set?.family === 'inet' ? set : own.find((a) => a.family === 'inet');
+      const v6 = set?.family === 'inet6' ? set : own.find((a) => a.family === 'inet6' && a.address.startsWith('fe80:'));
+      for (const a of [v4, v6]) if (a) this.log.detail(`Assigned address ${a.address} for interface ${name}`);
+    }
   }
 
   /** A kernel event as the link gate passes it on: links and addresses, then routes and static addresses. */
@@ -247,18 +257,41 @@ export class VrrpRuntime {
   }
 
   /**
-   * Makes the instances of `list` (not started): VMACs, sockets, VIP requests prepared, sync groups
-   * over the members. `derived`: each one's parameters (derive()).
+   * 2.2.7's vrrp_complete_instance for each instance of the file, in its order: the parameter lines,
+   * the firewall's line at the first instance that needs it, then a kept one (`kept`: its parameter
+   * lines) finds the VMAC / ipvlan it made ("Found matching interface") and a new one (in `start`)
+   * is made (VMAC, ipvlan, socket, VIP requests prepared); "Assigned address" for each interface
+   * no instance before used (measured in the qemu guest: test/vm/links/keepalived-2.2.7.txt). Then
+   * the track groups' lines and the sync groups over the members. The instances made, in order.
    */
-  private async createInstances(list: readonly VrrpInstance[], config: KeepalivedConfig, derived: ReadonlyMap<string, DerivedParams>): Promise<Inst[]> {
+  private async createInstances(config: KeepalivedConfig, start: readonly VrrpInstance[], kept: ReadonlyMap<string, { logs: readonly string[] }> = new Map()): Promise<Inst[]> {
+    const fw = this.firewall.configure(config);
+    const assigned = new Set<string>();
+    const assign = (names: readonly string[]) => this.logAssigned(names.filter((n) => !assigned.has(n) && !!assigned.add(n)), config);
     const created: Inst[] = [];
-    for (const cfg of list) {
-      const inst = await this.factory.create(cfg, config, derived.get(cfg.name) ?? this.factory.derive(cfg, config));
+    const starting = new Set(start.map((c) => c.name));
+    for (const cfg of config.vrrpInstances) {
+      const k = kept.get(cfg.name);
+      if (!k && !starting.has(cfg.name)) continue;
+      const derived = k ? undefined : this.factory.derive(cfg, config);
+      for (const l of k?.logs ?? derived?.logs ?? []) this.log.info(l);
+      if (fw.at === cfg.name) for (const l of fw.logs) this.log.info(l);
+      const old = k ? this.insts.get(cfg.name) : undefined;
+      if (old) {
+        const made = old.vmac ?? (old.ipvlan?.index ? old.ipvlan : undefined);
+        if (made) this.log.info(`(${cfg.name}) Found matching interface ${made.name}`);
+        assign([configuredIfname(old), ...(old.ipvlan?.index ? [old.ipvlan.name] : [])]);
+        continue;
+      }
+      assign([cfg.interface ?? config.global.defaultInterface]);
+      const inst = await this.factory.create(cfg, config, derived!);
       if (!inst) continue;
+      if (inst.ipvlan) assigned.add(inst.ipvlan.name);
       this.insts.set(cfg.name, inst);
       this.vips.prepare(inst);
       created.push(inst);
     }
+    for (const l of trackGroups(config).lines) this.log.info(l);
     for (const g of config.vrrpSyncGroups) {
       const members = g.group.map((n) => this.insts.get(n)).filter((x): x is Inst => !!x);
       if (members.length === 0 || this.groups.has(g.name)) continue;
@@ -270,22 +303,19 @@ export class VrrpRuntime {
   }
 
   /**
-   * The first start of the instances, in keepalived 2.2.7's order (measured): every instance's
-   * parameter lines, the firewall's line, the VMACs; then, instance after instance, each step:
+   * The first start of the instances, in keepalived 2.2.7's order (measured): each instance
+   * completed (createInstances); then, instance after instance, each step:
    * the trackers' effect and FAULT lines; "Warning - script X is not used"; "Registering gratuitous
    * ARP shared channel"; the left-over VIP removal; BACKUP (init); the sockpool lines.
    */
   private async startInstances(list: readonly VrrpInstance[], config: KeepalivedConfig): Promise<void> {
-    const derived = new Map(list.map((c) => [c.name, this.factory.derive(c, config)] as const));
-    for (const d of derived.values()) for (const l of d.logs) this.log.info(l);
-    for (const l of trackGroups(config).lines) this.log.info(l);
-    this.firewall.configure(config);
-    const created = await this.createInstances(list, config, derived);
+    const created = await this.createInstances(config, list);
     /**
      * Instances whose interface existed at start (keepalived removes left-over VIPs from those only):
-     * with use_vmac the VMAC is that interface, so only an adopted one counts (measured).
+     * with use_vmac the VMAC is that interface, so only an adopted one counts (measured); an ipvlan
+     * made now holds nothing to remove either.
      */
-    const existed = new Set(created.filter((i) => i.link && (!i.vmac || i.vmac.found)));
+    const existed = new Set(created.filter((i) => i.link && !i.ipvlan && (!i.vmac || i.vmac.found)));
     const delayS = config.global.vrrpStartupDelay ?? 0;
     if (delayS > 0) {
       this.log.info(`Delaying startup for ${delayS} seconds`);
@@ -395,6 +425,17 @@ export class VrrpRuntime {
     return out;
   }
 
+  /**
+   * "VRRP sockpool: [...]" per socket, as 2.2.7 lists its pool (at start and after a reload): a
+   * VMAC's instance on its VMAC (2.2.7's socket is there; ours receives on the base and sends from
+   * the VMAC); an IPv6 socket that waits for a link-local address on its interface, not open.
+   */
+  private logSockpool(list: readonly Inst[], config: KeepalivedConfig): void {
+    this.sockets.logSockpool(list.map((i) => (i.vmac && !i.cfg.vmacXmitBase
+      ? { ifindex: i.vmac.index, family: i.cfg.family, unicast: i.cfg.unicastPeer.length > 0, ...(i.vmac.tx ? { fd: i.vmac.tx.fd } : {}) }
+      : i.socket?.key ?? { ifindex: i.link?.index ?? 0, family: i.cfg.family, unicast: i.cfg.unicastPeer.length > 0 })), config.global);
+  }
+
   private broadcastTracker(id: string, status: TrackerStatus): void {
     if (this.stopped) return;
     for (const inst of this.insts.values()) {
@@ -412,19 +453,21 @@ export class VrrpRuntime {
     await Promise.all(list.map((i) => i.queue.idle()));
     for (const inst of list) {
       inst.timers.cancelAll();
+      // gone before its links go: their RTM_DELLINK no longer concerns it
+      this.insts.delete(inst.cfg.name);
       if (dontRelease) inst.vmac?.tx?.close();
       else if (inst.vmac) {
         inst.vmac.tx?.close();
         await this.deleteVmac(inst, inst.vmac);
         if (vmacFirewalled(inst.cfg, this.config.global)) this.firewall.vmac('del', fwVmac(inst.cfg, inst.vmac.index, inst.link?.index ?? 0));
       }
+      if (!dontRelease && inst.ipvlan?.index) await this.deleteVmac(inst, inst.ipvlan);
       for (const a of dontRelease ? [] : inst.addrVmacs ?? []) {
         await this.deleteVmac(inst, a);
         if (vmacFirewalled({ ...inst.cfg, family: a.family }, this.config.global)) this.firewall.vmac('del', { ifindex: a.index, baseIfindex: a.baseIndex, family: a.family, otherFamily: false });
       }
       this.firewall.forget(inst.cfg.name);
       this.garps.forget(inst);
-      this.insts.delete(inst.cfg.name);
       this.sockets.release(inst.cfg.name);
     }
     for (const [name, g] of this.groups) {
@@ -433,12 +476,15 @@ export class VrrpRuntime {
     }
   }
 
-  /** Deletes one of an instance's VMACs ("(VI) Success removing VMAC interface X", as 2.2.7). */
+  /**
+   * Deletes one of an instance's VMACs or its ipvlan ("(VI) Success removing VMAC interface X", as
+   * 2.2.7 says for both). The link table keeps it until the kernel's RTM_DELLINK ("Interface X deleted").
+   */
   private async deleteVmac(inst: Inst, v: { index: number; name: string }): Promise<void> {
     const e = await this.kernel.links.delete(v.index);
     if (e && e.code !== 'ENODEV') this.log.info(`(${inst.cfg.name}) Error removing VMAC interface ${v.name}`);
     else if (!e) this.log.detail(`(${inst.cfg.name}) Success removing VMAC interface ${v.name}`);
-    this.links.delete(v.name);
+    if (e) this.links.delete(v.name);
   }
 
   /**
@@ -471,11 +517,12 @@ export class VrrpRuntime {
    */
   async reload(config: KeepalivedConfig, configLines: readonly string[] = []): Promise<void> {
     for (const l of configLines) this.log.info(l);
+    this.sizeNetlink(config);
     this.garps.configure(config);
     this.linkGate.configure(config);
     await this.refreshLinks();
     this.startPolling(config);
-    const running = new Map([...this.insts].map(([n, i]) => [n, { cfg: i.cfg, ifname: i.ifname, primary: i.primary }]));
+    const running = new Map([...this.insts].map(([n, i]) => [n, { cfg: i.cfg, ifname: configuredIfname(i), primary: i.primary, ...(i.ipvlan ? { runsOn: i.ipvlan.name } : {}) }]));
     const plan = planReload({ old: this.config, next: config, running, link: (n) => this.links.get(n), primaryOf: (c, l) => this.links.primaryOf(c, l),
       releaseVipsAlways: !!this.releaseVipsAlways });
     // an instance the new file no longer has is deleted (DELETED / FAULT notifies, in step 2); one that
@@ -487,13 +534,8 @@ export class VrrpRuntime {
     this.trackers.stop();
     this.config = config;
     this.trackers.start(config);
-    this.logAssigned(config);
-    // 2.2.7 completes every instance of the new file again: their lines in file order, then the firewall's
-    const derived = new Map(plan.start.map((c) => [c.name, this.factory.derive(c, config)] as const));
-    for (const c of config.vrrpInstances) for (const l of plan.keep.get(c.name)?.logs ?? derived.get(c.name)?.logs ?? []) this.log.info(l);
-    for (const l of trackGroups(config).lines) this.log.info(l);
-    this.firewall.configure(config);
-    const created = new Set(await this.createInstances(plan.start, config, derived));
+    // 2.2.7 completes every instance of the new file again
+    const created = new Set(await this.createInstances(config, plan.start, plan.keep));
     for (const [name, k] of plan.keep) {
       const inst = this.insts.get(name)!;
       inst.prevVips = vipList(inst.cfg);

@@ -72,7 +72,7 @@ describe('notify/notifier (integration)', function () {
 
     // FIFO bytes, in emission order
     const vrrpLines = events.map((e) => `${e.kind} "${e.name}" ${e.state} ${e.kind === 'GROUP' ? 0 : e.priority}\n`).join('');
-    const lvsLine = 'RS [10.198.0.21]:tcp:80 [10.198.0.100]:tcp:80 DOWN\n\0';
+    const lvsLine = 'RS [10.198.0.21]:tcp:80 [10.198.0.100]:tcp:80 DOWN\n';
     assert.deepEqual(readAvailable(rn), Buffer.from(vrrpLines + lvsLine, 'latin1'));
     assert.deepEqual(readAvailable(rv), Buffer.from(vrrpLines, 'latin1'));
     assert.deepEqual(readAvailable(rl), Buffer.from(lvsLine, 'latin1'));

@@ -241,14 +241,13 @@ export function tail(d: Daemon, after = 0): string {
 }
 
 /**
- * Set-up shared by the interop suites (failover, scenarios): timeout 90 s, one retry (their timing
- * bounds are +100 ms on a 2-core machine shared with other jobs), a fresh lab per test for root
- * only (skipped otherwise), torn down after each test even when it fails. Call inside describe()
+ * Set-up shared by the interop suites (failover, scenarios): timeout 90 s, a fresh lab per test for
+ * root only (skipped otherwise), torn down after each test even when it fails. No retries: a timing
+ * bound that fails is a finding (the bounds are the RFC formulas plus a stated margin). Call inside describe()
  * with its `this`; the returned function gives the current test's lab.
  */
 export function labPerTest(suite: Mocha.Suite, prefix: string): () => VrrpLab {
   suite.timeout(90000);
-  suite.retries(1);
   let lab: VrrpLab | undefined;
   beforeEach(function () {
     if (!isRoot()) this.skip();

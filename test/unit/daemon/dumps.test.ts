@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { KeepalivedConfig } from '../../../src/config/model.js';
-import { formatJsonDump, formatParentDataDump, formatStatsDump, formatVrrpDataDump, zeroStats, type VrrpSnapshot } from '../../../src/daemon/dumps/index.js';
+import { dumpReloadFile, formatJsonDump, formatParentDataDump, formatStatsDump, formatVrrpDataDump, globalDefsLines, zeroStats, type VrrpSnapshot } from '../../../src/daemon/dumps/index.js';
 import { config, globalDefs, instance, script } from './config-fixture.js';
 import { interfacesLines, type InterfaceInfo } from '../../../src/daemon/dumps/interfaces.js';
 import { parseConfigFile } from '../../../src/parser/index.js';
@@ -119,6 +119,14 @@ describe('daemon/dumps: keepalived 2.2.7 layouts', () => {
   it('USR1 parent data dump (both fixtures)', () => {
     assert.equal(formatParentDataDump(cfgA), cut(fx('ka-2.2.7/keepalived_parent.data'), []));
     assert.equal(formatParentDataDump(cfgB), cut(fx('ka-2.2.7-b/keepalived_parent.data'), []));
+  });
+
+  it('reload settings and config_save_dir: the global section of a config_save_dir .pre file and the parent dump with a dated reload scheduled (fixture reload)', () => {
+    const r = parseConfigFile(fileURLToPath(new URL('./fixtures/ka-2.2.7-reload/ka.conf', import.meta.url)), { interfaces: new Set(['veth0']) });
+    const vrrp = globalDefsLines(r.config.global, { parent: false, reload: { reloadFile: dumpReloadFile(r.config) } }).map((l) => `${l}\n`).join('');
+    assert.equal(vrrp, cut(fx('ka-2.2.7-reload/global.pre'), []));
+    const at = new Date(2026, 11, 7, 12, 23, 10).getTime() / 1000;
+    assert.equal(formatParentDataDump(r.config, { at, dateSpecified: true }), cut(fx('ka-2.2.7-reload/keepalived_parent.data'), []));
   });
 
   it('USR2 stats dump', () => {

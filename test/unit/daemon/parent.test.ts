@@ -201,6 +201,20 @@ describe('daemon/parent: supervision', () => {
     assert.deepEqual(h.exits, [0]);
   });
 
+  it('TERM: the checker is told to stop once the VRRP child has stopped (VIPs gone before IPVS)', async () => {
+    h = harness();
+    await h.parent.start();
+    const vrrp = h.live('vrrp'), checker = h.live('checker');
+    vrrp.obedient = false;
+    const stopping = h.parent.stop(0);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.ok(vrrp.sent.some((m) => m.type === 'stop'));
+    assert.ok(!checker.sent.some((m) => m.type === 'stop'), 'the checker was told to stop while the VRRP child still ran');
+    vrrp.die(0, null);
+    await stopping;
+    assert.ok(checker.sent.some((m) => m.type === 'stop'));
+  });
+
   it('a child that does not stop within child_wait_time is killed with keepalived\'s message', async () => {
     h = harness({ load: () => ({ config: fullConfig({ global: globalDefs({ childWaitTime: 0.05 }) }), diagnostics: [] }) });
     await h.parent.start();
@@ -232,13 +246,13 @@ describe('daemon/parent: supervision', () => {
   it('logs each use of a keyword the ledger lists as not implemented once at start-up, with its file and line', async () => {
     h = harness();
     const conf = h.opts.configFile;
-    writeFileSync(conf, 'global_defs {\n  enable_snmp_vrrp\n}\nvrrp_instance VI_1 {\n  interface lo0\n  virtual_router_id 51\n  use_ipvlan\n  virtual_ipaddress {\n    10.0.0.1\n  }\n}\n');
+    writeFileSync(conf, 'global_defs {\n  enable_snmp_vrrp\n}\nvrrp_instance VI_1 {\n  interface lo0\n  virtual_router_id 51\n  track_bfd {\n    b1\n  }\n  virtual_ipaddress {\n    10.0.0.1\n  }\n}\n');
     h.setLoad(() => parserLoader(conf, { allConfig: false }) as ConfigLoadResult);
     assert.equal(await h.parent.start(), true);
     const warned = h.lines().filter((l) => l.includes('is not implemented by keepalived-ts'));
     assert.deepEqual(warned, [
       `(${conf}: Line 2) WARNING - keyword 'enable_snmp_vrrp' is not implemented by keepalived-ts: SNMP is not implemented`,
-      `(${conf}: Line 7) WARNING - keyword 'use_ipvlan' is not implemented by keepalived-ts: ipvlan interfaces are not implemented`,
+      `(${conf}: Line 7) WARNING - keyword 'track_bfd' is not implemented by keepalived-ts: BFD is not implemented`,
     ]);
     assert.ok(h.lines().indexOf(warned[0]!) < h.lines().findIndex((l) => l.startsWith('Starting VRRP child process')));
     // A reload with the same file neither refuses it nor counts the warnings as new problems.
@@ -433,14 +447,14 @@ describe('daemon/parent: net_namespace and -s (keepalived 2.2.7 main.c / namespa
     assert.deepEqual(h.inherits.map((i) => i?.procConnectorFd), [undefined, undefined]);
   });
 
-  it('a reload cannot change the namespace', async () => {
+  it('a reload cannot change the namespace: 2.2.7 logs it and abandons the reload (data/config-save-2.2.7.md)', async () => {
     const ns = new FakeNs();
     h = harness({ ns, load: () => ({ config: fullConfig({ netNamespace: 'blue' }), diagnostics: [] }) });
     await h.parent.start();
     h.setLoad(() => ({ config: fullConfig({ netNamespace: 'green' }), diagnostics: [] }));
     await h.parent.reload();
     assert.ok(h.lines().includes('Cannot change network namespace at a reload - please restart keepalived'));
-    assert.ok(h.lines().includes('Reload complete'));
+    assert.ok(!h.lines().includes('Reload complete'));
   });
 
   it('without a namespace nothing is switched and the pid files stay where they were', async () => {

@@ -47,7 +47,7 @@ describe('notify/fifo', function () {
     for (const l of lines) assert.equal(w.write(l), true);
     const got = readAvailable(rfd);
     closeSync(rfd);
-    assert.deepEqual(got, Buffer.from('INSTANCE "VI_1" MASTER 150\nGROUP "G1" BACKUP 0\nVS [10.0.0.1]:tcp:80 UP\n\0RS [1.2.3.4]:tcp:80 [10.0.0.1]:tcp:80 DOWN\n\0', 'latin1'));
+    assert.deepEqual(got, Buffer.from('INSTANCE "VI_1" MASTER 150\nGROUP "G1" BACKUP 0\nVS [10.0.0.1]:tcp:80 UP\nRS [1.2.3.4]:tcp:80 [10.0.0.1]:tcp:80 DOWN\n', 'latin1'));
     w.close();
     assert.equal(existsSync(path), false);
   });

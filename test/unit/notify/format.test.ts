@@ -22,8 +22,8 @@ describe('notify/format', () => {
     // with notify_deleted (without it the VRRP core reports FAULT): measured with 2.2.7's vrrp_notify_fifo
     ['deleted (notify_deleted) reports DELETED', vrrpFifoLine({ kind: 'INSTANCE', name: 'VI_3', state: 'DELETED', priority: 150 }), 'INSTANCE "VI_3" DELETED 150\n'],
     ['priority change (notify_priority_changes)', vrrpFifoLine({ kind: 'INSTANCE', name: 'VI_1', state: 'MASTER_PRIORITY', priority: 130 }), 'INSTANCE "VI_1" MASTER_PRIORITY 130\n'],
-    ['vs up with NUL', vsFifoLine('[10.0.0.1]:tcp:80', true), 'VS [10.0.0.1]:tcp:80 UP\n\0'],
-    ['rs down with NUL', rsFifoLine('[1.2.3.4]:tcp:80', '[10.0.0.1]:tcp:80', false), 'RS [1.2.3.4]:tcp:80 [10.0.0.1]:tcp:80 DOWN\n\0'],
+    ['vs up, no NUL (guest recording)', vsFifoLine('[10.0.0.1]:tcp:80', true), 'VS [10.0.0.1]:tcp:80 UP\n'],
+    ['rs down, no NUL (guest recording)', rsFifoLine('[1.2.3.4]:tcp:80', '[10.0.0.1]:tcp:80', false), 'RS [1.2.3.4]:tcp:80 [10.0.0.1]:tcp:80 DOWN\n'],
   ];
   for (const [name, got, want] of fifoTable) {
     it(`FIFO line: ${name}`, () => assert.deepEqual(Buffer.from(got), Buffer.from(want)));

@@ -163,12 +163,12 @@ describe('notify/plan', () => {
       assert.equal(mk(false).planChecker({ ...e, smtpAlert: false }).length, 0);
     });
 
-    it('rs-state: notify_down script, then RS lines (with NUL) on notify_fifo and lvs_notify_fifo only', () => {
+    it('rs-state: notify_down script, then RS lines on notify_fifo and lvs_notify_fifo only', () => {
       const e: CheckerEvent = { kind: 'rs-state', up: false, ...base, reason: 'check', smtpAlert: true };
       assert.deepEqual(brief(mk().planChecker(e)), [
         'script /s/down x y @VS:[10.198.0.100]:tcp:80',
-        'fifo notify "RS [10.198.0.21]:tcp:80 [10.198.0.100]:tcp:80 DOWN\\n\\u0000"',
-        'fifo lvs "RS [10.198.0.21]:tcp:80 [10.198.0.100]:tcp:80 DOWN\\n\\u0000"',
+        'fifo notify "RS [10.198.0.21]:tcp:80 [10.198.0.100]:tcp:80 DOWN\\n"',
+        'fifo lvs "RS [10.198.0.21]:tcp:80 [10.198.0.100]:tcp:80 DOWN\\n"',
       ]);
     });
 
@@ -181,8 +181,8 @@ describe('notify/plan', () => {
       const e: CheckerEvent = { kind: 'vs-quorum', up: true, init: false, vs, vsText: base.vsText, quorum: 1, hysteresis: 0, threshold: 1, weight: 2, what: 'Gained quorum', mailBody: '=> Gained quorum 1+0=1 <= 2 <=', smtpAlert: true };
       assert.deepEqual(brief(mk().planChecker(e)), [
         'script /s/qup @VS:[10.198.0.100]:tcp:80',
-        'fifo notify "VS [10.198.0.100]:tcp:80 UP\\n\\u0000"',
-        'fifo lvs "VS [10.198.0.100]:tcp:80 UP\\n\\u0000"',
+        'fifo notify "VS [10.198.0.100]:tcp:80 UP\\n"',
+        'fifo lvs "VS [10.198.0.100]:tcp:80 UP\\n"',
         'mail [lab_r1] Virtualserver [10.198.0.100]:tcp:80 - UP | => Gained quorum 1+0=1 <= 2 <=',
       ]);
     });

@@ -109,11 +109,11 @@ describe('parser: the keyword ledger', () => {
   }
 
   it('a config using only not-implemented keywords passes -t: exit 0, only the warnings', () => {
-    const r = parseConfigText('global_defs {\n  enable_snmp_vrrp\n}\nnet_namespace_ipvs\n', '/etc/k.conf', { configId: 'x' });
+    const r = parseConfigText('global_defs {\n  enable_snmp_vrrp\n}\nbfd_instance b {\n}\n', '/etc/k.conf', { configId: 'x' });
     assert.equal(r.exitCode, 0);
     assert.deepEqual(configTestLines(r.diagnostics).map((l) => l.text), [
       `WARNING - keyword 'enable_snmp_vrrp' is not implemented by keepalived-ts: SNMP is not implemented\t[/etc/k.conf:2:3]`,
-      "WARNING - keyword 'net_namespace_ipvs' is not implemented by keepalived-ts: IPVS in another network namespace (net_namespace_ipvs) and namespace_with_ipsets are not implemented\t[/etc/k.conf:4:1]",
+      "WARNING - keyword 'bfd_instance' is not implemented by keepalived-ts: BFD is not implemented\t[/etc/k.conf:4:1]",
     ]);
     // Without positions (and in the daemon's log) the place goes in front, as keepalived's own lines.
     assert.equal(configTestLines(r.diagnostics, { positions: false })[0]!.text,

@@ -5,7 +5,7 @@
 // master and preemption when it comes back. Writes what it saw to OUT.json for
 // test/vm/lvs-scenario.test.ts. Usage: node lvs-guest.mjs IN.json OUT.json
 import { readFileSync, writeFileSync } from 'node:fs';
-import { sleep } from './shell.js';
+import { sleep, until } from './shell.js';
 import type { Sample } from './lvs-client.js';
 import {
   ConnWatch, HOME, Proc, VIP, hasVip, ip, ipvsadm, realServers, setUp, startDirector, startHttpd, statsConns, teardown, type Impl,
@@ -61,15 +61,6 @@ async function settle(from: number): Promise<Window> {
   await sleep(1200);   // > the client's 1000 ms request timeout
   await conns.pass();
   return window(from, to);
-}
-
-async function until(what: () => boolean, timeoutMs: number, everyMs = 250): Promise<number | null> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    if (what()) return Date.now();
-    if (Date.now() >= end) return null;
-    await sleep(everyMs);
-  }
 }
 
 /** Waits for `n` answers started after `since` that `pred` accepts; returns the first one. */

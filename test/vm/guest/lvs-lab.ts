@@ -121,9 +121,10 @@ export function statsConns(n: Node): Record<string, number> {
   return res;
 }
 
-/** Real servers in the VIP:80 service of `n`'s IPVS table. */
-export function realServers(n: Node): string[] {
-  return ipvsadm(n, '-Ln').split('\n').map((l) => /^\s+->\s+(\d+\.\d+\.\d+\.\d+):80\s/.exec(l)?.[1]).filter((x): x is string => !!x).sort();
+/** Real servers in the VIP:`port` service of `n`'s IPVS table. */
+export function realServers(n: Node, port = 80): string[] {
+  const re = new RegExp(`^\\s+->\\s+(\\d+\\.\\d+\\.\\d+\\.\\d+):${port}\\s`);
+  return ipvsadm(n, '-Ln').split('\n').map((l) => re.exec(l)?.[1]).filter((x): x is string => !!x).sort();
 }
 
 /** Background poller of both directors' connection tables: client port -> director that forwarded it. */

@@ -12,6 +12,16 @@ export function shOk(cmd: string): string {
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** Polls `what` every `everyMs` until it holds (its time) or `timeoutMs` passed (null). */
+export async function until(what: () => boolean, timeoutMs: number, everyMs = 250): Promise<number | null> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    if (what()) return Date.now();
+    if (Date.now() >= end) return null;
+    await sleep(everyMs);
+  }
+}
+
 export interface Listing { ln: string; thresholds: string; save: string; tun: string; persistent: string }
 
 /** Everything ipvsadm shows about the table (save format sorted: rule order is not part of the state). */

@@ -3,7 +3,7 @@
 // repository mounted at the same path, and returns stdout, stderr, exit code and wall time.
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -69,3 +69,10 @@ export function assertGuestRanClean(vm: VmResult | null, out: { errors: unknown[
 }
 
 export function cacheReady(): boolean { return existsSync(join(VM_CACHE, 'stamp')); }
+
+/** The guest runs bin/keepalived from dist/ (tsx under TCG takes about a minute per process): it must be built. */
+export function requireDist(newerThan = 'src/daemon/main.ts'): void {
+  const main = join(REPO, 'dist/daemon/main.js');
+  assert.ok(existsSync(main), 'dist/ is missing: run `flock /tmp/build.lock npm run build` first');
+  if (statSync(main).mtimeMs < statSync(join(REPO, newerThan)).mtimeMs) console.log(`      warning: dist/ is older than ${newerThan} (rebuild?)`);
+}

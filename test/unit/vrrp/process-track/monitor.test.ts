@@ -43,7 +43,14 @@ class FakePort implements ConnectorPort {
   startReading(fn: () => void) { this.reading = fn; }
   stopReading() { this.reading = undefined; }
   rcvBuf() { return { size: this.rcv }; }
-  setRcvBuf(size: number) { this.rcv = size * 2; return undefined; }
+  sets: string[] = [];
+  setErrno?: number;
+  setRcvBuf(size: number, force: boolean) {
+    this.sets.push(`${force ? 'SO_RCVBUFFORCE' : 'SO_RCVBUF'} ${size}${this.listens.length ? '' : ' before listen'}`);
+    if (this.setErrno) return this.setErrno;
+    this.rcv = size * 2;
+    return undefined;
+  }
   close() {}
   deliver(...xs: FakePort['queue']) { this.queue.push(...xs); this.reading?.(); }
 }
@@ -79,8 +86,8 @@ class ManualTimers implements Timers {
 }
 
 const tp = (name: string, process: string[], o: Partial<VrrpTrackProcess> = {}): VrrpTrackProcess => ({ name, process, weight: 0, reverse: false, quorum: 1, fullCommand: false, ...o });
-const cfg = (trackProcesses: VrrpTrackProcess[], trackFiles: TrackFile[] = []): KeepalivedConfig =>
-  ({ trackProcesses, trackFiles, vrrpScripts: [], vrrpInstances: [], vrrpSyncGroups: [] }) as unknown as KeepalivedConfig;
+const cfg = (trackProcesses: VrrpTrackProcess[], trackFiles: TrackFile[] = [], global: Partial<KeepalivedConfig['global']> = {}): KeepalivedConfig =>
+  ({ trackProcesses, trackFiles, vrrpScripts: [], vrrpInstances: [], vrrpSyncGroups: [], global }) as unknown as KeepalivedConfig;
 
 function rig(o: { listenErrno?: number } = {}) {
   const clock = new FakeClock(0);
@@ -168,6 +175,32 @@ describe('vrrp/process-track: the monitor through the tracker hub', () => {
       'Quorum gained for tracked process P2',
     ]);
     assert.deepEqual(r.changes, ['process:P1 false', 'process:P2 true']);
+  });
+
+  it('process_monitor_rcv_bufs[_force]: set before the listen request at start, not at a reload (2.2.7, test/integration/daemon/data/netlink-bufs-2.2.7.md)', () => {
+    const r = rig();
+    r.hub.start(cfg([tp('P1', ['tpsleep'])], [], { netlinkRcvBufs: { process_monitor: { size: 700000, force: true } } }));
+    assert.deepEqual(r.port.sets, ['SO_RCVBUFFORCE 700000 before listen']);
+    r.hub.stop();
+    r.hub.start(cfg([tp('P1', ['tpsleep'])], [], { netlinkRcvBufs: { process_monitor: { size: 900000 } } }));
+    assert.deepEqual(r.port.sets, ['SO_RCVBUFFORCE 700000 before listen']);
+    // not set: the socket keeps the kernel's default
+    const d = rig();
+    d.hub.start(cfg([tp('P1', ['tpsleep'])], [], { netlinkRcvBufs: { process_monitor: { force: true } } }));
+    assert.deepEqual(d.port.sets, []);
+    // a refusal is logged as 2.2.7 logs it
+    const e = rig();
+    e.port.setErrno = 1;
+    e.hub.start(cfg([tp('P1', ['tpsleep'])], [], { netlinkRcvBufs: { process_monitor: { size: 700000, force: true } } }));
+    assert.equal(e.lines()[0], 'Cannot set process monitor SO_RCVBUFFORCE option. errno=1 (Operation not permitted)');
+  });
+
+  it('lost events with process_monitor_rcv_bufs_force: the doubled buffer is forced', () => {
+    const r = rig();
+    r.hub.start(cfg([tp('P1', ['tpsleep'])], [], { netlinkRcvBufs: { process_monitor: { force: true } } }));
+    r.port.deliver(dg.ack(), { errno: 105 });
+    r.timers.advance(1000);
+    assert.deepEqual(r.port.sets, ['SO_RCVBUFFORCE 425984']);
   });
 
   it('keeps the socket across a reload (listens once) and counts again', () => {

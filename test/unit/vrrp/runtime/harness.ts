@@ -79,7 +79,7 @@ export function describe(o: KernelOp): string {
     case 'addrAdd': case 'addrDel': return `${o.op} ${o.address}/${o.prefixLen} ${o.ifname}${e}`;
     case 'garp': case 'na': return `${o.op} ${o.address} ${o.ifname}${e}`;
     case 'socketOpen': case 'socketClose': return `${o.op} ${o.ifname} ${o.family}${o.group ? ` ${o.group}` : ''}${o.sendOnly ? ' tx' : ''}${e}`;
-    case 'linkCreate': return `linkCreate ${o.ifname} on ${o.parent} ${o.mac}${e}`;
+    case 'linkCreate': return `linkCreate ${o.ifname} on ${o.parent} ${o.mac}${o.kind === 'ipvlan' ? ` ipvlan ${o.mode}` : ''}${o.master ? ` master ${o.master}` : ''}${e}`;
     case 'linkDelete': return `linkDelete ${o.ifname}${e}`;
     case 'sysctl': return `sysctl ${o.key}=${o.value}${e}`;
     case 'rcvbuf': return `rcvbuf ${o.ifname} ${o.family} ${o.bytes}${e}`;
