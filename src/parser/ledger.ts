@@ -18,7 +18,6 @@ const NFTIPVS = 'nftables rules for IPVS virtual servers (nftables_ipvs) are not
 const STRICT = '-t checks it as 2.2.7 does, but its run-time effects (no authentication sent, state rules, firewall) are not implemented';
 const SYNCTRACK = 'sync group tracking options are not implemented';
 const NOTIFYX = 'this notification is not sent';
-const UNTESTED = 'keepalived-ts acts on it, but no test shows yet that it behaves as 2.2.7';
 const PORTICMP = 'a port has no meaning for ICMP echo (keepalived 2.2.7 ignores it as well)';
 
 // Test files named by several entries.
@@ -251,7 +250,8 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'global_defs/config_save_dir': ok([T.csave, 'consolidated copies at start and reload'], ['test/unit/parser/config-copy.test.ts', 'is byte for byte the copy 2.2.7 wrote'], ['test/unit/daemon/config-save.test.ts', 'pre and post per reload, numbered from 1'], [T.rlct, 'the check refuses a bad file']),
   'global_defs/data_use_instance': ok([T.inst, 'pid files, ident and dumps do not collide'], [T.psched, 'data dumps: keepalived.NS_INSTANCE.data']),
   'global_defs/dbus_service_name': no(DBUS),
-  'global_defs/default_interface': no('not applied: an instance without interface is refused, as 2.2.7 does, and static addresses are not installed'),
+  'global_defs/default_interface': ok(['test/integration/vrrp/default-interface.test.ts', 'a static address without dev goes on'],
+    ['test/integration/vrrp/default-interface.test.ts', 'an instance without interface is refused even with default_interface']),
   'global_defs/disable_local_igmp': ok([T.rsock, 'disable_local_igmp: igmp_link_local_mcast_reports'], [T.ilink, 'log_unknown_vrids and disable_local_igmp: same as 2.2.7']),
   'global_defs/dynamic_interfaces': ok(['test/integration/vrrp/interfaces.test.ts', 'dynamic_interfaces: FAULT at start'], ['test/unit/vrrp/runtime/interfaces.test.ts', 'dynamic_interfaces: FAULT until the interface is created']),
   'global_defs/enable_dbus': no(DBUS),
@@ -400,7 +400,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'top/static_routes': ok([T.routes, 'the same routes, rules and addresses in the kernel at each step'], [T.rcore, 'a static route / rule / address deleted by someone else is put back and logged']),
   'top/static_rules': ok([T.routes, 'the same routes, rules and addresses in the kernel at each step'], [T.rcore, 'process start: leftover static rules deleted (force)']),
   'top/track_file': ok([T.rh, 'track_file: integer value, 0 when missing or garbage'], [T.params, 'trackers: script weight from vrrp_script']),
-  'top/track_group': no('the instances of a track_group do not follow the interfaces of the static addresses, routes and rules naming it'),
+  'top/track_group': ok(['test/integration/vrrp/track-group.test.ts', 'VI_1 follows the interfaces of the static route and address naming its track_group']),
   'top/use_pid_dir': ok([T.psched, 'pid files: /run, use_pid_dir, instance']),
   'top/virtual_server': ok([T.vmipvs, 'keepalived -C and ours, from the same config, leave identical IPVS tables'], [T.ckint, 'up -> down after retries -> up, for each checker']),
   'top/virtual_server_group': ok([T.reconcile, 'virtual_server_group: IP ranges and fwmarks expand to one service each']),
@@ -409,7 +409,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'top/vrrp_sync_group': ok([T.scen, '(i) sync group: one member FAULT pulls the group to FAULT'], [T.sync, 'members wait for each other']),
   'top/vrrp_track_file': ok([T.rh, 'track_file: integer value, 0 when missing or garbage'], [T.params, 'trackers: script weight from vrrp_script']),
   'top/vrrp_track_process': ok([T.tproc, 'a dead process puts VI_1 in FAULT and lowers VI_2 to 80'], [T.tpcore, 'without weight: the process dies and comes back']),
-  'track_file/file': ok([T.rh, 'track_file: integer value, 0 when missing or garbage'], [T.params, 'trackers: script weight from vrrp_script']),
+  'track_file/file': ok([T.rh, 'track_file: integer value, 0 when missing or garbage'], [T.rh, 'track_file as 2.2.7 reads it (strtol base 0)'], [T.params, 'trackers: script weight from vrrp_script']),
   'track_file/init_file': ok([T.tpmon, 'writes, keeps, overwrites, refuses and reports as 2.2.7 did']),
   'track_file/weight': ok([T.rh, 'track_file: integer value, 0 when missing or garbage'], [T.params, 'trackers: script weight from vrrp_script']),
   'url/digest': ok([T.probes, 'HTTP judge: status ranges, digest over the body'], [T.ckint, 'up -> down after retries -> up, for each checker']),
@@ -465,8 +465,9 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'vrrp_instance/advert_int': ok([T.fsm, 'v3 advert_int 0.1: Master_Down 341.406 ms'], [T.params, 'v2 advert_int 2.6 rounds to 3 s']),
   'vrrp_instance/authentication': ok([T.scen, '(e) PASS password mismatch']),
   'vrrp_instance/check_unicast_src': ok([T.routed, 'check_unicast_src with min_ttl 255'], [T.validate, 'check_unicast_src: TTL outside']),
-  'vrrp_instance/debug': no('debug levels are not implemented'),
-  'vrrp_instance/dont_track_primary': ok([T.fsm, 'own interface down -> FAULT; dont_track_primary ignores it']),
+  'vrrp_instance/debug': ok(['test/unit/daemon/dumps.test.ts', '"Kernel rx buffer size" and "Debug level" after the authentication']),
+  'vrrp_instance/dont_track_primary': ok([T.fsm, 'own interface down -> FAULT; dont_track_primary ignores it'],
+    ['test/integration/vrrp/dont-track-primary.test.ts', 'no address -> FAULT; address -> BACKUP -> MASTER; link down ignored']),
   'vrrp_instance/down_timer_adverts': ok([T.po, 'same GARP count, takeover time'], [T.opts, 'Master_Down_Interval = down_timer_adverts']),
   'vrrp_instance/garp_extra_if': ok([T.garp, 'garp_extra_if all 2: one GARP on eth1 every 2 s'], [T.ilink, 'garp_group spacing, garp_extra_if']),
   'vrrp_instance/garp_lower_prio_delay': ok([T.kb, 'garp_lower_prio_repeat / garp_lower_prio_delay'], [T.fsm, 'one delayed GARP burst per lower advert, garp_lower_prio_delay after each']),
@@ -512,10 +513,11 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
   'vrrp_instance/unicast_fault_no_peer': ok([T.po, 'same GARP count, takeover time and FAULT lines'], [T.opts, 'starts in FAULT silently']),
   'vrrp_instance/unicast_peer': ok([T.scen, '(g) unicast peers']),
   'vrrp_instance/unicast_src_ip': ok([T.scen, '(g) unicast peers']),
-  'vrrp_instance/unicast_ttl': no(UNTESTED),
+  'vrrp_instance/unicast_ttl': ok(['test/integration/vrrp/ttl-interval.test.ts', 'unicast adverts with TTL 7, the script every 2 s']),
   'vrrp_instance/use_ipvlan': ok(['test/vm/links-ipvlan.test.ts', 'VIP reaches the client behind eth0'],
     ['test/unit/vrrp/runtime/ipvlan.test.ts', 'use_ipvlan NAME ADDRESS private'], ['test/unit/parser/ipvlan-vrf.test.ts', 'use_ipvlan: types, addresses and names given twice']),
-  'vrrp_instance/use_vmac': ok([T.vmac, 'MASTER with a virtual MAC']),
+  'vrrp_instance/use_vmac': ok([T.vmac, 'MASTER with a virtual MAC'], ['test/integration/vrrp/vmac-dynamic.test.ts', 'the VMAC is made when the base appears'],
+    ['test/integration/vrrp/dont-release.test.ts', 'the next start adopts the VMAC']),
   'vrrp_instance/use_vmac_addr': ok([T.rvmac, 'use_vmac gets foo.51'], [T.ilink, 'vmac_prefix, vmac_addr_prefix, use_vmac_addr']),
   'vrrp_instance/version': ok([T.validate, 'v3 IPv4 pseudo-header checksum accepted'], ['test/unit/vrrp/two-routers.test.ts', 'v3 at 0.1 s: failover after 61 ms']),
   'vrrp_instance/virtual_ipaddress': ok([T.fail, '(a) ours prio 150 becomes MASTER'], ['test/integration/vrrp/vip-options.test.ts', 'ip -d addr, routes'], ['test/integration/vrrp/vip-deleted.test.ts', 'MASTER -> BACKUP (priority 0, VIPs removed)']),
@@ -529,7 +531,7 @@ export const LEDGER: Readonly<Record<LedgerKey, LedgerEntry>> = {
     ['test/unit/parser/ipvlan-vrf.test.ts', 'vrf: after interface, before it, missing, too long']),
   'vrrp_script/fall': ok([T.rh, 'ScriptRunner reports a change after fall failures']),
   'vrrp_script/init_fail': ok([T.params, 'trackers: script weight from vrrp_script'], [T.fsm, 'starts in FAULT when an unweighted tracker is down']),
-  'vrrp_script/interval': no(UNTESTED),
+  'vrrp_script/interval': ok(['test/integration/vrrp/ttl-interval.test.ts', 'unicast adverts with TTL 7, the script every 2 s']),
   'vrrp_script/rise': ok([T.rh, 'ScriptRunner reports a change after fall failures']),
   'vrrp_script/script': ok([T.scen, '(j) track_script with weight']),
   'vrrp_script/timeout': ok([T.rh, 'runOnce: exit codes without a shell, timeout kills the child']),

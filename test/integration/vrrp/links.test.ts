@@ -194,8 +194,15 @@ describe('vrrp link-level settings beside keepalived 2.2.7 (netns)', function ()
     // 200 ms apart, never less (this 2-core machine is shared: a process may be held up a few
     // hundred ms, so the upper bound is loose; the unit test holds the exact times)
     const gaps = (r: Run) => burst(r).slice(1).map((g, i) => g.t - burst(r)[i]!.t);
+    // keepalived 2.2.7 times the next GARP from the time its event loop read at the top of the
+    // iteration, so a late send makes the next gap shorter (seen under load: 192, 205, 203, 201):
+    // for it each gap is >= 150 and the burst's span >= 200 per gap less 5 ms; ours times each GARP
+    // from the previous send, so every gap is >= 195.
     for (const r of runs) {
-      for (const g of gaps(r)) assert.ok(g >= 195 && g <= 400, `${r.d.kind}: GARPs ${gaps(r).map((x) => x.toFixed(0)).join(', ')} ms apart`);
+      const g = gaps(r);
+      const text = `${r.d.kind}: GARPs ${g.map((x) => x.toFixed(0)).join(', ')} ms apart`;
+      for (const x of g) assert.ok(x >= (r === ka ? 150 : 195) && x <= 400, text);
+      assert.ok(g.reduce((a, b) => a + b, 0) >= g.length * 195, text);
     }
     // garp_extra_if all 2: one GARP on eth1 for its first VIP every 2 s
     const extra = (r: Run) => garps(r.lab).filter((g) => g.t >= 1500);

@@ -394,6 +394,19 @@ describe('vrrp/fsm: shutdown, FAULT, trackers', () => {
     assert.equal(b.stateAt(), 'BACKUP');
   });
 
+  // measured on 2.2.7 (test/integration/vrrp/dont-track-primary.test.ts): dont_track_primary does not cover a missing address
+  it('no address on the own interface -> FAULT, with or without dont_track_primary; back -> BACKUP', () => {
+    for (const dontTrackPrimary of [false, true]) {
+      const h = started(r2({ dontTrackPrimary }));
+      h.feed({ type: 'interface', up: true, addr: false });
+      assert.equal(h.stateAt(), 'FAULT');
+      h.feed({ type: 'interface', up: false, addr: true });
+      assert.equal(h.stateAt(), dontTrackPrimary ? 'BACKUP' : 'FAULT');
+      h.feed({ type: 'interface', up: true, addr: true });
+      assert.equal(h.stateAt(), 'BACKUP');
+    }
+  });
+
   it('weighted track_script changes the effective priority and the adverts [keepalived vrrp_track.c]', () => {
     const p = r1({ trackers: [{ id: 'script:chk', kind: 'script', weight: -60, reverse: false, initial: { ok: true } }] });
     const h = started(p);
