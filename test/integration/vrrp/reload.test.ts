@@ -53,7 +53,7 @@ describe('vrrp lifecycle: start-up, reload, stop (netns)', function () {
     assert.ok(!L.hasAddr('r1', '10.199.0.101'));
   });
 
-  it('vrrp_startup_delay delays the instances; stop with -V (keepVips) leaves the VIP configured', async () => {
+  it('vrrp_startup_delay delays the instances; stop with -V leaves the VIP configured and sends no priority 0', async () => {
     const path = L.writeConf('r1', configText([{ name: 'VI_1', vrid: 51, priority: 255, state: 'MASTER', vips: ['10.199.0.110/24'] }])
       .replace('    vrrp_garp_master_delay 5\n', '    vrrp_garp_master_delay 5\n    vrrp_startup_delay 1\n'));
     const ours = L.start('ours', 'r1', path, ['-V']);
@@ -65,7 +65,7 @@ describe('vrrp lifecycle: start-up, reload, stop (netns)', function () {
     ours.signal('SIGTERM');
     await ours.waitLine('Stopped', 5000, t);
     await ours.exit(5000);
-    assert.ok(ours.has('(VI_1) sent 0 priority', t), tail(ours, t));
+    assert.ok(!ours.has('(VI_1) sent 0 priority', t), tail(ours, t));
     assert.ok(!ours.has('(VI_1) removing VIPs.', t), tail(ours, t));
     assert.ok(L.hasAddr('r1', '10.199.0.110'), 'VIP kept with -V');
   });
