@@ -16,6 +16,7 @@
 // Bounds: masterDownMs(prio) is RFC 3768 / 5798 Master_Down_Interval = 3 * advert + skew.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { MARGIN, masterDownMs as rfcMasterDownMs } from '../../helpers/bounds.js';
 import { isRoot, sh, waitFor } from '../../helpers/netns.js';
 import { configText, now, VrrpLab, type Daemon, type InstanceOpts } from '../vrrp/lab.js';
 
@@ -37,9 +38,9 @@ export const INSTANCES = [
 ] as const;
 export const VIPS = INSTANCES.map((i) => i.vip);
 
-/** RFC 3768 §6.1 / RFC 5798 §6.1: Master_Down_Interval = 3 * Advertisement_Interval + Skew_Time. */
+/** RFC 3768 §6.1 / RFC 5798 §6.1: Master_Down_Interval = 3 * Advertisement_Interval + Skew_Time (test/helpers/bounds.ts). */
 export function masterDownMs(prio: number, advertS = ADVERT_S): number {
-  return (3 * advertS + ((256 - prio) / 256) * advertS) * 1000;
+  return rfcMasterDownMs(prio, advertS * 1000);
 }
 /** The slowest backup's Master_Down_Interval in the lab (priority 50): the bound after any heal. */
 export const MASTER_DOWN_MAX_MS = masterDownMs(50);
@@ -165,8 +166,8 @@ export class VipMonitor {
   }
 }
 
-/** Added to every RFC bound: the 50 ms sampling period plus timer delays of a loaded 2-core machine. */
-export const MARGIN_MS = 400;
+/** Added to every RFC bound: timer delays of a loaded 2-core machine (bounds.ts's busyLate; it covers the 50 ms sampling period too). */
+export const MARGIN_MS = MARGIN.busyLate;
 
 /**
  * Which implementation each router runs: ours unless CHAOS_KINDS=keepalived (all three 2.2.7, for
