@@ -130,6 +130,7 @@ export async function runChild(role: ChildRole): Promise<void> {
   try {
     const r = await start(config, {
       logger, clock: monotonicClock, dontRelease: o.dontRelease, releaseVips: o.releaseVips, logDetail: o.logDetail,
+      ...(o.configLines ? { configLines: o.configLines } : {}),
     });
     if (isPermanentError(r)) {
       if (r.permanentError.message) logger.error(r.permanentError.message);
@@ -213,7 +214,7 @@ export async function runChild(role: ChildRole): Promise<void> {
       config = next;
       saveDir = stickySaveDir(saveDir, next);
       const settle = () => { if (!stopping) prio.apply(schedSettingsFor(next.global, role)); };
-      Promise.resolve().then(() => handle?.reload(next)).then(
+      Promise.resolve().then(() => handle?.reload(next, m.configLines)).then(
         () => { reloadDumps.save(saveDir, true, () => dataText() ?? ''); settle(); send({ type: 'reloaded', ok: true }); },
         (e: Error) => { settle(); logger.error(`Reload failed: ${e.message}`); send({ type: 'reloaded', ok: false }); },
       );

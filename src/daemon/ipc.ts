@@ -24,6 +24,8 @@ export interface ChildRuntimeOptions {
   dumpConf: boolean;
   /** -u was given: global_defs umask is ignored. */
   umaskFromCommandLine?: boolean;
+  /** Lines of the parent's config check that 2.2.7 logs in this child (the VRRP side's SECURITY VIOLATION). */
+  configLines?: string[];
   /** Where USR1 / USR2 / JSON dumps go (state_dump_file & co, or /tmp defaults). */
   dumpPaths: { data: string; stats: string; json: string };
 }
@@ -33,7 +35,7 @@ export type ParentToChild =
   /** Sent just before a reload: the child drops realtime scheduling first, so that reading a large
    *  configuration cannot run into RLIMIT_RTTIME (a SIGKILL at the hard limit). */
   | { type: 'reload-begin' }
-  | { type: 'reload'; config: KeepalivedConfig }
+  | { type: 'reload'; config: KeepalivedConfig; /** as ChildRuntimeOptions.configLines, for the new file */ configLines?: string[] }
   | { type: 'stop' }
   | { type: 'dump'; kind: DumpKind };
 
