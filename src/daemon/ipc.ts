@@ -68,6 +68,7 @@ const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 const optional = (v: unknown, ok: (x: unknown) => boolean) => v === undefined || ok(v);
 const bad = (reason: string): { ok: false; reason: string } => ({ ok: false, reason });
+const isLines = (v: unknown): boolean => Array.isArray(v) && v.every(isStr);
 
 const DUMP_KINDS: ReadonlySet<string> = new Set<DumpKind>(['data', 'stats', 'stats_clear', 'json']);
 /** The lists every KeepalivedConfig has (config/model.ts). */
@@ -92,6 +93,7 @@ function optionsProblem(o: unknown): string | undefined {
   if (!isCount(o.facility) || o.facility > 23 || !isCount(o.logDetail)) return 'options-numbers';
   if (![o.logConsole, o.noSyslog, o.dontRelease, o.releaseVips, o.dumpConf].every(isBool) || !optional(o.umaskFromCommandLine, isBool)) return 'options-flags';
   if (!optional(o.syslogPath, isStr)) return 'options-syslog';
+  if (!optional(o.configLines, isLines)) return 'options-config-lines';
   const d = o.dumpPaths;
   if (!isObj(d) || !isStr(d.data) || !isStr(d.stats) || !isStr(d.json)) return 'options-dump-paths';
   return undefined;
@@ -102,7 +104,10 @@ export function decodeParentToChild(m: unknown): DecodedMessage<ParentToChild> {
   if (!isObj(m)) return bad('not-object');
   switch (m.type) {
     case 'init': { const p = optionsProblem(m.options) ?? configProblem(m.config); return p ? bad(p) : { ok: true, msg: m as ParentToChild }; }
-    case 'reload': { const p = configProblem(m.config); return p ? bad(p) : { ok: true, msg: m as ParentToChild }; }
+    case 'reload': {
+      const p = configProblem(m.config) ?? (optional(m.configLines, isLines) ? undefined : 'reload-config-lines');
+      return p ? bad(p) : { ok: true, msg: m as ParentToChild };
+    }
     case 'dump': return isStr(m.kind) && DUMP_KINDS.has(m.kind) ? { ok: true, msg: m as ParentToChild } : bad('dump-kind');
     case 'reload-begin': case 'stop': return { ok: true, msg: m as ParentToChild };
     default: return bad('type');

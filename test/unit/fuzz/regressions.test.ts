@@ -93,6 +93,9 @@ describe('fuzz: regression vectors', () => {
     assert.deepEqual(decodeChildToParent({ type: 'stopped', usage: { user: 1, system: 2 } }), { ok: true, msg: { type: 'stopped', usage: { user: 1, system: 2 } } });
     assert.deepEqual(decodeParentToChild({ type: 'reload', config: { global: null } }), { ok: false, reason: 'config-global' });
     assert.deepEqual(decodeParentToChild({ type: 'dump', kind: 'everything' }), { ok: false, reason: 'dump-kind' });
+    const config = { global: {}, files: ['k.conf'], vrrpScripts: [], trackFiles: [], trackProcesses: [], vrrpInstances: [], vrrpSyncGroups: [], virtualServerGroups: [], virtualServers: [], staticIpaddress: [], staticRoutes: [], staticRules: [], extra: [] };
+    assert.equal(decodeParentToChild({ type: 'reload', config, configLines: ['SECURITY VIOLATION - ...'] }).ok, true);
+    assert.deepEqual(decodeParentToChild({ type: 'reload', config, configLines: [1] }), { ok: false, reason: 'reload-config-lines' });
   });
 
   it('HTTP: an endless body is hashed, not kept (was: every byte kept until the check ended)', () => {
