@@ -228,6 +228,13 @@ class Poller : public Napi::ObjectWrap<Poller> {
     Napi::Env env = self->cb_.Env();
     Napi::HandleScope scope(env);
     self->cb_.MakeCallback(env.Global(), {Napi::Number::New(env, status)});
+    // libuv stops a poll handle whose descriptor reports POLLERR and calls back with UV_EBADF. A
+    // socket error is not the end of the socket: a netlink ENOBUFS (events dropped) or an ICMP
+    // error sets it, the read in the callback consumes it, and data may still be queued. Poll
+    // again (unless the callback stopped us); a descriptor really gone fails to restart.
+    if (status < 0 && self->handle_ == h) {
+      if (uv_poll_start(h, UV_READABLE, OnReady) != 0) self->cb_.MakeCallback(env.Global(), {Napi::Number::New(env, status)});
+    }
   }
 
   void StopPoll() {

@@ -3,10 +3,11 @@
 // starts the subsystem, and turns parent messages into reload / dump / stop. When the channel
 // closes (the parent died, even by SIGKILL) it stops cleanly, like keepalived's
 // PR_SET_PDEATHSIG(SIGTERM): no orphan keeps VIPs or IPVS entries.
+import { resourceLines, sampleResources } from './process-resources.js';
 import { shareStrings } from '../common/share-strings.js';
 import { monotonicClock } from '../common/clock.js';
 import type { KeepalivedConfig } from '../config/model.js';
-import { dumpReloadFile, formatJsonDump, formatStatsDump, formatVrrpDataDump, globalDefsLines, writeDump } from './dumps/index.js';
+import { dumpFailureLines, dumpReloadFile, formatJsonDump, formatStatsDump, formatVrrpDataDump, globalDefsLines, writeDump } from './dumps/index.js';
 import { toDumpSnapshot } from './dumps/from-vrrp.js';
 import { readInterfaces } from './dumps/interfaces.js';
 import { malformedInput } from '../common/malformed.js';
@@ -175,24 +176,27 @@ export async function runChild(role: ChildRole): Promise<void> {
   const reloadDumps = new ReloadDumps(role === 'vrrp' ? 'vrrp' : 'check', logger);
   let saveDir = stickySaveDir(undefined, config);
 
+  /** A data dump written on signal ends with this process's resources (process-resources.ts). */
+  const withResources = (text: string): string => `${text}${resourceLines(sampleResources(role)).join('\n')}\n`;
+
   const dump = (kind: DumpKind) => {
     if (!handle) return;
     const pid = process.pid;
     if (role === 'checker') {
       if (kind !== 'data') return;
       logger.info(`Printing checker data for process(${pid}) on signal`);
-      const err = writeDump(o.dumpPaths.data, dataText() ?? '');
-      if (err) logger.error(`Can't open dump file ${o.dumpPaths.data}: ${err}`);
+      const err = writeDump(o.dumpPaths.data, withResources(dataText() ?? ''));
+      if (err) for (const l of dumpFailureLines(o.dumpPaths.data, err, 'keepalived_check.data')) logger.info(l);
       return;
     }
     const snap = toDumpSnapshot(handle.snapshot());
     if (!snap) { logger.error(`VRRP snapshot unavailable for ${kind} dump`); return; }
     let path: string; let text: string;
-    if (kind === 'data') { logger.info(`Printing VRRP data for process(${pid}) on signal`); path = o.dumpPaths.data; text = dataText() ?? ''; }
+    if (kind === 'data') { logger.info(`Printing VRRP data for process(${pid}) on signal`); path = o.dumpPaths.data; text = withResources(dataText() ?? ''); }
     else if (kind === 'json') { logger.info(`Printing VRRP as json for process(${pid}) on signal`); path = o.dumpPaths.json; text = formatJsonDump(config, snap); }
     else { logger.info(`Printing VRRP stats for process(${pid}) on signal`); path = o.dumpPaths.stats; text = formatStatsDump(snap); }
     const err = writeDump(path, text);
-    if (err) logger.error(`Can't open dump file ${path}: ${err}`);
+    if (err) for (const l of dumpFailureLines(path, err, kind === 'data' ? 'keepalived.data' : undefined)) logger.info(l);
     if (kind === 'stats_clear') handle.clearStats?.();
   };
 

@@ -2,6 +2,7 @@
 // forks and supervises the VRRP and checker children (respawn with keepalived's lines, or stop
 // everything on a child's permanent error), and turns signals into reload / stop / dumps.
 // Process creation sits behind the ChildLauncher interface (fork in production).
+import { resourceLines, sampleResources } from './process-resources.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { createRequire } from 'node:module';
@@ -11,7 +12,7 @@ import { exitCodeFor } from '../common/diagnostic.js';
 import type { KeepalivedConfig } from '../config/model.js';
 import type { CliOptions } from './cli.js';
 import { blocksStart, diagKey, diagnosticLine, loggedByVrrp, reloadProblems, type ConfigLoadResult, type ConfigLoader } from './config-source.js';
-import { dumpPaths, formatParentDataDump, writeDump } from './dumps/index.js';
+import { dumpFailureLines, dumpPaths, formatParentDataDump, writeDump } from './dumps/index.js';
 import { malformedInput } from '../common/malformed.js';
 import { PARENT_EXIT_FOR, decodeChildToParent, permanentKindOf, type ChildRole, type ChildRuntimeOptions, type ChildToParent, type DumpKind, type ParentToChild } from './ipc.js';
 import { commandLineLines, cpuUsageLine, signalExitLine, syslogIdent } from './log-format.js';
@@ -513,8 +514,9 @@ export class Parent {
       const path = this.dumpPaths(this.config.global).parentData;
       let text: string;
       try { text = formatParentDataDump(this.config, this.scheduledReload()); } catch (e) { text = `dump failed: ${(e as Error).message}\n`; }
+      text += `${resourceLines(sampleResources('parent')).join('\n')}\n`;
       const err = writeDump(path, text);
-      if (err) this.log.error(`Can't open dump file ${path}: ${err}`);
+      if (err) for (const l of dumpFailureLines(path, err, 'keepalived_parent.data')) this.log.info(l);
     }
     for (const slot of this.children.values()) {
       if (kind !== 'data' && slot.role !== 'vrrp') continue;

@@ -68,11 +68,14 @@ export function rtnlTarget(): FuzzTarget<RtnlInput> {
         verdict = n ? 'events' : 'no events';
       } else {
         const raws: FakeRawSocket[] = [];
-        const rtnl = new Rtnl(() => { const raw = new FakeRawSocket(PORT); raws.push(raw); return new netlinkPkg.RtNetlinkSocket(packageSocketOver(raw)); }, 3);
+        // the monitor's datagrams are handed to it as its socket in the groups would (nl-channel.ts's NlGroups)
+        let feed: (d: Buffer) => void = () => {};
+        const rtnl = new Rtnl(() => { const raw = new FakeRawSocket(PORT); raws.push(raw); return new netlinkPkg.RtNetlinkSocket(packageSocketOver(raw)); }, 3,
+          (_g, onDatagram) => { feed = onDatagram; return { close: () => {}, setRcvBuf: () => undefined }; });
         if (input.scenario === 'monitor') {
           const events: KernelEvent[] = [];
           rtnl.monitor((e) => events.push(e));
-          for (const d of input.datagrams) raws[1]!.deliver(d);
+          for (const d of input.datagrams) feed(d);
           if (events.some(badEvent)) return '!bad-event';
           verdict = events.length ? 'events' : 'no events';
         } else {

@@ -98,7 +98,7 @@ const ERRNOS: Record<string, [number, string]> = {
   ENOENT: [2, 'No such file or directory'], ENXIO: [6, 'No such device or address'], EBADF: [9, 'Bad file descriptor'],
   EEXIST: [17, 'File exists'], ENODEV: [19, 'No such device'], EINVAL: [22, 'Invalid argument'],
   EADDRNOTAVAIL: [99, 'Cannot assign requested address'], ENETDOWN: [100, 'Network is down'],
-  EOPNOTSUPP: [95, 'Operation not supported'],
+  EOPNOTSUPP: [95, 'Operation not supported'], ENOBUFS: [105, 'No buffer space available'],
 };
 
 const err = (code: keyof typeof ERRNOS & string, message?: (text: string, errno: number) => string): KernelError => {
@@ -116,6 +116,9 @@ export class FakeKernel implements KernelPort {
   private readonly byIndex = new Map<number, FakeLink>();
   private readonly openSockets: FakeSocket[] = [];
   private monitorCb?: (ev: KernelEvent) => void;
+  private monitorErr?: (e: KernelError) => void;
+  /** Inside overrun(): events are dropped as a full receive buffer drops them. */
+  private dropping = false;
   private nextIndex = 2;
   private nextFd = 10;
   private nlSeq = 0;
@@ -201,6 +204,17 @@ export class FakeKernel implements KernelPort {
     this.emit({ kind: 'addrDeleted', addr: { ...a } });
   }
 
+  /**
+   * The monitor socket overruns while `changes` runs: every event they cause is lost, and the
+   * monitor then reports ENOBUFS, as the kernel does when its receive buffer was full.
+   */
+  overrun(changes: () => void): void {
+    this.dropping = true;
+    try { changes(); } finally { this.dropping = false; }
+    const e = err('ENOBUFS', (text) => `netlink monitor: recvmsg: ${text}`);
+    this.timers.set(() => this.monitorErr?.(e), 0);
+  }
+
   /** ipvlan creation fails with EOPNOTSUPP (a kernel without CONFIG_IPVLAN). */
   refuseIpvlan = false;
 
@@ -233,7 +247,7 @@ export class FakeKernel implements KernelPort {
   readonly net: KernelPort['net'] = {
     links: async () => [...this.byIndex.values()].map((l) => ({ ...l.info })),
     addresses: async () => [...this.byIndex.values()].flatMap((l) => l.addrs.map((a) => ({ ...a }))),
-    monitor: (cb) => { this.monitorCb = cb; },
+    monitor: (cb, onError) => { this.monitorCb = cb; this.monitorErr = onError; },
   };
 
   readonly addrs: KernelPort['addrs'] = {
@@ -406,6 +420,7 @@ export class FakeKernel implements KernelPort {
   }
 
   private emit(ev: KernelEvent): void {
+    if (this.dropping) return;
     this.timers.set(() => this.monitorCb?.(ev), 0);
   }
 

@@ -68,6 +68,11 @@ export interface Outcome {
   /** UDP msg 'bind': the errno bind() gave. */
   errno?: number;
   /**
+   * With msg 'error': socket() itself failed (EMFILE / ENFILE: no descriptor left), so nothing was
+   * tried; keepalived logs its "... fail to create socket. Rescheduling." line for the type.
+   */
+  noSocket?: boolean;
+  /**
    * With msg 'error' (or UDP's 'bind'): the line keepalived logs when the check's socket options
    * failed (`Error setting fwmark ...`, `Checker can't bind to device ...`), instead of the bind line.
    */
@@ -82,10 +87,12 @@ export interface Outcome {
  * DNS_CHECK: keepalived logs socket_bind_connect()'s line (when bind failed) and the checker's own,
  * then tries again after delay_loop; nothing else changes (no retry counted, no url advanced).
  * Lines seen from keepalived 2.2.7 in the qemu guest (test/integration/check/bind-errors.test.ts
- * has the record). UDP_CHECK and PING_CHECK never give 'error' (UDP's bind failure is a failed check).
+ * has the record). UDP_CHECK gives 'error' only when socket() failed (its bind failure is a failed
+ * check); PING_CHECK's 'error' carries its own line.
  */
 function bindErrorStep(c: FsmCtx, o: Outcome): Step | null {
   if (o.ok || o.msg !== 'error') return null;
+  if (o.noSocket) { const l = noSocketLine(c); return l === null ? null : { logs: [l], delayMs: c.delayLoopMs }; }
   // PING_CHECK: no ICMP socket (check_ping.c icmp_connect_thread): its line, again after delay_loop.
   if (c.type === 'PING_CHECK') return o.errLine ? { logs: [o.errLine], delayMs: c.delayLoopMs } : null;
   const own = c.type === 'TCP_CHECK' ? 'TCP socket bind failed. Rescheduling.'
@@ -95,6 +102,18 @@ function bindErrorStep(c: FsmCtx, o: Outcome): Step | null {
   if (own === null) return null;
   const first = o.errLine ?? (o.errText ? `Checker bind failed: ${o.errText}` : undefined);
   return { logs: first !== undefined ? [first, own] : [own], delayMs: c.delayLoopMs };
+}
+
+/** 2.2.7's line when a check's socket() fails (check_tcp.c, check_http.c, check_smtp.c, check_dns.c, check_udp.c). */
+function noSocketLine(c: FsmCtx): string | null {
+  switch (c.type) {
+    case 'TCP_CHECK': return 'TCP connect fail to create socket. Rescheduling.';
+    case 'HTTP_GET': case 'SSL_GET': return 'WEB connection fail to create socket. Rescheduling.';
+    case 'SMTP_CHECK': return 'SMTP_CHECK connection failed to create socket. Rescheduling.';
+    case 'DNS_CHECK': return `DNS_CHECK (${c.rsText}) failed to create socket. Rescheduling.`;
+    case 'UDP_CHECK': return 'UDP connect fail to create socket. Rescheduling.';
+    default: return null;
+  }
 }
 
 export interface Step {

@@ -5,7 +5,7 @@ import dgram from 'node:dgram';
 import { randomInt } from 'node:crypto';
 import type { Outcome } from '../core/checker-fsm.js';
 import type { Probe, ProbeSpec } from './types.js';
-import { bindError, errnoOf, CONNECT_FAIL_ERRNOS } from './tcp-handle.js';
+import { bindError, errnoOf, CONNECT_FAIL_ERRNOS, NO_SOCKET, socketFailed } from './tcp-handle.js';
 import { pair } from '../format.js';
 import { once } from './once.js';
 import { bindDgram, sockOptError, type SockOpts } from './sockopt.js';
@@ -62,6 +62,7 @@ export function dnsCheck(host: string, port: number, name: string, type: number,
     });
     const timer = setTimeout(() => finish({ ok: false, msg: 'read timeout from socket' }), timeoutMs);
     sock.on('error', (e: NodeJS.ErrnoException) => {
+      if (socketFailed(errnoOf(e))) { finish(NO_SOCKET); return; }
       if (e.syscall === 'bind') { finish(bindError(errnoOf(e))); return; }
       finish({ ok: false, msg: `failed to read socket; errno ${-(e.errno ?? 0) || 0} (${e.code === 'ECONNREFUSED' ? 'Connection refused' : e.message})` });
     });

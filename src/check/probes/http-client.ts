@@ -10,7 +10,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { createHash } from 'node:crypto';
-import { bindError, errnoOf } from './tcp-handle.js';
+import { bindError, errnoOf, socketFailed } from './tcp-handle.js';
 import { connectStream, type SockOpts } from './sockopt.js';
 import { once } from './once.js';
 
@@ -43,7 +43,7 @@ export type HttpGetResult =
    * msg 'error': bind() failed (bindto / bind_port), errText its strerror, or the socket options
    * failed (errLine, keepalived's line): no check was made.
    */
-  | { ok: false; msg: string; errText?: string; errLine?: string };
+  | { ok: false; msg: string; errText?: string; errLine?: string; noSocket?: boolean };
 
 export function buildRequest(o: HttpGetOpts): string {
   const v11 = o.protocol === '1.1';
@@ -210,7 +210,8 @@ export function httpGet(o: HttpGetOpts): Promise<HttpGetResult> {
       timer = arm(() => 'Timeout HTTP read');
     });
     sock.on('error', (e: NodeJS.ErrnoException) => { // several may come (TLS over TCP): the first counts
-      if (e.syscall === 'bind') {
+      if (!connected && socketFailed(errnoOf(e))) finish({ ok: false, msg: 'error', noSocket: true });
+      else if (e.syscall === 'bind') {
         const b = bindError(errnoOf(e));
         finish({ ok: false, msg: 'error', errText: b.errText });
       } else if (!connected) {

@@ -64,6 +64,7 @@ export function httpProbe(spec: ProbeSpec): Probe {
         const o: Outcome = { ok: false, msg: r.msg };
         if (r.errText !== undefined) o.errText = r.errText;
         if (r.errLine !== undefined) o.errLine = r.errLine;
+        if (r.noSocket) o.noSocket = true;
         return o;
       }
       return judge(url, r);

@@ -9,7 +9,7 @@ import net from 'node:net';
 import type { Outcome } from '../core/checker-fsm.js';
 import type { Probe, ProbeSpec } from './types.js';
 import { pair } from '../format.js';
-import { bindError, errnoOf } from './tcp-handle.js';
+import { bindError, errnoOf, NO_SOCKET, socketFailed } from './tcp-handle.js';
 import { once } from './once.js';
 import { connectStream, type SockOpts } from './sockopt.js';
 
@@ -103,7 +103,8 @@ export function smtpCheck(host: string, port: number, helo: string, timeoutMs: n
       }
     });
     sock.once('error', (e: NodeJS.ErrnoException) => {
-      if (e.syscall === 'bind') finish(bindError(errnoOf(e)));
+      if (!connected && socketFailed(errnoOf(e))) finish(NO_SOCKET);
+      else if (e.syscall === 'bind') finish(bindError(errnoOf(e)));
       else if (connected) fail(`Read failure from server ${srv}`);
       // connect() refused at once (no route): keepalived names the address and the real server;
       // a connect that fails later (refused, reset) is connect_fail (measured: test/vm/checkers14).

@@ -38,9 +38,12 @@ export function bindError(errno: number): Outcome {
 export function errnoOf(e: NodeJS.ErrnoException): number {
   return Math.abs(typeof e.errno === 'number' ? e.errno : 0);
 }
+/** socket() failed for want of a descriptor (errno > 0): the check is not made (keepalived reschedules it). */
+export function socketFailed(errno: number): boolean { return errno === E.EMFILE || errno === E.ENFILE; }
+export const NO_SOCKET: Outcome = Object.freeze({ ok: false, msg: 'error', noSocket: true });
 /** connect() refused at once: a failed check, or connect_error for local reasons (errno > 0). */
 export function connectError(errno: number): Outcome {
-  return CONNECT_FAIL.has(errno) ? TCP_FAILED : TCP_CONNECT_ERROR;
+  return socketFailed(errno) ? NO_SOCKET : CONNECT_FAIL.has(errno) ? TCP_FAILED : TCP_CONNECT_ERROR;
 }
 const TCP_CONNECT_ERROR: Outcome = Object.freeze({ ok: false, msg: 'error' });
 
@@ -289,7 +292,7 @@ function socketStart(host: string, port: number, timeoutMs: number, done: Done, 
   sock.once('error', (e: NodeJS.ErrnoException) => {
     const errno = errnoOf(e);
     // net.Socket reports immediate and later connect errors alike: both count as failed here.
-    end(e.syscall === 'bind' ? bindError(errno) : errno === E.ETIMEDOUT ? TCP_TIMEOUT : TCP_FAILED);
+    end(socketFailed(errno) ? NO_SOCKET : e.syscall === 'bind' ? bindError(errno) : errno === E.ETIMEDOUT ? TCP_TIMEOUT : TCP_FAILED);
   });
 }
 

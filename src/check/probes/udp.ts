@@ -7,7 +7,7 @@
 import dgram from 'node:dgram';
 import type { Outcome } from '../core/checker-fsm.js';
 import type { Probe, ProbeSpec } from './types.js';
-import { bindError, errnoOf } from './tcp-handle.js';
+import { bindError, errnoOf, NO_SOCKET, socketFailed } from './tcp-handle.js';
 import { once } from './once.js';
 import { bindDgram, type SockOpts } from './sockopt.js';
 import { fillPattern } from './pattern.js';
@@ -30,8 +30,9 @@ export function udpCheck(host: string, port: number, o: UdpOpts, timeoutMs: numb
     });
     const timer = setTimeout(() => finish(o.requireReply ? { ok: false, msg: 'timeout' } : { ok: true }), timeoutMs);
     sock.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.syscall !== 'bind') { finish({ ok: false, msg: 'failed' }); return; }
       const errno = errnoOf(e);
+      if (socketFailed(errno)) { finish(NO_SOCKET); return; }
+      if (e.syscall !== 'bind') { finish({ ok: false, msg: 'failed' }); return; }
       finish({ ok: false, msg: 'bind', errno, errText: bindError(errno).errText });
     });
     sock.on('message', (m: Buffer) => {

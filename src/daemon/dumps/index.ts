@@ -1,10 +1,13 @@
 // Dump files written on USR1 / USR2 / SIGRTMAX-1 / SIGRTMIN+2: default paths (KA_TMP_DIR /tmp),
 // the *_dump_file overrides, and writing with keepalived's umask (files are 0600).
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { strerror } from '../../vrrp/io/native.js';
+import type { DumpFailure } from './failure.js';
 import type { GlobalDefs } from '../../config/model.js';
 
 export * from './model.js';
 export { formatStatsDump } from './stats.js';
+export { dumpFailureLines, type DumpFailure } from './failure.js';
 export { formatJsonDump } from './json.js';
 export { dumpReloadFile, formatVrrpDataDump, formatParentDataDump, globalDefsLines } from './data.js';
 
@@ -28,16 +31,28 @@ export function dumpPaths(g: Pick<GlobalDefs, 'stateDumpFile' | 'statsDumpFile' 
 
 /**
  * Writes a dump file (mode 0600) atomically: a reader (keepalived-exporter, a test) that sees the
- * file never sees it half written. Returns an error message instead of throwing.
+ * file never sees it half written. Never throws: the failed step (creating the temporary file, or
+ * writing / renaming it) with its errno.
  */
-export function writeDump(path: string, text: string): string | undefined {
+export function writeDump(path: string, text: string): DumpFailure | undefined {
   const tmp = `${path}.${process.pid}.tmp`;
+  let fd: number;
   try {
-    writeFileSync(tmp, text, { mode: 0o600 });
+    fd = openSync(tmp, 'w', 0o600);
+  } catch (e) {
+    return failure('open', e);
+  }
+  try {
+    try { writeFileSync(fd, text); } finally { closeSync(fd); }
     renameSync(tmp, path);
     return undefined;
   } catch (e) {
     rmSync(tmp, { force: true });
-    return (e as Error).message;
+    return failure('write', e);
   }
+}
+
+function failure(step: DumpFailure['step'], e: unknown): DumpFailure {
+  const errno = Math.abs((e as NodeJS.ErrnoException).errno ?? 5);
+  return { step, errno, text: strerror(errno) };
 }

@@ -116,24 +116,58 @@ export class NlRequests {
   }
 }
 
-/** A socket in rtnetlink multicast groups; each received datagram goes to `onDatagram` (a copy it may keep). */
+const EAGAIN = 11, EINTR = 4, ENOBUFS = 105;
+const READS_PER_WAKEUP = 32;
+
+/**
+ * keepalived 2.2.7's lines for a failed read of its netlink monitor socket (netlink_parse_info):
+ * an overrun (ENOBUFS, events were dropped) or another recvmsg error.
+ */
+export function monitorRecvErrorLines(errno: number, text: string): string[] {
+  return errno === ENOBUFS
+    ? [`Netlink: Receive buffer overrun on monitor socket - (${text})`, '  - increase the relevant netlink_rcv_bufs global parameter and/or set force']
+    : [`Netlink: recvmsg error on monitor socket  - ${errno} (${text})`];
+}
+
+/**
+ * A socket in rtnetlink multicast groups; each received datagram goes to `onDatagram` (a copy it
+ * may keep; the caller frames it, splitMessages()), a failed read (its errno) to `onError`. After ENOBUFS (the kernel dropped
+ * notifications: the buffer was full) reading goes on with what the kernel queued next, and the
+ * ENOBUFS is handed on once the queue has been read empty (see pump()).
+ */
 export class NlGroups {
   private readonly rxBuf = Buffer.alloc(65536);
   private readonly poller: KanetPoller;
   private closed = false;
+  /** ENOBUFS was read; reported once the queue is empty. */
+  private lost = false;
 
-  private constructor(private readonly k: Kanet, private readonly fd: number, onDatagram: (d: Buffer) => void) {
-    this.poller = new k.Poller(fd, () => {
-      for (;;) {
-        if (this.closed) return;
-        const n = this.k.recvPlain(this.fd, this.rxBuf);
-        if (n <= 0) return;
-        onDatagram(Buffer.from(this.rxBuf.subarray(0, n)));
-      }
-    });
+  private constructor(private readonly k: Kanet, private readonly fd: number, private readonly onDatagram: (datagram: Buffer) => void,
+    private readonly onError: (errno: number) => void) {
+    this.poller = new k.Poller(fd, () => this.pump());
   }
 
-  static open(groups: readonly number[], onDatagram: (d: Buffer) => void): NlGroups | NativeError {
+  /**
+   * Reads a bounded number of datagrams: a flood of notifications must not keep timers (adverts)
+   * waiting. The poll is level-triggered: what is left is read on the next turn of the loop.
+   */
+  private pump(): void {
+    for (let budget = READS_PER_WAKEUP; budget > 0; budget--) {
+      if (this.closed) return;
+      const n = this.k.recvPlain(this.fd, this.rxBuf);
+      if (n === -EINTR) continue;
+      // ENOBUFS: the kernel dropped notifications. It says so once, then drops silently until
+      // the queue has been read empty (netlink's "congested" state), so the loss is reported when
+      // the queue is drained: whatever is dumped after that misses nothing unreported.
+      if (n === -ENOBUFS) { this.lost = true; continue; }
+      if (n === -EAGAIN && this.lost) { this.lost = false; this.onError(ENOBUFS); }
+      if (n < 0 && n !== -EAGAIN) this.onError(-n);
+      if (n <= 0) return;
+      this.onDatagram(Buffer.from(this.rxBuf.subarray(0, n)));
+    }
+  }
+
+  static open(groups: readonly number[], onDatagram: (datagram: Buffer) => void, onError: (errno: number) => void = () => {}): NlGroups | NativeError {
     const k = loadKanet();
     if (isNativeError(k)) return k;
     const fd = openSocket(k);
@@ -144,7 +178,7 @@ export class NlGroups {
       const r = k.setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, v);
       if (r < 0) { k.close(fd); return check(k, r, `NETLINK_ADD_MEMBERSHIP ${g}`)!; }
     }
-    return new NlGroups(k, fd, onDatagram);
+    return new NlGroups(k, fd, onDatagram, onError);
   }
 
   /** Sizes the receive buffer (vrrp_netlink_monitor_rcv_bufs); 2.2.7's failure line, if any. */

@@ -1,16 +1,18 @@
 // rtnetlink adapter (netlink@0.3.0): interface and address dumps (with each link's kind and master),
-// macvlan and ipvlan create / link delete, and
-// a monitor of link and address events. VIP add/remove requests are nl-addr.ts's. Library errors
-// ('Request rejected: EEXIST') become { code, message } values. Every link and address message,
-// dumped or notified, goes through decodeLinkAddr(): one the package cannot parse, or that lacks
-// what a link or an address must have, is dropped and noted (common/malformed.ts).
+// macvlan and ipvlan create / link delete, and a monitor of link and address events (read on a
+// socket of our own, nl-channel.ts: bounded reads per wake-up, overruns reported). VIP add/remove
+// requests are nl-addr.ts's. Library errors ('Request rejected: EEXIST') become { code, message }
+// values. Every link and address message, dumped or notified, goes through decodeLinkAddr(): one
+// the package cannot parse, or that lacks what a link or an address must have, is dropped and
+// noted (common/malformed.ts).
 import { createRequire } from 'node:module';
 import type * as Netlink from 'netlink';
 import type { RtNetlinkSocket } from 'netlink';
 import { malformedInput } from '../../common/malformed.js';
 import { splitMessages } from './nl-channel.js';
 import { bytesToIp } from './addr.js';
-import { errnoOf, strerror } from './native.js';
+import { errnoName, errnoOf, isNativeError, strerror, type NativeError } from './native.js';
+import { NlGroups } from './nl-channel.js';
 import { applyRcvBuf, netlinkFdOfPort, rcvBufFailure, type RcvBuf } from './rcvbuf.js';
 import type { AddrInfo, IpvlanMode, KernelError, KernelEvent, LinkInfo } from '../kernel/port.js';
 
@@ -22,6 +24,8 @@ const NLM_F_EXCL = 0x200, NLM_F_CREATE = 0x400, NLM_F_DUMP = 0x300;
 const RTM_NEWLINK = 16, RTM_DELLINK = 17, RTM_GETLINK = 18, RTM_NEWADDR = 20, RTM_DELADDR = 21, RTM_GETADDR = 22;
 /** A dump that never completes (its reply lost) fails after this instead of stalling the start. */
 const DUMP_TIMEOUT_MS = 30_000;
+/** RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR. */
+const RTNLGRP_LINK = 1, RTNLGRP_IPV4_IFADDR = 5, RTNLGRP_IPV6_IFADDR = 9;
 
 function toErr(e: unknown, what: string): KernelError {
   const msg = e instanceof Error ? e.message : String(e);
@@ -29,6 +33,11 @@ function toErr(e: unknown, what: string): KernelError {
   const errno = errnoOf(code);
   return { code, errno, text: strerror(errno), message: `${what}: ${msg}` };
 }
+
+/** The package's sockets emit 'error' (its typings do not list it). */
+const onSocketError = (s: RtNetlinkSocket, f: (e: Error & { errno?: number; code?: string }) => void): void => {
+  (s as unknown as NodeJS.EventEmitter).on('error', f);
+};
 
 // netlink's typings are partial: message shapes as we read them.
 interface LinkMsg { data: { index?: number; flags?: Record<string, boolean>; }; attrs: { ifname?: string; address?: Buffer; mtu?: number; master?: number; linkinfo?: Buffer } }
@@ -130,12 +139,20 @@ export function linkAddrEventsOf(datagram: Buffer): KernelEvent[] {
 /** Makes a socket of the package (the real one; the fuzz tests give one over a fake raw socket). */
 export type RtSocketFactory = (opts?: { ref?: boolean }) => RtNetlinkSocket;
 
+/** The monitor's socket in the link and address groups (NlGroups; the fuzz tests give a fake). */
+export interface MonitorSource { close(): void; setRcvBuf(b: RcvBuf): string | undefined }
+export type GroupsOpener = (groups: readonly number[], onDatagram: (datagram: Buffer) => void, onError: (errno: number) => void) => MonitorSource | NativeError;
+
 export class Rtnl {
-  private monitorSock?: RtNetlinkSocket;
+  private monitorSock?: MonitorSource;
   private readonly sock: RtNetlinkSocket;
 
-  constructor(private readonly newSocket: RtSocketFactory, private readonly dumpTimeoutMs = DUMP_TIMEOUT_MS) {
+  constructor(private readonly newSocket: RtSocketFactory, private readonly dumpTimeoutMs = DUMP_TIMEOUT_MS,
+    private readonly openGroups: GroupsOpener = (g, d, e) => NlGroups.open(g, d, e)) {
     this.sock = this.watch(newSocket());
+    // a receive error on the request socket must not abort the process (see monitor()); it carries
+    // no multicast, and dump replies come piecewise as they are read, so it has no overrun to report
+    onSocketError(this.sock, () => {});
   }
 
   static open(): Rtnl { return new Rtnl((o) => createRtNetlink(o as never)); }
@@ -212,16 +229,19 @@ export class Rtnl {
     try { await this.sock.delLink({ index } as never); return undefined; } catch (e) { return toErr(e, `delete link ${index}`); }
   }
 
-  /** Subscribes to link and address events on a second socket (kept referenced while open). */
-  monitor(cb: (ev: KernelEvent) => void): void {
+  /**
+   * Subscribes to link and address events on a socket of our own (nl-channel.ts's NlGroups; the
+   * package's socket aborts the process when a read fails, e.g. with ENOBUFS). A failed read
+   * (ENOBUFS: the kernel dropped events because the receive buffer was full) goes to `onError`.
+   */
+  monitor(cb: (ev: KernelEvent) => void, onError: (e: KernelError) => void = () => {}): void {
     if (this.monitorSock) return;
-    const s = this.newSocket({ ref: true });
-    s.addMembership('LINK');
-    s.addMembership('IPV4_IFADDR');
-    s.addMembership('IPV6_IFADDR');
-    // Whole datagrams from the raw socket, framed here: the package's own framing would hold a
-    // message flagged multipart until a DONE that notifications never send.
-    s.socket.socket.on('message', (datagram: Buffer) => { for (const ev of linkAddrEventsOf(datagram)) cb(ev); });
+    const s = this.openGroups([RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR], (datagram) => {
+      // whole datagrams, framed here (linkAddrEventsOf)
+      for (const ev of linkAddrEventsOf(datagram)) cb(ev);
+    }, (errno) => onError({ code: errnoName(errno), errno, text: strerror(errno), message: `netlink monitor: recvmsg: ${strerror(errno)}` }));
+    // (no addon: the VRRP child cannot run at all; its start fails here as it did with the package's socket)
+    if (isNativeError(s)) throw new Error(`netlink monitor: ${s.message}`);
     this.monitorSock = s;
   }
 
@@ -231,18 +251,17 @@ export class Rtnl {
    */
   setRcvBufs(cmd: RcvBuf, monitor: RcvBuf): string[] {
     const out: string[] = [];
-    for (const [s, b] of [[this.sock, cmd], [this.monitorSock, monitor]] as const) {
-      if (!s) continue;
-      const fd = netlinkFdOfPort(0, s.socket.address().port);
-      // no descriptor found (no /proc): reported as a failed setsockopt on a bad descriptor
-      const line = fd === undefined ? rcvBufFailure(b, 9, strerror(9)) : applyRcvBuf(fd, b);
-      if (line) out.push(line);
-    }
+    const fd = netlinkFdOfPort(0, this.sock.socket.address().port);
+    // no descriptor found (no /proc): reported as a failed setsockopt on a bad descriptor
+    const line = fd === undefined ? rcvBufFailure(cmd, 9, strerror(9)) : applyRcvBuf(fd, cmd);
+    if (line) out.push(line);
+    const ml = this.monitorSock?.setRcvBuf(monitor);
+    if (ml) out.push(ml);
     return out;
   }
 
   close(): void {
-    this.monitorSock?.socket.close();
+    this.monitorSock?.close();
     this.monitorSock = undefined;
     this.sock.socket.close();
   }

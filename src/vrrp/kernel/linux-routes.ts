@@ -3,8 +3,8 @@
 // notifications from a socket in the rtnetlink groups asked for, each marked `own` when our request
 // caused it (its nlmsg_pid is our request socket's port id).
 import type { VirtualRoute, VirtualRule } from '../../config/model.js';
-import { errnoName, isNativeError } from '../io/native.js';
-import { NlGroups, NlRequests, type NlAnswer } from '../io/nl-channel.js';
+import { errnoName, isNativeError, strerror } from '../io/native.js';
+import { monitorRecvErrorLines, NlGroups, NlRequests, type NlAnswer } from '../io/nl-channel.js';
 import { decodeRouteRuleMessage, encodeRouteRequest, encodeRuleRequest, nlMsgTypeName, RTNLGRP, splitMessages, type IfindexOf, type RouteOp, type RouteEvent, type RuleEvent } from '../io/nl-route.js';
 import { malformedInput } from '../../common/malformed.js';
 import type { KernelError, RouteGroups, RouteOps, RouteRuleEvent } from './port.js';
@@ -70,7 +70,9 @@ export class LinuxRoutes implements RouteOps {
         if ('route' in ev) cb({ kind: 'route', ev: ev.route, own: !!this.req && ev.route.pid === this.req.portId });
         else cb({ kind: 'rule', ev: ev.rule, own: !!this.req && ev.rule.pid === this.req.portId });
       }
-    });
+      // a failed read is logged as 2.2.7 logs its monitor socket's (through the runtime's logger,
+      // which setRcvBufs gave us at start); route events lost to an overrun are not recovered
+    }, (errno) => { for (const l of monitorRecvErrorLines(errno, strerror(errno))) this.bufs?.log(l); });
     if (isNativeError(s)) { this.problem ??= s.message; return; }
     this.groups = s;
     const l = this.bufs && s.setRcvBuf(this.bufs.monitor);

@@ -47,7 +47,7 @@ export class LinuxKernel implements KernelPort {
   readonly net: KernelPort['net'] = {
     links: () => this.rt.links(),
     addresses: () => this.rt.addresses(),
-    monitor: (cb) => { this.rt.monitor(cb); this.sizeRtnl(); },
+    monitor: (cb, onError) => { this.rt.monitor(cb, onError); this.sizeRtnl(); },
   };
 
   /** vrrp_netlink_*_rcv_bufs, kept for the sockets opened after they were set. */

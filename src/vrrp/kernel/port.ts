@@ -51,8 +51,10 @@ export interface NetState {
   /**
    * Subscribes to link and address events (one subscriber; events arrive asynchronously, in order).
    * `via: 'linkbeat'` marks a state the runtime's own polling found (link-gate.ts), never the kernel's.
+   * `onError`: the monitor socket could not be read (ENOBUFS: the kernel dropped events because the
+   * receive buffer was full; the socket stays open and later events still come).
    */
-  monitor(cb: (ev: KernelEvent) => void): void;
+  monitor(cb: (ev: KernelEvent) => void, onError?: (e: KernelError) => void): void;
 }
 
 /**

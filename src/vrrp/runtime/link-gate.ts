@@ -124,6 +124,9 @@ export class LinkGate {
     this.polled.clear();
   }
 
+  /** Every link as the kernel last reported it (flags before delays and polling). */
+  rawLinks(): LinkInfo[] { return [...this.raw.values()]; }
+
   /** One kernel event: passed on now, changed, or held. */
   feed(ev: KernelEvent): void {
     if (ev.kind === 'linkDeleted') {

@@ -9,19 +9,24 @@ export const ifUp = (l: LinkInfo | undefined): boolean => !!l && l.up && l.runni
 
 /**
  * The address an instance advertises from: unicast_src_ip if set, else the interface's first IPv4
- * address (IPv6: its first link-local one) that is not one of the instance's VIPs.
+ * address (IPv6: its first link-local one) that is not one of the instance's VIPs. Stops at the
+ * first match: an interface may carry thousands of addresses.
  */
-export function primaryAddress(cfg: VrrpInstance, addrsOfLink: readonly AddrInfo[]): string | undefined {
+export function primaryAddress(cfg: VrrpInstance, addrsOfLink: Iterable<AddrInfo>): string | undefined {
   if (cfg.unicastSrcIp) return cfg.unicastSrcIp;
-  const vips = new Set(cfg.virtualIpaddress.map((v) => v.address));
-  const cand = addrsOfLink.filter((a) => a.family === cfg.family && !vips.has(a.address));
-  if (cfg.family === 'inet6') return cand.find((a) => a.address.startsWith('fe80:'))?.address;
-  return cand[0]?.address;
+  for (const a of addrsOfLink) {
+    if (a.family !== cfg.family || (cfg.family === 'inet6' && !a.address.startsWith('fe80:'))) continue;
+    if (!cfg.virtualIpaddress.some((v) => v.address === a.address)) return a.address;
+  }
+  return undefined;
 }
+
+const addrKey = (index: number, address: string): string => `${index}|${address}`;
 
 export class LinkTable {
   private readonly byName = new Map<string, LinkInfo>();
-  private addrs: AddrInfo[] = [];
+  /** Addresses by ifindex|address, in the order the kernel reported them (a re-added one goes last). */
+  private readonly addrs = new Map<string, AddrInfo>();
   /** Links the runtime is creating (VMACs, ipvlans): their events are applied silently until one shows them set up. */
   private readonly creating = new Set<string>();
 
@@ -34,7 +39,8 @@ export class LinkTable {
   load(links: readonly LinkInfo[], addrs: readonly AddrInfo[]): void {
     this.byName.clear();
     for (const l of links) this.byName.set(l.name, l);
-    this.addrs = [...addrs];
+    this.addrs.clear();
+    for (const a of addrs) this.addrs.set(addrKey(a.index, a.address), a);
   }
 
   get(name: string): LinkInfo | undefined { return this.byName.get(name); }
@@ -49,17 +55,22 @@ export class LinkTable {
 
   delete(name: string): void { this.byName.delete(name); }
 
-  addresses(): readonly AddrInfo[] { return this.addrs; }
+  addresses(): AddrInfo[] { return [...this.addrs.values()]; }
 
-  addressesOf(index: number): AddrInfo[] { return this.addrs.filter((a) => a.index === index); }
+  addressesOf(index: number): AddrInfo[] { return [...this.ofLink(index)]; }
 
-  primaryOf(cfg: VrrpInstance, link: LinkInfo): string | undefined {
-    return primaryAddress(cfg, this.addressesOf(link.index));
+  private *ofLink(index: number): Generator<AddrInfo> {
+    for (const a of this.addrs.values()) if (a.index === index) yield a;
   }
 
-  /** The interface has an address of `family` that is not a VIP. */
+  primaryOf(cfg: VrrpInstance, link: LinkInfo): string | undefined {
+    return primaryAddress(cfg, this.ofLink(link.index));
+  }
+
+  /** The interface has an address of `family` that is not a VIP (stops at the first). */
   hasOwnAddr(index: number, family: IpFamily, isVip: (address: string) => boolean): boolean {
-    return this.addrs.some((a) => a.index === index && a.family === family && !isVip(a.address));
+    for (const a of this.addrs.values()) if (a.index === index && a.family === family && !isVip(a.address)) return true;
+    return false;
   }
 
   /**
@@ -82,12 +93,13 @@ export class LinkTable {
   removeLink(index: number): LinkInfo | undefined {
     const prev = this.byIndex(index);
     if (prev) this.byName.delete(prev.name);
-    this.addrs = this.addrs.filter((a) => a.index !== index);
+    for (const [k, a] of this.addrs) if (a.index === index) this.addrs.delete(k);
     return prev;
   }
 
   applyAddr(added: boolean, addr: AddrInfo): void {
-    if (added) { if (!this.addrs.some((a) => a.index === addr.index && a.address === addr.address)) this.addrs.push(addr); }
-    else this.addrs = this.addrs.filter((a) => !(a.index === addr.index && a.address === addr.address));
+    const k = addrKey(addr.index, addr.address);
+    if (!added) this.addrs.delete(k);
+    else if (!this.addrs.has(k)) this.addrs.set(k, addr);
   }
 }

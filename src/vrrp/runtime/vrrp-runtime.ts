@@ -16,8 +16,9 @@ import { SyncGroupCore } from '../sync-group.js';
 import { VipFirewall } from '../firewall/vip-firewall.js';
 import { TrackerHub, unusedScriptLines } from '../io/tracker-hub.js';
 import { LinuxKernel } from '../kernel/linux.js';
-import type { KernelEvent, KernelPort, KernelProblem } from '../kernel/port.js';
+import type { AddrInfo, KernelError, KernelEvent, KernelPort, KernelProblem, LinkInfo } from '../kernel/port.js';
 import { rcvBufFor } from '../io/rcvbuf.js';
+import { monitorRecvErrorLines } from '../io/nl-channel.js';
 import { Dispatcher, type StateChangeEvent } from './dispatcher.js';
 import { GarpSender } from './garp-sender.js';
 import { InterfaceBinding } from './if-binding.js';
@@ -25,6 +26,7 @@ import { fwVmac, InstanceFactory, vmacFirewalled } from './instance-factory.js';
 import { configuredIfname, instanceUp, interfaceEvent, vipList, type Inst } from './instance.js';
 import { LinkEvents } from './link-events.js';
 import { LinkGate } from './link-gate.js';
+import { resyncEvents } from './link-resync.js';
 import { ifUp, LinkTable } from './link-table.js';
 import { planReload } from './reload-plan.js';
 import type { DerivedParams } from '../params.js';
@@ -67,6 +69,11 @@ export interface RuntimeDeps {
 
 const IGMP_LLM = 'net/ipv4/igmp_link_local_mcast_reports';
 
+/** Dumps tried for one resync after a monitor overrun (vrrp-runtime.ts dumpNet). */
+const RESYNC_TRIES = 8;
+/** Events applied at once by a resync (thousands may have been missed: one flood must not hold adverts up). */
+const RESYNC_SLICE = 256;
+
 export class VrrpRuntime {
   private readonly clock: Clock;
   private readonly timers: Timers;
@@ -103,6 +110,11 @@ export class VrrpRuntime {
   private frameProblems: KernelProblem[] = [];
   private readonly releaseVipsAlways: boolean;
   private readonly configLines: readonly string[];
+  /** Monitor events that arrive while a resync after an overrun is under way (monitorError()). */
+  private heldEvents?: KernelEvent[];
+  private resyncAgain = false;
+  /** Monitor overruns seen (ENOBUFS). */
+  overruns = 0;
 
   constructor(deps: RuntimeDeps) {
     this.clock = deps.clock ?? monotonicClock;
@@ -186,7 +198,7 @@ export class VrrpRuntime {
     this.startPolling(config);
     this.frameProblems = problems.filter((p) => p.channel === 'frames');
     // interface_up_down_delays and linkbeat decide which link state the rest sees (link-gate.ts)
-    this.kernel.net.monitor((ev) => this.kernelFeed(ev));
+    this.kernel.net.monitor((ev) => this.kernelFeed(ev), (e) => this.monitorError(e));
     for (const p of problems) if (p.channel === 'routes') this.log.error(`Unable to open netlink route socket: ${p.message}`);
     this.routes.start(config);
     this.trackers.start(config);
@@ -198,8 +210,11 @@ export class VrrpRuntime {
   }
 
   private kernelFeed(ev: KernelEvent): void {
-    if (this.monitorOff) return;
-    if (this.held) this.held.events.push(ev); else this.linkGate.feed(ev);
+    if (this.stopped || this.monitorOff) return;
+    // held while VMACs are made, or while a resync after an overrun runs
+    if (this.held) this.held.events.push(ev);
+    else if (this.heldEvents) this.heldEvents.push(ev);
+    else this.linkGate.feed(ev);
   }
 
   /** vrrp_netlink_cmd_rcv_bufs / vrrp_netlink_monitor_rcv_bufs (64 KiB each when not set), at start and at each reload. */
@@ -225,6 +240,73 @@ export class VrrpRuntime {
       const v4 = set?.family === 'inet' ? set : own.find((a) => a.family === 'inet');
       const v6 = set?.family === 'inet6' ? set : own.find((a) => a.family === 'inet6' && a.address.startsWith('fe80:'));
       for (const a of [v4, v6]) if (a) this.log.detail(`Assigned address ${a.address} for interface ${name}`);
+    }
+  }
+
+  /**
+   * The monitor socket failed a read: 2.2.7's lines. After an overrun (ENOBUFS: the kernel dropped
+   * events) the links and addresses are dumped again and the difference is applied as the events
+   * that were missed (link-resync.ts); events arriving meanwhile are held and applied after it.
+   */
+  private monitorError(e: KernelError): void {
+    if (this.stopped || this.monitorOff) return;
+    for (const l of monitorRecvErrorLines(e.errno, e.text)) this.log.info(l);
+    if (e.code !== 'ENOBUFS') return;
+    this.overruns++;
+    if (this.heldEvents) { this.resyncAgain = true; return; }
+    void this.resync();
+  }
+
+  private async resync(): Promise<void> {
+    this.heldEvents = [];
+    try {
+      do {
+        this.resyncAgain = false;
+        const dump = await this.dumpNet();
+        if (this.stopped || this.monitorOff) return;
+        const { links, addrs } = dump;
+        const missed = resyncEvents({ links: this.linkGate.rawLinks(), addrs: this.links.addresses() }, { links, addrs });
+        this.log.detail(`Netlink: resynchronised links and addresses after the overrun (${missed.length} change${missed.length === 1 ? '' : 's'})`);
+        await this.feedSliced(missed);
+        while (this.heldEvents.length && !this.stopped && !this.monitorOff) {
+          const held = this.heldEvents;
+          this.heldEvents = [];
+          await this.feedSliced(held);
+        }
+      } while (this.resyncAgain && !this.stopped && !this.monitorOff);
+    } catch (err) {
+      this.log.error(`Netlink: cannot resynchronise links and addresses: ${(err as Error).message}`);
+    } finally {
+      const held = this.heldEvents ?? [];
+      this.heldEvents = undefined;
+      if (!this.stopped && !this.monitorOff) for (const ev of held) this.linkGate.feed(ev);
+    }
+  }
+
+  /** Feeds events to the link gate RESYNC_SLICE at a time, letting timers (adverts) run in between. */
+  private async feedSliced(evs: readonly KernelEvent[]): Promise<void> {
+    for (let i = 0; i < evs.length; i += RESYNC_SLICE) {
+      if (i > 0) await new Promise<void>((r) => { this.timers.set(r, 0); });
+      if (this.stopped || this.monitorOff) return;
+      for (const ev of evs.slice(i, i + RESYNC_SLICE)) this.linkGate.feed(ev);
+    }
+  }
+
+  /**
+   * Links and addresses dumped for a resync. A dump taken while the kernel's tables keep changing
+   * can come back broken (a multipart reply cut short): tried again after 50, 100, 200 ... ms, up
+   * to RESYNC_TRIES times; the last failure is thrown.
+   */
+  private async dumpNet(): Promise<{ links: LinkInfo[]; addrs: AddrInfo[] }> {
+    for (let i = 0; ; i++) {
+      try {
+        // one dump after the other: a socket carries one multipart reply at a time
+        const links = await this.kernel.net.links();
+        return { links, addrs: await this.kernel.net.addresses() };
+      } catch (e) {
+        if (i + 1 >= RESYNC_TRIES || this.stopped || this.monitorOff) throw e;
+        await new Promise<void>((r) => { this.timers.set(r, 50 * 2 ** i); });
+      }
     }
   }
 

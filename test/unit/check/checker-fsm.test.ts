@@ -31,6 +31,7 @@ function run(r: Row): string[] {
 }
 
 const BIND: Outcome = { ok: false, msg: 'error', errText: 'Cannot assign requested address' };
+const NO_SOCKET: Outcome = { ok: false, msg: 'error', noSocket: true };
 const BIND_INUSE: Outcome = { ok: false, msg: 'error', errText: 'Address already in use' };
 const WEB_BIND = 'Checker bind failed: Cannot assign requested address|WEB socket bind failed. Rescheduling';
 const DNS_TO: Outcome = { ok: false, msg: 'read timeout from socket' };
@@ -41,6 +42,15 @@ const rows: Row[] = [
     expect: [`6000;up;TCP connection to ${RS} success.`, '6000;Checker bind failed: Cannot assign requested address|TCP socket bind failed. Rescheduling.', '1000',
       '6000;Checker bind failed: Cannot assign requested address|TCP socket bind failed. Rescheduling.', `6000;down;TCP_CHECK on service ${RS} failed after 1 retries.`,
       `6000;up;TCP connection to ${RS} success.`] },
+  // socket() failing (EMFILE, no descriptor left) is not a failure either: 2.2.7's per-type line, delay_loop
+  { name: 'socket() failed (no descriptor): no check, no state change, each type\'s line, delay_loop', c: {}, seq: [OK, NO_SOCKET, KO, NO_SOCKET, NO_SOCKET, KO, OK],
+    expect: [`6000;up;TCP connection to ${RS} success.`, '6000;TCP connect fail to create socket. Rescheduling.', '1000',
+      '6000;TCP connect fail to create socket. Rescheduling.', '6000;TCP connect fail to create socket. Rescheduling.',
+      `6000;down;TCP_CHECK on service ${RS} failed after 1 retries.`, `6000;up;TCP connection to ${RS} success.`] },
+  ...([['HTTP_GET', 'WEB connection fail to create socket. Rescheduling.'], ['SSL_GET', 'WEB connection fail to create socket. Rescheduling.'],
+    ['SMTP_CHECK', 'SMTP_CHECK connection failed to create socket. Rescheduling.'], ['DNS_CHECK', `DNS_CHECK (${RS}) failed to create socket. Rescheduling.`],
+    ['UDP_CHECK', 'UDP connect fail to create socket. Rescheduling.']] as const).map(([type, line]): Row =>
+    ({ name: `${type}: socket() failed -> "${line}"`, c: { type }, alpha: true, seq: [NO_SOCKET], expect: [`6000;${line}`] })),
   { name: 'TCP retry 1: first success logs once, one failure retried after dbr, second one downs', c: {}, seq: [OK, OK, KO, KO, KO, KO, OK, OK],
     expect: ['6000;up;TCP connection to [10.0.0.2]:tcp:80 success.', '6000', '1000', `6000;down;TCP_CHECK on service ${RS} failed after 1 retries.`,
       '1000', '6000', `6000;up;TCP connection to ${RS} success.`, '6000'] },

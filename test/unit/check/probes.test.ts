@@ -1,6 +1,7 @@
 // Probe adapters against small servers on 127.0.0.1 (no root): outcomes and keepalived's failure
 // texts for TCP, HTTP (status ranges, digest, regex, vhost, request template), SMTP, DNS, UDP, MISC.
 import assert from 'node:assert/strict';
+import { closeSync, openSync } from 'node:fs';
 import net from 'node:net';
 import dgram from 'node:dgram';
 import { createHash } from 'node:crypto';
@@ -68,6 +69,25 @@ describe('check: probes on loopback', () => {
     assert.deepEqual(await httpGet({ host: '127.0.0.1', port: silent.port, path: '/', ssl: false, timeoutMs: 300 }), { ok: false, msg: 'Timeout WEB read' });
     silent.close();
     assert.deepEqual(await httpGet({ host: '127.0.0.1', port: await freePort(), path: '/', ssl: false, timeoutMs: 300 }), { ok: false, msg: 'Connection failed' });
+  });
+
+  it('no descriptor left (EMFILE): HTTP, SMTP, DNS and UDP checks are not made (noSocket, keepalived\'s "fail to create socket" lines)', async () => {
+    const s = await tcpServer((c) => c.end());
+    const fillers: number[] = [];
+    let outs: unknown[];
+    try {
+      for (;;) { try { fillers.push(openSync('/dev/null', 'r')); } catch { break; } }
+      outs = await Promise.all([
+        httpGet({ host: '127.0.0.1', port: s.port, path: '/', ssl: false, timeoutMs: 1000 }),
+        smtpCheck('127.0.0.1', s.port, 'h', 1000),
+        dnsCheck('127.0.0.1', 53, 'a.test', 1, 1000),
+        udpCheck('127.0.0.1', s.port, { payload: Buffer.alloc(0), minLen: 0, maxLen: 0 }, 1000),
+      ]);
+    } finally {
+      for (const fd of fillers) closeSync(fd);
+    }
+    s.close();
+    for (const o of outs) assert.deepEqual(o, { ok: false, msg: 'error', noSocket: true });
   });
 
   it('SMTP: banner / HELO / QUIT dialogue and its failures', async () => {

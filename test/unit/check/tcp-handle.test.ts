@@ -3,6 +3,7 @@
 // refused, timeout (a listener whose accept queue is full drops SYNs), bindto and bind_port seen by
 // the server, IPv6, a bind that fails at once, many checks at once, and the handle closed after.
 import assert from 'node:assert/strict';
+import { closeSync, openSync } from 'node:fs';
 import net from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Attempt, ipFamily, setTcpProbeImpl, tcpProbeImpl, tcpStart } from '../../../src/check/probes/tcp-handle.js';
@@ -104,6 +105,22 @@ for (const impl of ['native', 'handle', 'socket'] as const) {
       assert.deepEqual(await p, { ok: false, msg: 'error', errText: 'Cannot assign requested address' });
       // A source port held by a listener: EADDRINUSE.
       assert.deepEqual(await run('127.0.0.1', s.port, 1000, '127.0.0.1', s.port), { ok: false, msg: 'error', errText: 'Address already in use' });
+      await s.close();
+    });
+
+    it('no descriptor left (EMFILE): no check, noSocket (keepalived\'s "TCP connect fail to create socket"), asynchronously', async () => {
+      const s = await server();
+      // every descriptor this process may still open is taken by /dev/null until the outcome is in
+      const fillers: number[] = [];
+      let o: Outcome;
+      try {
+        for (;;) { try { fillers.push(openSync('/dev/null', 'r')); } catch { break; } }
+        o = await run('127.0.0.1', s.port, 1000);
+      } finally {
+        for (const fd of fillers) closeSync(fd);
+      }
+      assert.deepEqual(o, { ok: false, msg: 'error', noSocket: true });
+      assert.deepEqual(await run('127.0.0.1', s.port, 1000), { ok: true });
       await s.close();
     });
 

@@ -3,9 +3,11 @@
 // The section we do not produce (VRRP Sockpool) and nftables lines are cut from the expected text;
 // everything else must match exactly. Interfaces: the kernel state keepalived saw, as InterfaceInfo.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { KeepalivedConfig } from '../../../src/config/model.js';
-import { dumpReloadFile, formatJsonDump, formatParentDataDump, formatStatsDump, formatVrrpDataDump, globalDefsLines, zeroStats, type VrrpSnapshot } from '../../../src/daemon/dumps/index.js';
+import { dumpFailureLines, dumpReloadFile, formatJsonDump, formatParentDataDump, formatStatsDump, formatVrrpDataDump, globalDefsLines, writeDump, zeroStats, type VrrpSnapshot } from '../../../src/daemon/dumps/index.js';
 import { config, globalDefs, instance, script } from './config-fixture.js';
 import { interfacesLines, type InterfaceInfo } from '../../../src/daemon/dumps/interfaces.js';
 import { parseConfigFile } from '../../../src/parser/index.js';
@@ -157,5 +159,23 @@ describe('daemon/dumps: keepalived 2.2.7 layouts', () => {
     const j = JSON.parse(formatJsonDump(cfgA, snapA, 2)) as { vrrp: unknown[]; track_process: unknown[] };
     assert.equal(j.vrrp.length, 1);
     assert.deepEqual(j.track_process, []);
+  });
+
+  it('a dump that cannot be written: 2.2.7\'s lines for a file that cannot be created (data form, stats/JSON form), ours for a failed write', () => {
+    const ro = { step: 'open' as const, errno: 30, text: 'Read-only file system' };
+    // recorded with /tmp read-only (test/integration/chaos/chaos-res-dump.test.ts)
+    assert.deepEqual(dumpFailureLines('/tmp/keepalived.NS_I.data', ro, 'keepalived.data'),
+      ["Unable to open '/tmp/keepalived.NS_I.data' - errno 30 (Read-only file system)", "Can't open dump file keepalived.data (30: Read-only file system)"]);
+    assert.deepEqual(dumpFailureLines('/tmp/keepalived.stats', ro),
+      ["Unable to open '/tmp/keepalived.stats' - errno 30 (Read-only file system)", "Can't open /tmp/keepalived.stats (30: Read-only file system)"]);
+    assert.deepEqual(dumpFailureLines('/tmp/keepalived.json', { step: 'write', errno: 28, text: 'No space left on device' }),
+      ["Can't write dump file /tmp/keepalived.json (28: No space left on device) - file left as it was"]);
+    // writeDump never throws: a directory that is not there is a failed open, and nothing is left behind
+    const dir = mkdtempSync(join(tmpdir(), 'kd-dumpfail-'));
+    try {
+      assert.deepEqual(writeDump(join(dir, 'no', 'keepalived.data'), 'x'), { step: 'open', errno: 2, text: 'No such file or directory' });
+      assert.equal(writeDump(join(dir, 'keepalived.data'), 'x\n'), undefined);
+      assert.deepEqual(readdirSync(dir), ['keepalived.data']);
+    } finally { rmSync(dir, { recursive: true, force: true }); }
   });
 });

@@ -76,14 +76,15 @@ describe('fuzz: regression vectors', () => {
     const f = JSON.parse(readFileSync(new URL('../../fuzz/fixtures/rtnl-replies.json', import.meta.url), 'utf8')) as { events: string[] };
     const d = Buffer.from(f.events.find((e) => Buffer.from(e, 'hex').readUInt16LE(4) === 20)!, 'hex');
     d.writeUInt16LE(d.readUInt16LE(6) | 2, 6); // NLM_F_MULTI
-    const raws: FakeRawSocket[] = [];
-    const rtnl = new Rtnl(() => { const r = new FakeRawSocket(); raws.push(r); return new netlinkPkg.RtNetlinkSocket(packageSocketOver(r)); });
+    let feed: (d: Buffer) => void = () => {};
+    const rtnl = new Rtnl(() => new netlinkPkg.RtNetlinkSocket(packageSocketOver(new FakeRawSocket())), undefined,
+      (_g, onDatagram) => { feed = onDatagram; return { close: () => {}, setRcvBuf: () => undefined }; });
     const events: KernelEvent[] = [];
     rtnl.monitor((e) => events.push(e));
-    raws[1]!.deliver(d);
+    feed(d);
     assert.equal(events.length, 1);
     assert.equal(events[0]!.kind, 'addrAdded');
-    raws[1]!.deliver(Buffer.alloc(0));
+    feed(Buffer.alloc(0));
     assert.equal(malformedInput.snapshot()['rtnetlink:framing'], 1, 'an empty datagram is noted');
     rtnl.close();
   });

@@ -1,0 +1,33 @@
+// The soak's arithmetic (bench/soak.ts): slope per hour, growth between the first and last thirds,
+// and the time a VIP spends on no router from the two routers' address events.
+import assert from 'node:assert/strict';
+import { growth, slopePerHour, vipLoss } from '../../../bench/soak.js';
+
+describe('soak figures', () => {
+  it('slopePerHour: least squares over seconds, per hour; flat and single points give 0', () => {
+    assert.equal(slopePerHour([{ t: 0, y: 10 }, { t: 1800, y: 11 }, { t: 3600, y: 12 }]), 2);
+    assert.equal(slopePerHour([{ t: 0, y: 5 }, { t: 60, y: 5 }]), 0);
+    assert.equal(slopePerHour([{ t: 0, y: 5 }]), 0);
+  });
+
+  it('growth: median of the last third minus median of the first third (a spike in the middle does not count)', () => {
+    assert.equal(growth([10, 11, 10, 40, 10, 11, 10, 12, 11]), 1);
+    assert.equal(growth([22, 22, 22]), 0);
+    assert.equal(growth([1, 2, 3, 4, 5, 6]), 4);
+  });
+
+  it('vipLoss: overlap at a failover costs nothing; a VIP removed before the other router adds it is lost time', () => {
+    const init = new Map([['10.0.0.1', new Set<'r1' | 'r2'>(['r1'])], ['10.0.0.2', new Set<'r1' | 'r2'>(['r1'])]]);
+    const ev = [
+      // 10.0.0.1: r2 adds before r1 deletes (make before break)
+      { t: 10, host: 'r2' as const, vip: '10.0.0.1', present: true }, { t: 10.1, host: 'r1' as const, vip: '10.0.0.1', present: false },
+      // 10.0.0.2: r1 deletes, r2 adds 250 ms later
+      { t: 20, host: 'r1' as const, vip: '10.0.0.2', present: false }, { t: 20.25, host: 'r2' as const, vip: '10.0.0.2', present: true },
+    ];
+    const r = vipLoss(ev, init, 0, 30);
+    assert.equal(r.lostEvents, 1);
+    assert.ok(Math.abs(r.lostMs - 250) < 1e-6 && Math.abs(r.maxMs - 250) < 1e-6, JSON.stringify(r));
+    // a VIP on nobody at the end counts until t1
+    assert.equal(vipLoss([{ t: 5, host: 'r1', vip: '10.0.0.1', present: false }], new Map([['10.0.0.1', new Set<'r1' | 'r2'>(['r1'])]]), 0, 6).lostMs, 1000);
+  });
+});
