@@ -94,7 +94,12 @@ if [[ ${IPVS_VM_FORCE:-0} != 1 && -f $CACHE/stamp && -f $CACHE/vmlinux && -f $CA
   exit 0
 fi
 
-# ---------------------------------------------------------------- the guest's /init
+# ---------------------------------------------------------------- no VM may be using it
+# run.sh holds $CACHE/.inuse shared while its guest runs: rebuilding now would replace the sysroot
+# under that guest, so refuse at once (the build lock already keeps two builds apart).
+exec {INUSE}<>"$CACHE/.inuse"
+flock -n -x "$INUSE" || die "$CACHE must be rebuilt but a VM started by scripts/vm/run.sh is using it; run again once it has ended (or set IPVS_VM_CACHE to another directory)"
+
 # Protocol with run.sh, through the 9p share tagged "ctl":
 #   ctl/env  sourced: VM_WORKDIR, VM_MODULES, VM_MOUNTS ("tag:path ..."), VM_9P_OPTS, user exports
 #   ctl/cmd  run by /bin/sh (= dash from the sysroot) in VM_WORKDIR, stdin /dev/null

@@ -67,6 +67,11 @@ if [[ ${IPVS_VM_AUTOBUILD:-1} == 1 ]]; then
   # serialise concurrent runs that would (re)build the same cache
   IPVS_VM_QUIET=1 flock "$CACHE/.lock" "$HERE/build.sh" >&2 || { log "build.sh failed"; exit 125; }
 fi
+# The guest reads the cache while it runs (the sysroot over 9p): hold a shared lock on it until the
+# end, so that a rebuild by another run (build.sh wants it exclusively) fails at once with a message
+# instead of replacing files under this guest. Many runs at once share it; each has its own ctl dir.
+exec {INUSE}<>"$CACHE/.inuse"
+flock -s "$INUSE"
 KERNEL=$CACHE/vmlinux; [[ ${IPVS_VM_PVH:-1} == 1 && -f $KERNEL ]] || KERNEL=$CACHE/vmlinuz
 INITRD=$CACHE/initramfs.cpio
 [[ -f $KERNEL && -f $INITRD && -d $CACHE/sysroot ]] || { log "no kernel/initramfs/sysroot in $CACHE: run build.sh"; exit 125; }

@@ -1,7 +1,7 @@
 // genhash (also `keepalived -T` / `--genhash`): fetch a URL the way HTTP_GET/SSL_GET do and print
 // the MD5 of the body, as keepalived 2.2.7's genhash prints it; -v dumps header and body in
 // keepalived's hex+ASCII layout and the response time.
-import { bodyOf, httpGet, md5hex } from './probes/http-client.js';
+import { bodyOf, httpGet } from './probes/http-client.js';
 
 export interface GenhashIo { out(s: string): void; err(s: string): void }
 
@@ -110,7 +110,7 @@ export async function genhashMain(argv: string[], io: GenhashIo = stdio): Promis
   const t0 = process.hrtime.bigint();
   const r = await httpGet({
     host: o.server, port: o.port, path: o.url, ssl: o.ssl, vhost: o.vhost, protocol: o.protocol,
-    timeoutMs: Math.round(o.timeoutS * 1000), sni: o.ssl && o.sni ? o.vhost : undefined,
+    timeoutMs: Math.round(o.timeoutS * 1000), sni: o.ssl && o.sni ? o.vhost : undefined, rawLimit: Infinity,
   });
   if (!r.ok) {
     if (r.msg === 'Read, no data received from ') io.err('no data received from remote webserver\n');
@@ -122,7 +122,7 @@ export async function genhashMain(argv: string[], io: GenhashIo = stdio): Promis
     return 0;
   }
   const body = bodyOf(r);
-  const digest = md5hex(body);
+  const digest = r.digest;
   if (o.verbose) {
     const head = r.raw.subarray(0, r.headerEnd);
     io.out(banner('    HTTP Header Buffer    ') + dumpBuffer(head));

@@ -27,6 +27,8 @@ export interface Diagnostic {
   pos?: SourcePos;
   /** Other places involved (e.g. the first definition of a duplicate). */
   related?: SourcePos[];
+  /** The keepalived process that reports it at run time (the parser's; absent: the parent). */
+  proc?: 'parent' | 'vrrp' | 'checker';
 }
 
 export const EXIT_FOR_SEVERITY: Record<Severity, number> = {

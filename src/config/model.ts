@@ -629,6 +629,11 @@ export interface KeepalivedConfig {
   trackFiles: TrackFile[];
   trackProcesses: VrrpTrackProcess[];
   vrrpInstances: VrrpInstance[];
+  /**
+   * 2.2.7's vrrp_complete_init failed (an instance it cannot use, e.g. "(VI_1) Unknown interface!"):
+   * its VRRP process then stops with a configuration error, which ends the daemon (measured).
+   */
+  vrrpUnusable?: boolean;
   vrrpSyncGroups: VrrpSyncGroup[];
   virtualServerGroups: VirtualServerGroup[];
   virtualServers: VirtualServer[];

@@ -10,7 +10,8 @@ import type { KeepalivedConfig } from '../config/model.js';
 import { dumpFailureLines, dumpReloadFile, formatJsonDump, formatStatsDump, formatVrrpDataDump, globalDefsLines, writeDump } from './dumps/index.js';
 import { toDumpSnapshot } from './dumps/from-vrrp.js';
 import { readInterfaces } from './dumps/interfaces.js';
-import { CHILD_EXIT, isParentToChild, type ChildRole, type ChildToParent, type DumpKind, type ParentToChild } from './ipc.js';
+import { malformedInput } from '../common/malformed.js';
+import { CHILD_EXIT, decodeParentToChild, type ChildRole, type ChildToParent, type DumpKind, type ParentToChild } from './ipc.js';
 import { createDaemonLogger, type DaemonLogger } from './log-sink.js';
 import { stoppedUsageLine } from './log-format.js';
 import { childrenUsage } from './rusage.js';
@@ -41,8 +42,10 @@ class Inbox {
   private handler?: (m: ParentToChild) => void;
   private waiter?: (m: ParentToChild | undefined) => void;
   constructor() {
-    process.on('message', (m: unknown) => {
-      if (!isParentToChild(m)) return;
+    process.on('message', (raw: unknown) => {
+      const d = decodeParentToChild(raw);
+      if (!d.ok) { malformedInput.note('ipc', d.reason, 'message from the parent'); return; }
+      const m = d.msg;
       if (this.waiter) { const w = this.waiter; this.waiter = undefined; w(m); }
       else if (this.handler) this.handler(m);
       else this.queue.push(m);
@@ -81,6 +84,8 @@ export async function runChild(role: ChildRole): Promise<void> {
   const logger: DaemonLogger = createDaemonLogger({
     ident: o.ident, facility: o.facility, detail: o.logDetail, console: o.logConsole, syslog: !o.noSyslog, syslogPath: o.syslogPath,
   });
+  // malformed netlink or IPC input seen by this child is logged as a warning (common/malformed.ts)
+  malformedInput.setLog((l) => logger.warn(l));
   writePidFile(o.pidFile);
   const what = role === 'vrrp' ? 'VRRP' : 'checker';
   let handle: SubsystemHandle | undefined;
@@ -131,6 +136,7 @@ export async function runChild(role: ChildRole): Promise<void> {
   try {
     const r = await start(config, {
       logger, clock: monotonicClock, dontRelease: o.dontRelease, releaseVips: o.releaseVips, logDetail: o.logDetail,
+      ...(o.configLines ? { configLines: o.configLines } : {}),
     });
     if (isPermanentError(r)) {
       if (r.permanentError.message) logger.error(r.permanentError.message);
@@ -218,7 +224,7 @@ export async function runChild(role: ChildRole): Promise<void> {
       saveDir = stickySaveDir(saveDir, next);
       fileLimit.apply(fdsRequired(next));
       const settle = () => { if (!stopping) prio.apply(schedSettingsFor(next.global, role)); };
-      Promise.resolve().then(() => handle?.reload(next)).then(
+      Promise.resolve().then(() => handle?.reload(next, m.configLines)).then(
         () => { reloadDumps.save(saveDir, true, () => dataText() ?? ''); settle(); send({ type: 'reloaded', ok: true }); },
         (e: Error) => { settle(); logger.error(`Reload failed: ${e.message}`); send({ type: 'reloaded', ok: false }); },
       );

@@ -18,7 +18,8 @@ export async function loadSubsystem(role: ChildRole): Promise<StartFn> {
   const [start, { createNotifier }] = await Promise.all([role === 'vrrp' ? vrrpStart() : checkerStart(), import('../notify/index.js')]);
   return async (config, deps) => {
     let notifier: Notifier | undefined;
-    try { notifier = createNotifier(config, { logger: deps.logger, routerId: config.global.routerId }); } catch (e) {
+    // the VRRP process logs the config check's SECURITY VIOLATION line (deps.configLines) instead of the notifier's
+    try { notifier = createNotifier(config, { logger: deps.logger, routerId: config.global.routerId, violationLine: role !== 'vrrp' }); } catch (e) {
       deps.logger.error(`notify: ${(e as Error).message}`);
     }
     const r = await start(config, deps, {
@@ -28,7 +29,7 @@ export async function loadSubsystem(role: ChildRole): Promise<StartFn> {
     if (isPermanentError(r)) { await notifier?.stop().catch(() => undefined); return r; }
     const handle: SubsystemHandle = {
       stop: async () => { await r.stop(); await notifier?.stop().catch(() => undefined); },
-      reload: async (c) => { notifier?.reload(c, { routerId: c.global.routerId }); await r.reload(c); },
+      reload: async (c, lines) => { notifier?.reload(c, { routerId: c.global.routerId }); await r.reload(c, lines); },
       snapshot: () => r.snapshot(),
     };
     if (r.clearStats) handle.clearStats = () => r.clearStats?.();
@@ -45,14 +46,15 @@ async function vrrpStart(): Promise<Start> {
     if (syncd === 'fatal') return { permanentError: { kind: 'FATAL', message: '' } };
     const vrrp = await startVrrp(config, {
       logger: deps.logger, clock: deps.clock, onStateChange: (e) => { if (e.kind === 'INSTANCE') syncd.stateChanged(e.name, e.state); events.vrrpEvent(e); },
+      releaseVipsAlways: deps.dontRelease || deps.releaseVips, ...(deps.configLines ? { configLines: deps.configLines } : {}),
     });
     if (isStartFailure(vrrp)) { await syncd.stop(); return vrrp; }
     const isMaster = (name: string) => vrrp.snapshot().instances.some((i) => i.name === name && i.view.state === 'MASTER');
     return {
-      // -V (--dont-release-vrrp): leave the VIPs and virtual routes in place.
+      // -V (--dont-release-vrrp): no priority 0, VIPs, virtual routes and VMACs left in place.
       // the sync daemon's stop is asked for first, as in 2.2.7, but the VIPs do not wait for its answer
-      stop: async () => { await Promise.all([syncd.stop(), vrrp.stop({ keepVips: deps.dontRelease })]); },
-      reload: async (c) => { await vrrp.reload(c); await syncd.reload(c, isMaster); },
+      stop: async () => { await Promise.all([syncd.stop(), vrrp.stop({ dontRelease: deps.dontRelease })]); },
+      reload: async (c, lines) => { await vrrp.reload(c, lines); await syncd.reload(c, isMaster); },
       snapshot: () => vrrp.snapshot(),
     };
   };

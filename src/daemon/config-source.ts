@@ -41,6 +41,14 @@ export async function configLoader(env: NodeJS.ProcessEnv = process.env): Promis
   }
 }
 
+/**
+ * A config-check line that keepalived 2.2.7 logs in its VRRP process, not in the parent: the VRRP
+ * side's SECURITY VIOLATION (measured: once, after "Registering Kernel netlink command channel").
+ */
+export function loggedByVrrp(d: Diagnostic): boolean {
+  return d.code === 'KA_SCRIPT_SECURITY' && d.proc === 'vrrp';
+}
+
 /** `(FILE: Line N) message` as keepalived prefixes config errors in its log. */
 export function diagnosticLine(d: Diagnostic & { formatted?: string }): string {
   if (d.formatted !== undefined) return d.formatted;

@@ -9,6 +9,7 @@ import { configLoader } from './config-source.js';
 import { syslogIdent } from './log-format.js';
 import { createDaemonLogger } from './log-sink.js';
 import { Parent, forkLauncher } from './parent.js';
+import { malformedInput } from '../common/malformed.js';
 import { watchRealtimeSignal } from './rt-signals.js';
 import { sdNotifier } from './sd-notify.js';
 import { usageText } from './usage.js';
@@ -107,6 +108,8 @@ async function runParent(opts: CliOptions): Promise<void> {
     logger.close();
     return finish(1);
   }
+  // malformed netlink or IPC input seen by this process is logged as a warning (common/malformed.ts)
+  malformedInput.setLog((l) => logger.warn(l));
   const parent = new Parent(opts, {
     logger,
     loadConfig,

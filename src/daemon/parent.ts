@@ -11,9 +11,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { exitCodeFor } from '../common/diagnostic.js';
 import type { KeepalivedConfig } from '../config/model.js';
 import type { CliOptions } from './cli.js';
-import { blocksStart, diagKey, diagnosticLine, reloadProblems, type ConfigLoadResult, type ConfigLoader } from './config-source.js';
+import { blocksStart, diagKey, diagnosticLine, loggedByVrrp, reloadProblems, type ConfigLoadResult, type ConfigLoader } from './config-source.js';
 import { dumpFailureLines, dumpPaths, formatParentDataDump, writeDump } from './dumps/index.js';
-import { PARENT_EXIT_FOR, permanentKindOf, type ChildRole, type ChildRuntimeOptions, type ChildToParent, type DumpKind, type ParentToChild } from './ipc.js';
+import { malformedInput } from '../common/malformed.js';
+import { PARENT_EXIT_FOR, decodeChildToParent, permanentKindOf, type ChildRole, type ChildRuntimeOptions, type ChildToParent, type DumpKind, type ParentToChild } from './ipc.js';
 import { commandLineLines, cpuUsageLine, signalExitLine, syslogIdent } from './log-format.js';
 import type { DaemonLogger } from './log-sink.js';
 import { checkPidFile, pidPaths, removePidFile, removeStale, writePidFile, type PidPaths } from './pidfile.js';
@@ -30,6 +31,7 @@ import { ReloadTimeMonitor } from './reload/time-monitor.js';
 import { saveConfigCopy, stickySaveDir } from './config-save.js';
 import { unsupportedReloadChanges } from './reload/unsupported.js';
 import { tmpConfigDirProblem } from './tmp-config-dir.js';
+import { restartDelay, restartName } from './respawn-delay.js';
 import { truncateSync } from 'node:fs';
 import { strerror } from '../vrrp/io/native.js';
 
@@ -91,7 +93,12 @@ export const forkLauncher: ChildLauncher = (role, inherit) => {
     pid: cp.pid ?? -1,
     send: (m) => { if (cp.connected) cp.send(m, (err) => { void err; }); },
     kill: (sig) => { try { cp.kill(sig); } catch { /* gone */ } },
-    onMessage: (fn) => { cp.on('message', (m) => fn(m as ChildToParent)); },
+    onMessage: (fn) => {
+      cp.on('message', (m: unknown) => {
+        const d = decodeChildToParent(m);
+        if (d.ok) fn(d.msg); else malformedInput.note('ipc', d.reason, `message from the ${role === 'vrrp' ? 'VRRP' : 'checker'} child`);
+      });
+    },
     onExit: (fn) => { cp.on('exit', fn); },
   };
 };
@@ -126,7 +133,6 @@ interface ChildSlot {
   reloadWaiter?: () => void;
   /** Stopped on purpose by a reload: its exit is not a death. */
   retiring?: boolean;
-  quickDeaths: number;
 }
 
 
@@ -148,6 +154,8 @@ export class Parent {
   private keepAlive?: NodeJS.Timeout;
   /** Config problems the running configuration already had (a reload may keep them). */
   private accepted = new Set<string>();
+  /** Config-check lines the VRRP child logs itself (loggedByVrrp), for its start or the reload in progress. */
+  private vrrpLines: string[] = [];
   /** reload_time_file's monitor, while one runs. */
   private timeMonitor?: ReloadTimeMonitor;
   /** config_save_dir once set, and how many copies this process wrote there. */
@@ -257,7 +265,8 @@ export class Parent {
   /** Which children this config (and -P / -C / --all) asks for; checker first, as keepalived forks. */
   wantedRoles(cfg: KeepalivedConfig): ChildRole[] {
     const o = this.opts;
-    const wantVrrp = !o.checkOnly && (o.all || cfg.vrrpInstances.length > 0);
+    // an unusable VRRP configuration still starts the VRRP process, which stops with its error (2.2.7)
+    const wantVrrp = !o.checkOnly && (o.all || cfg.vrrpInstances.length > 0 || !!cfg.vrrpUnusable);
     const wantCheck = !o.vrrpOnly && (o.all || cfg.virtualServers.length > 0);
     return [...(wantCheck ? ['checker' as const] : []), ...(wantVrrp ? ['vrrp' as const] : [])];
   }
@@ -267,7 +276,8 @@ export class Parent {
   /** Reads and parses the config file; logs what keepalived logs. Undefined: unusable. */
   private async load(): Promise<{ config?: KeepalivedConfig; missing: boolean }> {
     const r = await this.readConfig();
-    for (const d of r.diagnostics) this.log.info(diagnosticLine(d));
+    for (const d of r.diagnostics) if (!loggedByVrrp(d)) this.log.info(diagnosticLine(d));
+    this.vrrpLines = r.diagnostics.filter(loggedByVrrp).map(diagnosticLine);
     if (!r.config) return { missing: !r.crashed };
     if (r.diagnostics.some(blocksStart)) return { missing: false };
     this.accepted = new Set(r.diagnostics.map(diagKey));
@@ -317,6 +327,7 @@ export class Parent {
       dumpConf: o.dumpConf,
       umaskFromCommandLine: o.umask !== undefined,
       dumpPaths: { data: role === 'vrrp' ? dp.data : dp.checkData, stats: dp.stats, json: dp.json },
+      ...(role === 'vrrp' && this.vrrpLines.length ? { configLines: this.vrrpLines } : {}),
     };
   }
 
@@ -331,12 +342,15 @@ export class Parent {
     return f ?? 3;
   }
 
-  private spawn(role: ChildRole, quickDeaths = 0): void {
+  /** Per kind of child: the delay its next quick death gets (respawn-delay.ts). */
+  private readonly restartDelays = new Map<ChildRole, number>();
+
+  private spawn(role: ChildRole): void {
     if (!this.config) return;
     const fd = role === 'vrrp' ? this.nsState?.connectorFd : undefined;
     const identity = { comm: this.config.global.processName ?? DEFAULT_COMM, cmdline: this.deps.commandLine };
     const handle = this.deps.launch(role, fd === undefined ? { identity } : { procConnectorFd: fd, identity });
-    const slot: ChildSlot = { role, handle, startedAt: Date.now(), exited: false, exitWaiters: [], quickDeaths };
+    const slot: ChildSlot = { role, handle, startedAt: Date.now(), exited: false, exitWaiters: [] };
     this.children.set(role, slot);
     this.log.info(`Starting ${role === 'vrrp' ? 'VRRP' : 'Healthcheck'} child process, pid=${handle.pid}`);
     handle.onMessage((m) => this.onChildMessage(slot, m));
@@ -378,14 +392,14 @@ export class Parent {
     this.log.info('  Please log an issue at https://github.com/acassen/keepalived/issues/');
     this.log.info('  and include a full copy of your keepalived configuration files, and');
     this.log.info('  copies of the keepalived system log entries around the time this happened');
-    // Respawn rate limit: a child that keeps dying within 2 s of its start waits 1, 2, 4 ... 30 s.
-    const quick = Date.now() - slot.startedAt < 2000 ? slot.quickDeaths + 1 : 0;
-    const delay = quick > 1 ? Math.min(2 ** (quick - 2), 30) : 0;
-    this.log.info(`Restart of ${slot.role === 'vrrp' ? 'VRRP' : 'checker'} process delayed ${delay} seconds to limit respawn rate`);
+    // Respawn rate limit, as 2.2.7's: within a minute of its start a death waits 0, 1, 2, 4 ... 60 s.
+    const d = restartDelay(this.restartDelays.get(slot.role) ?? 0, Date.now() - slot.startedAt);
+    this.restartDelays.set(slot.role, d.nextDelayS);
+    if (d.logged) this.log.info(`Restart of ${restartName(slot.role)} process delayed ${d.delayS} seconds to limit respawn rate`);
     const t = setTimeout(() => {
       this.pendingRespawns.delete(slot.role);
-      if (!this.stopping) this.spawn(slot.role, quick);
-    }, delay * 1000);
+      if (!this.stopping) this.spawn(slot.role);
+    }, d.delayS * 1000);
     this.pendingRespawns.set(slot.role, t);
   }
 
@@ -409,7 +423,7 @@ export class Parent {
       // a plain reload removes the new file's reload_file once it is read (2.2.7 never creates it then)
       const rf = check === undefined && r.config ? this.reloadFile(r.config) : undefined;
       if (rf) removeReloadFile(rf);
-      for (const d of r.diagnostics) this.log.info(diagnosticLine(d));
+      for (const d of r.diagnostics) if (!loggedByVrrp(d)) this.log.info(diagnosticLine(d));
       const problems = reloadProblems(r.diagnostics, this.accepted);
       if (!r.config || problems.length) {
         const code = r.config ? exitCodeFor(problems) : 4;
@@ -426,6 +440,7 @@ export class Parent {
       this.applyUmask(cfg);
       this.config = cfg;
       this.accepted = new Set(r.diagnostics.map(diagKey));
+      this.vrrpLines = r.diagnostics.filter(loggedByVrrp).map(diagnosticLine);
       // 2.2.7 restarts the reload_time_file monitor before it signals the children
       this.startTimeMonitor();
       const wanted = this.wantedRoles(cfg);
@@ -436,7 +451,7 @@ export class Parent {
           const t = setTimeout(() => { slot.reloadWaiter = undefined; resolve(); }, 30_000);
           slot.reloadWaiter = () => { clearTimeout(t); resolve(); };
           slot.handle.send({ type: 'reload-begin' });
-          slot.handle.send({ type: 'reload', config: cfg });
+          slot.handle.send({ type: 'reload', config: cfg, ...(role === 'vrrp' && this.vrrpLines.length ? { configLines: this.vrrpLines } : {}) });
         }));
       }
       for (const role of wanted) if (!this.children.has(role) && !this.pendingRespawns.has(role)) this.spawn(role);

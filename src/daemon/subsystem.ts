@@ -17,13 +17,15 @@ export interface SubsystemDeps {
   releaseVips: boolean;
   /** -D count. */
   logDetail: number;
+  /** Config-check lines this process logs at start (ChildRuntimeOptions.configLines). */
+  configLines?: string[];
 }
 
 export interface SubsystemHandle {
   /** Graceful stop: VRRP sends priority 0 and removes VIPs; checkers remove IPVS entries. */
   stop(): Promise<void>;
-  /** Apply a new config (only the difference). */
-  reload(config: KeepalivedConfig): Promise<void>;
+  /** Apply a new config (only the difference); `configLines` as SubsystemDeps.configLines, for it. */
+  reload(config: KeepalivedConfig, configLines?: string[]): Promise<void>;
   /** Runtime state for the USR1 / USR2 / JSON dumps (VRRP: a VrrpSnapshot). */
   snapshot(): VrrpSnapshot | unknown;
   /** Optional: clear counters (SIGRTMAX-1, STATS_CLEAR). */

@@ -3,7 +3,7 @@
 // script's gid, a supplementary group list of exactly that gid, its uid, puts the child in a
 // process group of its own (same session), sets SIGTERM as its parent-death signal, resets
 // signals, and execs with /dev/null on fds 0-2, the daemon's environment, cwd and umask (0177 by
-// default). Measured under 2.2.7: test/integration/host/script-user.test.ts.
+// default, -u MASK / global_defs umask otherwise). Measured under 2.2.7: test/integration/host/script-user.test.ts.
 //
 // Why the addon (native/src/spawn-as.cc) and not the alternatives:
 //  - child_process.spawn({ uid, gid }): libuv calls setgroups(0, NULL), so the script gets no
@@ -46,6 +46,16 @@ export interface Spawned {
 /** keepalived's default umask, which its scripts inherit (lib/utils.c umask_val). */
 export const SCRIPT_UMASK = 0o177;
 
+/**
+ * The umask a script gets: the daemon's (0177, or -u MASK, or global_defs umask: 2.2.7's scripts get
+ * that, measured), read without changing it.
+ */
+export function daemonUmask(): number {
+  const m = process.umask(SCRIPT_UMASK);
+  process.umask(m);
+  return m;
+}
+
 interface SpawnNative {
   spawnAs(file: string, argv: string[], uid: number, gid: number, umask: number): number | { step: SpawnError['step']; errno: number };
   pidfdOpen(pid: number): number;
@@ -77,7 +87,7 @@ export function spawnAs(argv: readonly string[], ids: RunIdentity, opts: { umask
   const k = native();
   if ('step' in k) return k;
   if (argv.length === 0) return { step: 'exec', errno: constants.errno.ENOENT, code: 'ENOENT', message: 'empty command' };
-  const r = k.spawnAs(argv[0]!, [...argv], ids.uid, ids.gid, opts.umask ?? SCRIPT_UMASK);
+  const r = k.spawnAs(argv[0]!, [...argv], ids.uid, ids.gid, opts.umask ?? daemonUmask());
   if (typeof r !== 'number') {
     const code = errnoName(r.errno);
     return { step: r.step, errno: r.errno, code, message: `${r.step === 'exec' ? '' : `${r.step}: `}${code} (${k.strerror(r.errno)})` };

@@ -1,7 +1,8 @@
 // IPVS Generic Netlink client: one method per kernel command, results as values, and counters of
 // the messages sent (mutations and dumps separately) so tests and benches can count them.
 import { IPVS_CMD, IPVS_GENL_NAME, IPVS_GENL_VERSION } from './constants.js';
-import { msg, parseDaemons, parseDest, parseInfo, parseService, parseTimeouts } from './codec.js';
+import { msg, parseDaemons, parseDest, parseInfo, parseService, parseTimeouts, type Decoded } from './codec.js';
+import { malformedInput } from '../common/malformed.js';
 import type { GenlResult, GenlTransport } from './transport.js';
 import type { DestKey, IpvsDaemon, IpvsDest, IpvsService, IpvsTimeouts, SvcKey } from './types.js';
 import type { Af } from './ip.js';
@@ -13,10 +14,12 @@ export interface IpvsCounters {
   queries: number;
   /** Requests the kernel rejected. */
   errors: number;
+  /** Reply entries dropped as malformed (also noted in common/malformed.ts, which logs them). */
+  malformed: number;
 }
 
 export class IpvsClient {
-  readonly counters: IpvsCounters = { mutations: 0, queries: 0, errors: 0 };
+  readonly counters: IpvsCounters = { mutations: 0, queries: 0, errors: 0, malformed: 0 };
 
   /** Dumps run one at a time: the kernel answers EBUSY to a second dump on a socket, and the
    * netlink package reassembles only one multipart reply at a time. */
@@ -61,16 +64,27 @@ export class IpvsClient {
   startDaemon(d: IpvsDaemon) { return this.done(IPVS_CMD.NEW_DAEMON, msg.newDaemon(d)); }
   stopDaemon(state: IpvsDaemon['state']) { return this.done(IPVS_CMD.DEL_DAEMON, msg.delDaemon(state)); }
 
+  /** The entries of a dump that decode; the others are counted and noted as malformed. */
+  private entries<T>(payloads: Buffer[], decode: (p: Buffer) => Decoded<T>): T[] {
+    const out: T[] = [];
+    for (const p of payloads) {
+      const d = decode(p);
+      if (d.ok) out.push(d.value);
+      else { this.counters.malformed++; malformedInput.note('ipvs', d.reason, `${p.length}-byte reply entry`); }
+    }
+    return out;
+  }
+
   async getServices(): Promise<GenlResult<IpvsService[]>> {
     const r = await this.send(IPVS_CMD.GET_SERVICE, msg.empty(), 'query', true);
     if (!r.ok) return r;
-    return { ok: true, value: r.value.map(parseService).filter((s): s is IpvsService => s !== null) };
+    return { ok: true, value: this.entries(r.value, parseService) };
   }
 
   async getDests(k: SvcKey): Promise<GenlResult<IpvsDest[]>> {
     const r = await this.send(IPVS_CMD.GET_DEST, msg.getDests(k), 'query', true);
     if (!r.ok) return r;
-    return { ok: true, value: r.value.map((p) => parseDest(p, k.af)).filter((d): d is IpvsDest => d !== null) };
+    return { ok: true, value: this.entries(r.value, (p) => parseDest(p, k.af)) };
   }
 
   async getTimeouts(): Promise<GenlResult<IpvsTimeouts>> {
@@ -88,7 +102,7 @@ export class IpvsClient {
   async getDaemons(): Promise<GenlResult<IpvsDaemon[]>> {
     const r = await this.send(IPVS_CMD.GET_DAEMON, msg.empty(), 'query', true);
     if (!r.ok) return r;
-    return { ok: true, value: r.value.map(parseDaemons).filter((d): d is IpvsDaemon => d !== null) };
+    return { ok: true, value: this.entries(r.value, parseDaemons) };
   }
 
   close(): void { this.t.close(); }

@@ -1,6 +1,6 @@
 // IPVS messages: service / destination / daemon / timeout attributes built from types.ts values,
 // and dump replies parsed back into them. Pure (Buffers in, Buffers out).
-import { AF_INET, CMD_ATTRS, DAEMON_ATTRS, DAEMON_STATE, FWD_MASK, INFO_ATTRS, SVC_ATTRS, SVC_F, DEST_ATTRS } from './constants.js';
+import { AF_INET, AF_INET6, CMD_ATTRS, DAEMON_ATTRS, DAEMON_STATE, FWD_MASK, INFO_ATTRS, SVC_ATTRS, SVC_F, DEST_ATTRS } from './constants.js';
 import { decodeAttrs, encodeAttrs, nla, NLA_F_NESTED, type AttrValues, type SvcFlags } from './attrs.js';
 import { bytesToIp, ipToBytes, type Af } from './ip.js';
 import type { DestKey, IpvsDaemon, IpvsDest, IpvsService, IpvsTimeouts, SvcKey } from './types.js';
@@ -82,34 +82,47 @@ export function daemonAttrs(d: IpvsDaemon): AttrValues {
   return v;
 }
 
-/** Parses one GET_SERVICE reply payload. */
-export function parseService(payload: Buffer): IpvsService | null {
+/** A reply entry decoded, or why it was dropped (a short stable token, counted by the client). */
+export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+const isAf = (af: unknown): af is Af => af === AF_INET || af === AF_INET6;
+const bad = (reason: string): { ok: false; reason: string } => ({ ok: false, reason });
+
+/** Parses one GET_SERVICE reply payload: a known family, and a fwmark or protocol + address + port. */
+export function parseService(payload: Buffer): Decoded<IpvsService> {
   const top = decodeAttrs(CMD_ATTRS, payload);
   const s = top.service as AttrValues | undefined;
-  if (!s || s.af === undefined) return null;
-  const af = s.af as Af;
+  if (!s) return bad('service-missing');
+  if (!isAf(s.af)) return bad('service-family');
+  const af = s.af;
   const fwmark = (s.fwmark as number | undefined) ?? 0;
+  if (!fwmark && (s.addr === undefined || s.protocol === undefined || s.port === undefined)) return bad('service-key');
   const flags = (s.flags as SvcFlags | undefined)?.flags ?? 0;
   return {
-    af,
-    protocol: fwmark ? 0 : (s.protocol as number) ?? 0,
-    addr: fwmark ? '' : bytesToIp(af, s.addr as Buffer),
-    port: fwmark ? 0 : (s.port as number) ?? 0,
-    fwmark,
-    sched: (s.schedName as string) ?? '',
-    flags: flags & ~SVC_F.HASHED,
-    timeout: (s.timeout as number) ?? 0,
-    netmask: (s.netmask as number) ?? 0,
-    ...(s.peName ? { peName: s.peName as string } : {}),
+    ok: true,
+    value: {
+      af,
+      protocol: fwmark ? 0 : s.protocol as number,
+      addr: fwmark ? '' : bytesToIp(af, s.addr as Buffer),
+      port: fwmark ? 0 : s.port as number,
+      fwmark,
+      sched: (s.schedName as string) ?? '',
+      flags: flags & ~SVC_F.HASHED,
+      timeout: (s.timeout as number) ?? 0,
+      netmask: (s.netmask as number) ?? 0,
+      ...(s.peName ? { peName: s.peName as string } : {}),
+    },
   };
 }
 
 /** Parses one GET_DEST reply payload; `svcAf` is used when the kernel omits the dest family. */
-export function parseDest(payload: Buffer, svcAf: Af): IpvsDest | null {
+export function parseDest(payload: Buffer, svcAf: Af): Decoded<IpvsDest> {
   const top = decodeAttrs(CMD_ATTRS, payload);
   const d = top.dest as AttrValues | undefined;
-  if (!d || d.addr === undefined) return null;
-  const af = ((d.addrFamily as number | undefined) ?? svcAf) as Af;
+  if (!d) return bad('dest-missing');
+  if (d.addr === undefined) return bad('dest-address');
+  const af = d.addrFamily ?? svcAf;
+  if (!isAf(af)) return bad('dest-family');
   const out: IpvsDest = {
     addr: bytesToIp(af, d.addr as Buffer), port: (d.port as number) ?? 0, af,
     fwd: ((d.fwdMethod as number) ?? 0) & FWD_MASK,
@@ -118,7 +131,7 @@ export function parseDest(payload: Buffer, svcAf: Af): IpvsDest | null {
   if (d.tunType !== undefined && out.fwd === 2) {
     out.tunType = d.tunType as number; out.tunPort = (d.tunPort as number) ?? 0; out.tunFlags = (d.tunFlags as number) ?? 0;
   }
-  return out;
+  return { ok: true, value: out };
 }
 
 export function parseTimeouts(payload: Buffer): IpvsTimeouts {
@@ -132,18 +145,22 @@ export function parseInfo(payload: Buffer): { version: string; connTabSize: numb
   return { version: `${v >>> 16}.${(v >> 8) & 0xff}.${v & 0xff}`, connTabSize: (i.connTabSize as number) ?? 0 };
 }
 
-export function parseDaemons(payload: Buffer): IpvsDaemon | null {
+export function parseDaemons(payload: Buffer): Decoded<IpvsDaemon> {
   const top = decodeAttrs(CMD_ATTRS, payload);
   const d = top.daemon as AttrValues | undefined;
-  if (!d) return null;
+  if (!d) return bad('daemon-missing');
+  if (d.state !== DAEMON_STATE.MASTER && d.state !== DAEMON_STATE.BACKUP) return bad('daemon-state');
   const g4 = d.mcastGroup as Buffer | undefined, g6 = d.mcastGroup6 as Buffer | undefined;
   return {
-    state: d.state === DAEMON_STATE.MASTER ? 'master' : 'backup',
-    ifname: (d.mcastIfn as string) ?? '', syncId: (d.syncId as number) ?? 0,
-    ...(d.syncMaxlen !== undefined ? { maxlen: d.syncMaxlen as number } : {}),
-    ...(d.mcastPort !== undefined ? { port: d.mcastPort as number } : {}),
-    ...(d.mcastTtl !== undefined ? { ttl: d.mcastTtl as number } : {}),
-    ...(g6 && g6.some((x) => x !== 0) ? { group: bytesToIp(10, g6) } : g4 && g4.some((x) => x !== 0) ? { group: bytesToIp(AF_INET, g4) } : {}),
+    ok: true,
+    value: {
+      state: d.state === DAEMON_STATE.MASTER ? 'master' : 'backup',
+      ifname: (d.mcastIfn as string) ?? '', syncId: (d.syncId as number) ?? 0,
+      ...(d.syncMaxlen !== undefined ? { maxlen: d.syncMaxlen as number } : {}),
+      ...(d.mcastPort !== undefined ? { port: d.mcastPort as number } : {}),
+      ...(d.mcastTtl !== undefined ? { ttl: d.mcastTtl as number } : {}),
+      ...(g6 && g6.some((x) => x !== 0) ? { group: bytesToIp(10, g6) } : g4 && g4.some((x) => x !== 0) ? { group: bytesToIp(AF_INET, g4) } : {}),
+    },
   };
 }
 

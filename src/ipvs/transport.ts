@@ -2,6 +2,7 @@
 // kernel errors returned as values (errno name + strerror text) instead of thrown strings.
 import { getSystemErrorMap, getSystemErrorName } from 'node:util';
 import { createRequire } from 'node:module';
+import { malformedInput } from '../common/malformed.js';
 
 export type GenlResult<T> = { ok: true; value: T } | { ok: false; errno: string; message: string };
 
@@ -44,18 +45,21 @@ function asError(e: unknown): { ok: false; errno: string; message: string } {
 }
 
 /** The package's NetlinkSocket (sequence numbers, reply routing) and raw socket, used for batching. */
-interface NlSocket {
+export interface NlSocket {
   generateSeq(): number;
   makeRef(seq: number, cb: (err: Error | null, msgs: { type: number; data: Buffer }[]) => void): number;
   dropRef(seq: number): void;
   socket: { send(bufs: Buffer[], opts: { port: number; groups: number }, cb: (err?: Error) => void): void };
+  on(ev: 'invalid' | 'message', f: (...args: unknown[]) => void): void;
+  removeAllListeners(ev: 'message'): void;
 }
 
-interface NlGenlSocket {
-  ctrlRequest(cmd: number, msg: { familyName: string }): Promise<{ familyId?: number; version?: number }[]>;
+/** The package's GenericNetlinkSocket as used here. */
+export interface NlGenlSocket {
+  ctrlRequest(cmd: number, msg: { familyName: string }, options?: { timeout?: number }): Promise<{ familyId?: number; version?: number }[]>;
   request(family: number, cmd: number, version: number, data: Uint8Array[], options?: { flags?: number; localPort?: number; timeout?: number }):
     Promise<[{ data: Buffer }[], unknown]>;
-  socket: NlSocket & { close(): void; setSendBufferSize(n: number): void; address(): { port: number }; on(ev: 'error', f: (e: Error) => void): void };
+  socket: NlSocket & { close(): void; setSendBufferSize(n: number): void; address(): { port: number }; on(ev: 'error' | 'invalid' | 'message', f: (...args: unknown[]) => void): void };
 }
 
 const MAX_BATCH = 256;
@@ -63,6 +67,25 @@ const NLM_F_REQUEST = 0x1;
 const NLM_F_ACK = 0x4;
 const NLMSG_ERROR = 0x2;
 type Pending = { family: number; cmd: number; version: number; data: Buffer; done: (r: GenlResult<Buffer[]>) => void };
+
+/** A reply the kernel would never send (too short for its header): the request fails with EIO. */
+const malformedReply = (reason: string, detail: string): GenlResult<never> => {
+  malformedInput.note('ipvs', reason, detail);
+  return { ok: false, errno: 'EIO', message: `malformed netlink reply (${reason})` };
+};
+
+/** What a non-dump request's reply messages mean: an ACK, a kernel error, or payloads after the genl header. */
+export function replyResult(msgs: readonly { type: number; data: Buffer }[]): GenlResult<Buffer[]> {
+  const m = msgs[0];
+  if (m && m.type === NLMSG_ERROR) {
+    if (m.data.length < 4) return malformedReply('error-length', `${m.data.length}-byte NLMSG_ERROR`);
+    const errno = m.data.readInt32LE(0);
+    return errno === 0 ? { ok: true, value: [] } : errnoResult(errno);
+  }
+  const short = msgs.find((x) => x.data.length < 4);
+  if (short) return malformedReply('genl-header', `${short.data.length}-byte reply`);
+  return { ok: true, value: msgs.map((x) => x.data.subarray(4)) };
+}
 
 /** errno: the negative error code of an NLMSG_ERROR. */
 function errnoResult(errno: number): { ok: false; errno: string; message: string } {
@@ -77,7 +100,7 @@ function errnoResult(errno: number): { ok: false; errno: string; message: string
  * window of N pipelined requests costs one system call instead of N (the main per-operation cost
  * under a slow CPU). Replies are routed by sequence number through the package's request table.
  */
-function batcher(nl: NlSocket, localPort: number) {
+function batcher(nl: NlSocket, localPort: number, timeoutMs: number) {
   let queue: Pending[] = [];
   let scheduled = false;
   const flush = () => {
@@ -106,20 +129,14 @@ function batcher(nl: NlSocket, localPort: number) {
         nl.dropRef(seq);
         if (waiting.size === 0) clearTimeout(timer);
         if (err) { p.done(asError(err)); return; }
-        const m = msgs[0];
-        if (m && m.type === NLMSG_ERROR) {
-          const errno = m.data.readInt32LE(0);
-          p.done(errno === 0 ? { ok: true, value: [] } : errnoResult(errno));
-          return;
-        }
-        p.done({ ok: true, value: msgs.map((x) => x.data.subarray(4)) });
+        p.done(replyResult(msgs));
       });
     }
     const fail = (r: GenlResult<Buffer[]>) => {
       for (const [seq, p] of waiting) { nl.dropRef(seq); p.done(r); }
       waiting.clear();
     };
-    const timer = setTimeout(() => fail({ ok: false, errno: 'ETIMEDOUT', message: 'Connection timed out' }), REQUEST_TIMEOUT_MS);
+    const timer = setTimeout(() => fail({ ok: false, errno: 'ETIMEDOUT', message: 'Connection timed out' }), timeoutMs);
     nl.socket.send(bufs, { port: 0, groups: 0 }, (err) => { if (err) { clearTimeout(timer); fail(asError(err)); } });
   };
   return (p: Pending) => {
@@ -132,7 +149,6 @@ function batcher(nl: NlSocket, localPort: number) {
 export function openGenlTransport(): GenlResult<GenlTransport> {
   let sock: NlGenlSocket;
   let GET_FAMILY: number;
-  let localPort = 0;
   try {
     const require = createRequire(import.meta.url);
     const nl = require('netlink') as {
@@ -144,7 +160,6 @@ export function openGenlTransport(): GenlResult<GenlTransport> {
     // Dumps still fit: the kernel sizes dump datagrams to the largest buffer a recvmsg offered
     // (at least NLMSG_GOODSIZE, under 4 KiB with 4 KiB pages).
     sock = nl.createGenericNetlink({ messagePeeking: false, msgBufferSize: 8192, recvBufferSize: 4 << 20 });
-    localPort = sock.socket.address().port;
     // A receive error (ENOBUFS when replies overflow the socket buffer) must not become an uncaught
     // 'error' event; the lost replies surface as request timeouts, and the sink then re-dumps.
     sock.socket.on('error', () => { /* reported through the timed-out requests */ });
@@ -153,27 +168,44 @@ export function openGenlTransport(): GenlResult<GenlTransport> {
   } catch (e) {
     return asError(e);
   }
-  const enqueue = batcher(sock.socket, localPort);
+  return { ok: true, value: genlTransportOver(sock, GET_FAMILY) };
+}
+
+/**
+ * The transport over a GenericNetlinkSocket of the package (the real one, or one over a fake raw
+ * socket in the fuzz tests). Messages that are no reply to a request of ours, and datagrams the
+ * package cannot frame, are noted as malformed instead of reaching the package's own parser of
+ * unsolicited messages, which throws on a message shorter than a genl header.
+ */
+export function genlTransportOver(sock: NlGenlSocket, getFamilyCmd: number, opts: { timeoutMs?: number } = {}): GenlTransport {
+  const timeoutMs = opts.timeoutMs ?? REQUEST_TIMEOUT_MS;
+  const localPort = sock.socket.address().port;
+  sock.socket.removeAllListeners('message');
+  sock.socket.on('message', (msgs) => { malformedInput.note('ipvs', 'unexpected-message', `${(msgs as unknown[]).length} message(s) answering no request`); });
+  sock.socket.on('invalid', (e) => { malformedInput.note('ipvs', 'framing', e instanceof Error ? e.message : String(e)); });
+  const enqueue = batcher(sock.socket, localPort, timeoutMs);
   return {
-    ok: true,
-    value: {
-      async resolveFamily(name) {
-        try {
-          const [fam] = await sock.ctrlRequest(GET_FAMILY, { familyName: name });
-          if (!fam || fam.familyId === undefined) return { ok: false, errno: 'ENOENT', message: strerror('ENOENT') };
-          return { ok: true, value: { id: fam.familyId, version: fam.version ?? 1 } };
-        } catch (e) { return asError(e); }
-      },
-      async request(family, cmd, version, data, dump) {
-        if (!dump) return new Promise((done) => enqueue({ family, cmd, version, data, done }));
-        try {
-          // localPort given: the package otherwise calls getsockname() for every message.
-          const [msgs] = await sock.request(family, cmd, version, [data],
-            dump ? { flags: NLM_F_DUMP, localPort, timeout: REQUEST_TIMEOUT_MS } : { localPort, timeout: REQUEST_TIMEOUT_MS });
-          return { ok: true, value: msgs.map((m) => m.data) };
-        } catch (e) { return asError(e); }
-      },
-      close() { try { sock.socket.close(); } catch { /* already closed */ } },
+    async resolveFamily(name) {
+      try {
+        // with a timeout: a reply that never comes (lost, or not one the package can match) must not stall the start
+        const [fam] = await sock.ctrlRequest(getFamilyCmd, { familyName: name }, { timeout: timeoutMs });
+        if (!fam || fam.familyId === undefined) return { ok: false, errno: 'ENOENT', message: strerror('ENOENT') };
+        return { ok: true, value: { id: fam.familyId, version: fam.version ?? 1 } };
+      } catch (e) { return asError(e); }
     },
+    async request(family, cmd, version, data, dump) {
+      if (!dump) return new Promise((done) => enqueue({ family, cmd, version, data, done }));
+      try {
+        // localPort given: the package otherwise calls getsockname() for every message.
+        const [msgs] = await sock.request(family, cmd, version, [data], { flags: NLM_F_DUMP, localPort, timeout: timeoutMs });
+        return { ok: true, value: msgs.map((m) => m.data) };
+      } catch (e) {
+        const r = asError(e);
+        // not a kernel error nor a timeout: the package could not make sense of the reply
+        if (r.errno === 'EIO' && !(e as NodeJS.ErrnoException)?.code) malformedInput.note('ipvs', 'dump-reply', r.message);
+        return r;
+      }
+    },
+    close() { try { sock.socket.close(); } catch { /* already closed */ } },
   };
 }

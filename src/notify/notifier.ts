@@ -26,6 +26,11 @@ export interface NotifierOptions {
   userDb?: UserDb;
   /** Called after each script finishes (tests, stats). */
   onScriptDone?: (r: ScriptResult) => void;
+  /**
+   * Log the SECURITY VIOLATION line of the notify scripts' check (default true). The VRRP process
+   * logs the config check's line instead, which counts its vrrp_scripts too (as 2.2.7's, once).
+   */
+  violationLine?: boolean;
 }
 
 export interface Notifier {
@@ -97,7 +102,9 @@ export function createNotifier(initial: KeepalivedConfig, opts: NotifierOptions)
     config = cfg;
     idsCache = new Map();
     security = checkAllScripts(notifyScripts(cfg), cfg, { db });
-    for (const m of security.messages) log.info(m);
+    // the SECURITY VIOLATION line, when there is one, is the report's last
+    const lines = opts.violationLine === false && security.securityViolation ? security.messages.slice(0, -1) : security.messages;
+    for (const m of lines) log.info(m);
     const keptI = new Set(cfg.vrrpInstances.map((i) => i.name)), keptG = new Set(cfg.vrrpSyncGroups.map((g) => g.name));
     const retired = old
       ? { instances: old.vrrpInstances.filter((i) => !keptI.has(i.name)), groups: old.vrrpSyncGroups.filter((g) => !keptG.has(g.name)) }

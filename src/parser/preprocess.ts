@@ -10,7 +10,8 @@
 // include stack.
 // Our own additions, never in keepalived: include loops are refused (keepalived recurses until it
 // runs out of file descriptors), self-referencing definitions stop after 1100 substitutions on a
-// line (keepalived spins forever), and opts.maxLines bounds the output.
+// line and 200,000 on a physical line with its brace-split pieces (keepalived spins forever), and
+// opts.maxLines bounds the output.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic, Severity } from '../common/diagnostic.js';
@@ -18,7 +19,7 @@ import type { ConfigLine, IncludeSite, PreprocessOptions, PreprocessResult } fro
 import { hasWord, plainWords, splitWords } from './lexer.js';
 import { LineStore } from './pre/linestore.js';
 import { decomment } from './pre/decomment.js';
-import { Definitions, MAXBUF, MAX_SUBSTITUTIONS_PER_LINE, type Def, type MultilineCtl } from './pre/defs.js';
+import { Definitions, MAXBUF, MAX_SUBSTITUTIONS_PER_LINE, MAX_SUBSTITUTIONS_PER_PHYSICAL_LINE, type Def, type MultilineCtl } from './pre/defs.js';
 import { glob } from './pre/glob.js';
 import {
   INCLUDE_B, INCLUDE_M, INCLUDE_R, INCLUDE_W, includeCheckFromOpts, includeCheckSet, parseInclude,
@@ -373,6 +374,7 @@ class Preprocessor {
   private ml: MultilineCtl = {
     rest: null,
     budget: MAX_SUBSTITUTIONS_PER_LINE,
+    lineBudget: MAX_SUBSTITUTIONS_PER_PHYSICAL_LINE,
     beginMultiline: (prev: string | null) => {
       if (prev !== null) this.mlStack.push({ ptr: prev, seqDepth: this.multilineSeqDepth });
       this.multilineSeqDepth = this.seqs.length;
@@ -390,6 +392,7 @@ class Preprocessor {
         return null;
       }
       // ---- get the next raw line
+      const residue = this.residue !== null;
       if (this.residue) {
         buf = this.residue;
         this.residue = null;
@@ -464,6 +467,8 @@ class Preprocessor {
       let recheck: boolean;
       let drop = false;
       this.ml.budget = MAX_SUBSTITUTIONS_PER_LINE;
+      // the pieces a physical line is split into at its braces share a second, larger budget (defs.ts)
+      if (!residue) this.ml.lineBudget = MAX_SUBSTITUTIONS_PER_PHYSICAL_LINE;
       do {
         recheck = false;
         const t0 = buf.text;

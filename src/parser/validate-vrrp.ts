@@ -60,6 +60,7 @@ export function checkVrrp(cfg: KeepalivedConfig, s: VrrpSink): void {
   for (const vi of cfg.vrrpInstances) { r.at = vi.pos; completeInstance(vi, g, groupOf.get(vi.name), r); }
   checkVridConflicts(cfg, r);
   syncGroupTrackers(cfg, groupOf, r);
+  if (r.stopped) cfg.vrrpUnusable = true;
 }
 
 type Group = KeepalivedConfig['vrrpSyncGroups'][number];

@@ -60,36 +60,38 @@ function checkVirtualServers(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink)
       s.add(`Virtual server group ${vs.vs.group} specified by virtual_server at ${fmt(vs.pos)} is not defined`, { severity: 'info', code: 'KPB_VSG_UNDEFINED', pos: vs.pos });
     }
     const name = (): string => vsName(vs, set.has('protocol'));
-    if (vs.realServers.length === 0) { s.add(`Virtual server ${name()} has no real servers - ignoring`); continue; }
+    // printed without a line, as 2.2.7's end-of-parse checks; the position is ours (-t's [file:line:col])
+    const at = { pos: vs.pos };
+    if (vs.realServers.length === 0) { s.add(`Virtual server ${name()} has no real servers - ignoring`, at); continue; }
     const groupRanges = group?.entries.filter((e) => e.kind === 'range') ?? [];
     const groupMarks = group?.entries.filter((e) => e.kind === 'fwmark') ?? [];
     const fwmarkOnly = vs.vs.kind === 'fwmark' || (!!group && groupRanges.length === 0 && groupMarks.length > 0);
     if (vs.haSuspend && (vs.vs.kind === 'fwmark' || groupMarks.length > 0)) {
-      s.add(`Virtual server ${name()}: cannot use ha_suspend with fwmarks - clearing ha_suspend`);
+      s.add(`Virtual server ${name()}: cannot use ha_suspend with fwmarks - clearing ha_suspend`, at);
       vs.haSuspend = false;
     }
     if (groupRanges.length > 0 || vs.vs.kind === 'ip') {
-      if (!set.has('protocol')) { s.add(`Virtual server ${name()}: no protocol set - defaulting to UDP`); vs.protocol = 'UDP'; set.add('protocol'); }
-      if (vs.ops && vs.protocol !== 'UDP') { s.add(`Virtual server ${name()}: one packet scheduling requires UDP - resetting`); vs.ops = false; }
+      if (!set.has('protocol')) { s.add(`Virtual server ${name()}: no protocol set - defaulting to UDP`, at); vs.protocol = 'UDP'; set.add('protocol'); }
+      if (vs.ops && vs.protocol !== 'UDP') { s.add(`Virtual server ${name()}: one packet scheduling requires UDP - resetting`, at); vs.ops = false; }
       if (vs.persistenceTimeout === undefined && vs.vs.kind === 'ip' && vs.vs.port === 0) {
-        s.add(`Virtual server ${name()}: zero port only valid for persistent services - setting`);
+        s.add(`Virtual server ${name()}: zero port only valid for persistent services - setting`, at);
         vs.persistenceTimeout = 360;
       }
     }
     if (vs.persistenceTimeout === undefined && groupRanges.some((e) => e.kind === 'range' && e.port === 0)) {
-      s.add(`Virtual server ${name()}: zero port only valid for persistent services - setting`);
+      s.add(`Virtual server ${name()}: zero port only valid for persistent services - setting`, at);
       vs.persistenceTimeout = 360;
     }
-    if (set.has('protocol') && fwmarkOnly) s.add(`Warning: Virtual server ${name()}: protocol specified for fwmark - protocol will be ignored`);
-    if (!set.has('sched')) s.add(`Virtual server ${name()}: no scheduler set, setting default 'wlc'`);
+    if (set.has('protocol') && fwmarkOnly) s.add(`Warning: Virtual server ${name()}: protocol specified for fwmark - protocol will be ignored`, at);
+    if (!set.has('sched')) s.add(`Virtual server ${name()}: no scheduler set, setting default 'wlc'`, at);
     const rsText = (rs: RealServer): string => `[${rs.address}]:${set.has('protocol') ? vs.protocol.toLowerCase() : 'none'}:${rs.port}`;
     let methodSet = set.has('method');
-    const noMethod = (): void => { if (!methodSet) { s.add(`Virtual server ${name()}: no forwarding method set, setting default NAT`); methodSet = true; } };
+    const noMethod = (): void => { if (!methodSet) { s.add(`Virtual server ${name()}: no forwarding method set, setting default NAT`, at); methodSet = true; } };
     const seenRs = new Set<string>();
     let total = 0;
     vs.realServers = vs.realServers.filter((rs) => {
       const k = `${rs.address}/${rs.port}`;
-      if (seenRs.has(k)) { s.add(`VS ${name()}: real server ${rsText(rs)} is duplicated - removing second rs`); return false; }
+      if (seenRs.has(k)) { s.add(`VS ${name()}: real server ${rsText(rs)} is duplicated - removing second rs`, { pos: rs.pos ?? vs.pos }); return false; }
       seenRs.add(k);
       if (rs.lvsMethod === undefined) noMethod();
       if (!rsWeightGiven.has(rs)) rs.weight = vs.weight;
@@ -97,55 +99,55 @@ function checkVirtualServers(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink)
       const ss = vs.sorryServer;
       if (ss && ss.address === rs.address && ss.port === rs.port && !!ss.inhibit !== !!(rs.inhibitOnFailure ?? vs.inhibitOnFailure)) {
         const inhibit = !!(rs.inhibitOnFailure ?? vs.inhibitOnFailure);
-        s.add(`Virtual server ${name()}: real server ${rsText(rs)} matches sorry server, but inhibit setting differs, ${inhibit ? 'sett' : 'clear'}ing on sorry server`);
+        s.add(`Virtual server ${name()}: real server ${rsText(rs)} matches sorry server, but inhibit setting differs, ${inhibit ? 'sett' : 'clear'}ing on sorry server`, at);
         ss.inhibit = inhibit;
       }
       return true;
     });
     if (vs.sorryServer && vs.sorryServer.lvsMethod === undefined) noMethod();
     if (vs.quorum > total) {
-      s.add(`Warning - quorum ${vs.quorum} for ${name()} exceeds total weight of real servers ${total}, reducing quorum to ${total}`);
+      s.add(`Warning - quorum ${vs.quorum} for ${name()} exceeds total weight of real servers ${total}, reducing quorum to ${total}`, at);
       vs.quorum = total;
     }
     if (vs.hysteresis >= vs.quorum) {
       const h = vs.quorum === 0 ? 4294967295 : vs.quorum - 1;
-      s.add(`Virtual server ${name()}: hysteresis ${vs.hysteresis} >= quorum ${vs.quorum}; setting hysteresis to ${h}`);
+      s.add(`Virtual server ${name()}: hysteresis ${vs.hysteresis} >= quorum ${vs.quorum}; setting hysteresis to ${h}`, at);
       vs.hysteresis = h;
     }
-    checkPorts(vs, groupMarks.length > 0, name, rsText, s);
+    checkPorts(vs, groupMarks.length > 0, name, rsText, s, at);
     keep.push(vs);
   }
   cfg.virtualServers = keep;
 }
 
 /** Unless NAT, real (and sorry) servers take the virtual server's port; with fwmarks no port. */
-function checkPorts(vs: VirtualServer, groupMarks: boolean, name: () => string, rsText: (rs: RealServer) => string, s: Sink): void {
+function checkPorts(vs: VirtualServer, groupMarks: boolean, name: () => string, rsText: (rs: RealServer) => string, s: Sink, at: { pos?: SourcePos }): void {
   const a = vs.vs;
   const ss = vs.sorryServer;
   if (a.kind === 'group') {
     if (!groupMarks) return;
     for (const rs of vs.realServers) {
-      if ((rs.lvsMethod ?? vs.lbKind) !== 'NAT' && rs.port) s.add(`WARNING - fwmark virtual server ${name()}, real server ${rsText(rs)} has port specified - port will be ignored`);
+      if ((rs.lvsMethod ?? vs.lbKind) !== 'NAT' && rs.port) s.add(`WARNING - fwmark virtual server ${name()}, real server ${rsText(rs)} has port specified - port will be ignored`, at);
     }
-    if (ss && (ss.lvsMethod ?? vs.lbKind) !== 'NAT' && ss.port) s.add(`WARNING - fwmark virtual server ${name()}, sorry server has port specified - port will be ignored`);
+    if (ss && (ss.lvsMethod ?? vs.lbKind) !== 'NAT' && ss.port) s.add(`WARNING - fwmark virtual server ${name()}, sorry server has port specified - port will be ignored`, at);
     return;
   }
   for (const rs of vs.realServers) {
     if ((rs.lvsMethod ?? vs.lbKind) === 'NAT') { if (a.kind === 'ip' && !rs.port) rs.port = a.port; continue; }
     if (a.kind === 'fwmark') {
-      if (rs.port) { s.add(`WARNING - fwmark virtual server ${name()}, real server ${rsText(rs)} has port specified - clearing`); rs.port = 0; }
+      if (rs.port) { s.add(`WARNING - fwmark virtual server ${name()}, real server ${rsText(rs)} has port specified - clearing`, at); rs.port = 0; }
     } else if (!rs.port) rs.port = a.port;
     else if (rs.port !== a.port) {
-      s.add(`WARNING - virtual server ${name()} and real server ${rsText(rs)} ports don't match - resetting`);
+      s.add(`WARNING - virtual server ${name()} and real server ${rsText(rs)} ports don't match - resetting`, at);
       rs.port = a.port;
     }
   }
   if (ss && (ss.lvsMethod ?? vs.lbKind) !== 'NAT') {
     if (a.kind === 'fwmark') {
-      if (ss.port) { s.add(`WARNING - virtual server ${name()}, sorry server has port specified - clearing`); ss.port = 0; }
+      if (ss.port) { s.add(`WARNING - virtual server ${name()}, sorry server has port specified - clearing`, at); ss.port = 0; }
     } else if (!ss.port) ss.port = a.port;
     else if (ss.port !== a.port) {
-      s.add(`WARNING - virtual server ${name()} and sorry server ports don't match - resetting`);
+      s.add(`WARNING - virtual server ${name()} and sorry server ports don't match - resetting`, at);
       ss.port = a.port;
     }
   }
@@ -245,7 +247,7 @@ function checkTracks(cfg: KeepalivedConfig, s: Sink): Set<string> {
     });
     vi.trackInterface = vi.trackInterface.filter((r) => {
       if (r.name !== vi.interface) return true;
-      s.add(`(${vi.name}) Ignoring track_interface ${r.name} since own interface`);
+      s.add(`(${vi.name}) Ignoring track_interface ${r.name} since own interface`, { pos: r.pos });
       return false;
     });
     vi.trackFile = filter(vi.name, vi.trackFile, files, 'file');
@@ -284,9 +286,9 @@ function checkSecurity(cfg: KeepalivedConfig, used: Set<string>, o: ValidateOpti
     // A script that cannot be found is reported (and disabled) with or without script security
     // (2.2.7, measured: test/corpus/realworld/k8s-apiserver.conf); one that is not executable is
     // disabled silently.
-    if (r.status === 'notfound') { vr.add(`Disabling track script ${v.name} since not found/accessible`); disabled.add(v.name); continue; }
+    if (r.status === 'notfound') { vr.add(`Disabling track script ${v.name} since not found/accessible`, { pos: v.pos }); disabled.add(v.name); continue; }
     if (r.status === 'not-executable') { disabled.add(v.name); continue; }
-    if (r.status === 'insecure' && g.enableScriptSecurity) { vr.add(`Disabling track script ${v.name} due to insecure`); v.insecure = true; disabled.add(v.name); continue; }
+    if (r.status === 'insecure' && g.enableScriptSecurity) { vr.add(`Disabling track script ${v.name} due to insecure`, { pos: v.pos }); v.insecure = true; disabled.add(v.name); continue; }
     vrrpRoot = true;  // any script found (see isCountedScript)
   }
   const vrrpNotify: ScriptSpec[] = [];

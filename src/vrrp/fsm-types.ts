@@ -113,6 +113,10 @@ export interface VrrpFsmParams {
   v3Ipv4PseudoHeader: boolean;
   /** dont_track_primary: our own interface going down does not mean FAULT. */
   dontTrackPrimary: boolean;
+  /** -V (--dont-release-vrrp) or -X (--release-vips): every move out of MASTER, and the start-up in
+   *  BACKUP or FAULT, removes the VIPs whether or not they were set (keepalived 2.2.7's
+   *  vrrp_restore_interface), so a start logs "removing VIPs." a second time. */
+  releaseVipsAlways?: boolean;
   trackers: TrackerParams[];
   /** 'every' = keepalived 2.2.7 (each rejected advert logs its line, as captured); 'once' = log a rejection
    *  kind once until the next state change or accepted advert (keepalived HEAD). */
@@ -162,25 +166,29 @@ export type VrrpEvent =
   /** Start the instance (after vrrp_startup_delay). Logs "removing VIPs." then BACKUP(init) / MASTER; or,
    *  with a FAULT reason, "(VI_1) entering FAULT state" then "removing VIPs." (the runtime logs the
    *  reasons first, as keepalived 2.2.7). removeVips false: the interface did not exist, nothing to remove. */
-  | { type: 'startup'; removeVips?: boolean }
+  | { type: 'startup'; removeVips?: boolean; step?: StartupStep; reload?: boolean }
   /** A received VRRP message: the VRRP payload only (IP header stripped), with IP-level facts. */
   | { type: 'packet'; payload: Uint8Array; ttl: number; src: string; dst: string; family: IpFamily }
   /** A timer the core asked for has fired; stale generations are ignored. */
   | { type: 'timer'; timer: VrrpTimerName; generation: number }
   /** A tracker changed (id from TrackerParams.id). */
   | { type: 'tracker'; id: string; status: TrackerStatus }
-  /** The instance's own interface went up or down (unless dontTrackPrimary). */
-  | { type: 'interface'; up: boolean }
+  /**
+   * The instance's own interface: `up` = exists, up and running (ignored with dontTrackPrimary);
+   * `addr` = it has an address to send adverts from (no address is FAULT even with dont_track_primary,
+   * as keepalived 2.2.7: "(VI_1) entering FAULT state (no IPv4 address for interface)", measured).
+   */
+  | { type: 'interface'; up: boolean; addr?: boolean }
   /** Our primary address changed (e.g. interface re-addressed). */
   | { type: 'primaryAddress'; address: string }
   /** Someone else deleted one of our VIPs while MASTER (keepalived 2.2.7: BACKUP at once, priority 0
    *  sent, VIPs removed, and MASTER again after Skew_Time unless another master is heard). */
   | { type: 'vipDeleted' }
   /** SIGTERM ('stop', the default) or an instance no longer in the config at a reload ('deleted'): a
-   *  MASTER sends priority 0 and removes its VIPs (keepVips, -V: leaves them). 'stop' notifies STOP;
+   *  MASTER sends priority 0 and removes its VIPs (dontRelease, -V: neither, as 2.2.7). 'stop' notifies STOP;
    *  'deleted' notifies DELETED with notify_deleted, else FAULT (nothing when already in FAULT), as
    *  keepalived 2.2.7. */
-  | { type: 'shutdown'; reason?: ShutdownReason; keepVips?: boolean }
+  | { type: 'shutdown'; reason?: ShutdownReason; dontRelease?: boolean }
   /** Sync-group commands (issued by src/vrrp/sync-group.ts, not by the runtime directly). */
   | { type: 'sync'; to: 'MASTER' | 'BACKUP' | 'FAULT' | 'CLEAR_FAULT' }
   /** Reload (SIGHUP) of an instance that still exists with the same name, VRID, interface and family:
@@ -188,8 +196,21 @@ export type VrrpEvent =
    *  namespaces). A MASTER logs "setting VIPs.", changes its VIPs by difference (changeVips), sends one
    *  advert with the new params at once and GARPs every VIP when one was added; a new priority then
    *  acts only through the normal protocol rules. Params whose name/vrid/family/interface differ are
-   *  refused (a log line, nothing changed): the runtime removes and re-adds such an instance. */
-  | { type: 'reconfigure'; params: VrrpFsmParams };
+   *  refused (a log line, nothing changed): the runtime removes and re-adds such an instance.
+   *  `statuses`: trackers whose status the reload read anew (2.2.7 reads them again; others keep
+   *  theirs). An instance the reload puts in FAULT logs "(VI) entering FAULT state" (no priority 0;
+   *  a MASTER logs "setting VIPs." then "removing VIPs.", measured). With step 'apply' only the new
+   *  settings and statuses are taken (and a MASTER's reload advert sent); 'reloaded' events do the rest.
+   */
+  | { type: 'reconfigure'; params: VrrpFsmParams; statuses?: Readonly<Record<string, TrackerStatus>>; step?: 'apply' }
+  /** The later steps of a reload whose 'reconfigure' came with step 'apply' (see the FSM's onReloaded). */
+  | { type: 'reloaded'; step: ReloadStep };
+
+/** The steps of an instance's start-up, as keepalived 2.2.7 runs each for every instance before the next. */
+export type StartupStep = 'track' | 'fault' | 'removal' | 'state';
+
+/** The steps of a reload after 'apply', likewise. */
+export type ReloadStep = 'track' | 'fault' | 'vips' | 'init';
 
 // ---------------------------------------------------------------------------------------------------
 // Actions (core -> runtime), executed in order

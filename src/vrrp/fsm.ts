@@ -7,7 +7,7 @@
 import type { Clock } from '../common/clock.js';
 import { compareIp } from './addr.js';
 import type {
-  NotifyDelivery, NotifyState, ShutdownReason, VrrpAction, VrrpEvent, VrrpFsmParams, VrrpInstanceView, VrrpState, VrrpTimerName,
+  NotifyDelivery, NotifyState, ShutdownReason, VrrpAction, VrrpEvent, VrrpFsmParams, VrrpInstanceView, VrrpState, VrrpTimerName, TrackerStatus, StartupStep, ReloadStep,
 } from './fsm-types.js';
 import { encodeAdvert, makeAdvert, type VrrpAdvert } from './packet.js';
 import { newStats, type VrrpStats } from './stats.js';
@@ -29,6 +29,11 @@ export class VrrpFsm {
   private masterAddress: string | undefined;
   private preemptUntil = 0;
   private ifUp = true;
+  /** Put in FAULT by the start-up's 'track' step; its 'state' step is still to come. */
+  private startFaulted = false;
+  /** A reload in progress: what its later steps need ('reloaded' events). */
+  private reloading?: { old: VrrpFsmParams; wasMaster: boolean; wasBackup: boolean; stBefore: VrrpState; faulted: boolean };
+  private hasAddr = true;
   private syncFault = false;
   private primary: string;
   private readonly logged = new Set<RejectReason>();
@@ -61,6 +66,7 @@ export class VrrpFsm {
     const r: string[] = [];
     if (this.params.configFault) r.push(`config:${this.params.configFault}`);
     if (!this.ifUp && !this.params.dontTrackPrimary) r.push(`interface:${this.params.interface}`);
+    if (!this.hasAddr) r.push(`address:${this.params.interface}`);
     r.push(...this.track.faults());
     return r;
   }
@@ -79,7 +85,7 @@ export class VrrpFsm {
     this.out = [];
     this.adverRearmed = false;
     switch (ev.type) {
-      case 'startup': this.onStartup(ev.removeVips ?? true); break;
+      case 'startup': this.onStartup(ev.removeVips ?? true, ev.step, ev.reload ?? false); break;
       case 'timer': this.onTimer(ev.timer, ev.generation); break;
       case 'packet': this.onPacket(ev.payload, ev.ttl, ev.src, ev.dst); break;
       case 'tracker': {
@@ -91,13 +97,15 @@ export class VrrpFsm {
       }
       case 'interface':
         this.ifUp = ev.up;
+        if (ev.addr !== undefined) this.hasAddr = ev.addr;
         this.reevaluate();
         break;
       case 'primaryAddress': this.primary = ev.address; break;
-      case 'shutdown': this.onShutdown(ev.reason ?? 'stop', ev.keepVips ?? false); break;
+      case 'shutdown': this.onShutdown(ev.reason ?? 'stop', ev.dontRelease ?? false); break;
       case 'vipDeleted': if (this.st === 'MASTER') this.leaveMasterToBackup(true); break;
       case 'sync': this.onSync(ev.to); break;
-      case 'reconfigure': this.onReconfigure(ev.params); break;
+      case 'reconfigure': this.onReconfigure(ev.params, ev.statuses, ev.step); break;
+      case 'reloaded': this.onReloaded(ev.step); break;
     }
     return this.out;
   }
@@ -120,12 +128,13 @@ export class VrrpFsm {
   }
 
   private cancelTimer(timer: VrrpTimerName): void {
+    if (timer === 'garpLowerPrio') this.lowerPrioDue = [];
     if (!this.timers.delete(timer)) return;
     this.out.push({ kind: 'cancelTimer', timer });
   }
 
   /** keepalived's -D line around the VIPs of an instance whose VIPs the firewall blocks (src/vrrp/firewall). */
-  private fwLog(what: 'setting' | 'removing'): void { if (this.params.firewall) this.log(`(${this.n}) ${what} firewall drop rule`, 1); }
+  private fwLog(what: 'setting' | 'removing', p: VrrpFsmParams = this.params): void { if (p.firewall) this.log(`(${this.n}) ${what} firewall drop rule`, 1); }
 
   private cancelAllTimers(): void { for (const t of ALL_TIMERS) this.cancelTimer(t); }
 
@@ -172,9 +181,9 @@ export class VrrpFsm {
   }
 
   /** keepalived's "(VI_1) setting VIPs." / "removing E-VIPs." lines: one per non-empty list (-D). */
-  private vipLines(verb: 'sett' | 'remov'): void {
-    if (this.params.vips.length > 0) this.log(`(${this.n}) ${verb}ing VIPs.`, 1);
-    if (this.params.otherVips.length > 0) this.log(`(${this.n}) ${verb}ing E-VIPs.`, 1);
+  private vipLines(verb: 'sett' | 'remov', p: VrrpFsmParams = this.params): void {
+    if (p.vips.length > 0) this.log(`(${this.n}) ${verb}ing VIPs.`, 1);
+    if (p.otherVips.length > 0) this.log(`(${this.n}) ${verb}ing E-VIPs.`, 1);
   }
 
   /** keepalived's vrrp_restore_interfaces_startup(): left-over rules and routes, then VIPs. */
@@ -183,6 +192,19 @@ export class VrrpFsm {
     this.vipLines('remov');
     this.out.push({ kind: 'removeVips' });
     this.fwLog('removing');
+  }
+
+  /**
+   * keepalived's vrrp_restore_interface() from vrrp_init_state() for an instance not going MASTER:
+   * its routes and rules, and with -V / -X its VIPs as well, set or not (a second "removing VIPs."
+   * after the start-up one, measured).
+   */
+  private initRestore(p: VrrpFsmParams = this.params): void {
+    this.routes('init', p);
+    if (!p.releaseVipsAlways) return;
+    this.vipLines('remov', p);
+    this.out.push({ kind: 'removeVips' });
+    this.fwLog('removing', p);
   }
 
   /** The instance's routes and rules at this point (keepalived's vrrp_handle_iproutes / iprules), if it has any. */
@@ -233,31 +255,54 @@ export class VrrpFsm {
     this.setTimer('masterDown', this.masterDownMs());
   }
 
-  private onStartup(removeVips: boolean): void {
-    if (this.st !== 'INIT') return;
-    // keepalived 2.2.7 logs the trackers' start-up effect once (vrrp_set_effective_priority at init)
-    if (this.eff !== this.params.priority) this.log(`(${this.n}) Changing effective priority from ${this.params.priority} to ${this.eff}`);
-    if (this.faultReasons().length > 0) {
-      // keepalived 2.2.7 (initialise_tracking_priorities): "(VI_1) entering FAULT state" with the
-      // notifies, then the start-up VIP removal; never "Entering FAULT STATE (init)" (measured)
-      const from = this.changeState('FAULT');
-      // a configuration fault (unicast_fault_no_peer) puts 2.2.7 in FAULT before start-up: no line, no
-      // notify (measured in a namespace)
-      if (!this.params.configFault) {
-        this.log(`(${this.n}) entering FAULT state`);
-        this.notify('FAULT');
-      }
-      if (removeVips) this.startupRemoval();
-      // vrrp_init_state() then clears the routes and rules of an instance that is not going MASTER
-      this.routes('init');
-      this.stateChanged(from);
-      return;
+  /**
+   * Start-up in keepalived 2.2.7's steps, which the runtime runs for every instance before the next
+   * (so each step's lines of all instances come together, as 2.2.7's): 'track' (the trackers'
+   * effect on the priority), 'fault' (initialise_tracking_priorities' FAULT), 'removal'
+   * (vrrp_restore_interfaces_startup: left-over VIPs), 'state' (vrrp_init_state: BACKUP (init) or
+   * the FAULT instance's restore). Without a step, all four. `reload`: an instance a reload added.
+   */
+  private onStartup(removeVips: boolean, step: StartupStep | undefined, reload: boolean): void {
+    if (!step) { for (const s of ['track', 'fault', 'removal', 'state'] as const) this.onStartup(removeVips, s, reload); return; }
+    switch (step) {
+      case 'track':
+        // keepalived 2.2.7 logs the trackers' start-up effect once (vrrp_set_effective_priority at init)
+        if (this.st === 'INIT' && this.eff !== this.params.priority) this.log(`(${this.n}) Changing effective priority from ${this.params.priority} to ${this.eff}`);
+        return;
+      case 'fault': this.startFault(); return;
+      case 'removal': if (removeVips && (this.st === 'INIT' || this.startFaulted)) this.startupRemoval(); return;
+      case 'state':
+        if (this.startFaulted) {
+          this.startFaulted = false;
+          // vrrp_init_state() then clears the routes and rules of an instance that is not going MASTER
+          this.initRestore();
+          if (reload && this.params.fifoWriteStateOnReload) this.notify('FAULT', 'fifo');
+          return;
+        }
+        if (this.st === 'INIT') this.startState();
     }
-    if (removeVips) this.startupRemoval();
+  }
+
+  /** keepalived 2.2.7 (initialise_tracking_priorities): "(VI_1) entering FAULT state" with the notifies; never "Entering FAULT STATE (init)" (measured). */
+  private startFault(): void {
+    if (this.st !== 'INIT' || this.faultReasons().length === 0) return;
+    const from = this.changeState('FAULT');
+    this.startFaulted = true;
+    // a configuration fault (unicast_fault_no_peer) puts 2.2.7 in FAULT before start-up: no line, no
+    // notify (measured in a namespace)
+    if (!this.params.configFault) {
+      this.log(`(${this.n}) entering FAULT state`);
+      this.notify('FAULT');
+    }
+    this.stateChanged(from);
+  }
+
+  private startState(): void {
     // keepalived's vrrp_init_state() clears routes and rules unless the owner goes MASTER at once
-    if (!(this.params.priority === OWNER_PRIORITY && this.params.initialState === 'MASTER')) this.routes('init');
+    const ownerMaster = this.params.priority === OWNER_PRIORITY && this.params.initialState === 'MASTER';
+    if (!ownerMaster) this.initRestore();
     const from = this.changeState('BACKUP');
-    if (this.params.priority === OWNER_PRIORITY && this.params.initialState === 'MASTER') {
+    if (ownerMaster) {
       // keepalived: the owner "times out from the backup state very quickly"
       this.masterAdverIntCs = this.params.advertIntCs;
       this.setTimer('masterDown', 0);
@@ -289,6 +334,7 @@ export class VrrpFsm {
     if (p.garp.masterDelayMs > 0 && p.garp.masterRepeat > 0) this.setTimer('garpDelay', p.garp.masterDelayMs);
     if (p.garp.masterRefreshMs > 0) this.setTimer('garpRefresh', p.garp.masterRefreshMs);
     this.stats.become_master++;
+    this.conflictAt = undefined;
     this.masterAddress = this.primary;
     this.preemptUntil = 0;
     this.notify('MASTER');
@@ -369,17 +415,16 @@ export class VrrpFsm {
     else if (!faulted && this.st === 'FAULT') this.leaveFault();
   }
 
-  private onShutdown(reason: ShutdownReason, keepVips: boolean): void {
+  /** -V (dontRelease): keepalived 2.2.7 skips restore_vrrp_interfaces at stop: no priority 0, VIPs and routes stay (measured). */
+  private onShutdown(reason: ShutdownReason, dontRelease: boolean): void {
     if (this.st === 'STOP') return;
     const was = this.st;
-    if (was === 'MASTER') {
+    if (was === 'MASTER' && !dontRelease) {
       this.sendPriorityZero();
-      if (!keepVips) {
-        this.routes('remove');
-        this.vipLines('remov');
-        this.out.push({ kind: 'removeVips' });
-        this.fwLog('removing');
-      }
+      this.routes('remove');
+      this.vipLines('remov');
+      this.out.push({ kind: 'removeVips' });
+      this.fwLog('removing');
     }
     this.cancelAllTimers();
     const from = this.changeState('STOP');
@@ -401,7 +446,7 @@ export class VrrpFsm {
    * GARPs every VIP when at least one was added. A BACKUP logs nothing and restarts its Master_Down
    * timer from the reload (seen: MASTER exactly 3 s + new skew after the reload, with lower adverts).
    */
-  private onReconfigure(np: VrrpFsmParams): void {
+  private onReconfigure(np: VrrpFsmParams, statuses: Readonly<Record<string, TrackerStatus>> = {}, step?: 'apply'): void {
     const old = this.cur;
     if (np.name !== old.name || np.vrid !== old.vrid || np.family !== old.family || np.interface !== old.interface) {
       this.out.push({ kind: 'log', level: 'err', msg: `(${old.name}) reload: instance identity changed (name/VRID/family/interface) - must be removed and re-added` });
@@ -409,38 +454,84 @@ export class VrrpFsm {
     }
     if (this.st === 'STOP') return;
     const wasMaster = this.st === 'MASTER';
-    // keepalived's vrrp_init_state() at a reload clears the routes and rules of a non-MASTER
-    if (!wasMaster) this.routes('init', np);
     // keepalived 2.2.7 puts one advert with the old settings on the wire at the reload, then one with the new
     if (wasMaster) this.send(this.eff);
     const prev = this.track;
     this.track = new TrackSet(np.trackers, np.priority);
     for (const t of np.trackers) {
-      const s = prev.statusOf(t.id);
+      const s = statuses[t.id] ?? prev.statusOf(t.id);
       if (s !== undefined) this.track.update(t.id, s);
     }
     this.cur = np;
     this.primary = np.primaryAddress;
     this.eff = this.track.effectivePriority();
-    // 2.2.7 builds the instance anew at its base priority and re-applies the trackers' weights: a
-    // weight in force is logged again, and notified (as BACKUP_PRIORITY: the instance is in INIT then)
-    if (this.eff !== np.priority && np.priority !== OWNER_PRIORITY) {
-      this.log(`(${this.n}) Changing effective priority from ${np.priority} to ${this.eff}`);
-      if (np.notifyPriorityChanges) this.notify('BACKUP_PRIORITY');
-    }
     if (np.version === 2 || this.st !== 'BACKUP') this.masterAdverIntCs = np.advertIntCs;
     if (np.preemptDelayMs === 0 || !np.preempt) this.preemptUntil = 0;
-    const wasBackup = this.st === 'BACKUP';
-    const stBefore = this.st;
-    this.reevaluate();
-    // fifo_write_vrrp_states_on_reload: a BACKUP / FAULT the reload left alone is written to the FIFOs again
-    if (np.fifoWriteStateOnReload && this.st === stBefore && (stBefore === 'BACKUP' || stBefore === 'FAULT')) this.notify(stBefore, 'fifo');
-    if (wasBackup && this.st === 'BACKUP') {
-      // the Master_Down timer restarts from the reload (new priority's skew)
-      this.setTimer('masterDown', this.masterDownMs());
-      return;
+    this.reloading = { old, wasMaster, wasBackup: this.st === 'BACKUP', stBefore: this.st, faulted: this.st !== 'FAULT' && this.faultReasons().length > 0 };
+    if (step === 'apply') return;
+    for (const s of ['track', 'fault', 'vips', 'init'] as const) this.onReloaded(s);
+  }
+
+  /**
+   * The later steps of a reload, run for every instance before the next (2.2.7's order): 'track'
+   * (a weight in force logged again), 'fault' (an instance the reload puts in FAULT: "entering FAULT
+   * state" and the notify, as at start-up), 'vips' (a MASTER's "setting VIPs.", VIPs by difference,
+   * its advert with the new settings), 'init' (vrrp_init_state: a non-MASTER's routes cleared, a state
+   * the reload left alone written to the FIFOs again with fifo_write_vrrp_states_on_reload, a
+   * BACKUP's Master_Down restarted; an instance the reload put in FAULT loses its VIPs).
+   */
+  private onReloaded(step: ReloadStep): void {
+    const r = this.reloading;
+    if (!r) return;
+    const np = this.cur;
+    switch (step) {
+      case 'track':
+        // 2.2.7 builds the instance anew at its base priority and re-applies the trackers' weights: a
+        // weight in force is logged again, and notified (as BACKUP_PRIORITY: the instance is in INIT then)
+        if (this.eff !== np.priority && np.priority !== OWNER_PRIORITY) {
+          this.log(`(${this.n}) Changing effective priority from ${np.priority} to ${this.eff}`);
+          if (np.notifyPriorityChanges) this.notify('BACKUP_PRIORITY');
+        }
+        return;
+      case 'fault': {
+        if (!r.faulted) return;
+        // no priority-0 advert (measured); a MASTER's VIP lines follow in the later steps
+        this.cancelAllTimers();
+        const from = this.changeState('FAULT');
+        this.log(`(${this.n}) entering FAULT state`);
+        this.notify('FAULT');
+        this.stateChanged(from);
+        return;
+      }
+      case 'vips':
+        if (!r.wasMaster) return;
+        if (r.faulted) { this.fwLog('setting'); this.vipLines('sett'); return; }
+        if (this.st === 'MASTER') this.masterReload(r.old, np);
+        return;
+      case 'init':
+        this.reloading = undefined;
+        if (r.faulted) {
+          if (r.wasMaster) {
+            this.routes('remove');
+            this.vipLines('remov');
+            this.out.push({ kind: 'removeVips' });
+            this.fwLog('removing');
+          } else this.initRestore();
+          if (np.fifoWriteStateOnReload) this.notify('FAULT', 'fifo');
+          return;
+        }
+        // keepalived's vrrp_init_state() at a reload clears the routes and rules of a non-MASTER (-V / -X: its VIPs too)
+        if (!r.wasMaster) this.initRestore();
+        this.reevaluate();
+        // fifo_write_vrrp_states_on_reload: a BACKUP / FAULT the reload left alone is written to the FIFOs again
+        if (np.fifoWriteStateOnReload && this.st === r.stBefore && (r.stBefore === 'BACKUP' || r.stBefore === 'FAULT')) this.notify(r.stBefore, 'fifo');
+        // the Master_Down timer restarts from the reload (new priority's skew)
+        if (r.wasBackup && this.st === 'BACKUP') this.setTimer('masterDown', this.masterDownMs());
     }
-    if (!wasMaster || this.st !== 'MASTER') return;
+  }
+
+  /** A MASTER that stays MASTER at a reload: VIPs by difference, "setting VIPs.", an advert with the new settings. */
+  private masterReload(old: VrrpFsmParams, np: VrrpFsmParams): void {
     const before = new Set([...old.vips, ...old.otherVips]);
     const now = [...np.vips, ...np.otherVips];
     const added = now.filter((v) => !before.has(v));
@@ -502,9 +593,16 @@ export class VrrpFsm {
         this.garp(g.masterRefreshRepeat, 'refresh');
         this.setTimer('garpRefresh', g.masterRefreshMs);
         return;
-      case 'garpLowerPrio':
-        if (this.st === 'MASTER') this.garp(g.lowerPrioRepeat, 'lowerPrio');
+      case 'garpLowerPrio': {
+        // this firing is for the oldest pending burst; any others due by now go with it
+        const now = this.clock.now();
+        let n = 1;
+        this.lowerPrioDue.shift();
+        while (this.lowerPrioDue.length && this.lowerPrioDue[0]! <= now) { this.lowerPrioDue.shift(); n++; }
+        if (this.st === 'MASTER') for (let i = 0; i < n; i++) this.garp(g.lowerPrioRepeat, 'lowerPrio');
+        if (this.lowerPrioDue.length) this.setTimer('garpLowerPrio', Math.max(0, this.lowerPrioDue[0]! - now));
         return;
+      }
     }
   }
 
@@ -576,6 +674,23 @@ export class VrrpFsm {
     this.log(`(${this.n}) received lower priority (${a.priority}) advert from ${src} - discarding`);
   }
 
+  /**
+   * A MASTER heard another master (the stalled master woke up, a partition healed): one count per
+   * episode, which ends when no such advert arrived for a Master_Down_Interval or this instance
+   * left MASTER. keepalived 2.2.7 logs the same adverts and counts nothing; the log lines stay its own.
+   */
+  private masterConflict(): void {
+    const t = this.clock.now();
+    if (this.conflictAt === undefined || t - this.conflictAt > this.masterDownMs()) this.stats.master_conflict++;
+    this.conflictAt = t;
+  }
+
+  /** Due times of the delayed GARP bursts after lower-priority adverts, oldest first (one timer runs for the first). */
+  private lowerPrioDue: number[] = [];
+
+  /** When the last advert from another master arrived (undefined: none since this instance became MASTER). */
+  private conflictAt?: number;
+
   private masterRx(a: VrrpAdvert, src: string): void {
     const p = this.params;
     if (a.priority === 0) {
@@ -589,6 +704,7 @@ export class VrrpFsm {
       this.eff = OWNER_PRIORITY - 1;
     }
     const cmp = compareIp(src, this.primary, p.family);
+    if (cmp !== 0) this.masterConflict();
     if (a.priority > this.eff || (a.priority === this.eff && cmp > 0)) {
       // higher_prio_send_advert: keepalived answers before it gives way
       if (p.higherPrioSendAdvert) this.send(this.eff);
@@ -612,7 +728,12 @@ export class VrrpFsm {
     }
     if (p.garp.lowerPrioRepeat > 0) {
       this.garp(p.garp.lowerPrioRepeat, 'lowerPrio');
-      if (p.garp.lowerPrioDelayMs > 0) this.setTimer('garpLowerPrio', p.garp.lowerPrioDelayMs);
+      // keepalived 2.2.7 arms one delayed burst per lower-priority advert (a stalled master waking up
+      // with three queued adverts sends three bursts garp_lower_prio_delay later; chaos-net-stall)
+      if (p.garp.lowerPrioDelayMs > 0) {
+        this.lowerPrioDue.push(this.clock.now() + p.garp.lowerPrioDelayMs);
+        if (!this.timers.has('garpLowerPrio')) this.setTimer('garpLowerPrio', p.garp.lowerPrioDelayMs);
+      }
     }
     this.notify('MASTER_RX_LOWER_PRI');
   }

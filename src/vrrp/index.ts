@@ -9,9 +9,10 @@ import { VrrpRuntime, type RuntimeDeps, type StartFailure, type StateChangeEvent
 export type { StateChangeEvent, VrrpSnapshot, InstanceSnapshot, RuntimeDeps, StartFailure } from './runtime/vrrp-runtime.js';
 
 export interface VrrpHandle {
-  /** SIGTERM: MASTERs send priority 0 and remove VIPs (keepVips: keepalived -V leaves them). */
-  stop(opts?: { keepVips?: boolean }): Promise<void>;
-  reload(config: KeepalivedConfig): Promise<void>;
+  /** SIGTERM: MASTERs send priority 0 and remove VIPs (dontRelease, keepalived -V: neither). */
+  stop(opts?: { dontRelease?: boolean }): Promise<void>;
+  /** `configLines`: lines of the config check this process logs (RuntimeDeps.configLines), for the new file. */
+  reload(config: KeepalivedConfig, configLines?: readonly string[]): Promise<void>;
   snapshot(): VrrpSnapshot;
 }
 
@@ -23,7 +24,7 @@ export async function startVrrp(config: KeepalivedConfig, deps: RuntimeDeps & { 
   if (failed) return failed;
   return {
     stop: (opts) => rt.stop(opts),
-    reload: (c) => rt.reload(c),
+    reload: (c, lines) => rt.reload(c, lines),
     snapshot: () => rt.snapshot(),
   };
 }

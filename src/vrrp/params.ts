@@ -23,6 +23,10 @@ export interface ParamsContext {
   syncGroup?: VrrpSyncGroup;
   /** Our primary address on the instance interface (IPv4 primary / IPv6 link-local); runtime-supplied. */
   primaryAddress: string;
+  /** The daemon runs with -V or -X (VrrpFsmParams.releaseVipsAlways). */
+  releaseVipsAlways?: boolean;
+  /** The interfaces this instance tracks through track_group blocks (src/vrrp/track-groups.ts). */
+  groupInterfaces?: readonly string[];
 }
 
 export interface DerivedParams {
@@ -109,6 +113,7 @@ export function deriveFsmParams(inst: VrrpInstance, ctx: ParamsContext): Derived
     skipCheckAdvAddr: inst.skipCheckAdvAddr || g.vrrpSkipCheckAdvAddr,
     v3Ipv4PseudoHeader: true,
     dontTrackPrimary: inst.dontTrackPrimary,
+    ...(ctx.releaseVipsAlways ? { releaseVipsAlways: true } : {}),
     trackers: deriveTrackers(inst, ctx, logs),
     rejectLogPolicy: 'every',
     strict: inst.strictMode ?? false,
@@ -151,6 +156,8 @@ function deriveTrackers(inst: VrrpInstance, ctx: ParamsContext, logs: string[]):
   const viaRoutes = [...inst.virtualRoutes.flatMap((r) => (r.noTrack || r.dev === undefined ? [] : [r.dev])),
     ...inst.virtualRules.flatMap((r) => (r.noTrack ? [] : [r.iif, r.oif].filter((d): d is string => d !== undefined)))];
   for (const dev of viaRoutes) if (dev !== own) add({ id: `interface:${dev}`, kind: 'interface', weight: 0, reverse: false, initial: { ok: true } });
+  // track_group: the interfaces of the static addresses, routes and rules naming a group the instance is in
+  for (const dev of ctx.groupInterfaces ?? []) if (dev !== own) add({ id: `interface:${dev}`, kind: 'interface', weight: 0, reverse: false, initial: { ok: true } });
 
   for (const r of [...inst.trackScript, ...(sg?.trackScript ?? [])]) {
     const s = ctx.vrrpScripts.find((x) => x.name === r.name);

@@ -25,6 +25,9 @@ export interface VrrpStats {
   // ours: which VRRPv3-over-IPv4 checksum form arrived
   v3_csum_pseudo_rcvd: number;
   v3_csum_plain_rcvd: number;
+  // ours: master conflicts, episodes in which this instance was MASTER and received an advert from
+  // another master (the stalled master waking up, a healed partition): counted once per episode
+  master_conflict: number;
 }
 
 export type VrrpStatName = keyof VrrpStats;
@@ -35,30 +38,6 @@ export function newStats(): VrrpStats {
     advert_interval_err: 0, ip_ttl_err: 0, invalid_type_rcvd: 0, addr_list_err: 0, invalid_authtype: 0,
     authtype_mismatch: 0, auth_failure: 0, pri_zero_rcvd: 0, pri_zero_sent: 0,
     version_err: 0, checksum_err: 0, vrid_err: 0, v3_csum_pseudo_rcvd: 0, v3_csum_plain_rcvd: 0,
+    master_conflict: 0,
   };
-}
-
-/** The body keepalived writes per instance to the stats dump file (SIGUSR2, /tmp/keepalived.stats). */
-export function formatStatsDump(name: string, s: VrrpStats): string[] {
-  return [
-    `VRRP Instance: ${name}`,
-    '  Advertisements:',
-    `    Received: ${s.advert_rcvd}`,
-    `    Sent: ${s.advert_sent}`,
-    `  Became master: ${s.become_master}`,
-    `  Released master: ${s.release_master}`,
-    '  Packet Errors:',
-    `    Length: ${s.packet_len_err}`,
-    `    TTL: ${s.ip_ttl_err}`,
-    `    Invalid Type: ${s.invalid_type_rcvd}`,
-    `    Advertisement Interval: ${s.advert_interval_err}`,
-    `    Address List: ${s.addr_list_err}`,
-    '  Authentication Errors:',
-    `    Invalid Type: ${s.invalid_authtype}`,
-    `    Type Mismatch: ${s.authtype_mismatch}`,
-    `    Failure: ${s.auth_failure}`,
-    '  Priority Zero:',
-    `    Received: ${s.pri_zero_rcvd}`,
-    `    Sent: ${s.pri_zero_sent}`,
-  ];
 }

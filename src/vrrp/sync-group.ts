@@ -3,6 +3,9 @@
 //   - a member whose Master_Down expires only *wants* MASTER (it logs the timeout and re-arms); when
 //     every member wants MASTER, the last one goes MASTER and pulls the others (group line after it);
 //   - a MASTER member falling back to BACKUP (higher-priority advert) pulls the other masters down;
+//   - a VIP of a MASTER member deleted by someone else: every MASTER member goes BACKUP as that one
+//     does (priority 0, VIPs removed, MASTER again after Skew_Time), the group becomes BACKUP without
+//     a "Syncing" line or a group notify (2.2.7's set_vrrp_backup, measured);
 //   - while any member has its own FAULT reason, every other member is held in FAULT; when the
 //     last one clears, they return to BACKUP.
 // Group notifies (scripts, FIFO "GROUP ..." lines) as 2.2.7 sends them (measured): BACKUP when the
@@ -49,6 +52,7 @@ export class SyncGroupCore {
       this.groupState = 'BACKUP';
       out.push({ scope: 'group', group: this.name, action: { kind: 'notify', state: 'BACKUP', priority: 0 } });
     }
+    if (ev.type === 'vipDeleted' && m.state === 'MASTER') return this.vipDeleted(instance, feed, out);
     feed(instance, ev);
     this.checkWantMaster(instance, feed);
     // settle: react to state changes until nothing moves (bounded by the member count)
@@ -83,6 +87,20 @@ export class SyncGroupCore {
   reannounce(): SyncGroupOutput[] {
     if (this.groupState !== 'MASTER' && this.groupState !== 'BACKUP' && this.groupState !== 'FAULT') return [];
     return [{ scope: 'group', group: this.name, action: { kind: 'notify', state: this.groupState, priority: 0, delivery: 'fifo' } }];
+  }
+
+  /**
+   * set_vrrp_backup(): the member, then each other MASTER member, leave MASTER as for a deleted VIP;
+   * the group is BACKUP, silently. The member's Master_Down (Skew_Time) is armed after the others'
+   * (2.2.7 arms it last: the others time out first, measured).
+   */
+  private vipDeleted(instance: string, feed: (name: string, e: VrrpEvent) => void, out: SyncGroupOutput[]): SyncGroupOutput[] {
+    feed(instance, { type: 'vipDeleted' });
+    for (const [name, f] of this.members) if (name !== instance && f.state === 'MASTER') feed(name, { type: 'vipDeleted' });
+    if (this.groupState === 'MASTER') this.groupState = 'BACKUP';
+    const own = out.findIndex((o) => o.scope === 'instance' && o.instance === instance && o.action.kind === 'setTimer' && o.action.timer === 'masterDown');
+    if (own >= 0) out.push(...out.splice(own, 1));
+    return out;
   }
 
   /** keepalived vrrp_sync_can_goto_master(): the member that completes the set goes first. */

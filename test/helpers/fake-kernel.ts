@@ -49,6 +49,8 @@ export interface FakeLinkSpec {
   mtu?: number;
   /** What linkbeat's probes get from this link's driver (default: ETHTOOL answers, MII does not, as veth). */
   probes?: { mii?: boolean; ethtool?: boolean };
+  /** The lower device of a macvlan: its carrier follows the lower one's, and it is deleted with it. */
+  parent?: number;
   /** IFLA_INFO_KIND, e.g. 'vrf' (a VRF device), 'ipvlan'. */
   kind?: string;
   /** Enslaved to this link (e.g. a VRF), by name. */
@@ -56,7 +58,7 @@ export interface FakeLinkSpec {
 }
 
 /** running = up && carrier (the carrier stays as set while the link is down). */
-interface FakeLink { info: LinkInfo; carrier: boolean; addrs: AddrInfo[]; segment?: FakeSegment; probes?: FakeLinkSpec['probes'] }
+interface FakeLink { info: LinkInfo; carrier: boolean; addrs: AddrInfo[]; segment?: FakeSegment; probes?: FakeLinkSpec['probes']; parent?: number }
 
 interface FakeSocket { kernel: FakeKernel; opts: VrrpSocketOpts; onRx: (rx: VrrpRx) => void; queue: VrrpRx[]; closed: boolean }
 
@@ -141,7 +143,8 @@ export class FakeKernel implements KernelPort {
     const master = spec.master !== undefined ? this.mustLink(spec.master).info.index : undefined;
     const info: LinkInfo = { index, name: spec.name, mac, up: spec.up ?? true, running: (spec.up ?? true) && carrier, mtu: spec.mtu ?? 1500,
       ...(spec.kind ? { kind: spec.kind } : {}), ...(master ? { master } : {}) };
-    const l: FakeLink = { info, carrier, addrs: [], ...(spec.segment ? { segment: spec.segment } : {}), ...(spec.probes ? { probes: spec.probes } : {}) };
+    const l: FakeLink = { info, carrier, addrs: [], ...(spec.segment ? { segment: spec.segment } : {}), ...(spec.probes ? { probes: spec.probes } : {}),
+      ...(spec.parent !== undefined ? { parent: spec.parent } : {}) };
     spec.segment?.join(this);
     this.byIndex.set(index, l);
     for (const k of LINK_SYSCTLS) this.sysctls.set(`net/ipv4/conf/${spec.name}/${k}`, '0');
@@ -159,13 +162,23 @@ export class FakeKernel implements KernelPort {
     l.info = { ...l.info, up, running: up && l.carrier };
     if (!up) this.routes.linkDown(l.info.index); // the kernel drops the routes through a link going down
     this.emit({ kind: 'link', link: { ...l.info } });
+    // a macvlan's carrier follows its lower device
+    for (const c of this.children(l.info.index)) {
+      if (c.carrier === l.info.running) continue;
+      c.carrier = l.info.running;
+      c.info = { ...c.info, running: c.info.up && c.carrier };
+      this.emit({ kind: 'link', link: { ...c.info } });
+    }
   }
 
-  /** `ip link del NAME`: down, its addresses go, then the link. */
+  private children(index: number): FakeLink[] { return [...this.byIndex.values()].filter((c) => c.parent === index); }
+
+  /** `ip link del NAME`: down, its addresses go, then its macvlans (as this: down, addresses, deleted), then the link. */
   deleteLink(name: string): void {
     const l = this.mustLink(name);
     if (l.info.up) this.setLink(name, { up: false });
     for (const a of [...l.addrs]) this.delAddress(name, a.address);
+    for (const c of this.children(l.info.index)) this.deleteLink(c.info.name);
     this.byIndex.delete(l.info.index);
     for (const k of LINK_SYSCTLS) this.sysctls.delete(`net/ipv4/conf/${name}/${k}`);
     for (const k of LINK6_SYSCTLS) this.sysctls.delete(`net/ipv6/conf/${name}/${k}`);
@@ -289,7 +302,7 @@ export class FakeKernel implements KernelPort {
       this.record({ op: 'linkCreate', ifname: name, parent: p.info.name, mac: macToString(mac), ...(master ? { master } : {}) });
       const existing = this.find(name);
       if (existing) return existing.info.index;
-      return this.addLink({ name, mac: macToString(mac), up: !opts?.down, kind: 'macvlan', ...(p.segment ? { segment: p.segment } : {}), ...(master ? { master } : {}) }).index;
+      return this.addLink({ name, mac: macToString(mac), up: !opts?.down, running: p.info.running, parent, kind: 'macvlan', ...(p.segment ? { segment: p.segment } : {}), ...(master ? { master } : {}) }).index;
     },
     // An L2 ipvlan shares its parent's MAC; the kernel then gives it an IPv6 link-local address
     // (after DAD: 1 s here) unless IPv6 is off on it by then.

@@ -68,7 +68,8 @@ export class OwnedNetns {
   remove(): void { deleteNamespaces([this.name]); }
 }
 
-export interface LabHost { name: string; ns: string; ifname: string; addr4?: string; addr6?: string }
+/** A host of a NetnsLab; `port` is its veth's peer on the bridge, in the switch namespace. */
+export interface LabHost { name: string; ns: string; ifname: string; port: string; addr4?: string; addr6?: string }
 
 /**
  * A lab: namespace `${prefix}-${pid}-sw` holds bridge `br0`; each host namespace
@@ -120,7 +121,7 @@ export class NetnsLab {
     this.exec(ns, 'ip', ['link', 'set', ifname, 'up']);
     if (opts.addr4) this.exec(ns, 'ip', ['addr', 'add', opts.addr4, 'dev', ifname]);
     if (opts.addr6) this.exec(ns, 'ip', ['-6', 'addr', 'add', opts.addr6, 'dev', ifname, 'nodad']);
-    const host = { name, ns, ifname, addr4: opts.addr4, addr6: opts.addr6 };
+    const host = { name, ns, ifname, port, addr4: opts.addr4, addr6: opts.addr6 };
     this.hosts.set(name, host);
     return host;
   }

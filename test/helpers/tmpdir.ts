@@ -26,3 +26,14 @@ export async function withTempDir<T>(prefix: string, fn: (dir: string) => T | Pr
   try { return await fn(dir); } finally { removeTempDir(dir); }
 }
 
+
+/**
+ * For an after() hook: removes `dir` when every test of the suite passed; when one failed, keeps it
+ * (its logs are the evidence) and says where it is. Call as `removeUnlessFailed(this, dir)`.
+ */
+export function removeUnlessFailed(ctx: Mocha.Context, dir: string | undefined): void {
+  if (!dir) return;
+  const failed = (ctx.test?.parent?.tests ?? []).some((t) => t.state === 'failed');
+  if (failed) console.log(`      kept ${dir}`);
+  else removeTempDir(dir);
+}

@@ -42,7 +42,8 @@ describe('LVS-DR scenario through real IPVS in a qemu VM (ours + keepalived 2.2.
       const f = s.failover, p = s.preempt;
       console.log(`      ${s.master} master: rs1 removed after ${fmt(s.rsDown?.removedMs)}, re-added after ${fmt(s.rsDown?.readdedMs)}; SIGTERM -> ${s.master} exit ${fmt(f?.masterExitMs)},`
         + ` ${s.backup} MASTER ${fmt(f?.backupMasterMs)}, first answer ${fmt(f?.firstAnswerMs)}, first answer through ${s.backup}'s IPVS ${fmt(f?.firstAnswerViaBackupMs)}`
-        + ` (${f?.failedBetween} failed requests); restart -> MASTER again ${fmt(p?.masterAgainMs)}, first answer through it ${fmt(p?.firstAnswerViaMasterMs)} (${p?.failedBetween} failed)`);
+        + ` (${f?.failedBetween} failed requests); restart -> MASTER again ${fmt(p?.masterAgainMs)}, first answer through it ${fmt(p?.firstAnswerViaMasterMs)} (${p?.failedBetween} failed);`
+        + ` --stats summed after the window's end: ${JSON.stringify(s.stats?.publishedMs ?? {})} ms`);
     }
     if (out?.timings) console.log(`      guest timings (ms): ${JSON.stringify(out.timings)}`);
   });
@@ -79,16 +80,18 @@ describe('LVS-DR scenario through real IPVS in a qemu VM (ours + keepalived 2.2.
         const w = s.windows.both!;
         assert.ok(w.ok >= 20, JSON.stringify(w));
         assert.ok(Math.abs((w.byRs.rs1 ?? 0) - (w.byRs.rs2 ?? 0)) <= 2, `rr should alternate: ${JSON.stringify(w.byRs)}`);
-        // Conns counted by each director's IPVS during the window (ipvsadm -Ln --stats, after - before)
+        // Conns counted by the master's IPVS during the window: `ipvsadm -Ln --stats` at its start and once
+        // the kernel's estimator (every 2 s) has summed the per-CPU counters after its end
         const m = s.stats.both!;
         assert.ok((m['10.77.0.21'] ?? 0) > 0 && (m['10.77.0.22'] ?? 0) > 0, `${master} ipvsadm -Ln --stats delta: ${JSON.stringify(m)}\n${s.listings.stats}`);
         assert.ok((m['10.77.0.21'] ?? 0) + (m['10.77.0.22'] ?? 0) >= w.ok, `${master}'s IPVS counted fewer connections than answers: ${JSON.stringify(m)} < ${w.ok}`);
         // The backup forwarded none of the client's requests: no client port of the run so far is in both
-        // directors' connection tables (each answer above was attributed to the master's). Its --stats delta
-        // is shown, not asserted: in 1 of 7 runs ours as BACKUP showed Conns +7/+8 over a window in which
-        // no client request reached it (cause not found; see the scenario README).
+        // directors' connection tables (each answer above was attributed to the master's), and its IPVS
+        // made no connection during the window (live per-CPU counters, /proc/net/ip_vs_stats_percpu).
         assert.equal(s.listings.portsOnBoth, '', `client ports seen by both directors: ${s.listings.portsOnBoth}`);
-        if (Object.values(s.stats.bothBackup!).some((v) => v !== 0)) console.log(`      note: ${backup}'s IPVS --stats Conns delta while BACKUP: ${JSON.stringify(s.stats.bothBackup)}\n${s.listings.backupStats}`);
+        // (the same counter of the master counted at least the window's answers: it is read right)
+        assert.ok(s.stats.bothLive!.master! >= w.ok, `${master}'s live IPVS counter: ${JSON.stringify(s.stats.bothLive)} < ${w.ok}`);
+        assert.equal(s.stats.bothLive!.backup, 0, `${backup}'s IPVS made connections while BACKUP; --stats delta ${JSON.stringify(s.stats.bothBackup)}\n${s.listings.backupStats}`);
       });
       it(`rs1's httpd stopped: ${master}'s checker removes it from IPVS and only rs2 answers, without failures`, () => {
         stepOk('master checker removed rs1 from IPVS');
@@ -103,7 +106,10 @@ describe('LVS-DR scenario through real IPVS in a qemu VM (ours + keepalived 2.2.
         assert.equal(s.released.masterAfterStop, '', `${master} left IPVS services behind on stop`);
         stepOk('client answered by both real servers through the backup');
         assert.ok(s.failover!.firstAnswerViaBackupMs !== null);
-        assert.ok((s.stats.afterFailover!['10.77.0.21'] ?? 0) > 0 && (s.stats.afterFailover!['10.77.0.22'] ?? 0) > 0, `${backup} --stats delta: ${JSON.stringify(s.stats.afterFailover)}`);
+        // its --stats read at the window's start and once the estimator has run after its end
+        const d = s.stats.afterFailover!, w = s.windows.afterFailover!;
+        assert.ok((d['10.77.0.21'] ?? 0) > 0 && (d['10.77.0.22'] ?? 0) > 0, `${backup} --stats delta: ${JSON.stringify(d)}\n${s.listings.statsBackup}`);
+        assert.ok((d['10.77.0.21'] ?? 0) + (d['10.77.0.22'] ?? 0) >= w.ok, `${backup}'s IPVS counted fewer connections than answers: ${JSON.stringify(d)} < ${w.ok}`);
       });
       it(`${master} started again preempts back and the client is answered through it`, () => {
         stepOk(`${master} preempted back (MASTER, VIP; ${backup} BACKUP)`);

@@ -59,7 +59,8 @@ describe('lvs_sync_daemon through real IPVS in a qemu VM: connections survive a 
         + ` synced to the backup ${ms(f.syncedMs)} after all were up; SIGTERM -> exit ${ms(f.masterExitMs)}, new MASTER ${ms(f.backupMasterMs)},`
         + ` first echo after SIGTERM min/median/max ${f.firstEchoAfterMs ? `${f.firstEchoAfterMs.min}/${f.firstEchoAfterMs.median}/${f.firstEchoAfterMs.max} ms` : 'n/a'},`
         + ` first echo of a line sent after the takeover ${f.firstViaNewMasterMs ? `${f.firstViaNewMasterMs.min}/${f.firstViaNewMasterMs.median}/${f.firstViaNewMasterMs.max} ms` : 'n/a'},`
-        + ` largest gap ${ms(f.maxGapMs)}; sync packets ${JSON.stringify(x.syncPackets)}; errors ${JSON.stringify(x.conns.filter((c) => c.err).map((c) => c.err))}`);
+        + ` largest gap ${ms(f.maxGapMs)}; reset by the old master ${f.resetByOldMaster}, after the takeover ${f.resetAfterTakeover}`
+        + ` (at ${JSON.stringify(f.resetAtMs)} ms after SIGTERM); sync packets ${JSON.stringify(x.syncPackets)}; errors ${JSON.stringify(x.conns.filter((c) => c.err).map((c) => c.err))}`);
     }
     if (out?.timings) console.log(`      guest timings (ms): ${JSON.stringify(out.timings)}`);
   });
@@ -90,8 +91,16 @@ describe('lvs_sync_daemon through real IPVS in a qemu VM: connections survive a 
         stepsOk(x, 'old master exited', 'every connection answered', `all ${CONNS} connections still echoed`, 'a connection opened after the takeover');
         assert.equal(x.figures.masterExitCode, 0);
         assert.equal(x.figures.aliveBefore, CONNS);
-        assert.equal(x.figures.aliveAfter, CONNS, JSON.stringify(x.conns));
+        // ours stops its VRRP process (VIPs) before its checker (IPVS services): nothing is reset. 2.2.7
+        // stops both at once, so a line sent while its services are gone and its VIP is not yet may be
+        // answered by its own stack with a RST (seen: 2 of 8 in one CI run, 0 of 8 in others); the
+        // backup under test (ours) must carry every other connection and reset none
+        assert.equal(x.figures.resetAfterTakeover, 0, JSON.stringify(x.conns));
+        if (master === 'ours') assert.equal(x.figures.aliveAfter, CONNS, JSON.stringify(x.conns));
+        else assert.equal(x.figures.aliveAfter + x.figures.resetByOldMaster, CONNS, JSON.stringify(x.conns));
         for (const c of x.conns) {
+          // (reset by the old master: resetAfterTakeover is 0)
+          if (master === 'keepalived' && c.errAt !== null) continue;
           assert.equal(c.err, null, `connection ${c.c}: ${c.err}`);
           assert.equal(c.bad, 0);
           assert.match(x.listings.newMasterConns!, new RegExp(`10\\.77\\.0\\.10:${c.port}\\s+10\\.77\\.0\\.100:7000\\s+${c.rs!.replace(/\./g, '\\.')}:7000`));

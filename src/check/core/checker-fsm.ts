@@ -77,6 +77,8 @@ export interface Outcome {
    * failed (`Error setting fwmark ...`, `Checker can't bind to device ...`), instead of the bind line.
    */
   errLine?: string;
+  /** Lines keepalived logged during the check itself, whatever its verdict (SMTP's buffer overflow). */
+  notes?: string[];
 }
 
 /**
@@ -405,5 +407,6 @@ export function stepChecker(s: FsmState, c: FsmCtx, o: Outcome): Step {
     default: step = bindErrorStep(c, o) ?? stepSimple(s, c, o); break;
   }
   if (step.update !== undefined) s.isUp = step.update;
+  if (o.notes?.length) step.logs = [...o.notes, ...step.logs];
   return step;
 }

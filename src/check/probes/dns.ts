@@ -34,6 +34,22 @@ export function buildQuery(id: number, name: string, type: number): Buffer {
   return Buffer.concat(parts);
 }
 
+/**
+ * 2.2.7's dns_recv_thread() on one datagram: shorter than 8 bytes (its test is against the size of
+ * a pointer, not of the 12-byte header), another id, or no QR bit: not the answer, keep waiting;
+ * RCODE not 0: failed; else success. Nothing after the header is read (no names, no counts).
+ */
+export type DnsVerdict = { wait: 'short' | 'id' | 'query' } | Outcome;
+
+export function dnsReply(m: Buffer, id: number): DnsVerdict {
+  if (m.length < 8) return { wait: 'short' };
+  if (m.readUInt16BE(0) !== id) return { wait: 'id' };
+  const flags = m.readUInt16BE(2);
+  if (!(flags & 0x8000)) return { wait: 'query' };
+  const rcode = flags & 0xf;
+  return rcode ? { ok: false, msg: `read error occurred. (rcode = ${rcode})` } : { ok: true };
+}
+
 export function dnsCheck(host: string, port: number, name: string, type: number, timeoutMs: number, bindto?: string, bindPort?: number,
   sockOpts: SockOpts = {}): Promise<Outcome> {
   return new Promise((resolve) => {
@@ -51,11 +67,8 @@ export function dnsCheck(host: string, port: number, name: string, type: number,
       finish({ ok: false, msg: `failed to read socket; errno ${-(e.errno ?? 0) || 0} (${e.code === 'ECONNREFUSED' ? 'Connection refused' : e.message})` });
     });
     sock.on('message', (m: Buffer) => {
-      if (m.length < 12 || m.readUInt16BE(0) !== id) return;
-      const flags = m.readUInt16BE(2);
-      if (!(flags & 0x8000)) return;
-      const rcode = flags & 0xf;
-      finish(rcode ? { ok: false, msg: `read error occurred. (rcode = ${rcode})` } : { ok: true });
+      const v = dnsReply(m, id);
+      if (!('wait' in v)) finish(v);
     });
     // socket_bind_connect(): mark, device, bind, connect.
     bindDgram(sock, bindto, bindPort, sockOpts, true, (err) => {

@@ -23,12 +23,12 @@ function regexFor(u: HttpUrl): CompiledRegex {
   return c;
 }
 
-export function judge(url: HttpUrl, r: { raw: Buffer; headerEnd: number; status: number; contentLength?: number }): Outcome {
+/** Judges a response; `digest` is the body's MD5 as it was read (else computed from `raw`). */
+export function judge(url: HttpUrl, r: { raw: Buffer; headerEnd: number; status: number; contentLength?: number; digest?: string }): Outcome {
   if (!statusOk(url, r.status)) return { ok: false, msg: 'HTTP status code error to' };
   let msg = 'HTTP status code';
-  const body = bodyOf(r);
   if (url.digest) {
-    if (md5hex(body) !== url.digest.toLowerCase()) return { ok: false, msg: 'MD5 digest error to' };
+    if ((r.digest ?? md5hex(bodyOf(r))) !== url.digest.toLowerCase()) return { ok: false, msg: 'MD5 digest error to' };
     msg = 'MD5 digest';
   }
   if (url.regex) {
@@ -55,7 +55,8 @@ export function httpProbe(spec: ProbeSpec): Probe {
       const vhost = vhostFor(url);
       const r = await httpGet({
         host: p.connectIp, port: p.connectPort, path: url.path, ssl, vhost, protocol: c.httpProtocol,
-        timeoutMs: p.connectTimeoutMs, bindto: p.bindto, bindPort: p.bindPort, sockOpts: { bindIf: p.bindIf, fwmark: p.fwmark },
+        // a response must be complete within one delay_loop (at least connect_timeout): 2.2.7 times only each read
+        timeoutMs: p.connectTimeoutMs, deadlineMs: Math.max(p.delayLoopMs, p.connectTimeoutMs), bindto: p.bindto, bindPort: p.bindPort, sockOpts: { bindIf: p.bindIf, fwmark: p.fwmark },
         // keepalived 2.2.7's SNI name skips the real server's virtualhost (url, checker, virtual server)
         sni: ssl && c.enableSni ? (c.sniName ?? url.virtualhost ?? c.virtualhost ?? spec.vs.virtualhost) : undefined, tls: tlsOpts,
       });

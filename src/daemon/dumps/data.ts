@@ -171,6 +171,9 @@ function instanceLines(cfg: KeepalivedConfig, inst: VrrpInstance, rt: VrrpInstan
   if (!auth) L.push('   Authentication type = none');
   else if (auth.type === 'PASS') L.push('   Authentication type = SIMPLE_PASSWORD', `   Password = ${auth.pass ?? ''}`);
   else L.push('   Authentication type = IPSEC_AH');
+  // 2.2.7 keeps `debug` (0-4) for this line only: it has no other effect (measured, and in its source)
+  if (inst.kernelRxBufSize) L.push(`   Kernel rx buffer size = ${inst.kernelRxBufSize}`);
+  if (inst.debug) L.push(`   Debug level = ${inst.debug}`);
   if (inst.virtualIpaddress.length) {
     L.push(`   Virtual IP (${inst.virtualIpaddress.length}):`);
     for (const v of inst.virtualIpaddress) L.push(`     ${vipText(v, inst.interface, rt.vipsSet)}`);

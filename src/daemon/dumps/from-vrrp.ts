@@ -23,6 +23,7 @@ function stats(s: Partial<Record<string, number>>): VrrpStats {
     packetLenErr: n('packet_len_err'), advertIntervalErr: n('advert_interval_err'), ipTtlErr: n('ip_ttl_err'),
     invalidTypeRcvd: n('invalid_type_rcvd'), addrListErr: n('addr_list_err'), invalidAuthtype: n('invalid_authtype'),
     authtypeMismatch: n('authtype_mismatch'), authFailure: n('auth_failure'), priZeroRcvd: n('pri_zero_rcvd'), priZeroSent: n('pri_zero_sent'),
+    masterConflict: n('master_conflict'),
   };
 }
 

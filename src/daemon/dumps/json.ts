@@ -70,6 +70,8 @@ function instanceJson(cfg: KeepalivedConfig, inst: VrrpInstance, rt: VrrpInstanc
     packet_len_err: s.packetLenErr, advert_interval_err: s.advertIntervalErr, ip_ttl_err: s.ipTtlErr,
     invalid_type_rcvd: s.invalidTypeRcvd, addr_list_err: s.addrListErr, invalid_authtype: s.invalidAuthtype,
     authtype_mismatch: s.authtypeMismatch, auth_failure: s.authFailure, pri_zero_rcvd: s.priZeroRcvd, pri_zero_sent: s.priZeroSent,
+    // ours, only once it is not 0 (keepalived 2.2.7's JSON has no such key)
+    ...(s.masterConflict ? { master_conflict: s.masterConflict } : {}),
   };
   return { data, stats };
 }

@@ -22,6 +22,8 @@ export interface VrrpStats {
   authFailure: number;
   priZeroRcvd: number;
   priZeroSent: number;
+  /** Ours (keepalived has no such counter): master-conflict episodes; dumped only when not 0. */
+  masterConflict: number;
 }
 
 export interface VrrpInstanceRuntime {
@@ -64,7 +66,7 @@ export function zeroStats(): VrrpStats {
   return {
     advertRcvd: 0, advertSent: 0, becomeMaster: 0, releaseMaster: 0, packetLenErr: 0, advertIntervalErr: 0,
     ipTtlErr: 0, invalidTypeRcvd: 0, addrListErr: 0, invalidAuthtype: 0, authtypeMismatch: 0, authFailure: 0,
-    priZeroRcvd: 0, priZeroSent: 0,
+    priZeroRcvd: 0, priZeroSent: 0, masterConflict: 0,
   };
 }
 

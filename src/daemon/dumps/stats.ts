@@ -1,4 +1,6 @@
-// USR2 (STATS) dump: /tmp/keepalived.stats, keepalived 2.2.7's layout (vrrp_print_stats()).
+// USR2 (STATS) dump: /tmp/keepalived.stats, keepalived 2.2.7's layout (vrrp_print_stats()), and one
+// line of ours per instance, "  Master conflicts: N", only once such an episode happened (so the file
+// stays byte-identical to 2.2.7's until then).
 import type { VrrpSnapshot } from './model.js';
 
 export function formatStatsDump(snap: VrrpSnapshot): string {
@@ -26,6 +28,7 @@ export function formatStatsDump(snap: VrrpSnapshot): string {
       `    Received: ${s.priZeroRcvd}`,
       `    Sent: ${s.priZeroSent}`,
     );
+    if (s.masterConflict) out.push(`  Master conflicts: ${s.masterConflict}`);
   }
   return out.map((l) => `${l}\n`).join('');
 }

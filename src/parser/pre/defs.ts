@@ -17,6 +17,12 @@ export const MAXBUF = 1024;
  * line reaches MAXBUF (keepalived's own message) well before this many steps.
  */
 export const MAX_SUBSTITUTIONS_PER_LINE = 1100;
+/**
+ * Our guard for a physical line and the pieces it is split into at braces: a self-referencing
+ * definition that grows past MAXBUF and brings a '{' (`$X=${A}x$X`) restarts in every piece, and
+ * 2.2.7 prints pieces forever; cases that do end in 2.2.7 take a few thousand substitutions.
+ */
+export const MAX_SUBSTITUTIONS_PER_PHYSICAL_LINE = 20_000;
 
 export interface Def {
   name: string;
@@ -44,6 +50,8 @@ export interface MultilineCtl {
   refCol?: number;
   /** Substitutions still allowed on this logical line (our guard against `$A=$A`). */
   budget: number;
+  /** Substitutions still allowed on this physical line, its brace-split pieces included. */
+  lineBudget: number;
 }
 
 export class Definitions {
@@ -188,7 +196,7 @@ export class Definitions {
     while (cur >= 0 && cur + 1 < s.length) {
       const ref = this.findRef(s, cur + 1);
       if (!ref) { cur = s.indexOf('$', cur + 1); continue; }
-      if (++count > MAX_SUBSTITUTIONS_PER_LINE || --out.budget < 0) {
+      if (++count > MAX_SUBSTITUTIONS_PER_LINE || --out.budget < 0 || --out.lineBudget < 0) {
         out.budget = -1;
         this.env.diags.push({
           severity: 'error', code: 'KA_PRE_SUBST_LOOP',

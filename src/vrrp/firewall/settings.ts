@@ -38,16 +38,20 @@ export interface FirewallDecision {
   settings?: FirewallSettings;
   /** keepalived's line when it picks the default table by itself. */
   logs: string[];
+  /** The instance whose completion logs it (the first in the file that needs the firewall). */
+  at?: string;
 }
 
 export function firewallSettings(cfg: KeepalivedConfig): FirewallDecision {
   const g = cfg.global;
   const logs: string[] = [];
   let table = g.nftables;
-  if (table === undefined && cfg.vrrpInstances.some((i) => !acceptOf(i, g) || i.useVmac)) {
+  const first = table === undefined ? cfg.vrrpInstances.find((i) => !acceptOf(i, g) || i.useVmac) : undefined;
+  if (first) {
     logs.push('use_vmac or no_accept/strict specified, but no firewall configured - using nftables');
     table = DEFAULT_TABLE;
   }
+  const at = first ? { at: first.name } : {};
   if (table === undefined) return { logs };
-  return { settings: { table, priority: g.nftablesPriority ?? -1, counters: g.nftablesCounters ?? false, forceIfindex: g.nftablesIfindex ?? false }, logs };
+  return { settings: { table, priority: g.nftablesPriority ?? -1, counters: g.nftablesCounters ?? false, forceIfindex: g.nftablesIfindex ?? false }, logs, ...at };
 }

@@ -25,11 +25,14 @@ export class VipFirewall {
 
   constructor(private readonly ops: FirewallOps, private readonly log: Logger) {}
 
-  /** Takes the firewall settings of a configuration being loaded (start, reload) and logs keepalived's line. */
-  configure(cfg: KeepalivedConfig): void {
+  /**
+   * Takes the firewall settings of a configuration being loaded (start, reload); keepalived's line
+   * about them is the caller's to log, as the completion of instance `at` (2.2.7's place for it).
+   */
+  configure(cfg: KeepalivedConfig): { logs: readonly string[]; at?: string } {
     const d = firewallSettings(cfg);
-    for (const l of d.logs) this.log.info(l);
     this.settings = d.settings;
+    return { logs: d.logs, ...(d.at !== undefined ? { at: d.at } : {}) };
   }
 
   /** A MASTER blocks its VIPs: those not in a set yet go in (the first time also creates the table). */

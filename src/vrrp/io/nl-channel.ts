@@ -24,6 +24,20 @@ export function parseAcks(buf: Uint8Array): [number, number][] {
   return out;
 }
 
+/** The netlink messages of one datagram (header included); `rest` counts the bytes after the last whole one. */
+export function splitMessages(buf: Buffer): Buffer[] & { rest?: number } {
+  const out: Buffer[] & { rest?: number } = [];
+  let off = 0;
+  while (off + 16 <= buf.length) {
+    const len = buf.readUInt32LE(off);
+    if (len < 16 || off + len > buf.length) break;
+    out.push(buf.subarray(off, off + len));
+    off += (len + 3) & ~3;
+  }
+  if (off < buf.length) out.rest = buf.length - off;
+  return out;
+}
+
 /** A request's answer: 0 (done) or the errno, with the sequence number it was sent with. */
 export interface NlAnswer { errno: number; seq: number }
 
@@ -116,8 +130,8 @@ export function monitorRecvErrorLines(errno: number, text: string): string[] {
 }
 
 /**
- * A socket in rtnetlink multicast groups; each received message (header included) goes to
- * `onMessage`, a failed read (its errno) to `onError`. After ENOBUFS (the kernel dropped
+ * A socket in rtnetlink multicast groups; each received datagram goes to `onDatagram` (a copy it
+ * may keep; the caller frames it, splitMessages()), a failed read (its errno) to `onError`. After ENOBUFS (the kernel dropped
  * notifications: the buffer was full) reading goes on with what the kernel queued next, and the
  * ENOBUFS is handed on once the queue has been read empty (see pump()).
  */
@@ -128,7 +142,7 @@ export class NlGroups {
   /** ENOBUFS was read; reported once the queue is empty. */
   private lost = false;
 
-  private constructor(private readonly k: Kanet, private readonly fd: number, private readonly onMessage: (msg: Buffer) => void,
+  private constructor(private readonly k: Kanet, private readonly fd: number, private readonly onDatagram: (datagram: Buffer) => void,
     private readonly onError: (errno: number) => void) {
     this.poller = new k.Poller(fd, () => this.pump());
   }
@@ -149,16 +163,11 @@ export class NlGroups {
       if (n === -EAGAIN && this.lost) { this.lost = false; this.onError(ENOBUFS); }
       if (n < 0 && n !== -EAGAIN) this.onError(-n);
       if (n <= 0) return;
-      for (let off = 0; off + 16 <= n;) {
-        const len = this.rxBuf.readUInt32LE(off);
-        if (len < 16 || off + len > n) break;
-        this.onMessage(Buffer.from(this.rxBuf.subarray(off, off + len)));
-        off += (len + 3) & ~3;
-      }
+      this.onDatagram(Buffer.from(this.rxBuf.subarray(0, n)));
     }
   }
 
-  static open(groups: readonly number[], onMessage: (msg: Buffer) => void, onError: (errno: number) => void = () => {}): NlGroups | NativeError {
+  static open(groups: readonly number[], onDatagram: (datagram: Buffer) => void, onError: (errno: number) => void = () => {}): NlGroups | NativeError {
     const k = loadKanet();
     if (isNativeError(k)) return k;
     const fd = openSocket(k);
@@ -169,7 +178,7 @@ export class NlGroups {
       const r = k.setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, v);
       if (r < 0) { k.close(fd); return check(k, r, `NETLINK_ADD_MEMBERSHIP ${g}`)!; }
     }
-    return new NlGroups(k, fd, onMessage, onError);
+    return new NlGroups(k, fd, onDatagram, onError);
   }
 
   /** Sizes the receive buffer (vrrp_netlink_monitor_rcv_bufs); 2.2.7's failure line, if any. */

@@ -260,17 +260,27 @@ const familyOf = (f: number): 'inet' | 'inet6' | undefined => (f === 2 ? 'inet' 
 const str = (b: Buffer): string => { const z = b.indexOf(0); return b.subarray(0, z < 0 ? b.length : z).toString('latin1'); };
 const range = (b: Buffer): { start: number; end: number } => ({ start: b.readUInt16LE(0), end: b.readUInt16LE(2) });
 
-/** Decodes one netlink message (header included) of a route or rule notification; undefined for others. */
-export function decodeRouteRuleMessage(msg: Buffer): { route: RouteEvent } | { rule: RuleEvent } | undefined {
-  if (msg.length < 16 + 12) return undefined;
+/** A route or rule notification decoded; `skip` for messages of other types, `malformed` with why it was dropped. */
+export type RouteRuleMessage = { route: RouteEvent } | { rule: RuleEvent } | { skip: number } | { malformed: string };
+
+/** Decodes one netlink message (header included) of a route or rule notification. */
+export function decodeRouteRuleMessage(msg: Buffer): RouteRuleMessage {
+  if (msg.length < 16) return { malformed: 'short' };
   const type = msg.readUInt16LE(4), pid = msg.readUInt32LE(12);
+  if (type !== RTM.NEWROUTE && type !== RTM.DELROUTE && type !== RTM.NEWRULE && type !== RTM.DELRULE) return { skip: type };
   const body = msg.subarray(16, msg.readUInt32LE(0));
-  if (body.length < 12) return undefined;
+  if (body.length < 12) return { malformed: 'short' };
   const family = familyOf(body[0]!);
-  if (!family) return undefined;
+  if (!family) return { malformed: 'family' };
   const at = splitAttrs(body.subarray(12));
+  const alen = family === 'inet' ? 4 : 16;
+  for (const k of [RTA.DST, RTA.SRC, RTA.GATEWAY, RTA.PREFSRC]) {
+    // FRA_DST / FRA_SRC have the same numbers as RTA_DST / RTA_SRC; a rule's "from all" has none
+    const b = at.get(k);
+    if (b && b.length !== alen && (k === RTA.DST || k === RTA.SRC || type === RTM.NEWROUTE || type === RTM.DELROUTE)) return { malformed: 'address-length' };
+  }
   const n32 = (k: number) => { const b = at.get(k); return b && b.length >= 4 ? b.readUInt32LE(0) : undefined; };
-  const addr = (k: number) => { const b = at.get(k); return b && b.length >= 4 ? bytesToIp(b.subarray(0, family === 'inet' ? 4 : 16)) : undefined; };
+  const addr = (k: number) => { const b = at.get(k); return b ? bytesToIp(b) : undefined; };
   if (type === RTM.NEWROUTE || type === RTM.DELROUTE) {
     const e: RouteEvent = {
       added: type === RTM.NEWROUTE, pid, family, dstLen: body[1]!, tos: body[3]!, table: n32(RTA.TABLE) ?? body[4]!, protocol: body[5]!,
@@ -309,20 +319,10 @@ export function decodeRouteRuleMessage(msg: Buffer): { route: RouteEvent } | { r
     if (dp && dp.length >= 4) e.dport = range(dp);
     return { rule: e };
   }
-  return undefined;
+  return { skip: type };
 }
 
-/** The netlink messages of one datagram. */
-export function splitMessages(buf: Buffer): Buffer[] {
-  const out: Buffer[] = [];
-  for (let off = 0; off + 16 <= buf.length;) {
-    const len = buf.readUInt32LE(off);
-    if (len < 16 || off + len > buf.length) break;
-    out.push(buf.subarray(off, off + len));
-    off += (len + 3) & ~3;
-  }
-  return out;
-}
+export { splitMessages } from './nl-channel.js';
 
 /** rtnetlink message type names for "Netlink: error" lines. */
 export function nlMsgTypeName(type: number): string {

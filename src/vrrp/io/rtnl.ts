@@ -1,12 +1,17 @@
 // rtnetlink adapter (netlink@0.3.0): interface and address dumps (with each link's kind and master),
 // macvlan and ipvlan create / link delete, and a monitor of link and address events (read on a
-// socket of our own, nl-channel.ts, decoded by the package). VIP add/remove requests are
-// nl-addr.ts's. Library errors ('Request rejected: EEXIST') become { code, message } values.
+// socket of our own, nl-channel.ts: bounded reads per wake-up, overruns reported). VIP add/remove
+// requests are nl-addr.ts's. Library errors ('Request rejected: EEXIST') become { code, message }
+// values. Every link and address message, dumped or notified, goes through decodeLinkAddr(): one
+// the package cannot parse, or that lacks what a link or an address must have, is dropped and
+// noted (common/malformed.ts).
 import { createRequire } from 'node:module';
 import type * as Netlink from 'netlink';
 import type { RtNetlinkSocket } from 'netlink';
+import { malformedInput } from '../../common/malformed.js';
+import { splitMessages } from './nl-channel.js';
 import { bytesToIp } from './addr.js';
-import { errnoName, errnoOf, isNativeError, strerror } from './native.js';
+import { errnoName, errnoOf, isNativeError, strerror, type NativeError } from './native.js';
 import { NlGroups } from './nl-channel.js';
 import { applyRcvBuf, netlinkFdOfPort, rcvBufFailure, type RcvBuf } from './rcvbuf.js';
 import type { AddrInfo, IpvlanMode, KernelError, KernelEvent, LinkInfo } from '../kernel/port.js';
@@ -15,7 +20,10 @@ import type { AddrInfo, IpvlanMode, KernelError, KernelEvent, LinkInfo } from '.
 // all of it (1.6 MB with nl80211 and wireguard), 0.15-0.4 s of every VRRP child start.
 const { createRtNetlink, rt } = createRequire(import.meta.url)('netlink') as typeof Netlink;
 
-const NLM_F_EXCL = 0x200, NLM_F_CREATE = 0x400;
+const NLM_F_EXCL = 0x200, NLM_F_CREATE = 0x400, NLM_F_DUMP = 0x300;
+const RTM_NEWLINK = 16, RTM_DELLINK = 17, RTM_GETLINK = 18, RTM_NEWADDR = 20, RTM_DELADDR = 21, RTM_GETADDR = 22;
+/** A dump that never completes (its reply lost) fails after this instead of stalling the start. */
+const DUMP_TIMEOUT_MS = 30_000;
 /** RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR. */
 const RTNLGRP_LINK = 1, RTNLGRP_IPV4_IFADDR = 5, RTNLGRP_IPV6_IFADDR = 9;
 
@@ -67,28 +75,121 @@ function linkOf(m: LinkMsg): LinkInfo {
     ...(kind ? { kind } : {}), ...(m.attrs.master ? { master: m.attrs.master } : {}) };
 }
 
-function addrOf(m: AddrMsg): AddrInfo | undefined {
-  const a = m.attrs.local ?? m.attrs.address;
-  if (!a) return undefined;
-  return { index: m.data.index ?? 0, family: m.data.family === 10 ? 'inet6' : 'inet', address: bytesToIp(a), prefixLen: m.data.prefixlen ?? 0, scope: m.data.scope ?? 0 };
+/** Decoded link or address message, or why it was dropped. */
+export type LinkAddrMessage =
+  | { ok: true; link: LinkInfo; deleted: boolean }
+  | { ok: true; addr: AddrInfo; deleted: boolean }
+  | { ok: false; reason: string; detail?: string };
+
+/** IFNAMSIZ - 1. */
+const MAX_IFNAME = 15;
+
+/**
+ * One RTM_NEWLINK / DELLINK / NEWADDR / DELADDR message body (after the nlmsghdr), as the package
+ * parses it, checked for what the runtime relies on: a link has an ifindex and a name of at most 15
+ * bytes; an address an ifindex, the family's address length (4 or 16 bytes) and a prefix length
+ * within it.
+ */
+export function decodeLinkAddr(type: number, data: Buffer): LinkAddrMessage {
+  if (type !== RTM_NEWLINK && type !== RTM_DELLINK && type !== RTM_NEWADDR && type !== RTM_DELADDR) return { ok: false, reason: 'type', detail: String(type) };
+  let m: unknown;
+  try { m = rt.parseMessage(type, data); } catch (e) { return { ok: false, reason: 'parse', detail: (e as Error).message }; }
+  if (type === RTM_NEWLINK || type === RTM_DELLINK) {
+    const l = linkOf(m as LinkMsg);
+    if (!Number.isInteger(l.index) || l.index <= 0) return { ok: false, reason: 'link-index', detail: String(l.index) };
+    if (!l.name || Buffer.byteLength(l.name, 'latin1') > MAX_IFNAME) return { ok: false, reason: 'link-name', detail: JSON.stringify(l.name) };
+    return { ok: true, link: l, deleted: type === RTM_DELLINK };
+  }
+  const am = m as AddrMsg;
+  const a = am.attrs.local ?? am.attrs.address;
+  const family = am.data.family;
+  const index = am.data.index ?? 0;
+  if (family !== 2 && family !== 10) return { ok: false, reason: 'addr-family', detail: String(family) };
+  if (!a || a.length !== (family === 2 ? 4 : 16)) return { ok: false, reason: 'addr-length', detail: String(a?.length ?? 0) };
+  const prefixLen = am.data.prefixlen ?? 0;
+  if (prefixLen > a.length * 8) return { ok: false, reason: 'addr-prefix', detail: String(prefixLen) };
+  if (!Number.isInteger(index) || index <= 0) return { ok: false, reason: 'addr-index', detail: String(index) };
+  return { ok: true, addr: { index, family: family === 10 ? 'inet6' : 'inet', address: bytesToIp(a), prefixLen, scope: am.data.scope ?? 0 }, deleted: type === RTM_DELADDR };
 }
 
+/** Notes a dropped message (a message of another type is no fault). */
+function dropped(r: { reason: string; detail?: string }): void {
+  malformedInput.note('rtnetlink', r.reason, r.detail);
+}
+
+/**
+ * The events of one datagram of the link and address groups, in order. Those groups carry nothing
+ * but RTM_NEWLINK / DELLINK / NEWADDR / DELADDR: any other message, a malformed one, an empty
+ * datagram and bytes after the last whole message are dropped and noted (common/malformed.ts).
+ */
+export function linkAddrEventsOf(datagram: Buffer): KernelEvent[] {
+  const msgs = splitMessages(datagram);
+  if (msgs.rest) malformedInput.note('rtnetlink', 'framing', `${msgs.rest} bytes after the last whole message`);
+  else if (msgs.length === 0) malformedInput.note('rtnetlink', 'framing', 'empty datagram');
+  const out: KernelEvent[] = [];
+  for (const m of msgs) {
+    const d = decodeLinkAddr(m.readUInt16LE(4), m.subarray(16));
+    if (!d.ok) { dropped(d); continue; }
+    if ('link' in d) out.push(d.deleted ? { kind: 'linkDeleted', index: d.link.index, name: d.link.name } : { kind: 'link', link: d.link });
+    else out.push(d.deleted ? { kind: 'addrDeleted', addr: d.addr } : { kind: 'addrAdded', addr: d.addr });
+  }
+  return out;
+}
+
+/** Makes a socket of the package (the real one; the fuzz tests give one over a fake raw socket). */
+export type RtSocketFactory = (opts?: { ref?: boolean }) => RtNetlinkSocket;
+
+/** The monitor's socket in the link and address groups (NlGroups; the fuzz tests give a fake). */
+export interface MonitorSource { close(): void; setRcvBuf(b: RcvBuf): string | undefined }
+export type GroupsOpener = (groups: readonly number[], onDatagram: (datagram: Buffer) => void, onError: (errno: number) => void) => MonitorSource | NativeError;
+
 export class Rtnl {
-  private monitorSock?: NlGroups;
-  private constructor(private readonly sock: RtNetlinkSocket) {
+  private monitorSock?: MonitorSource;
+  private readonly sock: RtNetlinkSocket;
+
+  constructor(private readonly newSocket: RtSocketFactory, private readonly dumpTimeoutMs = DUMP_TIMEOUT_MS,
+    private readonly openGroups: GroupsOpener = (g, d, e) => NlGroups.open(g, d, e)) {
+    this.sock = this.watch(newSocket());
     // a receive error on the request socket must not abort the process (see monitor()); it carries
     // no multicast, and dump replies come piecewise as they are read, so it has no overrun to report
-    onSocketError(sock, () => {});
+    onSocketError(this.sock, () => {});
   }
 
-  static open(): Rtnl { return new Rtnl(createRtNetlink()); }
+  static open(): Rtnl { return new Rtnl((o) => createRtNetlink(o as never)); }
 
-  async links(): Promise<LinkInfo[]> {
-    return ((await this.sock.getLinks()) as unknown as LinkMsg[]).map(linkOf);
+  /** Datagrams the package cannot frame (it drops them with an 'invalid' event) are noted. */
+  private watch(s: RtNetlinkSocket): RtNetlinkSocket {
+    s.socket.on('invalid', (e: unknown) => { malformedInput.note('rtnetlink', 'framing', e instanceof Error ? e.message : String(e)); });
+    return s;
   }
 
-  async addresses(): Promise<AddrInfo[]> {
-    return ((await this.sock.getAddresses()) as unknown as AddrMsg[]).map(addrOf).filter((a): a is AddrInfo => !!a);
+  /** One dump (ifinfomsg / ifaddrmsg of zeros, family AF_UNSPEC): the messages that decode. */
+  private async dump<T>(type: number, hdrLen: number, pick: (m: LinkAddrMessage) => T | undefined): Promise<T[]> {
+    let msgs: { type: number; data: Buffer }[];
+    try {
+      [msgs] = await this.sock.socket.request(type, Buffer.alloc(hdrLen), { flags: NLM_F_DUMP, timeout: this.dumpTimeoutMs });
+    } catch (e) {
+      // a kernel error ("Request rejected: ...") is the caller's to report; anything else is a reply we could not use
+      const text = e instanceof Error ? e.message : String(e);
+      if (!text.startsWith('Request rejected')) malformedInput.note('rtnetlink', 'dump', text);
+      throw e;
+    }
+    const out: T[] = [];
+    for (const x of msgs) {
+      const d = decodeLinkAddr(x.type, x.data);
+      const v = d.ok ? pick(d) : undefined;
+      if (v !== undefined) out.push(v);
+      else dropped(d.ok ? { reason: 'dump-kind', detail: String(x.type) } : d);
+    }
+    return out;
+  }
+
+  links(): Promise<LinkInfo[]> {
+    return this.dump(RTM_GETLINK, 16, (m) => ('link' in m && !m.deleted ? m.link : undefined));
+  }
+
+  addresses(): Promise<AddrInfo[]> {
+    return this.dump(RTM_GETADDR, 8, (m) => ('addr' in m && !m.deleted ? m.addr : undefined));
   }
 
   /** Creates a macvlan (mode private, as keepalived's use_vmac) on `parent`, up unless `up` is false; returns its ifindex. */
@@ -135,15 +236,9 @@ export class Rtnl {
    */
   monitor(cb: (ev: KernelEvent) => void, onError: (e: KernelError) => void = () => {}): void {
     if (this.monitorSock) return;
-    const s = NlGroups.open([RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR], (msg) => {
-      // RTM_NEWLINK 16 / DELLINK 17 / NEWADDR 20 / DELADDR 21; the payload follows the 16-byte header
-      const type = msg.readUInt16LE(4);
-      if (type !== 16 && type !== 17 && type !== 20 && type !== 21) return;
-      let m: unknown;
-      try { m = rt.parseMessage(type, msg.subarray(16)); } catch { return; }
-      if (type === 16) cb({ kind: 'link', link: linkOf(m as LinkMsg) });
-      else if (type === 17) { const l = linkOf(m as LinkMsg); cb({ kind: 'linkDeleted', index: l.index, name: l.name }); }
-      else { const a = addrOf(m as AddrMsg); if (a) cb(type === 20 ? { kind: 'addrAdded', addr: a } : { kind: 'addrDeleted', addr: a }); }
+    const s = this.openGroups([RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR], (datagram) => {
+      // whole datagrams, framed here (linkAddrEventsOf)
+      for (const ev of linkAddrEventsOf(datagram)) cb(ev);
     }, (errno) => onError({ code: errnoName(errno), errno, text: strerror(errno), message: `netlink monitor: recvmsg: ${strerror(errno)}` }));
     // (no addon: the VRRP child cannot run at all; its start fails here as it did with the package's socket)
     if (isNativeError(s)) throw new Error(`netlink monitor: ${s.message}`);

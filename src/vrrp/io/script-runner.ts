@@ -17,23 +17,34 @@ export type ScriptResult =
 /** keepalived's SIGTERM -> SIGKILL grace for a timed-out vrrp_script. */
 const KILL_GRACE_MS = 2000;
 
+/** A script's rise/fall state, carried over a reload. */
+export interface RiseFallState { ok: boolean; okRun: number; failRun: number; lastCode: number }
+
 /** Pure rise/fall bookkeeping (tested on its own). */
 export class RiseFall {
   private okRun = 0;
   private failRun = 0;
-  private lastCode: number | undefined;
+  /** 2.2.7 starts from 0: a first non-zero exit logs "now returning" (measured). */
+  private lastCode = 0;
   ok: boolean | undefined;
 
-  constructor(readonly name: string, private readonly rise: number, private readonly fall: number, initFail: boolean) {
+  /** `prev`: the state before a reload (2.2.7 keeps the script's result and last status). */
+  constructor(readonly name: string, private readonly rise: number, private readonly fall: number, initFail: boolean, prev?: RiseFallState) {
     this.ok = initFail ? false : undefined;
+    if (prev) { this.ok = prev.ok; this.okRun = Math.min(prev.okRun, rise); this.failRun = Math.min(prev.failRun, fall); this.lastCode = prev.lastCode; }
+  }
+
+  /** The state to carry over a reload, once there is a result. */
+  state(): RiseFallState | undefined {
+    return this.ok === undefined ? undefined : { ok: this.ok, okRun: this.okRun, failRun: this.failRun, lastCode: this.lastCode };
   }
 
   /** Feeds one result; returns the log lines and whether the up/down status changed. */
   feed(r: ScriptResult): { lines: string[]; changed: boolean } {
     const lines: string[] = [];
     const code = r.kind === 'exit' ? r.code : r.kind === 'signal' ? r.signal : r.kind === 'timeout' ? -1 : 127;
-    if (r.kind === 'exit' && this.lastCode !== undefined && code !== this.lastCode) lines.push(`Script \`${this.name}\` now returning ${code}`);
-    this.lastCode = r.kind === 'exit' ? code : this.lastCode;
+    if (r.kind === 'exit' && code !== this.lastCode) lines.push(`Script \`${this.name}\` now returning ${code}`);
+    if (r.kind === 'exit') this.lastCode = code;
     const good = r.kind === 'exit' && code === 0;
     const before = this.ok;
     if (good) { this.okRun++; this.failRun = 0; } else { this.failRun++; this.okRun = 0; }
@@ -68,12 +79,15 @@ export class ScriptRunner {
   /** `ids`: the script's user (src/host/users.ts); `file`: argv[0] resolved through PATH if it was a bare name. */
   constructor(
     readonly script: VrrpScript, private readonly ids: RunIdentity, private readonly logger: Logger, private readonly onChange: (ok: boolean) => void,
-    private readonly file = script.script.argv[0],
+    private readonly file = script.script.argv[0], prev?: RiseFallState,
   ) {
-    this.rf = new RiseFall(script.name, Math.max(1, script.rise), Math.max(1, script.fall), script.initFail);
+    this.rf = new RiseFall(script.name, Math.max(1, script.rise), Math.max(1, script.fall), script.initFail, prev);
   }
 
   get ok(): boolean | undefined { return this.rf.ok; }
+
+  /** Its rise/fall state, for the runner that replaces it at a reload. */
+  state(): RiseFallState | undefined { return this.rf.state(); }
 
   start(): void { this.tick(); }
 

@@ -1,21 +1,18 @@
-// track_file: the reader (the file holds an integer; missing/unreadable/garbage reads as 0, as
-// keepalived), the watcher (fs.watch on the directory plus a slow poll as a fallback), and
+// track_file: the reader (src/common/track-value.ts, shared with FILE_CHECK: strtol base 0, so
+// hex and octal too; an out-of-range number is logged and ignored, as 2.2.7), the watcher (fs.watch on the directory plus a slow poll as a fallback), and
 // init_file, which writes the file at start-up as keepalived 2.2.7 does (measured: see
 // test/unit/vrrp/data/track-process-2.2.7.md): "VALUE\n" (default 0), mode 0600, through a
 // temporary file renamed over the path; an existing file is kept unless `overwrite` is given, and
 // never rewritten on a reload; a path that exists but is not a regular file is refused.
-import { chmodSync, closeSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, watch, writeSync, type FSWatcher } from 'node:fs';
+import { chmodSync, closeSync, openSync, realpathSync, renameSync, rmSync, statSync, watch, writeSync, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../../common/log.js';
 import type { SourcePos } from '../../common/diagnostic.js';
 import type { TrackFile } from '../../config/model.js';
+import { judgeTrackText, readTrackText, readTrackValueNow } from '../../common/track-value.js';
 
-export function readTrackValue(file: string): number {
-  let text: string;
-  try { text = readFileSync(file, 'utf8'); } catch { return 0; }
-  const m = /^\s*(-?\d+)/.exec(text);
-  return m ? parseInt(m[1]!, 10) : 0;
-}
+/** The value at start-up (an invalid number counts as 0). */
+export const readTrackValue = readTrackValueNow;
 
 /** keepalived's file mode for what it writes: 0666 under its default umask 0177. */
 const INIT_FILE_MODE = 0o600;
@@ -79,9 +76,12 @@ export class TrackFileWatcher {
   private watcher?: FSWatcher;
   private poll?: NodeJS.Timeout;
   private last: number;
+  private lastText: string | null;
 
-  constructor(readonly file: string, private readonly onChange: (value: number) => void, pollMs = 1000) {
+  /** `log`: where "Invalid number N read from FILE - ignoring" goes (the value is then kept). */
+  constructor(readonly file: string, private readonly onChange: (value: number) => void, pollMs = 1000, private readonly log?: Logger) {
     this.last = readTrackValue(file);
+    this.lastText = readTrackText(file);
     try {
       this.watcher = watch(path.dirname(file), (_ev, name) => { if (!name || name === path.basename(file)) this.check(); });
     } catch { /* directory missing: poll only */ }
@@ -92,8 +92,12 @@ export class TrackFileWatcher {
   get value(): number { return this.last; }
 
   private check(): void {
-    const v = readTrackValue(this.file);
-    if (v !== this.last) { this.last = v; this.onChange(v); }
+    const text = readTrackText(this.file);
+    if (text === this.lastText) return;
+    this.lastText = text;
+    const j = judgeTrackText(text, this.file);
+    if ('line' in j) { this.log?.info(j.line); return; }
+    if (j.value !== this.last) { this.last = j.value; this.onChange(j.value); }
   }
 
   close(): void { this.watcher?.close(); if (this.poll) clearInterval(this.poll); }

@@ -10,7 +10,7 @@ import type { KeepalivedConfig } from '../../config/model.js';
 import type { TrackerStatus } from '../fsm-types.js';
 import { scriptIds, systemUserDb, type UserDb } from '../../host/users.js';
 import { resolveScriptFile } from '../../notify/script-security.js';
-import { ScriptRunner } from './script-runner.js';
+import { ScriptRunner, type RiseFallState } from './script-runner.js';
 import { initTrackFile, TrackFileWatcher, trackFileUsable } from './track-file.js';
 import { connectorForThisProcess, EPROTONOSUPPORT, errnoText, type ConnectorPort, type OpenFailure } from '../process-track/connector-port.js';
 import { configuredCpus, nodeTimers, ProcessMonitor, type ConnectorState, type Timers } from '../process-track/monitor.js';
@@ -27,6 +27,18 @@ export interface TrackerHubDeps {
   cpus?: number;
 }
 
+function trackedScripts(config: KeepalivedConfig): Set<string> {
+  const used = new Set<string>();
+  for (const o of [...config.vrrpInstances, ...config.vrrpSyncGroups]) o.trackScript.forEach((r) => used.add(r.name));
+  return used;
+}
+
+/** 2.2.7's "Warning - script X is not used" for each vrrp_script nothing tracks (logged at the end of its config completion). */
+export function unusedScriptLines(config: KeepalivedConfig): string[] {
+  const used = trackedScripts(config);
+  return config.vrrpScripts.filter((s) => !used.has(s.name)).map((s) => `Warning - script ${s.name} is not used`);
+}
+
 export class TrackerHub {
   private readonly scripts = new Map<string, ScriptRunner>();
   private readonly files = new Map<string, TrackFileWatcher>();
@@ -35,6 +47,8 @@ export class TrackerHub {
   private portTried = false;
   private readonly conn: ConnectorState = { listening: false, responded: false };
   private started = false;
+  /** The scripts' results when they stopped for a reload (2.2.7 keeps them: clear_diff_script). */
+  private previous = new Map<string, RiseFallState>();
 
   constructor(
     private readonly log: Logger, private readonly onChange: (id: string, status: TrackerStatus) => void,
@@ -46,28 +60,31 @@ export class TrackerHub {
     const reload = this.started;
     this.started = true;
     for (const f of config.trackFiles) initTrackFile(f, reload, this.log);
-    const usedScripts = new Set<string>();
+    const usedScripts = trackedScripts(config);
     const usedFiles = new Set<string>();
-    for (const o of [...config.vrrpInstances, ...config.vrrpSyncGroups]) {
-      o.trackScript.forEach((r) => usedScripts.add(r.name));
-      o.trackFile.forEach((r) => usedFiles.add(r.name));
-    }
+    for (const o of [...config.vrrpInstances, ...config.vrrpSyncGroups]) o.trackFile.forEach((r) => usedFiles.add(r.name));
     const db = this.userDb();
+    const previous = this.previous;
+    this.previous = new Map();
+    // 2.2.7: each script of the old config that is in the new one and had a result keeps it
+    for (const [name, st] of previous) {
+      if (usedScripts.has(name) && config.vrrpScripts.some((s) => s.name === name)) this.log.info(`VRRP_Script(${name}) considered ${st.ok ? 'successful' : 'unsuccessful'} on reload`);
+    }
     for (const s of config.vrrpScripts) {
-      // 2.2.7 drops a vrrp_script no instance or group tracks (a sync group drops weighted ones)
-      if (!usedScripts.has(s.name)) { this.log.info(`Warning - script ${s.name} is not used`); continue; }
+      // 2.2.7 drops a vrrp_script no instance or group tracks (a sync group drops weighted ones): unusedScriptLines()
+      if (!usedScripts.has(s.name)) continue;
       if (s.insecure || this.scripts.has(s.name)) continue;
       // Its user (own `user`, else the default script user); the parser removed those that do not resolve.
       const ids = scriptIds(s.user ?? {}, config.global, db);
       if (!ids) continue;
       const file = resolveScriptFile(s.script.argv[0] ?? '', ids);
-      const r = new ScriptRunner(s, ids, this.log, (ok) => this.onChange(`script:${s.name}`, { ok }), file);
+      const r = new ScriptRunner(s, ids, this.log, (ok) => this.onChange(`script:${s.name}`, { ok }), file, previous.get(s.name));
       this.scripts.set(s.name, r);
       r.start();
     }
     for (const f of config.trackFiles) {
       if (!usedFiles.has(f.name) || this.files.has(f.name) || !trackFileUsable(f, this.log)) continue;
-      this.files.set(f.name, new TrackFileWatcher(f.file, (value) => this.onChange(`file:${f.name}`, { value })));
+      this.files.set(f.name, new TrackFileWatcher(f.file, (value) => this.onChange(`file:${f.name}`, { value }), 1000, this.log));
     }
     // keepalived monitors every vrrp_track_process block, used or not
     if (config.trackProcesses.length) this.startProcesses(config, reload);
@@ -113,7 +130,11 @@ export class TrackerHub {
 
   /** Stops every tracker; the process-event socket stays open for the next start (a reload). */
   stop(): void {
-    for (const s of this.scripts.values()) s.stop();
+    for (const [name, s] of this.scripts) {
+      s.stop();
+      const st = s.state();
+      if (st) this.previous.set(name, st);
+    }
     for (const f of this.files.values()) f.close();
     this.processes?.stop();
     this.processes = undefined;

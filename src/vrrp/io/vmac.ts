@@ -53,6 +53,8 @@ export interface VmacSpec {
   family: IpFamily;
   /** IPv6 left on (an IPv6 VMAC, or an IPv4 one carrying eVIPs of the other family). */
   ipv6: boolean;
+  /** It exists already (left by a run with -V): adopted, logged as 2.2.7's "Found matching interface". */
+  found?: boolean;
   /** The VRF the base interface is enslaved to (its ifindex): the VMAC is enslaved to it too. */
   vrf?: number;
 }
@@ -62,7 +64,8 @@ export async function createVmac(links: LinkOps, spec: VmacSpec, base: LinkInfo,
   const { owner, name, mac } = spec;
   const r = await links.createMacvlan(base.index, name, mac, { down: true, ...(spec.vrf !== undefined ? { master: spec.vrf } : {}) });
   if (typeof r !== 'number') { log.info(`(${owner}): Unable to create VMAC interface ${name}`); return undefined; }
-  log.detail(`(${owner}): Success creating VMAC interface ${name}`);
+  if (spec.found) log.info(`(${owner}) Found matching interface ${name}`);
+  else log.detail(`(${owner}): Success creating VMAC interface ${name}`);
   if (spec.family === 'inet') {
     for (const [k, v] of [['arp_ignore', '1'], ['accept_local', '1'], ['rp_filter', '0'], ['promote_secondaries', '1']] as const) sysctl.set(`net/ipv4/conf/${name}/${k}`, v);
     // 2.2.7 never puts these back: its "reset" writes the values it read after setting them
@@ -73,5 +76,6 @@ export async function createVmac(links: LinkOps, spec: VmacSpec, base: LinkInfo,
   sysctl.set(`net/ipv6/conf/${name}/addr_gen_mode`, '1');
   const up = await links.setUp(r);
   if (up) log.error(`(${owner}) ${up.message}`);
-  return { index: r, name, mac, up: true, running: true, kind: 'macvlan', ...(base.mtu !== undefined ? { mtu: base.mtu } : {}), ...(spec.vrf !== undefined ? { master: spec.vrf } : {}) };
+  // a macvlan's carrier follows its base's
+  return { index: r, name, mac, up: true, running: base.up && base.running, kind: 'macvlan', ...(base.mtu !== undefined ? { mtu: base.mtu } : {}), ...(spec.vrf !== undefined ? { master: spec.vrf } : {}) };
 }

@@ -5,7 +5,8 @@
 import type { VirtualRoute, VirtualRule } from '../../config/model.js';
 import { errnoName, isNativeError, strerror } from '../io/native.js';
 import { monitorRecvErrorLines, NlGroups, NlRequests, type NlAnswer } from '../io/nl-channel.js';
-import { decodeRouteRuleMessage, encodeRouteRequest, encodeRuleRequest, nlMsgTypeName, RTNLGRP, type IfindexOf, type RouteOp } from '../io/nl-route.js';
+import { decodeRouteRuleMessage, encodeRouteRequest, encodeRuleRequest, nlMsgTypeName, RTNLGRP, splitMessages, type IfindexOf, type RouteOp, type RouteEvent, type RuleEvent } from '../io/nl-route.js';
+import { malformedInput } from '../../common/malformed.js';
 import type { KernelError, RouteGroups, RouteOps, RouteRuleEvent } from './port.js';
 import type { RcvBuf } from '../io/rcvbuf.js';
 
@@ -64,11 +65,11 @@ export class LinuxRoutes implements RouteOps {
     const want: [boolean, number][] = [[g.routes4, RTNLGRP.IPV4_ROUTE], [g.routes6, RTNLGRP.IPV6_ROUTE], [g.rules4, RTNLGRP.IPV4_RULE], [g.rules6, RTNLGRP.IPV6_RULE]];
     const list = want.filter(([on]) => on).map(([, grp]) => grp);
     if (list.length === 0) return;
-    const s = NlGroups.open(list, (msg) => {
-      const d = decodeRouteRuleMessage(msg);
-      if (!d) return;
-      if ('route' in d) cb({ kind: 'route', ev: d.route, own: !!this.req && d.route.pid === this.req.portId });
-      else cb({ kind: 'rule', ev: d.rule, own: !!this.req && d.rule.pid === this.req.portId });
+    const s = NlGroups.open(list, (datagram) => {
+      for (const ev of routeRuleEventsOf(datagram)) {
+        if ('route' in ev) cb({ kind: 'route', ev: ev.route, own: !!this.req && ev.route.pid === this.req.portId });
+        else cb({ kind: 'rule', ev: ev.rule, own: !!this.req && ev.rule.pid === this.req.portId });
+      }
       // a failed read is logged as 2.2.7 logs its monitor socket's (through the runtime's logger,
       // which setRcvBufs gave us at start); route events lost to an overrun are not recovered
     }, (errno) => { for (const l of monitorRecvErrorLines(errno, strerror(errno))) this.bufs?.log(l); });
@@ -84,4 +85,23 @@ export class LinuxRoutes implements RouteOps {
     this.groups = undefined;
     this.req = undefined;
   }
+}
+
+/**
+ * The route and rule notifications of one datagram of the route/rule groups, in order; malformed
+ * messages, messages of other rtnetlink types, and bytes after the last whole message are dropped
+ * and noted (common/malformed.ts).
+ */
+export function routeRuleEventsOf(datagram: Buffer): ({ route: RouteEvent } | { rule: RuleEvent })[] {
+  const msgs = splitMessages(datagram);
+  if (msgs.rest) malformedInput.note('rtnetlink', 'framing', `${msgs.rest} bytes after the last whole message`);
+  const out: ({ route: RouteEvent } | { rule: RuleEvent })[] = [];
+  for (const m of msgs) {
+    const d = decodeRouteRuleMessage(m);
+    if ('malformed' in d) malformedInput.note('rtnetlink', `route-rule-${d.malformed}`, `message type ${m.readUInt16LE(4)}`);
+    // the route and rule groups carry nothing else (netlink's own control messages, types below 16, aside)
+    else if ('skip' in d) { if (d.skip >= 16) malformedInput.note('rtnetlink', 'route-rule-type', String(d.skip)); }
+    else out.push(d);
+  }
+  return out;
 }

@@ -31,6 +31,8 @@ export function formatStaticAddress(a: StaticAddress, set: boolean): string {
   if (a.peer !== undefined) s += ` peer ${a.peer}/${prefixLen}`;
   for (const w of ['home', '-nodad', 'mngtmpaddr', 'noprefixroute', 'autojoin']) if (a.options.includes(w)) s += ` ${w}`;
   if (a.noTrack) s += ' no_track';
+  const tg = a.options.indexOf('track_group');
+  if (tg >= 0 && a.options[tg + 1] !== undefined) s += ` track_group ${a.options[tg + 1]}`;
   if (v6) {
     const i = a.options.indexOf('preferred_lft');
     const p = i >= 0 ? a.options[i + 1] : undefined;

@@ -3,7 +3,8 @@
 // FAULT state (interface eth1 down)", also for an interface that does not exist yet), a tracked
 // file or process, no address on its interface ("(VI_1) entering FAULT state (no IPv4 address for
 // interface)"), a weight-0 script; the FSM then logs "(VI_1) entering FAULT state". Pure: the
-// instance's view in, lines out (2.2.7's order: interfaces, files, processes, address, scripts).
+// instance's view in, lines out (2.2.7's order: interfaces, files, processes, address, scripts). 2.2.7
+// logs the first three kinds ('objects') for every instance before the last two ('instance') of each.
 import type { TrackRef, VrrpSyncGroup } from '../../config/model.js';
 import type { TrackerParams, TrackerStatus } from '../fsm-types.js';
 import type { Inst } from './instance.js';
@@ -19,7 +20,7 @@ export interface InitFaultInputs {
 
 type Kind = TrackerParams['kind'];
 
-export function initFaultLines(inst: Inst, faults: readonly string[], io: InitFaultInputs): string[] {
+export function initFaultLines(inst: Inst, faults: readonly string[], io: InitFaultInputs, part: 'objects' | 'instance' | 'all' = 'all'): string[] {
   const n = inst.cfg.name;
   const down = new Set(faults);
   const params = new Map(inst.fsm.params.trackers.map((t) => [t.id, t]));
@@ -34,18 +35,22 @@ export function initFaultLines(inst: Inst, faults: readonly string[], io: InitFa
   };
   const { cfg } = inst;
   const g = io.group;
-  const lines: string[] = [];
-  if (!cfg.dontTrackPrimary && !io.ifUp(inst.ifname)) lines.push(`(${n}): entering FAULT state (interface ${inst.ifname} down)`);
-  for (const { name } of failing('interface', cfg.trackInterface, g?.trackInterface)) lines.push(`(${n}): entering FAULT state (interface ${name} down)`);
+  const objects: string[] = [];
+  if (!cfg.dontTrackPrimary && !io.ifUp(inst.ifname)) objects.push(`(${n}): entering FAULT state (interface ${inst.ifname} down)`);
+  // use_vmac on a missing base: its VMAC is missing too (measured)
+  if (!cfg.dontTrackPrimary && inst.vmacName && !inst.vmac) objects.push(`(${n}): entering FAULT state (interface ${inst.vmacName} down)`);
+  // tracked interfaces: track_interface, a tracked route's / rule's, a track_group's static entries'
+  for (const t of inst.fsm.params.trackers) if (t.kind === 'interface' && down.has(t.id)) objects.push(`(${n}): entering FAULT state (interface ${t.id.slice('interface:'.length)} down)`);
   for (const { name, t } of failing('file', cfg.trackFile, g?.trackFile)) {
     const s = io.status(t.id);
     const value = s && 'value' in s ? s.value : 0;
     const status = t.weight === 0 ? -254 : value * t.weight * (t.reverse ? -1 : 1);
-    lines.push(`(${n}): entering FAULT state (tracked file ${name} has status ${status})`);
+    objects.push(`(${n}): entering FAULT state (tracked file ${name} has status ${status})`);
   }
-  for (const { name } of failing('process', cfg.trackProcess)) lines.push(`(${n}) entering FAULT state (tracked process ${name} quorum not achieved)`);
+  for (const { name } of failing('process', cfg.trackProcess)) objects.push(`(${n}) entering FAULT state (tracked process ${name} quorum not achieved)`);
+  const own: string[] = [];
   // (an IPv4 use_ipvlan without an address: 2.2.7 has a source address for it, and a config fault)
-  if (!inst.hasAddr && inst.fsm.params.configFault !== 'ipvlanNoAddress') lines.push(`(${n}) entering FAULT state (no IPv${cfg.family === 'inet' ? 4 : 6} address for interface)`);
-  for (const { name } of failing('script', cfg.trackScript, g?.trackScript)) lines.push(`(${n}): entering FAULT state due to script ${name}`);
-  return lines;
+  if (!inst.hasAddr && inst.fsm.params.configFault !== 'ipvlanNoAddress') own.push(`(${n}) entering FAULT state (no IPv${cfg.family === 'inet' ? 4 : 6} address for interface)`);
+  for (const { name } of failing('script', cfg.trackScript, g?.trackScript)) own.push(`(${n}): entering FAULT state due to script ${name}`);
+  return part === 'objects' ? objects : part === 'instance' ? own : [...objects, ...own];
 }

@@ -14,8 +14,9 @@ import type { VrrpEvent, VrrpTimerName } from '../fsm-types.js';
 import { DeadlineTimers } from '../io/deadline-timers.js';
 import { createIpvlan } from '../io/ipvlan.js';
 import { createVmac, vmacAddress, vmacName } from '../io/vmac.js';
-import { isKernelError, type KernelPort, type LinkInfo } from '../kernel/port.js';
-import { deriveFsmParams } from '../params.js';
+import { isKernelError, type AddrInfo, type KernelPort, type LinkInfo } from '../kernel/port.js';
+import { deriveFsmParams, type DerivedParams } from '../params.js';
+import { trackGroups } from '../track-groups.js';
 import type { InterfaceBinding } from './if-binding.js';
 import { noAddress, vipList, type AddrVmac, type Inst, type Ipvlan, type Vmac } from './instance.js';
 import type { LinkTable } from './link-table.js';
@@ -34,6 +35,8 @@ export interface FactoryDeps {
   dispatch(inst: Inst, ev: VrrpEvent): void;
   /** Names the running instances' VMACs have (a new VMAC name must be another). */
   vmacNames(): Set<string>;
+  /** -V / -X (VrrpFsmParams.releaseVipsAlways). */
+  releaseVipsAlways?: boolean;
 }
 
 /** keepalived moves a VMAC's IGMP (IPv4, unless disable_local_igmp) / MLD reports to the base interface. */
@@ -56,29 +59,63 @@ export class InstanceFactory {
     return vmacName(prefix, cfg.virtualRouterId ?? 0, family, (n) => taken.has(n));
   }
 
+  /** use_vmac's VMAC name: its own, else PREFIX.VRID (vmac_prefix). */
+  useVmacName(cfg: VrrpInstance, global: GlobalDefs): string {
+    return cfg.useVmac?.name ?? this.vmacName(global.vmacPrefix ?? 'vrrp', cfg, cfg.family, []);
+  }
+
   /** The VRF `link` is enslaved to, if it is (2.2.7 enslaves the VMAC / ipvlan to it as well). */
   private vrfOf(link: LinkInfo): { vrf: number } | Record<string, never> {
     return link.master !== undefined && this.d.links.byIndex(link.master)?.kind === 'vrf' ? { vrf: link.master } : {};
   }
 
-  private async createVmac(cfg: VrrpInstance, link: LinkInfo, primary: string, global: GlobalDefs): Promise<Vmac | undefined> {
+  /**
+   * Creates (or adopts) an instance's use_vmac VMAC on its base interface, with its transmit socket.
+   * `late`: made while running (its base appeared), so it counts as down until the kernel says it
+   * is up ("Netlink reports vrrp.51 up", as 2.2.7 logs then); at start its creation is silent.
+   */
+  async createVmac(cfg: VrrpInstance, name: string, link: LinkInfo, primary: string, global: GlobalDefs, late = false): Promise<Vmac | undefined> {
     const { kernel, links, sysctl, firewall, log } = this.d;
-    const name = cfg.useVmac?.name ?? this.vmacName(global.vmacPrefix ?? 'vrrp', cfg, cfg.family, []);
     // IPv6 stays on an IPv4 VMAC that carries eVIPs of the other family
     const ipv6 = cfg.family === 'inet6' || vipList(cfg).some((v) => v.family !== cfg.family);
-    links.expect(name);
-    const l = await createVmac(kernel.links, { owner: cfg.name, name, mac: vmacAddress(cfg), family: cfg.family, ipv6, ...this.vrfOf(link) }, link, sysctl, log);
+    const mac = vmacAddress(cfg);
+    // keepalived 2.2.7 adopts a macvlan of that name and MAC (one left by -V) and removes its VIPs at start
+    const found = !!links.get(name)?.mac.equals(mac);
+    // 2.2.7 never logs its own VMAC's creation as an interface added, up or down
+    if (!found && !late) links.expect(name);
+    const l = await createVmac(kernel.links, { owner: cfg.name, name, mac, family: cfg.family, ipv6, found, ...this.vrfOf(link) }, link, sysctl, log);
     if (!l) { links.done(name); return undefined; }
-    links.set(l);
+    links.set(late ? { ...l, up: false, running: false } : l);
     if (vmacFirewalled(cfg, global)) firewall.vmac('add', fwVmac(cfg, l.index, link.index));
-    const vm: Vmac = { index: l.index, name: l.name, mac: l.mac };
-    // IPv6 adverts need a link-local source on the sending interface: they keep using the base.
-    if (!cfg.vmacXmitBase && cfg.family === 'inet') {
-      const tx = kernel.sockets.open({ family: 'inet', ifname: l.name, ifindex: l.index, srcAddr: primary, sendOnly: true, ttl: cfg.unicastPeer.length ? (cfg.unicastTtl ?? 255) : 255 }, () => {}, () => {});
-      if (isKernelError(tx)) log.error(`(${cfg.name}) cannot open VMAC socket on ${l.name}: ${tx.message}`);
-      else vm.tx = tx;
+    const vm: Vmac = { index: l.index, name: l.name, mac: l.mac, ...(found ? { found } : {}) };
+    if (cfg.vmacXmitBase) return vm;
+    // adverts leave from the VMAC; an IPv6 one sends from the base's link-local address, which 2.2.7
+    // copies onto the VMAC ("Assigned address fe80::... for interface vrrp.52", measured)
+    if (cfg.family === 'inet6') {
+      const ll = await this.copyLinkLocal(cfg.name, link, l);
+      if (!ll) return vm;
+      log.detail(`Assigned address ${ll.address} for interface ${l.name}`);
+      primary = ll.address;
     }
+    const tx = kernel.sockets.open({ family: cfg.family, ifname: l.name, ifindex: l.index, srcAddr: primary, sendOnly: true, ttl: cfg.unicastPeer.length ? (cfg.unicastTtl ?? 255) : 255 }, () => {}, () => {});
+    if (isKernelError(tx)) log.error(`(${cfg.name}) cannot open VMAC socket on ${l.name}: ${tx.message}`);
+    else vm.tx = tx;
     return vm;
+  }
+
+  /**
+   * Puts the base's IPv6 link-local address on a VMAC (deprecated, no DAD), as 2.2.7 does, and
+   * into the link table; the address, or undefined when the base has none or the kernel refused it.
+   */
+  private async copyLinkLocal(owner: string, base: LinkInfo, vmac: { index: number; name: string }): Promise<AddrInfo | undefined> {
+    const { kernel, links, log } = this.d;
+    const ll = links.addressesOf(base.index).find((a) => a.family === 'inet6' && a.address.startsWith('fe80:'));
+    if (!ll) return undefined;
+    const e = await kernel.addrs.add({ address: ll.address, prefixLen: ll.prefixLen, family: 'inet6', options: ['preferred_lft', '0'] }, vmac.index);
+    if (e && e.code !== 'EEXIST') { log.info(`(${owner}) adding link-local address to ${vmac.name} failed`); return undefined; }
+    const addr: AddrInfo = { ...ll, index: vmac.index };
+    links.applyAddr(true, addr);
+    return addr;
   }
 
   /**
@@ -101,11 +138,7 @@ export class InstanceFactory {
       links.set(l);
       out.push({ index: l.index, name, mac: l.mac, family: v.family, base, baseIndex: baseLink.index });
       if (vmacFirewalled({ ...cfg, family: v.family }, global)) firewall.vmac('add', { ifindex: l.index, baseIfindex: baseLink.index, family: v.family, otherFamily: false });
-      const ll = v.family === 'inet6' ? links.addressesOf(baseLink.index).find((a) => a.family === 'inet6' && a.address.startsWith('fe80:')) : undefined;
-      if (ll) {
-        const e = await kernel.addrs.add({ address: ll.address, prefixLen: ll.prefixLen, family: 'inet6', options: ['preferred_lft', '0'] }, l.index);
-        if (e) log.info(`(${cfg.name}) adding link-local address to ${name} failed`);
-      }
+      if (v.family === 'inet6') await this.copyLinkLocal(cfg.name, baseLink, l);
     }
     return out;
   }
@@ -139,30 +172,41 @@ export class InstanceFactory {
     return { ipvlan, link: l };
   }
 
-  /** The instance, or undefined (logged) when its socket cannot be opened. */
-  async create(cfg: VrrpInstance, config: KeepalivedConfig): Promise<Inst | undefined> {
+  /** The primary address an instance starts with: its interface's, or (use_ipvlan, a new ipvlan has none yet, or no interface) the unicast_src_ip. */
+  private primaryFor(cfg: VrrpInstance, link: LinkInfo | undefined): string | undefined {
+    return cfg.useIpvlan || !link ? cfg.unicastSrcIp : this.d.links.primaryOf(cfg, link);
+  }
+
+  /** The instance's FSM parameters and 2.2.7's lines about them (logged by the caller, all instances' first). */
+  derive(cfg: VrrpInstance, config: KeepalivedConfig): DerivedParams {
+    const primary = this.primaryFor(cfg, this.d.links.get(cfg.interface ?? config.global.defaultInterface));
+    const syncGroup = config.vrrpSyncGroups.find((g) => g.group.includes(cfg.name));
+    return deriveFsmParams(cfg, {
+      global: config.global, vrrpScripts: config.vrrpScripts, trackFiles: config.trackFiles, trackProcesses: config.trackProcesses,
+      primaryAddress: primary ?? noAddress(cfg.family), releaseVipsAlways: !!this.d.releaseVipsAlways, ...(syncGroup ? { syncGroup } : {}),
+      groupInterfaces: trackGroups(config).interfaces.get(cfg.name) ?? [],
+    });
+  }
+
+  /** The instance from derive()'s parameters, or undefined (logged) when its socket cannot be opened. */
+  async create(cfg: VrrpInstance, config: KeepalivedConfig, { params }: DerivedParams): Promise<Inst | undefined> {
     const { links, binding, log, clock, timers, dispatch } = this.d;
     const confIf = cfg.interface ?? config.global.defaultInterface;
     const confLink = links.get(confIf);
-    // a new ipvlan has no address of its own yet: use_ipvlan's address (the unicast_src_ip) or none
-    const primary = cfg.useIpvlan ? cfg.unicastSrcIp : confLink ? links.primaryOf(cfg, confLink) : cfg.unicastSrcIp;
-    const syncGroup = config.vrrpSyncGroups.find((g) => g.group.includes(cfg.name));
-    const { params, logs } = deriveFsmParams(cfg, {
-      global: config.global, vrrpScripts: config.vrrpScripts, trackFiles: config.trackFiles, trackProcesses: config.trackProcesses,
-      primaryAddress: primary ?? noAddress(cfg.family), ...(syncGroup ? { syncGroup } : {}),
-    });
-    for (const l of logs) log.info(l);
+    const primary = this.primaryFor(cfg, confLink);
     // with use_ipvlan the instance runs on the ipvlan
     const ipv = cfg.useIpvlan ? await this.createIpvlan(cfg, confLink, config.global) : undefined;
     const ifname = ipv ? ipv.ipvlan.name : confIf;
     const link = ipv ? ipv.link : confLink;
     // promote_secondaries: set on the interface at start (2.2.7 ignores it with use_vmac, whose VMAC has it)
     if (cfg.promoteSecondaries && link && !cfg.useVmac) this.d.sysctl.set(`net/ipv4/conf/${link.name}/promote_secondaries`, '1');
-    const vmac = cfg.useVmac && !ipv && link ? await this.createVmac(cfg, link, primary ?? noAddress(cfg.family), config.global) : undefined;
+    const vmacName = cfg.useVmac && !ipv ? this.useVmacName(cfg, config.global) : undefined;
+    const vmac = vmacName && link ? await this.createVmac(cfg, vmacName, link, primary ?? noAddress(cfg.family), config.global) : undefined;
     const addrVmacs = cfg.useVmacAddr && link ? await this.createAddrVmacs(cfg, ifname, config.global) : [];
     const inst: Inst = {
       cfg, fsm: new VrrpFsm(params, clock), ifname, ...(link ? { link } : {}), primary: primary ?? noAddress(cfg.family), hasAddr: !!primary,
-      ...(vmac ? { vmac } : {}), ...(ipv ? { ipvlan: ipv.ipvlan } : {}), ...(addrVmacs.length ? { addrVmacs } : {}), peers: cfg.unicastPeer.map((p) => p.address),
+      ...(vmac ? { vmac } : {}), ...(vmacName ? { vmacName } : {}), ...(ipv ? { ipvlan: ipv.ipvlan } : {}), ...(addrVmacs.length ? { addrVmacs } : {}),
+      peers: cfg.unicastPeer.map((p) => p.address),
       timers: new DeadlineTimers<VrrpTimerName>(clock, (name, generation) => dispatch(inst, { type: 'timer', timer: name, generation }),
         (name) => { if (name === 'masterDown') inst.socket?.channel.drain(); }, timers),
       queue: new OpQueue((e) => log.error(`(${cfg.name}) ${e instanceof Error ? e.message : String(e)}`)), lastTransitionMs: Date.now(),

@@ -8,11 +8,15 @@ import type { VrrpFsm } from '../fsm.js';
 import type { SyncGroupCore } from '../sync-group.js';
 import type { DeadlineTimers } from '../io/deadline-timers.js';
 import type { LinkInfo, VrrpChannel } from '../kernel/port.js';
-import type { LinkTable } from './link-table.js';
+import { ifUp, type LinkTable } from './link-table.js';
 import type { OpQueue } from './op-queue.js';
 import type { PoolEntry } from './socket-pool.js';
 
-export interface Vmac { index: number; name: string; mac: Buffer; tx?: VrrpChannel }
+export interface Vmac {
+  index: number; name: string; mac: Buffer; tx?: VrrpChannel;
+  /** It existed before this start (left by a run with -V) and was adopted: it may carry VIPs. */
+  found?: boolean;
+}
 
 /** use_ipvlan's ipvlan: the instance's interface (`link`); `base` is the configured interface, where the VIPs go. */
 export interface Ipvlan { index: number; name: string; base: string }
@@ -37,8 +41,10 @@ export interface Inst {
   hasAddr: boolean;
   /** Open while the interface exists (IPv6: once it has a link-local address). */
   socket?: PoolEntry;
-  /** use_vmac: the macvlan and its transmit socket (unless vmac_xmit_base). */
+  /** use_vmac: the macvlan and its transmit socket (unless vmac_xmit_base); undefined while its base is missing. */
   vmac?: Vmac;
+  /** use_vmac: the VMAC's name, chosen at start as 2.2.7 does (also while the base interface is missing). */
+  vmacName?: string;
   /** use_vmac_addr: the VMACs of its VIPs on other interfaces or of the other family. */
   addrVmacs?: AddrVmac[];
   /** use_ipvlan: the ipvlan (inst.link once it exists). */
@@ -89,8 +95,18 @@ export function configuredIfindex(inst: Inst, links: LinkTable): number | undefi
   return inst.ipvlan ? links.get(inst.ipvlan.base)?.index : inst.link?.index;
 }
 
-/** The instance's own interface is up, with an address for the adverts. */
-export const instanceUp = (inst: Inst): boolean => !!inst.link && inst.link.up && inst.link.running && inst.hasAddr;
+/**
+ * The FSM's 'interface' event for the instance's interface as it is now (the FSM applies
+ * dont_track_primary): up when the interface is up and running, and with use_vmac its VMAC as well
+ * (2.2.7's instance interface is the VMAC: a missing one, while its base is missing, is down).
+ */
+export function interfaceEvent(inst: Inst, links: LinkTable): { type: 'interface'; up: boolean; addr: boolean } {
+  const up = ifUp(inst.link) && (!inst.cfg.useVmac || (!!inst.vmac && ifUp(links.get(inst.vmac.name))));
+  return { type: 'interface', up, addr: inst.hasAddr };
+}
+
+/** The instance's own interface (and VMAC) is up, with an address for the adverts. */
+export const instanceUp = (inst: Inst, links: LinkTable): boolean => { const e = interfaceEvent(inst, links); return e.up && e.addr; };
 
 /** The base interface of the interface a VIP is on (a VMAC counts as its parent), for GARP spacing. */
 export function baseIfname(inst: Inst, ifindex: number, links: LinkTable): string {

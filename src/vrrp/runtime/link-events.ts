@@ -4,6 +4,9 @@
 //  - an interface deleted ("Interface X deleted": its instances lose their socket and go FAULT)
 //    or created ("Interface X added"; an instance configured on that name takes it, with a new
 //    socket, and leaves FAULT once it is up with an address);
+//  - use_vmac: the VMAC is the instance's interface too (its up/down is logged and counts); deleted
+//    with its base, it is made again when the base comes back (2.2.7's recreate_vmac_thread), "(VI_1)
+//    interface eth1 is down" first when the base comes down;
 //  - its primary address changing (-> 'primaryAddress'), its last own address going (-> FAULT) and
 //    one coming back;
 //  - one of our VIPs deleted by someone else while MASTER ("Netlink reflector reports IP A removed
@@ -14,13 +17,28 @@ import type { VrrpEvent } from '../fsm-types.js';
 import type { AddrInfo, KernelEvent, LinkInfo } from '../kernel/port.js';
 import { macToString } from '../io/addr.js';
 import type { InterfaceBinding } from './if-binding.js';
-import { instanceUp, vipIfindex, vipList, type Inst } from './instance.js';
+import { interfaceEvent, vipIfindex, vipList, type Inst } from './instance.js';
 import { ifUp, type LinkTable } from './link-table.js';
 import type { VipExecutor } from './vip-executor.js';
 
+/** What the runtime does for link events beyond the instance's FSM. */
+export interface LinkHooks {
+  dispatch(inst: Inst, ev: VrrpEvent): void;
+  /** use_vmac: the base interface appeared; make the VMAC. */
+  baseAdded(inst: Inst): void;
+  /** use_vmac: the VMAC was deleted (with its base, or by someone else). */
+  vmacGone(inst: Inst): void;
+  /** One of the configured static addresses (ours, like the VIPs: not the interface's own). */
+  isStatic(address: string): boolean;
+}
+
 export class LinkEvents {
+  private readonly dispatch: LinkHooks['dispatch'];
+
   constructor(private readonly links: LinkTable, private readonly insts: ReadonlyMap<string, Inst>, private readonly binding: InterfaceBinding,
-    private readonly vips: VipExecutor, private readonly log: Logger, private readonly dispatch: (inst: Inst, ev: VrrpEvent) => void) {}
+    private readonly vips: VipExecutor, private readonly log: Logger, private readonly hooks: LinkHooks) {
+    this.dispatch = (inst, ev) => hooks.dispatch(inst, ev);
+  }
 
   handle(ev: KernelEvent): void {
     switch (ev.kind) {
@@ -32,11 +50,17 @@ export class LinkEvents {
   }
 
   private onLink(link: LinkInfo, via?: 'linkbeat'): void {
-    const { prev, next, added } = this.links.applyLink(link);
+    const { prev, next, added, expected } = this.links.applyLink(link);
+    if (expected) return;
     if (added) {
-      // (not for the VMACs and ipvlans the runtime is making: 2.2.7 logs only its own line for them)
-      if (!this.links.expected(next.name)) this.log.detail(`Interface ${next.name} added`);
-      for (const inst of this.insts.values()) if (inst.ifname === next.name) this.binding.attach(inst, next);
+      this.log.detail(`Interface ${next.name} added`);
+      for (const inst of this.insts.values()) {
+        if (inst.ifname !== next.name) continue;
+        this.binding.attach(inst, next);
+        if (!inst.cfg.useVmac || inst.vmac) continue;
+        if (!ifUp(next) && !inst.cfg.dontTrackPrimary) this.log.info(`(${inst.cfg.name}) interface ${next.name} is down`);
+        this.hooks.baseAdded(inst);
+      }
     } else {
       if (prev && !prev.mac.equals(next.mac)) this.log.detail(`(${next.name}) MAC Address changed from ${macToString(prev.mac)} to ${macToString(next.mac)}`);
       for (const inst of this.insts.values()) if (inst.link?.index === next.index) inst.link = next;
@@ -51,10 +75,13 @@ export class LinkEvents {
     if (used) this.log.info(`Interface ${prev.name} deleted`); else this.log.detail(`Interface ${prev.name} deleted`);
     const wasUp = ifUp(prev);
     for (const inst of this.insts.values()) {
+      if (inst.vmac?.index === index) {
+        this.hooks.vmacGone(inst);
+        this.dispatch(inst, interfaceEvent(inst, this.links));
+      }
       if (inst.link?.index !== index) continue;
-      const before = instanceUp(inst);
       this.binding.detach(inst);
-      if (before && !inst.cfg.dontTrackPrimary) this.dispatch(inst, { type: 'interface', up: false });
+      this.dispatch(inst, interfaceEvent(inst, this.links));
     }
     if (wasUp) this.trackers(prev.name, false);
   }
@@ -65,7 +92,7 @@ export class LinkEvents {
     // a polled interface's change comes from link-gate.ts's linkbeat poll
     this.log.info(`${via === 'linkbeat' ? 'Linkbeat' : 'Netlink'} reports ${link.name} ${is ? 'up' : 'down'}`);
     for (const inst of this.insts.values()) {
-      if (inst.link?.index === link.index && !inst.cfg.dontTrackPrimary) this.dispatch(inst, { type: 'interface', up: instanceUp(inst) });
+      if (inst.link?.index === link.index || inst.vmac?.index === link.index) this.dispatch(inst, interfaceEvent(inst, this.links));
     }
     this.trackers(link.name, is);
   }
@@ -85,7 +112,8 @@ export class LinkEvents {
     const had = this.links.hasOwnAddr(addr.index, addr.family, isVip);
     this.links.applyAddr(added, addr);
     // keepalived 2.2.7 logs only when the interface gains its first or loses its last address of a family
-    if (l && !ours && this.interfaceUsed(l.name) && had !== this.links.hasOwnAddr(addr.index, addr.family, isVip)) {
+    // (nor for the static addresses it installs itself)
+    if (l && !ours && !this.hooks.isStatic(addr.address) && this.interfaceUsed(l.name) && had !== this.links.hasOwnAddr(addr.index, addr.family, isVip)) {
       this.log.detail(added ? `Assigned address ${addr.address} for interface ${l.name}` : `Deassigned address ${addr.address} from interface ${l.name}`);
     }
     if (!ours) this.updatePrimaries(addr.index);
@@ -115,14 +143,14 @@ export class LinkEvents {
       if (inst.link?.index !== index || inst.cfg.unicastSrcIp) continue;
       const { changed, hadAddr } = this.binding.refreshPrimary(inst);
       if (changed) this.dispatch(inst, { type: 'primaryAddress', address: inst.primary });
-      if (hadAddr !== inst.hasAddr && !inst.cfg.dontTrackPrimary) this.dispatch(inst, { type: 'interface', up: instanceUp(inst) });
+      if (hadAddr !== inst.hasAddr) this.dispatch(inst, interfaceEvent(inst, this.links));
     }
   }
 
-  /** An instance runs on it or tracks it. */
+  /** An instance runs on it (or on its VMAC) or tracks it. */
   interfaceUsed(name: string): boolean {
     for (const i of this.insts.values()) {
-      if (i.ifname === name || i.ipvlan?.base === name || i.fsm.params.trackers.some((t) => t.id === `interface:${name}`)) return true;
+      if (i.ifname === name || i.vmac?.name === name || i.ipvlan?.base === name || i.fsm.params.trackers.some((t) => t.id === `interface:${name}`)) return true;
     }
     return false;
   }

@@ -27,8 +27,14 @@ export class LinkTable {
   private readonly byName = new Map<string, LinkInfo>();
   /** Addresses by ifindex|address, in the order the kernel reported them (a re-added one goes last). */
   private readonly addrs = new Map<string, AddrInfo>();
-  /** Links the runtime is creating (VMACs, ipvlans): their RTM_NEWLINK is not someone else's interface appearing. */
+  /** Links the runtime is creating (VMACs, ipvlans): their events are applied silently until one shows them set up. */
   private readonly creating = new Set<string>();
+
+  /** The runtime creates this link now (down, then set up): its events until it is up are not news. */
+  expect(name: string): void { this.creating.add(name); }
+
+  /** Its creation failed. */
+  done(name: string): void { this.creating.delete(name); }
 
   load(links: readonly LinkInfo[], addrs: readonly AddrInfo[]): void {
     this.byName.clear();
@@ -44,16 +50,8 @@ export class LinkTable {
     return undefined;
   }
 
-  /** A link the runtime created itself (a VMAC, an ipvlan); no longer expected. */
-  set(link: LinkInfo): void { this.byName.set(link.name, link); this.creating.delete(link.name); }
-
-  /** The runtime is about to create a link of this name (until set() or done()). */
-  expect(name: string): void { this.creating.add(name); }
-
-  done(name: string): void { this.creating.delete(name); }
-
-  /** A link of this name is being created by the runtime. */
-  expected(name: string): boolean { return this.creating.has(name); }
+  /** A link the runtime created itself (a VMAC, an ipvlan). */
+  set(link: LinkInfo): void { this.byName.set(link.name, link); }
 
   delete(name: string): void { this.byName.delete(name); }
 
@@ -79,11 +77,15 @@ export class LinkTable {
    * Applies RTM_NEWLINK: a link seen for the first time (`added`: keepalived marks it down until its
    * flags come, so an up link counts as coming up) or a change of flags, name or MAC.
    */
-  applyLink(link: LinkInfo): { prev?: LinkInfo; next: LinkInfo; added: boolean } {
+  applyLink(link: LinkInfo): { prev?: LinkInfo; next: LinkInfo; added: boolean; expected?: true } {
     const prev = this.byIndex(link.index);
     const next: LinkInfo = { ...link, name: link.name || prev?.name || '' };
     if (prev && prev.name !== next.name) this.byName.delete(prev.name);
     this.byName.set(next.name, next);
+    if (this.creating.has(next.name)) {
+      if (next.up) this.creating.delete(next.name);
+      return { next, added: false, expected: true };
+    }
     return { ...(prev ? { prev } : {}), next, added: !prev };
   }
 

@@ -8,6 +8,7 @@
 import type { KeepalivedConfig, VrrpInstance, VrrpSyncGroup } from '../../config/model.js';
 import type { VrrpFsmParams } from '../fsm-types.js';
 import { deriveFsmParams } from '../params.js';
+import { trackGroups } from '../track-groups.js';
 import type { LinkInfo } from '../kernel/port.js';
 
 export interface KeptInstance { cfg: VrrpInstance; params: VrrpFsmParams; logs: string[] }
@@ -31,6 +32,8 @@ export interface ReloadInputs {
   running: ReadonlyMap<string, { cfg: VrrpInstance; ifname: string; primary: string; runsOn?: string }>;
   link(name: string): LinkInfo | undefined;
   primaryOf(cfg: VrrpInstance, link: LinkInfo): string | undefined;
+  /** -V / -X (VrrpFsmParams.releaseVipsAlways). */
+  releaseVipsAlways?: boolean;
 }
 
 /** Can the running instance take the new config in place (same VRID, family, socket and VMAC)? */
@@ -52,6 +55,7 @@ const groupOf = (c: KeepalivedConfig, name: string): VrrpSyncGroup | undefined =
 export function planReload(i: ReloadInputs): ReloadPlan {
   const { old, next } = i;
   const keep = new Map<string, KeptInstance>();
+  const groupIfs = trackGroups(next).interfaces;
   for (const cfg of next.vrrpInstances) {
     const cur = i.running.get(cfg.name);
     if (!cur) continue;
@@ -61,7 +65,8 @@ export function planReload(i: ReloadInputs): ReloadPlan {
     const primary = (link ? i.primaryOf(cfg, link) : undefined) ?? cur.primary;
     const sg = groupOf(next, cfg.name), oldSg = groupOf(old, cfg.name);
     if (JSON.stringify(sg?.group ?? null) !== JSON.stringify(oldSg?.group ?? null)) continue;
-    const { params, logs } = deriveFsmParams(cfg, { global: next.global, vrrpScripts: next.vrrpScripts, trackFiles: next.trackFiles, trackProcesses: next.trackProcesses, primaryAddress: primary, ...(sg ? { syncGroup: sg } : {}) });
+    const { params, logs } = deriveFsmParams(cfg, { global: next.global, vrrpScripts: next.vrrpScripts, trackFiles: next.trackFiles, trackProcesses: next.trackProcesses, primaryAddress: primary,
+      releaseVipsAlways: !!i.releaseVipsAlways, groupInterfaces: groupIfs.get(cfg.name) ?? [], ...(sg ? { syncGroup: sg } : {}) });
     keep.set(cfg.name, { cfg, params, logs });
   }
   // a sync group restarts as a whole when one of its members does

@@ -22,9 +22,9 @@ export class SysctlStore {
     if (e) this.log.error(`cannot set ${key}: ${e.message}`);
   }
 
-  /** Puts back every value changed (an interface gone meanwhile is skipped silently). */
-  restore(): void {
-    for (const [key, v] of this.saved) this.ops.write(key, v);
+  /** Puts back every value changed, or those `only` picks (an interface gone meanwhile is skipped silently). */
+  restore(only?: (key: string) => boolean): void {
+    for (const [key, v] of this.saved) if (!only || only(key)) this.ops.write(key, v);
     this.saved.clear();
   }
 }

@@ -36,7 +36,9 @@ describe('chaos: /tmp read-only or full when a dump is asked, beside keepalived 
           // never the test's own mount namespace: the tmpfs must hide /tmp from the daemon only
           assert.notEqual(readlinkSync(`/proc/${pid}/ns/mnt`), readlinkSync('/proc/self/ns/mnt'));
           const inNs = (...a: string[]): string => execFileSync('nsenter', ['-t', String(pid), '-m', ...a], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-          inNs('mount', '-t', 'tmpfs', '-o', 'size=64k,mode=1777', `kcrt${process.pid}`, '/tmp');
+          // /tmp of the daemon's own mount namespace: a 64 KiB tmpfs of this run, not the host's /tmp
+          const NS_TMP = '/tmp';
+          inNs('mount', '-t', 'tmpfs', '-o', 'size=64k,mode=1777', `kcrt${process.pid}`, NS_TMP);
           const phase = async (): Promise<string[]> => {
             const from = daemon.lines.length;
             daemon.signal('SIGUSR1'); await sleep(600);
@@ -44,14 +46,14 @@ describe('chaos: /tmp read-only or full when a dump is asked, beside keepalived 
             process.kill(pid, SIGRTMIN_2); await sleep(600);
             return norm(daemon.lines.slice(from).map((l) => l.text).filter((t) => !/gratuitous ARP/.test(t)));
           };
-          const sizes = (): string => DUMPS.map((f) => { try { return `${f}=${inNs('stat', '-c', '%s', `/tmp/${f}`).trim()}`; } catch { return `${f}=none`; } }).join(' ');
+          const sizes = (): string => DUMPS.map((f) => { try { return `${f}=${inNs('stat', '-c', '%s', `${NS_TMP}/${f}`).trim()}`; } catch { return `${f}=none`; } }).join(' ');
           inNs('mount', '-o', 'remount,ro', '/tmp');
           const ro = await phase();
           inNs('mount', '-o', 'remount,rw', '/tmp');
-          try { inNs('dd', 'if=/dev/zero', 'of=/tmp/fill', 'bs=4k'); } catch { /* ENOSPC: full */ }
+          try { inNs('dd', 'if=/dev/zero', `of=${NS_TMP}/fill`, 'bs=4k'); } catch { /* ENOSPC: full */ }
           const full = await phase();
           const fullSizes = sizes();
-          inNs('rm', '-f', '/tmp/fill');
+          inNs('rm', '-f', `${NS_TMP}/fill`);
           const healed = await phase();
           const healedSizes = sizes();
           inNs('umount', '/tmp');

@@ -29,13 +29,15 @@
 // bind also logs `UDP_CHECK on service ... failed.` (ours stays silent there: see the report).
 // This file's UDP_CHECK uses retry 0, whose first-check behaviour both implementations share.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { NetnsLab, isRoot, sh, waitFor } from '../../helpers/netns.js';
+import { makeTempDir, removeUnlessFailed } from '../../helpers/tmpdir.js';
 import { nginxConf } from './servers/nginx-conf.js';
 
-const DIR = '/tmp/kbe-int';
+/** This run's directory (nginx files, certificate, config, runner log), made in before(); 0755 for nginx's workers. */
+let DIR = '';
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const MISC = path.join(HERE, 'servers', 'misc.mjs');
 const LB = '10.79.0.1', BINDTO = '10.79.0.11', RS = '10.79.0.2', HELD_PORT = 40100;
@@ -160,7 +162,7 @@ describe('check (integration): bind() failures of HTTP_GET, SSL_GET, SMTP_CHECK,
 
   before(function () {
     if (!isRoot()) this.skip();
-    rmSync(DIR, { recursive: true, force: true });
+    DIR = makeTempDir('kbe-int', { mode: 0o755 });
     mkdirSync(`${DIR}/html`, { recursive: true });
     mkdirSync(`${DIR}/tmp`, { recursive: true });
     writeFileSync(`${DIR}/html/index.html`, 'kbe\n');
@@ -172,7 +174,7 @@ describe('check (integration): bind() failures of HTTP_GET, SSL_GET, SMTP_CHECK,
     lab.addHost('rs', { addr4: `${RS}/24` });
   });
 
-  after(() => {
+  after(function () {
     try { writeFileSync(`${DIR}/runner.log`, dump() + '\n'); } catch { /* dir gone */ }
     if (runner?.pid && runner.exitCode === null) { try { process.kill(runner.pid, 'SIGKILL'); } catch { /* gone */ } }
     try {
@@ -180,6 +182,7 @@ describe('check (integration): bind() failures of HTTP_GET, SSL_GET, SMTP_CHECK,
       if (pid) process.kill(pid, 'SIGKILL');
     } catch { /* not started or gone */ }
     lab.down();
+    removeUnlessFailed(this, DIR);
   });
 
   async function startServer(ns: string, cmd: string, args: string[], readyWhen?: string): Promise<void> {

@@ -236,7 +236,9 @@ describe('check (integration): every checker against real servers', function () 
       await waitLine(`HTTP_CHECK on service ${t(port)} failed after 1 retries.`);
       await waitLine(`Removing service ${t(port)} from VS ${VSF}`);
     }
-    await waitLine(`SMTP_CHECK Bad greeting banner from server [${RS}]:8005`);
+    // its banner has a NUL before the newline: 2.2.7 finds no line there and times out (measured in
+    // the qemu guest: test/fuzz/fixtures/smtp-2.2.7.md)
+    await waitLine(`SMTP_CHECK Read timeout from server [${RS}]:8005`);
     await waitLine(`Removing service ${t(8005)} from VS ${VSF}`);
     await waitLine(`HTTP status code error to server ${t(80)}.`);
     await waitLine(`Removing service ${t(80)} from VS ${VS404}`);

@@ -4,12 +4,14 @@
 // the real server's own address/port), a refused port (down after its retry), a silent host
 // (connect_timeout: `TCP connection to ... timeout.`), and a listener that comes back (up again).
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { NetnsLab, isRoot, waitFor } from '../../helpers/netns.js';
+import { makeTempDir, removeUnlessFailed } from '../../helpers/tmpdir.js';
 
-const DIR = '/tmp/kvb-tcp';
+/** This run's directory (config, runner log), made in before(). */
+let DIR = '';
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const MISC = path.join(HERE, 'servers', 'misc.mjs');
 const LB = '10.78.0.1', LB2 = '10.78.0.11', RS = '10.78.0.2', GHOST = '10.78.0.9';
@@ -96,8 +98,7 @@ describe('check (integration): TCP_CHECK options and faults', function () {
 
   before(function () {
     if (!isRoot()) this.skip();
-    rmSync(DIR, { recursive: true, force: true });
-    mkdirSync(DIR, { recursive: true });
+    DIR = makeTempDir('kvb-tcp');
     writeFileSync(`${DIR}/keepalived.conf`, CONF);
     lab.up();
     lab.addHost('lb', { addr4: `${LB}/24` });
@@ -105,11 +106,12 @@ describe('check (integration): TCP_CHECK options and faults', function () {
     lab.exec(lab.ns('lb'), 'ip', ['addr', 'add', `${LB2}/24`, 'dev', 'eth0']);
   });
 
-  after(() => {
+  after(function () {
     try { writeFileSync(`${DIR}/runner.log`, lines.join('\n') + '\n'); } catch { /* dir gone */ }
     kill(runner);
     for (const c of kids) kill(c);
     lab.down();
+    removeUnlessFailed(this, DIR);
   });
 
   it('bindto/bind_port, connect_port, connect_ip, refused, timeout; back up when the listener returns', async () => {

@@ -148,6 +148,8 @@ describe('daemon (integration): process tree, syslog, signals', function () {
   it('SIGTERM: children stop, stop lines, exit 0, pid files removed', async () => {
     process.kill(main.pid!, 'SIGTERM');
     assert.equal(await main.exited, 0);
+    // rsyslogd writes the last lines after the exit is seen: wait for the parent's last one
+    await lab.waitLog((l) => l.pid === main.pid && l.msg.startsWith('Stopped Keepalived'), 10_000);
     const lines = lab.syslog();
     const idx = (pred: (l: (typeof lines)[number]) => boolean) => lines.findIndex(pred);
     const stopping = idx((l) => l.ident === 'Keepalived' && l.msg === 'Stopping');
@@ -167,6 +169,7 @@ describe('daemon (integration): process tree, syslog, signals', function () {
     const n0 = lab.syslog().length;
     const run = lab.run(['-S', 'local3', ...base()], { KEEPALIVED_TS_PROBE_FATAL: 'checker:FATAL' });
     assert.equal(await run.exited, 1);
+    await lab.waitLog((l) => l.pid === run.pid && l.msg.startsWith('Stopped Keepalived'), 10_000, n0);
     const lines = lab.syslog().slice(n0);
     const perm = lines.find((l) => /^pid \d+ exited with permanent error FATAL\. Terminating$/.test(l.msg));
     assert.ok(perm, 'permanent error line');
@@ -183,9 +186,9 @@ describe('daemon (integration): process tree, syslog, signals', function () {
     process.kill(run.pid!, 'SIGKILL');
     await run.exited;
     await waitFor(() => !alive(v.pid) && !alive(c.pid), 15_000);
-    const lines = lab.syslog();
-    assert.ok(lines.some((l) => l.pid === v.pid && l.msg === 'probe: vrrp stand-in stopping'));
-    assert.ok(lines.some((l) => l.pid === c.pid && /^Stopped - used /.test(l.msg)));
+    // (rsyslogd may write their last lines after they are gone)
+    await lab.waitLog((l) => l.pid === v.pid && l.msg === 'probe: vrrp stand-in stopping', 10_000, n0);
+    await lab.waitLog((l) => l.pid === c.pid && /^Stopped - used /.test(l.msg), 10_000, n0);
     assert.equal(existsSync(lab.path('v.pid')), false);
     assert.equal(existsSync(lab.path('c.pid')), false);
   });

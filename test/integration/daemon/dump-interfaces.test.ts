@@ -19,7 +19,7 @@ describe('daemon (integration): USR1 Interfaces section, ours vs keepalived 2.2.
   let dir: string;
   const pids: number[] = [];
 
-  before(function () {
+  before(async function () {
     if (!isRoot() || !existsSync('/usr/sbin/keepalived')) this.skip();
     dir = mkdtempSync(join(tmpdir(), 'kd-dif-'));
     netns.make();
@@ -29,6 +29,10 @@ describe('daemon (integration): USR1 Interfaces section, ours vs keepalived 2.2.
     x('link', 'set', 'veth1', 'up');
     for (const a of ['10.99.0.1/24', '10.99.0.7/24', '10.98.0.1/24']) x('addr', 'add', a, 'dev', 'veth0');
     x('-6', 'addr', 'add', 'fd00::1/64', 'dev', 'veth0', 'nodad');
+    // the kernel announces the carrier of a new veth up to a second later (linkwatch): 2.2.7 shows an
+    // "rp_filter" line for an interface whose RTM_NEWLINK came after its start (ours does not: README),
+    // so both start once the links have settled
+    await waitFor(() => ['veth0', 'veth1'].every((n) => / state UP /.test(sh('ip', ['-n', NS, 'link', 'show', n]))), 10_000, 50);
   });
   after(() => {
     for (const p of pids) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { memoryLogger } from '../../../src/common/log.js';
+import { portOutsideEphemeral } from '../../helpers/ports.js';
 import { createNotifier, type Notifier } from '../../../src/notify/index.js';
 import type { RsCheckerEvent } from '../../../src/notify/events.js';
 import { config, globalDefs, instance, realServer, virtualServer } from '../../unit/notify/fixtures.js';
@@ -120,9 +121,8 @@ describe('notify/smtp (integration, 127.0.0.1)', function () {
   });
 
   it('server down: failure logged with the reason, retried with backoff, delivered once back; caller never blocked', async () => {
-    const probe = await startServer();
-    const port = probe.port;
-    await probe.stop();
+    // the server is down first and comes back on the same port: one no other process can take meanwhile
+    const port = await portOutsideEphemeral();
     const log = memoryLogger();
     notifier = createNotifier(cfgFor(port), { logger: log, smtp: { retryBaseMs: 200, retryMaxMs: 800, maxAttempts: 50 } });
     const times: number[] = [];

@@ -125,7 +125,8 @@ export class VrrpLab {
   readonly daemons: Daemon[] = [];
   private tmp?: string;
 
-  constructor(readonly prefix: string, readonly opts: { v6?: boolean; extraIf?: boolean } = {}) {
+  /** `routers`: how many router hosts (r1, r2, ... at 10.199.0.1, .2, ...); 2 unless given. */
+  constructor(readonly prefix: string, readonly opts: { v6?: boolean; extraIf?: boolean; routers?: number } = {}) {
     this.lab = new NetnsLab(prefix);
   }
 
@@ -141,9 +142,9 @@ export class VrrpLab {
     this.tmp = makeTempDir(`${this.prefix}-lab`, { mode: 0o755 });
     this.lab.up();
     this.lab.addHost('c', { addr4: '10.199.0.10/24' });
-    this.lab.addHost('r1', { addr4: '10.199.0.1/24' });
-    this.lab.addHost('r2', { addr4: '10.199.0.2/24' });
-    for (const h of ['c', 'r1', 'r2']) {
+    const routers = Array.from({ length: this.opts.routers ?? 2 }, (_, i) => `r${i + 1}`);
+    routers.forEach((r, i) => this.lab.addHost(r, { addr4: `10.199.0.${i + 1}/24` }));
+    for (const h of ['c', ...routers]) {
       // link-local IPv6 comes up without DAD delay for the v3/IPv6 scenario
       this.lab.exec(this.lab.ns(h), 'sysctl', ['-qw', 'net.ipv6.conf.eth0.accept_dad=0']);
       this.lab.exec(this.lab.ns(h), 'ip', ['link', 'set', 'eth0', 'down']);
@@ -167,16 +168,16 @@ export class VrrpLab {
     return p;
   }
 
-  start(kind: 'ours' | 'daemon' | 'keepalived', host: string, conf: string, extraArgs: string[] = []): Daemon {
+  start(kind: 'ours' | 'daemon' | 'keepalived', host: string, conf: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = process.env): Daemon {
     const ns = this.lab.ns(host);
     const name = host;
     for (const f of ['pid', 'vrrp.pid', 'chk.pid', 'bfd.pid']) rmSync(`${this.dir}/${name}.${f}`, { force: true });
     const proc = kind === 'ours'
-      ? this.lab.spawn(ns, process.execPath, ['--import', 'tsx', RUN_OURS, conf, ...extraArgs])
+      ? this.lab.spawn(ns, process.execPath, ['--import', 'tsx', RUN_OURS, conf, ...extraArgs], env)
       : this.lab.spawn(ns, kind === 'daemon' ? OURS_DAEMON : KEEPALIVED, [...extraArgs, '-n', '-l', '-D', '-G', '-f', conf, '-p', `${this.dir}/${name}.pid`, '-r', `${this.dir}/${name}.vrrp.pid`, '-c', `${this.dir}/${name}.chk.pid`,
         // 2.2.7 also refuses to start ("daemon is already running") while the BFD pid file it would use
         // names a live process: keep that one per run as well, not /run/keepalived's
-        '-b', `${this.dir}/${name}.bfd.pid`]);
+        '-b', `${this.dir}/${name}.bfd.pid`], env);
     const d = new Daemon(kind, proc, this.dir, name);
     this.daemons.push(d);
     return d;

@@ -3,13 +3,13 @@
 // Parses CONF with the project parser (its diagnostics logged as the daemon's parent logs them,
 // at start-up and on each reload), starts VRRP with -D detail, writes log lines (keepalived's
 // text, no prefix) to stderr and notify events as "NOTIFY KIND NAME STATE PRIO" to stdout.
-// SIGTERM: "Stopping", priority 0 / VIP removal, "Stopped", exit 0. SIGHUP: reload. SIGUSR1: snapshot.
+// SIGTERM: "Stopping", priority 0 / VIP removal (none with -V), "Stopped", exit 0. SIGHUP: reload. SIGUSR1: snapshot.
 import { makeLogger } from '../../../src/common/log.js';
 import { formatDiagnostic, parseConfigFile } from '../../../src/parser/index.js';
 import { isStartFailure, startVrrp } from '../../../src/vrrp/index.js';
 
 const conf = process.argv[2];
-const keepVips = process.argv.includes('-V');
+const dontRelease = process.argv.includes('-V');
 if (!conf) { process.stderr.write('usage: run-ours.ts CONF\n'); process.exit(2); }
 const logger = makeLogger((_level, msg) => { process.stderr.write(`${msg}\n`); }, 1);
 const parsed = parseConfigFile(conf, { configId: 'lab' });
@@ -17,6 +17,7 @@ for (const d of parsed.diagnostics) logger.info(formatDiagnostic(d));
 if (parsed.aborted) process.exit(2);
 logger.info(`Configuration file ${conf}`);
 const started = await startVrrp(parsed.config, {
+  releaseVipsAlways: dontRelease,
   logger,
   onStateChange: (ev) => { process.stdout.write(`NOTIFY ${ev.kind} ${ev.name} ${ev.state} ${ev.priority}\n`); },
 });
@@ -30,7 +31,7 @@ const stop = async (): Promise<void> => {
   if (stopping) return;
   stopping = true;
   logger.info('Stopping');
-  await handle.stop({ keepVips });
+  await handle.stop({ dontRelease });
   logger.info('Stopped');
   process.exit(0);
 };

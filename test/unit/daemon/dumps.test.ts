@@ -76,6 +76,15 @@ describe('daemon/dumps: keepalived 2.2.7 layouts', () => {
   before(() => { process.env.TZ = 'UTC'; });
   after(() => { if (TZ === undefined) delete process.env.TZ; else process.env.TZ = TZ; });
 
+  // measured on 2.2.7 (debug 2, kernel_rx_buf_size 200000: its only effect is this dump line)
+  it('USR1 data dump: "Kernel rx buffer size" and "Debug level" after the authentication, as 2.2.7', () => {
+    const cfg = { ...cfgA, vrrpInstances: cfgA.vrrpInstances.map((i) => ({ ...i, debug: 2, kernelRxBufSize: 200000 })) };
+    const lines = formatVrrpDataDump(cfg, { ...snapA, interfaces: [LO] }).split('\n');
+    const at = lines.findIndex((l) => l.startsWith('   Authentication type'));
+    const rest = lines.slice(at + 1).filter((l) => !l.startsWith('   Password'));
+    assert.deepEqual(rest.slice(0, 2), ['   Kernel rx buffer size = 200000', '   Debug level = 2']);
+  });
+
   it('USR1 data dump, multicast MASTER with PASS auth (fixture A)', () => {
     // eth0 also held the VIP (MASTER): keepalived leaves it out
     const interfaces = [LO, eth('eth1', 2, 'd6:a0:3d:df:87:01', [], 'fe80::d4a0:3dff:fedf:8701'),
@@ -125,6 +134,14 @@ describe('daemon/dumps: keepalived 2.2.7 layouts', () => {
   it('USR2 stats dump', () => {
     assert.equal(formatStatsDump(snapA), fx('ka-2.2.7/keepalived.stats'));
     assert.equal(formatStatsDump({ instances: [{ ...snapA.instances[0], name: 'VI_2', stats: zeroStats() }] }), fx('ka-2.2.7-b/keepalived.stats'));
+  });
+
+  it('master conflicts (ours): a line in the stats dump and a JSON key, only once the counter is not 0', () => {
+    const inst = { ...snapA.instances[0]!, name: 'VI_2', stats: { ...zeroStats(), masterConflict: 2 } };
+    assert.equal(formatStatsDump({ instances: [inst] }), fx('ka-2.2.7-b/keepalived.stats') + '  Master conflicts: 2\n');
+    const j = JSON.parse(formatJsonDump(cfgA, { instances: [{ ...snapA.instances[0]!, stats: { ...zeroStats(), masterConflict: 2 } }] })) as { stats: Record<string, number> }[];
+    assert.equal(j[0]!.stats.master_conflict, 2);
+    assert.ok(!fx('ka-2.2.7/keepalived.json').includes('master_conflict'));
   });
 
   it('JSON dump (SIGRTMIN+2), version 1', () => {

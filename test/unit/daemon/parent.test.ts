@@ -14,6 +14,7 @@ import type { DaemonLogger } from '../../../src/daemon/log-sink.js';
 import { Parent, childEntry, facilityFromConfig, type ChildHandle, type ChildInherit } from '../../../src/daemon/parent.js';
 import type { NsSys } from '../../../src/daemon/netns.js';
 import { config, globalDefs, instance } from './config-fixture.js';
+import { assertWithin, atLeast } from '../../helpers/bounds.js';
 
 class FakeChild implements ChildHandle {
   sent: ParentToChild[] = [];
@@ -150,8 +151,8 @@ describe('daemon/parent: supervision', () => {
     await tick();
     const l = h.lines();
     assert.ok(l.includes('pid 1000 exited with status 1'));
-    assert.ok(l.includes('Restart of checker process delayed 0 seconds to limit respawn rate'));
-    assert.ok(l.includes('Restart of checker process delayed 1 seconds to limit respawn rate'));
+    assert.ok(l.includes('Restart of Healthcheck process delayed 0 seconds to limit respawn rate'));
+    assert.ok(l.includes('Restart of Healthcheck process delayed 1 seconds to limit respawn rate'));
     await h.parent.stop();
   });
 
@@ -221,7 +222,7 @@ describe('daemon/parent: supervision', () => {
     h.live('vrrp').obedient = false;
     const t0 = Date.now();
     await h.parent.stop(0);
-    assert.ok(Date.now() - t0 >= 45);
+    assertWithin(Date.now() - t0, atLeast(50, 5, 'child_wait_time 0.05'), 'stop -> SIGKILL of the child that did not stop');
     assert.ok(h.lines().includes('VRRP process failed to die - forcing termination'));
     assert.deepEqual(h.live('vrrp').killed, ['SIGKILL']);
     assert.deepEqual(h.live('checker').killed, []);
@@ -246,13 +247,13 @@ describe('daemon/parent: supervision', () => {
   it('logs each use of a keyword the ledger lists as not implemented once at start-up, with its file and line', async () => {
     h = harness();
     const conf = h.opts.configFile;
-    writeFileSync(conf, 'global_defs {\n  enable_snmp_vrrp\n}\nvrrp_instance VI_1 {\n  interface lo0\n  virtual_router_id 51\n  debug 1\n  virtual_ipaddress {\n    10.0.0.1\n  }\n}\n');
+    writeFileSync(conf, 'global_defs {\n  enable_snmp_vrrp\n}\nvrrp_instance VI_1 {\n  interface lo0\n  virtual_router_id 51\n  track_bfd {\n    b1\n  }\n  virtual_ipaddress {\n    10.0.0.1\n  }\n}\n');
     h.setLoad(() => parserLoader(conf, { allConfig: false }) as ConfigLoadResult);
     assert.equal(await h.parent.start(), true);
     const warned = h.lines().filter((l) => l.includes('is not implemented by keepalived-ts'));
     assert.deepEqual(warned, [
       `(${conf}: Line 2) WARNING - keyword 'enable_snmp_vrrp' is not implemented by keepalived-ts: SNMP is not implemented`,
-      `(${conf}: Line 7) WARNING - keyword 'debug' is not implemented by keepalived-ts: debug levels are not implemented`,
+      `(${conf}: Line 7) WARNING - keyword 'track_bfd' is not implemented by keepalived-ts: BFD is not implemented`,
     ]);
     assert.ok(h.lines().indexOf(warned[0]!) < h.lines().findIndex((l) => l.startsWith('Starting VRRP child process')));
     // A reload with the same file neither refuses it nor counts the warnings as new problems.
@@ -269,6 +270,23 @@ describe('daemon/parent: supervision', () => {
     h.setLoad(() => ({ config: fullConfig(), diagnostics: [standing, { severity: 'error', code: 'KA_CFG_UNKNOWN_KEYWORD', message: "Unknown keyword 'foo'", pos: { file: '/k.conf', line: 3, col: 1 } }] }));
     await h.parent.reload();
     assert.match(h.lines().at(-1)!, /^New config failed validation \(config test exit 5\)/);
+  });
+
+  // 2.2.7 logs it once, in its VRRP process (measured: test/integration/vrrp/script-umask.test.ts)
+  it('the VRRP side\'s SECURITY VIOLATION is left to the VRRP child (init and reload), not logged by the parent', async () => {
+    const line = 'SECURITY VIOLATION - scripts are being executed but script_security not enabled.';
+    const sec = { severity: 'security' as const, code: 'KA_SCRIPT_SECURITY', message: line, proc: 'vrrp' as const };
+    h = harness({ load: () => ({ config: fullConfig(), diagnostics: [sec] }) });
+    await h.parent.start();
+    assert.ok(!h.lines().includes(line), h.lines().join('\n'));
+    const init = h.live('vrrp').sent[0]!;
+    assert.ok(init.type === 'init' && init.options.configLines?.[0] === line);
+    const ck = h.live('checker').sent[0]!;
+    assert.ok(ck.type === 'init' && ck.options.configLines === undefined);
+    await h.parent.reload();
+    assert.ok(!h.lines().includes(line));
+    const r = h.live('vrrp').sent.find((m) => m.type === 'reload');
+    assert.ok(r && r.type === 'reload' && r.configLines?.[0] === line);
   });
 
   it('HUP with a valid file: new config to every child, then Reload complete', async () => {

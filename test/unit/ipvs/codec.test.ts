@@ -49,7 +49,7 @@ describe('ipvs codec: byte vectors from ipvsadm (strace in the VM)', () => {
       assert.equal(msg.newService(svc).toString('hex'), v.attrs.toString('hex'));
     });
     it(`NEW_SERVICE decodes back: ${cmd}`, () => {
-      assert.deepEqual(parseService(vec(cmd).attrs), svc);
+      assert.deepEqual(parseService(vec(cmd).attrs), { ok: true, value: svc });
     });
   }
 
@@ -59,7 +59,7 @@ describe('ipvs codec: byte vectors from ipvsadm (strace in the VM)', () => {
     const ours = msg.newDest(tcp80, masq);
     assertSubset(nested(ours, 2), nested(v.attrs, 2), [13, 14, 15]); // ipvsadm always sends zero tunnel attrs
     assertSubset(nested(ours, 1), nested(v.attrs, 1), [6, 7, 8, 9]);  // and a full service entry
-    assert.deepEqual(parseDest(v.attrs, 2), masq);
+    assert.deepEqual(parseDest(v.attrs, 2), { ok: true, value: masq });
   });
 
   it('NEW_DEST (TUN gue port 6080 nocsum, fwmark service) nested dest is byte-identical', () => {
@@ -67,7 +67,7 @@ describe('ipvs codec: byte vectors from ipvsadm (strace in the VM)', () => {
     const ours = msg.newDest(fwm7, gue);
     assert.equal(nested(ours, 2).toString('hex'), nested(v.attrs, 2).toString('hex'));
     assertSubset(nested(ours, 1), nested(v.attrs, 1), [6, 7, 8, 9]);
-    assert.deepEqual(parseDest(v.attrs, 2), gue);
+    assert.deepEqual(parseDest(v.attrs, 2), { ok: true, value: gue });
   });
 
   it('SET_DEST (weight 0) and DEL_DEST', () => {
@@ -113,10 +113,10 @@ describe('ipvs codec: hand-built layouts from linux/ip_vs.h', () => {
       nla(10 | 0x8000, stats), nla(11, Buffer.from('sip\0')),
     ]);
     const payload = nla(1 | 0x8000, svc);
-    assert.deepEqual(parseService(payload), {
+    assert.deepEqual(parseService(payload), { ok: true, value: {
       af: 2, protocol: 6, addr: '192.168.0.1', port: 8080, fwmark: 0, sched: 'wlc', flags: 1, timeout: 300,
       netmask: 0x00ffffff, peName: 'sip',
-    });
+    } });
     const raw = decodeAttrs(SVC_ATTRS, svc);
     assert.deepEqual(raw.stats, { conns: 5, inbytes: 256n });
   });
@@ -128,7 +128,7 @@ describe('ipvs codec: hand-built layouts from linux/ip_vs.h', () => {
       nla(5, Buffer.from('00000000', 'hex')), nla(6, Buffer.from('00000000', 'hex')),
       nla(7, Buffer.from('02000000', 'hex')), nla(11, Buffer.from('0a00', 'hex')),
     ]);
-    assert.deepEqual(parseDest(nla(2 | 0x8000, d), 10), { af: 10, addr: '2001:db8::10', port: 80, fwd: 3, weight: 7, uThresh: 0, lThresh: 0 });
+    assert.deepEqual(parseDest(nla(2 | 0x8000, d), 10), { ok: true, value: { af: 10, addr: '2001:db8::10', port: 80, fwd: 3, weight: 7, uThresh: 0, lThresh: 0 } });
     assert.equal(decodeAttrs(DEST_ATTRS, d).activeConns, 2);
   });
 
@@ -140,7 +140,7 @@ describe('ipvs codec: hand-built layouts from linux/ip_vs.h', () => {
       nla(8, Buffer.from('02', 'hex')),
     ]));
     assert.equal(b.toString('hex'), hand.toString('hex'));
-    assert.deepEqual(parseDaemons(b), { state: 'master', ifname: 'eth0', syncId: 5, maxlen: 1400, group: '224.0.0.81', port: 8848, ttl: 2 });
+    assert.deepEqual(parseDaemons(b), { ok: true, value: { state: 'master', ifname: 'eth0', syncId: 5, maxlen: 1400, group: '224.0.0.81', port: 8848, ttl: 2 } });
     assert.equal(msg.delDaemon('backup').toString('hex'), nla(3 | 0x8000, nla(1, Buffer.from('02000000', 'hex'))).toString('hex'));
   });
 

@@ -24,8 +24,9 @@ class TableDouble implements GenlTransport {
     const name = Object.entries(IPVS_CMD).find(([, v]) => v === cmd)![0];
     this.log.push(name);
     const svcKeyOf = () => {
-      const s = parseService(encodeAttrs(CMD_ATTRS, { service: { schedName: '', flags: { flags: 0, mask: 0 }, timeout: 0, netmask: 0, ...(top.service as AttrValues) } }))!;
-      return { s, k: svcKeyString(s) };
+      const s = parseService(encodeAttrs(CMD_ATTRS, { service: { schedName: '', flags: { flags: 0, mask: 0 }, timeout: 0, netmask: 0, ...(top.service as AttrValues) } }));
+      assert.ok(s.ok, s.ok ? '' : s.reason);
+      return { s: s.value, k: svcKeyString(s.value) };
     };
     switch (cmd) {
       case IPVS_CMD.NEW_SERVICE: { const { s, k } = svcKeyOf(); if (this.svcs.has(k)) return this.err('EEXIST'); this.svcs.set(k, { svc: s, dests: new Map() }); return { ok: true, value: [] }; }
@@ -33,7 +34,7 @@ class TableDouble implements GenlTransport {
       case IPVS_CMD.DEL_SERVICE: { const { k } = svcKeyOf(); if (!this.svcs.delete(k)) return this.err('ESRCH'); return { ok: true, value: [] }; }
       case IPVS_CMD.NEW_DEST: case IPVS_CMD.SET_DEST: case IPVS_CMD.DEL_DEST: {
         const { k, s } = svcKeyOf(); const e = this.svcs.get(k); if (!e) return this.err('ESRCH');
-        const d = parseDest(data, s.af)!; const dk = `${d.addr}/${d.port}`;
+        const dd = parseDest(data, s.af); assert.ok(dd.ok); const d = dd.value; const dk = `${d.addr}/${d.port}`;
         if (cmd === IPVS_CMD.NEW_DEST) { if (e.dests.has(dk)) return this.err('EEXIST'); e.dests.set(dk, d); }
         else if (cmd === IPVS_CMD.SET_DEST) { if (!e.dests.has(dk)) return this.err('ENOENT'); e.dests.set(dk, d); }
         else if (!e.dests.delete(dk)) return this.err('ENOENT');
@@ -75,7 +76,7 @@ describe('IpvsSink (reconciler adapter) against an in-memory IPVS table', () => 
     const { t, c, sink } = await setup();
     await sink.apply(st(web));
     assert.deepEqual(t.log, ['GET_SERVICE', 'NEW_SERVICE', 'NEW_DEST', 'NEW_DEST']);
-    assert.deepEqual({ ...c.counters }, { mutations: 3, queries: 1, errors: 0 });
+    assert.deepEqual({ ...c.counters }, { mutations: 3, queries: 1, errors: 0, malformed: 0 });
     await sink.apply(st(web));
     assert.equal(t.log.length, 4);
   });

@@ -17,13 +17,26 @@ describe('notify/fifo', function () {
   beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'kn-fifo-')); });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('creates a missing FIFO (0600), lines read back byte for byte, removes it at close', () => {
+  // 2.2.7 creates it 0666 less the daemon's umask (0177 by default: 0600; -u 0022: 0644, measured)
+  for (const [umask, mode] of [[0o177, 0o600], [0o022, 0o644]] as const) {
+    it(`creates a missing FIFO with the daemon's umask (${umask.toString(8)} -> ${mode.toString(8)})`, () => {
+      const path = join(dir, 'u.fifo');
+      const before = process.umask(umask);
+      try {
+        const w = new FifoWriter('notify', { path }, { logger: memoryLogger() });
+        assert.equal(w.open(), true);
+        assert.equal(lstatSync(path).mode & 0o777, mode);
+        w.close();
+      } finally { process.umask(before); }
+    });
+  }
+
+  it('creates a missing FIFO, lines read back byte for byte, removes it at close', () => {
     const path = join(dir, 'notify.fifo');
     const w = new FifoWriter('notify', { path }, { logger: memoryLogger() });
     assert.equal(w.open(), true);
     const st = lstatSync(path);
     assert.ok(st.isFIFO());
-    assert.equal(st.mode & 0o777, 0o600);
     const rfd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     const lines = [
       vrrpFifoLine({ kind: 'INSTANCE', name: 'VI_1', state: 'MASTER', priority: 150 }),

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryLogger } from '../../../src/common/log.js';
 import { ScriptRunner } from '../../../src/notify/script-runner.js';
+import { assertWithin, MARGIN } from '../../helpers/bounds.js';
 
 describe('notify/script-runner', function () {
   const self = { uid: process.getuid!(), gid: process.getgid!() };
@@ -46,7 +47,8 @@ describe('notify/script-runner', function () {
     const runner = new ScriptRunner({ logger: memoryLogger() });
     const t0 = Date.now();
     await Promise.all([runner.run('a', { ids: self, argv: [s], timeoutMs: 5000 }), runner.run('b', { ids: self, argv: [s], timeoutMs: 5000 })]);
-    assert.ok(Date.now() - t0 < 1800, `took ${Date.now() - t0} ms (serial would be >= 2000)`);
+    // together they take one script's 1 s (plus spawning); one after the other would take 2 s
+    assertWithin(Date.now() - t0, { min: 1000 - MARGIN.stampSkew, max: 2000 - MARGIN.stampSkew, formula: 'sleep 1 (concurrent) .. 2 x sleep 1 (serial)' }, 'two queues');
   });
 
   it('kills a hanging script at its timeout (whole process group) and logs it', async () => {

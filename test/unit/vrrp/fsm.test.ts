@@ -235,6 +235,32 @@ describe('vrrp/fsm: MASTER receive [RFC 3768 §6.4.3 / RFC 5798 §6.4.3]', () =>
     assert.ok(h.actions.some((x) => x.action.kind === 'notify' && (x.action as { state: string }).state === 'MASTER_RX_LOWER_PRI'));
   });
 
+  it('lower priority: one delayed GARP burst per lower advert, garp_lower_prio_delay after each (keepalived 2.2.7: three queued adverts, three bursts; chaos-net-stall)', () => {
+    const h = master({ primaryAddress: '10.198.0.2' });
+    const t0 = h.clock.now();
+    for (let i = 0; i < 3; i++) h.feed(peerAdvert(h.params, '10.198.0.1', 50));
+    h.advance(1000);
+    h.feed(peerAdvert(h.params, '10.198.0.1', 50));
+    h.clear();
+    h.advance(4000);
+    const bursts = () => h.actions.filter((x) => x.action.kind === 'garp' && (x.action as { reason: string }).reason === 'lowerPrio').map((x) => Math.round(x.at - t0));
+    assert.deepEqual(bursts(), [5000, 5000, 5000]);
+    h.advance(1000);
+    assert.deepEqual(bursts(), [5000, 5000, 5000, 6000]);
+    h.advance(10_000);
+    assert.equal(bursts().length, 4);
+  });
+
+  it('lower priority: pending delayed bursts are dropped when the master steps down', () => {
+    const h = master({ primaryAddress: '10.198.0.2' });
+    h.feed(peerAdvert(h.params, '10.198.0.1', 50));
+    h.feed(peerAdvert(h.params, '10.198.0.1', 150));
+    assert.equal(h.stateAt(), 'BACKUP');
+    h.clear();
+    h.advance(6000);
+    assert.ok(!h.actions.some((x) => x.action.kind === 'garp' && (x.action as { reason: string }).reason === 'lowerPrio'));
+  });
+
   it('lower_prio_no_advert: no advert and no "forcing new election"', () => {
     const h = master({ lowerPrioNoAdvert: true });
     h.feed(peerAdvert(h.params, '10.198.0.1', 50));
@@ -265,6 +291,37 @@ describe('vrrp/fsm: MASTER receive [RFC 3768 §6.4.3 / RFC 5798 §6.4.3]', () =>
     assert.deepEqual(h.logs(), ['(VI_1) received an invalid passwd!']);
     assert.equal(h.due('adver'), h.clock.now() + 1000);
     assert.ok(h.due('adver')! > before);
+  });
+
+  // master conflict episodes (test/integration/chaos/chaos-net-stall.test.ts: the stalled master wakes
+  // up with 3 queued lower adverts; the peer that took over hears it once and steps down)
+  it('master conflict: one count per episode for the winner, whatever the number of lower adverts', () => {
+    const h = master({ primaryAddress: '10.198.0.2' });
+    for (let i = 0; i < 3; i++) h.feed(peerAdvert(h.params, '10.198.0.1', 50));
+    assert.equal(h.fsm.stats.master_conflict, 1);
+    // still within Master_Down_Interval of the last one: the same episode
+    h.advance(3000);
+    h.feed(peerAdvert(h.params, '10.198.0.1', 50));
+    assert.equal(h.fsm.stats.master_conflict, 1);
+    // quiet for longer than Master_Down_Interval (3 s + skew 0.609 s): a new episode
+    h.advance(3700);
+    h.feed(peerAdvert(h.params, '10.198.0.1', 50));
+    assert.equal(h.fsm.stats.master_conflict, 2);
+  });
+
+  it('master conflict: the loser counts its episode as it steps down; priority 0 and our own address are not conflicts', () => {
+    const h = master({ primaryAddress: '10.198.0.2' });
+    h.feed(peerAdvert(h.params, '10.198.0.1', 0));
+    h.feed(peerAdvert(h.params, '10.198.0.2', 100));
+    assert.equal(h.fsm.stats.master_conflict, 0);
+    h.feed(peerAdvert(h.params, '10.198.0.1', 150));
+    assert.equal(h.stateAt(), 'BACKUP');
+    assert.equal(h.fsm.stats.master_conflict, 1);
+    // MASTER again (the peer went silent), then another conflict at once: a new episode
+    h.advance(4000);
+    assert.equal(h.stateAt(), 'MASTER');
+    h.feed(peerAdvert(h.params, '10.198.0.1', 50));
+    assert.equal(h.fsm.stats.master_conflict, 2);
   });
 
   it('two owners: keepalived reduces the local priority and steps down', () => {
@@ -335,6 +392,19 @@ describe('vrrp/fsm: shutdown, FAULT, trackers', () => {
     const b = started(r2({ dontTrackPrimary: true }));
     b.feed({ type: 'interface', up: false });
     assert.equal(b.stateAt(), 'BACKUP');
+  });
+
+  // measured on 2.2.7 (test/integration/vrrp/dont-track-primary.test.ts): dont_track_primary does not cover a missing address
+  it('no address on the own interface -> FAULT, with or without dont_track_primary; back -> BACKUP', () => {
+    for (const dontTrackPrimary of [false, true]) {
+      const h = started(r2({ dontTrackPrimary }));
+      h.feed({ type: 'interface', up: true, addr: false });
+      assert.equal(h.stateAt(), 'FAULT');
+      h.feed({ type: 'interface', up: false, addr: true });
+      assert.equal(h.stateAt(), dontTrackPrimary ? 'BACKUP' : 'FAULT');
+      h.feed({ type: 'interface', up: true, addr: true });
+      assert.equal(h.stateAt(), 'BACKUP');
+    }
   });
 
   it('weighted track_script changes the effective priority and the adverts [keepalived vrrp_track.c]', () => {

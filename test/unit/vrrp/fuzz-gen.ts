@@ -6,17 +6,10 @@
 import { decodeAdvert, encodeAdvert } from '../../../src/vrrp/packet.js';
 import { validateAdvert, type LadderConfig, type RxPacket } from '../../../src/vrrp/validate.js';
 import { parseFrame, vectors, type RxFrame } from './helpers.js';
+import { mulberry32 } from '../../fuzz/harness.js';
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
+
 
 const seeds: RxFrame[] = vectors.map((v) => parseFrame(v.frame));
 

@@ -111,6 +111,26 @@ describe('vrrp/sync-group (replays a real keepalived 2.2.7 run: data/ka227-sync-
     assert.deepEqual(n, ['G1 BACKUP 0', 'VI_1 BACKUP 100', 'VI_2 BACKUP 100', 'VI_2 MASTER 100', 'VI_1 MASTER 100', 'G1 MASTER 0', 'VI_1 STOP 100', 'VI_2 STOP 100', 'G1 STOP 0']);
   });
 
+  // measured on 2.2.7 (test/integration/vrrp/vip-deleted.test.ts runs both; its FIFO, read with notify_fifo, had these lines)
+  it('a VIP deleted on one MASTER member: every MASTER member sends priority 0 and goes BACKUP, no group line or notify; MASTER again after Skew_Time', () => {
+    const g = new GroupHarness([vi1, { ...vi2, advertIntCs: 100 }]);
+    g.feed('VI_1', { type: 'startup' });
+    g.feed('VI_2', { type: 'startup' });
+    g.advance(11_000);
+    assert.deepEqual(g.states(), ['MASTER', 'MASTER']);
+    const from = g.out.length;
+    g.feed('VI_1', { type: 'vipDeleted' });
+    assert.deepEqual(g.states(), ['BACKUP', 'BACKUP']);
+    const logs = (): string[] => g.out.slice(from).filter((o) => o.action.kind === 'log').map((o) => (o.action as { msg: string }).msg);
+    assert.deepEqual(logs(), ['(VI_1) Entering BACKUP STATE', '(VI_1) sent 0 priority', '(VI_1) removing VIPs.', '(VI_2) Entering BACKUP STATE', '(VI_2) sent 0 priority', '(VI_2) removing VIPs.']);
+    g.advance(610); // Skew_Time at priority 100: 609.375 ms
+    assert.deepEqual(g.states(), ['MASTER', 'MASTER']);
+    assert.deepEqual(logs().slice(6), ['(VI_2) Receive advertisement timeout', '(VI_1) Receive advertisement timeout', '(VI_1) Entering MASTER STATE', '(VI_1) setting VIPs.',
+      'VRRP_Group(G1) Syncing instances to MASTER state', '(VI_2) Entering MASTER STATE', '(VI_2) setting VIPs.']);
+    const n = g.out.slice(from).filter((o) => o.action.kind === 'notify').map((o) => `${o.scope === 'group' ? o.group : o.instance} ${(o.action as { state: string }).state}`);
+    assert.deepEqual(n, ['VI_1 BACKUP', 'VI_2 BACKUP', 'VI_1 MASTER', 'VI_2 MASTER', 'G1 MASTER']);
+  });
+
   it('fifo_write_vrrp_states_on_reload: the group re-announces its state to the FIFOs only', () => {
     const g = new GroupHarness([vi1, vi2]);
     assert.deepEqual(g.group.reannounce(), []);

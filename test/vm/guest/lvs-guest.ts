@@ -5,16 +5,15 @@
 // master and preemption when it comes back. Writes what it saw to OUT.json for
 // test/vm/lvs-scenario.test.ts. Usage: node lvs-guest.mjs IN.json OUT.json
 import { readFileSync, writeFileSync } from 'node:fs';
-import { sleep, until } from './shell.js';
+import { until } from './shell.js';
+import { delta, liveConns, statsConns, statsPublishedAfter } from './ipvs-stats.js';
+import { Answers, CLIENT_TIMEOUT_MS, type Window } from './lvs-answers.js';
 import type { Sample } from './lvs-client.js';
-import {
-  ConnWatch, HOME, Proc, VIP, hasVip, ip, ipvsadm, realServers, setUp, startDirector, startHttpd, statsConns, teardown, type Impl,
-} from './lvs-lab.js';
+import { HOME, Proc, VIP, hasVip, ip, ipvsadm, realServers, setUp, startDirector, startHttpd, teardown, type Impl } from './lvs-lab.js';
 
 export interface LvsInput { conf: string; repo: string; clientBundle: string; scenarios: Impl[] }
 
-/** One window of client samples, each answer attributed to the director whose IPVS forwarded it. */
-export interface Window { from: number; to: number; ok: number; failed: number; byRs: Record<string, number>; byDirector: Record<string, number>; unattributed: number }
+export type { Window };
 
 export interface ScenarioOut {
   master: Impl; backup: Impl;
@@ -35,45 +34,12 @@ const out: { errors: string[]; timings: Record<string, number>; scenarios: Scena
 const save = () => writeFileSync(outPath!, JSON.stringify(out, null, 1));
 const log = (s: string) => process.stderr.write(`[lvs-guest ${new Date().toISOString().slice(11, 23)}] ${s}\n`);
 
-const samples: Sample[] = out.samples;
-const conns = new ConnWatch();
-
-function window(from: number, to: number): Window {
-  const w: Window = { from, to, ok: 0, failed: 0, byRs: {}, byDirector: {}, unattributed: 0 };
-  for (const s of samples) {
-    if (s.s < from || s.s > to) continue;
-    if (s.b === null) { w.failed++; continue; }
-    w.ok++;
-    w.byRs[s.b] = (w.byRs[s.b] ?? 0) + 1;
-    const d = conns.byPort.get(s.p)?.d;
-    if (d) w.byDirector[d] = (w.byDirector[d] ?? 0) + 1; else w.unattributed++;
-  }
-  return w;
-}
-
-function delta(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(b).map(([k, v]) => [k, v - (a[k] ?? 0)]));
-}
-
-/** The window from `from` to now, once requests in flight have ended and both conn tables were read. */
-async function settle(from: number): Promise<Window> {
-  const to = Date.now();
-  await sleep(1200);   // > the client's 1000 ms request timeout
-  await conns.pass();
-  return window(from, to);
-}
-
-/** Waits for `n` answers started after `since` that `pred` accepts; returns the first one. */
-async function answers(since: number, n: number, timeoutMs: number, pred: (s: Sample) => boolean = () => true): Promise<Sample | null> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    await conns.pass();
-    const ok = samples.filter((s) => s.s >= since && s.b !== null && pred(s));
-    if (ok.length >= n) return ok[0]!;
-    if (Date.now() >= end) return ok[0] ?? null;
-    await sleep(300);
-  }
-}
+const A = new Answers();
+out.samples = A.samples;
+const samples: Sample[] = A.samples;
+const conns = A.conns;
+const answers = A.wait.bind(A);
+const settle = A.settle.bind(A);
 
 /** Start-up allowance: under TCG on a loaded host each of our daemon's node processes took 30-90 s to load. */
 const START_MS = 300_000;
@@ -102,13 +68,18 @@ async function scenario(master: Impl, rs: Record<'rs1' | 'rs2', Proc>): Promise<
     if (!step('both directors list both real servers in IPVS', both !== null, res.listings.start)) return res;
 
     // ---- the client's answers come from both real servers, through the master's IPVS
-    const before = { M: statsConns(M), B: statsConns(B) };
+    // What each director's IPVS counted during the window: `ipvsadm -Ln --stats` read at its start and
+    // again once the kernel's estimator has summed the per-CPU counters after its end (ipvs-stats.ts),
+    // and the backup's live per-CPU total, which counts every connection IPVS makes there at once.
+    const before = { M: statsConns(M), B: statsConns(B), liveM: liveConns(M), liveB: liveConns(B) };
     const tA = Date.now();
     await answers(tA, 20, 30_000);
     res.windows.both = await settle(tA);
-    // what each director's IPVS counted (ipvsadm -Ln --stats, Conns) during the window
-    res.stats.both = delta(before.M, statsConns(M));
-    res.stats.bothBackup = delta(before.B, statsConns(B));
+    const pubM = await statsPublishedAfter(M, res.windows.both.to);
+    res.stats.both = delta(before.M, pubM.stats);
+    res.stats.bothBackup = delta(before.B, (await statsPublishedAfter(B, res.windows.both.to)).stats);
+    res.stats.bothLive = { master: liveConns(M) - before.liveM, backup: liveConns(B) - before.liveB };
+    res.stats.publishedMs = { both: pubM.waitedMs };
     res.listings.backupConns = ipvsadm(B, '-Lnc');
     res.listings.backupStats = ipvsadm(B, '-Ln --stats');
     res.listings.portsOnBoth = [...conns.both].join(' ');
@@ -154,11 +125,16 @@ async function scenario(master: Impl, rs: Record<'rs1' | 'rs2', Proc>): Promise<
     res.listings.afterFailover = `${B} has VIP: ${hasVip(B)}, ${M} has VIP: ${hasVip(M)}`;
     step(`${master} exited after SIGTERM`, exited, `code ${procs.master.exited?.code}`);
     step(`${backup} took over (MASTER, VIP)`, !!bUp && hasVip(B) && !hasVip(M));
-    const tC = viaB ? viaB.s : Date.now();
+    // a window of answers through the new master, its --stats read at the window's start and once the
+    // estimator has run after its end (before issue 15 it began at viaB, before the first read, and the
+    // second read came ~1.2 s after the first: within one 2 s estimator period both could show the same)
     const beforeC = statsConns(B);
+    const tC = Date.now();
     await answers(tC, 20, 30_000, (s) => conns.byPort.get(s.p)?.d === B);
     res.windows.afterFailover = await settle(tC);
-    res.stats.afterFailover = delta(beforeC, statsConns(B));
+    const pubC = await statsPublishedAfter(B, res.windows.afterFailover.to);
+    res.stats.afterFailover = delta(beforeC, pubC.stats);
+    res.stats.publishedMs!.afterFailover = pubC.waitedMs;
     res.listings.statsBackup = ipvsadm(B, '-Ln --stats');
     step('client answered by both real servers through the backup', Object.keys(res.windows.afterFailover.byRs).length === 2 && (res.windows.afterFailover.byDirector[B] ?? 0) === res.windows.afterFailover.ok, JSON.stringify(res.windows.afterFailover));
 
@@ -200,7 +176,7 @@ try {
   setUp();
   rs.rs1 = startHttpd('rs1');
   rs.rs2 = startHttpd('rs2');
-  client = new Proc('client', 'cl', [process.execPath, input.clientBundle, `http://${VIP}/`, '100', '1000'], (l) => {
+  client = new Proc('client', 'cl', [process.execPath, input.clientBundle, `http://${VIP}/`, '100', String(CLIENT_TIMEOUT_MS)], (l) => {
     if (l.startsWith('{"s"')) samples.push(JSON.parse(l) as Sample);
   });
   conns.start(700);

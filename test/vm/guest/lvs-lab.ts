@@ -111,16 +111,6 @@ export function startDirector(impl: Impl, conf: string, configId: 'high' | 'low'
 export function hasVip(n: Node): boolean { return sh(`ip -n ${ns(n)} -4 -o addr show dev eth0`).out.includes(` ${VIP}/`); }
 export function ipvsadm(n: Node, args: string): string { return sh(`ip netns exec ${ns(n)} ipvsadm ${args}`).out; }
 
-/** `ipvsadm -Ln --stats` rows: real server -> Conns. */
-export function statsConns(n: Node): Record<string, number> {
-  const res: Record<string, number> = {};
-  for (const l of ipvsadm(n, '-Ln --stats').split('\n')) {
-    const m = /^\s+->\s+(\d+\.\d+\.\d+\.\d+):\d+\s+(\d+)/.exec(l);
-    if (m) res[m[1]!] = Number(m[2]);
-  }
-  return res;
-}
-
 /** Real servers in the VIP:`port` service of `n`'s IPVS table. */
 export function realServers(n: Node, port = 80): string[] {
   const re = new RegExp(`^\\s+->\\s+(\\d+\\.\\d+\\.\\d+\\.\\d+):${port}\\s`);

@@ -3,7 +3,7 @@
 // repository mounted at the same path, and returns stdout, stderr, exit code and wall time.
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,11 +20,18 @@ export function vmUnavailable(): string | null {
   return null;
 }
 
-/** Bundles `entry` (TypeScript) into .cache/vm/guest/<name>.mjs, native packages left external. */
+const bundles: string[] = [];
+process.on('exit', () => { for (const f of bundles) rmSync(f, { force: true }); });
+
+/**
+ * Bundles `entry` (TypeScript) into .cache/vm/guest/<name>-<pid>.mjs, native packages left external;
+ * per run (another run of the same test may be loading its own copy in its guest), removed at exit.
+ */
 export async function bundleGuest(entry: string, name: string): Promise<string> {
   const { build } = await import('esbuild');
-  const outfile = join(VM_CACHE, 'guest', `${name}.mjs`);
+  const outfile = join(VM_CACHE, 'guest', `${name}-${process.pid}.mjs`);
   mkdirSync(dirname(outfile), { recursive: true });
+  bundles.push(outfile);
   await build({
     entryPoints: [resolve(REPO, entry)], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20',
     external: ['netlink', 'esbuild'], logLevel: 'warning',

@@ -9,12 +9,12 @@ export function keepalivedLines(r: { lines: readonly ConfigTestLine[] }): string
   return r.lines.filter((l) => !isNotImplementedWarning(l)).map((l) => l.text);
 }
 
-/** Deep copy without positions / file lists, for model equality. */
+/** Deep copy without positions / file lists (and vrrpUnusable: about the file read, not what prints from it), for model equality. */
 export function stripPositions(x: unknown): unknown {
   if (Array.isArray(x)) return x.map(stripPositions);
   if (x && typeof x === 'object') {
     const o: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(x)) if (k !== 'pos' && !k.endsWith('Pos') && k !== 'files' && k !== 'includedBy' && v !== undefined) o[k] = stripPositions(v);
+    for (const [k, v] of Object.entries(x)) if (k !== 'pos' && !k.endsWith('Pos') && k !== 'files' && k !== 'includedBy' && k !== 'vrrpUnusable' && v !== undefined) o[k] = stripPositions(v);
     return o;
   }
   return x;

@@ -21,7 +21,8 @@ describe('vrrp/io runtime helpers', () => {
   describe('RiseFall', () => {
     const table: { name: string; rise: number; fall: number; initFail: boolean; feed: ScriptResult[]; lines: string[]; ok: boolean | undefined }[] = [
       { name: 'first success', rise: 1, fall: 1, initFail: false, feed: [ok], lines: ['VRRP_Script(chk) succeeded'], ok: true },
-      { name: 'first failure', rise: 1, fall: 1, initFail: false, feed: [fail(3)], lines: ['VRRP_Script(chk) failed (exited with status 3)'], ok: false },
+      // 2.2.7's last status starts at 0: a first failure logs "now returning" (test/unit/vrrp/data/ka227-weighted-script-r2.log)
+      { name: 'first failure', rise: 1, fall: 1, initFail: false, feed: [fail(3)], lines: ['Script `chk` now returning 3', 'VRRP_Script(chk) failed (exited with status 3)'], ok: false },
       { name: 'fall 3 needs three failures', rise: 1, fall: 3, initFail: false, feed: [ok, fail(), fail()],
         lines: ['VRRP_Script(chk) succeeded', 'Script `chk` now returning 1'], ok: true },
       { name: 'fall 3 reached', rise: 1, fall: 3, initFail: false, feed: [ok, fail(), fail(), fail()],
@@ -31,6 +32,16 @@ describe('vrrp/io runtime helpers', () => {
       { name: 'timeout', rise: 1, fall: 1, initFail: false, feed: [ok, { kind: 'timeout' }], lines: ['VRRP_Script(chk) succeeded', 'VRRP_Script(chk) timed_out'], ok: false },
       { name: 'killed by a signal (2.2.7: "due to signal")', rise: 1, fall: 1, initFail: false, feed: [ok, { kind: 'signal', signal: 9 }], lines: ['VRRP_Script(chk) succeeded', 'VRRP_Script(chk) failed (due to signal 9)'], ok: false },
     ];
+    // 2.2.7 keeps a script's result and last status over a reload (clear_diff_script): no new line for the same result
+    it('carried over a reload: the same result logs nothing, a change logs as usual', () => {
+      const before = new RiseFall('chk', 1, 1, false);
+      before.feed(fail(2));
+      const after = new RiseFall('chk', 1, 1, false, before.state());
+      assert.equal(after.ok, false);
+      assert.deepEqual(after.feed(fail(2)).lines, []);
+      assert.deepEqual(after.feed(ok).lines, ['Script `chk` now returning 0', 'VRRP_Script(chk) succeeded']);
+      assert.equal(new RiseFall('chk', 1, 1, false).state(), undefined, 'no result yet: nothing to carry');
+    });
     for (const c of table) {
       it(c.name, () => {
         const rf = new RiseFall('chk', c.rise, c.fall, c.initFail);
@@ -83,6 +94,26 @@ describe('vrrp/io runtime helpers', () => {
       await new Promise((res) => setTimeout(res, 200));
       w.close();
       assert.deepEqual(seen, [5]);
+    });
+  });
+
+  // measured on 2.2.7 (weight 1 on priority 100, the file rewritten: 0x10 -> 116, 010 -> 108, " 7" -> 107,
+  // 99999999999 -> "Invalid number 99999999999 read from F - ignoring", -0x3 -> 97, abc -> 100, 2 -> 102)
+  it('track_file as 2.2.7 reads it (strtol base 0): hex, octal, blanks, sign; an out-of-range number is logged and ignored', async () => {
+    await withTempDir('kvtf', async (dir) => {
+      const f = path.join(dir, 'v');
+      writeFileSync(f, '0');
+      const log = memoryLogger();
+      const seen: number[] = [];
+      const w = new TrackFileWatcher(f, (v) => seen.push(v), 20, log);
+      for (const v of ['0x10', '010', ' 7', '99999999999', '-0x3', 'abc', '2']) {
+        writeFileSync(f, `${v}\n`);
+        await new Promise((res) => setTimeout(res, 80));
+      }
+      w.close();
+      assert.deepEqual(seen, [16, 8, 7, -3, 0, 2]);
+      assert.deepEqual(log.lines(), [`Invalid number 99999999999 read from ${f} - ignoring`]);
+      writeFileSync(f, '0x1f'); assert.equal(readTrackValue(f), 31);
     });
   });
 

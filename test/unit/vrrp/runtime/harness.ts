@@ -21,12 +21,12 @@ export class Router {
   readonly lines: LogLine[] = [];
   readonly notifies: (StateChangeEvent & { at: number })[] = [];
 
-  constructor(readonly name: string, private readonly lab: Lab, links: FakeLinkSpec[]) {
+  constructor(readonly name: string, private readonly lab: Lab, links: FakeLinkSpec[], opts: { releaseVipsAlways?: boolean } = {}) {
     this.kernel = new FakeKernel(lab.clock, lab.timers);
     for (const l of links) this.kernel.addLink({ segment: lab.segment, ...l });
     this.kernel.ops.length = 0;
     const logger = makeLogger((level, msg) => { this.lines.push({ at: lab.clock.now(), level, msg }); }, 1);
-    this.runtime = new VrrpRuntime({ logger, clock: lab.clock, timers: lab.timers, kernel: this.kernel,
+    this.runtime = new VrrpRuntime({ logger, clock: lab.clock, timers: lab.timers, kernel: this.kernel, ...opts,
       onStateChange: (ev) => { this.notifies.push({ ...ev, at: lab.clock.now() }); } });
   }
 
@@ -40,7 +40,7 @@ export class Router {
     await this.lab.settle();
   }
 
-  async stop(opts: { keepVips?: boolean } = {}): Promise<void> {
+  async stop(opts: { dontRelease?: boolean } = {}): Promise<void> {
     await this.runtime.stop(opts);
     await this.lab.settle();
   }
@@ -99,7 +99,7 @@ export class Lab {
   readonly timers = new FakeTimers(this.clock);
   readonly segment = new FakeSegment(this.timers);
 
-  router(name: string, links: FakeLinkSpec[]): Router { return new Router(name, this, links); }
+  router(name: string, links: FakeLinkSpec[], opts: { releaseVipsAlways?: boolean } = {}): Router { return new Router(name, this, links, opts); }
 
   get now(): number { return this.clock.now(); }
 

@@ -47,18 +47,57 @@ describe('vrrp/runtime: interfaces and VIPs as keepalived 2.2.7 (fake kernel)', 
     assert.deepEqual(r.kernel.opsOf('advert').map((o) => o.src)[0], '10.1.0.1');
   });
 
-  it('an interface without an address at start: FAULT with the reason, VIPs removed from it; an address -> BACKUP', async () => {
+  // measured on 2.2.7 (test/integration/vrrp/vmac-dynamic.test.ts runs both): the VMAC is made when its base appears
+  it('use_vmac with dynamic_interfaces: the VMAC is made when the base appears, deleted with it, made again when it comes back', async () => {
     const lab = new Lab();
-    const r = lab.router('r1', [{ name: 'eth0' }]);
-    await r.start(instanceConf({ priority: 100 }));
+    const r = lab.router('r1', [ETH0]);
+    await r.start(instanceConf({ priority: 100, iface: 'eth1', extra: ['use_vmac'], global: ['dynamic_interfaces'] }));
     assert.equal(r.state(), 'FAULT');
-    assert.deepEqual(r.log(0, /VI_1/), ['(VI_1) entering FAULT state (no IPv4 address for interface)', '(VI_1) entering FAULT state', '(VI_1) removing VIPs.']);
-    r.kernel.addAddress('eth0', '10.0.0.1/24');
-    await lab.settle();
-    assert.equal(r.state(), 'BACKUP');
-    await lab.advance(4000);
-    assert.equal(r.state(), 'MASTER');
+    assert.deepEqual(r.log(0, /VI_1/), ['(VI_1): entering FAULT state (interface eth1 down)', '(VI_1): entering FAULT state (interface vrrp.51 down)',
+      '(VI_1) entering FAULT state (no IPv4 address for interface)', '(VI_1) entering FAULT state']);
+    for (const round of [1, 2]) {
+      const t = r.mark();
+      r.kernel.addLink({ name: 'eth1', segment: lab.segment, up: false, addrs: ['10.1.0.1/24'] });
+      await lab.settle();
+      r.kernel.setLink('eth1', { up: true });
+      await lab.settle();
+      assert.deepEqual(r.since(t).filter(noGarp), ['Interface eth1 added', '(VI_1) interface eth1 is down', '(VI_1): Success creating VMAC interface vrrp.51',
+        'Assigned address 10.1.0.1 for interface eth1', 'Netlink reports eth1 up', 'Netlink reports vrrp.51 up', '(VI_1) Entering BACKUP STATE'], `round ${round}`);
+      await lab.advance(4000);
+      assert.equal(r.state(), 'MASTER');
+      assert.deepEqual(r.kernel.addressesOf('vrrp.51'), ['10.0.0.100/24']);
+      assert.deepEqual(r.opsSince(t, ['linkCreate', 'addrAdd']), ['linkCreate vrrp.51 on eth1 00:00:5e:00:01:33', 'addrAdd 10.0.0.100/24 vrrp.51']);
+      const d = r.mark();
+      r.kernel.deleteLink('eth1');
+      await lab.settle();
+      assert.equal(r.state(), 'FAULT');
+      assert.equal(r.kernel.link('vrrp.51'), undefined);
+      assert.ok(r.since(d).includes('Interface vrrp.51 deleted'), r.since(d).join('\n'));
+    }
+    await r.stop();
+    assert.deepEqual(r.ops(0, ['linkDelete']), []);
   });
+
+  // dont_track_primary as well: measured on 2.2.7 (test/integration/vrrp/dont-track-primary.test.ts)
+  for (const dtp of [false, true]) {
+    it(`an interface without an address at start${dtp ? ', dont_track_primary' : ''}: FAULT with the reason, VIPs removed from it; an address -> BACKUP; gone -> FAULT`, async () => {
+      const lab = new Lab();
+      const r = lab.router('r1', [{ name: 'eth0' }]);
+      await r.start(instanceConf({ priority: 100, extra: dtp ? ['dont_track_primary'] : [] }));
+      assert.equal(r.state(), 'FAULT');
+      assert.deepEqual(r.log(0, /VI_1/), ['(VI_1) entering FAULT state (no IPv4 address for interface)', '(VI_1) entering FAULT state', '(VI_1) removing VIPs.']);
+      assert.deepEqual(r.ops(0, ['advert']), []);
+      r.kernel.addAddress('eth0', '10.0.0.1/24');
+      await lab.settle();
+      assert.equal(r.state(), 'BACKUP');
+      await lab.advance(4000);
+      assert.equal(r.state(), 'MASTER');
+      assert.deepEqual([...new Set(r.ops(0, ['advert']))], ['advert eth0 10.0.0.1>224.0.0.18 prio 100']);
+      r.kernel.delAddress('eth0', '10.0.0.1');
+      await lab.settle();
+      assert.equal(r.state(), 'FAULT');
+    });
+  }
 
   it('the instance interface deleted while MASTER and created again: FAULT, socket closed; new socket on the new ifindex, MASTER again', async () => {
     const lab = new Lab();

@@ -94,7 +94,8 @@ describe('vrrp/runtime on a fake kernel', () => {
     assert.deepEqual(r.kernel.addressesOf('eth0'), ['10.0.0.1/24', '10.0.0.100/24', '10.0.0.102/24']);
   });
 
-  it('reload with a new VRID restarts the instance: stops (priority 0, VIPs removed) and starts from INIT', async () => {
+  // 2.2.7 removes left-over VIPs at the first start only (measured: an instance a reload adds logs no "removing VIPs.")
+  it('reload with a new VRID restarts the instance: stops (priority 0, VIPs removed) and starts from INIT without a start-up removal', async () => {
     const lab = new Lab();
     const r = lab.router('r1', R1);
     await r.start(instanceConf({ priority: 100 }));
@@ -103,7 +104,7 @@ describe('vrrp/runtime on a fake kernel', () => {
     await r.reload(instanceConf({ priority: 100 }).replace('virtual_router_id 51', 'virtual_router_id 52'));
     assert.equal(r.state(), 'BACKUP');
     assert.deepEqual(r.ops(t), ['advert eth0 10.0.0.1>224.0.0.18 prio 0', 'addrDel 10.0.0.100/24 eth0', 'socketClose eth0 inet 224.0.0.18',
-      'socketOpen eth0 inet 224.0.0.18', 'addrDel 10.0.0.100/24 eth0 ! EADDRNOTAVAIL']);
+      'socketOpen eth0 inet 224.0.0.18']);
   });
 
   it('interface down -> FAULT (VIPs removed) -> up -> BACKUP -> MASTER again', async () => {
@@ -159,18 +160,46 @@ describe('vrrp/runtime on a fake kernel', () => {
     assert.deepEqual(r.log(4000).slice(0, 2), ['Netlink reports eth1 down', '(VI_1) Entering FAULT STATE']);
   });
 
-  it('SIGTERM: priority 0, VIPs removed, socket closed; with -V the VIPs stay and no "removing VIPs." line', async () => {
-    for (const keepVips of [false, true]) {
+  it('SIGTERM: priority 0, VIPs removed, socket closed', async () => {
+    const lab = new Lab();
+    const r = lab.router('r1', R1);
+    await r.start(instanceConf({ priority: 100 }));
+    await lab.advance(4000);
+    await r.stop();
+    assert.deepEqual(r.ops(4000), ['advert eth0 10.0.0.1>224.0.0.18 prio 0', 'addrDel 10.0.0.100/24 eth0', 'socketClose eth0 inet 224.0.0.18']);
+    assert.deepEqual(r.log(4000), ['(VI_1) sent 0 priority', '(VI_1) removing VIPs.']);
+    assert.deepEqual(r.notifies.at(-1)?.state, 'STOP');
+    assert.equal(r.kernel.addressesOf('eth0').includes('10.0.0.100/24'), false);
+  });
+
+  // measured on keepalived 2.2.7 -V (test/integration/vrrp/dont-release.test.ts): "(VI_1) removing VIPs." twice at
+  // start, and at SIGTERM no priority-0 advert (tcpdump), the VIP left, its VMAC left, STOP notified
+  it('-V: VIPs removed again at the start in BACKUP; at SIGTERM no priority 0, VIPs and VMAC stay, STOP notified', async () => {
+    for (const vmac of [false, true]) {
       const lab = new Lab();
-      const r = lab.router('r1', R1);
-      await r.start(instanceConf({ priority: 100 }));
+      const r = lab.router('r1', R1, { releaseVipsAlways: true });
+      await r.start(instanceConf({ priority: 100, extra: vmac ? ['use_vmac'] : [] }));
+      // a new VMAC had no VIPs to remove at start: only vrrp_init_state's removal is left
+      assert.deepEqual(r.log(0, /VIPs/), vmac ? ['(VI_1) removing VIPs.'] : ['(VI_1) removing VIPs.', '(VI_1) removing VIPs.']);
       await lab.advance(4000);
-      await r.stop({ keepVips });
-      assert.deepEqual(r.ops(4000), ['advert eth0 10.0.0.1>224.0.0.18 prio 0', ...(keepVips ? [] : ['addrDel 10.0.0.100/24 eth0']), 'socketClose eth0 inet 224.0.0.18']);
-      assert.deepEqual(r.log(4000), ['(VI_1) sent 0 priority', ...(keepVips ? [] : ['(VI_1) removing VIPs.'])]);
+      assert.equal(r.state(), 'MASTER');
+      await r.stop({ dontRelease: true });
+      const dev = vmac ? 'vrrp.51' : 'eth0';
+      assert.deepEqual(r.ops(4000, ['advert', 'addrDel', 'linkDelete']), []);
+      assert.deepEqual(r.log(4000), []);
       assert.deepEqual(r.notifies.at(-1)?.state, 'STOP');
-      assert.equal(r.kernel.addressesOf('eth0').includes('10.0.0.100/24'), keepVips);
+      assert.ok(r.kernel.addressesOf(dev).includes('10.0.0.100/24'), dev);
     }
+  });
+
+  it('-X (release-vips): the start in BACKUP removes the VIPs twice; SIGTERM still sends priority 0', async () => {
+    const lab = new Lab();
+    const r = lab.router('r1', R1, { releaseVipsAlways: true });
+    await r.start(instanceConf({ priority: 100 }));
+    assert.deepEqual(r.ops(0, ['addrDel']), ['addrDel 10.0.0.100/24 eth0 ! EADDRNOTAVAIL', 'addrDel 10.0.0.100/24 eth0 ! EADDRNOTAVAIL']);
+    await lab.advance(4000);
+    await r.stop();
+    assert.deepEqual(r.log(4000), ['(VI_1) sent 0 priority', '(VI_1) removing VIPs.']);
   });
 
   it('use_vmac: macvlan created, arp sysctls set, VIP and GARPs on the VMAC, the VMAC gone on stop (the base keeps arp_ignore / arp_filter 1)', async () => {
@@ -199,6 +228,24 @@ describe('vrrp/runtime on a fake kernel', () => {
     assert.equal(r.kernel.sysctls.get('net/ipv4/conf/eth0/arp_ignore'), '1');
     assert.equal(r.kernel.sysctls.get('net/ipv4/conf/eth0/arp_filter'), '1');
     assert.equal(r.kernel.link('vrrp.51'), undefined);
+  });
+
+  // measured on 2.2.7 (test/integration/vrrp/vmac6.test.ts runs both)
+  it('IPv6 use_vmac: the base link-local copied onto the VMAC (deprecated), adverts leave from the VMAC with it; sockpool names the VMAC', async () => {
+    const lab = new Lab();
+    const r = lab.router('r1', [{ name: 'eth0', addrs: ['fe80::1/64'] }]);
+    await r.start(instanceConf({ priority: 100, extra: ['use_vmac', 'version 3'], vips: ['fe80::52/64', 'fd00::52/64'] }));
+    assert.deepEqual(r.ops(0, ['linkCreate', 'socketOpen', 'addrAdd']), [
+      'linkCreate vrrp.51 on eth0 00:00:5e:00:02:33', 'addrAdd fe80::1/64 vrrp.51', 'socketOpen vrrp.51 inet6 tx', 'socketOpen eth0 inet6 ff02::12',
+    ]);
+    assert.deepEqual(r.kernel.opsOf('addrAdd')[0]!.vip.options, ['preferred_lft', '0']);
+    const lines = r.log(0);
+    assert.ok(lines.indexOf('Assigned address fe80::1 for interface vrrp.51') === lines.indexOf('(VI_1): Success creating VMAC interface vrrp.51') + 1, lines.join('\n'));
+    // (the fd shown is the VMAC's transmit socket's, opened first)
+    assert.ok(lines.includes(`VRRP sockpool: [ifindex(  ${r.kernel.link('vrrp.51')!.index}), family(IPv6), proto(112), fd(10,10) multicast, address(ff02::12)]`), lines.join('\n'));
+    await lab.advance(4000);
+    assert.equal(r.state(), 'MASTER');
+    assert.deepEqual([...new Set(r.ops(0, ['advert']))], ['advert vrrp.51 fe80::1>ff02::12 prio 100']);
   });
 
   it('two instances on one interface share one socket (one sockpool entry)', async () => {
