@@ -97,6 +97,13 @@ virtual_server 10.199.0.200 80 {
 
 const peerConf = (): string => `global_defs {\n    router_id soak_r2\n    vrrp_version 3\n}\n${instances(100, false)}\n`;
 
+/** The largest value (NaN for none); a loop, not Math.max(...xs): an hour holds 720,000 intervals. */
+export function maxOf(xs: readonly number[]): number {
+  let m = NaN;
+  for (const x of xs) if (!(x <= m)) m = x;
+  return m;
+}
+
 /** Least-squares slope of y over t (seconds), per hour. */
 export function slopePerHour(pts: readonly { t: number; y: number }[]): number {
   const n = pts.length;
@@ -259,7 +266,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const rsTransitions = lines.filter((l) => /TCP connection to \[10\.199\.0\.10\]:tcp:8002 success\.|TCP_CHECK on service \[10\.199\.0\.10\]:tcp:8002 failed/.test(l)).length;
     const result: SoakResult = {
       durationS: o.durationS, sampleS, samples, trends, reloads, reloadsLogged, failovers, rsFlaps: flaps, rsTransitions,
-      adverts: { total: ads.length, p50: percentile(iv, 50), p99: percentile(iv, 99), max: iv.length ? Math.max(...iv) : NaN, missed },
+      adverts: { total: ads.length, p50: percentile(iv, 50), p99: percentile(iv, 99), max: maxOf(iv), missed },
       vipLostMs: loss.lostMs, vipLostEvents: loss.lostEvents, vipLostMaxMs: loss.maxMs, childRestarts, pass: false, problems,
     };
     if (trends.some((t) => !t.ok)) problems.push(`growth beyond noise: ${trends.filter((t) => !t.ok).map((t) => `${t.role} ${t.metric} +${t.growth.toFixed(1)}`).join(', ')}`);

@@ -1,7 +1,7 @@
 // Process attributes keepalived sets on itself: the name (prctl PR_SET_NAME, /proc/PID/comm), the
 // command line the kernel reports (/proc/PID/cmdline, moved with PR_SET_MM to a buffer of ours),
 // real-time scheduling (sched_setscheduler SCHED_RR | SCHED_RESET_ON_FORK), niceness (setpriority),
-// CPU affinity (sched_setaffinity) and RLIMIT_RTTIME (setrlimit). No mlockall: V8 aborts on locked
+// CPU affinity (sched_setaffinity), RLIMIT_RTTIME and RLIMIT_NOFILE (setrlimit). No mlockall: V8 aborts on locked
 // memory (see src/daemon/process/priorities.ts).
 // Scheduling calls act on the calling thread (pid 0 = the event-loop thread when called from
 // JavaScript, which is the thread /proc/PID/sched describes). Failures are returned as -errno.
@@ -146,6 +146,25 @@ Napi::Value GetRttimeLimit(const Napi::CallbackInfo& info) {
   return a;
 }
 
+// setNofileLimit(cur, max) -> 0 or -errno (RLIMIT_NOFILE; raising the hard limit needs CAP_SYS_RESOURCE).
+Napi::Value SetNofileLimit(const Napi::CallbackInfo& info) {
+  rlimit r{};
+  r.rlim_cur = static_cast<rlim_t>(info[0].As<Napi::Number>().DoubleValue());
+  r.rlim_max = static_cast<rlim_t>(info[1].As<Napi::Number>().DoubleValue());
+  return Napi::Number::New(info.Env(), setrlimit(RLIMIT_NOFILE, &r) < 0 ? -errno : 0);
+}
+
+// getNofileLimit() -> [cur, max] (RLIM_INFINITY as 2^53).
+Napi::Value GetNofileLimit(const Napi::CallbackInfo& info) {
+  rlimit r{};
+  getrlimit(RLIMIT_NOFILE, &r);
+  const double inf = 9007199254740992.0;
+  Napi::Array a = Napi::Array::New(info.Env(), 2);
+  a.Set(0u, Napi::Number::New(info.Env(), r.rlim_cur == RLIM_INFINITY ? inf : static_cast<double>(r.rlim_cur)));
+  a.Set(1u, Napi::Number::New(info.Env(), r.rlim_max == RLIM_INFINITY ? inf : static_cast<double>(r.rlim_max)));
+  return a;
+}
+
 }  // namespace
 
 void InitProcessAttrs(Napi::Env env, Napi::Object exports) {
@@ -158,4 +177,6 @@ void InitProcessAttrs(Napi::Env env, Napi::Object exports) {
   exports.Set("setAffinity", Napi::Function::New(env, SetAffinity));
   exports.Set("setRttimeLimit", Napi::Function::New(env, SetRttimeLimit));
   exports.Set("getRttimeLimit", Napi::Function::New(env, GetRttimeLimit));
+  exports.Set("setNofileLimit", Napi::Function::New(env, SetNofileLimit));
+  exports.Set("getNofileLimit", Napi::Function::New(env, GetNofileLimit));
 }

@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <string>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -47,6 +48,20 @@ const char* StepName(int s) {
     case kSetpgid: return "setpgid";
     default: return "exec";
   }
+}
+
+// The descriptor limit scripts get when the daemon raised its own (keepalived's
+// reset_process_priorities() in the forked child: scripts keep the limit the daemon started with).
+rlimit g_script_nofile{};
+bool g_reset_nofile = false;
+
+// setScriptNofileLimit(cur, max): scripts start with this RLIMIT_NOFILE; (-1, -1): with the daemon's.
+Napi::Value SetScriptNofileLimit(const Napi::CallbackInfo& info) {
+  double cur = info[0].As<Napi::Number>().DoubleValue(), max = info[1].As<Napi::Number>().DoubleValue();
+  g_reset_nofile = cur >= 0 && max >= 0;
+  g_script_nofile.rlim_cur = static_cast<rlim_t>(cur < 0 ? 0 : cur);
+  g_script_nofile.rlim_max = static_cast<rlim_t>(max < 0 ? 0 : max);
+  return info.Env().Undefined();
 }
 
 // In the child: report (step, errno) to the parent and leave without running atexit handlers.
@@ -117,6 +132,7 @@ Napi::Value SpawnAs(const Napi::CallbackInfo& info) {
     // If keepalived dies, the script is to die (after the uid change: a credential change clears it).
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     umask(mask);
+    if (g_reset_nofile) setrlimit(RLIMIT_NOFILE, &g_script_nofile);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -171,6 +187,7 @@ Napi::Value ReapPidfd(const Napi::CallbackInfo& info) {
 
 void InitSpawnAs(Napi::Env env, Napi::Object exports) {
   exports.Set("spawnAs", Napi::Function::New(env, SpawnAs));
+  exports.Set("setScriptNofileLimit", Napi::Function::New(env, SetScriptNofileLimit));
   exports.Set("pidfdOpen", Napi::Function::New(env, PidfdOpen));
   exports.Set("reapPidfd", Napi::Function::New(env, ReapPidfd));
 }

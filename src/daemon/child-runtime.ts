@@ -23,6 +23,7 @@ import { ProcessPriorities, schedSettingsFor } from './process/priorities.js';
 import { renameOnReload, setProcessName } from './process/identity.js';
 import { watchLateTimers, type LateTimerWatch } from './process/late-timers.js';
 import { realProcessSys } from './process/sys.js';
+import { checkerFdsRequired, FileLimit, vrrpFdsRequired } from './process/file-limit.js';
 import { ReloadDumps, stickySaveDir } from './config-save.js';
 
 const send = (m: ChildToParent) => { if (process.connected && process.send) process.send(m); };
@@ -128,6 +129,10 @@ export async function runChild(role: ChildRole): Promise<void> {
   process.on('SIGINT', () => { void stop(); });
   process.on('SIGHUP', () => { /* reloads come from the parent with the new config */ });
 
+  // enough descriptors for what this configuration runs (2.2.7's set_max_file_limit), before its checks start
+  const fileLimit = new FileLimit(sys, logger);
+  const fdsRequired = (c: KeepalivedConfig): number | undefined => (role === 'checker' ? checkerFdsRequired(c) : vrrpFdsRequired(c));
+  fileLimit.apply(fdsRequired(config));
   try {
     const r = await start(config, {
       logger, clock: monotonicClock, dontRelease: o.dontRelease, releaseVips: o.releaseVips, logDetail: o.logDetail,
@@ -217,6 +222,7 @@ export async function runChild(role: ChildRole): Promise<void> {
       if (next.global.umask !== undefined && !o.umaskFromCommandLine) process.umask(next.global.umask);
       config = next;
       saveDir = stickySaveDir(saveDir, next);
+      fileLimit.apply(fdsRequired(next));
       const settle = () => { if (!stopping) prio.apply(schedSettingsFor(next.global, role)); };
       Promise.resolve().then(() => handle?.reload(next, m.configLines)).then(
         () => { reloadDumps.save(saveDir, true, () => dataText() ?? ''); settle(); send({ type: 'reloaded', ok: true }); },

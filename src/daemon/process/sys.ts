@@ -1,5 +1,6 @@
 // The process-attribute calls of the addon (native/src/process-attrs.cc) behind a small typed
-// interface: name and command line, SCHED_RR, niceness, CPU affinity, RLIMIT_RTTIME.
+// interface: name and command line, SCHED_RR, niceness, CPU affinity, RLIMIT_RTTIME, RLIMIT_NOFILE
+// (the daemon's own, and the one its scripts start with).
 // Each call returns undefined or an errno. A fake stands in for it in unit tests.
 import { isNativeError, loadKanet, type Kanet } from '../../vrrp/io/native.js';
 
@@ -17,6 +18,11 @@ export interface ProcessSys {
   /** -1 = unlimited. */
   setRttimeLimit(soft: number, hard: number): number | undefined;
   getRttimeLimit(): [number, number];
+  /** RLIMIT_NOFILE [cur, max]. */
+  getNofileLimit(): [number, number];
+  setNofileLimit(cur: number, max: number): number | undefined;
+  /** The RLIMIT_NOFILE scripts are started with; undefined: the daemon's own. */
+  setScriptNofileLimit(limit: [number, number] | undefined): void;
   strerror(errno: number): string;
 }
 
@@ -24,6 +30,7 @@ type Addon = Kanet & {
   setCommName(n: string): number; setCmdline(b: Buffer): number; setScheduler(p: number, r: boolean): number;
   setNice(v: number): number; getNice(): number; setAffinity(c: number[]): number;
   setRttimeLimit(s: number, h: number): number; getRttimeLimit(): [number, number];
+  getNofileLimit(): [number, number]; setNofileLimit(c: number, m: number): number; setScriptNofileLimit(c: number, m: number): void;
 };
 
 const ENOSYS = 38;
@@ -37,7 +44,8 @@ export function realProcessSys(): ProcessSys {
     return {
       setCommName: () => ENOSYS, setCmdline: () => ({ errno: ENOSYS }), setScheduler: () => ENOSYS, setNice: () => ENOSYS,
       getNice: () => 0, setAffinity: () => ENOSYS, setRttimeLimit: () => ENOSYS,
-      getRttimeLimit: () => [-1, -1], strerror: (n) => `errno ${n}`,
+      getRttimeLimit: () => [-1, -1], getNofileLimit: () => [-1, -1], setNofileLimit: () => ENOSYS, setScriptNofileLimit: () => {},
+      strerror: (n) => `errno ${n}`,
     };
   }
   return {
@@ -52,6 +60,10 @@ export function realProcessSys(): ProcessSys {
     setAffinity: (cpus) => err(a.setAffinity([...cpus])),
     setRttimeLimit: (s, h) => err(a.setRttimeLimit(s, h)),
     getRttimeLimit: () => a.getRttimeLimit(),
+    // (an addon built before these calls: as without the addon)
+    getNofileLimit: () => (typeof a.getNofileLimit === 'function' ? a.getNofileLimit() : [-1, -1]),
+    setNofileLimit: (c, m) => (typeof a.setNofileLimit === 'function' ? err(a.setNofileLimit(c, m)) : ENOSYS),
+    setScriptNofileLimit: (l) => { if (typeof a.setScriptNofileLimit === 'function') a.setScriptNofileLimit(l?.[0] ?? -1, l?.[1] ?? -1); },
     strerror: (n) => a.strerror(n),
   };
 }

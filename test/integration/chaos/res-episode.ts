@@ -73,7 +73,9 @@ export interface EpisodeResult {
   /** Processes left in r1's namespace once the daemon has exited. */
   leftAfterStop: number[];
   leftNames: string;
+  /** The log lines from the start of the episode; `log`: every line of the run. */
   lines: Line[];
+  log: Line[];
   episodeStart: number;
   exit: Daemon['exited'];
   /** Whatever the fault callback returned. */
@@ -123,7 +125,7 @@ export async function runEpisode(lab: ResLab, impl: Impl, confText: string, o: E
     const leftNames = describePids(leftAfterStop);
     // what the daemon left behind (orphaned script children) must not count in the next run
     for (const pid of leftAfterStop) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
-    return { impl, adverts, before, after, leftAfterStop, leftNames, lines: d.lines.slice(episodeStart), episodeStart, exit: d.exited, extra, load };
+    return { impl, adverts, before, after, leftAfterStop, leftNames, lines: d.lines.slice(episodeStart), log: d.lines, episodeStart, exit: d.exited, extra, load };
   } finally {
     if (!d.exited) d.signal('SIGKILL');
   }

@@ -1,13 +1,19 @@
 // The soak's arithmetic (bench/soak.ts): slope per hour, growth between the first and last thirds,
 // and the time a VIP spends on no router from the two routers' address events.
 import assert from 'node:assert/strict';
-import { growth, slopePerHour, vipLoss } from '../../../bench/soak.js';
+import { growth, maxOf, slopePerHour, vipLoss } from '../../../bench/soak.js';
 
 describe('soak figures', () => {
   it('slopePerHour: least squares over seconds, per hour; flat and single points give 0', () => {
     assert.equal(slopePerHour([{ t: 0, y: 10 }, { t: 1800, y: 11 }, { t: 3600, y: 12 }]), 2);
     assert.equal(slopePerHour([{ t: 0, y: 5 }, { t: 60, y: 5 }]), 0);
     assert.equal(slopePerHour([{ t: 0, y: 5 }]), 0);
+  });
+
+  it('maxOf: the largest of 720,000 values (Math.max(...xs) overflows the stack there), NaN for none', () => {
+    const xs = Array.from({ length: 720_000 }, (_, i) => (i === 123_456 ? 250 : 100));
+    assert.equal(maxOf(xs), 250);
+    assert.ok(Number.isNaN(maxOf([])));
   });
 
   it('growth: median of the last third minus median of the first third (a spike in the middle does not count)', () => {

@@ -27,6 +27,11 @@ class FakeSys implements ProcessSys {
   setAffinity(c: readonly number[]) { return this.r('affinity', `affinity ${c.join(',')}`); }
   setRttimeLimit(s: number, h: number) { const e = this.r('rlimit', `rlimit ${s}/${h}`); if (e === undefined) this.rlimit = [s, h]; return e; }
   getRttimeLimit(): [number, number] { return this.rlimit; }
+  nofile: [number, number] = [1024, 1024];
+  scriptNofile: [number, number] | undefined;
+  getNofileLimit(): [number, number] { return this.nofile; }
+  setNofileLimit(c: number, m: number) { const e = this.r('nofile', `nofile ${c}:${m}`); if (e === undefined) this.nofile = [c, m]; return e; }
+  setScriptNofileLimit(l: [number, number] | undefined) { this.scriptNofile = l; }
   strerror(n: number) { return `error ${n}`; }
 }
 

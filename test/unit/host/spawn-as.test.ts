@@ -5,6 +5,7 @@ import { strict as assert } from 'node:assert';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isSpawnError, runAs, spawnAs } from '../../../src/host/spawn-as.js';
+import { realProcessSys } from '../../../src/daemon/process/sys.js';
 import { makeTempDir, removeTempDir } from '../../helpers/tmpdir.js';
 
 const self = { uid: process.getuid!(), gid: process.getgid!() };
@@ -47,6 +48,20 @@ describe('host/spawn-as', function () {
     const [uid, gid, groups, umask, leader, pdeath] = readFileSync(out, 'utf8').split('|');
     assert.deepEqual([uid, gid, umask, leader, pdeath], [String(self.uid), String(self.gid), '0022', 'True', '15']);
     if (self.uid === 0) assert.equal(groups, String(self.gid));
+  });
+
+  it('scripts start with the descriptor limit the daemon started with while its own is raised (file-limit.ts)', async () => {
+    const out = join(dir, 'nofile.out');
+    const sys = realProcessSys();
+    const [cur, max] = sys.getNofileLimit();
+    const sh = ['/bin/sh', '-c', `echo "$(ulimit -Sn):$(ulimit -Hn)" > ${out}`];
+    try {
+      sys.setScriptNofileLimit([64, 128]);
+      assert.equal((await runAs(sh, self, { timeoutMs: 10000, killGraceMs: 1000 })).code, 0);
+      assert.equal(readFileSync(out, 'utf8').trim(), '64:128');
+    } finally { sys.setScriptNofileLimit(undefined); }
+    assert.equal((await runAs(sh, self, { timeoutMs: 10000, killGraceMs: 1000 })).code, 0);
+    assert.equal(readFileSync(out, 'utf8').trim(), `${cur}:${max}`);
   });
 
   it('exec failures are values with errno, not throws or exit statuses', () => {
