@@ -10,7 +10,7 @@
 import { monotonicClock, realTimers, type Clock, type Timers } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
 import type { KeepalivedConfig, VrrpInstance } from '../../config/model.js';
-import type { TrackerStatus, VrrpFsmParams, VrrpState } from '../fsm-types.js';
+import { sameTracker, trackerKey, type FaultReason, type TrackerRef, type TrackerStatus, type VrrpFsmParams, type VrrpState } from '../fsm-types.js';
 import { HeldLog } from '../held-log.js';
 import { SyncGroupCore } from '../sync-group.js';
 import { VipFirewall } from '../firewall/vip-firewall.js';
@@ -161,7 +161,7 @@ export class VrrpRuntime {
     });
     this.linkGate = new LinkGate({ forward: (ev) => this.kernelEvent(ev), log: this.log, clock: this.clock, timers: this.timers,
       probe: (ifname, kind) => this.kernel.linkbeat.probe(ifname, kind) });
-    this.trackers = new TrackerHub(this.log, (id, status) => this.broadcastTracker(id, status));
+    this.trackers = new TrackerHub(this.log, (t, status) => this.broadcastTracker(t, status));
     this.sysctl = new SysctlStore(this.kernel.sysctl, this.log);
     this.factory = new InstanceFactory({ kernel: this.kernel, links: this.links, binding: this.binding, sysctl: this.sysctl, firewall: this.firewall, log: this.log,
       clock: this.clock, timers: this.timers, dispatch: (inst, ev) => this.dispatch(inst, ev),
@@ -440,11 +440,11 @@ export class VrrpRuntime {
   private startStatuses(inst: Inst): void {
     for (const t of inst.fsm.params.trackers) {
       if (t.kind === 'interface') {
-        const up = ifUp(this.links.get(t.id.slice('interface:'.length)));
-        if (!up) this.dispatch(inst, { type: 'tracker', id: t.id, status: { ok: false } });
+        const up = ifUp(this.links.get(t.name));
+        if (!up) this.dispatch(inst, { type: 'tracker', tracker: t, status: { ok: false } });
       } else {
-        const st = this.trackers.status(t.id);
-        if (st && !('value' in st && st.value === 0)) this.dispatch(inst, { type: 'tracker', id: t.id, status: st });
+        const st = this.trackers.status(t);
+        if (st && !('value' in st && st.value === 0)) this.dispatch(inst, { type: 'tracker', tracker: t, status: st });
       }
     }
     if (!instanceUp(inst, this.links)) this.dispatch(inst, interfaceEvent(inst, this.links));
@@ -490,7 +490,7 @@ export class VrrpRuntime {
   }
 
   /** Why an instance is in FAULT, in 2.2.7's start-up (and reload) lines. */
-  private faultLines(inst: Inst, faults: readonly string[], part: 'objects' | 'instance'): string[] {
+  private faultLines(inst: Inst, faults: readonly FaultReason[], part: 'objects' | 'instance'): string[] {
     if (faults.length === 0) return [];
     const group = this.config.vrrpSyncGroups.find((g) => g.group.includes(inst.cfg.name));
     return initFaultLines(inst, faults, { ifUp: (n) => ifUp(this.links.get(n)), status: (id) => this.trackers.status(id), ...(group ? { group } : {}) }, part);
@@ -500,9 +500,9 @@ export class VrrpRuntime {
   private reloadStatuses(params: VrrpFsmParams): Record<string, TrackerStatus> {
     const out: Record<string, TrackerStatus> = {};
     for (const t of params.trackers) {
-      if (t.kind === 'interface') { out[t.id] = { ok: ifUp(this.links.get(t.id.slice('interface:'.length))) }; continue; }
-      const s = this.trackers.status(t.id);
-      if (s) out[t.id] = s;
+      if (t.kind === 'interface') { out[trackerKey(t)] = { ok: ifUp(this.links.get(t.name)) }; continue; }
+      const s = this.trackers.status(t);
+      if (s) out[trackerKey(t)] = s;
     }
     return out;
   }
@@ -518,10 +518,10 @@ export class VrrpRuntime {
       : i.socket?.key ?? { ifindex: i.link?.index ?? 0, family: i.cfg.family, unicast: i.cfg.unicastPeer.length > 0 })), config.global);
   }
 
-  private broadcastTracker(id: string, status: TrackerStatus): void {
+  private broadcastTracker(tracker: TrackerRef, status: TrackerStatus): void {
     if (this.stopped) return;
     for (const inst of this.insts.values()) {
-      if (inst.fsm.params.trackers.some((t) => t.id === id)) this.dispatch(inst, { type: 'tracker', id, status });
+      if (inst.fsm.params.trackers.some((t) => sameTracker(t, tracker))) this.dispatch(inst, { type: 'tracker', tracker, status });
     }
   }
 

@@ -67,7 +67,7 @@ describe('vrrp/fsm: start-up', () => {
   });
 
   it('starts in FAULT when an unweighted tracker is down: "entering FAULT state", then the VIP removal (2.2.7, no "(init)")', () => {
-    const h = new Harness(baseParams({ trackers: [{ id: 'interface:pe1', kind: 'interface', weight: 0, reverse: false, initial: { ok: false } }] }));
+    const h = new Harness(baseParams({ trackers: [{ kind: 'interface', name: 'pe1', weight: 0, reverse: false, initial: { ok: false } }] }));
     h.feed({ type: 'startup' });
     assert.equal(h.stateAt(), 'FAULT');
     assert.deepEqual(h.logs(), ['(VI_1) entering FAULT state', '(VI_1) removing VIPs.']);
@@ -355,12 +355,12 @@ describe('vrrp/fsm: shutdown, FAULT, trackers', () => {
   });
 
   it('unweighted track_interface down: MASTER -> FAULT with priority 0 twice; up -> BACKUP (captures fault-track-interface-r1)', () => {
-    const p = r1({ trackers: [{ id: 'interface:pe1', kind: 'interface', weight: 0, reverse: false, initial: { ok: true } }] });
+    const p = r1({ trackers: [{ kind: 'interface', name: 'pe1', weight: 0, reverse: false, initial: { ok: true } }] });
     const h = started(p);
     h.advance(4000);
-    h.feed({ type: 'tracker', id: 'interface:pe1', status: { ok: false } });
+    h.feed({ type: 'tracker', tracker: { kind: 'interface', name: 'pe1' }, status: { ok: false } });
     h.advance(2000);
-    h.feed({ type: 'tracker', id: 'interface:pe1', status: { ok: true } });
+    h.feed({ type: 'tracker', tracker: { kind: 'interface', name: 'pe1' }, status: { ok: true } });
     for (let i = 0; i < 4; i++) { h.feed(peerAdvert(p, '10.198.0.2', 100)); h.advance(1000); }
     assert.deepEqual(h.logs(), [
       '(VI_1) removing VIPs.',
@@ -408,10 +408,10 @@ describe('vrrp/fsm: shutdown, FAULT, trackers', () => {
   });
 
   it('weighted track_script changes the effective priority and the adverts [keepalived vrrp_track.c]', () => {
-    const p = r1({ trackers: [{ id: 'script:chk', kind: 'script', weight: -60, reverse: false, initial: { ok: true } }] });
+    const p = r1({ trackers: [{ kind: 'script', name: 'chk', weight: -60, reverse: false, initial: { ok: true } }] });
     const h = started(p);
     h.advance(4000);
-    h.feed({ type: 'tracker', id: 'script:chk', status: { ok: false } });
+    h.feed({ type: 'tracker', tracker: { kind: 'script', name: 'chk' }, status: { ok: false } });
     assert.deepEqual(h.logs().slice(-1), ['(VI_1) Changing effective priority from 150 to 90']);
     assert.equal(h.stateAt(), 'MASTER');
     h.clear();
@@ -425,14 +425,14 @@ describe('vrrp/fsm: shutdown, FAULT, trackers', () => {
 
 describe('vrrp/fsm: script trackers start unknown (keepalived 2.2.7, checked in namespaces)', () => {
   it('a weight-20 script logs the change at its first success; a first failure changes nothing', () => {
-    const tr = { id: 'script:chk', kind: 'script' as const, weight: 20, reverse: false, initial: { unknown: true as const } };
+    const tr = { kind: 'script' as const, name: 'chk', weight: 20, reverse: false, initial: { unknown: true as const } };
     const a = started(baseParams({ name: 'INITSCRIPT', trackers: [tr] }));
-    a.feed({ type: 'tracker', id: 'script:chk', status: { ok: true } });
+    a.feed({ type: 'tracker', tracker: { kind: 'script', name: 'chk' }, status: { ok: true } });
     assert.deepEqual(a.logs(false), ['(INITSCRIPT) Entering BACKUP STATE (init)', '(INITSCRIPT) Changing effective priority from 100 to 120']);
     const b = started(baseParams({ name: 'WEIGHT', trackers: [tr] }));
-    b.feed({ type: 'tracker', id: 'script:chk', status: { ok: false } });
+    b.feed({ type: 'tracker', tracker: { kind: 'script', name: 'chk' }, status: { ok: false } });
     assert.deepEqual(b.logs(false), ['(WEIGHT) Entering BACKUP STATE (init)']);
-    b.feed({ type: 'tracker', id: 'script:chk', status: { ok: true } });
+    b.feed({ type: 'tracker', tracker: { kind: 'script', name: 'chk' }, status: { ok: true } });
     assert.deepEqual(b.logs(false).slice(-1), ['(WEIGHT) Changing effective priority from 100 to 120']);
   });
 });

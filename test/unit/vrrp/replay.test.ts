@@ -24,14 +24,14 @@ describe('vrrp/replay against keepalived 2.2.7', () => {
 
   it('BACKUP with a tracked interface going down and up, then priority 0 takeover and stop (ka227-backup-fault-r2.log)', () => {
     const p = baseParams({ interface: 'kvc-b', vips: ['10.77.0.100'], primaryAddress: '10.77.0.2',
-      trackers: [{ id: 'interface:kvc-t2', kind: 'interface', weight: 0, reverse: false, initial: { ok: true } }] });
+      trackers: [{ kind: 'interface', name: 'kvc-t2', weight: 0, reverse: false, initial: { ok: true } }] });
     const h = new Harness(p);
     h.feed({ type: 'startup' });
     const advert = () => { h.advance(1000); h.feed(peerAdvert(p, '10.77.0.1', 150)); };
     for (let i = 0; i < 4; i++) advert();
-    h.feed({ type: 'tracker', id: 'interface:kvc-t2', status: { ok: false } });
+    h.feed({ type: 'tracker', tracker: { kind: 'interface', name: 'kvc-t2' }, status: { ok: false } });
     advert(); // ignored while in FAULT
-    h.feed({ type: 'tracker', id: 'interface:kvc-t2', status: { ok: true } });
+    h.feed({ type: 'tracker', tracker: { kind: 'interface', name: 'kvc-t2' }, status: { ok: true } });
     advert(); advert();
     h.feed(peerAdvert(p, '10.77.0.1', 0)); // r1 stops
     h.advance(5000);
@@ -41,18 +41,18 @@ describe('vrrp/replay against keepalived 2.2.7', () => {
 
   it('weighted track_script: priority up -> preempt at own Master_Down; priority down -> step down (ka227-weighted-script-r2.log)', () => {
     const p = baseParams({ name: 'WEIGHT', interface: 'kvc-b', vrid: 52, vips: ['10.77.0.152'], primaryAddress: '10.77.0.2',
-      trackers: [{ id: 'script:chk', kind: 'script', weight: 60, reverse: false, initial: { unknown: true } }] });
+      trackers: [{ kind: 'script', name: 'chk', weight: 60, reverse: false, initial: { unknown: true } }] });
     const h = new Harness(p);
     h.feed({ type: 'startup' });
-    h.feed({ type: 'tracker', id: 'script:chk', status: { ok: false } });
+    h.feed({ type: 'tracker', tracker: { kind: 'script', name: 'chk' }, status: { ok: false } });
     const advert = (prio: number) => { h.advance(1000); h.feed(peerAdvert(p, '10.77.0.1', prio)); };
     for (let i = 0; i < 7; i++) advert(150);
-    h.feed({ type: 'tracker', id: 'script:chk', status: { ok: true } });
+    h.feed({ type: 'tracker', tracker: { kind: 'script', name: 'chk' }, status: { ok: true } });
     for (let i = 0; i < 3; i++) { h.feed(peerAdvert(p, '10.77.0.1', 150)); h.advance(1000); }
     h.advance(1000); // Master_Down armed by the last accepted advert (at priority 100) runs out
     assert.equal(h.stateAt(), 'MASTER');
     h.advance(4000);
-    h.feed({ type: 'tracker', id: 'script:chk', status: { ok: false } });
+    h.feed({ type: 'tracker', tracker: { kind: 'script', name: 'chk' }, status: { ok: false } });
     h.advance(3000); // r1 (150) sees our 100 adverts, discards them and takes over at its Master_Down
     h.feed(peerAdvert(p, '10.77.0.1', 150));
     h.feed({ type: 'shutdown' });
