@@ -71,7 +71,7 @@ describe('check: probes report bind() failures', () => {
     assert.equal(udp.conns, 0);
   });
 
-  it('UDP_CHECK: a "bind" failure with the errno (keepalived logs it and counts a failure)', async () => {
+  it('UDP_CHECK: msg "bind" with the errno (keepalived logs it and counts a failure)', async () => {
     const o = { payload: Buffer.from('hi'), minLen: 0, maxLen: 255 };
     assert.deepEqual(await udpCheck('127.0.0.1', udp.port, o, 1000, NOWHERE), { ok: false, why: 'bind', errno: 99, errText: 'Cannot assign requested address' });
     assert.deepEqual(await udpCheck('127.0.0.1', udp.port, o, 1000, '127.0.0.1', heldUdp.port), { ok: false, why: 'bind', errno: 98, errText: 'Address already in use' });
