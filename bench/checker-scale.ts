@@ -40,7 +40,8 @@ async function main(): Promise<void> {
   t = performance.now();
   await eng.reload(mkConfig(file(reverse)));
   const reloadMs = performance.now() - t;
-  console.log(JSON.stringify({ rs: n, perVs, checkers: eng.insts.length, reverse, snapshotMs: Math.round(snapshotMs), reloadMs: Math.round(reloadMs), dumpBytes: text.length }));
+  console.log(JSON.stringify({ rs: n, perVs, checkers: eng.insts.length, reverse, snapshotMs: Math.round(snapshotMs),
+    reloadMs: Math.round(reloadMs), dumpBytes: text.length }));
   await eng.stop({ clearServices: false });
 }
 

@@ -44,7 +44,8 @@ function groupByRs<I extends DiffInst>(insts: readonly I[]): Map<RsState, I[]> {
 }
 
 /** Matches the new file's servers and checkers against the running ones. `sig` is a checker's signature. */
-export function diffReload<I extends DiffInst>(old: EngineSide<I>, next: EngineSide<I>, sig: (c: Checker) => string = checkerSig): ReloadDiff<I> {
+export function diffReload<I extends DiffInst>(old: EngineSide<I>, next: EngineSide<I>,
+  sig: (c: Checker) => string = checkerSig): ReloadDiff<I> {
   const oldVs = new Map(old.vss.map((v) => [vsKey(v.vs), v]));
   const oldByRs = groupByRs(old.insts);
   const checkersOf = groupByRs(next.insts);

@@ -110,7 +110,8 @@ export class CheckerEngine {
   /** FILE_CHECK: its weight and the file's value at start (2.2.7 reads it while loading the config). */
   private fileAtStart(i: Inst, c: Extract<Checker, { type: 'FILE_CHECK' }>): void {
     const tf = this.config.trackFiles.find((t) => t.name === c.trackFile);
-    i.file = c.weight !== undefined ? { weight: c.weight, reverse: c.reverse } : { weight: tf?.weight ?? 1, reverse: tf?.reverse ?? false };
+    i.file = c.weight !== undefined ? { weight: c.weight, reverse: c.reverse }
+      : { weight: tf?.weight ?? 1, reverse: tf?.reverse ?? false };
     const v = readTrackValueNow(trackFilePath({ checker: c, config: this.config }));
     const st = fileAtStart(v, i.file.weight, i.file.reverse);
     i.fileValue = v; i.curWeight = st.curWeight; i.isUp = st.up; i.hasRun = true;
@@ -307,7 +308,10 @@ export class CheckerEngine {
   snapshot(): string { return checkerDumpText(this.vss, this.insts); }
 
   stats(): { checks: number; probesStarted: number; probesShared: number; probesQueued: number; peakInFlight: number } {
-    return { checks: this.checksDone, probesStarted: this.sharer.started, probesShared: this.sharer.shared, probesQueued: this.sharer.queued,
-      peakInFlight: this.sharer.peakRunning };
+    const s = this.sharer;
+    return {
+      checks: this.checksDone, probesStarted: s.started, probesShared: s.shared, probesQueued: s.queued,
+      peakInFlight: s.peakRunning,
+    };
   }
 }

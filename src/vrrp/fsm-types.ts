@@ -273,7 +273,10 @@ export type FaultReason =
   | { kind: 'tracker'; tracker: TrackerRef }
   | { kind: 'syncGroup' };
 
-/** A FAULT reason as the view shows it ('config:unicastNoPeer', 'interface:eth0', 'address:eth0', 'script:chk', 'sync_group'). */
+/**
+ * A FAULT reason as the view shows it ('config:unicastNoPeer', 'interface:eth0', 'address:eth0',
+ * 'script:chk', 'sync_group').
+ */
 export function faultReasonText(r: FaultReason): string {
   switch (r.kind) {
     case 'config': return `config:${r.fault}`;

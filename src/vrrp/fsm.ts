@@ -8,8 +8,9 @@ import type { Clock } from '../common/clock.js';
 import { compareIp } from './addr.js';
 import {
   faultReasonText, trackerKey,
-  type FaultReason, type NotifyDelivery, type NotifyState, type ShutdownReason, type VrrpAction, type VrrpEvent, type VrrpFsmParams, type VrrpInstanceView,
-  type VrrpState, type VrrpTimerName, type TrackerRef, type TrackerStatus, type StartupStep, type ReloadStep,
+  type FaultReason, type NotifyDelivery, type NotifyState, type ShutdownReason, type VrrpAction, type VrrpEvent,
+  type VrrpFsmParams, type VrrpInstanceView, type VrrpState, type VrrpTimerName, type TrackerRef, type TrackerStatus,
+  type StartupStep, type ReloadStep,
 } from './fsm-types.js';
 import { encodeAdvert, makeAdvert, type VrrpAdvert } from './packet.js';
 import { newStats, type VrrpStats } from './stats.js';

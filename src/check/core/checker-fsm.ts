@@ -153,7 +153,10 @@ export interface Step {
 }
 
 export function initialFsm(alpha: boolean): FsmState {
-  return { isUp: !alpha, hasRun: false, retryIt: 0, urlIt: 0, failedUrl: null, lastExitCode: null, fileValue: null, curWeight: 0 };
+  return {
+    isUp: !alpha, hasRun: false, retryIt: 0, urlIt: 0, failedUrl: null, lastExitCode: null, fileValue: null,
+    curWeight: 0,
+  };
 }
 
 type SimpleText = 'ok' | 'failAfter' | 'fail' | 'perFail';

@@ -152,7 +152,9 @@ export function initVs(v: VsState, out: CoreOut, initNotifies = false): readonly
   return join(ch, updateQuorum(v, out, true));
 }
 
-function rsStateEvent(v: VsState, r: RsState, out: CoreOut, reason: 'check' | 'init' | 'removed' | 'shutdown', mailBody?: string): void {
+type RsStateReason = 'check' | 'init' | 'removed' | 'shutdown';
+
+function rsStateEvent(v: VsState, r: RsState, out: CoreOut, reason: RsStateReason, mailBody?: string): void {
   out.event({ kind: 'rs-state', up: r.alive, vs: v.vs, rs: r.rs, vsText: v.text, rsText: r.text,
     script: r.alive ? r.rs.notifyUp : r.rs.notifyDown, reason, mailBody, smtpAlert: r.smtpAlert });
 }
@@ -227,7 +229,10 @@ export function desiredService(v: VsState): DesiredService {
   }
   const ss = vs.sorryServer;
   if (ss && (sorryActive || ss.inhibit)) {
-    dests.push({ address: ss.address, port: ss.port, family: ss.family, weight: sorryActive ? 1 : 0, fwdMethod: ss.lvsMethod ?? vs.lbKind, ...tunnelOf(ss, vs) });
+    dests.push({
+      address: ss.address, port: ss.port, family: ss.family, weight: sorryActive ? 1 : 0,
+      fwdMethod: ss.lvsMethod ?? vs.lbKind, ...tunnelOf(ss, vs),
+    });
   }
   return { vs, destinations: dests };
 }

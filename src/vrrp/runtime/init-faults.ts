@@ -23,8 +23,9 @@ export function initFaultLines(inst: Inst, faults: readonly FaultReason[], io: I
   const downTrackers = faults.flatMap((f) => (f.kind === 'tracker' ? [f.tracker] : []));
   const down = (t: TrackerRef): boolean => downTrackers.some((d) => sameTracker(d, t));
   /** The configured references of one kind whose tracker forces FAULT, with the tracker. */
-  const failing = (kind: TrackerKind, ...lists: (readonly TrackRef[] | undefined)[]): { name: string; t: TrackerParams }[] => {
-    const out: { name: string; t: TrackerParams }[] = [];
+  type Failing = { name: string; t: TrackerParams };
+  const failing = (kind: TrackerKind, ...lists: (readonly TrackRef[] | undefined)[]): Failing[] => {
+    const out: Failing[] = [];
     for (const r of lists.flatMap((l) => l ?? [])) {
       const t = inst.fsm.params.trackers.find((p) => p.kind === kind && p.name === r.name);
       if (t && down(t) && !out.some((o) => o.name === r.name)) out.push({ name: r.name, t });

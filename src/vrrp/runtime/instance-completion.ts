@@ -29,12 +29,17 @@ export interface CompletionDeps {
 export class InstanceCompletion {
   constructor(private readonly d: CompletionDeps) {}
 
-  /** Completes the file's instances named in `start` (made now) and in `kept` (running); the instances made, in order. */
-  async complete(config: KeepalivedConfig, start: readonly VrrpInstance[], kept: ReadonlyMap<string, { logs: readonly string[] }> = new Map()): Promise<Inst[]> {
+  /**
+   * Completes the file's instances named in `start` (made now) and in `kept` (running, with their
+   * parameter lines); the instances made, in order.
+   */
+  async complete(config: KeepalivedConfig, start: readonly VrrpInstance[],
+    kept: ReadonlyMap<string, { logs: readonly string[] }> = new Map()): Promise<Inst[]> {
     const { log, insts } = this.d;
     const fw = this.d.firewall.configure(config);
     const assigned = new Set<string>();
-    const assign = (names: readonly string[]): void => this.logAssigned(names.filter((n) => !assigned.has(n) && !!assigned.add(n)), config);
+    const assign = (names: readonly string[]): void =>
+      this.logAssigned(names.filter((n) => !assigned.has(n) && !!assigned.add(n)), config);
     const created: Inst[] = [];
     const starting = new Set(start.map((c) => c.name));
     for (const cfg of config.vrrpInstances) {
@@ -72,9 +77,15 @@ export class InstanceCompletion {
   /** "Assigned address" lines for these interfaces, VIPs of the file and of the running instances excepted. */
   private logAssigned(names: readonly string[], config: KeepalivedConfig): void {
     const running = [...this.d.insts.values()];
-    const vips = new Set([...config.vrrpInstances, ...running.map((i) => i.cfg)].flatMap((c) => vipList(c).map((v) => v.address)));
-    const ipvlanAddr = new Map(running.flatMap((i) => (i.ipvlan && i.cfg.useIpvlan?.address ? [[i.ipvlan.name, i.cfg.useIpvlan.address]] as const : [])));
+    const cfgs = [...config.vrrpInstances, ...running.map((i) => i.cfg)];
+    const vips = new Set(cfgs.flatMap((c) => vipList(c).map((v) => v.address)));
+    const ipvlanAddr = new Map(running.flatMap((i) => {
+      const a = i.cfg.useIpvlan?.address;
+      return i.ipvlan && a ? [[i.ipvlan.name, a] as const] : [];
+    }));
     const links = this.d.links;
-    for (const l of assignedLines(names, { link: (n) => links.get(n), addressesOf: (i) => links.addressesOf(i), vips, ipvlanAddr })) this.d.log.detail(l);
+    const lines = assignedLines(names, { link: (n) => links.get(n), addressesOf: (i) => links.addressesOf(i), vips,
+      ipvlanAddr });
+    for (const l of lines) this.d.log.detail(l);
   }
 }

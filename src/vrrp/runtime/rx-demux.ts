@@ -7,7 +7,10 @@
 import type { VrrpRx } from '../kernel/port.js';
 
 /** What the demultiplexing reads of an instance: its VRID, source address (unicast) and group (multicast). */
-export interface RxUser { readonly primary: string; readonly fsm: { readonly params: { readonly vrid: number; readonly destination: string } } }
+export interface RxUser {
+  readonly primary: string;
+  readonly fsm: { readonly params: { readonly vrid: number; readonly destination: string } };
+}
 
 export interface Demuxed<I> {
   /** The instances the packet is for, in the users' order. */

@@ -25,7 +25,10 @@ export function startupTrackerEvents(trackers: readonly TrackerParams[], io: Sta
   return out;
 }
 
-/** The statuses a reload reads for these trackers, by trackerKey (interfaces, files and processes anew; scripts as carried over). */
+/**
+ * The statuses a reload reads for these trackers, by trackerKey (interfaces, files and processes
+ * anew; scripts as carried over).
+ */
 export function reloadStatuses(trackers: readonly TrackerParams[], io: StatusInputs): Record<string, TrackerStatus> {
   const out: Record<string, TrackerStatus> = {};
   for (const t of trackers) {

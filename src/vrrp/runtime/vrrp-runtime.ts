@@ -1,7 +1,7 @@
 // VRRP runtime: wires the pure cores (VrrpFsm, SyncGroupCore) to the kernel through one KernelPort
 // (src/vrrp/kernel/port.ts: the real Linux adapter by default, an in-memory fake in unit tests) and
 // to time through the injected Clock and Timers. This file holds the lifecycle (start, reload, stop),
-// each a sequence in keepalived 2.2.7's measured order, read top to bottom (hence its ~450 lines,
+// each a sequence in keepalived 2.2.7's measured order, read top to bottom (hence its ~490 lines,
 // most of them the wiring of the parts); the parts live beside it: link-table (interfaces,
 // addresses), net-feed (monitor events, resync after an overrun), link-gate and link-events
 // (monitor -> instance events), socket-pool with rx-demux (packet -> instances), dispatcher (event
@@ -103,7 +103,10 @@ export class VrrpRuntime {
   private readonly completion: InstanceCompletion;
   private config!: KeepalivedConfig;
   private stopped = false;
-  /** Kernel events are no longer read (2.2.7 closes its monitor first at stop: its own VMAC deletions are not logged). */
+  /**
+   * Kernel events are no longer read (2.2.7 closes its monitor first at stop: its own VMAC deletions
+   * are not logged).
+   */
   private monitorOff = false;
   /** Kernel events on their way to the link gate (held while VMACs are made, resync after an overrun). */
   private readonly netFeed: NetFeed;
@@ -141,25 +144,39 @@ export class VrrpRuntime {
       instance: (n) => this.insts.get(n), backup: (inst) => this.dispatch(inst, { type: 'vipDeleted' }),
     });
     this.dispatcher = new Dispatcher(this.log, this.insts, this.vips, deps.onStateChange, this.routes, this.garps);
-    this.teardown = new InstanceTeardown({ kernelLinks: this.kernel.links, links: this.links, firewall: this.firewall, garps: this.garps, sockets: this.sockets,
-      log: this.log, global: () => this.config.global });
+    this.teardown = new InstanceTeardown({
+      kernelLinks: this.kernel.links, links: this.links, firewall: this.firewall, garps: this.garps,
+      sockets: this.sockets, log: this.log, global: () => this.config.global,
+    });
     this.binding = new InterfaceBinding(this.sockets, this.links, this.vips, this.log, () => this.config.global);
     this.linkEvents = new LinkEvents(this.links, this.insts, this.binding, this.vips, this.log, {
-      dispatch: (inst, ev) => this.dispatch(inst, ev), baseAdded: (inst) => this.vmacForBase(inst), vmacGone: (inst) => this.teardown.vmacGone(inst),
+      dispatch: (inst, ev) => this.dispatch(inst, ev), baseAdded: (inst) => this.vmacForBase(inst),
+      vmacGone: (inst) => this.teardown.vmacGone(inst),
       isStatic: (a) => !!this.config?.staticIpaddress.some((s) => s.address === a),
     });
-    this.linkGate = new LinkGate({ forward: (ev) => this.kernelEvent(ev), log: this.log, clock: this.clock, timers: this.timers,
-      probe: (ifname, kind) => this.kernel.linkbeat.probe(ifname, kind) });
-    this.netFeed = new NetFeed({ net: this.kernel.net, gate: this.linkGate, addresses: () => this.links.addresses(), log: this.log, timers: this.timers,
-      off: () => this.stopped || this.monitorOff });
+    this.linkGate = new LinkGate({
+      forward: (ev) => this.kernelEvent(ev), log: this.log, clock: this.clock, timers: this.timers,
+      probe: (ifname, kind) => this.kernel.linkbeat.probe(ifname, kind),
+    });
+    this.netFeed = new NetFeed({
+      net: this.kernel.net, gate: this.linkGate, addresses: () => this.links.addresses(), log: this.log,
+      timers: this.timers, off: () => this.stopped || this.monitorOff,
+    });
     this.trackers = new TrackerHub(this.log, (t, status) => this.broadcastTracker(t, status));
     this.sysctl = new SysctlStore(this.kernel.sysctl, this.log);
-    this.factory = new InstanceFactory({ kernel: this.kernel, links: this.links, binding: this.binding, sysctl: this.sysctl, firewall: this.firewall, log: this.log,
-      clock: this.clock, timers: this.timers, dispatch: (inst, ev) => this.dispatch(inst, ev),
+    this.factory = new InstanceFactory({
+      kernel: this.kernel, links: this.links, binding: this.binding, sysctl: this.sysctl, firewall: this.firewall,
+      log: this.log, clock: this.clock, timers: this.timers, dispatch: (inst, ev) => this.dispatch(inst, ev),
       ...(deps.releaseVipsAlways ? { releaseVipsAlways: true } : {}),
-      vmacNames: () => new Set([...this.insts.values()].flatMap((i) => [...(i.vmac ? [i.vmac.name] : []), ...(i.ipvlan ? [i.ipvlan.name] : []), ...(i.addrVmacs ?? []).map((a) => a.name)])) });
-    this.completion = new InstanceCompletion({ firewall: this.firewall, factory: this.factory, vips: this.vips, links: this.links, log: this.log,
-      insts: this.insts, groups: this.groups });
+      vmacNames: () => new Set([...this.insts.values()].flatMap((i) => [
+        ...(i.vmac ? [i.vmac.name] : []), ...(i.ipvlan ? [i.ipvlan.name] : []),
+        ...(i.addrVmacs ?? []).map((a) => a.name),
+      ])),
+    });
+    this.completion = new InstanceCompletion({
+      firewall: this.firewall, factory: this.factory, vips: this.vips, links: this.links, log: this.log,
+      insts: this.insts, groups: this.groups,
+    });
   }
 
   private dispatch(inst: Inst, ev: Parameters<Dispatcher['dispatch']>[1]): void { this.dispatcher.dispatch(inst, ev); }
@@ -202,7 +219,7 @@ export class VrrpRuntime {
     return undefined;
   }
 
-  /** vrrp_netlink_cmd_rcv_bufs / vrrp_netlink_monitor_rcv_bufs (64 KiB each when not set), at start and at each reload. */
+  /** vrrp_netlink_cmd_rcv_bufs / vrrp_netlink_monitor_rcv_bufs (64 KiB each when not set), at start and each reload. */
   private sizeNetlink(config: KeepalivedConfig): void {
     const g = config.global;
     this.kernel.setNetlinkRcvBufs?.(rcvBufFor(g, 'vrrp_netlink_cmd')!, rcvBufFor(g, 'vrrp_netlink_monitor')!, (l) => this.log.info(l));
@@ -233,7 +250,8 @@ export class VrrpRuntime {
 
   /** linkbeat: polled interfaces take the state their first probe found. */
   private startPolling(config: KeepalivedConfig): void {
-    for (const l of this.linkGate.startPolling(config, (n) => [...this.insts.values()].some((i) => i.vmac?.name === n))) this.links.set(l);
+    const isVmac = (n: string): boolean => [...this.insts.values()].some((i) => i.vmac?.name === n);
+    for (const l of this.linkGate.startPolling(config, isVmac)) this.links.set(l);
   }
 
   /**
@@ -294,7 +312,9 @@ export class VrrpRuntime {
     if (!instanceUp(inst, this.links)) this.dispatch(inst, interfaceEvent(inst, this.links));
   }
 
-  private statusInputs(): StatusInputs { return { ifUp: (n) => ifUp(this.links.get(n)), status: (t) => this.trackers.status(t) }; }
+  private statusInputs(): StatusInputs {
+    return { ifUp: (n) => ifUp(this.links.get(n)), status: (t) => this.trackers.status(t) };
+  }
 
   /**
    * use_vmac: the base interface appeared (dynamic_interfaces, or deleted and created again): the
@@ -306,7 +326,8 @@ export class VrrpRuntime {
       try {
         const link = inst.link;
         if (this.stopped || inst.vmac || !link || !inst.vmacName) return;
-        const vmac = await this.factory.createVmac(inst.cfg, inst.vmacName, link, inst.primary, this.config.global, true);
+        const vmac = await this.factory.createVmac(inst.cfg, inst.vmacName, link, inst.primary, this.config.global,
+          true);
         if (!vmac || this.stopped) return;
         inst.vmac = vmac;
         this.vips.prepare(inst);
@@ -321,7 +342,7 @@ export class VrrpRuntime {
   private faultLines(inst: Inst, faults: readonly FaultReason[], part: 'objects' | 'instance'): string[] {
     if (faults.length === 0) return [];
     const group = this.config.vrrpSyncGroups.find((g) => g.group.includes(inst.cfg.name));
-    return initFaultLines(inst, faults, { ifUp: (n) => ifUp(this.links.get(n)), status: (id) => this.trackers.status(id), ...(group ? { group } : {}) }, part);
+    return initFaultLines(inst, faults, { ...this.statusInputs(), ...(group ? { group } : {}) }, part);
   }
 
   /**
@@ -330,9 +351,13 @@ export class VrrpRuntime {
    * the VMAC); an IPv6 socket that waits for a link-local address on its interface, not open.
    */
   private logSockpool(list: readonly Inst[], config: KeepalivedConfig): void {
-    this.sockets.logSockpool(list.map((i) => (i.vmac && !i.cfg.vmacXmitBase
-      ? { ifindex: i.vmac.index, family: i.cfg.family, unicast: i.cfg.unicastPeer.length > 0, ...(i.vmac.tx ? { fd: i.vmac.tx.fd } : {}) }
-      : i.socket?.key ?? { ifindex: i.link?.index ?? 0, family: i.cfg.family, unicast: i.cfg.unicastPeer.length > 0 })), config.global);
+    this.sockets.logSockpool(list.map((i) => {
+      const unicast = i.cfg.unicastPeer.length > 0;
+      if (i.vmac && !i.cfg.vmacXmitBase) {
+        return { ifindex: i.vmac.index, family: i.cfg.family, unicast, ...(i.vmac.tx ? { fd: i.vmac.tx.fd } : {}) };
+      }
+      return i.socket?.key ?? { ifindex: i.link?.index ?? 0, family: i.cfg.family, unicast };
+    }), config.global);
   }
 
   private broadcastTracker(tracker: TrackerRef, status: TrackerStatus): void {
@@ -346,7 +371,8 @@ export class VrrpRuntime {
    * Stops the given instances: MASTERs send priority 0 and remove their VIPs, VMACs are deleted;
    * with dontRelease (-V at stop) none of that, as keepalived 2.2.7 (its VMACs and their VIPs stay).
    */
-  private async stopInstances(names: readonly string[], dontRelease = false, deleted: ReadonlySet<string> = new Set()): Promise<void> {
+  private async stopInstances(names: readonly string[], dontRelease = false,
+    deleted: ReadonlySet<string> = new Set()): Promise<void> {
     const list = names.map((n) => this.insts.get(n)).filter((x): x is Inst => !!x);
     for (const inst of list) this.dispatch(inst, { type: 'shutdown', dontRelease, reason: deleted.has(inst.cfg.name) ? 'deleted' : 'stop' });
     await Promise.all(list.map((i) => i.queue.idle()));
@@ -372,7 +398,8 @@ export class VrrpRuntime {
     this.monitorOff = true;
     if (this.startupTimer !== undefined) this.timers.clear(this.startupTimer);
     // in the file's order (2.2.7's STOP notifies), any other after
-    const names = [...this.config.vrrpInstances.map((c) => c.name).filter((n) => this.insts.has(n)), ...this.insts.keys()];
+    const inFile = this.config.vrrpInstances.map((c) => c.name).filter((n) => this.insts.has(n));
+    const names = [...inFile, ...this.insts.keys()];
     await this.stopInstances([...new Set(names)], !!opts.dontRelease);
     this.firewall.stop();
     this.garps.stop();
@@ -397,9 +424,16 @@ export class VrrpRuntime {
     this.linkGate.configure(config);
     await this.refreshLinks();
     this.startPolling(config);
-    const running = new Map([...this.insts].map(([n, i]) => [n, { cfg: i.cfg, ifname: configuredIfname(i), primary: i.primary, ...(i.ipvlan ? { runsOn: i.ipvlan.name } : {}) }]));
-    const plan = planReload({ old: this.config, next: config, running, link: (n) => this.links.get(n), primaryOf: (c, l) => this.links.primaryOf(c, l),
-      releaseVipsAlways: !!this.releaseVipsAlways });
+    const running = new Map([...this.insts].map(([n, i]) =>
+      [n, {
+        cfg: i.cfg, ifname: configuredIfname(i), primary: i.primary,
+        ...(i.ipvlan ? { runsOn: i.ipvlan.name } : {}),
+      }],
+    ));
+    const plan = planReload({
+      old: this.config, next: config, running, link: (n) => this.links.get(n),
+      primaryOf: (c, l) => this.links.primaryOf(c, l), releaseVipsAlways: !!this.releaseVipsAlways,
+    });
     // an instance the new file no longer has is deleted (DELETED / FAULT notifies, in step 2); one that
     // restarts (same name, new VRID, socket or VMAC) stops now and starts with the added ones
     const names = new Set(config.vrrpInstances.map((c) => c.name));
@@ -418,7 +452,8 @@ export class VrrpRuntime {
       inst.peers = k.cfg.unicastPeer.map((p) => p.address);
       this.vips.prepare(inst);
     }
-    const order = config.vrrpInstances.map((c) => this.insts.get(c.name)).filter((i): i is Inst => !!i && (created.has(i) || plan.keep.has(i.cfg.name)));
+    const order = config.vrrpInstances.map((c) => this.insts.get(c.name))
+      .filter((i): i is Inst => !!i && (created.has(i) || plan.keep.has(i.cfg.name)));
     // keepalived 2.2.7 runs the same path for an unchanged instance (a MASTER logs "setting VIPs." and
     // sends its two adverts as well; checked in namespaces), each step for every instance in file
     // order before the next (measured: lines and FIFO): 1. trackers' effect and FAULT
@@ -437,7 +472,9 @@ export class VrrpRuntime {
       if (inst.fsm.state === 'MASTER') this.vips.reconcileFirewall(inst);
     }
     // 3. vrrp_init_state: the groups' FIFO lines (fifo_write_vrrp_states_on_reload), then the instances
-    if (config.global.fifoWriteVrrpStatesOnReload) for (const g of this.groups.values()) this.dispatcher.groupOutputs(g.reannounce());
+    if (config.global.fifoWriteVrrpStatesOnReload) {
+      for (const g of this.groups.values()) this.dispatcher.groupOutputs(g.reannounce());
+    }
     for (const inst of order) {
       if (plan.keep.has(inst.cfg.name)) this.dispatch(inst, { type: 'reloaded', step: 'init' });
       else this.dispatch(inst, { type: 'startup', step: 'state', reload: true });

@@ -20,7 +20,10 @@ function setup() {
       inFlight--;
     },
   }, { vss: () => vss, groups: () => ({}) }, (f) => turns.push(f));
-  const turn = async (): Promise<void> => { const t = turns.splice(0); for (const f of t) f(); for (let k = 0; k < 5; k++) await Promise.resolve(); };
+  const turn = async (): Promise<void> => {
+    for (const f of turns.splice(0)) f();
+    for (let k = 0; k < 5; k++) await Promise.resolve();
+  };
   return { c, vss, applied, turn, gates, setHold: (h: boolean) => { hold = h; }, max: () => maxInFlight };
 }
 

@@ -10,7 +10,8 @@ import { CheckerInst } from '../../../src/check/checker-inst.js';
 import { mkConfig, mkRs, mkVs } from './fixtures.js';
 
 class I implements FsmState {
-  isUp = true; hasRun = false; retryIt = 0; urlIt = 0; failedUrl: number | null = null; lastExitCode: number | null = null;
+  isUp = true; hasRun = false; retryIt = 0; urlIt = 0;
+  failedUrl: number | null = null; lastExitCode: number | null = null;
   fileValue: number | null = null; curWeight = 0; checks = 0;
   constructor(readonly rs: RsState, readonly checker: Checker, readonly tag: string) {}
   adopt(from: I): void { Object.assign(this, { isUp: from.isUp, hasRun: from.hasRun, checks: from.checks }); }

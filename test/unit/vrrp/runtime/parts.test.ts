@@ -36,7 +36,8 @@ describe('vrrp/runtime parts: rx-demux', () => {
 });
 
 describe('vrrp/runtime parts: assigned-lines', () => {
-  const link = (index: number, name: string): LinkInfo => ({ index, name, mac: Buffer.alloc(6), up: true, running: true });
+  const link = (index: number, name: string): LinkInfo =>
+    ({ index, name, mac: Buffer.alloc(6), up: true, running: true });
   const a = (index: number, address: string): AddrInfo => ({ index, family: address.includes(':') ? 'inet6' : 'inet', address, prefixLen: 24, scope: 0 });
   const links = new Map([['eth0', link(2, 'eth0')], ['ipv0', link(3, 'ipv0')]]);
   const addrs = new Map([[2, [a(2, '10.0.0.100'), a(2, '10.0.0.1'), a(2, '2001:db8::1'), a(2, 'fe80::1')]], [3, [a(3, '10.0.0.9')]]]);
@@ -51,9 +52,11 @@ describe('vrrp/runtime parts: assigned-lines', () => {
 describe('vrrp/runtime parts: tracker-statuses', () => {
   const tr = (kind: TrackerParams['kind'], name: string): TrackerParams => ({ kind, name, weight: 0, reverse: false, initial: { ok: true } });
   const trackers = [tr('interface', 'up0'), tr('interface', 'down0'), tr('script', 'chk'), tr('script', 'new'), tr('file', 'zero'), tr('file', 'five'), tr('process', 'p')];
+  const known = new Map<string, { ok: boolean } | { value: number }>([['chk', { ok: false }], ['zero', { value: 0 }], ['five', { value: 5 }],
+    ['p', { ok: true }]]);
   const io = {
     ifUp: (n: string) => n === 'up0',
-    status: (t: { kind: string; name: string }) => ({ chk: { ok: false }, zero: { value: 0 }, five: { value: 5 }, p: { ok: true } } as Record<string, { ok: boolean } | { value: number }>)[t.name],
+    status: (t: { kind: string; name: string }) => known.get(t.name),
   };
   it('at start: interfaces down, and every known status but a file at 0', () => {
     assert.deepEqual(startupTrackerEvents(trackers, io).map((e) => (e.type === 'tracker' ? `${e.tracker.kind}:${e.tracker.name} ${JSON.stringify(e.status)}` : e.type)),
@@ -78,7 +81,10 @@ describe('vrrp/runtime parts: net-feed', () => {
     const dump = async () => (dumps[Math.min(n++, dumps.length - 1)] ?? (async () => ({ links: [], addrs: [] })))();
     let pending: Promise<{ links: LinkInfo[]; addrs: AddrInfo[] }> | undefined;
     const feed = new NetFeed({
-      net: { links: async () => { pending = dump(); return (await pending).links; }, addresses: async () => (await pending!).addrs },
+      net: {
+        links: async () => { pending = dump(); return (await pending).links; },
+        addresses: async () => (await pending!).addrs,
+      },
       gate: { feed: (ev) => fed.push(ev.kind === 'link' ? ev.link.name : ev.kind), rawLinks: () => [] },
       addresses: () => [], log, timers, off: () => off,
     });
