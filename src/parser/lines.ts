@@ -5,6 +5,7 @@
 //  - the reader (src/parser/reader.ts) walks that stream with the keyword tables and builds the model.
 // Every word keeps the file, line and column it came from, through includes and macro expansion.
 import type { Diagnostic, SourcePos } from '../common/diagnostic.js';
+import type { HostFiles } from '../host/facts.js';
 
 export interface Word {
   /** The word with double quotes removed (keepalived's alloc_strvec). */
@@ -39,6 +40,8 @@ export interface ConfigLine {
 export interface PreprocessOptions {
   /** -i/--config-id; default: hostname up to the first dot. */
   configId: string;
+  /** Where the files come from (the main file, includes, globs): the preprocessor does no I/O itself. */
+  files: HostFiles;
   /** include_check default / -e (all-config): strictness of include directives. */
   includeCheck?: { read: boolean; match: boolean; wildcardMatch: boolean; braceMatch: boolean };
   /** Random seed for ${_RANDOM}; default: time-based. */

@@ -12,8 +12,8 @@
 // runs out of file descriptors), self-referencing definitions stop after 1100 substitutions on a
 // line and 200,000 on a physical line with its brace-split pieces (keepalived spins forever), and
 // opts.maxLines bounds the output.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isHostError, type HostFiles } from '../host/facts.js';
 import type { Diagnostic, Severity } from '../common/diagnostic.js';
 import type { ConfigLine, IncludeSite, PreprocessOptions, PreprocessResult } from './lines.js';
 import { hasWord, plainWords, splitWords } from './lexer.js';
@@ -63,15 +63,14 @@ interface Frame {
 
 interface MlEnt { ptr: string; seqDepth: number }
 
-function errnoText(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException)?.code;
+function errnoText(code: string): string {
   switch (code) {
     case 'EACCES': return 'Permission denied';
     case 'ENOENT': return 'No such file or directory';
     case 'EISDIR': return 'Is a directory';
     case 'ELOOP': return 'Too many levels of symbolic links';
     case 'EMFILE': return 'Too many open files';
-    default: return code ?? String(e);
+    default: return code;
   }
 }
 
@@ -130,8 +129,11 @@ class Preprocessor {
   private realCwdCache = new Map<string, string>();
   /** Every input so far is ASCII: words need no UTF-8 decoding. */
   private ascii = true;
+  private readonly hostFiles: HostFiles;
 
-  constructor(opts: PreprocessOptions, baseCwd: string) {
+  constructor(opts: PreprocessOptions) {
+    this.hostFiles = opts.files;
+    const baseCwd = opts.files.cwd();
     this.configIdBytes = fromJs(opts.configId);
     if (NON_ASCII.test(this.configIdBytes)) this.ascii = false;
     this.maxLines = opts.maxLines ?? DEFAULT_MAX_LINES;
@@ -160,7 +162,8 @@ class Preprocessor {
     const c = this.cwd();
     let r = this.realCwdCache.get(c);
     if (r === undefined) {
-      try { r = fs.realpathSync(c); } catch { r = c; }
+      const real = this.hostFiles.realpath(c);
+      r = isHostError(real) ? c : real;
       this.realCwdCache.set(c, r);
     }
     return fromJs(r);
@@ -198,7 +201,7 @@ class Preprocessor {
       return false;
     }
     this.stack.push(frame);
-    const g = glob(toDisplay(pattern), globCwd);
+    const g = glob(toDisplay(pattern), globCwd, this.hostFiles);
     const chk = this.includeCheck | type;
     if (g.matches.length === 0) {
       if (g.missingFiles || g.missingDirs) {
@@ -231,28 +234,24 @@ class Preprocessor {
         continue;
       }
       const full = path.resolve(frame.globCwd, ms);
-      let st: fs.Stats;
-      try { st = fs.statSync(full); } catch { st = null as unknown as fs.Stats; }
-      if (!st || !st.isFile() || (st.mode & 0o111) !== 0) {
+      const st = this.hostFiles.stat(full);
+      if (isHostError(st) || st.kind !== 'file' || (st.mode & 0o111) !== 0) {
         this.fileError(INCLUDE_R, 'KA_INCLUDE_NOT_REGULAR', `Configuration file '${ms}' is not a regular non-executable file - skipping`, frame);
         continue;
       }
-      let real: string;
-      try { real = fs.realpathSync(full); } catch { real = full; }
+      const rp = this.hostFiles.realpath(full);
+      const real = isHostError(rp) ? full : rp;
       const looping = this.stack.some((f) => f !== frame && f.real === real) ;
       if (looping) {
         this.diag('error', 'KA_PRE_INCLUDE_LOOP', `Include loop: configuration file '${ms}' is already being read - skipping`, frame.at);
         continue;
       }
-      let content: string;
-      let bytes: Buffer;
-      try {
-        bytes = fs.readFileSync(full);
-        content = bytes.toString('latin1');
-      } catch (e) {
-        this.fileError(INCLUDE_R, 'KA_INCLUDE_OPEN', `Configuration file '${ms}' open problem (${errnoText(e)}) - skipping`, frame);
+      const bytes = this.hostFiles.read(full);
+      if (isHostError(bytes)) {
+        this.fileError(INCLUDE_R, 'KA_INCLUDE_OPEN', `Configuration file '${ms}' open problem (${errnoText(bytes.code)}) - skipping`, frame);
         continue;
       }
+      const content = bytes.toString('latin1');
       this.files.push(full);
       this.fileNames.push(ms);
       if (frame.at) this.includedBy[ms] = { pattern: toDisplay(frame.pattern), file: toDisplay(frame.at.file), line: frame.at.line };
@@ -745,7 +744,7 @@ class Preprocessor {
  * Relative includes resolve against each including file's directory.
  */
 export function preprocessFile(file: string, opts: PreprocessOptions): PreprocessResult {
-  const pp = new Preprocessor(opts, process.cwd());
+  const pp = new Preprocessor(opts);
   const ok = pp.openGlob(fromJs(file), INCLUDE_R | INCLUDE_M | INCLUDE_W, null);
   if (!ok) {
     // keepalived logs "Config files missing '<file>'." (already reported by openGlob) and reads nothing
@@ -771,7 +770,7 @@ export function consolidatedCopy(file: string, opts: PreprocessOptions): Buffer 
 
 /** Preprocess configuration text; includes still resolve relative to dirname(fileName). */
 export function preprocessText(text: string, fileName: string, opts: PreprocessOptions): PreprocessResult {
-  const pp = new Preprocessor(opts, process.cwd());
+  const pp = new Preprocessor(opts);
   pp.openText(text, fileName);
   pp.run();
   return pp.result();

@@ -8,6 +8,7 @@ import type { Diagnostic, Severity, SourcePos } from '../common/diagnostic.js';
 import type { KeywordDef, KeywordTable, KwArgs } from './schema.js';
 import { NOT_IMPLEMENTED_CODE, notImplementedMessage, valueNotImplementedMessage, type LedgerLookup } from './ledger-types.js';
 import { ledgerEntry } from './ledger.js';
+import type { HostFacts } from '../host/facts.js';
 
 /**
  * How keepalived prefixes the message under -t: '(Line N) ' for what its parent process reads
@@ -32,6 +33,8 @@ export const SKIP_BLOCK = Symbol('skip-block');
 class AbortParse { constructor(readonly diag: ParseDiagnostic) {} }
 
 export interface ReaderOptions {
+  /** The machine's facts handlers may ask (KwArgs.host). */
+  host: HostFacts;
   /** Interfaces that exist (for keepalived -t's interface checks); undefined = no checks. */
   interfaces?: ReadonlySet<string>;
   /** Which keepalived process reads (and reports on) a top-level keyword's block; default parent. */
@@ -57,10 +60,12 @@ class LineArgs implements KwArgs {
   readonly words: readonly Word[];
   readonly size: number;
   readonly interfaces: ReadonlySet<string> | undefined;
+  readonly host: HostFacts;
   constructor(private readonly r: Reader, readonly line: ConfigLine) {
     this.words = line.words;
     this.size = line.words.length;
     this.interfaces = r.opts.interfaces;
+    this.host = r.opts.host;
   }
   need(i: number): string {
     const w = this.words[i];
@@ -273,7 +278,7 @@ class Reader {
 }
 
 /** Reads the whole stream with the top-level table; `ctx` is handed to top-level handlers. */
-export function readConfig(lines: LineSource, top: KeywordTable, ctx: unknown, opts: ReaderOptions = {}): ReadResult {
+export function readConfig(lines: LineSource, top: KeywordTable, ctx: unknown, opts: ReaderOptions): ReadResult {
   const r = new Reader(lines, opts);
   let aborted = false;
   try {
