@@ -88,12 +88,11 @@ export function parsePreprocessed(pre: PreprocessResult, opts: ParseOptions): Pa
   // global dynamic_interfaces: every interface named after it counts as existing (keepalived creates a
   // placeholder and waits for it, so -t reports nothing)
   const interfaces = present && new InterfacesUnlessDynamic(present, () => cfg.global.dynamicInterfaces);
-  const before = pre.diagnosticsBefore ?? pre.diagnostics.map(() => 0);
-  const keep = pre.diagnostics.map((d, i) => [d, before[i] ?? 0] as const).filter(([d]) => !READER_OWNS.has(d.code))
+  const keep = pre.diagnostics.filter((d) => !READER_OWNS.has(d.code))
     // keepalived -t exits 0 on a missing main config unless -e (all-config) is given.
-    .map(([d, b]) => [d.code === 'KA_CONFIG_FILE_MISSING' && !opts.allConfig ? { ...d, severity: 'info' as const } : d, b] as const);
+    .map((d) => (d.code === 'KA_CONFIG_FILE_MISSING' && !opts.allConfig ? { ...d, severity: 'info' as const } : d));
   const r = readConfig(pre.source ?? pre.lines, topTable, ctx, {
-    host: opts.host, interfaces, procOf, pre: { diags: keep.map((k) => k[0]), before: keep.map((k) => k[1]) }, ledger: opts.ledger,
+    host: opts.host, interfaces, procOf, pre: keep, ledger: opts.ledger,
   });
   let diagnostics = r.diagnostics;
   if (!r.aborted) {

@@ -3,7 +3,7 @@
 // brace rules: '{' on the same or next line, "Missing '{'", "Unexpected '{' - ignoring" (the
 // unknown keyword's block is NOT skipped: its '}' closes the parent), "Extra '}' found",
 // "There are N missing '}'s or extra '{'s", and the missing-parameter abort (exit 2).
-import type { ConfigLine, LineSource, Word } from './lines.js';
+import type { ConfigLine, LineSource, PreDiagnostic, Word } from './lines.js';
 import type { Diagnostic, Severity, SourcePos } from '../common/diagnostic.js';
 import type { KeywordDef, KeywordTable, KwArgs } from './schema.js';
 import { NOT_IMPLEMENTED_CODE, notImplementedMessage, valueNotImplementedMessage, type LedgerLookup } from './ledger-types.js';
@@ -39,8 +39,8 @@ export interface ReaderOptions {
   interfaces?: ReadonlySet<string>;
   /** Which keepalived process reads (and reports on) a top-level keyword's block; default parent. */
   procOf?: (topKeyword: string) => Proc;
-  /** Preprocessor diagnostics to interleave: diags[i] is reported just before lines[before[i]]. */
-  pre?: { diags: readonly Diagnostic[]; before: readonly number[] };
+  /** Preprocessor diagnostics to interleave: each is reported just before lines[d.before]. */
+  pre?: readonly PreDiagnostic[];
   /** The keyword ledger (default: src/parser/ledger.ts): a not-implemented keyword gets a warning at each use. */
   ledger?: LedgerLookup;
 }
@@ -107,8 +107,8 @@ class Reader {
   next(): ConfigLine | undefined {
     const pre = this.opts.pre;
     if (pre) {
-      while (this.pi < pre.diags.length && (pre.before[this.pi] ?? 0) <= this.i) {
-        const d = pre.diags[this.pi++]!;
+      while (this.pi < pre.length && pre[this.pi]!.before <= this.i) {
+        const { before: _placed, showFile: _shown, ...d } = pre[this.pi++]!;
         const at = this.lines.length ? this.lines.at(Math.min(this.i, this.lines.length - 1)) : undefined;
         this.diags.push({ ...d, prefix: d.pos ? 'line' : 'none', proc: 'parent', showFile: at?.showFile });
       }
