@@ -3,7 +3,7 @@
 // the files it reads and checks (include globs, include files, script security, config_save_dir,
 // a sysctl's writability), the network interfaces -t checks against, iproute2's name tables, the
 // host name, the CPU count and $PATH. The real implementation is system.ts; unit tests use an
-// in-memory fake (test/helpers/fake-host.ts). Types only: importing this module loads nothing.
+// in-memory fake (test/helpers/fake-host.ts). Types and one guard: this module does no I/O.
 import type { UserDb } from './users.js';
 import type { RtNames } from '../common/rt-names.js';
 

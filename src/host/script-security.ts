@@ -155,7 +155,9 @@ function scriptLabels(config: KeepalivedConfig): Map<ScriptSpec, string> {
 }
 
 /** Check a set of scripts as keepalived does at startup (and at -t). */
-export function checkAllScripts(scripts: ScriptSpec[], config: KeepalivedConfig, host: Pick<HostFacts, 'users' | 'files' | 'pathEnv'>): SecurityReport {
+export function checkAllScripts(
+  scripts: ScriptSpec[], config: KeepalivedConfig, host: Pick<HostFacts, 'users' | 'files' | 'pathEnv'>,
+): SecurityReport {
   const db = host.users;
   const enable = config.global.enableScriptSecurity;
   const results = new Map<ScriptSpec, ScriptSecurityResult>();

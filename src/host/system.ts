@@ -19,7 +19,8 @@ function hostError(e: unknown): HostError {
 }
 
 function fileStat(st: fs.Stats): FileStat {
-  return { kind: st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other', mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
+  const kind = st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other';
+  return { kind, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
 }
 
 function readText(path: string): string | undefined {

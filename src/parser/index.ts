@@ -97,7 +97,8 @@ export function parsePreprocessed(pre: PreprocessResult, opts: ParseOptions): Pa
   let diagnostics = r.diagnostics;
   if (!r.aborted) {
     diagnostics = diagnostics.concat(validateConfig(cfg, {
-      interfaces, missingInterface: r.missingInterface, vsSet, host: opts.host, skipScriptSecurity: opts.skipScriptSecurity,
+      interfaces, missingInterface: r.missingInterface, vsSet, host: opts.host,
+      skipScriptSecurity: opts.skipScriptSecurity,
     }));
   }
   return { config: cfg, diagnostics, exitCode: exitCodeOf(diagnostics), aborted: r.aborted };

@@ -64,10 +64,12 @@ class Preprocessor {
     this.fast = !opts.noFastPath && !opts.copy;
     this.maxSteps = this.maxLines * 4 + 1000;
     this.maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-    this.stack = new FileStack(opts.files, opts.files.cwd(), includeCheckFromOpts(opts.includeCheck), this.diags, this.copy);
+    const includeCheck = includeCheckFromOpts(opts.includeCheck);
+    this.stack = new FileStack(opts.files, opts.files.cwd(), includeCheck, this.diags, this.copy);
     if (NON_ASCII.test(configId)) this.stack.ascii = false;
     const seed = opts.randomSeed ?? Math.floor(Date.now() / 1000);
-    this.defs = new Definitions({ configId, cwd: () => this.stack.realCwd(), random: new GlibcRandom(seed), diags: this.diags });
+    const random = new GlibcRandom(seed);
+    this.defs = new Definitions({ configId, cwd: () => this.stack.realCwd(), random, diags: this.diags });
     this.pending = new PendingLines(this.defs);
     this.directives = new Directives(configId, this.defs, this.pending, this.diags);
   }
@@ -133,7 +135,7 @@ class Preprocessor {
     return buf;
   }
 
-  /** The fast path (fastpath.ts) for the line at the top file's position; false, consuming nothing, when it does not apply. */
+  /** The fast path (fastpath.ts) for the top file's next line; false, consuming nothing, when it does not apply. */
   private fastLine(): boolean {
     const frame = this.stack.top();
     if (!frame) return false;

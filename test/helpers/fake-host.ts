@@ -31,7 +31,8 @@ export interface FakeHost extends HostFacts {
 }
 
 const ERR: Record<string, [number, string]> = {
-  ENOENT: [2, 'No such file or directory'], ENOTDIR: [20, 'Not a directory'], EISDIR: [21, 'Is a directory'], EEXIST: [17, 'File exists'],
+  ENOENT: [2, 'No such file or directory'], ENOTDIR: [20, 'Not a directory'],
+  EISDIR: [21, 'Is a directory'], EEXIST: [17, 'File exists'],
 };
 const fail = (code: keyof typeof ERR): HostError => ({ errno: ERR[code]![0], code, text: ERR[code]![1] });
 
@@ -52,7 +53,8 @@ export function fakeHost(spec: FakeHostSpec = {}): FakeHost {
     const isDir = p.endsWith('/');
     const a = abs(isDir ? p.slice(0, -1) || '/' : p);
     addDirs(a);
-    nodes.set(a, { dir: isDir, content: f.content ?? '', mode: f.mode ?? (isDir ? 0o755 : 0o644), uid: f.uid ?? 0, gid: f.gid ?? 0 });
+    const mode = f.mode ?? (isDir ? 0o755 : 0o644);
+    nodes.set(a, { dir: isDir, content: f.content ?? '', mode, uid: f.uid ?? 0, gid: f.gid ?? 0 });
   }
   for (const [d, o] of Object.entries(spec.dirs ?? {})) {
     const n = nodes.get(abs(d));
@@ -105,7 +107,10 @@ export function fakeHost(spec: FakeHostSpec = {}): FakeHost {
     user: (name) => spec.users?.[name],
     group: (name) => spec.groups?.[name],
   };
-  const text = (p: string): string | undefined => { const b = files.read(p); return 'errno' in b ? undefined : b.toString('latin1'); };
+  const text = (p: string): string | undefined => {
+    const b = files.read(p);
+    return 'errno' in b ? undefined : b.toString('latin1');
+  };
   const interfaces = new Set(spec.interfaces ?? []);
   return {
     users, files, made,

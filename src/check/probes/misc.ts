@@ -28,7 +28,8 @@ export function miscProbe(spec: ProbeSpec): Probe {
   // The parser drops a MISC_CHECK whose user (or default user) does not resolve, as 2.2.7 does;
   // one that stops resolving later (user deleted) fails its checks instead of running as root.
   const ids = scriptIds(c.user ?? {}, global, systemUserDb());
-  const argv = ids ? [resolveScriptFile(c.miscPath.argv[0] ?? '', ids, systemScriptHost), ...c.miscPath.argv.slice(1)] : [];
+  const file = ids ? resolveScriptFile(c.miscPath.argv[0] ?? '', ids, systemScriptHost) : '';
+  const argv = ids ? [file, ...c.miscPath.argv.slice(1)] : [];
   const key = `MISC|${JSON.stringify(argv)}|${ids ? `${ids.uid}:${ids.gid}` : '-'}|${timeoutMs}`;
   return {
     key: () => key,

@@ -1,8 +1,9 @@
 // global_defs keywords about the daemon's plumbing (keepalived/core/global_parser.c), with 2.2.7's
 // checks and messages: the receive buffers of its netlink sockets (*_rcv_bufs, *_rcv_bufs_force),
 // reloads (reload_check_config, reload_time_file, reload_repeat, reload_file), config_save_dir
-// (created here when missing, as 2.2.7's parent does while it reads the file, -t included),
-// tmp_config_directory and random_seed. The daemon applies them (src/daemon/, src/vrrp/io/nl-bufs.ts).
+// (created here through the host's files when missing, as 2.2.7's parent does while it reads the
+// file, -t included), tmp_config_directory and random_seed. The daemon applies them (src/daemon/,
+// src/vrrp/io/nl-bufs.ts).
 import type { KeywordDef, KwArgs } from '../schema.js';
 import type { GlobalDefs, NetlinkBufKind } from '../../config/model.js';
 import { parseBool, readUnsigned } from '../values.js';

@@ -117,9 +117,10 @@ export class Directives {
     const isSeq = t[1] === 'S';
     const g = isSeq ? addSeq(buf, this.defs, this.diags) : addLst(buf, this.diags);
     if (!g) {
-      this.diags.report('error', 'KA_CFG_SEQ', isSeq ? `Invalid ~SEQ specification '${toDisplay(t)}'` : `Invalid ~LST specification '${toDisplay(t)}'`, buf);
+      this.diags.report('error', 'KA_CFG_SEQ', `Invalid ${isSeq ? '~SEQ' : '~LST'} specification '${toDisplay(t)}'`, buf);
     } else if (this.pending.seqs.length >= MAX_SEQ_DEPTH) {
-      this.diags.report('error', 'KA_PRE_SEQ_DEPTH', `~SEQ/~LST nested more than ${MAX_SEQ_DEPTH} deep - ignoring '${toDisplay(t)}'`, buf);
+      const message = `~SEQ/~LST nested more than ${MAX_SEQ_DEPTH} deep - ignoring '${toDisplay(t)}'`;
+      this.diags.report('error', 'KA_PRE_SEQ_DEPTH', message, buf);
     } else {
       this.pending.seqs.push(g);
     }

@@ -158,7 +158,9 @@ function join(shown: string, name: string): string {
   return shown.endsWith('/') ? shown + name : shown + '/' + name;
 }
 
-function walk(files: HostFiles, shown: string, real: string, segs: string[], i: number, out: string[], res: GlobResult): void {
+function walk(
+  files: HostFiles, shown: string, real: string, segs: string[], i: number, out: string[], res: GlobResult,
+): void {
   if (out.length > 100000) return;
   // skip empty segments (a//b, trailing /)
   while (i < segs.length && segs[i] === '' && i < segs.length - 1) { shown = shown.endsWith('/') ? shown : shown + '/'; i++; }
