@@ -2,7 +2,8 @@
 export { createNotifier, smtpSettings, type Notifier, type NotifierOptions } from './notifier.js';
 export type { VrrpEvent, VrrpNotifyState, CheckerEvent } from './events.js';
 export {
-  checkScriptSecurity, checkAllScripts, notifyScripts, type ScriptSecurityResult, type ScriptSecurityStatus, type SecurityReport,
+  checkScriptSecurity, checkAllScripts, notifyScripts,
+  type ScriptSecurityResult, type ScriptSecurityStatus, type SecurityReport,
 } from '../host/script-security.js';
 export { NotifyPlanner, type NotifyAction } from './plan.js';
 export * from './format.js';

@@ -181,8 +181,9 @@ class Preprocessor {
     // messages from opening the main file come before its first line
     this.diags.place(0);
     for (;;) {
-      if (this.fast && this.lines.length + 2 <= this.maxLines && this.bytes <= this.maxBytes && this.steps + 2 <= this.maxSteps
-        && this.stack.ascii && this.pending.idle && !this.directives.collecting && this.fastLine()) continue;
+      if (this.fast && this.lines.length + 2 <= this.maxLines && this.bytes <= this.maxBytes
+        && this.steps + 2 <= this.maxSteps && this.stack.ascii && this.pending.idle && !this.directives.collecting
+        && this.fastLine()) continue;
       if (this.lines.length >= this.maxLines || this.bytes > this.maxBytes) {
         this.diags.report('error', 'KA_PRE_TOO_MANY_LINES', this.bytes > this.maxBytes
           ? `Configuration expands to more than ${this.maxBytes} bytes - stopping`

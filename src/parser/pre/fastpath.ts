@@ -42,15 +42,19 @@ export function scanFastLine(b: Uint8Array, start: number, out: FastScan): boole
   let brace = -1;
   for (let i = a; i < z; i++) {
     const ch = b[i]!;
-    if (ch >= 97 ? ch >= 123 : ch < 48 ? (ch < 32 ? ch !== 9 : ch === 33 || ch === 34 || ch === 35 || ch === 36) : ch === 64 || ch === 92) {
-      // { } ~ DEL/high bytes, controls, ! " # $, @ \\
+    // { } ~ DEL/high bytes, controls, ! " # $, @ \\
+    const special = ch >= 97 ? ch >= 123
+      : ch < 48 ? (ch < 32 ? ch !== 9 : ch === 33 || ch === 34 || ch === 35 || ch === 36)
+      : ch === 64 || ch === 92;
+    if (special) {
       if (ch === 123 && i === z - 1 && brace < 0) { brace = i; continue; }
       if (ch === 125 && a === z - 1) { brace = i; continue; }
       return false;
     }
   }
   // "include..." (also include_check): general path
-  if (z - a >= 7 && b[a] === 105 && b[a + 1] === 110 && b[a + 2] === 99 && b[a + 3] === 108 && b[a + 4] === 117 && b[a + 5] === 100 && b[a + 6] === 101) return false;
+  if (z - a >= 7 && b[a] === 105 && b[a + 1] === 110 && b[a + 2] === 99 && b[a + 3] === 108
+    && b[a + 4] === 117 && b[a + 5] === 100 && b[a + 6] === 101) return false;
   out.a = a;
   out.z = z;
   out.brace = brace;

@@ -169,7 +169,8 @@ export class FileStack {
       const content = bytes.toString('latin1');
       this.files.push(full);
       this.fileNames.push(ms);
-      if (frame.at) this.includedBy[ms] = { pattern: toDisplay(frame.pattern), file: toDisplay(frame.at.file), line: frame.at.line };
+      const at = frame.at;
+      if (at) this.includedBy[ms] = { pattern: toDisplay(frame.pattern), file: toDisplay(at.file), line: at.line };
       if (this.ascii && (NON_ASCII.test(content) || NON_ASCII.test(m))) this.ascii = false;
       frame.name = m;
       frame.real = real;
@@ -267,7 +268,10 @@ export class FileStack {
       while (z > a && (c.charCodeAt(z - 1) === 32 || c.charCodeAt(z - 1) === 9)) z--;
       this.lastClean = true;
       this.lastEmpty = e === start;
-      lb = { text: c.slice(a, z), file: frame.name, line: frame.lineNo, base: col + (a - start), map: null, showFile: frame.showFile, src: c, off: a };
+      lb = {
+        text: c.slice(a, z), file: frame.name, line: frame.lineNo, base: col + (a - start), map: null,
+        showFile: frame.showFile, src: c, off: a,
+      };
     } else {
       let text = c.slice(start, e);
       const nul = text.indexOf('\0');
@@ -279,7 +283,9 @@ export class FileStack {
       }
       this.lastClean = false;
       this.lastEmpty = text.length === 0;
-      lb = { text, file: frame.name, line: frame.lineNo, base: col, map: null, showFile: frame.showFile, src: c, off: start };
+      lb = {
+        text, file: frame.name, line: frame.lineNo, base: col, map: null, showFile: frame.showFile, src: c, off: start,
+      };
     }
     if (endsLine) { frame.lineNo++; frame.lineStart = frame.off; }
     return lb;
