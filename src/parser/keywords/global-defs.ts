@@ -8,7 +8,7 @@ import type { GlobalDefs, FifoSpec } from '../../config/model.js';
 import { bool, flag, num, p2, str, readNum, scriptSpec } from './common.js';
 import { ipFamily, parseBool, readUnsigned } from '../values.js';
 import { rest } from '../reader.js';
-import { lookupUser, systemUserDb } from '../../host/users.js';
+import { lookupUser } from '../../host/users.js';
 import { linkGlobalKeywords } from './links.js';
 import { processKeywords } from './process-defs.js';
 import { daemonKeywords } from './daemon-defs.js';
@@ -182,7 +182,8 @@ export const globalDefsTable = table('global_defs', [
     handle: (g: G, a) => {
       const user = a.need(1);
       const grp = a.opt(2);
-      if (!lookupUser(grp === undefined ? { user } : { user, group: grp }, systemUserDb()).ok) a.error('Error setting global script uid/gid');
+      const spec = grp === undefined ? { user } : { user, group: grp };
+      if (!lookupUser(spec, a.host.users).ok) a.error('Error setting global script uid/gid');
       // Kept even when it does not resolve: then every script without a user of its own fails (2.2.7).
       g.scriptUser = grp ? { user, group: grp } : { user };
     },

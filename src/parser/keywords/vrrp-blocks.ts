@@ -6,7 +6,7 @@ import type { VrrpScript, VrrpSyncGroup, TrackFile, VrrpTrackProcess, TrackRef }
 import { bool, explicitWeight, flag, readNum, scriptSpec, trackRef } from './common.js';
 import { parseBool, readInt, readUnsigned, readDecimal } from '../values.js';
 import { rest } from '../reader.js';
-import { lookupUser, systemUserDb } from '../../host/users.js';
+import { lookupUser } from '../../host/users.js';
 
 export interface ScriptCtx { s: VrrpScript; timeoutSet: boolean; endPos?: SourcePos }
 
@@ -74,7 +74,7 @@ export const vrrpScriptTable = table('vrrp_script', [
     handle: (c: ScriptCtx, a) => {
       // Names only, as getpwnam/getgrnam see them (`u:g`, `:g` and numeric ids are unknown names).
       const user = a.need(1); const g = a.opt(2);
-      const r = lookupUser(g === undefined ? { user } : { user, group: g }, systemUserDb());
+      const r = lookupUser(g === undefined ? { user } : { user, group: g }, a.host.users);
       if (!r.ok) {
         a.error(`Unable to set uid/gid for script ${cmdStr(c.s.script.argv)}`);
         badUserScripts.add(c.s);  // 2.2.7 removes the vrrp_script at its end

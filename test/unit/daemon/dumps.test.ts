@@ -10,7 +10,7 @@ import type { KeepalivedConfig } from '../../../src/config/model.js';
 import { dumpFailureLines, dumpReloadFile, formatJsonDump, formatParentDataDump, formatStatsDump, formatVrrpDataDump, globalDefsLines, writeDump, zeroStats, type VrrpSnapshot } from '../../../src/daemon/dumps/index.js';
 import { config, globalDefs, instance, script } from './config-fixture.js';
 import { interfacesLines, type InterfaceInfo } from '../../../src/daemon/dumps/interfaces.js';
-import { parseConfigFile } from '../../../src/parser/index.js';
+import { parseConfigFile } from '../../../src/config/load.js';
 import { fileURLToPath } from 'node:url';
 
 const LO: InterfaceInfo = { name: 'lo', index: 1, flags: 0x9, running: true, mtu: 65536, hwType: 772, ipv4: ['127.0.0.1'], ipv6: [] };

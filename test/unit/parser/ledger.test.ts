@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { LEDGER } from '../../../src/parser/ledger.js';
 import { NOT_IMPLEMENTED_CODE, isNotImplementedWarning, type LedgerBlock, type LedgerKey } from '../../../src/parser/ledger-types.js';
 import { BLOCK_TABLES } from '../../../src/parser/keywords/tables.js';
-import { parseConfigText } from '../../../src/parser/index.js';
+import { parseConfigText } from '../../../src/config/load.js';
 import { configTestLines } from '../../../src/parser/configtest.js';
 import { readmeSection, replaceSection } from '../../../src/parser/ledger-readme.js';
 
