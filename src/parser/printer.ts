@@ -1,30 +1,27 @@
 // Canonical printer: KeepalivedConfig -> keepalived.conf text that parses back to the same model
 // (positions aside). Every value is written explicitly (defaults included where the parser's
 // end-of-parse checks would otherwise complain or default differently), one keyword per line,
-// blocks indented by 4, words quoted when they contain blanks or special characters.
+// blocks indented by 4, words spelled by config-word.ts (quoted where keepalived would otherwise
+// split, comment or replace them).
 import type {
   KeepalivedConfig, GlobalDefs, VrrpInstance, VirtualIp, ScriptSpec, TrackRef, VirtualServer, RealServer, Checker, VrrpScript,
   VrrpSyncGroup, TrackFile, VrrpTrackProcess, VirtualServerGroup, HttpUrl,
 } from '../config/model.js';
 import { routeWords, ruleWords } from './keywords/routes.js';
+import { quoteLine } from './config-word.js';
 
 class Out {
   lines: string[] = [];
   depth = 0;
   line(...words: (string | number | undefined)[]): void {
-    const w = words.filter((x) => x !== undefined).map((x) => q(String(x)));
-    this.lines.push('    '.repeat(this.depth) + w.join(' '));
+    this.raw(quoteLine(words.filter((x) => x !== undefined).map(String)));
   }
   raw(text: string): void { this.lines.push('    '.repeat(this.depth) + text); }
-  open(...words: (string | number | undefined)[]): void { this.line(...words, '{'); this.depth++; }
+  open(...words: (string | number | undefined)[]): void {
+    this.raw(`${quoteLine(words.filter((x) => x !== undefined).map(String))} {`);
+    this.depth++;
+  }
   close(): void { this.depth--; this.raw('}'); }
-}
-
-/** Quote a word when keepalived's tokenizer would otherwise split or comment it. */
-function q(s: string): string {
-  if (s === '{' || s === '}') return s;
-  if (s === '' || /[\s"{}#!]/.test(s) || s.startsWith('@') || s.startsWith('~') || s.includes('$')) return `"${s}"`;
-  return s;
 }
 
 function script(o: Out, kw: string, s: ScriptSpec | undefined): void { if (s) o.raw(`${kw} ${s.raw}`); }
