@@ -4,14 +4,14 @@
 // the fields keepalived compares (route_is_ours(), compare_rule()). Sequence number 0: the sender
 // writes it in place (offset 8).
 import type { RouteEncap, RouteNexthop, VirtualRoute, VirtualRule } from '../../config/model.js';
-import { nla, splitAttrs } from '../../ipvs/attrs.js';
+import { nla, nlRequest, NLM_F_ACK, NLM_F_REQUEST, splitAttrs } from '../../common/netlink.js';
 import { bytesToIp, ipToBytes } from './addr.js';
 
 export const RTM = { NEWROUTE: 24, DELROUTE: 25, NEWRULE: 32, DELRULE: 33 } as const;
 /** rtnetlink multicast groups (RTNLGRP_*). */
 export const RTNLGRP = { IPV4_ROUTE: 7, IPV4_RULE: 8, IPV6_ROUTE: 11, IPV6_RULE: 19 } as const;
 
-const NLM_F_REQUEST = 0x1, NLM_F_ACK = 0x4, NLM_F_REPLACE = 0x100, NLM_F_EXCL = 0x200, NLM_F_CREATE = 0x400, NLM_F_APPEND = 0x800;
+const NLM_F_REPLACE = 0x100, NLM_F_EXCL = 0x200, NLM_F_CREATE = 0x400, NLM_F_APPEND = 0x800;
 const AF = { inet: 2, inet6: 10 } as const;
 const RTPROT_KEEPALIVED = 18, RT_SCOPE_NOWHERE = 255, RT_TABLE_MAIN = 254;
 const RTA = { DST: 1, SRC: 2, OIF: 4, GATEWAY: 5, PRIORITY: 6, PREFSRC: 7, METRICS: 8, MULTIPATH: 9, FLOW: 11, TABLE: 15, PREF: 20, ENCAP_TYPE: 21, ENCAP: 22, EXPIRES: 23, TTL_PROPAGATE: 26 } as const;
@@ -30,12 +30,7 @@ const be64 = (v: bigint): Buffer => { const b = Buffer.alloc(8); b.writeBigUInt6
 const ip = (a: string): Buffer => { const b = ipToBytes(a); if (!b) throw new RangeError(`bad address ${a}`); return b; };
 
 function message(type: number, flags: number, header: Buffer, attrs: Buffer[]): Buffer {
-  const body = Buffer.concat([header, ...attrs]);
-  const h = Buffer.alloc(16);
-  h.writeUInt32LE(16 + body.length, 0);
-  h.writeUInt16LE(type, 4);
-  h.writeUInt16LE(flags | NLM_F_REQUEST | NLM_F_ACK, 6);
-  return Buffer.concat([h, body]);
+  return nlRequest(type, flags | NLM_F_REQUEST | NLM_F_ACK, [header, ...attrs]);
 }
 
 function encapAttrs(e: RouteEncap): Buffer[] {
