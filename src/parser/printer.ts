@@ -9,6 +9,7 @@ import type {
 } from '../config/model.js';
 import { routeWords, ruleWords } from './keywords/routes.js';
 import { quoteLine } from './config-word.js';
+import { GARP_KEYWORDS } from './keywords/garp.js';
 
 class Out {
   lines: string[] = [];
@@ -52,12 +53,7 @@ function g(o: Out, gd: GlobalDefs): void {
   if (gd.vrrpCheckUnicastSrc) o.line('vrrp_check_unicast_src');
   // vrrp_min_garp first: it changes GARP settings still at their defaults where it stands
   if (gd.vrrpMinGarp) o.line('vrrp_min_garp', 'true');
-  o.line('vrrp_garp_master_delay', gd.vrrpGarpMasterDelay);
-  o.line('vrrp_garp_master_repeat', gd.vrrpGarpMasterRepeat);
-  o.line('vrrp_garp_master_refresh', gd.vrrpGarpMasterRefresh);
-  o.line('vrrp_garp_master_refresh_repeat', gd.vrrpGarpMasterRefreshRepeat);
-  if (gd.vrrpGarpLowerPrioDelay !== undefined) o.line('vrrp_garp_lower_prio_delay', gd.vrrpGarpLowerPrioDelay);
-  if (gd.vrrpGarpLowerPrioRepeat !== undefined) o.line('vrrp_garp_lower_prio_repeat', gd.vrrpGarpLowerPrioRepeat);
+  for (const k of GARP_KEYWORDS) { const v = gd[`vrrpGarp${k.param}`]; if (v !== undefined) o.line(`vrrp_${k.name}`, v); }
   // 0 (the default) cannot be written: keepalived refuses it
   if (gd.vrrpGarpInterval) o.line('vrrp_garp_interval', gd.vrrpGarpInterval);
   if (gd.vrrpGnaInterval) o.line('vrrp_gna_interval', gd.vrrpGnaInterval);
@@ -217,10 +213,7 @@ function instance(o: Out, vi: VrrpInstance, gd: GlobalDefs): void {
   if (vi.downTimerAdverts !== undefined) o.line('down_timer_adverts', vi.downTimerAdverts);
   if (vi.notifyPriorityChanges !== undefined) o.line('notify_priority_changes', vi.notifyPriorityChanges ? 'true' : 'false');
   if (vi.promoteSecondaries) o.line('promote_secondaries');
-  const gm: [string, number | undefined][] = [['garp_master_delay', vi.garpMasterDelay], ['garp_master_repeat', vi.garpMasterRepeat],
-    ['garp_master_refresh', vi.garpMasterRefresh], ['garp_master_refresh_repeat', vi.garpMasterRefreshRepeat],
-    ['garp_lower_prio_delay', vi.garpLowerPrioDelay], ['garp_lower_prio_repeat', vi.garpLowerPrioRepeat]];
-  for (const [k, v] of gm) if (v !== undefined) o.line(k, v);
+  for (const k of GARP_KEYWORDS) { const v = vi[`garp${k.param}`]; if (v !== undefined) o.line(k.name, v); }
   if (vi.lowerPrioNoAdvert !== undefined) o.line('lower_prio_no_advert', vi.lowerPrioNoAdvert ? 'true' : 'false');
   if (vi.higherPrioSendAdvert !== undefined) o.line('higher_prio_send_advert', vi.higherPrioSendAdvert ? 'true' : 'false');
   script(o, 'notify_master', vi.notifyMaster); script(o, 'notify_backup', vi.notifyBackup); script(o, 'notify_fault', vi.notifyFault);
