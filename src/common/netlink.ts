@@ -3,6 +3,7 @@
 // struct nlattr attributes (4-byte header, payload padded to 4 bytes). Pure functions over Buffers;
 // host byte order (little-endian, as on every machine keepalived-ts runs on).
 
+// linux/netlink.h values (a list of constants: alike in shape to other such lists, e.g. vip-options.ts's IFA_F_*)
 export const NLMSG_HDRLEN = 16;
 export const NLMSG_ERROR = 2;
 export const NLM_F_REQUEST = 0x1;
