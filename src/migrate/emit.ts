@@ -5,8 +5,8 @@
 import type { Draft, DraftCheck, DraftVirtualServer, MigrationError } from './draft.js';
 import { quoteLine, spellQuotedEscaped, spellWord, UNWRITABLE_TEXT, type WordSpelling } from '../parser/config-word.js';
 
-/** A word to write: plain text (spelled as a word), or a script string (spelled for install_keyword_quoted). */
-type Part = string | number | { script: string };
+/** A word to write: plain text (spelled as a word), or a string keepalived reads with quotes and escapes (scripts, regex). */
+type Part = string | number | { escaped: string };
 
 
 class Writer {
@@ -20,9 +20,9 @@ class Writer {
     const words: string[] = [];
     for (let i = 0; i < parts.length; i++) {
       const p = parts[i]!;
-      const s: WordSpelling = typeof p === 'number' ? { ok: true, text: String(p) } : typeof p === 'string' ? spellWord(p, i === 0 ? 'first' : 'argument') : spellQuotedEscaped(p.script);
+      const s: WordSpelling = typeof p === 'number' ? { ok: true, text: String(p) } : typeof p === 'string' ? spellWord(p, i === 0 ? 'first' : 'argument') : spellQuotedEscaped(p.escaped);
       if (!s.ok) {
-        const value = typeof p === 'object' ? p.script : String(p);
+        const value = typeof p === 'object' ? p.escaped : String(p);
         const where = [...this.blocks, ...parts.slice(0, i).map(String)].join(' ');
         this.errors.push({ at: '-', message: `${where}: cannot write ${JSON.stringify(value)}: ${UNWRITABLE_TEXT[s.reason]}`, assumed: 'line left out' });
         return false;
@@ -66,7 +66,7 @@ export function emitDraft(d: Draft, header: string[], errors: MigrationError[] =
   d.pingChecks.forEach((c, i) => {
     o.blank();
     o.open('vrrp_script', pingName(i));
-    o.line('script', { script: c.command });
+    o.line('script', { escaped: c.command });
     o.line('interval', 2);
     o.line('fall', 2);
     o.line('rise', 2);
@@ -116,9 +116,9 @@ export function emitDraft(d: Draft, header: string[], errors: MigrationError[] =
       o.line(...parts);
     }
     o.close();
-    if (v.notifyMaster) o.line('notify_master', { script: v.notifyMaster });
-    if (v.notifyBackup) o.line('notify_backup', { script: v.notifyBackup });
-    if (v.notifyFault) o.line('notify_fault', { script: v.notifyFault });
+    if (v.notifyMaster) o.line('notify_master', { escaped: v.notifyMaster });
+    if (v.notifyBackup) o.line('notify_backup', { escaped: v.notifyBackup });
+    if (v.notifyFault) o.line('notify_fault', { escaped: v.notifyFault });
     if (v.smtpAlert) o.line('smtp_alert');
     o.close();
   }
@@ -156,13 +156,13 @@ function emitVirtualServer(vs: DraftVirtualServer, o: Writer): void {
 function emitCheck(c: DraftCheck, rip: string, rport: number, o: Writer): void {
   o.open(c.type);
   if (c.type === 'MISC_CHECK' && c.miscPath) {
-    o.line('misc_path', { script: c.miscPath.replaceAll('{rip}', rip).replaceAll('{rport}', String(rport)) });
+    o.line('misc_path', { escaped: c.miscPath.replaceAll('{rip}', rip).replaceAll('{rport}', String(rport)) });
   }
   if (c.type === 'HTTP_GET' || c.type === 'SSL_GET') {
     o.open('url');
     o.line('path', c.urlPath ?? '/');
     o.line('status_code', 200);
-    if (c.regex) o.line('regex', c.regex);
+    if (c.regex) o.line('regex', { escaped: c.regex });
     o.close();
     if (c.virtualhost) o.line('virtualhost', c.virtualhost);
   }

@@ -68,6 +68,13 @@ export function quoteLine(words: readonly string[]): string {
   return words.map((w, i) => quoteWord(w, i === 0 ? 'first' : 'argument')).join(' ');
 }
 
+/** spellQuotedEscaped() for writers that only pass writable strings; throws RangeError otherwise. */
+export function quoteQuotedEscaped(s: string): string {
+  const r = spellQuotedEscaped(s);
+  if (!r.ok) throw new RangeError(`cannot write ${JSON.stringify(s)} as a keepalived quoted string: ${UNWRITABLE_TEXT[r.reason]}`);
+  return r.text;
+}
+
 /** spellWord() for writers that only pass words known to be writable; throws RangeError otherwise. */
 export function quoteWord(s: string, at: WordPosition = 'argument'): string {
   const r = spellWord(s, at);

@@ -8,7 +8,7 @@ import type {
   VrrpSyncGroup, TrackFile, VrrpTrackProcess, VirtualServerGroup, HttpUrl,
 } from '../config/model.js';
 import { routeWords, ruleWords } from './keywords/routes.js';
-import { quoteLine } from './config-word.js';
+import { quoteLine, quoteQuotedEscaped } from './config-word.js';
 import { GARP_KEYWORDS } from './keywords/garp.js';
 
 class Out {
@@ -313,7 +313,7 @@ function url(o: Out, u: HttpUrl): void {
   if (u.digest) o.line('digest', u.digest);
   if (u.statusCode?.length) o.line('status_code', ...u.statusCode.map((s) => (s.from === s.to ? String(s.from) : `${s.from}-${s.to}`)));
   if (u.virtualhost) o.line('virtualhost', u.virtualhost);
-  if (u.regex) o.line('regex', u.regex);
+  if (u.regex) o.raw(`regex ${quoteQuotedEscaped(u.regex)}`);
   if (u.regexNoMatch) o.line('regex_no_match');
   if (u.regexOptions?.length) o.line('regex_options', ...u.regexOptions);
   if (u.regexMinOffset !== undefined) o.line('regex_min_offset', u.regexMinOffset);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, describe, it } from 'mocha';
-import { spellWord, quoteWord } from '../../../src/parser/config-word.js';
+import { quoteQuotedEscaped, spellWord, quoteWord } from '../../../src/parser/config-word.js';
 import { parseConfigText, printConfig } from '../../../src/parser/index.js';
 import { KEEPALIVED, runKeepalived } from './lexical/oracle.js';
 import { cleanupScratch, scratch } from './lexical/helpers.js';
@@ -46,6 +46,29 @@ describe('config words: one spelling that reads back', () => {
       assert.equal(again.global.routerId, w, printConfig(r.config!));
       assert.deepEqual(again.global.notificationEmail, [w]);
       assert.equal(again.staticIpaddress[0]?.label, w);
+    }
+  });
+});
+
+describe('regex: read as keepalived 2.2.7 regex_handler reads it (alloc_strvec_quoted_escaped, exactly 2 words)', () => {
+  const regexOf = (line: string) => {
+    const r = parseConfigText(`virtual_server 10.0.0.1 80 {\n real_server 10.0.0.2 80 {\n  HTTP_GET {\n   url {\n    path /\n    ${line}\n   }\n  }\n }\n}\n`, FILE);
+    return { regex: r.config?.virtualServers[0]?.realServers[0]?.checkers[0]?.type === 'HTTP_GET' ? (r.config.virtualServers[0].realServers[0].checkers[0] as { urls: { regex?: string }[] }).urls[0]?.regex : 'no checker', diags: r.diagnostics.map((d) => d.message) };
+  };
+  it('escapes are processed, in quotes and out', () => {
+    assert.equal(regexOf('regex "a\\\\d+"').regex, 'a\\d+');
+    assert.equal(regexOf('regex a\\d').regex, 'ad');
+    assert.equal(regexOf("regex 'x y'").regex, 'x y');
+  });
+  it('more or fewer than one pattern: ignored with keepalived\'s line', () => {
+    const r = regexOf('regex "a b" c');
+    assert.equal(r.regex, undefined);
+    assert.ok(r.diags.includes('regex missing or too many fields'));
+  });
+  it('the printer writes it back with the same rules', () => {
+    for (const p of ['a\\d+', 'x "y" \\', '$_PWD {}#!', "it's"]) {
+      const line = `regex ${quoteQuotedEscaped(p)}`;
+      assert.equal(regexOf(line).regex, p, line);
     }
   });
 });
