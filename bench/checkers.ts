@@ -158,7 +158,7 @@ function driver(): void {
     compilerOptions: { outDir: out, rootDir: root, noEmit: false, sourceMap: false, types: ['node'] },
     include: [path.join(root, 'src/check/**/*.ts'), path.join(root, 'bench/checkers.ts')],
   }));
-  try { execFileSync(path.join(root, 'node_modules', '.bin', 'tsc'), ['-p', tsconfig], { stdio: 'inherit' }); } catch { /* emitted anyway */ }
+  try { execFileSync(path.join(root, 'node_modules', 'typescript7', 'bin', 'tsc'), ['-p', tsconfig], { stdio: 'inherit' }); } catch { /* emitted anyway */ }
   writeFileSync(path.join(out, 'package.json'), '{"type":"module"}\n');
   const js = path.join(out, 'bench', 'checkers.js');
   // --node-flags "--max-semi-space-size=1 ...": V8/node flags for the measured process.

@@ -97,7 +97,7 @@ function compileOurs(): string {
     compilerOptions: { outDir: out, rootDir: root, noEmit: false, sourceMap: false, types: ['node'] },
     include: [RUN_OURS],
   }));
-  try { execFileSync(path.join(root, 'node_modules', '.bin', 'tsc'), ['-p', tsconfig], { stdio: 'inherit' }); } catch { /* emitted anyway */ }
+  try { execFileSync(path.join(root, 'node_modules', 'typescript7', 'bin', 'tsc'), ['-p', tsconfig], { stdio: 'inherit' }); } catch { /* emitted anyway */ }
   writeFileSync(path.join(out, 'package.json'), '{"type":"module"}\n');
   // the addon loader looks for native/ above src/vrrp/io
   if (!existsSync(path.join(out, 'native'))) symlinkSync(path.join(root, 'native'), path.join(out, 'native'));
