@@ -5,7 +5,8 @@
 import type { Draft, DraftCheck, DraftVirtualServer, MigrationError } from './draft.js';
 import { quoteLine, spellQuotedEscaped, spellWord, UNWRITABLE_TEXT, type WordSpelling } from '../parser/config-word.js';
 
-/** A word to write: plain text (spelled as a word), or a string keepalived reads with quotes and escapes (scripts, regex). */
+/** A word to write: plain text (spelled as a word), or a string keepalived reads with quotes and
+ *  escapes (scripts, regex). */
 type Part = string | number | { escaped: string };
 
 

@@ -38,7 +38,9 @@ export const GARP_KEYWORDS: readonly GarpKeyword[] = [
 ];
 
 /** The keyword definitions for one place: `kw` names the keyword, `who` prefixes messages, `set` stores. */
-function garpKeywords<C>(kw: (k: GarpKeyword) => string, who: (c: C) => string, set: (c: C, p: GarpParam, v: number) => void): KeywordDef<C>[] {
+function garpKeywords<C>(
+  kw: (k: GarpKeyword) => string, who: (c: C) => string, set: (c: C, p: GarpParam, v: number) => void,
+): KeywordDef<C>[] {
   return GARP_KEYWORDS.map((k) => ({
     name: kw(k), priority: 'P1', args: ['uint'],
     handle: (c: C, a: KwArgs) => {

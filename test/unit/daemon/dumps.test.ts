@@ -139,7 +139,8 @@ describe('daemon/dumps: keepalived 2.2.7 layouts', () => {
   it('master conflicts (ours): a line in the stats dump and a JSON key, only once the counter is not 0', () => {
     const inst = { ...snapA.instances[0]!, name: 'VI_2', stats: { ...zeroStats(), master_conflict: 2 } };
     assert.equal(formatStatsDump({ instances: [inst] }), fx('ka-2.2.7-b/keepalived.stats') + '  Master conflicts: 2\n');
-    const j = JSON.parse(formatJsonDump(cfgA, { instances: [{ ...snapA.instances[0]!, stats: { ...zeroStats(), master_conflict: 2 } }] })) as { stats: Record<string, number> }[];
+    const conflicted = { instances: [{ ...snapA.instances[0]!, stats: { ...zeroStats(), master_conflict: 2 } }] };
+    const j = JSON.parse(formatJsonDump(cfgA, conflicted)) as { stats: Record<string, number> }[];
     assert.equal(j[0]!.stats.master_conflict, 2);
     assert.ok(!fx('ka-2.2.7/keepalived.json').includes('master_conflict'));
   });

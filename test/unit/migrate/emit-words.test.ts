@@ -41,7 +41,8 @@ describe('migrate: emitted words read back unchanged or are reported', () => {
         notification_email_from: cfg.global.notificationEmailFrom, auth_pass: vi.authentication?.pass,
         label: vi.virtualIpaddress[0]?.label, path: url?.urls[0]?.path, virtualhost: url?.virtualhost,
       };
-      const reported = (field: string): boolean => errors.some((e) => e.message.includes(field) && e.message.includes(JSON.stringify(w)));
+      const reported = (field: string): boolean =>
+        errors.some((e) => e.message.includes(field) && e.message.includes(JSON.stringify(w)));
       for (const [field, value] of Object.entries(got)) {
         // keepalived keeps the first 8 bytes of auth_pass
         const want = field === 'auth_pass' ? w.slice(0, 8) : w;

@@ -20,10 +20,9 @@ describe('GARP keywords (global vrrp_garp_* and instance garp_*) as keepalived 2
 
   it('the values kept: 300 is within every limit, 0 repeats become 1 (lower_prio_repeat: 0 kept, later 300), a bad refresh turns it off', () => {
     const g = r.config!.global, vi = r.config!.vrrpInstances[0]!;
-    assert.deepEqual([g.vrrpGarpMasterDelay, g.vrrpGarpMasterRepeat, g.vrrpGarpMasterRefresh, g.vrrpGarpMasterRefreshRepeat, g.vrrpGarpLowerPrioDelay, g.vrrpGarpLowerPrioRepeat],
-      [300, 300, 0, 1, 300, 300]);
-    assert.deepEqual([vi.garpMasterDelay, vi.garpMasterRepeat, vi.garpMasterRefresh, vi.garpMasterRefreshRepeat, vi.garpLowerPrioDelay, vi.garpLowerPrioRepeat],
-      [300, 300, 0, 1, 300, 300]);
+    const params = ['MasterDelay', 'MasterRepeat', 'MasterRefresh', 'MasterRefreshRepeat', 'LowerPrioDelay', 'LowerPrioRepeat'] as const;
+    assert.deepEqual(params.map((p) => g[`vrrpGarp${p}`]), [300, 300, 0, 1, 300, 300]);
+    assert.deepEqual(params.map((p) => vi[`garp${p}`]), [300, 300, 0, 1, 300, 300]);
   });
 
   it('the printer writes them back from the same table', () => {

@@ -23,7 +23,9 @@ export interface ScenarioHeader {
   keepalivedLog?: string;
 }
 
-type AdvertStep = { src: string; priority: number; adverInt?: number; version?: 2 | 3; vips?: string[]; pass?: string; authType?: number };
+type AdvertStep = {
+  src: string; priority: number; adverInt?: number; version?: 2 | 3; vips?: string[]; pass?: string; authType?: number;
+};
 export type ScenarioStep = { feed: VrrpEvent } | { advert: AdvertStep } | { advance: number } | { snapshot: true };
 
 export interface Scenario { name: string; dir: string; header: ScenarioHeader; steps: ScenarioStep[] }
@@ -67,7 +69,10 @@ export function runScenario(s: Scenario): { lines: Record<string, unknown>[]; lo
   const lines: Record<string, unknown>[] = [];
   let seen = 0;
   const flush = (): void => {
-    for (; seen < h.actions.length; seen++) lines.push(actionData(h.actions[seen]!.at, h.actions[seen]!.action, params.family));
+    for (; seen < h.actions.length; seen++) {
+      const { at, action } = h.actions[seen]!;
+      lines.push(actionData(at, action, params.family));
+    }
   };
   for (const step of s.steps) {
     if ('feed' in step) h.feed(step.feed);
@@ -78,7 +83,10 @@ export function runScenario(s: Scenario): { lines: Record<string, unknown>[]; lo
     else if ('snapshot' in step) {
       flush();
       const stats = Object.fromEntries(Object.entries(h.fsm.stats).filter(([, n]) => n !== 0));
-      const timers = Object.fromEntries(TIMERS.flatMap((t) => { const d = h.due(t); return d === undefined ? [] : [[t, d]]; }));
+      const timers = Object.fromEntries(TIMERS.flatMap((t) => {
+        const d = h.due(t);
+        return d === undefined ? [] : [[t, d]];
+      }));
       lines.push({ at: h.clock.now(), snapshot: { state: h.stateAt(), view: h.fsm.view(), stats, timers } });
     } else throw new Error(`${s.name}: unknown step ${JSON.stringify(step)}`);
     flush();
