@@ -6,7 +6,7 @@
 // The parser does no I/O of its own: every fact about the machine (users, files, interfaces, ...)
 // comes from ParseOptions.host (src/host/facts.ts; src/config/load.ts binds the real one).
 import type { KeepalivedConfig } from '../config/model.js';
-import type { Diagnostic } from '../common/diagnostic.js';
+import { exitCodeFor, type Diagnostic } from '../common/diagnostic.js';
 import type { PreprocessOptions, PreprocessResult } from './lines.js';
 import { consolidatedCopy, preprocessFile, preprocessText } from './preprocess.js';
 import { readConfig, type ParseDiagnostic } from './reader.js';
@@ -62,22 +62,6 @@ export function emptyConfig(hostname: string, files: string[] = []): KeepalivedC
 /** Structural messages the reader reports itself, in keepalived's order. */
 const READER_OWNS = new Set(['KA_CFG_EXTRA_EOB', 'KA_CFG_MISSING_EOB']);
 
-/**
- * keepalived -t exit code: 2 abort, 6 security, 5 any other printed config error, 4 fatal, else 0.
- * 2.2.7 keeps the least severe class it reported (report_config_error keeps the larger enum value),
- * so a fatal error next to an ordinary one exits 5, not 4.
- */
-export function exitCodeOf(diags: readonly Diagnostic[]): number {
-  let code = 0;
-  for (const d of diags) {
-    if (d.severity === 'abort') return 2;
-    const c = d.severity === 'security' ? 6 : d.severity === 'fatal' ? 4 : d.severity === 'error' || d.severity === 'warning' ? 5 : 0;
-    // keepalived keeps the highest config_err_t: security > any other error > fatal (file, interface)
-    if (c === 6 || (c === 5 && code !== 6) || (c === 4 && code === 0)) code = c;
-  }
-  return code;
-}
-
 export function parsePreprocessed(pre: PreprocessResult, opts: ParseOptions): ParseResult {
   const host = opts.hostname ?? opts.host.hostname();
   const cfg = emptyConfig(host, pre.files);
@@ -101,7 +85,7 @@ export function parsePreprocessed(pre: PreprocessResult, opts: ParseOptions): Pa
       skipScriptSecurity: opts.skipScriptSecurity,
     }));
   }
-  return { config: cfg, diagnostics, exitCode: exitCodeOf(diagnostics), aborted: r.aborted };
+  return { config: cfg, diagnostics, exitCode: exitCodeFor(diagnostics), aborted: r.aborted };
 }
 
 class InterfacesUnlessDynamic extends Set<string> {

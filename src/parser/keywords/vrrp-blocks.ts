@@ -14,6 +14,19 @@ export function newScript(name: string): VrrpScript {
   return { name, script: { argv: [], raw: '' }, interval: 1, weight: 0, weightReverse: false, rise: 1, fall: 1, initFail: false };
 }
 
+/** rise / fall of a vrrp_script: 1 to INT_MAX; anything else is reported and taken as 1. */
+function riseFall(name: 'rise' | 'fall'): KeywordDef<ScriptCtx> {
+  return {
+    name, priority: 'P0', args: ['uint'], default: 1,
+    handle: (c, a) => {
+      const t = a.need(1);
+      const v = readInt(a, t, 1, 2147483647);
+      if (v === undefined) a.error(`(${c.s.name}): vrrp script ${name} value '${t}' invalid, defaulting to 1`);
+      c.s[name] = v ?? 1;
+    },
+  };
+}
+
 export const vrrpScriptTable = table('vrrp_script', [
   {
     name: 'script', priority: 'P0', args: ['script'],
@@ -51,24 +64,8 @@ export const vrrpScriptTable = table('vrrp_script', [
       else if (r !== undefined) a.error(`vrrp_script ${c.s.name} unknown weight option ${r}`);
     },
   },
-  {
-    name: 'rise', priority: 'P0', args: ['uint'], default: 1,
-    handle: (c: ScriptCtx, a) => {
-      const t = a.need(1);
-      const v = readInt(a, t, 1, 2147483647);
-      if (v === undefined) { a.error(`(${c.s.name}): vrrp script rise value '${t}' invalid, defaulting to 1`); c.s.rise = 1; return; }
-      c.s.rise = v;
-    },
-  },
-  {
-    name: 'fall', priority: 'P0', args: ['uint'], default: 1,
-    handle: (c: ScriptCtx, a) => {
-      const t = a.need(1);
-      const v = readInt(a, t, 1, 2147483647);
-      if (v === undefined) { a.error(`(${c.s.name}): vrrp script fall value '${t}' invalid, defaulting to 1`); c.s.fall = 1; return; }
-      c.s.fall = v;
-    },
-  },
+  riseFall('rise'),
+  riseFall('fall'),
   {
     name: 'user', priority: 'P1', args: ['word', 'word'],
     handle: (c: ScriptCtx, a) => {
