@@ -10,7 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync, unlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseConfigFile } from '../src/parser/index.js';
+import { parseConfigFile } from '../src/config/load.js';
 import { startCheckers } from '../src/check/index.js';
 import { makeLogger } from '../src/common/log.js';
 import { addr, listener, PORT } from './loopback-listeners.js';

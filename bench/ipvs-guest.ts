@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { openIpvs, initialDesiredState, IpvsSink } from '../src/ipvs/index.js';
 import { memoryLogger } from '../src/common/log.js';
-import { parseConfigText } from '../src/parser/index.js';
+import { parseConfigText } from '../src/config/load.js';
 import { CheckerEngine } from '../src/check/runtime.js';
 import type { RealServer, VirtualServer } from '../src/config/model.js';
 

@@ -35,11 +35,23 @@ export const EXIT_FOR_SEVERITY: Record<Severity, number> = {
   info: 0, warning: 5, error: 5, fatal: 4, security: 6, abort: 2,
 };
 
-/** keepalived picks the most severe class seen; abort(2) stops parsing outright. */
+/** Exit codes in the order of keepalived's config_err_t (lib/parser.h): OK, fatal, any other error, security. */
+const EXIT_RANK: Record<number, number> = { 0: 0, 4: 1, 5: 2, 6: 3 };
+
+/**
+ * keepalived -t exit code: 2 when the parse aborted, else from the largest config_err_t reported
+ * (report_config_error keeps the larger enum value): 6 security, 5 any other printed config error,
+ * 4 fatal (file not found, bad interface), 0. So a fatal error next to an ordinary one exits 5.
+ * The one mapping for `-t`, the parser's result and the daemon's reload check.
+ */
 export function exitCodeFor(diags: readonly Diagnostic[]): number {
-  const rank: Severity[] = ['abort', 'security', 'fatal', 'error', 'warning'];
-  for (const s of rank) if (diags.some((d) => d.severity === s)) return EXIT_FOR_SEVERITY[s];
-  return 0;
+  let code = 0;
+  for (const d of diags) {
+    if (d.severity === 'abort') return 2;
+    const c = EXIT_FOR_SEVERITY[d.severity];
+    if (EXIT_RANK[c]! > EXIT_RANK[code]!) code = c;
+  }
+  return code;
 }
 
 export function formatPos(p: SourcePos | undefined): string {

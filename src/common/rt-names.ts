@@ -1,8 +1,8 @@
 // iproute2's names for routing numbers, as keepalived 2.2.7 resolves them (lib/rttables.c): a word
 // is a number (strtoul base 0: decimal, 0x hex, 0 octal) within the kind's maximum, or a name from
 // /etc/iproute2/<file> ("NUMBER NAME" lines), completed by built-in defaults for tables, protocols
-// and scopes. Route types (RTN_*) are a fixed list. Files are read once, through an injectable reader.
-import { readFileSync } from 'node:fs';
+// and scopes. Route types (RTN_*) are a fixed list. Files are read once, through the reader given
+// (src/host/system.ts reads the real ones): this module does no I/O of its own.
 
 export type RtNameKind = 'table' | 'dsfield' | 'realms' | 'proto' | 'scope' | 'group';
 
@@ -60,13 +60,11 @@ export function strtoulWhole(s: string, base: 0 | 10 = 0): bigint | undefined {
 
 export type FileReader = (path: string) => string | undefined;
 
-const defaultReader: FileReader = (p) => { try { return readFileSync(p, 'latin1'); } catch { return undefined; } };
-
 /** Name tables of one process (files read on first use, as keepalived). */
 export class RtNames {
   private readonly lists = new Map<RtNameKind, [number, string][]>();
 
-  constructor(private readonly read: FileReader = defaultReader, private readonly dir = '/etc/iproute2/') {}
+  constructor(private readonly read: FileReader, private readonly dir = '/etc/iproute2/') {}
 
   private list(kind: RtNameKind): [number, string][] {
     let l = this.lists.get(kind);

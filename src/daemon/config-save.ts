@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Logger } from '../common/log.js';
 import type { KeepalivedConfig } from '../config/model.js';
-import { configCopy } from '../parser/index.js';
+import { configCopy } from '../config/load.js';
 
 /** The directory a process keeps writing to: the last one configured (2.2.7's static config_save_dir). */
 export function stickySaveDir(prev: string | undefined, cfg: KeepalivedConfig | undefined): string | undefined {

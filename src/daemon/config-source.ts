@@ -4,7 +4,8 @@
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from '../common/diagnostic.js';
 import type { KeepalivedConfig } from '../config/model.js';
-import { formatDiagnostic, parseConfigFile } from '../parser/index.js';
+import { formatDiagnostic } from '../parser/index.js';
+import { parseConfigFile } from '../config/load.js';
 
 export interface LoadOptions { configId?: string; allConfig: boolean }
 

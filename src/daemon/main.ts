@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { parseCommandLine, type CliOptions } from './cli.js';
-import { runConfigTest } from '../parser/index.js';
+import { runConfigTest } from '../config/load.js';
 import { configLoader } from './config-source.js';
 import { syslogIdent } from './log-format.js';
 import { createDaemonLogger } from './log-sink.js';

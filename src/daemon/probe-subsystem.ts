@@ -29,7 +29,7 @@ export function probeStart(role: ChildRole): StartFn {
       },
       snapshot(): VrrpSnapshot {
         // Each snapshot counts as one received advert, so tests can see counters move and clear.
-        for (const st of stats.values()) st.advertRcvd++;
+        for (const st of stats.values()) st.advert_rcvd++;
         return {
           instances: cfg.vrrpInstances.map((i) => ({
             name: i.name, state: 'BACKUP', wantState: 'BACKUP', effectivePriority: i.priority,

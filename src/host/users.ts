@@ -10,8 +10,8 @@
 //    the missing default user is a failure instead);
 //  - the supplementary group list of the running script is exactly [gid] (setgroups(1, &gid)),
 //    not the user's groups from /etc/group.
-// The user database reads /etc/passwd and /etc/group (the `files` NSS source).
-import { readFileSync } from 'node:fs';
+// The user database is a value (HostFacts.users): system.ts reads /etc/passwd and /etc/group (the
+// `files` NSS source), tests give their own. This module does no I/O.
 import type { GlobalDefs } from '../config/model.js';
 
 /** The credentials a script runs with. */
@@ -24,15 +24,12 @@ export interface UserDb {
   group(name: string): number | undefined;
 }
 
-function table(path: string): string[][] {
-  try {
-    return readFileSync(path, 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(':'));
-  } catch {
-    return [];
-  }
+function table(text: string): string[][] {
+  return text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(':'));
 }
 
-export function systemUserDb(passwd = '/etc/passwd', group = '/etc/group'): UserDb {
+/** A user database from the text of passwd(5) and group(5) files. */
+export function userDbFromText(passwd: string, group: string): UserDb {
   const pw = table(passwd);
   const gr = table(group);
   return {

@@ -1,25 +1,12 @@
-// Netlink attribute (struct nlattr) encoder / decoder driven by the tables in constants.ts.
+// IPVS attribute values encoder / decoder driven by the tables in constants.ts (the nlattr framing
+// is common/netlink.ts's).
 // Pure functions over Buffers; attribute order on the wire is the table's declaration order.
 import type { AttrKind, AttrSpec, AttrTable } from './constants.js';
-
-export const NLA_F_NESTED = 0x8000;
-export const NLA_TYPE_MASK = 0x3fff;
+import { NLA_F_NESTED, nlAlign as align4, splitAttrs } from '../common/netlink.js';
 
 export interface SvcFlags { flags: number; mask: number }
 export type AttrValue = number | bigint | string | Buffer | SvcFlags | AttrValues;
 export interface AttrValues { [name: string]: AttrValue | undefined }
-
-const align4 = (n: number) => (n + 3) & ~3;
-
-/** One attribute: 4-byte header (len, type) + payload, zero-padded to 4 bytes. */
-export function nla(type: number, payload: Buffer): Buffer {
-  const len = 4 + payload.length;
-  const buf = Buffer.alloc(align4(len));
-  buf.writeUInt16LE(len, 0);
-  buf.writeUInt16LE(type, 2);
-  payload.copy(buf, 4);
-  return buf;
-}
 
 const entriesCache = new WeakMap<AttrTable, [string, AttrSpec][]>();
 function entriesOf(table: AttrTable): [string, AttrSpec][] {
@@ -86,20 +73,6 @@ export function encodeAttrs(table: AttrTable, values: AttrValues): Buffer {
   const buf = Buffer.alloc(encodedLen(table, values));
   writeAttrs(table, values, buf, 0);
   return buf;
-}
-
-/** Splits a buffer of attributes into (type without flags) -> payload. Stops at a malformed header. */
-export function splitAttrs(buf: Buffer): Map<number, Buffer> {
-  const out = new Map<number, Buffer>();
-  let o = 0;
-  while (o + 4 <= buf.length) {
-    const len = buf.readUInt16LE(o);
-    const type = buf.readUInt16LE(o + 2) & NLA_TYPE_MASK;
-    if (len < 4 || o + len > buf.length) break;
-    out.set(type, buf.subarray(o + 4, o + len));
-    o += align4(len);
-  }
-  return out;
 }
 
 function decodePayload(spec: AttrSpec, p: Buffer): AttrValue | undefined {

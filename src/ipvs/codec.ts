@@ -1,7 +1,8 @@
 // IPVS messages: service / destination / daemon / timeout attributes built from types.ts values,
 // and dump replies parsed back into them. Pure (Buffers in, Buffers out).
 import { AF_INET, AF_INET6, CMD_ATTRS, DAEMON_ATTRS, DAEMON_STATE, FWD_MASK, INFO_ATTRS, SVC_ATTRS, SVC_F, DEST_ATTRS } from './constants.js';
-import { decodeAttrs, encodeAttrs, nla, NLA_F_NESTED, type AttrValues, type SvcFlags } from './attrs.js';
+import { decodeAttrs, encodeAttrs, type AttrValues, type SvcFlags } from './attrs.js';
+import { nla, NLA_F_NESTED } from '../common/netlink.js';
 import { bytesToIp, ipToBytes, type Af } from './ip.js';
 import type { DestKey, IpvsDaemon, IpvsDest, IpvsService, IpvsTimeouts, SvcKey } from './types.js';
 

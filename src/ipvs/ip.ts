@@ -1,6 +1,7 @@
-// IP address text <-> bytes for IPVS (union nf_inet_addr), canonical IPv6 text (RFC 5952), and
-// virtual_server_group range expansion. Pure.
+// IP address text <-> bytes for IPVS (union nf_inet_addr), canonical text (inet_ntop's, from
+// common/ip-text.ts), and virtual_server_group range expansion. Pure.
 import { isIPv4, isIPv6 } from 'node:net';
+import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from '../common/ip-text.js';
 import { AF_INET, AF_INET6 } from './constants.js';
 
 export type Af = typeof AF_INET | typeof AF_INET6;
@@ -9,20 +10,6 @@ export function afOf(addr: string): Af | null {
   if (isIPv4(addr)) return AF_INET;
   if (isIPv6(addr)) return AF_INET6;
   return null;
-}
-
-function v6Words(addr: string): number[] {
-  let s = addr;
-  const m = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(s);
-  if (m) {
-    const b = m.slice(1).map(Number);
-    s = s.slice(0, m.index) + ((b[0] << 8) | b[1]).toString(16) + ':' + ((b[2] << 8) | b[3]).toString(16);
-  }
-  const parse = (x: string) => (x === '' ? [] : x.split(':').map((h) => parseInt(h, 16)));
-  const dbl = s.indexOf('::');
-  if (dbl < 0) return parse(s);
-  const h = parse(s.slice(0, dbl)), r = parse(s.slice(dbl + 2));
-  return [...h, ...new Array<number>(8 - h.length - r.length).fill(0), ...r];
 }
 
 const bytesCache = new Map<string, Buffer>();
@@ -39,27 +26,15 @@ export function ipToBytes(addr: string): Buffer {
 
 function parseIpBytes(addr: string): Buffer {
   const b = Buffer.alloc(16);
-  if (isIPv4(addr)) { addr.split('.').forEach((x, i) => { b[i] = Number(x); }); return b; }
+  if (isIPv4(addr)) { b.set(parseIpv4(addr)!); return b; }
   if (!isIPv6(addr)) throw new TypeError(`not an IP address: ${addr}`);
-  v6Words(addr).forEach((w, i) => b.writeUInt16BE(w, i * 2));
+  b.set(parseIpv6(addr)!);
   return b;
 }
 
+/** inet_ntop() text of the address in `b` (common/ip-text.ts). */
 export function bytesToIp(af: number, b: Buffer): string {
-  if (af === AF_INET) return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
-  const w: number[] = [];
-  for (let i = 0; i < 8; i++) w.push(b.readUInt16BE(i * 2));
-  // RFC 5952: compress the longest run (>= 2) of zero words, the first one on a tie.
-  let best = -1, bestLen = 0;
-  for (let i = 0; i < 8;) {
-    if (w[i] !== 0) { i++; continue; }
-    let j = i; while (j < 8 && w[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) { best = i; bestLen = j - i; }
-    i = j;
-  }
-  const hex = (a: number[]) => a.map((x) => x.toString(16)).join(':');
-  if (best < 0) return hex(w);
-  return `${hex(w.slice(0, best))}::${hex(w.slice(best + bestLen))}`;
+  return af === AF_INET ? formatIpv4(b) : formatIpv6(b);
 }
 
 const canonCache = new Map<string, string>();

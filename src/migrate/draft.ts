@@ -1,6 +1,7 @@
 // The intermediate form every migration source is turned into: a small keepalived configuration
 // (one VRRP instance, virtual servers, SMTP settings) plus the report of what each source setting
 // became. emit.ts prints it as keepalived.conf text.
+import { parseIpv4, parseIpv6 } from '../common/ip-text.js';
 
 export interface ReportEntry {
   /** Where the setting came from: "file:line". */
@@ -108,12 +109,12 @@ export function emptyDraft(): Draft {
 export const KNOWN_SCHEDULERS = new Set(['rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'dh', 'sh', 'sed', 'nq', 'fo', 'ovf', 'mh']);
 
 export function isIPv4(s: string): boolean {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
-  return !!m && m.slice(1).every((o) => Number(o) <= 255);
+  return parseIpv4(s) !== undefined;
 }
 
+/** An IPv6 address as keepalived reads one (no zone suffix). */
 export function isIPv6(s: string): boolean {
-  return /^[0-9a-fA-F:]+$/.test(s) && s.includes(':') && s.split('::').length <= 2;
+  return !s.includes('%') && parseIpv6(s) !== undefined;
 }
 
 /** Netmask (255.255.255.0) or prefix length ("24") to a prefix length; undefined when invalid. */

@@ -10,9 +10,10 @@ import type { CheckerEvent, VrrpEvent } from './events.js';
 import { FifoWriter } from './fifo.js';
 import { NotifyPlanner, type FifoName, type NotifyAction } from './plan.js';
 import { ScriptRunner, type ScriptResult } from './script-runner.js';
-import { checkAllScripts, notifyScripts, type SecurityReport } from './script-security.js';
+import { checkAllScripts, notifyScripts, type SecurityReport } from '../host/script-security.js';
 import { SmtpAlerter, type SmtpAlerterOptions, type SmtpSettings } from './smtp.js';
-import { scriptIds, systemUserDb, type ScriptIds, type UserDb } from './users.js';
+import { scriptIds, type ScriptIds, type UserDb } from '../host/users.js';
+import { systemScriptHost, systemUserDb } from '../host/system.js';
 
 export interface NotifierOptions {
   logger: Logger;
@@ -101,7 +102,7 @@ export function createNotifier(initial: KeepalivedConfig, opts: NotifierOptions)
     const old = planner ? config : undefined;
     config = cfg;
     idsCache = new Map();
-    security = checkAllScripts(notifyScripts(cfg), cfg, { db });
+    security = checkAllScripts(notifyScripts(cfg), cfg, { ...systemScriptHost, users: db });
     // the SECURITY VIOLATION line, when there is one, is the report's last
     const lines = opts.violationLine === false && security.securityViolation ? security.messages.slice(0, -1) : security.messages;
     for (const m of lines) log.info(m);

@@ -62,7 +62,7 @@ export function configTestLines(diags: readonly ParseDiagnostic[], opts: { posit
   return out;
 }
 
-export function runConfigTest(path: string, opts: ConfigTestOptions = {}): ConfigTestResult {
+export function runConfigTest(path: string, opts: ConfigTestOptions): ConfigTestResult {
   const r = parseConfigFile(path, { checkInterfaces: true, ...opts });
   const lines = configTestLines(r.diagnostics, { positions: opts.positions, notes: opts.notes });
   const saveDir = r.config.global.configSaveDir;

@@ -3,17 +3,18 @@
 //   parseConfigText(text, name, opts) (same, from a string)
 //   runConfigTest(path, opts)    -> { stderrLines, exitCode }           (keepalived -t)
 //   printConfig(config) / dumpConfig(config)
-import { hostname as osHostname } from 'node:os';
+// The parser does no I/O of its own: every fact about the machine (users, files, interfaces, ...)
+// comes from ParseOptions.host (src/host/facts.ts; src/config/load.ts binds the real one).
 import type { KeepalivedConfig } from '../config/model.js';
-import type { Diagnostic } from '../common/diagnostic.js';
+import { exitCodeFor, type Diagnostic } from '../common/diagnostic.js';
 import type { PreprocessOptions, PreprocessResult } from './lines.js';
 import { consolidatedCopy, preprocessFile, preprocessText } from './preprocess.js';
 import { readConfig, type ParseDiagnostic } from './reader.js';
 import { topTable, procOf, type TopCtx } from './keywords/top.js';
 import { defaultGlobalDefs } from './keywords/global-defs.js';
 import { newRuleState } from './keywords/routes.js';
-import { validateConfig, existingInterfaces } from './validate.js';
-import type { UserDb } from '../notify/users.js';
+import { validateConfig } from './validate.js';
+import type { HostFacts } from '../host/facts.js';
 import type { VirtualServer } from '../config/model.js';
 import type { LedgerLookup } from './ledger-types.js';
 
@@ -23,6 +24,8 @@ export { runConfigTest, formatDiagnostic } from './configtest.js';
 export type { ParseDiagnostic } from './reader.js';
 
 export interface ParseOptions {
+  /** The machine the configuration is read on: users, files (the config itself, includes, scripts), interfaces. */
+  host: HostFacts;
   /** -i/--config-id; default: hostname up to the first dot. */
   configId?: string;
   /** Check that referenced interfaces exist (keepalived -t does); default false. */
@@ -31,9 +34,8 @@ export interface ParseOptions {
   interfaces?: ReadonlySet<string>;
   /** -e/--all-config: strict includes. */
   allConfig?: boolean;
-  /** Hostname used for defaults (router_id, email from, helo); default os.hostname(). */
+  /** Hostname used for defaults (router_id, email from, helo); default host.hostname(). */
   hostname?: string;
-  userDb?: UserDb;
   /** Skip stat()-based script security checks. */
   skipScriptSecurity?: boolean;
   /** The keyword ledger to warn from (default: src/parser/ledger.ts); tests swap it. */
@@ -60,46 +62,30 @@ export function emptyConfig(hostname: string, files: string[] = []): KeepalivedC
 /** Structural messages the reader reports itself, in keepalived's order. */
 const READER_OWNS = new Set(['KA_CFG_EXTRA_EOB', 'KA_CFG_MISSING_EOB']);
 
-/**
- * keepalived -t exit code: 2 abort, 6 security, 5 any other printed config error, 4 fatal, else 0.
- * 2.2.7 keeps the least severe class it reported (report_config_error keeps the larger enum value),
- * so a fatal error next to an ordinary one exits 5, not 4.
- */
-export function exitCodeOf(diags: readonly Diagnostic[]): number {
-  let code = 0;
-  for (const d of diags) {
-    if (d.severity === 'abort') return 2;
-    const c = d.severity === 'security' ? 6 : d.severity === 'fatal' ? 4 : d.severity === 'error' || d.severity === 'warning' ? 5 : 0;
-    // keepalived keeps the highest config_err_t: security > any other error > fatal (file, interface)
-    if (c === 6 || (c === 5 && code !== 6) || (c === 4 && code === 0)) code = c;
-  }
-  return code;
-}
-
-export function parsePreprocessed(pre: PreprocessResult, opts: ParseOptions = {}): ParseResult {
-  const host = opts.hostname ?? osHostname();
+export function parsePreprocessed(pre: PreprocessResult, opts: ParseOptions): ParseResult {
+  const host = opts.hostname ?? opts.host.hostname();
   const cfg = emptyConfig(host, pre.files);
   if (pre.includedBy && Object.keys(pre.includedBy).length) cfg.includedBy = pre.includedBy;
   const vsSet = new Map<VirtualServer, Set<string>>();
   const ctx: TopCtx = { cfg, hostname: host, seen: new Map(), scriptUserSet: false, rules: newRuleState(), vsSet };
-  const present = opts.interfaces ?? (opts.checkInterfaces ? existingInterfaces() : undefined);
+  const present = opts.interfaces ?? (opts.checkInterfaces ? opts.host.interfaces() : undefined);
   // global dynamic_interfaces: every interface named after it counts as existing (keepalived creates a
   // placeholder and waits for it, so -t reports nothing)
   const interfaces = present && new InterfacesUnlessDynamic(present, () => cfg.global.dynamicInterfaces);
-  const before = pre.diagnosticsBefore ?? pre.diagnostics.map(() => 0);
-  const keep = pre.diagnostics.map((d, i) => [d, before[i] ?? 0] as const).filter(([d]) => !READER_OWNS.has(d.code))
+  const keep = pre.diagnostics.filter((d) => !READER_OWNS.has(d.code))
     // keepalived -t exits 0 on a missing main config unless -e (all-config) is given.
-    .map(([d, b]) => [d.code === 'KA_CONFIG_FILE_MISSING' && !opts.allConfig ? { ...d, severity: 'info' as const } : d, b] as const);
+    .map((d) => (d.code === 'KA_CONFIG_FILE_MISSING' && !opts.allConfig ? { ...d, severity: 'info' as const } : d));
   const r = readConfig(pre.source ?? pre.lines, topTable, ctx, {
-    interfaces, procOf, pre: { diags: keep.map((k) => k[0]), before: keep.map((k) => k[1]) }, ledger: opts.ledger,
+    host: opts.host, interfaces, procOf, pre: keep, ledger: opts.ledger,
   });
   let diagnostics = r.diagnostics;
   if (!r.aborted) {
     diagnostics = diagnostics.concat(validateConfig(cfg, {
-      interfaces, missingInterface: r.missingInterface, vsSet, userDb: opts.userDb, skipScriptSecurity: opts.skipScriptSecurity,
+      interfaces, missingInterface: r.missingInterface, vsSet, host: opts.host,
+      skipScriptSecurity: opts.skipScriptSecurity,
     }));
   }
-  return { config: cfg, diagnostics, exitCode: exitCodeOf(diagnostics), aborted: r.aborted };
+  return { config: cfg, diagnostics, exitCode: exitCodeFor(diagnostics), aborted: r.aborted };
 }
 
 class InterfacesUnlessDynamic extends Set<string> {
@@ -108,20 +94,23 @@ class InterfacesUnlessDynamic extends Set<string> {
 }
 
 function ppOpts(opts: ParseOptions): PreprocessOptions {
-  const configId = opts.configId ?? (opts.hostname ?? osHostname()).split('.')[0]!;
+  const configId = opts.configId ?? (opts.hostname ?? opts.host.hostname()).split('.')[0]!;
   const seed = opts.randomSeed !== undefined ? { randomSeed: opts.randomSeed } : {};
-  return opts.allConfig ? { configId, includeCheck: { read: true, match: true, wildcardMatch: true, braceMatch: true }, ...seed } : { configId, ...seed };
+  const files = opts.host.files;
+  return opts.allConfig
+    ? { configId, files, includeCheck: { read: true, match: true, wildcardMatch: true, braceMatch: true }, ...seed }
+    : { configId, files, ...seed };
 }
 
-export function parseConfigFile(path: string, opts: ParseOptions = {}): ParseResult {
+export function parseConfigFile(path: string, opts: ParseOptions): ParseResult {
   return parsePreprocessed(preprocessFile(path, ppOpts(opts)), opts);
 }
 
 /** keepalived 2.2.7's consolidated copy of the file and its includes (config_save_dir's keepalived.conf.PID.N). */
-export function configCopy(path: string, opts: ParseOptions = {}): Buffer {
+export function configCopy(path: string, opts: ParseOptions): Buffer {
   return consolidatedCopy(path, ppOpts(opts));
 }
 
-export function parseConfigText(text: string, fileName: string, opts: ParseOptions = {}): ParseResult {
+export function parseConfigText(text: string, fileName: string, opts: ParseOptions): ParseResult {
   return parsePreprocessed(preprocessText(text, fileName, ppOpts(opts)), opts);
 }

@@ -1,8 +1,6 @@
 // The README's list of what is not implemented, generated from the keyword ledger (ledger.ts) and
-// written between two markers in README.md: `npm run ledger:readme`. The ledger test fails when
-// README.md and the ledger disagree.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// written between two markers in README.md by `npm run ledger:readme` (scripts/ledger-readme.ts does
+// the file I/O; this module is pure). The ledger test fails when README.md and the ledger disagree.
 import { LEDGER } from './ledger.js';
 
 export const START = '<!-- ledger:not-implemented:start (generated from src/parser/ledger.ts by `npm run ledger:readme`) -->';
@@ -50,12 +48,4 @@ export function replaceSection(readme: string, section: string): string {
   const a = readme.indexOf(START); const b = readme.indexOf(END);
   if (a < 0 || b < a) throw new Error(`README.md has no ${START} ... ${END} markers`);
   return `${readme.slice(0, a + START.length)}\n${section}\n${readme.slice(b)}`;
-}
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const path = new URL('../../README.md', import.meta.url);
-  const before = readFileSync(path, 'utf8');
-  const after = replaceSection(before, readmeSection());
-  if (after !== before) writeFileSync(path, after);
-  process.stdout.write(after !== before ? 'README.md updated\n' : 'README.md already up to date\n');
 }

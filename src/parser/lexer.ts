@@ -7,7 +7,8 @@
 // Lines without a '"' (nearly all of them) take an equivalent hand-written fast path: Chevrotain's
 // per-call overhead would otherwise dominate the 674k-line benchmark.
 import { createToken, Lexer, type IToken } from './chevrotain.js';
-import type { Diagnostic, SourcePos } from '../common/diagnostic.js';
+import type { SourcePos } from '../common/diagnostic.js';
+import type { DiagnosticOut } from './pre/diagnostics.js';
 import type { ConfigLine, Word } from './lines.js';
 import { type LineBuf, colAt } from './pre/linebuf.js';
 import { toDisplay } from './pre/text.js';
@@ -109,7 +110,7 @@ export class PlainLine implements ConfigLine {
  * Split a processed line into words, each with its source position. The text is a latin1 byte
  * string; words are returned UTF-8 decoded.
  */
-export function splitWords(lb: LineBuf, diags: Diagnostic[], ascii = false, forceLexer = false): Word[] {
+export function splitWords(lb: LineBuf, diags: DiagnosticOut, ascii = false, forceLexer = false): Word[] {
   const s = lb.text;
   const words: Word[] = [];
   if (!forceLexer && s.indexOf('"') < 0) {

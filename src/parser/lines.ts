@@ -5,6 +5,7 @@
 //  - the reader (src/parser/reader.ts) walks that stream with the keyword tables and builds the model.
 // Every word keeps the file, line and column it came from, through includes and macro expansion.
 import type { Diagnostic, SourcePos } from '../common/diagnostic.js';
+import type { HostFiles } from '../host/facts.js';
 
 export interface Word {
   /** The word with double quotes removed (keepalived's alloc_strvec). */
@@ -39,6 +40,8 @@ export interface ConfigLine {
 export interface PreprocessOptions {
   /** -i/--config-id; default: hostname up to the first dot. */
   configId: string;
+  /** Where the files come from (the main file, includes, globs): the preprocessor does no I/O itself. */
+  files: HostFiles;
   /** include_check default / -e (all-config): strictness of include directives. */
   includeCheck?: { read: boolean; match: boolean; wildcardMatch: boolean; braceMatch: boolean };
   /** Random seed for ${_RANDOM}; default: time-based. */
@@ -67,32 +70,34 @@ export interface LineSource {
 /** An include directive: its pattern as written and where it stands. */
 export interface IncludeSite { pattern: string; file: string; line: number }
 
+/** A preprocessor message and where keepalived reports it. */
+export interface PreDiagnostic extends Diagnostic {
+  /**
+   * keepalived reports it just before handing out lines[before] (== lines.length: after the last
+   * line, e.g. "There are %d missing '}'s or extra '{'s", which keepalived prints after the blocks'
+   * end handlers ran). Lets the reader interleave its own messages in keepalived's order.
+   * Word-splitting messages (Unmatched quote) belong to the line they are reported before.
+   */
+  before: number;
+  /**
+   * keepalived names the file in its prefix ("(FILE: Line N) msg" rather than "(Line N) msg"), as
+   * for ConfigLine.showFile. KA_CFG_MISSING_EOB ("There are %d missing '}'s...") has no prefix at all.
+   */
+  showFile?: boolean;
+}
+
 export interface PreprocessResult {
   /** Every line as an array (the preprocessor materializes it on first access). */
   lines: ConfigLine[];
   /** The same lines, stored compactly (the reader uses this when present). */
   source?: LineSource;
-  diagnostics: Diagnostic[];
+  diagnostics: PreDiagnostic[];
   /** Every file opened, in order (absolute paths). */
   files: string[];
   /** Parallel to `files`: the names keepalived logs them under with -D ("Opening file '%s'."). */
   fileNames?: string[];
   /** For each included file (by the name positions use), the include directive that read it. */
   includedBy?: Record<string, IncludeSite>;
-  /**
-   * Parallel to `diagnostics`: keepalived reported diagnostics[i] just before handing out
-   * lines[diagnosticsBefore[i]] (== lines.length: after the last line, e.g. "There are %d missing
-   * '}'s or extra '{'s", which keepalived prints after the blocks' end handlers ran). Lets the
-   * reader interleave its own messages in keepalived's order. Word-splitting messages (Unmatched
-   * quote) belong to the line they are reported before.
-   */
-  diagnosticsBefore?: number[];
-  /**
-   * Parallel to `diagnostics`: keepalived names the file in this message's prefix
-   * ("(FILE: Line N) msg" rather than "(Line N) msg"), as for ConfigLine.showFile.
-   * KA_CFG_MISSING_EOB ("There are %d missing '}'s...") is printed with no prefix at all.
-   */
-  diagnosticsShowFile?: boolean[];
   /** Block depth left at end of input (already reported as KA_CFG_MISSING_EOB). */
   unclosedBlocks?: number;
 }

@@ -1,30 +1,28 @@
 // Canonical printer: KeepalivedConfig -> keepalived.conf text that parses back to the same model
 // (positions aside). Every value is written explicitly (defaults included where the parser's
 // end-of-parse checks would otherwise complain or default differently), one keyword per line,
-// blocks indented by 4, words quoted when they contain blanks or special characters.
+// blocks indented by 4, words spelled by config-word.ts (quoted where keepalived would otherwise
+// split, comment or replace them).
 import type {
   KeepalivedConfig, GlobalDefs, VrrpInstance, VirtualIp, ScriptSpec, TrackRef, VirtualServer, RealServer, Checker, VrrpScript,
   VrrpSyncGroup, TrackFile, VrrpTrackProcess, VirtualServerGroup, HttpUrl,
 } from '../config/model.js';
 import { routeWords, ruleWords } from './keywords/routes.js';
+import { quoteLine, quoteQuotedEscaped } from './config-word.js';
+import { GARP_KEYWORDS } from './keywords/garp.js';
 
 class Out {
   lines: string[] = [];
   depth = 0;
   line(...words: (string | number | undefined)[]): void {
-    const w = words.filter((x) => x !== undefined).map((x) => q(String(x)));
-    this.lines.push('    '.repeat(this.depth) + w.join(' '));
+    this.raw(quoteLine(words.filter((x) => x !== undefined).map(String)));
   }
   raw(text: string): void { this.lines.push('    '.repeat(this.depth) + text); }
-  open(...words: (string | number | undefined)[]): void { this.line(...words, '{'); this.depth++; }
+  open(...words: (string | number | undefined)[]): void {
+    this.raw(`${quoteLine(words.filter((x) => x !== undefined).map(String))} {`);
+    this.depth++;
+  }
   close(): void { this.depth--; this.raw('}'); }
-}
-
-/** Quote a word when keepalived's tokenizer would otherwise split or comment it. */
-function q(s: string): string {
-  if (s === '{' || s === '}') return s;
-  if (s === '' || /[\s"{}#!]/.test(s) || s.startsWith('@') || s.startsWith('~') || s.includes('$')) return `"${s}"`;
-  return s;
 }
 
 function script(o: Out, kw: string, s: ScriptSpec | undefined): void { if (s) o.raw(`${kw} ${s.raw}`); }
@@ -55,12 +53,7 @@ function g(o: Out, gd: GlobalDefs): void {
   if (gd.vrrpCheckUnicastSrc) o.line('vrrp_check_unicast_src');
   // vrrp_min_garp first: it changes GARP settings still at their defaults where it stands
   if (gd.vrrpMinGarp) o.line('vrrp_min_garp', 'true');
-  o.line('vrrp_garp_master_delay', gd.vrrpGarpMasterDelay);
-  o.line('vrrp_garp_master_repeat', gd.vrrpGarpMasterRepeat);
-  o.line('vrrp_garp_master_refresh', gd.vrrpGarpMasterRefresh);
-  o.line('vrrp_garp_master_refresh_repeat', gd.vrrpGarpMasterRefreshRepeat);
-  if (gd.vrrpGarpLowerPrioDelay !== undefined) o.line('vrrp_garp_lower_prio_delay', gd.vrrpGarpLowerPrioDelay);
-  if (gd.vrrpGarpLowerPrioRepeat !== undefined) o.line('vrrp_garp_lower_prio_repeat', gd.vrrpGarpLowerPrioRepeat);
+  for (const k of GARP_KEYWORDS) { const v = gd[`vrrpGarp${k.param}`]; if (v !== undefined) o.line(`vrrp_${k.name}`, v); }
   // 0 (the default) cannot be written: keepalived refuses it
   if (gd.vrrpGarpInterval) o.line('vrrp_garp_interval', gd.vrrpGarpInterval);
   if (gd.vrrpGnaInterval) o.line('vrrp_gna_interval', gd.vrrpGnaInterval);
@@ -220,10 +213,7 @@ function instance(o: Out, vi: VrrpInstance, gd: GlobalDefs): void {
   if (vi.downTimerAdverts !== undefined) o.line('down_timer_adverts', vi.downTimerAdverts);
   if (vi.notifyPriorityChanges !== undefined) o.line('notify_priority_changes', vi.notifyPriorityChanges ? 'true' : 'false');
   if (vi.promoteSecondaries) o.line('promote_secondaries');
-  const gm: [string, number | undefined][] = [['garp_master_delay', vi.garpMasterDelay], ['garp_master_repeat', vi.garpMasterRepeat],
-    ['garp_master_refresh', vi.garpMasterRefresh], ['garp_master_refresh_repeat', vi.garpMasterRefreshRepeat],
-    ['garp_lower_prio_delay', vi.garpLowerPrioDelay], ['garp_lower_prio_repeat', vi.garpLowerPrioRepeat]];
-  for (const [k, v] of gm) if (v !== undefined) o.line(k, v);
+  for (const k of GARP_KEYWORDS) { const v = vi[`garp${k.param}`]; if (v !== undefined) o.line(k.name, v); }
   if (vi.lowerPrioNoAdvert !== undefined) o.line('lower_prio_no_advert', vi.lowerPrioNoAdvert ? 'true' : 'false');
   if (vi.higherPrioSendAdvert !== undefined) o.line('higher_prio_send_advert', vi.higherPrioSendAdvert ? 'true' : 'false');
   script(o, 'notify_master', vi.notifyMaster); script(o, 'notify_backup', vi.notifyBackup); script(o, 'notify_fault', vi.notifyFault);
@@ -323,7 +313,7 @@ function url(o: Out, u: HttpUrl): void {
   if (u.digest) o.line('digest', u.digest);
   if (u.statusCode?.length) o.line('status_code', ...u.statusCode.map((s) => (s.from === s.to ? String(s.from) : `${s.from}-${s.to}`)));
   if (u.virtualhost) o.line('virtualhost', u.virtualhost);
-  if (u.regex) o.line('regex', u.regex);
+  if (u.regex) o.raw(`regex ${quoteQuotedEscaped(u.regex)}`);
   if (u.regexNoMatch) o.line('regex_no_match');
   if (u.regexOptions?.length) o.line('regex_options', ...u.regexOptions);
   if (u.regexMinOffset !== undefined) o.line('regex_min_offset', u.regexMinOffset);

@@ -3,11 +3,12 @@
 // brace rules: '{' on the same or next line, "Missing '{'", "Unexpected '{' - ignoring" (the
 // unknown keyword's block is NOT skipped: its '}' closes the parent), "Extra '}' found",
 // "There are N missing '}'s or extra '{'s", and the missing-parameter abort (exit 2).
-import type { ConfigLine, LineSource, Word } from './lines.js';
+import type { ConfigLine, LineSource, PreDiagnostic, Word } from './lines.js';
 import type { Diagnostic, Severity, SourcePos } from '../common/diagnostic.js';
 import type { KeywordDef, KeywordTable, KwArgs } from './schema.js';
 import { NOT_IMPLEMENTED_CODE, notImplementedMessage, valueNotImplementedMessage, type LedgerLookup } from './ledger-types.js';
 import { ledgerEntry } from './ledger.js';
+import type { HostFacts } from '../host/facts.js';
 
 /**
  * How keepalived prefixes the message under -t: '(Line N) ' for what its parent process reads
@@ -32,12 +33,14 @@ export const SKIP_BLOCK = Symbol('skip-block');
 class AbortParse { constructor(readonly diag: ParseDiagnostic) {} }
 
 export interface ReaderOptions {
+  /** The machine's facts handlers may ask (KwArgs.host). */
+  host: HostFacts;
   /** Interfaces that exist (for keepalived -t's interface checks); undefined = no checks. */
   interfaces?: ReadonlySet<string>;
   /** Which keepalived process reads (and reports on) a top-level keyword's block; default parent. */
   procOf?: (topKeyword: string) => Proc;
-  /** Preprocessor diagnostics to interleave: diags[i] is reported just before lines[before[i]]. */
-  pre?: { diags: readonly Diagnostic[]; before: readonly number[] };
+  /** Preprocessor diagnostics to interleave: each is reported just before lines[d.before]. */
+  pre?: readonly PreDiagnostic[];
   /** The keyword ledger (default: src/parser/ledger.ts): a not-implemented keyword gets a warning at each use. */
   ledger?: LedgerLookup;
 }
@@ -57,10 +60,12 @@ class LineArgs implements KwArgs {
   readonly words: readonly Word[];
   readonly size: number;
   readonly interfaces: ReadonlySet<string> | undefined;
+  readonly host: HostFacts;
   constructor(private readonly r: Reader, readonly line: ConfigLine) {
     this.words = line.words;
     this.size = line.words.length;
     this.interfaces = r.opts.interfaces;
+    this.host = r.opts.host;
   }
   need(i: number): string {
     const w = this.words[i];
@@ -102,8 +107,8 @@ class Reader {
   next(): ConfigLine | undefined {
     const pre = this.opts.pre;
     if (pre) {
-      while (this.pi < pre.diags.length && (pre.before[this.pi] ?? 0) <= this.i) {
-        const d = pre.diags[this.pi++]!;
+      while (this.pi < pre.length && pre[this.pi]!.before <= this.i) {
+        const { before: _placed, showFile: _shown, ...d } = pre[this.pi++]!;
         const at = this.lines.length ? this.lines.at(Math.min(this.i, this.lines.length - 1)) : undefined;
         this.diags.push({ ...d, prefix: d.pos ? 'line' : 'none', proc: 'parent', showFile: at?.showFile });
       }
@@ -273,7 +278,7 @@ class Reader {
 }
 
 /** Reads the whole stream with the top-level table; `ctx` is handed to top-level handlers. */
-export function readConfig(lines: LineSource, top: KeywordTable, ctx: unknown, opts: ReaderOptions = {}): ReadResult {
+export function readConfig(lines: LineSource, top: KeywordTable, ctx: unknown, opts: ReaderOptions): ReadResult {
   const r = new Reader(lines, opts);
   let aborted = false;
   try {

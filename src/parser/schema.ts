@@ -4,6 +4,7 @@
 // the tables own what each keyword means.
 import type { ConfigLine, Word } from './lines.js';
 import type { SourcePos, Severity } from '../common/diagnostic.js';
+import type { HostFacts } from '../host/facts.js';
 
 /** P0 = must have, P1 = common, P2 = parsed and kept, behaviour not implemented yet. */
 export type Priority = 'P0' | 'P1' | 'P2';
@@ -42,6 +43,8 @@ export interface KwArgs {
   readonly interfaces: ReadonlySet<string> | undefined;
   /** Flag the whole config as having referenced a missing interface (keepalived's non-existent-interface). */
   markMissingInterface(): void;
+  /** The machine's facts (users, files, ...): handlers ask these, never the system itself. */
+  readonly host: HostFacts;
 }
 
 export interface KeywordDef<C = any> {

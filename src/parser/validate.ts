@@ -3,20 +3,21 @@
 // port mismatch), vrrp instance checks (VRID set, VIPs, duplicate VRID per interface+family, AH with
 // MASTER), sync groups naming missing instances, track_script naming undefined scripts, script
 // security (exit 6) and our own cross-object checks (severity 'info': they never change the exit
-// code keepalived would give, but name both places).
-import { existsSync } from 'node:fs';
+// code keepalived would give, but name both places). Users and script files come from the host's
+// facts (ValidateOptions.host), never from the system directly.
 import type { KeepalivedConfig, RealServer, VirtualServer, ScriptSpec, TrackRef } from '../config/model.js';
 import { rsWeightGiven } from './keywords/lvs.js';
 import type { SourcePos, Severity } from '../common/diagnostic.js';
 import type { ParseDiagnostic, Proc, PrefixStyle } from './reader.js';
-import { checkScriptSecurity } from '../notify/script-security.js';
+import { checkScriptSecurity } from '../host/script-security.js';
+import type { HostFacts } from '../host/facts.js';
 import { badUserScripts, cmdStr, scriptEndPos } from './keywords/vrrp-blocks.js';
 import { miscUserPos } from './keywords/checkers.js';
 import { explicitWeight } from './keywords/common.js';
 import { trackScriptWeightText } from './keywords/vrrp-instance.js';
 import { checkVrrp } from './validate-vrrp.js';
 import { resolveSyncdInterfaces } from './keywords/lvs-syncd.js';
-import { defaultScriptUser, lookupUser, scriptIds, systemUserDb, type UserDb } from '../host/users.js';
+import { defaultScriptUser, lookupUser, scriptIds } from '../host/users.js';
 
 export interface ValidateOptions {
   /** Interfaces that exist (keepalived -t checks them); undefined = skip interface checks. */
@@ -25,7 +26,8 @@ export interface ValidateOptions {
   missingInterface: boolean;
   /** Per-item `set` markers recorded by the tables (which VS keywords were given). */
   vsSet: Map<VirtualServer, Set<string>>;
-  userDb?: UserDb;
+  /** Users and script files (script_user, `user`, script security). */
+  host: HostFacts;
   /** Skip the script-security stat() checks (unit tests). */
   skipScriptSecurity?: boolean;
 }
@@ -177,7 +179,7 @@ export function notifyScriptsOf(cfg: KeepalivedConfig): ScriptSpec[] {
 }
 
 function checkScripts(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink): void {
-  const db = o.userDb ?? systemUserDb();
+  const db = o.host.users;
   const g = cfg.global;
   // vrrp_script without a script is removed at its end handler.
   cfg.vrrpScripts = cfg.vrrpScripts.filter((v) => {
@@ -201,7 +203,7 @@ function checkScripts(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink): void 
 
 /** MISC_CHECKs whose user (or the default user) does not resolve are removed, as 2.2.7 does. */
 function checkMiscUsers(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink): void {
-  const db = o.userDb ?? systemUserDb();
+  const db = o.host.users;
   const def = defaultScriptUser(cfg.global, db);
   for (const vs of cfg.virtualServers) {
     for (const rs of vs.realServers) {
@@ -262,13 +264,13 @@ function checkTracks(cfg: KeepalivedConfig, s: Sink): Set<string> {
 function checkSecurity(cfg: KeepalivedConfig, used: Set<string>, o: ValidateOptions, vr: Sink, ck: Sink): void {
   if (o.skipScriptSecurity) return;
   void used;
-  const db = o.userDb ?? systemUserDb();
+  const db = o.host.users;
   const g = cfg.global;
   const disabled = new Set<string>();
   const isCountedScript = (spec: ScriptSpec, user?: { user: string; group?: string }): boolean => {
     const ids = scriptIds(user ? { user: user.user, group: user.group } : spec, g, db);
     if (!ids) return false;
-    const r = checkScriptSecurity(spec.argv[0]!, ids, { enableScriptSecurity: g.enableScriptSecurity });
+    const r = checkScriptSecurity(spec.argv[0]!, ids, o.host, { enableScriptSecurity: g.enableScriptSecurity });
     // 2.2.7 counts every script it can stat (SC_ISSCRIPT), whichever user runs it; a script that
     // is not there is no violation.
     if (r.status === 'notfound' || r.status === 'not-executable') return false;
@@ -282,7 +284,7 @@ function checkSecurity(cfg: KeepalivedConfig, used: Set<string>, o: ValidateOpti
     if (/^<\s*\//.test(v.script.argv[0] ?? '')) continue;
     const ids = scriptIds(v.user ? { user: v.user.user, group: v.user.group } : v.script, g, db);
     if (!ids) continue;
-    const r = checkScriptSecurity(v.script.argv[0]!, ids, { enableScriptSecurity: g.enableScriptSecurity });
+    const r = checkScriptSecurity(v.script.argv[0]!, ids, o.host, { enableScriptSecurity: g.enableScriptSecurity });
     // A script that cannot be found is reported (and disabled) with or without script security
     // (2.2.7, measured: test/corpus/realworld/k8s-apiserver.conf); one that is not executable is
     // disabled silently.
@@ -357,24 +359,14 @@ export function validateConfig(cfg: KeepalivedConfig, o: ValidateOptions): Parse
 function checkStartStopSecurity(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink): void {
   const g = cfg.global;
   if (o.skipScriptSecurity || g.enableScriptSecurity) return;
-  const db = o.userDb ?? systemUserDb();
+  const db = o.host.users;
   const counted = [g.startupScript, g.shutdownScript].some((spec) => {
     if (!spec?.argv.length) return false;
     const ids = scriptIds(spec, g, db);
     if (!ids) return false;
-    const r = checkScriptSecurity(spec.argv[0]!, ids, { enableScriptSecurity: false });
+    const r = checkScriptSecurity(spec.argv[0]!, ids, o.host, { enableScriptSecurity: false });
     return r.status !== 'notfound' && r.status !== 'not-executable';
   });
   if (counted) s.add('SECURITY VIOLATION - start/shutdown scripts are being executed but script_security not enabled.', { severity: 'security', code: 'KA_SCRIPT_SECURITY' });
 }
 
-/** Interfaces that exist in this network namespace (/sys/class/net). */
-export function existingInterfaces(sysClassNet = '/sys/class/net'): Set<string> {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return new Set(readdirNames(sysClassNet));
-  } catch { return new Set(); }
-}
-
-import { readdirSync } from 'node:fs';
-function readdirNames(p: string): string[] { return existsSync(p) ? readdirSync(p) : []; }

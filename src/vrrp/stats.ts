@@ -32,6 +32,16 @@ export interface VrrpStats {
 
 export type VrrpStatName = keyof VrrpStats;
 
+/** keepalived's vrrp_stats as its JSON dump writes them ("stats"), in that order: the one list every dump reads. */
+export const KEEPALIVED_STATS = [
+  'advert_rcvd', 'advert_sent', 'become_master', 'release_master', 'packet_len_err', 'advert_interval_err', 'ip_ttl_err',
+  'invalid_type_rcvd', 'addr_list_err', 'invalid_authtype', 'authtype_mismatch', 'auth_failure', 'pri_zero_rcvd', 'pri_zero_sent',
+] as const satisfies readonly VrrpStatName[];
+
+/** The counters the dumps show: keepalived's, then ours (master_conflict, dumped only when not 0). */
+export const DUMPED_STATS = [...KEEPALIVED_STATS, 'master_conflict'] as const satisfies readonly VrrpStatName[];
+export type DumpedStats = Pick<VrrpStats, (typeof DUMPED_STATS)[number]>;
+
 export function newStats(): VrrpStats {
   return {
     advert_rcvd: 0, advert_sent: 0, become_master: 0, release_master: 0, packet_len_err: 0,

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { topTable } from '../../src/parser/keywords/top.js';
 import type { ArgType, KeywordDef, KeywordTable } from '../../src/parser/schema.js';
+import { systemFiles } from '../../src/host/system.js';
 import { preprocessFile } from '../../src/parser/preprocess.js';
 import type { Rng } from './harness.js';
 
@@ -27,7 +28,7 @@ export function corpusPool(): Pool {
   const dirs = ['test/corpus/configs', 'test/corpus/realworld'].map((d) => path.join(ROOT, d));
   for (const dir of dirs) {
     for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.conf')).sort()) {
-      const r = preprocessFile(path.join(dir, f), { configId: 'fz' });
+      const r = preprocessFile(path.join(dir, f), { configId: 'fz', files: systemFiles });
       const text = fs.readFileSync(path.join(dir, f), 'latin1');
       if (!text.includes('include')) pool.texts.push(text);
       const stack: string[] = [];

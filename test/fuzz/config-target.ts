@@ -6,7 +6,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseConfigFile, parseConfigText, type ParseOptions, type ParseResult } from '../../src/parser/index.js';
+import { type ParseOptions, type ParseResult } from '../../src/parser/index.js';
+import { systemHost } from '../../src/host/system.js';
+import { parseConfigFile, parseConfigText } from '../../src/config/load.js';
 import type { FuzzTarget } from './harness.js';
 import { corpusPool, genConfig, INCLUDE_FILES, type GeneratedConfig } from './config-gen.js';
 
@@ -39,7 +41,7 @@ export function configTarget(): FuzzTarget<GeneratedConfig> {
   const file = path.join(dir, 'keepalived.conf');
   const pool = corpusPool();
   const codes: Record<string, number> = {};
-  const base: ParseOptions = { interfaces: new Set(['eth0', 'eth1', 'lo']), configId: 'fz', hostname: 'fuzzhost.example', randomSeed: 1 };
+  const base: ParseOptions = { host: systemHost(), interfaces: new Set(['eth0', 'eth1', 'lo']), configId: 'fz', hostname: 'fuzzhost.example', randomSeed: 1 };
   return {
     name: 'config',
     generate: (rng) => genConfig(rng, pool),

@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseConfigFile, parseConfigText } from '../../src/parser/index.js';
+import { parseConfigFile, parseConfigText } from '../../src/config/load.js';
 import { assertGuestRanClean, bundleGuest, REPO, runInVm, VM_CACHE, vmUnavailable, type VmResult } from './helpers/vm.js';
 import type { GuestInput } from './guest/ipvs-guest.js';
 

@@ -6,8 +6,9 @@ import { constants } from 'node:os';
 import type { Outcome } from '../core/checker-fsm.js';
 import type { Probe, ProbeSpec } from './types.js';
 import { runAs, type RunIdentity } from '../../host/spawn-as.js';
-import { scriptIds, systemUserDb } from '../../host/users.js';
-import { resolveScriptFile } from '../../notify/script-security.js';
+import { scriptIds } from '../../host/users.js';
+import { resolveScriptFile } from '../../host/script-security.js';
+import { systemScriptHost, systemUserDb } from '../../host/system.js';
 
 const KILL_GRACE_MS = 2000;
 
@@ -28,7 +29,8 @@ export function miscProbe(spec: ProbeSpec): Probe {
   // The parser drops a MISC_CHECK whose user (or default user) does not resolve, as 2.2.7 does;
   // one that stops resolving later (user deleted) fails its checks instead of running as root.
   const ids = scriptIds(c.user ?? {}, global, systemUserDb());
-  const argv = ids ? [resolveScriptFile(c.miscPath.argv[0] ?? '', ids), ...c.miscPath.argv.slice(1)] : [];
+  const file = ids ? resolveScriptFile(c.miscPath.argv[0] ?? '', ids, systemScriptHost) : '';
+  const argv = ids ? [file, ...c.miscPath.argv.slice(1)] : [];
   const key = `MISC|${JSON.stringify(argv)}|${ids ? `${ids.uid}:${ids.gid}` : '-'}|${timeoutMs}`;
   return {
     key: () => key,

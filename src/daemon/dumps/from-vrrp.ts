@@ -2,6 +2,7 @@
 // counters) to the dump formatters' VrrpSnapshot. Structural types only, so the daemon shell does
 // not depend on the VRRP module's internals.
 import { isVrrpSnapshot, zeroStats, type VrrpRuntimeState, type VrrpSnapshot, type VrrpStats } from './model.js';
+import { DUMPED_STATS } from '../../vrrp/stats.js';
 
 interface RuntimeInstance {
   name: string;
@@ -16,15 +17,9 @@ function isRuntimeSnapshot(x: unknown): x is { instances: RuntimeInstance[] } {
 }
 
 function stats(s: Partial<Record<string, number>>): VrrpStats {
-  const n = (k: string) => s[k] ?? 0;
-  return {
-    ...zeroStats(),
-    advertRcvd: n('advert_rcvd'), advertSent: n('advert_sent'), becomeMaster: n('become_master'), releaseMaster: n('release_master'),
-    packetLenErr: n('packet_len_err'), advertIntervalErr: n('advert_interval_err'), ipTtlErr: n('ip_ttl_err'),
-    invalidTypeRcvd: n('invalid_type_rcvd'), addrListErr: n('addr_list_err'), invalidAuthtype: n('invalid_authtype'),
-    authtypeMismatch: n('authtype_mismatch'), authFailure: n('auth_failure'), priZeroRcvd: n('pri_zero_rcvd'), priZeroSent: n('pri_zero_sent'),
-    masterConflict: n('master_conflict'),
-  };
+  const out = zeroStats();
+  for (const k of DUMPED_STATS) out[k] = s[k] ?? 0;
+  return out;
 }
 
 /** Either snapshot shape in, the dump shape out (undefined when neither). */

@@ -5,6 +5,7 @@ import type { KeepalivedConfig, VrrpInstance } from '../../config/model.js';
 import type { VrrpInstanceRuntime, VrrpRuntimeState, VrrpSnapshot } from './model.js';
 import { scriptText, vipText } from './vip-text.js';
 import { lowerPrioGarp } from '../../vrrp/params.js';
+import { KEEPALIVED_STATS } from '../../vrrp/stats.js';
 
 const STATE_NUM: Record<VrrpRuntimeState, number> = { INIT: 0, BACKUP: 1, MASTER: 2, FAULT: 3, STOP: 98 };
 
@@ -65,14 +66,10 @@ function instanceJson(cfg: KeepalivedConfig, inst: VrrpInstance, rt: VrrpInstanc
   data.auth_type = auth ? (auth.type === 'PASS' ? 1 : 2) : 0;
   if (auth?.type === 'PASS') data.auth_data = auth.pass ?? '';
   const s = rt.stats;
-  const stats = {
-    advert_rcvd: s.advertRcvd, advert_sent: s.advertSent, become_master: s.becomeMaster, release_master: s.releaseMaster,
-    packet_len_err: s.packetLenErr, advert_interval_err: s.advertIntervalErr, ip_ttl_err: s.ipTtlErr,
-    invalid_type_rcvd: s.invalidTypeRcvd, addr_list_err: s.addrListErr, invalid_authtype: s.invalidAuthtype,
-    authtype_mismatch: s.authtypeMismatch, auth_failure: s.authFailure, pri_zero_rcvd: s.priZeroRcvd, pri_zero_sent: s.priZeroSent,
-    // ours, only once it is not 0 (keepalived 2.2.7's JSON has no such key)
-    ...(s.masterConflict ? { master_conflict: s.masterConflict } : {}),
-  };
+  const stats: Record<string, number> = {};
+  for (const k of KEEPALIVED_STATS) stats[k] = s[k];
+  // ours, only once it is not 0 (keepalived 2.2.7's JSON has no such key)
+  if (s.master_conflict) stats.master_conflict = s.master_conflict;
   return { data, stats };
 }
 

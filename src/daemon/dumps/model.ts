@@ -3,28 +3,12 @@
 // runtime state and counters. Every optional field that is missing is left out of the dump.
 
 import type { InterfaceInfo } from './interfaces.js';
+import { DUMPED_STATS, type DumpedStats } from '../../vrrp/stats.js';
 
 export type VrrpRuntimeState = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT' | 'STOP';
 
-/** keepalived's per-instance counters (vrrp_stats), the USR2 / JSON "stats" block. */
-export interface VrrpStats {
-  advertRcvd: number;
-  advertSent: number;
-  becomeMaster: number;
-  releaseMaster: number;
-  packetLenErr: number;
-  advertIntervalErr: number;
-  ipTtlErr: number;
-  invalidTypeRcvd: number;
-  addrListErr: number;
-  invalidAuthtype: number;
-  authtypeMismatch: number;
-  authFailure: number;
-  priZeroRcvd: number;
-  priZeroSent: number;
-  /** Ours (keepalived has no such counter): master-conflict episodes; dumped only when not 0. */
-  masterConflict: number;
-}
+/** keepalived's per-instance counters (vrrp_stats), the USR2 / JSON "stats" block, as src/vrrp/stats.ts names them. */
+export type VrrpStats = DumpedStats;
 
 export interface VrrpInstanceRuntime {
   name: string;
@@ -63,11 +47,7 @@ export interface VrrpSnapshot {
 }
 
 export function zeroStats(): VrrpStats {
-  return {
-    advertRcvd: 0, advertSent: 0, becomeMaster: 0, releaseMaster: 0, packetLenErr: 0, advertIntervalErr: 0,
-    ipTtlErr: 0, invalidTypeRcvd: 0, addrListErr: 0, invalidAuthtype: 0, authtypeMismatch: 0, authFailure: 0,
-    priZeroRcvd: 0, priZeroSent: 0, masterConflict: 0,
-  };
+  return Object.fromEntries(DUMPED_STATS.map((k) => [k, 0])) as Record<keyof VrrpStats, number>;
 }
 
 export function isVrrpSnapshot(x: unknown): x is VrrpSnapshot {

@@ -10,25 +10,25 @@ export function formatStatsDump(snap: VrrpSnapshot): string {
     out.push(
       `VRRP Instance: ${i.name}`,
       '  Advertisements:',
-      `    Received: ${s.advertRcvd}`,
-      `    Sent: ${s.advertSent}`,
-      `  Became master: ${s.becomeMaster}`,
-      `  Released master: ${s.releaseMaster}`,
+      `    Received: ${s.advert_rcvd}`,
+      `    Sent: ${s.advert_sent}`,
+      `  Became master: ${s.become_master}`,
+      `  Released master: ${s.release_master}`,
       '  Packet Errors:',
-      `    Length: ${s.packetLenErr}`,
-      `    TTL: ${s.ipTtlErr}`,
-      `    Invalid Type: ${s.invalidTypeRcvd}`,
-      `    Advertisement Interval: ${s.advertIntervalErr}`,
-      `    Address List: ${s.addrListErr}`,
+      `    Length: ${s.packet_len_err}`,
+      `    TTL: ${s.ip_ttl_err}`,
+      `    Invalid Type: ${s.invalid_type_rcvd}`,
+      `    Advertisement Interval: ${s.advert_interval_err}`,
+      `    Address List: ${s.addr_list_err}`,
       '  Authentication Errors:',
-      `    Invalid Type: ${s.invalidAuthtype}`,
-      `    Type Mismatch: ${s.authtypeMismatch}`,
-      `    Failure: ${s.authFailure}`,
+      `    Invalid Type: ${s.invalid_authtype}`,
+      `    Type Mismatch: ${s.authtype_mismatch}`,
+      `    Failure: ${s.auth_failure}`,
       '  Priority Zero:',
-      `    Received: ${s.priZeroRcvd}`,
-      `    Sent: ${s.priZeroSent}`,
+      `    Received: ${s.pri_zero_rcvd}`,
+      `    Sent: ${s.pri_zero_sent}`,
     );
-    if (s.masterConflict) out.push(`  Master conflicts: ${s.masterConflict}`);
+    if (s.master_conflict) out.push(`  Master conflicts: ${s.master_conflict}`);
   }
   return out.map((l) => `${l}\n`).join('');
 }

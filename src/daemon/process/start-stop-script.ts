@@ -9,8 +9,9 @@ import { basename, dirname } from 'node:path';
 import type { Logger } from '../../common/log.js';
 import type { GlobalDefs, ScriptSpec } from '../../config/model.js';
 import { runAs, type RunResult } from '../../host/spawn-as.js';
-import { defaultScriptUser, scriptIds, systemUserDb, type UserDb } from '../../host/users.js';
-import { resolveScriptFile } from '../../notify/script-security.js';
+import { defaultScriptUser, scriptIds, type UserDb } from '../../host/users.js';
+import { resolveScriptFile } from '../../host/script-security.js';
+import { systemScriptHost, systemUserDb } from '../../host/system.js';
 
 export type ScriptPhase = 'startup' | 'shutdown';
 
@@ -25,7 +26,7 @@ export interface StartStopDeps {
 
 /** The file keepalived names in "Running ... script": argv[0] found on PATH, its directory's symlinks resolved (/bin/sh -> /usr/bin/sh). */
 function shownPath(file: string, ids: { uid: number; gid: number }): string {
-  const p = resolveScriptFile(file, ids);
+  const p = resolveScriptFile(file, ids, systemScriptHost);
   try { return `${realpathSync(dirname(p))}/${basename(p)}`; } catch { return p; }
 }
 

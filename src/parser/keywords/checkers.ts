@@ -6,6 +6,7 @@ import type { Checker, CheckerCommon, HttpUrl, KeepalivedConfig, RealServer, Smt
 import type { SourcePos } from '../../common/diagnostic.js';
 import { isLinkLocal6, parseIpv6 } from '../../vrrp/addr.js';
 import { bool, readNum, scriptSpec } from './common.js';
+import { splitQuotedEscaped } from '../script-split.js';
 import { ipFamily, readDecimal, readInt, isHexString, TIMER_MAX, TIMER_MAX_TEXT } from '../values.js';
 
 /**
@@ -105,7 +106,18 @@ const urlTable = table('url', [
     },
   },
   { name: 'virtualhost', priority: 'P1', args: ['string'], handle: (c: UrlCtx, a) => { c.url.virtualhost = a.need(1); } },
-  { name: 'regex', priority: 'P2', args: ['string'], handle: (c: UrlCtx, a) => { c.url.regex = a.need(1); } },
+  {
+    // 2.2.7's regex_handler re-reads the whole line with alloc_strvec_quoted_escaped() (quotes and
+    // backslash escapes, as a script string): exactly two words, else logged and ignored
+    name: 'regex', priority: 'P2', args: ['string'],
+    handle: (c: UrlCtx, a) => {
+      a.need(1);
+      const w = splitQuotedEscaped(a.line.text, a.pos());
+      if (!Array.isArray(w)) { a.error(w.message, w.severity, w.code); return; }
+      if (w.length !== 2) { a.info('regex missing or too many fields'); return; }
+      c.url.regex = w[1]!;
+    },
+  },
   { name: 'regex_no_match', priority: 'P2', handle: (c: UrlCtx) => { c.url.regexNoMatch = true; } },
   {
     // unknown names are skipped without a word, as in 2.2.7

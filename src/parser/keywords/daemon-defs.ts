@@ -1,13 +1,13 @@
 // global_defs keywords about the daemon's plumbing (keepalived/core/global_parser.c), with 2.2.7's
 // checks and messages: the receive buffers of its netlink sockets (*_rcv_bufs, *_rcv_bufs_force),
 // reloads (reload_check_config, reload_time_file, reload_repeat, reload_file), config_save_dir
-// (created here when missing, as 2.2.7's parent does while it reads the file, -t included),
-// tmp_config_directory and random_seed. The daemon applies them (src/daemon/, src/vrrp/io/nl-bufs.ts).
-import { mkdirSync, statSync } from 'node:fs';
+// (created here through the host's files when missing, as 2.2.7's parent does while it reads the
+// file, -t included), tmp_config_directory and random_seed. The daemon applies them (src/daemon/,
+// src/vrrp/io/nl-bufs.ts).
 import type { KeywordDef, KwArgs } from '../schema.js';
 import type { GlobalDefs, NetlinkBufKind } from '../../config/model.js';
 import { parseBool, readUnsigned } from '../values.js';
-import { strerror } from '../../vrrp/io/native.js';
+import { isHostError } from '../../host/facts.js';
 
 type G = GlobalDefs;
 
@@ -44,22 +44,15 @@ function rcvBufsForce(kind: NetlinkBufKind): KeywordDef<G> {
 /** config_save_dir's check: an existing directory, else one created (mode 0700) where nothing exists. */
 function saveDir(a: KwArgs, dir: string): string | undefined {
   const keep = dir.endsWith('/') ? dir.slice(0, -1) : dir;
-  let isDir: boolean;
-  try {
-    isDir = statSync(dir).isDirectory();
-  } catch (e) {
-    const errno = -((e as NodeJS.ErrnoException).errno ?? -5);
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') { a.error(`config_save_dir ${dir} error ${errno} - ${strerror(errno)}`); return undefined; }
-    try {
-      mkdirSync(dir, 0o700);
-      return keep;
-    } catch (m) {
-      const me = -((m as NodeJS.ErrnoException).errno ?? -5);
-      a.error(`Unable to create config_save_dir ${dir} (error ${me} - ${strerror(me)})`);
-      return undefined;
-    }
+  const st = a.host.files.stat(dir);
+  if (isHostError(st)) {
+    if (st.code !== 'ENOENT') { a.error(`config_save_dir ${dir} error ${st.errno} - ${st.text}`); return undefined; }
+    const m = a.host.files.mkdir(dir, 0o700);
+    if (!m) return keep;
+    a.error(`Unable to create config_save_dir ${dir} (error ${m.errno} - ${m.text})`);
+    return undefined;
   }
-  if (isDir) return keep;
+  if (st.kind === 'dir') return keep;
   a.error(`config_save_dir ${dir} exists and is not a directory`);
   return undefined;
 }

@@ -8,11 +8,12 @@ import type { GlobalDefs, FifoSpec } from '../../config/model.js';
 import { bool, flag, num, p2, str, readNum, scriptSpec } from './common.js';
 import { ipFamily, parseBool, readUnsigned } from '../values.js';
 import { rest } from '../reader.js';
-import { lookupUser, systemUserDb } from '../../host/users.js';
+import { lookupUser } from '../../host/users.js';
 import { linkGlobalKeywords } from './links.js';
 import { processKeywords } from './process-defs.js';
 import { daemonKeywords } from './daemon-defs.js';
 import { lvsSyncDaemonKeyword } from './lvs-syncd.js';
+import { globalGarpKeywords } from './garp.js';
 
 type G = GlobalDefs;
 
@@ -77,13 +78,6 @@ function fifoScript(which: 'notifyFifo' | 'vrrpNotifyFifo' | 'lvsNotifyFifo', na
     handle: (g, a) => { const f = g[which] ?? { path: '' }; f.script = scriptSpec(a); g[which] = f; },
   };
 }
-
-const garp = (name: string, field: 'vrrpGarpMasterDelay' | 'vrrpGarpMasterRepeat' | 'vrrpGarpMasterRefresh' | 'vrrpGarpMasterRefreshRepeat' | 'vrrpGarpLowerPrioDelay' | 'vrrpGarpLowerPrioRepeat', max: number): KeywordDef<G> =>
-  num<G>(name, { kind: 'uint', min: 0, max, msg: (t) => `${name} '${t}' invalid - ignoring` }, (g, v, a) => {
-    // a repeat count of 0 is refused: "must be greater than 0, setting to 1"
-    if (v === 0 && field.endsWith('Repeat')) { a.error(`${name} must be greater than 0, setting to 1`); g[field] = 1; return; }
-    g[field] = v;
-  });
 
 /** A keyword with an optional true/false word (bare = true); an invalid word is reported and changes nothing. */
 function strictBool(name: string, msg: string | ((t: string) => string), set: (g: G, v: boolean) => void): KeywordDef<G> {
@@ -182,7 +176,8 @@ export const globalDefsTable = table('global_defs', [
     handle: (g: G, a) => {
       const user = a.need(1);
       const grp = a.opt(2);
-      if (!lookupUser(grp === undefined ? { user } : { user, group: grp }, systemUserDb()).ok) a.error('Error setting global script uid/gid');
+      const spec = grp === undefined ? { user } : { user, group: grp };
+      if (!lookupUser(spec, a.host.users).ok) a.error('Error setting global script uid/gid');
       // Kept even when it does not resolve: then every script without a user of its own fails (2.2.7).
       g.scriptUser = grp ? { user, group: grp } : { user };
     },
@@ -220,12 +215,7 @@ export const globalDefsTable = table('global_defs', [
   flag<G>('nftables_ifindex', (g) => { g.nftablesIfindex = true; }),
   flag<G>('vrrp_skip_check_adv_addr', (g) => { g.vrrpSkipCheckAdvAddr = true; }),
   flag<G>('vrrp_check_unicast_src', (g) => { g.vrrpCheckUnicastSrc = true; }),
-  garp('vrrp_garp_master_delay', 'vrrpGarpMasterDelay', 255),
-  garp('vrrp_garp_master_repeat', 'vrrpGarpMasterRepeat', 255),
-  garp('vrrp_garp_master_refresh', 'vrrpGarpMasterRefresh', 2147483647),
-  garp('vrrp_garp_master_refresh_repeat', 'vrrpGarpMasterRefreshRepeat', 255),
-  garp('vrrp_garp_lower_prio_delay', 'vrrpGarpLowerPrioDelay', 255),
-  garp('vrrp_garp_lower_prio_repeat', 'vrrpGarpLowerPrioRepeat', 255),
+  ...globalGarpKeywords(),
   // 1 us to UINT_MAX us (keepalived 2.2.7: 0 is invalid)
   num<G>('vrrp_garp_interval', { kind: 'dec', min: 0.000001, max: 4294.967295, msg: (t) => `vrrp_garp_interval '${t}' is invalid` }, (g, v) => { g.vrrpGarpInterval = v; }),
   num<G>('vrrp_gna_interval', { kind: 'dec', min: 0.000001, max: 4294.967295, msg: (t) => `vrrp_gna_interval '${t}' is invalid` }, (g, v) => { g.vrrpGnaInterval = v; }),

@@ -3,7 +3,6 @@
 // the global extra-GARP, VMAC-prefix, IGMP, unknown-VRID and receive-buffer settings, and the
 // instance's garp_extra_if, use_vmac_addr, track_src_ip, kernel_rx_buf_size, linkbeat_use_polling.
 // Messages and their quirks are 2.2.7's, checked with its -t (test/unit/parser/links.test.ts).
-import { accessSync, constants } from 'node:fs';
 import type { GarpExtraIf, GarpGroup, GlobalDefs, KeepalivedConfig, LinkbeatInterface } from '../../config/model.js';
 import type { KeywordDef, KwArgs } from '../schema.js';
 import { table } from '../schema.js';
@@ -232,7 +231,7 @@ export const linkGlobalKeywords: KeywordDef<G>[] = [
     },
   },
   flag<G>('disable_local_igmp', (g, a) => {
-    if (!writableSysctl(IGMP_SYSCTL)) { a.error(`kernel does not support ${IGMP_SYSCTL}`); return; }
+    if (!a.host.files.writable(IGMP_SYSCTL)) { a.error(`kernel does not support ${IGMP_SYSCTL}`); return; }
     g.disableLocalIgmp = true;
   }),
   flag<G>('log_unknown_vrids', (g) => { g.logUnknownVrids = true; }),
@@ -246,11 +245,6 @@ export const linkGlobalKeywords: KeywordDef<G>[] = [
     },
   },
 ];
-
-/** access(path, W_OK), as 2.2.7 checks disable_local_igmp. */
-function writableSysctl(path: string): boolean {
-  try { accessSync(path, constants.W_OK); return true; } catch { return false; }
-}
 
 // ------------------------------------------------------------------------------------------------
 // vrrp_instance

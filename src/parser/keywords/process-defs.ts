@@ -4,7 +4,6 @@
 // rlimit_rttime / rlimit_rtime), max_auto_priority, min_auto_priority_delay, and the parent's
 // startup_script / shutdown_script (+ _timeout), with 2.2.7's checks and messages. The daemon
 // applies them (src/daemon/process/).
-import { availableParallelism } from 'node:os';
 import type { KeywordDef, KwArgs } from '../schema.js';
 import type { GlobalDefs, ProcessSched } from '../../config/model.js';
 import { readInt, readUnsigned } from '../values.js';
@@ -66,7 +65,7 @@ function schedKeywords(w: Who): KeywordDef<G>[] {
       name: `${w}_cpu_affinity`, priority: 'P1', args: ['rest'],
       handle: (g, a) => {
         if (a.size < 2) { a.error(`No ${w} cpu_id set specified`); return; }
-        const n = availableParallelism();
+        const n = a.host.cpuCount();
         const cpus: number[] = [];
         for (let i = 1; i < a.size; i++) {
           const v = readInt(a, a.opt(i)!, 0, n - 1, true);

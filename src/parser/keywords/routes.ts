@@ -6,7 +6,8 @@
 import type { KwArgs } from '../schema.js';
 import type { IpFamily, RouteAddress, RouteEncap, RouteNexthop, RoutePrefix, VirtualRoute, VirtualRule } from '../../config/model.js';
 import { isIPv4, isIPv6 } from 'node:net';
-import { RtNames, findRtnType, strtoulPrefix, strtoulWhole, RTN } from '../../common/rt-names.js';
+import type { RtNames } from '../../common/rt-names.js';
+import { findRtnType, strtoulPrefix, strtoulWhole, RTN } from '../../common/rt-names.js';
 
 /** Preferences handed to rules that give none: keepalived counts down from 16384, per family. */
 export interface RuleState { next4: number; next6: number }
@@ -19,10 +20,9 @@ export interface RouteParseOpts {
   trackGroupExists?: (name: string) => boolean;
   /** global_defs dynamic_interfaces: a missing interface is kept. */
   dynamicInterfaces?: boolean;
+  /** iproute2's names (default: the host's, KwArgs.host.routeNames). */
   names?: RtNames;
 }
-
-const defaultNames = new RtNames();
 
 const RTPROT_KEEPALIVED = 18;
 const RTNH_F_ONLINK = 4;
@@ -260,7 +260,7 @@ export function parseRouteLine(a: KwArgs, opts: RouteParseOpts): VirtualRoute | 
 }
 
 function parseRoute(a: KwArgs, opts: RouteParseOpts): VirtualRoute {
-  const names = opts.names ?? defaultNames;
+  const names = opts.names ?? a.host.routeNames;
   const r: RouteDraft = { table: 254, type: RTN.unicast, onlink: false, metrics: { lock: 0 }, nexthops: [], addMode: 'prepend', noTrack: false, protocolGiven: false };
   const mix = (f: IpFamily, msg = 'Cannot mix IPv4 and IPv6 addresses for route'): void => {
     if (r.family === undefined) r.family = f;
@@ -427,7 +427,7 @@ function parseRoute(a: KwArgs, opts: RouteParseOpts): VirtualRoute {
 
 /** parse_nexthops(): errors drop the nexthop being read; the route is kept. */
 function parseNexthops(a: KwArgs, i: number, r: RouteDraft, opts: RouteParseOpts): void {
-  const names = opts.names ?? defaultNames;
+  const names = opts.names ?? a.host.routeNames;
   let kwFamily: IpFamily | undefined;
   try {
     while (i < a.size && a.need(i) === 'nexthop') {
@@ -529,7 +529,7 @@ export function parseRuleLine(a: KwArgs, st: RuleState, opts: RouteParseOpts): V
 }
 
 function parseRule(a: KwArgs, st: RuleState, opts: RouteParseOpts): VirtualRule {
-  const names = opts.names ?? defaultNames;
+  const names = opts.names ?? a.host.routeNames;
   const fail = (msg: string): never => { a.error(msg); throw new Drop(); };
   let family: IpFamily | undefined;
   let action: VirtualRule['action'] | undefined;

@@ -6,12 +6,25 @@ import type { VrrpScript, VrrpSyncGroup, TrackFile, VrrpTrackProcess, TrackRef }
 import { bool, explicitWeight, flag, readNum, scriptSpec, trackRef } from './common.js';
 import { parseBool, readInt, readUnsigned, readDecimal } from '../values.js';
 import { rest } from '../reader.js';
-import { lookupUser, systemUserDb } from '../../host/users.js';
+import { lookupUser } from '../../host/users.js';
 
 export interface ScriptCtx { s: VrrpScript; timeoutSet: boolean; endPos?: SourcePos }
 
 export function newScript(name: string): VrrpScript {
   return { name, script: { argv: [], raw: '' }, interval: 1, weight: 0, weightReverse: false, rise: 1, fall: 1, initFail: false };
+}
+
+/** rise / fall of a vrrp_script: 1 to INT_MAX; anything else is reported and taken as 1. */
+function riseFall(name: 'rise' | 'fall'): KeywordDef<ScriptCtx> {
+  return {
+    name, priority: 'P0', args: ['uint'], default: 1,
+    handle: (c, a) => {
+      const t = a.need(1);
+      const v = readInt(a, t, 1, 2147483647);
+      if (v === undefined) a.error(`(${c.s.name}): vrrp script ${name} value '${t}' invalid, defaulting to 1`);
+      c.s[name] = v ?? 1;
+    },
+  };
 }
 
 export const vrrpScriptTable = table('vrrp_script', [
@@ -51,30 +64,14 @@ export const vrrpScriptTable = table('vrrp_script', [
       else if (r !== undefined) a.error(`vrrp_script ${c.s.name} unknown weight option ${r}`);
     },
   },
-  {
-    name: 'rise', priority: 'P0', args: ['uint'], default: 1,
-    handle: (c: ScriptCtx, a) => {
-      const t = a.need(1);
-      const v = readInt(a, t, 1, 2147483647);
-      if (v === undefined) { a.error(`(${c.s.name}): vrrp script rise value '${t}' invalid, defaulting to 1`); c.s.rise = 1; return; }
-      c.s.rise = v;
-    },
-  },
-  {
-    name: 'fall', priority: 'P0', args: ['uint'], default: 1,
-    handle: (c: ScriptCtx, a) => {
-      const t = a.need(1);
-      const v = readInt(a, t, 1, 2147483647);
-      if (v === undefined) { a.error(`(${c.s.name}): vrrp script fall value '${t}' invalid, defaulting to 1`); c.s.fall = 1; return; }
-      c.s.fall = v;
-    },
-  },
+  riseFall('rise'),
+  riseFall('fall'),
   {
     name: 'user', priority: 'P1', args: ['word', 'word'],
     handle: (c: ScriptCtx, a) => {
       // Names only, as getpwnam/getgrnam see them (`u:g`, `:g` and numeric ids are unknown names).
       const user = a.need(1); const g = a.opt(2);
-      const r = lookupUser(g === undefined ? { user } : { user, group: g }, systemUserDb());
+      const r = lookupUser(g === undefined ? { user } : { user, group: g }, a.host.users);
       if (!r.ok) {
         a.error(`Unable to set uid/gid for script ${cmdStr(c.s.script.argv)}`);
         badUserScripts.add(c.s);  // 2.2.7 removes the vrrp_script at its end

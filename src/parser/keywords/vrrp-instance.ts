@@ -10,6 +10,7 @@ import { parseRouteLine, parseRuleLine, type RuleState } from './routes.js';
 import { linkInstanceKeywords } from './links.js';
 import { ipvlanVrfKeywords } from './ipvlan-vrf.js';
 import { trackProcessRef } from './vrrp-blocks.js';
+import { instanceGarpKeywords } from './garp.js';
 import { lvsSyncDaemonInterfaceKeyword } from './lvs-syncd.js';
 
 /** Sub-context of one vrrp_instance block. */
@@ -190,19 +191,6 @@ const notify = (name: string, field: 'notifyMaster' | 'notifyBackup' | 'notifyFa
   },
 });
 
-type GarpField = 'garpMasterDelay' | 'garpMasterRepeat' | 'garpMasterRefresh' | 'garpMasterRefreshRepeat' | 'garpLowerPrioDelay' | 'garpLowerPrioRepeat';
-function garpKw(name: string, field: GarpField, max: number): KeywordDef<ViCtx> {
-  return {
-    name, priority: 'P1', args: ['uint'],
-    handle: (c, a) => {
-      const t = a.need(1);
-      const v = readUnsigned(a, t, 0, max);
-      if (v === undefined) { a.error(name === 'garp_master_refresh' ? `(${c.vi.name}): Invalid garp_master_refresh '${t}' - ignoring` : `(${c.vi.name}): ${name} '${t}' invalid - ignoring`); return; }
-      c.vi[field] = v;
-    },
-  };
-}
-
 export const authTable = table('authentication', [
   {
     name: 'auth_type', priority: 'P0', args: ['word'],
@@ -328,12 +316,7 @@ export const vrrpInstanceTable = table('vrrp_instance', ([
       if (v !== undefined) c.vi.unicastTtl = v;
     },
   },
-  garpKw('garp_master_delay', 'garpMasterDelay', 255),
-  garpKw('garp_master_repeat', 'garpMasterRepeat', 255),
-  garpKw('garp_master_refresh', 'garpMasterRefresh', 2147483647),
-  garpKw('garp_master_refresh_repeat', 'garpMasterRefreshRepeat', 255),
-  garpKw('garp_lower_prio_delay', 'garpLowerPrioDelay', 255),
-  garpKw('garp_lower_prio_repeat', 'garpLowerPrioRepeat', 255),
+  ...instanceGarpKeywords<ViCtx>(),
   {
     name: 'version', priority: 'P1', args: ['uint'],
     handle: (c: ViCtx, a) => {

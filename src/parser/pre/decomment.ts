@@ -3,11 +3,11 @@
 // trailing `\` (continuation marker for $DEF=) with the blanks before it removed.
 // Quirks kept on purpose: `\"` does not toggle the quote state; after a comment has started the
 // scan goes on, so a comment ending in `\` still leaves a trailing `\`.
-import type { Diagnostic } from '../../common/diagnostic.js';
+import type { DiagnosticOut } from './diagnostics.js';
 import { type LineBuf, colAt, dropPrefix, splice, truncate, append } from './linebuf.js';
 import { toDisplay } from './text.js';
 
-export function decomment(lb: LineBuf, diags: Diagnostic[]): void {
+export function decomment(lb: LineBuf, diags: DiagnosticOut): void {
   let s = lb.text;
   let i = 0;
   while (i < s.length && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;

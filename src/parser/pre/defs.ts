@@ -6,7 +6,7 @@
 // replacement text is rescanned at once (recursive); a value starting with `~` stops the scan;
 // a result of MAXBUF (1024) bytes or more stops with keepalived's message; and 2.2.7's bug where
 // `${_RANDOM a b}` in the middle of a line leaves the line's tail garbled is reproduced.
-import type { Diagnostic } from '../../common/diagnostic.js';
+import type { DiagnosticOut } from './diagnostics.js';
 import { type LineBuf, colAt, splice } from './linebuf.js';
 import { GlibcRandom } from './random.js';
 import { isAlnum, isAlpha, isDigit, strtol, toDisplay } from './text.js';
@@ -37,7 +37,7 @@ export interface DefsEnv {
   configId: string;
   cwd: () => string;
   random: GlibcRandom;
-  diags: Diagnostic[];
+  diags: DiagnosticOut;
 }
 
 /** keepalived's next_ptr / multiline stack, owned by the preprocessor. */

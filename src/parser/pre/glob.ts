@@ -4,8 +4,9 @@
 // results sorted (strcmp) per brace alternative, in the same relative/absolute form as the pattern.
 // It also counts what keepalived's gl_opendir/gl_lstat hooks count: missing files, missing
 // directories and whether a wildcard was expanded (used for the include_check messages).
-import * as fs from 'node:fs';
+// The directory listings and stat() calls go through the host's files (HostFiles): no I/O here.
 import * as path from 'node:path';
+import { isHostError, type HostFiles } from '../../host/facts.js';
 
 export interface GlobResult {
   matches: string[];
@@ -126,19 +127,17 @@ function matchClass(p: string, pi: number, c: string): { ok: boolean; next: numb
   return { ok: ok !== neg, next: i + 1 };
 }
 
-function statKind(full: string): 'dir' | 'file' | null {
-  try {
-    return fs.statSync(full).isDirectory() ? 'dir' : 'file';
-  } catch {
-    try { fs.lstatSync(full); return 'file'; } catch { return null; }
-  }
+function statKind(files: HostFiles, full: string): 'dir' | 'file' | null {
+  const st = files.stat(full);
+  if (!isHostError(st)) return st.kind === 'dir' ? 'dir' : 'file';
+  return isHostError(files.lstat(full)) ? null : 'file';
 }
 
 /**
  * glob(pattern) with relative patterns resolved against `cwd`. Returned paths keep the pattern's
  * form (relative stays relative), like glibc.
  */
-export function glob(pattern: string, cwd: string): GlobResult {
+export function glob(pattern: string, cwd: string, files: HostFiles): GlobResult {
   const res: GlobResult = { matches: [], missingFiles: 0, missingDirs: 0, haveWildcards: false, hasBrace: hasBrace(pattern) };
   const alts = res.hasBrace ? expandBraces(pattern) : [pattern];
   for (const alt of alts) {
@@ -147,7 +146,7 @@ export function glob(pattern: string, cwd: string): GlobResult {
     const abs = alt.startsWith('/');
     const segs = alt.split('/');
     // prefix as written, and the absolute directory it designates
-    walk(abs ? '/' : '', abs ? '/' : cwd, segs, abs ? 1 : 0, found, res);
+    walk(files, abs ? '/' : '', abs ? '/' : cwd, segs, abs ? 1 : 0, found, res);
     found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     for (const f of found) res.matches.push(f);
   }
@@ -159,12 +158,14 @@ function join(shown: string, name: string): string {
   return shown.endsWith('/') ? shown + name : shown + '/' + name;
 }
 
-function walk(shown: string, real: string, segs: string[], i: number, out: string[], res: GlobResult): void {
+function walk(
+  files: HostFiles, shown: string, real: string, segs: string[], i: number, out: string[], res: GlobResult,
+): void {
   if (out.length > 100000) return;
   // skip empty segments (a//b, trailing /)
   while (i < segs.length && segs[i] === '' && i < segs.length - 1) { shown = shown.endsWith('/') ? shown : shown + '/'; i++; }
   if (i >= segs.length || (segs[i] === '' && i === segs.length - 1)) {
-    const k = statKind(real);
+    const k = statKind(files, real);
     if (!k) { res.missingFiles++; return; }
     out.push(k === 'dir' && !shown.endsWith('/') ? shown + '/' : shown);
     return;
@@ -176,33 +177,31 @@ function walk(shown: string, real: string, segs: string[], i: number, out: strin
     const nextShown = join(shown, name);
     const nextReal = path.join(real, name);
     if (last) {
-      const k = statKind(nextReal);
+      const k = statKind(files, nextReal);
       if (!k) { res.missingFiles++; return; }
       out.push(k === 'dir' ? nextShown + '/' : nextShown);
       return;
     }
-    walk(nextShown, nextReal, segs, i + 1, out, res);
+    walk(files, nextShown, nextReal, segs, i + 1, out, res);
     return;
   }
   res.haveWildcards = true;
-  let names: string[];
-  try {
-    names = fs.readdirSync(real);
-  } catch {
+  const listed = files.readdir(real);
+  if (isHostError(listed)) {
     res.missingDirs++;
     return;
   }
-  names.sort();
+  const names = [...listed].sort();
   for (const n of names) {
     if (!segMatch(seg, n)) continue;
     const nextShown = join(shown, n);
     const nextReal = path.join(real, n);
     if (last) {
-      const k = statKind(nextReal);
+      const k = statKind(files, nextReal);
       if (!k) continue;
       out.push(k === 'dir' ? nextShown + '/' : nextShown);
-    } else if (statKind(nextReal) === 'dir') {
-      walk(nextShown, nextReal, segs, i + 1, out, res);
+    } else if (statKind(files, nextReal) === 'dir') {
+      walk(files, nextShown, nextReal, segs, i + 1, out, res);
     }
   }
 }

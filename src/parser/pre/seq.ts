@@ -2,7 +2,7 @@
 // parsed into a SeqGen; the preprocessor then emits the rest of the line once per value, with the
 // variable(s) set as ordinary definitions. Parsing follows 2.2.7 character by character, including
 // its messages (a missing ')' gives "~SEQ parameter strings too long", as 2.2.7 does).
-import type { Diagnostic } from '../../common/diagnostic.js';
+import type { DiagnosticOut } from './diagnostics.js';
 import { type LineBuf, colAt, sub } from './linebuf.js';
 import { type Definitions, type MultilineCtl, MAX_SUBSTITUTIONS_PER_LINE } from './defs.js';
 import { ch, spanBlank, strtol, toDisplay } from './text.js';
@@ -11,7 +11,7 @@ export type SeqGen =
   | { kind: 'seq'; name: string; next: number; step: number; last: number; hex: boolean; text: LineBuf }
   | { kind: 'lst'; params: string[]; values: string[][]; idx: number; text: LineBuf };
 
-function err(diags: Diagnostic[], lb: LineBuf, message: string): void {
+function err(diags: DiagnosticOut, lb: LineBuf, message: string): void {
   diags.push({ severity: 'error', code: 'KA_CFG_SEQ', message, pos: { file: lb.file, line: lb.line, col: colAt(lb, 0) } });
 }
 
@@ -22,7 +22,7 @@ function cspan(s: string, i: number, set: string): number {
   return j;
 }
 
-export function addSeq(lb: LineBuf, defs: Definitions, diags: Diagnostic[]): SeqGen | null {
+export function addSeq(lb: LineBuf, defs: Definitions, diags: DiagnosticOut): SeqGen | null {
   const buf = lb.text;
   const shown = toDisplay(buf);
   let p = 4;
@@ -92,7 +92,7 @@ export function addSeq(lb: LineBuf, defs: Definitions, diags: Diagnostic[]): Seq
   return { kind: 'seq', name: buf.slice(varStart, varEnd), next: start, step, last: end, hex, text: sub(lb, textStart) };
 }
 
-export function addLst(lb: LineBuf, diags: Diagnostic[]): SeqGen | null {
+export function addLst(lb: LineBuf, diags: DiagnosticOut): SeqGen | null {
   const buf = lb.text;
   let p = 4;
   p += spanBlank(buf, p);

@@ -2,14 +2,13 @@
 // in the order libnftnl 1.2 builds them for keepalived 2.2.7 (test/unit/vrrp/firewall/data holds
 // captured 2.2.7 batches; the codec test compares ours with them, sequence numbers aside), and
 // decoding of the kernel's answers (ACKs, errors, the table a GETTABLE finds). Pure.
-import { nla, NLA_F_NESTED } from '../../ipvs/attrs.js';
+import { ackErrno, msgSeq, msgType, nla, NLA_F_NESTED, NLM_F_ACK, NLM_F_REQUEST, splitMessages } from '../../common/netlink.js';
 import type { NfFamily, NftExpr, NftMsg } from './nft-model.js';
 
 const NFNL_SUBSYS_NFTABLES = 10;
 const NFNL_MSG_BATCH_BEGIN = 0x10, NFNL_MSG_BATCH_END = 0x11;
 const NFT_MSG = { newTable: 0, getTable: 1, delTable: 2, newChain: 3, newRule: 6, newSet: 9, newElems: 12, delElems: 14 } as const;
-const NLM_F_REQUEST = 0x1, NLM_F_ACK = 0x4, NLM_F_EXCL = 0x200, NLM_F_CREATE = 0x400, NLM_F_APPEND = 0x800;
-const NLMSG_ERROR = 2;
+const NLM_F_EXCL = 0x200, NLM_F_CREATE = 0x400, NLM_F_APPEND = 0x800;
 const FAMILY: Record<NfFamily, number> = { ip: 2, ip6: 10 };
 const HOOK = { input: 1, output: 3 } as const;
 const VERDICT = { drop: 0, accept: 1, goto: -4 } as const;
@@ -111,15 +110,11 @@ export type NftReply = { seq: number; kind: 'ack'; errno: number } | { seq: numb
 
 /** The messages of one datagram from the kernel. */
 export function parseReplies(buf: Uint8Array): NftReply[] {
-  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const out: NftReply[] = [];
-  for (let off = 0; off + 16 <= buf.length;) {
-    const len = dv.getUint32(off, true);
-    if (len < 16 || off + len > buf.length) break;
-    const type = dv.getUint16(off + 4, true), seq = dv.getUint32(off + 8, true);
-    if (type === NLMSG_ERROR && len >= 20) out.push({ seq, kind: 'ack', errno: -dv.getInt32(off + 16, true) | 0 });
-    else if (type === ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG.newTable)) out.push({ seq, kind: 'table' });
-    off += (len + 3) & ~3;
+  for (const m of splitMessages(buf)) {
+    const seq = msgSeq(m), errno = ackErrno(m);
+    if (errno !== undefined) out.push({ seq, kind: 'ack', errno });
+    else if (msgType(m) === ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG.newTable)) out.push({ seq, kind: 'table' });
   }
   return out;
 }

@@ -1,40 +1,18 @@
-// IP address text <-> bytes for the I/O adapters (IPv4 dotted quad, IPv6 with :: and embedded v4).
+// IP address text <-> bytes for the I/O adapters (IPv4 dotted quad, IPv6 with :: and embedded v4;
+// the text rules are common/ip-text.ts's), and MAC address text.
 import { isIPv4, isIPv6 } from 'node:net';
+import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from '../../common/ip-text.js';
 
+/** Network-order bytes (4 or 16) of an address; undefined when node:net does not take it for one. */
 export function ipToBytes(ip: string): Buffer | undefined {
   const bare = ip.split('%')[0]!;
-  if (isIPv4(bare)) return Buffer.from(bare.split('.').map(Number));
-  if (!isIPv6(bare)) return undefined;
-  let s = bare;
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);
-  if (v4) {
-    const b = v4[1]!.split('.').map(Number);
-    s = s.slice(0, -v4[1]!.length) + `${((b[0]! << 8) | b[1]!).toString(16)}:${((b[2]! << 8) | b[3]!).toString(16)}`;
-  }
-  const [head, tail] = s.split('::') as [string, string | undefined];
-  const h = head ? head.split(':') : [];
-  const t = tail !== undefined && tail !== '' ? tail.split(':') : [];
-  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
-  const out = Buffer.alloc(16);
-  groups.forEach((g, i) => out.writeUInt16BE(parseInt(g, 16), i * 2));
-  return out;
+  const b = isIPv4(bare) ? parseIpv4(bare) : isIPv6(bare) ? parseIpv6(bare) : undefined;
+  return b && Buffer.from(b.buffer, b.byteOffset, b.length);
 }
 
+/** inet_ntop() text of 4 or 16 bytes. */
 export function bytesToIp(b: Uint8Array): string {
-  if (b.length === 4) return Array.from(b).join('.');
-  const g: number[] = [];
-  for (let i = 0; i < 16; i += 2) g.push((b[i]! << 8) | b[i + 1]!);
-  // RFC 5952: compress the longest run (>= 2) of zero groups
-  let best = -1, bestLen = 0;
-  for (let i = 0; i < 8;) {
-    if (g[i] !== 0) { i++; continue; }
-    let j = i; while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) { best = i; bestLen = j - i; }
-    i = j;
-  }
-  const hex = g.map((x) => x.toString(16));
-  if (best < 0) return hex.join(':');
-  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+  return b.length === 4 ? formatIpv4(b) : formatIpv6(b);
 }
 
 export function macToString(m: Uint8Array): string {

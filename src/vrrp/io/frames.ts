@@ -2,15 +2,12 @@
 // the gratuitous ARP request (42 bytes), the IPv6 unsolicited Neighbour Advertisement (86 bytes)
 // and the IPv4 header keepalived writes itself (IP_HDRINCL: TOS 0xc0, no DF, TTL 255, proto 112).
 import { ipToBytes } from './addr.js';
+import { onesSum } from '../checksum.js';
 
-/** RFC 1071 one's-complement sum over `parts`, returned folded and inverted. */
+/** RFC 1071 checksum over `parts` (each summed as if padded to an even length), as on the wire. */
 export function inetChecksum(...parts: Uint8Array[]): number {
   let sum = 0;
-  for (const p of parts) {
-    for (let i = 0; i + 1 < p.length; i += 2) sum += (p[i]! << 8) | p[i + 1]!;
-    if (p.length % 2) sum += p[p.length - 1]! << 8;
-  }
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  for (const p of parts) sum = onesSum(p, 0, p.length, sum);
   return ~sum & 0xffff;
 }
 
@@ -82,10 +79,7 @@ export function writeIpv4Header(h: Uint8Array, src: Uint8Array, dst: Uint8Array,
   h[8] = ttl; h[9] = 112;
   h[10] = 0; h[11] = 0;
   for (let i = 0; i < 4; i++) { h[12 + i] = src[i]!; h[16 + i] = dst[i]!; }
-  let sum = 0;
-  for (let i = 0; i < 20; i += 2) sum += (h[i]! << 8) | h[i + 1]!;
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
-  const ck = ~sum & 0xffff;
+  const ck = ~onesSum(h, 0, 20) & 0xffff;
   h[10] = ck >>> 8; h[11] = ck & 0xff;
 }
 

@@ -10,20 +10,11 @@ import type { VirtualIp } from '../../config/model.js';
 import { INFINITY_LIFE_TIME, vipAttrs } from './vip-options.js';
 import { C, errnoName, isNativeError, type Kanet, type NativeError } from './native.js';
 import { NlRequests } from './nl-channel.js';
+import { nla as attr, nlRequest, NLM_F_ACK, NLM_F_REQUEST } from '../../common/netlink.js';
 import type { KernelError } from '../kernel/port.js';
 
 const RTM_NEWADDR = 20, RTM_DELADDR = 21;
-const NLM_F_REQUEST = 0x1, NLM_F_ACK = 0x4;
 const IFA_ADDRESS = 1, IFA_LOCAL = 2, IFA_LABEL = 3, IFA_BROADCAST = 4, IFA_CACHEINFO = 6, IFA_FLAGS = 8;
-
-function attr(type: number, payload: Uint8Array): Buffer {
-  const len = 4 + payload.length;
-  const b = Buffer.alloc((len + 3) & ~3);
-  b.writeUInt16LE(len, 0);
-  b.writeUInt16LE(type, 2);
-  b.set(payload, 4);
-  return b;
-}
 
 const u32 = (v: number): Buffer => { const b = Buffer.alloc(4); b.writeUInt32LE(v >>> 0, 0); return b; };
 
@@ -63,12 +54,7 @@ export function encodeAddrRequest(vip: VirtualIp, ifindex: number, add: boolean)
     parts.push(attr(IFA_LOCAL, a.local));
     if (!a.v6) parts.push(attr(IFA_ADDRESS, a.peer ?? a.local));
   }
-  const body = Buffer.concat(parts);
-  const hdr = Buffer.alloc(16);
-  hdr.writeUInt32LE(16 + body.length, 0);
-  hdr.writeUInt16LE(add ? RTM_NEWADDR : RTM_DELADDR, 4);
-  hdr.writeUInt16LE(NLM_F_REQUEST | NLM_F_ACK, 6);
-  return Buffer.concat([hdr, body]);
+  return nlRequest(add ? RTM_NEWADDR : RTM_DELADDR, NLM_F_REQUEST | NLM_F_ACK, parts);
 }
 
 export { parseAcks } from './nl-channel.js';

@@ -6,37 +6,23 @@
 // NlGroups listens to rtnetlink multicast groups and hands each message on.
 import { C, check, isNativeError, loadKanet, type Kanet, type KanetPoller, type NativeError } from './native.js';
 import { applyRcvBuf, type RcvBuf } from './rcvbuf.js';
+import { ackErrno, msgSeq, NLM_F_ACK, NLM_F_REQUEST, nlRequest, splitMessages } from '../../common/netlink.js';
 
-const AF_NETLINK = 16, NETLINK_ROUTE = 0, SOL_NETLINK = 270, NETLINK_ADD_MEMBERSHIP = 1, NLMSG_ERROR = 2;
-const NLMSG_NOOP = 1, NLM_F_REQUEST = 0x1, NLM_F_ACK = 0x4;
+const AF_NETLINK = 16, NETLINK_ROUTE = 0, SOL_NETLINK = 270, NETLINK_ADD_MEMBERSHIP = 1;
+const NLMSG_NOOP = 1;
 const KERNEL = Buffer.alloc(0);
 
 /** Netlink ACKs in one datagram: [sequence number, errno (0 = success)] of each NLMSG_ERROR message. */
 export function parseAcks(buf: Uint8Array): [number, number][] {
-  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const out: [number, number][] = [];
-  for (let off = 0; off + 16 <= buf.length;) {
-    const len = dv.getUint32(off, true);
-    if (len < 16 || off + len > buf.length) break;
-    if (dv.getUint16(off + 4, true) === NLMSG_ERROR && len >= 20) out.push([dv.getUint32(off + 8, true), -dv.getInt32(off + 16, true) | 0]);
-    off += (len + 3) & ~3;
+  for (const m of splitMessages(buf)) {
+    const errno = ackErrno(m);
+    if (errno !== undefined) out.push([msgSeq(m), errno]);
   }
   return out;
 }
 
-/** The netlink messages of one datagram (header included); `rest` counts the bytes after the last whole one. */
-export function splitMessages(buf: Buffer): Buffer[] & { rest?: number } {
-  const out: Buffer[] & { rest?: number } = [];
-  let off = 0;
-  while (off + 16 <= buf.length) {
-    const len = buf.readUInt32LE(off);
-    if (len < 16 || off + len > buf.length) break;
-    out.push(buf.subarray(off, off + len));
-    off += (len + 3) & ~3;
-  }
-  if (off < buf.length) out.rest = buf.length - off;
-  return out;
-}
+export { splitMessages };
 
 /** A request's answer: 0 (done) or the errno, with the sequence number it was sent with. */
 export interface NlAnswer { errno: number; seq: number }
@@ -66,10 +52,7 @@ export class NlRequests {
     const fd = openSocket(k);
     if (typeof fd !== 'number') return fd;
     // the kernel answers a NOOP with an ACK addressed to us: its nlmsg_pid is our port id
-    const noop = Buffer.alloc(16);
-    noop.writeUInt32LE(16, 0);
-    noop.writeUInt16LE(NLMSG_NOOP, 4);
-    noop.writeUInt16LE(NLM_F_REQUEST | NLM_F_ACK, 6);
+    const noop = nlRequest(NLMSG_NOOP, NLM_F_REQUEST | NLM_F_ACK, []);
     const s = k.sendto(fd, noop, AF_NETLINK, KERNEL, 0);
     const buf = Buffer.alloc(256);
     const n = s < 0 ? s : k.recvPlain(fd, buf);

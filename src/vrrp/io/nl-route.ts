@@ -3,15 +3,15 @@
 // (header fields, attributes, flags), and the route / rule notifications of the kernel decoded into
 // the fields keepalived compares (route_is_ours(), compare_rule()). Sequence number 0: the sender
 // writes it in place (offset 8).
-import type { RouteEncap, RouteNexthop, VirtualRoute, VirtualRule } from '../../config/model.js';
-import { nla, splitAttrs } from '../../ipvs/attrs.js';
+import type { RouteEncap, RouteMetrics, RouteNexthop, VirtualRoute, VirtualRule } from '../../config/model.js';
+import { nla, nlRequest, NLM_F_ACK, NLM_F_REQUEST, splitAttrs } from '../../common/netlink.js';
 import { bytesToIp, ipToBytes } from './addr.js';
 
 export const RTM = { NEWROUTE: 24, DELROUTE: 25, NEWRULE: 32, DELRULE: 33 } as const;
 /** rtnetlink multicast groups (RTNLGRP_*). */
 export const RTNLGRP = { IPV4_ROUTE: 7, IPV4_RULE: 8, IPV6_ROUTE: 11, IPV6_RULE: 19 } as const;
 
-const NLM_F_REQUEST = 0x1, NLM_F_ACK = 0x4, NLM_F_REPLACE = 0x100, NLM_F_EXCL = 0x200, NLM_F_CREATE = 0x400, NLM_F_APPEND = 0x800;
+const NLM_F_REPLACE = 0x100, NLM_F_EXCL = 0x200, NLM_F_CREATE = 0x400, NLM_F_APPEND = 0x800;
 const AF = { inet: 2, inet6: 10 } as const;
 const RTPROT_KEEPALIVED = 18, RT_SCOPE_NOWHERE = 255, RT_TABLE_MAIN = 254;
 const RTA = { DST: 1, SRC: 2, OIF: 4, GATEWAY: 5, PRIORITY: 6, PREFSRC: 7, METRICS: 8, MULTIPATH: 9, FLOW: 11, TABLE: 15, PREF: 20, ENCAP_TYPE: 21, ENCAP: 22, EXPIRES: 23, TTL_PROPAGATE: 26 } as const;
@@ -22,6 +22,13 @@ const FRA = { DST: 1, SRC: 2, IIFNAME: 3, GOTO: 4, PRIORITY: 6, FWMARK: 10, FLOW
 /** FR_ACT_*. */
 export const FR_ACT = { table: 1, l3mdev: 1, goto: 2, nop: 3, blackhole: 6, unreachable: 7, prohibit: 8 } as const;
 const FIB_RULE_INVERT = 2;
+/** The u32 RTA_METRICS members, in netlink_route()'s order. */
+const U32_METRICS: readonly [Exclude<keyof RouteMetrics, 'congctl' | 'lock'>, number][] = [
+  ['rtt', RTAX.RTT], ['rttvar', RTAX.RTTVAR], ['rtoMin', RTAX.RTO_MIN], ['features', RTAX.FEATURES], ['mtu', RTAX.MTU],
+  ['window', RTAX.WINDOW], ['ssthresh', RTAX.SSTHRESH], ['cwnd', RTAX.CWND], ['advmss', RTAX.ADVMSS], ['reordering', RTAX.REORDERING],
+  ['hoplimit', RTAX.HOPLIMIT], ['initcwnd', RTAX.INITCWND], ['initrwnd', RTAX.INITRWND], ['quickack', RTAX.QUICKACK],
+  ['fastopenNoCookie', RTAX.FASTOPEN_NO_COOKIE],
+];
 
 const u8 = (v: number): Buffer => Buffer.from([v & 0xff]);
 const u16 = (v: number): Buffer => { const b = Buffer.alloc(2); b.writeUInt16LE(v & 0xffff); return b; };
@@ -30,12 +37,7 @@ const be64 = (v: bigint): Buffer => { const b = Buffer.alloc(8); b.writeBigUInt6
 const ip = (a: string): Buffer => { const b = ipToBytes(a); if (!b) throw new RangeError(`bad address ${a}`); return b; };
 
 function message(type: number, flags: number, header: Buffer, attrs: Buffer[]): Buffer {
-  const body = Buffer.concat([header, ...attrs]);
-  const h = Buffer.alloc(16);
-  h.writeUInt32LE(16 + body.length, 0);
-  h.writeUInt16LE(type, 4);
-  h.writeUInt16LE(flags | NLM_F_REQUEST | NLM_F_ACK, 6);
-  return Buffer.concat([h, body]);
+  return nlRequest(type, flags | NLM_F_REQUEST | NLM_F_ACK, [header, ...attrs]);
 }
 
 function encapAttrs(e: RouteEncap): Buffer[] {
@@ -112,22 +114,12 @@ export function encodeRouteRequest(r: VirtualRoute, op: RouteOp, ifindexOf: Ifin
   const m = r.metrics;
   const mx: Buffer[] = [];
   if (m.congctl !== undefined) mx.push(nla(RTAX.CC_ALGO, Buffer.from(m.congctl, 'latin1')));
-  if (m.rtt !== undefined) mx.push(nla(RTAX.RTT, u32(m.rtt)));
-  if (m.rttvar !== undefined) mx.push(nla(RTAX.RTTVAR, u32(m.rttvar)));
-  if (m.rtoMin !== undefined) mx.push(nla(RTAX.RTO_MIN, u32(m.rtoMin)));
-  if (m.features) mx.push(nla(RTAX.FEATURES, u32(m.features)));
-  if (m.mtu !== undefined) mx.push(nla(RTAX.MTU, u32(m.mtu)));
-  if (m.window !== undefined) mx.push(nla(RTAX.WINDOW, u32(m.window)));
-  if (m.ssthresh !== undefined) mx.push(nla(RTAX.SSTHRESH, u32(m.ssthresh)));
-  if (m.cwnd !== undefined) mx.push(nla(RTAX.CWND, u32(m.cwnd)));
-  if (m.advmss !== undefined) mx.push(nla(RTAX.ADVMSS, u32(m.advmss)));
-  if (m.reordering !== undefined) mx.push(nla(RTAX.REORDERING, u32(m.reordering)));
-  if (m.hoplimit !== undefined) mx.push(nla(RTAX.HOPLIMIT, u32(m.hoplimit)));
-  if (m.initcwnd !== undefined) mx.push(nla(RTAX.INITCWND, u32(m.initcwnd)));
-  if (m.initrwnd !== undefined) mx.push(nla(RTAX.INITRWND, u32(m.initrwnd)));
-  if (m.quickack !== undefined) mx.push(nla(RTAX.QUICKACK, u32(m.quickack)));
+  for (const [k, type] of U32_METRICS) {
+    const v = m[k];
+    // features 0 is not sent (netlink_route() tests it for non-zero)
+    if (v !== undefined && (k !== 'features' || v)) mx.push(nla(type, u32(v)));
+  }
   if (r.pref !== undefined) a.push(nla(RTA.PREF, u8(r.pref)));
-  if (m.fastopenNoCookie !== undefined) mx.push(nla(RTAX.FASTOPEN_NO_COOKIE, u32(m.fastopenNoCookie)));
   if (r.ttlPropagate !== undefined) a.push(nla(RTA.TTL_PROPAGATE, u8(r.ttlPropagate ? 1 : 0)));
   if (mx.length) {
     if (m.lock) mx.push(nla(RTAX.LOCK, u32(m.lock)));
@@ -224,8 +216,9 @@ export interface RouteEvent {
   priority?: number;
 }
 
-/** A rule notification: the fields compare_rule() looks at. */
-export interface RuleEvent {
+/** A rule notification: the fields compare_rule() looks at (the rule's own, as VirtualRule types them). */
+export interface RuleEvent extends Pick<VirtualRule, 'fwmark' | 'fwmask' | 'suppressPrefixlen' | 'suppressIfgroup' | 'iif' | 'oif'
+  | 'tunnelId' | 'uidRange' | 'protocol' | 'ipProto' | 'sport' | 'dport'> {
   added: boolean;
   pid: number;
   family: 'inet' | 'inet6';
@@ -240,20 +233,8 @@ export interface RuleEvent {
   table?: number;
   priority?: number;
   goto?: number;
-  fwmark?: number;
-  fwmask?: number;
   flow?: number;
-  suppressPrefixlen?: number;
-  suppressIfgroup?: number;
-  iif?: string;
-  oif?: string;
-  tunnelId?: bigint;
-  uidRange?: { start: number; end: number };
   l3mdev?: number;
-  protocol?: number;
-  ipProto?: number;
-  sport?: { start: number; end: number };
-  dport?: { start: number; end: number };
 }
 
 const familyOf = (f: number): 'inet' | 'inet6' | undefined => (f === 2 ? 'inet' : f === 10 ? 'inet6' : undefined);

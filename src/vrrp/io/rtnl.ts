@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import type * as Netlink from 'netlink';
 import type { RtNetlinkSocket } from 'netlink';
 import { malformedInput } from '../../common/malformed.js';
-import { splitMessages } from './nl-channel.js';
+import { nla as attr, splitAttrs, splitMessages } from '../../common/netlink.js';
 import { bytesToIp } from './addr.js';
 import { errnoName, errnoOf, isNativeError, strerror, type NativeError } from './native.js';
 import { NlGroups } from './nl-channel.js';
@@ -42,25 +42,12 @@ const onSocketError = (s: RtNetlinkSocket, f: (e: Error & { errno?: number; code
 // netlink's typings are partial: message shapes as we read them.
 interface LinkMsg { data: { index?: number; flags?: Record<string, boolean>; }; attrs: { ifname?: string; address?: Buffer; mtu?: number; master?: number; linkinfo?: Buffer } }
 
-/** One rtattr: length, type, payload padded to 4 bytes. */
-function attr(type: number, payload: Buffer): Buffer {
-  const len = 4 + payload.length;
-  const b = Buffer.alloc((len + 3) & ~3);
-  b.writeUInt16LE(len, 0); b.writeUInt16LE(type, 2); payload.copy(b, 4);
-  return b;
-}
 const u16 = (v: number): Buffer => { const b = Buffer.alloc(2); b.writeUInt16LE(v); return b; };
 const u32 = (v: number): Buffer => { const b = Buffer.alloc(4); b.writeUInt32LE(v); return b; };
 
 /** IFLA_INFO_KIND (1) out of a raw IFLA_LINKINFO. */
 function kindOf(linkinfo: Buffer | undefined): string | undefined {
-  for (let o = 0; linkinfo && o + 4 <= linkinfo.length;) {
-    const len = linkinfo.readUInt16LE(o), type = linkinfo.readUInt16LE(o + 2);
-    if (len < 4) return undefined;
-    if ((type & 0x3fff) === 1) return linkinfo.toString('latin1', o + 4, o + len).replace(/\0+$/, '');
-    o += (len + 3) & ~3;
-  }
-  return undefined;
+  return linkinfo && splitAttrs(linkinfo).get(1)?.toString('latin1').replace(/\0+$/, '');
 }
 
 /** ipvlan's IFLA_IPVLAN_FLAGS for use_ipvlan's types. */

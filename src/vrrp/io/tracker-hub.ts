@@ -8,8 +8,9 @@ import { monotonicClock, type Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
 import type { KeepalivedConfig } from '../../config/model.js';
 import type { TrackerRef, TrackerStatus } from '../fsm-types.js';
-import { scriptIds, systemUserDb, type UserDb } from '../../host/users.js';
-import { resolveScriptFile } from '../../notify/script-security.js';
+import { scriptIds, type UserDb } from '../../host/users.js';
+import { resolveScriptFile } from '../../host/script-security.js';
+import { systemScriptHost, systemUserDb } from '../../host/system.js';
 import { ScriptRunner, type RiseFallState } from './script-runner.js';
 import { initTrackFile, TrackFileWatcher, trackFileUsable } from './track-file.js';
 import { connectorForThisProcess, EPROTONOSUPPORT, errnoText, type ConnectorPort, type OpenFailure } from '../process-track/connector-port.js';
@@ -77,7 +78,7 @@ export class TrackerHub {
       // Its user (own `user`, else the default script user); the parser removed those that do not resolve.
       const ids = scriptIds(s.user ?? {}, config.global, db);
       if (!ids) continue;
-      const file = resolveScriptFile(s.script.argv[0] ?? '', ids);
+      const file = resolveScriptFile(s.script.argv[0] ?? '', ids, systemScriptHost);
       const r = new ScriptRunner(s, ids, this.log, (ok) => this.onChange({ kind: 'script', name: s.name }, { ok }), file, previous.get(s.name));
       this.scripts.set(s.name, r);
       r.start();

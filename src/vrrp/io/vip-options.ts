@@ -7,6 +7,7 @@
 import type { VirtualIp } from '../../config/model.js';
 import { ipToBytes } from './addr.js';
 
+// linux/if_addr.h values (a list of constants: alike in shape to other such lists, e.g. common/netlink.ts's)
 export const IFA_F_NODAD = 0x02;
 export const IFA_F_HOMEADDRESS = 0x10;
 export const IFA_F_MANAGETEMPADDR = 0x100;

@@ -1,10 +1,9 @@
 // A static_ipaddress entry as keepalived 2.2.7 writes it in "Restoring deleted static address ..."
 // (format_ipaddress()): "192.168.201.1/24 dev lan1 scope global label lan1:st set",
-// "fd00:201::1/64 dev lan1 scope global preferred_lft forever set". Pure.
+// "fd00:201::1/64 dev lan1 scope global preferred_lft forever set". Pure but for iproute2's names
+// (scope), read once from /etc/iproute2 (src/host/system.ts).
 import type { StaticAddress } from '../../config/model.js';
-import { RtNames } from '../../common/rt-names.js';
-
-const names = new RtNames();
+import { systemRouteNames as names } from '../../host/system.js';
 const FOREVER = 0xffffffff;
 
 /** The IPv4 broadcast as written (an address, or '+' / '-' for the subnet's last / first address). */

@@ -2,7 +2,7 @@
 //   node --import tsx runner.ts CONFIG_FILE
 // Prints every log line as `LOG <line>`, every desired IPVS state as `LVS <json>`, every event as
 // `EVT <json>`; SIGTERM stops the checkers (Shutting down lines) and exits.
-import { parseConfigFile } from '../../../src/parser/index.js';
+import { parseConfigFile } from '../../../src/config/load.js';
 import { makeLogger } from '../../../src/common/log.js';
 import { startCheckers } from '../../../src/check/index.js';
 

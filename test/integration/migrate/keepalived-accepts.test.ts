@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { migrate, formatReport } from '../../../src/migrate/index.js';
-import { runConfigTest } from '../../../src/parser/index.js';
+import { runConfigTest } from '../../../src/config/load.js';
 import { isRoot, OwnedNetns, sh } from '../../helpers/netns.js';
 import { makeTempDir, removeTempDir } from '../../helpers/tmpdir.js';
 import { CASES, CORPUS } from '../../unit/migrate/cases.js';

@@ -10,7 +10,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isRoot, OwnedNetns, sh } from '../../helpers/netns.js';
-import { parseConfigFile, parseConfigText, printConfig } from '../../../src/parser/index.js';
+import { printConfig } from '../../../src/parser/index.js';
+import { parseConfigFile, parseConfigText } from '../../../src/config/load.js';
 import { autoChecks, stripPositions } from '../../unit/parser/model/fixtures.js';
 import { EXTENSION_KEYWORDS } from '../../../src/parser/keywords/global-defs.js';
 

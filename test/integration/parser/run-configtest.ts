@@ -2,7 +2,7 @@
 // file given on the command line; prints a JSON array ({file, exitCode, lines}), our
 // not-implemented warnings left out.
 // Run as: ip netns exec NS node --import tsx run-configtest.ts [-i CONFIG_ID] FILE...
-import { runConfigTest } from '../../../src/parser/index.js';
+import { runConfigTest } from '../../../src/config/load.js';
 import { keepalivedLines } from '../../unit/parser/model/fixtures.js';
 
 const args = process.argv.slice(2);

@@ -5,7 +5,8 @@
 // text, no prefix) to stderr and notify events as "NOTIFY KIND NAME STATE PRIO" to stdout.
 // SIGTERM: "Stopping", priority 0 / VIP removal (none with -V), "Stopped", exit 0. SIGHUP: reload. SIGUSR1: snapshot.
 import { makeLogger } from '../../../src/common/log.js';
-import { formatDiagnostic, parseConfigFile } from '../../../src/parser/index.js';
+import { formatDiagnostic } from '../../../src/parser/index.js';
+import { parseConfigFile } from '../../../src/config/load.js';
 import { isStartFailure, startVrrp } from '../../../src/vrrp/index.js';
 
 const conf = process.argv[2];

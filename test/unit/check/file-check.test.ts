@@ -11,7 +11,7 @@ import { startCheckers } from '../../../src/check/index.js';
 import { fileAtStart, fileStatus, FILE_FAULT } from '../../../src/check/core/checker-fsm.js';
 import { judgeTrackText, strtol0 } from '../../../src/check/probes/file.js';
 import { memoryLogger } from '../../../src/common/log.js';
-import { parseConfigText } from '../../../src/parser/index.js';
+import { parseConfigText } from '../../../src/config/load.js';
 import { RecordingSink, mkConfig, mkRs, mkVs } from './fixtures.js';
 import { waitFor } from '../../helpers/netns.js';
 

@@ -2,7 +2,7 @@
 // checker, a real_server or a virtual_server reaches the checker (resolveParams), the nearest one
 // winning, else the checker type's default. The checker tests then show what each value does.
 import { strict as assert } from 'node:assert';
-import { parseConfigText } from '../../../src/parser/index.js';
+import { parseConfigText } from '../../../src/config/load.js';
 import { resolveParams, type EffectiveParams } from '../../../src/check/core/params.js';
 
 /** One virtual server with three real servers: keywords in the checker, in the real server, in neither. */

@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { compileUrlRegex } from '../../../src/check/probes/regex.js';
 import { judge } from '../../../src/check/probes/http.js';
 import { parseHead } from '../../../src/check/probes/http-client.js';
-import { parseConfigText } from '../../../src/parser/index.js';
+import { parseConfigText } from '../../../src/config/load.js';
 
 const RESP = Buffer.from('HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Length: 12\r\n\r\nhello world\n', 'latin1');
 const m = (pattern: string, extra: Partial<{ options: string[]; minOffset: number; maxOffset: number }> = {}): boolean =>

@@ -4,7 +4,7 @@
 // [10.79.0.2]:25 timeout 0, [10.79.0.3]:2525 timeout 0); one with only a host gave 1 checker
 // ([10.79.0.3]:25 timeout 0); retry set in the SMTP_CHECK applies to all.
 import { strict as assert } from 'node:assert';
-import { parseConfigText } from '../../../src/parser/index.js';
+import { parseConfigText } from '../../../src/config/load.js';
 import { expandSmtpHosts } from '../../../src/check/core/smtp-hosts.js';
 import { resolveParams } from '../../../src/check/core/params.js';
 import { printConfig } from '../../../src/parser/printer.js';

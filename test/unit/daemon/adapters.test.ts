@@ -22,7 +22,8 @@ describe('daemon/adapters', () => {
     const i = snap.instances[0];
     assert.deepEqual({ state: i.state, want: i.wantState, eff: i.effectivePriority, master: i.masterRouter, set: i.vipsSet }, { state: 'BACKUP', want: 'BACKUP', eff: 90, master: '10.0.0.2', set: false });
     assert.ok(Math.abs(i.lastTransition - 1795454313.427881) < 1e-6);
-    assert.deepEqual(i.stats, { ...zeroStats(), advertRcvd: 7, becomeMaster: 1, releaseMaster: 1, priZeroRcvd: 2, authFailure: 3 });
+    assert.deepEqual(i.stats,
+      { ...zeroStats(), advert_rcvd: 7, become_master: 1, release_master: 1, pri_zero_rcvd: 2, auth_failure: 3 });
     const own = { instances: [{ name: 'X', state: 'MASTER', wantState: 'MASTER', effectivePriority: 1, lastTransition: 0, vipsSet: true, stats: zeroStats() }] };
     assert.equal(toDumpSnapshot(own), own);
     assert.equal(toDumpSnapshot('nope'), undefined);

@@ -10,7 +10,7 @@ import type { KeepalivedConfig } from '../../../src/config/model.js';
 import { dumpFailureLines, dumpReloadFile, formatJsonDump, formatParentDataDump, formatStatsDump, formatVrrpDataDump, globalDefsLines, writeDump, zeroStats, type VrrpSnapshot } from '../../../src/daemon/dumps/index.js';
 import { config, globalDefs, instance, script } from './config-fixture.js';
 import { interfacesLines, type InterfaceInfo } from '../../../src/daemon/dumps/interfaces.js';
-import { parseConfigFile } from '../../../src/parser/index.js';
+import { parseConfigFile } from '../../../src/config/load.js';
 import { fileURLToPath } from 'node:url';
 
 const LO: InterfaceInfo = { name: 'lo', index: 1, flags: 0x9, running: true, mtu: 65536, hwType: 772, ipv4: ['127.0.0.1'], ipv6: [] };
@@ -51,7 +51,7 @@ const snapA: VrrpSnapshot = {
   instances: [{
     name: 'VI_1', state: 'MASTER', wantState: 'MASTER', effectivePriority: 150, lastTransition: 1795454313.427881,
     readTimeout: 1795454315.428035, masterDownTimerUs: 3414062, srcIp: '10.199.0.1', vipsSet: true, fdIn: 13, fdOut: 14,
-    stats: { ...zeroStats(), advertSent: 3, becomeMaster: 1 },
+    stats: { ...zeroStats(), advert_sent: 3, become_master: 1 },
   }],
 };
 
@@ -137,9 +137,10 @@ describe('daemon/dumps: keepalived 2.2.7 layouts', () => {
   });
 
   it('master conflicts (ours): a line in the stats dump and a JSON key, only once the counter is not 0', () => {
-    const inst = { ...snapA.instances[0]!, name: 'VI_2', stats: { ...zeroStats(), masterConflict: 2 } };
+    const inst = { ...snapA.instances[0]!, name: 'VI_2', stats: { ...zeroStats(), master_conflict: 2 } };
     assert.equal(formatStatsDump({ instances: [inst] }), fx('ka-2.2.7-b/keepalived.stats') + '  Master conflicts: 2\n');
-    const j = JSON.parse(formatJsonDump(cfgA, { instances: [{ ...snapA.instances[0]!, stats: { ...zeroStats(), masterConflict: 2 } }] })) as { stats: Record<string, number> }[];
+    const conflicted = { instances: [{ ...snapA.instances[0]!, stats: { ...zeroStats(), master_conflict: 2 } }] };
+    const j = JSON.parse(formatJsonDump(cfgA, conflicted)) as { stats: Record<string, number> }[];
     assert.equal(j[0]!.stats.master_conflict, 2);
     assert.ok(!fx('ka-2.2.7/keepalived.json').includes('master_conflict'));
   });
@@ -149,7 +150,7 @@ describe('daemon/dumps: keepalived 2.2.7 layouts', () => {
     const snapB: VrrpSnapshot = {
       instances: [{
         name: 'VI_2', state: 'MASTER', wantState: 'MASTER', effectivePriority: 115, lastTransition: 1795454432.47238,
-        vipsSet: true, stats: { ...zeroStats(), advertSent: 1, becomeMaster: 1 },
+        vipsSet: true, stats: { ...zeroStats(), advert_sent: 1, become_master: 1 },
       }],
     };
     assert.equal(formatJsonDump(cfgB, snapB), fx('ka-2.2.7-b/keepalived.json'));

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { memoryLogger } from '../../../src/common/log.js';
 import { checkerFdsRequired, FileLimit, planFileLimit, vrrpFdsRequired } from '../../../src/daemon/process/file-limit.js';
 import type { ProcessSys } from '../../../src/daemon/process/sys.js';
-import { parseConfigText } from '../../../src/parser/index.js';
+import { parseConfigText } from '../../../src/config/load.js';
 
 const parse = (text: string) => parseConfigText(text, 'test.conf', { configId: 'test', hostname: 'test' }).config;
 const instances = (n: number, extra = ''): string => Array.from({ length: n }, (_, i) =>

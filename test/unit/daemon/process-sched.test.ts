@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryLogger } from '../../../src/common/log.js';
 import type { ProcessSched } from '../../../src/config/model.js';
-import { runConfigTest } from '../../../src/parser/index.js';
+import { runConfigTest } from '../../../src/config/load.js';
 import { defaultSched } from '../../../src/parser/keywords/process-defs.js';
 import { identityFromArgv, childArgs, renameOnReload, setProcessName } from '../../../src/daemon/process/identity.js';
 import { ProcessPriorities } from '../../../src/daemon/process/priorities.js';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfigFile } from '../../../src/parser/index.js';
+import { parseConfigFile } from '../../../src/config/load.js';
 import { lostIncludeLine, lostIncludes } from '../../../src/daemon/reload-includes.js';
 
 const vi = (name: string, vrid: number, vip: string) =>

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { malformedInput } from '../../../src/common/malformed.js';
 import { parseService } from '../../../src/ipvs/codec.js';
-import { encodeAttrs, nla } from '../../../src/ipvs/attrs.js';
+import { encodeAttrs } from '../../../src/ipvs/attrs.js';
+import { nla } from '../../../src/common/netlink.js';
 import { CMD_ATTRS } from '../../../src/ipvs/constants.js';
 import { genlTransportOver, replyResult, type NlGenlSocket } from '../../../src/ipvs/transport.js';
 import { decodeChildToParent, decodeParentToChild } from '../../../src/daemon/ipc.js';

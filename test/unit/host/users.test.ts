@@ -2,7 +2,8 @@
 // 2.2.7's rules (lib/notify.c set_uid_gid / get_default_script_user), as measured with the real
 // binary (test/integration/host/script-user.test.ts), on an in-memory user database.
 import { strict as assert } from 'node:assert';
-import { defaultScriptUser, lookupUser, scriptGroups, scriptIds, systemUserDb, type UserDb } from '../../../src/host/users.js';
+import { defaultScriptUser, lookupUser, scriptGroups, scriptIds, type UserDb } from '../../../src/host/users.js';
+import { systemUserDb } from '../../../src/host/system.js';
 import { withTempDir } from '../../helpers/tmpdir.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

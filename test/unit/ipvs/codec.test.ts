@@ -5,7 +5,8 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { msg, parseDaemons, parseDest, parseInfo, parseService, parseTimeouts } from '../../../src/ipvs/codec.js';
-import { decodeAttrs, encodeAttrs, nla, splitAttrs } from '../../../src/ipvs/attrs.js';
+import { decodeAttrs, encodeAttrs } from '../../../src/ipvs/attrs.js';
+import { nla, splitAttrs } from '../../../src/common/netlink.js';
 import { CMD_ATTRS, DEST_ATTRS, SVC_ATTRS, IPVS_CMD } from '../../../src/ipvs/constants.js';
 import type { IpvsDest, IpvsService } from '../../../src/ipvs/types.js';
 

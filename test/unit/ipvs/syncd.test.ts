@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { memoryLogger } from '../../../src/common/log.js';
 import type { KeepalivedConfig, LvsSyncDaemon } from '../../../src/config/model.js';
-import { parseConfigText } from '../../../src/parser/index.js';
+import { parseConfigText } from '../../../src/config/load.js';
 import type { IpvsDaemon } from '../../../src/ipvs/types.js';
 import type { GenlResult } from '../../../src/ipvs/transport.js';
 import {

@@ -4,7 +4,7 @@
 // port 6080` -> "TUN, type = GUE, port = 6080", plain `TUN` -> "TUN, type = IPIP", `DR` -> "DR", no
 // lvs_method -> the VS's). Each destination gets its own tunnel type, port and checksum flags.
 import { strict as assert } from 'node:assert';
-import { parseConfigText } from '../../../src/parser/index.js';
+import { parseConfigText } from '../../../src/config/load.js';
 import { initialDesiredState, toKernelState } from '../../../src/ipvs/index.js';
 import { FWD, TUN_TYPE } from '../../../src/ipvs/constants.js';
 

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { migrate, formatReport } from '../../../src/migrate/index.js';
 import { migrateMain } from '../../../src/migrate/cli.js';
-import { parseConfigFile } from '../../../src/parser/index.js';
+import { parseConfigFile } from '../../../src/config/load.js';
 import type { KeepalivedConfig } from '../../../src/config/model.js';
 import { CASES, CORPUS } from './cases.js';
 

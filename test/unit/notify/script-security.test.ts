@@ -5,18 +5,24 @@ import { strict as assert } from 'node:assert';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkAllScripts, checkScriptSecurity, notifyScripts } from '../../../src/notify/script-security.js';
-import type { UserDb } from '../../../src/notify/users.js';
+import { checkAllScripts, checkScriptSecurity, notifyScripts } from '../../../src/host/script-security.js';
+import type { UserDb } from '../../../src/host/users.js';
+import type { FileStat, HostError } from '../../../src/host/facts.js';
+import { systemFiles, systemPathEnv } from '../../../src/host/system.js';
 import { config, globalDefs, instance, script } from './fixtures.js';
 
 type FakeNode = { uid: number; gid: number; mode: number; file?: boolean };
-function fakeStat(fs: Record<string, FakeNode>) {
-  return (p: string) => {
+/** A ScriptHost whose stat() answers from the table (and $PATH as given). */
+function fakeStat(fs: Record<string, FakeNode>, pathEnv = '/usr/bin') {
+  const stat = (p: string): FileStat | HostError => {
     const n = fs[p];
-    if (!n) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
-    return { uid: n.uid, gid: n.gid, mode: (n.file ? 0o100000 : 0o040000) | n.mode, isFile: () => !!n.file };
+    if (!n) return { errno: 2, code: 'ENOENT', text: 'No such file or directory' };
+    return { uid: n.uid, gid: n.gid, mode: n.mode, kind: n.file ? 'file' : 'dir' };
   };
+  return { files: { ...systemFiles, stat, lstat: stat }, pathEnv: () => pathEnv };
 }
+/** The real files, these users, and $PATH as given. */
+const real = (users: UserDb, pathEnv?: string) => ({ users, files: systemFiles, pathEnv: pathEnv === undefined ? systemPathEnv : () => pathEnv });
 const D = (mode: number, uid = 0, gid = 0): FakeNode => ({ uid, gid, mode });
 const F = (mode: number, uid = 0, gid = 0): FakeNode => ({ uid, gid, mode, file: true });
 
@@ -37,7 +43,7 @@ describe('notify/script-security', () => {
   for (const [name, fs, ids, status, msgs] of table) {
     it(name, () => {
       const file = Object.keys(fs).find((k) => fs[k]!.file) ?? '/x.sh';
-      const r = checkScriptSecurity(file, ids, { enableScriptSecurity: true, stat: fakeStat(fs) });
+      const r = checkScriptSecurity(file, ids, fakeStat(fs), { enableScriptSecurity: true });
       assert.equal(r.status, status);
       assert.deepEqual(r.messages, msgs);
       assert.equal(r.disable, status !== 'ok');
@@ -46,16 +52,16 @@ describe('notify/script-security', () => {
 
   it('without enable_script_security an insecure script is reported but kept', () => {
     const fs = { '/': D(0o755), '/w': D(0o777), '/w/s.sh': F(0o755) };
-    const r = checkScriptSecurity('/w/s.sh', root, { enableScriptSecurity: false, stat: fakeStat(fs) });
+    const r = checkScriptSecurity('/w/s.sh', root, fakeStat(fs), { enableScriptSecurity: false });
     assert.deepEqual([r.status, r.disable, r.messages], ['insecure', false, ["Unsafe permissions found for script '/w/s.sh'."]]);
   });
 
   it('bare names are searched in PATH', () => {
     const fs = { '/': D(0o755), '/usr': D(0o755), '/usr/bin': D(0o755), '/usr/bin/true': F(0o755) };
-    const r = checkScriptSecurity('true', root, { enableScriptSecurity: true, stat: fakeStat(fs), pathEnv: '/nope:/usr/bin' });
+    const r = checkScriptSecurity('true', root, fakeStat(fs, '/nope:/usr/bin'), { enableScriptSecurity: true });
     assert.equal(r.status, 'ok');
     assert.deepEqual(r.messages, ['WARNING - script `true` resolved by path search to `/usr/bin/true`. Please specify full path.']);
-    const r2 = checkScriptSecurity('a.sh', root, { enableScriptSecurity: true, stat: fakeStat(fs), pathEnv: '/usr/bin' });
+    const r2 = checkScriptSecurity('a.sh', root, fakeStat(fs, '/usr/bin'), { enableScriptSecurity: true });
     assert.deepEqual([r2.status, r2.messages], ['notfound', ['Cannot find script a.sh in path - disabling']]);
   });
 
@@ -94,7 +100,7 @@ describe('notify/script-security', () => {
     for (const enable of [false, true]) {
       it(`enable_script_security ${enable ? 'on' : 'off'}: same lines as keepalived 2.2.7`, () => {
         const c = cfgFor(enable);
-        const rep = checkAllScripts(notifyScripts(c), c, { db, pathEnv: '/nonexistent-kn' });
+        const rep = checkAllScripts(notifyScripts(c), c, real(db, '/nonexistent-kn'));
         assert.deepEqual(rep.messages, expected(enable));
         assert.equal(rep.securityViolation, !enable);
         assert.equal(rep.disabled.size, enable ? 5 : 2);
@@ -103,7 +109,7 @@ describe('notify/script-security', () => {
 
     it('secure root scripts without script security: SECURITY VIOLATION (no "insecure" suffix)', () => {
       const c = config({ global: globalDefs({ scriptUser: { user: 'root' } }), vrrpInstances: [instance('V', { notifyMaster: script(`${dir}/ok/a.sh`) })] });
-      const rep = checkAllScripts(notifyScripts(c), c, { db });
+      const rep = checkAllScripts(notifyScripts(c), c, real(db));
       assert.deepEqual(rep.messages, ['SECURITY VIOLATION - scripts are being executed but script_security not enabled.']);
     });
   });
@@ -113,7 +119,7 @@ describe('notify/script-security default user', () => {
   it("no script_user and no keepalived_script user: logged once, scripts run as root (2.2.7 text)", () => {
     const db: UserDb = { user: (n) => (n === 'root' ? { uid: 0, gid: 0 } : undefined), group: () => 0 };
     const c = config({ vrrpInstances: [instance('V', { notifyMaster: script('/bin/sh'), notifyBackup: script('/bin/sh') })] });
-    const rep = checkAllScripts(notifyScripts(c), c, { db });
+    const rep = checkAllScripts(notifyScripts(c), c, real(db));
     assert.deepEqual(rep.messages, [
       "Script user 'keepalived_script' does not exist",
       'SECURITY VIOLATION - scripts are being executed but script_security not enabled.',
@@ -124,7 +130,7 @@ describe('notify/script-security default user', () => {
   it('keepalived_script exists: scripts run as it, and the SECURITY VIOLATION line is still logged', () => {
     const db: UserDb = { user: (n) => (n === 'keepalived_script' ? { uid: 990, gid: 990 } : undefined), group: () => undefined };
     const c = config({ vrrpInstances: [instance('V', { notifyMaster: script('/bin/sh') })] });
-    const rep = checkAllScripts(notifyScripts(c), c, { db });
+    const rep = checkAllScripts(notifyScripts(c), c, real(db));
     assert.deepEqual(rep.messages, ['SECURITY VIOLATION - scripts are being executed but script_security not enabled.']);
     assert.equal(rep.securityViolation, true);
     assert.equal(rep.disabled.size, 0);
@@ -135,7 +141,7 @@ describe('notify/script-security default user', () => {
     const quorum = script('/bin/sh');
     const c = config({ global: globalDefs({ scriptUser: { user: 'u:g' } }), vrrpInstances: [instance('V', { notifyBackup: own, notifyMaster: script('/bin/true') })] });
     c.virtualServers = [{ quorumUp: quorum, realServers: [] } as unknown as (typeof c.virtualServers)[number]];
-    const rep = checkAllScripts([own, c.vrrpInstances[0]!.notifyMaster!, quorum], c, { db });
+    const rep = checkAllScripts([own, c.vrrpInstances[0]!.notifyMaster!, quorum], c, real(db));
     assert.deepEqual(rep.messages, [
       "Script group 'nog' does not exist",
       'Invalid user/group for notify script /bin/sh - ignoring',

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { configCopy } from '../../../src/parser/index.js';
+import { configCopy } from '../../../src/config/load.js';
 
 const DIR = fileURLToPath(new URL('./data/config-copy-2.2.7', import.meta.url));
 

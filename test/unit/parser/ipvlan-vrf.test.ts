@@ -4,7 +4,7 @@
 // "check" sections; compared live by test/vm/links-ipvlan.test.ts).
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import { parseConfigText, runConfigTest } from '../../../src/parser/index.js';
+import { parseConfigText, runConfigTest } from '../../../src/config/load.js';
 
 const DATA = new URL('./data/ipvlan-2.2.7/', import.meta.url).pathname;
 const VM = new URL('../../vm/links/', import.meta.url).pathname;

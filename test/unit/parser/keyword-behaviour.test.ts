@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dgram from 'node:dgram';
-import { parseConfigText } from '../../../src/parser/index.js';
+import { parseConfigText } from '../../../src/config/load.js';
 import type { KeepalivedConfig } from '../../../src/config/model.js';
 import { deriveFsmParams } from '../../../src/vrrp/params.js';
 import { trackerKey, type VrrpAction } from '../../../src/vrrp/fsm-types.js';

@@ -3,7 +3,8 @@
 // namespace on kernels before 3.13, and Debian's 2.2.7 is built without ipsets (`keepalived -v`:
 // no IPSETS among its config options; it uses nftables), so it changes nothing there and here.
 import assert from 'node:assert/strict';
-import { parseConfigText, printConfig } from '../../../src/parser/index.js';
+import { printConfig } from '../../../src/parser/index.js';
+import { parseConfigText } from '../../../src/config/load.js';
 import { stripPositions } from './model/fixtures.js';
 
 describe('parser: net_namespace_ipvs, namespace_with_ipsets', () => {

@@ -4,7 +4,7 @@
 // `$R=${_RANDOM 1 1000000}`, `router_id r$R` gave r160969 when read at 2026-12-07 11:10:01 UTC and
 // r565625 at 11:10:04 (a reload), r42941 at 11:10:08 and r23673 at 11:10:11 (another run).
 import assert from 'node:assert/strict';
-import { parseConfigText } from '../../../src/parser/index.js';
+import { parseConfigText } from '../../../src/config/load.js';
 import { GlibcRandom } from '../../../src/parser/pre/random.js';
 
 const TEXT = '$R=${_RANDOM 1 1000000}\nglobal_defs {\n  random_seed 12345\n  router_id r$R\n}\n';

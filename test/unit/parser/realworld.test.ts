@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { runConfigTest } from '../../../src/parser/index.js';
+import { runConfigTest } from '../../../src/config/load.js';
 import { keepalivedLines } from './model/fixtures.js';
 
 const DIR = new URL('../../corpus/realworld/', import.meta.url).pathname;

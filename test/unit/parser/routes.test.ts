@@ -4,7 +4,7 @@
 // wrapper's track_group block) and exit code, kept exactly when
 // keepalived kept it, formatted as keepalived formats it, and printed back to the same model.
 import { strict as assert } from 'node:assert';
-import { parseConfigText } from '../../../src/parser/index.js';
+import { parseConfigText } from '../../../src/config/load.js';
 import { configTestLines } from '../../../src/parser/configtest.js';
 import { isNotImplementedWarning } from '../../../src/parser/ledger-types.js';
 import { routeWords, ruleWords } from '../../../src/parser/keywords/routes.js';

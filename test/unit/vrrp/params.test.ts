@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { GlobalDefs, VrrpInstance } from '../../../src/config/model.js';
 import { defaultGlobalDefs } from '../../../src/parser/keywords/global-defs.js';
 import { deriveFsmParams, type ParamsContext } from '../../../src/vrrp/params.js';
-import { parseConfigText } from '../../../src/parser/index.js';
+import { parseConfigText } from '../../../src/config/load.js';
 import { trackerKey, type VrrpFsmParams } from '../../../src/vrrp/fsm-types.js';
 
 const global: GlobalDefs = { ...defaultGlobalDefs('r1'), notificationEmailFrom: 'k@r1' };

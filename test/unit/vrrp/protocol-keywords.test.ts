@@ -4,7 +4,7 @@
 // weight rules (measured in namespaces: test/integration/vrrp/sync-weight.test.ts).
 import assert from 'node:assert/strict';
 import type { KeepalivedConfig } from '../../../src/config/model.js';
-import { parseConfigText } from '../../../src/parser/index.js';
+import { parseConfigText } from '../../../src/config/load.js';
 import { deriveFsmParams } from '../../../src/vrrp/params.js';
 import { trackerKey } from '../../../src/vrrp/fsm-types.js';
 

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { after, describe, it } from 'mocha';
 import { preprocessFile } from '../../../../src/parser/preprocess.js';
+import { systemFiles } from '../../../../src/host/system.js';
 import { cleanupScratch, scratch } from './helpers.js';
 import { KEEPALIVED, predict, runKeepalived } from './oracle.js';
 import { TRICKY } from './tricky.js';
@@ -25,7 +26,7 @@ describe('preprocessor vs keepalived 2.2.7 (-t)', function () {
     it(`tricky #${i}: ${JSON.stringify(text).slice(0, 70)}`, () => {
       const dir = scratch({ 'keepalived.conf': text });
       const file = path.join(dir, 'keepalived.conf');
-      const ours = predict(preprocessFile(file, { configId: 'idX', randomSeed: 1 }));
+      const ours = predict(preprocessFile(file, { configId: 'idX', files: systemFiles, randomSeed: 1 }));
       const theirs = runKeepalived(file, 'idX').lines;
       assert.deepEqual(ours, theirs);
     });
@@ -34,7 +35,7 @@ describe('preprocessor vs keepalived 2.2.7 (-t)', function () {
   it('a definition holding an @id line (keepalived 2.2.7 crashes after the first line)', () => {
     const dir = scratch({ 'keepalived.conf': '$I=@idX wI\n$I\n' });
     const file = path.join(dir, 'keepalived.conf');
-    const ours = predict(preprocessFile(file, { configId: 'idX', randomSeed: 1 }));
+    const ours = predict(preprocessFile(file, { configId: 'idX', files: systemFiles, randomSeed: 1 }));
     const theirs = runKeepalived(file, 'idX').lines;
     assert.deepEqual(ours, ["(Line 2) Unknown keyword 'wI'"]);
     assert.equal(theirs[0], ours[0]);
@@ -56,7 +57,7 @@ describe('preprocessor vs keepalived 2.2.7 (-t)', function () {
         // first words must never be real keywords or include directives: prefix them
         const safe = text.split('\n').map((l) => (/^\s*(include|global_defs|vrrp|virtual|static|linkbeat|garp|net_namespace|use_|instance|bfd)/.test(l) ? 'zz ' + l : l)).join('\n');
         fs.writeFileSync(file, safe);
-        const ours = predict(preprocessFile(file, { configId: 'idX', randomSeed: 1 }));
+        const ours = predict(preprocessFile(file, { configId: 'idX', files: systemFiles, randomSeed: 1 }));
         const theirs = runKeepalived(file, 'idX').lines;
         assert.deepEqual(ours, theirs, `config:\n${safe}`);
       }),
@@ -78,7 +79,7 @@ describe('preprocessor vs keepalived 2.2.7 (-t)', function () {
     fc.assert(
       fc.property(conf, (text) => {
         fs.writeFileSync(file, text);
-        const r = preprocessFile(file, { configId: 'idX', randomSeed: 1, maxLines: 20000 });
+        const r = preprocessFile(file, { configId: 'idX', files: systemFiles, randomSeed: 1, maxLines: 20000 });
         const ka = runKeepalived(file, 'idX');
         if (r.diagnostics.some((d) => d.code === 'KA_PRE_TOO_MANY_LINES' || d.code === 'KA_PRE_RUNAWAY' || d.code === 'KA_PRE_SUBST_LOOP')) {
           // keepalived does not terminate on these either (a residue that substitution refills, a

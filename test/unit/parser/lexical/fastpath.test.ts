@@ -15,7 +15,7 @@ import { genBenchConfig } from './gen-bench.js';
 function plain(r: PreprocessResult): unknown {
   return {
     lines: r.lines.map((l) => ({ text: l.text, brace: l.brace, showFile: l.showFile, pos: { ...l.pos }, words: l.words.map((w) => ({ text: w.text, quoted: w.quoted, pos: { ...w.pos } })) })),
-    diags: r.diagnostics, before: r.diagnosticsBefore, showFile: r.diagnosticsShowFile, depth: r.unclosedBlocks,
+    diags: r.diagnostics, depth: r.unclosedBlocks,
   };
 }
 

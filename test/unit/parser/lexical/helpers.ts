@@ -7,9 +7,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { preprocessFile, preprocessText } from '../../../../src/parser/preprocess.js';
 import type { PreprocessOptions, PreprocessResult } from '../../../../src/parser/lines.js';
+import { systemFiles } from '../../../../src/host/system.js';
 import { it } from 'mocha';
 
-export const OPTS: PreprocessOptions = { configId: 'idX', randomSeed: 1 };
+/** The preprocessor on the real file system (scratch directories). */
+export const OPTS: PreprocessOptions = { configId: 'idX', randomSeed: 1, files: systemFiles };
 
 export function words(r: PreprocessResult): string[][] {
   return r.lines.map((l) => l.words.map((w) => w.text));

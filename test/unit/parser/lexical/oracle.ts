@@ -35,16 +35,15 @@ export function runKeepalived(file: string, configId: string, multiFile = false)
 
 export function predict(r: PreprocessResult): string[] {
   const out: string[] = [];
-  const before = r.diagnosticsBefore ?? [];
   const prefix = (line: number, file?: string, show?: boolean): string =>
     (show ? `(${file}: Line ${line}) ` : line > 0 ? `(Line ${line}) ` : '');
   let di = 0;
   const flush = (k: number): void => {
-    while (di < r.diagnostics.length && (before[di] ?? 0) <= k) {
+    while (di < r.diagnostics.length && r.diagnostics[di]!.before <= k) {
       const d = r.diagnostics[di]!;
       if ((d.code.startsWith('KA_CFG_') || d.code.startsWith('KA_INCLUDE_')) && !NOT_PRINTED.has(d.code)) {
         // keepalived prints the end-of-input message after line numbers are reset
-        out.push((d.code === 'KA_CFG_MISSING_EOB' ? '' : prefix(d.pos?.line ?? 0, d.pos?.file, r.diagnosticsShowFile?.[di])) + d.message);
+        out.push((d.code === 'KA_CFG_MISSING_EOB' ? '' : prefix(d.pos?.line ?? 0, d.pos?.file, d.showFile)) + d.message);
       }
       di++;
     }

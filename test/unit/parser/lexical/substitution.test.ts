@@ -137,9 +137,9 @@ describe('preprocessor: tables', () => {
     for (const d of r.diagnostics) assert.ok(d.pos && d.pos.line >= 1 && d.pos.col >= 1, d.message);
   });
 
-  it('diagnosticsBefore places messages before the line they concern', () => {
+  it('each message is placed before the line it concerns', () => {
     const r = pp('a\n}\nb "c\n');
-    assert.deepEqual(r.diagnostics.map((d, i) => [d.message, r.diagnosticsBefore![i]]), [
+    assert.deepEqual(r.diagnostics.map((d) => [d.message, d.before]), [
       ["Extra '}' found", 1],
       ["Unterminated quote 'b \"c'", 2],
       ["Unmatched quote: 'b \"c'", 2],

@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync, readdirSync, mkdtempSync, mkdirSync, writeFileSync, chmodSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runConfigTest } from '../../../../src/parser/index.js';
+import { runConfigTest } from '../../../../src/config/load.js';
 import { keepalivedLines } from './fixtures.js';
 
 const DIR = '/work/shared/reference/keepalived-2.2.7-captures/configtest';

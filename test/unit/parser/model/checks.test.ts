@@ -4,7 +4,8 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfigText, printConfig, dumpConfig, runConfigTest } from '../../../../src/parser/index.js';
+import { printConfig, dumpConfig } from '../../../../src/parser/index.js';
+import { parseConfigText, runConfigTest } from '../../../../src/config/load.js';
 
 const IFS = new Set(['eth0', 'eth1']);
 const parse = (text: string) => parseConfigText(text, 't.conf', { interfaces: IFS, configId: 'x', skipScriptSecurity: true, hostname: 'h' });

@@ -7,7 +7,8 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseConfigFile, parseConfigText, printConfig, runConfigTest } from '../../../../src/parser/index.js';
+import { printConfig } from '../../../../src/parser/index.js';
+import { parseConfigFile, parseConfigText, runConfigTest } from '../../../../src/config/load.js';
 import type { KeepalivedConfig } from '../../../../src/config/model.js';
 import { SPOT_CHECKS, stripPositions, get, autoChecks, keepalivedLines } from './fixtures.js';
 

@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { topTable } from '../../../../src/parser/keywords/top.js';
 import { globalDefsTable, EXTENSION_KEYWORDS } from '../../../../src/parser/keywords/global-defs.js';
-import { parseConfigText } from '../../../../src/parser/index.js';
+import { parseConfigText } from '../../../../src/config/load.js';
 import { vrrpInstanceTable, authTable } from '../../../../src/parser/keywords/vrrp-instance.js';
 import { vrrpScriptTable, syncGroupTable, trackFileTable, trackProcessTable } from '../../../../src/parser/keywords/vrrp-blocks.js';
 import { virtualServerTable, realServerTable } from '../../../../src/parser/keywords/lvs.js';

@@ -4,7 +4,8 @@
 // output reparses to the same model.
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { parseConfigText, printConfig } from '../../../../src/parser/index.js';
+import { printConfig } from '../../../../src/parser/index.js';
+import { parseConfigText } from '../../../../src/config/load.js';
 import { stripPositions } from './fixtures.js';
 
 const num = fc.oneof(fc.integer({ min: -5, max: 300 }).map(String), fc.constantFrom('abc', '1.5', '0', '255', '65536'));

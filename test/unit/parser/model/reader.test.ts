@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import type { ConfigLine } from '../../../../src/parser/lines.js';
 import { readConfig, type ParseDiagnostic } from '../../../../src/parser/reader.js';
 import { table } from '../../../../src/parser/schema.js';
+import { fakeHost } from '../../../helpers/fake-host.js';
 import { NOT_IMPLEMENTED_CODE, no } from '../../../../src/parser/ledger-types.js';
 
 /** One ConfigLine per string; '{' and '}' alone become brace lines (as the preprocessor splits them). */
@@ -32,7 +33,7 @@ const top = table('top', [
 
 function run(...src: string[]): { ctx: Ctx; diags: ParseDiagnostic[]; aborted: boolean; msgs: string[] } {
   const ctx: Ctx = { seen: [], items: [] };
-  const r = readConfig(lines(...src), top, ctx, { ledger: (b, k) => (b === 'inner' && k === 'p2kw' ? no('for this test') : undefined) });
+  const r = readConfig(lines(...src), top, ctx, { host: fakeHost(), ledger: (b, k) => (b === 'inner' && k === 'p2kw' ? no('for this test') : undefined) });
   return { ctx, diags: r.diagnostics, aborted: r.aborted, msgs: r.diagnostics.filter((d) => d.severity !== 'info').map((d) => `${d.pos?.line ?? '-'}: ${d.message}`) };
 }
 

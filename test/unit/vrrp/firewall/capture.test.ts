@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { makeLogger } from '../../../../src/common/log.js';
 import type { KeepalivedConfig, VrrpInstance } from '../../../../src/config/model.js';
-import { parseConfigText } from '../../../../src/parser/index.js';
+import { parseConfigText } from '../../../../src/config/load.js';
 import { encodeBatch, encodeMsg } from '../../../../src/vrrp/firewall/codec.js';
 import { fwInstance } from '../../../../src/vrrp/firewall/fw-instance.js';
 import type { NfFamily, NftMsg } from '../../../../src/vrrp/firewall/nft-model.js';

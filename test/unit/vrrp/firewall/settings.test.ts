@@ -1,7 +1,7 @@
 // Who gets the VIP firewall, as keepalived 2.2.7 decides it (measured: test/integration/firewall/data):
 // configs as data -> does the instance block its VIPs, which table, which line is logged.
 import assert from 'node:assert/strict';
-import { parseConfigText } from '../../../../src/parser/index.js';
+import { parseConfigText } from '../../../../src/config/load.js';
 import { blocksVips, firewallSettings } from '../../../../src/vrrp/firewall/settings.js';
 
 function conf(global: string[], inst: string[], priority = 100): string {

@@ -4,7 +4,7 @@
 // refused batch, and a kernel without nf_tables (one error, VRRP goes on).
 import assert from 'node:assert/strict';
 import { makeLogger } from '../../../../src/common/log.js';
-import { parseConfigText } from '../../../../src/parser/index.js';
+import { parseConfigText } from '../../../../src/config/load.js';
 import type { FwAddr, FwInstance } from '../../../../src/vrrp/firewall/plan.js';
 import { VipFirewall } from '../../../../src/vrrp/firewall/vip-firewall.js';
 import type { KernelError } from '../../../../src/vrrp/kernel/port.js';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { VirtualIp } from '../../../../src/config/model.js';
-import { parseConfigText } from '../../../../src/parser/index.js';
+import { parseConfigText } from '../../../../src/config/load.js';
 import { encodeAddrRequest, parseAcks } from '../../../../src/vrrp/io/nl-addr.js';
 
 const vip = (address: string, prefixLen: number, extra: Partial<VirtualIp> = {}): VirtualIp =>

@@ -3,7 +3,7 @@
 // come out, as keepalived 2.2.7 does them (measured: test/unit/vrrp/data/routes-2.2.7/). Kernel
 // answers are "done" unless a case says otherwise for an operation.
 import assert from 'node:assert/strict';
-import { parseConfigText } from '../../../../src/parser/index.js';
+import { parseConfigText } from '../../../../src/config/load.js';
 import { RoutesCore, type InstanceStep, type Step } from '../../../../src/vrrp/routes/core.js';
 import { formatRoute, formatRule } from '../../../../src/vrrp/routes/format.js';
 import type { RouteEvent, RuleEvent } from '../../../../src/vrrp/io/nl-route.js';

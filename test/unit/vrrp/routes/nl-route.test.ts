@@ -2,8 +2,8 @@
 // netlink_rule() build them (header fields, flags, attributes), and notifications decoded into the
 // fields keepalived compares. Routes and rules come from config lines through the project parser.
 import assert from 'node:assert/strict';
-import { parseConfigText } from '../../../../src/parser/index.js';
-import { splitAttrs } from '../../../../src/ipvs/attrs.js';
+import { parseConfigText } from '../../../../src/config/load.js';
+import { splitAttrs } from '../../../../src/common/netlink.js';
 import { decodeRouteRuleMessage, encodeRouteRequest, encodeRuleRequest, splitMessages } from '../../../../src/vrrp/io/nl-route.js';
 import type { VirtualRoute, VirtualRule } from '../../../../src/config/model.js';
 

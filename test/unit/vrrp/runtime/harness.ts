@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { FakeClock } from '../../../../src/common/clock.js';
 import { makeLogger } from '../../../../src/common/log.js';
 import type { KeepalivedConfig } from '../../../../src/config/model.js';
-import { parseConfigText } from '../../../../src/parser/index.js';
+import { parseConfigText } from '../../../../src/config/load.js';
 import { decodeAdvert } from '../../../../src/vrrp/packet.js';
 import { VrrpRuntime, type StateChangeEvent } from '../../../../src/vrrp/runtime/vrrp-runtime.js';
 import { FakeKernel, FakeSegment, type FakeLinkSpec, type KernelOp } from '../../../helpers/fake-kernel.js';

@@ -1,11 +1,12 @@
-// enable_script_security: keepalived's check_script_secure (lib/notify.c) as a pure-ish function
-// (it only stat()s; `stat` is injectable for tests). A script run by root (uid or gid 0) is
-// insecure if the file or any directory on its path is owned by non-root, or group/world
-// writable (sticky directories excepted). Messages are 2.2.7's, verified against the real binary.
-import { statSync, type Stats } from 'node:fs';
-import { constants as osConstants } from 'node:os';
+// enable_script_security: keepalived's check_script_secure (lib/notify.c), pure over the host's
+// stat(2) and $PATH (HostFacts: system.ts on the machine, a fake in tests). A script run by root
+// (uid or gid 0) is insecure if the file or any directory on its path is owned by non-root, or
+// group/world writable (sticky directories excepted). Messages are 2.2.7's, verified against the
+// real binary. Used by the parser (-t's SECURITY VIOLATION) and by the notify, vrrp_script,
+// MISC_CHECK and start/shutdown script runners (which file to run).
 import type { KeepalivedConfig, ScriptSpec } from '../config/model.js';
-import { defaultScriptUser, lookupUser, systemUserDb, type ScriptIds, type UserDb } from '../host/users.js';
+import { isHostError, type HostFacts } from './facts.js';
+import { defaultScriptUser, lookupUser, type ScriptIds } from './users.js';
 
 export type ScriptSecurityStatus = 'ok' | 'insecure' | 'notfound' | 'not-executable';
 
@@ -21,16 +22,16 @@ export interface ScriptSecurityResult {
   disable: boolean;
 }
 
-type StatFn = (p: string) => Pick<Stats, 'uid' | 'gid' | 'mode' | 'isFile'>;
-const S_ISUID = 0o4000, S_ISGID = 0o2000, S_ISVTX = 0o1000, S_IFREG = 0o100000;
+/** What the check reads from the host: stat(2) and $PATH. */
+export type ScriptHost = Pick<HostFacts, 'files' | 'pathEnv'>;
+const S_ISUID = 0o4000, S_ISGID = 0o2000, S_ISVTX = 0o1000;
 
-function errText(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code ?? '';
+function errText(code: string): string {
   const texts: Record<string, string> = {
     ENOENT: 'No such file or directory', EACCES: 'Permission denied', ENOTDIR: 'Not a directory',
     ELOOP: 'Too many levels of symbolic links', ENAMETOOLONG: 'File name too long',
   };
-  return texts[code] ?? (osConstants.errno && code ? code : String(e));
+  return texts[code] ?? code;
 }
 
 function isExecutable(st: { uid: number; gid: number; mode: number }, uid: number, gid: number): boolean {
@@ -43,9 +44,10 @@ function isExecutable(st: { uid: number; gid: number; mode: number }, uid: numbe
 export function checkScriptSecurity(
   file: string,
   ids: { uid: number; gid: number },
-  opts: { enableScriptSecurity: boolean; pathEnv?: string; stat?: StatFn } = { enableScriptSecurity: false },
+  host: ScriptHost,
+  opts: { enableScriptSecurity: boolean },
 ): ScriptSecurityResult {
-  const stat: StatFn = opts.stat ?? ((p) => statSync(p));
+  const stat = (p: string) => host.files.stat(p);
   const messages: string[] = [];
   const res = (status: ScriptSecurityStatus, path: string, runsAsRoot = false): ScriptSecurityResult => ({
     status, path, messages, runsAsRoot,
@@ -56,15 +58,15 @@ export function checkScriptSecurity(
   if (!file.includes('/')) {
     let found: string | undefined;
     let eacces = false;
-    for (const dir of (opts.pathEnv ?? process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin').split(':')) {
+    for (const dir of host.pathEnv().split(':')) {
       const cand = `${dir}/${file}`;
-      try {
-        const st = stat(cand);
-        if (st.isFile() && isExecutable(st, ids.uid, ids.gid)) { found = cand; break; }
-        eacces = true;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EACCES') eacces = true;
+      const st = stat(cand);
+      if (isHostError(st)) {
+        if (st.code === 'EACCES') eacces = true;
+        continue;
       }
+      if (st.kind === 'file' && isExecutable(st, ids.uid, ids.gid)) { found = cand; break; }
+      eacces = true;
     }
     if (!found) {
       messages.push(eacces ? `Permissions failure for script ${file} in path - disabling` : `Cannot find script ${file} in path - disabling`);
@@ -74,11 +76,9 @@ export function checkScriptSecurity(
     path = found;
   }
 
-  let fst;
-  try {
-    fst = stat(path);
-  } catch (e) {
-    messages.push(`Script ${path} cannot be accessed - ${errText(e)}`);
+  const fst = stat(path);
+  if (isHostError(fst)) {
+    messages.push(`Script ${path} cannot be accessed - ${errText(fst.code)}`);
     return res('notfound', path);
   }
   if (!isExecutable(fst, ids.uid, ids.gid)) {
@@ -97,14 +97,12 @@ export function checkScriptSecurity(
   for (const p of parts) { acc += `/${p}`; prefixes.push(acc); }
   if (!path.startsWith('/')) prefixes.shift();
   for (const pre of prefixes) {
-    let st;
-    try {
-      st = stat(pre);
-    } catch (e) {
+    const st = stat(pre);
+    if (isHostError(st)) {
       messages.push(`check_script_secure could not find script '${path}'`);
       return res('notfound', path, true);
     }
-    const isReg = (st.mode & S_IFREG) !== 0 && st.isFile();
+    const isReg = st.kind === 'file';
     const unsafe = st.uid !== 0
       || ((!(st.mode & S_ISVTX) || isReg) && ((st.gid !== 0 && (st.mode & 0o020) !== 0) || (st.mode & 0o002) !== 0));
     if (unsafe) {
@@ -116,8 +114,8 @@ export function checkScriptSecurity(
 }
 
 /** The file a script runs: argv[0], or for a bare name what keepalived's PATH search finds for `ids`. */
-export function resolveScriptFile(file: string, ids: { uid: number; gid: number }, opts: { pathEnv?: string; stat?: StatFn } = {}): string {
-  return file.includes('/') ? file : checkScriptSecurity(file, ids, { enableScriptSecurity: false, ...opts }).path;
+export function resolveScriptFile(file: string, ids: { uid: number; gid: number }, host: ScriptHost): string {
+  return file.includes('/') ? file : checkScriptSecurity(file, ids, host, { enableScriptSecurity: false }).path;
 }
 
 /** Every script the notify subsystem may run, with where it came from. */
@@ -157,8 +155,10 @@ function scriptLabels(config: KeepalivedConfig): Map<ScriptSpec, string> {
 }
 
 /** Check a set of scripts as keepalived does at startup (and at -t). */
-export function checkAllScripts(scripts: ScriptSpec[], config: KeepalivedConfig, opts: { db?: UserDb; stat?: StatFn; pathEnv?: string } = {}): SecurityReport {
-  const db = opts.db ?? systemUserDb();
+export function checkAllScripts(
+  scripts: ScriptSpec[], config: KeepalivedConfig, host: Pick<HostFacts, 'users' | 'files' | 'pathEnv'>,
+): SecurityReport {
+  const db = host.users;
   const enable = config.global.enableScriptSecurity;
   const results = new Map<ScriptSpec, ScriptSecurityResult>();
   const disabled = new Set<ScriptSpec>();
@@ -193,7 +193,7 @@ export function checkAllScripts(scripts: ScriptSpec[], config: KeepalivedConfig,
       }
       ids = def.ids;
     }
-    const r = checkScriptSecurity(s.argv[0]!, ids, { enableScriptSecurity: enable, stat: opts.stat, pathEnv: opts.pathEnv });
+    const r = checkScriptSecurity(s.argv[0]!, ids, host, { enableScriptSecurity: enable });
     results.set(s, r);
     const early = s.argv[0]!.includes('/') && (r.status === 'notfound' || r.status === 'not-executable');
     (early ? messages : late).push(...r.messages);
