@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseResourceLines } from '../src/daemon/process-resources.js';
 import { isRoot, waitFor } from '../test/helpers/netns.js';
 import { Daemon, KEEPALIVED } from '../test/integration/vrrp/lab.js';
-import { parseAdverts, percentile, procSample, ResLab, sleep } from '../test/integration/chaos/res-lab.js';
+import { parseAdverts, percentile, procSample, R1_IP, ResLab, sleep, type Advert } from '../test/integration/chaos/res-lab.js';
 
 export const INSTANCES = 20;
 const ADVERT_MS = 100;
@@ -45,8 +45,53 @@ export interface SoakResult {
   durationS: number; sampleS: number; samples: Sample[]; trends: Trend[];
   reloads: number; reloadsLogged: number; failovers: number; rsFlaps: number; rsTransitions: number;
   adverts: { total: number; p50: number; p99: number; max: number; missed: number };
+  /** Missed adverts grouped into stalls (one sender's gaps that start within 50 ms of each other), with what the
+   *  soak did just before: who stalled, how long, and the time since the last reload / failover / USR1 sample. */
+  stalls: Stall[];
   /** Time VIPs spent on no router: total, times, longest (a hand-over between the routers takes well under a millisecond). */
   vipLostMs: number; vipLostEvents: number; vipLostMaxMs: number; childRestarts: number; pass: boolean; problems: string[];
+}
+
+export interface Stall {
+  /** Wire seconds (tcpdump) of the last advert before the gap. */
+  t: number; sender: 'ours' | 'keepalived' | string; vrids: number; maxGapMs: number;
+  /** Seconds since the soak last did each (undefined: not yet). */
+  sinceReloadS?: number; sinceFailoverS?: number; sinceSampleS?: number;
+}
+
+/** Missed adverts (gaps >= 2 x advert_int per VRID) grouped into stalls of one sender. */
+export function stallsOf(ads: readonly Advert[], advertMs: number, senders: Record<string, string>,
+  acts: { reload: number[]; failover: number[]; sample: number[] }): Stall[] {
+  const gaps: { t: number; src: string; ms: number; vrid: number }[] = [];
+  const byVrid = new Map<number, Advert[]>();
+  for (const a of ads) { const l = byVrid.get(a.vrid) ?? []; l.push(a); byVrid.set(a.vrid, l); }
+  for (const [vrid, l] of byVrid) {
+    for (let k = 1; k < l.length; k++) {
+      const ms = (l[k]!.t - l[k - 1]!.t) * 1000;
+      if (ms >= 2 * advertMs) gaps.push({ t: l[k - 1]!.t, src: l[k - 1]!.src, ms, vrid });
+    }
+  }
+  gaps.sort((a, b) => a.t - b.t);
+  const since = (ts: number[], t: number): number | undefined => {
+    let best: number | undefined;
+    for (const x of ts) if (x <= t) best = x;
+    return best === undefined ? undefined : t - best;
+  };
+  const out: Stall[] = [];
+  for (const g of gaps) {
+    const last = out.at(-1);
+    const sender = senders[g.src] ?? g.src;
+    if (last && last.sender === sender && g.t - last.t <= 0.05) {
+      last.vrids++; last.maxGapMs = Math.max(last.maxGapMs, g.ms); continue;
+    }
+    const st: Stall = { t: g.t, sender, vrids: 1, maxGapMs: g.ms };
+    const r = since(acts.reload, g.t), f = since(acts.failover, g.t), sm = since(acts.sample, g.t);
+    if (r !== undefined) st.sinceReloadS = r;
+    if (f !== undefined) st.sinceFailoverS = f;
+    if (sm !== undefined) st.sinceSampleS = sm;
+    out.push(st);
+  }
+  return out;
 }
 
 function parseDuration(s: string): number {
@@ -205,8 +250,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     log(`# soak: ${o.durationS} s, sample every ${sampleS} s; ${INSTANCES} instances at ${ADVERT_MS} ms, reload every ${RELOAD_S} s, real server flap every ${FLAP_S} s, failover every ${FAILOVER_S} s`);
 
     const samples: Sample[] = [];
+    const acts = { reload: [] as number[], failover: [] as number[], sample: [] as number[] };
     const sample = async (): Promise<void> => {
       for (const f of ['keepalived_parent.data', 'keepalived.data', 'keepalived_check.data']) rmSync(`${dir}/${f}`, { force: true });
+      acts.sample.push(Date.now() / 1000);
       ours.signal('SIGUSR1');
       const t = Date.now() / 1000 - t0;
       const got = await waitFor(() => {
@@ -232,8 +279,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     while (Date.now() < end) {
       const now = Date.now();
       if (now >= nextSample) { await sample(); nextSample += sampleS * 1000; }
-      if (now >= nextReload) { ours.signal('SIGHUP'); reloads++; nextReload += RELOAD_S * 1000; }
-      if (now >= nextFailover) { failed = !failed; writeFileSync(`${dir}/failover`, failed ? '1\n' : '0\n'); failovers++; nextFailover += FAILOVER_S * 1000; }
+      if (now >= nextReload) { acts.reload.push(now / 1000); ours.signal('SIGHUP'); reloads++; nextReload += RELOAD_S * 1000; }
+      if (now >= nextFailover) { acts.failover.push(now / 1000); failed = !failed; writeFileSync(`${dir}/failover`, failed ? '1\n' : '0\n'); failovers++; nextFailover += FAILOVER_S * 1000; }
       if (ours.exited) { problems.push(`ours exited: ${JSON.stringify(ours.exited)}`); break; }
       await sleep(Math.max(10, Math.min(nextSample, nextReload, nextFailover, end) - Date.now()));
     }
@@ -267,6 +314,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const result: SoakResult = {
       durationS: o.durationS, sampleS, samples, trends, reloads, reloadsLogged, failovers, rsFlaps: flaps, rsTransitions,
       adverts: { total: ads.length, p50: percentile(iv, 50), p99: percentile(iv, 99), max: maxOf(iv), missed },
+      stalls: stallsOf(ads, ADVERT_MS, { [R1_IP]: 'ours', '10.199.0.2': 'keepalived' }, acts),
       vipLostMs: loss.lostMs, vipLostEvents: loss.lostEvents, vipLostMaxMs: loss.maxMs, childRestarts, pass: false, problems,
     };
     if (trends.some((t) => !t.ok)) problems.push(`growth beyond noise: ${trends.filter((t) => !t.ok).map((t) => `${t.role} ${t.metric} +${t.growth.toFixed(1)}`).join(', ')}`);
@@ -281,6 +329,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     for (const t of trends) log(`${t.role.padEnd(8)} ${t.metric.padEnd(14)} ${t.first.toFixed(1).padStart(7)} -> ${t.last.toFixed(1).padStart(7)}  growth ${t.growth.toFixed(1).padStart(6)} (limit ${t.limit})  slope ${t.slopePerHour.toFixed(2).padStart(8)}/h  ${t.ok ? 'ok' : 'GROWS'}`);
     log(`# reloads ${reloads} (completed ${reloadsLogged}), failovers ${failovers}, real server flaps ${flaps} (checker transitions ${rsTransitions}), child restarts ${childRestarts}`);
     log(`# adverts ${ads.length}: interval p50 ${result.adverts.p50.toFixed(1)} / p99 ${result.adverts.p99.toFixed(1)} / max ${result.adverts.max.toFixed(1)} ms, missed ${missed}; VIPs on no router: ${loss.lostEvents} times, ${loss.lostMs.toFixed(1)} ms in all, longest ${loss.maxMs.toFixed(2)} ms`);
+    for (const st of result.stalls) {
+      const ago = (x?: number): string => (x === undefined ? '-' : `${x.toFixed(2)} s`);
+      log(`# stall of ${st.sender} at t=${(st.t - t0).toFixed(1)} s: ${st.vrids} VRIDs, longest gap ${st.maxGapMs.toFixed(0)} ms; since reload ${ago(st.sinceReloadS)}, failover ${ago(st.sinceFailoverS)}, USR1 sample ${ago(st.sinceSampleS)}`);
+    }
     log(`# ${result.pass ? 'PASS' : `FAIL: ${problems.join('; ')}`}`);
     ours.signal('SIGTERM');
     peer.signal('SIGTERM');

@@ -1,7 +1,7 @@
 // The soak's arithmetic (bench/soak.ts): slope per hour, growth between the first and last thirds,
 // and the time a VIP spends on no router from the two routers' address events.
 import assert from 'node:assert/strict';
-import { growth, maxOf, slopePerHour, vipLoss } from '../../../bench/soak.js';
+import { growth, maxOf, slopePerHour, stallsOf, vipLoss } from '../../../bench/soak.js';
 
 describe('soak figures', () => {
   it('slopePerHour: least squares over seconds, per hour; flat and single points give 0', () => {
@@ -35,5 +35,22 @@ describe('soak figures', () => {
     assert.ok(Math.abs(r.lostMs - 250) < 1e-6 && Math.abs(r.maxMs - 250) < 1e-6, JSON.stringify(r));
     // a VIP on nobody at the end counts until t1
     assert.equal(vipLoss([{ t: 5, host: 'r1', vip: '10.0.0.1', present: false }], new Map([['10.0.0.1', new Set<'r1' | 'r2'>(['r1'])]]), 0, 6).lostMs, 1000);
+  });
+
+  it('stallsOf: gaps of one sender within 50 ms make one stall, named and placed after the last reload / failover / sample', () => {
+    const ads = [];
+    for (const vrid of [1, 2]) {
+      for (let k = 0; k < 10; k++) ads.push({ t: 100 + k * 0.1 + (k >= 5 ? 0.3 : 0) + vrid * 0.001, src: '10.0.0.1', vrid, prio: 150 });
+    }
+    ads.push({ t: 200, src: '10.0.0.2', vrid: 3, prio: 100 }, { t: 200.35, src: '10.0.0.2', vrid: 3, prio: 100 });
+    const st = stallsOf(ads, 100, { '10.0.0.1': 'ours', '10.0.0.2': 'keepalived' }, { reload: [99.9, 150], failover: [50], sample: [] });
+    assert.equal(st.length, 2);
+    const r3 = (x: number | undefined): number => Number(x!.toFixed(3));
+    const s0 = st[0]!;
+    assert.deepEqual({ ...s0, t: r3(s0.t), maxGapMs: Math.round(s0.maxGapMs), sinceReloadS: r3(s0.sinceReloadS),
+      sinceFailoverS: r3(s0.sinceFailoverS) },
+      { t: 100.401, sender: 'ours', vrids: 2, maxGapMs: 400, sinceReloadS: 0.501, sinceFailoverS: 50.401 });
+    assert.equal(st[1]!.sender, 'keepalived');
+    assert.equal(st[1]!.sinceSampleS, undefined);
   });
 });
