@@ -55,7 +55,8 @@ export interface ParseResult {
 export function emptyConfig(hostname: string, files: string[] = []): KeepalivedConfig {
   return {
     files, global: defaultGlobalDefs(hostname), vrrpScripts: [], trackFiles: [], trackProcesses: [], vrrpInstances: [],
-    vrrpSyncGroups: [], virtualServerGroups: [], virtualServers: [], staticIpaddress: [], staticRoutes: [], staticRules: [], extra: [],
+    vrrpSyncGroups: [], virtualServerGroups: [], virtualServers: [], staticIpaddress: [], staticRoutes: [],
+    staticRules: [], extra: [],
   };
 }
 

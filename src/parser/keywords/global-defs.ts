@@ -80,7 +80,8 @@ function fifoScript(which: 'notifyFifo' | 'vrrpNotifyFifo' | 'lvsNotifyFifo', na
 }
 
 /** A keyword with an optional true/false word (bare = true); an invalid word is reported and changes nothing. */
-function strictBool(name: string, msg: string | ((t: string) => string), set: (g: G, v: boolean) => void): KeywordDef<G> {
+function strictBool(name: string, msg: string | ((t: string) => string),
+    set: (g: G, v: boolean) => void): KeywordDef<G> {
   return {
     name, priority: 'P1', args: ['bool'],
     handle: (g, a) => {

@@ -27,7 +27,8 @@ export interface RouteParseOpts {
 const RTPROT_KEEPALIVED = 18;
 const RTNH_F_ONLINK = 4;
 /** RTAX_* ids used for `lock` bits. */
-const RTAX = { mtu: 2, window: 3, rtt: 4, rttvar: 5, ssthresh: 6, cwnd: 7, advmss: 8, reordering: 9, rtoMin: 13, ccAlgo: 16 } as const;
+const RTAX = { mtu: 2, window: 3, rtt: 4, rttvar: 5, ssthresh: 6, cwnd: 7, advmss: 8, reordering: 9,
+  rtoMin: 13, ccAlgo: 16 } as const;
 const RTT_MIN_MS = 200, RTT_MAX_MS = 120000;
 const U32 = 0xffffffffn;
 
@@ -38,7 +39,8 @@ const familyOfText = (s: string): IpFamily => (s.includes(':') ? 'inet6' : 'inet
 const zero = (f: IpFamily): string => (f === 'inet' ? '0.0.0.0' : '::');
 
 /** read_unsigned*_func: strtoul with keepalived's messages; undefined after reporting. */
-function readU(a: KwArgs, text: string, min: bigint, max: bigint, opts: { base?: 0 | 10; bits64?: boolean } = {}): bigint | undefined {
+function readU(a: KwArgs, text: string, min: bigint, max: bigint,
+    opts: { base?: 0 | 10; bits64?: boolean } = {}): bigint | undefined {
   if (text.replace(/^[ \t\n\r\f\v]+/, '').startsWith('-')) { a.error(`negative number '${text}'`); return undefined; }
   const v = strtoulWhole(text, opts.base ?? 10);
   if (v === undefined) { a.error(`invalid number '${text}'`); return undefined; }
@@ -145,7 +147,8 @@ function readDecimalShift(a: KwArgs, text: string, shift: number, max: number): 
 const DUPLICATE = Symbol('duplicate track_group');
 
 /** `track_group NAME` (static entries): the group if declared; a second one ends the line's reading. */
-function trackGroup(a: KwArgs, i: number, current: string | undefined, opts: RouteParseOpts): string | typeof DUPLICATE | undefined {
+function trackGroup(a: KwArgs, i: number, current: string | undefined,
+    opts: RouteParseOpts): string | typeof DUPLICATE | undefined {
   const g = a.need(i);
   if (current !== undefined) { a.error(`track_group ${g} is a duplicate`); return DUPLICATE; }
   if (opts.trackGroupExists?.(g)) return g;
@@ -422,7 +425,8 @@ function parseRoute(a: KwArgs, opts: RouteParseOpts): VirtualRoute {
   }
   const family = r.family ?? 'inet';
   const { protocolGiven: _, dst, src, ...rest } = r;
-  return { ...rest, family, dst: closePrefix(dst!, family), ...(src ? { src: closePrefix(src, family) } : {}), pos: a.pos(0) };
+  return { ...rest, family, dst: closePrefix(dst!, family),
+    ...(src ? { src: closePrefix(src, family) } : {}), pos: a.pos(0) };
 }
 
 /** parse_nexthops(): errors drop the nexthop being read; the route is kept. */

@@ -14,12 +14,15 @@ import { instanceGarpKeywords } from './garp.js';
 import { lvsSyncDaemonInterfaceKeyword } from './lvs-syncd.js';
 
 /** Sub-context of one vrrp_instance block. */
-export interface ViCtx { vi: VrrpInstance; cfg: KeepalivedConfig; stateSet: boolean; familySet: boolean; rules: RuleState; prioritySet?: boolean; v2At?: SourcePos; v6At?: SourcePos }
+export interface ViCtx { vi: VrrpInstance; cfg: KeepalivedConfig; stateSet: boolean; familySet: boolean;
+  rules: RuleState; prioritySet?: boolean; v2At?: SourcePos; v6At?: SourcePos }
 
-/** Instances configured for unicast (unicast_src_ip, unicast_peer, check_unicast_src, old_unicast_checksum, unicast_fault_no_peer). */
+/** Instances configured for unicast (unicast_src_ip, unicast_peer, check_unicast_src, old_unicast_checksum,
+ *  unicast_fault_no_peer). */
 export const unicastKeyword = new WeakSet<VrrpInstance>();
 
-/** The keywords written in each vrrp_instance block (keepalived's PARAMETER_UNSET: a default applies only when absent). */
+/** The keywords written in each vrrp_instance block (keepalived's PARAMETER_UNSET: a default applies only when
+ *  absent). */
 const givenKeywords = new WeakMap<VrrpInstance, Set<string>>();
 export function keywordsGiven(vi: VrrpInstance): ReadonlySet<string> { return givenKeywords.get(vi) ?? new Set(); }
 

@@ -23,7 +23,9 @@ export interface MigrationCase {
     nopreempt?: boolean;
     authPass?: string;
     unicastPeers?: string[];
-    virtualServers?: { vs: string; lbAlgo: string; lbKind: string; protocol?: string; checker?: string; reals: string[]; sorry?: string; inhibit?: boolean; persistence?: number; path?: string; regex?: string; retry?: number; delayLoop?: number }[];
+    virtualServers?: { vs: string; lbAlgo: string; lbKind: string; protocol?: string; checker?: string; reals: string[];
+      sorry?: string; inhibit?: boolean; persistence?: number; path?: string; regex?: string;
+      retry?: number; delayLoop?: number }[];
     trackScripts?: number;
     notifyMaster?: string[];
     emails?: string[];
