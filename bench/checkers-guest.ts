@@ -20,7 +20,6 @@ const vip = (v: number): string => `10.99.${Math.floor(v / 250)}.${(v % 250) + 1
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const log = (s: string): void => { process.stderr.write(`[bench] ${s}\n`); };
 
-
 async function ours(conf: string): Promise<void> {
   const r = parseConfigFile(conf, { skipScriptSecurity: true });
   let lines = 0;

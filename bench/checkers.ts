@@ -32,7 +32,6 @@ const arg = (name: string, def: number): number => {
   return i >= 0 ? Number(process.argv[i + 1]) : def;
 };
 
-
 function config(nVs: number, perVs: number, delayLoop: number): KeepalivedConfig {
   const vss: VirtualServer[] = [];
   for (let v = 0; v < nVs; v++) {
@@ -78,8 +77,9 @@ async function main(): Promise<void> {
   if (arg('handle', 0) === 1) setTcpProbeImpl('handle');
   const h = await startCheckers(config(nVs, perVs, delayLoop), {
     logger, lvs: { apply: async () => { applies++; } },
-    ...(fake ? { probeFactory: (_c, p) => { const k = p.connectIp;
-    return { key: () => k, run: async () => ({ ok: true }) }; } } : {}),
+    ...(fake ? {
+      probeFactory: (_c, p) => { const k = p.connectIp; return { key: () => k, run: async () => ({ ok: true }) }; },
+    } : {}),
   });
   const startCpu = process.cpuUsage(cpu0);
   const gc0 = (globalThis as { gc?: () => void }).gc;

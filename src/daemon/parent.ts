@@ -136,7 +136,6 @@ interface ChildSlot {
   retiring?: boolean;
 }
 
-
 export class Parent {
   private config?: KeepalivedConfig;
   private readonly children = new Map<ChildRole, ChildSlot>();

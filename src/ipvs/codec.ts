@@ -163,7 +163,7 @@ export function parseDaemons(payload: Buffer): Decoded<IpvsDaemon> {
       ...(d.mcastPort !== undefined ? { port: d.mcastPort as number } : {}),
       ...(d.mcastTtl !== undefined ? { ttl: d.mcastTtl as number } : {}),
       ...(g6 && g6.some((x) => x !== 0) ? { group: bytesToIp(10, g6) } : g4 && g4.some((x) => x !== 0)
-      ? { group: bytesToIp(AF_INET, g4) } : {}),
+        ? { group: bytesToIp(AF_INET, g4) } : {}),
     },
   };
 }

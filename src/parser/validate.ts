@@ -160,7 +160,6 @@ function checkPorts(vs: VirtualServer, groupMarks: boolean, name: () => string, 
 
 function fmt(p: SourcePos | undefined): string { return p ? `${p.file}:${p.line}:${p.col}` : '?'; }
 
-
 function allScripts(cfg: KeepalivedConfig, trackedOnly: Set<string>): { spec: ScriptSpec; kind: 'track'; name: string }[] {
   return cfg.vrrpScripts.filter((v) => trackedOnly.has(v.name)).map((v) => ({ spec: v.script, kind: 'track' as const, name: v.name }));
 }

@@ -163,7 +163,7 @@ export class FakeRoutes implements RouteOps {
       ...(r.to && r.to.prefixLen ? { dst: r.to.address } : {}),
       ...(a.kind === 'goto' ? { goto: a.target } : {}), ...(r.fwmark !== undefined ? { fwmark: r.fwmark, fwmask: r.fwmask ?? 0xffffffff } : {}),
       ...(r.realms ? { flow: r.realms } : {}), ...(r.suppressIfgroup !== undefined
-      ? { suppressIfgroup: r.suppressIfgroup } : {}),
+        ? { suppressIfgroup: r.suppressIfgroup } : {}),
       ...(r.iif !== undefined ? { iif: r.iif } : {}), ...(r.oif !== undefined ? { oif: r.oif } : {}),
       ...(r.tunnelId ? { tunnelId: r.tunnelId } : {}),
       ...(r.uidRange ? { uidRange: r.uidRange } : {}), ...(a.kind === 'l3mdev' ? { l3mdev: 1 } : {}), ...(r.ipProto !== undefined ? { ipProto: r.ipProto } : {}),

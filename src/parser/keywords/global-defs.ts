@@ -98,7 +98,7 @@ const P2_NAMES = [
   'bfd_process_name',
   'nftables_ipvs', 'nftables_ipvs_priority', 'nftables_ipvs_start_fwmark',
   'snmp_socket', 'enable_traps', 'enable_snmp_vrrp', 'enable_snmp_keepalived', 'enable_snmp_rfc',
-  'enable_snmp_rfcv2', 'enable_snmp_rfcv3', 'enable_snmp_checker', 
+  'enable_snmp_rfcv2', 'enable_snmp_rfcv3', 'enable_snmp_checker',
   'enable_dbus', 'dbus_service_name', 'include_check',
 ];
 

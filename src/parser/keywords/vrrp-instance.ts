@@ -130,7 +130,6 @@ export function parseVip(a: KwArgs, what: string, defaultDev: string | undefined
   return vip;
 }
 
-
 function vipBlock(name: string, field: 'virtualIpaddress' | 'virtualIpaddressExcluded', prio: 'P0' | 'P1'): KeywordDef<ViCtx> {
   return {
     name, priority: prio, block: 'lines',

@@ -235,7 +235,7 @@ describe('daemon/parent: supervision', () => {
   it('HUP with a broken file: logs why, keeps the running config, children untouched', async () => {
     h = harness();
     await h.parent.start();
-    h.setLoad(() => ({ config: fullConfig(), diagnostics: [{ severity: 'abort', code: 'X', message: "Configuration line starting `priority` is missing a parameter", pos: { file: '/k.conf', line: 7, col: 3 } }] }));
+    h.setLoad(() => ({ config: fullConfig(), diagnostics: [{ severity: 'abort', code: 'X', message: 'Configuration line starting `priority` is missing a parameter', pos: { file: '/k.conf', line: 7, col: 3 } }] }));
     await h.parent.reload();
     const l = h.lines();
     assert.ok(l.includes('Reloading ...'));

@@ -38,7 +38,7 @@ describe('host/spawn-as', function () {
         const r = await runAs(probe(out), { uid: 65534, gid: 4242 }, { timeoutMs: 10000, killGraceMs: 1000 });
         assert.deepEqual([r.code, r.error], [0, undefined]);
       } finally { process.umask(before); }
-      assert.equal(readFileSync(out, 'utf8'), `65534|4242|4242|${mask.toString(8).padStart(4, "0")}|True|15|/dev/null,/dev/null,/dev/null`);
+      assert.equal(readFileSync(out, 'utf8'), `65534|4242|4242|${mask.toString(8).padStart(4, '0')}|True|15|/dev/null,/dev/null,/dev/null`);
     });
   }
 

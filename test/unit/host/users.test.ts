@@ -18,8 +18,9 @@ const G = (over: { scriptUser?: { user: string; group?: string };
   enableScriptSecurity?: boolean } = {}) => ({ enableScriptSecurity: false, ...over });
 
 describe('host/users: the user a script runs as', () => {
-  const table: { name: string; spec: { user?: string; group?: string }; global: ReturnType<typeof G>; db: UserDb;
-    want: { uid: number; gid: number } | undefined }[] = [
+  type Row = { name: string; spec: { user?: string; group?: string }; global: ReturnType<typeof G>; db: UserDb;
+    want: { uid: number; gid: number } | undefined };
+  const table: Row[] = [
     { name: 'own user: its primary group', spec: { user: 'v' }, global: G({ scriptUser: { user: 'u' } }), db, want: { uid: 1002, gid: 1002 } },
     { name: 'own user and group: the group replaces the primary group', spec: { user: 'v', group: 'a' }, global: G(), db, want: { uid: 1002, gid: 2001 } },
     { name: 'no own user: script_user', spec: {}, global: G({ scriptUser: { user: 'u' } }), db, want: { uid: 1001, gid: 1001 } },

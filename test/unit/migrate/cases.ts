@@ -98,6 +98,6 @@ export const CASES: MigrationCase[] = [
   {
     name: 'piranha malformed: unclosed block, bad network, server without address',
     from: 'piranha', input: 'bad-lvs.cf',
-    errors: ["bad-lvs.cf:2: network = sideways", "bad-lvs.cf:3: block 'virtual web' is not closed", 'bad-lvs.cf:7: server a: address'],
+    errors: ['bad-lvs.cf:2: network = sideways', "bad-lvs.cf:3: block 'virtual web' is not closed", 'bad-lvs.cf:7: server a: address'],
   },
 ];

@@ -117,7 +117,7 @@ describe('notify/script-security', () => {
 });
 
 describe('notify/script-security default user', () => {
-  it("no script_user and no keepalived_script user: logged once, scripts run as root (2.2.7 text)", () => {
+  it('no script_user and no keepalived_script user: logged once, scripts run as root (2.2.7 text)', () => {
     const db: UserDb = { user: (n) => (n === 'root' ? { uid: 0, gid: 0 } : undefined), group: () => 0 };
     const c = config({ vrrpInstances: [instance('V', { notifyMaster: script('/bin/sh'), notifyBackup: script('/bin/sh') })] });
     const rep = checkAllScripts(notifyScripts(c), c, real(db));

@@ -10,7 +10,6 @@ import { mulberry32 } from '../../fuzz/harness.js';
 
 export { mulberry32 };
 
-
 const seeds: RxFrame[] = vectors.map((v) => parseFrame(v.frame));
 
 export const fuzzConfigs: LadderConfig[] = [

@@ -164,9 +164,10 @@ try {
   for (const i of IMPLS) keeper[i] = new Proc(NS[i], ['sleep', '100000']);
   await sleep(300);
   for (const [n, step] of STEPS.entries()) {
-    const res: StepOut = { name: step.name, t0: Date.now(), matchedMs: { ours: null,
-      keepalived: null }, settledMs: null,
-      tables: { ours: { save: '', ln: '' }, keepalived: { save: '', ln: '' } }, logs: { ours: [], keepalived: [] } };
+    const res: StepOut = {
+      name: step.name, t0: Date.now(), matchedMs: { ours: null, keepalived: null }, settledMs: null,
+      tables: { ours: { save: '', ln: '' }, keepalived: { save: '', ln: '' } }, logs: { ours: [], keepalived: [] },
+    };
     out.steps.push(res);
     for (const id of step.stop) await stopServer(id);
     for (const id of step.start) startServer(id);

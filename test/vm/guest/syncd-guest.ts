@@ -88,8 +88,7 @@ interface Client { proc: Proc; echoes: Echo[]; opened: Map<number, { t: number; 
 const startClient = (base: number): Client => startClientN(base, input.conns);
 function startClientN(base: number, n: number): Client {
   const got: Omit<Client, 'proc'> = { echoes: [], opened: new Map(), errs: new Map(), bad: new Map() };
-  const proc = new Proc('client', 'cl',
-    [process.execPath, input.clientBundle, VIP, String(PORT), String(n), String(base), '200'], (l) => {
+  const onLine = (l: string): void => {
     if (!l.startsWith('{')) return;
     const o = JSON.parse(l) as { c: number; open?: number; p?: number; q?: number; s?: number; e?: number; err?: string;
       t?: number; bad?: string };
@@ -97,7 +96,9 @@ function startClientN(base: number, n: number): Client {
     else if (o.q !== undefined) got.echoes.push({ c: o.c, q: o.q, s: o.s!, e: o.e! });
     else if (o.err !== undefined) got.errs.set(o.c, { err: o.err, t: o.t! });
     else if (o.bad !== undefined) got.bad.set(o.c, (got.bad.get(o.c) ?? 0) + 1);
-  });
+  };
+  const proc = new Proc('client', 'cl',
+    [process.execPath, input.clientBundle, VIP, String(PORT), String(n), String(base), '200'], onLine);
   return { ...got, proc };
 }
 

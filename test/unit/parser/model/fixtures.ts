@@ -74,7 +74,6 @@ export const SPOT_CHECKS: Record<string, [string, unknown][]> = {
   'seed-002-master.conf': [['vrrpInstances.length', 0]],
 };
 
-
 /**
  * Automatic spot checks from the text: for each `vrrp_instance NAME { ... }` whose block sets
  * virtual_router_id / priority / interface to a plain valid value, the model's instance NAME

@@ -19,8 +19,9 @@ const fail = (code = 1): ScriptResult => ({ kind: 'exit', code });
 
 describe('vrrp/io runtime helpers', () => {
   describe('RiseFall', () => {
-    const table: { name: string; rise: number; fall: number; initFail: boolean; feed: ScriptResult[]; lines: string[];
-      ok: boolean | undefined }[] = [
+    type Row = { name: string; rise: number; fall: number; initFail: boolean; feed: ScriptResult[]; lines: string[];
+      ok: boolean | undefined };
+    const table: Row[] = [
       { name: 'first success', rise: 1, fall: 1, initFail: false, feed: [ok], lines: ['VRRP_Script(chk) succeeded'], ok: true },
       // 2.2.7's last status starts at 0: a first failure logs "now returning"
       // (test/unit/vrrp/data/ka227-weighted-script-r2.log)
