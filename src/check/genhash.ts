@@ -1,7 +1,8 @@
 // genhash (also `keepalived -T` / `--genhash`): fetch a URL the way HTTP_GET/SSL_GET do and print
 // the MD5 of the body, as keepalived 2.2.7's genhash prints it; -v dumps header and body in
 // keepalived's hex+ASCII layout and the response time.
-import { bodyOf, httpGet } from './probes/http-client.js';
+import { bodyOf, httpGet, NO_DATA } from './probes/http-client.js';
+import { failureText } from './core/checker-fsm.js';
 
 export interface GenhashIo { out(s: string): void; err(s: string): void }
 
@@ -113,9 +114,9 @@ export async function genhashMain(argv: string[], io: GenhashIo = stdio): Promis
     timeoutMs: Math.round(o.timeoutS * 1000), sni: o.ssl && o.sni ? o.vhost : undefined, rawLimit: Infinity,
   });
   if (!r.ok) {
-    if (r.msg === 'Read, no data received from ') io.err('no data received from remote webserver\n');
+    if (r.why === 'text' && r.text === NO_DATA) io.err('no data received from remote webserver\n');
     else {
-      io.out(`${r.msg}\n`);
+      io.out(`${failureText(r)}\n`);
       // genhash -v ends a failed fetch with the response time too ("Connection failed", "Read error with").
       if (o.verbose) io.out(`\nGlobal response time for [${o.url}] = ${(process.hrtime.bigint() - t0) / 1000n} usecs\n`);
     }

@@ -1,24 +1,29 @@
 // The checker engine: builds RS/VS state and one checker instance per configured checker, runs
-// probes on their timers, feeds outcomes to the pure cores, logs keepalived's lines, emits
-// events, and hands the desired IPVS state to the LvsSink (coalesced, never concurrent).
+// probes on their timers, feeds outcomes to the pure cores (checker FSM, RS/VS core), logs
+// keepalived's lines, emits events, and marks the virtual servers whose IPVS table a step changed
+// for the apply coalescer. Beside it: checker-inst.ts (one checker), reload-diff.ts (what a reload
+// keeps), apply-coalescer.ts (applies to the LvsSink), dump-text.ts (the dump).
 import os from 'node:os';
 import type { Checker, KeepalivedConfig, RealServer, VirtualServer } from '../config/model.js';
 import type { Logger } from '../common/log.js';
 import type { Clock } from '../common/clock.js';
-import type { DesiredService, LvsDesiredState, LvsSink } from '../common/lvs-desired.js';
+import type { LvsDesiredState, LvsSink } from '../common/lvs-desired.js';
 import type { CheckerEvent } from './events.js';
-import { fileAtStart, initialFsm, stepChecker, type FsmCtx, type FsmState, type Outcome } from './core/checker-fsm.js';
+import { fileAtStart, stepChecker, type Outcome } from './core/checker-fsm.js';
 import { resolveParams, type EffectiveParams } from './core/params.js';
 import { expandSmtpHosts } from './core/smtp-hosts.js';
 import { readTrackValueNow, trackFilePath } from './probes/file.js';
 import {
-  checkerChanged, clearRs, desiredService, desiredState, initRs, initVs, newRsState, newVsState, setWeight, updateQuorum, weighLive,
+  checkerChanged, clearRs, desiredState, initRs, initVs, newVsState, setWeight, updateQuorum, weighLive,
   type CoreOut, type RsState, type VsState,
 } from './core/lvs-core.js';
 import { makeProbe, type Probe } from './probes/index.js';
-import { firstDelay, ProbeSharer, realTimers, type Timers, type Waiter } from './scheduler.js';
+import { firstDelay, ProbeSharer, realTimers, type Timers } from './scheduler.js';
 import { TimerHeap } from './timer-heap.js';
-import { rsKey, vsKey } from './format.js';
+import { CheckerInst as Inst } from './checker-inst.js';
+import { carryOver, diffReload } from './reload-diff.js';
+import { ApplyCoalescer } from './apply-coalescer.js';
+import { checkerDumpText } from './dump-text.js';
 
 /** performance.now(): monotonic ms without the BigInt that process.hrtime.bigint() allocates. */
 const perfClock: Clock = { now: () => performance.now() };
@@ -38,76 +43,6 @@ export interface CheckerDeps {
   random?: () => number;
   /** Probes running at once (default 4096); more wait in a queue. */
   maxInFlight?: number;
-}
-
-const NO_URLS: string[] = [];
-Object.freeze(NO_URLS);
-
-/**
- * One checker of one real server, in one object (there are 10,000s): it is the FSM's context and
- * its state (stepChecker reads the first and updates the second in place), the waiter of its
- * probe's outcomes, and it carries its generation in the engine's timer heap. The context is
- * read through getters from the objects it already references, so each instance holds only its
- * state (about 150 bytes).
- */
-class Inst implements FsmCtx, FsmState, Waiter {
-  // FsmState
-  isUp: boolean;
-  hasRun = false;
-  retryIt = 0;
-  urlIt = 0;
-  failedUrl: number | null = null;
-  lastExitCode: number | null = null;
-  fileValue: number | null = null;
-  curWeight = 0;
-  /** FILE_CHECK: its weight and reverse (own, else the track_file block's). */
-  file: { weight: number; reverse: boolean } | null = null;
-  readonly urlPaths: string[];
-  /** TimerHeap generation: bumped by each schedule and cancel. */
-  timerGen = 0;
-  stopped = false;
-  checks = 0;
-  /** ha_suspend: last known enabled state (logged on change). */
-  enabled = true;
-  /** MISC: when the probe started (its delay counts from then). */
-  t0 = 0;
-
-  constructor(private readonly engine: CheckerEngine, readonly vs: VsState, readonly rs: RsState, readonly checker: Checker,
-    readonly params: EffectiveParams, readonly probe: Probe) {
-    this.isUp = !params.alpha;
-    const c = checker;
-    this.urlPaths = c.type === 'HTTP_GET' || c.type === 'SSL_GET' ? (c.urls.length ? c.urls.map((u) => u.path) : ['/']) : NO_URLS;
-  }
-
-  // FsmCtx, from the checker, its parameters and its real/virtual server.
-  get type(): Checker['type'] { return this.checker.type; }
-  get rsText(): string { return this.rs.text; }
-  get vsText(): string { return this.vs.text; }
-  get retry(): number { return this.params.retry; }
-  get delayLoopMs(): number { return this.params.delayLoopMs; }
-  get delayBeforeRetryMs(): number { return this.params.delayBeforeRetryMs; }
-  get logAll(): boolean { return this.params.logAllFailures; }
-  get fastRecovery(): boolean { const c = this.checker; return (c.type === 'HTTP_GET' || c.type === 'SSL_GET') && !!c.fastRecovery; }
-  get miscArg0(): string { const c = this.checker; return c.type === 'MISC_CHECK' ? (c.miscPath.argv[0] ?? '') : ''; }
-  get miscDynamic(): boolean { const c = this.checker; return c.type === 'MISC_CHECK' && c.miscDynamic; }
-  get rsWeight(): number { return this.rs.iweight; }
-  get fileWeight(): number { return this.file?.weight ?? 0; }
-  get fileReverse(): boolean { return this.file?.reverse ?? false; }
-  get rsEffWeight(): number { return this.rs.effWeight; }
-
-  /** The probe's outcome (Waiter). */
-  settled(o: Outcome): void { this.engine.outcomeOf(this, o); }
-
-  /** Takes over another instance's FSM state (reload of an unchanged checker). */
-  adoptState(from: FsmState): void {
-    const st = initialFsm(false) as unknown as Record<string, unknown>;
-    for (const k of Object.keys(st)) st[k] = (from as unknown as Record<string, unknown>)[k];
-    Object.assign(this, st);
-  }
-}
-
-function checkerSig(c: Checker): string {
-  return JSON.stringify(c, (k, v) => (k === 'pos' ? undefined : v));
 }
 
 let localCache: { at: number; addrs: Set<string> } | undefined;
@@ -131,21 +66,9 @@ export class CheckerEngine {
   /** Every checker's next check, on one timer. */
   private heap: TimerHeap<Inst>;
   private clock: Clock;
-  private dirty = false;
-  private applying = false;
-  private pending = false;
   private stopped = false;
-  private applyDone: Promise<void> = Promise.resolve();
   private coreOut: CoreOut;
-  private coreChanges = 0;
-  /**
-   * Desired IPVS state per virtual server, rebuilt only for the ones a checker changed since the
-   * last apply (a storm of transitions over 10,000 real servers would otherwise rebuild every
-   * service on each event-loop turn).
-   */
-  private svcCache = new Map<VsState, DesiredService>();
-  private changedVs = new Set<VsState>();
-  private allChanged = true;
+  private apply: ApplyCoalescer;
   /** Checks completed (all checkers), for the bench and snapshot. */
   checksDone = 0;
 
@@ -160,10 +83,13 @@ export class CheckerEngine {
     // sockets at once at start-up without it, 4 MB of native memory that stays).
     this.heap = new TimerHeap<Inst>(this.clock, this.timers, (i) => this.tick(i), deps.timers ? 0 : 1, 256);
     this.coreOut = {
-      log: (m) => { this.coreChanges++; this.deps.logger.info(m); },
+      log: (m) => { this.deps.logger.info(m); },
       event: (e) => { try { this.deps.onEvent?.(e); } catch { /* a listener's failure is not ours */ } },
     };
+    this.apply = new ApplyCoalescer(deps.lvs, { vss: () => this.vss, groups: () => this.groups() });
   }
+
+  private groups(): LvsDesiredState['groups'] { return Object.fromEntries(this.config.virtualServerGroups.map((g) => [g.name, g])); }
 
   private g() { return this.config.global; }
 
@@ -184,7 +110,8 @@ export class CheckerEngine {
   /** FILE_CHECK: its weight and the file's value at start (2.2.7 reads it while loading the config). */
   private fileAtStart(i: Inst, c: Extract<Checker, { type: 'FILE_CHECK' }>): void {
     const tf = this.config.trackFiles.find((t) => t.name === c.trackFile);
-    i.file = c.weight !== undefined ? { weight: c.weight, reverse: c.reverse } : { weight: tf?.weight ?? 1, reverse: tf?.reverse ?? false };
+    i.file = c.weight !== undefined ? { weight: c.weight, reverse: c.reverse }
+      : { weight: tf?.weight ?? 1, reverse: tf?.reverse ?? false };
     const v = readTrackValueNow(trackFilePath({ checker: c, config: this.config }));
     const st = fileAtStart(v, i.file.weight, i.file.reverse);
     i.fileValue = v; i.curWeight = st.curWeight; i.isUp = st.up; i.hasRun = true;
@@ -219,9 +146,9 @@ export class CheckerEngine {
     for (const i of this.insts) i.retryIt = i.retry;
     for (const v of this.vss) initVs(v, this.coreOut, this.g()?.rsInitNotifies);
     for (const i of this.insts) this.logActivation(i);
-    this.markDirty(true);
+    this.apply.mark('all');
     this.scheduleFirst(this.insts);
-    await this.applyDone;
+    await this.apply.done;
   }
 
   /** `%sctivating healthchecker for service %s for VS %s` (Deactivating while ha_suspend holds it). */
@@ -278,15 +205,21 @@ export class CheckerEngine {
   feed(i: Inst, outcome: Outcome): number {
     i.checks++;
     this.checksDone++;
-    const before = this.coreChanges;
     const wasUp = i.isUp;
     const step = stepChecker(i, i, outcome);
-    if (step.effWeight !== undefined) { i.rs.effWeight = step.effWeight; this.coreChanges++; }
-    if (step.weight !== undefined) setWeight(i.vs, i.rs, step.weight, this.coreOut);
+    // the RS/VS core says what it changed in this VS's IPVS table; an effective weight set by
+    // the checker itself (FILE_CHECK) changes it as well
+    let tableChanged = false;
+    if (step.effWeight !== undefined) { i.rs.effWeight = step.effWeight; tableChanged = true; }
+    if (step.weight !== undefined && setWeight(i.vs, i.rs, step.weight, this.coreOut).length > 0) tableChanged = true;
     for (const l of step.logs) this.deps.logger.info(l);
     let rsChanged = false;
     const changed = step.update !== undefined && step.update !== wasUp;
-    if (changed) rsChanged = checkerChanged(i.vs, i.rs, step.update!, this.coreOut);
+    if (changed) {
+      const ch = checkerChanged(i.vs, i.rs, step.update!, this.coreOut);
+      rsChanged = ch.some((c) => c.kind === 'rs-alive');
+      if (ch.length > 0) tableChanged = true;
+    }
     if (step.mailBody && (changed || (step.alertEvenIfUnchanged && step.update !== undefined))) {
       this.coreOut.event({
         kind: 'rs-checker', up: i.isUp, checkerType: i.checker.type, vs: i.vs.vs, rs: i.rs.rs, vsText: i.vs.text,
@@ -294,127 +227,49 @@ export class CheckerEngine {
         smtpAlert: i.rs.smtpAlert && (rsChanged || !(this.g()?.noCheckerEmails ?? false)),
       });
     }
-    if (this.coreChanges !== before) { this.changedVs.add(i.vs); this.markDirty(); }
+    if (tableChanged) this.apply.mark(i.vs);
     return step.immediate ? 0 : step.delayMs;
   }
 
-  /** `all`: something beyond one checker's VS changed (start, reload). */
-  private markDirty(all = false): void {
-    if (all) this.allChanged = true;
-    if (this.dirty || this.stopped) return;
-    this.dirty = true;
-    this.applyDone = new Promise((resolve) => setImmediate(() => { void this.flush().then(resolve); }));
-  }
-
-  private async flush(): Promise<void> {
-    // Cleared first: while an apply is in flight the change waits as `pending`, and the re-mark at
-    // its end must be able to schedule the next apply.
-    this.dirty = false;
-    if (this.applying) { this.pending = true; return; }
-    this.applying = true;
-    try {
-      await this.deps.lvs.apply(this.buildDesired());
-    } catch {
-      // Monitoring mode: the IPVS layer reports its own failure once; checking goes on.
-    } finally {
-      this.applying = false;
-      if (this.pending) { this.pending = false; this.markDirty(); }
-    }
-  }
-
-  private buildDesired(): LvsDesiredState {
-    if (this.allChanged) this.svcCache.clear();
-    const services: DesiredService[] = new Array(this.vss.length);
-    for (let k = 0; k < this.vss.length; k++) {
-      const v = this.vss[k]!;
-      let d = this.allChanged || this.changedVs.has(v) ? undefined : this.svcCache.get(v);
-      if (!d) { d = desiredService(v); this.svcCache.set(v, d); }
-      services[k] = d;
-    }
-    this.allChanged = false;
-    this.changedVs.clear();
-    return { services, groups: Object.fromEntries(this.config.virtualServerGroups.map((g) => [g.name, g])) };
-  }
-
-  desired() { return desiredState(this.vss, Object.fromEntries(this.config.virtualServerGroups.map((g) => [g.name, g]))); }
+  desired() { return desiredState(this.vss, this.groups()); }
 
   private stopInst(i: Inst): void {
     i.stopped = true;
     this.heap.cancel(i);
   }
 
+  /**
+   * A new file (SIGHUP): kept virtual and real servers keep their state, unchanged checkers theirs
+   * (reload-diff.ts); real servers gone are removed, new ones start as at start-up.
+   */
   async reload(config: KeepalivedConfig): Promise<void> {
-    const old = this.vss;
-    const oldInsts = this.insts;
+    const old = { vss: this.vss, insts: this.insts };
     this.config = config;
-    const b = this.build(config);
-    const oldVs = new Map(old.map((v) => [vsKey(v.vs), v]));
-    const newInsts: Inst[] = [];
-    const instsByRs = new Map<RsState, Inst[]>();
-    for (const i of oldInsts) { const l = instsByRs.get(i.rs) ?? []; l.push(i); instsByRs.set(i.rs, l); }
-    const newByRs = new Map<RsState, Inst[]>();
-    for (const i of b.insts) { const l = newByRs.get(i.rs) ?? []; l.push(i); newByRs.set(i.rs, l); }
-    const fresh: Inst[] = [];
-    /** Real servers this file adds to a virtual server that stays. */
-    const added = new Set<RsState>();
-    for (const v of b.vss) {
-      const ov = oldVs.get(vsKey(v.vs));
-      if (ov) { v.quorumUp = ov.quorumUp; v.sorryAlive = ov.sorryAlive && !!v.vs.sorryServer; }
-      const oldRs = new Map((ov?.rss ?? []).map((r) => [rsKey(r.rs), r]));
-      for (const r of v.rss) {
-        const or = oldRs.get(rsKey(r.rs));
-        const mine = newByRs.get(r) ?? [];
-        if (!or) { fresh.push(...mine); newInsts.push(...mine); added.add(r); continue; }
-        r.alive = or.alive; r.set = or.set; r.effWeight = or.effWeight === or.iweight ? r.iweight : or.effWeight;
-        const olds = [...(instsByRs.get(or) ?? [])];
-        let failed = 0;
-        for (const ni of mine) {
-          const sig = checkerSig(ni.checker);
-          const idx = olds.findIndex((oi) => checkerSig(oi.checker) === sig);
-          if (idx >= 0) {
-            const oi = olds.splice(idx, 1)[0]!;
-            ni.adoptState(oi); ni.checks = oi.checks;
-            this.stopInst(oi);
-          }
-          fresh.push(ni);
-          if (!ni.isUp) failed++;
-          newInsts.push(ni);
-        }
-        r.numFailed = failed;
-        if (!failed && !r.alive) { r.alive = true; r.set = true; }
-        if (failed && r.alive) { r.alive = false; r.set = r.inhibit; }
-      }
-    }
-    for (const i of oldInsts) this.stopInst(i);
-    // Real servers and virtual servers that disappeared.
-    const newVsKeys = new Set(b.vss.map((v) => vsKey(v.vs)));
-    const newVsByKey = new Map(b.vss.map((v) => [vsKey(v.vs), v]));
-    for (const ov of old) {
-      const nv = newVsByKey.get(vsKey(ov.vs));
-      const keep = new Set((nv?.rss ?? []).map((r) => rsKey(r.rs)));
-      for (const r of ov.rss) if (!keep.has(rsKey(r.rs)) || !newVsKeys.has(vsKey(ov.vs))) clearRs(ov, r, this.coreOut, false);
-    }
-    this.vss = b.vss;
-    this.insts = newInsts;
+    const next = this.build(config);
+    const d = diffReload(old, next);
+    carryOver(d);
+    for (const i of old.insts) this.stopInst(i);
+    for (const { vs, rs } of d.removed) clearRs(vs, rs, this.coreOut, false);
+    this.vss = next.vss;
+    this.insts = next.insts;
     for (const v of this.vss) {
-      if (!oldVs.has(vsKey(v.vs))) initVs(v, this.coreOut, this.g()?.rsInitNotifies);
+      if (!d.keptVs.has(v)) initVs(v, this.coreOut, this.g()?.rsInitNotifies);
       else {
         // a real server new in this file starts as at start-up (2.2.7's init_service_rs skips reloaded ones)
         for (const r of v.rss) {
-          if (added.has(r)) initRs(v, r, this.coreOut, this.g()?.rsInitNotifies);
+          if (d.addedRs.has(r)) initRs(v, r, this.coreOut, this.g()?.rsInitNotifies);
           else if (!r.set && !r.numFailed) { r.alive = true; r.set = true; }
         }
         updateQuorum(v, this.coreOut, false);
       }
     }
     const first: Inst[] = [];
-    for (const i of fresh) {
+    for (const i of this.insts) {
       if (i.checks === 0) { this.logActivation(i); first.push(i); } else this.schedule(i, i.type === 'FILE_CHECK' ? 0 : i.params.delayLoopMs);
     }
     this.scheduleFirst(first);
-    this.coreChanges++;
-    this.markDirty(true);
-    await this.applyDone;
+    this.apply.mark('all');
+    await this.apply.done;
   }
 
   /**
@@ -426,10 +281,11 @@ export class CheckerEngine {
   async stop(opts: { clearServices?: boolean } = {}): Promise<void> {
     for (const i of this.insts) this.stopInst(i);
     this.heap.clear();
-    await this.applyDone;
+    await this.apply.done;
     if (opts.clearServices !== false) this.clearServices();
     for (const v of this.vss) v.sorryAlive = false;
     this.stopped = true;
+    this.apply.close();
     if (this.opts.clearOnStop !== false) {
       try { await this.deps.lvs.apply({ services: [], groups: {} }); } catch { /* monitoring mode */ }
     }
@@ -449,25 +305,13 @@ export class CheckerEngine {
   }
 
   /** Text dump for /tmp/keepalived_check.data (SIGUSR1-style). */
-  snapshot(): string {
-    const out: string[] = ['------< Health checkers >------'];
-    for (const v of this.vss) {
-      out.push(` VS = ${v.text}`);
-      out.push(`   quorum = ${v.vs.quorum}, hysteresis = ${v.vs.hysteresis}, quorum state = ${v.quorumUp ? 'UP' : 'DOWN'}, alive weight = ${weighLive(v)}`);
-      if (v.sorryText) out.push(`   sorry server = ${v.sorryText} (${v.sorryAlive ? 'in use' : 'idle'})`);
-      for (const r of v.rss) {
-        out.push(`   RS = ${r.text}`);
-        out.push(`     alive = ${r.alive ? 'yes' : 'no'}, weight = ${r.iweight}, effective weight = ${r.effWeight}, failed checkers = ${r.numFailed}, inhibit = ${r.inhibit ? 'yes' : 'no'}`);
-        for (const i of this.insts) if (i.rs === r) {
-          out.push(`     ${i.checker.type}: ${i.isUp ? 'UP' : 'DOWN'}, has_run = ${i.hasRun ? 'yes' : 'no'}, retry = ${i.params.retry}, retry_it = ${i.retryIt}, delay_loop = ${i.params.delayLoopMs / 1000}s, checks = ${i.checks}`);
-        }
-      }
-    }
-    return out.join('\n') + '\n';
-  }
+  snapshot(): string { return checkerDumpText(this.vss, this.insts); }
 
   stats(): { checks: number; probesStarted: number; probesShared: number; probesQueued: number; peakInFlight: number } {
-    return { checks: this.checksDone, probesStarted: this.sharer.started, probesShared: this.sharer.shared, probesQueued: this.sharer.queued,
-      peakInFlight: this.sharer.peakRunning };
+    const s = this.sharer;
+    return {
+      checks: this.checksDone, probesStarted: s.started, probesShared: s.shared, probesQueued: s.queued,
+      peakInFlight: s.peakRunning,
+    };
   }
 }

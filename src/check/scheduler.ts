@@ -13,7 +13,7 @@ export function firstDelay(warmupMs: number, bootstrapMs = BOOTSTRAP_DELAY_MS, r
   return bootstrapMs + Math.floor(rand() * Math.max(0, warmupMs));
 }
 
-const FAILED: Outcome = Object.freeze({ ok: false, msg: 'failed' });
+const FAILED: Outcome = Object.freeze({ ok: false, why: 'failed' });
 
 /** Who waits for a probe's outcome: an object with a method, so a caller needs no closure per check. */
 export interface Waiter { settled(o: Outcome): void }

@@ -1,5 +1,8 @@
 // Errors as values: every problem found in input (config, packets, CLI) is a Diagnostic with a
 // stable code and, where it came from a file, a position. Nothing in the cores throws strings.
+import type { DiagCode } from './diag-codes.js';
+
+export type { DiagCode } from './diag-codes.js';
 
 export interface SourcePos {
   file: string;
@@ -20,8 +23,8 @@ export type Severity = 'info' | 'warning' | 'error' | 'fatal' | 'security' | 'ab
 
 export interface Diagnostic {
   severity: Severity;
-  /** Stable machine code, e.g. KA_CFG_UNKNOWN_KEYWORD. */
-  code: string;
+  /** Stable machine code, e.g. KA_CFG_UNKNOWN_KEYWORD (diag-codes.ts). */
+  code: DiagCode;
   /** The message in keepalived's wording, without the "(Line N)" prefix. */
   message: string;
   pos?: SourcePos;

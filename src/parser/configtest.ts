@@ -10,6 +10,7 @@
 // (ledger.ts), in file order; they do not change the exit code.
 import { parseConfigFile, type ParseOptions } from './index.js';
 import type { ParseDiagnostic, Proc } from './reader.js';
+import { isNoteCode, type DiagCode } from '../common/diag-codes.js';
 import { isNotImplementedWarning } from './ledger-types.js';
 
 export interface ConfigTestOptions extends ParseOptions {
@@ -20,7 +21,7 @@ export interface ConfigTestOptions extends ParseOptions {
 }
 
 /** One printed line and the code of the diagnostic it shows (tests tell our lines from keepalived's by code). */
-export interface ConfigTestLine { text: string; code: string }
+export interface ConfigTestLine { text: string; code: DiagCode }
 
 export interface ConfigTestResult {
   stderrLines: string[];
@@ -40,7 +41,7 @@ export function formatDiagnostic(d: ParseDiagnostic, multiFile = false): string 
 
 const ORDER: Record<Proc, number> = { parent: 0, checker: 1, vrrp: 2 };
 
-export function isOurNote(d: ParseDiagnostic): boolean { return d.code.startsWith('KPB_'); }
+export function isOurNote(d: ParseDiagnostic): boolean { return isNoteCode(d.code); }
 
 export function configTestLines(diags: readonly ParseDiagnostic[],
     opts: { positions?: boolean; notes?: boolean; multiFile?: boolean } = {}): ConfigTestLine[] {

@@ -4,7 +4,7 @@
 // unknown keyword's block is NOT skipped: its '}' closes the parent), "Extra '}' found",
 // "There are N missing '}'s or extra '{'s", and the missing-parameter abort (exit 2).
 import type { ConfigLine, LineSource, PreDiagnostic, Word } from './lines.js';
-import type { Diagnostic, Severity, SourcePos } from '../common/diagnostic.js';
+import type { DiagCode, Diagnostic, Severity, SourcePos } from '../common/diagnostic.js';
 import type { KeywordDef, KeywordTable, KwArgs } from './schema.js';
 import { NOT_IMPLEMENTED_CODE, notImplementedMessage, valueNotImplementedMessage, type LedgerLookup } from './ledger-types.js';
 import { ledgerEntry } from './ledger.js';
@@ -81,10 +81,10 @@ class LineArgs implements KwArgs {
   }
   opt(i: number): string | undefined { return this.words[i]?.text; }
   pos(i?: number): SourcePos { return (i !== undefined && this.words[i]?.pos) || this.line.pos; }
-  error(message: string, severity: Severity = 'error', code = 'KA_CFG_ERROR'): void {
+  error(message: string, severity: Severity = 'error', code: DiagCode = 'KA_CFG_ERROR'): void {
     this.r.report(this.r.prefix, message, this.line.pos, severity, code);
   }
-  info(message: string, code = 'KPB_INFO'): void { this.r.report('none', message, this.line.pos, 'info', code); }
+  info(message: string, code: DiagCode = 'KPB_INFO'): void { this.r.report('none', message, this.line.pos, 'info', code); }
   notImplemented(what: string, reason: string): void {
     this.r.warnNotImplemented(valueNotImplementedMessage(what, reason), this.line.words[0]?.pos ?? this.line.pos);
   }
@@ -129,7 +129,7 @@ class Reader {
     return l;
   }
 
-  report(prefix: PrefixStyle, message: string, pos: SourcePos | undefined, severity: Severity, code: string): void {
+  report(prefix: PrefixStyle, message: string, pos: SourcePos | undefined, severity: Severity, code: DiagCode): void {
     this.diags.push({ severity, code, message, pos, prefix, proc: prefix === 'line' ? 'parent' : this.proc, showFile: this.curLine?.showFile });
   }
 

@@ -3,7 +3,7 @@
 // The reader (reader.ts) walks ConfigLines with these tables; it owns the lexical/brace rules,
 // the tables own what each keyword means.
 import type { ConfigLine, Word } from './lines.js';
-import type { SourcePos, Severity } from '../common/diagnostic.js';
+import type { DiagCode, SourcePos, Severity } from '../common/diagnostic.js';
 import type { HostFacts } from '../host/facts.js';
 
 /** P0 = must have, P1 = common, P2 = parsed and kept, behaviour not implemented yet. */
@@ -34,9 +34,9 @@ export interface KwArgs {
   /** Position of word i (or of the line). */
   pos(i?: number): SourcePos;
   /** Report a config error at this line (keepalived's report_config_error). */
-  error(message: string, severity?: Severity, code?: string): void;
+  error(message: string, severity?: Severity, code?: DiagCode): void;
   /** Our own note that does not change the exit code. */
-  info(message: string, code?: string): void;
+  info(message: string, code?: DiagCode): void;
   /** A value keepalived-ts does not implement: warned about like a not-implemented keyword (ledger-types.ts). */
   notImplemented(what: string, reason: string): void;
   /** Names of interfaces that exist (undefined when interface checks are off). */

@@ -10,14 +10,14 @@
 // strict mode refuses cleared. This is the one place these rules are applied: the VRRP runtime
 // (src/vrrp/params.ts) reads the completed model and logs only what needs run-time facts.
 import type { GlobalDefs, KeepalivedConfig, TrackRef, VrrpInstance } from '../config/model.js';
-import type { SourcePos, Severity } from '../common/diagnostic.js';
+import type { DiagCode, SourcePos, Severity } from '../common/diagnostic.js';
 import type { ParseDiagnostic, Proc, PrefixStyle } from './reader.js';
 import { keywordsGiven, unicastKeyword, v2WithIpv6 } from './keywords/vrrp-instance.js';
 import { isLinkLocal6, parseIpv6 } from '../vrrp/addr.js';
 import { DEFAULT_DOWN_TIMER_ADVERTS } from '../vrrp/timers.js';
 
 export interface VrrpSink {
-  add(message: string, opts?: { severity?: Severity; code?: string; pos?: SourcePos; prefix?: PrefixStyle;
+  add(message: string, opts?: { severity?: Severity; code?: DiagCode; pos?: SourcePos; prefix?: PrefixStyle;
     related?: SourcePos[] }): void;
   readonly proc: Proc;
 }

@@ -7,7 +7,7 @@
 // facts (ValidateOptions.host), never from the system directly.
 import type { KeepalivedConfig, RealServer, VirtualServer, ScriptSpec, TrackRef } from '../config/model.js';
 import { rsWeightGiven } from './keywords/lvs.js';
-import type { SourcePos, Severity } from '../common/diagnostic.js';
+import type { DiagCode, SourcePos, Severity } from '../common/diagnostic.js';
 import type { ParseDiagnostic, Proc, PrefixStyle } from './reader.js';
 import { checkScriptSecurity } from '../host/script-security.js';
 import type { HostFacts } from '../host/facts.js';
@@ -35,7 +35,7 @@ export interface ValidateOptions {
 class Sink {
   out: ParseDiagnostic[] = [];
   constructor(public proc: Proc) {}
-  add(message: string, opts: { severity?: Severity; code?: string; pos?: SourcePos; prefix?: PrefixStyle;
+  add(message: string, opts: { severity?: Severity; code?: DiagCode; pos?: SourcePos; prefix?: PrefixStyle;
       related?: SourcePos[] } = {}): void {
     this.out.push({
       severity: opts.severity ?? 'error', code: opts.code ?? 'KA_CFG_ERROR', message, pos: opts.pos,

@@ -38,11 +38,21 @@ export interface VrrpAuthParams {
   pass?: string;
 }
 
+export type TrackerKind = 'interface' | 'script' | 'file' | 'process' | 'bfd';
+
+/** A tracked object: an interface, a vrrp_script, a track_file, a vrrp_track_process or a bfd, by name. */
+export interface TrackerRef { kind: TrackerKind; name: string }
+
+/**
+ * The one string form of a tracker, for Map and Record keys ('interface:eth1', 'script:chk'): made
+ * here only and never parsed back (the kind and the name travel as a TrackerRef).
+ */
+export function trackerKey(t: TrackerRef): string { return `${t.kind}:${t.name}`; }
+
+export function sameTracker(a: TrackerRef, b: TrackerRef): boolean { return a.kind === b.kind && a.name === b.name; }
+
 /** One tracked object as the instance sees it (resolved from track_* refs + the tracker's own weight). */
-export interface TrackerParams {
-  /** Unique key the runtime uses in tracker events, e.g. 'interface:eth1', 'script:chk_nginx', 'file:tf1'. */
-  id: string;
-  kind: 'interface' | 'script' | 'file' | 'process' | 'bfd';
+export interface TrackerParams extends TrackerRef {
   /** Effective weight after keepalived's rules (ref weight overrides object weight; 0 = failure means FAULT). */
   weight: number;
   reverse: boolean;
@@ -171,8 +181,8 @@ export type VrrpEvent =
   | { type: 'packet'; payload: Uint8Array; ttl: number; src: string; dst: string; family: IpFamily }
   /** A timer the core asked for has fired; stale generations are ignored. */
   | { type: 'timer'; timer: VrrpTimerName; generation: number }
-  /** A tracker changed (id from TrackerParams.id). */
-  | { type: 'tracker'; id: string; status: TrackerStatus }
+  /** A tracker changed. */
+  | { type: 'tracker'; tracker: TrackerRef; status: TrackerStatus }
   /**
    * The instance's own interface: `up` = exists, up and running (ignored with dontTrackPrimary);
    * `addr` = it has an address to send adverts from (no address is FAULT even with dont_track_primary,
@@ -197,7 +207,7 @@ export type VrrpEvent =
    *  advert with the new params at once and GARPs every VIP when one was added; a new priority then
    *  acts only through the normal protocol rules. Params whose name/vrid/family/interface differ are
    *  refused (a log line, nothing changed): the runtime removes and re-adds such an instance.
-   *  `statuses`: trackers whose status the reload read anew (2.2.7 reads them again; others keep
+   *  `statuses`: trackers whose status the reload read anew, by trackerKey (2.2.7 reads them again; others keep
    *  theirs). An instance the reload puts in FAULT logs "(VI) entering FAULT state" (no priority 0;
    *  a MASTER logs "setting VIPs." then "removing VIPs.", measured). With step 'apply' only the new
    *  settings and statuses are taken (and a MASTER's reload advert sent); 'reloaded' events do the rest.
@@ -251,6 +261,31 @@ export type VrrpAction =
   | { kind: 'log'; level: LogLevel; msg: string; detail?: 1 | 2 }
   /** The state changed (for sync groups, stats, dumps). */
   | { kind: 'stateChange'; from: VrrpState; to: VrrpState };
+
+/**
+ * Why an instance is in FAULT: a configuration fault, its own interface down (without
+ * dont_track_primary), no address on it, a tracker, or (FSM's view only) its sync group.
+ */
+export type FaultReason =
+  | { kind: 'config'; fault: NonNullable<VrrpFsmParams['configFault']> }
+  | { kind: 'interface'; ifname: string }
+  | { kind: 'address'; ifname: string }
+  | { kind: 'tracker'; tracker: TrackerRef }
+  | { kind: 'syncGroup' };
+
+/**
+ * A FAULT reason as the view shows it ('config:unicastNoPeer', 'interface:eth0', 'address:eth0',
+ * 'script:chk', 'sync_group').
+ */
+export function faultReasonText(r: FaultReason): string {
+  switch (r.kind) {
+    case 'config': return `config:${r.fault}`;
+    case 'interface': return `interface:${r.ifname}`;
+    case 'address': return `address:${r.ifname}`;
+    case 'tracker': return trackerKey(r.tracker);
+    case 'syncGroup': return 'sync_group';
+  }
+}
 
 /** A snapshot for dumps and tests. */
 export interface VrrpInstanceView {

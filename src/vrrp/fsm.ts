@@ -6,8 +6,11 @@
 
 import type { Clock } from '../common/clock.js';
 import { compareIp } from './addr.js';
-import type {
-  NotifyDelivery, NotifyState, ShutdownReason, VrrpAction, VrrpEvent, VrrpFsmParams, VrrpInstanceView, VrrpState, VrrpTimerName, TrackerStatus, StartupStep, ReloadStep,
+import {
+  faultReasonText, trackerKey,
+  type FaultReason, type NotifyDelivery, type NotifyState, type ShutdownReason, type VrrpAction, type VrrpEvent,
+  type VrrpFsmParams, type VrrpInstanceView, type VrrpState, type VrrpTimerName, type TrackerRef, type TrackerStatus,
+  type StartupStep, type ReloadStep,
 } from './fsm-types.js';
 import { encodeAdvert, makeAdvert, type VrrpAdvert } from './packet.js';
 import { newStats, type VrrpStats } from './stats.js';
@@ -62,19 +65,19 @@ export class VrrpFsm {
   get wantsMaster(): boolean { return this.wantMaster; }
 
   /** FAULT reasons of this instance itself (interface, trackers), without the sync group's. */
-  ownFaults(): string[] {
-    const r: string[] = [];
-    if (this.params.configFault) r.push(`config:${this.params.configFault}`);
-    if (!this.ifUp && !this.params.dontTrackPrimary) r.push(`interface:${this.params.interface}`);
-    if (!this.hasAddr) r.push(`address:${this.params.interface}`);
-    r.push(...this.track.faults());
+  ownFaults(): FaultReason[] {
+    const r: FaultReason[] = [];
+    if (this.params.configFault) r.push({ kind: 'config', fault: this.params.configFault });
+    if (!this.ifUp && !this.params.dontTrackPrimary) r.push({ kind: 'interface', ifname: this.params.interface });
+    if (!this.hasAddr) r.push({ kind: 'address', ifname: this.params.interface });
+    for (const t of this.track.faults()) r.push({ kind: 'tracker', tracker: { kind: t.kind, name: t.name } });
     return r;
   }
 
   view(): VrrpInstanceView {
     const v: VrrpInstanceView = {
       name: this.params.name, state: this.st, basePriority: this.params.priority, effectivePriority: this.eff,
-      masterAdverIntCs: this.masterAdverIntCs, faultReasons: this.faultReasons(),
+      masterAdverIntCs: this.masterAdverIntCs, faultReasons: this.faultReasons().map(faultReasonText),
     };
     const m = this.st === 'MASTER' ? this.primary : this.masterAddress;
     if (m !== undefined) v.masterAddress = m;
@@ -89,9 +92,9 @@ export class VrrpFsm {
       case 'timer': this.onTimer(ev.timer, ev.generation); break;
       case 'packet': this.onPacket(ev.payload, ev.ttl, ev.src, ev.dst); break;
       case 'tracker': {
-        const before = this.track.effectOf(ev.id);
-        if (!this.track.update(ev.id, ev.status)) break;
-        this.logFileFault(ev.id, before);
+        const before = this.track.effectOf(ev.tracker);
+        if (!this.track.update(ev.tracker, ev.status)) break;
+        this.logFileFault(ev.tracker, before);
         this.reevaluate();
         break;
       }
@@ -231,9 +234,9 @@ export class VrrpFsm {
   private skewMs(): number { return skewTimeMs(this.skewPrio(), this.masterAdverIntCs); }
   private adverMs(): number { return this.params.advertIntCs * 10; }
 
-  private faultReasons(): string[] {
+  private faultReasons(): FaultReason[] {
     const r = this.ownFaults();
-    if (this.syncFault) r.push('sync_group');
+    if (this.syncFault) r.push({ kind: 'syncGroup' });
     return r;
   }
 
@@ -387,11 +390,11 @@ export class VrrpFsm {
   }
 
   /** keepalived's -D lines when a track_file enters or leaves its FAULT value (track_file.c). */
-  private logFileFault(id: string, before: number | 'fault' | undefined): void {
-    if (!id.startsWith('file:') || this.st === 'INIT') return;
-    const after = this.track.effectOf(id);
+  private logFileFault(t: TrackerRef, before: number | 'fault' | undefined): void {
+    if (t.kind !== 'file' || this.st === 'INIT') return;
+    const after = this.track.effectOf(t);
     if ((before === 'fault') === (after === 'fault')) return;
-    this.log(`(${this.n}): tracked file ${id.slice('file:'.length)} ${after === 'fault' ? 'now' : 'leaving'} FAULT state`, 1);
+    this.log(`(${this.n}): tracked file ${t.name} ${after === 'fault' ? 'now' : 'leaving'} FAULT state`, 1);
   }
 
   private reevaluate(): void {
@@ -459,8 +462,8 @@ export class VrrpFsm {
     const prev = this.track;
     this.track = new TrackSet(np.trackers, np.priority);
     for (const t of np.trackers) {
-      const s = statuses[t.id] ?? prev.statusOf(t.id);
-      if (s !== undefined) this.track.update(t.id, s);
+      const s = statuses[trackerKey(t)] ?? prev.statusOf(t);
+      if (s !== undefined) this.track.update(t, s);
     }
     this.cur = np;
     this.primary = np.primaryAddress;

@@ -9,7 +9,7 @@
 import type {
   GlobalDefs, TrackFile, TrackRef, VrrpInstance, VrrpScript, VrrpSyncGroup, VrrpTrackProcess,
 } from '../config/model.js';
-import type { TrackerParams, VrrpFsmParams } from './fsm-types.js';
+import { trackerKey, type TrackerParams, type VrrpFsmParams } from './fsm-types.js';
 import { blocksVips } from './firewall/settings.js';
 import { DEFAULT_DOWN_TIMER_ADVERTS } from './timers.js';
 import { isLinkLocal6, parseIp } from './addr.js';
@@ -142,12 +142,12 @@ function deriveTrackers(inst: VrrpInstance, ctx: ParamsContext, logs: string[]):
   const out: TrackerParams[] = [];
   const seen = new Set<string>();
   const sg = ctx.syncGroup;
-  const add = (t: TrackerParams): void => { if (!seen.has(t.id)) { seen.add(t.id); out.push(t); } };
+  const add = (t: TrackerParams): void => { const k = trackerKey(t); if (!seen.has(k)) { seen.add(k); out.push(t); } };
 
   const ifaceRefs: TrackRef[] = [...inst.trackInterface, ...(sg?.trackInterface ?? [])];
   for (const r of ifaceRefs) {
     if (r.name === inst.interface) continue; // tracked as the instance's own interface already
-    add({ id: `interface:${r.name}`, kind: 'interface', weight: r.weight, reverse: r.reverse, initial: { ok: true } });
+    add({ kind: 'interface', name: r.name, weight: r.weight, reverse: r.reverse, initial: { ok: true } });
   }
 
   // a tracked virtual route's `dev` and a tracked virtual rule's iif / oif are tracked interfaces too
@@ -155,19 +155,19 @@ function deriveTrackers(inst: VrrpInstance, ctx: ParamsContext, logs: string[]):
   const own = inst.interface ?? ctx.global.defaultInterface;
   const viaRoutes = [...inst.virtualRoutes.flatMap((r) => (r.noTrack || r.dev === undefined ? [] : [r.dev])),
     ...inst.virtualRules.flatMap((r) => (r.noTrack ? [] : [r.iif, r.oif].filter((d): d is string => d !== undefined)))];
-  for (const dev of viaRoutes) if (dev !== own) add({ id: `interface:${dev}`, kind: 'interface', weight: 0, reverse: false, initial: { ok: true } });
+  for (const dev of viaRoutes) if (dev !== own) add({ kind: 'interface', name: dev, weight: 0, reverse: false, initial: { ok: true } });
   // track_group: the interfaces of the static addresses, routes and rules naming a group the instance is in
-  for (const dev of ctx.groupInterfaces ?? []) if (dev !== own) add({ id: `interface:${dev}`, kind: 'interface', weight: 0, reverse: false, initial: { ok: true } });
+  for (const dev of ctx.groupInterfaces ?? []) if (dev !== own) add({ kind: 'interface', name: dev, weight: 0, reverse: false, initial: { ok: true } });
 
   for (const r of [...inst.trackScript, ...(sg?.trackScript ?? [])]) {
     const s = ctx.vrrpScripts.find((x) => x.name === r.name);
     if (!s || s.insecure) continue;
-    add({ id: `script:${r.name}`, kind: 'script', weight: r.weight, reverse: r.reverse, initial: s.initFail ? { ok: false } : { unknown: true } });
+    add({ kind: 'script', name: r.name, weight: r.weight, reverse: r.reverse, initial: s.initFail ? { ok: false } : { unknown: true } });
   }
   for (const r of [...inst.trackFile, ...(sg?.trackFile ?? [])]) {
     const f = ctx.trackFiles.find((x) => x.name === r.name);
     if (!f) continue;
-    add({ id: `file:${r.name}`, kind: 'file', weight: r.weight, reverse: r.reverse, initial: { value: f.initFile?.value ?? 0 } });
+    add({ kind: 'file', name: r.name, weight: r.weight, reverse: r.reverse, initial: { value: f.initFile?.value ?? 0 } });
   }
 
   // track_process: the instance's own entries, then the sync group's (keepalived's add_vrrp_to_track_process:
@@ -178,9 +178,8 @@ function deriveTrackers(inst: VrrpInstance, ctx: ParamsContext, logs: string[]):
     // cleared by completion (validate-vrrp.ts), and on an owner itself a weight has no effect (track.ts)
     if (!ctx.trackProcesses?.some((x) => x.name === r.name)) return;
     const weight = r.weight;
-    const id = `process:${r.name}`;
-    const mine = procs.find((t) => t.id === id);
-    if (!mine) { procs.push({ id, kind: 'process', weight, reverse: r.reverse, initial: { ok: true } }); return; }
+    const mine = procs.find((t) => t.name === r.name);
+    if (!mine) { procs.push({ kind: 'process', name: r.name, weight, reverse: r.reverse, initial: { ok: true } }); return; }
     if (!group) return;
     logs.push(`(${n}) track_process ${r.name} is configured on VRRP instance and sync group. Remove vrrp instance config`);
     if (mine.weight) mine.weight = weight;

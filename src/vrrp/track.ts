@@ -7,7 +7,7 @@
 //   - effective priority = base + sum, clamped to 1..254; an owner (255) ignores weights.
 // Pure state: feed statuses, read the result.
 
-import type { TrackerParams, TrackerStatus } from './fsm-types.js';
+import { trackerKey, type TrackerParams, type TrackerRef, type TrackerStatus } from './fsm-types.js';
 
 export const MIN_PRIORITY = 1;
 export const MAX_NONOWNER_PRIORITY = 254;
@@ -37,36 +37,37 @@ export function trackerEffect(p: TrackerParams, s: TrackerStatus, owner: boolean
 }
 
 export class TrackSet {
+  /** By trackerKey. */
   private entries = new Map<string, Entry>();
 
   constructor(trackers: readonly TrackerParams[], private readonly basePriority: number) {
-    for (const p of trackers) this.entries.set(p.id, { p, status: p.initial });
+    for (const p of trackers) this.entries.set(trackerKey(p), { p, status: p.initial });
   }
 
-  has(id: string): boolean { return this.entries.has(id); }
+  has(t: TrackerRef): boolean { return this.entries.has(trackerKey(t)); }
 
-  /** The recorded status of a tracker (undefined for an unknown id). */
-  statusOf(id: string): TrackerStatus | undefined { return this.entries.get(id)?.status; }
+  /** The recorded status of a tracker (undefined for an unknown one). */
+  statusOf(t: TrackerRef): TrackerStatus | undefined { return this.entries.get(trackerKey(t))?.status; }
 
-  /** Record a status; returns false for an unknown id. */
-  update(id: string, status: TrackerStatus): boolean {
-    const e = this.entries.get(id);
+  /** Record a status; returns false for an unknown tracker. */
+  update(t: TrackerRef, status: TrackerStatus): boolean {
+    const e = this.entries.get(trackerKey(t));
     if (!e) return false;
     e.status = status;
     return true;
   }
 
-  /** What one tracker contributes now: a weight, or 'fault' (undefined for an unknown id). */
-  effectOf(id: string): number | 'fault' | undefined {
-    const e = this.entries.get(id);
+  /** What one tracker contributes now: a weight, or 'fault' (undefined for an unknown one). */
+  effectOf(t: TrackerRef): number | 'fault' | undefined {
+    const e = this.entries.get(trackerKey(t));
     return e ? trackerEffect(e.p, e.status, this.basePriority === OWNER_PRIORITY) : undefined;
   }
 
-  /** Ids of trackers currently forcing FAULT. */
-  faults(): string[] {
+  /** The trackers currently forcing FAULT, in their order. */
+  faults(): TrackerParams[] {
     const owner = this.basePriority === OWNER_PRIORITY;
-    const out: string[] = [];
-    for (const [id, e] of this.entries) if (trackerEffect(e.p, e.status, owner) === 'fault') out.push(id);
+    const out: TrackerParams[] = [];
+    for (const e of this.entries.values()) if (trackerEffect(e.p, e.status, owner) === 'fault') out.push(e.p);
     return out;
   }
 

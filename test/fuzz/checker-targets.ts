@@ -12,6 +12,7 @@ import { bodyOf, HEAD_LIMIT, HttpResponseReader, md5hex, parseHead } from '../..
 import { judge } from '../../src/check/probes/http.js';
 import { SmtpDialogue, SMTP_LINE_MAX } from '../../src/check/probes/smtp.js';
 import { dnsReply } from '../../src/check/probes/dns.js';
+import { failureText } from '../../src/check/core/checker-fsm.js';
 import type { HttpUrl } from '../../src/config/model.js';
 import { mutate, type FuzzTarget, type Rng } from './harness.js';
 
@@ -79,7 +80,7 @@ export function httpTarget(): FuzzTarget<HttpInput> {
       const once = { raw: all, headerEnd: r.headerEnd, ...(r.contentLength !== undefined ? { contentLength: r.contentLength } : {}) };
       if (md5hex(bodyOf(once)) !== r.digest) return '!digest-differs';
       const o = judge(input.url, r);
-      return `${o.ok ? 'up' : 'down'}: ${o.msg}`;
+      return o.ok ? `up: ${'text' in o ? o.text : undefined}` : `down: ${failureText(o)}`;
     },
     show: (input) => JSON.stringify(Buffer.concat(input.segments).toString('latin1').slice(0, 1500)),
   };
@@ -154,7 +155,7 @@ export function dnsTarget(): FuzzTarget<DnsInput> {
       const v = dnsReply(input.reply, input.id);
       if ('wait' in v) return `ignored: ${v.wait}`;
       if (v.ok && (input.reply.length < 8 || input.reply.readUInt16BE(0) !== input.id)) return '!accepted-wrong-reply';
-      return v.ok ? 'up' : `down: ${v.msg}`;
+      return v.ok ? 'up' : `down: ${failureText(v)}`;
     },
     show: (input) => `id ${input.id}: ${input.reply.toString('hex')}`,
   };

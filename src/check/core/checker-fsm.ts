@@ -43,46 +43,65 @@ export interface FsmCtx {
 }
 
 /**
- * One probe outcome. `msg` carries the failure text in keepalived's words for the type:
- * TCP/UDP/PING 'timeout' | 'failed'; HTTP a debug_msg such as 'Connection failed' or
- * 'HTTP status code error to', and on success 'HTTP status code' | 'MD5 digest' | 'Regex match';
- * SMTP e.g. 'Bad HELO response from server [ip]:25'; DNS e.g. 'read timeout from socket'.
+ * Why a check failed, or could not be made, as the lines of each checker family tell it.
+ * - 'timeout' / 'failed': TCP, UDP, PING (no answer in time; the connection or exchange failed:
+ *   PING's `errLine` is what 2.2.7 logs of a bad reply); MISC's 'timeout' is misc_timeout.
+ * - 'mismatch': UDP, the reply differs from require_reply or its length limits.
+ * - 'bind': UDP, bind() failed (2.2.7 logs `errno`/`errText`, or the socket options' `errLine`,
+ *   and counts a failed check).
+ * - 'error': TCP, HTTP/SSL, SMTP, DNS: the check could not be made (keepalived's connect_error:
+ *   bind failed, `errText` its strerror; or for TCP connect refused at once for a local reason;
+ *   `noSocket`: socket() itself failed, EMFILE / ENFILE; `errLine`: the socket options failed,
+ *   `Error setting fwmark ...`). Not a failure: logged and rescheduled after delay_loop, the checker
+ *   state untouched. PING's carries its own line; UDP's comes only with `noSocket`.
+ * - 'text': HTTP/SSL, SMTP, DNS: the failure in keepalived's words for the type (a debug_msg such
+ *   as 'Connection failed' or 'HTTP status code error to'; 'Bad HELO response from server [ip]:25';
+ *   'read timeout from socket').
+ * - 'invalid': FILE_CHECK, the file's content is no number (`errLine` logged, nothing else).
+ * - 'exit' / 'signal': MISC, the script's exit status (not 0, nor 2-255 with misc_dynamic) or signal.
  */
-export interface Outcome {
-  ok: boolean;
-  msg?: string;
-  /** MISC: exit status; signal number; or killed by timeout. */
-  exitCode?: number;
-  signal?: number;
-  timedOut?: boolean;
-  /** FILE_CHECK: the tracked file's value. */
-  value?: number;
-  /**
-   * TCP, HTTP/SSL, SMTP, DNS: with msg 'error', the check could not be made (keepalived's
-   * connect_error: bind failed, or for TCP connect refused at once for a local reason). Not a
-   * failure: logged and rescheduled after delay_loop, the checker state untouched.
-   * UDP: with msg 'bind', bind() failed; keepalived 2.2.7 logs `errno`/`errText` and counts a
-   * failed check. `errText` is the bind error's strerror, when it was bind that failed.
-   */
-  errText?: string;
-  /** UDP msg 'bind': the errno bind() gave. */
-  errno?: number;
-  /**
-   * With msg 'error': socket() itself failed (EMFILE / ENFILE: no descriptor left), so nothing was
-   * tried; keepalived logs its "... fail to create socket. Rescheduling." line for the type.
-   */
-  noSocket?: boolean;
-  /**
-   * With msg 'error' (or UDP's 'bind'): the line keepalived logs when the check's socket options
-   * failed (`Error setting fwmark ...`, `Checker can't bind to device ...`), instead of the bind line.
-   */
-  errLine?: string;
-  /** Lines keepalived logged during the check itself, whatever its verdict (SMTP's buffer overflow). */
-  notes?: string[];
+export type Failure =
+  | { ok: false; why: 'timeout' }
+  | { ok: false; why: 'failed'; errLine?: string }
+  | { ok: false; why: 'mismatch' }
+  | { ok: false; why: 'bind'; errno?: number; errText?: string; errLine?: string }
+  | { ok: false; why: 'error'; errText?: string; errLine?: string; noSocket?: boolean }
+  | { ok: false; why: 'text'; text: string }
+  | { ok: false; why: 'invalid'; errLine: string }
+  | { ok: false; why: 'exit'; exitCode: number }
+  | { ok: false; why: 'signal'; signal: number };
+
+/**
+ * A check that passed: HTTP/SSL with the test that passed in 2.2.7's words ('HTTP status code' |
+ * 'MD5 digest' | 'Regex match'); MISC with its exit status (0, or 2-255 with misc_dynamic); FILE_CHECK
+ * with the tracked file's value.
+ */
+/** A check that could not be made (the 'error' failure). */
+export type CheckError = Extract<Failure, { why: 'error' }>;
+
+export type Success = { ok: true; text?: string } | { ok: true; exitCode: number } | { ok: true; value: number };
+
+/**
+ * One probe outcome. `notes`: lines keepalived logged during the check itself, whatever its
+ * verdict (SMTP's buffer overflow).
+ */
+export type Outcome = (Success | Failure) & { notes?: string[] };
+
+/** A failure's own line (PING's bad reply, UDP's socket options, FILE_CHECK's bad value), if it has one. */
+function errLineOf(o: Failure): string | undefined {
+  return 'errLine' in o ? o.errLine : undefined;
 }
 
 /**
- * A check that could not be made (msg 'error': keepalived's connect_error, a failed bind() or for
+ * A failure as the HTTP / SMTP / DNS lines show it: keepalived's words, else the kind of failure
+ * (a probe that threw is 'failed'); MISC's have none.
+ */
+export function failureText(o: Failure): string | undefined {
+  return o.why === 'text' ? o.text : o.why === 'exit' || o.why === 'signal' ? undefined : o.why;
+}
+
+/**
+ * A check that could not be made (an 'error' failure: keepalived's connect_error, a failed bind() or for
  * TCP a connect refused at once for a local reason) of TCP_CHECK, HTTP_GET/SSL_GET, SMTP_CHECK or
  * DNS_CHECK: keepalived logs socket_bind_connect()'s line (when bind failed) and the checker's own,
  * then tries again after delay_loop; nothing else changes (no retry counted, no url advanced).
@@ -91,7 +110,7 @@ export interface Outcome {
  * check); PING_CHECK's 'error' carries its own line.
  */
 function bindErrorStep(c: FsmCtx, o: Outcome): Step | null {
-  if (o.ok || o.msg !== 'error') return null;
+  if (o.ok || o.why !== 'error') return null;
   if (o.noSocket) { const l = noSocketLine(c); return l === null ? null : { logs: [l], delayMs: c.delayLoopMs }; }
   // PING_CHECK: no ICMP socket (check_ping.c icmp_connect_thread): its line, again after delay_loop.
   if (c.type === 'PING_CHECK') return o.errLine ? { logs: [o.errLine], delayMs: c.delayLoopMs } : null;
@@ -134,13 +153,16 @@ export interface Step {
 }
 
 export function initialFsm(alpha: boolean): FsmState {
-  return { isUp: !alpha, hasRun: false, retryIt: 0, urlIt: 0, failedUrl: null, lastExitCode: null, fileValue: null, curWeight: 0 };
+  return {
+    isUp: !alpha, hasRun: false, retryIt: 0, urlIt: 0, failedUrl: null, lastExitCode: null, fileValue: null,
+    curWeight: 0,
+  };
 }
 
 type SimpleText = 'ok' | 'failAfter' | 'fail' | 'perFail';
 
-/** TCP/UDP/PING log texts, built only when a line is logged (not on every check). */
-function simpleText(c: FsmCtx, which: SimpleText, msg = 'failed'): string {
+/** TCP/UDP/PING log texts, built only when a line is logged (not on every check); `o`: the failure of 'perFail'. */
+function simpleText(c: FsmCtx, which: SimpleText, o?: Failure): string {
   const rs = c.rsText;
   const kind = c.type === 'UDP_CHECK' ? 'udp' : c.type === 'PING_CHECK' ? 'icmp' : 'tcp';
   switch (which) {
@@ -151,10 +173,10 @@ function simpleText(c: FsmCtx, which: SimpleText, msg = 'failed'): string {
           : `TCP_CHECK on service ${rs} failed after ${c.retry} retries.`;
     case 'fail': return kind === 'udp' ? `UDP_CHECK on service ${rs} failed.` : kind === 'icmp' ? `ICMP CHECK on service ${rs} failed.` : `TCP_CHECK on service ${rs} failed.`;
     case 'perFail':
-      return kind === 'udp' ? (msg === 'mismatch' ? `UDP check to ${rs} reply data mismatch.` : `UDP connection to ${rs} failed.`)
+      return kind === 'udp' ? (o?.why === 'mismatch' ? `UDP check to ${rs} reply data mismatch.` : `UDP connection to ${rs} failed.`)
         // check_ping.c icmp_check_thread: a timeout names the address only, a failure the VS too
-        : kind === 'icmp' ? (msg === 'timeout' ? `ICMP connection to address ${rs} timeout.` : `ICMP connection to ${rs} of ${c.vsText} failed.`)
-          : `TCP connection to ${rs} ${msg}.`;
+        : kind === 'icmp' ? (o?.why === 'timeout' ? `ICMP connection to address ${rs} timeout.` : `ICMP connection to ${rs} of ${c.vsText} failed.`)
+          : `TCP connection to ${rs} ${(o && failureText(o)) ?? 'failed'}.`;
   }
 }
 
@@ -173,14 +195,14 @@ function stepSimple(s: FsmState, c: FsmCtx, o: Outcome): Step {
   const step: Step = { logs: NO_LOGS, delayMs: c.delayLoopMs };
   // check_udp.c udp_connect_thread: a bind failure is logged by udp_bind_connect() and then is a
   // failed check (udp_epilog), without the log_all_failures "connection failed" line.
-  const udpBind = c.type === 'UDP_CHECK' && !o.ok && o.msg === 'bind';
-  if (udpBind) step.logs = [o.errLine ?? `bind failed. errno: ${o.errno ?? 0}, error: ${o.errText ?? ''}`];
+  const udpBind = c.type === 'UDP_CHECK' && !o.ok && o.why === 'bind' ? o : undefined;
+  if (udpBind) step.logs = [udpBind.errLine ?? `bind failed. errno: ${udpBind.errno ?? 0}, error: ${udpBind.errText ?? ''}`];
   // PING_CHECK: a failed send or a bad reply is logged (check_ping.c), then counts as a failure.
-  else if (!o.ok && o.errLine && c.type === 'PING_CHECK') step.logs = [o.errLine];
+  else if (!o.ok && errLineOf(o) && c.type === 'PING_CHECK') step.logs = [errLineOf(o)!];
   const mail = c.type === 'UDP_CHECK' ? SIMPLE_MAIL.UDP_CHECK : c.type === 'PING_CHECK' ? SIMPLE_MAIL.PING_CHECK : SIMPLE_MAIL.TCP_CHECK;
   // check_udp.c / check_ping.c log a failure only while up; check_tcp.c also before the first run.
   const icmpUdp = c.type === 'UDP_CHECK' || c.type === 'PING_CHECK';
-  if (!o.ok && !udpBind && (s.isUp || (!icmpUdp && !s.hasRun)) && c.logAll) step.logs = [...step.logs, simpleText(c, 'perFail', o.msg ?? 'failed')];
+  if (!o.ok && !udpBind && (s.isUp || (!icmpUdp && !s.hasRun)) && c.logAll) step.logs = [...step.logs, simpleText(c, 'perFail', o)];
   if (o.ok || s.retryIt >= c.retry) {
     s.retryIt = 0;
     if (o.ok && (!s.isUp || !s.hasRun)) {
@@ -205,12 +227,12 @@ function stepHttp(s: FsmState, c: FsmCtx, o: Outcome): Step {
   let method: 'new' | 'retry' | 'failed';
   if (!o.ok) {
     if (s.isUp || !s.hasRun) {
-      if (c.logAll) step.logs.push(`${o.msg ?? 'Connection failed'} server ${c.rsText}.`);
+      if (c.logAll) step.logs.push(`${failureText(o) ?? 'Connection failed'} server ${c.rsText}.`);
       s.hasRun = true;
       method = 'retry';
     } else method = 'failed';
   } else {
-    if (!s.isUp) step.logs.push(`${o.msg ?? 'HTTP status code'} success to ${c.rsText} url(${c.urlPaths[s.urlIt] ?? ''})`);
+    if (!s.isUp) step.logs.push(`${('text' in o ? o.text : undefined) ?? 'HTTP status code'} success to ${c.rsText} url(${c.urlPaths[s.urlIt] ?? ''})`);
     method = 'new';
   }
   const nUrls = Math.max(1, c.urlPaths.length);
@@ -256,7 +278,7 @@ function stepHttp(s: FsmState, c: FsmCtx, o: Outcome): Step {
 function stepSmtp(s: FsmState, c: FsmCtx, o: Outcome): Step {
   const step: Step = { logs: [], delayMs: c.delayLoopMs };
   if (!o.ok) {
-    const msg = o.msg ?? 'Unknown smtp engine state encountered';
+    const msg = failureText(o) ?? 'Unknown smtp engine state encountered';
     if ((s.isUp || !s.hasRun) && (c.logAll || s.retryIt >= c.retry)) step.logs.push(`SMTP_CHECK ${msg}`);
     if (++s.retryIt <= c.retry) { step.delayMs = c.delayBeforeRetryMs; return step; }
     if (s.isUp || !s.hasRun) {
@@ -281,7 +303,7 @@ function stepDns(s: FsmState, c: FsmCtx, o: Outcome): Step {
     if (s.isUp || !s.hasRun) {
       if (c.logAll || s.retryIt >= c.retry) {
         const suffix = s.hasRun && s.retryIt >= c.retry ? ` after ${c.retry} retries` : '';
-        step.logs.push(`DNS_CHECK (${c.rsText}) ${o.msg ?? 'read timeout from socket'}${suffix}`);
+        step.logs.push(`DNS_CHECK (${c.rsText}) ${failureText(o) ?? 'read timeout from socket'}${suffix}`);
       }
       if (s.retryIt < c.retry) { s.retryIt++; s.hasRun = true; step.delayMs = c.delayBeforeRetryMs; return step; }
       step.update = false; step.mailBody = '=> DNS_CHECK: failed on service <=';
@@ -309,8 +331,9 @@ function stepMisc(s: FsmState, c: FsmCtx, o: Outcome): Step {
       if (c.logAll) messageOnly = true; else exitType = null;
     } else s.retryIt = 0;
   };
-  if (o.exitCode !== undefined && !o.timedOut) {
-    const status = o.exitCode;
+  const exitCode = 'exitCode' in o ? o.exitCode : undefined;
+  if (exitCode !== undefined) {
+    const status = exitCode;
     if (status === 0 || (c.miscDynamic && status >= 2 && status <= 255)) {
       const eff = status >= 2 ? status - 2 : c.rsWeight;
       if (status !== s.lastExitCode) { step.weight = eff; s.lastExitCode = status; }
@@ -322,8 +345,8 @@ function stepMisc(s: FsmState, c: FsmCtx, o: Outcome): Step {
       else { s.retryIt = 0; s.lastExitCode = status; }
     }
   } else if (s.isUp || !s.hasRun) {
-    if (o.timedOut) exitType = 'timed out';
-    else { exitType = 'failed'; reason = 'due to signal'; code = o.signal ?? 0; }
+    if (!o.ok && o.why === 'timeout') exitType = 'timed out';
+    else { exitType = 'failed'; reason = 'due to signal'; code = !o.ok && o.why === 'signal' ? o.signal : 0; }
     retryLogic();
   }
   if (exitType) {
@@ -372,8 +395,8 @@ export function fileAtStart(value: number, weight: number, reverse: boolean): { 
 function stepFile(s: FsmState, c: FsmCtx, o: Outcome): Step {
   const step: Step = { logs: NO_LOGS, delayMs: 0 };
   s.hasRun = true;
-  if (!o.ok) { if (o.errLine) step.logs = [o.errLine]; return step; }
-  const v = o.value ?? 0;
+  if (!o.ok) { const l = errLineOf(o); if (l) step.logs = [l]; return step; }
+  const v = 'value' in o ? o.value : 0;
   const prevValue = s.fileValue ?? 0;
   if (v === prevValue) return step;
   s.fileValue = v;

@@ -1,6 +1,6 @@
 // DNS_CHECK probe: one query of `type`/`name` (RD set) over UDP; success is a reply with the same
 // id, QR set and RCODE 0 (check_dns.c). Failure texts are keepalived's. A bind() failure (bindto /
-// bind_port) is no check: msg 'error' + errText (keepalived logs it and reschedules).
+// bind_port) is no check: an 'error' with errText (keepalived logs it and reschedules).
 import dgram from 'node:dgram';
 import { randomInt } from 'node:crypto';
 import type { Outcome } from '../core/checker-fsm.js';
@@ -47,7 +47,7 @@ export function dnsReply(m: Buffer, id: number): DnsVerdict {
   const flags = m.readUInt16BE(2);
   if (!(flags & 0x8000)) return { wait: 'query' };
   const rcode = flags & 0xf;
-  return rcode ? { ok: false, msg: `read error occurred. (rcode = ${rcode})` } : { ok: true };
+  return rcode ? { ok: false, why: 'text', text: `read error occurred. (rcode = ${rcode})` } : { ok: true };
 }
 
 export function dnsCheck(host: string, port: number, name: string, type: number, timeoutMs: number, bindto?: string, bindPort?: number,
@@ -60,11 +60,11 @@ export function dnsCheck(host: string, port: number, name: string, type: number,
       try { sock.close(); } catch { /* closed */ }
       resolve(o);
     });
-    const timer = setTimeout(() => finish({ ok: false, msg: 'read timeout from socket' }), timeoutMs);
+    const timer = setTimeout(() => finish({ ok: false, why: 'text', text: 'read timeout from socket' }), timeoutMs);
     sock.on('error', (e: NodeJS.ErrnoException) => {
       if (socketFailed(errnoOf(e))) { finish(NO_SOCKET); return; }
       if (e.syscall === 'bind') { finish(bindError(errnoOf(e))); return; }
-      finish({ ok: false, msg: `failed to read socket; errno ${-(e.errno ?? 0) || 0} (${e.code === 'ECONNREFUSED' ? 'Connection refused' : e.message})` });
+      finish({ ok: false, why: 'text', text: `failed to read socket; errno ${-(e.errno ?? 0) || 0} (${e.code === 'ECONNREFUSED' ? 'Connection refused' : e.message})` });
     });
     sock.on('message', (m: Buffer) => {
       const v = dnsReply(m, id);
@@ -75,8 +75,8 @@ export function dnsCheck(host: string, port: number, name: string, type: number,
       if (err !== null) { finish(sockOptError(err)); return; }
       sock.connect(port, host, (ce?: Error) => {
         // connect() refused: a failed check for an unreachable network (connect_fail), else no check.
-        if (ce) { finish(CONNECT_FAIL_ERRNOS.has(errnoOf(ce)) ? { ok: false, msg: `network unreachable for ${pair(host, port)}` } : { ok: false, msg: 'error' }); return; }
-        sock.send(buildQuery(id, name, type), (e) => { if (e) finish({ ok: false, msg: 'failed to write socket.' }); });
+        if (ce) { finish(CONNECT_FAIL_ERRNOS.has(errnoOf(ce)) ? { ok: false, why: 'text', text: `network unreachable for ${pair(host, port)}` } : { ok: false, why: 'error' }); return; }
+        sock.send(buildQuery(id, name, type), (e) => { if (e) finish({ ok: false, why: 'text', text: 'failed to write socket.' }); });
       });
     });
   });

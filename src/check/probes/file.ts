@@ -26,7 +26,7 @@ class FileProbe implements Probe {
         if (text === this.lastText) return false;
         this.lastText = text;
         const j = judgeTrackText(text, this.file);
-        done('value' in j ? { ok: true, value: j.value } : { ok: false, msg: 'invalid', errLine: j.line });
+        done('value' in j ? { ok: true, value: j.value } : { ok: false, why: 'invalid', errLine: j.line });
         return true;
       };
       const poll = setInterval(check, 1000);

@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { bindError, errnoOf, socketFailed } from './tcp-handle.js';
 import { connectStream, type SockOpts } from './sockopt.js';
 import { once } from './once.js';
+import type { Failure } from '../core/checker-fsm.js';
 
 export interface HttpGetOpts {
   host: string;
@@ -40,10 +41,10 @@ export interface HttpGetOpts {
 export type HttpGetResult =
   | ({ ok: true; elapsedUs: number } & HttpResponse)
   /**
-   * msg 'error': bind() failed (bindto / bind_port), errText its strerror, or the socket options
-   * failed (errLine, keepalived's line): no check was made.
+   * 'error': bind() failed (bindto / bind_port), errText its strerror, or the socket options
+   * failed (errLine, keepalived's line): no check was made. 'text': the failure in 2.2.7's words.
    */
-  | { ok: false; msg: string; errText?: string; errLine?: string; noSocket?: boolean };
+  | Extract<Failure, { why: 'error' | 'text' }>;
 
 export function buildRequest(o: HttpGetOpts): string {
   const v11 = o.protocol === '1.1';
@@ -56,7 +57,7 @@ export function buildRequest(o: HttpGetOpts): string {
 export const HEAD_LIMIT = 4095;
 /** How much of a response is kept for `regex` (and genhash -v) by default. */
 export const RAW_LIMIT = 1 << 20;
-const NO_DATA = 'Read, no data received from ';
+export const NO_DATA = 'Read, no data received from ';
 
 /** 2.2.7's extract_status_code(): after the first space (before any CR), exactly three digits and a space; else 0. */
 export function statusCodeOf(b: Buffer): number {
@@ -178,19 +179,19 @@ export function httpGet(o: HttpGetOpts): Promise<HttpGetResult> {
       sock.destroy();
       resolve(r);
     });
-    const arm = (msg: () => string): NodeJS.Timeout => setTimeout(() => finish({ ok: false, msg: msg() }), o.timeoutMs);
+    const arm = (msg: () => string): NodeJS.Timeout => setTimeout(() => finish({ ok: false, why: 'text', text: msg() }), o.timeoutMs);
     let timer = arm(() => (connected ? 'Timeout WEB read' : 'Timeout connecting'));
     const onReady = (): void => {
       connected = true;
       clearTimeout(timer);
       timer = arm(() => (gotData ? 'Timeout HTTP read' : 'Timeout WEB read'));
-      if (o.deadlineMs !== undefined) deadline = setTimeout(() => finish({ ok: false, msg: gotData ? 'Timeout HTTP read' : 'Timeout WEB read' }), o.deadlineMs);
+      if (o.deadlineMs !== undefined) deadline = setTimeout(() => finish({ ok: false, why: 'text', text: gotData ? 'Timeout HTTP read' : 'Timeout WEB read' }), o.deadlineMs);
       sock.write(buildRequest(o));
     };
     const tcp = connectStream({ host: o.host, port: o.port, bindto: o.bindto, bindPort: o.bindPort }, o.sockOpts ?? {});
     if (!(tcp instanceof net.Socket)) {
       sock = new net.Socket();
-      process.nextTick(() => finish({ ok: false, msg: 'error', errLine: tcp.errLine }));
+      process.nextTick(() => finish({ ok: false, why: 'error', errLine: tcp.errLine }));
       return;
     }
     if (o.ssl) {
@@ -205,23 +206,23 @@ export function httpGet(o: HttpGetOpts): Promise<HttpGetResult> {
     }
     sock.on('data', (d: Buffer) => {
       gotData = true;
-      if (!reader.feed(d)) { finish({ ok: false, msg: reader.failed! }); return; }
+      if (!reader.feed(d)) { finish({ ok: false, why: 'text', text: reader.failed! }); return; }
       clearTimeout(timer);
       timer = arm(() => 'Timeout HTTP read');
     });
     sock.on('error', (e: NodeJS.ErrnoException) => { // several may come (TLS over TCP): the first counts
-      if (!connected && socketFailed(errnoOf(e))) finish({ ok: false, msg: 'error', noSocket: true });
+      if (!connected && socketFailed(errnoOf(e))) finish({ ok: false, why: 'error', noSocket: true });
       else if (e.syscall === 'bind') {
         const b = bindError(errnoOf(e));
-        finish({ ok: false, msg: 'error', errText: b.errText });
+        finish({ ok: false, why: 'error', errText: b.errText });
       } else if (!connected) {
         const tlsErr = o.ssl && e.code !== 'ECONNREFUSED' && e.code !== 'EHOSTUNREACH' && e.code !== 'ENETUNREACH' && e.code !== 'ECONNRESET';
-        finish({ ok: false, msg: tlsErr ? 'SSL handshake/communication error connecting to' : 'Connection failed' });
-      } else finish({ ok: false, msg: 'Read error with' });
+        finish({ ok: false, why: 'text', text: tlsErr ? 'SSL handshake/communication error connecting to' : 'Connection failed' });
+      } else finish({ ok: false, why: 'text', text: 'Read error with' });
     });
     sock.once('end', () => {
       const r = reader.end();
-      if ('failed' in r) { finish({ ok: false, msg: r.failed }); return; }
+      if ('failed' in r) { finish({ ok: false, why: 'text', text: r.failed }); return; }
       finish({ ok: true, ...r, elapsedUs: Number((process.hrtime.bigint() - t0) / 1000n) });
     });
   });

@@ -1,6 +1,6 @@
 // HTTP_GET / SSL_GET probe: fetch one url of the checker and judge it as keepalived does:
 // status in status_code (default 200-299), then MD5 digest of the body, then regex. A bind()
-// failure is passed on as msg 'error' + errText: no check was made (keepalived reschedules).
+// failure is passed on as an 'error' with errText: no check was made (keepalived reschedules).
 import type { Outcome } from '../core/checker-fsm.js';
 import type { HttpUrl } from '../../config/model.js';
 import type { Probe, ProbeSpec } from './types.js';
@@ -25,19 +25,19 @@ function regexFor(u: HttpUrl): CompiledRegex {
 
 /** Judges a response; `digest` is the body's MD5 as it was read (else computed from `raw`). */
 export function judge(url: HttpUrl, r: { raw: Buffer; headerEnd: number; status: number; contentLength?: number; digest?: string }): Outcome {
-  if (!statusOk(url, r.status)) return { ok: false, msg: 'HTTP status code error to' };
-  let msg = 'HTTP status code';
+  if (!statusOk(url, r.status)) return { ok: false, why: 'text', text: 'HTTP status code error to' };
+  let text = 'HTTP status code';
   if (url.digest) {
-    if ((r.digest ?? md5hex(bodyOf(r))) !== url.digest.toLowerCase()) return { ok: false, msg: 'MD5 digest error to' };
-    msg = 'MD5 digest';
+    if ((r.digest ?? md5hex(bodyOf(r))) !== url.digest.toLowerCase()) return { ok: false, why: 'text', text: 'MD5 digest error to' };
+    text = 'MD5 digest';
   }
   if (url.regex) {
     // 2.2.7 matches the whole response (status line and headers too): regex.ts
     const matched = regexFor(url).test(r.raw);
-    if (matched === !!url.regexNoMatch) return { ok: false, msg: 'Regex match failed' };
-    msg = 'Regex match';
+    if (matched === !!url.regexNoMatch) return { ok: false, why: 'text', text: 'Regex match failed' };
+    text = 'Regex match';
   }
-  return { ok: true, msg };
+  return { ok: true, text };
 }
 
 export function httpProbe(spec: ProbeSpec): Probe {
@@ -60,13 +60,7 @@ export function httpProbe(spec: ProbeSpec): Probe {
         // keepalived 2.2.7's SNI name skips the real server's virtualhost (url, checker, virtual server)
         sni: ssl && c.enableSni ? (c.sniName ?? url.virtualhost ?? c.virtualhost ?? spec.vs.virtualhost) : undefined, tls: tlsOpts,
       });
-      if (!r.ok) {
-        const o: Outcome = { ok: false, msg: r.msg };
-        if (r.errText !== undefined) o.errText = r.errText;
-        if (r.errLine !== undefined) o.errLine = r.errLine;
-        if (r.noSocket) o.noSocket = true;
-        return o;
-      }
+      if (!r.ok) return r;
       return judge(url, r);
     },
   };

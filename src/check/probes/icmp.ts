@@ -37,14 +37,14 @@ export function echoRequest(v6: boolean, seq: number): Buffer {
 /** What one received datagram means: success, or keepalived's line for a bad one. */
 export function judgeReply(v6: boolean, n: number, buf: Buffer): Outcome {
   const what = v6 ? 'ICMPv6' : 'ICMP';
-  if (n < 0) return { ok: false, msg: 'failed', errLine: `recv ${what} packet error` };
-  if (n < 8) return { ok: false, msg: 'failed', errLine: `Error, got short ${what} packet, ${n} bytes` };
+  if (n < 0) return { ok: false, why: 'failed', errLine: `recv ${what} packet error` };
+  if (n < 8) return { ok: false, why: 'failed', errLine: `Error, got short ${what} packet, ${n} bytes` };
   const type = buf[0]!;
-  if (type !== (v6 ? ICMP6_ECHO_REPLY : ICMP_ECHOREPLY)) return { ok: false, msg: 'failed', errLine: `Got ${what} packet with type 0x${type.toString(16)}` };
+  if (type !== (v6 ? ICMP6_ECHO_REPLY : ICMP_ECHOREPLY)) return { ok: false, why: 'failed', errLine: `Got ${what} packet with type 0x${type.toString(16)}` };
   return { ok: true };
 }
 
-const TIMEOUT: Outcome = Object.freeze({ ok: false, msg: 'timeout' });
+const TIMEOUT: Outcome = Object.freeze({ ok: false, why: 'timeout' });
 
 /** One echo to `host` (an IP literal) within timeoutMs. */
 export function icmpEcho(host: string, timeoutMs: number): Promise<Outcome> {
@@ -52,7 +52,7 @@ export function icmpEcho(host: string, timeoutMs: number): Promise<Outcome> {
     const v6 = host.includes(':');
     const k: Kanet | string = (() => { const x = loadKanet(); return isNativeError(x) ? x.message : x; })();
     // socket() refused: keepalived logs this and tries again after delay_loop, the state untouched.
-    const noSocket = (): void => { process.nextTick(resolve, { ok: false, msg: 'error', errLine: `ICMP${v6 ? 'v6' : ''} connect fail to create socket. Rescheduling.` }); };
+    const noSocket = (): void => { process.nextTick(resolve, { ok: false, why: 'error', errLine: `ICMP${v6 ? 'v6' : ''} connect fail to create socket. Rescheduling.` }); };
     if (typeof k === 'string') { noSocket(); return; }
     const a = parseIp(host, v6 ? 'inet6' : 'inet');
     const addr = a ? Buffer.from(a) : null;
@@ -72,7 +72,7 @@ export function icmpEcho(host: string, timeoutMs: number): Promise<Outcome> {
     const sent = k.sendto(fd, echoRequest(v6, seqNo++), v6 ? C.AF_INET6 : C.AF_INET, addr!, 0);
     if (sent < 0) {
       const line = v6 ? `send ICMPv6 packet fail - errno ${-sent}` : 'send ICMP packet fail';
-      process.nextTick(finish, { ok: false, msg: 'failed', errLine: line });
+      process.nextTick(finish, { ok: false, why: 'failed', errLine: line });
       return;
     }
     const buf = Buffer.alloc(8 + PAYLOAD);

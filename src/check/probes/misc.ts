@@ -14,10 +14,11 @@ const KILL_GRACE_MS = 2000;
 
 export async function runScript(argv: readonly string[], timeoutMs: number, ids: RunIdentity): Promise<Outcome> {
   const r = await runAs(argv, ids, { timeoutMs, killGraceMs: KILL_GRACE_MS });
-  if (r.error) return { ok: false, exitCode: 127 };
-  if (r.timedOut) return { ok: false, timedOut: true };
-  if (r.signal) return { ok: false, signal: (constants.signals as Record<string, number>)[r.signal] ?? 0 };
-  return { ok: r.code === 0, exitCode: r.code ?? 0 };
+  if (r.error) return { ok: false, why: 'exit', exitCode: 127 };
+  if (r.timedOut) return { ok: false, why: 'timeout' };
+  if (r.signal) return { ok: false, why: 'signal', signal: (constants.signals as Record<string, number>)[r.signal] ?? 0 };
+  const exitCode = r.code ?? 0;
+  return exitCode === 0 ? { ok: true, exitCode } : { ok: false, why: 'exit', exitCode };
 }
 
 export function miscProbe(spec: ProbeSpec): Probe {
@@ -33,6 +34,6 @@ export function miscProbe(spec: ProbeSpec): Probe {
   const key = `MISC|${JSON.stringify(argv)}|${ids ? `${ids.uid}:${ids.gid}` : '-'}|${timeoutMs}`;
   return {
     key: () => key,
-    run: () => (ids && argv[0] ? runScript(argv, timeoutMs, ids) : Promise.resolve({ ok: false, exitCode: 127 })),
+    run: () => (ids && argv[0] ? runScript(argv, timeoutMs, ids) : Promise.resolve<Outcome>({ ok: false, why: 'exit', exitCode: 127 })),
   };
 }

@@ -1,6 +1,6 @@
 // SMTP_CHECK probe: expect a 220 banner, send `HELO <helo_name>` and expect 250, send QUIT and
 // read the answer (check_smtp.c). Failure texts are keepalived's, with the server as `[ip]:port`.
-// A bind() failure (bindto / bind_port) is no check: msg 'error' + errText (keepalived reschedules).
+// A bind() failure (bindto / bind_port) is no check: an 'error' with errText (keepalived reschedules).
 // The server's lines are read by SmtpDialogue as 2.2.7 reads them (smtp_get_line_cb): a 512-byte
 // buffer that starts again when 511 bytes hold no newline (so an overlong line is judged by its
 // tail), the first '\n' before any NUL ends a line, the rest of what was read is dropped, and the
@@ -89,7 +89,7 @@ export function smtpCheck(host: string, port: number, helo: string, timeoutMs: n
       const notes = Array.from({ length: dialogue.overflows }, () => `SMTP_CHECK Buffer overflow reading from server ${srv}. Increase SMTP_BUFF_MAX in check_smtp.h`);
       resolve(notes.length ? { ...o, notes } : o);
     });
-    const fail = (m: string): void => { finish({ ok: false, msg: m }); };
+    const fail = (m: string): void => { finish({ ok: false, why: 'text', text: m }); };
     let timer = setTimeout(() => fail(`Connection timeout to server ${srv}`), timeoutMs);
     const rearm = (): void => { clearTimeout(timer); timer = setTimeout(() => fail(`Read timeout from server ${srv}`), timeoutMs); };
     sock.once('connect', () => { connected = true; rearm(); });

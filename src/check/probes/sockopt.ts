@@ -6,7 +6,7 @@
 // with them and handed to net.Socket by its fd; a datagram socket gets them on Node's own fd.
 import net from 'node:net';
 import type dgram from 'node:dgram';
-import type { Outcome } from '../core/checker-fsm.js';
+import type { CheckError, Outcome } from '../core/checker-fsm.js';
 import { C, loadKanet, isNativeError, type Kanet } from '../../vrrp/io/native.js';
 
 const SO_MARK = 36;
@@ -44,7 +44,7 @@ export function applySockOpts(k: Kanet, fd: number, o: SockOpts, device = true):
 }
 
 /** The check could not be made: the socket options failed (keepalived's connect_error). */
-export function sockOptError(line: string): Outcome { return { ok: false, msg: 'error', errLine: line }; }
+export function sockOptError(line: string): CheckError { return { ok: false, why: 'error', errLine: line }; }
 
 export interface StreamTarget { host: string; port: number; bindto?: string; bindPort?: number }
 
@@ -52,7 +52,7 @@ export interface StreamTarget { host: string; port: number; bindto?: string; bin
  * net.connect() for a checker: with bind_if / fwmark, a socket made with them (kanet) and then bound
  * and connected by Node; without, plain net.connect. An Outcome when the options could not be set.
  */
-export function connectStream(t: StreamTarget, o: SockOpts): net.Socket | Outcome {
+export function connectStream(t: StreamTarget, o: SockOpts): net.Socket | CheckError {
   const opts = { host: t.host, port: t.port, localAddress: t.bindto, localPort: t.bindPort };
   if (!hasSockOpts(o)) return net.connect(opts);
   const k = kanet();

@@ -10,7 +10,7 @@
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
-import type { Outcome } from '../core/checker-fsm.js';
+import type { CheckError, Outcome } from '../core/checker-fsm.js';
 import { BIND_ERR, loadTcpProber, type TcpProberNative } from './tcp-native.js';
 import { connectStream, hasSockOpts, type SockOpts } from './sockopt.js';
 
@@ -18,8 +18,8 @@ export type Done = (o: Outcome) => void;
 
 /** Shared, immutable outcomes (nothing downstream mutates an Outcome). */
 export const TCP_OK: Outcome = Object.freeze({ ok: true });
-export const TCP_FAILED: Outcome = Object.freeze({ ok: false, msg: 'failed' });
-export const TCP_TIMEOUT: Outcome = Object.freeze({ ok: false, msg: 'timeout' });
+export const TCP_FAILED: Outcome = Object.freeze({ ok: false, why: 'failed' });
+export const TCP_TIMEOUT: Outcome = Object.freeze({ ok: false, why: 'timeout' });
 
 const E = os.constants.errno;
 /** connect() errors keepalived counts as a failed check (layer4.c); any other is connect_error. */
@@ -31,8 +31,8 @@ const STRERROR: Record<number, string> = {
   [E.EINVAL]: 'Invalid argument', [E.EAFNOSUPPORT]: 'Address family not supported by protocol', [E.EPERM]: 'Operation not permitted',
 };
 /** The check could not be made because bind() failed (errno > 0). */
-export function bindError(errno: number): Outcome {
-  return { ok: false, msg: 'error', errText: STRERROR[errno] ?? `Unknown error ${errno}` };
+export function bindError(errno: number): CheckError {
+  return { ok: false, why: 'error', errText: STRERROR[errno] ?? `Unknown error ${errno}` };
 }
 /** The positive errno of a Node socket error (0 when it has none). */
 export function errnoOf(e: NodeJS.ErrnoException): number {
@@ -40,12 +40,12 @@ export function errnoOf(e: NodeJS.ErrnoException): number {
 }
 /** socket() failed for want of a descriptor (errno > 0): the check is not made (keepalived reschedules it). */
 export function socketFailed(errno: number): boolean { return errno === E.EMFILE || errno === E.ENFILE; }
-export const NO_SOCKET: Outcome = Object.freeze({ ok: false, msg: 'error', noSocket: true });
+export const NO_SOCKET: CheckError = Object.freeze({ ok: false, why: 'error', noSocket: true });
 /** connect() refused at once: a failed check, or connect_error for local reasons (errno > 0). */
 export function connectError(errno: number): Outcome {
   return socketFailed(errno) ? NO_SOCKET : CONNECT_FAIL.has(errno) ? TCP_FAILED : TCP_CONNECT_ERROR;
 }
-const TCP_CONNECT_ERROR: Outcome = Object.freeze({ ok: false, msg: 'error' });
+const TCP_CONNECT_ERROR: Outcome = Object.freeze({ ok: false, why: 'error' });
 
 interface ConnectReq {
   oncomplete: (status: number, handle: unknown, req: ConnectReq) => void;

@@ -2,7 +2,7 @@
 // ECONNREFUSED) is a failure; silence until connect_timeout is a success unless require_reply is
 // set; a reply must be min..max_reply_length bytes and start with require_reply's bytes if given
 // (otherwise 'mismatch': keepalived's "reply data mismatch"). A bind() failure (bindto / bind_port)
-// is msg 'bind' with errno + errText: keepalived 2.2.7 logs it and counts a failed check (unlike
+// is a 'bind' failure with errno + errText: keepalived 2.2.7 logs it and counts a failed check (unlike
 // the other checkers, which reschedule without a check).
 import dgram from 'node:dgram';
 import type { Outcome } from '../core/checker-fsm.js';
@@ -28,25 +28,25 @@ export function udpCheck(host: string, port: number, o: UdpOpts, timeoutMs: numb
       try { sock.close(); } catch { /* closed */ }
       resolve(r);
     });
-    const timer = setTimeout(() => finish(o.requireReply ? { ok: false, msg: 'timeout' } : { ok: true }), timeoutMs);
+    const timer = setTimeout(() => finish(o.requireReply ? { ok: false, why: 'timeout' } : { ok: true }), timeoutMs);
     sock.on('error', (e: NodeJS.ErrnoException) => {
       const errno = errnoOf(e);
       if (socketFailed(errno)) { finish(NO_SOCKET); return; }
-      if (e.syscall !== 'bind') { finish({ ok: false, msg: 'failed' }); return; }
-      finish({ ok: false, msg: 'bind', errno, errText: bindError(errno).errText });
+      if (e.syscall !== 'bind') { finish({ ok: false, why: 'failed' }); return; }
+      finish({ ok: false, why: 'bind', errno, errText: bindError(errno).errText });
     });
     sock.on('message', (m: Buffer) => {
       if (!o.requireReply) { finish({ ok: true }); return; }
-      if (m.length < o.minLen || m.length > o.maxLen) { finish({ ok: false, msg: 'mismatch' }); return; }
-      if (Buffer.isBuffer(o.requireReply) && !m.subarray(0, o.requireReply.length).equals(o.requireReply)) { finish({ ok: false, msg: 'mismatch' }); return; }
+      if (m.length < o.minLen || m.length > o.maxLen) { finish({ ok: false, why: 'mismatch' }); return; }
+      if (Buffer.isBuffer(o.requireReply) && !m.subarray(0, o.requireReply.length).equals(o.requireReply)) { finish({ ok: false, why: 'mismatch' }); return; }
       finish({ ok: true });
     });
     // udp_bind_connect(): the mark only (no SO_BINDTODEVICE), bind, connect; a failure is a failed check.
     bindDgram(sock, bindto, bindPort, sockOpts, false, (err) => {
-      if (err !== null) { finish({ ok: false, msg: 'bind', errLine: err }); return; }
+      if (err !== null) { finish({ ok: false, why: 'bind', errLine: err }); return; }
       sock.connect(port, host, (ce?: Error) => {
-        if (ce) { finish({ ok: false, msg: 'failed' }); return; } // connect_error: a failed check
-        sock.send(o.payload, (e) => { if (e) finish({ ok: false, msg: 'failed' }); });
+        if (ce) { finish({ ok: false, why: 'failed' }); return; } // connect_error: a failed check
+        sock.send(o.payload, (e) => { if (e) finish({ ok: false, why: 'failed' }); });
       });
     });
   });

@@ -4,7 +4,7 @@
 // reader can interleave its own messages in keepalived's order) and `showFile` (whether its prefix
 // names the file). A message about a known line gets its showFile when reported; the others take
 // the line being read when they are placed (place(), called as each output line is decided).
-import type { Diagnostic, Severity } from '../../common/diagnostic.js';
+import type { DiagCode, Diagnostic, Severity } from '../../common/diagnostic.js';
 import type { PreDiagnostic } from '../lines.js';
 import { type LineBuf, colAt } from './linebuf.js';
 import { toDisplay } from './text.js';
@@ -28,7 +28,7 @@ export class DiagnosticSink implements DiagnosticOut {
   }
 
   /** A message about `lb` (default: the current line), at column `col` (default: the line's first). */
-  report(severity: Severity, code: string, message: string, lb: LineBuf | null, col?: number): void {
+  report(severity: Severity, code: DiagCode, message: string, lb: LineBuf | null, col?: number): void {
     const at = lb ?? this.current();
     const d: PreDiagnostic = { severity, code, message, before: -1, showFile: at ? at.showFile : false };
     if (at) d.pos = { file: toDisplay(at.file), line: at.line, col: col ?? colAt(at, 0) };

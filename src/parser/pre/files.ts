@@ -5,6 +5,7 @@
 // (file_config_error: 'security' when strict, else our 'info'). Every file comes from the host's
 // files (HostFiles): nothing here touches the system. Our addition: include loops are refused.
 import * as path from 'node:path';
+import type { DiagCode } from '../../common/diagnostic.js';
 import { isHostError, type HostFiles } from '../../host/facts.js';
 import type { IncludeSite } from '../lines.js';
 import type { DiagnosticSink } from './diagnostics.js';
@@ -98,7 +99,7 @@ export class FileStack {
   }
 
   /** file_config_error(): strict (exit 6) when include_check or the include type asks for it. */
-  private fileError(level: number, code: string, message: string, frame: Frame | null): void {
+  private fileError(level: number, code: DiagCode, message: string, frame: Frame | null): void {
     const strict = ((this.includeCheck | (frame ? frame.includeType : 0)) & level) !== 0;
     this.diags.report(strict ? 'security' : 'info', code, message, frame?.at ?? null);
     this.copy?.push(`#! ${fromJs(message)}`);

@@ -7,7 +7,7 @@
 import { monotonicClock, type Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
 import type { KeepalivedConfig } from '../../config/model.js';
-import type { TrackerStatus } from '../fsm-types.js';
+import type { TrackerRef, TrackerStatus } from '../fsm-types.js';
 import { scriptIds, type UserDb } from '../../host/users.js';
 import { resolveScriptFile } from '../../host/script-security.js';
 import { systemScriptHost, systemUserDb } from '../../host/system.js';
@@ -52,7 +52,7 @@ export class TrackerHub {
   private previous = new Map<string, RiseFallState>();
 
   constructor(
-    private readonly log: Logger, private readonly onChange: (id: string, status: TrackerStatus) => void,
+    private readonly log: Logger, private readonly onChange: (tracker: TrackerRef, status: TrackerStatus) => void,
     private readonly userDb: () => UserDb = () => systemUserDb(),
     private readonly deps: TrackerHubDeps = {},
   ) {}
@@ -79,13 +79,13 @@ export class TrackerHub {
       const ids = scriptIds(s.user ?? {}, config.global, db);
       if (!ids) continue;
       const file = resolveScriptFile(s.script.argv[0] ?? '', ids, systemScriptHost);
-      const r = new ScriptRunner(s, ids, this.log, (ok) => this.onChange(`script:${s.name}`, { ok }), file, previous.get(s.name));
+      const r = new ScriptRunner(s, ids, this.log, (ok) => this.onChange({ kind: 'script', name: s.name }, { ok }), file, previous.get(s.name));
       this.scripts.set(s.name, r);
       r.start();
     }
     for (const f of config.trackFiles) {
       if (!usedFiles.has(f.name) || this.files.has(f.name) || !trackFileUsable(f, this.log)) continue;
-      this.files.set(f.name, new TrackFileWatcher(f.file, (value) => this.onChange(`file:${f.name}`, { value }), 1000, this.log));
+      this.files.set(f.name, new TrackFileWatcher(f.file, (value) => this.onChange({ kind: 'file', name: f.name }, { value }), 1000, this.log));
     }
     // keepalived monitors every vrrp_track_process block, used or not
     if (config.trackProcesses.length) this.startProcesses(config, reload);
@@ -108,25 +108,27 @@ export class TrackerHub {
       // process_monitor_rcv_bufs: 2.2.7 sets it at start only (measured: a reload leaves the size as it was)
       ...(reload ? {} : { rcvBuf: rcvBufFor(config.global, 'process_monitor') }),
       regrowForce: config.global.netlinkRcvBufs?.process_monitor?.force ?? false,
-    }, this.conn, (name, up) => this.onChange(`process:${name}`, { ok: up }));
+    }, this.conn, (name, up) => this.onChange({ kind: 'process', name }, { ok: up }));
     this.processes.start();
   }
 
   /** Current status of a tracker, if known (scripts: after their first result). */
-  status(id: string): TrackerStatus | undefined {
-    if (id.startsWith('script:')) {
-      const ok = this.scripts.get(id.slice(7))?.ok;
-      return ok === undefined ? undefined : { ok };
+  status(t: TrackerRef): TrackerStatus | undefined {
+    switch (t.kind) {
+      case 'script': {
+        const ok = this.scripts.get(t.name)?.ok;
+        return ok === undefined ? undefined : { ok };
+      }
+      case 'file': {
+        const w = this.files.get(t.name);
+        return w ? { value: w.value } : undefined;
+      }
+      case 'process': {
+        const ok = this.processes?.haveQuorum(t.name);
+        return ok === undefined ? undefined : { ok };
+      }
+      default: return undefined;
     }
-    if (id.startsWith('file:')) {
-      const w = this.files.get(id.slice(5));
-      return w ? { value: w.value } : undefined;
-    }
-    if (id.startsWith('process:')) {
-      const ok = this.processes?.haveQuorum(id.slice(8));
-      return ok === undefined ? undefined : { ok };
-    }
-    return undefined;
   }
 
   /** Stops every tracker; the process-event socket stays open for the next start (a reload). */

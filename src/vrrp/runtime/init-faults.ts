@@ -6,30 +6,29 @@
 // instance's view in, lines out (2.2.7's order: interfaces, files, processes, address, scripts). 2.2.7
 // logs the first three kinds ('objects') for every instance before the last two ('instance') of each.
 import type { TrackRef, VrrpSyncGroup } from '../../config/model.js';
-import type { TrackerParams, TrackerStatus } from '../fsm-types.js';
+import { sameTracker, type FaultReason, type TrackerKind, type TrackerParams, type TrackerRef, type TrackerStatus } from '../fsm-types.js';
 import type { Inst } from './instance.js';
 
 export interface InitFaultInputs {
   /** The interface exists and is up (with carrier). */
   ifUp(name: string): boolean;
   /** A file tracker's status at start, if known. */
-  status(id: string): TrackerStatus | undefined;
+  status(t: TrackerRef): TrackerStatus | undefined;
   /** The instance's sync group, whose trackers the instance has too. */
   group?: VrrpSyncGroup;
 }
 
-type Kind = TrackerParams['kind'];
-
-export function initFaultLines(inst: Inst, faults: readonly string[], io: InitFaultInputs, part: 'objects' | 'instance' | 'all' = 'all'): string[] {
+export function initFaultLines(inst: Inst, faults: readonly FaultReason[], io: InitFaultInputs, part: 'objects' | 'instance' | 'all' = 'all'): string[] {
   const n = inst.cfg.name;
-  const down = new Set(faults);
-  const params = new Map(inst.fsm.params.trackers.map((t) => [t.id, t]));
-  /** The configured references of one kind whose tracker forces FAULT, with the tracker (ids as params.ts builds them). */
-  const failing = (kind: Kind, ...lists: (readonly TrackRef[] | undefined)[]): { name: string; t: TrackerParams }[] => {
-    const out: { name: string; t: TrackerParams }[] = [];
+  const downTrackers = faults.flatMap((f) => (f.kind === 'tracker' ? [f.tracker] : []));
+  const down = (t: TrackerRef): boolean => downTrackers.some((d) => sameTracker(d, t));
+  /** The configured references of one kind whose tracker forces FAULT, with the tracker. */
+  type Failing = { name: string; t: TrackerParams };
+  const failing = (kind: TrackerKind, ...lists: (readonly TrackRef[] | undefined)[]): Failing[] => {
+    const out: Failing[] = [];
     for (const r of lists.flatMap((l) => l ?? [])) {
-      const t = params.get(`${kind}:${r.name}`);
-      if (t && down.has(t.id) && !out.some((o) => o.name === r.name)) out.push({ name: r.name, t });
+      const t = inst.fsm.params.trackers.find((p) => p.kind === kind && p.name === r.name);
+      if (t && down(t) && !out.some((o) => o.name === r.name)) out.push({ name: r.name, t });
     }
     return out;
   };
@@ -40,9 +39,9 @@ export function initFaultLines(inst: Inst, faults: readonly string[], io: InitFa
   // use_vmac on a missing base: its VMAC is missing too (measured)
   if (!cfg.dontTrackPrimary && inst.vmacName && !inst.vmac) objects.push(`(${n}): entering FAULT state (interface ${inst.vmacName} down)`);
   // tracked interfaces: track_interface, a tracked route's / rule's, a track_group's static entries'
-  for (const t of inst.fsm.params.trackers) if (t.kind === 'interface' && down.has(t.id)) objects.push(`(${n}): entering FAULT state (interface ${t.id.slice('interface:'.length)} down)`);
+  for (const t of inst.fsm.params.trackers) if (t.kind === 'interface' && down(t)) objects.push(`(${n}): entering FAULT state (interface ${t.name} down)`);
   for (const { name, t } of failing('file', cfg.trackFile, g?.trackFile)) {
-    const s = io.status(t.id);
+    const s = io.status(t);
     const value = s && 'value' in s ? s.value : 0;
     const status = t.weight === 0 ? -254 : value * t.weight * (t.reverse ? -1 : 1);
     objects.push(`(${n}): entering FAULT state (tracked file ${name} has status ${status})`);

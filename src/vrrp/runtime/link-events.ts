@@ -13,7 +13,7 @@
 //    from IF" -> 'vipDeleted': BACKUP, priority 0, VIPs removed, MASTER again after Skew_Time).
 // Addresses that are VIPs of ours never count as the interface's own.
 import type { Logger } from '../../common/log.js';
-import type { VrrpEvent } from '../fsm-types.js';
+import { sameTracker, type TrackerRef, type VrrpEvent } from '../fsm-types.js';
 import type { AddrInfo, KernelEvent, LinkInfo } from '../kernel/port.js';
 import { macToString } from '../io/addr.js';
 import type { InterfaceBinding } from './if-binding.js';
@@ -98,9 +98,9 @@ export class LinkEvents {
   }
 
   private trackers(name: string, up: boolean): void {
-    const id = `interface:${name}`;
+    const tracker: TrackerRef = { kind: 'interface', name };
     for (const inst of this.insts.values()) {
-      if (inst.fsm.params.trackers.some((t) => t.id === id)) this.dispatch(inst, { type: 'tracker', id, status: { ok: up } });
+      if (inst.fsm.params.trackers.some((t) => sameTracker(t, tracker))) this.dispatch(inst, { type: 'tracker', tracker, status: { ok: up } });
     }
   }
 
@@ -150,7 +150,7 @@ export class LinkEvents {
   /** An instance runs on it (or on its VMAC) or tracks it. */
   interfaceUsed(name: string): boolean {
     for (const i of this.insts.values()) {
-      if (i.ifname === name || i.vmac?.name === name || i.ipvlan?.base === name || i.fsm.params.trackers.some((t) => t.id === `interface:${name}`)) return true;
+      if (i.ifname === name || i.vmac?.name === name || i.ipvlan?.base === name || i.fsm.params.trackers.some((t) => t.kind === 'interface' && t.name === name)) return true;
     }
     return false;
   }

@@ -1,35 +1,41 @@
 // VRRP runtime: wires the pure cores (VrrpFsm, SyncGroupCore) to the kernel through one KernelPort
 // (src/vrrp/kernel/port.ts: the real Linux adapter by default, an in-memory fake in unit tests) and
-// to time through the injected Clock and Timers. This file holds the lifecycle (start, instances
-// created and stopped, reload, stop); the parts live beside it: link-table (interfaces, addresses),
-// link-events (monitor -> instance events), socket-pool, dispatcher (event -> FSM -> actions),
-// vip-executor with the per-instance op-queue (VIPs and GARPs), reload-plan, snapshot.
+// to time through the injected Clock and Timers. This file holds the lifecycle (start, reload, stop),
+// each a sequence in keepalived 2.2.7's measured order, read top to bottom (hence its ~490 lines,
+// most of them the wiring of the parts); the parts live beside it: link-table (interfaces,
+// addresses), net-feed (monitor events, resync after an overrun), link-gate and link-events
+// (monitor -> instance events), socket-pool with rx-demux (packet -> instances), dispatcher (event
+// -> FSM -> actions), vip-executor with the per-instance op-queue (VIPs and GARPs), instance-
+// completion (instances of a file made), tracker-statuses, init-faults, instance-teardown,
+// reload-plan, snapshot.
 // Takeover path: on becoming MASTER the advert, the VIP add requests (encoded in advance, written
 // synchronously, ACKs awaited later) and the GARP frames (built in advance) leave in one call,
 // before log lines and notifies (HeldLog).
 import { monotonicClock, realTimers, type Clock, type Timers } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
 import type { KeepalivedConfig, VrrpInstance } from '../../config/model.js';
-import type { TrackerStatus, VrrpFsmParams, VrrpState } from '../fsm-types.js';
+import { sameTracker, type FaultReason, type TrackerRef, type TrackerStatus, type VrrpState } from '../fsm-types.js';
 import { HeldLog } from '../held-log.js';
 import { SyncGroupCore } from '../sync-group.js';
 import { VipFirewall } from '../firewall/vip-firewall.js';
 import { TrackerHub, unusedScriptLines } from '../io/tracker-hub.js';
 import { LinuxKernel } from '../kernel/linux.js';
-import type { AddrInfo, KernelError, KernelEvent, KernelPort, KernelProblem, LinkInfo } from '../kernel/port.js';
+import type { KernelPort, KernelProblem } from '../kernel/port.js';
 import { rcvBufFor } from '../io/rcvbuf.js';
-import { monitorRecvErrorLines } from '../io/nl-channel.js';
 import { Dispatcher, type StateChangeEvent } from './dispatcher.js';
 import { GarpSender } from './garp-sender.js';
 import { InterfaceBinding } from './if-binding.js';
-import { fwVmac, InstanceFactory, vmacFirewalled } from './instance-factory.js';
+import { InstanceFactory } from './instance-factory.js';
 import { configuredIfname, instanceUp, interfaceEvent, vipList, type Inst } from './instance.js';
 import { LinkEvents } from './link-events.js';
 import { LinkGate } from './link-gate.js';
-import { resyncEvents } from './link-resync.js';
+import { NetFeed } from './net-feed.js';
+import { demuxAdvert } from './rx-demux.js';
+import { InstanceCompletion } from './instance-completion.js';
+import { InstanceTeardown } from './instance-teardown.js';
+import { reloadStatuses, startupTrackerEvents, type StatusInputs } from './tracker-statuses.js';
 import { ifUp, LinkTable } from './link-table.js';
 import { planReload } from './reload-plan.js';
-import type { DerivedParams } from '../params.js';
 import { snapshotOf, type VrrpSnapshot } from './snapshot.js';
 import { rxShare } from './rx-bufs.js';
 import { SocketPool } from './socket-pool.js';
@@ -38,7 +44,6 @@ import { checkInterfaces, NON_EXISTENT_INTERFACE } from './startup-check.js';
 import { SysctlStore } from './sysctl-store.js';
 import { VipExecutor } from './vip-executor.js';
 import { RouteExecutor } from '../routes/executor.js';
-import { trackGroups } from '../track-groups.js';
 
 export type { StateChangeEvent } from './dispatcher.js';
 export type { InstanceSnapshot, VrrpSnapshot } from './snapshot.js';
@@ -69,11 +74,6 @@ export interface RuntimeDeps {
 
 const IGMP_LLM = 'net/ipv4/igmp_link_local_mcast_reports';
 
-/** Dumps tried for one resync after a monitor overrun (vrrp-runtime.ts dumpNet). */
-const RESYNC_TRIES = 8;
-/** Events applied at once by a resync (thousands may have been missed: one flood must not hold adverts up). */
-const RESYNC_SLICE = 256;
-
 export class VrrpRuntime {
   private readonly clock: Clock;
   private readonly timers: Timers;
@@ -99,22 +99,24 @@ export class VrrpRuntime {
   private readonly factory: InstanceFactory;
   private readonly trackers: TrackerHub;
   private readonly sysctl: SysctlStore;
+  private readonly teardown: InstanceTeardown;
+  private readonly completion: InstanceCompletion;
   private config!: KeepalivedConfig;
   private stopped = false;
-  /** Kernel events are no longer read (2.2.7 closes its monitor first at stop: its own VMAC deletions are not logged). */
+  /**
+   * Kernel events are no longer read (2.2.7 closes its monitor first at stop: its own VMAC deletions
+   * are not logged).
+   */
   private monitorOff = false;
-  /** Kernel events held while VMACs are being made (2.2.7 makes one before it reads the next message). */
-  private held?: { count: number; events: KernelEvent[] };
+  /** Kernel events on their way to the link gate (held while VMACs are made, resync after an overrun). */
+  private readonly netFeed: NetFeed;
   private startupTimer?: unknown;
   /** The frame socket's problem at start, logged after "Registering gratuitous ARP shared channel". */
   private frameProblems: KernelProblem[] = [];
   private readonly releaseVipsAlways: boolean;
   private readonly configLines: readonly string[];
-  /** Monitor events that arrive while a resync after an overrun is under way (monitorError()). */
-  private heldEvents?: KernelEvent[];
-  private resyncAgain = false;
   /** Monitor overruns seen (ENOBUFS). */
-  overruns = 0;
+  get overruns(): number { return this.netFeed.overruns; }
 
   constructor(deps: RuntimeDeps) {
     this.clock = deps.clock ?? monotonicClock;
@@ -124,23 +126,11 @@ export class VrrpRuntime {
     this.configLines = deps.configLines ?? [];
     this.kernel = deps.kernel ?? new LinuxKernel();
     this.sockets = new SocketPool(this.kernel.sockets, this.log, (entry, rx) => {
-      if (rx.payload.length < 2) return;
-      const vrid = rx.payload[1]!;
-      // keepalived binds an IPv4 socket to its group (multicast) or to unicast_src_ip (unicast), so the
-      // other kind never reaches it; ours are not bound: drop it here, silently as the kernel would
-      const reaches = (inst: Inst): boolean => rx.family !== 'inet' || (entry.key.unicast ? rx.dst === inst.primary : rx.dst === inst.fsm.params.destination);
-      let known = false, received = false;
-      for (const name of entry.users) {
-        const inst = this.insts.get(name);
-        if (!inst || !reaches(inst)) continue;
-        received = true;
-        if (inst.fsm.params.vrid !== vrid) continue;
-        known = true;
-        this.dispatch(inst, { type: 'packet', payload: rx.payload, ttl: rx.ttl, src: rx.src, dst: rx.dst, family: rx.family });
-      }
-      // log_unknown_vrids: an advert (at least a VRRP header) the socket got for a VRID no instance on it runs
-      if (received && !known && rx.payload.length >= 8 && this.config.global.logUnknownVrids) {
-        this.log.info(`Unknown VRID(${vrid}) received on interface(${this.links.byIndex(entry.key.ifindex)?.name ?? ''}). ignoring...`);
+      const d = demuxAdvert(rx, entry.key.unicast, entry.users, (n) => this.insts.get(n));
+      for (const inst of d.to) this.dispatch(inst, { type: 'packet', payload: rx.payload, ttl: rx.ttl, src: rx.src, dst: rx.dst, family: rx.family });
+      // log_unknown_vrids: an advert the socket got for a VRID no instance on it runs
+      if (d.unknownVrid !== undefined && this.config.global.logUnknownVrids) {
+        this.log.info(`Unknown VRID(${d.unknownVrid}) received on interface(${this.links.byIndex(entry.key.ifindex)?.name ?? ''}). ignoring...`);
       }
     }, (user, key) => {
       const cfg = this.config.vrrpInstances.find((v) => v.name === user);
@@ -154,19 +144,39 @@ export class VrrpRuntime {
       instance: (n) => this.insts.get(n), backup: (inst) => this.dispatch(inst, { type: 'vipDeleted' }),
     });
     this.dispatcher = new Dispatcher(this.log, this.insts, this.vips, deps.onStateChange, this.routes, this.garps);
+    this.teardown = new InstanceTeardown({
+      kernelLinks: this.kernel.links, links: this.links, firewall: this.firewall, garps: this.garps,
+      sockets: this.sockets, log: this.log, global: () => this.config.global,
+    });
     this.binding = new InterfaceBinding(this.sockets, this.links, this.vips, this.log, () => this.config.global);
     this.linkEvents = new LinkEvents(this.links, this.insts, this.binding, this.vips, this.log, {
-      dispatch: (inst, ev) => this.dispatch(inst, ev), baseAdded: (inst) => this.vmacForBase(inst), vmacGone: (inst) => this.vmacGone(inst),
+      dispatch: (inst, ev) => this.dispatch(inst, ev), baseAdded: (inst) => this.vmacForBase(inst),
+      vmacGone: (inst) => this.teardown.vmacGone(inst),
       isStatic: (a) => !!this.config?.staticIpaddress.some((s) => s.address === a),
     });
-    this.linkGate = new LinkGate({ forward: (ev) => this.kernelEvent(ev), log: this.log, clock: this.clock, timers: this.timers,
-      probe: (ifname, kind) => this.kernel.linkbeat.probe(ifname, kind) });
-    this.trackers = new TrackerHub(this.log, (id, status) => this.broadcastTracker(id, status));
+    this.linkGate = new LinkGate({
+      forward: (ev) => this.kernelEvent(ev), log: this.log, clock: this.clock, timers: this.timers,
+      probe: (ifname, kind) => this.kernel.linkbeat.probe(ifname, kind),
+    });
+    this.netFeed = new NetFeed({
+      net: this.kernel.net, gate: this.linkGate, addresses: () => this.links.addresses(), log: this.log,
+      timers: this.timers, off: () => this.stopped || this.monitorOff,
+    });
+    this.trackers = new TrackerHub(this.log, (t, status) => this.broadcastTracker(t, status));
     this.sysctl = new SysctlStore(this.kernel.sysctl, this.log);
-    this.factory = new InstanceFactory({ kernel: this.kernel, links: this.links, binding: this.binding, sysctl: this.sysctl, firewall: this.firewall, log: this.log,
-      clock: this.clock, timers: this.timers, dispatch: (inst, ev) => this.dispatch(inst, ev),
+    this.factory = new InstanceFactory({
+      kernel: this.kernel, links: this.links, binding: this.binding, sysctl: this.sysctl, firewall: this.firewall,
+      log: this.log, clock: this.clock, timers: this.timers, dispatch: (inst, ev) => this.dispatch(inst, ev),
       ...(deps.releaseVipsAlways ? { releaseVipsAlways: true } : {}),
-      vmacNames: () => new Set([...this.insts.values()].flatMap((i) => [...(i.vmac ? [i.vmac.name] : []), ...(i.ipvlan ? [i.ipvlan.name] : []), ...(i.addrVmacs ?? []).map((a) => a.name)])) });
+      vmacNames: () => new Set([...this.insts.values()].flatMap((i) => [
+        ...(i.vmac ? [i.vmac.name] : []), ...(i.ipvlan ? [i.ipvlan.name] : []),
+        ...(i.addrVmacs ?? []).map((a) => a.name),
+      ])),
+    });
+    this.completion = new InstanceCompletion({
+      firewall: this.firewall, factory: this.factory, vips: this.vips, links: this.links, log: this.log,
+      insts: this.insts, groups: this.groups,
+    });
   }
 
   private dispatch(inst: Inst, ev: Parameters<Dispatcher['dispatch']>[1]): void { this.dispatcher.dispatch(inst, ev); }
@@ -198,7 +208,7 @@ export class VrrpRuntime {
     this.startPolling(config);
     this.frameProblems = problems.filter((p) => p.channel === 'frames');
     // interface_up_down_delays and linkbeat decide which link state the rest sees (link-gate.ts)
-    this.kernel.net.monitor((ev) => this.kernelFeed(ev), (e) => this.monitorError(e));
+    this.kernel.net.monitor((ev) => this.netFeed.feed(ev), (e) => this.netFeed.error(e));
     for (const p of problems) if (p.channel === 'routes') this.log.error(`Unable to open netlink route socket: ${p.message}`);
     this.routes.start(config);
     this.trackers.start(config);
@@ -209,105 +219,10 @@ export class VrrpRuntime {
     return undefined;
   }
 
-  private kernelFeed(ev: KernelEvent): void {
-    if (this.stopped || this.monitorOff) return;
-    // held while VMACs are made, or while a resync after an overrun runs
-    if (this.held) this.held.events.push(ev);
-    else if (this.heldEvents) this.heldEvents.push(ev);
-    else this.linkGate.feed(ev);
-  }
-
-  /** vrrp_netlink_cmd_rcv_bufs / vrrp_netlink_monitor_rcv_bufs (64 KiB each when not set), at start and at each reload. */
+  /** vrrp_netlink_cmd_rcv_bufs / vrrp_netlink_monitor_rcv_bufs (64 KiB each when not set), at start and each reload. */
   private sizeNetlink(config: KeepalivedConfig): void {
     const g = config.global;
     this.kernel.setNetlinkRcvBufs?.(rcvBufFor(g, 'vrrp_netlink_cmd')!, rcvBufFor(g, 'vrrp_netlink_monitor')!, (l) => this.log.info(l));
-  }
-
-  /**
-   * "Assigned address A for interface X" for each interface an instance runs on, once: what 2.2.7
-   * keeps as its addresses, the first IPv4 one and the first IPv6 link-local one, VIPs (those of the
-   * file and of the running instances) excepted. At start-up and at each reload.
-   */
-  private logAssigned(names: readonly string[], config: KeepalivedConfig): void {
-    const vips = new Set([...config.vrrpInstances, ...[...this.insts.values()].map((i) => i.cfg)].flatMap((c) => vipList(c).map((v) => v.address)));
-    // an ipvlan's is use_ipvlan's address
-    const ipvlanAddr = new Map([...this.insts.values()].flatMap((i) => (i.ipvlan && i.cfg.useIpvlan?.address ? [[i.ipvlan.name, i.cfg.useIpvlan.address]] as const : [])));
-    for (const name of new Set(names)) {
-      const l = this.links.get(name);
-      if (!l) continue;
-      const own = this.links.addressesOf(l.index).filter((a) => !vips.has(a.address));
-      const set = ipvlanAddr.get(name);
-      const v4 = set?.family === 'inet' ? set : own.find((a) => a.family === 'inet');
-      const v6 = set?.family === 'inet6' ? set : own.find((a) => a.family === 'inet6' && a.address.startsWith('fe80:'));
-      for (const a of [v4, v6]) if (a) this.log.detail(`Assigned address ${a.address} for interface ${name}`);
-    }
-  }
-
-  /**
-   * The monitor socket failed a read: 2.2.7's lines. After an overrun (ENOBUFS: the kernel dropped
-   * events) the links and addresses are dumped again and the difference is applied as the events
-   * that were missed (link-resync.ts); events arriving meanwhile are held and applied after it.
-   */
-  private monitorError(e: KernelError): void {
-    if (this.stopped || this.monitorOff) return;
-    for (const l of monitorRecvErrorLines(e.errno, e.text)) this.log.info(l);
-    if (e.code !== 'ENOBUFS') return;
-    this.overruns++;
-    if (this.heldEvents) { this.resyncAgain = true; return; }
-    void this.resync();
-  }
-
-  private async resync(): Promise<void> {
-    this.heldEvents = [];
-    try {
-      do {
-        this.resyncAgain = false;
-        const dump = await this.dumpNet();
-        if (this.stopped || this.monitorOff) return;
-        const { links, addrs } = dump;
-        const missed = resyncEvents({ links: this.linkGate.rawLinks(), addrs: this.links.addresses() }, { links, addrs });
-        this.log.detail(`Netlink: resynchronised links and addresses after the overrun (${missed.length} change${missed.length === 1 ? '' : 's'})`);
-        await this.feedSliced(missed);
-        while (this.heldEvents.length && !this.stopped && !this.monitorOff) {
-          const held = this.heldEvents;
-          this.heldEvents = [];
-          await this.feedSliced(held);
-        }
-      } while (this.resyncAgain && !this.stopped && !this.monitorOff);
-    } catch (err) {
-      this.log.error(`Netlink: cannot resynchronise links and addresses: ${(err as Error).message}`);
-    } finally {
-      const held = this.heldEvents ?? [];
-      this.heldEvents = undefined;
-      if (!this.stopped && !this.monitorOff) for (const ev of held) this.linkGate.feed(ev);
-    }
-  }
-
-  /** Feeds events to the link gate RESYNC_SLICE at a time, letting timers (adverts) run in between. */
-  private async feedSliced(evs: readonly KernelEvent[]): Promise<void> {
-    for (let i = 0; i < evs.length; i += RESYNC_SLICE) {
-      if (i > 0) await new Promise<void>((r) => { this.timers.set(r, 0); });
-      if (this.stopped || this.monitorOff) return;
-      for (const ev of evs.slice(i, i + RESYNC_SLICE)) this.linkGate.feed(ev);
-    }
-  }
-
-  /**
-   * Links and addresses dumped for a resync. A dump taken while the kernel's tables keep changing
-   * can come back broken (a multipart reply cut short): tried again after 50, 100, 200 ... ms, up
-   * to RESYNC_TRIES times; the last failure is thrown.
-   */
-  private async dumpNet(): Promise<{ links: LinkInfo[]; addrs: AddrInfo[] }> {
-    for (let i = 0; ; i++) {
-      try {
-        // one dump after the other: a socket carries one multipart reply at a time
-        const links = await this.kernel.net.links();
-        return { links, addrs: await this.kernel.net.addresses() };
-      } catch (e) {
-        if (i + 1 >= RESYNC_TRIES || this.stopped || this.monitorOff) throw e;
-        await new Promise<void>((r) => { this.timers.set(r, 50 * 2 ** i); });
-      }
-    }
   }
 
   /** A kernel event as the link gate passes it on: links and addresses, then routes and static addresses. */
@@ -335,63 +250,18 @@ export class VrrpRuntime {
 
   /** linkbeat: polled interfaces take the state their first probe found. */
   private startPolling(config: KeepalivedConfig): void {
-    for (const l of this.linkGate.startPolling(config, (n) => [...this.insts.values()].some((i) => i.vmac?.name === n))) this.links.set(l);
-  }
-
-  /**
-   * 2.2.7's vrrp_complete_instance for each instance of the file, in its order: the parameter lines,
-   * the firewall's line at the first instance that needs it, then a kept one (`kept`: its parameter
-   * lines) finds the VMAC / ipvlan it made ("Found matching interface") and a new one (in `start`)
-   * is made (VMAC, ipvlan, socket, VIP requests prepared); "Assigned address" for each interface
-   * no instance before used (measured in the qemu guest: test/vm/links/keepalived-2.2.7.txt). Then
-   * the track groups' lines and the sync groups over the members. The instances made, in order.
-   */
-  private async createInstances(config: KeepalivedConfig, start: readonly VrrpInstance[], kept: ReadonlyMap<string, { logs: readonly string[] }> = new Map()): Promise<Inst[]> {
-    const fw = this.firewall.configure(config);
-    const assigned = new Set<string>();
-    const assign = (names: readonly string[]) => this.logAssigned(names.filter((n) => !assigned.has(n) && !!assigned.add(n)), config);
-    const created: Inst[] = [];
-    const starting = new Set(start.map((c) => c.name));
-    for (const cfg of config.vrrpInstances) {
-      const k = kept.get(cfg.name);
-      if (!k && !starting.has(cfg.name)) continue;
-      const derived = k ? undefined : this.factory.derive(cfg, config);
-      for (const l of k?.logs ?? derived?.logs ?? []) this.log.info(l);
-      if (fw.at === cfg.name) for (const l of fw.logs) this.log.info(l);
-      const old = k ? this.insts.get(cfg.name) : undefined;
-      if (old) {
-        const made = old.vmac ?? (old.ipvlan?.index ? old.ipvlan : undefined);
-        if (made) this.log.info(`(${cfg.name}) Found matching interface ${made.name}`);
-        assign([configuredIfname(old), ...(old.ipvlan?.index ? [old.ipvlan.name] : [])]);
-        continue;
-      }
-      assign([cfg.interface ?? config.global.defaultInterface]);
-      const inst = await this.factory.create(cfg, config, derived!);
-      if (!inst) continue;
-      if (inst.ipvlan) assigned.add(inst.ipvlan.name);
-      this.insts.set(cfg.name, inst);
-      this.vips.prepare(inst);
-      created.push(inst);
-    }
-    for (const l of trackGroups(config).lines) this.log.info(l);
-    for (const g of config.vrrpSyncGroups) {
-      const members = g.group.map((n) => this.insts.get(n)).filter((x): x is Inst => !!x);
-      if (members.length === 0 || this.groups.has(g.name)) continue;
-      const core = new SyncGroupCore(g.name, members.map((m) => m.fsm));
-      this.groups.set(g.name, core);
-      for (const m of members) m.group = core;
-    }
-    return created;
+    const isVmac = (n: string): boolean => [...this.insts.values()].some((i) => i.vmac?.name === n);
+    for (const l of this.linkGate.startPolling(config, isVmac)) this.links.set(l);
   }
 
   /**
    * The first start of the instances, in keepalived 2.2.7's order (measured): each instance
-   * completed (createInstances); then, instance after instance, each step:
+   * completed (instance-completion.ts); then, instance after instance, each step:
    * the trackers' effect and FAULT lines; "Warning - script X is not used"; "Registering gratuitous
    * ARP shared channel"; the left-over VIP removal; BACKUP (init); the sockpool lines.
    */
   private async startInstances(list: readonly VrrpInstance[], config: KeepalivedConfig): Promise<void> {
-    const created = await this.createInstances(config, list);
+    const created = await this.completion.complete(config, list);
     /**
      * Instances whose interface existed at start (keepalived removes left-over VIPs from those only):
      * with use_vmac the VMAC is that interface, so only an adopted one counts (measured); an ipvlan
@@ -438,16 +308,12 @@ export class VrrpRuntime {
 
   /** The trackers' and the interface's status of an instance before its start-up. */
   private startStatuses(inst: Inst): void {
-    for (const t of inst.fsm.params.trackers) {
-      if (t.kind === 'interface') {
-        const up = ifUp(this.links.get(t.id.slice('interface:'.length)));
-        if (!up) this.dispatch(inst, { type: 'tracker', id: t.id, status: { ok: false } });
-      } else {
-        const st = this.trackers.status(t.id);
-        if (st && !('value' in st && st.value === 0)) this.dispatch(inst, { type: 'tracker', id: t.id, status: st });
-      }
-    }
+    for (const ev of startupTrackerEvents(inst.fsm.params.trackers, this.statusInputs())) this.dispatch(inst, ev);
     if (!instanceUp(inst, this.links)) this.dispatch(inst, interfaceEvent(inst, this.links));
+  }
+
+  private statusInputs(): StatusInputs {
+    return { ifUp: (n) => ifUp(this.links.get(n)), status: (t) => this.trackers.status(t) };
   }
 
   /**
@@ -455,56 +321,28 @@ export class VrrpRuntime {
    * VMAC is made on it, in the instance's queue so the VIP requests that follow go on the VMAC.
    */
   private vmacForBase(inst: Inst): void {
-    this.held ??= { count: 0, events: [] };
-    this.held.count++;
+    this.netFeed.hold();
     inst.queue.run(async () => {
       try {
         const link = inst.link;
         if (this.stopped || inst.vmac || !link || !inst.vmacName) return;
-        const vmac = await this.factory.createVmac(inst.cfg, inst.vmacName, link, inst.primary, this.config.global, true);
+        const vmac = await this.factory.createVmac(inst.cfg, inst.vmacName, link, inst.primary, this.config.global,
+          true);
         if (!vmac || this.stopped) return;
         inst.vmac = vmac;
         this.vips.prepare(inst);
         this.dispatch(inst, interfaceEvent(inst, this.links));
       } finally {
-        this.release();
+        this.netFeed.release();
       }
     });
   }
 
-  /** One VMAC made: once none is pending, the kernel events held meanwhile are read in order. */
-  private release(): void {
-    const h = this.held;
-    if (!h || --h.count > 0) return;
-    this.held = undefined;
-    for (const ev of h.events) this.kernelFeed(ev);
-  }
-
-  /** use_vmac: the kernel deleted the VMAC (with its base): its socket and firewall entry go. */
-  private vmacGone(inst: Inst): void {
-    const v = inst.vmac;
-    if (!v) return;
-    v.tx?.close();
-    delete inst.vmac;
-    if (vmacFirewalled(inst.cfg, this.config.global)) this.firewall.vmac('del', fwVmac(inst.cfg, v.index, inst.link?.index ?? 0));
-  }
-
   /** Why an instance is in FAULT, in 2.2.7's start-up (and reload) lines. */
-  private faultLines(inst: Inst, faults: readonly string[], part: 'objects' | 'instance'): string[] {
+  private faultLines(inst: Inst, faults: readonly FaultReason[], part: 'objects' | 'instance'): string[] {
     if (faults.length === 0) return [];
     const group = this.config.vrrpSyncGroups.find((g) => g.group.includes(inst.cfg.name));
-    return initFaultLines(inst, faults, { ifUp: (n) => ifUp(this.links.get(n)), status: (id) => this.trackers.status(id), ...(group ? { group } : {}) }, part);
-  }
-
-  /** The status a reload reads for these trackers (interfaces, files and processes anew; scripts as carried over), as 2.2.7. */
-  private reloadStatuses(params: VrrpFsmParams): Record<string, TrackerStatus> {
-    const out: Record<string, TrackerStatus> = {};
-    for (const t of params.trackers) {
-      if (t.kind === 'interface') { out[t.id] = { ok: ifUp(this.links.get(t.id.slice('interface:'.length))) }; continue; }
-      const s = this.trackers.status(t.id);
-      if (s) out[t.id] = s;
-    }
-    return out;
+    return initFaultLines(inst, faults, { ...this.statusInputs(), ...(group ? { group } : {}) }, part);
   }
 
   /**
@@ -513,15 +351,19 @@ export class VrrpRuntime {
    * the VMAC); an IPv6 socket that waits for a link-local address on its interface, not open.
    */
   private logSockpool(list: readonly Inst[], config: KeepalivedConfig): void {
-    this.sockets.logSockpool(list.map((i) => (i.vmac && !i.cfg.vmacXmitBase
-      ? { ifindex: i.vmac.index, family: i.cfg.family, unicast: i.cfg.unicastPeer.length > 0, ...(i.vmac.tx ? { fd: i.vmac.tx.fd } : {}) }
-      : i.socket?.key ?? { ifindex: i.link?.index ?? 0, family: i.cfg.family, unicast: i.cfg.unicastPeer.length > 0 })), config.global);
+    this.sockets.logSockpool(list.map((i) => {
+      const unicast = i.cfg.unicastPeer.length > 0;
+      if (i.vmac && !i.cfg.vmacXmitBase) {
+        return { ifindex: i.vmac.index, family: i.cfg.family, unicast, ...(i.vmac.tx ? { fd: i.vmac.tx.fd } : {}) };
+      }
+      return i.socket?.key ?? { ifindex: i.link?.index ?? 0, family: i.cfg.family, unicast };
+    }), config.global);
   }
 
-  private broadcastTracker(id: string, status: TrackerStatus): void {
+  private broadcastTracker(tracker: TrackerRef, status: TrackerStatus): void {
     if (this.stopped) return;
     for (const inst of this.insts.values()) {
-      if (inst.fsm.params.trackers.some((t) => t.id === id)) this.dispatch(inst, { type: 'tracker', id, status });
+      if (inst.fsm.params.trackers.some((t) => sameTracker(t, tracker))) this.dispatch(inst, { type: 'tracker', tracker, status });
     }
   }
 
@@ -529,7 +371,8 @@ export class VrrpRuntime {
    * Stops the given instances: MASTERs send priority 0 and remove their VIPs, VMACs are deleted;
    * with dontRelease (-V at stop) none of that, as keepalived 2.2.7 (its VMACs and their VIPs stay).
    */
-  private async stopInstances(names: readonly string[], dontRelease = false, deleted: ReadonlySet<string> = new Set()): Promise<void> {
+  private async stopInstances(names: readonly string[], dontRelease = false,
+    deleted: ReadonlySet<string> = new Set()): Promise<void> {
     const list = names.map((n) => this.insts.get(n)).filter((x): x is Inst => !!x);
     for (const inst of list) this.dispatch(inst, { type: 'shutdown', dontRelease, reason: deleted.has(inst.cfg.name) ? 'deleted' : 'stop' });
     await Promise.all(list.map((i) => i.queue.idle()));
@@ -537,36 +380,12 @@ export class VrrpRuntime {
       inst.timers.cancelAll();
       // gone before its links go: their RTM_DELLINK no longer concerns it
       this.insts.delete(inst.cfg.name);
-      if (dontRelease) inst.vmac?.tx?.close();
-      else if (inst.vmac) {
-        inst.vmac.tx?.close();
-        await this.deleteVmac(inst, inst.vmac);
-        if (vmacFirewalled(inst.cfg, this.config.global)) this.firewall.vmac('del', fwVmac(inst.cfg, inst.vmac.index, inst.link?.index ?? 0));
-      }
-      if (!dontRelease && inst.ipvlan?.index) await this.deleteVmac(inst, inst.ipvlan);
-      for (const a of dontRelease ? [] : inst.addrVmacs ?? []) {
-        await this.deleteVmac(inst, a);
-        if (vmacFirewalled({ ...inst.cfg, family: a.family }, this.config.global)) this.firewall.vmac('del', { ifindex: a.index, baseIfindex: a.baseIndex, family: a.family, otherFamily: false });
-      }
-      this.firewall.forget(inst.cfg.name);
-      this.garps.forget(inst);
-      this.sockets.release(inst.cfg.name);
+      await this.teardown.release(inst, dontRelease);
     }
     for (const [name, g] of this.groups) {
       const alive = [...this.insts.values()].some((i) => i.group === g);
       if (!alive) this.groups.delete(name);
     }
-  }
-
-  /**
-   * Deletes one of an instance's VMACs or its ipvlan ("(VI) Success removing VMAC interface X", as
-   * 2.2.7 says for both). The link table keeps it until the kernel's RTM_DELLINK ("Interface X deleted").
-   */
-  private async deleteVmac(inst: Inst, v: { index: number; name: string }): Promise<void> {
-    const e = await this.kernel.links.delete(v.index);
-    if (e && e.code !== 'ENODEV') this.log.info(`(${inst.cfg.name}) Error removing VMAC interface ${v.name}`);
-    else if (!e) this.log.detail(`(${inst.cfg.name}) Success removing VMAC interface ${v.name}`);
-    if (e) this.links.delete(v.name);
   }
 
   /**
@@ -579,7 +398,8 @@ export class VrrpRuntime {
     this.monitorOff = true;
     if (this.startupTimer !== undefined) this.timers.clear(this.startupTimer);
     // in the file's order (2.2.7's STOP notifies), any other after
-    const names = [...this.config.vrrpInstances.map((c) => c.name).filter((n) => this.insts.has(n)), ...this.insts.keys()];
+    const inFile = this.config.vrrpInstances.map((c) => c.name).filter((n) => this.insts.has(n));
+    const names = [...inFile, ...this.insts.keys()];
     await this.stopInstances([...new Set(names)], !!opts.dontRelease);
     this.firewall.stop();
     this.garps.stop();
@@ -604,9 +424,16 @@ export class VrrpRuntime {
     this.linkGate.configure(config);
     await this.refreshLinks();
     this.startPolling(config);
-    const running = new Map([...this.insts].map(([n, i]) => [n, { cfg: i.cfg, ifname: configuredIfname(i), primary: i.primary, ...(i.ipvlan ? { runsOn: i.ipvlan.name } : {}) }]));
-    const plan = planReload({ old: this.config, next: config, running, link: (n) => this.links.get(n), primaryOf: (c, l) => this.links.primaryOf(c, l),
-      releaseVipsAlways: !!this.releaseVipsAlways });
+    const running = new Map([...this.insts].map(([n, i]) =>
+      [n, {
+        cfg: i.cfg, ifname: configuredIfname(i), primary: i.primary,
+        ...(i.ipvlan ? { runsOn: i.ipvlan.name } : {}),
+      }],
+    ));
+    const plan = planReload({
+      old: this.config, next: config, running, link: (n) => this.links.get(n),
+      primaryOf: (c, l) => this.links.primaryOf(c, l), releaseVipsAlways: !!this.releaseVipsAlways,
+    });
     // an instance the new file no longer has is deleted (DELETED / FAULT notifies, in step 2); one that
     // restarts (same name, new VRID, socket or VMAC) stops now and starts with the added ones
     const names = new Set(config.vrrpInstances.map((c) => c.name));
@@ -617,7 +444,7 @@ export class VrrpRuntime {
     this.config = config;
     this.trackers.start(config);
     // 2.2.7 completes every instance of the new file again
-    const created = new Set(await this.createInstances(config, plan.start, plan.keep));
+    const created = new Set(await this.completion.complete(config, plan.start, plan.keep));
     for (const [name, k] of plan.keep) {
       const inst = this.insts.get(name)!;
       inst.prevVips = vipList(inst.cfg);
@@ -625,13 +452,14 @@ export class VrrpRuntime {
       inst.peers = k.cfg.unicastPeer.map((p) => p.address);
       this.vips.prepare(inst);
     }
-    const order = config.vrrpInstances.map((c) => this.insts.get(c.name)).filter((i): i is Inst => !!i && (created.has(i) || plan.keep.has(i.cfg.name)));
+    const order = config.vrrpInstances.map((c) => this.insts.get(c.name))
+      .filter((i): i is Inst => !!i && (created.has(i) || plan.keep.has(i.cfg.name)));
     // keepalived 2.2.7 runs the same path for an unchanged instance (a MASTER logs "setting VIPs." and
     // sends its two adverts as well; checked in namespaces), each step for every instance in file
     // order before the next (measured: lines and FIFO): 1. trackers' effect and FAULT
     for (const inst of order) {
       const k = plan.keep.get(inst.cfg.name);
-      if (k) this.dispatch(inst, { type: 'reconfigure', params: k.params, statuses: this.reloadStatuses(k.params), step: 'apply' });
+      if (k) this.dispatch(inst, { type: 'reconfigure', params: k.params, statuses: reloadStatuses(k.params.trackers, this.statusInputs()), step: 'apply' });
       else this.startStatuses(inst);
     }
     this.trackSteps(order.map((inst) => ({ inst, kept: plan.keep.has(inst.cfg.name) })), true);
@@ -644,7 +472,9 @@ export class VrrpRuntime {
       if (inst.fsm.state === 'MASTER') this.vips.reconcileFirewall(inst);
     }
     // 3. vrrp_init_state: the groups' FIFO lines (fifo_write_vrrp_states_on_reload), then the instances
-    if (config.global.fifoWriteVrrpStatesOnReload) for (const g of this.groups.values()) this.dispatcher.groupOutputs(g.reannounce());
+    if (config.global.fifoWriteVrrpStatesOnReload) {
+      for (const g of this.groups.values()) this.dispatcher.groupOutputs(g.reannounce());
+    }
     for (const inst of order) {
       if (plan.keep.has(inst.cfg.name)) this.dispatch(inst, { type: 'reloaded', step: 'init' });
       else this.dispatch(inst, { type: 'startup', step: 'state', reload: true });

@@ -217,7 +217,7 @@ describe('check (integration): bind_if, fwmark, ICMP PING_CHECK, SMTP hosts, reg
 const t0 = performance.now(); const o = await icmpEcho('${NOBODY}', 200); const t1 = performance.now();
 const ok = await icmpEcho('${RS}', 1000); console.log(JSON.stringify({ o, ms: t1 - t0, ok }));`;
     const r = JSON.parse(exec('lb', process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe]).trim()) as { o: { ok: boolean; msg: string }; ms: number; ok: { ok: boolean } };
-    assert.deepEqual(r.o, { ok: false, msg: 'timeout' });
+    assert.deepEqual(r.o, { ok: false, why: 'timeout' });
     assertWithin(r.ms, around(200, 5, MARGIN.busyLate, 'the 200 ms timeout'), 'icmpEcho timeout');
     assert.deepEqual(r.ok, { ok: true });
   });

@@ -1,6 +1,6 @@
 // The probes' bind() failures on loopback (no root): bindto an address on no interface
 // (10.99.99.99: bind() fails with EADDRNOTAVAIL before any packet is sent) and bind_port held by
-// another socket (EADDRINUSE). HTTP/SSL, SMTP and DNS report "no check" (msg 'error' + strerror),
+// another socket (EADDRINUSE). HTTP/SSL, SMTP and DNS report "no check" (an 'error' with the strerror),
 // UDP a bind failure with its errno; the servers see no connection at all.
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -13,8 +13,8 @@ import { udpCheck } from '../../../src/check/probes/udp.js';
 import type { ProbeSpec } from '../../../src/check/probes/types.js';
 
 const NOWHERE = '10.99.99.99';
-const NOTAVAIL = { ok: false, msg: 'error', errText: 'Cannot assign requested address' };
-const INUSE = { ok: false, msg: 'error', errText: 'Address already in use' };
+const NOTAVAIL = { ok: false, why: 'error', errText: 'Cannot assign requested address' };
+const INUSE = { ok: false, why: 'error', errText: 'Address already in use' };
 
 interface Srv { port: number; conns: number; close(): void }
 function tcpServer(): Promise<Srv> {
@@ -73,8 +73,8 @@ describe('check: probes report bind() failures', () => {
 
   it('UDP_CHECK: msg "bind" with the errno (keepalived logs it and counts a failure)', async () => {
     const o = { payload: Buffer.from('hi'), minLen: 0, maxLen: 255 };
-    assert.deepEqual(await udpCheck('127.0.0.1', udp.port, o, 1000, NOWHERE), { ok: false, msg: 'bind', errno: 99, errText: 'Cannot assign requested address' });
-    assert.deepEqual(await udpCheck('127.0.0.1', udp.port, o, 1000, '127.0.0.1', heldUdp.port), { ok: false, msg: 'bind', errno: 98, errText: 'Address already in use' });
+    assert.deepEqual(await udpCheck('127.0.0.1', udp.port, o, 1000, NOWHERE), { ok: false, why: 'bind', errno: 99, errText: 'Cannot assign requested address' });
+    assert.deepEqual(await udpCheck('127.0.0.1', udp.port, o, 1000, '127.0.0.1', heldUdp.port), { ok: false, why: 'bind', errno: 98, errText: 'Address already in use' });
     assert.equal(udp.conns, 0);
   });
 

@@ -53,10 +53,10 @@ async function replay(t: Timeline, logAll: boolean): Promise<string[]> {
   const logger = memoryLogger(0);
   const world = new World((addr): Outcome => {
     const now = clock.now();
-    if (addr === '10.198.0.21') return now >= t.rs1Stop && now < t.rs1Start ? { ok: false, msg: 'failed' } : { ok: true };
-    if (now >= t.rs2Stop && now < t.rs2Start) return { ok: false, msg: 'Connection failed' };
-    if (now >= t.rs2404) return { ok: false, msg: 'HTTP status code error to' };
-    return { ok: true, msg: 'HTTP status code' };
+    if (addr === '10.198.0.21') return now >= t.rs1Stop && now < t.rs1Start ? { ok: false, why: 'failed' } : { ok: true };
+    if (now >= t.rs2Stop && now < t.rs2Start) return { ok: false, why: 'text', text: 'Connection failed' };
+    if (now >= t.rs2404) return { ok: false, why: 'text', text: 'HTTP status code error to' };
+    return { ok: true, text: 'HTTP status code' };
   });
   const sink = new RecordingSink();
   const h = await startCheckers(captureConfig(logAll), {

@@ -15,7 +15,7 @@ const VS = '[10.0.0.100]:tcp:80';
 const rsT = (n: number): string => `[10.0.0.${n}]:tcp:80`;
 const TCP: Checker = { type: 'TCP_CHECK', retry: 0 };
 const OK: Outcome = { ok: true };
-const KO: Outcome = { ok: false, msg: 'failed' };
+const KO: Outcome = { ok: false, why: 'failed' };
 
 async function engineFor(vs: VirtualServer, decide: (a: string) => Outcome = () => OK) {
   const clock = new FakeClock(0);

@@ -27,15 +27,15 @@ describe('check: PING_CHECK over an ICMP datagram socket', () => {
     assert.deepEqual(judgeReply(false, 136, reply), { ok: true });
     const r6 = Buffer.alloc(136); r6[0] = 129;
     assert.deepEqual(judgeReply(true, 136, r6), { ok: true });
-    assert.deepEqual(judgeReply(false, 4, reply), { ok: false, msg: 'failed', errLine: 'Error, got short ICMP packet, 4 bytes' });
+    assert.deepEqual(judgeReply(false, 4, reply), { ok: false, why: 'failed', errLine: 'Error, got short ICMP packet, 4 bytes' });
     const other = Buffer.alloc(136); other[0] = 3;
-    assert.deepEqual(judgeReply(false, 136, other), { ok: false, msg: 'failed', errLine: 'Got ICMP packet with type 0x3' });
-    assert.deepEqual(judgeReply(true, -11, other), { ok: false, msg: 'failed', errLine: 'recv ICMPv6 packet error' });
+    assert.deepEqual(judgeReply(false, 136, other), { ok: false, why: 'failed', errLine: 'Got ICMP packet with type 0x3' });
+    assert.deepEqual(judgeReply(true, -11, other), { ok: false, why: 'failed', errLine: 'recv ICMPv6 packet error' });
   });
 
   it('no socket: its line, next check after delay_loop, nothing else changes', () => {
     const s = initialFsm(false);
-    const st = step(s, ctx(false), { ok: false, msg: 'error', errLine: 'ICMP connect fail to create socket. Rescheduling.' });
+    const st = step(s, ctx(false), { ok: false, why: 'error', errLine: 'ICMP connect fail to create socket. Rescheduling.' });
     assert.deepEqual(st.logs, ['ICMP connect fail to create socket. Rescheduling.']);
     assert.equal(st.delayMs, 6000);
     assert.equal(st.update, undefined);
@@ -45,10 +45,10 @@ describe('check: PING_CHECK over an ICMP datagram socket', () => {
   it('log_all_failures: "ICMP connection to address RS timeout." / "ICMP connection to RS of VS failed."', () => {
     const s = initialFsm(false);
     step(s, ctx(true), { ok: true });
-    assert.deepEqual(step(s, ctx(true), { ok: false, msg: 'timeout' }).logs, [`ICMP connection to address ${RS} timeout.`]);
+    assert.deepEqual(step(s, ctx(true), { ok: false, why: 'timeout' }).logs, [`ICMP connection to address ${RS} timeout.`]);
     const t = initialFsm(false);
     step(t, ctx(true), { ok: true });
-    assert.deepEqual(step(t, ctx(true), { ok: false, msg: 'failed', errLine: 'Got ICMP packet with type 0x3' }).logs,
+    assert.deepEqual(step(t, ctx(true), { ok: false, why: 'failed', errLine: 'Got ICMP packet with type 0x3' }).logs,
       ['Got ICMP packet with type 0x3', `ICMP connection to ${RS} of ${VS} failed.`]);
   });
 });

@@ -29,7 +29,7 @@ describe('check: probes on loopback', () => {
     const s = await tcpServer((c) => c.end());
     assert.deepEqual(await tcpConnect('127.0.0.1', s.port, 1000), { ok: true });
     s.close();
-    assert.deepEqual(await tcpConnect('127.0.0.1', await freePort(), 1000), { ok: false, msg: 'failed' });
+    assert.deepEqual(await tcpConnect('127.0.0.1', await freePort(), 1000), { ok: false, why: 'failed' });
   });
 
   it('HTTP request template as keepalived sends it', () => {
@@ -48,11 +48,11 @@ describe('check: probes on loopback', () => {
     assert.equal(statusOk({ path: '/' }, 302), false);
     assert.equal(statusOk({ path: '/', statusCode: [{ from: 300, to: 399 }] }, 302), true);
     const md5 = createHash('md5').update('hello').digest('hex');
-    assert.deepEqual(judge({ path: '/', statusCode: [{ from: 302, to: 302 }], digest: md5 }, r), { ok: true, msg: 'MD5 digest' });
-    assert.deepEqual(judge({ path: '/', statusCode: [{ from: 302, to: 302 }], digest: '0'.repeat(32) }, r), { ok: false, msg: 'MD5 digest error to' });
-    assert.deepEqual(judge({ path: '/' }, r), { ok: false, msg: 'HTTP status code error to' });
-    assert.deepEqual(judge({ path: '/', statusCode: [{ from: 302, to: 302 }], regex: 'hel+o' }, r), { ok: true, msg: 'Regex match' });
-    assert.deepEqual(judge({ path: '/', statusCode: [{ from: 302, to: 302 }], regex: 'hel+o', regexNoMatch: true }, r), { ok: false, msg: 'Regex match failed' });
+    assert.deepEqual(judge({ path: '/', statusCode: [{ from: 302, to: 302 }], digest: md5 }, r), { ok: true, text: 'MD5 digest' });
+    assert.deepEqual(judge({ path: '/', statusCode: [{ from: 302, to: 302 }], digest: '0'.repeat(32) }, r), { ok: false, why: 'text', text: 'MD5 digest error to' });
+    assert.deepEqual(judge({ path: '/' }, r), { ok: false, why: 'text', text: 'HTTP status code error to' });
+    assert.deepEqual(judge({ path: '/', statusCode: [{ from: 302, to: 302 }], regex: 'hel+o' }, r), { ok: true, text: 'Regex match' });
+    assert.deepEqual(judge({ path: '/', statusCode: [{ from: 302, to: 302 }], regex: 'hel+o', regexNoMatch: true }, r), { ok: false, why: 'text', text: 'Regex match failed' });
   });
 
   it('HTTP client: real exchange, no data, read timeout, refused', async () => {
@@ -63,12 +63,12 @@ describe('check: probes on loopback', () => {
     assert.equal(req, 'GET /p HTTP/1.0\r\nUser-Agent: KeepAliveClient\r\nHost: vh\r\n\r\n');
     ok.close();
     const empty = await tcpServer((c) => c.once('data', () => c.end()));
-    assert.deepEqual(await httpGet({ host: '127.0.0.1', port: empty.port, path: '/', ssl: false, timeoutMs: 1000 }), { ok: false, msg: 'Read, no data received from ' });
+    assert.deepEqual(await httpGet({ host: '127.0.0.1', port: empty.port, path: '/', ssl: false, timeoutMs: 1000 }), { ok: false, why: 'text', text: 'Read, no data received from ' });
     empty.close();
     const silent = await tcpServer(() => {});
-    assert.deepEqual(await httpGet({ host: '127.0.0.1', port: silent.port, path: '/', ssl: false, timeoutMs: 300 }), { ok: false, msg: 'Timeout WEB read' });
+    assert.deepEqual(await httpGet({ host: '127.0.0.1', port: silent.port, path: '/', ssl: false, timeoutMs: 300 }), { ok: false, why: 'text', text: 'Timeout WEB read' });
     silent.close();
-    assert.deepEqual(await httpGet({ host: '127.0.0.1', port: await freePort(), path: '/', ssl: false, timeoutMs: 300 }), { ok: false, msg: 'Connection failed' });
+    assert.deepEqual(await httpGet({ host: '127.0.0.1', port: await freePort(), path: '/', ssl: false, timeoutMs: 300 }), { ok: false, why: 'text', text: 'Connection failed' });
   });
 
   it('no descriptor left (EMFILE): HTTP, SMTP, DNS and UDP checks are not made (noSocket, keepalived\'s "fail to create socket" lines)', async () => {
@@ -87,7 +87,7 @@ describe('check: probes on loopback', () => {
       for (const fd of fillers) closeSync(fd);
     }
     s.close();
-    for (const o of outs) assert.deepEqual(o, { ok: false, msg: 'error', noSocket: true });
+    for (const o of outs) assert.deepEqual(o, { ok: false, why: 'error', noSocket: true });
   });
 
   it('SMTP: banner / HELO / QUIT dialogue and its failures', async () => {
@@ -102,10 +102,10 @@ describe('check: probes on loopback', () => {
     assert.deepEqual(seen, ['HELO lb.test\r\n', 'QUIT\r\n']);
     good.close();
     const badHelo = await tcpServer((c) => { c.write('220 ok\r\n'); c.on('data', () => c.write('550 no\r\n')); });
-    assert.deepEqual(await smtpCheck('127.0.0.1', badHelo.port, 'x', 1000), { ok: false, msg: `Bad HELO response from server [127.0.0.1]:${badHelo.port}` });
+    assert.deepEqual(await smtpCheck('127.0.0.1', badHelo.port, 'x', 1000), { ok: false, why: 'text', text: `Bad HELO response from server [127.0.0.1]:${badHelo.port}` });
     badHelo.close();
     const mute = await tcpServer(() => {});
-    assert.deepEqual(await smtpCheck('127.0.0.1', mute.port, 'x', 300), { ok: false, msg: `Read timeout from server [127.0.0.1]:${mute.port}` });
+    assert.deepEqual(await smtpCheck('127.0.0.1', mute.port, 'x', 300), { ok: false, why: 'text', text: `Read timeout from server [127.0.0.1]:${mute.port}` });
     mute.close();
   });
 
@@ -120,11 +120,11 @@ describe('check: probes on loopback', () => {
     const port = srv.address().port;
     assert.deepEqual(await dnsCheck('127.0.0.1', port, 'kc.test', 1, 1000), { ok: true });
     rcode = 3;
-    assert.deepEqual(await dnsCheck('127.0.0.1', port, 'kc.test', 1, 1000), { ok: false, msg: 'read error occurred. (rcode = 3)' });
+    assert.deepEqual(await dnsCheck('127.0.0.1', port, 'kc.test', 1, 1000), { ok: false, why: 'text', text: 'read error occurred. (rcode = 3)' });
     srv.close();
     const mute = dgram.createSocket('udp4');
     await new Promise<void>((res) => mute.bind(0, '127.0.0.1', () => res()));
-    assert.deepEqual(await dnsCheck('127.0.0.1', mute.address().port, '.', 6, 300), { ok: false, msg: 'read timeout from socket' });
+    assert.deepEqual(await dnsCheck('127.0.0.1', mute.address().port, '.', 6, 300), { ok: false, why: 'text', text: 'read timeout from socket' });
     mute.close();
   });
 
@@ -135,19 +135,19 @@ describe('check: probes on loopback', () => {
     const port = echo.address().port;
     const hello = Buffer.from('hello');
     assert.deepEqual(await udpCheck('127.0.0.1', port, { payload: hello, requireReply: hello, minLen: 0, maxLen: 255 }, 1000), { ok: true });
-    assert.deepEqual(await udpCheck('127.0.0.1', port, { payload: hello, requireReply: Buffer.from('nope'), minLen: 0, maxLen: 255 }, 1000), { ok: false, msg: 'mismatch' });
-    assert.deepEqual(await udpCheck('127.0.0.1', port, { payload: hello, requireReply: true, minLen: 0, maxLen: 3 }, 1000), { ok: false, msg: 'mismatch' });
+    assert.deepEqual(await udpCheck('127.0.0.1', port, { payload: hello, requireReply: Buffer.from('nope'), minLen: 0, maxLen: 255 }, 1000), { ok: false, why: 'mismatch' });
+    assert.deepEqual(await udpCheck('127.0.0.1', port, { payload: hello, requireReply: true, minLen: 0, maxLen: 3 }, 1000), { ok: false, why: 'mismatch' });
     echo.close();
     await new Promise((r) => setTimeout(r, 50));
-    assert.deepEqual(await udpCheck('127.0.0.1', port, { payload: hello, minLen: 0, maxLen: 255 }, 500), { ok: false, msg: 'failed' });
+    assert.deepEqual(await udpCheck('127.0.0.1', port, { payload: hello, minLen: 0, maxLen: 255 }, 500), { ok: false, why: 'failed' });
   });
 
   it('MISC: exit status without a shell, timeout, signal', async () => {
     assert.deepEqual(await runScript(['/bin/sh', '-c', 'exit 0'], 2000, self), { ok: true, exitCode: 0 });
-    assert.deepEqual(await runScript(['/bin/sh', '-c', 'exit 7'], 2000, self), { ok: false, exitCode: 7 });
-    assert.deepEqual(await runScript(['/bin/sleep', '5'], 200, self), { ok: false, timedOut: true });
-    assert.deepEqual(await runScript(['/bin/sh', '-c', 'kill -9 $$'], 2000, self), { ok: false, signal: 9 });
-    assert.deepEqual(await runScript(['/nonexistent/x'], 2000, self), { ok: false, exitCode: 127 });
+    assert.deepEqual(await runScript(['/bin/sh', '-c', 'exit 7'], 2000, self), { ok: false, why: 'exit', exitCode: 7 });
+    assert.deepEqual(await runScript(['/bin/sleep', '5'], 200, self), { ok: false, why: 'timeout' });
+    assert.deepEqual(await runScript(['/bin/sh', '-c', 'kill -9 $$'], 2000, self), { ok: false, why: 'signal', signal: 9 });
+    assert.deepEqual(await runScript(['/nonexistent/x'], 2000, self), { ok: false, why: 'exit', exitCode: 127 });
     // No shell: metacharacters reach the program as plain arguments.
     assert.deepEqual(await runScript(['/usr/bin/test', '$HOME', '=', '$HOME'], 2000, self), { ok: true, exitCode: 0 });
   });

@@ -44,9 +44,9 @@ describe('check: url regex (PCRE2 semantics on RegExp)', () => {
 
   it('judge: regex on the raw response; regex_no_match inverts; an invalid pattern never matches', () => {
     const r = { raw: RESP, ...parseHead(RESP)! };
-    assert.deepEqual(judge({ path: '/', regex: 'Server: nginx' }, r), { ok: true, msg: 'Regex match' });
-    assert.deepEqual(judge({ path: '/', regex: 'Server: nginx', regexNoMatch: true }, r), { ok: false, msg: 'Regex match failed' });
-    assert.deepEqual(judge({ path: '/', regex: '(' }, r), { ok: false, msg: 'Regex match failed' });
+    assert.deepEqual(judge({ path: '/', regex: 'Server: nginx' }, r), { ok: true, text: 'Regex match' });
+    assert.deepEqual(judge({ path: '/', regex: 'Server: nginx', regexNoMatch: true }, r), { ok: false, why: 'text', text: 'Regex match failed' });
+    assert.deepEqual(judge({ path: '/', regex: '(' }, r), { ok: false, why: 'text', text: 'Regex match failed' });
   });
 
   it('parser: options, offsets and stack kept; 2.2.7\'s lines for misuse', () => {

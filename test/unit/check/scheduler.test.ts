@@ -26,7 +26,7 @@ describe('check: scheduler', () => {
 
   it('a throwing probe counts as a failed check', async () => {
     const s = new ProbeSharer();
-    assert.deepEqual(await s.run({ key: () => 'x', run: () => Promise.reject(new Error('boom')) }, 0), { ok: false, msg: 'failed' });
+    assert.deepEqual(await s.run({ key: () => 'x', run: () => Promise.reject(new Error('boom')) }, 0), { ok: false, why: 'failed' });
   });
 
   it('first delay = bootstrap + rand * warmup', () => {

@@ -55,13 +55,13 @@ for (const impl of ['native', 'handle', 'socket'] as const) {
       const s = await server();
       assert.deepEqual(await run('127.0.0.1', s.port, 1000), { ok: true });
       await s.close();
-      assert.deepEqual(await run('127.0.0.1', s.port, 1000), { ok: false, msg: 'failed' });
+      assert.deepEqual(await run('127.0.0.1', s.port, 1000), { ok: false, why: 'failed' });
     });
 
     it('timeout when SYNs are dropped, at about connect_timeout', async () => {
       stuck = await stuckListener();
       const t0 = performance.now();
-      assert.deepEqual(await run('127.0.0.1', stuck.port, 300), { ok: false, msg: 'timeout' });
+      assert.deepEqual(await run('127.0.0.1', stuck.port, 300), { ok: false, why: 'timeout' });
       const ms = performance.now() - t0;
       assert.ok(ms >= 295 && ms < 1000, `timed out after ${ms.toFixed(0)} ms`);
     });
@@ -94,7 +94,7 @@ for (const impl of ['native', 'handle', 'socket'] as const) {
       assert.deepEqual(await run('::1', s.port, 1000), { ok: true });
       assert.deepEqual(await run('::1', s.port, 1000, '::1'), { ok: true });
       await s.close();
-      assert.deepEqual(await run('::1', s.port, 1000), { ok: false, msg: 'failed' });
+      assert.deepEqual(await run('::1', s.port, 1000), { ok: false, why: 'failed' });
     });
 
     it('bind errors are no check (connect_error, with strerror), reported asynchronously', async () => {
@@ -102,9 +102,9 @@ for (const impl of ['native', 'handle', 'socket'] as const) {
       let sync = true;
       const p = new Promise<Outcome>((resolve) => tcpStart(new Attempt(), '127.0.0.1', 4, s.port, 1000, (o) => { assert.equal(sync, false); resolve(o); }, '192.0.2.1'));
       sync = false;
-      assert.deepEqual(await p, { ok: false, msg: 'error', errText: 'Cannot assign requested address' });
+      assert.deepEqual(await p, { ok: false, why: 'error', errText: 'Cannot assign requested address' });
       // A source port held by a listener: EADDRINUSE.
-      assert.deepEqual(await run('127.0.0.1', s.port, 1000, '127.0.0.1', s.port), { ok: false, msg: 'error', errText: 'Address already in use' });
+      assert.deepEqual(await run('127.0.0.1', s.port, 1000, '127.0.0.1', s.port), { ok: false, why: 'error', errText: 'Address already in use' });
       await s.close();
     });
 
@@ -119,7 +119,7 @@ for (const impl of ['native', 'handle', 'socket'] as const) {
       } finally {
         for (const fd of fillers) closeSync(fd);
       }
-      assert.deepEqual(o, { ok: false, msg: 'error', noSocket: true });
+      assert.deepEqual(o, { ok: false, why: 'error', noSocket: true });
       assert.deepEqual(await run('127.0.0.1', s.port, 1000), { ok: true });
       await s.close();
     });

@@ -21,7 +21,7 @@ describe('check: timing of checks', () => {
         const l = at.get(p.connectIp) ?? [];
         l.push(clock.now());
         at.set(p.connectIp, l);
-        return failing && p.connectIp === '10.0.0.2' ? { ok: false, msg: 'failed' } : { ok: true };
+        return failing && p.connectIp === '10.0.0.2' ? { ok: false, why: 'failed' } : { ok: true };
       },
     });
     const TCP: Checker = { type: 'TCP_CHECK', retry: 2, delayBeforeRetry: 0.3 };

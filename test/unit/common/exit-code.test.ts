@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { exitCodeFor, type Diagnostic, type Severity } from '../../../src/common/diagnostic.js';
 
-const d = (severity: Severity): Diagnostic => ({ severity, code: 'X', message: 'x' });
+const d = (severity: Severity): Diagnostic => ({ severity, code: 'KA_CFG_ERROR', message: 'x' });
 
 describe('common/diagnostic: exitCodeFor', () => {
   const cases: [Severity[], number][] = [

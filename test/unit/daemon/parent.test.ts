@@ -235,7 +235,7 @@ describe('daemon/parent: supervision', () => {
   it('HUP with a broken file: logs why, keeps the running config, children untouched', async () => {
     h = harness();
     await h.parent.start();
-    h.setLoad(() => ({ config: fullConfig(), diagnostics: [{ severity: 'abort', code: 'X', message: 'Configuration line starting `priority` is missing a parameter', pos: { file: '/k.conf', line: 7, col: 3 } }] }));
+    h.setLoad(() => ({ config: fullConfig(), diagnostics: [{ severity: 'abort', code: 'KA_CFG_MISSING_PARAMETER', message: 'Configuration line starting `priority` is missing a parameter', pos: { file: '/k.conf', line: 7, col: 3 } }] }));
     await h.parent.reload();
     const l = h.lines();
     assert.ok(l.includes('Reloading ...'));
@@ -243,7 +243,7 @@ describe('daemon/parent: supervision', () => {
     assert.ok(l.some((x) => /^New config failed validation .* keeping the running configuration$/.test(x)));
     assert.ok(!l.includes('Reload complete'));
     assert.ok(h.children.every((c) => !c.sent.some((m) => m.type === 'reload')));
-    h.setLoad(() => ({ diagnostics: [{ severity: 'fatal', code: 'M', message: "Config files missing '/k.conf'." }] }));
+    h.setLoad(() => ({ diagnostics: [{ severity: 'fatal', code: 'KA_CONFIG_FILE_MISSING', message: "Config files missing '/k.conf'." }] }));
     await h.parent.reload();
     assert.equal(h.lines().filter((x) => x.startsWith('New config failed validation')).length, 2);
   });
@@ -266,7 +266,7 @@ describe('daemon/parent: supervision', () => {
   });
 
   it('HUP keeps warnings the running config already had, refuses new ones', async () => {
-    const standing = { severity: 'security' as const, code: 'KA_SCRIPT_SECURITY', message: 'SECURITY VIOLATION - scripts are being executed but script_security not enabled.' };
+    const standing = { severity: 'security' as const, code: 'KA_SCRIPT_SECURITY' as const, message: 'SECURITY VIOLATION - scripts are being executed but script_security not enabled.' };
     h = harness({ load: () => ({ config: fullConfig(), diagnostics: [standing] }) });
     await h.parent.start();
     await h.parent.reload();
@@ -279,7 +279,7 @@ describe('daemon/parent: supervision', () => {
   // 2.2.7 logs it once, in its VRRP process (measured: test/integration/vrrp/script-umask.test.ts)
   it('the VRRP side\'s SECURITY VIOLATION is left to the VRRP child (init and reload), not logged by the parent', async () => {
     const line = 'SECURITY VIOLATION - scripts are being executed but script_security not enabled.';
-    const sec = { severity: 'security' as const, code: 'KA_SCRIPT_SECURITY', message: line, proc: 'vrrp' as const };
+    const sec = { severity: 'security' as const, code: 'KA_SCRIPT_SECURITY' as const, message: line, proc: 'vrrp' as const };
     h = harness({ load: () => ({ config: fullConfig(), diagnostics: [sec] }) });
     await h.parent.start();
     assert.ok(!h.lines().includes(line), h.lines().join('\n'));
@@ -330,7 +330,7 @@ describe('daemon/parent: supervision', () => {
   });
 
   it('a config that cannot be read stops the start (exit 6 as keepalived 2.2.7)', async () => {
-    h = harness({ load: () => ({ diagnostics: [{ severity: 'fatal', code: 'M', message: "Config files missing '/nope'." }] }) });
+    h = harness({ load: () => ({ diagnostics: [{ severity: 'fatal', code: 'KA_CONFIG_FILE_MISSING', message: "Config files missing '/nope'." }] }) });
     assert.equal(await h.parent.start(), false);
     const l = h.lines();
     assert.ok(l.includes("Config files missing '/nope'."));

@@ -13,7 +13,7 @@ import dgram from 'node:dgram';
 import { parseConfigText } from '../../../src/config/load.js';
 import type { KeepalivedConfig } from '../../../src/config/model.js';
 import { deriveFsmParams } from '../../../src/vrrp/params.js';
-import type { VrrpAction } from '../../../src/vrrp/fsm-types.js';
+import { trackerKey, type VrrpAction } from '../../../src/vrrp/fsm-types.js';
 import { NotifyPlanner, type NotifyAction } from '../../../src/notify/plan.js';
 import { rsSmtpAlert, vsSmtpAlert } from '../../../src/check/core/lvs-core.js';
 import { resolveParams } from '../../../src/check/core/params.js';
@@ -105,10 +105,10 @@ describe('keywords: from the config text to their effect', () => {
       const cfg = parse(`vrrp_script chk {\n script /bin/true\n}\ntrack_file tf {\n file /tmp/kb-tf\n weight 0\n}\nvrrp_sync_group G {\n group {\n  VI_1\n  VI_2\n }\n track_interface {\n  eth1\n }\n track_script {\n  chk\n }\n track_file {\n  tf\n }\n}\n${instance('')}vrrp_instance VI_2 {\n interface eth0\n virtual_router_id 52\n virtual_ipaddress {\n  10.198.1.100\n }\n}\n`);
       for (const vi of cfg.vrrpInstances) {
         const { params } = deriveFsmParams(vi, { global: cfg.global, vrrpScripts: cfg.vrrpScripts, trackFiles: cfg.trackFiles, primaryAddress: '10.198.0.2', syncGroup: cfg.vrrpSyncGroups[0] });
-        assert.deepEqual(params.trackers.map((t) => t.id).sort(), ['file:tf', 'interface:eth1', 'script:chk'], vi.name);
+        assert.deepEqual(params.trackers.map((t) => trackerKey(t)).sort(), ['file:tf', 'interface:eth1', 'script:chk'], vi.name);
         // an unweighted tracker that is down puts the member in FAULT
         const h = new Harness(params);
-        h.feed({ type: 'tracker', id: 'interface:eth1', status: { ok: false } });
+        h.feed({ type: 'tracker', tracker: { kind: 'interface', name: 'eth1' }, status: { ok: false } });
         h.feed({ type: 'startup' });
         assert.equal(h.stateAt(), 'FAULT', vi.name);
       }

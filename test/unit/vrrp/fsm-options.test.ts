@@ -17,7 +17,7 @@ const master = (over: Partial<VrrpFsmParams> = {}): Harness => {
 };
 const notifies = (h: Harness): string[] => h.actions.filter((x) => x.action.kind === 'notify')
   .map((x) => { const a = x.action as Extract<VrrpAction, { kind: 'notify' }>; return `${a.state} ${a.priority}${a.delivery ? ` ${a.delivery}` : ''}`; });
-const weighted = { id: 'script:chk', kind: 'script' as const, weight: -20, reverse: false, initial: { ok: true } };
+const weighted = { kind: 'script' as const, name: 'chk', weight: -20, reverse: false, initial: { ok: true } };
 
 describe('vrrp/fsm: adverts from other routers while MASTER (2.2.7 vrrp_state_master_rx)', () => {
   // [name, params, peer address, peer priority, lines, adverts sent, state after]
@@ -59,14 +59,14 @@ describe('vrrp/fsm: notify_priority_changes', () => {
     const b = new Harness(baseParams({ notifyPriorityChanges: true, trackers: [weighted] }));
     b.feed({ type: 'startup' });
     b.clear();
-    b.feed({ type: 'tracker', id: 'script:chk', status: { ok: false } });
+    b.feed({ type: 'tracker', tracker: { kind: 'script', name: 'chk' }, status: { ok: false } });
     assert.deepEqual(b.logs(false), ['(VI_1) Changing effective priority from 100 to 80']);
     assert.deepEqual(notifies(b), ['BACKUP_PRIORITY 80']);
     const m = master({ notifyPriorityChanges: true, trackers: [weighted] });
-    m.feed({ type: 'tracker', id: 'script:chk', status: { ok: false } });
+    m.feed({ type: 'tracker', tracker: { kind: 'script', name: 'chk' }, status: { ok: false } });
     assert.deepEqual(notifies(m), ['MASTER_PRIORITY 80']);
     const off = master({ trackers: [weighted] });
-    off.feed({ type: 'tracker', id: 'script:chk', status: { ok: false } });
+    off.feed({ type: 'tracker', tracker: { kind: 'script', name: 'chk' }, status: { ok: false } });
     assert.deepEqual(notifies(off), []);
   });
 
@@ -75,7 +75,7 @@ describe('vrrp/fsm: notify_priority_changes', () => {
     h.feed({ type: 'startup' });
     assert.equal(h.due('masterDown'), 3609.375);
     h.advance(1000);
-    h.feed({ type: 'tracker', id: 'script:chk', status: { ok: false } });
+    h.feed({ type: 'tracker', tracker: { kind: 'script', name: 'chk' }, status: { ok: false } });
     // skew at 100: 609.375 ms; at 80: 687.5 ms
     assert.equal(h.due('masterDown'), 3687.5);
   });
@@ -94,7 +94,7 @@ describe('vrrp/fsm: an instance deleted by a reload (shutdown reason "deleted")'
   });
 
   it('already in FAULT: nothing without notify_deleted, DELETED with it; a plain stop still says STOP', () => {
-    const down = { id: 'interface:pe1', kind: 'interface' as const, weight: 0, reverse: false, initial: { ok: false } };
+    const down = { kind: 'interface' as const, name: 'pe1', weight: 0, reverse: false, initial: { ok: false } };
     for (const [notifyDeleted, want] of [[false, []], [true, ['DELETED 100']]] as const) {
       const h = new Harness(baseParams({ notifyDeleted, trackers: [down] }));
       h.feed({ type: 'startup' });

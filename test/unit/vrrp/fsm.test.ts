@@ -40,14 +40,14 @@ describe('vrrp/fsm: own interface', () => {
 
 describe('vrrp/fsm: script trackers start unknown (keepalived 2.2.7, checked in namespaces)', () => {
   it('a weight-20 script logs the change at its first success; a first failure changes nothing', () => {
-    const tr = { id: 'script:chk', kind: 'script' as const, weight: 20, reverse: false, initial: { unknown: true as const } };
+    const tr = { kind: 'script' as const, name: 'chk', weight: 20, reverse: false, initial: { unknown: true as const } };
     const a = started(baseParams({ name: 'INITSCRIPT', trackers: [tr] }));
-    a.feed({ type: 'tracker', id: 'script:chk', status: { ok: true } });
+    a.feed({ type: 'tracker', tracker: { kind: 'script', name: 'chk' }, status: { ok: true } });
     assert.deepEqual(a.logs(false), ['(INITSCRIPT) Entering BACKUP STATE (init)', '(INITSCRIPT) Changing effective priority from 100 to 120']);
     const b = started(baseParams({ name: 'WEIGHT', trackers: [tr] }));
-    b.feed({ type: 'tracker', id: 'script:chk', status: { ok: false } });
+    b.feed({ type: 'tracker', tracker: { kind: 'script', name: 'chk' }, status: { ok: false } });
     assert.deepEqual(b.logs(false), ['(WEIGHT) Entering BACKUP STATE (init)']);
-    b.feed({ type: 'tracker', id: 'script:chk', status: { ok: true } });
+    b.feed({ type: 'tracker', tracker: { kind: 'script', name: 'chk' }, status: { ok: true } });
     assert.deepEqual(b.logs(false).slice(-1), ['(WEIGHT) Changing effective priority from 100 to 120']);
   });
 });

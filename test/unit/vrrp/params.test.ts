@@ -5,7 +5,7 @@ import type { GlobalDefs, VrrpInstance } from '../../../src/config/model.js';
 import { defaultGlobalDefs } from '../../../src/parser/keywords/global-defs.js';
 import { deriveFsmParams, type ParamsContext } from '../../../src/vrrp/params.js';
 import { parseConfigText } from '../../../src/config/load.js';
-import type { VrrpFsmParams } from '../../../src/vrrp/fsm-types.js';
+import { trackerKey, type VrrpFsmParams } from '../../../src/vrrp/fsm-types.js';
 
 const global: GlobalDefs = { ...defaultGlobalDefs('r1'), notificationEmailFrom: 'k@r1' };
 
@@ -122,7 +122,7 @@ describe('vrrp/params after the parser\'s completion (each 2.2.7 line once)', ()
     ['mcast_dst_ip with unicast peers is ignored', INST('mcast_dst_ip 224.0.0.99\nunicast_peer {\n  10.198.0.2\n}'), { destination: '10.198.0.2' }, ['(VI_1) multicast destination specified with unicast - ignoring']],
     ['a unicast keyword without peers: multicast, deprecated', INST('check_unicast_src'), { destination: '224.0.0.18' },
       ['(VI_1) A unicast keyword has been specified without any unicast peers. Defaulting to multicast. This usage is deprecated - please update your configuration.']],
-    ['own interface tracked: ignored', INST('track_interface {\n  eth0\n  eth1\n}'), { trackers: [{ id: 'interface:eth1', kind: 'interface', weight: 0, reverse: false, initial: { ok: true } }] },
+    ['own interface tracked: ignored', INST('track_interface {\n  eth0\n  eth1\n}'), { trackers: [{ kind: 'interface', name: 'eth1', weight: 0, reverse: false, initial: { ok: true } }] },
       ['(VI_1) Ignoring track_interface eth0 since own interface']],
   ];
   for (const [name, text, want, lines] of rows) {
@@ -168,8 +168,8 @@ describe('vrrp/params after the parser\'s completion (each 2.2.7 line once)', ()
     const objs = 'vrrp_script chk {\n  script /bin/true\n  weight -20\n  init_fail\n}\ntrack_file tf {\n  file /tmp/kpb-no-such-file\n  weight 3\n  init_file 7\n}\n';
     const d = run(objs + INST('track_script {\n  chk\n}\ntrack_file {\n  tf\n}'));
     assert.deepEqual(d.params.trackers, [
-      { id: 'script:chk', kind: 'script', weight: -20, reverse: false, initial: { ok: false } }, // init_fail
-      { id: 'file:tf', kind: 'file', weight: 3, reverse: false, initial: { value: 7 } },
+      { kind: 'script', name: 'chk', weight: -20, reverse: false, initial: { ok: false } }, // init_fail
+      { kind: 'file', name: 'tf', weight: 3, reverse: false, initial: { value: 7 } },
     ]);
     const o = run(objs + INST('priority 255\ntrack_script {\n  chk\n}\ntrack_file {\n  tf\n}'));
     assert.deepEqual(o.params.trackers, []);
@@ -184,9 +184,9 @@ describe('vrrp/params after the parser\'s completion (each 2.2.7 line once)', ()
     const d = deriveFsmParams(inst({ trackProcess: [{ name: 'P1', weight: -10, reverse: false }] }), c);
     // an entry on both keeps the instance's, with the group's weight unless the instance's was unweighted
     assert.deepEqual(d.params.trackers, [
-      { id: 'process:P1', kind: 'process', weight: 5, reverse: false, initial: { ok: true } },
-      { id: 'process:P2', kind: 'process', weight: 0, reverse: false, initial: { ok: true } },
-      { id: 'process:P3', kind: 'process', weight: 0, reverse: true, initial: { ok: true } },
+      { kind: 'process', name: 'P1', weight: 5, reverse: false, initial: { ok: true } },
+      { kind: 'process', name: 'P2', weight: 0, reverse: false, initial: { ok: true } },
+      { kind: 'process', name: 'P3', weight: 0, reverse: true, initial: { ok: true } },
     ]);
     assert.deepEqual(d.logs, ['(VI_1) track_process P1 is configured on VRRP instance and sync group. Remove vrrp instance config']);
   });
@@ -200,7 +200,7 @@ describe('vrrp/params after the parser\'s completion (each 2.2.7 line once)', ()
     assert.deepEqual(r.config.vrrpSyncGroups[0]!.trackProcess.map((t) => t.weight), [0]);
     const vi = r.config.vrrpInstances.find((v) => v.name === 'VI_2')!;
     const d = deriveFsmParams(vi, { global: r.config.global, vrrpScripts: [], trackFiles: [], trackProcesses: r.config.trackProcesses, primaryAddress: '10.198.0.1', syncGroup: r.config.vrrpSyncGroups[0]! });
-    assert.deepEqual(d.params.trackers.map((t) => [t.id, t.weight]), [['process:P1', 0]]);
+    assert.deepEqual(d.params.trackers.map((t) => [trackerKey(t), t.weight]), [['process:P1', 0]]);
     assert.deepEqual(d.logs, []);
   });
 });

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import type { KeepalivedConfig } from '../../../src/config/model.js';
 import { parseConfigText } from '../../../src/config/load.js';
 import { deriveFsmParams } from '../../../src/vrrp/params.js';
+import { trackerKey } from '../../../src/vrrp/fsm-types.js';
 
 const INST = (body: string, name = 'VI_1', vrid = 51): string => `vrrp_instance ${name} {
     interface eth0
@@ -106,14 +107,14 @@ vrrp_sync_group G {
       '(VI_1) ignoring tracked script chk with weights due to SYNC group',
       '(VI_1) ignoring weight from tracked file tf1 due to SYNC group. specify weight 0',
     ]);
-    assert.deepEqual(params(plain.cfg).params.trackers.map((t) => [t.id, t.weight]), [['interface:eth1', -30], ['file:tf1', 0]]);
+    assert.deepEqual(params(plain.cfg).params.trackers.map((t) => [trackerKey(t), t.weight]), [['interface:eth1', -30], ['file:tf1', 0]]);
     const w2 = parse(base('', 'weight 2'));
     assert.ok(w2.messages.includes('(VI_1) ignoring tracked file tf1 with weight 2 due to SYNC group'));
-    assert.deepEqual(params(w2.cfg).params.trackers.map((t) => t.id), ['interface:eth1']);
+    assert.deepEqual(params(w2.cfg).params.trackers.map((t) => trackerKey(t)), ['interface:eth1']);
     for (const kw of ['sync_group_tracking_weight', 'global_tracking']) {
       const k = parse(base(kw));
       assert.deepEqual(k.messages, kw === 'global_tracking' ? ['(G) global_tracking is deprecated. Use track_interface/script/file on the sync group'] : []);
-      assert.deepEqual(params(k.cfg).params.trackers.map((t) => [t.id, t.weight]), [['interface:eth1', -30], ['script:chk', -20], ['file:tf1', 1]]);
+      assert.deepEqual(params(k.cfg).params.trackers.map((t) => [trackerKey(t), t.weight]), [['interface:eth1', -30], ['script:chk', -20], ['file:tf1', 1]]);
     }
   });
 

@@ -11,8 +11,8 @@ import { baseParams, Harness, peerAdvert } from './helpers.js';
 
 const r1 = (over: Partial<VrrpFsmParams> = {}) => baseParams({ priority: 150, primaryAddress: '10.198.0.1', vips: ['10.198.0.100'], ...over });
 const PEER = '10.198.0.2';
-const down0: TrackerParams = { id: 'interface:trk', kind: 'interface', weight: 0, reverse: false, initial: { ok: false } };
-const script20: TrackerParams = { id: 'script:chk', kind: 'script', weight: 20, reverse: false, initial: { unknown: true } };
+const down0: TrackerParams = { kind: 'interface', name: 'trk', weight: 0, reverse: false, initial: { ok: false } };
+const script20: TrackerParams = { kind: 'script', name: 'chk', weight: 20, reverse: false, initial: { unknown: true } };
 
 /** A started instance driven to MASTER (alone) or BACKUP (a higher peer advertising). */
 function running(p: VrrpFsmParams, state: 'MASTER' | 'BACKUP' | 'FAULT'): Harness {
@@ -151,7 +151,7 @@ describe('vrrp/fsm: reconfigure (reload keeps the running state) [keepalived 2.2
 
   it('tracker statuses survive the reload (same id); a new base priority adds to the kept weight', () => {
     const h = running(r1({ priority: 100, trackers: [script20] }), 'MASTER');
-    h.feed({ type: 'tracker', id: 'script:chk', status: { ok: true } });
+    h.feed({ type: 'tracker', tracker: { kind: 'script', name: 'chk' }, status: { ok: true } });
     assert.equal(h.fsm.effectivePriority, 120);
     // 2.2.7 re-applies the weight at the reload and says so (test/integration/vrrp/notify-protocol.test.ts)
     const acts = h.feed({ type: 'reconfigure', params: r1({ priority: 110, trackers: [script20], notifyPriorityChanges: true }) });

@@ -1,10 +1,10 @@
 // Tracker weights -> effective priority / FAULT (keepalived vrrp_track.c, keepalived.conf(5)).
 import assert from 'node:assert/strict';
-import type { TrackerParams, TrackerStatus } from '../../../src/vrrp/fsm-types.js';
+import { trackerKey, type TrackerParams, type TrackerStatus } from '../../../src/vrrp/fsm-types.js';
 import { TrackSet, trackerEffect } from '../../../src/vrrp/track.js';
 
 const t = (kind: TrackerParams['kind'], weight: number, reverse = false): TrackerParams =>
-  ({ id: `${kind}:x`, kind, weight, reverse, initial: kind === 'file' ? { value: 0 } : { ok: true } });
+  ({ kind, name: 'x', weight, reverse, initial: kind === 'file' ? { value: 0 } : { ok: true } });
 const up: TrackerStatus = { ok: true };
 const down: TrackerStatus = { ok: false };
 
@@ -38,23 +38,24 @@ describe('vrrp/track: one tracker', () => {
 
 describe('vrrp/track: TrackSet', () => {
   it('sums and clamps to 1..254', () => {
-    const ts = new TrackSet([{ ...t('script', 100), id: 'a' }, { ...t('script', 100), id: 'b' }], 100);
+    const ts = new TrackSet([{ ...t('script', 100), name: 'a' }, { ...t('script', 100), name: 'b' }], 100);
     assert.equal(ts.effectivePriority(), 254);
-    ts.update('a', down); ts.update('b', down);
+    ts.update({ kind: 'script', name: 'a' }, down); ts.update({ kind: 'script', name: 'b' }, down);
     assert.equal(ts.effectivePriority(), 100);
-    const neg = new TrackSet([{ ...t('script', -200), id: 'a' }], 100);
-    neg.update('a', down);
+    const neg = new TrackSet([{ ...t('script', -200), name: 'a' }], 100);
+    neg.update({ kind: 'script', name: 'a' }, down);
     assert.equal(neg.effectivePriority(), 1);
   });
   it('owner stays 255', () => {
-    const ts = new TrackSet([{ ...t('script', -20), id: 'a' }], 255);
-    ts.update('a', down);
+    const ts = new TrackSet([{ ...t('script', -20), name: 'a' }], 255);
+    ts.update({ kind: 'script', name: 'a' }, down);
     assert.equal(ts.effectivePriority(), 255);
   });
-  it('reports faults by id and ignores unknown ids', () => {
-    const ts = new TrackSet([{ ...t('interface', 0), id: 'interface:eth1' }], 100);
-    assert.equal(ts.update('nope', down), false);
-    ts.update('interface:eth1', down);
-    assert.deepEqual(ts.faults(), ['interface:eth1']);
+  it('reports faults by tracker and ignores unknown trackers', () => {
+    const ts = new TrackSet([{ ...t('interface', 0), name: 'eth1' }], 100);
+    assert.equal(ts.update({ kind: 'interface', name: 'nope' }, down), false);
+    assert.equal(ts.update({ kind: 'script', name: 'eth1' }, down), false, 'same name, another kind');
+    ts.update({ kind: 'interface', name: 'eth1' }, down);
+    assert.deepEqual(ts.faults().map(trackerKey), ['interface:eth1']);
   });
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { FakeClock } from '../../../../src/common/clock.js';
 import { memoryLogger } from '../../../../src/common/log.js';
 import type { KeepalivedConfig, TrackFile, VrrpTrackProcess } from '../../../../src/config/model.js';
-import type { TrackerStatus } from '../../../../src/vrrp/fsm-types.js';
+import { trackerKey, type TrackerRef, type TrackerStatus } from '../../../../src/vrrp/fsm-types.js';
 import { TrackerHub } from '../../../../src/vrrp/io/tracker-hub.js';
 import type { ConnectorPort, RecvOutcome } from '../../../../src/vrrp/process-track/connector-port.js';
 import type { Timers } from '../../../../src/vrrp/process-track/monitor.js';
@@ -96,7 +96,7 @@ function rig(o: { listenErrno?: number } = {}) {
   const proc = new FakeProc();
   const log = memoryLogger(1);
   const changes: string[] = [];
-  const hub = new TrackerHub(log, (id: string, s: TrackerStatus) => changes.push(`${id} ${'ok' in s ? s.ok : JSON.stringify(s)}`), undefined,
+  const hub = new TrackerHub(log, (t: TrackerRef, s: TrackerStatus) => changes.push(`${trackerKey(t)} ${'ok' in s ? s.ok : JSON.stringify(s)}`), undefined,
     { connector: () => port, procFiles: proc, clock, timers, cpus: 2 });
   return { clock, timers, port, proc, log, changes, hub, lines: () => log.lines() };
 }
@@ -107,8 +107,8 @@ describe('vrrp/process-track: the monitor through the tracker hub', () => {
     r.proc.procs.set(300, ['/usr/bin/tpsleep', '100']);
     r.hub.start(cfg([tp('P1', ['tpsleep']), tp('P2', ['tpcat'])]));
     assert.deepEqual(r.port.listens, [true]);
-    assert.deepEqual(r.hub.status('process:P1'), { ok: true });
-    assert.deepEqual(r.hub.status('process:P2'), { ok: false });
+    assert.deepEqual(r.hub.status({ kind: 'process', name: 'P1' }), { ok: true });
+    assert.deepEqual(r.hub.status({ kind: 'process', name: 'P2' }), { ok: false });
     r.port.deliver(dg.ack());
     assert.deepEqual(r.lines(), ['proc_events has confirmed it is configured']);
     r.proc.procs.delete(300);
@@ -126,8 +126,8 @@ describe('vrrp/process-track: the monitor through the tracker hub', () => {
     r.proc.procs.set(5, ['tpsleep']);
     r.hub.start(cfg([tp('P1', ['tpsleep']), tp('Q0', ['tpsleep'], { quorum: 0, quorumMax: 0 })]));
     assert.deepEqual(r.lines(), ['Failed to set/clear process event listen - errno 111 - Connection refused']);
-    assert.deepEqual(r.hub.status('process:P1'), { ok: false });
-    assert.deepEqual(r.hub.status('process:Q0'), { ok: true });
+    assert.deepEqual(r.hub.status({ kind: 'process', name: 'P1' }), { ok: false });
+    assert.deepEqual(r.hub.status({ kind: 'process', name: 'Q0' }), { ok: true });
     assert.equal(r.port.reading, undefined);
     r.hub.stop();
     r.hub.start(cfg([tp('P1', ['tpsleep'])]));
@@ -211,7 +211,7 @@ describe('vrrp/process-track: the monitor through the tracker hub', () => {
     r.proc.procs.set(11, ['tpsleep']);
     r.hub.start(cfg([tp('P1', ['tpsleep'])]));
     assert.deepEqual(r.port.listens, [true]);
-    assert.deepEqual(r.hub.status('process:P1'), { ok: true });
+    assert.deepEqual(r.hub.status({ kind: 'process', name: 'P1' }), { ok: true });
     assert.ok(r.port.reading);
   });
 });
@@ -250,7 +250,7 @@ describe('vrrp/io: track_file init_file (keepalived 2.2.7: "VALUE\\n", mode 0600
     (c as { vrrpInstances: unknown[] }).vrrpInstances = [{ trackFile: [{ name: 'TF5' }], trackScript: [] }];
     r.hub.start(c);
     assert.equal(r.lines().at(-1), 'Track file directory for TF5 does not exist - removing');
-    assert.equal(r.hub.status('file:TF5'), undefined);
+    assert.equal(r.hub.status({ kind: 'file', name: 'TF5' }), undefined);
     // a reload: an existing file is left alone even with overwrite; a missing one is created
     writeFileSync(p('tf3'), '8\n'); rmSync(p('tf1'));
     r.hub.stop();
