@@ -12,7 +12,7 @@ import { consolidatedCopy, preprocessFile, preprocessText } from './preprocess.j
 import { readConfig, type ParseDiagnostic } from './reader.js';
 import { topTable, procOf, type TopCtx } from './keywords/top.js';
 import { defaultGlobalDefs } from './keywords/global-defs.js';
-import { newRuleState } from './keywords/routes.js';
+import { newRuleState } from './keywords/route-values.js';
 import { validateConfig } from './validate.js';
 import type { HostFacts } from '../host/facts.js';
 import type { VirtualServer } from '../config/model.js';

@@ -8,7 +8,7 @@ import type {
   RealServer, Checker, VrrpScript,
   VrrpSyncGroup, TrackFile, VrrpTrackProcess, VirtualServerGroup, HttpUrl,
 } from '../config/model.js';
-import { routeWords, ruleWords } from './keywords/routes.js';
+import { routeWords, ruleWords } from './keywords/route-print.js';
 import { quoteLine, quoteQuotedEscaped } from './config-word.js';
 import { GARP_KEYWORDS } from './keywords/garp.js';
 

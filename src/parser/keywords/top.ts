@@ -8,7 +8,9 @@ import { globalDefsTable } from './global-defs.js';
 import { vrrpInstanceTable, newInstance, closeInstance, parseVip, type ViCtx } from './vrrp-instance.js';
 import { vrrpScriptTable, newScript, closeScript, syncGroupTable, newSyncGroup, trackFileTable, trackProcessTable, newTrackProcess, closeTrackProcess, type ScriptCtx, type SyncCtx, type TrackFileCtx, type ProcCtx } from './vrrp-blocks.js';
 import { virtualServerTable, newVirtualServer, vsHeader, vsgItem, type VsCtx } from './lvs.js';
-import { parseRouteLine, parseRuleLine, type RouteParseOpts, type RuleState } from './routes.js';
+import { parseRouteLine } from './routes.js';
+import { parseRuleLine } from './rules.js';
+import type { RouteParseOpts, RuleState } from './route-values.js';
 import { readNum, type BuildCtx } from './common.js';
 import { linkTopKeywords } from './links.js';
 

@@ -6,7 +6,9 @@ import { bool, flag, num, p2, readNum, scriptSpec, trackRef } from './common.js'
 import { ipFamily, parseBool, parsePrefix, readUnsigned, readDecimal, readInt } from '../values.js';
 import { rest } from '../reader.js';
 import type { SourcePos } from '../../common/diagnostic.js';
-import { parseRouteLine, parseRuleLine, type RuleState } from './routes.js';
+import { parseRouteLine } from './routes.js';
+import { parseRuleLine } from './rules.js';
+import type { RuleState } from './route-values.js';
 import { linkInstanceKeywords } from './links.js';
 import { ipvlanVrfKeywords } from './ipvlan-vrf.js';
 import { trackProcessRef } from './vrrp-blocks.js';
