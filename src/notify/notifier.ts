@@ -18,8 +18,8 @@ import { systemScriptHost, systemUserDb } from '../host/system.js';
 export interface NotifierOptions {
   logger: Logger;
   routerId?: string;
-  /** Timeout for notify scripts (keepalived has none except STOP; a hung script would stall its queue). Default 30
-   *  s. */
+  /** Timeout for notify scripts (keepalived has none except STOP; a hung script would stall its queue).
+   *  Default 30 s. */
   scriptTimeoutMs?: number;
   /** Timeout for STOP notifies at shutdown (keepalived: 1 s). */
   stopScriptTimeoutMs?: number;
