@@ -104,7 +104,8 @@ async function main(): Promise<void> {
     const checks = accepted - acc0;
     console.log(JSON.stringify({
       realServers: n, virtualServers: nVs, delayLoopS: 1, measuredS: +dt.toFixed(1), process: 'checker child of bin/keepalived -C (dist/)',
-      checksPerS: Math.round(checks / dt), cpuUsPerCheck: +(cpu / (checks / dt * cpuS)).toFixed(1), cpuCoreFraction: +(cpu / 1e6 / cpuS).toFixed(3),
+      checksPerS: Math.round(checks / dt), cpuUsPerCheck: +(cpu / (checks / dt * cpuS)).toFixed(1),
+      cpuCoreFraction: +(cpu / 1e6 / cpuS).toFixed(3),
       rssMaxMB: +peak.rss.toFixed(1), rssAtMaxAnonMB: +peak.anon.toFixed(1), rssAtMaxFileMB: +peak.file.toFixed(1),
       startToFirstRoundS: +startupS.toFixed(1), loadAverage1m: +os.loadavg()[0]!.toFixed(2), cpus: os.cpus().length,
     }, null, 2));

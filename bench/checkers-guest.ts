@@ -20,7 +20,6 @@ const vip = (v: number): string => `10.99.${Math.floor(v / 250)}.${(v % 250) + 1
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const log = (s: string): void => { process.stderr.write(`[bench] ${s}\n`); };
 
-
 async function ours(conf: string): Promise<void> {
   const r = parseConfigFile(conf, { skipScriptSecurity: true });
   let lines = 0;
@@ -69,7 +68,8 @@ async function until(pred: () => boolean, maxMs: number, stepMs = 250): Promise<
 }
 
 /** Waits for a full table, lets a round pass, then measures `pid` for `seconds`. */
-async function measure(name: string, pid: () => number | undefined, n: number, seconds: number, accepted: () => number): Promise<Record<string, number | boolean>> {
+async function measure(name: string, pid: () => number | undefined, n: number, seconds: number,
+    accepted: () => number): Promise<Record<string, number | boolean>> {
   const t0 = Date.now();
   // Without IPVS (a host smoke test) there is no table to wait for.
   // 98%: under TCG a few real servers may be down (timeouts) at any time, for either checker.
@@ -93,8 +93,10 @@ async function measure(name: string, pid: () => number | undefined, n: number, s
   const checks = a1 - a0;
   return {
     tableMs, tableComplete: full, measuredS: +dt.toFixed(1), checksPerS: Math.round(checks / dt),
-    cpuUsPerCheck: +((s1.cpuS - s0.cpuS) * 1e6 / Math.max(1, checks)).toFixed(1), cpuCoreFraction: +((s1.cpuS - s0.cpuS) / dt).toFixed(3),
-    rssMB: +(s1.rssKb / 1024).toFixed(1), rssMaxMB: +(rssMax / 1024).toFixed(1), peakRssMB: +(s1.hwmKb / 1024).toFixed(1),
+    cpuUsPerCheck: +((s1.cpuS - s0.cpuS) * 1e6 / Math.max(1, checks)).toFixed(1),
+    cpuCoreFraction: +((s1.cpuS - s0.cpuS) / dt).toFixed(3),
+    rssMB: +(s1.rssKb / 1024).toFixed(1), rssMaxMB: +(rssMax / 1024).toFixed(1),
+    peakRssMB: +(s1.hwmKb / 1024).toFixed(1),
   };
 }
 
@@ -151,7 +153,8 @@ async function main(): Promise<void> {
       try { const p = Number(readFileSync('/tmp/kcb.chk.pid', 'utf8').trim()); return p > 0 && existsSync(`/proc/${p}`) ? p : undefined; } catch { return undefined; }
     };
     res.keepalived = await measure('keepalived', chk, n, seconds, count);
-    if (k.pid) { const p = sample(k.pid); (res.keepalived as Record<string, number>).parentRssMB = +(p.rssKb / 1024).toFixed(1); }
+    if (k.pid) { const p = sample(k.pid);
+      (res.keepalived as Record<string, number>).parentRssMB = +(p.rssKb / 1024).toFixed(1); }
     await stopProc(k);
   }
   lis.stdin!.end();

@@ -32,7 +32,6 @@ const arg = (name: string, def: number): number => {
   return i >= 0 ? Number(process.argv[i + 1]) : def;
 };
 
-
 function config(nVs: number, perVs: number, delayLoop: number): KeepalivedConfig {
   const vss: VirtualServer[] = [];
   for (let v = 0; v < nVs; v++) {
@@ -48,7 +47,8 @@ function config(nVs: number, perVs: number, delayLoop: number): KeepalivedConfig
   }
   return {
     files: [], global: { checkerLogAllFailures: false, noCheckerEmails: false } as KeepalivedConfig['global'], vrrpScripts: [],
-    trackFiles: [], trackProcesses: [], vrrpInstances: [], vrrpSyncGroups: [], virtualServerGroups: [], virtualServers: vss,
+    trackFiles: [], trackProcesses: [], vrrpInstances: [], vrrpSyncGroups: [],
+    virtualServerGroups: [], virtualServers: vss,
     staticIpaddress: [], staticRoutes: [], staticRules: [], extra: [],
   };
 }
@@ -77,7 +77,9 @@ async function main(): Promise<void> {
   if (arg('handle', 0) === 1) setTcpProbeImpl('handle');
   const h = await startCheckers(config(nVs, perVs, delayLoop), {
     logger, lvs: { apply: async () => { applies++; } },
-    ...(fake ? { probeFactory: (_c, p) => { const k = p.connectIp; return { key: () => k, run: async () => ({ ok: true }) }; } } : {}),
+    ...(fake ? {
+      probeFactory: (_c, p) => { const k = p.connectIp; return { key: () => k, run: async () => ({ ok: true }) }; },
+    } : {}),
   });
   const startCpu = process.cpuUsage(cpu0);
   const gc0 = (globalThis as { gc?: () => void }).gc;
@@ -102,7 +104,8 @@ async function main(): Promise<void> {
   // default: the forced GCs would keep the heap, and so the RSS figure, smaller than in the daemon.
   const live: number[] = [];
   const gc = arg('live-heap', 0) === 1 ? (globalThis as { gc?: () => void }).gc : undefined;
-  const liveSampler = gc ? setInterval(() => { gc(); live.push(+(process.memoryUsage().heapUsed / 1048576).toFixed(1)); }, 5000) : undefined;
+  const liveSampler = gc
+    ? setInterval(() => { gc(); live.push(+(process.memoryUsage().heapUsed / 1048576).toFixed(1)); }, 5000) : undefined;
   await new Promise((r) => setTimeout(r, seconds * 1000));
   clearInterval(sampler);
   if (liveSampler) clearInterval(liveSampler);
@@ -123,12 +126,17 @@ async function main(): Promise<void> {
     realServers: n, virtualServers: nVs, delayLoopS: delayLoop, measuredS: +dt.toFixed(1),
     checksPerS: Math.round(checks / dt), expectedPerS: Math.round(n / delayLoop),
     nodeFlags: process.execArgv.filter((f) => f !== '--expose-gc'),
-    cpuUsPerCheck: +(cpuUs / checks).toFixed(1), userUsPerCheck: +(u.user / checks).toFixed(1), sysUsPerCheck: +(u.system / checks).toFixed(1),
+    cpuUsPerCheck: +(cpuUs / checks).toFixed(1), userUsPerCheck: +(u.user / checks).toFixed(1),
+    sysUsPerCheck: +(u.system / checks).toFixed(1),
     cpuCoreFraction: +(cpuUs / 1e6 / dt).toFixed(3),
-    rssMaxMB: +(rssMax / 1048576).toFixed(1), rssAtMaxAnonMB: split.anon, rssAtMaxFileMB: split.file, heapUsedMaxMB: +(heapMax / 1048576).toFixed(1), liveHeapMBEvery5s: live,
-    loadAverage1m: +os.loadavg()[0]!.toFixed(2), cpus: os.cpus().length, eventLoopLagP50ms: +(eld.percentile(50) / 1e6).toFixed(2),
+    rssMaxMB: +(rssMax / 1048576).toFixed(1), rssAtMaxAnonMB: split.anon, rssAtMaxFileMB: split.file,
+    heapUsedMaxMB: +(heapMax / 1048576).toFixed(1), liveHeapMBEvery5s: live,
+    loadAverage1m: +os.loadavg()[0]!.toFixed(2), cpus: os.cpus().length,
+    eventLoopLagP50ms: +(eld.percentile(50) / 1e6).toFixed(2),
     eventLoopLagP99ms: +(eld.percentile(99) / 1e6).toFixed(2), eventLoopLagMaxMs: +(eld.max / 1e6).toFixed(2),
-    startupCpuMs: Math.round((startCpu.user + startCpu.system) / 1000), liveHeapAfterStartMB, failureLines: downs, probesQueued: h.stats().probesQueued, peakInFlight: h.stats().peakInFlight, reloadSameConfigMs: reloadMs, logLines: lines, lvsApplies: applies,
+    startupCpuMs: Math.round((startCpu.user + startCpu.system) / 1000), liveHeapAfterStartMB, failureLines: downs,
+    probesQueued: h.stats().probesQueued, peakInFlight: h.stats().peakInFlight, reloadSameConfigMs: reloadMs,
+    logLines: lines, lvsApplies: applies,
   };
   console.log(JSON.stringify(r, null, 2));
 }

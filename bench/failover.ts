@@ -28,7 +28,8 @@ function stats(xs: number[], digits = 1): string {
   const med = s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
   return `${med.toFixed(digits)} [${s[0]!.toFixed(digits)}..${s[s.length - 1]!.toFixed(digits)}] n=${s.length}`;
 }
-function median(xs: number[]): number { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2; }
+function median(xs: number[]): number { const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2; }
 
 function lineTap(L: VrrpLab, host: string, cmd: string, argv: string[]): { t: number; text: string }[] {
   const ev: { t: number; text: string }[] = [];

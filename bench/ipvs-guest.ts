@@ -25,7 +25,8 @@ function model(changeWeight: boolean) {
   for (let i = 0; i < nSvc; i++) {
     vss.push({
       vs: { kind: 'ip', address: vip(i), port: 80, family: 'inet' }, lbAlgo: 'wlc', lbKind: 'NAT', protocol: 'TCP', delayLoop: 60,
-      inhibitOnFailure: false, quorum: 1, hysteresis: 0, alpha: false, omega: false, haSuspend: false, weight: 1, ops: false,
+      inhibitOnFailure: false, quorum: 1, hysteresis: 0, alpha: false, omega: false,
+      haSuspend: false, weight: 1, ops: false,
       schedFlags: [], extra: {},
       realServers: Array.from({ length: nDest }, (_, j) => rs(rip(j), changeWeight && i === 0 && j === 0 ? 7 : 1)),
     });

@@ -17,7 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { isRoot, NetnsLab, waitFor } from '../test/helpers/netns.js';
 
 const args = process.argv.slice(2);
-const opt = (name: string, dflt: number) => { const i = args.indexOf(name); return i >= 0 ? Number(args[i + 1]) : dflt; };
+const opt = (name: string, dflt: number) => { const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : dflt; };
 const SECONDS = opt('--seconds', 30);
 const HOGS = opt('--hogs', 4);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;

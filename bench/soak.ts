@@ -40,7 +40,8 @@ const BIN = fileURLToPath(new URL('../bin/keepalived', import.meta.url));
 export interface SoakOptions { durationS: number; sampleS?: number; log?: (line: string) => void }
 
 interface Sample { t: number; role: 'parent' | 'vrrp' | 'checker'; pid: number; rssMb: number; heapMb: number; fds: number; handles: number }
-export interface Trend { role: string; metric: string; first: number; last: number; growth: number; slopePerHour: number; limit: number; ok: boolean }
+export interface Trend { role: string; metric: string; first: number; last: number; growth: number;
+  slopePerHour: number; limit: number; ok: boolean }
 export interface SoakResult {
   durationS: number; sampleS: number; samples: Sample[]; trends: Trend[];
   reloads: number; reloadsLogged: number; failovers: number; rsFlaps: number; rsTransitions: number;
@@ -48,8 +49,10 @@ export interface SoakResult {
   /** Missed adverts grouped into stalls (one sender's gaps that start within 50 ms of each other), with what the
    *  soak did just before: who stalled, how long, and the time since the last reload / failover / USR1 sample. */
   stalls: Stall[];
-  /** Time VIPs spent on no router: total, times, longest (a hand-over between the routers takes well under a millisecond). */
-  vipLostMs: number; vipLostEvents: number; vipLostMaxMs: number; childRestarts: number; pass: boolean; problems: string[];
+  /** Time VIPs spent on no router: total, times, longest (a hand-over between the routers takes well under a
+   *  millisecond). */
+  vipLostMs: number; vipLostEvents: number; vipLostMaxMs: number; childRestarts: number;
+  pass: boolean; problems: string[];
 }
 
 export interface Stall {
@@ -175,7 +178,8 @@ export function vipLoss(events: { t: number; host: 'r1' | 'r2'; vip: string; pre
   const since = new Map<string, number>();
   for (const [k, v] of have) if (v.size === 0) since.set(k, t0);
   let lostMs = 0, lostEvents = 0, maxMs = 0;
-  const end = (from: number, to: number): void => { const d = (to - from) * 1000; lostMs += d; maxMs = Math.max(maxMs, d); };
+  const end = (from: number, to: number): void => { const d = (to - from) * 1000; lostMs += d;
+    maxMs = Math.max(maxMs, d); };
   for (const e of [...events].sort((a, b) => a.t - b.t)) {
     if (e.t < t0 || e.t > t1) continue;
     const h = have.get(e.vip) ?? new Set();
@@ -266,7 +270,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       for (const [k, role] of (['parent', 'vrrp', 'checker'] as const).entries()) {
         const d = got[k]!;
         const p = procSample(pids[role]);
-        samples.push({ t, role, pid: d.pid, rssMb: (p?.rssKb ?? d.rssKb) / 1024, heapMb: d.heapUsedMb, fds: p?.fds ?? d.fds ?? 0, handles: d.handles });
+        samples.push({ t, role, pid: d.pid, rssMb: (p?.rssKb ?? d.rssKb) / 1024, heapMb: d.heapUsedMb,
+          fds: p?.fds ?? d.fds ?? 0, handles: d.handles });
       }
       const s = samples.slice(-3);
       log(`t=${t.toFixed(0).padStart(5)} s  ${s.map((x) => `${x.role} rss ${x.rssMb.toFixed(1)} MB heap ${x.heapMb.toFixed(1)} MB fds ${x.fds} handles ${x.handles}`).join(' | ')}`);
@@ -274,7 +279,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
 
     let reloads = 0, failovers = 0;
     const end = Date.now() + o.durationS * 1000;
-    let nextReload = Date.now() + RELOAD_S * 1000, nextFailover = Date.now() + FAILOVER_S * 1000, nextSample = Date.now();
+    let nextReload = Date.now() + RELOAD_S * 1000, nextFailover = Date.now() + FAILOVER_S * 1000,
+      nextSample = Date.now();
     let failed = false;
     while (Date.now() < end) {
       const now = Date.now();
@@ -303,7 +309,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         const ys = ss.map((s) => s[key]);
         if (!ys.length) continue;
         const g = growth(ys);
-        trends.push({ role, metric, first: ys[0]!, last: ys.at(-1)!, growth: g, slopePerHour: slopePerHour(ss.map((s) => ({ t: s.t, y: s[key] }))), limit, ok: g <= limit });
+        trends.push({ role, metric, first: ys[0]!, last: ys.at(-1)!, growth: g,
+          slopePerHour: slopePerHour(ss.map((s) => ({ t: s.t, y: s[key] }))), limit, ok: g <= limit });
       }
       if (new Set(ss.map((s) => s.pid)).size > 1) problems.push(`${role}: pid changed during the run`);
     }
@@ -312,10 +319,12 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const reloadsLogged = lines.filter((l) => l === 'Reload complete').length;
     const rsTransitions = lines.filter((l) => /TCP connection to \[10\.199\.0\.10\]:tcp:8002 success\.|TCP_CHECK on service \[10\.199\.0\.10\]:tcp:8002 failed/.test(l)).length;
     const result: SoakResult = {
-      durationS: o.durationS, sampleS, samples, trends, reloads, reloadsLogged, failovers, rsFlaps: flaps, rsTransitions,
+      durationS: o.durationS, sampleS, samples, trends, reloads, reloadsLogged, failovers,
+      rsFlaps: flaps, rsTransitions,
       adverts: { total: ads.length, p50: percentile(iv, 50), p99: percentile(iv, 99), max: maxOf(iv), missed },
       stalls: stallsOf(ads, ADVERT_MS, { [R1_IP]: 'ours', '10.199.0.2': 'keepalived' }, acts),
-      vipLostMs: loss.lostMs, vipLostEvents: loss.lostEvents, vipLostMaxMs: loss.maxMs, childRestarts, pass: false, problems,
+      vipLostMs: loss.lostMs, vipLostEvents: loss.lostEvents, vipLostMaxMs: loss.maxMs,
+      childRestarts, pass: false, problems,
     };
     if (trends.some((t) => !t.ok)) problems.push(`growth beyond noise: ${trends.filter((t) => !t.ok).map((t) => `${t.role} ${t.metric} +${t.growth.toFixed(1)}`).join(', ')}`);
     if (missed) problems.push(`${missed} missed adverts (interval >= ${2 * ADVERT_MS} ms)`);
@@ -347,7 +356,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (!isRoot()) { console.error('soak: needs root (network namespaces)'); process.exit(1); }
-  const opt = (n: string): string | undefined => { const i = args.indexOf(n); return i >= 0 ? args[i + 1] : undefined; };
+  const opt = (n: string): string | undefined => { const i = args.indexOf(n);
+    return i >= 0 ? args[i + 1] : undefined; };
   const dur = args.find((a, i) => !a.startsWith('--') && !['--sample', '--json'].includes(args[i - 1] ?? '')) ?? '120';
   const r = await runSoak({ durationS: parseDuration(dur), ...(opt('--sample') ? { sampleS: Number(opt('--sample')) } : {}) });
   const json = opt('--json');

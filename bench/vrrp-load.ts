@@ -13,7 +13,8 @@
 // Ours runs as compiled JS in plain node (tsc into .cache/kvl-bench; the tsx loader alone adds an
 // esbuild child and ~40 MB RSS); --tsx runs run-ours.ts through tsx instead.
 // --node-flags "..." starts ours' node with those V8/Node flags (e.g. a smaller young generation).
-//   node --import tsx bench/vrrp-load.ts [--seconds N] [--only ours|keepalived] [--scenario A|B] [--tsx] [--prefix kvl] [--node-flags "..."]
+//   node --import tsx bench/vrrp-load.ts [--seconds N] [--only ours|keepalived] [--scenario A|B] [--tsx] [--prefix kvl]
+// [--node-flags "..."]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -116,7 +117,8 @@ function start(L: VrrpLab, impl: Impl, host: string, conf: string): Daemon {
 
 // ------------------------------------------------------------------------------------------------
 
-interface Side { cpuPct: number; rssMb: number; procs: number; sent: number; rcvd: number; transitions: number; transitionLines: string[] }
+interface Side { cpuPct: number; rssMb: number; procs: number; sent: number; rcvd: number; transitions: number;
+  transitionLines: string[] }
 interface Result { impl: Impl; scenario: Scenario; seconds: number; master: Side; backup: Side; load: [string, string] }
 
 const ENTERING = /^\(VI_\d+\) Entering (MASTER|BACKUP|FAULT) STATE/;

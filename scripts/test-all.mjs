@@ -1,5 +1,6 @@
 // `npm test`: runs every test tier this machine supports, says plainly which tiers were skipped and
-// why, and ends with one totals line ("tests: N passed, N failed, N skipped").
+// why, and ends with one totals line ("tests: N passed, N failed, N skipped"). The first tier is the
+// linter (`npm run lint`: eslint.config.js), counted as one check that fails on any problem.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -8,6 +9,7 @@ const skipped = [];
 const isRoot = process.getuid?.() === 0;
 const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
+tiers.push({ name: 'lint', script: 'lint', lint: true });
 tiers.push({ name: 'unit', script: 'test:unit' });
 
 if (!isRoot) skipped.push(['integration', 'not root (network namespaces need root)']);
@@ -31,6 +33,14 @@ for (const t of tiers) {
     child.on('close', (code) => resolve({ code, buf }));
   });
   const num = (re) => Number((out.buf.match(re) ?? [])[1] ?? 0);
+  if (t.lint) {
+    // eslint prints nothing when clean, else "✖ N problems (E errors, W warnings)"; exit 1 on an error
+    const problems = num(/(\d+) problems?/);
+    const clean = out.code === 0 && problems === 0;
+    if (clean) passed += 1; else failed += 1;
+    console.log(`=== tier lint: ${clean ? 'clean' : `${problems || 'exit ' + out.code} problem(s)`} ===`);
+    continue;
+  }
   const p = num(/(\d+) passing/), f = num(/(\d+) failing/), s = num(/(\d+) pending/);
   passed += p; failed += f; pending += s;
   if (out.code !== 0 && f === 0) { badExit = true; failed += 1; console.log(`tier ${t.name} exited ${out.code} without a failing test count`); }

@@ -34,7 +34,8 @@ export interface RsStateEvent {
   vsText: string;
   rsText: string;
   script?: ScriptSpec;
-  /** 'check' = by a checker; 'init' = started alive (rs_init_notifies); 'removed' = deleted at reload; 'shutdown' = at stop (omega). */
+  /** 'check' = by a checker; 'init' = started alive (rs_init_notifies); 'removed' = deleted at reload; 'shutdown' = at
+   *  stop (omega). */
   reason: 'check' | 'init' | 'removed' | 'shutdown';
   /** Mail body for removed/shutdown (`=> Removing <=` / `=> Shutting down <=`). */
   mailBody?: string;

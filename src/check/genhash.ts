@@ -98,7 +98,7 @@ export function dumpBuffer(buf: Buffer): string {
       if (off + j < buf.length && b !== undefined) { hex += b.toString(16).padStart(2, '0') + ' '; asc += isPrint(b) ? String.fromCharCode(b) : '.'; }
       else { hex += '   '; asc += ' '; }
     }
-    s += `${String(off).padStart(4, "0")}  ${hex}  ${asc}\n`;
+    s += `${String(off).padStart(4, '0')}  ${hex}  ${asc}\n`;
   }
   return s;
 }

@@ -56,7 +56,9 @@ export async function startCheckers(config: KeepalivedConfig, deps: StartChecker
   let reloadIpvs: ((c: KeepalivedConfig) => Promise<void>) | undefined;
   if (!lvs) {
     const { openIpvs, applyStartupGlobals, LvsTimeouts, SyncdRunner, checkerSyncdCmds } = await import('../ipvs/index.js');
-    const ipvs = await openIpvs({ logger: deps.logger, ...(config.netNamespaceIpvs !== undefined ? { netns: config.netNamespaceIpvs } : {}) }).catch(() => null);
+    const ipvs = await openIpvs({
+      logger: deps.logger, ...(config.netNamespaceIpvs !== undefined ? { netns: config.netNamespaceIpvs } : {}),
+    }).catch(() => null);
     lvs = ipvs ? ipvs.sink : monitoringSink;
     if (ipvs) {
       // keepalived's start_check: lvs_timeouts at start and at each reload, lvs_flush at start only;

@@ -9,7 +9,8 @@ export { realTimers, type Timers } from '../common/clock.js';
 
 export const BOOTSTRAP_DELAY_MS = 1000;
 
-export function firstDelay(warmupMs: number, bootstrapMs = BOOTSTRAP_DELAY_MS, rand: () => number = Math.random): number {
+export function firstDelay(warmupMs: number, bootstrapMs = BOOTSTRAP_DELAY_MS,
+    rand: () => number = Math.random): number {
   return bootstrapMs + Math.floor(rand() * Math.max(0, warmupMs));
 }
 
@@ -21,7 +22,8 @@ export interface Waiter { settled(o: Outcome): void }
 /** One probe run and everyone waiting for its outcome. */
 class Flight {
   more: Waiter[] | null = null;
-  constructor(readonly owner: ProbeSharer, readonly key: string, readonly probe: Probe, readonly urlIdx: number, readonly first: Waiter) {}
+  constructor(readonly owner: ProbeSharer, readonly key: string, readonly probe: Probe, readonly urlIdx: number,
+    readonly first: Waiter) {}
   readonly done = (o: Outcome): void => { this.owner.settle(this, o); };
 }
 
@@ -87,7 +89,8 @@ export class ProbeSharer {
     if (this.qHead < this.queue.length && this.running < this.maxInFlight) {
       const f = this.queue[this.qHead]!;
       this.queue[this.qHead++] = undefined;
-      if (this.qHead > 1024 && this.qHead * 2 > this.queue.length) { this.queue = this.queue.slice(this.qHead); this.qHead = 0; }
+      if (this.qHead > 1024 && this.qHead * 2 > this.queue.length) { this.queue = this.queue.slice(this.qHead);
+        this.qHead = 0; }
       this.go(f);
     }
   }

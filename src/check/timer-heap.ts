@@ -18,7 +18,7 @@ export class TimerHeap<T extends HeapItem> {
   private due: number[] = [];
   private ord: number[] = [];
   private gen: number[] = [];
-  private items: T[] = [];
+  private items: (T | undefined)[] = [];
   private n = 0;
   private pushes = 0;
   private handle: unknown = undefined;
@@ -102,7 +102,7 @@ export class TimerHeap<T extends HeapItem> {
   private pop(): void {
     const last = --this.n;
     const at = this.due[last]!, ord = this.ord[last]!, g = this.gen[last]!, item = this.items[last]!;
-    this.items[last] = undefined as unknown as T;
+    this.items[last] = undefined;
     if (last === 0) return;
     // Sift the last entry down from the root.
     let k = 0;
@@ -119,7 +119,8 @@ export class TimerHeap<T extends HeapItem> {
   }
 
   private move(from: number, to: number): void {
-    this.due[to] = this.due[from]!; this.ord[to] = this.ord[from]!; this.gen[to] = this.gen[from]!; this.items[to] = this.items[from]!;
+    this.due[to] = this.due[from]!; this.ord[to] = this.ord[from]!; this.gen[to] = this.gen[from]!;
+    this.items[to] = this.items[from]!;
   }
 
   private set(k: number, at: number, ord: number, g: number, item: T): void {

@@ -22,7 +22,8 @@ const KINDS: Record<RtNameKind, KindDef> = {
 
 /** RTN_* route types by name (keepalived's rtntypes[]; `brd` is an alias of broadcast). */
 export const RTN = {
-  unspec: 0, unicast: 1, local: 2, broadcast: 3, anycast: 4, multicast: 5, blackhole: 6, unreachable: 7, prohibit: 8, throw: 9, nat: 10, xresolve: 11,
+  unspec: 0, unicast: 1, local: 2, broadcast: 3, anycast: 4, multicast: 5, blackhole: 6, unreachable: 7, prohibit: 8,
+  throw: 9, nat: 10, xresolve: 11,
 } as const;
 const RTN_NAMES: readonly [string, number][] = [
   ['local', 2], ['nat', 10], ['broadcast', 3], ['brd', 3], ['anycast', 4], ['multicast', 5], ['prohibit', 8], ['unreachable', 7],

@@ -112,7 +112,8 @@ export interface GlobalDefs {
   checkerSched?: ProcessSched;
   /** min_auto_priority_delay, usecs (default 1000000). */
   minAutoPriorityDelay?: number;
-  /** startup_script / shutdown_script (parent, before the children start / after they stop) and their timeouts (s, default 10). */
+  /** startup_script / shutdown_script (parent, before the children start / after they stop) and their timeouts (s,
+   *  default 10). */
   startupScript?: ScriptSpec;
   startupScriptTimeout?: number;
   shutdownScript?: ScriptSpec;
@@ -269,7 +270,8 @@ export interface VirtualRoute {
   via?: RouteAddress;
   dev?: string;
   table: number;                          // default 254 (main)
-  /** RTN_* (unicast 1, local 2, broadcast 3, anycast 4, multicast 5, blackhole 6, unreachable 7, prohibit 8, throw 9, nat 10). */
+  /** RTN_* (unicast 1, local 2, broadcast 3, anycast 4, multicast 5, blackhole 6, unreachable 7, prohibit 8, throw 9,
+   *  nat 10). */
   type: number;
   /** RTPROT_*; a tracked route always has 18 (keepalived). */
   protocol?: number;
@@ -402,7 +404,8 @@ export interface VrrpInstance {
   notifyDeleted?: { script?: ScriptSpec };
   /** unicast_fault_no_peer: without unicast peers the instance stays in FAULT (not multicast). */
   unicastFaultNoPeer: boolean;
-  /** old_unicast_checksum [never]: VRRPv3 unicast checksum over the multicast group ('config'), or never auto-detected. */
+  /** old_unicast_checksum [never]: VRRPv3 unicast checksum over the multicast group ('config'), or never
+   *  auto-detected. */
   oldUnicastChecksum?: 'config' | 'never';
   /** mcast_dst_ip: multicast destination of this instance's adverts (default vrrp_mcast_group4/6). */
   mcastDstIp?: string;

@@ -82,7 +82,8 @@ export async function runChild(role: ChildRole): Promise<void> {
   // JSON IPC made a string per occurrence (every source position's file name): one copy each.
   let config: KeepalivedConfig = shareStrings(init.config);
   const logger: DaemonLogger = createDaemonLogger({
-    ident: o.ident, facility: o.facility, detail: o.logDetail, console: o.logConsole, syslog: !o.noSyslog, syslogPath: o.syslogPath,
+    ident: o.ident, facility: o.facility, detail: o.logDetail, console: o.logConsole, syslog: !o.noSyslog,
+    syslogPath: o.syslogPath,
   });
   // malformed netlink or IPC input seen by this child is logged as a warning (common/malformed.ts)
   malformedInput.setLog((l) => logger.warn(l));

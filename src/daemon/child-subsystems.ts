@@ -46,7 +46,8 @@ async function vrrpStart(): Promise<Start> {
     if (syncd === 'fatal') return { permanentError: { kind: 'FATAL', message: '' } };
     const vrrp = await startVrrp(config, {
       logger: deps.logger, clock: deps.clock, onStateChange: (e) => { if (e.kind === 'INSTANCE') syncd.stateChanged(e.name, e.state); events.vrrpEvent(e); },
-      releaseVipsAlways: deps.dontRelease || deps.releaseVips, ...(deps.configLines ? { configLines: deps.configLines } : {}),
+      releaseVipsAlways: deps.dontRelease || deps.releaseVips,
+      ...(deps.configLines ? { configLines: deps.configLines } : {}),
     });
     if (isStartFailure(vrrp)) { await syncd.stop(); return vrrp; }
     const isMaster = (name: string) => vrrp.snapshot().instances.some((i) => i.name === name && i.view.state === 'MASTER');

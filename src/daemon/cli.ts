@@ -102,7 +102,8 @@ const OPTIONS: [string, string, ArgKind][] = [
   ['', 'perf', 'optional'],
   ['', 'config-fd', 'required'],
 ];
-const SPECS: OptSpec[] = OPTIONS.map(([short, long, arg]) => ({ ...(short ? { short } : {}), long, arg, key: short || long }));
+const SPECS: OptSpec[] = OPTIONS.map(([short, long, arg]) => ({ ...(short ? { short } : {}), long,
+  arg, key: short || long }));
 
 /** Signal numbers `--signum` prints (Linux x86-64; SIGRTMIN is 34 under glibc). */
 export const SIGNUM: Record<string, number> = {

@@ -11,12 +11,14 @@ import type { KeepalivedConfig } from '../config/model.js';
 import { configCopy } from '../config/load.js';
 
 /** The directory a process keeps writing to: the last one configured (2.2.7's static config_save_dir). */
-export function stickySaveDir(prev: string | undefined, cfg: KeepalivedConfig | undefined): string | undefined {
+export function stickySaveDir(prev: string | undefined,
+    cfg: { global: Pick<KeepalivedConfig['global'], 'configSaveDir'> } | undefined): string | undefined {
   return cfg?.global.configSaveDir ?? prev;
 }
 
 /** Writes keepalived.conf.PID.N, the consolidated copy of `file` (read with the same options as the parse). */
-export function saveConfigCopy(dir: string, n: number, file: string, opts: { configId?: string; allConfig?: boolean }, pid = process.pid): void {
+export function saveConfigCopy(dir: string, n: number, file: string, opts: { configId?: string; allConfig?: boolean },
+    pid = process.pid): void {
   try {
     writeFileSync(`${dir}/keepalived.conf.${pid}.${n}`, configCopy(file, opts));
   } catch {

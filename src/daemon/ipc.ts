@@ -75,7 +75,8 @@ const DUMP_KINDS: ReadonlySet<string> = new Set<DumpKind>(['data', 'stats', 'sta
 const CONFIG_LISTS = ['files', 'vrrpScripts', 'trackFiles', 'trackProcesses', 'vrrpInstances', 'vrrpSyncGroups', 'virtualServerGroups',
   'virtualServers', 'staticIpaddress', 'staticRoutes', 'staticRules', 'extra'] as const;
 
-/** The shape a child relies on before it hands a configuration on: global_defs and every list of objects (strings for `files`). */
+/** The shape a child relies on before it hands a configuration on: global_defs and every list of objects (strings for
+ *  `files`). */
 function configProblem(c: unknown): string | undefined {
   if (!isObj(c)) return 'config';
   if (!isObj(c.global)) return 'config-global';

@@ -23,7 +23,8 @@ export function syslogTimestamp(d: Date): string {
 }
 
 /** One syslog datagram as glibc's syslog(3) sends it to /dev/log with LOG_PID. */
-export function formatSyslog(facility: number, level: LogLevel, ident: string, pid: number, msg: string, at: Date): string {
+export function formatSyslog(facility: number, level: LogLevel, ident: string, pid: number,
+    msg: string, at: Date): string {
   const pri = facility * 8 + LOG_SEVERITY[level];
   return `<${pri}>${syslogTimestamp(at)} ${ident}[${pid}]: ${msg}`;
 }
@@ -60,7 +61,8 @@ export function commandLineLines(argv: string[]): string[] {
 const secs = (us: number): string => (us / 1e6).toFixed(6);
 
 /** `Stopped - used 0.002262 user time, 0.000000 system time` for a child's own CPU usage (and its scripts'). */
-export function stoppedUsageLine(usage: { user: number; system: number }, children?: { user: number; system: number }): string {
+export function stoppedUsageLine(usage: { user: number; system: number },
+    children?: { user: number; system: number }): string {
   const s = secs;
   // A child process that ran scripts (MISC_CHECK, track scripts, notify) names their time too, as 2.2.7 does.
   if (children && (children.user > 0 || children.system > 0)) {
@@ -70,7 +72,8 @@ export function stoppedUsageLine(usage: { user: number; system: number }, childr
 }
 
 /** Parent's `CPU usage (self/children) user: a/b system: c/d` (microseconds in, seconds out). */
-export function cpuUsageLine(self: { user: number; system: number }, children: { user: number; system: number }): string {
+export function cpuUsageLine(self: { user: number; system: number },
+    children: { user: number; system: number }): string {
   const s = secs;
   return `CPU usage (self/children) user: ${s(self.user)}/${s(children.user)} system: ${s(self.system)}/${s(children.system)}`;
 }

@@ -44,7 +44,8 @@ export async function main(argv: string[]): Promise<void> {
       // Run as `keepalived -T`, genhash names itself the way keepalived does in its usage text.
       const prog = process.argv[1] ?? 'keepalived';
       const rename = (t: string) => t.replace(/^Usage: genhash /m, `Usage: ${prog} --genhash `);
-      const io = { out: (t: string) => { process.stdout.write(rename(t)); }, err: (t: string) => { process.stderr.write(rename(t)); } };
+      const io = { out: (t: string) => { process.stdout.write(rename(t)); },
+        err: (t: string) => { process.stderr.write(rename(t)); } };
       const { genhashMain } = await import('../check/genhash.js');
       return finish(await genhashMain(r.argv, io));
     }
@@ -69,7 +70,8 @@ export async function main(argv: string[]): Promise<void> {
 function configTest(opts: CliOptions): number {
   const res = runConfigTest(opts.configFile, { configId: opts.configId, allConfig: opts.allConfig });
   // 2.2.7's -t writes its consolidated copy to config_save_dir too (keepalived.conf.PID.0)
-  if (res.configSaveDir !== undefined) saveConfigCopy(res.configSaveDir, 0, opts.configFile, { configId: opts.configId, allConfig: opts.allConfig });
+  if (res.configSaveDir !== undefined) saveConfigCopy(res.configSaveDir, 0, opts.configFile,
+    { configId: opts.configId, allConfig: opts.allConfig });
   const text = res.stderrLines.map((l) => `${l}\n`).join('');
   if (opts.configTest?.logFile) {
     try { writeFileSync(opts.configTest.logFile, text); } catch { process.stderr.write(text); }

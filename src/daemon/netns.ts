@@ -93,7 +93,8 @@ export function removePidDir(sys: NsSys, log: Logger): void {
  * /run/keepalived/. Undefined when the namespace cannot be entered (the caller then logs
  * "Unable to set network namespace NAME - exiting" and stops).
  */
-export function enterNamespace(name: string, sys: NsSys, log: Logger, opts: { configTest?: boolean } = {}): NamespaceState | undefined {
+export function enterNamespace(name: string, sys: NsSys, log: Logger,
+    opts: { configTest?: boolean } = {}): NamespaceState | undefined {
   const st: NamespaceState = { name, runMounted: false };
   if (!opts.configTest) {
     const c = sys.openConnector();

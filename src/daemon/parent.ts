@@ -65,7 +65,8 @@ const ROLE_V8_FLAGS: Record<ChildRole, readonly string[]> = {
 };
 
 /** Picks the child entry next to this module: .js under dist/, .ts under tsx (adding its loader). */
-export function childEntry(role: ChildRole, moduleUrl = import.meta.url, execArgv = process.execArgv): { path: string; execArgv: string[] } {
+export function childEntry(role: ChildRole, moduleUrl = import.meta.url,
+    execArgv = process.execArgv): { path: string; execArgv: string[] } {
   const ts = moduleUrl.endsWith('.ts');
   const file = `${role === 'vrrp' ? 'child-vrrp' : 'child-check'}.${ts ? 'ts' : 'js'}`;
   const path = fileURLToPath(new URL(`./${file}`, moduleUrl));
@@ -135,7 +136,6 @@ interface ChildSlot {
   retiring?: boolean;
 }
 
-
 export class Parent {
   private config?: KeepalivedConfig;
   private readonly children = new Map<ChildRole, ChildSlot>();
@@ -187,7 +187,8 @@ export class Parent {
       return false;
     }
     this.config = loaded;
-    if (loaded.global.processName !== undefined && this.deps.process) setProcessName(this.deps.process, loaded.global.processName, log);
+    if (loaded.global.processName !== undefined && this.deps.process) setProcessName(this.deps.process,
+      loaded.global.processName, log);
     this.applyUmask(loaded);
     if (loaded.global.logFacility !== undefined && this.opts.logFacility === undefined) {
       const f = facilityFromConfig(loaded.global.logFacility);
@@ -304,7 +305,8 @@ export class Parent {
       const tmpDir = r.config && tmpConfigDirProblem(r.config, path);
       if (tmpDir) this.log.info(tmpDir);
       this.saveDir = stickySaveDir(this.saveDir, r.config);
-      if (this.saveDir) saveConfigCopy(this.saveDir, this.copies++, path, { configId: this.opts.configId, allConfig: this.opts.allConfig });
+      if (this.saveDir) saveConfigCopy(this.saveDir, this.copies++, path,
+        { configId: this.opts.configId, allConfig: this.opts.allConfig });
     }
     return r;
   }
@@ -333,12 +335,14 @@ export class Parent {
 
   /** Where the dumps go: with data_use_instance the data dumps carry the namespace and instance names. */
   private dumpPaths(g: KeepalivedConfig['global'] | undefined) {
-    return dumpPaths(g, this.deps.tmpDir, g?.dataUseInstance ? { namespace: this.namespace, instance: this.instance } : undefined);
+    return dumpPaths(g, this.deps.tmpDir, g?.dataUseInstance
+      ? { namespace: this.namespace, instance: this.instance } : undefined);
   }
 
   private facility(): number {
     if (this.opts.logFacility !== undefined) return this.opts.logFacility;
-    const f = this.config?.global.logFacility !== undefined ? facilityFromConfig(this.config.global.logFacility) : undefined;
+    const f = this.config?.global.logFacility !== undefined ? facilityFromConfig(this.config.global.logFacility)
+      : undefined;
     return f ?? 3;
   }
 
@@ -431,12 +435,14 @@ export class Parent {
         return;
       }
       const cfg = r.config;
-      const unsupported = this.config ? unsupportedReloadChanges(this.config, cfg, { running: this.namespace, wanted: this.opts.namespace ?? cfg.netNamespace }) : [];
+      const unsupported = this.config ? unsupportedReloadChanges(this.config, cfg,
+        { running: this.namespace, wanted: this.opts.namespace ?? cfg.netNamespace }) : [];
       for (const l of unsupported) this.log.info(l);
       // 2.2.7 then keeps the running configuration and does not reload the children
       if (unsupported.length) return;
       if (this.config) for (const l of lostIncludes(this.config, cfg)) this.log.warn(lostIncludeLine(l));
-      if (this.deps.process) renameOnReload(this.deps.process, this.config?.global.processName, cfg.global.processName, this.log);
+      if (this.deps.process) renameOnReload(this.deps.process, this.config?.global.processName,
+        cfg.global.processName, this.log);
       this.applyUmask(cfg);
       this.config = cfg;
       this.accepted = new Set(r.diagnostics.map(diagKey));
@@ -481,7 +487,8 @@ export class Parent {
     const rf = this.config ? this.reloadFile(this.config) : undefined;
     if (rf) createReloadFile(rf, this.log);
     const script = this.deps.commandLine[0] ?? 'keepalived';
-    const outcome = await (this.deps.runCheck ?? runConfigCheck)(script, checkArgs(this.deps.commandLine, logFile), this.log);
+    const outcome = await (this.deps.runCheck ?? runConfigCheck)(script,
+      checkArgs(this.deps.commandLine, logFile), this.log);
     if (rf) removeReloadFile(rf);
     for (const l of checkOutcomeLines(outcome, logFile)) this.log.info(l);
     return outcome.kind === 'exited' && outcome.code === 0;
@@ -489,14 +496,16 @@ export class Parent {
 
   /** reload_file's path for this configuration (its default follows the pid files). */
   private reloadFile(cfg: KeepalivedConfig): string | undefined {
-    return reloadFilePath(cfg.global.reloadFile, { instance: this.instance, namespace: this.namespace, usePidDir: cfg.usePidDir === true });
+    return reloadFilePath(cfg.global.reloadFile, { instance: this.instance, namespace: this.namespace,
+      usePidDir: cfg.usePidDir === true });
   }
 
   /** reload_time_file: the monitor of the running configuration (after start-up and after each reload). */
   private startTimeMonitor(): void {
     const g = this.config?.global;
     if (!g?.reloadTimeFile || this.stopping) return;
-    this.timeMonitor = new ReloadTimeMonitor(g.reloadTimeFile, g.reloadRepeat === true, this.log, () => { void this.reload(); });
+    this.timeMonitor = new ReloadTimeMonitor(g.reloadTimeFile, g.reloadRepeat === true, this.log,
+      () => { void this.reload(); });
     this.timeMonitor.start();
   }
 
@@ -550,7 +559,8 @@ export class Parent {
   private async runScript(phase: 'startup' | 'shutdown', cfg: KeepalivedConfig): Promise<void> {
     const announce = !this.defaultUserAnnounced;
     if ((phase === 'startup' ? cfg.global.startupScript : cfg.global.shutdownScript) !== undefined) this.defaultUserAnnounced = true;
-    await runStartStopScript(phase, cfg.global, { log: this.log, detail: this.opts.logDetail > 0, announceDefaultUser: announce });
+    await runStartStopScript(phase, cfg.global, { log: this.log, detail: this.opts.logDetail > 0,
+      announceDefaultUser: announce });
   }
 
   /** TERM / INT, or a child's permanent error: stop the children, then ourselves. */

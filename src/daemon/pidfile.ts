@@ -10,7 +10,8 @@ export interface PidPaths { parent: string; vrrp: string; checker: string }
  * keepalived's pid file names: /run/{keepalived,vrrp,checkers}.pid; with use_pid_dir (also set by
  * instance and net_namespace) in /run/keepalived/; with an instance, NAME_INSTANCE.pid there. -p/-r/-c win.
  */
-export function pidPaths(o: { pidFile?: string; vrrpPidFile?: string; checkersPidFile?: string; instance?: string; namespace?: string; usePidDir?: boolean }): PidPaths {
+export function pidPaths(o: { pidFile?: string; vrrpPidFile?: string; checkersPidFile?: string; instance?: string;
+    namespace?: string; usePidDir?: boolean }): PidPaths {
   const useDir = o.usePidDir || o.instance !== undefined || o.namespace !== undefined;
   const dir = useDir ? '/run/keepalived/' : '/run/';
   const sfx = o.instance !== undefined ? `_${o.instance}` : '';

@@ -29,7 +29,8 @@ export function sampleResources(role: string): ResourceSample {
     // (the listing's own descriptor is in it: one less)
     fds = readdirSync('/proc/self/fd').length - 1;
   } catch { /* no /proc */ }
-  return { role, pid: process.pid, rssKb, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, ...(fds !== undefined ? { fds } : {}), handles: process.getActiveResourcesInfo() };
+  return { role, pid: process.pid, rssKb, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external,
+    ...(fds !== undefined ? { fds } : {}), handles: process.getActiveResourcesInfo() };
 }
 
 const mb = (n: number): string => (n / 1048576).toFixed(1);
@@ -50,12 +51,14 @@ export function resourceLines(s: ResourceSample): string[] {
 }
 
 /** The numbers back out of a dump's section (the soak's reader). */
-export function parseResourceLines(text: string): { role: string; pid: number; rssKb: number; heapUsedMb: number; fds?: number; handles: number } | undefined {
+export function parseResourceLines(text: string): { role: string; pid: number; rssKb: number; heapUsedMb: number;
+    fds?: number; handles: number } | undefined {
   const i = text.indexOf('------< Process resources (keepalived-ts) >------');
   if (i < 0) return undefined;
   const t = text.slice(i);
   const m = (re: RegExp): RegExpExecArray | null => re.exec(t);
   const p = m(/ Process = (\S+) \(pid (\d+)\)/), rss = m(/ RSS = (\d+) kB/), heap = m(/ Heap used = ([\d.]+) MB/), fd = m(/ File descriptors = (\d+)/), h = m(/ Active libuv handles and requests = (\d+)/);
   if (!p || !rss || !heap || !h) return undefined;
-  return { role: p[1]!, pid: Number(p[2]), rssKb: Number(rss[1]), heapUsedMb: Number(heap[1]), ...(fd ? { fds: Number(fd[1]) } : {}), handles: Number(h[1]) };
+  return { role: p[1]!, pid: Number(p[2]), rssKb: Number(rss[1]), heapUsedMb: Number(heap[1]),
+    ...(fd ? { fds: Number(fd[1]) } : {}), handles: Number(h[1]) };
 }

@@ -4,7 +4,8 @@
 // unix-dgram addon, and are then ignored).
 import { createRequire } from 'node:module';
 
-interface Dgram { send(b: Buffer, o: number, l: number, p: string, cb: (e?: Error) => void): void; close(): void; on(e: string, f: () => void): void }
+interface Dgram { send(b: Buffer, o: number, l: number, p: string, cb: (e?: Error) => void): void; close(): void;
+  on(e: string, f: () => void): void }
 
 export type Notify = (state: string) => void;
 

@@ -185,7 +185,8 @@ export function checkAllScripts(
       }
       ids = r.ids;
     } else {
-      if (!defaultLogged) { defaultLogged = true; messages.push(...(def.ok ? (def.message ? [def.message] : []) : def.messages)); }
+      if (!defaultLogged) { defaultLogged = true; messages.push(...(def.ok
+        ? (def.message ? [def.message] : []) : def.messages)); }
       if (!def.ok) {
         messages.push(`Failed to set default user for ${label} script ${s.argv[0]} - ignoring`);
         disabled.add(s);

@@ -56,14 +56,15 @@ export function daemonUmask(): number {
   return m;
 }
 
-interface SpawnNative {
-  spawnAs(file: string, argv: string[], uid: number, gid: number, umask: number): number | { step: SpawnError['step']; errno: number };
+/** The addon's process calls (native/src): an addon built before them lacks them. */
+type SpawnNative = Kanet & {
+  spawnAs(file: string, argv: string[], uid: number, gid: number,
+    umask: number): number | { step: SpawnError['step']; errno: number };
   pidfdOpen(pid: number): number;
   reapPidfd(fd: number): { code?: number; signal?: number } | number;
-  close(fd: number): number;
-  strerror(errno: number): string;
-  Poller: Kanet['Poller'];
-}
+};
+const hasSpawn = (k: Kanet): k is SpawnNative => typeof (k as Partial<SpawnNative>).spawnAs === 'function'
+  && typeof (k as Partial<SpawnNative>).pidfdOpen === 'function' && typeof (k as Partial<SpawnNative>).reapPidfd === 'function';
 
 const errnoName = (n: number): string =>
   Object.entries(constants.errno).find(([, v]) => v === n)?.[0] ?? `errno ${n}`;
@@ -73,7 +74,8 @@ const signalName = (n: number): NodeJS.Signals =>
 function native(): SpawnNative | SpawnError {
   const k = loadKanet();
   if (isNativeError(k)) return { step: 'addon', errno: k.errno, code: errnoName(k.errno), message: k.message };
-  return k as unknown as SpawnNative;
+  if (!hasSpawn(k)) return { step: 'addon', errno: constants.errno.ENOSYS, code: 'ENOSYS', message: 'the kanet addon has no spawnAs (rebuild it)' };
+  return k;
 }
 
 /** isSpawnError(x): spawnAs() returned an error value. */
@@ -83,7 +85,8 @@ export function isSpawnError(v: Spawned | SpawnError): v is SpawnError { return 
  * Start argv (argv[0] a path: bare names are resolved by the script-security check first) as
  * `ids`. Never throws: an error value when the child could not become the script.
  */
-export function spawnAs(argv: readonly string[], ids: RunIdentity, opts: { umask?: number } = {}): Spawned | SpawnError {
+export function spawnAs(argv: readonly string[], ids: RunIdentity,
+    opts: { umask?: number } = {}): Spawned | SpawnError {
   const k = native();
   if ('step' in k) return k;
   if (argv.length === 0) return { step: 'exec', errno: constants.errno.ENOENT, code: 'ENOENT', message: 'empty command' };
@@ -98,7 +101,8 @@ export function spawnAs(argv: readonly string[], ids: RunIdentity, opts: { umask
     const fd = k.pidfdOpen(pid);
     const settle = (st: { code?: number; signal?: number }): void => {
       ended = true;
-      resolve(st.code !== undefined ? { code: st.code, signal: null } : { code: null, signal: signalName(st.signal ?? 9) });
+      resolve(st.code !== undefined ? { code: st.code, signal: null }
+        : { code: null, signal: signalName(st.signal ?? 9) });
     };
     if (fd < 0) {
       // No pidfd (kernel < 5.3): cannot happen on the kernels keepalived-ts supports; report it
@@ -156,7 +160,8 @@ export function runAs(argv: readonly string[], ids: RunIdentity, o: RunOptions):
   const start = process.hrtime.bigint();
   const elapsed = (): number => Number(process.hrtime.bigint() - start) / 1e6;
   const child = spawnAs(argv, ids, { umask: o.umask });
-  if (isSpawnError(child)) return Promise.resolve({ code: null, signal: null, timedOut: false, error: child, durationMs: elapsed() });
+  if (isSpawnError(child)) return Promise.resolve({ code: null, signal: null, timedOut: false, error: child,
+    durationMs: elapsed() });
   let termSent = false;
   let killTimer: NodeJS.Timeout | undefined;
   const timer = setTimeout(() => {

@@ -62,7 +62,8 @@ export function lookupUser(spec: UserSpec, db: UserDb): UserLookup {
 export const DEFAULT_SCRIPT_USER = 'keepalived_script';
 
 export type DefaultUser =
-  | { ok: true; ids: ScriptIds; /** Logged once: the default user does not exist, scripts run as the daemon. */ message?: string }
+  | { ok: true; ids: ScriptIds;
+    /** Logged once: the default user does not exist, scripts run as the daemon. */ message?: string }
   | { ok: false; /** Lines keepalived logs when the default is first needed. */ messages: string[] };
 
 /** keepalived's get_default_script_user(): global script_user, else keepalived_script, else the daemon's ids. */

@@ -130,14 +130,16 @@ export function parseDest(payload: Buffer, svcAf: Af): Decoded<IpvsDest> {
     weight: (d.weight as number) ?? 0, uThresh: (d.uThresh as number) ?? 0, lThresh: (d.lThresh as number) ?? 0,
   };
   if (d.tunType !== undefined && out.fwd === 2) {
-    out.tunType = d.tunType as number; out.tunPort = (d.tunPort as number) ?? 0; out.tunFlags = (d.tunFlags as number) ?? 0;
+    out.tunType = d.tunType as number; out.tunPort = (d.tunPort as number) ?? 0;
+    out.tunFlags = (d.tunFlags as number) ?? 0;
   }
   return { ok: true, value: out };
 }
 
 export function parseTimeouts(payload: Buffer): IpvsTimeouts {
   const t = decodeAttrs(CMD_ATTRS, payload);
-  return { tcp: (t.timeoutTcp as number) ?? 0, tcpfin: (t.timeoutTcpFin as number) ?? 0, udp: (t.timeoutUdp as number) ?? 0 };
+  return { tcp: (t.timeoutTcp as number) ?? 0, tcpfin: (t.timeoutTcpFin as number) ?? 0,
+    udp: (t.timeoutUdp as number) ?? 0 };
 }
 
 export function parseInfo(payload: Buffer): { version: string; connTabSize: number } {
@@ -160,7 +162,8 @@ export function parseDaemons(payload: Buffer): Decoded<IpvsDaemon> {
       ...(d.syncMaxlen !== undefined ? { maxlen: d.syncMaxlen as number } : {}),
       ...(d.mcastPort !== undefined ? { port: d.mcastPort as number } : {}),
       ...(d.mcastTtl !== undefined ? { ttl: d.mcastTtl as number } : {}),
-      ...(g6 && g6.some((x) => x !== 0) ? { group: bytesToIp(10, g6) } : g4 && g4.some((x) => x !== 0) ? { group: bytesToIp(AF_INET, g4) } : {}),
+      ...(g6 && g6.some((x) => x !== 0) ? { group: bytesToIp(10, g6) } : g4 && g4.some((x) => x !== 0)
+        ? { group: bytesToIp(AF_INET, g4) } : {}),
     },
   };
 }

@@ -29,7 +29,8 @@ type AttrRow = readonly [name: string, id: number, kind: AttrKind, nested?: Attr
 
 /** A table from rows; the row order is the wire order (encodeAttrs writes attributes in it). */
 function attrTable(rows: readonly AttrRow[]): AttrTable {
-  return Object.freeze(Object.fromEntries(rows.map(([name, id, kind, nested]) => [name, nested ? { id, kind, nested } : { id, kind }])));
+  return Object.freeze(Object.fromEntries(rows.map(([name, id, kind, nested]) => [name,
+    nested ? { id, kind, nested } : { id, kind }])));
 }
 
 /** IPVS_STATS_ATTR_* (32-bit counters except bytes; the STATS64 variant carries every field as u64). */

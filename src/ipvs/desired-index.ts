@@ -87,7 +87,8 @@ export function flattenDests(d: readonly DesiredDest[]): FlatDests {
   let o = 0;
   for (const x of d) {
     f[o++] = x.address; f[o++] = x.port; f[o++] = x.family; f[o++] = x.weight; f[o++] = x.fwdMethod;
-    f[o++] = x.uthreshold; f[o++] = x.lthreshold; f[o++] = x.tunnel?.type; f[o++] = x.tunnel?.port; f[o++] = x.tunnel?.csum;
+    f[o++] = x.uthreshold; f[o++] = x.lthreshold; f[o++] = x.tunnel?.type; f[o++] = x.tunnel?.port;
+    f[o++] = x.tunnel?.csum;
   }
   return f;
 }
@@ -96,10 +97,12 @@ export function sameDests(f: FlatDests, d: readonly DesiredDest[]): boolean {
   if (f.length !== d.length * DEST_FIELDS) return false;
   for (let i = 0, o = 0; i < d.length; i++, o += DEST_FIELDS) {
     const x = d[i];
-    if (f[o + 3] !== x.weight || f[o + 1] !== x.port || f[o] !== x.address || f[o + 2] !== x.family || f[o + 4] !== x.fwdMethod
+    if (f[o + 3] !== x.weight || f[o + 1] !== x.port || f[o] !== x.address || f[o + 2] !== x.family
+      || f[o + 4] !== x.fwdMethod
       || f[o + 5] !== x.uthreshold || f[o + 6] !== x.lthreshold) return false;
     const t = x.tunnel;
-    if (t === undefined ? f[o + 7] !== undefined : f[o + 7] !== t.type || f[o + 8] !== t.port || f[o + 9] !== t.csum) return false;
+    if (t === undefined ? f[o + 7] !== undefined : f[o + 7] !== t.type || f[o + 8] !== t.port
+      || f[o + 9] !== t.csum) return false;
   }
   return true;
 }
@@ -144,7 +147,8 @@ export class DesiredIndex {
         const id = identity(vs);
         slot = this.byId.get(id);
         if (slot?.gen === gen) return this.rebuild(st, gen); // two services are one kernel service
-        if (!slot) { slot = { id, gen, snap: snapOf(vs), dests: [], group, keys: [] }; this.byId.set(id, slot); changed.push({ slot, ds, group }); }
+        if (!slot) { slot = { id, gen, snap: snapOf(vs), dests: [], group, keys: [] }; this.byId.set(id, slot);
+          changed.push({ slot, ds, group }); }
       }
       order[i] = slot;
       if (slot.gen === gen) continue; // new: converted below
@@ -179,7 +183,8 @@ export class DesiredIndex {
       slot.group = group;
     }
     this.order = order;
-    return { fresh, removed, full: false, minDelayLoop: Number.isFinite(minLoop) ? minLoop : undefined, converted: changed.length };
+    return { fresh, removed, full: false, minDelayLoop: Number.isFinite(minLoop) ? minLoop : undefined,
+      converted: changed.length };
   }
 
   /** From scratch, as toKernelState: a later service wins a key two services claim. */

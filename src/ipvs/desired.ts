@@ -38,7 +38,8 @@ export function netmaskFor(af: Af, granularity: string | undefined): number {
   return ipToBytes(granularity).readUInt32LE(0);
 }
 
-export function serviceAttrs(vs: VirtualServer, key: { af: Af; protocol: number; addr: string; port: number; fwmark: number }): IpvsService {
+export function serviceAttrs(vs: VirtualServer, key: { af: Af; protocol: number; addr: string; port: number;
+    fwmark: number }): IpvsService {
   let flags = 0;
   let timeout = vs.persistenceTimeout ?? 0;
   if (!timeout && vs.persistenceGranularity !== undefined) timeout = DEFAULT_PERSISTENCE_TIMEOUT;
@@ -59,7 +60,8 @@ export function serviceAttrs(vs: VirtualServer, key: { af: Af; protocol: number;
 }
 
 /** The kernel service keys a virtual server stands for (one, or one per group member). */
-export function serviceKeys(ds: DesiredService, state: LvsDesiredState): { af: Af; protocol: number; addr: string; port: number; fwmark: number }[] {
+export function serviceKeys(ds: DesiredService, state: LvsDesiredState): { af: Af; protocol: number; addr: string;
+    port: number; fwmark: number }[] {
   const vs = ds.vs;
   const protocol = protoNum(vs.protocol);
   const a = vs.vs;
@@ -75,7 +77,8 @@ export function serviceKeys(ds: DesiredService, state: LvsDesiredState): { af: A
     if (e.kind === 'fwmark') {
       out.push({ af: afFor(e.family ?? vs.ipFamily ?? ds.destinations[0]?.family), protocol: 0, addr: '', port: 0, fwmark: e.fwmark });
     } else {
-      for (const addr of expandRange(e.first, e.last)) out.push({ af: afFor(e.family), protocol, addr, port: e.port, fwmark: 0 });
+      for (const addr of expandRange(e.first, e.last)) out.push({ af: afFor(e.family), protocol, addr,
+        port: e.port, fwmark: 0 });
     }
   }
   return out;

@@ -27,10 +27,13 @@ export function timeoutsToSend(cfg: Cfg, orig: IpvsTimeouts | null): IpvsTimeout
   return { tcp: cfg.tcp || orig.tcp, tcpfin: cfg.tcpfin || orig.tcpfin, udp: cfg.udp || orig.udp };
 }
 
+/** The two IPVS client calls LvsTimeouts makes (IpvsClient; an in-memory fake in tests). */
+export type TimeoutsClient = Pick<IpvsClient, 'getTimeouts' | 'setTimeouts'>;
+
 /** lvs_timeouts at start, at each reload and at stop (check_daemon.c start_check / ipvs_stop). */
 export class LvsTimeouts {
   private orig: IpvsTimeouts | null = null;
-  constructor(private readonly client: IpvsClient, private readonly logger: Logger) {}
+  constructor(private readonly client: TimeoutsClient, private readonly logger: Logger) {}
 
   /** Start (reload false) and reload: the configured values; none on reload: the saved ones back. */
   async apply(cfg: Cfg, reload: boolean): Promise<void> {

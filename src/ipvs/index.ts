@@ -27,7 +27,8 @@ export interface OpenIpvsOptions extends IpvsSinkOptions {
  * Resolves the IPVS family and logs as keepalived's ipvs_start ("Initializing ipvs", or
  * "Reinitializing ipvs" on a reload); null after its "IPVS: Can't initialize ipvs: ..." line.
  */
-export async function openIpvsClient(logger: Logger, opts: { transport?: GenlTransport; reload?: boolean; netns?: string } = {}): Promise<IpvsClient | null> {
+export async function openIpvsClient(logger: Logger, opts: { transport?: GenlTransport; reload?: boolean;
+    netns?: string } = {}): Promise<IpvsClient | null> {
   logger.info(opts.reload ? 'Reinitializing ipvs' : 'Initializing ipvs');
   let t = opts.transport;
   if (!t) {
@@ -49,7 +50,8 @@ export async function openIpvsClient(logger: Logger, opts: { transport?: GenlTra
 }
 
 export async function openIpvs(opts: OpenIpvsOptions): Promise<IpvsHandle | null> {
-  const client = await openIpvsClient(opts.logger, { transport: opts.transport, ...(opts.netns !== undefined ? { netns: opts.netns } : {}) });
+  const client = await openIpvsClient(opts.logger, { transport: opts.transport,
+    ...(opts.netns !== undefined ? { netns: opts.netns } : {}) });
   if (!client) return null;
   const info = await client.getInfo();
   return { client, sink: new IpvsSink(client, opts.logger, { autoRepair: true, ...opts }), version: info.ok ? info.value.version : '' };

@@ -21,7 +21,8 @@ export function destinationsFor(vs: VirtualServer, up: (rs: RealServer, i: numbe
   const quorumOk = upWeight >= (vs.quorum ?? 1);
   if (!quorumOk && vs.sorryServer) {
     const s = vs.sorryServer;
-    return [{ address: s.address, port: s.port, family: s.family, weight: 1, fwdMethod: s.lvsMethod ?? vs.lbKind, ...tunnelOf(s, vs) }];
+    return [{ address: s.address, port: s.port, family: s.family, weight: 1,
+      fwdMethod: s.lvsMethod ?? vs.lbKind, ...tunnelOf(s, vs) }];
   }
   const out: DesiredDest[] = [];
   vs.realServers.forEach((rs, i) => {

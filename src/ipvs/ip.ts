@@ -14,7 +14,8 @@ export function afOf(addr: string): Af | null {
 
 const bytesCache = new Map<string, Buffer>();
 
-/** 16 bytes: IPv4 in the first 4 (as the kernel's nf_inet_addr), IPv6 in all 16. The result is shared: do not modify it. */
+/** 16 bytes: IPv4 in the first 4 (as the kernel's nf_inet_addr), IPv6 in all 16. The result is shared: do not modify
+ *  it. */
 export function ipToBytes(addr: string): Buffer {
   let b = bytesCache.get(addr);
   if (b) return b;
@@ -67,7 +68,8 @@ export function expandRange(first: string, last: string): string[] {
   }
   const out: string[] = [];
   if (af === AF_INET) {
-    for (let v = start[3]; v <= endVal && v <= 255; v++) { const b = Buffer.from(start); b[3] = v; out.push(bytesToIp(af, b)); }
+    for (let v = start[3]; v <= endVal && v <= 255; v++) { const b = Buffer.from(start); b[3] = v;
+      out.push(bytesToIp(af, b)); }
   } else {
     for (let v = start.readUInt16BE(14); v <= endVal && v <= 0xffff; v++) {
       const b = Buffer.from(start); b.writeUInt16BE(v, 14); out.push(bytesToIp(af, b));

@@ -19,10 +19,12 @@ export function ipvsNamespacePath(name: string): string {
 }
 
 /** Runs `open` with this thread in namespace `name`; the errno when the namespace cannot be entered. */
-export function inIpvsNamespace<T>(name: string, open: () => T, log: Logger): { ok: true; value: T } | { ok: false; errno: number } {
+export function inIpvsNamespace<T>(name: string, open: () => T,
+    log: Logger): { ok: true; value: T } | { ok: false; errno: number } {
   const k = loadKanet();
   const fdOf = (path: string): number | { errno: number } => {
-    try { return openSync(path, constants.O_RDONLY); } catch (e) { return { errno: -((e as NodeJS.ErrnoException).errno ?? -5) }; }
+    try { return openSync(path, constants.O_RDONLY); }
+    catch (e) { return { errno: -((e as NodeJS.ErrnoException).errno ?? -5) }; }
   };
   const text = (errno: number) => (isNativeError(k) ? `errno ${errno}` : k.strerror(errno));
   const target = fdOf(ipvsNamespacePath(name));

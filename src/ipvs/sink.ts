@@ -167,7 +167,8 @@ export class IpvsSink implements LvsSink {
       this.logger.error(`IPVS: ${svcs.message}`);
       return false;
     }
-    const wanted = svcs.value.filter((s) => { const k = svcKeyString(s); return this.desired.has(k) || this.owned.has(k); });
+    const wanted = svcs.value.filter((s) => { const k = svcKeyString(s);
+      return this.desired.has(k) || this.owned.has(k); });
     if (!(await this.dumpDests(wanted, cur))) return false;
     this.current = cur;
     return true;
@@ -198,13 +199,15 @@ export class IpvsSink implements LvsSink {
     const svcs = await this.client.getServices();
     if (!svcs.ok) { this.logger.error(`IPVS: ${svcs.message}`); this.current = null; return false; }
     const inKernel = new Map<string, IpvsService>();
-    for (const s of svcs.value) { const k = svcKeyString(s); if (this.desired.has(k) || this.owned.has(k)) inKernel.set(k, s); }
+    for (const s of svcs.value) { const k = svcKeyString(s);
+      if (this.desired.has(k) || this.owned.has(k)) inKernel.set(k, s); }
     for (const [k, e] of cur) { const s = inKernel.get(k); if (s) e.svc = s; else cur.delete(k); }
     const dump = new Map<string, IpvsService>();
     for (const [k, s] of inKernel) if (!cur.has(k)) dump.set(k, s);
     const keys = [...inKernel.keys()];
     const slice = Math.min(keys.length, Math.max(this.repairSlice, Math.ceil(keys.length / 8)));
-    for (let i = 0; i < slice; i++) { const k = keys[(this.repairCursor + i) % keys.length]; dump.set(k, inKernel.get(k)!); }
+    for (let i = 0; i < slice; i++) { const k = keys[(this.repairCursor + i) % keys.length];
+      dump.set(k, inKernel.get(k)!); }
     this.repairCursor = keys.length ? (this.repairCursor + slice) % keys.length : 0;
     if (await this.dumpDests([...dump.values()], cur)) return true;
     this.current = null;

@@ -8,9 +8,11 @@ import type { KeepalivedConfig } from '../config/model.js';
 import type { NotifyState } from '../vrrp/fsm-types.js';
 import type { IpvsClient } from './client.js';
 import { missingInstanceLine, SyncdFollower, vrrpSyncdFor, type VrrpSyncd } from './syncd.js';
-import { SyncdRunner } from './syncd-runner.js';
+import { SyncdRunner, type DaemonPort } from './syncd-runner.js';
 
-type Open = (logger: Logger, reload: boolean) => Promise<IpvsClient | null>;
+/** What this side uses of an IpvsClient: the two daemon commands and close. */
+type SyncdClient = DaemonPort & Pick<IpvsClient, 'close'>;
+type Open = (logger: Logger, reload: boolean) => Promise<SyncdClient | null>;
 type Cfg = Pick<KeepalivedConfig, 'global' | 'vrrpInstances'>;
 
 export interface VrrpSyncdHandle {
@@ -33,7 +35,7 @@ function resolve(cfg: Cfg, logger: Logger): VrrpSyncd | null {
 export async function startVrrpSyncd(cfg: Cfg, logger: Logger, open: Open): Promise<VrrpSyncdHandle | 'fatal'> {
   const first = resolve(cfg, logger);
   const follower = new SyncdFollower(first);
-  let client: IpvsClient | null = null;
+  let client: SyncdClient | null = null;
   let runner: SyncdRunner | null = null;
   /** Opens IPVS (again on a reload, as 2.2.7's ipvs_stop + ipvs_start), once queued commands are answered. */
   const connect = async (reload: boolean | null): Promise<boolean> => {

@@ -45,7 +45,8 @@ export function syncdParams(sd: LvsSyncDaemon, defaultSyncId: number): SyncdPara
 
 /** ipvs_syncd_changed: any setting differs. */
 export function syncdChanged(a: SyncdParams, b: SyncdParams): boolean {
-  return a.ifname !== b.ifname || a.syncId !== b.syncId || a.maxlen !== b.maxlen || a.port !== b.port || a.ttl !== b.ttl || a.group !== b.group;
+  return a.ifname !== b.ifname || a.syncId !== b.syncId || a.maxlen !== b.maxlen || a.port !== b.port
+    || a.ttl !== b.ttl || a.group !== b.group;
 }
 
 // ------------------------------------------------------------------ the VRRP process

@@ -56,8 +56,10 @@ export interface NlSocket {
 
 /** The package's GenericNetlinkSocket as used here. */
 export interface NlGenlSocket {
-  ctrlRequest(cmd: number, msg: { familyName: string }, options?: { timeout?: number }): Promise<{ familyId?: number; version?: number }[]>;
-  request(family: number, cmd: number, version: number, data: Uint8Array[], options?: { flags?: number; localPort?: number; timeout?: number }):
+  ctrlRequest(cmd: number, msg: { familyName: string }, options?: { timeout?: number }): Promise<{ familyId?: number;
+    version?: number }[]>;
+  request(family: number, cmd: number, version: number, data: Uint8Array[],
+    options?: { flags?: number; localPort?: number; timeout?: number }):
     Promise<[{ data: Buffer }[], unknown]>;
   socket: NlSocket & { close(): void; setSendBufferSize(n: number): void; address(): { port: number }; on(ev: 'error' | 'invalid' | 'message', f: (...args: unknown[]) => void): void };
 }
@@ -177,7 +179,8 @@ export function openGenlTransport(): GenlResult<GenlTransport> {
  * package cannot frame, are noted as malformed instead of reaching the package's own parser of
  * unsolicited messages, which throws on a message shorter than a genl header.
  */
-export function genlTransportOver(sock: NlGenlSocket, getFamilyCmd: number, opts: { timeoutMs?: number } = {}): GenlTransport {
+export function genlTransportOver(sock: NlGenlSocket, getFamilyCmd: number,
+    opts: { timeoutMs?: number } = {}): GenlTransport {
   const timeoutMs = opts.timeoutMs ?? REQUEST_TIMEOUT_MS;
   const localPort = sock.socket.address().port;
   sock.socket.removeAllListeners('message');
@@ -197,7 +200,8 @@ export function genlTransportOver(sock: NlGenlSocket, getFamilyCmd: number, opts
       if (!dump) return new Promise((done) => enqueue({ family, cmd, version, data, done }));
       try {
         // localPort given: the package otherwise calls getsockname() for every message.
-        const [msgs] = await sock.request(family, cmd, version, [data], { flags: NLM_F_DUMP, localPort, timeout: timeoutMs });
+        const [msgs] = await sock.request(family, cmd, version, [data],
+          { flags: NLM_F_DUMP, localPort, timeout: timeoutMs });
         return { ok: true, value: msgs.map((m) => m.data) };
       } catch (e) {
         const r = asError(e);

@@ -9,7 +9,6 @@ import { quoteLine, spellQuotedEscaped, spellWord, UNWRITABLE_TEXT, type WordSpe
  *  escapes (scripts, regex). */
 type Part = string | number | { escaped: string };
 
-
 class Writer {
   readonly out: string[] = [];
   private depth = 0;

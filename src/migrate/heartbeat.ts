@@ -27,7 +27,8 @@ const PING_WEIGHT = 20;
 
 const configId = (node: string): string => node.split('.')[0];
 
-export function convertHeartbeat(dir: string, draft: Draft, report: ReportEntry[], errors: MigrationError[], opts: HeartbeatOptions = {}): void {
+export function convertHeartbeat(dir: string, draft: Draft, report: ReportEntry[], errors: MigrationError[],
+    opts: HeartbeatOptions = {}): void {
   const read = (name: string): string | undefined => {
     const p = path.join(dir, name);
     return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
@@ -84,7 +85,8 @@ export function convertHeartbeat(dir: string, draft: Draft, report: ReportEntry[
     const v: DraftVrrp = {
       name: `VI_${vrid}`, interface: iface, virtualRouterId: vrid, advertInt: Math.max(advertInt, 0.01),
       version: Number.isInteger(advertInt) ? undefined : 3,
-      nodes: (ha.nodes.length ? ha.nodes : [owner]).map((n) => ({ configId: configId(n), priority: n === owner ? PREFERRED_PRIORITY : OTHER_PRIORITY })),
+      nodes: (ha.nodes.length ? ha.nodes : [owner]).map((n) => ({ configId: configId(n),
+        priority: n === owner ? PREFERRED_PRIORITY : OTHER_PRIORITY })),
       nopreempt: ha.autoFailback === 'off', authPass: auth, unicastPeers: ha.unicastPeers, vips,
       trackInterfaces: [...new Set(vips.map((x) => x.dev).filter((d): d is string => !!d && d !== iface))],
       trackPing: ha.pingChecks.length > 0,
@@ -209,7 +211,8 @@ function parseHaCf(text: string, file: string, report: ReportEntry[], errors: Mi
 }
 
 /** authkeys -> auth_pass, or undefined for crc / no file. */
-function parseAuthkeys(text: string | undefined, file: string, report: ReportEntry[], errors: MigrationError[]): string | undefined {
+function parseAuthkeys(text: string | undefined, file: string, report: ReportEntry[],
+    errors: MigrationError[]): string | undefined {
   if (text === undefined) return undefined;
   let active: string | undefined;
   const keys = new Map<string, { method: string; key?: string; at: string; src: string }>();

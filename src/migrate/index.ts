@@ -10,7 +10,8 @@ import { convertPiranha, type PiranhaOptions } from './piranha.js';
 export type MigrationSource = 'ldirectord' | 'heartbeat' | 'piranha';
 export type { MigrationResult, ReportEntry, MigrationError } from './draft.js';
 
-export function migrate(from: MigrationSource, input: string, opts: HeartbeatOptions & PiranhaOptions = {}): MigrationResult {
+export function migrate(from: MigrationSource, input: string,
+    opts: HeartbeatOptions & PiranhaOptions = {}): MigrationResult {
   const draft = emptyDraft();
   const report: ReportEntry[] = [];
   const errors: MigrationError[] = [];

@@ -23,7 +23,7 @@ export function readLines(text: string): SourceLine[] {
 export function words(s: string): string[] {
   const out: string[] = [];
   const re = /"([^"]*)"|(\S+)/g;
-  for (let m; (m = re.exec(s)); ) out.push(m[1] ?? m[2]);
+  for (let m; (m = re.exec(s));) out.push(m[1] ?? m[2]);
   return out;
 }
 

@@ -19,14 +19,16 @@ const KNOWN = new Set([...GLOBAL_ONLY, 'virtual', 'real', 'service', 'checktype'
 interface Setting { key: string; value: string; at: string; raw: string }
 interface Section { head: Setting; settings: Map<string, Setting[]> }
 
-export interface LdirectordParse { globals: Map<string, Setting[]>; virtuals: Section[]; errors: MigrationError[]; notes: ReportEntry[] }
+export interface LdirectordParse { globals: Map<string, Setting[]>; virtuals: Section[];
+  errors: MigrationError[]; notes: ReportEntry[] }
 
 export function parseLdirectord(text: string, file: string): LdirectordParse {
   const globals = new Map<string, Setting[]>();
   const virtuals: Section[] = [];
   const errors: MigrationError[] = [];
   const notes: ReportEntry[] = [];
-  const push = (m: Map<string, Setting[]>, s: Setting): void => { const l = m.get(s.key) ?? []; l.push(s); m.set(s.key, l); };
+  const push = (m: Map<string, Setting[]>, s: Setting): void => { const l = m.get(s.key) ?? [];
+    l.push(s); m.set(s.key, l); };
   for (const l of readLines(text)) {
     const at = `${file}:${l.line}`;
     const eq = l.text.indexOf('=');
@@ -68,7 +70,8 @@ function expandRange(host: string): string[] | undefined {
 }
 
 /** Converts a parsed ldirectord.cf into virtual servers (added to `draft`) and report entries. */
-export function convertLdirectord(p: LdirectordParse, draft: Draft, report: ReportEntry[], errors: MigrationError[]): void {
+export function convertLdirectord(p: LdirectordParse, draft: Draft, report: ReportEntry[],
+    errors: MigrationError[]): void {
   errors.push(...p.errors);
   const before = draft.virtualServers.length;
   report.push(...p.notes);
@@ -102,9 +105,11 @@ export function convertLdirectord(p: LdirectordParse, draft: Draft, report: Repo
   }
 }
 
-function convertVirtual(sec: Section, get: (k: string) => Setting | undefined, report: ReportEntry[], errors: MigrationError[], draft: Draft): DraftVirtualServer | undefined {
+function convertVirtual(sec: Section, get: (k: string) => Setting | undefined, report: ReportEntry[],
+    errors: MigrationError[], draft: Draft): DraftVirtualServer | undefined {
   const h = sec.head;
-  const used = (s: Setting | undefined, became: string | null, note?: string): void => { if (s) report.push({ at: s.at, source: s.raw, became, note }); };
+  const used = (s: Setting | undefined, became: string | null, note?: string): void => { if (s) report.push({ at: s.at,
+    source: s.raw, became, note }); };
   const vs: DraftVirtualServer = { address: '', protocol: 'TCP', lbAlgo: 'wrr', lbKind: 'DR', inhibitOnFailure: true, realServers: [] };
   if (/^\d+$/.test(h.value)) {
     vs.fwmark = Number(h.value);
@@ -150,7 +155,8 @@ function convertVirtual(sec: Section, get: (k: string) => Setting | undefined, r
     const weight = w[2] !== undefined && /^\d+$/.test(w[2]) ? Number(w[2]) : 1;
     const hosts = expandRange(hp.host);
     if (!hosts) { errors.push({ at: r.at, message: `real=${r.value}: bad address range`, assumed: 'real server skipped' }); continue; }
-    const rsList: DraftRealServer[] = hosts.map((address) => ({ address, port: hp.port ?? vs.port ?? 0, weight, method }));
+    const rsList: DraftRealServer[] = hosts.map((address) => ({ address,
+      port: hp.port ?? vs.port ?? 0, weight, method }));
     const extra = w.slice(3).join(' ').split(',').map((x) => x.trim()).filter(Boolean);
     if (extra.length) {
       report.push({ at: r.at, source: r.raw, became: 'per-server url path/regex', note: 'per-real request/receive applied to this real_server' });
@@ -193,7 +199,8 @@ function parseHostPortRange(v: string): { host: string; port?: number } | undefi
 function pathOf(req: string): string { return req.startsWith('/') ? req : `/${req}`; }
 
 function convertCheck(vs: DraftVirtualServer, get: (k: string) => Setting | undefined,
-  used: (s: Setting | undefined, became: string | null, note?: string) => void, errors: MigrationError[]): DraftCheck | undefined {
+  used: (s: Setting | undefined, became: string | null, note?: string) => void,
+  errors: MigrationError[]): DraftCheck | undefined {
   const ct = get('checktype');
   const type = (ct?.value ?? 'negotiate').toLowerCase();
   const svc = get('service');

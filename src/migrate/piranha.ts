@@ -40,7 +40,8 @@ export function parseLvsCf(text: string, file: string, errors: MigrationError[])
 
 const NETWORK: Record<string, 'DR' | 'NAT' | 'TUN'> = { direct: 'DR', nat: 'NAT', tunnel: 'TUN' };
 
-export function convertPiranha(text: string, file: string, draft: Draft, report: ReportEntry[], errors: MigrationError[], opts: PiranhaOptions = {}): void {
+export function convertPiranha(text: string, file: string, draft: Draft, report: ReportEntry[],
+    errors: MigrationError[], opts: PiranhaOptions = {}): void {
   const root = parseLvsCf(text, file, errors);
   const get = (b: Block, k: string): Item | undefined => b.items.filter((i) => i.key === k).at(-1);
   const primaryId = opts.primaryId ?? 'primary', backupId = opts.backupId ?? 'backup';
@@ -57,10 +58,12 @@ export function convertPiranha(text: string, file: string, draft: Draft, report:
   const vrrp: DraftVrrp = {
     name: 'VI_1', interface: 'eth0', virtualRouterId: opts.vrid ?? 51, advertInt: advert > 0 ? advert : 6,
     version: Number.isInteger(advert) ? undefined : 3,
-    nodes: [{ configId: primaryId, priority: 110 }], nopreempt: false, unicastPeers: [], vips: [], trackInterfaces: [], trackPing: false,
+    nodes: [{ configId: primaryId, priority: 110 }], nopreempt: false, unicastPeers: [], vips: [],
+    trackInterfaces: [], trackPing: false,
   };
   for (const it of root.items) {
-    const r = (became: string | null, note?: string): void => { report.push({ at: it.at, source: it.src, became, note }); };
+    const r = (became: string | null, note?: string): void => { report.push({ at: it.at,
+      source: it.src, became, note }); };
     switch (it.key) {
       case 'primary': r(`@${primaryId} priority 110`, `run keepalived on ${it.value} with -i ${primaryId} (or set the config id to its hostname)`); break;
       case 'backup': vrrp.nodes.push({ configId: backupId, priority: 100 }); r(`@${backupId} priority 100`, `run keepalived on ${it.value} with -i ${backupId}`); break;
@@ -92,13 +95,15 @@ export function convertPiranha(text: string, file: string, draft: Draft, report:
   }
   if (vrrp.vips.length === 0) { errors.push({ at: file, message: 'no virtual address found: nothing for VRRP to fail over', assumed: 'no vrrp_instance written' }); return; }
   vrrp.interface = vrrp.vips[0]?.dev ?? 'eth0';
-  vrrp.trackInterfaces = [...new Set(vrrp.vips.map((x) => x.dev).filter((d): d is string => !!d && d !== vrrp.interface))];
+  vrrp.trackInterfaces = [...new Set(vrrp.vips.map((x) => x.dev).filter((d): d is string => !!d
+    && d !== vrrp.interface))];
   draft.vrrps.push(vrrp);
 }
 
 function convertVirtual(b: Block, lbKind: 'DR' | 'NAT' | 'TUN', vrrp: DraftVrrp, report: ReportEntry[], errors: MigrationError[]): DraftVirtualServer | undefined {
   const get = (k: string): Item | undefined => b.items.filter((i) => i.key === k).at(-1);
-  const r = (it: Item | undefined, became: string | null, note?: string): void => { if (it) report.push({ at: it.at, source: it.src, became, note }); };
+  const r = (it: Item | undefined, became: string | null, note?: string): void => { if (it) report.push({ at: it.at,
+    source: it.src, became, note }); };
   const active = get('active');
   if (active && active.value === '0') { r(active, null, `virtual ${b.name} is inactive: not converted`); return undefined; }
   const addr = get('address');
@@ -154,7 +159,8 @@ function convertVirtual(b: Block, lbKind: 'DR' | 'NAT' | 'TUN', vrrp: DraftVrrp,
     const sa = sg('address'), sw = sg('weight'), sact = sg('active'), sport = sg('port');
     if (sact && sact.value === '0') { r(sact, null, `server ${s.name} is inactive: not converted`); continue; }
     if (!sa || !isIPv4(sa.value)) { errors.push({ at: sa?.at ?? s.at, message: `server ${s.name}: address = <IP> is required`, assumed: `server ${s.name} skipped` }); continue; }
-    const rs = { address: sa.value, port: sport ? Number(sport.value) : vs.port ?? 0, weight: sw ? Number(sw.value) : 1 };
+    const rs = { address: sa.value, port: sport ? Number(sport.value) : vs.port ?? 0,
+      weight: sw ? Number(sw.value) : 1 };
     vs.realServers.push(rs);
     report.push({ at: s.at, source: `server ${s.name}`, became: `real_server ${rs.address} ${rs.port} { weight ${rs.weight} }` });
   }

@@ -39,7 +39,8 @@ export class FifoWriter {
     try {
       const st = lstatSync(path, { throwIfNoEntry: false });
       if (!st) {
-        // mode 0666 less the daemon's umask, as 2.2.7's mkfifo (0600 with the default 0177; 0644 with -u 0022, measured)
+        // mode 0666 less the daemon's umask, as 2.2.7's mkfifo
+        // (0600 with the default 0177; 0644 with -u 0022, measured)
         const r = spawnSync('mkfifo', [path], { encoding: 'utf8' });
         if (r.status !== 0) {
           log.error(`Unable to create ${this.label} fifo ${path} - ${(r.stderr || r.error?.message || '').trim()}`);

@@ -18,7 +18,8 @@ import { systemScriptHost, systemUserDb } from '../host/system.js';
 export interface NotifierOptions {
   logger: Logger;
   routerId?: string;
-  /** Timeout for notify scripts (keepalived has none except STOP; a hung script would stall its queue). Default 30 s. */
+  /** Timeout for notify scripts (keepalived has none except STOP; a hung script would stall its queue).
+   *  Default 30 s. */
   scriptTimeoutMs?: number;
   /** Timeout for STOP notifies at shutdown (keepalived: 1 s). */
   stopScriptTimeoutMs?: number;
@@ -52,7 +53,8 @@ function flag(v: string[] | undefined): boolean {
   return v.length === 0 || !/^(false|no|off|0)$/i.test(v[0]!);
 }
 
-/** SMTP settings from global_defs, including our extra keywords (smtp_auth_user/pass, smtp_starttls, smtp_tls_verify). */
+/** SMTP settings from global_defs, including our extra keywords (smtp_auth_user/pass, smtp_starttls,
+ *  smtp_tls_verify). */
 export function smtpSettings(config: KeepalivedConfig): SmtpSettings | undefined {
   const g = config.global;
   if (!g.smtpServer || g.notificationEmail.length === 0) return undefined;
@@ -75,7 +77,8 @@ export function smtpSettings(config: KeepalivedConfig): SmtpSettings | undefined
 const FIFO_KEYS: [FifoName, string, 'notifyFifo' | 'vrrpNotifyFifo' | 'lvsNotifyFifo'][] = [
   ['notify', 'notify', 'notifyFifo'], ['vrrp', 'vrrp notify', 'vrrpNotifyFifo'], ['lvs', 'lvs notify', 'lvsNotifyFifo'],
 ];
-const fifoKey = (f: FifoSpec): string => JSON.stringify([f.path, f.user, f.group, f.script?.argv, f.script?.user, f.script?.group]);
+const fifoKey = (f: FifoSpec): string => JSON.stringify([f.path, f.user, f.group, f.script?.argv,
+  f.script?.user, f.script?.group]);
 
 export function createNotifier(initial: KeepalivedConfig, opts: NotifierOptions): Notifier {
   const log = opts.logger;
@@ -104,13 +107,16 @@ export function createNotifier(initial: KeepalivedConfig, opts: NotifierOptions)
     idsCache = new Map();
     security = checkAllScripts(notifyScripts(cfg), cfg, { ...systemScriptHost, users: db });
     // the SECURITY VIOLATION line, when there is one, is the report's last
-    const lines = opts.violationLine === false && security.securityViolation ? security.messages.slice(0, -1) : security.messages;
+    const lines = opts.violationLine === false && security.securityViolation
+      ? security.messages.slice(0, -1) : security.messages;
     for (const m of lines) log.info(m);
     const keptI = new Set(cfg.vrrpInstances.map((i) => i.name)), keptG = new Set(cfg.vrrpSyncGroups.map((g) => g.name));
     const retired = old
-      ? { instances: old.vrrpInstances.filter((i) => !keptI.has(i.name)), groups: old.vrrpSyncGroups.filter((g) => !keptG.has(g.name)) }
+      ? { instances: old.vrrpInstances.filter((i) => !keptI.has(i.name)),
+        groups: old.vrrpSyncGroups.filter((g) => !keptG.has(g.name)) }
       : undefined;
-    planner = new NotifyPlanner(cfg, { routerId, disabled: security.disabled, lastMailed, ...(retired ? { retired } : {}) });
+    planner = new NotifyPlanner(cfg, { routerId, disabled: security.disabled, lastMailed,
+      ...(retired ? { retired } : {}) });
 
     const g = cfg.global;
     for (const [name, label, key] of FIFO_KEYS) {
@@ -148,7 +154,8 @@ export function createNotifier(initial: KeepalivedConfig, opts: NotifierOptions)
           if (!ids) { log.error(`Unknown user for notify script ${a.argv[0]} - not run`); break; }
           // A bare name runs as the file the script-security check found in PATH (keepalived replaces argv[0]).
           const file = security.results.get(a.script)?.path ?? a.argv[0]!;
-          const p = runner.run(a.queue, { argv: [file, ...a.argv.slice(1)], ids, timeoutMs: a.stop ? stopTimeout : timeout });
+          const p = runner.run(a.queue, { argv: [file, ...a.argv.slice(1)], ids,
+            timeoutMs: a.stop ? stopTimeout : timeout });
           if (opts.onScriptDone) void p.then(opts.onScriptDone);
           break;
         }

@@ -12,7 +12,8 @@ import {
 export type FifoName = 'notify' | 'vrrp' | 'lvs';
 
 export type NotifyAction =
-  /** Run `argv` (no shell). `queue` serializes scripts of one instance/group/VS; `stop` = shutdown run (short timeout). */
+  /** Run `argv` (no shell). `queue` serializes scripts of one instance/group/VS; `stop` = shutdown run (short
+   *  timeout). */
   | { kind: 'script'; queue: string; script: ScriptSpec; argv: string[]; stop: boolean }
   /** Write `data` (exact bytes, latin1/utf8 text) to one configured FIFO. */
   | { kind: 'fifo'; fifo: FifoName; data: string }
@@ -59,7 +60,8 @@ export class NotifyPlanner {
 
   private fifos(data: string, which: FifoName[]): NotifyAction[] {
     const g = this.config.global;
-    const have: Record<FifoName, boolean> = { notify: !!g.notifyFifo, vrrp: !!g.vrrpNotifyFifo, lvs: !!g.lvsNotifyFifo };
+    const have: Record<FifoName, boolean> = { notify: !!g.notifyFifo, vrrp: !!g.vrrpNotifyFifo,
+      lvs: !!g.lvsNotifyFifo };
     return which.filter((f) => have[f]).map((fifo) => ({ kind: 'fifo', fifo, data }));
   }
 

@@ -1,7 +1,8 @@
 // Queue of notify scripts (notify_*, notify_up/down, quorum_up/down): each job runs without a
 // shell as its user through src/host/spawn-as.ts (keepalived's credentials, process group and
-// parent-death signal), with a timeout (SIGTERM to the group, SIGKILL after a grace period). Scripts of one queue (an instance, a group, a virtual server) run one
-// after another so events arrive in order; queues are bounded. Exit status and duration are logged.
+// parent-death signal), with a timeout (SIGTERM to the group, SIGKILL after a grace period). Scripts of one queue (an
+// instance, a group, a virtual server) run one after another so events arrive in order; queues are bounded. Exit status
+// and duration are logged.
 import type { Logger } from '../common/log.js';
 import { runAs, type RunIdentity } from '../host/spawn-as.js';
 

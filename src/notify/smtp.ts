@@ -139,7 +139,8 @@ export class SmtpAlerter {
           log.warn(`SMTP alert "${job.subject}" not sent (attempt ${job.attempt}/${max}): ${err.reason} - giving up`);
           continue;
         }
-        const delay = Math.min(this.opts.retryMaxMs ?? 300_000, (this.opts.retryBaseMs ?? 2000) * 2 ** (job.attempt - 1));
+        const delay = Math.min(this.opts.retryMaxMs ?? 300_000,
+          (this.opts.retryBaseMs ?? 2000) * 2 ** (job.attempt - 1));
         log.warn(`SMTP alert "${job.subject}" not sent (attempt ${job.attempt}/${max}): ${err.reason} - retrying in ${delay / 1000}s`);
         this.retryTimer = setTimeout(() => { this.retryTimer = undefined; void this.pump(); }, delay);
         return;
@@ -176,7 +177,8 @@ export class SmtpAlerter {
         resolve(f);
       };
       const fail = (e: unknown): void => {
-        const err = e as Error & { code?: string; originalCode?: string; command?: string; responseCode?: number; timeoutType?: string };
+        const err = e as Error & { code?: string; originalCode?: string; command?: string;
+          responseCode?: number; timeoutType?: string };
         try { conn.close(); } catch { /* ignore */ }
         let line: string | undefined;
         const reason = `${err.code ?? 'ERROR'}${err.originalCode ? `/${err.originalCode}` : ''}: ${err.message}`;
@@ -206,7 +208,8 @@ export class SmtpAlerter {
             conn.on('error', () => { /* errors after the 250 (QUIT) do not matter */ });
             conn.once('end', () => finish(undefined));
             conn.quit();
-            setTimeout(() => { try { conn.close(); } catch { /* ignore */ } finish(undefined); }, Math.min(s.timeoutMs, 2000)).unref();
+            setTimeout(() => { try { conn.close(); } catch { /* ignore */ } finish(undefined); },
+              Math.min(s.timeoutMs, 2000)).unref();
           });
         };
         if (s.auth) {

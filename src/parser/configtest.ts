@@ -43,10 +43,12 @@ const ORDER: Record<Proc, number> = { parent: 0, checker: 1, vrrp: 2 };
 
 export function isOurNote(d: ParseDiagnostic): boolean { return isNoteCode(d.code); }
 
-export function configTestLines(diags: readonly ParseDiagnostic[], opts: { positions?: boolean; notes?: boolean; multiFile?: boolean } = {}): ConfigTestLine[] {
+export function configTestLines(diags: readonly ParseDiagnostic[],
+    opts: { positions?: boolean; notes?: boolean; multiFile?: boolean } = {}): ConfigTestLine[] {
   const withPos = opts.positions ?? true;
   const at = (d: ParseDiagnostic): string => (d.pos && withPos ? `\t[${d.pos.file}:${d.pos.line}:${d.pos.col}]` : '');
-  const sorted = diags.map((d, i) => ({ d, i })).sort((a, b) => ORDER[a.d.proc] - ORDER[b.d.proc] || a.i - b.i).map((x) => x.d);
+  const sorted = diags.map((d, i) => ({ d, i })).sort((a, b) => ORDER[a.d.proc] - ORDER[b.d.proc]
+    || a.i - b.i).map((x) => x.d);
   const out: ConfigTestLine[] = [];
   for (const d of sorted) {
     if (isNotImplementedWarning(d)) continue;
@@ -67,5 +69,6 @@ export function runConfigTest(path: string, opts: ConfigTestOptions): ConfigTest
   const r = parseConfigFile(path, { checkInterfaces: true, ...opts });
   const lines = configTestLines(r.diagnostics, { positions: opts.positions, notes: opts.notes });
   const saveDir = r.config.global.configSaveDir;
-  return { stderrLines: lines.map((l) => l.text), lines, exitCode: r.exitCode, ...(saveDir !== undefined ? { configSaveDir: saveDir } : {}) };
+  return { stderrLines: lines.map((l) => l.text), lines, exitCode: r.exitCode,
+    ...(saveDir !== undefined ? { configSaveDir: saveDir } : {}) };
 }

@@ -12,7 +12,7 @@ import { consolidatedCopy, preprocessFile, preprocessText } from './preprocess.j
 import { readConfig, type ParseDiagnostic } from './reader.js';
 import { topTable, procOf, type TopCtx } from './keywords/top.js';
 import { defaultGlobalDefs } from './keywords/global-defs.js';
-import { newRuleState } from './keywords/routes.js';
+import { newRuleState } from './keywords/route-values.js';
 import { validateConfig } from './validate.js';
 import type { HostFacts } from '../host/facts.js';
 import type { VirtualServer } from '../config/model.js';
@@ -55,7 +55,8 @@ export interface ParseResult {
 export function emptyConfig(hostname: string, files: string[] = []): KeepalivedConfig {
   return {
     files, global: defaultGlobalDefs(hostname), vrrpScripts: [], trackFiles: [], trackProcesses: [], vrrpInstances: [],
-    vrrpSyncGroups: [], virtualServerGroups: [], virtualServers: [], staticIpaddress: [], staticRoutes: [], staticRules: [], extra: [],
+    vrrpSyncGroups: [], virtualServerGroups: [], virtualServers: [], staticIpaddress: [], staticRoutes: [],
+    staticRules: [], extra: [],
   };
 }
 

@@ -20,7 +20,8 @@ export type LedgerEntry =
   | { readonly status: 'not-implemented'; readonly reason: string };
 
 /** Implemented, shown by these tests: `ok(['test/unit/x.test.ts', 'part of a title'], ...)`. */
-export function ok(first: readonly [file: string, title: string], ...more: (readonly [file: string, title: string])[]): LedgerEntry {
+export function ok(first: readonly [file: string, title: string],
+    ...more: (readonly [file: string, title: string])[]): LedgerEntry {
   const tests = [first, ...more].map(([file, title]) => ({ file, title }));
   return { status: 'implemented', tests: tests as [TestRef, ...TestRef[]] };
 }

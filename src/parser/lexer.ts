@@ -125,7 +125,8 @@ export function splitWords(lb: LineBuf, diags: DiagnosticOut, ascii = false, for
       const st = i;
       while (i < n && !isSep(s.charCodeAt(i))) i++;
       const w = s.slice(st, i);
-      words.push({ text: ascii ? w : toDisplay(w), pos: { file, line, col: lb.map ? colAt(lb, st) : lb.base + st }, quoted: false });
+      words.push({ text: ascii ? w : toDisplay(w), pos: { file, line,
+        col: lb.map ? colAt(lb, st) : lb.base + st }, quoted: false });
     }
     return words;
   }
@@ -144,7 +145,8 @@ export function splitWords(lb: LineBuf, diags: DiagnosticOut, ascii = false, for
       break;
     }
     if (tt === Quoted) {
-      words.push({ text: toDisplay(t.image.slice(1, -1)), pos: { file: lb.file, line: lb.line, col: colAt(lb, t.startOffset) }, quoted: true });
+      words.push({ text: toDisplay(t.image.slice(1, -1)), pos: { file: lb.file, line: lb.line,
+        col: colAt(lb, t.startOffset) }, quoted: true });
       prevBare = false;
     } else {
       if (prevBare && t.startOffset === prevEnd) {
@@ -152,7 +154,8 @@ export function splitWords(lb: LineBuf, diags: DiagnosticOut, ascii = false, for
         w.text = toDisplay(s.slice(bareStart, t.startOffset + t.image.length));
       } else {
         bareStart = t.startOffset;
-        words.push({ text: toDisplay(t.image), pos: { file: lb.file, line: lb.line, col: colAt(lb, t.startOffset) }, quoted: false });
+        words.push({ text: toDisplay(t.image), pos: { file: lb.file, line: lb.line,
+          col: colAt(lb, t.startOffset) }, quoted: false });
       }
       prevBare = true;
     }

@@ -4,10 +4,11 @@
 // blocks indented by 4, words spelled by config-word.ts (quoted where keepalived would otherwise
 // split, comment or replace them).
 import type {
-  KeepalivedConfig, GlobalDefs, VrrpInstance, VirtualIp, ScriptSpec, TrackRef, VirtualServer, RealServer, Checker, VrrpScript,
+  KeepalivedConfig, GlobalDefs, VrrpInstance, VirtualIp, ScriptSpec, TrackRef, VirtualServer,
+  RealServer, Checker, VrrpScript,
   VrrpSyncGroup, TrackFile, VrrpTrackProcess, VirtualServerGroup, HttpUrl,
 } from '../config/model.js';
-import { routeWords, ruleWords } from './keywords/routes.js';
+import { routeWords, ruleWords } from './keywords/route-print.js';
 import { quoteLine, quoteQuotedEscaped } from './config-word.js';
 import { GARP_KEYWORDS } from './keywords/garp.js';
 
@@ -454,7 +455,8 @@ export function printConfig(cfg: KeepalivedConfig): string {
 }
 
 /** NAT | DR | TUN type T [port N] [csum]: the words of an lb_kind / lvs_method line. */
-function methodWords(kind: string, t: { type: string; port?: number; csum?: string } | undefined): (string | number | undefined)[] {
+function methodWords(kind: string,
+    t: { type: string; port?: number; csum?: string } | undefined): (string | number | undefined)[] {
   if (kind !== 'TUN' || !t) return [kind];
   return ['TUN', 'type', t.type, ...(t.port !== undefined ? ['port', t.port] : []), t.csum];
 }

@@ -85,7 +85,9 @@ class LineArgs implements KwArgs {
     this.r.report(this.r.prefix, message, this.line.pos, severity, code);
   }
   info(message: string, code: DiagCode = 'KPB_INFO'): void { this.r.report('none', message, this.line.pos, 'info', code); }
-  notImplemented(what: string, reason: string): void { this.r.warnNotImplemented(valueNotImplementedMessage(what, reason), this.line.words[0]?.pos ?? this.line.pos); }
+  notImplemented(what: string, reason: string): void {
+    this.r.warnNotImplemented(valueNotImplementedMessage(what, reason), this.line.words[0]?.pos ?? this.line.pos);
+  }
   markMissingInterface(): void { this.r.missingInterface = true; }
 }
 
@@ -218,7 +220,8 @@ class Reader {
       if (line.brace === '}') return;
       if (line.words.length === 0) continue;
       if (def.block === 'words') {
-        for (const w of line.words) def.item?.(ctx, this.args({ text: w.text, words: [w], pos: w.pos, showFile: line.showFile }));
+        for (const w of line.words) def.item?.(ctx, this.args({ text: w.text, words: [w], pos: w.pos,
+          showFile: line.showFile }));
       } else {
         def.item?.(ctx, this.args(line));
       }

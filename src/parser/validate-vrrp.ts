@@ -17,7 +17,8 @@ import { isLinkLocal6, parseIpv6 } from '../vrrp/addr.js';
 import { DEFAULT_DOWN_TIMER_ADVERTS } from '../vrrp/timers.js';
 
 export interface VrrpSink {
-  add(message: string, opts?: { severity?: Severity; code?: DiagCode; pos?: SourcePos; prefix?: PrefixStyle; related?: SourcePos[] }): void;
+  add(message: string, opts?: { severity?: Severity; code?: DiagCode; pos?: SourcePos; prefix?: PrefixStyle;
+    related?: SourcePos[] }): void;
   readonly proc: Proc;
 }
 
@@ -239,10 +240,13 @@ function completePreempt(vi: VrrpInstance, strict: boolean, r: Reporter): void {
 /** Lower-priority GARPs and adverts: strict mode's defaults, and what it refuses. */
 function completeStrictAdverts(vi: VrrpInstance, g: GlobalDefs, strict: boolean, r: Reporter): void {
   const n = vi.name;
-  // Unset: strict mode's 0, else global_defs' vrrp_garp_lower_prio_*, which default to vrrp_garp_master_* (not to the instance's).
-  if (vi.garpLowerPrioRepeat === undefined) vi.garpLowerPrioRepeat = strict ? 0 : g.vrrpGarpLowerPrioRepeat ?? g.vrrpGarpMasterRepeat;
+  // Unset: strict mode's 0, else global_defs' vrrp_garp_lower_prio_*, which default to vrrp_garp_master_* (not to the
+  // instance's).
+  if (vi.garpLowerPrioRepeat === undefined) vi.garpLowerPrioRepeat =
+    strict ? 0 : g.vrrpGarpLowerPrioRepeat ?? g.vrrpGarpMasterRepeat;
   else if (strict && vi.garpLowerPrioRepeat) { r.say(`(${n}) Strict mode requires no repeat garps. resetting`); vi.garpLowerPrioRepeat = 0; }
-  if (vi.garpLowerPrioDelay === undefined) vi.garpLowerPrioDelay = strict ? 0 : g.vrrpGarpLowerPrioDelay ?? g.vrrpGarpMasterDelay;
+  if (vi.garpLowerPrioDelay === undefined) vi.garpLowerPrioDelay =
+    strict ? 0 : g.vrrpGarpLowerPrioDelay ?? g.vrrpGarpMasterDelay;
   else if (strict && vi.garpLowerPrioDelay) { r.say(`(${n}) Strict mode requires no repeat garp delay. resetting`); vi.garpLowerPrioDelay = 0; }
   if (vi.lowerPrioNoAdvert === undefined) vi.lowerPrioNoAdvert = strict || g.vrrpLowerPrioNoAdvert;
   else if (strict && !vi.lowerPrioNoAdvert) { r.say(`(${n}) Strict mode requires no lower priority advert. resetting`); vi.lowerPrioNoAdvert = true; }
@@ -320,7 +324,8 @@ function syncGroupTrackers(cfg: KeepalivedConfig, groupOf: Map<string, Group>, r
   const byName = new Map(cfg.vrrpInstances.map((v) => [v.name, v]));
   for (const sg of cfg.vrrpSyncGroups) {
     r.at = sg.pos;
-    const members = sg.group.filter((m) => groupOf.get(m) === sg).map((m) => byName.get(m)).filter((v): v is VrrpInstance => !!v);
+    const members =
+      sg.group.filter((m) => groupOf.get(m) === sg).map((m) => byName.get(m)).filter((v): v is VrrpInstance => !!v);
     if (!members.some((v) => v.priority === OWNER)) continue;
     const clear = (refs: TrackRef[], what: string, tail: string): void => {
       for (const t of refs) if (t.weight) { r.say(`(${sg.name}) Cannot have weighted track ${what} '${t.name}' with member having priority ${OWNER} - ${tail}`); t.weight = 0; }

@@ -35,7 +35,8 @@ export interface ValidateOptions {
 class Sink {
   out: ParseDiagnostic[] = [];
   constructor(public proc: Proc) {}
-  add(message: string, opts: { severity?: Severity; code?: DiagCode; pos?: SourcePos; prefix?: PrefixStyle; related?: SourcePos[] } = {}): void {
+  add(message: string, opts: { severity?: Severity; code?: DiagCode; pos?: SourcePos; prefix?: PrefixStyle;
+      related?: SourcePos[] } = {}): void {
     this.out.push({
       severity: opts.severity ?? 'error', code: opts.code ?? 'KA_CFG_ERROR', message, pos: opts.pos,
       prefix: opts.prefix ?? 'none', proc: this.proc, related: opts.related,
@@ -99,7 +100,8 @@ function checkVirtualServers(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink)
       if (!rsWeightGiven.has(rs)) rs.weight = vs.weight;
       total += rs.weight;
       const ss = vs.sorryServer;
-      if (ss && ss.address === rs.address && ss.port === rs.port && !!ss.inhibit !== !!(rs.inhibitOnFailure ?? vs.inhibitOnFailure)) {
+      if (ss && ss.address === rs.address && ss.port === rs.port
+          && !!ss.inhibit !== !!(rs.inhibitOnFailure ?? vs.inhibitOnFailure)) {
         const inhibit = !!(rs.inhibitOnFailure ?? vs.inhibitOnFailure);
         s.add(`Virtual server ${name()}: real server ${rsText(rs)} matches sorry server, but inhibit setting differs, ${inhibit ? 'sett' : 'clear'}ing on sorry server`, at);
         ss.inhibit = inhibit;
@@ -123,7 +125,8 @@ function checkVirtualServers(cfg: KeepalivedConfig, o: ValidateOptions, s: Sink)
 }
 
 /** Unless NAT, real (and sorry) servers take the virtual server's port; with fwmarks no port. */
-function checkPorts(vs: VirtualServer, groupMarks: boolean, name: () => string, rsText: (rs: RealServer) => string, s: Sink, at: { pos?: SourcePos }): void {
+function checkPorts(vs: VirtualServer, groupMarks: boolean, name: () => string, rsText: (rs: RealServer) => string,
+    s: Sink, at: { pos?: SourcePos }): void {
   const a = vs.vs;
   const ss = vs.sorryServer;
   if (a.kind === 'group') {
@@ -157,7 +160,6 @@ function checkPorts(vs: VirtualServer, groupMarks: boolean, name: () => string, 
 
 function fmt(p: SourcePos | undefined): string { return p ? `${p.file}:${p.line}:${p.col}` : '?'; }
 
-
 function allScripts(cfg: KeepalivedConfig, trackedOnly: Set<string>): { spec: ScriptSpec; kind: 'track'; name: string }[] {
   return cfg.vrrpScripts.filter((v) => trackedOnly.has(v.name)).map((v) => ({ spec: v.script, kind: 'track' as const, name: v.name }));
 }
@@ -165,7 +167,8 @@ function allScripts(cfg: KeepalivedConfig, trackedOnly: Set<string>): { spec: Sc
 export function notifyScriptsOf(cfg: KeepalivedConfig): ScriptSpec[] {
   const out: ScriptSpec[] = [];
   const add = (x: ScriptSpec | undefined): void => { if (x && x.argv.length) out.push(x); };
-  for (const o of [...cfg.vrrpInstances, ...cfg.vrrpSyncGroups]) { add(o.notifyMaster); add(o.notifyBackup); add(o.notifyFault); add(o.notifyStop); add(o.notify); }
+  for (const o of [...cfg.vrrpInstances, ...cfg.vrrpSyncGroups]) { add(o.notifyMaster); add(o.notifyBackup);
+    add(o.notifyFault); add(o.notifyStop); add(o.notify); }
   for (const vi of cfg.vrrpInstances) { add(vi.notifyMasterRxLowerPri); add(vi.notifyDeleted?.script); }
   for (const vs of cfg.virtualServers) {
     add(vs.quorumUp); add(vs.quorumDown);
@@ -295,14 +298,17 @@ function checkSecurity(cfg: KeepalivedConfig, used: Set<string>, o: ValidateOpti
   }
   const vrrpNotify: ScriptSpec[] = [];
   const add = (x: ScriptSpec | undefined, to: ScriptSpec[]): void => { if (x && x.argv.length) to.push(x); };
-  for (const oo of [...cfg.vrrpInstances, ...cfg.vrrpSyncGroups]) { add(oo.notifyMaster, vrrpNotify); add(oo.notifyBackup, vrrpNotify); add(oo.notifyFault, vrrpNotify); add(oo.notifyStop, vrrpNotify); add(oo.notify, vrrpNotify); }
+  for (const oo of [...cfg.vrrpInstances, ...cfg.vrrpSyncGroups]) { add(oo.notifyMaster, vrrpNotify);
+    add(oo.notifyBackup, vrrpNotify); add(oo.notifyFault, vrrpNotify); add(oo.notifyStop, vrrpNotify);
+    add(oo.notify, vrrpNotify); }
   for (const vi of cfg.vrrpInstances) add(vi.notifyMasterRxLowerPri, vrrpNotify);
   add(cfg.global.vrrpNotifyFifo?.script, vrrpNotify); add(cfg.global.notifyFifo?.script, vrrpNotify);
   for (const spec of vrrpNotify) if (isCountedScript(spec)) vrrpRoot = true;
   if (!g.enableScriptSecurity && vrrpRoot) {
     vr.add('SECURITY VIOLATION - scripts are being executed but script_security not enabled.', { severity: 'security', code: 'KA_SCRIPT_SECURITY' });
   }
-  if (disabled.size) for (const vi of cfg.vrrpInstances) vi.trackScript = vi.trackScript.filter((r) => !disabled.has(r.name));
+  if (disabled.size) for (const vi of cfg.vrrpInstances) vi.trackScript =
+    vi.trackScript.filter((r) => !disabled.has(r.name));
   // checker side: MISC_CHECK, notify_up/down, quorum_up/down, lvs fifo script.
   const ckScripts: { spec: ScriptSpec; user?: { user: string; group?: string } }[] = [];
   for (const vs of cfg.virtualServers) {
@@ -325,8 +331,10 @@ function resolveTrackWeights(cfg: KeepalivedConfig): void {
   const scripts = new Map(cfg.vrrpScripts.map((v) => [v.name, v]));
   const files = new Map(cfg.trackFiles.map((v) => [v.name, v]));
   for (const o of [...cfg.vrrpInstances, ...cfg.vrrpSyncGroups]) {
-    for (const r of o.trackScript) if (!explicitWeight.has(r)) { const v = scripts.get(r.name); if (v) { r.weight = v.weight; r.reverse = v.weightReverse; } }
-    for (const r of o.trackFile) if (!explicitWeight.has(r)) { const v = files.get(r.name); if (v) { r.weight = v.weight; r.reverse = v.reverse; } }
+    for (const r of o.trackScript) if (!explicitWeight.has(r)) { const v = scripts.get(r.name);
+      if (v) { r.weight = v.weight; r.reverse = v.weightReverse; } }
+    for (const r of o.trackFile) if (!explicitWeight.has(r)) { const v = files.get(r.name);
+      if (v) { r.weight = v.weight; r.reverse = v.reverse; } }
   }
 }
 

@@ -29,7 +29,8 @@ export function readUnsigned(a: KwArgs, text: string, min: number, max: number, 
 function fmtF(n: number): string { return n.toFixed(6); }
 
 /** Decimal with up to 6 places (read_decimal_unsigned_strvec); range printed with %f. */
-export function readDecimal(a: KwArgs, text: string, min: number, max: number, report = true, maxText?: string): number | undefined {
+export function readDecimal(a: KwArgs, text: string, min: number, max: number, report = true,
+    maxText?: string): number | undefined {
   const t = text.trimStart();
   if (!DEC_RE.test(t)) { if (report) a.error(`invalid number '${text}'`); return undefined; }
   if (t.startsWith('-')) { if (report) a.error(`negative number '${text}'`); return undefined; }

@@ -158,7 +158,8 @@ export interface VrrpFsmParams {
   /** A configuration fault that holds the instance in FAULT for as long as it runs
    *  (unicast_fault_no_peer without unicast peers; use_ipvlan on IPv4 without an address). */
   configFault?: 'unicastNoPeer' | 'ipvlanNoAddress';
-  /** The VIP firewall blocks this instance's VIPs (not the owner, no accept mode): -D logs "setting/removing firewall drop rule". */
+  /** The VIP firewall blocks this instance's VIPs (not the owner, no accept mode): -D logs "setting/removing firewall
+   *  drop rule". */
   firewall?: boolean;
   /** Member of a sync group: a Master_Down expiry then only marks the instance as wanting MASTER and
    *  SyncGroupCore decides (all members must want it); set it for every member of a vrrp_sync_group. */

@@ -35,7 +35,8 @@ export class VrrpFsm {
   /** Put in FAULT by the start-up's 'track' step; its 'state' step is still to come. */
   private startFaulted = false;
   /** A reload in progress: what its later steps need ('reloaded' events). */
-  private reloading?: { old: VrrpFsmParams; wasMaster: boolean; wasBackup: boolean; stBefore: VrrpState; faulted: boolean };
+  private reloading?: { old: VrrpFsmParams; wasMaster: boolean; wasBackup: boolean;
+    stBefore: VrrpState; faulted: boolean };
   private hasAddr = true;
   private syncFault = false;
   private primary: string;
@@ -165,19 +166,22 @@ export class VrrpFsm {
   }
 
   /** The last advert encoded: reused while params, source address and priority stay the same. */
-  private lastSent?: { params: VrrpFsmParams; primary: string; priority: number; advert: VrrpAdvert; payload: Uint8Array; checksumDst?: string };
+  private lastSent?: { params: VrrpFsmParams; primary: string; priority: number; advert: VrrpAdvert;
+    payload: Uint8Array; checksumDst?: string };
 
   private send(priority: number): void {
     let c = this.lastSent;
     const group = this.oldChecksum && this.params.version === 3 && this.params.family === 'inet' ? this.params.mcastGroup4 ?? '224.0.0.18' : undefined;
-    if (!c || c.params !== this.cur || c.primary !== this.primary || c.priority !== priority || c.checksumDst !== group) {
+    if (!c || c.params !== this.cur || c.primary !== this.primary || c.priority !== priority
+        || c.checksumDst !== group) {
       const advert = this.advert(priority);
       const payload = encodeAdvert(advert, {
         src: this.primary, dst: group ?? this.params.destination,
         v3Ipv4Checksum: this.params.v3Ipv4PseudoHeader ? 'pseudo' : 'plain',
       });
       advert.checksum = (payload[6]! << 8) | payload[7]!;
-      c = this.lastSent = { params: this.cur, primary: this.primary, priority, advert, payload, ...(group ? { checksumDst: group } : {}) };
+      c = this.lastSent = { params: this.cur, primary: this.primary, priority, advert, payload,
+        ...(group ? { checksumDst: group } : {}) };
     }
     this.out.push(c.checksumDst ? { kind: 'sendAdvert', advert: c.advert, payload: c.payload, checksumDst: c.checksumDst } : { kind: 'sendAdvert', advert: c.advert, payload: c.payload });
     this.stats.advert_sent++;
@@ -230,7 +234,8 @@ export class VrrpFsm {
   }
 
   private skewPrio(): number { return skewPriority(this.params.priority, this.eff); }
-  private masterDownMs(): number { return masterDownIntervalMs(this.skewPrio(), this.masterAdverIntCs, this.params.downTimerAdverts); }
+  private masterDownMs(): number { return masterDownIntervalMs(this.skewPrio(), this.masterAdverIntCs,
+    this.params.downTimerAdverts); }
   private skewMs(): number { return skewTimeMs(this.skewPrio(), this.masterAdverIntCs); }
   private adverMs(): number { return this.params.advertIntCs * 10; }
 
@@ -286,7 +291,8 @@ export class VrrpFsm {
     }
   }
 
-  /** keepalived 2.2.7 (initialise_tracking_priorities): "(VI_1) entering FAULT state" with the notifies; never "Entering FAULT STATE (init)" (measured). */
+  /** keepalived 2.2.7 (initialise_tracking_priorities): "(VI_1) entering FAULT state" with the notifies; never
+   *  "Entering FAULT STATE (init)" (measured). */
   private startFault(): void {
     if (this.st !== 'INIT' || this.faultReasons().length === 0) return;
     const from = this.changeState('FAULT');
@@ -418,7 +424,8 @@ export class VrrpFsm {
     else if (!faulted && this.st === 'FAULT') this.leaveFault();
   }
 
-  /** -V (dontRelease): keepalived 2.2.7 skips restore_vrrp_interfaces at stop: no priority 0, VIPs and routes stay (measured). */
+  /** -V (dontRelease): keepalived 2.2.7 skips restore_vrrp_interfaces at stop: no priority 0, VIPs and routes stay
+   *  (measured). */
   private onShutdown(reason: ShutdownReason, dontRelease: boolean): void {
     if (this.st === 'STOP') return;
     const was = this.st;
@@ -523,7 +530,8 @@ export class VrrpFsm {
           if (np.fifoWriteStateOnReload) this.notify('FAULT', 'fifo');
           return;
         }
-        // keepalived's vrrp_init_state() at a reload clears the routes and rules of a non-MASTER (-V / -X: its VIPs too)
+        // keepalived's vrrp_init_state() at a reload clears the routes and rules of a non-MASTER (-V / -X: its VIPs
+        // too)
         if (!r.wasMaster) this.initRestore();
         this.reevaluate();
         // fifo_write_vrrp_states_on_reload: a BACKUP / FAULT the reload left alone is written to the FIFOs again

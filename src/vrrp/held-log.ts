@@ -13,11 +13,15 @@ export class HeldLog implements Logger {
 
   constructor(private readonly out: Logger) {}
 
-  log(level: LogLevel, msg: string): void { if (this.depth > 0) this.held.push({ level, msg }); else this.out.log(level, msg); }
+  log(level: LogLevel, msg: string): void {
+    if (this.depth > 0) this.held.push({ level, msg }); else this.out.log(level, msg);
+  }
   info(msg: string): void { this.log('info', msg); }
   warn(msg: string): void { this.log('warning', msg); }
   error(msg: string): void { this.log('err', msg); }
-  detail(msg: string, level: 1 | 2 = 1): void { if (this.depth > 0) this.held.push({ detail: level, msg }); else this.out.detail(msg, level); }
+  detail(msg: string, level: 1 | 2 = 1): void {
+    if (this.depth > 0) this.held.push({ detail: level, msg }); else this.out.detail(msg, level);
+  }
 
   /** Runs `fn` now, or after the held lines before it once released. */
   later(fn: () => void): void { if (this.depth > 0) this.held.push({ run: fn }); else fn(); }

@@ -18,7 +18,8 @@ export interface VrrpHandle {
 
 export function isStartFailure(r: VrrpHandle | StartFailure): r is StartFailure { return 'permanentError' in r; }
 
-export async function startVrrp(config: KeepalivedConfig, deps: RuntimeDeps & { onStateChange?: (ev: StateChangeEvent) => void }): Promise<VrrpHandle | StartFailure> {
+export async function startVrrp(config: KeepalivedConfig,
+    deps: RuntimeDeps & { onStateChange?: (ev: StateChangeEvent) => void }): Promise<VrrpHandle | StartFailure> {
   const rt = new VrrpRuntime(deps);
   const failed = await rt.start(config);
   if (failed) return failed;

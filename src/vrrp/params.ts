@@ -41,7 +41,8 @@ export interface DerivedParams {
  * strict mode). Also read by the dumps.
  */
 export function lowerPrioGarp(inst: VrrpInstance, g: GlobalDefs): { delayS: number; repeat: number } {
-  return { delayS: inst.garpLowerPrioDelay ?? g.vrrpGarpMasterDelay, repeat: inst.garpLowerPrioRepeat ?? g.vrrpGarpMasterRepeat };
+  return { delayS: inst.garpLowerPrioDelay ?? g.vrrpGarpMasterDelay,
+    repeat: inst.garpLowerPrioRepeat ?? g.vrrpGarpMasterRepeat };
 }
 
 export function deriveFsmParams(inst: VrrpInstance, ctx: ParamsContext): DerivedParams {
@@ -74,7 +75,8 @@ export function deriveFsmParams(inst: VrrpInstance, ctx: ParamsContext): Derived
     ...inst.virtualIpaddressExcluded,
   ].map((v) => v.address);
 
-  const unicastPeers = inst.unicastPeer.map((p) => ({ address: p.address, minTtl: p.minTtl ?? 0, maxTtl: p.maxTtl ?? 255 }));
+  const unicastPeers = inst.unicastPeer.map((p) => ({ address: p.address, minTtl: p.minTtl ?? 0,
+    maxTtl: p.maxTtl ?? 255 }));
   // RFC 5798 §5.2.9: the first IPv6 address in an advert is link-local. Strict mode refuses it at parse
   // time (validate-vrrp.ts); otherwise keepalived 2.2.7 only logs this at start-up (log_message, not -t).
   const first6 = family === 'inet6' && unicastPeers.length === 0 && !inst.strictMode ? parseIp(vips[0] ?? '', 'inet6') : undefined;

@@ -94,7 +94,8 @@ export class SyncGroupCore {
    * the group is BACKUP, silently. The member's Master_Down (Skew_Time) is armed after the others'
    * (2.2.7 arms it last: the others time out first, measured).
    */
-  private vipDeleted(instance: string, feed: (name: string, e: VrrpEvent) => void, out: SyncGroupOutput[]): SyncGroupOutput[] {
+  private vipDeleted(instance: string, feed: (name: string, e: VrrpEvent) => void,
+      out: SyncGroupOutput[]): SyncGroupOutput[] {
     feed(instance, { type: 'vipDeleted' });
     for (const [name, f] of this.members) if (name !== instance && f.state === 'MASTER') feed(name, { type: 'vipDeleted' });
     if (this.groupState === 'MASTER') this.groupState = 'BACKUP';
@@ -131,7 +132,8 @@ export class SyncGroupCore {
     }
   }
 
-  private settleFaults(feed: (name: string, e: VrrpEvent) => void, out: SyncGroupOutput[], notifies: GroupNotify[]): void {
+  private settleFaults(feed: (name: string, e: VrrpEvent) => void, out: SyncGroupOutput[],
+      notifies: GroupNotify[]): void {
     const own = new Map<string, boolean>();
     for (const [name, f] of this.members) own.set(name, f.state !== 'INIT' && f.state !== 'STOP' && f.ownFaults().length > 0);
     const anyFault = [...own.values()].some(Boolean);

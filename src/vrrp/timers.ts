@@ -13,7 +13,8 @@ export function skewTimeMs(priority: number, masterAdverIntCs: number): number {
 export const DEFAULT_DOWN_TIMER_ADVERTS = 3;
 
 /** Master_Down_Interval = down_timer_adverts (3) * Master_Adver_Interval + Skew_Time. */
-export function masterDownIntervalMs(priority: number, masterAdverIntCs: number, downTimerAdverts = DEFAULT_DOWN_TIMER_ADVERTS): number {
+export function masterDownIntervalMs(priority: number, masterAdverIntCs: number,
+    downTimerAdverts = DEFAULT_DOWN_TIMER_ADVERTS): number {
   return downTimerAdverts * masterAdverIntCs * 10 + skewTimeMs(priority, masterAdverIntCs);
 }
 

@@ -41,7 +41,8 @@ export function trackGroups(cfg: KeepalivedConfig): TrackGroups {
     groups.set(name, found);
   }
   const interfaces = new Map<string, string[]>();
-  const track = (kind: string, group: string | undefined, dev: string | undefined, noTrack: boolean | undefined): void => {
+  const track = (kind: string, group: string | undefined, dev: string | undefined,
+    noTrack: boolean | undefined): void => {
     if (group === undefined || !groups.has(group)) return;
     if (noTrack) { lines.push(`Static ${kind} has both track_group and no_track set - not tracking`); return; }
     if (dev === undefined) return;

@@ -75,7 +75,8 @@ export type LadderResult = Acceptance | Rejection;
 
 export interface RxPacket { payload: Uint8Array; ttl: number; src: string; dst: string }
 
-function reject(reason: RejectReason, counter: VrrpStatName | undefined, log: string | undefined, advert?: VrrpAdvert): Rejection {
+function reject(reason: RejectReason, counter: VrrpStatName | undefined, log: string | undefined,
+    advert?: VrrpAdvert): Rejection {
   const r: Rejection = { ok: false, reason, log };
   if (counter) r.counter = counter;
   if (advert) r.advert = advert;

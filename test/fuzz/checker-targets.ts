@@ -62,7 +62,8 @@ export function httpTarget(): FuzzTarget<HttpInput> {
   const rec = load();
   return {
     name: 'http',
-    generate: (rng) => ({ segments: segments(rng, httpSeed(rng, rec)), url: rng.pick(URLS), rawLimit: rng.pick([1 << 20, 1024, 100]) }),
+    generate: (rng) => ({ segments: segments(rng, httpSeed(rng, rec)), url: rng.pick(URLS),
+      rawLimit: rng.pick([1 << 20, 1024, 100]) }),
     run(input) {
       const reader = new HttpResponseReader(input.rawLimit);
       let fed = 0;
@@ -77,7 +78,8 @@ export function httpTarget(): FuzzTarget<HttpInput> {
       if (!Number.isInteger(r.status) || r.status < 0 || r.status > 999) return '!status';
       // the streamed digest equals the digest of the body read at once (same Content-Length)
       const all = Buffer.concat(input.segments);
-      const once = { raw: all, headerEnd: r.headerEnd, ...(r.contentLength !== undefined ? { contentLength: r.contentLength } : {}) };
+      const once = { raw: all, headerEnd: r.headerEnd, ...(r.contentLength !== undefined
+        ? { contentLength: r.contentLength } : {}) };
       if (md5hex(bodyOf(once)) !== r.digest) return '!digest-differs';
       const o = judge(input.url, r);
       return o.ok ? `up: ${'text' in o ? o.text : undefined}` : `down: ${failureText(o)}`;
@@ -122,8 +124,7 @@ export function smtpTarget(): FuzzTarget<SmtpInput> {
       const expect = ['HELO', 'QUIT'].slice(0, writes.length);
       if (writes.join() !== expect.join()) return '!commands-out-of-order';
       if (verdict === 'up' && writes.length !== 2) return '!up-without-quit';
-      const buffered = (d as unknown as { buf: string }).buf.length;
-      if (buffered > SMTP_LINE_MAX) return '!buffer-unbounded';
+      if (d.buffered > SMTP_LINE_MAX) return '!buffer-unbounded';
       return `${verdict ?? 'no verdict (read timeout)'}${d.overflows ? ' after buffer overflow' : ''}`;
     },
     show: (input) => JSON.stringify(Buffer.concat(input.segments).toString('latin1').slice(0, 1500)),

@@ -16,7 +16,8 @@ import type { Rng } from './harness.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** Argument words and block items seen in the corpus, by keyword (what real configs give them), and the corpus texts. */
+/** Argument words and block items seen in the corpus, by keyword (what real configs give them), and the corpus
+ *  texts. */
 export interface Pool { args: Map<string, string[][]>; items: Map<string, string[]>; texts: string[] }
 
 let poolCache: Pool | undefined;
@@ -154,7 +155,8 @@ function genLine(c: GenCtx, t: KeywordTable, depth: number): void {
   if (r < 0.94) k = rng.pick(t.keywords);
   else if (r < 0.98) k = rng.pick(rng.pick(tables()).keywords); // a keyword of another block
   else { c.out.push(rng.pick(['bogus_keyword 1', '{', '}', 'unknown { x }', '"quoted keyword" x', `${rng.pick(WORDS)}`])); return; }
-  const name = rng.chance(0.03) ? k.name.toUpperCase() : (k.aliases?.length && rng.chance(0.3) ? rng.pick(k.aliases) : k.name);
+  const name = rng.chance(0.03) ? k.name.toUpperCase() : (k.aliases?.length && rng.chance(0.3)
+    ? rng.pick(k.aliases) : k.name);
   const args = argsFor(rng, k, c.pool);
   const head = [name, ...args].filter((w) => w !== '').join(' ');
   if (!k.block) { c.out.push(head); return; }
@@ -237,7 +239,8 @@ function mutatedCorpus(c: GenCtx): void {
     if (r < 0.25) lines.splice(i, 1);
     else if (r < 0.4) lines.splice(i, 0, lines[i] ?? '');
     else if (r < 0.7) { const w = (lines[i] ?? '').trim().split(/\s+/); w[rng.int(w.length)] = wrongValue(rng); lines[i] = w.join(' '); }
-    else if (r < 0.9) { const sub: GenCtx = { ...c, out: [] }; genAny(sub, rng.pick(tables()), 1); lines.splice(i, 0, ...sub.out); }
+    else if (r < 0.9) { const sub: GenCtx = { ...c, out: [] }; genAny(sub, rng.pick(tables()), 1);
+      lines.splice(i, 0, ...sub.out); }
     else lines.length = i;
   }
   c.out.push(...lines);
@@ -255,7 +258,8 @@ export function genConfig(rng: Rng, pool = corpusPool()): GeneratedConfig {
   if (rng.chance(0.08)) {
     // non-UTF-8 bytes and NULs through a file
     bytes = Buffer.from(text, 'latin1');
-    for (let i = rng.range(1, 6); i > 0 && bytes.length; i--) bytes[rng.int(bytes.length)] = rng.pick([0x00, 0x80, 0xc3, 0xff, 0xfe, 0xe2, 0x0d]);
+    for (let i = rng.range(1, 6); i > 0 && bytes.length; i--) bytes[rng.int(bytes.length)] =
+      rng.pick([0x00, 0x80, 0xc3, 0xff, 0xfe, 0xe2, 0x0d]);
     text = '';
   }
   return { text, bytes, scriptSecurity: rng.chance(0.1) };

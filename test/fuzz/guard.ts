@@ -17,7 +17,8 @@ function runPart(name: string, n: number, seed: number, from: number, hangMs: nu
   const w = new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: { name, n, seed, from, cells }, resourceLimits: { maxOldGenerationSizeMb: 1536 } });
   return new Promise((resolve) => {
     const timer = setInterval(() => {
-      if (progress[0]! >= 0 && Date.now() - progress[1]! > hangMs) { clearInterval(timer); resolve({ hangAt: progress[0]! }); void w.terminate(); }
+      if (progress[0]! >= 0 && Date.now() - progress[1]! > hangMs) { clearInterval(timer);
+        resolve({ hangAt: progress[0]! }); void w.terminate(); }
     }, 100);
     w.once('message', (report: FuzzReport) => { clearInterval(timer); resolve({ report }); void w.terminate(); });
     w.once('error', (error) => { clearInterval(timer); resolve({ error, at: progress[0]! }); });
@@ -55,7 +56,8 @@ export async function runGuarded(name: string, n?: number, seed = 1, hangMs = 30
     const kind = 'hangAt' in part ? 'HANG' : 'EXCEPTION';
     const t = spec.make();
     let input = '';
-    try { const g = t.generate(Rng.forInput(seed, at), at); input = t.show ? t.show(g) : JSON.stringify(g).slice(0, 2000); } finally { t.cleanup?.(); }
+    try { const g = t.generate(Rng.forInput(seed, at), at); input = t.show ? t.show(g)
+      : JSON.stringify(g).slice(0, 2000); } finally { t.cleanup?.(); }
     total.byKind[kind] = (total.byKind[kind] ?? 0) + 1;
     total.inputs++;
     if (kind === 'EXCEPTION') { total.exceptions++; total.firstException ??= { index: at, error: String(('error' in part && part.error.stack) || 'worker died'), input }; }

@@ -20,7 +20,8 @@ export class Rng {
   readonly next: () => number;
   constructor(seed: number) { this.next = mulberry32(seed); }
   /** The generator of input `i` of run `seed`: every input can be rebuilt on its own. */
-  static forInput(seed: number, i: number): Rng { return new Rng(Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) ^ Math.imul(i + 1, 0x85ebca6b)); }
+  static forInput(seed: number, i: number): Rng { return new Rng(Math.imul(seed ^ 0x5bd1e995,
+    0x9e3779b1) ^ Math.imul(i + 1, 0x85ebca6b)); }
   /** Integer in [0, n). */
   int(n: number): number { return Math.floor(this.next() * n); }
   /** Integer in [lo, hi]. */
@@ -39,7 +40,8 @@ export class Rng {
 }
 
 /** Values that break length and count fields: zero, one, boundaries, all ones. */
-export const HUGE_VALUES = [0, 1, 3, 4, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xffffffff] as const;
+export const HUGE_VALUES = [0, 1, 3, 4, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff, 0x10000, 0x7fffffff,
+  0x80000000, 0xffffffff] as const;
 
 export type MutationKind = 'bitflip' | 'byte' | 'truncate' | 'extend' | 'splice' | 'length-lie' | 'huge-value' | 'duplicate' | 'delete';
 
@@ -56,7 +58,8 @@ function writeField(b: Buffer, at: number, width: 1 | 2 | 4, v: number, le: bool
  * real length fields (netlink nlmsg_len / nla_len ...) so that length lies hit them, not only random
  * bytes; `le` is their byte order. `donors` are other samples for splicing.
  */
-export function mutateOnce(rng: Rng, b: Buffer, opts: { donors?: readonly Buffer[]; lengthAt?: readonly { at: number; width: 2 | 4 }[]; le?: boolean } = {}): [Buffer, MutationKind] {
+export function mutateOnce(rng: Rng, b: Buffer, opts: { donors?: readonly Buffer[];
+    lengthAt?: readonly { at: number; width: 2 | 4 }[]; le?: boolean } = {}): [Buffer, MutationKind] {
   const kind = rng.weighted<MutationKind>([[4, 'bitflip'], [2, 'byte'], [1, 'truncate'], [1, 'extend'], [1, 'splice'], [2, 'length-lie'], [1, 'huge-value'], [0.5, 'duplicate'], [0.5, 'delete']]);
   const out = Buffer.from(b);
   const le = opts.le ?? true;
@@ -68,13 +71,17 @@ export function mutateOnce(rng: Rng, b: Buffer, opts: { donors?: readonly Buffer
     case 'splice': {
       const d = opts.donors?.length ? rng.pick(opts.donors) : out;
       const at = rng.int(out.length + 1), from = rng.int(d.length + 1), len = rng.int(d.length - from + 1);
-      return [Buffer.concat([out.subarray(0, at), d.subarray(from, from + len), out.subarray(rng.chance(0.5) ? at : Math.min(out.length, at + len))]), kind];
+      return [Buffer.concat([out.subarray(0, at), d.subarray(from, from + len),
+        out.subarray(rng.chance(0.5) ? at : Math.min(out.length, at + len))]), kind];
     }
     case 'length-lie': {
       const fields = opts.lengthAt ?? [];
-      const f = fields.length && rng.chance(0.8) ? rng.pick(fields) : { at: rng.int(Math.max(1, out.length)) & ~1, width: rng.pick([2, 4] as const) };
-      const cur = f.at + f.width <= out.length ? (f.width === 2 ? (le ? out.readUInt16LE(f.at) : out.readUInt16BE(f.at)) : (le ? out.readUInt32LE(f.at) : out.readUInt32BE(f.at))) : 0;
-      const lie = rng.pick([0, 1, 3, 4, cur - 1, cur + 1, cur + 4, cur * 2, Math.max(0, cur - 4), 0xffff, 0xffffffff, rng.int(65536)]);
+      const f = fields.length && rng.chance(0.8) ? rng.pick(fields)
+        : { at: rng.int(Math.max(1, out.length)) & ~1, width: rng.pick([2, 4] as const) };
+      const cur = f.at + f.width <= out.length ? (f.width === 2 ? (le ? out.readUInt16LE(f.at) : out.readUInt16BE(f.at))
+        : (le ? out.readUInt32LE(f.at) : out.readUInt32BE(f.at))) : 0;
+      const lie = rng.pick([0, 1, 3, 4, cur - 1, cur + 1, cur + 4, cur * 2, Math.max(0, cur - 4), 0xffff,
+        0xffffffff, rng.int(65536)]);
       writeField(out, f.at, f.width, lie, le);
       return [out, kind];
     }
@@ -85,7 +92,8 @@ export function mutateOnce(rng: Rng, b: Buffer, opts: { donors?: readonly Buffer
     }
     case 'duplicate': {
       const from = rng.int(out.length + 1), len = rng.int(Math.min(256, out.length - from) + 1);
-      return [Buffer.concat([out.subarray(0, from + len), out.subarray(from, from + len), out.subarray(from + len)]), kind];
+      return [Buffer.concat([out.subarray(0, from + len), out.subarray(from, from + len),
+        out.subarray(from + len)]), kind];
     }
     case 'delete': {
       const from = rng.int(out.length + 1), len = rng.int(Math.min(64, out.length - from) + 1);
@@ -95,7 +103,8 @@ export function mutateOnce(rng: Rng, b: Buffer, opts: { donors?: readonly Buffer
 }
 
 /** 1..max mutations in a row; returns the result and the kinds applied. */
-export function mutate(rng: Rng, b: Buffer, opts: Parameters<typeof mutateOnce>[2] & { max?: number } = {}): [Buffer, MutationKind[]] {
+export function mutate(rng: Rng, b: Buffer,
+    opts: Parameters<typeof mutateOnce>[2] & { max?: number } = {}): [Buffer, MutationKind[]] {
   let out = b;
   const kinds: MutationKind[] = [];
   const n = 1 + rng.int(opts.max ?? 4);
@@ -108,7 +117,8 @@ export interface FuzzTarget<I> {
   name: string;
   /** Input i of the run (only `rng` may be used for randomness). */
   generate(rng: Rng, i: number): I;
-  /** The product's verdict on the input, as a short kind ("accepted", "rejected:too-short"...). Throwing = escaped exception. */
+  /** The product's verdict on the input, as a short kind ("accepted", "rejected:too-short"...). Throwing = escaped
+   *  exception. */
   run(input: I): string | Promise<string>;
   /** A short printable form of an input, for reports. */
   show?(input: I): string;
@@ -145,7 +155,8 @@ const show = <I>(t: FuzzTarget<I>, input: I): string => {
 };
 
 /** Runs inputs [from, from + n) of `seed` through the target; `progress(i)` before each input (watchdog). */
-export async function runFuzz<I>(t: FuzzTarget<I>, n: number, seed = 1, opts: { boundMs?: number; from?: number; progress?: (i: number) => void } = {}): Promise<FuzzReport> {
+export async function runFuzz<I>(t: FuzzTarget<I>, n: number, seed = 1,
+    opts: { boundMs?: number; from?: number; progress?: (i: number) => void } = {}): Promise<FuzzReport> {
   const boundMs = opts.boundMs ?? 1000;
   const r: FuzzReport = { target: t.name, seed, inputs: 0, ms: 0, byKind: {}, exceptions: 0, violations: 0, slowest: { index: -1, ms: 0, kind: '' }, overBound: 0, boundMs };
   const t0 = performance.now();
@@ -188,7 +199,8 @@ export function mergeReports(a: FuzzReport, b: FuzzReport): FuzzReport {
     return o;
   };
   return {
-    ...a, inputs: a.inputs + b.inputs, ms: a.ms + b.ms, byKind: add(a.byKind, b.byKind), exceptions: a.exceptions + b.exceptions,
+    ...a, inputs: a.inputs + b.inputs, ms: a.ms + b.ms, byKind: add(a.byKind, b.byKind),
+    exceptions: a.exceptions + b.exceptions,
     violations: a.violations + b.violations, firstViolation: a.firstViolation ?? b.firstViolation,
     ...(a.detail || b.detail ? { detail: add(a.detail, b.detail) } : {}),
     firstException: a.firstException ?? b.firstException, slowest: b.slowest.ms > a.slowest.ms ? b.slowest : a.slowest,

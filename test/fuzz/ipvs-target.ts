@@ -9,10 +9,10 @@ import * as fs from 'node:fs';
 import { isIP } from 'node:net';
 import { malformedInput } from '../../src/common/malformed.js';
 import { IpvsClient } from '../../src/ipvs/client.js';
-import { genlTransportOver, type GenlResult, type NlGenlSocket } from '../../src/ipvs/transport.js';
+import { genlTransportOver, type GenlResult } from '../../src/ipvs/transport.js';
 import type { IpvsDaemon, IpvsDest, IpvsService } from '../../src/ipvs/types.js';
 import type { FuzzTarget, Rng } from './harness.js';
-import { FakeRawSocket, immediate, mutateDatagrams, netlinkPkg, notedSince, packageSocketOver, readdressed, sleep } from './netlink-fake.js';
+import { FakeRawSocket, genlSocketOver, immediate, mutateDatagrams, netlinkPkg, notedSince, readdressed, sleep } from './netlink-fake.js';
 
 const FIXTURE = new URL('./fixtures/ipvs-replies.json', import.meta.url);
 
@@ -38,7 +38,8 @@ function load(): { famId: number; samples: { scenario: Scenario; datagrams: Buff
 
 const validPort = (p: number) => Number.isInteger(p) && p >= 0 && p <= 0xffff;
 const badService = (s: IpvsService) => !(s.af === 2 || s.af === 10) || (s.fwmark === 0 && (isIP(s.addr) === 0 || !validPort(s.port))) || typeof s.sched !== 'string';
-const badDest = (d: IpvsDest) => !(d.af === 2 || d.af === 10) || isIP(d.addr) === 0 || !validPort(d.port) || d.fwd < 0 || d.fwd > 7;
+const badDest = (d: IpvsDest) => !(d.af === 2 || d.af === 10) || isIP(d.addr) === 0 || !validPort(d.port)
+  || d.fwd < 0 || d.fwd > 7;
 const badDaemon = (d: IpvsDaemon) => (d.state !== 'master' && d.state !== 'backup') || typeof d.ifname !== 'string';
 
 export function ipvsTarget(): FuzzTarget<IpvsInput> {
@@ -52,9 +53,10 @@ export function ipvsTarget(): FuzzTarget<IpvsInput> {
     },
     async run(input) {
       const raw = new FakeRawSocket(PORT);
-      const genl = new netlinkPkg.GenericNetlinkSocket(packageSocketOver(raw)) as unknown as NlGenlSocket;
+      const genl = genlSocketOver(raw);
       const t = genlTransportOver(genl, netlinkPkg.genl.Commands.GET_FAMILY, { timeoutMs: 3 });
-      const opened = await IpvsClient.open({ ...t, resolveFamily: async () => ({ ok: true, value: { id: famId, version: 1 } }) });
+      const opened = await IpvsClient.open({ ...t, resolveFamily: async () => ({ ok: true,
+        value: { id: famId, version: 1 } }) });
       if (!opened.ok) throw new Error('open');
       const client = opened.value;
       const before = malformedInput.snapshot();

@@ -6,9 +6,20 @@ import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import type * as Netlink from 'netlink';
 import { malformedInput, type MalformedSource } from '../../src/common/malformed.js';
+import type { NlGenlSocket } from '../../src/ipvs/transport.js';
 import { mutate, type Rng } from './harness.js';
 
-export const netlinkPkg = createRequire(import.meta.url)('netlink') as typeof Netlink;
+const required = createRequire(import.meta.url)('netlink');
+export const netlinkPkg = required as typeof Netlink;
+/**
+ * The package's classes as these fakes use them: a NetlinkSocket over a FakeRawSocket (it calls only the
+ * raw-socket methods FakeRawSocket has), a GenericNetlinkSocket as the NlGenlSocket the transport declares
+ * (makeRef / dropRef are protected in the package's typings, public at run time).
+ */
+const overFake = required as {
+  NetlinkSocket: new (raw: FakeRawSocket) => Netlink.NetlinkSocket;
+  GenericNetlinkSocket: new (s: Netlink.NetlinkSocket) => NlGenlSocket;
+};
 
 export class FakeRawSocket extends EventEmitter {
   readonly sent: Buffer[] = [];
@@ -33,7 +44,12 @@ export class FakeRawSocket extends EventEmitter {
 
 /** A NetlinkSocket of the package over a fake raw socket. */
 export function packageSocketOver(raw: FakeRawSocket): Netlink.NetlinkSocket {
-  return new netlinkPkg.NetlinkSocket(raw as unknown as Netlink.RawNetlinkSocket);
+  return new overFake.NetlinkSocket(raw);
+}
+
+/** The package's GenericNetlinkSocket over a fake raw socket, as the transport sees it. */
+export function genlSocketOver(raw: FakeRawSocket): NlGenlSocket {
+  return new overFake.GenericNetlinkSocket(packageSocketOver(raw));
 }
 
 /** Offsets of the netlink messages in a datagram (as long as the lengths hold). */
@@ -55,7 +71,8 @@ export function readdressed(d: Buffer, seq: number, port: number): Buffer {
   return b;
 }
 
-/** Length fields of a datagram for the mutators: nlmsg_len of each message, nla_len of the attributes after `hdr` bytes. */
+/** Length fields of a datagram for the mutators: nlmsg_len of each message, nla_len of the attributes after `hdr`
+ *  bytes. */
 export function lengthFields(d: Buffer, hdr: number): { at: number; width: 2 | 4 }[] {
   const out: { at: number; width: 2 | 4 }[] = [];
   for (const o of messageOffsets(d)) {
@@ -90,7 +107,8 @@ export function mutateDatagrams(rng: Rng, reply: readonly Buffer[], all: readonl
   if (r < 0.1) datagrams = datagrams.slice(0, rng.int(datagrams.length));
   else if (r < 0.15) datagrams.splice(rng.int(datagrams.length + 1), 0, rng.pick(all));
   const i = rng.int(Math.max(1, datagrams.length));
-  if (datagrams[i]) datagrams[i] = mutate(rng, datagrams[i]!, { donors: all, lengthAt: lengthFields(datagrams[i]!, hdr), max: 3 })[0];
+  if (datagrams[i]) datagrams[i] = mutate(rng, datagrams[i]!,
+    { donors: all, lengthAt: lengthFields(datagrams[i]!, hdr), max: 3 })[0];
   return datagrams;
 }
 

@@ -70,7 +70,12 @@ export function rtnlTarget(): FuzzTarget<RtnlInput> {
         const raws: FakeRawSocket[] = [];
         // the monitor's datagrams are handed to it as its socket in the groups would (nl-channel.ts's NlGroups)
         let feed: (d: Buffer) => void = () => {};
-        const rtnl = new Rtnl(() => { const raw = new FakeRawSocket(PORT); raws.push(raw); return new netlinkPkg.RtNetlinkSocket(packageSocketOver(raw)); }, 3,
+        const socket = () => {
+          const raw = new FakeRawSocket(PORT);
+          raws.push(raw);
+          return new netlinkPkg.RtNetlinkSocket(packageSocketOver(raw));
+        };
+        const rtnl = new Rtnl(socket, 3,
           (_g, onDatagram) => { feed = onDatagram; return { close: () => {}, setRcvBuf: () => undefined }; });
         if (input.scenario === 'monitor') {
           const events: KernelEvent[] = [];

@@ -17,7 +17,8 @@ export interface TargetSpec {
   selftest?: true;
 }
 
-/** Inputs 2 and 4 hang (a busy loop; an await of nothing), 6 throws outside its verdict, the rest pass: the watchdog must see all three. */
+/** Inputs 2 and 4 hang (a busy loop; an await of nothing), 6 throws outside its verdict, the rest pass: the watchdog
+ *  must see all three. */
 const selftest = (): FuzzTarget<number> => ({
   name: 'selftest',
   generate: (_rng, i) => i,

@@ -4,8 +4,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { runFuzz } from './harness.js';
 import { TARGETS } from './targets.js';
 
-const { name, n, seed, from, cells } = workerData as { name: string; n: number; seed: number; from: number; cells: SharedArrayBuffer };
+const { name, n, seed, from, cells } = workerData as { name: string; n: number; seed: number; from: number;
+  cells: SharedArrayBuffer };
 const progress = new Float64Array(cells);
 const spec = TARGETS[name]!;
-const report = await runFuzz(spec.make(), n, seed, { boundMs: spec.boundMs, from, progress: (i) => { progress[0] = i; progress[1] = Date.now(); } });
+const report = await runFuzz(spec.make(), n, seed, { boundMs: spec.boundMs, from,
+  progress: (i) => { progress[0] = i; progress[1] = Date.now(); } });
 parentPort!.postMessage(report);

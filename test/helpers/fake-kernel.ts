@@ -14,7 +14,8 @@ import type { NftMsg } from '../../src/vrrp/firewall/nft-model.js';
 import { FakeNftables } from './fake-nftables.js';
 import { FakeRoutes } from './fake-routes.js';
 import type {
-  AddrInfo, IpvlanMode, KernelError, KernelEvent, KernelPort, KernelProblem, LinkInfo, VrrpChannel, VrrpRx, VrrpSocketOpts,
+  AddrInfo, IpvlanMode, KernelError, KernelEvent, KernelPort, KernelProblem, LinkInfo,
+  VrrpChannel, VrrpRx, VrrpSocketOpts,
 } from '../../src/vrrp/kernel/port.js';
 
 type OpBody =
@@ -60,7 +61,8 @@ export interface FakeLinkSpec {
 /** running = up && carrier (the carrier stays as set while the link is down). */
 interface FakeLink { info: LinkInfo; carrier: boolean; addrs: AddrInfo[]; segment?: FakeSegment; probes?: FakeLinkSpec['probes']; parent?: number }
 
-interface FakeSocket { kernel: FakeKernel; opts: VrrpSocketOpts; onRx: (rx: VrrpRx) => void; queue: VrrpRx[]; closed: boolean }
+interface FakeSocket { kernel: FakeKernel; opts: VrrpSocketOpts; onRx: (rx: VrrpRx) => void;
+  queue: VrrpRx[]; closed: boolean }
 
 /** A simulated Ethernet segment: VRRP messages sent on one attached link reach the sockets of the others. */
 export class FakeSegment {
@@ -141,9 +143,11 @@ export class FakeKernel implements KernelPort {
     const mac = Buffer.from((spec.mac ?? `02:00:00:00:${(index >> 8).toString(16)}:${(index & 0xff).toString(16)}`).split(':').map((x) => parseInt(x, 16)));
     const carrier = spec.running ?? true;
     const master = spec.master !== undefined ? this.mustLink(spec.master).info.index : undefined;
-    const info: LinkInfo = { index, name: spec.name, mac, up: spec.up ?? true, running: (spec.up ?? true) && carrier, mtu: spec.mtu ?? 1500,
+    const info: LinkInfo = { index, name: spec.name, mac, up: spec.up ?? true,
+      running: (spec.up ?? true) && carrier, mtu: spec.mtu ?? 1500,
       ...(spec.kind ? { kind: spec.kind } : {}), ...(master ? { master } : {}) };
-    const l: FakeLink = { info, carrier, addrs: [], ...(spec.segment ? { segment: spec.segment } : {}), ...(spec.probes ? { probes: spec.probes } : {}),
+    const l: FakeLink = { info, carrier, addrs: [], ...(spec.segment ? { segment: spec.segment } : {}),
+      ...(spec.probes ? { probes: spec.probes } : {}),
       ...(spec.parent !== undefined ? { parent: spec.parent } : {}) };
     spec.segment?.join(this);
     this.byIndex.set(index, l);
@@ -173,7 +177,8 @@ export class FakeKernel implements KernelPort {
 
   private children(index: number): FakeLink[] { return [...this.byIndex.values()].filter((c) => c.parent === index); }
 
-  /** `ip link del NAME`: down, its addresses go, then its macvlans (as this: down, addresses, deleted), then the link. */
+  /** `ip link del NAME`: down, its addresses go, then its macvlans (as this: down, addresses, deleted), then the
+   *  link. */
   deleteLink(name: string): void {
     const l = this.mustLink(name);
     if (l.info.up) this.setLink(name, { up: false });
@@ -221,7 +226,8 @@ export class FakeKernel implements KernelPort {
   /** The next add (or delete) request for `address` fails with `code`, as a kernel refusing it would. */
   refuseNext(op: 'add' | 'del', address: string, code: keyof typeof ERRNOS & string): void { this.refusals.set(`${op} ${address}`, code); }
 
-  private failNext(add: boolean, address: string, nl: (text: string, errno: number) => string): KernelError | undefined {
+  private failNext(add: boolean, address: string, nl: (text: string, errno: number) => string): KernelError
+      | undefined {
     const key = `${add ? 'add' : 'del'} ${address}`;
     const code = this.refusals.get(key);
     if (!code) return undefined;
@@ -259,7 +265,8 @@ export class FakeKernel implements KernelPort {
   readonly sockets: KernelPort['sockets'] = {
     open: (opts, onRx) => {
       const l = this.byIndex.get(opts.ifindex);
-      const rec = { ifname: opts.ifname, family: opts.family, ...(opts.group ? { group: opts.group } : {}), sendOnly: !!opts.sendOnly };
+      const rec = { ifname: opts.ifname, family: opts.family, ...(opts.group ? { group: opts.group } : {}),
+        sendOnly: !!opts.sendOnly };
       if (!l || l.info.name !== opts.ifname) {
         this.record({ op: 'socketOpen', ...rec, error: 'ENODEV' });
         return err('ENODEV', () => `SO_BINDTODEVICE ${opts.ifname}: No such device`);
@@ -380,7 +387,8 @@ export class FakeKernel implements KernelPort {
   listeners(seg: FakeSegment, rx: Omit<VrrpRx, 'ifindex'>): FakeSocket[] {
     return this.openSockets.filter((s) => {
       const l = this.byIndex.get(s.opts.ifindex);
-      if (!l || l.segment !== seg || !l.info.up || !l.info.running || s.closed || s.opts.sendOnly || s.opts.family !== rx.family) return false;
+      if (!l || l.segment !== seg || !l.info.up || !l.info.running || s.closed || s.opts.sendOnly
+        || s.opts.family !== rx.family) return false;
       return isMulticast(rx.dst) ? s.opts.group === rx.dst : l.addrs.some((a) => a.address === rx.dst);
     });
   }

@@ -54,7 +54,8 @@ export class FakeNftables {
       case 'getTable': return undefined;
       case 'newChain': if (!t.chains.has(m.chain)) t.chains.set(m.chain, { ...(m.hook ? { hook: m.hook } : {}), rules: [] }); return undefined;
       case 'newSet':
-        if (!t.sets.has(m.set)) t.sets.set(m.set, { keyType: m.keyType, keyLen: m.keyLen, flags: m.flags ?? 0, elems: new Map() });
+        if (!t.sets.has(m.set)) t.sets.set(m.set, { keyType: m.keyType, keyLen: m.keyLen,
+          flags: m.flags ?? 0, elems: new Map() });
         return undefined;
       case 'newRule': {
         const c = t.chains.get(m.chain);

@@ -35,7 +35,8 @@ function inSubnet(addr: string, a: AddrInfo): boolean {
 }
 
 const metricOf = (r: VirtualRoute): number => r.metric ?? (r.family === 'inet6' ? 1024 : 0);
-const sameKey = (a: VirtualRoute, b: VirtualRoute): boolean => a.family === b.family && a.table === b.table && a.dst.address === b.dst.address
+const sameKey = (a: VirtualRoute, b: VirtualRoute): boolean => a.family === b.family && a.table === b.table
+  && a.dst.address === b.dst.address
   && a.dst.prefixLen === b.dst.prefixLen && (a.tos ?? 0) === (b.tos ?? 0) && metricOf(a) === metricOf(b);
 
 export class FakeRoutes implements RouteOps {
@@ -45,7 +46,8 @@ export class FakeRoutes implements RouteOps {
   private cb?: (ev: RouteRuleEvent) => void;
   private groups: RouteGroups = { routes4: false, routes6: false, rules4: false, rules6: false };
 
-  constructor(private readonly timers: Timers, private readonly link: (index: number) => { info: LinkInfo; addrs: AddrInfo[] } | undefined) {}
+  constructor(private readonly timers: Timers, private readonly link: (index: number) => { info: LinkInfo;
+    addrs: AddrInfo[] } | undefined) {}
 
   private fail(op: RouteOpRecord['op'], code: string, text: string): KernelError {
     const [errno, msg] = ERR[code]!;
@@ -86,7 +88,8 @@ export class FakeRoutes implements RouteOps {
   rule(op: 'add' | 'del', rule: VirtualRule): Promise<KernelError | undefined> {
     const rec = op === 'add' ? 'ruleAdd' : 'ruleDel';
     const text = formatRule(rule);
-    const i = this.rules.findIndex((x) => formatRule({ ...x, noTrack: false }) === formatRule({ ...rule, noTrack: false }));
+    const i = this.rules.findIndex((x) => formatRule({ ...x,
+      noTrack: false }) === formatRule({ ...rule, noTrack: false }));
     if (op === 'add') {
       if (i >= 0) return Promise.resolve(this.fail(rec, 'EEXIST', text));
       this.rules.push(rule);
@@ -140,8 +143,10 @@ export class FakeRoutes implements RouteOps {
     const r = x.route;
     if (!(r.family === 'inet' ? this.groups.routes4 : this.groups.routes6)) return;
     const ev: RouteEvent = {
-      added, pid: own ? 1 : 0, family: r.family, dstLen: r.dst.prefixLen, tos: r.tos ?? 0, table: r.table, protocol: r.protocol ?? 18,
-      ...(r.dst.prefixLen ? { dst: r.dst.address } : {}), ...(x.oif !== undefined ? { oif: x.oif } : {}), ...(metricOf(r) ? { priority: metricOf(r) } : {}),
+      added, pid: own ? 1 : 0, family: r.family, dstLen: r.dst.prefixLen, tos: r.tos ?? 0, table: r.table,
+      protocol: r.protocol ?? 18,
+      ...(r.dst.prefixLen ? { dst: r.dst.address } : {}), ...(x.oif !== undefined ? { oif: x.oif } : {}),
+      ...(metricOf(r) ? { priority: metricOf(r) } : {}),
     };
     this.timers.set(() => this.cb?.({ kind: 'route', ev, own }), 0);
   }
@@ -150,13 +155,17 @@ export class FakeRoutes implements RouteOps {
     if (!(r.family === 'inet' ? this.groups.rules4 : this.groups.rules6)) return;
     const a = r.action;
     const ev: RuleEvent = {
-      added, pid: own ? 1 : 0, family: r.family, dstLen: r.to?.prefixLen ?? 0, srcLen: r.from?.prefixLen ?? 0, tos: r.tos,
+      added, pid: own ? 1 : 0, family: r.family, dstLen: r.to?.prefixLen ?? 0,
+      srcLen: r.from?.prefixLen ?? 0, tos: r.tos,
       headerTable: a.kind === 'table' && a.table < 256 ? a.table : 0, action: FR_ACT[a.kind], invert: r.invert,
       table: a.kind === 'table' ? a.table : 0, priority: r.preference, suppressPrefixlen: r.suppressPrefixlen ?? -1, protocol: r.protocol ?? 0,
-      ...(r.from && r.from.prefixLen ? { src: r.from.address } : {}), ...(r.to && r.to.prefixLen ? { dst: r.to.address } : {}),
+      ...(r.from && r.from.prefixLen ? { src: r.from.address } : {}),
+      ...(r.to && r.to.prefixLen ? { dst: r.to.address } : {}),
       ...(a.kind === 'goto' ? { goto: a.target } : {}), ...(r.fwmark !== undefined ? { fwmark: r.fwmark, fwmask: r.fwmask ?? 0xffffffff } : {}),
-      ...(r.realms ? { flow: r.realms } : {}), ...(r.suppressIfgroup !== undefined ? { suppressIfgroup: r.suppressIfgroup } : {}),
-      ...(r.iif !== undefined ? { iif: r.iif } : {}), ...(r.oif !== undefined ? { oif: r.oif } : {}), ...(r.tunnelId ? { tunnelId: r.tunnelId } : {}),
+      ...(r.realms ? { flow: r.realms } : {}), ...(r.suppressIfgroup !== undefined
+        ? { suppressIfgroup: r.suppressIfgroup } : {}),
+      ...(r.iif !== undefined ? { iif: r.iif } : {}), ...(r.oif !== undefined ? { oif: r.oif } : {}),
+      ...(r.tunnelId ? { tunnelId: r.tunnelId } : {}),
       ...(r.uidRange ? { uidRange: r.uidRange } : {}), ...(a.kind === 'l3mdev' ? { l3mdev: 1 } : {}), ...(r.ipProto !== undefined ? { ipProto: r.ipProto } : {}),
       ...(r.sport ? { sport: r.sport } : {}), ...(r.dport ? { dport: r.dport } : {}),
     };

@@ -22,7 +22,8 @@ export class FakeTimers implements Timers {
     const target = this.clock.now() + ms;
     for (;;) {
       let best: [number, { at: number; fn: () => void }] | undefined;
-      for (const e of this.q) if (e[1].at <= target && (!best || e[1].at < best[1].at || (e[1].at === best[1].at && e[0] < best[0]))) best = e;
+      for (const e of this.q) if (e[1].at <= target && (!best || e[1].at < best[1].at
+        || (e[1].at === best[1].at && e[0] < best[0]))) best = e;
       if (!best) break;
       // Like Node's timers phase: every timer due at that instant runs before I/O callbacks.
       const at = best[1].at;

@@ -32,7 +32,8 @@ export function ownedNs(prefix: string, ...parts: string[]): string {
  * process is gone, and names without an owner pid (made before names carried one). A namespace
  * of another live run is never listed.
  */
-export function deletableNamespaces(prefix: string, names: readonly string[], alive: (pid: number) => boolean = pidAlive): string[] {
+export function deletableNamespaces(prefix: string, names: readonly string[],
+    alive: (pid: number) => boolean = pidAlive): string[] {
   return names.filter((name) => {
     if (name !== prefix && !name.startsWith(`${prefix}-`)) return false;
     const m = /^(\d+)(-|$)/.exec(name.slice(prefix.length + 1));
@@ -151,7 +152,8 @@ export class NetnsLab {
   }
 }
 
-export async function waitFor<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, stepMs = 20): Promise<T> {
+export async function waitFor<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number,
+    stepMs = 20): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

@@ -26,7 +26,6 @@ export async function withTempDir<T>(prefix: string, fn: (dir: string) => T | Pr
   try { return await fn(dir); } finally { removeTempDir(dir); }
 }
 
-
 /**
  * For an after() hook: removes `dir` when every test of the suite passed; when one failed, keeps it
  * (its logs are the evidence) and says where it is. Call as `removeUnlessFailed(this, dir)`.

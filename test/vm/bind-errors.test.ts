@@ -86,7 +86,8 @@ describe('bind() failures in a qemu VM: ours (-C) and keepalived 2.2.7 (-C) on o
     const keep = (l: string) => !isNotAvail(l);
     assert.deepEqual(checkSet(phaseLines('ours', 1), keep), checkSet(phaseLines('keepalived', 1), keep));
     const settle = out!.phases[1]!.at + 2 * DELAY_LOOP_S * 1000 + 1000;
-    for (const i of IMPLS) assert.deepEqual(phaseLines(i, 1).filter(([t, l]) => t >= settle && (l === NOTAVAIL || l === UDP_BIND)), [], i);
+    for (const i of IMPLS) assert.deepEqual(phaseLines(i, 1).filter(([t, l]) => t >= settle
+      && (l === NOTAVAIL || l === UDP_BIND)), [], i);
     assert.deepEqual(checkSet(phaseLines('keepalived', 1), keep), ADDED);
   });
 
@@ -107,7 +108,8 @@ describe('bind() failures in a qemu VM: ours (-C) and keepalived 2.2.7 (-C) on o
     for (const i of IMPLS) {
       for (const own of [OWN[1]!, OWN[3]!]) {
         const ts = [...phaseLines(i, 0), ...phaseLines(i, 2)].filter(([, l]) => l === own).map(([t]) => t);
-        const gaps = ts.slice(1).map((t, k) => t - ts[k]!).filter((g) => g < 3 * DELAY_LOOP_S * 1000); // not across phase 1
+        // not across phase 1
+        const gaps = ts.slice(1).map((t, k) => t - ts[k]!).filter((g) => g < 3 * DELAY_LOOP_S * 1000);
         const m = median(gaps);
         report.push(`${i} ${own.slice(0, 10)}: ${gaps.length} gaps, median ${m} ms`);
         assert.ok(gaps.length >= 3, `${i}: ${own}: only ${gaps.length} gaps`);

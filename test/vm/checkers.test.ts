@@ -25,7 +25,8 @@ function byServer(lines: string[], keep: (l: string) => boolean): Map<string, st
   return m;
 }
 
-/** State transitions: the lines the brief names (success, Adding/Removing/Enabling/Disabling, quorum, sorry server, failure after retries, shutdown). */
+/** State transitions: the lines the brief names (success, Adding/Removing/Enabling/Disabling, quorum, sorry server,
+ *  failure after retries, shutdown). */
 const TRANSITION = /TCP connection to .* success\.$|Remote Web server .* succeed on service\.$|^Misc check for .* (succeeded|failed)|on service .* failed( after \d+ retr(y|ies))?\.$|^(Adding|Removing|Enabling|Disabling) service |^Removing \(inhibited\) service |^(Gained|Lost) quorum |^Starting with quorum |sorry server |^Shutting down service /;
 
 function logDiffs(s: StepOut, keep: (l: string) => boolean, asSets: boolean): string[] {

@@ -9,7 +9,6 @@ import { assertGuestRanClean, bundleGuest, REPO, runInVm, VM_CACHE, vmUnavailabl
 import type { GuestInput } from './guest/ipvs-guest.js';
 
 type Listing = { ln: string; thresholds: string; save: string; tun: string; persistent: string };
-/* eslint-disable @typescript-eslint/no-explicit-any */
 let out: any = null;
 let vm: VmResult | null = null;
 const CONFIG_DIR = join(REPO, 'test/vm/configs');

@@ -26,7 +26,8 @@ import { checkLines, logLines, ofInstance, parseRun, state, STEPS, wire, type Ru
 let vm: VmResult | null = null;
 const runs: { keepalived?: Run; ours?: Run } = {};
 
-/** What 2.2.7 does differently at a reload (and hence at the stop after it) with VI_4's unnamed, address-less IPv6 ipvlan. */
+/** What 2.2.7 does differently at a reload (and hence at the stop after it) with VI_4's unnamed, address-less IPv6
+ *  ipvlan. */
 const VI4_REPLACED = /vrrp6?\.54|\(VI_4\)|\(\(null\)\)|fd80::101|fe80::200:0:[45]00:1|vrid 54|ifindex\(\s*(9|12)\)/;
 const quirk = (step: Step) => (lines: string[]): string[] => (step === 'reload' || step === 'stop' ? dropBlocks(lines).filter((l) => !VI4_REPLACED.test(l)) : lines);
 /** `ip link` / `ip addr` blocks of vrrp.54 / vrrp6.54 (their ifindex differs), without the index. */

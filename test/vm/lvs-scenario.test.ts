@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { assertGuestRanClean, bundleGuest, REPO, requireDist, runInVm, VM_CACHE, vmUnavailable, type VmResult } from './helpers/vm.js';
 import type { LvsInput, ScenarioOut } from './guest/lvs-guest.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 let out: any = null;
 let vm: VmResult | null = null;
 const SCENARIOS = ['ours', 'keepalived'] as const;

@@ -23,7 +23,6 @@ writeFileSync(join(runDir, 'in.json'), JSON.stringify(input));
 const bundle = await bundleGuest('test/vm/guest/lvs-stats-guest.ts', 'lvs-stats-guest');
 const vm = await runInVm(['node', bundle, join(runDir, 'in.json'), join(runDir, 'out.json')], { timeoutS: 600 + iterations * 120, modules: ['veth', 'bridge'], ninePOpts: 'cache=loose', echo: process.env.VM_ECHO === '1' });
 console.log(`VM exit ${vm.code}, ${(vm.ms / 1000).toFixed(1)} s`);
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const out = JSON.parse(readFileSync(join(runDir, 'out.json'), 'utf8'));
 writeFileSync(outPath, JSON.stringify(out, null, 1));
 rmSync(runDir, { recursive: true, force: true });
@@ -37,7 +36,8 @@ let oldBad = 0, newBad = 0, backupStats = 0, backupLive = 0;
 for (const it of out.iterations) {
   if (!it.new) continue;
   const oldFail = zero(it.old.delta);
-  const newFail = zero(it.new.delta) || Object.values(it.new.delta as Record<string, number>).reduce((a, b) => a + b, 0) < it.new.viaOurs;
+  const newFail = zero(it.new.delta) || Object.values(it.new.delta as Record<string, number>).reduce((a, b) => a
+    + b, 0) < it.new.viaOurs;
   oldBad += oldFail ? 1 : 0; newBad += newFail ? 1 : 0;
   backupStats += Object.values(it.backup.d1Stats as Record<string, number>).some((v) => v !== 0) ? 1 : 0;
   backupLive += it.backup.d1Live !== 0 ? 1 : 0;

@@ -10,7 +10,8 @@ import { pair } from '../format.js';
 import { once } from './once.js';
 import { bindDgram, sockOptError, type SockOpts } from './sockopt.js';
 
-export const DNS_TYPES: Record<string, number> = { A: 1, NS: 2, CNAME: 5, SOA: 6, MX: 15, TXT: 16, AAAA: 28, RRSIG: 46, DNSKEY: 48 };
+export const DNS_TYPES: Record<string, number> = { A: 1, NS: 2, CNAME: 5, SOA: 6, MX: 15, TXT: 16, AAAA: 28,
+  RRSIG: 46, DNSKEY: 48 };
 
 export function buildQuery(id: number, name: string, type: number): Buffer {
   const parts: Buffer[] = [];
@@ -50,7 +51,8 @@ export function dnsReply(m: Buffer, id: number): DnsVerdict {
   return rcode ? { ok: false, why: 'text', text: `read error occurred. (rcode = ${rcode})` } : { ok: true };
 }
 
-export function dnsCheck(host: string, port: number, name: string, type: number, timeoutMs: number, bindto?: string, bindPort?: number,
+export function dnsCheck(host: string, port: number, name: string, type: number, timeoutMs: number,
+  bindto?: string, bindPort?: number,
   sockOpts: SockOpts = {}): Promise<Outcome> {
   return new Promise((resolve) => {
     const sock = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
@@ -90,5 +92,6 @@ export function dnsProbe(spec: ProbeSpec): Probe {
   const name = c.name || '.';
   const key = `DNS|${p.connectIp}|${p.connectPort}|${p.bindto ?? ''}|${p.bindPort ?? ''}|${p.bindIf ?? ''}|${p.fwmark ?? ''}|${p.connectTimeoutMs}|${type}|${name}`;
   const opts = { bindIf: p.bindIf, fwmark: p.fwmark };
-  return { key: () => key, run: () => dnsCheck(p.connectIp, p.connectPort, name, type, p.connectTimeoutMs, p.bindto, p.bindPort, opts) };
+  return { key: () => key, run: () => dnsCheck(p.connectIp, p.connectPort, name, type, p.connectTimeoutMs,
+    p.bindto, p.bindPort, opts) };
 }

@@ -53,7 +53,8 @@ export function buildRequest(o: HttpGetOpts): string {
   return `GET ${o.path} HTTP/1.${v11 ? 1 : 0}\r\nUser-Agent: KeepAliveClient\r\n${close ? 'Connection: close\r\n' : ''}Host: ${host}\r\n\r\n`;
 }
 
-/** keepalived's MAX_BUFFER_LENGTH - 1: the status line and headers end (CRLF CRLF) within these bytes, or no data was received. */
+/** keepalived's MAX_BUFFER_LENGTH - 1: the status line and headers end (CRLF CRLF) within these bytes, or no data was
+ *  received. */
 export const HEAD_LIMIT = 4095;
 /** How much of a response is kept for `regex` (and genhash -v) by default. */
 export const RAW_LIMIT = 1 << 20;
@@ -96,7 +97,8 @@ export function parseHead(raw: Buffer): { headerEnd: number; status: number; con
   const idx = raw.subarray(0, HEAD_LIMIT).indexOf('\r\n\r\n');
   if (idx < 0) return undefined;
   const contentLength = contentLengthOf(raw.subarray(0, Math.max(HEAD_LIMIT, idx + 4)));
-  return { headerEnd: idx + 4, status: statusCodeOf(raw.subarray(0, HEAD_LIMIT)), ...(contentLength !== undefined ? { contentLength } : {}) };
+  return { headerEnd: idx + 4, status: statusCodeOf(raw.subarray(0, HEAD_LIMIT)),
+    ...(contentLength !== undefined ? { contentLength } : {}) };
 }
 
 /** The bytes keepalived feeds to MD5: the body, cut at Content-Length when one is given. */
@@ -108,7 +110,8 @@ export function bodyOf(r: { raw: Buffer; headerEnd: number; contentLength?: numb
 export function md5hex(b: Buffer): string { return createHash('md5').update(b).digest('hex'); }
 
 /** A response as it is read: the head found once, the body hashed as it comes, at most `rawLimit` bytes kept. */
-export type HttpResponse = { raw: Buffer; headerEnd: number; status: number; contentLength?: number; digest: string; bodyBytes: number; truncated: boolean };
+export type HttpResponse = { raw: Buffer; headerEnd: number; status: number; contentLength?: number; digest: string;
+  bodyBytes: number; truncated: boolean };
 
 export class HttpResponseReader {
   private chunks: Buffer[] = [];
@@ -118,7 +121,8 @@ export class HttpResponseReader {
   private hashed = 0;
   private bodyBytes = 0;
   private truncated = false;
-  /** Set when the head did not end within HEAD_LIMIT bytes: the check fails at once (2.2.7: a read of 0 bytes, taken as the end). */
+  /** Set when the head did not end within HEAD_LIMIT bytes: the check fails at once (2.2.7: a read of 0 bytes, taken as
+   *  the end). */
   failed?: string;
 
   constructor(private readonly rawLimit = RAW_LIMIT) {}
@@ -136,7 +140,10 @@ export class HttpResponseReader {
         if (soFar.length >= HEAD_LIMIT) { this.failed = NO_DATA; return false; }
         return true;
       }
-      if (soFar.length > this.rawLimit) { this.chunks = [soFar.subarray(0, Math.max(this.rawLimit, this.head.headerEnd))]; this.kept = this.chunks[0]!.length; this.truncated = true; }
+      if (soFar.length > this.rawLimit) {
+        this.chunks = [soFar.subarray(0, Math.max(this.rawLimit, this.head.headerEnd))];
+        this.kept = this.chunks[0]!.length; this.truncated = true;
+      }
       this.body(soFar.subarray(this.head.headerEnd));
       return true;
     }

@@ -17,14 +17,16 @@ const compiled = new WeakMap<HttpUrl, CompiledRegex>();
 function regexFor(u: HttpUrl): CompiledRegex {
   let c = compiled.get(u);
   if (!c) {
-    c = compileUrlRegex({ pattern: u.regex!, options: u.regexOptions, minOffset: u.regexMinOffset, maxOffset: u.regexMaxOffset });
+    c = compileUrlRegex({ pattern: u.regex!, options: u.regexOptions, minOffset: u.regexMinOffset,
+      maxOffset: u.regexMaxOffset });
     compiled.set(u, c);
   }
   return c;
 }
 
 /** Judges a response; `digest` is the body's MD5 as it was read (else computed from `raw`). */
-export function judge(url: HttpUrl, r: { raw: Buffer; headerEnd: number; status: number; contentLength?: number; digest?: string }): Outcome {
+export function judge(url: HttpUrl, r: { raw: Buffer; headerEnd: number; status: number; contentLength?: number;
+    digest?: string }): Outcome {
   if (!statusOk(url, r.status)) return { ok: false, why: 'text', text: 'HTTP status code error to' };
   let text = 'HTTP status code';
   if (url.digest) {
@@ -47,7 +49,8 @@ export function httpProbe(spec: ProbeSpec): Probe {
   const ssl = c.type === 'SSL_GET';
   const urls = c.urls.length ? c.urls : [{ path: '/' }];
   const tlsOpts = ssl ? tlsOptionsFor(spec.config) : undefined;
-  const vhostFor = (u: HttpUrl): string | undefined => u.virtualhost ?? c.virtualhost ?? spec.rs.virtualhost ?? spec.vs.virtualhost;
+  const vhostFor = (u: HttpUrl): string | undefined => u.virtualhost ?? c.virtualhost
+    ?? spec.rs.virtualhost ?? spec.vs.virtualhost;
   return {
     key: (i) => `${c.type}|${p.connectIp}|${p.connectPort}|${p.bindto ?? ''}|${p.bindPort ?? ''}|${p.bindIf ?? ''}|${p.fwmark ?? ''}|${p.connectTimeoutMs}|${c.httpProtocol ?? ''}|${JSON.stringify(urls[i])}|${vhostFor(urls[i]!) ?? ''}`,
     async run(i) {
@@ -56,9 +59,11 @@ export function httpProbe(spec: ProbeSpec): Probe {
       const r = await httpGet({
         host: p.connectIp, port: p.connectPort, path: url.path, ssl, vhost, protocol: c.httpProtocol,
         // a response must be complete within one delay_loop (at least connect_timeout): 2.2.7 times only each read
-        timeoutMs: p.connectTimeoutMs, deadlineMs: Math.max(p.delayLoopMs, p.connectTimeoutMs), bindto: p.bindto, bindPort: p.bindPort, sockOpts: { bindIf: p.bindIf, fwmark: p.fwmark },
+        timeoutMs: p.connectTimeoutMs, deadlineMs: Math.max(p.delayLoopMs, p.connectTimeoutMs), bindto: p.bindto,
+        bindPort: p.bindPort, sockOpts: { bindIf: p.bindIf, fwmark: p.fwmark },
         // keepalived 2.2.7's SNI name skips the real server's virtualhost (url, checker, virtual server)
-        sni: ssl && c.enableSni ? (c.sniName ?? url.virtualhost ?? c.virtualhost ?? spec.vs.virtualhost) : undefined, tls: tlsOpts,
+        sni: ssl && c.enableSni ? (c.sniName ?? url.virtualhost ?? c.virtualhost ?? spec.vs.virtualhost)
+          : undefined, tls: tlsOpts,
       });
       if (!r.ok) return r;
       return judge(url, r);

@@ -37,6 +37,8 @@ export class SmtpDialogue {
   constructor(private readonly helo: string) {}
 
   get finished(): boolean { return this.state === 'done'; }
+  /** Characters of a line held so far (bounded by SMTP_LINE_MAX; the fuzz tests check it). */
+  get buffered(): number { return this.buf.length; }
 
   feed(d: Buffer): SmtpStep[] {
     const steps: SmtpStep[] = [];
@@ -74,7 +76,8 @@ export class SmtpDialogue {
   }
 }
 
-export function smtpCheck(host: string, port: number, helo: string, timeoutMs: number, bindto?: string, bindPort?: number,
+export function smtpCheck(host: string, port: number, helo: string, timeoutMs: number,
+  bindto?: string, bindPort?: number,
   sockOpts: SockOpts = {}, rsPair?: string): Promise<Outcome> {
   const srv = pair(host, port);
   return new Promise((resolve) => {
@@ -122,5 +125,6 @@ export function smtpProbe(spec: ProbeSpec): Probe {
   const key = `SMTP|${p.connectIp}|${p.connectPort}|${p.bindto ?? ''}|${p.bindPort ?? ''}|${p.bindIf ?? ''}|${p.fwmark ?? ''}|${p.connectTimeoutMs}|${helo}`;
   const opts = { bindIf: p.bindIf, fwmark: p.fwmark };
   const rsPair = pair(spec.rs.address, spec.rs.port);
-  return { key: () => key, run: () => smtpCheck(p.connectIp, p.connectPort, helo, p.connectTimeoutMs, p.bindto, p.bindPort, opts, rsPair) };
+  return { key: () => key, run: () => smtpCheck(p.connectIp, p.connectPort, helo, p.connectTimeoutMs, p.bindto,
+    p.bindPort, opts, rsPair) };
 }

@@ -68,8 +68,9 @@ export function connectStream(t: StreamTarget, o: SockOpts): net.Socket | CheckE
 /** The fd of a bound dgram socket (Node keeps its handle behind a symbol). */
 function dgramFd(sock: dgram.Socket): number {
   const sym = Object.getOwnPropertySymbols(sock).find((s) => s.description === 'state symbol');
-  const state = sym ? (sock as unknown as Record<symbol, { handle?: { fd?: number } }>)[sym] : undefined;
-  return typeof state?.handle?.fd === 'number' ? state.handle.fd : -1;
+  const state: unknown = sym ? Reflect.get(sock, sym) : undefined;
+  const handle: unknown = typeof state === 'object' && state !== null && 'handle' in state ? state.handle : undefined;
+  return typeof handle === 'object' && handle !== null && 'fd' in handle && typeof handle.fd === 'number' ? handle.fd : -1;
 }
 
 /**

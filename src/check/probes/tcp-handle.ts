@@ -23,7 +23,8 @@ export const TCP_TIMEOUT: Outcome = Object.freeze({ ok: false, why: 'timeout' })
 
 const E = os.constants.errno;
 /** connect() errors keepalived counts as a failed check (layer4.c); any other is connect_error. */
-const CONNECT_FAIL: ReadonlySet<number> = new Set([E.ENETUNREACH, E.EHOSTUNREACH, E.ECONNREFUSED, 112 /* EHOSTDOWN (Linux; not in os.constants) */, E.ENETDOWN, E.ECONNRESET, E.ECONNABORTED, E.ETIMEDOUT]);
+const CONNECT_FAIL: ReadonlySet<number> = new Set([E.ENETUNREACH, E.EHOSTUNREACH, E.ECONNREFUSED,
+  112 /* EHOSTDOWN (Linux; not in os.constants) */, E.ENETDOWN, E.ECONNRESET, E.ECONNABORTED, E.ETIMEDOUT]);
 export { CONNECT_FAIL as CONNECT_FAIL_ERRNOS };
 /** glibc's strerror() for the errors bind() gives (keepalived logs `Checker bind failed: %s`). */
 const STRERROR: Record<number, string> = {
@@ -65,6 +66,15 @@ interface TcpBinding {
   constants: { SOCKET: number };
 }
 
+declare global {
+  namespace NodeJS {
+    interface Process {
+      /** Node's deprecated binding accessor (DEP0111): there at run time, not in @types/node; checked by valid(). */
+      binding?(name: 'tcp_wrap'): TcpBinding | undefined;
+    }
+  }
+}
+
 const noWarning = (() => {}) as typeof process.emitWarning;
 
 /** Node's tcp_wrap binding: internalBinding under --expose-internals, else process.binding. */
@@ -79,8 +89,7 @@ function loadBinding(): TcpBinding | null {
         if (valid(b)) return b;
       } catch { /* fall through */ }
     }
-    const pb = (process as unknown as { binding?: (n: string) => TcpBinding }).binding;
-    if (typeof pb === 'function') { const b = pb('tcp_wrap'); if (valid(b)) return b; }
+    if (typeof process.binding === 'function') { const b = process.binding('tcp_wrap'); if (valid(b)) return b; }
   } catch { /* unavailable */ } finally {
     process.emitWarning = emit;
   }
@@ -161,7 +170,8 @@ class DeadlineFifo {
     this.timer = null;
     const now = performance.now();
     // A check whose deadline is this close is due: Node fires timers on the loop's cached time.
-    while (this.head && this.head.deadline <= now + 0.5) finish(this.head, connectedAnyway(this.head) ? TCP_OK : TCP_TIMEOUT);
+    while (this.head && this.head.deadline <= now + 0.5) finish(this.head,
+      connectedAnyway(this.head) ? TCP_OK : TCP_TIMEOUT);
     this.arm(now);
   };
 }
@@ -205,7 +215,8 @@ function onBatch(ids: Int32Array, errs: Int32Array, n: number): void {
     if (!a) continue;
     releaseId(a);
     const err = errs[k]!;
-    finish(a, err === 0 ? TCP_OK : err === E.ETIMEDOUT ? TCP_TIMEOUT : err === E.EADDRINUSE ? bindError(E.EADDRINUSE) : TCP_FAILED);
+    finish(a, err === 0 ? TCP_OK : err === E.ETIMEDOUT ? TCP_TIMEOUT : err === E.EADDRINUSE
+      ? bindError(E.EADDRINUSE) : TCP_FAILED);
   }
 }
 
@@ -227,7 +238,8 @@ function onConnect(status: number, _handle: unknown, req: ConnectReq): void {
   // Finished already (timeout): libuv reports the cancelled request; nothing to do.
   if (!a) return;
   // libuv reports a bind() EADDRINUSE here (it defers that one to the connect).
-  finish(a, status === 0 ? TCP_OK : status === -E.ETIMEDOUT ? TCP_TIMEOUT : status === -E.EADDRINUSE ? bindError(E.EADDRINUSE) : TCP_FAILED);
+  finish(a, status === 0 ? TCP_OK : status === -E.ETIMEDOUT ? TCP_TIMEOUT : status === -E.EADDRINUSE
+    ? bindError(E.EADDRINUSE) : TCP_FAILED);
 }
 
 function finishWith(a: Attempt, o: Outcome): void { finish(a, o); }
@@ -239,7 +251,8 @@ function finishWith(a: Attempt, o: Outcome): void { finish(a, o); }
 export function tcpStart(a: Attempt, host: string, family: 4 | 6 | 0, port: number, timeoutMs: number,
   done: Done, bindto?: string, bindPort?: number, sockOpts?: SockOpts): void {
   // bind_if / fwmark: a socket made with them, connected by net.Socket (sockopt.ts).
-  if (sockOpts && hasSockOpts(sockOpts)) { socketStart(host, port, timeoutMs, done, bindto, bindPort, sockOpts); return; }
+  if (sockOpts && hasSockOpts(sockOpts)) { socketStart(host, port, timeoutMs, done, bindto,
+    bindPort, sockOpts); return; }
   const impl = family ? tcpProbeImpl() : 'socket';
   if (impl === 'native') { nativeStart(a, host, family as 4 | 6, port, timeoutMs, done, bindto, bindPort); return; }
   const b = impl === 'handle' ? binding! : null;

@@ -6,8 +6,10 @@ import type { Probe, ProbeSpec } from './types.js';
 import { Attempt, ipFamily, tcpStart, type Done } from './tcp-handle.js';
 import type { SockOpts } from './sockopt.js';
 
-export function tcpConnect(host: string, port: number, timeoutMs: number, bindto?: string, bindPort?: number, sockOpts?: SockOpts): Promise<Outcome> {
-  return new Promise((resolve) => tcpStart(new Attempt(), host, ipFamily(host), port, timeoutMs, resolve, bindto, bindPort, sockOpts));
+export function tcpConnect(host: string, port: number, timeoutMs: number, bindto?: string, bindPort?: number,
+    sockOpts?: SockOpts): Promise<Outcome> {
+  return new Promise((resolve) => tcpStart(new Attempt(), host, ipFamily(host), port, timeoutMs, resolve,
+    bindto, bindPort, sockOpts));
 }
 
 class TcpProbe implements Probe {

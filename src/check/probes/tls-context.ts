@@ -36,7 +36,9 @@ export function loadSsl(b: SslBlock, read: Read = (p) => readFileSync(p)): TlsLo
     lines: [`SSL error : Cant load ${what} file...`, 'Error Initialize SSL, ctx Instance', `  SSL  keyfile:${b.key ?? '(null)'}`,
       `  SSL password:${b.password ?? '(null)'}`, `  SSL   cafile:${b.ca ?? '(null)'}`, 'Terminate...'],
   });
-  const tryCtx = (o: tls.SecureContextOptions): boolean => { try { tls.createSecureContext(o); return true; } catch { return false; } };
+  const tryCtx = (o: tls.SecureContextOptions): boolean => {
+    try { tls.createSecureContext(o); return true; } catch { return false; }
+  };
   if (b.certificate) {
     try { opts.cert = read(b.certificate); } catch { return fail('certificate'); }
     if (!tryCtx({ cert: opts.cert })) return fail('certificate');

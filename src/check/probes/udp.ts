@@ -67,5 +67,6 @@ export function udpProbe(spec: ProbeSpec): Probe {
   };
   const key = `UDP|${p.connectIp}|${p.connectPort}|${p.bindto ?? ''}|${p.bindPort ?? ''}|${p.fwmark ?? ''}|${p.connectTimeoutMs}|${c.payload ?? ''}|${String(c.requireReply ?? '')}|${opts.minLen}|${opts.maxLen}`;
   const so = { fwmark: p.fwmark };
-  return { key: () => key, run: () => udpCheck(p.connectIp, p.connectPort, opts, p.connectTimeoutMs, p.bindto, p.bindPort, so) };
+  return { key: () => key, run: () => udpCheck(p.connectIp, p.connectPort, opts, p.connectTimeoutMs,
+    p.bindto, p.bindPort, so) };
 }

@@ -28,12 +28,14 @@ export function timeText(epochSec: number): string {
 const tf = (b: boolean | undefined) => (b ? 'true' : 'false');
 const unsetOr = (b: boolean | undefined) => (b === undefined ? 'unset' : b ? 'true' : 'false');
 
-/** What the dump says about reloads besides the configuration: reload_file's path, and the parent's scheduled reload. */
+/** What the dump says about reloads besides the configuration: reload_file's path, and the parent's scheduled
+ *  reload. */
 export interface ReloadDumpState { reloadFile?: string; scheduled?: { at: number; dateSpecified: boolean } }
 
 /**
  * The global definitions section. `proc` (default: parent / vrrp by `parent`) and `vrrpInstances` decide the LVS
- * syncd lines; `reload`: reload_file's resolved path and the parent's reload_time_file state; `netnsIpvs`: net_namespace_ipvs.
+ * syncd lines; `reload`: reload_file's resolved path and the parent's reload_time_file state; `netnsIpvs`:
+ * net_namespace_ipvs.
  */
 export function globalDefsLines(g: GlobalDefs, o: { parent: boolean; instance?: string; proc?: 'vrrp' | 'checker'; vrrpInstances?: KeepalivedConfig['vrrpInstances']; reload?: ReloadDumpState; netnsIpvs?: string }): string[] {
   const L: string[] = ['------< Global definitions >------'];
@@ -73,8 +75,10 @@ export function globalDefsLines(g: GlobalDefs, o: { parent: boolean; instance?: 
     ` Dynamic interfaces = ${tf(g.dynamicInterfaces)}`,
   );
   if (!o.parent) L.push(` Default interface = ${g.defaultInterface}`);
-  const lowDelay = o.parent ? (g.vrrpGarpLowerPrioDelay ?? 4294967295) : (g.vrrpGarpLowerPrioDelay ?? g.vrrpGarpMasterDelay);
-  const lowRep = o.parent ? (g.vrrpGarpLowerPrioRepeat ?? 4294967295) : (g.vrrpGarpLowerPrioRepeat ?? g.vrrpGarpMasterRepeat);
+  const lowDelay = o.parent ? (g.vrrpGarpLowerPrioDelay ?? 4294967295)
+    : (g.vrrpGarpLowerPrioDelay ?? g.vrrpGarpMasterDelay);
+  const lowRep = o.parent ? (g.vrrpGarpLowerPrioRepeat ?? 4294967295)
+    : (g.vrrpGarpLowerPrioRepeat ?? g.vrrpGarpMasterRepeat);
   L.push(' Disable local IGMP = no', ...syncdDumpLines({ global: g, vrrpInstances: o.vrrpInstances ?? [] }, o.parent ? 'parent' : o.proc ?? 'vrrp'));
   L.push(
     ` LVS flush = ${tf(g.lvsFlush)}`,
@@ -214,7 +218,8 @@ function instanceLines(cfg: KeepalivedConfig, inst: VrrpInstance, rt: VrrpInstan
 }
 
 function scriptLines(cfg: KeepalivedConfig, rts: VrrpScriptRuntime[] | undefined): string[] {
-  const used = cfg.vrrpScripts.filter((s) => cfg.vrrpInstances.some((i) => i.trackScript.some((t) => t.name === s.name)));
+  const used =
+    cfg.vrrpScripts.filter((s) => cfg.vrrpInstances.some((i) => i.trackScript.some((t) => t.name === s.name)));
   if (!used.length) return [];
   // keepalived drops scripts no instance tracks ("Warning - script X is not used").
   const L = ['------< VRRP Scripts >------'];
@@ -247,7 +252,8 @@ function scriptLines(cfg: KeepalivedConfig, rts: VrrpScriptRuntime[] | undefined
 
 /** /tmp/keepalived.data as the VRRP child writes it on SIGUSR1. */
 export function formatVrrpDataDump(cfg: KeepalivedConfig, snap: VrrpSnapshot): string {
-  const L = globalDefsLines(cfg.global, { parent: false, instance: cfg.instanceName, vrrpInstances: cfg.vrrpInstances, reload: { reloadFile: dumpReloadFile(cfg) }, netnsIpvs: cfg.netNamespaceIpvs });
+  const L = globalDefsLines(cfg.global, { parent: false, instance: cfg.instanceName, vrrpInstances: cfg.vrrpInstances,
+    reload: { reloadFile: dumpReloadFile(cfg) }, netnsIpvs: cfg.netNamespaceIpvs });
   L.push('------< VRRP Topology >------');
   for (const rt of snap.instances) {
     const inst = cfg.vrrpInstances.find((i) => i.name === rt.name);
@@ -265,6 +271,7 @@ export function formatParentDataDump(cfg: KeepalivedConfig, scheduled?: ReloadDu
 
 /** reload_file's path as the dump shows it (the default name follows the pid files). */
 export function dumpReloadFile(cfg: KeepalivedConfig): string | undefined {
-  return reloadFilePath(cfg.global.reloadFile, { instance: cfg.instanceName, namespace: cfg.netNamespace, usePidDir: cfg.usePidDir === true });
+  return reloadFilePath(cfg.global.reloadFile, { instance: cfg.instanceName, namespace: cfg.netNamespace,
+    usePidDir: cfg.usePidDir === true });
 }
 

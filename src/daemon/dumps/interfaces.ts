@@ -26,7 +26,8 @@ export interface InterfaceInfo {
   ipv6: { address: string; scopeid: number }[];
 }
 
-const IFF_UP = 0x1, IFF_BROADCAST = 0x2, IFF_LOOPBACK = 0x8, IFF_POINTOPOINT = 0x10, IFF_NOARP = 0x80, IFF_MULTICAST = 0x1000;
+const IFF_UP = 0x1, IFF_BROADCAST = 0x2, IFF_LOOPBACK = 0x8, IFF_POINTOPOINT = 0x10,
+  IFF_NOARP = 0x80, IFF_MULTICAST = 0x1000;
 
 /** Every interface of this network namespace, by index. */
 export function readInterfaces(sysClassNet = '/sys/class/net'): InterfaceInfo[] {

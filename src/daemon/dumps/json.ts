@@ -28,7 +28,8 @@ function instanceJson(cfg: KeepalivedConfig, inst: VrrpInstance, rt: VrrpInstanc
     garp_lower_prio_delay: lowerPrioGarp(inst, g).delayS,
     garp_lower_prio_rep: lowerPrioGarp(inst, g).repeat,
     lower_prio_no_advert: num(inst.lowerPrioNoAdvert ?? ((inst.strictMode ?? g.vrrpStrict) || g.vrrpLowerPrioNoAdvert)),
-    higher_prio_send_advert: num(inst.higherPrioSendAdvert ?? (!(inst.strictMode ?? g.vrrpStrict) && g.vrrpHigherPrioSendAdvert)),
+    higher_prio_send_advert: num(inst.higherPrioSendAdvert ?? (!(inst.strictMode ?? g.vrrpStrict)
+      && g.vrrpHigherPrioSendAdvert)),
     vrid: inst.virtualRouterId ?? 0,
     base_priority: inst.priority,
     effective_priority: rt.effectivePriority,
@@ -54,7 +55,8 @@ function instanceJson(cfg: KeepalivedConfig, inst: VrrpInstance, rt: VrrpInstanc
     if (s) data[key] = scriptText(s.argv);
   }
   data.vips = inst.virtualIpaddress.map((v) => vipText(v, inst.interface, rt.vipsSet));
-  if (inst.virtualIpaddressExcluded.length) data.evips = inst.virtualIpaddressExcluded.map((v) => vipText(v, inst.interface, rt.vipsSet));
+  if (inst.virtualIpaddressExcluded.length) data.evips = inst.virtualIpaddressExcluded.map((v) => vipText(v,
+    inst.interface, rt.vipsSet));
   if (inst.trackInterface.length) data.track_ifp = inst.trackInterface.map((t) => t.name);
   if (inst.trackScript.length) {
     data.track_script = inst.trackScript.map((t) => {
@@ -80,7 +82,8 @@ function stringify(v: unknown): string {
     .replace(/\//g, '\\/');
 }
 
-export function formatJsonDump(cfg: KeepalivedConfig, snap: VrrpSnapshot, version: 1 | 2 = cfg.global.jsonVersion ?? 1): string {
+export function formatJsonDump(cfg: KeepalivedConfig, snap: VrrpSnapshot,
+    version: 1 | 2 = cfg.global.jsonVersion ?? 1): string {
   const arr = snap.instances.flatMap((rt) => {
     const inst = cfg.vrrpInstances.find((i) => i.name === rt.name);
     return inst ? [instanceJson(cfg, inst, rt)] : [];

@@ -13,6 +13,9 @@ import type { KeepalivedConfig } from '../../config/model.js';
 import type { Logger } from '../../common/log.js';
 import type { ProcessSys } from './sys.js';
 
+/** The descriptor-limit calls it makes (ProcessSys; an in-memory fake in tests). */
+export type NofileSys = Pick<ProcessSys, 'getNofileLimit' | 'setNofileLimit' | 'setScriptNofileLimit'>;
+
 export interface NofileLimit { cur: number; max: number }
 
 /** set_max_file_limit(): the limit to set, or undefined when the current one stands. */
@@ -45,7 +48,8 @@ export function checkerFdsRequired(config: KeepalivedConfig): number {
 export function vrrpFdsRequired(config: KeepalivedConfig): number | undefined {
   const n = config.vrrpInstances.length;
   if (n === 0) return undefined;
-  const alerts = config.vrrpInstances.filter((i) => i.smtpAlert !== undefined).length + config.vrrpSyncGroups.filter((g) => g.smtpAlert !== undefined).length;
+  const alerts = config.vrrpInstances.filter((i) => i.smtpAlert !== undefined).length
+    + config.vrrpSyncGroups.filter((g) => g.smtpAlert !== undefined).length;
   return n * 2 + alerts + 23 + 20;
 }
 
@@ -53,7 +57,7 @@ export function vrrpFdsRequired(config: KeepalivedConfig): number | undefined {
 export class FileLimit {
   private orig?: NofileLimit;
 
-  constructor(private readonly sys: ProcessSys, private readonly log: Logger) {}
+  constructor(private readonly sys: NofileSys, private readonly log: Logger) {}
 
   apply(required: number | undefined): void {
     if (required === undefined) return;

@@ -20,7 +20,8 @@ export function setProcessName(sys: ProcessSys, name: string | undefined, log?: 
 }
 
 /** At a reload: the name changes only when the configured one did (2.2.7's rule). */
-export function renameOnReload(sys: ProcessSys, before: string | undefined, after: string | undefined, log?: Logger): void {
+export function renameOnReload(sys: ProcessSys, before: string | undefined,
+    after: string | undefined, log?: Logger): void {
   if (before !== after) setProcessName(sys, after, log);
 }
 

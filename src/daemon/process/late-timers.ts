@@ -9,7 +9,8 @@ export const PERIOD_MS = 100;
 
 export interface LateTimerWatch { stop(): void }
 
-export function watchLateTimers(onFire: (lateUs: number) => void, now: () => number = () => monotonicClock.now(), periodMs = PERIOD_MS): LateTimerWatch {
+export function watchLateTimers(onFire: (lateUs: number) => void, now: () => number = () => monotonicClock.now(),
+    periodMs = PERIOD_MS): LateTimerWatch {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const arm = () => {

@@ -125,6 +125,7 @@ export class ProcessPriorities {
 }
 
 /** The settings of a role from the configuration (defaults when not configured). */
-export function schedSettingsFor(g: { vrrpSched?: ProcessSched; checkerSched?: ProcessSched; maxAutoPriority?: number }, role: SchedRole): SchedSettings {
+export function schedSettingsFor(g: { vrrpSched?: ProcessSched; checkerSched?: ProcessSched; maxAutoPriority?: number },
+    role: SchedRole): SchedSettings {
   return { sched: (role === 'vrrp' ? g.vrrpSched : g.checkerSched) ?? defaultSched(), maxAutoPriority: g.maxAutoPriority };
 }

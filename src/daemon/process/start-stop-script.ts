@@ -24,14 +24,16 @@ export interface StartStopDeps {
   run?: typeof runAs;
 }
 
-/** The file keepalived names in "Running ... script": argv[0] found on PATH, its directory's symlinks resolved (/bin/sh -> /usr/bin/sh). */
+/** The file keepalived names in "Running ... script": argv[0] found on PATH, its directory's symlinks resolved (/bin/sh
+ *  -> /usr/bin/sh). */
 function shownPath(file: string, ids: { uid: number; gid: number }): string {
   const p = resolveScriptFile(file, ids, systemScriptHost);
   try { return `${realpathSync(dirname(p))}/${basename(p)}`; } catch { return p; }
 }
 
 /** Runs the phase's script if one is configured; resolves when it has ended (or was given up). */
-export async function runStartStopScript(phase: ScriptPhase, g: GlobalDefs, d: StartStopDeps): Promise<RunResult | undefined> {
+export async function runStartStopScript(phase: ScriptPhase, g: GlobalDefs,
+    d: StartStopDeps): Promise<RunResult | undefined> {
   const spec: ScriptSpec | undefined = phase === 'startup' ? g.startupScript : g.shutdownScript;
   if (!spec?.argv.length) return undefined;
   const timeout = (phase === 'startup' ? g.startupScriptTimeout : g.shutdownScriptTimeout) ?? 10;

@@ -30,7 +30,8 @@ type Addon = Kanet & {
   setCommName(n: string): number; setCmdline(b: Buffer): number; setScheduler(p: number, r: boolean): number;
   setNice(v: number): number; getNice(): number; setAffinity(c: number[]): number;
   setRttimeLimit(s: number, h: number): number; getRttimeLimit(): [number, number];
-  getNofileLimit(): [number, number]; setNofileLimit(c: number, m: number): number; setScriptNofileLimit(c: number, m: number): void;
+  getNofileLimit(): [number, number]; setNofileLimit(c: number, m: number): number;
+  setScriptNofileLimit(c: number, m: number): void;
 };
 
 const ENOSYS = 38;
@@ -42,9 +43,11 @@ export function realProcessSys(): ProcessSys {
   const a = isNativeError(k) || typeof (k as Partial<Addon>).setCommName !== 'function' ? undefined : (k as Addon);
   if (!a) {
     return {
-      setCommName: () => ENOSYS, setCmdline: () => ({ errno: ENOSYS }), setScheduler: () => ENOSYS, setNice: () => ENOSYS,
+      setCommName: () => ENOSYS, setCmdline: () => ({ errno: ENOSYS }),
+      setScheduler: () => ENOSYS, setNice: () => ENOSYS,
       getNice: () => 0, setAffinity: () => ENOSYS, setRttimeLimit: () => ENOSYS,
-      getRttimeLimit: () => [-1, -1], getNofileLimit: () => [-1, -1], setNofileLimit: () => ENOSYS, setScriptNofileLimit: () => {},
+      getRttimeLimit: () => [-1, -1], getNofileLimit: () => [-1, -1], setNofileLimit: () => ENOSYS,
+      setScriptNofileLimit: () => {},
       strerror: (n) => `errno ${n}`,
     };
   }

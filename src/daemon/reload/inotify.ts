@@ -24,7 +24,8 @@ export function decodeInotify(buf: Buffer, n: number): InotifyEvent[] {
     const len = buf.readUInt32LE(off + 12);
     const raw = buf.subarray(off + 16, Math.min(n, off + 16 + len));
     const nul = raw.indexOf(0);
-    out.push({ wd: buf.readInt32LE(off), mask: buf.readUInt32LE(off + 4), name: raw.subarray(0, nul < 0 ? raw.length : nul).toString() });
+    out.push({ wd: buf.readInt32LE(off), mask: buf.readUInt32LE(off + 4),
+      name: raw.subarray(0, nul < 0 ? raw.length : nul).toString() });
     off += 16 + len;
   }
   return out;
@@ -36,7 +37,8 @@ export class Inotify {
   private poller?: KanetPoller;
   private closed = false;
 
-  private constructor(private readonly k: InotifyAddon, private readonly fd: number, onEvents: (evs: InotifyEvent[]) => void) {
+  private constructor(private readonly k: InotifyAddon, private readonly fd: number,
+      onEvents: (evs: InotifyEvent[]) => void) {
     this.poller = new k.Poller(fd, () => {
       for (;;) {
         if (this.closed) return;

@@ -10,7 +10,8 @@ import { pidPaths } from '../pidfile.js';
 import { strerror } from '../../vrrp/io/native.js';
 
 /** The file's path for a reload_file setting (`true`: the default name), or undefined without one. */
-export function reloadFilePath(setting: string | true | undefined, ctx: { instance?: string; namespace?: string; usePidDir?: boolean }): string | undefined {
+export function reloadFilePath(setting: string | true | undefined,
+    ctx: { instance?: string; namespace?: string; usePidDir?: boolean }): string | undefined {
   if (setting === undefined) return undefined;
   if (setting !== true) return setting;
   return pidPaths({ instance: ctx.instance, namespace: ctx.namespace, usePidDir: ctx.usePidDir }).parent.replace(/\.pid$/, '.reload');

@@ -40,7 +40,8 @@ export class ReloadTimeMonitor {
   private timer?: NodeJS.Timeout;
   readonly schedule: ReloadSchedule;
 
-  constructor(private readonly path: string, repeat: boolean, private readonly log: Logger, private readonly reload: () => void,
+  constructor(private readonly path: string, repeat: boolean, private readonly log: Logger,
+    private readonly reload: () => void,
     private readonly now: () => number = () => Date.now() / 1000) {
     this.schedule = new ReloadSchedule(repeat);
   }
@@ -76,7 +77,8 @@ export class ReloadTimeMonitor {
     const { name } = splitReloadTimePath(this.path);
     for (const ev of evs) {
       if (!this.ino) return;
-      if (this.fileWd !== -1 && ev.wd === this.fileWd && ev.mask & IN.CLOSE_WRITE) this.run(this.schedule.read(readFirstLine(this.path), this.now()));
+      if (this.fileWd !== -1 && ev.wd === this.fileWd
+        && ev.mask & IN.CLOSE_WRITE) this.run(this.schedule.read(readFirstLine(this.path), this.now()));
       if (ev.wd !== this.dirWd) continue;
       if (ev.mask & (IN.DELETE_SELF | IN.MOVE_SELF)) {
         this.run(this.schedule.cancel());

@@ -19,11 +19,14 @@ export const systemCalendar: Calendar = {
   split(t, utc) {
     const d = new Date(t * 1000);
     return utc
-      ? { year: d.getUTCFullYear(), mon: d.getUTCMonth(), mday: d.getUTCDate(), hour: d.getUTCHours(), min: d.getUTCMinutes(), sec: d.getUTCSeconds() }
-      : { year: d.getFullYear(), mon: d.getMonth(), mday: d.getDate(), hour: d.getHours(), min: d.getMinutes(), sec: d.getSeconds() };
+      ? { year: d.getUTCFullYear(), mon: d.getUTCMonth(), mday: d.getUTCDate(), hour: d.getUTCHours(),
+        min: d.getUTCMinutes(), sec: d.getUTCSeconds() }
+      : { year: d.getFullYear(), mon: d.getMonth(), mday: d.getDate(), hour: d.getHours(),
+        min: d.getMinutes(), sec: d.getSeconds() };
   },
   join(tm, utc) {
-    const ms = utc ? Date.UTC(tm.year, tm.mon, tm.mday, tm.hour, tm.min, tm.sec) : new Date(tm.year, tm.mon, tm.mday, tm.hour, tm.min, tm.sec).getTime();
+    const ms = utc ? Date.UTC(tm.year, tm.mon, tm.mday, tm.hour, tm.min, tm.sec)
+      : new Date(tm.year, tm.mon, tm.mday, tm.hour, tm.min, tm.sec).getTime();
     return Math.floor(ms / 1000);
   },
 };
@@ -70,7 +73,8 @@ export function parseReloadTime(text: string, now: number, cal: Calendar = syste
   // mktime() normalises impossible dates and times: the fields must come back unchanged
   let t = cal.join(tm, false);
   const back = cal.split(t, false);
-  if (back.year !== tm.year || back.mon !== tm.mon || back.mday !== tm.mday || back.hour !== tm.hour || back.min !== tm.min || back.sec !== tm.sec) {
+  if (back.year !== tm.year || back.mon !== tm.mon || back.mday !== tm.mday || back.hour !== tm.hour
+      || back.min !== tm.min || back.sec !== tm.sec) {
     return invalid(`Reload time ${text} is not valid - ignoring`);
   }
   if (utc) t = cal.join(tm, true);

@@ -21,7 +21,8 @@ export function linkLocalOk(dst: string, bindIf: string | undefined, a: KwArgs):
 }
 
 /** Sub-context of one checker block. */
-export interface CkCtx { ck: Checker & CheckerCommon; extra: Record<string, string[]>; rs?: RealServer; cfg?: KeepalivedConfig }
+export interface CkCtx { ck: Checker & CheckerCommon; extra: Record<string, string[]>; rs?: RealServer;
+  cfg?: KeepalivedConfig }
 
 const common: KeywordDef<CkCtx>[] = [
   {
@@ -55,11 +56,13 @@ const common: KeywordDef<CkCtx>[] = [
   },
   {
     name: 'delay_before_retry', priority: 'P0', args: ['timer'],
-    handle: (c, a) => { const t = a.need(1); const v = readDecimal(a, t, 0, TIMER_MAX, true, TIMER_MAX_TEXT); if (v !== undefined) c.ck.delayBeforeRetry = v; },
+    handle: (c, a) => { const t = a.need(1); const v = readDecimal(a, t, 0, TIMER_MAX, true, TIMER_MAX_TEXT);
+      if (v !== undefined) c.ck.delayBeforeRetry = v; },
   },
   {
     name: 'warmup', priority: 'P1', args: ['timer'],
-    handle: (c, a) => { const t = a.need(1); const v = readDecimal(a, t, 0, TIMER_MAX, true, TIMER_MAX_TEXT); if (v !== undefined) c.ck.warmup = v; },
+    handle: (c, a) => { const t = a.need(1); const v = readDecimal(a, t, 0, TIMER_MAX, true, TIMER_MAX_TEXT);
+      if (v !== undefined) c.ck.warmup = v; },
   },
   {
     name: 'delay_loop', priority: 'P1', args: ['timer'],
@@ -122,7 +125,8 @@ const urlTable = table('url', [
   {
     // unknown names are skipped without a word, as in 2.2.7
     name: 'regex_options', priority: 'P2', args: ['rest'],
-    handle: (c: UrlCtx, a) => { const o = a.words.slice(1).map((w) => w.text).filter((w) => REGEX_OPTIONS.includes(w)); c.url.regexOptions = [...(c.url.regexOptions ?? []), ...o]; },
+    handle: (c: UrlCtx, a) => { const o = a.words.slice(1).map((w) => w.text).filter((w) => REGEX_OPTIONS.includes(w));
+      c.url.regexOptions = [...(c.url.regexOptions ?? []), ...o]; },
   },
   { name: 'regex_min_offset', priority: 'P2', args: ['uint'], handle: (c: UrlCtx, a) => { c.url.regexMinOffset = regexOffset(a, 'min'); } },
   { name: 'regex_max_offset', priority: 'P2', args: ['uint'], handle: (c: UrlCtx, a) => { const v = regexOffset(a, 'max'); if (v === undefined) delete c.url.regexMaxOffset; else c.url.regexMaxOffset = v; } },
@@ -149,7 +153,8 @@ function regexOffset(a: KwArgs, type: 'min' | 'max'): number | undefined {
 
 /** End of a url block (check_http.c url_check): regex settings without a regex, offsets out of order. */
 function regexEnd(u: HttpUrl, a: KwArgs): void {
-  if (!u.regex && (u.regexOptions?.length || u.regexNoMatch || u.regexMinOffset || u.regexMaxOffset !== undefined || u.regexStack)) {
+  if (!u.regex && (u.regexOptions?.length || u.regexNoMatch || u.regexMinOffset
+      || u.regexMaxOffset !== undefined || u.regexStack)) {
     a.info('regex parameters specified without regex');
     delete u.regexOptions; delete u.regexNoMatch; delete u.regexMinOffset; delete u.regexMaxOffset; delete u.regexStack;
   }
@@ -262,7 +267,8 @@ export const checkerTables: Record<Checker['type'], KeywordTable> = {
     { name: 'misc_dynamic', priority: 'P1', handle: (c: CkCtx) => { (c.ck as MiscCk).miscDynamic = true; } },
     {
       name: 'user', priority: 'P1', args: ['word', 'word'],
-      handle: (c: CkCtx, a) => { const u = a.need(1); const g = a.opt(2); (c.ck as MiscCk).user = g ? { user: u, group: g } : { user: u }; miscUserPos.set(c.ck as MiscCk, a.pos()); },
+      handle: (c: CkCtx, a) => { const u = a.need(1); const g = a.opt(2);
+        (c.ck as MiscCk).user = g ? { user: u, group: g } : { user: u }; miscUserPos.set(c.ck as MiscCk, a.pos()); },
     },
   ]),
   DNS_CHECK: table('DNS_CHECK', [

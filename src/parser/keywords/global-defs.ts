@@ -80,7 +80,8 @@ function fifoScript(which: 'notifyFifo' | 'vrrpNotifyFifo' | 'lvsNotifyFifo', na
 }
 
 /** A keyword with an optional true/false word (bare = true); an invalid word is reported and changes nothing. */
-function strictBool(name: string, msg: string | ((t: string) => string), set: (g: G, v: boolean) => void): KeywordDef<G> {
+function strictBool(name: string, msg: string | ((t: string) => string),
+    set: (g: G, v: boolean) => void): KeywordDef<G> {
   return {
     name, priority: 'P1', args: ['bool'],
     handle: (g, a) => {
@@ -97,7 +98,7 @@ const P2_NAMES = [
   'bfd_process_name',
   'nftables_ipvs', 'nftables_ipvs_priority', 'nftables_ipvs_start_fwmark',
   'snmp_socket', 'enable_traps', 'enable_snmp_vrrp', 'enable_snmp_keepalived', 'enable_snmp_rfc',
-  'enable_snmp_rfcv2', 'enable_snmp_rfcv3', 'enable_snmp_checker', 
+  'enable_snmp_rfcv2', 'enable_snmp_rfcv3', 'enable_snmp_checker',
   'enable_dbus', 'dbus_service_name', 'include_check',
 ];
 

@@ -164,7 +164,8 @@ export const linkTopKeywords: KeywordDef<Top>[] = [
  * vrrp_garp_extra_if / garp_extra_if: `[all] N` in any order (the last number wins). `all` counts
  * as soon as it is read, even on a line whose time is then refused (as 2.2.7 sets its flag).
  */
-function readExtraIf(a: KwArgs, min: number, prev: GarpExtraIf | undefined, bad: (t: string) => string, noTime: string): GarpExtraIf | undefined {
+function readExtraIf(a: KwArgs, min: number, prev: GarpExtraIf | undefined, bad: (t: string) => string,
+    noTime: string): GarpExtraIf | undefined {
   let all = prev?.all ?? false;
   let delay: number | undefined;
   let failed = false;
@@ -176,7 +177,8 @@ function readExtraIf(a: KwArgs, min: number, prev: GarpExtraIf | undefined, bad:
   }
   // the global form has no time at 0 (its minimum is 1 anyway)
   if (!failed && (delay === undefined || (min === 1 && delay === 0))) a.error(noTime);
-  if (failed || delay === undefined || (min === 1 && delay === 0)) return all !== (prev?.all ?? false) ? { intervalS: prev?.intervalS ?? 0, all } : prev;
+  if (failed || delay === undefined || (min === 1 && delay === 0)) return all !== (prev?.all ?? false)
+    ? { intervalS: prev?.intervalS ?? 0, all } : prev;
   return { intervalS: delay, all };
 }
 

@@ -256,7 +256,8 @@ export const virtualServerTable = table('virtual_server', [
       const s = parseIpPort(ip, port);
       if (!s) { a.error(`Invalid real server ip address/port ${ip}/${port ?? ''} - skipping`); return SKIP_BLOCK; }
       // (explicit properties: object spread is a slow path in V8 and this runs once per real server)
-      const rs: RealServer = { address: s.address, port: s.port, family: s.family, pos: a.pos(0), weight: c.vs.weight, checkers: [], extra: {} };
+      const rs: RealServer = { address: s.address, port: s.port, family: s.family, pos: a.pos(0), weight: c.vs.weight,
+        checkers: [], extra: {} };
       c.vs.realServers.push(rs);
       return { rs, vsc: c } satisfies RsCtx;
     },

@@ -121,7 +121,8 @@ function startStopScript(phase: Phase): KeywordDef<G>[] {
 }
 
 const UMASK_BITS: Record<string, number> = {
-  IRUSR: 0o400, IWUSR: 0o200, IXUSR: 0o100, IRGRP: 0o040, IWGRP: 0o020, IXGRP: 0o010, IROTH: 0o004, IWOTH: 0o002, IXOTH: 0o001,
+  IRUSR: 0o400, IWUSR: 0o200, IXUSR: 0o100, IRGRP: 0o040, IWGRP: 0o020, IXGRP: 0o010, IROTH: 0o004,
+  IWOTH: 0o002, IXOTH: 0o001,
 };
 
 /** keepalived's umask_handler: an octal/hex/decimal number (strtol base 0), or IRUSR|IWGRP|... words. */

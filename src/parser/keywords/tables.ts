@@ -10,7 +10,8 @@ import { virtualServerTable, realServerTable } from './lvs.js';
 import { checkerTables } from './checkers.js';
 
 export const BLOCK_TABLES: Readonly<Record<LedgerBlock, KeywordTable>> = {
-  top: topTable, global_defs: globalDefsTable, vrrp_instance: vrrpInstanceTable, authentication: authTable, vrrp_script: vrrpScriptTable,
-  vrrp_sync_group: syncGroupTable, track_file: trackFileTable, vrrp_track_process: trackProcessTable, virtual_server: virtualServerTable,
+  top: topTable, global_defs: globalDefsTable, vrrp_instance: vrrpInstanceTable, authentication: authTable,
+  vrrp_script: vrrpScriptTable, vrrp_sync_group: syncGroupTable, track_file: trackFileTable,
+  vrrp_track_process: trackProcessTable, virtual_server: virtualServerTable,
   real_server: realServerTable, url: checkerTables.HTTP_GET.index.get('url')!.table!, ...checkerTables,
 };

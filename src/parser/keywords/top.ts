@@ -8,7 +8,9 @@ import { globalDefsTable } from './global-defs.js';
 import { vrrpInstanceTable, newInstance, closeInstance, parseVip, type ViCtx } from './vrrp-instance.js';
 import { vrrpScriptTable, newScript, closeScript, syncGroupTable, newSyncGroup, trackFileTable, trackProcessTable, newTrackProcess, closeTrackProcess, type ScriptCtx, type SyncCtx, type TrackFileCtx, type ProcCtx } from './vrrp-blocks.js';
 import { virtualServerTable, newVirtualServer, vsHeader, vsgItem, type VsCtx } from './lvs.js';
-import { parseRouteLine, parseRuleLine, type RouteParseOpts, type RuleState } from './routes.js';
+import { parseRouteLine } from './routes.js';
+import { parseRuleLine } from './rules.js';
+import type { RouteParseOpts, RuleState } from './route-values.js';
 import { readNum, type BuildCtx } from './common.js';
 import { linkTopKeywords } from './links.js';
 
@@ -20,7 +22,8 @@ type Extra = KeepalivedConfig['extra'][number];
 function p2TopBlock(name: string, inner: string[]): KeywordDef<TopCtx> {
   return {
     name, priority: 'P2', block: 'raw', inner: new Set(inner),
-    handle: (c, a): Extra => { const e: Extra = { keyword: a.words[0]!.text, args: rest(a.words, 1), pos: a.pos(0), lines: [] }; c.cfg.extra.push(e); return e; },
+    handle: (c, a): Extra => { const e: Extra = { keyword: a.words[0]!.text, args: rest(a.words, 1), pos: a.pos(0),
+      lines: [] }; c.cfg.extra.push(e); return e; },
     item: (e: Extra, a: KwArgs) => { e.lines!.push(a.line.brace ? [a.line.brace] : rest(a.words, 0)); },
   };
 }
@@ -48,12 +51,14 @@ export const topTable = table('top', [
   },
   {
     name: 'vrrp_script', priority: 'P0', block: 'keywords', table: vrrpScriptTable,
-    handle: (c: TopCtx, a): ScriptCtx => { const s = named(a, newScript); s.pos = a.pos(0); c.cfg.vrrpScripts.push(s); return { s, timeoutSet: false }; },
+    handle: (c: TopCtx, a): ScriptCtx => { const s = named(a, newScript); s.pos = a.pos(0); c.cfg.vrrpScripts.push(s);
+      return { s, timeoutSet: false }; },
     close: (s: ScriptCtx, a: KwArgs) => closeScript(s, a),
   },
   {
     name: 'vrrp_sync_group', priority: 'P1', block: 'keywords', table: syncGroupTable,
-    handle: (c: TopCtx, a): SyncCtx => { const g = named(a, newSyncGroup); g.pos = a.pos(0); c.cfg.vrrpSyncGroups.push(g); return { g, trackProcesses: c.cfg.trackProcesses }; },
+    handle: (c: TopCtx, a): SyncCtx => { const g = named(a, newSyncGroup); g.pos = a.pos(0);
+      c.cfg.vrrpSyncGroups.push(g); return { g, trackProcesses: c.cfg.trackProcesses }; },
   },
   {
     name: 'track_file', aliases: ['vrrp_track_file'], priority: 'P1', block: 'keywords', table: trackFileTable,
@@ -69,7 +74,8 @@ export const topTable = table('top', [
   },
   {
     name: 'vrrp_track_process', priority: 'P1', block: 'keywords', table: trackProcessTable,
-    handle: (c: TopCtx, a): ProcCtx & { all: VrrpTrackProcess[] } => { const p = named(a, newTrackProcess); p.pos = a.pos(0); c.cfg.trackProcesses.push(p); return { p, all: c.cfg.trackProcesses }; },
+    handle: (c: TopCtx, a): ProcCtx & { all: VrrpTrackProcess[] } => { const p = named(a, newTrackProcess);
+      p.pos = a.pos(0); c.cfg.trackProcesses.push(p); return { p, all: c.cfg.trackProcesses }; },
     close: (p: ProcCtx & { all: VrrpTrackProcess[] }, a: KwArgs) => closeTrackProcess(p, a, p.all),
   },
   {
@@ -83,7 +89,8 @@ export const topTable = table('top', [
   },
   {
     name: 'virtual_server_group', priority: 'P1', block: 'lines', args: ['string'],
-    handle: (c: TopCtx, a) => { const g: VirtualServerGroup = { name: a.need(1), pos: a.pos(0), entries: [] }; c.cfg.virtualServerGroups.push(g); return { g, cfg: c.cfg }; },
+    handle: (c: TopCtx, a) => { const g: VirtualServerGroup = { name: a.need(1), pos: a.pos(0), entries: [] };
+      c.cfg.virtualServerGroups.push(g); return { g, cfg: c.cfg }; },
     item: (x: { g: VirtualServerGroup }, a: KwArgs) => vsgItem(x.g, a),
     close: (x: { g: VirtualServerGroup; cfg: KeepalivedConfig }, a: KwArgs) => {
       if (x.g.entries.length) return;

@@ -104,7 +104,8 @@ export function cmdStr(argv: readonly string[]): string {
 export interface SyncCtx { g: VrrpSyncGroup; trackProcesses: VrrpTrackProcess[] }
 
 export function newSyncGroup(name: string): VrrpSyncGroup {
-  return { name, group: [], trackInterface: [], trackScript: [], trackFile: [], trackProcess: [], trackingWeight: false, extra: {} };
+  return { name, group: [], trackInterface: [], trackScript: [], trackFile: [], trackProcess: [],
+    trackingWeight: false, extra: {} };
 }
 
 const sgNotify = (name: string, field: 'notifyMaster' | 'notifyBackup' | 'notifyFault' | 'notifyStop' | 'notify', prio: 'P0' | 'P1'): KeywordDef<SyncCtx> => ({

@@ -6,7 +6,9 @@ import { bool, flag, num, p2, readNum, scriptSpec, trackRef } from './common.js'
 import { ipFamily, parseBool, parsePrefix, readUnsigned, readDecimal, readInt } from '../values.js';
 import { rest } from '../reader.js';
 import type { SourcePos } from '../../common/diagnostic.js';
-import { parseRouteLine, parseRuleLine, type RuleState } from './routes.js';
+import { parseRouteLine } from './routes.js';
+import { parseRuleLine } from './rules.js';
+import type { RuleState } from './route-values.js';
 import { linkInstanceKeywords } from './links.js';
 import { ipvlanVrfKeywords } from './ipvlan-vrf.js';
 import { trackProcessRef } from './vrrp-blocks.js';
@@ -14,12 +16,15 @@ import { instanceGarpKeywords } from './garp.js';
 import { lvsSyncDaemonInterfaceKeyword } from './lvs-syncd.js';
 
 /** Sub-context of one vrrp_instance block. */
-export interface ViCtx { vi: VrrpInstance; cfg: KeepalivedConfig; stateSet: boolean; familySet: boolean; rules: RuleState; prioritySet?: boolean; v2At?: SourcePos; v6At?: SourcePos }
+export interface ViCtx { vi: VrrpInstance; cfg: KeepalivedConfig; stateSet: boolean; familySet: boolean;
+  rules: RuleState; prioritySet?: boolean; v2At?: SourcePos; v6At?: SourcePos }
 
-/** Instances configured for unicast (unicast_src_ip, unicast_peer, check_unicast_src, old_unicast_checksum, unicast_fault_no_peer). */
+/** Instances configured for unicast (unicast_src_ip, unicast_peer, check_unicast_src, old_unicast_checksum,
+ *  unicast_fault_no_peer). */
 export const unicastKeyword = new WeakSet<VrrpInstance>();
 
-/** The keywords written in each vrrp_instance block (keepalived's PARAMETER_UNSET: a default applies only when absent). */
+/** The keywords written in each vrrp_instance block (keepalived's PARAMETER_UNSET: a default applies only when
+ *  absent). */
 const givenKeywords = new WeakMap<VrrpInstance, Set<string>>();
 export function keywordsGiven(vi: VrrpInstance): ReadonlySet<string> { return givenKeywords.get(vi) ?? new Set(); }
 
@@ -126,7 +131,6 @@ export function parseVip(a: KwArgs, what: string, defaultDev: string | undefined
   void defaultDev;
   return vip;
 }
-
 
 function vipBlock(name: string, field: 'virtualIpaddress' | 'virtualIpaddressExcluded', prio: 'P0' | 'P1'): KeywordDef<ViCtx> {
   return {

@@ -45,7 +45,7 @@ export function scanFastLine(b: Uint8Array, start: number, out: FastScan): boole
     // { } ~ DEL/high bytes, controls, ! " # $, @ \\
     const special = ch >= 97 ? ch >= 123
       : ch < 48 ? (ch < 32 ? ch !== 9 : ch === 33 || ch === 34 || ch === 35 || ch === 36)
-      : ch === 64 || ch === 92;
+        : ch === 64 || ch === 92;
     if (special) {
       if (ch === 123 && i === z - 1 && brace < 0) { brace = i; continue; }
       if (ch === 125 && a === z - 1) { brace = i; continue; }

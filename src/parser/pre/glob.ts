@@ -138,7 +138,8 @@ function statKind(files: HostFiles, full: string): 'dir' | 'file' | null {
  * form (relative stays relative), like glibc.
  */
 export function glob(pattern: string, cwd: string, files: HostFiles): GlobResult {
-  const res: GlobResult = { matches: [], missingFiles: 0, missingDirs: 0, haveWildcards: false, hasBrace: hasBrace(pattern) };
+  const res: GlobResult = { matches: [], missingFiles: 0, missingDirs: 0, haveWildcards: false,
+    hasBrace: hasBrace(pattern) };
   const alts = res.hasBrace ? expandBraces(pattern) : [pattern];
   for (const alt of alts) {
     if (alt === '') continue;

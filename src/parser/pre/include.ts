@@ -31,9 +31,11 @@ export function parseInclude(buf: string): { type: number; pattern: string } | n
   return { type, pattern: buf.slice(p) };
 }
 
-export function includeCheckFromOpts(o?: { read: boolean; match: boolean; wildcardMatch: boolean; braceMatch: boolean }): number {
+export function includeCheckFromOpts(o?: { read: boolean; match: boolean; wildcardMatch: boolean;
+    braceMatch: boolean }): number {
   if (!o) return 0;
-  return (o.read ? INCLUDE_R : 0) | (o.match ? INCLUDE_M : 0) | (o.wildcardMatch ? INCLUDE_W : 0) | (o.braceMatch ? INCLUDE_B : 0);
+  return (o.read ? INCLUDE_R : 0) | (o.match ? INCLUDE_M : 0) | (o.wildcardMatch ? INCLUDE_W : 0)
+    | (o.braceMatch ? INCLUDE_B : 0);
 }
 
 /** include_check_set(): words after the keyword; returns the new include_check bits. */

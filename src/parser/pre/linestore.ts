@@ -16,7 +16,8 @@ function braceBits(text: string): number {
 }
 
 export class LineStore implements LineSource {
-  /** STRIDE int32 per line: src index (-1: string in objs, -2: object in objs), a, b, line, col, file<<3|brace<<1|showFile. */
+  /** STRIDE int32 per line: src index (-1: string in objs, -2: object in objs), a, b, line, col,
+   *  file<<3|brace<<1|showFile. */
   private meta = new Int32Array(STRIDE * 1024);
   private readonly srcs: string[] = [];
   private readonly fileNames: string[] = [];
@@ -42,7 +43,8 @@ export class LineStore implements LineSource {
    * A plain line (ASCII, no '"', col of text[i] = col + i). `src`/`off` are where the text
    * probably lies in the file content; checked here, the string is kept when it does not.
    */
-  pushPlain(text: string, file: string, line: number, col: number, showFile: boolean, src: string | undefined, off: number | undefined): void {
+  pushPlain(text: string, file: string, line: number, col: number, showFile: boolean, src: string | undefined,
+      off: number | undefined): void {
     const f = (this.fileIdx(file) << 3) | braceBits(text) | (showFile ? 1 : 0);
     if (src !== undefined && off !== undefined && src.startsWith(text, off)) {
       let si: number;

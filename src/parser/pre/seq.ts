@@ -47,7 +47,8 @@ export function addSeq(lb: LineBuf, defs: Definitions, diags: DiagnosticOut): Se
     return null;
   }
   const paramBuf = sub(lb, p, endSeq + 1);
-  const ml: MultilineCtl = { rest: null, beginMultiline: () => {}, budget: MAX_SUBSTITUTIONS_PER_LINE, lineBudget: MAX_SUBSTITUTIONS_PER_LINE };
+  const ml: MultilineCtl = { rest: null, beginMultiline: () => {}, budget: MAX_SUBSTITUTIONS_PER_LINE,
+    lineBudget: MAX_SUBSTITUTIONS_PER_LINE };
   defs.replace(paramBuf, 64, ml);
   if (ml.rest !== null) {
     err(diags, lb, `~SEQ parameter is multiline definition '${shown}'`);

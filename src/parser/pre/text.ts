@@ -9,7 +9,6 @@ export function toDisplay(s: string): string {
 }
 
 export function fromJs(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return /[^\x00-\x7f]/.test(s) ? Buffer.from(s, 'utf8').toString('latin1') : s;
 }
 

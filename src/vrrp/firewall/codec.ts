@@ -7,7 +7,8 @@ import type { NfFamily, NftExpr, NftMsg } from './nft-model.js';
 
 const NFNL_SUBSYS_NFTABLES = 10;
 const NFNL_MSG_BATCH_BEGIN = 0x10, NFNL_MSG_BATCH_END = 0x11;
-const NFT_MSG = { newTable: 0, getTable: 1, delTable: 2, newChain: 3, newRule: 6, newSet: 9, newElems: 12, delElems: 14 } as const;
+const NFT_MSG = { newTable: 0, getTable: 1, delTable: 2, newChain: 3, newRule: 6, newSet: 9, newElems: 12,
+  delElems: 14 } as const;
 const NLM_F_EXCL = 0x200, NLM_F_CREATE = 0x400, NLM_F_APPEND = 0x800;
 const FAMILY: Record<NfFamily, number> = { ip: 2, ip6: 10 };
 const HOOK = { input: 1, output: 3 } as const;
@@ -19,7 +20,8 @@ const NF_ACCEPT = 1;
 // ---- attributes
 
 const str = (type: number, s: string): Buffer => nla(type, Buffer.from(`${s}\0`, 'latin1'));
-const be32 = (type: number, n: number): Buffer => { const b = Buffer.alloc(4); b.writeUInt32BE(n >>> 0); return nla(type, b); };
+const be32 = (type: number, n: number): Buffer => { const b = Buffer.alloc(4);
+  b.writeUInt32BE(n >>> 0); return nla(type, b); };
 const nest = (type: number, parts: Buffer[]): Buffer => nla(type | NLA_F_NESTED, Buffer.concat(parts));
 /** NFTA_DATA_VALUE inside a nested attribute (set keys and data, cmp and bitwise operands). */
 const value = (type: number, data: Buffer): Buffer => nest(type, [nla(1, data)]);
@@ -56,14 +58,16 @@ function body(m: NftMsg): Buffer[] {
     case 'newSet': {
       const ud: [number, number][] = [[0, BYTEORDER[m.keyByteOrder]]];
       if (m.data) ud.push([1, BYTEORDER.host]);
-      return [str(1, m.table), str(2, m.set), ...(m.flags ? [be32(3, m.flags)] : []), be32(4, m.keyType), be32(5, m.keyLen),
+      return [str(1, m.table), str(2, m.set), ...(m.flags ? [be32(3, m.flags)] : []),
+        be32(4, m.keyType), be32(5, m.keyLen),
         ...(m.data ? [be32(6, m.data.type), be32(7, m.data.len)] : []), be32(10, m.id), nla(13, udata(ud))];
     }
     case 'newElems': case 'delElems':
       return [str(2, m.set), ...(m.setId ? [be32(4, m.setId)] : []), str(1, m.table),
         nest(3, m.elems.map((el, i) => nest(i + 1, [value(1, el.key), ...(el.data ? [value(2, el.data)] : [])])))];
     case 'newRule':
-      return [str(1, m.table), str(2, m.chain), nest(4, m.exprs.map((x) => nest(1, [str(1, EXPR_NAME[x.e]), nest(2, exprData(x))])))];
+      return [str(1, m.table), str(2, m.chain), nest(4, m.exprs.map((x) => nest(1,
+        [str(1, EXPR_NAME[x.e]), nest(2, exprData(x))])))];
   }
 }
 
@@ -90,14 +94,16 @@ function header(type: number, flags: number, seq: number, family: number, resId:
 /** One nf_tables message (netlink header + nfgenmsg + attributes) with sequence number `seq`. */
 export function encodeMsg(m: NftMsg, seq: number): Buffer {
   const b = Buffer.concat(body(m));
-  return Buffer.concat([header((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG[m.op], flagsOf(m), seq, FAMILY[m.family], 0, 20 + b.length), b]);
+  return Buffer.concat([header((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG[m.op], flagsOf(m), seq,
+    FAMILY[m.family], 0, 20 + b.length), b]);
 }
 
 /**
  * A batch: NFNL_MSG_BATCH_BEGIN, the messages, NFNL_MSG_BATCH_END, sequence numbers from `seq` on.
  * `acked`: the sequence numbers of the messages (each asks for an ACK).
  */
-export function encodeBatch(msgs: readonly NftMsg[], seq: number): { datagram: Buffer; acked: number[]; nextSeq: number } {
+export function encodeBatch(msgs: readonly NftMsg[], seq: number): { datagram: Buffer;
+    acked: number[]; nextSeq: number } {
   const parts = [header(NFNL_MSG_BATCH_BEGIN, NLM_F_REQUEST, seq++, 0, NFNL_SUBSYS_NFTABLES, 20)];
   const acked: number[] = [];
   for (const m of msgs) { acked.push(seq); parts.push(encodeMsg(m, seq++)); }

@@ -9,8 +9,10 @@
 import type { IpFamily } from '../../config/model.js';
 import { NFT_SET_CONSTANT, NFT_TYPE, type NfFamily, type NftBatch, type NftMsg, type NftSetElem } from './nft-model.js';
 import {
-  baseChain, chain, delTable, dropRouterSolicitRule, ifindexKey, linkLocalGotoRule, linkLocalKey, linkLocalKeyType, linkLocalRule,
-  linkLocalSet, moveReportsRule, ndAcceptRule, ndElems, newSet, newTable, vipsRule, VMAC_MAP, VMAC_SET, vmacMapSet, vmacSet, type TableOpts,
+  baseChain, chain, delTable, dropRouterSolicitRule, ifindexKey, linkLocalGotoRule, linkLocalKey,
+  linkLocalKeyType, linkLocalRule,
+  linkLocalSet, moveReportsRule, ndAcceptRule, ndElems, newSet, newTable, vipsRule, VMAC_MAP, VMAC_SET, vmacMapSet,
+  vmacSet, type TableOpts,
 } from './ruleset.js';
 
 /** The firewall's global settings: nftables [TABLE], nftables_priority, nftables_counters, nftables_ifindex. */
@@ -51,7 +53,8 @@ interface SetupState {
   vmac: Record<NfFamily, boolean>;
 }
 
-const fresh = (): SetupState => ({ table: { ip: false, ip6: false }, vips: { ip: false, ip6: false }, llIndex: false, llName: false, vmac: { ip: false, ip6: false } });
+const fresh = (): SetupState => ({ table: { ip: false, ip6: false }, vips: { ip: false, ip6: false }, llIndex: false,
+  llName: false, vmac: { ip: false, ip6: false } });
 const nf = (f: IpFamily): NfFamily => (f === 'inet' ? 'ip' : 'ip6');
 
 /** A VIP in a set, and which link-local set it went to (by name or by index). */
@@ -90,7 +93,8 @@ export class NftPlanner {
     const add = cmd === 'add';
     const mine = this.inSet.get(inst) ?? new Map<string, Member>();
     const b: NftBatch = { msgs: [] };
-    const elems = { v4: [] as NftSetElem[], v6: [] as NftSetElem[], llIndex: [] as NftSetElem[], llName: [] as NftSetElem[] };
+    const elems = { v4: [] as NftSetElem[], v6: [] as NftSetElem[], llIndex: [] as NftSetElem[],
+      llName: [] as NftSetElem[] };
     for (const a of addrs) {
       if (mine.has(a.id) === add) continue;
       if (a.family === 'inet') {
@@ -102,7 +106,8 @@ export class NftPlanner {
         else {
           // by name only with dont_track_primary, for a VIP on the instance's interface or not tracked;
           // a removal takes it out of the set it went into
-          const byName = mine.get(a.id)?.byName ?? (!s.forceIfindex && dontTrackPrimary && (a.onInstanceIf || a.noTrack));
+          const byName = mine.get(a.id)?.byName ?? (!s.forceIfindex && dontTrackPrimary
+            && (a.onInstanceIf || a.noTrack));
           this.setupLinkLocal(b, s, byName);
           (byName ? elems.llName : elems.llIndex).push({ key: linkLocalKey(a.bytes, byName, a.ifindex, a.ifname) });
           if (add) mine.set(a.id, { addr: a, byName });
@@ -176,7 +181,8 @@ export class NftPlanner {
       this.st.vmac[f] = true;
     }
     const op = cmd === 'add' ? 'newElems' : 'delElems';
-    const elems = (set: string, id: number | undefined, list: NftSetElem[]): NftMsg => ({ op, family: f, table: s.table, set, ...(id ? { setId: id } : {}), elems: list });
+    const elems = (set: string, id: number | undefined, list: NftSetElem[]): NftMsg => ({ op, family: f, table: s.table,
+      set, ...(id ? { setId: id } : {}), elems: list });
     b.msgs.push(elems(VMAC_MAP, mapId, [{ key: ifindexKey(v.ifindex), data: ifindexKey(v.baseIfindex) }]));
     if (f === 'ip6') b.msgs.push(elems(VMAC_SET, setId, [{ key: ifindexKey(v.ifindex) }]));
   }

@@ -35,7 +35,8 @@ export function baseChain(family: NfFamily, o: TableOpts, chain: 'in' | 'out'): 
 export const chain = (family: NfFamily, o: TableOpts, name: string): NftMsg => ({ op: 'newChain', family, table: o.table, chain: name });
 
 /** A set as keepalived's setup_set() makes it: key length from the (concatenated) key type. */
-export function newSet(family: NfFamily, o: TableOpts, set: string, keyType: number, id: number, extra: { flags?: number; dataType?: number } = {}): NftMsg {
+export function newSet(family: NfFamily, o: TableOpts, set: string, keyType: number, id: number,
+    extra: { flags?: number; dataType?: number } = {}): NftMsg {
   const size = (t: number): number => {
     switch (t) {
       case NFT_TYPE.IPADDR: return 4;

@@ -3,8 +3,8 @@
 // the address owner (priority 255) or in accept mode; accept defaults to "not strict" (vrrp_strict
 // / strict_mode), and VRRPv2 in strict mode cannot accept. The nftables table is the one of
 // `nftables [TABLE]` (or `vrrp_iptables`), else "keepalived" as soon as one instance is without
-// accept mode (even the owner, which never uses it) or uses a VMAC ("use_vmac or no_accept/strict specified, but no firewall configured - using
-// nftables"); without either there is no firewall at all. Pure.
+// accept mode (even the owner, which never uses it) or uses a VMAC ("use_vmac or no_accept/strict specified, but no
+// firewall configured - using nftables"); without either there is no firewall at all. Pure.
 import type { GlobalDefs, KeepalivedConfig, VrrpInstance } from '../../config/model.js';
 import type { FirewallSettings } from './plan.js';
 
@@ -53,5 +53,6 @@ export function firewallSettings(cfg: KeepalivedConfig): FirewallDecision {
   }
   const at = first ? { at: first.name } : {};
   if (table === undefined) return { logs };
-  return { settings: { table, priority: g.nftablesPriority ?? -1, counters: g.nftablesCounters ?? false, forceIfindex: g.nftablesIfindex ?? false }, logs, ...at };
+  return { settings: { table, priority: g.nftablesPriority ?? -1, counters: g.nftablesCounters ?? false,
+    forceIfindex: g.nftablesIfindex ?? false }, logs, ...at };
 }

@@ -13,7 +13,8 @@ export function inetChecksum(...parts: Uint8Array[]): number {
 
 const BROADCAST = Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
 
-/** Gratuitous ARP as keepalived sends it: broadcast request, sha = our MAC, spa = tpa = VIP, tha = ff:ff:ff:ff:ff:ff. */
+/** Gratuitous ARP as keepalived sends it: broadcast request, sha = our MAC, spa = tpa = VIP, tha =
+ *  ff:ff:ff:ff:ff:ff. */
 export function buildGarp(mac: Uint8Array, vip: string): Buffer {
   const ip = ipToBytes(vip);
   if (!ip || ip.length !== 4 || mac.length !== 6) throw new RangeError(`buildGarp: bad input ${vip}`);
@@ -61,7 +62,8 @@ export function buildUnsolicitedNa(mac: Uint8Array, vip: string): Buffer {
 }
 
 /** IPv4 header keepalived builds for adverts (20 bytes): 45 c0 len id 0000 ttl 70 csum src dst. */
-export function buildIpv4Header(o: { src: string; dst: string; payloadLen: number; id: number; ttl?: number; tos?: number }): Buffer {
+export function buildIpv4Header(o: { src: string; dst: string; payloadLen: number; id: number; ttl?: number;
+    tos?: number }): Buffer {
   const src = ipToBytes(o.src), dst = ipToBytes(o.dst);
   if (!src || src.length !== 4 || !dst || dst.length !== 4) throw new RangeError(`buildIpv4Header: bad address ${o.src} -> ${o.dst}`);
   const h = Buffer.alloc(20);
@@ -70,7 +72,8 @@ export function buildIpv4Header(o: { src: string; dst: string; payloadLen: numbe
 }
 
 /** Writes that header into the first 20 bytes of `h` (a reused transmit buffer), checksum included. */
-export function writeIpv4Header(h: Uint8Array, src: Uint8Array, dst: Uint8Array, payloadLen: number, id: number, ttl: number, tos = 0xc0): void {
+export function writeIpv4Header(h: Uint8Array, src: Uint8Array, dst: Uint8Array, payloadLen: number, id: number,
+    ttl: number, tos = 0xc0): void {
   const len = 20 + payloadLen;
   h[0] = 0x45; h[1] = tos;
   h[2] = len >>> 8; h[3] = len & 0xff;
@@ -86,5 +89,6 @@ export function writeIpv4Header(h: Uint8Array, src: Uint8Array, dst: Uint8Array,
 /** Ethernet multicast MAC of an IPv4 (01:00:5e) or IPv6 (33:33) group, for frames we build ourselves. */
 export function multicastMac(group: string): Buffer {
   const b = ipToBytes(group)!;
-  return b.length === 4 ? Buffer.from([1, 0, 0x5e, b[1]! & 0x7f, b[2]!, b[3]!]) : Buffer.from([0x33, 0x33, b[12]!, b[13]!, b[14]!, b[15]!]);
+  return b.length === 4 ? Buffer.from([1, 0, 0x5e, b[1]! & 0x7f, b[2]!, b[3]!])
+    : Buffer.from([0x33, 0x33, b[12]!, b[13]!, b[14]!, b[15]!]);
 }

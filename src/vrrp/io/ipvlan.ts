@@ -26,9 +26,11 @@ export interface IpvlanSpec {
 }
 
 /** Creates (or adopts) the ipvlan on `base`, up, with its address; undefined after logging on failure. */
-export async function createIpvlan(links: LinkOps, addrs: AddressOps, spec: IpvlanSpec, base: LinkInfo, sysctl: SysctlStore, log: Logger): Promise<LinkInfo | undefined> {
+export async function createIpvlan(links: LinkOps, addrs: AddressOps, spec: IpvlanSpec, base: LinkInfo,
+    sysctl: SysctlStore, log: Logger): Promise<LinkInfo | undefined> {
   const { owner, name } = spec;
-  const r = await links.createIpvlan(base.index, name, { mode: spec.mode, ...(spec.vrf !== undefined ? { master: spec.vrf } : {}) });
+  const r = await links.createIpvlan(base.index, name, { mode: spec.mode,
+    ...(spec.vrf !== undefined ? { master: spec.vrf } : {}) });
   if (typeof r !== 'number') { log.info(`(${owner}): Unable to create ipvlan interface ${name}`); return undefined; }
   log.detail(`(${owner}): Success creating ipvlan interface ${name}`);
   sysctl.set(`net/ipv6/conf/${name}/disable_ipv6`, spec.ipv6 ? '0' : '1');

@@ -18,6 +18,19 @@ export interface RecvResult {
 
 export interface KanetPoller { stop(): void }
 
+/** TCP_CHECK's connect-then-close prober (native/src/tcp-prober.cc; driven by src/check/probes/tcp-handle.ts). */
+export interface KanetTcpProber {
+  /** fd (>= 0), -errno (socket/connect), or -(errno + BIND_ERR) when bind() failed. */
+  start(id: number, family: 4 | 6, host: string, port: number, bindto: string | null, bindPort: number): number;
+  /** Closes an fd still in flight (deadline passed); nothing is reported for it. */
+  cancel(fd: number): void;
+  /** 1 when the kernel completed the connect (getpeername succeeds), else 0. */
+  connected(fd: number): number;
+  close(): void;
+}
+/** Completions of a batch: ids[i] finished with errs[i] (0 or an errno), for i < n. */
+export type KanetTcpBatch = (ids: Int32Array, errs: Int32Array, n: number) => void;
+
 export interface Kanet {
   socket(family: number, type: number, protocol: number): number;
   close(fd: number): number;
@@ -33,6 +46,8 @@ export interface Kanet {
   /** linkbeat probes (native/src/linkbeat.cc): kind 0 MII, 1 ETHTOOL, 2 FLAGS -> status or -errno. */
   linkProbe(ifname: string, kind: number): number;
   Poller: new (fd: number, onReadable: (status: number) => void) => KanetPoller;
+  /** Absent from an addon built before it (the checker then uses Node's tcp_wrap). */
+  TcpProber?: new (onBatch: KanetTcpBatch) => KanetTcpProber;
 }
 
 /** Linux constants used by the adapters (x86_64/aarch64 values; identical on both). */

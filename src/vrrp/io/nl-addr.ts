@@ -89,9 +89,13 @@ export class NlAddr {
   }
 
   /** Writes the request now (synchronously); the promise gives the kernel's answer. */
-  addAddress(vip: VirtualIp, ifindex: number): Promise<KernelError | undefined> { return this.request(vip, ifindex, true); }
+  addAddress(vip: VirtualIp, ifindex: number): Promise<KernelError | undefined> {
+    return this.request(vip, ifindex, true);
+  }
 
-  delAddress(vip: VirtualIp, ifindex: number): Promise<KernelError | undefined> { return this.request(vip, ifindex, false); }
+  delAddress(vip: VirtualIp, ifindex: number): Promise<KernelError | undefined> {
+    return this.request(vip, ifindex, false);
+  }
 
   private request(vip: VirtualIp, ifindex: number, add: boolean): Promise<KernelError | undefined> {
     const type = add ? RTM_NEWADDR : RTM_DELADDR;
@@ -105,7 +109,8 @@ export class NlAddr {
   close(): void { this.req.close(); }
 }
 
-/** The kernel's answer as keepalived 2.2.7 logs it: "Netlink: error: <strerror>(<errno>), type=RTM_NEWADDR(20), seq=N, pid=0". */
+/** The kernel's answer as keepalived 2.2.7 logs it: "Netlink: error: <strerror>(<errno>), type=RTM_NEWADDR(20), seq=N,
+ *  pid=0". */
 function errOf(errno: number, type: number, seq: number, k: Kanet): KernelError {
   const text = k.strerror(errno);
   return { code: errnoName(errno), errno, text, message: `Netlink: error: ${text}(${errno}), type=${type === RTM_NEWADDR ? 'RTM_NEWADDR' : 'RTM_DELADDR'}(${type}), seq=${seq}, pid=0` };

@@ -114,8 +114,8 @@ export function monitorRecvErrorLines(errno: number, text: string): string[] {
 
 /**
  * A socket in rtnetlink multicast groups; each received datagram goes to `onDatagram` (a copy it
- * may keep; the caller frames it, splitMessages()), a failed read (its errno) to `onError`. After ENOBUFS (the kernel dropped
- * notifications: the buffer was full) reading goes on with what the kernel queued next, and the
+ * may keep; the caller frames it, splitMessages()), a failed read (its errno) to `onError`. After ENOBUFS (the kernel
+ * dropped notifications: the buffer was full) reading goes on with what the kernel queued next, and the
  * ENOBUFS is handed on once the queue has been read empty (see pump()).
  */
 export class NlGroups {
@@ -125,7 +125,8 @@ export class NlGroups {
   /** ENOBUFS was read; reported once the queue is empty. */
   private lost = false;
 
-  private constructor(private readonly k: Kanet, private readonly fd: number, private readonly onDatagram: (datagram: Buffer) => void,
+  private constructor(private readonly k: Kanet, private readonly fd: number,
+    private readonly onDatagram: (datagram: Buffer) => void,
     private readonly onError: (errno: number) => void) {
     this.poller = new k.Poller(fd, () => this.pump());
   }
@@ -150,7 +151,8 @@ export class NlGroups {
     }
   }
 
-  static open(groups: readonly number[], onDatagram: (datagram: Buffer) => void, onError: (errno: number) => void = () => {}): NlGroups | NativeError {
+  static open(groups: readonly number[], onDatagram: (datagram: Buffer) => void,
+      onError: (errno: number) => void = () => {}): NlGroups | NativeError {
     const k = loadKanet();
     if (isNativeError(k)) return k;
     const fd = openSocket(k);

@@ -14,11 +14,16 @@ export const RTNLGRP = { IPV4_ROUTE: 7, IPV4_RULE: 8, IPV6_ROUTE: 11, IPV6_RULE:
 const NLM_F_REPLACE = 0x100, NLM_F_EXCL = 0x200, NLM_F_CREATE = 0x400, NLM_F_APPEND = 0x800;
 const AF = { inet: 2, inet6: 10 } as const;
 const RTPROT_KEEPALIVED = 18, RT_SCOPE_NOWHERE = 255, RT_TABLE_MAIN = 254;
-const RTA = { DST: 1, SRC: 2, OIF: 4, GATEWAY: 5, PRIORITY: 6, PREFSRC: 7, METRICS: 8, MULTIPATH: 9, FLOW: 11, TABLE: 15, PREF: 20, ENCAP_TYPE: 21, ENCAP: 22, EXPIRES: 23, TTL_PROPAGATE: 26 } as const;
-const RTAX = { LOCK: 1, MTU: 2, WINDOW: 3, RTT: 4, RTTVAR: 5, SSTHRESH: 6, CWND: 7, ADVMSS: 8, REORDERING: 9, HOPLIMIT: 10, INITCWND: 11, FEATURES: 12, RTO_MIN: 13, INITRWND: 14, QUICKACK: 15, CC_ALGO: 16, FASTOPEN_NO_COOKIE: 17 } as const;
+const RTA = { DST: 1, SRC: 2, OIF: 4, GATEWAY: 5, PRIORITY: 6, PREFSRC: 7, METRICS: 8, MULTIPATH: 9, FLOW: 11,
+  TABLE: 15, PREF: 20, ENCAP_TYPE: 21, ENCAP: 22, EXPIRES: 23, TTL_PROPAGATE: 26 } as const;
+const RTAX = { LOCK: 1, MTU: 2, WINDOW: 3, RTT: 4, RTTVAR: 5, SSTHRESH: 6, CWND: 7, ADVMSS: 8, REORDERING: 9,
+  HOPLIMIT: 10, INITCWND: 11, FEATURES: 12, RTO_MIN: 13, INITRWND: 14, QUICKACK: 15, CC_ALGO: 16,
+  FASTOPEN_NO_COOKIE: 17 } as const;
 const RTNH_F_ONLINK = 4;
 const LWT = { MPLS: 1, IP: 2, ILA: 3, IP6: 4 } as const;
-const FRA = { DST: 1, SRC: 2, IIFNAME: 3, GOTO: 4, PRIORITY: 6, FWMARK: 10, FLOW: 11, TUN_ID: 12, SUPPRESS_IFGROUP: 13, SUPPRESS_PREFIXLEN: 14, TABLE: 15, FWMASK: 16, OIFNAME: 17, L3MDEV: 19, UID_RANGE: 20, PROTOCOL: 21, IP_PROTO: 22, SPORT_RANGE: 23, DPORT_RANGE: 24 } as const;
+const FRA = { DST: 1, SRC: 2, IIFNAME: 3, GOTO: 4, PRIORITY: 6, FWMARK: 10, FLOW: 11, TUN_ID: 12, SUPPRESS_IFGROUP: 13,
+  SUPPRESS_PREFIXLEN: 14, TABLE: 15, FWMASK: 16, OIFNAME: 17, L3MDEV: 19, UID_RANGE: 20, PROTOCOL: 21, IP_PROTO: 22,
+  SPORT_RANGE: 23, DPORT_RANGE: 24 } as const;
 /** FR_ACT_*. */
 export const FR_ACT = { table: 1, l3mdev: 1, goto: 2, nop: 3, blackhole: 6, unreachable: 7, prohibit: 8 } as const;
 const FIB_RULE_INVERT = 2;
@@ -248,7 +253,8 @@ export type RouteRuleMessage = { route: RouteEvent } | { rule: RuleEvent } | { s
 export function decodeRouteRuleMessage(msg: Buffer): RouteRuleMessage {
   if (msg.length < 16) return { malformed: 'short' };
   const type = msg.readUInt16LE(4), pid = msg.readUInt32LE(12);
-  if (type !== RTM.NEWROUTE && type !== RTM.DELROUTE && type !== RTM.NEWRULE && type !== RTM.DELRULE) return { skip: type };
+  if (type !== RTM.NEWROUTE && type !== RTM.DELROUTE && type !== RTM.NEWRULE
+    && type !== RTM.DELRULE) return { skip: type };
   const body = msg.subarray(16, msg.readUInt32LE(0));
   if (body.length < 12) return { malformed: 'short' };
   const family = familyOf(body[0]!);
@@ -264,7 +270,8 @@ export function decodeRouteRuleMessage(msg: Buffer): RouteRuleMessage {
   const addr = (k: number) => { const b = at.get(k); return b ? bytesToIp(b) : undefined; };
   if (type === RTM.NEWROUTE || type === RTM.DELROUTE) {
     const e: RouteEvent = {
-      added: type === RTM.NEWROUTE, pid, family, dstLen: body[1]!, tos: body[3]!, table: n32(RTA.TABLE) ?? body[4]!, protocol: body[5]!,
+      added: type === RTM.NEWROUTE, pid, family, dstLen: body[1]!, tos: body[3]!,
+      table: n32(RTA.TABLE) ?? body[4]!, protocol: body[5]!,
     };
     const dst = addr(RTA.DST), oif = n32(RTA.OIF), prio = n32(RTA.PRIORITY);
     if (dst !== undefined) e.dst = dst;
@@ -274,10 +281,13 @@ export function decodeRouteRuleMessage(msg: Buffer): RouteRuleMessage {
   }
   if (type === RTM.NEWRULE || type === RTM.DELRULE) {
     const e: RuleEvent = {
-      added: type === RTM.NEWRULE, pid, family, dstLen: body[1]!, srcLen: body[2]!, tos: body[3]!, headerTable: body[4]!, action: body[7]!,
+      added: type === RTM.NEWRULE, pid, family, dstLen: body[1]!, srcLen: body[2]!, tos: body[3]!,
+      headerTable: body[4]!, action: body[7]!,
       invert: (body.readUInt32LE(8) & FIB_RULE_INVERT) !== 0,
     };
-    const set = <K extends keyof RuleEvent>(k: K, v: RuleEvent[K] | undefined): void => { if (v !== undefined) e[k] = v; };
+    const set = <K extends keyof RuleEvent>(k: K, v: RuleEvent[K] | undefined): void => {
+      if (v !== undefined) e[k] = v;
+    };
     set('src', addr(FRA.SRC)); set('dst', addr(FRA.DST)); set('table', n32(FRA.TABLE)); set('priority', n32(FRA.PRIORITY));
     set('goto', n32(FRA.GOTO)); set('fwmark', n32(FRA.FWMARK)); set('fwmask', n32(FRA.FWMASK)); set('flow', n32(FRA.FLOW));
     const spl = at.get(FRA.SUPPRESS_PREFIXLEN);

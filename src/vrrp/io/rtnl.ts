@@ -34,13 +34,15 @@ function toErr(e: unknown, what: string): KernelError {
   return { code, errno, text: strerror(errno), message: `${what}: ${msg}` };
 }
 
-/** The package's sockets emit 'error' (its typings do not list it). */
+/** The package's sockets emit 'error' (its typings list only their other events; the class is an EventEmitter). */
 const onSocketError = (s: RtNetlinkSocket, f: (e: Error & { errno?: number; code?: string }) => void): void => {
-  (s as unknown as NodeJS.EventEmitter).on('error', f);
+  const emitter: NodeJS.EventEmitter = s;
+  emitter.on('error', f);
 };
 
 // netlink's typings are partial: message shapes as we read them.
-interface LinkMsg { data: { index?: number; flags?: Record<string, boolean>; }; attrs: { ifname?: string; address?: Buffer; mtu?: number; master?: number; linkinfo?: Buffer } }
+interface LinkMsg { data: { index?: number; flags?: Record<string, boolean>; };
+  attrs: { ifname?: string; address?: Buffer; mtu?: number; master?: number; linkinfo?: Buffer } }
 
 const u16 = (v: number): Buffer => { const b = Buffer.alloc(2); b.writeUInt16LE(v); return b; };
 const u32 = (v: number): Buffer => { const b = Buffer.alloc(4); b.writeUInt32LE(v); return b; };
@@ -52,7 +54,8 @@ function kindOf(linkinfo: Buffer | undefined): string | undefined {
 
 /** ipvlan's IFLA_IPVLAN_FLAGS for use_ipvlan's types. */
 const IPVLAN_FLAGS: Record<IpvlanMode, number> = { bridge: 0, private: 1, vepa: 2 };
-interface AddrMsg { data: { family?: number; prefixlen?: number; scope?: number; index?: number }; attrs: { address?: Buffer; local?: Buffer } }
+interface AddrMsg { data: { family?: number; prefixlen?: number; scope?: number; index?: number };
+  attrs: { address?: Buffer; local?: Buffer } }
 
 function linkOf(m: LinkMsg): LinkInfo {
   const f = m.data.flags ?? {};
@@ -128,7 +131,8 @@ export type RtSocketFactory = (opts?: { ref?: boolean }) => RtNetlinkSocket;
 
 /** The monitor's socket in the link and address groups (NlGroups; the fuzz tests give a fake). */
 export interface MonitorSource { close(): void; setRcvBuf(b: RcvBuf): string | undefined }
-export type GroupsOpener = (groups: readonly number[], onDatagram: (datagram: Buffer) => void, onError: (errno: number) => void) => MonitorSource | NativeError;
+export type GroupsOpener = (groups: readonly number[], onDatagram: (datagram: Buffer) => void,
+  onError: (errno: number) => void) => MonitorSource | NativeError;
 
 export class Rtnl {
   private monitorSock?: MonitorSource;
@@ -154,7 +158,8 @@ export class Rtnl {
   private async dump<T>(type: number, hdrLen: number, pick: (m: LinkAddrMessage) => T | undefined): Promise<T[]> {
     let msgs: { type: number; data: Buffer }[];
     try {
-      [msgs] = await this.sock.socket.request(type, Buffer.alloc(hdrLen), { flags: NLM_F_DUMP, timeout: this.dumpTimeoutMs });
+      [msgs] = await this.sock.socket.request(type, Buffer.alloc(hdrLen),
+        { flags: NLM_F_DUMP, timeout: this.dumpTimeoutMs });
     } catch (e) {
       // a kernel error ("Request rejected: ...") is the caller's to report; anything else is a reply we could not use
       const text = e instanceof Error ? e.message : String(e);
@@ -179,7 +184,8 @@ export class Rtnl {
     return this.dump(RTM_GETADDR, 8, (m) => ('addr' in m && !m.deleted ? m.addr : undefined));
   }
 
-  /** Creates a macvlan (mode private, as keepalived's use_vmac) on `parent`, up unless `up` is false; returns its ifindex. */
+  /** Creates a macvlan (mode private, as keepalived's use_vmac) on `parent`, up unless `up` is false; returns its
+   *  ifindex. */
   createMacvlan(parent: number, name: string, mac: Buffer, up = true, master?: number): Promise<number | KernelError> {
     // IFLA_LINKINFO { IFLA_INFO_KIND "macvlan", IFLA_INFO_DATA { IFLA_MACVLAN_MODE = MACVLAN_MODE_PRIVATE(1) } }
     const linkinfo = Buffer.concat([attr(1, Buffer.from('macvlan\0')), attr(2, attr(1, u32(1)))]);
@@ -193,7 +199,8 @@ export class Rtnl {
     return this.createLink('ipvlan', parent, name, linkinfo, true, master ? { master } : {});
   }
 
-  private async createLink(kind: string, parent: number, name: string, linkinfo: Buffer, up: boolean, extra: Record<string, unknown>): Promise<number | KernelError> {
+  private async createLink(kind: string, parent: number, name: string, linkinfo: Buffer, up: boolean,
+      extra: Record<string, unknown>): Promise<number | KernelError> {
     try {
       await this.sock.newLink((up ? { flags: { up: true }, change: { up: true } } : {}) as never,
         { ifname: name, link: u32(parent), linkinfo, ...extra } as never, { flags: NLM_F_CREATE | NLM_F_EXCL });

@@ -29,14 +29,17 @@ export class RiseFall {
   ok: boolean | undefined;
 
   /** `prev`: the state before a reload (2.2.7 keeps the script's result and last status). */
-  constructor(readonly name: string, private readonly rise: number, private readonly fall: number, initFail: boolean, prev?: RiseFallState) {
+  constructor(readonly name: string, private readonly rise: number, private readonly fall: number,
+      initFail: boolean, prev?: RiseFallState) {
     this.ok = initFail ? false : undefined;
-    if (prev) { this.ok = prev.ok; this.okRun = Math.min(prev.okRun, rise); this.failRun = Math.min(prev.failRun, fall); this.lastCode = prev.lastCode; }
+    if (prev) { this.ok = prev.ok; this.okRun = Math.min(prev.okRun, rise); this.failRun = Math.min(prev.failRun, fall);
+      this.lastCode = prev.lastCode; }
   }
 
   /** The state to carry over a reload, once there is a result. */
   state(): RiseFallState | undefined {
-    return this.ok === undefined ? undefined : { ok: this.ok, okRun: this.okRun, failRun: this.failRun, lastCode: this.lastCode };
+    return this.ok === undefined ? undefined : { ok: this.ok, okRun: this.okRun, failRun: this.failRun,
+      lastCode: this.lastCode };
   }
 
   /** Feeds one result; returns the log lines and whether the up/down status changed. */
@@ -78,7 +81,8 @@ export class ScriptRunner {
 
   /** `ids`: the script's user (src/host/users.ts); `file`: argv[0] resolved through PATH if it was a bare name. */
   constructor(
-    readonly script: VrrpScript, private readonly ids: RunIdentity, private readonly logger: Logger, private readonly onChange: (ok: boolean) => void,
+    readonly script: VrrpScript, private readonly ids: RunIdentity, private readonly logger: Logger,
+      private readonly onChange: (ok: boolean) => void,
     private readonly file = script.script.argv[0], prev?: RiseFallState,
   ) {
     this.rf = new RiseFall(script.name, Math.max(1, script.rise), Math.max(1, script.fall), script.initFail, prev);

@@ -1,7 +1,7 @@
 // track_file: the reader (src/common/track-value.ts, shared with FILE_CHECK: strtol base 0, so
-// hex and octal too; an out-of-range number is logged and ignored, as 2.2.7), the watcher (fs.watch on the directory plus a slow poll as a fallback), and
-// init_file, which writes the file at start-up as keepalived 2.2.7 does (measured: see
-// test/unit/vrrp/data/track-process-2.2.7.md): "VALUE\n" (default 0), mode 0600, through a
+// hex and octal too; an out-of-range number is logged and ignored, as 2.2.7), the watcher (fs.watch on the directory
+// plus a slow poll as a fallback), and init_file, which writes the file at start-up as keepalived 2.2.7 does (measured:
+// see test/unit/vrrp/data/track-process-2.2.7.md): "VALUE\n" (default 0), mode 0600, through a
 // temporary file renamed over the path; an existing file is kept unless `overwrite` is given, and
 // never rewritten on a reload; a path that exists but is not a regular file is refused.
 import { chmodSync, closeSync, openSync, realpathSync, renameSync, rmSync, statSync, watch, writeSync, type FSWatcher } from 'node:fs';
@@ -79,11 +79,14 @@ export class TrackFileWatcher {
   private lastText: string | null;
 
   /** `log`: where "Invalid number N read from FILE - ignoring" goes (the value is then kept). */
-  constructor(readonly file: string, private readonly onChange: (value: number) => void, pollMs = 1000, private readonly log?: Logger) {
+  constructor(readonly file: string, private readonly onChange: (value: number) => void, pollMs = 1000,
+      private readonly log?: Logger) {
     this.last = readTrackValue(file);
     this.lastText = readTrackText(file);
     try {
-      this.watcher = watch(path.dirname(file), (_ev, name) => { if (!name || name === path.basename(file)) this.check(); });
+      this.watcher = watch(path.dirname(file), (_ev, name) => {
+        if (!name || name === path.basename(file)) this.check();
+      });
     } catch { /* directory missing: poll only */ }
     this.poll = setInterval(() => this.check(), pollMs);
     this.poll.unref();

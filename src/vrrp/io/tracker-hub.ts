@@ -7,6 +7,10 @@
 import { monotonicClock, type Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
 import type { KeepalivedConfig } from '../../config/model.js';
+
+/** The parts of a configuration the trackers read. */
+export type TrackerConfig = Pick<KeepalivedConfig,
+  'global' | 'vrrpInstances' | 'vrrpSyncGroups' | 'vrrpScripts' | 'trackFiles' | 'trackProcesses'>;
 import type { TrackerRef, TrackerStatus } from '../fsm-types.js';
 import { scriptIds, type UserDb } from '../../host/users.js';
 import { resolveScriptFile } from '../../host/script-security.js';
@@ -28,14 +32,15 @@ export interface TrackerHubDeps {
   cpus?: number;
 }
 
-function trackedScripts(config: KeepalivedConfig): Set<string> {
+function trackedScripts(config: TrackerConfig): Set<string> {
   const used = new Set<string>();
   for (const o of [...config.vrrpInstances, ...config.vrrpSyncGroups]) o.trackScript.forEach((r) => used.add(r.name));
   return used;
 }
 
-/** 2.2.7's "Warning - script X is not used" for each vrrp_script nothing tracks (logged at the end of its config completion). */
-export function unusedScriptLines(config: KeepalivedConfig): string[] {
+/** 2.2.7's "Warning - script X is not used" for each vrrp_script nothing tracks (logged at the end of its config
+ *  completion). */
+export function unusedScriptLines(config: TrackerConfig): string[] {
   const used = trackedScripts(config);
   return config.vrrpScripts.filter((s) => !used.has(s.name)).map((s) => `Warning - script ${s.name} is not used`);
 }
@@ -57,13 +62,14 @@ export class TrackerHub {
     private readonly deps: TrackerHubDeps = {},
   ) {}
 
-  start(config: KeepalivedConfig): void {
+  start(config: TrackerConfig): void {
     const reload = this.started;
     this.started = true;
     for (const f of config.trackFiles) initTrackFile(f, reload, this.log);
     const usedScripts = trackedScripts(config);
     const usedFiles = new Set<string>();
-    for (const o of [...config.vrrpInstances, ...config.vrrpSyncGroups]) o.trackFile.forEach((r) => usedFiles.add(r.name));
+    for (const o of [...config.vrrpInstances,
+      ...config.vrrpSyncGroups]) o.trackFile.forEach((r) => usedFiles.add(r.name));
     const db = this.userDb();
     const previous = this.previous;
     this.previous = new Map();
@@ -91,7 +97,7 @@ export class TrackerHub {
     if (config.trackProcesses.length) this.startProcesses(config, reload);
   }
 
-  private startProcesses(config: KeepalivedConfig, reload: boolean): void {
+  private startProcesses(config: TrackerConfig, reload: boolean): void {
     const d = this.deps;
     if (!this.portTried) {
       this.portTried = true;
@@ -103,7 +109,8 @@ export class TrackerHub {
       } else this.port = p;
     }
     this.processes = new ProcessMonitor(config.trackProcesses.map(specOf), {
-      port: this.port, files: d.procFiles ?? realProcFiles, clock: d.clock ?? monotonicClock, timers: d.timers ?? nodeTimers,
+      port: this.port, files: d.procFiles ?? realProcFiles, clock: d.clock ?? monotonicClock,
+      timers: d.timers ?? nodeTimers,
       log: this.log, cpus: d.cpus ?? configuredCpus(),
       // process_monitor_rcv_bufs: 2.2.7 sets it at start only (measured: a reload leaves the size as it was)
       ...(reload ? {} : { rcvBuf: rcvBufFor(config.global, 'process_monitor') }),

@@ -17,7 +17,8 @@ export const IFA_F_MCAUTOJOIN = 0x400;
 export const INFINITY_LIFE_TIME = 0xffffffff;
 
 const FLAG_WORDS: Record<string, number> = {
-  home: IFA_F_HOMEADDRESS, mngtmpaddr: IFA_F_MANAGETEMPADDR, noprefixroute: IFA_F_NOPREFIXROUTE, autojoin: IFA_F_MCAUTOJOIN,
+  home: IFA_F_HOMEADDRESS, mngtmpaddr: IFA_F_MANAGETEMPADDR, noprefixroute: IFA_F_NOPREFIXROUTE,
+  autojoin: IFA_F_MCAUTOJOIN,
 };
 
 /** rt_scopes names (iproute2's table, as keepalived reads it). */

@@ -23,7 +23,8 @@ export function defaultVmacMac(vrid: number, family: IpFamily): Buffer {
 
 /** The MAC of an instance's VMACs: use_vmac's, else the RFC one of `family` (the instance's by default). */
 export function vmacAddress(cfg: VrrpInstance, family: IpFamily = cfg.family): Buffer {
-  return (cfg.useVmac?.mac ? macFromString(cfg.useVmac.mac) : undefined) ?? defaultVmacMac(cfg.virtualRouterId ?? 0, family);
+  return (cfg.useVmac?.mac ? macFromString(cfg.useVmac.mac) : undefined)
+    ?? defaultVmacMac(cfg.virtualRouterId ?? 0, family);
 }
 
 /** `${prefix}${n}.${vrid}`, the prefix cut so that it fits in an interface name. */
@@ -60,9 +61,11 @@ export interface VmacSpec {
 }
 
 /** Creates (or adopts) a VMAC on `base` and sets it up; undefined after logging on failure. */
-export async function createVmac(links: LinkOps, spec: VmacSpec, base: LinkInfo, sysctl: SysctlStore, log: Logger): Promise<LinkInfo | undefined> {
+export async function createVmac(links: LinkOps, spec: VmacSpec, base: LinkInfo, sysctl: SysctlStore,
+    log: Logger): Promise<LinkInfo | undefined> {
   const { owner, name, mac } = spec;
-  const r = await links.createMacvlan(base.index, name, mac, { down: true, ...(spec.vrf !== undefined ? { master: spec.vrf } : {}) });
+  const r = await links.createMacvlan(base.index, name, mac,
+    { down: true, ...(spec.vrf !== undefined ? { master: spec.vrf } : {}) });
   if (typeof r !== 'number') { log.info(`(${owner}): Unable to create VMAC interface ${name}`); return undefined; }
   if (spec.found) log.info(`(${owner}) Found matching interface ${name}`);
   else log.detail(`(${owner}): Success creating VMAC interface ${name}`);

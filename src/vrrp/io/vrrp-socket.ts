@@ -16,10 +16,12 @@ export class VrrpSocket {
   private readonly addrBytes = new Map<string, Buffer>();
   private closed = false;
 
-  private constructor(private readonly k: Kanet, readonly fd: number, readonly opts: VrrpSocketOpts, private readonly onRx: (rx: VrrpRx) => void,
+  private constructor(private readonly k: Kanet, readonly fd: number, readonly opts: VrrpSocketOpts,
+    private readonly onRx: (rx: VrrpRx) => void,
     private readonly onError: (e: NativeError) => void) {}
 
-  static open(opts: VrrpSocketOpts, onRx: (rx: VrrpRx) => void, onError: (e: NativeError) => void = () => {}): VrrpSocket | NativeError {
+  static open(opts: VrrpSocketOpts, onRx: (rx: VrrpRx) => void,
+      onError: (e: NativeError) => void = () => {}): VrrpSocket | NativeError {
     const k = loadKanet();
     if (isNativeError(k)) return k;
     const v6 = opts.family === 'inet6';
@@ -36,7 +38,8 @@ export class VrrpSocket {
   private configure(): NativeError | undefined {
     const { k, fd, opts } = this;
     const ttl = opts.ttl ?? 255;
-    const set = (level: number, name: number, v: Buffer, what: string) => check(k, k.setsockopt(fd, level, name, v), what);
+    const set = (level: number, name: number, v: Buffer, what: string) => check(k,
+      k.setsockopt(fd, level, name, v), what);
     const ifn = Buffer.from(`${opts.ifname}\0`);
     let e = set(C.SOL_SOCKET, C.SO_BINDTODEVICE, ifn, `SO_BINDTODEVICE ${opts.ifname}`);
     if (e) return e;

@@ -62,7 +62,8 @@ export class LinuxRoutes implements RouteOps {
     this.groups?.close();
     this.groups = undefined;
     this.subscribed = key;
-    const want: [boolean, number][] = [[g.routes4, RTNLGRP.IPV4_ROUTE], [g.routes6, RTNLGRP.IPV6_ROUTE], [g.rules4, RTNLGRP.IPV4_RULE], [g.rules6, RTNLGRP.IPV6_RULE]];
+    const want: [boolean, number][] = [[g.routes4, RTNLGRP.IPV4_ROUTE], [g.routes6, RTNLGRP.IPV6_ROUTE],
+      [g.rules4, RTNLGRP.IPV4_RULE], [g.rules6, RTNLGRP.IPV6_RULE]];
     const list = want.filter(([on]) => on).map(([, grp]) => grp);
     if (list.length === 0) return;
     const s = NlGroups.open(list, (datagram) => {

@@ -14,7 +14,8 @@ import type { KernelError, KernelPort, KernelProblem, VrrpChannel } from './port
 import { LinuxRoutes } from './linux-routes.js';
 import type { RcvBuf } from '../io/rcvbuf.js';
 
-const fromNative = (e: NativeError): KernelError => ({ code: errnoName(e.errno), errno: e.errno, text: strerror(e.errno), message: e.message });
+const fromNative = (e: NativeError): KernelError => ({ code: errnoName(e.errno), errno: e.errno,
+  text: strerror(e.errno), message: e.message });
 
 const closedError = (what: string): KernelError => ({ code: 'EBADF', errno: 9, text: strerror(9), message: `${what}: channel not open` });
 

@@ -126,12 +126,14 @@ export interface LinkOps {
    * its ifindex. An existing one of that name is adopted. `master`: enslaved to that device (the
    * parent's VRF).
    */
-  createMacvlan(parent: number, name: string, mac: Buffer, opts?: { down?: boolean; master?: number }): Promise<number | KernelError>;
+  createMacvlan(parent: number, name: string, mac: Buffer, opts?: { down?: boolean;
+    master?: number }): Promise<number | KernelError>;
   /**
    * An L2 ipvlan on `parent` with the port flags of `mode`, created up, enslaved to `master` if
    * given; its ifindex. An existing one of that name is adopted.
    */
-  createIpvlan(parent: number, name: string, opts: { mode: IpvlanMode; master?: number }): Promise<number | KernelError>;
+  createIpvlan(parent: number, name: string, opts: { mode: IpvlanMode;
+    master?: number }): Promise<number | KernelError>;
   setUp(index: number): Promise<KernelError | undefined>;
   delete(index: number): Promise<KernelError | undefined>;
 }
@@ -163,7 +165,8 @@ export interface FirewallOps {
 /** The route / rule groups to listen to (keepalived turns each on when a tracked entry needs it). */
 export interface RouteGroups { routes4: boolean; routes6: boolean; rules4: boolean; rules6: boolean }
 
-/** A route or rule notification; `own`: caused by a request of this port (keepalived skips those, but additions of routes). */
+/** A route or rule notification; `own`: caused by a request of this port (keepalived skips those, but additions of
+ *  routes). */
 export type RouteRuleEvent = { kind: 'route'; ev: RouteEvent; own: boolean } | { kind: 'rule'; ev: RuleEvent; own: boolean };
 
 /**

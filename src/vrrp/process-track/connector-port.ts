@@ -55,7 +55,9 @@ class FdPort implements ConnectorPort {
     const r = this.k.recv(this.fd, buf) as number | (RecvResult & { nlPid?: number; namelen?: number });
     return typeof r === 'number' ? { errno: -r } : { n: r.n, namelen: r.namelen ?? 0, pid: r.nlPid ?? -1 };
   }
-  startReading(fn: () => void): void { if (!this.poller && this.fd >= 0) this.poller = new this.k.Poller(this.fd, () => fn()); }
+  startReading(fn: () => void): void {
+    if (!this.poller && this.fd >= 0) this.poller = new this.k.Poller(this.fd, () => fn());
+  }
   stopReading(): void { this.poller?.stop(); this.poller = undefined; }
   rcvBuf(): { size: number } | { errno: number } {
     const r = this.k.getsockoptInt(this.fd, C.SOL_SOCKET, C.SO_RCVBUF);

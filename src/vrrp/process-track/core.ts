@@ -39,7 +39,8 @@ interface Block {
 /** One block's recount after lost events. */
 export interface Recount { name: string; from: number; to: number; quorum?: 'up' | 'down'; change?: QuorumChange }
 
-export interface BlockSnapshot { name: string; count: number; haveQuorum: boolean; forkTimer: boolean; terminateTimer: boolean }
+export interface BlockSnapshot { name: string; count: number; haveQuorum: boolean; forkTimer: boolean;
+  terminateTimer: boolean }
 
 export class ProcessTable {
   private readonly blocks: Block[];
@@ -62,7 +63,8 @@ export class ProcessTable {
   haveQuorum(name: string): boolean | undefined { return this.byName.get(name)?.haveQuorum; }
 
   snapshot(): BlockSnapshot[] {
-    return this.blocks.map((b) => ({ name: b.spec.name, count: b.count, haveQuorum: b.haveQuorum, forkTimer: b.forkDue !== undefined, terminateTimer: b.terminateDue !== undefined }));
+    return this.blocks.map((b) => ({ name: b.spec.name, count: b.count, haveQuorum: b.haveQuorum,
+      forkTimer: b.forkDue !== undefined, terminateTimer: b.terminateDue !== undefined }));
   }
 
   /** A process exec'ed; `info` is what /proc showed of it (undefined: it was already gone). */
@@ -124,7 +126,8 @@ export class ProcessTable {
   /** When the next delay ends (clock ms), if one is pending. */
   nextDue(): number | undefined {
     let next: number | undefined;
-    for (const b of this.blocks) for (const t of [b.forkDue, b.terminateDue]) if (t !== undefined && (next === undefined || t < next)) next = t;
+    for (const b of this.blocks) for (const t of [b.forkDue, b.terminateDue]) if (t !== undefined
+      && (next === undefined || t < next)) next = t;
     return next;
   }
 
@@ -134,7 +137,8 @@ export class ProcessTable {
     const now = this.clock.now();
     for (const b of this.blocks) {
       if (b.forkDue !== undefined && b.forkDue <= now) { b.forkDue = undefined; this.update(b, inRange(b)); }
-      if (b.terminateDue !== undefined && b.terminateDue <= now) { b.terminateDue = undefined; this.update(b, inRange(b)); }
+      if (b.terminateDue !== undefined && b.terminateDue <= now) { b.terminateDue = undefined;
+        this.update(b, inRange(b)); }
     }
     return this.out;
   }

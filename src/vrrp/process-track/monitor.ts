@@ -175,7 +175,8 @@ export class ProcessMonitor {
     this.cancelDue = undefined;
     const due = this.table.nextDue();
     if (due === undefined || !this.running) return;
-    this.cancelDue = this.deps.timers.set(due - this.deps.clock.now(), () => { this.cancelDue = undefined; this.apply(this.table.expire()); });
+    this.cancelDue = this.deps.timers.set(due - this.deps.clock.now(),
+      () => { this.cancelDue = undefined; this.apply(this.table.expire()); });
   }
 
   /** After ENOBUFS: a larger receive buffer, fresh sequence numbers, a fresh count from /proc. */

@@ -88,7 +88,8 @@ export class RoutesCore {
 
   private load(config: KeepalivedConfig): void {
     // a static address without `dev` goes on the default interface (keepalived's get_default_if())
-    const addrs = config.staticIpaddress.map((a) => (a.dev !== undefined ? a : { ...a, dev: config.global.defaultInterface }));
+    const addrs = config.staticIpaddress.map((a) => (a.dev !== undefined ? a
+      : { ...a, dev: config.global.defaultInterface }));
     this.statics = { routes: config.staticRoutes, rules: config.staticRules, addrs };
     this.insts.clear();
     for (const i of config.vrrpInstances) this.insts.set(i.name, { routes: i.virtualRoutes, rules: i.virtualRules });
@@ -103,7 +104,8 @@ export class RoutesCore {
   /** Is this entry in the kernel as far as keepalived knows (tests, dumps)? */
   isSet(ref: EntryRef): boolean { return this.state.get(key(ref))?.set ?? false; }
 
-  /** Route / rule monitoring keepalived turns on: any tracked virtual route / rule of the family (or static with a track group). */
+  /** Route / rule monitoring keepalived turns on: any tracked virtual route / rule of the family (or static with a
+   *  track group). */
   monitoring(): { routes4: boolean; routes6: boolean; rules4: boolean; rules6: boolean } {
     const m = { routes4: false, routes6: false, rules4: false, rules6: false };
     const route = (r: VirtualRoute) => { if (r.family === 'inet') m.routes4 = true; else m.routes6 = true; };
@@ -204,12 +206,14 @@ export class RoutesCore {
     for (const name of kept) {
       const o = old.insts.get(name), n = this.insts.get(name);
       if (!o || !n) continue;
-      instances.set(name, [...this.diffRules(o.rules, n.rules, name, stOld), ...this.diffRoutes(o.routes, n.routes, name, stOld)]);
+      instances.set(name, [...this.diffRules(o.rules, n.rules, name, stOld),
+        ...this.diffRoutes(o.routes, n.routes, name, stOld)]);
     }
     return { statics, instances };
   }
 
-  private diffRules(oldL: VirtualRule[], newL: VirtualRule[], inst: string | undefined, stOld: (r: EntryRef) => EntryState): Step[] {
+  private diffRules(oldL: VirtualRule[], newL: VirtualRule[], inst: string | undefined,
+      stOld: (r: EntryRef) => EntryState): Step[] {
     if (oldL.length === 0) return [];
     const out: Step[] = [];
     const ref = (index: number): EntryRef => ({ ...(inst !== undefined ? { inst } : {}), kind: 'rule', index });
@@ -230,7 +234,8 @@ export class RoutesCore {
     return out;
   }
 
-  private diffRoutes(oldL: VirtualRoute[], newL: VirtualRoute[], inst: string | undefined, stOld: (r: EntryRef) => EntryState): Step[] {
+  private diffRoutes(oldL: VirtualRoute[], newL: VirtualRoute[], inst: string | undefined,
+      stOld: (r: EntryRef) => EntryState): Step[] {
     if (oldL.length === 0) return [];
     const out: Step[] = [];
     const ref = (index: number): EntryRef => ({ ...(inst !== undefined ? { inst } : {}), kind: 'route', index });

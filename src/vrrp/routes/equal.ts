@@ -19,7 +19,8 @@ const sameNexthops = (a: readonly RouteNexthop[], b: readonly RouteNexthop[]): b
 
 /** route_exist(): the same route for keepalived (dst, tos, metric, table, scope, type, via, interface, nexthops). */
 export function routeExists(a: VirtualRoute, b: VirtualRoute, ifindex: (name: string) => number | undefined): boolean {
-  const sameDev = a.dev === b.dev || (a.dev !== undefined && b.dev !== undefined && ifindex(a.dev) !== undefined && ifindex(a.dev) === ifindex(b.dev));
+  const sameDev = a.dev === b.dev || (a.dev !== undefined && b.dev !== undefined && ifindex(a.dev) !== undefined
+    && ifindex(a.dev) === ifindex(b.dev));
   return samePrefix(a.dst, b.dst) && (a.tos ?? 0) === (b.tos ?? 0) && a.metric === b.metric && a.table === b.table
     && (a.scope ?? 0) === (b.scope ?? 0) && a.type === b.type
     && (a.via?.address ?? null) === (b.via?.address ?? null) && sameDev && sameNexthops(a.nexthops, b.nexthops);

@@ -27,7 +27,8 @@ export class RouteExecutor {
   /** Stopping: kernel events are no longer acted on (keepalived closes its monitor first). */
   private stopping = false;
 
-  constructor(private readonly port: RouteOps, private readonly addrs: AddressOps, private readonly log: Logger, private readonly hooks: RouteHooks) {
+  constructor(private readonly port: RouteOps, private readonly addrs: AddressOps, private readonly log: Logger,
+      private readonly hooks: RouteHooks) {
     this.statics = new OpQueue((e) => this.log.error(`static routes: ${e instanceof Error ? e.message : String(e)}`));
   }
 

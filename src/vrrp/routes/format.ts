@@ -29,7 +29,8 @@ function encapText(e: RouteEncap): string {
   return s;
 }
 
-const RTAX_LOCK = { mtu: 2, rtt: 4, rttvar: 5, ssthresh: 6, cwnd: 7, advmss: 8, reordering: 9, rtoMin: 13, ccAlgo: 16 } as const;
+const RTAX_LOCK = { mtu: 2, rtt: 4, rttvar: 5, ssthresh: 6, cwnd: 7, advmss: 8, reordering: 9,
+  rtoMin: 13, ccAlgo: 16 } as const;
 
 /**
  * format_iproute(). `installed`: where the route was last added when that is not its configured

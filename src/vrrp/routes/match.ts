@@ -17,8 +17,10 @@ const sameAddr = (a: string | undefined, p: RoutePrefix): boolean => {
 export interface RouteSeen { set: boolean; configuredIfindex: number }
 
 /** route_is_ours() for one virtual route; `devIndex`: the ifindex of its `dev` now. */
-export function virtualRouteMatches(ev: RouteEvent, r: VirtualRoute, seen: RouteSeen, devIndex: number | undefined): boolean {
-  if (ev.table !== r.table || ev.family !== r.family || ev.dstLen !== r.dst.prefixLen || (ev.priority ?? 0) !== (r.metric ?? 0) || ev.tos !== (r.tos ?? 0)) return false;
+export function virtualRouteMatches(ev: RouteEvent, r: VirtualRoute, seen: RouteSeen,
+    devIndex: number | undefined): boolean {
+  if (ev.table !== r.table || ev.family !== r.family || ev.dstLen !== r.dst.prefixLen
+    || (ev.priority ?? 0) !== (r.metric ?? 0) || ev.tos !== (r.tos ?? 0)) return false;
   if (r.dev !== undefined) {
     if (ev.oif === undefined || ev.oif !== devIndex) return false;
   } else if (seen.set && seen.configuredIfindex && ev.oif !== seen.configuredIfindex) return false;
@@ -27,7 +29,8 @@ export function virtualRouteMatches(ev: RouteEvent, r: VirtualRoute, seen: Route
 
 /** route_is_ours() for one static route. */
 export function staticRouteMatches(ev: RouteEvent, r: VirtualRoute): boolean {
-  if (ev.table !== r.table || ev.family !== r.family || ev.dstLen !== r.dst.prefixLen || ev.tos !== (r.tos ?? 0)) return false;
+  if (ev.table !== r.table || ev.family !== r.family || ev.dstLen !== r.dst.prefixLen
+    || ev.tos !== (r.tos ?? 0)) return false;
   return sameAddr(ev.dst, r.dst);
 }
 
@@ -48,7 +51,9 @@ export function ruleMatches(ev: RuleEvent, r: VirtualRule): boolean {
   if (r.tos !== ev.tos) return false;
   if ((ev.fwmark === undefined) !== (r.fwmark === undefined)) return false;
   if (r.fwmark !== undefined && ev.fwmark !== r.fwmark) return false;
-  if (r.fwmask !== undefined) { if (ev.fwmask !== r.fwmask) return false; } else if (ev.fwmask !== undefined && ev.fwmask !== 0xffffffff) return false;
+  if (r.fwmask !== undefined) {
+    if (ev.fwmask !== r.fwmask) return false;
+  } else if (ev.fwmask !== undefined && ev.fwmask !== 0xffffffff) return false;
   if ((ev.flow === undefined) !== !r.realms) return false;
   if (r.realms && ev.flow !== r.realms) return false;
   if ((ev.suppressPrefixlen ?? -1) !== (r.suppressPrefixlen ?? -1)) return false;
@@ -59,7 +64,8 @@ export function ruleMatches(ev: RuleEvent, r: VirtualRule): boolean {
   if ((ev.uidRange === undefined) !== (r.uidRange === undefined)) return false;
   if (r.uidRange && (ev.uidRange!.start !== r.uidRange.start || ev.uidRange!.end !== r.uidRange.end)) return false;
   if ((ev.l3mdev ?? 0) !== (act.kind === 'l3mdev' ? 1 : 0)) return false;
-  if ((ev.ipProto === undefined) !== (r.ipProto === undefined) || (r.ipProto !== undefined && ev.ipProto !== r.ipProto)) return false;
+  if ((ev.ipProto === undefined) !== (r.ipProto === undefined)
+    || (r.ipProto !== undefined && ev.ipProto !== r.ipProto)) return false;
   for (const k of ['sport', 'dport'] as const) {
     const a = ev[k], b = r[k];
     if ((a === undefined) !== (b === undefined)) return false;

@@ -22,8 +22,10 @@ export interface DispatchHooks {
 const TIMER = new Set<VrrpAction['kind']>(['setTimer', 'cancelTimer']);
 
 export class Dispatcher {
-  constructor(private readonly log: HeldLog, private readonly insts: ReadonlyMap<string, Inst>, private readonly vips: VipExecutor,
-    private readonly onStateChange: ((ev: StateChangeEvent) => void) | undefined, private readonly routes?: RouteExecutor,
+  constructor(private readonly log: HeldLog, private readonly insts: ReadonlyMap<string, Inst>,
+    private readonly vips: VipExecutor,
+    private readonly onStateChange: ((ev: StateChangeEvent) => void) | undefined,
+      private readonly routes?: RouteExecutor,
     private readonly hooks?: DispatchHooks) {}
 
   /** Feeds one event to an instance (through its sync group) and executes the resulting actions. */

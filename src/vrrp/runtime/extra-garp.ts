@@ -21,7 +21,8 @@ export function extraIfSetting(cfg: VrrpInstance, global: GlobalDefs): GarpExtra
  * The VIPs to send one GARP/NA for (the first on each extra interface), or [] when garp_extra_if is
  * off for this instance. `own`: the instance's interface (its VMAC with use_vmac).
  */
-export function extraGarpVips(s: GarpExtraIf | undefined, places: readonly VipPlace[], own: number, xmitBase: boolean): string[] {
+export function extraGarpVips(s: GarpExtraIf | undefined, places: readonly VipPlace[], own: number,
+    xmitBase: boolean): string[] {
   if (!s) return [];
   const elsewhere = places.filter((p) => p.ifindex !== own);
   const viaVmac = elsewhere.some((p) => p.ours);

@@ -32,12 +32,14 @@ export class DelayPlan {
 
   constructor(groups: readonly GarpGroup[], global: Pick<GlobalDefs, 'vrrpGarpInterval' | 'vrrpGnaInterval'>) {
     for (const g of groups) {
-      const d: DelayGroup = { ...(g.garpInterval !== undefined ? { garpMs: g.garpInterval * 1000 } : {}), ...(g.gnaInterval !== undefined ? { gnaMs: g.gnaInterval * 1000 } : {}) };
+      const d: DelayGroup = { ...(g.garpInterval !== undefined ? { garpMs: g.garpInterval * 1000 } : {}),
+        ...(g.gnaInterval !== undefined ? { gnaMs: g.gnaInterval * 1000 } : {}) };
       for (const i of g.interfaces) if (!this.byIf.has(i)) this.byIf.set(i, d);
     }
     // an interface in no garp_group gets a group of its own when a global interval is set
     if (global.vrrpGarpInterval > 0 || global.vrrpGnaInterval > 0) {
-      this.fallback = { ...(global.vrrpGarpInterval > 0 ? { garpMs: global.vrrpGarpInterval * 1000 } : {}), ...(global.vrrpGnaInterval > 0 ? { gnaMs: global.vrrpGnaInterval * 1000 } : {}) };
+      this.fallback = { ...(global.vrrpGarpInterval > 0 ? { garpMs: global.vrrpGarpInterval * 1000 } : {}),
+        ...(global.vrrpGnaInterval > 0 ? { gnaMs: global.vrrpGnaInterval * 1000 } : {}) };
     }
   }
 

@@ -28,7 +28,8 @@ export class GarpSender {
   framesOk = true;
 
   constructor(private readonly frames: FrameOps, private readonly links: LinkTable, private readonly log: Logger,
-    private readonly clock: Clock, private readonly timers: Timers, private readonly insts: ReadonlyMap<string, Inst>) {}
+    private readonly clock: Clock, private readonly timers: Timers,
+      private readonly insts: ReadonlyMap<string, Inst>) {}
 
   /** The delay groups and instance order of a (new) configuration. */
   configure(config: KeepalivedConfig): void {
@@ -51,7 +52,8 @@ export class GarpSender {
   }
 
   /** Where one VIP's GARP goes; undefined while its interface is missing. */
-  private target(inst: Inst, addr: string, vipOrder: number): (GarpTarget & { link: LinkInfo; idx: number }) | undefined {
+  private target(inst: Inst, addr: string, vipOrder: number): (GarpTarget & { link: LinkInfo;
+      idx: number }) | undefined {
     const v = vipList(inst.cfg).find((x) => x.address === addr);
     const idx = v ? vipIfindex(inst, v, this.links) : inst.link?.index;
     const link = idx === undefined ? undefined : this.links.byIndex(idx);

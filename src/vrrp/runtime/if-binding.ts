@@ -12,7 +12,8 @@ import type { SocketPool } from './socket-pool.js';
 import type { VipExecutor } from './vip-executor.js';
 
 export class InterfaceBinding {
-  constructor(private readonly sockets: SocketPool, private readonly links: LinkTable, private readonly vips: VipExecutor,
+  constructor(private readonly sockets: SocketPool, private readonly links: LinkTable,
+    private readonly vips: VipExecutor,
     private readonly log: Logger, private readonly global: () => GlobalDefs) {}
 
   /** Opens the instance's socket if its interface allows it now and it has none; an error value if that failed. */
@@ -23,8 +24,11 @@ export class InterfaceBinding {
     const g = this.global();
     // the group this instance's adverts go to (mcast_dst_ip, else vrrp_mcast_group4/6): one socket per group
     const group = unicast ? undefined : inst.fsm.params.destination;
-    const entry = this.sockets.acquire({ ifindex: link.index, family: cfg.family, unicast, ...(group ? { group } : {}) },
-      { ifname: link.name, srcAddr: inst.primary, ...(group ? { group } : {}), ttl: unicast ? (cfg.unicastTtl ?? 255) : 255 }, cfg.name);
+    const entry = this.sockets.acquire(
+      { ifindex: link.index, family: cfg.family, unicast, ...(group ? { group } : {}) },
+      { ifname: link.name, srcAddr: inst.primary, ...(group ? { group } : {}),
+        ttl: unicast ? (cfg.unicastTtl ?? 255) : 255 },
+      cfg.name);
     if (isKernelError(entry)) return entry;
     inst.socket = entry;
     return undefined;

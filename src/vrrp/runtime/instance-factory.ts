@@ -46,7 +46,8 @@ export function vmacFirewalled(cfg: VrrpInstance, global: GlobalDefs): boolean {
 
 /** A VMAC as the VIP firewall sees it. */
 export function fwVmac(cfg: VrrpInstance, ifindex: number, baseIfindex: number) {
-  return { ifindex, baseIfindex, family: cfg.family, otherFamily: cfg.virtualIpaddressExcluded.some((v) => v.family !== cfg.family) };
+  return { ifindex, baseIfindex, family: cfg.family,
+    otherFamily: cfg.virtualIpaddressExcluded.some((v) => v.family !== cfg.family) };
 }
 
 export class InstanceFactory {
@@ -74,7 +75,8 @@ export class InstanceFactory {
    * `late`: made while running (its base appeared), so it counts as down until the kernel says it
    * is up ("Netlink reports vrrp.51 up", as 2.2.7 logs then); at start its creation is silent.
    */
-  async createVmac(cfg: VrrpInstance, name: string, link: LinkInfo, primary: string, global: GlobalDefs, late = false): Promise<Vmac | undefined> {
+  async createVmac(cfg: VrrpInstance, name: string, link: LinkInfo, primary: string, global: GlobalDefs,
+      late = false): Promise<Vmac | undefined> {
     const { kernel, links, sysctl, firewall, log } = this.d;
     // IPv6 stays on an IPv4 VMAC that carries eVIPs of the other family
     const ipv6 = cfg.family === 'inet6' || vipList(cfg).some((v) => v.family !== cfg.family);
@@ -83,7 +85,8 @@ export class InstanceFactory {
     const found = !!links.get(name)?.mac.equals(mac);
     // 2.2.7 never logs its own VMAC's creation as an interface added, up or down
     if (!found && !late) links.expect(name);
-    const l = await createVmac(kernel.links, { owner: cfg.name, name, mac, family: cfg.family, ipv6, found, ...this.vrfOf(link) }, link, sysctl, log);
+    const l = await createVmac(kernel.links, { owner: cfg.name, name, mac, family: cfg.family, ipv6, found,
+      ...this.vrfOf(link) }, link, sysctl, log);
     if (!l) { links.done(name); return undefined; }
     links.set(late ? { ...l, up: false, running: false } : l);
     if (vmacFirewalled(cfg, global)) firewall.vmac('add', fwVmac(cfg, l.index, link.index));
@@ -97,7 +100,8 @@ export class InstanceFactory {
       log.detail(`Assigned address ${ll.address} for interface ${l.name}`);
       primary = ll.address;
     }
-    const tx = kernel.sockets.open({ family: cfg.family, ifname: l.name, ifindex: l.index, srcAddr: primary, sendOnly: true, ttl: cfg.unicastPeer.length ? (cfg.unicastTtl ?? 255) : 255 }, () => {}, () => {});
+    const tx = kernel.sockets.open({ family: cfg.family, ifname: l.name, ifindex: l.index, srcAddr: primary,
+      sendOnly: true, ttl: cfg.unicastPeer.length ? (cfg.unicastTtl ?? 255) : 255 }, () => {}, () => {});
     if (isKernelError(tx)) log.error(`(${cfg.name}) cannot open VMAC socket on ${l.name}: ${tx.message}`);
     else vm.tx = tx;
     return vm;
@@ -107,7 +111,8 @@ export class InstanceFactory {
    * Puts the base's IPv6 link-local address on a VMAC (deprecated, no DAD), as 2.2.7 does, and
    * into the link table; the address, or undefined when the base has none or the kernel refused it.
    */
-  private async copyLinkLocal(owner: string, base: LinkInfo, vmac: { index: number; name: string }): Promise<AddrInfo | undefined> {
+  private async copyLinkLocal(owner: string, base: LinkInfo,
+      vmac: { index: number; name: string }): Promise<AddrInfo | undefined> {
     const { kernel, links, log } = this.d;
     const ll = links.addressesOf(base.index).find((a) => a.family === 'inet6' && a.address.startsWith('fe80:'));
     if (!ll) return undefined;
@@ -128,7 +133,8 @@ export class InstanceFactory {
     const out: AddrVmac[] = [];
     for (const v of vipList(cfg)) {
       const base = v.dev ?? ifname;
-      if ((base === ifname && v.family === cfg.family) || out.some((a) => a.base === base && a.family === v.family)) continue;
+      if ((base === ifname && v.family === cfg.family) || out.some((a) => a.base === base
+        && a.family === v.family)) continue;
       const baseLink = links.get(base);
       if (!baseLink) continue;
       const name = this.vmacName(global.vmacAddrPrefix ?? global.vmacPrefix ?? 'vrrp', cfg, v.family, out.map((a) => a.name));
@@ -147,7 +153,8 @@ export class InstanceFactory {
    * use_ipvlan: the ipvlan on `base` (named as configured, else PREFIX.VRID), in the link table;
    * its link is undefined when it could not be made (the instance then stays in FAULT, as 2.2.7's).
    */
-  private async createIpvlan(cfg: VrrpInstance, base: LinkInfo | undefined, global: GlobalDefs): Promise<{ ipvlan: Ipvlan; link?: LinkInfo }> {
+  private async createIpvlan(cfg: VrrpInstance, base: LinkInfo | undefined,
+      global: GlobalDefs): Promise<{ ipvlan: Ipvlan; link?: LinkInfo }> {
     const u = cfg.useIpvlan!;
     // 2.2.7 checks this at parse time, with the interface's type in hand (our parser knows names only)
     const other = u.name !== undefined ? this.d.links.get(u.name) : undefined;
@@ -172,7 +179,8 @@ export class InstanceFactory {
     return { ipvlan, link: l };
   }
 
-  /** The primary address an instance starts with: its interface's, or (use_ipvlan, a new ipvlan has none yet, or no interface) the unicast_src_ip. */
+  /** The primary address an instance starts with: its interface's, or (use_ipvlan, a new ipvlan has none yet, or no
+   *  interface) the unicast_src_ip. */
   private primaryFor(cfg: VrrpInstance, link: LinkInfo | undefined): string | undefined {
     return cfg.useIpvlan || !link ? cfg.unicastSrcIp : this.d.links.primaryOf(cfg, link);
   }
@@ -182,8 +190,10 @@ export class InstanceFactory {
     const primary = this.primaryFor(cfg, this.d.links.get(cfg.interface ?? config.global.defaultInterface));
     const syncGroup = config.vrrpSyncGroups.find((g) => g.group.includes(cfg.name));
     return deriveFsmParams(cfg, {
-      global: config.global, vrrpScripts: config.vrrpScripts, trackFiles: config.trackFiles, trackProcesses: config.trackProcesses,
-      primaryAddress: primary ?? noAddress(cfg.family), releaseVipsAlways: !!this.d.releaseVipsAlways, ...(syncGroup ? { syncGroup } : {}),
+      global: config.global, vrrpScripts: config.vrrpScripts, trackFiles: config.trackFiles,
+      trackProcesses: config.trackProcesses,
+      primaryAddress: primary ?? noAddress(cfg.family), releaseVipsAlways: !!this.d.releaseVipsAlways,
+      ...(syncGroup ? { syncGroup } : {}),
       groupInterfaces: trackGroups(config).interfaces.get(cfg.name) ?? [],
     });
   }
@@ -201,11 +211,14 @@ export class InstanceFactory {
     // promote_secondaries: set on the interface at start (2.2.7 ignores it with use_vmac, whose VMAC has it)
     if (cfg.promoteSecondaries && link && !cfg.useVmac) this.d.sysctl.set(`net/ipv4/conf/${link.name}/promote_secondaries`, '1');
     const vmacName = cfg.useVmac && !ipv ? this.useVmacName(cfg, config.global) : undefined;
-    const vmac = vmacName && link ? await this.createVmac(cfg, vmacName, link, primary ?? noAddress(cfg.family), config.global) : undefined;
+    const vmac = vmacName && link ? await this.createVmac(cfg, vmacName, link, primary ?? noAddress(cfg.family),
+      config.global) : undefined;
     const addrVmacs = cfg.useVmacAddr && link ? await this.createAddrVmacs(cfg, ifname, config.global) : [];
     const inst: Inst = {
-      cfg, fsm: new VrrpFsm(params, clock), ifname, ...(link ? { link } : {}), primary: primary ?? noAddress(cfg.family), hasAddr: !!primary,
-      ...(vmac ? { vmac } : {}), ...(vmacName ? { vmacName } : {}), ...(ipv ? { ipvlan: ipv.ipvlan } : {}), ...(addrVmacs.length ? { addrVmacs } : {}),
+      cfg, fsm: new VrrpFsm(params, clock), ifname, ...(link ? { link } : {}),
+      primary: primary ?? noAddress(cfg.family), hasAddr: !!primary,
+      ...(vmac ? { vmac } : {}), ...(vmacName ? { vmacName } : {}), ...(ipv ? { ipvlan: ipv.ipvlan } : {}),
+      ...(addrVmacs.length ? { addrVmacs } : {}),
       peers: cfg.unicastPeer.map((p) => p.address),
       timers: new DeadlineTimers<VrrpTimerName>(clock, (name, generation) => dispatch(inst, { type: 'timer', timer: name, generation }),
         (name) => { if (name === 'masterDown') inst.socket?.channel.drain(); }, timers),

@@ -22,7 +22,8 @@ export interface Vmac {
 export interface Ipvlan { index: number; name: string; base: string }
 
 /** A VMAC made for VIPs on another interface or of the other family (use_vmac_addr). */
-export interface AddrVmac { index: number; name: string; mac: Buffer; family: IpFamily; base: string; baseIndex: number }
+export interface AddrVmac { index: number; name: string; mac: Buffer; family: IpFamily;
+  base: string; baseIndex: number }
 
 export interface Inst {
   cfg: VrrpInstance;
@@ -62,7 +63,8 @@ export interface Inst {
 /** The advert source of an instance that has never had an address (no advert leaves without one). */
 export const noAddress = (family: IpFamily): string => (family === 'inet' ? '0.0.0.0' : '::');
 
-export function vipList(cfg: VrrpInstance): VirtualIp[] { return [...cfg.virtualIpaddress, ...cfg.virtualIpaddressExcluded]; }
+export function vipList(cfg: VrrpInstance): VirtualIp[] { return [...cfg.virtualIpaddress,
+  ...cfg.virtualIpaddressExcluded]; }
 
 /**
  * The interface a VIP goes on, as 2.2.7 places it: its use_vmac_addr VMAC if it has one; else its
@@ -106,7 +108,8 @@ export function interfaceEvent(inst: Inst, links: LinkTable): { type: 'interface
 }
 
 /** The instance's own interface (and VMAC) is up, with an address for the adverts. */
-export const instanceUp = (inst: Inst, links: LinkTable): boolean => { const e = interfaceEvent(inst, links); return e.up && e.addr; };
+export const instanceUp = (inst: Inst, links: LinkTable): boolean => { const e = interfaceEvent(inst, links);
+  return e.up && e.addr; };
 
 /** The base interface of the interface a VIP is on (a VMAC counts as its parent), for GARP spacing. */
 export function baseIfname(inst: Inst, ifindex: number, links: LinkTable): string {

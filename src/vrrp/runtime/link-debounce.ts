@@ -101,7 +101,8 @@ export class LinkDebounce {
  * less that 2 * advert_int - resetting"; 3 s at advert_int 1 becomes 1996094 us), or dropped for
  * an instance whose down_timer_adverts is 1.
  */
-export function effectiveDelays(entries: readonly InterfaceDelay[], instances: readonly VrrpInstance[], defaultIf: string): { delays: Map<string, Delays>; logs: string[] } {
+export function effectiveDelays(entries: readonly InterfaceDelay[], instances: readonly VrrpInstance[],
+    defaultIf: string): { delays: Map<string, Delays>; logs: string[] } {
   const delays = new Map(entries.map((e) => [e.name, { downUs: e.downUs, upUs: e.upUs }]));
   const logs: string[] = [];
   for (const vi of instances) {

@@ -1,5 +1,6 @@
 // The kernel's link and address events, turned into instance events as keepalived 2.2.7 does:
-//  - an interface going down or up ("Netlink reports X down|up", "Linkbeat reports" when polled; the instance's own interface ->
+//  - an interface going down or up ("Netlink reports X down|up", "Linkbeat reports" when polled; the instance's own
+// interface ->
 //    'interface', a track_interface -> 'tracker');
 //  - an interface deleted ("Interface X deleted": its instances lose their socket and go FAULT)
 //    or created ("Interface X added"; an instance configured on that name takes it, with a new
@@ -35,7 +36,8 @@ export interface LinkHooks {
 export class LinkEvents {
   private readonly dispatch: LinkHooks['dispatch'];
 
-  constructor(private readonly links: LinkTable, private readonly insts: ReadonlyMap<string, Inst>, private readonly binding: InterfaceBinding,
+  constructor(private readonly links: LinkTable, private readonly insts: ReadonlyMap<string, Inst>,
+    private readonly binding: InterfaceBinding,
     private readonly vips: VipExecutor, private readonly log: Logger, private readonly hooks: LinkHooks) {
     this.dispatch = (inst, ev) => hooks.dispatch(inst, ev);
   }
@@ -92,7 +94,8 @@ export class LinkEvents {
     // a polled interface's change comes from link-gate.ts's linkbeat poll
     this.log.info(`${via === 'linkbeat' ? 'Linkbeat' : 'Netlink'} reports ${link.name} ${is ? 'up' : 'down'}`);
     for (const inst of this.insts.values()) {
-      if (inst.link?.index === link.index || inst.vmac?.index === link.index) this.dispatch(inst, interfaceEvent(inst, this.links));
+      if (inst.link?.index === link.index || inst.vmac?.index === link.index) this.dispatch(inst,
+        interfaceEvent(inst, this.links));
     }
     this.trackers(link.name, is);
   }
@@ -113,7 +116,8 @@ export class LinkEvents {
     this.links.applyAddr(added, addr);
     // keepalived 2.2.7 logs only when the interface gains its first or loses its last address of a family
     // (nor for the static addresses it installs itself)
-    if (l && !ours && !this.hooks.isStatic(addr.address) && this.interfaceUsed(l.name) && had !== this.links.hasOwnAddr(addr.index, addr.family, isVip)) {
+    if (l && !ours && !this.hooks.isStatic(addr.address) && this.interfaceUsed(l.name)
+        && had !== this.links.hasOwnAddr(addr.index, addr.family, isVip)) {
       this.log.detail(added ? `Assigned address ${addr.address} for interface ${l.name}` : `Deassigned address ${addr.address} from interface ${l.name}`);
     }
     if (!ours) this.updatePrimaries(addr.index);
@@ -124,7 +128,8 @@ export class LinkEvents {
   private vipDeleted(addr: AddrInfo, link: LinkInfo): void {
     for (const inst of this.insts.values()) {
       if (inst.fsm.state !== 'MASTER' || inst.cfg.noVirtualIpaddress) continue;
-      const vip = vipList(inst.cfg).find((v) => v.address === addr.address && vipIfindex(inst, v, this.links) === addr.index);
+      const vip = vipList(inst.cfg).find((v) => v.address === addr.address
+        && vipIfindex(inst, v, this.links) === addr.index);
       if (!vip) continue;
       if (vip.noTrack) return;
       this.log.detail(`Netlink reflector reports IP ${addr.address} removed from ${link.name}`);
@@ -157,7 +162,8 @@ export class LinkEvents {
 
   private isVip(address: string): boolean {
     for (const i of this.insts.values()) {
-      if (i.cfg.virtualIpaddress.some((v) => v.address === address) || i.cfg.virtualIpaddressExcluded.some((v) => v.address === address)) return true;
+      if (i.cfg.virtualIpaddress.some((v) => v.address === address)
+        || i.cfg.virtualIpaddressExcluded.some((v) => v.address === address)) return true;
     }
     return false;
   }

@@ -28,7 +28,8 @@ function withFlags(l: LinkInfo, flags: number): LinkInfo {
 
 /** The link with a polled state (up and running, or neither). */
 function withPolled(l: LinkInfo, up: boolean): LinkInfo {
-  return { ...l, up, running: up, flags: up ? linkFlags(l) | IFF_UP | IFF_RUNNING : linkFlags(l) & ~(IFF_UP | IFF_RUNNING) };
+  return { ...l, up, running: up, flags: up ? linkFlags(l) | IFF_UP | IFF_RUNNING
+    : linkFlags(l) & ~(IFF_UP | IFF_RUNNING) };
 }
 
 interface Polled { name: string; configured?: LbType; type?: LbType; up: boolean; timer?: unknown }
@@ -53,7 +54,8 @@ export class LinkGate {
 
   /** The delays of a configuration, cut per instance; logs keepalived's "resetting" lines. */
   configure(config: KeepalivedConfig): void {
-    const { delays, logs } = effectiveDelays(config.interfaceUpDownDelays ?? [], config.vrrpInstances, config.global.defaultInterface);
+    const { delays, logs } = effectiveDelays(config.interfaceUpDownDelays ?? [], config.vrrpInstances,
+      config.global.defaultInterface);
     this.delays = delays;
     for (const l of logs) this.d.log.info(l);
   }

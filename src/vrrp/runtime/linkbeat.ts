@@ -27,7 +27,8 @@ function flagsProbe(probe: Probe, ifname: string): boolean {
 }
 
 /** init_linkbeat_status: the probe kind that works for this interface and its state now. */
-export function firstProbe(ifname: string, configured: LbType | undefined, probe: Probe): { type: LbType; up: boolean; log?: string } {
+export function firstProbe(ifname: string, configured: LbType | undefined, probe: Probe): { type: LbType;
+    up: boolean; log?: string } {
   let type: LbType | undefined = configured;
   let up = false;
   if (!type || type === 'MII') {
@@ -60,7 +61,8 @@ export function pollProbe(ifname: string, type: LbType, exists: boolean, probe: 
 }
 
 /** The interfaces to poll: linkbeat_interfaces, and every instance's interface with linkbeat_use_polling. */
-export function polledInterfaces(cfg: KeepalivedConfig, isVmac: (ifname: string) => boolean): { poll: { name: string; type?: LbType }[]; logs: string[] } {
+export function polledInterfaces(cfg: KeepalivedConfig,
+    isVmac: (ifname: string) => boolean): { poll: { name: string; type?: LbType }[]; logs: string[] } {
   const want = new Map<string, LbType | undefined>();
   for (const l of cfg.linkbeatInterfaces ?? []) want.set(l.name, l.type);
   for (const vi of cfg.vrrpInstances) {

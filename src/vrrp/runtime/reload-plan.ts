@@ -38,7 +38,8 @@ export interface ReloadInputs {
 
 /** Can the running instance take the new config in place (same VRID, family, socket and VMAC)? */
 export function sameSlot(a: VrrpInstance, b: VrrpInstance): boolean {
-  return a.virtualRouterId === b.virtualRouterId && a.family === b.family && (a.unicastPeer.length > 0) === (b.unicastPeer.length > 0)
+  return a.virtualRouterId === b.virtualRouterId && a.family === b.family
+    && (a.unicastPeer.length > 0) === (b.unicastPeer.length > 0)
     && a.unicastSrcIp === b.unicastSrcIp && a.unicastTtl === b.unicastTtl
     && JSON.stringify(a.useVmac ?? null) === JSON.stringify(b.useVmac ?? null) && a.vmacXmitBase === b.vmacXmitBase
     && sameIpvlan(a.useIpvlan, b.useIpvlan);
@@ -50,7 +51,8 @@ function sameIpvlan(a: VrrpInstance['useIpvlan'], b: VrrpInstance['useIpvlan']):
   return key(a) === key(b);
 }
 
-const groupOf = (c: KeepalivedConfig, name: string): VrrpSyncGroup | undefined => c.vrrpSyncGroups.find((g) => g.group.includes(name));
+const groupOf = (c: KeepalivedConfig, name: string): VrrpSyncGroup | undefined =>
+  c.vrrpSyncGroups.find((g) => g.group.includes(name));
 
 export function planReload(i: ReloadInputs): ReloadPlan {
   const { old, next } = i;
@@ -65,8 +67,10 @@ export function planReload(i: ReloadInputs): ReloadPlan {
     const primary = (link ? i.primaryOf(cfg, link) : undefined) ?? cur.primary;
     const sg = groupOf(next, cfg.name), oldSg = groupOf(old, cfg.name);
     if (JSON.stringify(sg?.group ?? null) !== JSON.stringify(oldSg?.group ?? null)) continue;
-    const { params, logs } = deriveFsmParams(cfg, { global: next.global, vrrpScripts: next.vrrpScripts, trackFiles: next.trackFiles, trackProcesses: next.trackProcesses, primaryAddress: primary,
-      releaseVipsAlways: !!i.releaseVipsAlways, groupInterfaces: groupIfs.get(cfg.name) ?? [], ...(sg ? { syncGroup: sg } : {}) });
+    const { params, logs } = deriveFsmParams(cfg, { global: next.global, vrrpScripts: next.vrrpScripts,
+      trackFiles: next.trackFiles, trackProcesses: next.trackProcesses, primaryAddress: primary,
+      releaseVipsAlways: !!i.releaseVipsAlways, groupInterfaces: groupIfs.get(cfg.name) ?? [],
+      ...(sg ? { syncGroup: sg } : {}) });
     keep.set(cfg.name, { cfg, params, logs });
   }
   // a sync group restarts as a whole when one of its members does

@@ -22,14 +22,17 @@ export interface InstanceSnapshot {
   lastTransitionMs: number;
 }
 
-export interface VrrpSnapshot { instances: InstanceSnapshot[]; groups: { name: string; state: VrrpState; members: string[] }[] }
+export interface VrrpSnapshot { instances: InstanceSnapshot[];
+  groups: { name: string; state: VrrpState; members: string[] }[] }
 
 export function snapshotOf(insts: Iterable<Inst>, groups: Iterable<SyncGroupCore>): VrrpSnapshot {
   const list = [...insts];
   const instances = list.map((i): InstanceSnapshot => ({
-    name: i.cfg.name, config: i.cfg, params: i.fsm.params, interface: i.ifname, vrid: i.fsm.params.vrid, family: i.cfg.family, version: i.fsm.params.version,
+    name: i.cfg.name, config: i.cfg, params: i.fsm.params, interface: i.ifname, vrid: i.fsm.params.vrid,
+    family: i.cfg.family, version: i.fsm.params.version,
     view: i.fsm.view(), stats: { ...i.fsm.stats }, vips: vipList(i.cfg).map((v) => `${v.address}/${v.prefixLen}`),
     ...(i.fsm.params.syncGroup ? { syncGroup: i.fsm.params.syncGroup } : {}), lastTransitionMs: i.lastTransitionMs,
   }));
-  return { instances, groups: [...groups].map((g) => ({ name: g.name, state: g.state, members: list.filter((i) => i.group === g).map((i) => i.cfg.name) })) };
+  return { instances, groups: [...groups].map((g) => ({ name: g.name, state: g.state,
+    members: list.filter((i) => i.group === g).map((i) => i.cfg.name) })) };
 }

@@ -5,7 +5,8 @@ import type { Logger } from '../../common/log.js';
 import type { GlobalDefs, IpFamily } from '../../config/model.js';
 import { isKernelError, type KernelError, type VrrpChannel, type VrrpRx, type VrrpSockets } from '../kernel/port.js';
 
-export interface SocketKey { ifindex: number; family: IpFamily; unicast: boolean; /** multicast group joined (mcast_dst_ip or the global one) */ group?: string }
+export interface SocketKey { ifindex: number; family: IpFamily; unicast: boolean;
+  /** multicast group joined (mcast_dst_ip or the global one) */ group?: string }
 
 export interface PoolEntry {
   readonly key: SocketKey;
@@ -28,7 +29,8 @@ export class SocketPool {
 
   /** `share`: a user's part of its socket's receive buffer (0: none); the socket gets the sum. */
   constructor(private readonly sockets: VrrpSockets, private readonly log: Logger,
-    private readonly onRx: (entry: PoolEntry, rx: VrrpRx) => void, private readonly share?: (user: string, key: SocketKey) => number) {}
+    private readonly onRx: (entry: PoolEntry, rx: VrrpRx) => void,
+      private readonly share?: (user: string, key: SocketKey) => number) {}
 
   /** Sets the entry's receive buffer to the sum of its users' shares, when there is one and it changed. */
   private resize(entry: PoolEntry): void {
@@ -46,7 +48,9 @@ export class SocketPool {
     let entry = this.entries.get(slot(key));
     if (!entry) {
       let self: PoolEntry | undefined; // set once open: packets cannot arrive before
-      const ch = this.sockets.open({ family: key.family, ifname: spec.ifname, ifindex: key.ifindex, srcAddr: spec.srcAddr, ...(spec.group ? { group: spec.group } : {}), ttl: spec.ttl },
+      const ch = this.sockets.open(
+        { family: key.family, ifname: spec.ifname, ifindex: key.ifindex, srcAddr: spec.srcAddr,
+          ...(spec.group ? { group: spec.group } : {}), ttl: spec.ttl },
         (rx) => { if (self) this.onRx(self, rx); }, (e) => this.log.error(`VRRP socket error on ${spec.ifname}: ${e.message}`));
       if (isKernelError(ch)) return ch;
       entry = { key, channel: ch, users: new Set(), srcAddr: spec.srcAddr };

@@ -123,7 +123,8 @@ export class VipExecutor {
    */
   change(inst: Inst, added: readonly string[], removed: readonly string[]): void {
     if (inst.cfg.noVirtualIpaddress) return;
-    const pick = (list: readonly VirtualIp[], addrs: readonly string[]) => list.filter((v) => addrs.includes(v.address));
+    const pick =
+      (list: readonly VirtualIp[], addrs: readonly string[]) => list.filter((v) => addrs.includes(v.address));
     const gone = pick(inst.prevVips ?? [], removed), fresh = pick(vipList(inst.cfg), added);
     for (const v of gone) {
       const dev = v.dev ?? inst.vmac?.name ?? configuredIfname(inst);

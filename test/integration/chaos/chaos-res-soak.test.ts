@@ -14,7 +14,8 @@ describe('chaos: 2-minute soak (bench/soak.ts) (netns)', function () {
 
   it('reload every 10 s, real server flapping every 7 s, a failover, 20 instances at 100 ms: nothing grows, no missed advert, no lost VIP', async () => {
     const r = await runSoak({ durationS: 120, sampleS: 15, log: (l) => console.log(`      ${l}`) });
-    assert.ok(r.reloads >= 11 && r.failovers >= 1 && r.rsTransitions >= 10, JSON.stringify({ reloads: r.reloads, failovers: r.failovers, rs: r.rsTransitions }));
+    assert.ok(r.reloads >= 11 && r.failovers >= 1 && r.rsTransitions >= 10,
+      JSON.stringify({ reloads: r.reloads, failovers: r.failovers, rs: r.rsTransitions }));
     assert.equal(r.adverts.missed, 0, `missed adverts; max interval ${r.adverts.max.toFixed(1)} ms`);
     assert.ok(r.vipLostMaxMs < 100, `a VIP on no router for ${r.vipLostMaxMs} ms`);
     assert.equal(r.childRestarts, 0);

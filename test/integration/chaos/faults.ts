@@ -12,7 +12,8 @@ const instOf = (r: Router) => INSTANCES.find((i) => i.prio[r] === 150)!;
 const addrOf = (r: Router) => `10.199.0.${r.slice(1)}`;
 
 /** Loss, duplication and reordering on every frame toward a router for `ms`, then the heal. */
-export async function impairFault(lab: ChaosLab, imp: Impairment, ms: number): Promise<{ rows: Figures[]; counts: ImpairCounts }> {
+export async function impairFault(lab: ChaosLab, imp: Impairment, ms: number): Promise<{ rows: Figures[];
+    counts: ImpairCounts }> {
   const t0 = now();
   lab.impair(imp);
   await sleep(ms);

@@ -38,7 +38,8 @@ export const INSTANCES = [
 ] as const;
 export const VIPS = INSTANCES.map((i) => i.vip);
 
-/** RFC 3768 §6.1 / RFC 5798 §6.1: Master_Down_Interval = 3 * Advertisement_Interval + Skew_Time (test/helpers/bounds.ts). */
+/** RFC 3768 §6.1 / RFC 5798 §6.1: Master_Down_Interval = 3 * Advertisement_Interval + Skew_Time
+ *  (test/helpers/bounds.ts). */
 export function masterDownMs(prio: number, advertS = ADVERT_S): number {
   return rfcMasterDownMs(prio, advertS * 1000);
 }
@@ -159,14 +160,17 @@ export class VipMonitor {
 
   /** Advert intervals without any advert for `vrid` seen by the client in [from, to]. */
   advertsMissed(vrid: number, from: number, to: number, advertS = ADVERT_S): number {
-    const ts = [from, ...this.adverts.filter((a) => a.vrid === vrid && a.prio > 0 && a.t > from && a.t <= to).map((a) => a.t), to];
+    const ts = [from, ...this.adverts.filter((a) => a.vrid === vrid && a.prio > 0 && a.t > from
+      && a.t <= to).map((a) => a.t), to];
     let missed = 0;
-    for (let i = 1; i < ts.length; i++) missed += Math.max(0, Math.floor((ts[i]! - ts[i - 1]!) / (advertS * 1000) + 0.5) - 1);
+    for (let i = 1; i < ts.length; i++) missed += Math.max(0,
+      Math.floor((ts[i]! - ts[i - 1]!) / (advertS * 1000) + 0.5) - 1);
     return missed;
   }
 }
 
-/** Added to every RFC bound: timer delays of a loaded 2-core machine (bounds.ts's busyLate; it covers the 50 ms sampling period too). */
+/** Added to every RFC bound: timer delays of a loaded 2-core machine (bounds.ts's busyLate; it covers the 50 ms
+ *  sampling period too). */
 export const MARGIN_MS = MARGIN.busyLate;
 
 /**
@@ -178,7 +182,8 @@ export function kindsFromEnv(): Record<Router, Kind> {
   return { r1: k, r2: k, r3: k };
 }
 
-/** The mixed pass: ours on r1 and r3, keepalived 2.2.7 on r2 (VI_1: ours master, 2.2.7 first backup; VI_2: the reverse). */
+/** The mixed pass: ours on r1 and r3, keepalived 2.2.7 on r2 (VI_1: ours master, 2.2.7 first backup; VI_2: the
+ *  reverse). */
 export const MIXED: Record<Router, Kind> = { r1: 'daemon', r2: 'keepalived', r3: 'daemon' };
 
 /** One row of figures for a fault: printed by the tests, collected in the README table. */
@@ -393,7 +398,8 @@ export class ChaosLab {
    * MARGIN_MS after the heal; the owner's log says MASTER and no other router's does (no VIP left on a
    * BACKUP, no second master); no daemon exited other than `mayExit`. Returns the figures, printed.
    */
-  async assertHealed(fault: string, faultAt: number, healAt: number, opts: { up?: Router[]; boundMs?: number; mayExit?: Router[] } = {}): Promise<Figures[]> {
+  async assertHealed(fault: string, faultAt: number, healAt: number,
+      opts: { up?: Router[]; boundMs?: number; mayExit?: Router[] } = {}): Promise<Figures[]> {
     const up = opts.up ?? [...this.daemons.keys()].filter((r) => !this.daemon(r).exited);
     const bound = (opts.boundMs ?? MASTER_DOWN_MAX_MS) + MARGIN_MS;
     await this.settle(Math.max(0, healAt + bound - now()) + 2000, up).catch((e: Error) => { throw new Error(`${fault}: ${e.message}`); });
@@ -436,7 +442,8 @@ export class ChaosLab {
  * the last one even when a test fails. Call inside describe() with its `this`; the returned function
  * gives the lab.
  */
-export function chaosLabPerFile(suite: Mocha.Suite, prefix: string, kinds: Record<Router, Kind>, opts: (r: Router) => RouterOpts = () => ({})): () => ChaosLab {
+export function chaosLabPerFile(suite: Mocha.Suite, prefix: string, kinds: Record<Router, Kind>,
+    opts: (r: Router) => RouterOpts = () => ({})): () => ChaosLab {
   suite.timeout(60_000);
   let lab: ChaosLab | undefined;
   before(async function () {

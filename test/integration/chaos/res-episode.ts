@@ -91,7 +91,8 @@ export interface EpisodeOpts extends StartOpts {
   /** Lines to wait for (besides VI_A MASTER) before the episode. */
   ready?: (string | RegExp)[];
   /** The fault: runs during the episode; its result lands in `extra`. */
-  fault: (ctx: { lab: ResLab; daemon: Daemon; pids: DaemonPids; until: number }) => Promise<Record<string, unknown> | void>;
+  fault: (ctx: { lab: ResLab; daemon: Daemon; pids: DaemonPids;
+    until: number }) => Promise<Record<string, unknown> | void>;
   /** Undo the fault (after the episode, before settling). */
   heal?: (ctx: { lab: ResLab; daemon: Daemon }) => Promise<void> | void;
 }
@@ -125,7 +126,8 @@ export async function runEpisode(lab: ResLab, impl: Impl, confText: string, o: E
     const leftNames = describePids(leftAfterStop);
     // what the daemon left behind (orphaned script children) must not count in the next run
     for (const pid of leftAfterStop) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
-    return { impl, adverts, before, after, leftAfterStop, leftNames, lines: d.lines.slice(episodeStart), log: d.lines, episodeStart, exit: d.exited, extra, load };
+    return { impl, adverts, before, after, leftAfterStop, leftNames, lines: d.lines.slice(episodeStart), log: d.lines,
+      episodeStart, exit: d.exited, extra, load };
   } finally {
     if (!d.exited) d.signal('SIGKILL');
   }

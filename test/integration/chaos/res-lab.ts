@@ -39,7 +39,8 @@ export interface IntervalStats { adverts: number; p50: number; p99: number; max:
 export function intervalStats(ads: readonly Advert[], vrid: number, src: string, t0 = 0, t1 = Infinity): IntervalStats {
   const ts = ads.filter((a) => a.vrid === vrid && a.src === src && a.t >= t0 && a.t <= t1).map((a) => a.t);
   const iv = ts.slice(1).map((t, i) => (t - ts[i]!) * 1000);
-  return { adverts: ts.length, p50: percentile(iv, 50), p99: percentile(iv, 99), max: percentile(iv, 100), min: percentile(iv, 0) };
+  return { adverts: ts.length, p50: percentile(iv, 50), p99: percentile(iv, 99), max: percentile(iv, 100),
+    min: percentile(iv, 0) };
 }
 
 export const fmtIv = (s: IntervalStats): string =>
@@ -166,7 +167,8 @@ export class ResLab {
     const inNs = nsPids(this.ns('r1'));
     return {
       t: now(),
-      procs: { parent: procSample(p.parent), vrrp: p.vrrp ? procSample(p.vrrp) : undefined, checker: p.checker ? procSample(p.checker) : undefined },
+      procs: { parent: procSample(p.parent), vrrp: p.vrrp ? procSample(p.vrrp) : undefined,
+        checker: p.checker ? procSample(p.checker) : undefined },
       others: inNs.filter((x) => !own.has(x)),
       othersDesc: describePids(inNs.filter((x) => !own.has(x))),
     };

@@ -225,7 +225,8 @@ describe('check (integration): bind() failures of HTTP_GET, SSL_GET, SMTP_CHECK,
       .catch(() => { throw new Error(`too few rescheduling lines\n${dump()}`); });
     const p1 = since(t1);
     const smtp1 = pairs(p1, NOTAVAIL, SMTP), dns1 = pairs(p1, NOTAVAIL, DNS);
-    const web1 = pairs(p1, NOTAVAIL, WEB), inuse1 = pairs(p1, INUSE, WEB), udp1 = p1.filter((l) => l.text === UDP_BIND).map((l) => l.at);
+    const web1 = pairs(p1, NOTAVAIL, WEB), inuse1 = pairs(p1, INUSE, WEB),
+      udp1 = p1.filter((l) => l.text === UDP_BIND).map((l) => l.at);
     // HTTP_GET + SSL_GET give two WEB pairs per delay_loop; every UDP attempt logs the errno line.
     // (Counted against SMTP's: each checker runs on its own phase of the delay_loop.)
     const rounds = smtp1.length - 1;
@@ -256,7 +257,8 @@ describe('check (integration): bind() failures of HTTP_GET, SSL_GET, SMTP_CHECK,
     await sleep(2.5 * DELAY_LOOP_MS);
     const p2 = since(t2 + 1.2 * DELAY_LOOP_MS);
     assert.equal(pairs(p2, NOTAVAIL, DNS).length, 0, `DNS still failing to bind\n${dump()}`);
-    assert.equal(pairs(p2, NOTAVAIL, SMTP).length + pairs(p2, NOTAVAIL, WEB).length + p2.filter((l) => l.text === UDP_BIND).length, 0);
+    assert.equal(pairs(p2, NOTAVAIL, SMTP).length + pairs(p2, NOTAVAIL, WEB).length
+      + p2.filter((l) => l.text === UDP_BIND).length, 0);
     assert.ok(pairs(p2, INUSE, WEB).length >= 1, 'the held bind_port keeps failing with EADDRINUSE');
     assert.deepEqual(failureLines(since(t2)), []);
     const access = readFileSync(`${DIR}/access.log`, 'utf8');

@@ -13,14 +13,14 @@ import { genhashMain } from '../../../src/check/genhash.js';
 const BODY = 'hello world\n';
 /** name -> the whole response the server sends before closing. */
 const RESPONSES: Record<string, string> = {
-  'plain': `HTTP/1.0 200 OK\r\nContent-Length: ${BODY.length}\r\n\r\n${BODY}`,
+  plain: `HTTP/1.0 200 OK\r\nContent-Length: ${BODY.length}\r\n\r\n${BODY}`,
   'headers of 8 kB': `HTTP/1.0 200 OK\r\nX-Big: ${'a'.repeat(8000)}\r\n\r\n${BODY}`,
   'headers end at byte 4091': `HTTP/1.0 200 OK\r\nX: ${'a'.repeat(4091 - 24)}\r\n\r\n${BODY}`,
   'headers end at byte 4095': `HTTP/1.0 200 OK\r\nX: ${'a'.repeat(4095 - 24)}\r\n\r\n${BODY}`,
   'headers end at byte 4096': `HTTP/1.0 200 OK\r\nX: ${'a'.repeat(4096 - 24)}\r\n\r\n${BODY}`,
   'status not a number': `HTTP/1.1 abc OK\r\n\r\n${BODY}`,
   'no status line': `garbage\r\n\r\n${BODY}`,
-  'chunked': 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n',
+  chunked: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n',
   'chunk size lie': 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffff\r\nhello\r\n',
   'Content-Length longer': `HTTP/1.0 200 OK\r\nContent-Length: 1000\r\n\r\n${BODY}`,
   'Content-Length shorter': `HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\n${BODY}`,
@@ -32,7 +32,7 @@ const RESPONSES: Record<string, string> = {
   'content-length lower case, junk after': `HTTP/1.0 200 OK\r\ncontent-length: \t 4x\r\n\r\n${BODY}`,
   'Content-Length junk after': `HTTP/1.0 200 OK\r\nContent-Length: 4x\r\n\r\n${BODY}`,
   'bare LF': `HTTP/1.0 200 OK\nContent-Length: 3\n\n${BODY}`,
-  'nothing': '',
+  nothing: '',
   'headers only': 'HTTP/1.0 200 OK\r\n\r\n',
   'NUL in headers and body': 'HTTP/1.0 200 OK\r\nX: a\0b\r\n\r\nbo\0dy',
   'Content-Length after a NUL': 'HTTP/1.0 200 OK\r\nX: \0\r\nContent-Length: 2\r\n\r\nbody',

@@ -178,7 +178,8 @@ http { access_log off; client_body_temp_path ${d}/tmp; proxy_temp_path ${d}/tmp;
     await waitFor(() => answers.filter((a) => a.who === 'd1').length >= 20, 30_000, 50);
     assert.ok(answers.every((a) => a.who === 'd1'), 'only our director answers while it is MASTER');
     const neigh = lab.exec(lab.ns('cl'), 'ip', ['neigh', 'show', VIP]);
-    // VRRP on the wire, with the kernel's capture times: "<epoch s.us> IP <src> > 224.0.0.18: VRRPv2, Advertisement, vrid 71, prio P, ...".
+    // VRRP on the wire, with the kernel's capture times: "<epoch s.us> IP <src> > 224.0.0.18: VRRPv2, Advertisement,
+    // vrid 71, prio P, ...".
     const dump = lab.spawn(lab.ns('cl'), 'tcpdump', ['--immediate-mode', '-tt', '-l', '-n', '-i', 'eth0', 'proto 112']);
     const wire: { t: number; src: string; prio: number }[] = [];
     let dumpOut = ''; let dumpErr = '';

@@ -66,7 +66,8 @@ export class Lab {
   }
 
   /** Runs bin/keepalived; stderr is collected in .stderr. */
-  run(args: string[], env: Record<string, string> = {}): ChildProcess & { stderr_text: () => string; exited: Promise<number | null> } {
+  run(args: string[], env: Record<string, string> = {}): ChildProcess & { stderr_text: () => string;
+      exited: Promise<number | null> } {
     const cp = spawn(process.execPath, ['--expose-internals', BIN, ...args], { env: this.env(env), stdio: ['ignore', 'pipe', 'pipe'] });
     this.procs.push(cp);
     let err = '';

@@ -70,7 +70,8 @@ describe('daemon (integration): real parser + VRRP subsystem in a namespace', fu
    * Starts bin/keepalived in the namespace on `conf` (-n -l -G and extraArgs; its pid files are
    * named after the config file) and waits for its pid file. stop() sends TERM and expects exit 0.
    */
-  async function startDaemon(conf: string, extraArgs: string[] = []): Promise<{ pid: number; err: () => string; stop: () => Promise<void> }> {
+  async function startDaemon(conf: string, extraArgs: string[] = []): Promise<{ pid: number; err: () => string;
+      stop: () => Promise<void> }> {
     const base = join(dir, basename(conf, '.conf'));
     let err = '';
     const cp = spawn('ip', ['netns', 'exec', NS, process.execPath, '--expose-internals', BIN, '-n', '-l', '-G', ...extraArgs, '-f', conf,

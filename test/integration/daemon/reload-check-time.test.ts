@@ -35,7 +35,8 @@ ${bad ? '  bogus_keyword 1\n' : ''}  virtual_ipaddress {
 }
 `;
 
-/** A daemon of this test: its directory holds k.conf, rt/ (the time file) and save/; fs.watch counts the reload file's events. */
+/** A daemon of this test: its directory holds k.conf, rt/ (the time file) and save/; fs.watch counts the reload file's
+ *  events. */
 class Daemon {
   readonly d: NsDaemon;
   /** Events fs.watch saw for the reload file (create and delete are both 'rename'). */

@@ -46,7 +46,8 @@ vrrp_instance VI_1 {
 type Impl = 'ours' | 'keepalived';
 interface Phases { starting: number; child: number; backup: number; vip: number }
 
-const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]!; };
+const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)]!; };
 
 describe('daemon start-up: start -> VIP vs keepalived 2.2.7', function () {
   this.timeout(180_000);

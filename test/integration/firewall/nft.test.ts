@@ -50,7 +50,8 @@ describe('VIP firewall (vrrp_strict): ours = keepalived 2.2.7 in namespaces', fu
 
   for (const step of SC.steps) {
     it(`${step}: the same nftables ruleset`, () => {
-      const k = runs.keepalived!.steps.find((s) => s.step === step)!, o = runs.ours!.steps.find((s) => s.step === step)!;
+      const k = runs.keepalived!.steps.find((s) => s.step === step)!,
+        o = runs.ours!.steps.find((s) => s.step === step)!;
       assert.deepEqual(normalise(o.json), normalise(k.json), `ours:\n${o.text}\nkeepalived 2.2.7:\n${k.text}`);
     });
   }

@@ -83,7 +83,8 @@ export function normalise(objs: readonly NftObject[]): NftObject[] {
         if (k === 'counter' && x && typeof x === 'object') { o[k] = { packets: 0, bytes: 0 }; continue; }
         o[k] = strip(x);
       }
-      if (Array.isArray(o.elem)) o.elem = [...o.elem].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+      if (Array.isArray(o.elem)) o.elem =
+        [...o.elem].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
       return o;
     }
     return v;
@@ -193,7 +194,8 @@ export async function runScenario(lab: VrrpLab, kind: 'ours' | 'keepalived', sc:
 // ------------------------------------------------------------------------------------------------
 // the scenarios
 
-interface Inst { name?: string; vrid?: number; priority?: number; state?: string; version?: number; vips: string[]; evips?: string[]; extra?: string[] }
+interface Inst { name?: string; vrid?: number; priority?: number; state?: string; version?: number; vips: string[];
+  evips?: string[]; extra?: string[] }
 
 function inst(i: Inst): string {
   return [

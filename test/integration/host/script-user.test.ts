@@ -33,7 +33,8 @@ const PASSWD = [U, V].map((u) => `${u.name}:x:${u.uid}:${u.gid}::/nonexistent:/u
 // U and V are members of A and B: 2.2.7 does not give a script its user's groups (setgroups(1, &gid)).
 const GROUP = [`${U.name}:x:${U.gid}:`, `${V.name}:x:${V.gid}:`, `${A.name}:x:${A.gid}:${U.name},${V.name}`, `${B.name}:x:${B.gid}:${U.name},${V.name}`];
 
-/** `groups`: the kernel's supplementary list (/proc/PID/status Groups:), which `id -G` cannot tell from an empty one. */
+/** `groups`: the kernel's supplementary list (/proc/PID/status Groups:), which `id -G` cannot tell from an empty
+ *  one. */
 interface Seen { ids: string; umask: string; leader: string; groups: string }
 
 describe('scripts run as their user, as keepalived 2.2.7 runs them', function () {
@@ -83,7 +84,8 @@ describe('scripts run as their user, as keepalived 2.2.7 runs them', function ()
   }
 
   /** Runs one daemon on `conf` for `ms`, then SIGTERM; returns its log and what each script kind saw. */
-  async function run(bin: string, tag: string, conf: (out: string, run: string) => string, extra: { passwd: string[]; group: string[] }, mode: string[], ms: number) {
+  async function run(bin: string, tag: string, conf: (out: string, run: string) => string,
+      extra: { passwd: string[]; group: string[] }, mode: string[], ms: number) {
     const run = join(dir, tag);
     const out = join(run, 'o');
     mkdirSync(out, { recursive: true });
@@ -110,7 +112,8 @@ describe('scripts run as their user, as keepalived 2.2.7 runs them', function ()
   }
 
   const id = () => join(dir, 'id.sh');
-  const vrrpConf = (globalExtra: string, scripts: { vscript?: string; master?: string; fifo?: string; vfifo?: string; stop?: string }) =>
+  const vrrpConf = (globalExtra: string, scripts: { vscript?: string; master?: string; fifo?: string;
+    vfifo?: string; stop?: string }) =>
     (out: string, run: string) => `
 global_defs {
   router_id ksu
@@ -162,7 +165,8 @@ vrrp_instance VI {
   };
   const ids = (uid: number, gid: number) => `${uid} ${gid} ${gid}`;
 
-  async function differential(tag: string, conf: ReturnType<typeof vrrpConf>, extra: { passwd: string[]; group: string[] }) {
+  async function differential(tag: string, conf: ReturnType<typeof vrrpConf>,
+      extra: { passwd: string[]; group: string[] }) {
     const [ka, ours] = await Promise.all([run(KA, `${tag}-ka`, conf, extra, ['-P'], 6000), run(OURS, `${tag}-ours`, conf, extra, ['-P'], 7500)]);
     return { ka, ours };
   }
@@ -173,7 +177,8 @@ vrrp_instance VI {
     });
     const { ka, ours } = await differential('own', conf, { passwd: PASSWD, group: GROUP });
     const want: Record<string, string> = {
-      vscript: ids(V.uid, A.gid), vscript_default: ids(U.uid, U.gid), master: ids(V.uid, V.gid), notify: ids(U.uid, U.gid),
+      vscript: ids(V.uid, A.gid), vscript_default: ids(U.uid, U.gid), master: ids(V.uid, V.gid),
+      notify: ids(U.uid, U.gid),
       stop: ids(0, 0), fifo: ids(V.uid, B.gid), vfifo: ids(0, 0),
     };
     for (const [name, r] of [['2.2.7', ka], ['ours', ours]] as const) {
@@ -249,7 +254,8 @@ virtual_server 10.99.0.1 80 {
 `;
     const r = await run(OURS, 'ck-ours', conf, { passwd: PASSWD, group: GROUP }, ['-C'], 7000);
     const want: Record<string, string> = {
-      misc: ids(V.uid, A.gid), misc_default: ids(U.uid, U.gid), notify_down_default: ids(U.uid, U.gid), quorum_down: ids(V.uid, B.gid),
+      misc: ids(V.uid, A.gid), misc_default: ids(U.uid, U.gid), notify_down_default: ids(U.uid, U.gid),
+      quorum_down: ids(V.uid, B.gid),
     };
     for (const [kind, w] of Object.entries(want)) {
       const s = one(r.seen, kind);

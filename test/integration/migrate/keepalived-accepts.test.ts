@@ -1,6 +1,6 @@
 // The migration output is accepted by the real keepalived 2.2.7 (`keepalived -t`, exit 0) for
-// every case (malformed ones converted as far as they go) and every config id, inside a namespace that has the interfaces the
-// converted configs name (eth0, eth1). The namespace (kmig-<pid>) and the files are this run's own,
+// every case (malformed ones converted as far as they go) and every config id, inside a namespace that has the
+// interfaces the converted configs name (eth0, eth1). The namespace (kmig-<pid>) and the files are this run's own,
 // so two runs at once do not clash.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

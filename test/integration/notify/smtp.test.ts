@@ -18,7 +18,8 @@ const CAP = new URL('../../unit/notify/data/smtp-2.2.7', import.meta.url).pathna
 
 interface Received { from: string; to: string[]; raw: string; secure: boolean; user?: string }
 
-async function startServer(port = 0, extra: Partial<SMTPServerOptions> = {}): Promise<{ port: number; mails: Received[]; stop: () => Promise<void>; waitMails: (n: number, ms?: number) => Promise<boolean> }> {
+async function startServer(port = 0, extra: Partial<SMTPServerOptions> = {}): Promise<{ port: number; mails: Received[];
+    stop: () => Promise<void>; waitMails: (n: number, ms?: number) => Promise<boolean> }> {
   const mails: Received[] = [];
   const server = new SMTPServer({
     authOptional: true, disabledCommands: ['STARTTLS'], logger: false, disableReverseLookup: true, banner: 'kn test sink',
@@ -72,7 +73,8 @@ function tcpDown(cfg: ReturnType<typeof cfgFor>): RsCheckerEvent {
   };
 }
 
-/** Compare a received message with a captured 2.2.7 mail: every header in order and the body; Date by format and time. */
+/** Compare a received message with a captured 2.2.7 mail: every header in order and the body; Date by format and
+ *  time. */
 function assertLikeCaptured(got: string, capturedFile: string): void {
   const want = readFileSync(`${CAP}/${capturedFile}`, 'latin1');
   const [gh, gb] = [got.slice(0, got.indexOf('\r\n\r\n')), got.slice(got.indexOf('\r\n\r\n') + 4)];
@@ -124,7 +126,8 @@ describe('notify/smtp (integration, 127.0.0.1)', function () {
     // the server is down first and comes back on the same port: one no other process can take meanwhile
     const port = await portOutsideEphemeral();
     const log = memoryLogger();
-    notifier = createNotifier(cfgFor(port), { logger: log, smtp: { retryBaseMs: 200, retryMaxMs: 800, maxAttempts: 50 } });
+    notifier = createNotifier(cfgFor(port), { logger: log, smtp: { retryBaseMs: 200,
+      retryMaxMs: 800, maxAttempts: 50 } });
     const times: number[] = [];
     for (const state of ['BACKUP', 'MASTER', 'FAULT'] as const) {
       const t = process.hrtime.bigint();

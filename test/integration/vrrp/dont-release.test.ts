@@ -34,7 +34,8 @@ describe('vrrp -V, dont_release_vrrp (netns, keepalived 2.2.7 and ours)', functi
   });
   after(async () => { await L?.down(); });
 
-  const count = (d: Daemon, text: string, after = 0): number => d.lines.filter((l) => l.t >= after && l.text === text).length;
+  const count = (d: Daemon, text: string, after = 0): number => d.lines.filter((l) => l.t >= after
+    && l.text === text).length;
   const prioZero = (after: number): string[] => wire.filter((l) => l.t >= after && /prio 0,/.test(l.text)).map((l) => l.text);
   const links = (): string => L.lab.exec(L.lab.ns('r1'), 'ip', ['-o', 'link'], { allowFail: true });
 

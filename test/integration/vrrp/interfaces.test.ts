@@ -18,7 +18,8 @@ describe('vrrp interfaces missing, deleted and created again, as keepalived 2.2.
   after(async () => { if (L) await L.down(); });
 
   const ip = (...a: string[]) => L.lab.exec(L.lab.ns('r1'), 'ip', a);
-  const lines = (d: Daemon, after = 0) => d.lines.filter((l) => l.t >= after && RELEVANT.test(l.text) && !NOISE.test(l.text)).map((l) => l.text);
+  const lines = (d: Daemon, after = 0) => d.lines.filter((l) => l.t >= after && RELEVANT.test(l.text)
+    && !NOISE.test(l.text)).map((l) => l.text);
   /** A veth inside r1 (its peer up, so the link has carrier), optionally up with an address. */
   const veth = (name: string, addr?: string) => {
     ip('link', 'add', name, 'type', 'veth', 'peer', 'name', `${name}p`);

@@ -44,7 +44,8 @@ describe('vrrp/io on the wire (netns)', function () {
       assert.equal(txl.find((l) => l.frame)?.frame, 'ok');
       const src = txl.find((l) => l.src)!.src;
       await waitFor(() => rx.lines().filter((l) => (l as { rx?: unknown }).rx).length >= 3, 5000);
-      const got = rx.lines().filter((l) => (l as { rx?: unknown }).rx).map((l) => (l as { rx: { ttl: number; src: string; dst: string; payload: string } }).rx);
+      const got = rx.lines().filter((l) => (l as { rx?: unknown }).rx).map((l) => (l as { rx: { ttl: number;
+        src: string; dst: string; payload: string } }).rx);
       for (const g of got) {
         assert.equal(g.ttl, 255);
         assert.equal(g.dst, group);
@@ -65,7 +66,8 @@ describe('vrrp/io on the wire (netns)', function () {
     it(`${family}: VIP add/remove over our own rtnetlink socket: kernel answers, EEXIST / EADDRNOTAVAIL reported`, async () => {
       const p = run(lab, lab.ns('a'), ['nladdr', family, 'eth0', '-']);
       assert.equal(await p.done, 0);
-      const steps = p.lines().filter((l) => (l as { step?: string }).step) as { step: string; result?: string; present?: boolean; inFlight?: number }[];
+      const steps = p.lines().filter((l) => (l as { step?: string }).step) as { step: string; result?: string;
+        present?: boolean; inFlight?: number }[];
       assert.deepEqual(steps.map((s) => [s.step, s.result ?? '-', s.present ?? '-']), [
         ['add', 'ok', true], ['add again', 'EEXIST', '-'], ['del', 'ok', false], ['del again', 'EADDRNOTAVAIL', '-'],
         ['sync', '-', true], ['sync ack', 'ok', '-'],

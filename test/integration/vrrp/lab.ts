@@ -9,7 +9,8 @@ import { makeTempDir, removeTempDir } from '../../helpers/tmpdir.js';
 
 export const RUN_OURS = new URL('./run-ours.ts', import.meta.url).pathname;
 export const KEEPALIVED = '/usr/sbin/keepalived';
-/** Our whole daemon (parent + VRRP child + notify: scripts, FIFOs), run like keepalived (dist/: `npm run build` first). */
+/** Our whole daemon (parent + VRRP child + notify: scripts, FIFOs), run like keepalived (dist/: `npm run build`
+ *  first). */
 export const OURS_DAEMON = new URL('../../../bin/keepalived', import.meta.url).pathname;
 export const now = (): number => performance.now();
 
@@ -190,6 +191,9 @@ export class VrrpLab {
 
   private monitors = new Map<string, Line[]>();
 
+  /** The `ip -o monitor address` lines of a host since monitorAddrs(host) (empty when not monitored). */
+  addrMonitorLines(host: string): readonly Line[] { return this.monitors.get(host) ?? []; }
+
   /** Starts `ip -o monitor address` in a host so VIP changes are timed by event, not by polling. */
   monitorAddrs(host: string): void {
     if (this.monitors.has(host)) return;
@@ -205,7 +209,8 @@ export class VrrpLab {
   }
 
   /** Time the address appeared (present) or went away; uses the monitor when running. */
-  async waitAddr(host: string, addr: string, present: boolean, timeoutMs: number, stepMs = 5, after = 0): Promise<number> {
+  async waitAddr(host: string, addr: string, present: boolean, timeoutMs: number, stepMs = 5,
+      after = 0): Promise<number> {
     const ev = this.monitors.get(host);
     if (ev) {
       const match = (l: Line) => l.t >= after && l.text.includes(` ${addr}/`) && l.text.startsWith('Deleted') !== present;

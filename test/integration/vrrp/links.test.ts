@@ -13,7 +13,8 @@ import { isRoot, removeStaleNamespaces, waitFor } from '../../helpers/netns.js';
 import { tail, type Daemon } from './lab.js';
 import { TwoIfLab, type Frame } from './two-if-lab.js';
 
-/** garp_interval 0.2 (CONF below); interface_up_down_delays eth0 3 0.5, of which 2.2.7 logs `delay by 1996094` us for the down event. */
+/** garp_interval 0.2 (CONF below); interface_up_down_delays eth0 3 0.5, of which 2.2.7 logs `delay by 1996094` us for
+ *  the down event. */
 const GARP_INTERVAL_MS = 200, DOWN_DELAY_MS = 1996.094, UP_DELAY_MS = 500;
 
 const PREFIX = 'klk';
@@ -331,7 +332,8 @@ describe('vrrp link-level settings beside keepalived 2.2.7 (netns)', function ()
  * `steps` in two labs at once, keepalived 2.2.7 in the first and ours in the second, each started
  * by `start()` on `conf`; both labs are torn down whatever happens (what was collected stays).
  */
-async function beside<T>(tag: string, conf: string, steps: (lab: TwoIfLab, start: () => Daemon) => Promise<T>): Promise<[T, T]> {
+async function beside<T>(tag: string, conf: string,
+    steps: (lab: TwoIfLab, start: () => Daemon) => Promise<T>): Promise<[T, T]> {
   const labs = [new TwoIfLab(PREFIX, `k${tag}`), new TwoIfLab(PREFIX, `t${tag}`)];
   try {
     return await Promise.all(labs.map((lab, i) => {

@@ -108,7 +108,7 @@ describe('vrrp notify options vs keepalived 2.2.7: FIFO lines and notify calls (
     // 2.2.7's facts
     for (const l of ['INSTANCE "VI_1" MASTER_PRIORITY 130', 'INSTANCE "VI_2" BACKUP_PRIORITY 90', 'INSTANCE "VI_3" DELETED 150',
       'INSTANCE "VI_4" FAULT 150', 'INSTANCE "VI_7" DELETED 150', 'GROUP "G" BACKUP 0', 'GROUP "G" MASTER 0', 'INSTANCE "VI_2" BACKUP 90', 'GROUP "G" STOP 0']) {
-      assert.ok(kaFifo.includes(l), `keepalived FIFO: ${l}\n${kaFifo.join("\n")}\n${ds[0]!.texts().filter((t) => !/gratuitous/.test(t)).join("\n")}`);
+      assert.ok(kaFifo.includes(l), `keepalived FIFO: ${l}\n${kaFifo.join('\n')}\n${ds[0]!.texts().filter((t) => !/gratuitous/.test(t)).join('\n')}`);
     }
     assert.ok(!calls[0]!.some((c) => /PRIORITY/.test(c)), calls[0]!.join('\n'));
     // notify_deleted's own script runs, then the generic one with DELETED

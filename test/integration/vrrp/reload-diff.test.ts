@@ -45,7 +45,7 @@ for (const kind of ['keepalived', 'ours'] as const) {
       const done = kind === 'ours' ? 'Reload finished' : 'Reload complete';
       const r1Lines = (after: number) => r1.lines.filter((l) => l.t >= after).map((l) => l.text);
       const wireAfter = (after: number) => wire.filter((l) => l.t >= after).map((l) => l.text);
-      const addrEvents = (after: number) => (L as unknown as { monitors: Map<string, Line[]> }).monitors.get('r1')!.filter((l) => l.t >= after).map((l) => l.text);
+      const addrEvents = (after: number) => L.addrMonitorLines('r1').filter((l) => l.t >= after).map((l) => l.text);
       const reload = async (o: InstanceOpts, settleMs = 2500): Promise<number> => {
         const t = now();
         writeFileSync(path, conf(o));
@@ -99,7 +99,8 @@ for (const kind of ['keepalived', 'ours'] as const) {
       assert.ok(r2.has('(VI_1) received lower priority (90) advert from 10.199.0.1 - discarding', t4), ctx);
       // Master_Down of a priority-100 BACKUP after the last accepted advert, which r1 sent up to one
       // Adver_Int before the reload, or while it was applying it (RELOAD_APPLY_MS)
-      assertWithin(m.t - t4, { min: masterDownMs(100) - 1000 - MARGIN.timerLate, max: masterDownMs(100) + RELOAD_APPLY_MS,
+      assertWithin(m.t - t4, { min: masterDownMs(100) - 1000 - MARGIN.timerLate,
+        max: masterDownMs(100) + RELOAD_APPLY_MS,
         formula: `Master_Down_Interval(100) - Adver_Int - ${MARGIN.timerLate} .. + ${RELOAD_APPLY_MS} (reload applied)` }, 'reload -> peer MASTER', ctx);
       // r1 gives way after the peer's takeover (line receive times of two processes: 100 ms slack)
       assert.ok(b.t >= m.t - 100, `r1 BACKUP ${(b.t - m.t).toFixed(0)} ms after the peer's MASTER\n${ctx}`);

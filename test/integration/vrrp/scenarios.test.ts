@@ -11,7 +11,8 @@ const VIP = '10.199.0.100';
 // the priority-100 backup takes over Skew_Time after the master's priority-0 advert
 const SKEW_TAKEOVER = upTo(skewTimeMs(100), MARGIN.timerLate, 'Skew_Time(100)');
 
-async function snapshot(d: Daemon): Promise<{ instances: { name: string; view: { state: string }; stats: Record<string, number> }[] }> {
+async function snapshot(d: Daemon): Promise<{ instances: { name: string; view: { state: string };
+    stats: Record<string, number> }[] }> {
   const n = d.stdout.length;
   d.signal('SIGUSR1');
   const l = await waitFor(() => d.stdout.slice(n).find((x) => x.text.startsWith('SNAPSHOT ')), 3000);

@@ -33,7 +33,8 @@ class Run {
   }
   async wait(line: string, ms: number, from = 0): Promise<number> {
     try {
-      return await waitFor(() => { const i = this.lines.indexOf(line, from); return i >= 0 ? i + 1 : undefined; }, ms, 20) - 1;
+      return await waitFor(() => { const i = this.lines.indexOf(line, from);
+        return i >= 0 ? i + 1 : undefined; }, ms, 20) - 1;
     } catch { throw new Error(`no line '${line}' within ${ms} ms:\n  ${this.lines.join('\n  ')}`); }
   }
   async stop(): Promise<void> {

@@ -49,7 +49,7 @@ describe('soak figures', () => {
     const s0 = st[0]!;
     assert.deepEqual({ ...s0, t: r3(s0.t), maxGapMs: Math.round(s0.maxGapMs), sinceReloadS: r3(s0.sinceReloadS),
       sinceFailoverS: r3(s0.sinceFailoverS) },
-      { t: 100.401, sender: 'ours', vrids: 2, maxGapMs: 400, sinceReloadS: 0.501, sinceFailoverS: 50.401 });
+    { t: 100.401, sender: 'ours', vrids: 2, maxGapMs: 400, sinceReloadS: 0.501, sinceFailoverS: 50.401 });
     assert.equal(st[1]!.sender, 'keepalived');
     assert.equal(st[1]!.sinceSampleS, undefined);
   });

@@ -11,6 +11,9 @@ import { smtpCheck } from '../../../src/check/probes/smtp.js';
 import { dnsCheck } from '../../../src/check/probes/dns.js';
 import { udpCheck } from '../../../src/check/probes/udp.js';
 import type { ProbeSpec } from '../../../src/check/probes/types.js';
+import { resolveParams } from '../../../src/check/core/params.js';
+import type { Checker } from '../../../src/config/model.js';
+import { mkRs, mkVs } from './fixtures.js';
 
 const NOWHERE = '10.99.99.99';
 const NOTAVAIL = { ok: false, why: 'error', errText: 'Cannot assign requested address' };
@@ -35,7 +38,8 @@ function udpServer(): Promise<Srv> {
 
 describe('check: probes report bind() failures', () => {
   let tcp: Srv, udp: Srv, held: Srv, heldUdp: Srv;
-  before(async () => { tcp = await tcpServer(); udp = await udpServer(); held = await tcpServer(); heldUdp = await udpServer(); });
+  before(async () => { tcp = await tcpServer(); udp = await udpServer(); held = await tcpServer();
+    heldUdp = await udpServer(); });
   after(() => { for (const s of [tcp, udp, held, heldUdp]) s.close(); });
 
   it('HTTP_GET: bindto not local, and bind_port in use', async () => {
@@ -51,11 +55,11 @@ describe('check: probes report bind() failures', () => {
   });
 
   it('the HTTP probe passes the outcome on to the FSM unchanged', async () => {
-    const spec = {
-      checker: { type: 'HTTP_GET', urls: [{ path: '/' }] },
-      params: { connectIp: '127.0.0.1', connectPort: tcp.port, connectTimeoutMs: 1000, bindto: NOWHERE },
-      rs: {}, vs: {},
-    } as unknown as ProbeSpec;
+    const checker: Checker = { type: 'HTTP_GET', urls: [{ path: '/' }] };
+    const rs = mkRs('127.0.0.1', tcp.port, [checker]);
+    const vs = mkVs('127.0.0.1', tcp.port, [rs]);
+    const params = { ...resolveParams(checker, rs, vs), connectTimeoutMs: 1000, bindto: NOWHERE };
+    const spec: ProbeSpec = { checker, params, rs, vs };
     assert.deepEqual(await httpProbe(spec).run(0), NOTAVAIL);
   });
 

@@ -2,8 +2,8 @@
 // chk-fakeipvs-logall (shared/reference/keepalived-2.2.7-captures/logs) against the engine with
 // a fake clock and scripted servers, and requires the same checker log lines in the same order.
 import assert from 'node:assert/strict';
-import { FakeClock } from "../../../src/common/clock.js";
-import { memoryLogger } from "../../../src/common/log.js";
+import { FakeClock } from '../../../src/common/clock.js';
+import { memoryLogger } from '../../../src/common/log.js';
 import { startCheckers } from '../../../src/check/index.js';
 import type { Outcome } from '../../../src/check/core/checker-fsm.js';
 import { FakeTimers, RecordingSink, World, fixedRandom, mkConfig, mkRs, mkVs } from './fixtures.js';
@@ -12,7 +12,8 @@ const VS = '[10.198.0.100]:tcp:80';
 const RS1 = '[10.198.0.21]:tcp:80';
 const RS2 = '[10.198.0.22]:tcp:80';
 
-/** The capture's config: delay_loop 2; rs1 TCP_CHECK connect_timeout 2; rs2 HTTP_GET /index.html status 200, retry 1, dbr 1. */
+/** The capture's config: delay_loop 2; rs1 TCP_CHECK connect_timeout 2; rs2 HTTP_GET /index.html status 200, retry 1,
+ *  dbr 1. */
 function captureConfig(logAll: boolean) {
   const vs = mkVs('10.198.0.100', 80, [
     mkRs('10.198.0.21', 80, [{ type: 'TCP_CHECK', connectTimeout: 2 }], { smtpAlert: true }),
@@ -43,7 +44,8 @@ const DEFAULT_LINES = [
   `Shutting down service ${RS2} from VS ${VS}`,
 ];
 
-interface Timeline { firstTcp: number; firstHttp: number; rs1Stop: number; rs1Start: number; rs2Stop: number; rs2Start: number; rs2404: number; stop: number }
+interface Timeline { firstTcp: number; firstHttp: number; rs1Stop: number; rs1Start: number; rs2Stop: number;
+  rs2Start: number; rs2404: number; stop: number }
 
 let lastDests: string[] = [];
 
@@ -72,19 +74,22 @@ async function replay(t: Timeline, logAll: boolean): Promise<string[]> {
 describe('check: replay of keepalived 2.2.7 checker captures', () => {
   it('chk-fakeipvs-defaults: same lines, same order', async () => {
     // Offsets (ms) from the capture's events file and FAKEIPVS timestamps (start 15:21:20.493).
-    const lines = await replay({ firstTcp: 2662, firstHttp: 2905, rs1Stop: 8019, rs1Start: 16234, rs2Stop: 22747, rs2Start: 31965, rs2404: 38482, stop: 47490 }, false);
+    const lines = await replay({ firstTcp: 2662, firstHttp: 2905, rs1Stop: 8019, rs1Start: 16234, rs2Stop: 22747,
+      rs2Start: 31965, rs2404: 38482, stop: 47490 }, false);
     assert.deepEqual(lines, DEFAULT_LINES);
     // The IPVS tables handed over match the FAKEIPVS ADD/DEL sequence of the capture.
     assert.deepEqual(lastDests, ['21,22', '22', '21,22', '21', '21,22', '21', '-']);
   });
 
   it('chk-fakeipvs-explicit: same lines, same order (other check phases)', async () => {
-    const lines = await replay({ firstTcp: 2382, firstHttp: 2538, rs1Stop: 8035, rs1Start: 16259, rs2Stop: 22779, rs2Start: 32003, rs2404: 38520, stop: 47545 }, false);
+    const lines = await replay({ firstTcp: 2382, firstHttp: 2538, rs1Stop: 8035, rs1Start: 16259, rs2Stop: 22779,
+      rs2Start: 32003, rs2404: 38520, stop: 47545 }, false);
     assert.deepEqual(lines, DEFAULT_LINES);
   });
 
   it('chk-fakeipvs-logall: per-failure lines with checker_log_all_failures', async () => {
-    const lines = await replay({ firstTcp: 1794, firstHttp: 1228, rs1Stop: 8044, rs1Start: 16260, rs2Stop: 22777, rs2Start: 31993, rs2404: 38505, stop: 47517 }, true);
+    const lines = await replay({ firstTcp: 1794, firstHttp: 1228, rs1Stop: 8044, rs1Start: 16260, rs2Stop: 22777,
+      rs2Start: 31993, rs2404: 38505, stop: 47517 }, true);
     assert.deepEqual(lines, [
       `Gained quorum 1+0=1 <= 2 for VS ${VS}`,
       `Activating healthchecker for service ${RS1} for VS ${VS}`,

@@ -24,7 +24,8 @@ async function engineFor(vs: VirtualServer, decide: (a: string) => Outcome = () 
   const sink = new RecordingSink();
   const events: CheckerEvent[] = [];
   const world = new World(decide);
-  const eng = new CheckerEngine(mkConfig([vs]), { logger, lvs: sink, clock, timers, probeFactory: world.factory, onEvent: (e) => events.push(e) });
+  const eng = new CheckerEngine(mkConfig([vs]), { logger, lvs: sink, clock, timers, probeFactory: world.factory,
+    onEvent: (e) => events.push(e) });
   await eng.start();
   await settle();
   const feed = async (rsIdx: number, o: Outcome): Promise<void> => { eng.feed(eng.insts[rsIdx]!, o); await settle(); };
@@ -38,8 +39,10 @@ describe('check: engine (RS/VS core) tables', () => {
     let release: (() => void) | undefined;
     const vs = mkVs('10.0.0.100', 80, [mkRs('10.0.0.2', 80, [TCP]), mkRs('10.0.0.3', 80, [TCP])]);
     const eng = new CheckerEngine(mkConfig([vs]), {
-      logger: memoryLogger(0), clock: new FakeClock(0), timers: new FakeTimers(new FakeClock(0)), probeFactory: new World(() => OK).factory,
-      lvs: { apply: async (st) => { applied.push(st); if (applied.length === 2) await new Promise<void>((r) => { release = r; }); } },
+      logger: memoryLogger(0), clock: new FakeClock(0), timers: new FakeTimers(new FakeClock(0)),
+      probeFactory: new World(() => OK).factory,
+      lvs: { apply: async (st) => { applied.push(st);
+        if (applied.length === 2) await new Promise<void>((r) => { release = r; }); } },
     });
     await eng.start();
     await settle();
@@ -216,7 +219,9 @@ describe('check: engine (RS/VS core) tables', () => {
     const applied: LvsDesiredState[] = [];
     const vss = [100, 101, 102].map((n) => mkVs(`10.0.0.${n}`, 80, [mkRs('10.0.1.2', 80, [TCP]), mkRs('10.0.1.3', 80, [TCP])]));
     const eng = new CheckerEngine(mkConfig(vss), {
-      logger: memoryLogger(0), lvs: { apply: async (st) => { applied.push(st); } }, clock: new FakeClock(0), timers: new FakeTimers(new FakeClock(0)), // timers never advanced here
+      // timers never advanced here
+      logger: memoryLogger(0), lvs: { apply: async (st) => { applied.push(st); } }, clock: new FakeClock(0),
+      timers: new FakeTimers(new FakeClock(0)),
       probeFactory: new World(() => OK).factory,
     });
     await eng.start();
@@ -290,9 +295,9 @@ describe('check: engine (RS/VS core) tables', () => {
     const timers = new FakeTimers(clock);
     let local = false;
     let runs = 0;
-    const eng = new CheckerEngine(mkConfig([vs]), { logger: memoryLogger(0), lvs: new RecordingSink(), clock, timers, random: () => 0,
+    const logger = memoryLogger(0);
+    const eng = new CheckerEngine(mkConfig([vs]), { logger, lvs: new RecordingSink(), clock, timers, random: () => 0,
       isLocalAddress: () => local, probeFactory: () => ({ key: () => 'k', run: async () => { runs++; return OK; } }) });
-    const logger = (eng as unknown as { deps: { logger: ReturnType<typeof memoryLogger> } }).deps.logger;
     await eng.start();
     await timers.advance(3500);
     assert.equal(runs, 0);

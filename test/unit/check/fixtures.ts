@@ -10,10 +10,12 @@ export function mkRs(address: string, port: number, checkers: Checker[], extra: 
   return { address, port, family: 'inet', weight: 1, checkers, extra: {}, ...extra };
 }
 
-export function mkVs(address: string, port: number, rss: RealServer[], extra: Partial<VirtualServer> = {}): VirtualServer {
+export function mkVs(address: string, port: number, rss: RealServer[],
+    extra: Partial<VirtualServer> = {}): VirtualServer {
   return {
     vs: { kind: 'ip', address, port, family: 'inet' }, lbAlgo: 'rr', lbKind: 'DR', protocol: 'TCP', delayLoop: 60,
-    inhibitOnFailure: false, quorum: 1, hysteresis: 0, alpha: false, omega: false, haSuspend: false, weight: 1, ops: false,
+    inhibitOnFailure: false, quorum: 1, hysteresis: 0, alpha: false, omega: false,
+    haSuspend: false, weight: 1, ops: false,
     schedFlags: [], realServers: rss, extra: {}, ...extra,
   };
 }

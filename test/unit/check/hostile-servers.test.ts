@@ -35,7 +35,8 @@ async function downWithin(port: number, checker: Checker, boundMs: number): Prom
   const logger = memoryLogger(0);
   const vs = mkVs('10.0.0.100', port, [mkRs('127.0.0.1', port, [{ retry: 0, connectTimeout: 1, ...checker } as Checker])], { delayLoop: 1, lbKind: 'NAT' });
   const t0 = Date.now();
-  const h = await startCheckers(mkConfig([vs], { checkerLogAllFailures: true }), { logger, lvs: sink, bootstrapDelayMs: 0 });
+  const h = await startCheckers(mkConfig([vs], { checkerLogAllFailures: true }),
+    { logger, lvs: sink, bootstrapDelayMs: 0 });
   try {
     // the real server starts up (inhibit off, alpha off) and must leave the desired state
     await waitFor(() => sink.states.length > 0 && sink.dests().length === 0 && logger.lines().some((l) => /fail|Timeout|timeout|Bad|no data/.test(l)), boundMs, 20);
@@ -50,7 +51,8 @@ describe('check: hostile servers on loopback', function () {
   const servers: Srv[] = [];
   afterEach(() => { for (const s of servers.splice(0)) s.close(); });
   const serve = async (f: (c: net.Socket) => void) => { const s = await tcpServer(f); servers.push(s); return s.port; };
-  // delay_loop 1 s and connect_timeout 1 s: a check ends within 1 s of its request (the deadline); margin for a loaded machine
+  // delay_loop 1 s and connect_timeout 1 s: a check ends within 1 s of its request (the deadline); margin for a loaded
+  // machine
   const BOUND = 6000;
 
   it('HTTP_GET: an endless body (64 KiB every millisecond) fails the check at the response deadline', async () => {

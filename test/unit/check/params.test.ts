@@ -44,7 +44,8 @@ describe('check: effective checker parameters from the config', () => {
     // virtual_server gives 7 (delay_loop 7), real_server 3 gives 5, checker of real_server 2 gives 2.
     const [ck, rs, vs] = effective(`${KEYS(7)}\n alpha`, `${KEYS(5)}\n alpha no`, `${KEYS(2)}\n alpha\n connect_ip 10.9.0.9\n connect_port 8080`);
     assert.deepEqual(
-      [ck, rs, vs].map((p) => [p!.retry, p!.delayBeforeRetryMs, p!.delayLoopMs, p!.warmupMs, p!.connectTimeoutMs, p!.alpha]),
+      [ck, rs, vs].map((p) => [p!.retry, p!.delayBeforeRetryMs, p!.delayLoopMs, p!.warmupMs,
+        p!.connectTimeoutMs, p!.alpha]),
       [[2, 2000, 2000, 2000, 2000, true], [5, 5000, 5000, 5000, 5000, false], [7, 7000, 7000, 7000, 7000, true]],
     );
     assert.deepEqual([ck!.connectIp, ck!.connectPort], ['10.9.0.9', 8080]);
@@ -53,7 +54,8 @@ describe('check: effective checker parameters from the config', () => {
 
   it('defaults: retry 1, delay_before_retry 1 s, connect_timeout 5 s, warmup = delay_loop (60 s), alpha off', () => {
     const [, , p] = effective('', '', '');
-    assert.deepEqual([p!.retry, p!.delayBeforeRetryMs, p!.delayLoopMs, p!.warmupMs, p!.connectTimeoutMs, p!.alpha], [1, 1000, 60000, 60000, 5000, false]);
+    assert.deepEqual([p!.retry, p!.delayBeforeRetryMs, p!.delayLoopMs, p!.warmupMs, p!.connectTimeoutMs, p!.alpha],
+      [1, 1000, 60000, 60000, 5000, false]);
   });
 
   it('checker defaults by type: HTTP_GET retries after 3 s, DNS_CHECK tries 3 times, delay_loop apart, MISC_CHECK does not retry', () => {

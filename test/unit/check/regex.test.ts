@@ -8,7 +8,8 @@ import { parseHead } from '../../../src/check/probes/http-client.js';
 import { parseConfigText } from '../../../src/config/load.js';
 
 const RESP = Buffer.from('HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Length: 12\r\n\r\nhello world\n', 'latin1');
-const m = (pattern: string, extra: Partial<{ options: string[]; minOffset: number; maxOffset: number }> = {}): boolean =>
+type Extra = Partial<{ options: string[]; minOffset: number; maxOffset: number }>;
+const m = (pattern: string, extra: Extra = {}): boolean =>
   compileUrlRegex({ pattern, ...extra }).test(RESP);
 
 describe('check: url regex (PCRE2 semantics on RegExp)', () => {

@@ -19,7 +19,8 @@ async function start(vss: VirtualServer[], rsInitNotifies: boolean | undefined) 
   const events: CheckerEvent[] = [];
   const global = { ...(rsInitNotifies === undefined ? {} : { rsInitNotifies }), notifyFifo: { path: '/run/f' } };
   const eng = new CheckerEngine(mkConfig(vss, global), {
-    logger: memoryLogger(0), lvs: new RecordingSink(), clock, timers: new FakeTimers(clock), probeFactory: new World(() => ({ ok: true })).factory,
+    logger: memoryLogger(0), lvs: new RecordingSink(), clock, timers: new FakeTimers(clock),
+    probeFactory: new World(() => ({ ok: true })).factory,
     onEvent: (e) => events.push(e),
   });
   await eng.start();

@@ -12,7 +12,8 @@ describe('check: scheduler', () => {
     const release: (() => void)[] = [];
     const probe = (k: string) => ({
       key: () => k,
-      run: () => new Promise<Outcome>((r) => { running++; peak = Math.max(peak, running); order.push(k); release.push(() => { running--; r({ ok: true }); }); }),
+      run: () => new Promise<Outcome>((r) => { running++; peak = Math.max(peak, running); order.push(k);
+        release.push(() => { running--; r({ ok: true }); }); }),
     });
     const ps = ['a', 'b', 'c', 'd', 'e'].map((k) => s.run(probe(k), 0));
     const shared = s.run(probe('a'), 0);

@@ -10,7 +10,9 @@ import type { CheckerEvent } from '../../../src/check/events.js';
 import { FakeTimers, RecordingSink, World, mkConfig, mkRs, mkVs, settle } from './fixtures.js';
 
 const VS = '[10.0.0.100]:tcp:80';
-const rows: { name: string; dontRelease: boolean; flush: boolean; lines: string[]; events: string[]; finalApplyEmpty: boolean }[] = [
+type Row = { name: string; dontRelease: boolean; flush: boolean; lines: string[]; events: string[];
+  finalApplyEmpty: boolean };
+const rows: Row[] = [
   {
     name: 'default: clear_services', dontRelease: false, flush: false, finalApplyEmpty: true,
     lines: [`Shutting down service [10.0.0.2]:tcp:80 from VS ${VS}`, `Shutting down service [10.0.0.3]:tcp:80 from VS ${VS}`],
@@ -32,7 +34,8 @@ describe('check: stop (clear_services, -I, lvs_flush_on_stop)', () => {
       const events: CheckerEvent[] = [];
       const vs = mkVs('10.0.0.100', 80, [mkRs('10.0.0.2', 80, [{ type: 'TCP_CHECK' }]), mkRs('10.0.0.3', 80, [{ type: 'TCP_CHECK' }])], { omega: true });
       const h = await startCheckers(mkConfig([vs], { lvsFlushOnStop: r.flush }), {
-        logger, lvs: sink, clock, timers, probeFactory: new World(() => ({ ok: true })).factory, onEvent: (e) => events.push(e),
+        logger, lvs: sink, clock, timers, probeFactory: new World(() => ({ ok: true })).factory,
+        onEvent: (e) => events.push(e),
         dontRelease: r.dontRelease,
       });
       await timers.advance(3000);

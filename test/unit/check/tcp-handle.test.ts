@@ -16,7 +16,8 @@ function server(host = '127.0.0.1'): Promise<Srv> {
   return new Promise((resolve) => {
     const peers: Srv['peers'] = [];
     const s = net.createServer((c) => { peers.push({ address: c.remoteAddress!, port: c.remotePort! }); c.on('error', () => {}); c.destroy(); });
-    s.listen(0, host, () => resolve({ port: (s.address() as net.AddressInfo).port, peers, close: () => new Promise((r) => s.close(() => r())) }));
+    s.listen(0, host, () => resolve({ port: (s.address() as net.AddressInfo).port, peers,
+      close: () => new Promise((r) => s.close(() => r())) }));
   });
 }
 async function freePort(host = '127.0.0.1'): Promise<number> { const s = await server(host); await s.close(); return s.port; }
@@ -126,7 +127,8 @@ for (const impl of ['native', 'handle', 'socket'] as const) {
 
     it('500 checks at once against 5 servers, one reused Attempt per probe', async () => {
       const ss = await Promise.all([0, 1, 2, 3, 4].map(() => server()));
-      const params = (port: number): EffectiveParams => ({ retry: 1, delayBeforeRetryMs: 1000, delayLoopMs: 1000, warmupMs: 0, connectTimeoutMs: 2000,
+      const params = (port: number): EffectiveParams => ({ retry: 1, delayBeforeRetryMs: 1000, delayLoopMs: 1000,
+        warmupMs: 0, connectTimeoutMs: 2000,
         alpha: false, logAllFailures: false, connectIp: '127.0.0.1', connectPort: port });
       const probes = ss.map((s) => tcpProbe({ checker: { type: 'TCP_CHECK' }, params: params(s.port), rs: { address: '127.0.0.1', port: s.port, family: 'inet', weight: 1, checkers: [], extra: {} },
         vs: {} as never }));
@@ -135,7 +137,8 @@ for (const impl of ['native', 'handle', 'socket'] as const) {
         assert.ok(outs.every((o) => o.ok), `round ${round}`);
       }
       // The servers (in this process) accept lazily.
-      for (let t = 0; t < 200 && ss.reduce((n, s) => n + s.peers.length, 0) < 500; t++) await new Promise((r) => setTimeout(r, 25));
+      const peers = (): number => ss.reduce((n, s) => n + s.peers.length, 0);
+      for (let t = 0; t < 200 && peers() < 500; t++) await new Promise((r) => setTimeout(r, 25));
       assert.equal(ss.reduce((n, s) => n + s.peers.length, 0), 500);
       await Promise.all(ss.map((s) => s.close()));
     });

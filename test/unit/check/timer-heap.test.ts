@@ -14,7 +14,8 @@ function setup(earlyMs = 0, maxPerTurn = Infinity) {
   const ran: string[] = [];
   const at: number[] = [];
   let onRun: (i: Item) => void = () => {};
-  const heap = new TimerHeap<Item>(clock, timers, (i) => { ran.push(i.name); at.push(clock.now()); onRun(i); }, earlyMs, maxPerTurn);
+  const run = (i: Item): void => { ran.push(i.name); at.push(clock.now()); onRun(i); };
+  const heap = new TimerHeap<Item>(clock, timers, run, earlyMs, maxPerTurn);
   return { clock, timers, ran, at, heap, setOnRun: (f: (i: Item) => void) => { onRun = f; } };
 }
 

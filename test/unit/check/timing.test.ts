@@ -27,7 +27,8 @@ describe('check: timing of checks', () => {
     const TCP: Checker = { type: 'TCP_CHECK', retry: 2, delayBeforeRetry: 0.3 };
     const vs = mkVs('10.0.0.100', 80, ['10.0.0.2', '10.0.0.3', '10.0.0.4'].map((a) => mkRs(a, 80, [TCP])), { delayLoop: 1 });
     const eng = new CheckerEngine(mkConfig([vs]), {
-      logger: memoryLogger(0), lvs: new RecordingSink(), clock, timers, probeFactory: factory, random: fixedRandom([0.1, 0.5, 0.9]),
+      logger: memoryLogger(0), lvs: new RecordingSink(), clock, timers, probeFactory: factory,
+      random: fixedRandom([0.1, 0.5, 0.9]),
     });
     await eng.start();
     await timers.advance(10_000);

@@ -14,7 +14,8 @@ describe('daemon/adapters', () => {
       instances: [{
         name: 'VI_1', interface: 'eth0', vrid: 51, family: 'inet', version: 2, vips: [], lastTransitionMs: 1795454313427.881,
         view: { name: 'VI_1', state: 'BACKUP', basePriority: 100, effectivePriority: 90, masterAdverIntCs: 100, masterAddress: '10.0.0.2', faultReasons: [] },
-        stats: { advert_rcvd: 7, advert_sent: 0, become_master: 1, release_master: 1, pri_zero_rcvd: 2, auth_failure: 3, version_err: 9 },
+        stats: { advert_rcvd: 7, advert_sent: 0, become_master: 1, release_master: 1, pri_zero_rcvd: 2,
+          auth_failure: 3, version_err: 9 },
       }],
       groups: [],
     });

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { parseCommandLine, parseFacility } from '../../../src/daemon/cli.js';
 
-type Row = { argv: string[]; action: string; code?: number; stderr?: string[]; stdout?: string[]; check?: (r: ReturnType<typeof parseCommandLine>) => void };
+type Row = { argv: string[]; action: string; code?: number; stderr?: string[]; stdout?: string[];
+  check?: (r: ReturnType<typeof parseCommandLine>) => void };
 
 const opts = (r: ReturnType<typeof parseCommandLine>) => {
   if (!('opts' in r)) throw new Error(`no opts for ${r.action}`);
@@ -60,7 +61,10 @@ const rows: Row[] = [
     check: (r) => {
       const o = opts(r);
       assert.deepEqual(
-        { n: o.dontFork, l: o.logConsole, D: o.logDetail, G: o.noSyslog, S: o.logFacility, f: o.configFile, p: o.pidFile, r: o.vrrpPidFile, c: o.checkersPidFile, R: o.dontRespawn, V: o.dontReleaseVrrp, I: o.dontReleaseIpvs, d: o.dumpConf, P: o.vrrpOnly, B: o.noBfd, i: o.configId, e: o.allConfig, u: o.umask, all: o.all, ig: o.ignoreSigint, s: o.namespace, X: o.releaseVips },
+        { n: o.dontFork, l: o.logConsole, D: o.logDetail, G: o.noSyslog, S: o.logFacility, f: o.configFile,
+          p: o.pidFile, r: o.vrrpPidFile, c: o.checkersPidFile, R: o.dontRespawn, V: o.dontReleaseVrrp,
+          I: o.dontReleaseIpvs, d: o.dumpConf, P: o.vrrpOnly, B: o.noBfd, i: o.configId, e: o.allConfig, u: o.umask,
+          all: o.all, ig: o.ignoreSigint, s: o.namespace, X: o.releaseVips },
         { n: true, l: true, D: 2, G: true, S: 19, f: '/etc/k.conf', p: '/run/a.pid', r: '/run/b.pid', c: '/run/c.pid', R: true, V: true, I: true, d: true, P: true, B: true, i: 'node1', e: true, u: 0o22, all: true, ig: true, s: 'ns1', X: true },
       );
     },
@@ -97,6 +101,7 @@ describe('daemon/main: options accepted but not acted on', () => {
     const w = unsupportedOptionWarnings((r as { opts: Parameters<typeof unsupportedOptionWarnings>[0] }).opts);
     assert.deepEqual(w.map((x) => x.split(' ')[1]), ['-g/--log-file', '-x/--snmp', '-m/--core-dump', '-a/--address-monitoring']);
     const none = parseCommandLine(['-n', '-D', '-l']);
-    assert.deepEqual(unsupportedOptionWarnings((none as { opts: Parameters<typeof unsupportedOptionWarnings>[0] }).opts), []);
+    type Opts = Parameters<typeof unsupportedOptionWarnings>[0];
+    assert.deepEqual(unsupportedOptionWarnings((none as { opts: Opts }).opts), []);
   });
 });

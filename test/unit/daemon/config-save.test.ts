@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ReloadDumps, stickySaveDir } from '../../../src/daemon/config-save.js';
 import { memoryLogger } from '../../../src/common/log.js';
-import type { KeepalivedConfig } from '../../../src/config/model.js';
 
 describe('daemon/config-save: the reload dumps of config_save_dir', () => {
   it('pre and post per reload, numbered from 1, for the VRRP and the checker process', () => {
@@ -37,7 +36,7 @@ describe('daemon/config-save: the reload dumps of config_save_dir', () => {
   });
 
   it('a directory once configured stays in use (2.2.7 never clears it)', () => {
-    const cfg = (d?: string) => ({ global: { configSaveDir: d } }) as unknown as KeepalivedConfig;
+    const cfg = (d?: string) => ({ global: d === undefined ? {} : { configSaveDir: d } });
     assert.equal(stickySaveDir(undefined, cfg()), undefined);
     assert.equal(stickySaveDir(undefined, cfg('/a')), '/a');
     assert.equal(stickySaveDir('/a', cfg()), '/a');

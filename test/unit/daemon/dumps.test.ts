@@ -78,7 +78,8 @@ describe('daemon/dumps: keepalived 2.2.7 layouts', () => {
 
   // measured on 2.2.7 (debug 2, kernel_rx_buf_size 200000: its only effect is this dump line)
   it('USR1 data dump: "Kernel rx buffer size" and "Debug level" after the authentication, as 2.2.7', () => {
-    const cfg = { ...cfgA, vrrpInstances: cfgA.vrrpInstances.map((i) => ({ ...i, debug: 2, kernelRxBufSize: 200000 })) };
+    const cfg = { ...cfgA, vrrpInstances: cfgA.vrrpInstances.map((i) => ({ ...i, debug: 2,
+      kernelRxBufSize: 200000 })) };
     const lines = formatVrrpDataDump(cfg, { ...snapA, interfaces: [LO] }).split('\n');
     const at = lines.findIndex((l) => l.startsWith('   Authentication type'));
     const rest = lines.slice(at + 1).filter((l) => !l.startsWith('   Password'));

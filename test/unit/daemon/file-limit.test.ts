@@ -6,8 +6,9 @@
 // guest with 200 TCP_CHECK real servers under ulimit -n 100: "Set open file limit to 227:227."
 import assert from 'node:assert/strict';
 import { memoryLogger } from '../../../src/common/log.js';
-import { checkerFdsRequired, FileLimit, planFileLimit, vrrpFdsRequired } from '../../../src/daemon/process/file-limit.js';
-import type { ProcessSys } from '../../../src/daemon/process/sys.js';
+import {
+  checkerFdsRequired, FileLimit, planFileLimit, vrrpFdsRequired, type NofileSys,
+} from '../../../src/daemon/process/file-limit.js';
 import { parseConfigText } from '../../../src/config/load.js';
 
 const parse = (text: string) => parseConfigText(text, 'test.conf', { configId: 'test', hostname: 'test' }).config;
@@ -20,12 +21,12 @@ class FakeNofile {
   calls: string[] = [];
   refuse = false;
   constructor(cur: number, max: number) { this.limit = [cur, max]; }
-  sys(): ProcessSys {
+  sys(): NofileSys {
     return {
       getNofileLimit: () => this.limit,
       setNofileLimit: (c: number, m: number) => { this.calls.push(`${c}:${m}`); if (this.refuse) return 1; this.limit = [c, m]; return undefined; },
       setScriptNofileLimit: (l: [number, number] | undefined) => { this.script = l; },
-    } as unknown as ProcessSys;
+    };
   }
 }
 

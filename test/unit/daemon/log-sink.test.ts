@@ -21,7 +21,8 @@ describe('daemon/log-sink', () => {
     server.bind(path());
   });
   after(() => { server.close(); rmSync(dir, { recursive: true, force: true }); });
-  const settle = async (n = 0) => { for (let i = 0; i < 100 && got.length < n; i++) await new Promise((r) => setTimeout(r, 20)); await new Promise((r) => setTimeout(r, 50)); };
+  const settle = async (n = 0) => { for (let i = 0; i < 100
+    && got.length < n; i++) await new Promise((r) => setTimeout(r, 20)); await new Promise((r) => setTimeout(r, 50)); };
   const at = new Date(2026, 10, 23, 15, 27, 52);
 
   it('sends glibc-style datagrams with ident, pid and facility; detail lines only with -D', async () => {

@@ -34,5 +34,4 @@ describe('test helper: netns names', () => {
       assert.deepEqual(deletableNamespaces('ke2', [name], alive), want ? [name] : []);
     });
   }
-
 });

@@ -33,7 +33,8 @@ class FakeChild implements ChildHandle {
   onMessage(fn: (m: ChildToParent) => void): void { this.msg = fn; }
   onExit(fn: (code: number | null, sig: NodeJS.Signals | null) => void): void { this.exit = fn; }
   emit(m: ChildToParent): void { this.msg?.(m); }
-  die(code: number | null, sig: NodeJS.Signals | null): void { const e = this.exit; this.exit = undefined; e?.(code, sig); }
+  die(code: number | null, sig: NodeJS.Signals | null): void { const e = this.exit;
+    this.exit = undefined; e?.(code, sig); }
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
@@ -49,14 +50,16 @@ function harness(o: { opts?: Partial<CliOptions>; load?: () => ConfigLoadResult;
   const opts: CliOptions = { ...defaultOptions(), dontFork: true, configFile: join(dir, 'k.conf'), pidFile: join(dir, 'ka.pid'), vrrpPidFile: join(dir, 'v.pid'), checkersPidFile: join(dir, 'c.pid'), ...o.opts };
   const mem = memoryLogger(2);
   const idents: string[] = [];
-  const logger: DaemonLogger = Object.assign(mem, { close: () => {}, flush: async () => {}, setFacility: () => {}, setIdent: (i: string) => { idents.push(i); } });
+  const logger: DaemonLogger = Object.assign(mem, { close: () => {}, flush: async () => {}, setFacility: () => {},
+    setIdent: (i: string) => { idents.push(i); } });
   const inherits: (ChildInherit | undefined)[] = [];
   const children: FakeChild[] = [];
   let nextPid = 1000;
   const exits: number[] = [];
   let load = o.load ?? (() => ({ config: fullConfig(), diagnostics: [] }));
   const parent = new Parent(opts, {
-    logger, loadConfig: () => load(), launch: (role, inherit) => { const c = new FakeChild(role, nextPid++); children.push(c); inherits.push(inherit); return c; },
+    logger, loadConfig: () => load(), launch: (role, inherit) => { const c = new FakeChild(role, nextPid++);
+      children.push(c); inherits.push(inherit); return c; },
     commandLine: ['keepalived', '-n'], exit: (c) => exits.push(c), tmpDir: dir, keepAlive: false,
     ...(o.ns ? { ns: () => o.ns! } : {}),
   });
@@ -217,7 +220,8 @@ describe('daemon/parent: supervision', () => {
   });
 
   it('a child that does not stop within child_wait_time is killed with keepalived\'s message', async () => {
-    h = harness({ load: () => ({ config: fullConfig({ global: globalDefs({ childWaitTime: 0.05 }) }), diagnostics: [] }) });
+    h = harness({ load: () => ({ config: fullConfig({ global: globalDefs({ childWaitTime: 0.05 }) }),
+      diagnostics: [] }) });
     await h.parent.start();
     h.live('vrrp').obedient = false;
     const t0 = Date.now();
@@ -231,7 +235,7 @@ describe('daemon/parent: supervision', () => {
   it('HUP with a broken file: logs why, keeps the running config, children untouched', async () => {
     h = harness();
     await h.parent.start();
-    h.setLoad(() => ({ config: fullConfig(), diagnostics: [{ severity: 'abort', code: 'KA_CFG_MISSING_PARAMETER', message: "Configuration line starting `priority` is missing a parameter", pos: { file: '/k.conf', line: 7, col: 3 } }] }));
+    h.setLoad(() => ({ config: fullConfig(), diagnostics: [{ severity: 'abort', code: 'KA_CFG_MISSING_PARAMETER', message: 'Configuration line starting `priority` is missing a parameter', pos: { file: '/k.conf', line: 7, col: 3 } }] }));
     await h.parent.reload();
     const l = h.lines();
     assert.ok(l.includes('Reloading ...'));

@@ -18,7 +18,8 @@ class FakeSys implements ProcessSys {
   fail = new Set<string>();
   nice = 0;
   rlimit: [number, number] = [-1, -1];
-  private r(name: string, text: string): number | undefined { this.calls.push(text); return this.fail.has(name) ? 1 : undefined; }
+  private r(name: string, text: string): number | undefined { this.calls.push(text);
+    return this.fail.has(name) ? 1 : undefined; }
   setCommName(n: string) { return this.r('comm', `comm ${n}`); }
   setCmdline(argv: readonly string[]): CmdlineResult { this.calls.push(`cmdline ${argv.join(' ')}`); return 'in-place'; }
   setScheduler(p: number, reset: boolean) { return this.r('sched', `sched ${p}${reset ? ' reset-on-fork' : ''}`); }

@@ -8,7 +8,8 @@ import { checkArgs, checkOutcomeLines } from '../../../src/daemon/reload/check-c
 import { splitReloadTimePath } from '../../../src/daemon/reload/time-monitor.js';
 
 const UTC: Calendar = {
-  split(t) { const d = new Date(t * 1000); return { year: d.getUTCFullYear(), mon: d.getUTCMonth(), mday: d.getUTCDate(), hour: d.getUTCHours(), min: d.getUTCMinutes(), sec: d.getUTCSeconds() }; },
+  split(t) { const d = new Date(t * 1000); return { year: d.getUTCFullYear(), mon: d.getUTCMonth(),
+    mday: d.getUTCDate(), hour: d.getUTCHours(), min: d.getUTCMinutes(), sec: d.getUTCSeconds() }; },
   join(tm) { return Math.floor(Date.UTC(tm.year, tm.mon, tm.mday, tm.hour, tm.min, tm.sec) / 1000); },
 };
 const at = (s: string) => Math.floor(Date.parse(`${s}Z`) / 1000);

@@ -7,19 +7,20 @@ import { parseService } from '../../../src/ipvs/codec.js';
 import { encodeAttrs } from '../../../src/ipvs/attrs.js';
 import { nla } from '../../../src/common/netlink.js';
 import { CMD_ATTRS } from '../../../src/ipvs/constants.js';
-import { genlTransportOver, replyResult, type NlGenlSocket } from '../../../src/ipvs/transport.js';
+import { genlTransportOver, replyResult } from '../../../src/ipvs/transport.js';
 import { decodeChildToParent, decodeParentToChild } from '../../../src/daemon/ipc.js';
 import { readFileSync } from 'node:fs';
 import { decodeLinkAddr, Rtnl } from '../../../src/vrrp/io/rtnl.js';
 import type { KernelEvent } from '../../../src/vrrp/kernel/port.js';
 import { decodeRouteRuleMessage } from '../../../src/vrrp/io/nl-route.js';
 import { HttpResponseReader } from '../../../src/check/probes/http-client.js';
-import { FakeRawSocket, immediate, netlinkPkg, packageSocketOver, sleep } from '../../fuzz/netlink-fake.js';
+import { FakeRawSocket, immediate, netlinkPkg, genlSocketOver, packageSocketOver, sleep } from '../../fuzz/netlink-fake.js';
 
 /** A netlink message: header (type, flags, seq 1, port 4242) and payload. */
 function nlmsg(type: number, flags: number, payload: Buffer): Buffer {
   const b = Buffer.alloc(16 + payload.length);
-  b.writeUInt32LE(b.length, 0); b.writeUInt16LE(type, 4); b.writeUInt16LE(flags, 6); b.writeUInt32LE(1, 8); b.writeUInt32LE(4242, 12);
+  b.writeUInt32LE(b.length, 0); b.writeUInt16LE(type, 4); b.writeUInt16LE(flags, 6); b.writeUInt32LE(1, 8);
+  b.writeUInt32LE(4242, 12);
   payload.copy(b, 16);
   return b;
 }
@@ -39,29 +40,32 @@ describe('fuzz: regression vectors', () => {
     void plain;
     assert.throws(() => raw.deliver(nlmsg(0x20, 0, Buffer.from([1, 2]))), /Invalid header length/, 'the dependency itself throws');
     const raw2 = new FakeRawSocket();
-    genlTransportOver(new netlinkPkg.GenericNetlinkSocket(packageSocketOver(raw2)) as unknown as NlGenlSocket, 3, { timeoutMs: 5 });
+    genlTransportOver(genlSocketOver(raw2), 3, { timeoutMs: 5 });
     raw2.deliver(nlmsg(0x20, 0, Buffer.from([1, 2])));
     assert.equal(malformedInput.snapshot()['ipvs:unexpected-message'], 1);
   });
 
   it('IPVS: a family lookup whose reply never comes or never matches (was: waited forever, no timeout)', async () => {
     const raw = new FakeRawSocket();
-    const t = genlTransportOver(new netlinkPkg.GenericNetlinkSocket(packageSocketOver(raw)) as unknown as NlGenlSocket, 3, { timeoutMs: 5 });
+    const t = genlTransportOver(genlSocketOver(raw), 3, { timeoutMs: 5 });
     const p = t.resolveFamily('IPVS');
     await immediate();
-    raw.deliver(nlmsg(0x10, 0, Buffer.from([1, 2, 0, 0])).fill(9, 8, 12)); // another sequence number: no reply to this request
+    // another sequence number: no reply to this request
+    raw.deliver(nlmsg(0x10, 0, Buffer.from([1, 2, 0, 0])).fill(9, 8, 12));
     await sleep(20);
     assert.deepEqual(await p, { ok: false, errno: 'ETIMEDOUT', message: 'Connection timed out' });
   });
 
   it('IPVS: a service with a family but no address (was: TypeError in bytesToIp)', () => {
-    const payload = nla(CMD_ATTRS.service.id | 0x8000, encodeAttrs(CMD_ATTRS.service.nested!, { af: 2, protocol: 6, port: 80 }));
+    const payload = nla(CMD_ATTRS.service.id | 0x8000, encodeAttrs(CMD_ATTRS.service.nested!,
+      { af: 2, protocol: 6, port: 80 }));
     assert.deepEqual(parseService(payload), { ok: false, reason: 'service-key' });
     assert.deepEqual(parseService(encodeAttrs(CMD_ATTRS, { service: { af: 7, fwmark: 1 } })), { ok: false, reason: 'service-family' });
   });
 
   it('rtnetlink: an IPv4 address of 8 bytes and an IPv6 one of 4 (was: handed on as a wrong address)', () => {
-    const ifa = (family: number, addr: Buffer) => Buffer.concat([Buffer.from([family, 24, 0, 0, 2, 0, 0, 0]), nla(1, addr), nla(2, addr)]);
+    const ifa = (family: number, addr: Buffer) => Buffer.concat([Buffer.from([family, 24, 0, 0, 2, 0, 0, 0]),
+      nla(1, addr), nla(2, addr)]);
     assert.deepEqual(decodeLinkAddr(20, ifa(2, Buffer.alloc(8, 10))), { ok: false, reason: 'addr-length', detail: '8' });
     assert.deepEqual(decodeLinkAddr(20, ifa(10, Buffer.alloc(4, 10))), { ok: false, reason: 'addr-length', detail: '4' });
     const ok = decodeLinkAddr(20, ifa(2, Buffer.from([10, 0, 0, 1])));

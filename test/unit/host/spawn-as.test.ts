@@ -27,7 +27,8 @@ describe('host/spawn-as', function () {
     `open(${JSON.stringify(out)}, "w").write("|".join([str(os.getuid()), str(os.getgid()), st["Groups"].strip(), "%04o" % um, str(int(stat[2]) == os.getpid()), str(s.value), ",".join(os.readlink("/proc/self/fd/%d" % i) for i in range(3))]))`,
   ].join('\n')];
 
-  // the script gets the daemon's umask: 0177 by default, -u MASK's otherwise (2.2.7, test/integration/vrrp/script-umask.test.ts)
+  // the script gets the daemon's umask: 0177 by default, -u MASK's otherwise (2.2.7,
+  // test/integration/vrrp/script-umask.test.ts)
   for (const mask of [0o177, 0o027]) {
     it(`runs as uid/gid with supplementary groups [gid], own process group, SIGTERM on parent death, the daemon's umask (${mask.toString(8)}), /dev/null on 0-2 (root only)`, async function () {
       if (self.uid !== 0) this.skip();
@@ -37,7 +38,7 @@ describe('host/spawn-as', function () {
         const r = await runAs(probe(out), { uid: 65534, gid: 4242 }, { timeoutMs: 10000, killGraceMs: 1000 });
         assert.deepEqual([r.code, r.error], [0, undefined]);
       } finally { process.umask(before); }
-      assert.equal(readFileSync(out, 'utf8'), `65534|4242|4242|${mask.toString(8).padStart(4, "0")}|True|15|/dev/null,/dev/null,/dev/null`);
+      assert.equal(readFileSync(out, 'utf8'), `65534|4242|4242|${mask.toString(8).padStart(4, '0')}|True|15|/dev/null,/dev/null,/dev/null`);
     });
   }
 

@@ -9,14 +9,18 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const db: UserDb = {
-  user: (n) => ({ u: { uid: 1001, gid: 1001 }, v: { uid: 1002, gid: 1002 }, root: { uid: 0, gid: 0 }, keepalived_script: { uid: 990, gid: 990 } } as Record<string, { uid: number; gid: number }>)[n],
+  user: (n) => ({ u: { uid: 1001, gid: 1001 }, v: { uid: 1002, gid: 1002 }, root: { uid: 0, gid: 0 },
+    keepalived_script: { uid: 990, gid: 990 } } as Record<string, { uid: number; gid: number }>)[n],
   group: (n) => ({ a: 2001, b: 2002, root: 0 } as Record<string, number>)[n],
 };
 const noKs: UserDb = { user: (n) => (n === 'keepalived_script' ? undefined : db.user(n)), group: db.group };
-const G = (over: { scriptUser?: { user: string; group?: string }; enableScriptSecurity?: boolean } = {}) => ({ enableScriptSecurity: false, ...over });
+const G = (over: { scriptUser?: { user: string; group?: string };
+  enableScriptSecurity?: boolean } = {}) => ({ enableScriptSecurity: false, ...over });
 
 describe('host/users: the user a script runs as', () => {
-  const table: { name: string; spec: { user?: string; group?: string }; global: ReturnType<typeof G>; db: UserDb; want: { uid: number; gid: number } | undefined }[] = [
+  type Row = { name: string; spec: { user?: string; group?: string }; global: ReturnType<typeof G>; db: UserDb;
+    want: { uid: number; gid: number } | undefined };
+  const table: Row[] = [
     { name: 'own user: its primary group', spec: { user: 'v' }, global: G({ scriptUser: { user: 'u' } }), db, want: { uid: 1002, gid: 1002 } },
     { name: 'own user and group: the group replaces the primary group', spec: { user: 'v', group: 'a' }, global: G(), db, want: { uid: 1002, gid: 2001 } },
     { name: 'no own user: script_user', spec: {}, global: G({ scriptUser: { user: 'u' } }), db, want: { uid: 1001, gid: 1001 } },

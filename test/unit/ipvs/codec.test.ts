@@ -74,7 +74,8 @@ describe('ipvs codec: byte vectors from ipvsadm (strace in the VM)', () => {
   it('SET_DEST (weight 0) and DEL_DEST', () => {
     const e = vec('ipvsadm -e -t 10.0.0.1:80 -r 10.0.0.2:8080 -m -w 0');
     assert.equal(e.cmd, IPVS_CMD.SET_DEST);
-    assertSubset(nested(msg.setDest(tcp80, { ...masq, weight: 0, uThresh: 0, lThresh: 0 }), 2), nested(e.attrs, 2), [13, 14, 15]);
+    assertSubset(nested(msg.setDest(tcp80, { ...masq, weight: 0, uThresh: 0, lThresh: 0 }), 2),
+      nested(e.attrs, 2), [13, 14, 15]);
     const d = vec('ipvsadm -d -t 10.0.0.1:80 -r 10.0.0.2:8080');
     assert.equal(d.cmd, IPVS_CMD.DEL_DEST);
     assertSubset(nested(msg.delDest(tcp80, masq), 2), nested(d.attrs, 2), [3, 4, 5, 6, 13, 14, 15]);

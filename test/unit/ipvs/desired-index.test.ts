@@ -92,7 +92,8 @@ describe('ipvs DesiredIndex (incremental desired state)', () => {
     const cfg = fc.record({ vss: fc.array(vsArb, { maxLength: 6 }), last: fc.constantFrom('1', '2', '3') });
     const build = (c: { vss: V[]; last: string }) => st(c.vss.map((v): VirtualServer => vsIp(v.addr, v.port, {
       ...(v.kind === 'fwmark' ? { vs: { kind: 'fwmark', fwmark: v.mark } } : v.kind === 'group' ? { vs: { kind: 'group', group: 'G' } } : {}),
-      lbAlgo: v.algo, persistenceTimeout: v.persist, lbKind: v.kindLb, realServers: v.reals.map((r) => rs(r.a, v.port, { weight: r.w })),
+      lbAlgo: v.algo, persistenceTimeout: v.persist, lbKind: v.kindLb,
+      realServers: v.reals.map((r) => rs(r.a, v.port, { weight: r.w })),
     })), [{ name: 'G', entries: [{ kind: 'range', first: '10.0.9.1', last: c.last, port: 80, family: 'inet' }] }]);
     fc.assert(fc.property(fc.array(cfg, { minLength: 1, maxLength: 6 }), (seq) => {
       const ix = new DesiredIndex();

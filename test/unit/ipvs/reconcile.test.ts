@@ -8,7 +8,8 @@ import type { VirtualServer } from '../../../src/config/model.js';
 import { rs, vsIp } from './fixtures.js';
 
 const clone = (k: KernelState): KernelState =>
-  new Map([...k].map(([key, e]) => [key, { svc: { ...e.svc }, dests: new Map([...e.dests].map(([dk, d]) => [dk, { ...d }])) }]));
+  new Map([...k].map(([key, e]) => [key, { svc: { ...e.svc },
+    dests: new Map([...e.dests].map(([dk, d]) => [dk, { ...d }])) }]));
 
 function state(...vss: VirtualServer[]): LvsDesiredState {
   return initialDesiredState({ virtualServers: vss, virtualServerGroups: [] });

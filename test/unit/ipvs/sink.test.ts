@@ -40,7 +40,8 @@ class TableDouble implements GenlTransport {
         else if (!e.dests.delete(dk)) return this.err('ENOENT');
         return { ok: true, value: [] };
       }
-      case IPVS_CMD.GET_SERVICE: return { ok: true, value: [...this.svcs.values()].map((e) => encodeAttrs(CMD_ATTRS, { service: svcFullAttrs(e.svc) })) };
+      case IPVS_CMD.GET_SERVICE: return { ok: true, value: [...this.svcs.values()].map((e) => encodeAttrs(CMD_ATTRS,
+        { service: svcFullAttrs(e.svc) })) };
       case IPVS_CMD.GET_DEST: { const { k } = svcKeyOf(); const e = this.svcs.get(k); if (!e) return this.err('ESRCH'); return { ok: true, value: [...e.dests.values()].map((d) => encodeAttrs(CMD_ATTRS, { dest: destFullAttrs(d) })) }; }
       case IPVS_CMD.FLUSH: this.svcs.clear(); return { ok: true, value: [] };
       case IPVS_CMD.GET_INFO: return { ok: true, value: [Buffer.from('0800010001020100', 'hex')] };

@@ -12,7 +12,8 @@ import { parseConfigText } from '../../../src/config/load.js';
 import type { IpvsDaemon } from '../../../src/ipvs/types.js';
 import type { GenlResult } from '../../../src/ipvs/transport.js';
 import {
-  checkerSyncdCmds, missingInstanceLine, SyncdFollower, syncdDumpLines, syncdErrorLine, syncdOwner, vrrpSyncdFor, type SyncdCmd, type SyncdState,
+  checkerSyncdCmds, missingInstanceLine, SyncdFollower, syncdDumpLines, syncdErrorLine, syncdOwner, vrrpSyncdFor,
+  type SyncdCmd, type SyncdState,
 } from '../../../src/ipvs/syncd.js';
 import { SyncdRunner, type DaemonPort } from '../../../src/ipvs/syncd-runner.js';
 import { startVrrpSyncd } from '../../../src/ipvs/syncd-vrrp.js';
@@ -242,7 +243,8 @@ describe('ipvs: lvs_sync_daemon as keepalived 2.2.7 runs it (recorded in the gue
     const kernel = new FakeKernel();
     const opens: boolean[] = [];
     const closed: number[] = [];
-    const client = { ...kernel, startDaemon: (d: IpvsDaemon) => kernel.startDaemon(d), stopDaemon: (s: SyncdState) => kernel.stopDaemon(s), close: () => { closed.push(1); } } as unknown as IpvsClient;
+    const client = { ...kernel, startDaemon: (d: IpvsDaemon) => kernel.startDaemon(d),
+      stopDaemon: (s: SyncdState) => kernel.stopDaemon(s), close: () => { closed.push(1); } };
     const h = await startVrrpSyncd(conf('lvs_sync_daemon eth0 VI_1'), logger, async (_l, reload) => { opens.push(reload); return client; });
     assert.ok(h !== 'fatal');
     h.stateChanged('VI_1', 'MASTER');

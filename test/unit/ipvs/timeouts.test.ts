@@ -4,13 +4,12 @@
 // with tcp 2000 only -> 2000 120 300; reload without lvs_timeouts -> 900 120 300; reload with udp 77
 // -> 900 120 77; stop -> 900 120 300.
 import { strict as assert } from 'node:assert';
-import { LvsTimeouts, timeoutsToSend } from '../../../src/ipvs/globals.js';
-import type { IpvsClient } from '../../../src/ipvs/client.js';
+import { LvsTimeouts, timeoutsToSend, type TimeoutsClient } from '../../../src/ipvs/globals.js';
 import type { IpvsTimeouts } from '../../../src/ipvs/types.js';
 import { memoryLogger } from '../../../src/common/log.js';
 
 function fakeKernel(start: IpvsTimeouts) {
-  const k = {
+  const k: { t: IpvsTimeouts; gets: number; client: TimeoutsClient } = {
     t: { ...start },
     gets: 0,
     client: {
@@ -20,7 +19,7 @@ function fakeKernel(start: IpvsTimeouts) {
         for (const key of ['tcp', 'tcpfin', 'udp'] as const) if (v[key]) k.t[key] = v[key]!;
         return { ok: true as const, value: undefined };
       },
-    } as unknown as IpvsClient,
+    },
   };
   return k;
 }
@@ -54,7 +53,10 @@ describe('ipvs: lvs_timeouts at start, reload and stop (2.2.7)', () => {
 
   it('a refused set logs 2.2.7\'s line', async () => {
     const log = memoryLogger();
-    const client = { getTimeouts: async () => ({ ok: true, value: { tcp: 1, tcpfin: 1, udp: 1 } }), setTimeouts: async () => ({ ok: false, errno: 'EPERM', message: 'x' }) } as unknown as IpvsClient;
+    const client: TimeoutsClient = {
+      getTimeouts: async () => ({ ok: true, value: { tcp: 1, tcpfin: 1, udp: 1 } }),
+      setTimeouts: async () => ({ ok: false, errno: 'EPERM', message: 'x' }),
+    };
     await new LvsTimeouts(client, log).apply({ tcp: 5 }, false);
     assert.deepEqual(log.lines().map((l) => l.replace(/^.*?: /, '')).filter((l) => l.includes('timeouts')), ['Failed to set ipvs timeouts']);
   });

@@ -28,7 +28,8 @@ describe('genl transport: requests issued in one turn go out batched', () => {
     if (!t.ok) throw new Error(`no NETLINK_GENERIC socket: ${t.message}`);
     try {
       const names = Array.from({ length: 200 }, (_, i) => (i % 3 === 2 ? `kip-no-such-${i}` : 'nlctrl'));
-      const rs = await Promise.all(names.map((n) => t.value.request(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 2, nameAttr(n), false)));
+      const rs = await Promise.all(names.map((n) => t.value.request(GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
+        2, nameAttr(n), false)));
       rs.forEach((r, i) => {
         if (names[i] === 'nlctrl') {
           assert.ok(r.ok, `request ${i}: ${!r.ok && r.message}`);

@@ -37,7 +37,8 @@ describe('ipvs: each real server\'s own tunnel settings', () => {
     const r = parseConfigText(CONF, 'tun.conf', { configId: 'x', skipScriptSecurity: true });
     assert.deepEqual(r.diagnostics.filter((d) => d.severity !== 'info'), []);
     const ks = toKernelState(initialDesiredState(r.config));
-    const dests = [...[...ks.values()][0]!.dests.values()].map((d) => [d.addr, d.fwd, d.tunType, d.tunPort, d.tunFlags]);
+    const dests = [...[...ks.values()][0]!.dests.values()].map((d) => [d.addr, d.fwd, d.tunType,
+      d.tunPort, d.tunFlags]);
     assert.deepEqual(dests, [
       ['10.79.0.2', FWD.TUNNEL, TUN_TYPE.ipip, 0, 0],
       ['10.79.0.3', FWD.TUNNEL, TUN_TYPE.gue, 6080, 2],

@@ -23,7 +23,9 @@ export interface MigrationCase {
     nopreempt?: boolean;
     authPass?: string;
     unicastPeers?: string[];
-    virtualServers?: { vs: string; lbAlgo: string; lbKind: string; protocol?: string; checker?: string; reals: string[]; sorry?: string; inhibit?: boolean; persistence?: number; path?: string; regex?: string; retry?: number; delayLoop?: number }[];
+    virtualServers?: { vs: string; lbAlgo: string; lbKind: string; protocol?: string; checker?: string; reals: string[];
+      sorry?: string; inhibit?: boolean; persistence?: number; path?: string; regex?: string;
+      retry?: number; delayLoop?: number }[];
     trackScripts?: number;
     notifyMaster?: string[];
     emails?: string[];
@@ -96,6 +98,6 @@ export const CASES: MigrationCase[] = [
   {
     name: 'piranha malformed: unclosed block, bad network, server without address',
     from: 'piranha', input: 'bad-lvs.cf',
-    errors: ["bad-lvs.cf:2: network = sideways", "bad-lvs.cf:3: block 'virtual web' is not closed", 'bad-lvs.cf:7: server a: address'],
+    errors: ['bad-lvs.cf:2: network = sideways', "bad-lvs.cf:3: block 'virtual web' is not closed", 'bad-lvs.cf:7: server a: address'],
   },
 ];

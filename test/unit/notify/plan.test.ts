@@ -46,7 +46,8 @@ describe('notify/plan', () => {
 
   it('an instance the reload removed is still known for its last notify (retired)', () => {
     const gone = instance('VI_9', { notify: script('/s/generic') });
-    const p = new NotifyPlanner(config({ global: globalDefs(fifoGlobal) }), { retired: { instances: [gone], groups: [] } });
+    const p = new NotifyPlanner(config({ global: globalDefs(fifoGlobal) }),
+      { retired: { instances: [gone], groups: [] } });
     assert.deepEqual(brief(p.planVrrp({ kind: 'INSTANCE', name: 'VI_9', state: 'FAULT', priority: 100 })), [
       'script /s/generic INSTANCE VI_9 FAULT 100 @INSTANCE:VI_9',
       'fifo notify "INSTANCE \\"VI_9\\" FAULT 100\\n"',
@@ -94,7 +95,8 @@ describe('notify/plan', () => {
   });
 
   it('no_email_faults suppresses FAULT mails only', () => {
-    const p = new NotifyPlanner(config({ global: globalDefs({ ...mailGlobal, noEmailFaults: true }), vrrpInstances: [full] }));
+    const p = new NotifyPlanner(config({ global: globalDefs({ ...mailGlobal, noEmailFaults: true }),
+      vrrpInstances: [full] }));
     assert.equal(p.planVrrp({ kind: 'INSTANCE', name: 'VI_1', state: 'FAULT', priority: 1 }).filter((x) => x.kind === 'mail').length, 0);
     assert.equal(p.planVrrp({ kind: 'INSTANCE', name: 'VI_1', state: 'BACKUP', priority: 1 }).filter((x) => x.kind === 'mail').length, 1);
   });
@@ -148,7 +150,8 @@ describe('notify/plan', () => {
     const rs = realServer('10.198.0.21', 80, { notifyUp: script('/s/up'), notifyDown: script('/s/down', 'x y') });
     const vs = virtualServer('10.198.0.100', 80, [rs], { quorumUp: script('/s/qup'), quorumDown: script('/s/qdown') });
     const base = { vs, rs, vsText: '[10.198.0.100]:tcp:80', rsText: '[10.198.0.21]:tcp:80' };
-    const mk = (noCheckerEmails = false) => new NotifyPlanner(config({ global: globalDefs({ ...mailGlobal, ...fifoGlobal, noCheckerEmails }), virtualServers: [vs] }));
+    const mk = (noCheckerEmails = false) => new NotifyPlanner(config({ global: globalDefs({ ...mailGlobal,
+      ...fifoGlobal, noCheckerEmails }), virtualServers: [vs] }));
 
     it('rs-checker: one mail, subject = RS alive state, body from the checker', () => {
       const e: CheckerEvent = { kind: 'rs-checker', up: false, checkerType: 'TCP_CHECK', ...base, rsAlive: false, rsAliveChanged: true, mailBody: '=> TCP CHECK failed on service <=', smtpAlert: true };

@@ -9,7 +9,7 @@ import { checkAllScripts, checkScriptSecurity, notifyScripts } from '../../../sr
 import type { UserDb } from '../../../src/host/users.js';
 import type { FileStat, HostError } from '../../../src/host/facts.js';
 import { systemFiles, systemPathEnv } from '../../../src/host/system.js';
-import { config, globalDefs, instance, script } from './fixtures.js';
+import { config, globalDefs, instance, script, virtualServer } from './fixtures.js';
 
 type FakeNode = { uid: number; gid: number; mode: number; file?: boolean };
 /** A ScriptHost whose stat() answers from the table (and $PATH as given). */
@@ -22,7 +22,8 @@ function fakeStat(fs: Record<string, FakeNode>, pathEnv = '/usr/bin') {
   return { files: { ...systemFiles, stat, lstat: stat }, pathEnv: () => pathEnv };
 }
 /** The real files, these users, and $PATH as given. */
-const real = (users: UserDb, pathEnv?: string) => ({ users, files: systemFiles, pathEnv: pathEnv === undefined ? systemPathEnv : () => pathEnv });
+const real = (users: UserDb, pathEnv?: string) => ({ users, files: systemFiles,
+  pathEnv: pathEnv === undefined ? systemPathEnv : () => pathEnv });
 const D = (mode: number, uid = 0, gid = 0): FakeNode => ({ uid, gid, mode });
 const F = (mode: number, uid = 0, gid = 0): FakeNode => ({ uid, gid, mode, file: true });
 
@@ -116,7 +117,7 @@ describe('notify/script-security', () => {
 });
 
 describe('notify/script-security default user', () => {
-  it("no script_user and no keepalived_script user: logged once, scripts run as root (2.2.7 text)", () => {
+  it('no script_user and no keepalived_script user: logged once, scripts run as root (2.2.7 text)', () => {
     const db: UserDb = { user: (n) => (n === 'root' ? { uid: 0, gid: 0 } : undefined), group: () => 0 };
     const c = config({ vrrpInstances: [instance('V', { notifyMaster: script('/bin/sh'), notifyBackup: script('/bin/sh') })] });
     const rep = checkAllScripts(notifyScripts(c), c, real(db));
@@ -140,7 +141,7 @@ describe('notify/script-security default user', () => {
     const own = { ...script('/bin/sh'), user: 'u', group: 'nog' };
     const quorum = script('/bin/sh');
     const c = config({ global: globalDefs({ scriptUser: { user: 'u:g' } }), vrrpInstances: [instance('V', { notifyBackup: own, notifyMaster: script('/bin/true') })] });
-    c.virtualServers = [{ quorumUp: quorum, realServers: [] } as unknown as (typeof c.virtualServers)[number]];
+    c.virtualServers = [virtualServer('10.0.0.1', 80, [], { quorumUp: quorum })];
     const rep = checkAllScripts([own, c.vrrpInstances[0]!.notifyMaster!, quorum], c, real(db));
     assert.deepEqual(rep.messages, [
       "Script group 'nog' does not exist",

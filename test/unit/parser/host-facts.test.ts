@@ -59,7 +59,7 @@ describe('parser host facts (fake host)', () => {
     assert.deepEqual(messages(parse(text, { cpus: 2 })), ['number \'3\' outside range [0, 1]', 'Invalid cpu_id:3 specified for vrrp process']);
   });
 
-  it("disable_local_igmp needs the sysctl writable on the host", () => {
+  it('disable_local_igmp needs the sysctl writable on the host', () => {
     const sysctl = '/proc/sys/net/ipv4/igmp_link_local_mcast_reports';
     const text = 'global_defs {\n  disable_local_igmp\n}\n';
     assert.equal(parse(text, { writable: [sysctl] }).config.global.disableLocalIgmp, true);

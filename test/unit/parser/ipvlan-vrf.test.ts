@@ -31,12 +31,12 @@ describe('parser: use_ipvlan and vrf as keepalived 2.2.7 -t', () => {
   it('use_ipvlan: types, addresses and names given twice, a name in use or too long, an address of the other family, unicast', () => {
     // (2.2.7's "(VI_6) interface eth0 already exists and is not an l2 ipvlan; ignoring ipvlan if_name"
     // needs the interface's type, which our parser does not have: the VRRP runtime says it at start)
-    const missing = "(parse.conf: Line 51) (VI_6) interface eth0 already exists and is not an l2 ipvlan; ignoring ipvlan if_name";
+    const missing = '(parse.conf: Line 51) (VI_6) interface eth0 already exists and is not an l2 ipvlan; ignoring ipvlan if_name';
     assert.deepEqual(t(DATA, 'parse.conf', ['lo', 'eth0']), recorded(`${DATA}parse.out`).filter((l) => l !== missing));
   });
 
   it('use_ipvlan at the end of the parse: no IPv4 address (config fault), promote_secondaries, vmac_xmit_base', () => {
-    const missing = "(complete.conf: Line 43) (VI_6) interface eth0 already exists and is not an l2 ipvlan; ignoring ipvlan if_name";
+    const missing = '(complete.conf: Line 43) (VI_6) interface eth0 already exists and is not an l2 ipvlan; ignoring ipvlan if_name';
     assert.deepEqual(t(DATA, 'complete.conf', ['lo', 'eth0']), recorded(`${DATA}complete.out`).filter((l) => l !== missing));
   });
 

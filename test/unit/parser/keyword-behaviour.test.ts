@@ -232,7 +232,8 @@ describe('keywords: from the config text to their effect', () => {
           const vs = cfg.virtualServers[0]!;
           for (const rs of vs.realServers) {
             const c = rs.checkers[0]!;
-            assert.equal((await httpProbe({ checker: c, params: resolveParams(c, rs, vs), rs, vs, config: cfg }).run(0)).ok, true);
+            assert.equal((await httpProbe({ checker: c, params: resolveParams(c, rs, vs), rs, vs,
+              config: cfg }).run(0)).ok, true);
           }
           assert.deepEqual(names, [false, 'vs.test', 'ck.test', 'url.test']);
         } finally { srv.close(); }

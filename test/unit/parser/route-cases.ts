@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 export type CaseBlock = 'static_routes' | 'virtual_routes' | 'static_rules' | 'virtual_rules';
 
 /** One line; exitCode / messages from `keepalived -t`, dump = the line in keepalived's config dump (null: dropped). */
-export interface RouteCase { block: CaseBlock; line: string; exitCode?: number; messages?: string[]; dump?: string | null }
+export interface RouteCase { block: CaseBlock; line: string; exitCode?: number;
+  messages?: string[]; dump?: string | null }
 
 export const CASES_FILE = new URL('./data/routes-cases-2.2.7.json', import.meta.url).pathname;
 

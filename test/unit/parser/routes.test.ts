@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { parseConfigText } from '../../../src/config/load.js';
 import { configTestLines } from '../../../src/parser/configtest.js';
 import { isNotImplementedWarning } from '../../../src/parser/ledger-types.js';
-import { routeWords, ruleWords } from '../../../src/parser/keywords/routes.js';
+import { routeWords, ruleWords } from '../../../src/parser/keywords/route-print.js';
 import { formatRoute, formatRule } from '../../../src/vrrp/routes/format.js';
 import type { KeepalivedConfig, VirtualRoute, VirtualRule } from '../../../src/config/model.js';
 import { caseConfig, loadCases, type RouteCase } from './route-cases.js';

@@ -23,7 +23,8 @@ describe('vrrp/fsm: own interface', () => {
     assert.equal(b.stateAt(), 'BACKUP');
   });
 
-  // measured on 2.2.7 (test/integration/vrrp/dont-track-primary.test.ts): dont_track_primary does not cover a missing address
+  // measured on 2.2.7 (test/integration/vrrp/dont-track-primary.test.ts): dont_track_primary does not cover a missing
+  // address
   it('no address on the own interface -> FAULT, with or without dont_track_primary; back -> BACKUP', () => {
     for (const dontTrackPrimary of [false, true]) {
       const h = started(r2({ dontTrackPrimary }));
@@ -35,7 +36,6 @@ describe('vrrp/fsm: own interface', () => {
       assert.equal(h.stateAt(), 'BACKUP');
     }
   });
-
 });
 
 describe('vrrp/fsm: script trackers start unknown (keepalived 2.2.7, checked in namespaces)', () => {
@@ -68,5 +68,4 @@ describe('vrrp/fsm: IPv6', () => {
     assert.ok(d.ok);
     assert.equal(computeChecksum(adv.payload, 3, 'inet6', p.primaryAddress, 'ff02::12'), d.advert.checksum);
   });
-
 });

@@ -10,7 +10,6 @@ import { mulberry32 } from '../../fuzz/harness.js';
 
 export { mulberry32 };
 
-
 const seeds: RxFrame[] = vectors.map((v) => parseFrame(v.frame));
 
 export const fuzzConfigs: LadderConfig[] = [
@@ -40,10 +39,12 @@ export function makePacket(rnd: () => number): { pkt: RxPacket; family: 'inet' |
     const muts = 1 + Math.floor(rnd() * 4);
     for (let m = 0; m < muts; m++) {
       const k = rnd();
-      if (k < 0.35 && payload.length) { const i = Math.floor(rnd() * payload.length); payload[i] = payload[i]! ^ (1 << Math.floor(rnd() * 8)); }
+      if (k < 0.35 && payload.length) { const i = Math.floor(rnd() * payload.length);
+        payload[i] = payload[i]! ^ (1 << Math.floor(rnd() * 8)); }
       else if (k < 0.55 && payload.length) { payload[Math.floor(rnd() * payload.length)] = Math.floor(rnd() * 256); }
       else if (k < 0.65) { payload = payload.slice(0, Math.floor(rnd() * payload.length)); }
-      else if (k < 0.75) { const e = new Uint8Array(payload.length + 1 + Math.floor(rnd() * 20)); e.set(payload); for (let i = payload.length; i < e.length; i++) e[i] = Math.floor(rnd() * 256); payload = e; }
+      else if (k < 0.75) { const e = new Uint8Array(payload.length + 1 + Math.floor(rnd() * 20)); e.set(payload);
+        for (let i = payload.length; i < e.length; i++) e[i] = Math.floor(rnd() * 256); payload = e; }
       else if (k < 0.85 && payload.length > 3) { payload[3] = Math.floor(rnd() * 5); }
       else if (payload.length > 0) { payload[0] = (Math.floor(rnd() * 16) << 4) | Math.floor(rnd() * 3); }
     }
@@ -81,7 +82,8 @@ export function runFuzz(n: number, seed = 1): FuzzResult {
       // mostly a config that matches the packet's version/family, so the deeper rungs are reached
       const ver = pkt.payload.length ? pkt.payload[0]! >>> 4 : 0;
       const matching = fuzzConfigs.filter((c) => c.family === family && c.version === ver);
-      const cfg = matching.length && (i & 3) !== 0 ? matching[i % matching.length]! : fuzzConfigs[i % fuzzConfigs.length]!;
+      const cfg = matching.length && (i & 3) !== 0 ? matching[i % matching.length]!
+        : fuzzConfigs[i % fuzzConfigs.length]!;
       const r = validateAdvert(cfg, pkt);
       const key = r.ok ? `accepted${r.checksumForm ? `:${r.checksumForm}` : ''}` : r.reason;
       if (r.ok) res.accepted++;

@@ -37,10 +37,12 @@ describe('vrrp/fuzz', function () {
       }
       assert.equal(fed, 2500);
       const s = fsm.stats;
-      const rejected = s.packet_len_err + s.ip_ttl_err + s.version_err + s.invalid_type_rcvd + s.vrid_err + s.addr_list_err
+      const rejected = s.packet_len_err + s.ip_ttl_err + s.version_err + s.invalid_type_rcvd
+        + s.vrid_err + s.addr_list_err
         + s.checksum_err + s.invalid_authtype + s.authtype_mismatch + s.auth_failure;
       // interval errors are also counted on accepted v2 adverts, so exclude them from the partition
-      assert.ok(rejected + s.advert_rcvd <= 2500 && rejected + s.advert_rcvd >= 2500 - s.advert_interval_err, JSON.stringify(s));
+      assert.ok(rejected + s.advert_rcvd <= 2500 && rejected
+        + s.advert_rcvd >= 2500 - s.advert_interval_err, JSON.stringify(s));
     }
   });
 });

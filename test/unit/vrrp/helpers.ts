@@ -39,7 +39,8 @@ export function baseParams(over: Partial<VrrpFsmParams> = {}): VrrpFsmParams {
     name: 'VI_1', vrid: 51, version: 2, family: 'inet', interface: 'pe0', priority: 100, initialState: 'BACKUP',
     advertIntCs: 100, preempt: true, preemptDelayMs: 0, primaryAddress: '10.198.0.2', destination: '224.0.0.18',
     vips: ['10.198.0.100'], otherVips: [], auth: { type: 0 },
-    garp: { masterDelayMs: 5000, masterRepeat: 5, masterRefreshMs: 0, masterRefreshRepeat: 1, lowerPrioDelayMs: 5000, lowerPrioRepeat: 5 },
+    garp: { masterDelayMs: 5000, masterRepeat: 5, masterRefreshMs: 0, masterRefreshRepeat: 1,
+      lowerPrioDelayMs: 5000, lowerPrioRepeat: 5 },
     downTimerAdverts: 3, lowerPrioNoAdvert: false, higherPrioSendAdvert: false, skipCheckAdvAddr: false,
     v3Ipv4PseudoHeader: true, dontTrackPrimary: false, trackers: [], rejectLogPolicy: 'every',
     ...over,
@@ -47,7 +48,8 @@ export function baseParams(over: Partial<VrrpFsmParams> = {}): VrrpFsmParams {
 }
 
 /** An advert as a peer would send it to this instance. */
-export function peerAdvert(p: VrrpFsmParams, src: string, priority: number, over: { adverInt?: number; version?: 2 | 3; vips?: string[]; pass?: string; authType?: number } = {}): VrrpEvent {
+export function peerAdvert(p: VrrpFsmParams, src: string, priority: number,
+    over: { adverInt?: number; version?: 2 | 3; vips?: string[]; pass?: string; authType?: number } = {}): VrrpEvent {
   const version = over.version ?? p.version;
   const advert = makeAdvert({
     version, vrid: p.vrid, priority, family: p.family, addresses: over.vips ?? p.vips,

@@ -9,12 +9,16 @@ import { trackerKey, type VrrpFsmParams } from '../../../src/vrrp/fsm-types.js';
 
 const global: GlobalDefs = { ...defaultGlobalDefs('r1'), notificationEmailFrom: 'k@r1' };
 
+/** The parameters a row states (its keys are VrrpFsmParams keys by the row's type). */
+const keysOf = (want: Partial<VrrpFsmParams>): (keyof VrrpFsmParams)[] => Object.keys(want) as (keyof VrrpFsmParams)[];
+
 function inst(over: Partial<VrrpInstance> = {}): VrrpInstance {
   return {
     name: 'VI_1', state: 'BACKUP', interface: 'pe0', virtualRouterId: 51, priority: 100, advertInt: 1, version: 2,
     family: 'inet', nativeIpv6: false,
     virtualIpaddress: [{ address: '10.198.0.100', prefixLen: 24, family: 'inet', options: [] }],
-    virtualIpaddressExcluded: [], virtualRoutes: [], virtualRules: [], trackInterface: [], trackScript: [], trackFile: [],
+    virtualIpaddressExcluded: [], virtualRoutes: [], virtualRules: [], trackInterface: [],
+    trackScript: [], trackFile: [],
     trackProcess: [], dontTrackPrimary: false, nopreempt: false, preemptDelay: 0, unicastPeer: [], vmacXmitBase: false,
     skipCheckAdvAddr: false, checkUnicastSrc: false, promoteSecondaries: false, noVirtualIpaddress: false,
     unicastFaultNoPeer: false, extra: {},
@@ -30,14 +34,15 @@ describe('vrrp/params', () => {
     assert.equal(params.version, 2);
     assert.equal(params.advertIntCs, 100);
     assert.equal(params.preempt, true);
-    assert.deepEqual(params.garp, { masterDelayMs: 5000, masterRepeat: 5, masterRefreshMs: 0, masterRefreshRepeat: 1, lowerPrioDelayMs: 5000, lowerPrioRepeat: 5 });
+    assert.deepEqual(params.garp, { masterDelayMs: 5000, masterRepeat: 5, masterRefreshMs: 0, masterRefreshRepeat: 1,
+      lowerPrioDelayMs: 5000, lowerPrioRepeat: 5 });
     assert.equal(params.destination, '224.0.0.18');
     assert.deepEqual(params.vips, ['10.198.0.100']);
   });
 
   // A completed model (as the parser leaves it) -> params: no line of its own.
   // [name, instance override, expected param subset]
-  const rows: [string, Partial<VrrpInstance>, Record<string, unknown>][] = [
+  const rows: [string, Partial<VrrpInstance>, Partial<VrrpFsmParams>][] = [
     ['v3 advert_int 0.1 = 10 cs', { version: 3, advertInt: 0.1 }, { advertIntCs: 10, version: 3 }],
     ['v2 PASS', { authentication: { type: 'PASS', pass: 's3cret' } }, { auth: { type: 1, pass: 's3cret' } }],
     ['AH', { authentication: { type: 'AH' } }, { auth: { type: 2 } }],
@@ -58,7 +63,7 @@ describe('vrrp/params', () => {
   for (const [name, over, want] of rows) {
     it(name, () => {
       const d = deriveFsmParams(inst(over), ctx);
-      for (const [k, v] of Object.entries(want)) assert.deepEqual((d.params as unknown as Record<string, unknown>)[k], v, k);
+      for (const k of keysOf(want)) assert.deepEqual(d.params[k], want[k], k);
       assert.deepEqual(d.logs, []);
     });
   }
@@ -90,7 +95,7 @@ function run(text: string, name = 'VI_1'): { parse: string[]; runtime: string[];
 
 describe('vrrp/params after the parser\'s completion (each 2.2.7 line once)', () => {
   // [name, config text, expected param subset, expected parser lines (2.2.7's order)]
-  const rows: [string, string, Record<string, unknown>, string[]][] = [
+  const rows: [string, string, Partial<VrrpFsmParams>, string[]][] = [
     ['v2 advert_int 0.1 is rounded to 1 s (vectors/vrrpv2-advint0.1-rounded-to-1s)', INST('advert_int 0.1'), { advertIntCs: 100 },
       ['(VI_1) VRRPv2 advertisement interval 0.100000s must be an integer. rounding']],
     ['v2 advert_int 2.6 rounds to 3 s', INST('advert_int 2.6'), { advertIntCs: 300 }, ['(VI_1) VRRPv2 advertisement interval 2.600000s must be an integer. rounding']],
@@ -103,9 +108,11 @@ describe('vrrp/params after the parser\'s completion (each 2.2.7 line once)', ()
     ['nopreempt with state MASTER is cleared', INST('state MASTER\npriority 100\nnopreempt'), { preempt: true }, ['(VI_1) Warning - nopreempt will not work with initial state MASTER - clearing']],
     ['preempt_delay with state MASTER is cleared', INST('state MASTER\npriority 100\npreempt_delay 5'), { preemptDelayMs: 0 }, ['(VI_1) Warning - preempt delay will not work with initial state MASTER - clearing']],
     ['preempt_delay with nopreempt is reset', INST('nopreempt\npreempt_delay 5'), { preempt: false, preemptDelayMs: 0 }, ['(VI_1) preempt_delay is incompatible with nopreempt mode - resetting']],
-    // 2.2.7: garp_lower_prio_* default to the global vrrp_garp_lower_prio_* (else the global master ones), not the instance's
+    // 2.2.7: garp_lower_prio_* default to the global vrrp_garp_lower_prio_* (else the global master ones), not the
+    // instance's
     ['lower-prio GARPs keep the global defaults', INST('garp_master_delay 1\ngarp_master_repeat 2\ngarp_master_refresh 30'),
-      { garp: { masterDelayMs: 1000, masterRepeat: 2, masterRefreshMs: 30000, masterRefreshRepeat: 1, lowerPrioDelayMs: 5000, lowerPrioRepeat: 5 } }, []],
+      { garp: { masterDelayMs: 1000, masterRepeat: 2, masterRefreshMs: 30000, masterRefreshRepeat: 1,
+        lowerPrioDelayMs: 5000, lowerPrioRepeat: 5 } }, []],
     // strict mode (vrrp_complete_instance in 2.2.7; lines as the real binary prints them)
     ['strict: PASS dropped, MASTER below 255 becomes BACKUP (upstream default keepalived.conf)',
       GLOBAL('vrrp_strict') + INST('state MASTER\npriority 100\nauthentication {\n  auth_type PASS\n  auth_pass 1111\n}'),
@@ -114,7 +121,9 @@ describe('vrrp/params after the parser\'s completion (each 2.2.7 line once)', ()
     ['strict: an owner left BACKUP becomes MASTER', INST('strict_mode\nstate BACKUP\npriority 255'), { initialState: 'MASTER' }, ['(VI_1) State MASTER must match being address owner']],
     ['strict: settings it forbids are reset, with 2.2.7\'s lines',
       INST('strict_mode\npreempt_delay 3\ndown_timer_adverts 5\ngarp_lower_prio_repeat 2\ngarp_lower_prio_delay 1\nlower_prio_no_advert false\nhigher_prio_send_advert true'),
-      { preemptDelayMs: 0, downTimerAdverts: 3, lowerPrioNoAdvert: true, higherPrioSendAdvert: false, garp: { masterDelayMs: 5000, masterRepeat: 5, masterRefreshMs: 0, masterRefreshRepeat: 1, lowerPrioDelayMs: 0, lowerPrioRepeat: 0 } },
+      { preemptDelayMs: 0, downTimerAdverts: 3, lowerPrioNoAdvert: true, higherPrioSendAdvert: false,
+        garp: { masterDelayMs: 5000, masterRepeat: 5, masterRefreshMs: 0, masterRefreshRepeat: 1,
+          lowerPrioDelayMs: 0, lowerPrioRepeat: 0 } },
       ['(VI_1) preempt_delay is incompatible with strict mode - resetting', '(VI_1) down_timer_adverts is incompatible with strict mode - resetting',
         '(VI_1) Strict mode requires no repeat garps. resetting', '(VI_1) Strict mode requires no repeat garp delay. resetting',
         '(VI_1) Strict mode requires no lower priority advert. resetting', '(VI_1) strict mode requires higher_prio_send_advert to be clear. resetting']],
@@ -128,7 +137,7 @@ describe('vrrp/params after the parser\'s completion (each 2.2.7 line once)', ()
   for (const [name, text, want, lines] of rows) {
     it(name, () => {
       const r = run(text);
-      for (const [k, v] of Object.entries(want)) assert.deepEqual((r.params as unknown as Record<string, unknown>)[k], v, k);
+      for (const k of keysOf(want)) assert.deepEqual(r.params[k], want[k], k);
       assert.deepEqual(r.parse, lines);
       assert.deepEqual(r.runtime, []);
     });
@@ -151,13 +160,16 @@ describe('vrrp/params after the parser\'s completion (each 2.2.7 line once)', ()
   it('global defaults: vrrp_lower_prio_no_advert, vrrp_higher_prio_send_advert, vrrp_down_timer_adverts, vrrp_notify_priority_changes, vrrp_check_unicast_src', () => {
     const g = 'vrrp_lower_prio_no_advert\nvrrp_higher_prio_send_advert\nvrrp_down_timer_adverts 7\nvrrp_notify_priority_changes\nvrrp_check_unicast_src';
     const d = run(GLOBAL(g) + INST('unicast_peer {\n  10.198.0.2\n}'));
-    assert.deepEqual([d.params.lowerPrioNoAdvert, d.params.higherPrioSendAdvert, d.params.downTimerAdverts, d.params.notifyPriorityChanges, d.params.checkUnicastSrc], [true, true, 7, true, true]);
+    assert.deepEqual([d.params.lowerPrioNoAdvert, d.params.higherPrioSendAdvert, d.params.downTimerAdverts,
+      d.params.notifyPriorityChanges, d.params.checkUnicastSrc], [true, true, 7, true, true]);
     const own = run(GLOBAL(g) + INST('lower_prio_no_advert false\nhigher_prio_send_advert false\ndown_timer_adverts 2\nnotify_priority_changes false'));
-    assert.deepEqual([own.params.lowerPrioNoAdvert, own.params.higherPrioSendAdvert, own.params.downTimerAdverts, own.params.notifyPriorityChanges], [false, false, 2, false]);
+    assert.deepEqual([own.params.lowerPrioNoAdvert, own.params.higherPrioSendAdvert, own.params.downTimerAdverts,
+      own.params.notifyPriorityChanges], [false, false, 2, false]);
     // vrrp_strict is the default for strict_mode, and its defaults beat the global ones; the global
     // down timer is refused as well, with the line once
     const s = run(GLOBAL(`${g}\nvrrp_strict`) + INST(''));
-    assert.deepEqual([s.params.strict, s.params.lowerPrioNoAdvert, s.params.higherPrioSendAdvert, s.params.downTimerAdverts], [true, true, false, 3]);
+    assert.deepEqual([s.params.strict, s.params.lowerPrioNoAdvert, s.params.higherPrioSendAdvert,
+      s.params.downTimerAdverts], [true, true, false, 3]);
     assert.deepEqual([s.parse, s.runtime], [['(VI_1) down_timer_adverts is incompatible with strict mode - resetting'], []]);
     // a sync group's notify_priority_changes is the default of its members
     const sg = run(`vrrp_sync_group G {\n  group {\n    VI_1\n    VI_2\n  }\n  notify_priority_changes\n}\n` + INST('') + INST('', 'VI_2', 52, '10.198.0.101'));
@@ -177,7 +189,8 @@ describe('vrrp/params after the parser\'s completion (each 2.2.7 line once)', ()
   });
 
   it('trackers: track_process of the instance and of its sync group (keepalived add_vrrp_to_track_process)', () => {
-    const tp = (name: string, weight = 0) => ({ name, process: [name], weight, reverse: false, quorum: 1, fullCommand: false });
+    const tp = (name: string, weight = 0) => ({ name, process: [name], weight, reverse: false,
+      quorum: 1, fullCommand: false });
     const group = { name: 'G1', group: ['VI_1'], trackInterface: [], trackScript: [], trackFile: [], trackingWeight: false, extra: {},
       trackProcess: [{ name: 'P1', weight: 5, reverse: false }, { name: 'P2', weight: 0, reverse: false }, { name: 'P3', weight: 0, reverse: true }] };
     const c: ParamsContext = { ...ctx, trackProcesses: [tp('P1', -10), tp('P2'), tp('P3')], syncGroup: group };

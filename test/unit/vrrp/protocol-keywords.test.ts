@@ -32,7 +32,8 @@ function params(cfg: KeepalivedConfig, name = 'VI_1') {
 describe('vrrp protocol keywords: text -> model -> params (keepalived 2.2.7 rules)', () => {
   it('vrrp_min_garp: GARP settings still at their defaults become 1 GARP, no second burst, no refresh repeat; later keywords win', () => {
     const a = parse('global_defs {\n  vrrp_min_garp\n}\n' + INST(''));
-    assert.deepEqual(params(a.cfg).params.garp, { masterDelayMs: 0, masterRepeat: 1, masterRefreshMs: 0, masterRefreshRepeat: 0, lowerPrioDelayMs: 0, lowerPrioRepeat: 1 });
+    assert.deepEqual(params(a.cfg).params.garp, { masterDelayMs: 0, masterRepeat: 1, masterRefreshMs: 0,
+      masterRefreshRepeat: 0, lowerPrioDelayMs: 0, lowerPrioRepeat: 1 });
     const b = parse('global_defs {\n  vrrp_garp_master_repeat 3\n  vrrp_min_garp\n  vrrp_garp_master_delay 2\n}\n' + INST(''));
     assert.deepEqual([b.cfg.global.vrrpGarpMasterRepeat, b.cfg.global.vrrpGarpMasterDelay], [3, 2]);
     const c = parse('global_defs {\n  vrrp_min_garp false\n}\n' + INST(''));
@@ -50,8 +51,10 @@ describe('vrrp protocol keywords: text -> model -> params (keepalived 2.2.7 rule
 }
 ` + INST('unicast_peer {\n      10.198.0.2\n    }') + INST('lower_prio_no_advert false\n    higher_prio_send_advert off\n    down_timer_adverts 2\n    notify_priority_changes false', 'VI_2', 52));
     const p1 = params(cfg).params, p2 = params(cfg, 'VI_2').params;
-    assert.deepEqual([p1.lowerPrioNoAdvert, p1.higherPrioSendAdvert, p1.downTimerAdverts, p1.notifyPriorityChanges, p1.checkUnicastSrc], [true, true, 4, true, true]);
-    assert.deepEqual([p2.lowerPrioNoAdvert, p2.higherPrioSendAdvert, p2.downTimerAdverts, p2.notifyPriorityChanges, p2.checkUnicastSrc], [false, false, 2, false, false]);
+    assert.deepEqual([p1.lowerPrioNoAdvert, p1.higherPrioSendAdvert, p1.downTimerAdverts, p1.notifyPriorityChanges,
+      p1.checkUnicastSrc], [true, true, 4, true, true]);
+    assert.deepEqual([p2.lowerPrioNoAdvert, p2.higherPrioSendAdvert, p2.downTimerAdverts, p2.notifyPriorityChanges,
+      p2.checkUnicastSrc], [false, false, 2, false, false]);
   });
 
   it('bad values are reported with 2.2.7\'s lines and change nothing', () => {

@@ -74,7 +74,8 @@ const cases: Case[] = [
     after: { priority: 90 }, state: 'MASTER', kinds: ['sendAdvert', 'sendAdvert', 'setTimer'], logs: ['(VI_1) setting VIPs.'], sent: [150, 90], eff: 90,
   },
   {
-    // measured (test/integration/vrrp/reload-fault.test.ts): the init lines, no priority 0, "setting VIPs." then "removing VIPs."
+    // measured (test/integration/vrrp/reload-fault.test.ts): the init lines, no priority 0, "setting VIPs." then
+    // "removing VIPs."
     name: 'MASTER gains an unweighted tracker that is down: FAULT as at start-up ("entering FAULT state"), no priority 0', from: 'MASTER',
     after: { trackers: [down0] }, state: 'FAULT', kinds: ['sendAdvert', 'cancelTimer', 'cancelTimer', 'notify', 'stateChange', 'removeVips'],
     logs: ['(VI_1) entering FAULT state', '(VI_1) setting VIPs.', '(VI_1) removing VIPs.'], sent: [150], eff: 150,

@@ -15,10 +15,12 @@ class GroupHarness {
   readonly clock = new FakeClock(0);
   readonly out: SyncGroupOutput[] = [];
   readonly group: SyncGroupCore;
+  private readonly fsms = new Map<string, VrrpFsm>();
   private readonly timers = new TimerWheel<{ inst: string; timer: VrrpTimerName; generation: number }>(this.clock,
     ({ inst, timer, generation }) => this.feed(inst, { type: 'timer', timer, generation }));
   constructor(readonly params: VrrpFsmParams[]) {
-    this.group = new SyncGroupCore('G1', params.map((p) => new VrrpFsm({ ...p, syncGroup: 'G1' }, this.clock)));
+    for (const p of params) this.fsms.set(p.name, new VrrpFsm({ ...p, syncGroup: 'G1' }, this.clock));
+    this.group = new SyncGroupCore('G1', [...this.fsms.values()]);
   }
   feed(inst: string, ev: VrrpEvent): void {
     for (const o of this.group.handle(inst, ev)) {
@@ -31,7 +33,7 @@ class GroupHarness {
   }
   advance(ms: number): void { this.timers.advance(ms); }
   states(): string[] { return this.params.map((p) => this.fsm(p.name).state); }
-  fsm(name: string): VrrpFsm { return (this.group as unknown as { members: Map<string, VrrpFsm> }).members.get(name)!; }
+  fsm(name: string): VrrpFsm { return this.fsms.get(name)!; }
   groupLogs(): string[] { return this.out.filter((o) => o.scope === 'group' && o.action.kind === 'log').map((o) => (o.action as { msg: string }).msg); }
 }
 
@@ -111,7 +113,8 @@ describe('vrrp/sync-group (replays a real keepalived 2.2.7 run: data/ka227-sync-
     assert.deepEqual(n, ['G1 BACKUP 0', 'VI_1 BACKUP 100', 'VI_2 BACKUP 100', 'VI_2 MASTER 100', 'VI_1 MASTER 100', 'G1 MASTER 0', 'VI_1 STOP 100', 'VI_2 STOP 100', 'G1 STOP 0']);
   });
 
-  // measured on 2.2.7 (test/integration/vrrp/vip-deleted.test.ts runs both; its FIFO, read with notify_fifo, had these lines)
+  // measured on 2.2.7 (test/integration/vrrp/vip-deleted.test.ts runs both; its FIFO, read with notify_fifo, had these
+  // lines)
   it('a VIP deleted on one MASTER member: every MASTER member sends priority 0 and goes BACKUP, no group line or notify; MASTER again after Skew_Time', () => {
     const g = new GroupHarness([vi1, { ...vi2, advertIntCs: 100 }]);
     g.feed('VI_1', { type: 'startup' });

@@ -14,7 +14,8 @@ const cfgV3: LadderConfig = { ...cfgV2, version: 3, authType: 0 };
 delete (cfgV3 as { pass?: string }).pass;
 const cfgV6: LadderConfig = { ...cfgV3, vrid: 61, family: 'inet6', vips: ['fe80::198:100'] };
 
-function rx(f: ReturnType<typeof parseFrame>, mut?: (b: Uint8Array) => Uint8Array | void, over: Partial<RxPacket> = {}): RxPacket {
+function rx(f: ReturnType<typeof parseFrame>, mut?: (b: Uint8Array) => Uint8Array | void,
+    over: Partial<RxPacket> = {}): RxPacket {
   let p: Uint8Array = f.payload.slice();
   if (mut) p = mut(p) ?? p;
   return { payload: p, ttl: f.ttl, src: f.src, dst: f.dst, ...over };

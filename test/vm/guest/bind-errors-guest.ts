@@ -83,7 +83,8 @@ class Proc {
   has(s: string): boolean { return this.lines.some((l) => l[1] === s); }
   count(s: string): number { return this.lines.filter((l) => l[1] === s).length; }
   kill(sig: NodeJS.Signals = 'SIGTERM'): void { if (this.exit === undefined) this.cp.kill(sig); }
-  async waitExit(ms: number): Promise<boolean> { await Promise.race([this.exited, sleep(ms)]); return this.exit !== undefined; }
+  async waitExit(ms: number): Promise<boolean> { await Promise.race([this.exited, sleep(ms)]);
+    return this.exit !== undefined; }
 }
 
 const NS = (i: Impl, role: 'lb' | 'rs') => `kbe-${i === 'ours' ? 'o' : 'k'}-${role}`;
@@ -121,7 +122,8 @@ async function waitFor(what: string, ok: () => boolean, ms: number): Promise<voi
 
 async function main(inPath: string, outPath: string): Promise<void> {
   const input = JSON.parse(readFileSync(inPath, 'utf8')) as BindInput;
-  const out: BindOut = { errors: [], timings: {}, logs: { ours: [], keepalived: [] }, phases: [], exits: { ours: null, keepalived: null } };
+  const out: BindOut = { errors: [], timings: {}, logs: { ours: [], keepalived: [] }, phases: [],
+    exits: { ours: null, keepalived: null } };
   const save = () => writeFileSync(outPath, JSON.stringify(out, null, 1));
   const log = (s: string) => process.stderr.write(`[bind-errors-guest ${new Date().toISOString().slice(11, 23)}] ${s}\n`);
   const procs: Proc[] = [];

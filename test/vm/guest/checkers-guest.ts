@@ -58,7 +58,8 @@ class Proc {
     return this.exit !== null;
   }
   /** Lines stamped in [from, to), without keepalived's date prefix. */
-  between(from: number, to = Infinity): string[] { return this.lines.filter((x) => x.t >= from && x.t < to).map((x) => stripDate(x.l)); }
+  between(from: number, to = Infinity): string[] { return this.lines.filter((x) => x.t >= from
+    && x.t < to).map((x) => stripDate(x.l)); }
 }
 
 function setUp(): void {
@@ -147,7 +148,8 @@ async function settle(res: StepOut, expect: string, timeoutMs: number): Promise<
     for (const i of IMPLS) if (res.matchedMs[i] === null && t[i] === expect) res.matchedMs[i] = now - res.t0;
     const key = `${t.ours}\n--\n${t.keepalived}`;
     if (key !== last) { last = key; since = now; }
-    if (t.ours === expect && t.keepalived === expect && now - since >= input.stableMs) { res.settledMs = since - res.t0; return; }
+    if (t.ours === expect && t.keepalived === expect && now - since >= input.stableMs) { res.settledMs = since - res.t0;
+      return; }
     if (now >= end) return;
     await sleep(200);
   }
@@ -162,8 +164,10 @@ try {
   for (const i of IMPLS) keeper[i] = new Proc(NS[i], ['sleep', '100000']);
   await sleep(300);
   for (const [n, step] of STEPS.entries()) {
-    const res: StepOut = { name: step.name, t0: Date.now(), matchedMs: { ours: null, keepalived: null }, settledMs: null,
-      tables: { ours: { save: '', ln: '' }, keepalived: { save: '', ln: '' } }, logs: { ours: [], keepalived: [] } };
+    const res: StepOut = {
+      name: step.name, t0: Date.now(), matchedMs: { ours: null, keepalived: null }, settledMs: null,
+      tables: { ours: { save: '', ln: '' }, keepalived: { save: '', ln: '' } }, logs: { ours: [], keepalived: [] },
+    };
     out.steps.push(res);
     for (const id of step.stop) await stopServer(id);
     for (const id of step.start) startServer(id);

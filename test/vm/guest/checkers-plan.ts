@@ -66,7 +66,8 @@ export interface CheckersInput {
   /** A different config for our daemon only (to show that the test fails when the two differ). */
   oursConf?: string;
 }
-export interface CheckersOut { errors: string[]; timings: Record<string, number>; steps: StepOut[]; logs: Record<Impl, string[]> }
+export interface CheckersOut { errors: string[]; timings: Record<string, number>; steps: StepOut[];
+  logs: Record<Impl, string[]> }
 
 /** keepalived's console log prefix (`Mon Nov 23 15:22:14 2026: `), removed before comparing. */
 export function stripDate(l: string): string {

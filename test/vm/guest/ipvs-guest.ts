@@ -61,7 +61,8 @@ async function genlBasics() {
   for (const s of steps) { const r = await s.ours(); oursL.push({ ok: r.ok, l: listing() }); }
   // dumps parse back to what we programmed (state after the last step)
   const svcs = await c.getServices();
-  const dumps = svcs.ok ? await Promise.all(svcs.value.map(async (s) => ({ svc: s, dests: (await c.getDests(s)) }))) : [];
+  const dumps = svcs.ok ? await Promise.all(svcs.value.map(async (s) => ({ svc: s,
+    dests: (await c.getDests(s)) }))) : [];
   out.genlDump = dumps.map((d) => ({ svc: d.svc, dests: d.dests.ok ? d.dests.value : d.dests.message }));
   out.genlExpectedDump = [
     { svc: { ...tcp, sched: 'rr' }, dests: [{ ...d1, weight: 0 }] }, { svc: udp6, dests: [] }, { svc: fwm, dests: [d3] },
@@ -156,7 +157,8 @@ async function reloadRepair() {
   await sink.apply(initialDesiredState(input.reload.changed));
   const changed = { ...c }; const afterChange = listing();
   out.reload = {
-    startMutations: start.mutations, unchangedMutations: same.mutations - start.mutations, unchangedQueries: same.queries - start.queries,
+    startMutations: start.mutations, unchangedMutations: same.mutations - start.mutations,
+    unchangedQueries: same.queries - start.queries,
     changedMutations: changed.mutations - same.mutations, lastOps: sink.lastReport.ops, before, afterChange,
   };
   // repair: outside `ipvsadm -C`, then an outside weight edit
@@ -164,7 +166,8 @@ async function reloadRepair() {
   const want = listing().save;
   const rounds: { startedAt: number; finishedAt: number; ops: number; after: string }[] = [];
   sink.startRepair(delayMs, (r) => { rounds.push({ startedAt: r.startedAt, finishedAt: r.finishedAt, ops: r.report.ops.length, after: sh('ipvsadm -Sn').out.split('\n').filter(Boolean).sort().join('\n') }); });
-  const repairs: { what: string; changedAt: number; mutations: number; round?: (typeof rounds)[number]; repaired: boolean }[] = [];
+  const repairs: { what: string; changedAt: number; mutations: number; round?: (typeof rounds)[number];
+    repaired: boolean }[] = [];
   for (const [what, cmd] of [['ipvsadm -C', 'ipvsadm -C'], ['ipvsadm -e weight 9', 'ipvsadm -e -t 10.0.0.1:80 -r 10.0.1.1:8080 -m -w 9']] as const) {
     await sleep(300);
     const m0 = c.mutations;
@@ -205,7 +208,8 @@ async function globals() {
   // lvs_flush + lvs_timeouts at start; lvs_flush_on_stop: a foreign service added while running goes too
   sh('ipvsadm -C; ipvsadm --set 900 120 300; ipvsadm -A -t 10.9.9.8:8 -s rr');
   const lg = memoryLogger();
-  const hc = await startCheckers(withGlobals({ lvsFlush: true, lvsFlushOnStop: true, lvsTimeouts: { tcp: 901, tcpfin: 31, udp: 301 } }), { logger: lg });
+  const hc = await startCheckers(withGlobals({ lvsFlush: true, lvsFlushOnStop: true,
+    lvsTimeouts: { tcp: 901, tcpfin: 31, udp: 301 } }), { logger: lg });
   await waitStable(1500, 30000);
   res.started = sh('ipvsadm -Sn').out;
   res.timeouts = sh('ipvsadm -L --timeout').out;
@@ -215,7 +219,8 @@ async function globals() {
   res.log = lg.lines();
   // lvs_flush_on_stop with -I: the table stays
   const lg2 = memoryLogger();
-  const hc2 = await startCheckers(withGlobals({ lvsFlush: true, lvsFlushOnStop: true }), { logger: lg2, dontRelease: true });
+  const hc2 = await startCheckers(withGlobals({ lvsFlush: true, lvsFlushOnStop: true }),
+    { logger: lg2, dontRelease: true });
   await waitStable(1500, 30000);
   const before = sh('ipvsadm -Sn').out;
   await hc2.stop();

@@ -62,7 +62,8 @@ const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a +
  * changes (no connections), the reading at `end` + 2 periods (one period and the same again for a
  * timer running late on a loaded TCG host). `waitedMs`: from `end` to that reading.
  */
-export async function statsPublishedAfter(n: Node, end: number): Promise<{ stats: Record<string, number>; waitedMs: number; changed: boolean }> {
+export async function statsPublishedAfter(n: Node, end: number): Promise<{ stats: Record<string, number>;
+    waitedMs: number; changed: boolean }> {
   const first = sum(statsConns(n));
   const deadline = end + 2 * IPVS_EST_PERIOD_MS;
   for (;;) {

@@ -7,7 +7,8 @@ import { ConnWatch } from './lvs-lab.js';
 import { sleep } from './shell.js';
 
 /** One window of client samples, each answer attributed to the director whose IPVS forwarded it. */
-export interface Window { from: number; to: number; ok: number; failed: number; byRs: Record<string, number>; byDirector: Record<string, number>; unattributed: number }
+export interface Window { from: number; to: number; ok: number; failed: number; byRs: Record<string, number>;
+  byDirector: Record<string, number>; unattributed: number }
 
 /** The client's request timeout (ms) as the scenarios start lvs-client.ts. */
 export const CLIENT_TIMEOUT_MS = 1000;
@@ -41,7 +42,8 @@ export class Answers {
   }
 
   /** Waits for `n` answers started after `since` that `pred` accepts; returns the first one. */
-  async wait(since: number, n: number, timeoutMs: number, pred: (s: Sample) => boolean = () => true): Promise<Sample | null> {
+  async wait(since: number, n: number, timeoutMs: number,
+      pred: (s: Sample) => boolean = () => true): Promise<Sample | null> {
     const end = Date.now() + timeoutMs;
     for (;;) {
       await this.conns.pass();

@@ -21,9 +21,13 @@ export interface ScenarioOut {
   windows: Record<string, Window>;
   stats: Record<string, Record<string, number>>;
   listings: Record<string, string>;
-  rsDown?: { stoppedAt: number; removedAt: number | null; removedMs: number | null; logLine: string | null; readdedMs: number | null };
-  failover?: { termAt: number; masterExitMs: number | null; masterExitCode: number | null; backupMasterMs: number | null; firstAnswerMs: number | null; firstAnswerViaBackupMs: number | null; failedBetween: number };
-  preempt?: { startAt: number; masterAgainMs: number | null; backupToBackupMs: number | null; firstAnswerViaMasterMs: number | null; failedBetween: number };
+  rsDown?: { stoppedAt: number; removedAt: number | null; removedMs: number | null; logLine: string | null;
+    readdedMs: number | null };
+  failover?: { termAt: number; masterExitMs: number | null; masterExitCode: number | null;
+    backupMasterMs: number | null; firstAnswerMs: number | null; firstAnswerViaBackupMs: number | null;
+    failedBetween: number };
+  preempt?: { startAt: number; masterAgainMs: number | null; backupToBackupMs: number | null;
+    firstAnswerViaMasterMs: number | null; failedBetween: number };
   released: Record<string, string>;
   logs: Record<string, string>;
 }
@@ -93,7 +97,8 @@ async function scenario(master: Impl, rs: Record<'rs1' | 'rs2', Proc>): Promise<
     const removedAt = await until(() => !realServers(M).includes(ip('rs1')), 60_000, 200);
     const removeRe = new RegExp(`Removing service \\[${ip('rs1').replace(/\./g, '\\.')}\\]:tcp:80 from VS \\[${VIP.replace(/\./g, '\\.')}\\]:tcp:80`);
     const logLine = await procs.master.waitLine(removeRe, stoppedAt, 5000);
-    res.rsDown = { stoppedAt, removedAt, removedMs: removedAt && removedAt - stoppedAt, logLine: logLine?.l ?? null, readdedMs: null };
+    res.rsDown = { stoppedAt, removedAt, removedMs: removedAt && removedAt - stoppedAt,
+      logLine: logLine?.l ?? null, readdedMs: null };
     res.listings.rsDown = ipvsadm(M, '-Ln');
     step('master checker removed rs1 from IPVS', removedAt !== null, res.listings.rsDown);
     const tB = Date.now();
@@ -116,7 +121,8 @@ async function scenario(master: Impl, rs: Record<'rs1' | 'rs2', Proc>): Promise<
     const viaB = await answers(termAt, 20, 30_000, (s) => conns.byPort.get(s.p)?.d === B);
     const first = samples.find((s) => s.s >= termAt && s.b !== null) ?? null;
     res.failover = {
-      termAt, masterExitMs: exited ? procs.master.exited!.t - termAt : null, masterExitCode: procs.master.exited?.code ?? null,
+      termAt, masterExitMs: exited ? procs.master.exited!.t - termAt : null,
+      masterExitCode: procs.master.exited?.code ?? null,
       backupMasterMs: bUp ? bUp.t - termAt : null, firstAnswerMs: first ? first.e - termAt : null,
       firstAnswerViaBackupMs: viaB ? viaB.e - termAt : null,
       failedBetween: samples.filter((s) => s.s >= termAt && s.b === null && (!viaB || s.s < viaB.s)).length,

@@ -20,8 +20,8 @@ export interface StatsReproInput { conf: string; repo: string; clientBundle: str
 
 const [inPath, outPath] = process.argv.slice(2);
 const input = JSON.parse(readFileSync(inPath!, 'utf8')) as StatsReproInput;
-/* eslint-disable @typescript-eslint/no-explicit-any */
-const out: { errors: string[]; sampler: any[]; ticks: number[]; startBackup: any; iterations: any[]; logs: Record<string, string> } = { errors: [], sampler: [], ticks: [], startBackup: null, iterations: [], logs: {} };
+const out: { errors: string[]; sampler: any[]; ticks: number[]; startBackup: any; iterations: any[];
+  logs: Record<string, string> } = { errors: [], sampler: [], ticks: [], startBackup: null, iterations: [], logs: {} };
 const save = () => writeFileSync(outPath!, JSON.stringify(out, null, 1));
 const log = (s: string) => process.stderr.write(`[lvs-stats ${new Date().toISOString().slice(11, 23)}] ${s}\n`);
 const total = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
@@ -30,7 +30,8 @@ const A = new Answers();
 const MASTER_RE = /\(VI_1\) Entering MASTER STATE/;
 const BACKUP_RE = /\(VI_1\) Entering BACKUP STATE/;
 const viaD1 = A.via('d1'), viaD2 = A.via('d2');
-/** Pairs of `--stats` reads per failover, PAIR_SPACING_MS apart (what the old measurement's reads were on a quiet host). */
+/** Pairs of `--stats` reads per failover, PAIR_SPACING_MS apart (what the old measurement's reads were on a quiet
+ *  host). */
 const PAIRS = 8, PAIR_SPACING_MS = 1300;
 
 /** The backup's counters over a window of 20 answers through the master (new way + live). */
@@ -97,7 +98,8 @@ try {
     await A.wait(tC, 20, 30_000, viaD1);
     const wOld = await A.settle(tC);
     const afterOld = statsConns('d1');
-    it.old = { delta: delta(beforeC, afterOld), readsApartMs: Date.now() - tBefore, windowOk: wOld.ok, windowStartedBeforeReadMs: tBefore - tC };
+    it.old = { delta: delta(beforeC, afterOld), readsApartMs: Date.now() - tBefore, windowOk: wOld.ok,
+      windowStartedBeforeReadMs: tBefore - tC };
     // ---- the new measurement: read at the window's start, again after the estimator ran after its end
     const s0 = statsConns('d1'), l0 = liveConns('d1');
     const t1 = Date.now();

@@ -18,7 +18,9 @@ export interface SyncdInput { conf: string; repo: string; clientBundle: string; 
 
 interface Echo { c: number; q: number; s: number; e: number }
 /** One connection's story in a scenario. */
-export interface ConnOut { c: number; port: number; rs: string | null; opened: number | null; echoes: number; err: string | null; errAt: number | null; firstAfterMs: number | null; firstViaNewMs: number | null; maxGapMs: number | null; bad: number }
+export interface ConnOut { c: number; port: number; rs: string | null; opened: number | null; echoes: number;
+  err: string | null; errAt: number | null; firstAfterMs: number | null; firstViaNewMs: number | null;
+  maxGapMs: number | null; bad: number }
 
 export interface ScenarioOut {
   kind: Kind; master: Impl | 'keepalived-d1'; backup: Impl;
@@ -45,13 +47,15 @@ export interface ScenarioOut {
     resetAtMs: number[];
   };
   /** Sync packets seen in the client namespace: source -> count, before and after the SIGTERM. */
-  syncPackets: { before: Record<string, number>; after: Record<string, number>; syncIds: number[]; newConnSyncedMs?: number | null };
+  syncPackets: { before: Record<string, number>; after: Record<string, number>; syncIds: number[];
+    newConnSyncedMs?: number | null };
   logs: Record<string, string>;
 }
 
 const [inPath, outPath] = process.argv.slice(2);
 const input = JSON.parse(readFileSync(inPath!, 'utf8')) as SyncdInput;
-const out: { errors: string[]; timings: Record<string, number>; scenarios: ScenarioOut[] } = { errors: [], timings: {}, scenarios: [] };
+const out: { errors: string[]; timings: Record<string, number>; scenarios: ScenarioOut[] } =
+  { errors: [], timings: {}, scenarios: [] };
 const save = () => writeFileSync(outPath!, JSON.stringify(out, null, 1));
 const log = (s: string) => process.stderr.write(`[syncd-guest ${new Date().toISOString().slice(11, 23)}] ${s}\n`);
 
@@ -79,19 +83,23 @@ function keepalivedOnD1(conf: string, id: 'high' | 'low'): Proc {
     '-p', p('k.pid'), '-r', p('v.pid'), '-c', p('c.pid'), '-b', p('b.pid')]);
 }
 
-interface Client { proc: Proc; echoes: Echo[]; opened: Map<number, { t: number; p: number }>; errs: Map<number, { err: string; t: number }>; bad: Map<number, number> }
+interface Client { proc: Proc; echoes: Echo[]; opened: Map<number, { t: number; p: number }>;
+  errs: Map<number, { err: string; t: number }>; bad: Map<number, number> }
 const startClient = (base: number): Client => startClientN(base, input.conns);
 function startClientN(base: number, n: number): Client {
-  const cl: Client = { proc: null as unknown as Proc, echoes: [], opened: new Map(), errs: new Map(), bad: new Map() };
-  cl.proc = new Proc('client', 'cl', [process.execPath, input.clientBundle, VIP, String(PORT), String(n), String(base), '200'], (l) => {
+  const got: Omit<Client, 'proc'> = { echoes: [], opened: new Map(), errs: new Map(), bad: new Map() };
+  const onLine = (l: string): void => {
     if (!l.startsWith('{')) return;
-    const o = JSON.parse(l) as { c: number; open?: number; p?: number; q?: number; s?: number; e?: number; err?: string; t?: number; bad?: string };
-    if (o.open !== undefined) cl.opened.set(o.c, { t: o.open, p: o.p! });
-    else if (o.q !== undefined) cl.echoes.push({ c: o.c, q: o.q, s: o.s!, e: o.e! });
-    else if (o.err !== undefined) cl.errs.set(o.c, { err: o.err, t: o.t! });
-    else if (o.bad !== undefined) cl.bad.set(o.c, (cl.bad.get(o.c) ?? 0) + 1);
-  });
-  return cl;
+    const o = JSON.parse(l) as { c: number; open?: number; p?: number; q?: number; s?: number; e?: number; err?: string;
+      t?: number; bad?: string };
+    if (o.open !== undefined) got.opened.set(o.c, { t: o.open, p: o.p! });
+    else if (o.q !== undefined) got.echoes.push({ c: o.c, q: o.q, s: o.s!, e: o.e! });
+    else if (o.err !== undefined) got.errs.set(o.c, { err: o.err, t: o.t! });
+    else if (o.bad !== undefined) got.bad.set(o.c, (got.bad.get(o.c) ?? 0) + 1);
+  };
+  const proc = new Proc('client', 'cl',
+    [process.execPath, input.clientBundle, VIP, String(PORT), String(n), String(base), '200'], onLine);
+  return { ...got, proc };
 }
 
 interface SyncPacket { t: number; from: string; len: number; syncId: number; conns: number }
@@ -104,7 +112,8 @@ function startSyncListener(): Proc {
   return new Proc('sync-listener', 'cl', [process.execPath, '-e', js], (l) => { if (l.startsWith('{')) syncPackets.push(JSON.parse(l) as SyncPacket); });
 }
 
-const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
+const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!; };
 
 async function scenario(kind: Kind, base: number): Promise<ScenarioOut> {
   const master: Impl | 'keepalived-d1' = kind === 'ours' ? 'ours' : kind === 'keepalived' ? 'keepalived' : 'keepalived-d1';
@@ -113,7 +122,9 @@ async function scenario(kind: Kind, base: number): Promise<ScenarioOut> {
   const B: Node = M === 'd1' ? 'd2' : 'd1';
   const res: ScenarioOut = {
     kind, master, backup, steps: [], daemons: {}, listings: {}, conns: [],
-    figures: { opened: 0, aliveBefore: 0, aliveAfter: 0, syncedMs: null, masterExitMs: null, masterExitCode: null, backupMasterMs: null, firstEchoAfterMs: null, maxGapMs: null, firstViaNewMasterMs: null, resetByOldMaster: 0, resetAfterTakeover: 0, resetAtMs: [] },
+    figures: { opened: 0, aliveBefore: 0, aliveAfter: 0, syncedMs: null, masterExitMs: null, masterExitCode: null,
+      backupMasterMs: null, firstEchoAfterMs: null, maxGapMs: null, firstViaNewMasterMs: null, resetByOldMaster: 0,
+      resetAfterTakeover: 0, resetAtMs: [] },
     syncPackets: { before: {}, after: {}, syncIds: [] }, logs: {},
   };
   out.scenarios.push(res);
@@ -132,7 +143,8 @@ async function scenario(kind: Kind, base: number): Promise<ScenarioOut> {
     if (!step('master logs Entering MASTER STATE', !!mUp, mUp ? `${mUp.t - t0} ms after start` : procs.master.text().slice(-2000))) return res;
     const bUp = await procs.backup.waitLine(BACKUP_RE, t0, START_MS);
     if (!step('backup logs Entering BACKUP STATE', !!bUp, bUp ? `${bUp.t - t0} ms after start` : procs.backup.text().slice(-2000))) return res;
-    const both = await until(() => hasVip(M) && !hasVip(B) && realServers(M, PORT).length === 2 && realServers(B, PORT).length === 2, 60_000, 500);
+    const both = await until(() => hasVip(M) && !hasVip(B) && realServers(M, PORT).length === 2
+      && realServers(B, PORT).length === 2, 60_000, 500);
     res.listings.start = ipvsadm(M, '-Ln');
     if (!step('VIP on the master only; both IPVS tables list both real servers', both !== null, res.listings.start + ipvsadm(B, '-Ln'))) return res;
     const wantDaemons = kind === 'control' ? () => daemons(M) === '' && daemons(B) === ''
@@ -144,7 +156,8 @@ async function scenario(kind: Kind, base: number): Promise<ScenarioOut> {
     // ---- the client's connections through the master, synced to the backup
     client = startClient(base);
     const cl = client;
-    const opened = await until(() => cl.opened.size === input.conns && [...cl.opened.keys()].every((c) => cl.echoes.filter((x) => x.c === c).length >= 5), 60_000);
+    const opened = await until(() => cl.opened.size === input.conns
+      && [...cl.opened.keys()].every((c) => cl.echoes.filter((x) => x.c === c).length >= 5), 60_000);
     res.figures.opened = cl.opened.size;
     if (!step(`${input.conns} connections echoed through the master`, opened !== null, `opened ${cl.opened.size}, errors ${JSON.stringify([...cl.errs])}`)) return res;
     const ports = [...cl.opened.values()].map((o) => o.p);
@@ -169,7 +182,8 @@ async function scenario(kind: Kind, base: number): Promise<ScenarioOut> {
     step('old master exited, the backup took over (MASTER, VIP)', exited && !!bMaster && !!(await until(() => hasVip(B), 10_000)), `exit ${procs.master.exited?.code}`);
     // every connection echoed a line sent after the takeover (or failed), then 3 s more to see them stay
     const takeover = bMaster?.t ?? termAt;
-    const settled = await until(() => [...cl.opened.keys()].every((c) => cl.errs.has(c) || cl.echoes.some((x) => x.c === c && x.s > takeover)), 30_000);
+    const settled = await until(() => [...cl.opened.keys()].every((c) => cl.errs.has(c)
+      || cl.echoes.some((x) => x.c === c && x.s > takeover)), 30_000);
     step('every connection answered or failed after the takeover', settled !== null);
     await sleep(3000);
     const end = Date.now();
@@ -185,18 +199,23 @@ async function scenario(kind: Kind, base: number): Promise<ScenarioOut> {
       for (let i = 1; i < win.length; i++) gap = Math.max(gap ?? 0, win[i]! - win[i - 1]!);
       const err = cl.errs.get(c);
       res.conns.push({
-        c, port: o.p, rs: onMaster.get(o.p) ?? null, opened: o.t, echoes: mine.length, err: err?.err ?? null, errAt: err?.t ?? null,
-        firstAfterMs: after.length ? Math.min(...after.map((x) => x.e)) - termAt : null, maxGapMs: gap, bad: cl.bad.get(c) ?? 0,
+        c, port: o.p, rs: onMaster.get(o.p) ?? null, opened: o.t, echoes: mine.length,
+        err: err?.err ?? null, errAt: err?.t ?? null,
+        firstAfterMs: after.length ? Math.min(...after.map((x) => x.e)) - termAt : null, maxGapMs: gap,
+        bad: cl.bad.get(c) ?? 0,
         firstViaNewMs: viaNew.length ? Math.min(...viaNew.map((x) => x.e)) - termAt : null,
       });
     }
-    const alive = (c: ConnOut, from: number, to: number) => (c.errAt === null || c.errAt > to) && cl.echoes.some((x) => x.c === c.c && x.e >= from && x.e <= to);
+    const alive = (c: ConnOut, from: number, to: number) => (c.errAt === null || c.errAt > to)
+      && cl.echoes.some((x) => x.c === c.c && x.e >= from && x.e <= to);
     res.figures.aliveBefore = res.conns.filter((c) => alive(c, termAt - 1000, termAt)).length;
     res.figures.aliveAfter = res.conns.filter((c) => c.err === null && alive(c, end - 1000, end)).length;
     const firsts = res.conns.map((c) => c.firstAfterMs).filter((x): x is number => x !== null);
-    res.figures.firstEchoAfterMs = firsts.length ? { min: Math.min(...firsts), median: median(firsts), max: Math.max(...firsts) } : null;
+    res.figures.firstEchoAfterMs = firsts.length ? { min: Math.min(...firsts), median: median(firsts),
+      max: Math.max(...firsts) } : null;
     const vias = res.conns.map((c) => c.firstViaNewMs).filter((x): x is number => x !== null);
-    res.figures.firstViaNewMasterMs = vias.length ? { min: Math.min(...vias), median: median(vias), max: Math.max(...vias) } : null;
+    res.figures.firstViaNewMasterMs = vias.length ? { min: Math.min(...vias), median: median(vias),
+      max: Math.max(...vias) } : null;
     const gaps = res.conns.map((c) => c.maxGapMs).filter((x): x is number => x !== null);
     res.figures.maxGapMs = gaps.length ? Math.max(...gaps) : null;
     res.figures.resetByOldMaster = res.conns.filter((c) => c.errAt !== null && c.errAt <= takeover).length;
@@ -207,7 +226,8 @@ async function scenario(kind: Kind, base: number): Promise<ScenarioOut> {
     const kept = res.conns.filter((c) => c.errAt === null || c.errAt > takeover);
     step(kind === 'control' ? 'without sync the connections are lost' : `all ${input.conns} connections still echoed through the new master (its -Lnc lists them)`,
       kind === 'control' ? res.figures.aliveAfter < input.conns
-        : res.figures.resetAfterTakeover === 0 && res.figures.aliveAfter + res.figures.resetByOldMaster === input.conns && kept.every((c) => afterNew.has(c.port)),
+        : res.figures.resetAfterTakeover === 0 && res.figures.aliveAfter + res.figures.resetByOldMaster === input.conns
+          && kept.every((c) => afterNew.has(c.port)),
       JSON.stringify(res.figures));
     if (kind !== 'control') {
       // a connection opened through the new master: its master sync daemon sends it to the group

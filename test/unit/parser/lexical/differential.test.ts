@@ -13,7 +13,6 @@ import { cleanupScratch, scratch } from './helpers.js';
 import { KEEPALIVED, predict, runKeepalived } from './oracle.js';
 import { TRICKY } from './tricky.js';
 
-
 describe('preprocessor vs keepalived 2.2.7 (-t)', function () {
   this.timeout(60000);
   after(cleanupScratch);

@@ -14,7 +14,8 @@ import { genBenchConfig } from './gen-bench.js';
 
 function plain(r: PreprocessResult): unknown {
   return {
-    lines: r.lines.map((l) => ({ text: l.text, brace: l.brace, showFile: l.showFile, pos: { ...l.pos }, words: l.words.map((w) => ({ text: w.text, quoted: w.quoted, pos: { ...w.pos } })) })),
+    lines: r.lines.map((l) => ({ text: l.text, brace: l.brace, showFile: l.showFile, pos: { ...l.pos },
+      words: l.words.map((w) => ({ text: w.text, quoted: w.quoted, pos: { ...w.pos } })) })),
     diags: r.diagnostics, depth: r.unclosedBlocks,
   };
 }

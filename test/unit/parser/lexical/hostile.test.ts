@@ -87,7 +87,8 @@ describe('preprocessor: hostile input', function () {
     ['mutually recursive definitions', '$A=$B\n$B=$A\nk $A\n', (r) => assert.ok(r.diagnostics.some((d) => d.code === 'KA_PRE_SUBST_LOOP'))],
     ['exponential definition', '$A=$A $A\nk $A\n', (r) => assert.ok(r.diagnostics.some((d) => d.code === 'KA_CFG_SUBST_TOO_LONG'))],
     ['self-referencing multi-line definition', '$M=$M \\\n x\nk $M\n', () => {}],
-    // found by bench/fuzz.ts config (seed 1, input 17271): every brace-split piece restarted the budget, lines without end (OOM)
+    // found by bench/fuzz.ts config (seed 1, input 17271): every brace-split piece restarted the budget, lines without
+    // end (OOM)
     ['self-referencing definition that splits at a brace it brings', '$X1=${A}xy$X1\nweight $X1\n',
       (r) => { assert.ok(r.diagnostics.some((d) => d.code === 'KA_PRE_SUBST_LOOP')); assert.ok(!r.diagnostics.some((d) => d.code === 'KA_PRE_TOO_MANY_LINES'), 'stopped by maxLines, not by the guard'); }],
     ['huge ~SEQ bounded by maxLines', '~SEQ(i,1,1000000000) k$i\n', (r) => assert.ok(r.diagnostics.some((d) => d.code === 'KA_PRE_TOO_MANY_LINES'))],

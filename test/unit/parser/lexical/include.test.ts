@@ -121,7 +121,8 @@ describe('preprocessor: include', function () {
         const file = path.join(dir, 'main.conf');
         const ka = runKeepalived(file, 'idX', true);
         assert.deepEqual(predict(r), ka.lines);
-        assert.equal(ka.rc === 0 ? 0 : ka.rc, exitCodeFor(r.diagnostics) === 0 ? (ka.lines.length ? 5 : 0) : exitCodeFor(r.diagnostics));
+        assert.equal(ka.rc === 0 ? 0 : ka.rc, exitCodeFor(r.diagnostics) === 0 ? (ka.lines.length ? 5 : 0)
+          : exitCodeFor(r.diagnostics));
       }
     });
   }

@@ -54,7 +54,8 @@ describe('word lexer (Chevrotain) vs alloc_strvec_r', () => {
   it('fast path matches the Chevrotain lexer on lines without quotes', () => {
     fc.assert(fc.property(line.map((s) => s.replace(/"/g, '')), (s) => {
       // fast-path words compute `pos` on access: compare as plain data
-      const plain = (ws: ReturnType<typeof splitWords>): unknown => ws.map((w) => ({ text: w.text, quoted: w.quoted, pos: { ...w.pos } }));
+      const plain = (ws: ReturnType<typeof splitWords>): unknown => ws.map((w) => ({ text: w.text,
+        quoted: w.quoted, pos: { ...w.pos } }));
       const a = splitWords(lb(s), [], true, false);
       const b = splitWords(lb(s), [], true, true);
       assert.deepEqual(plain(a), plain(b));

@@ -12,7 +12,8 @@ export const KEEPALIVED = ['/usr/sbin/keepalived', '/usr/local/sbin/keepalived']
 /** Codes keepalived logs with log_message(), which -t does not print. */
 const NOT_PRINTED = new Set(['KA_CFG_RANDOM_PARAMS', 'KA_CFG_SUBST_TOO_LONG']);
 
-export function runKeepalived(file: string, configId: string, multiFile = false): { lines: string[]; rc: number; killed: boolean } {
+export function runKeepalived(file: string, configId: string, multiFile = false): { lines: string[];
+    rc: number; killed: boolean } {
   const r = spawnSync(KEEPALIVED!, ['-t', '-f', file, '-i', configId], { encoding: 'latin1', timeout: 5000, maxBuffer: 64 << 20 });
   const all = (r.stderr ?? '').split('\n').filter((l) => l !== '');
   const childPrefix = `(${file}: `;

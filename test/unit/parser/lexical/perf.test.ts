@@ -1,8 +1,9 @@
 // Performance guard for the preprocessor on a scaled benchmark configuration (1,000 virtual
 // servers x 10 real servers + 100 vrrp_instances, ~68k lines). The machine running the tests may
 // be loaded, so the limit is relative: preprocessFile() must stay within 3.5x a naive
-// split-into-lines-and-words baseline building the same object shapes (measured ~1.5x before the in-place fast path and line store, ~0.1-0.3x since: the lines are counted on the store, not materialized), best of 4 after a
-// warm-up, in CPU time.
+// split-into-lines-and-words baseline building the same object shapes (measured ~1.5x before the in-place fast path and
+// line store, ~0.1-0.3x since: the lines are counted on the store, not materialized), best of 4 after a warm-up, in CPU
+// time.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, describe, it } from 'mocha';

@@ -62,7 +62,8 @@ describe('parser: Debian samples vs keepalived 2.2.7 (recorded)', function () {
   }
 });
 
-export function roundTrip(cfg: KeepalivedConfig, opts: Parameters<typeof parseConfigText>[2]): { again: KeepalivedConfig; text: string } {
+export function roundTrip(cfg: KeepalivedConfig,
+    opts: Parameters<typeof parseConfigText>[2]): { again: KeepalivedConfig; text: string } {
   const text = printConfig(cfg);
   return { again: parseConfigText(text, '/tmp/kpb-roundtrip.conf', opts).config, text };
 }

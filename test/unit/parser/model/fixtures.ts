@@ -9,7 +9,8 @@ export function keepalivedLines(r: { lines: readonly ConfigTestLine[] }): string
   return r.lines.filter((l) => !isNotImplementedWarning(l)).map((l) => l.text);
 }
 
-/** Deep copy without positions / file lists (and vrrpUnusable: about the file read, not what prints from it), for model equality. */
+/** Deep copy without positions / file lists (and vrrpUnusable: about the file read, not what prints from it), for model
+ *  equality. */
 export function stripPositions(x: unknown): unknown {
   if (Array.isArray(x)) return x.map(stripPositions);
   if (x && typeof x === 'object') {
@@ -68,10 +69,10 @@ export const SPOT_CHECKS: Record<string, [string, unknown][]> = {
   'ah-master.conf': [['vrrpInstances.0.priority', 255], ['vrrpInstances.0.authentication', { type: 'AH', pass: 'secret' }]],
   'seed-002-backup.conf': [['vrrpInstances.0.virtualRouterId', 51], ['vrrpInstances.0.priority', 100], ['vrrpInstances.0.authentication', { type: 'PASS', pass: '1111' }],
     ['vrrpInstances.0.trackInterface.0.name', 'eth1'], ['vrrpInstances.0.virtualIpaddress.0.address', '192.168.3.3']],
-  // the article's master config has non-breaking spaces before its comments: keepalived reads them as part of the words ("51\u00a0..." is no number) and drops the instance
+  // the article's master config has non-breaking spaces before its comments: keepalived reads them as part of the words
+  // ("51\u00a0..." is no number) and drops the instance
   'seed-002-master.conf': [['vrrpInstances.length', 0]],
 };
-
 
 /**
  * Automatic spot checks from the text: for each `vrrp_instance NAME { ... }` whose block sets

@@ -18,8 +18,10 @@ import type { KeywordTable } from '../../../../src/parser/schema.js';
 const known = JSON.parse(readFileSync(new URL('../../../corpus/keywords-2.2.7.json', import.meta.url), 'utf8')) as Record<string, string[]>;
 const url = checkerTables.HTTP_GET.index.get('url')!.table!;
 const TABLES: Record<string, KeywordTable> = {
-  top: topTable, global_defs: globalDefsTable, vrrp_instance: vrrpInstanceTable, authentication: authTable, vrrp_script: vrrpScriptTable,
-  vrrp_sync_group: syncGroupTable, track_file: trackFileTable, vrrp_track_process: trackProcessTable, virtual_server: virtualServerTable,
+  top: topTable, global_defs: globalDefsTable, vrrp_instance: vrrpInstanceTable, authentication: authTable,
+  vrrp_script: vrrpScriptTable,
+  vrrp_sync_group: syncGroupTable, track_file: trackFileTable, vrrp_track_process: trackProcessTable,
+  virtual_server: virtualServerTable,
   real_server: realServerTable, url, ...checkerTables,
 };
 

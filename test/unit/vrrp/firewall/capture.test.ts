@@ -50,7 +50,8 @@ export function messages(d: Buffer): { type: string; flags: string; family: numb
   const out = [];
   for (let i = 0; i + 16 <= d.length;) {
     const len = d.readUInt32LE(i);
-    out.push({ type: d.readUInt16LE(i + 4).toString(16), flags: d.readUInt16LE(i + 6).toString(16), family: d[i + 16]!, resId: d.readUInt16BE(i + 18), attrs: attrs(d.subarray(i + 20, i + len)) });
+    out.push({ type: d.readUInt16LE(i + 4).toString(16), flags: d.readUInt16LE(i + 6).toString(16), family: d[i + 16]!,
+      resId: d.readUInt16BE(i + 18), attrs: attrs(d.subarray(i + 20, i + len)) });
     i += (len + 3) & ~3;
   }
   return out;
@@ -96,7 +97,8 @@ function inst(cfg: KeepalivedConfig, name: string, w: World) {
   return fwInstance(vi, (v) => (v.dev ? { ifindex: w.eth0, ifname: 'eth0' } : { ifindex: own, ifname: vi.useVmac ? `vrrp.${vi.virtualRouterId}` : 'eth0' }), own);
 }
 
-const blocks = (cfg: KeepalivedConfig, vi: string): boolean => blocksVips(cfg.vrrpInstances.find((i) => i.name === vi) as VrrpInstance, cfg.global);
+const blocks = (cfg: KeepalivedConfig, vi: string): boolean =>
+  blocksVips(cfg.vrrpInstances.find((i) => i.name === vi) as VrrpInstance, cfg.global);
 
 interface Case {
   capture: string;

@@ -19,7 +19,8 @@ function vip(address: string, o: { dev?: boolean; noTrack?: boolean } = {}): FwA
   };
 }
 
-const inst = (name: string, addrs: FwAddr[], dontTrackPrimary = false): FwInstance => ({ name, dontTrackPrimary, addrs });
+const inst = (name: string, addrs: FwAddr[], dontTrackPrimary = false): FwInstance => ({ name,
+  dontTrackPrimary, addrs });
 
 type Step =
   | { add: FwInstance } | { del: FwInstance } | { drop: [string, FwAddr[]] }

@@ -9,7 +9,8 @@ function conf(global: string[], inst: string[], priority = 100): string {
     'virtual_ipaddress {', '10.0.0.100/24', '}', '}'].join('\n');
 }
 
-interface Case { name: string; global?: string[]; inst?: string[]; priority?: number; blocks: boolean; table?: string; priority_?: number; counters?: boolean; ifindex?: boolean; logged?: boolean }
+interface Case { name: string; global?: string[]; inst?: string[]; priority?: number; blocks: boolean; table?: string;
+  priority_?: number; counters?: boolean; ifindex?: boolean; logged?: boolean }
 
 const USING = 'use_vmac or no_accept/strict specified, but no firewall configured - using nftables';
 

@@ -57,7 +57,8 @@ describe('vrrp/io nl-addr', () => {
       return Buffer.concat([h, body, Buffer.alloc((4 - (body.length % 4)) % 4)]);
     };
     const err = (e: number) => { const b = Buffer.alloc(20); b.writeInt32LE(e, 0); return b; };
-    const dgram = Buffer.concat([msg(2, 7, err(0)), msg(20, 99, Buffer.alloc(5)), msg(2, 8, err(-17)), msg(2, 9, err(-99))]);
+    const dgram = Buffer.concat([msg(2, 7, err(0)), msg(20, 99, Buffer.alloc(5)),
+      msg(2, 8, err(-17)), msg(2, 9, err(-99))]);
     assert.deepEqual(parseAcks(dgram), [[7, 0], [8, 17], [9, 99]]);
     assert.deepEqual(parseAcks(dgram.subarray(0, 36 + 10)), [[7, 0]]); // truncated second message ignored
     assert.deepEqual(parseAcks(Buffer.alloc(0)), []);

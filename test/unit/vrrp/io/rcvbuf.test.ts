@@ -14,7 +14,8 @@ describe('vrrp/io/rcvbuf: netlink receive buffers', () => {
     assert.deepEqual(rcvBufFor(g, 'vrrp_netlink_cmd'), { size: 65536, force: false });
     assert.deepEqual(rcvBufFor(g, 'vrrp_netlink_monitor'), { size: 65536, force: false });
     assert.equal(rcvBufFor(g, 'process_monitor'), undefined);
-    g.netlinkRcvBufs = { vrrp_netlink_cmd: { force: true }, vrrp_netlink_monitor: { size: 400000 }, process_monitor: { size: 700000, force: true } };
+    g.netlinkRcvBufs = { vrrp_netlink_cmd: { force: true }, vrrp_netlink_monitor: { size: 400000 },
+      process_monitor: { size: 700000, force: true } };
     assert.deepEqual(rcvBufFor(g, 'vrrp_netlink_cmd'), { size: 65536, force: true });
     assert.deepEqual(rcvBufFor(g, 'vrrp_netlink_monitor'), { size: 400000, force: false });
     assert.deepEqual(rcvBufFor(g, 'process_monitor'), { size: 700000, force: true });

@@ -19,9 +19,12 @@ const fail = (code = 1): ScriptResult => ({ kind: 'exit', code });
 
 describe('vrrp/io runtime helpers', () => {
   describe('RiseFall', () => {
-    const table: { name: string; rise: number; fall: number; initFail: boolean; feed: ScriptResult[]; lines: string[]; ok: boolean | undefined }[] = [
+    type Row = { name: string; rise: number; fall: number; initFail: boolean; feed: ScriptResult[]; lines: string[];
+      ok: boolean | undefined };
+    const table: Row[] = [
       { name: 'first success', rise: 1, fall: 1, initFail: false, feed: [ok], lines: ['VRRP_Script(chk) succeeded'], ok: true },
-      // 2.2.7's last status starts at 0: a first failure logs "now returning" (test/unit/vrrp/data/ka227-weighted-script-r2.log)
+      // 2.2.7's last status starts at 0: a first failure logs "now returning"
+      // (test/unit/vrrp/data/ka227-weighted-script-r2.log)
       { name: 'first failure', rise: 1, fall: 1, initFail: false, feed: [fail(3)], lines: ['Script `chk` now returning 3', 'VRRP_Script(chk) failed (exited with status 3)'], ok: false },
       { name: 'fall 3 needs three failures', rise: 1, fall: 3, initFail: false, feed: [ok, fail(), fail()],
         lines: ['VRRP_Script(chk) succeeded', 'Script `chk` now returning 1'], ok: true },
@@ -168,14 +171,16 @@ describe('vrrp/io runtime helpers', () => {
 
     const table: Case[] = [
       {
-        // each expiry "takes" 4 ms before re-arming 20 ms; re-arming from the callback's time would give a period of 24 ms
+        // each expiry "takes" 4 ms before re-arming 20 ms; re-arming from the callback's time would give a period of 24
+        // ms
         name: 'a timer re-set from its own expiry keeps its period (no drift from callback latency)',
         start: ['adver', 20, 0], runMs: 205,
         onFire: (r, _n, g) => { r.clock.advance(4); r.timers.set('adver', 20, g + 1); },
         want: [20, 40, 60, 80, 100, 120, 140, 160, 180, 200].map((t, i) => `adver ${i} at ${t}`), periodic: true,
       },
       {
-        // 20, then a 30 ms stall inside the first expiry ends at 50: next deadline 50 + 20 = 70 (not 40 at once), then 90
+        // 20, then a 30 ms stall inside the first expiry ends at 50: next deadline 50 + 20 = 70 (not 40 at once), then
+        // 90
         name: 'a periodic timer that is later than its period counts from now (no burst)',
         start: ['adver', 20, 0], runMs: 100,
         onFire: (r, _n, g) => { if (g === 0) r.clock.advance(30); r.timers.set('adver', 20, g + 1); },

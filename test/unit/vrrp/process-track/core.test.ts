@@ -25,7 +25,8 @@ type Step =
   | { wait: number };
 
 interface Row { step: Step; want?: string[]; status?: Record<string, boolean> }
-interface Scenario { name: string; blocks: (Partial<VrrpTrackProcess> & { name: string; process: string[] })[]; rows: Row[] }
+interface Scenario { name: string; blocks: (Partial<VrrpTrackProcess> & { name: string;
+  process: string[] })[]; rows: Row[] }
 
 const block = (b: Scenario['blocks'][number]): VrrpTrackProcess => ({ weight: 0, reverse: false, quorum: 1, fullCommand: false, ...b });
 
@@ -219,7 +220,8 @@ describe('vrrp/process-track: the process table (keepalived 2.2.7 scenarios)', (
         else {
           // the adapter's timer: expire whenever a delay comes due within the wait
           const end = clock.now() + s.wait;
-          for (let due = t.nextDue(); due !== undefined && due <= end; due = t.nextDue()) { clock.set(due); got.push(...t.expire()); }
+          for (let due = t.nextDue(); due !== undefined && due <= end; due = t.nextDue()) { clock.set(due);
+            got.push(...t.expire()); }
           clock.set(end);
         }
         const where = `row ${i} ${JSON.stringify(s)}`;

@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeClock } from '../../../../src/common/clock.js';
 import { memoryLogger } from '../../../../src/common/log.js';
-import type { KeepalivedConfig, TrackFile, VrrpTrackProcess } from '../../../../src/config/model.js';
+import type { GlobalDefs, TrackFile, VrrpTrackProcess } from '../../../../src/config/model.js';
+import { defaultGlobalDefs } from '../../../../src/parser/keywords/global-defs.js';
 import { trackerKey, type TrackerRef, type TrackerStatus } from '../../../../src/vrrp/fsm-types.js';
-import { TrackerHub } from '../../../../src/vrrp/io/tracker-hub.js';
+import { TrackerHub, type TrackerConfig } from '../../../../src/vrrp/io/tracker-hub.js';
 import type { ConnectorPort, RecvOutcome } from '../../../../src/vrrp/process-track/connector-port.js';
 import type { Timers } from '../../../../src/vrrp/process-track/monitor.js';
 import type { ProcFiles } from '../../../../src/vrrp/process-track/proc-source.js';
@@ -20,9 +21,12 @@ let seq = 100;
 /** Datagrams like the kernel's (recorded ones with their pids and sequence number replaced). */
 const dg = {
   ack: () => { const b = template(0); b.writeUInt32LE(seq++, 24); b.writeUInt32LE(0, 40); return b; },
-  fork: (parent: number, child: number) => { const b = template(1); b.writeUInt32LE(seq++, 24); b.writeUInt32LE(0, 40); [parent, parent, child, child].forEach((v, i) => b.writeUInt32LE(v, 52 + 4 * i)); return b; },
-  exec: (pid: number) => { const b = template(2); b.writeUInt32LE(seq++, 24); b.writeUInt32LE(0, 40); b.writeUInt32LE(pid, 52); b.writeUInt32LE(pid, 56); return b; },
-  exit: (pid: number) => { const b = template(5); b.writeUInt32LE(seq++, 24); b.writeUInt32LE(0, 40); b.writeUInt32LE(pid, 52); b.writeUInt32LE(pid, 56); return b; },
+  fork: (parent: number, child: number) => { const b = template(1); b.writeUInt32LE(seq++, 24); b.writeUInt32LE(0, 40);
+    [parent, parent, child, child].forEach((v, i) => b.writeUInt32LE(v, 52 + 4 * i)); return b; },
+  exec: (pid: number) => { const b = template(2); b.writeUInt32LE(seq++, 24); b.writeUInt32LE(0, 40);
+    b.writeUInt32LE(pid, 52); b.writeUInt32LE(pid, 56); return b; },
+  exit: (pid: number) => { const b = template(5); b.writeUInt32LE(seq++, 24); b.writeUInt32LE(0, 40);
+    b.writeUInt32LE(pid, 52); b.writeUInt32LE(pid, 56); return b; },
 };
 
 class FakePort implements ConnectorPort {
@@ -71,7 +75,8 @@ class FakeProc implements ProcFiles {
 class ManualTimers implements Timers {
   private list: { at: number; fn: () => void }[] = [];
   constructor(private readonly clock: FakeClock) {}
-  set(ms: number, fn: () => void) { const t = { at: this.clock.now() + ms, fn }; this.list.push(t); return () => { this.list = this.list.filter((x) => x !== t); }; }
+  set(ms: number, fn: () => void) { const t = { at: this.clock.now() + ms, fn }; this.list.push(t);
+    return () => { this.list = this.list.filter((x) => x !== t); }; }
   advance(ms: number) {
     const end = this.clock.now() + ms;
     for (;;) {
@@ -85,9 +90,13 @@ class ManualTimers implements Timers {
   }
 }
 
-const tp = (name: string, process: string[], o: Partial<VrrpTrackProcess> = {}): VrrpTrackProcess => ({ name, process, weight: 0, reverse: false, quorum: 1, fullCommand: false, ...o });
-const cfg = (trackProcesses: VrrpTrackProcess[], trackFiles: TrackFile[] = [], global: Partial<KeepalivedConfig['global']> = {}): KeepalivedConfig =>
-  ({ trackProcesses, trackFiles, vrrpScripts: [], vrrpInstances: [], vrrpSyncGroups: [], global }) as unknown as KeepalivedConfig;
+const tp = (name: string, process: string[], o: Partial<VrrpTrackProcess> = {}): VrrpTrackProcess => ({ name, process,
+  weight: 0, reverse: false, quorum: 1, fullCommand: false, ...o });
+const cfg = (trackProcesses: VrrpTrackProcess[], trackFiles: TrackFile[] = [],
+  global: Partial<GlobalDefs> = {}): TrackerConfig => ({
+  trackProcesses, trackFiles, vrrpScripts: [], vrrpInstances: [], vrrpSyncGroups: [],
+  global: { ...defaultGlobalDefs('host'), ...global },
+});
 
 function rig(o: { listenErrno?: number } = {}) {
   const clock = new FakeClock(0);

@@ -259,7 +259,8 @@ describe('vrrp/routes core: keepalived 2.2.7 state sequences', () => {
   });
 
   it('monitoring is turned on for the families of tracked virtual routes and rules only', () => {
-    assert.deepEqual(new Driver(CONF).core.monitoring(), { routes4: true, routes6: false, rules4: true, rules6: false });
+    assert.deepEqual(new Driver(CONF).core.monitoring(), { routes4: true, routes6: false,
+      rules4: true, rules6: false });
     assert.deepEqual(new Driver('static_routes {\n 10.1.0.0/16 dev lan1\n}\n').core.monitoring(), { routes4: false, routes6: false, rules4: false, rules6: false });
   });
 });

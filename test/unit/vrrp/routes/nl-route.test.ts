@@ -19,13 +19,15 @@ function rule(line: string): VirtualRule {
   return r.config.staticRules[0]!;
 }
 
-const hdr = (m: Buffer) => ({ type: m.readUInt16LE(4), flags: m.readUInt16LE(6), family: m[16], dstLen: m[17], srcLen: m[18], tos: m[19], table: m[20], protocol: m[21], scope: m[22], type8: m[23], rflags: m.readUInt32LE(24) });
+const hdr = (m: Buffer) => ({ type: m.readUInt16LE(4), flags: m.readUInt16LE(6), family: m[16], dstLen: m[17],
+  srcLen: m[18], tos: m[19], table: m[20], protocol: m[21], scope: m[22], type8: m[23], rflags: m.readUInt32LE(24) });
 const attrs = (m: Buffer) => splitAttrs(m.subarray(28));
 
 describe('vrrp/routes rtnetlink codecs', () => {
   it('a route add: RTM_NEWROUTE CREATE (prepend), main table in the header, protocol 18, scope universe, DST/GATEWAY/OIF', () => {
     const m = encodeRouteRequest(route('10.201.1.0/24 via 10.50.0.254 dev lan1'), 'add', ifindexOf)!;
-    assert.deepEqual(hdr(m), { type: 24, flags: 0x1 | 0x4 | 0x400, family: 2, dstLen: 24, srcLen: 0, tos: 0, table: 254, protocol: 18, scope: 0, type8: 1, rflags: 0 });
+    assert.deepEqual(hdr(m), { type: 24, flags: 0x1 | 0x4 | 0x400, family: 2, dstLen: 24, srcLen: 0, tos: 0, table: 254,
+      protocol: 18, scope: 0, type8: 1, rflags: 0 });
     const a = attrs(m);
     assert.deepEqual([...a.keys()], [1, 5, 4]);
     assert.deepEqual([...a.get(1)!], [10, 201, 1, 0]);

@@ -21,7 +21,8 @@ export class Router {
   readonly lines: LogLine[] = [];
   readonly notifies: (StateChangeEvent & { at: number })[] = [];
 
-  constructor(readonly name: string, private readonly lab: Lab, links: FakeLinkSpec[], opts: { releaseVipsAlways?: boolean } = {}) {
+  constructor(readonly name: string, private readonly lab: Lab, links: FakeLinkSpec[],
+      opts: { releaseVipsAlways?: boolean } = {}) {
     this.kernel = new FakeKernel(lab.clock, lab.timers);
     for (const l of links) this.kernel.addLink({ segment: lab.segment, ...l });
     this.kernel.ops.length = 0;
@@ -99,7 +100,9 @@ export class Lab {
   readonly timers = new FakeTimers(this.clock);
   readonly segment = new FakeSegment(this.timers);
 
-  router(name: string, links: FakeLinkSpec[], opts: { releaseVipsAlways?: boolean } = {}): Router { return new Router(name, this, links, opts); }
+  router(name: string, links: FakeLinkSpec[], opts: { releaseVipsAlways?: boolean } = {}): Router {
+    return new Router(name, this, links, opts);
+  }
 
   get now(): number { return this.clock.now(); }
 

@@ -209,8 +209,8 @@ describe('vrrp/runtime on a fake kernel', () => {
     await lab.advance(4000);
     assert.equal(r.state(), 'MASTER');
     assert.deepEqual(r.ops(0, ['linkCreate', 'sysctl', 'socketOpen', 'addrAdd']), [
-      // the VMAC as 2.2.7's (test/integration/vrrp/data/links-2.2.7/vmac-prefix-use-vmac-addr.sysctl: arp_ignore, accept_local,
-      // rp_filter 0, promote_secondaries on it; arp_ignore and arp_filter on the base; no IPv6, no
+      // the VMAC as 2.2.7's (test/integration/vrrp/data/links-2.2.7/vmac-prefix-use-vmac-addr.sysctl: arp_ignore,
+      // accept_local, rp_filter 0, promote_secondaries on it; arp_ignore and arp_filter on the base; no IPv6, no
       // automatic link-local)
       'linkCreate vrrp.51 on eth0 00:00:5e:00:01:33',
       'sysctl net/ipv4/conf/vrrp.51/arp_ignore=1', 'sysctl net/ipv4/conf/vrrp.51/accept_local=1', 'sysctl net/ipv4/conf/vrrp.51/promote_secondaries=1',

@@ -13,7 +13,8 @@ const LINKS = [{ name: 'eth0', addrs: ['10.199.0.1/24'] }, { name: 'eth1', addrs
 /** What getsockopt(SO_RCVBUF) gives after setsockopt(n): twice n, at least 2304; the default 212992 when never set. */
 const kernelRcvbuf = (set: number | undefined): number => set === undefined ? 212992 : Math.max(2 * set, 2304);
 
-/** keepalived's receiving sockets in the recording: the first IPv4 proto-112 fd is eth0's, the third eth1's (fd 13, 15). */
+/** keepalived's receiving sockets in the recording: the first IPv4 proto-112 fd is eth0's, the third eth1's (fd 13,
+ *  15). */
 function recordedRcvbuf(name: string): { eth0: number; eth1: number } {
   const rows = readFileSync(`${DATA}${name}.rcvbuf`, 'utf8').split('\n').map((l) => l.split(' ')).filter((w) => w[3] === '112');
   return { eth0: Number(rows[0]![4]), eth1: Number(rows[2]![4]) };
