@@ -1,0 +1,150 @@
+// Runs one checker scenario folder (test/unit/check/scenarios/<name>/, files and comparison in
+// test/helpers/jsonl-scenarios.ts) against one of the two pure checker cores and returns every line it
+// produced; scenarios.test.ts compares them with expected-actions.jsonl, scenarios/record.ts writes that.
+//
+// events.jsonl line 1, the header, names the core:
+//   { "title", "checker": overrides of BASE_CTX (FsmCtx), "alpha"?: boolean }  the per-checker FSM
+//       (src/check/core/checker-fsm.ts); steps:
+//     { "outcome": Outcome }   one probe outcome; the checker's time "at" moves on by the step's delay
+//     { "snapshot": true }     records the FSM state
+//   { "title", "vs": VirtualServer overrides (mkVs), "rss": [RealServer overrides (mkRs) + "failed"?, ...],
+//     "global"?: GlobalDefs overrides }  the RS/VS core (src/check/core/lvs-core.ts); steps (rs = index):
+//     { "init": true, "initNotifies"?: boolean }    initVs (start: alive, quorum)
+//     { "initRs": rs, "initNotifies"?: boolean }    initRs (a real server a reload adds)
+//     { "checker": rs, "up": boolean }             checkerChanged (one checker of it changed state)
+//     { "weight": rs, "to": number }               setWeight (misc_dynamic / FILE_CHECK)
+//     { "quorum": true }                           updateQuorum, not at start
+//     { "clear": rs, "stopping": boolean }         clearRs (reload removal / shutdown)
+//     { "snapshot": true }                         records quorum, sorry server, each RS and the IPVS destinations
+// Lines: every output of a step, in order, each with "step" (its line in events.jsonl): for the FSM
+// "log", "update" (with the mail fields), "weight", "effWeight", "next" (the delay, or immediate), with
+// "at"; for the core "log", "event" (its kind as "event", without the model objects) and "change" (the
+// LvsChange, its kind as "change", its RS by text). Every field of a Step
+// is mapped: a field the runner does not know fails the run.
+import { initialFsm, stepChecker, type FsmCtx, type FsmState, type Outcome, type Step } from '../../../src/check/core/checker-fsm.js';
+import {
+  checkerChanged, clearRs, desiredService, initRs, initVs, newVsState, setWeight, updateQuorum,
+  type CoreOut, type LvsChange, type VsState,
+} from '../../../src/check/core/lvs-core.js';
+import type { GlobalDefs, RealServer, VirtualServer } from '../../../src/config/model.js';
+import { loadScenario as loadJsonl, type Line, type Scenario } from '../../helpers/jsonl-scenarios.js';
+import { mkRs, mkVs } from './fixtures.js';
+
+/** The checker context a scenario's "checker" overrides. */
+export const BASE_CTX: FsmCtx = {
+  type: 'TCP_CHECK', rsText: '[10.0.0.2]:tcp:80', vsText: '[10.0.0.100]:tcp:80', retry: 1, delayLoopMs: 6000,
+  delayBeforeRetryMs: 1000, logAll: false, urlPaths: ['/'], fastRecovery: false, miscArg0: '/bin/check',
+  miscDynamic: false, rsWeight: 5, fileWeight: 0, fileReverse: false, rsEffWeight: 5,
+};
+
+interface HeaderBase { title: string }
+export interface FsmHeader extends HeaderBase { checker: Partial<FsmCtx>; alpha?: boolean }
+export interface CoreHeader extends HeaderBase {
+  vs: Partial<VirtualServer> & { address?: string; port?: number };
+  /** `failed`: how many of its checkers start down (alpha), as the engine counts them before init. */
+  rss: (Partial<RealServer> & { address: string; port: number; failed?: number })[];
+  global?: Partial<GlobalDefs>;
+}
+export type CheckHeader = FsmHeader | CoreHeader;
+
+type FsmStep = { outcome: Outcome } | { snapshot: true };
+type CoreStep =
+  | { init: true; initNotifies?: boolean } | { initRs: number; initNotifies?: boolean }
+  | { checker: number; up: boolean } | { weight: number; to: number } | { quorum: true }
+  | { clear: number; stopping: boolean } | { snapshot: true };
+export type CheckStep = FsmStep | CoreStep;
+export type CheckScenario = Scenario<CheckHeader, CheckStep>;
+
+export function loadScenario(dir: string, name: string): CheckScenario {
+  const s = loadJsonl<CheckHeader, CheckStep>(dir, name);
+  if (('checker' in s.header) === ('vs' in s.header)) throw new Error(`${name}: the header needs "checker" or "vs" (one of them)`);
+  return s;
+}
+
+/** The lines as JSON has them (an undefined field is no field), to compare with the file. */
+export function runScenario(s: CheckScenario): Line[] {
+  return JSON.parse(JSON.stringify('checker' in s.header ? runFsm(s, s.header) : runCore(s, s.header))) as Line[];
+}
+
+/** events.jsonl line of step i (line 1 is the header). */
+const lineOf = (i: number): number => i + 2;
+
+function runFsm(s: CheckScenario, h: FsmHeader): Line[] {
+  const c: FsmCtx = { ...BASE_CTX, ...h.checker };
+  const st = initialFsm(!!h.alpha);
+  const out: Line[] = [];
+  let at = 0;
+  s.steps.forEach((raw, i) => {
+    const step = lineOf(i);
+    if ('snapshot' in raw) { out.push({ step, at, snapshot: fsmSnapshot(st) }); return; }
+    if (!('outcome' in raw)) throw new Error(`${s.name}: events.jsonl:${step}: not a checker step ${JSON.stringify(raw)}`);
+    const r = stepChecker(st, c, raw.outcome);
+    out.push(...stepLines(r, step, at, s.name));
+    at += r.immediate ? 0 : r.delayMs;
+  });
+  return out;
+}
+
+function fsmSnapshot(s: FsmState): FsmState { return { ...s }; }
+
+/** A Step as lines; every field is placed, an unknown one is an error (so none goes unchecked). */
+function stepLines(r: Step, step: number, at: number, name: string): Line[] {
+  const { logs, delayMs, immediate, update, mailBody, alertEvenIfUnchanged, weight, effWeight, ...rest } = r;
+  if (Object.keys(rest).length) throw new Error(`${name}: step ${step}: unmapped Step fields ${Object.keys(rest).join(', ')}`);
+  const out: Line[] = logs.map((msg) => ({ step, at, kind: 'log', msg }));
+  if (weight !== undefined) out.push({ step, at, kind: 'weight', weight });
+  if (effWeight !== undefined) out.push({ step, at, kind: 'effWeight', effWeight });
+  if (update !== undefined) {
+    out.push({ step, at, kind: 'update', up: update, ...(mailBody !== undefined ? { mailBody } : {}),
+      ...(alertEvenIfUnchanged !== undefined ? { alertEvenIfUnchanged } : {}) });
+  } else if (mailBody !== undefined || alertEvenIfUnchanged !== undefined) {
+    out.push({ step, at, kind: 'mail', mailBody, alertEvenIfUnchanged });
+  }
+  out.push({ step, at, kind: 'next', ...(immediate ? { immediate: true } : {}), delayMs });
+  return out;
+}
+
+function runCore(s: CheckScenario, h: CoreHeader): Line[] {
+  const { address = '10.0.0.100', port = 80, ...vsOver } = h.vs;
+  const vs = mkVs(address, port, h.rss.map(({ address: a, port: p, failed: _f, ...o }) => mkRs(a, p, [], o)), vsOver);
+  const v = newVsState(vs, h.global);
+  h.rss.forEach((r, i) => { v.rss[i]!.numFailed = r.failed ?? 0; });
+  const out: Line[] = [];
+  let step = 0;
+  const core: CoreOut = {
+    log: (msg) => out.push({ step, kind: 'log', msg }),
+    event: (e) => {
+      const { kind, vs: _vs, rs: _rs, ...rest } = e as typeof e & { rs?: unknown };
+      out.push({ step, kind: 'event', event: kind, ...rest });
+    },
+  };
+  const rs = (i: number) => {
+    const r = v.rss[i];
+    if (!r) throw new Error(`${s.name}: events.jsonl:${step}: no real server ${i}`);
+    return r;
+  };
+  const changes = (ch: readonly LvsChange[]): void => {
+    for (const { kind, ...c } of ch) out.push({ step, kind: 'change', change: kind, ...('rs' in c ? { ...c, rs: c.rs.text } : c) });
+  };
+  s.steps.forEach((raw, i) => {
+    step = lineOf(i);
+    if ('snapshot' in raw) out.push({ step, snapshot: coreSnapshot(v) });
+    else if ('init' in raw) changes(initVs(v, core, raw.initNotifies));
+    else if ('initRs' in raw) changes(initRs(v, rs(raw.initRs), core, raw.initNotifies));
+    else if ('checker' in raw) changes(checkerChanged(v, rs(raw.checker), raw.up, core));
+    else if ('weight' in raw) changes(setWeight(v, rs(raw.weight), raw.to, core));
+    else if ('quorum' in raw) changes(updateQuorum(v, core, false));
+    else if ('clear' in raw) changes(clearRs(v, rs(raw.clear), core, raw.stopping));
+    else throw new Error(`${s.name}: events.jsonl:${step}: not a core step ${JSON.stringify(raw)}`);
+  });
+  return out;
+}
+
+/** The VS as the core holds it, and the IPVS destinations it wants. */
+function coreSnapshot(v: VsState): Line {
+  return {
+    quorumUp: v.quorumUp, sorryAlive: v.sorryAlive,
+    rss: v.rss.map((r) => ({ rs: r.text, alive: r.alive, set: r.set, numFailed: r.numFailed, effWeight: r.effWeight })),
+    ipvs: desiredService(v).destinations,
+  };
+}
