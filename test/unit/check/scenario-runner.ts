@@ -16,19 +16,31 @@
 //     { "quorum": true }                           updateQuorum, not at start
 //     { "clear": rs, "stopping": boolean }         clearRs (reload removal / shutdown)
 //     { "snapshot": true }                         records quorum, sorry server, each RS and the IPVS destinations
+//   { "title", "engine": { "vs": VirtualServer overrides, "rss": [RealServer overrides with "checkers"],
+//     "global"?: GlobalDefs overrides }, "servers": { address: [[fromMs, Outcome], ...] } (what each
+//     server answers from that time on), "random"?: [the engine's random draws, then 0],
+//     "keepalived"?: { "capture", "lines", "ipvs"? } (keepalived 2.2.7's checker lines, and destination
+//     sets of the first service as last octets, "21,22", "-" for none, of a capture: scenarios.test.ts
+//     requires the same) }  the checker engine (src/check/index.ts
+//     with a fake clock and timers); steps: { "advance": ms } time passes, { "stop": true } stops it.
 // Lines: every output of a step, in order, each with "step" (its line in events.jsonl): for the FSM
 // "log", "update" (with the mail fields), "weight", "effWeight", "next" (the delay, or immediate), with
 // "at"; for the core "log", "event" (its kind as "event", without the model objects) and "change" (the
-// LvsChange, its kind as "change", its RS by text). Every field of a Step
+// LvsChange, its kind as "change", its RS by text); for the engine "log", "event" and "ipvs" (each
+// IPVS state handed over: per service its destinations as address:port/weight), with "at". Every field of a Step
 // is mapped: a field the runner does not know fails the run.
 import { initialFsm, stepChecker, type FsmCtx, type FsmState, type Outcome, type Step } from '../../../src/check/core/checker-fsm.js';
 import {
   checkerChanged, clearRs, desiredService, initRs, initVs, newVsState, setWeight, updateQuorum,
   type CoreOut, type LvsChange, type VsState,
 } from '../../../src/check/core/lvs-core.js';
+import type { CheckerEvent } from '../../../src/check/events.js';
+import { startCheckers } from '../../../src/check/index.js';
+import { FakeClock } from '../../../src/common/clock.js';
+import { makeLogger } from '../../../src/common/log.js';
 import type { GlobalDefs, RealServer, VirtualServer } from '../../../src/config/model.js';
 import { loadScenario as loadJsonl, type Line, type Scenario } from '../../helpers/jsonl-scenarios.js';
-import { mkRs, mkVs } from './fixtures.js';
+import { FakeTimers, mkConfig, mkRs, mkVs, World } from './fixtures.js';
 
 /** The checker context a scenario's "checker" overrides. */
 export const BASE_CTX: FsmCtx = {
@@ -45,25 +57,36 @@ export interface CoreHeader extends HeaderBase {
   rss: (Partial<RealServer> & { address: string; port: number; failed?: number })[];
   global?: Partial<GlobalDefs>;
 }
-export type CheckHeader = FsmHeader | CoreHeader;
+export interface EngineHeader extends HeaderBase {
+  engine: { vs: CoreHeader['vs']; rss: (Partial<RealServer> & { address: string; port: number })[]; global?: Partial<GlobalDefs> };
+  servers: Record<string, [number, Outcome][]>;
+  random?: number[];
+  keepalived?: { capture: string; lines: string[]; ipvs?: string[] };
+}
+export type CheckHeader = FsmHeader | CoreHeader | EngineHeader;
 
 type FsmStep = { outcome: Outcome } | { snapshot: true };
 type CoreStep =
   | { init: true; initNotifies?: boolean } | { initRs: number; initNotifies?: boolean }
   | { checker: number; up: boolean } | { weight: number; to: number } | { quorum: true }
   | { clear: number; stopping: boolean } | { snapshot: true };
-export type CheckStep = FsmStep | CoreStep;
+type EngineStep = { advance: number } | { stop: true };
+export type CheckStep = FsmStep | CoreStep | EngineStep;
 export type CheckScenario = Scenario<CheckHeader, CheckStep>;
 
 export function loadScenario(dir: string, name: string): CheckScenario {
   const s = loadJsonl<CheckHeader, CheckStep>(dir, name);
-  if (('checker' in s.header) === ('vs' in s.header)) throw new Error(`${name}: the header needs "checker" or "vs" (one of them)`);
+  if (['checker', 'vs', 'engine'].filter((k) => k in s.header).length !== 1) {
+    throw new Error(`${name}: the header needs one of "checker", "vs", "engine"`);
+  }
   return s;
 }
 
 /** The lines as JSON has them (an undefined field is no field), to compare with the file. */
-export function runScenario(s: CheckScenario): Line[] {
-  return JSON.parse(JSON.stringify('checker' in s.header ? runFsm(s, s.header) : runCore(s, s.header))) as Line[];
+export async function runScenario(s: CheckScenario): Promise<Line[]> {
+  const h = s.header;
+  const lines = 'checker' in h ? runFsm(s, h) : 'vs' in h ? runCore(s, h) : await runEngine(s, h);
+  return JSON.parse(JSON.stringify(lines)) as Line[];
 }
 
 /** events.jsonl line of step i (line 1 is the header). */
@@ -113,10 +136,7 @@ function runCore(s: CheckScenario, h: CoreHeader): Line[] {
   let step = 0;
   const core: CoreOut = {
     log: (msg) => out.push({ step, kind: 'log', msg }),
-    event: (e) => {
-      const { kind, vs: _vs, rs: _rs, ...rest } = e as typeof e & { rs?: unknown };
-      out.push({ step, kind: 'event', event: kind, ...rest });
-    },
+    event: (e) => out.push({ step, ...eventLine(e) }),
   };
   const rs = (i: number) => {
     const r = v.rss[i];
@@ -147,4 +167,50 @@ function coreSnapshot(v: VsState): Line {
     rss: v.rss.map((r) => ({ rs: r.text, alive: r.alive, set: r.set, numFailed: r.numFailed, effWeight: r.effWeight })),
     ipvs: desiredService(v).destinations,
   };
+}
+
+/** An event without the model objects (its texts name the servers). */
+function eventLine(e: CheckerEvent): Line {
+  const { kind, vs: _vs, rs: _rs, ...rest } = e as CheckerEvent & { rs?: unknown };
+  return { kind: 'event', event: kind, ...rest };
+}
+
+/** What a scripted server answers at `now`: its last entry from a time at or before now. */
+function answer(s: CheckScenario, timeline: [number, Outcome][] | undefined, addr: string, now: number): Outcome {
+  let o: Outcome | undefined;
+  for (const [from, x] of timeline ?? []) if (from <= now) o = x;
+  if (!o) throw new Error(`${s.name}: server ${addr} has no answer at ${now} ms`);
+  return o;
+}
+
+async function runEngine(s: CheckScenario, h: EngineHeader): Promise<Line[]> {
+  const { address = '10.0.0.100', port = 80, ...vsOver } = h.engine.vs;
+  const rss = h.engine.rss.map(({ address: a, port: p, checkers = [], ...o }) => mkRs(a, p, checkers, o));
+  const vs = mkVs(address, port, rss, vsOver);
+  const clock = new FakeClock(0);
+  const timers = new FakeTimers(clock);
+  const out: Line[] = [];
+  let step = 1;
+  const logger = makeLogger((_level, msg) => out.push({ step, at: clock.now(), kind: 'log', msg }), 0);
+  const world = new World((addr) => answer(s, h.servers[addr], addr, clock.now()));
+  const draws = [...(h.random ?? [])];
+  const handle = await startCheckers(mkConfig([vs], h.engine.global), {
+    logger, clock, timers, probeFactory: world.factory, random: () => draws.shift() ?? 0,
+    onEvent: (e) => out.push({ step, at: clock.now(), ...eventLine(e) }),
+    lvs: {
+      apply: async (st) => {
+        const services = st.services.map((sv) => sv.destinations.map((d) => `${d.address}:${d.port}/${d.weight}`));
+        out.push({ step, at: clock.now(), kind: 'ipvs', services });
+      },
+    },
+  });
+  let stopped = false;
+  for (const [i, raw] of s.steps.entries()) {
+    step = lineOf(i);
+    if ('advance' in raw) await timers.advance(raw.advance);
+    else if ('stop' in raw) { await handle.stop(); stopped = true; }
+    else throw new Error(`${s.name}: events.jsonl:${step}: not an engine step ${JSON.stringify(raw)}`);
+  }
+  if (!stopped) await handle.stop();
+  return out;
 }

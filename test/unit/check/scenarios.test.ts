@@ -1,7 +1,9 @@
 // Checker scenarios as data (test/unit/check/scenarios/<name>/events.jsonl -> expected-actions.jsonl, see
-// scenario-runner.ts): the per-checker FSM (fsm-*) and the RS/VS core (core-*). Every line a step
-// produces (log line, state update with its mail, weight, delay to the next check and its time; core log
-// line, event, IPVS change, snapshot of the IPVS destinations) must be the expected one, in order.
+// scenario-runner.ts): the per-checker FSM (fsm-*), the RS/VS core (core-*) and the engine replaying
+// keepalived 2.2.7 captures (replay-*). Every line a step produces (log line, state update with its mail,
+// weight, delay to the next check and its time; core log line, event, IPVS change, snapshot of the IPVS
+// destinations; engine log line, event and IPVS state with its time) must be the expected one, in order;
+// a replay must also log keepalived's checker lines, and hand over its destination sets, in its order.
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,14 +20,27 @@ describe('check: checker scenarios as data (scenarios/*/events.jsonl -> expected
   });
   for (const name of names) {
     const s = loadScenario(join(root, name), name);
-    it(`${name}: ${s.header.title}`, () => assertExpected(s, runScenario(s)));
+    it(`${name}: ${s.header.title}`, async () => {
+      const lines = await runScenario(s);
+      assertExpected(s, lines);
+      const ka = 'engine' in s.header ? s.header.keepalived : undefined;
+      if (ka) {
+        assert.deepEqual(lines.filter((l) => l.kind === 'log').map((l) => l.msg), ka.lines, `keepalived 2.2.7's lines (${ka.capture})`);
+        if (ka.ipvs) {
+          const octets = (l: Line): string => ((l.services as string[][])[0] ?? []).map((d) => d.split(/[.:]/)[3]).join(',');
+          const sets = lines.filter((l) => l.kind === 'ipvs').map((l) => octets(l) || '-');
+          assert.deepEqual(sets, ka.ipvs, `keepalived 2.2.7's destination sets (${ka.capture})`);
+        }
+      }
+    });
   }
 
   describe('the runner fails on a difference', () => {
     const name = 'fsm-tcp-retry-1';
     const s = loadScenario(join(root, name), name);
     const want = readJsonl<Line>(join(root, name, EXPECTED));
-    const lines = runScenario(s);
+    let lines: Line[] = [];
+    before(async () => { lines = await runScenario(s); });
     const at = want.findIndex((l) => l.kind === 'log');
     it('a changed log line, naming the file and line', () => {
       const changed = want.map((l, i) => (i === at ? { ...l, msg: `${String(l.msg)}!` } : l));
@@ -43,10 +58,11 @@ describe('check: checker scenarios as data (scenarios/*/events.jsonl -> expected
       assert.throws(() => assertExpected(s, lines, want.slice(0, -1)), new RegExp(`line ${want.length}\\b`));
       assert.throws(() => assertExpected(s, lines, [...want, { step: 99 }]), new RegExp(`line ${want.length + 1}\\b`));
     });
-    it('a step of the other core', () => {
-      assert.throws(() => runScenario({ ...s, steps: [{ checker: 0, up: true }] }), /not a checker step/);
+    it('a step of another core', async () => {
+      await assert.rejects(runScenario({ ...s, steps: [{ checker: 0, up: true }] }), /not a checker step/);
       const core = loadScenario(join(root, 'core-start'), 'core-start');
-      assert.throws(() => runScenario({ ...core, steps: [{ outcome: { ok: true } }] }), /not a core step/);
+      await assert.rejects(runScenario({ ...core, steps: [{ outcome: { ok: true } }] }), /not a core step/);
+      await assert.rejects(runScenario({ ...core, steps: [{ advance: 1 }] }), /not a core step/);
     });
   });
 });
