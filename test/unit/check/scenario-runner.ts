@@ -1,34 +1,35 @@
-// Runs one checker scenario folder (test/unit/check/scenarios/<name>/, files and comparison in
-// test/helpers/jsonl-scenarios.ts) against one of the two pure checker cores and returns every line it
-// produced; scenarios.test.ts compares them with expected-actions.jsonl, scenarios/record.ts writes that.
+// Runs one checker scenario folder (test/unit/check/scenarios/<name>/; the files and the comparison are
+// test/helpers/jsonl-scenarios.ts) and returns every line it produced; scenarios.test.ts compares them
+// with expected-actions.jsonl, scenarios/record.ts writes that. events.jsonl line 1, the header, names
+// what runs: the per-checker FSM, the RS/VS core (both pure) or the checker engine on a fake clock.
 //
-// events.jsonl line 1, the header, names the core:
-//   { "title", "checker": overrides of BASE_CTX (FsmCtx), "alpha"?: boolean }  the per-checker FSM
-//       (src/check/core/checker-fsm.ts); steps:
+// FSM (src/check/core/checker-fsm.ts): { "title", "checker": overrides of BASE_CTX, "alpha"?: boolean }
 //     { "outcome": Outcome }   one probe outcome; the checker's time "at" moves on by the step's delay
 //     { "snapshot": true }     records the FSM state
-//   { "title", "vs": VirtualServer overrides (mkVs), "rss": [RealServer overrides (mkRs) + "failed"?, ...],
-//     "global"?: GlobalDefs overrides }  the RS/VS core (src/check/core/lvs-core.ts); steps (rs = index):
+// RS/VS core (src/check/core/lvs-core.ts): { "title", "vs": VirtualServer overrides (mkVs), "rss":
+//   [RealServer overrides (mkRs) + "failed"?: checkers down at start], "global"?: GlobalDefs overrides };
+//   steps (rs = index in rss):
 //     { "init": true, "initNotifies"?: boolean }    initVs (start: alive, quorum)
 //     { "initRs": rs, "initNotifies"?: boolean }    initRs (a real server a reload adds)
 //     { "checker": rs, "up": boolean }             checkerChanged (one checker of it changed state)
 //     { "weight": rs, "to": number }               setWeight (misc_dynamic / FILE_CHECK)
 //     { "quorum": true }                           updateQuorum, not at start
 //     { "clear": rs, "stopping": boolean }         clearRs (reload removal / shutdown)
-//     { "snapshot": true }                         records quorum, sorry server, each RS and the IPVS destinations
-//   { "title", "engine": { "vs": VirtualServer overrides, "rss": [RealServer overrides with "checkers"],
-//     "global"?: GlobalDefs overrides }, "servers": { address: [[fromMs, Outcome], ...] } (what each
-//     server answers from that time on), "random"?: [the engine's random draws, then 0],
-//     "keepalived"?: { "capture", "lines", "ipvs"? } (keepalived 2.2.7's checker lines, and destination
-//     sets of the first service as last octets, "21,22", "-" for none, of a capture: scenarios.test.ts
-//     requires the same) }  the checker engine (src/check/index.ts
-//     with a fake clock and timers); steps: { "advance": ms } time passes, { "stop": true } stops it.
-// Lines: every output of a step, in order, each with "step" (its line in events.jsonl): for the FSM
-// "log", "update" (with the mail fields), "weight", "effWeight", "next" (the delay, or immediate), with
-// "at"; for the core "log", "event" (its kind as "event", without the model objects) and "change" (the
-// LvsChange, its kind as "change", its RS by text); for the engine "log", "event" and "ipvs" (each
-// IPVS state handed over: per service its destinations as address:port/weight), with "at". Every field of a Step
-// is mapped: a field the runner does not know fails the run.
+//     { "snapshot": true }                         quorum, sorry server, each RS, the IPVS destinations
+// Engine (src/check/index.ts startCheckers with fake timers and scripted probes): { "title", "engine":
+//   { "vs", "rss" (with "checkers"), "global"? }, "servers": { address: [[fromMs, Outcome], ...] } (what
+//   it answers from that time on), "random"?: [the engine's draws, then 0], "keepalived"?: { "capture",
+//   "lines", "ipvs"? } (keepalived 2.2.7's checker lines and destination sets of the first service, as
+//   last octets "21,22", "-" for none: scenarios.test.ts requires the same) }; steps:
+//     { "advance": ms }        time passes (probes answer, timers fire)
+//     { "stop": true }         stops the engine (done after the last step anyway)
+//
+// Lines, in order, each with "step" (its line in events.jsonl; the engine's start is line 1): FSM "log",
+// "weight", "effWeight", "update" (with the mail fields), "next" (the delay, or immediate), with "at";
+// core "log", "event" (its kind as "event", without the model objects), "change" (the LvsChange, its kind
+// as "change", its RS by text); engine "log", "event" and "ipvs" (each IPVS state handed over: per
+// service its destinations as address:port/weight), with "at". Every field of an FSM Step is placed: a
+// field the runner does not know fails the run.
 import { initialFsm, stepChecker, type FsmCtx, type FsmState, type Outcome, type Step } from '../../../src/check/core/checker-fsm.js';
 import {
   checkerChanged, clearRs, desiredService, initRs, initVs, newVsState, setWeight, updateQuorum,
