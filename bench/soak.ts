@@ -1,5 +1,6 @@
 // Soak: our daemon under steady churn for a long time, sampled for growth (root, netns prefix "ksoak").
-//   node --import tsx bench/soak.ts DURATION [--sample S] [--json FILE]     (DURATION: 120, 2m, 1h)
+//   node --import tsx bench/soak.ts DURATION [--sample S] [--json FILE] [--node-arg FLAG]... [--lines FILE]
+//   (DURATION: 120, 2m, 1h; --node-arg: a node flag for our daemon, e.g. --trace-gc; --lines: our log with wall times)
 // r1 runs bin/keepalived (dist/: npm run build first) with 20 VRRPv3 instances at advert_int 0.1 s
 // (priority 150, one VIP each, all tracking one track_file of weight -100) and a virtual server
 // with two TCP_CHECK real servers in c: one steady, one whose listener closes and opens every 7 s.
@@ -37,7 +38,13 @@ const RELOAD_S = 10, FLAP_S = 7, FAILOVER_S = 60;
 const LIMITS = { rssMb: 16, heapMb: 16, fds: 2, handles: 5 };
 const BIN = fileURLToPath(new URL('../bin/keepalived', import.meta.url));
 
-export interface SoakOptions { durationS: number; sampleS?: number; log?: (line: string) => void }
+export interface SoakOptions {
+  durationS: number; sampleS?: number; log?: (line: string) => void;
+  /** Extra node flags for our daemon (its children inherit them), e.g. --trace-gc to explain a stall. */
+  nodeArgs?: readonly string[];
+  /** Write every line our daemon printed, each after its wall-clock second (to set beside the wire). */
+  linesFile?: string;
+}
 
 interface Sample { t: number; role: 'parent' | 'vrrp' | 'checker'; pid: number; rssMb: number; heapMb: number; fds: number; handles: number }
 export interface Trend { role: string; metric: string; first: number; last: number; growth: number;
@@ -230,7 +237,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const peer = new Daemon('keepalived', L.v.lab.spawn(L.ns('r2'), KEEPALIVED, ['-n', '-l', '-f', `${dir}/r2.conf`, '-p', `${dir}/r2.pid`, '-r', `${dir}/r2.vrrp.pid`, '-c', `${dir}/r2.chk.pid`, '-b', `${dir}/r2.bfd.pid`]), dir, 'r2');
     await peer.waitLine(`(VI_${INSTANCES}) Entering MASTER STATE`, 30_000);
     const env = { ...process.env, KEEPALIVED_TS_TMP_DIR: dir };
-    const ours = new Daemon('daemon', L.v.lab.spawn(L.ns('r1'), process.execPath, ['--expose-internals', BIN, '-n', '-l', '-D', '-f', `${dir}/r1.conf`, '-p', `${dir}/r1.pid`, '-r', `${dir}/r1.vrrp.pid`, '-c', `${dir}/r1.chk.pid`, '-b', `${dir}/r1.bfd.pid`], env), dir, 'r1');
+    const ours = new Daemon('daemon', L.v.lab.spawn(L.ns('r1'), process.execPath, [...(o.nodeArgs ?? []), '--expose-internals', BIN, '-n', '-l', '-D', '-f', `${dir}/r1.conf`, '-p', `${dir}/r1.pid`, '-r', `${dir}/r1.vrrp.pid`, '-c', `${dir}/r1.chk.pid`, '-b', `${dir}/r1.bfd.pid`], env), dir, 'r1');
     L.v.daemons.push(peer, ours);
     await waitFor(() => Array.from({ length: INSTANCES }, (_, i) => ours.has(`(VI_${i + 1}) Entering MASTER STATE`)).every(Boolean), 60_000, 100);
     const pidOf = (f: string): number => Number(readFileSync(`${dir}/${f}`, 'utf8').trim());
@@ -343,6 +350,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       log(`# stall of ${st.sender} at t=${(st.t - t0).toFixed(1)} s: ${st.vrids} VRIDs, longest gap ${st.maxGapMs.toFixed(0)} ms; since reload ${ago(st.sinceReloadS)}, failover ${ago(st.sinceFailoverS)}, USR1 sample ${ago(st.sinceSampleS)}`);
     }
     log(`# ${result.pass ? 'PASS' : `FAIL: ${problems.join('; ')}`}`);
+    if (o.linesFile) {
+      const wallMinusPerf = Date.now() - performance.now();
+      writeFileSync(o.linesFile, ours.lines.map((l) => `${((l.t + wallMinusPerf) / 1000).toFixed(3)} ${l.text}`).join('\n') + '\n');
+    }
     ours.signal('SIGTERM');
     peer.signal('SIGTERM');
     await Promise.all([ours.exit(15_000).catch(() => undefined), peer.exit(15_000).catch(() => undefined)]);
@@ -358,8 +369,13 @@ async function main(): Promise<void> {
   if (!isRoot()) { console.error('soak: needs root (network namespaces)'); process.exit(1); }
   const opt = (n: string): string | undefined => { const i = args.indexOf(n);
     return i >= 0 ? args[i + 1] : undefined; };
-  const dur = args.find((a, i) => !a.startsWith('--') && !['--sample', '--json'].includes(args[i - 1] ?? '')) ?? '120';
-  const r = await runSoak({ durationS: parseDuration(dur), ...(opt('--sample') ? { sampleS: Number(opt('--sample')) } : {}) });
+  const valued = ['--sample', '--json', '--node-arg', '--lines'];
+  const dur = args.find((a, i) => !a.startsWith('--') && !valued.includes(args[i - 1] ?? '')) ?? '120';
+  const nodeArgs = args.flatMap((a, i) => (args[i - 1] === '--node-arg' ? [a] : []));
+  const r = await runSoak({
+    durationS: parseDuration(dur), ...(opt('--sample') ? { sampleS: Number(opt('--sample')) } : {}), nodeArgs,
+    ...(opt('--lines') ? { linesFile: opt('--lines')! } : {}),
+  });
   const json = opt('--json');
   if (json) writeFileSync(json, JSON.stringify(r, null, 1));
   process.exit(r.pass ? 0 : 1);
