@@ -39,6 +39,15 @@ export class LineStore implements LineSource {
     return i;
   }
 
+  /** The index of a file content in srcs (added when new); the callers test lastSrc first (hot path). */
+  private srcIdx(src: string): number {
+    let i = this.srcs.indexOf(src);
+    if (i < 0) { i = this.srcs.length; this.srcs.push(src); }
+    this.lastSrc = src;
+    this.lastSrcIdx = i;
+    return i;
+  }
+
   /**
    * A plain line (ASCII, no '"', col of text[i] = col + i). `src`/`off` are where the text
    * probably lies in the file content; checked here, the string is kept when it does not.
@@ -47,15 +56,7 @@ export class LineStore implements LineSource {
       off: number | undefined): void {
     const f = (this.fileIdx(file) << 3) | braceBits(text) | (showFile ? 1 : 0);
     if (src !== undefined && off !== undefined && src.startsWith(text, off)) {
-      let si: number;
-      if (src === this.lastSrc) si = this.lastSrcIdx;
-      else {
-        si = this.srcs.indexOf(src);
-        if (si < 0) { si = this.srcs.length; this.srcs.push(src); }
-        this.lastSrc = src;
-        this.lastSrcIdx = si;
-      }
-      this.put(si, off, off + text.length, line, col, f);
+      this.put(src === this.lastSrc ? this.lastSrcIdx : this.srcIdx(src), off, off + text.length, line, col, f);
     } else {
       this.put(-1, this.objs.length, 0, line, col, f);
       this.objs.push(text);
@@ -64,14 +65,7 @@ export class LineStore implements LineSource {
 
   /** A plain line known to be src[a, z) (the preprocessor's in-place fast path). */
   pushSpan(src: string, a: number, z: number, file: string, line: number, col: number, showFile: boolean): void {
-    let si: number;
-    if (src === this.lastSrc) si = this.lastSrcIdx;
-    else {
-      si = this.srcs.indexOf(src);
-      if (si < 0) { si = this.srcs.length; this.srcs.push(src); }
-      this.lastSrc = src;
-      this.lastSrcIdx = si;
-    }
+    const si = src === this.lastSrc ? this.lastSrcIdx : this.srcIdx(src);
     const f = file === this.lastFile ? this.lastFileIdx : this.fileIdx(file);
     const br = z - a !== 1 ? 0 : src.charCodeAt(a) === 123 ? 2 : src.charCodeAt(a) === 125 ? 4 : 0;
     this.put(si, a, z, line, col, (f << 3) | br | (showFile ? 1 : 0));

@@ -57,9 +57,9 @@ describe('parser: the keyword ledger', () => {
       if (e.status !== 'implemented') continue;
       assert.ok(e.tests.length > 0, k);
       for (const t of e.tests) {
-        // a test file, or a scenario folder's events.jsonl (run by test/unit/vrrp/scenarios.test.ts;
-        // its title in line 1)
-        const isTest = /\.test\.ts$/.test(t.file) || /^test\/unit\/vrrp\/scenarios\/[^/]+\/events\.jsonl$/.test(t.file);
+        // a test file, or a scenario folder's events.jsonl (run by test/unit/vrrp/scenarios.test.ts or
+        // test/unit/check/scenarios.test.ts; its title in line 1)
+        const isTest = /\.test\.ts$/.test(t.file) || /^test\/unit\/(vrrp|check)\/scenarios\/[^/]+\/events\.jsonl$/.test(t.file);
         if (!t.file.startsWith('test/') || !isTest || !existsSync(`${ROOT}${t.file}`)) { bad.push(`${k}: no test file ${t.file}`); continue; }
         if (t.title.length < 5 || !readFileSync(`${ROOT}${t.file}`, 'utf8').includes(t.title)) bad.push(`${k}: ${t.file} has no test titled ...${t.title}...`);
       }

@@ -1,7 +1,8 @@
 // Runs one FSM scenario folder (test/unit/vrrp/scenarios/<name>/): events.jsonl drives a Harness (fake
 // clock and timer wheel, helpers.ts) and the runner returns every action the FSM produced, one JSON
 // object per action with its time, plus the snapshots the events ask for. scenarios.test.ts compares
-// that with expected-actions.jsonl line by line; record.ts writes expected-actions.jsonl.
+// that with expected-actions.jsonl line by line; record.ts writes expected-actions.jsonl (the files and the
+// comparison: test/helpers/jsonl-scenarios.ts, shared with test/unit/check/scenario-runner.ts).
 //
 // events.jsonl: line 1 is the header { "title", "params": overrides of baseParams(), "keepalivedLog"?:
 // a log of the real keepalived 2.2.7 under test/unit/vrrp/data/ whose "(NAME) ..." lines the FSM's log
@@ -11,8 +12,7 @@
 //                                            an advert from a peer (helpers.ts peerAdvert)
 //   { "advance": ms }                        time passes; due timers fire in order
 //   { "snapshot": true }                     records { at, snapshot: state, view, non-zero counters, armed timers }
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { loadScenario as loadJsonlScenario, type Scenario as JsonlScenario } from '../../helpers/jsonl-scenarios.js';
 import type { VrrpAction, VrrpEvent, VrrpFsmParams, VrrpTimerName } from '../../../src/vrrp/fsm-types.js';
 import { decodeAdvert } from '../../../src/vrrp/packet.js';
 import { baseParams, Harness, peerAdvert } from './helpers.js';
@@ -28,19 +28,12 @@ type AdvertStep = {
 };
 export type ScenarioStep = { feed: VrrpEvent } | { advert: AdvertStep } | { advance: number } | { snapshot: true };
 
-export interface Scenario { name: string; dir: string; header: ScenarioHeader; steps: ScenarioStep[] }
+export type Scenario = JsonlScenario<ScenarioHeader, ScenarioStep>;
 
 const TIMERS: VrrpTimerName[] = ['adver', 'masterDown', 'garpDelay', 'garpRefresh', 'garpLowerPrio'];
 
-export function readJsonl<T>(file: string): T[] {
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l, i) => {
-    try { return JSON.parse(l) as T; } catch (e) { throw new Error(`${file}:${i + 1}: ${(e as Error).message}`); }
-  });
-}
-
 export function loadScenario(dir: string, name: string): Scenario {
-  const [header, ...steps] = readJsonl<unknown>(join(dir, 'events.jsonl'));
-  return { name, dir, header: header as ScenarioHeader, steps: steps as ScenarioStep[] };
+  return loadJsonlScenario<ScenarioHeader, ScenarioStep>(dir, name);
 }
 
 /** One action as data: Uint8Arrays as hex; an advert's payload is checked against its advert and left out. */

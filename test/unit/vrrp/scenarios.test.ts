@@ -3,10 +3,11 @@
 // a scenario naming a keepalived 2.2.7 log (data/ka227-*.log, recorded in namespaces) must also print
 // the same VRRP lines in the same order.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadScenario, readJsonl, runScenario } from './scenario-runner.js';
+import { assertExpected, scenarioNames } from '../../helpers/jsonl-scenarios.js';
+import { loadScenario, runScenario } from './scenario-runner.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, 'scenarios');
@@ -17,16 +18,13 @@ function keepalivedLines(file: string): string[] {
 }
 
 describe('vrrp/fsm scenarios as data (scenarios/*/events.jsonl -> expected-actions.jsonl)', () => {
-  const names = readdirSync(root).filter((n) => statSync(join(root, n)).isDirectory()).sort();
+  const names = scenarioNames(root);
   it('there are scenarios', () => assert.ok(names.length >= 20, `${names.length} scenarios`));
   for (const name of names) {
     const s = loadScenario(join(root, name), name);
     it(`${name}: ${s.header.title}`, () => {
       const { lines, logs } = runScenario(s);
-      const want = readJsonl<Record<string, unknown>>(join(root, name, 'expected-actions.jsonl'));
-      for (let i = 0; i < Math.max(lines.length, want.length); i++) {
-        assert.deepEqual(lines[i], want[i], `${name}/expected-actions.jsonl line ${i + 1}`);
-      }
+      assertExpected(s, lines);
       if (s.header.keepalivedLog) assert.deepEqual(logs, keepalivedLines(s.header.keepalivedLog), `the log of keepalived 2.2.7 (${s.header.keepalivedLog})`);
     });
   }
