@@ -13,16 +13,42 @@ import { normalise, runScenario, SCENARIOS, type StepRecord } from './scenarios.
 const DATA = new URL('./data/keepalived-2.2.7/', import.meta.url).pathname;
 const NAMES = ['nftables-named', 'no-accept-v4', 'owner-strict', 'vmac-v4-strict', 'vmac-v6', 'stale-table'];
 
+/** A scenario's run: its steps, or what it threw. */
+type Outcome = { steps: StepRecord[] } | { error: unknown };
+
+async function runOne(prefix: string, name: string): Promise<Outcome> {
+  try {
+    const lab = new VrrpLab(prefix).up();
+    try { return { steps: (await runScenario(lab, 'ours', SCENARIOS.find((s) => s.name === name)!)).steps }; } finally { await lab.down(); }
+  } catch (error) { return { error }; }
+}
+
 describe('VIP firewall: ours = the recorded keepalived 2.2.7 runs', function () {
   this.timeout(120000);
+  // Two scenarios run at a time, each in a lab of its own (nothing here is timed: states are waited
+  // for, the probes have their own timeouts); each test waits for its scenario's outcome.
+  const outcomes = new Map(NAMES.map((n) => {
+    let resolve!: (o: Outcome) => void;
+    return [n, { promise: new Promise<Outcome>((r) => { resolve = r; }), resolve }] as const;
+  }));
+  let all: Promise<unknown> = Promise.resolve();
+  before(() => {
+    if (!isRoot()) return;
+    const queue = [...NAMES];
+    const slot = async (prefix: string) => {
+      for (let n = queue.shift(); n; n = queue.shift()) outcomes.get(n)!.resolve(await runOne(prefix, n));
+    };
+    all = Promise.all([slot('nftfx'), slot('nftfy')]);
+  });
+  after(async () => { await all; });
+
   for (const name of NAMES) {
     it(`${name}: the same ruleset at every step, the same client probes`, async function () {
       if (!isRoot()) this.skip();
-      const sc = SCENARIOS.find((s) => s.name === name)!;
       const want = (JSON.parse(readFileSync(`${DATA}${name}.json`, 'utf8')) as { steps: StepRecord[] }).steps;
-      const lab = new VrrpLab('nftfx').up();
-      let got: StepRecord[];
-      try { got = (await runScenario(lab, 'ours', sc)).steps; } finally { await lab.down(); }
+      const outcome = await outcomes.get(name)!.promise;
+      if ('error' in outcome) throw outcome.error;
+      const got = outcome.steps;
       assert.deepEqual(got.map((s) => s.step), want.map((s) => s.step));
       got.forEach((g, i) => {
         const w = want[i]!;

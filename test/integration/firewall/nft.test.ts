@@ -42,10 +42,15 @@ describe('VIP firewall (vrrp_strict): ours = keepalived 2.2.7 in namespaces', fu
 
   before(async function () {
     if (!isRoot()) this.skip();
-    for (const kind of ['keepalived', 'ours'] as const) {
-      const lab = new VrrpLab('nftit').up();
-      try { runs[kind] = await runScenario(lab, kind, SC); } finally { await lab.down(); }
-    }
+    // each in a lab of its own, both at once: nothing here is timed (states are waited for, the
+    // probes have their own timeouts), and the two labs share no namespace, bridge or address
+    const ka = new VrrpLab('nftka').up();
+    let ours: VrrpLab | undefined;
+    try {
+      ours = new VrrpLab('nftou').up();
+      const labs = { keepalived: ka, ours };
+      await Promise.all((['keepalived', 'ours'] as const).map(async (kind) => { runs[kind] = await runScenario(labs[kind], kind, SC); }));
+    } finally { await ka.down(); await ours?.down(); }
   });
 
   for (const step of SC.steps) {

@@ -5,7 +5,7 @@
 // a VIP (ping, TCP connect) and what r1 gets when it sends from a VIP. Used by record-keepalived.ts
 // (writes the fixtures in data/) and by nft.test.ts (ours and keepalived side by side).
 import { writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { waitFor } from '../../helpers/netns.js';
 import { now, type Daemon, type VrrpLab } from '../vrrp/lab.js';
 
@@ -92,37 +92,52 @@ export function normalise(objs: readonly NftObject[]): NftObject[] {
   return objs.map((o) => strip(o) as NftObject);
 }
 
-function run(lab: VrrpLab, host: string, cmd: string, args: string[]): { code: number; out: string } {
-  const r = spawnSync('ip', ['netns', 'exec', lab.lab.ns(host), cmd, ...args], { encoding: 'utf8' });
-  return { code: r.status ?? 1, out: `${r.stdout}${r.stderr}` };
+/** Runs `cmd` in `host`'s namespace; resolves with its exit code and its stdout then stderr. */
+function run(lab: VrrpLab, host: string, cmd: string, args: string[]): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    const p = spawn('ip', ['netns', 'exec', lab.lab.ns(host), cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '', err = '';
+    p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    p.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    p.on('error', (e) => resolve({ code: 1, out: `${out}${err}${e.message}` }));
+    p.on('close', (code) => resolve({ code: code ?? 1, out: `${out}${err}` }));
+  });
 }
 
-/** One ping (1 s), and a TCP connect to port 7 (nothing listens: a RST says "refused"). */
-export function probe(lab: VrrpLab, addr: string): { ping: ProbeResult; tcp: ProbeResult } {
+/** One ping (1 s), and a TCP connect to port 7 (nothing listens: a RST says "refused"), both at once
+ *  (separate flows: a dropped one costs its own timeout, not the sum). */
+export async function probe(lab: VrrpLab, addr: string): Promise<{ ping: ProbeResult; tcp: ProbeResult }> {
   const six = addr.includes(':');
-  const p = run(lab, 'c', 'ping', [...(six ? ['-6'] : []), '-n', '-c', '1', '-W', '1', addr]);
+  const [p, t] = await Promise.all([
+    run(lab, 'c', 'ping', [...(six ? ['-6'] : []), '-n', '-c', '1', '-W', '1', addr]),
+    run(lab, 'c', 'timeout', ['2', 'bash', '-c', `exec 3<>/dev/tcp/${addr}/7`]),
+  ]);
   const ping: ProbeResult = p.code === 0 ? 'reply' : /Unreachable|unreachable/.test(p.out) ? 'unreachable' : 'no-reply';
-  const t = run(lab, 'c', 'timeout', ['2', 'bash', '-c', `exec 3<>/dev/tcp/${addr}/7`]);
   const tcp: ProbeResult = t.code === 0 ? 'connected' : t.code === 124 ? 'timeout'
     : /refused/i.test(t.out) ? 'refused' : /unreachable/i.test(t.out) ? 'unreachable' : `error: ${t.out.trim().split('\n').pop()}`;
   return { ping, tcp };
 }
 
 /** r1 pings the client with a VIP as source: the out chain drops it (EPERM from sendmsg). */
-export function probeFromVip(lab: VrrpLab, vip: string): ProbeResult {
+export async function probeFromVip(lab: VrrpLab, vip: string): Promise<ProbeResult> {
   const six = vip.includes(':');
-  const p = run(lab, 'r1', 'ping', [...(six ? ['-6'] : []), '-n', '-c', '1', '-W', '1', '-I', vip, six ? V6.c : V4.c]);
+  const p = await run(lab, 'r1', 'ping', [...(six ? ['-6'] : []), '-n', '-c', '1', '-W', '1', '-I', vip, six ? V6.c : V4.c]);
   if (p.code === 0) return 'reply';
   return /not permitted/.test(p.out) ? 'eperm' : 'no-reply';
 }
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function record(lab: VrrpLab, step: StepName, sc: Scenario, master: boolean): StepRecord {
+/** The ruleset, then (on probing steps) every probe at once: each address's flows are its own. */
+async function record(lab: VrrpLab, step: StepName, sc: Scenario, master: boolean): Promise<StepRecord> {
   const rec: StepRecord = { step, json: listJson(lab, 'r1'), text: listText(lab, 'r1') };
   if ((sc.probeOn ? sc.probeOn.includes(step) : master) && sc.probe?.length) {
-    rec.probes = Object.fromEntries(sc.probe.map((a) => [a, probe(lab, a)]));
-    rec.fromVip = probeFromVip(lab, sc.probe[0]!);
+    const [probes, fromVip] = await Promise.all([
+      Promise.all(sc.probe.map(async (a) => [a, await probe(lab, a)] as const)),
+      probeFromVip(lab, sc.probe[0]!),
+    ]);
+    rec.probes = Object.fromEntries(probes);
+    rec.fromVip = fromVip;
   }
   return rec;
 }
@@ -154,7 +169,7 @@ export async function runScenario(lab: VrrpLab, kind: 'ours' | 'keepalived', sc:
         r1 = startR1(conf);
         await entered(r1, sc.initState ?? 'BACKUP', 0);
         await settle(300);
-        steps.push(record(lab, step, sc, sc.initState === 'MASTER'));
+        steps.push(await record(lab, step, sc, sc.initState === 'MASTER'));
         break;
       case 'master':
       case 'master-again':
@@ -162,13 +177,13 @@ export async function runScenario(lab: VrrpLab, kind: 'ours' | 'keepalived', sc:
         if (!r1) r1 = startR1(conf);
         await entered(r1, 'MASTER', step === 'master' ? 0 : t);
         await settle(300);
-        steps.push(record(lab, step, sc, true));
+        steps.push(await record(lab, step, sc, true));
         break;
       case 'backup':
         r2 = lab.start('keepalived', 'r2', lab.writeConf('r2', sc.peerConf!));
         await entered(r1!, 'BACKUP', t);
         await settle(300);
-        steps.push(record(lab, step, sc, false));
+        steps.push(await record(lab, step, sc, false));
         break;
       case 'reload': {
         writeFileSync(conf, sc.reloadConf!);
@@ -176,14 +191,14 @@ export async function runScenario(lab: VrrpLab, kind: 'ours' | 'keepalived', sc:
         // keepalived: the VRRP child logs "Reloading" then the instances' lines; ours: "Reload finished"
         await r1!.waitLine(kind === 'ours' ? 'Reload finished' : /VRRP sockpool/, 15000, t);
         await settle(500);
-        steps.push(record(lab, step, sc, true));
+        steps.push(await record(lab, step, sc, true));
         break;
       }
       case 'stop':
         if (r2) { r2.signal('SIGTERM'); await r2.exit(); r2 = undefined; }
         r1!.signal('SIGTERM');
         await r1!.exit(10000);
-        steps.push(record(lab, step, sc, false));
+        steps.push(await record(lab, step, sc, false));
         break;
     }
   }

@@ -14,7 +14,7 @@ import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isRoot, ownedNs, removeStaleNamespaces, sh } from '../../helpers/netns.js';
+import { isRoot, ownedNs, removeStaleNamespaces, sh, waitFor } from '../../helpers/netns.js';
 import { makeTempDir, removeTempDir } from '../../helpers/tmpdir.js';
 
 const KA = '/usr/sbin/keepalived';
@@ -83,9 +83,14 @@ describe('scripts run as their user, as keepalived 2.2.7 runs them', function ()
     return ns;
   }
 
-  /** Runs one daemon on `conf` for `ms`, then SIGTERM; returns its log and what each script kind saw. */
+  /** What a run waits for before SIGTERM: a file from every script kind in `kinds` (those that run
+   *  before stop) and every line in `lines`. */
+  interface Ready { kinds: string[]; lines: RegExp[] }
+
+  /** Runs one daemon on `conf` until `ready` (at most `ms`: the test fails then), then SIGTERM; returns
+   *  its log and what each script kind saw. */
   async function run(bin: string, tag: string, conf: (out: string, run: string) => string,
-      extra: { passwd: string[]; group: string[] }, mode: string[], ms: number) {
+      extra: { passwd: string[]; group: string[] }, mode: string[], ms: number, ready: Ready) {
     const run = join(dir, tag);
     const out = join(run, 'o');
     mkdirSync(out, { recursive: true });
@@ -99,7 +104,14 @@ describe('scripts run as their user, as keepalived 2.2.7 runs them', function ()
     let log = '';
     p.stdout!.on('data', (d: Buffer) => { log += d.toString(); });
     p.stderr!.on('data', (d: Buffer) => { log += d.toString(); });
-    await sleep(ms);
+    const kindsSeen = () => new Set(readdirSync(out).map((f) => f.replace(/\.\d+$/, '')));
+    try {
+      await waitFor(() => ready.kinds.every((k) => kindsSeen().has(k))
+        && ready.lines.every((re) => re.test(log)), ms, 50);
+    } catch {
+      assert.fail(`${tag}: within ${ms} ms no ${ready.kinds.filter((k) => !kindsSeen().has(k)).join(', ')} script or no `
+        + `${ready.lines.filter((re) => !re.test(log)).join(', ')} line; log:\n${log}`);
+    }
     p.kill('SIGTERM');
     await Promise.race([new Promise((r) => p.once('exit', r)), sleep(5000)]);
     const seen = new Map<string, Seen[]>();
@@ -165,9 +177,13 @@ vrrp_instance VI {
   };
   const ids = (uid: number, gid: number) => `${uid} ${gid} ${gid}`;
 
+  // Both daemons reach MASTER one Master_Down_Interval after start (priority 100): 3.6 s, ours plus its
+  // node start-up; notify_master and notify run then, the vrrp_scripts (interval 1) from the start.
+  // The limits are the fixed waits this test used before it waited for the scripts themselves.
   async function differential(tag: string, conf: ReturnType<typeof vrrpConf>,
-      extra: { passwd: string[]; group: string[] }) {
-    const [ka, ours] = await Promise.all([run(KA, `${tag}-ka`, conf, extra, ['-P'], 6000), run(OURS, `${tag}-ours`, conf, extra, ['-P'], 7500)]);
+      extra: { passwd: string[]; group: string[] }, ready: Ready) {
+    const [ka, ours] = await Promise.all([run(KA, `${tag}-ka`, conf, extra, ['-P'], 6000, ready),
+      run(OURS, `${tag}-ours`, conf, extra, ['-P'], 7500, ready)]);
     return { ka, ours };
   }
 
@@ -175,7 +191,10 @@ vrrp_instance VI {
     const conf = vrrpConf(`  script_user ${U.name}`, {
       vscript: `  user ${V.name} ${A.name}`, master: ` ${V.name}`, fifo: ` ${V.name} ${B.name}`, vfifo: ' root', stop: ' root',
     });
-    const { ka, ours } = await differential('own', conf, { passwd: PASSWD, group: GROUP });
+    const { ka, ours } = await differential('own', conf, { passwd: PASSWD, group: GROUP }, {
+      kinds: ['vscript', 'vscript_default', 'master', 'notify', 'fifo', 'vfifo'],
+      lines: [/Unable to set uid\/gid for script '[^']*id\.sh' '[^']*' 'vscript_bad'/, /SECURITY VIOLATION - scripts are being executed but script_security not enabled\./],
+    });
     const want: Record<string, string> = {
       vscript: ids(V.uid, A.gid), vscript_default: ids(U.uid, U.gid), master: ids(V.uid, V.gid),
       notify: ids(U.uid, U.gid),
@@ -196,7 +215,8 @@ vrrp_instance VI {
 
   it('no script_user, keepalived_script exists: every script runs as keepalived_script (with SECURITY VIOLATION)', async () => {
     const extra = { passwd: [...PASSWD, `${KS.name}:x:${KS.uid}:${KS.gid}::/nonexistent:/usr/sbin/nologin`], group: [...GROUP, `${KS.name}:x:${KS.gid}:`, `ksu${P}c:x:46021:${KS.name}`] };
-    const { ka, ours } = await differential('ks', vrrpConf('', {}), extra);
+    const { ka, ours } = await differential('ks', vrrpConf('', {}), extra,
+      { kinds: ['vscript', 'vscript_default', 'master', 'notify', 'fifo', 'vfifo'], lines: [/SECURITY VIOLATION - scripts are being executed but script_security not enabled\./] });
     for (const [name, r] of [['2.2.7', ka], ['ours', ours]] as const) {
       for (const kind of ['vscript', 'vscript_default', 'master', 'notify', 'stop', 'fifo', 'vfifo']) assert.equal(one(r.seen, kind).ids, ids(KS.uid, KS.gid), `${name} ${kind}`);
       assert.match(r.log, /SECURITY VIOLATION - scripts are being executed but script_security not enabled\./, name);
@@ -205,7 +225,10 @@ vrrp_instance VI {
   });
 
   it("no script_user, no keepalived_script: root, supplementary groups [0], \"Script user 'keepalived_script' does not exist\"", async () => {
-    const { ka, ours } = await differential('root', vrrpConf('', {}), { passwd: PASSWD, group: GROUP });
+    const { ka, ours } = await differential('root', vrrpConf('', {}), { passwd: PASSWD, group: GROUP }, {
+      kinds: ['vscript', 'master', 'notify', 'fifo', 'vfifo'],
+      lines: [/Script user 'keepalived_script' does not exist/, /SECURITY VIOLATION - scripts are being executed but script_security not enabled\./],
+    });
     for (const [name, r] of [['2.2.7', ka], ['ours', ours]] as const) {
       for (const kind of ['vscript', 'master', 'notify', 'fifo', 'vfifo']) assert.deepEqual([one(r.seen, kind).ids, one(r.seen, kind).groups], [ids(0, 0), '0'], `${name} ${kind}`);
       assert.match(r.log, /Script user 'keepalived_script' does not exist/, name);
@@ -215,7 +238,9 @@ vrrp_instance VI {
 
   it('script_user U:G (not 2.2.7 syntax): no default user, scripts without a user are not run', async () => {
     const conf = vrrpConf(`  script_user ${U.name}:${B.name}`, { master: ` ${V.name}` });
-    const { ka, ours } = await differential('colon', conf, { passwd: PASSWD, group: GROUP });
+    // ready once notify_master ran: by then the vrrp_scripts (interval 1, from the start) would have run
+    const { ka, ours } = await differential('colon', conf, { passwd: PASSWD, group: GROUP },
+      { kinds: ['master'], lines: [/Error setting global script uid\/gid/] });
     for (const [name, r] of [['2.2.7', ka], ['ours', ours]] as const) {
       assert.deepEqual([...r.seen.keys()].sort(), ['master'], `${name}: only the script with its own user runs`);
       assert.equal(one(r.seen, 'master').ids, ids(V.uid, V.gid), name);
@@ -252,7 +277,10 @@ virtual_server 10.99.0.1 80 {
   }
 }
 `;
-    const r = await run(OURS, 'ck-ours', conf, { passwd: PASSWD, group: GROUP }, ['-C'], 7000);
+    const r = await run(OURS, 'ck-ours', conf, { passwd: PASSWD, group: GROUP }, ['-C'], 7000, {
+      kinds: ['misc', 'misc_default', 'notify_down_default', 'quorum_down'],
+      lines: [/SECURITY VIOLATION - check scripts are being executed but script_security not enabled\./],
+    });
     const want: Record<string, string> = {
       misc: ids(V.uid, A.gid), misc_default: ids(U.uid, U.gid), notify_down_default: ids(U.uid, U.gid),
       quorum_down: ids(V.uid, B.gid),
