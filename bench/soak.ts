@@ -12,10 +12,13 @@
 // Process resources section of their USR1 data dumps; the slope of each (least squares, per hour)
 // and the growth (median of the last third - median of the first third). On the wire (tcpdump in
 // c): the interval between consecutive adverts of each VRID from whoever sends them; a gap of
-// 2 x advert_int or more is a missed advert. The VIPs (ip monitor in r1 and r2): time during which
+// 2 x advert_int or more is a missed advert; missed adverts of one sender within 50 ms are a stall, and
+// for ours /proc/PID/schedstat of its VRRP process (every 50 ms) says whether it was waiting for a CPU
+// through the gap (starved: the machine's load; keepalived 2.2.7 beside it stalls as often, see
+// bench/soak.results.md) or not (its own doing). The VIPs (ip monitor in r1 and r2): time during which
 // a VIP is on neither router (a lost VIP: on none for an advert interval or more). Pass: no growth
-// beyond noise (RSS 16 MB, heap 16 MB, descriptors 2, handles 5), no missed advert, no lost VIP, no
-// child restarted, every reload and failover done.
+// beyond noise (RSS 16 MB, heap 16 MB, descriptors 2, handles 5), no stall of ours that is not
+// starvation, no lost VIP, no child restarted, every reload and failover done.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -67,6 +70,39 @@ export interface Stall {
   t: number; sender: 'ours' | 'keepalived' | string; vrids: number; maxGapMs: number;
   /** Seconds since the soak last did each (undefined: not yet). */
   sinceReloadS?: number; sinceFailoverS?: number; sinceSampleS?: number;
+  /**
+   * Ours only: what its VRRP process's main thread did across the stall (/proc/PID/schedstat, sampled every
+   * 50 ms): ms spent runnable but waiting for a CPU, and ms running. `starved`: the waiting covers at least half
+   * of the time the gap ran over advert_int, so the kernel did not run it (the machine's load, not its own work).
+   */
+  waitMs?: number; cpuMs?: number; starved?: boolean;
+}
+
+/** One reading of /proc/PID/schedstat: wall seconds, ns on a CPU, ns runnable but waiting. */
+export interface SchedSample { wall: number; cpuNs: number; waitNs: number }
+
+export function readSchedstat(pid: number): SchedSample | undefined {
+  try {
+    const [cpu, wait] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(/\s+/).map(Number);
+    return cpu === undefined || wait === undefined ? undefined : { wall: Date.now() / 1000, cpuNs: cpu, waitNs: wait };
+  } catch { return undefined; }
+}
+
+/** Fills in waitMs / cpuMs / starved of ours's stalls from the samples that bracket each gap. */
+export function attributeStalls(stalls: Stall[], sched: readonly SchedSample[], advertMs: number): void {
+  for (const st of stalls) {
+    if (st.sender !== 'ours') continue;
+    const end = st.t + st.maxGapMs / 1000;
+    let a: SchedSample | undefined, b: SchedSample | undefined;
+    for (const x of sched) {
+      if (x.wall <= st.t) a = x;
+      if (x.wall >= end && !b) b = x;
+    }
+    if (!a || !b) continue;
+    st.waitMs = (b.waitNs - a.waitNs) / 1e6;
+    st.cpuMs = (b.cpuNs - a.cpuNs) / 1e6;
+    st.starved = st.waitMs >= (st.maxGapMs - advertMs) / 2;
+  }
 }
 
 /** Missed adverts (gaps >= 2 x advert_int per VRID) grouped into stalls of one sender. */
@@ -217,6 +253,7 @@ function monitorEvents(text: string, host: 'r1' | 'r2'): { t: number; host: 'r1'
 }
 
 export async function runSoak(o: SoakOptions): Promise<SoakResult> {
+  let schedTimer: NodeJS.Timeout | undefined;
   const log = o.log ?? ((l: string) => console.log(l));
   const sampleS = o.sampleS ?? Math.min(60, Math.max(5, Math.floor(o.durationS / 8)));
   const L = new ResLab('ksoak').up();
@@ -242,6 +279,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     await waitFor(() => Array.from({ length: INSTANCES }, (_, i) => ours.has(`(VI_${i + 1}) Entering MASTER STATE`)).every(Boolean), 60_000, 100);
     const pidOf = (f: string): number => Number(readFileSync(`${dir}/${f}`, 'utf8').trim());
     const pids = { parent: ours.proc.pid!, vrrp: pidOf('r1.vrrp.pid'), checker: pidOf('r1.chk.pid') };
+    // what the VRRP process's main thread does, to tell a stall of its own from one of the machine's
+    const sched: SchedSample[] = [];
+    schedTimer = setInterval(() => { const x = readSchedstat(pids.vrrp); if (x) sched.push(x); }, 50);
     // the wire and the VIPs
     const cap = L.v.lab.spawn(L.ns('c'), 'tcpdump', ['-i', 'eth0', '-n', '-tt', '-l', '-p', 'ip proto 112']);
     let capText = '';
@@ -298,6 +338,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       await sleep(Math.max(10, Math.min(nextSample, nextReload, nextFailover, end) - Date.now()));
     }
     await sample();
+    clearInterval(schedTimer);
     const t1 = Date.now() / 1000;
 
     // the wire: per VRID, the gaps between consecutive adverts from whoever sends them
@@ -308,6 +349,11 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       for (let k = 1; k < ts.length; k++) iv.push((ts[k]! - ts[k - 1]!) * 1000);
     }
     const missed = iv.filter((x) => x >= 2 * ADVERT_MS).length;
+    const stalls = stallsOf(ads, ADVERT_MS, { [R1_IP]: 'ours', '10.199.0.2': 'keepalived' }, acts);
+    attributeStalls(stalls, sched, ADVERT_MS);
+    // a missed advert counts against ours unless ours was not the sender (the peer keepalived 2.2.7 stalled)
+    // or the kernel kept ours's VRRP process waiting for a CPU through the gap
+    const ownStalls = stalls.filter((st) => st.sender === 'ours' && !st.starved);
     const loss = vipLoss(mons.flatMap((m) => monitorEvents(m.text, m.host)), initial, t0, t1);
     const trends: Trend[] = [];
     for (const role of ['parent', 'vrrp', 'checker'] as const) {
@@ -329,12 +375,15 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       durationS: o.durationS, sampleS, samples, trends, reloads, reloadsLogged, failovers,
       rsFlaps: flaps, rsTransitions,
       adverts: { total: ads.length, p50: percentile(iv, 50), p99: percentile(iv, 99), max: maxOf(iv), missed },
-      stalls: stallsOf(ads, ADVERT_MS, { [R1_IP]: 'ours', '10.199.0.2': 'keepalived' }, acts),
+      stalls,
       vipLostMs: loss.lostMs, vipLostEvents: loss.lostEvents, vipLostMaxMs: loss.maxMs,
       childRestarts, pass: false, problems,
     };
     if (trends.some((t) => !t.ok)) problems.push(`growth beyond noise: ${trends.filter((t) => !t.ok).map((t) => `${t.role} ${t.metric} +${t.growth.toFixed(1)}`).join(', ')}`);
-    if (missed) problems.push(`${missed} missed adverts (interval >= ${2 * ADVERT_MS} ms)`);
+    if (ownStalls.length) {
+      problems.push(`${ownStalls.length} stall(s) of ours not explained by waiting for a CPU ` +
+        `(${missed} missed adverts in all, interval >= ${2 * ADVERT_MS} ms)`);
+    }
     // a lost VIP: one that stays on no router for an advert interval or more (at a hand-over the
     // old master may drop it a fraction of a millisecond before the new one's add is seen)
     if (loss.maxMs >= ADVERT_MS) problems.push(`a VIP on no router for ${loss.maxMs.toFixed(0)} ms`);
@@ -347,7 +396,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     log(`# adverts ${ads.length}: interval p50 ${result.adverts.p50.toFixed(1)} / p99 ${result.adverts.p99.toFixed(1)} / max ${result.adverts.max.toFixed(1)} ms, missed ${missed}; VIPs on no router: ${loss.lostEvents} times, ${loss.lostMs.toFixed(1)} ms in all, longest ${loss.maxMs.toFixed(2)} ms`);
     for (const st of result.stalls) {
       const ago = (x?: number): string => (x === undefined ? '-' : `${x.toFixed(2)} s`);
-      log(`# stall of ${st.sender} at t=${(st.t - t0).toFixed(1)} s: ${st.vrids} VRIDs, longest gap ${st.maxGapMs.toFixed(0)} ms; since reload ${ago(st.sinceReloadS)}, failover ${ago(st.sinceFailoverS)}, USR1 sample ${ago(st.sinceSampleS)}`);
+      const cpu = st.waitMs === undefined ? ''
+        : `; VRRP process waited ${st.waitMs.toFixed(0)} ms for a CPU, ran ${st.cpuMs!.toFixed(0)} ms` +
+          (st.starved ? ' (starved: the machine)' : ' (its own)');
+      log(`# stall of ${st.sender} at t=${(st.t - t0).toFixed(1)} s: ${st.vrids} VRIDs, longest gap ${st.maxGapMs.toFixed(0)} ms; since reload ${ago(st.sinceReloadS)}, failover ${ago(st.sinceFailoverS)}, USR1 sample ${ago(st.sinceSampleS)}${cpu}`);
     }
     log(`# ${result.pass ? 'PASS' : `FAIL: ${problems.join('; ')}`}`);
     if (o.linesFile) {
@@ -359,6 +411,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     await Promise.all([ours.exit(15_000).catch(() => undefined), peer.exit(15_000).catch(() => undefined)]);
     return result;
   } finally {
+    clearInterval(schedTimer);
     for (const p of procs) { try { process.kill(p.pid!, 'SIGKILL'); } catch { /* gone */ } }
     await L.down();
   }

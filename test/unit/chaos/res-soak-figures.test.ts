@@ -1,7 +1,7 @@
 // The soak's arithmetic (bench/soak.ts): slope per hour, growth between the first and last thirds,
 // and the time a VIP spends on no router from the two routers' address events.
 import assert from 'node:assert/strict';
-import { growth, maxOf, slopePerHour, stallsOf, vipLoss } from '../../../bench/soak.js';
+import { attributeStalls, growth, maxOf, slopePerHour, stallsOf, vipLoss, type Stall } from '../../../bench/soak.js';
 
 describe('soak figures', () => {
   it('slopePerHour: least squares over seconds, per hour; flat and single points give 0', () => {
@@ -52,5 +52,24 @@ describe('soak figures', () => {
     { t: 100.401, sender: 'ours', vrids: 2, maxGapMs: 400, sinceReloadS: 0.501, sinceFailoverS: 50.401 });
     assert.equal(st[1]!.sender, 'keepalived');
     assert.equal(st[1]!.sinceSampleS, undefined);
+  });
+
+  it('attributeStalls: waiting for a CPU through half the overrun or more is starvation; running or blocked is its own', () => {
+    const ms = 1e6;
+    // samples every 50 ms from t=10.0 s; the process waits 150 ms across 10.1-10.35, then runs 150 ms across 20.1-20.35
+    const sched = Array.from({ length: 400 }, (_, k) => {
+      const wall = 10 + k * 0.05;
+      const wait = wall > 10.1 ? Math.min(150, (wall - 10.1) * 1000) : 0;
+      const cpu = wall > 20.1 ? Math.min(150, (wall - 20.1) * 1000) : 0;
+      return { wall, cpuNs: cpu * ms, waitNs: wait * ms };
+    });
+    const st: Stall[] = [
+      { t: 10.1, sender: 'ours', vrids: 20, maxGapMs: 250 },
+      { t: 20.1, sender: 'ours', vrids: 20, maxGapMs: 250 },
+      { t: 25.0, sender: 'keepalived', vrids: 20, maxGapMs: 250 },
+    ];
+    attributeStalls(st, sched, 100);
+    assert.deepEqual(st.map((x) => [x.sender, x.starved, Math.round(x.waitMs ?? -1), Math.round(x.cpuMs ?? -1)]),
+      [['ours', true, 150, 0], ['ours', false, 0, 150], ['keepalived', undefined, -1, -1]]);
   });
 });
