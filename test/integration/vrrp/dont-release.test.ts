@@ -24,13 +24,7 @@ describe('vrrp -V, dont_release_vrrp (netns, keepalived 2.2.7 and ours)', functi
   before(function () {
     if (!isRoot()) this.skip();
     L = new VrrpLab('kvdr').up();
-    const tap = L.lab.spawn(L.lab.ns('c'), 'tcpdump', ['--immediate-mode', '-l', '-n', '-i', 'eth0', 'proto 112']);
-    let buf = '';
-    tap.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      let i: number;
-      while ((i = buf.indexOf('\n')) >= 0) { wire.push({ t: now(), text: buf.slice(0, i) }); buf = buf.slice(i + 1); }
-    });
+    L.collect('c', 'tcpdump', ['--immediate-mode', '-l', '-n', '-i', 'eth0', 'proto 112'], wire);
   });
   after(async () => { await L?.down(); });
 

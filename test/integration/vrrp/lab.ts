@@ -197,15 +197,20 @@ export class VrrpLab {
   /** Starts `ip -o monitor address` in a host so VIP changes are timed by event, not by polling. */
   monitorAddrs(host: string): void {
     if (this.monitors.has(host)) return;
-    const ev: Line[] = [];
-    const p = this.lab.spawn(this.lab.ns(host), 'ip', ['-o', 'monitor', 'address']);
+    this.monitors.set(host, this.collect(host, 'ip', ['-o', 'monitor', 'address']));
+  }
+
+  /** Runs a command in a host until down() (tcpdump -l, ip monitor) and collects its stdout lines, each with
+   *  the time it was read. */
+  collect(host: string, cmd: string, args: string[], into: Line[] = []): Line[] {
+    const p = this.lab.spawn(this.lab.ns(host), cmd, args);
     let buf = '';
     p.stdout!.on('data', (d: Buffer) => {
       buf += d.toString();
       let i: number;
-      while ((i = buf.indexOf('\n')) >= 0) { ev.push({ t: now(), text: buf.slice(0, i) }); buf = buf.slice(i + 1); }
+      while ((i = buf.indexOf('\n')) >= 0) { into.push({ t: now(), text: buf.slice(0, i) }); buf = buf.slice(i + 1); }
     });
-    this.monitors.set(host, ev);
+    return into;
   }
 
   /** Time the address appeared (present) or went away; uses the monitor when running. */

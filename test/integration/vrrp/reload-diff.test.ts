@@ -29,14 +29,7 @@ for (const kind of ['keepalived', 'ours'] as const) {
       const base: InstanceOpts = { name: 'VI_1', vrid: 51, priority: 150, vips };
       const path = L.writeConf('r1', conf(base));
       L.monitorAddrs('r1');
-      const wire: Line[] = [];
-      const dump = L.lab.spawn(L.lab.ns('c'), 'tcpdump', ['--immediate-mode', '-i', 'eth0', '-l', '-n', 'proto 112']);
-      let buf = '';
-      dump.stdout!.on('data', (d) => {
-        buf += d;
-        let i: number;
-        while ((i = buf.indexOf('\n')) >= 0) { wire.push({ t: now(), text: buf.slice(0, i) }); buf = buf.slice(i + 1); }
-      });
+      const wire = L.collect('c', 'tcpdump', ['--immediate-mode', '-i', 'eth0', '-l', '-n', 'proto 112']);
       const r1 = L.start(kind, 'r1', path);
       await r1.waitLine('(VI_1) Entering MASTER STATE', 60000); // tsx start-up is slow on a loaded machine
       const r2 = L.start('keepalived', 'r2', L.writeConf('r2', conf({ ...base, priority: 100 })));

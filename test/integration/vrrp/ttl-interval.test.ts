@@ -14,13 +14,7 @@ describe('vrrp unicast_ttl and vrrp_script interval (netns, keepalived 2.2.7 and
   before(function () {
     if (!isRoot()) this.skip();
     L = new VrrpLab('kvti').up();
-    const tap = L.lab.spawn(L.lab.ns('r2'), 'tcpdump', ['--immediate-mode', '-l', '-n', '-v', '-i', 'eth0', 'proto 112']);
-    let buf = '';
-    tap.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      let i: number;
-      while ((i = buf.indexOf('\n')) >= 0) { wire.push({ t: now(), text: buf.slice(0, i) }); buf = buf.slice(i + 1); }
-    });
+    L.collect('r2', 'tcpdump', ['--immediate-mode', '-l', '-n', '-v', '-i', 'eth0', 'proto 112'], wire);
   });
   after(async () => { await L?.down(); });
 
